@@ -1,0 +1,85 @@
+# Casekeeper build. Plain make + pkg-config; see README.md.
+#   make          release binary build/casekeeper (hardened)
+#   make run      install dependencies, build, start the demo on 127.0.0.1:8080
+#   make test     install dependencies, build with ASan/UBSan, run every test
+#   make fuzz     longer fuzzing runs (libFuzzer, clang)
+#   make bench    benchmarks (figures, never asserted)
+
+CC      ?= gcc
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
+TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+SRC_DIRS := src/base src/core src/bundle src/store src/http src/web src/cli
+INCLUDES := $(addprefix -I,$(SRC_DIRS)) -Ibuild/gen
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
+BASE_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(INCLUDES) $(PKG_CFLAGS) -MMD -MP
+HARDEN   := -O2 -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE -fstack-clash-protection -fcf-protection
+HARDEN_LD := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
+SAN      := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+
+LIB_SRC  := $(filter-out src/cli/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
+GEN_SRC  := build/gen/ck_embedded.c
+EMBED    := data/bank-holidays.json config/rules.conf data/contact-types.csv \
+            $(sort $(wildcard src/store/migrations/*.sql))
+TEST_SRC := $(wildcard tests/test_*.c)
+
+REL_OBJ  := $(patsubst %.c,build/rel/%.o,$(LIB_SRC) $(GEN_SRC))
+DBG_OBJ  := $(patsubst %.c,build/dbg/%.o,$(LIB_SRC) $(GEN_SRC))
+TEST_BIN := $(patsubst tests/%.c,build/dbg/tests/%,$(TEST_SRC))
+
+VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+.PHONY: all deps run test test-build fuzz bench clean demo-data
+all: build/casekeeper
+
+build/gen/ck_embedded.c: $(EMBED) scripts/embed.sh
+	@mkdir -p $(@D)
+	sh scripts/embed.sh $@ $(EMBED)
+
+build/rel/%.o: %.c | build/gen/ck_embedded.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(HARDEN) -DCK_VERSION='"$(VERSION)"' -c $< -o $@
+
+build/dbg/%.o: %.c | build/gen/ck_embedded.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(SAN) -DCK_VERSION='"$(VERSION)"' -c $< -o $@
+
+build/rel/libck.a: $(REL_OBJ)
+	ar rcs $@ $^
+build/dbg/libck.a: $(DBG_OBJ)
+	ar rcs $@ $^
+
+build/casekeeper: build/rel/src/cli/main.o build/rel/libck.a
+	$(CC) $(HARDEN) $(HARDEN_LD) -o $@ $^ $(PKG_LIBS)
+
+build/dbg/casekeeper: build/dbg/src/cli/main.o build/dbg/libck.a
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+build/dbg/tests/%: tests/%.c tests/ck_test.h build/dbg/libck.a
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(SAN) -Itests -o $@ $< build/dbg/libck.a $(PKG_LIBS) $(TEST_LIBS)
+
+deps:
+	sh scripts/setup.sh
+
+test-build: build/dbg/casekeeper build/casekeeper $(TEST_BIN)
+
+# `make test` installs what it needs, builds, and runs every test; the last
+# line it prints is "N passed, N failed".
+test: deps
+	$(MAKE) test-build
+	bash scripts/run-tests.sh
+
+run: deps
+	$(MAKE) build/casekeeper
+	./build/casekeeper demo
+
+bench: build/casekeeper
+	bash bench/run.sh
+
+clean:
+	rm -rf build test-output
+
+-include $(shell find build -name '*.d' 2>/dev/null)

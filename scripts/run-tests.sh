@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Runs every test suite and ends with "N passed, N failed".
+#  * build/dbg/tests/test_* : cmocka binaries (ASan/UBSan build). Storage tests
+#    run on SQLite and on the throwaway PostgreSQL cluster started here
+#    (CK_TEST_PG); a missing PostgreSQL is a failure, never a skip.
+#  * tests/suites/*.sh      : other suites (end-to-end, browser, nginx) that
+#    print their own "N passed, N failed" as their last line.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+mkdir -p test-output
+passed=0 failed=0
+
+pg_tmp=""
+cleanup() {
+  if [ -n "$pg_tmp" ]; then
+    runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$pg_tmp/data" -m immediate stop >/dev/null 2>&1
+    rm -rf "$pg_tmp"
+  fi
+}
+trap cleanup EXIT
+
+start_pg() {
+  # initdb refuses to run as root: the cluster belongs to the postgres user and
+  # listens only on a Unix socket in a private directory.
+  pg_tmp=$(mktemp -d /tmp/ck-pg.XXXXXX)
+  chown postgres "$pg_tmp"
+  local bin=/usr/lib/postgresql/15/bin
+  runuser -u postgres -- "$bin/initdb" -A trust -U postgres -D "$pg_tmp/data" >"$pg_tmp/initdb.log" 2>&1 || return 1
+  runuser -u postgres -- "$bin/pg_ctl" -D "$pg_tmp/data" -l "$pg_tmp/pg.log" -w \
+    -o "-k $pg_tmp -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null || return 1
+  runuser -u postgres -- "$bin/createdb" -h "$pg_tmp" -U postgres casekeeper_test || return 1
+  export CK_TEST_PG="postgresql:///casekeeper_test?host=$pg_tmp&user=postgres"
+  export CK_TEST_PG_ADMIN="postgresql:///postgres?host=$pg_tmp&user=postgres"
+}
+
+if ! start_pg; then
+  echo "run-tests: could not start PostgreSQL (see $pg_tmp): storage tests will fail" >&2
+  cat "$pg_tmp"/*.log >&2 2>/dev/null
+  failed=$((failed + 1))
+  unset CK_TEST_PG
+fi
+
+count_cmocka() {
+  # cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)...".
+  local out=$1 rc=$2 p f
+  p=$(grep -Eo '^\[  PASSED  \] [0-9]+' "$out" | awk '{s+=$NF} END {print s+0}')
+  f=$(grep -Eo '^\[  FAILED  \] [0-9]+' "$out" | awk '{s+=$NF} END {print s+0}')
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi  # crashed or sanitizer abort
+  passed=$((passed + p)); failed=$((failed + f))
+  echo "  $p passed, $f failed"
+}
+
+for t in build/dbg/tests/test_*; do
+  [ -x "$t" ] || continue
+  name=$(basename "$t")
+  echo "== $name"
+  out=test-output/$name.log
+  "$t" >"$out" 2>&1; rc=$?
+  grep -E '^\[  (FAILED|ERROR) |^\[  ERROR  \]|ERROR: |runtime error|FAIL' "$out" | head -20
+  count_cmocka "$out" "$rc"
+done
+
+for s in tests/suites/*.sh; do
+  [ -f "$s" ] || continue
+  name=$(basename "$s" .sh)
+  echo "== $name"
+  out=test-output/$name.log
+  bash "$s" >"$out" 2>&1; rc=$?
+  last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
+  if [ -z "$last" ]; then
+    echo "  suite printed no result line (exit $rc); see $out"; tail -5 "$out"; failed=$((failed + 1)); continue
+  fi
+  p=${last%% passed*}; f=${last#*, }; f=${f%% failed*}
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  grep -E 'not ok|FAIL' "$out" | head -20
+  passed=$((passed + p)); failed=$((failed + f))
+  echo "  $p passed, $f failed"
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

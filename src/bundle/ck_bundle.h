@@ -1,0 +1,48 @@
+/* ck_bundle: the case bundle JSON (../shared/case-bundle.md) to and from ck_case.
+ *
+ * Parsing is strict: unknown keys, wrong types, values outside a vocabulary,
+ * missing required keys and broken references are errors, reported as
+ * "JSON.path: what was found, and what was expected", e.g.
+ *   events[0].sentence.type: "custodial" is not one of community_order, sso, custody, hospital_order
+ * Writing is canonical: every key present (null or [] when unknown), keys in
+ * the order of the format document, so a canonical bundle round-trips equal.
+ * Driven by the field descriptors in core/ck_case.h. */
+#ifndef CK_BUNDLE_H
+#define CK_BUNDLE_H
+#include "ck_buf.h"
+#include "ck_case.h"
+#include "ck_rules.h"
+#include <jansson.h>
+
+enum {
+    CK_BUNDLE_REDACT_VICTIMS = 1 << 0, /* write victims' name/address/phone/email/notes as null */
+};
+
+/* Parses one bundle (JSON text or an already-parsed value). NULL on error with
+ * "path: message" in err (jansson syntax errors become "line L column C: ..."). */
+ck_case *ck_bundle_parse(const char *json, size_t len, char *err, size_t err_len);
+ck_case *ck_bundle_from_json(const json_t *root, char *err, size_t err_len);
+
+/* Parses one record of `kind` (e.g. &ck_entity_contact for POST .../contacts)
+ * into `rec` (kind->size bytes, strings allocated in `arena`). `path` prefixes
+ * error paths ("contact"). False on error with "path: message" in err. */
+bool ck_bundle_parse_record(const json_t *obj, const ck_entity *kind, void *rec, ck_arena *arena,
+                            const char *path, char *err, size_t err_len);
+/* Applies the keys present in `obj` onto an existing record (PATCH semantics:
+ * absent keys keep their value, null clears). Same errors as above. */
+bool ck_bundle_patch_record(const json_t *obj, const ck_entity *kind, void *rec, ck_arena *arena,
+                            const char *path, char *err, size_t err_len);
+
+/* Canonical JSON of a case / one record. New reference, never NULL. */
+json_t *ck_bundle_to_json(const ck_case *c, unsigned flags);
+json_t *ck_bundle_record_to_json(const void *rec, const ck_entity *kind, unsigned flags);
+/* Compact canonical JSON of a case appended to `out` (one line, no newline).
+ * False when out's size cap is reached. */
+bool ck_bundle_write(const ck_case *c, unsigned flags, ck_buf *out);
+
+/* The output of `casekeeper obligations` (case-bundle.md): crn, as_of,
+ * obligations (all when `all`, else open and overdue only), failures_to_comply. */
+json_t *ck_result_to_json(const char *crn, ck_date as_of, const ck_result *r, bool all);
+json_t *ck_obligation_to_json(const ck_obligation *o);
+
+#endif

@@ -1,0 +1,414 @@
+#include "ck_case.h"
+#include "ck_str.h"
+#include <stdio.h>
+#include <string.h>
+
+/* ---- Vocabularies --------------------------------------------------------- */
+
+const char *const ck_vocab_gender[] = {"M", "F", "X", "U", NULL};
+const char *const ck_vocab_report_type[] = {"oral", "fast", "standard", NULL};
+const char *const ck_vocab_sentence_type[] = {"community_order", "sso", "custody", "hospital_order", NULL};
+const char *const ck_vocab_offence_category[] = {
+    "violence", "robbery", "sexual_child", "sexual_adult", "drug_import", "drug_possession_supply",
+    "burglary_domestic", "burglary_other", "theft", "theft_from_vehicle", "taking_vehicle",
+    "handling", "fraud", "criminal_damage", "public_order", "drink_driving", "other_motoring",
+    "absconding_bail", "soliciting", "other", "terrorism", NULL};
+/* nDelius appointment outcome codes (domain/rules-and-sources.md §2.2). */
+const char *const ck_vocab_outcome[] = {
+    "ATTC", "AFTC", "ATSH", "ATSS", "AFDA", "AFTA", "UAAB", "ABNS", "ATFI", "UBHV",
+    "AAAA", "AACL", "AAEM", "AAFC", "AAHO", "AAME", "AARC", "AARE", "AASD",
+    "CO05", "CO10", "RSOF", "RSSR", "CO40", "TCLN", "TDRT", "TRFS", "TADM", NULL};
+const char *const ck_vocab_enforcement_action[] = {
+    "first_warning", "second_warning", "final_warning", "breach_initiated",
+    "recall_requested", "no_further_action", NULL};
+/* nDelius register codes (domain/peer-systems.md §1.4, rules-and-sources.md §3.4). */
+const char *const ck_vocab_register[] = {
+    "ADVP", "ADVV", "REG30", "SPO", "RCPR", "RCCO", "RCHD", "CSEP", "RVAD", "RVLN", "RMDO",
+    "AMHL", "ALSH", "RPIR", "STRG", "RTAO", "IIOM", "APPO", "INLL", "MAPP", "NOTMAPPA",
+    "RVHR", "RHRH", "RMRH", "RLRH", "PRC", "HREG", "ALAN", "ALERT", "ADWC", "IMAR", "AVIS",
+    "ARSO", "ANSO", "SOPS", "REG15", "REG16", "REG17", "AV2S", "REG22", "IRMO", "REG26",
+    "WEAP", "HOIE", "ASFO", "INVI", "REG24", "WRSM", "RRR", "DOFF", "KDUP", "IKII", "IKMF", NULL};
+const char *const ck_vocab_mappa_level[] = {"M1", "M2", "M3", NULL};
+const char *const ck_vocab_mappa_category[] = {"M1", "M2", "M3", "M4", NULL};
+const char *const ck_vocab_reg_decision[] = {"NOTMAPPA", NULL};
+const char *const ck_vocab_assessment_kind[] = {"rosh", "sentence_plan", "oversight", NULL};
+const char *const ck_vocab_rosh_level[] = {"low", "medium", "high", "very_high", NULL};
+const char *const ck_vocab_check_kind[] = {"police_da", "childrens_services", NULL};
+const char *const ck_vocab_change_kind[] = {
+    "address", "relationship", "household", "arrest", "charge", "conviction", "mappa_level", NULL};
+const char *const ck_vocab_scheme[] = {"statutory", "non_statutory", "vns", NULL};
+const char *const ck_vocab_opted[] = {"in", "out", NULL};
+const char *const ck_vocab_referral_outcome[] = {"no_identifiable_victim", "declined_at_referral", NULL};
+/* Every rule ID of the rulebook: a decision may name only these. */
+const char *const ck_vocab_rule[] = {
+    "ALLOCATE", "INDUCTION", "CONTACT", "NEXT_APPOINTMENT", "OUTCOME", "ADDRESS", "TERMINATE",
+    "REVIEW_APPOINTMENT", "ENFORCE", "BREACH_PACK", "RECALL_DECISION", "ROSH_INITIAL",
+    "ROSH_REVIEW", "ROSH_CHANGE", "SENTENCE_PLAN", "OVERSIGHT", "DA_CHECK", "CHILD_CHECK",
+    "DA_FLAG_DECISION", "REG_REVIEW", "MAPPA_IDENTIFY", "VCS_REFERRAL", "VCS_FIRST_CONTACT",
+    "VCS_FLAG", "VCS_REPRESENTATIONS", "VCS_RELEASE_NOTICE", "VCS_RECALL_NOTICE",
+    "VCS_NONSTATUTORY", "REPORT_DUE", NULL};
+
+const char *ck_vocab_find(const char *const *vocab, const char *s, size_t n)
+{
+    for (; *vocab; vocab++)
+        if (strlen(*vocab) == n && memcmp(*vocab, s, n) == 0) return *vocab;
+    return NULL;
+}
+
+void ck_vocab_list(const char *const *vocab, char *out, size_t out_len)
+{
+    size_t used = 0;
+    if (out_len) out[0] = '\0';
+    for (const char *const *v = vocab; *v && used < out_len; v++) {
+        int n = snprintf(out + used, out_len - used, "%s%s", v == vocab ? "" : ", ", *v);
+        if (n < 0) break;
+        used += (size_t)n;
+    }
+}
+
+/* ---- Descriptors ----------------------------------------------------------- */
+
+#define NOAUX ((size_t)-1)
+#define F(T, k, ty) {#k, ty, offsetof(T, k), 0, false, NULL, NULL, false, false}
+#define R(T, k, ty) {#k, ty, offsetof(T, k), 0, true, NULL, NULL, false, false}
+#define E(T, k, v) {#k, CK_F_ENUM, offsetof(T, k), 0, false, v, NULL, false, false}
+#define RE(T, k, v) {#k, CK_F_ENUM, offsetof(T, k), 0, true, v, NULL, false, false}
+#define SENS(T, k) {#k, CK_F_STR, offsetof(T, k), 0, false, NULL, NULL, true, false}
+#define LIST(T, k, sub) {#k, CK_F_LIST, offsetof(T, k), offsetof(T, n_##k), false, NULL, &sub, false, false}
+#define OBJ(T, k, sub) {#k, CK_F_OBJ, offsetof(T, k), offsetof(T, has_##k), false, NULL, &sub, false, false}
+#define ENTITY(var, nm, tbl, T, arr, chk) \
+    const ck_entity var = {nm, tbl, sizeof(T), arr, sizeof arr / sizeof arr[0], chk}
+
+static const ck_field address_f[] = {
+    R(ck_address, id, CK_F_STR), R(ck_address, from, CK_F_DATE), F(ck_address, to, CK_F_DATE),
+    R(ck_address, kind, CK_F_STR), F(ck_address, status, CK_F_STR)};
+ENTITY(ck_entity_address, "address", "addresses", ck_address, address_f, NULL);
+
+static const ck_field history_f[] = {
+    F(ck_history, total_sanctions, CK_F_INT), F(ck_history, age_at_first_sanction, CK_F_INT)};
+ENTITY(ck_entity_history, "offending_history", NULL, ck_history, history_f, NULL);
+
+static const ck_field person_f[] = {
+    F(ck_person, forename, CK_F_STR), F(ck_person, surname, CK_F_STR),
+    F(ck_person, date_of_birth, CK_F_DATE), E(ck_person, gender, ck_vocab_gender),
+    LIST(ck_person, addresses, ck_entity_address), F(ck_person, no_fixed_abode_since, CK_F_DATE),
+    OBJ(ck_person, offending_history, ck_entity_history)};
+ENTITY(ck_entity_person, "person", NULL, ck_person, person_f, NULL);
+
+static const ck_field allocation_f[] = {
+    R(ck_allocation, id, CK_F_STR), R(ck_allocation, from, CK_F_DATE),
+    F(ck_allocation, to, CK_F_DATE), R(ck_allocation, staff_code, CK_F_STR),
+    F(ck_allocation, grade, CK_F_STR), F(ck_allocation, staff_left_on, CK_F_DATE),
+    F(ck_allocation, staff_long_term_absence_from, CK_F_DATE)};
+ENTITY(ck_entity_allocation, "allocation", "allocations", ck_allocation, allocation_f, NULL);
+
+static const ck_field offence_f[] = {
+    R(ck_offence, id, CK_F_STR), F(ck_offence, code, CK_F_STR),
+    RE(ck_offence, category, ck_vocab_offence_category), F(ck_offence, main, CK_F_BOOL),
+    F(ck_offence, domestic_abuse, CK_F_BOOL)};
+ENTITY(ck_entity_offence, "offence", "offences", ck_offence, offence_f, NULL);
+
+static const char *sentence_check(const void *rec, char *msg, size_t len)
+{
+    const ck_sentence *s = rec;
+    if (!ck_streq(s->type, "hospital_order") && s->end_date == CK_NODATE) {
+        snprintf(msg, len, "a date (YYYY-MM-DD) is required for a %s", s->type);
+        return "end_date";
+    }
+    if (ck_streq(s->type, "custody") && s->length_months == CK_NOINT) {
+        snprintf(msg, len, "a number of months is required for custody");
+        return "length_months";
+    }
+    if (s->length_months != CK_NOINT && s->length_months < 0) {
+        snprintf(msg, len, "expected a number of months of 0 or more");
+        return "length_months";
+    }
+    return NULL;
+}
+static const ck_field sentence_f[] = {
+    RE(ck_sentence, type, ck_vocab_sentence_type), R(ck_sentence, date, CK_F_DATE),
+    F(ck_sentence, length_months, CK_F_INT), F(ck_sentence, release_date, CK_F_DATE),
+    F(ck_sentence, end_date, CK_F_DATE), F(ck_sentence, pss_end_date, CK_F_DATE),
+    F(ck_sentence, terminated_on, CK_F_DATE)};
+ENTITY(ck_entity_sentence, "sentence", NULL, ck_sentence, sentence_f, sentence_check);
+
+static const ck_field report_f[] = {
+    R(ck_report, id, CK_F_STR), RE(ck_report, type, ck_vocab_report_type),
+    R(ck_report, requested, CK_F_DATE), F(ck_report, completed, CK_F_DATE),
+    F(ck_report, outstanding_checks_reason, CK_F_STR)};
+ENTITY(ck_entity_report, "report", "reports", ck_report, report_f, NULL);
+
+static const ck_field refout_f[] = {
+    R(ck_referral_outcome, date, CK_F_DATE),
+    RE(ck_referral_outcome, outcome, ck_vocab_referral_outcome)};
+ENTITY(ck_entity_referral_outcome, "victim_referral_outcome", NULL, ck_referral_outcome, refout_f, NULL);
+
+static const ck_field event_f[] = {
+    R(ck_event, id, CK_F_STR), LIST(ck_event, offences, ck_entity_offence),
+    OBJ(ck_event, sentence, ck_entity_sentence), LIST(ck_event, reports, ck_entity_report),
+    OBJ(ck_event, victim_referral_outcome, ck_entity_referral_outcome)};
+ENTITY(ck_entity_event, "event", "events", ck_event, event_f, NULL);
+
+static const ck_field contact_f[] = {
+    R(ck_contact, id, CK_F_STR), R(ck_contact, event, CK_F_STR), R(ck_contact, date, CK_F_DATE),
+    R(ck_contact, type, CK_F_STR), F(ck_contact, national_standard, CK_F_BOOL),
+    F(ck_contact, appointment, CK_F_BOOL), E(ck_contact, outcome, ck_vocab_outcome),
+    F(ck_contact, outcome_on, CK_F_DATE), F(ck_contact, booked_on, CK_F_DATE)};
+ENTITY(ck_entity_contact, "contact", "contacts", ck_contact, contact_f, NULL);
+
+static const char *enforcement_check(const void *rec, char *msg, size_t len)
+{
+    const ck_enforcement *e = rec;
+    if (ck_streq(e->action, "no_further_action") && (!e->reason || !e->reason[strspn(e->reason, " \t\r\n")])) {
+        snprintf(msg, len, "a reason is required for no_further_action");
+        return "reason";
+    }
+    return NULL;
+}
+static const ck_field enforcement_f[] = {
+    R(ck_enforcement, id, CK_F_STR), R(ck_enforcement, event, CK_F_STR),
+    F(ck_enforcement, contact, CK_F_STR), R(ck_enforcement, date, CK_F_DATE),
+    RE(ck_enforcement, action, ck_vocab_enforcement_action), F(ck_enforcement, reason, CK_F_STR)};
+ENTITY(ck_entity_enforcement, "enforcement", "enforcement", ck_enforcement, enforcement_f, enforcement_check);
+
+static const ck_field breach_f[] = {
+    R(ck_breach, id, CK_F_STR), R(ck_breach, event, CK_F_STR), R(ck_breach, initiated, CK_F_DATE),
+    F(ck_breach, pack_sent, CK_F_DATE), F(ck_breach, resolved, CK_F_DATE),
+    F(ck_breach, outcome, CK_F_STR)};
+ENTITY(ck_entity_breach, "breach", "breaches", ck_breach, breach_f, NULL);
+
+static const ck_field recall_f[] = {
+    R(ck_recall, id, CK_F_STR), R(ck_recall, event, CK_F_STR), R(ck_recall, date, CK_F_DATE)};
+ENTITY(ck_entity_recall, "recall", "recalls", ck_recall, recall_f, NULL);
+
+static const ck_field review_f[] = {R(ck_review, date, CK_F_DATE)};
+ENTITY(ck_entity_review, "review", "registration_reviews", ck_review, review_f, NULL);
+
+static const ck_field registration_f[] = {
+    R(ck_registration, id, CK_F_STR), RE(ck_registration, type, ck_vocab_register),
+    R(ck_registration, date, CK_F_DATE), F(ck_registration, next_review, CK_F_DATE),
+    E(ck_registration, level, ck_vocab_mappa_level), E(ck_registration, category, ck_vocab_mappa_category),
+    F(ck_registration, deregistered, CK_F_DATE), LIST(ck_registration, reviews, ck_entity_review)};
+ENTITY(ck_entity_registration, "registration", "registrations", ck_registration, registration_f, NULL);
+
+static const ck_field reg_decision_f[] = {
+    R(ck_reg_decision, id, CK_F_STR), RE(ck_reg_decision, type, ck_vocab_reg_decision),
+    R(ck_reg_decision, date, CK_F_DATE), F(ck_reg_decision, reason, CK_F_STR)};
+ENTITY(ck_entity_reg_decision, "registration_decision", "registration_decisions", ck_reg_decision, reg_decision_f, NULL);
+
+static const char *assessment_check(const void *rec, char *msg, size_t len)
+{
+    const ck_assessment *a = rec;
+    if (ck_streq(a->kind, "rosh") && a->completed != CK_NODATE && !a->level) {
+        snprintf(msg, len, "a level (low, medium, high, very_high) is required for a completed rosh");
+        return "level";
+    }
+    if (a->level && !ck_streq(a->kind, "rosh")) {
+        snprintf(msg, len, "a level applies only to kind rosh; expected null");
+        return "level";
+    }
+    return NULL;
+}
+static const ck_field assessment_f[] = {
+    R(ck_assessment, id, CK_F_STR), RE(ck_assessment, kind, ck_vocab_assessment_kind),
+    F(ck_assessment, completed, CK_F_DATE), E(ck_assessment, level, ck_vocab_rosh_level)};
+ENTITY(ck_entity_assessment, "assessment", "assessments", ck_assessment, assessment_f, assessment_check);
+
+static const ck_field check_f[] = {
+    R(ck_check, id, CK_F_STR), RE(ck_check, kind, ck_vocab_check_kind),
+    F(ck_check, requested, CK_F_DATE), F(ck_check, received, CK_F_DATE),
+    F(ck_check, relevant_information, CK_F_BOOL), F(ck_check, report, CK_F_STR)};
+ENTITY(ck_entity_check, "check", "checks", ck_check, check_f, NULL);
+
+static const ck_field change_f[] = {
+    R(ck_change, id, CK_F_STR), R(ck_change, date, CK_F_DATE),
+    RE(ck_change, kind, ck_vocab_change_kind), F(ck_change, note, CK_F_STR)};
+ENTITY(ck_entity_change, "change", "changes", ck_change, change_f, NULL);
+
+static const ck_field decision_f[] = {
+    R(ck_decision, id, CK_F_STR), RE(ck_decision, rule, ck_vocab_rule),
+    R(ck_decision, subject, CK_F_STR), R(ck_decision, date, CK_F_DATE),
+    F(ck_decision, reason, CK_F_STR)};
+ENTITY(ck_entity_decision, "decision", "decisions", ck_decision, decision_f, NULL);
+
+static const ck_field victim_f[] = {
+    R(ck_victim, id, CK_F_STR), R(ck_victim, event, CK_F_STR), F(ck_victim, referred, CK_F_DATE),
+    F(ck_victim, first_contact, CK_F_DATE), E(ck_victim, scheme, ck_vocab_scheme),
+    E(ck_victim, opted, ck_vocab_opted), F(ck_victim, opted_on, CK_F_DATE),
+    F(ck_victim, representations, CK_F_DATE), F(ck_victim, release_notified, CK_F_DATE),
+    F(ck_victim, recall_notified, CK_F_DATE), SENS(ck_victim, name), SENS(ck_victim, address),
+    SENS(ck_victim, phone), SENS(ck_victim, email), SENS(ck_victim, notes)};
+ENTITY(ck_entity_victim, "victim", "victims", ck_victim, victim_f, NULL);
+
+static const ck_field case_f[] = {
+    R(ck_case, crn, CK_F_STR),
+    {"team", CK_F_STR, offsetof(ck_case, team), 0, false, NULL, NULL, false, true},
+    {"person", CK_F_OBJ, offsetof(ck_case, person), NOAUX, true, NULL, &ck_entity_person, false, false},
+    LIST(ck_case, allocations, ck_entity_allocation),
+    LIST(ck_case, events, ck_entity_event),
+    LIST(ck_case, contacts, ck_entity_contact),
+    LIST(ck_case, enforcement, ck_entity_enforcement),
+    LIST(ck_case, breaches, ck_entity_breach),
+    LIST(ck_case, recalls, ck_entity_recall),
+    LIST(ck_case, registrations, ck_entity_registration),
+    LIST(ck_case, registration_decisions, ck_entity_reg_decision),
+    LIST(ck_case, assessments, ck_entity_assessment),
+    LIST(ck_case, checks, ck_entity_check),
+    LIST(ck_case, changes, ck_entity_change),
+    LIST(ck_case, decisions, ck_entity_decision),
+    LIST(ck_case, victims, ck_entity_victim)};
+ENTITY(ck_entity_case, "case", "cases", ck_case, case_f, NULL);
+
+/* ---- Case lifecycle and finders ------------------------------------------- */
+
+ck_case *ck_case_new(void)
+{
+    ck_case *c = ck_calloc(1, sizeof *c);
+    ck_arena_init(&c->arena);
+    c->person.date_of_birth = CK_NODATE;
+    c->person.no_fixed_abode_since = CK_NODATE;
+    return c;
+}
+
+void ck_case_free(ck_case *c)
+{
+    if (!c) return;
+    ck_arena_free(&c->arena);
+    ck_free(c);
+}
+
+const ck_event *ck_case_event(const ck_case *c, const char *id)
+{
+    for (size_t i = 0; id && i < c->n_events; i++)
+        if (ck_streq(c->events[i].id, id)) return &c->events[i];
+    return NULL;
+}
+
+const ck_contact *ck_case_contact(const ck_case *c, const char *id)
+{
+    for (size_t i = 0; id && i < c->n_contacts; i++)
+        if (ck_streq(c->contacts[i].id, id)) return &c->contacts[i];
+    return NULL;
+}
+
+const ck_report *ck_case_report(const ck_case *c, const char *id, const ck_event **ev_out)
+{
+    for (size_t i = 0; id && i < c->n_events; i++)
+        for (size_t j = 0; j < c->events[i].n_reports; j++)
+            if (ck_streq(c->events[i].reports[j].id, id)) {
+                if (ev_out) *ev_out = &c->events[i];
+                return &c->events[i].reports[j];
+            }
+    return NULL;
+}
+
+void ck_case_redact_victims(ck_case *c)
+{
+    for (size_t i = 0; i < c->n_victims; i++) {
+        ck_victim *v = &c->victims[i];
+        v->name = v->address = v->phone = v->email = v->notes = NULL;
+    }
+}
+
+/* ---- Validation ------------------------------------------------------------ */
+
+/* Duplicate ids among `n` records of `size` bytes whose id is the first member. */
+static bool unique_ids(const void *base, size_t n, size_t size, const char *list, char *err, size_t len)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *a = *(const char *const *)((const char *)base + i * size);
+        for (size_t j = 0; j < i; j++) {
+            const char *b = *(const char *const *)((const char *)base + j * size);
+            if (ck_streq(a, b)) {
+                snprintf(err, len, "%s[%zu].id: \"%s\" is already the id of %s[%zu]; ids must be unique", list, i, a, list, j);
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+static bool event_ref(const ck_case *c, const char *ev, const char *path, size_t i, char *err, size_t len)
+{
+    if (ck_case_event(c, ev)) return true;
+    snprintf(err, len, "%s[%zu].event: \"%s\" is not the id of an event in this case", path, i, ev ? ev : "");
+    return false;
+}
+
+static bool subject_ok(const ck_case *c, const char *s)
+{
+    if (ck_streq(s, "case")) return true;
+    const char *colon = strchr(s, ':');
+    if (!colon || !colon[1]) return false;
+    static const char *const kinds[] = {"event", "contact", "victim", "registration", "report",
+        "change", "check", "breach", "assessment", "allocation", "recall", "enforcement", NULL};
+    size_t k = (size_t)(colon - s);
+    if (!ck_vocab_find(kinds, s, k)) return false;
+    (void)c; /* a decision may name a subject recorded later: the kind is checked, not the id */
+    return true;
+}
+
+bool ck_case_validate(const ck_case *c, char *err, size_t len)
+{
+#define UNIQ(list) if (!unique_ids(c->list, c->n_##list, sizeof *c->list, #list, err, len)) return false
+    if (!c->crn || !c->crn[0] || strlen(c->crn) > 16 || strspn(c->crn, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != strlen(c->crn)) {
+        snprintf(err, len, "crn: expected 1 to 16 capital letters and digits (e.g. X123456)");
+        return false;
+    }
+    if (!unique_ids(c->person.addresses, c->person.n_addresses, sizeof(ck_address), "person.addresses", err, len)) return false;
+    UNIQ(allocations); UNIQ(events); UNIQ(contacts); UNIQ(enforcement); UNIQ(breaches);
+    UNIQ(recalls); UNIQ(registrations); UNIQ(registration_decisions); UNIQ(assessments);
+    UNIQ(checks); UNIQ(changes); UNIQ(decisions); UNIQ(victims);
+#undef UNIQ
+    /* Report ids are unique across all events (a check names a report by id alone). */
+    for (size_t i = 0; i < c->n_events; i++) {
+        const ck_event *e = &c->events[i];
+        for (size_t j = 0; j < e->n_reports; j++) {
+            const ck_event *owner = NULL;
+            const ck_report *first = ck_case_report(c, e->reports[j].id, &owner);
+            if (first != &e->reports[j]) {
+                snprintf(err, len, "events[%zu].reports[%zu].id: \"%s\" is already the id of a report of event %s",
+                         i, j, e->reports[j].id, owner->id);
+                return false;
+            }
+        }
+        if (!unique_ids(e->offences, e->n_offences, sizeof(ck_offence), "offences", err, len)) {
+            char tmp[512];
+            snprintf(tmp, sizeof tmp, "events[%zu].%s", i, err);
+            snprintf(err, len, "%s", tmp);
+            return false;
+        }
+    }
+    for (size_t i = 0; i < c->n_contacts; i++)
+        if (!event_ref(c, c->contacts[i].event, "contacts", i, err, len)) return false;
+    for (size_t i = 0; i < c->n_enforcement; i++) {
+        const ck_enforcement *e = &c->enforcement[i];
+        if (!event_ref(c, e->event, "enforcement", i, err, len)) return false;
+        if (e->contact && !ck_case_contact(c, e->contact)) {
+            snprintf(err, len, "enforcement[%zu].contact: \"%s\" is not the id of a contact in this case", i, e->contact);
+            return false;
+        }
+    }
+    for (size_t i = 0; i < c->n_breaches; i++)
+        if (!event_ref(c, c->breaches[i].event, "breaches", i, err, len)) return false;
+    for (size_t i = 0; i < c->n_recalls; i++)
+        if (!event_ref(c, c->recalls[i].event, "recalls", i, err, len)) return false;
+    for (size_t i = 0; i < c->n_victims; i++)
+        if (!event_ref(c, c->victims[i].event, "victims", i, err, len)) return false;
+    for (size_t i = 0; i < c->n_checks; i++) {
+        const char *r = c->checks[i].report;
+        if (r && !ck_case_report(c, r, NULL)) {
+            snprintf(err, len, "checks[%zu].report: \"%s\" is not the id of a report in this case", i, r);
+            return false;
+        }
+    }
+    for (size_t i = 0; i < c->n_decisions; i++) {
+        if (!subject_ok(c, c->decisions[i].subject)) {
+            snprintf(err, len, "decisions[%zu].subject: \"%s\" is not a subject; expected \"case\" or KIND:ID "
+                     "with KIND one of event, contact, victim, registration, report, change, check, breach, "
+                     "assessment, allocation, recall, enforcement", i, c->decisions[i].subject);
+            return false;
+        }
+    }
+    return true;
+}

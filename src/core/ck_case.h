@@ -1,0 +1,290 @@
+/* ck_case: one case (person on probation) in memory, as the rules see it.
+ *
+ * Mirrors ../shared/case-bundle.md one to one. Everything a case points to lives
+ * in its arena (`arena`), so ck_case_free releases it all at once. Absent values:
+ * strings NULL, dates CK_NODATE, integers CK_NOINT, tri-state booleans CK_NULL.
+ * Closed vocabularies are stored as strings that point into the static
+ * vocabulary tables below (validated on parse), so a rule compares with
+ * ck_streq(x, "custody").
+ *
+ * The field descriptors (ck_entity / ck_field) describe every record kind once;
+ * the JSON codec (bundle/ck_bundle) and the store (store/ck_store) are both
+ * driven by them, so adding a field is one line here plus a migration. */
+#ifndef CK_CASE_H
+#define CK_CASE_H
+#include "ck_date.h"
+#include "ck_mem.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CK_NOINT INT32_MIN
+typedef int8_t ck_tri; /* CK_NULL, 0 or 1 */
+#define CK_NULL ((ck_tri)-1)
+
+typedef struct ck_address {
+    const char *id;
+    ck_date from, to;
+    const char *kind;   /* free text, "main" is the one the rules read */
+    const char *status; /* free text, e.g. "verified" */
+} ck_address;
+
+typedef struct ck_history {
+    int32_t total_sanctions;       /* including the current one */
+    int32_t age_at_first_sanction;
+} ck_history;
+
+typedef struct ck_person {
+    const char *forename, *surname;
+    ck_date date_of_birth;
+    const char *gender; /* M F X U */
+    ck_address *addresses;
+    size_t n_addresses;
+    ck_date no_fixed_abode_since;
+    bool has_offending_history;
+    ck_history offending_history;
+} ck_person;
+
+typedef struct ck_allocation {
+    const char *id;
+    ck_date from, to;
+    const char *staff_code;
+    const char *grade;
+    ck_date staff_left_on;
+    ck_date staff_long_term_absence_from;
+} ck_allocation;
+
+typedef struct ck_offence {
+    const char *id;
+    const char *code;
+    const char *category; /* ck_vocab_offence_category */
+    ck_tri main;
+    ck_tri domestic_abuse;
+} ck_offence;
+
+typedef struct ck_sentence {
+    const char *type; /* community_order sso custody hospital_order */
+    ck_date date;
+    int32_t length_months;
+    ck_date release_date, end_date, pss_end_date, terminated_on;
+} ck_sentence;
+
+typedef struct ck_report {
+    const char *id;
+    const char *type; /* oral fast standard */
+    ck_date requested, completed;
+    const char *outstanding_checks_reason;
+} ck_report;
+
+typedef struct ck_referral_outcome {
+    ck_date date;
+    const char *outcome; /* no_identifiable_victim declined_at_referral */
+} ck_referral_outcome;
+
+typedef struct ck_event {
+    const char *id;
+    ck_offence *offences;
+    size_t n_offences;
+    bool has_sentence;
+    ck_sentence sentence;
+    ck_report *reports;
+    size_t n_reports;
+    bool has_victim_referral_outcome;
+    ck_referral_outcome victim_referral_outcome;
+} ck_event;
+
+typedef struct ck_contact {
+    const char *id;
+    const char *event;
+    ck_date date;
+    const char *type;
+    ck_tri national_standard;
+    ck_tri appointment;
+    const char *outcome; /* ck_vocab_outcome or NULL */
+    ck_date outcome_on, booked_on;
+} ck_contact;
+
+typedef struct ck_enforcement {
+    const char *id, *event, *contact;
+    ck_date date;
+    const char *action; /* ck_vocab_enforcement_action */
+    const char *reason;
+} ck_enforcement;
+
+typedef struct ck_breach {
+    const char *id, *event;
+    ck_date initiated, pack_sent, resolved;
+    const char *outcome; /* free text; "withdrawn" means withdrawn */
+} ck_breach;
+
+typedef struct ck_recall {
+    const char *id, *event;
+    ck_date date;
+} ck_recall;
+
+typedef struct ck_review {
+    ck_date date;
+} ck_review;
+
+typedef struct ck_registration {
+    const char *id;
+    const char *type; /* ck_vocab_register */
+    ck_date date, next_review;
+    const char *level;    /* MAPP: M1..M3 */
+    const char *category; /* MAPP: M1..M4 */
+    ck_date deregistered;
+    ck_review *reviews;
+    size_t n_reviews;
+} ck_registration;
+
+typedef struct ck_reg_decision {
+    const char *id;
+    const char *type; /* NOTMAPPA */
+    ck_date date;
+    const char *reason;
+} ck_reg_decision;
+
+typedef struct ck_assessment {
+    const char *id;
+    const char *kind;  /* rosh sentence_plan oversight */
+    ck_date completed;
+    const char *level; /* rosh: low medium high very_high */
+} ck_assessment;
+
+typedef struct ck_check {
+    const char *id;
+    const char *kind; /* police_da childrens_services */
+    ck_date requested, received;
+    ck_tri relevant_information;
+    const char *report; /* report id or NULL */
+} ck_check;
+
+typedef struct ck_change {
+    const char *id;
+    ck_date date;
+    const char *kind;
+    const char *note;
+} ck_change;
+
+typedef struct ck_decision {
+    const char *id;
+    const char *rule, *subject;
+    ck_date date;
+    const char *reason;
+} ck_decision;
+
+typedef struct ck_victim {
+    const char *id, *event;
+    ck_date referred, first_contact;
+    const char *scheme; /* statutory non_statutory vns */
+    const char *opted;  /* in out NULL */
+    ck_date opted_on, representations, release_notified, recall_notified;
+    /* The most sensitive data in the system: victim liaison staff only.
+     * ck_case_redact_victims() blanks these for everyone else. */
+    const char *name, *address, *phone, *email, *notes;
+} ck_victim;
+
+typedef struct ck_case {
+    ck_arena arena;
+    const char *crn;
+    /* Extension to the shared format: the team that holds the case (nDelius
+     * "managing team"), so an unallocated case still has an owner. Optional,
+     * written only when set, so shared-format bundles round-trip unchanged. */
+    const char *team;
+    ck_person person;
+    ck_allocation *allocations;         size_t n_allocations;
+    ck_event *events;                   size_t n_events;
+    ck_contact *contacts;               size_t n_contacts;
+    ck_enforcement *enforcement;        size_t n_enforcement;
+    ck_breach *breaches;                size_t n_breaches;
+    ck_recall *recalls;                 size_t n_recalls;
+    ck_registration *registrations;     size_t n_registrations;
+    ck_reg_decision *registration_decisions; size_t n_registration_decisions;
+    ck_assessment *assessments;         size_t n_assessments;
+    ck_check *checks;                   size_t n_checks;
+    ck_change *changes;                 size_t n_changes;
+    ck_decision *decisions;             size_t n_decisions;
+    ck_victim *victims;                 size_t n_victims;
+} ck_case;
+
+ck_case *ck_case_new(void);      /* empty case with its own arena */
+void ck_case_free(ck_case *c);   /* NULL-safe; frees the arena and the case */
+
+/* Finders: NULL when absent. Linear: cases are small. */
+const ck_event *ck_case_event(const ck_case *c, const char *id);
+const ck_contact *ck_case_contact(const ck_case *c, const char *id);
+const ck_report *ck_case_report(const ck_case *c, const char *id, const ck_event **ev_out);
+
+/* Blanks every victim's name, address, phone, email and notes (for anyone who
+ * is not victim liaison staff). */
+void ck_case_redact_victims(ck_case *c);
+
+/* ---- Field descriptors ------------------------------------------------- */
+
+typedef enum ck_ftype {
+    CK_F_STR,   /* const char *, free text */
+    CK_F_ENUM,  /* const char *, one of vocab (pointer into vocab) */
+    CK_F_DATE,  /* ck_date */
+    CK_F_INT,   /* int32_t, CK_NOINT when null */
+    CK_F_BOOL,  /* ck_tri */
+    CK_F_OBJ,   /* embedded struct at off; presence flag (bool) at aux_off unless always present */
+    CK_F_LIST,  /* array pointer at off, size_t count at aux_off */
+} ck_ftype;
+
+typedef struct ck_entity ck_entity;
+
+typedef struct ck_field {
+    const char *key;          /* JSON key; also the SQL column unless `column` */
+    ck_ftype type;
+    size_t off;
+    size_t aux_off;           /* OBJ: presence flag offset (SIZE_MAX: always present); LIST: count */
+    bool required;            /* must be present and non-null */
+    const char *const *vocab; /* ENUM: NULL-terminated allowed values */
+    const ck_entity *sub;     /* OBJ / LIST element */
+    bool sensitive;           /* victim-identifying: VLO only */
+    bool omit_null;           /* extension key: not written when null */
+} ck_field;
+
+struct ck_entity {
+    const char *name;   /* "contact" */
+    const char *table;  /* SQL table for list entities ("contacts"); NULL for embedded objects */
+    size_t size;        /* sizeof the struct */
+    const ck_field *fields;
+    size_t n_fields;
+    /* Conditional checks beyond required/vocab ("end_date unless hospital_order").
+     * Returns NULL when valid, else the key at fault and writes what was expected
+     * into msg. */
+    const char *(*check)(const void *rec, char *msg, size_t msg_len);
+};
+
+extern const ck_entity ck_entity_case; /* the root: crn, team, person, lists */
+extern const ck_entity ck_entity_person, ck_entity_address, ck_entity_history,
+    ck_entity_allocation, ck_entity_event, ck_entity_offence, ck_entity_sentence,
+    ck_entity_report, ck_entity_referral_outcome, ck_entity_contact, ck_entity_enforcement,
+    ck_entity_breach, ck_entity_recall, ck_entity_registration, ck_entity_review,
+    ck_entity_reg_decision, ck_entity_assessment, ck_entity_check, ck_entity_change,
+    ck_entity_decision, ck_entity_victim;
+
+/* Vocabularies (NULL-terminated). */
+extern const char *const ck_vocab_gender[], *const ck_vocab_report_type[],
+    *const ck_vocab_sentence_type[], *const ck_vocab_offence_category[],
+    *const ck_vocab_outcome[], *const ck_vocab_enforcement_action[],
+    *const ck_vocab_register[], *const ck_vocab_mappa_level[], *const ck_vocab_mappa_category[],
+    *const ck_vocab_reg_decision[], *const ck_vocab_assessment_kind[], *const ck_vocab_rosh_level[],
+    *const ck_vocab_check_kind[], *const ck_vocab_change_kind[], *const ck_vocab_scheme[],
+    *const ck_vocab_opted[], *const ck_vocab_referral_outcome[], *const ck_vocab_rule[];
+
+/* The interned vocabulary string equal to s[0..n), or NULL when not allowed. */
+const char *ck_vocab_find(const char *const *vocab, const char *s, size_t n);
+/* "a, b, c" into out (for error messages). */
+void ck_vocab_list(const char *const *vocab, char *out, size_t out_len);
+
+/* ---- Whole-case validation ---------------------------------------------- */
+
+/* Cross-record rules the descriptors cannot express: unique ids per kind
+ * (report ids across all events), references (contact.event, enforcement.contact,
+ * check.report, victim.event, decision.subject), crn format.
+ * Returns true when valid; otherwise writes "path: message" into err. */
+bool ck_case_validate(const ck_case *c, char *err, size_t err_len);
+
+#endif

@@ -1,0 +1,60 @@
+/* ck_rules: the rulebook (../shared/rulebook.md) as pure functions.
+ *
+ * ck_rules_evaluate derives every obligation of one case at one date. No I/O,
+ * no globals written, no clock read: the same case, date, calendar and config
+ * always give the same result, so the engine is tested from tables and run
+ * on many threads at once. */
+#ifndef CK_RULES_H
+#define CK_RULES_H
+#include "ck_case.h"
+#include "ck_cal.h"
+#include "ck_rulecfg.h"
+
+typedef enum ck_severity { CK_SEV_CRITICAL = 0, CK_SEV_HIGH = 1, CK_SEV_NORMAL = 2 } ck_severity;
+/* Order is the rulebook's output order. */
+typedef enum ck_status { CK_ST_OVERDUE = 0, CK_ST_OPEN = 1, CK_ST_MET_LATE = 2, CK_ST_MET = 3 } ck_status;
+
+typedef struct ck_obligation {
+    const char *rule;        /* static rule ID, e.g. "ENFORCE" */
+    const char *subject;     /* "case", "contact:C2", ... (result arena) */
+    ck_date due;
+    ck_date met_on;          /* CK_NODATE when not met */
+    ck_status status;
+    ck_severity severity;
+    const char *explanation; /* one line naming the facts (result arena) */
+} ck_obligation;
+
+typedef struct ck_ftc {
+    const char *event; /* event id */
+    int count;
+    ck_date since;
+} ck_ftc;
+
+typedef struct ck_result {
+    ck_arena arena;
+    ck_obligation *obligations;
+    size_t n_obligations;
+    ck_ftc *ftc;
+    size_t n_ftc;
+} ck_result;
+
+/* Every obligation of `c` at `as_of`, sorted as the rulebook says (status,
+ * severity, due, rule, subject). The result is independent of `c` (strings are
+ * copied), owned by the caller, freed with ck_result_free. Never NULL. */
+ck_result *ck_rules_evaluate(const ck_case *c, ck_date as_of, const ck_calendar *cal,
+                             const ck_rules_config *cfg);
+void ck_result_free(ck_result *r);
+
+/* The status of an obligation with this due/met_on seen at `as_of` (open versus
+ * overdue depends on the date; stored obligations use this at query time). */
+ck_status ck_status_at(ck_date due, ck_date met_on, ck_date as_of);
+
+const char *ck_status_name(ck_status s);     /* "overdue", "open", "met_late", "met" */
+const char *ck_severity_name(ck_severity s); /* "critical", "high", "normal" */
+bool ck_status_parse(const char *s, size_t n, ck_status *out);
+bool ck_severity_parse(const char *s, size_t n, ck_severity *out);
+
+/* All rule IDs the engine implements (NULL-terminated; same as ck_vocab_rule). */
+extern const char *const *const ck_rule_ids;
+
+#endif

@@ -1,0 +1,109 @@
+/* ck_cases: what the API, CLI and web do to cases, each one transaction.
+ *
+ * Every write (create, replace, add or change a record) runs in one database
+ * transaction that also recomputes that case's obligations with the rules
+ * engine and stores them, so stored obligations are never stale with respect
+ * to the case (only with respect to the date: see ck_cases_recompute_all).
+ * Callers pass the engine (calendar + rules config) and the date to evaluate
+ * at (today in the server). Errors come back as a ck_rc plus a message in
+ * err that names the field ("contacts[3].event: ...") where one is at fault. */
+#ifndef CK_CASES_H
+#define CK_CASES_H
+#include "ck_case.h"
+#include "ck_db.h"
+#include "ck_rules.h"
+
+typedef enum ck_rc {
+    CK_OK = 0,
+    CK_ERR_NOTFOUND,  /* no such case / record */
+    CK_ERR_EXISTS,    /* create: the CRN exists; add: the record id exists */
+    CK_ERR_INVALID,   /* the data breaks the format or a product rule; err names the field */
+    CK_ERR_CONFLICT,  /* a product rule refuses the change in this state (err says which) */
+    CK_ERR_DB,        /* the database failed; err has its message */
+} ck_rc;
+
+typedef struct ck_engine {
+    const ck_calendar *cal;
+    const ck_rules_config *cfg;
+} ck_engine;
+
+/* The shipped calendar and rules configuration. */
+ck_engine ck_engine_default(void);
+
+/* Create (CK_ERR_EXISTS when the CRN is taken) or replace (CK_ERR_NOTFOUND when
+ * absent) a whole case. `c` must have passed ck_case_validate. */
+ck_rc ck_cases_create(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date as_of, char *err, size_t err_len);
+ck_rc ck_cases_replace(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date as_of, char *err, size_t err_len);
+/* Loads a whole case. *out is the caller's (ck_case_free). */
+ck_rc ck_cases_get(ck_db *db, const char *crn, ck_case **out, char *err, size_t err_len);
+/* The stored obligations of a case, statuses decided at as_of (open vs overdue). */
+ck_rc ck_cases_obligations(ck_db *db, const char *crn, ck_date as_of, ck_result **out, char *err, size_t err_len);
+
+/* Adds one record to a list of the case: `list` is the bundle key ("contacts",
+ * "registrations", "checks", "assessments", "changes", "decisions",
+ * "enforcement", "breaches", "recalls", "victims", "allocations",
+ * "registration_decisions", "person.addresses"), `rec` a record of that kind
+ * (its strings may live anywhere; they are copied). The whole case is
+ * validated with it, then written and recomputed. */
+ck_rc ck_cases_add(ck_db *db, const ck_engine *eng, const char *crn, const char *list, const void *rec,
+                   ck_date as_of, char *err, size_t err_len);
+/* Changes one record in place: loads the case, calls edit(rec, ctx) on the
+ * record `list`/`id` (it may change fields, allocating in the case's arena),
+ * validates, writes, recomputes. edit returns false with a message to refuse. */
+ck_rc ck_cases_update(ck_db *db, const ck_engine *eng, const char *crn, const char *list, const char *id,
+                      bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
+                      ck_date as_of, char *err, size_t err_len);
+
+/* Search by CRN (exact or prefix), surname/forename (prefix, case-insensitive)
+ * or date of birth (YYYY-MM-DD). Paginated; total is the full match count. */
+typedef struct ck_case_summary {
+    char crn[17];
+    char *forename, *surname; /* owned by the list */
+    ck_date date_of_birth;
+    char *staff_code, *team;  /* current allocation's staff, the case's team; may be NULL */
+} ck_case_summary;
+typedef struct ck_case_list {
+    ck_arena arena;
+    ck_case_summary *items;
+    size_t n;
+    size_t total;
+} ck_case_list;
+ck_rc ck_cases_search(ck_db *db, const char *q, size_t limit, size_t offset, ck_case_list **out, char *err, size_t err_len);
+void ck_case_list_free(ck_case_list *l);
+
+/* Worklist: stored obligations of the cases held by a staff member, a team or a
+ * PDU (exactly one of the three set), with the given statuses (bitmask of
+ * 1 << ck_status), ordered as the rulebook says, paginated. Served from the
+ * obligations table through its indexes; open versus overdue decided from
+ * the due date at as_of. */
+typedef struct ck_worklist_query {
+    const char *staff, *team, *pdu;
+    unsigned statuses;
+    ck_date as_of;
+    size_t limit, offset;
+} ck_worklist_query;
+typedef struct ck_worklist_item {
+    const char *crn, *forename, *surname, *staff_code, *team;
+    ck_obligation o;
+} ck_worklist_item;
+typedef struct ck_worklist {
+    ck_arena arena;
+    ck_worklist_item *items;
+    size_t n;
+    size_t total;
+} ck_worklist;
+ck_rc ck_cases_worklist(ck_db *db, const ck_worklist_query *q, ck_worklist **out, char *err, size_t err_len);
+void ck_worklist_free(ck_worklist *w);
+
+/* Recomputes and stores the obligations of every case at as_of, streaming
+ * (bounded memory) in batches of `batch` cases per transaction. progress (may
+ * be NULL) is called after each batch with cases done and total. */
+ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, size_t batch,
+                             void (*progress)(void *ctx, size_t done, size_t total), void *ctx,
+                             char *err, size_t err_len);
+
+/* Streams every case (export): fn is called once per case in CRN order and
+ * may not keep it; stops early when fn returns false. */
+ck_rc ck_cases_each(ck_db *db, bool (*fn)(void *ctx, const ck_case *c), void *ctx, char *err, size_t err_len);
+
+#endif

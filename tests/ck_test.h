@@ -1,0 +1,37 @@
+/* Shared test helpers. cmocka needs these system headers first. */
+#ifndef CK_TEST_H
+#define CK_TEST_H
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+/* Database URLs every storage test runs against: a fresh SQLite file and, when
+ * the test runner started one (CK_TEST_PG), PostgreSQL. Under `make test` the
+ * runner always provides PostgreSQL; a test that needs it and finds it missing
+ * fails (see ck_test_require_pg). */
+static inline const char *ck_test_pg_url(void) { return getenv("CK_TEST_PG"); }
+
+/* Reads a whole file into a malloc'd NUL-terminated buffer (NULL on error). */
+static inline char *ck_test_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
+    fclose(f);
+    if (buf) { buf[n] = '\0'; if (len) *len = (size_t)n; }
+    return buf;
+}
+
+/* The shared folder (rulebook examples) sits beside the repo: ../shared. */
+#define CK_SHARED_DIR (getenv("CK_SHARED_DIR") ? getenv("CK_SHARED_DIR") : "../shared")
+
+#endif
