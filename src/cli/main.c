@@ -7,10 +7,6 @@
 #define CK_VERSION "dev"
 #endif
 
-/* The command table: add a line here when a command lands. */
-const ck_command ck_commands[] = {
-    {NULL, NULL, NULL, NULL},
-};
 
 static void help(FILE *to)
 {
