@@ -11,7 +11,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
 
-SRC_DIRS := src/base src/core src/bundle src/store src/http src/web src/cli
+SRC_DIRS := src/base src/core src/bundle src/store src/http src/web src/gen src/cli
 INCLUDES := $(addprefix -I,$(SRC_DIRS)) -Ibuild/gen
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
 BASE_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(INCLUDES) $(PKG_CFLAGS) -MMD -MP
