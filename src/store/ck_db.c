@@ -21,33 +21,37 @@
 
 /* ---- errors ---------------------------------------------------------- */
 
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+bool ck_db_fold(char *out, size_t room, const char *in)
+{
+    size_t len = 0;
+    bool space = false;
+    const char *p = in;
+    while (is_space(*p)) p++;
+    for (; *p; p++) {
+        if (is_space(*p)) { space = true; continue; }
+        if (len + (space ? 2 : 1) >= room) break;
+        if (space) out[len++] = ' ';
+        space = false;
+        out[len++] = *p;
+    }
+    out[len] = '\0';
+    while (is_space(*p)) p++;
+    return *p == '\0';
+}
+
 void ck_db_seterr(ck_db *db, const char *sql, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(db->err, sizeof db->err, fmt, ap);
+    vsnprintf(db->err, sizeof db->err, fmt, ap);
     va_end(ap);
-    if (!sql || n < 0 || (size_t)n >= sizeof db->err) return;
-    size_t len = (size_t)n, room = sizeof db->err - 1;
-    const char *pre = " [SQL: ";
-    if (len + strlen(pre) + 5 >= room) return;
-    memcpy(db->err + len, pre, strlen(pre));
-    len += strlen(pre);
-    /* Fold whitespace so a multi-line statement reads on one line. */
-    size_t taken = 0;
-    bool space = false;
-    const char *p = sql;
-    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
-    for (; *p && taken < CK_DB_SQL_SNIPPET && len + 5 < room; p++) {
-        bool ws = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
-        if (ws) { space = true; continue; }
-        if (space) { db->err[len++] = ' '; taken++; space = false; }
-        db->err[len++] = *p;
-        taken++;
-    }
-    if (*p) { memcpy(db->err + len, "...", 3); len += 3; }
-    db->err[len++] = ']';
-    db->err[len] = '\0';
+    if (!sql) return;
+    char snippet[CK_DB_SQL_SNIPPET + 1];
+    bool whole = ck_db_fold(snippet, sizeof snippet, sql);
+    size_t len = strlen(db->err);
+    snprintf(db->err + len, sizeof db->err - len, " [SQL: %s%s]", snippet, whole ? "" : "...");
 }
 
 /* ---- placeholders ---------------------------------------------------- */
@@ -167,8 +171,8 @@ ck_db *ck_db_open(const char *url, char *err, size_t err_len)
         drv = &ck_db_sqlite_driver;
         target = url + strlen("sqlite:");
     } else if (starts(url, "postgresql://") || starts(url, "postgres://")) {
-        snprintf(err, err_len, "PostgreSQL: the backend lands in the next commit of branch db");
-        return NULL;
+        drv = &ck_db_pg_driver;
+        target = url;
     } else {
         /* Quote only the scheme: the rest of a URL may hold a password. */
         const char *colon = strchr(url, ':');
@@ -337,7 +341,10 @@ void ck_stmt_bind_null(ck_stmt *st, int i)
 void ck_stmt_bind_textn(ck_stmt *st, int i, const char *s, size_t n)
 {
     if (!s) { ck_stmt_bind_null(st, i); return; }
-    if (bind_check(st, i)) st->db->drv->bind_text(st, i, s, n, &st->bind_why);
+    if (!bind_check(st, i)) return;
+    /* PostgreSQL text cannot hold NUL; refusing it on both keeps them alike. */
+    if (memchr(s, '\0', n)) st->bind_why = "text holds a NUL byte";
+    else st->db->drv->bind_text(st, i, s, n, &st->bind_why);
 }
 
 void ck_stmt_bind_text(ck_stmt *st, int i, const char *s) { ck_stmt_bind_textn(st, i, s, s ? strlen(s) : 0); }

@@ -93,6 +93,11 @@ extern const ck_db_driver ck_db_pg_driver;
  * (whitespace folded) when sql is not NULL. */
 void ck_db_seterr(ck_db *db, const char *sql, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Copies in to out (room bytes, room > 0) with runs of whitespace folded to
+ * one space and the ends trimmed, so multi-line text reads on one line.
+ * Returns false when it had to cut. */
+bool ck_db_fold(char *out, size_t room, const char *in);
+
 /* Scans SQL for $N placeholders outside string literals, quoted identifiers,
  * comments and dollar-quoted bodies. Returns the highest N (0 when none), or
  * -1 when a placeholder is $0 or too large. When out is not NULL (strlen(sql)
