@@ -1,6 +1,7 @@
 /* `casekeeper obligations`: run in-process with stdout, stderr (and stdin)
  * redirected to temporary files; exit status, output JSON and messages. */
 #include "ck_test.h"
+#include "ck_test_json.h"
 #include "ck_bundle.h"
 #include "ck_cli.h"
 #include "ck_rules.h"
@@ -123,15 +124,6 @@ static void assert_prefix(const char *s, const char *prefix)
     if (strncmp(s, prefix, strlen(prefix)) != 0) fail_msg("expected to start with\n%s\ngot\n%s", prefix, s);
 }
 
-static void assert_json_equal(json_t *got, json_t *want)
-{
-    if (json_equal(got, want)) return;
-    char *g = json_dumps(got, JSON_COMPACT), *w = json_dumps(want, JSON_COMPACT);
-    print_error("got:  %s\nwant: %s\n", g, w);
-    free(g);
-    free(w);
-    fail();
-}
 
 /* ---- Success -------------------------------------------------------------------- */
 
@@ -150,7 +142,7 @@ static void prints_pretty_json_of_the_engine_result(void **state)
 
     json_t *got = parse_out(&r);
     json_t *want = engine_json(EXAMPLE, ck_date_ymd(2025, 11, 3), true);
-    assert_json_equal(got, want);
+    ck_assert_json_equal(got, want);
 
     /* Each obligation carries exactly the documented keys, in order. */
     static const char *const keys[] = {"rule", "subject", "due", "status", "met_on", "severity", "explanation"};
@@ -197,9 +189,9 @@ static void without_all_only_open_and_overdue(void **state)
         const char *st = json_string_value(json_object_get(o, "status"));
         if (strcmp(st, "open") == 0 || strcmp(st, "overdue") == 0) json_array_append(filtered, o);
     }
-    assert_json_equal(json_object_get(js, "obligations"), filtered);
+    ck_assert_json_equal(json_object_get(js, "obligations"), filtered);
     assert_true(json_array_size(json_object_get(ja, "obligations")) > json_array_size(filtered));
-    assert_json_equal(json_object_get(js, "failures_to_comply"), json_object_get(ja, "failures_to_comply"));
+    ck_assert_json_equal(json_object_get(js, "failures_to_comply"), json_object_get(ja, "failures_to_comply"));
     json_decref(filtered);
     json_decref(ja);
     json_decref(js);
@@ -266,10 +258,10 @@ static void shared_examples_give_expected_output(void **state)
         assert_non_null(want);
         json_t *gs = obligation_set(got), *ws = obligation_set(want);
         if (!json_equal(gs, ws)) print_error("example %s\n", names[i]);
-        assert_json_equal(gs, ws);
-        assert_json_equal(json_object_get(got, "failures_to_comply"), json_object_get(want, "failures_to_comply"));
-        assert_json_equal(json_object_get(got, "crn"), json_object_get(want, "crn"));
-        assert_json_equal(json_object_get(got, "as_of"), json_object_get(want, "as_of"));
+        ck_assert_json_equal(gs, ws);
+        ck_assert_json_equal(json_object_get(got, "failures_to_comply"), json_object_get(want, "failures_to_comply"));
+        ck_assert_json_equal(json_object_get(got, "crn"), json_object_get(want, "crn"));
+        ck_assert_json_equal(json_object_get(got, "as_of"), json_object_get(want, "as_of"));
         json_decref(gs);
         json_decref(ws);
         json_decref(got);
