@@ -1,6 +1,5 @@
 #include "ck_api.h"
 #include "ck_bundle.h"
-#include "ck_store.h"
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -463,8 +462,8 @@ static void h_add_review(ck_http_req *r)
     if (!body) return;
     char err[ERR_MAX];
     review_ctx rc = {.flags = victim_redaction_for(r)};
-    const json_t *next = json_object_get(body, "next_review");
-    const char *nv = json_string_value(next);
+    const char *nv = json_string_value(json_object_get(body, "next_review"));
+    bool next_ok = nv && ck_date_parse(nv, strlen(nv), &rc.next_review);
     json_t *review = json_copy(body);
     json_object_del(review, "next_review");
     bool ok = ck_bundle_parse_record(review, &ck_entity_review, &rc.review, ck_http_arena(r), "", err, sizeof err);
@@ -474,7 +473,7 @@ static void h_add_review(ck_http_req *r)
         problem_invalid(r, err);
         return;
     }
-    if (!nv || !ck_date_parse(nv, strlen(nv), &rc.next_review)) {
+    if (!next_ok) {
         problem_invalidf(r, "next_review: expected a date YYYY-MM-DD (a review sets when the next one is due)");
         return;
     }
@@ -627,18 +626,6 @@ static void daily_progress_cb(void *ctx, size_t done, size_t total)
     p->total = total;
 }
 
-/* The date ck_cases_recompute_all last ran at (CK_NODATE: never), from the
- * setting the store keeps for this purpose. */
-static ck_rc last_recompute(ck_db *db, ck_date *out, char *err, size_t err_len)
-{
-    char val[32];
-    ck_rc rc = ck_store_meta_get(db, "obligations_as_of", val, sizeof val, err, err_len);
-    *out = CK_NODATE;
-    if (rc == CK_ERR_NOTFOUND) return CK_OK;
-    if (rc == CK_OK && !ck_date_parse(val, strlen(val), out)) *out = CK_NODATE;
-    return rc;
-}
-
 static void daily_set_running(ck_api_daily *d, bool running, bool completed)
 {
     pthread_mutex_lock(&d->mu);
@@ -655,7 +642,8 @@ static bool daily_check(ck_api_daily *d)
 {
     char err[1024], today_s[CK_DATE_STRLEN], last_s[CK_DATE_STRLEN];
     ck_date today = ck_app_today(d->app), last = CK_NODATE;
-    ck_rc rc = last_recompute(d->db, &last, err, sizeof err);
+    ck_rc rc = ck_cases_recomputed_on(d->db, &last, err, sizeof err);
+    if (rc == CK_ERR_NOTFOUND) rc = CK_OK; /* never: last stays CK_NODATE */
     if (rc != CK_OK) {
         ck_http_log("daily recompute: reading the date of the last one failed: %s", err);
         return false;
