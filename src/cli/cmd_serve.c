@@ -8,8 +8,10 @@
 #include "ck_api.h"
 #include "ck_cal.h"
 #include "ck_cli.h"
+#include "ck_cli_store.h"
 #include "ck_http.h"
 #include "ck_rulecfg.h"
+#include "ck_store.h"
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -57,62 +59,33 @@ static int parse_options(int argc, char **argv, options *o, bool *done)
 {
     *done = false;
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        const char *threads = NULL;
+        int got;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             help(stdout);
             *done = true;
             return 0;
         }
-        const char **slot = strcmp(a, "--db") == 0              ? &o->db
-                            : strcmp(a, "--listen") == 0        ? &o->listen
-                            : strcmp(a, "--bank-holidays") == 0 ? &o->holidays
-                            : strcmp(a, "--rules-config") == 0  ? &o->config
-                                                                : NULL;
-        bool threads = strcmp(a, "--threads") == 0;
-        if (!slot && !threads) {
-            ck_cli_error(CMD, "unknown argument \"%s\" (casekeeper %s --help lists the options)", a, CMD);
+        if ((got = ck_cli_opt(CMD, argc, argv, &i, "--db", &o->db)) ||
+            (got = ck_cli_opt(CMD, argc, argv, &i, "--listen", &o->listen)) ||
+            (got = ck_cli_opt(CMD, argc, argv, &i, "--bank-holidays", &o->holidays)) ||
+            (got = ck_cli_opt(CMD, argc, argv, &i, "--rules-config", &o->config)) ||
+            (got = ck_cli_opt(CMD, argc, argv, &i, "--threads", &threads))) {
+            if (got < 0) return 2;
+        } else {
+            ck_cli_error(CMD, "unknown argument \"%s\" (casekeeper %s --help lists the options)", argv[i], CMD);
             return 2;
         }
-        if (i + 1 >= argc) {
-            ck_cli_error(CMD, "%s: expected a value", a);
-            return 2;
-        }
-        const char *v = argv[++i];
-        if (slot) {
-            *slot = v;
-            continue;
-        }
+        if (!threads) continue;
         char *end;
-        unsigned long n = strtoul(v, &end, 10);
-        if (!*v || *end || v[0] == '-' || n < 1 || n > MAX_THREADS) {
-            ck_cli_error(CMD, "--threads: expected a whole number from 1 to %d, got \"%s\"", MAX_THREADS, v);
+        unsigned long n = strtoul(threads, &end, 10);
+        if (!*threads || *end || threads[0] == '-' || n < 1 || n > MAX_THREADS) {
+            ck_cli_error(CMD, "--threads: expected a whole number from 1 to %d, got \"%s\"", MAX_THREADS, threads);
             return 2;
         }
         o->threads = (unsigned)n;
     }
     return 0;
-}
-
-/* The whole file into out. False with the reason printed. */
-static bool read_file(const char *opt, const char *path, ck_buf *out)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        ck_cli_error(CMD, "%s %s: %s", opt, path, strerror(errno));
-        return false;
-    }
-    ck_buf_init(out, INPUT_LIMIT);
-    char chunk[16384];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (!ck_buf_append(out, chunk, n)) break;
-    bool failed = ferror(f);
-    fclose(f);
-    if (out->overflowed || failed) {
-        ck_cli_error(CMD, "%s %s: %s", opt, path, failed ? "read error" : "file too large");
-        return false;
-    }
-    return true;
 }
 
 typedef struct engine_files {
@@ -127,21 +100,21 @@ static bool load_engine(const options *o, ck_engine *eng, engine_files *own)
     ck_buf text = CK_BUF_INIT;
     *eng = ck_engine_default();
     if (o->holidays) {
-        if (!read_file("--bank-holidays", o->holidays, &text)) return false;
-        own->cal = ck_calendar_parse(ck_buf_cstr(&text), text.len, err, sizeof err);
+        bool read = ck_cli_read_file(CMD, o->holidays, INPUT_LIMIT, &text);
+        own->cal = read ? ck_calendar_parse(ck_buf_cstr(&text), text.len, err, sizeof err) : NULL;
         ck_buf_free(&text);
         if (!own->cal) {
-            ck_cli_error(CMD, "--bank-holidays %s: %s", o->holidays, err);
+            if (read) ck_cli_error(CMD, "--bank-holidays %s: %s", o->holidays, err);
             return false;
         }
         eng->cal = own->cal;
     }
     if (o->config) {
-        if (!read_file("--rules-config", o->config, &text)) return false;
-        own->cfg = ck_rulecfg_parse(ck_buf_cstr(&text), text.len, err, sizeof err);
+        bool read = ck_cli_read_file(CMD, o->config, INPUT_LIMIT, &text);
+        own->cfg = read ? ck_rulecfg_parse(ck_buf_cstr(&text), text.len, err, sizeof err) : NULL;
         ck_buf_free(&text);
         if (!own->cfg) {
-            ck_cli_error(CMD, "--rules-config %s: %s", o->config, err);
+            if (read) ck_cli_error(CMD, "--rules-config %s: %s", o->config, err);
             return false;
         }
         eng->cfg = own->cfg;
@@ -149,8 +122,9 @@ static bool load_engine(const options *o, ck_engine *eng, engine_files *own)
     return true;
 }
 
-/* Brings the schema up to date before any worker opens a connection. */
-static bool migrate(const char *url)
+/* Brings the schema up to date and checks that it matches the case
+ * descriptors, before any worker opens a connection. */
+static bool prepare_database(const char *url)
 {
     char err[1024];
     ck_db *db = ck_db_open(url, err, sizeof err);
@@ -160,11 +134,15 @@ static bool migrate(const char *url)
     }
     int applied = 0;
     bool ok = ck_db_migrate(db, &applied) == CK_DB_OK;
-    if (!ok)
+    if (!ok) {
         ck_cli_error(CMD, "migrating the database: %s", ck_db_errmsg(db));
-    else if (applied)
-        ck_http_log("applied %d migration%s; schema version %d", applied, applied == 1 ? "" : "s",
-                    ck_db_schema_version(db));
+    } else {
+        if (applied)
+            ck_http_log("applied %d migration%s; schema version %d", applied, applied == 1 ? "" : "s",
+                        ck_db_schema_version(db));
+        ok = ck_store_verify(db, err, sizeof err) == CK_OK;
+        if (!ok) ck_cli_error(CMD, "the database schema does not match this version: %s", err);
+    }
     ck_db_close(db);
     return ok;
 }
@@ -193,7 +171,7 @@ int ck_cmd_serve(int argc, char **argv)
     ck_http_server *srv = NULL;
     ck_api_daily *daily = NULL;
     rc = 1;
-    if (!migrate(url)) goto out;
+    if (!prepare_database(url)) goto out;
 
     /* Blocked here before any thread starts, so every thread inherits the
      * mask and the signals reach only the sigwait below. */
