@@ -75,6 +75,19 @@ static void h_no_db(ck_http_req *r)
     ck_http_problem(r, db ? 200 : 503, NULL, NULL, db ? NULL : err, NULL);
 }
 
+/* Which connection served: its address, to see connections reused per thread. */
+static void h_which_db(ck_http_req *r)
+{
+    char err[256], id[32];
+    ck_db *db = ck_http_db(r, err, sizeof err);
+    if (!db) {
+        ck_http_problem(r, 503, NULL, NULL, err, NULL);
+        return;
+    }
+    snprintf(id, sizeof id, "%p", (void *)db);
+    ck_http_json(r, 200, json_pack("{s:s, s:b}", "db", id, "ping", ck_db_ping(db)));
+}
+
 static const ck_route test_routes[] = {
     {"GET", "/hello", h_hello, "public"},
     {"GET", "/items/{id}", h_item, "case:read"},
@@ -488,6 +501,35 @@ static void test_address_in_use(void **state)
     assert_non_null(strstr(err, "in use"));
 }
 
+static void test_database_per_worker_thread(void **state)
+{
+    (void)state;
+    const ck_route routes[] = {{"GET", "/db", h_which_db, "public"}, {NULL, NULL, NULL, NULL}};
+    char err[256], seen[16][32];
+    size_t n_seen = 0;
+    ck_http_config cfg = {.port = 0, .threads = 2, .routes = routes, .db_url = "sqlite::memory:"};
+    ck_http_server *s = ck_http_start(&cfg, err, sizeof err);
+    assert_non_null(s);
+    /* Sixteen connections over two workers: at most two connections ever
+     * opened, each reused; ck_http_stop closes them (LeakSanitizer checks). */
+    for (int i = 0; i < 16; i++) {
+        th_resp r;
+        assert_true(th_request(ck_http_port(s), "GET", "/db", NULL, &r));
+        assert_int_equal(r.status, 200);
+        json_t *j = json_loads(r.body, 0, NULL);
+        const char *id = json_string_value(json_object_get(j, "db"));
+        assert_non_null(id);
+        assert_true(json_is_true(json_object_get(j, "ping")));
+        bool known = false;
+        for (size_t k = 0; k < n_seen; k++) known = known || strcmp(seen[k], id) == 0;
+        if (!known) snprintf(seen[n_seen++], sizeof seen[0], "%s", id);
+        json_decref(j);
+        th_resp_free(&r);
+    }
+    assert_true(n_seen >= 1 && n_seen <= 2);
+    ck_http_stop(s);
+}
+
 static void test_parse_listen(void **state)
 {
     (void)state;
@@ -535,6 +577,7 @@ int main(void)
         cmocka_unit_test(test_route_without_permission_refused),
         cmocka_unit_test(test_bad_route_tables_refused),
         cmocka_unit_test(test_parse_listen),
+        cmocka_unit_test(test_database_per_worker_thread),
     };
     int failed = cmocka_run_group_tests_name("http server", served, start_server, stop_server);
     failed += cmocka_run_group_tests_name("http setup", plain, NULL, NULL);

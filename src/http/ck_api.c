@@ -119,7 +119,7 @@ static ck_db *db_or_fail(ck_http_req *r)
 /* The body as a JSON object; NULL after answering 415 or 400. */
 static json_t *body_object(ck_http_req *r)
 {
-    if (!ck_http_content_type_is(r, "application/json")) {
+    if (!ck_http_content_type_is(r, "application/json") && !ck_http_content_type_is(r, "application/merge-patch+json")) {
         ck_http_problem(r, 415, NULL, NULL, "send the body as Content-Type: application/json", NULL);
         return NULL;
     }
