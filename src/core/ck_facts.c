@@ -111,6 +111,19 @@ const ck_assessment *ck_rosh_current(const ck_case *c, ck_date d)
     return best;
 }
 
+const ck_assessment *ck_oasys_current(const ck_case *c, ck_date d)
+{
+    const ck_assessment *best = NULL;
+    ck_date oldest = d - 7 * CK_OASYS_CURRENT_WEEKS;
+    for (size_t i = 0; i < c->n_assessments; i++) {
+        const ck_assessment *a = &c->assessments[i];
+        if (!(ck_streq(a->kind, "rosh") || ck_streq(a->kind, "sentence_plan"))) continue;
+        if (!known_at(a->completed, d) || a->completed < oldest) continue;
+        if (!best || a->completed > best->completed) best = a;
+    }
+    return best;
+}
+
 bool ck_reset_exempt(const ck_case *c, ck_date d)
 {
     const ck_assessment *rosh = ck_rosh_current(c, d);

@@ -54,6 +54,15 @@ const ck_assessment *ck_rosh_current(const ck_case *c, ck_date d);
 /* low 0, medium 1, high 2, very_high 3; -1 for anything else. */
 int ck_rosh_rank(const char *level);
 
+/* HMPPS treats an OASys assessment completed more than 55 weeks ago as out of
+ * date (rules-and-sources.md §3.2: hmpps-assess-risks-and-needs RiskService,
+ * hmpps-tier AssessmentApiService). */
+#define CK_OASYS_CURRENT_WEEKS 55
+/* The latest OASys assessment (a RoSH assessment or a sentence plan, the two
+ * OASys layers Casekeeper records) completed in the 55 weeks up to d, i.e. on
+ * or after d - 55 weeks; NULL when none. */
+const ck_assessment *ck_oasys_current(const ck_case *c, ck_date d);
+
 /* ---- The probation reset -------------------------------------------------- */
 
 /* Exempt from the reset at d: a MAPP registration in force (any level or
