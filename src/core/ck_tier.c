@@ -65,11 +65,11 @@ int ck_tier_change_level(const ck_change_input *in, int *points)
 
 /* ---- The tier of a case ------------------------------------------------------- */
 
-static void line(ck_tier_line *lines, size_t *n, const char *input, int points, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static void line(ck_tier_line *lines, size_t *n, const char *input, int points, const char *fmt, ...)
+static void line(ck_tier_line *lines, size_t *n, size_t max, const char *input, int points, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+static void line(ck_tier_line *lines, size_t *n, size_t max, const char *input, int points, const char *fmt, ...)
 {
-    if (*n == CK_TIER_LINES_MAX) return;
+    if (*n == max) return;
     ck_tier_line *l = &lines[(*n)++];
     snprintf(l->input, sizeof l->input, "%s", input);
     l->points = points;
@@ -79,8 +79,8 @@ static void line(ck_tier_line *lines, size_t *n, const char *input, int points, 
     va_end(ap);
 }
 
-#define PROTECT(t, ...) line((t)->protect_lines, &(t)->n_protect, __VA_ARGS__)
-#define CHANGE(t, ...) line((t)->change_lines, &(t)->n_change, __VA_ARGS__)
+#define PROTECT(t, ...) line((t)->protect_lines, &(t)->n_protect, CK_TIER_PROTECT_LINES, __VA_ARGS__)
+#define CHANGE(t, ...) line((t)->change_lines, &(t)->n_change, CK_TIER_CHANGE_LINES, __VA_ARGS__)
 
 static const char *id_or_blank(const char *id) { return id ? id : ""; }
 

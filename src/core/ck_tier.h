@@ -75,7 +75,11 @@ typedef struct ck_tier_line {
     char why[200];
 } ck_tier_line;
 
-#define CK_TIER_LINES_MAX 24
+/* Room for every input: protect has at most 17 (RSR, RoSH, MAPPA, ten
+ * complexity registers, three factors for women, the RSR/RoSH overlap),
+ * change at most 5 (mandate, OASys, needs, OGRS, IOM). */
+#define CK_TIER_PROTECT_LINES 20
+#define CK_TIER_CHANGE_LINES 8
 
 typedef struct ck_tier {
     char tier[16];        /* "B2", "A3S", or "NOT_SUPERVISED" */
@@ -87,8 +91,8 @@ typedef struct ck_tier {
     bool unsupervised;    /* the "S" suffix */
     char why_unsupervised[200];
     size_t n_protect, n_change;
-    ck_tier_line protect_lines[CK_TIER_LINES_MAX];
-    ck_tier_line change_lines[CK_TIER_LINES_MAX];
+    ck_tier_line protect_lines[CK_TIER_PROTECT_LINES];
+    ck_tier_line change_lines[CK_TIER_CHANGE_LINES];
     ck_ogrs3 ogrs3;       /* the OGRS3 of the case at as_of, whether or not it was used */
     ck_missing_list missing;
 } ck_tier;
