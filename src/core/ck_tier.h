@@ -60,6 +60,8 @@ typedef struct ck_change_input {
     bool iom;          /* an IIOM registration in force */
 } ck_change_input;
 
+/* OGRS 2-year % / 10, whole points (0 for an unknown score, -1). */
+int ck_tier_ogrs_points(int ogrs_percent);
 /* The change level 0..3; the points total (0 when a rule fixed the level) in
  * *points when points is not NULL. */
 int ck_tier_change_level(const ck_change_input *in, int *points);
