@@ -447,6 +447,8 @@ static void test_mappa_m1_versus_m2(void **state)
     assert_int_equal(line_points(&t, "mappa"), 5); /* M1: 5 -> D */
     assert_string_equal(t.tier, "D2");
     m->level = "M2";
+    ck_tier_case(c, D("2025-01-09"), RESET_FROM, &t); /* the day before it was registered */
+    assert_int_equal(line_points(&t, "mappa"), 0);
     ck_tier_case(c, D("2025-06-02"), RESET_FROM, &t);
     assert_int_equal(line_points(&t, "mappa"), 150); /* M2: 150 -> A */
     assert_string_equal(t.tier, "A2");
@@ -528,7 +530,7 @@ static void test_change_level_rules(void **state)
     in.iom = true;
     assert_int_equal(ck_tier_change_level(&in, &points), 1);
     assert_int_equal(points, 9);
-    /* 1 + 80/10 + 2 = 11... the boundaries: 10 -> 2, 19 -> 2, 20 -> 3. */
+    /* The boundaries: 0 + 80/10 + 2 = 10 -> 2; 19 -> 2; 20 -> 3. */
     in = (ck_change_input){true, true, 0, 80, true};
     assert_int_equal(ck_tier_change_level(&in, &points), 2);
     assert_int_equal(points, 10);
@@ -560,6 +562,10 @@ static void test_change_levels_of_cases(void **state)
     assert_int_equal(t.change, 2);
     assert_int_equal(t.change_points, 0);
     assert_null(ck_tier_line_find(&t, "ogrs"));
+    /* A sentence plan completed after as_of is not yet known. */
+    assess(c, "AS3", "sentence_plan", "2025-06-03", NULL);
+    ck_tier_case(c, asof, RESET_FROM, &t);
+    assert_int_equal(t.change, 2);
     /* A current sentence plan (OASys): needs 0 (missing) + OGRS3 93% / 10 = 9 -> 1
      * (this man's OGRS3 is the very high example above: 93%). */
     assess(c, "AS2", "sentence_plan", "2025-06-01", NULL);
