@@ -11,7 +11,9 @@
 #include <math.h>
 
 #define CAP 8
-#define RESET_FROM D("2024-06-07") /* the rulebook's probation reset date */
+/* The shipped rules configuration: probation reset on from 2024-06-07, an
+ * OASys assessment current for 55 weeks. */
+#define CFG ck_rulecfg_default()
 
 static ck_date D(const char *s)
 {
@@ -382,7 +384,7 @@ static void test_protect_levels_of_cases(void **state)
     /* RoSH very high: 150 -> A (the 149/150 boundary is unreachable from a case). */
     ck_case *c = co_case();
     assess(c, "AS1", "rosh", "2024-01-10", "very_high"); /* older than 55 weeks: no OASys for change */
-    ck_tier_case(c, asof, RESET_FROM, &t);
+    ck_tier_case(c, asof, CFG, &t);
     assert_int_equal(t.protect_points, 150);
     assert_string_equal(t.tier, "A2");
     ck_case_free(c);
@@ -390,11 +392,11 @@ static void test_protect_levels_of_cases(void **state)
     /* RoSH high 20 -> B. A later medium replaces it: 10 -> C. */
     c = co_case();
     assess(c, "AS1", "rosh", "2024-01-10", "high");
-    ck_tier_case(c, asof, RESET_FROM, &t);
+    ck_tier_case(c, asof, CFG, &t);
     assert_int_equal(t.protect_points, 20);
     assert_int_equal(t.protect, 'B');
     assess(c, "AS2", "rosh", "2024-02-01", "medium");
-    ck_tier_case(c, asof, RESET_FROM, &t);
+    ck_tier_case(c, asof, CFG, &t);
     assert_int_equal(t.protect_points, 10);
     assert_int_equal(t.protect, 'C');
     /* + MAPPA M1 5 + RMDO 2 + ALSH 2 = 19 -> C. */
@@ -405,7 +407,7 @@ static void test_protect_levels_of_cases(void **state)
     reg(c, "G4", "RMDO", "2025-02-10", NULL);
     reg(c, "G5", "RVLN", "2025-01-10", NULL)->deregistered = D("2025-05-01");
     reg(c, "G6", "ADVP", "2025-01-10", NULL);
-    ck_tier_case(c, asof, RESET_FROM, &t);
+    ck_tier_case(c, asof, CFG, &t);
     assert_int_equal(line_points(&t, "mappa"), 5);
     assert_int_equal(line_points(&t, "complexity:RMDO"), 2);
     assert_int_equal(line_points(&t, "complexity:ALSH"), 2);
@@ -415,7 +417,7 @@ static void test_protect_levels_of_cases(void **state)
     /* RoSH high again (two on one day: the higher): 20 + 5 + 4 = 29 -> B. */
     assess(c, "AS3", "rosh", "2024-03-01", "medium");
     assess(c, "AS4", "rosh", "2024-03-01", "high");
-    ck_tier_case(c, asof, RESET_FROM, &t);
+    ck_tier_case(c, asof, CFG, &t);
     assert_int_equal(line_points(&t, "rosh"), 20);
     assert_int_equal(t.protect_points, 29);
     assert_int_equal(t.protect, 'B');
@@ -427,11 +429,11 @@ static void test_protect_levels_of_cases(void **state)
     reg(c, "G2", "RMDO", "2025-01-10", NULL);
     reg(c, "G3", "ALSH", "2025-01-10", NULL);
     assess(c, "AS1", "rosh", "2024-01-10", "low");
-    ck_tier_case(c, asof, RESET_FROM, &t);
+    ck_tier_case(c, asof, CFG, &t);
     assert_int_equal(t.protect_points, 9);
     assert_int_equal(t.protect, 'D');
     reg(c, "G4", "RVLN", "2025-01-10", NULL);
-    ck_tier_case(c, asof, RESET_FROM, &t);
+    ck_tier_case(c, asof, CFG, &t);
     assert_int_equal(t.protect_points, 11);
     assert_int_equal(t.protect, 'C');
     ck_case_free(c);
@@ -443,24 +445,24 @@ static void test_mappa_m1_versus_m2(void **state)
     ck_tier t;
     ck_case *c = co_case();
     ck_registration *m = reg(c, "G1", "MAPP", "2025-01-10", "M1");
-    ck_tier_case(c, D("2025-06-02"), RESET_FROM, &t);
+    ck_tier_case(c, D("2025-06-02"), CFG, &t);
     assert_int_equal(line_points(&t, "mappa"), 5); /* M1: 5 -> D */
     assert_string_equal(t.tier, "D2");
     m->level = "M2";
-    ck_tier_case(c, D("2025-01-09"), RESET_FROM, &t); /* the day before it was registered */
+    ck_tier_case(c, D("2025-01-09"), CFG, &t); /* the day before it was registered */
     assert_int_equal(line_points(&t, "mappa"), 0);
-    ck_tier_case(c, D("2025-06-02"), RESET_FROM, &t);
+    ck_tier_case(c, D("2025-06-02"), CFG, &t);
     assert_int_equal(line_points(&t, "mappa"), 150); /* M2: 150 -> A */
     assert_string_equal(t.tier, "A2");
     /* De-registered before as_of: no MAPPA points. */
     m->deregistered = D("2025-06-01");
-    ck_tier_case(c, D("2025-06-02"), RESET_FROM, &t);
+    ck_tier_case(c, D("2025-06-02"), CFG, &t);
     assert_int_equal(line_points(&t, "mappa"), 0);
     assert_string_equal(t.tier, "D2");
     /* A MAPP registration without a level: 0 points, and the level is missing. */
     m->deregistered = CK_NODATE;
     m->level = NULL;
-    ck_tier_case(c, D("2025-06-02"), RESET_FROM, &t);
+    ck_tier_case(c, D("2025-06-02"), CFG, &t);
     assert_int_equal(line_points(&t, "mappa"), 0);
     assert_non_null(ck_missing_find(&t.missing, "mappa.level"));
     ck_case_free(c);
@@ -472,7 +474,7 @@ static void test_tier_missing_inputs_and_women(void **state)
     ck_tier t;
     /* A man: RSR is always missing (0 points, said), no RoSH yet is missing. */
     ck_case *c = co_case();
-    ck_tier_case(c, D("2025-06-02"), RESET_FROM, &t);
+    ck_tier_case(c, D("2025-06-02"), CFG, &t);
     assert_int_equal(line_points(&t, "rsr"), 0);
     assert_non_null(ck_missing_find(&t.missing, "rsr"));
     assert_non_null(ck_missing_find(&t.missing, "rosh"));
@@ -480,7 +482,7 @@ static void test_tier_missing_inputs_and_women(void **state)
     assert_null(ck_tier_line_find(&t, "women:enforcement"));
     /* Gender not known: whether the women's factors apply is missing. */
     c->person.gender = "U";
-    ck_tier_case(c, D("2025-06-02"), RESET_FROM, &t);
+    ck_tier_case(c, D("2025-06-02"), CFG, &t);
     assert_non_null(ck_missing_find(&t.missing, "gender"));
     ck_case_free(c);
 
@@ -492,7 +494,7 @@ static void test_tier_missing_inputs_and_women(void **state)
     reg(c, "G2", "RMDO", "2024-06-10", NULL);
     reg(c, "G3", "RVLN", "2024-06-10", NULL);
     c->breaches[c->n_breaches++] = (ck_breach){"B1", "E1", D("2024-08-01"), CK_NODATE, CK_NODATE, NULL};
-    ck_tier_case(c, D("2025-07-31"), RESET_FROM, &t);
+    ck_tier_case(c, D("2025-07-31"), CFG, &t);
     assert_int_equal(line_points(&t, "women:enforcement"), 2);
     assert_int_equal(line_points(&t, "women:parenting"), 0);
     assert_int_equal(line_points(&t, "women:self_control"), 0);
@@ -501,13 +503,13 @@ static void test_tier_missing_inputs_and_women(void **state)
     assert_int_equal(t.protect_points, 11);
     assert_int_equal(t.protect, 'C');
     /* A year old on 2025-08-01 (2024-08-01 is not after 2025-08-01 - 12 months): 9 -> D. */
-    ck_tier_case(c, D("2025-08-01"), RESET_FROM, &t);
+    ck_tier_case(c, D("2025-08-01"), CFG, &t);
     assert_int_equal(line_points(&t, "women:enforcement"), 0);
     assert_int_equal(t.protect_points, 9);
     assert_int_equal(t.protect, 'D');
     /* A withdrawn breach is no enforcement activity. */
     c->breaches[0].outcome = "withdrawn";
-    ck_tier_case(c, D("2025-07-31"), RESET_FROM, &t);
+    ck_tier_case(c, D("2025-07-31"), CFG, &t);
     assert_int_equal(line_points(&t, "women:enforcement"), 0);
     ck_case_free(c);
 }
@@ -550,7 +552,7 @@ static void test_change_levels_of_cases(void **state)
     /* A hospital order only: no mandate for change, 0. */
     ck_case *c = person("M", "2007-01-10", 15, 12);
     sentence(c, "E1", "hospital_order", "2025-01-06", NULL, "theft");
-    ck_tier_case(c, asof, RESET_FROM, &t);
+    ck_tier_case(c, asof, CFG, &t);
     assert_string_equal(t.tier, "D0");
     ck_case_free(c);
 
@@ -558,18 +560,27 @@ static void test_change_levels_of_cases(void **state)
     c = person("M", "2007-01-10", 15, 12);
     sentence(c, "E1", "community_order", "2025-06-02", "2026-06-01", "theft");
     assess(c, "AS1", "rosh", "2024-05-01", "low");
-    ck_tier_case(c, asof, RESET_FROM, &t);
+    ck_tier_case(c, asof, CFG, &t);
     assert_int_equal(t.change, 2);
     assert_int_equal(t.change_points, 0);
     assert_null(ck_tier_line_find(&t, "ogrs"));
+    /* A deployment that keeps OASys current for 60 weeks (420 days): it counts,
+     * needs 0 + OGRS3 93% / 10 = 9 -> 1. */
+    char err[200];
+    const char *weeks = "rosh_max_age_weeks = 60\n";
+    ck_rules_config *cfg = ck_rulecfg_parse(weeks, strlen(weeks), err, sizeof err);
+    assert_non_null(cfg);
+    ck_tier_case(c, asof, cfg, &t);
+    assert_int_equal(t.change, 1);
+    ck_rulecfg_free(cfg);
     /* A sentence plan completed after as_of is not yet known. */
     assess(c, "AS3", "sentence_plan", "2025-06-03", NULL);
-    ck_tier_case(c, asof, RESET_FROM, &t);
+    ck_tier_case(c, asof, CFG, &t);
     assert_int_equal(t.change, 2);
     /* A current sentence plan (OASys): needs 0 (missing) + OGRS3 93% / 10 = 9 -> 1
      * (this man's OGRS3 is the very high example above: 93%). */
     assess(c, "AS2", "sentence_plan", "2025-06-01", NULL);
-    ck_tier_case(c, asof, RESET_FROM, &t);
+    ck_tier_case(c, asof, CFG, &t);
     assert_int_equal(t.ogrs3.p2, 93);
     assert_int_equal(line_points(&t, "ogrs"), 9);
     assert_int_equal(line_points(&t, "needs"), 0);
@@ -578,13 +589,13 @@ static void test_change_levels_of_cases(void **state)
     assert_string_equal(t.tier, "D1");
     /* An IOM nominal: 9 + 2 = 11 -> 2. */
     reg(c, "G1", "IIOM", "2025-06-02", NULL);
-    ck_tier_case(c, asof, RESET_FROM, &t);
+    ck_tier_case(c, asof, CFG, &t);
     assert_int_equal(line_points(&t, "iom"), 2);
     assert_int_equal(t.change_points, 11);
     assert_string_equal(t.tier, "D2");
     /* No offending history: OGRS3 missing, 0 points, said: 0 + 2 = 2 -> 1. */
     c->person.has_offending_history = false;
-    ck_tier_case(c, asof, RESET_FROM, &t);
+    ck_tier_case(c, asof, CFG, &t);
     assert_int_equal(t.ogrs3.status, CK_SCORE_MISSING);
     assert_int_equal(line_points(&t, "ogrs"), 0);
     assert_non_null(ck_missing_find(&t.missing, "ogrs3"));
@@ -594,8 +605,9 @@ static void test_change_levels_of_cases(void **state)
 
 /* ---- Tier: S suffix and not supervised ----------------------------------------- */
 
-/* Licence 2025-01-06 to 2025-10-03: L = 270 days, two-thirds T = start + 180 =
- * 2025-07-05; contact stops on T + 1 = 2025-07-06 (after the 2024-06-07 reset). */
+/* Licence 2025-01-06 to 2025-10-03: L = 271 days (both counted), two-thirds
+ * T = start + floor(542 / 3) = start + 180 = 2025-07-05; contact stops on
+ * T + 1 = 2025-07-06 (after the reset took effect on 2024-06-07). */
 static void test_s_suffix(void **state)
 {
     (void)state;
@@ -603,31 +615,36 @@ static void test_s_suffix(void **state)
     ck_case *c = person("M", "1990-01-01", CK_NOINT, CK_NOINT);
     ck_event *e = sentence(c, "E1", "custody", "2024-01-10", "2025-10-03", "violence");
     e->sentence.release_date = D("2025-01-06");
-    ck_tier_case(c, D("2025-07-05"), RESET_FROM, &t);
+    ck_tier_case(c, D("2025-07-05"), CFG, &t);
     assert_string_equal(t.tier, "D2");
-    ck_tier_case(c, D("2025-07-06"), RESET_FROM, &t);
+    ck_tier_case(c, D("2025-07-06"), CFG, &t);
     assert_string_equal(t.tier, "D2S");
     assert_non_null(strstr(t.why_unsupervised, "2025-07-06"));
     /* The reset switched off: supervised. */
-    ck_tier_case(c, D("2025-07-06"), CK_NODATE, &t);
+    char err[200];
+    const char *off = "probation_reset = off\n";
+    ck_rules_config *cfg = ck_rulecfg_parse(off, strlen(off), err, sizeof err);
+    assert_non_null(cfg);
+    ck_tier_case(c, D("2025-07-06"), cfg, &t);
     assert_string_equal(t.tier, "D2");
+    ck_rulecfg_free(cfg);
     /* Exempt: very high RoSH (150 -> A; a current OASys -> 0 needs + 0 OGRS + 0 IOM = 1). */
     assess(c, "AS1", "rosh", "2025-01-10", "very_high");
-    ck_tier_case(c, D("2025-07-06"), RESET_FROM, &t);
+    ck_tier_case(c, D("2025-07-06"), CFG, &t);
     assert_string_equal(t.tier, "A1");
     c->n_assessments = 0;
     /* Recalled: the licence ended, the sentence is still in force (custody): no S. */
     c->recalls[c->n_recalls++] = (ck_recall){"RC1", "E1", D("2025-03-01")};
-    ck_tier_case(c, D("2025-07-06"), RESET_FROM, &t);
+    ck_tier_case(c, D("2025-07-06"), CFG, &t);
     assert_string_equal(t.tier, "D2");
     ck_case_free(c);
 
     /* A community order is not touched by the reset; a PRC registration gives S. */
     c = co_case();
-    ck_tier_case(c, D("2025-12-01"), RESET_FROM, &t);
+    ck_tier_case(c, D("2025-12-01"), CFG, &t);
     assert_string_equal(t.tier, "D2");
     reg(c, "G1", "PRC", "2025-11-01", NULL);
-    ck_tier_case(c, D("2025-12-01"), RESET_FROM, &t);
+    ck_tier_case(c, D("2025-12-01"), CFG, &t);
     assert_string_equal(t.tier, "D2S");
     assert_non_null(strstr(t.why_unsupervised, "PRC"));
     ck_case_free(c);
@@ -638,17 +655,17 @@ static void test_not_supervised(void **state)
     (void)state;
     ck_tier t;
     ck_case *c = person("M", "1995-03-01", 1, 28);
-    ck_tier_case(c, D("2025-06-01"), RESET_FROM, &t);
+    ck_tier_case(c, D("2025-06-01"), CFG, &t);
     assert_string_equal(t.tier, "NOT_SUPERVISED");
     assert_false(t.supervised);
     /* The order ended before as_of; one terminated early likewise. */
     ck_event *e = sentence(c, "E1", "community_order", "2024-01-02", "2024-12-31", "violence");
-    ck_tier_case(c, D("2025-06-01"), RESET_FROM, &t);
+    ck_tier_case(c, D("2025-06-01"), CFG, &t);
     assert_string_equal(t.tier, "NOT_SUPERVISED");
-    ck_tier_case(c, D("2024-12-31"), RESET_FROM, &t);
+    ck_tier_case(c, D("2024-12-31"), CFG, &t);
     assert_true(t.supervised);
     e->sentence.terminated_on = D("2024-10-01");
-    ck_tier_case(c, D("2024-12-31"), RESET_FROM, &t);
+    ck_tier_case(c, D("2024-12-31"), CFG, &t);
     assert_string_equal(t.tier, "NOT_SUPERVISED");
     /* OGRS3 is still computed for the case (28 at the sentence on 2024-01-02). */
     assert_int_equal(t.ogrs3.status, CK_SCORE_OK);

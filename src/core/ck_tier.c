@@ -197,7 +197,7 @@ static void protect(const ck_case *c, ck_date as_of, ck_tier *t)
     t->protect = ck_tier_protect_level(t->protect_points);
 }
 
-static void change(const ck_case *c, ck_date as_of, ck_tier *t)
+static void change(const ck_case *c, ck_date as_of, int oasys_weeks, ck_tier *t)
 {
     char d[CK_DATE_STRLEN];
     ck_change_input in = {false, false, 0, -1, false};
@@ -215,11 +215,11 @@ static void change(const ck_case *c, ck_date as_of, ck_tier *t)
     } else {
         CHANGE(t, "mandate", 0, "event %s: %s in force (every CO/SSO counts as a mandate: requirements are not held)",
                id_or_blank(mandate->id), mandate->sentence.type);
-        const ck_assessment *a = ck_oasys_current(c, as_of);
+        const ck_assessment *a = ck_oasys_current(c, as_of, oasys_weeks);
         in.assessment = a != NULL;
         if (!a)
             CHANGE(t, "oasys", 0, "no OASys assessment (RoSH or sentence plan) in the %d weeks up to %s: level %d",
-                   CK_OASYS_CURRENT_WEEKS, ck_date_fmt(as_of, d), CHANGE_NO_ASSESSMENT);
+                   oasys_weeks, ck_date_fmt(as_of, d), CHANGE_NO_ASSESSMENT);
         else
             CHANGE(t, "oasys", 0, "OASys %s assessment %s completed %s", a->kind, id_or_blank(a->id),
                    ck_date_fmt(a->completed, d));
@@ -281,7 +281,7 @@ static void unsupervised(const ck_case *c, ck_date as_of, ck_date reset_from, ck
              "probation reset: contact stopped on %s for event %s", ck_date_fmt(last_stop, d), id_or_blank(last_event->id));
 }
 
-void ck_tier_case(const ck_case *c, ck_date as_of, ck_date reset_from, ck_tier *out)
+void ck_tier_case(const ck_case *c, ck_date as_of, const ck_rules_config *cfg, ck_tier *out)
 {
     memset(out, 0, sizeof *out);
     ck_ogrs3_case(c, as_of, &out->ogrs3);
@@ -292,8 +292,8 @@ void ck_tier_case(const ck_case *c, ck_date as_of, ck_date reset_from, ck_tier *
         return;
     }
     protect(c, as_of, out);
-    change(c, as_of, out);
-    unsupervised(c, as_of, reset_from, out);
+    change(c, as_of, cfg->rosh_max_age_weeks, out);
+    unsupervised(c, as_of, cfg->probation_reset ? cfg->probation_reset_from : CK_NODATE, out);
     snprintf(out->tier, sizeof out->tier, "%c%d%s", out->protect, out->change, out->unsupervised ? "S" : "");
 }
 
