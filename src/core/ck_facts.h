@@ -2,10 +2,12 @@
  *
  * ../shared/rulebook.md "Terms" defines sentences in force, supervision
  * periods, registrations in force, the latest RoSH and the probation reset.
- * Each is defined here once, as a pure read-only function of the case and a
- * date, so every derived figure (tier, OGRS3, workload case type) reads the
- * case the same way. Facts dated after the date are ignored, as the rulebook
- * says, except a known future release date. Nothing here allocates. */
+ * Each is a pure read-only function of the case and a date, so every derived
+ * figure (tier, OGRS3, workload case type) reads the case the same way.
+ * core/ck_rules has its own static, indexed copies of the same terms: a
+ * change to a term belongs in both until it uses these. Facts dated after the
+ * date are ignored, as the rulebook says, except a known future release date.
+ * Nothing here allocates. */
 #ifndef CK_FACTS_H
 #define CK_FACTS_H
 #include "ck_case.h"
