@@ -1631,7 +1631,7 @@ ck_result *ck_rules_evaluate(const ck_case *c, ck_date as_of, const ck_calendar 
     setup(&x);
     for (size_t i = 0; i < sizeof RULES / sizeof RULES[0]; i++) RULES[i](&x);
 
-    qsort(x.obs, x.n_obs, sizeof *x.obs, cmp_obligation);
+    if (x.n_obs > 1) qsort(x.obs, x.n_obs, sizeof *x.obs, cmp_obligation);
     r->obligations = ck_arena_array(&r->arena, x.n_obs, sizeof *r->obligations);
     if (x.n_obs) memcpy(r->obligations, x.obs, x.n_obs * sizeof *x.obs);
     r->n_obligations = x.n_obs;
