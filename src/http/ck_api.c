@@ -330,6 +330,19 @@ static json_t *date_json(ck_date d)
     return d == CK_NODATE ? json_null() : json_string(ck_date_fmt(d, s));
 }
 
+/* What a row of a list (search, worklist) shows of its case. */
+static json_t *case_row(const char *crn, const char *forename, const char *surname, const char *staff_code,
+                        const char *team)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "crn", ck_http_json_text(crn));
+    json_object_set_new(j, "forename", ck_http_json_text(forename));
+    json_object_set_new(j, "surname", ck_http_json_text(surname));
+    json_object_set_new(j, "staff_code", ck_http_json_text(staff_code));
+    json_object_set_new(j, "team", ck_http_json_text(team));
+    return j;
+}
+
 static void h_case_search(ck_http_req *r)
 {
     size_t limit, offset;
@@ -349,13 +362,8 @@ static void h_case_search(ck_http_req *r)
     json_t *items = json_array();
     for (size_t i = 0; i < l->n; i++) {
         const ck_case_summary *s = &l->items[i];
-        json_t *it = json_object();
-        json_object_set_new(it, "crn", ck_http_json_text(s->crn));
-        json_object_set_new(it, "forename", ck_http_json_text(s->forename));
-        json_object_set_new(it, "surname", ck_http_json_text(s->surname));
+        json_t *it = case_row(s->crn, s->forename, s->surname, s->staff_code, s->team);
         json_object_set_new(it, "date_of_birth", date_json(s->date_of_birth));
-        json_object_set_new(it, "staff_code", ck_http_json_text(s->staff_code));
-        json_object_set_new(it, "team", ck_http_json_text(s->team));
         json_array_append_new(items, it);
     }
     ck_http_json(r, 200, page(items, l->total, limit, offset));
@@ -559,12 +567,7 @@ static void h_worklist(ck_http_req *r)
     json_t *items = json_array();
     for (size_t i = 0; i < w->n; i++) {
         const ck_worklist_item *it = &w->items[i];
-        json_t *j = json_object();
-        json_object_set_new(j, "crn", ck_http_json_text(it->crn));
-        json_object_set_new(j, "forename", ck_http_json_text(it->forename));
-        json_object_set_new(j, "surname", ck_http_json_text(it->surname));
-        json_object_set_new(j, "staff_code", ck_http_json_text(it->staff_code));
-        json_object_set_new(j, "team", ck_http_json_text(it->team));
+        json_t *j = case_row(it->crn, it->forename, it->surname, it->staff_code, it->team);
         json_t *o = ck_obligation_to_json(&it->o);
         json_object_update(j, o);
         json_decref(o);
