@@ -1407,6 +1407,21 @@ static void test_deterministic(void **state)
     ck_case_free(c);
 }
 
+/* An explanation is one line even when the text it repeats is not. */
+static void test_one_line(void **state)
+{
+    (void)state;
+    ck_case *c = build(CO "report event=E1 R1 type=fast requested=2025-05-01 completed=2025-05-08 outstanding_checks_reason=x\n");
+    c->events[0].reports[0].outstanding_checks_reason = "Police did not reply.\r\nChased twice.";
+    ck_result *r = ck_rules_evaluate(c, D("2025-06-20"), ck_calendar_default(), ck_rulecfg_default());
+    const ck_obligation *o = find(r, "DA_CHECK", "event:E1");
+    assert_non_null(o);
+    assert_non_null(strstr(o->explanation, "Police did not reply.  Chased twice."));
+    for (size_t i = 0; i < r->n_obligations; i++) assert_null(strpbrk(r->obligations[i].explanation, "\r\n"));
+    ck_result_free(r);
+    ck_case_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1443,6 +1458,7 @@ int main(void)
         cmocka_unit_test(test_empty_case),
         cmocka_unit_test(test_many_contacts),
         cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_one_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

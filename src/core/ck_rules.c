@@ -308,6 +308,9 @@ static void emit(eval *x, const char *rule, ck_severity sev, const char *kind, c
         ck_buf_puts(&x->line, "; met by ");
         ck_buf_append(&x->line, x->metby.data, x->metby.len);
     }
+    /* One line, whatever the free text it quotes (a report's reason) holds. */
+    for (size_t i = 0; i < x->line.len; i++)
+        if ((unsigned char)x->line.data[i] < ' ') x->line.data[i] = ' ';
     if (x->n_obs == x->cap_obs) {
         size_t bytes;
         x->cap_obs = x->cap_obs ? x->cap_obs * 2 : 64;
