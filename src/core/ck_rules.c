@@ -587,7 +587,6 @@ static void rule_allocate_leaver(eval *x)
     }
 }
 
-
 static void rule_induction(eval *x)
 {
     for (size_t i = 0; i < x->n_ev; i++) {
@@ -693,7 +692,7 @@ static void rule_address(eval *x)
     int n = x->cfg->address_wd;
     begin(x);
     facts(x, "event %s %s started %s", av->e->id, period_name(av, ap), ds(x, ap->start));
-    unmet(x, ", no current main address and no fixed abode not recorded");
+    unmet(x, ", no current main address or no-fixed-abode date recorded");
     const ck_person *pp = &x->c->person;
     for (size_t i = 0; i < pp->n_addresses; i++) {
         const ck_address *ad = &pp->addresses[i];
