@@ -13,24 +13,30 @@ mkdir -p test-output
 passed=0 failed=0
 
 pg_tmp=""
+pg_bin=/usr/lib/postgresql/15/bin
+# initdb refuses to run as root, so as root the cluster belongs to the
+# postgres user; otherwise to whoever runs the tests.
+pg_as() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
 cleanup() {
   if [ -n "$pg_tmp" ]; then
-    runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$pg_tmp/data" -m immediate stop >/dev/null 2>&1
+    pg_as "$pg_bin/pg_ctl" -D "$pg_tmp/data" -m immediate stop >/dev/null 2>&1
     rm -rf "$pg_tmp"
   fi
 }
 trap cleanup EXIT
 
 start_pg() {
-  # initdb refuses to run as root: the cluster belongs to the postgres user and
-  # listens only on a Unix socket in a private directory.
+  # A throwaway cluster listening only on a Unix socket in a private
+  # directory. UTF8 and the C locale whatever the environment says, so text
+  # (lengths, ordering) behaves alike on every machine.
   pg_tmp=$(mktemp -d /tmp/ck-pg.XXXXXX)
-  chown postgres "$pg_tmp"
-  local bin=/usr/lib/postgresql/15/bin
-  runuser -u postgres -- "$bin/initdb" -A trust -U postgres -D "$pg_tmp/data" >"$pg_tmp/initdb.log" 2>&1 || return 1
-  runuser -u postgres -- "$bin/pg_ctl" -D "$pg_tmp/data" -l "$pg_tmp/pg.log" -w \
+  if [ "$(id -u)" = 0 ]; then chown postgres "$pg_tmp" || return 1; fi
+  pg_as "$pg_bin/initdb" -A trust -U postgres -E UTF8 --no-locale -D "$pg_tmp/data" >"$pg_tmp/initdb.log" 2>&1 || return 1
+  pg_as "$pg_bin/pg_ctl" -D "$pg_tmp/data" -l "$pg_tmp/pg.log" -w \
     -o "-k $pg_tmp -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null || return 1
-  runuser -u postgres -- "$bin/createdb" -h "$pg_tmp" -U postgres casekeeper_test || return 1
+  pg_as "$pg_bin/createdb" -h "$pg_tmp" -U postgres casekeeper_test || return 1
   export CK_TEST_PG="postgresql:///casekeeper_test?host=$pg_tmp&user=postgres"
   export CK_TEST_PG_ADMIN="postgresql:///postgres?host=$pg_tmp&user=postgres"
 }

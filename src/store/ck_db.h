@@ -11,7 +11,26 @@
  *
  * Errors: functions returning int give CK_DB_OK (0) or CK_DB_ERROR (<0);
  * ck_db_errmsg tells why. Constraint violations are CK_DB_CONSTRAINT so a
- * caller can answer 409 rather than 500. */
+ * caller can answer 409 rather than 500.
+ *
+ * Error messages carry the SQLite result code or the PostgreSQL SQLSTATE and
+ * the start of the SQL text, never a parameter value (values are personal
+ * data): PostgreSQL's DETAIL lines are dropped and the quoted values in its
+ * data-exception (class 22) messages are withheld. So never splice values into
+ * SQL text; bind them. Nothing here prints or logs.
+ *
+ * SQLite: WAL, foreign_keys=ON, synchronous=NORMAL, busy_timeout
+ * CK_DB_SQLITE_BUSY_MS, double-quoted string literals disabled (as in
+ * PostgreSQL, "x" is always an identifier). Declare date columns DATE: SQLite
+ * gives them NUMERIC affinity, which keeps 'YYYY-MM-DD' text as text.
+ *
+ * PostgreSQL: parameters travel as text and the server infers their types,
+ * so write CAST($1 AS INTEGER) where the context does not say. One connection
+ * runs one query at a time: starting another statement (or exec, begin,
+ * commit...) while one is still streaming rows first reads that one's
+ * remaining rows into memory, so nesting works but loses the bounded memory of
+ * streaming; stream big results without nesting other statements. A lost
+ * connection is re-opened before the next statement outside a transaction. */
 #ifndef CK_DB_H
 #define CK_DB_H
 #include "ck_date.h"
@@ -31,6 +50,14 @@ enum {
     CK_DB_CONSTRAINT = -2 /* unique / foreign key violation */
 };
 
+/* How long an SQLite writer waits for another connection's write lock before
+ * failing with "database is locked". Write transactions here are one case or
+ * one recompute batch (milliseconds to well under a second), so 5 s lets a
+ * burst of queued writers through under load, yet stays below the time a
+ * browser or proxy waits for an answer: past it the request fails cleanly
+ * instead of hanging. */
+#define CK_DB_SQLITE_BUSY_MS 5000
+
 /* url: "sqlite:PATH" (PATH may be ":memory:"), or "postgresql://..." /
  * "postgres://...". Returns NULL and writes err on failure. */
 ck_db *ck_db_open(const char *url, char *err, size_t err_len);
@@ -42,14 +69,30 @@ bool ck_db_ping(ck_db *db);  /* true when the database answers (GET /health) */
 /* Transactions. ck_db_begin is BEGIN IMMEDIATE on SQLite (writers queue on the
  * lock up front instead of failing on upgrade) and BEGIN on PostgreSQL. */
 int ck_db_begin(ck_db *db);
+/* On failure (a deferred constraint, or on PostgreSQL an earlier statement of
+ * the transaction failed) the transaction is rolled back and no longer open. */
 int ck_db_commit(ck_db *db);
 int ck_db_rollback(ck_db *db); /* safe to call when no transaction is open */
+bool ck_db_in_tx(ck_db *db);   /* true while a transaction is open (also an aborted one) */
 
-/* Runs SQL text without parameters (may hold several statements). */
+/* Runs SQL text without parameters (may hold several statements; outside a
+ * transaction PostgreSQL runs them as one, SQLite one by one). */
 int ck_db_exec(ck_db *db, const char *sql);
 
-/* A prepared statement from the connection's cache; NULL on error. Bind,
- * step, read, then ck_stmt_reset to give it back (reset also clears binds). */
+/* A prepared statement from the connection's cache; NULL on error (bad SQL,
+ * more than one statement). Bind, step, read, then ck_stmt_reset to give it
+ * back (reset also clears binds). A statement not yet given back is not handed
+ * out again: preparing the same SQL meanwhile gives a second statement, so
+ * nested use of one query works. Up to 256 idle statements stay cached, the
+ * least recently used dropped first.
+ *
+ * Bind index i is the placeholder number ($1 is 1); a parameter left unbound
+ * is NULL. A bad index, or binding after a step without a reset, makes the
+ * next ck_stmt_step fail with a message naming the parameter. Stepping on
+ * after CK_DB_DONE (or an error) gives the same answer again; the statement
+ * re-runs only after a reset. ck_stmt_reset mid-stream discards the rest of
+ * the rows (on PostgreSQL they are read off the connection and dropped: ask
+ * for one row with LIMIT 1, not by resetting early). NULL-safe. */
 ck_stmt *ck_db_prepare(ck_db *db, const char *sql);
 void ck_stmt_bind_null(ck_stmt *st, int i);
 void ck_stmt_bind_text(ck_stmt *st, int i, const char *s);          /* NULL binds NULL; copied */
@@ -57,20 +100,42 @@ void ck_stmt_bind_textn(ck_stmt *st, int i, const char *s, size_t n);
 void ck_stmt_bind_int(ck_stmt *st, int i, int64_t v);
 void ck_stmt_bind_date(ck_stmt *st, int i, ck_date d);              /* CK_NODATE binds NULL */
 int ck_stmt_step(ck_stmt *st);                                      /* CK_DB_ROW, CK_DB_DONE or error */
-int ck_stmt_ncols(ck_stmt *st);
+int ck_stmt_ncols(ck_stmt *st);                                     /* of the current row; 0 before one */
 bool ck_stmt_null(ck_stmt *st, int col);                            /* columns are 0-based */
 const char *ck_stmt_text(ck_stmt *st, int col);                     /* NULL for NULL; valid until next step/reset */
-int64_t ck_stmt_int(ck_stmt *st, int col);
-ck_date ck_stmt_date(ck_stmt *st, int col);                         /* CK_NODATE for NULL */
+int64_t ck_stmt_int(ck_stmt *st, int col);                          /* 0 for NULL; PostgreSQL booleans give 1/0 */
+ck_date ck_stmt_date(ck_stmt *st, int col);                         /* CK_NODATE for NULL or not a date; a timestamp gives its date */
 void ck_stmt_reset(ck_stmt *st);
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t ck_db_changes(ck_db *db);
 
 /* Versioned migrations (src/store/migrations/NNN_name.sql, embedded in the
  * binary). Applies the missing ones in order, each in its own transaction,
- * recording them in schema_migrations. Returns CK_DB_OK or an error; *applied
- * gets how many ran (may be NULL). */
+ * recording them in schema_migrations(version, name, applied_at). Returns
+ * CK_DB_OK or an error; *applied gets how many ran (may be NULL). A failing
+ * migration is rolled back, stops the run, and ck_db_errmsg names it.
+ *
+ * Concurrent runs (several servers starting at once) are safe: each migration
+ * transaction first takes pg_advisory_xact_lock on PostgreSQL, or the write
+ * lock (BEGIN IMMEDIATE) on SQLite, then re-checks whether it was applied.
+ * Must be called outside a transaction.
+ *
+ * Migration SQL is written once for both backends; the runner replaces two
+ * tokens anywhere in the text (any other {{...}} is an error):
+ *   {{ID}}    INTEGER PRIMARY KEY (SQLite, the rowid alias) /
+ *             BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY (PostgreSQL)
+ *   {{BLOB}}  BLOB / BYTEA
+ * A migration that depends on a later one's table is a bug the name order
+ * makes visible: they run in strcmp order of their names. */
 int ck_db_migrate(ck_db *db, int *applied);
 int ck_db_schema_version(ck_db *db); /* highest applied, 0 when none, <0 on error */
+
+/* The same runner over an explicit list (tests). name is "NNN_what.sql"
+ * (NNN the version: digits, unique); the list need not be sorted. */
+typedef struct ck_migration {
+    const char *name;
+    const char *sql;
+} ck_migration;
+int ck_db_migrate_list(ck_db *db, const ck_migration *list, size_t n, int *applied);
 
 #endif

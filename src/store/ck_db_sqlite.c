@@ -1,0 +1,221 @@
+/* ck_db_sqlite: the SQLite backend of ck_db (see ck_db_int.h). */
+#include "ck_db_int.h"
+#include "ck_mem.h"
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct sq_db {
+    ck_db base;
+    sqlite3 *h;
+} sq_db;
+
+typedef struct sq_stmt {
+    ck_stmt base;
+    sqlite3_stmt *h;
+} sq_stmt;
+
+static sqlite3 *conn(ck_db *db) { return ((sq_db *)db)->h; }
+static sqlite3_stmt *handle(ck_stmt *st) { return ((sq_stmt *)st)->h; }
+
+static int map_code(int code)
+{
+    switch (code) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+        return CK_DB_CONSTRAINT;
+    default:
+        return CK_DB_ERROR;
+    }
+}
+
+/* SQLite's messages name tables, columns and constraints, never values. */
+static int fail(ck_db *db, const char *sql)
+{
+    int code = sqlite3_extended_errcode(conn(db));
+    ck_db_seterr(db, sql, "SQLite error %d (%s): %s", code, sqlite3_errstr(code), sqlite3_errmsg(conn(db)));
+    return map_code(code);
+}
+
+static int sq_exec(ck_db *db, const char *sql)
+{
+    return sqlite3_exec(conn(db), sql, NULL, NULL, NULL) == SQLITE_OK ? CK_DB_OK : fail(db, sql);
+}
+
+static int set_pragmas(ck_db *db, const char *path)
+{
+    sqlite3 *h = conn(db);
+    sqlite3_extended_result_codes(h, 1);
+    sqlite3_busy_timeout(h, CK_DB_SQLITE_BUSY_MS);
+    /* Double-quoted strings become identifiers only, as in PostgreSQL, so a
+     * query that would fail there fails here too. */
+    sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
+    sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DDL, 0, (int *)NULL);
+    if (sq_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL") != CK_DB_OK) return CK_DB_ERROR;
+
+    /* WAL lets readers run beside the one writer. An in-memory database
+     * answers "memory" and cannot do otherwise. */
+    sqlite3_stmt *st;
+    const char *sql = "PRAGMA journal_mode = WAL";
+    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) return fail(db, sql);
+    int rc = sqlite3_step(st);
+    char mode[16] = "";
+    if (rc == SQLITE_ROW) snprintf(mode, sizeof mode, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) return fail(db, sql);
+    bool memory = strcmp(path, ":memory:") == 0 || *path == '\0';
+    if (strcmp(mode, "wal") != 0 && !(memory && strcmp(mode, "memory") == 0)) {
+        ck_db_seterr(db, NULL, "SQLite: the database stays in journal mode \"%s\", not WAL", mode);
+        return CK_DB_ERROR;
+    }
+    return CK_DB_OK;
+}
+
+static ck_db *sq_open(const char *path, char *err, size_t err_len)
+{
+    sq_db *d = ck_calloc(1, sizeof *d);
+    /* NOMUTEX: a connection belongs to one thread (ck_db.h). */
+    int rc = sqlite3_open_v2(path, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, err_len, "SQLite: cannot open %s: %s", path, d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
+    } else if (set_pragmas(&d->base, path) != CK_DB_OK) {
+        snprintf(err, err_len, "%s", d->base.err);
+        rc = SQLITE_ERROR;
+    }
+    if (rc == SQLITE_OK) return &d->base;
+    sqlite3_close(d->h);
+    ck_free(d);
+    return NULL;
+}
+
+static void sq_close(ck_db *db)
+{
+    sqlite3_close(conn(db));
+    ck_free(db);
+}
+
+static bool sq_in_tx(ck_db *db) { return !sqlite3_get_autocommit(conn(db)); }
+
+static int sq_begin(ck_db *db) { return sq_exec(db, "BEGIN IMMEDIATE"); }
+
+static int sq_commit(ck_db *db)
+{
+    int rc = sq_exec(db, "COMMIT");
+    /* A failed COMMIT (deferred foreign key) leaves the transaction open;
+     * the contract is that it is over. */
+    if (rc != CK_DB_OK && sq_in_tx(db)) sqlite3_exec(conn(db), "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+static int sq_rollback(ck_db *db) { return sq_in_tx(db) ? sq_exec(db, "ROLLBACK") : CK_DB_OK; }
+
+static bool sq_ping(ck_db *db) { return sqlite3_exec(conn(db), "SELECT 1", NULL, NULL, NULL) == SQLITE_OK; }
+
+static int64_t sq_changes(ck_db *db) { return sqlite3_changes64(conn(db)); }
+
+static int sq_prepare(ck_stmt *st)
+{
+    ck_db *db = st->db;
+    char *sql = ck_malloc(strlen(st->sql) + 1);
+    ck_db_scan_params(st->sql, sql);
+    sqlite3_stmt *h = NULL;
+    const char *tail = NULL;
+    int rc = sqlite3_prepare_v3(conn(db), sql, -1, SQLITE_PREPARE_PERSISTENT, &h, &tail);
+    if (rc != SQLITE_OK) {
+        ck_free(sql);
+        return fail(db, st->sql);
+    }
+    /* A second statement would be silently ignored; PostgreSQL refuses it. */
+    sqlite3_stmt *extra = NULL;
+    if (h && tail && *tail) sqlite3_prepare_v2(conn(db), tail, -1, &extra, NULL);
+    ck_free(sql);
+    const char *why = !h ? "no statement in the SQL text"
+                    : extra ? "more than one statement: use ck_db_exec"
+                    : sqlite3_bind_parameter_count(h) != st->nparams ? "placeholders other than $1..$N"
+                    : NULL;
+    sqlite3_finalize(extra);
+    if (why) {
+        sqlite3_finalize(h);
+        ck_db_seterr(db, st->sql, "ck_db_prepare: %s", why);
+        return CK_DB_ERROR;
+    }
+    ((sq_stmt *)st)->h = h;
+    return CK_DB_OK;
+}
+
+static void sq_finalize(ck_stmt *st, bool closing)
+{
+    (void)closing;
+    sqlite3_finalize(handle(st));
+}
+
+static bool bound(int rc, const char **why)
+{
+    if (rc == SQLITE_OK) return true;
+    *why = rc == SQLITE_TOOBIG ? "value too large" : "SQLite refused the value";
+    return false;
+}
+
+static bool sq_bind_null(ck_stmt *st, int i, const char **why)
+{
+    return bound(sqlite3_bind_null(handle(st), i), why);
+}
+
+static bool sq_bind_text(ck_stmt *st, int i, const char *s, size_t n, const char **why)
+{
+    return bound(sqlite3_bind_text64(handle(st), i, s, n, SQLITE_TRANSIENT, SQLITE_UTF8), why);
+}
+
+static bool sq_bind_int(ck_stmt *st, int i, int64_t v, const char **why)
+{
+    return bound(sqlite3_bind_int64(handle(st), i, v), why);
+}
+
+static int sq_step(ck_stmt *st)
+{
+    int rc = sqlite3_step(handle(st));
+    if (rc == SQLITE_ROW) return CK_DB_ROW;
+    if (rc == SQLITE_DONE) return CK_DB_DONE;
+    return fail(st->db, st->sql);
+}
+
+static int sq_ncols(ck_stmt *st) { return sqlite3_data_count(handle(st)); }
+static bool sq_is_null(ck_stmt *st, int col) { return sqlite3_column_type(handle(st), col) == SQLITE_NULL; }
+static const char *sq_text(ck_stmt *st, int col) { return (const char *)sqlite3_column_text(handle(st), col); }
+static int64_t sq_integer(ck_stmt *st, int col) { return sqlite3_column_int64(handle(st), col); }
+
+static void sq_reset(ck_stmt *st)
+{
+    sqlite3_reset(handle(st));
+    sqlite3_clear_bindings(handle(st));
+}
+
+const ck_db_driver ck_db_sqlite_driver = {
+    .kind = CK_DB_SQLITE,
+    .stmt_size = sizeof(sq_stmt),
+    .id_type = "INTEGER PRIMARY KEY",
+    .blob_type = "BLOB",
+    .migrate_lock_sql = NULL,
+    .has_table_sql = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1",
+    .open = sq_open,
+    .close = sq_close,
+    .exec = sq_exec,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .in_tx = sq_in_tx,
+    .ping = sq_ping,
+    .changes = sq_changes,
+    .prepare = sq_prepare,
+    .finalize = sq_finalize,
+    .bind_null = sq_bind_null,
+    .bind_text = sq_bind_text,
+    .bind_int = sq_bind_int,
+    .step = sq_step,
+    .ncols = sq_ncols,
+    .is_null = sq_is_null,
+    .text = sq_text,
+    .integer = sq_integer,
+    .reset = sq_reset,
+};
