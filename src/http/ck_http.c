@@ -707,10 +707,9 @@ static void send_json(ck_http_req *r, unsigned status, const char *type, json_t 
 
 void ck_http_json(ck_http_req *r, unsigned status, json_t *j) { send_json(r, status, "application/json", j); }
 
-/* A JSON string of s; bytes that are not valid UTF-8 become '?' (messages
- * may quote what a client sent). */
-static json_t *json_text(const char *s)
+json_t *ck_http_json_text(const char *s)
 {
+    if (!s) return json_null();
     json_t *j = json_string(s);
     if (j) return j;
     char *copy = ck_strdup(s);
@@ -726,9 +725,9 @@ void ck_http_problem(ck_http_req *r, unsigned status, const char *type, const ch
 {
     json_t *p = json_object();
     json_object_set_new(p, "type", json_string(type ? type : "about:blank"));
-    json_object_set_new(p, "title", json_text(title ? title : ck_http_reason(status)));
+    json_object_set_new(p, "title", ck_http_json_text(title ? title : ck_http_reason(status)));
     json_object_set_new(p, "status", json_integer(status));
-    if (detail) json_object_set_new(p, "detail", json_text(detail));
+    if (detail) json_object_set_new(p, "detail", ck_http_json_text(detail));
     if (errors) json_object_set_new(p, "errors", errors);
     send_json(r, status, "application/problem+json", p);
 }

@@ -135,6 +135,9 @@ void ck_http_json(ck_http_req *r, unsigned status, json_t *j);
  * {"path": ..., "message": ...}. detail may be NULL. */
 void ck_http_problem(ck_http_req *r, unsigned status, const char *type, const char *title,
                      const char *detail, json_t *errors);
+/* A JSON string of s (null for NULL), never NULL: bytes that are not valid UTF-8 become '?'
+ * (messages may quote what a client sent). */
+json_t *ck_http_json_text(const char *s);
 /* "Not Found" for 404, ... ; "Error" for a status it does not know. */
 const char *ck_http_reason(unsigned status);
 
