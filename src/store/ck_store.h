@@ -1,0 +1,108 @@
+/* ck_store: a case's rows, mapped from the field descriptors of core/ck_case.h.
+ *
+ * The mapping is generic. On first use ck_store walks ck_entity_case once and
+ * builds, for the root table ("cases") and for every list entity (a table
+ * named by ck_entity.table), its columns and its SQL text (multi-row INSERTs,
+ * SELECTs for one case and for a batch, DELETE, UPDATE), cached for the life
+ * of the process; migrations/001_init.sql follows the same naming rule:
+ *   - a scalar field is the column named by its JSON key;
+ *   - an embedded object is flattened into its parent's row with "key_" as
+ *     prefix ("sentence_type"); a nullable one adds a flag column
+ *     "has_key" (with the same prefix as its siblings);
+ *   - a list row carries "case_id" and its position "ord"; a list inside a
+ *     list record also carries the parent's position "parent_ord".
+ * Every identifier is double-quoted (many keys are reserved words).
+ *
+ * Every function here runs inside the caller's transaction (ck_cases opens
+ * them) and returns CK_OK or a ck_rc with "what: why" in err. Lists are named
+ * by their bundle key: "contacts", "person.addresses". */
+#ifndef CK_STORE_H
+#define CK_STORE_H
+#include "ck_cases.h"
+
+/* Who holds a case, derived on every write and copied onto its obligations so
+ * worklists are one index range. Strings are the caller's; NULL when unknown. */
+typedef struct ck_holder {
+    const char *staff_code, *team_code, *pdu_code;
+} ck_holder;
+
+/* The search key of a name: ASCII letters lower-cased and digits kept,
+ * everything else dropped, cut at CK_NAME_KEY_MAX bytes; "" for NULL. Keys
+ * drawn from [0-9a-z] sort the same under every collation, so a prefix is an
+ * index range on SQLite and on PostgreSQL whatever the database locale.
+ * Returns the key's length. */
+#define CK_NAME_KEY_MAX 64
+size_t ck_store_name_key(const char *name, char out[CK_NAME_KEY_MAX + 1]);
+
+/* The case id of crn (CK_ERR_NOTFOUND when absent). With lock, the case row is
+ * locked until the transaction ends (PostgreSQL SELECT ... FOR UPDATE; SQLite
+ * write transactions are already exclusive), so concurrent writers of one
+ * case queue instead of losing each other's changes. */
+ck_rc ck_store_find(ck_db *db, const char *crn, bool lock, int64_t *id, char *err, size_t err_len);
+
+/* Writes every row of a new case; CK_ERR_EXISTS when the CRN is taken. */
+ck_rc ck_store_insert(ck_db *db, const ck_case *c, const ck_holder *h, int64_t *id, char *err, size_t err_len);
+/* Rewrites every row of case `id` from c (same case id; the CRN may change). */
+ck_rc ck_store_rewrite(ck_db *db, int64_t id, const ck_case *c, const ck_holder *h, char *err, size_t err_len);
+ck_rc ck_store_set_holder(ck_db *db, int64_t id, const ck_holder *h, char *err, size_t err_len);
+
+/* Loads case `id` with one query per table. *out is the caller's. */
+ck_rc ck_store_load(ck_db *db, int64_t id, ck_case **out, char *err, size_t err_len);
+
+/* Streams cases in CRN order, `max` at a time, with one query per table per
+ * batch. Start from ck_store_batch_init; each call frees the previous batch
+ * and loads the next (n == 0 at the end). With lock (PostgreSQL), the batch's
+ * case rows stay locked until the transaction ends. */
+typedef struct ck_store_batch {
+    ck_case **cases;
+    int64_t *ids;
+    size_t n;
+    char *after; /* the last CRN loaded; the next batch starts after it */
+} ck_store_batch;
+void ck_store_batch_init(ck_store_batch *b);
+ck_rc ck_store_load_batch(ck_db *db, ck_store_batch *b, size_t max, bool lock, char *err, size_t err_len);
+void ck_store_batch_free(ck_store_batch *b);
+
+/* ---- One record at a time (sub-resource writes) -------------------------- */
+
+/* The record kind of a list ("contacts" gives &ck_entity_contact), or NULL. */
+const ck_entity *ck_store_list_entity(const char *list);
+/* Checks a record against its descriptors (required keys, vocabularies, the
+ * kind's own check) as the bundle parser would: CK_OK, or CK_ERR_INVALID with
+ * "path.key: message" in err. */
+ck_rc ck_store_check(const ck_entity *kind, const void *rec, const char *path, char *err, size_t err_len);
+/* Appends a checked copy of rec (strings copied into the case's arena) to
+ * `list`; *ord gets its position. CK_ERR_INVALID for an unknown list or a bad
+ * record. */
+ck_rc ck_store_append(ck_case *c, const char *list, const void *rec, size_t *ord, char *err, size_t err_len);
+/* The record of `list` whose id is `id` (NULL when none); *ord its position. */
+void *ck_store_find_record(ck_case *c, const char *list, const char *id, size_t *ord);
+/* Writes the row of c's record `list`[ord] (INSERT when is_new, else UPDATE)
+ * and rewrites the rows of the lists inside it; nothing else. */
+ck_rc ck_store_write_record(ck_db *db, int64_t id, const ck_case *c, const char *list, size_t ord, bool is_new,
+                            char *err, size_t err_len);
+
+/* ---- Obligations ------------------------------------------------------------ */
+
+/* Stores r's obligations and failures to comply for case `id` (replacing the
+ * stored ones when `replace`), each tagged with the holder. */
+ck_rc ck_store_put_obligations(ck_db *db, int64_t id, const ck_result *r, const ck_holder *h, bool replace,
+                               char *err, size_t err_len);
+/* The stored obligations of case `id`, open versus overdue decided at as_of,
+ * in the rulebook's order. *out is the caller's (ck_result_free). */
+ck_rc ck_store_get_obligations(ck_db *db, int64_t id, ck_date as_of, ck_result **out, char *err, size_t err_len);
+/* The rulebook's order of obligations: status, severity, due, rule, subject. */
+int ck_store_obligation_cmp(const void *a, const void *b);
+
+/* ---- Settings (table "meta") ------------------------------------------------ */
+
+/* CK_ERR_NOTFOUND when the key was never set. */
+ck_rc ck_store_meta_get(ck_db *db, const char *key, char *val, size_t val_len, char *err, size_t err_len);
+ck_rc ck_store_meta_set(ck_db *db, const char *key, const char *val, char *err, size_t err_len);
+
+/* Prepares every statement ck_store uses, so a schema that does not match
+ * the descriptors is found at once (startup, tests) rather than on the first
+ * case that has such a record. */
+ck_rc ck_store_verify(ck_db *db, char *err, size_t err_len);
+
+#endif
