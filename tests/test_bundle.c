@@ -484,57 +484,63 @@ static json_t *obj(const char *text)
     return j;
 }
 
+/* Parses (or patches) one record of `kind` from `text`, with the kind's name
+ * as the path; returns the message, "" on success. */
+static const char *apply(const char *text, const ck_entity *kind, void *rec, ck_arena *arena, bool patch)
+{
+    static char err[2048];
+    json_t *in = obj(text);
+    bool ok = patch ? ck_bundle_patch_record(in, kind, rec, arena, kind->name, err, sizeof err)
+                    : ck_bundle_parse_record(in, kind, rec, arena, kind->name, err, sizeof err);
+    json_decref(in);
+    return ok ? "" : err;
+}
+
+static void assert_record_json(const void *rec, const ck_entity *kind, unsigned flags, const char *want_text)
+{
+    json_t *got = ck_bundle_record_to_json(rec, kind, flags), *want = obj(want_text);
+    assert_json_equal(got, want);
+    json_decref(got);
+    json_decref(want);
+}
+
 static void record_parse_and_write(void **state)
 {
     (void)state;
     ck_arena arena;
     ck_arena_init(&arena);
     ck_contact ct;
-    char err[1024];
-    json_t *in = obj("{\"id\": \"C9\", \"event\": \"E1\", \"date\": \"2025-10-10\", \"type\": \"COAP\","
-                     " \"appointment\": true, \"outcome\": \"ATTC\"}");
-    assert_true(ck_bundle_parse_record(in, &ck_entity_contact, &ct, &arena, "contact", err, sizeof err));
+    assert_string_equal(apply("{\"id\": \"C9\", \"event\": \"E1\", \"date\": \"2025-10-10\", \"type\": \"COAP\","
+                              " \"appointment\": true, \"outcome\": \"ATTC\"}", &ck_entity_contact, &ct, &arena, false), "");
     assert_string_equal(ct.id, "C9");
     assert_int_equal(ct.date, ck_date_ymd(2025, 10, 10));
     assert_int_equal(ct.appointment, 1);
     assert_int_equal(ct.national_standard, CK_NULL);
     assert_int_equal(ct.booked_on, CK_NODATE);
-    json_t *out = ck_bundle_record_to_json(&ct, &ck_entity_contact, 0);
-    json_t *want = obj("{\"id\": \"C9\", \"event\": \"E1\", \"date\": \"2025-10-10\", \"type\": \"COAP\","
+    assert_record_json(&ct, &ck_entity_contact, 0,
+                       "{\"id\": \"C9\", \"event\": \"E1\", \"date\": \"2025-10-10\", \"type\": \"COAP\","
                        " \"national_standard\": null, \"appointment\": true, \"outcome\": \"ATTC\","
                        " \"outcome_on\": null, \"booked_on\": null}");
-    assert_json_equal(out, want);
-    json_decref(out);
-    json_decref(want);
-    json_decref(in);
 
-    in = obj("{\"id\": \"C9\", \"event\": \"E1\", \"type\": \"COAP\"}");
-    assert_false(ck_bundle_parse_record(in, &ck_entity_contact, &ct, &arena, "contact", err, sizeof err));
-    assert_string_equal(err, "contact.date: required");
-    json_decref(in);
-
-    in = obj("[1]");
-    assert_false(ck_bundle_parse_record(in, &ck_entity_contact, &ct, &arena, "contact", err, sizeof err));
-    assert_string_equal(err, "contact: expected an object, got an array");
-    json_decref(in);
-
-    in = obj("{\"id\": \"EN2\", \"event\": \"E1\", \"date\": \"2025-10-10\", \"action\": \"no_further_action\","
-             " \"reason\": \"  \"}");
+    assert_string_equal(apply("{\"id\": \"C9\", \"event\": \"E1\", \"type\": \"COAP\"}", &ck_entity_contact, &ct, &arena, false),
+                        "contact.date: required");
+    assert_string_equal(apply("[1]", &ck_entity_contact, &ct, &arena, false),
+                        "contact: expected an object, got an array");
     ck_enforcement en;
-    assert_false(ck_bundle_parse_record(in, &ck_entity_enforcement, &en, &arena, "enforcement", err, sizeof err));
-    assert_string_equal(err, "enforcement.reason: a reason is required for no_further_action");
-    json_decref(in);
+    assert_string_equal(apply("{\"id\": \"EN2\", \"event\": \"E1\", \"date\": \"2025-10-10\","
+                              " \"action\": \"no_further_action\", \"reason\": \"  \"}", &ck_entity_enforcement, &en, &arena, false),
+                        "enforcement.reason: a reason is required for no_further_action");
 
     /* The victim record alone, redacted. */
     ck_victim v;
-    in = obj("{\"id\": \"V1\", \"event\": \"E1\", \"name\": \"A Person\", \"phone\": \"0\"}");
-    assert_true(ck_bundle_parse_record(in, &ck_entity_victim, &v, &arena, "victim", err, sizeof err));
-    out = ck_bundle_record_to_json(&v, &ck_entity_victim, CK_BUNDLE_REDACT_VICTIMS);
-    assert_true(json_is_null(json_object_get(out, "name")));
-    assert_true(json_is_null(json_object_get(out, "phone")));
-    assert_string_equal(json_string_value(json_object_get(out, "id")), "V1");
-    json_decref(out);
-    json_decref(in);
+    assert_string_equal(apply("{\"id\": \"V1\", \"event\": \"E1\", \"name\": \"A Person\", \"phone\": \"0\"}",
+                              &ck_entity_victim, &v, &arena, false), "");
+    assert_record_json(&v, &ck_entity_victim, CK_BUNDLE_REDACT_VICTIMS,
+                       "{\"id\": \"V1\", \"event\": \"E1\", \"referred\": null, \"first_contact\": null, \"scheme\": null,"
+                       " \"opted\": null, \"opted_on\": null, \"representations\": null, \"release_notified\": null,"
+                       " \"recall_notified\": null, \"name\": null, \"address\": null, \"phone\": null, \"email\": null,"
+                       " \"notes\": null}");
+    assert_string_equal(v.name, "A Person"); /* redaction is of the output, not the record */
     ck_arena_free(&arena);
 }
 
@@ -544,79 +550,53 @@ static void record_patch(void **state)
     ck_arena arena;
     ck_arena_init(&arena);
     ck_contact ct;
-    char err[1024];
-    json_t *in = obj("{\"id\": \"C9\", \"event\": \"E1\", \"date\": \"2025-10-10\", \"type\": \"COAP\","
-                     " \"appointment\": true, \"booked_on\": \"2025-10-01\"}");
-    assert_true(ck_bundle_parse_record(in, &ck_entity_contact, &ct, &arena, "contact", err, sizeof err));
-    json_decref(in);
+    assert_string_equal(apply("{\"id\": \"C9\", \"event\": \"E1\", \"date\": \"2025-10-10\", \"type\": \"COAP\","
+                              " \"appointment\": true, \"booked_on\": \"2025-10-01\"}", &ck_entity_contact, &ct, &arena, false), "");
 
     /* Present keys change, null clears, absent keys stay. */
-    json_t *patch = obj("{\"outcome\": \"UAAB\", \"outcome_on\": \"2025-10-10\", \"booked_on\": null}");
-    assert_true(ck_bundle_patch_record(patch, &ck_entity_contact, &ct, &arena, "contact", err, sizeof err));
-    json_decref(patch);
-    assert_string_equal(ct.outcome, "UAAB");
-    assert_int_equal(ct.outcome_on, ck_date_ymd(2025, 10, 10));
-    assert_int_equal(ct.booked_on, CK_NODATE);
-    assert_string_equal(ct.id, "C9");
-    assert_int_equal(ct.appointment, 1);
-    assert_int_equal(ct.date, ck_date_ymd(2025, 10, 10));
+    assert_string_equal(apply("{\"outcome\": \"UAAB\", \"outcome_on\": \"2025-10-10\", \"booked_on\": null}",
+                              &ck_entity_contact, &ct, &arena, true), "");
+    const char *patched = "{\"id\": \"C9\", \"event\": \"E1\", \"date\": \"2025-10-10\", \"type\": \"COAP\","
+                          " \"national_standard\": null, \"appointment\": true, \"outcome\": \"UAAB\","
+                          " \"outcome_on\": \"2025-10-10\", \"booked_on\": null}";
+    assert_record_json(&ct, &ck_entity_contact, 0, patched);
 
     /* A bad patch leaves the record as it was, even for the keys before the bad one. */
-    json_t *before = ck_bundle_record_to_json(&ct, &ck_entity_contact, 0);
-    patch = obj("{\"type\": \"COAI\", \"outcome\": \"NOPE\"}");
-    assert_false(ck_bundle_patch_record(patch, &ck_entity_contact, &ct, &arena, "contact", err, sizeof err));
-    assert_string_equal(err, "contact.outcome: \"NOPE\" is not one of ATTC, AFTC, ATSH, ATSS, AFDA, AFTA, UAAB, "
-                             "ABNS, ATFI, UBHV, AAAA, AACL, AAEM, AAFC, AAHO, AAME, AARC, AARE, AASD, CO05, "
-                             "CO10, RSOF, RSSR, CO40, TCLN, TDRT, TRFS, TADM");
-    json_t *after = ck_bundle_record_to_json(&ct, &ck_entity_contact, 0);
-    assert_json_equal(after, before);
-    json_decref(after);
-    json_decref(before);
-    json_decref(patch);
-
-    patch = obj("{\"date\": null}");
-    assert_false(ck_bundle_patch_record(patch, &ck_entity_contact, &ct, &arena, "contact", err, sizeof err));
-    assert_string_equal(err, "contact.date: required, got null");
-    json_decref(patch);
-
-    patch = obj("{\"dat\": \"2025-10-11\"}");
-    assert_false(ck_bundle_patch_record(patch, &ck_entity_contact, &ct, &arena, "contact", err, sizeof err));
-    assert_string_equal(err, "contact.dat: unknown key; expected one of id, event, date, type, national_standard, "
-                             "appointment, outcome, outcome_on, booked_on");
-    json_decref(patch);
+    assert_string_equal(apply("{\"type\": \"COAI\", \"outcome\": \"NOPE\"}", &ck_entity_contact, &ct, &arena, true),
+                        "contact.outcome: \"NOPE\" is not one of ATTC, AFTC, ATSH, ATSS, AFDA, AFTA, UAAB, "
+                        "ABNS, ATFI, UBHV, AAAA, AACL, AAEM, AAFC, AAHO, AAME, AARC, AARE, AASD, CO05, "
+                        "CO10, RSOF, RSSR, CO40, TCLN, TDRT, TRFS, TADM");
+    assert_record_json(&ct, &ck_entity_contact, 0, patched);
+    assert_string_equal(apply("{\"date\": null}", &ck_entity_contact, &ct, &arena, true),
+                        "contact.date: required, got null");
+    assert_string_equal(apply("{\"dat\": \"2025-10-11\"}", &ck_entity_contact, &ct, &arena, true),
+                        "contact.dat: unknown key; expected one of id, event, date, type, national_standard, "
+                        "appointment, outcome, outcome_on, booked_on");
+    assert_record_json(&ct, &ck_entity_contact, 0, patched);
 
     /* The record's own check runs on the patched whole. */
     ck_enforcement en;
-    in = obj("{\"id\": \"EN1\", \"event\": \"E1\", \"date\": \"2025-10-10\", \"action\": \"first_warning\"}");
-    assert_true(ck_bundle_parse_record(in, &ck_entity_enforcement, &en, &arena, "enforcement", err, sizeof err));
-    json_decref(in);
-    patch = obj("{\"action\": \"no_further_action\"}");
-    assert_false(ck_bundle_patch_record(patch, &ck_entity_enforcement, &en, &arena, "enforcement", err, sizeof err));
-    assert_string_equal(err, "enforcement.reason: a reason is required for no_further_action");
+    assert_string_equal(apply("{\"id\": \"EN1\", \"event\": \"E1\", \"date\": \"2025-10-10\", \"action\": \"first_warning\"}",
+                              &ck_entity_enforcement, &en, &arena, false), "");
+    assert_string_equal(apply("{\"action\": \"no_further_action\"}", &ck_entity_enforcement, &en, &arena, true),
+                        "enforcement.reason: a reason is required for no_further_action");
     assert_string_equal(en.action, "first_warning");
-    json_decref(patch);
-    patch = obj("{\"action\": \"no_further_action\", \"reason\": \"Hospital letter seen\"}");
-    assert_true(ck_bundle_patch_record(patch, &ck_entity_enforcement, &en, &arena, "enforcement", err, sizeof err));
+    assert_string_equal(apply("{\"action\": \"no_further_action\", \"reason\": \"Hospital letter seen\"}",
+                              &ck_entity_enforcement, &en, &arena, true), "");
     assert_string_equal(en.action, "no_further_action");
     assert_string_equal(en.reason, "Hospital letter seen");
-    json_decref(patch);
 
     /* A nested object is replaced whole. */
     ck_event ev;
-    in = obj("{\"id\": \"E1\", \"sentence\": {\"type\": \"custody\", \"date\": \"2025-01-06\", \"length_months\": 18,"
-             " \"end_date\": \"2026-07-05\"}}");
-    assert_true(ck_bundle_parse_record(in, &ck_entity_event, &ev, &arena, "event", err, sizeof err));
-    json_decref(in);
-    patch = obj("{\"sentence\": {\"type\": \"hospital_order\", \"date\": \"2025-02-01\"}}");
-    assert_true(ck_bundle_patch_record(patch, &ck_entity_event, &ev, &arena, "event", err, sizeof err));
+    assert_string_equal(apply("{\"id\": \"E1\", \"sentence\": {\"type\": \"custody\", \"date\": \"2025-01-06\","
+                              " \"length_months\": 18, \"end_date\": \"2026-07-05\"}}", &ck_entity_event, &ev, &arena, false), "");
+    assert_string_equal(apply("{\"sentence\": {\"type\": \"hospital_order\", \"date\": \"2025-02-01\"}}",
+                              &ck_entity_event, &ev, &arena, true), "");
     assert_string_equal(ev.sentence.type, "hospital_order");
     assert_int_equal(ev.sentence.length_months, CK_NOINT);
     assert_int_equal(ev.sentence.end_date, CK_NODATE);
-    json_decref(patch);
-    patch = obj("{\"sentence\": null}");
-    assert_true(ck_bundle_patch_record(patch, &ck_entity_event, &ev, &arena, "event", err, sizeof err));
+    assert_string_equal(apply("{\"sentence\": null}", &ck_entity_event, &ev, &arena, true), "");
     assert_false(ev.has_sentence);
-    json_decref(patch);
     ck_arena_free(&arena);
 }
 
@@ -624,13 +604,10 @@ static void patch_of_a_whole_case_keeps_its_arena(void **state)
 {
     (void)state;
     ck_case *c = parse_file_ok(EXAMPLE);
-    char err[1024];
-    json_t *patch = obj("{\"team\": \"N07T02\", \"contacts\": []}");
-    assert_true(ck_bundle_patch_record(patch, &ck_entity_case, c, &c->arena, "case", err, sizeof err));
+    assert_string_equal(apply("{\"team\": \"N07T02\", \"contacts\": []}", &ck_entity_case, c, &c->arena, true), "");
     assert_string_equal(c->team, "N07T02");
     assert_int_equal(c->n_contacts, 0);
     assert_string_equal(c->crn, "X123456");
-    json_decref(patch);
     ck_case_free(c); /* ASan: the team string allocated during the patch is freed with the arena */
 }
 
