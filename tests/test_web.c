@@ -34,10 +34,11 @@ static int setup(void **state)
 {
     static fixture f;
     char err[512];
-    ck_web_config cfg = {.as_of = CK_NODATE};
-    f.web = ck_web_new(&cfg, err, sizeof err);
+    ck_web_config cfg = {0};
+    ck_app app = {0};
+    f.web = ck_web_new(&cfg, &app, err, sizeof err);
     if (!f.web) fail_msg("%s", err);
-    ck_http_config hc = {.port = 0, .threads = 2, .routes = routes, .app = f.web, .on_error = ck_web_on_error};
+    ck_http_config hc = {.port = 0, .threads = 2, .routes = routes, .app = ck_web_app(f.web), .on_error = ck_web_on_error};
     f.srv = ck_http_start(&hc, err, sizeof err);
     if (!f.srv) fail_msg("%s", err);
     f.port = ck_http_port(f.srv);

@@ -71,7 +71,7 @@ bool ck_web_find_root(char *out, size_t out_len)
     return false;
 }
 
-ck_web *ck_web_new(const ck_web_config *cfg, char *err, size_t err_len)
+ck_web *ck_web_new(const ck_web_config *cfg, const ck_app *app, char *err, size_t err_len)
 {
     char root[PATH_MAX], tdir[PATH_MAX], nm[PATH_MAX], st[PATH_MAX];
     if (cfg->root) {
@@ -90,8 +90,8 @@ ck_web *ck_web_new(const ck_web_config *cfg, char *err, size_t err_len)
 
     ck_web *w = ck_calloc(1, sizeof *w);
     w->tmpl = ck_tmpl_set_new();
+    w->app = *app;
     w->secure_cookies = cfg->secure_cookies;
-    w->as_of = cfg->as_of;
     if (!ck_tmpl_load_dir(w->tmpl, tdir, err, err_len) || !ck_tmpl_link(w->tmpl, err, err_len) ||
         !(w->assets = ck_assets_load(nm, st, err, err_len))) {
         ck_web_free(w);
@@ -114,12 +114,6 @@ void ck_web_free(ck_web *w)
     ck_assets_free(w->assets);
     ck_sessions_free(w->sessions);
     ck_free(w);
-}
-
-ck_date ck_web_today(const ck_http_req *r)
-{
-    const ck_web *w = ck_http_app(r);
-    return w->as_of != CK_NODATE ? w->as_of : ck_date_today();
 }
 
 /* ---- Responses ---------------------------------------------------------- */
@@ -145,7 +139,7 @@ static const char *grade_label(const char *grade)
 
 json_t *ck_web_page(ck_http_req *r, const ck_session *s, const char *title, const char *nav)
 {
-    const ck_web *w = ck_http_app(r);
+    const ck_web *w = ck_web_of(r);
     json_t *page = json_pack("{s:s, s:s, s:s, s:[], s:{}, s:{}}", "title", title, "asset", w->asset_prefix,
                              "path", ck_http_path(r), "errors", "error", "values");
     if (!s) return page;
@@ -164,7 +158,7 @@ json_t *ck_web_page(ck_http_req *r, const ck_session *s, const char *title, cons
 
 void ck_web_render(ck_http_req *r, unsigned status, const char *name, json_t *page)
 {
-    const ck_web *w = ck_http_app(r);
+    const ck_web *w = ck_web_of(r);
     char err[256];
     ck_buf *out = ck_http_out(r);
     size_t mark = out->len;
@@ -216,7 +210,7 @@ static const char *session_cookie(const ck_web *w) { return w->secure_cookies ? 
 
 static void set_cookie(ck_http_req *r, const char *name, const char *value, bool clear)
 {
-    const ck_web *w = ck_http_app(r);
+    const ck_web *w = ck_web_of(r);
     char line[256];
     snprintf(line, sizeof line, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", name, clear ? "" : value,
              w->secure_cookies ? "; Secure" : "", clear ? "; Max-Age=0" : "");
@@ -234,7 +228,7 @@ static const char *safe_next(const char *next)
 
 bool ck_web_guard(ck_http_req *r, ck_session *s)
 {
-    ck_web *w = ck_http_app(r);
+    ck_web *w = ck_web_of(r);
     if (!ck_sessions_get(w->sessions, ck_http_cookie(r, session_cookie(w)), s)) {
         if (strcmp(ck_http_method(r), "POST") == 0) {
             ck_web_error_page(r, NULL, 403, "You have been signed out",
@@ -364,7 +358,7 @@ const char *ck_web_date_long(ck_http_req *r, ck_date d)
 
 static void serve_asset(ck_http_req *r, const char *name)
 {
-    const ck_web *w = ck_http_app(r);
+    const ck_web *w = ck_web_of(r);
     const ck_asset *a = strcmp(ck_http_param(r, "version"), ck_assets_version(w->assets)) == 0
                             ? ck_assets_find(w->assets, name)
                             : NULL;
@@ -423,7 +417,7 @@ static void sign_in_form(ck_http_req *r, json_t *page, unsigned status)
 
 void ck_web_sign_in(ck_http_req *r)
 {
-    ck_web *w = ck_http_app(r);
+    ck_web *w = ck_web_of(r);
     ck_session s;
     if (ck_sessions_get(w->sessions, ck_http_cookie(r, session_cookie(w)), &s)) {
         ck_web_redirect(r, safe_next(ck_http_query(r, "next")));
@@ -434,7 +428,7 @@ void ck_web_sign_in(ck_http_req *r)
 
 void ck_web_sign_in_post(ck_http_req *r)
 {
-    ck_web *w = ck_http_app(r);
+    ck_web *w = ck_web_of(r);
     if (!ck_session_token_eq(ck_http_form(r, "csrf"), ck_http_cookie(r, pre_cookie))) {
         ck_web_error_page(r, NULL, 403, "This form has expired", "Go back, reload the page and sign in again.");
         return;
@@ -472,7 +466,7 @@ void ck_web_sign_in_post(ck_http_req *r)
 
 void ck_web_sign_out(ck_http_req *r)
 {
-    ck_web *w = ck_http_app(r);
+    ck_web *w = ck_web_of(r);
     ck_session s;
     if (!ck_web_guard(r, &s)) return;
     ck_sessions_end(w->sessions, s.token);

@@ -9,9 +9,9 @@
  * binary: ck_web_find_root finds them from the binary's location
  * (build/casekeeper or build/dbg/casekeeper), else from the working directory.
  *
- * The server's ck_http_config.app must be the ck_web (handlers read it back
- * with ck_http_app), its routes must include ck_web_routes, and its on_error
- * should be ck_web_on_error so browsers get HTML error pages.
+ * To serve it: ck_http_config.app = ck_web_app(web) (the API's ck_app, which
+ * the ck_web begins with, so API and web handlers share one server), routes =
+ * ck_web_routes_with(ck_api_routes), on_error = ck_web_on_error.
  *
  * Access: every route but sign-in and the static files needs a session, and
  * its ck_route.permission is checked against the signed-in grade (see
@@ -20,6 +20,7 @@
  * ck_session.h. */
 #ifndef CK_WEB_H
 #define CK_WEB_H
+#include "ck_api.h"
 #include "ck_assets.h"
 #include "ck_cases.h"
 #include "ck_http.h"
@@ -32,22 +33,27 @@ typedef struct ck_web_config {
     const char *templates_dir; /* overrides root/templates */
     unsigned session_idle_s;   /* 0: 8 hours */
     bool secure_cookies;       /* behind TLS: cookies get Secure and the __Host- prefix */
-    ck_date as_of;             /* CK_NODATE: today, read per request; a date: a fixed "today" (demos, tests) */
 } ck_web_config;
 
 typedef struct ck_web {
+    ck_app app; /* first, so the server's one app pointer serves API and web handlers */
     ck_tmpl_set *tmpl;
     ck_assets *assets;
     ck_sessions *sessions;
     char asset_prefix[64]; /* "/assets/<version>" */
     bool secure_cookies;
-    ck_date as_of;
 } ck_web;
 
-/* Loads templates and static files. NULL with the reason in err (a template
- * that does not compile names its file:line; a missing file says to run npm ci). */
-ck_web *ck_web_new(const ck_web_config *cfg, char *err, size_t err_len);
+/* Loads templates and static files; app (copied) is the engine and clock the
+ * API uses. NULL with the reason in err (a template that does not compile
+ * names its file:line; a missing file says to run npm ci). */
+ck_web *ck_web_new(const ck_web_config *cfg, const ck_app *app, char *err, size_t err_len);
 void ck_web_free(ck_web *w); /* NULL-safe; after the server has stopped */
+static inline ck_app *ck_web_app(ck_web *w) { return &w->app; }
+/* The web's routes, then `more`'s (may be NULL): one table for
+ * ck_http_config.routes, ending with a NULL row. The caller frees it with
+ * ck_free after ck_http_stop. */
+ck_route *ck_web_routes_with(const ck_route *more);
 
 /* Writes the repo root (the directory with templates/ in it) into out: beside
  * the binary's build directory, else the working directory. False when
@@ -73,8 +79,8 @@ bool ck_web_allowed(const char *grade, const char *permission);
  * sign-in, a 403 page). */
 bool ck_web_guard(ck_http_req *r, ck_session *s);
 
-/* The date pages are computed at: the configured one, else today. */
-ck_date ck_web_today(const ck_http_req *r);
+/* The web app of the server handling r. */
+static inline ck_web *ck_web_of(const ck_http_req *r) { return (ck_web *)ck_http_app(r); }
 
 /* A new page object with what the layout needs: title, asset prefix, the
  * signed-in user, csrf token and navigation (`nav` is the current section's
@@ -112,6 +118,32 @@ void ck_web_asset_in_dir(ck_http_req *r); /* GET /assets/{version}/{dir}/{file} 
 void ck_web_sign_in(ck_http_req *r);
 void ck_web_sign_in_post(ck_http_req *r);
 void ck_web_sign_out(ck_http_req *r);
+void ck_web_my_work(ck_http_req *r);  /* GET / */
+void ck_web_caseload(ck_http_req *r); /* GET /caseload */
+void ck_web_action_form(ck_http_req *r); /* GET /cases/{crn}/{kind}/new, /cases/{crn}/{kind}/{id}/{verb} */
+void ck_web_action_post(ck_http_req *r);
+void ck_web_team(ck_http_req *r);     /* GET /team (SPO) */
+void ck_web_court(ck_http_req *r);    /* GET /court */
+void ck_web_victims(ck_http_req *r);  /* GET /victims (VLO only) */
+void ck_web_pdu(ck_http_req *r);      /* GET /pdu */
+void ck_web_search(ck_http_req *r);   /* GET /search?q= */
+void ck_web_case(ck_http_req *r);     /* GET /cases/{crn}[/{tab}] */
+
+/* ---- Case views shared by the case pages and the forms ------------------ */
+
+/* A person's name for a rule ID ("Initial RoSH assessment"). */
+const char *ck_web_rule_name(const char *rule);
+/* An obligation for a template: rule, name, subject, due, status, severity,
+ * explanation, and action_href/action_text: the form that meets it. */
+json_t *ck_web_obligation(ck_http_req *r, const char *crn, const ck_obligation *o);
+/* The case header: name, CRN, date of birth, tier, OGRS3, RoSH, MAPPA,
+ * register flags, victims in the scheme (a count, never who). */
+json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today);
+/* Loads the case of the route's {crn} (victims redacted unless the session
+ * may see them). False when it has answered (404 page, 500 page). */
+bool ck_web_load_case(ck_http_req *r, const ck_session *s, ck_db *db, ck_case **out);
+/* The allocation in force at d, or NULL (unallocated). */
+const ck_allocation *ck_web_current_allocation(const ck_case *c, ck_date d);
 
 /* "2025-04-17" as "17 April 2025" (GOV.UK style); "" for CK_NODATE. */
 const char *ck_web_date_long(ck_http_req *r, ck_date d);
