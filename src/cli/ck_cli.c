@@ -5,6 +5,15 @@
 
 /* The command table: add a line here when a command lands. */
 const ck_command ck_commands[] = {
+    {"obligations", ck_cmd_obligations,
+     "obligations --as-of DATE [--all] [--bank-holidays FILE] [--rules-config FILE] FILE",
+     "the obligations of one case bundle file, without a database"},
+    {"migrate", ck_cmd_migrate, "migrate [--db URL]", "create or update the database schema"},
+    {"import", ck_cmd_import, "import [--db URL] [--as-of DATE] FILE|DIR...",
+     "import organisation records and case bundles, each file all-or-nothing"},
+    {"export", ck_cmd_export, "export [--db URL] [--out FILE]", "every case as canonical JSON lines"},
+    {"recompute", ck_cmd_recompute, "recompute [--db URL] [--as-of DATE] [--batch N]",
+     "evaluate and store every case's obligations at a date"},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -49,7 +49,12 @@ ck_rc ck_cases_add(ck_db *db, const ck_engine *eng, const char *crn, const char 
                    ck_date as_of, char *err, size_t err_len);
 /* Changes one record in place: loads the case, calls edit(rec, ctx) on the
  * record `list`/`id` (it may change fields, allocating in the case's arena),
- * validates, writes, recomputes. edit returns false with a message to refuse. */
+ * validates, writes, recomputes. edit returns false with a message to refuse
+ * (CK_ERR_INVALID with that message).
+ * add, update and replace refuse (CK_ERR_CONFLICT) to record a report as
+ * completed while its DA_CHECK or CHILD_CHECK is unmet and no
+ * outstanding_checks_reason is given (rulebook, Court work); create and
+ * import take history as it is. */
 ck_rc ck_cases_update(ck_db *db, const ck_engine *eng, const char *crn, const char *list, const char *id,
                       bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
                       ck_date as_of, char *err, size_t err_len);
@@ -105,5 +110,21 @@ ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, siz
 /* Streams every case (export): fn is called once per case in CRN order and
  * may not keep it; stops early when fn returns false. */
 ck_rc ck_cases_each(ck_db *db, bool (*fn)(void *ctx, const ck_case *c), void *ctx, char *err, size_t err_len);
+
+/* Import: ck_cases_create inside a transaction the caller opened (ck_db_begin),
+ * so a whole file is one transaction. Same errors; on CK_ERR_EXISTS and
+ * CK_ERR_INVALID nothing was written and the transaction is still usable. */
+ck_rc ck_cases_insert(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date as_of, char *err, size_t err_len);
+
+/* Number of cases. */
+ck_rc ck_cases_count(ck_db *db, size_t *n, char *err, size_t err_len);
+
+/* The as_of of the last ck_cases_recompute_all (CK_ERR_NOTFOUND before the
+ * first): every stored obligation was computed at that date or later, so the
+ * server recomputes all when it is before today. */
+ck_rc ck_cases_recomputed_on(ck_db *db, ck_date *as_of, char *err, size_t err_len);
+/* After an import at as_of: records as_of as that date when none is recorded
+ * yet (then every case came from an import at as_of or later). */
+ck_rc ck_cases_note_import(ck_db *db, ck_date as_of, char *err, size_t err_len);
 
 #endif

@@ -502,14 +502,16 @@ static int mig_recorded(ck_db *db, const mig *m)
     ck_stmt *st = ck_db_prepare(db, "SELECT name FROM schema_migrations WHERE version = $1");
     if (!st) return CK_DB_ERROR;
     ck_stmt_bind_int(st, 1, m->version);
-    int rc = ck_stmt_step(st);
-    if (rc == CK_DB_ROW) {
+    int rc = ck_stmt_step(st), answer = CK_DB_ERROR;
+    if (rc == CK_DB_DONE) {
+        answer = 0;
+    } else if (rc == CK_DB_ROW) {
         const char *have = ck_stmt_text(st, 0);
-        if (ck_streq(have, m->name)) rc = 1;
+        if (ck_streq(have, m->name)) answer = 1;
         else ck_db_seterr(db, NULL, "version %d is recorded as %s", m->version, have ? have : "(null)");
     }
     ck_stmt_reset(st);
-    return rc == 1 ? 1 : rc == CK_DB_DONE ? 0 : CK_DB_ERROR;
+    return answer;
 }
 
 static int mig_run(ck_db *db, const mig *m)

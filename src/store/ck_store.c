@@ -35,7 +35,7 @@ typedef struct table {
     int n_cols;
     int n_keys;             /* bound before the columns: case_id [, parent_ord], ord */
     char *ins[CHUNKS];
-    char *sel_one, *sel_batch[2]; /* [1]: PostgreSQL, locking */
+    char *sel_one, *sel_batch[3]; /* by ck_lock (root on PostgreSQL; the rest share [0]) */
     char *del, *del_children, *upd;
 } table;
 
@@ -143,6 +143,7 @@ static void add_table_cols(int ti, const ck_entity *e, size_t base, const char *
 }
 
 static const char *const key_names[] = {"case_id", "parent_ord", "ord"};
+static const char *const lock_clause[] = {"", " FOR SHARE", " FOR UPDATE"};
 
 /* The key columns of a table in bind order. */
 static void key_cols(const table *t, const char *out[3])
@@ -201,10 +202,10 @@ static void build_sql(table *t)
         put_select_list(&b, t);
         ck_buf_puts(&b, " WHERE \"case_id\" = $1");
         t->sel_one = ck_buf_steal(&b);
-        for (int pg = 0; pg < 2; pg++) {
+        for (int lock = CK_LOCK_NONE; lock <= CK_LOCK_UPDATE; lock++) {
             put_select_list(&b, t);
-            ck_buf_printf(&b, " WHERE \"crn\" > $1 ORDER BY \"crn\" LIMIT $2%s", pg ? " FOR UPDATE" : "");
-            t->sel_batch[pg] = ck_buf_steal(&b);
+            ck_buf_printf(&b, " WHERE \"crn\" > $1 ORDER BY \"crn\" LIMIT $2%s", lock_clause[lock]);
+            t->sel_batch[lock] = ck_buf_steal(&b);
         }
         return;
     }
@@ -221,7 +222,7 @@ static void build_sql(table *t)
     put_select_list(&b, t);
     ck_buf_puts(&b, " WHERE \"case_id\" IN (SELECT \"case_id\" FROM \"cases\" WHERE \"crn\" > $1 AND \"crn\" <= $2)");
     put_order(&b, t, true);
-    t->sel_batch[0] = t->sel_batch[1] = ck_buf_steal(&b);
+    t->sel_batch[0] = t->sel_batch[1] = t->sel_batch[2] = ck_buf_steal(&b);
     ck_buf_printf(&b, "DELETE FROM \"%s\" WHERE \"case_id\" = $1", t->ent->table);
     t->del = ck_buf_steal(&b);
     if (t->depth == 2) {
@@ -569,12 +570,12 @@ ck_rc ck_store_set_holder(ck_db *db, int64_t id, const ck_holder *h, char *err, 
     return exec_stmt(db, st, "cases", err, err_len);
 }
 
-ck_rc ck_store_find(ck_db *db, const char *crn, bool lock, int64_t *id, char *err, size_t err_len)
+ck_rc ck_store_find(ck_db *db, const char *crn, ck_lock lock, int64_t *id, char *err, size_t err_len)
 {
-    const char *sql = lock && ck_db_kind(db) == CK_DB_PG
-                          ? "SELECT \"case_id\" FROM \"cases\" WHERE \"crn\" = $1 FOR UPDATE"
-                          : "SELECT \"case_id\" FROM \"cases\" WHERE \"crn\" = $1";
-    ck_stmt *st = prepare(db, sql, err, err_len);
+    static const char *const sql[] = {"SELECT \"case_id\" FROM \"cases\" WHERE \"crn\" = $1",
+                                      "SELECT \"case_id\" FROM \"cases\" WHERE \"crn\" = $1 FOR SHARE",
+                                      "SELECT \"case_id\" FROM \"cases\" WHERE \"crn\" = $1 FOR UPDATE"};
+    ck_stmt *st = prepare(db, sql[ck_db_kind(db) == CK_DB_PG ? lock : CK_LOCK_NONE], err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, crn);
     int rc = ck_stmt_step(st);
@@ -777,7 +778,7 @@ void ck_store_batch_free(ck_store_batch *b)
     ck_store_batch_init(b);
 }
 
-ck_rc ck_store_load_batch(ck_db *db, ck_store_batch *b, size_t max, bool lock, char *err, size_t err_len)
+ck_rc ck_store_load_batch(ck_db *db, ck_store_batch *b, size_t max, ck_lock lock, char *err, size_t err_len)
 {
     model();
     batch_clear(b);
@@ -786,7 +787,7 @@ ck_rc ck_store_load_batch(ck_db *db, ck_store_batch *b, size_t max, bool lock, c
     b->ids = ck_realloc(b->ids, max * sizeof *b->ids);
     char *from = b->after ? b->after : ck_strdup("");
     b->after = NULL;
-    ck_stmt *st = prepare(db, tables[0].sel_batch[lock && ck_db_kind(db) == CK_DB_PG], err, err_len);
+    ck_stmt *st = prepare(db, tables[0].sel_batch[ck_db_kind(db) == CK_DB_PG ? lock : CK_LOCK_NONE], err, err_len);
     ck_rc r = st ? CK_OK : CK_ERR_DB;
     if (st) {
         ck_stmt_bind_text(st, 1, from);
@@ -833,11 +834,6 @@ ck_rc ck_store_load_batch(ck_db *db, ck_store_batch *b, size_t max, bool lock, c
 
 /* ---- One record at a time ----------------------------------------------------- */
 
-const ck_entity *ck_store_list_entity(const char *list)
-{
-    const table *t = list_table(list);
-    return t ? t->ent : NULL;
-}
 
 #define PATH_MAX_LEN 256
 
@@ -975,6 +971,13 @@ static ck_rc unknown_list(const char *list, char *err, size_t err_len)
     return CK_ERR_INVALID;
 }
 
+const ck_entity *ck_store_list_entity(const char *list, char *err, size_t err_len)
+{
+    const table *t = list_table(list);
+    if (!t && err) unknown_list(list, err, err_len);
+    return t ? t->ent : NULL;
+}
+
 ck_rc ck_store_append(ck_case *c, const char *list, const void *rec, size_t *ord, char *err, size_t err_len)
 {
     const table *t = list_table(list);
@@ -1000,6 +1003,12 @@ static const ck_field *id_field(const ck_entity *k)
     for (size_t i = 0; i < k->n_fields; i++)
         if (k->fields[i].type == CK_F_STR && strcmp(k->fields[i].key, "id") == 0) return &k->fields[i];
     return NULL;
+}
+
+const char *ck_store_record_id(const ck_entity *kind, const void *rec)
+{
+    const ck_field *f = id_field(kind);
+    return f ? *(const char *const *)cat(rec, f->off) : NULL;
 }
 
 void *ck_store_find_record(ck_case *c, const char *list, const char *id, size_t *ord)
@@ -1255,13 +1264,14 @@ ck_rc ck_store_meta_set(ck_db *db, const char *key, const char *val, char *err, 
 ck_rc ck_store_verify(ck_db *db, char *err, size_t err_len)
 {
     model();
-    const char *sql[MAX_TABLES * (CHUNKS + 5) + 2 * CHUNKS];
+    const char *sql[MAX_TABLES * (CHUNKS + 7) + 2 * CHUNKS];
     size_t n = 0;
     for (int i = 0; i < n_tables; i++) {
         const table *t = &tables[i];
         for (int k = 0; k < CHUNKS; k++)
             if (t->ins[k]) sql[n++] = t->ins[k];
-        const char *more[] = {t->sel_one, t->sel_batch[0], ck_db_kind(db) == CK_DB_PG ? t->sel_batch[1] : NULL,
+        bool pg = ck_db_kind(db) == CK_DB_PG;
+        const char *more[] = {t->sel_one, t->sel_batch[0], pg ? t->sel_batch[1] : NULL, pg ? t->sel_batch[2] : NULL,
                               t->del, t->del_children, t->upd};
         for (size_t k = 0; k < sizeof more / sizeof *more; k++)
             if (more[k]) sql[n++] = more[k];

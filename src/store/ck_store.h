@@ -34,11 +34,16 @@ typedef struct ck_holder {
 #define CK_NAME_KEY_MAX 64
 size_t ck_store_name_key(const char *name, char out[CK_NAME_KEY_MAX + 1]);
 
-/* The case id of crn (CK_ERR_NOTFOUND when absent). With lock, the case row is
- * locked until the transaction ends (PostgreSQL SELECT ... FOR UPDATE; SQLite
- * write transactions are already exclusive), so concurrent writers of one
- * case queue instead of losing each other's changes. */
-ck_rc ck_store_find(ck_db *db, const char *crn, bool lock, int64_t *id, char *err, size_t err_len);
+/* Row locks on "cases" rows, held until the transaction ends (PostgreSQL FOR
+ * SHARE / FOR UPDATE; SQLite transactions are already exclusive). Every
+ * writer of a case takes CK_LOCK_UPDATE on its row before touching any of
+ * its rows, so writers of one case queue instead of losing each other's
+ * changes, and a reader holding CK_LOCK_SHARE sees one version of the case
+ * across its one-query-per-table load. */
+typedef enum ck_lock { CK_LOCK_NONE, CK_LOCK_SHARE, CK_LOCK_UPDATE } ck_lock;
+
+/* The case id of crn (CK_ERR_NOTFOUND when absent), locking its row. */
+ck_rc ck_store_find(ck_db *db, const char *crn, ck_lock lock, int64_t *id, char *err, size_t err_len);
 
 /* Writes every row of a new case; CK_ERR_EXISTS when the CRN is taken. */
 ck_rc ck_store_insert(ck_db *db, const ck_case *c, const ck_holder *h, int64_t *id, char *err, size_t err_len);
@@ -50,9 +55,8 @@ ck_rc ck_store_set_holder(ck_db *db, int64_t id, const ck_holder *h, char *err, 
 ck_rc ck_store_load(ck_db *db, int64_t id, ck_case **out, char *err, size_t err_len);
 
 /* Streams cases in CRN order, `max` at a time, with one query per table per
- * batch. Start from ck_store_batch_init; each call frees the previous batch
- * and loads the next (n == 0 at the end). With lock (PostgreSQL), the batch's
- * case rows stay locked until the transaction ends. */
+ * batch, locking the batch's case rows. Start from ck_store_batch_init; each
+ * call frees the previous batch and loads the next (n == 0 at the end). */
 typedef struct ck_store_batch {
     ck_case **cases;
     int64_t *ids;
@@ -60,13 +64,14 @@ typedef struct ck_store_batch {
     char *after; /* the last CRN loaded; the next batch starts after it */
 } ck_store_batch;
 void ck_store_batch_init(ck_store_batch *b);
-ck_rc ck_store_load_batch(ck_db *db, ck_store_batch *b, size_t max, bool lock, char *err, size_t err_len);
+ck_rc ck_store_load_batch(ck_db *db, ck_store_batch *b, size_t max, ck_lock lock, char *err, size_t err_len);
 void ck_store_batch_free(ck_store_batch *b);
 
 /* ---- One record at a time (sub-resource writes) -------------------------- */
 
-/* The record kind of a list ("contacts" gives &ck_entity_contact), or NULL. */
-const ck_entity *ck_store_list_entity(const char *list);
+/* The record kind of a list ("contacts" gives &ck_entity_contact); NULL for
+ * an unknown list, with a message naming the lists in err (may be NULL). */
+const ck_entity *ck_store_list_entity(const char *list, char *err, size_t err_len);
 /* Checks a record against its descriptors (required keys, vocabularies, the
  * kind's own check) as the bundle parser would: CK_OK, or CK_ERR_INVALID with
  * "path.key: message" in err. */
@@ -75,6 +80,8 @@ ck_rc ck_store_check(const ck_entity *kind, const void *rec, const char *path, c
  * `list`; *ord gets its position. CK_ERR_INVALID for an unknown list or a bad
  * record. */
 ck_rc ck_store_append(ck_case *c, const char *list, const void *rec, size_t *ord, char *err, size_t err_len);
+/* The id of a record of `kind` (NULL when the kind has no id). */
+const char *ck_store_record_id(const ck_entity *kind, const void *rec);
 /* The record of `list` whose id is `id` (NULL when none); *ord its position. */
 void *ck_store_find_record(ck_case *c, const char *list, const char *id, size_t *ord);
 /* Writes the row of c's record `list`[ord] (INSERT when is_new, else UPDATE)

@@ -1,0 +1,702 @@
+/* ck_cases: the case service (see ck_cases.h). The rows are ck_store's; this
+ * file owns the transactions, validation, the rules engine call on every
+ * write, and the read queries (search, worklists). */
+#include "ck_cases.h"
+#include "ck_store.h"
+#include "ck_str.h"
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define META_RECOMPUTED "obligations_as_of"
+#define EXPORT_BATCH 256
+#define CRN_MAX 16 /* ck_case_validate: 1 to 16 capital letters and digits */
+
+ck_engine ck_engine_default(void) { return (ck_engine){ck_calendar_default(), ck_rulecfg_default()}; }
+
+static ck_rc fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static ck_rc fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, err_len, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static ck_rc db_fail(ck_db *db, const char *what, char *err, size_t err_len)
+{
+    return fail(CK_ERR_DB, err, err_len, "%s: %s", what, ck_db_errmsg(db));
+}
+
+static ck_rc begin(ck_db *db, char *err, size_t err_len)
+{
+    return ck_db_begin(db) == CK_DB_OK ? CK_OK : db_fail(db, "begin", err, err_len);
+}
+
+/* Commits when rc is CK_OK, else rolls back; returns the outcome. */
+static ck_rc finish(ck_db *db, ck_rc rc, char *err, size_t err_len)
+{
+    if (rc == CK_OK && ck_db_commit(db) != CK_DB_OK) rc = db_fail(db, "commit", err, err_len);
+    if (rc != CK_OK) ck_db_rollback(db);
+    return rc;
+}
+
+/* ---- Validation and the product rule on report completion ------------------ */
+
+static ck_rc validate(const ck_case *c, char *err, size_t err_len)
+{
+    ck_rc rc = ck_store_check(&ck_entity_case, c, "", err, err_len);
+    if (rc != CK_OK) return rc;
+    return ck_case_validate(c, err, err_len) ? CK_OK : CK_ERR_INVALID;
+}
+
+/* Which reports were complete before a change. */
+typedef struct completions {
+    const char **ids; /* reports already completed */
+    size_t n;
+} completions;
+
+static void completions_take(completions *s, const ck_case *c)
+{
+    s->ids = NULL;
+    s->n = 0;
+    for (size_t i = 0; i < c->n_events; i++)
+        for (size_t j = 0; j < c->events[i].n_reports; j++) {
+            const ck_report *r = &c->events[i].reports[j];
+            if (r->completed == CK_NODATE) continue;
+            s->ids = ck_realloc(s->ids, (s->n + 1) * sizeof *s->ids);
+            s->ids[s->n++] = ck_strdup(r->id);
+        }
+}
+
+static void completions_free(completions *s)
+{
+    for (size_t i = 0; i < s->n; i++) ck_free((void *)s->ids[i]);
+    ck_free(s->ids);
+}
+
+static bool blank(const char *s) { return !s || !s[strspn(s, " \t\r\n")]; }
+
+/* Rulebook, Court work: the product refuses to record a report as complete
+ * while its DA_CHECK or CHILD_CHECK is unmet, unless outstanding_checks_reason
+ * is given. Only a completion recorded by this change is refused. */
+static ck_rc check_completions(const completions *before, const ck_case *c, const ck_result *r, char *err,
+                               size_t err_len)
+{
+    for (size_t i = 0; i < c->n_events; i++)
+        for (size_t j = 0; j < c->events[i].n_reports; j++) {
+            const ck_report *rep = &c->events[i].reports[j];
+            if (rep->completed == CK_NODATE || !blank(rep->outstanding_checks_reason)) continue;
+            bool was = false;
+            for (size_t k = 0; k < before->n && !was; k++) was = ck_streq(before->ids[k], rep->id);
+            if (was) continue;
+            for (size_t k = 0; k < r->n_obligations; k++) {
+                const ck_obligation *o = &r->obligations[k];
+                if (!ck_streq(o->rule, "DA_CHECK") && !ck_streq(o->rule, "CHILD_CHECK")) continue;
+                if (o->status != CK_ST_OPEN && o->status != CK_ST_OVERDUE) continue;
+                if (strncmp(o->subject, "report:", 7) != 0 || !ck_streq(o->subject + 7, rep->id)) continue;
+                return fail(CK_ERR_CONFLICT, err, err_len,
+                            "events[%zu].reports[%zu].completed: report %s cannot be completed while %s is not met "
+                            "(%s); record the check, or give outstanding_checks_reason",
+                            i, j, rep->id, o->rule, o->explanation ? o->explanation : "no check received");
+            }
+        }
+    return CK_OK;
+}
+
+/* ---- Who holds a case -------------------------------------------------------- */
+
+/* The staff member of the allocation in force at as_of (the latest to start
+ * when several overlap), or NULL. */
+static const char *current_staff(const ck_case *c, ck_date as_of)
+{
+    const ck_allocation *best = NULL;
+    for (size_t i = 0; i < c->n_allocations; i++) {
+        const ck_allocation *a = &c->allocations[i];
+        if (a->from > as_of || (a->to != CK_NODATE && a->to < as_of)) continue;
+        if (!best || a->from >= best->from) best = a;
+    }
+    return best ? best->staff_code : NULL;
+}
+
+/* The case's team (else its staff member's) and that team's PDU, as the
+ * organisation knows them now. Strings in arena a. */
+static ck_rc derive_holder(ck_db *db, const ck_case *c, ck_date as_of, ck_arena *a, ck_holder *h, char *err,
+                           size_t err_len)
+{
+    h->staff_code = current_staff(c, as_of);
+    h->team_code = c->team;
+    h->pdu_code = NULL;
+    const char *sql = c->team ? "SELECT \"code\", \"pdu\" FROM \"teams\" WHERE \"code\" = $1"
+                              : "SELECT \"teams\".\"code\", \"teams\".\"pdu\" FROM \"staff\" JOIN \"teams\" "
+                                "ON \"teams\".\"code\" = \"staff\".\"team\" WHERE \"staff\".\"code\" = $1";
+    const char *key = c->team ? c->team : h->staff_code;
+    if (!key) return CK_OK;
+    ck_stmt *st = ck_db_prepare(db, sql);
+    if (!st) return db_fail(db, "prepare", err, err_len);
+    ck_stmt_bind_text(st, 1, key);
+    int rc = ck_stmt_step(st);
+    if (rc == CK_DB_ROW) {
+        h->team_code = ck_arena_strdup(a, ck_stmt_text(st, 0));
+        h->pdu_code = ck_arena_strdup(a, ck_stmt_text(st, 1));
+    }
+    ck_stmt_reset(st);
+    return rc == CK_DB_ROW || rc == CK_DB_DONE ? CK_OK : db_fail(db, "holder", err, err_len);
+}
+
+/* ---- Writes ------------------------------------------------------------------- */
+
+/* Derives c's holder and stores it with c's obligations r for case `id`. */
+static ck_rc store_derived(ck_db *db, int64_t id, const ck_case *c, const ck_result *r, ck_date as_of, bool replace,
+                           char *err, size_t err_len)
+{
+    ck_arena a;
+    ck_arena_init(&a);
+    ck_holder h;
+    ck_rc rc = derive_holder(db, c, as_of, &a, &h, err, err_len);
+    if (rc == CK_OK) rc = ck_store_set_holder(db, id, &h, err, err_len);
+    if (rc == CK_OK) rc = ck_store_put_obligations(db, id, r, &h, replace, err, err_len);
+    ck_arena_free(&a);
+    return rc;
+}
+
+static ck_result *evaluate(const ck_engine *eng, const ck_case *c, ck_date as_of)
+{
+    return ck_rules_evaluate(c, as_of, eng->cal, eng->cfg);
+}
+
+ck_rc ck_cases_insert(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date as_of, char *err, size_t err_len)
+{
+    ck_rc rc = validate(c, err, err_len);
+    if (rc != CK_OK) return rc;
+    ck_arena a;
+    ck_arena_init(&a);
+    ck_holder h;
+    int64_t id = 0;
+    rc = derive_holder(db, c, as_of, &a, &h, err, err_len);
+    if (rc == CK_OK) rc = ck_store_insert(db, c, &h, &id, err, err_len);
+    if (rc == CK_OK) {
+        ck_result *r = evaluate(eng, c, as_of);
+        rc = ck_store_put_obligations(db, id, r, &h, false, err, err_len);
+        ck_result_free(r);
+    }
+    ck_arena_free(&a);
+    return rc;
+}
+
+ck_rc ck_cases_create(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date as_of, char *err, size_t err_len)
+{
+    ck_rc rc = begin(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    return finish(db, ck_cases_insert(db, eng, c, as_of, err, err_len), err, err_len);
+}
+
+ck_rc ck_cases_replace(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date as_of, char *err, size_t err_len)
+{
+    ck_rc rc = validate(c, err, err_len);
+    if (rc != CK_OK) return rc;
+    if ((rc = begin(db, err, err_len)) != CK_OK) return rc;
+    int64_t id = 0;
+    ck_case *old = NULL;
+    completions before = {NULL, 0};
+    ck_result *r = NULL;
+    rc = ck_store_find(db, c->crn, CK_LOCK_UPDATE, &id, err, err_len);
+    if (rc == CK_OK) rc = ck_store_load(db, id, &old, err, err_len);
+    if (rc == CK_OK) {
+        completions_take(&before, old);
+        r = evaluate(eng, c, as_of);
+        rc = check_completions(&before, c, r, err, err_len);
+    }
+    if (rc == CK_OK) {
+        ck_arena a;
+        ck_arena_init(&a);
+        ck_holder h;
+        rc = derive_holder(db, c, as_of, &a, &h, err, err_len);
+        if (rc == CK_OK) rc = ck_store_rewrite(db, id, c, &h, err, err_len);
+        if (rc == CK_OK) rc = ck_store_put_obligations(db, id, r, &h, true, err, err_len);
+        ck_arena_free(&a);
+    }
+    completions_free(&before);
+    ck_result_free(r);
+    ck_case_free(old);
+    return finish(db, rc, err, err_len);
+}
+
+/* The record change shared by add and update: c (loaded, locked, changed in
+ * memory at list[ord]) is validated, checked against what was complete
+ * before, and written with its obligations. */
+static ck_rc write_change(ck_db *db, const ck_engine *eng, int64_t id, ck_case *c, const completions *before,
+                          const char *list, size_t ord, bool is_new, ck_date as_of, char *err, size_t err_len)
+{
+    if (!ck_case_validate(c, err, err_len)) return CK_ERR_INVALID;
+    ck_result *r = evaluate(eng, c, as_of);
+    ck_rc rc = check_completions(before, c, r, err, err_len);
+    if (rc == CK_OK) rc = ck_store_write_record(db, id, c, list, ord, is_new, err, err_len);
+    if (rc == CK_OK) rc = store_derived(db, id, c, r, as_of, true, err, err_len);
+    ck_result_free(r);
+    return rc;
+}
+
+/* Begins, locks and loads the case for a record change. */
+static ck_rc open_case(ck_db *db, const char *crn, const char *list, int64_t *id, ck_case **c, char *err,
+                       size_t err_len)
+{
+    *c = NULL;
+    if (!ck_store_list_entity(list, err, err_len)) return CK_ERR_INVALID;
+    ck_rc rc = begin(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    rc = ck_store_find(db, crn, CK_LOCK_UPDATE, id, err, err_len);
+    if (rc == CK_OK) rc = ck_store_load(db, *id, c, err, err_len);
+    if (rc != CK_OK) ck_db_rollback(db);
+    return rc;
+}
+
+ck_rc ck_cases_add(ck_db *db, const ck_engine *eng, const char *crn, const char *list, const void *rec,
+                   ck_date as_of, char *err, size_t err_len)
+{
+    int64_t id;
+    ck_case *c;
+    ck_rc rc = open_case(db, crn, list, &id, &c, err, err_len);
+    if (rc != CK_OK) return rc;
+    completions before;
+    completions_take(&before, c);
+    const char *rid = ck_store_record_id(ck_store_list_entity(list, NULL, 0), rec);
+    size_t ord = 0;
+    if (rid && ck_store_find_record(c, list, rid, &ord))
+        rc = fail(CK_ERR_EXISTS, err, err_len, "%s[%zu].id: \"%s\" is already the id of a record of case %s", list,
+                  ord, rid, crn);
+    if (rc == CK_OK) rc = ck_store_append(c, list, rec, &ord, err, err_len);
+    if (rc == CK_OK) rc = write_change(db, eng, id, c, &before, list, ord, true, as_of, err, err_len);
+    completions_free(&before);
+    ck_case_free(c);
+    return finish(db, rc, err, err_len);
+}
+
+ck_rc ck_cases_update(ck_db *db, const ck_engine *eng, const char *crn, const char *list, const char *id,
+                      bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
+                      ck_date as_of, char *err, size_t err_len)
+{
+    int64_t case_id;
+    ck_case *c;
+    ck_rc rc = open_case(db, crn, list, &case_id, &c, err, err_len);
+    if (rc != CK_OK) return rc;
+    completions before;
+    completions_take(&before, c);
+    size_t ord = 0;
+    void *rec = ck_store_find_record(c, list, id, &ord);
+    if (!rec) rc = fail(CK_ERR_NOTFOUND, err, err_len, "%s: case %s has no record with id \"%s\"", list, crn, id ? id : "");
+    if (rc == CK_OK && !edit(c, rec, ctx, err, err_len)) rc = CK_ERR_INVALID;
+    if (rc == CK_OK) {
+        char path[96];
+        snprintf(path, sizeof path, "%s[%zu]", list, ord);
+        rc = ck_store_check(ck_store_list_entity(list, NULL, 0), rec, path, err, err_len);
+    }
+    if (rc == CK_OK) rc = write_change(db, eng, case_id, c, &before, list, ord, false, as_of, err, err_len);
+    completions_free(&before);
+    ck_case_free(c);
+    return finish(db, rc, err, err_len);
+}
+
+/* ---- Reads of one case ------------------------------------------------------ */
+
+ck_rc ck_cases_get(ck_db *db, const char *crn, ck_case **out, char *err, size_t err_len)
+{
+    *out = NULL;
+    ck_rc rc = begin(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    int64_t id;
+    rc = ck_store_find(db, crn, CK_LOCK_SHARE, &id, err, err_len);
+    if (rc == CK_OK) rc = ck_store_load(db, id, out, err, err_len);
+    return finish(db, rc, err, err_len);
+}
+
+ck_rc ck_cases_obligations(ck_db *db, const char *crn, ck_date as_of, ck_result **out, char *err, size_t err_len)
+{
+    *out = NULL;
+    ck_rc rc = begin(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    int64_t id;
+    rc = ck_store_find(db, crn, CK_LOCK_SHARE, &id, err, err_len);
+    if (rc == CK_OK) rc = ck_store_get_obligations(db, id, as_of, out, err, err_len);
+    return finish(db, rc, err, err_len);
+}
+
+/* ---- Many cases --------------------------------------------------------------- */
+
+static ck_rc count_rows(ck_db *db, ck_stmt *st, size_t *n, const char *what, char *err, size_t err_len)
+{
+    int rc = ck_stmt_step(st);
+    if (rc == CK_DB_ROW) *n = (size_t)ck_stmt_int(st, 0);
+    ck_rc out = rc == CK_DB_ROW ? CK_OK : db_fail(db, what, err, err_len);
+    ck_stmt_reset(st);
+    return out;
+}
+
+ck_rc ck_cases_count(ck_db *db, size_t *n, char *err, size_t err_len)
+{
+    ck_stmt *st = ck_db_prepare(db, "SELECT COUNT(*) FROM \"cases\"");
+    if (!st) return db_fail(db, "prepare", err, err_len);
+    return count_rows(db, st, n, "cases", err, err_len);
+}
+
+ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, size_t batch,
+                             void (*progress)(void *ctx, size_t done, size_t total), void *ctx,
+                             char *err, size_t err_len)
+{
+    size_t total = 0, done = 0;
+    ck_rc rc = ck_cases_count(db, &total, err, err_len);
+    if (rc != CK_OK) return rc;
+    ck_store_batch b;
+    ck_store_batch_init(&b);
+    for (;;) {
+        if ((rc = begin(db, err, err_len)) != CK_OK) break;
+        /* Locked: a case written meanwhile waits, so its fresh obligations
+         * are never overwritten with ones computed from its old rows. */
+        rc = ck_store_load_batch(db, &b, batch, CK_LOCK_UPDATE, err, err_len);
+        for (size_t i = 0; i < b.n && rc == CK_OK; i++) {
+            ck_result *r = evaluate(eng, b.cases[i], as_of);
+            rc = store_derived(db, b.ids[i], b.cases[i], r, as_of, true, err, err_len);
+            ck_result_free(r);
+        }
+        size_t n = b.n;
+        if ((rc = finish(db, rc, err, err_len)) != CK_OK || n == 0) break;
+        done += n;
+        if (progress) progress(ctx, done, done > total ? done : total);
+    }
+    ck_store_batch_free(&b);
+    if (rc != CK_OK) return rc;
+    char d[CK_DATE_STRLEN];
+    if ((rc = begin(db, err, err_len)) != CK_OK) return rc;
+    return finish(db, ck_store_meta_set(db, META_RECOMPUTED, ck_date_fmt(as_of, d), err, err_len), err, err_len);
+}
+
+ck_rc ck_cases_each(ck_db *db, bool (*fn)(void *ctx, const ck_case *c), void *ctx, char *err, size_t err_len)
+{
+    ck_store_batch b;
+    ck_store_batch_init(&b);
+    ck_rc rc = CK_OK;
+    bool more = true;
+    while (more && rc == CK_OK) {
+        if ((rc = begin(db, err, err_len)) != CK_OK) break;
+        rc = ck_store_load_batch(db, &b, EXPORT_BATCH, CK_LOCK_SHARE, err, err_len);
+        rc = finish(db, rc, err, err_len);
+        more = rc == CK_OK && b.n > 0;
+        for (size_t i = 0; i < b.n && more; i++) more = fn(ctx, b.cases[i]);
+    }
+    ck_store_batch_free(&b);
+    return rc;
+}
+
+ck_rc ck_cases_recomputed_on(ck_db *db, ck_date *as_of, char *err, size_t err_len)
+{
+    char v[32];
+    ck_rc rc = ck_store_meta_get(db, META_RECOMPUTED, v, sizeof v, err, err_len);
+    if (rc != CK_OK) return rc;
+    if (!ck_date_parse(v, strlen(v), as_of))
+        return fail(CK_ERR_DB, err, err_len, "meta: %s is \"%s\", not a date", META_RECOMPUTED, v);
+    return CK_OK;
+}
+
+ck_rc ck_cases_note_import(ck_db *db, ck_date as_of, char *err, size_t err_len)
+{
+    ck_date have;
+    ck_rc rc = begin(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    rc = ck_cases_recomputed_on(db, &have, err, err_len);
+    if (rc == CK_ERR_NOTFOUND) {
+        char d[CK_DATE_STRLEN];
+        rc = ck_store_meta_set(db, META_RECOMPUTED, ck_date_fmt(as_of, d), err, err_len);
+    }
+    return finish(db, rc, err, err_len);
+}
+
+/* ---- Search ------------------------------------------------------------------ */
+
+/* Keys are drawn from [0-9a-z] (names) or [0-9A-Z] (CRNs), so every key
+ * starting with p lies in [p, p + the alphabet's last character repeated
+ * past any key's length], under any collation. */
+static void upper_bound(const char *p, char last, size_t pad, char *out, size_t out_len)
+{
+    size_t n = strlen(p);
+    if (n + pad + 1 > out_len) pad = out_len - n - 1;
+    memcpy(out, p, n);
+    memset(out + n, last, pad);
+    out[n + pad] = '\0';
+}
+
+#define SUMMARY_COLS "\"crn\", \"person_forename\", \"person_surname\", \"person_date_of_birth\", \"staff_code\", \"team_code\""
+#define NAME_ORDER " ORDER BY \"surname_key\", \"forename_key\", \"crn\""
+#define BY_CRN " WHERE \"crn\" >= $1 AND \"crn\" <= $2"
+#define BY_DOB " WHERE \"person_date_of_birth\" = $1"
+#define BY_NAME " WHERE (\"surname_key\" >= $1 AND \"surname_key\" <= $2 AND \"forename_key\" >= $3 " \
+                "AND \"forename_key\" <= $4) OR (\"forename_key\" >= $1 AND \"forename_key\" <= $2 " \
+                "AND \"surname_key\" >= $3 AND \"surname_key\" <= $4)"
+
+typedef struct search_sql {
+    const char *count, *page;
+    int nbind;
+} search_sql;
+
+static const search_sql sql_crn = {"SELECT COUNT(*) FROM \"cases\"" BY_CRN,
+                                   "SELECT " SUMMARY_COLS " FROM \"cases\"" BY_CRN " ORDER BY \"crn\" LIMIT $3 OFFSET $4",
+                                   2};
+static const search_sql sql_dob = {"SELECT COUNT(*) FROM \"cases\"" BY_DOB,
+                                   "SELECT " SUMMARY_COLS " FROM \"cases\"" BY_DOB NAME_ORDER " LIMIT $2 OFFSET $3", 1};
+static const search_sql sql_name = {"SELECT COUNT(*) FROM \"cases\"" BY_NAME,
+                                    "SELECT " SUMMARY_COLS " FROM \"cases\"" BY_NAME NAME_ORDER " LIMIT $5 OFFSET $6",
+                                    4};
+
+static ck_rc search_run(ck_db *db, const search_sql *q, const char *const *binds, size_t limit, size_t offset,
+                        ck_case_list *l, char *err, size_t err_len)
+{
+    ck_stmt *st = ck_db_prepare(db, q->count);
+    if (!st) return db_fail(db, "prepare", err, err_len);
+    for (int i = 0; i < q->nbind; i++) ck_stmt_bind_text(st, i + 1, binds[i]);
+    ck_rc rc = count_rows(db, st, &l->total, "search", err, err_len);
+    if (rc != CK_OK || limit == 0 || offset >= l->total) return rc;
+    size_t n = l->total - offset < limit ? l->total - offset : limit;
+    l->items = ck_arena_array(&l->arena, n, sizeof *l->items);
+    st = ck_db_prepare(db, q->page);
+    if (!st) return db_fail(db, "prepare", err, err_len);
+    for (int i = 0; i < q->nbind; i++) ck_stmt_bind_text(st, i + 1, binds[i]);
+    ck_stmt_bind_int(st, q->nbind + 1, (int64_t)limit);
+    ck_stmt_bind_int(st, q->nbind + 2, (int64_t)offset);
+    for (;;) {
+        int s = ck_stmt_step(st);
+        if (s == CK_DB_DONE) break;
+        if (s != CK_DB_ROW) {
+            rc = db_fail(db, "search", err, err_len);
+            break;
+        }
+        if (l->n == n) continue; /* a case created between count and page */
+        ck_case_summary *it = &l->items[l->n++];
+        snprintf(it->crn, sizeof it->crn, "%s", ck_stmt_text(st, 0));
+        it->forename = ck_arena_strdup(&l->arena, ck_stmt_text(st, 1));
+        it->surname = ck_arena_strdup(&l->arena, ck_stmt_text(st, 2));
+        it->date_of_birth = ck_stmt_date(st, 3);
+        it->staff_code = ck_arena_strdup(&l->arena, ck_stmt_text(st, 4));
+        it->team = ck_arena_strdup(&l->arena, ck_stmt_text(st, 5));
+    }
+    ck_stmt_reset(st);
+    return rc;
+}
+
+/* A CRN is letters and digits with at least one digit; a name has none. */
+static bool looks_like_crn(const char *s, size_t n)
+{
+    bool digit = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!isalnum((unsigned char)s[i])) return false;
+        digit = digit || isdigit((unsigned char)s[i]);
+    }
+    return digit && n <= CRN_MAX;
+}
+
+ck_rc ck_cases_search(ck_db *db, const char *q, size_t limit, size_t offset, ck_case_list **out, char *err,
+                      size_t err_len)
+{
+    *out = NULL;
+    ck_str s = ck_str_c(q);
+    while (s.n && isspace((unsigned char)s.p[0])) s = ck_str_make(s.p + 1, s.n - 1);
+    while (s.n && isspace((unsigned char)s.p[s.n - 1])) s.n--;
+    if (s.n == 0 || s.n > 200)
+        return fail(CK_ERR_INVALID, err, err_len, "q: expected a CRN, a surname or forename (or both), "
+                                                  "or a date of birth YYYY-MM-DD");
+    ck_case_list *l = ck_calloc(1, sizeof *l);
+    ck_arena_init(&l->arena);
+    ck_rc rc;
+    ck_date dob;
+    if (ck_date_parse(s.p, s.n, &dob)) {
+        char d[CK_DATE_STRLEN];
+        const char *binds[] = {ck_date_fmt(dob, d)};
+        rc = search_run(db, &sql_dob, binds, limit, offset, l, err, err_len);
+    } else if (looks_like_crn(s.p, s.n)) {
+        char lo[CRN_MAX + 1], hi[2 * CRN_MAX + 1];
+        for (size_t i = 0; i < s.n; i++) lo[i] = (char)toupper((unsigned char)s.p[i]);
+        lo[s.n] = '\0';
+        upper_bound(lo, 'Z', CRN_MAX, hi, sizeof hi);
+        const char *binds[] = {lo, hi};
+        rc = search_run(db, &sql_crn, binds, limit, offset, l, err, err_len);
+    } else {
+        /* "Sam Example" or "Example Sam": the first word and the rest, each a
+         * prefix of the forename or the surname. */
+        ck_str rest = s, first;
+        rest = ck_str_cut(rest, ' ', &first);
+        char a_raw[201], b_raw[201];
+        snprintf(a_raw, sizeof a_raw, "%.*s", (int)first.n, first.p);
+        snprintf(b_raw, sizeof b_raw, "%.*s", rest.p ? (int)rest.n : 0, rest.p ? rest.p : "");
+        char a[CK_NAME_KEY_MAX + 1], b[CK_NAME_KEY_MAX + 1];
+        char a_hi[2 * CK_NAME_KEY_MAX + 1], b_hi[2 * CK_NAME_KEY_MAX + 1];
+        if (ck_store_name_key(a_raw, a) == 0) {
+            ck_case_list_free(l);
+            return fail(CK_ERR_INVALID, err, err_len, "q: \"%.*s\" has no letters or digits to search by",
+                        (int)first.n, first.p);
+        }
+        ck_store_name_key(b_raw, b);
+        upper_bound(a, 'z', CK_NAME_KEY_MAX, a_hi, sizeof a_hi);
+        upper_bound(b, 'z', CK_NAME_KEY_MAX, b_hi, sizeof b_hi);
+        const char *binds[] = {a, a_hi, b, b_hi};
+        rc = search_run(db, &sql_name, binds, limit, offset, l, err, err_len);
+    }
+    if (rc != CK_OK) {
+        ck_case_list_free(l);
+        return rc;
+    }
+    *out = l;
+    return CK_OK;
+}
+
+void ck_case_list_free(ck_case_list *l)
+{
+    if (!l) return;
+    ck_arena_free(&l->arena);
+    ck_free(l);
+}
+
+/* ---- Worklists ---------------------------------------------------------------- */
+
+/* A worklist is read in segments, each one index range of
+ * (holder, status, severity, due): overdue then open (both stored as unmet,
+ * split at as_of), met late, met; within each, critical, high, normal; within
+ * each segment, due, rule, subject. Counting segments gives the total and
+ * lets a page skip whole segments, so the work done is what is shown. */
+#define WL_WHERE(col) " WHERE \"obligations\".\"" col "\" = $1 AND \"obligations\".\"status\" = $2 " \
+    "AND \"obligations\".\"severity\" = $3 AND \"obligations\".\"due\" >= $4 AND \"obligations\".\"due\" < $5"
+#define WL_COUNT(col) "SELECT COUNT(*) FROM \"obligations\"" WL_WHERE(col)
+#define WL_PAGE(col) "SELECT \"obligations\".\"rule\", \"obligations\".\"subject\", \"obligations\".\"due\", " \
+    "\"obligations\".\"met_on\", \"obligations\".\"explanation\", \"obligations\".\"staff_code\", " \
+    "\"obligations\".\"team_code\", \"cases\".\"crn\", \"cases\".\"person_forename\", \"cases\".\"person_surname\" " \
+    "FROM \"obligations\" JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\"" WL_WHERE(col) \
+    " ORDER BY \"obligations\".\"due\", \"obligations\".\"rule\", \"obligations\".\"subject\", " \
+    "\"obligations\".\"case_id\" LIMIT $6 OFFSET $7"
+
+static const char *const wl_count[] = {WL_COUNT("staff_code"), WL_COUNT("team_code"), WL_COUNT("pdu_code")};
+static const char *const wl_page[] = {WL_PAGE("staff_code"), WL_PAGE("team_code"), WL_PAGE("pdu_code")};
+
+/* Due dates lie between these (bounds of a segment's due range). */
+#define DUE_MIN "0001-01-01"
+#define DUE_MAX "9999-12-31"
+
+typedef struct segment {
+    ck_status status;
+    ck_severity severity;
+    const char *stored, *lo, *hi;
+} segment;
+
+static ck_rc wl_fetch(ck_db *db, int who, const char *holder, const segment *sg, size_t limit, size_t offset,
+                      ck_worklist *w, char *err, size_t err_len)
+{
+    ck_stmt *st = ck_db_prepare(db, wl_page[who]);
+    if (!st) return db_fail(db, "prepare", err, err_len);
+    ck_stmt_bind_text(st, 1, holder);
+    ck_stmt_bind_text(st, 2, sg->stored);
+    ck_stmt_bind_int(st, 3, sg->severity);
+    ck_stmt_bind_text(st, 4, sg->lo);
+    ck_stmt_bind_text(st, 5, sg->hi);
+    ck_stmt_bind_int(st, 6, (int64_t)limit);
+    ck_stmt_bind_int(st, 7, (int64_t)offset);
+    ck_rc rc = CK_OK;
+    ck_arena *a = &w->arena;
+    for (;;) {
+        int s = ck_stmt_step(st);
+        if (s == CK_DB_DONE) break;
+        if (s != CK_DB_ROW) {
+            rc = db_fail(db, "worklist", err, err_len);
+            break;
+        }
+        ck_worklist_item *it = &w->items[w->n++];
+        const char *rule = ck_stmt_text(st, 0);
+        const char *interned = ck_vocab_find(ck_vocab_rule, rule, strlen(rule));
+        it->o.rule = interned ? interned : ck_arena_strdup(a, rule);
+        it->o.subject = ck_arena_strdup(a, ck_stmt_text(st, 1));
+        it->o.due = ck_stmt_date(st, 2);
+        it->o.met_on = ck_stmt_date(st, 3);
+        it->o.status = sg->status;
+        it->o.severity = sg->severity;
+        it->o.explanation = ck_arena_strdup(a, ck_stmt_text(st, 4));
+        it->staff_code = ck_arena_strdup(a, ck_stmt_text(st, 5));
+        it->team = ck_arena_strdup(a, ck_stmt_text(st, 6));
+        it->crn = ck_arena_strdup(a, ck_stmt_text(st, 7));
+        it->forename = ck_arena_strdup(a, ck_stmt_text(st, 8));
+        it->surname = ck_arena_strdup(a, ck_stmt_text(st, 9));
+    }
+    ck_stmt_reset(st);
+    return rc;
+}
+
+ck_rc ck_cases_worklist(ck_db *db, const ck_worklist_query *q, ck_worklist **out, char *err, size_t err_len)
+{
+    *out = NULL;
+    const char *holders[] = {q->staff, q->team, q->pdu};
+    int who = -1, given = 0;
+    for (int i = 0; i < 3; i++)
+        if (holders[i]) {
+            who = i;
+            given++;
+        }
+    if (given != 1) return fail(CK_ERR_INVALID, err, err_len, "worklist: give exactly one of staff, team or pdu");
+    unsigned mask = q->statuses ? q->statuses : (1u << CK_ST_OVERDUE) | (1u << CK_ST_OPEN);
+    char as_of[CK_DATE_STRLEN];
+    ck_date_fmt(q->as_of, as_of);
+
+    segment segs[12];
+    size_t n_segs = 0, counts[12];
+    for (int s = CK_ST_OVERDUE; s <= CK_ST_MET; s++) {
+        if (!(mask & (1u << s))) continue;
+        for (int v = CK_SEV_CRITICAL; v <= CK_SEV_NORMAL; v++) {
+            segment sg = {(ck_status)s, (ck_severity)v, "unmet", DUE_MIN, DUE_MAX};
+            if (s == CK_ST_OVERDUE) sg.hi = as_of;
+            else if (s == CK_ST_OPEN) sg.lo = as_of;
+            else sg.stored = s == CK_ST_MET ? "met" : "met_late";
+            segs[n_segs++] = sg;
+        }
+    }
+    ck_worklist *w = ck_calloc(1, sizeof *w);
+    ck_arena_init(&w->arena);
+    ck_rc rc = CK_OK;
+    for (size_t i = 0; i < n_segs && rc == CK_OK; i++) {
+        ck_stmt *st = ck_db_prepare(db, wl_count[who]);
+        if (!st) {
+            rc = db_fail(db, "prepare", err, err_len);
+            break;
+        }
+        ck_stmt_bind_text(st, 1, holders[who]);
+        ck_stmt_bind_text(st, 2, segs[i].stored);
+        ck_stmt_bind_int(st, 3, segs[i].severity);
+        ck_stmt_bind_text(st, 4, segs[i].lo);
+        ck_stmt_bind_text(st, 5, segs[i].hi);
+        rc = count_rows(db, st, &counts[i], "worklist", err, err_len);
+        w->total += counts[i];
+    }
+    size_t want = 0;
+    if (rc == CK_OK && q->offset < w->total) want = w->total - q->offset < q->limit ? w->total - q->offset : q->limit;
+    if (want) w->items = ck_arena_array(&w->arena, want, sizeof *w->items);
+    size_t skip = q->offset;
+    for (size_t i = 0; i < n_segs && rc == CK_OK && w->n < want; i++) {
+        if (skip >= counts[i]) {
+            skip -= counts[i];
+            continue;
+        }
+        /* Never more than the segment held when counted: rows added since
+         * wait for the next page. */
+        size_t room = want - w->n, left = counts[i] - skip;
+        rc = wl_fetch(db, who, holders[who], &segs[i], room < left ? room : left, skip, w, err, err_len);
+        skip = 0;
+    }
+    if (rc != CK_OK) {
+        ck_worklist_free(w);
+        return rc;
+    }
+    *out = w;
+    return CK_OK;
+}
+
+void ck_worklist_free(ck_worklist *w)
+{
+    if (!w) return;
+    ck_arena_free(&w->arena);
+    ck_free(w);
+}
