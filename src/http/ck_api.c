@@ -1,5 +1,6 @@
 #include "ck_api.h"
 #include "ck_bundle.h"
+#include "ck_store.h"
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -599,3 +600,151 @@ const ck_route ck_api_routes[] = {
     {"GET", "/api/v1/worklist", h_worklist, "case:read"},
     {NULL, NULL, NULL, NULL},
 };
+
+/* ---- Daily recompute ---------------------------------------------------------- */
+
+#define DAILY_RETRY_S 600 /* after a failure, try again this soon rather than tomorrow */
+#define DAY_S 86400
+
+struct ck_api_daily {
+    ck_db *db;
+    const ck_app *app;
+    pthread_t thread;
+    pthread_mutex_t mu; /* guards what follows */
+    pthread_cond_t cv;
+    bool stop, checked, running;
+    unsigned runs;
+};
+
+typedef struct daily_progress {
+    size_t done, total;
+} daily_progress;
+
+static void daily_progress_cb(void *ctx, size_t done, size_t total)
+{
+    daily_progress *p = ctx;
+    p->done = done;
+    p->total = total;
+}
+
+/* The date ck_cases_recompute_all last ran at (CK_NODATE: never), from the
+ * setting the store keeps for this purpose. */
+static ck_rc last_recompute(ck_db *db, ck_date *out, char *err, size_t err_len)
+{
+    char val[32];
+    ck_rc rc = ck_store_meta_get(db, "obligations_as_of", val, sizeof val, err, err_len);
+    *out = CK_NODATE;
+    if (rc == CK_ERR_NOTFOUND) return CK_OK;
+    if (rc == CK_OK && !ck_date_parse(val, strlen(val), out)) *out = CK_NODATE;
+    return rc;
+}
+
+static void daily_set_running(ck_api_daily *d, bool running, bool completed)
+{
+    pthread_mutex_lock(&d->mu);
+    d->running = running;
+    if (completed) d->runs++;
+    pthread_cond_broadcast(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+}
+
+/* Recomputes every case when the stored date is before today. False when
+ * something failed, so the thread tries again soon. Logs counts and dates
+ * only: never a name or a CRN. */
+static bool daily_check(ck_api_daily *d)
+{
+    char err[1024], today_s[CK_DATE_STRLEN], last_s[CK_DATE_STRLEN];
+    ck_date today = ck_app_today(d->app), last = CK_NODATE;
+    ck_rc rc = last_recompute(d->db, &last, err, sizeof err);
+    if (rc != CK_OK) {
+        ck_http_log("daily recompute: reading the date of the last one failed: %s", err);
+        return false;
+    }
+    if (last != CK_NODATE && last >= today) return true;
+    ck_date_fmt(today, today_s);
+    ck_http_log("daily recompute at %s: starting (last at %s)", today_s,
+                last == CK_NODATE ? "never" : ck_date_fmt(last, last_s));
+    daily_set_running(d, true, false);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    daily_progress p = {0, 0};
+    rc = ck_cases_recompute_all(d->db, &d->app->engine, today, CK_API_RECOMPUTE_BATCH, daily_progress_cb, &p, err,
+                                sizeof err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    daily_set_running(d, false, rc == CK_OK);
+    if (rc != CK_OK) {
+        ck_http_log("daily recompute at %s: failed after %zu of %zu cases (%.1f s): %s", today_s, p.done, p.total,
+                    secs, err);
+        return false;
+    }
+    ck_http_log("daily recompute at %s: done, %zu cases in %.1f s", today_s, p.done, secs);
+    return true;
+}
+
+static void *daily_main(void *arg)
+{
+    ck_api_daily *d = arg;
+    pthread_mutex_lock(&d->mu);
+    while (!d->stop) {
+        pthread_mutex_unlock(&d->mu);
+        bool ok = daily_check(d);
+        pthread_mutex_lock(&d->mu);
+        d->checked = true;
+        pthread_cond_broadcast(&d->cv);
+        /* Just after the next midnight UTC (the realtime clock the condition
+         * variable waits on), or soon after a failure. */
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec = ok ? (until.tv_sec / DAY_S + 1) * DAY_S + 1 : until.tv_sec + DAILY_RETRY_S;
+        until.tv_nsec = 0;
+        while (!d->stop && pthread_cond_timedwait(&d->cv, &d->mu, &until) == 0) {
+        }
+    }
+    pthread_mutex_unlock(&d->mu);
+    return NULL;
+}
+
+ck_api_daily *ck_api_daily_start(const char *db_url, const ck_app *app, char *err, size_t err_len)
+{
+    ck_db *db = ck_db_open(db_url, err, err_len);
+    if (!db) return NULL;
+    ck_api_daily *d = ck_calloc(1, sizeof *d);
+    d->db = db;
+    d->app = app;
+    pthread_mutex_init(&d->mu, NULL);
+    pthread_cond_init(&d->cv, NULL);
+    int rc = pthread_create(&d->thread, NULL, daily_main, d);
+    if (rc != 0) {
+        snprintf(err, err_len, "cannot start a thread: %s", strerror(rc));
+        pthread_cond_destroy(&d->cv);
+        pthread_mutex_destroy(&d->mu);
+        ck_db_close(db);
+        ck_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+unsigned ck_api_daily_settle(ck_api_daily *d)
+{
+    pthread_mutex_lock(&d->mu);
+    while (!d->checked || d->running) pthread_cond_wait(&d->cv, &d->mu);
+    unsigned runs = d->runs;
+    pthread_mutex_unlock(&d->mu);
+    return runs;
+}
+
+void ck_api_daily_stop(ck_api_daily *d)
+{
+    if (!d) return;
+    pthread_mutex_lock(&d->mu);
+    d->stop = true;
+    pthread_cond_broadcast(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+    pthread_join(d->thread, NULL);
+    pthread_cond_destroy(&d->cv);
+    pthread_mutex_destroy(&d->mu);
+    ck_db_close(d->db);
+    ck_free(d);
+}
