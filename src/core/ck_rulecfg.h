@@ -29,4 +29,45 @@ void ck_rulecfg_each(const ck_rules_config *cfg,
                      bool (*fn)(void *ctx, const char *key, const char *value, const char *source, bool local_default),
                      void *ctx);
 
+/* The months between reviews of a register (`type` one of ck_vocab_register),
+ * 0 when it has none or the code is unknown. */
+int ck_rulecfg_review_months(const ck_rules_config *cfg, const char *type);
+
+/* The values, for the rules engine (core/ck_rules) and the inspection scores.
+ * Each field is one key of config/rules.conf, where its meaning and source are
+ * documented; units are in the names (_wd working days). Other modules read
+ * it, never fill it: ck_rulecfg_default() and ck_rulecfg_parse() do. */
+#define CK_RULECFG_MAX_REGISTERS 64 /* >= the length of ck_vocab_register */
+
+struct ck_rules_config {
+    /* Allocation and contact */
+    int allocate_wd, allocate_high_risk_wd;
+    int induction_community_wd, induction_licence_wd;
+    int contact_first_weeks, contact_first_days;
+    int contact_second_weeks, contact_second_days;
+    int contact_later_days, contact_high_risk_days;
+    int next_appointment_wd, outcome_wd, address_wd, terminate_wd;
+    bool probation_reset;
+    ck_date probation_reset_from;
+    /* Enforcement */
+    int enforce_wd, breach_warning_months, breach_pack_wd, recall_decision_wd;
+    /* Risk and safeguarding */
+    int rosh_initial_wd, rosh_initial_urgent_wd, rosh_initial_lookback_days;
+    int rosh_review_weeks, rosh_review_high_risk_weeks, rosh_max_age_weeks;
+    int rosh_change_wd, sentence_plan_wd, oversight_wd;
+    int checks_wd, checks_lookback_months, da_flag_decision_wd, mappa_identify_wd;
+    /* Victims */
+    int vcs_referral_wd, vcs_first_contact_wd, vcs_flag_wd, vcs_representations_days;
+    int vcs_release_notice_wd, vcs_recall_notice_wd, vcs_nonstatutory_wd;
+    /* Court work */
+    int report_oral_wd, report_fast_wd, report_standard_wd;
+    /* Inspection rating: lowest percentage for Outstanding, Good, Requires improvement */
+    int rating_outstanding_pct, rating_good_pct, rating_requires_improvement_pct;
+    /* Registration review periods in months, indexed like ck_vocab_register;
+     * read them with ck_rulecfg_review_months(). */
+    int review_months[CK_RULECFG_MAX_REGISTERS];
+    /* Where each value came from (private to ck_rulecfg). */
+    struct ck_rulecfg_origin *origin;
+};
+
 #endif
