@@ -1,6 +1,7 @@
 /* The case bundle codec: round trips, canonical form, every kind of bad input
  * with its exact message, redaction, single-record parse and patch. */
 #include "ck_test.h"
+#include "ck_test_json.h"
 #include "ck_bundle.h"
 #include "ck_str.h"
 #include <dirent.h>
@@ -35,16 +36,6 @@ static ck_case *parse_file_ok(const char *path)
     return c;
 }
 
-/* Parses, writes canonical JSON and checks it equals `want`. */
-static void assert_json_equal(json_t *got, json_t *want)
-{
-    if (json_equal(got, want)) return;
-    char *g = json_dumps(got, JSON_COMPACT), *w = json_dumps(want, JSON_COMPACT);
-    print_error("got:  %s\nwant: %s\n", g, w);
-    free(g);
-    free(w);
-    fail();
-}
 
 /* ---- Round trips -------------------------------------------------------------- */
 
@@ -74,7 +65,7 @@ static void example_round_trips_equal(void **state)
     assert_string_equal(c->victims[0].name, "Alex Sample");
 
     json_t *got = ck_bundle_to_json(c, 0);
-    assert_json_equal(got, want);
+    ck_assert_json_equal(got, want);
 
     /* The compact line parses back to the same case, and writing is deterministic. */
     ck_buf line = CK_BUF_INIT, again = CK_BUF_INIT;
@@ -87,7 +78,7 @@ static void example_round_trips_equal(void **state)
     assert_true(ck_bundle_write(c2, 0, &again));
     assert_string_equal(ck_buf_cstr(&line), ck_buf_cstr(&again));
     json_t *got2 = ck_bundle_to_json(c2, 0);
-    assert_json_equal(got2, want);
+    ck_assert_json_equal(got2, want);
 
     json_decref(got2);
     ck_case_free(c2);
@@ -120,7 +111,7 @@ static void shared_examples_parse(void **state)
         char *text = json_dumps(j1, 0);
         ck_case *c2 = parse_ok(text);
         json_t *j2 = ck_bundle_to_json(c2, 0);
-        assert_json_equal(j2, j1);
+        ck_assert_json_equal(j2, j1);
         json_decref(j1);
         json_decref(j2);
         free(text);
@@ -217,7 +208,7 @@ static void redaction_blanks_only_victim_details(void **state)
     /* Everything else is untouched. */
     for (size_t i = 0; i < sizeof sensitive / sizeof *sensitive; i++) json_object_del(pv, sensitive[i]);
     for (size_t i = 0; i < sizeof sensitive / sizeof *sensitive; i++) json_object_del(rv, sensitive[i]);
-    assert_json_equal(red, plain);
+    ck_assert_json_equal(red, plain);
 
     ck_buf line = CK_BUF_INIT;
     assert_true(ck_bundle_write(c, CK_BUNDLE_REDACT_VICTIMS, &line));
@@ -499,7 +490,7 @@ static const char *apply(const char *text, const ck_entity *kind, void *rec, ck_
 static void assert_record_json(const void *rec, const ck_entity *kind, unsigned flags, const char *want_text)
 {
     json_t *got = ck_bundle_record_to_json(rec, kind, flags), *want = obj(want_text);
-    assert_json_equal(got, want);
+    ck_assert_json_equal(got, want);
     json_decref(got);
     json_decref(want);
 }

@@ -31,7 +31,7 @@ static size_t path_key(parser *p, const char *key)
     /* A key that is not a plain identifier (only unknown keys can be) is quoted,
      * so a message never carries raw control characters or pages of text. */
     bool plain = n > 0 && n <= 64 && strspn(key, "abcdefghijklmnopqrstuvwxyz"
-                                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == n;
+                                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
     if (plain) {
         if (mark) ck_buf_putc(&p->path, '.');
         ck_buf_append(&p->path, key, n);
@@ -473,4 +473,43 @@ bool ck_bundle_write(const ck_case *c, unsigned flags, ck_buf *out)
     int rc = json_dump_callback(j, append_cb, out, JSON_COMPACT);
     json_decref(j);
     return rc == 0 && !out->overflowed;
+}
+
+/* ---- Obligations output -------------------------------------------------------- */
+
+json_t *ck_obligation_to_json(const ck_obligation *o)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "rule", str_json(o->rule));
+    json_object_set_new(j, "subject", str_json(o->subject));
+    json_object_set_new(j, "due", date_json(o->due));
+    json_object_set_new(j, "status", json_string(ck_status_name(o->status)));
+    json_object_set_new(j, "met_on", date_json(o->met_on));
+    json_object_set_new(j, "severity", json_string(ck_severity_name(o->severity)));
+    json_object_set_new(j, "explanation", str_json(o->explanation));
+    return j;
+}
+
+json_t *ck_result_to_json(const char *crn, ck_date as_of, const ck_result *r, bool all)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "crn", str_json(crn));
+    json_object_set_new(j, "as_of", date_json(as_of));
+    json_t *obs = json_array();
+    for (size_t i = 0; i < r->n_obligations; i++) {
+        const ck_obligation *o = &r->obligations[i];
+        if (all || o->status == CK_ST_OPEN || o->status == CK_ST_OVERDUE)
+            json_array_append_new(obs, ck_obligation_to_json(o));
+    }
+    json_object_set_new(j, "obligations", obs);
+    json_t *ftc = json_array();
+    for (size_t i = 0; i < r->n_ftc; i++) {
+        json_t *f = json_object();
+        json_object_set_new(f, "event", str_json(r->ftc[i].event));
+        json_object_set_new(f, "count", json_integer(r->ftc[i].count));
+        json_object_set_new(f, "since", date_json(r->ftc[i].since));
+        json_array_append_new(ftc, f);
+    }
+    json_object_set_new(j, "failures_to_comply", ftc);
+    return j;
 }

@@ -5,6 +5,9 @@
 
 /* The command table: add a line here when a command lands. */
 const ck_command ck_commands[] = {
+    {"obligations", ck_cmd_obligations,
+     "obligations --as-of DATE [--all] [--bank-holidays FILE] [--rules-config FILE] FILE",
+     "the obligations of one case bundle file, without a database"},
     {NULL, NULL, NULL, NULL},
 };
 

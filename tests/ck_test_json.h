@@ -1,0 +1,17 @@
+/* JSON helpers for tests (include after ck_test.h). */
+#ifndef CK_TEST_JSON_H
+#define CK_TEST_JSON_H
+#include <jansson.h>
+
+/* Fails the test, printing both sides compactly, unless got equals want. */
+static inline void ck_assert_json_equal(json_t *got, json_t *want)
+{
+    if (json_equal(got, want)) return;
+    char *g = json_dumps(got, JSON_COMPACT | JSON_ENCODE_ANY), *w = json_dumps(want, JSON_COMPACT | JSON_ENCODE_ANY);
+    print_error("got:  %s\nwant: %s\n", g ? g : "(null)", w ? w : "(null)");
+    free(g);
+    free(w);
+    fail();
+}
+
+#endif
