@@ -48,13 +48,12 @@ size_t ck_event_periods(const ck_case *c, const ck_event *e, ck_date d, ck_perio
     if (ck_streq(s->type, "community_order") || ck_streq(s->type, "sso")) {
         if (s->end_date != CK_NODATE)
             out[n++] = (ck_period){CK_PERIOD_ORDER, s->date, s->end_date};
-    } else if (ck_streq(s->type, "custody")) {
-        if (s->release_date != CK_NODATE && s->end_date != CK_NODATE) {
-            ck_date recall = first_recall(c, e, s->release_date, d);
-            ck_date last = recall != CK_NODATE ? min_date(s->end_date, recall - 1) : s->end_date;
-            out[n++] = (ck_period){CK_PERIOD_LICENCE, s->release_date, last};
-        }
-        if (s->pss_end_date != CK_NODATE && s->end_date != CK_NODATE)
+    } else if (ck_streq(s->type, "custody") && s->release_date != CK_NODATE && s->end_date != CK_NODATE) {
+        /* Before release there is no supervision period. */
+        ck_date recall = first_recall(c, e, s->release_date, d);
+        ck_date last = recall != CK_NODATE ? min_date(s->end_date, recall - 1) : s->end_date;
+        out[n++] = (ck_period){CK_PERIOD_LICENCE, s->release_date, last};
+        if (s->pss_end_date != CK_NODATE)
             out[n++] = (ck_period){CK_PERIOD_PSS, s->end_date + 1, s->pss_end_date};
     }
     size_t kept = 0;
@@ -111,10 +110,10 @@ const ck_assessment *ck_rosh_current(const ck_case *c, ck_date d)
     return best;
 }
 
-const ck_assessment *ck_oasys_current(const ck_case *c, ck_date d)
+const ck_assessment *ck_oasys_current(const ck_case *c, ck_date d, int max_age_weeks)
 {
     const ck_assessment *best = NULL;
-    ck_date oldest = d - 7 * CK_OASYS_CURRENT_WEEKS;
+    ck_date oldest = d - 7 * max_age_weeks;
     for (size_t i = 0; i < c->n_assessments; i++) {
         const ck_assessment *a = &c->assessments[i];
         if (!(ck_streq(a->kind, "rosh") || ck_streq(a->kind, "sentence_plan"))) continue;
@@ -139,8 +138,8 @@ ck_date ck_reset_contact_stop(const ck_case *c, const ck_event *e, const ck_peri
     if (p->kind == CK_PERIOD_PSS) return max_date(p->start, reset_from);
     /* The two-thirds point counts the licence as sentenced, whatever a recall
      * or termination later cut off it. */
-    int32_t len = e->sentence.end_date - e->sentence.release_date;
-    ck_date two_thirds = p->start + (len > 0 ? 2 * len / 3 : 0);
+    int64_t len = (int64_t)e->sentence.end_date - e->sentence.release_date + 1;
+    ck_date two_thirds = p->start + (ck_date)(len > 0 ? 2 * len / 3 : 0);
     return max_date(two_thirds + 1, reset_from);
 }
 

@@ -2,10 +2,12 @@
  *
  * ../shared/rulebook.md "Terms" defines sentences in force, supervision
  * periods, registrations in force, the latest RoSH and the probation reset.
- * Each is defined here once, as a pure read-only function of the case and a
- * date, so every derived figure (tier, OGRS3, workload case type) reads the
- * case the same way. Facts dated after the date are ignored, as the rulebook
- * says, except a known future release date. Nothing here allocates. */
+ * Each is a pure read-only function of the case and a date, so every derived
+ * figure (tier, OGRS3, workload case type) reads the case the same way.
+ * core/ck_rules has its own static, indexed copies of the same terms: a
+ * change to a term belongs in both until it uses these. Facts dated after the
+ * date are ignored, as the rulebook says, except a known future release date.
+ * Nothing here allocates. */
 #ifndef CK_FACTS_H
 #define CK_FACTS_H
 #include "ck_case.h"
@@ -36,8 +38,8 @@ typedef struct ck_period {
 
 /* The supervision periods of `e` as known at d (at most two: licence and PSS),
  * written to out; returns how many. Terminations and recalls dated after d are
- * ignored; a period they empty is left out. None for a hospital order or an
- * event without a sentence. */
+ * ignored; a period they empty is left out. None for a hospital order, an
+ * event without a sentence, or custody with no release date yet. */
 size_t ck_event_periods(const ck_case *c, const ck_event *e, ck_date d, ck_period out[2]);
 static inline bool ck_period_active(const ck_period *p, ck_date d) { return p->start <= d && d <= p->last; }
 
@@ -54,14 +56,11 @@ const ck_assessment *ck_rosh_current(const ck_case *c, ck_date d);
 /* low 0, medium 1, high 2, very_high 3; -1 for anything else. */
 int ck_rosh_rank(const char *level);
 
-/* HMPPS treats an OASys assessment completed more than 55 weeks ago as out of
- * date (rules-and-sources.md §3.2: hmpps-assess-risks-and-needs RiskService,
- * hmpps-tier AssessmentApiService). */
-#define CK_OASYS_CURRENT_WEEKS 55
 /* The latest OASys assessment (a RoSH assessment or a sentence plan, the two
- * OASys layers Casekeeper records) completed in the 55 weeks up to d, i.e. on
- * or after d - 55 weeks; NULL when none. */
-const ck_assessment *ck_oasys_current(const ck_case *c, ck_date d);
+ * OASys layers Casekeeper records) completed on or before d and no more than
+ * max_age_weeks before it (HMPPS treats an older one as out of date: the rules
+ * configuration's rosh_max_age_weeks); NULL when none. */
+const ck_assessment *ck_oasys_current(const ck_case *c, ck_date d, int max_age_weeks);
 
 /* ---- The probation reset -------------------------------------------------- */
 
@@ -72,9 +71,9 @@ bool ck_reset_exempt(const ck_case *c, ck_date d);
  * (from ck_event_periods), or CK_NODATE when the reset does not touch it: the
  * reset is off (reset_from CK_NODATE), the period is a CO/SSO, or the case is
  * exempt at the earlier of as_of and the period's last day. Licence of L days
- * (release_date to end_date as sentenced): T = start + floor(2L/3), stop =
- * the later of T + 1 and reset_from. PSS: the later of its start and
- * reset_from. */
+ * (release_date to end_date as sentenced, both counted): T = start +
+ * floor(2L/3), stop = the later of T + 1 and reset_from. PSS: the later of its
+ * start and reset_from. The same reading as core/ck_rules. */
 ck_date ck_reset_contact_stop(const ck_case *c, const ck_event *e, const ck_period *p,
                               ck_date as_of, ck_date reset_from);
 

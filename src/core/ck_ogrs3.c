@@ -48,7 +48,7 @@ bool ck_ogrs3_offence_coefficient(const char *category, double *out)
 const char *ck_ogrs3_band_name(ck_ogrs3_band b)
 {
     static const char *const names[] = {"low", "medium", "high", "very_high"};
-    return names[b];
+    return (unsigned)b <= CK_OGRS3_VERY_HIGH ? names[b] : "unknown";
 }
 
 /* ---- The source's rounding --------------------------------------------------- */

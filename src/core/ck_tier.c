@@ -10,6 +10,7 @@
 #define LEVEL_A 150          /* protect A from here; also RoSH very high and MAPPA M2/M3 */
 #define LEVEL_B 20
 #define LEVEL_C 10
+#define MAPPA_M1_POINTS 5
 #define COMPLEXITY_POINTS 2
 #define WOMEN_FACTOR_POINTS 2
 #define IOM_POINTS 2
@@ -17,15 +18,18 @@
 #define CHANGE_2 10
 #define CHANGE_NO_ASSESSMENT 2
 
+/* RSR bands in hundredths of a percent (hmpps-tier RsrThresholds: 7.00-99.99
+ * and 3.00-6.99); anything else, or an unknown RSR, is 0. */
+static const struct { int32_t from, to; int points; } rsr_bands[] = {{700, 9999, 20}, {300, 699, 10}};
+
 /* hmpps-tier ComplexityFactor; Casekeeper's register for terrorism is RTAO. */
 static const char *const complexity_registers[] = {
     "RMDO", "ALSH", "RVLN", "RCCO", "RCPR", "RCHD", "RPIR", "RVAD", "STRG", "RTAO"};
 
 int ck_tier_rsr_points(int32_t rsr_centi)
 {
-    if (rsr_centi == CK_NOINT) return 0;
-    if (rsr_centi >= 700 && rsr_centi <= 9999) return 20;
-    if (rsr_centi >= 300 && rsr_centi <= 699) return 10;
+    for (size_t i = 0; rsr_centi != CK_NOINT && i < sizeof rsr_bands / sizeof rsr_bands[0]; i++)
+        if (rsr_centi >= rsr_bands[i].from && rsr_centi <= rsr_bands[i].to) return rsr_bands[i].points;
     return 0;
 }
 
@@ -39,7 +43,7 @@ int ck_tier_rosh_points(const char *level)
 int ck_tier_mappa_points(const char *level)
 {
     if (ck_streq(level, "M2") || ck_streq(level, "M3")) return LEVEL_A;
-    return ck_streq(level, "M1") ? 5 : 0;
+    return ck_streq(level, "M1") ? MAPPA_M1_POINTS : 0;
 }
 
 int ck_tier_protect_total(const ck_protect_points *p)
@@ -53,23 +57,25 @@ char ck_tier_protect_level(int total)
     return total >= LEVEL_A ? 'A' : total >= LEVEL_B ? 'B' : total >= LEVEL_C ? 'C' : 'D';
 }
 
+int ck_tier_ogrs_points(int ogrs_percent) { return ogrs_percent > 0 ? ogrs_percent / 10 : 0; }
+
 int ck_tier_change_level(const ck_change_input *in, int *points)
 {
     if (points) *points = 0;
     if (!in->mandate) return 0;
     if (!in->assessment) return CHANGE_NO_ASSESSMENT;
-    int total = in->needs_points + (in->ogrs_percent > 0 ? in->ogrs_percent / 10 : 0) + (in->iom ? IOM_POINTS : 0);
+    int total = in->needs_points + ck_tier_ogrs_points(in->ogrs_percent) + (in->iom ? IOM_POINTS : 0);
     if (points) *points = total;
     return total >= CHANGE_3 ? 3 : total >= CHANGE_2 ? 2 : 1;
 }
 
 /* ---- The tier of a case ------------------------------------------------------- */
 
-static void line(ck_tier_line *lines, size_t *n, const char *input, int points, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static void line(ck_tier_line *lines, size_t *n, const char *input, int points, const char *fmt, ...)
+static void line(ck_tier_line *lines, size_t *n, size_t max, const char *input, int points, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+static void line(ck_tier_line *lines, size_t *n, size_t max, const char *input, int points, const char *fmt, ...)
 {
-    if (*n == CK_TIER_LINES_MAX) return;
+    if (*n == max) return;
     ck_tier_line *l = &lines[(*n)++];
     snprintf(l->input, sizeof l->input, "%s", input);
     l->points = points;
@@ -79,31 +85,37 @@ static void line(ck_tier_line *lines, size_t *n, const char *input, int points, 
     va_end(ap);
 }
 
-#define PROTECT(t, ...) line((t)->protect_lines, &(t)->n_protect, __VA_ARGS__)
-#define CHANGE(t, ...) line((t)->change_lines, &(t)->n_change, __VA_ARGS__)
+#define PROTECT(t, ...) line((t)->protect_lines, &(t)->n_protect, CK_TIER_PROTECT_LINES, __VA_ARGS__)
+#define CHANGE(t, ...) line((t)->change_lines, &(t)->n_change, CK_TIER_CHANGE_LINES, __VA_ARGS__)
 
 static const char *id_or_blank(const char *id) { return id ? id : ""; }
+
+/* The event named, when `date` is less than a year before as_of (and not
+ * after it) and the event is active at as_of; else NULL. */
+static const ck_event *recent_on_active_event(const ck_case *c, const char *event, ck_date date, ck_date as_of)
+{
+    if (date == CK_NODATE || date <= ck_date_add_months(as_of, -12) || date > as_of) return NULL;
+    const ck_event *e = ck_case_event(c, event);
+    return e && ck_event_active(e, as_of) ? e : NULL;
+}
 
 /* previousEnforcementActivity: a breach (not withdrawn) or a recall less than
  * a year old, on an event active at as_of. */
 static bool enforcement_activity(const ck_case *c, ck_date as_of, char *what, size_t len)
 {
-    ck_date year_ago = ck_date_add_months(as_of, -12);
     char d[CK_DATE_STRLEN];
     for (size_t i = 0; i < c->n_breaches; i++) {
         const ck_breach *b = &c->breaches[i];
-        const ck_event *e = ck_case_event(c, b->event);
-        if (b->initiated == CK_NODATE || b->initiated <= year_ago || b->initiated > as_of) continue;
-        if (ck_streq(b->outcome, "withdrawn") || !e || !ck_event_active(e, as_of)) continue;
+        const ck_event *e = recent_on_active_event(c, b->event, b->initiated, as_of);
+        if (!e || ck_streq(b->outcome, "withdrawn")) continue;
         snprintf(what, len, "breach %s initiated %s on active event %s", id_or_blank(b->id),
                  ck_date_fmt(b->initiated, d), id_or_blank(e->id));
         return true;
     }
     for (size_t i = 0; i < c->n_recalls; i++) {
         const ck_recall *r = &c->recalls[i];
-        const ck_event *e = ck_case_event(c, r->event);
-        if (r->date == CK_NODATE || r->date <= year_ago || r->date > as_of) continue;
-        if (!e || !ck_event_active(e, as_of)) continue;
+        const ck_event *e = recent_on_active_event(c, r->event, r->date, as_of);
+        if (!e) continue;
         snprintf(what, len, "recall %s dated %s on active event %s", id_or_blank(r->id),
                  ck_date_fmt(r->date, d), id_or_blank(e->id));
         return true;
@@ -185,7 +197,7 @@ static void protect(const ck_case *c, ck_date as_of, ck_tier *t)
     t->protect = ck_tier_protect_level(t->protect_points);
 }
 
-static void change(const ck_case *c, ck_date as_of, ck_tier *t)
+static void change(const ck_case *c, ck_date as_of, int oasys_weeks, ck_tier *t)
 {
     char d[CK_DATE_STRLEN];
     ck_change_input in = {false, false, 0, -1, false};
@@ -203,11 +215,11 @@ static void change(const ck_case *c, ck_date as_of, ck_tier *t)
     } else {
         CHANGE(t, "mandate", 0, "event %s: %s in force (every CO/SSO counts as a mandate: requirements are not held)",
                id_or_blank(mandate->id), mandate->sentence.type);
-        const ck_assessment *a = ck_oasys_current(c, as_of);
+        const ck_assessment *a = ck_oasys_current(c, as_of, oasys_weeks);
         in.assessment = a != NULL;
         if (!a)
             CHANGE(t, "oasys", 0, "no OASys assessment (RoSH or sentence plan) in the %d weeks up to %s: level %d",
-                   CK_OASYS_CURRENT_WEEKS, ck_date_fmt(as_of, d), CHANGE_NO_ASSESSMENT);
+                   oasys_weeks, ck_date_fmt(as_of, d), CHANGE_NO_ASSESSMENT);
         else
             CHANGE(t, "oasys", 0, "OASys %s assessment %s completed %s", a->kind, id_or_blank(a->id),
                    ck_date_fmt(a->completed, d));
@@ -219,7 +231,7 @@ static void change(const ck_case *c, ck_date as_of, ck_tier *t)
                        "OASys needs scores are not held: counted as an assessment without needs answers (0 points)");
         if (t->ogrs3.status == CK_SCORE_OK) {
             in.ogrs_percent = t->ogrs3.p2;
-            CHANGE(t, "ogrs", t->ogrs3.p2 / 10, "OGRS3 2-year %d%% / 10", t->ogrs3.p2);
+            CHANGE(t, "ogrs", ck_tier_ogrs_points(t->ogrs3.p2), "OGRS3 2-year %d%% / 10", t->ogrs3.p2);
         } else {
             CHANGE(t, "ogrs", 0, "OGRS3 could not be computed: 0 points");
             ck_missing_add(&t->missing, "ogrs3", "OGRS3 could not be computed (see its missing inputs): counted as 0 points");
@@ -269,7 +281,7 @@ static void unsupervised(const ck_case *c, ck_date as_of, ck_date reset_from, ck
              "probation reset: contact stopped on %s for event %s", ck_date_fmt(last_stop, d), id_or_blank(last_event->id));
 }
 
-void ck_tier_case(const ck_case *c, ck_date as_of, ck_date reset_from, ck_tier *out)
+void ck_tier_case(const ck_case *c, ck_date as_of, const ck_rules_config *cfg, ck_tier *out)
 {
     memset(out, 0, sizeof *out);
     ck_ogrs3_case(c, as_of, &out->ogrs3);
@@ -280,8 +292,8 @@ void ck_tier_case(const ck_case *c, ck_date as_of, ck_date reset_from, ck_tier *
         return;
     }
     protect(c, as_of, out);
-    change(c, as_of, out);
-    unsupervised(c, as_of, reset_from, out);
+    change(c, as_of, cfg->rosh_max_age_weeks, out);
+    unsupervised(c, as_of, cfg->probation_reset ? cfg->probation_reset_from : CK_NODATE, out);
     snprintf(out->tier, sizeof out->tier, "%c%d%s", out->protect, out->change, out->unsupervised ? "S" : "");
 }
 

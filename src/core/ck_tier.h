@@ -25,7 +25,7 @@
  *    or a CO/SSO with a non-restrictive requirement other than unpaid work;
  *    here every CO/SSO in force counts as having a mandate.
  *  - OASys needs scores: not held. A case with a current OASys assessment
- *    (RoSH or sentence plan, 55 weeks) is scored as the source scores an
+ *    (RoSH or sentence plan, within the configured rosh_max_age_weeks) is scored as the source scores an
  *    assessment without needs answers: 0 needs points, plus OGRS/10 and IOM.
  *    A case with none takes the source's rule for no assessment: level 2.
  *  - The OGRS score: Casekeeper's own OGRS3 (ck_ogrs3) 2-year %; when it
@@ -35,6 +35,7 @@
 #define CK_TIER_H
 #include "ck_case.h"
 #include "ck_ogrs3.h"
+#include "ck_rulecfg.h"
 #include "ck_scores.h"
 
 /* ---- The rules, as pure functions of their inputs ----------------------- */
@@ -60,6 +61,8 @@ typedef struct ck_change_input {
     bool iom;          /* an IIOM registration in force */
 } ck_change_input;
 
+/* OGRS 2-year % / 10, whole points (0 for an unknown score, -1). */
+int ck_tier_ogrs_points(int ogrs_percent);
 /* The change level 0..3; the points total (0 when a rule fixed the level) in
  * *points when points is not NULL. */
 int ck_tier_change_level(const ck_change_input *in, int *points);
@@ -75,7 +78,11 @@ typedef struct ck_tier_line {
     char why[200];
 } ck_tier_line;
 
-#define CK_TIER_LINES_MAX 24
+/* Room for every input: protect has at most 17 (RSR, RoSH, MAPPA, ten
+ * complexity registers, three factors for women, the RSR/RoSH overlap),
+ * change at most 5 (mandate, OASys, needs, OGRS, IOM). */
+#define CK_TIER_PROTECT_LINES 20
+#define CK_TIER_CHANGE_LINES 8
 
 typedef struct ck_tier {
     char tier[16];        /* "B2", "A3S", or "NOT_SUPERVISED" */
@@ -87,19 +94,19 @@ typedef struct ck_tier {
     bool unsupervised;    /* the "S" suffix */
     char why_unsupervised[200];
     size_t n_protect, n_change;
-    ck_tier_line protect_lines[CK_TIER_LINES_MAX];
-    ck_tier_line change_lines[CK_TIER_LINES_MAX];
+    ck_tier_line protect_lines[CK_TIER_PROTECT_LINES];
+    ck_tier_line change_lines[CK_TIER_CHANGE_LINES];
     ck_ogrs3 ogrs3;       /* the OGRS3 of the case at as_of, whether or not it was used */
     ck_missing_list missing;
 } ck_tier;
 
-/* The tier of `c` at as_of. reset_from is the date the probation reset took
- * effect (rulebook "Probation reset"; the rules configuration holds it),
- * CK_NODATE when the reset is switched off. "S" is appended when a PRC
- * registration is in force, or when every supervision period active at as_of
- * is a licence or PSS on which the reset has stopped contact. Fills *out
- * completely; never fails. */
-void ck_tier_case(const ck_case *c, ck_date as_of, ck_date reset_from, ck_tier *out);
+/* The tier of `c` at as_of. From the rules configuration (the one place the
+ * numbers the rulebook and the tier share are kept): the probation reset
+ * switch and date, and the age at which an OASys assessment is out of date.
+ * "S" is appended when a PRC registration is in force, or when every
+ * supervision period active at as_of is a licence or PSS on which the reset
+ * has stopped contact. Fills *out completely; never fails. */
+void ck_tier_case(const ck_case *c, ck_date as_of, const ck_rules_config *cfg, ck_tier *out);
 
 /* The line for `input` in either list, or NULL (for tests and the UI). */
 const ck_tier_line *ck_tier_line_find(const ck_tier *t, const char *input);

@@ -59,11 +59,12 @@ static const struct {
 const char *ck_wmt_case_type_name(ck_wmt_case_type t)
 {
     static const char *const names[] = {"community", "licence", "custody"};
-    return names[t];
+    return (unsigned)t < CK_WMT_CASE_TYPES ? names[t] : "unknown";
 }
 
 int ck_wmt_case_points(const char *tier, ck_wmt_case_type type)
 {
+    if ((unsigned)type >= CK_WMT_CASE_TYPES) return -1;
     if (!tier || tier[0] < 'A' || tier[0] > 'D' || tier[1] < '0' || tier[1] > '3') return -1;
     /* The "S" (unsupervised) tiers have their own columns, which default to 0. */
     if (tier[2] == 'S' && tier[3] == '\0') return 0;
@@ -124,7 +125,7 @@ void ck_wmt_compute(const ck_wmt_input *in, ck_date as_of, ck_wmt *out)
     memset(out, 0, sizeof *out);
     for (size_t i = 0; i < in->n_cases; i++) {
         int points = ck_wmt_case_points(in->cases[i].tier, in->cases[i].type);
-        out->cases_by_type[in->cases[i].type]++;
+        if ((unsigned)in->cases[i].type < CK_WMT_CASE_TYPES) out->cases_by_type[in->cases[i].type]++;
         if (points < 0) out->untiered++;
         else out->case_points += points;
     }

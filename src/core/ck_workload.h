@@ -7,7 +7,7 @@
  * the repository's seed values, which production may have changed.
  *
  *   workload points  = sum of case points (by tier and case type; an "S" tier
- *                      is 0) + report points (standard 138, fast 65, oral 0)
+ *                      is 0) + court report points (by report type)
  *   available hours  = contracted hours - reductions in force at as_of
  *   available points = floor(nominal target for the grade x available hours
  *                      / default contracted hours for the grade); 0 when either
@@ -28,12 +28,14 @@ typedef enum ck_wmt_case_type { CK_WMT_COMMUNITY, CK_WMT_LICENCE, CK_WMT_CUSTODY
 const char *ck_wmt_case_type_name(ck_wmt_case_type t); /* "community", "licence", "custody" */
 
 /* Points for one case of tier "A3".."D0" ("A3S".."D0S": 0); -1 when `tier` is
- * not a V2 tier (e.g. "NOT_SUPERVISED"). */
+ * not a V2 tier (e.g. "NOT_SUPERVISED") or `type` not a case type. */
 int ck_wmt_case_points(const char *tier, ck_wmt_case_type type);
-/* Points for a court report of type standard, fast or oral; -1 otherwise. */
+/* Points for a court report of type standard, fast or oral (an oral report
+ * has no WMT points: 0); -1 otherwise. */
 int ck_wmt_report_points(const char *report_type);
 /* The grade's nominal target and default contracted hours (PO and PQiP: the
- * PO hours; PSO: the PSO hours; every other grade: the SPO hours, 0). */
+ * PO hours; PSO: the PSO hours; every other grade: the SPO hours, which the
+ * seed sets to 0, so those grades have no capacity figure). */
 void ck_wmt_grade(const char *grade, int *nominal_target, double *default_hours);
 
 /* A reduction of a practitioner's hours. `expires` is the first day it no
