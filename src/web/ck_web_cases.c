@@ -157,8 +157,7 @@ json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today)
                           ck_date_fmt(c->person.date_of_birth, dob), "dob_text",
                           ck_web_date_long(r, c->person.date_of_birth));
     ck_tier *t = ck_malloc(sizeof *t);
-    const ck_rules_config *cfg = w->app.engine.cfg;
-    ck_tier_case(c, today, cfg && cfg->probation_reset ? cfg->probation_reset_from : CK_NODATE, t);
+    ck_tier_case(c, today, w->app.engine.cfg, t);
     json_object_set_new(h, "tier", json_string(t->supervised ? t->tier : "Not supervised"));
     if (t->ogrs3.status == CK_SCORE_OK)
         json_object_set_new(h, "ogrs3", json_pack("{s:i, s:i, s:s}", "p1", t->ogrs3.p1, "p2", t->ogrs3.p2, "band",
