@@ -6,6 +6,8 @@
 #include "ck_test_http.h"
 #include "ck_bundle.h"
 #include "ck_web.h"
+#include <pthread.h>
+#include <signal.h>
 
 #define TODAY "2025-06-02"
 
@@ -266,8 +268,29 @@ static void test_grades_pages(void **state)
     page_has(f, &court, "/court", 200, c);
 }
 
-int main(void)
+/* `test_web_pages --serve`: the same fixture as a server for the browser
+ * suite (tests/suites/e2e.sh): prints "listening on URL", serves until
+ * SIGTERM or SIGINT. */
+static int serve(void)
 {
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    void *state = NULL;
+    setup(&state);
+    printf("listening on %s\n", ck_http_url(((fixture *)state)->srv));
+    fflush(stdout);
+    int sig;
+    sigwait(&stop, &sig);
+    teardown(&state);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && strcmp(argv[1], "--serve") == 0) return serve();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_my_work),         cmocka_unit_test(test_caseload),
         cmocka_unit_test(test_case_tabs),       cmocka_unit_test(test_search),
