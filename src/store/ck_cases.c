@@ -561,7 +561,7 @@ void ck_case_list_free(ck_case_list *l)
 /* A worklist is read in segments, each one index range of
  * (holder, status, severity, due): overdue then open (both stored as unmet,
  * split at as_of), met late, met; within each, critical, high, normal; within
- * each segment, due, rule, subject. Counting segments gives the total and
+ * each segment, due, rule, subject, and CRN between cases. Counting segments gives the total and
  * lets a page skip whole segments, so the work done is what is shown. */
 #define WL_WHERE(col) " WHERE \"obligations\".\"" col "\" = $1 AND \"obligations\".\"status\" = $2 " \
     "AND \"obligations\".\"severity\" = $3 AND \"obligations\".\"due\" >= $4 AND \"obligations\".\"due\" < $5"
@@ -571,7 +571,7 @@ void ck_case_list_free(ck_case_list *l)
     "\"obligations\".\"team_code\", \"cases\".\"crn\", \"cases\".\"person_forename\", \"cases\".\"person_surname\" " \
     "FROM \"obligations\" JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\"" WL_WHERE(col) \
     " ORDER BY \"obligations\".\"due\", \"obligations\".\"rule\", \"obligations\".\"subject\", " \
-    "\"obligations\".\"case_id\" LIMIT $6 OFFSET $7"
+    "\"cases\".\"crn\" LIMIT $6 OFFSET $7"
 
 static const char *const wl_count[] = {WL_COUNT("staff_code"), WL_COUNT("team_code"), WL_COUNT("pdu_code")};
 static const char *const wl_page[] = {WL_PAGE("staff_code"), WL_PAGE("team_code"), WL_PAGE("pdu_code")};

@@ -173,7 +173,7 @@ static void put_select_list(ck_buf *b, const table *t)
     const char *keys[3];
     key_cols(t, keys);
     ck_buf_puts(b, "SELECT \"case_id\"");
-    for (int i = 1; i < t->n_keys; i++) ck_buf_printf(b, ", \"%s\"", keys[i]);
+    for (int i = 1; i <= t->n_keys; i++) ck_buf_printf(b, ", \"%s\"", keys[i]);
     for (int i = 0; i < t->n_cols; i++) ck_buf_printf(b, ", \"%s\"", t->cols[i].name);
     ck_buf_printf(b, " FROM \"%s\"", t->depth ? t->ent->table : "cases");
 }

@@ -1,0 +1,401 @@
+/* casekeeper migrate / import / export / recompute on SQLite and PostgreSQL:
+ * a bad line imports nothing and is named, organisation directories, export
+ * then import round trips, recompute_all. */
+#include "ck_test.h"
+#include "ck_test_db.h"
+#include "ck_test_json.h"
+#include "ck_bundle.h"
+#include "ck_cases.h"
+#include "ck_cli.h"
+#include "ck_org.h"
+#include <fcntl.h>
+
+#define EXAMPLE "tests/data/bundle_example.json"
+
+static ck_date date_of(const char *s)
+{
+    ck_date d;
+    if (!ck_date_parse(s, strlen(s), &d)) fail_msg("bad date %s", s);
+    return d;
+}
+
+/* Runs a command with up to 8 arguments, standard error captured in err. */
+static int run(char *err, size_t err_len, int (*cmd)(int, char **), const char *const *args)
+{
+    char *argv[10];
+    int argc = 0;
+    for (; args[argc]; argc++) argv[argc] = (char *)args[argc];
+    argv[argc] = NULL;
+    fflush(stderr);
+    int saved = dup(2);
+    FILE *tmp = tmpfile();
+    dup2(fileno(tmp), 2);
+    int rc = cmd(argc, argv);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    rewind(tmp);
+    size_t n = fread(err, 1, err_len - 1, tmp);
+    err[n] = '\0';
+    fclose(tmp);
+    return rc;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0) fail_msg("cannot write %s", path);
+}
+
+/* The example bundle on one line with another CRN (and optional edits). */
+static char *example_line(const char *crn, const char *surname)
+{
+    json_t *j = json_load_file(EXAMPLE, 0, NULL);
+    assert_non_null(j);
+    json_object_set_new(j, "crn", json_string(crn));
+    if (surname) json_object_set_new(json_object_get(j, "person"), "surname", json_string(surname));
+    char *s = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    return s;
+}
+
+static size_t case_count(ck_db *db)
+{
+    char err[512];
+    size_t n = 0;
+    if (ck_cases_count(db, &n, err, sizeof err) != CK_OK) fail_msg("%s", err);
+    return n;
+}
+
+typedef struct tmpdir {
+    char path[64];
+} tmpdir;
+
+static void tmpdir_make(tmpdir *t)
+{
+    snprintf(t->path, sizeof t->path, "/tmp/ck-test-import.XXXXXX");
+    if (!mkdtemp(t->path)) fail_msg("mkdtemp failed");
+}
+
+static void tmpdir_file(const tmpdir *t, const char *name, char *out, size_t len)
+{
+    snprintf(out, len, "%s/%s", t->path, name);
+}
+
+static void tmpdir_remove(tmpdir *t)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->path);
+    if (system(cmd) != 0) fail_msg("%s failed", cmd);
+}
+
+static void test_bad_line(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    const char *url = ck_test_db_url(state, 0);
+    tmpdir t;
+    tmpdir_make(&t);
+    char path[128], err[8192];
+    tmpdir_file(&t, "cases.jsonl", path, sizeof path);
+    char *a = example_line("A000001", NULL), *b = example_line("A000002", NULL), *c = example_line("A000001", NULL);
+    char *bad = example_line("A000003", NULL);
+    char *at = strstr(bad, "\"custody\"");
+    assert_non_null(at);
+    memcpy(at, "\"custard\"", 9);
+    char text[65536];
+    snprintf(text, sizeof text, "%s\n%s\n\n%s\n%s\n", a, bad, b, c);
+    write_file(path, text);
+    const char *args[] = {"import", "--db", url, "--as-of", "2025-11-03", path, NULL};
+    assert_int_equal(run(err, sizeof err, ck_cmd_import, args), 2);
+    char want[256];
+    snprintf(want, sizeof want, "%s:2: events[0].sentence.type: \"custard\" is not one of", path);
+    if (!strstr(err, want)) fail_msg("stderr lacks \"%s\":\n%s", want, err);
+    snprintf(want, sizeof want, "%s:5: crn: a case with CRN A000001 already exists", path);
+    if (!strstr(err, want)) fail_msg("stderr lacks \"%s\":\n%s", want, err);
+    assert_non_null(strstr(err, "nothing imported (2 bad records)"));
+    assert_int_equal(case_count(db), 0);
+
+    /* Fixed, the same file imports whole. */
+    snprintf(text, sizeof text, "%s\n%s\n", a, b);
+    write_file(path, text);
+    assert_int_equal(run(err, sizeof err, ck_cmd_import, args), 0);
+    assert_int_equal(case_count(db), 2);
+    /* A pretty-printed bundle is one record; its errors name the path. */
+    const char *one[] = {"import", "--db", url, EXAMPLE, NULL};
+    assert_int_equal(run(err, sizeof err, ck_cmd_import, one), 0);
+    assert_int_equal(case_count(db), 3);
+    tmpdir_file(&t, "pretty.json", path, sizeof path);
+    write_file(path, "{\n  \"crn\": \"B000001\",\n  \"person\": {\"gender\": \"Q\"}\n}\n");
+    const char *pretty[] = {"import", "--db", url, path, NULL};
+    assert_int_equal(run(err, sizeof err, ck_cmd_import, pretty), 2);
+    snprintf(want, sizeof want, "%s: person.gender: ", path);
+    if (!strstr(err, want)) fail_msg("stderr lacks \"%s\":\n%s", want, err);
+    assert_int_equal(case_count(db), 3);
+    free(a), free(b), free(c), free(bad);
+    tmpdir_remove(&t);
+}
+
+static const char org_text[] =
+    "{\"kind\": \"region\", \"code\": \"LDN\", \"name\": \"London\"}\n"
+    "{\"kind\": \"pdu\", \"code\": \"P1\", \"region\": \"LDN\", \"name\": \"Camden and Islington\"}\n"
+    "{\"kind\": \"team\", \"code\": \"T1\", \"pdu\": \"P1\", \"name\": \"Camden 1\", \"office\": \"Camden\"}\n"
+    "{\"kind\": \"staff\", \"code\": \"N07P001\", \"team\": \"T1\", \"grade\": \"PO\", \"forename\": \"Ann\", "
+    "\"surname\": \"One\", \"contracted_hours\": 22.5, \"agency\": true, \"start_date\": \"2020-01-06\", "
+    "\"reductions\": [{\"hours\": 7.5, \"reason\": \"union duties\", \"from\": \"2025-01-01\"}]}\n"
+    "{\"kind\": \"vacancy\", \"team\": \"T1\", \"grade\": \"PSO\", \"since\": \"2025-06-01\"}\n"
+    "{\"kind\": \"vacancy\", \"team\": \"T1\", \"grade\": \"PO\"}\n";
+
+static void test_org_directory(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    const char *url = ck_test_db_url(state, 0);
+    tmpdir t;
+    tmpdir_make(&t);
+    char path[128], err[8192], text[65536];
+    tmpdir_file(&t, "organisation.jsonl", path, sizeof path);
+    write_file(path, org_text);
+    char *a = example_line("A000001", "Alpha"), *b = example_line("A000002", "Beta");
+    snprintf(text, sizeof text, "%s\n", a);
+    tmpdir_file(&t, "cases-002.jsonl", path, sizeof path);
+    write_file(path, text);
+    snprintf(text, sizeof text, "%s\n", b);
+    tmpdir_file(&t, "cases-001.jsonl", path, sizeof path);
+    write_file(path, text);
+    const char *args[] = {"import", "--db", url, "--as-of", "2025-11-03", t.path, NULL};
+    assert_int_equal(run(err, sizeof err, ck_cmd_import, args), 0);
+    /* The organisation first, then the case files in name order. */
+    char *org_at = strstr(err, "organisation.jsonl: imported 6 records");
+    char *one_at = strstr(err, "cases-001.jsonl: imported 1 cases"), *two_at = strstr(err, "cases-002.jsonl");
+    if (!org_at || !one_at || !two_at || !(org_at < one_at && one_at < two_at)) fail_msg("order:\n%s", err);
+    assert_int_equal(case_count(db), 2);
+
+    ck_arena ar;
+    ck_arena_init(&ar);
+    ck_org_record r;
+    assert_int_equal(ck_org_get(db, CK_ORG_STAFF, "N07P001", &ar, &r, err, sizeof err), CK_OK);
+    assert_true(r.contracted_hours == 22.5);
+    assert_true(r.agency);
+    assert_int_equal(r.start_date, date_of("2020-01-06"));
+    assert_int_equal(r.n_reductions, 1);
+    assert_true(r.reductions[0].hours == 7.5);
+    assert_string_equal(r.reductions[0].reason, "union duties");
+    ck_arena_free(&ar);
+    /* The example's allocation is to N07P001 of T1 in P1: both cases are on
+     * the PDU's worklist. */
+    ck_worklist_query q = {.pdu = "P1", .as_of = date_of("2025-11-03"), .limit = 1000};
+    ck_worklist *w = NULL;
+    assert_int_equal(ck_cases_worklist(db, &q, &w, err, sizeof err), CK_OK);
+    assert_true(w->total > 0);
+    bool alpha = false, beta = false;
+    for (size_t i = 0; i < w->n; i++) {
+        alpha = alpha || strcmp(w->items[i].crn, "A000001") == 0;
+        beta = beta || strcmp(w->items[i].crn, "A000002") == 0;
+        assert_string_equal(w->items[i].team, "T1");
+    }
+    assert_true(alpha && beta);
+    ck_worklist_free(w);
+
+    /* A line naming a team not yet imported, and one with a bad number:
+     * both named, nothing of that file kept. */
+    tmpdir_file(&t, "organisation.jsonl", path, sizeof path);
+    write_file(path, "{\"kind\": \"team\", \"code\": \"T2\", \"pdu\": \"P1\", \"name\": \"Camden 2\"}\n"
+                     "{\"kind\": \"staff\", \"code\": \"N07P009\", \"team\": \"T9\", \"grade\": \"PO\", "
+                     "\"forename\": \"X\", \"surname\": \"Y\"}\n"
+                     "{\"kind\": \"staff\", \"code\": \"N07P008\", \"team\": \"T2\", \"grade\": \"PO\", "
+                     "\"forename\": \"X\", \"surname\": \"Y\", \"contracted_hours\": -3}\n");
+    const char *org_only[] = {"import", "--db", url, path, NULL};
+    assert_int_equal(run(err, sizeof err, ck_cmd_import, org_only), 2);
+    char want[256];
+    snprintf(want, sizeof want, "%s:2: staff.team: \"T9\" is not the code of a team", path);
+    if (!strstr(err, want)) fail_msg("stderr lacks \"%s\":\n%s", want, err);
+    snprintf(want, sizeof want, "%s:3: staff.contracted_hours: expected a number of hours", path);
+    if (!strstr(err, want)) fail_msg("stderr lacks \"%s\":\n%s", want, err);
+    ck_arena_init(&ar);
+    assert_int_equal(ck_org_get(db, CK_ORG_TEAM, "T2", &ar, &r, err, sizeof err), CK_ERR_NOTFOUND);
+    ck_arena_free(&ar);
+    free(a), free(b);
+    tmpdir_remove(&t);
+}
+
+static char *slurp_or_fail(const char *path)
+{
+    char *s = ck_test_slurp(path, NULL);
+    if (!s) fail_msg("cannot read %s", path);
+    return s;
+}
+
+static void test_export_import(void **state)
+{
+    ck_test_db_get(state);
+    const char *url0 = ck_test_db_url(state, 0), *url1 = ck_test_db_url(state, 1);
+    tmpdir t;
+    tmpdir_make(&t);
+    char err[8192], out1[128], out2[128], examples[512];
+    snprintf(examples, sizeof examples, "%s/examples/01_easter_2025_co.json", CK_SHARED_DIR);
+    const char *imp[] = {"import", "--db", url0, "--as-of", "2025-11-03", EXAMPLE, examples, NULL};
+    assert_int_equal(run(err, sizeof err, ck_cmd_import, imp), 0);
+    tmpdir_file(&t, "one.jsonl", out1, sizeof out1);
+    tmpdir_file(&t, "two.jsonl", out2, sizeof out2);
+    const char *exp1[] = {"export", "--db", url0, "--out", out1, NULL};
+    assert_int_equal(run(err, sizeof err, ck_cmd_export, exp1), 0);
+    const char *imp2[] = {"import", "--db", url1, "--as-of", "2025-11-03", out1, NULL};
+    assert_int_equal(run(err, sizeof err, ck_cmd_import, imp2), 0);
+    const char *exp2[] = {"export", "--db", url1, "--out", out2, NULL};
+    assert_int_equal(run(err, sizeof err, ck_cmd_export, exp2), 0);
+    char *one = slurp_or_fail(out1), *two = slurp_or_fail(out2);
+    assert_string_equal(one, two);
+    /* In CRN order, each line the canonical form of what was imported. */
+    const char *files[] = {examples, EXAMPLE};
+    char *line = one;
+    for (int i = 0; i < 2; i++) {
+        char *nl = strchr(line, '\n');
+        assert_non_null(nl);
+        *nl = '\0';
+        char msg[512];
+        ck_case *got = ck_bundle_parse(line, strlen(line), msg, sizeof msg), *want = NULL;
+        char *text = slurp_or_fail(files[i]);
+        want = ck_bundle_parse(text, strlen(text), msg, sizeof msg);
+        assert_non_null(got);
+        assert_non_null(want);
+        json_t *g = ck_bundle_to_json(got, 0), *w = ck_bundle_to_json(want, 0);
+        ck_assert_json_equal(g, w);
+        json_decref(g), json_decref(w);
+        ck_case_free(got), ck_case_free(want);
+        free(text);
+        line = nl + 1;
+    }
+    assert_string_equal(line, "");
+    /* Importing the export again: every CRN exists, nothing changes. */
+    const char *again[] = {"import", "--db", url1, out1, NULL};
+    assert_int_equal(run(err, sizeof err, ck_cmd_import, again), 2);
+    assert_non_null(strstr(err, ":1: crn: a case with CRN S000001 already exists"));
+    free(one), free(two);
+    tmpdir_remove(&t);
+}
+
+typedef struct progress_log {
+    size_t calls, done, total;
+} progress_log;
+
+static void on_progress(void *ctx, size_t done, size_t total)
+{
+    progress_log *p = ctx;
+    assert_true(done > p->done);
+    p->calls++;
+    p->done = done;
+    p->total = total;
+}
+
+/* The stored obligations of crn equal a fresh evaluation at as_of. */
+static void expect_fresh(ck_db *db, const char *crn, ck_date as_of)
+{
+    char err[512];
+    ck_case *c = NULL;
+    ck_result *stored = NULL;
+    assert_int_equal(ck_cases_get(db, crn, &c, err, sizeof err), CK_OK);
+    assert_int_equal(ck_cases_obligations(db, crn, as_of, &stored, err, sizeof err), CK_OK);
+    ck_engine eng = ck_engine_default();
+    ck_result *fresh = ck_rules_evaluate(c, as_of, eng.cal, eng.cfg);
+    json_t *g = ck_result_to_json(crn, as_of, stored, true), *w = ck_result_to_json(crn, as_of, fresh, true);
+    ck_assert_json_equal(g, w);
+    json_decref(g), json_decref(w);
+    ck_result_free(stored), ck_result_free(fresh);
+    ck_case_free(c);
+}
+
+static void test_recompute_all(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    const char *url = ck_test_db_url(state, 0);
+    ck_engine eng = ck_engine_default();
+    ck_date first = date_of("2025-06-01"), later = date_of("2026-03-02");
+    char err[8192];
+    static const char *const crns[] = {"R000001", "R000002", "R000003", "R000004", "R000005"};
+    for (int i = 0; i < 5; i++) {
+        char *line = example_line(crns[i], NULL);
+        ck_case *c = ck_bundle_parse(line, strlen(line), err, sizeof err);
+        assert_non_null(c);
+        /* The second case's allocation ends before the later date. */
+        if (i == 1) c->allocations[0].to = date_of("2025-12-31");
+        assert_int_equal(ck_cases_create(db, &eng, c, first, err, sizeof err), CK_OK);
+        ck_case_free(c);
+        free(line);
+    }
+    ck_date d;
+    assert_int_equal(ck_cases_recomputed_on(db, &d, err, sizeof err), CK_ERR_NOTFOUND);
+    progress_log p = {0};
+    assert_int_equal(ck_cases_recompute_all(db, &eng, later, 2, on_progress, &p, err, sizeof err), CK_OK);
+    assert_int_equal(p.calls, 3);
+    assert_int_equal(p.done, 5);
+    assert_int_equal(p.total, 5);
+    for (int i = 0; i < 5; i++) expect_fresh(db, crns[i], later);
+    assert_int_equal(ck_cases_recomputed_on(db, &d, err, sizeof err), CK_OK);
+    assert_int_equal(d, later);
+    /* The holder moved with the date: R000002 has no current allocation. */
+    ck_worklist_query q = {.staff = "N07P001", .as_of = later, .limit = 1000,
+                           .statuses = 0xf};
+    ck_worklist *w = NULL;
+    assert_int_equal(ck_cases_worklist(db, &q, &w, err, sizeof err), CK_OK);
+    assert_true(w->n > 0);
+    for (size_t i = 0; i < w->n; i++) assert_string_not_equal(w->items[i].crn, "R000002");
+    ck_worklist_free(w);
+
+    /* The command does the same and says how long 10,000 cases take. */
+    const char *args[] = {"recompute", "--db", url, "--as-of", "2026-04-01", "--batch", "3", NULL};
+    assert_int_equal(run(err, sizeof err, ck_cmd_recompute, args), 0);
+    assert_non_null(strstr(err, "5 cases at 2026-04-01"));
+    assert_non_null(strstr(err, "per 10,000 cases"));
+    expect_fresh(db, "R000004", date_of("2026-04-01"));
+    const char *bad[] = {"recompute", "--db", url, "--batch", "0", NULL};
+    assert_int_equal(run(err, sizeof err, ck_cmd_recompute, bad), 2);
+}
+
+static void test_cli_usage(void **state)
+{
+    ck_test_db_get(state);
+    const char *url = ck_test_db_url(state, 0);
+    char err[8192];
+    const char *migrate[] = {"migrate", "--db", url, NULL};
+    assert_int_equal(run(err, sizeof err, ck_cmd_migrate, migrate), 0);
+    assert_non_null(strstr(err, "0 migrations applied"));
+    const char *no_paths[] = {"import", "--db", url, NULL};
+    assert_int_equal(run(err, sizeof err, ck_cmd_import, no_paths), 2);
+    const char *no_value[] = {"export", "--db", NULL};
+    assert_int_equal(run(err, sizeof err, ck_cmd_export, no_value), 2);
+    assert_non_null(strstr(err, "--db needs a value"));
+    const char *bad_date[] = {"import", "--db", url, "--as-of", "2025-02-30", EXAMPLE, NULL};
+    assert_int_equal(run(err, sizeof err, ck_cmd_import, bad_date), 2);
+    const char *missing[] = {"import", "--db", url, "/nonexistent/cases.jsonl", NULL};
+    assert_int_equal(run(err, sizeof err, ck_cmd_import, missing), 2);
+    assert_non_null(strstr(err, "/nonexistent/cases.jsonl: No such file"));
+    /* An unmigrated database is refused with the way out. */
+    const char *fresh[] = {"export", "--db", "sqlite:/nonexistent-dir/x.db", NULL};
+    assert_int_equal(run(err, sizeof err, ck_cmd_export, fresh), 1);
+    int saved = dup(1);
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    for (const char *const *c = (const char *const[]){"migrate", "import", "export", "recompute", NULL}; *c; c++) {
+        const char *help[] = {*c, "--help", NULL};
+        int (*fn)(int, char **) = strcmp(*c, "migrate") == 0 ? ck_cmd_migrate
+                                : strcmp(*c, "import") == 0  ? ck_cmd_import
+                                : strcmp(*c, "export") == 0  ? ck_cmd_export
+                                                             : ck_cmd_recompute;
+        assert_int_equal(run(err, sizeof err, fn, help), 0);
+    }
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+    close(null);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        CK_DB_TEST(test_bad_line),
+        CK_DB_TEST(test_org_directory),
+        CK_DB_TEST(test_export_import),
+        CK_DB_TEST(test_recompute_all),
+        CK_DB_TEST(test_cli_usage),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
