@@ -3,6 +3,7 @@
  * case data are tested in the browser suite (tests/suites/e2e.sh). */
 #include "ck_test.h"
 #include "ck_test_http.h"
+#include "ck_test_web.h"
 #include "ck_web.h"
 
 static void h_page(ck_http_req *r)
@@ -57,15 +58,7 @@ static int teardown(void **state)
 /* One request with optional cookie header and form body. */
 static th_resp req(const fixture *f, const char *method, const char *path, const char *cookie, const char *form)
 {
-    th_conn c;
-    th_resp r;
-    char extra[512] = "";
-    if (cookie) snprintf(extra, sizeof extra, "Cookie: %s\r\n", cookie);
-    assert_true(th_connect(&c, f->port));
-    assert_true(th_send(&c, method, path, extra, "application/x-www-form-urlencoded", form));
-    assert_true(th_recv(&c, &r));
-    th_close(&c);
-    return r;
+    return tw_req(f->port, method, path, cookie, form);
 }
 
 /* The value of cookie `name` set by r ("name=value"), copied into out. */
@@ -89,13 +82,7 @@ static void form_value(const char *body, const char *name, char *out, size_t out
 {
     char pat[64];
     snprintf(pat, sizeof pat, "name=\"%s\" value=\"", name);
-    const char *p = strstr(body, pat);
-    assert_non_null(p);
-    p += strlen(pat);
-    size_t n = strcspn(p, "\"");
-    assert_true(n < out_len);
-    memcpy(out, p, n);
-    out[n] = '\0';
+    tw_value_after(body, pat, out, out_len);
 }
 
 /* Signs in; *cookie gets "ck_session=..." and *csrf the session's token. */

@@ -4,6 +4,7 @@
  * posted with errors and then validly. */
 #include "ck_test.h"
 #include "ck_test_http.h"
+#include "ck_test_web.h"
 #include "ck_bundle.h"
 #include "ck_web.h"
 #include <pthread.h>
@@ -82,27 +83,9 @@ static int teardown(void **state)
 
 static th_resp req(const fixture *f, const char *method, const char *path, const char *cookie, const char *form)
 {
-    th_conn c;
-    th_resp r;
-    char extra[512] = "";
-    if (cookie) snprintf(extra, sizeof extra, "Cookie: %s\r\n", cookie);
-    assert_true(th_connect(&c, f->port));
-    assert_true(th_send(&c, method, path, extra, "application/x-www-form-urlencoded", form));
-    if (!th_recv(&c, &r)) fail_msg("%s %s: no complete response", method, path);
-    th_close(&c);
-    return r;
+    return tw_req(f->port, method, path, cookie, form);
 }
 
-static void value_after(const char *body, const char *pat, char *out, size_t out_len)
-{
-    const char *p = strstr(body, pat);
-    if (!p) fail_msg("no %s in the page", pat);
-    p += strlen(pat);
-    size_t n = strcspn(p, "\";\r");
-    assert_true(n < out_len);
-    memcpy(out, p, n);
-    out[n] = '\0';
-}
 
 typedef struct who {
     char cookie[128], csrf[80];
@@ -113,14 +96,14 @@ static who sign_in(const fixture *f, const char *staff, const char *grade)
     who w;
     th_resp r = req(f, "GET", "/sign-in", NULL, NULL);
     char pre[128], token[80], form[512];
-    value_after(r.head, "Set-Cookie: ", pre, sizeof pre);
+    tw_value_after(r.head, "Set-Cookie: ", pre, sizeof pre);
     pre[strcspn(pre, ";")] = '\0';
-    value_after(r.body, "name=\"csrf\" value=\"", token, sizeof token);
+    tw_value_after(r.body, "name=\"csrf\" value=\"", token, sizeof token);
     th_resp_free(&r);
     snprintf(form, sizeof form, "csrf=%s&next=%%2F&staff=%s&grade=%s&team=N07T01", token, staff, grade);
     r = req(f, "POST", "/sign-in", pre, form);
     assert_int_equal(r.status, 303);
-    value_after(r.head, "Set-Cookie: ck_session=", w.cookie + 11, sizeof w.cookie - 11);
+    tw_value_after(r.head, "Set-Cookie: ck_session=", w.cookie + 11, sizeof w.cookie - 11);
     memcpy(w.cookie, "ck_session=", 11);
     w.cookie[strcspn(w.cookie, ";")] = '\0';
     th_resp_free(&r);
@@ -196,7 +179,7 @@ static void test_book_appointment(void **state)
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "Book an appointment"));
     assert_non_null(strstr(r.body, "<option value=\"COAP\""));
-    value_after(r.body, "name=\"csrf\" value=\"", w.csrf, sizeof w.csrf);
+    tw_value_after(r.body, "name=\"csrf\" value=\"", w.csrf, sizeof w.csrf);
     th_resp_free(&r);
 
     char form[512];
@@ -237,7 +220,7 @@ static void test_other_forms(void **state)
     }
     page_has(f, &w, "/cases/S000001/frobs/new", 404, NULL);
     th_resp r = req(f, "GET", "/cases/S000001/changes/new", w.cookie, NULL);
-    value_after(r.body, "name=\"csrf\" value=\"", w.csrf, sizeof w.csrf);
+    tw_value_after(r.body, "name=\"csrf\" value=\"", w.csrf, sizeof w.csrf);
     th_resp_free(&r);
     char form[512];
     snprintf(form, sizeof form, "csrf=%s&kind=relationship&date-day=1&date-month=6&date-year=2025&note=New+%%3Cpartner%%3E", w.csrf);
