@@ -12,6 +12,7 @@
 #include "ck_http.h"
 #include "ck_rulecfg.h"
 #include "ck_store.h"
+#include "ck_web.h"
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -41,6 +42,7 @@ static void help(FILE *to)
             "  --listen HOST:PORT     address to bind (default " DEFAULT_LISTEN "; port 0 picks a\n"
             "                         free port; IPv6 as [::1]:8080)\n"
             "  --threads N            worker threads (default: two per CPU core)\n"
+            "  --templates DIR        page templates (default: templates/ beside the build directory)\n"
             "  --bank-holidays FILE   a GOV.UK bank-holidays.json instead of the shipped copy\n"
             "  --rules-config FILE    key = value overrides of the shipped config/rules.conf\n"
             "\n"
@@ -52,6 +54,7 @@ static void help(FILE *to)
 typedef struct options {
     const char *db, *listen, *holidays, *config;
     unsigned threads;
+    const char *templates;
 } options;
 
 /* 0 to go on, else the exit status; *done when --help was answered. */
@@ -70,6 +73,7 @@ static int parse_options(int argc, char **argv, options *o, bool *done)
             (got = ck_cli_opt(CMD, argc, argv, &i, "--listen", &o->listen)) ||
             (got = ck_cli_opt(CMD, argc, argv, &i, "--bank-holidays", &o->holidays)) ||
             (got = ck_cli_opt(CMD, argc, argv, &i, "--rules-config", &o->config)) ||
+            (got = ck_cli_opt(CMD, argc, argv, &i, "--templates", &o->templates)) ||
             (got = ck_cli_opt(CMD, argc, argv, &i, "--threads", &threads))) {
             if (got < 0) return 2;
         } else {
@@ -170,6 +174,8 @@ int ck_cmd_serve(int argc, char **argv)
     const char *url = ck_cli_db_url(o.db);
     ck_http_server *srv = NULL;
     ck_api_daily *daily = NULL;
+    ck_web *web = NULL;
+    ck_route *routes = NULL;
     rc = 1;
     if (!prepare_database(url)) goto out;
 
@@ -181,8 +187,17 @@ int ck_cmd_serve(int argc, char **argv)
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 
-    ck_http_config cfg = {.host = host, .port = port, .threads = o.threads, .routes = ck_api_routes,
-                          .db_url = url, .app = &app, .access_log = true};
+    /* One server, one route table: the web pages, then the JSON API. The web
+     * owns the app struct (it begins with the API's ck_app). */
+    web = ck_web_new(&(ck_web_config){.templates_dir = o.templates}, &app, err, sizeof err);
+    if (!web) {
+        ck_cli_error(CMD, "%s", err);
+        goto unblock;
+    }
+    routes = ck_web_routes_with(ck_api_routes);
+    ck_http_config cfg = {.host = host, .port = port, .threads = o.threads, .routes = routes,
+                          .db_url = url, .app = ck_web_app(web), .on_error = ck_web_on_error,
+                          .access_log = true};
     srv = ck_http_start(&cfg, err, sizeof err);
     if (!srv) {
         ck_cli_error(CMD, "%s", err);
@@ -192,7 +207,7 @@ int ck_cmd_serve(int argc, char **argv)
         ck_cli_error(CMD, "writing standard output: %s", strerror(errno));
         goto unblock;
     }
-    daily = ck_api_daily_start(url, &app, err, sizeof err);
+    daily = ck_api_daily_start(url, ck_web_app(web), err, sizeof err);
     if (!daily) {
         ck_cli_error(CMD, "the daily recompute could not start: %s", err);
         goto unblock;
@@ -205,6 +220,8 @@ unblock:
     ck_http_stop(srv);
     srv = NULL;
     ck_api_daily_stop(daily);
+    ck_web_free(web);
+    ck_free(routes);
     pthread_sigmask(SIG_UNBLOCK, &stop_signals, NULL);
 out:
     ck_calendar_free(own.cal);
