@@ -124,6 +124,17 @@ static int64_t query_int(ck_db *db, const char *sql)
     return v;
 }
 
+/* Runs sql with $1 bound to v and gives back the statement; returns the
+ * first step's answer. */
+static int run_int(ck_db *db, const char *sql, int64_t v)
+{
+    ck_stmt *st = prepare_ok(db, sql);
+    ck_stmt_bind_int(st, 1, v);
+    int rc = ck_stmt_step(st);
+    ck_stmt_reset(st);
+    return rc;
+}
+
 static void assert_contains(const char *haystack, const char *needle)
 {
     if (!strstr(haystack, needle)) fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
@@ -271,21 +282,13 @@ static void test_transactions(void **state)
 
     assert_int_equal(ck_db_begin(db), CK_DB_OK);
     assert_true(ck_db_in_tx(db));
-    ck_stmt *st = prepare_ok(db, ins);
-    ck_stmt_bind_int(st, 1, 1);
-    assert_int_equal(ck_stmt_step(st), CK_DB_DONE);
-    ck_stmt_reset(st);
+    assert_int_equal(run_int(db, ins, 1), CK_DB_DONE);
     assert_int_equal(ck_db_rollback(db), CK_DB_OK);
     assert_false(ck_db_in_tx(db));
     assert_int_equal(query_int(db, "SELECT count(*) FROM tx"), 0);
 
     assert_int_equal(ck_db_begin(db), CK_DB_OK);
-    for (int k = 1; k <= 3; k++) {
-        st = prepare_ok(db, ins);
-        ck_stmt_bind_int(st, 1, k);
-        assert_int_equal(ck_stmt_step(st), CK_DB_DONE);
-        ck_stmt_reset(st);
-    }
+    for (int k = 1; k <= 3; k++) assert_int_equal(run_int(db, ins, k), CK_DB_DONE);
     assert_int_equal(ck_db_commit(db), CK_DB_OK);
     assert_false(ck_db_in_tx(db));
     assert_int_equal(query_int(db, "SELECT count(*) FROM tx"), 3);
@@ -297,14 +300,8 @@ static void test_transactions(void **state)
      * transaction, so COMMIT fails; SQLite undid only that statement. Either
      * way the transaction is over afterwards. */
     assert_int_equal(ck_db_begin(db), CK_DB_OK);
-    st = prepare_ok(db, ins);
-    ck_stmt_bind_int(st, 1, 10);
-    assert_int_equal(ck_stmt_step(st), CK_DB_DONE);
-    ck_stmt_reset(st);
-    st = prepare_ok(db, ins);
-    ck_stmt_bind_int(st, 1, 1);
-    assert_int_equal(ck_stmt_step(st), CK_DB_CONSTRAINT);
-    ck_stmt_reset(st);
+    assert_int_equal(run_int(db, ins, 10), CK_DB_DONE);
+    assert_int_equal(run_int(db, ins, 1), CK_DB_CONSTRAINT);
     assert_true(ck_db_in_tx(db));
     bool pg = ck_db_kind(db) == CK_DB_PG;
     assert_int_equal(ck_db_commit(db), pg ? CK_DB_ERROR : CK_DB_OK);
@@ -345,10 +342,7 @@ static void test_constraints(void **state)
         }
     }
     /* Deleting a referenced parent is refused too. */
-    ck_stmt *st = prepare_ok(db, "DELETE FROM parent WHERE id = $1");
-    ck_stmt_bind_int(st, 1, 1);
-    assert_int_equal(ck_stmt_step(st), CK_DB_CONSTRAINT);
-    ck_stmt_reset(st);
+    assert_int_equal(run_int(db, "DELETE FROM parent WHERE id = $1", 1), CK_DB_CONSTRAINT);
     assert_int_equal(query_int(db, "SELECT count(*) FROM parent"), 1);
 }
 
@@ -359,10 +353,7 @@ static void test_cache(void **state)
     ck_db *db = fx_db(state);
     exec_ok(db, "CREATE TABLE nums (n INTEGER PRIMARY KEY)");
     for (int i = 1; i <= 5; i++) {
-        ck_stmt *st = prepare_ok(db, "INSERT INTO nums (n) VALUES ($1)");
-        ck_stmt_bind_int(st, 1, i);
-        assert_int_equal(ck_stmt_step(st), CK_DB_DONE);
-        ck_stmt_reset(st);
+        assert_int_equal(run_int(db, "INSERT INTO nums (n) VALUES ($1)", i), CK_DB_DONE);
     }
     static const char *all = "SELECT n FROM nums ORDER BY n";
     ck_stmt *a = prepare_ok(db, all);
@@ -554,23 +545,24 @@ static void test_migrations(void **state)
     }
     ck_stmt_reset(st);
 
-    /* The tokens became the backend's types. */
+    /* The tokens became the backend's types (the second column says
+     * whether the column is the generated key). */
     bool pg = ck_db_kind(db) == CK_DB_PG;
-    st = prepare_ok(db, pg ? "SELECT data_type, is_identity FROM information_schema.columns "
-                             "WHERE table_schema = current_schema() AND table_name = 'm_a' AND column_name = $1"
-                           : "SELECT type, pk FROM pragma_table_info('m_a') WHERE name = $1");
-    ck_stmt_bind_text(st, 1, "id");
-    assert_int_equal(ck_stmt_step(st), CK_DB_ROW);
-    assert_string_equal(ck_stmt_text(st, 0), pg ? "bigint" : "INTEGER");
-    assert_string_equal(ck_stmt_text(st, 1), pg ? "YES" : "1");
-    ck_stmt_reset(st);
-    st = prepare_ok(db, pg ? "SELECT data_type, is_identity FROM information_schema.columns "
-                             "WHERE table_schema = current_schema() AND table_name = 'm_a' AND column_name = $1"
-                           : "SELECT type, pk FROM pragma_table_info('m_a') WHERE name = $1");
-    ck_stmt_bind_text(st, 1, "data");
-    assert_int_equal(ck_stmt_step(st), CK_DB_ROW);
-    assert_string_equal(ck_stmt_text(st, 0), pg ? "bytea" : "BLOB");
-    ck_stmt_reset(st);
+    const char *column_sql = pg ? "SELECT data_type, is_identity FROM information_schema.columns WHERE "
+                                  "table_schema = current_schema() AND table_name = 'm_a' AND column_name = $1"
+                                : "SELECT type, pk FROM pragma_table_info('m_a') WHERE name = $1";
+    struct { const char *column, *type, *key; } cols[] = {
+        {"id", pg ? "bigint" : "INTEGER", pg ? "YES" : "1"},
+        {"data", pg ? "bytea" : "BLOB", pg ? "NO" : "0"},
+    };
+    for (int i = 0; i < 2; i++) {
+        st = prepare_ok(db, column_sql);
+        ck_stmt_bind_text(st, 1, cols[i].column);
+        assert_int_equal(ck_stmt_step(st), CK_DB_ROW);
+        assert_string_equal(ck_stmt_text(st, 0), cols[i].type);
+        assert_string_equal(ck_stmt_text(st, 1), cols[i].key);
+        ck_stmt_reset(st);
+    }
 
     /* Idempotent; a new one is picked up alone. */
     assert_int_equal(ck_db_migrate_list(db, list, 3, &applied), CK_DB_OK);
@@ -846,26 +838,17 @@ static void test_ping_reconnect(void **state)
      * statement fails, the one after reconnects, re-preparing cached
      * statements. */
     static const char *sql = "SELECT CAST($1 AS INTEGER) + 1";
-    ck_stmt *st = prepare_ok(db, sql);
-    ck_stmt_bind_int(st, 1, 1);
-    assert_int_equal(ck_stmt_step(st), CK_DB_ROW);
-    ck_stmt_reset(st);
+    assert_int_equal(run_int(db, sql, 1), CK_DB_ROW);
     int64_t pid = query_int(db, "SELECT pg_backend_pid()");
     char err[256];
     ck_db *other = ck_db_open(((fx *)*state)->url, err, sizeof err);
     if (!other) fail_msg("%s", err);
-    st = prepare_ok(other, "SELECT pg_terminate_backend(CAST($1 AS INTEGER))");
-    ck_stmt_bind_int(st, 1, pid);
-    assert_int_equal(ck_stmt_step(st), CK_DB_ROW);
-    ck_stmt_reset(st);
+    assert_int_equal(run_int(other, "SELECT pg_terminate_backend(CAST($1 AS INTEGER))", pid), CK_DB_ROW);
     ck_db_close(other);
 
-    st = prepare_ok(db, sql);
-    ck_stmt_bind_int(st, 1, 2);
-    assert_int_equal(ck_stmt_step(st), CK_DB_ERROR);
-    ck_stmt_reset(st);
+    assert_int_equal(run_int(db, sql, 2), CK_DB_ERROR);
     assert_true(ck_db_ping(db));
-    st = prepare_ok(db, sql);
+    ck_stmt *st = prepare_ok(db, sql);
     ck_stmt_bind_int(st, 1, 2);
     assert_int_equal(ck_stmt_step(st), CK_DB_ROW);
     assert_int_equal(ck_stmt_int(st, 0), 3);

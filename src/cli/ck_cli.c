@@ -1,4 +1,5 @@
 #include "ck_cli.h"
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@ const ck_command ck_commands[] = {
     {"import", ck_cmd_import, "import [--db URL] [--as-of DATE] FILE|DIR...",
      "import organisation records and case bundles, each file all-or-nothing"},
     {"export", ck_cmd_export, "export [--db URL] [--out FILE]", "every case as canonical JSON lines"},
+    {"serve", ck_cmd_serve, "serve [--db URL] [--listen HOST:PORT] [--threads N] [--bank-holidays FILE] [--rules-config FILE]",
+     "the HTTP server (JSON API); prints \"listening on URL\" first"},
     {"recompute", ck_cmd_recompute, "recompute [--db URL] [--as-of DATE] [--batch N]",
      "evaluate and store every case's obligations at a date"},
     {NULL, NULL, NULL, NULL},
@@ -45,4 +48,31 @@ void ck_cli_usage(const char *cmd, FILE *to)
 {
     for (const ck_command *c = ck_commands; c->name; c++)
         if (strcmp(c->name, cmd) == 0) fprintf(to, "usage: casekeeper %s\n", c->usage);
+}
+
+bool ck_cli_read_file(const char *cmd, const char *path, size_t limit, ck_buf *out)
+{
+    bool is_stdin = strcmp(path, "-") == 0;
+    const char *name = is_stdin ? "standard input" : path;
+    ck_buf_init(out, limit);
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    if (!f) {
+        ck_cli_error(cmd, "%s: %s", name, strerror(errno));
+        return false;
+    }
+    char chunk[16384];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (!ck_buf_append(out, chunk, n)) break;
+    int read_errno = ferror(f) ? errno : 0;
+    if (!is_stdin) fclose(f);
+    if (out->overflowed) {
+        ck_cli_error(cmd, "%s: larger than %zu bytes; is it the right file?", name, limit);
+        return false;
+    }
+    if (read_errno) {
+        ck_cli_error(cmd, "%s: %s", name, strerror(read_errno));
+        return false;
+    }
+    return true;
 }

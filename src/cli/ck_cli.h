@@ -4,6 +4,7 @@
  * lives here so every command spells --db, --as-of and --help the same way. */
 #ifndef CK_CLI_H
 #define CK_CLI_H
+#include "ck_buf.h"
 #include "ck_date.h"
 #include <stdbool.h>
 #include <stdio.h>
@@ -25,6 +26,11 @@ bool ck_cli_parse_date(const char *cmd, const char *opt, const char *val, ck_dat
 void ck_cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints the usage line of cmd to `to`. */
 void ck_cli_usage(const char *cmd, FILE *to);
+
+/* The whole of `path` ("-": standard input) into out (initialised here with
+ * `limit` as its cap). False with "casekeeper CMD: PATH: reason" printed;
+ * out is then the caller's to free all the same. */
+bool ck_cli_read_file(const char *cmd, const char *path, size_t limit, ck_buf *out);
 
 /* Commands (one file each under src/cli/). */
 int ck_cmd_obligations(int argc, char **argv);

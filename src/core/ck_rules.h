@@ -40,7 +40,10 @@ typedef struct ck_result {
 
 /* Every obligation of `c` at `as_of`, sorted as the rulebook says (status,
  * severity, due, rule, subject). The result is independent of `c` (strings are
- * copied), owned by the caller, freed with ck_result_free. Never NULL. */
+ * copied), owned by the caller, freed with ck_result_free. Never NULL.
+ * Everything it points to lives in r->arena; `c` is not changed. Facts dated
+ * after as_of are ignored (booked appointments and a known release date
+ * excepted), so a past as_of shows what was known then. */
 ck_result *ck_rules_evaluate(const ck_case *c, ck_date as_of, const ck_calendar *cal,
                              const ck_rules_config *cfg);
 void ck_result_free(ck_result *r);

@@ -30,7 +30,9 @@
  * commit...) while one is still streaming rows first reads that one's
  * remaining rows into memory, so nesting works but loses the bounded memory of
  * streaming; stream big results without nesting other statements. A lost
- * connection is re-opened before the next statement outside a transaction. */
+ * connection is re-opened before the next statement outside a transaction
+ * (settings made with ck_db_exec, such as SET search_path, do not survive it:
+ * put those in the URL's options). */
 #ifndef CK_DB_H
 #define CK_DB_H
 #include "ck_date.h"
@@ -70,7 +72,9 @@ bool ck_db_ping(ck_db *db);  /* true when the database answers (GET /health) */
  * lock up front instead of failing on upgrade) and BEGIN on PostgreSQL. */
 int ck_db_begin(ck_db *db);
 /* On failure (a deferred constraint, or on PostgreSQL an earlier statement of
- * the transaction failed) the transaction is rolled back and no longer open. */
+ * the transaction failed) the transaction is rolled back and no longer open.
+ * After a statement fails inside a transaction, roll back: PostgreSQL has
+ * aborted the whole transaction, SQLite undid only that statement. */
 int ck_db_commit(ck_db *db);
 int ck_db_rollback(ck_db *db); /* safe to call when no transaction is open */
 bool ck_db_in_tx(ck_db *db);   /* true while a transaction is open (also an aborted one) */
@@ -83,8 +87,8 @@ int ck_db_exec(ck_db *db, const char *sql);
  * more than one statement). Bind, step, read, then ck_stmt_reset to give it
  * back (reset also clears binds). A statement not yet given back is not handed
  * out again: preparing the same SQL meanwhile gives a second statement, so
- * nested use of one query works. Up to 256 idle statements stay cached, the
- * least recently used dropped first.
+ * nested use of one query works. The cache holds up to 256 statements,
+ * dropping the least recently used idle ones beyond that.
  *
  * Bind index i is the placeholder number ($1 is 1); a parameter left unbound
  * is NULL. A bad index, or binding after a step without a reset, makes the

@@ -1,0 +1,86 @@
+/* ck_facts: what a case says at a date, in the rulebook's own terms.
+ *
+ * ../shared/rulebook.md "Terms" defines sentences in force, supervision
+ * periods, registrations in force, the latest RoSH and the probation reset.
+ * Each is a pure read-only function of the case and a date, so every derived
+ * figure (tier, OGRS3, workload case type) reads the case the same way.
+ * core/ck_rules has its own static, indexed copies of the same terms: a
+ * change to a term belongs in both until it uses these. Facts dated after the
+ * date are ignored, as the rulebook says, except a known future release date.
+ * Nothing here allocates. */
+#ifndef CK_FACTS_H
+#define CK_FACTS_H
+#include "ck_case.h"
+
+/* ---- Sentences ------------------------------------------------------------ */
+
+/* pss_end_date if set, else end_date; CK_NODATE when neither (a hospital order
+ * without an end). */
+ck_date ck_sentence_final_end(const ck_sentence *s);
+/* Sentence date <= d <= final end and not terminated on or before d. A
+ * sentence with no final end (hospital order) runs until it is terminated. */
+bool ck_sentence_in_force(const ck_sentence *s, ck_date d);
+/* An event is active at d when it has a sentence in force at d. */
+bool ck_event_active(const ck_event *e, ck_date d);
+
+/* ---- Supervision periods -------------------------------------------------- */
+
+typedef enum ck_period_kind {
+    CK_PERIOD_ORDER,   /* community order or SSO: sentence date to end_date */
+    CK_PERIOD_LICENCE, /* custody: release_date to end_date, cut by a recall */
+    CK_PERIOD_PSS,     /* post-sentence supervision: end_date + 1 to pss_end_date */
+} ck_period_kind;
+
+typedef struct ck_period {
+    ck_period_kind kind;
+    ck_date start, last; /* both inclusive; start may be after d (a known future release) */
+} ck_period;
+
+/* The supervision periods of `e` as known at d (at most two: licence and PSS),
+ * written to out; returns how many. Terminations and recalls dated after d are
+ * ignored; a period they empty is left out. None for a hospital order, an
+ * event without a sentence, or custody with no release date yet. */
+size_t ck_event_periods(const ck_case *c, const ck_event *e, ck_date d, ck_period out[2]);
+static inline bool ck_period_active(const ck_period *p, ck_date d) { return p->start <= d && d <= p->last; }
+
+/* ---- Registrations and risk ----------------------------------------------- */
+
+/* Registered on or before d and not de-registered on or before d. */
+bool ck_registration_in_force(const ck_registration *r, ck_date d);
+/* The latest registration of `type` in force at d (two on one day: the higher
+ * `level`, so M3 wins over M2); NULL when none. */
+const ck_registration *ck_registration_current(const ck_case *c, const char *type, ck_date d);
+/* The latest RoSH assessment completed on or before d (two on one day: the
+ * higher level); NULL when none. */
+const ck_assessment *ck_rosh_current(const ck_case *c, ck_date d);
+/* low 0, medium 1, high 2, very_high 3; -1 for anything else. */
+int ck_rosh_rank(const char *level);
+
+/* The latest OASys assessment (a RoSH assessment or a sentence plan, the two
+ * OASys layers Casekeeper records) completed on or before d and no more than
+ * max_age_weeks before it (HMPPS treats an older one as out of date: the rules
+ * configuration's rosh_max_age_weeks); NULL when none. */
+const ck_assessment *ck_oasys_current(const ck_case *c, ck_date d, int max_age_weeks);
+
+/* ---- The probation reset -------------------------------------------------- */
+
+/* Exempt from the reset at d: a MAPP registration in force (any level or
+ * category), the latest RoSH very high, or an RCPR registration in force. */
+bool ck_reset_exempt(const ck_case *c, ck_date d);
+/* The day contact stops under the probation reset for period `p` of event `e`
+ * (from ck_event_periods), or CK_NODATE when the reset does not touch it: the
+ * reset is off (reset_from CK_NODATE), the period is a CO/SSO, or the case is
+ * exempt at the earlier of as_of and the period's last day. Licence of L days
+ * (release_date to end_date as sentenced, both counted): T = start +
+ * floor(2L/3), stop = the later of T + 1 and reset_from. PSS: the later of its
+ * start and reset_from. The same reading as core/ck_rules. */
+ck_date ck_reset_contact_stop(const ck_case *c, const ck_event *e, const ck_period *p,
+                              ck_date as_of, ck_date reset_from);
+
+/* ---- People --------------------------------------------------------------- */
+
+/* Completed years of age on d (a 29 February birthday counts from 1 March in
+ * other years, as java.time.Period does); -1 when dob is absent or after d. */
+int ck_age_on(ck_date dob, ck_date d);
+
+#endif

@@ -1,0 +1,741 @@
+#include "ck_api.h"
+#include "ck_bundle.h"
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PROBLEM_INVALID "urn:casekeeper:problem:invalid"
+#define ERR_MAX 4096 /* a ck_bundle message with its path and vocabulary list */
+
+ck_date ck_app_today(const ck_app *app) { return app->today ? app->today() : ck_date_today(); }
+
+/* ---- Victims: the one place -----------------------------------------------
+ * Whether a reader may see victims' names, addresses and contact details is
+ * decided here and nowhere else: every case and record this API writes out
+ * takes its flags from this function. Until accounts and roles land nobody can
+ * be known to be victim liaison staff, so every reader gets the redacted form.
+ * The security work replaces this function with a check of the caller's role. */
+static unsigned victim_redaction_for(const ck_http_req *r)
+{
+    (void)r;
+    return CK_BUNDLE_REDACT_VICTIMS;
+}
+
+/* ---- Problems --------------------------------------------------------------- */
+
+/* Length of the JSON path that starts a ck_bundle message
+ * ("events[0].sentence.type: ..." gives 23), 0 when the message names none
+ * ("line 1 column 2: ..." names a place in the text, not a path). */
+static size_t message_path_len(const char *m)
+{
+    static const char ident[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+    const char *p = m;
+    for (;;) {
+        if (*p == '[') {
+            p++;
+            if (*p == '"') {
+                for (p++; *p && *p != '"'; p++)
+                    if (*p == '\\' && p[1]) p++;
+                if (*p++ != '"') return 0;
+            } else {
+                size_t d = strspn(p, "0123456789");
+                if (d == 0) return 0;
+                p += d;
+            }
+            if (*p++ != ']') return 0;
+        } else {
+            size_t n = strspn(p, ident);
+            if (n == 0) return 0;
+            p += n;
+        }
+        if (*p == '.') {
+            p++;
+            continue;
+        }
+        if (*p != '[') break;
+    }
+    return p[0] == ':' && p[1] == ' ' ? (size_t)(p - m) : 0;
+}
+
+/* 400 from a "path: message" error (ck_bundle's and ck_cases' form). */
+static void problem_invalid(ck_http_req *r, const char *err)
+{
+    size_t n = message_path_len(err);
+    char *path = ck_strndup(err, n);
+    json_t *e = json_object();
+    json_object_set_new(e, "path", ck_http_json_text(path));
+    json_object_set_new(e, "message", ck_http_json_text(n ? err + n + 2 : err));
+    ck_free(path);
+    json_t *errors = json_array();
+    json_array_append_new(errors, e);
+    ck_http_problem(r, 400, PROBLEM_INVALID, "Invalid request", err, errors);
+}
+
+static void problem_invalidf(ck_http_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem_invalidf(ck_http_req *r, const char *fmt, ...)
+{
+    char err[ERR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, sizeof err, fmt, ap);
+    va_end(ap);
+    problem_invalid(r, err);
+}
+
+static void problem_rc(ck_http_req *r, ck_rc rc, const char *err)
+{
+    switch (rc) {
+    case CK_ERR_NOTFOUND: ck_http_problem(r, 404, NULL, NULL, err, NULL); return;
+    case CK_ERR_EXISTS:
+    case CK_ERR_CONFLICT: ck_http_problem(r, 409, NULL, NULL, err, NULL); return;
+    case CK_ERR_INVALID: problem_invalid(r, err); return;
+    case CK_OK:
+    case CK_ERR_DB: break;
+    }
+    /* Database messages stay in the server log: they may quote stored values. */
+    ck_http_log("%s: database error: %s", ck_http_request_id(r), err);
+    ck_http_problem(r, 500, NULL, NULL, "the database failed; the server log has the details under this X-Request-Id",
+                    NULL);
+}
+
+/* ---- Request helpers ------------------------------------------------------------ */
+
+static const ck_app *app_of(const ck_http_req *r) { return ck_http_app(r); }
+
+static ck_db *db_or_fail(ck_http_req *r)
+{
+    char err[512];
+    ck_db *db = ck_http_db(r, err, sizeof err);
+    if (!db) {
+        ck_http_log("%s: database: %s", ck_http_request_id(r), err);
+        ck_http_problem(r, 503, NULL, NULL, "the database is unavailable", NULL);
+    }
+    return db;
+}
+
+/* The body as a JSON object; NULL after answering 415 or 400. */
+static json_t *body_object(ck_http_req *r)
+{
+    if (!ck_http_content_type_is(r, "application/json") && !ck_http_content_type_is(r, "application/merge-patch+json")) {
+        ck_http_problem(r, 415, NULL, NULL, "send the body as Content-Type: application/json", NULL);
+        return NULL;
+    }
+    ck_str b = ck_http_body(r);
+    json_error_t je;
+    json_t *j = json_loadb(b.p ? b.p : "", b.n, JSON_REJECT_DUPLICATES, &je);
+    if (!j) {
+        problem_invalidf(r, "line %d column %d: %s", je.line, je.column, je.text);
+        return NULL;
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        problem_invalidf(r, "expected a JSON object");
+        return NULL;
+    }
+    return j;
+}
+
+/* A query parameter that is a count from min to max (def when absent). */
+static bool query_count(ck_http_req *r, const char *name, size_t def, size_t min, size_t max, size_t *out)
+{
+    const char *v = ck_http_query(r, name);
+    if (!v) {
+        *out = def;
+        return true;
+    }
+    char *end;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (!*v || *end || v[0] == '-' || v[0] == '+' || n < min || n > max) {
+        problem_invalidf(r, "%s: expected a whole number from %zu to %zu, got \"%.40s\"", name, min, max, v);
+        return false;
+    }
+    *out = (size_t)n;
+    return true;
+}
+
+static bool query_date(ck_http_req *r, const char *name, ck_date def, ck_date *out)
+{
+    const char *v = ck_http_query(r, name);
+    if (!v) {
+        *out = def;
+        return true;
+    }
+    if (ck_date_parse(v, strlen(v), out)) return true;
+    problem_invalidf(r, "%s: expected a date YYYY-MM-DD, got \"%.40s\"", name, v);
+    return false;
+}
+
+/* "?all", "?all=true", "?all=1" are true; absent, "false" and "0" false. */
+static bool query_flag(ck_http_req *r, const char *name, bool *out)
+{
+    const char *v = ck_http_query(r, name);
+    *out = v && (!*v || strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+    if (!v || *out || strcmp(v, "false") == 0 || strcmp(v, "0") == 0) return true;
+    problem_invalidf(r, "%s: expected true or false, got \"%.40s\"", name, v);
+    return false;
+}
+
+/* Segment `from_end` of the matched route's pattern (0 = the last), so one
+ * handler serves every list: ".../{crn}/contacts" gives "contacts". */
+static ck_str route_segment(const ck_http_req *r, size_t from_end)
+{
+    const char *pat = ck_http_route(r)->pattern, *end = pat + strlen(pat);
+    for (;;) {
+        const char *slash = end;
+        while (slash > pat && slash[-1] != '/') slash--;
+        if (from_end-- == 0 || slash == pat) return ck_str_make(slash, (size_t)(end - slash));
+        end = slash - 1;
+    }
+}
+
+/* ---- Lists a record can be added to -------------------------------------------- */
+
+static const struct api_list {
+    const char *key; /* bundle key, URL segment and ck_cases_add list */
+    const ck_entity *kind;
+} api_lists[] = {
+    {"contacts", &ck_entity_contact},
+    {"registrations", &ck_entity_registration},
+    {"registration_decisions", &ck_entity_reg_decision},
+    {"checks", &ck_entity_check},
+    {"assessments", &ck_entity_assessment},
+    {"changes", &ck_entity_change},
+    {"decisions", &ck_entity_decision},
+    {"enforcement", &ck_entity_enforcement},
+    {"breaches", &ck_entity_breach},
+    {"recalls", &ck_entity_recall},
+    {"allocations", &ck_entity_allocation},
+    {"victims", &ck_entity_victim},
+};
+
+static const struct api_list *list_of(ck_str seg)
+{
+    for (size_t i = 0; i < sizeof api_lists / sizeof api_lists[0]; i++)
+        if (ck_str_eqc(seg, api_lists[i].key)) return &api_lists[i];
+    return NULL; /* unreachable for rows of ck_api_routes: each names a list above */
+}
+
+static const char *record_id(const void *rec, const ck_entity *kind)
+{
+    for (size_t i = 0; i < kind->n_fields; i++)
+        if (strcmp(kind->fields[i].key, "id") == 0) return *(const char *const *)((const char *)rec + kind->fields[i].off);
+    return NULL;
+}
+
+/* ---- Handlers ---------------------------------------------------------------- */
+
+static void h_health(ck_http_req *r)
+{
+    char err[512];
+    ck_db *db = ck_http_db(r, err, sizeof err);
+    if (db && ck_db_ping(db)) {
+        ck_http_json(r, 200, json_pack("{s:s}", "status", "ok"));
+        return;
+    }
+    if (!db) ck_http_log("%s: health: %s", ck_http_request_id(r), err);
+    ck_http_problem(r, 503, NULL, NULL, "the database does not answer", NULL);
+}
+
+static void send_case(ck_http_req *r, unsigned status, const ck_case *c)
+{
+    ck_http_json(r, status, ck_bundle_to_json(c, victim_redaction_for(r)));
+}
+
+/* A whole case from the body; NULL after answering. */
+static ck_case *body_case(ck_http_req *r)
+{
+    json_t *body = body_object(r);
+    if (!body) return NULL;
+    char err[ERR_MAX];
+    ck_case *c = ck_bundle_from_json(body, err, sizeof err);
+    json_decref(body);
+    if (!c) problem_invalid(r, err);
+    return c;
+}
+
+static void h_case_create(ck_http_req *r)
+{
+    ck_case *c = body_case(r);
+    ck_db *db = c ? db_or_fail(r) : NULL;
+    if (!db) {
+        ck_case_free(c);
+        return;
+    }
+    char err[ERR_MAX];
+    const ck_app *app = app_of(r);
+    ck_rc rc = ck_cases_create(db, &app->engine, c, ck_app_today(app), err, sizeof err);
+    if (rc != CK_OK) {
+        problem_rc(r, rc, err);
+    } else {
+        ck_buf loc = CK_BUF_INIT;
+        ck_buf_puts(&loc, "/api/v1/cases/");
+        ck_buf_escape(&loc, CK_ESC_URL, c->crn, strlen(c->crn));
+        ck_http_header_add(r, "Location", ck_buf_cstr(&loc));
+        ck_buf_free(&loc);
+        send_case(r, 201, c);
+    }
+    ck_case_free(c);
+}
+
+static void h_case_replace(ck_http_req *r)
+{
+    const char *crn = ck_http_param(r, "crn");
+    ck_case *c = body_case(r);
+    if (!c) return;
+    if (strcmp(c->crn, crn) != 0) {
+        problem_invalidf(r, "crn: \"%.40s\" does not match the case in the URL (%.40s); a case's CRN cannot be changed",
+                         c->crn, crn);
+        ck_case_free(c);
+        return;
+    }
+    ck_db *db = db_or_fail(r);
+    if (db) {
+        char err[ERR_MAX];
+        const ck_app *app = app_of(r);
+        ck_rc rc = ck_cases_replace(db, &app->engine, c, ck_app_today(app), err, sizeof err);
+        if (rc != CK_OK)
+            problem_rc(r, rc, err);
+        else
+            send_case(r, 200, c);
+    }
+    ck_case_free(c);
+}
+
+static void h_case_get(ck_http_req *r)
+{
+    ck_db *db = db_or_fail(r);
+    if (!db) return;
+    char err[ERR_MAX];
+    ck_case *c = NULL;
+    ck_rc rc = ck_cases_get(db, ck_http_param(r, "crn"), &c, err, sizeof err);
+    if (rc != CK_OK)
+        problem_rc(r, rc, err);
+    else
+        send_case(r, 200, c);
+    ck_case_free(c);
+}
+
+static json_t *page(json_t *items, size_t total, size_t limit, size_t offset)
+{
+    return json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "limit", (json_int_t)limit,
+                     "offset", (json_int_t)offset);
+}
+
+static json_t *date_json(ck_date d)
+{
+    char s[CK_DATE_STRLEN];
+    return d == CK_NODATE ? json_null() : json_string(ck_date_fmt(d, s));
+}
+
+/* What a row of a list (search, worklist) shows of its case. */
+static json_t *case_row(const char *crn, const char *forename, const char *surname, const char *staff_code,
+                        const char *team)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "crn", ck_http_json_text(crn));
+    json_object_set_new(j, "forename", ck_http_json_text(forename));
+    json_object_set_new(j, "surname", ck_http_json_text(surname));
+    json_object_set_new(j, "staff_code", ck_http_json_text(staff_code));
+    json_object_set_new(j, "team", ck_http_json_text(team));
+    return j;
+}
+
+static void h_case_search(ck_http_req *r)
+{
+    size_t limit, offset;
+    const char *q = ck_http_query(r, "q");
+    if (!query_count(r, "limit", CK_API_SEARCH_LIMIT, 1, CK_API_SEARCH_MAX, &limit) ||
+        !query_count(r, "offset", 0, 0, SIZE_MAX / 2, &offset))
+        return;
+    ck_db *db = db_or_fail(r);
+    if (!db) return;
+    char err[ERR_MAX];
+    ck_case_list *l = NULL;
+    ck_rc rc = ck_cases_search(db, q ? q : "", limit, offset, &l, err, sizeof err);
+    if (rc != CK_OK) {
+        problem_rc(r, rc, err);
+        return;
+    }
+    json_t *items = json_array();
+    for (size_t i = 0; i < l->n; i++) {
+        const ck_case_summary *s = &l->items[i];
+        json_t *it = case_row(s->crn, s->forename, s->surname, s->staff_code, s->team);
+        json_object_set_new(it, "date_of_birth", date_json(s->date_of_birth));
+        json_array_append_new(items, it);
+    }
+    ck_http_json(r, 200, page(items, l->total, limit, offset));
+    ck_case_list_free(l);
+}
+
+static void h_add_record(ck_http_req *r)
+{
+    const struct api_list *list = list_of(route_segment(r, 0));
+    json_t *body = body_object(r);
+    if (!body) return;
+    char err[ERR_MAX];
+    void *rec = ck_arena_alloc(ck_http_arena(r), list->kind->size);
+    bool ok = ck_bundle_parse_record(body, list->kind, rec, ck_http_arena(r), "", err, sizeof err);
+    json_decref(body);
+    if (!ok) {
+        problem_invalid(r, err);
+        return;
+    }
+    ck_db *db = db_or_fail(r);
+    if (!db) return;
+    const ck_app *app = app_of(r);
+    ck_rc rc = ck_cases_add(db, &app->engine, ck_http_param(r, "crn"), list->key, rec, ck_app_today(app), err,
+                            sizeof err);
+    if (rc != CK_OK)
+        problem_rc(r, rc, err);
+    else
+        ck_http_json(r, 201, ck_bundle_record_to_json(rec, list->kind, victim_redaction_for(r)));
+}
+
+typedef struct patch_ctx {
+    const json_t *changes;
+    const ck_entity *kind;
+    unsigned flags;
+    json_t *out; /* the record as changed */
+} patch_ctx;
+
+static bool patch_edit(ck_case *c, void *rec, void *ctx, char *err, size_t err_len)
+{
+    patch_ctx *pc = ctx;
+    const json_t *id = json_object_get(pc->changes, "id");
+    const char *current = record_id(rec, pc->kind);
+    if (id && !(json_is_string(id) && current && strcmp(json_string_value(id), current) == 0)) {
+        snprintf(err, err_len, "id: a record's id cannot be changed");
+        return false;
+    }
+    if (!ck_bundle_patch_record(pc->changes, pc->kind, rec, &c->arena, "", err, err_len)) return false;
+    json_decref(pc->out);
+    pc->out = ck_bundle_record_to_json(rec, pc->kind, pc->flags);
+    return true;
+}
+
+static void h_patch_record(ck_http_req *r)
+{
+    const struct api_list *list = list_of(route_segment(r, 1));
+    json_t *body = body_object(r);
+    ck_db *db = body ? db_or_fail(r) : NULL;
+    if (!db) {
+        json_decref(body);
+        return;
+    }
+    char err[ERR_MAX];
+    const ck_app *app = app_of(r);
+    patch_ctx pc = {body, list->kind, victim_redaction_for(r), NULL};
+    ck_rc rc = ck_cases_update(db, &app->engine, ck_http_param(r, "crn"), list->key, ck_http_param(r, "id"),
+                               patch_edit, &pc, ck_app_today(app), err, sizeof err);
+    if (rc != CK_OK) {
+        json_decref(pc.out);
+        problem_rc(r, rc, err);
+    } else {
+        ck_http_json(r, 200, pc.out);
+    }
+    json_decref(body);
+}
+
+typedef struct review_ctx {
+    ck_review review;
+    ck_date next_review;
+    unsigned flags;
+    json_t *out; /* the registration as changed */
+} review_ctx;
+
+static bool review_edit(ck_case *c, void *rec, void *ctx, char *err, size_t err_len)
+{
+    (void)err, (void)err_len;
+    review_ctx *rc = ctx;
+    ck_registration *g = rec;
+    ck_review *reviews = ck_arena_array(&c->arena, g->n_reviews + 1, sizeof *reviews);
+    if (g->n_reviews) memcpy(reviews, g->reviews, g->n_reviews * sizeof *reviews);
+    reviews[g->n_reviews] = rc->review;
+    g->reviews = reviews;
+    g->n_reviews++;
+    g->next_review = rc->next_review;
+    json_decref(rc->out);
+    rc->out = ck_bundle_record_to_json(g, &ck_entity_registration, rc->flags);
+    return true;
+}
+
+/* POST .../registrations/{id}/reviews {"date", "next_review"}: the rulebook's
+ * REG_REVIEW says a review must set the next review date, so both are required. */
+static void h_add_review(ck_http_req *r)
+{
+    json_t *body = body_object(r);
+    if (!body) return;
+    char err[ERR_MAX];
+    review_ctx rc = {.flags = victim_redaction_for(r)};
+    const char *nv = json_string_value(json_object_get(body, "next_review"));
+    bool next_ok = nv && ck_date_parse(nv, strlen(nv), &rc.next_review);
+    json_t *review = json_copy(body);
+    json_object_del(review, "next_review");
+    bool ok = ck_bundle_parse_record(review, &ck_entity_review, &rc.review, ck_http_arena(r), "", err, sizeof err);
+    json_decref(review);
+    json_decref(body);
+    if (!ok) {
+        problem_invalid(r, err);
+        return;
+    }
+    if (!next_ok) {
+        problem_invalidf(r, "next_review: expected a date YYYY-MM-DD (a review sets when the next one is due)");
+        return;
+    }
+    if (rc.next_review <= rc.review.date) {
+        problem_invalidf(r, "next_review: expected a date after the review's date");
+        return;
+    }
+    ck_db *db = db_or_fail(r);
+    if (!db) return;
+    const ck_app *app = app_of(r);
+    ck_rc st = ck_cases_update(db, &app->engine, ck_http_param(r, "crn"), "registrations", ck_http_param(r, "id"),
+                               review_edit, &rc, ck_app_today(app), err, sizeof err);
+    if (st != CK_OK) {
+        json_decref(rc.out);
+        problem_rc(r, st, err);
+    } else {
+        ck_http_json(r, 201, rc.out);
+    }
+}
+
+static void h_obligations(ck_http_req *r)
+{
+    const char *crn = ck_http_param(r, "crn");
+    ck_date as_of;
+    bool all;
+    if (!query_date(r, "as_of", ck_app_today(app_of(r)), &as_of) || !query_flag(r, "all", &all)) return;
+    ck_db *db = db_or_fail(r);
+    if (!db) return;
+    char err[ERR_MAX];
+    ck_result *res = NULL;
+    ck_rc rc = ck_cases_obligations(db, crn, as_of, &res, err, sizeof err);
+    if (rc != CK_OK)
+        problem_rc(r, rc, err);
+    else
+        ck_http_json(r, 200, ck_result_to_json(crn, as_of, res, all));
+    ck_result_free(res);
+}
+
+/* "overdue,open" into a mask of 1 << ck_status. */
+static bool query_statuses(ck_http_req *r, unsigned *mask)
+{
+    const char *v = ck_http_query(r, "status");
+    *mask = 0;
+    if (!v) {
+        *mask = 1u << CK_ST_OVERDUE | 1u << CK_ST_OPEN;
+        return true;
+    }
+    ck_str rest = ck_str_c(v), item;
+    while (rest.p) {
+        rest = ck_str_cut(rest, ',', &item);
+        ck_status st;
+        if (!ck_status_parse(item.p, item.n, &st)) {
+            problem_invalidf(r, "status: expected a comma-separated list of overdue, open, met_late, met; got \"%.40s\"",
+                             v);
+            return false;
+        }
+        *mask |= 1u << st;
+    }
+    return true;
+}
+
+static void h_worklist(ck_http_req *r)
+{
+    ck_worklist_query q = {.staff = ck_http_query(r, "staff"), .team = ck_http_query(r, "team"),
+                           .pdu = ck_http_query(r, "pdu")};
+    if ((q.staff != NULL) + (q.team != NULL) + (q.pdu != NULL) != 1) {
+        problem_invalidf(r, "staff: give exactly one of staff, team or pdu");
+        return;
+    }
+    if (!query_statuses(r, &q.statuses) || !query_date(r, "as_of", ck_app_today(app_of(r)), &q.as_of) ||
+        !query_count(r, "limit", CK_API_WORKLIST_LIMIT, 1, CK_API_WORKLIST_MAX, &q.limit) ||
+        !query_count(r, "offset", 0, 0, SIZE_MAX / 2, &q.offset))
+        return;
+    ck_db *db = db_or_fail(r);
+    if (!db) return;
+    char err[ERR_MAX];
+    ck_worklist *w = NULL;
+    ck_rc rc = ck_cases_worklist(db, &q, &w, err, sizeof err);
+    if (rc != CK_OK) {
+        problem_rc(r, rc, err);
+        return;
+    }
+    json_t *items = json_array();
+    for (size_t i = 0; i < w->n; i++) {
+        const ck_worklist_item *it = &w->items[i];
+        json_t *j = case_row(it->crn, it->forename, it->surname, it->staff_code, it->team);
+        json_t *o = ck_obligation_to_json(&it->o);
+        json_object_update(j, o);
+        json_decref(o);
+        json_array_append_new(items, j);
+    }
+    ck_http_json(r, 200, page(items, w->total, q.limit, q.offset));
+    ck_worklist_free(w);
+}
+
+const ck_route ck_api_routes[] = {
+    {"GET", "/health", h_health, "public"},
+    {"GET", "/api/v1/cases", h_case_search, "case:read"},
+    {"POST", "/api/v1/cases", h_case_create, "case:write"},
+    {"GET", "/api/v1/cases/{crn}", h_case_get, "case:read"},
+    {"PUT", "/api/v1/cases/{crn}", h_case_replace, "case:write"},
+    {"GET", "/api/v1/cases/{crn}/obligations", h_obligations, "case:read"},
+    {"POST", "/api/v1/cases/{crn}/contacts", h_add_record, "case:write"},
+    {"PATCH", "/api/v1/cases/{crn}/contacts/{id}", h_patch_record, "case:write"},
+    {"POST", "/api/v1/cases/{crn}/registrations", h_add_record, "case:write"},
+    {"POST", "/api/v1/cases/{crn}/registrations/{id}/reviews", h_add_review, "case:write"},
+    {"POST", "/api/v1/cases/{crn}/registration_decisions", h_add_record, "case:write"},
+    {"POST", "/api/v1/cases/{crn}/checks", h_add_record, "case:write"},
+    {"PATCH", "/api/v1/cases/{crn}/checks/{id}", h_patch_record, "case:write"},
+    {"POST", "/api/v1/cases/{crn}/assessments", h_add_record, "case:write"},
+    {"POST", "/api/v1/cases/{crn}/changes", h_add_record, "case:write"},
+    {"POST", "/api/v1/cases/{crn}/decisions", h_add_record, "case:write"},
+    {"POST", "/api/v1/cases/{crn}/enforcement", h_add_record, "case:write"},
+    {"POST", "/api/v1/cases/{crn}/breaches", h_add_record, "case:write"},
+    {"POST", "/api/v1/cases/{crn}/recalls", h_add_record, "case:write"},
+    {"POST", "/api/v1/cases/{crn}/allocations", h_add_record, "case:write"},
+    {"POST", "/api/v1/cases/{crn}/victims", h_add_record, "victim:write"},
+    {"GET", "/api/v1/worklist", h_worklist, "case:read"},
+    {NULL, NULL, NULL, NULL},
+};
+
+/* ---- Daily recompute ---------------------------------------------------------- */
+
+#define DAILY_RETRY_S 600 /* after a failure, try again this soon rather than tomorrow */
+#define DAY_S 86400
+
+struct ck_api_daily {
+    ck_db *db;
+    const ck_app *app;
+    pthread_t thread;
+    pthread_mutex_t mu; /* guards what follows */
+    pthread_cond_t cv;
+    bool stop, checked, running;
+    unsigned runs;
+};
+
+typedef struct daily_progress {
+    size_t done, total;
+} daily_progress;
+
+static void daily_progress_cb(void *ctx, size_t done, size_t total)
+{
+    daily_progress *p = ctx;
+    p->done = done;
+    p->total = total;
+}
+
+static void daily_set_running(ck_api_daily *d, bool running, bool completed)
+{
+    pthread_mutex_lock(&d->mu);
+    d->running = running;
+    if (completed) d->runs++;
+    pthread_cond_broadcast(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+}
+
+/* Recomputes every case when the stored date is before today. False when
+ * something failed, so the thread tries again soon. Logs counts and dates
+ * only: never a name or a CRN. */
+static bool daily_check(ck_api_daily *d)
+{
+    char err[1024], today_s[CK_DATE_STRLEN], last_s[CK_DATE_STRLEN];
+    ck_date today = ck_app_today(d->app), last = CK_NODATE;
+    ck_rc rc = ck_cases_recomputed_on(d->db, &last, err, sizeof err);
+    if (rc == CK_ERR_NOTFOUND) rc = CK_OK; /* never: last stays CK_NODATE */
+    if (rc != CK_OK) {
+        ck_http_log("daily recompute: reading the date of the last one failed: %s", err);
+        return false;
+    }
+    if (last != CK_NODATE && last >= today) return true;
+    ck_date_fmt(today, today_s);
+    ck_http_log("daily recompute at %s: starting (last at %s)", today_s,
+                last == CK_NODATE ? "never" : ck_date_fmt(last, last_s));
+    daily_set_running(d, true, false);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    daily_progress p = {0, 0};
+    rc = ck_cases_recompute_all(d->db, &d->app->engine, today, CK_API_RECOMPUTE_BATCH, daily_progress_cb, &p, err,
+                                sizeof err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    daily_set_running(d, false, rc == CK_OK);
+    if (rc != CK_OK) {
+        ck_http_log("daily recompute at %s: failed after %zu of %zu cases (%.1f s): %s", today_s, p.done, p.total,
+                    secs, err);
+        return false;
+    }
+    ck_http_log("daily recompute at %s: done, %zu cases in %.1f s", today_s, p.done, secs);
+    return true;
+}
+
+static void *daily_main(void *arg)
+{
+    ck_api_daily *d = arg;
+    pthread_mutex_lock(&d->mu);
+    while (!d->stop) {
+        pthread_mutex_unlock(&d->mu);
+        bool ok = daily_check(d);
+        pthread_mutex_lock(&d->mu);
+        d->checked = true;
+        pthread_cond_broadcast(&d->cv);
+        /* Just after the next midnight UTC (the realtime clock the condition
+         * variable waits on), or soon after a failure. */
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec = ok ? (until.tv_sec / DAY_S + 1) * DAY_S + 1 : until.tv_sec + DAILY_RETRY_S;
+        until.tv_nsec = 0;
+        while (!d->stop && pthread_cond_timedwait(&d->cv, &d->mu, &until) == 0) {
+        }
+    }
+    pthread_mutex_unlock(&d->mu);
+    return NULL;
+}
+
+ck_api_daily *ck_api_daily_start(const char *db_url, const ck_app *app, char *err, size_t err_len)
+{
+    ck_db *db = ck_db_open(db_url, err, err_len);
+    if (!db) return NULL;
+    ck_api_daily *d = ck_calloc(1, sizeof *d);
+    d->db = db;
+    d->app = app;
+    pthread_mutex_init(&d->mu, NULL);
+    pthread_cond_init(&d->cv, NULL);
+    int rc = pthread_create(&d->thread, NULL, daily_main, d);
+    if (rc != 0) {
+        snprintf(err, err_len, "cannot start a thread: %s", strerror(rc));
+        pthread_cond_destroy(&d->cv);
+        pthread_mutex_destroy(&d->mu);
+        ck_db_close(db);
+        ck_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+unsigned ck_api_daily_settle(ck_api_daily *d)
+{
+    pthread_mutex_lock(&d->mu);
+    while (!d->checked || d->running) pthread_cond_wait(&d->cv, &d->mu);
+    unsigned runs = d->runs;
+    pthread_mutex_unlock(&d->mu);
+    return runs;
+}
+
+void ck_api_daily_stop(ck_api_daily *d)
+{
+    if (!d) return;
+    pthread_mutex_lock(&d->mu);
+    d->stop = true;
+    pthread_cond_broadcast(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+    pthread_join(d->thread, NULL);
+    pthread_cond_destroy(&d->cv);
+    pthread_mutex_destroy(&d->mu);
+    ck_db_close(d->db);
+    ck_free(d);
+}

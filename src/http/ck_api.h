@@ -1,0 +1,58 @@
+/* ck_api: the JSON API (GET /health and /api/v1/...) on the ck_http core.
+ *
+ * Handlers stay thin: parse the request with ck_bundle, call one ck_cases_*
+ * function (one transaction, obligations recomputed), render with ck_bundle.
+ * Errors are RFC 9457 problems (application/problem+json); a body or query
+ * parameter that breaks the format is a 400 whose "errors" carry the JSON path
+ * and message ck_bundle reported:
+ *   {"type": "urn:casekeeper:problem:invalid", "title": "Invalid request",
+ *    "status": 400, "detail": "events[0].sentence.type: ...",
+ *    "errors": [{"path": "events[0].sentence.type", "message": "..."}]}
+ * Write bodies must be sent as application/json (else 415), which also keeps
+ * cross-site HTML forms from posting to the API.
+ *
+ * Victims: every case or record the API writes out is redacted
+ * (CK_BUNDLE_REDACT_VICTIMS) by one function in ck_api.c until accounts and
+ * roles land. */
+#ifndef CK_API_H
+#define CK_API_H
+#include "ck_cases.h"
+#include "ck_http.h"
+
+#define CK_API_SEARCH_LIMIT 20     /* default page of GET /api/v1/cases */
+#define CK_API_SEARCH_MAX 100
+#define CK_API_WORKLIST_LIMIT 50   /* default page of GET /api/v1/worklist */
+#define CK_API_WORKLIST_MAX 500
+#define CK_API_RECOMPUTE_BATCH 200 /* cases per transaction in the daily recompute */
+
+/* What every handler of the API (and of the web app) needs: the server's app
+ * (ck_http_config.app) must point to one. */
+typedef struct ck_app {
+    ck_engine engine;
+    ck_date (*today)(void); /* NULL: ck_date_today (UTC); tests pin a date */
+} ck_app;
+
+ck_date ck_app_today(const ck_app *app);
+
+/* The API's routes, ending with a {NULL} row. */
+extern const ck_route ck_api_routes[];
+
+/* ---- Keeping obligations current with the date ------------------------------
+ *
+ * Open turns to overdue and "current allocation" changes as days pass, so the
+ * stored obligations of every case are recomputed once a day. A background
+ * thread with its own database connection runs ck_cases_recompute_all when the
+ * stored last-recompute date is before today: at start, and after each
+ * midnight UTC. It logs start and end with counts, never personal data. */
+typedef struct ck_api_daily ck_api_daily;
+
+/* Opens the thread's connection and starts it. NULL with the reason in err. */
+ck_api_daily *ck_api_daily_start(const char *db_url, const ck_app *app, char *err, size_t err_len);
+/* Blocks until the thread has checked the date at least once since start and
+ * no recompute is running. Returns how many recomputes have completed. */
+unsigned ck_api_daily_settle(ck_api_daily *d);
+/* Stops the thread (a recompute under way is finished first: it cannot be
+ * interrupted), closes its connection, frees. NULL-safe. */
+void ck_api_daily_stop(ck_api_daily *d);
+
+#endif

@@ -1,0 +1,759 @@
+#include "ck_http.h"
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Sent on every response, errors included. The web app's pages load only
+ * their own scripts and styles, and no page may be framed (clickjacking). */
+static const struct {
+    const char *name, *value;
+} security_headers[] = {
+    {"Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"Referrer-Policy", "no-referrer"},
+    {"X-Frame-Options", "DENY"},
+};
+
+static const char *const known_methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", NULL};
+
+struct ck_http_server {
+    struct MHD_Daemon *daemon;
+    const ck_route *routes;
+    size_t max_body;
+    char *db_url;
+    void *app;
+    bool access_log;
+    void (*on_error)(ck_http_req *r, unsigned status, const char *detail);
+    uint64_t id; /* tells this server's thread-local connections from a previous server's */
+    uint16_t port;
+    char url[80];
+    pthread_mutex_t db_lock; /* guards dbs */
+    ck_db **dbs;
+    size_t n_dbs;
+};
+
+typedef struct header {
+    const char *name, *value;
+    struct header *next;
+} header;
+
+struct ck_http_req {
+    ck_http_server *srv;
+    struct MHD_Connection *conn;
+    ck_arena arena;
+    const char *method, *path;
+    const ck_route *route;
+    unsigned route_status; /* 404 or 405 when no row answers; 0 when routed */
+    const char *pnames[CK_HTTP_MAX_PARAMS], *pvalues[CK_HTTP_MAX_PARAMS];
+    size_t n_params;
+    ck_buf body;
+    size_t received; /* bytes uploaded, kept or not */
+    bool too_large;
+    bool form_parsed;
+    const char **fnames, **fvalues;
+    size_t n_form;
+    char request_id[CK_HTTP_REQUEST_ID_MAX + 1];
+    struct timespec started;
+    /* the response */
+    unsigned status;
+    header *headers, **tail;
+    bool bad_header, has_cache_control;
+    const char *content_type;
+    ck_buf out;
+    const void *static_body;
+    size_t static_len;
+};
+
+static atomic_uint_fast64_t next_server_id = 1;
+static _Thread_local uint64_t tls_db_owner;
+static _Thread_local ck_db *tls_db;
+
+/* ---- Logging -------------------------------------------------------------- */
+
+static void vlog_line(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+static void vlog_line(const char *fmt, va_list ap)
+{
+    /* Built whole, then written with one call, so threads never interleave. */
+    char line[1024];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    size_t n = strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%SZ casekeeper: ", &tm);
+    int k = vsnprintf(line + n, sizeof line - n - 1, fmt, ap);
+    if (k < 0) return;
+    n += (size_t)k < sizeof line - n - 1 ? (size_t)k : sizeof line - n - 2;
+    while (n && line[n - 1] == '\n') n--;
+    line[n++] = '\n';
+    fwrite(line, 1, n, stderr);
+}
+
+void ck_http_log(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog_line(fmt, ap);
+    va_end(ap);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    vlog_line(fmt, ap);
+}
+
+/* ---- Route table ---------------------------------------------------------- */
+
+static bool method_known(const char *m)
+{
+    for (const char *const *k = known_methods; *k; k++)
+        if (strcmp(*k, m) == 0) return true;
+    return false;
+}
+
+/* Checks one pattern's shape; returns NULL or what is wrong. */
+static const char *pattern_problem(const char *p)
+{
+    if (!p || p[0] != '/') return "the pattern must start with /";
+    size_t params = 0;
+    for (const char *s = p + 1; *s;) {
+        const char *end = strchr(s, '/');
+        size_t n = end ? (size_t)(end - s) : strlen(s);
+        if (n == 0) return "the pattern has an empty segment";
+        bool open = s[0] == '{', close = s[n - 1] == '}';
+        if (open != close || (open && n < 3)) return "a parameter segment must be {name}";
+        if (open && ++params > CK_HTTP_MAX_PARAMS) return "too many {name} segments";
+        if (!open && (memchr(s, '{', n) || memchr(s, '}', n))) return "braces only around a whole segment";
+        s += n + (end ? 1 : 0);
+        if (end && !*s) return "the pattern ends with /";
+    }
+    return NULL;
+}
+
+static bool routes_valid(const ck_route *routes, char *err, size_t err_len)
+{
+    if (!routes || !routes[0].method) {
+        snprintf(err, err_len, "the route table is empty");
+        return false;
+    }
+    for (const ck_route *r = routes; r->method; r++) {
+        const char *pat = r->pattern ? r->pattern : "(null)";
+        const char *why = pattern_problem(r->pattern);
+        if (!why && !method_known(r->method)) why = "unknown method";
+        if (!why && !r->handler) why = "no handler";
+        if (!why && (!r->permission || !r->permission[0]))
+            why = "no permission (every route declares one: \"public\" or the permission it needs)";
+        for (const ck_route *q = routes; !why && q < r; q++)
+            if (strcmp(q->method, r->method) == 0 && strcmp(q->pattern, r->pattern) == 0) why = "listed twice";
+        if (why) {
+            snprintf(err, err_len, "route %s %s: %s", r->method, pat, why);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Matches path against pattern; on success records the {name} values in r
+ * when r is given (copies in its arena). */
+static bool route_match(const char *pattern, const char *path, ck_http_req *r)
+{
+    const char *p = pattern, *s = path;
+    if (r) r->n_params = 0;
+    while (*p && *s) {
+        if (*p != '/' || *s != '/') return false;
+        p++, s++;
+        size_t pn = strcspn(p, "/"), sn = strcspn(s, "/");
+        if (p[0] == '{') {
+            if (sn == 0) return false;
+            if (r) {
+                r->pnames[r->n_params] = ck_arena_strndup(&r->arena, p + 1, pn - 2);
+                r->pvalues[r->n_params++] = ck_arena_strndup(&r->arena, s, sn);
+            }
+        } else if (pn != sn || memcmp(p, s, pn) != 0) {
+            return false;
+        }
+        p += pn, s += sn;
+    }
+    return !*p && !*s;
+}
+
+static void route_request(ck_http_req *r)
+{
+    /* HEAD is GET without the body; libmicrohttpd leaves the body out. */
+    const char *m = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
+    bool path_known = false;
+    for (const ck_route *rt = r->srv->routes; rt->method; rt++) {
+        if (!route_match(rt->pattern, r->path, NULL)) continue;
+        path_known = true;
+        if (strcmp(rt->method, m) == 0) {
+            route_match(rt->pattern, r->path, r);
+            r->route = rt;
+            return;
+        }
+    }
+    r->route_status = path_known ? 405 : 404;
+}
+
+/* "GET, HEAD, PUT": the methods the routes matching this path answer. */
+static void allow_header(ck_http_req *r)
+{
+    ck_buf b = CK_BUF_INIT;
+    for (const ck_route *rt = r->srv->routes; rt->method; rt++) {
+        if (!route_match(rt->pattern, r->path, NULL)) continue;
+        bool seen = false;
+        for (const ck_route *q = r->srv->routes; q < rt; q++)
+            if (strcmp(q->method, rt->method) == 0 && route_match(q->pattern, r->path, NULL)) seen = true;
+        if (seen) continue;
+        ck_buf_printf(&b, "%s%s", b.len ? ", " : "", rt->method);
+        if (strcmp(rt->method, "GET") == 0) ck_buf_puts(&b, ", HEAD");
+    }
+    ck_http_header_add(r, "Allow", ck_buf_cstr(&b));
+    ck_buf_free(&b);
+}
+
+/* ---- Request life cycle --------------------------------------------------- */
+
+static bool request_id_ok(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > CK_HTTP_REQUEST_ID_MAX) return false;
+    return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") == n;
+}
+
+static ck_http_req *req_new(ck_http_server *s, struct MHD_Connection *conn, const char *url, const char *method)
+{
+    ck_http_req *r = ck_calloc(1, sizeof *r);
+    r->srv = s;
+    r->conn = conn;
+    ck_arena_init(&r->arena);
+    r->method = ck_arena_strdup(&r->arena, method);
+    r->path = ck_arena_strdup(&r->arena, url);
+    r->tail = &r->headers;
+    ck_buf_init(&r->body, s->max_body);
+    ck_buf_init(&r->out, 0);
+    clock_gettime(CLOCK_MONOTONIC, &r->started);
+    /* A proxy's ID is kept so its log and ours line up; anything odd is replaced. */
+    const char *given = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
+    if (request_id_ok(given)) {
+        snprintf(r->request_id, sizeof r->request_id, "%s", given);
+    } else {
+        unsigned char raw[16];
+        randombytes_buf(raw, sizeof raw);
+        sodium_bin2hex(r->request_id, sizeof r->request_id, raw, sizeof raw);
+    }
+    return r;
+}
+
+static void req_free(ck_http_req *r)
+{
+    if (!r) return;
+    ck_buf_free(&r->body);
+    ck_buf_free(&r->out);
+    ck_arena_free(&r->arena);
+    ck_free(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    (void)cls, (void)conn, (void)toe;
+    req_free(*con_cls);
+    *con_cls = NULL;
+}
+
+static void core_error(ck_http_req *r, unsigned status, const char *detail)
+{
+    if (r->srv->on_error)
+        r->srv->on_error(r, status, detail);
+    else
+        ck_http_problem(r, status, NULL, NULL, detail, NULL);
+}
+
+/* Forgets whatever the handler built, for an error response instead. */
+static void response_reset(ck_http_req *r)
+{
+    r->status = 0;
+    r->headers = NULL;
+    r->tail = &r->headers;
+    r->bad_header = r->has_cache_control = false;
+    r->content_type = NULL;
+    r->static_body = NULL;
+    r->static_len = 0;
+    ck_buf_reset(&r->out);
+}
+
+static struct MHD_Response *build_response(ck_http_req *r, size_t *len_out)
+{
+    struct MHD_Response *resp;
+    size_t len;
+    if (r->static_body) {
+        len = r->static_len;
+        resp = MHD_create_response_from_buffer(len, (void *)r->static_body, MHD_RESPMEM_PERSISTENT);
+    } else {
+        len = r->out.len;
+        resp = MHD_create_response_from_buffer_with_free_callback(len, ck_buf_steal(&r->out), ck_free);
+    }
+    if (!resp) return NULL;
+    *len_out = len;
+    bool ok = MHD_add_response_header(resp, "X-Request-Id", r->request_id) == MHD_YES;
+    for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
+        ok = ok && MHD_add_response_header(resp, security_headers[i].name, security_headers[i].value) == MHD_YES;
+    if (!r->has_cache_control) ok = ok && MHD_add_response_header(resp, "Cache-Control", "no-store") == MHD_YES;
+    if (r->content_type) ok = ok && MHD_add_response_header(resp, "Content-Type", r->content_type) == MHD_YES;
+    for (header *h = r->headers; h && ok; h = h->next)
+        ok = MHD_add_response_header(resp, h->name, h->value) == MHD_YES;
+    if (!ok) {
+        MHD_destroy_response(resp);
+        return NULL;
+    }
+    return resp;
+}
+
+static enum MHD_Result send_response(ck_http_req *r)
+{
+    if (r->status == 0 || r->bad_header) {
+        ck_http_log("%s %s %s: the handler %s; answering 500", r->request_id, r->method,
+                    r->route ? r->route->pattern : "-",
+                    r->bad_header ? "set a header value holding CR or LF" : "set no status");
+        response_reset(r);
+        core_error(r, 500, "the server could not build this response");
+    }
+    size_t len = 0;
+    struct MHD_Response *resp = build_response(r, &len);
+    if (!resp) {
+        /* Only our own error page is left; if even that fails, drop the connection. */
+        ck_http_log("%s: libmicrohttpd refused the response headers; answering 500", r->request_id);
+        response_reset(r);
+        ck_http_problem(r, 500, NULL, NULL, NULL, NULL);
+        resp = build_response(r, &len);
+        if (!resp) return MHD_NO;
+    }
+    enum MHD_Result rc = MHD_queue_response(r->conn, r->status, resp);
+    MHD_destroy_response(resp);
+    if (r->srv->access_log) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long us = (long)(now.tv_sec - r->started.tv_sec) * 1000000L + (now.tv_nsec - r->started.tv_nsec) / 1000;
+        /* The pattern, never the path: paths and queries carry CRNs and names. */
+        ck_http_log("%s %s %s %u %zu %ldus", r->request_id, r->method, r->route ? r->route->pattern : "-",
+                    r->status, len, us);
+    }
+    return rc;
+}
+
+static bool content_length_over(const char *cl, size_t max)
+{
+    char *end;
+    unsigned long long n = strtoull(cl, &end, 10);
+    return end != cl && n > max;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    (void)version;
+    ck_http_server *s = cls;
+    ck_http_req *r = *con_cls;
+    if (!r) {
+        /* First call: headers only. Queueing a response here makes
+         * libmicrohttpd 0.9.75 close the connection, so only a request we
+         * refuse outright (its body will not be read) is answered now. */
+        r = req_new(s, conn, url, method);
+        *con_cls = r;
+        route_request(r);
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && content_length_over(cl, s->max_body)) {
+            r->too_large = true;
+            core_error(r, 413, "the request body is larger than the server accepts");
+            return send_response(r);
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        size_t cutoff;
+        if (!ck_add(r->received, n, &r->received) || !ck_mul(s->max_body, 2, &cutoff) || r->received > cutoff)
+            return MHD_NO;
+        /* Bodies of unrouted requests and the excess of oversized ones are discarded unread. */
+        if (r->too_large || r->route_status) return MHD_YES;
+        if (!ck_buf_append(&r->body, upload_data, n)) {
+            r->too_large = true;
+            ck_buf_free(&r->body);
+        }
+        return MHD_YES;
+    }
+    if (r->too_large) {
+        core_error(r, 413, "the request body is larger than the server accepts");
+    } else if (r->route_status == 404) {
+        core_error(r, 404, "there is no resource at this path");
+    } else if (r->route_status == 405) {
+        allow_header(r);
+        char detail[96];
+        snprintf(detail, sizeof detail, "%.16s is not allowed on this resource (see Allow)", r->method);
+        core_error(r, 405, detail);
+    } else {
+        r->route->handler(r);
+    }
+    return send_response(r);
+}
+
+/* ---- Server --------------------------------------------------------------- */
+
+bool ck_http_parse_listen(const char *s, char *host, size_t host_len, uint16_t *port, char *err, size_t err_len)
+{
+    const char *colon, *h = s;
+    size_t hn;
+    if (!s || !*s) {
+        snprintf(err, err_len, "expected HOST:PORT, got nothing");
+        return false;
+    }
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (!close || close[1] != ':') {
+            snprintf(err, err_len, "\"%s\": expected [IPv6]:PORT", s);
+            return false;
+        }
+        h = s + 1, hn = (size_t)(close - h), colon = close + 1;
+    } else {
+        colon = strrchr(s, ':');
+        if (!colon || memchr(s, ':', (size_t)(colon - s))) {
+            snprintf(err, err_len, "\"%s\": expected HOST:PORT (IPv6 as [::1]:PORT)", s);
+            return false;
+        }
+        hn = (size_t)(colon - s);
+    }
+    char *end;
+    unsigned long p = strtoul(colon + 1, &end, 10);
+    if (hn == 0 || hn >= host_len || !colon[1] || *end || colon[1] == '-' || colon[1] == '+' || p > 65535) {
+        snprintf(err, err_len, "\"%s\": expected HOST:PORT with a port from 0 to 65535", s);
+        return false;
+    }
+    memcpy(host, h, hn);
+    host[hn] = '\0';
+    *port = (uint16_t)p;
+    return true;
+}
+
+/* Binds our own socket so a failure comes back with its reason rather than
+ * only in libmicrohttpd's log. Returns the listening socket or -1. */
+static int listen_on(const char *host, uint16_t port, ck_http_server *s, char *err, size_t err_len)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
+    struct addrinfo *res = NULL;
+    char service[8];
+    snprintf(service, sizeof service, "%u", port);
+    int rc = getaddrinfo(host, service, &hints, &res);
+    if (rc != 0) {
+        snprintf(err, err_len, "%s: %s", host, gai_strerror(rc));
+        return -1;
+    }
+    int fd = -1;
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) continue;
+        int on = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, SOMAXCONN) == 0) {
+            struct sockaddr_storage ss;
+            socklen_t sl = sizeof ss;
+            char num[64];
+            getsockname(fd, (struct sockaddr *)&ss, &sl);
+            getnameinfo((struct sockaddr *)&ss, sl, num, sizeof num, NULL, 0, NI_NUMERICHOST);
+            s->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                                     : ((struct sockaddr_in *)&ss)->sin_port);
+            snprintf(s->url, sizeof s->url, ss.ss_family == AF_INET6 ? "http://[%s]:%u" : "http://%s:%u", num,
+                     s->port);
+            break;
+        }
+        snprintf(err, err_len, "%s:%u: %s", host, port, strerror(errno));
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    return fd;
+}
+
+ck_http_server *ck_http_start(const ck_http_config *cfg, char *err, size_t err_len)
+{
+    if (!routes_valid(cfg->routes, err, err_len)) return NULL;
+    if (sodium_init() < 0) {
+        snprintf(err, err_len, "libsodium could not be initialised");
+        return NULL;
+    }
+    ck_http_server *s = ck_calloc(1, sizeof *s);
+    s->routes = cfg->routes;
+    s->max_body = cfg->max_body ? cfg->max_body : CK_HTTP_MAX_BODY;
+    s->db_url = ck_strdup(cfg->db_url);
+    s->app = cfg->app;
+    s->access_log = cfg->access_log;
+    s->on_error = cfg->on_error;
+    s->id = atomic_fetch_add(&next_server_id, 1);
+    pthread_mutex_init(&s->db_lock, NULL);
+
+    int fd = listen_on(cfg->host ? cfg->host : "127.0.0.1", cfg->port, s, err, err_len);
+    if (fd < 0) {
+        ck_http_stop(s);
+        return NULL;
+    }
+    unsigned threads = cfg->threads;
+    if (threads == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = cores > 0 ? 2 * (unsigned)cores : 2;
+    }
+    s->daemon = MHD_start_daemon(
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_LISTEN_SOCKET, fd,
+        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s ? cfg->timeout_s : CK_HTTP_TIMEOUT_S,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_END);
+    if (!s->daemon) {
+        close(fd);
+        snprintf(err, err_len, "libmicrohttpd could not start on %s (see the log above)", s->url);
+        ck_http_stop(s);
+        return NULL;
+    }
+    return s;
+}
+
+void ck_http_stop(ck_http_server *s)
+{
+    if (!s) return;
+    if (s->daemon) MHD_stop_daemon(s->daemon); /* joins the workers: no handler runs after this */
+    for (size_t i = 0; i < s->n_dbs; i++) ck_db_close(s->dbs[i]);
+    ck_free(s->dbs);
+    pthread_mutex_destroy(&s->db_lock);
+    ck_free(s->db_url);
+    ck_free(s);
+}
+
+uint16_t ck_http_port(const ck_http_server *s) { return s->port; }
+const char *ck_http_url(const ck_http_server *s) { return s->url; }
+
+/* ---- Request accessors ---------------------------------------------------- */
+
+const char *ck_http_method(const ck_http_req *r) { return r->method; }
+const char *ck_http_path(const ck_http_req *r) { return r->path; }
+const ck_route *ck_http_route(const ck_http_req *r) { return r->route; }
+const char *ck_http_request_id(const ck_http_req *r) { return r->request_id; }
+void *ck_http_app(const ck_http_req *r) { return r->srv->app; }
+ck_arena *ck_http_arena(ck_http_req *r) { return &r->arena; }
+ck_str ck_http_body(const ck_http_req *r) { return ck_str_make(r->body.data, r->body.len); }
+
+const char *ck_http_param(const ck_http_req *r, const char *name)
+{
+    for (size_t i = 0; i < r->n_params; i++)
+        if (strcmp(r->pnames[i], name) == 0) return r->pvalues[i];
+    return NULL;
+}
+
+const char *ck_http_query(const ck_http_req *r, const char *name)
+{
+    const char *v = NULL;
+    if (MHD_lookup_connection_value_n(r->conn, MHD_GET_ARGUMENT_KIND, name, strlen(name), &v, NULL) != MHD_YES)
+        return NULL;
+    return v ? v : "";
+}
+
+const char *ck_http_header(const ck_http_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *ck_http_cookie(const ck_http_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+bool ck_http_content_type_is(const ck_http_req *r, const char *type)
+{
+    const char *ct = ck_http_header(r, "Content-Type");
+    if (!ct) return false;
+    size_t n = strcspn(ct, "; \t");
+    return n == strlen(type) && strncasecmp(ct, type, n) == 0;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Form decoding of s[0..n) into the arena: '+' is a space, %XX a byte
+ * (a malformed escape is kept as written). */
+static const char *form_decode(ck_arena *a, const char *s, size_t n)
+{
+    char *d = ck_arena_alloc(a, n + 1), *o = d;
+    for (size_t i = 0; i < n; i++) {
+        int hi, lo;
+        if (s[i] == '+') {
+            *o++ = ' ';
+        } else if (s[i] == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 && (lo = hexval(s[i + 2])) >= 0) {
+            *o++ = (char)(hi * 16 + lo);
+            i += 2;
+        } else {
+            *o++ = s[i];
+        }
+    }
+    *o = '\0';
+    return d;
+}
+
+static void form_parse(ck_http_req *r)
+{
+    r->form_parsed = true;
+    ck_str rest = ck_http_body(r), pair;
+    size_t cap = 1;
+    for (size_t i = 0; i < rest.n; i++) cap += rest.p[i] == '&';
+    r->fnames = ck_arena_array(&r->arena, cap, sizeof *r->fnames);
+    r->fvalues = ck_arena_array(&r->arena, cap, sizeof *r->fvalues);
+    while (rest.p && rest.n) {
+        rest = ck_str_cut(rest, '&', &pair);
+        if (pair.n == 0) continue;
+        ck_str name, value = ck_str_cut(pair, '=', &name);
+        r->fnames[r->n_form] = form_decode(&r->arena, name.p, name.n);
+        r->fvalues[r->n_form++] = form_decode(&r->arena, value.p ? value.p : "", value.n);
+    }
+}
+
+const char *ck_http_form(ck_http_req *r, const char *name)
+{
+    if (!r->form_parsed) form_parse(r);
+    for (size_t i = 0; i < r->n_form; i++)
+        if (strcmp(r->fnames[i], name) == 0) return r->fvalues[i];
+    return NULL;
+}
+
+ck_db *ck_http_db(ck_http_req *r, char *err, size_t err_len)
+{
+    ck_http_server *s = r->srv;
+    if (tls_db_owner == s->id && tls_db) return tls_db;
+    if (!s->db_url) {
+        snprintf(err, err_len, "the server has no database configured");
+        return NULL;
+    }
+    ck_db *db = ck_db_open(s->db_url, err, err_len);
+    if (!db) return NULL;
+    pthread_mutex_lock(&s->db_lock);
+    s->dbs = ck_realloc(s->dbs, (s->n_dbs + 1) * sizeof *s->dbs);
+    s->dbs[s->n_dbs++] = db;
+    pthread_mutex_unlock(&s->db_lock);
+    tls_db_owner = s->id;
+    tls_db = db;
+    return db;
+}
+
+/* ---- Response ------------------------------------------------------------- */
+
+void ck_http_status(ck_http_req *r, unsigned status) { r->status = status; }
+
+void ck_http_header_add(ck_http_req *r, const char *name, const char *value)
+{
+    if (strpbrk(name, "\r\n:") || strpbrk(value, "\r\n")) {
+        r->bad_header = true;
+        return;
+    }
+    if (strcasecmp(name, "Cache-Control") == 0) r->has_cache_control = true;
+    header *h = ck_arena_alloc(&r->arena, sizeof *h);
+    h->name = ck_arena_strdup(&r->arena, name);
+    h->value = ck_arena_strdup(&r->arena, value);
+    *r->tail = h;
+    r->tail = &h->next;
+}
+
+void ck_http_content_type(ck_http_req *r, const char *type)
+{
+    if (strpbrk(type, "\r\n")) {
+        r->bad_header = true;
+        return;
+    }
+    r->content_type = ck_arena_strdup(&r->arena, type);
+}
+
+ck_buf *ck_http_out(ck_http_req *r) { return &r->out; }
+
+void ck_http_static_body(ck_http_req *r, const void *data, size_t len)
+{
+    r->static_body = data;
+    r->static_len = len;
+}
+
+static int dump_to_buf(const char *p, size_t n, void *ctx) { return ck_buf_append(ctx, p, n) ? 0 : -1; }
+
+static void send_json(ck_http_req *r, unsigned status, const char *type, json_t *j)
+{
+    r->status = status;
+    ck_http_content_type(r, type);
+    ck_buf_reset(&r->out);
+    if (json_dump_callback(j, dump_to_buf, &r->out, JSON_COMPACT) != 0) r->status = 0;
+    json_decref(j);
+}
+
+void ck_http_json(ck_http_req *r, unsigned status, json_t *j) { send_json(r, status, "application/json", j); }
+
+json_t *ck_http_json_text(const char *s)
+{
+    if (!s) return json_null();
+    json_t *j = json_string(s);
+    if (j) return j;
+    char *copy = ck_strdup(s);
+    for (char *p = copy; *p; p++)
+        if ((unsigned char)*p >= 0x80) *p = '?';
+    j = json_string(copy);
+    ck_free(copy);
+    return j;
+}
+
+void ck_http_problem(ck_http_req *r, unsigned status, const char *type, const char *title, const char *detail,
+                     json_t *errors)
+{
+    json_t *p = json_object();
+    json_object_set_new(p, "type", json_string(type ? type : "about:blank"));
+    json_object_set_new(p, "title", ck_http_json_text(title ? title : ck_http_reason(status)));
+    json_object_set_new(p, "status", json_integer(status));
+    if (detail) json_object_set_new(p, "detail", ck_http_json_text(detail));
+    if (errors) json_object_set_new(p, "errors", errors);
+    send_json(r, status, "application/problem+json", p);
+}
+
+const char *ck_http_reason(unsigned status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Error";
+    }
+}

@@ -1,0 +1,144 @@
+/* ck_http: the HTTP server core (libmicrohttpd) and its router.
+ *
+ * One server serves a static route table of {method, pattern, handler,
+ * permission}. A pattern is literal segments and {name} segments
+ * ("/api/v1/cases/{crn}/contacts/{id}"); a {name} segment matches one
+ * non-empty path segment and is read back with ck_http_param. The first row
+ * that matches wins, so list literal rows before parameter rows that overlap
+ * them. A GET row also answers HEAD. A path no row matches is a 404 problem;
+ * a path that matches only rows of other methods is a 405 with Allow.
+ *
+ * Every route must declare a permission ("public" for everyone, otherwise
+ * "case:read", "case:write", ...): ck_http_start refuses a table in which one
+ * does not, so no route can be added without deciding who may call it.
+ *
+ * The core knows nothing of cases: one request/response API (headers, query
+ * parameters, cookies, form and JSON bodies, status, content type) serves the
+ * JSON API and the HTML web app alike. Every response carries an X-Request-Id,
+ * the security headers, and Cache-Control: no-store unless the handler sets
+ * its own Cache-Control (static assets may be cached; data may not).
+ *
+ * Threads: libmicrohttpd runs an epoll thread pool; a handler runs on one
+ * worker thread and may block (database work). Each worker thread opens its
+ * own database connection on first use (ck_http_db); ck_http_stop closes them
+ * after the workers have stopped.
+ *
+ * Limits: a request body over max_body (default CK_HTTP_MAX_BODY) is answered
+ * 413 without being buffered: at once when Content-Length says so, else once
+ * the upload ends (the excess is discarded unread); an upload that goes on
+ * past twice the limit is cut off by closing the connection. Idle connections
+ * are closed after timeout_s seconds. */
+#ifndef CK_HTTP_H
+#define CK_HTTP_H
+#include "ck_buf.h"
+#include "ck_db.h"
+#include "ck_mem.h"
+#include "ck_str.h"
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CK_HTTP_MAX_BODY ((size_t)8 << 20) /* 8 MiB: a large case bundle is well under 1 MiB */
+#define CK_HTTP_TIMEOUT_S 30u              /* idle keep-alive connections */
+#define CK_HTTP_MAX_PARAMS 8               /* {name} segments in one pattern */
+#define CK_HTTP_REQUEST_ID_MAX 64          /* longest X-Request-Id accepted from a proxy */
+
+/* One request and the response being built for it. Valid only during the
+ * handler call; everything it returns lives until the response is sent. */
+typedef struct ck_http_req ck_http_req;
+typedef struct ck_http_server ck_http_server;
+
+typedef void (*ck_http_handler)(ck_http_req *r);
+
+typedef struct ck_route {
+    const char *method;     /* "GET", "POST", "PUT", "PATCH" or "DELETE" */
+    const char *pattern;    /* "/api/v1/cases/{crn}" */
+    ck_http_handler handler;
+    const char *permission; /* required: "public", "case:read", ... */
+} ck_route;
+
+typedef struct ck_http_config {
+    const char *host;       /* numeric address or host name; NULL: 127.0.0.1 */
+    uint16_t port;          /* 0: a free port (ck_http_port tells which) */
+    unsigned threads;       /* worker threads; 0: two per online core */
+    size_t max_body;        /* request body cap in bytes; 0: CK_HTTP_MAX_BODY */
+    unsigned timeout_s;     /* idle connection timeout; 0: CK_HTTP_TIMEOUT_S */
+    const ck_route *routes; /* ends with a row whose method is NULL */
+    const char *db_url;     /* opened once per worker thread by ck_http_db; may be NULL */
+    void *app;              /* handed to handlers through ck_http_app */
+    bool access_log;        /* one line per request on stderr (route pattern, never the path) */
+    /* Renders the core's own errors (404, 405, 413, 500); NULL: problem+json.
+     * The web app sets it to answer browsers with an HTML page. */
+    void (*on_error)(ck_http_req *r, unsigned status, const char *detail);
+} ck_http_config;
+
+/* Validates the route table, binds and starts the workers. NULL on error with
+ * the reason in err (a route without permission, an address in use, ...). */
+ck_http_server *ck_http_start(const ck_http_config *cfg, char *err, size_t err_len);
+/* Stops accepting, waits for running handlers, closes the workers' database
+ * connections, frees the server. NULL-safe. */
+void ck_http_stop(ck_http_server *s);
+uint16_t ck_http_port(const ck_http_server *s);
+/* "http://127.0.0.1:43121" ("http://[::1]:8080" for IPv6). */
+const char *ck_http_url(const ck_http_server *s);
+
+/* Splits "HOST:PORT" ("[::1]:8080" for IPv6) into host (NUL-terminated, at
+ * most host_len bytes with the NUL) and port. False with a message in err. */
+bool ck_http_parse_listen(const char *s, char *host, size_t host_len, uint16_t *port, char *err, size_t err_len);
+
+/* A timestamped line on stderr, shared by the access log and the server's
+ * own messages. Callers never pass personal data. */
+void ck_http_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- Request ------------------------------------------------------------ */
+
+const char *ck_http_method(const ck_http_req *r); /* "HEAD" is reported as sent */
+const char *ck_http_path(const ck_http_req *r);   /* percent-decoded, without the query */
+const ck_route *ck_http_route(const ck_http_req *r);
+const char *ck_http_request_id(const ck_http_req *r);
+void *ck_http_app(const ck_http_req *r);
+ck_arena *ck_http_arena(ck_http_req *r);          /* freed when the response is sent */
+/* A {name} path parameter; NULL when the pattern has none of that name. */
+const char *ck_http_param(const ck_http_req *r, const char *name);
+/* A query-string parameter, percent-decoded; NULL when absent ("" for "?a"). */
+const char *ck_http_query(const ck_http_req *r, const char *name);
+const char *ck_http_header(const ck_http_req *r, const char *name); /* case-insensitive */
+const char *ck_http_cookie(const ck_http_req *r, const char *name);
+/* The request body as received (not NUL-terminated; n == 0 when none). */
+ck_str ck_http_body(const ck_http_req *r);
+/* True when Content-Type is `type` (parameters such as charset ignored). */
+bool ck_http_content_type_is(const ck_http_req *r, const char *type);
+/* A field of an application/x-www-form-urlencoded body, decoded ('+' is a
+ * space); NULL when absent. The body is parsed on first use. */
+const char *ck_http_form(ck_http_req *r, const char *name);
+/* This worker thread's database connection, opened on first use. NULL with
+ * the reason in err when it cannot be opened or no db_url was configured. */
+ck_db *ck_http_db(ck_http_req *r, char *err, size_t err_len);
+
+/* ---- Response ----------------------------------------------------------- */
+
+void ck_http_status(ck_http_req *r, unsigned status);
+/* Adds a header (name and value copied). Repeats are kept (Set-Cookie). A
+ * value holding CR or LF makes the response a 500: it would split headers. */
+void ck_http_header_add(ck_http_req *r, const char *name, const char *value);
+void ck_http_content_type(ck_http_req *r, const char *type);
+/* The response body; append to it. Capped at CK_BUF_DEFAULT_LIMIT. */
+ck_buf *ck_http_out(ck_http_req *r);
+/* A body that outlives the server (embedded assets): sent without copying. */
+void ck_http_static_body(ck_http_req *r, const void *data, size_t len);
+/* status + application/json body; takes the reference to j. */
+void ck_http_json(ck_http_req *r, unsigned status, json_t *j);
+/* An RFC 9457 problem (application/problem+json): {type, title, status,
+ * detail[, errors]}. type NULL means "about:blank" and title NULL the status
+ * phrase. errors (reference taken; may be NULL) is an array of
+ * {"path": ..., "message": ...}. detail may be NULL. */
+void ck_http_problem(ck_http_req *r, unsigned status, const char *type, const char *title,
+                     const char *detail, json_t *errors);
+/* A JSON string of s (null for NULL), never NULL: bytes that are not valid UTF-8 become '?'
+ * (messages may quote what a client sent). */
+json_t *ck_http_json_text(const char *s);
+/* "Not Found" for 404, ... ; "Error" for a status it does not know. */
+const char *ck_http_reason(unsigned status);
+
+#endif

@@ -1,0 +1,775 @@
+/* The JSON API: a real server on port 0 in this process, over a fresh SQLite
+ * database and over PostgreSQL (CK_TEST_PG), spoken to over real sockets. */
+#include "ck_test.h"
+#include "ck_test_http.h"
+#include "ck_api.h"
+#include "ck_bundle.h"
+#include "ck_cli.h"
+#include <signal.h>
+#include <sys/wait.h>
+
+#define EXAMPLE "tests/data/bundle_example.json"
+#define AS_OF "2025-11-03"
+
+static ck_date pinned_today(void) { return ck_date_ymd(2025, 11, 3); }
+static ck_date next_day(void) { return ck_date_ymd(2025, 11, 4); }
+
+typedef struct backend {
+    const char *name;
+    char url[1024];
+    char dir[64];       /* SQLite: the temporary directory of the file */
+    char missing[160];  /* why this backend cannot run, "" when it can */
+    ck_http_server *srv;
+    uint16_t port;
+    ck_app app;
+} backend;
+
+static backend *B; /* the backend of the group running */
+
+/* ---- Fixtures ------------------------------------------------------------------ */
+
+static bool migrate_fresh(backend *b, bool wipe)
+{
+    char err[512];
+    ck_db *db = ck_db_open(b->url, err, sizeof err);
+    if (!db) {
+        snprintf(b->missing, sizeof b->missing, "cannot open %s: %.100s", b->name, err);
+        return false;
+    }
+    /* PostgreSQL's test database is shared by the suites: start from an empty schema. */
+    bool ok = (!wipe || ck_db_exec(db, "DROP SCHEMA public CASCADE; CREATE SCHEMA public") == CK_DB_OK) &&
+              ck_db_migrate(db, NULL) == CK_DB_OK;
+    if (!ok) snprintf(b->missing, sizeof b->missing, "%s: %.120s", b->name, ck_db_errmsg(db));
+    ck_db_close(db);
+    return ok;
+}
+
+static void start_server(backend *b)
+{
+    char err[256];
+    b->app.engine = ck_engine_default();
+    b->app.today = pinned_today;
+    ck_http_config cfg = {.port = 0, .threads = 4, .routes = ck_api_routes, .db_url = b->url, .app = &b->app};
+    b->srv = ck_http_start(&cfg, err, sizeof err);
+    if (!b->srv) {
+        snprintf(b->missing, sizeof b->missing, "server: %.120s", err);
+        return;
+    }
+    b->port = ck_http_port(b->srv);
+}
+
+static int setup_sqlite(void **state)
+{
+    static backend sqlite = {.name = "SQLite"};
+    (void)state;
+    B = &sqlite;
+    snprintf(B->dir, sizeof B->dir, "/tmp/ck-api.XXXXXX");
+    if (!mkdtemp(B->dir)) return -1;
+    snprintf(B->url, sizeof B->url, "sqlite:%s/api.db", B->dir);
+    if (migrate_fresh(B, false)) start_server(B);
+    return 0;
+}
+
+static int setup_pg(void **state)
+{
+    static backend pg = {.name = "PostgreSQL"};
+    (void)state;
+    B = &pg;
+    const char *url = ck_test_pg_url();
+    if (!url) {
+        snprintf(B->missing, sizeof B->missing, "CK_TEST_PG is not set: PostgreSQL tests cannot run");
+        return 0;
+    }
+    snprintf(B->url, sizeof B->url, "%s", url);
+    if (migrate_fresh(B, true)) start_server(B);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ck_http_stop(B->srv);
+    B->srv = NULL;
+    if (B->dir[0]) {
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "rm -rf %s", B->dir);
+        if (system(cmd) != 0) return -1;
+    }
+    return 0;
+}
+
+/* Every test starts here: a backend that could not start is a failure, never a skip. */
+static void need_backend(void)
+{
+    if (B->missing[0] || !B->srv) fail_msg("%s", B->missing[0] ? B->missing : "the server did not start");
+}
+
+/* ---- HTTP helpers ------------------------------------------------------------------ */
+
+static th_resp call(const char *method, const char *path, const json_t *body)
+{
+    th_resp r;
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    if (!th_request(B->port, method, path, text, &r)) fail_msg("%s %s: no response", method, path);
+    free(text);
+    return r;
+}
+
+static json_t *body_json(const th_resp *r)
+{
+    json_error_t je;
+    json_t *j = json_loads(r->body, 0, &je);
+    if (!j) fail_msg("response body is not JSON (%s): %.200s", je.text, r->body);
+    return j;
+}
+
+/* Calls and checks the status; returns the JSON body (caller decrefs). */
+static json_t *expect(const char *method, const char *path, const json_t *body, int status)
+{
+    th_resp r = call(method, path, body);
+    if (r.status != status) fail_msg("%s %s: status %d, expected %d: %.300s", method, path, r.status, status, r.body);
+    json_t *j = r.body_len ? body_json(&r) : NULL;
+    th_resp_free(&r);
+    return j;
+}
+
+/* A 400 problem whose first error names `path`; returns its message. */
+static void expect_invalid(const char *method, const char *url, const json_t *body, const char *path)
+{
+    json_t *p = expect(method, url, body, 400);
+    assert_string_equal(json_string_value(json_object_get(p, "type")), "urn:casekeeper:problem:invalid");
+    assert_int_equal(json_integer_value(json_object_get(p, "status")), 400);
+    json_t *e = json_array_get(json_object_get(p, "errors"), 0);
+    const char *got = json_string_value(json_object_get(e, "path"));
+    if (!got || strcmp(got, path) != 0) fail_msg("%s %s: error path \"%s\", expected \"%s\"", method, url, got, path);
+    assert_non_null(json_string_value(json_object_get(e, "message")));
+    json_decref(p);
+}
+
+static json_t *example(const char *crn)
+{
+    json_error_t je;
+    json_t *j = json_load_file(EXAMPLE, 0, &je);
+    if (!j) fail_msg("%s: %s", EXAMPLE, je.text);
+    json_object_set_new(j, "crn", json_string(crn));
+    return j;
+}
+
+/* The example as every reader sees it for now: victims' details withheld. */
+static json_t *redacted(json_t *bundle)
+{
+    json_t *v, *out = json_deep_copy(bundle);
+    size_t i;
+    const char *const sensitive[] = {"name", "address", "phone", "email", "notes"};
+    json_array_foreach(json_object_get(out, "victims"), i, v)
+        for (size_t k = 0; k < sizeof sensitive / sizeof sensitive[0]; k++) json_object_set_new(v, sensitive[k], json_null());
+    return out;
+}
+
+static void create(json_t *bundle)
+{
+    json_decref(expect("POST", "/api/v1/cases", bundle, 201));
+}
+
+static void create_example(const char *crn)
+{
+    json_t *b = example(crn);
+    create(b);
+    json_decref(b);
+}
+
+static json_t *record_post(const char *crn, const char *list, const char *json, int status)
+{
+    char url[160];
+    json_t *body = json_loads(json, 0, NULL);
+    assert_non_null(body);
+    snprintf(url, sizeof url, "/api/v1/cases/%s/%s", crn, list);
+    json_t *r = expect("POST", url, body, status);
+    json_decref(body);
+    return r;
+}
+
+/* The status of obligation rule/subject of crn at AS_OF; NULL when there is none. */
+static char *obligation_status(const char *crn, const char *rule, const char *subject)
+{
+    char url[160];
+    snprintf(url, sizeof url, "/api/v1/cases/%s/obligations?as_of=" AS_OF "&all=true", crn);
+    json_t *res = expect("GET", url, NULL, 200), *o;
+    size_t i;
+    char *status = NULL;
+    json_array_foreach(json_object_get(res, "obligations"), i, o)
+        if (strcmp(json_string_value(json_object_get(o, "rule")), rule) == 0 &&
+            strcmp(json_string_value(json_object_get(o, "subject")), subject) == 0)
+            status = strdup(json_string_value(json_object_get(o, "status")));
+    json_decref(res);
+    return status;
+}
+
+static void assert_status(const char *crn, const char *rule, const char *subject, const char *want)
+{
+    char *got = obligation_status(crn, rule, subject);
+    if (!want && got) fail_msg("%s %s of %s exists (%s); expected none", rule, subject, crn, got);
+    if (want && (!got || strcmp(got, want) != 0))
+        fail_msg("%s %s of %s is %s; expected %s", rule, subject, crn, got ? got : "absent", want);
+    free(got);
+}
+
+/* ---- Tests ------------------------------------------------------------------- */
+
+static void test_health(void **state)
+{
+    (void)state;
+    need_backend();
+    th_resp r = call("GET", "/health", NULL);
+    char v[64];
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "{\"status\":\"ok\"}");
+    assert_string_equal(th_header(&r, "Cache-Control", v, sizeof v), "no-store");
+    th_resp_free(&r);
+}
+
+static void test_create_get_conflict(void **state)
+{
+    (void)state;
+    need_backend();
+    json_t *bundle = example("X123456"), *want = redacted(bundle);
+    th_resp r = call("POST", "/api/v1/cases", bundle);
+    char v[128];
+    assert_int_equal(r.status, 201);
+    assert_string_equal(th_header(&r, "Location", v, sizeof v), "/api/v1/cases/X123456");
+    assert_string_equal(th_header(&r, "Content-Type", v, sizeof v), "application/json");
+    assert_string_equal(th_header(&r, "Cache-Control", v, sizeof v), "no-store");
+    json_t *created = body_json(&r);
+    assert_true(json_equal(created, want));
+    th_resp_free(&r);
+
+    json_t *got = expect("GET", "/api/v1/cases/X123456", NULL, 200);
+    if (!json_equal(got, want)) {
+        char *g = json_dumps(got, JSON_COMPACT);
+        fail_msg("GET differs from the example (victims redacted): %s", g);
+    }
+    /* Nothing of the victim's identity leaves the server. */
+    th_resp raw = call("GET", "/api/v1/cases/X123456", NULL);
+    assert_null(strstr(raw.body, "Alex Sample"));
+    assert_null(strstr(raw.body, "020 7946"));
+    th_resp_free(&raw);
+
+    json_t *again = expect("POST", "/api/v1/cases", bundle, 409);
+    assert_int_equal(json_integer_value(json_object_get(again, "status")), 409);
+    assert_string_equal(json_string_value(json_object_get(again, "title")), "Conflict");
+    json_decref(again), json_decref(got), json_decref(created), json_decref(want), json_decref(bundle);
+}
+
+static void test_invalid_bundle(void **state)
+{
+    (void)state;
+    need_backend();
+    json_t *b = example("X100001");
+    json_t *sentence = json_object_get(json_array_get(json_object_get(b, "events"), 0), "sentence");
+    json_object_set_new(sentence, "type", json_string("custodial"));
+    expect_invalid("POST", "/api/v1/cases", b, "events[0].sentence.type");
+    json_object_set_new(sentence, "type", json_string("custody"));
+    json_object_set_new(b, "foo bar", json_true());
+    expect_invalid("POST", "/api/v1/cases", b, "[\"foo bar\"]");
+    json_object_del(b, "foo bar");
+    json_object_set_new(json_array_get(json_object_get(b, "contacts"), 1), "event", json_string("E9"));
+    expect_invalid("POST", "/api/v1/cases", b, "contacts[1].event");
+    json_decref(b);
+    /* Nothing was stored by any of them. */
+    json_decref(expect("GET", "/api/v1/cases/X100001", NULL, 404));
+
+    /* Not JSON, not an object, not sent as JSON. */
+    th_conn c;
+    th_resp r;
+    assert_true(th_connect(&c, B->port));
+    assert_true(th_send(&c, "POST", "/api/v1/cases", NULL, "application/json", "{\"crn\": "));
+    assert_true(th_recv(&c, &r));
+    assert_int_equal(r.status, 400);
+    json_t *p = body_json(&r);
+    json_t *e = json_array_get(json_object_get(p, "errors"), 0);
+    assert_string_equal(json_string_value(json_object_get(e, "path")), "");
+    assert_non_null(strstr(json_string_value(json_object_get(e, "message")), "line 1"));
+    json_decref(p);
+    th_resp_free(&r);
+    assert_true(th_send(&c, "POST", "/api/v1/cases", NULL, "application/json", "[1, 2]"));
+    assert_true(th_recv(&c, &r));
+    assert_int_equal(r.status, 400);
+    th_resp_free(&r);
+    assert_true(th_send(&c, "POST", "/api/v1/cases", NULL, "application/x-www-form-urlencoded", "crn=X1"));
+    assert_true(th_recv(&c, &r));
+    assert_int_equal(r.status, 415);
+    th_resp_free(&r);
+    th_close(&c);
+}
+
+static void test_replace(void **state)
+{
+    (void)state;
+    need_backend();
+    create_example("X200001");
+    json_t *b = example("X200002");
+    expect_invalid("PUT", "/api/v1/cases/X200001", b, "crn");
+    json_decref(expect("PUT", "/api/v1/cases/X200002", b, 404));
+    json_object_set_new(b, "crn", json_string("X200001"));
+    json_object_set_new(json_object_get(b, "person"), "surname", json_string("Renamed"));
+    json_t *put = expect("PUT", "/api/v1/cases/X200001", b, 200);
+    json_t *got = expect("GET", "/api/v1/cases/X200001", NULL, 200);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(got, "person"), "surname")), "Renamed");
+    assert_true(json_equal(put, got));
+    json_decref(put), json_decref(got), json_decref(b);
+}
+
+static void test_not_found_and_methods(void **state)
+{
+    (void)state;
+    need_backend();
+    json_t *p = expect("GET", "/api/v1/cases/NOSUCH1", NULL, 404);
+    assert_string_equal(json_string_value(json_object_get(p, "title")), "Not Found");
+    json_decref(p);
+    json_decref(record_post("NOSUCH1", "contacts",
+                            "{\"id\":\"C9\",\"event\":\"E1\",\"date\":\"2025-10-01\",\"type\":\"COAP\"}", 404));
+    json_decref(expect("GET", "/api/v1/cases/NOSUCH1/obligations", NULL, 404));
+    json_decref(expect("GET", "/api/v1/nothing", NULL, 404));
+    th_resp r = call("DELETE", "/api/v1/cases/X123456", NULL);
+    char v[64];
+    assert_int_equal(r.status, 405);
+    assert_string_equal(th_header(&r, "Allow", v, sizeof v), "GET, HEAD, PUT");
+    th_resp_free(&r);
+}
+
+static void test_failed_appointment_creates_enforce(void **state)
+{
+    (void)state;
+    need_backend();
+    create_example("X300001");
+    json_t *c = record_post("X300001", "contacts",
+                            "{\"id\":\"C4\",\"event\":\"E1\",\"date\":\"2025-10-20\",\"type\":\"COAP\","
+                            "\"national_standard\":true,\"appointment\":true,\"booked_on\":\"2025-10-03\"}",
+                            201);
+    assert_string_equal(json_string_value(json_object_get(c, "id")), "C4");
+    assert_true(json_is_null(json_object_get(c, "outcome")));
+    json_decref(c);
+    assert_status("X300001", "ENFORCE", "contact:C4", NULL);
+    assert_status("X300001", "OUTCOME", "contact:C4", "overdue");
+
+    json_t *outcome = json_pack("{s:s, s:s}", "outcome", "UAAB", "outcome_on", "2025-10-20");
+    json_t *patched = expect("PATCH", "/api/v1/cases/X300001/contacts/C4", outcome, 200);
+    assert_string_equal(json_string_value(json_object_get(patched, "outcome")), "UAAB");
+    assert_string_equal(json_string_value(json_object_get(patched, "type")), "COAP"); /* kept */
+    json_decref(patched), json_decref(outcome);
+    /* Failure on 2025-10-20: enforcement due 10 working days later, 2025-11-03. */
+    assert_status("X300001", "ENFORCE", "contact:C4", "open");
+    assert_status("X300001", "OUTCOME", "contact:C4", "met");
+
+    json_decref(record_post("X300001", "enforcement",
+                            "{\"id\":\"EN2\",\"event\":\"E1\",\"contact\":\"C4\",\"date\":\"2025-10-22\","
+                            "\"action\":\"second_warning\"}",
+                            201));
+    assert_status("X300001", "ENFORCE", "contact:C4", "met");
+
+    /* PATCH refusals: a bad value names its key; ids are fixed; unknown records are 404. */
+    json_t *bad = json_pack("{s:s}", "outcome", "XXXX");
+    expect_invalid("PATCH", "/api/v1/cases/X300001/contacts/C4", bad, "outcome");
+    json_decref(bad);
+    bad = json_pack("{s:s}", "id", "C5");
+    expect_invalid("PATCH", "/api/v1/cases/X300001/contacts/C4", bad, "id");
+    json_decref(expect("PATCH", "/api/v1/cases/X300001/contacts/C99", bad, 404));
+    json_decref(bad);
+}
+
+static void test_check_received(void **state)
+{
+    (void)state;
+    need_backend();
+    create_example("X300002");
+    char *before = obligation_status("X300002", "CHILD_CHECK", "report:R1");
+    assert_non_null(before);
+    assert_string_not_equal(before, "met");
+    free(before);
+    json_t *recv = json_pack("{s:s, s:b}", "received", "2024-12-05", "relevant_information", 0);
+    json_t *k = expect("PATCH", "/api/v1/cases/X300002/checks/K2", recv, 200);
+    assert_string_equal(json_string_value(json_object_get(k, "received")), "2024-12-05");
+    assert_string_equal(json_string_value(json_object_get(k, "kind")), "childrens_services");
+    json_decref(k), json_decref(recv);
+    assert_status("X300002", "CHILD_CHECK", "report:R1", "met");
+}
+
+static void test_registration_review(void **state)
+{
+    (void)state;
+    need_backend();
+    create_example("X300003");
+    json_t *g = record_post("X300003", "registrations/G1/reviews", "{\"date\":\"2025-07-01\",\"next_review\":\"2025-10-01\"}",
+                            201);
+    assert_string_equal(json_string_value(json_object_get(g, "next_review")), "2025-10-01");
+    json_t *reviews = json_object_get(g, "reviews");
+    assert_int_equal(json_array_size(reviews), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(reviews, 1), "date")), "2025-07-01");
+    json_decref(g);
+    json_t *c = expect("GET", "/api/v1/cases/X300003", NULL, 200);
+    json_t *stored = json_array_get(json_object_get(c, "registrations"), 0);
+    assert_string_equal(json_string_value(json_object_get(stored, "next_review")), "2025-10-01");
+    assert_int_equal(json_array_size(json_object_get(stored, "reviews")), 2);
+    json_decref(c);
+
+    json_t *body = json_pack("{s:s}", "date", "2025-08-01");
+    expect_invalid("POST", "/api/v1/cases/X300003/registrations/G1/reviews", body, "next_review");
+    json_object_set_new(body, "next_review", json_string("2025-08-01"));
+    expect_invalid("POST", "/api/v1/cases/X300003/registrations/G1/reviews", body, "next_review");
+    json_object_set_new(body, "next_review", json_string("2025-11-01"));
+    json_object_set_new(body, "date", json_string("2025-13-01"));
+    expect_invalid("POST", "/api/v1/cases/X300003/registrations/G1/reviews", body, "date");
+    json_object_set_new(body, "date", json_string("2025-08-01"));
+    json_decref(expect("POST", "/api/v1/cases/X300003/registrations/G9/reviews", body, 404));
+    json_decref(body);
+}
+
+static void test_victim_added_and_redacted(void **state)
+{
+    (void)state;
+    need_backend();
+    create_example("X300004");
+    json_t *v = record_post("X300004", "victims",
+                            "{\"id\":\"V2\",\"event\":\"E1\",\"referred\":\"2025-02-03\",\"scheme\":\"statutory\","
+                            "\"name\":\"Jo Private\",\"phone\":\"07700 900123\",\"notes\":\"call after 5\"}",
+                            201);
+    assert_string_equal(json_string_value(json_object_get(v, "id")), "V2");
+    assert_true(json_is_null(json_object_get(v, "name")));
+    assert_true(json_is_null(json_object_get(v, "phone")));
+    json_decref(v);
+    th_resp r = call("GET", "/api/v1/cases/X300004", NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"V2\""));
+    assert_null(strstr(r.body, "Jo Private"));
+    assert_null(strstr(r.body, "07700"));
+    th_resp_free(&r);
+    /* The victim's referral starts the first-contact clock. */
+    assert_status("X300004", "VCS_FIRST_CONTACT", "victim:V2", "overdue");
+}
+
+static void test_other_sub_resources(void **state)
+{
+    (void)state;
+    need_backend();
+    create_example("X300005");
+    const struct {
+        const char *list, *json;
+    } adds[] = {
+        {"registrations", "{\"id\":\"G2\",\"type\":\"RCCO\",\"date\":\"2025-10-01\"}"},
+        {"registration_decisions", "{\"id\":\"RD2\",\"type\":\"NOTMAPPA\",\"date\":\"2025-10-02\",\"reason\":\"x\"}"},
+        {"checks", "{\"id\":\"K3\",\"kind\":\"police_da\",\"requested\":\"2025-10-01\"}"},
+        {"assessments", "{\"id\":\"AS4\",\"kind\":\"rosh\",\"completed\":\"2025-10-10\",\"level\":\"medium\"}"},
+        {"changes", "{\"id\":\"CH2\",\"date\":\"2025-10-05\",\"kind\":\"address\",\"note\":\"moved\"}"},
+        {"decisions", "{\"id\":\"D2\",\"rule\":\"DA_FLAG_DECISION\",\"subject\":\"check:K1\",\"date\":\"2025-10-06\","
+                      "\"reason\":\"reviewed\"}"},
+        {"breaches", "{\"id\":\"B1\",\"event\":\"E1\",\"initiated\":\"2025-10-07\"}"},
+        {"recalls", "{\"id\":\"RC1\",\"event\":\"E1\",\"date\":\"2025-10-08\"}"},
+        {"allocations", "{\"id\":\"AL2\",\"from\":\"2025-10-09\",\"staff_code\":\"N07P002\",\"grade\":\"PO\"}"},
+    };
+    for (size_t i = 0; i < sizeof adds / sizeof adds[0]; i++) {
+        json_t *want = json_loads(adds[i].json, 0, NULL), *got = record_post("X300005", adds[i].list, adds[i].json, 201);
+        const char *k;
+        json_t *val;
+        json_object_foreach(want, k, val)
+            if (!json_equal(json_object_get(got, k), val)) fail_msg("%s: %s differs in the 201 body", adds[i].list, k);
+        json_decref(want), json_decref(got);
+    }
+    json_t *c = expect("GET", "/api/v1/cases/X300005", NULL, 200);
+    assert_int_equal(json_array_size(json_object_get(c, "breaches")), 1);
+    assert_int_equal(json_array_size(json_object_get(c, "recalls")), 1);
+    assert_int_equal(json_array_size(json_object_get(c, "allocations")), 2);
+    assert_int_equal(json_array_size(json_object_get(c, "changes")), 2);
+    json_decref(c);
+    /* The recall (2025-10-08) is a significant change; the RoSH assessment added
+     * after it (2025-10-10) meets it, and the new RCCO registration is one too. */
+    assert_status("X300005", "ROSH_CHANGE", "recall:RC1", "met");
+    assert_status("X300005", "ROSH_CHANGE", "registration:G2", "met");
+    assert_status("X300005", "BREACH_PACK", "breach:B1", NULL); /* a licence, not a CO/SSO */
+
+    /* A record that breaks the format names its key; a taken id is a conflict. */
+    json_t *p = record_post("X300005", "assessments",
+                            "{\"id\":\"AS5\",\"kind\":\"rosh\",\"completed\":\"2025-10-10\",\"level\":\"extreme\"}", 400);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(p, "errors"), 0), "path")),
+                        "level");
+    json_decref(p);
+    json_decref(record_post("X300005", "breaches", "{\"id\":\"B1\",\"event\":\"E1\",\"initiated\":\"2025-10-09\"}", 409));
+    json_t *bad_ref = record_post("X300005", "recalls", "{\"id\":\"RC2\",\"event\":\"E7\",\"date\":\"2025-10-08\"}", 400);
+    assert_non_null(strstr(json_string_value(json_object_get(bad_ref, "detail")), "event"));
+    json_decref(bad_ref);
+}
+
+static json_t *with_person(const char *crn, const char *surname, const char *staff)
+{
+    json_t *b = example(crn);
+    json_object_set_new(json_object_get(b, "person"), "surname", json_string(surname));
+    json_object_set_new(json_array_get(json_object_get(b, "allocations"), 0), "staff_code", json_string(staff));
+    return b;
+}
+
+static size_t set_size(json_t *page) { return json_array_size(json_object_get(page, "items")); }
+
+static void test_search(void **state)
+{
+    (void)state;
+    need_backend();
+    const char *people[][2] = {{"X400001", "Quixley"}, {"X400002", "Quixleyson"}, {"X400003", "Zebedee"}};
+    for (size_t i = 0; i < 3; i++) {
+        json_t *b = with_person(people[i][0], people[i][1], "N07P001");
+        create(b);
+        json_decref(b);
+    }
+    json_t *all = expect("GET", "/api/v1/cases?q=quixley", NULL, 200);
+    assert_int_equal(json_integer_value(json_object_get(all, "total")), 2);
+    assert_int_equal(set_size(all), 2);
+    assert_int_equal(json_integer_value(json_object_get(all, "limit")), CK_API_SEARCH_LIMIT);
+    assert_int_equal(json_integer_value(json_object_get(all, "offset")), 0);
+    json_t *first = json_array_get(json_object_get(all, "items"), 0);
+    assert_non_null(json_string_value(json_object_get(first, "crn")));
+    assert_string_equal(json_string_value(json_object_get(first, "forename")), "Sam");
+    assert_string_equal(json_string_value(json_object_get(first, "date_of_birth")), "1988-02-29");
+
+    json_t *p1 = expect("GET", "/api/v1/cases?q=quixley&limit=1", NULL, 200);
+    json_t *p2 = expect("GET", "/api/v1/cases?q=quixley&limit=1&offset=1", NULL, 200);
+    assert_int_equal(set_size(p1), 1);
+    assert_int_equal(set_size(p2), 1);
+    assert_int_equal(json_integer_value(json_object_get(p2, "total")), 2);
+    const char *a = json_string_value(json_object_get(json_array_get(json_object_get(p1, "items"), 0), "crn"));
+    const char *b = json_string_value(json_object_get(json_array_get(json_object_get(p2, "items"), 0), "crn"));
+    assert_string_not_equal(a, b);
+    assert_true((strcmp(a, "X400001") == 0 || strcmp(a, "X400002") == 0) &&
+                (strcmp(b, "X400001") == 0 || strcmp(b, "X400002") == 0));
+
+    json_t *by_crn = expect("GET", "/api/v1/cases?q=X40000", NULL, 200);
+    assert_int_equal(json_integer_value(json_object_get(by_crn, "total")), 3);
+    json_t *none = expect("GET", "/api/v1/cases?q=nobodyatall", NULL, 200);
+    assert_int_equal(json_integer_value(json_object_get(none, "total")), 0);
+    assert_int_equal(set_size(none), 0);
+    json_decref(all), json_decref(p1), json_decref(p2), json_decref(by_crn), json_decref(none);
+
+    expect_invalid("GET", "/api/v1/cases?q=a&limit=0", NULL, "limit");
+    expect_invalid("GET", "/api/v1/cases?q=a&limit=101", NULL, "limit");
+    expect_invalid("GET", "/api/v1/cases?q=a&offset=-1", NULL, "offset");
+    expect_invalid("GET", "/api/v1/cases?q=a&limit=ten", NULL, "limit");
+}
+
+static int status_rank(const char *s)
+{
+    const char *order[] = {"overdue", "open", "met_late", "met"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(s, order[i]) == 0) return i;
+    fail_msg("unknown status %s", s);
+    return -1;
+}
+
+static int severity_rank(const char *s)
+{
+    const char *order[] = {"critical", "high", "normal"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(s, order[i]) == 0) return i;
+    fail_msg("unknown severity %s", s);
+    return -1;
+}
+
+static const char *sget(json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+/* The rulebook's worklist order: status, severity, due date, then rule and subject. */
+static int item_cmp(json_t *a, json_t *b)
+{
+    int d = status_rank(sget(a, "status")) - status_rank(sget(b, "status"));
+    if (!d) d = severity_rank(sget(a, "severity")) - severity_rank(sget(b, "severity"));
+    if (!d) d = strcmp(sget(a, "due"), sget(b, "due"));
+    if (!d) d = strcmp(sget(a, "rule"), sget(b, "rule"));
+    if (!d) d = strcmp(sget(a, "subject"), sget(b, "subject"));
+    return d;
+}
+
+static void test_worklist(void **state)
+{
+    (void)state;
+    need_backend();
+    json_t *b1 = with_person("X500001", "Worklist", "N07P900"), *b2 = with_person("X500002", "Worklist", "N07P900");
+    create(b1), create(b2);
+    json_decref(b1), json_decref(b2);
+
+    json_t *all = expect("GET", "/api/v1/worklist?staff=N07P900&as_of=" AS_OF "&limit=500", NULL, 200);
+    json_t *items = json_object_get(all, "items"), *it;
+    size_t n = json_array_size(items), i;
+    assert_true(n >= 4);
+    assert_int_equal(json_integer_value(json_object_get(all, "total")), n);
+    bool seen[2] = {false, false};
+    json_array_foreach(items, i, it) {
+        const char *st = sget(it, "status"), *crn = sget(it, "crn");
+        assert_true(strcmp(st, "overdue") == 0 || strcmp(st, "open") == 0);
+        assert_string_equal(sget(it, "staff_code"), "N07P900");
+        assert_string_equal(sget(it, "surname"), "Worklist");
+        seen[strcmp(crn, "X500002") == 0] = true;
+        if (i) assert_true(item_cmp(json_array_get(items, i - 1), it) <= 0);
+    }
+    assert_true(seen[0] && seen[1]);
+
+    /* Pages of 3 put together are the whole list, in order. */
+    size_t got = 0;
+    for (size_t off = 0; off < n; off += 3) {
+        char url[160];
+        snprintf(url, sizeof url, "/api/v1/worklist?staff=N07P900&as_of=" AS_OF "&limit=3&offset=%zu", off);
+        json_t *page = expect("GET", url, NULL, 200), *pit;
+        assert_int_equal(json_integer_value(json_object_get(page, "total")), n);
+        assert_int_equal(json_integer_value(json_object_get(page, "offset")), off);
+        json_array_foreach(json_object_get(page, "items"), i, pit) {
+            assert_true(json_equal(pit, json_array_get(items, got)));
+            got++;
+        }
+        json_decref(page);
+    }
+    assert_int_equal(got, n);
+
+    json_t *overdue = expect("GET", "/api/v1/worklist?staff=N07P900&as_of=" AS_OF "&status=overdue", NULL, 200);
+    json_array_foreach(json_object_get(overdue, "items"), i, it) assert_string_equal(sget(it, "status"), "overdue");
+    assert_true(json_integer_value(json_object_get(overdue, "total")) > 0);
+    assert_true((size_t)json_integer_value(json_object_get(overdue, "total")) < n);
+    json_t *nobody = expect("GET", "/api/v1/worklist?staff=N07P999", NULL, 200);
+    assert_int_equal(json_integer_value(json_object_get(nobody, "total")), 0);
+    json_decref(all), json_decref(overdue), json_decref(nobody);
+
+    expect_invalid("GET", "/api/v1/worklist", NULL, "staff");
+    expect_invalid("GET", "/api/v1/worklist?staff=N07P900&team=T1", NULL, "staff");
+    expect_invalid("GET", "/api/v1/worklist?staff=N07P900&status=late", NULL, "status");
+    expect_invalid("GET", "/api/v1/worklist?staff=N07P900&as_of=03/11/2025", NULL, "as_of");
+    expect_invalid("GET", "/api/v1/worklist?staff=N07P900&limit=501", NULL, "limit");
+}
+
+static void test_obligations_query(void **state)
+{
+    (void)state;
+    need_backend();
+    create_example("X600001");
+    json_t *open = expect("GET", "/api/v1/cases/X600001/obligations?as_of=" AS_OF, NULL, 200);
+    json_t *all = expect("GET", "/api/v1/cases/X600001/obligations?as_of=" AS_OF "&all=true", NULL, 200), *o;
+    size_t i;
+    assert_string_equal(sget(open, "crn"), "X600001");
+    assert_string_equal(sget(open, "as_of"), AS_OF);
+    assert_true(json_is_array(json_object_get(open, "failures_to_comply")));
+    json_array_foreach(json_object_get(open, "obligations"), i, o)
+        assert_true(strcmp(sget(o, "status"), "open") == 0 || strcmp(sget(o, "status"), "overdue") == 0);
+    assert_true(json_array_size(json_object_get(all, "obligations")) > json_array_size(json_object_get(open, "obligations")));
+    /* Without as_of: the server's today (pinned here). */
+    json_t *today = expect("GET", "/api/v1/cases/X600001/obligations", NULL, 200);
+    assert_true(json_equal(today, open));
+    json_decref(open), json_decref(all), json_decref(today);
+    expect_invalid("GET", "/api/v1/cases/X600001/obligations?as_of=2025-02-30", NULL, "as_of");
+    expect_invalid("GET", "/api/v1/cases/X600001/obligations?all=maybe", NULL, "all");
+}
+
+static void test_daily_recompute(void **state)
+{
+    (void)state;
+    need_backend();
+    char err[256];
+    ck_app app = {.engine = ck_engine_default(), .today = pinned_today};
+    /* Whatever ran before, after one settled run the stored date is today... */
+    ck_api_daily *d = ck_api_daily_start(B->url, &app, err, sizeof err);
+    if (!d) fail_msg("ck_api_daily_start: %s", err);
+    ck_api_daily_settle(d);
+    ck_api_daily_stop(d);
+    /* ...so a restart the same day recomputes nothing, */
+    d = ck_api_daily_start(B->url, &app, err, sizeof err);
+    assert_non_null(d);
+    assert_int_equal(ck_api_daily_settle(d), 0);
+    ck_api_daily_stop(d);
+    /* and one on the next day recomputes once. */
+    app.today = next_day;
+    d = ck_api_daily_start(B->url, &app, err, sizeof err);
+    assert_non_null(d);
+    assert_int_equal(ck_api_daily_settle(d), 1);
+    assert_int_equal(ck_api_daily_settle(d), 1);
+    ck_api_daily_stop(d);
+}
+
+/* ---- casekeeper serve, as a process --------------------------------------------- */
+
+static void test_serve_command(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ck-serve.XXXXXX", db[128];
+    assert_non_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "sqlite:%s/serve.db", dir);
+    int out[2];
+    assert_int_equal(pipe(out), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* No other thread runs in this process yet (this test comes first), so the child may go on. */
+        dup2(out[1], STDOUT_FILENO);
+        close(out[0]), close(out[1]);
+        char *argv[] = {"serve", "--db", db, "--listen", "127.0.0.1:0", "--threads", "2", NULL};
+        _exit(ck_cmd_serve(7, argv));
+    }
+    close(out[1]);
+    FILE *f = fdopen(out[0], "r");
+    char line[128] = "";
+    assert_non_null(fgets(line, sizeof line, f));
+    unsigned port = 0;
+    if (sscanf(line, "listening on http://127.0.0.1:%u\n", &port) != 1) fail_msg("first line: %s", line);
+    assert_true(port > 0 && port < 65536);
+    th_resp r;
+    assert_true(th_request((uint16_t)port, "GET", "/health", NULL, &r));
+    assert_int_equal(r.status, 200);
+    th_resp_free(&r);
+    assert_int_equal(kill(pid, SIGTERM), 0);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    /* Nothing after the first line on standard output. */
+    assert_null(fgets(line, sizeof line, f));
+    fclose(f);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void test_serve_bad_options(void **state)
+{
+    (void)state;
+    char *a1[] = {"serve", "--listen", "nowhere", NULL};
+    char *a2[] = {"serve", "--threads", "0", NULL};
+    char *a3[] = {"serve", "--rules-config", "/nonexistent/rules.conf", NULL};
+    char *a4[] = {"serve", "--verbose", NULL};
+    assert_int_equal(ck_cmd_serve(3, a1), 2);
+    assert_int_equal(ck_cmd_serve(3, a2), 2);
+    assert_int_equal(ck_cmd_serve(3, a3), 2);
+    assert_int_equal(ck_cmd_serve(2, a4), 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest process[] = {
+        cmocka_unit_test(test_serve_command),
+        cmocka_unit_test(test_serve_bad_options),
+    };
+    const struct CMUnitTest api[] = {
+        cmocka_unit_test(test_health),
+        cmocka_unit_test(test_create_get_conflict),
+        cmocka_unit_test(test_invalid_bundle),
+        cmocka_unit_test(test_replace),
+        cmocka_unit_test(test_not_found_and_methods),
+        cmocka_unit_test(test_failed_appointment_creates_enforce),
+        cmocka_unit_test(test_check_received),
+        cmocka_unit_test(test_registration_review),
+        cmocka_unit_test(test_victim_added_and_redacted),
+        cmocka_unit_test(test_other_sub_resources),
+        cmocka_unit_test(test_search),
+        cmocka_unit_test(test_worklist),
+        cmocka_unit_test(test_obligations_query),
+        cmocka_unit_test(test_daily_recompute),
+    };
+    int failed = cmocka_run_group_tests_name("serve command", process, NULL, NULL);
+    failed += cmocka_run_group_tests_name("api on SQLite", api, setup_sqlite, teardown);
+    failed += cmocka_run_group_tests_name("api on PostgreSQL", api, setup_pg, teardown);
+    return failed;
+}
