@@ -56,7 +56,8 @@ ck_rc ck_store_load(ck_db *db, int64_t id, ck_case **out, char *err, size_t err_
 
 /* Streams cases in CRN order, `max` at a time, with one query per table per
  * batch, locking the batch's case rows. Start from ck_store_batch_init; each
- * call frees the previous batch and loads the next (n == 0 at the end). */
+ * call frees the previous batch and loads the next (n == 0 at the end);
+ * max is capped at 100,000. */
 typedef struct ck_store_batch {
     ck_case **cases;
     int64_t *ids;
