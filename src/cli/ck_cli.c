@@ -8,6 +8,9 @@ const ck_command ck_commands[] = {
     {"obligations", ck_cmd_obligations,
      "obligations --as-of DATE [--all] [--bank-holidays FILE] [--rules-config FILE] FILE",
      "the obligations of one case bundle file, without a database"},
+    {"generate", ck_cmd_generate,
+     "generate --as-of DATE --out DIR [--scale london|national|N] [--seed N] [--practice inspected|good] [--param NAME=VALUE]...",
+     "write Synthetic London (or national) demo data: organisation and case bundles"},
     {NULL, NULL, NULL, NULL},
 };
 
