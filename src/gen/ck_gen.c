@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -360,7 +362,19 @@ static ck_date soon(gx *x, ck_date d, int n, int cap) { return d + ck_rng_range(
 /* The first day after an n-WD deadline that starts on d. */
 static ck_date after_wd(const gx *x, ck_date d, int n) { return ck_wd_add(x->g->cal, d, n) + 1; }
 
-static const char *id(gx *x, const char *prefix, size_t n) { return ck_arena_printf(x->a, "%s%zu", prefix, n); }
+/* "C12": a record id. Written by hand: a case has hundreds and printf
+ * dominated the generator's time. */
+static const char *id(gx *x, const char *prefix, size_t n)
+{
+    char digits[24];
+    size_t nd = 0, np = strlen(prefix);
+    do digits[nd++] = (char)('0' + n % 10); while ((n /= 10) && nd < sizeof digits);
+    char *s = ck_arena_alloc(x->a, np + nd + 1);
+    memcpy(s, prefix, np);
+    for (size_t i = 0; i < nd; i++) s[np + i] = digits[nd - 1 - i];
+    s[np + nd] = '\0';
+    return s;
+}
 
 static void trigger(gx *x, ck_date d)
 {
@@ -1427,6 +1441,41 @@ static bool close_out(FILE *f, const char *path, bool ok, char *err, size_t len)
     return ok && !bad;
 }
 
+/* Cases are made and serialised by a few threads, a block at a time, and
+ * written in order by this one: the output does not depend on the threads. */
+enum { BLOCK = 512, MAX_WORKERS = 8 };
+
+typedef struct worker {
+    const ck_gen *g;
+    size_t from, to;
+    ck_buf out;
+    bool ok;
+    const char *crn; /* of a case that would not serialise */
+    pthread_t thread;
+} worker;
+
+static void *serialise(void *arg)
+{
+    worker *w = arg;
+    w->ok = true;
+    ck_buf_reset(&w->out);
+    for (size_t i = w->from; i < w->to && w->ok; i++) {
+        ck_case *c = ck_gen_case(w->g, i);
+        if (!ck_bundle_write(c, 0, &w->out) || !ck_buf_putc(&w->out, '\n')) {
+            w->ok = false;
+            w->crn = ck_strdup(c->crn);
+        }
+        ck_case_free(c);
+    }
+    return NULL;
+}
+
+static size_t worker_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (size_t)n;
+}
+
 bool ck_gen_write_dir(const ck_gen *g, const char *dir, char *err, size_t len)
 {
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
@@ -1440,12 +1489,16 @@ bool ck_gen_write_dir(const ck_gen *g, const char *dir, char *err, size_t len)
     if (!ok) snprintf(err, len, "%s: write failed: %s", path, strerror(errno));
     if (!close_out(f, path, ok, err, len)) return false;
 
-    ck_buf line;
-    ck_buf_init(&line, 0);
-    size_t n = ck_gen_case_count(g), files = 0;
+    size_t n = ck_gen_case_count(g), files = 0, nw = worker_count();
+    worker w[MAX_WORKERS];
+    memset(w, 0, sizeof w);
+    for (size_t k = 0; k < nw; k++) {
+        w[k].g = g;
+        ck_buf_init(&w[k].out, 0);
+    }
     f = NULL;
-    for (size_t i = 0; ok && i < n; i++) {
-        if (i % CK_GEN_CASES_PER_FILE == 0) {
+    for (size_t at = 0; ok && at < n;) {
+        if (at % CK_GEN_CASES_PER_FILE == 0) {
             if (!(ok = close_out(f, path, ok, err, len))) break;
             snprintf(name, sizeof name, "cases-%03zu.jsonl", ++files);
             if (!(f = open_out(dir, name, path, sizeof path, err, len))) {
@@ -1453,19 +1506,34 @@ bool ck_gen_write_dir(const ck_gen *g, const char *dir, char *err, size_t len)
                 break;
             }
         }
-        ck_case *c = ck_gen_case(g, i);
-        ck_buf_reset(&line);
-        if (!ck_bundle_write(c, 0, &line) || !ck_buf_putc(&line, '\n')) {
-            snprintf(err, len, "%s: case %s does not fit in a line", path, c->crn);
-            ok = false;
-        } else if (fwrite(line.data, 1, line.len, f) != line.len) {
-            snprintf(err, len, "%s: write failed: %s", path, strerror(errno));
-            ok = false;
+        /* One round: each worker takes a block, never crossing a file. */
+        size_t file_end = (at / CK_GEN_CASES_PER_FILE + 1) * CK_GEN_CASES_PER_FILE, used = 0;
+        if (file_end > n) file_end = n;
+        for (size_t k = 0; k < nw && at < file_end; k++, used++) {
+            w[k].from = at;
+            w[k].to = at + BLOCK < file_end ? at + BLOCK : file_end;
+            at = w[k].to;
+            if (pthread_create(&w[k].thread, NULL, serialise, &w[k]) != 0) serialise(&w[k]), w[k].thread = 0;
         }
-        ck_case_free(c);
+        for (size_t k = 0; k < used; k++) {
+            if (w[k].thread) pthread_join(w[k].thread, NULL);
+            w[k].thread = 0;
+        }
+        for (size_t k = 0; k < used && ok; k++) {
+            if (!w[k].ok) {
+                snprintf(err, len, "%s: case %s does not fit in a line", path, w[k].crn ? w[k].crn : "?");
+                ok = false;
+            } else if (fwrite(w[k].out.data, 1, w[k].out.len, f) != w[k].out.len) {
+                snprintf(err, len, "%s: write failed: %s", path, strerror(errno));
+                ok = false;
+            }
+        }
     }
     ok = close_out(f, path, ok, err, len);
-    ck_buf_free(&line);
+    for (size_t k = 0; k < nw; k++) {
+        ck_buf_free(&w[k].out);
+        ck_free((void *)w[k].crn);
+    }
     /* Files of an earlier, larger run would be imported with this one. */
     for (size_t k = files + 1; ok; k++) {
         snprintf(path, sizeof path, "%s/cases-%03zu.jsonl", dir, k);
