@@ -1,5 +1,6 @@
 #include "ck_gen.h"
 #include "ck_bundle.h"
+#include "ck_cal.h"
 #include "ck_embedded.h"
 #include "ck_gen_names.h"
 #include "ck_rng.h"
@@ -9,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -213,13 +216,11 @@ static const double CHANGES_PER_YEAR = 0.6;  /* changes of circumstance */
 static const double CHILD_CONCERNS = 0.06, CHILD_PROTECTION = 0.03;
 static const double NO_FIXED_ABODE = 0.03;
 
-/* The rulebook's local defaults the schedule has to keep inside: contact
- * intervals (CONTACT) and the probation reset date. They are the rules
- * engine's configuration (config/rules.conf); the generator reads them from
- * there when the engine exposes them and otherwise uses these shipped values. */
-static const int CONTACT_HIGH = 7, CONTACT_EARLY = 7, CONTACT_MID = 14, CONTACT_LATE = 28;
-static const int CONTACT_EARLY_DAYS = 84, CONTACT_MID_DAYS = 168;
-static ck_date reset_date(void) { return ck_date_ymd(2024, 6, 7); }
+/* Every deadline the schedule keeps to (or misses) is the rules engine's own
+ * configuration (config/rules.conf, ck_rules_config), read through g->cfg:
+ * "on time" is at most n calendar days after the start of an n-WD deadline
+ * (n calendar days never hold more than n working days), "late" is after
+ * ck_wd_add. Nothing here restates a rulebook number. */
 
 /* Contact types used, with whether each counts as a national-standard
  * contact: read from the product's contact-type table (data/contact-types.csv,
@@ -236,6 +237,8 @@ static const ck_choice absence_outcomes[] = {
 
 struct ck_gen {
     ck_gen_options opt;
+    const ck_rules_config *cfg;
+    const ck_calendar *cal;
     ck_gen_org *org;
     bool ns[CT_N];
 };
@@ -264,6 +267,8 @@ ck_gen *ck_gen_new(const ck_gen_options *opt)
 {
     ck_gen *g = ck_calloc(1, sizeof *g);
     g->opt = *opt;
+    g->cfg = opt->rules ? opt->rules : ck_rulecfg_default();
+    g->cal = ck_calendar_default();
     g->org = ck_gen_org_build(opt->seed, opt->as_of, opt->national, opt->n_cases);
     for (size_t i = 0; i < CT_N; i++) g->ns[i] = contact_type_ns(contact_codes[i]);
     return g;
@@ -308,6 +313,7 @@ typedef struct period {
 typedef struct gx {
     const ck_gen *g;
     const ck_gen_org *org;
+    const ck_rules_config *cfg;
     ck_rng r;
     ck_case *c;
     ck_arena *a;
@@ -344,7 +350,31 @@ static ck_date on_to_weekday(ck_date d)
     return w == 5 ? d + 2 : w == 6 ? d + 1 : d;
 }
 
-static const char *id(gx *x, const char *prefix, size_t n) { return ck_arena_printf(x->a, "%s%zu", prefix, n); }
+static ck_date min_date(ck_date a, ck_date b) { return a < b ? a : b; }
+static ck_date max_date(ck_date a, ck_date b) { return a > b ? a : b; }
+static int imin(int a, int b) { return a < b ? a : b; }
+static int imax(int a, int b) { return a > b ? a : b; }
+
+/* A day from d to d + n calendar days, capped at `cap` days: inside an n-WD
+ * deadline that starts on d. */
+static ck_date soon(gx *x, ck_date d, int n, int cap) { return d + ck_rng_range(&x->r, 0, imin(imax(n, 0), cap)); }
+
+/* The first day after an n-WD deadline that starts on d. */
+static ck_date after_wd(const gx *x, ck_date d, int n) { return ck_wd_add(x->g->cal, d, n) + 1; }
+
+/* "C12": a record id. Written by hand: a case has hundreds and printf
+ * dominated the generator's time. */
+static const char *id(gx *x, const char *prefix, size_t n)
+{
+    char digits[24];
+    size_t nd = 0, np = strlen(prefix);
+    do digits[nd++] = (char)('0' + n % 10); while ((n /= 10) && nd < sizeof digits);
+    char *s = ck_arena_alloc(x->a, np + nd + 1);
+    memcpy(s, prefix, np);
+    for (size_t i = 0; i < nd; i++) s[np + i] = digits[nd - 1 - i];
+    s[np + nd] = '\0';
+    return s;
+}
 
 static void trigger(gx *x, ck_date d)
 {
@@ -515,7 +545,7 @@ static void risk(gx *x)
     ck_date s = x->sentence;
     x->initial_done = s;
     ck_registration *g;
-    if (x->mapp && (g = registration(x, "MAPP", s + ck_rng_range(r, 0, 2)))) {
+    if (x->mapp && (g = registration(x, "MAPP", soon(x, s, x->cfg->mappa_identify_wd, 2)))) {
         g->level = x->mapp_level;
         const char *cat = sexual(x->category) ? "M1" : !strcmp(x->category, "terrorism") ? "M4" : "M2";
         g->category = ck_vocab_find(ck_vocab_mappa_category, cat, 2);
@@ -576,10 +606,10 @@ static void report_and_checks(gx *x)
         if (!strcmp(type, "oral")) rep->requested = rep->completed = s;
         else if (!strcmp(type, "fast")) {
             rep->requested = back_to_weekday(s - ck_rng_range(r, 5, 14));
-            rep->completed = rep->requested + ck_rng_range(r, 0, 6);
+            rep->completed = soon(x, rep->requested, x->cfg->report_fast_wd, 6);
         } else {
             rep->requested = back_to_weekday(s - ck_rng_range(r, 15, 25));
-            rep->completed = rep->requested + ck_rng_range(r, 5, 18);
+            rep->completed = soon(x, rep->requested, x->cfg->report_standard_wd, 18);
         }
         if (rep->completed > s) rep->completed = s;
         ck_date received = rep->requested + ck_rng_range(r, 0, (int)(rep->completed - rep->requested < 3 ? rep->completed - rep->requested : 3));
@@ -597,12 +627,13 @@ static void report_and_checks(gx *x)
      * cover a community sentence; without a report they are made after
      * sentence; a licence gets fresh checks before release. */
     if (!x->custody && !has_report) {
-        ck_date req = s + ck_rng_range(r, 0, 3);
-        checks_for(x, req, req + ck_rng_range(r, 1, 9), NULL);
+        ck_date req = soon(x, s, x->cfg->checks_wd, 3);
+        checks_for(x, req, soon(x, req, x->cfg->checks_wd - (int)(req - s), 9), NULL);
     }
     if (x->custody && x->release <= x->as_of) {
-        ck_date req = back_to_weekday(x->release - ck_rng_range(r, 15, 30));
-        checks_for(x, req, req + ck_rng_range(r, 1, 10), NULL);
+        ck_date req = max_date(back_to_weekday(x->release - ck_rng_range(r, 15, 30)),
+                               ck_date_add_months(x->release, -x->cfg->checks_lookback_months));
+        checks_for(x, req, min_date(req + ck_rng_range(r, 1, 10), x->release + x->cfg->checks_wd), NULL);
     }
     /* A domestic-abuse perpetrator is flagged (ADVP) when the first police
      * check with relevant information arrives, or at sentence
@@ -618,14 +649,14 @@ static void report_and_checks(gx *x)
             d->id = id(x, "D", x->decisions.n);
             d->rule = "DA_FLAG_DECISION";
             d->subject = ck_arena_printf(x->a, "check:%s", k->id);
-            d->date = k->received + ck_rng_range(r, 0, 3);
+            d->date = soon(x, k->received, x->cfg->da_flag_decision_wd, 3);
             d->reason = "Call-outs were to family arguments with no abuse disclosed; no ADVP";
             if (d->date > x->as_of) x->decisions.n--;
         }
     }
     if (x->da) {
         ck_date base = first_relevant != CK_NODATE && first_relevant < s ? first_relevant : s;
-        ck_registration *g = registration(x, "ADVP", base + ck_rng_range(r, 0, 3));
+        ck_registration *g = registration(x, "ADVP", soon(x, base, x->cfg->da_flag_decision_wd, 3));
         if (g && g->date > x->initial_done && g->date <= s + 3) x->initial_done = g->date;
     }
 }
@@ -644,10 +675,13 @@ static const period *period_at(const gx *x, ck_date d)
  * weekly throughout, which is inside whatever the engine derives. */
 static int interval_at(const gx *x, ck_date d)
 {
-    if (x->high) return CONTACT_HIGH;
+    const ck_rules_config *cfg = x->cfg;
+    if (x->high) return cfg->contact_high_risk_days;
     const period *p = period_at(x, d);
     ck_date days = p ? d - p->start : 0;
-    return days < CONTACT_EARLY_DAYS ? CONTACT_EARLY : days < CONTACT_MID_DAYS ? CONTACT_MID : CONTACT_LATE;
+    return days < 7 * cfg->contact_first_weeks    ? cfg->contact_first_days
+           : days < 7 * cfg->contact_second_weeks ? cfg->contact_second_days
+                                                  : cfg->contact_later_days;
 }
 
 static size_t type_index(const char *code)
@@ -713,7 +747,7 @@ static bool enforce(gx *x, compliance *st, const ck_contact *k, const period *p)
             return true;
         }
         static const char *const steps[] = {"first_warning", "second_warning", "final_warning"};
-        ck_date d = f + ck_rng_range(r, 0, 3);
+        ck_date d = soon(x, f, x->cfg->enforce_wd, 3);
         if (d <= x->as_of) {
             enforcement(x, k, d, steps[st->warnings]);
             st->warnings++;
@@ -721,9 +755,9 @@ static bool enforce(gx *x, compliance *st, const ck_contact *k, const period *p)
         return false;
     }
     bool must_breach = st->last_warning != CK_NODATE && st->last_warning < f &&
-                       st->last_warning >= ck_date_add_months(f, -12) &&
+                       st->last_warning >= ck_date_add_months(f, -x->cfg->breach_warning_months) &&
                        !(st->last_resolved != CK_NODATE && st->last_resolved >= st->last_warning);
-    ck_date d = f + ck_rng_range(r, 0, 5);
+    ck_date d = soon(x, f, x->cfg->enforce_wd, 5);
     if (d > x->as_of) return false;
     if (!must_breach) {
         enforcement(x, k, d, st->warnings ? "second_warning" : "first_warning");
@@ -738,7 +772,7 @@ static bool enforce(gx *x, compliance *st, const ck_contact *k, const period *p)
     b->initiated = d;
     trigger(x, d);
     /* BREACH_PACK: the pack to court within 10 WD. */
-    b->pack_sent = d + ck_rng_range(r, 1, 8);
+    b->pack_sent = soon(x, d, x->cfg->breach_pack_wd, 8);
     if (b->pack_sent > x->as_of) b->pack_sent = CK_NODATE;
     b->resolved = d + ck_rng_range(r, 28, 90);
     static const ck_choice outcomes[] = {{"proven: order to continue", 70}, {"not proven", 20}, {"withdrawn", 10}};
@@ -762,7 +796,8 @@ static void supervise(gx *x, long gap_at)
     compliance st = {0, CK_NODATE, CK_NODATE, CK_NODATE, CK_NODATE};
     const period *first = &x->periods[0];
     ck_date end = x->periods[x->n_periods - 1].last;
-    ck_date d = first->licence ? first->start : back_to_weekday(first->start + ck_rng_range(r, 0, 4));
+    ck_date d = first->licence ? soon(x, first->start, x->cfg->induction_licence_wd, 0)
+                               : back_to_weekday(soon(x, first->start, x->cfg->induction_community_wd, 4));
     if (d < first->start) d = first->start;
     ck_date booked = first->start;
     bool recalled = false;
@@ -804,17 +839,17 @@ static void supervise(gx *x, long gap_at)
         enforce(x, &licence, f, &x->periods[0]);
         return;
     }
-    /* NEXT_APPOINTMENT: the next one is booked while supervision goes on. */
-    if (d >= x->as_of && d < x->stop && d <= end) contact(x, d, PICK(r, regular_types), NULL, booked);
+    /* NEXT_APPOINTMENT: the next one is booked while supervision goes on,
+     * even when it falls after contact is due to stop. */
+    if (d >= x->as_of && x->as_of <= end) contact(x, d, PICK(r, regular_types), NULL, booked);
 }
 
-static ck_date min_date(ck_date a, ck_date b) { return a < b ? a : b; }
-static ck_date max_date(ck_date a, ck_date b) { return a > b ? a : b; }
 
 static void contacts(gx *x)
 {
     if (!x->n_periods) return;
     ck_rng *r = &x->r;
+    bool reset = x->cfg->probation_reset;
     x->stop = x->periods[x->n_periods - 1].last + 1;
     x->two_thirds = CK_NODATE;
     if (x->custody) {
@@ -822,7 +857,7 @@ static void contacts(gx *x)
          * after its two-thirds point T, nor PSS after the reset began. Contact
          * runs a few days past the engine's stop, which it ignores. */
         x->two_thirds = x->release + 2 * (x->end - x->release) / 3;
-        if (!x->exempt) x->stop = min_date(x->stop, max_date(x->two_thirds + 1, reset_date()) + 3);
+        if (reset && !x->exempt) x->stop = min_date(x->stop, max_date(x->two_thirds + 1, x->cfg->probation_reset_from) + 3);
         if (x->kind == K_LIC && x->as_of - x->release > 20 && ck_rng_chance(r, PLANNED_RECALL))
             x->planned_recall = back_to_weekday(x->release + ck_rng_range(r, 14, (int)(x->as_of - x->release) - 1));
         if (x->planned_recall != CK_NODATE && x->planned_recall <= x->release) x->planned_recall = CK_NODATE;
@@ -853,7 +888,8 @@ static void contacts(gx *x)
     }
     /* REVIEW_APPOINTMENT: one appointment midway through the final third of a
      * licence once the reset stopped regular contact. */
-    if (x->custody && !x->exempt && x->two_thirds + 1 >= reset_date() && x->as_of > x->two_thirds) {
+    if (reset && x->custody && !x->exempt && x->two_thirds + 1 >= x->cfg->probation_reset_from &&
+        x->as_of > x->two_thirds) {
         ck_date last = x->recall != CK_NODATE ? x->recall - 1 : x->end, t = x->two_thirds;
         if (last - t > 12) {
             ck_date span = last - t;
@@ -928,7 +964,7 @@ static void changes(gx *x)
         if (n > 6) n = 6;
         ck_date when[6];
         for (int k = 0; k < n; k++) when[k] = from + ck_rng_range(r, 0, (int)(to - from));
-        qsort(when, (size_t)n, sizeof when[0], cmp_date);
+        if (n) qsort(when, (size_t)n, sizeof when[0], cmp_date);
         for (int k = 0; k < n; k++) {
             ck_date d = when[k];
             const char *kind = PICK(r, kinds);
@@ -982,17 +1018,22 @@ static void add_date(vec *v, ck_date d) { *(ck_date *)push(v) = d; }
 static void rosh_good(gx *x, vec *out)
 {
     ck_rng *r = &x->r;
+    const ck_rules_config *cfg = x->cfg;
+    int urgent = cfg->rosh_initial_urgent_wd, lookback = cfg->rosh_initial_lookback_days;
     ck_date first = x->custody ? x->initial_done + ck_rng_range(r, 0, 3)
-                               : max_date(x->first_start, x->initial_done) + ck_rng_range(r, 0, 1);
+                               : min_date(max_date(x->first_start, x->initial_done) + ck_rng_range(r, 0, 1),
+                                          x->first_start + urgent);
     add_date(out, first);
-    if (x->custody && x->release <= x->as_of && !any_between(out, x->release - 84, x->release + 4))
-        add_date(out, max_date(first + 1, x->release - ck_rng_range(r, 0, 14)));
-    qsort(x->triggers.v, x->triggers.n, sizeof(ck_date), cmp_date);
+    if (x->custody && x->release <= x->as_of && !any_between(out, x->release - lookback, x->release + imin(4, urgent)))
+        add_date(out, max_date(first + 1, x->release - ck_rng_range(r, 0, imin(14, lookback))));
+    if (x->triggers.n) qsort(x->triggers.v, x->triggers.n, sizeof(ck_date), cmp_date);
     const ck_date *t = x->triggers.v;
+    int change = imin(4, cfg->rosh_change_wd);
     for (size_t i = 0; i < x->triggers.n; i++)
-        if (t[i] >= first && !any_between(out, t[i], t[i] + 4)) add_date(out, t[i] + ck_rng_range(r, 0, 4));
-    qsort(out->v, out->n, sizeof(ck_date), cmp_date);
-    int review = (x->high ? 26 : 52) * 7 - 14;
+        if (t[i] >= first && !any_between(out, t[i], t[i] + change)) add_date(out, soon(x, t[i], change, change));
+    if (out->n) qsort(out->v, out->n, sizeof(ck_date), cmp_date);
+    int weeks = imin(x->high ? cfg->rosh_review_high_risk_weeks : cfg->rosh_review_weeks, cfg->rosh_max_age_weeks);
+    int review = weeks * 7 - 14;
     size_t n = out->n;
     ck_date cur = ((ck_date *)out->v)[0];
     for (size_t i = 1; i <= n; i++) {
@@ -1010,23 +1051,24 @@ static void rosh_good(gx *x, vec *out)
 static void rosh_poor(gx *x, vec *out)
 {
     ck_rng *r = &x->r;
-    ck_date anchor = x->custody ? x->sentence : x->first_start;
-    for (ck_date d = anchor + ck_rng_range(r, 30, 200); d <= x->as_of; d += ck_rng_range(r, 392, 630))
-        add_date(out, d);
+    const ck_rules_config *cfg = x->cfg;
+    int review = 7 * imin(x->high ? cfg->rosh_review_high_risk_weeks : cfg->rosh_review_weeks, cfg->rosh_max_age_weeks);
+    ck_date first = x->custody ? x->sentence + ck_rng_range(r, 30, 200)
+                               : after_wd(x, x->first_start, cfg->rosh_initial_wd) + ck_rng_range(r, 5, 170);
+    for (ck_date d = first; d <= x->as_of; d += review + ck_rng_range(r, 28, 266)) add_date(out, d);
     if (x->custody && x->release <= x->as_of) {
-        ck_date *d = out->v;
+        ck_date *d = out->v, late = after_wd(x, x->release, cfg->rosh_initial_wd);
         for (size_t i = 0; i < out->n; i++)
-            if (d[i] >= x->release - 84 && d[i] < x->release + 30) d[i] = x->release + ck_rng_range(r, 30, 120);
+            if (d[i] >= x->release - cfg->rosh_initial_lookback_days && d[i] < late) d[i] = late + ck_rng_range(r, 5, 90);
     }
 }
 
 static void assessments(gx *x)
 {
-    ck_rng *r = &x->r;
     vec rosh = {NULL, 0, 0, sizeof(ck_date)}, all = {NULL, 0, 0, sizeof(dated)};
     if (x->poor_rosh) rosh_poor(x, &rosh);
     else rosh_good(x, &rosh);
-    qsort(rosh.v, rosh.n, sizeof(ck_date), cmp_date);
+    if (rosh.n) qsort(rosh.v, rosh.n, sizeof(ck_date), cmp_date);
     const ck_date *d = rosh.v;
     bool high_level = !strcmp(x->level, "high") || !strcmp(x->level, "very_high");
     ck_date first_rosh = CK_NODATE;
@@ -1035,7 +1077,7 @@ static void assessments(gx *x)
         if (first_rosh == CK_NODATE) first_rosh = d[i];
         *(dated *)push(&all) = (dated){d[i], "rosh", x->level};
         /* OVERSIGHT: a manager reviews each high or very high RoSH within 5 WD. */
-        if (high_level && !x->poor_oversight) *(dated *)push(&all) = (dated){d[i] + ck_rng_range(r, 0, 4), "oversight", NULL};
+        if (high_level && !x->poor_oversight) *(dated *)push(&all) = (dated){soon(x, d[i], x->cfg->oversight_wd, 4), "oversight", NULL};
     }
     /* SENTENCE_PLAN within 15 WD of each CO/SSO or licence start; where the
      * RoSH work is poor the plan comes with the late OASys. */
@@ -1043,13 +1085,13 @@ static void assessments(gx *x)
         const period *p = &x->periods[i];
         if (!p->enforceable) continue;
         ck_date when = CK_NODATE;
-        if (!x->poor_rosh) when = p->start + ck_rng_range(r, 0, 14);
+        if (!x->poor_rosh) when = soon(x, p->start, x->cfg->sentence_plan_wd, 14);
         else
             for (size_t k = 0; k < rosh.n && when == CK_NODATE; k++)
                 if (d[k] >= p->start) when = d[k];
         if (when != CK_NODATE) *(dated *)push(&all) = (dated){when, "sentence_plan", NULL};
     }
-    qsort(all.v, all.n, sizeof(dated), cmp_dated);
+    if (all.n) qsort(all.v, all.n, sizeof(dated), cmp_dated);
     for (size_t i = 0; i < all.n; i++) {
         const dated *e = &((dated *)all.v)[i];
         if (e->date > x->as_of) continue;
@@ -1086,6 +1128,22 @@ static ck_victim *victim(gx *x, const char *scheme, ck_date referred)
     return v;
 }
 
+/* VCS_FIRST_CONTACT: on time, or late as often as the practice says. False
+ * when the contact is still to come on as_of. */
+static bool first_contact(gx *x, ck_victim *v)
+{
+    ck_rng *r = &x->r;
+    int n = x->cfg->vcs_first_contact_wd;
+    bool late = ck_rng_chance(r, x->g->opt.rate[CK_GEN_VCS_FIRST_CONTACT_LATE]);
+    /* A non-statutory victim is also owed contact within VCS_NONSTATUTORY. */
+    if (strcmp(v->scheme, "statutory") != 0) n = imin(n, x->cfg->vcs_nonstatutory_wd / 3);
+    ck_date first = late ? after_wd(x, v->referred, x->cfg->vcs_first_contact_wd) + ck_rng_range(r, 5, 120)
+                         : v->referred + ck_rng_range(r, imin(2, n), imin(25, imax(n, 0)));
+    if (first > x->as_of) return false;
+    v->first_contact = first;
+    return true;
+}
+
 static void referral_outcome(gx *x, ck_date d, const char *outcome)
 {
     if (d > x->as_of) return;
@@ -1103,18 +1161,17 @@ static void statutory_victims(gx *x)
     if (x->not_offered) return;
     ck_date s = x->sentence;
     if (ck_rng_chance(r, 0.1)) {
-        referral_outcome(x, s + ck_rng_range(r, 1, 9), ck_rng_chance(r, 0.5) ? "no_identifiable_victim" : "declined_at_referral");
+        referral_outcome(x, soon(x, s, x->cfg->vcs_referral_wd, 9),
+                         ck_rng_chance(r, 0.5) ? "no_identifiable_victim" : "declined_at_referral");
         return;
     }
     int n = ck_rng_chance(r, 0.2) ? 2 : 1;
     for (int i = 0; i < n; i++) {
-        ck_date referred = on_to_weekday(s + ck_rng_range(r, 1, 9));
-        bool late = ck_rng_chance(r, x->g->opt.rate[CK_GEN_VCS_FIRST_CONTACT_LATE]);
+        ck_date referred = max_date(back_to_weekday(soon(x, s, x->cfg->vcs_referral_wd, 9)), s);
         if (referred > x->as_of) continue;
         ck_victim *v = victim(x, "statutory", referred);
-        ck_date first = late ? referred + ck_rng_range(r, 40, 150) : referred + ck_rng_range(r, 2, 25);
-        if (first > x->as_of) continue;
-        v->first_contact = first;
+        if (!first_contact(x, v)) continue;
+        ck_date first = v->first_contact;
         static const ck_choice opted[] = {{"in", 65}, {"out", 20}, {"", 15}};
         const char *o = PICK(r, opted);
         ck_date on = first + ck_rng_range(r, 0, 10);
@@ -1123,15 +1180,17 @@ static void statutory_victims(gx *x)
         v->opted_on = on;
         if (strcmp(o, "in") != 0) continue;
         /* VCS_FLAG: the INVI register within 5 WD of opting in. */
-        registration(x, "INVI", on + ck_rng_range(r, 0, 4));
+        registration(x, "INVI", soon(x, on, x->cfg->vcs_flag_wd, 4));
         if (x->release != CK_NODATE) {
-            ck_date rep = max_date(x->release - ck_rng_range(r, 31, 90), on + ck_rng_range(r, 0, 5));
+            ck_date rep = max_date(x->release - x->cfg->vcs_representations_days - ck_rng_range(r, 1, 60),
+                                   on + ck_rng_range(r, 0, 5));
             if (rep <= x->as_of) v->representations = rep;
-            ck_date note = max_date(back_to_weekday(x->release - ck_rng_range(r, 2, 7)), on + ck_rng_range(r, 0, 3));
+            ck_date due = ck_wd_sub(x->g->cal, x->release, x->cfg->vcs_release_notice_wd);
+            ck_date note = max_date(due - ck_rng_range(r, 0, 5), on + ck_rng_range(r, 0, 3));
             if (note <= x->as_of) v->release_notified = note;
         }
         if (x->recall != CK_NODATE) {
-            ck_date note = max_date(x->recall, on) + ck_rng_range(r, 0, 1);
+            ck_date note = soon(x, max_date(x->recall, on), x->cfg->vcs_recall_notice_wd, 1);
             if (note <= x->as_of) v->recall_notified = note;
         }
     }
@@ -1143,29 +1202,17 @@ static void nonstatutory_victims(gx *x)
 {
     ck_rng *r = &x->r;
     ck_date s = x->sentence;
+    int third = imax(1, x->cfg->vcs_nonstatutory_wd / 3);
     if (ck_rng_chance(r, 0.15)) {
-        referral_outcome(x, s + ck_rng_range(r, 1, 9), "declined_at_referral");
+        referral_outcome(x, soon(x, s, third, 9), "declined_at_referral");
         return;
     }
-    ck_date referred = on_to_weekday(s + ck_rng_range(r, 1, 9));
+    ck_date referred = max_date(back_to_weekday(soon(x, s, third, 9)), s);
     if (referred > x->as_of) return;
-    ck_victim *v = victim(x, ck_rng_chance(r, 0.2) ? "vns" : "non_statutory", referred);
-    ck_date first = referred + ck_rng_range(r, 2, 14);
-    if (first <= x->as_of) v->first_contact = first;
+    first_contact(x, victim(x, ck_rng_chance(r, 0.2) ? "vns" : "non_statutory", referred));
 }
 
 /* ---- Registration reviews ---------------------------------------------------- */
-
-/* Review periods in months (peer-systems.md §1.4). */
-static int review_months(const char *type)
-{
-    static const struct { const char *type; int months; } periods[] = {
-        {"ADVP", 3}, {"RCCO", 3}, {"RCPR", 3}, {"MAPP", 3}, {"INVI", 3}, {"WEAP", 3},
-        {"RHRH", 6}, {"RVHR", 6}, {"ALSH", 6}, {"RMDO", 6}, {"IIOM", 6}};
-    for (size_t i = 0; i < COUNT(periods); i++)
-        if (!strcmp(periods[i].type, type)) return periods[i].months;
-    return 6;
-}
 
 /* REG_REVIEW: each review a few days before the next is due, and next_review
  * set to the cycle after the last one. */
@@ -1175,7 +1222,8 @@ static void reviews(gx *x)
     ck_date dates[256];
     for (size_t i = 0; i < x->registrations.n; i++) {
         ck_registration *g = &((ck_registration *)x->registrations.v)[i];
-        int months = review_months(g->type);
+        int months = ck_rulecfg_review_months(x->cfg, g->type);
+        if (months <= 0) continue;
         size_t n = 0;
         ck_date last = g->date;
         for (;;) {
@@ -1307,6 +1355,7 @@ ck_case *ck_gen_case(const ck_gen *g, size_t index)
     memset(&x, 0, sizeof x);
     x.g = g;
     x.org = g->org;
+    x.cfg = g->cfg;
     x.as_of = g->opt.as_of;
     ck_rng_seed(&x.r, g->opt.seed, index);
     x.c = ck_case_new();
@@ -1392,6 +1441,41 @@ static bool close_out(FILE *f, const char *path, bool ok, char *err, size_t len)
     return ok && !bad;
 }
 
+/* Cases are made and serialised by a few threads, a block at a time, and
+ * written in order by this one: the output does not depend on the threads. */
+enum { BLOCK = 512, MAX_WORKERS = 8 };
+
+typedef struct worker {
+    const ck_gen *g;
+    size_t from, to;
+    ck_buf out;
+    bool ok;
+    const char *crn; /* of a case that would not serialise */
+    pthread_t thread;
+} worker;
+
+static void *serialise(void *arg)
+{
+    worker *w = arg;
+    w->ok = true;
+    ck_buf_reset(&w->out);
+    for (size_t i = w->from; i < w->to && w->ok; i++) {
+        ck_case *c = ck_gen_case(w->g, i);
+        if (!ck_bundle_write(c, 0, &w->out) || !ck_buf_putc(&w->out, '\n')) {
+            w->ok = false;
+            w->crn = ck_strdup(c->crn);
+        }
+        ck_case_free(c);
+    }
+    return NULL;
+}
+
+static size_t worker_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (size_t)n;
+}
+
 bool ck_gen_write_dir(const ck_gen *g, const char *dir, char *err, size_t len)
 {
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
@@ -1405,12 +1489,16 @@ bool ck_gen_write_dir(const ck_gen *g, const char *dir, char *err, size_t len)
     if (!ok) snprintf(err, len, "%s: write failed: %s", path, strerror(errno));
     if (!close_out(f, path, ok, err, len)) return false;
 
-    ck_buf line;
-    ck_buf_init(&line, 0);
-    size_t n = ck_gen_case_count(g), files = 0;
+    size_t n = ck_gen_case_count(g), files = 0, nw = worker_count();
+    worker w[MAX_WORKERS];
+    memset(w, 0, sizeof w);
+    for (size_t k = 0; k < nw; k++) {
+        w[k].g = g;
+        ck_buf_init(&w[k].out, 0);
+    }
     f = NULL;
-    for (size_t i = 0; ok && i < n; i++) {
-        if (i % CK_GEN_CASES_PER_FILE == 0) {
+    for (size_t at = 0; ok && at < n;) {
+        if (at % CK_GEN_CASES_PER_FILE == 0) {
             if (!(ok = close_out(f, path, ok, err, len))) break;
             snprintf(name, sizeof name, "cases-%03zu.jsonl", ++files);
             if (!(f = open_out(dir, name, path, sizeof path, err, len))) {
@@ -1418,19 +1506,34 @@ bool ck_gen_write_dir(const ck_gen *g, const char *dir, char *err, size_t len)
                 break;
             }
         }
-        ck_case *c = ck_gen_case(g, i);
-        ck_buf_reset(&line);
-        if (!ck_bundle_write(c, 0, &line) || !ck_buf_putc(&line, '\n')) {
-            snprintf(err, len, "%s: case %s does not fit in a line", path, c->crn);
-            ok = false;
-        } else if (fwrite(line.data, 1, line.len, f) != line.len) {
-            snprintf(err, len, "%s: write failed: %s", path, strerror(errno));
-            ok = false;
+        /* One round: each worker takes a block, never crossing a file. */
+        size_t file_end = (at / CK_GEN_CASES_PER_FILE + 1) * CK_GEN_CASES_PER_FILE, used = 0;
+        if (file_end > n) file_end = n;
+        for (size_t k = 0; k < nw && at < file_end; k++, used++) {
+            w[k].from = at;
+            w[k].to = at + BLOCK < file_end ? at + BLOCK : file_end;
+            at = w[k].to;
+            if (pthread_create(&w[k].thread, NULL, serialise, &w[k]) != 0) serialise(&w[k]), w[k].thread = 0;
         }
-        ck_case_free(c);
+        for (size_t k = 0; k < used; k++) {
+            if (w[k].thread) pthread_join(w[k].thread, NULL);
+            w[k].thread = 0;
+        }
+        for (size_t k = 0; k < used && ok; k++) {
+            if (!w[k].ok) {
+                snprintf(err, len, "%s: case %s does not fit in a line", path, w[k].crn ? w[k].crn : "?");
+                ok = false;
+            } else if (fwrite(w[k].out.data, 1, w[k].out.len, f) != w[k].out.len) {
+                snprintf(err, len, "%s: write failed: %s", path, strerror(errno));
+                ok = false;
+            }
+        }
     }
     ok = close_out(f, path, ok, err, len);
-    ck_buf_free(&line);
+    for (size_t k = 0; k < nw; k++) {
+        ck_buf_free(&w[k].out);
+        ck_free((void *)w[k].crn);
+    }
     /* Files of an earlier, larger run would be imported with this one. */
     for (size_t k = files + 1; ok; k++) {
         snprintf(path, sizeof path, "%s/cases-%03zu.jsonl", dir, k);

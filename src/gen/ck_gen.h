@@ -52,6 +52,10 @@ typedef struct ck_gen_options {
     bool national;   /* 12 regions, CK_GEN_NATIONAL_CASES people */
     size_t n_cases;  /* London's 18 PDUs holding this many people (national false) */
     double rate[CK_GEN_N_PARAMS];
+    /* The rules configuration the cases are made for (every deadline the
+     * schedule keeps or misses comes from it); NULL: ck_rulecfg_default().
+     * Must outlive the generator. */
+    const ck_rules_config *rules;
 } ck_gen_options;
 
 /* London, seed 1, as_of CK_NODATE (the caller must set it), rates of the

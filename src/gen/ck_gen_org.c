@@ -86,8 +86,9 @@ static const region_def region_defs[] = {
 /* ---- Staffing model ----------------------------------------------------- */
 /* Average caseload per PO: 35.2 (rules-and-sources.md §9, WMT Jul 2023-Jun
  * 2024). Teams are added to a PDU until its practitioners' weights, at this
- * many cases per unit of weight, can hold its cases. */
-static const double CASES_PER_WEIGHT = 35.2;
+ * many cases per unit of weight, can hold its cases. POs alone hold the
+ * high-risk cases, so staffing for 31 a unit leaves them near 35. */
+static const double CASES_PER_WEIGHT = 31.0;
 /* London had 500 vacant positions (§9, HMIP Nov 2022); other scales get the
  * same number per case (national: ~3,100, close to the NAO's 3,150 shortfall,
  * also §9). */
