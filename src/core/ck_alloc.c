@@ -216,7 +216,7 @@ static void rank(const ck_alloc_rules *r, const ck_alloc_case *c, const ck_alloc
         ch->locality = locality_of(c, p);
         ch->capacity_permille = now.capacity_permille;
         ch->capacity_after_permille = after.capacity_permille;
-        ch->over_after = after.capacity_permille > CK_ALLOC_OVER_PERMILLE;
+        ch->over_after = ck_staffing_over(&after);
         ch->points_after = after.total_points;
     }
     sort_choices(out->choices, out->n, cands);

@@ -24,10 +24,9 @@
  * ck_alloc_rules_set. */
 #ifndef CK_ALLOC_H
 #define CK_ALLOC_H
-#include "ck_workload.h"
+#include "ck_staffing.h"
 
 #define CK_ALLOC_MAX_GRADES 8
-#define CK_ALLOC_OVER_PERMILLE 1000 /* over capacity: above 100.0% */
 
 typedef struct ck_alloc_grade {
     char grade[16];
