@@ -72,10 +72,10 @@ static const char STREAM_SQL[] =
     "WHERE (CAST($1 AS TEXT) IS NULL OR \"obligations\".\"pdu_code\" IN "
     "(SELECT \"code\" FROM \"pdus\" WHERE \"region\" = $1)) "
     "AND (CAST($2 AS TEXT) IS NULL OR \"obligations\".\"pdu_code\" = $2) "
-    "AND ((\"obligations\".\"rule\" IN (" RULES_SQL ") AND \"obligations\".\"due\" >= CAST($3 AS DATE) "
-    "AND \"obligations\".\"due\" <= CAST($4 AS DATE)) "
-    "OR (\"obligations\".\"rule\" = 'CONTACT' AND \"obligations\".\"due\" <= CAST($4 AS DATE) "
-    "AND (\"obligations\".\"met_on\" IS NULL OR \"obligations\".\"met_on\" >= CAST($3 AS DATE)))) "
+    "AND ((\"obligations\".\"rule\" IN (" RULES_SQL ") AND \"obligations\".\"due\" >= $3 "
+    "AND \"obligations\".\"due\" <= $4) "
+    "OR (\"obligations\".\"rule\" = 'CONTACT' AND \"obligations\".\"due\" <= $4 "
+    "AND (\"obligations\".\"met_on\" IS NULL OR \"obligations\".\"met_on\" >= $3))) "
     "ORDER BY \"obligations\".\"case_id\", \"obligations\".\"rule\", \"obligations\".\"subject\"";
 
 static ck_rc stream(ck_db *db, const char *region, const char *pdu, const ck_inspect_period *p, bool extras,
@@ -147,7 +147,7 @@ static ck_rc org_entries(ck_db *db, ck_inspection *x, char *err, size_t err_len)
 {
     ck_stmt *st = prepare(db,
                           "SELECT \"standard\", \"rating\", \"evidence\", \"entered_by\", \"entered_on\" FROM "
-                          "\"inspection_org_ratings\" WHERE \"pdu\" = $1 AND \"entered_on\" <= CAST($2 AS DATE) "
+                          "\"inspection_org_ratings\" WHERE \"pdu\" = $1 AND \"entered_on\" <= $2 "
                           "ORDER BY \"standard\", \"entered_on\", \"rating_id\"",
                           err, err_len);
     if (!st) return CK_ERR_DB;
@@ -425,7 +425,7 @@ ck_rc ck_inspection_org_put(ck_db *db, const char *pdu, ck_standard s, ck_rating
     if (rc != CK_OK) return rc;
     ck_stmt *st = prepare(db,
                           "INSERT INTO \"inspection_org_ratings\" (\"pdu\", \"standard\", \"rating\", \"evidence\", "
-                          "\"entered_by\", \"entered_on\") VALUES ($1, $2, CAST($3 AS INTEGER), $4, $5, CAST($6 AS DATE))",
+                          "\"entered_by\", \"entered_on\") VALUES ($1, $2, CAST($3 AS INTEGER), $4, $5, $6)",
                           err, err_len);
     if (!st) return finish(db, CK_ERR_DB, err, err_len);
     char d[CK_DATE_STRLEN];
@@ -479,11 +479,13 @@ ck_rc ck_inspection_snapshot(ck_db *db, const ck_rules_config *cfg, const ck_ins
     }
     if (rc == CK_OK) {
         st = prepare(db, "INSERT INTO \"inspection_snapshots\" (\"pdu\", \"month\", \"computed_on\", \"points\", "
-                         "\"report\") VALUES ($1, $2, CAST($3 AS DATE), CAST($4 AS INTEGER), $5)", err, err_len);
+                         "\"report\") VALUES ($1, $2, $3, CAST($4 AS INTEGER), $5)", err, err_len);
         if (!st) rc = CK_ERR_DB;
     }
     if (rc == CK_OK) {
-        char *report = json_dumps(ck_inspection_to_json(x), JSON_COMPACT | JSON_SORT_KEYS);
+        json_t *rj = ck_inspection_to_json(x);
+        char *report = json_dumps(rj, JSON_COMPACT | JSON_SORT_KEYS);
+        json_decref(rj);
         char d[CK_DATE_STRLEN];
         ck_stmt_bind_text(st, 1, pdu);
         ck_stmt_bind_text(st, 2, key);
@@ -574,8 +576,8 @@ ck_rc ck_qa_draw(ck_db *db, const char *pdu, int per_team, uint64_t seed, ck_dat
     if (rc != CK_OK) return rc;
     ck_stmt *st = prepare(db,
                           "INSERT INTO \"qa_samples\" (\"pdu\", \"seed\", \"per_team\", \"from\", \"to\", \"drawn_by\", "
-                          "\"drawn_on\") VALUES ($1, CAST($2 AS BIGINT), CAST($3 AS INTEGER), CAST($4 AS DATE), "
-                          "CAST($5 AS DATE), $6, CAST($7 AS DATE)) RETURNING \"sample_id\"",
+                          "\"drawn_on\") VALUES ($1, CAST($2 AS BIGINT), CAST($3 AS INTEGER), $4, "
+                          "$5, $6, $7) RETURNING \"sample_id\"",
                           err, err_len);
     if (!st) return finish(db, CK_ERR_DB, err, err_len);
     char f[CK_DATE_STRLEN], t[CK_DATE_STRLEN], o[CK_DATE_STRLEN];
@@ -678,7 +680,7 @@ ck_rc ck_qa_answer(ck_db *db, int64_t sample_id, const char *crn, ck_standard qu
     if (rc == CK_OK) {
         st = prepare(db, "INSERT INTO \"qa_answers\" (\"sample_id\", \"crn\", \"question\", \"sufficient\", \"note\", "
                          "\"answered_by\", \"answered_on\") VALUES (CAST($1 AS BIGINT), $2, $3, CAST($4 AS INTEGER), "
-                         "$5, $6, CAST($7 AS DATE))", err, err_len);
+                         "$5, $6, $7)", err, err_len);
         if (!st) return finish(db, CK_ERR_DB, err, err_len);
         char d[CK_DATE_STRLEN];
         ck_stmt_bind_int(st, 1, sample_id);

@@ -337,12 +337,6 @@ static void finish_staff(ck_workforce *w)
         ck_wf_staff *p = &w->staff[i];
         p->in_post = ck_streq(p->status, "in_post") && (p->left_on == CK_NODATE || p->left_on > w->as_of) &&
                      (p->absence_from == CK_NODATE || p->absence_from > w->as_of);
-        p->wmt_cases = ck_arena_array(&w->arena, p->n_cases ? p->n_cases : 1, sizeof *p->wmt_cases);
-        for (size_t k = 0; k < p->n_cases; k++) p->wmt_cases[k] = (ck_wmt_case){p->cases[k].tier, p->cases[k].type};
-        /* An untyped case (no supervision period active) adds no points. */
-        size_t typed = 0;
-        for (size_t k = 0; k < p->n_cases; k++)
-            if (p->cases[k].has_type) p->wmt_cases[typed++] = p->wmt_cases[k];
 #define TO_ARENA(field, n)                                                                  \
     do {                                                                                    \
         void *copy = ck_arena_array(&w->arena, (n) ? (n) : 1, sizeof *(field));             \
@@ -354,6 +348,13 @@ static void finish_staff(ck_workforce *w)
         TO_ARENA(p->reports, p->n_reports);
         TO_ARENA(p->reductions, p->n_reductions);
 #undef TO_ARENA
+        /* After the move: the tiers point into the cases. */
+        p->wmt_cases = ck_arena_array(&w->arena, p->n_cases ? p->n_cases : 1, sizeof *p->wmt_cases);
+        for (size_t k = 0; k < p->n_cases; k++) p->wmt_cases[k] = (ck_wmt_case){p->cases[k].tier, p->cases[k].type};
+        /* An untyped case (no supervision period active) adds no points. */
+        size_t typed = 0;
+        for (size_t k = 0; k < p->n_cases; k++)
+            if (p->cases[k].has_type) p->wmt_cases[typed++] = p->wmt_cases[k];
         ck_wmt_input in = {p->grade, p->contracted_hours, p->wmt_cases, typed, p->reports, p->n_reports,
                            p->reductions, p->n_reductions};
         ck_wmt_compute(&in, w->as_of, &p->wmt);
@@ -609,7 +610,7 @@ ck_rc ck_workforce_staff_leaves(ck_db *db, const ck_engine *eng, const char *cod
         rc = crn_list(db,
                       "SELECT DISTINCT \"cases\".\"crn\" FROM \"allocations\" JOIN \"cases\" ON "
                       "\"cases\".\"case_id\" = \"allocations\".\"case_id\" WHERE \"allocations\".\"staff_code\" = $1 "
-                      "AND (\"allocations\".\"to\" IS NULL OR \"allocations\".\"to\" >= CAST($2 AS DATE)) "
+                      "AND (\"allocations\".\"to\" IS NULL OR \"allocations\".\"to\" >= $2) "
                       "ORDER BY \"cases\".\"crn\"",
                       code, d, &a, &crns, &n, err, err_len);
     for (size_t i = 0; i < n && rc == CK_OK; i++) {
@@ -651,19 +652,28 @@ ck_rc ck_workforce_add_reduction(ck_db *db, const char *code, const char *reason
     ck_arena_free(&a);
     if (rc != CK_OK) return rc;
     if ((rc = begin(db, err, err_len)) != CK_OK) return rc;
-    ck_stmt *st = prepare(db,
-                          "INSERT INTO \"staff_reductions\" (\"staff\", \"ord\", \"hours\", \"reason\", \"from\", "
-                          "\"expires\") SELECT $1, COALESCE(MAX(\"ord\") + 1, 0), CAST($2 AS DOUBLE PRECISION), $3, "
-                          "CAST($4 AS DATE), CAST($5 AS DATE) FROM \"staff_reductions\" WHERE \"staff\" = $1",
+    /* The next position in the member's list, then the row, in one transaction. */
+    ck_stmt *st = prepare(db, "SELECT COALESCE(MAX(\"ord\") + 1, 0) FROM \"staff_reductions\" WHERE \"staff\" = $1",
                           err, err_len);
+    if (!st) return finish(db, CK_ERR_DB, err, err_len);
+    ck_stmt_bind_text(st, 1, code);
+    int s2 = ck_stmt_step(st);
+    int64_t ord = s2 == CK_DB_ROW ? ck_stmt_int(st, 0) : 0;
+    ck_stmt_reset(st);
+    if (s2 != CK_DB_ROW) return finish(db, db_fail(db, "staff_reductions", err, err_len), err, err_len);
+    st = prepare(db,
+                 "INSERT INTO \"staff_reductions\" (\"staff\", \"ord\", \"hours\", \"reason\", \"from\", \"expires\") "
+                 "VALUES ($1, CAST($2 AS INTEGER), CAST($3 AS DOUBLE PRECISION), $4, $5, $6)",
+                 err, err_len);
     if (!st) return finish(db, CK_ERR_DB, err, err_len);
     char h[32];
     snprintf(h, sizeof h, "%.2f", hours);
     ck_stmt_bind_text(st, 1, code);
-    ck_stmt_bind_text(st, 2, h);
-    ck_stmt_bind_text(st, 3, reason);
-    ck_stmt_bind_date(st, 4, from);
-    ck_stmt_bind_date(st, 5, expires);
+    ck_stmt_bind_int(st, 2, ord);
+    ck_stmt_bind_text(st, 3, h);
+    ck_stmt_bind_text(st, 4, reason);
+    ck_stmt_bind_date(st, 5, from);
+    ck_stmt_bind_date(st, 6, expires);
     return finish(db, run(db, st, "staff_reductions", err, err_len), err, err_len);
 }
 
@@ -864,7 +874,12 @@ static ck_rc allocate_in_tx(ck_db *db, const ck_engine *eng, const ck_manage_cfg
         for (size_t k = 0; k < c->n_allocations; k++) {
             ck_allocation *al = &c->allocations[k];
             if (al->from > as_of || (al->to != CK_NODATE && al->to < as_of)) continue;
-            al->to = al->from < as_of ? as_of - 1 : al->from;
+            /* Ends on the handover day itself: both hold the case that
+             * day (the new one is the holder, as the later to start), and
+             * an allocation whose practitioner left that day is still in
+             * force on it, as the ALLOCATE (leaver) rule needs to find it
+             * met rather than drop it. */
+            al->to = as_of;
         }
         char id_buf[32];
         for (size_t k = c->n_allocations + 1;; k++) {

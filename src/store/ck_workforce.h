@@ -131,7 +131,7 @@ ck_rc ck_alloc_rank_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *m
                          ck_workforce **wf, ck_alloc_ranking *out, char *err, size_t err_len);
 
 /* Allocates case crn to staff member `staff` from as_of: a new allocations
- * row, ending the one in force the day before, then the obligations
+ * row, ending the one in force on that day (a handover day), then the obligations
  * recomputed, in one transaction. CK_ERR_CONFLICT when the staff member is
  * not in post or the grade rule refuses the case. */
 ck_rc ck_alloc_allocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *crn, const char *staff,
