@@ -813,3 +813,52 @@ ck_rc ck_qa_report(ck_db *db, int64_t sample_id, ck_date as_of, json_t **out, ch
     *out = j;
     return CK_OK;
 }
+
+/* ---- Rows ------------------------------------------------------------------------ */
+
+static void cell(ck_buf *out, bool table, bool first, int width, const char *v)
+{
+    if (table) {
+        ck_buf_printf(out, first ? "%-*s" : " %-*s", width, v);
+        return;
+    }
+    if (!first) ck_buf_putc(out, ',');
+    ck_buf_escape(out, CK_ESC_CSV, v, strlen(v));
+}
+
+void ck_inspection_render(const ck_inspection *x, bool table, ck_buf *out)
+{
+    static const char *const head[] = {"unit", "standard", "key_question", "met", "counted", "percent", "rating", "points"};
+    static const int width[] = {8, 24, 4, 7, 7, 7, 21, 6};
+    const char *unit = x->pdu ? x->pdu : x->region;
+    for (size_t k = 0; k < 8; k++) cell(out, table, k == 0, width[k], head[k]);
+    ck_buf_putc(out, '\n');
+    for (int s = 0; s < CK_STANDARDS; s++) {
+        const ck_standard_score *ss = &x->score.standards[s];
+        char pts[8];
+        snprintf(pts, sizeof pts, "%d", ss->rated ? (int)ss->rating : 0);
+        const char *rating = ss->rated ? ck_rating_name(ss->rating) : "not_rated";
+        bool any = false;
+        for (int m = 0; m < CK_MEASURES; m++) {
+            if ((int)ck_measures[m].standard != s) continue;
+            any = true;
+            char met[24], counted[24], pct[16] = "";
+            snprintf(met, sizeof met, "%lld", (long long)x->score.measures[m].met);
+            snprintf(counted, sizeof counted, "%lld", (long long)x->score.measures[m].counted);
+            double p = ck_count_pct(&x->score.measures[m]);
+            if (p >= 0) snprintf(pct, sizeof pct, "%.2f", p);
+            const char *row[] = {unit, ck_standard_key((ck_standard)s), ck_measures[m].key, met, counted, pct, rating, pts};
+            for (size_t k = 0; k < 8; k++) cell(out, table, k == 0, width[k], row[k]);
+            ck_buf_putc(out, '\n');
+        }
+        if (any) continue;
+        const char *row[] = {unit, ck_standard_key((ck_standard)s), "", "", "", "", rating, pts};
+        for (size_t k = 0; k < 8; k++) cell(out, table, k == 0, width[k], row[k]);
+        ck_buf_putc(out, '\n');
+    }
+    char total[32];
+    snprintf(total, sizeof total, "%d", x->score.points);
+    const char *row[] = {unit, "total", "", "", "", "", ck_rating_name(x->score.band), total};
+    for (size_t k = 0; k < 8; k++) cell(out, table, k == 0, width[k], row[k]);
+    ck_buf_putc(out, '\n');
+}

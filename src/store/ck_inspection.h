@@ -15,6 +15,7 @@
 #define CK_INSPECTION_H
 #include "ck_cases.h"
 #include "ck_inspect.h"
+#include "ck_buf.h"
 #include <jansson.h>
 
 typedef struct ck_org_entry {
@@ -87,3 +88,7 @@ ck_rc ck_qa_answer(ck_db *db, int64_t sample_id, const char *crn, ck_standard qu
 ck_rc ck_qa_report(ck_db *db, int64_t sample_id, ck_date as_of, json_t **out, char *err, size_t err_len);
 
 #endif
+
+/* The figures as rows (standard, key question, met, counted, percent,
+ * rating, points), CSV with a header, or aligned for a terminal (table). */
+void ck_inspection_render(const ck_inspection *x, bool table, ck_buf *out);

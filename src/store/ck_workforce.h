@@ -21,6 +21,8 @@
 #include "ck_alloc.h"
 #include "ck_cases.h"
 #include "ck_inspect.h"
+#include "ck_buf.h"
+#include <jansson.h>
 
 /* ---- Settings (table manage_settings) -------------------------------------- */
 
@@ -152,3 +154,14 @@ ck_rc ck_alloc_reallocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *
 void ck_alloc_moves_free(ck_alloc_moves *m);
 
 #endif
+
+/* ---- Reports ---------------------------------------------------------------------- */
+
+/* The workforce report: teams (with the total row), agency share, sickness
+ * (long-term absence), the caseload distribution (practitioners in post by
+ * capacity band: under 50%, 50-80%, 80-100%, 100-120%, over 120%, unknown)
+ * and each practitioner with their workload breakdown. */
+json_t *ck_workforce_to_json(const ck_workforce *w);
+/* One CSV row per team and the total (header first); `table` aligns the
+ * same columns for a terminal instead. */
+void ck_workforce_render(const ck_workforce *w, bool table, ck_buf *out);
