@@ -17,6 +17,14 @@ const ck_command ck_commands[] = {
      "the HTTP server (JSON API); prints \"listening on URL\" first"},
     {"recompute", ck_cmd_recompute, "recompute [--db URL] [--as-of DATE] [--batch N]",
      "evaluate and store every case's obligations at a date"},
+    {"inspection", ck_cmd_inspection,
+     "inspection [--db URL] [--as-of DATE] [--pdu CODE] [--from DATE --to DATE] [--format json|table|csv]",
+     "each PDU's key-question percentages, standard ratings and points out of 27"},
+    {"workforce", ck_cmd_workforce, "workforce [--db URL] [--as-of DATE] [--pdu CODE] [--format json|table|csv]",
+     "vacancies, agency share, sickness, caseload distribution and capacity by team"},
+    {"allocate", ck_cmd_allocate,
+     "allocate [--db URL] [--as-of DATE] (--case CRN --staff CODE | --reallocate-from STAFF [--staff CODE])",
+     "allocate a case, or reallocate a leaver's whole caseload in one transaction"},
     {NULL, NULL, NULL, NULL},
 };
 
