@@ -2,44 +2,16 @@
 #include "ck_inspection.h"
 #include "ck_sample.h"
 #include "ck_str.h"
-#include <stdarg.h>
+#include "ck_txn.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static ck_rc fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static ck_rc fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-static ck_rc db_fail(ck_db *db, const char *what, char *err, size_t err_len)
-{
-    return fail(CK_ERR_DB, err, err_len, "%s: %s", what, ck_db_errmsg(db));
-}
-
-static ck_rc begin(ck_db *db, char *err, size_t err_len)
-{
-    return ck_db_begin(db) == CK_DB_OK ? CK_OK : db_fail(db, "begin", err, err_len);
-}
-
-static ck_rc finish(ck_db *db, ck_rc rc, char *err, size_t err_len)
-{
-    if (rc == CK_OK && ck_db_commit(db) != CK_DB_OK) rc = db_fail(db, "commit", err, err_len);
-    if (rc != CK_OK) ck_db_rollback(db);
-    return rc;
-}
-
-static ck_stmt *prepare(ck_db *db, const char *sql, char *err, size_t err_len)
-{
-    ck_stmt *st = ck_db_prepare(db, sql);
-    if (!st) db_fail(db, "prepare", err, err_len);
-    return st;
-}
+#define fail ck_txn_fail
+#define db_fail ck_txn_db_fail
+#define begin ck_txn_begin
+#define finish ck_txn_finish
+#define prepare ck_txn_prepare
 
 static json_t *jdate(ck_date d)
 {
