@@ -117,8 +117,11 @@ void ck_web_team(ck_http_req *r)
     json_object_set_new(page, "overdue", json_integer((json_int_t)t->overdue));
     json_object_set_new(page, "team", json_string(s.team));
     json_object_set_new(page, "can_allocate", json_boolean(ck_web_allowed(s.grade, "case:allocate")));
-    const char *saved = ck_http_query(r, "allocated");
-    if (saved) json_object_set_new(page, "allocated", json_string(saved));
+    const char *allocated = ck_http_query(r, "allocated");
+    if (allocated) {
+        json_object_set_new(page, "saved", json_string(allocated));
+        json_object_set_new(page, "saved_text", json_string(ck_arena_printf(ck_http_arena(r), "Case %s allocated. Its obligations are up to date.", allocated)));
+    }
     ck_team_summary_free(t);
     ck_caseload_free(un);
     ck_web_render(r, 200, "team.html", page);
@@ -155,6 +158,24 @@ static bool allocate_page(ck_http_req *r, const ck_session *s, ck_db *db, const 
     return true;
 }
 
+/* The start date of an allocation, drawn by partials/field.html like every
+ * form's dates, with what was typed and its error. */
+static void allocate_render(ck_http_req *r, unsigned status, json_t *page)
+{
+    json_t *values = json_object_get(page, "values");
+    json_t *from = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", "from", "label", "Date the allocation starts",
+                             "kind", "date", "hint", "Leave empty for today", "day", "", "month", "", "year", "");
+    static const char *const parts[] = {"day", "month", "year"};
+    for (int k = 0; k < 3; k++) {
+        const char *v = json_string_value(json_object_get(values, ck_arena_printf(ck_http_arena(r), "from-%s", parts[k])));
+        if (v) json_object_set_new(from, parts[k], json_string(v));
+    }
+    json_t *e = json_object_get(json_object_get(page, "error"), "from");
+    if (e) json_object_set(from, "error", e);
+    json_object_set_new(page, "fields", json_pack("[o]", from));
+    ck_web_render(r, status, "allocate.html", json_incref(page));
+}
+
 static bool allocate_begin(ck_http_req *r, ck_session *s, ck_db **db, ck_case **c)
 {
     if (!ck_web_guard(r, s)) return false;
@@ -176,7 +197,7 @@ void ck_web_allocate_form(ck_http_req *r)
     if (!allocate_begin(r, &s, &db, &c)) return;
     json_t *page = ck_web_page(r, &s, "Allocate a case", "team");
     ck_team_summary *t = NULL;
-    if (allocate_page(r, &s, db, c, page, &t)) ck_web_render(r, 200, "allocate.html", json_incref(page));
+    if (allocate_page(r, &s, db, c, page, &t)) allocate_render(r, 200, page);
     json_decref(page);
     ck_team_summary_free(t);
     ck_case_free(c);
@@ -230,7 +251,7 @@ void ck_web_allocate_post(ck_http_req *r)
     }
     if (rc != CK_OK && rc != CK_ERR_DB) {
         json_object_set_new(page, "title", json_string("Error: Allocate a case"));
-        ck_web_render(r, 400, "allocate.html", json_incref(page));
+        allocate_render(r, 400, page);
     }
     json_decref(page);
     ck_team_summary_free(t);
