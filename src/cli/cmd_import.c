@@ -246,7 +246,7 @@ static int run(importer *im, const char *url, char **paths, size_t n_paths)
     if (!im->db) return 1;
     /* A file is one transaction: SQLite keeps its pages in memory rather
      * than spilling them to the WAL again and again (a third of the time). */
-    if (ck_db_kind(im->db) == CK_DB_SQLITE) ck_db_exec(im->db, "PRAGMA cache_size = " IMPORT_CACHE);
+    if (ck_db_kind(im->db) == CK_DB_SQLITE) ck_db_exec(im->db, "PRAGMA cache_size = " IMPORT_CACHE "; PRAGMA temp_store = MEMORY");
     for (size_t i = 0; i < n_paths; i++) {
         struct stat sb;
         if (stat(paths[i], &sb) == 0 && S_ISDIR(sb.st_mode)) import_dir(im, paths[i]);
