@@ -331,6 +331,50 @@ ck_rc ck_cases_insert_prepared(ck_db *db, ck_prepared *p, size_t n, ck_date as_o
     return rc;
 }
 
+/* The SQLite page cache of a bulk import, in KiB (negative), 256 MiB:
+ * a file's transaction stays in memory rather than spilling pages to the WAL
+ * again and again before it commits. */
+#define BULK_CACHE_KIB INT64_C(-262144)
+
+static ck_rc set_cache(ck_db *db, int64_t size, char *err, size_t err_len)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)size);
+    return ck_db_exec(db, sql) == CK_DB_OK ? CK_OK : db_fail(db, "cache_size", err, err_len);
+}
+
+ck_rc ck_cases_bulk_begin(ck_db *db, ck_bulk *b, char *err, size_t err_len)
+{
+    b->cache_size = 0;
+    ck_rc rc = begin(db, err, err_len);
+    if (rc == CK_OK) rc = finish(db, ck_store_build_deferred(db, err, err_len), err, err_len);
+    bool deferred;
+    if (rc == CK_OK && (rc = begin(db, err, err_len)) == CK_OK)
+        rc = finish(db, ck_store_defer_indexes(db, &deferred, err, err_len), err, err_len);
+    if (rc != CK_OK || ck_db_kind(db) != CK_DB_SQLITE) return rc;
+    ck_stmt *st = ck_db_prepare(db, "PRAGMA cache_size");
+    if (!st) return db_fail(db, "cache_size", err, err_len);
+    int got = ck_stmt_step(st);
+    int64_t was = got == CK_DB_ROW ? ck_stmt_int(st, 0) : 0;
+    ck_stmt_reset(st);
+    if (got != CK_DB_ROW) return db_fail(db, "cache_size", err, err_len);
+    rc = set_cache(db, BULK_CACHE_KIB, err, err_len);
+    if (rc == CK_OK) b->cache_size = was ? was : BULK_CACHE_KIB;
+    return rc;
+}
+
+ck_rc ck_cases_bulk_end(ck_db *db, ck_bulk *b, char *err, size_t err_len)
+{
+    ck_rc rc = begin(db, err, err_len);
+    if (rc == CK_OK) rc = finish(db, ck_store_build_deferred(db, err, err_len), err, err_len);
+    if (b->cache_size) {
+        ck_rc put = set_cache(db, b->cache_size, err, err_len);
+        if (rc == CK_OK) rc = put;
+        b->cache_size = 0;
+    }
+    return rc;
+}
+
 ck_rc ck_cases_create(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date as_of, char *err, size_t err_len)
 {
     ck_rc rc = begin(db, err, err_len);

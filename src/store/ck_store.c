@@ -12,11 +12,13 @@
 #define MAX_COLS 24
 #define MAX_GUARDS 3
 #define MAX_TABLES 24
-/* INSERT texts for 1, 2, 4, ..., 64 rows, enough for one case's list in few
- * round trips, and 256 for the bulk paths, whose statements carry the rows of
- * many cases (PostgreSQL spends most of an import's time on round trips). */
+/* INSERT texts for 1, 2, 4, ..., 128 rows: few round trips for one case's
+ * list, and for the bulk paths, whose statements carry the rows of many
+ * cases, few enough that PostgreSQL's round trips stop mattering. Not more:
+ * SQLite's parser looks up numbered parameters in a list, so preparing a
+ * statement costs the square of its parameters. */
 #define CHUNKS 8
-static const size_t chunk_rows[CHUNKS] = {1, 2, 4, 8, 16, 32, 64, 256};
+static const size_t chunk_rows[CHUNKS] = {1, 2, 4, 8, 16, 32, 64, 128};
 #define BATCH_MAX 100000 /* cases in one ck_store_load_batch: memory stays bounded whatever is asked */
 
 typedef enum { COL_VALUE, COL_FLAG } col_kind;
@@ -1622,6 +1624,89 @@ ck_rc ck_store_get_obligations(ck_db *db, int64_t id, ck_date as_of, ck_result *
     }
     *out = r;
     return CK_OK;
+}
+
+/* ---- Bulk loads: secondary indexes built once at the end ---------------------- */
+
+#define META_DEFERRED "deferred_indexes"
+#define DEFERRED_MAX 16384 /* bytes of recorded definitions: a few dozen indexes */
+
+/* The non-unique indexes of the tables a bulk load fills at random places of
+ * (a worklist index gets every case's rows in every part of it), with the
+ * statement that creates each: SQLite keeps the text it was given,
+ * PostgreSQL rebuilds it. Unique ones stay: they are constraints. */
+static const char *const deferrable_sql[2] = {
+    "SELECT \"name\", \"sql\" FROM \"sqlite_master\" WHERE \"type\" = 'index' "
+    "AND \"tbl_name\" IN ('cases', 'obligations') AND \"sql\" IS NOT NULL AND \"sql\" NOT LIKE 'CREATE UNIQUE%'",
+    "SELECT \"c\".\"relname\", pg_get_indexdef(\"i\".\"indexrelid\") FROM \"pg_index\" \"i\" "
+    "JOIN \"pg_class\" \"c\" ON \"c\".\"oid\" = \"i\".\"indexrelid\" "
+    "WHERE \"i\".\"indrelid\" IN (CAST('cases' AS REGCLASS), CAST('obligations' AS REGCLASS)) "
+    "AND NOT \"i\".\"indisunique\"",
+};
+
+ck_rc ck_store_defer_indexes(ck_db *db, bool *deferred, char *err, size_t err_len)
+{
+    *deferred = false;
+    ck_stmt *st = prepare(db, "SELECT 1 FROM \"cases\" LIMIT 1", err, err_len);
+    if (!st) return CK_ERR_DB;
+    int rc = ck_stmt_step(st);
+    ck_stmt_reset(st);
+    if (rc == CK_DB_ROW) return CK_OK; /* not an initial load: rebuilding would cost more */
+    if (rc != CK_DB_DONE) return db_fail(db, "cases", err, err_len);
+    char have[8];
+    ck_rc got = ck_store_meta_get(db, META_DEFERRED, have, sizeof have, err, err_len);
+    if (got != CK_ERR_NOTFOUND) return got; /* already deferred (CK_OK), or failed */
+
+    ck_buf defs, drops = CK_BUF_INIT;
+    ck_buf_init(&defs, DEFERRED_MAX);
+    st = prepare(db, deferrable_sql[ck_db_kind(db) == CK_DB_PG], err, err_len);
+    ck_rc out = st ? CK_OK : CK_ERR_DB;
+    while (st) {
+        rc = ck_stmt_step(st);
+        if (rc == CK_DB_DONE) break;
+        if (rc != CK_DB_ROW) {
+            out = db_fail(db, "indexes", err, err_len);
+            break;
+        }
+        ck_buf_printf(&defs, "%s;\n", ck_stmt_text(st, 1));
+        ck_buf_puts(&drops, "DROP INDEX \"");
+        for (const char *p = ck_stmt_text(st, 0); *p; p++) {
+            if (*p == '"') ck_buf_putc(&drops, '"');
+            ck_buf_putc(&drops, *p);
+        }
+        ck_buf_puts(&drops, "\";\n");
+    }
+    ck_stmt_reset(st);
+    if (out == CK_OK && defs.overflowed) {
+        snprintf(err, err_len, "indexes: their definitions exceed %d bytes", DEFERRED_MAX);
+        out = CK_ERR_DB;
+    }
+    if (out == CK_OK && drops.len) {
+        out = ck_store_meta_set(db, META_DEFERRED, ck_buf_cstr(&defs), err, err_len);
+        if (out == CK_OK && ck_db_exec(db, ck_buf_cstr(&drops)) != CK_DB_OK) out = db_fail(db, "indexes", err, err_len);
+        *deferred = out == CK_OK;
+    }
+    ck_buf_free(&defs);
+    ck_buf_free(&drops);
+    return out;
+}
+
+ck_rc ck_store_build_deferred(ck_db *db, char *err, size_t err_len)
+{
+    char *defs = ck_malloc(DEFERRED_MAX + 1);
+    ck_rc rc = ck_store_meta_get(db, META_DEFERRED, defs, DEFERRED_MAX + 1, err, err_len);
+    if (rc == CK_OK && ck_db_exec(db, defs) != CK_DB_OK) rc = db_fail(db, "indexes", err, err_len);
+    if (rc == CK_OK) {
+        ck_stmt *st = prepare(db, "DELETE FROM \"meta\" WHERE \"key\" = $1", err, err_len);
+        if (!st) {
+            rc = CK_ERR_DB;
+        } else {
+            ck_stmt_bind_text(st, 1, META_DEFERRED);
+            rc = exec_stmt(db, st, "meta", err, err_len);
+        }
+    }
+    ck_free(defs);
+    return rc == CK_ERR_NOTFOUND ? CK_OK : rc;
 }
 
 /* ---- Settings ------------------------------------------------------------------- */

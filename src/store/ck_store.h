@@ -119,6 +119,18 @@ ck_rc ck_store_get_obligations(ck_db *db, int64_t id, ck_date as_of, ck_result *
 /* The rulebook's order of obligations: status, severity, due, rule, subject. */
 int ck_store_obligation_cmp(const void *a, const void *b);
 
+/* ---- Bulk loads ------------------------------------------------------------- */
+
+/* Into a database without cases, drops the non-unique indexes of "cases" and
+ * "obligations" and records their definitions in meta, in the caller's
+ * transaction: a bulk load then appends rows, and each index is built once,
+ * by sorting, instead of taking each row at a random place. *deferred says
+ * whether it did (not when cases exist or indexes are already deferred). */
+ck_rc ck_store_defer_indexes(ck_db *db, bool *deferred, char *err, size_t err_len);
+/* Builds the indexes recorded by ck_store_defer_indexes and forgets them;
+ * CK_OK when none are recorded. */
+ck_rc ck_store_build_deferred(ck_db *db, char *err, size_t err_len);
+
 /* ---- Settings (table "meta") ------------------------------------------------ */
 
 /* CK_ERR_NOTFOUND when the key was never set. */
