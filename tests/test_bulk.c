@@ -172,6 +172,7 @@ static void test_bulk_indexes(void **state)
     char err[1024];
     ck_bulk b;
     assert_true(has_index(db, "obligations_staff"));
+    int64_t cache_size = ck_db_kind(db) == CK_DB_SQLITE ? count_of(db, "PRAGMA cache_size", NULL) : 0;
     assert_int_equal(ck_cases_bulk_begin(db, &b, err, sizeof err), CK_OK);
     assert_false(has_index(db, "obligations_staff"));
     assert_false(has_index(db, "cases_surname"));
@@ -189,6 +190,12 @@ static void test_bulk_indexes(void **state)
     assert_true(has_index(db, "cases_surname"));
     char v[64];
     assert_int_equal(ck_store_meta_get(db, "deferred_indexes", v, sizeof v, err, sizeof err), CK_ERR_NOTFOUND);
+    if (ck_db_kind(db) == CK_DB_SQLITE) {
+        /* The connection's settings are as they were. */
+        assert_int_equal(count_of(db, "PRAGMA cache_size", NULL), cache_size);
+        assert_int_equal(count_of(db, "PRAGMA temp_store", NULL), 2);
+        assert_int_equal(count_of(db, "PRAGMA threads", NULL), 0);
+    }
 
     /* Cases exist now: nothing is deferred. */
     assert_int_equal(ck_cases_bulk_begin(db, &b, err, sizeof err), CK_OK);

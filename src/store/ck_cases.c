@@ -335,40 +335,70 @@ ck_rc ck_cases_insert_prepared(ck_db *db, ck_prepared *p, size_t n, ck_date as_o
  * a file's transaction stays in memory rather than spilling pages to the WAL
  * again and again before it commits. */
 #define BULK_CACHE_KIB INT64_C(-262144)
+/* PRAGMA temp_store's value for temporary files: SQLite sorts on worker
+ * threads only then, and an index build is one big sort. */
+#define TEMP_STORE_FILE 1
 
-static ck_rc set_cache(ck_db *db, int64_t size, char *err, size_t err_len)
+static ck_rc pragma_get(ck_db *db, const char *name, int64_t *v, char *err, size_t err_len)
 {
     char sql[64];
-    snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)size);
-    return ck_db_exec(db, sql) == CK_DB_OK ? CK_OK : db_fail(db, "cache_size", err, err_len);
+    snprintf(sql, sizeof sql, "PRAGMA %s", name);
+    ck_stmt *st = ck_db_prepare(db, sql);
+    if (!st) return db_fail(db, name, err, err_len);
+    int got = ck_stmt_step(st);
+    if (got == CK_DB_ROW) *v = ck_stmt_int(st, 0);
+    ck_stmt_reset(st);
+    return got == CK_DB_ROW ? CK_OK : db_fail(db, name, err, err_len);
+}
+
+static ck_rc pragma_set(ck_db *db, const char *name, int64_t v, char *err, size_t err_len)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA %s = %lld", name, (long long)v);
+    return ck_db_exec(db, sql) == CK_DB_OK ? CK_OK : db_fail(db, name, err, err_len);
 }
 
 ck_rc ck_cases_bulk_begin(ck_db *db, ck_bulk *b, char *err, size_t err_len)
 {
     b->cache_size = 0;
-    ck_rc rc = begin(db, err, err_len);
-    if (rc == CK_OK) rc = finish(db, ck_store_build_deferred(db, err, err_len), err, err_len);
+    ck_rc rc = ck_cases_bulk_end(db, b, err, err_len); /* what an interrupted import left */
     bool deferred;
     if (rc == CK_OK && (rc = begin(db, err, err_len)) == CK_OK)
         rc = finish(db, ck_store_defer_indexes(db, &deferred, err, err_len), err, err_len);
     if (rc != CK_OK || ck_db_kind(db) != CK_DB_SQLITE) return rc;
-    ck_stmt *st = ck_db_prepare(db, "PRAGMA cache_size");
-    if (!st) return db_fail(db, "cache_size", err, err_len);
-    int got = ck_stmt_step(st);
-    int64_t was = got == CK_DB_ROW ? ck_stmt_int(st, 0) : 0;
-    ck_stmt_reset(st);
-    if (got != CK_DB_ROW) return db_fail(db, "cache_size", err, err_len);
-    rc = set_cache(db, BULK_CACHE_KIB, err, err_len);
+    int64_t was = 0;
+    rc = pragma_get(db, "cache_size", &was, err, err_len);
+    if (rc == CK_OK) rc = pragma_set(db, "cache_size", BULK_CACHE_KIB, err, err_len);
     if (rc == CK_OK) b->cache_size = was ? was : BULK_CACHE_KIB;
+    return rc;
+}
+
+/* Builds the deferred indexes; on SQLite with the sorter's worker threads,
+ * the connection's settings put back after. */
+static ck_rc build_deferred(ck_db *db, char *err, size_t err_len)
+{
+    bool sqlite = ck_db_kind(db) == CK_DB_SQLITE;
+    int64_t temp_store = 0, threads = 0;
+    ck_rc rc = CK_OK;
+    if (sqlite && (rc = pragma_get(db, "temp_store", &temp_store, err, err_len)) == CK_OK &&
+        (rc = pragma_get(db, "threads", &threads, err, err_len)) == CK_OK &&
+        (rc = pragma_set(db, "temp_store", TEMP_STORE_FILE, err, err_len)) == CK_OK)
+        rc = pragma_set(db, "threads", ck_par_threads(), err, err_len);
+    if (rc == CK_OK && (rc = begin(db, err, err_len)) == CK_OK)
+        rc = finish(db, ck_store_build_deferred(db, err, err_len), err, err_len);
+    if (sqlite) {
+        ck_rc put = pragma_set(db, "temp_store", temp_store, err, err_len);
+        if (put == CK_OK) put = pragma_set(db, "threads", threads, err, err_len);
+        if (rc == CK_OK) rc = put;
+    }
     return rc;
 }
 
 ck_rc ck_cases_bulk_end(ck_db *db, ck_bulk *b, char *err, size_t err_len)
 {
-    ck_rc rc = begin(db, err, err_len);
-    if (rc == CK_OK) rc = finish(db, ck_store_build_deferred(db, err, err_len), err, err_len);
+    ck_rc rc = build_deferred(db, err, err_len);
     if (b->cache_size) {
-        ck_rc put = set_cache(db, b->cache_size, err, err_len);
+        ck_rc put = pragma_set(db, "cache_size", b->cache_size, err, err_len);
         if (rc == CK_OK) rc = put;
         b->cache_size = 0;
     }

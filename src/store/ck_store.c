@@ -1695,6 +1695,11 @@ ck_rc ck_store_build_deferred(ck_db *db, char *err, size_t err_len)
 {
     char *defs = ck_malloc(DEFERRED_MAX + 1);
     ck_rc rc = ck_store_meta_get(db, META_DEFERRED, defs, DEFERRED_MAX + 1, err, err_len);
+    /* PostgreSQL sorts in maintenance_work_mem (64 MB unless configured),
+     * spilling the rest to disk; this transaction's builds may use more. */
+    if (rc == CK_OK && ck_db_kind(db) == CK_DB_PG &&
+        ck_db_exec(db, "SET LOCAL maintenance_work_mem = '256MB'") != CK_DB_OK)
+        rc = db_fail(db, "maintenance_work_mem", err, err_len);
     if (rc == CK_OK && ck_db_exec(db, defs) != CK_DB_OK) rc = db_fail(db, "indexes", err, err_len);
     if (rc == CK_OK) {
         ck_stmt *st = prepare(db, "DELETE FROM \"meta\" WHERE \"key\" = $1", err, err_len);
