@@ -66,6 +66,13 @@ static void test_group_capacity(void **state)
     /* Over capacity is above 100%: 2176 points of 2176 is 100.0%, not over;
      * 2177 points is 100.046% -> 1000 permille, still not over (a tenth of
      * a percent is the unit); 2178 points is 100.092% -> 1001, over. */
+    assert_int_equal(ck_wmt_capacity_permille(2177, 2176), 1000);
+    assert_int_equal(ck_wmt_capacity_permille(2178, 2176), 1001);
+    /* Half up at exactly half a permille: 1 of 2000 is 0.5 -> 1; 3 of 2000
+     * is 1.5 -> 2. */
+    assert_int_equal(ck_wmt_capacity_permille(1, 2000), 1);
+    assert_int_equal(ck_wmt_capacity_permille(3, 2000), 2);
+    assert_int_equal(ck_wmt_capacity_permille(0, 2000), 0);
     ck_wmt w = {.capacity_known = true, .capacity_permille = 1000};
     assert_false(ck_staffing_over(&w));
     w.capacity_permille = 1001;
