@@ -214,6 +214,69 @@ static void test_leaver_reallocated(void **state)
     ck_case_free(c);
 }
 
+static ck_rc move_team(ck_case *c, void *ctx, char *err, size_t err_len)
+{
+    (void)err, (void)err_len;
+    c->team = ck_arena_strdup(&c->arena, ctx);
+    return CK_OK;
+}
+
+static ck_rc refuse(ck_case *c, void *ctx, char *err, size_t err_len)
+{
+    (void)ctx;
+    c->team = NULL;
+    snprintf(err, err_len, "team: refused");
+    return CK_ERR_CONFLICT;
+}
+
+static size_t team_worklist_total(ck_db *db, const char *team, ck_date as_of)
+{
+    char err[512];
+    ck_worklist_query q = {.team = team, .as_of = as_of, .limit = 10,
+                           .statuses = (1u << CK_ST_OVERDUE) | (1u << CK_ST_OPEN)};
+    ck_worklist *w = NULL;
+    ok(ck_cases_worklist(db, &q, &w, err, sizeof err), err);
+    size_t n = w->total;
+    ck_worklist_free(w);
+    return n;
+}
+
+/* A write inside the caller's transaction derives the holder and stores
+ * the obligations as every other write does, and leaves the transaction to
+ * the caller. */
+static void test_edit_in_tx(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    load_org(db);
+    put_case(db, "E000001", "S1", "low", "", "2025-06-02");
+    char err[512];
+    ck_engine eng = ck_engine_default();
+    ck_date today = D("2025-06-02");
+    size_t t1 = team_worklist_total(db, "T1", today);
+    assert_true(t1 > 0);
+    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    assert_int_equal(ck_cases_edit_in_tx(db, &eng, "E000001", refuse, NULL, today, err, sizeof err), CK_ERR_CONFLICT);
+    assert_string_equal(err, "team: refused");
+    assert_int_equal(ck_cases_edit_in_tx(db, &eng, "NOSUCH1", move_team, "T2", today, err, sizeof err),
+                     CK_ERR_NOTFOUND);
+    assert_true(ck_db_in_tx(db));
+    ck_db_rollback(db);
+    assert_int_equal(team_worklist_total(db, "T1", today), t1);
+
+    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    ok(ck_cases_edit_in_tx(db, &eng, "E000001", move_team, "T2", today, err, sizeof err), err);
+    assert_true(ck_db_in_tx(db));
+    assert_int_equal(ck_db_commit(db), CK_DB_OK);
+    assert_int_equal(team_worklist_total(db, "T1", today), 0);
+    assert_int_equal(team_worklist_total(db, "T2", today), t1);
+    ck_case *c = NULL;
+    ok(ck_cases_get(db, "E000001", &c, err, sizeof err), err);
+    assert_string_equal(c->team, "T2");
+    assert_string_equal(ck_cases_current_allocation(c, today)->staff_code, "S1");
+    assert_null(ck_cases_current_allocation(c, D("2025-01-06")));
+    ck_case_free(c);
+}
+
 static void test_grade_rule_refuses(void **state)
 {
     ck_db *db = ck_test_db_get(state);
@@ -419,6 +482,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         CK_DB_TEST(test_workforce_figures), CK_DB_TEST(test_leaver_reallocated), CK_DB_TEST(test_grade_rule_refuses),
+        CK_DB_TEST(test_edit_in_tx),
         CK_DB_TEST(test_inspection_figures), CK_DB_TEST(test_qa_audit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

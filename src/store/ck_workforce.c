@@ -465,63 +465,6 @@ const ck_wf_staff *ck_workforce_find(const ck_workforce *w, const char *code)
     return NULL;
 }
 
-/* ---- Writing a case inside the caller's transaction --------------------------------- */
-
-/* The staff member of the allocation in force at as_of (the latest to start
- * when several overlap), as ck_cases reads it. */
-static const char *holder_staff(const ck_case *c, ck_date as_of)
-{
-    const ck_allocation *best = NULL;
-    for (size_t i = 0; i < c->n_allocations; i++) {
-        const ck_allocation *a = &c->allocations[i];
-        if (a->from > as_of || (a->to != CK_NODATE && a->to < as_of)) continue;
-        if (!best || a->from >= best->from) best = a;
-    }
-    return best ? best->staff_code : NULL;
-}
-
-/* Rewrites case `id` from c, with its holder and its obligations at as_of. */
-static ck_rc save_case(ck_db *db, const ck_engine *eng, int64_t id, const ck_case *c, ck_date as_of, char *err,
-                       size_t err_len)
-{
-    if (!ck_case_validate(c, err, err_len)) return CK_ERR_INVALID;
-    ck_arena a;
-    ck_arena_init(&a);
-    ck_holder h = {holder_staff(c, as_of), c->team, NULL};
-    ck_stmt *st = prepare(db,
-                          "SELECT \"teams\".\"code\", \"teams\".\"pdu\" FROM \"teams\" WHERE \"teams\".\"code\" = "
-                          "COALESCE(CAST($1 AS TEXT), (SELECT \"team\" FROM \"staff\" WHERE \"code\" = $2))",
-                          err, err_len);
-    ck_rc rc = st ? CK_OK : CK_ERR_DB;
-    if (st) {
-        ck_stmt_bind_text(st, 1, c->team);
-        ck_stmt_bind_text(st, 2, h.staff_code);
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_ROW) {
-            h.team_code = ck_arena_strdup(&a, ck_stmt_text(st, 0));
-            h.pdu_code = ck_arena_strdup(&a, ck_stmt_text(st, 1));
-        } else if (s != CK_DB_DONE) {
-            rc = db_fail(db, "holder", err, err_len);
-        }
-        ck_stmt_reset(st);
-    }
-    if (rc == CK_OK) rc = ck_store_rewrite(db, id, c, &h, err, err_len);
-    if (rc == CK_OK) {
-        ck_result *r = ck_rules_evaluate(c, as_of, eng->cal, eng->cfg);
-        rc = ck_store_put_obligations(db, id, r, &h, true, err, err_len);
-        ck_result_free(r);
-    }
-    ck_arena_free(&a);
-    return rc;
-}
-
-static ck_rc open_case(ck_db *db, const char *crn, int64_t *id, ck_case **c, char *err, size_t err_len)
-{
-    *c = NULL;
-    ck_rc rc = ck_store_find(db, crn, CK_LOCK_UPDATE, id, err, err_len);
-    return rc == CK_OK ? ck_store_load(db, *id, c, err, err_len) : rc;
-}
-
 /* CRNs from a one-column query with one text parameter. */
 static ck_rc crn_list(ck_db *db, const char *sql, const char *p1, const char *p2, ck_arena *a, const char ***out,
                       size_t *n, char *err, size_t err_len)
@@ -555,6 +498,26 @@ static ck_rc crn_list(ck_db *db, const char *sql, const char *p1, const char *p2
 
 /* ---- Staff changes ---------------------------------------------------------------- */
 
+/* Marks every allocation of the leaver in force on or after the day. */
+typedef struct leaving {
+    const char *code;
+    ck_date on;
+    bool absence;
+} leaving;
+
+static ck_rc mark_leaving(ck_case *c, void *ctx, char *err, size_t err_len)
+{
+    (void)err, (void)err_len;
+    const leaving *l = ctx;
+    for (size_t k = 0; k < c->n_allocations; k++) {
+        ck_allocation *al = &c->allocations[k];
+        if (!ck_streq(al->staff_code, l->code) || (al->to != CK_NODATE && al->to < l->on)) continue;
+        ck_date *field = l->absence ? &al->staff_long_term_absence_from : &al->staff_left_on;
+        if (*field == CK_NODATE || *field > l->on) *field = l->on;
+    }
+    return CK_OK;
+}
+
 ck_rc ck_workforce_staff_leaves(ck_db *db, const ck_engine *eng, const char *code, ck_date on, bool absence,
                                 ck_date as_of, size_t *cases, char *err, size_t err_len)
 {
@@ -585,19 +548,9 @@ ck_rc ck_workforce_staff_leaves(ck_db *db, const ck_engine *eng, const char *cod
                       "AND (\"allocations\".\"to\" IS NULL OR \"allocations\".\"to\" >= $2) "
                       "ORDER BY \"cases\".\"crn\"",
                       code, d, &a, &crns, &n, err, err_len);
-    for (size_t i = 0; i < n && rc == CK_OK; i++) {
-        int64_t id;
-        ck_case *c;
-        if ((rc = open_case(db, crns[i], &id, &c, err, err_len)) != CK_OK) break;
-        for (size_t k = 0; k < c->n_allocations; k++) {
-            ck_allocation *al = &c->allocations[k];
-            if (!ck_streq(al->staff_code, code) || (al->to != CK_NODATE && al->to < on)) continue;
-            ck_date *field = absence ? &al->staff_long_term_absence_from : &al->staff_left_on;
-            if (*field == CK_NODATE || *field > on) *field = on;
-        }
-        rc = save_case(db, eng, id, c, as_of, err, err_len);
-        ck_case_free(c);
-    }
+    leaving l = {code, on, absence};
+    for (size_t i = 0; i < n && rc == CK_OK; i++)
+        rc = ck_cases_edit_in_tx(db, eng, crns[i], mark_leaving, &l, as_of, err, err_len);
     if (cases) *cases = n;
     ck_arena_free(&a);
     return finish(db, rc, err, err_len);
@@ -814,11 +767,57 @@ ck_rc ck_alloc_rank_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *m
     return rc;
 }
 
-/* The one place a case changes hands. Inside the caller's transaction: checks
- * the staff member and the grade rule, ends the allocation in force, adds
- * the new one from as_of, and rewrites the case with its obligations.
- * When accounts land, the audit record of the allocation (who, which case,
- * from whom, to whom) is written here, so every allocation path is audited. */
+/* What hand_over needs besides the case. */
+typedef struct handover {
+    const ck_engine *eng;
+    const ck_manage_cfg *mc;
+    const ck_org_record *staff; /* the new holder */
+    ck_date on;
+} handover;
+
+/* Checks the grade rule, ends the allocation in force and adds the new one
+ * from the handover day. */
+static ck_rc hand_over(ck_case *c, void *ctx, char *err, size_t err_len)
+{
+    const handover *h = ctx;
+    const char *staff = h->staff->code;
+    ck_arena a;
+    ck_arena_init(&a);
+    ck_wf_case p;
+    case_profile(c, h->eng->cfg, h->on, &a, &p);
+    char why[200];
+    ck_rc rc = CK_OK;
+    if (!ck_alloc_grade_allows(&h->mc->alloc, h->staff->grade, p.rosh, p.mappa, why, sizeof why))
+        rc = fail(CK_ERR_CONFLICT, err, err_len, "staff: %s may not hold case %s: %s", staff, c->crn, why);
+    ck_arena_free(&a);
+    if (rc != CK_OK) return rc;
+    const ck_allocation *now = ck_cases_current_allocation(c, h->on);
+    if (now && ck_streq(now->staff_code, staff))
+        return fail(CK_ERR_CONFLICT, err, err_len, "staff: case %s is already allocated to %s", c->crn, staff);
+    for (size_t k = 0; k < c->n_allocations; k++) {
+        ck_allocation *al = &c->allocations[k];
+        if (al->from > h->on || (al->to != CK_NODATE && al->to < h->on)) continue;
+        /* Ends on the handover day itself: both hold the case that day (the
+         * new one is the holder, as the later to start), and an allocation
+         * whose practitioner left that day is still in force on it, as the
+         * ALLOCATE (leaver) rule needs to find it met rather than drop it. */
+        al->to = h->on;
+    }
+    char id[32];
+    for (size_t k = c->n_allocations + 1;; k++) {
+        snprintf(id, sizeof id, "AL%zu", k);
+        if (!ck_store_find_record(c, "allocations", id, NULL)) break;
+    }
+    ck_allocation rec = {id, h->on, CK_NODATE, staff, h->staff->grade, CK_NODATE, CK_NODATE};
+    size_t ord;
+    return ck_store_append(c, "allocations", &rec, &ord, err, err_len);
+}
+
+/* The one place a case changes hands, inside the caller's transaction: the
+ * staff member must be in post, then hand_over changes the case and
+ * ck_cases writes it with its obligations. When accounts land, the audit
+ * record of the allocation (who, which case, from whom, to whom) is written
+ * here, so every allocation path is audited. */
 static ck_rc allocate_in_tx(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *crn,
                             const char *staff, ck_date as_of, char *err, size_t err_len)
 {
@@ -830,40 +829,8 @@ static ck_rc allocate_in_tx(ck_db *db, const ck_engine *eng, const ck_manage_cfg
     if (rc == CK_OK && (!ck_streq(s.status, "in_post") || (s.left_on != CK_NODATE && s.left_on <= as_of) ||
                         (s.absence_from != CK_NODATE && s.absence_from <= as_of)))
         rc = fail(CK_ERR_CONFLICT, err, err_len, "staff: %s is not in post (status %s)", staff, s.status);
-    int64_t id;
-    ck_case *c = NULL;
-    if (rc == CK_OK) rc = open_case(db, crn, &id, &c, err, err_len);
-    if (rc == CK_OK) {
-        ck_wf_case p;
-        case_profile(c, eng->cfg, as_of, &a, &p);
-        char why[200];
-        if (!ck_alloc_grade_allows(&mc->alloc, s.grade, p.rosh, p.mappa, why, sizeof why))
-            rc = fail(CK_ERR_CONFLICT, err, err_len, "staff: %s may not hold case %s: %s", staff, crn, why);
-    }
-    if (rc == CK_OK && ck_streq(holder_staff(c, as_of), staff))
-        rc = fail(CK_ERR_CONFLICT, err, err_len, "staff: case %s is already allocated to %s", crn, staff);
-    if (rc == CK_OK) {
-        for (size_t k = 0; k < c->n_allocations; k++) {
-            ck_allocation *al = &c->allocations[k];
-            if (al->from > as_of || (al->to != CK_NODATE && al->to < as_of)) continue;
-            /* Ends on the handover day itself: both hold the case that
-             * day (the new one is the holder, as the later to start), and
-             * an allocation whose practitioner left that day is still in
-             * force on it, as the ALLOCATE (leaver) rule needs to find it
-             * met rather than drop it. */
-            al->to = as_of;
-        }
-        char id_buf[32];
-        for (size_t k = c->n_allocations + 1;; k++) {
-            snprintf(id_buf, sizeof id_buf, "AL%zu", k);
-            if (!ck_store_find_record(c, "allocations", id_buf, NULL)) break;
-        }
-        ck_allocation rec = {id_buf, as_of, CK_NODATE, staff, s.grade, CK_NODATE, CK_NODATE};
-        size_t ord;
-        rc = ck_store_append(c, "allocations", &rec, &ord, err, err_len);
-    }
-    if (rc == CK_OK) rc = save_case(db, eng, id, c, as_of, err, err_len);
-    ck_case_free(c);
+    handover h = {eng, mc, &s, as_of};
+    if (rc == CK_OK) rc = ck_cases_edit_in_tx(db, eng, crn, hand_over, &h, as_of, err, err_len);
     ck_arena_free(&a);
     return rc;
 }

@@ -11,9 +11,9 @@
  * Writes that touch cases (a practitioner leaving or starting long-term
  * absence, an allocation, a caseload reallocation) run in ONE transaction
  * that also recomputes each touched case's obligations, so the ALLOCATE
- * (leaver) obligation appears, or is met, with the change. ck_cases has no
- * record write that joins a caller's transaction, so these use ck_store's
- * row functions and the rules engine directly (see ck_workforce.c).
+ * (leaver) obligation appears, or is met, with the change: each case is
+ * written by ck_cases_edit_in_tx, so its holder and obligations are derived
+ * as every other write derives them.
  *
  * Errors: a ck_rc with "what: why" in err, naming the field at fault. */
 #ifndef CK_WORKFORCE_H
