@@ -351,6 +351,11 @@ static void test_inspect_counting(void **state)
     assert_int_equal(acc.counts[ck_measure_find("I2")].met, 20);
     assert_int_equal(acc.counts[ck_measure_find("I2")].counted, 36);
     assert_int_equal(acc.cases, 2);
+    /* A case with nothing in the period (a later obligation) is not one of
+     * the period's cases. */
+    ck_inspect_item case3[] = {{"ROSH_INITIAL", D("2025-03-03"), CK_NODATE, CK_NODATE}};
+    ck_inspect_add_case(&acc, case3, 1, NULL);
+    assert_int_equal(acc.cases, 2);
     /* An open obligation (due on or after as_of, unmet) is not yet counted. */
     ck_inspect_period later = {D("2025-01-01"), D("2025-01-31"), D("2025-01-20")};
     bool ok;

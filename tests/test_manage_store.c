@@ -214,6 +214,74 @@ static void test_leaver_reallocated(void **state)
     ck_case_free(c);
 }
 
+/* The allocation board: a never-allocated high-RoSH case and a leaver's
+ * case, ranked against the PDU's workforce loaded once. */
+static void test_allocation_board(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    load_org(db);
+    put_case(db, "B000001", NULL, "high", "", "2025-06-02");
+    put_case(db, "B000002", "S1", "low", "", "2025-06-02");
+    char err[512];
+    ck_engine eng = ck_engine_default();
+    ck_date today = D("2025-06-02");
+    ok(ck_workforce_staff_leaves(db, &eng, "S1", D("2025-05-28"), false, today, NULL, err, sizeof err), err);
+    ck_manage_cfg mc;
+    ok(ck_manage_cfg_load(db, &mc, err, sizeof err), err);
+    ck_alloc_board *b = NULL;
+    ok(ck_alloc_board_load(db, &eng, &mc, "P1", NULL, today, &b, err, sizeof err), err);
+    assert_int_equal(b->n, 2);
+    /* B000002's leaver obligation is due 28 May + 3 WD = 2 June; B000001
+     * was due 6 Jan + 1 WD (high risk at sentence? no RoSH then: + 3 WD). */
+    assert_string_equal(b->cases[0].crn, "B000001");
+    assert_false(b->cases[0].lost);
+    assert_null(b->cases[0].staff_code);
+    assert_string_equal(b->cases[1].crn, "B000002");
+    assert_true(b->cases[1].lost);
+    assert_string_equal(b->cases[1].staff_code, "S1");
+    /* The PSO is never offered the high-RoSH case; the leaver is offered
+     * neither. */
+    for (size_t i = 0; i < b->n; i++)
+        for (size_t k = 0; k < b->cases[i].ranking.n; k++) {
+            const char *code = b->wf->staff[b->cases[i].ranking.choices[k].candidate].code;
+            assert_string_not_equal(code, "S1");
+            if (i == 0) assert_string_not_equal(code, "S3");
+        }
+    assert_int_equal(b->cases[1].ranking.n, 3);
+    assert_int_equal(b->n_gone, 1);
+    assert_string_equal(b->gone[0]->code, "S1");
+    json_t *j = ck_alloc_board_to_json(b, 2);
+    json_t *items = json_object_get(j, "items");
+    assert_int_equal(json_array_size(items), 2);
+    json_t *lost = json_array_get(items, 1);
+    assert_string_equal(json_string_value(json_object_get(lost, "kind")), "lost");
+    assert_string_equal(json_string_value(json_object_get(lost, "status")), "open");
+    assert_int_equal(json_array_size(json_object_get(lost, "candidates")), 2);
+    assert_int_equal(json_integer_value(json_object_get(lost, "ranked")), 3);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "status")), "overdue");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(j, "gone"), 0), "cases")), 1);
+    json_decref(j);
+    ck_alloc_board_free(b);
+
+    /* A team's board: T2 holds neither case. */
+    ok(ck_alloc_board_load(db, &eng, &mc, "P1", "T2", today, &b, err, sizeof err), err);
+    assert_int_equal(b->n, 0);
+    assert_int_equal(b->n_gone, 0);
+    ck_alloc_board_free(b);
+    assert_int_equal(ck_alloc_board_load(db, &eng, &mc, "P1", "T9", today, &b, err, sizeof err), CK_ERR_NOTFOUND);
+    assert_non_null(strstr(err, "team:"));
+    assert_int_equal(ck_alloc_board_load(db, &eng, &mc, "P9", NULL, today, &b, err, sizeof err), CK_ERR_NOTFOUND);
+    assert_null(b);
+
+    /* Reallocating the leaver empties the board of the lost case. */
+    ok(ck_alloc_reallocate(db, &eng, &mc, "S1", NULL, today, NULL, err, sizeof err), err);
+    ok(ck_alloc_board_load(db, &eng, &mc, "P1", NULL, today, &b, err, sizeof err), err);
+    assert_int_equal(b->n, 1);
+    assert_string_equal(b->cases[0].crn, "B000001");
+    assert_int_equal(b->n_gone, 0);
+    ck_alloc_board_free(b);
+}
+
 static ck_rc move_team(ck_case *c, void *ctx, char *err, size_t err_len)
 {
     (void)err, (void)err_len;
@@ -439,6 +507,29 @@ static void test_inspection_figures(void **state)
      * days; leadership not yet entered (15 Mar). Points: planning 3. */
     assert_int_equal(json_integer_value(json_object_get(json_array_get(h, 0), "points")), 3);
     json_decref(h);
+    /* Months without snapshots come from one pass over the obligations; each
+     * is what computing that month alone gives. */
+    ok(ck_inspection_history(db, ck_rulecfg_default(), &mc.bands, "P1", 4, D("2025-04-01"), &h, err, sizeof err), err);
+    static const char *const months[][2] = {{"2025-01-01", "2025-01-31"}, {"2025-03-01", "2025-03-31"}};
+    static const size_t rows[] = {0, 2};
+    for (size_t i = 0; i < 2; i++) {
+        ck_inspect_period mp = {D(months[i][0]), D(months[i][1]), D(months[i][1]) + 1};
+        ok(ck_inspection_compute(db, ck_rulecfg_default(), &mc.bands, NULL, "P1", &mp, &x, err, sizeof err), err);
+        json_t *row = json_array_get(h, rows[i]);
+        assert_string_equal(json_string_value(json_object_get(row, "source")), "computed");
+        assert_int_equal(json_integer_value(json_object_get(row, "points")), x->score.points);
+        json_t *want = ck_inspection_to_json(x), *std;
+        size_t k;
+        json_array_foreach(json_object_get(want, "standards"), k, std)
+            assert_true(json_equal(json_object_get(std, "rating"),
+                                   json_object_get(json_object_get(row, "standards"),
+                                                   json_string_value(json_object_get(std, "key")))));
+        json_decref(want);
+        ck_inspection_free(x);
+    }
+    json_t *april = json_array_get(h, 3);
+    assert_string_equal(json_string_value(json_object_get(april, "month")), "2025-04");
+    json_decref(h);
 }
 
 static void test_qa_audit(void **state)
@@ -462,7 +553,8 @@ static void test_qa_audit(void **state)
     for (size_t i = 0; i < 2; i++)            /* the same seed draws the same cases */
         assert_string_equal(json_string_value(json_object_get(json_array_get(c1, i), "crn")),
                             json_string_value(json_object_get(json_array_get(c2, i), "crn")));
-    const char *crn = json_string_value(json_object_get(json_array_get(c1, 0), "crn"));
+    char crn[17];
+    snprintf(crn, sizeof crn, "%s", json_string_value(json_object_get(json_array_get(c1, 0), "crn")));
     /* Every case of this dataset failed its checks (A2 0/2) and has no
      * sentence plan (P1 0/1): the auditor finds assessment and planning
      * sufficient, two disagreements; implementation is not answered. */
@@ -474,7 +566,26 @@ static void test_qa_audit(void **state)
     json_decref(r1);
     ok(ck_qa_report(db, id1, D("2025-04-01"), &r1, err, sizeof err), err);
     assert_int_equal(json_integer_value(json_object_get(r1, "disagreements")), 2);
+    json_t *d = ck_qa_disagreements(r1);
+    assert_int_equal(json_array_size(d), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(d, 0), "crn")), crn);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(d, 0), "question")), "assessment");
+    assert_true(json_is_true(json_object_get(json_array_get(d, 0), "auditor")));
+    assert_true(json_is_false(json_object_get(json_array_get(d, 0), "computed")));
+    assert_string_equal(json_string_value(json_object_get(json_array_get(d, 0), "note")), "checks were requested by phone");
+    json_decref(d);
     json_decref(r1);
+    json_t *list = NULL;
+    ok(ck_qa_samples(db, "P1", &list, err, sizeof err), err);
+    assert_int_equal(json_array_size(list), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 0), "sample_id")), id2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 0), "answers")), 0);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 1), "answers")), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 1), "cases")), 2);
+    json_decref(list);
+    ok(ck_qa_samples(db, "P9", &list, err, sizeof err), err);
+    assert_int_equal(json_array_size(list), 0);
+    json_decref(list);
     json_decref(r2);
 }
 
@@ -482,7 +593,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         CK_DB_TEST(test_workforce_figures), CK_DB_TEST(test_leaver_reallocated), CK_DB_TEST(test_grade_rule_refuses),
-        CK_DB_TEST(test_edit_in_tx),
+        CK_DB_TEST(test_edit_in_tx), CK_DB_TEST(test_allocation_board),
         CK_DB_TEST(test_inspection_figures), CK_DB_TEST(test_qa_audit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -236,12 +236,14 @@ void ck_inspect_add_case(ck_inspect_acc *a, const ck_inspect_item *items, size_t
         mine[i2].counted++;
         mine[i2].met += !(a->days[d] & DAY_OVERDUE);
     }
+    bool counted = false;
     for (int m = 0; m < CK_MEASURES; m++) {
         a->counts[m].met += mine[m].met;
         a->counts[m].counted += mine[m].counted;
+        counted = counted || mine[m].counted > 0;
     }
     if (case_out) memcpy(case_out, mine, sizeof mine);
-    a->cases++;
+    if (counted) a->cases++;
 }
 
 /* ---- The score ------------------------------------------------------------------- */
@@ -273,6 +275,12 @@ void ck_inspect_score_compute(const ck_count measures[CK_MEASURES], const ck_org
         else out->points += (int)ss->rating;
     }
     out->band = ck_inspect_band(out->points, b);
+}
+
+ck_inspect_period ck_inspect_default_period(ck_date as_of)
+{
+    ck_date to = as_of - 1;
+    return (ck_inspect_period){ck_date_add_months(to, -12) + 1, to, as_of};
 }
 
 double ck_count_pct(const ck_count *c)

@@ -127,6 +127,10 @@ typedef struct ck_inspect_period {
     ck_date from, to, as_of;
 } ck_inspect_period;
 
+/* The period read when none is asked for: the twelve months up to the day
+ * before as_of (the last whole day), seen at as_of. */
+ck_inspect_period ck_inspect_default_period(ck_date as_of);
+
 typedef struct ck_count {
     int64_t met, counted;
 } ck_count;
@@ -142,7 +146,7 @@ bool ck_inspect_contact_overdue(const ck_inspect_period *p, const ck_inspect_ite
 typedef struct ck_inspect_acc {
     ck_inspect_period period;
     ck_count counts[CK_MEASURES];
-    size_t cases;
+    size_t cases;  /* cases with at least one counted obligation or day */
     uint8_t *days; /* scratch: one byte per day of the period */
     size_t n_days;
 } ck_inspect_acc;

@@ -635,21 +635,22 @@ ck_rc ck_workforce_set_posts(ck_db *db, const char *team, const char *grade, dou
 
 /* ---- Allocation ------------------------------------------------------------------- */
 
-ck_rc ck_alloc_needs_load(ck_db *db, const char *pdu, ck_alloc_needs **out, char *err, size_t err_len)
+/* The unmet ALLOCATE obligations of a PDU (NULL: everywhere) and a team (NULL:
+ * every team), by due date then CRN, into l (strings in its arena). */
+static ck_rc needs_read(ck_db *db, const char *pdu, const char *team, ck_alloc_needs *l, char *err, size_t err_len)
 {
-    *out = NULL;
     ck_stmt *st = prepare(db,
                           "SELECT \"cases\".\"crn\", \"obligations\".\"staff_code\", \"obligations\".\"team_code\", "
                           "\"obligations\".\"subject\", \"obligations\".\"explanation\", \"obligations\".\"due\" "
                           "FROM \"obligations\" JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\" "
                           "WHERE \"obligations\".\"rule\" = 'ALLOCATE' AND \"obligations\".\"status\" = 'unmet' "
                           "AND (CAST($1 AS TEXT) IS NULL OR \"obligations\".\"pdu_code\" = $1) "
+                          "AND (CAST($2 AS TEXT) IS NULL OR \"obligations\".\"team_code\" = $2) "
                           "ORDER BY \"obligations\".\"due\", \"cases\".\"crn\", \"obligations\".\"subject\"",
                           err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, pdu);
-    ck_alloc_needs *l = ck_calloc(1, sizeof *l);
-    ck_arena_init(&l->arena);
+    ck_stmt_bind_text(st, 2, team);
     ck_alloc_need *v = NULL;
     ck_rc rc = CK_OK;
     for (;;) {
@@ -667,6 +668,15 @@ ck_rc ck_alloc_needs_load(ck_db *db, const char *pdu, ck_alloc_needs **out, char
     l->items = ck_arena_array(&l->arena, l->n ? l->n : 1, sizeof *v);
     if (l->n) memcpy(l->items, v, l->n * sizeof *v);
     ck_free(v);
+    return rc;
+}
+
+ck_rc ck_alloc_needs_load(ck_db *db, const char *pdu, ck_alloc_needs **out, char *err, size_t err_len)
+{
+    *out = NULL;
+    ck_alloc_needs *l = ck_calloc(1, sizeof *l);
+    ck_arena_init(&l->arena);
+    ck_rc rc = needs_read(db, pdu, NULL, l, err, err_len);
     if (rc != CK_OK) {
         ck_alloc_needs_free(l);
         return rc;
@@ -748,7 +758,10 @@ ck_rc ck_alloc_rank_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *m
     rc = place_of(db, crn, &a, &pl, err, err_len);
     if (rc == CK_OK) rc = ck_store_find(db, crn, CK_LOCK_SHARE, &id, err, err_len);
     if (rc == CK_OK) rc = ck_store_load(db, id, &c, err, err_len);
-    if (rc == CK_OK) rc = load_in_tx(db, eng->cfg, pl.region, pl.region ? NULL : pl.pdu, as_of, wf, err, err_len);
+    if (rc == CK_OK && !pl.pdu)
+        rc = fail(CK_ERR_CONFLICT, err, err_len, "crn: case %s is held by no team of the organisation, so nobody "
+                  "can be ranked for it", crn);
+    if (rc == CK_OK) rc = load_in_tx(db, eng->cfg, NULL, pl.pdu, as_of, wf, err, err_len);
     if (rc == CK_OK) {
         ck_wf_case p;
         case_profile(c, eng->cfg, as_of, &a, &p);
@@ -865,11 +878,9 @@ ck_rc ck_alloc_reallocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *
         for (size_t i = 0; i < n; i++) dest[i] = to;
     } else if (rc == CK_OK && n) {
         ck_org_record team;
-        ck_org_record pdu;
         ck_workforce *w = NULL;
         rc = ck_org_get(db, CK_ORG_TEAM, fs.team, &org, &team, err, err_len);
-        if (rc == CK_OK) rc = ck_org_get(db, CK_ORG_PDU, team.pdu, &org, &pdu, err, err_len);
-        if (rc == CK_OK) rc = load_in_tx(db, eng->cfg, pdu.region, NULL, as_of, &w, err, err_len);
+        if (rc == CK_OK) rc = load_in_tx(db, eng->cfg, NULL, team.pdu, as_of, &w, err, err_len);
         const ck_wf_staff *leaver = w ? ck_workforce_find(w, from) : NULL;
         if (rc == CK_OK && leaver) {
             ck_alloc_case *cases = ck_calloc(leaver->n_cases ? leaver->n_cases : 1, sizeof *cases);
@@ -889,7 +900,7 @@ ck_rc ck_alloc_reallocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *
                         dest[i] = ck_arena_strdup(&m->arena, w->staff[pick[k]].code);
                 if (!dest[i])
                     rc = fail(CK_ERR_CONFLICT, err, err_len,
-                              "case %s: nobody in the region may take it (grade rule, capacity figures or staff in post)",
+                              "case %s: nobody in the PDU may take it (grade rule, capacity figures or staff in post)",
                               crns[i]);
             }
             ck_free(cands);
@@ -923,6 +934,110 @@ void ck_alloc_moves_free(ck_alloc_moves *m)
     ck_free(m);
 }
 
+/* ---- The allocation board ------------------------------------------------------- */
+
+static ck_rc board_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const ck_alloc_candidate *cands,
+                        ck_alloc_board *b, const ck_alloc_need *need, ck_date as_of, char *err, size_t err_len)
+{
+    ck_alloc_board_case *bc = &b->cases[b->n++];
+    memset(bc, 0, sizeof *bc);
+    bc->crn = need->crn;
+    bc->due = need->due;
+    bc->explanation = need->explanation;
+    bc->lost = strncmp(need->subject, "allocation:", 11) == 0;
+    case_place pl;
+    int64_t id;
+    ck_case *c = NULL;
+    ck_rc rc = place_of(db, need->crn, &b->arena, &pl, err, err_len);
+    if (rc == CK_OK) rc = ck_store_find(db, need->crn, CK_LOCK_SHARE, &id, err, err_len);
+    if (rc == CK_OK) rc = ck_store_load(db, id, &c, err, err_len);
+    if (rc == CK_OK) {
+        bc->team = pl.team;
+        bc->staff_code = pl.staff;
+        case_profile(c, eng->cfg, as_of, &b->arena, &bc->profile);
+        ck_alloc_case ac = alloc_case_of(&bc->profile, &pl);
+        ck_alloc_rank(&mc->alloc, &ac, cands, b->wf->n_staff, as_of, &bc->ranking);
+    }
+    ck_case_free(c);
+    return rc;
+}
+
+static ck_rc board_in_tx(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *pdu, const char *team,
+                         ck_date as_of, ck_alloc_board *b, char *err, size_t err_len)
+{
+    ck_alloc_needs needs = {.n = 0};
+    ck_arena_init(&needs.arena);
+    ck_rc rc = needs_read(db, pdu, team, &needs, err, err_len);
+    if (rc == CK_OK) rc = load_in_tx(db, eng->cfg, NULL, pdu, as_of, &b->wf, err, err_len);
+    if (rc == CK_OK) {
+        /* A case may owe more than one allocation (a leaver's, then another's):
+         * it is listed once, at its earliest due date (needs come by due). */
+        b->cases = ck_arena_array(&b->arena, needs.n ? needs.n : 1, sizeof *b->cases);
+        ck_alloc_candidate *cands = candidates_of(b->wf);
+        for (size_t i = 0; i < needs.n && rc == CK_OK; i++) {
+            bool seen = false;
+            for (size_t k = 0; k < b->n && !seen; k++) seen = ck_streq(b->cases[k].crn, needs.items[i].crn);
+            if (seen) continue;
+            ck_alloc_need *n = &needs.items[i];
+            ck_alloc_need copy = {ck_arena_strdup(&b->arena, n->crn), NULL, NULL, ck_arena_strdup(&b->arena, n->subject),
+                                  ck_arena_strdup(&b->arena, n->explanation), n->due};
+            rc = board_case(db, eng, mc, cands, b, &copy, as_of, err, err_len);
+        }
+        ck_free(cands);
+        b->gone = ck_arena_array(&b->arena, b->wf->n_staff ? b->wf->n_staff : 1, sizeof *b->gone);
+        for (size_t i = 0; i < b->wf->n_staff; i++) {
+            const ck_wf_staff *p = &b->wf->staff[i];
+            if (!p->in_post && p->n_cases && (!team || ck_streq(p->team, team))) b->gone[b->n_gone++] = p;
+        }
+    }
+    ck_arena_free(&needs.arena);
+    return rc;
+}
+
+ck_rc ck_alloc_board_load(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *pdu, const char *team,
+                          ck_date as_of, ck_alloc_board **out, char *err, size_t err_len)
+{
+    *out = NULL;
+    if (!pdu || !*pdu) return fail(CK_ERR_INVALID, err, err_len, "pdu: expected a PDU code");
+    ck_rc rc = begin(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    ck_alloc_board *b = ck_calloc(1, sizeof *b);
+    ck_arena_init(&b->arena);
+    b->as_of = as_of;
+    b->pdu = ck_arena_strdup(&b->arena, pdu);
+    b->team = ck_arena_strdup(&b->arena, team);
+    ck_arena org;
+    ck_arena_init(&org);
+    ck_org_record rec;
+    rc = ck_org_get(db, CK_ORG_PDU, pdu, &org, &rec, err, err_len);
+    if (rc == CK_ERR_NOTFOUND) rc = fail(CK_ERR_NOTFOUND, err, err_len, "pdu: no PDU %s", pdu);
+    if (rc == CK_OK && team) {
+        rc = ck_org_get(db, CK_ORG_TEAM, team, &org, &rec, err, err_len);
+        if (rc == CK_OK && !ck_streq(rec.pdu, pdu))
+            rc = fail(CK_ERR_NOTFOUND, err, err_len, "team: no team %s in PDU %s", team, pdu);
+        else if (rc == CK_ERR_NOTFOUND)
+            rc = fail(CK_ERR_NOTFOUND, err, err_len, "team: no team %s", team);
+    }
+    ck_arena_free(&org);
+    if (rc == CK_OK) rc = board_in_tx(db, eng, mc, pdu, team, as_of, b, err, err_len);
+    rc = finish(db, rc, err, err_len);
+    if (rc != CK_OK) {
+        ck_alloc_board_free(b);
+        return rc;
+    }
+    *out = b;
+    return CK_OK;
+}
+
+void ck_alloc_board_free(ck_alloc_board *b)
+{
+    if (!b) return;
+    for (size_t i = 0; i < b->n; i++) ck_alloc_ranking_free(&b->cases[i].ranking);
+    ck_workforce_free(b->wf);
+    ck_arena_free(&b->arena);
+    ck_free(b);
+}
+
 /* ---- Reports ---------------------------------------------------------------------- */
 
 static json_t *permille_json(bool known, int permille)
@@ -953,6 +1068,110 @@ static const struct {
     int upto;
 } bands[] = {{"under_50", 499}, {"50_to_80", 799}, {"80_to_100", 1000}, {"100_to_120", 1200}, {"over_120", INT32_MAX}};
 #define N_BANDS (sizeof bands / sizeof bands[0])
+
+json_t *ck_wf_staff_to_json(const ck_wf_staff *p, ck_date as_of)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "code", json_string(p->code));
+    json_object_set_new(o, "forename", json_string(p->forename));
+    json_object_set_new(o, "surname", json_string(p->surname));
+    json_object_set_new(o, "grade", json_string(p->grade));
+    json_object_set_new(o, "team", json_string(p->team));
+    json_object_set_new(o, "status", json_string(status_at(p, as_of)));
+    json_object_set_new(o, "agency", json_boolean(p->agency));
+    json_object_set_new(o, "contracted_hours", json_real(p->wmt.contracted_hours));
+    json_object_set_new(o, "reduction_hours", json_real(p->wmt.reduction_hours));
+    json_object_set_new(o, "available_points", json_integer(p->wmt.available_points));
+    json_object_set_new(o, "case_points", json_integer(p->wmt.case_points));
+    json_object_set_new(o, "report_points", json_integer(p->wmt.report_points));
+    json_object_set_new(o, "points", json_integer(p->wmt.total_points));
+    json_object_set_new(o, "capacity_percent", permille_json(p->wmt.capacity_known, p->wmt.capacity_permille));
+    json_object_set_new(o, "capacity_note", p->wmt.capacity_known ? json_null() : json_string(p->wmt.why));
+    json_object_set_new(o, "over_capacity", json_boolean(p->over));
+    json_t *types = json_object();
+    for (int t = 0; t < CK_WMT_CASE_TYPES; t++)
+        json_object_set_new(types, ck_wmt_case_type_name((ck_wmt_case_type)t),
+                            json_integer((json_int_t)p->wmt.cases_by_type[t]));
+    json_object_set_new(o, "cases_by_type", types);
+    json_t *cases = json_array();
+    for (size_t k = 0; k < p->n_cases; k++) {
+        const ck_wf_case *c = &p->cases[k];
+        json_t *co = json_object();
+        json_object_set_new(co, "crn", json_string(c->crn));
+        json_object_set_new(co, "tier", json_string(c->tier));
+        json_object_set_new(co, "type", c->has_type ? json_string(ck_wmt_case_type_name(c->type)) : json_null());
+        json_object_set_new(co, "points", json_integer(c->points));
+        json_array_append_new(cases, co);
+    }
+    json_object_set_new(o, "cases", cases);
+    json_t *reports = json_array();
+    for (size_t k = 0; k < p->n_reports; k++) json_array_append_new(reports, json_string(p->reports[k]));
+    json_object_set_new(o, "reports", reports);
+    return o;
+}
+
+static json_t *name_json(const ck_wf_staff *p)
+{
+    return json_pack("{s:s, s:s, s:s, s:s}", "staff_code", p->code, "forename", p->forename ? p->forename : "",
+                     "surname", p->surname ? p->surname : "", "grade", p->grade ? p->grade : "");
+}
+
+json_t *ck_alloc_board_to_json(const ck_alloc_board *b, size_t max_candidates)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "pdu", json_string(b->pdu));
+    json_object_set_new(j, "team", b->team ? json_string(b->team) : json_null());
+    char d[CK_DATE_STRLEN];
+    json_object_set_new(j, "as_of", json_string(ck_date_fmt(b->as_of, d)));
+    json_t *items = json_array();
+    for (size_t i = 0; i < b->n; i++) {
+        const ck_alloc_board_case *bc = &b->cases[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "crn", json_string(bc->crn));
+        json_object_set_new(o, "kind", json_string(bc->lost ? "lost" : "unallocated"));
+        json_object_set_new(o, "staff_code", bc->staff_code ? json_string(bc->staff_code) : json_null());
+        json_object_set_new(o, "team", bc->team ? json_string(bc->team) : json_null());
+        json_object_set_new(o, "due", json_string(ck_date_fmt(bc->due, d)));
+        json_object_set_new(o, "status", json_string(bc->due < b->as_of ? "overdue" : "open"));
+        json_object_set_new(o, "explanation", bc->explanation ? json_string(bc->explanation) : json_null());
+        json_object_set_new(o, "tier", json_string(bc->profile.tier));
+        json_object_set_new(o, "rosh", bc->profile.rosh ? json_string(bc->profile.rosh) : json_null());
+        json_object_set_new(o, "mappa", bc->profile.mappa ? json_string(bc->profile.mappa) : json_null());
+        json_t *cands = json_array();
+        for (size_t k = 0; k < bc->ranking.n && k < max_candidates; k++) {
+            const ck_alloc_choice *ch = &bc->ranking.choices[k];
+            const ck_wf_staff *p = &b->wf->staff[ch->candidate];
+            json_t *c = name_json(p);
+            json_object_set_new(c, "team", json_string(p->team));
+            json_object_set_new(c, "locality", json_string(ck_alloc_locality_name(ch->locality)));
+            json_object_set_new(c, "capacity_percent", json_real((double)ch->capacity_permille / 10.0));
+            json_object_set_new(c, "capacity_after_percent", json_real((double)ch->capacity_after_permille / 10.0));
+            json_object_set_new(c, "over_capacity_after", json_boolean(ch->over_after));
+            json_array_append_new(cands, c);
+        }
+        json_object_set_new(o, "candidates", cands);
+        json_object_set_new(o, "ranked", json_integer((json_int_t)bc->ranking.n));
+        json_t *ex = json_array();
+        for (size_t k = 0; k < bc->ranking.n_excluded; k++) {
+            const ck_alloc_exclusion *e = &bc->ranking.excluded[k];
+            json_array_append_new(ex, json_pack("{s:s, s:s}", "staff_code", b->wf->staff[e->candidate].code, "why", e->why));
+        }
+        json_object_set_new(o, "excluded", ex);
+        json_array_append_new(items, o);
+    }
+    json_object_set_new(j, "items", items);
+    json_t *gone = json_array();
+    for (size_t i = 0; i < b->n_gone; i++) {
+        const ck_wf_staff *p = b->gone[i];
+        json_t *g = name_json(p);
+        json_object_set_new(g, "team", json_string(p->team));
+        json_object_set_new(g, "status", json_string(status_at(p, b->as_of)));
+        json_object_set_new(g, "cases", json_integer((json_int_t)p->n_cases));
+        json_array_append_new(gone, g);
+    }
+    json_object_set_new(j, "gone", gone);
+    return j;
+}
 
 json_t *ck_workforce_to_json(const ck_workforce *w)
 {
@@ -991,38 +1210,7 @@ json_t *ck_workforce_to_json(const ck_workforce *w)
                 }
             dist[b]++;
         }
-        json_t *o = json_object();
-        json_object_set_new(o, "code", json_string(p->code));
-        json_object_set_new(o, "forename", json_string(p->forename));
-        json_object_set_new(o, "surname", json_string(p->surname));
-        json_object_set_new(o, "grade", json_string(p->grade));
-        json_object_set_new(o, "team", json_string(p->team));
-        json_object_set_new(o, "status", json_string(status_at(p, w->as_of)));
-        json_object_set_new(o, "agency", json_boolean(p->agency));
-        json_object_set_new(o, "contracted_hours", json_real(p->wmt.contracted_hours));
-        json_object_set_new(o, "reduction_hours", json_real(p->wmt.reduction_hours));
-        json_object_set_new(o, "available_points", json_integer(p->wmt.available_points));
-        json_object_set_new(o, "case_points", json_integer(p->wmt.case_points));
-        json_object_set_new(o, "report_points", json_integer(p->wmt.report_points));
-        json_object_set_new(o, "points", json_integer(p->wmt.total_points));
-        json_object_set_new(o, "capacity_percent", permille_json(p->wmt.capacity_known, p->wmt.capacity_permille));
-        json_object_set_new(o, "capacity_note", p->wmt.capacity_known ? json_null() : json_string(p->wmt.why));
-        json_object_set_new(o, "over_capacity", json_boolean(p->over));
-        json_t *cases = json_array();
-        for (size_t k = 0; k < p->n_cases; k++) {
-            const ck_wf_case *c = &p->cases[k];
-            json_t *co = json_object();
-            json_object_set_new(co, "crn", json_string(c->crn));
-            json_object_set_new(co, "tier", json_string(c->tier));
-            json_object_set_new(co, "type", c->has_type ? json_string(ck_wmt_case_type_name(c->type)) : json_null());
-            json_object_set_new(co, "points", json_integer(c->points));
-            json_array_append_new(cases, co);
-        }
-        json_object_set_new(o, "cases", cases);
-        json_t *reports = json_array();
-        for (size_t k = 0; k < p->n_reports; k++) json_array_append_new(reports, json_string(p->reports[k]));
-        json_object_set_new(o, "reports", reports);
-        json_array_append_new(staff, o);
+        json_array_append_new(staff, ck_wf_staff_to_json(p, w->as_of));
     }
     json_t *dj = json_object();
     for (size_t k = 0; k < N_BANDS; k++) json_object_set_new(dj, bands[k].label, json_integer((json_int_t)dist[k]));
