@@ -5,24 +5,11 @@
  * history, and the QA audit. */
 #include "ck_test.h"
 #include "ck_test_db.h"
-#include "ck_bundle.h"
-#include "ck_cases.h"
-#include "ck_inspection.h"
-#include "ck_org.h"
+#include "ck_test_manage.h"
 #include "ck_str.h"
-#include "ck_workforce.h"
 
-static ck_date D(const char *s)
-{
-    ck_date d = CK_NODATE;
-    if (!ck_date_parse(s, strlen(s), &d)) fail_msg("bad date %s", s);
-    return d;
-}
-
-static void ok(ck_rc rc, const char *err)
-{
-    if (rc != CK_OK) fail_msg("rc %d: %s", rc, err);
-}
+#define D ck_test_date
+#define ok ck_test_ok
 
 static const char *const ORG[] = {
     "{\"kind\":\"region\",\"code\":\"R1\",\"name\":\"London\"}",
@@ -37,51 +24,12 @@ static const char *const ORG[] = {
     "{\"kind\":\"vacancy\",\"team\":\"T1\",\"grade\":\"PO\",\"since\":\"2025-03-01\"}",
 };
 
-static void load_org(ck_db *db)
-{
-    char err[512];
-    ck_arena a;
-    ck_arena_init(&a);
-    assert_int_equal(ck_db_begin(db), CK_DB_OK);
-    ck_org_import *imp = ck_org_import_new(db);
-    for (size_t i = 0; i < sizeof ORG / sizeof ORG[0]; i++) {
-        ck_org_record r;
-        ok(ck_org_parse(ORG[i], strlen(ORG[i]), &a, &r, err, sizeof err), err);
-        ok(ck_org_import_put(imp, &r, err, sizeof err), err);
-    }
-    ck_org_import_free(imp);
-    assert_int_equal(ck_db_commit(db), CK_DB_OK);
-    ck_arena_free(&a);
-}
+static void load_org(ck_db *db) { ck_test_load_org(db, ORG, sizeof ORG / sizeof ORG[0]); }
 
-/* A community order from 2025-01-06 to 2026-01-05 for an offence of
- * `category`, allocated to `staff` from 2025-01-07 (NULL: unallocated), with
- * extra top-level lists spliced in (`more`, "" for none). */
+/* A community order allocated to PO `staff` in team T1 (ck_test_put_case). */
 static void put_case(ck_db *db, const char *crn, const char *staff, const char *rosh, const char *more, const char *as_of)
 {
-    char json[4096], alloc[256] = "", assess[256] = "";
-    if (staff)
-        snprintf(alloc, sizeof alloc,
-                 "{\"id\":\"AL1\",\"from\":\"2025-01-07\",\"staff_code\":\"%s\",\"grade\":\"PO\"}", staff);
-    if (rosh)
-        snprintf(assess, sizeof assess, "{\"id\":\"AS1\",\"kind\":\"rosh\",\"completed\":\"2025-02-20\",\"level\":\"%s\"}",
-                 rosh);
-    snprintf(json, sizeof json,
-             "{\"crn\":\"%s\",\"team\":\"T1\",\"person\":{\"forename\":\"P\",\"surname\":\"Q\"},"
-             "\"allocations\":[%s],\"assessments\":[%s],"
-             "\"events\":[{\"id\":\"E1\",\"offences\":[{\"id\":\"O1\",\"category\":\"theft\",\"main\":true}],"
-             "\"sentence\":{\"type\":\"community_order\",\"date\":\"2025-01-06\",\"end_date\":\"2026-01-05\"}}]%s}",
-             crn, alloc, assess, more);
-    char err[1024];
-    json_error_t je;
-    json_t *j = json_loads(json, 0, &je);
-    if (!j) fail_msg("json: %s", je.text);
-    ck_case *c = ck_bundle_from_json(j, err, sizeof err);
-    if (!c) fail_msg("bundle: %s", err);
-    json_decref(j);
-    ck_engine eng = ck_engine_default();
-    ok(ck_cases_create(db, &eng, c, D(as_of), err, sizeof err), err);
-    ck_case_free(c);
+    ck_test_put_case(db, crn, "T1", staff, "PO", rosh, more, as_of);
 }
 
 static const ck_obligation *find_ob(const ck_result *r, const char *rule, const char *subject)

@@ -5,6 +5,7 @@
 #include "ck_test.h"
 #include "ck_test_http.h"
 #include "ck_test_web.h"
+#include "ck_test_manage.h"
 #include "ck_bundle.h"
 #include "ck_web.h"
 #include <pthread.h>
@@ -56,12 +57,13 @@ static int setup(void **state)
     import_example(db, &app.engine, "01_easter_2025_co.json");
     import_example(db, &app.engine, "04_breach_mandatory_co.json");
     import_example(db, &app.engine, "09_vcs_opted_in_release_soon.json");
+    ck_test_manage_fixture(db, &app.engine); /* the management pages' PDU */
     ck_db_close(db);
 
     ck_web_config cfg = {0};
     f.web = ck_web_new(&cfg, &app, err, sizeof err);
     if (!f.web) fail_msg("%s", err);
-    f.routes = ck_web_routes_with(ck_api_routes);
+    f.routes = ck_web_server_routes();
     ck_http_config hc = {.threads = 2, .routes = f.routes, .db_url = f.db_url, .app = ck_web_app(f.web),
                          .on_error = ck_web_on_error};
     f.srv = ck_http_start(&hc, err, sizeof err);
@@ -94,19 +96,7 @@ typedef struct who {
 static who sign_in(const fixture *f, const char *staff, const char *grade)
 {
     who w;
-    th_resp r = req(f, "GET", "/sign-in", NULL, NULL);
-    char pre[128], token[80], form[512];
-    tw_value_after(r.head, "Set-Cookie: ", pre, sizeof pre);
-    pre[strcspn(pre, ";")] = '\0';
-    tw_value_after(r.body, "name=\"csrf\" value=\"", token, sizeof token);
-    th_resp_free(&r);
-    snprintf(form, sizeof form, "csrf=%s&next=%%2F&staff=%s&grade=%s&team=N07T01", token, staff, grade);
-    r = req(f, "POST", "/sign-in", pre, form);
-    assert_int_equal(r.status, 303);
-    tw_value_after(r.head, "Set-Cookie: ck_session=", w.cookie + 11, sizeof w.cookie - 11);
-    memcpy(w.cookie, "ck_session=", 11);
-    w.cookie[strcspn(w.cookie, ";")] = '\0';
-    th_resp_free(&r);
+    tw_sign_in(f->port, staff, grade, "N07T01", w.cookie, sizeof w.cookie);
     return w;
 }
 
