@@ -238,10 +238,10 @@ static void test_rating_boundaries(void **state)
     assert_int_equal(ck_inspect_rate(0, 3, &t), CK_RATING_INADEQUATE);
     assert_int_equal(ck_inspect_rate(4, 5, &t), CK_RATING_OUTSTANDING); /* exactly 80% in small numbers */
     /* Percentages shown to 2 dp. */
-    ck_count c = {7999, 10000};
-    assert_true(ck_count_pct(&c) > 79.985 && ck_count_pct(&c) < 79.995);
-    c = (ck_count){0, 0};
-    assert_true(ck_count_pct(&c) < 0);
+    ck_met_count c = {7999, 10000};
+    assert_true(ck_met_pct(&c) > 79.985 && ck_met_pct(&c) < 79.995);
+    c = (ck_met_count){0, 0};
+    assert_true(ck_met_pct(&c) < 0);
 }
 
 static void test_score_lowest_wins(void **state)
@@ -255,14 +255,14 @@ static void test_score_lowest_wins(void **state)
     assert_true(ck_inspect_bands_set(&b, "inspection.band.outstanding_min", "24", err, sizeof err));
     assert_true(ck_inspect_bands_check(&b, err, sizeof err));
     assert_false(ck_inspect_bands_set(&b, "inspection.band.good_min", "28", err, sizeof err));
-    ck_count m[CK_MEASURES] = {0};
-    m[ck_measure_find("A1")] = (ck_count){9, 10};  /* 90% */
-    m[ck_measure_find("A2")] = (ck_count){13, 20}; /* 65%: the lowest, Good */
-    m[ck_measure_find("A3")] = (ck_count){1, 1};
-    m[ck_measure_find("P1")] = (ck_count){8, 10};  /* 80%: Outstanding */
-    m[ck_measure_find("I1")] = (ck_count){10, 10};
-    m[ck_measure_find("I2")] = (ck_count){49, 100}; /* 49%: Inadequate sets the standard */
-    m[ck_measure_find("R1")] = (ck_count){5, 10};  /* 50%: Requires improvement */
+    ck_met_count m[CK_MEASURES] = {0};
+    m[ck_measure_find("A1")] = (ck_met_count){9, 10};  /* 90% */
+    m[ck_measure_find("A2")] = (ck_met_count){13, 20}; /* 65%: the lowest, Good */
+    m[ck_measure_find("A3")] = (ck_met_count){1, 1};
+    m[ck_measure_find("P1")] = (ck_met_count){8, 10};  /* 80%: Outstanding */
+    m[ck_measure_find("I1")] = (ck_met_count){10, 10};
+    m[ck_measure_find("I2")] = (ck_met_count){49, 100}; /* 49%: Inadequate sets the standard */
+    m[ck_measure_find("R1")] = (ck_met_count){5, 10};  /* 50%: Requires improvement */
     /* Victims: nothing counted, not rated. */
     ck_org_rating org[CK_ORG_STANDARDS] = {{true, CK_RATING_GOOD}, {true, CK_RATING_REQUIRES_IMPROVEMENT},
                                            {false, CK_RATING_INADEQUATE}, {true, CK_RATING_OUTSTANDING}};
@@ -317,7 +317,7 @@ static void test_inspect_counting(void **state)
          * 25-31 Jan (7 days). */
         {"CONTACT", D("2025-01-24"), CK_NODATE, D("2025-01-17")},
     };
-    ck_count mine[CK_MEASURES];
+    ck_met_count mine[CK_MEASURES];
     ck_inspect_add_case(&acc, case1, sizeof case1 / sizeof case1[0], mine);
     assert_int_equal(mine[ck_measure_find("A1")].met, 1);
     assert_int_equal(mine[ck_measure_find("A1")].counted, 1);

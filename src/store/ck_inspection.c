@@ -266,9 +266,9 @@ void ck_inspection_free(ck_inspection *x)
     ck_free(x);
 }
 
-static json_t *pct_json(const ck_count *c)
+static json_t *pct_json(const ck_met_count *c)
 {
-    double v = ck_count_pct(c);
+    double v = ck_met_pct(c);
     return v < 0 ? json_null() : json_real(v);
 }
 
@@ -365,7 +365,7 @@ typedef struct drill {
 static void drill_case(void *ctx, const ck_inspect_item *items, const row_extra *ex, size_t n)
 {
     drill *d = ctx;
-    ck_count mine[CK_MEASURES];
+    ck_met_count mine[CK_MEASURES];
     ck_inspect_add_case(&d->acc, items, n, mine);
     if (mine[d->measure].met >= mine[d->measure].counted) return;
     const ck_inspect_period *p = &d->acc.period;
@@ -739,7 +739,7 @@ typedef struct qa_ctx {
 static void qa_case(void *ctx, const ck_inspect_item *items, const row_extra *ex, size_t n)
 {
     qa_ctx *q = ctx;
-    ck_count mine[CK_MEASURES];
+    ck_met_count mine[CK_MEASURES];
     ck_inspect_add_case(&q->acc, items, n, mine);
     json_t *j = json_object();
     for (int s = CK_STD_ASSESSMENT; s < CK_STANDARDS; s++) {
@@ -944,7 +944,7 @@ void ck_inspection_render(const ck_inspection *x, bool table, ck_buf *out)
             char met[24], counted[24], pct[16] = "";
             snprintf(met, sizeof met, "%lld", (long long)x->score.measures[m].met);
             snprintf(counted, sizeof counted, "%lld", (long long)x->score.measures[m].counted);
-            double p = ck_count_pct(&x->score.measures[m]);
+            double p = ck_met_pct(&x->score.measures[m]);
             if (p >= 0) snprintf(pct, sizeof pct, "%.2f", p);
             const char *row[] = {unit, ck_standard_key((ck_standard)s), ck_measures[m].key, met, counted, pct, rating, pts};
             for (size_t k = 0; k < 8; k++) cell(out, table, k == 0, width[k], row[k]);

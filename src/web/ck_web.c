@@ -24,6 +24,7 @@ static const struct {
     {"team:read", "SPO head_of_pdu"},
     {"pdu:read", "SPO head_of_pdu"},
     {"victim:read", "VLO"},
+    {"victim:write", "VLO"},
     /* Managing the service (web/ck_web_manage). */
     {"workforce:read", "SPO head_of_pdu"},
     {"allocate", "SPO head_of_pdu"},

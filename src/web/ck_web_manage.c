@@ -201,8 +201,8 @@ static json_t *standards_json(mctx *m, const ck_inspection *x, const char *query
             json_t *qs = json_array();
             for (int k = 0; k < CK_MEASURES; k++) {
                 if ((int)ck_measures[k].standard != s) continue;
-                const ck_count *c = &x->score.measures[k];
-                double pct = ck_count_pct(c);
+                const ck_met_count *c = &x->score.measures[k];
+                double pct = ck_met_pct(c);
                 json_t *q = json_pack("{s:s, s:s, s:I, s:I, s:s, s:b, s:b}", "key", ck_measures[k].key, "title",
                                       ck_measures[k].title, "met", (json_int_t)c->met, "counted", (json_int_t)c->counted,
                                       "unit", ck_measures[k].kind == CK_MEASURE_CONTACT_DAYS ? "case-days" : "obligations",
