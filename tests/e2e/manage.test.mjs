@@ -37,6 +37,15 @@ async function lostOnWorklist (page, team) {
   return (await r.json()).items.filter(i => i.rule === 'ALLOCATE').map(i => i.crn).sort()
 }
 
+// How many cases the team page says the leaver N07P021 holds (null: not
+// listed).
+async function leaverCases (page) {
+  await page.goto(`${base}/team`)
+  const row = page.locator('tr', { hasText: 'N07P021' })
+  if (await row.count() === 0) return null
+  return (await row.locator('td').nth(2).textContent()).trim()
+}
+
 const spo = ['N07P020', 'SPO', 'N07T02']
 const head = ['N07P012', 'head_of_pdu', 'N07T01']
 
@@ -44,6 +53,7 @@ test('an SPO reallocates a leaver\'s caseload in one action and the lost cases l
   await as(spo, true, async page => noViolations(page, '/allocations'))
   await as(spo, false, async page => {
     assert.deepEqual(await lostOnWorklist(page, 'N07T02'), ['M000001', 'M000002', 'M000003', 'M000006'])
+    assert.equal(await leaverCases(page), '3')
     await page.goto(`${base}/allocations`)
     for (const crn of ['M000001', 'M000002', 'M000003']) {
       assert.match(await page.textContent(`#case-${crn}`), /Lost/)
@@ -55,8 +65,9 @@ test('an SPO reallocates a leaver\'s caseload in one action and the lost cases l
       assert.equal(await page.locator(`#case-${crn}`).count(), 0)
     }
     assert.match(await page.textContent('main'), /Nobody who has left or is on long-term absence still holds a case/)
-    assert.deepEqual(await lostOnWorklist(page, 'N07T02'), ['M000006'])
     await page.screenshot({ path: `${shots}/journey-reallocate-leaver.png`, fullPage: true })
+    assert.deepEqual(await lostOnWorklist(page, 'N07T02'), ['M000006'])
+    assert.ok(['0', null].includes(await leaverCases(page)))
     // The leaver holds nothing now, so the team's capacity page lists only
     // those in post, the over-capacity one flagged.
     await page.goto(`${base}/workforce/teams/N07T02`)
