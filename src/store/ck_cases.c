@@ -111,9 +111,7 @@ static ck_rc check_completions(const completions *before, const ck_case *c, cons
 
 /* ---- Who holds a case -------------------------------------------------------- */
 
-/* The staff member of the allocation in force at as_of (the latest to start
- * when several overlap), or NULL. */
-static const char *current_staff(const ck_case *c, ck_date as_of)
+const ck_allocation *ck_cases_current_allocation(const ck_case *c, ck_date as_of)
 {
     const ck_allocation *best = NULL;
     for (size_t i = 0; i < c->n_allocations; i++) {
@@ -121,7 +119,13 @@ static const char *current_staff(const ck_case *c, ck_date as_of)
         if (a->from > as_of || (a->to != CK_NODATE && a->to < as_of)) continue;
         if (!best || a->from >= best->from) best = a;
     }
-    return best ? best->staff_code : NULL;
+    return best;
+}
+
+static const char *current_staff(const ck_case *c, ck_date as_of)
+{
+    const ck_allocation *a = ck_cases_current_allocation(c, as_of);
+    return a ? a->staff_code : NULL;
 }
 
 /* The team and PDU of a team code (by_team) or of a staff member's team, as
@@ -420,22 +424,14 @@ ck_rc ck_cases_create(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date
     return finish(db, ck_cases_insert(db, eng, c, as_of, err, err_len), err, err_len);
 }
 
-ck_rc ck_cases_replace(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date as_of, char *err, size_t err_len)
+/* Writes validated case c whole over case `id` with its holder and its
+ * obligations at as_of, once the reports complete `before` the change allow
+ * it: what replace and edit_in_tx share. */
+static ck_rc rewrite(ck_db *db, const ck_engine *eng, int64_t id, const ck_case *c, const completions *before,
+                     ck_date as_of, char *err, size_t err_len)
 {
-    ck_rc rc = validate(c, err, err_len);
-    if (rc != CK_OK) return rc;
-    if ((rc = begin(db, err, err_len)) != CK_OK) return rc;
-    int64_t id = 0;
-    ck_case *old = NULL;
-    completions before = {NULL, 0};
-    ck_result *r = NULL;
-    rc = ck_store_find(db, c->crn, CK_LOCK_UPDATE, &id, err, err_len);
-    if (rc == CK_OK) rc = ck_store_load(db, id, &old, err, err_len);
-    if (rc == CK_OK) {
-        completions_take(&before, old);
-        r = evaluate(eng, c, as_of);
-        rc = check_completions(&before, c, r, err, err_len);
-    }
+    ck_result *r = evaluate(eng, c, as_of);
+    ck_rc rc = check_completions(before, c, r, err, err_len);
     if (rc == CK_OK) {
         ck_arena a;
         ck_arena_init(&a);
@@ -446,10 +442,47 @@ ck_rc ck_cases_replace(ck_db *db, const ck_engine *eng, const ck_case *c, ck_dat
         if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, as_of, eng->cfg, err, err_len);
         ck_arena_free(&a);
     }
-    completions_free(&before);
     ck_result_free(r);
+    return rc;
+}
+
+ck_rc ck_cases_replace(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date as_of, char *err, size_t err_len)
+{
+    ck_rc rc = validate(c, err, err_len);
+    if (rc != CK_OK) return rc;
+    if ((rc = begin(db, err, err_len)) != CK_OK) return rc;
+    int64_t id = 0;
+    ck_case *old = NULL;
+    completions before = {NULL, 0};
+    rc = ck_store_find(db, c->crn, CK_LOCK_UPDATE, &id, err, err_len);
+    if (rc == CK_OK) rc = ck_store_load(db, id, &old, err, err_len);
+    if (rc == CK_OK) {
+        completions_take(&before, old);
+        rc = rewrite(db, eng, id, c, &before, as_of, err, err_len);
+    }
+    completions_free(&before);
     ck_case_free(old);
     return finish(db, rc, err, err_len);
+}
+
+ck_rc ck_cases_edit_in_tx(ck_db *db, const ck_engine *eng, const char *crn,
+                          ck_rc (*edit)(ck_case *c, void *ctx, char *err, size_t err_len), void *ctx, ck_date as_of,
+                          char *err, size_t err_len)
+{
+    int64_t id = 0;
+    ck_case *c = NULL;
+    completions before = {NULL, 0};
+    ck_rc rc = ck_store_find(db, crn, CK_LOCK_UPDATE, &id, err, err_len);
+    if (rc == CK_OK) rc = ck_store_load(db, id, &c, err, err_len);
+    if (rc == CK_OK) {
+        completions_take(&before, c);
+        rc = edit(c, ctx, err, err_len);
+    }
+    if (rc == CK_OK) rc = validate(c, err, err_len);
+    if (rc == CK_OK) rc = rewrite(db, eng, id, c, &before, as_of, err, err_len);
+    completions_free(&before);
+    ck_case_free(c);
+    return rc;
 }
 
 /* The record change shared by add and update: c (loaded, locked, changed in
