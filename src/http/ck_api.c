@@ -92,6 +92,7 @@ static void problem_rc(ck_http_req *r, ck_rc rc, const char *err)
     case CK_ERR_EXISTS:
     case CK_ERR_CONFLICT: ck_http_problem(r, 409, NULL, NULL, err, NULL); return;
     case CK_ERR_INVALID: problem_invalid(r, err); return;
+    case CK_ERR_DENIED: ck_http_problem(r, 403, NULL, NULL, err, NULL); return;
     case CK_OK:
     case CK_ERR_DB: break;
     }
