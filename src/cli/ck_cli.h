@@ -42,5 +42,9 @@ int ck_cmd_recompute(int argc, char **argv);
 int ck_cmd_generate(int argc, char **argv);
 int ck_cmd_stats(int argc, char **argv);
 int ck_cmd_demo(int argc, char **argv);
+int ck_cmd_user(int argc, char **argv);
+int ck_cmd_token(int argc, char **argv);
+int ck_cmd_access(int argc, char **argv);
+int ck_cmd_audit(int argc, char **argv);
 
 #endif

@@ -223,9 +223,10 @@ ck_rc ck_audit_search(ck_db *db, const ck_audit_query *q, bool (*fn)(void *ctx, 
     char from[CK_DATE_STRLEN] = "", to[CK_DATE_STRLEN] = "";
     if (q->from != CK_NODATE) ck_date_fmt(q->from, from);
     if (q->to != CK_NODATE) ck_date_fmt(ck_date_add_days(q->to, 1), to);
-    ck_stmt *st = ck_db_prepare(db, "SELECT " ENTRY_COLS " FROM \"audit_log\" WHERE ($1 IS NULL OR \"actor\" = $1) "
-                                    "AND ($2 IS NULL OR \"crn\" = $2) AND ($3 IS NULL OR \"at\" >= $3) "
-                                    "AND ($4 IS NULL OR \"at\" < $4) ORDER BY \"seq\"");
+    ck_stmt *st = ck_db_prepare(db, "SELECT " ENTRY_COLS " FROM \"audit_log\" WHERE (CAST($1 AS TEXT) IS NULL OR "
+                                    "\"actor\" = $1) AND (CAST($2 AS TEXT) IS NULL OR \"crn\" = $2) AND "
+                                    "(CAST($3 AS TEXT) IS NULL OR \"at\" >= $3) AND (CAST($4 AS TEXT) IS NULL OR "
+                                    "\"at\" < $4) ORDER BY \"seq\"");
     if (!st) return db_fail(db, "prepare", err, err_len);
     ck_stmt_bind_text(st, 1, q->actor);
     ck_stmt_bind_text(st, 2, q->crn);

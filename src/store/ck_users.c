@@ -763,7 +763,7 @@ ck_rc ck_token_list(ck_db *db, const char *username, bool (*fn)(void *ctx, const
     ck_stmt *st = prepare(db, "SELECT \"api_tokens\".\"token_id\", \"users\".\"username\", \"api_tokens\".\"scopes\", "
                               "\"api_tokens\".\"label\", \"api_tokens\".\"created_at\", \"api_tokens\".\"expires_at\", "
                               "\"api_tokens\".\"revoked\" FROM \"api_tokens\" JOIN \"users\" ON \"users\".\"user_id\" = "
-                              "\"api_tokens\".\"user_id\" WHERE ($1 IS NULL OR \"users\".\"username\" = $1) "
+                              "\"api_tokens\".\"user_id\" WHERE (CAST($1 AS TEXT) IS NULL OR \"users\".\"username\" = $1) "
                               "ORDER BY \"api_tokens\".\"token_id\"",
                           err, err_len);
     if (!st) return CK_ERR_DB;
