@@ -6,6 +6,7 @@
  * and SIGTERM stop the server cleanly: running requests finish, connections
  * are closed, exit status 0. */
 #include "ck_api.h"
+#include "ck_auth.h"
 #include "ck_cal.h"
 #include "ck_cli.h"
 #include "ck_cli_store.h"
@@ -43,15 +44,25 @@ static void help(FILE *to)
             "  --threads N            worker threads (default: two per CPU core)\n"
             "  --bank-holidays FILE   a GOV.UK bank-holidays.json instead of the shipped copy\n"
             "  --rules-config FILE    key = value overrides of the shipped config/rules.conf\n"
+            "  --trusted-proxy ADDR   the reverse proxy in front (nginx, terminating TLS), by\n"
+            "                         numeric address: its X-Forwarded-For names the client and\n"
+            "                         its X-Forwarded-Proto: https turns on HSTS and the https\n"
+            "                         origin for the CSRF check (docs/nginx.conf)\n"
+            "  --plain-http           the demo over plain http: the session cookie goes without\n"
+            "                         Secure (a browser would not send it back over http).\n"
+            "                         Refused unless --listen is a loopback address.\n"
             "\n"
+            "Every route but /health and sign-in needs a signed-in user or an API token\n"
+            "(casekeeper user, casekeeper token; docs/security.md).\n"
             "Request bodies over %zu MiB are refused (413).\n"
             "Exit status: 0 stopped by a signal; 1 the server could not start; 2 bad options.\n",
             CK_HTTP_MAX_BODY >> 20);
 }
 
 typedef struct options {
-    const char *db, *listen, *holidays, *config;
+    const char *db, *listen, *holidays, *config, *proxy;
     unsigned threads;
+    bool plain_http;
 } options;
 
 /* 0 to go on, else the exit status; *done when --help was answered. */
@@ -66,7 +77,12 @@ static int parse_options(int argc, char **argv, options *o, bool *done)
             *done = true;
             return 0;
         }
+        if (strcmp(argv[i], "--plain-http") == 0) {
+            o->plain_http = true;
+            continue;
+        }
         if ((got = ck_cli_opt(CMD, argc, argv, &i, "--db", &o->db)) ||
+            (got = ck_cli_opt(CMD, argc, argv, &i, "--trusted-proxy", &o->proxy)) ||
             (got = ck_cli_opt(CMD, argc, argv, &i, "--listen", &o->listen)) ||
             (got = ck_cli_opt(CMD, argc, argv, &i, "--bank-holidays", &o->holidays)) ||
             (got = ck_cli_opt(CMD, argc, argv, &i, "--rules-config", &o->config)) ||
@@ -160,6 +176,15 @@ int ck_cmd_serve(int argc, char **argv)
         ck_cli_error(CMD, "--listen: %s", err);
         return 2;
     }
+    if (o.plain_http && !ck_auth_loopback(host)) {
+        ck_cli_error(CMD, "--plain-http: only for the demo on a loopback address (127.0.0.1, ::1), not %s; put "
+                          "TLS in front (docs/nginx.conf)", host);
+        return 2;
+    }
+    if (!ck_auth_routes_valid(ck_api_routes, err, sizeof err)) {
+        ck_cli_error(CMD, "%s", err);
+        return 1;
+    }
     engine_files own = {0};
     ck_app app = {0};
     if (!load_engine(&o, &app.engine, &own)) {
@@ -170,6 +195,7 @@ int ck_cmd_serve(int argc, char **argv)
     const char *url = ck_cli_db_url(o.db);
     ck_http_server *srv = NULL;
     ck_api_daily *daily = NULL;
+    ck_auth *auth = NULL;
     rc = 1;
     if (!prepare_database(url)) goto out;
 
@@ -181,8 +207,16 @@ int ck_cmd_serve(int argc, char **argv)
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 
+    auth = ck_auth_new(&(ck_auth_config){.plain_http = o.plain_http});
+    if (!auth) {
+        ck_cli_error(CMD, "libsodium could not be initialised");
+        goto unblock;
+    }
+    app.auth = auth;
+    if (o.plain_http) ck_http_log("--plain-http: session cookies without Secure, for the demo on %s only", host);
     ck_http_config cfg = {.host = host, .port = port, .threads = o.threads, .routes = ck_api_routes,
-                          .db_url = url, .app = &app, .access_log = true};
+                          .db_url = url, .app = &app, .access_log = true, .authorize = ck_auth_authorize,
+                          .trusted_proxy = o.proxy};
     srv = ck_http_start(&cfg, err, sizeof err);
     if (!srv) {
         ck_cli_error(CMD, "%s", err);
@@ -205,6 +239,7 @@ unblock:
     ck_http_stop(srv);
     srv = NULL;
     ck_api_daily_stop(daily);
+    ck_auth_free(auth);
     pthread_sigmask(SIG_UNBLOCK, &stop_signals, NULL);
 out:
     ck_calendar_free(own.cal);
