@@ -140,10 +140,12 @@ static auth_ctx *new_ctx(ck_http_req *r, const ck_principal *p)
     return ctx;
 }
 
-/* Attaches the caller, when there is one. False after answering (a bad
- * bearer token, a database failure). */
-static bool identify(ck_http_req *r, const ck_auth *a, ck_db *db)
+/* Attaches the caller, when there is one; *stale when the request carried
+ * a session cookie that is no session. False after answering (a bad bearer
+ * token, a database failure). */
+static bool identify(ck_http_req *r, const ck_auth *a, ck_db *db, bool *stale)
 {
+    *stale = false;
     char err[512];
     ck_principal p;
     const char *authz = ck_http_header(r, "Authorization");
@@ -170,7 +172,7 @@ static bool identify(ck_http_req *r, const ck_auth *a, ck_db *db)
     if (!tok) return true;
     ck_rc rc = ck_session_lookup(db, tok, now_of(a), a->cfg.idle_s, a->cfg.absolute_s, &p, err, sizeof err);
     if (rc == CK_ERR_NOTFOUND) {
-        set_cookie(r, a, NULL); /* a dead session's cookie is of no use to keep */
+        *stale = true;
         return true;
     }
     if (rc != CK_OK) {
@@ -193,9 +195,13 @@ bool ck_auth_authorize(ck_http_req *r)
         return false;
     }
     ck_db *db = db_or_503(r);
-    if (!db || !identify(r, a, db)) return false;
+    bool stale;
+    if (!db || !identify(r, a, db, &stale)) return false;
     const auth_ctx *ctx = ck_http_principal(r);
     bool is_public = strcmp(perm_name, CK_PERMISSION_PUBLIC) == 0;
+    /* A dead session's cookie is of no use to keep; sign-in (public) sets
+     * the new one itself. */
+    if (stale && !is_public) set_cookie(r, a, NULL);
     if (is_public) {
         /* Sign-in is public: a browser's cross-site post to it (login CSRF)
          * shows itself by its Origin. */

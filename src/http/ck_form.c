@@ -79,3 +79,26 @@ int ck_cookie_get(ck_arena *a, const char *header, const char *name, const char 
     if (count == 1) *value = ck_arena_strndup(a, found.p ? found.p : "", found.n);
     return count;
 }
+
+bool ck_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        unsigned c = *p++;
+        if (c < 0x80) continue;
+        size_t more;
+        unsigned cp, min;
+        if (c >= 0xc2 && c <= 0xdf) more = 1, cp = c & 0x1f, min = 0x80;
+        else if (c >= 0xe0 && c <= 0xef) more = 2, cp = c & 0x0f, min = 0x800;
+        else if (c >= 0xf0 && c <= 0xf4) more = 3, cp = c & 0x07, min = 0x10000;
+        else return false;
+        if ((size_t)(end - p) < more) return false;
+        for (size_t i = 0; i < more; i++) {
+            if ((p[i] & 0xc0) != 0x80) return false;
+            cp = cp << 6 | (p[i] & 0x3f);
+        }
+        p += more;
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    }
+    return true;
+}

@@ -22,6 +22,11 @@ void ck_form_parse(ck_arena *a, const char *s, size_t n, ck_form *out);
 /* The first value of name, or NULL. */
 const char *ck_form_get(const ck_form *f, const char *name);
 
+/* Whether s[0..n) is well-formed UTF-8 (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF). Text that is not never reaches the
+ * database: PostgreSQL refuses it, and it has no business in a case. */
+bool ck_utf8_valid(const char *s, size_t n);
+
 /* The value of cookie `name` in a Cookie header (RFC 6265: "a=b; c=d"),
  * copied into the arena. Returns how many cookies of that name the header
  * carries: 1 with *value set; 0 or more than 1 (a planted duplicate: trust

@@ -372,6 +372,29 @@ static enum MHD_Result send_response(ck_http_req *r)
     return rc;
 }
 
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    bool *ok = cls;
+    *ok = *ok && ck_utf8_valid(key, strlen(key)) && (!value || ck_utf8_valid(value, strlen(value)));
+    return *ok ? MHD_YES : MHD_NO;
+}
+
+/* Whether the path, the query and a form body are well-formed UTF-8: only
+ * text that is reaches a handler (and the database). */
+static bool request_text_valid(ck_http_req *r)
+{
+    bool ok = ck_utf8_valid(r->path, strlen(r->path));
+    if (ok) MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &ok);
+    if (ok && ck_http_content_type_is(r, "application/x-www-form-urlencoded")) {
+        ck_http_form(r, "");
+        for (size_t i = 0; ok && i < r->form.n; i++)
+            ok = ck_utf8_valid(r->form.names[i], strlen(r->form.names[i])) &&
+                 ck_utf8_valid(r->form.values[i], strlen(r->form.values[i]));
+    }
+    return ok;
+}
+
 static bool content_length_over(const char *cl, size_t max)
 {
     char *end;
@@ -424,6 +447,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         char detail[96];
         snprintf(detail, sizeof detail, "%.16s is not allowed on this resource (see Allow)", r->method);
         core_error(r, 405, detail);
+    } else if (!request_text_valid(r)) {
+        core_error(r, 400, "the request's path, query or form is not valid UTF-8");
     } else if (!s->authorize || s->authorize(r)) {
         r->route->handler(r);
     }
