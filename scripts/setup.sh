@@ -6,13 +6,17 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PKGS="gcc make pkg-config xxd libmicrohttpd-dev libjansson-dev libcsv-dev libsqlite3-dev
-      libpq-dev libsodium-dev libcmocka-dev postgresql-15 chromium nodejs npm
+      libpq-dev libsodium-dev libcmocka-dev postgresql-15 chromium
       clang libclang-rt-14-dev nginx-light openssl curl"
 
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+# Node.js and npm may come from the machine image rather than Debian: install
+# Debian's only when there is none (mixing the two breaks apt).
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: these Debian packages are missing and installing them needs root:$missing" >&2

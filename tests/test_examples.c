@@ -1,17 +1,20 @@
 /* The worked examples of the rulebook (CK_SHARED_DIR/examples): each bundle,
  * evaluated at its .asof date, gives exactly the expected obligations, compared
- * as sets of (rule, subject, due, status, met_on), and the expected
- * failures_to_comply. Explanations are free text and not compared. */
+ * as sets of (rule, subject, due, status, met_on) and, since the rulebook fixes
+ * it too, severity; and the expected failures_to_comply. Explanations are free
+ * text and not compared. */
 #include "ck_test.h"
 #include "ck_bundle.h"
 #include "ck_rules.h"
 #include <dirent.h>
 
 /* One obligation or FTC entry as a comparable line of text. */
-static char *key_of(const char *rule, const char *subject, const char *due, const char *status, const char *met_on)
+static char *key_of(const char *rule, const char *subject, const char *due, const char *status, const char *met_on,
+                    const char *severity)
 {
     char *s = NULL;
-    if (asprintf(&s, "%s %s due=%s %s met_on=%s", rule, subject, due, status, met_on ? met_on : "null") < 0) abort();
+    if (asprintf(&s, "%s %s due=%s %s met_on=%s %s", rule, subject, due, status, met_on ? met_on : "null", severity) < 0)
+        abort();
     return s;
 }
 
@@ -47,7 +50,8 @@ static void expected_lines(const json_t *root, lines *obl, lines *ftc)
     assert_true(json_is_array(arr));
     for (size_t i = 0; i < json_array_size(arr); i++) {
         const json_t *o = json_array_get(arr, i);
-        add(obl, key_of(jstr(o, "rule"), jstr(o, "subject"), jstr(o, "due"), jstr(o, "status"), jstr(o, "met_on")));
+        add(obl, key_of(jstr(o, "rule"), jstr(o, "subject"), jstr(o, "due"), jstr(o, "status"), jstr(o, "met_on"),
+                        jstr(o, "severity")));
     }
     arr = json_object_get(root, "failures_to_comply");
     for (size_t i = 0; i < json_array_size(arr); i++) {
@@ -67,7 +71,8 @@ static void actual_lines(const ck_result *r, lines *obl, lines *ftc)
         char due[CK_DATE_STRLEN], met[CK_DATE_STRLEN];
         ck_date_fmt(o->due, due);
         ck_date_fmt(o->met_on, met);
-        add(obl, key_of(o->rule, o->subject, due, ck_status_name(o->status), o->met_on == CK_NODATE ? NULL : met));
+        add(obl, key_of(o->rule, o->subject, due, ck_status_name(o->status), o->met_on == CK_NODATE ? NULL : met,
+                        ck_severity_name(o->severity)));
         assert_non_null(o->explanation);
         assert_true(strlen(o->explanation) > 20);
         assert_null(strchr(o->explanation, '\n'));

@@ -264,6 +264,31 @@ static const char *check(const ck_result *r, const char *e, char *msg, size_t le
     return NULL;
 }
 
+/* The severity of each rule, from the rulebook's tables; every obligation of
+ * every row is checked against it. */
+static const struct {
+    const char *rule;
+    ck_severity sev;
+} SEVERITY[] = {
+    {"ALLOCATE", CK_SEV_HIGH}, {"INDUCTION", CK_SEV_HIGH}, {"CONTACT", CK_SEV_HIGH},
+    {"NEXT_APPOINTMENT", CK_SEV_NORMAL}, {"OUTCOME", CK_SEV_NORMAL}, {"ADDRESS", CK_SEV_HIGH},
+    {"TERMINATE", CK_SEV_NORMAL}, {"REVIEW_APPOINTMENT", CK_SEV_HIGH}, {"ENFORCE", CK_SEV_HIGH},
+    {"BREACH_PACK", CK_SEV_HIGH}, {"RECALL_DECISION", CK_SEV_CRITICAL}, {"ROSH_INITIAL", CK_SEV_CRITICAL},
+    {"ROSH_REVIEW", CK_SEV_CRITICAL}, {"ROSH_CHANGE", CK_SEV_CRITICAL}, {"SENTENCE_PLAN", CK_SEV_HIGH},
+    {"OVERSIGHT", CK_SEV_HIGH}, {"DA_CHECK", CK_SEV_CRITICAL}, {"CHILD_CHECK", CK_SEV_CRITICAL},
+    {"DA_FLAG_DECISION", CK_SEV_CRITICAL}, {"REG_REVIEW", CK_SEV_HIGH}, {"MAPPA_IDENTIFY", CK_SEV_CRITICAL},
+    {"VCS_REFERRAL", CK_SEV_CRITICAL}, {"VCS_FIRST_CONTACT", CK_SEV_CRITICAL}, {"VCS_FLAG", CK_SEV_HIGH},
+    {"VCS_REPRESENTATIONS", CK_SEV_CRITICAL}, {"VCS_RELEASE_NOTICE", CK_SEV_CRITICAL},
+    {"VCS_RECALL_NOTICE", CK_SEV_CRITICAL}, {"VCS_NONSTATUTORY", CK_SEV_HIGH}, {"REPORT_DUE", CK_SEV_HIGH},
+};
+
+static bool severity_ok(const ck_obligation *o)
+{
+    for (size_t i = 0; i < sizeof SEVERITY / sizeof SEVERITY[0]; i++)
+        if (strcmp(SEVERITY[i].rule, o->rule) == 0) return SEVERITY[i].sev == o->severity;
+    return false;
+}
+
 static void run_rows(const row *rows, size_t n)
 {
     int bad = 0;
@@ -278,6 +303,12 @@ static void run_rows(const row *rows, size_t n)
         }
         ck_result *r = ck_rules_evaluate(c, D(rw->as_of), ck_calendar_default(), cfg ? cfg : ck_rulecfg_default());
         bool row_bad = false;
+        for (size_t j = 0; j < r->n_obligations; j++) {
+            if (severity_ok(&r->obligations[j])) continue;
+            print_message("FAIL %s: %s %s has severity %s\n", rw->name, r->obligations[j].rule,
+                          r->obligations[j].subject, ck_severity_name(r->obligations[j].severity));
+            row_bad = true;
+        }
         for (int j = 0; j < 12 && rw->expect[j]; j++) {
             char msg[1024];
             const char *why = check(r, rw->expect[j], msg, sizeof msg);
@@ -1407,6 +1438,21 @@ static void test_deterministic(void **state)
     ck_case_free(c);
 }
 
+/* An explanation is one line even when the text it repeats is not. */
+static void test_one_line(void **state)
+{
+    (void)state;
+    ck_case *c = build(CO "report event=E1 R1 type=fast requested=2025-05-01 completed=2025-05-08 outstanding_checks_reason=x\n");
+    c->events[0].reports[0].outstanding_checks_reason = "Police did not reply.\r\nChased twice.";
+    ck_result *r = ck_rules_evaluate(c, D("2025-06-20"), ck_calendar_default(), ck_rulecfg_default());
+    const ck_obligation *o = find(r, "DA_CHECK", "event:E1");
+    assert_non_null(o);
+    assert_non_null(strstr(o->explanation, "Police did not reply.  Chased twice."));
+    for (size_t i = 0; i < r->n_obligations; i++) assert_null(strpbrk(r->obligations[i].explanation, "\r\n"));
+    ck_result_free(r);
+    ck_case_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1443,6 +1489,7 @@ int main(void)
         cmocka_unit_test(test_empty_case),
         cmocka_unit_test(test_many_contacts),
         cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_one_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 /* A bundle is kilobytes; this bounds what a wrong file (a disk image, one
  * endless line) can make us hold. */
 #define INPUT_LIMIT ((size_t)64 << 20)
+#define IMPORT_CACHE "-262144" /* SQLite page cache in KiB: 256 MiB */
 
 static void help(FILE *to)
 {
@@ -243,6 +244,9 @@ static int run(importer *im, const char *url, char **paths, size_t n_paths)
 {
     im->db = ck_cli_store_open(CMD, url);
     if (!im->db) return 1;
+    /* A file is one transaction: SQLite keeps its pages in memory rather
+     * than spilling them to the WAL again and again (a third of the time). */
+    if (ck_db_kind(im->db) == CK_DB_SQLITE) ck_db_exec(im->db, "PRAGMA cache_size = " IMPORT_CACHE);
     for (size_t i = 0; i < n_paths; i++) {
         struct stat sb;
         if (stat(paths[i], &sb) == 0 && S_ISDIR(sb.st_mode)) import_dir(im, paths[i]);

@@ -13,6 +13,7 @@
 #include "ck_http.h"
 #include "ck_rulecfg.h"
 #include "ck_store.h"
+#include "ck_web.h"
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -42,6 +43,7 @@ static void help(FILE *to)
             "  --listen HOST:PORT     address to bind (default " DEFAULT_LISTEN "; port 0 picks a\n"
             "                         free port; IPv6 as [::1]:8080)\n"
             "  --threads N            worker threads (default: two per CPU core)\n"
+            "  --templates DIR        page templates (default: templates/ beside the build directory)\n"
             "  --bank-holidays FILE   a GOV.UK bank-holidays.json instead of the shipped copy\n"
             "  --rules-config FILE    key = value overrides of the shipped config/rules.conf\n"
             "  --trusted-proxy ADDR   the reverse proxy in front (nginx, terminating TLS), by\n"
@@ -62,6 +64,7 @@ static void help(FILE *to)
 typedef struct options {
     const char *db, *listen, *holidays, *config, *proxy;
     unsigned threads;
+    const char *templates;
     bool plain_http;
 } options;
 
@@ -86,6 +89,7 @@ static int parse_options(int argc, char **argv, options *o, bool *done)
             (got = ck_cli_opt(CMD, argc, argv, &i, "--listen", &o->listen)) ||
             (got = ck_cli_opt(CMD, argc, argv, &i, "--bank-holidays", &o->holidays)) ||
             (got = ck_cli_opt(CMD, argc, argv, &i, "--rules-config", &o->config)) ||
+            (got = ck_cli_opt(CMD, argc, argv, &i, "--templates", &o->templates)) ||
             (got = ck_cli_opt(CMD, argc, argv, &i, "--threads", &threads))) {
             if (got < 0) return 2;
         } else {
@@ -181,10 +185,6 @@ int ck_cmd_serve(int argc, char **argv)
                           "TLS in front (docs/nginx.conf)", host);
         return 2;
     }
-    if (!ck_auth_routes_valid(ck_api_routes, err, sizeof err)) {
-        ck_cli_error(CMD, "%s", err);
-        return 1;
-    }
     engine_files own = {0};
     ck_app app = {0};
     if (!load_engine(&o, &app.engine, &own)) {
@@ -196,6 +196,8 @@ int ck_cmd_serve(int argc, char **argv)
     ck_http_server *srv = NULL;
     ck_api_daily *daily = NULL;
     ck_auth *auth = NULL;
+    ck_web *web = NULL;
+    ck_route *routes = NULL;
     rc = 1;
     if (!prepare_database(url)) goto out;
 
@@ -214,9 +216,21 @@ int ck_cmd_serve(int argc, char **argv)
     }
     app.auth = auth;
     if (o.plain_http) ck_http_log("--plain-http: session cookies without Secure, for the demo on %s only", host);
-    ck_http_config cfg = {.host = host, .port = port, .threads = o.threads, .routes = ck_api_routes,
-                          .db_url = url, .app = &app, .access_log = true, .authorize = ck_auth_authorize,
-                          .trusted_proxy = o.proxy};
+    /* One server, one route table: the web pages, then the JSON API. The web
+     * owns the app struct (it begins with the API's ck_app). */
+    web = ck_web_new(&(ck_web_config){.templates_dir = o.templates}, &app, err, sizeof err);
+    if (!web) {
+        ck_cli_error(CMD, "%s", err);
+        goto unblock;
+    }
+    routes = ck_web_routes_with(ck_api_routes);
+    if (!ck_auth_routes_valid(routes, err, sizeof err)) {
+        ck_cli_error(CMD, "%s", err);
+        goto unblock;
+    }
+    ck_http_config cfg = {.host = host, .port = port, .threads = o.threads, .routes = routes,
+                          .db_url = url, .app = ck_web_app(web), .on_error = ck_web_on_error,
+                          .access_log = true, .authorize = ck_auth_authorize, .trusted_proxy = o.proxy};
     srv = ck_http_start(&cfg, err, sizeof err);
     if (!srv) {
         ck_cli_error(CMD, "%s", err);
@@ -226,7 +240,7 @@ int ck_cmd_serve(int argc, char **argv)
         ck_cli_error(CMD, "writing standard output: %s", strerror(errno));
         goto unblock;
     }
-    daily = ck_api_daily_start(url, &app, err, sizeof err);
+    daily = ck_api_daily_start(url, ck_web_app(web), err, sizeof err);
     if (!daily) {
         ck_cli_error(CMD, "the daily recompute could not start: %s", err);
         goto unblock;
@@ -239,6 +253,8 @@ unblock:
     ck_http_stop(srv);
     srv = NULL;
     ck_api_daily_stop(daily);
+    ck_web_free(web);
+    ck_free(routes);
     ck_auth_free(auth);
     pthread_sigmask(SIG_UNBLOCK, &stop_signals, NULL);
 out:

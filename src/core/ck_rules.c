@@ -8,6 +8,7 @@
  * builds its obligations with the same three steps: the facts, the candidates
  * that meet it (the earliest wins), and emit(), which sets the status. */
 #include "ck_rules.h"
+#include "ck_facts.h"
 #include "ck_buf.h"
 #include "ck_str.h"
 #include <stdarg.h>
@@ -155,19 +156,9 @@ static void view_at(ck_case *v, const ck_case *c, ck_date t, ck_arena *a)
 
 /* ---- Evaluation state -------------------------------------------------------- */
 
-typedef enum { P_COMMUNITY, P_LICENCE, P_PSS } pkind;
-
-/* A supervision period: first and last day, both inclusive. */
-typedef struct period {
-    pkind kind;
-    ck_date start, last;
-} period;
-
-/* A date-sorted record reference (assessments, checks). rank orders records of
- * one day: RoSH level, so the last of a day is the highest. */
+/* A date-sorted record reference (assessments, checks). */
 typedef struct dated {
     ck_date d;
-    int rank;
     size_t ord;
     const void *p;
 } dated;
@@ -180,7 +171,7 @@ typedef struct dlist {
 /* A CONTACT link: one attended NS contact a day, before contact stopped. */
 typedef struct link {
     const ck_contact *c;
-    const period *p;
+    const ck_period *p;
     int interval;
     bool high_risk;
     ck_date due;
@@ -190,7 +181,7 @@ typedef struct link {
 typedef struct evx {
     const ck_event *e;
     const ck_sentence *s; /* NULL when not sentenced */
-    period p[2];          /* CO/SSO, or licence then PSS */
+    ck_period p[2];       /* CO/SSO, or licence then PSS (core/ck_facts) */
     int np;
     ck_date stop;         /* first day no contact is required; CK_NODATE: never supervised */
     bool reset_review;    /* REVIEW_APPOINTMENT applies */
@@ -308,6 +299,9 @@ static void emit(eval *x, const char *rule, ck_severity sev, const char *kind, c
         ck_buf_puts(&x->line, "; met by ");
         ck_buf_append(&x->line, x->metby.data, x->metby.len);
     }
+    /* One line, whatever the free text it quotes (a report's reason) holds. */
+    for (size_t i = 0; i < x->line.len; i++)
+        if ((unsigned char)x->line.data[i] < ' ') x->line.data[i] = ' ';
     if (x->n_obs == x->cap_obs) {
         size_t bytes;
         x->cap_obs = x->cap_obs ? x->cap_obs * 2 : 64;
@@ -349,66 +343,44 @@ static bool is_community(const ck_sentence *s)
 static bool is_custody(const ck_sentence *s) { return s && ck_streq(s->type, "custody"); }
 static bool is_hospital(const ck_sentence *s) { return s && ck_streq(s->type, "hospital_order"); }
 
-static ck_date final_end(const ck_sentence *s) { return s->pss_end_date != CK_NODATE ? s->pss_end_date : s->end_date; }
 
-/* Sentence in force at d: sentenced, not past its final end, not terminated on or before d. */
-static bool in_force(const ck_sentence *s, ck_date d)
+static const char *period_name(const evx *v, const ck_period *p)
 {
-    ck_date end = final_end(s);
-    return s->date <= d && (end == CK_NODATE || d <= end) && (s->terminated_on == CK_NODATE || s->terminated_on > d);
-}
-
-static bool active(const period *p, ck_date d) { return p->start <= d && d <= p->last; }
-
-static const char *period_name(const evx *v, const period *p)
-{
-    return p->kind == P_LICENCE ? "licence" : p->kind == P_PSS ? "PSS" : v->s->type;
+    return p->kind == CK_PERIOD_LICENCE ? "licence" : p->kind == CK_PERIOD_PSS ? "PSS" : v->s->type;
 }
 
 /* The period of v containing d, or NULL. */
-static const period *period_at(const evx *v, ck_date d)
+static const ck_period *period_at(const evx *v, ck_date d)
 {
     for (int i = 0; i < v->np; i++)
-        if (active(&v->p[i], d)) return &v->p[i];
+        if (ck_period_active(&v->p[i], d)) return &v->p[i];
     return NULL;
 }
 
 /* The CO/SSO or licence period (not PSS) when it has started by as_of. */
-static const period *started_main(const eval *x, const evx *v)
+static const ck_period *started_main(const eval *x, const evx *v)
 {
-    return v->np && v->p[0].kind != P_PSS && v->p[0].start <= x->as_of ? &v->p[0] : NULL;
+    return v->np && v->p[0].kind != CK_PERIOD_PSS && v->p[0].start <= x->as_of ? &v->p[0] : NULL;
 }
 
-static bool reg_in_force(const ck_registration *g, ck_date d)
-{
-    return g->date <= d && (g->deregistered == CK_NODATE || g->deregistered > d);
-}
-
-static bool has_reg_at(const eval *x, const char *type, ck_date d, bool level23)
+/* A MAPP registration in force at d with level 2 or 3. */
+static bool mappa_23(const eval *x, ck_date d)
 {
     for (size_t i = 0; i < x->c->n_registrations; i++) {
         const ck_registration *g = &x->c->registrations[i];
-        if (ck_streq(g->type, type) && reg_in_force(g, d) &&
-            (!level23 || ck_streq(g->level, "M2") || ck_streq(g->level, "M3")))
+        if (ck_streq(g->type, "MAPP") && ck_registration_in_force(g, d) &&
+            (ck_streq(g->level, "M2") || ck_streq(g->level, "M3")))
             return true;
     }
     return false;
 }
 
-static int rosh_rank(const char *level)
-{
-    static const char *const L[] = {"low", "medium", "high", "very_high"};
-    for (int i = 0; i < 4; i++)
-        if (ck_streq(level, L[i])) return i;
-    return -1;
-}
-enum { ROSH_HIGH = 2, ROSH_VERY_HIGH = 3 };
+enum { ROSH_HIGH = 2, ROSH_VERY_HIGH = 3 }; /* ck_rosh_rank */
 
 static int cmp_dated(const void *a, const void *b)
 {
     const dated *p = a, *q = b;
     if (p->d != q->d) return p->d < q->d ? -1 : 1;
-    if (p->rank != q->rank) return p->rank < q->rank ? -1 : 1;
     return p->ord < q->ord ? -1 : p->ord > q->ord;
 }
 
@@ -423,56 +395,44 @@ static const dated *first_from(const dlist *l, ck_date d)
     return lo < l->n ? &l->v[lo] : NULL;
 }
 
-/* The last record dated on or before d (of that day, the highest rank), or NULL. */
-static const dated *last_upto(const dlist *l, ck_date d)
-{
-    size_t lo = 0, hi = l->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (l->v[mid].d <= d) lo = mid + 1; else hi = mid;
-    }
-    return lo ? &l->v[lo - 1] : NULL;
-}
-
-/* The latest RoSH assessment completed on or before d, or NULL. */
-static const ck_assessment *rosh_at(const eval *x, ck_date d)
-{
-    const dated *r = last_upto(&x->rosh, d);
-    return r ? r->p : NULL;
-}
-
+/* The level of the latest RoSH on or before d (ck_rosh_rank), -1 without one. */
 static int rosh_level_at(const eval *x, ck_date d)
 {
-    const ck_assessment *a = rosh_at(x, d);
-    return a ? rosh_rank(a->level) : -1;
+    const ck_assessment *a = ck_rosh_current(x->c, d);
+    return a ? ck_rosh_rank(a->level) : -1;
 }
 
 /* High-risk at d: latest RoSH high or very high, or MAPPA level 2/3 in force. */
 static bool high_risk(const eval *x, ck_date d)
 {
-    return rosh_level_at(x, d) >= ROSH_HIGH || has_reg_at(x, "MAPP", d, true);
+    return rosh_level_at(x, d) >= ROSH_HIGH || mappa_23(x, d);
 }
 
-/* Exempt from the probation reset at d: MAPPA, very high RoSH or child protection. */
-static bool reset_exempt(const eval *x, ck_date d)
+/* The rulebook's outcome lists ("Terms", NS contact): the one copy. */
+static const char *const outcome_attended[] = {"ATTC", "AFTC", "ATSH", "ATSS", "AFDA", "TCLN", "TDRT", "TRFS", "TADM", NULL};
+static const char *const outcome_failure[] = {"AFTC", "ATSH", "AFTA", "UAAB", "ATFI", "UBHV", NULL};
+static const char *const outcome_acceptable[] = {"CO05", "CO10", "RSOF", "RSSR", "CO40", NULL}; /* and AA.. */
+
+static bool outcome_in(const char *const *list, const char *code)
 {
-    return has_reg_at(x, "MAPP", d, false) || rosh_level_at(x, d) == ROSH_VERY_HIGH || has_reg_at(x, "RCPR", d, false);
+    return code && ck_vocab_find(list, code, strlen(code));
 }
 
-static bool attended(const ck_contact *c)
+bool ck_outcome_attended(const char *code) { return outcome_in(outcome_attended, code); }
+bool ck_outcome_failure(const char *code) { return outcome_in(outcome_failure, code); }
+
+bool ck_outcome_acceptable(const char *code)
 {
-    static const char *const A[] = {"ATTC", "AFTC", "ATSH", "ATSS", "AFDA", "TCLN", "TDRT", "TRFS", "TADM", NULL};
-    return c->outcome && ck_vocab_find(A, c->outcome, strlen(c->outcome));
+    if (!code || !ck_vocab_find(ck_vocab_outcome, code, strlen(code))) return false;
+    return strncmp(code, "AA", 2) == 0 || outcome_in(outcome_acceptable, code);
 }
+
+static bool attended(const ck_contact *c) { return ck_outcome_attended(c->outcome); }
 
 static bool ns_attended(const ck_contact *c) { return c->national_standard == 1 && attended(c); }
 
 /* An unacceptable failure: an NS contact with a failing outcome. */
-static bool failure(const ck_contact *c)
-{
-    static const char *const F[] = {"AFTC", "ATSH", "AFTA", "UAAB", "ATFI", "UBHV", NULL};
-    return c->national_standard == 1 && c->outcome && ck_vocab_find(F, c->outcome, strlen(c->outcome));
-}
+static bool failure(const ck_contact *c) { return c->national_standard == 1 && ck_outcome_failure(c->outcome); }
 
 /* The index of the first contact dated on or after d in a date-sorted array. */
 static size_t contact_from(const ck_contact *const *a, size_t n, ck_date d)
@@ -541,7 +501,7 @@ static const evx *allocate_anchor(const eval *x)
     const evx *best = NULL;
     for (size_t i = 0; i < x->n_ev; i++) {
         const evx *v = &x->ev[i];
-        if (!v->s || is_hospital(v->s) || !in_force(v->s, x->as_of)) continue;
+        if (!v->s || is_hospital(v->s) || !ck_sentence_in_force(v->s, x->as_of)) continue;
         if (!best || v->s->date < best->s->date) best = v;
     }
     return best;
@@ -584,14 +544,13 @@ static void rule_allocate_leaver(eval *x)
     }
 }
 
-
 static void rule_induction(eval *x)
 {
     for (size_t i = 0; i < x->n_ev; i++) {
         const evx *v = &x->ev[i];
-        const period *p = started_main(x, v);
+        const ck_period *p = started_main(x, v);
         if (!p) continue;
-        bool lic = p->kind == P_LICENCE;
+        bool lic = p->kind == CK_PERIOD_LICENCE;
         int n = lic ? x->cfg->induction_licence_wd : x->cfg->induction_community_wd;
         const char *from = lic ? "release" : "sentence";
         begin(x);
@@ -655,7 +614,7 @@ static void rule_next_appointment(eval *x)
         const evx *v = &x->ev[i];
         if (!v->nlinks) continue;
         const link *l = &v->links[v->nlinks - 1];
-        if (!active(l->p, x->as_of) || x->as_of >= v->stop) continue;
+        if (!ck_period_active(l->p, x->as_of) || x->as_of >= v->stop) continue;
         begin(x);
         facts(x, "event %s: last attended NS contact %s %s, CONTACT due %s", v->e->id, l->c->id, ds(x, l->c->date),
               ds(x, l->due));
@@ -677,11 +636,11 @@ static void rule_next_appointment(eval *x)
 static void rule_address(eval *x)
 {
     const evx *av = NULL;
-    const period *ap = NULL;
+    const ck_period *ap = NULL;
     for (size_t i = 0; i < x->n_ev; i++)
         for (int j = 0; j < x->ev[i].np; j++) {
-            const period *p = &x->ev[i].p[j];
-            if (active(p, x->as_of) && (!ap || p->start < ap->start)) {
+            const ck_period *p = &x->ev[i].p[j];
+            if (ck_period_active(p, x->as_of) && (!ap || p->start < ap->start)) {
                 av = &x->ev[i];
                 ap = p;
             }
@@ -690,7 +649,7 @@ static void rule_address(eval *x)
     int n = x->cfg->address_wd;
     begin(x);
     facts(x, "event %s %s started %s", av->e->id, period_name(av, ap), ds(x, ap->start));
-    unmet(x, ", no current main address and no fixed abode not recorded");
+    unmet(x, ", no current main address or no-fixed-abode date recorded");
     const ck_person *pp = &x->c->person;
     for (size_t i = 0; i < pp->n_addresses; i++) {
         const ck_address *ad = &pp->addresses[i];
@@ -706,7 +665,7 @@ static void rule_terminate(eval *x)
     int n = x->cfg->terminate_wd;
     for (size_t i = 0; i < x->n_ev; i++) {
         const evx *v = &x->ev[i];
-        ck_date end = v->s ? final_end(v->s) : CK_NODATE;
+        ck_date end = v->s ? ck_sentence_final_end(v->s) : CK_NODATE;
         if (end == CK_NODATE || end >= x->as_of) continue;
         begin(x);
         facts(x, "event %s %s ended %s", v->e->id, v->s->type, ds(x, end));
@@ -721,7 +680,7 @@ static void rule_review_appointment(eval *x)
     for (size_t i = 0; i < x->n_ev; i++) {
         const evx *v = &x->ev[i];
         if (!v->reset_review) continue;
-        const period *p = &v->p[0];
+        const ck_period *p = &v->p[0];
         ck_date t = v->reset_t;
         int half = (int)((p->last - t) / 2);
         begin(x);
@@ -798,9 +757,9 @@ static void rule_enforce(eval *x)
         const evx *v = &x->ev[i];
         for (size_t k = 0; k < v->ncon; k++) {
             const ck_contact *c = v->con[k];
-            const period *p = failure(c) ? period_at(v, c->date) : NULL;
-            if (!p || p->kind == P_PSS) continue;
-            const ck_enforcement *w = p->kind == P_COMMUNITY ? mandatory_warning(x, v, c->date) : NULL;
+            const ck_period *p = failure(c) ? period_at(v, c->date) : NULL;
+            if (!p || p->kind == CK_PERIOD_PSS) continue;
+            const ck_enforcement *w = p->kind == CK_PERIOD_ORDER ? mandatory_warning(x, v, c->date) : NULL;
             begin(x);
             facts(x, "unacceptable failure %s on NS contact %s %s %s (event %s)", c->outcome, c->id, c->type,
                   ds(x, c->date), v->e->id);
@@ -857,15 +816,15 @@ static void rule_recall_decision(eval *x)
     int n = x->cfg->recall_decision_wd;
     for (size_t i = 0; i < x->n_ev; i++) {
         const evx *v = &x->ev[i];
-        const period *lic = v->np && v->p[0].kind == P_LICENCE ? &v->p[0] : NULL;
+        const ck_period *lic = v->np && v->p[0].kind == CK_PERIOD_LICENCE ? &v->p[0] : NULL;
         if (!lic) continue;
         /* The first final warning on this licence: failures after it trigger a decision. */
         const ck_enforcement *fw = NULL;
         for (size_t k = 0; k < v->nwarn && !fw; k++)
-            if (ck_streq(v->warn[k]->action, "final_warning") && active(lic, v->warn[k]->date)) fw = v->warn[k];
+            if (ck_streq(v->warn[k]->action, "final_warning") && ck_period_active(lic, v->warn[k]->date)) fw = v->warn[k];
         for (size_t k = 0; fw && k < v->ncon; k++) {
             const ck_contact *c = v->con[k];
-            if (!failure(c) || !active(lic, c->date) || c->date <= fw->date) continue;
+            if (!failure(c) || !ck_period_active(lic, c->date) || c->date <= fw->date) continue;
             begin(x);
             facts(x, "unacceptable failure %s on NS contact %s %s %s (event %s licence) after final_warning %s %s",
                   c->outcome, c->id, c->type, ds(x, c->date), v->e->id, fw->id, ds(x, fw->date));
@@ -894,7 +853,7 @@ static void count_ftc(eval *x)
     x->r->ftc = ck_arena_array(&x->r->arena, x->n_ev, sizeof *x->r->ftc);
     for (size_t i = 0; i < x->n_ev; i++) {
         const evx *v = &x->ev[i];
-        if (!is_community(v->s) || !in_force(v->s, x->as_of)) continue;
+        if (!is_community(v->s) || !ck_sentence_in_force(v->s, x->as_of)) continue;
         ck_date since = v->s->date;
         for (size_t k = 0; k < x->c->n_breaches; k++) {
             const ck_breach *b = &x->c->breaches[k];
@@ -918,9 +877,9 @@ static void rule_rosh_initial(eval *x)
 {
     for (size_t i = 0; i < x->n_ev; i++) {
         const evx *v = &x->ev[i];
-        const period *p = started_main(x, v);
+        const ck_period *p = started_main(x, v);
         if (!p) continue;
-        bool mappa = has_reg_at(x, "MAPP", p->start, true);
+        bool mappa = mappa_23(x, p->start);
         bool very_high = rosh_level_at(x, p->start) == ROSH_VERY_HIGH;
         int n = mappa || very_high ? x->cfg->rosh_initial_urgent_wd : x->cfg->rosh_initial_wd;
         ck_date window = p->start - x->cfg->rosh_initial_lookback_days;
@@ -988,7 +947,7 @@ static void rule_rosh_change(eval *x)
     const ck_assessment *a;
     for (size_t i = 0; i < c->n_changes; i++) {
         const ck_change *ch = &c->changes[i];
-        if (!(a = rosh_at(x, ch->date))) continue;
+        if (!(a = ck_rosh_current(x->c, ch->date))) continue;
         begin(x);
         facts(x, "change %s %s %s", ch->id, ch->kind, ds(x, ch->date));
         rosh_change(x, a, "change", ch->id, ch->date);
@@ -996,7 +955,7 @@ static void rule_rosh_change(eval *x)
     for (size_t i = 0; i < c->n_checks; i++) {
         const ck_check *k = &c->checks[i];
         if (!ck_streq(k->kind, "police_da") || k->received == CK_NODATE || k->relevant_information != 1 ||
-            !(a = rosh_at(x, k->received)))
+            !(a = ck_rosh_current(x->c, k->received)))
             continue;
         begin(x);
         facts(x, "police DA check %s received %s with relevant information", k->id, ds(x, k->received));
@@ -1005,21 +964,21 @@ static void rule_rosh_change(eval *x)
     static const char *const REGS[] = {"RCPR", "RCCO", "ADVP", "MAPP", NULL};
     for (size_t i = 0; i < c->n_registrations; i++) {
         const ck_registration *g = &c->registrations[i];
-        if (!g->type || !ck_vocab_find(REGS, g->type, strlen(g->type)) || !(a = rosh_at(x, g->date))) continue;
+        if (!g->type || !ck_vocab_find(REGS, g->type, strlen(g->type)) || !(a = ck_rosh_current(x->c, g->date))) continue;
         begin(x);
         facts(x, "%s registration %s %s", g->type, g->id, ds(x, g->date));
         rosh_change(x, a, "registration", g->id, g->date);
     }
     for (size_t i = 0; i < c->n_breaches; i++) {
         const ck_breach *b = &c->breaches[i];
-        if (!(a = rosh_at(x, b->initiated))) continue;
+        if (!(a = ck_rosh_current(x->c, b->initiated))) continue;
         begin(x);
         facts(x, "breach %s initiated %s", b->id, ds(x, b->initiated));
         rosh_change(x, a, "breach", b->id, b->initiated);
     }
     for (size_t i = 0; i < c->n_recalls; i++) {
         const ck_recall *rc = &c->recalls[i];
-        if (!(a = rosh_at(x, rc->date))) continue;
+        if (!(a = ck_rosh_current(x->c, rc->date))) continue;
         begin(x);
         facts(x, "recall %s %s (event %s)", rc->id, ds(x, rc->date), rc->event);
         rosh_change(x, a, "recall", rc->id, rc->date);
@@ -1031,7 +990,7 @@ static void rule_sentence_plan(eval *x)
     int n = x->cfg->sentence_plan_wd;
     for (size_t i = 0; i < x->n_ev; i++) {
         const evx *v = &x->ev[i];
-        const period *p = started_main(x, v);
+        const ck_period *p = started_main(x, v);
         if (!p) continue;
         begin(x);
         facts(x, "event %s %s start %s", v->e->id, period_name(v, p), ds(x, p->start));
@@ -1048,7 +1007,7 @@ static void rule_oversight(eval *x)
     for (size_t i = 0; i < x->rosh.n; i++) {
         const ck_assessment *a = x->rosh.v[i].p;
         ck_date done = x->rosh.v[i].d;
-        if (x->rosh.v[i].rank < ROSH_HIGH) continue;
+        if (ck_rosh_rank(a->level) < ROSH_HIGH) continue;
         begin(x);
         facts(x, "RoSH %s %s completed %s", a->id, a->level, ds(x, done));
         unmet(x, ", no management oversight since");
@@ -1074,7 +1033,7 @@ static void safeguarding_check(eval *x, const char *rule, const dlist *received,
     int n = x->cfg->checks_wd;
     for (size_t i = 0; i < x->n_ev; i++) {
         const evx *v = &x->ev[i];
-        const period *p = started_main(x, v);
+        const ck_period *p = started_main(x, v);
         if (p) {
             ck_date window = ck_date_add_months(p->start, -x->cfg->checks_lookback_months);
             begin(x);
@@ -1115,7 +1074,7 @@ static void rule_da_flag_decision(eval *x)
         bool flagged = false;
         for (size_t j = 0; j < c->n_registrations && !flagged; j++) {
             const ck_registration *g = &c->registrations[j];
-            flagged = ck_streq(g->type, "ADVP") && g->date < on && reg_in_force(g, on);
+            flagged = ck_streq(g->type, "ADVP") && g->date < on && ck_registration_in_force(g, on);
         }
         if (flagged) continue;
         begin(x);
@@ -1398,10 +1357,10 @@ static void rule_report_due(eval *x)
 
 /* ---- Setup ------------------------------------------------------------------------ */
 
-static void dlist_add(eval *x, dlist *l, size_t cap, ck_date d, int rank, const void *p)
+static void dlist_add(eval *x, dlist *l, size_t cap, ck_date d, const void *p)
 {
     if (!l->v) l->v = ck_arena_array(&x->scratch, cap, sizeof *l->v);
-    l->v[l->n] = (dated){d, rank, l->n, p};
+    l->v[l->n] = (dated){d, l->n, p};
     l->n++;
 }
 
@@ -1412,12 +1371,12 @@ static void index_records(eval *x)
         const ck_assessment *a = &c->assessments[i];
         if (a->completed == CK_NODATE) continue;
         dlist *l = ck_streq(a->kind, "rosh") ? &x->rosh : ck_streq(a->kind, "sentence_plan") ? &x->plans : &x->oversight;
-        dlist_add(x, l, c->n_assessments, a->completed, rosh_rank(a->level), a);
+        dlist_add(x, l, c->n_assessments, a->completed, a);
     }
     for (size_t i = 0; i < c->n_checks; i++) {
         const ck_check *k = &c->checks[i];
         if (k->received == CK_NODATE) continue;
-        dlist_add(x, ck_streq(k->kind, "police_da") ? &x->police : &x->children, c->n_checks, k->received, 0, k);
+        dlist_add(x, ck_streq(k->kind, "police_da") ? &x->police : &x->children, c->n_checks, k->received, k);
     }
     dlist *ls[] = {&x->rosh, &x->plans, &x->oversight, &x->police, &x->children};
     for (size_t i = 0; i < sizeof ls / sizeof ls[0]; i++)
@@ -1425,46 +1384,28 @@ static void index_records(eval *x)
 }
 
 
-static void add_period(evx *v, pkind kind, ck_date start, ck_date last, ck_date terminated)
-{
-    if (terminated != CK_NODATE) last = min_date(last, terminated - 1);
-    if (start == CK_NODATE || last == CK_NODATE || last < start) return;
-    v->p[v->np++] = (period){kind, start, last};
-}
-
-/* Supervision periods ("Terms"), and where contact stops: the end of the last
- * period, a recall, or the probation reset. */
+/* Supervision periods (core/ck_facts, the rulebook's "Terms") and where
+ * contact stops: the end of the last period, a recall, or the probation reset. */
 static void build_periods(eval *x, evx *v)
 {
-    const ck_sentence *s = v->s;
     v->stop = CK_NODATE;
     v->reset_t = CK_NODATE;
-    if (!s) return;
-    if (is_community(s)) add_period(v, P_COMMUNITY, s->date, s->end_date, s->terminated_on);
-    const ck_recall *rc = NULL;
-    if (is_custody(s) && s->release_date != CK_NODATE) {
-        rc = first_recall(x, v->e, s->release_date);
-        add_period(v, P_LICENCE, s->release_date, rc ? min_date(s->end_date, rc->date - 1) : s->end_date,
-                   s->terminated_on);
-        if (s->pss_end_date != CK_NODATE && s->end_date != CK_NODATE)
-            add_period(v, P_PSS, s->end_date + 1, s->pss_end_date, s->terminated_on);
-    }
+    v->np = (int)ck_event_periods(x->c, v->e, x->as_of, v->p);
     if (!v->np) return;
     v->stop = v->p[v->np - 1].last + 1;
+    const ck_recall *rc = v->s->release_date != CK_NODATE ? first_recall(x, v->e, v->s->release_date) : NULL;
     if (rc) v->stop = min_date(v->stop, rc->date);
     if (!x->cfg->probation_reset) return;
     ck_date from = x->cfg->probation_reset_from;
     for (int i = 0; i < v->np; i++) {
-        const period *p = &v->p[i];
-        if (p->kind == P_COMMUNITY || reset_exempt(x, min_date(x->as_of, p->last))) continue;
-        if (p->kind == P_PSS) {
-            v->stop = min_date(v->stop, max_date(p->start, from));
-            continue;
-        }
-        /* Two-thirds of the licence as sentenced, whatever cut it short. */
-        ck_date len = s->end_date - s->release_date + 1;
-        ck_date t = p->start + (ck_date)(2 * (int64_t)len / 3);
-        v->stop = min_date(v->stop, max_date(t + 1, from));
+        const ck_period *p = &v->p[i];
+        ck_date stop = ck_reset_contact_stop(x->c, v->e, p, x->as_of, from);
+        if (stop == CK_NODATE) continue;
+        v->stop = min_date(v->stop, stop);
+        if (p->kind != CK_PERIOD_LICENCE) continue;
+        /* Had the reset always been in force, contact would stop the day after
+         * the two-thirds point T. */
+        ck_date t = ck_reset_contact_stop(x->c, v->e, p, x->as_of, ck_date_ymd(1, 1, 1)) - 1;
         v->reset_t = t;
         v->reset_review = x->as_of > t && t + 1 >= from && t + 1 <= p->last;
     }
@@ -1510,7 +1451,7 @@ static void index_contacts(eval *x)
 }
 
 /* The CONTACT interval for an attended contact on d in period p. */
-static int contact_interval(const eval *x, const period *p, ck_date d, bool *hr)
+static int contact_interval(const eval *x, const ck_period *p, ck_date d, bool *hr)
 {
     const ck_rules_config *cfg = x->cfg;
     *hr = high_risk(x, d);
@@ -1529,7 +1470,7 @@ static void build_links(eval *x, evx *v)
     for (size_t i = 0; i < v->natt; i++) {
         const ck_contact *c = v->att[i];
         if (i > 0 && v->att[i - 1]->date == c->date) continue;
-        const period *p = period_at(v, c->date);
+        const ck_period *p = period_at(v, c->date);
         if (!p || c->date >= v->stop) continue;
         link l = {.c = c, .p = p};
         l.interval = contact_interval(x, p, c->date, &l.high_risk);

@@ -40,7 +40,10 @@ typedef struct ck_result {
 
 /* Every obligation of `c` at `as_of`, sorted as the rulebook says (status,
  * severity, due, rule, subject). The result is independent of `c` (strings are
- * copied), owned by the caller, freed with ck_result_free. Never NULL. */
+ * copied), owned by the caller, freed with ck_result_free. Never NULL.
+ * Everything it points to lives in r->arena; `c` is not changed. Facts dated
+ * after as_of are ignored (booked appointments and a known release date
+ * excepted), so a past as_of shows what was known then. */
 ck_result *ck_rules_evaluate(const ck_case *c, ck_date as_of, const ck_calendar *cal,
                              const ck_rules_config *cfg);
 void ck_result_free(ck_result *r);
@@ -53,6 +56,16 @@ const char *ck_status_name(ck_status s);     /* "overdue", "open", "met_late", "
 const char *ck_severity_name(ck_severity s); /* "critical", "high", "normal" */
 bool ck_status_parse(const char *s, size_t n, ck_status *out);
 bool ck_severity_parse(const char *s, size_t n, ck_severity *out);
+
+/* How the rulebook ("Terms", NS contact) classes an nDelius outcome code:
+ * attended (ATTC AFTC ATSH ATSS AFDA TCLN TDRT TRFS TADM); a failure, which
+ * is an unacceptable failure when recorded on an NS contact (AFTC ATSH AFTA
+ * UAAB ATFI UBHV); an acceptable absence (AA.., CO05 CO10 RSOF RSSR CO40),
+ * which is neither a contact nor a failure. AFTC and ATSH are both attended
+ * and failures. NULL or a code outside ck_vocab_outcome is none of them. */
+bool ck_outcome_attended(const char *code);
+bool ck_outcome_failure(const char *code);
+bool ck_outcome_acceptable(const char *code);
 
 /* All rule IDs the engine implements (NULL-terminated; same as ck_vocab_rule). */
 extern const char *const *const ck_rule_ids;

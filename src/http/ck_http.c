@@ -293,7 +293,9 @@ void ck_http_error(ck_http_req *r, unsigned status, const char *detail) { core_e
 
 static void core_error(ck_http_req *r, unsigned status, const char *detail)
 {
-    if (r->srv->on_error)
+    /* API clients always get problem+json; on_error (the web's HTML error
+     * page) is for everything else. */
+    if (r->srv->on_error && strncmp(ck_http_path(r), "/api/", 5) != 0)
         r->srv->on_error(r, status, detail);
     else
         ck_http_problem(r, status, NULL, NULL, detail, NULL);

@@ -3,6 +3,7 @@
  * write, and the read queries (search, worklists). */
 #include "ck_cases.h"
 #include "ck_buf.h"
+#include "ck_caseload.h"
 #include "ck_store.h"
 #include "ck_str.h"
 #include <ctype.h>
@@ -182,6 +183,7 @@ ck_rc ck_cases_insert(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date
     if (rc == CK_OK) {
         ck_result *r = evaluate(eng, c, as_of);
         rc = ck_store_put_obligations(db, id, r, &h, false, err, err_len);
+        if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, as_of, eng->cfg, err, err_len);
         ck_result_free(r);
     }
     ck_arena_free(&a);
@@ -226,6 +228,7 @@ ck_rc ck_cases_replace_tx(ck_db *db, const ck_engine *eng, const ck_case *c, boo
         rc = derive_holder(db, use, as_of, &a, &h, err, err_len);
         if (rc == CK_OK) rc = ck_store_rewrite(db, id, use, &h, err, err_len);
         if (rc == CK_OK) rc = ck_store_put_obligations(db, id, r, &h, true, err, err_len);
+        if (rc == CK_OK) rc = ck_caseload_refresh(db, id, use, as_of, eng->cfg, err, err_len);
         ck_arena_free(&a);
     }
     completions_free(&before);
@@ -252,6 +255,7 @@ static ck_rc write_change(ck_db *db, const ck_engine *eng, int64_t id, ck_case *
     ck_rc rc = check_completions(before, c, r, err, err_len);
     if (rc == CK_OK) rc = ck_store_write_record(db, id, c, list, ord, is_new, err, err_len);
     if (rc == CK_OK) rc = store_derived(db, id, c, r, as_of, true, err, err_len);
+    if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, as_of, eng->cfg, err, err_len);
     ck_result_free(r);
     return rc;
 }
@@ -391,6 +395,7 @@ ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, siz
         for (size_t i = 0; i < b.n && rc == CK_OK; i++) {
             ck_result *r = evaluate(eng, b.cases[i], as_of);
             rc = store_derived(db, b.ids[i], b.cases[i], r, as_of, true, err, err_len);
+            if (rc == CK_OK) rc = ck_caseload_refresh(db, b.ids[i], b.cases[i], as_of, eng->cfg, err, err_len);
             ck_result_free(r);
         }
         size_t n = b.n;

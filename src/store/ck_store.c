@@ -13,6 +13,7 @@
 #define MAX_GUARDS 3
 #define MAX_TABLES 24
 #define CHUNKS 7 /* INSERT texts for 1, 2, 4, ..., 64 rows: few round trips per list */
+#define BATCH_MAX 100000 /* cases in one ck_store_load_batch: memory stays bounded whatever is asked */
 
 typedef enum { COL_VALUE, COL_FLAG } col_kind;
 
@@ -492,7 +493,7 @@ static size_t gather(const table *t, const ck_case *c, int64_t only_parent, rowr
         if (only_parent >= 0 && (int64_t)pi != only_parent) continue;
         list_of(t, parents + pi * p->ent->size, &items, &count);
         size_t need;
-        if (!ck_add(n, count, &need)) abort();
+        if (!ck_add(n, count, &need)) abort(); /* ck_mem policy: a size that overflows is fatal */
         if (need > *cap) {
             size_t grow = need * 2;
             *buf = ck_realloc(*buf, grow * sizeof **buf);
@@ -659,7 +660,7 @@ typedef struct scratch {
 static void *scratch_slot(scratch *s, size_t i, size_t size)
 {
     size_t need;
-    if (!ck_mul(i + 1, size, &need)) abort();
+    if (!ck_mul(i + 1, size, &need)) abort(); /* ck_mem policy: a size that overflows is fatal */
     if (need > s->cap) {
         size_t cap = s->cap ? s->cap : 4096;
         while (cap < need) cap *= 2;
@@ -810,6 +811,7 @@ ck_rc ck_store_load_batch(ck_db *db, ck_store_batch *b, size_t max, ck_lock lock
     model();
     batch_clear(b);
     if (max == 0) max = 1;
+    if (max > BATCH_MAX) max = BATCH_MAX;
     b->cases = ck_realloc(b->cases, max * sizeof *b->cases);
     b->ids = ck_realloc(b->ids, max * sizeof *b->ids);
     char *from = b->after ? b->after : ck_strdup("");

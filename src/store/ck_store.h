@@ -61,7 +61,8 @@ ck_rc ck_store_load_for(ck_db *db, int64_t id, bool victims, ck_case **out, char
 
 /* Streams cases in CRN order, `max` at a time, with one query per table per
  * batch, locking the batch's case rows. Start from ck_store_batch_init; each
- * call frees the previous batch and loads the next (n == 0 at the end). */
+ * call frees the previous batch and loads the next (n == 0 at the end);
+ * max is capped at 100,000. */
 typedef struct ck_store_batch {
     ck_case **cases;
     int64_t *ids;

@@ -1,0 +1,175 @@
+/* ck_web: the web app staff use, served by Casekeeper itself.
+ *
+ * Server-rendered HTML on the GOV.UK Design System and MoJ Frontend. Every
+ * page works without JavaScript (JavaScript only enhances) and on a phone.
+ * A handler is thin: check the session (ck_web_guard), query, build a json_t,
+ * render a template (ck_web_render). Templates live in the repo's templates/
+ * directory and static files come from node_modules/ and static/, all read
+ * once at start (ck_web_new), so the server needs the repo's files beside the
+ * binary: ck_web_find_root finds them from the binary's location
+ * (build/casekeeper or build/dbg/casekeeper), else from the working directory.
+ *
+ * To serve it: ck_http_config.app = ck_web_app(web) (the API's ck_app, which
+ * the ck_web begins with, so API and web handlers share one server), routes =
+ * ck_web_routes_with(ck_api_routes), on_error = ck_web_on_error.
+ *
+ * Access: every route but sign-in and the static files needs a session, and
+ * its ck_route.permission is checked against the signed-in grade (see
+ * ck_web_allowed). A POST must carry the session's CSRF token in the form
+ * field "csrf". Until staff accounts exist the session is the minimal one of
+ * ck_session.h. */
+#ifndef CK_WEB_H
+#define CK_WEB_H
+#include "ck_api.h"
+#include "ck_assets.h"
+#include "ck_cases.h"
+#include "ck_caseload.h"
+#include "ck_http.h"
+#include "ck_session.h"
+#include "ck_tmpl.h"
+#include <jansson.h>
+
+typedef struct ck_web_config {
+    const char *root;          /* repo directory holding templates/, static/, node_modules/; NULL: ck_web_find_root */
+    const char *templates_dir; /* overrides root/templates */
+    unsigned session_idle_s;   /* 0: 8 hours */
+    bool secure_cookies;       /* behind TLS: cookies get Secure and the __Host- prefix */
+} ck_web_config;
+
+typedef struct ck_web {
+    ck_app app; /* first, so the server's one app pointer serves API and web handlers */
+    ck_tmpl_set *tmpl;
+    ck_assets *assets;
+    ck_sessions *sessions;
+    char asset_prefix[64]; /* "/assets/<version>" */
+    bool secure_cookies;
+} ck_web;
+
+/* Loads templates and static files; app (copied) is the engine and clock the
+ * API uses. NULL with the reason in err (a template that does not compile
+ * names its file:line; a missing file says to run npm ci). */
+ck_web *ck_web_new(const ck_web_config *cfg, const ck_app *app, char *err, size_t err_len);
+void ck_web_free(ck_web *w); /* NULL-safe; after the server has stopped */
+static inline ck_app *ck_web_app(ck_web *w) { return &w->app; }
+/* The web's routes, then `more`'s (may be NULL): one table for
+ * ck_http_config.routes, ending with a NULL row. The caller frees it with
+ * ck_free after ck_http_stop. */
+ck_route *ck_web_routes_with(const ck_route *more);
+
+/* Writes the repo root (the directory with templates/ in it) into out: beside
+ * the binary's build directory, else the working directory. False when
+ * neither has templates/. */
+bool ck_web_find_root(char *out, size_t out_len);
+
+/* The web app's routes (ends with a NULL method). */
+extern const ck_route ck_web_routes[];
+
+/* HTML error page for the core's 404/405/413/500 (ck_http_config.on_error). */
+void ck_web_on_error(ck_http_req *r, unsigned status, const char *detail);
+
+/* ---- For handlers ------------------------------------------------------- */
+
+/* Grades a session may hold, with their labels for people. */
+extern const char *const ck_web_grades[];      /* "PO", "PQiP", ... NULL-terminated */
+extern const char *const ck_web_grade_labels[]; /* same order */
+/* Whether a grade holds a route permission ("case:read", "team:read", ...). */
+bool ck_web_allowed(const char *grade, const char *permission);
+
+/* Checks the session, the route's permission and (for POST) the CSRF token.
+ * True with *s filled; false when it has already answered (a redirect to
+ * sign-in, a 403 page). */
+bool ck_web_guard(ck_http_req *r, ck_session *s);
+
+/* The web app of the server handling r. */
+static inline ck_web *ck_web_of(const ck_http_req *r) { return (ck_web *)ck_http_app(r); }
+
+/* A new page object with what the layout needs: title, asset prefix, the
+ * signed-in user, csrf token and navigation (`nav` is the current section's
+ * key: "work", "caseload", "search", "team", "pdu", "court", "victims";
+ * may be NULL). s may be NULL (sign-in and error pages). */
+json_t *ck_web_page(ck_http_req *r, const ck_session *s, const char *title, const char *nav);
+/* Renders template `name` with `page` (reference taken) as the response. A
+ * render failure is logged and answered 500. */
+void ck_web_render(ck_http_req *r, unsigned status, const char *name, json_t *page);
+/* 303 See Other to a same-site path. */
+void ck_web_redirect(ck_http_req *r, const char *location);
+/* An error page with a heading and one paragraph. */
+void ck_web_error_page(ck_http_req *r, const ck_session *s, unsigned status, const char *title, const char *message);
+/* The database connection, or an error page answered (false). */
+ck_db *ck_web_db(ck_http_req *r, const ck_session *s);
+
+/* Form errors, the GOV.UK way: page.errors is the list for the error summary
+ * ({text, href: "#field"}), page.error.<field> the message shown by the field.
+ * The first error for a field wins. */
+void ck_web_form_error(json_t *page, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+bool ck_web_form_has_errors(const json_t *page);
+/* A form field trimmed of surrounding spaces (arena copy); "" when absent. */
+const char *ck_web_field(ck_http_req *r, const char *name);
+/* Reads the GOV.UK date input NAME-day, NAME-month, NAME-year. Empty is
+ * CK_NODATE with no error unless `required`; a bad date adds a form error
+ * for NAME ("<label> must be a real date") and returns false. The typed
+ * values are copied into page.values so the form shows them again. */
+bool ck_web_date_field(ck_http_req *r, json_t *page, const char *name, const char *label, bool required, ck_date *out);
+/* Copies the typed value of each named field into page.values.<name>. */
+void ck_web_keep_values(ck_http_req *r, json_t *page, const char *const *names);
+
+/* ---- Handlers (one per route; see ck_web_routes.c) ---------------------- */
+void ck_web_asset(ck_http_req *r);        /* GET /assets/{version}/{file} */
+void ck_web_asset_in_dir(ck_http_req *r); /* GET /assets/{version}/{dir}/{file} */
+void ck_web_sign_in(ck_http_req *r);
+void ck_web_sign_in_post(ck_http_req *r);
+void ck_web_sign_out(ck_http_req *r);
+void ck_web_my_work(ck_http_req *r);  /* GET / */
+void ck_web_caseload(ck_http_req *r); /* GET /caseload */
+void ck_web_action_form(ck_http_req *r); /* GET /cases/{crn}/{kind}/new, /cases/{crn}/{kind}/{id}/{verb} */
+void ck_web_action_post(ck_http_req *r);
+void ck_web_team(ck_http_req *r);     /* GET /team (SPO) */
+void ck_web_court(ck_http_req *r);    /* GET /court */
+void ck_web_victims(ck_http_req *r);  /* GET /victims (VLO only) */
+void ck_web_pdu(ck_http_req *r);      /* GET /pdu */
+void ck_web_allocate_form(ck_http_req *r); /* GET /team/allocate/{crn} (SPO) */
+void ck_web_allocate_post(ck_http_req *r);
+void ck_web_victim_list(ck_http_req *r); /* GET /cases/{crn}/victims (VLO only) */
+void ck_web_victim(ck_http_req *r);      /* GET /cases/{crn}/victims/{id} (VLO only) */
+void ck_web_victim_form(ck_http_req *r); /* GET /cases/{crn}/victims/new, /cases/{crn}/victims/{id}/edit */
+void ck_web_victim_post(ck_http_req *r);
+void ck_web_search(ck_http_req *r);   /* GET /search?q= */
+void ck_web_case(ck_http_req *r);     /* GET /cases/{crn}[/{tab}] */
+
+/* ---- Case views shared by the case pages and the forms ------------------ */
+
+/* A person's name for a rule ID ("Initial RoSH assessment"). */
+const char *ck_web_rule_name(const char *rule);
+/* An obligation for a template: rule, name, subject, due, status, severity,
+ * explanation, and action_href/action_text: the form that meets it. */
+json_t *ck_web_obligation(ck_http_req *r, const char *crn, const ck_obligation *o);
+/* The case header: name, CRN, date of birth, tier, OGRS3, RoSH, MAPPA,
+ * register flags, victims in the scheme (a count, never who). */
+json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today);
+/* Loads the case of the route's {crn} (victims redacted unless the session
+ * may see them). False when it has answered (404 page, 500 page). */
+bool ck_web_load_case(ck_http_req *r, const ck_session *s, ck_db *db, ck_case **out);
+/* The allocation in force at d, or NULL (unallocated). */
+const ck_allocation *ck_web_current_allocation(const ck_case *c, ck_date d);
+
+/* The label of a register the header and caseload call out ("Domestic abuse
+ * perpetrator"), and its tag colour class in *colour (may be NULL); NULL for
+ * a register they do not show. */
+const char *ck_web_register_label(const char *type, const char **colour);
+/* A stored tier for people: "Not supervised" for NOT_SUPERVISED, "" for NULL. */
+const char *ck_web_tier_label(const char *tier);
+/* Caseload rows for templates/partials/caseload_table.html. */
+json_t *ck_web_caseload_rows(ck_http_req *r, const ck_caseload *l);
+/* The ?page= of the request (1 when absent or not a page number), and the
+ * GOV.UK pagination of a list: base is the list's URL with its other query
+ * parameters. */
+size_t ck_web_page_number(ck_http_req *r);
+json_t *ck_web_pagination(ck_http_req *r, const char *base, size_t page, size_t per_page, size_t total);
+/* The PDU of the signed-in team (organisation table) into pdu; false when the
+ * team is not in the organisation. */
+bool ck_web_session_pdu(ck_db *db, const ck_session *s, char *pdu, size_t pdu_len);
+
+/* "2025-04-17" as "17 April 2025" (GOV.UK style); "" for CK_NODATE. */
+const char *ck_web_date_long(ck_http_req *r, ck_date d);
+
+#endif

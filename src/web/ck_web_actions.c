@@ -1,0 +1,803 @@
+/* ck_web_actions: the forms that change a case, GOV.UK form patterns.
+ *
+ * Each action is a row of `actions`: its URL (/cases/CRN/KIND/new or
+ * /cases/CRN/KIND/ID/VERB), its fields (rendered by templates/action.html)
+ * and a build function that reads and checks the typed values, reporting
+ * every invalid field, and makes the record. Saving is one ck_cases_add or
+ * ck_cases_update (one transaction that also recomputes the obligations). A
+ * form with errors is shown again with an error summary and what was typed. */
+#include "ck_bundle.h"
+#include "ck_casewrite.h"
+#include "ck_embedded.h"
+#include "ck_web.h"
+#include <stdio.h>
+#include <string.h>
+
+#define ID_HEX 10 /* web-made record ids: a letter and 10 hex digits */
+
+typedef enum { F_DATE, F_SELECT, F_RADIOS, F_TEXT, F_TEXTAREA, F_EVENT, F_CONTACT_TYPE } fkind;
+
+typedef struct field {
+    const char *name, *label, *hint;
+    fkind kind;
+    const char *const *values; /* SELECT/RADIOS */
+    const char *const *labels; /* same order; NULL: the values */
+    bool required;
+} field;
+
+/* Outcome codes staff pick from, with their nDelius names. Which of them are
+ * attended, failures or acceptable absences is the rules engine's to say
+ * (ck_outcome_attended and friends). */
+static const char *const outcome_codes[] = {"ATTC", "AFTC", "ATSH", "AFTA", "UAAB", "UBHV", "AAAA", "RSOF", "RSSR", NULL};
+static const char *const outcome_labels[] = {
+    "Attended – complied", "Attended – failed to comply", "Attended – sent home (behaviour)",
+    "Failed to attend", "Unacceptable absence", "Unacceptable behaviour", "Acceptable absence",
+    "Rescheduled – person on probation's request", "Rescheduled – service request", NULL};
+static const char *const enforcement_labels[] = {"First warning", "Second warning", "Final warning",
+                                                 "Breach initiated", "Recall requested", "No further action", NULL};
+static const char *const rosh_labels[] = {"Low", "Medium", "High", "Very high", NULL};
+static const char *const assessment_labels[] = {"RoSH assessment", "Sentence plan", "Management oversight", NULL};
+static const char *const check_labels[] = {"Police domestic abuse call-out check", "Children's services check", NULL};
+static const char *const yes_no_values[] = {"yes", "no", NULL};
+static const char *const yes_no_labels[] = {"Yes", "No", NULL};
+static const char *const change_labels[] = {"Address", "Relationship", "Household", "Arrest", "Charge",
+                                            "Conviction", "MAPPA level", NULL};
+static const char *const header_registers[] = {"ADVP", "RCPR", "RCCO", "MAPP", "RVHR", "ALSH", "STRG", "IIOM", "INVI", NULL};
+static const char *const header_register_labels[] = {
+    "ADVP – domestic abuse perpetrator", "RCPR – child protection", "RCCO – child concerns",
+    "MAPP – MAPPA", "RVHR – very high RoSH", "ALSH – risk of self-harm", "STRG – street gangs",
+    "IIOM – integrated offender management", "INVI – victim contact", NULL};
+static const char *const level_labels[] = {"Level 1", "Level 2", "Level 3", NULL};
+static const char *const category_labels[] = {"Category 1", "Category 2", "Category 3", "Category 4", NULL};
+
+static const field appointment_fields[] = {
+    {"event", "Sentence", NULL, F_EVENT, NULL, NULL, true},
+    {"type", "Appointment type", NULL, F_CONTACT_TYPE, NULL, NULL, true},
+    {"date", "Date of the appointment", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+static const field contact_fields[] = {
+    {"event", "Sentence", NULL, F_EVENT, NULL, NULL, true},
+    {"type", "Contact type", NULL, F_CONTACT_TYPE, NULL, NULL, true},
+    {"date", "Date of the contact", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+static const field outcome_fields[] = {
+    {"outcome", "Outcome", NULL, F_RADIOS, outcome_codes, outcome_labels, true},
+    {"outcome_on", "Date the outcome was recorded", "Leave empty for today", F_DATE, NULL, NULL, false},
+    {"action", "Enforcement action", "For a failure to comply; it can also be recorded later", F_RADIOS,
+     NULL /* ck_vocab_enforcement_action */, enforcement_labels, false},
+    {"reason", "Reason for the enforcement decision", "Needed for no further action", F_TEXTAREA, NULL, NULL, false},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+static const field enforcement_fields[] = {
+    {"action", "Enforcement action", NULL, F_RADIOS, NULL /* ck_vocab_enforcement_action */, enforcement_labels, true},
+    {"date", "Date of the decision", "Leave empty for today", F_DATE, NULL, NULL, false},
+    {"reason", "Reason", "Needed for no further action", F_TEXTAREA, NULL, NULL, false},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+static const field deregister_fields[] = {
+    {"date", "Date the registration ends", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+static const char *const scheme_labels[] = {"Statutory", "Non-statutory", "Victim notification scheme", NULL};
+static const char *const opted_labels[] = {"Opted in", "Opted out", NULL};
+static const field victim_fields[] = {
+    {"event", "Sentence", NULL, F_EVENT, NULL, NULL, true},
+    {"scheme", "Scheme", NULL, F_RADIOS, NULL /* ck_vocab_scheme */, scheme_labels, true},
+    {"referred", "Date referred", "For example, 27 3 2026", F_DATE, NULL, NULL, false},
+    {"first_contact", "Date of the first contact", "Leave empty until the victim has been contacted", F_DATE, NULL, NULL, false},
+    {"opted", "Victim's choice", "Leave unselected until the victim has chosen", F_RADIOS, NULL /* ck_vocab_opted */, opted_labels, false},
+    {"opted_on", "Date of the choice", NULL, F_DATE, NULL, NULL, false},
+    {"representations", "Date representations about licence conditions were made or declined", NULL, F_DATE, NULL, NULL, false},
+    {"release_notified", "Date told of the release", NULL, F_DATE, NULL, NULL, false},
+    {"recall_notified", "Date told of the recall", NULL, F_DATE, NULL, NULL, false},
+    {"name", "Name", NULL, F_TEXT, NULL, NULL, false},
+    {"address", "Address", NULL, F_TEXTAREA, NULL, NULL, false},
+    {"phone", "Phone", NULL, F_TEXT, NULL, NULL, false},
+    {"email", "Email", NULL, F_TEXT, NULL, NULL, false},
+    {"notes", "Notes", NULL, F_TEXTAREA, NULL, NULL, false},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+static const field registration_fields[] = {
+    {"type", "Register", NULL, F_SELECT, header_registers, header_register_labels, true},
+    {"date", "Date registered", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
+    {"level", "MAPPA level", "MAPPA only", F_RADIOS, NULL /* ck_vocab_mappa_level */, level_labels, false},
+    {"category", "MAPPA category", "MAPPA only", F_RADIOS, NULL /* ck_vocab_mappa_category */, category_labels, false},
+    {"next_review", "Next review", "Leave empty to use the register's review period", F_DATE, NULL, NULL, false},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+static const field review_fields[] = {
+    {"date", "Date of the review", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
+    {"next_review", "Next review", "For example, 27 6 2026", F_DATE, NULL, NULL, true},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+static const field check_fields[] = {
+    {"kind", "Check", NULL, F_RADIOS, NULL /* ck_vocab_check_kind */, check_labels, true},
+    {"requested", "Date requested", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+static const field receive_fields[] = {
+    {"received", "Date the reply was received", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
+    {"relevant", "Did it hold relevant information?", NULL, F_RADIOS, yes_no_values, yes_no_labels, true},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+static const field assessment_fields[] = {
+    {"kind", "Assessment", NULL, F_RADIOS, NULL /* ck_vocab_assessment_kind */, assessment_labels, true},
+    {"completed", "Date completed", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
+    {"level", "RoSH level", "RoSH assessments only", F_RADIOS, NULL /* ck_vocab_rosh_level */, rosh_labels, false},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+static const field change_fields[] = {
+    {"kind", "What changed", NULL, F_RADIOS, NULL /* ck_vocab_change_kind */, change_labels, true},
+    {"date", "Date of the change", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
+    {"note", "Details", NULL, F_TEXTAREA, NULL, NULL, false},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+static const field decision_fields[] = {
+    {"rule", "Decision about", NULL, F_SELECT, NULL /* ck_vocab_rule */, NULL, true},
+    {"subject", "Record it is about", "For example, contact:C2 or event:E1", F_TEXT, NULL, NULL, true},
+    {"date", "Date of the decision", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
+    {"reason", "Reason", NULL, F_TEXTAREA, NULL, NULL, true},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+
+/* Vocabulary-backed fields get their values here so each list stays in
+ * ck_case.c, its one home. */
+static const char *const *field_values(const field *f)
+{
+    if (f->values) return f->values;
+    if (f->labels == enforcement_labels) return ck_vocab_enforcement_action;
+    if (f->labels == rosh_labels) return ck_vocab_rosh_level;
+    if (f->labels == assessment_labels) return ck_vocab_assessment_kind;
+    if (f->labels == check_labels) return ck_vocab_check_kind;
+    if (f->labels == change_labels) return ck_vocab_change_kind;
+    if (f->labels == level_labels) return ck_vocab_mappa_level;
+    if (f->labels == category_labels) return ck_vocab_mappa_category;
+    if (f->labels == scheme_labels) return ck_vocab_scheme;
+    if (f->labels == opted_labels) return ck_vocab_opted;
+    if (f == &decision_fields[0]) return ck_vocab_rule;
+    return NULL;
+}
+
+typedef struct form {
+    ck_http_req *r;
+    json_t *page;
+    const ck_case *c;
+    ck_date today;
+    const char *id; /* the record the URL names (update actions) */
+} form;
+
+/* ---- Reading fields ----------------------------------------------------- */
+
+static const char *choice(form *f, const field *fd)
+{
+    const char *v = ck_web_field(f->r, fd->name);
+    const char *const *values = field_values(fd);
+    const char *hit = *v ? ck_vocab_find(values, v, strlen(v)) : NULL;
+    if (!hit && (*v || fd->required))
+        ck_web_form_error(f->page, fd->name, "Select %s", fd->label[0] ? fd->label : fd->name);
+    return hit;
+}
+
+static ck_date date_of(form *f, const field *fd)
+{
+    ck_date d;
+    if (!ck_web_date_field(f->r, f->page, fd->name, fd->label, fd->required, &d)) return CK_NODATE;
+    return d;
+}
+
+static const char *text_of(form *f, const field *fd, size_t max)
+{
+    const char *v = ck_web_field(f->r, fd->name);
+    if (!*v) {
+        if (fd->required) ck_web_form_error(f->page, fd->name, "Enter %s", fd->label);
+        return NULL;
+    }
+    if (strlen(v) > max) {
+        ck_web_form_error(f->page, fd->name, "%s must be %zu characters or fewer", fd->label, max);
+        return NULL;
+    }
+    return v;
+}
+
+static const char *event_of(form *f)
+{
+    const char *v = ck_web_field(f->r, "event");
+    if (!ck_case_event(f->c, v)) {
+        ck_web_form_error(f->page, "event", "Select the sentence");
+        return NULL;
+    }
+    return v;
+}
+
+/* The embedded contact types (data/contact-types.csv: group id, group, code,
+ * name). Appointments are the "Appointments" group; other contacts come from
+ * the communication groups. NS types say "(NS)" in their name. */
+static bool contact_type_find(const char *code, bool appointment, bool *ns, json_t *list)
+{
+    const ck_embedded_file *csv = ck_embedded_get("data/contact-types.csv");
+    if (!csv) return false;
+    bool found = false;
+    const char *p = csv->data, *end = csv->data + csv->len;
+    p = memchr(p, '\n', (size_t)(end - p));
+    while (p && ++p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol) eol = end;
+        const char *c1 = memchr(p, ',', (size_t)(eol - p));
+        const char *c2 = c1 ? memchr(c1 + 1, ',', (size_t)(eol - c1 - 1)) : NULL;
+        const char *c3 = c2 ? memchr(c2 + 1, ',', (size_t)(eol - c2 - 1)) : NULL;
+        if (c3) {
+            ck_str group = ck_str_make(c1 + 1, (size_t)(c2 - c1 - 1)), ccode = ck_str_make(c2 + 1, (size_t)(c3 - c2 - 1));
+            ck_str name = ck_str_make(c3 + 1, (size_t)(eol - c3 - 1));
+            if (name.n && name.p[name.n - 1] == '\r') name.n--;
+            bool wanted = appointment ? ck_str_eqc(group, "Appointments")
+                                      : ck_str_eqc(group, "Communication with person on probation") ||
+                                            ck_str_eqc(group, "Communication");
+            if (wanted) {
+                if (list)
+                    json_array_append_new(list, json_pack("{s:s%, s:s%}", "value", ccode.p, ccode.n, "text", name.p, name.n));
+                if (code && ck_str_eqc(ccode, code)) {
+                    found = true;
+                    *ns = memmem(name.p, name.n, "(NS)", 4) != NULL;
+                }
+            }
+        }
+        p = eol;
+    }
+    return found;
+}
+
+static const char *new_id(ck_http_req *r, char letter)
+{
+    char hex[CK_SESSION_TOKEN_LEN + 1];
+    ck_session_random_hex(hex);
+    return ck_arena_printf(ck_http_arena(r), "%c%.*s", letter, ID_HEX, hex);
+}
+
+/* ---- The actions -------------------------------------------------------- */
+
+static bool build_contact(form *f, void *rec, bool appointment)
+{
+    ck_contact *ct = rec;
+    const field *fs = appointment ? appointment_fields : contact_fields;
+    ct->event = event_of(f);
+    const char *type = ck_web_field(f->r, "type");
+    bool ns = false;
+    if (!contact_type_find(type, appointment, &ns, NULL)) ck_web_form_error(f->page, "type", "Select the %s", appointment ? "appointment type" : "contact type");
+    ct->date = date_of(f, &fs[2]);
+    if (appointment && ct->date != CK_NODATE && ct->date < f->today)
+        ck_web_form_error(f->page, "date", "Date of the appointment must be today or in the future");
+    ct->id = new_id(f->r, 'C');
+    ct->type = type;
+    ct->national_standard = ns;
+    ct->appointment = appointment;
+    ct->booked_on = appointment ? f->today : CK_NODATE;
+    ct->outcome_on = CK_NODATE;
+    return !ck_web_form_has_errors(f->page);
+}
+
+static bool build_appointment(form *f, void *rec) { return build_contact(f, rec, true); }
+static bool build_other_contact(form *f, void *rec) { return build_contact(f, rec, false); }
+
+static bool build_registration(form *f, void *rec)
+{
+    ck_registration *g = rec;
+    g->id = new_id(f->r, 'G');
+    g->type = choice(f, &registration_fields[0]);
+    g->date = date_of(f, &registration_fields[1]);
+    g->level = choice(f, &registration_fields[2]);
+    g->category = choice(f, &registration_fields[3]);
+    g->next_review = date_of(f, &registration_fields[4]);
+    g->deregistered = CK_NODATE;
+    if (ck_streq(g->type, "MAPP")) {
+        if (!g->level) ck_web_form_error(f->page, "level", "Select the MAPPA level");
+        if (!g->category) ck_web_form_error(f->page, "category", "Select the MAPPA category");
+    }
+    return !ck_web_form_has_errors(f->page);
+}
+
+static bool build_check(form *f, void *rec)
+{
+    ck_check *k = rec;
+    k->id = new_id(f->r, 'K');
+    k->kind = choice(f, &check_fields[0]);
+    k->requested = date_of(f, &check_fields[1]);
+    k->received = CK_NODATE;
+    k->relevant_information = CK_NULL;
+    if (k->requested != CK_NODATE && k->requested > f->today)
+        ck_web_form_error(f->page, "requested", "Date requested must be today or in the past");
+    return !ck_web_form_has_errors(f->page);
+}
+
+static bool build_assessment(form *f, void *rec)
+{
+    ck_assessment *a = rec;
+    a->id = new_id(f->r, 'A');
+    a->kind = choice(f, &assessment_fields[0]);
+    a->completed = date_of(f, &assessment_fields[1]);
+    a->level = choice(f, &assessment_fields[2]);
+    if (ck_streq(a->kind, "rosh") && !a->level) ck_web_form_error(f->page, "level", "Select the RoSH level");
+    if (a->kind && !ck_streq(a->kind, "rosh")) a->level = NULL;
+    if (a->completed != CK_NODATE && a->completed > f->today)
+        ck_web_form_error(f->page, "completed", "Date completed must be today or in the past");
+    return !ck_web_form_has_errors(f->page);
+}
+
+static bool build_change(form *f, void *rec)
+{
+    ck_change *ch = rec;
+    ch->id = new_id(f->r, 'H');
+    ch->kind = choice(f, &change_fields[0]);
+    ch->date = date_of(f, &change_fields[1]);
+    ch->note = text_of(f, &change_fields[2], CK_BUNDLE_MAX_STRING);
+    return !ck_web_form_has_errors(f->page);
+}
+
+static bool build_decision(form *f, void *rec)
+{
+    ck_decision *d = rec;
+    d->id = new_id(f->r, 'D');
+    d->rule = choice(f, &decision_fields[0]);
+    d->subject = text_of(f, &decision_fields[1], 64);
+    d->date = date_of(f, &decision_fields[2]);
+    d->reason = text_of(f, &decision_fields[3], CK_BUNDLE_MAX_STRING);
+    return !ck_web_form_has_errors(f->page);
+}
+
+/* Updates: the typed values travel to the edit callback in an `edit` struct. */
+typedef struct edit {
+    const char *outcome, *action, *reason;
+    ck_date d1, d2;
+    ck_tri flag;
+} edit;
+
+static bool build_outcome(form *f, void *rec)
+{
+    edit *e = rec;
+    e->outcome = choice(f, &outcome_fields[0]);
+    e->d1 = date_of(f, &outcome_fields[1]);
+    e->action = choice(f, &outcome_fields[2]);
+    e->reason = text_of(f, &outcome_fields[3], CK_BUNDLE_MAX_STRING);
+    if (e->d1 == CK_NODATE) e->d1 = f->today;
+    if (e->d1 > f->today) ck_web_form_error(f->page, "outcome_on", "Date the outcome was recorded must be today or in the past");
+    if (ck_streq(e->action, "no_further_action") && !e->reason)
+        ck_web_form_error(f->page, "reason", "Enter the reason for taking no further action");
+    if (e->action && e->outcome && !ck_outcome_failure(e->outcome))
+        ck_web_form_error(f->page, "action", "Enforcement action is only for a failure to comply");
+    return !ck_web_form_has_errors(f->page);
+}
+
+/* Enforcement on a failure recorded earlier (the ENFORCE obligation's form). */
+static bool build_enforcement(form *f, void *rec)
+{
+    ck_enforcement *en = rec;
+    const ck_contact *ct = ck_case_contact(f->c, f->id);
+    en->id = new_id(f->r, 'N');
+    en->event = ct->event;
+    en->contact = ct->id;
+    en->action = choice(f, &enforcement_fields[0]);
+    en->date = date_of(f, &enforcement_fields[1]);
+    en->reason = text_of(f, &enforcement_fields[2], CK_BUNDLE_MAX_STRING);
+    if (en->date == CK_NODATE) en->date = f->today;
+    if (en->date > f->today) ck_web_form_error(f->page, "date", "Date of the decision must be today or in the past");
+    if (en->date < ct->date) ck_web_form_error(f->page, "date", "Date of the decision must be on or after the failure");
+    if (ck_streq(en->action, "no_further_action") && !en->reason)
+        ck_web_form_error(f->page, "reason", "Enter the reason for taking no further action");
+    return !ck_web_form_has_errors(f->page);
+}
+
+static bool build_review(form *f, void *rec)
+{
+    edit *e = rec;
+    e->d1 = date_of(f, &review_fields[0]);
+    e->d2 = date_of(f, &review_fields[1]);
+    if (e->d1 != CK_NODATE && e->d2 != CK_NODATE && e->d2 <= e->d1)
+        ck_web_form_error(f->page, "next_review", "Next review must be after the date of the review");
+    return !ck_web_form_has_errors(f->page);
+}
+
+static bool edit_review(ck_case *c, void *rec, void *ctx, char *err, size_t err_len)
+{
+    (void)err, (void)err_len;
+    ck_registration *g = rec;
+    const edit *e = ctx;
+    ck_review *nr = ck_arena_array(&c->arena, g->n_reviews + 1, sizeof *nr);
+    if (g->n_reviews) memcpy(nr, g->reviews, g->n_reviews * sizeof *nr);
+    nr[g->n_reviews].date = e->d1;
+    g->reviews = nr;
+    g->n_reviews++;
+    g->next_review = e->d2;
+    return true;
+}
+
+static bool build_receive(form *f, void *rec)
+{
+    edit *e = rec;
+    const ck_check *k = NULL;
+    for (size_t i = 0; i < f->c->n_checks; i++)
+        if (ck_streq(f->c->checks[i].id, f->id)) k = &f->c->checks[i];
+    e->d1 = date_of(f, &receive_fields[0]);
+    const char *rel = choice(f, &receive_fields[1]);
+    e->flag = rel ? ck_streq(rel, "yes") : CK_NULL;
+    if (k && e->d1 != CK_NODATE && e->d1 < k->requested)
+        ck_web_form_error(f->page, "received", "Date the reply was received must be on or after the date requested");
+    return !ck_web_form_has_errors(f->page);
+}
+
+static bool edit_receive(ck_case *c, void *rec, void *ctx, char *err, size_t err_len)
+{
+    (void)c, (void)err, (void)err_len;
+    ck_check *k = rec;
+    const edit *e = ctx;
+    k->received = e->d1;
+    k->relevant_information = e->flag;
+    return true;
+}
+
+static const ck_registration *registration_of(const ck_case *c, const char *id)
+{
+    for (size_t i = 0; i < c->n_registrations; i++)
+        if (ck_streq(c->registrations[i].id, id)) return &c->registrations[i];
+    return NULL;
+}
+
+static bool build_deregister(form *f, void *rec)
+{
+    edit *e = rec;
+    const ck_registration *g = registration_of(f->c, f->id);
+    e->d1 = date_of(f, &deregister_fields[0]);
+    if (e->d1 != CK_NODATE && e->d1 > f->today)
+        ck_web_form_error(f->page, "date", "Date the registration ends must be today or in the past");
+    if (e->d1 != CK_NODATE && g && e->d1 <= g->date)
+        ck_web_form_error(f->page, "date", "Date the registration ends must be after the date registered");
+    return !ck_web_form_has_errors(f->page);
+}
+
+static bool edit_deregister(ck_case *c, void *rec, void *ctx, char *err, size_t err_len)
+{
+    (void)c, (void)err, (void)err_len;
+    ((ck_registration *)rec)->deregistered = ((const edit *)ctx)->d1;
+    return true;
+}
+
+/* A victim's record, typed by victim liaison staff. */
+static bool build_victim(form *f, void *rec)
+{
+    ck_victim *v = rec;
+    const field *fs = victim_fields;
+    v->id = f->id ? f->id : new_id(f->r, 'V');
+    v->event = event_of(f);
+    v->scheme = choice(f, &fs[1]);
+    v->referred = date_of(f, &fs[2]);
+    v->first_contact = date_of(f, &fs[3]);
+    v->opted = choice(f, &fs[4]);
+    v->opted_on = date_of(f, &fs[5]);
+    v->representations = date_of(f, &fs[6]);
+    v->release_notified = date_of(f, &fs[7]);
+    v->recall_notified = date_of(f, &fs[8]);
+    v->name = text_of(f, &fs[9], 200);
+    v->address = text_of(f, &fs[10], 1000);
+    v->phone = text_of(f, &fs[11], 40);
+    v->email = text_of(f, &fs[12], 200);
+    v->notes = text_of(f, &fs[13], CK_BUNDLE_MAX_STRING);
+    static const size_t dated[] = {2, 3, 5, 6, 7, 8}; /* the date fields of victim_fields */
+    const ck_date dates[] = {v->referred, v->first_contact, v->opted_on, v->representations, v->release_notified,
+                             v->recall_notified};
+    for (size_t i = 0; i < sizeof dates / sizeof *dates; i++)
+        if (dates[i] != CK_NODATE && dates[i] > f->today)
+            ck_web_form_error(f->page, fs[dated[i]].name, "%s must be today or in the past", fs[dated[i]].label);
+    if (v->first_contact != CK_NODATE && v->referred != CK_NODATE && v->first_contact < v->referred)
+        ck_web_form_error(f->page, "first_contact", "Date of the first contact must be on or after the date referred");
+    if (v->opted && v->opted_on == CK_NODATE) ck_web_form_error(f->page, "opted_on", "Enter the date of the choice");
+    if (!v->opted && v->opted_on != CK_NODATE) ck_web_form_error(f->page, "opted", "Select the victim's choice");
+    if (v->email && !strchr(v->email, '@'))
+        ck_web_form_error(f->page, "email", "Enter an email address in the correct format, like name@example.com");
+    return !ck_web_form_has_errors(f->page);
+}
+
+static bool edit_victim(ck_case *c, void *rec, void *ctx, char *err, size_t err_len)
+{
+    (void)c, (void)err, (void)err_len;
+    ck_victim *v = rec;
+    ck_victim typed = *(const ck_victim *)ctx;
+    typed.id = v->id; /* the record keeps its id; strings are copied by validation's caller */
+    *v = typed;
+    return true;
+}
+
+typedef struct action {
+    const char *kind, *verb; /* verb NULL: /KIND/new */
+    const char *title, *list;
+    const field *fields;
+    bool (*build)(form *f, void *rec);
+    bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len); /* NULL: add to `list` */
+    size_t rec_size;
+    const char *url_list; /* the list of the record the URL names ({id}); NULL for /new */
+} action;
+
+static const action actions[] = {
+    {"appointments", NULL, "Book an appointment", "contacts", appointment_fields, build_appointment, NULL, sizeof(ck_contact), NULL},
+    {"contacts", NULL, "Add a contact", "contacts", contact_fields, build_other_contact, NULL, sizeof(ck_contact), NULL},
+    {"contacts", "outcome", "Record an outcome", "contacts", outcome_fields, build_outcome, NULL, sizeof(edit), "contacts"},
+    {"contacts", "enforcement", "Record enforcement action", "enforcement", enforcement_fields, build_enforcement, NULL, sizeof(ck_enforcement), "contacts"},
+    {"registrations", NULL, "Add a registration", "registrations", registration_fields, build_registration, NULL, sizeof(ck_registration), NULL},
+    {"registrations", "review", "Review a registration", "registrations", review_fields, build_review, edit_review, sizeof(edit), "registrations"},
+    {"registrations", "deregister", "End a registration", "registrations", deregister_fields, build_deregister, edit_deregister, sizeof(edit), "registrations"},
+    {"checks", NULL, "Request a safeguarding check", "checks", check_fields, build_check, NULL, sizeof(ck_check), NULL},
+    {"checks", "receive", "Record a check's reply", "checks", receive_fields, build_receive, edit_receive, sizeof(edit), "checks"},
+    {"assessments", NULL, "Record an assessment", "assessments", assessment_fields, build_assessment, NULL, sizeof(ck_assessment), NULL},
+    {"changes", NULL, "Record a change of circumstances", "changes", change_fields, build_change, NULL, sizeof(ck_change), NULL},
+    {"decisions", NULL, "Record a decision", "decisions", decision_fields, build_decision, NULL, sizeof(ck_decision), NULL},
+    {"victims", NULL, "Add a victim", "victims", victim_fields, build_victim, NULL, sizeof(ck_victim), NULL},
+    {"victims", "edit", "Change a victim's record", "victims", victim_fields, build_victim, edit_victim, sizeof(ck_victim), "victims"},
+};
+
+static const action *find_action(const char *kind, const char *verb)
+{
+    for (size_t i = 0; kind && i < sizeof actions / sizeof *actions; i++)
+        if (strcmp(actions[i].kind, kind) == 0 && (verb ? ck_streq(actions[i].verb, verb) : actions[i].verb == NULL))
+            return &actions[i];
+    return NULL;
+}
+
+/* The fields as the template wants them, with options and what to pre-fill. */
+static json_t *fields_json(form *f, const action *a)
+{
+    json_t *out = json_array();
+    static const char *const kind_names[] = {"date", "select", "radios", "text", "textarea", "select", "select"};
+    json_t *values = json_object_get(f->page, "values");
+    for (const field *fd = a->fields; fd->name; fd++) {
+        json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "name", fd->name, "label", fd->label, "kind",
+                              kind_names[fd->kind], "hint", fd->hint ? fd->hint : "");
+        json_t *opts = json_array();
+        const char *cur = json_string_value(json_object_get(values, fd->name));
+        if (fd->kind == F_EVENT) {
+            for (size_t i = 0; i < f->c->n_events; i++) {
+                const ck_event *e = &f->c->events[i];
+                const char *text = e->has_sentence ? ck_arena_printf(ck_http_arena(f->r), "%s: %s from %s", e->id,
+                                                                     e->sentence.type, ck_web_date_long(f->r, e->sentence.date))
+                                                   : e->id;
+                json_array_append_new(opts, json_pack("{s:s, s:s}", "value", e->id, "text", text));
+            }
+        } else if (fd->kind == F_CONTACT_TYPE) {
+            bool ns;
+            contact_type_find(NULL, a->build == build_appointment, &ns, opts);
+        } else if (fd->kind == F_SELECT || fd->kind == F_RADIOS) {
+            const char *const *vals = field_values(fd);
+            for (size_t i = 0; vals[i]; i++)
+                json_array_append_new(opts, json_pack("{s:s, s:s}", "value", vals[i], "text",
+                                                      fd->labels ? fd->labels[i] : vals[i]));
+        }
+        size_t i;
+        json_t *o;
+        json_array_foreach(opts, i, o)
+        {
+            json_object_set_new(o, "selected", json_boolean(ck_streq(cur, json_string_value(json_object_get(o, "value")))));
+            json_object_set_new(o, "id", json_string(i == 0 ? fd->name : ck_arena_printf(ck_http_arena(f->r), "%s-%zu", fd->name, i)));
+        }
+        json_object_set_new(j, "options", opts);
+        /* Templates look values up by fixed paths, so each field carries its own. */
+        json_t *e = json_object_get(json_object_get(f->page, "error"), fd->name);
+        if (e) json_object_set(j, "error", e);
+        json_object_set_new(j, "value", json_string(cur ? cur : ""));
+        static const char *const parts[] = {"day", "month", "year"};
+        for (int k = 0; fd->kind == F_DATE && k < 3; k++) {
+            const char *pv = json_string_value(
+                json_object_get(values, ck_arena_printf(ck_http_arena(f->r), "%s-%s", fd->name, parts[k])));
+            json_object_set_new(j, parts[k], json_string(pv ? pv : ""));
+        }
+        json_array_append_new(out, j);
+    }
+    return out;
+}
+
+/* Pre-fills a new form from the query (?kind=police_da from a My work link). */
+static void prefill(form *f, const action *a)
+{
+    json_t *values = json_object_get(f->page, "values");
+    for (const field *fd = a->fields; fd->name; fd++) {
+        const char *v = ck_http_query(f->r, fd->name);
+        if (v) json_object_set_new(values, fd->name, json_string(v));
+    }
+    const char *rule = ck_http_query(f->r, "rule"), *subject = ck_http_query(f->r, "subject");
+    if (a->fields == decision_fields && rule) json_object_set_new(values, "rule", json_string(rule));
+    if (a->fields == decision_fields && subject) json_object_set_new(values, "subject", json_string(subject));
+    if (a->fields == check_fields && rule)
+        json_object_set_new(values, "kind", json_string(strcmp(rule, "CHILD_CHECK") == 0 ? "childrens_services" : "police_da"));
+    if (a->fields == assessment_fields && rule)
+        json_object_set_new(values, "kind", json_string(strcmp(rule, "SENTENCE_PLAN") == 0 ? "sentence_plan"
+                                                        : strcmp(rule, "OVERSIGHT") == 0    ? "oversight"
+                                                                                            : "rosh"));
+    if (a->fields == registration_fields && rule)
+        json_object_set_new(values, "type", json_string(strcmp(rule, "MAPPA_IDENTIFY") == 0 ? "MAPP"
+                                                        : strcmp(rule, "VCS_FLAG") == 0     ? "INVI"
+                                                                                            : "ADVP"));
+    if (f->c->n_events == 1 && !json_object_get(values, "event"))
+        json_object_set_new(values, "event", json_string(f->c->events[0].id));
+}
+
+static void show_form(form *f, const action *a, unsigned status)
+{
+    json_object_set_new(f->page, "fields", fields_json(f, a));
+    json_object_set_new(f->page, "action_title", json_string(a->title));
+    json_object_set_new(f->page, "action_url", json_string(ck_http_path(f->r)));
+    json_object_set_new(f->page, "case", ck_web_case_header(f->r, f->c, f->today));
+    if (f->id) json_object_set_new(f->page, "record", json_string(f->id));
+    if (ck_web_form_has_errors(f->page))
+        json_object_set_new(f->page, "title", json_string(ck_arena_printf(ck_http_arena(f->r), "Error: %s", a->title)));
+    ck_web_render(f->r, status, "action.html", f->page);
+}
+
+/* The record an action on a record names must exist, and be one the action
+ * applies to (404 otherwise). */
+static bool record_exists(const ck_case *c, const action *a, const char *id)
+{
+    if (!a->url_list) return true;
+    if (strcmp(a->url_list, "contacts") == 0) {
+        const ck_contact *ct = ck_case_contact(c, id);
+        if (!ct) return false;
+        return a->build == build_enforcement ? ct->national_standard == 1 && ck_outcome_failure(ct->outcome)
+                                             : ct->appointment == 1;
+    }
+    if (strcmp(a->url_list, "registrations") == 0) {
+        const ck_registration *g = registration_of(c, id);
+        return g && (a->build == build_review || g->deregistered == CK_NODATE);
+    }
+    if (strcmp(a->url_list, "victims") == 0) {
+        for (size_t i = 0; i < c->n_victims; i++)
+            if (ck_streq(c->victims[i].id, id)) return true;
+        return false;
+    }
+    for (size_t i = 0; i < c->n_checks; i++)
+        if (ck_streq(c->checks[i].id, id)) return true;
+    return false;
+}
+
+/* An edit form starts from the record as it is (victims: every field). */
+static void load_values(form *f, const action *a)
+{
+    if (a->build != build_victim || !f->id) return;
+    const ck_victim *v = NULL;
+    for (size_t i = 0; i < f->c->n_victims; i++)
+        if (ck_streq(f->c->victims[i].id, f->id)) v = &f->c->victims[i];
+    if (!v) return;
+    json_t *values = json_object_get(f->page, "values");
+    const char *strs[] = {v->event, v->scheme, v->opted, v->name, v->address, v->phone, v->email, v->notes};
+    static const char *const str_keys[] = {"event", "scheme", "opted", "name", "address", "phone", "email", "notes"};
+    for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
+        json_object_set_new(values, str_keys[i], json_string(strs[i] ? strs[i] : ""));
+    const ck_date dates[] = {v->referred, v->first_contact, v->opted_on, v->representations, v->release_notified,
+                             v->recall_notified};
+    static const char *const date_keys[] = {"referred", "first_contact", "opted_on", "representations",
+                                            "release_notified", "recall_notified"};
+    ck_arena *ar = ck_http_arena(f->r);
+    for (size_t i = 0; i < sizeof dates / sizeof *dates; i++) {
+        if (dates[i] == CK_NODATE) continue;
+        int y, m, d;
+        ck_date_split(dates[i], &y, &m, &d);
+        json_object_set_new(values, ck_arena_printf(ar, "%s-day", date_keys[i]), json_string(ck_arena_printf(ar, "%d", d)));
+        json_object_set_new(values, ck_arena_printf(ar, "%s-month", date_keys[i]), json_string(ck_arena_printf(ar, "%d", m)));
+        json_object_set_new(values, ck_arena_printf(ar, "%s-year", date_keys[i]), json_string(ck_arena_printf(ar, "%d", y)));
+    }
+}
+
+/* Shared start of GET and POST: the action, the session, the case. */
+static bool begin(ck_http_req *r, ck_session *s, const char *kind, const char *verb, const action **a, ck_db **db,
+                  form *f)
+{
+    if (!ck_web_guard(r, s)) return false;
+    *a = find_action(kind, verb);
+    if (!*a) {
+        ck_web_error_page(r, s, 404, "Page not found", "If you typed the web address, check it is correct.");
+        return false;
+    }
+    *db = ck_web_db(r, s);
+    ck_case *c = NULL;
+    if (!*db || !ck_web_load_case(r, s, *db, &c)) return false;
+    f->r = r;
+    f->c = c;
+    f->today = ck_app_today(&ck_web_of(r)->app);
+    f->id = ck_http_param(r, "id");
+    if (!record_exists(c, *a, f->id)) {
+        ck_case_free(c);
+        ck_web_error_page(r, s, 404, "Record not found", "The case has no such record. Go back to the case and try again.");
+        return false;
+    }
+    f->page = ck_web_page(r, s, (*a)->title, NULL);
+    return true;
+}
+
+static void action_form(ck_http_req *r, const char *kind, const char *verb)
+{
+    ck_session s;
+    const action *a;
+    ck_db *db;
+    form f;
+    if (!begin(r, &s, kind, verb, &a, &db, &f)) return;
+    prefill(&f, a);
+    load_values(&f, a);
+    show_form(&f, a, 200);
+    ck_case_free((ck_case *)f.c);
+}
+
+/* The field a store error names ("victims[0].email: ..." names email), so
+ * the error summary links to it; else the form's first field. */
+static const char *field_at_fault(const action *a, const char *err)
+{
+    size_t n = strcspn(err, ":");
+    const char *key = err;
+    for (size_t i = 0; i < n; i++)
+        if (err[i] == '.') key = err + i + 1;
+    size_t kn = n - (size_t)(key - err);
+    for (const field *fd = a->fields; fd->name; fd++)
+        if (strlen(fd->name) == kn && strncmp(fd->name, key, kn) == 0) return fd->name;
+    return a->fields[0].name;
+}
+
+/* Saves the built record: one transaction whatever the action. */
+static ck_rc save(form *f, ck_db *db, const action *a, void *rec, char *err, size_t err_len)
+{
+    const ck_engine *eng = &ck_web_of(f->r)->app.engine;
+    const char *crn = f->c->crn;
+    if (a->build == build_outcome) {
+        /* The outcome and its enforcement decision are one act: saved together or not at all. */
+        const edit *e = rec;
+        ck_enforcement en = {.id = new_id(f->r, 'N'), .date = e->d1, .action = e->action, .reason = e->reason};
+        return ck_casewrite_outcome(db, eng, crn, f->id, e->outcome, e->d1, e->action ? &en : NULL, f->today, err,
+                                    err_len);
+    }
+    if (a->edit) return ck_cases_update(db, eng, crn, a->list, f->id, a->edit, rec, f->today, err, err_len);
+    return ck_cases_add(db, eng, crn, a->list, rec, f->today, err, err_len);
+}
+
+static void action_post(ck_http_req *r, const char *kind, const char *verb)
+{
+    ck_session s;
+    const action *a;
+    ck_db *db;
+    form f;
+    if (!begin(r, &s, kind, verb, &a, &db, &f)) return;
+    void *rec = ck_arena_alloc(ck_http_arena(r), a->rec_size);
+    json_t *values = json_object_get(f.page, "values");
+    for (const field *fd = a->fields; fd->name; fd++)
+        if (fd->kind != F_DATE) json_object_set_new(values, fd->name, json_string(ck_web_field(r, fd->name)));
+    char err[512] = "";
+    ck_rc rc = CK_ERR_INVALID;
+    if (a->build(&f, rec)) {
+        rc = save(&f, db, a, rec, err, sizeof err);
+        if (rc == CK_OK) {
+            ck_buf loc = CK_BUF_INIT;
+            ck_buf_puts(&loc, "/cases/");
+            ck_buf_escape(&loc, CK_ESC_URL, f.c->crn, strlen(f.c->crn));
+            if (a->build == build_victim) {
+                const char *vid = ((const ck_victim *)rec)->id;
+                ck_buf_puts(&loc, "/victims/");
+                ck_buf_escape(&loc, CK_ESC_URL, vid, strlen(vid));
+            }
+            ck_buf_printf(&loc, "?saved=%s", a->kind);
+            ck_web_redirect(r, ck_buf_cstr(&loc));
+            ck_buf_free(&loc);
+            ck_case_free((ck_case *)f.c);
+            json_decref(f.page);
+            return;
+        }
+        if (rc == CK_ERR_DB) {
+            ck_http_log("%s web: saving %s: %s", ck_http_request_id(r), a->list, err);
+            ck_case_free((ck_case *)f.c);
+            json_decref(f.page);
+            ck_web_error_page(r, &s, 500, "Sorry, there is a problem with the service",
+                              "What you entered was not saved. Try again later.");
+            return;
+        }
+        /* The store refused it (a rule of the format): say so by the field it names. */
+        ck_web_form_error(f.page, field_at_fault(a, err), "%s", err);
+    }
+    show_form(&f, a, rc == CK_ERR_CONFLICT ? 409 : 400);
+    ck_case_free((ck_case *)f.c);
+}
+
+void ck_web_action_form(ck_http_req *r) { action_form(r, ck_http_param(r, "kind"), ck_http_param(r, "verb")); }
+void ck_web_action_post(ck_http_req *r) { action_post(r, ck_http_param(r, "kind"), ck_http_param(r, "verb")); }
+void ck_web_victim_form(ck_http_req *r) { action_form(r, "victims", ck_http_param(r, "id") ? "edit" : NULL); }
+void ck_web_victim_post(ck_http_req *r) { action_post(r, "victims", ck_http_param(r, "id") ? "edit" : NULL); }

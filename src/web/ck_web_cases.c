@@ -1,0 +1,634 @@
+/* ck_web_cases: My work, the caseload, search and the case pages. */
+#include "ck_cal.h"
+#include "ck_caseload.h"
+#include "ck_facts.h"
+#include "ck_tier.h"
+#include "ck_web.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define WORK_DAYS_AHEAD 7    /* "due this week" */
+#define WORKLIST_MAX 500     /* one practitioner's open obligations fit in this */
+#define SEARCH_PAGE 20
+#define CASELOAD_PAGE 50     /* rows of a caseload page */
+
+/* What meets each rule, for the link beside an obligation. `path` is under
+ * /cases/CRN/ and may name the subject's id ({id}); NULL: no form yet. */
+static const struct rule_action {
+    const char *rule, *name, *path, *text;
+} rule_actions[] = {
+    {"ALLOCATE", "Allocate the case", NULL, NULL}, /* the team page allocates */
+    {"INDUCTION", "Induction appointment", "appointments/new", "Book an appointment"},
+    {"CONTACT", "Next contact", "appointments/new", "Book an appointment"},
+    {"NEXT_APPOINTMENT", "Book the next appointment", "appointments/new", "Book an appointment"},
+    {"OUTCOME", "Record the outcome", "contacts/{id}/outcome", "Record an outcome"},
+    {"ADDRESS", "Confirm an address", "changes/new", "Record a change of circumstances"},
+    {"TERMINATE", "Terminate the sentence", NULL, NULL},
+    {"REVIEW_APPOINTMENT", "Review appointment", "appointments/new", "Book an appointment"},
+    {"ENFORCE", "Enforcement action", "contacts/{id}/enforcement", "Record enforcement action"},
+    {"BREACH_PACK", "Send the breach pack", NULL, NULL},
+    {"RECALL_DECISION", "Recall decision", "decisions/new", "Record a decision"},
+    {"ROSH_INITIAL", "Initial RoSH assessment", "assessments/new", "Record a RoSH assessment"},
+    {"ROSH_REVIEW", "RoSH review", "assessments/new", "Record a RoSH assessment"},
+    {"ROSH_CHANGE", "RoSH after a significant change", "assessments/new", "Record a RoSH assessment"},
+    {"SENTENCE_PLAN", "Sentence plan", "assessments/new", "Record an assessment"},
+    {"OVERSIGHT", "Management oversight", "assessments/new", "Record an assessment"},
+    {"DA_CHECK", "Police domestic abuse check", "checks/new", "Request or record a check"},
+    {"CHILD_CHECK", "Children's services check", "checks/new", "Request or record a check"},
+    {"DA_FLAG_DECISION", "Domestic abuse flag decision", "registrations/new", "Add a registration"},
+    {"REG_REVIEW", "Registration review", "registrations/{id}/review", "Review the registration"},
+    {"MAPPA_IDENTIFY", "Identify MAPPA eligibility", "registrations/new", "Add a registration"},
+    {"VCS_REFERRAL", "Victim contact scheme referral", NULL, NULL},
+    {"VCS_FIRST_CONTACT", "First contact with the victim", NULL, NULL}, /* victim liaison only */
+    {"VCS_FLAG", "Victim flag (INVI)", "registrations/new", "Add a registration"},
+    {"VCS_REPRESENTATIONS", "Victim representations", NULL, NULL},
+    {"VCS_RELEASE_NOTICE", "Tell the victim about the release", NULL, NULL},
+    {"VCS_RECALL_NOTICE", "Tell the victim about the recall", NULL, NULL},
+    {"VCS_NONSTATUTORY", "Non-statutory victim contact", "decisions/new", "Record a decision"},
+    {"REPORT_DUE", "Pre-sentence report due", NULL, NULL},
+};
+
+static const struct rule_action *rule_action(const char *rule)
+{
+    for (size_t i = 0; i < sizeof rule_actions / sizeof *rule_actions; i++)
+        if (strcmp(rule_actions[i].rule, rule) == 0) return &rule_actions[i];
+    return NULL;
+}
+
+const char *ck_web_rule_name(const char *rule)
+{
+    const struct rule_action *a = rule_action(rule);
+    return a ? a->name : rule;
+}
+
+static const char *short_date(ck_http_req *r, ck_date d)
+{
+    if (d == CK_NODATE) return "";
+    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int y, m, dd;
+    ck_date_split(d, &y, &m, &dd);
+    return ck_arena_printf(ck_http_arena(r), "%d %s %d", dd, mon[m - 1], y);
+}
+
+/* "/cases/X1/contacts/C2/outcome?rule=ENFORCE&subject=contact%3AC2" */
+static char *action_href(ck_http_req *r, const char *crn, const ck_obligation *o, const struct rule_action *a)
+{
+    ck_buf b = CK_BUF_INIT;
+    const char *colon = strchr(o->subject, ':');
+    const char *id = colon ? colon + 1 : "";
+    ck_buf_puts(&b, "/cases/");
+    ck_buf_escape(&b, CK_ESC_URL, crn, strlen(crn));
+    ck_buf_putc(&b, '/');
+    for (const char *p = a->path; *p;) {
+        if (strncmp(p, "{id}", 4) == 0) {
+            ck_buf_escape(&b, CK_ESC_URL, id, strlen(id));
+            p += 4;
+        } else {
+            ck_buf_putc(&b, *p++);
+        }
+    }
+    ck_buf_puts(&b, "?rule=");
+    ck_buf_puts(&b, o->rule);
+    ck_buf_puts(&b, "&subject=");
+    ck_buf_escape(&b, CK_ESC_URL, o->subject, strlen(o->subject));
+    char *s = ck_arena_strdup(ck_http_arena(r), ck_buf_cstr(&b));
+    ck_buf_free(&b);
+    return s;
+}
+
+json_t *ck_web_obligation(ck_http_req *r, const char *crn, const ck_obligation *o)
+{
+    const struct rule_action *a = rule_action(o->rule);
+    char due[CK_DATE_STRLEN];
+    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "rule", o->rule, "name",
+                          ck_web_rule_name(o->rule), "subject", o->subject, "due", ck_date_fmt(o->due, due),
+                          "due_text", short_date(r, o->due), "status", ck_status_name(o->status), "severity",
+                          ck_severity_name(o->severity), "explanation", o->explanation ? o->explanation : "",
+                          "met_text", short_date(r, o->met_on));
+    if (a && a->path) {
+        json_object_set_new(j, "action_href", json_string(action_href(r, crn, o, a)));
+        json_object_set_new(j, "action_text", json_string(a->text));
+    }
+    return j;
+}
+
+/* ---- The case header ---------------------------------------------------- */
+
+/* Registers the header and the caseload call out, with their labels
+ * (peer-systems.md §4). */
+static const struct {
+    const char *type, *label, *colour;
+} header_flags[] = {
+    {"ADVP", "Domestic abuse perpetrator", "govuk-tag--red"},
+    {"RCPR", "Child protection", "govuk-tag--red"},
+    {"RCCO", "Child concerns", "govuk-tag--orange"},
+    {"RVHR", "Very high RoSH register", "govuk-tag--red"},
+    {"ALSH", "Self-harm risk", "govuk-tag--orange"},
+    {"STRG", "Street gangs", "govuk-tag--orange"},
+    {"IIOM", "IOM", "govuk-tag--blue"},
+    {"INVI", "Victim contact", "govuk-tag--purple"},
+};
+
+const char *ck_web_register_label(const char *type, const char **colour)
+{
+    for (size_t k = 0; k < sizeof header_flags / sizeof *header_flags; k++)
+        if (ck_streq(header_flags[k].type, type)) {
+            if (colour) *colour = header_flags[k].colour;
+            return header_flags[k].label;
+        }
+    return NULL;
+}
+
+static const char *rosh_label(const char *level)
+{
+    return !level ? "" : strcmp(level, "very_high") == 0 ? "Very high" : strcmp(level, "high") == 0 ? "High"
+                      : strcmp(level, "medium") == 0 ? "Medium" : "Low";
+}
+
+json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today)
+{
+    const ck_web *w = ck_web_of(r);
+    const char *name = ck_arena_printf(ck_http_arena(r), "%s %s", c->person.forename ? c->person.forename : "",
+                                       c->person.surname ? c->person.surname : "");
+    char dob[CK_DATE_STRLEN];
+    json_t *h = json_pack("{s:s, s:s, s:s, s:s}", "crn", c->crn, "name", name, "dob",
+                          ck_date_fmt(c->person.date_of_birth, dob), "dob_text",
+                          ck_web_date_long(r, c->person.date_of_birth));
+    ck_tier *t = ck_malloc(sizeof *t);
+    ck_tier_case(c, today, w->app.engine.cfg, t);
+    json_object_set_new(h, "tier", json_string(t->supervised ? t->tier : "Not supervised"));
+    if (t->ogrs3.status == CK_SCORE_OK)
+        json_object_set_new(h, "ogrs3", json_pack("{s:i, s:i, s:s}", "p1", t->ogrs3.p1, "p2", t->ogrs3.p2, "band",
+                                                  ck_ogrs3_band_name(t->ogrs3.band)));
+    ck_free(t);
+    const ck_assessment *rosh = ck_rosh_current(c, today);
+    if (rosh && rosh->level) {
+        json_object_set_new(h, "rosh", json_string(rosh_label(rosh->level)));
+        json_object_set_new(h, "rosh_level", json_string(rosh->level));
+        json_object_set_new(h, "rosh_date", json_string(ck_web_date_long(r, rosh->completed)));
+    }
+    json_t *flags = json_array();
+    for (size_t i = 0; i < c->n_registrations; i++) {
+        const ck_registration *g = &c->registrations[i];
+        if (!ck_registration_in_force(g, today)) continue;
+        if (strcmp(g->type, "MAPP") == 0) {
+            json_object_set_new(h, "mappa", json_pack("{s:s, s:s}", "level", g->level ? g->level : "",
+                                                      "category", g->category ? g->category : ""));
+            continue;
+        }
+        const char *colour, *label = ck_web_register_label(g->type, &colour);
+        if (label) json_array_append_new(flags, json_pack("{s:s, s:s}", "label", label, "colour", colour));
+    }
+    json_object_set_new(h, "flags", flags);
+    int in_scheme = 0;
+    for (size_t i = 0; i < c->n_victims; i++) in_scheme += ck_streq(c->victims[i].opted, "in");
+    json_object_set_new(h, "victims_in_scheme", json_integer(in_scheme));
+    return h;
+}
+
+bool ck_web_load_case(ck_http_req *r, const ck_session *s, ck_db *db, ck_case **out)
+{
+    char err[512];
+    ck_rc rc = ck_cases_get(db, ck_http_param(r, "crn"), out, err, sizeof err);
+    if (rc == CK_OK) {
+        /* Victims' details are for victim liaison staff only. */
+        if (!ck_web_allowed(s->grade, "victim:read")) ck_case_redact_victims(*out);
+        return true;
+    }
+    if (rc == CK_ERR_NOTFOUND) {
+        ck_web_error_page(r, s, 404, "Case not found", "There is no case with that CRN. Check it, or search for the person.");
+    } else {
+        ck_http_log("%s web: loading a case: %s", ck_http_request_id(r), err);
+        ck_web_error_page(r, s, 500, "Sorry, there is a problem with the service", "Try again later.");
+    }
+    return false;
+}
+
+/* ---- My work ------------------------------------------------------------ */
+
+void ck_web_my_work(ck_http_req *r)
+{
+    ck_session s;
+    if (!ck_web_guard(r, &s)) return;
+    ck_db *db = ck_web_db(r, &s);
+    if (!db) return;
+    ck_date today = ck_app_today(&ck_web_of(r)->app);
+    ck_worklist_query q = {.staff = s.staff, .statuses = 1u << CK_ST_OVERDUE | 1u << CK_ST_OPEN,
+                           .as_of = today, .limit = WORKLIST_MAX};
+    ck_worklist *wl = NULL;
+    char err[512];
+    if (ck_cases_worklist(db, &q, &wl, err, sizeof err) != CK_OK) {
+        ck_http_log("%s web: worklist: %s", ck_http_request_id(r), err);
+        ck_web_error_page(r, &s, 500, "Sorry, there is a problem with the service", "Try again later.");
+        return;
+    }
+    json_t *page = ck_web_page(r, &s, "My work", "work");
+    static const char *const sev_title[] = {"Critical", "High", "Normal"};
+    json_t *groups = json_array();
+    size_t overdue = 0, this_week = 0;
+    for (int sev = CK_SEV_CRITICAL; sev <= CK_SEV_NORMAL; sev++) {
+        json_t *items = json_array();
+        for (size_t i = 0; i < wl->n; i++) {
+            const ck_worklist_item *it = &wl->items[i];
+            if ((int)it->o.severity != sev) continue;
+            if (it->o.status == CK_ST_OPEN && it->o.due > today + WORK_DAYS_AHEAD) continue;
+            json_t *j = ck_web_obligation(r, it->crn, &it->o);
+            json_object_set_new(j, "crn", json_string(it->crn));
+            json_object_set_new(j, "person", json_string(ck_arena_printf(ck_http_arena(r), "%s %s",
+                                                                         it->forename ? it->forename : "",
+                                                                         it->surname ? it->surname : "")));
+            json_array_append_new(items, j);
+            if (it->o.status == CK_ST_OVERDUE) overdue++; else this_week++;
+        }
+        if (json_array_size(items))
+            json_array_append_new(groups, json_pack("{s:s, s:s, s:o}", "title", sev_title[sev], "severity",
+                                                    ck_severity_name((ck_severity)sev), "items", items));
+        else
+            json_decref(items);
+    }
+    ck_worklist_free(wl);
+    json_object_set_new(page, "groups", groups);
+    json_object_set_new(page, "overdue", json_integer((json_int_t)overdue));
+    json_object_set_new(page, "this_week", json_integer((json_int_t)this_week));
+    json_object_set_new(page, "today", json_string(ck_web_date_long(r, today)));
+    ck_web_render(r, 200, "my_work.html", page);
+}
+
+/* ---- Caseload ----------------------------------------------------------- */
+
+const ck_allocation *ck_web_current_allocation(const ck_case *c, ck_date d)
+{
+    for (size_t i = 0; i < c->n_allocations; i++) {
+        const ck_allocation *a = &c->allocations[i];
+        if (a->from <= d && (a->to == CK_NODATE || a->to >= d)) return a;
+    }
+    return NULL;
+}
+
+const char *ck_web_tier_label(const char *tier)
+{
+    return !tier ? "" : strcmp(tier, "NOT_SUPERVISED") == 0 ? "Not supervised" : tier;
+}
+
+/* "Domestic abuse perpetrator, MAPPA M2" for one caseload row. */
+static const char *row_flags(ck_http_req *r, const ck_caseload_row *row)
+{
+    ck_buf b = CK_BUF_INIT;
+    for (size_t i = 0; i < row->n_registers; i++) {
+        const char *label = ck_web_register_label(row->registers[i], NULL);
+        if (!label) continue;
+        if (b.len) ck_buf_puts(&b, ", ");
+        ck_buf_puts(&b, label);
+    }
+    if (row->mappa_level) ck_buf_printf(&b, "%sMAPPA %s", b.len ? ", " : "", row->mappa_level);
+    const char *out = ck_arena_strdup(ck_http_arena(r), ck_buf_cstr(&b));
+    ck_buf_free(&b);
+    return out;
+}
+
+json_t *ck_web_caseload_rows(ck_http_req *r, const ck_caseload *l)
+{
+    json_t *rows = json_array();
+    for (size_t i = 0; i < l->n; i++) {
+        const ck_caseload_row *row = &l->rows[i];
+        const char *name = ck_arena_printf(ck_http_arena(r), "%s %s", row->forename ? row->forename : "",
+                                           row->surname ? row->surname : "");
+        json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "crn", row->crn,
+                                              "name", name, "tier", ck_web_tier_label(row->tier), "rosh",
+                                              rosh_label(row->rosh_level), "rosh_level",
+                                              row->rosh_level ? row->rosh_level : "", "flags", row_flags(r, row),
+                                              "staff", row->staff_code ? row->staff_code : "", "last_seen",
+                                              short_date(r, row->last_seen), "next", short_date(r, row->next_appt),
+                                              "overdue", row->overdue));
+    }
+    return rows;
+}
+
+json_t *ck_web_pagination(ck_http_req *r, const char *base, size_t page, size_t per_page, size_t total)
+{
+    size_t pages = total ? (total + per_page - 1) / per_page : 1;
+    json_t *p = json_pack("{s:I, s:I, s:I, s:I, s:I}", "page", (json_int_t)page, "pages", (json_int_t)pages, "total",
+                          (json_int_t)total, "from", (json_int_t)(total ? (page - 1) * per_page + 1 : 0), "to",
+                          (json_int_t)(page * per_page < total ? page * per_page : total));
+    const char *sep = strchr(base, '?') ? "&" : "?";
+    if (page > 1)
+        json_object_set_new(p, "prev", json_string(ck_arena_printf(ck_http_arena(r), "%s%spage=%zu", base, sep, page - 1)));
+    if (page < pages)
+        json_object_set_new(p, "next", json_string(ck_arena_printf(ck_http_arena(r), "%s%spage=%zu", base, sep, page + 1)));
+    return p;
+}
+
+size_t ck_web_page_number(ck_http_req *r)
+{
+    const char *v = ck_http_query(r, "page");
+    char *end;
+    unsigned long n = v ? strtoul(v, &end, 10) : 1;
+    return v && (*end || n == 0 || n > 100000) ? 1 : (size_t)n;
+}
+
+static const char *const sort_keys[] = {"name", "crn", "tier", "last_seen", "next", "overdue", NULL};
+static const char *const sort_labels[] = {"Name", "CRN", "Tier", "Last seen", "Next appointment", "Overdue", NULL};
+
+void ck_web_caseload(ck_http_req *r)
+{
+    ck_session s;
+    if (!ck_web_guard(r, &s)) return;
+    ck_db *db = ck_web_db(r, &s);
+    if (!db) return;
+    const char *sort = ck_http_query(r, "sort");
+    if (!sort || !ck_vocab_find(sort_keys, sort, strlen(sort))) sort = "name";
+    size_t sort_i = 0;
+    while (strcmp(sort_keys[sort_i], sort) != 0) sort_i++;
+    bool desc = ck_streq(ck_http_query(r, "order"), "desc");
+    const char *filter = ck_http_query(r, "tier"), *q = ck_http_query(r, "q");
+    size_t page_no = ck_web_page_number(r);
+    ck_caseload_query cq = {.staff = s.staff, .q = q, .tier = filter, .sort = (ck_caseload_sort)sort_i, .desc = desc,
+                            .as_of = ck_app_today(&ck_web_of(r)->app), .limit = CASELOAD_PAGE,
+                            .offset = (page_no - 1) * CASELOAD_PAGE};
+    json_t *page = ck_web_page(r, &s, "My caseload", "caseload");
+    ck_caseload *l = NULL;
+    char err[512];
+    ck_rc rc = ck_caseload_list(db, &cq, &l, err, sizeof err);
+    if (rc == CK_ERR_INVALID) {
+        ck_web_form_error(page, strncmp(err, "tier", 4) == 0 ? "tier" : "q", "%s",
+                          strncmp(err, "tier", 4) == 0 ? "Tier must be letters and numbers, like B or B2"
+                                                       : "Enter a name or a CRN");
+    } else if (rc != CK_OK) {
+        json_decref(page);
+        ck_http_log("%s web: caseload: %s", ck_http_request_id(r), err);
+        ck_web_error_page(r, &s, 500, "Sorry, there is a problem with the service", "Try again later.");
+        return;
+    }
+    ck_buf base = CK_BUF_INIT;
+    ck_buf_printf(&base, "/caseload?sort=%s&order=%s&q=", sort, desc ? "desc" : "asc");
+    if (q) ck_buf_escape(&base, CK_ESC_URL, q, strlen(q));
+    ck_buf_puts(&base, "&tier=");
+    if (filter) ck_buf_escape(&base, CK_ESC_URL, filter, strlen(filter));
+    json_object_set_new(page, "rows", l ? ck_web_caseload_rows(r, l) : json_array());
+    json_object_set_new(page, "pagination", ck_web_pagination(r, ck_buf_cstr(&base), page_no, CASELOAD_PAGE, l ? l->total : 0));
+    json_object_set_new(page, "count", json_integer(l ? (json_int_t)l->total : 0));
+    ck_buf_free(&base);
+    ck_caseload_free(l);
+    json_t *cols = json_array();
+    for (size_t i = 0; sort_keys[i]; i++) {
+        bool cur = strcmp(sort_keys[i], sort) == 0;
+        const char *next_order = cur && !desc ? "desc" : "asc";
+        json_array_append_new(cols, json_pack("{s:s, s:s, s:s, s:s}", "key", sort_keys[i], "label", sort_labels[i],
+                                              "order", next_order, "aria",
+                                              cur ? (desc ? "descending" : "ascending") : "none"));
+    }
+    json_object_set_new(page, "columns", cols);
+    json_object_set_new(page, "sort", json_string(sort));
+    json_object_set_new(page, "q", json_string(q ? q : ""));
+    json_object_set_new(page, "tier_filter", json_string(filter ? filter : ""));
+    ck_web_render(r, ck_web_form_has_errors(page) ? 400 : 200, "caseload.html", page);
+}
+
+/* ---- Search ------------------------------------------------------------- */
+
+void ck_web_search(ck_http_req *r)
+{
+    ck_session s;
+    if (!ck_web_guard(r, &s)) return;
+    json_t *page = ck_web_page(r, &s, "Search", "search");
+    const char *q = ck_http_query(r, "q");
+    json_object_set_new(page, "q", json_string(q ? q : ""));
+    if (q && *q) {
+        ck_db *db = ck_web_db(r, &s);
+        if (!db) {
+            json_decref(page);
+            return;
+        }
+        ck_case_list *l = NULL;
+        char err[512];
+        if (ck_cases_search(db, q, SEARCH_PAGE, 0, &l, err, sizeof err) != CK_OK) {
+            ck_web_form_error(page, "q", "Enter a CRN, a name or a date of birth (YYYY-MM-DD)");
+        } else {
+            json_t *rows = json_array();
+            for (size_t i = 0; i < l->n; i++)
+                json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s}", "crn", l->items[i].crn, "name",
+                                                      ck_arena_printf(ck_http_arena(r), "%s %s",
+                                                                      l->items[i].forename ? l->items[i].forename : "",
+                                                                      l->items[i].surname ? l->items[i].surname : ""),
+                                                      "dob", ck_web_date_long(r, l->items[i].date_of_birth), "team",
+                                                      l->items[i].team ? l->items[i].team : ""));
+            json_object_set_new(page, "results", rows);
+            json_object_set_new(page, "total", json_integer((json_int_t)l->total));
+            json_object_set_new(page, "searched", json_true());
+            ck_case_list_free(l);
+        }
+    }
+    ck_web_render(r, ck_web_form_has_errors(page) ? 400 : 200, "search.html", page);
+}
+
+/* ---- The case pages ----------------------------------------------------- */
+
+static const struct {
+    const char *key, *label;
+} tabs[] = {
+    {"overview", "Overview"},          {"activity", "Activity log"}, {"sentence", "Sentence"},
+    {"risk", "Risk and registrations"}, {"checks", "Safeguarding checks"},
+    {"compliance", "Compliance"},      {"appointments", "Appointments"}, {"personal", "Personal details"},
+};
+
+static json_t *obligations_json(ck_http_req *r, const char *crn, const ck_result *res, bool open_only)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < res->n_obligations; i++) {
+        const ck_obligation *o = &res->obligations[i];
+        if (open_only && o->status != CK_ST_OVERDUE && o->status != CK_ST_OPEN) continue;
+        json_array_append_new(a, ck_web_obligation(r, crn, o));
+    }
+    return a;
+}
+
+static const char *yes_no(ck_tri t) { return t == 1 ? "Yes" : t == 0 ? "No" : "Not recorded"; }
+
+static json_t *contacts_json(ck_http_req *r, const ck_case *c, ck_date today, int which /* 0 all, 1 appointments */)
+{
+    json_t *a = json_array();
+    /* Newest first: the activity log is read from the top. */
+    for (size_t k = c->n_contacts; k-- > 0;) {
+        const ck_contact *ct = &c->contacts[k];
+        if (which == 1 && ct->appointment != 1) continue;
+        char d[CK_DATE_STRLEN];
+        json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:s}", "id", ct->id, "date", ck_date_fmt(ct->date, d),
+                              "date_text", ck_web_date_long(r, ct->date), "type", ct->type, "outcome",
+                              ct->outcome ? ct->outcome : "", "appointment", ct->appointment == 1, "future",
+                              ct->date > today, "ns", yes_no(ct->national_standard));
+        if (ct->appointment == 1 && !ct->outcome && ct->date <= today) json_object_set_new(j, "needs_outcome", json_true());
+        json_array_append_new(a, j);
+    }
+    return a;
+}
+
+static json_t *registrations_json(ck_http_req *r, const ck_case *c, ck_date today)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < c->n_registrations; i++) {
+        const ck_registration *g = &c->registrations[i];
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:i}", "id", g->id, "type", g->type,
+                                           "date", ck_web_date_long(r, g->date), "next_review",
+                                           ck_web_date_long(r, g->next_review), "level", g->level ? g->level : "",
+                                           "category", g->category ? g->category : "", "deregistered",
+                                           ck_web_date_long(r, g->deregistered), "current", ck_registration_in_force(g, today),
+                                           "reviews", (int)g->n_reviews));
+    }
+    return a;
+}
+
+static json_t *checks_json(ck_http_req *r, const ck_case *c)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < c->n_checks; i++) {
+        const ck_check *k = &c->checks[i];
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "id", k->id, "kind",
+                                           strcmp(k->kind, "police_da") == 0 ? "Police domestic abuse"
+                                                                              : "Children's services",
+                                           "requested", ck_web_date_long(r, k->requested), "received",
+                                           ck_web_date_long(r, k->received), "relevant", yes_no(k->relevant_information),
+                                           "outstanding", k->received == CK_NODATE));
+    }
+    return a;
+}
+
+static json_t *events_json(ck_http_req *r, const ck_case *c)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < c->n_events; i++) {
+        const ck_event *e = &c->events[i];
+        json_t *offences = json_array();
+        for (size_t k = 0; k < e->n_offences; k++)
+            json_array_append_new(offences, json_pack("{s:s, s:s, s:b, s:b}", "code", e->offences[k].code, "category",
+                                                      e->offences[k].category, "main", e->offences[k].main == 1,
+                                                      "da", e->offences[k].domestic_abuse == 1));
+        json_t *j = json_pack("{s:s, s:o}", "id", e->id, "offences", offences);
+        if (e->has_sentence) {
+            const ck_sentence *s = &e->sentence;
+            json_object_set_new(j, "sentence", json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "type", s->type, "date",
+                                                         ck_web_date_long(r, s->date), "release",
+                                                         ck_web_date_long(r, s->release_date), "end",
+                                                         ck_web_date_long(r, s->end_date), "pss_end",
+                                                         ck_web_date_long(r, s->pss_end_date), "terminated",
+                                                         ck_web_date_long(r, s->terminated_on)));
+            if (s->length_months != CK_NOINT) json_object_set_new(json_object_get(j, "sentence"), "months", json_integer(s->length_months));
+        }
+        json_array_append_new(a, j);
+    }
+    return a;
+}
+
+static json_t *compliance_json(ck_http_req *r, const ck_case *c, const ck_result *res, ck_date today)
+{
+    json_t *ftc = json_array();
+    for (size_t i = 0; i < res->n_ftc; i++)
+        json_array_append_new(ftc, json_pack("{s:s, s:i, s:s}", "event", res->ftc[i].event, "count", res->ftc[i].count,
+                                             "since", ck_web_date_long(r, res->ftc[i].since)));
+    int warnings = 0;
+    json_t *actions = json_array();
+    ck_date year_ago = ck_date_add_months(today, -12);
+    for (size_t i = 0; i < c->n_enforcement; i++) {
+        const ck_enforcement *e = &c->enforcement[i];
+        if (strstr(e->action, "warning") && e->date >= year_ago && e->date <= today) warnings++;
+        json_array_append_new(actions, json_pack("{s:s, s:s, s:s, s:s}", "date", ck_web_date_long(r, e->date), "action",
+                                                 e->action, "contact", e->contact ? e->contact : "", "reason",
+                                                 e->reason ? e->reason : ""));
+    }
+    json_t *breaches = json_array();
+    const char *status = "No breach";
+    for (size_t i = 0; i < c->n_breaches; i++) {
+        const ck_breach *b = &c->breaches[i];
+        if (b->resolved == CK_NODATE) status = "Breach in progress";
+        json_array_append_new(breaches, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", b->id, "initiated",
+                                                  ck_web_date_long(r, b->initiated), "pack_sent",
+                                                  ck_web_date_long(r, b->pack_sent), "resolved",
+                                                  ck_web_date_long(r, b->resolved), "outcome",
+                                                  b->outcome ? b->outcome : ""));
+    }
+    return json_pack("{s:o, s:i, s:o, s:o, s:s}", "ftc", ftc, "warnings_12m", warnings, "actions", actions,
+                     "breaches", breaches, "breach_status", status);
+}
+
+static json_t *personal_json(ck_http_req *r, const ck_case *c)
+{
+    json_t *addresses = json_array();
+    for (size_t i = 0; i < c->person.n_addresses; i++) {
+        const ck_address *a = &c->person.addresses[i];
+        json_array_append_new(addresses, json_pack("{s:s, s:s, s:s, s:s}", "kind", a->kind ? a->kind : "", "status",
+                                                   a->status ? a->status : "", "from", ck_web_date_long(r, a->from),
+                                                   "to", ck_web_date_long(r, a->to)));
+    }
+    json_t *changes = json_array();
+    for (size_t i = 0; i < c->n_changes; i++)
+        json_array_append_new(changes, json_pack("{s:s, s:s, s:s}", "date", ck_web_date_long(r, c->changes[i].date),
+                                                 "kind", c->changes[i].kind, "note",
+                                                 c->changes[i].note ? c->changes[i].note : ""));
+    return json_pack("{s:s, s:s, s:o, s:o, s:s}", "gender", c->person.gender ? c->person.gender : "", "nfa",
+                     ck_web_date_long(r, c->person.no_fixed_abode_since), "addresses", addresses, "changes", changes,
+                     "team", c->team ? c->team : "");
+}
+
+void ck_web_case(ck_http_req *r)
+{
+    ck_session s;
+    if (!ck_web_guard(r, &s)) return;
+    const char *tab = ck_http_param(r, "tab");
+    if (!tab) tab = "overview";
+    size_t t = 0;
+    while (t < sizeof tabs / sizeof *tabs && strcmp(tabs[t].key, tab) != 0) t++;
+    if (t == sizeof tabs / sizeof *tabs) {
+        ck_web_error_page(r, &s, 404, "Page not found", "If you typed the web address, check it is correct.");
+        return;
+    }
+    ck_db *db = ck_web_db(r, &s);
+    ck_case *c = NULL;
+    if (!db || !ck_web_load_case(r, &s, db, &c)) return;
+    ck_date today = ck_app_today(&ck_web_of(r)->app);
+    ck_result *res = NULL;
+    char err[512];
+    if (ck_cases_obligations(db, c->crn, today, &res, err, sizeof err) != CK_OK) {
+        ck_case_free(c);
+        ck_http_log("%s web: obligations: %s", ck_http_request_id(r), err);
+        ck_web_error_page(r, &s, 500, "Sorry, there is a problem with the service", "Try again later.");
+        return;
+    }
+    json_t *header = ck_web_case_header(r, c, today);
+    const char *title = ck_arena_printf(ck_http_arena(r), "%s: %s", json_string_value(json_object_get(header, "name")),
+                                        tabs[t].label);
+    json_t *page = ck_web_page(r, &s, title, NULL);
+    json_object_set_new(page, "case", header);
+    json_object_set_new(page, "tab", json_string(tab));
+    json_object_set_new(page, "tab_label", json_string(tabs[t].label));
+    json_t *tl = json_array();
+    for (size_t i = 0; i < sizeof tabs / sizeof *tabs; i++)
+        json_array_append_new(tl, json_pack("{s:s, s:s, s:b}", "key", tabs[i].key, "label", tabs[i].label, "current", i == t));
+    json_object_set_new(page, "tabs", tl);
+    json_object_set_new(page, "can_write", json_boolean(ck_web_allowed(s.grade, "case:write")));
+    json_object_set_new(page, "saved", json_string(ck_http_query(r, "saved") ? ck_http_query(r, "saved") : ""));
+    /* Only what the tab shows: a case with years of history has hundreds of
+     * contacts, and the overview lists none of them. */
+    bool overview = strcmp(tab, "overview") == 0;
+    json_object_set_new(page, "obligations", obligations_json(r, c->crn, res, overview));
+    if (overview || strcmp(tab, "compliance") == 0) json_object_set_new(page, "compliance", compliance_json(r, c, res, today));
+    if (strcmp(tab, "activity") == 0 || strcmp(tab, "appointments") == 0)
+        json_object_set_new(page, "contacts", contacts_json(r, c, today, strcmp(tab, "appointments") == 0));
+    if (strcmp(tab, "risk") == 0) {
+        json_object_set_new(page, "registrations", registrations_json(r, c, today));
+        json_t *rosh = json_array();
+        for (size_t i = 0; i < c->n_assessments; i++)
+            json_array_append_new(rosh, json_pack("{s:s, s:s, s:s}", "kind", c->assessments[i].kind, "completed",
+                                                  ck_web_date_long(r, c->assessments[i].completed), "level",
+                                                  rosh_label(c->assessments[i].level)));
+        json_object_set_new(page, "assessments", rosh);
+    }
+    if (strcmp(tab, "checks") == 0) json_object_set_new(page, "checks", checks_json(r, c));
+    if (strcmp(tab, "sentence") == 0) json_object_set_new(page, "events", events_json(r, c));
+    if (strcmp(tab, "personal") == 0) json_object_set_new(page, "personal", personal_json(r, c));
+    json_object_set_new(page, "victim_liaison", json_boolean(ck_web_allowed(s.grade, "victim:read")));
+    ck_result_free(res);
+    ck_case_free(c);
+    ck_web_render(r, 200, "case.html", page);
+}

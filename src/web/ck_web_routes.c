@@ -1,0 +1,45 @@
+/* ck_web_routes: the web app's route table. Pages declare the permission
+ * their content needs (see ck_web_allowed); ck_web_guard enforces it with the
+ * session. Literal rows come before the {param} rows they overlap. */
+#include "ck_web.h"
+
+const ck_route ck_web_routes[] = {
+    {"GET", "/sign-in", ck_web_sign_in, "public"},
+    {"POST", "/sign-in", ck_web_sign_in_post, "public"},
+    {"POST", "/sign-out", ck_web_sign_out, "case:read"},
+    {"GET", "/assets/{version}/{file}", ck_web_asset, "public"},
+    {"GET", "/assets/{version}/{dir}/{file}", ck_web_asset_in_dir, "public"},
+    {"GET", "/", ck_web_my_work, "case:read"},
+    {"GET", "/caseload", ck_web_caseload, "case:read"},
+    {"GET", "/search", ck_web_search, "case:read"},
+    {"GET", "/cases/{crn}", ck_web_case, "case:read"},
+    {"GET", "/cases/{crn}/victims", ck_web_victim_list, "victim:read"},
+    {"GET", "/cases/{crn}/victims/new", ck_web_victim_form, "victim:write"},
+    {"POST", "/cases/{crn}/victims/new", ck_web_victim_post, "victim:write"},
+    {"GET", "/cases/{crn}/victims/{id}", ck_web_victim, "victim:read"},
+    {"GET", "/cases/{crn}/victims/{id}/edit", ck_web_victim_form, "victim:write"},
+    {"POST", "/cases/{crn}/victims/{id}/edit", ck_web_victim_post, "victim:write"},
+    {"GET", "/cases/{crn}/{tab}", ck_web_case, "case:read"},
+    {"GET", "/cases/{crn}/{kind}/new", ck_web_action_form, "case:write"},
+    {"POST", "/cases/{crn}/{kind}/new", ck_web_action_post, "case:write"},
+    {"GET", "/cases/{crn}/{kind}/{id}/{verb}", ck_web_action_form, "case:write"},
+    {"POST", "/cases/{crn}/{kind}/{id}/{verb}", ck_web_action_post, "case:write"},
+    {"GET", "/team", ck_web_team, "team:read"},
+    {"GET", "/team/allocate/{crn}", ck_web_allocate_form, "case:allocate"},
+    {"POST", "/team/allocate/{crn}", ck_web_allocate_post, "case:allocate"},
+    {"GET", "/court", ck_web_court, "court:read"},
+    {"GET", "/victims", ck_web_victims, "victim:read"},
+    {"GET", "/pdu", ck_web_pdu, "pdu:read"},
+    {NULL, NULL, NULL, NULL},
+};
+
+ck_route *ck_web_routes_with(const ck_route *more)
+{
+    size_t n = 0, m = 0;
+    while (ck_web_routes[n].method) n++;
+    while (more && more[m].method) m++;
+    ck_route *t = ck_calloc(n + m + 1, sizeof *t);
+    memcpy(t, ck_web_routes, n * sizeof *t);
+    if (m) memcpy(t + n, more, m * sizeof *t);
+    return t;
+}

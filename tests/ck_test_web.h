@@ -1,0 +1,31 @@
+/* Helpers for the web tests: one request with a cookie and a form body, and
+ * reading a value out of a page or its headers. Include after ck_test_http.h. */
+#ifndef CK_TEST_WEB_H
+#define CK_TEST_WEB_H
+
+static inline th_resp tw_req(uint16_t port, const char *method, const char *path, const char *cookie, const char *form)
+{
+    th_conn c;
+    th_resp r;
+    char extra[512] = "";
+    if (cookie) snprintf(extra, sizeof extra, "Cookie: %s\r\n", cookie);
+    assert_true(th_connect(&c, port));
+    assert_true(th_send(&c, method, path, extra, "application/x-www-form-urlencoded", form));
+    if (!th_recv(&c, &r)) fail_msg("%s %s: no complete response", method, path);
+    th_close(&c);
+    return r;
+}
+
+/* What follows `pat` in text, up to a quote, semicolon or CR, into out. */
+static inline void tw_value_after(const char *text, const char *pat, char *out, size_t out_len)
+{
+    const char *p = strstr(text, pat);
+    if (!p) fail_msg("no %s in the response", pat);
+    p += strlen(pat);
+    size_t n = strcspn(p, "\";\r");
+    assert_true(n < out_len);
+    memcpy(out, p, n);
+    out[n] = '\0';
+}
+
+#endif

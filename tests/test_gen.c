@@ -1,0 +1,327 @@
+/* Synthetic London (gen/ck_gen): determinism, validity of every bundle, the
+ * organisation's totals, and that the rules engine recovers each injected
+ * practice rate from the generated cases. */
+#include "ck_test.h"
+#include "ck_bundle.h"
+#include "ck_cal.h"
+#include "ck_gen.h"
+#include <jansson.h>
+#include <math.h>
+#include <unistd.h>
+
+static ck_date day(const char *s)
+{
+    ck_date d = CK_NODATE;
+    assert_true(ck_date_parse(s, strlen(s), &d));
+    return d;
+}
+
+static const char *AS_OF = "2025-11-03";
+
+static ck_gen_options opts(size_t n, uint64_t seed, bool good)
+{
+    ck_gen_options o;
+    ck_gen_options_init(&o, good);
+    o.n_cases = n;
+    o.seed = seed;
+    o.as_of = day(AS_OF);
+    return o;
+}
+
+static char *write_dir(size_t n, uint64_t seed)
+{
+    char *dir = strdup("/tmp/ck-gen-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    ck_gen_options o = opts(n, seed, false);
+    ck_gen *g = ck_gen_new(&o);
+    char err[512];
+    if (!ck_gen_write_dir(g, dir, err, sizeof err)) fail_msg("%s", err);
+    ck_gen_free(g);
+    return dir;
+}
+
+static char *slurp(const char *dir, const char *name, size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char *s = ck_test_slurp(path, len);
+    if (!s) fail_msg("cannot read %s", path);
+    return s;
+}
+
+static void remove_dir(char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    free(dir);
+}
+
+/* 7,000 people: two case files (5,000 a file). */
+enum { SMALL = 7000 };
+
+static void same_command_writes_identical_files_and_a_new_seed_differs(void **state)
+{
+    (void)state;
+    char *a = write_dir(SMALL, 7), *b = write_dir(SMALL, 7), *c = write_dir(SMALL, 8);
+    static const char *const files[] = {"organisation.jsonl", "cases-001.jsonl", "cases-002.jsonl"};
+    for (size_t i = 0; i < 3; i++) {
+        size_t la, lb, lc;
+        char *fa = slurp(a, files[i], &la), *fb = slurp(b, files[i], &lb), *fc = slurp(c, files[i], &lc);
+        assert_true(la > 0);
+        assert_int_equal(la, lb);
+        assert_memory_equal(fa, fb, la);
+        assert_false(la == lc && memcmp(fa, fc, la) == 0);
+        free(fa), free(fb), free(fc);
+    }
+    char path[512];
+    snprintf(path, sizeof path, "%s/cases-003.jsonl", a);
+    assert_int_equal(access(path, F_OK), -1);
+    remove_dir(a), remove_dir(b), remove_dir(c);
+}
+
+/* staff code -> its organisation record, and the team codes. */
+typedef struct org_index {
+    json_t *staff, *teams;
+} org_index;
+
+static org_index read_org(const char *text)
+{
+    org_index ix = {json_object(), json_object()};
+    for (const char *line = text; *line;) {
+        const char *eol = strchr(line, '\n');
+        assert_non_null(eol);
+        json_error_t e;
+        json_t *j = json_loadb(line, (size_t)(eol - line), 0, &e);
+        if (!j) fail_msg("organisation.jsonl: %s", e.text);
+        const char *kind = json_string_value(json_object_get(j, "kind"));
+        const char *code = json_string_value(json_object_get(j, "code"));
+        if (!strcmp(kind, "staff")) {
+            assert_null(json_object_get(ix.staff, code)); /* codes unique */
+            json_object_set(ix.staff, code, j);
+        } else if (!strcmp(kind, "team")) {
+            json_object_set(ix.teams, code, j);
+        }
+        json_decref(j);
+        line = eol + 1;
+    }
+    return ix;
+}
+
+static void date_agrees(json_t *staff, const char *key, ck_date on_allocation)
+{
+    char buf[CK_DATE_STRLEN];
+    const char *want = json_string_value(json_object_get(staff, key));
+    if (!want) assert_int_equal(on_allocation, CK_NODATE);
+    else assert_string_equal(ck_date_fmt(on_allocation, buf), want);
+}
+
+/* Every line parses as a bundle; teams and allocations name the
+ * organisation's records and agree with them; personal details are synthetic. */
+static void every_bundle_is_valid_and_agrees_with_the_organisation(void **state)
+{
+    (void)state;
+    char *dir = write_dir(SMALL, 3);
+    char *orgtext = slurp(dir, "organisation.jsonl", NULL);
+    org_index ix = read_org(orgtext);
+    json_t *crns = json_object();
+    size_t cases = 0, victims = 0, allocations = 0;
+    for (int file = 1; file <= 2; file++) {
+        char name[32];
+        snprintf(name, sizeof name, "cases-%03d.jsonl", file);
+        char *text = slurp(dir, name, NULL);
+        for (char *line = text; *line;) {
+            char *eol = strchr(line, '\n');
+            assert_non_null(eol);
+            char err[512];
+            ck_case *c = ck_bundle_parse(line, (size_t)(eol - line), err, sizeof err);
+            if (!c) fail_msg("%s line %zu: %s", name, cases % CK_GEN_CASES_PER_FILE + 1, err);
+            assert_null(json_object_get(crns, c->crn));
+            json_object_set_new(crns, c->crn, json_true());
+            assert_non_null(c->team);
+            assert_non_null(json_object_get(ix.teams, c->team));
+            for (size_t i = 0; i < c->n_allocations; i++, allocations++) {
+                const ck_allocation *al = &c->allocations[i];
+                json_t *s = json_object_get(ix.staff, al->staff_code);
+                if (!s) fail_msg("%s: allocation to unknown staff %s", c->crn, al->staff_code);
+                assert_string_equal(al->grade, json_string_value(json_object_get(s, "grade")));
+                date_agrees(s, "left_on", al->staff_left_on);
+                date_agrees(s, "absence_from", al->staff_long_term_absence_from);
+            }
+            for (size_t i = 0; i < c->n_victims; i++, victims++) {
+                const ck_victim *v = &c->victims[i];
+                assert_non_null(strstr(v->address, "Synthetic"));
+                assert_int_equal(strncmp(v->phone, "020 7946 0", 10), 0);
+                assert_int_equal(strlen(v->phone), 13);
+                if (v->email) assert_non_null(strstr(v->email, "@example.org"));
+            }
+            ck_case_free(c);
+            cases++;
+            line = eol + 1;
+        }
+        free(text);
+    }
+    assert_int_equal(cases, SMALL);
+    assert_true(victims > 100);
+    assert_true(allocations > SMALL * 9 / 10);
+    json_decref(crns), json_decref(ix.staff), json_decref(ix.teams);
+    free(orgtext);
+    remove_dir(dir);
+}
+
+static void london_organisation_has_its_totals(void **state)
+{
+    (void)state;
+    ck_gen_options o = opts(CK_GEN_LONDON_CASES, 1, false);
+    assert_true(ck_gen_parse_scale(&o, "london", NULL, 0));
+    ck_gen *g = ck_gen_new(&o);
+    const ck_gen_org *org = ck_gen_organisation(g);
+    assert_int_equal(ck_gen_case_count(g), 38590);
+    assert_int_equal(org->n_regions, 1);
+    assert_int_equal(org->n_pdus, 18);
+    bool lambeth = false;
+    size_t cases = 0;
+    for (size_t p = 0; p < org->n_pdus; p++) {
+        lambeth |= !strcmp(org->pdus[p].name, "Lambeth");
+        cases += org->pdus[p].n_cases;
+        bool head = false, vlo = false, court = false;
+        for (size_t t = org->pdus[p].first_team; t < org->pdus[p].first_team + org->pdus[p].n_teams; t++)
+            for (size_t s = org->teams[t].first_staff; s < org->teams[t].first_staff + org->teams[t].n_staff; s++) {
+                head |= !strcmp(org->staff[s].grade, "head_of_pdu");
+                vlo |= !strcmp(org->staff[s].grade, "VLO");
+                court |= !strcmp(org->staff[s].grade, "court_officer");
+            }
+        assert_true(head && vlo && court);
+    }
+    assert_true(lambeth);
+    assert_int_equal(cases, 38590);
+    size_t case_teams = 0, agency = 0, absent = 0, left = 0;
+    for (size_t t = 0; t < org->n_teams; t++) {
+        const ck_gen_team *team = &org->teams[t];
+        if (!team->case_holding) continue;
+        case_teams++;
+        size_t members = 0, spo = 0;
+        for (size_t s = team->first_staff; s < team->first_staff + team->n_staff; s++) {
+            const ck_gen_staff *st = &org->staff[s];
+            agency += st->agency, absent += st->status == CK_GEN_ABSENT, left += st->status == CK_GEN_LEFT;
+            if (st->status == CK_GEN_LEFT) continue;
+            members++;
+            spo += !strcmp(st->grade, "SPO");
+        }
+        assert_in_range(members, 6, 12);
+        assert_int_equal(spo, 1);
+    }
+    assert_true(case_teams >= 18 * 5);
+    assert_true(agency > 0 && absent > 0 && left > 0);
+    assert_in_range(org->n_vacancies, 450, 550); /* "500 vacant positions" */
+    ck_gen_free(g);
+
+    assert_true(ck_gen_parse_scale(&o, "national", NULL, 0));
+    g = ck_gen_new(&o);
+    org = ck_gen_organisation(g);
+    assert_int_equal(org->n_regions, 12);
+    assert_int_equal(org->regions[0].n_pdus, 18);
+    assert_int_equal(org->regions[0].n_cases, 38590);
+    assert_int_equal(ck_gen_case_count(g), 240362);
+    ck_gen_free(g);
+}
+
+static void check_rates(size_t n, bool good)
+{
+    ck_gen_options o = opts(n, 1, good);
+    ck_gen *g = ck_gen_new(&o);
+    const ck_gen_org *org = ck_gen_organisation(g);
+    const ck_calendar *cal = ck_calendar_default();
+    const ck_rules_config *cfg = ck_rulecfg_default();
+    ck_gen_tally t;
+    memset(&t, 0, sizeof t);
+    size_t *caseload = calloc(org->n_staff, sizeof *caseload), overdue = 0, total = 0;
+    json_t *code_index = json_object();
+    for (size_t s = 0; s < org->n_staff; s++) json_object_set_new(code_index, org->staff[s].code, json_integer((json_int_t)s));
+    for (size_t i = 0; i < n; i++) {
+        ck_case *c = ck_gen_case(g, i);
+        ck_result *r = ck_rules_evaluate(c, o.as_of, cal, cfg);
+        ck_gen_tally_add(&t, c, r, o.as_of);
+        for (size_t k = 0; k < r->n_obligations; k++) overdue += r->obligations[k].status == CK_ST_OVERDUE;
+        total += r->n_obligations;
+        for (size_t k = 0; k < c->n_allocations; k++)
+            if (c->allocations[k].to == CK_NODATE)
+                caseload[json_integer_value(json_object_get(code_index, c->allocations[k].staff_code))]++;
+        ck_result_free(r);
+        ck_case_free(c);
+    }
+    for (int p = 0; p < CK_GEN_N_PARAMS; p++) {
+        double got = ck_gen_tally_rate(&t, (ck_gen_param_id)p), want = o.rate[p];
+        print_message("%-24s injected %.3f measured %.4f (%zu of %zu)\n", ck_gen_params[p].name, want, got, t.num[p], t.den[p]);
+        assert_true(t.den[p] > 0);
+        if (fabs(got - want) > 0.02) fail_msg("%s: injected %.3f, the rules engine found %.4f", ck_gen_params[p].name, want, got);
+    }
+    if (good) {
+        /* A well-run service: almost nothing overdue. */
+        print_message("good practice: %zu overdue of %zu obligations\n", overdue, total);
+        assert_true(overdue * 500 < total);
+    } else {
+        /* Caseloads: about 35 per PO on average (§9), some far above 50. */
+        size_t po = 0, held = 0, max = 0;
+        for (size_t s = 0; s < org->n_staff; s++) {
+            if (org->staff[s].status != CK_GEN_IN_POST || strcmp(org->staff[s].grade, "PO") != 0) continue;
+            po++, held += caseload[s];
+            if (caseload[s] > max) max = caseload[s];
+        }
+        double mean = (double)held / (double)po;
+        print_message("PO caseload: mean %.1f, max %zu over %zu POs in post\n", mean, max, po);
+        assert_true(mean >= 30 && mean <= 42);
+        assert_true(max > 55);
+    }
+    json_decref(code_index);
+    free(caseload);
+    ck_gen_free(g);
+}
+
+static void the_rules_engine_recovers_each_practice_rate_at_london_scale(void **state)
+{
+    (void)state;
+    check_rates(CK_GEN_LONDON_CASES, false);
+}
+
+static void good_practice_leaves_almost_nothing_overdue(void **state)
+{
+    (void)state;
+    check_rates(5000, true);
+}
+
+static void options_are_checked(void **state)
+{
+    (void)state;
+    ck_gen_options o;
+    ck_gen_options_init(&o, false);
+    char err[512];
+    assert_true(ck_gen_parse_scale(&o, "1200", err, sizeof err));
+    assert_int_equal(o.n_cases, 1200);
+    assert_false(o.national);
+    assert_false(ck_gen_parse_scale(&o, "0", err, sizeof err));
+    assert_non_null(strstr(err, "--scale"));
+    assert_false(ck_gen_parse_scale(&o, "12x", err, sizeof err));
+    assert_true(ck_gen_parse_param(&o, "lost=0.05", err, sizeof err));
+    assert_true(o.rate[CK_GEN_LOST] == 0.05);
+    assert_false(ck_gen_parse_param(&o, "lost=1.5", err, sizeof err));
+    assert_non_null(strstr(err, "lost"));
+    assert_false(ck_gen_parse_param(&o, "speed=1", err, sizeof err));
+    assert_non_null(strstr(err, "vcs_not_offered"));
+    assert_false(ck_gen_parse_param(&o, "lost", err, sizeof err));
+    ck_gen_options_init(&o, true);
+    for (int p = 0; p < CK_GEN_N_PARAMS; p++) assert_true(o.rate[p] == 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(options_are_checked),
+        cmocka_unit_test(same_command_writes_identical_files_and_a_new_seed_differs),
+        cmocka_unit_test(every_bundle_is_valid_and_agrees_with_the_organisation),
+        cmocka_unit_test(london_organisation_has_its_totals),
+        cmocka_unit_test(good_practice_leaves_almost_nothing_overdue),
+        cmocka_unit_test(the_rules_engine_recovers_each_practice_rate_at_london_scale),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
