@@ -3,6 +3,7 @@
 #include "ck_access.h"
 #include "ck_audit.h"
 #include "ck_buf.h"
+#include "ck_casewrite.h"
 #include "ck_users.h"
 #include <inttypes.h>
 #include <stdarg.h>
@@ -374,6 +375,26 @@ ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_
         char record[128];
         snprintf(record, sizeof record, "%s/%.80s", list, id ? id : "");
         rc = ck_audit_append(db, p, "record.update", crn, record, NULL, err, err_len);
+    }
+    return finish(db, rc, err, err_len);
+}
+
+ck_rc ck_access_outcome(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
+                        const char *contact_id, const char *outcome, ck_date outcome_on, const ck_enforcement *action,
+                        ck_date as_of, char *err, size_t err_len)
+{
+    ck_rc rc = begin(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    case_facts f;
+    rc = decide(db, p, perm, crn, CK_LOCK_UPDATE, &f, err, err_len);
+    if (rc == CK_OK)
+        rc = ck_casewrite_outcome_tx(db, eng, crn, contact_id, outcome, outcome_on, action, as_of, err, err_len);
+    char record[128];
+    snprintf(record, sizeof record, "contacts/%.80s", contact_id ? contact_id : "");
+    if (rc == CK_OK) rc = ck_audit_append(db, p, "record.update", crn, record, "outcome", err, err_len);
+    if (rc == CK_OK && action) {
+        snprintf(record, sizeof record, "enforcement/%.80s", action->id ? action->id : "");
+        rc = ck_audit_append(db, p, "record.add", crn, record, NULL, err, err_len);
     }
     return finish(db, rc, err, err_len);
 }

@@ -78,6 +78,12 @@ ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_
                        bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
                        ck_date as_of, char *err, size_t err_len);
 
+/* An appointment's outcome and the enforcement decision on it, one act
+ * (store/ck_casewrite) under perm (case:write). */
+ck_rc ck_access_outcome(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
+                        const char *contact_id, const char *outcome, ck_date outcome_on, const ck_enforcement *action,
+                        ck_date as_of, char *err, size_t err_len);
+
 /* ---- Limited-access lists (casekeeper access) ------------------------------------ */
 
 typedef enum ck_lao_list { CK_LAO_EXCLUSION, CK_LAO_RESTRICTION } ck_lao_list;

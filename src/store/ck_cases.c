@@ -481,10 +481,9 @@ static const search_sql sql_crn = {BY_CRN, " ORDER BY \"crn\"", 2};
 static const search_sql sql_dob = {BY_DOB, NAME_ORDER, 1};
 static const search_sql sql_name = {BY_NAME, NAME_ORDER, 4};
 
-/* Appends filter f's condition with its placeholders moved up by `shift`
- * ($1 becomes $(1 + shift)). The text is ck_access's, never a caller's
- * input, so a '$' followed by digits is always a placeholder. */
-static void put_filter(ck_buf *b, const ck_case_filter *f, int shift)
+/* The text is ck_access's, never a caller's input, so a '$' followed by
+ * digits is always a placeholder. */
+void ck_case_filter_sql(ck_buf *b, const ck_case_filter *f, int shift)
 {
     ck_buf_puts(b, " AND (");
     for (const char *p = f->sql; *p; p++) {
@@ -511,7 +510,7 @@ static ck_rc search_run(ck_db *db, const search_sql *q, const ck_case_filter *f,
     int nf = f ? f->n_binds : 0;
     ck_buf sql = CK_BUF_INIT;
     ck_buf_printf(&sql, "SELECT COUNT(*) FROM \"cases\" WHERE (%s)", q->where);
-    if (f) put_filter(&sql, f, q->nbind);
+    if (f) ck_case_filter_sql(&sql, f, q->nbind);
     ck_stmt *st = ck_db_prepare(db, ck_buf_cstr(&sql));
     ck_buf_reset(&sql);
     if (!st) {
@@ -528,7 +527,7 @@ static ck_rc search_run(ck_db *db, const search_sql *q, const ck_case_filter *f,
     size_t n = l->total - offset < limit ? l->total - offset : limit;
     l->items = ck_arena_array(&l->arena, n, sizeof *l->items);
     ck_buf_printf(&sql, "SELECT " SUMMARY_COLS " FROM \"cases\" WHERE (%s)", q->where);
-    if (f) put_filter(&sql, f, q->nbind);
+    if (f) ck_case_filter_sql(&sql, f, q->nbind);
     ck_buf_printf(&sql, "%s LIMIT $%d OFFSET $%d", q->order, q->nbind + nf + 1, q->nbind + nf + 2);
     st = ck_db_prepare(db, ck_buf_cstr(&sql));
     ck_buf_free(&sql);
@@ -662,7 +661,7 @@ static char *wl_sql(int who, bool page, const ck_case_filter *f)
                       "AND \"obligations\".\"severity\" = $3 AND \"obligations\".\"due\" >= $4 "
                       "AND \"obligations\".\"due\" < $5",
                   wl_holder[who]);
-    if (f) put_filter(&b, f, 5);
+    if (f) ck_case_filter_sql(&b, f, 5);
     int nf = f ? f->n_binds : 0;
     if (page)
         ck_buf_printf(&b, " ORDER BY \"obligations\".\"due\", \"obligations\".\"rule\", \"obligations\".\"subject\", "

@@ -9,6 +9,7 @@
  * err that names the field ("contacts[3].event: ...") where one is at fault. */
 #ifndef CK_CASES_H
 #define CK_CASES_H
+#include "ck_buf.h"
 #include "ck_case.h"
 #include "ck_db.h"
 #include "ck_rules.h"
@@ -86,6 +87,10 @@ typedef struct ck_case_filter {
     const char *binds[CK_FILTER_MAX_BINDS];
     int n_binds;
 } ck_case_filter;
+/* Appends " AND (<f's condition>)" to sql with f's placeholders moved up by
+ * shift ($1 becomes $(1 + shift)); the caller binds f->binds there. For
+ * every query over many cases (store/ck_caseload too). */
+void ck_case_filter_sql(ck_buf *sql, const ck_case_filter *f, int shift);
 
 /* Search by CRN (exact or prefix), surname/forename (prefix, case-insensitive)
  * or date of birth (YYYY-MM-DD). Paginated; total is the full match count.
