@@ -16,6 +16,7 @@
 #include "ck_test_security.h"
 #include "ck_api.h"
 #include "ck_auth.h"
+#include "ck_web.h"
 #include <stdatomic.h>
 
 #define AS_OF_Y 2025, 11, 3
@@ -34,7 +35,8 @@ typedef struct world {
     char missing[256];
     ck_http_server *srv;
     uint16_t port;
-    ck_app app;
+    ck_web *web;
+    ck_route *routes; /* the web's, then the API's: what casekeeper serve serves */
     ck_auth *auth;
     char tokens[CK_ROLE_COUNT][CK_API_TOKEN_LEN + 1];
 } world;
@@ -66,12 +68,17 @@ static bool build_world(world *w, bool wipe)
 static void start(world *w)
 {
     char err[256];
-    w->app.engine = ck_engine_default();
-    w->app.today = pinned_today;
+    ck_app app = {.engine = ck_engine_default(), .today = pinned_today};
     w->auth = ck_auth_new(&(ck_auth_config){.plain_http = true, .now = test_clock});
-    w->app.auth = w->auth;
-    ck_http_config cfg = {.port = 0, .threads = 4, .routes = ck_api_routes, .db_url = w->url, .app = &w->app,
-                          .authorize = ck_auth_authorize, .trusted_proxy = "127.0.0.1"};
+    app.auth = w->auth;
+    w->web = ck_web_new(&(ck_web_config){0}, &app, err, sizeof err);
+    if (!w->web) {
+        snprintf(w->missing, sizeof w->missing, "web: %.200s", err);
+        return;
+    }
+    w->routes = ck_web_routes_with(ck_api_routes);
+    ck_http_config cfg = {.port = 0, .threads = 4, .routes = w->routes, .db_url = w->url, .app = ck_web_app(w->web),
+                          .on_error = ck_web_on_error, .authorize = ck_auth_authorize, .trusted_proxy = "127.0.0.1"};
     w->srv = ck_http_start(&cfg, err, sizeof err);
     if (!w->srv) snprintf(w->missing, sizeof w->missing, "server: %.200s", err);
     else w->port = ck_http_port(w->srv);
@@ -109,6 +116,8 @@ static int teardown(void **state)
     (void)state;
     ck_http_stop(W->srv);
     W->srv = NULL;
+    ck_web_free(W->web);
+    ck_free(W->routes);
     ck_auth_free(W->auth);
     if (W->dir[0]) {
         char cmd[128];
@@ -222,9 +231,23 @@ static void fill_path(const ck_route *rt, const char *crn, char *out, size_t n)
             len += (size_t)snprintf(out + len, n - len, "%s", crn);
             p += 5;
         } else if (strncmp(p, "{id}", 4) == 0) {
-            const char *id = strstr(rt->pattern, "/contacts/") ? "C1" : strstr(rt->pattern, "/checks/") ? "K1" : "G1";
+            const char *id = strstr(rt->pattern, "/contacts/") || strstr(rt->pattern, "{kind}") ? "C1"
+                             : strstr(rt->pattern, "/checks/")                                  ? "K1"
+                             : strstr(rt->pattern, "/victims/")                                 ? "V1"
+                                                                                                : "G1";
             len += (size_t)snprintf(out + len, n - len, "%s", id);
             p += 4;
+        } else if (*p == '{') {
+            /* The web's other parameters: a case tab, an action, a static file. */
+            static const struct {
+                const char *name, *value;
+            } fill[] = {{"{tab}", "overview"}, {"{kind}", "contacts"}, {"{verb}", "outcome"},
+                        {"{version}", "0"},    {"{dir}", "images"},    {"{file}", "favicon.svg"}};
+            size_t k = 0;
+            while (k < sizeof fill / sizeof *fill && strncmp(p, fill[k].name, strlen(fill[k].name)) != 0) k++;
+            if (k == sizeof fill / sizeof *fill) fail_msg("route %s: a parameter this test cannot fill", rt->pattern);
+            len += (size_t)snprintf(out + len, n - len, "%s", fill[k].value);
+            p += strlen(fill[k].name);
         } else {
             out[len++] = *p++;
             out[len] = '\0';
@@ -275,7 +298,7 @@ static void test_authorization_matrix(void **state)
     (void)state;
     need_world();
     size_t allowed = 0, denied = 0, routes = 0;
-    for (const ck_route *rt = ck_api_routes; rt->method; rt++, routes++) {
+    for (const ck_route *rt = W->routes; rt->method; rt++, routes++) {
         bool names_case = strstr(rt->pattern, "{crn}") != NULL;
         for (int r = 0; r < CK_ROLE_COUNT; r++) {
             char path[256];
@@ -290,16 +313,22 @@ static void test_authorization_matrix(void **state)
                 check_call(r, rt, i, path, &allowed, &denied);
             }
         }
-        /* Nobody signed in: only public routes answer. */
+        /* Nobody signed in: only public routes answer; a web page sends the
+         * browser to sign in, anything else is 401. */
         char path[256];
         fill_path(rt, sec_cases[SEC_OWN].crn, path, sizeof path);
         bool body = strcmp(rt->method, "GET") != 0 && strcmp(rt->method, "DELETE") != 0;
-        int st = status_of(&(hreq){.method = rt->method, .path = path, .body = body ? "{}" : NULL});
-        if (strcmp(rt->permission, CK_PERMISSION_PUBLIC) != 0 && st != 401)
-            fail_msg("anonymous %s %s: %d, expected 401", rt->method, path, st);
+        th_resp resp = send_req(&(hreq){.method = rt->method, .path = path, .origin = own_origin(),
+                                        .body = body ? "{}" : NULL});
+        bool web_get = strncmp(path, "/api/", 5) != 0 && strcmp(rt->method, "GET") == 0;
+        if (strcmp(rt->permission, CK_PERMISSION_PUBLIC) != 0 &&
+            (web_get ? resp.status != 303 || !strstr(resp.head, "Location: /sign-in") : resp.status != 401))
+            fail_msg("anonymous %s %s: %d, expected %s", rt->method, path, resp.status,
+                     web_get ? "303 to sign in" : "401");
+        th_resp_free(&resp);
     }
     /* The matrix has both answers in it, for every role. */
-    assert_true(routes >= 20);
+    assert_true(routes >= 50);
     assert_true(allowed > 100);
     assert_true(denied > 100);
     print_message("matrix: %zu routes, %zu calls allowed, %zu denied as expected\n", routes, allowed, denied);
@@ -607,7 +636,7 @@ static void test_injection_and_traversal(void **state)
     for (size_t k = 0; k < sizeof payloads / sizeof *payloads; k++) {
         char enc[512];
         url_encode(payloads[k], enc, sizeof enc);
-        for (const ck_route *rt = ck_api_routes; rt->method; rt++) {
+        for (const ck_route *rt = W->routes; rt->method; rt++) {
             bool body = strcmp(rt->method, "GET") != 0 && strcmp(rt->method, "DELETE") != 0;
             char path[1024], what[2400];
             /* The payload in each path parameter, encoded and raw. */
