@@ -779,10 +779,44 @@ static void test_start_refuses_unchecked_routes(void **state)
     assert_false(ck_auth_loopback("10.0.0.5"));
 }
 
+/* A client that never finishes its request is cut off once the idle limit
+ * passes, and one that declares a huge body is refused before sending it. */
+static void test_slow_and_large_requests_cut_off(void **state)
+{
+    (void)state;
+    char err[256];
+    const ck_route open_routes[] = {{"POST", "/echo", ck_api_routes[0].handler, "public"}, {NULL, NULL, NULL, NULL}};
+    ck_http_config cfg = {.port = 0, .threads = 1, .routes = open_routes, .authorize = no_auth_needed, .timeout_s = 1,
+                          .max_body = 1024};
+    ck_http_server *s = ck_http_start(&cfg, err, sizeof err);
+    assert_non_null(s);
+    th_conn c;
+    assert_true(th_connect(&c, ck_http_port(s)));
+    const char partial[] = "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\nabc";
+    assert_true(th_write(&c, partial, sizeof partial - 1));
+    /* The client stalls; the server closes (th_connect's 10 s read limit would fail this otherwise). */
+    char b[512];
+    ssize_t n;
+    while ((n = recv(c.fd, b, sizeof b, 0)) > 0) {
+    }
+    assert_int_equal(n, 0);
+    th_close(&c);
+    assert_true(th_connect(&c, ck_http_port(s)));
+    const char huge[] = "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        "Content-Length: 1000000000\r\n\r\n";
+    th_resp r;
+    assert_true(th_write(&c, huge, sizeof huge - 1) && th_recv(&c, &r));
+    assert_int_equal(r.status, 413);
+    th_resp_free(&r);
+    th_close(&c);
+    ck_http_stop(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest plain[] = {
         cmocka_unit_test(test_start_refuses_unchecked_routes),
+        cmocka_unit_test(test_slow_and_large_requests_cut_off),
     };
     const struct CMUnitTest http[] = {
         cmocka_unit_test(test_authorization_matrix),   cmocka_unit_test(test_token_scopes),
