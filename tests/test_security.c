@@ -779,6 +779,51 @@ static void test_start_refuses_unchecked_routes(void **state)
     assert_false(ck_auth_loopback("10.0.0.5"));
 }
 
+/* docs/security.md shows the matrix: it must be core/ck_roles.c's, cell for
+ * cell, with a row for every permission and a column for every role. */
+static void test_documented_matrix_is_the_code(void **state)
+{
+    (void)state;
+    char *doc = ck_test_slurp("docs/security.md", NULL);
+    if (!doc) fail_msg("cannot read docs/security.md");
+    const char *head = strstr(doc, "| permission |");
+    if (!head) fail_msg("docs/security.md: no matrix table");
+    /* The header names the roles in the code's order. */
+    const char *p = strchr(head + 1, '|') + 1;
+    for (int r = 0; r < CK_ROLE_COUNT; r++) {
+        while (*p == ' ') p++;
+        size_t n = strcspn(p, " |");
+        if (strlen(ck_role_names[r]) != n || strncmp(p, ck_role_names[r], n) != 0)
+            fail_msg("docs/security.md: column %d is \"%.*s\", not %s", r + 1, (int)n, p, ck_role_names[r]);
+        p = strchr(p, '|') + 1;
+    }
+    int rows = 0;
+    const char *line = strchr(strchr(head, '\n') + 1, '\n'); /* past the header and the |---| line */
+    for (; line && strncmp(line, "\n| `", 4) == 0; line = strchr(line + 1, '\n')) {
+        const char *name = line + 4;
+        size_t n = strcspn(name, "`");
+        ck_perm perm;
+        if (!ck_perm_parse(name, n, &perm)) fail_msg("docs/security.md: unknown permission %.*s", (int)n, name);
+        const char *cell = strchr(name + n, '|') + 1;
+        for (int r = 0; r < CK_ROLE_COUNT; r++) {
+            while (*cell == ' ') cell++;
+            size_t k = strcspn(cell, " |");
+            ck_scope want = ck_role_scope((ck_role)r, perm);
+            const char *doc_says = k == 1 && *cell == '-' ? "none" : NULL;
+            char word[16];
+            snprintf(word, sizeof word, "%.*s", (int)k, cell);
+            if (!doc_says) doc_says = word;
+            if (strcmp(doc_says, ck_scope_names[want]) != 0)
+                fail_msg("docs/security.md: %s for %s says %s, the code %s", ck_perm_names[perm], ck_role_names[r],
+                         doc_says, ck_scope_names[want]);
+            cell = strchr(cell, '|') + 1;
+        }
+        rows++;
+    }
+    assert_int_equal(rows, CK_PERM_COUNT);
+    free(doc);
+}
+
 /* A client that never finishes its request is cut off once the idle limit
  * passes, and one that declares a huge body is refused before sending it. */
 static void test_slow_and_large_requests_cut_off(void **state)
@@ -817,6 +862,7 @@ int main(void)
     const struct CMUnitTest plain[] = {
         cmocka_unit_test(test_start_refuses_unchecked_routes),
         cmocka_unit_test(test_slow_and_large_requests_cut_off),
+        cmocka_unit_test(test_documented_matrix_is_the_code),
     };
     const struct CMUnitTest http[] = {
         cmocka_unit_test(test_authorization_matrix),   cmocka_unit_test(test_token_scopes),
