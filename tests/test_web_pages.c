@@ -10,6 +10,7 @@
 #include "ck_casewrite.h"
 #include "ck_org.h"
 #include "ck_web.h"
+#include <ctype.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -25,10 +26,19 @@ static ck_date pinned_today(void)
 typedef struct fixture {
     char db_path[64], db_url[80];
     ck_web *web;
+    ck_auth *auth;
     ck_route *routes;
     ck_http_server *srv;
     uint16_t port;
 } fixture;
+
+/* The accounts the pages are fetched as: one per staff member of the
+ * organisation below, named by the staff code in lower case. */
+static void username_of(const char *staff, char *out, size_t n)
+{
+    snprintf(out, n, "%s", staff);
+    for (char *p = out; *p; p++) *p = (char)tolower((unsigned char)*p);
+}
 
 static void import_example(ck_db *db, const ck_engine *eng, const char *name)
 {
@@ -56,20 +66,23 @@ static int setup(void **state)
     if (!db) fail_msg("%s", err);
     if (ck_db_migrate(db, NULL) != CK_DB_OK) fail_msg("%s", ck_db_errmsg(db));
     ck_app app = {.engine = ck_engine_default(), .today = pinned_today};
-    /* The organisation the pages scope by (team N07T01 and its staff), and
-     * the management pages' PDU around it. */
+    /* The organisation the pages scope by (team N07T01 and its staff), the
+     * management pages' PDU around it, and an account for each staff member. */
     ck_test_manage_fixture(db, &app.engine);
+    tw_add_fixture_accounts(db);
     import_example(db, &app.engine, "01_easter_2025_co.json");
     import_example(db, &app.engine, "04_breach_mandatory_co.json");
     import_example(db, &app.engine, "09_vcs_opted_in_release_soon.json");
     ck_db_close(db);
 
     ck_web_config cfg = {0};
+    f.auth = ck_auth_new(&(ck_auth_config){.plain_http = true});
+    app.auth = f.auth;
     f.web = ck_web_new(&cfg, &app, err, sizeof err);
     if (!f.web) fail_msg("%s", err);
     f.routes = ck_web_server_routes();
     ck_http_config hc = {.threads = 2, .routes = f.routes, .db_url = f.db_url, .app = ck_web_app(f.web),
-                         .on_error = ck_web_on_error};
+                         .on_error = ck_web_on_error, .authorize = ck_auth_authorize};
     f.srv = ck_http_start(&hc, err, sizeof err);
     if (!f.srv) fail_msg("%s", err);
     f.port = ck_http_port(f.srv);
@@ -82,6 +95,7 @@ static int teardown(void **state)
     fixture *f = *state;
     ck_http_stop(f->srv);
     ck_web_free(f->web);
+    ck_auth_free(f->auth);
     ck_free(f->routes);
     unlink(f->db_path);
     return 0;
@@ -97,10 +111,15 @@ typedef struct who {
     char cookie[128], csrf[80];
 } who;
 
+/* Signs in as the account of staff member `staff` (whose role is the one
+ * its grade is for). */
 static who sign_in(const fixture *f, const char *staff, const char *grade)
 {
+    (void)grade; /* the account's role says it */
     who w;
-    tw_sign_in(f->port, staff, grade, "N07T01", w.cookie, sizeof w.cookie);
+    char name[16];
+    username_of(staff, name, sizeof name);
+    tw_sign_in(f->port, name, "/", w.cookie, sizeof w.cookie, w.csrf, sizeof w.csrf);
     return w;
 }
 

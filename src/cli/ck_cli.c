@@ -28,6 +28,14 @@ const ck_command ck_commands[] = {
     {"allocate", ck_cmd_allocate,
      "allocate [--db URL] [--as-of DATE] (--case CRN --staff CODE | --reallocate-from STAFF [--staff CODE])",
      "allocate a case, or reallocate a leaver's whole caseload in one transaction"},
+    {"user", ck_cmd_user, "user add|disable|enable|reset-password|unlock|list [NAME] [--db URL] [options]",
+     "accounts: add, disable, reset a password (read from stdin or generated), list"},
+    {"token", ck_cmd_token, "token add|list|revoke [--user NAME] [--scope PERM,...] [--db URL]",
+     "API bearer tokens narrowed to scopes (only a hash is stored)"},
+    {"access", ck_cmd_access, "access show|exclude|restrict|remove|clear --crn CRN [--user NAME] [--db URL]",
+     "limited-access cases: exclusion and restriction lists and their messages"},
+    {"audit", ck_cmd_audit, "audit verify|search [--user NAME] [--crn CRN] [--from DATE] [--to DATE] [--db URL]",
+     "check the audit log's hash chain; search it"},
     {NULL, NULL, NULL, NULL},
 };
 

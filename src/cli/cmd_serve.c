@@ -6,6 +6,7 @@
  * and SIGTERM stop the server cleanly: running requests finish, connections
  * are closed, exit status 0. */
 #include "ck_api.h"
+#include "ck_auth.h"
 #include "ck_cal.h"
 #include "ck_cli.h"
 #include "ck_cli_store.h"
@@ -45,16 +46,26 @@ static void help(FILE *to)
             "  --templates DIR        page templates (default: templates/ beside the build directory)\n"
             "  --bank-holidays FILE   a GOV.UK bank-holidays.json instead of the shipped copy\n"
             "  --rules-config FILE    key = value overrides of the shipped config/rules.conf\n"
+            "  --trusted-proxy ADDR   the reverse proxy in front (nginx, terminating TLS), by\n"
+            "                         numeric address: its X-Forwarded-For names the client and\n"
+            "                         its X-Forwarded-Proto: https turns on HSTS and the https\n"
+            "                         origin for the CSRF check (docs/nginx.conf)\n"
+            "  --plain-http           the demo over plain http: the session cookie goes without\n"
+            "                         Secure (a browser would not send it back over http).\n"
+            "                         Refused unless --listen is a loopback address.\n"
             "\n"
+            "Every route but /health and sign-in needs a signed-in user or an API token\n"
+            "(casekeeper user, casekeeper token; docs/security.md).\n"
             "Request bodies over %zu MiB are refused (413).\n"
             "Exit status: 0 stopped by a signal; 1 the server could not start; 2 bad options.\n",
             CK_HTTP_MAX_BODY >> 20);
 }
 
 typedef struct options {
-    const char *db, *listen, *holidays, *config;
+    const char *db, *listen, *holidays, *config, *proxy;
     unsigned threads;
     const char *templates;
+    bool plain_http;
 } options;
 
 /* 0 to go on, else the exit status; *done when --help was answered. */
@@ -69,7 +80,12 @@ static int parse_options(int argc, char **argv, options *o, bool *done)
             *done = true;
             return 0;
         }
+        if (strcmp(argv[i], "--plain-http") == 0) {
+            o->plain_http = true;
+            continue;
+        }
         if ((got = ck_cli_opt(CMD, argc, argv, &i, "--db", &o->db)) ||
+            (got = ck_cli_opt(CMD, argc, argv, &i, "--trusted-proxy", &o->proxy)) ||
             (got = ck_cli_opt(CMD, argc, argv, &i, "--listen", &o->listen)) ||
             (got = ck_cli_opt(CMD, argc, argv, &i, "--bank-holidays", &o->holidays)) ||
             (got = ck_cli_opt(CMD, argc, argv, &i, "--rules-config", &o->config)) ||
@@ -164,6 +180,11 @@ int ck_cmd_serve(int argc, char **argv)
         ck_cli_error(CMD, "--listen: %s", err);
         return 2;
     }
+    if (o.plain_http && !ck_auth_loopback(host)) {
+        ck_cli_error(CMD, "--plain-http: only for the demo on a loopback address (127.0.0.1, ::1), not %s; put "
+                          "TLS in front (docs/nginx.conf)", host);
+        return 2;
+    }
     engine_files own = {0};
     ck_app app = {0};
     if (!load_engine(&o, &app.engine, &own)) {
@@ -174,6 +195,7 @@ int ck_cmd_serve(int argc, char **argv)
     const char *url = ck_cli_db_url(o.db);
     ck_http_server *srv = NULL;
     ck_api_daily *daily = NULL;
+    ck_auth *auth = NULL;
     ck_web *web = NULL;
     ck_route *routes = NULL;
     rc = 1;
@@ -187,6 +209,13 @@ int ck_cmd_serve(int argc, char **argv)
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 
+    auth = ck_auth_new(&(ck_auth_config){.plain_http = o.plain_http});
+    if (!auth) {
+        ck_cli_error(CMD, "libsodium could not be initialised");
+        goto unblock;
+    }
+    app.auth = auth;
+    if (o.plain_http) ck_http_log("--plain-http: session cookies without Secure, for the demo on %s only", host);
     /* One server, one route table: the web pages, the JSON API and the
      * management API. The web owns the app struct (it begins with the API's
      * ck_app). */
@@ -196,9 +225,13 @@ int ck_cmd_serve(int argc, char **argv)
         goto unblock;
     }
     routes = ck_web_server_routes();
+    if (!ck_auth_routes_valid(routes, err, sizeof err)) {
+        ck_cli_error(CMD, "%s", err);
+        goto unblock;
+    }
     ck_http_config cfg = {.host = host, .port = port, .threads = o.threads, .routes = routes,
                           .db_url = url, .app = ck_web_app(web), .on_error = ck_web_on_error,
-                          .access_log = true};
+                          .access_log = true, .authorize = ck_auth_authorize, .trusted_proxy = o.proxy};
     srv = ck_http_start(&cfg, err, sizeof err);
     if (!srv) {
         ck_cli_error(CMD, "%s", err);
@@ -223,6 +256,7 @@ unblock:
     ck_api_daily_stop(daily);
     ck_web_free(web);
     ck_free(routes);
+    ck_auth_free(auth);
     pthread_sigmask(SIG_UNBLOCK, &stop_signals, NULL);
 out:
     ck_calendar_free(own.cal);

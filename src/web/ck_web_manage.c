@@ -304,7 +304,7 @@ void ck_web_inspection(ck_http_req *r)
     json_object_set_new(page, "period", json_pack("{s:o, s:o}", "from", long_date(&m, p.from), "to", long_date(&m, p.to)));
     json_object_set_new(page, "standards", standards_json(&m, x, query));
     json_object_set_new(page, "trend", trend_json(&m, hist, &mc.bands));
-    json_object_set_new(page, "can_rate", json_boolean(ck_web_allowed(m.s.grade, "inspection:write")));
+    json_object_set_new(page, "can_rate", json_boolean(ck_web_allowed(&m.s, "inspection:write")));
     const char *saved = ck_http_query(r, "saved");
     ck_standard sd;
     if (saved && ck_standard_parse(saved, &sd)) json_object_set_new(page, "saved", json_string(ck_standard_title(sd)));
