@@ -76,7 +76,7 @@ static void start(world *w)
         snprintf(w->missing, sizeof w->missing, "web: %.200s", err);
         return;
     }
-    w->routes = ck_web_routes_with(ck_api_routes);
+    w->routes = ck_web_server_routes();
     ck_http_config cfg = {.port = 0, .threads = 4, .routes = w->routes, .db_url = w->url, .app = ck_web_app(w->web),
                           .on_error = ck_web_on_error, .authorize = ck_auth_authorize, .trusted_proxy = "127.0.0.1"};
     w->srv = ck_http_start(&cfg, err, sizeof err);
