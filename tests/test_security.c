@@ -238,11 +238,15 @@ static void fill_path(const ck_route *rt, const char *crn, char *out, size_t n)
             len += (size_t)snprintf(out + len, n - len, "%s", id);
             p += 4;
         } else if (*p == '{') {
-            /* The web's other parameters: a case tab, an action, a static file. */
+            /* The web's other parameters: a case tab, an action, a static file,
+             * and the management pages' and API's. */
             static const struct {
                 const char *name, *value;
             } fill[] = {{"{tab}", "overview"}, {"{kind}", "contacts"}, {"{verb}", "outcome"},
-                        {"{version}", "0"},    {"{dir}", "images"},    {"{file}", "favicon.svg"}};
+                        {"{version}", "0"},    {"{dir}", "images"},    {"{file}", "favicon.svg"},
+                        /* Managing the service: a key question, a standard, a team, a member of staff. */
+                        {"{key}", "A2"},       {"{standard}", "staff"}, {"{team}", "N07T01"},
+                        {"{code}", "N07P001"}};
             size_t k = 0;
             while (k < sizeof fill / sizeof *fill && strncmp(p, fill[k].name, strlen(fill[k].name)) != 0) k++;
             if (k == sizeof fill / sizeof *fill) fail_msg("route %s: a parameter this test cannot fill", rt->pattern);
