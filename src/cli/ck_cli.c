@@ -20,6 +20,8 @@ const ck_command ck_commands[] = {
     {"generate", ck_cmd_generate,
      "generate --as-of DATE --out DIR [--scale london|national|N] [--seed N] [--practice inspected|good] [--param NAME=VALUE]...",
      "write Synthetic London (or national) demo data: organisation and case bundles"},
+    {"stats", ck_cmd_stats, "stats [--db URL] [--as-of DATE] [--pdu CODE] [--format table|json]",
+     "obligation counts, on-time rates and practice indicators by rule and PDU"},
     {NULL, NULL, NULL, NULL},
 };
 
