@@ -2,6 +2,7 @@
  * file owns the transactions, validation, the rules engine call on every
  * write, and the read queries (search, worklists). */
 #include "ck_cases.h"
+#include "ck_caseload.h"
 #include "ck_store.h"
 #include "ck_str.h"
 #include <ctype.h>
@@ -181,6 +182,7 @@ ck_rc ck_cases_insert(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date
     if (rc == CK_OK) {
         ck_result *r = evaluate(eng, c, as_of);
         rc = ck_store_put_obligations(db, id, r, &h, false, err, err_len);
+        if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, as_of, eng->cfg, err, err_len);
         ck_result_free(r);
     }
     ck_arena_free(&a);
@@ -217,6 +219,7 @@ ck_rc ck_cases_replace(ck_db *db, const ck_engine *eng, const ck_case *c, ck_dat
         rc = derive_holder(db, c, as_of, &a, &h, err, err_len);
         if (rc == CK_OK) rc = ck_store_rewrite(db, id, c, &h, err, err_len);
         if (rc == CK_OK) rc = ck_store_put_obligations(db, id, r, &h, true, err, err_len);
+        if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, as_of, eng->cfg, err, err_len);
         ck_arena_free(&a);
     }
     completions_free(&before);
@@ -236,6 +239,7 @@ static ck_rc write_change(ck_db *db, const ck_engine *eng, int64_t id, ck_case *
     ck_rc rc = check_completions(before, c, r, err, err_len);
     if (rc == CK_OK) rc = ck_store_write_record(db, id, c, list, ord, is_new, err, err_len);
     if (rc == CK_OK) rc = store_derived(db, id, c, r, as_of, true, err, err_len);
+    if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, as_of, eng->cfg, err, err_len);
     ck_result_free(r);
     return rc;
 }
@@ -359,6 +363,7 @@ ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, siz
         for (size_t i = 0; i < b.n && rc == CK_OK; i++) {
             ck_result *r = evaluate(eng, b.cases[i], as_of);
             rc = store_derived(db, b.ids[i], b.cases[i], r, as_of, true, err, err_len);
+            if (rc == CK_OK) rc = ck_caseload_refresh(db, b.ids[i], b.cases[i], as_of, eng->cfg, err, err_len);
             ck_result_free(r);
         }
         size_t n = b.n;

@@ -24,6 +24,8 @@ static const struct {
     {"team:read", "SPO head_of_pdu"},
     {"pdu:read", "SPO head_of_pdu"},
     {"victim:read", "VLO"},
+    {"victim:write", "VLO"},
+    {"case:allocate", "SPO head_of_pdu"},
 };
 
 bool ck_web_allowed(const char *grade, const char *permission)
