@@ -1,7 +1,7 @@
 #include "ck_gen_load.h"
 #include "ck_org.h"
+#include "ck_txn.h"
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,16 +10,6 @@
 #define BLOCK 64        /* cases a worker makes at a time */
 #define WINDOW 16       /* blocks made ahead of the writer: bounds memory */
 #define MAX_WORKERS 8
-
-static ck_rc fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static ck_rc fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-    return rc;
-}
 
 /* ---- The organisation --------------------------------------------------------------- */
 
@@ -30,18 +20,14 @@ static ck_rc load_org(ck_db *db, const ck_gen_org *o, char *err, size_t err_len)
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
-    if (!f) return fail(CK_ERR_DB, err, err_len, "organisation: cannot open a memory stream");
+    if (!f) return ck_txn_fail(CK_ERR_DB, err, err_len, "organisation: cannot open a memory stream");
     bool written = ck_gen_org_write(o, f);
     if (fclose(f) != 0 || !written) {
         free(text);
-        return fail(CK_ERR_DB, err, err_len, "organisation: writing it to memory failed");
+        return ck_txn_fail(CK_ERR_DB, err, err_len, "organisation: writing it to memory failed");
     }
-    if (ck_db_begin(db) != CK_DB_OK) {
-        free(text);
-        return fail(CK_ERR_DB, err, err_len, "organisation: %s", ck_db_errmsg(db));
-    }
-    ck_org_import *imp = ck_org_import_new(db);
-    ck_rc rc = CK_OK;
+    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_org_import *imp = rc == CK_OK ? ck_org_import_new(db) : NULL;
     size_t no = 0;
     for (char *line = text, *end; rc == CK_OK && line < text + len; line = end + 1) {
         end = memchr(line, '\n', (size_t)(text + len - line));
@@ -53,14 +39,12 @@ static ck_rc load_org(ck_db *db, const ck_gen_org *o, char *err, size_t err_len)
         char why[512];
         rc = ck_org_parse(line, (size_t)(end - line), &a, &rec, why, sizeof why);
         if (rc == CK_OK) rc = ck_org_import_put(imp, &rec, why, sizeof why);
-        if (rc != CK_OK) fail(rc, err, err_len, "organisation line %zu: %s", no, why);
+        if (rc != CK_OK) ck_txn_fail(rc, err, err_len, "organisation line %zu: %s", no, why);
         ck_arena_free(&a);
     }
     ck_org_import_free(imp);
     free(text);
-    if (rc == CK_OK && ck_db_commit(db) != CK_DB_OK) rc = fail(CK_ERR_DB, err, err_len, "organisation: %s", ck_db_errmsg(db));
-    if (rc != CK_OK) ck_db_rollback(db);
-    return rc;
+    return imp ? ck_txn_finish(db, rc, err, err_len) : rc;
 }
 
 /* ---- Cases, made by workers in blocks, written in order ------------------------------------- */
@@ -117,7 +101,7 @@ static ck_rc write_block(pipeline *p, size_t b, ck_db *db, const ck_engine *eng,
         char why[1024];
         if (rc == CK_OK) {
             rc = ck_cases_insert(db, eng, slot[k], as_of, why, sizeof why);
-            if (rc != CK_OK) fail(rc, err, err_len, "case %zu (%s): %s", i, slot[k]->crn, why);
+            if (rc != CK_OK) ck_txn_fail(rc, err, err_len, "case %zu (%s): %s", i, slot[k]->crn, why);
         }
         ck_case_free(slot[k]);
         slot[k] = NULL;
@@ -144,27 +128,22 @@ static ck_rc load_cases(ck_db *db, const ck_gen *g, const ck_engine *eng, ck_dat
     size_t nw = worker_count(), started = 0;
     while (started < nw && pthread_create(&threads[started], NULL, worker, p) == 0) started++;
 
-    ck_rc rc = started ? CK_OK : fail(CK_ERR_DB, err, err_len, "cases: no worker thread could start");
+    ck_rc rc = started ? CK_OK : ck_txn_fail(CK_ERR_DB, err, err_len, "cases: no worker thread could start");
     bool in_tx = false;
     size_t committed = 0;
     for (size_t b = 0; rc == CK_OK && b < p->n_blocks; b++) {
-        if (!in_tx && ck_db_begin(db) != CK_DB_OK) {
-            rc = fail(CK_ERR_DB, err, err_len, "cases: %s", ck_db_errmsg(db));
-            break;
-        }
+        if (!in_tx && (rc = ck_txn_begin(db, err, err_len)) != CK_OK) break;
         in_tx = true;
         rc = write_block(p, b, db, eng, as_of, err, err_len);
-        if (rc != CK_OK) break;
         size_t upto = (b + 1) * BLOCK < p->n ? (b + 1) * BLOCK : p->n;
         /* A transaction ends where an import's file would. */
-        if (upto / CK_GEN_CASES_PER_FILE != committed / CK_GEN_CASES_PER_FILE || upto == p->n) {
+        if (rc != CK_OK || upto / CK_GEN_CASES_PER_FILE != committed / CK_GEN_CASES_PER_FILE || upto == p->n) {
             in_tx = false;
-            if (ck_db_commit(db) != CK_DB_OK) rc = fail(CK_ERR_DB, err, err_len, "cases: %s", ck_db_errmsg(db));
+            rc = ck_txn_finish(db, rc, err, err_len);
             committed = upto;
         }
         if (rc == CK_OK && progress) progress(ctx, upto, p->n);
     }
-    if (in_tx) ck_db_rollback(db);
 
     pthread_mutex_lock(&p->mu);
     p->stop = true;

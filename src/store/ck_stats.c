@@ -2,8 +2,8 @@
 #include "ck_stats.h"
 #include "ck_buf.h"
 #include "ck_org.h"
+#include "ck_txn.h"
 #include "ck_str.h"
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,21 +15,6 @@ double ck_stats_on_time_rate(const ck_stats_counts *c)
 {
     size_t den = c->met + c->met_late + c->overdue;
     return den ? (double)c->met / (double)den : -1;
-}
-
-static ck_rc fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static ck_rc fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-static ck_rc db_fail(ck_db *db, const char *what, char *err, size_t err_len)
-{
-    return fail(CK_ERR_DB, err, err_len, "%s: %s", what, ck_db_errmsg(db));
 }
 
 static size_t n_rule_ids(void)
@@ -106,7 +91,7 @@ static ck_rc count_rules(ck_db *db, acc *a, const char *pdu, ck_date as_of, char
         "FROM \"obligations\" WHERE \"pdu_code\" = $2 GROUP BY \"pdu_code\", \"rule\"",
     };
     ck_stmt *st = ck_db_prepare(db, sql[pdu != NULL]);
-    if (!st) return db_fail(db, "obligations by rule", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "obligations by rule", err, err_len);
     ck_stmt_bind_date(st, 1, as_of);
     if (pdu) ck_stmt_bind_text(st, 2, pdu);
     int rc;
@@ -116,7 +101,7 @@ static ck_rc count_rules(ck_db *db, acc *a, const char *pdu, ck_date as_of, char
         size_t r = 0;
         while (r < a->n_rules && !ck_streq(ck_rule_ids[r], rule)) r++;
         if (r == a->n_rules) {
-            out = fail(CK_ERR_INVALID, err, err_len,
+            out = ck_txn_fail(CK_ERR_INVALID, err, err_len,
                        "obligations.rule: \"%s\" is not a rule this version knows (run casekeeper recompute)",
                        rule ? rule : "");
             break;
@@ -125,7 +110,7 @@ static ck_rc count_rules(ck_db *db, acc *a, const char *pdu, ck_date as_of, char
         n.open = n.total - n.met - n.met_late - n.overdue;
         add_counts(&slot_of(a, ck_stmt_text(st, 0))->by_rule[r], &n);
     }
-    if (out == CK_OK && rc != CK_DB_DONE) out = db_fail(db, "obligations by rule", err, err_len);
+    if (out == CK_OK && rc != CK_DB_DONE) out = ck_txn_db_fail(db, "obligations by rule", err, err_len);
     ck_stmt_reset(st);
     return out;
 }
@@ -231,7 +216,7 @@ static ck_rc count_practice(ck_db *db, acc *a, const char *pdu, ck_date as_of, c
     practice_sql(&sql, pdu != NULL);
     ck_stmt *st = ck_db_prepare(db, ck_buf_cstr(&sql));
     ck_buf_free(&sql);
-    if (!st) return db_fail(db, "practice indicators", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "practice indicators", err, err_len);
     ck_stmt_bind_date(st, 1, as_of);
     if (pdu) ck_stmt_bind_text(st, 2, pdu);
     int rc;
@@ -243,7 +228,7 @@ static ck_rc count_practice(ck_db *db, acc *a, const char *pdu, ck_date as_of, c
         }
     }
     ck_stmt_reset(st);
-    return rc == CK_DB_DONE ? CK_OK : db_fail(db, "practice indicators", err, err_len);
+    return rc == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "practice indicators", err, err_len);
 }
 
 /* ---- PDU names, order, totals --------------------------------------------------------- */
@@ -253,12 +238,12 @@ static ck_rc pdu_names(ck_db *db, ck_stats *s, char *err, size_t err_len)
     for (size_t i = 0; i < s->n_pdus; i++) {
         if (!s->pdus[i].pdu) continue;
         ck_stmt *st = ck_db_prepare(db, "SELECT \"name\" FROM \"pdus\" WHERE \"code\" = $1");
-        if (!st) return db_fail(db, "PDU names", err, err_len);
+        if (!st) return ck_txn_db_fail(db, "PDU names", err, err_len);
         ck_stmt_bind_text(st, 1, s->pdus[i].pdu);
         int rc = ck_stmt_step(st);
         if (rc == CK_DB_ROW) s->pdus[i].name = ck_arena_strdup(&s->arena, ck_stmt_text(st, 0));
         ck_stmt_reset(st);
-        if (rc != CK_DB_ROW && rc != CK_DB_DONE) return db_fail(db, "PDU names", err, err_len);
+        if (rc != CK_DB_ROW && rc != CK_DB_DONE) return ck_txn_db_fail(db, "PDU names", err, err_len);
     }
     return CK_OK;
 }
@@ -322,7 +307,7 @@ ck_rc ck_stats_compute(ck_db *db, ck_date as_of, const char *pdu, ck_stats **out
         ck_org_record rec;
         rc = ck_org_get(db, CK_ORG_PDU, pdu, &scratch, &rec, err, err_len);
         ck_arena_free(&scratch);
-        if (rc == CK_ERR_NOTFOUND) rc = fail(rc, err, err_len, "--pdu: the organisation has no PDU \"%s\"", pdu);
+        if (rc == CK_ERR_NOTFOUND) rc = ck_txn_fail(rc, err, err_len, "--pdu: the organisation has no PDU \"%s\"", pdu);
         else if (rc == CK_OK) slot_of(&a, pdu); /* a PDU with no obligations still shows, with zeros */
     }
     if (rc == CK_OK) rc = count_rules(db, &a, pdu, as_of, err, err_len);
