@@ -30,6 +30,8 @@ const ck_command ck_commands[] = {
      "allocate a case, or reallocate a leaver's whole caseload in one transaction"},
     {"stats", ck_cmd_stats, "stats [--db URL] [--as-of DATE] [--pdu CODE] [--format table|json]",
      "obligation counts, on-time rates and practice indicators by rule and PDU"},
+    {"demo", ck_cmd_demo, "demo [--db sqlite:PATH] [--listen HOST:PORT] [--as-of DATE] [--scale london|N]",
+     "Synthetic London in a fresh SQLite database, served, with staff to sign in as (make run)"},
     {NULL, NULL, NULL, NULL},
 };
 

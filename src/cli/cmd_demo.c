@@ -1,0 +1,412 @@
+/* casekeeper demo: Synthetic London in a fresh SQLite database, served.
+ *
+ * Generates London at today's date (gen/ck_gen), loads it in process
+ * (gen/ck_gen_load: the importer's own code, obligations computed on the
+ * way), picks staff of one PDU to sign in as, one for each role, and runs
+ * the same server as `serve` (cli/ck_cli_serve). What `make run` runs.
+ *
+ * The database is throwaway: it is rebuilt on every run, and only a file
+ * this command made is ever replaced. Such a file carries DEMO_APP_ID in
+ * the SQLite header's application-id field, which can be read without
+ * opening (let alone changing) a file that is not ours. */
+#include "ck_cli.h"
+#include "ck_cli_serve.h"
+#include "ck_cli_store.h"
+#include "ck_gen_load.h"
+#include "ck_http.h"
+#include "ck_web.h"
+#include <errno.h>
+#include <malloc.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CMD "demo"
+#define DEFAULT_DB "sqlite:demo/casekeeper.db"
+#define DEMO_APP_ID 0x436b446d /* "CkDm" */
+#define SQLITE_HEADER "SQLite format 3"
+#define APP_ID_OFFSET 68 /* of the big-endian application id in the 100-byte header */
+/* SQLite's page cache while loading: the whole load's hot pages stay in
+ * memory instead of going out to the WAL and back. */
+#define LOAD_CACHE_KIB 262144
+
+static void help(FILE *to)
+{
+    ck_cli_usage(CMD, to);
+    fprintf(to,
+            "\n"
+            "Builds Synthetic London (casekeeper generate) at DATE in a fresh SQLite database,\n"
+            "with every case's obligations, and serves it as `casekeeper serve` does. Prints\n"
+            "progress on standard error, then \"listening on URL\" and the staff to sign in as,\n"
+            "one for each role, all in one PDU, on standard output. Stop it with Ctrl-C.\n"
+            "\n"
+            "  --db sqlite:PATH     the database (default %s); an existing file is\n"
+            "                       replaced only if an earlier `casekeeper demo` made it\n"
+            "  --listen HOST:PORT   address to bind (default " CK_SERVE_DEFAULT_LISTEN "; port 0 picks one)\n"
+            "  --as-of DATE         the date the data describes and the server's date\n"
+            "                       (default: today)\n"
+            "  --scale S            london (%d people; default) or a number of people\n"
+            "\n"
+            "Exit status: 0 stopped by a signal; 1 the demo could not be built or served;\n"
+            "2 bad options, or --db names a file the demo did not make.\n",
+            DEFAULT_DB, CK_GEN_LONDON_CASES);
+}
+
+typedef struct options {
+    const char *db, *listen, *scale;
+    ck_date as_of;
+    bool pinned; /* --as-of given: the server keeps that date */
+} options;
+
+/* 0 to go on, else the exit status; *done when --help was answered. */
+static int parse_options(int argc, char **argv, options *o, bool *done)
+{
+    *done = false;
+    const char *as_of = NULL;
+    for (int i = 1; i < argc; i++) {
+        int got;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            help(stdout);
+            *done = true;
+            return 0;
+        }
+        if ((got = ck_cli_opt(CMD, argc, argv, &i, "--db", &o->db)) ||
+            (got = ck_cli_opt(CMD, argc, argv, &i, "--listen", &o->listen)) ||
+            (got = ck_cli_opt(CMD, argc, argv, &i, "--as-of", &as_of)) ||
+            (got = ck_cli_opt(CMD, argc, argv, &i, "--scale", &o->scale))) {
+            if (got < 0) return 2;
+            continue;
+        }
+        ck_cli_error(CMD, "unknown argument \"%s\" (casekeeper %s --help lists the options)", argv[i], CMD);
+        return 2;
+    }
+    o->as_of = ck_date_today();
+    if (as_of && !ck_cli_parse_date(CMD, "--as-of", as_of, &o->as_of)) return 2;
+    o->pinned = as_of != NULL;
+    if (!o->db) o->db = DEFAULT_DB;
+    const char *path = o->db + strlen("sqlite:");
+    if (strncmp(o->db, "sqlite:", 7) != 0 || !*path || strcmp(path, ":memory:") == 0) {
+        ck_cli_error(CMD, "--db: expected sqlite:PATH (a file: the demo builds its own SQLite database), got \"%s\"",
+                     o->db);
+        return 2;
+    }
+    return 0;
+}
+
+/* ---- The database file ------------------------------------------------------------ */
+
+/* Whether path is a database an earlier demo made; false with why otherwise. */
+static bool made_by_demo(const char *path, char *why, size_t why_len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(why, why_len, "%s", strerror(errno));
+        return false;
+    }
+    unsigned char h[100];
+    size_t n = fread(h, 1, sizeof h, f);
+    fclose(f);
+    if (n < sizeof h || memcmp(h, SQLITE_HEADER, sizeof SQLITE_HEADER) != 0) {
+        snprintf(why, why_len, "it is not an SQLite database");
+        return false;
+    }
+    const unsigned char *p = h + APP_ID_OFFSET;
+    uint32_t id = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+    if (id != DEMO_APP_ID) {
+        snprintf(why, why_len, "it is an SQLite database that casekeeper demo did not make");
+        return false;
+    }
+    return true;
+}
+
+/* Makes the directories above path. */
+static bool make_parents(const char *path)
+{
+    char *dir = ck_strdup(path);
+    bool ok = true;
+    for (char *p = strchr(dir + 1, '/'); ok && p; p = strchr(p + 1, '/')) {
+        *p = '\0';
+        ok = mkdir(dir, 0777) == 0 || errno == EEXIST;
+        if (!ok) ck_cli_error(CMD, "--db: cannot create %s: %s", dir, strerror(errno));
+        *p = '/';
+    }
+    ck_free(dir);
+    return ok;
+}
+
+/* Clears the way for a new database at path: removes a previous demo's,
+ * refuses anything else. 0, or the exit status. */
+static int clear_path(const char *path)
+{
+    static const char *const suffix[] = {"", "-wal", "-shm"};
+    char side[4096], why[256];
+    struct stat sb;
+    if (snprintf(side, sizeof side, "%s-wal", path) >= (int)sizeof side) {
+        ck_cli_error(CMD, "--db: the path is too long");
+        return 2;
+    }
+    if (stat(path, &sb) != 0) {
+        if (errno != ENOENT) {
+            ck_cli_error(CMD, "--db %s: %s", path, strerror(errno));
+            return 1;
+        }
+        /* A log without its database would be replayed into the new one. */
+        if (access(side, F_OK) == 0) {
+            ck_cli_error(CMD, "--db: %s exists without %s; remove it if it is an old demo's", side, path);
+            return 2;
+        }
+        return make_parents(path) ? 0 : 1;
+    }
+    if (!S_ISREG(sb.st_mode) || !made_by_demo(path, why, sizeof why)) {
+        if (!S_ISREG(sb.st_mode)) snprintf(why, sizeof why, "it is not a regular file");
+        ck_cli_error(CMD, "refusing to replace %s: %s. Give another --db, or remove it yourself", path, why);
+        return 2;
+    }
+    for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+        snprintf(side, sizeof side, "%s%s", path, suffix[i]);
+        if (unlink(side) != 0 && errno != ENOENT) {
+            ck_cli_error(CMD, "cannot remove the previous demo's %s: %s", side, strerror(errno));
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A new, migrated, marked database, tuned for one bulk load: nothing in it
+ * is worth an fsync, since a crash means building it again. */
+static ck_db *create_db(const char *url)
+{
+    char err[1024];
+    ck_db *db = ck_db_open(url, err, sizeof err);
+    if (!db) {
+        ck_cli_error(CMD, "--db: %s", err);
+        return NULL;
+    }
+    char pragmas[160];
+    snprintf(pragmas, sizeof pragmas,
+             "PRAGMA application_id = %d; PRAGMA synchronous = OFF; PRAGMA cache_size = -%d", DEMO_APP_ID,
+             LOAD_CACHE_KIB);
+    /* The checkpoint puts the mark into the file itself at once, so even an
+     * interrupted build leaves a file the next run may replace. */
+    if (ck_db_exec(db, pragmas) != CK_DB_OK || ck_db_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)") != CK_DB_OK ||
+        ck_db_migrate(db, NULL) != CK_DB_OK) {
+        ck_cli_error(CMD, "creating the database: %s", ck_db_errmsg(db));
+        ck_db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+/* ---- Who to sign in as ------------------------------------------------------------- */
+
+typedef struct demo_role {
+    const char *role;  /* as people say it */
+    const char *grade; /* the staff grade, which the web's sign-in takes as the role; NULL: no staff record */
+} demo_role;
+
+static const demo_role ROLES[] = {
+    {"Practitioner", "PO"},
+    {"Senior probation officer", "SPO"},
+    {"Head of PDU", "head_of_pdu"},
+    {"Court officer", "court_officer"},
+    {"Victim liaison officer", "VLO"},
+    {"Quality assurance", NULL},
+    {"Administrator", NULL},
+};
+#define N_ROLES (sizeof ROLES / sizeof *ROLES)
+
+typedef struct demo_cast {
+    size_t pdu;
+    size_t staff[N_ROLES]; /* SIZE_MAX: none */
+    size_t worklist;       /* the practitioner's open and overdue obligations */
+} demo_cast;
+
+static bool in_post(const ck_gen_staff *s, const char *grade)
+{
+    return s->status == CK_GEN_IN_POST && strcmp(s->grade, grade) == 0;
+}
+
+/* A member of pdu with this grade in post, from team `prefer` if it has one. */
+static size_t pick_staff(const ck_gen_org *o, size_t pdu, const char *grade, size_t prefer)
+{
+    size_t found = SIZE_MAX;
+    const ck_gen_pdu *p = &o->pdus[pdu];
+    for (size_t t = p->first_team; t < p->first_team + p->n_teams; t++)
+        for (size_t s = o->teams[t].first_staff; s < o->teams[t].first_staff + o->teams[t].n_staff; s++) {
+            if (!in_post(&o->staff[s], grade)) continue;
+            if (t == prefer) return s;
+            if (found == SIZE_MAX) found = s;
+        }
+    return found;
+}
+
+/* The open and overdue obligations of staff member `code` at as_of. */
+static ck_rc worklist_size(ck_db *db, const char *code, ck_date as_of, size_t *n, char *err, size_t err_len)
+{
+    ck_worklist_query q = {.staff = code, .statuses = (1u << CK_ST_OPEN) | (1u << CK_ST_OVERDUE), .as_of = as_of,
+                           .limit = 1};
+    ck_worklist *w = NULL;
+    ck_rc rc = ck_cases_worklist(db, &q, &w, err, err_len);
+    *n = rc == CK_OK ? w->total : 0;
+    ck_worklist_free(w);
+    return rc;
+}
+
+/* The PDU holding most people, and in it the busiest probation officer
+ * (by the generator's weights) whose worklist has something in it, so the
+ * first page a practitioner sees is a real one. */
+static bool cast(ck_db *db, const ck_gen_org *o, ck_date as_of, demo_cast *c)
+{
+    c->pdu = 0;
+    for (size_t p = 1; p < o->n_pdus; p++)
+        if (o->pdus[p].n_cases > o->pdus[c->pdu].n_cases) c->pdu = p;
+    const ck_gen_pdu *pdu = &o->pdus[c->pdu];
+    size_t best = SIZE_MAX;
+    double floor = -1;
+    char err[1024];
+    for (;;) {
+        best = SIZE_MAX;
+        for (size_t t = pdu->first_team; t < pdu->first_team + pdu->n_teams; t++)
+            for (size_t s = o->teams[t].first_staff; s < o->teams[t].first_staff + o->teams[t].n_staff; s++) {
+                const ck_gen_staff *st = &o->staff[s];
+                bool below = floor < 0 || st->weight < floor;
+                if (in_post(st, "PO") && below && (best == SIZE_MAX || st->weight > o->staff[best].weight)) best = s;
+            }
+        if (best == SIZE_MAX || o->staff[best].weight <= 0) {
+            ck_cli_error(CMD, "no probation officer in PDU %s holds a case with open work; try a larger --scale",
+                         pdu->code);
+            return false;
+        }
+        if (worklist_size(db, o->staff[best].code, as_of, &c->worklist, err, sizeof err) != CK_OK) {
+            ck_cli_error(CMD, "reading a worklist: %s", err);
+            return false;
+        }
+        if (c->worklist) break;
+        floor = o->staff[best].weight;
+    }
+    size_t team = o->staff[best].team;
+    for (size_t r = 0; r < N_ROLES; r++)
+        c->staff[r] = !ROLES[r].grade ? SIZE_MAX : r == 0 ? best : pick_staff(o, c->pdu, ROLES[r].grade, team);
+    return true;
+}
+
+static const char *grade_label(const char *grade)
+{
+    for (size_t i = 0; ck_web_grades[i]; i++)
+        if (strcmp(ck_web_grades[i], grade) == 0) return ck_web_grade_labels[i];
+    return grade;
+}
+
+/* ---- Serving ------------------------------------------------------------------------ */
+
+typedef struct banner {
+    const ck_gen_org *org;
+    const demo_cast *cast;
+    const char *db;
+    ck_date as_of;
+    size_t cases;
+    double seconds;
+} banner;
+
+/* Printed once the server listens: where to go and whom to sign in as. */
+static bool print_banner(void *ctx, const char *url)
+{
+    const banner *b = ctx;
+    const ck_gen_org *o = b->org;
+    const ck_gen_pdu *pdu = &o->pdus[b->cast->pdu];
+    char as_of[CK_DATE_STRLEN];
+    printf("\nCasekeeper demo: Synthetic London on %s, %zu people on probation, ready in %.1f s.\n"
+           "Open %s/ and sign in as one of these staff of PDU %s (%s).\n"
+           "The sign-in page asks for the staff code, the role and the team code (no password yet).\n\n",
+           ck_date_fmt(b->as_of, as_of), b->cases, b->seconds, url, pdu->code, pdu->name);
+    printf("  %-26s %-10s %-22s %-38s %s\n", "ROLE", "STAFF", "NAME", "SIGN IN AS ROLE", "TEAM");
+    for (size_t r = 0; r < N_ROLES; r++) {
+        size_t s = b->cast->staff[r];
+        if (s == SIZE_MAX) {
+            printf("  %-26s %-10s %s\n", ROLES[r].role, "-",
+                   ROLES[r].grade ? "nobody in post in this PDU"
+                                  : "not yet: needs staff accounts, which are not on main yet");
+            continue;
+        }
+        const ck_gen_staff *st = &o->staff[s];
+        const ck_gen_team *t = &o->teams[st->team];
+        char name[64];
+        snprintf(name, sizeof name, "%s %s", st->forename, st->surname);
+        printf("  %-26s %-10s %-22s %-38s %s (%s)\n", ROLES[r].role, st->code, name, grade_label(st->grade), t->code,
+               t->name);
+    }
+    printf("\nThe practitioner has %zu open or overdue obligations. Stop the demo with Ctrl-C;\n"
+           "the next run replaces %s.\n",
+           b->cast->worklist, b->db + strlen("sqlite:"));
+    return fflush(stdout) == 0;
+}
+
+static ck_date pinned_today;
+static ck_date pinned(void) { return pinned_today; }
+
+static void on_progress(void *ctx, size_t done, size_t total) { ck_progress_tick(ctx, done, total); }
+
+int ck_cmd_demo(int argc, char **argv)
+{
+    options o = {0};
+    bool done;
+    int rc = parse_options(argc, argv, &o, &done);
+    if (rc || done) return rc;
+    char host[256], err[1024];
+    uint16_t port;
+    if (!ck_http_parse_listen(o.listen ? o.listen : CK_SERVE_DEFAULT_LISTEN, host, sizeof host, &port, err,
+                              sizeof err)) {
+        ck_cli_error(CMD, "--listen: %s", err);
+        return 2;
+    }
+    ck_gen_options go;
+    ck_gen_options_init(&go, false);
+    go.as_of = o.as_of;
+    if (o.scale && !ck_gen_parse_scale(&go, o.scale, err, sizeof err)) {
+        ck_cli_error(CMD, "%s", err);
+        return 2;
+    }
+    if (go.national) {
+        ck_cli_error(CMD, "--scale: expected london or a number of people (national is for casekeeper generate)");
+        return 2;
+    }
+    if ((rc = clear_path(o.db + strlen("sqlite:")))) return rc;
+    /* Cases are built and freed by the thousand: without this, glibc hands
+     * freed memory back to the kernel and asks for it again each time. */
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+
+    ck_progress prog;
+    ck_progress_start(&prog, CMD, "cases");
+    ck_db *db = create_db(o.db);
+    if (!db) return 1;
+    ck_gen *g = ck_gen_new(&go);
+    const ck_gen_org *org = ck_gen_organisation(g);
+    char day[CK_DATE_STRLEN];
+    fprintf(stderr, "casekeeper %s: building Synthetic London at %s: %zu people, %zu staff in %zu PDUs, into %s\n",
+            CMD, ck_date_fmt(o.as_of, day), ck_gen_case_count(g), org->n_staff, org->n_pdus, o.db);
+    ck_engine eng = ck_engine_default();
+    demo_cast who;
+    rc = 1;
+    if (ck_gen_load(db, g, &eng, on_progress, &prog, err, sizeof err) != CK_OK) ck_cli_error(CMD, "%s", err);
+    else if (cast(db, org, o.as_of, &who)) rc = 0;
+    /* The server's connections then start from one file, not a long log. */
+    if (rc == 0 && ck_db_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)") != CK_DB_OK) {
+        ck_cli_error(CMD, "%s", ck_db_errmsg(db));
+        rc = 1;
+    }
+    ck_db_close(db);
+    banner b = {org, &who, o.db, o.as_of, ck_gen_case_count(g), ck_progress_elapsed(&prog)};
+    if (rc == 0) {
+        fprintf(stderr, "casekeeper %s: %zu cases with their obligations in %.1f s (%.0f cases/s)\n", CMD, b.cases,
+                b.seconds, (double)b.cases / b.seconds);
+        pinned_today = o.as_of;
+        ck_serve_options so = {.db = o.db, .listen = o.listen, .today = o.pinned ? pinned : NULL,
+                               .on_listening = print_banner, .ctx = &b};
+        rc = ck_cli_serve(CMD, &so);
+    }
+    ck_gen_free(g);
+    return rc;
+}
