@@ -255,37 +255,38 @@ static ck_rc worklist_size(ck_db *db, const char *code, ck_date as_of, size_t *n
     return rc;
 }
 
-/* The PDU holding most people, and in it the busiest probation officer
- * (by the generator's weights) whose worklist has something in it, so the
- * first page a practitioner sees is a real one. */
+/* The probation officer in post with the most open and overdue obligations
+ * in the PDU holding most people (or, at a small --scale, the next PDU that
+ * has such an officer), so the first page a practitioner sees is a real one;
+ * the other roles from the same PDU, the SPO from the same team. */
 static bool cast(ck_db *db, const ck_gen_org *o, ck_date as_of, demo_cast *c)
 {
-    c->pdu = 0;
-    for (size_t p = 1; p < o->n_pdus; p++)
-        if (o->pdus[p].n_cases > o->pdus[c->pdu].n_cases) c->pdu = p;
-    const ck_gen_pdu *pdu = &o->pdus[c->pdu];
+    bool *tried = ck_calloc(o->n_pdus, sizeof *tried);
     size_t best = SIZE_MAX;
-    double floor = -1;
-    char err[1024];
-    for (;;) {
-        best = SIZE_MAX;
+    c->worklist = 0;
+    for (size_t round = 0; round < o->n_pdus && best == SIZE_MAX; round++) {
+        c->pdu = SIZE_MAX;
+        for (size_t p = 0; p < o->n_pdus; p++)
+            if (!tried[p] && (c->pdu == SIZE_MAX || o->pdus[p].n_cases > o->pdus[c->pdu].n_cases)) c->pdu = p;
+        tried[c->pdu] = true;
+        const ck_gen_pdu *pdu = &o->pdus[c->pdu];
         for (size_t t = pdu->first_team; t < pdu->first_team + pdu->n_teams; t++)
             for (size_t s = o->teams[t].first_staff; s < o->teams[t].first_staff + o->teams[t].n_staff; s++) {
-                const ck_gen_staff *st = &o->staff[s];
-                bool below = floor < 0 || st->weight < floor;
-                if (in_post(st, "PO") && below && (best == SIZE_MAX || st->weight > o->staff[best].weight)) best = s;
+                if (!in_post(&o->staff[s], "PO")) continue;
+                char err[1024];
+                size_t n;
+                if (worklist_size(db, o->staff[s].code, as_of, &n, err, sizeof err) != CK_OK) {
+                    ck_cli_error(CMD, "reading a worklist: %s", err);
+                    ck_free(tried);
+                    return false;
+                }
+                if (n > c->worklist) best = s, c->worklist = n;
             }
-        if (best == SIZE_MAX || o->staff[best].weight <= 0) {
-            ck_cli_error(CMD, "no probation officer in PDU %s holds a case with open work; try a larger --scale",
-                         pdu->code);
-            return false;
-        }
-        if (worklist_size(db, o->staff[best].code, as_of, &c->worklist, err, sizeof err) != CK_OK) {
-            ck_cli_error(CMD, "reading a worklist: %s", err);
-            return false;
-        }
-        if (c->worklist) break;
-        floor = o->staff[best].weight;
+    }
+    ck_free(tried);
+    if (best == SIZE_MAX) {
+        ck_cli_error(CMD, "no probation officer holds a case with open work; try a larger --scale");
+        return false;
     }
     size_t team = o->staff[best].team;
     for (size_t r = 0; r < N_ROLES; r++)
