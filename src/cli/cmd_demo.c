@@ -66,25 +66,11 @@ typedef struct options {
 /* 0 to go on, else the exit status; *done when --help was answered. */
 static int parse_options(int argc, char **argv, options *o, bool *done)
 {
-    *done = false;
     const char *as_of = NULL;
-    for (int i = 1; i < argc; i++) {
-        int got;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            help(stdout);
-            *done = true;
-            return 0;
-        }
-        if ((got = ck_cli_opt(CMD, argc, argv, &i, "--db", &o->db)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--listen", &o->listen)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--as-of", &as_of)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--scale", &o->scale))) {
-            if (got < 0) return 2;
-            continue;
-        }
-        ck_cli_error(CMD, "unknown argument \"%s\" (casekeeper %s --help lists the options)", argv[i], CMD);
-        return 2;
-    }
+    const ck_cli_optdef opts[] = {
+        {"--db", &o->db}, {"--listen", &o->listen}, {"--as-of", &as_of}, {"--scale", &o->scale}};
+    int rc = ck_cli_opts(CMD, argc, argv, opts, sizeof opts / sizeof *opts, help, done);
+    if (rc || *done) return rc;
     o->as_of = ck_date_today();
     if (as_of && !ck_cli_parse_date(CMD, "--as-of", as_of, &o->as_of)) return 2;
     o->pinned = as_of != NULL;

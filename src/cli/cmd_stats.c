@@ -139,22 +139,10 @@ static bool print_json(FILE *out, const ck_stats *s, const char *recomputed)
 int ck_cmd_stats(int argc, char **argv)
 {
     const char *db_opt = NULL, *as_of_s = NULL, *pdu = NULL, *format = "table";
-    for (int i = 1; i < argc; i++) {
-        int got;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            help(stdout);
-            return 0;
-        }
-        if ((got = ck_cli_opt(CMD, argc, argv, &i, "--db", &db_opt)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--as-of", &as_of_s)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--pdu", &pdu)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--format", &format))) {
-            if (got < 0) return 2;
-            continue;
-        }
-        ck_cli_error(CMD, "unknown argument \"%s\" (casekeeper %s --help lists the options)", argv[i], CMD);
-        return 2;
-    }
+    const ck_cli_optdef opts[] = {{"--db", &db_opt}, {"--as-of", &as_of_s}, {"--pdu", &pdu}, {"--format", &format}};
+    bool done;
+    int rc = ck_cli_opts(CMD, argc, argv, opts, sizeof opts / sizeof *opts, help, &done);
+    if (rc || done) return rc;
     bool json = strcmp(format, "json") == 0;
     if (!json && strcmp(format, "table") != 0) {
         ck_cli_error(CMD, "--format: expected table or json, got \"%s\"", format);
@@ -167,17 +155,17 @@ int ck_cmd_stats(int argc, char **argv)
     if (!db) return 1;
     char err[1024], recomputed_s[CK_DATE_STRLEN] = "";
     ck_date recomputed = CK_NODATE;
-    ck_rc rc = ck_cases_recomputed_on(db, &recomputed, err, sizeof err);
-    if (rc == CK_OK) ck_date_fmt(recomputed, recomputed_s);
-    else if (rc != CK_ERR_NOTFOUND) goto fail;
+    ck_rc got = ck_cases_recomputed_on(db, &recomputed, err, sizeof err);
+    if (got == CK_OK) ck_date_fmt(recomputed, recomputed_s);
+    else if (got != CK_ERR_NOTFOUND) goto fail;
     if (as_of == CK_NODATE) as_of = recomputed != CK_NODATE ? recomputed : ck_date_today();
     else if (recomputed != CK_NODATE && as_of != recomputed)
         ck_cli_error(CMD, "note: obligations were last recomputed at %s; met and met-late are as of then",
                      recomputed_s);
 
     ck_stats *s = NULL;
-    rc = ck_stats_compute(db, as_of, pdu, &s, err, sizeof err);
-    if (rc != CK_OK) goto fail;
+    got = ck_stats_compute(db, as_of, pdu, &s, err, sizeof err);
+    if (got != CK_OK) goto fail;
     ck_db_close(db);
     const char *rec = recomputed != CK_NODATE ? recomputed_s : NULL;
     bool ok = json ? print_json(stdout, s, rec) : (print_table(stdout, s, rec), true);
@@ -188,5 +176,5 @@ int ck_cmd_stats(int argc, char **argv)
 fail:
     ck_cli_error(CMD, "%s", err);
     ck_db_close(db);
-    return rc == CK_ERR_DB ? 1 : 2;
+    return got == CK_ERR_DB ? 1 : 2;
 }

@@ -151,7 +151,8 @@ static void sql_fault(ck_buf *b, ck_practice_fault f)
     case CK_FAULT_NOT_ON_TIME: ck_buf_puts(b, "(\"status\" = 'met_late' OR " OVERDUE ")"); break;
     case CK_FAULT_LEFT:
         ck_buf_puts(b, "(" OVERDUE " AND EXISTS (SELECT 1 FROM \"allocations\" AS \"a\" "
-                       "WHERE \"a\".\"case_id\" = \"o\".\"case_id\" AND 'allocation:' || \"a\".\"id\" = \"o\".\"subject\" "
+                       "WHERE \"a\".\"case_id\" = \"o\".\"case_id\" "
+                       "AND 'allocation:' || \"a\".\"id\" = \"o\".\"subject\" "
                        "AND \"a\".\"staff_left_on\" IS NOT NULL))");
         break;
     }
