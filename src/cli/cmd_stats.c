@@ -10,9 +10,33 @@
 #include <string.h>
 
 #define CMD "stats"
-#define ON_TIME_DEFINITION                                                                                      \
-    "met / (met + met_late + overdue): the share met on time of the obligations met or past due; open ones "   \
-    "(not met, not yet due) are left out"
+#define ON_TIME_FORMULA "met / (met + met_late + overdue)"
+#define ON_TIME_WHY                                                                                        \
+    "the share met on time of the obligations met or past due; open ones (not met, not yet due) are left "   \
+    "out, as they may yet be met on time"
+#define ON_TIME_DEFINITION ON_TIME_FORMULA ": " ON_TIME_WHY
+#define HELP_WIDTH 80
+
+/* text from column `indent`, in lines of at most HELP_WIDTH, the first line
+ * already begun at column `at`. */
+static void wrap(FILE *to, const char *text, int indent, int at)
+{
+    for (const char *p = text; *p;) {
+        int n = (int)strcspn(p, " ");
+        if (at > indent && at + 1 + n > HELP_WIDTH) {
+            fprintf(to, "\n%*s", indent, "");
+            at = indent;
+        } else if (at > indent) {
+            fputc(' ', to);
+            at++;
+        }
+        fprintf(to, "%.*s", n, p);
+        at += n;
+        p += n;
+        p += *p == ' ';
+    }
+    fputc('\n', to);
+}
 
 static void help(FILE *to)
 {
@@ -21,11 +45,13 @@ static void help(FILE *to)
             "\n"
             "Counts the stored obligations by rule, for all PDUs and for each PDU: total, met\n"
             "on time, met late, open (not met, due on or after DATE) and overdue (not met, due\n"
-            "before DATE), and the on-time rate = " ON_TIME_DEFINITION ".\n"
-            "Then the practice indicators, the rates `casekeeper generate --param` sets:\n"
-            "\n");
-    for (size_t p = 0; p < CK_PRACTICE_N; p++)
-        fprintf(to, "  %-24s %s\n", ck_practice_defs[p].name, ck_practice_defs[p].meaning);
+            "before DATE), and the on-time rate, " ON_TIME_FORMULA ":\n");
+    wrap(to, ON_TIME_WHY ".", 0, 0);
+    fprintf(to, "Then the practice indicators, the rates `casekeeper generate --param` sets:\n\n");
+    for (size_t p = 0; p < CK_PRACTICE_N; p++) {
+        fprintf(to, "  %-24s ", ck_practice_defs[p].name);
+        wrap(to, ck_practice_defs[p].meaning, 27, 27);
+    }
     fprintf(to,
             "\n"
             "Statuses are those stored at the last write or recompute of each case; DATE only\n"
@@ -75,7 +101,8 @@ static void print_table(FILE *out, const ck_stats *s, const char *recomputed)
     char as_of[CK_DATE_STRLEN];
     fprintf(out, "Obligations at %s", ck_date_fmt(s->as_of, as_of));
     if (recomputed) fprintf(out, " (statuses as stored by the recompute of %s)", recomputed);
-    fprintf(out, "\nOn time = " ON_TIME_DEFINITION ".\n");
+    fprintf(out, "\nOn time =");
+    wrap(out, ON_TIME_DEFINITION ".", 0, 9);
     if (s->n_pdus != 1) {
         fprintf(out, "\nAll PDUs\n");
         group_table(out, &s->total);
