@@ -1,14 +1,25 @@
 /* Helpers for the web tests: one request with a cookie and a form body, and
- * reading a value out of a page or its headers. Include after ck_test_http.h. */
+ * reading a value out of a page or its headers; accounts to sign in with.
+ * Include after ck_test_http.h. */
 #ifndef CK_TEST_WEB_H
 #define CK_TEST_WEB_H
+#include "ck_users.h"
+#include <time.h>
+
+#define TW_PASSWORD "a web test passphrase"
+/* What a browser on this site sends with every POST (th_send's Host is
+ * 127.0.0.1): the CSRF defence checks it. */
+#define TW_ORIGIN "http://127.0.0.1"
 
 static inline th_resp tw_req(uint16_t port, const char *method, const char *path, const char *cookie, const char *form)
 {
     th_conn c;
     th_resp r;
     char extra[512] = "";
-    if (cookie) snprintf(extra, sizeof extra, "Cookie: %s\r\n", cookie);
+    int n = 0;
+    if (cookie) n += snprintf(extra + n, sizeof extra - (size_t)n, "Cookie: %s\r\n", cookie);
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        snprintf(extra + n, sizeof extra - (size_t)n, "Origin: " TW_ORIGIN "\r\n");
     assert_true(th_connect(&c, port));
     assert_true(th_send(&c, method, path, extra, "application/x-www-form-urlencoded", form));
     if (!th_recv(&c, &r)) fail_msg("%s %s: no complete response", method, path);
@@ -26,6 +37,39 @@ static inline void tw_value_after(const char *text, const char *pat, char *out, 
     assert_true(n < out_len);
     memcpy(out, p, n);
     out[n] = '\0';
+}
+
+/* An account with password TW_PASSWORD (the database must hold the staff
+ * member when one is given). */
+static inline void tw_add_user(ck_db *db, const char *username, ck_role role, const char *staff)
+{
+    char err[512];
+    ck_principal sys;
+    ck_principal_system(&sys, "test");
+    if (ck_user_add(db, &sys, username, role, staff, TW_PASSWORD, (int64_t)time(NULL), NULL, err, sizeof err) != CK_OK)
+        fail_msg("user %s: %s", username, err);
+}
+
+/* Signs in as username through the sign-in form, then opens `landing` (a
+ * page with the layout): cookie gets "ck_session=..." and csrf the session's
+ * CSRF token as the page's forms carry it. */
+static inline void tw_sign_in(uint16_t port, const char *username, const char *landing, char *cookie, size_t cookie_len,
+                              char *csrf, size_t csrf_len)
+{
+    char form[256];
+    snprintf(form, sizeof form, "username=%s&password=%s&next=%%2F", username, TW_PASSWORD);
+    for (char *p = form; *p; p++)
+        if (*p == ' ') *p = '+';
+    th_resp r = tw_req(port, "POST", "/sign-in", NULL, form);
+    if (r.status != 303) fail_msg("sign in as %s: %d\n%.1000s", username, r.status, r.body);
+    char value[CK_TOKEN_HEX + 8];
+    tw_value_after(r.head, "Set-Cookie: ck_session=", value, sizeof value);
+    assert_true(snprintf(cookie, cookie_len, "ck_session=%s", value) < (int)cookie_len);
+    th_resp_free(&r);
+    r = tw_req(port, "GET", landing, cookie, NULL);
+    if (r.status != 200) fail_msg("GET %s as %s: %d", landing, username, r.status);
+    tw_value_after(r.body, "name=\"csrf\" value=\"", csrf, csrf_len);
+    th_resp_free(&r);
 }
 
 #endif

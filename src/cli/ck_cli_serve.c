@@ -2,6 +2,7 @@
  * ck_cli_serve.h). */
 #include "ck_cli_serve.h"
 #include "ck_api.h"
+#include "ck_auth.h"
 #include "ck_cal.h"
 #include "ck_cli.h"
 #include "ck_http.h"
@@ -85,6 +86,11 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
         ck_cli_error(cmd, "--listen: %s", err);
         return 2;
     }
+    if (o->plain_http && !ck_auth_loopback(host)) {
+        ck_cli_error(cmd, "--plain-http: only for the demo on a loopback address (127.0.0.1, ::1), not %s; put "
+                          "TLS in front (docs/nginx.conf)", host);
+        return 2;
+    }
     engine_files own = {0};
     ck_app app = {.today = o->today};
     if (!load_engine(cmd, o, &app.engine, &own)) {
@@ -95,6 +101,7 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
     const char *url = ck_cli_db_url(o->db);
     ck_http_server *srv = NULL;
     ck_api_daily *daily = NULL;
+    ck_auth *auth = NULL;
     ck_web *web = NULL;
     ck_route *routes = NULL;
     rc = 1;
@@ -108,6 +115,13 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 
+    auth = ck_auth_new(&(ck_auth_config){.plain_http = o->plain_http});
+    if (!auth) {
+        ck_cli_error(cmd, "libsodium could not be initialised");
+        goto unblock;
+    }
+    app.auth = auth;
+    if (o->plain_http) ck_http_log("--plain-http: session cookies without Secure, for the demo on %s only", host);
     /* One server, one route table: the web pages, then the JSON API. The web
      * owns the app struct (it begins with the API's ck_app). */
     web = ck_web_new(&(ck_web_config){.templates_dir = o->templates}, &app, err, sizeof err);
@@ -116,9 +130,13 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
         goto unblock;
     }
     routes = ck_web_routes_with(ck_api_routes);
+    if (!ck_auth_routes_valid(routes, err, sizeof err)) {
+        ck_cli_error(cmd, "%s", err);
+        goto unblock;
+    }
     ck_http_config cfg = {.host = host, .port = port, .threads = o->threads, .routes = routes,
                           .db_url = url, .app = ck_web_app(web), .on_error = ck_web_on_error,
-                          .access_log = true};
+                          .access_log = true, .authorize = ck_auth_authorize, .trusted_proxy = o->proxy};
     srv = ck_http_start(&cfg, err, sizeof err);
     if (!srv) {
         ck_cli_error(cmd, "%s", err);
@@ -144,6 +162,7 @@ unblock:
     ck_api_daily_stop(daily);
     ck_web_free(web);
     ck_free(routes);
+    ck_auth_free(auth);
     pthread_sigmask(SIG_UNBLOCK, &stop_signals, NULL);
 out:
     ck_calendar_free(own.cal);

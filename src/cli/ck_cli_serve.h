@@ -20,6 +20,8 @@ typedef struct ck_serve_options {
     const char *config;    /* rules.conf overrides; may be NULL */
     const char *templates; /* page templates directory; NULL: beside the build directory */
     unsigned threads;      /* 0: two per CPU core */
+    const char *proxy;     /* the trusted reverse proxy's numeric address; may be NULL */
+    bool plain_http;       /* session cookies without Secure: loopback addresses only */
     ck_date (*today)(void); /* the server's date; NULL: today (UTC) */
     /* Called once the server listens, after the "listening on" line, with
      * the server's URL; false stops the server (exit status 1). May be NULL. */
@@ -30,7 +32,8 @@ typedef struct ck_serve_options {
 /* Applies missing migrations, starts the server and the daily recompute, and
  * runs until SIGINT or SIGTERM. Messages name the command `cmd`. Returns the
  * exit status: 0 stopped by a signal, 1 the server could not start, 2 a bad
- * --listen, --bank-holidays or --rules-config. */
+ * --listen, --bank-holidays or --rules-config, or plain_http on an address
+ * that is not loopback. */
 int ck_cli_serve(const char *cmd, const ck_serve_options *o);
 
 #endif

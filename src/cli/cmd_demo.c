@@ -2,8 +2,9 @@
  *
  * Generates London at today's date (gen/ck_gen), loads it in process
  * (gen/ck_gen_load: the importer's own code, obligations computed on the
- * way), picks staff of one PDU to sign in as, one for each role, and runs
- * the same server as `serve` (cli/ck_cli_serve). What `make run` runs.
+ * way), adds one account for each role, linked to staff of one PDU, and runs
+ * the same server as `serve` (cli/ck_cli_serve) over plain http on a
+ * loopback address. What `make run` runs.
  *
  * The database is throwaway: it is rebuilt on every run, and only a file
  * this command made is ever replaced. Such a file carries DEMO_APP_ID in
@@ -14,7 +15,8 @@
 #include "ck_cli_store.h"
 #include "ck_gen_load.h"
 #include "ck_http.h"
-#include "ck_web.h"
+#include "ck_auth.h"
+#include "ck_users.h"
 #include <errno.h>
 #include <malloc.h>
 #include <netdb.h>
@@ -24,6 +26,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CMD "demo"
@@ -42,15 +45,18 @@ static void help(FILE *to)
             "\n"
             "Builds Synthetic London (casekeeper generate) at DATE in a fresh SQLite database,\n"
             "with every case's obligations, and serves it as `casekeeper serve` does. Prints\n"
-            "progress on standard error, then \"listening on URL\" and the staff to sign in as,\n"
-            "one for each role, all in one PDU, on standard output. Stop it with Ctrl-C.\n"
+            "progress on standard error, then \"listening on URL\" and the accounts to sign in\n"
+            "with, one for each role, linked to staff of one PDU, on standard output. Serves\n"
+            "plain http, so only on a loopback address. Stop it with Ctrl-C.\n"
             "\n"
             "  --db sqlite:PATH     the database (default %s); an existing file is\n"
             "                       replaced only if an earlier `casekeeper demo` made it\n"
-            "  --listen HOST:PORT   address to bind (default " CK_SERVE_DEFAULT_LISTEN "; port 0 picks one)\n"
+            "  --listen HOST:PORT   loopback address to bind (default " CK_SERVE_DEFAULT_LISTEN "; port 0 picks one)\n"
             "  --as-of DATE         the date the data describes and the server's date\n"
             "                       (default: today)\n"
             "  --scale S            london (%d people; default) or a number of people\n"
+            "  --demo-password PW   the password of every demo account (default: one is made\n"
+            "                       up and printed at the start)\n"
             "\n"
             "Exit status: 0 stopped by a signal; 1 the demo could not be built or served;\n"
             "2 bad options, or --db names a file the demo did not make.\n",
@@ -58,7 +64,7 @@ static void help(FILE *to)
 }
 
 typedef struct options {
-    const char *db, *listen, *scale;
+    const char *db, *listen, *scale, *password;
     ck_date as_of;
     bool pinned; /* --as-of given: the server keeps that date */
 } options;
@@ -68,7 +74,8 @@ static int parse_options(int argc, char **argv, options *o, bool *done)
 {
     const char *as_of = NULL;
     const ck_cli_optdef opts[] = {
-        {"--db", &o->db}, {"--listen", &o->listen}, {"--as-of", &as_of}, {"--scale", &o->scale}};
+        {"--db", &o->db}, {"--listen", &o->listen}, {"--as-of", &as_of}, {"--scale", &o->scale},
+        {"--demo-password", &o->password}};
     int rc = ck_cli_opts(CMD, argc, argv, opts, sizeof opts / sizeof *opts, help, done);
     if (rc || *done) return rc;
     o->as_of = ck_date_today();
@@ -79,6 +86,11 @@ static int parse_options(int argc, char **argv, options *o, bool *done)
     if (strncmp(o->db, "sqlite:", 7) != 0 || !*path || strcmp(path, ":memory:") == 0) {
         ck_cli_error(CMD, "--db: expected sqlite:PATH (a file: the demo builds its own SQLite database), got \"%s\"",
                      o->db);
+        return 2;
+    }
+    char why[256];
+    if (o->password && !ck_password_ok(o->password, why, sizeof why)) {
+        ck_cli_error(CMD, "--demo-password: %s", why);
         return 2;
     }
     return 0;
@@ -223,26 +235,17 @@ static bool finish_db(ck_db *db)
 
 /* ---- Who to sign in as ------------------------------------------------------------- */
 
-typedef struct demo_role {
-    const char *role;  /* as people say it */
-    const char *grade; /* the staff grade, which the web's sign-in takes as the role; NULL: no staff record */
-} demo_role;
-
-static const demo_role ROLES[] = {
-    {"Practitioner", "PO"},
-    {"Senior probation officer", "SPO"},
-    {"Head of PDU", "head_of_pdu"},
-    {"Court officer", "court_officer"},
-    {"Victim liaison officer", "VLO"},
-    {"Quality assurance", NULL},
-    {"Administrator", NULL},
+/* The staff grade each role's account is linked to; NULL: the role works
+ * without a staff record (ck_role_needs_staff). */
+static const char *const GRADE[CK_ROLE_COUNT] = {
+    [CK_ROLE_PRACTITIONER] = "PO", [CK_ROLE_SPO] = "SPO", [CK_ROLE_HEAD_OF_PDU] = "head_of_pdu",
+    [CK_ROLE_COURT_OFFICER] = "court_officer", [CK_ROLE_VLO] = "VLO",
 };
-#define N_ROLES (sizeof ROLES / sizeof *ROLES)
 
 typedef struct demo_cast {
     size_t pdu;
-    size_t staff[N_ROLES]; /* SIZE_MAX: none */
-    size_t worklist;       /* the practitioner's open and overdue obligations */
+    size_t staff[CK_ROLE_COUNT]; /* SIZE_MAX: none */
+    size_t worklist;             /* the practitioner's open and overdue obligations */
 } demo_cast;
 
 static bool in_post(const ck_gen_staff *s, const char *grade)
@@ -293,7 +296,7 @@ static bool cast(ck_db *db, const ck_gen_org *o, ck_date as_of, demo_cast *c)
         const ck_gen_pdu *pdu = &o->pdus[c->pdu];
         for (size_t t = pdu->first_team; t < pdu->first_team + pdu->n_teams; t++)
             for (size_t s = o->teams[t].first_staff; s < o->teams[t].first_staff + o->teams[t].n_staff; s++) {
-                if (!in_post(&o->staff[s], "PO")) continue;
+                if (!in_post(&o->staff[s], GRADE[CK_ROLE_PRACTITIONER])) continue;
                 char err[1024];
                 size_t n;
                 if (worklist_size(db, o->staff[s].code, as_of, &n, err, sizeof err) != CK_OK) {
@@ -310,16 +313,33 @@ static bool cast(ck_db *db, const ck_gen_org *o, ck_date as_of, demo_cast *c)
         return false;
     }
     size_t team = o->staff[best].team;
-    for (size_t r = 0; r < N_ROLES; r++)
-        c->staff[r] = !ROLES[r].grade ? SIZE_MAX : r == 0 ? best : pick_staff(o, c->pdu, ROLES[r].grade, team);
+    for (size_t r = 0; r < CK_ROLE_COUNT; r++)
+        c->staff[r] = !GRADE[r] ? SIZE_MAX : r == CK_ROLE_PRACTITIONER ? best : pick_staff(o, c->pdu, GRADE[r], team);
     return true;
 }
 
-static const char *grade_label(const char *grade)
+/* One account a role, named as the role (ck_role_names), linked to the
+ * cast's staff, all with one password. */
+static bool add_accounts(ck_db *db, const ck_gen_org *o, const demo_cast *c, const char *password)
 {
-    for (size_t i = 0; ck_web_grades[i]; i++)
-        if (strcmp(ck_web_grades[i], grade) == 0) return ck_web_grade_labels[i];
-    return grade;
+    ck_principal by;
+    ck_principal_system(&by, "cli:" CMD);
+    for (size_t r = 0; r < CK_ROLE_COUNT; r++) {
+        const char *staff = c->staff[r] == SIZE_MAX ? NULL : o->staff[c->staff[r]].code;
+        if (ck_role_needs_staff((ck_role)r) && !staff) {
+            ck_cli_error(CMD, "PDU %s has no %s in post for the %s account", o->pdus[c->pdu].code, GRADE[r],
+                         ck_role_names[r]);
+            return false;
+        }
+        char err[1024];
+        int64_t id;
+        if (ck_user_add(db, &by, ck_role_names[r], (ck_role)r, staff, password, (int64_t)time(NULL), &id, err,
+                        sizeof err) != CK_OK) {
+            ck_cli_error(CMD, "the %s account: %s", ck_role_names[r], err);
+            return false;
+        }
+    }
+    return true;
 }
 
 /* ---- Serving ------------------------------------------------------------------------ */
@@ -327,7 +347,8 @@ static const char *grade_label(const char *grade)
 typedef struct banner {
     const ck_gen_org *org;
     const demo_cast *cast;
-    const char *db;
+    const char *db, *password;
+    bool password_given; /* by --demo-password: not printed again */
     ck_date as_of;
     size_t cases;
     double seconds;
@@ -341,24 +362,23 @@ static bool print_banner(void *ctx, const char *url)
     const ck_gen_pdu *pdu = &o->pdus[b->cast->pdu];
     char as_of[CK_DATE_STRLEN];
     printf("\nCasekeeper demo: Synthetic London on %s, %zu people on probation, ready in %.1f s.\n"
-           "Open %s/ and sign in as one of these staff of PDU %s (%s).\n"
-           "The sign-in page asks for the staff code, the role and the team code (no password yet).\n\n",
-           ck_date_fmt(b->as_of, as_of), b->cases, b->seconds, url, pdu->code, pdu->name);
-    printf("  %-26s %-10s %-22s %-38s %s\n", "ROLE", "STAFF", "NAME", "SIGN IN AS ROLE", "TEAM");
-    for (size_t r = 0; r < N_ROLES; r++) {
+           "Open %s/ and sign in with one of these user names and the password %s%s%s.\n"
+           "Each account is one role, linked to a member of staff of PDU %s (%s).\n\n",
+           ck_date_fmt(b->as_of, as_of), b->cases, b->seconds, url, b->password_given ? "" : "\"",
+           b->password_given ? "given with --demo-password" : b->password, b->password_given ? "" : "\"", pdu->code,
+           pdu->name);
+    printf("  %-15s %-10s %-22s %-14s %s\n", "USER NAME", "STAFF", "NAME", "GRADE", "TEAM");
+    for (size_t r = 0; r < CK_ROLE_COUNT; r++) {
         size_t s = b->cast->staff[r];
         if (s == SIZE_MAX) {
-            printf("  %-26s %-10s %s\n", ROLES[r].role, "-",
-                   ROLES[r].grade ? "nobody in post in this PDU"
-                                  : "not yet: needs staff accounts, which are not on main yet");
+            printf("  %-15s %-10s %s\n", ck_role_names[r], "-", "(no staff record: this role needs none)");
             continue;
         }
         const ck_gen_staff *st = &o->staff[s];
         const ck_gen_team *t = &o->teams[st->team];
         char name[64];
         snprintf(name, sizeof name, "%s %s", st->forename, st->surname);
-        printf("  %-26s %-10s %-22s %-38s %s (%s)\n", ROLES[r].role, st->code, name, grade_label(st->grade), t->code,
-               t->name);
+        printf("  %-15s %-10s %-22s %-14s %s (%s)\n", ck_role_names[r], st->code, name, st->grade, t->code, t->name);
     }
     printf("\nThe practitioner has %zu open or overdue obligations. Stop the demo with Ctrl-C;\n"
            "the next run replaces %s.\n",
@@ -384,6 +404,13 @@ int ck_cmd_demo(int argc, char **argv)
         ck_cli_error(CMD, "--listen: %s", err);
         return 2;
     }
+    /* Served over plain http (ck_cli_serve's plain_http), which is for this
+     * machine only. */
+    if (!ck_auth_loopback(host)) {
+        ck_cli_error(CMD, "--listen: the demo serves plain http, so only on a loopback address (127.0.0.1, ::1), "
+                          "not %s", host);
+        return 2;
+    }
     if (port && !can_listen(host, port)) return 1;
     ck_gen_options go;
     ck_gen_options_init(&go, false);
@@ -397,6 +424,12 @@ int ck_cmd_demo(int argc, char **argv)
         return 2;
     }
     if ((rc = clear_path(o.db + strlen("sqlite:")))) return rc;
+    char made[CK_PASSWORD_GEN_LEN + 1];
+    if (!o.password) {
+        ck_password_generate(made);
+        fprintf(stderr, "casekeeper %s: every demo account's password: %s\n", CMD, made);
+    }
+    const char *password = o.password ? o.password : made;
     /* Cases are built and freed by the thousand: without this, glibc hands
      * freed memory back to the kernel and asks for it again each time. */
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
@@ -414,14 +447,15 @@ int ck_cmd_demo(int argc, char **argv)
     demo_cast who;
     rc = 1;
     if (ck_gen_load(db, g, &eng, on_progress, &prog, err, sizeof err) != CK_OK) ck_cli_error(CMD, "%s", err);
-    else if (cast(db, org, o.as_of, &who) && finish_db(db)) rc = 0;
+    else if (cast(db, org, o.as_of, &who) && add_accounts(db, org, &who, password) && finish_db(db)) rc = 0;
     ck_db_close(db);
-    banner b = {org, &who, o.db, o.as_of, ck_gen_case_count(g), ck_progress_elapsed(&prog)};
+    banner b = {org, &who, o.db, password, o.password != NULL, o.as_of, ck_gen_case_count(g),
+                ck_progress_elapsed(&prog)};
     if (rc == 0) {
         fprintf(stderr, "casekeeper %s: %zu cases with their obligations in %.1f s (%.0f cases/s)\n", CMD, b.cases,
                 b.seconds, (double)b.cases / b.seconds);
         pinned_today = o.as_of;
-        ck_serve_options so = {.db = o.db, .listen = o.listen, .today = o.pinned ? pinned : NULL,
+        ck_serve_options so = {.db = o.db, .listen = o.listen, .plain_http = true, .today = o.pinned ? pinned : NULL,
                                .on_listening = print_banner, .ctx = &b};
         rc = ck_cli_serve(CMD, &so);
     }

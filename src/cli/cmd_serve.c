@@ -29,7 +29,16 @@ static void help(FILE *to)
             "  --templates DIR        page templates (default: templates/ beside the build directory)\n"
             "  --bank-holidays FILE   a GOV.UK bank-holidays.json instead of the shipped copy\n"
             "  --rules-config FILE    key = value overrides of the shipped config/rules.conf\n"
+            "  --trusted-proxy ADDR   the reverse proxy in front (nginx, terminating TLS), by\n"
+            "                         numeric address: its X-Forwarded-For names the client and\n"
+            "                         its X-Forwarded-Proto: https turns on HSTS and the https\n"
+            "                         origin for the CSRF check (docs/nginx.conf)\n"
+            "  --plain-http           the demo over plain http: the session cookie goes without\n"
+            "                         Secure (a browser would not send it back over http).\n"
+            "                         Refused unless --listen is a loopback address.\n"
             "\n"
+            "Every route but /health and sign-in needs a signed-in user or an API token\n"
+            "(casekeeper user, casekeeper token; docs/security.md).\n"
             "Request bodies over %zu MiB are refused (413).\n"
             "Exit status: 0 stopped by a signal; 1 the server could not start; 2 bad options.\n",
             CK_HTTP_MAX_BODY >> 20);
@@ -47,7 +56,12 @@ static int parse_options(int argc, char **argv, ck_serve_options *o, bool *done)
             *done = true;
             return 0;
         }
+        if (strcmp(argv[i], "--plain-http") == 0) {
+            o->plain_http = true;
+            continue;
+        }
         if ((got = ck_cli_opt(CMD, argc, argv, &i, "--db", &o->db)) ||
+            (got = ck_cli_opt(CMD, argc, argv, &i, "--trusted-proxy", &o->proxy)) ||
             (got = ck_cli_opt(CMD, argc, argv, &i, "--listen", &o->listen)) ||
             (got = ck_cli_opt(CMD, argc, argv, &i, "--bank-holidays", &o->holidays)) ||
             (got = ck_cli_opt(CMD, argc, argv, &i, "--rules-config", &o->config)) ||

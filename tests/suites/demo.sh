@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `casekeeper demo` end to end (sanitized build): a small Synthetic London on a
-# temporary path starts, prints the URL and the staff to sign in as, answers
-# /health, shows a signed-in practitioner a worklist with cases in it, and
+# temporary path starts, prints the URL and one account for each role, answers
+# /health, lets every account sign in with the password given (or the one it
+# made up and printed), shows the practitioner a worklist with cases in it, and
 # `casekeeper stats` reads its database; a second run replaces the first's
 # database, and anything the demo did not make is refused and left untouched.
 # Last line: "N passed, N failed".
@@ -34,7 +35,7 @@ start_demo() {
   pid=$!
   url=""
   for _ in $(seq 1 1200); do
-    if grep -q '^  Administrator' "$tmp/out"; then
+    if grep -q '^  admin ' "$tmp/out"; then
       url=$(sed -n 's/^listening on //p' "$tmp/out")
       return
     fi
@@ -51,9 +52,19 @@ stop_demo() {
   return $rc
 }
 
+# sign_in USER PASSWORD: signs in with a fresh cookie jar ($tmp/cookies), as
+# a browser would post the form; prints the HTTP status.
+sign_in() {
+  rm -f "$tmp/cookies"
+  curl -s -o /dev/null -c "$tmp/cookies" "$url/sign-in"
+  curl -s -o /dev/null -w '%{http_code}' -b "$tmp/cookies" -c "$tmp/cookies" -H "Origin: $url" \
+    --data-urlencode "username=$1" --data-urlencode "password=$2" --data-urlencode "next=/" "$url/sign-in"
+}
+
 # ---- A demo of 300 people ----------------------------------------------------
 db=$tmp/d/casekeeper.db
-start_demo --db "sqlite:$db" --scale 300
+pw="a passphrase for the demo"
+start_demo --db "sqlite:$db" --scale 300 --demo-password "$pw"
 check "demo starts and prints its URL" test -n "$url"
 if [ -z "$url" ]; then
   echo "# standard error:"; sed 's/^/# /' "$tmp/err" | tail -20
@@ -61,20 +72,18 @@ if [ -z "$url" ]; then
 fi
 cat "$tmp/out"
 check "progress is shown with a rate and the time taken" grep -Eq 'cases/s, [0-9.]+s elapsed|cases with their obligations in' "$tmp/err"
-check "every role is listed" test "$(grep -Ec '^  (Practitioner|Senior probation officer|Head of PDU|Court officer|Victim liaison officer|Quality assurance|Administrator) ' "$tmp/out")" -eq 7
-row=$(grep '^  Practitioner ' "$tmp/out")
-staff=$(awk '{print $2}' <<<"$row")
-team=$(sed -E 's/.* ([A-Z0-9]+) \(.*$/\1/' <<<"$row")
-check "the practitioner is a real staff code with a team" test -n "$staff" -a -n "$team"
+roles="practitioner spo head_of_pdu court_officer vlo qa admin"
+check "an account for every role is listed" test "$(grep -Ec "^  ($(tr ' ' '|' <<<"$roles")) " "$tmp/out")" -eq 7
+check "the password given is not printed" bash -c "! grep -q '$pw' '$tmp/out' '$tmp/err'"
+staff=$(awk '$1 == "practitioner" {print $2}' "$tmp/out")
+check "the practitioner is linked to a real staff code" grep -Eq '^N07[A-Z][0-9]+$' <<<"$staff"
 check "/health answers" bash -c "curl -sf '$url/health' | grep -q '\"status\":\"ok\"'"
-
-jar=$tmp/cookies
-csrf=$(curl -sf -c "$jar" "$url/sign-in" | grep -o 'name="csrf" value="[0-9a-f]*"' | sed 's/.*value="//; s/"$//')
-code=$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" -c "$jar" \
-  --data-urlencode "csrf=$csrf" --data-urlencode "staff=$staff" --data-urlencode "grade=PO" \
-  --data-urlencode "team=$team" --data-urlencode "next=/" "$url/sign-in")
-check "the practitioner signs in with the details printed" test "$code" = 303
-curl -sf -b "$jar" "$url/" >"$tmp/work.html"
+for r in $roles; do
+  check "$r signs in with the password given" test "$(sign_in "$r" "$pw")" = 303
+done
+check "a wrong password does not sign in" test "$(sign_in practitioner "not the demo password")" != 303
+sign_in practitioner "$pw" >/dev/null
+curl -sf -b "$tmp/cookies" "$url/" >"$tmp/work.html"
 check "the practitioner's worklist has cases in it" test "$(grep -Eo 'href="/cases/[A-Z0-9]+' "$tmp/work.html" | sort -u | wc -l)" -gt 0
 check "the worklist page is the practitioner's" grep -q "$staff" "$tmp/work.html"
 
@@ -87,7 +96,10 @@ check "the demo stops cleanly on SIGTERM" stop_demo
 # ---- Again on the same path: the previous demo's database is replaced ---------------
 start_demo --db "sqlite:$db" --scale 60
 check "a second demo replaces the first's database" test -n "$url"
-check "... and serves it" bash -c "curl -sf '$url/health' >/dev/null"
+made=$(sed -n 's/.*every demo account.s password: //p' "$tmp/err")
+check "... makes up a password and prints it at the start" test "$(head -1 "$tmp/err")" = "casekeeper demo: every demo account's password: $made"
+check "... which signs in" test "$(sign_in vlo "$made")" = 303
+check "... and the old password no longer does" test "$(sign_in vlo "$pw")" != 303
 stop_demo
 
 # ---- Anything else is refused and left as it was ------------------------------------
@@ -104,4 +116,9 @@ for f in "$other" "$tmp/notes.txt"; do
 done
 "$bin" demo --db sqlite::memory: >/dev/null 2>"$tmp/refused"
 check "demo refuses an in-memory database" test $? = 2
+"$bin" demo --db "sqlite:$tmp/new.db" --demo-password short >/dev/null 2>"$tmp/refused"
+check "demo refuses a password too short, naming the option" bash -c "test $? = 2 && grep -q -- --demo-password '$tmp/refused'"
+"$bin" demo --db "sqlite:$tmp/new.db" --listen 0.0.0.0:0 >/dev/null 2>"$tmp/refused"
+check "demo refuses to serve plain http beyond this machine" bash -c "test $? = 2 && grep -q loopback '$tmp/refused'"
+check "... having made nothing" test ! -e "$tmp/new.db"
 finish
