@@ -10,12 +10,12 @@
  * this command made is ever replaced. Such a file carries DEMO_APP_ID in
  * the SQLite header's application-id field, which can be read without
  * opening (let alone changing) a file that is not ours. */
+#include "ck_auth.h"
 #include "ck_cli.h"
 #include "ck_cli_serve.h"
 #include "ck_cli_store.h"
 #include "ck_gen_load.h"
 #include "ck_http.h"
-#include "ck_auth.h"
 #include "ck_users.h"
 #include <errno.h>
 #include <malloc.h>
@@ -34,8 +34,8 @@
 #define DEMO_APP_ID 0x436b446d /* "CkDm" */
 #define SQLITE_HEADER "SQLite format 3"
 #define APP_ID_OFFSET 68 /* of the big-endian application id in the 100-byte header */
-/* SQLite's page cache while loading: the whole load's hot pages stay in
- * memory instead of going out to the WAL and back. */
+/* SQLite's page cache while loading: a transaction's pages stay in memory
+ * until it commits instead of being written out and read back. */
 #define LOAD_CACHE_KIB 262144
 
 static void help(FILE *to)
@@ -51,7 +51,8 @@ static void help(FILE *to)
             "\n"
             "  --db sqlite:PATH     the database (default %s); an existing file is\n"
             "                       replaced only if an earlier `casekeeper demo` made it\n"
-            "  --listen HOST:PORT   loopback address to bind (default " CK_SERVE_DEFAULT_LISTEN "; port 0 picks one)\n"
+            "  --listen HOST:PORT   a loopback address to bind (default " CK_SERVE_DEFAULT_LISTEN ";\n"
+            "                       port 0 picks a free one)\n"
             "  --as-of DATE         the date the data describes and the server's date\n"
             "                       (default: today)\n"
             "  --scale S            london (%d people; default) or a number of people\n"
