@@ -36,6 +36,10 @@ const ck_command ck_commands[] = {
      "limited-access cases: exclusion and restriction lists and their messages"},
     {"audit", ck_cmd_audit, "audit verify|search [--user NAME] [--crn CRN] [--from DATE] [--to DATE] [--db URL]",
      "check the audit log's hash chain; search it"},
+    {"stats", ck_cmd_stats, "stats [--db URL] [--as-of DATE] [--pdu CODE] [--format table|json]",
+     "obligation counts, on-time rates and practice indicators by rule and PDU"},
+    {"demo", ck_cmd_demo, "demo [--db sqlite:PATH] [--listen HOST:PORT] [--as-of DATE] [--scale london|N]",
+     "Synthetic London in a fresh SQLite database, served, with staff to sign in as (make run)"},
     {NULL, NULL, NULL, NULL},
 };
 
