@@ -6,6 +6,7 @@
 #include "ck_test_db.h"
 #include "ck_test_http.h"
 #include "ck_test_manage.h"
+#include "ck_auth.h"
 #include "ck_api_manage.h"
 #include "ck_auth.h"
 #include "ck_web.h"
@@ -22,10 +23,8 @@ typedef struct server {
 
 static server S;
 
-/* What the API tests check is the management API's behaviour; who may call
- * it is test_security's (its authorization matrix covers the server's whole
- * route table, these routes included). So every request here runs as the
- * system principal, as in test_api.c. */
+/* This suite tests what the management API does, not who may call it
+ * (test_security does): every request runs as the system principal. */
 static bool as_system(ck_http_req *r)
 {
     ck_principal p;

@@ -20,6 +20,7 @@ typedef struct fixture {
     ck_http_server *srv;
     uint16_t port;
     ck_db *db; /* the test's own connection, to read back */
+    ck_auth *auth;
 } fixture;
 
 static int setup(void **state)
@@ -35,9 +36,8 @@ static int setup(void **state)
     if (ck_db_migrate(f->db, NULL) != CK_DB_OK) fail_msg("%s", ck_db_errmsg(f->db));
     ck_app app = {.engine = ck_engine_default(), .today = pinned_today};
     ck_test_manage_fixture(f->db, &app.engine);
-    tw_add_fixture_accounts(f->db);
-    /* A head of PDU with no staff record: belongs to no PDU, so sees none. */
-    tw_add_user(f->db, "n07p099", CK_ROLE_HEAD_OF_PDU, NULL);
+    tw_accounts(f->db);
+    tw_add_user(f->db, "auditor", CK_ROLE_QA, NULL);
     f->auth = ck_auth_new(&(ck_auth_config){.plain_http = true});
     app.auth = f->auth;
     f->web = ck_web_new(&(ck_web_config){0}, &app, err, sizeof err);
@@ -163,9 +163,10 @@ static void test_inspection_page(void **state)
     r = get(f, &po, "/", 200, NULL);
     assert_null(strstr(r.body, "href=\"/inspection\""));
     th_resp_free(&r);
-    /* A team the organisation does not hold has no PDU to show. */
-    who stray = as(f, "N07P099", "head_of_pdu", "N07T99");
-    const char *const stray_page[] = {"Your team is not in the organisation", NULL};
+    /* An account linked to no staff record has no PDU to show. */
+    who stray;
+    tw_sign_in_as(f->port, "auditor", stray.cookie, sizeof stray.cookie);
+    const char *const stray_page[] = {"Your account has no probation delivery unit", NULL};
     get_ok(f, &stray, "/inspection", 404, stray_page);
 }
 

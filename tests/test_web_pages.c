@@ -32,13 +32,6 @@ typedef struct fixture {
     uint16_t port;
 } fixture;
 
-/* The accounts the pages are fetched as: one per staff member of the
- * organisation below, named by the staff code in lower case. */
-static void username_of(const char *staff, char *out, size_t n)
-{
-    snprintf(out, n, "%s", staff);
-    for (char *p = out; *p; p++) *p = (char)tolower((unsigned char)*p);
-}
 
 static void import_example(ck_db *db, const ck_engine *eng, const char *name)
 {
@@ -66,10 +59,10 @@ static int setup(void **state)
     if (!db) fail_msg("%s", err);
     if (ck_db_migrate(db, NULL) != CK_DB_OK) fail_msg("%s", ck_db_errmsg(db));
     ck_app app = {.engine = ck_engine_default(), .today = pinned_today};
-    /* The organisation the pages scope by (team N07T01 and its staff), the
-     * management pages' PDU around it, and an account for each staff member. */
+    /* The organisation the pages scope by (team N07T01 and its staff), and
+     * the management pages' PDU around it; an account for each of its staff. */
     ck_test_manage_fixture(db, &app.engine);
-    tw_add_fixture_accounts(db);
+    tw_accounts(db);
     import_example(db, &app.engine, "01_easter_2025_co.json");
     import_example(db, &app.engine, "04_breach_mandatory_co.json");
     import_example(db, &app.engine, "09_vcs_opted_in_release_soon.json");
@@ -111,15 +104,11 @@ typedef struct who {
     char cookie[128], csrf[80];
 } who;
 
-/* Signs in as the account of staff member `staff` (whose role is the one
- * its grade is for). */
 static who sign_in(const fixture *f, const char *staff, const char *grade)
 {
-    (void)grade; /* the account's role says it */
     who w;
-    char name[16];
-    username_of(staff, name, sizeof name);
-    tw_sign_in(f->port, name, "/", w.cookie, sizeof w.cookie, w.csrf, sizeof w.csrf);
+    tw_sign_in(f->port, staff, grade, "N07T01", w.cookie, sizeof w.cookie);
+    tw_csrf(f->port, w.cookie, "/", w.csrf, sizeof w.csrf);
     return w;
 }
 

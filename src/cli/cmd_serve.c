@@ -90,5 +90,93 @@ int ck_cmd_serve(int argc, char **argv)
     bool done;
     int rc = parse_options(argc, argv, &o, &done);
     if (rc || done) return rc;
-    return ck_cli_serve(CMD, &o);
+
+    char host[256], err[1024];
+    uint16_t port;
+    if (!ck_http_parse_listen(o.listen ? o.listen : DEFAULT_LISTEN, host, sizeof host, &port, err, sizeof err)) {
+        ck_cli_error(CMD, "--listen: %s", err);
+        return 2;
+    }
+    if (o.plain_http && !ck_auth_loopback(host)) {
+        ck_cli_error(CMD, "--plain-http: only for the demo on a loopback address (127.0.0.1, ::1), not %s; put "
+                          "TLS in front (docs/nginx.conf)", host);
+        return 2;
+    }
+    engine_files own = {0};
+    ck_app app = {0};
+    if (!load_engine(&o, &app.engine, &own)) {
+        ck_calendar_free(own.cal);
+        ck_rulecfg_free(own.cfg);
+        return 2;
+    }
+    const char *url = ck_cli_db_url(o.db);
+    ck_http_server *srv = NULL;
+    ck_api_daily *daily = NULL;
+    ck_auth *auth = NULL;
+    ck_web *web = NULL;
+    ck_route *routes = NULL;
+    rc = 1;
+    if (!prepare_database(url)) goto out;
+
+    /* Blocked here before any thread starts, so every thread inherits the
+     * mask and the signals reach only the sigwait below. */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+
+    auth = ck_auth_new(&(ck_auth_config){.plain_http = o.plain_http});
+    if (!auth) {
+        ck_cli_error(CMD, "libsodium could not be initialised");
+        goto unblock;
+    }
+    app.auth = auth;
+    if (o.plain_http) ck_http_log("--plain-http: session cookies without Secure, for the demo on %s only", host);
+    /* One server, one route table: the web pages, the JSON API and the
+     * management API. The web owns the app struct (it begins with the API's
+     * ck_app). */
+    web = ck_web_new(&(ck_web_config){.templates_dir = o.templates}, &app, err, sizeof err);
+    if (!web) {
+        ck_cli_error(CMD, "%s", err);
+        goto unblock;
+    }
+    routes = ck_web_server_routes();
+    if (!ck_auth_routes_valid(routes, err, sizeof err)) {
+        ck_cli_error(CMD, "%s", err);
+        goto unblock;
+    }
+    ck_http_config cfg = {.host = host, .port = port, .threads = o.threads, .routes = routes,
+                          .db_url = url, .app = ck_web_app(web), .on_error = ck_web_on_error,
+                          .access_log = true, .authorize = ck_auth_authorize, .trusted_proxy = o.proxy};
+    srv = ck_http_start(&cfg, err, sizeof err);
+    if (!srv) {
+        ck_cli_error(CMD, "%s", err);
+        goto unblock;
+    }
+    if (printf("listening on %s\n", ck_http_url(srv)) < 0 || fflush(stdout) != 0) {
+        ck_cli_error(CMD, "writing standard output: %s", strerror(errno));
+        goto unblock;
+    }
+    daily = ck_api_daily_start(url, ck_web_app(web), err, sizeof err);
+    if (!daily) {
+        ck_cli_error(CMD, "the daily recompute could not start: %s", err);
+        goto unblock;
+    }
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    ck_http_log("stopping on %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    rc = 0;
+unblock:
+    ck_http_stop(srv);
+    srv = NULL;
+    ck_api_daily_stop(daily);
+    ck_web_free(web);
+    ck_free(routes);
+    ck_auth_free(auth);
+    pthread_sigmask(SIG_UNBLOCK, &stop_signals, NULL);
+out:
+    ck_calendar_free(own.cal);
+    ck_rulecfg_free(own.cfg);
+    return rc;
 }

@@ -635,7 +635,7 @@ const ck_route ck_api_routes[] = {
     {"POST", "/api/v1/cases/{crn}/enforcement", h_add_record, "case:write"},
     {"POST", "/api/v1/cases/{crn}/breaches", h_add_record, "case:write"},
     {"POST", "/api/v1/cases/{crn}/recalls", h_add_record, "case:write"},
-    {"POST", "/api/v1/cases/{crn}/allocations", h_add_record, "case:allocate"},
+    {"POST", "/api/v1/cases/{crn}/allocations", h_add_record, "allocate"},
     {"POST", "/api/v1/cases/{crn}/victims", h_add_record, "victim:write"},
     {"GET", "/api/v1/worklist", h_worklist, "case:read"},
     {NULL, NULL, NULL, NULL},

@@ -61,23 +61,6 @@ ck_rc ck_cases_update(ck_db *db, const ck_engine *eng, const char *crn, const ch
                       bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
                       ck_date as_of, char *err, size_t err_len);
 
-/* The same whole-case write inside a transaction the caller opened, for a
- * change that spans several cases in one transaction (a leaver's caseload, an
- * allocation): locks and loads case crn, calls edit to change it in memory
- * (any of its records; new strings in c's arena), then validates it, writes
- * it whole and stores its holder and obligations at as_of, refusing what
- * ck_cases_update refuses. edit returns CK_OK, or a ck_rc with its message in
- * err, returned as it is. CK_ERR_NOTFOUND when there is no such case. Never
- * commits or rolls back: on an error the caller rolls back. */
-ck_rc ck_cases_edit_in_tx(ck_db *db, const ck_engine *eng, const char *crn,
-                          ck_rc (*edit)(ck_case *c, void *ctx, char *err, size_t err_len), void *ctx, ck_date as_of,
-                          char *err, size_t err_len);
-
-/* The allocation in force at as_of (the latest to start when several
- * overlap): its staff member is the case's holder on every write. NULL when
- * none is. */
-const ck_allocation *ck_cases_current_allocation(const ck_case *c, ck_date as_of);
-
 /* The same writes inside a transaction the caller opened (ck_db_begin), so a
  * caller can check access under the case's row lock and append to the audit
  * log before it commits (store/ck_access). On an error the caller rolls back.
@@ -108,6 +91,23 @@ typedef struct ck_case_filter {
  * shift ($1 becomes $(1 + shift)); the caller binds f->binds there. For
  * every query over many cases (store/ck_caseload too). */
 void ck_case_filter_sql(ck_buf *sql, const ck_case_filter *f, int shift);
+
+/* The same whole-case write inside a transaction the caller opened, for a
+ * change that spans several cases in one transaction (a leaver's caseload, an
+ * allocation): locks and loads case crn, calls edit to change it in memory
+ * (any of its records; new strings in c's arena), then validates it, writes
+ * it whole and stores its holder and obligations at as_of, refusing what
+ * ck_cases_update refuses. edit returns CK_OK, or a ck_rc with its message in
+ * err, returned as it is. CK_ERR_NOTFOUND when there is no such case. Never
+ * commits or rolls back: on an error the caller rolls back. */
+ck_rc ck_cases_edit_in_tx(ck_db *db, const ck_engine *eng, const char *crn,
+                          ck_rc (*edit)(ck_case *c, void *ctx, char *err, size_t err_len), void *ctx, ck_date as_of,
+                          char *err, size_t err_len);
+
+/* The allocation in force at as_of (the latest to start when several
+ * overlap): its staff member is the case's holder on every write. NULL when
+ * none is. */
+const ck_allocation *ck_cases_current_allocation(const ck_case *c, ck_date as_of);
 
 /* Search by CRN (exact or prefix), surname/forename (prefix, case-insensitive)
  * or date of birth (YYYY-MM-DD). Paginated; total is the full match count.

@@ -23,10 +23,11 @@ export function launch () {
   })
 }
 
-// The server's fixture (test_web_pages --serve) has one account per staff
-// member, named by the staff code in lower case, whose role is the one the
-// grade is for; every account has the same test password.
-export async function signIn (page, staff) {
+// The server's fixture (test_web_pages --serve) has an account for each
+// staff member, named by the staff code in lower case, with the role the
+// staff member's grade is for and the same test password: the grade and
+// team are the organisation's, the arguments only say whom.
+export async function signIn (page, staff, grade, team = 'N07T01') {
   await page.goto(`${base}/sign-in`)
   await page.fill('#username', staff.toLowerCase())
   await page.fill('#password', 'a web test passphrase')

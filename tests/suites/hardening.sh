@@ -14,10 +14,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 bin=build/casekeeper
-passed=0 failed=0
-result() { # name, outcome (0 holds)
-  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); echo "ok $1"; else failed=$((failed + 1)); echo "not ok $1"; fi
-}
+. tests/suites/lib/result.sh
 if [ ! -x "$bin" ] || ! command -v readelf >/dev/null; then
   echo "hardening: needs $bin (make build/casekeeper) and readelf (binutils)"
   echo "0 passed, 1 failed"; exit 1
@@ -59,5 +56,4 @@ else
   result "control: build an unhardened program" 1
 fi
 rm -rf "$tmp"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

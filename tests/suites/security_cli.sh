@@ -6,10 +6,7 @@
 # Last line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-passed=0 failed=0
-result() { # name, outcome (0 holds)
-  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); echo "ok $1"; else failed=$((failed + 1)); echo "not ok $1"; fi
-}
+. tests/suites/lib/result.sh
 ck=build/casekeeper
 [ -x "$ck" ] && command -v curl >/dev/null || { echo "security_cli: needs $ck and curl"; echo "0 passed, 1 failed"; exit 1; }
 tmp=$(mktemp -d /tmp/ck-seccli.XXXXXX)
@@ -99,5 +96,4 @@ sqlite3 "$tmp/sec.db" "UPDATE audit_log SET detail = 'q=nothing' WHERE action = 
 "$ck" audit verify --db "$db" >"$tmp/verify" 2>&1
 [ $? -eq 1 ] && grep -Eq "entry [0-9]+ does not match its hash" "$tmp/verify"
 result "audit verify: exit 1 naming the altered entry" $?
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

@@ -9,10 +9,7 @@
 # Last line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-passed=0 failed=0
-result() { # name, outcome (0 holds)
-  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); echo "ok $1"; else failed=$((failed + 1)); echo "not ok $1"; fi
-}
+. tests/suites/lib/result.sh
 bin=build/casekeeper
 for need in nginx openssl curl ss; do
   command -v "$need" >/dev/null || { echo "tls: $need is missing (scripts/setup.sh installs it)"; echo "0 passed, 1 failed"; exit 1; }
@@ -121,5 +118,4 @@ result "sign-out with the CSRF token and the https origin ($code)" $([ "$code" =
 grep -q '"action":"session.sign_in".*"client":"127.0.0.1"' "$tmp/audit" && ! grep -q '203.0.113.5' "$tmp/audit"
 result "the client address is the proxy's word, not the client's X-Forwarded-For" $?
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary
