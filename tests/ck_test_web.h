@@ -3,7 +3,6 @@
  * Include after ck_test_http.h. */
 #ifndef CK_TEST_WEB_H
 #define CK_TEST_WEB_H
-#include <ctype.h>
 #include "ck_users.h"
 #include <ctype.h>
 #include <time.h>

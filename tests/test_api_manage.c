@@ -8,7 +8,6 @@
 #include "ck_test_manage.h"
 #include "ck_auth.h"
 #include "ck_api_manage.h"
-#include "ck_auth.h"
 #include "ck_web.h"
 
 static ck_date pinned_today(void) { return ck_test_date(CK_TEST_MANAGE_TODAY); }
@@ -428,7 +427,7 @@ static void test_case_audit(void **state)
 static void test_routes_declare_permissions(void **state)
 {
     (void)state;
-    static const char *const allowed[] = {"workforce:read", "case:allocate", "inspection:read", "inspection:write", "qa"};
+    static const char *const allowed[] = {"workforce:read", "allocate", "inspection:read", "inspection:write", "qa"};
     size_t n = 0;
     for (const ck_route *rt = ck_api_manage_routes; rt->method; rt++, n++) {
         bool ok = false;

@@ -239,8 +239,7 @@ static void fill_path(const ck_route *rt, const char *crn, char *out, size_t n)
             len += (size_t)snprintf(out + len, n - len, "%s", id);
             p += 4;
         } else if (*p == '{') {
-            /* The web's other parameters: a case tab, an action, a static file,
-             * and the management pages' and API's. */
+            /* The web's other parameters: a case tab, an action, a static file. */
             static const struct {
                 const char *name, *value;
             } fill[] = {{"{tab}", "overview"},   {"{kind}", "contacts"},     {"{verb}", "outcome"},

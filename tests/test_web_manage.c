@@ -7,14 +7,12 @@
 #include "ck_test_http.h"
 #include "ck_test_web.h"
 #include "ck_test_manage.h"
-#include "ck_auth.h"
 #include "ck_web.h"
 
 static ck_date pinned_today(void) { return ck_test_date(CK_TEST_MANAGE_TODAY); }
 
 typedef struct fixture {
     char db_path[64], db_url[80];
-    ck_auth *auth;
     ck_web *web;
     ck_route *routes;
     ck_http_server *srv;
@@ -69,16 +67,13 @@ typedef struct who {
     char cookie[128], csrf[80];
 } who;
 
-/* Signs in as the account of staff member `staff` (grade and team are the
- * staff record's: they document the caller in each test). */
 static who as(const fixture *f, const char *staff, const char *grade, const char *team)
 {
-    (void)grade, (void)team;
     who w;
-    char name[16];
-    snprintf(name, sizeof name, "%s", staff);
-    for (char *q = name; *q; q++) *q = (char)tolower((unsigned char)*q);
-    tw_sign_in(f->port, name, "/", w.cookie, sizeof w.cookie, w.csrf, sizeof w.csrf);
+    tw_sign_in(f->port, staff, grade, team, w.cookie, sizeof w.cookie);
+    th_resp r = tw_req(f->port, "GET", "/", w.cookie, NULL);
+    tw_value_after(r.body, "name=\"csrf\" value=\"", w.csrf, sizeof w.csrf);
+    th_resp_free(&r);
     return w;
 }
 

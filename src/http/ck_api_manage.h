@@ -8,7 +8,7 @@
  * Handlers are thin, as ck_api's: parse, call one store function
  * (store/ck_workforce, store/ck_inspection: one transaction each), render.
  * Errors are ck_api's problems. Every route declares one of the permissions
- * "workforce:read", "case:allocate", "inspection:read", "inspection:write" and
+ * "workforce:read", "allocate", "inspection:read", "inspection:write" and
  * "qa", for the roles that hold them.
  *
  * Reports that are tables (workforce by team, inspection rows) are also CSV,

@@ -101,7 +101,7 @@ static const struct {
     {"victims", "/victims", "Victim liaison", "victim:read"},
     {"inspection", "/inspection", "Inspection", "inspection:read"},
     {"workforce", "/workforce", "Workforce", "workforce:read"},
-    {"allocations", "/allocations", "Allocations", "case:allocate"},
+    {"allocations", "/allocations", "Allocations", "allocate"},
     {"qa", "/qa", "Case audit", "qa"},
 };
 
