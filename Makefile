@@ -38,18 +38,26 @@ build/gen/ck_embedded.c: $(EMBED) scripts/embed.sh
 	@mkdir -p $(@D)
 	sh scripts/embed.sh $@ $(EMBED)
 
+# `make V=1` prints whole command lines.
+V ?= 0
+ifeq ($(V),0)
+Q := @
+endif
+
 build/rel/%.o: %.c | build/gen/ck_embedded.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(HARDEN) -DCK_VERSION='"$(VERSION)"' -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(BASE_CFLAGS) $(HARDEN) -DCK_VERSION='"$(VERSION)"' -c $< -o $@
 
 build/dbg/%.o: %.c | build/gen/ck_embedded.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(SAN) -DCK_VERSION='"$(VERSION)"' -c $< -o $@
+	@$(if $(Q),echo "  CC-SAN  $<")
+	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -DCK_VERSION='"$(VERSION)"' -c $< -o $@
 
 build/rel/libck.a: $(REL_OBJ)
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 build/dbg/libck.a: $(DBG_OBJ)
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 build/casekeeper: build/rel/src/cli/main.o build/rel/libck.a
 	$(CC) $(HARDEN) $(HARDEN_LD) -o $@ $^ $(PKG_LIBS)
@@ -59,7 +67,8 @@ build/dbg/casekeeper: build/dbg/src/cli/main.o build/dbg/libck.a
 
 build/dbg/tests/%: tests/%.c tests/ck_test.h build/dbg/libck.a
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(SAN) -Itests -o $@ $< build/dbg/libck.a $(PKG_LIBS) $(TEST_LIBS)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -Itests -o $@ $< build/dbg/libck.a $(PKG_LIBS) $(TEST_LIBS)
 
 deps:
 	sh scripts/setup.sh

@@ -28,4 +28,25 @@ static inline void tw_value_after(const char *text, const char *pat, char *out, 
     out[n] = '\0';
 }
 
+/* Signs in as a staff member of a grade and team through the sign-in form;
+ * cookie gets "ck_session=TOKEN" for the next requests. */
+static inline void tw_sign_in(uint16_t port, const char *staff, const char *grade, const char *team, char *cookie,
+                              size_t cookie_len)
+{
+    th_resp r = tw_req(port, "GET", "/sign-in", NULL, NULL);
+    char pre[128], token[80], form[512];
+    tw_value_after(r.head, "Set-Cookie: ", pre, sizeof pre);
+    pre[strcspn(pre, ";")] = '\0';
+    tw_value_after(r.body, "name=\"csrf\" value=\"", token, sizeof token);
+    th_resp_free(&r);
+    snprintf(form, sizeof form, "csrf=%s&next=%%2F&staff=%s&grade=%s&team=%s", token, staff, grade, team);
+    r = tw_req(port, "POST", "/sign-in", pre, form);
+    assert_int_equal(r.status, 303);
+    assert_true(cookie_len > 11);
+    memcpy(cookie, "ck_session=", 11);
+    tw_value_after(r.head, "Set-Cookie: ck_session=", cookie + 11, cookie_len - 11);
+    cookie[strcspn(cookie, ";")] = '\0';
+    th_resp_free(&r);
+}
+
 #endif

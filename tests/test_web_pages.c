@@ -5,7 +5,10 @@
 #include "ck_test.h"
 #include "ck_test_http.h"
 #include "ck_test_web.h"
+#include "ck_test_manage.h"
 #include "ck_bundle.h"
+#include "ck_casewrite.h"
+#include "ck_org.h"
 #include "ck_web.h"
 #include <pthread.h>
 #include <signal.h>
@@ -53,6 +56,9 @@ static int setup(void **state)
     if (!db) fail_msg("%s", err);
     if (ck_db_migrate(db, NULL) != CK_DB_OK) fail_msg("%s", ck_db_errmsg(db));
     ck_app app = {.engine = ck_engine_default(), .today = pinned_today};
+    /* The organisation the pages scope by (team N07T01 and its staff), and
+     * the management pages' PDU around it. */
+    ck_test_manage_fixture(db, &app.engine);
     import_example(db, &app.engine, "01_easter_2025_co.json");
     import_example(db, &app.engine, "04_breach_mandatory_co.json");
     import_example(db, &app.engine, "09_vcs_opted_in_release_soon.json");
@@ -61,7 +67,7 @@ static int setup(void **state)
     ck_web_config cfg = {0};
     f.web = ck_web_new(&cfg, &app, err, sizeof err);
     if (!f.web) fail_msg("%s", err);
-    f.routes = ck_web_routes_with(ck_api_routes);
+    f.routes = ck_web_server_routes();
     ck_http_config hc = {.threads = 2, .routes = f.routes, .db_url = f.db_url, .app = ck_web_app(f.web),
                          .on_error = ck_web_on_error};
     f.srv = ck_http_start(&hc, err, sizeof err);
@@ -94,19 +100,7 @@ typedef struct who {
 static who sign_in(const fixture *f, const char *staff, const char *grade)
 {
     who w;
-    th_resp r = req(f, "GET", "/sign-in", NULL, NULL);
-    char pre[128], token[80], form[512];
-    tw_value_after(r.head, "Set-Cookie: ", pre, sizeof pre);
-    pre[strcspn(pre, ";")] = '\0';
-    tw_value_after(r.body, "name=\"csrf\" value=\"", token, sizeof token);
-    th_resp_free(&r);
-    snprintf(form, sizeof form, "csrf=%s&next=%%2F&staff=%s&grade=%s&team=N07T01", token, staff, grade);
-    r = req(f, "POST", "/sign-in", pre, form);
-    assert_int_equal(r.status, 303);
-    tw_value_after(r.head, "Set-Cookie: ck_session=", w.cookie + 11, sizeof w.cookie - 11);
-    memcpy(w.cookie, "ck_session=", 11);
-    w.cookie[strcspn(w.cookie, ";")] = '\0';
-    th_resp_free(&r);
+    tw_sign_in(f->port, staff, grade, "N07T01", w.cookie, sizeof w.cookie);
     return w;
 }
 
@@ -133,12 +127,14 @@ static void test_caseload(void **state)
 {
     fixture *f = *state;
     who w = sign_in(f, "N07P001", "PO");
-    const char *const mine[] = {"My caseload", "S000001", "aria-sort=\"ascending\"", NULL};
+    const char *const mine[] = {"My caseload", "S000001", "aria-sort=\"ascending\"", "6 May 2025", NULL};
     page_has(f, &w, "/caseload", 200, mine);
     const char *const sorted[] = {"aria-sort=\"descending\"", NULL};
     page_has(f, &w, "/caseload?sort=crn&order=desc", 200, sorted);
     const char *const filtered[] = {"0 cases", NULL};
     page_has(f, &w, "/caseload?q=nobody-by-this-name", 200, filtered);
+    const char *const bad[] = {"<a href=\"#tier\">Tier must be letters and numbers, like B or B2</a>", NULL};
+    page_has(f, &w, "/caseload?tier=B%25", 400, bad);
 }
 
 static void test_case_tabs(void **state)
@@ -251,6 +247,343 @@ static void test_grades_pages(void **state)
     page_has(f, &court, "/court", 200, c);
 }
 
+/* ---- Saving forms: errors first, then a valid save that changes the case
+ * and its obligations as the rulebook says. --------------------------------- */
+
+/* GETs path as w and keeps the form's CSRF token in w. */
+static void open_form(const fixture *f, who *w, const char *path)
+{
+    th_resp r = req(f, "GET", path, w->cookie, NULL);
+    if (r.status != 200) fail_msg("GET %s: %d\n%.2000s", path, r.status, r.body);
+    tw_value_after(r.body, "name=\"csrf\" value=\"", w->csrf, sizeof w->csrf);
+    th_resp_free(&r);
+}
+
+/* POSTs "csrf=...&" + fields; expects status; each needle must be in the body. */
+static void post_form(const fixture *f, const who *w, const char *path, const char *fields, int status,
+                      const char *const *needles)
+{
+    char form[2048];
+    snprintf(form, sizeof form, "csrf=%s&%s", w->csrf, fields);
+    th_resp r = req(f, "POST", path, w->cookie, form);
+    if (r.status != status) fail_msg("POST %s: %d, expected %d\n%.3000s", path, r.status, status, r.body);
+    for (size_t i = 0; needles && needles[i]; i++)
+        if (!strstr(r.body, needles[i]) && !strstr(r.head, needles[i]))
+            fail_msg("POST %s: no \"%s\" in the answer\n%.3000s", path, needles[i], r.body);
+    th_resp_free(&r);
+}
+
+/* The stored status of obligation rule/subject of crn ("" when absent); an
+ * explanation into expl when not NULL. */
+static const char *stored_status(const fixture *f, const char *crn, const char *rule, const char *subject, char *expl,
+                                 size_t expl_len)
+{
+    static char status[16];
+    char err[512];
+    ck_db *db = ck_db_open(f->db_url, err, sizeof err);
+    ck_result *res = NULL;
+    if (!db || ck_cases_obligations(db, crn, pinned_today(), &res, err, sizeof err) != CK_OK) fail_msg("%s", err);
+    status[0] = '\0';
+    for (size_t i = 0; i < res->n_obligations; i++) {
+        const ck_obligation *o = &res->obligations[i];
+        if (strcmp(o->rule, rule) != 0 || strcmp(o->subject, subject) != 0) continue;
+        snprintf(status, sizeof status, "%s", ck_status_name(o->status));
+        if (expl) snprintf(expl, expl_len, "%s", o->explanation);
+    }
+    ck_result_free(res);
+    ck_db_close(db);
+    return status;
+}
+
+static ck_case *stored_case(const fixture *f, const char *crn)
+{
+    char err[512];
+    ck_db *db = ck_db_open(f->db_url, err, sizeof err);
+    ck_case *c = NULL;
+    if (!db || ck_cases_get(db, crn, &c, err, sizeof err) != CK_OK) fail_msg("%s", err);
+    ck_db_close(db);
+    return c;
+}
+
+/* Adds a record straight to the store (what an earlier session recorded). */
+static void store_add(const fixture *f, const char *crn, const char *list, const void *rec)
+{
+    char err[512];
+    ck_db *db = ck_db_open(f->db_url, err, sizeof err);
+    ck_engine eng = ck_engine_default();
+    if (!db || ck_cases_add(db, &eng, crn, list, rec, pinned_today(), err, sizeof err) != CK_OK) fail_msg("%s", err);
+    ck_db_close(db);
+}
+
+/* The id after `pat` in text, up to a slash, quote or question mark. */
+static void id_after(const char *text, const char *pat, char *out, size_t out_len)
+{
+    const char *p = strstr(text, pat);
+    if (!p) fail_msg("no %s in the page", pat);
+    p += strlen(pat);
+    size_t n = strcspn(p, "/\"?");
+    assert_true(n < out_len);
+    memcpy(out, p, n);
+    out[n] = '\0';
+}
+
+static void test_failure_then_warning(void **state)
+{
+    fixture *f = *state;
+    who w = sign_in(f, "N07P001", "PO");
+    open_form(f, &w, "/cases/S000001/contacts/C3/outcome");
+    const char *const errs[] = {"<a href=\"#outcome\">Select Outcome</a>", "<a href=\"#reason\">Enter the reason for taking no further action</a>", NULL};
+    post_form(f, &w, "/cases/S000001/contacts/C3/outcome", "action=no_further_action", 400, errs);
+    assert_string_equal(stored_status(f, "S000001", "ENFORCE", "contact:C3", NULL, 0), "");
+
+    /* A failure to attend, enforcement not yet decided: ENFORCE appears. */
+    post_form(f, &w, "/cases/S000001/contacts/C3/outcome", "outcome=AFTA&outcome_on-day=13&outcome_on-month=5&outcome_on-year=2025", 303, NULL);
+    assert_string_equal(stored_status(f, "S000001", "ENFORCE", "contact:C3", NULL, 0), "overdue");
+    const char *const due[] = {"Enforcement action", "/cases/S000001/contacts/C3/enforcement?rule=ENFORCE", NULL};
+    page_has(f, &w, "/cases/S000001", 200, due);
+
+    open_form(f, &w, "/cases/S000001/contacts/C3/enforcement?rule=ENFORCE&subject=contact%3AC3");
+    const char *const e2[] = {"<a href=\"#action\">Select Enforcement action</a>", "<a href=\"#date\">Date of the decision must be a real date</a>", NULL};
+    post_form(f, &w, "/cases/S000001/contacts/C3/enforcement", "date-day=40&date-month=5&date-year=2025", 400, e2);
+    /* Decided within 10 working days of the failure (due 28 May). */
+    post_form(f, &w, "/cases/S000001/contacts/C3/enforcement", "action=first_warning&date-day=27&date-month=5&date-year=2025", 303, NULL);
+    assert_string_equal(stored_status(f, "S000001", "ENFORCE", "contact:C3", NULL, 0), "met");
+    const char *const shown[] = {"first_warning (contact C3)", NULL};
+    page_has(f, &w, "/cases/S000001/compliance", 200, shown);
+    /* A contact that is not a failure has no enforcement form. */
+    page_has(f, &w, "/cases/S000001/contacts/C2/enforcement", 404, NULL);
+}
+
+static void test_outcome_and_action_together(void **state)
+{
+    fixture *f = *state;
+    ck_contact ct = {.id = "CX1", .event = "E1", .date = 0, .type = "COAP", .national_standard = 1, .appointment = 1,
+                     .outcome_on = CK_NODATE, .booked_on = CK_NODATE};
+    ck_date_parse("2025-05-30", 10, &ct.date);
+    store_add(f, "S000004", "contacts", &ct);
+    who w = sign_in(f, "N07P004", "PO");
+    open_form(f, &w, "/cases/S000004/contacts/CX1/outcome");
+    const char *const errs[] = {"<a href=\"#action\">Enforcement action is only for a failure to comply</a>",
+                                "value=\"ATTC\" checked", NULL};
+    post_form(f, &w, "/cases/S000004/contacts/CX1/outcome", "outcome=ATTC&action=first_warning", 400, errs);
+    ck_case *c = stored_case(f, "S000004");
+    assert_null(ck_case_contact(c, "CX1")->outcome);
+    size_t n_enf = c->n_enforcement;
+    ck_case_free(c);
+
+    /* One save: the outcome and the warning. A warning within 12 months
+     * went before, so the warning does not meet ENFORCE: breach mandatory. */
+    post_form(f, &w, "/cases/S000004/contacts/CX1/outcome", "outcome=UAAB&action=first_warning", 303, NULL);
+    c = stored_case(f, "S000004");
+    assert_string_equal(ck_case_contact(c, "CX1")->outcome, "UAAB");
+    assert_int_equal(c->n_enforcement, n_enf + 1);
+    assert_string_equal(c->enforcement[n_enf].contact, "CX1");
+    assert_string_equal(c->enforcement[n_enf].action, "first_warning");
+    char expl[512] = "";
+    assert_string_equal(stored_status(f, "S000004", "ENFORCE", "contact:CX1", expl, sizeof expl), "open");
+    assert_non_null(strstr(expl, "breach mandatory"));
+
+    /* All or nothing: an enforcement id the case already has refuses the
+     * outcome as well. */
+    ck_contact ct2 = ct;
+    ct2.id = "CX2";
+    store_add(f, "S000004", "contacts", &ct2);
+    char err[512];
+    ck_db *db = ck_db_open(f->db_url, err, sizeof err);
+    ck_engine eng = ck_engine_default();
+    ck_enforcement dup = {.id = c->enforcement[n_enf].id, .date = ct.date, .action = "breach_initiated"};
+    assert_int_equal(ck_casewrite_outcome(db, &eng, "S000004", "CX2", "AFTA", ct.date, &dup, pinned_today(), err, sizeof err),
+                     CK_ERR_EXISTS);
+    ck_case_free(c);
+    c = stored_case(f, "S000004");
+    assert_null(ck_case_contact(c, "CX2")->outcome);
+    assert_int_equal(c->n_enforcement, n_enf + 1);
+    ck_case_free(c);
+    ck_db_close(db);
+}
+
+static void test_add_contact(void **state)
+{
+    fixture *f = *state;
+    who w = sign_in(f, "N07P001", "PO");
+    open_form(f, &w, "/cases/S000001/contacts/new");
+    const char *const errs[] = {"<a href=\"#type\">Select the contact type</a>", "<a href=\"#date\">Enter Date of the contact</a>", NULL};
+    post_form(f, &w, "/cases/S000001/contacts/new", "event=E1&type=", 400, errs);
+    th_resp r = req(f, "GET", "/cases/S000001/contacts/new", w.cookie, NULL);
+    char type[32];
+    tw_value_after(strstr(strstr(r.body, "name=\"type\""), "Choose</option>"), "<option value=\"", type, sizeof type);
+    th_resp_free(&r);
+    char fields[256];
+    snprintf(fields, sizeof fields, "event=E1&type=%s&date-day=30&date-month=5&date-year=2025", type);
+    post_form(f, &w, "/cases/S000001/contacts/new", fields, 303, NULL);
+    const char *const shown[] = {"30 May 2025", type, NULL};
+    page_has(f, &w, "/cases/S000001/activity", 200, shown);
+}
+
+static void test_registration_lifecycle(void **state)
+{
+    fixture *f = *state;
+    who w = sign_in(f, "N07P001", "PO");
+    open_form(f, &w, "/cases/S000001/registrations/new");
+    const char *const e1[] = {"<a href=\"#type\">Select Register</a>", "<a href=\"#date\">Date registered must be a real date</a>", NULL};
+    post_form(f, &w, "/cases/S000001/registrations/new", "date-day=31&date-month=4&date-year=2025", 400, e1);
+    const char *const e2[] = {"<a href=\"#level\">Select the MAPPA level</a>", "<a href=\"#category\">Select the MAPPA category</a>",
+                              "<option value=\"MAPP\" selected>", NULL};
+    post_form(f, &w, "/cases/S000001/registrations/new", "type=MAPP&date-day=20&date-month=5&date-year=2025", 400, e2);
+    post_form(f, &w, "/cases/S000001/registrations/new", "type=ADVP&date-day=20&date-month=5&date-year=2025", 303, NULL);
+
+    th_resp r = req(f, "GET", "/cases/S000001/risk", w.cookie, NULL);
+    char id[32], subject[48];
+    id_after(r.body, "/cases/S000001/registrations/G", id + 1, sizeof id - 1);
+    id[0] = 'G'; /* web-made registration ids */
+    th_resp_free(&r);
+    snprintf(subject, sizeof subject, "registration:%s", id);
+    assert_string_equal(stored_status(f, "S000001", "REG_REVIEW", subject, NULL, 0), "open");
+    const char *const flag[] = {"Domestic abuse perpetrator", NULL};
+    page_has(f, &w, "/cases/S000001", 200, flag);
+
+    char path[128];
+    snprintf(path, sizeof path, "/cases/S000001/registrations/%s/review", id);
+    open_form(f, &w, path);
+    const char *const e3[] = {"<a href=\"#next_review\">Enter Next review</a>", NULL};
+    post_form(f, &w, path, "date-day=1&date-month=6&date-year=2025", 400, e3);
+    post_form(f, &w, path, "date-day=1&date-month=6&date-year=2025&next_review-day=1&next_review-month=9&next_review-year=2025", 303, NULL);
+    /* The review meets this cycle; the obligation now tracks the next one. */
+    char expl[512];
+    assert_string_equal(stored_status(f, "S000001", "REG_REVIEW", subject, expl, sizeof expl), "open");
+    assert_non_null(strstr(expl, "2025-09-01"));
+    const char *const next[] = {"1 September 2025", NULL};
+    page_has(f, &w, "/cases/S000001/risk", 200, next);
+
+    snprintf(path, sizeof path, "/cases/S000001/registrations/%s/deregister", id);
+    open_form(f, &w, path);
+    const char *const e4[] = {"<a href=\"#date\">Date the registration ends must be after the date registered</a>", NULL};
+    post_form(f, &w, path, "date-day=19&date-month=5&date-year=2025", 400, e4);
+    post_form(f, &w, path, "date-day=2&date-month=6&date-year=2025", 303, NULL);
+    const char *const ended[] = {"Ended 2 June 2025", NULL};
+    page_has(f, &w, "/cases/S000001/risk", 200, ended);
+    page_has(f, &w, path, 404, NULL); /* an ended registration cannot be ended again */
+}
+
+static void test_check_reply_and_decision(void **state)
+{
+    fixture *f = *state;
+    who w = sign_in(f, "N07P004", "PO");
+    open_form(f, &w, "/cases/S000004/checks/new");
+    const char *const e1[] = {"<a href=\"#kind\">Select Check</a>", "<a href=\"#requested\">Date requested must be today or in the past</a>", NULL};
+    post_form(f, &w, "/cases/S000004/checks/new", "requested-day=3&requested-month=6&requested-year=2025", 400, e1);
+    post_form(f, &w, "/cases/S000004/checks/new", "kind=police_da&requested-day=30&requested-month=5&requested-year=2025", 303, NULL);
+    th_resp r = req(f, "GET", "/cases/S000004/checks", w.cookie, NULL);
+    char id[32], subject[48], path[128];
+    id_after(r.body, "/cases/S000004/checks/K", id + 1, sizeof id - 1);
+    id[0] = 'K'; /* the only check waiting for its reply */
+    th_resp_free(&r);
+    snprintf(path, sizeof path, "/cases/S000004/checks/%s/receive", id);
+    snprintf(subject, sizeof subject, "check:%s", id);
+    open_form(f, &w, path);
+    const char *const e2[] = {"<a href=\"#received\">Date the reply was received must be on or after the date requested</a>",
+                              "<a href=\"#relevant\">Select Did it hold relevant information?</a>", NULL};
+    post_form(f, &w, path, "received-day=29&received-month=5&received-year=2025", 400, e2);
+    assert_string_equal(stored_status(f, "S000004", "DA_FLAG_DECISION", subject, NULL, 0), "");
+    /* Relevant information: the rulebook asks for a flag decision. */
+    post_form(f, &w, path, "received-day=2&received-month=6&received-year=2025&relevant=yes", 303, NULL);
+    assert_string_equal(stored_status(f, "S000004", "DA_FLAG_DECISION", subject, NULL, 0), "open");
+
+    open_form(f, &w, "/cases/S000004/decisions/new?rule=DA_FLAG_DECISION");
+    char fields[256];
+    const char *const e3[] = {"<a href=\"#reason\">Enter Reason</a>", "<a href=\"#date\">Enter Date of the decision</a>", NULL};
+    snprintf(fields, sizeof fields, "rule=DA_FLAG_DECISION&subject=%s", subject);
+    post_form(f, &w, "/cases/S000004/decisions/new", fields, 400, e3);
+    snprintf(fields, sizeof fields, "rule=DA_FLAG_DECISION&subject=%s&date-day=2&date-month=6&date-year=2025"
+                                    "&reason=Call-outs+predate+the+current+partner", subject);
+    post_form(f, &w, "/cases/S000004/decisions/new", fields, 303, NULL);
+    assert_string_equal(stored_status(f, "S000004", "DA_FLAG_DECISION", subject, NULL, 0), "met");
+}
+
+static void test_rosh_assessment(void **state)
+{
+    fixture *f = *state;
+    who w = sign_in(f, "N07P001", "PO");
+    open_form(f, &w, "/cases/S000001/assessments/new");
+    const char *const e1[] = {"<a href=\"#completed\">Enter Date completed</a>", "<a href=\"#level\">Select the RoSH level</a>", NULL};
+    post_form(f, &w, "/cases/S000001/assessments/new", "kind=rosh", 400, e1);
+    post_form(f, &w, "/cases/S000001/assessments/new", "kind=rosh&level=high&completed-day=1&completed-month=6&completed-year=2025", 303, NULL);
+    const char *const shown[] = {"govuk-tag--orange\">High</strong>", NULL};
+    page_has(f, &w, "/cases/S000001", 200, shown);
+    th_resp r = req(f, "GET", "/cases/S000001", w.cookie, NULL);
+    char id[32], subject[48];
+    id_after(r.body, "subject=assessment%3A", id, sizeof id);
+    th_resp_free(&r);
+    snprintf(subject, sizeof subject, "assessment:%s", id);
+    /* High RoSH: management oversight within 5 WD, review within 26 weeks. */
+    assert_string_equal(stored_status(f, "S000001", "OVERSIGHT", subject, NULL, 0), "open");
+    assert_string_equal(stored_status(f, "S000001", "ROSH_REVIEW", subject, NULL, 0), "open");
+}
+
+static void test_vlo_first_contact(void **state)
+{
+    fixture *f = *state;
+    ck_victim v = {.id = "V3", .event = "E1", .scheme = "statutory", .name = "Robin Example", .phone = "020 7946 0001",
+                   .first_contact = CK_NODATE, .opted_on = CK_NODATE, .representations = CK_NODATE,
+                   .release_notified = CK_NODATE, .recall_notified = CK_NODATE};
+    ck_date_parse("2025-04-28", 10, &v.referred);
+    store_add(f, "S000009", "victims", &v);
+    assert_string_equal(stored_status(f, "S000009", "VCS_FIRST_CONTACT", "victim:V3", NULL, 0), "overdue");
+
+    /* Everyone else sees that there is a victim, never who. */
+    who po = sign_in(f, "N07P001", "PO");
+    page_has(f, &po, "/cases/S000009/victims/V3", 403, NULL);
+    th_resp r = req(f, "GET", "/cases/S000009", po.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, "Robin Example"));
+    th_resp_free(&r);
+
+    who w = sign_in(f, "N07P010", "VLO");
+    const char *const listed[] = {"Victims to contact", "/cases/S000009/victims/V3", "Overdue", NULL};
+    page_has(f, &w, "/victims", 200, listed);
+    const char *const record[] = {"Robin Example", "020 7946 0001", "Not yet", NULL};
+    page_has(f, &w, "/cases/S000009/victims/V3", 200, record);
+    open_form(f, &w, "/cases/S000009/victims/V3/edit");
+    const char *const errs[] = {"<a href=\"#first_contact\">Date of the first contact must be today or in the past</a>",
+                                "<a href=\"#opted_on\">Enter the date of the choice</a>",
+                                "<a href=\"#email\">Enter an email address in the correct format, like name@example.com</a>",
+                                "value=\"Robin Example\"", NULL};
+    post_form(f, &w, "/cases/S000009/victims/V3/edit",
+              "event=E1&scheme=statutory&referred-day=28&referred-month=4&referred-year=2025&first_contact-day=3"
+              "&first_contact-month=6&first_contact-year=2025&opted=in&name=Robin+Example&email=robin",
+              400, errs);
+    const char *const saved[] = {"Location: /cases/S000009/victims/V3?saved=victims", NULL};
+    post_form(f, &w, "/cases/S000009/victims/V3/edit",
+              "event=E1&scheme=statutory&referred-day=28&referred-month=4&referred-year=2025&first_contact-day=20"
+              "&first_contact-month=5&first_contact-year=2025&name=Robin+Example&phone=020+7946+0001",
+              303, saved);
+    assert_string_equal(stored_status(f, "S000009", "VCS_FIRST_CONTACT", "victim:V3", NULL, 0), "met");
+    const char *const shown[] = {"20 May 2025", NULL};
+    page_has(f, &w, "/cases/S000009/victims/V3", 200, shown);
+}
+
+static void test_spo_allocates(void **state)
+{
+    fixture *f = *state;
+    who w = sign_in(f, "N07P009", "SPO");
+    const char *const team[] = {"Unallocated cases", "/team/allocate/S000009", "Kim Ahmed", NULL};
+    page_has(f, &w, "/team", 200, team);
+    assert_string_equal(stored_status(f, "S000009", "ALLOCATE", "case", NULL, 0), "open");
+    open_form(f, &w, "/team/allocate/S000009");
+    const char *const errs[] = {"<a href=\"#staff\">Select who to allocate the case to</a>", NULL};
+    post_form(f, &w, "/team/allocate/S000009", "staff=N07P999", 400, errs);
+    const char *const done[] = {"Location: /team?allocated=S000009", NULL};
+    post_form(f, &w, "/team/allocate/S000009", "staff=N07P004", 303, done);
+    assert_string_equal(stored_status(f, "S000009", "ALLOCATE", "case", NULL, 0), "met");
+    th_resp r = req(f, "GET", "/team", w.cookie, NULL);
+    assert_null(strstr(r.body, "/team/allocate/S000009"));
+    th_resp_free(&r);
+    who po = sign_in(f, "N07P004", "PO");
+    const char *const mine[] = {"S000009", NULL};
+    page_has(f, &po, "/caseload", 200, mine);
+    page_has(f, &po, "/team/allocate/S000001", 403, NULL);
+}
+
 /* `test_web_pages --serve`: the same fixture as a server for the browser
  * suite (tests/suites/e2e.sh): prints "listening on URL", serves until
  * SIGTERM or SIGINT. */
@@ -278,7 +611,11 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_my_work),         cmocka_unit_test(test_caseload),
         cmocka_unit_test(test_case_tabs),       cmocka_unit_test(test_search),
         cmocka_unit_test(test_book_appointment), cmocka_unit_test(test_other_forms),
-        cmocka_unit_test(test_grades_pages),
+        cmocka_unit_test(test_grades_pages),    cmocka_unit_test(test_failure_then_warning),
+        cmocka_unit_test(test_outcome_and_action_together), cmocka_unit_test(test_add_contact),
+        cmocka_unit_test(test_registration_lifecycle), cmocka_unit_test(test_check_reply_and_decision),
+        cmocka_unit_test(test_rosh_assessment), cmocka_unit_test(test_vlo_first_contact),
+        cmocka_unit_test(test_spo_allocates),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

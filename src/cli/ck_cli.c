@@ -20,6 +20,14 @@ const ck_command ck_commands[] = {
     {"generate", ck_cmd_generate,
      "generate --as-of DATE --out DIR [--scale london|national|N] [--seed N] [--practice inspected|good] [--param NAME=VALUE]...",
      "write Synthetic London (or national) demo data: organisation and case bundles"},
+    {"inspection", ck_cmd_inspection,
+     "inspection [--db URL] [--as-of DATE] [--pdu CODE] [--from DATE --to DATE] [--format json|table|csv]",
+     "each PDU's key-question percentages, standard ratings and points out of 27"},
+    {"workforce", ck_cmd_workforce, "workforce [--db URL] [--as-of DATE] [--pdu CODE] [--format json|table|csv]",
+     "vacancies, agency share, sickness, caseload distribution and capacity by team"},
+    {"allocate", ck_cmd_allocate,
+     "allocate [--db URL] [--as-of DATE] (--case CRN --staff CODE | --reallocate-from STAFF [--staff CODE])",
+     "allocate a case, or reallocate a leaver's whole caseload in one transaction"},
     {NULL, NULL, NULL, NULL},
 };
 

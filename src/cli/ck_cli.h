@@ -42,5 +42,8 @@ int ck_cmd_recompute(int argc, char **argv);
 int ck_cmd_generate(int argc, char **argv);
 int ck_cmd_stats(int argc, char **argv);
 int ck_cmd_demo(int argc, char **argv);
+int ck_cmd_inspection(int argc, char **argv);
+int ck_cmd_workforce(int argc, char **argv);
+int ck_cmd_allocate(int argc, char **argv);
 
 #endif

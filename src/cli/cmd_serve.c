@@ -187,14 +187,15 @@ int ck_cmd_serve(int argc, char **argv)
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 
-    /* One server, one route table: the web pages, then the JSON API. The web
-     * owns the app struct (it begins with the API's ck_app). */
+    /* One server, one route table: the web pages, the JSON API and the
+     * management API. The web owns the app struct (it begins with the API's
+     * ck_app). */
     web = ck_web_new(&(ck_web_config){.templates_dir = o.templates}, &app, err, sizeof err);
     if (!web) {
         ck_cli_error(CMD, "%s", err);
         goto unblock;
     }
-    routes = ck_web_routes_with(ck_api_routes);
+    routes = ck_web_server_routes();
     ck_http_config cfg = {.host = host, .port = port, .threads = o.threads, .routes = routes,
                           .db_url = url, .app = ck_web_app(web), .on_error = ck_web_on_error,
                           .access_log = true};

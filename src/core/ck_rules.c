@@ -408,20 +408,31 @@ static bool high_risk(const eval *x, ck_date d)
     return rosh_level_at(x, d) >= ROSH_HIGH || mappa_23(x, d);
 }
 
-static bool attended(const ck_contact *c)
+/* The rulebook's outcome lists ("Terms", NS contact): the one copy. */
+static const char *const outcome_attended[] = {"ATTC", "AFTC", "ATSH", "ATSS", "AFDA", "TCLN", "TDRT", "TRFS", "TADM", NULL};
+static const char *const outcome_failure[] = {"AFTC", "ATSH", "AFTA", "UAAB", "ATFI", "UBHV", NULL};
+static const char *const outcome_acceptable[] = {"CO05", "CO10", "RSOF", "RSSR", "CO40", NULL}; /* and AA.. */
+
+static bool outcome_in(const char *const *list, const char *code)
 {
-    static const char *const A[] = {"ATTC", "AFTC", "ATSH", "ATSS", "AFDA", "TCLN", "TDRT", "TRFS", "TADM", NULL};
-    return c->outcome && ck_vocab_find(A, c->outcome, strlen(c->outcome));
+    return code && ck_vocab_find(list, code, strlen(code));
 }
+
+bool ck_outcome_attended(const char *code) { return outcome_in(outcome_attended, code); }
+bool ck_outcome_failure(const char *code) { return outcome_in(outcome_failure, code); }
+
+bool ck_outcome_acceptable(const char *code)
+{
+    if (!code || !ck_vocab_find(ck_vocab_outcome, code, strlen(code))) return false;
+    return strncmp(code, "AA", 2) == 0 || outcome_in(outcome_acceptable, code);
+}
+
+static bool attended(const ck_contact *c) { return ck_outcome_attended(c->outcome); }
 
 static bool ns_attended(const ck_contact *c) { return c->national_standard == 1 && attended(c); }
 
 /* An unacceptable failure: an NS contact with a failing outcome. */
-static bool failure(const ck_contact *c)
-{
-    static const char *const F[] = {"AFTC", "ATSH", "AFTA", "UAAB", "ATFI", "UBHV", NULL};
-    return c->national_standard == 1 && c->outcome && ck_vocab_find(F, c->outcome, strlen(c->outcome));
-}
+static bool failure(const ck_contact *c) { return c->national_standard == 1 && ck_outcome_failure(c->outcome); }
 
 /* The index of the first contact dated on or after d in a date-sorted array. */
 static size_t contact_from(const ck_contact *const *a, size_t n, ck_date d)

@@ -57,6 +57,16 @@ const char *ck_severity_name(ck_severity s); /* "critical", "high", "normal" */
 bool ck_status_parse(const char *s, size_t n, ck_status *out);
 bool ck_severity_parse(const char *s, size_t n, ck_severity *out);
 
+/* How the rulebook ("Terms", NS contact) classes an nDelius outcome code:
+ * attended (ATTC AFTC ATSH ATSS AFDA TCLN TDRT TRFS TADM); a failure, which
+ * is an unacceptable failure when recorded on an NS contact (AFTC ATSH AFTA
+ * UAAB ATFI UBHV); an acceptable absence (AA.., CO05 CO10 RSOF RSSR CO40),
+ * which is neither a contact nor a failure. AFTC and ATSH are both attended
+ * and failures. NULL or a code outside ck_vocab_outcome is none of them. */
+bool ck_outcome_attended(const char *code);
+bool ck_outcome_failure(const char *code);
+bool ck_outcome_acceptable(const char *code);
+
 /* All rule IDs the engine implements (NULL-terminated; same as ck_vocab_rule). */
 extern const char *const *const ck_rule_ids;
 

@@ -2,6 +2,7 @@
  * file owns the transactions, validation, the rules engine call on every
  * write, and the read queries (search, worklists). */
 #include "ck_cases.h"
+#include "ck_caseload.h"
 #include "ck_par.h"
 #include "ck_store.h"
 #include "ck_str.h"
@@ -110,9 +111,7 @@ static ck_rc check_completions(const completions *before, const ck_case *c, cons
 
 /* ---- Who holds a case -------------------------------------------------------- */
 
-/* The staff member of the allocation in force at as_of (the latest to start
- * when several overlap), or NULL. */
-static const char *current_staff(const ck_case *c, ck_date as_of)
+const ck_allocation *ck_cases_current_allocation(const ck_case *c, ck_date as_of)
 {
     const ck_allocation *best = NULL;
     for (size_t i = 0; i < c->n_allocations; i++) {
@@ -120,7 +119,13 @@ static const char *current_staff(const ck_case *c, ck_date as_of)
         if (a->from > as_of || (a->to != CK_NODATE && a->to < as_of)) continue;
         if (!best || a->from >= best->from) best = a;
     }
-    return best ? best->staff_code : NULL;
+    return best;
+}
+
+static const char *current_staff(const ck_case *c, ck_date as_of)
+{
+    const ck_allocation *a = ck_cases_current_allocation(c, as_of);
+    return a ? a->staff_code : NULL;
 }
 
 /* The team and PDU of a team code (by_team) or of a staff member's team, as
@@ -275,6 +280,7 @@ ck_rc ck_cases_insert(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date
     if (rc == CK_OK) {
         ck_result *r = evaluate(eng, c, as_of);
         rc = ck_store_put_obligations(db, id, r, &h, false, err, err_len);
+        if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, as_of, eng->cfg, err, err_len);
         ck_result_free(r);
     }
     ck_arena_free(&a);
@@ -287,7 +293,10 @@ void ck_cases_prepare(const ck_engine *eng, const ck_case *c, ck_date as_of, ck_
     p->r = NULL;
     p->err[0] = '\0';
     p->rc = validate(c, p->err, sizeof p->err);
-    if (p->rc == CK_OK) p->r = evaluate(eng, c, as_of);
+    if (p->rc == CK_OK) {
+        p->r = evaluate(eng, c, as_of);
+        ck_caseload_tier(c, as_of, eng->cfg, p->tier);
+    }
 }
 
 void ck_prepared_clear(ck_prepared *p)
@@ -317,8 +326,11 @@ ck_rc ck_cases_insert_prepared(ck_db *db, ck_prepared *p, size_t n, ck_date as_o
     if (rc == CK_OK) rc = ck_store_insert_many(db, m, cases, holders, ids, err, err_len);
     if (rc == CK_OK) rc = ck_store_put_obligations_many(db, m, ids, results, holders, err, err_len);
     for (size_t k = 0; k < m && rc == CK_OK; k++) {
-        if (ids[k]) continue;
         ck_prepared *q = &p[from[k]];
+        if (ids[k]) {
+            rc = ck_caseload_store_tier(db, ids[k], q->tier, as_of, err, err_len);
+            continue;
+        }
         q->rc = CK_ERR_EXISTS;
         snprintf(q->err, sizeof q->err, "crn: a case with CRN %s already exists", q->c->crn);
     }
@@ -412,6 +424,28 @@ ck_rc ck_cases_create(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date
     return finish(db, ck_cases_insert(db, eng, c, as_of, err, err_len), err, err_len);
 }
 
+/* Writes validated case c whole over case `id` with its holder and its
+ * obligations at as_of, once the reports complete `before` the change allow
+ * it: what replace and edit_in_tx share. */
+static ck_rc rewrite(ck_db *db, const ck_engine *eng, int64_t id, const ck_case *c, const completions *before,
+                     ck_date as_of, char *err, size_t err_len)
+{
+    ck_result *r = evaluate(eng, c, as_of);
+    ck_rc rc = check_completions(before, c, r, err, err_len);
+    if (rc == CK_OK) {
+        ck_arena a;
+        ck_arena_init(&a);
+        ck_holder h;
+        rc = derive_holder(db, c, as_of, &a, &h, err, err_len);
+        if (rc == CK_OK) rc = ck_store_rewrite(db, id, c, &h, err, err_len);
+        if (rc == CK_OK) rc = ck_store_put_obligations(db, id, r, &h, true, err, err_len);
+        if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, as_of, eng->cfg, err, err_len);
+        ck_arena_free(&a);
+    }
+    ck_result_free(r);
+    return rc;
+}
+
 ck_rc ck_cases_replace(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date as_of, char *err, size_t err_len)
 {
     ck_rc rc = validate(c, err, err_len);
@@ -420,27 +454,35 @@ ck_rc ck_cases_replace(ck_db *db, const ck_engine *eng, const ck_case *c, ck_dat
     int64_t id = 0;
     ck_case *old = NULL;
     completions before = {NULL, 0};
-    ck_result *r = NULL;
     rc = ck_store_find(db, c->crn, CK_LOCK_UPDATE, &id, err, err_len);
     if (rc == CK_OK) rc = ck_store_load(db, id, &old, err, err_len);
     if (rc == CK_OK) {
         completions_take(&before, old);
-        r = evaluate(eng, c, as_of);
-        rc = check_completions(&before, c, r, err, err_len);
-    }
-    if (rc == CK_OK) {
-        ck_arena a;
-        ck_arena_init(&a);
-        ck_holder h;
-        rc = derive_holder(db, c, as_of, &a, &h, err, err_len);
-        if (rc == CK_OK) rc = ck_store_rewrite(db, id, c, &h, err, err_len);
-        if (rc == CK_OK) rc = ck_store_put_obligations(db, id, r, &h, true, err, err_len);
-        ck_arena_free(&a);
+        rc = rewrite(db, eng, id, c, &before, as_of, err, err_len);
     }
     completions_free(&before);
-    ck_result_free(r);
     ck_case_free(old);
     return finish(db, rc, err, err_len);
+}
+
+ck_rc ck_cases_edit_in_tx(ck_db *db, const ck_engine *eng, const char *crn,
+                          ck_rc (*edit)(ck_case *c, void *ctx, char *err, size_t err_len), void *ctx, ck_date as_of,
+                          char *err, size_t err_len)
+{
+    int64_t id = 0;
+    ck_case *c = NULL;
+    completions before = {NULL, 0};
+    ck_rc rc = ck_store_find(db, crn, CK_LOCK_UPDATE, &id, err, err_len);
+    if (rc == CK_OK) rc = ck_store_load(db, id, &c, err, err_len);
+    if (rc == CK_OK) {
+        completions_take(&before, c);
+        rc = edit(c, ctx, err, err_len);
+    }
+    if (rc == CK_OK) rc = validate(c, err, err_len);
+    if (rc == CK_OK) rc = rewrite(db, eng, id, c, &before, as_of, err, err_len);
+    completions_free(&before);
+    ck_case_free(c);
+    return rc;
 }
 
 /* The record change shared by add and update: c (loaded, locked, changed in
@@ -454,6 +496,7 @@ static ck_rc write_change(ck_db *db, const ck_engine *eng, int64_t id, ck_case *
     ck_rc rc = check_completions(before, c, r, err, err_len);
     if (rc == CK_OK) rc = ck_store_write_record(db, id, c, list, ord, is_new, err, err_len);
     if (rc == CK_OK) rc = store_derived(db, id, c, r, as_of, true, err, err_len);
+    if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, as_of, eng->cfg, err, err_len);
     ck_result_free(r);
     return rc;
 }
@@ -586,6 +629,8 @@ static ck_rc recompute_batch(ck_db *db, const ck_engine *eng, const ck_store_bat
     for (size_t i = 0; i < b->n && rc == CK_OK; i++)
         rc = derive_holder_memo(db, memo, b->cases[i], as_of, NULL, &holders[i], err, err_len);
     if (rc == CK_OK) rc = ck_store_sync_derived(db, b->n, b->ids, results, holders, err, err_len);
+    for (size_t i = 0; i < b->n && rc == CK_OK; i++)
+        rc = ck_caseload_refresh(db, b->ids[i], b->cases[i], as_of, eng->cfg, err, err_len);
     for (size_t i = 0; i < b->n; i++) ck_result_free(results[i]);
     ck_free(results);
     ck_free(holders);

@@ -59,6 +59,23 @@ ck_rc ck_cases_update(ck_db *db, const ck_engine *eng, const char *crn, const ch
                       bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
                       ck_date as_of, char *err, size_t err_len);
 
+/* The same whole-case write inside a transaction the caller opened, for a
+ * change that spans several cases in one transaction (a leaver's caseload, an
+ * allocation): locks and loads case crn, calls edit to change it in memory
+ * (any of its records; new strings in c's arena), then validates it, writes
+ * it whole and stores its holder and obligations at as_of, refusing what
+ * ck_cases_update refuses. edit returns CK_OK, or a ck_rc with its message in
+ * err, returned as it is. CK_ERR_NOTFOUND when there is no such case. Never
+ * commits or rolls back: on an error the caller rolls back. */
+ck_rc ck_cases_edit_in_tx(ck_db *db, const ck_engine *eng, const char *crn,
+                          ck_rc (*edit)(ck_case *c, void *ctx, char *err, size_t err_len), void *ctx, ck_date as_of,
+                          char *err, size_t err_len);
+
+/* The allocation in force at as_of (the latest to start when several
+ * overlap): its staff member is the case's holder on every write. NULL when
+ * none is. */
+const ck_allocation *ck_cases_current_allocation(const ck_case *c, ck_date as_of);
+
 /* Search by CRN (exact or prefix), surname/forename (prefix, case-insensitive)
  * or date of birth (YYYY-MM-DD). Paginated; total is the full match count. */
 typedef struct ck_case_summary {
@@ -127,6 +144,7 @@ typedef struct ck_prepared {
     ck_result *r;     /* c's obligations; NULL when c was refused */
     ck_rc rc;         /* CK_OK, CK_ERR_INVALID (prepare), CK_ERR_EXISTS (insert) */
     char err[512];    /* why, naming the field, when rc is not CK_OK */
+    char tier[16];    /* c's tier at as_of, stored with it (ck_caseload) */
 } ck_prepared;
 void ck_cases_prepare(const ck_engine *eng, const ck_case *c, ck_date as_of, ck_prepared *p);
 /* Writes the cases of p[0..n) whose rc is CK_OK. Each case's outcome is then

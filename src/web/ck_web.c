@@ -24,6 +24,13 @@ static const struct {
     {"team:read", "SPO head_of_pdu"},
     {"pdu:read", "SPO head_of_pdu"},
     {"victim:read", "VLO"},
+    {"victim:write", "VLO"},
+    /* Managing the service (web/ck_web_manage). */
+    {"workforce:read", "SPO head_of_pdu"},
+    {"allocate", "SPO head_of_pdu"},
+    {"inspection:read", "SPO head_of_pdu"},
+    {"inspection:write", "head_of_pdu"},
+    {"qa", "SPO head_of_pdu"},
 };
 
 bool ck_web_allowed(const char *grade, const char *permission)
@@ -128,6 +135,10 @@ static const struct {
     {"team", "/team", "Team", "team:read"},
     {"pdu", "/pdu", "PDU dashboard", "pdu:read"},
     {"victims", "/victims", "Victim liaison", "victim:read"},
+    {"inspection", "/inspection", "Inspection", "inspection:read"},
+    {"workforce", "/workforce", "Workforce", "workforce:read"},
+    {"allocations", "/allocations", "Allocations", "allocate"},
+    {"qa", "/qa", "Case audit", "qa"},
 };
 
 static const char *grade_label(const char *grade)

@@ -11,7 +11,7 @@
  *
  * To serve it: ck_http_config.app = ck_web_app(web) (the API's ck_app, which
  * the ck_web begins with, so API and web handlers share one server), routes =
- * ck_web_routes_with(ck_api_routes), on_error = ck_web_on_error.
+ * ck_web_server_routes(), on_error = ck_web_on_error.
  *
  * Access: every route but sign-in and the static files needs a session, and
  * its ck_route.permission is checked against the signed-in grade (see
@@ -23,6 +23,7 @@
 #include "ck_api.h"
 #include "ck_assets.h"
 #include "ck_cases.h"
+#include "ck_caseload.h"
 #include "ck_http.h"
 #include "ck_session.h"
 #include "ck_tmpl.h"
@@ -50,10 +51,10 @@ typedef struct ck_web {
 ck_web *ck_web_new(const ck_web_config *cfg, const ck_app *app, char *err, size_t err_len);
 void ck_web_free(ck_web *w); /* NULL-safe; after the server has stopped */
 static inline ck_app *ck_web_app(ck_web *w) { return &w->app; }
-/* The web's routes, then `more`'s (may be NULL): one table for
- * ck_http_config.routes, ending with a NULL row. The caller frees it with
- * ck_free after ck_http_stop. */
-ck_route *ck_web_routes_with(const ck_route *more);
+/* The server's one route table (ck_http_routes_join): the web pages, the
+ * JSON API and the management API, for ck_http_config.routes. The caller
+ * frees it with ck_free after ck_http_stop. */
+ck_route *ck_web_server_routes(void);
 
 /* Writes the repo root (the directory with templates/ in it) into out: beside
  * the binary's build directory, else the working directory. False when
@@ -84,7 +85,8 @@ static inline ck_web *ck_web_of(const ck_http_req *r) { return (ck_web *)ck_http
 
 /* A new page object with what the layout needs: title, asset prefix, the
  * signed-in user, csrf token and navigation (`nav` is the current section's
- * key: "work", "caseload", "search", "team", "pdu", "court", "victims";
+ * key: "work", "caseload", "search", "team", "pdu", "court", "victims",
+ * "inspection", "workforce", "allocations", "qa";
  * may be NULL). s may be NULL (sign-in and error pages). */
 json_t *ck_web_page(ck_http_req *r, const ck_session *s, const char *title, const char *nav);
 /* Renders template `name` with `page` (reference taken) as the response. A
@@ -126,6 +128,12 @@ void ck_web_team(ck_http_req *r);     /* GET /team (SPO) */
 void ck_web_court(ck_http_req *r);    /* GET /court */
 void ck_web_victims(ck_http_req *r);  /* GET /victims (VLO only) */
 void ck_web_pdu(ck_http_req *r);      /* GET /pdu */
+void ck_web_allocate_form(ck_http_req *r); /* GET /team/allocate/{crn} (SPO) */
+void ck_web_allocate_post(ck_http_req *r);
+void ck_web_victim_list(ck_http_req *r); /* GET /cases/{crn}/victims (VLO only) */
+void ck_web_victim(ck_http_req *r);      /* GET /cases/{crn}/victims/{id} (VLO only) */
+void ck_web_victim_form(ck_http_req *r); /* GET /cases/{crn}/victims/new, /cases/{crn}/victims/{id}/edit */
+void ck_web_victim_post(ck_http_req *r);
 void ck_web_search(ck_http_req *r);   /* GET /search?q= */
 void ck_web_case(ck_http_req *r);     /* GET /cases/{crn}[/{tab}] */
 
@@ -144,6 +152,23 @@ json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today);
 bool ck_web_load_case(ck_http_req *r, const ck_session *s, ck_db *db, ck_case **out);
 /* The allocation in force at d, or NULL (unallocated). */
 const ck_allocation *ck_web_current_allocation(const ck_case *c, ck_date d);
+
+/* The label of a register the header and caseload call out ("Domestic abuse
+ * perpetrator"), and its tag colour class in *colour (may be NULL); NULL for
+ * a register they do not show. */
+const char *ck_web_register_label(const char *type, const char **colour);
+/* A stored tier for people: "Not supervised" for NOT_SUPERVISED, "" for NULL. */
+const char *ck_web_tier_label(const char *tier);
+/* Caseload rows for templates/partials/caseload_table.html. */
+json_t *ck_web_caseload_rows(ck_http_req *r, const ck_caseload *l);
+/* The ?page= of the request (1 when absent or not a page number), and the
+ * GOV.UK pagination of a list: base is the list's URL with its other query
+ * parameters. */
+size_t ck_web_page_number(ck_http_req *r);
+json_t *ck_web_pagination(ck_http_req *r, const char *base, size_t page, size_t per_page, size_t total);
+/* The PDU of the signed-in team (organisation table) into pdu; false when the
+ * team is not in the organisation. */
+bool ck_web_session_pdu(ck_db *db, const ck_session *s, char *pdu, size_t pdu_len);
 
 /* "2025-04-17" as "17 April 2025" (GOV.UK style); "" for CK_NODATE. */
 const char *ck_web_date_long(ck_http_req *r, ck_date d);

@@ -7,6 +7,7 @@
  * ck_cases_update (one transaction that also recomputes the obligations). A
  * form with errors is shown again with an error summary and what was typed. */
 #include "ck_bundle.h"
+#include "ck_casewrite.h"
 #include "ck_embedded.h"
 #include "ck_web.h"
 #include <stdio.h>
@@ -24,14 +25,14 @@ typedef struct field {
     bool required;
 } field;
 
-/* Outcome codes staff pick from (nDelius names), and which are failures that
- * need an enforcement decision (rulebook "Unacceptable failure"). */
+/* Outcome codes staff pick from, with their nDelius names. Which of them are
+ * attended, failures or acceptable absences is the rules engine's to say
+ * (ck_outcome_attended and friends). */
 static const char *const outcome_codes[] = {"ATTC", "AFTC", "ATSH", "AFTA", "UAAB", "UBHV", "AAAA", "RSOF", "RSSR", NULL};
 static const char *const outcome_labels[] = {
     "Attended – complied", "Attended – failed to comply", "Attended – sent home (behaviour)",
     "Failed to attend", "Unacceptable absence", "Unacceptable behaviour", "Acceptable absence",
     "Rescheduled – person on probation's request", "Rescheduled – service request", NULL};
-static const char *const failure_codes[] = {"AFTC", "ATSH", "AFTA", "UAAB", "ATFI", "UBHV", NULL};
 static const char *const enforcement_labels[] = {"First warning", "Second warning", "Final warning",
                                                  "Breach initiated", "Recall requested", "No further action", NULL};
 static const char *const rosh_labels[] = {"Low", "Medium", "High", "Very high", NULL};
@@ -64,9 +65,38 @@ static const field contact_fields[] = {
 static const field outcome_fields[] = {
     {"outcome", "Outcome", NULL, F_RADIOS, outcome_codes, outcome_labels, true},
     {"outcome_on", "Date the outcome was recorded", "Leave empty for today", F_DATE, NULL, NULL, false},
-    {"action", "Enforcement action", "Needed when the outcome is a failure to comply", F_RADIOS,
+    {"action", "Enforcement action", "For a failure to comply; it can also be recorded later", F_RADIOS,
      NULL /* ck_vocab_enforcement_action */, enforcement_labels, false},
     {"reason", "Reason for the enforcement decision", "Needed for no further action", F_TEXTAREA, NULL, NULL, false},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+static const field enforcement_fields[] = {
+    {"action", "Enforcement action", NULL, F_RADIOS, NULL /* ck_vocab_enforcement_action */, enforcement_labels, true},
+    {"date", "Date of the decision", "Leave empty for today", F_DATE, NULL, NULL, false},
+    {"reason", "Reason", "Needed for no further action", F_TEXTAREA, NULL, NULL, false},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+static const field deregister_fields[] = {
+    {"date", "Date the registration ends", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+static const char *const scheme_labels[] = {"Statutory", "Non-statutory", "Victim notification scheme", NULL};
+static const char *const opted_labels[] = {"Opted in", "Opted out", NULL};
+static const field victim_fields[] = {
+    {"event", "Sentence", NULL, F_EVENT, NULL, NULL, true},
+    {"scheme", "Scheme", NULL, F_RADIOS, NULL /* ck_vocab_scheme */, scheme_labels, true},
+    {"referred", "Date referred", "For example, 27 3 2026", F_DATE, NULL, NULL, false},
+    {"first_contact", "Date of the first contact", "Leave empty until the victim has been contacted", F_DATE, NULL, NULL, false},
+    {"opted", "Victim's choice", "Leave unselected until the victim has chosen", F_RADIOS, NULL /* ck_vocab_opted */, opted_labels, false},
+    {"opted_on", "Date of the choice", NULL, F_DATE, NULL, NULL, false},
+    {"representations", "Date representations about licence conditions were made or declined", NULL, F_DATE, NULL, NULL, false},
+    {"release_notified", "Date told of the release", NULL, F_DATE, NULL, NULL, false},
+    {"recall_notified", "Date told of the recall", NULL, F_DATE, NULL, NULL, false},
+    {"name", "Name", NULL, F_TEXT, NULL, NULL, false},
+    {"address", "Address", NULL, F_TEXTAREA, NULL, NULL, false},
+    {"phone", "Phone", NULL, F_TEXT, NULL, NULL, false},
+    {"email", "Email", NULL, F_TEXT, NULL, NULL, false},
+    {"notes", "Notes", NULL, F_TEXTAREA, NULL, NULL, false},
     {NULL, NULL, NULL, 0, NULL, NULL, false},
 };
 static const field registration_fields[] = {
@@ -124,6 +154,8 @@ static const char *const *field_values(const field *f)
     if (f->labels == change_labels) return ck_vocab_change_kind;
     if (f->labels == level_labels) return ck_vocab_mappa_level;
     if (f->labels == category_labels) return ck_vocab_mappa_category;
+    if (f->labels == scheme_labels) return ck_vocab_scheme;
+    if (f->labels == opted_labels) return ck_vocab_opted;
     if (f == &decision_fields[0]) return ck_vocab_rule;
     return NULL;
 }
@@ -323,29 +355,36 @@ typedef struct edit {
 static bool build_outcome(form *f, void *rec)
 {
     edit *e = rec;
-    const ck_contact *ct = ck_case_contact(f->c, f->id);
     e->outcome = choice(f, &outcome_fields[0]);
     e->d1 = date_of(f, &outcome_fields[1]);
     e->action = choice(f, &outcome_fields[2]);
     e->reason = text_of(f, &outcome_fields[3], CK_BUNDLE_MAX_STRING);
     if (e->d1 == CK_NODATE) e->d1 = f->today;
-    bool failure = e->outcome && ck_vocab_find(failure_codes, e->outcome, strlen(e->outcome));
-    if (failure && ct && ct->national_standard == 1 && !e->action)
-        ck_web_form_error(f->page, "action", "Select the enforcement action for this failure to comply");
+    if (e->d1 > f->today) ck_web_form_error(f->page, "outcome_on", "Date the outcome was recorded must be today or in the past");
     if (ck_streq(e->action, "no_further_action") && !e->reason)
         ck_web_form_error(f->page, "reason", "Enter the reason for taking no further action");
-    if (e->action && !failure) ck_web_form_error(f->page, "action", "Enforcement action is only for a failure to comply");
+    if (e->action && e->outcome && !ck_outcome_failure(e->outcome))
+        ck_web_form_error(f->page, "action", "Enforcement action is only for a failure to comply");
     return !ck_web_form_has_errors(f->page);
 }
 
-static bool edit_outcome(ck_case *c, void *rec, void *ctx, char *err, size_t err_len)
+/* Enforcement on a failure recorded earlier (the ENFORCE obligation's form). */
+static bool build_enforcement(form *f, void *rec)
 {
-    (void)c, (void)err, (void)err_len;
-    ck_contact *ct = rec;
-    const edit *e = ctx;
-    ct->outcome = e->outcome;
-    ct->outcome_on = e->d1;
-    return true;
+    ck_enforcement *en = rec;
+    const ck_contact *ct = ck_case_contact(f->c, f->id);
+    en->id = new_id(f->r, 'N');
+    en->event = ct->event;
+    en->contact = ct->id;
+    en->action = choice(f, &enforcement_fields[0]);
+    en->date = date_of(f, &enforcement_fields[1]);
+    en->reason = text_of(f, &enforcement_fields[2], CK_BUNDLE_MAX_STRING);
+    if (en->date == CK_NODATE) en->date = f->today;
+    if (en->date > f->today) ck_web_form_error(f->page, "date", "Date of the decision must be today or in the past");
+    if (en->date < ct->date) ck_web_form_error(f->page, "date", "Date of the decision must be on or after the failure");
+    if (ck_streq(en->action, "no_further_action") && !en->reason)
+        ck_web_form_error(f->page, "reason", "Enter the reason for taking no further action");
+    return !ck_web_form_has_errors(f->page);
 }
 
 static bool build_review(form *f, void *rec)
@@ -396,6 +435,77 @@ static bool edit_receive(ck_case *c, void *rec, void *ctx, char *err, size_t err
     return true;
 }
 
+static const ck_registration *registration_of(const ck_case *c, const char *id)
+{
+    for (size_t i = 0; i < c->n_registrations; i++)
+        if (ck_streq(c->registrations[i].id, id)) return &c->registrations[i];
+    return NULL;
+}
+
+static bool build_deregister(form *f, void *rec)
+{
+    edit *e = rec;
+    const ck_registration *g = registration_of(f->c, f->id);
+    e->d1 = date_of(f, &deregister_fields[0]);
+    if (e->d1 != CK_NODATE && e->d1 > f->today)
+        ck_web_form_error(f->page, "date", "Date the registration ends must be today or in the past");
+    if (e->d1 != CK_NODATE && g && e->d1 <= g->date)
+        ck_web_form_error(f->page, "date", "Date the registration ends must be after the date registered");
+    return !ck_web_form_has_errors(f->page);
+}
+
+static bool edit_deregister(ck_case *c, void *rec, void *ctx, char *err, size_t err_len)
+{
+    (void)c, (void)err, (void)err_len;
+    ((ck_registration *)rec)->deregistered = ((const edit *)ctx)->d1;
+    return true;
+}
+
+/* A victim's record, typed by victim liaison staff. */
+static bool build_victim(form *f, void *rec)
+{
+    ck_victim *v = rec;
+    const field *fs = victim_fields;
+    v->id = f->id ? f->id : new_id(f->r, 'V');
+    v->event = event_of(f);
+    v->scheme = choice(f, &fs[1]);
+    v->referred = date_of(f, &fs[2]);
+    v->first_contact = date_of(f, &fs[3]);
+    v->opted = choice(f, &fs[4]);
+    v->opted_on = date_of(f, &fs[5]);
+    v->representations = date_of(f, &fs[6]);
+    v->release_notified = date_of(f, &fs[7]);
+    v->recall_notified = date_of(f, &fs[8]);
+    v->name = text_of(f, &fs[9], 200);
+    v->address = text_of(f, &fs[10], 1000);
+    v->phone = text_of(f, &fs[11], 40);
+    v->email = text_of(f, &fs[12], 200);
+    v->notes = text_of(f, &fs[13], CK_BUNDLE_MAX_STRING);
+    static const size_t dated[] = {2, 3, 5, 6, 7, 8}; /* the date fields of victim_fields */
+    const ck_date dates[] = {v->referred, v->first_contact, v->opted_on, v->representations, v->release_notified,
+                             v->recall_notified};
+    for (size_t i = 0; i < sizeof dates / sizeof *dates; i++)
+        if (dates[i] != CK_NODATE && dates[i] > f->today)
+            ck_web_form_error(f->page, fs[dated[i]].name, "%s must be today or in the past", fs[dated[i]].label);
+    if (v->first_contact != CK_NODATE && v->referred != CK_NODATE && v->first_contact < v->referred)
+        ck_web_form_error(f->page, "first_contact", "Date of the first contact must be on or after the date referred");
+    if (v->opted && v->opted_on == CK_NODATE) ck_web_form_error(f->page, "opted_on", "Enter the date of the choice");
+    if (!v->opted && v->opted_on != CK_NODATE) ck_web_form_error(f->page, "opted", "Select the victim's choice");
+    if (v->email && !strchr(v->email, '@'))
+        ck_web_form_error(f->page, "email", "Enter an email address in the correct format, like name@example.com");
+    return !ck_web_form_has_errors(f->page);
+}
+
+static bool edit_victim(ck_case *c, void *rec, void *ctx, char *err, size_t err_len)
+{
+    (void)c, (void)err, (void)err_len;
+    ck_victim *v = rec;
+    ck_victim typed = *(const ck_victim *)ctx;
+    typed.id = v->id; /* the record keeps its id; strings are copied by validation's caller */
+    *v = typed;
+    return true;
+}
+
 typedef struct action {
     const char *kind, *verb; /* verb NULL: /KIND/new */
     const char *title, *list;
@@ -403,27 +513,30 @@ typedef struct action {
     bool (*build)(form *f, void *rec);
     bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len); /* NULL: add to `list` */
     size_t rec_size;
+    const char *url_list; /* the list of the record the URL names ({id}); NULL for /new */
 } action;
 
 static const action actions[] = {
-    {"appointments", NULL, "Book an appointment", "contacts", appointment_fields, build_appointment, NULL, sizeof(ck_contact)},
-    {"contacts", NULL, "Add a contact", "contacts", contact_fields, build_other_contact, NULL, sizeof(ck_contact)},
-    {"contacts", "outcome", "Record an outcome", "contacts", outcome_fields, build_outcome, edit_outcome, sizeof(edit)},
-    {"registrations", NULL, "Add a registration", "registrations", registration_fields, build_registration, NULL, sizeof(ck_registration)},
-    {"registrations", "review", "Review a registration", "registrations", review_fields, build_review, edit_review, sizeof(edit)},
-    {"checks", NULL, "Request a safeguarding check", "checks", check_fields, build_check, NULL, sizeof(ck_check)},
-    {"checks", "receive", "Record a check's reply", "checks", receive_fields, build_receive, edit_receive, sizeof(edit)},
-    {"assessments", NULL, "Record an assessment", "assessments", assessment_fields, build_assessment, NULL, sizeof(ck_assessment)},
-    {"changes", NULL, "Record a change of circumstances", "changes", change_fields, build_change, NULL, sizeof(ck_change)},
-    {"decisions", NULL, "Record a decision", "decisions", decision_fields, build_decision, NULL, sizeof(ck_decision)},
+    {"appointments", NULL, "Book an appointment", "contacts", appointment_fields, build_appointment, NULL, sizeof(ck_contact), NULL},
+    {"contacts", NULL, "Add a contact", "contacts", contact_fields, build_other_contact, NULL, sizeof(ck_contact), NULL},
+    {"contacts", "outcome", "Record an outcome", "contacts", outcome_fields, build_outcome, NULL, sizeof(edit), "contacts"},
+    {"contacts", "enforcement", "Record enforcement action", "enforcement", enforcement_fields, build_enforcement, NULL, sizeof(ck_enforcement), "contacts"},
+    {"registrations", NULL, "Add a registration", "registrations", registration_fields, build_registration, NULL, sizeof(ck_registration), NULL},
+    {"registrations", "review", "Review a registration", "registrations", review_fields, build_review, edit_review, sizeof(edit), "registrations"},
+    {"registrations", "deregister", "End a registration", "registrations", deregister_fields, build_deregister, edit_deregister, sizeof(edit), "registrations"},
+    {"checks", NULL, "Request a safeguarding check", "checks", check_fields, build_check, NULL, sizeof(ck_check), NULL},
+    {"checks", "receive", "Record a check's reply", "checks", receive_fields, build_receive, edit_receive, sizeof(edit), "checks"},
+    {"assessments", NULL, "Record an assessment", "assessments", assessment_fields, build_assessment, NULL, sizeof(ck_assessment), NULL},
+    {"changes", NULL, "Record a change of circumstances", "changes", change_fields, build_change, NULL, sizeof(ck_change), NULL},
+    {"decisions", NULL, "Record a decision", "decisions", decision_fields, build_decision, NULL, sizeof(ck_decision), NULL},
+    {"victims", NULL, "Add a victim", "victims", victim_fields, build_victim, NULL, sizeof(ck_victim), NULL},
+    {"victims", "edit", "Change a victim's record", "victims", victim_fields, build_victim, edit_victim, sizeof(ck_victim), "victims"},
 };
 
-static const action *find_action(ck_http_req *r)
+static const action *find_action(const char *kind, const char *verb)
 {
-    const char *kind = ck_http_param(r, "kind"), *verb = ck_http_param(r, "verb");
-    for (size_t i = 0; i < sizeof actions / sizeof *actions; i++)
-        if (strcmp(actions[i].kind, kind) == 0 &&
-            (verb ? ck_streq(actions[i].verb, verb) : actions[i].verb == NULL))
+    for (size_t i = 0; kind && i < sizeof actions / sizeof *actions; i++)
+        if (strcmp(actions[i].kind, kind) == 0 && (verb ? ck_streq(actions[i].verb, verb) : actions[i].verb == NULL))
             return &actions[i];
     return NULL;
 }
@@ -449,7 +562,7 @@ static json_t *fields_json(form *f, const action *a)
             }
         } else if (fd->kind == F_CONTACT_TYPE) {
             bool ns;
-            contact_type_find(NULL, a == &actions[0], &ns, opts);
+            contact_type_find(NULL, a->build == build_appointment, &ns, opts);
         } else if (fd->kind == F_SELECT || fd->kind == F_RADIOS) {
             const char *const *vals = field_values(fd);
             for (size_t i = 0; vals[i]; i++)
@@ -516,17 +629,24 @@ static void show_form(form *f, const action *a, unsigned status)
     ck_web_render(f->r, status, "action.html", f->page);
 }
 
-/* The record an update action names must exist (404 otherwise). */
+/* The record an action on a record names must exist, and be one the action
+ * applies to (404 otherwise). */
 static bool record_exists(const ck_case *c, const action *a, const char *id)
 {
-    if (!a->edit) return true;
-    if (strcmp(a->list, "contacts") == 0) {
+    if (!a->url_list) return true;
+    if (strcmp(a->url_list, "contacts") == 0) {
         const ck_contact *ct = ck_case_contact(c, id);
-        return ct && ct->appointment == 1;
+        if (!ct) return false;
+        return a->build == build_enforcement ? ct->national_standard == 1 && ck_outcome_failure(ct->outcome)
+                                             : ct->appointment == 1;
     }
-    if (strcmp(a->list, "registrations") == 0) {
-        for (size_t i = 0; i < c->n_registrations; i++)
-            if (ck_streq(c->registrations[i].id, id)) return true;
+    if (strcmp(a->url_list, "registrations") == 0) {
+        const ck_registration *g = registration_of(c, id);
+        return g && (a->build == build_review || g->deregistered == CK_NODATE);
+    }
+    if (strcmp(a->url_list, "victims") == 0) {
+        for (size_t i = 0; i < c->n_victims; i++)
+            if (ck_streq(c->victims[i].id, id)) return true;
         return false;
     }
     for (size_t i = 0; i < c->n_checks; i++)
@@ -534,11 +654,40 @@ static bool record_exists(const ck_case *c, const action *a, const char *id)
     return false;
 }
 
+/* An edit form starts from the record as it is (victims: every field). */
+static void load_values(form *f, const action *a)
+{
+    if (a->build != build_victim || !f->id) return;
+    const ck_victim *v = NULL;
+    for (size_t i = 0; i < f->c->n_victims; i++)
+        if (ck_streq(f->c->victims[i].id, f->id)) v = &f->c->victims[i];
+    if (!v) return;
+    json_t *values = json_object_get(f->page, "values");
+    const char *strs[] = {v->event, v->scheme, v->opted, v->name, v->address, v->phone, v->email, v->notes};
+    static const char *const str_keys[] = {"event", "scheme", "opted", "name", "address", "phone", "email", "notes"};
+    for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
+        json_object_set_new(values, str_keys[i], json_string(strs[i] ? strs[i] : ""));
+    const ck_date dates[] = {v->referred, v->first_contact, v->opted_on, v->representations, v->release_notified,
+                             v->recall_notified};
+    static const char *const date_keys[] = {"referred", "first_contact", "opted_on", "representations",
+                                            "release_notified", "recall_notified"};
+    ck_arena *ar = ck_http_arena(f->r);
+    for (size_t i = 0; i < sizeof dates / sizeof *dates; i++) {
+        if (dates[i] == CK_NODATE) continue;
+        int y, m, d;
+        ck_date_split(dates[i], &y, &m, &d);
+        json_object_set_new(values, ck_arena_printf(ar, "%s-day", date_keys[i]), json_string(ck_arena_printf(ar, "%d", d)));
+        json_object_set_new(values, ck_arena_printf(ar, "%s-month", date_keys[i]), json_string(ck_arena_printf(ar, "%d", m)));
+        json_object_set_new(values, ck_arena_printf(ar, "%s-year", date_keys[i]), json_string(ck_arena_printf(ar, "%d", y)));
+    }
+}
+
 /* Shared start of GET and POST: the action, the session, the case. */
-static bool begin(ck_http_req *r, ck_session *s, const action **a, ck_db **db, form *f)
+static bool begin(ck_http_req *r, ck_session *s, const char *kind, const char *verb, const action **a, ck_db **db,
+                  form *f)
 {
     if (!ck_web_guard(r, s)) return false;
-    *a = find_action(r);
+    *a = find_action(kind, verb);
     if (!*a) {
         ck_web_error_page(r, s, 404, "Page not found", "If you typed the web address, check it is correct.");
         return false;
@@ -559,25 +708,56 @@ static bool begin(ck_http_req *r, ck_session *s, const action **a, ck_db **db, f
     return true;
 }
 
-void ck_web_action_form(ck_http_req *r)
+static void action_form(ck_http_req *r, const char *kind, const char *verb)
 {
     ck_session s;
     const action *a;
     ck_db *db;
     form f;
-    if (!begin(r, &s, &a, &db, &f)) return;
+    if (!begin(r, &s, kind, verb, &a, &db, &f)) return;
     prefill(&f, a);
+    load_values(&f, a);
     show_form(&f, a, 200);
     ck_case_free((ck_case *)f.c);
 }
 
-void ck_web_action_post(ck_http_req *r)
+/* The field a store error names ("victims[0].email: ..." names email), so
+ * the error summary links to it; else the form's first field. */
+static const char *field_at_fault(const action *a, const char *err)
+{
+    size_t n = strcspn(err, ":");
+    const char *key = err;
+    for (size_t i = 0; i < n; i++)
+        if (err[i] == '.') key = err + i + 1;
+    size_t kn = n - (size_t)(key - err);
+    for (const field *fd = a->fields; fd->name; fd++)
+        if (strlen(fd->name) == kn && strncmp(fd->name, key, kn) == 0) return fd->name;
+    return a->fields[0].name;
+}
+
+/* Saves the built record: one transaction whatever the action. */
+static ck_rc save(form *f, ck_db *db, const action *a, void *rec, char *err, size_t err_len)
+{
+    const ck_engine *eng = &ck_web_of(f->r)->app.engine;
+    const char *crn = f->c->crn;
+    if (a->build == build_outcome) {
+        /* The outcome and its enforcement decision are one act: saved together or not at all. */
+        const edit *e = rec;
+        ck_enforcement en = {.id = new_id(f->r, 'N'), .date = e->d1, .action = e->action, .reason = e->reason};
+        return ck_casewrite_outcome(db, eng, crn, f->id, e->outcome, e->d1, e->action ? &en : NULL, f->today, err,
+                                    err_len);
+    }
+    if (a->edit) return ck_cases_update(db, eng, crn, a->list, f->id, a->edit, rec, f->today, err, err_len);
+    return ck_cases_add(db, eng, crn, a->list, rec, f->today, err, err_len);
+}
+
+static void action_post(ck_http_req *r, const char *kind, const char *verb)
 {
     ck_session s;
     const action *a;
     ck_db *db;
     form f;
-    if (!begin(r, &s, &a, &db, &f)) return;
+    if (!begin(r, &s, kind, verb, &a, &db, &f)) return;
     void *rec = ck_arena_alloc(ck_http_arena(r), a->rec_size);
     json_t *values = json_object_get(f.page, "values");
     for (const field *fd = a->fields; fd->name; fd++)
@@ -585,25 +765,21 @@ void ck_web_action_post(ck_http_req *r)
     char err[512] = "";
     ck_rc rc = CK_ERR_INVALID;
     if (a->build(&f, rec)) {
-        const ck_engine *eng = &ck_web_of(r)->app.engine;
-        const char *crn = f.c->crn;
-        if (!a->edit) {
-            rc = ck_cases_add(db, eng, crn, a->list, rec, f.today, err, sizeof err);
-        } else {
-            rc = ck_cases_update(db, eng, crn, a->list, f.id, a->edit, rec, f.today, err, sizeof err);
-            const edit *e = rec;
-            if (rc == CK_OK && a->edit == edit_outcome && e->action) {
-                const ck_contact *ct = ck_case_contact(f.c, f.id);
-                ck_enforcement en = {.id = new_id(r, 'N'), .event = ct->event, .contact = ct->id, .date = e->d1,
-                                     .action = e->action, .reason = e->reason};
-                rc = ck_cases_add(db, eng, crn, "enforcement", &en, f.today, err, sizeof err);
-            }
-        }
+        rc = save(&f, db, a, rec, err, sizeof err);
         if (rc == CK_OK) {
-            char *loc = ck_arena_printf(ck_http_arena(r), "/cases/%s?saved=%s", crn, a->kind);
+            ck_buf loc = CK_BUF_INIT;
+            ck_buf_puts(&loc, "/cases/");
+            ck_buf_escape(&loc, CK_ESC_URL, f.c->crn, strlen(f.c->crn));
+            if (a->build == build_victim) {
+                const char *vid = ((const ck_victim *)rec)->id;
+                ck_buf_puts(&loc, "/victims/");
+                ck_buf_escape(&loc, CK_ESC_URL, vid, strlen(vid));
+            }
+            ck_buf_printf(&loc, "?saved=%s", a->kind);
+            ck_web_redirect(r, ck_buf_cstr(&loc));
+            ck_buf_free(&loc);
             ck_case_free((ck_case *)f.c);
             json_decref(f.page);
-            ck_web_redirect(r, loc);
             return;
         }
         if (rc == CK_ERR_DB) {
@@ -614,9 +790,14 @@ void ck_web_action_post(ck_http_req *r)
                               "What you entered was not saved. Try again later.");
             return;
         }
-        /* The store refused it (a rule of the format): say so above the form. */
-        ck_web_form_error(f.page, a->fields[0].name, "%s", err);
+        /* The store refused it (a rule of the format): say so by the field it names. */
+        ck_web_form_error(f.page, field_at_fault(a, err), "%s", err);
     }
     show_form(&f, a, rc == CK_ERR_CONFLICT ? 409 : 400);
     ck_case_free((ck_case *)f.c);
 }
+
+void ck_web_action_form(ck_http_req *r) { action_form(r, ck_http_param(r, "kind"), ck_http_param(r, "verb")); }
+void ck_web_action_post(ck_http_req *r) { action_post(r, ck_http_param(r, "kind"), ck_http_param(r, "verb")); }
+void ck_web_victim_form(ck_http_req *r) { action_form(r, "victims", ck_http_param(r, "id") ? "edit" : NULL); }
+void ck_web_victim_post(ck_http_req *r) { action_post(r, "victims", ck_http_param(r, "id") ? "edit" : NULL); }

@@ -1,5 +1,6 @@
 /* ck_web_cases: My work, the caseload, search and the case pages. */
 #include "ck_cal.h"
+#include "ck_caseload.h"
 #include "ck_facts.h"
 #include "ck_tier.h"
 #include "ck_web.h"
@@ -11,13 +12,14 @@
 #define WORK_DAYS_AHEAD 7    /* "due this week" */
 #define WORKLIST_MAX 500     /* one practitioner's open obligations fit in this */
 #define SEARCH_PAGE 20
+#define CASELOAD_PAGE 50     /* rows of a caseload page */
 
 /* What meets each rule, for the link beside an obligation. `path` is under
  * /cases/CRN/ and may name the subject's id ({id}); NULL: no form yet. */
 static const struct rule_action {
     const char *rule, *name, *path, *text;
 } rule_actions[] = {
-    {"ALLOCATE", "Allocate the case", NULL, NULL},
+    {"ALLOCATE", "Allocate the case", NULL, NULL}, /* the team page allocates */
     {"INDUCTION", "Induction appointment", "appointments/new", "Book an appointment"},
     {"CONTACT", "Next contact", "appointments/new", "Book an appointment"},
     {"NEXT_APPOINTMENT", "Book the next appointment", "appointments/new", "Book an appointment"},
@@ -25,7 +27,7 @@ static const struct rule_action {
     {"ADDRESS", "Confirm an address", "changes/new", "Record a change of circumstances"},
     {"TERMINATE", "Terminate the sentence", NULL, NULL},
     {"REVIEW_APPOINTMENT", "Review appointment", "appointments/new", "Book an appointment"},
-    {"ENFORCE", "Enforcement action", "contacts/{id}/outcome", "Record enforcement action"},
+    {"ENFORCE", "Enforcement action", "contacts/{id}/enforcement", "Record enforcement action"},
     {"BREACH_PACK", "Send the breach pack", NULL, NULL},
     {"RECALL_DECISION", "Recall decision", "decisions/new", "Record a decision"},
     {"ROSH_INITIAL", "Initial RoSH assessment", "assessments/new", "Record a RoSH assessment"},
@@ -39,7 +41,7 @@ static const struct rule_action {
     {"REG_REVIEW", "Registration review", "registrations/{id}/review", "Review the registration"},
     {"MAPPA_IDENTIFY", "Identify MAPPA eligibility", "registrations/new", "Add a registration"},
     {"VCS_REFERRAL", "Victim contact scheme referral", NULL, NULL},
-    {"VCS_FIRST_CONTACT", "First contact with the victim", NULL, NULL},
+    {"VCS_FIRST_CONTACT", "First contact with the victim", NULL, NULL}, /* victim liaison only */
     {"VCS_FLAG", "Victim flag (INVI)", "registrations/new", "Add a registration"},
     {"VCS_REPRESENTATIONS", "Victim representations", NULL, NULL},
     {"VCS_RELEASE_NOTICE", "Tell the victim about the release", NULL, NULL},
@@ -115,7 +117,8 @@ json_t *ck_web_obligation(ck_http_req *r, const char *crn, const ck_obligation *
 
 /* ---- The case header ---------------------------------------------------- */
 
-/* Registers the header calls out, with their labels (peer-systems.md §4). */
+/* Registers the header and the caseload call out, with their labels
+ * (peer-systems.md §4). */
 static const struct {
     const char *type, *label, *colour;
 } header_flags[] = {
@@ -129,22 +132,20 @@ static const struct {
     {"INVI", "Victim contact", "govuk-tag--purple"},
 };
 
+const char *ck_web_register_label(const char *type, const char **colour)
+{
+    for (size_t k = 0; k < sizeof header_flags / sizeof *header_flags; k++)
+        if (ck_streq(header_flags[k].type, type)) {
+            if (colour) *colour = header_flags[k].colour;
+            return header_flags[k].label;
+        }
+    return NULL;
+}
+
 static const char *rosh_label(const char *level)
 {
     return !level ? "" : strcmp(level, "very_high") == 0 ? "Very high" : strcmp(level, "high") == 0 ? "High"
                       : strcmp(level, "medium") == 0 ? "Medium" : "Low";
-}
-
-/* The latest completed RoSH assessment, or NULL. */
-static const ck_assessment *latest_rosh(const ck_case *c)
-{
-    const ck_assessment *best = NULL;
-    for (size_t i = 0; i < c->n_assessments; i++) {
-        const ck_assessment *a = &c->assessments[i];
-        if (strcmp(a->kind, "rosh") == 0 && a->completed != CK_NODATE && (!best || a->completed >= best->completed))
-            best = a;
-    }
-    return best;
 }
 
 json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today)
@@ -163,7 +164,7 @@ json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today)
         json_object_set_new(h, "ogrs3", json_pack("{s:i, s:i, s:s}", "p1", t->ogrs3.p1, "p2", t->ogrs3.p2, "band",
                                                   ck_ogrs3_band_name(t->ogrs3.band)));
     ck_free(t);
-    const ck_assessment *rosh = latest_rosh(c);
+    const ck_assessment *rosh = ck_rosh_current(c, today);
     if (rosh && rosh->level) {
         json_object_set_new(h, "rosh", json_string(rosh_label(rosh->level)));
         json_object_set_new(h, "rosh_level", json_string(rosh->level));
@@ -178,10 +179,8 @@ json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today)
                                                       "category", g->category ? g->category : ""));
             continue;
         }
-        for (size_t k = 0; k < sizeof header_flags / sizeof *header_flags; k++)
-            if (strcmp(header_flags[k].type, g->type) == 0)
-                json_array_append_new(flags, json_pack("{s:s, s:s}", "label", header_flags[k].label, "colour",
-                                                       header_flags[k].colour));
+        const char *colour, *label = ck_web_register_label(g->type, &colour);
+        if (label) json_array_append_new(flags, json_pack("{s:s, s:s}", "label", label, "colour", colour));
     }
     json_object_set_new(h, "flags", flags);
     int in_scheme = 0;
@@ -260,21 +259,6 @@ void ck_web_my_work(ck_http_req *r)
 
 /* ---- Caseload ----------------------------------------------------------- */
 
-typedef struct caseload_row {
-    char crn[17];
-    char *name, *sort_name, *tier, *rosh, *rosh_level, *flags;
-    ck_date last_seen, next_appt;
-    int overdue;
-} caseload_row;
-
-typedef struct caseload {
-    ck_http_req *r;
-    const ck_session *s;
-    ck_date today;
-    caseload_row *rows;
-    size_t n, cap;
-} caseload;
-
 const ck_allocation *ck_web_current_allocation(const ck_case *c, ck_date d)
 {
     for (size_t i = 0; i < c->n_allocations; i++) {
@@ -284,72 +268,65 @@ const ck_allocation *ck_web_current_allocation(const ck_case *c, ck_date d)
     return NULL;
 }
 
-static bool collect_case(void *ctx, const ck_case *c)
+const char *ck_web_tier_label(const char *tier)
 {
-    caseload *cl = ctx;
-    const ck_allocation *a = ck_web_current_allocation(c, cl->today);
-    if (!a || !ck_streq(a->staff_code, cl->s->staff)) return true;
-    if (cl->n == cl->cap) {
-        cl->cap = cl->cap ? cl->cap * 2 : 64;
-        cl->rows = ck_realloc(cl->rows, cl->cap * sizeof *cl->rows);
-    }
-    ck_arena *ar = ck_http_arena(cl->r);
-    caseload_row *row = &cl->rows[cl->n++];
-    memset(row, 0, sizeof *row);
-    snprintf(row->crn, sizeof row->crn, "%s", c->crn);
-    row->name = ck_arena_printf(ar, "%s %s", c->person.forename ? c->person.forename : "",
-                                c->person.surname ? c->person.surname : "");
-    row->sort_name = ck_arena_printf(ar, "%s %s", c->person.surname ? c->person.surname : "",
-                                     c->person.forename ? c->person.forename : "");
-    json_t *h = ck_web_case_header(cl->r, c, cl->today);
-    row->tier = ck_arena_strdup(ar, json_string_value(json_object_get(h, "tier")));
-    row->rosh = ck_arena_strdup(ar, json_string_value(json_object_get(h, "rosh")));
-    row->rosh_level = ck_arena_strdup(ar, json_string_value(json_object_get(h, "rosh_level")));
-    ck_buf flags = CK_BUF_INIT;
-    json_t *f;
-    size_t i;
-    json_array_foreach(json_object_get(h, "flags"), i, f)
-    {
-        if (i) ck_buf_puts(&flags, ", ");
-        ck_buf_puts(&flags, json_string_value(json_object_get(f, "label")));
-    }
-    json_t *mappa = json_object_get(h, "mappa");
-    if (mappa) ck_buf_printf(&flags, "%sMAPPA %s", flags.len ? ", " : "", json_string_value(json_object_get(mappa, "level")));
-    row->flags = ck_arena_strdup(ar, ck_buf_cstr(&flags));
-    ck_buf_free(&flags);
-    json_decref(h);
-    row->last_seen = row->next_appt = CK_NODATE;
-    for (size_t k = 0; k < c->n_contacts; k++) {
-        const ck_contact *ct = &c->contacts[k];
-        if (ct->appointment == 1 && ct->date > cl->today && !ct->outcome &&
-            (row->next_appt == CK_NODATE || ct->date < row->next_appt))
-            row->next_appt = ct->date;
-        if (ct->outcome && ct->outcome[0] == 'A' && ct->date <= cl->today &&
-            (row->last_seen == CK_NODATE || ct->date > row->last_seen))
-            row->last_seen = ct->date; /* A...: attended outcome codes */
-    }
-    return true;
+    return !tier ? "" : strcmp(tier, "NOT_SUPERVISED") == 0 ? "Not supervised" : tier;
 }
 
-typedef struct sort_by {
-    const char *key;
-    int dir;
-} sort_by;
-
-static int cmp_rows(const void *x, const void *y, void *ctx)
+/* "Domestic abuse perpetrator, MAPPA M2" for one caseload row. */
+static const char *row_flags(ck_http_req *r, const ck_caseload_row *row)
 {
-    const caseload_row *a = x, *b = y;
-    const char *sort_key = ((const sort_by *)ctx)->key;
-    int sort_dir = ((const sort_by *)ctx)->dir;
-    int c = 0;
-    if (strcmp(sort_key, "crn") == 0) c = strcmp(a->crn, b->crn);
-    else if (strcmp(sort_key, "tier") == 0) c = strcmp(a->tier, b->tier);
-    else if (strcmp(sort_key, "overdue") == 0) c = (a->overdue > b->overdue) - (a->overdue < b->overdue);
-    else if (strcmp(sort_key, "last_seen") == 0) c = (a->last_seen > b->last_seen) - (a->last_seen < b->last_seen);
-    else if (strcmp(sort_key, "next") == 0) c = (a->next_appt > b->next_appt) - (a->next_appt < b->next_appt);
-    else c = strcasecmp(a->sort_name, b->sort_name);
-    if (!c) c = strcmp(a->crn, b->crn);
-    return c * sort_dir;
+    ck_buf b = CK_BUF_INIT;
+    for (size_t i = 0; i < row->n_registers; i++) {
+        const char *label = ck_web_register_label(row->registers[i], NULL);
+        if (!label) continue;
+        if (b.len) ck_buf_puts(&b, ", ");
+        ck_buf_puts(&b, label);
+    }
+    if (row->mappa_level) ck_buf_printf(&b, "%sMAPPA %s", b.len ? ", " : "", row->mappa_level);
+    const char *out = ck_arena_strdup(ck_http_arena(r), ck_buf_cstr(&b));
+    ck_buf_free(&b);
+    return out;
+}
+
+json_t *ck_web_caseload_rows(ck_http_req *r, const ck_caseload *l)
+{
+    json_t *rows = json_array();
+    for (size_t i = 0; i < l->n; i++) {
+        const ck_caseload_row *row = &l->rows[i];
+        const char *name = ck_arena_printf(ck_http_arena(r), "%s %s", row->forename ? row->forename : "",
+                                           row->surname ? row->surname : "");
+        json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "crn", row->crn,
+                                              "name", name, "tier", ck_web_tier_label(row->tier), "rosh",
+                                              rosh_label(row->rosh_level), "rosh_level",
+                                              row->rosh_level ? row->rosh_level : "", "flags", row_flags(r, row),
+                                              "staff", row->staff_code ? row->staff_code : "", "last_seen",
+                                              short_date(r, row->last_seen), "next", short_date(r, row->next_appt),
+                                              "overdue", row->overdue));
+    }
+    return rows;
+}
+
+json_t *ck_web_pagination(ck_http_req *r, const char *base, size_t page, size_t per_page, size_t total)
+{
+    size_t pages = total ? (total + per_page - 1) / per_page : 1;
+    json_t *p = json_pack("{s:I, s:I, s:I, s:I, s:I}", "page", (json_int_t)page, "pages", (json_int_t)pages, "total",
+                          (json_int_t)total, "from", (json_int_t)(total ? (page - 1) * per_page + 1 : 0), "to",
+                          (json_int_t)(page * per_page < total ? page * per_page : total));
+    const char *sep = strchr(base, '?') ? "&" : "?";
+    if (page > 1)
+        json_object_set_new(p, "prev", json_string(ck_arena_printf(ck_http_arena(r), "%s%spage=%zu", base, sep, page - 1)));
+    if (page < pages)
+        json_object_set_new(p, "next", json_string(ck_arena_printf(ck_http_arena(r), "%s%spage=%zu", base, sep, page + 1)));
+    return p;
+}
+
+size_t ck_web_page_number(ck_http_req *r)
+{
+    const char *v = ck_http_query(r, "page");
+    char *end;
+    unsigned long n = v ? strtoul(v, &end, 10) : 1;
+    return v && (*end || n == 0 || n > 100000) ? 1 : (size_t)n;
 }
 
 static const char *const sort_keys[] = {"name", "crn", "tier", "last_seen", "next", "overdue", NULL};
@@ -361,41 +338,40 @@ void ck_web_caseload(ck_http_req *r)
     if (!ck_web_guard(r, &s)) return;
     ck_db *db = ck_web_db(r, &s);
     if (!db) return;
-    caseload cl = {.r = r, .s = &s, .today = ck_app_today(&ck_web_of(r)->app)};
+    const char *sort = ck_http_query(r, "sort");
+    if (!sort || !ck_vocab_find(sort_keys, sort, strlen(sort))) sort = "name";
+    size_t sort_i = 0;
+    while (strcmp(sort_keys[sort_i], sort) != 0) sort_i++;
+    bool desc = ck_streq(ck_http_query(r, "order"), "desc");
+    const char *filter = ck_http_query(r, "tier"), *q = ck_http_query(r, "q");
+    size_t page_no = ck_web_page_number(r);
+    ck_caseload_query cq = {.staff = s.staff, .q = q, .tier = filter, .sort = (ck_caseload_sort)sort_i, .desc = desc,
+                            .as_of = ck_app_today(&ck_web_of(r)->app), .limit = CASELOAD_PAGE,
+                            .offset = (page_no - 1) * CASELOAD_PAGE};
+    json_t *page = ck_web_page(r, &s, "My caseload", "caseload");
+    ck_caseload *l = NULL;
     char err[512];
-    if (ck_cases_each(db, collect_case, &cl, err, sizeof err) != CK_OK) {
-        ck_free(cl.rows);
+    ck_rc rc = ck_caseload_list(db, &cq, &l, err, sizeof err);
+    if (rc == CK_ERR_INVALID) {
+        ck_web_form_error(page, strncmp(err, "tier", 4) == 0 ? "tier" : "q", "%s",
+                          strncmp(err, "tier", 4) == 0 ? "Tier must be letters and numbers, like B or B2"
+                                                       : "Enter a name or a CRN");
+    } else if (rc != CK_OK) {
+        json_decref(page);
         ck_http_log("%s web: caseload: %s", ck_http_request_id(r), err);
         ck_web_error_page(r, &s, 500, "Sorry, there is a problem with the service", "Try again later.");
         return;
     }
-    for (size_t i = 0; i < cl.n; i++) {
-        ck_result *res = NULL;
-        if (ck_cases_obligations(db, cl.rows[i].crn, cl.today, &res, err, sizeof err) != CK_OK) continue;
-        for (size_t k = 0; k < res->n_obligations; k++) cl.rows[i].overdue += res->obligations[k].status == CK_ST_OVERDUE;
-        ck_result_free(res);
-    }
-    const char *sort = ck_http_query(r, "sort");
-    if (!sort || !ck_vocab_find(sort_keys, sort, strlen(sort))) sort = "name";
-    bool desc = ck_streq(ck_http_query(r, "order"), "desc");
-    const char *filter = ck_http_query(r, "tier");
-    const char *q = ck_http_query(r, "q");
-    sort_by by = {sort, desc ? -1 : 1};
-    if (cl.n) qsort_r(cl.rows, cl.n, sizeof *cl.rows, cmp_rows, &by);
-
-    json_t *page = ck_web_page(r, &s, "My caseload", "caseload");
-    json_t *rows = json_array();
-    for (size_t i = 0; i < cl.n; i++) {
-        const caseload_row *row = &cl.rows[i];
-        if (filter && *filter && strncmp(row->tier, filter, strlen(filter)) != 0) continue;
-        if (q && *q && !strcasestr(row->name, q) && !strcasestr(row->crn, q)) continue;
-        json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "crn", row->crn,
-                                              "name", row->name, "tier", row->tier, "rosh", row->rosh ? row->rosh : "",
-                                              "rosh_level", row->rosh_level ? row->rosh_level : "", "flags",
-                                              row->flags, "last_seen", short_date(r, row->last_seen), "next",
-                                              short_date(r, row->next_appt), "overdue", row->overdue));
-    }
-    ck_free(cl.rows);
+    ck_buf base = CK_BUF_INIT;
+    ck_buf_printf(&base, "/caseload?sort=%s&order=%s&q=", sort, desc ? "desc" : "asc");
+    if (q) ck_buf_escape(&base, CK_ESC_URL, q, strlen(q));
+    ck_buf_puts(&base, "&tier=");
+    if (filter) ck_buf_escape(&base, CK_ESC_URL, filter, strlen(filter));
+    json_object_set_new(page, "rows", l ? ck_web_caseload_rows(r, l) : json_array());
+    json_object_set_new(page, "pagination", ck_web_pagination(r, ck_buf_cstr(&base), page_no, CASELOAD_PAGE, l ? l->total : 0));
+    json_object_set_new(page, "count", json_integer(l ? (json_int_t)l->total : 0));
+    ck_buf_free(&base);
+    ck_caseload_free(l);
     json_t *cols = json_array();
     for (size_t i = 0; sort_keys[i]; i++) {
         bool cur = strcmp(sort_keys[i], sort) == 0;
@@ -405,12 +381,10 @@ void ck_web_caseload(ck_http_req *r)
                                               cur ? (desc ? "descending" : "ascending") : "none"));
     }
     json_object_set_new(page, "columns", cols);
-    json_object_set_new(page, "rows", rows);
-    json_object_set_new(page, "count", json_integer((json_int_t)json_array_size(rows)));
     json_object_set_new(page, "sort", json_string(sort));
     json_object_set_new(page, "q", json_string(q ? q : ""));
     json_object_set_new(page, "tier_filter", json_string(filter ? filter : ""));
-    ck_web_render(r, 200, "caseload.html", page);
+    ck_web_render(r, ck_web_form_has_errors(page) ? 400 : 200, "caseload.html", page);
 }
 
 /* ---- Search ------------------------------------------------------------- */
@@ -634,19 +608,26 @@ void ck_web_case(ck_http_req *r)
     json_object_set_new(page, "tabs", tl);
     json_object_set_new(page, "can_write", json_boolean(ck_web_allowed(s.grade, "case:write")));
     json_object_set_new(page, "saved", json_string(ck_http_query(r, "saved") ? ck_http_query(r, "saved") : ""));
-    json_object_set_new(page, "obligations", obligations_json(r, c->crn, res, strcmp(tab, "overview") == 0));
-    json_object_set_new(page, "compliance", compliance_json(r, c, res, today));
-    json_object_set_new(page, "contacts", contacts_json(r, c, today, strcmp(tab, "appointments") == 0));
-    json_object_set_new(page, "registrations", registrations_json(r, c, today));
-    json_object_set_new(page, "checks", checks_json(r, c));
-    json_object_set_new(page, "events", events_json(r, c));
-    json_object_set_new(page, "personal", personal_json(r, c));
-    json_t *rosh = json_array();
-    for (size_t i = 0; i < c->n_assessments; i++)
-        json_array_append_new(rosh, json_pack("{s:s, s:s, s:s}", "kind", c->assessments[i].kind, "completed",
-                                              ck_web_date_long(r, c->assessments[i].completed), "level",
-                                              rosh_label(c->assessments[i].level)));
-    json_object_set_new(page, "assessments", rosh);
+    /* Only what the tab shows: a case with years of history has hundreds of
+     * contacts, and the overview lists none of them. */
+    bool overview = strcmp(tab, "overview") == 0;
+    json_object_set_new(page, "obligations", obligations_json(r, c->crn, res, overview));
+    if (overview || strcmp(tab, "compliance") == 0) json_object_set_new(page, "compliance", compliance_json(r, c, res, today));
+    if (strcmp(tab, "activity") == 0 || strcmp(tab, "appointments") == 0)
+        json_object_set_new(page, "contacts", contacts_json(r, c, today, strcmp(tab, "appointments") == 0));
+    if (strcmp(tab, "risk") == 0) {
+        json_object_set_new(page, "registrations", registrations_json(r, c, today));
+        json_t *rosh = json_array();
+        for (size_t i = 0; i < c->n_assessments; i++)
+            json_array_append_new(rosh, json_pack("{s:s, s:s, s:s}", "kind", c->assessments[i].kind, "completed",
+                                                  ck_web_date_long(r, c->assessments[i].completed), "level",
+                                                  rosh_label(c->assessments[i].level)));
+        json_object_set_new(page, "assessments", rosh);
+    }
+    if (strcmp(tab, "checks") == 0) json_object_set_new(page, "checks", checks_json(r, c));
+    if (strcmp(tab, "sentence") == 0) json_object_set_new(page, "events", events_json(r, c));
+    if (strcmp(tab, "personal") == 0) json_object_set_new(page, "personal", personal_json(r, c));
+    json_object_set_new(page, "victim_liaison", json_boolean(ck_web_allowed(s.grade, "victim:read")));
     ck_result_free(res);
     ck_case_free(c);
     ck_web_render(r, 200, "case.html", page);

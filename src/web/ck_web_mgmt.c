@@ -1,111 +1,80 @@
 /* ck_web_mgmt: the pages over many cases: team (SPO), court, victim liaison
- * (VLO) and the PDU dashboard. Each scans the cases in scope once, then reads
- * their stored obligations, and counts. */
+ * (VLO) and the PDU dashboard. Each asks store/ck_caseload for exactly what it
+ * shows, a page at a time, so its cost follows the page and not the number of
+ * cases held. */
+#include "ck_org.h"
 #include "ck_web.h"
 #include <stdio.h>
 #include <string.h>
 
 #define RELEASE_AHEAD_DAYS 56 /* victim liaison: releases in the next 8 weeks */
 #define CHART_BAR_MAX 400     /* px: the longest bar of a chart */
+#define LIST_MAX 100          /* rows of one list on a page; the total is shown beside it */
+#define UNALLOCATED_PAGE 50
 
-/* What a page keeps of each case in scope (the case itself is gone once the
- * scan's callback returns). */
-typedef struct row {
-    char crn[17];
-    const char *name, *staff, *team;
-    json_t *reports;  /* court: outstanding reports */
-    json_t *releases; /* victims: opted-in victims' release dates (no details) */
-    ck_result *res;
-} row;
-
-typedef struct scan {
-    ck_http_req *r;
-    const char *team; /* NULL: every case */
-    ck_date today;
-    row *rows;
-    size_t n, cap;
-} scan;
-
-static bool scan_case(void *ctx, const ck_case *c)
+static void server_error(ck_http_req *r, const ck_session *s, const char *what, const char *err)
 {
-    scan *sc = ctx;
-    if (sc->team && !ck_streq(c->team, sc->team)) return true;
-    if (sc->n == sc->cap) {
-        sc->cap = sc->cap ? sc->cap * 2 : 64;
-        sc->rows = ck_realloc(sc->rows, sc->cap * sizeof *sc->rows);
-    }
-    ck_arena *a = ck_http_arena(sc->r);
-    row *rw = &sc->rows[sc->n++];
-    memset(rw, 0, sizeof *rw);
-    snprintf(rw->crn, sizeof rw->crn, "%s", c->crn);
-    rw->name = ck_arena_printf(a, "%s %s", c->person.forename ? c->person.forename : "",
-                               c->person.surname ? c->person.surname : "");
-    const ck_allocation *al = ck_web_current_allocation(c, sc->today);
-    rw->staff = al ? ck_arena_strdup(a, al->staff_code) : NULL;
-    rw->team = ck_arena_strdup(a, c->team ? c->team : "");
-    rw->reports = json_array();
-    rw->releases = json_array();
-    for (size_t i = 0; i < c->n_events; i++) {
-        const ck_event *e = &c->events[i];
-        for (size_t k = 0; k < e->n_reports; k++)
-            if (e->reports[k].completed == CK_NODATE)
-                json_array_append_new(rw->reports, json_pack("{s:s, s:s, s:s}", "id", e->reports[k].id, "type",
-                                                             e->reports[k].type, "requested",
-                                                             ck_web_date_long(sc->r, e->reports[k].requested)));
-        if (!e->has_sentence || e->sentence.release_date == CK_NODATE || e->sentence.release_date < sc->today ||
-            e->sentence.release_date > sc->today + RELEASE_AHEAD_DAYS)
-            continue;
-        for (size_t v = 0; v < c->n_victims; v++)
-            if (ck_streq(c->victims[v].event, e->id) && ck_streq(c->victims[v].opted, "in"))
-                json_array_append_new(rw->releases, json_pack("{s:s, s:s, s:b}", "release",
-                                                              ck_web_date_long(sc->r, e->sentence.release_date),
-                                                              "victim", c->victims[v].id, "notified",
-                                                              c->victims[v].release_notified != CK_NODATE));
-    }
-    return true;
+    ck_http_log("%s web: %s: %s", ck_http_request_id(r), what, err);
+    ck_web_error_page(r, s, 500, "Sorry, there is a problem with the service", "Try again later.");
 }
 
-static void scan_free(scan *sc)
+bool ck_web_session_pdu(ck_db *db, const ck_session *s, char *pdu, size_t pdu_len)
 {
-    for (size_t i = 0; i < sc->n; i++) {
-        json_decref(sc->rows[i].reports);
-        json_decref(sc->rows[i].releases);
-        ck_result_free(sc->rows[i].res);
-    }
-    ck_free(sc->rows);
+    ck_arena a;
+    ck_arena_init(&a);
+    ck_org_record team;
+    char err[256];
+    bool ok = ck_org_get(db, CK_ORG_TEAM, s->team, &a, &team, err, sizeof err) == CK_OK && team.pdu &&
+              (size_t)snprintf(pdu, pdu_len, "%s", team.pdu) < pdu_len;
+    ck_arena_free(&a);
+    return ok;
 }
 
-/* Scans, then loads each case's obligations. False when it has answered. */
-static bool run_scan(ck_http_req *r, const ck_session *s, const char *team, scan *sc)
+/* The PDU of the session, or an error page answered (false). */
+static bool session_pdu(ck_http_req *r, const ck_session *s, ck_db *db, char *pdu, size_t pdu_len)
 {
-    memset(sc, 0, sizeof *sc);
-    sc->r = r;
-    sc->team = team;
-    sc->today = ck_app_today(&ck_web_of(r)->app);
-    ck_db *db = ck_web_db(r, s);
-    if (!db) return false;
+    if (ck_web_session_pdu(db, s, pdu, pdu_len)) return true;
+    ck_web_error_page(r, s, 404, "Your team is not in the organisation",
+                      "This page shows your probation delivery unit, found from your team. Ask an administrator to "
+                      "import the organisation, or sign in with your team's code.");
+    return false;
+}
+
+/* Obligations with the person they are about. */
+static json_t *worklist_json(ck_http_req *r, const ck_worklist *wl)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < wl->n; i++) {
+        const ck_worklist_item *it = &wl->items[i];
+        json_t *j = ck_web_obligation(r, it->crn, &it->o);
+        json_object_set_new(j, "crn", json_string(it->crn));
+        json_object_set_new(j, "person", json_string(ck_arena_printf(ck_http_arena(r), "%s %s",
+                                                                     it->forename ? it->forename : "",
+                                                                     it->surname ? it->surname : "")));
+        const char *colon = strchr(it->o.subject, ':');
+        if (colon) json_object_set_new(j, "subject_id", json_string(colon + 1));
+        json_array_append_new(a, j);
+    }
+    return a;
+}
+
+/* One list of obligations of `rules` for the page: page.<key> and
+ * page.<key>_total. False when it has answered with an error page. */
+static bool rule_list(ck_http_req *r, const ck_session *s, ck_db *db, json_t *page, const char *key,
+                      ck_rule_query q)
+{
+    ck_worklist *wl = NULL;
     char err[512];
-    ck_rc rc = ck_cases_each(db, scan_case, sc, err, sizeof err);
-    for (size_t i = 0; rc == CK_OK && i < sc->n; i++)
-        rc = ck_cases_obligations(db, sc->rows[i].crn, sc->today, &sc->rows[i].res, err, sizeof err);
-    if (rc != CK_OK) {
-        scan_free(sc);
-        ck_http_log("%s web: scanning cases: %s", ck_http_request_id(r), err);
-        ck_web_error_page(r, s, 500, "Sorry, there is a problem with the service", "Try again later.");
+    if (ck_caseload_rule_obligations(db, &q, &wl, err, sizeof err) != CK_OK) {
+        server_error(r, s, key, err);
         return false;
     }
+    json_object_set_new(page, key, worklist_json(r, wl));
+    json_object_set_new(page, ck_arena_printf(ck_http_arena(r), "%s_total", key), json_integer((json_int_t)wl->total));
+    json_object_set_new(page, ck_arena_printf(ck_http_arena(r), "%s_more", key), json_boolean(wl->total > wl->n));
+    json_object_set_new(page, "list_max", json_integer(LIST_MAX));
+    ck_worklist_free(wl);
     return true;
-}
-
-static bool rule_is(const ck_obligation *o, const char *prefix) { return strncmp(o->rule, prefix, strlen(prefix)) == 0; }
-static bool pending(const ck_obligation *o) { return o->status == CK_ST_OVERDUE || o->status == CK_ST_OPEN; }
-
-static json_t *with_case(ck_http_req *r, const row *rw, const ck_obligation *o)
-{
-    json_t *j = ck_web_obligation(r, rw->crn, o);
-    json_object_set_new(j, "crn", json_string(rw->crn));
-    json_object_set_new(j, "person", json_string(rw->name));
-    return j;
 }
 
 /* ---- Team --------------------------------------------------------------- */
@@ -113,40 +82,180 @@ static json_t *with_case(ck_http_req *r, const row *rw, const ck_obligation *o)
 void ck_web_team(ck_http_req *r)
 {
     ck_session s;
-    scan sc;
-    if (!ck_web_guard(r, &s) || !run_scan(r, &s, s.team, &sc)) return;
-    json_t *staff = json_object(), *unallocated = json_array();
-    size_t overdue_total = 0;
-    for (size_t i = 0; i < sc.n; i++) {
-        const row *rw = &sc.rows[i];
-        int overdue = 0;
-        for (size_t k = 0; k < rw->res->n_obligations; k++) overdue += rw->res->obligations[k].status == CK_ST_OVERDUE;
-        overdue_total += (size_t)overdue;
-        if (!rw->staff) {
-            json_array_append_new(unallocated, json_pack("{s:s, s:s, s:i}", "crn", rw->crn, "name", rw->name, "overdue", overdue));
-            continue;
-        }
-        json_t *p = json_object_get(staff, rw->staff);
-        if (!p) {
-            p = json_pack("{s:s, s:i, s:i}", "staff", rw->staff, "cases", 0, "overdue", 0);
-            json_object_set_new(staff, rw->staff, p);
-        }
-        json_object_set_new(p, "cases", json_integer(json_integer_value(json_object_get(p, "cases")) + 1));
-        json_object_set_new(p, "overdue", json_integer(json_integer_value(json_object_get(p, "overdue")) + overdue));
+    if (!ck_web_guard(r, &s)) return;
+    ck_db *db = ck_web_db(r, &s);
+    if (!db) return;
+    ck_date today = ck_app_today(&ck_web_of(r)->app);
+    size_t page_no = ck_web_page_number(r);
+    ck_team_summary *t = NULL;
+    ck_caseload *un = NULL;
+    char err[512];
+    ck_caseload_query q = {.team = s.team, .unallocated = true, .as_of = today, .limit = UNALLOCATED_PAGE,
+                           .offset = (page_no - 1) * UNALLOCATED_PAGE};
+    if (ck_caseload_team(db, s.team, today, &t, err, sizeof err) != CK_OK ||
+        ck_caseload_list(db, &q, &un, err, sizeof err) != CK_OK) {
+        ck_team_summary_free(t);
+        server_error(r, &s, "team", err);
+        return;
     }
     json_t *people = json_array();
-    const char *key;
-    json_t *v;
-    json_object_foreach(staff, key, v) json_array_append(people, v);
-    json_decref(staff);
+    for (size_t i = 0; i < t->n; i++) {
+        const ck_team_member *m = &t->members[i];
+        const char *name = m->surname ? ck_arena_printf(ck_http_arena(r), "%s %s", m->forename ? m->forename : "",
+                                                        m->surname)
+                                      : m->staff_code;
+        json_array_append_new(people, json_pack("{s:s, s:s, s:s, s:I, s:I}", "staff", m->staff_code, "name", name,
+                                                "grade", m->grade ? m->grade : "", "cases", (json_int_t)m->cases,
+                                                "overdue", (json_int_t)m->overdue));
+    }
     json_t *page = ck_web_page(r, &s, "Team", "team");
     json_object_set_new(page, "people", people);
-    json_object_set_new(page, "unallocated", unallocated);
-    json_object_set_new(page, "cases", json_integer((json_int_t)sc.n));
-    json_object_set_new(page, "overdue", json_integer((json_int_t)overdue_total));
+    json_object_set_new(page, "unallocated", ck_web_caseload_rows(r, un));
+    json_object_set_new(page, "pagination", ck_web_pagination(r, "/team", page_no, UNALLOCATED_PAGE, un->total));
+    json_object_set_new(page, "unallocated_total", json_integer((json_int_t)un->total));
+    json_object_set_new(page, "cases", json_integer((json_int_t)t->cases));
+    json_object_set_new(page, "overdue", json_integer((json_int_t)t->overdue));
     json_object_set_new(page, "team", json_string(s.team));
-    scan_free(&sc);
+    json_object_set_new(page, "can_allocate", json_boolean(ck_web_allowed(s.grade, "allocate")));
+    const char *allocated = ck_http_query(r, "allocated");
+    if (allocated) {
+        json_object_set_new(page, "saved", json_string(allocated));
+        json_object_set_new(page, "saved_text", json_string(ck_arena_printf(ck_http_arena(r), "Case %s allocated. Its obligations are up to date.", allocated)));
+    }
+    ck_team_summary_free(t);
+    ck_caseload_free(un);
     ck_web_render(r, 200, "team.html", page);
+}
+
+/* ---- Allocation --------------------------------------------------------- */
+
+/* The allocate form: the case, the team's staff in post with their
+ * caseloads. False when it has answered. */
+static bool allocate_page(ck_http_req *r, const ck_session *s, ck_db *db, const ck_case *c, json_t *page,
+                          ck_team_summary **team)
+{
+    char err[512];
+    ck_date today = ck_app_today(&ck_web_of(r)->app);
+    if (ck_caseload_team(db, s->team, today, team, err, sizeof err) != CK_OK) {
+        server_error(r, s, "allocate", err);
+        return false;
+    }
+    const char *chosen = json_string_value(json_object_get(json_object_get(page, "values"), "staff"));
+    json_t *opts = json_array();
+    for (size_t i = 0, k = 0; i < (*team)->n; i++) {
+        const ck_team_member *m = &(*team)->members[i];
+        if (!m->surname || !ck_streq(m->status, "in_post")) continue;
+        json_array_append_new(
+            opts, json_pack("{s:s, s:s, s:s, s:b}", "value", m->staff_code, "id",
+                            k++ ? ck_arena_printf(ck_http_arena(r), "staff-%zu", k) : "staff", "text",
+                            ck_arena_printf(ck_http_arena(r), "%s %s (%s), %zu cases, %zu overdue",
+                                            m->forename ? m->forename : "", m->surname, m->grade ? m->grade : "",
+                                            m->cases, m->overdue),
+                            "selected", ck_streq(chosen, m->staff_code)));
+    }
+    json_object_set_new(page, "staff_options", opts);
+    json_object_set_new(page, "case", ck_web_case_header(r, c, today));
+    return true;
+}
+
+/* The start date of an allocation, drawn by partials/field.html like every
+ * form's dates, with what was typed and its error. */
+static void allocate_render(ck_http_req *r, unsigned status, json_t *page)
+{
+    json_t *values = json_object_get(page, "values");
+    json_t *from = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", "from", "label", "Date the allocation starts",
+                             "kind", "date", "hint", "Leave empty for today", "day", "", "month", "", "year", "");
+    static const char *const parts[] = {"day", "month", "year"};
+    for (int k = 0; k < 3; k++) {
+        const char *v = json_string_value(json_object_get(values, ck_arena_printf(ck_http_arena(r), "from-%s", parts[k])));
+        if (v) json_object_set_new(from, parts[k], json_string(v));
+    }
+    json_t *e = json_object_get(json_object_get(page, "error"), "from");
+    if (e) json_object_set(from, "error", e);
+    json_object_set_new(page, "fields", json_pack("[o]", from));
+    ck_web_render(r, status, "allocate.html", json_incref(page));
+}
+
+static bool allocate_begin(ck_http_req *r, ck_session *s, ck_db **db, ck_case **c)
+{
+    if (!ck_web_guard(r, s)) return false;
+    *db = ck_web_db(r, s);
+    if (!*db || !ck_web_load_case(r, s, *db, c)) return false;
+    if (!ck_streq((*c)->team, s->team)) {
+        ck_web_error_page(r, s, 403, "You cannot allocate this case", "The case is held by another team.");
+        ck_case_free(*c);
+        return false;
+    }
+    return true;
+}
+
+void ck_web_allocate_form(ck_http_req *r)
+{
+    ck_session s;
+    ck_db *db;
+    ck_case *c;
+    if (!allocate_begin(r, &s, &db, &c)) return;
+    json_t *page = ck_web_page(r, &s, "Allocate a case", "team");
+    ck_team_summary *t = NULL;
+    if (allocate_page(r, &s, db, c, page, &t)) allocate_render(r, 200, page);
+    json_decref(page);
+    ck_team_summary_free(t);
+    ck_case_free(c);
+}
+
+void ck_web_allocate_post(ck_http_req *r)
+{
+    ck_session s;
+    ck_db *db;
+    ck_case *c;
+    if (!allocate_begin(r, &s, &db, &c)) return;
+    json_t *page = ck_web_page(r, &s, "Allocate a case", "team");
+    static const char *const fields[] = {"staff", NULL};
+    ck_web_keep_values(r, page, fields);
+    ck_team_summary *t = NULL;
+    if (!allocate_page(r, &s, db, c, page, &t)) {
+        json_decref(page);
+        ck_case_free(c);
+        return;
+    }
+    ck_date today = ck_app_today(&ck_web_of(r)->app), from;
+    const char *staff = ck_web_field(r, "staff");
+    const ck_team_member *who = NULL;
+    for (size_t i = 0; i < t->n; i++)
+        if (ck_streq(t->members[i].staff_code, staff) && ck_streq(t->members[i].status, "in_post")) who = &t->members[i];
+    if (!who) ck_web_form_error(page, "staff", "Select who to allocate the case to");
+    if (ck_web_date_field(r, page, "from", "Date the allocation starts", false, &from) && from == CK_NODATE) from = today;
+    if (from != CK_NODATE && from > today) ck_web_form_error(page, "from", "Date the allocation starts must be today or in the past");
+    if (ck_web_current_allocation(c, from == CK_NODATE ? today : from))
+        ck_web_form_error(page, "staff", "The case is already allocated: reallocate it from the workforce pages");
+    char err[512];
+    ck_rc rc = CK_ERR_INVALID;
+    if (!ck_web_form_has_errors(page)) {
+        char hex[CK_SESSION_TOKEN_LEN + 1];
+        ck_session_random_hex(hex);
+        ck_allocation al = {.id = ck_arena_printf(ck_http_arena(r), "L%.10s", hex), .from = from, .to = CK_NODATE,
+                            .staff_code = who->staff_code, .grade = who->grade, .staff_left_on = CK_NODATE,
+                            .staff_long_term_absence_from = CK_NODATE};
+        rc = ck_cases_add(db, &ck_web_of(r)->app.engine, c->crn, "allocations", &al, today, err, sizeof err);
+        if (rc == CK_OK) {
+            ck_buf loc = CK_BUF_INIT;
+            ck_buf_puts(&loc, "/team?allocated=");
+            ck_buf_escape(&loc, CK_ESC_URL, c->crn, strlen(c->crn));
+            ck_web_redirect(r, ck_buf_cstr(&loc));
+            ck_buf_free(&loc);
+        } else if (rc == CK_ERR_DB) {
+            server_error(r, &s, "allocate", err);
+        } else {
+            ck_web_form_error(page, "staff", "%s", err);
+        }
+    }
+    if (rc != CK_OK && rc != CK_ERR_DB) {
+        json_object_set_new(page, "title", json_string("Error: Allocate a case"));
+        allocate_render(r, 400, page);
+    }
+    json_decref(page);
+    ck_team_summary_free(t);
+    ck_case_free(c);
 }
 
 /* ---- Court -------------------------------------------------------------- */
@@ -154,23 +263,20 @@ void ck_web_team(ck_http_req *r)
 void ck_web_court(ck_http_req *r)
 {
     ck_session s;
-    scan sc;
-    if (!ck_web_guard(r, &s) || !run_scan(r, &s, s.team, &sc)) return;
-    json_t *reports = json_array(), *checks = json_array();
-    for (size_t i = 0; i < sc.n; i++) {
-        const row *rw = &sc.rows[i];
-        for (size_t k = 0; k < rw->res->n_obligations; k++) {
-            const ck_obligation *o = &rw->res->obligations[k];
-            if (!pending(o)) continue;
-            if (rule_is(o, "REPORT_DUE")) json_array_append_new(reports, with_case(r, rw, o));
-            else if ((rule_is(o, "DA_CHECK") || rule_is(o, "CHILD_CHECK")) && strncmp(o->subject, "report:", 7) == 0)
-                json_array_append_new(checks, with_case(r, rw, o));
-        }
-    }
-    scan_free(&sc);
+    if (!ck_web_guard(r, &s)) return;
+    ck_db *db = ck_web_db(r, &s);
+    if (!db) return;
+    ck_date today = ck_app_today(&ck_web_of(r)->app);
+    static const char *const reports[] = {"REPORT_DUE", NULL};
+    static const char *const checks[] = {"DA_CHECK", "CHILD_CHECK", NULL};
     json_t *page = ck_web_page(r, &s, "Court work", "court");
-    json_object_set_new(page, "reports", reports);
-    json_object_set_new(page, "checks", checks);
+    if (!rule_list(r, &s, db, page, "reports", (ck_rule_query){.team = s.team, .rules = reports, .as_of = today, .limit = LIST_MAX}) ||
+        !rule_list(r, &s, db, page, "checks",
+                   (ck_rule_query){.team = s.team, .rules = checks, .subject_prefix = "report:", .as_of = today,
+                                   .limit = LIST_MAX})) {
+        json_decref(page);
+        return;
+    }
     ck_web_render(r, 200, "court.html", page);
 }
 
@@ -179,110 +285,107 @@ void ck_web_court(ck_http_req *r)
 void ck_web_victims(ck_http_req *r)
 {
     ck_session s;
-    scan sc;
-    if (!ck_web_guard(r, &s) || !run_scan(r, &s, NULL, &sc)) return;
-    json_t *referrals = json_array(), *contact = json_array(), *releases = json_array(), *other = json_array();
-    for (size_t i = 0; i < sc.n; i++) {
-        const row *rw = &sc.rows[i];
-        for (size_t k = 0; k < rw->res->n_obligations; k++) {
-            const ck_obligation *o = &rw->res->obligations[k];
-            if (!pending(o) || !rule_is(o, "VCS_")) continue;
-            json_t *target = strcmp(o->rule, "VCS_REFERRAL") == 0        ? referrals
-                             : strcmp(o->rule, "VCS_FIRST_CONTACT") == 0 ? contact
-                                                                         : other;
-            json_array_append_new(target, with_case(r, rw, o));
-        }
-        size_t k;
-        json_t *rel;
-        json_array_foreach(rw->releases, k, rel)
-        {
-            json_t *j = json_deep_copy(rel);
-            json_object_set_new(j, "crn", json_string(rw->crn));
-            json_object_set_new(j, "person", json_string(rw->name));
-            json_array_append_new(releases, j);
-        }
-    }
-    scan_free(&sc);
+    if (!ck_web_guard(r, &s)) return;
+    ck_db *db = ck_web_db(r, &s);
+    char pdu[CK_ORG_CODE_MAX + 1];
+    if (!db || !session_pdu(r, &s, db, pdu, sizeof pdu)) return;
+    ck_date today = ck_app_today(&ck_web_of(r)->app);
+    static const char *const referral[] = {"VCS_REFERRAL", NULL};
+    static const char *const first[] = {"VCS_FIRST_CONTACT", NULL};
+    static const char *const other[] = {"VCS_FLAG", "VCS_REPRESENTATIONS", "VCS_RELEASE_NOTICE", "VCS_RECALL_NOTICE",
+                                        "VCS_NONSTATUTORY", NULL};
     json_t *page = ck_web_page(r, &s, "Victim liaison", "victims");
-    json_object_set_new(page, "referrals", referrals);
-    json_object_set_new(page, "to_contact", contact);
+    if (!rule_list(r, &s, db, page, "referrals", (ck_rule_query){.pdu = pdu, .rules = referral, .as_of = today, .limit = LIST_MAX}) ||
+        !rule_list(r, &s, db, page, "to_contact", (ck_rule_query){.pdu = pdu, .rules = first, .as_of = today, .limit = LIST_MAX}) ||
+        !rule_list(r, &s, db, page, "other", (ck_rule_query){.pdu = pdu, .rules = other, .as_of = today, .limit = LIST_MAX})) {
+        json_decref(page);
+        return;
+    }
+    ck_release_list *rl = NULL;
+    char err[512];
+    if (ck_caseload_releases(db, pdu, today, today + RELEASE_AHEAD_DAYS, &rl, err, sizeof err) != CK_OK) {
+        json_decref(page);
+        server_error(r, &s, "releases", err);
+        return;
+    }
+    json_t *releases = json_array();
+    for (size_t i = 0; i < rl->n; i++) {
+        const ck_release *x = &rl->items[i];
+        json_array_append_new(releases, json_pack("{s:s, s:s, s:s, s:s, s:b}", "crn", x->crn, "person",
+                                                  ck_arena_printf(ck_http_arena(r), "%s %s",
+                                                                  x->forename ? x->forename : "",
+                                                                  x->surname ? x->surname : ""),
+                                                  "release", ck_web_date_long(r, x->release), "victim", x->victim,
+                                                  "notified", x->notified));
+    }
+    ck_release_list_free(rl);
     json_object_set_new(page, "releases", releases);
-    json_object_set_new(page, "other", other);
+    json_object_set_new(page, "pdu", json_string(pdu));
     ck_web_render(r, 200, "victims.html", page);
 }
 
 /* ---- PDU dashboard ------------------------------------------------------ */
 
-
-static void count(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    json_object_set_new(obj, key, json_integer(v ? json_integer_value(v) + 1 : 1));
-}
-
 /* A horizontal bar chart as numbers for an SVG drawn by the template: each
- * bar's width is scaled to the largest. */
-static json_t *bars(json_t *counts)
+ * bar's width is scaled to the largest (counts come most first). */
+static json_t *bars(const ck_count *counts, size_t n, bool rules)
 {
-    json_int_t max = 1;
-    const char *key;
-    json_t *v;
-    json_object_foreach(counts, key, v) if (json_integer_value(v) > max) max = json_integer_value(v);
+    size_t max = n && counts[0].n ? counts[0].n : 1;
     json_t *a = json_array();
-    size_t i = 0;
-    json_object_foreach(counts, key, v)
-    {
-        json_int_t n = json_integer_value(v);
-        json_array_append_new(a, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "key", key, "label", ck_web_rule_name(key),
-                                           "count", n, "width", n * CHART_BAR_MAX / max, "y", (json_int_t)i * 30,
-                                           "text_y", (json_int_t)i * 30 + 15));
-        i++;
+    for (size_t i = 0; i < n; i++) {
+        const ck_count *c = &counts[i];
+        const char *label = rules ? ck_web_rule_name(c->key) : c->name ? c->name : c->key[0] ? c->key : "No team";
+        json_array_append_new(a, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "key", c->key, "label", label, "count",
+                                           (json_int_t)c->n, "width", (json_int_t)(c->n * CHART_BAR_MAX / max), "y",
+                                           (json_int_t)i * 30, "text_y", (json_int_t)i * 30 + 15));
     }
     return a;
 }
 
-static json_t *rate(const char *label, int on_time, int late, int overdue)
+static json_t *rate(const char *label, const ck_timeliness *t)
 {
-    int done = on_time + late, all = done + overdue;
-    return json_pack("{s:s, s:i, s:i, s:i, s:i, s:i}", "label", label, "on_time", on_time, "late", late, "overdue",
-                     overdue, "total", all, "percent", all ? on_time * 100 / all : 0);
+    size_t all = t->on_time + t->late + t->overdue;
+    return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "label", label, "on_time", (json_int_t)t->on_time, "late",
+                     (json_int_t)t->late, "overdue", (json_int_t)t->overdue, "total", (json_int_t)all, "percent",
+                     (json_int_t)(all ? t->on_time * 100 / all : 0));
 }
 
 void ck_web_pdu(ck_http_req *r)
 {
     ck_session s;
-    scan sc;
-    if (!ck_web_guard(r, &s) || !run_scan(r, &s, NULL, &sc)) return;
-    json_t *by_rule = json_object(), *by_team = json_object();
-    int vcs[3] = {0}, da[3] = {0}, child[3] = {0};
-    for (size_t i = 0; i < sc.n; i++) {
-        const row *rw = &sc.rows[i];
-        for (size_t k = 0; k < rw->res->n_obligations; k++) {
-            const ck_obligation *o = &rw->res->obligations[k];
-            int bucket = o->status == CK_ST_MET ? 0 : o->status == CK_ST_MET_LATE ? 1 : o->status == CK_ST_OVERDUE ? 2 : -1;
-            if (o->status == CK_ST_OVERDUE) {
-                count(by_rule, o->rule);
-                count(by_team, rw->team[0] ? rw->team : "No team");
-            }
-            if (bucket < 0) continue;
-            if (rule_is(o, "VCS_")) vcs[bucket]++;
-            else if (strcmp(o->rule, "DA_CHECK") == 0) da[bucket]++;
-            else if (strcmp(o->rule, "CHILD_CHECK") == 0) child[bucket]++;
-        }
+    if (!ck_web_guard(r, &s)) return;
+    ck_db *db = ck_web_db(r, &s);
+    char pdu[CK_ORG_CODE_MAX + 1];
+    if (!db || !session_pdu(r, &s, db, pdu, sizeof pdu)) return;
+    ck_date today = ck_app_today(&ck_web_of(r)->app);
+    /* The inspection's victims key question (rulebook, "From obligations to
+     * an inspection rating") and the two safeguarding checks. */
+    static const char *const vcs[] = {"VCS_REFERRAL", "VCS_FIRST_CONTACT", "VCS_RELEASE_NOTICE", NULL};
+    static const char *const da[] = {"DA_CHECK", NULL};
+    static const char *const child[] = {"CHILD_CHECK", NULL};
+    static const char *const *const groups[] = {vcs, da, child};
+    static const char *const group_labels[] = {"Victim contact scheme", "Police domestic abuse checks",
+                                               "Children's services checks"};
+    ck_pdu_summary *p = NULL;
+    ck_timeliness t[3];
+    char err[512];
+    ck_rc rc = ck_caseload_pdu(db, pdu, today, &p, err, sizeof err);
+    for (size_t i = 0; i < 3 && rc == CK_OK; i++) rc = ck_caseload_timeliness(db, pdu, groups[i], today, &t[i], err, sizeof err);
+    if (rc != CK_OK) {
+        ck_pdu_summary_free(p);
+        server_error(r, &s, "pdu", err);
+        return;
     }
-    size_t ncases = sc.n;
-    scan_free(&sc);
     json_t *page = ck_web_page(r, &s, "PDU dashboard", "pdu");
-    json_t *rule_bars = bars(by_rule), *team_bars = bars(by_team);
-    json_object_set_new(page, "chart_height", json_integer((json_int_t)json_array_size(rule_bars) * 30));
-    json_object_set_new(page, "team_chart_height", json_integer((json_int_t)json_array_size(team_bars) * 30));
-    json_object_set_new(page, "by_rule", rule_bars);
-    json_object_set_new(page, "by_team", team_bars);
-    json_decref(by_rule);
-    json_decref(by_team);
-    json_object_set_new(page, "rates", json_pack("[o, o, o]", rate("Victim contact scheme", vcs[0], vcs[1], vcs[2]),
-                                                 rate("Police domestic abuse checks", da[0], da[1], da[2]),
-                                                 rate("Children's services checks", child[0], child[1], child[2])));
-    json_object_set_new(page, "cases", json_integer((json_int_t)ncases));
+    json_object_set_new(page, "chart_height", json_integer((json_int_t)p->n_by_rule * 30));
+    json_object_set_new(page, "team_chart_height", json_integer((json_int_t)p->n_by_team * 30));
+    json_object_set_new(page, "by_rule", bars(p->by_rule, p->n_by_rule, true));
+    json_object_set_new(page, "by_team", bars(p->by_team, p->n_by_team, false));
+    json_t *rates = json_array();
+    for (size_t i = 0; i < 3; i++) json_array_append_new(rates, rate(group_labels[i], &t[i]));
+    json_object_set_new(page, "rates", rates);
+    json_object_set_new(page, "cases", json_integer((json_int_t)p->cases));
+    json_object_set_new(page, "pdu", json_string(pdu));
+    ck_pdu_summary_free(p);
     ck_web_render(r, 200, "pdu.html", page);
 }

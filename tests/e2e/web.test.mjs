@@ -4,49 +4,15 @@
 // CK_URL is the server (tests/suites/e2e.sh starts it).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { axe, base, launch, shots, signIn } from './helpers.mjs'
 
-const require = createRequire(import.meta.url)
-const { chromium } = require('playwright-core')
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
-const base = process.env.CK_URL
-const shots = 'test-output/screenshots'
-mkdirSync(shots, { recursive: true })
-
-// launch() gives Chromium a fresh temporary --user-data-dir of its own (it
-// refuses one passed in args) and removes it on close.
 let browser
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--no-first-run', '--disable-sync', '--disable-quic']
-  })
+  browser = await launch()
 })
 after(async () => {
   await browser?.close()
 })
-
-async function signIn (page, staff, grade) {
-  await page.goto(`${base}/sign-in`)
-  await page.fill('#staff', staff)
-  await page.check(`input[name=grade][value=${grade}]`)
-  await page.fill('#team', 'N07T01')
-  await page.click('button:has-text("Sign in")')
-  await page.waitForURL(`${base}/`)
-}
-
-async function axe (page) {
-  // Evaluated through the DevTools protocol: the page's CSP rightly refuses
-  // an injected inline <script>.
-  await page.evaluate(axeSource)
-  return page.evaluate(async () => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
-    return r.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')})`)
-  })
-}
 
 const pages = [
   ['PO', 'N07P001', 'my-work', '/', 'My work'],
@@ -65,7 +31,20 @@ const pages = [
   ['SPO', 'N07P009', 'team', '/team', 'Team N07T01'],
   ['SPO', 'N07P009', 'pdu', '/pdu', 'PDU dashboard'],
   ['VLO', 'N07P010', 'victims', '/victims', 'Victim liaison'],
-  ['court_officer', 'N07P011', 'court', '/court', 'Court work']
+  ['VLO', 'N07P010', 'victim-list', '/cases/S000009/victims', 'Add a victim'],
+  ['VLO', 'N07P010', 'victim-record', '/cases/S000009/victims/V1', 'Victim V1'],
+  ['VLO', 'N07P010', 'victim-edit', '/cases/S000009/victims/V1/edit', 'Change a victim'],
+  ['SPO', 'N07P009', 'allocate', '/team/allocate/S000009', 'Allocate a case'],
+  ['PO', 'N07P001', 'record-outcome', '/cases/S000001/contacts/C3/outcome', 'Record an outcome'],
+  ['court_officer', 'N07P011', 'court', '/court', 'Court work'],
+  // Managing the service (tests/e2e/manage.test.mjs has the journeys).
+  ['head_of_pdu', 'N07P012', 'inspection', '/inspection', 'out of 27'],
+  ['head_of_pdu', 'N07P012', 'inspection-drill-down', '/inspection/key-questions/A2', 'A2: DA_CHECK'],
+  ['head_of_pdu', 'N07P012', 'organisational-standard', '/inspection/standards/staff', 'Rate Staff'],
+  ['SPO', 'N07P009', 'workforce', '/workforce', 'Caseload distribution'],
+  ['SPO', 'N07P009', 'team-capacity', '/workforce/teams/N07T02', 'Capacity: Camden South'],
+  ['SPO', 'N07P009', 'allocations', '/allocations?scope=pdu', 'Cases that need a practitioner'],
+  ['SPO', 'N07P009', 'case-audit', '/qa', 'Draw a sample']
 ]
 
 for (const js of [true, false]) {
@@ -126,4 +105,100 @@ test('a form with errors keeps what was typed and names every field, without Jav
   } finally {
     await ctx.close()
   }
+})
+
+// The journeys the brief names, through the browser without JavaScript (the
+// baseline every page must work at), each form checked with axe first.
+async function journey (grade, staff, fn) {
+  const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1024, height: 800 } })
+  const page = await ctx.newPage()
+  try {
+    await signIn(page, staff, grade)
+    await fn(page)
+  } finally {
+    await ctx.close()
+  }
+}
+
+async function axeWithJs (path, grade, staff) {
+  const ctx = await browser.newContext()
+  const page = await ctx.newPage()
+  try {
+    await signIn(page, staff, grade)
+    await page.goto(base + path)
+    assert.deepEqual(await axe(page), [])
+  } finally {
+    await ctx.close()
+  }
+}
+
+test('a practitioner records a failed appointment, sees ENFORCE, records a warning and sees it met', async () => {
+  await axeWithJs('/cases/S000001/contacts/C3/outcome', 'PO', 'N07P001')
+  await journey('PO', 'N07P001', async page => {
+    await page.goto(`${base}/cases/S000001/contacts/C3/outcome`)
+    await page.check('input[name=outcome][value=AFTA]')
+    await page.click('button:has-text("Save")')
+    await page.waitForURL(/\/cases\/S000001\?saved=contacts/)
+    const row = page.locator('tr', { hasText: 'Enforcement action' })
+    assert.equal(await row.count(), 1)
+    assert.match(await row.textContent(), /Overdue/)
+    await row.locator('a:has-text("Record enforcement action")').click()
+    await page.check('input[name=action][value=first_warning]')
+    await page.fill('#date-day', '27')
+    await page.fill('#date-month', '5')
+    await page.fill('#date-year', '2025')
+    await page.click('button:has-text("Save")')
+    await page.waitForURL(/saved=contacts/)
+    assert.equal(await page.locator('tr', { hasText: 'Enforcement action' }).count(), 0)
+    await page.goto(`${base}/cases/S000001/compliance`)
+    assert.match(await page.content(), /first_warning \(contact C3\)/)
+    await page.screenshot({ path: `${shots}/journey-enforcement.png`, fullPage: true })
+  })
+})
+
+test('a VLO adds a victim, sees the first contact overdue, records it and sees it met', async () => {
+  await axeWithJs('/cases/S000009/victims/new', 'VLO', 'N07P010')
+  await journey('VLO', 'N07P010', async page => {
+    await page.goto(`${base}/cases/S000009/victims/new`)
+    await page.check('input[name=scheme][value=statutory]')
+    await page.fill('#referred-day', '28')
+    await page.fill('#referred-month', '4')
+    await page.fill('#referred-year', '2025')
+    await page.fill('#name', 'Robin Example')
+    await page.fill('#email', 'not an email')
+    await page.click('button:has-text("Save")')
+    assert.match(await page.textContent('.govuk-error-summary'), /email address in the correct format/)
+    assert.equal(await page.inputValue('#name'), 'Robin Example')
+    await page.fill('#email', 'robin@example.com')
+    await page.click('button:has-text("Save")')
+    await page.waitForURL(/\/cases\/S000009\/victims\/V[0-9a-f]+\?saved=victims/)
+    const record = page.url().split('?')[0]
+    await page.goto(`${base}/victims`)
+    const item = page.locator('li', { hasText: 'first contact due' })
+    assert.equal(await item.count(), 1)
+    assert.match(await item.textContent(), /Overdue/)
+    await page.goto(`${record}/edit`)
+    await page.fill('#first_contact-day', '20')
+    await page.fill('#first_contact-month', '5')
+    await page.fill('#first_contact-year', '2025')
+    await page.click('button:has-text("Save")')
+    await page.waitForURL(/saved=victims/)
+    assert.match(await page.content(), /20 May 2025/)
+    await page.goto(`${base}/victims`)
+    assert.equal(await page.locator('li', { hasText: 'first contact due' }).count(), 0)
+  })
+})
+
+test('an SPO allocates an unallocated case from the team page', async () => {
+  await journey('SPO', 'N07P009', async page => {
+    await page.goto(`${base}/team`)
+    await page.click('a[href="/team/allocate/S000009"]')
+    await page.click('button:has-text("Allocate")')
+    assert.match(await page.textContent('.govuk-error-summary'), /Select who to allocate the case to/)
+    await page.check('input[name=staff][value=N07P004]')
+    await page.click('button:has-text("Allocate")')
+    await page.waitForURL(/\/team\?allocated=S000009/)
+    assert.match(await page.content(), /Case S000009 allocated/)
+    assert.equal(await page.locator('a[href="/team/allocate/S000009"]').count(), 0)
+  })
 })

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Server time of the web pages at London scale. Reports, never asserts.
+#
+#   bash bench/web_pages.sh [WORKDIR]
+#
+# Generates synthetic London (casekeeper generate --scale london), imports it
+# into SQLite (both kept in WORKDIR, default /tmp/ck-bench-web, and reused on
+# the next run), starts `casekeeper serve` on a free loopback port and asks
+# for each page ROUNDS times (default 30) signed in as the grade it is for:
+#   - the case overview and activity log of the case with the most contacts
+#     (years of history);
+#   - the caseload of the practitioner holding the most cases, its last page
+#     sorted by overdue count;
+#   - the team page of the largest team, and the PDU dashboard and victim
+#     liaison page of its PDU.
+# Server time is read from the access log (microseconds from the request's
+# arrival to its response being queued, per route pattern), so the client
+# and the network do not count. Target: case overview under 50 ms.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=${1:-/tmp/ck-bench-web}
+rounds=${ROUNDS:-30}
+as_of=${AS_OF:-$(date -u +%F)} # the server evaluates at today: no recompute at start
+bin=build/casekeeper
+make -s "$bin"
+mkdir -p "$work"
+db="$work/london.db"
+if [ ! -f "$db" ]; then
+  echo "generating and importing London into $db (once)..."
+  rm -rf "$work/gen"
+  "$bin" generate --scale london --as-of "$as_of" --out "$work/gen" >/dev/null
+  "$bin" migrate --db "sqlite:$db" >/dev/null
+  /usr/bin/time -f "import: %e s, %M KiB" "$bin" import --db "sqlite:$db" --as-of "$as_of" "$work/gen" >/dev/null
+fi
+
+q() { sqlite3 -readonly "$db" "$1"; }
+crn=$(q "SELECT c.crn FROM contacts k JOIN cases c ON c.case_id = k.case_id GROUP BY k.case_id ORDER BY COUNT(*) DESC LIMIT 1")
+contacts=$(q "SELECT COUNT(*) FROM contacts k JOIN cases c ON c.case_id = k.case_id WHERE c.crn = '$crn'")
+read -r staff staff_cases < <(q "SELECT staff_code, COUNT(*) FROM cases WHERE staff_code IS NOT NULL GROUP BY staff_code ORDER BY COUNT(*) DESC LIMIT 1" | tr '|' ' ')
+read -r team team_cases < <(q "SELECT team_code, COUNT(*) FROM cases WHERE team_code IS NOT NULL GROUP BY team_code ORDER BY COUNT(*) DESC LIMIT 1" | tr '|' ' ')
+pdu=$(q "SELECT pdu FROM teams WHERE code = '$team'")
+pdu_cases=$(q "SELECT COUNT(*) FROM cases WHERE pdu_code = '$pdu'")
+all=$(q "SELECT COUNT(*) FROM cases")
+echo "database: $all cases; case $crn has $contacts contacts; $staff holds $staff_cases cases;"
+echo "team $team holds $team_cases; PDU $pdu holds $pdu_cases"
+
+log="$work/access.log"
+coproc SERVER { exec "$bin" serve --db "sqlite:$db" --listen 127.0.0.1:0 --threads 2 2>"$log"; }
+pid=$SERVER_PID
+trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
+url=""
+read -r -t 600 line <&"${SERVER[0]}" && url=${line#listening on }
+[ -n "$url" ] || { echo "the server did not start"; cat "$log"; exit 1; }
+# The server recomputes every case at start when the stored date is stale:
+# wait for that to finish so it does not share the machine with the pages.
+sleep 2
+if grep -q "daily recompute.*starting" "$log"; then
+  echo "the server is recomputing every case (the data is older than today): waiting"
+  for _ in $(seq 1800); do grep -q "daily recompute.*\(done\|failed\)" "$log" && break; sleep 1; done
+fi
+
+jar="$work/cookies.$$"
+sign_in() { # staff grade team
+  rm -f "$jar"
+  local token
+  token=$(curl -s -c "$jar" "$url/sign-in" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+  curl -s -b "$jar" -c "$jar" -o /dev/null --data "csrf=$token&next=%2F&staff=$1&grade=$2&team=$3" "$url/sign-in"
+}
+hit() { # path
+  for _ in $(seq "$rounds"); do curl -s -b "$jar" -o /dev/null -w '%{http_code}\n' "$url$1"; done | sort | uniq -c | awk -v p="$1" '$2 != 200 {print "  " p ": HTTP " $2 " x" $1}'
+}
+mark() { wc -l <"$log" >"$work/mark.$1"; }
+report() { # label route
+  tail -n +"$(( $(cat "$work/mark.$1") + 1 ))" "$log" |
+    awk -v route="$2" '{ for (i = 2; i < NF; i++) if ($i == route && $(i-1) == "GET") { us = $(i+3); sub(/us$/, "", us); print us / 1000.0 } }' |
+    sort -n | awk -v route="$2" -v label="$1" '
+      { v[++n] = $1 }
+      END {
+        if (!n) { printf "  %-10s %-22s no requests logged\n", label, route; exit }
+        p95 = int(n * 0.95 + 0.5); if (p95 < 1) p95 = 1; if (p95 > n) p95 = n
+        printf "  %-10s %-22s n=%3d  median %7.2f ms  p95 %7.2f ms  max %7.2f ms\n", label, route, n, v[int((n + 1) / 2)], v[p95], v[n]
+      }'
+}
+
+team_of_staff=$(q "SELECT team FROM staff WHERE code = '$staff'")
+sign_in "$staff" PO "$team_of_staff"
+mark overview; hit "/cases/$crn"; report overview /cases/{crn}
+mark activity; hit "/cases/$crn/activity"; report activity "/cases/{crn}/{tab}"
+mark caseload; hit "/caseload"; report caseload /caseload
+mark sorted; hit "/caseload?sort=overdue&order=desc"; report sorted /caseload
+mark work; hit "/"; report work /
+sign_in "$(q "SELECT code FROM staff WHERE team = '$team' AND grade = 'SPO' LIMIT 1" || echo N00SPO)" SPO "$team"
+mark team; hit "/team"; report team /team
+mark pdu; hit "/pdu"; report pdu /pdu
+sign_in N00VLO1 VLO "$team"
+mark victims; hit "/victims"; report victims /victims
+echo "(server time per request from the access log; $rounds requests each; target: case overview under 50 ms)"

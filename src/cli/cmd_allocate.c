@@ -1,0 +1,76 @@
+/* casekeeper allocate: one case to a practitioner, or a leaver's whole
+ * caseload in one transaction (each case to the first of its ranking, or all
+ * to one practitioner). */
+#include "ck_cli.h"
+#include "ck_cli_store.h"
+#include "ck_workforce.h"
+#include <stdio.h>
+#include <string.h>
+
+#define CMD "allocate"
+
+static void help(FILE *to)
+{
+    ck_cli_usage(CMD, to);
+    fprintf(to,
+            "\n"
+            "  --case CRN --staff CODE      allocate the case to the staff member from --as-of\n"
+            "                               (ending the allocation in force), obligations recomputed\n"
+            "  --reallocate-from STAFF      move every case STAFF holds, in one transaction: to\n"
+            "                               --staff CODE when given, else each to the first of its\n"
+            "                               ranking (grade rule, capacity, team, office, PDU)\n"
+            "  --db URL                     sqlite:PATH or postgresql://... (default: $CASEKEEPER_DB)\n"
+            "  --as-of DATE                 the allocation date (default: today)\n"
+            "\n"
+            "Prints one line per case moved: CRN STAFF.\n"
+            "Exit status: 0 done; 1 the database failed; 2 bad options, an unknown case or\n"
+            "staff member, or an allocation the grade rule or staff status refuses.\n");
+}
+
+int ck_cmd_allocate(int argc, char **argv)
+{
+    const char *db_opt = NULL, *as_of_opt = NULL, *crn = NULL, *staff = NULL, *from = NULL;
+    for (int i = 1; i < argc; i++) {
+        int got;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            help(stdout);
+            return 0;
+        }
+        if ((got = ck_cli_opt(CMD, argc, argv, &i, "--db", &db_opt)) ||
+            (got = ck_cli_opt(CMD, argc, argv, &i, "--as-of", &as_of_opt)) ||
+            (got = ck_cli_opt(CMD, argc, argv, &i, "--case", &crn)) ||
+            (got = ck_cli_opt(CMD, argc, argv, &i, "--staff", &staff)) ||
+            (got = ck_cli_opt(CMD, argc, argv, &i, "--reallocate-from", &from))) {
+            if (got < 0) return 2;
+            continue;
+        }
+        ck_cli_error(CMD, "unexpected argument \"%s\"", argv[i]);
+        ck_cli_usage(CMD, stderr);
+        return 2;
+    }
+    if (!!crn == !!from || (crn && !staff)) {
+        ck_cli_error(CMD, "give --case CRN --staff CODE, or --reallocate-from STAFF [--staff CODE]");
+        ck_cli_usage(CMD, stderr);
+        return 2;
+    }
+    ck_date as_of = ck_date_today();
+    if (as_of_opt && !ck_cli_parse_date(CMD, "--as-of", as_of_opt, &as_of)) return 2;
+    ck_db *db = ck_cli_store_open(CMD, ck_cli_db_url(db_opt));
+    if (!db) return 1;
+    char err[1024];
+    ck_engine eng = ck_engine_default();
+    ck_manage_cfg mc;
+    ck_alloc_moves *m = NULL;
+    ck_rc rc = ck_manage_cfg_load(db, &mc, err, sizeof err);
+    if (rc == CK_OK && crn) rc = ck_alloc_allocate(db, &eng, &mc, crn, staff, as_of, err, sizeof err);
+    if (rc == CK_OK && from) rc = ck_alloc_reallocate(db, &eng, &mc, from, staff, as_of, &m, err, sizeof err);
+    ck_db_close(db);
+    if (rc != CK_OK) {
+        ck_cli_error(CMD, "%s", err);
+        return rc == CK_ERR_DB ? 1 : 2;
+    }
+    if (crn) printf("%s %s\n", crn, staff);
+    for (size_t i = 0; m && i < m->n; i++) printf("%s %s\n", m->crn[i], m->staff[i]);
+    ck_alloc_moves_free(m);
+    return 0;
+}

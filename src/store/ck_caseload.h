@@ -1,0 +1,155 @@
+/* ck_caseload: what the pages over many cases show, in SQL that scales.
+ *
+ * The caseload, team, court, victim liaison and PDU pages read the holder
+ * columns of "cases" (staff_code, team_code, pdu_code), the stored
+ * obligations and the list tables through their indexes
+ * (migrations/004_caseload.sql), a page at a time: a request's work follows
+ * the rows it shows, not the number of cases in the country. The one figure
+ * SQL cannot derive, the tier (core/ck_tier needs the whole case), is stored
+ * on "cases" by ck_caseload_refresh, which ck_cases calls on every write and
+ * recompute.
+ *
+ * Dates decide open versus overdue at the query's as_of, as ck_cases_worklist
+ * does. Every function returns CK_OK or a ck_rc with "what: why" in err;
+ * results live in their own arena and are freed with their _free function
+ * (NULL-safe). Reads run outside a transaction. */
+#ifndef CK_CASELOAD_H
+#define CK_CASELOAD_H
+#include "ck_cases.h"
+
+#define CK_CASELOAD_PAGE_MAX 500 /* rows in one page of any list here */
+
+/* Stores the tier of case `id` (c is that case) at as_of. Runs inside the
+ * caller's transaction: ck_cases calls it after writing a case and in the
+ * daily recompute. */
+ck_rc ck_caseload_refresh(ck_db *db, int64_t id, const ck_case *c, ck_date as_of, const ck_rules_config *cfg,
+                          char *err, size_t err_len);
+/* The same in two steps, for bulk import: the tier is computed on a worker
+ * thread (pure), then stored with the case's other rows. */
+#define CK_CASELOAD_TIER_MAX 16
+void ck_caseload_tier(const ck_case *c, ck_date as_of, const ck_rules_config *cfg, char out[CK_CASELOAD_TIER_MAX]);
+ck_rc ck_caseload_store_tier(ck_db *db, int64_t id, const char *tier, ck_date as_of, char *err, size_t err_len);
+
+/* ---- Cases of a staff member, team or PDU --------------------------------- */
+
+typedef enum ck_caseload_sort {
+    CK_CASELOAD_NAME, CK_CASELOAD_CRN, CK_CASELOAD_TIER,
+    CK_CASELOAD_LAST_SEEN, CK_CASELOAD_NEXT, CK_CASELOAD_OVERDUE,
+} ck_caseload_sort;
+
+typedef struct ck_caseload_query {
+    const char *staff, *team, *pdu; /* exactly one: the holder columns */
+    bool unallocated;               /* only cases no staff member holds */
+    const char *q;                  /* NULL or "": all; else a CRN prefix or a forename/surname prefix */
+    const char *tier;               /* NULL or "": all; else a tier prefix ("B", "B2") */
+    ck_caseload_sort sort;
+    bool desc;
+    ck_date as_of;
+    size_t limit, offset;           /* limit 1..CK_CASELOAD_PAGE_MAX */
+} ck_caseload_query;
+
+typedef struct ck_caseload_row {
+    const char *crn, *forename, *surname, *staff_code, *team_code; /* may be NULL but crn */
+    const char *tier;        /* as stored ("B2", "NOT_SUPERVISED"); NULL until first derived */
+    ck_date last_seen;       /* the last attended NS contact on or before as_of */
+    ck_date next_appt;       /* the first appointment without an outcome on or after as_of */
+    int overdue;             /* obligations not met and due before as_of */
+    const char *rosh_level;  /* the latest RoSH on or before as_of (ck_rosh_current); NULL: none */
+    ck_date rosh_date;
+    const char *mappa_level, *mappa_category; /* the MAPP registration in force; NULL: none */
+    const char **registers;  /* types of the other registrations in force at as_of, by position */
+    size_t n_registers;
+} ck_caseload_row;
+
+typedef struct ck_caseload {
+    ck_arena arena;
+    ck_caseload_row *rows;
+    size_t n;
+    size_t total; /* every case that matches, for paging */
+} ck_caseload;
+
+/* CK_ERR_INVALID (err names the field) for a query without exactly one
+ * holder, or a bad limit. */
+ck_rc ck_caseload_list(ck_db *db, const ck_caseload_query *q, ck_caseload **out, char *err, size_t err_len);
+void ck_caseload_free(ck_caseload *l);
+
+/* ---- A team's caseloads ------------------------------------------------------ */
+
+typedef struct ck_team_member {
+    const char *staff_code;
+    const char *forename, *surname, *grade, *status; /* from "staff"; NULL for a code it does not know */
+    size_t cases, overdue;
+} ck_team_member;
+
+typedef struct ck_team_summary {
+    ck_arena arena;
+    ck_team_member *members; /* the team's staff not yet left, then any other holder of its cases; by surname */
+    size_t n;
+    size_t cases, overdue, unallocated;
+} ck_team_summary;
+
+ck_rc ck_caseload_team(ck_db *db, const char *team, ck_date as_of, ck_team_summary **out, char *err, size_t err_len);
+void ck_team_summary_free(ck_team_summary *t);
+
+/* ---- Obligations of chosen rules across a team or PDU ------------------------ */
+
+typedef struct ck_rule_query {
+    const char *team, *pdu;       /* exactly one */
+    const char *const *rules;     /* NULL-terminated, at least one */
+    const char *subject_prefix;   /* NULL: any subject; "report:" */
+    unsigned statuses;            /* bitmask of 1 << ck_status */
+    ck_date as_of;
+    size_t limit, offset;
+} ck_rule_query;
+
+/* In the rulebook's order; reuses ck_worklist (ck_cases.h). */
+ck_rc ck_caseload_rule_obligations(ck_db *db, const ck_rule_query *q, ck_worklist **out, char *err, size_t err_len);
+
+/* ---- Releases (victim liaison) ---------------------------------------------- */
+
+typedef struct ck_release {
+    const char *crn, *forename, *surname, *event, *victim;
+    ck_date release;
+    bool notified; /* release_notified set */
+} ck_release;
+
+typedef struct ck_release_list {
+    ck_arena arena;
+    ck_release *items;
+    size_t n;
+} ck_release_list;
+
+/* Opted-in victims of the PDU's cases whose event's release date is in
+ * [from, to], by release date: the VCS_RELEASE_NOTICE obligations, which
+ * exist exactly for those. At most CK_CASELOAD_PAGE_MAX. */
+ck_rc ck_caseload_releases(ck_db *db, const char *pdu, ck_date from, ck_date to, ck_release_list **out, char *err,
+                           size_t err_len);
+void ck_release_list_free(ck_release_list *l);
+
+/* ---- PDU figures ------------------------------------------------------------- */
+
+typedef struct ck_count {
+    const char *key; /* rule ID or team code ("" for cases without one) */
+    const char *name; /* team name; NULL for rules */
+    size_t n;
+} ck_count;
+
+typedef struct ck_pdu_summary {
+    ck_arena arena;
+    size_t cases;
+    ck_count *by_rule, *by_team; /* overdue obligations, most first */
+    size_t n_by_rule, n_by_team;
+} ck_pdu_summary;
+
+ck_rc ck_caseload_pdu(ck_db *db, const char *pdu, ck_date as_of, ck_pdu_summary **out, char *err, size_t err_len);
+void ck_pdu_summary_free(ck_pdu_summary *p);
+
+/* How the PDU's obligations of the given rules (NULL-terminated) stand at
+ * as_of: met on time, met late, overdue (open ones are not yet judged). */
+typedef struct ck_timeliness {
+    size_t on_time, late, overdue;
+} ck_timeliness;
+ck_rc ck_caseload_timeliness(ck_db *db, const char *pdu, const char *const *rules, ck_date as_of, ck_timeliness *out,
+                             char *err, size_t err_len);
+
+#endif

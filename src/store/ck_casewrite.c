@@ -1,0 +1,99 @@
+/* ck_casewrite: multi-record changes in one transaction (see ck_casewrite.h). */
+#include "ck_casewrite.h"
+#include "ck_caseload.h"
+#include "ck_store.h"
+#include "ck_str.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static ck_rc fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static ck_rc fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, err_len, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* Who holds the case as stored: a change of outcome does not move it. */
+static ck_rc stored_holder(ck_db *db, int64_t id, ck_arena *a, ck_holder *h, char *err, size_t err_len)
+{
+    ck_stmt *st = ck_db_prepare(db, "SELECT \"staff_code\", \"team_code\", \"pdu_code\" FROM \"cases\" "
+                                    "WHERE \"case_id\" = $1");
+    if (!st) return fail(CK_ERR_DB, err, err_len, "prepare: %s", ck_db_errmsg(db));
+    ck_stmt_bind_int(st, 1, id);
+    int rc = ck_stmt_step(st);
+    if (rc == CK_DB_ROW) {
+        h->staff_code = ck_arena_strdup(a, ck_stmt_text(st, 0));
+        h->team_code = ck_arena_strdup(a, ck_stmt_text(st, 1));
+        h->pdu_code = ck_arena_strdup(a, ck_stmt_text(st, 2));
+    }
+    ck_stmt_reset(st);
+    return rc == CK_DB_ROW ? CK_OK : fail(CK_ERR_DB, err, err_len, "cases: %s", ck_db_errmsg(db));
+}
+
+/* The change on the loaded, locked case c; writes its rows. */
+static ck_rc apply_outcome(ck_db *db, const ck_engine *eng, int64_t id, ck_case *c, const char *contact_id,
+                           const char *outcome, ck_date outcome_on, const ck_enforcement *action, ck_date as_of,
+                           char *err, size_t err_len)
+{
+    size_t ord = 0, eord = 0;
+    ck_contact *ct = ck_store_find_record(c, "contacts", contact_id, &ord);
+    if (!ct)
+        return fail(CK_ERR_NOTFOUND, err, err_len, "contacts: case %s has no contact with id \"%s\"", c->crn,
+                    contact_id ? contact_id : "");
+    const char *code = outcome ? ck_vocab_find(ck_vocab_outcome, outcome, strlen(outcome)) : NULL;
+    if (!code) {
+        char allowed[512];
+        ck_vocab_list(ck_vocab_outcome, allowed, sizeof allowed);
+        return fail(CK_ERR_INVALID, err, err_len, "contacts[%zu].outcome: \"%s\" is not one of %s", ord,
+                    outcome ? outcome : "", allowed);
+    }
+    ct->outcome = code;
+    ct->outcome_on = outcome_on;
+    char path[64];
+    snprintf(path, sizeof path, "contacts[%zu]", ord);
+    ck_rc rc = ck_store_check(&ck_entity_contact, ct, path, err, err_len);
+    if (rc != CK_OK) return rc;
+    if (action) {
+        ck_enforcement en = *action;
+        en.contact = ct->id;
+        en.event = ct->event;
+        if (en.id && ck_store_find_record(c, "enforcement", en.id, &eord))
+            return fail(CK_ERR_EXISTS, err, err_len, "enforcement[%zu].id: \"%s\" is already the id of a record of case %s",
+                        eord, en.id, c->crn);
+        if ((rc = ck_store_append(c, "enforcement", &en, &eord, err, err_len)) != CK_OK) return rc;
+    }
+    if (!ck_case_validate(c, err, err_len)) return CK_ERR_INVALID;
+    rc = ck_store_write_record(db, id, c, "contacts", ord, false, err, err_len);
+    if (rc == CK_OK && action) rc = ck_store_write_record(db, id, c, "enforcement", eord, true, err, err_len);
+    if (rc != CK_OK) return rc;
+    ck_result *r = ck_rules_evaluate(c, as_of, eng->cal, eng->cfg);
+    ck_arena a;
+    ck_arena_init(&a);
+    ck_holder h;
+    rc = stored_holder(db, id, &a, &h, err, err_len);
+    if (rc == CK_OK) rc = ck_store_put_obligations(db, id, r, &h, true, err, err_len);
+    if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, as_of, eng->cfg, err, err_len);
+    ck_arena_free(&a);
+    ck_result_free(r);
+    return rc;
+}
+
+ck_rc ck_casewrite_outcome(ck_db *db, const ck_engine *eng, const char *crn, const char *contact_id,
+                           const char *outcome, ck_date outcome_on, const ck_enforcement *action, ck_date as_of,
+                           char *err, size_t err_len)
+{
+    if (ck_db_begin(db) != CK_DB_OK) return fail(CK_ERR_DB, err, err_len, "begin: %s", ck_db_errmsg(db));
+    int64_t id = 0;
+    ck_case *c = NULL;
+    ck_rc rc = ck_store_find(db, crn, CK_LOCK_UPDATE, &id, err, err_len);
+    if (rc == CK_OK) rc = ck_store_load(db, id, &c, err, err_len);
+    if (rc == CK_OK) rc = apply_outcome(db, eng, id, c, contact_id, outcome, outcome_on, action, as_of, err, err_len);
+    ck_case_free(c);
+    if (rc == CK_OK && ck_db_commit(db) != CK_DB_OK) rc = fail(CK_ERR_DB, err, err_len, "commit: %s", ck_db_errmsg(db));
+    if (rc != CK_OK) ck_db_rollback(db);
+    return rc;
+}

@@ -1,0 +1,19 @@
+/* ck_txn: the error and transaction helpers the management modules
+ * (ck_workforce, ck_inspection) share: a ck_rc with a formatted message, a
+ * database failure naming what failed, and one transaction that commits on
+ * CK_OK and rolls back otherwise. (ck_cases keeps its own static copies.) */
+#ifndef CK_TXN_H
+#define CK_TXN_H
+#include "ck_cases.h"
+
+/* Writes the message into err and returns rc. */
+ck_rc ck_txn_fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* CK_ERR_DB with "what: the database's message". */
+ck_rc ck_txn_db_fail(ck_db *db, const char *what, char *err, size_t err_len);
+ck_rc ck_txn_begin(ck_db *db, char *err, size_t err_len);
+/* Commits when rc is CK_OK, else rolls back; returns the outcome. */
+ck_rc ck_txn_finish(ck_db *db, ck_rc rc, char *err, size_t err_len);
+/* A prepared statement, or NULL with the reason in err. */
+ck_stmt *ck_txn_prepare(ck_db *db, const char *sql, char *err, size_t err_len);
+
+#endif

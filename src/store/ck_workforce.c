@@ -1,0 +1,1264 @@
+/* ck_workforce: see ck_workforce.h. */
+#include "ck_workforce.h"
+#include "ck_facts.h"
+#include "ck_org.h"
+#include "ck_store.h"
+#include "ck_str.h"
+#include "ck_txn.h"
+#include "ck_tier.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define fail ck_txn_fail
+#define db_fail ck_txn_db_fail
+#define begin ck_txn_begin
+#define finish ck_txn_finish
+#define prepare ck_txn_prepare
+
+/* Steps an INSERT/UPDATE/DELETE to its end. */
+static ck_rc run(ck_db *db, ck_stmt *st, const char *what, char *err, size_t err_len)
+{
+    int s = ck_stmt_step(st);
+    ck_stmt_reset(st);
+    return s == CK_DB_DONE ? CK_OK : db_fail(db, what, err, err_len);
+}
+
+static const char *col(ck_stmt *st, int i, ck_arena *a) { return ck_arena_strdup(a, ck_stmt_text(st, i)); }
+
+/* ---- Settings ------------------------------------------------------------------- */
+
+static ck_rc apply_setting(ck_manage_cfg *c, const char *key, const char *value, char *err, size_t err_len)
+{
+    bool known = strncmp(key, "allocate.", 9) == 0 || strncmp(key, "inspection.band.", 16) == 0;
+    if (!known) return fail(CK_ERR_INVALID, err, err_len, "%s: not a setting Casekeeper knows", key);
+    if (!ck_alloc_rules_set(&c->alloc, key, value, err, err_len)) return CK_ERR_INVALID;
+    if (!ck_inspect_bands_set(&c->bands, key, value, err, err_len)) return CK_ERR_INVALID;
+    return CK_OK;
+}
+
+static ck_rc settings_read(ck_db *db, ck_manage_cfg *out, const char *skip, char *err, size_t err_len)
+{
+    memset(out, 0, sizeof *out);
+    ck_stmt *st = prepare(db, "SELECT \"key\", \"value\" FROM \"manage_settings\" ORDER BY \"key\"", err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_rc rc = CK_OK;
+    for (;;) {
+        int s = ck_stmt_step(st);
+        if (s == CK_DB_DONE) break;
+        if (s != CK_DB_ROW) {
+            rc = db_fail(db, "manage_settings", err, err_len);
+            break;
+        }
+        if (skip && ck_streq(skip, ck_stmt_text(st, 0))) continue;
+        if ((rc = apply_setting(out, ck_stmt_text(st, 0), ck_stmt_text(st, 1), err, err_len)) != CK_OK) break;
+    }
+    ck_stmt_reset(st);
+    return rc;
+}
+
+ck_rc ck_manage_cfg_load(ck_db *db, ck_manage_cfg *out, char *err, size_t err_len)
+{
+    ck_rc rc = settings_read(db, out, NULL, err, err_len);
+    if (rc == CK_OK && !ck_inspect_bands_check(&out->bands, err, err_len)) rc = CK_ERR_INVALID;
+    return rc;
+}
+
+ck_rc ck_manage_setting_put(ck_db *db, const char *key, const char *value, char *err, size_t err_len)
+{
+    ck_rc rc = begin(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    ck_manage_cfg c;
+    /* The grade list replaces, the per-grade keys add: re-read the rest,
+     * then apply the new value last, as a later row would be. */
+    rc = settings_read(db, &c, key, err, err_len);
+    if (rc == CK_OK) rc = apply_setting(&c, key, value, err, err_len);
+    if (rc == CK_OK && !ck_inspect_bands_check(&c.bands, err, err_len)) rc = CK_ERR_INVALID;
+    if (rc == CK_OK) {
+        ck_stmt *st = prepare(db, "UPDATE \"manage_settings\" SET \"value\" = $2 WHERE \"key\" = $1", err, err_len);
+        rc = st ? run(db, (ck_stmt_bind_text(st, 1, key), ck_stmt_bind_text(st, 2, value), st), "manage_settings",
+                      err, err_len)
+                : CK_ERR_DB;
+        if (rc == CK_OK && ck_db_changes(db) == 0)
+            rc = fail(CK_ERR_NOTFOUND, err, err_len, "%s: no such setting", key);
+    }
+    return finish(db, rc, err, err_len);
+}
+
+ck_rc ck_manage_settings_each(ck_db *db, void (*fn)(void *ctx, const char *key, const char *value, const char *source),
+                              void *ctx, char *err, size_t err_len)
+{
+    ck_stmt *st = prepare(db, "SELECT \"key\", \"value\", \"source\" FROM \"manage_settings\" ORDER BY \"key\"", err,
+                          err_len);
+    if (!st) return CK_ERR_DB;
+    ck_rc rc = CK_OK;
+    for (;;) {
+        int s = ck_stmt_step(st);
+        if (s == CK_DB_DONE) break;
+        if (s != CK_DB_ROW) {
+            rc = db_fail(db, "manage_settings", err, err_len);
+            break;
+        }
+        fn(ctx, ck_stmt_text(st, 0), ck_stmt_text(st, 1), ck_stmt_text(st, 2));
+    }
+    ck_stmt_reset(st);
+    return rc;
+}
+
+/* ---- What a case means for workload and allocation ------------------------------ */
+
+/* The tier, WMT type, points and risk levels of case c at as_of. */
+static void case_profile(const ck_case *c, const ck_rules_config *cfg, ck_date as_of, ck_arena *a, ck_wf_case *out)
+{
+    ck_tier *t = ck_malloc(sizeof *t);
+    ck_tier_case(c, as_of, cfg, t);
+    out->crn = ck_arena_strdup(a, c->crn);
+    snprintf(out->tier, sizeof out->tier, "%s", t->tier);
+    ck_free(t);
+    out->has_type = ck_wmt_case_type_of(c, as_of, &out->type);
+    int p = out->has_type ? ck_wmt_case_points(out->tier, out->type) : -1;
+    out->points = p > 0 ? p : 0;
+    const ck_assessment *rosh = ck_rosh_current(c, as_of);
+    const ck_registration *mapp = ck_registration_current(c, "MAPP", as_of);
+    out->rosh = rosh ? ck_arena_strdup(a, rosh->level) : NULL;
+    out->mappa = mapp ? ck_arena_strdup(a, mapp->level) : NULL;
+}
+
+/* Court reports on c requested by as_of and not completed then. */
+static size_t reports_in_preparation(const ck_case *c, ck_date as_of, const char **out, size_t room)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_events; i++)
+        for (size_t j = 0; j < c->events[i].n_reports; j++) {
+            const ck_report *r = &c->events[i].reports[j];
+            if (r->requested > as_of || (r->completed != CK_NODATE && r->completed <= as_of)) continue;
+            if (out && n < room) out[n] = r->type;
+            n++;
+        }
+    return n;
+}
+
+/* ---- Loading the workforce -------------------------------------------------------- */
+
+#define ORG_FILTER " WHERE (CAST($1 AS TEXT) IS NULL OR \"pdus\".\"region\" = $1) " \
+                   "AND (CAST($2 AS TEXT) IS NULL OR \"teams\".\"pdu\" = $2)"
+#define STAFF_JOIN " FROM \"staff\" JOIN \"teams\" ON \"teams\".\"code\" = \"staff\".\"team\" " \
+                   "JOIN \"pdus\" ON \"pdus\".\"code\" = \"teams\".\"pdu\""
+
+static int staff_cmp(const void *a, const void *b)
+{
+    return strcmp(((const ck_wf_staff *)a)->code, ((const ck_wf_staff *)b)->code);
+}
+
+/* Staff are loaded in team order; this finds one by code through a sorted
+ * index of pointers. */
+typedef struct staff_index {
+    ck_wf_staff **v;
+    size_t n;
+} staff_index;
+
+static int ptr_cmp(const void *a, const void *b) { return staff_cmp(*(ck_wf_staff *const *)a, *(ck_wf_staff *const *)b); }
+
+static ck_wf_staff *index_find(const staff_index *ix, const char *code)
+{
+    ck_wf_staff key = {.code = code}, *k = &key;
+    ck_wf_staff **hit = code ? bsearch(&k, ix->v, ix->n, sizeof *ix->v, ptr_cmp) : NULL;
+    return hit ? *hit : NULL;
+}
+
+static void bind_filter(ck_stmt *st, const char *region, const char *pdu)
+{
+    ck_stmt_bind_text(st, 1, region);
+    ck_stmt_bind_text(st, 2, pdu);
+}
+
+static ck_rc load_staff(ck_db *db, ck_workforce *w, const char *region, const char *pdu, char *err, size_t err_len)
+{
+    ck_stmt *st = prepare(db,
+                          "SELECT \"staff\".\"code\", \"forename\", \"surname\", \"grade\", \"status\", \"agency\", "
+                          "\"contracted_hours\", \"start_date\", \"left_on\", \"absence_from\", \"teams\".\"code\", "
+                          "\"teams\".\"name\", \"teams\".\"office\", \"teams\".\"pdu\", \"pdus\".\"region\"" STAFF_JOIN
+                              ORG_FILTER " ORDER BY \"teams\".\"code\", \"staff\".\"code\"",
+                          err, err_len);
+    if (!st) return CK_ERR_DB;
+    bind_filter(st, region, pdu);
+    ck_arena *a = &w->arena;
+    size_t cap = 0;
+    ck_rc rc = CK_OK;
+    for (;;) {
+        int s = ck_stmt_step(st);
+        if (s == CK_DB_DONE) break;
+        if (s != CK_DB_ROW) {
+            rc = db_fail(db, "staff", err, err_len);
+            break;
+        }
+        if (w->n_staff == cap) {
+            cap = cap ? 2 * cap : 16;
+            w->staff = ck_realloc(w->staff, cap * sizeof *w->staff);
+        }
+        ck_wf_staff *p = &w->staff[w->n_staff++];
+        memset(p, 0, sizeof *p);
+        p->code = col(st, 0, a);
+        p->forename = col(st, 1, a);
+        p->surname = col(st, 2, a);
+        p->grade = col(st, 3, a);
+        p->status = col(st, 4, a);
+        p->agency = ck_stmt_int(st, 5) != 0;
+        p->contracted_hours = strtod(ck_stmt_text(st, 6), NULL);
+        p->start_date = ck_stmt_date(st, 7);
+        p->left_on = ck_stmt_date(st, 8);
+        p->absence_from = ck_stmt_date(st, 9);
+        p->team = col(st, 10, a);
+        p->team_name = col(st, 11, a);
+        p->office = col(st, 12, a);
+        p->pdu = col(st, 13, a);
+        p->region = col(st, 14, a);
+    }
+    ck_stmt_reset(st);
+    return rc;
+}
+
+static ck_rc load_reductions(ck_db *db, ck_workforce *w, const staff_index *ix, const char *region, const char *pdu,
+                             char *err, size_t err_len)
+{
+    ck_stmt *st = prepare(db,
+                          "SELECT \"staff_reductions\".\"staff\", \"hours\", \"reason\", \"from\", \"expires\" "
+                          "FROM \"staff_reductions\" JOIN \"staff\" ON \"staff\".\"code\" = \"staff_reductions\".\"staff\" "
+                          "JOIN \"teams\" ON \"teams\".\"code\" = \"staff\".\"team\" "
+                          "JOIN \"pdus\" ON \"pdus\".\"code\" = \"teams\".\"pdu\"" ORG_FILTER
+                          " ORDER BY \"staff_reductions\".\"staff\", \"ord\"",
+                          err, err_len);
+    if (!st) return CK_ERR_DB;
+    bind_filter(st, region, pdu);
+    ck_rc rc = CK_OK;
+    for (;;) {
+        int s = ck_stmt_step(st);
+        if (s == CK_DB_DONE) break;
+        if (s != CK_DB_ROW) {
+            rc = db_fail(db, "staff_reductions", err, err_len);
+            break;
+        }
+        ck_wf_staff *p = index_find(ix, ck_stmt_text(st, 0));
+        if (!p) continue;
+        p->reductions = ck_realloc(p->reductions, (p->n_reductions + 1) * sizeof *p->reductions);
+        p->reductions[p->n_reductions++] = (ck_wmt_reduction){strtod(ck_stmt_text(st, 1), NULL),
+                                                              col(st, 2, &w->arena), ck_stmt_date(st, 3),
+                                                              ck_stmt_date(st, 4)};
+    }
+    ck_stmt_reset(st);
+    return rc;
+}
+
+/* Every case held by the listed staff: ids first (one query), then each case
+ * loaded, so no statement is left streaming while another runs. */
+static ck_rc load_cases(ck_db *db, const ck_rules_config *cfg, ck_workforce *w, const staff_index *ix,
+                        const char *region, const char *pdu, char *err, size_t err_len)
+{
+    ck_stmt *st = prepare(db,
+                          "SELECT \"cases\".\"case_id\", \"cases\".\"staff_code\" FROM \"cases\" "
+                          "JOIN \"staff\" ON \"staff\".\"code\" = \"cases\".\"staff_code\" "
+                          "JOIN \"teams\" ON \"teams\".\"code\" = \"staff\".\"team\" "
+                          "JOIN \"pdus\" ON \"pdus\".\"code\" = \"teams\".\"pdu\"" ORG_FILTER
+                          " ORDER BY \"cases\".\"staff_code\", \"cases\".\"crn\"",
+                          err, err_len);
+    if (!st) return CK_ERR_DB;
+    bind_filter(st, region, pdu);
+    int64_t *ids = NULL;
+    ck_wf_staff **owner = NULL;
+    size_t n = 0;
+    ck_rc rc = CK_OK;
+    for (;;) {
+        int s = ck_stmt_step(st);
+        if (s == CK_DB_DONE) break;
+        if (s != CK_DB_ROW) {
+            rc = db_fail(db, "cases", err, err_len);
+            break;
+        }
+        ids = ck_realloc(ids, (n + 1) * sizeof *ids);
+        owner = ck_realloc(owner, (n + 1) * sizeof *owner);
+        ids[n] = ck_stmt_int(st, 0);
+        owner[n++] = index_find(ix, ck_stmt_text(st, 1));
+    }
+    ck_stmt_reset(st);
+    for (size_t i = 0; i < n && rc == CK_OK; i++) {
+        ck_case *c = NULL;
+        if ((rc = ck_store_load(db, ids[i], &c, err, err_len)) != CK_OK) break;
+        ck_wf_staff *p = owner[i];
+        p->cases = ck_realloc(p->cases, (p->n_cases + 1) * sizeof *p->cases);
+        case_profile(c, cfg, w->as_of, &w->arena, &p->cases[p->n_cases++]);
+        size_t k = reports_in_preparation(c, w->as_of, NULL, 0);
+        if (k) {
+            p->reports = ck_realloc(p->reports, (p->n_reports + k) * sizeof *p->reports);
+            const char **dst = p->reports + p->n_reports;
+            reports_in_preparation(c, w->as_of, dst, k);
+            for (size_t j = 0; j < k; j++) dst[j] = ck_arena_strdup(&w->arena, dst[j]);
+            p->n_reports += k;
+        }
+        ck_case_free(c);
+    }
+    ck_free(ids);
+    ck_free(owner);
+    return rc;
+}
+
+/* Moves the growable arrays of each member into the arena (one free) and
+ * computes their workload. */
+static void finish_staff(ck_workforce *w)
+{
+    for (size_t i = 0; i < w->n_staff; i++) {
+        ck_wf_staff *p = &w->staff[i];
+        p->in_post = ck_streq(p->status, "in_post") && (p->left_on == CK_NODATE || p->left_on > w->as_of) &&
+                     (p->absence_from == CK_NODATE || p->absence_from > w->as_of);
+#define TO_ARENA(field, n)                                                                  \
+    do {                                                                                    \
+        void *copy = ck_arena_array(&w->arena, (n) ? (n) : 1, sizeof *(field));             \
+        if (n) memcpy(copy, (field), (n) * sizeof *(field));                                \
+        ck_free((void *)(field));                                                           \
+        (field) = copy;                                                                     \
+    } while (0)
+        TO_ARENA(p->cases, p->n_cases);
+        TO_ARENA(p->reports, p->n_reports);
+        TO_ARENA(p->reductions, p->n_reductions);
+#undef TO_ARENA
+        /* After the move: the tiers point into the cases. */
+        p->wmt_cases = ck_arena_array(&w->arena, p->n_cases ? p->n_cases : 1, sizeof *p->wmt_cases);
+        for (size_t k = 0; k < p->n_cases; k++) p->wmt_cases[k] = (ck_wmt_case){p->cases[k].tier, p->cases[k].type};
+        /* An untyped case (no supervision period active) adds no points. */
+        size_t typed = 0;
+        for (size_t k = 0; k < p->n_cases; k++)
+            if (p->cases[k].has_type) p->wmt_cases[typed++] = p->wmt_cases[k];
+        ck_wmt_input in = {p->grade, p->contracted_hours, p->wmt_cases, typed, p->reports, p->n_reports,
+                           p->reductions, p->n_reductions};
+        ck_wmt_compute(&in, w->as_of, &p->wmt);
+        p->over = ck_staffing_over(&p->wmt);
+    }
+}
+
+/* The status a member counts under at as_of. */
+static const char *status_at(const ck_wf_staff *p, ck_date as_of)
+{
+    if (ck_streq(p->status, "left") || (p->left_on != CK_NODATE && p->left_on <= as_of)) return "left";
+    if (ck_streq(p->status, "long_term_absence") || (p->absence_from != CK_NODATE && p->absence_from <= as_of))
+        return "long_term_absence";
+    return "in_post";
+}
+
+static ck_rc team_extras(ck_db *db, ck_wf_team *t, char *err, size_t err_len)
+{
+    ck_stmt *st = prepare(db, "SELECT COALESCE(SUM(\"fte\"), 0) FROM \"team_posts\" WHERE \"team\" = $1", err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_text(st, 1, t->code);
+    int s = ck_stmt_step(st);
+    if (s == CK_DB_ROW) t->posts_fte = strtod(ck_stmt_text(st, 0), NULL);
+    ck_stmt_reset(st);
+    if (s != CK_DB_ROW) return db_fail(db, "team_posts", err, err_len);
+    st = prepare(db, "SELECT COUNT(*) FROM \"vacancies\" WHERE \"team\" = $1 AND \"filled_on\" IS NULL", err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_text(st, 1, t->code);
+    s = ck_stmt_step(st);
+    if (s == CK_DB_ROW) t->vacancies = (size_t)ck_stmt_int(st, 0);
+    ck_stmt_reset(st);
+    return s == CK_DB_ROW ? CK_OK : db_fail(db, "vacancies", err, err_len);
+}
+
+static ck_rc load_teams(ck_db *db, ck_workforce *w, const char *region, const char *pdu, char *err, size_t err_len)
+{
+    ck_stmt *st = prepare(db,
+                          "SELECT \"teams\".\"code\", \"teams\".\"name\", \"teams\".\"office\", \"teams\".\"pdu\" "
+                          "FROM \"teams\" JOIN \"pdus\" ON \"pdus\".\"code\" = \"teams\".\"pdu\"" ORG_FILTER
+                          " ORDER BY \"teams\".\"code\"",
+                          err, err_len);
+    if (!st) return CK_ERR_DB;
+    bind_filter(st, region, pdu);
+    ck_wf_team *v = NULL;
+    size_t n = 0;
+    ck_rc rc = CK_OK;
+    for (;;) {
+        int s = ck_stmt_step(st);
+        if (s == CK_DB_DONE) break;
+        if (s != CK_DB_ROW) {
+            rc = db_fail(db, "teams", err, err_len);
+            break;
+        }
+        v = ck_realloc(v, (n + 1) * sizeof *v);
+        memset(&v[n], 0, sizeof v[n]);
+        v[n].code = col(st, 0, &w->arena);
+        v[n].name = col(st, 1, &w->arena);
+        v[n].office = col(st, 2, &w->arena);
+        v[n].pdu = col(st, 3, &w->arena);
+        n++;
+    }
+    ck_stmt_reset(st);
+    w->teams = ck_arena_array(&w->arena, n + 1, sizeof *w->teams);
+    if (n) memcpy(w->teams, v, n * sizeof *v);
+    ck_free(v);
+    w->n_teams = n + 1;
+    ck_wf_team *total = &w->teams[n];
+    total->code = "total";
+    total->name = "Total";
+    for (size_t i = 0; i < n && rc == CK_OK; i++) {
+        ck_wf_team *t = &w->teams[i];
+        rc = team_extras(db, t, err, err_len);
+        for (size_t k = 0; k < w->n_staff; k++) {
+            const ck_wf_staff *p = &w->staff[k];
+            if (ck_streq(p->team, t->code))
+                ck_staffing_add(&t->staffing, status_at(p, w->as_of), p->agency,
+                                p->contracted_hours / CK_ORG_DEFAULT_HOURS, &p->wmt);
+        }
+        ck_staffing_finish(&t->staffing);
+        ck_staffing_merge(&total->staffing, &t->staffing);
+        total->posts_fte += t->posts_fte;
+        total->vacancies += t->vacancies;
+    }
+    ck_staffing_finish(&total->staffing);
+    return rc;
+}
+
+static ck_rc load_in_tx(ck_db *db, const ck_rules_config *cfg, const char *region, const char *pdu, ck_date as_of,
+                        ck_workforce **out, char *err, size_t err_len)
+{
+    ck_workforce *w = ck_calloc(1, sizeof *w);
+    ck_arena_init(&w->arena);
+    w->as_of = as_of;
+    ck_rc rc = load_staff(db, w, region, pdu, err, err_len);
+    staff_index ix = {ck_calloc(w->n_staff ? w->n_staff : 1, sizeof *ix.v), w->n_staff};
+    for (size_t i = 0; i < w->n_staff; i++) ix.v[i] = &w->staff[i];
+    qsort(ix.v, ix.n, sizeof *ix.v, ptr_cmp);
+    if (rc == CK_OK) rc = load_reductions(db, w, &ix, region, pdu, err, err_len);
+    if (rc == CK_OK) rc = load_cases(db, cfg, w, &ix, region, pdu, err, err_len);
+    ck_free(ix.v);
+    finish_staff(w);
+    /* The staff array itself into the arena as well. */
+    ck_wf_staff *staff = ck_arena_array(&w->arena, w->n_staff ? w->n_staff : 1, sizeof *staff);
+    if (w->n_staff) memcpy(staff, w->staff, w->n_staff * sizeof *staff);
+    ck_free(w->staff);
+    w->staff = staff;
+    if (rc == CK_OK) rc = load_teams(db, w, region, pdu, err, err_len);
+    if (rc != CK_OK) {
+        ck_workforce_free(w);
+        return rc;
+    }
+    *out = w;
+    return CK_OK;
+}
+
+ck_rc ck_workforce_load(ck_db *db, const ck_rules_config *cfg, const char *region, const char *pdu, ck_date as_of,
+                        ck_workforce **out, char *err, size_t err_len)
+{
+    *out = NULL;
+    ck_rc rc = begin(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    return finish(db, load_in_tx(db, cfg, region, pdu, as_of, out, err, err_len), err, err_len);
+}
+
+void ck_workforce_free(ck_workforce *w)
+{
+    if (!w) return;
+    ck_arena_free(&w->arena);
+    ck_free(w);
+}
+
+const ck_wf_staff *ck_workforce_find(const ck_workforce *w, const char *code)
+{
+    for (size_t i = 0; i < w->n_staff; i++)
+        if (ck_streq(w->staff[i].code, code)) return &w->staff[i];
+    return NULL;
+}
+
+/* CRNs from a one-column query with one text parameter. */
+static ck_rc crn_list(ck_db *db, const char *sql, const char *p1, const char *p2, ck_arena *a, const char ***out,
+                      size_t *n, char *err, size_t err_len)
+{
+    *out = NULL;
+    *n = 0;
+    ck_stmt *st = prepare(db, sql, err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_text(st, 1, p1);
+    if (p2) ck_stmt_bind_text(st, 2, p2);
+    const char **v = NULL;
+    ck_rc rc = CK_OK;
+    for (;;) {
+        int s = ck_stmt_step(st);
+        if (s == CK_DB_DONE) break;
+        if (s != CK_DB_ROW) {
+            rc = db_fail(db, "cases", err, err_len);
+            break;
+        }
+        v = ck_realloc(v, (*n + 1) * sizeof *v);
+        v[(*n)++] = col(st, 0, a);
+    }
+    ck_stmt_reset(st);
+    if (*n) {
+        *out = ck_arena_array(a, *n, sizeof **out);
+        memcpy((void *)*out, v, *n * sizeof *v);
+    }
+    ck_free(v);
+    return rc;
+}
+
+/* ---- Staff changes ---------------------------------------------------------------- */
+
+/* Marks every allocation of the leaver in force on or after the day. */
+typedef struct leaving {
+    const char *code;
+    ck_date on;
+    bool absence;
+} leaving;
+
+static ck_rc mark_leaving(ck_case *c, void *ctx, char *err, size_t err_len)
+{
+    (void)err, (void)err_len;
+    const leaving *l = ctx;
+    for (size_t k = 0; k < c->n_allocations; k++) {
+        ck_allocation *al = &c->allocations[k];
+        if (!ck_streq(al->staff_code, l->code) || (al->to != CK_NODATE && al->to < l->on)) continue;
+        ck_date *field = l->absence ? &al->staff_long_term_absence_from : &al->staff_left_on;
+        if (*field == CK_NODATE || *field > l->on) *field = l->on;
+    }
+    return CK_OK;
+}
+
+ck_rc ck_workforce_staff_leaves(ck_db *db, const ck_engine *eng, const char *code, ck_date on, bool absence,
+                                ck_date as_of, size_t *cases, char *err, size_t err_len)
+{
+    if (cases) *cases = 0;
+    if (on == CK_NODATE) return fail(CK_ERR_INVALID, err, err_len, "%s: expected a date", absence ? "absence_from" : "left_on");
+    ck_rc rc = begin(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    ck_stmt *st = prepare(db,
+                          absence ? "UPDATE \"staff\" SET \"status\" = 'long_term_absence', \"absence_from\" = $2 "
+                                    "WHERE \"code\" = $1"
+                                  : "UPDATE \"staff\" SET \"status\" = 'left', \"left_on\" = $2 WHERE \"code\" = $1",
+                          err, err_len);
+    if (!st) return finish(db, CK_ERR_DB, err, err_len);
+    ck_stmt_bind_text(st, 1, code);
+    ck_stmt_bind_date(st, 2, on);
+    rc = run(db, st, "staff", err, err_len);
+    if (rc == CK_OK && ck_db_changes(db) == 0) rc = fail(CK_ERR_NOTFOUND, err, err_len, "staff: no staff member %s", code);
+    ck_arena a;
+    ck_arena_init(&a);
+    const char **crns = NULL;
+    size_t n = 0;
+    char d[CK_DATE_STRLEN];
+    ck_date_fmt(on, d);
+    if (rc == CK_OK)
+        rc = crn_list(db,
+                      "SELECT DISTINCT \"cases\".\"crn\" FROM \"allocations\" JOIN \"cases\" ON "
+                      "\"cases\".\"case_id\" = \"allocations\".\"case_id\" WHERE \"allocations\".\"staff_code\" = $1 "
+                      "AND (\"allocations\".\"to\" IS NULL OR \"allocations\".\"to\" >= $2) "
+                      "ORDER BY \"cases\".\"crn\"",
+                      code, d, &a, &crns, &n, err, err_len);
+    leaving l = {code, on, absence};
+    for (size_t i = 0; i < n && rc == CK_OK; i++)
+        rc = ck_cases_edit_in_tx(db, eng, crns[i], mark_leaving, &l, as_of, err, err_len);
+    if (cases) *cases = n;
+    ck_arena_free(&a);
+    return finish(db, rc, err, err_len);
+}
+
+ck_rc ck_workforce_add_reduction(ck_db *db, const char *code, const char *reason, double hours, ck_date from,
+                                 ck_date expires, char *err, size_t err_len)
+{
+    ck_arena a;
+    ck_arena_init(&a);
+    ck_org_record s;
+    ck_rc rc = ck_org_get(db, CK_ORG_STAFF, code, &a, &s, err, err_len);
+    if (rc == CK_OK && hours < 0) {
+        ck_wmt_reduction def;
+        if (!ck_wmt_reduction_default(reason, s.contracted_hours, from, &def))
+            rc = fail(CK_ERR_INVALID, err, err_len,
+                      "hours: \"%s\" is not a standard reduction reason, so give the hours", reason ? reason : "");
+        hours = def.hours;
+        if (expires == CK_NODATE) expires = def.expires;
+    }
+    if (rc == CK_OK && (hours <= 0 || hours > s.contracted_hours))
+        rc = fail(CK_ERR_INVALID, err, err_len, "hours: expected more than 0 and at most the %.2f contracted hours",
+                  s.contracted_hours);
+    ck_arena_free(&a);
+    if (rc != CK_OK) return rc;
+    if ((rc = begin(db, err, err_len)) != CK_OK) return rc;
+    /* The next position in the member's list, then the row, in one transaction. */
+    ck_stmt *st = prepare(db, "SELECT COALESCE(MAX(\"ord\") + 1, 0) FROM \"staff_reductions\" WHERE \"staff\" = $1",
+                          err, err_len);
+    if (!st) return finish(db, CK_ERR_DB, err, err_len);
+    ck_stmt_bind_text(st, 1, code);
+    int s2 = ck_stmt_step(st);
+    int64_t ord = s2 == CK_DB_ROW ? ck_stmt_int(st, 0) : 0;
+    ck_stmt_reset(st);
+    if (s2 != CK_DB_ROW) return finish(db, db_fail(db, "staff_reductions", err, err_len), err, err_len);
+    st = prepare(db,
+                 "INSERT INTO \"staff_reductions\" (\"staff\", \"ord\", \"hours\", \"reason\", \"from\", \"expires\") "
+                 "VALUES ($1, CAST($2 AS INTEGER), CAST($3 AS DOUBLE PRECISION), $4, $5, $6)",
+                 err, err_len);
+    if (!st) return finish(db, CK_ERR_DB, err, err_len);
+    char h[32];
+    snprintf(h, sizeof h, "%.2f", hours);
+    ck_stmt_bind_text(st, 1, code);
+    ck_stmt_bind_int(st, 2, ord);
+    ck_stmt_bind_text(st, 3, h);
+    ck_stmt_bind_text(st, 4, reason);
+    ck_stmt_bind_date(st, 5, from);
+    ck_stmt_bind_date(st, 6, expires);
+    return finish(db, run(db, st, "staff_reductions", err, err_len), err, err_len);
+}
+
+ck_rc ck_workforce_set_posts(ck_db *db, const char *team, const char *grade, double fte, char *err, size_t err_len)
+{
+    if (!grade || !ck_vocab_find(ck_vocab_grade, grade, strlen(grade))) {
+        char allowed[256];
+        ck_vocab_list(ck_vocab_grade, allowed, sizeof allowed);
+        return fail(CK_ERR_INVALID, err, err_len, "grade: expected one of %s", allowed);
+    }
+    if (!(fte >= 0 && fte <= 10000)) return fail(CK_ERR_INVALID, err, err_len, "fte: expected 0 to 10000 posts");
+    ck_rc rc = begin(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    ck_stmt *st = prepare(db, "DELETE FROM \"team_posts\" WHERE \"team\" = $1 AND \"grade\" = $2", err, err_len);
+    if (!st) return finish(db, CK_ERR_DB, err, err_len);
+    ck_stmt_bind_text(st, 1, team);
+    ck_stmt_bind_text(st, 2, grade);
+    rc = run(db, st, "team_posts", err, err_len);
+    if (rc == CK_OK && fte > 0) {
+        st = prepare(db, "INSERT INTO \"team_posts\" (\"team\", \"grade\", \"fte\") VALUES ($1, $2, "
+                         "CAST($3 AS DOUBLE PRECISION))", err, err_len);
+        if (!st) return finish(db, CK_ERR_DB, err, err_len);
+        char f[32];
+        snprintf(f, sizeof f, "%.2f", fte);
+        ck_stmt_bind_text(st, 1, team);
+        ck_stmt_bind_text(st, 2, grade);
+        ck_stmt_bind_text(st, 3, f);
+        rc = ck_stmt_step(st) == CK_DB_DONE ? CK_OK
+             : fail(CK_ERR_NOTFOUND, err, err_len, "team: no team %s (%s)", team, ck_db_errmsg(db));
+        ck_stmt_reset(st);
+    }
+    return finish(db, rc, err, err_len);
+}
+
+/* ---- Allocation ------------------------------------------------------------------- */
+
+/* The unmet ALLOCATE obligations of a PDU (NULL: everywhere) and a team (NULL:
+ * every team), by due date then CRN, into l (strings in its arena). */
+static ck_rc needs_read(ck_db *db, const char *pdu, const char *team, ck_alloc_needs *l, char *err, size_t err_len)
+{
+    ck_stmt *st = prepare(db,
+                          "SELECT \"cases\".\"crn\", \"obligations\".\"staff_code\", \"obligations\".\"team_code\", "
+                          "\"obligations\".\"subject\", \"obligations\".\"explanation\", \"obligations\".\"due\" "
+                          "FROM \"obligations\" JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\" "
+                          "WHERE \"obligations\".\"rule\" = 'ALLOCATE' AND \"obligations\".\"status\" = 'unmet' "
+                          "AND (CAST($1 AS TEXT) IS NULL OR \"obligations\".\"pdu_code\" = $1) "
+                          "AND (CAST($2 AS TEXT) IS NULL OR \"obligations\".\"team_code\" = $2) "
+                          "ORDER BY \"obligations\".\"due\", \"cases\".\"crn\", \"obligations\".\"subject\"",
+                          err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_text(st, 1, pdu);
+    ck_stmt_bind_text(st, 2, team);
+    ck_alloc_need *v = NULL;
+    ck_rc rc = CK_OK;
+    for (;;) {
+        int s = ck_stmt_step(st);
+        if (s == CK_DB_DONE) break;
+        if (s != CK_DB_ROW) {
+            rc = db_fail(db, "obligations", err, err_len);
+            break;
+        }
+        v = ck_realloc(v, (l->n + 1) * sizeof *v);
+        v[l->n++] = (ck_alloc_need){col(st, 0, &l->arena), col(st, 1, &l->arena), col(st, 2, &l->arena),
+                                    col(st, 3, &l->arena), col(st, 4, &l->arena), ck_stmt_date(st, 5)};
+    }
+    ck_stmt_reset(st);
+    l->items = ck_arena_array(&l->arena, l->n ? l->n : 1, sizeof *v);
+    if (l->n) memcpy(l->items, v, l->n * sizeof *v);
+    ck_free(v);
+    return rc;
+}
+
+ck_rc ck_alloc_needs_load(ck_db *db, const char *pdu, ck_alloc_needs **out, char *err, size_t err_len)
+{
+    *out = NULL;
+    ck_alloc_needs *l = ck_calloc(1, sizeof *l);
+    ck_arena_init(&l->arena);
+    ck_rc rc = needs_read(db, pdu, NULL, l, err, err_len);
+    if (rc != CK_OK) {
+        ck_alloc_needs_free(l);
+        return rc;
+    }
+    *out = l;
+    return CK_OK;
+}
+
+void ck_alloc_needs_free(ck_alloc_needs *n)
+{
+    if (!n) return;
+    ck_arena_free(&n->arena);
+    ck_free(n);
+}
+
+/* Where case crn is held now: its team, office, PDU and region, and its
+ * current practitioner (strings in a; NULL when unknown). */
+typedef struct case_place {
+    const char *team, *office, *pdu, *region, *staff;
+} case_place;
+
+static ck_rc place_of(ck_db *db, const char *crn, ck_arena *a, case_place *out, char *err, size_t err_len)
+{
+    memset(out, 0, sizeof *out);
+    ck_stmt *st = prepare(db,
+                          "SELECT \"cases\".\"team_code\", \"teams\".\"office\", \"cases\".\"pdu_code\", "
+                          "\"pdus\".\"region\", \"cases\".\"staff_code\" FROM \"cases\" "
+                          "LEFT JOIN \"teams\" ON \"teams\".\"code\" = \"cases\".\"team_code\" "
+                          "LEFT JOIN \"pdus\" ON \"pdus\".\"code\" = \"cases\".\"pdu_code\" WHERE \"cases\".\"crn\" = $1",
+                          err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_text(st, 1, crn);
+    int s = ck_stmt_step(st);
+    if (s == CK_DB_ROW) {
+        out->team = col(st, 0, a);
+        out->office = col(st, 1, a);
+        out->pdu = col(st, 2, a);
+        out->region = col(st, 3, a);
+        out->staff = col(st, 4, a);
+    }
+    ck_stmt_reset(st);
+    if (s == CK_DB_DONE) return fail(CK_ERR_NOTFOUND, err, err_len, "crn: no case %s", crn);
+    return s == CK_DB_ROW ? CK_OK : db_fail(db, "cases", err, err_len);
+}
+
+static ck_alloc_case alloc_case_of(const ck_wf_case *p, const case_place *pl)
+{
+    return (ck_alloc_case){p->crn, p->rosh, p->mappa, p->has_type, {p->tier, p->type},
+                           pl->team, pl->office, pl->pdu, pl->staff};
+}
+
+/* The workforce as candidates (pointing into w). */
+static ck_alloc_candidate *candidates_of(const ck_workforce *w)
+{
+    ck_alloc_candidate *v = ck_calloc(w->n_staff ? w->n_staff : 1, sizeof *v);
+    for (size_t i = 0; i < w->n_staff; i++) {
+        const ck_wf_staff *p = &w->staff[i];
+        size_t typed = 0;
+        for (size_t k = 0; k < p->n_cases; k++) typed += p->cases[k].has_type;
+        v[i] = (ck_alloc_candidate){p->code, p->grade, p->team, p->office, p->pdu, p->in_post,
+                                    {p->grade, p->contracted_hours, p->wmt_cases, typed, p->reports, p->n_reports,
+                                     p->reductions, p->n_reductions}};
+    }
+    return v;
+}
+
+ck_rc ck_alloc_rank_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *crn, ck_date as_of,
+                         ck_workforce **wf, ck_alloc_ranking *out, char *err, size_t err_len)
+{
+    *wf = NULL;
+    memset(out, 0, sizeof *out);
+    ck_rc rc = begin(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    ck_arena a;
+    ck_arena_init(&a);
+    case_place pl;
+    int64_t id;
+    ck_case *c = NULL;
+    rc = place_of(db, crn, &a, &pl, err, err_len);
+    if (rc == CK_OK) rc = ck_store_find(db, crn, CK_LOCK_SHARE, &id, err, err_len);
+    if (rc == CK_OK) rc = ck_store_load(db, id, &c, err, err_len);
+    if (rc == CK_OK && !pl.pdu)
+        rc = fail(CK_ERR_CONFLICT, err, err_len, "crn: case %s is held by no team of the organisation, so nobody "
+                  "can be ranked for it", crn);
+    if (rc == CK_OK) rc = load_in_tx(db, eng->cfg, NULL, pl.pdu, as_of, wf, err, err_len);
+    if (rc == CK_OK) {
+        ck_wf_case p;
+        case_profile(c, eng->cfg, as_of, &a, &p);
+        ck_alloc_case ac = alloc_case_of(&p, &pl);
+        ck_alloc_candidate *cands = candidates_of(*wf);
+        ck_alloc_rank(&mc->alloc, &ac, cands, (*wf)->n_staff, as_of, out);
+        ck_free(cands);
+    }
+    ck_case_free(c);
+    ck_arena_free(&a);
+    rc = finish(db, rc, err, err_len);
+    if (rc != CK_OK) {
+        ck_workforce_free(*wf);
+        *wf = NULL;
+    }
+    return rc;
+}
+
+/* What hand_over needs besides the case. */
+typedef struct handover {
+    const ck_engine *eng;
+    const ck_manage_cfg *mc;
+    const ck_org_record *staff; /* the new holder */
+    ck_date on;
+} handover;
+
+/* Checks the grade rule, ends the allocation in force and adds the new one
+ * from the handover day. */
+static ck_rc hand_over(ck_case *c, void *ctx, char *err, size_t err_len)
+{
+    const handover *h = ctx;
+    const char *staff = h->staff->code;
+    ck_arena a;
+    ck_arena_init(&a);
+    ck_wf_case p;
+    case_profile(c, h->eng->cfg, h->on, &a, &p);
+    char why[200];
+    ck_rc rc = CK_OK;
+    if (!ck_alloc_grade_allows(&h->mc->alloc, h->staff->grade, p.rosh, p.mappa, why, sizeof why))
+        rc = fail(CK_ERR_CONFLICT, err, err_len, "staff: %s may not hold case %s: %s", staff, c->crn, why);
+    ck_arena_free(&a);
+    if (rc != CK_OK) return rc;
+    const ck_allocation *now = ck_cases_current_allocation(c, h->on);
+    if (now && ck_streq(now->staff_code, staff))
+        return fail(CK_ERR_CONFLICT, err, err_len, "staff: case %s is already allocated to %s", c->crn, staff);
+    for (size_t k = 0; k < c->n_allocations; k++) {
+        ck_allocation *al = &c->allocations[k];
+        if (al->from > h->on || (al->to != CK_NODATE && al->to < h->on)) continue;
+        /* Ends on the handover day itself: both hold the case that day (the
+         * new one is the holder, as the later to start), and an allocation
+         * whose practitioner left that day is still in force on it, as the
+         * ALLOCATE (leaver) rule needs to find it met rather than drop it. */
+        al->to = h->on;
+    }
+    char id[32];
+    for (size_t k = c->n_allocations + 1;; k++) {
+        snprintf(id, sizeof id, "AL%zu", k);
+        if (!ck_store_find_record(c, "allocations", id, NULL)) break;
+    }
+    ck_allocation rec = {id, h->on, CK_NODATE, staff, h->staff->grade, CK_NODATE, CK_NODATE};
+    size_t ord;
+    return ck_store_append(c, "allocations", &rec, &ord, err, err_len);
+}
+
+/* The one place a case changes hands, inside the caller's transaction: the
+ * staff member must be in post, then hand_over changes the case and
+ * ck_cases writes it with its obligations. When accounts land, the audit
+ * record of the allocation (who, which case, from whom, to whom) is written
+ * here, so every allocation path is audited. */
+static ck_rc allocate_in_tx(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *crn,
+                            const char *staff, ck_date as_of, char *err, size_t err_len)
+{
+    ck_arena a;
+    ck_arena_init(&a);
+    ck_org_record s;
+    ck_rc rc = ck_org_get(db, CK_ORG_STAFF, staff, &a, &s, err, err_len);
+    if (rc == CK_ERR_NOTFOUND) rc = fail(CK_ERR_INVALID, err, err_len, "staff: no staff member %s", staff);
+    if (rc == CK_OK && (!ck_streq(s.status, "in_post") || (s.left_on != CK_NODATE && s.left_on <= as_of) ||
+                        (s.absence_from != CK_NODATE && s.absence_from <= as_of)))
+        rc = fail(CK_ERR_CONFLICT, err, err_len, "staff: %s is not in post (status %s)", staff, s.status);
+    handover h = {eng, mc, &s, as_of};
+    if (rc == CK_OK) rc = ck_cases_edit_in_tx(db, eng, crn, hand_over, &h, as_of, err, err_len);
+    ck_arena_free(&a);
+    return rc;
+}
+
+ck_rc ck_alloc_allocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *crn, const char *staff,
+                    ck_date as_of, char *err, size_t err_len)
+{
+    ck_rc rc = begin(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    return finish(db, allocate_in_tx(db, eng, mc, crn, staff, as_of, err, err_len), err, err_len);
+}
+
+ck_rc ck_alloc_reallocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *from, const char *to,
+                          ck_date as_of, ck_alloc_moves **moved, char *err, size_t err_len)
+{
+    if (moved) *moved = NULL;
+    ck_rc rc = begin(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    ck_alloc_moves *m = ck_calloc(1, sizeof *m);
+    ck_arena_init(&m->arena);
+    ck_arena org;
+    ck_arena_init(&org);
+    ck_org_record fs;
+    rc = ck_org_get(db, CK_ORG_STAFF, from, &org, &fs, err, err_len);
+    const char **crns = NULL;
+    size_t n = 0;
+    if (rc == CK_OK)
+        rc = crn_list(db, "SELECT \"crn\" FROM \"cases\" WHERE \"staff_code\" = $1 ORDER BY \"crn\"", from, NULL,
+                      &m->arena, &crns, &n, err, err_len);
+    const char **dest = ck_arena_array(&m->arena, n ? n : 1, sizeof *dest);
+    if (rc == CK_OK && to) {
+        for (size_t i = 0; i < n; i++) dest[i] = to;
+    } else if (rc == CK_OK && n) {
+        ck_org_record team;
+        ck_workforce *w = NULL;
+        rc = ck_org_get(db, CK_ORG_TEAM, fs.team, &org, &team, err, err_len);
+        if (rc == CK_OK) rc = load_in_tx(db, eng->cfg, NULL, team.pdu, as_of, &w, err, err_len);
+        const ck_wf_staff *leaver = w ? ck_workforce_find(w, from) : NULL;
+        if (rc == CK_OK && leaver) {
+            ck_alloc_case *cases = ck_calloc(leaver->n_cases ? leaver->n_cases : 1, sizeof *cases);
+            size_t *pick = ck_calloc(leaver->n_cases ? leaver->n_cases : 1, sizeof *pick);
+            for (size_t i = 0; i < leaver->n_cases && rc == CK_OK; i++) {
+                case_place pl;
+                rc = place_of(db, leaver->cases[i].crn, &org, &pl, err, err_len);
+                cases[i] = alloc_case_of(&leaver->cases[i], &pl);
+            }
+            ck_alloc_candidate *cands = candidates_of(w);
+            if (rc == CK_OK) ck_alloc_plan(&mc->alloc, cases, leaver->n_cases, cands, w->n_staff, as_of, pick);
+            /* The plan is in the workforce's case order (by CRN, as crns). */
+            for (size_t i = 0; i < n && rc == CK_OK; i++) {
+                dest[i] = NULL;
+                for (size_t k = 0; k < leaver->n_cases; k++)
+                    if (ck_streq(leaver->cases[k].crn, crns[i]) && pick[k] != SIZE_MAX)
+                        dest[i] = ck_arena_strdup(&m->arena, w->staff[pick[k]].code);
+                if (!dest[i])
+                    rc = fail(CK_ERR_CONFLICT, err, err_len,
+                              "case %s: nobody in the PDU may take it (grade rule, capacity figures or staff in post)",
+                              crns[i]);
+            }
+            ck_free(cands);
+            ck_free(cases);
+            ck_free(pick);
+        }
+        ck_workforce_free(w);
+    }
+    for (size_t i = 0; i < n && rc == CK_OK; i++) {
+        rc = allocate_in_tx(db, eng, mc, crns[i], dest[i], as_of, err, err_len);
+        if (rc != CK_OK) {
+            char inner[512];
+            snprintf(inner, sizeof inner, "%s", err);
+            fail(rc, err, err_len, "case %s: %s", crns[i], inner);
+        }
+    }
+    ck_arena_free(&org);
+    m->crn = crns;
+    m->staff = dest;
+    m->n = n;
+    rc = finish(db, rc, err, err_len);
+    if (rc != CK_OK || !moved) ck_alloc_moves_free(m);
+    else *moved = m;
+    return rc;
+}
+
+void ck_alloc_moves_free(ck_alloc_moves *m)
+{
+    if (!m) return;
+    ck_arena_free(&m->arena);
+    ck_free(m);
+}
+
+/* ---- The allocation board ------------------------------------------------------- */
+
+static ck_rc board_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const ck_alloc_candidate *cands,
+                        ck_alloc_board *b, const ck_alloc_need *need, ck_date as_of, char *err, size_t err_len)
+{
+    ck_alloc_board_case *bc = &b->cases[b->n++];
+    memset(bc, 0, sizeof *bc);
+    bc->crn = need->crn;
+    bc->due = need->due;
+    bc->explanation = need->explanation;
+    bc->lost = strncmp(need->subject, "allocation:", 11) == 0;
+    case_place pl;
+    int64_t id;
+    ck_case *c = NULL;
+    ck_rc rc = place_of(db, need->crn, &b->arena, &pl, err, err_len);
+    if (rc == CK_OK) rc = ck_store_find(db, need->crn, CK_LOCK_SHARE, &id, err, err_len);
+    if (rc == CK_OK) rc = ck_store_load(db, id, &c, err, err_len);
+    if (rc == CK_OK) {
+        bc->team = pl.team;
+        bc->staff_code = pl.staff;
+        case_profile(c, eng->cfg, as_of, &b->arena, &bc->profile);
+        ck_alloc_case ac = alloc_case_of(&bc->profile, &pl);
+        ck_alloc_rank(&mc->alloc, &ac, cands, b->wf->n_staff, as_of, &bc->ranking);
+    }
+    ck_case_free(c);
+    return rc;
+}
+
+static ck_rc board_in_tx(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *pdu, const char *team,
+                         ck_date as_of, ck_alloc_board *b, char *err, size_t err_len)
+{
+    ck_alloc_needs needs = {.n = 0};
+    ck_arena_init(&needs.arena);
+    ck_rc rc = needs_read(db, pdu, team, &needs, err, err_len);
+    if (rc == CK_OK) rc = load_in_tx(db, eng->cfg, NULL, pdu, as_of, &b->wf, err, err_len);
+    if (rc == CK_OK) {
+        /* A case may owe more than one allocation (a leaver's, then another's):
+         * it is listed once, at its earliest due date (needs come by due). */
+        b->cases = ck_arena_array(&b->arena, needs.n ? needs.n : 1, sizeof *b->cases);
+        ck_alloc_candidate *cands = candidates_of(b->wf);
+        for (size_t i = 0; i < needs.n && rc == CK_OK; i++) {
+            bool seen = false;
+            for (size_t k = 0; k < b->n && !seen; k++) seen = ck_streq(b->cases[k].crn, needs.items[i].crn);
+            if (seen) continue;
+            ck_alloc_need *n = &needs.items[i];
+            ck_alloc_need copy = {ck_arena_strdup(&b->arena, n->crn), NULL, NULL, ck_arena_strdup(&b->arena, n->subject),
+                                  ck_arena_strdup(&b->arena, n->explanation), n->due};
+            rc = board_case(db, eng, mc, cands, b, &copy, as_of, err, err_len);
+        }
+        ck_free(cands);
+        b->gone = ck_arena_array(&b->arena, b->wf->n_staff ? b->wf->n_staff : 1, sizeof *b->gone);
+        for (size_t i = 0; i < b->wf->n_staff; i++) {
+            const ck_wf_staff *p = &b->wf->staff[i];
+            if (!p->in_post && p->n_cases && (!team || ck_streq(p->team, team))) b->gone[b->n_gone++] = p;
+        }
+    }
+    ck_arena_free(&needs.arena);
+    return rc;
+}
+
+ck_rc ck_alloc_board_load(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *pdu, const char *team,
+                          ck_date as_of, ck_alloc_board **out, char *err, size_t err_len)
+{
+    *out = NULL;
+    if (!pdu || !*pdu) return fail(CK_ERR_INVALID, err, err_len, "pdu: expected a PDU code");
+    ck_rc rc = begin(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    ck_alloc_board *b = ck_calloc(1, sizeof *b);
+    ck_arena_init(&b->arena);
+    b->as_of = as_of;
+    b->pdu = ck_arena_strdup(&b->arena, pdu);
+    b->team = ck_arena_strdup(&b->arena, team);
+    ck_arena org;
+    ck_arena_init(&org);
+    ck_org_record rec;
+    rc = ck_org_get(db, CK_ORG_PDU, pdu, &org, &rec, err, err_len);
+    if (rc == CK_ERR_NOTFOUND) rc = fail(CK_ERR_NOTFOUND, err, err_len, "pdu: no PDU %s", pdu);
+    if (rc == CK_OK && team) {
+        rc = ck_org_get(db, CK_ORG_TEAM, team, &org, &rec, err, err_len);
+        if (rc == CK_OK && !ck_streq(rec.pdu, pdu))
+            rc = fail(CK_ERR_NOTFOUND, err, err_len, "team: no team %s in PDU %s", team, pdu);
+        else if (rc == CK_ERR_NOTFOUND)
+            rc = fail(CK_ERR_NOTFOUND, err, err_len, "team: no team %s", team);
+    }
+    ck_arena_free(&org);
+    if (rc == CK_OK) rc = board_in_tx(db, eng, mc, pdu, team, as_of, b, err, err_len);
+    rc = finish(db, rc, err, err_len);
+    if (rc != CK_OK) {
+        ck_alloc_board_free(b);
+        return rc;
+    }
+    *out = b;
+    return CK_OK;
+}
+
+void ck_alloc_board_free(ck_alloc_board *b)
+{
+    if (!b) return;
+    for (size_t i = 0; i < b->n; i++) ck_alloc_ranking_free(&b->cases[i].ranking);
+    ck_workforce_free(b->wf);
+    ck_arena_free(&b->arena);
+    ck_free(b);
+}
+
+/* ---- Reports ---------------------------------------------------------------------- */
+
+static json_t *permille_json(bool known, int permille)
+{
+    return known ? json_real((double)permille / 10.0) : json_null();
+}
+
+static json_t *staffing_json(const ck_staffing *g)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "in_post", json_integer((json_int_t)g->in_post));
+    json_object_set_new(o, "long_term_absence", json_integer((json_int_t)g->long_term_absence));
+    json_object_set_new(o, "left", json_integer((json_int_t)g->left));
+    json_object_set_new(o, "agency", json_integer((json_int_t)g->agency));
+    json_object_set_new(o, "fte_in_post", json_real(g->fte_in_post));
+    json_object_set_new(o, "cases", json_integer((json_int_t)g->cases));
+    json_object_set_new(o, "points", json_integer(g->points));
+    json_object_set_new(o, "available_points", json_integer(g->available_points));
+    json_object_set_new(o, "capacity_percent", permille_json(g->capacity_known, g->capacity_permille));
+    json_object_set_new(o, "over_capacity", json_boolean(g->over));
+    json_object_set_new(o, "practitioners_over_capacity", json_integer((json_int_t)g->over_members));
+    return o;
+}
+
+/* Capacity bands of the distribution, upper bounds in permille (inclusive). */
+static const struct {
+    const char *label;
+    int upto;
+} bands[] = {{"under_50", 499}, {"50_to_80", 799}, {"80_to_100", 1000}, {"100_to_120", 1200}, {"over_120", INT32_MAX}};
+#define N_BANDS (sizeof bands / sizeof bands[0])
+
+json_t *ck_wf_staff_to_json(const ck_wf_staff *p, ck_date as_of)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "code", json_string(p->code));
+    json_object_set_new(o, "forename", json_string(p->forename));
+    json_object_set_new(o, "surname", json_string(p->surname));
+    json_object_set_new(o, "grade", json_string(p->grade));
+    json_object_set_new(o, "team", json_string(p->team));
+    json_object_set_new(o, "status", json_string(status_at(p, as_of)));
+    json_object_set_new(o, "agency", json_boolean(p->agency));
+    json_object_set_new(o, "contracted_hours", json_real(p->wmt.contracted_hours));
+    json_object_set_new(o, "reduction_hours", json_real(p->wmt.reduction_hours));
+    json_object_set_new(o, "available_points", json_integer(p->wmt.available_points));
+    json_object_set_new(o, "case_points", json_integer(p->wmt.case_points));
+    json_object_set_new(o, "report_points", json_integer(p->wmt.report_points));
+    json_object_set_new(o, "points", json_integer(p->wmt.total_points));
+    json_object_set_new(o, "capacity_percent", permille_json(p->wmt.capacity_known, p->wmt.capacity_permille));
+    json_object_set_new(o, "capacity_note", p->wmt.capacity_known ? json_null() : json_string(p->wmt.why));
+    json_object_set_new(o, "over_capacity", json_boolean(p->over));
+    json_t *types = json_object();
+    for (int t = 0; t < CK_WMT_CASE_TYPES; t++)
+        json_object_set_new(types, ck_wmt_case_type_name((ck_wmt_case_type)t),
+                            json_integer((json_int_t)p->wmt.cases_by_type[t]));
+    json_object_set_new(o, "cases_by_type", types);
+    json_t *cases = json_array();
+    for (size_t k = 0; k < p->n_cases; k++) {
+        const ck_wf_case *c = &p->cases[k];
+        json_t *co = json_object();
+        json_object_set_new(co, "crn", json_string(c->crn));
+        json_object_set_new(co, "tier", json_string(c->tier));
+        json_object_set_new(co, "type", c->has_type ? json_string(ck_wmt_case_type_name(c->type)) : json_null());
+        json_object_set_new(co, "points", json_integer(c->points));
+        json_array_append_new(cases, co);
+    }
+    json_object_set_new(o, "cases", cases);
+    json_t *reports = json_array();
+    for (size_t k = 0; k < p->n_reports; k++) json_array_append_new(reports, json_string(p->reports[k]));
+    json_object_set_new(o, "reports", reports);
+    return o;
+}
+
+static json_t *name_json(const ck_wf_staff *p)
+{
+    return json_pack("{s:s, s:s, s:s, s:s}", "staff_code", p->code, "forename", p->forename ? p->forename : "",
+                     "surname", p->surname ? p->surname : "", "grade", p->grade ? p->grade : "");
+}
+
+json_t *ck_alloc_board_to_json(const ck_alloc_board *b, size_t max_candidates)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "pdu", json_string(b->pdu));
+    json_object_set_new(j, "team", b->team ? json_string(b->team) : json_null());
+    char d[CK_DATE_STRLEN];
+    json_object_set_new(j, "as_of", json_string(ck_date_fmt(b->as_of, d)));
+    json_t *items = json_array();
+    for (size_t i = 0; i < b->n; i++) {
+        const ck_alloc_board_case *bc = &b->cases[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "crn", json_string(bc->crn));
+        json_object_set_new(o, "kind", json_string(bc->lost ? "lost" : "unallocated"));
+        json_object_set_new(o, "staff_code", bc->staff_code ? json_string(bc->staff_code) : json_null());
+        json_object_set_new(o, "team", bc->team ? json_string(bc->team) : json_null());
+        json_object_set_new(o, "due", json_string(ck_date_fmt(bc->due, d)));
+        json_object_set_new(o, "status", json_string(bc->due < b->as_of ? "overdue" : "open"));
+        json_object_set_new(o, "explanation", bc->explanation ? json_string(bc->explanation) : json_null());
+        json_object_set_new(o, "tier", json_string(bc->profile.tier));
+        json_object_set_new(o, "rosh", bc->profile.rosh ? json_string(bc->profile.rosh) : json_null());
+        json_object_set_new(o, "mappa", bc->profile.mappa ? json_string(bc->profile.mappa) : json_null());
+        json_t *cands = json_array();
+        for (size_t k = 0; k < bc->ranking.n && k < max_candidates; k++) {
+            const ck_alloc_choice *ch = &bc->ranking.choices[k];
+            const ck_wf_staff *p = &b->wf->staff[ch->candidate];
+            json_t *c = name_json(p);
+            json_object_set_new(c, "team", json_string(p->team));
+            json_object_set_new(c, "locality", json_string(ck_alloc_locality_name(ch->locality)));
+            json_object_set_new(c, "capacity_percent", json_real((double)ch->capacity_permille / 10.0));
+            json_object_set_new(c, "capacity_after_percent", json_real((double)ch->capacity_after_permille / 10.0));
+            json_object_set_new(c, "over_capacity_after", json_boolean(ch->over_after));
+            json_array_append_new(cands, c);
+        }
+        json_object_set_new(o, "candidates", cands);
+        json_object_set_new(o, "ranked", json_integer((json_int_t)bc->ranking.n));
+        json_t *ex = json_array();
+        for (size_t k = 0; k < bc->ranking.n_excluded; k++) {
+            const ck_alloc_exclusion *e = &bc->ranking.excluded[k];
+            json_array_append_new(ex, json_pack("{s:s, s:s}", "staff_code", b->wf->staff[e->candidate].code, "why", e->why));
+        }
+        json_object_set_new(o, "excluded", ex);
+        json_array_append_new(items, o);
+    }
+    json_object_set_new(j, "items", items);
+    json_t *gone = json_array();
+    for (size_t i = 0; i < b->n_gone; i++) {
+        const ck_wf_staff *p = b->gone[i];
+        json_t *g = name_json(p);
+        json_object_set_new(g, "team", json_string(p->team));
+        json_object_set_new(g, "status", json_string(status_at(p, b->as_of)));
+        json_object_set_new(g, "cases", json_integer((json_int_t)p->n_cases));
+        json_array_append_new(gone, g);
+    }
+    json_object_set_new(j, "gone", gone);
+    return j;
+}
+
+json_t *ck_workforce_to_json(const ck_workforce *w)
+{
+    json_t *j = json_object();
+    char d[CK_DATE_STRLEN];
+    json_object_set_new(j, "as_of", json_string(ck_date_fmt(w->as_of, d)));
+    json_t *teams = json_array();
+    for (size_t i = 0; i < w->n_teams; i++) {
+        const ck_wf_team *t = &w->teams[i];
+        json_t *o = staffing_json(&t->staffing);
+        json_object_set_new(o, "code", json_string(t->code));
+        json_object_set_new(o, "name", t->name ? json_string(t->name) : json_null());
+        json_object_set_new(o, "pdu", t->pdu ? json_string(t->pdu) : json_null());
+        json_object_set_new(o, "office", t->office ? json_string(t->office) : json_null());
+        json_object_set_new(o, "posts_fte", json_real(t->posts_fte));
+        json_object_set_new(o, "vacancies", json_integer((json_int_t)t->vacancies));
+        if (i + 1 == w->n_teams) json_object_set_new(j, "total", o);
+        else json_array_append_new(teams, o);
+    }
+    json_object_set_new(j, "teams", teams);
+    const ck_staffing *tot = &w->teams[w->n_teams - 1].staffing;
+    size_t heads = tot->in_post + tot->long_term_absence;
+    json_object_set_new(j, "agency_share_percent", heads ? json_real(100.0 * (double)tot->agency / (double)heads) : json_null());
+    json_object_set_new(j, "sickness_percent",
+                        heads ? json_real(100.0 * (double)tot->long_term_absence / (double)heads) : json_null());
+    size_t dist[N_BANDS + 1] = {0};
+    json_t *staff = json_array();
+    for (size_t i = 0; i < w->n_staff; i++) {
+        const ck_wf_staff *p = &w->staff[i];
+        if (p->in_post) {
+            size_t b = N_BANDS;
+            for (size_t k = 0; k < N_BANDS && p->wmt.capacity_known; k++)
+                if (p->wmt.capacity_permille <= bands[k].upto) {
+                    b = k;
+                    break;
+                }
+            dist[b]++;
+        }
+        json_array_append_new(staff, ck_wf_staff_to_json(p, w->as_of));
+    }
+    json_t *dj = json_object();
+    for (size_t k = 0; k < N_BANDS; k++) json_object_set_new(dj, bands[k].label, json_integer((json_int_t)dist[k]));
+    json_object_set_new(dj, "unknown", json_integer((json_int_t)dist[N_BANDS]));
+    json_object_set_new(j, "caseload_distribution", dj);
+    json_object_set_new(j, "staff", staff);
+    return j;
+}
+
+void ck_workforce_render(const ck_workforce *w, bool table, ck_buf *out)
+{
+    static const char *const head[] = {"team", "name", "in_post", "fte_in_post", "posts_fte", "vacancies", "agency",
+                                       "long_term_absence", "cases", "points", "available_points", "capacity_percent",
+                                       "over_capacity"};
+    const size_t n_cols = sizeof head / sizeof head[0];
+    for (size_t k = 0; k < n_cols; k++) {
+        if (table) ck_buf_printf(out, k ? " %-*s" : "%-*s", k == 1 ? 24 : 10, head[k]);
+        else {
+            if (k) ck_buf_putc(out, ',');
+            ck_buf_puts(out, head[k]);
+        }
+    }
+    ck_buf_putc(out, '\n');
+    for (size_t i = 0; i < w->n_teams; i++) {
+        const ck_wf_team *t = &w->teams[i];
+        const ck_staffing *g = &t->staffing;
+        char cells[13][64];
+        snprintf(cells[0], 64, "%s", t->code);
+        snprintf(cells[1], 64, "%s", t->name ? t->name : "");
+        snprintf(cells[2], 64, "%zu", g->in_post);
+        snprintf(cells[3], 64, "%.2f", g->fte_in_post);
+        snprintf(cells[4], 64, "%.2f", t->posts_fte);
+        snprintf(cells[5], 64, "%zu", t->vacancies);
+        snprintf(cells[6], 64, "%zu", g->agency);
+        snprintf(cells[7], 64, "%zu", g->long_term_absence);
+        snprintf(cells[8], 64, "%zu", g->cases);
+        snprintf(cells[9], 64, "%ld", g->points);
+        snprintf(cells[10], 64, "%ld", g->available_points);
+        if (g->capacity_known) snprintf(cells[11], 64, "%.1f", (double)g->capacity_permille / 10.0);
+        else cells[11][0] = '\0';
+        snprintf(cells[12], 64, "%s", g->over ? "yes" : "no");
+        for (size_t k = 0; k < n_cols; k++) {
+            if (table) ck_buf_printf(out, k ? " %-*s" : "%-*s", k == 1 ? 24 : 10, cells[k]);
+            else {
+                if (k) ck_buf_putc(out, ',');
+                ck_buf_escape(out, CK_ESC_CSV, cells[k], strlen(cells[k]));
+            }
+        }
+        ck_buf_putc(out, '\n');
+    }
+}
