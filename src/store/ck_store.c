@@ -49,7 +49,7 @@ typedef struct table {
 
 static table tables[MAX_TABLES];
 static int n_tables;
-static char *obl_ins[CHUNKS], *ftc_ins[CHUNKS];
+static char *obl_ins[CHUNKS], *ftc_ins[CHUNKS], *tier_upd[CHUNKS];
 static pthread_once_t model_once = PTHREAD_ONCE_INIT;
 
 /* The root's columns that no descriptor names: derived on every write. */
@@ -247,6 +247,18 @@ static void build_sql(table *t)
     }
 }
 
+/* The stored tiers of many cases in one statement: $1 the date, then a
+ * (case id, tier) pair per case. */
+static char *tier_update(int rows)
+{
+    ck_buf b = CK_BUF_INIT;
+    ck_buf_puts(&b, "UPDATE \"cases\" SET \"tier\" = \"v\".\"column2\", \"tier_as_of\" = $1 FROM (VALUES ");
+    for (int r = 0; r < rows; r++)
+        ck_buf_printf(&b, r ? ", ($%d, $%d)" : "(CAST($%d AS BIGINT), CAST($%d AS TEXT))", 2 * r + 2, 2 * r + 3);
+    ck_buf_puts(&b, ") AS \"v\" WHERE \"cases\".\"case_id\" = \"v\".\"column1\"");
+    return ck_buf_steal(&b);
+}
+
 static void build_model(void)
 {
     new_table(&ck_entity_case, 0, -1, "", 0, 0);
@@ -254,6 +266,7 @@ static void build_model(void)
     for (int i = 0; i < n_tables; i++) build_sql(&tables[i]);
     for (int k = 0; k < CHUNKS; k++) {
         obl_ins[k] = multi_insert("obligations", obl_cols, N_OBL_COLS, (int)chunk_rows[k], NULL);
+        tier_upd[k] = tier_update((int)chunk_rows[k]);
         ftc_ins[k] = multi_insert("failures_to_comply", ftc_cols, N_FTC_COLS, (int)chunk_rows[k], NULL);
     }
 }
@@ -1323,6 +1336,37 @@ ck_rc ck_store_put_obligations(ck_db *db, int64_t id, const ck_result *r, const 
     return ck_store_put_obligations_many(db, 1, &id, &r, h, err, err_len);
 }
 
+ck_rc ck_store_put_tiers(ck_db *db, size_t n, const int64_t *ids, const char *const *tiers, ck_date as_of,
+                        char *err, size_t err_len)
+{
+    model();
+    int64_t *live = ck_calloc(n ? n : 1, sizeof *live);
+    const char **t = ck_calloc(n ? n : 1, sizeof *t);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ids[i]) live[m] = ids[i], t[m++] = tiers[i];
+    ck_rc rc = CK_OK;
+    for (size_t i = 0; i < m && rc == CK_OK;) {
+        int k = CHUNKS - 1;
+        while (chunk_rows[k] > m - i) k--;
+        ck_stmt *st = prepare(db, tier_upd[k], err, err_len);
+        if (!st) {
+            rc = CK_ERR_DB;
+            break;
+        }
+        ck_stmt_bind_date(st, 1, as_of);
+        for (size_t r = 0; r < chunk_rows[k]; r++) {
+            ck_stmt_bind_int(st, 2 * (int)r + 2, live[i + r]);
+            ck_stmt_bind_text(st, 2 * (int)r + 3, t[i + r]);
+        }
+        rc = exec_stmt(db, st, "cases.tier", err, err_len);
+        i += chunk_rows[k];
+    }
+    ck_free(live);
+    ck_free(t);
+    return rc;
+}
+
 /* ---- Syncing many cases' derived rows (recompute) ------------------------------- */
 
 /* "WHERE case_id IN the list" for a list bound as one parameter, which each
@@ -1807,7 +1851,7 @@ ck_rc ck_store_meta_set(ck_db *db, const char *key, const char *val, char *err, 
 ck_rc ck_store_verify(ck_db *db, char *err, size_t err_len)
 {
     model();
-    const char *sql[MAX_TABLES * (CHUNKS + 7) + 2 * CHUNKS];
+    const char *sql[MAX_TABLES * (CHUNKS + 7) + 3 * CHUNKS];
     size_t n = 0;
     for (int i = 0; i < n_tables; i++) {
         const table *t = &tables[i];
@@ -1821,6 +1865,7 @@ ck_rc ck_store_verify(ck_db *db, char *err, size_t err_len)
     }
     for (int k = 0; k < CHUNKS; k++) {
         sql[n++] = obl_ins[k];
+        sql[n++] = tier_upd[k];
         sql[n++] = ftc_ins[k];
     }
     for (size_t i = 0; i < n; i++) {
