@@ -367,6 +367,26 @@ static void test_copy(void **state)
     assert_int_equal(count_of(db, "SELECT COUNT(*) FROM \"meta\" WHERE \"key\" LIKE 'copy%'", NULL), N);
 }
 
+/* ck_bundle_write writes JSON straight from the descriptors: the very bytes
+ * jansson's compact dump of ck_bundle_to_json gives, escapes and all. */
+static void test_write_matches_jansson(void **state)
+{
+    (void)state;
+    ck_case *c = example("W000001");
+    c->person.forename = "q\" b\\ t\t n\n r\r f\f bs\b c\x01\x1f caf\xc3\xa9 /s";
+    for (unsigned flags = 0; flags <= CK_BUNDLE_REDACT_VICTIMS; flags += CK_BUNDLE_REDACT_VICTIMS) {
+        ck_buf out = CK_BUF_INIT;
+        assert_true(ck_bundle_write(c, flags, &out));
+        json_t *j = ck_bundle_to_json(c, flags);
+        char *want = json_dumps(j, JSON_COMPACT);
+        assert_string_equal(ck_buf_cstr(&out), want);
+        free(want);
+        json_decref(j);
+        ck_buf_free(&out);
+    }
+    ck_case_free(c);
+}
+
 static void mark(void *ctx, size_t i) { atomic_fetch_add(&((atomic_int *)ctx)[i], 1); }
 
 static void test_par(void **state)
@@ -393,6 +413,7 @@ int main(void)
         CK_DB_TEST(test_bulk_interrupted),
         CK_DB_TEST(test_import_blocks),
         CK_DB_TEST(test_copy),
+        cmocka_unit_test(test_write_matches_jansson),
         cmocka_unit_test(test_par),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
