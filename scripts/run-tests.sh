@@ -5,6 +5,8 @@
 #    (CK_TEST_PG); a missing PostgreSQL is a failure, never a skip.
 #  * tests/suites/*.sh      : other suites (end-to-end, browser, nginx) that
 #    print their own "N passed, N failed" as their last line.
+# CK_TESTS=REGEX runs only the binaries and suites whose names match it
+# (a developer's shortcut; `make test` runs everything).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
@@ -61,6 +63,7 @@ count_cmocka() {
 for t in build/dbg/tests/test_*; do
   [ -x "$t" ] || continue
   name=$(basename "$t")
+  [[ $name =~ ${CK_TESTS:-.} ]] || continue
   echo "== $name"
   out=test-output/$name.log
   "$t" >"$out" 2>&1; rc=$?
@@ -71,6 +74,7 @@ done
 for s in tests/suites/*.sh; do
   [ -f "$s" ] || continue
   name=$(basename "$s" .sh)
+  [[ $name =~ ${CK_TESTS:-.} ]] || continue
   echo "== $name"
   out=test-output/$name.log
   bash "$s" >"$out" 2>&1; rc=$?

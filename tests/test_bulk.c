@@ -304,6 +304,89 @@ static void test_import_blocks(void **state)
     rmdir(dir);
 }
 
+/* ck_copy: values that COPY's text format escapes come back as given, and
+ * a refused row fails the whole copy at its end. */
+static void test_copy(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    static const char *const cols[] = {"key", "value"};
+    static const char *const values[] = {"tab\there", "line\nbreak", "back\\slash\\N", "\\N", "", "caf\u00e9"};
+    enum { N = 6 };
+    char real[N][32];
+    for (int i = 0; i < N; i++) {
+        /* The table above is written with C escapes spelled out; unescape. */
+        const char *v = values[i];
+        size_t n = 0;
+        for (; *v; v++) {
+            if (*v == '\\' && v[1] == 't') real[i][n++] = '\t', v++;
+            else if (*v == '\\' && v[1] == 'n') real[i][n++] = '\n', v++;
+            else if (*v == '\\' && v[1] == '\\') real[i][n++] = '\\', v++;
+            else if (*v == '\\' && v[1] == 'u') real[i][n++] = (char)0xc3, real[i][n++] = (char)0xa9, v += 5;
+            else real[i][n++] = *v;
+        }
+        real[i][n] = '\0';
+    }
+    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    ck_copy *c = ck_copy_begin(db, "meta", cols, 2);
+    assert_non_null(c);
+    for (int i = 0; i < N; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "copy%d", i);
+        ck_copy_text(c, key);
+        ck_copy_text(c, real[i]);
+        if (ck_copy_row(c) != CK_DB_OK) fail_msg("%s", ck_db_errmsg(db));
+    }
+    assert_int_equal(ck_copy_end(c), CK_DB_OK);
+    assert_int_equal(ck_db_commit(db), CK_DB_OK);
+    for (int i = 0; i < N; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "copy%d", i);
+        ck_stmt *st = ck_db_prepare(db, "SELECT \"value\" FROM \"meta\" WHERE \"key\" = $1");
+        ck_stmt_bind_text(st, 1, key);
+        assert_int_equal(ck_stmt_step(st), CK_DB_ROW);
+        assert_string_equal(ck_stmt_text(st, 0), real[i]);
+        ck_stmt_reset(st);
+    }
+    /* A NULL where the column refuses it, and a row one value short. */
+    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    c = ck_copy_begin(db, "meta", cols, 2);
+    ck_copy_text(c, "null-value");
+    ck_copy_null(c);
+    ck_copy_row(c);
+    assert_true(ck_copy_end(c) < 0);
+    assert_non_null(strstr(ck_db_errmsg(db), "value"));
+    ck_db_rollback(db);
+    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    c = ck_copy_begin(db, "meta", cols, 2);
+    ck_copy_text(c, "short");
+    assert_int_equal(ck_copy_row(c), CK_DB_ERROR);
+    assert_int_equal(ck_copy_end(c), CK_DB_ERROR);
+    assert_non_null(strstr(ck_db_errmsg(db), "1 values for 2 columns"));
+    ck_db_rollback(db);
+    assert_null(ck_copy_begin(db, "no_such_table", cols, 2));
+    assert_int_equal(count_of(db, "SELECT COUNT(*) FROM \"meta\" WHERE \"key\" LIKE 'copy%'", NULL), N);
+}
+
+/* ck_bundle_write writes JSON straight from the descriptors: the very bytes
+ * jansson's compact dump of ck_bundle_to_json gives, escapes and all. */
+static void test_write_matches_jansson(void **state)
+{
+    (void)state;
+    ck_case *c = example("W000001");
+    c->person.forename = "q\" b\\ t\t n\n r\r f\f bs\b c\x01\x1f caf\xc3\xa9 /s";
+    for (unsigned flags = 0; flags <= CK_BUNDLE_REDACT_VICTIMS; flags += CK_BUNDLE_REDACT_VICTIMS) {
+        ck_buf out = CK_BUF_INIT;
+        assert_true(ck_bundle_write(c, flags, &out));
+        json_t *j = ck_bundle_to_json(c, flags);
+        char *want = json_dumps(j, JSON_COMPACT);
+        assert_string_equal(ck_buf_cstr(&out), want);
+        free(want);
+        json_decref(j);
+        ck_buf_free(&out);
+    }
+    ck_case_free(c);
+}
+
 static void mark(void *ctx, size_t i) { atomic_fetch_add(&((atomic_int *)ctx)[i], 1); }
 
 static void test_par(void **state)
@@ -329,6 +412,8 @@ int main(void)
         CK_DB_TEST(test_bulk_indexes),
         CK_DB_TEST(test_bulk_interrupted),
         CK_DB_TEST(test_import_blocks),
+        CK_DB_TEST(test_copy),
+        cmocka_unit_test(test_write_matches_jansson),
         cmocka_unit_test(test_par),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -326,12 +326,13 @@ ck_rc ck_cases_insert_prepared(ck_db *db, ck_prepared *p, size_t n, ck_date as_o
     }
     if (rc == CK_OK) rc = ck_store_insert_many(db, m, cases, holders, ids, err, err_len);
     if (rc == CK_OK) rc = ck_store_put_obligations_many(db, m, ids, results, holders, err, err_len);
+    const char **tiers = ck_calloc(m ? m : 1, sizeof *tiers);
+    for (size_t k = 0; k < m; k++) tiers[k] = p[from[k]].tier;
+    if (rc == CK_OK) rc = ck_store_put_tiers(db, m, ids, tiers, as_of, err, err_len);
+    ck_free(tiers);
     for (size_t k = 0; k < m && rc == CK_OK; k++) {
         ck_prepared *q = &p[from[k]];
-        if (ids[k]) {
-            rc = ck_caseload_store_tier(db, ids[k], q->tier, as_of, err, err_len);
-            continue;
-        }
+        if (ids[k]) continue;
         q->rc = CK_ERR_EXISTS;
         snprintf(q->err, sizeof q->err, "crn: a case with CRN %s already exists", q->c->crn);
     }
@@ -639,6 +640,7 @@ typedef struct eval_run {
     const ck_engine *eng;
     ck_case **cases;
     ck_result **results;
+    char (*tiers)[CK_CASELOAD_TIER_MAX];
     ck_date as_of;
 } eval_run;
 
@@ -646,6 +648,7 @@ static void eval_one(void *ctx, size_t i)
 {
     eval_run *e = ctx;
     e->results[i] = evaluate(e->eng, e->cases[i], e->as_of);
+    ck_caseload_tier(e->cases[i], e->as_of, e->eng->cfg, e->tiers[i]);
 }
 
 /* One batch of a recompute: the rules engine on every core, then only the
@@ -655,17 +658,21 @@ static ck_rc recompute_batch(ck_db *db, const ck_engine *eng, const ck_store_bat
 {
     ck_result **results = ck_calloc(b->n, sizeof *results);
     ck_holder *holders = ck_calloc(b->n, sizeof *holders);
-    eval_run e = {eng, b->cases, results, as_of};
+    char (*tiers)[CK_CASELOAD_TIER_MAX] = ck_calloc(b->n, sizeof *tiers);
+    const char **tier_of = ck_calloc(b->n, sizeof *tier_of);
+    eval_run e = {eng, b->cases, results, tiers, as_of};
     ck_par_for(b->n, eval_one, &e);
     ck_rc rc = CK_OK;
     for (size_t i = 0; i < b->n && rc == CK_OK; i++)
         rc = derive_holder_memo(db, memo, b->cases[i], as_of, NULL, &holders[i], err, err_len);
     if (rc == CK_OK) rc = ck_store_sync_derived(db, b->n, b->ids, results, holders, err, err_len);
-    for (size_t i = 0; i < b->n && rc == CK_OK; i++)
-        rc = ck_caseload_refresh(db, b->ids[i], b->cases[i], as_of, eng->cfg, err, err_len);
+    for (size_t i = 0; i < b->n; i++) tier_of[i] = tiers[i];
+    if (rc == CK_OK) rc = ck_store_put_tiers(db, b->n, b->ids, tier_of, as_of, err, err_len);
     for (size_t i = 0; i < b->n; i++) ck_result_free(results[i]);
     ck_free(results);
     ck_free(holders);
+    ck_free(tiers);
+    ck_free(tier_of);
     return rc;
 }
 

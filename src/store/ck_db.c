@@ -244,6 +244,164 @@ int ck_db_exec(ck_db *db, const char *sql)
     return db->drv->exec(db, sql);
 }
 
+/* ---- bulk rows --------------------------------------------------------- */
+
+#define CK_COPY_FLUSH (256 * 1024) /* bytes of COPY data sent at a time */
+
+struct ck_copy {
+    ck_db *db;
+    char *sql;     /* the COPY or INSERT text, for errors */
+    bool insert;   /* no COPY: a one-row INSERT per row */
+    ck_stmt *st;   /* the INSERT of the current row, from the statement cache */
+    ck_buf data;   /* with COPY: rows not yet sent */
+    int ncols, col; /* values given in the current row */
+    int rc;        /* the first failure */
+};
+
+static void put_ident(ck_buf *b, const char *name)
+{
+    ck_buf_putc(b, '"');
+    for (const char *p = name; *p; p++) {
+        if (*p == '"') ck_buf_putc(b, '"');
+        ck_buf_putc(b, *p);
+    }
+    ck_buf_putc(b, '"');
+}
+
+ck_copy *ck_copy_begin(ck_db *db, const char *table, const char *const *cols, int ncols)
+{
+    bool copy = db->drv->copy_begin != NULL;
+    ck_buf b = CK_BUF_INIT;
+    ck_buf_puts(&b, copy ? "COPY " : "INSERT INTO ");
+    put_ident(&b, table);
+    ck_buf_puts(&b, " (");
+    for (int i = 0; i < ncols; i++) {
+        if (i) ck_buf_puts(&b, ", ");
+        put_ident(&b, cols[i]);
+    }
+    if (copy) {
+        ck_buf_puts(&b, ") FROM STDIN");
+    } else {
+        ck_buf_puts(&b, ") VALUES (");
+        for (int i = 0; i < ncols; i++) ck_buf_printf(&b, "%s$%d", i ? ", " : "", i + 1);
+        ck_buf_putc(&b, ')');
+    }
+    ck_copy *c = ck_calloc(1, sizeof *c);
+    c->db = db;
+    c->sql = ck_buf_steal(&b);
+    c->ncols = ncols;
+    c->insert = !copy;
+    /* The INSERT is prepared now to report bad SQL at once, and handed back
+     * to the cache after each row (the pointer makes finding it again cheap). */
+    if (copy ? db->drv->copy_begin(db, c->sql) == CK_DB_OK : (c->st = ck_db_prepare(db, c->sql)) != NULL) return c;
+    ck_free(c->sql);
+    ck_free(c);
+    return NULL;
+}
+
+/* Appends one COPY text-format value: tab-separated, \N for NULL, and the
+ * bytes COPY reads as separators or escapes written as escapes. */
+static void copy_put(ck_copy *c, const char *s)
+{
+    ck_buf *b = &c->data;
+    if (c->col++) ck_buf_putc(b, '\t');
+    if (!s) {
+        ck_buf_puts(b, "\\N");
+        return;
+    }
+    for (const char *p = s;; p++) {
+        size_t run = strcspn(p, "\\\t\n\r");
+        ck_buf_append(b, p, run);
+        p += run;
+        if (!*p) break;
+        ck_buf_putc(b, '\\');
+        ck_buf_putc(b, *p == '\t' ? 't' : *p == '\n' ? 'n' : *p == '\r' ? 'r' : '\\');
+    }
+}
+
+/* The INSERT to bind the current row's values to, or NULL for COPY. */
+static ck_stmt *row_stmt(ck_copy *c)
+{
+    if (c->insert && !c->st) c->st = ck_db_prepare(c->db, c->sql);
+    return c->st;
+}
+
+void ck_copy_null(ck_copy *c)
+{
+    if (row_stmt(c)) ck_stmt_bind_null(c->st, ++c->col);
+    else if (!c->insert) copy_put(c, NULL);
+}
+
+void ck_copy_text(ck_copy *c, const char *s)
+{
+    if (row_stmt(c)) ck_stmt_bind_text(c->st, ++c->col, s);
+    else if (!c->insert) copy_put(c, s);
+}
+
+void ck_copy_int(ck_copy *c, int64_t v)
+{
+    if (c->insert) {
+        if (row_stmt(c)) ck_stmt_bind_int(c->st, ++c->col, v);
+        return;
+    }
+    char buf[24];
+    snprintf(buf, sizeof buf, "%lld", (long long)v);
+    copy_put(c, buf);
+}
+
+void ck_copy_date(ck_copy *c, ck_date d)
+{
+    char buf[CK_DATE_STRLEN];
+    ck_copy_text(c, d == CK_NODATE ? NULL : ck_date_fmt(d, buf));
+}
+
+int ck_copy_row(ck_copy *c)
+{
+    if (c->insert && !row_stmt(c) && c->rc == CK_DB_OK) c->rc = CK_DB_ERROR; /* the cache could not prepare it */
+    if (c->rc != CK_DB_OK) {
+        c->col = 0;
+        ck_stmt_reset(c->st);
+        c->st = NULL;
+        return c->rc;
+    }
+    if (c->col != c->ncols) {
+        ck_db_seterr(c->db, c->sql, "ck_copy_row: %d values for %d columns", c->col, c->ncols);
+        c->rc = CK_DB_ERROR;
+    } else if (c->st) {
+        int rc = ck_stmt_step(c->st);
+        if (rc != CK_DB_DONE) c->rc = rc < 0 ? rc : CK_DB_ERROR;
+    } else {
+        ck_buf_putc(&c->data, '\n');
+        if (c->data.len >= CK_COPY_FLUSH) {
+            c->rc = c->db->drv->copy_data(c->db, c->data.data, c->data.len);
+            ck_buf_reset(&c->data);
+        }
+    }
+    c->col = 0;
+    ck_stmt_reset(c->st);
+    c->st = NULL;
+    return c->rc;
+}
+
+int ck_copy_end(ck_copy *c)
+{
+    if (!c) return CK_DB_ERROR;
+    int rc = c->rc;
+    if (c->insert) {
+        ck_stmt_reset(c->st);
+    } else {
+        /* The command is ended whatever happened, so the connection is
+         * usable again (for the rollback). */
+        if (rc == CK_DB_OK && c->data.len) rc = c->db->drv->copy_data(c->db, c->data.data, c->data.len);
+        int end = c->db->drv->copy_end(c->db, rc == CK_DB_OK ? c->sql : NULL);
+        if (rc == CK_DB_OK) rc = end;
+    }
+    ck_buf_free(&c->data);
+    ck_free(c->sql);
+    ck_free(c);
+    return rc;
+}
+
 /* ---- the statement cache --------------------------------------------- */
 
 static uint64_t fnv1a(const char *s)

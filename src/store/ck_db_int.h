@@ -84,6 +84,12 @@ struct ck_db_driver {
     const char *(*text)(ck_stmt *st, int col);
     int64_t (*integer)(ck_stmt *st, int col);
     void (*reset)(ck_stmt *st); /* drops rows and binds */
+    /* COPY FROM STDIN (sql the whole command), its data in any pieces, its
+     * end and outcome. NULL when the backend has none: ck_copy then steps a
+     * one-row INSERT. */
+    int (*copy_begin)(ck_db *db, const char *sql);
+    int (*copy_data)(ck_db *db, const char *buf, size_t n);
+    int (*copy_end)(ck_db *db, const char *sql);
 };
 
 extern const ck_db_driver ck_db_sqlite_driver;

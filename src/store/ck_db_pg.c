@@ -11,6 +11,7 @@
 #include "ck_buf.h"
 #include "ck_mem.h"
 #include <libpq-fe.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -423,6 +424,49 @@ static void pg_reset(ck_stmt *st)
     clear_vals(s);
 }
 
+/* ---- COPY FROM STDIN ---------------------------------------------------- */
+
+static int pg_copy_begin(ck_db *db, const char *sql)
+{
+    pg_db *d = (pg_db *)db;
+    if (ready(d, sql) != CK_DB_OK) return CK_DB_ERROR;
+    PGresult *r = PQexec(d->conn, sql);
+    int rc = PQresultStatus(r) == PGRES_COPY_IN ? CK_DB_OK : fail(db, r, sql);
+    PQclear(r);
+    note_tx(d);
+    return rc;
+}
+
+static int pg_copy_data(ck_db *db, const char *buf, size_t n)
+{
+    pg_db *d = (pg_db *)db;
+    /* A blocking connection: 1 once queued (libpq flushes as it fills). */
+    while (n) {
+        int chunk = n > INT_MAX ? INT_MAX : (int)n;
+        if (PQputCopyData(d->conn, buf, chunk) != 1) return fail(db, NULL, "COPY");
+        buf += chunk;
+        n -= (size_t)chunk;
+    }
+    return CK_DB_OK;
+}
+
+/* sql NULL: abandon the COPY after an error on this side, whose message
+ * stays the one ck_db_errmsg gives. */
+static int pg_copy_end(ck_db *db, const char *sql)
+{
+    pg_db *d = (pg_db *)db;
+    int rc = sql ? CK_DB_OK : CK_DB_ERROR;
+    if (PQputCopyEnd(d->conn, sql ? NULL : "abandoned by the client") != 1 && sql) rc = fail(db, NULL, sql);
+    PGresult *r;
+    while ((r = PQgetResult(d->conn)) != NULL) {
+        if (rc == CK_DB_OK && PQresultStatus(r) != PGRES_COMMAND_OK) rc = fail(db, r, sql);
+        else if (rc == CK_DB_OK) note_changes(d, r);
+        PQclear(r);
+    }
+    note_tx(d);
+    return rc;
+}
+
 const ck_db_driver ck_db_pg_driver = {
     .kind = CK_DB_PG,
     .stmt_size = sizeof(pg_stmt),
@@ -450,4 +494,7 @@ const ck_db_driver ck_db_pg_driver = {
     .text = pg_text,
     .integer = pg_integer,
     .reset = pg_reset,
+    .copy_begin = pg_copy_begin,
+    .copy_data = pg_copy_data,
+    .copy_end = pg_copy_end,
 };

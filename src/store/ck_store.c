@@ -42,6 +42,7 @@ typedef struct table {
     int n_cols;
     int n_keys;             /* bound before the columns: case_id [, parent_ord], ord */
     char *ins[CHUNKS];
+    const char *ins_cols[MAX_COLS + 3]; /* the INSERT's columns: keys, then cols */
     char *sel_one, *sel_batch[3]; /* by ck_lock (root on PostgreSQL; the rest share [0]) */
     char *sel_one_redacted;       /* sel_one with sensitive columns as NULL; NULL when it has none */
     char *del, *del_children, *upd;
@@ -49,7 +50,7 @@ typedef struct table {
 
 static table tables[MAX_TABLES];
 static int n_tables;
-static char *obl_ins[CHUNKS], *ftc_ins[CHUNKS];
+static char *obl_ins[CHUNKS], *ftc_ins[CHUNKS], *tier_upd[CHUNKS];
 static pthread_once_t model_once = PTHREAD_ONCE_INIT;
 
 /* The root's columns that no descriptor names: derived on every write. */
@@ -240,6 +241,7 @@ static void build_sql(table *t)
     key_cols(t, names);
     n = t->n_keys + 1;
     for (int i = 0; i < t->n_cols; i++) names[n++] = t->cols[i].name;
+    memcpy(t->ins_cols, names, (size_t)n * sizeof *names);
     for (int k = 0; k < CHUNKS; k++) t->ins[k] = multi_insert(t->ent->table, names, n, (int)chunk_rows[k], NULL);
     put_select_list(&b, t, false);
     ck_buf_puts(&b, " WHERE \"case_id\" = $1");
@@ -265,6 +267,18 @@ static void build_sql(table *t)
     }
 }
 
+/* The stored tiers of many cases in one statement: $1 the date, then a
+ * (case id, tier) pair per case. */
+static char *tier_update(int rows)
+{
+    ck_buf b = CK_BUF_INIT;
+    ck_buf_puts(&b, "UPDATE \"cases\" SET \"tier\" = \"v\".\"column2\", \"tier_as_of\" = $1 FROM (VALUES ");
+    for (int r = 0; r < rows; r++)
+        ck_buf_printf(&b, r ? ", ($%d, $%d)" : "(CAST($%d AS BIGINT), CAST($%d AS TEXT))", 2 * r + 2, 2 * r + 3);
+    ck_buf_puts(&b, ") AS \"v\" WHERE \"cases\".\"case_id\" = \"v\".\"column1\"");
+    return ck_buf_steal(&b);
+}
+
 static void build_model(void)
 {
     new_table(&ck_entity_case, 0, -1, "", 0, 0);
@@ -272,6 +286,7 @@ static void build_model(void)
     for (int i = 0; i < n_tables; i++) build_sql(&tables[i]);
     for (int k = 0; k < CHUNKS; k++) {
         obl_ins[k] = multi_insert("obligations", obl_cols, N_OBL_COLS, (int)chunk_rows[k], NULL);
+        tier_upd[k] = tier_update((int)chunk_rows[k]);
         ftc_ins[k] = multi_insert("failures_to_comply", ftc_cols, N_FTC_COLS, (int)chunk_rows[k], NULL);
     }
 }
@@ -334,42 +349,74 @@ static bool guarded_off(const col *c, const void *rec)
     return false;
 }
 
-static void bind_col(ck_stmt *st, int i, const col *c, const void *rec)
+/* Where a row's values go, in order: a statement's parameters from i on,
+ * or a COPY. */
+typedef struct sink {
+    ck_stmt *st;
+    ck_copy *cp;
+    int i;
+} sink;
+
+static void put_null(sink *k)
+{
+    if (k->cp) ck_copy_null(k->cp);
+    else ck_stmt_bind_null(k->st, k->i++);
+}
+
+static void put_text(sink *k, const char *v)
+{
+    if (k->cp) ck_copy_text(k->cp, v);
+    else ck_stmt_bind_text(k->st, k->i++, v);
+}
+
+static void put_int(sink *k, int64_t v)
+{
+    if (k->cp) ck_copy_int(k->cp, v);
+    else ck_stmt_bind_int(k->st, k->i++, v);
+}
+
+static void put_date(sink *k, ck_date d)
+{
+    if (k->cp) ck_copy_date(k->cp, d);
+    else ck_stmt_bind_date(k->st, k->i++, d);
+}
+
+static void bind_col(sink *k, const col *c, const void *rec)
 {
     if (guarded_off(c, rec)) {
-        if (c->kind == COL_FLAG) ck_stmt_bind_int(st, i, 0);
-        else ck_stmt_bind_null(st, i);
+        if (c->kind == COL_FLAG) put_int(k, 0);
+        else put_null(k);
         return;
     }
     const void *v = cat(rec, c->off);
     if (c->kind == COL_FLAG) {
-        ck_stmt_bind_int(st, i, *(const bool *)v);
+        put_int(k, *(const bool *)v);
         return;
     }
     switch (c->f->type) {
     case CK_F_STR:
-    case CK_F_ENUM: ck_stmt_bind_text(st, i, *(const char *const *)v); break;
-    case CK_F_DATE: ck_stmt_bind_date(st, i, *(const ck_date *)v); break;
+    case CK_F_ENUM: put_text(k, *(const char *const *)v); break;
+    case CK_F_DATE: put_date(k, *(const ck_date *)v); break;
     case CK_F_INT: {
         int32_t n = *(const int32_t *)v;
-        if (n == CK_NOINT) ck_stmt_bind_null(st, i);
-        else ck_stmt_bind_int(st, i, n);
+        if (n == CK_NOINT) put_null(k);
+        else put_int(k, n);
         break;
     }
     case CK_F_BOOL: {
         ck_tri t = *(const ck_tri *)v;
-        if (t == CK_NULL) ck_stmt_bind_null(st, i);
-        else ck_stmt_bind_int(st, i, t);
+        if (t == CK_NULL) put_null(k);
+        else put_int(k, t);
         break;
     }
     case CK_F_OBJ:
-    case CK_F_LIST: break; /* never a column */
+    case CK_F_LIST: put_null(k); break; /* never a column */
     }
 }
 
-static void bind_cols(ck_stmt *st, int first, const table *t, const void *rec)
+static void bind_cols(sink *k, const table *t, const void *rec)
 {
-    for (int i = 0; i < t->n_cols; i++) bind_col(st, first + i, &t->cols[i], rec);
+    for (int i = 0; i < t->n_cols; i++) bind_col(k, &t->cols[i], rec);
 }
 
 static void set_absent(const col *c, void *rec)
@@ -433,36 +480,68 @@ typedef struct rowref {
     int64_t case_id, parent_ord, ord;
 } rowref;
 
-typedef void (*bind_row_fn)(ck_stmt *st, int first, const void *row, const void *ctx);
+typedef void (*bind_row_fn)(sink *k, const void *row, const void *ctx);
 
-/* Inserts n rows with the multi-row INSERT texts sql[0..CHUNKS) (chunk_rows
- * each), biggest first. */
-static ck_rc insert_rows(ck_db *db, char *const *sql, int per_row, const void *rows, size_t row_size, size_t n,
-                         bind_row_fn bind, const void *ctx, const char *what, char *err, size_t err_len)
+/* Where rows go: a table's columns and its multi-row INSERT texts
+ * (CHUNKS of them, chunk_rows rows each). */
+typedef struct target {
+    const char *table;
+    const char *const *cols;
+    int ncols;
+    char *const *ins;
+} target;
+
+/* Rows past one statement's worth go to PostgreSQL as a COPY: one command
+ * for any number of rows. Fewer take the INSERTs, one round trip each. */
+static ck_rc copy_rows(ck_db *db, const target *tg, const void *rows, size_t row_size, size_t n, bind_row_fn bind,
+                       const void *ctx, char *err, size_t err_len)
 {
+    ck_copy *cp = ck_copy_begin(db, tg->table, tg->cols, tg->ncols);
+    if (!cp) return db_fail(db, tg->table, err, err_len);
+    int rc = CK_DB_OK;
+    for (size_t i = 0; i < n && rc == CK_DB_OK; i++) {
+        sink k = {NULL, cp, 0};
+        bind(&k, (const char *)rows + i * row_size, ctx);
+        rc = ck_copy_row(cp);
+    }
+    return ck_copy_end(cp) == CK_DB_OK ? CK_OK : db_fail(db, tg->table, err, err_len);
+}
+
+/* Inserts n rows: with COPY on PostgreSQL when they are many, else with the
+ * multi-row INSERTs, biggest first. */
+static ck_rc insert_rows(ck_db *db, const target *tg, const void *rows, size_t row_size, size_t n, bind_row_fn bind,
+                         const void *ctx, char *err, size_t err_len)
+{
+    if (n > chunk_rows[CHUNKS - 1] && ck_db_kind(db) == CK_DB_PG)
+        return copy_rows(db, tg, rows, row_size, n, bind, ctx, err, err_len);
     for (size_t i = 0; i < n;) {
         int k = CHUNKS - 1;
         while (chunk_rows[k] > n - i) k--;
         size_t m = chunk_rows[k];
-        ck_stmt *st = prepare(db, sql[k], err, err_len);
+        ck_stmt *st = prepare(db, tg->ins[k], err, err_len);
         if (!st) return CK_ERR_DB;
-        for (size_t r = 0; r < m; r++)
-            bind(st, (int)r * per_row + 1, (const char *)rows + (i + r) * row_size, ctx);
-        ck_rc rc = exec_stmt(db, st, what, err, err_len);
+        sink snk = {st, NULL, 1};
+        for (size_t r = 0; r < m; r++) bind(&snk, (const char *)rows + (i + r) * row_size, ctx);
+        ck_rc rc = exec_stmt(db, st, tg->table, err, err_len);
         if (rc != CK_OK) return rc;
         i += m;
     }
     return CK_OK;
 }
 
-static void bind_list_row(ck_stmt *st, int first, const void *row, const void *ctx)
+static void bind_list_row(sink *k, const void *row, const void *ctx)
 {
     const rowref *r = row;
     const table *t = ctx;
-    ck_stmt_bind_int(st, first, r->case_id);
-    if (t->depth == 2) ck_stmt_bind_int(st, first + 1, r->parent_ord);
-    ck_stmt_bind_int(st, first + t->n_keys, r->ord);
-    bind_cols(st, first + t->n_keys + 1, t, r->rec);
+    put_int(k, r->case_id);
+    if (t->depth == 2) put_int(k, r->parent_ord);
+    put_int(k, r->ord);
+    bind_cols(k, t, r->rec);
+}
+
+static target list_target(const table *t)
+{
+    return (target){t->ent->table, t->ins_cols, t->n_keys + 1 + t->n_cols, t->ins};
 }
 
 /* The array and count of table t in its owner record. */
@@ -516,8 +595,8 @@ static void gather(const table *t, const ck_case *c, int64_t id, int64_t only_pa
 
 static ck_rc insert_gathered(ck_db *db, const table *t, const rowrefs *rows, char *err, size_t err_len)
 {
-    return insert_rows(db, t->ins, t->n_keys + 1 + t->n_cols, rows->v, sizeof *rows->v, rows->n, bind_list_row, t,
-                       t->ent->table, err, err_len);
+    target tg = list_target(t);
+    return insert_rows(db, &tg, rows->v, sizeof *rows->v, rows->n, bind_list_row, t, err, err_len);
 }
 
 /* The list rows of cases c[0..n) whose ids[i] is not 0, one table at a time,
@@ -537,19 +616,17 @@ static ck_rc insert_lists(ck_db *db, size_t n, const ck_case *const *c, const in
     return rc;
 }
 
-static void bind_root(ck_stmt *st, int first, const ck_case *c, const ck_holder *h)
+static void bind_root(sink *k, const ck_case *c, const ck_holder *h)
 {
-    const table *t = &tables[0];
     char fk[CK_NAME_KEY_MAX + 1], sk[CK_NAME_KEY_MAX + 1];
     ck_store_name_key(c->person.forename, fk);
     ck_store_name_key(c->person.surname, sk);
-    bind_cols(st, first, t, c);
-    int i = first + t->n_cols;
-    ck_stmt_bind_text(st, i++, fk);
-    ck_stmt_bind_text(st, i++, sk);
-    ck_stmt_bind_text(st, i++, h->staff_code);
-    ck_stmt_bind_text(st, i++, h->team_code);
-    ck_stmt_bind_text(st, i, h->pdu_code);
+    bind_cols(k, &tables[0], c);
+    put_text(k, fk);
+    put_text(k, sk);
+    put_text(k, h->staff_code);
+    put_text(k, h->team_code);
+    put_text(k, h->pdu_code);
 }
 
 ck_rc ck_store_insert(ck_db *db, const ck_case *c, const ck_holder *h, int64_t *id, char *err, size_t err_len)
@@ -571,9 +648,9 @@ static ck_rc insert_roots(ck_db *db, int k, const ck_case *const *c, const ck_ho
     size_t m = chunk_rows[k];
     ck_stmt *st = prepare(db, tables[0].ins[k], err, err_len);
     if (!st) return CK_ERR_DB;
-    int per_row = tables[0].n_cols + N_DERIVED;
+    sink to = {st, NULL, 1};
     for (size_t i = 0; i < m; i++) {
-        bind_root(st, (int)i * per_row + 1, c[i], &h[i]);
+        bind_root(&to, c[i], &h[i]);
         ids[i] = 0;
     }
     ck_rc out = CK_OK;
@@ -630,7 +707,8 @@ ck_rc ck_store_rewrite(ck_db *db, int64_t id, const ck_case *c, const ck_holder 
     ck_stmt *st = prepare(db, tables[0].upd, err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_int(st, 1, id);
-    bind_root(st, 2, c, h);
+    sink k = {st, NULL, 2};
+    bind_root(&k, c, h);
     ck_rc rc = exec_stmt(db, st, "cases", err, err_len);
     if (rc != CK_OK) return rc;
     return insert_lists(db, 1, &c, &id, err, err_len);
@@ -1130,14 +1208,15 @@ ck_rc ck_store_write_record(ck_db *db, int64_t id, const ck_case *c, const char 
     rowref row = {items + ord * t->ent->size, id, -1, (int64_t)ord};
     ck_rc rc;
     if (is_new) {
-        rc = insert_rows(db, t->ins, t->n_keys + 1 + t->n_cols, &row, sizeof row, 1, bind_list_row, t,
-                         t->ent->table, err, err_len);
+        target tg = list_target(t);
+        rc = insert_rows(db, &tg, &row, sizeof row, 1, bind_list_row, t, err, err_len);
     } else {
         ck_stmt *st = prepare(db, t->upd, err, err_len);
         if (!st) return CK_ERR_DB;
         ck_stmt_bind_int(st, 1, id);
         ck_stmt_bind_int(st, 2, (int64_t)ord);
-        bind_cols(st, 3, t, row.rec);
+        sink k = {st, NULL, 3};
+        bind_cols(&k, t, row.rec);
         rc = exec_stmt(db, st, t->ent->table, err, err_len);
     }
     rowrefs rows = {NULL, 0, 0};
@@ -1183,33 +1262,33 @@ typedef struct ftcref {
     int64_t id, ord;
 } ftcref;
 
-static void bind_obligation(ck_stmt *st, int i, const void *row, const void *ctx)
+static void bind_obligation(sink *k, const void *row, const void *ctx)
 {
     const oblref *r = row;
     const ck_obligation *o = r->o;
     (void)ctx;
-    ck_stmt_bind_int(st, i, r->id);
-    ck_stmt_bind_text(st, i + 1, o->rule);
-    ck_stmt_bind_text(st, i + 2, o->subject);
-    ck_stmt_bind_date(st, i + 3, o->due);
-    ck_stmt_bind_date(st, i + 4, o->met_on);
-    ck_stmt_bind_text(st, i + 5, stored_status(o->status));
-    ck_stmt_bind_int(st, i + 6, o->severity);
-    ck_stmt_bind_text(st, i + 7, o->explanation ? o->explanation : "");
-    ck_stmt_bind_text(st, i + 8, r->h->staff_code);
-    ck_stmt_bind_text(st, i + 9, r->h->team_code);
-    ck_stmt_bind_text(st, i + 10, r->h->pdu_code);
+    put_int(k, r->id);
+    put_text(k, o->rule);
+    put_text(k, o->subject);
+    put_date(k, o->due);
+    put_date(k, o->met_on);
+    put_text(k, stored_status(o->status));
+    put_int(k, o->severity);
+    put_text(k, o->explanation ? o->explanation : "");
+    put_text(k, r->h->staff_code);
+    put_text(k, r->h->team_code);
+    put_text(k, r->h->pdu_code);
 }
 
-static void bind_ftc(ck_stmt *st, int i, const void *row, const void *ctx)
+static void bind_ftc(sink *k, const void *row, const void *ctx)
 {
     const ftcref *r = row;
     (void)ctx;
-    ck_stmt_bind_int(st, i, r->id);
-    ck_stmt_bind_int(st, i + 1, r->ord);
-    ck_stmt_bind_text(st, i + 2, r->f->event);
-    ck_stmt_bind_int(st, i + 3, r->f->count);
-    ck_stmt_bind_date(st, i + 4, r->f->since);
+    put_int(k, r->id);
+    put_int(k, r->ord);
+    put_text(k, r->f->event);
+    put_int(k, r->f->count);
+    put_date(k, r->f->since);
 }
 
 /* Growable arrays of refs, doubled as they fill. */
@@ -1244,11 +1323,10 @@ static void refs_add_ftc(refs *x, int64_t id, const ck_result *r)
 
 static ck_rc refs_insert(ck_db *db, const refs *x, char *err, size_t err_len)
 {
-    ck_rc rc = insert_rows(db, obl_ins, N_OBL_COLS, x->obl, sizeof *x->obl, x->n_obl, bind_obligation, NULL,
-                           "obligations", err, err_len);
+    target obl = {"obligations", obl_cols, N_OBL_COLS, obl_ins}, ftc = {"failures_to_comply", ftc_cols, N_FTC_COLS, ftc_ins};
+    ck_rc rc = insert_rows(db, &obl, x->obl, sizeof *x->obl, x->n_obl, bind_obligation, NULL, err, err_len);
     if (rc != CK_OK) return rc;
-    return insert_rows(db, ftc_ins, N_FTC_COLS, x->ftc, sizeof *x->ftc, x->n_ftc, bind_ftc, NULL,
-                       "failures_to_comply", err, err_len);
+    return insert_rows(db, &ftc, x->ftc, sizeof *x->ftc, x->n_ftc, bind_ftc, NULL, err, err_len);
 }
 
 static void refs_free(refs *x)
@@ -1283,6 +1361,37 @@ ck_rc ck_store_put_obligations(ck_db *db, int64_t id, const ck_result *r, const 
         if (rc != CK_OK) return rc;
     }
     return ck_store_put_obligations_many(db, 1, &id, &r, h, err, err_len);
+}
+
+ck_rc ck_store_put_tiers(ck_db *db, size_t n, const int64_t *ids, const char *const *tiers, ck_date as_of,
+                        char *err, size_t err_len)
+{
+    model();
+    int64_t *live = ck_calloc(n ? n : 1, sizeof *live);
+    const char **t = ck_calloc(n ? n : 1, sizeof *t);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ids[i]) live[m] = ids[i], t[m++] = tiers[i];
+    ck_rc rc = CK_OK;
+    for (size_t i = 0; i < m && rc == CK_OK;) {
+        int k = CHUNKS - 1;
+        while (chunk_rows[k] > m - i) k--;
+        ck_stmt *st = prepare(db, tier_upd[k], err, err_len);
+        if (!st) {
+            rc = CK_ERR_DB;
+            break;
+        }
+        ck_stmt_bind_date(st, 1, as_of);
+        for (size_t r = 0; r < chunk_rows[k]; r++) {
+            ck_stmt_bind_int(st, 2 * (int)r + 2, live[i + r]);
+            ck_stmt_bind_text(st, 2 * (int)r + 3, t[i + r]);
+        }
+        rc = exec_stmt(db, st, "cases.tier", err, err_len);
+        i += chunk_rows[k];
+    }
+    ck_free(live);
+    ck_free(t);
+    return rc;
 }
 
 /* ---- Syncing many cases' derived rows (recompute) ------------------------------- */
@@ -1769,7 +1878,7 @@ ck_rc ck_store_meta_set(ck_db *db, const char *key, const char *val, char *err, 
 ck_rc ck_store_verify(ck_db *db, char *err, size_t err_len)
 {
     model();
-    const char *sql[MAX_TABLES * (CHUNKS + 8) + 2 * CHUNKS];
+    const char *sql[MAX_TABLES * (CHUNKS + 8) + 3 * CHUNKS];
     size_t n = 0;
     for (int i = 0; i < n_tables; i++) {
         const table *t = &tables[i];
@@ -1783,6 +1892,7 @@ ck_rc ck_store_verify(ck_db *db, char *err, size_t err_len)
     }
     for (int k = 0; k < CHUNKS; k++) {
         sql[n++] = obl_ins[k];
+        sql[n++] = tier_upd[k];
         sql[n++] = ftc_ins[k];
     }
     for (size_t i = 0; i < n; i++) {

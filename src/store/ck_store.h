@@ -112,6 +112,11 @@ ck_rc ck_store_put_obligations(ck_db *db, int64_t id, const ck_result *r, const 
  * ck_store_insert_many leaves them). */
 ck_rc ck_store_put_obligations_many(ck_db *db, size_t n, const int64_t *ids, const ck_result *const *r,
                                     const ck_holder *h, char *err, size_t err_len);
+/* Stores the tier (core/ck_tier, computed at as_of) of cases ids[0..n),
+ * tiers[i] for ids[i], with statements that carry many cases each, skipping
+ * ids of 0. */
+ck_rc ck_store_put_tiers(ck_db *db, size_t n, const int64_t *ids, const char *const *tiers, ck_date as_of,
+                        char *err, size_t err_len);
 /* Brings the stored holder, obligations and failures to comply of cases
  * ids[0..n) to h[i] and r[i], writing only the rows that differ: from one
  * day to the next most of a case's obligations stay as they were, so a
