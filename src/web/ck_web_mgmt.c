@@ -29,6 +29,15 @@ static bool session_pdu(ck_http_req *r, const ck_session *s, char *pdu, size_t p
     return false;
 }
 
+/* The start of a page about the reader's own PDU: signed in, the store open
+ * and the PDU known. False when it has answered. */
+static bool pdu_begin(ck_http_req *r, ck_session *s, ck_db **db, char pdu[CK_ORG_CODE_MAX + 1])
+{
+    if (!ck_web_guard(r, s)) return false;
+    *db = ck_web_db(r, s);
+    return *db && session_pdu(r, s, pdu, CK_ORG_CODE_MAX + 1);
+}
+
 /* Obligations with the person they are about. */
 static json_t *worklist_json(ck_http_req *r, const ck_worklist *wl)
 {
@@ -275,10 +284,9 @@ void ck_web_court(ck_http_req *r)
 void ck_web_victims(ck_http_req *r)
 {
     ck_session s;
-    if (!ck_web_guard(r, &s)) return;
-    ck_db *db = ck_web_db(r, &s);
+    ck_db *db;
     char pdu[CK_ORG_CODE_MAX + 1];
-    if (!db || !session_pdu(r, &s, pdu, sizeof pdu)) return;
+    if (!pdu_begin(r, &s, &db, pdu)) return;
     ck_date today = ck_app_today(&ck_web_of(r)->app);
     static const char *const referral[] = {"VCS_REFERRAL", NULL};
     static const char *const first[] = {"VCS_FIRST_CONTACT", NULL};
@@ -488,10 +496,9 @@ void ck_web_pdu(ck_http_req *r)
 void ck_web_region(ck_http_req *r)
 {
     ck_session s;
-    if (!ck_web_guard(r, &s)) return;
-    ck_db *db = ck_web_db(r, &s);
+    ck_db *db;
     char pdu[CK_ORG_CODE_MAX + 1];
-    if (!db || !session_pdu(r, &s, pdu, sizeof pdu)) return;
+    if (!pdu_begin(r, &s, &db, pdu)) return;
     ck_date today = ck_app_today(&ck_web_of(r)->app);
     ck_region_summary *g = NULL;
     char err[512];
