@@ -255,6 +255,57 @@ static void test_grades_pages(void **state)
     page_has(f, &court, "/court", 200, c);
 }
 
+/* The cells of the month-by-month table's row for `month`, in order: the
+ * overdue count, then each group's on-time percentage; "*" takes any. */
+static void trend_row(const char *body, const char *month, const char *const *cells)
+{
+    char th[64];
+    snprintf(th, sizeof th, "\">%s</th>", month);
+    const char *p = strstr(body, th);
+    if (!p) fail_msg("no row for %s in the month table", month);
+    const char *end = strstr(p, "</tr>");
+    for (size_t i = 0; cells[i]; i++) {
+        char td[64];
+        snprintf(td, sizeof td, ck_streq(cells[i], "*") ? "numeric\">" : "numeric\">%s</td>", cells[i]);
+        const char *at = strstr(p, td);
+        if (!at || at > end) fail_msg("%s: cell %zu is not %s", month, i, cells[i]);
+        p = at + strlen(td);
+    }
+}
+
+/* The PDU dashboard's months and the region dashboard, before any form
+ * changes the fixture's obligations. */
+static void test_dashboard_trends(void **state)
+{
+    fixture *f = *state;
+    who spo = sign_in(f, "N07P009", "SPO");
+    th_resp r = req(f, "GET", "/pdu", spo.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    size_t rows = 0;
+    for (const char *p = r.body; (p = strstr(p, "ck-trend-month")); p++) rows++;
+    assert_int_equal(rows, 12);
+    assert_non_null(strstr(r.body, "Jul 2024</th>")); /* twelve months back from 2 June 2025 */
+    /* Example 01 (S000001): the DA check of event E1 due 6 May 2025 was
+     * received that day (on time, 100%) and the children's services check
+     * due the same day a day later (late, 0%); no VCS obligation fell due in
+     * May ("-"). The fixture's only VCS referral (S000009) is due 16 June, so
+     * June judges none yet. */
+    trend_row(r.body, "May 2025", (const char *const[]){"-", "100", "0", NULL});
+    trend_row(r.body, "Jun 2025", (const char *const[]){"*", "-", NULL});
+    assert_non_null(strstr(r.body, "<polyline class=\"ck-chart__line\""));
+    th_resp_free(&r);
+
+    const char *const region[] = {"Region dashboard", "London", "<svg class=\"ck-chart\"",
+                                  "<a class=\"govuk-link\" href=\"/pdu\">Camden and Islington</a> (N07PDU1)",
+                                  "href=\"/region\"", NULL};
+    page_has(f, &spo, "/region", 200, region);
+    const char *const own[] = {"Probation delivery unit N07PDU1", NULL};
+    page_has(f, &spo, "/pdu?code=N07PDU1", 200, own);
+    page_has(f, &spo, "/pdu?code=N99PDU9", 404, NULL);
+    who po = sign_in(f, "N07P001", "PO");
+    page_has(f, &po, "/region", 403, NULL);
+}
+
 /* ---- Saving forms: errors first, then a valid save that changes the case
  * and its obligations as the rulebook says. --------------------------------- */
 
@@ -616,7 +667,7 @@ int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "--serve") == 0) return serve();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_my_work),         cmocka_unit_test(test_caseload),
+        cmocka_unit_test(test_dashboard_trends), cmocka_unit_test(test_my_work),         cmocka_unit_test(test_caseload),
         cmocka_unit_test(test_case_tabs),       cmocka_unit_test(test_search),
         cmocka_unit_test(test_book_appointment), cmocka_unit_test(test_other_forms),
         cmocka_unit_test(test_grades_pages),    cmocka_unit_test(test_failure_then_warning),

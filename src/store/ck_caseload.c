@@ -840,6 +840,15 @@ void ck_pdu_summary_free(ck_pdu_summary *p)
     ck_free(p);
 }
 
+/* One (status, count) row of a timeliness query: the stored status says
+ * on time or late; unmet rows are only asked for once overdue. */
+static void tally(ck_timeliness *t, const char *status, size_t n)
+{
+    if (ck_streq(status, "met")) t->on_time += n;
+    else if (ck_streq(status, "met_late")) t->late += n;
+    else t->overdue += n;
+}
+
 ck_rc ck_caseload_timeliness(ck_db *db, const char *pdu, const char *const *rules, ck_date as_of, ck_timeliness *out,
                              char *err, size_t err_len)
 {
@@ -860,12 +869,201 @@ ck_rc ck_caseload_timeliness(ck_db *db, const char *pdu, const char *const *rule
     if (!st) return db_fail(db, "prepare", err, err_len);
     int s;
     while ((s = ck_stmt_step(st)) == CK_DB_ROW) {
-        const char *status = ck_stmt_text(st, 0);
-        size_t n = (size_t)ck_stmt_int(st, 1);
-        if (ck_streq(status, "met")) out->on_time += n;
-        else if (ck_streq(status, "met_late")) out->late += n;
-        else out->overdue += n;
+        tally(out, ck_stmt_text(st, 0), (size_t)ck_stmt_int(st, 1));
     }
     ck_stmt_reset(st);
     return s == CK_DB_DONE ? CK_OK : db_fail(db, "timeliness", err, err_len);
+}
+
+/* ---- PDU trends by month ------------------------------------------------------ */
+
+#define TREND_RULES_MAX 32 /* rules over all groups: keeps the binds under MAX_BINDS */
+
+ck_rc ck_caseload_trend(ck_db *db, const char *pdu, const char *const *const *groups, size_t n_groups, ck_date as_of,
+                        ck_trend_month out[CK_TREND_MONTHS], char *err, size_t err_len)
+{
+    memset(out, 0, CK_TREND_MONTHS * sizeof *out);
+    if (!pdu) return fail(CK_ERR_INVALID, err, err_len, "pdu: a PDU code is needed");
+    if (n_groups > CK_TREND_GROUPS_MAX)
+        return fail(CK_ERR_INVALID, err, err_len, "groups: at most %d rule groups", CK_TREND_GROUPS_MAX);
+    size_t n_rules = 0;
+    for (size_t g = 0; g < n_groups; g++) {
+        if (!groups[g] || !groups[g][0]) return fail(CK_ERR_INVALID, err, err_len, "groups[%zu]: at least one rule is needed", g);
+        for (size_t i = 0; groups[g][i]; i++) n_rules++;
+    }
+    if (n_rules > TREND_RULES_MAX)
+        return fail(CK_ERR_INVALID, err, err_len, "groups: at most %d rules in all", TREND_RULES_MAX);
+    int y, m, d;
+    ck_date_split(as_of, &y, &m, &d);
+    ck_date this_month = ck_date_ymd(y, m, 1);
+    char ends[CK_TREND_MONTHS][CK_DATE_STRLEN], start[CK_DATE_STRLEN], today[CK_DATE_STRLEN];
+    for (int i = 0; i < CK_TREND_MONTHS; i++) {
+        ck_trend_month *t = &out[i];
+        t->start = ck_date_add_months(this_month, i - (CK_TREND_MONTHS - 1));
+        t->end = i == CK_TREND_MONTHS - 1 ? as_of : ck_date_add_months(t->start, 1) - 1;
+    }
+
+    /* Overdue at each month's end, from when each obligation was met. */
+    sqlq q = {.sql = CK_BUF_INIT};
+    q_sql(&q, "SELECT ");
+    for (int i = 0; i < CK_TREND_MONTHS; i++) {
+        if (i) q_sql(&q, ", ");
+        q_sql(&q, "COUNT(CASE WHEN \"due\" < ");
+        q_date(&q, out[i].end, ends[i]);
+        q_sql(&q, " AND (\"met_on\" IS NULL OR \"met_on\" > ");
+        q_text(&q, ends[i]);
+        q_sql(&q, ") THEN 1 END)");
+    }
+    q_sql(&q, " FROM \"obligations\" WHERE \"pdu_code\" = ");
+    q_text(&q, pdu);
+    q_sql(&q, " AND \"due\" < ");
+    q_text(&q, ends[CK_TREND_MONTHS - 1]);
+    ck_stmt *st = q_prepare(db, &q);
+    ck_buf_free(&q.sql);
+    if (!st) return db_fail(db, "prepare", err, err_len);
+    int s = ck_stmt_step(st);
+    for (int i = 0; s == CK_DB_ROW && i < CK_TREND_MONTHS; i++) out[i].overdue = (size_t)ck_stmt_int(st, i);
+    ck_stmt_reset(st);
+    if (s != CK_DB_ROW) return db_fail(db, "trend", err, err_len);
+
+    /* Timeliness of the obligations due in each month, by month, rule and
+     * status, as ck_caseload_timeliness judges them. */
+    q = (sqlq){.sql = CK_BUF_INIT};
+    q_sql(&q, "SELECT CASE");
+    for (int i = 0; i < CK_TREND_MONTHS; i++) {
+        ck_buf_printf(&q.sql, " WHEN \"due\" <= ");
+        q_text(&q, ends[i]);
+        ck_buf_printf(&q.sql, " THEN %d", i);
+    }
+    q_sql(&q, " END, \"rule\", \"status\", COUNT(*) FROM \"obligations\" WHERE \"pdu_code\" = ");
+    q_text(&q, pdu);
+    q_sql(&q, " AND \"rule\" IN (");
+    for (size_t g = 0, k = 0; g < n_groups; g++)
+        for (size_t i = 0; groups[g][i]; i++, k++) {
+            if (k) q_sql(&q, ", ");
+            q_text(&q, groups[g][i]);
+        }
+    q_sql(&q, ") AND \"due\" >= ");
+    q_date(&q, out[0].start, start);
+    q_sql(&q, " AND \"due\" <= ");
+    q_text(&q, ends[CK_TREND_MONTHS - 1]);
+    q_sql(&q, " AND (\"status\" <> 'unmet' OR \"due\" < ");
+    q_date(&q, as_of, today);
+    q_sql(&q, ") GROUP BY 1, 2, 3");
+    st = q_prepare(db, &q);
+    ck_buf_free(&q.sql);
+    if (!st) return db_fail(db, "prepare", err, err_len);
+    while ((s = ck_stmt_step(st)) == CK_DB_ROW) {
+        int64_t month = ck_stmt_int(st, 0);
+        const char *rule = ck_stmt_text(st, 1), *status = ck_stmt_text(st, 2);
+        size_t n = (size_t)ck_stmt_int(st, 3);
+        if (month < 0 || month >= CK_TREND_MONTHS || !rule) continue;
+        for (size_t g = 0; g < n_groups; g++)
+            for (size_t i = 0; groups[g][i]; i++) {
+                if (!ck_streq(groups[g][i], rule)) continue;
+                tally(&out[month].group[g], status, n);
+            }
+    }
+    ck_stmt_reset(st);
+    return s == CK_DB_DONE ? CK_OK : db_fail(db, "trend", err, err_len);
+}
+
+/* ---- A region's PDUs ------------------------------------------------------------ */
+
+static ck_region_pdu *region_pdu(ck_region_summary *r, const char *code)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (ck_streq(r->pdus[i].code, code)) return &r->pdus[i];
+    return NULL;
+}
+
+/* Rows of (pdu_code, rule, n) added to their PDU's overdue counts. A PDU
+ * has a rule once per row and at most a few dozen rules, so growing by one
+ * copies little. */
+static ck_rc region_counts(ck_db *db, ck_stmt *st, ck_region_summary *r, char *err, size_t err_len)
+{
+    int s;
+    while ((s = ck_stmt_step(st)) == CK_DB_ROW) {
+        ck_region_pdu *p = region_pdu(r, ck_stmt_text(st, 0));
+        const char *rule = ck_stmt_text(st, 1);
+        if (!p || !rule) continue;
+        ck_count *grown = ck_arena_array(&r->arena, p->n_by_rule + 1, sizeof *grown);
+        if (p->n_by_rule) memcpy(grown, p->by_rule, p->n_by_rule * sizeof *grown);
+        p->by_rule = grown;
+        ck_count *c = &p->by_rule[p->n_by_rule++];
+        c->key = ck_arena_strdup(&r->arena, rule);
+        c->name = NULL;
+        c->n = (size_t)ck_stmt_int(st, 2);
+        p->overdue += c->n;
+    }
+    ck_stmt_reset(st);
+    return s == CK_DB_DONE ? CK_OK : db_fail(db, "region", err, err_len);
+}
+
+ck_rc ck_caseload_region(ck_db *db, const char *region, ck_date as_of, ck_region_summary **out, char *err,
+                         size_t err_len)
+{
+    *out = NULL;
+    if (!region || !region[0]) return fail(CK_ERR_INVALID, err, err_len, "region: a region code is needed");
+    char d[CK_DATE_STRLEN];
+    ck_date_fmt(as_of, d);
+    ck_region_summary *r = ck_calloc(1, sizeof *r);
+    ck_arena_init(&r->arena);
+    ck_rc rc = CK_OK;
+    /* The PDUs with their case counts: one row each, so the array is sized
+     * by the PDUs a region has (tens). */
+    ck_stmt *st = ck_db_prepare(db, "SELECT \"p\".\"code\", \"p\".\"name\", \"g\".\"name\", "
+                                    "(SELECT COUNT(*) FROM \"cases\" WHERE \"cases\".\"pdu_code\" = \"p\".\"code\") "
+                                    "FROM \"pdus\" \"p\" LEFT JOIN \"regions\" \"g\" ON \"g\".\"code\" = \"p\".\"region\" "
+                                    "WHERE \"p\".\"region\" = $1 ORDER BY \"p\".\"name\", \"p\".\"code\"");
+    if (!st) rc = db_fail(db, "prepare", err, err_len);
+    if (rc == CK_OK) {
+        ck_stmt_bind_text(st, 1, region);
+        size_t cap = 0;
+        int s;
+        while ((s = ck_stmt_step(st)) == CK_DB_ROW) {
+            if (r->n == cap) {
+                cap = cap ? cap * 2 : 16;
+                ck_region_pdu *grown = ck_arena_array(&r->arena, cap, sizeof *grown);
+                if (r->n) memcpy(grown, r->pdus, r->n * sizeof *grown);
+                r->pdus = grown;
+            }
+            ck_region_pdu *p = &r->pdus[r->n++];
+            memset(p, 0, sizeof *p);
+            p->code = ck_arena_strdup(&r->arena, ck_stmt_text(st, 0));
+            p->name = ck_arena_strdup(&r->arena, ck_stmt_text(st, 1));
+            if (!r->name && ck_stmt_text(st, 2)) r->name = ck_arena_strdup(&r->arena, ck_stmt_text(st, 2));
+            p->cases = (size_t)ck_stmt_int(st, 3);
+        }
+        ck_stmt_reset(st);
+        if (s != CK_DB_DONE) rc = db_fail(db, "region", err, err_len);
+        else if (!r->n) rc = fail(CK_ERR_NOTFOUND, err, err_len, "region: %s has no PDU", region);
+    }
+    if (rc == CK_OK &&
+        !(st = ck_db_prepare(db, "SELECT \"o\".\"pdu_code\", \"o\".\"rule\", COUNT(*) FROM \"obligations\" \"o\" "
+                                 "JOIN \"pdus\" \"p\" ON \"p\".\"code\" = \"o\".\"pdu_code\" WHERE \"p\".\"region\" = $1 "
+                                 "AND \"o\".\"status\" = 'unmet' AND \"o\".\"due\" < $2 "
+                                 "GROUP BY \"o\".\"pdu_code\", \"o\".\"rule\"")))
+        rc = db_fail(db, "prepare", err, err_len);
+    if (rc == CK_OK) {
+        ck_stmt_bind_text(st, 1, region);
+        ck_stmt_bind_text(st, 2, d);
+        rc = region_counts(db, st, r, err, err_len);
+    }
+    if (rc != CK_OK) {
+        ck_region_summary_free(r);
+        return rc;
+    }
+    if (!r->name) r->name = ck_arena_strdup(&r->arena, region);
+    for (size_t i = 0; i < r->n; i++)
+        if (r->pdus[i].n_by_rule) qsort(r->pdus[i].by_rule, r->pdus[i].n_by_rule, sizeof *r->pdus[i].by_rule, count_cmp);
+    *out = r;
+    return CK_OK;
+}
+
+void ck_region_summary_free(ck_region_summary *r)
+{
+    if (!r) return;
+    ck_arena_free(&r->arena);
+    ck_free(r);
 }

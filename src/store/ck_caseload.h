@@ -157,4 +157,44 @@ typedef struct ck_timeliness {
 ck_rc ck_caseload_timeliness(ck_db *db, const char *pdu, const char *const *rules, ck_date as_of, ck_timeliness *out,
                              char *err, size_t err_len);
 
+/* ---- PDU trends by month ------------------------------------------------------ */
+
+#define CK_TREND_MONTHS 12    /* the current month (to as_of) and the eleven before it */
+#define CK_TREND_GROUPS_MAX 4 /* rule groups one trend reports */
+
+typedef struct ck_trend_month {
+    ck_date start, end;  /* the month's first and last day; end is as_of for the current month */
+    size_t overdue;      /* obligations of any rule due before end and not met by end (met_on) */
+    ck_timeliness group[CK_TREND_GROUPS_MAX]; /* obligations of each group due in the month, as they stand at as_of */
+} ck_trend_month;
+
+/* The PDU's last CK_TREND_MONTHS months, oldest first, into out. groups
+ * (n_groups of them, at most CK_TREND_GROUPS_MAX) are NULL-terminated rule
+ * lists; a rule in two groups counts in both. Two aggregate queries over the
+ * stored obligations, whatever the number of months. CK_ERR_INVALID (err
+ * names the argument) for no PDU or bad groups. */
+ck_rc ck_caseload_trend(ck_db *db, const char *pdu, const char *const *const *groups, size_t n_groups, ck_date as_of,
+                        ck_trend_month out[CK_TREND_MONTHS], char *err, size_t err_len);
+
+/* ---- A region's PDUs ------------------------------------------------------------ */
+
+typedef struct ck_region_pdu {
+    const char *code, *name;
+    size_t cases, overdue;
+    ck_count *by_rule; /* overdue obligations, most first */
+    size_t n_by_rule;
+} ck_region_pdu;
+
+typedef struct ck_region_summary {
+    ck_arena arena;
+    const char *name;     /* the region's name; its code when "regions" lacks it */
+    ck_region_pdu *pdus;  /* every PDU of the region, by name */
+    size_t n;
+} ck_region_summary;
+
+/* CK_ERR_INVALID for no region, CK_ERR_NOTFOUND for a region with no PDU. */
+ck_rc ck_caseload_region(ck_db *db, const char *region, ck_date as_of, ck_region_summary **out, char *err,
+                         size_t err_len);
+void ck_region_summary_free(ck_region_summary *r);
+
 #endif

@@ -98,6 +98,7 @@ static const struct {
     {"court", "/court", "Court", "court:read"},
     {"team", "/team", "Team", "team:read"},
     {"pdu", "/pdu", "PDU dashboard", "pdu:read"},
+    {"region", "/region", "Region dashboard", "pdu:read"},
     {"victims", "/victims", "Victim liaison", "victim:read"},
     {"inspection", "/inspection", "Inspection", "inspection:read"},
     {"workforce", "/workforce", "Workforce", "workforce:read"},

@@ -85,7 +85,7 @@ static inline ck_web *ck_web_of(const ck_http_req *r) { return (ck_web *)ck_http
 
 /* A new page object with what the layout needs: title, asset prefix, the
  * signed-in user, csrf token and navigation (`nav` is the current section's
- * key: "work", "caseload", "search", "team", "pdu", "court", "victims",
+ * key: "work", "caseload", "search", "team", "pdu", "region", "court", "victims",
  * "inspection", "workforce", "allocations", "qa";
  * may be NULL). s may be NULL (sign-in and error pages). */
 json_t *ck_web_page(ck_http_req *r, const ck_session *s, const char *title, const char *nav);
@@ -129,7 +129,8 @@ void ck_web_check_post(ck_http_req *r);
 void ck_web_team(ck_http_req *r);     /* GET /team (SPO) */
 void ck_web_court(ck_http_req *r);    /* GET /court */
 void ck_web_victims(ck_http_req *r);  /* GET /victims (VLO only) */
-void ck_web_pdu(ck_http_req *r);      /* GET /pdu */
+void ck_web_pdu(ck_http_req *r);      /* GET /pdu, /pdu?code= (another PDU the reader's pdu:read scope covers) */
+void ck_web_region(ck_http_req *r);   /* GET /region: the PDUs of the reader's region */
 void ck_web_allocate_form(ck_http_req *r); /* GET /team/allocate/{crn} (SPO) */
 void ck_web_allocate_post(ck_http_req *r);
 void ck_web_victim_list(ck_http_req *r); /* GET /cases/{crn}/victims (VLO only) */

@@ -29,6 +29,15 @@ static bool session_pdu(ck_http_req *r, const ck_session *s, char *pdu, size_t p
     return false;
 }
 
+/* The start of a page about the reader's own PDU: signed in, the store open
+ * and the PDU known. False when it has answered. */
+static bool pdu_begin(ck_http_req *r, ck_session *s, ck_db **db, char pdu[CK_ORG_CODE_MAX + 1])
+{
+    if (!ck_web_guard(r, s)) return false;
+    *db = ck_web_db(r, s);
+    return *db && session_pdu(r, s, pdu, CK_ORG_CODE_MAX + 1);
+}
+
 /* Obligations with the person they are about. */
 static json_t *worklist_json(ck_http_req *r, const ck_worklist *wl)
 {
@@ -275,10 +284,9 @@ void ck_web_court(ck_http_req *r)
 void ck_web_victims(ck_http_req *r)
 {
     ck_session s;
-    if (!ck_web_guard(r, &s)) return;
-    ck_db *db = ck_web_db(r, &s);
+    ck_db *db;
     char pdu[CK_ORG_CODE_MAX + 1];
-    if (!db || !session_pdu(r, &s, pdu, sizeof pdu)) return;
+    if (!pdu_begin(r, &s, &db, pdu)) return;
     ck_date today = ck_app_today(&ck_web_of(r)->app);
     static const char *const referral[] = {"VCS_REFERRAL", NULL};
     static const char *const first[] = {"VCS_FIRST_CONTACT", NULL};
@@ -333,12 +341,118 @@ static json_t *bars(const ck_count *counts, size_t n, bool rules)
     return a;
 }
 
+static json_int_t percent(const ck_timeliness *t)
+{
+    size_t all = t->on_time + t->late + t->overdue;
+    return (json_int_t)(all ? t->on_time * 100 / all : 0);
+}
+
 static json_t *rate(const char *label, const ck_timeliness *t)
 {
     size_t all = t->on_time + t->late + t->overdue;
     return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "label", label, "on_time", (json_int_t)t->on_time, "late",
                      (json_int_t)t->late, "overdue", (json_int_t)t->overdue, "total", (json_int_t)all, "percent",
-                     (json_int_t)(all ? t->on_time * 100 / all : 0));
+                     percent(t));
+}
+
+/* The inspection's victims key question (rulebook, "From obligations to an
+ * inspection rating") and the two safeguarding checks: the timeliness the
+ * PDU and region dashboards and the monthly trend report. */
+static const char *const vcs_rules[] = {"VCS_REFERRAL", "VCS_FIRST_CONTACT", "VCS_RELEASE_NOTICE", NULL};
+static const char *const da_rules[] = {"DA_CHECK", NULL};
+static const char *const child_rules[] = {"CHILD_CHECK", NULL};
+static const char *const *const rate_groups[] = {vcs_rules, da_rules, child_rules};
+static const char *const rate_labels[] = {"Victim contact scheme", "Police domestic abuse checks",
+                                          "Children's services checks"};
+static const char *const rate_dashes[] = {"", "8 4", "2 4"}; /* tells the chart's lines apart without colour */
+#define N_RATES (sizeof rate_groups / sizeof *rate_groups)
+_Static_assert(N_RATES <= CK_TREND_GROUPS_MAX, "the trend reports every rate group");
+
+#define TREND_LEFT 60     /* px: room for the y axis labels */
+#define TREND_STEP 50     /* px between months */
+#define TREND_HEIGHT 200  /* px: the plot's height */
+
+/* The monthly trend as numbers for the template's SVG and table: overdue at
+ * each month end as bars scaled to the largest, each group's on-time rate as
+ * a line over 0-100%. Months with nothing due have no rate ("-") and no
+ * point. */
+static void trend_json(ck_http_req *r, json_t *page, const ck_trend_month *m)
+{
+    size_t max = 1;
+    for (size_t i = 0; i < CK_TREND_MONTHS; i++)
+        if (m[i].overdue > max) max = m[i].overdue;
+    static const char *const month_names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    json_t *months = json_array();
+    ck_buf pts[N_RATES] = {CK_BUF_INIT}; /* the rest zeroed, as CK_BUF_INIT is */
+    for (size_t i = 0; i < CK_TREND_MONTHS; i++) {
+        int y, mo, d;
+        ck_date_split(m[i].start, &y, &mo, &d);
+        json_int_t x = TREND_LEFT + (json_int_t)i * TREND_STEP;
+        json_int_t h = (json_int_t)(m[i].overdue * TREND_HEIGHT / max);
+        json_t *rates = json_array();
+        for (size_t g = 0; g < N_RATES; g++) {
+            const ck_timeliness *t = &m[i].group[g];
+            size_t all = t->on_time + t->late + t->overdue;
+            json_array_append_new(rates, json_pack("{s:I, s:s}", "judged", (json_int_t)all, "percent",
+                                                   all ? ck_arena_printf(ck_http_arena(r), "%lld", (long long)percent(t)) : "-"));
+            if (all)
+                ck_buf_printf(&pts[g], "%s%lld,%lld", pts[g].len ? " " : "", (long long)x + 15,
+                              (long long)(TREND_HEIGHT - percent(t) * TREND_HEIGHT / 100));
+        }
+        json_array_append_new(months, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o}", "label",
+                                                ck_arena_printf(ck_http_arena(r), "%s %d", month_names[mo - 1], y),
+                                                "short", month_names[mo - 1], "overdue", (json_int_t)m[i].overdue,
+                                                "x", x, "y", (json_int_t)TREND_HEIGHT - h, "height", h, "text_x",
+                                                x + 2, "rates", rates));
+    }
+    json_t *lines = json_array();
+    for (size_t g = 0; g < N_RATES; g++) {
+        json_array_append_new(lines, json_pack("{s:s, s:s, s:s, s:I}", "label", rate_labels[g], "points",
+                                               ck_arena_strdup(ck_http_arena(r), ck_buf_cstr(&pts[g])), "dash",
+                                               rate_dashes[g], "legend_y", (json_int_t)(TREND_HEIGHT + 40 + g * 20)));
+        ck_buf_free(&pts[g]);
+    }
+    json_t *labels = json_array();
+    for (size_t g = 0; g < N_RATES; g++) json_array_append_new(labels, json_string(rate_labels[g]));
+    json_object_set_new(page, "trend", months);
+    json_object_set_new(page, "trend_lines", lines);
+    json_object_set_new(page, "rate_labels", labels);
+    json_object_set_new(page, "trend_width", json_integer(TREND_LEFT + CK_TREND_MONTHS * TREND_STEP));
+    json_object_set_new(page, "trend_plot", json_integer(TREND_HEIGHT));
+    json_object_set_new(page, "trend_axis", json_integer(TREND_HEIGHT + 16));
+    json_object_set_new(page, "trend_height", json_integer(TREND_HEIGHT + 40 + (json_int_t)N_RATES * 20));
+    json_object_set_new(page, "trend_max", json_integer((json_int_t)max));
+}
+
+/* Which PDU the dashboard shows: the reader's own, or ?code= when their
+ * pdu:read scope covers it (a region or national scope). False when it has
+ * answered with an error page. */
+static bool dashboard_pdu(ck_http_req *r, const ck_session *s, ck_db *db, char *pdu, size_t pdu_len)
+{
+    const char *code = ck_http_query(r, "code");
+    if (!code || !code[0] || ck_streq(code, s->pdu)) return session_pdu(r, s, pdu, pdu_len);
+    ck_arena a;
+    ck_arena_init(&a);
+    ck_org_record rec;
+    char err[512];
+    ck_rc rc = ck_org_get(db, CK_ORG_PDU, code, &a, &rec, err, sizeof err);
+    ck_place place = {0};
+    if (rc == CK_OK) {
+        snprintf(place.pdu, sizeof place.pdu, "%s", rec.code);
+        snprintf(place.region, sizeof place.region, "%s", rec.region ? rec.region : "");
+    }
+    ck_arena_free(&a);
+    if (rc == CK_ERR_DB) {
+        server_error(r, s, "pdu", err);
+        return false;
+    }
+    if (rc != CK_OK || !ck_scope_covers(s->p, ck_principal_scope(s->p, CK_PERM_PDU_READ), &place) ||
+        (size_t)snprintf(pdu, pdu_len, "%s", place.pdu) >= pdu_len) {
+        ck_web_error_page(r, s, 404, "Page not found", "There is no probation delivery unit dashboard you can see at this address.");
+        return false;
+    }
+    return true;
 }
 
 void ck_web_pdu(ck_http_req *r)
@@ -347,21 +461,16 @@ void ck_web_pdu(ck_http_req *r)
     if (!ck_web_guard(r, &s)) return;
     ck_db *db = ck_web_db(r, &s);
     char pdu[CK_ORG_CODE_MAX + 1];
-    if (!db || !session_pdu(r, &s, pdu, sizeof pdu)) return;
+    if (!db || !dashboard_pdu(r, &s, db, pdu, sizeof pdu)) return;
     ck_date today = ck_app_today(&ck_web_of(r)->app);
-    /* The inspection's victims key question (rulebook, "From obligations to
-     * an inspection rating") and the two safeguarding checks. */
-    static const char *const vcs[] = {"VCS_REFERRAL", "VCS_FIRST_CONTACT", "VCS_RELEASE_NOTICE", NULL};
-    static const char *const da[] = {"DA_CHECK", NULL};
-    static const char *const child[] = {"CHILD_CHECK", NULL};
-    static const char *const *const groups[] = {vcs, da, child};
-    static const char *const group_labels[] = {"Victim contact scheme", "Police domestic abuse checks",
-                                               "Children's services checks"};
     ck_pdu_summary *p = NULL;
-    ck_timeliness t[3];
+    ck_timeliness t[N_RATES];
+    ck_trend_month trend[CK_TREND_MONTHS];
     char err[512];
     ck_rc rc = ck_caseload_pdu(db, pdu, today, &p, err, sizeof err);
-    for (size_t i = 0; i < 3 && rc == CK_OK; i++) rc = ck_caseload_timeliness(db, pdu, groups[i], today, &t[i], err, sizeof err);
+    for (size_t i = 0; i < N_RATES && rc == CK_OK; i++)
+        rc = ck_caseload_timeliness(db, pdu, rate_groups[i], today, &t[i], err, sizeof err);
+    if (rc == CK_OK) rc = ck_caseload_trend(db, pdu, rate_groups, N_RATES, today, trend, err, sizeof err);
     if (rc != CK_OK) {
         ck_pdu_summary_free(p);
         server_error(r, &s, "pdu", err);
@@ -373,10 +482,76 @@ void ck_web_pdu(ck_http_req *r)
     json_object_set_new(page, "by_rule", bars(p->by_rule, p->n_by_rule, true));
     json_object_set_new(page, "by_team", bars(p->by_team, p->n_by_team, false));
     json_t *rates = json_array();
-    for (size_t i = 0; i < 3; i++) json_array_append_new(rates, rate(group_labels[i], &t[i]));
+    for (size_t i = 0; i < N_RATES; i++) json_array_append_new(rates, rate(rate_labels[i], &t[i]));
     json_object_set_new(page, "rates", rates);
+    trend_json(r, page, trend);
     json_object_set_new(page, "cases", json_integer((json_int_t)p->cases));
     json_object_set_new(page, "pdu", json_string(pdu));
     ck_pdu_summary_free(p);
     ck_web_render(r, 200, "pdu.html", page);
+}
+
+/* ---- Region dashboard --------------------------------------------------- */
+
+void ck_web_region(ck_http_req *r)
+{
+    ck_session s;
+    ck_db *db;
+    char pdu[CK_ORG_CODE_MAX + 1];
+    if (!pdu_begin(r, &s, &db, pdu)) return;
+    ck_date today = ck_app_today(&ck_web_of(r)->app);
+    ck_region_summary *g = NULL;
+    char err[512];
+    ck_rc rc = ck_caseload_region(db, s.p->place.region, today, &g, err, sizeof err);
+    if (rc == CK_ERR_INVALID || rc == CK_ERR_NOTFOUND) {
+        ck_web_error_page(r, &s, 404, "Your probation delivery unit has no region",
+                          "This page shows the region of your probation delivery unit. Ask an administrator to "
+                          "import the organisation with your unit's region.");
+        return;
+    }
+    json_t *pdus = json_array();
+    size_t max = 1;
+    for (size_t i = 0; rc == CK_OK && i < g->n; i++)
+        if (g->pdus[i].overdue > max) max = g->pdus[i].overdue;
+    ck_scope scope = ck_principal_scope(s.p, CK_PERM_PDU_READ);
+    for (size_t i = 0; rc == CK_OK && i < g->n; i++) {
+        const ck_region_pdu *x = &g->pdus[i];
+        json_t *rates = json_array();
+        for (size_t k = 0; k < N_RATES && rc == CK_OK; k++) {
+            ck_timeliness t;
+            rc = ck_caseload_timeliness(db, x->code, rate_groups[k], today, &t, err, sizeof err);
+            json_array_append_new(rates, rate(rate_labels[k], &t));
+        }
+        ck_place place = {0};
+        snprintf(place.pdu, sizeof place.pdu, "%s", x->code);
+        snprintf(place.region, sizeof place.region, "%s", s.p->place.region);
+        json_t *rules = json_array();
+        for (size_t k = 0; k < x->n_by_rule; k++)
+            json_array_append_new(rules, json_pack("{s:s, s:I}", "label", ck_web_rule_name(x->by_rule[k].key), "count",
+                                                   (json_int_t)x->by_rule[k].n));
+        const char *href = ck_streq(x->code, pdu) ? "/pdu"
+                           : ck_scope_covers(s.p, scope, &place) ? ck_arena_printf(ck_http_arena(r), "/pdu?code=%s", x->code)
+                                                                 : NULL;
+        json_t *j = json_pack("{s:s, s:s, s:I, s:I, s:o, s:o, s:I, s:I, s:I}", "code", x->code, "name", x->name, "cases",
+                              (json_int_t)x->cases, "overdue", (json_int_t)x->overdue, "by_rule", rules, "rates", rates,
+                              "width", (json_int_t)(x->overdue * CHART_BAR_MAX / max), "y", (json_int_t)i * 30,
+                              "text_y", (json_int_t)i * 30 + 15);
+        if (href) json_object_set_new(j, "href", json_string(href));
+        json_array_append_new(pdus, j);
+    }
+    if (rc != CK_OK) {
+        json_decref(pdus);
+        ck_region_summary_free(g);
+        server_error(r, &s, "region", err);
+        return;
+    }
+    json_t *page = ck_web_page(r, &s, "Region dashboard", "region");
+    json_t *labels = json_array();
+    for (size_t k = 0; k < N_RATES; k++) json_array_append_new(labels, json_string(rate_labels[k]));
+    json_object_set_new(page, "rate_labels", labels);
+    json_object_set_new(page, "pdus", pdus);
+    json_object_set_new(page, "chart_height", json_integer((json_int_t)g->n * 30));
+    json_object_set_new(page, "region", json_string(g->name));
+    ck_region_summary_free(g);
+    ck_web_render(r, 200, "region.html", page);
 }

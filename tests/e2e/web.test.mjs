@@ -30,6 +30,8 @@ const pages = [
   ['PO', 'N07P001', 'add-registration', '/cases/S000001/registrations/new', 'Add a registration'],
   ['SPO', 'N07P009', 'team', '/team', 'Team N07T01'],
   ['SPO', 'N07P009', 'pdu', '/pdu', 'PDU dashboard'],
+  ['SPO', 'N07P009', 'pdu-trends', '/pdu?code=N07PDU1', 'Month by month'],
+  ['SPO', 'N07P009', 'region', '/region', 'Region dashboard'],
   ['VLO', 'N07P010', 'victims', '/victims', 'Victim liaison'],
   ['VLO', 'N07P010', 'victim-list', '/cases/S000009/victims', 'Add a victim'],
   ['VLO', 'N07P010', 'victim-record', '/cases/S000009/victims/V1', 'Victim V1'],
