@@ -44,6 +44,13 @@ all=$(q "SELECT COUNT(*) FROM cases")
 echo "database: $all cases; case $crn has $contacts contacts; $staff holds $staff_cases cases;"
 echo "team $team holds $team_cases; PDU $pdu holds $pdu_cases"
 
+team_of_staff=$(q "SELECT team FROM staff WHERE code = '$staff'")
+spo=$(q "SELECT code FROM staff WHERE team = '$team' AND grade = 'SPO' LIMIT 1")
+vlo=$(q "SELECT s.code FROM staff s JOIN teams t ON t.code = s.team WHERE t.pdu = '$pdu' AND s.grade = 'VLO' LIMIT 1")
+account bench-po practitioner "$staff"
+account bench-spo spo "$spo"
+account bench-vlo vlo "$vlo"
+
 log="$work/access.log"
 coproc SERVER { exec "$bin" serve --db "sqlite:$db" --listen 127.0.0.1:0 --threads 2 2>"$log"; }
 pid=$SERVER_PID
@@ -60,11 +67,18 @@ if grep -q "daily recompute.*starting" "$log"; then
 fi
 
 jar="$work/cookies.$$"
-sign_in() { # staff grade team
+# Accounts for the grades the pages are for (created once per database; the
+# password is only for this benchmark's throwaway copy of synthetic data).
+pw=bench-password-$$-x
+account() { # name role staff
+  "$bin" user add "$1" --role "$2" --staff "$3" --password-stdin --db "sqlite:$db" <<<"$pw" >/dev/null 2>&1 ||
+    "$bin" user reset-password "$1" --password-stdin --db "sqlite:$db" <<<"$pw" >/dev/null
+}
+sign_in() { # account
   rm -f "$jar"
-  local token
-  token=$(curl -s -c "$jar" "$url/sign-in" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
-  curl -s -b "$jar" -c "$jar" -o /dev/null --data "csrf=$token&next=%2F&staff=$1&grade=$2&team=$3" "$url/sign-in"
+  curl -s -o /dev/null -c "$jar" "$url/sign-in"
+  curl -s -o /dev/null -b "$jar" -c "$jar" -H "Origin: $url" \
+    --data-urlencode "username=$1" --data-urlencode "password=$pw" --data-urlencode "next=/" "$url/sign-in"
 }
 hit() { # path
   for _ in $(seq "$rounds"); do curl -s -b "$jar" -o /dev/null -w '%{http_code}\n' "$url$1"; done | sort | uniq -c | awk -v p="$1" '$2 != 200 {print "  " p ": HTTP " $2 " x" $1}'
@@ -82,16 +96,16 @@ report() { # label route
       }'
 }
 
-team_of_staff=$(q "SELECT team FROM staff WHERE code = '$staff'")
-sign_in "$staff" PO "$team_of_staff"
+sign_in bench-po
 mark overview; hit "/cases/$crn"; report overview /cases/{crn}
 mark activity; hit "/cases/$crn/activity"; report activity "/cases/{crn}/{tab}"
 mark caseload; hit "/caseload"; report caseload /caseload
 mark sorted; hit "/caseload?sort=overdue&order=desc"; report sorted /caseload
 mark work; hit "/"; report work /
-sign_in "$(q "SELECT code FROM staff WHERE team = '$team' AND grade = 'SPO' LIMIT 1" || echo N00SPO)" SPO "$team"
+sign_in bench-spo
 mark team; hit "/team"; report team /team
 mark pdu; hit "/pdu"; report pdu /pdu
-sign_in N00VLO1 VLO "$team"
+mark region; hit "/region"; report region /region
+sign_in bench-vlo
 mark victims; hit "/victims"; report victims /victims
 echo "(server time per request from the access log; $rounds requests each; target: case overview under 50 ms)"
