@@ -312,8 +312,15 @@ static void h_board(ck_http_req *r)
         ck_api_problem_rc(r, rc, err);
         return;
     }
-    ck_http_json(r, 200, ck_alloc_board_to_json(b, k));
+    json_t *j = ck_alloc_board_to_json(b, k);
     ck_alloc_board_free(b);
+    rc = ck_access_drop_unseen(db, ck_auth_principal(r), json_object_get(j, "items"), err, sizeof err);
+    if (rc != CK_OK) {
+        json_decref(j);
+        ck_api_problem_rc(r, rc, err);
+        return;
+    }
+    ck_http_json(r, 200, j);
 }
 
 /* POST /api/v1/manage/allocations {"crn", "staff_code"}: from today. */
@@ -456,7 +463,9 @@ static void h_failures(ck_http_req *r)
     json_t *items = NULL;
     ck_rc rc = unit_exists(db, pdu, region, err, sizeof err);
     if (rc == CK_OK) rc = ck_inspection_failures(db, region, pdu, &p, kq, &items, err, sizeof err);
+    if (rc == CK_OK) rc = ck_access_drop_unseen(db, ck_auth_principal(r), items, err, sizeof err);
     if (rc != CK_OK) {
+        json_decref(items);
         ck_api_problem_rc(r, rc, err);
         return;
     }

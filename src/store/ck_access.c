@@ -175,6 +175,18 @@ ck_rc ck_access_staff(ck_db *db, const ck_principal *p, ck_perm perm, const char
     return ck_scope_covers(p, s, &who) ? CK_OK : out_of_reach(p, perm, s, err, err_len);
 }
 
+ck_rc ck_access_drop_unseen(ck_db *db, const ck_principal *p, json_t *items, char *err, size_t err_len)
+{
+    for (size_t i = json_array_size(items); i-- > 0;) {
+        const char *crn = json_string_value(json_object_get(json_array_get(items, i), "crn"));
+        ck_rc rc = crn ? ck_access_check(db, p, CK_PERM_CASE_READ, crn, CK_LOCK_NONE, NULL, err, err_len)
+                       : CK_ERR_DENIED;
+        if (rc == CK_ERR_DENIED || rc == CK_ERR_NOTFOUND) json_array_remove(items, i);
+        else if (rc != CK_OK) return rc;
+    }
+    return CK_OK;
+}
+
 bool ck_access_victims_visible(const ck_principal *p, const ck_place *place)
 {
     return ck_scope_covers(p, ck_principal_scope(p, CK_PERM_VICTIM_READ), place);

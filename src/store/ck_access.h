@@ -28,6 +28,7 @@
 #include "ck_cases.h"
 #include "ck_roles.h"
 #include "ck_store.h"
+#include <jansson.h>
 
 #define CK_LAO_MESSAGE_MAX 500
 
@@ -58,6 +59,11 @@ typedef struct ck_access_filter {
     char bind[3][CK_CODE_MAX + 24];
 } ck_access_filter;
 void ck_access_filter_for(const ck_principal *p, ck_perm perm, ck_access_filter *buf);
+
+/* Removes from `items` (a JSON array of objects with a "crn") every case p
+ * may not read: for drill-downs over many cases built elsewhere
+ * (store/ck_inspection), so a case kept from p is absent there too. */
+ck_rc ck_access_drop_unseen(ck_db *db, const ck_principal *p, json_t *items, char *err, size_t err_len);
 
 /* ---- Reads (each audited) ------------------------------------------------------- */
 

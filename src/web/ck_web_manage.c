@@ -348,7 +348,9 @@ void ck_web_inspection_failures(ck_http_req *r)
     char err[ERR_MAX];
     json_t *items = NULL;
     ck_rc rc = ck_inspection_failures(m.db, NULL, m.pdu, &p, ck_measures[k].key, &items, err, sizeof err);
+    if (rc == CK_OK) rc = ck_access_drop_unseen(m.db, m.s.p, items, err, sizeof err);
     if (rc != CK_OK) {
+        json_decref(items);
         store_failed(&m, rc, err);
         return;
     }
@@ -627,6 +629,12 @@ static json_t *board_page(mctx *m, const ck_alloc_board *b, json_t *page)
 {
     json_t *j = ck_alloc_board_to_json(b, CK_WEB_BOARD_CANDIDATES), *it, *c;
     size_t i, k;
+    /* Limited-access cases the account may not see are not on its board. */
+    char err[ERR_MAX];
+    if (ck_access_drop_unseen(m->db, m->s.p, json_object_get(j, "items"), err, sizeof err) != CK_OK) {
+        ck_http_log("%s web: allocation board: %s", ck_http_request_id(m->r), err);
+        json_array_clear(json_object_get(j, "items")); /* shown empty rather than unfiltered */
+    }
     const char *scope = b->team ? "team" : "pdu";
     json_array_foreach(json_object_get(j, "items"), i, it)
     {
