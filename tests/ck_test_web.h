@@ -2,6 +2,40 @@
  * reading a value out of a page or its headers. Include after ck_test_http.h. */
 #ifndef CK_TEST_WEB_H
 #define CK_TEST_WEB_H
+#include "ck_web.h"
+
+/* The server `casekeeper serve` runs (web pages, API, management API) on
+ * port 0 over db_url, with app's engine and clock; fails the test when it
+ * cannot start. Stop it with tw_stop. */
+typedef struct tw_server {
+    ck_web *web;
+    ck_route *routes;
+    ck_http_server *srv;
+    uint16_t port;
+} tw_server;
+
+static inline tw_server tw_start(const char *db_url, const ck_app *app)
+{
+    tw_server s;
+    char err[512];
+    s.web = ck_web_new(&(ck_web_config){0}, app, err, sizeof err);
+    if (!s.web) fail_msg("%s", err);
+    s.routes = ck_web_server_routes();
+    ck_http_config hc = {.threads = 2, .routes = s.routes, .db_url = db_url, .app = ck_web_app(s.web),
+                         .on_error = ck_web_on_error};
+    s.srv = ck_http_start(&hc, err, sizeof err);
+    if (!s.srv) fail_msg("%s", err);
+    s.port = ck_http_port(s.srv);
+    return s;
+}
+
+static inline void tw_stop(tw_server *s)
+{
+    ck_http_stop(s->srv);
+    ck_web_free(s->web);
+    ck_free(s->routes);
+    memset(s, 0, sizeof *s);
+}
 
 static inline th_resp tw_req(uint16_t port, const char *method, const char *path, const char *cookie, const char *form)
 {

@@ -7,15 +7,12 @@
 #include "ck_test_http.h"
 #include "ck_test_web.h"
 #include "ck_test_manage.h"
-#include "ck_web.h"
 
 static ck_date pinned_today(void) { return ck_test_date(CK_TEST_MANAGE_TODAY); }
 
 typedef struct fixture {
     char db_path[64], db_url[80];
-    ck_web *web;
-    ck_route *routes;
-    ck_http_server *srv;
+    tw_server s;
     uint16_t port;
     ck_db *db; /* the test's own connection, to read back */
 } fixture;
@@ -33,14 +30,8 @@ static int setup(void **state)
     if (ck_db_migrate(f->db, NULL) != CK_DB_OK) fail_msg("%s", ck_db_errmsg(f->db));
     ck_app app = {.engine = ck_engine_default(), .today = pinned_today};
     ck_test_manage_fixture(f->db, &app.engine);
-    f->web = ck_web_new(&(ck_web_config){0}, &app, err, sizeof err);
-    if (!f->web) fail_msg("%s", err);
-    f->routes = ck_web_server_routes();
-    ck_http_config hc = {.threads = 2, .routes = f->routes, .db_url = f->db_url, .app = ck_web_app(f->web),
-                         .on_error = ck_web_on_error};
-    f->srv = ck_http_start(&hc, err, sizeof err);
-    if (!f->srv) fail_msg("%s", err);
-    f->port = ck_http_port(f->srv);
+    f->s = tw_start(f->db_url, &app);
+    f->port = f->s.port;
     *state = f;
     return 0;
 }
@@ -48,9 +39,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    ck_http_stop(f->srv);
-    ck_web_free(f->web);
-    ck_free(f->routes);
+    tw_stop(&f->s);
     ck_db_close(f->db);
     unlink(f->db_path);
     free(f);
@@ -308,7 +297,7 @@ static void test_reallocate_leaver(void **state)
     get_ok(f, &spo, "/allocations?allocated=M000006&to=N07P024", 200, done);
     assert_int_equal(allocate_items(f->db, "N07T02"), 0);
 
-    /* A practitioner in another team's SPO's hands is refused by role, not by scope. */
+    /* A practitioner's role may not reallocate. */
     who po = as(f, "N07P022", "PO", "N07T02");
     r = post(f, &po, "/allocations/reallocate", "from=N07P021", 403);
     th_resp_free(&r);

@@ -24,10 +24,7 @@ static ck_date pinned_today(void)
 
 typedef struct fixture {
     char db_path[64], db_url[80];
-    ck_web *web;
-    ck_route *routes;
-    ck_http_server *srv;
-    uint16_t port;
+    tw_server s;
 } fixture;
 
 static void import_example(ck_db *db, const ck_engine *eng, const char *name)
@@ -63,16 +60,7 @@ static int setup(void **state)
     import_example(db, &app.engine, "04_breach_mandatory_co.json");
     import_example(db, &app.engine, "09_vcs_opted_in_release_soon.json");
     ck_db_close(db);
-
-    ck_web_config cfg = {0};
-    f.web = ck_web_new(&cfg, &app, err, sizeof err);
-    if (!f.web) fail_msg("%s", err);
-    f.routes = ck_web_server_routes();
-    ck_http_config hc = {.threads = 2, .routes = f.routes, .db_url = f.db_url, .app = ck_web_app(f.web),
-                         .on_error = ck_web_on_error};
-    f.srv = ck_http_start(&hc, err, sizeof err);
-    if (!f.srv) fail_msg("%s", err);
-    f.port = ck_http_port(f.srv);
+    f.s = tw_start(f.db_url, &app);
     *state = &f;
     return 0;
 }
@@ -80,16 +68,14 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    ck_http_stop(f->srv);
-    ck_web_free(f->web);
-    ck_free(f->routes);
+    tw_stop(&f->s);
     unlink(f->db_path);
     return 0;
 }
 
 static th_resp req(const fixture *f, const char *method, const char *path, const char *cookie, const char *form)
 {
-    return tw_req(f->port, method, path, cookie, form);
+    return tw_req(f->s.port, method, path, cookie, form);
 }
 
 
@@ -100,7 +86,7 @@ typedef struct who {
 static who sign_in(const fixture *f, const char *staff, const char *grade)
 {
     who w;
-    tw_sign_in(f->port, staff, grade, "N07T01", w.cookie, sizeof w.cookie);
+    tw_sign_in(f->s.port, staff, grade, "N07T01", w.cookie, sizeof w.cookie);
     return w;
 }
 
@@ -596,7 +582,7 @@ static int serve(void)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     void *state = NULL;
     setup(&state);
-    printf("listening on %s\n", ck_http_url(((fixture *)state)->srv));
+    printf("listening on %s\n", ck_http_url(((fixture *)state)->s.srv));
     fflush(stdout);
     int sig;
     sigwait(&stop, &sig);

@@ -940,16 +940,18 @@ void ck_web_qa_sample(ck_http_req *r)
 
 static const char *const answer_options[] = {"yes", "Sufficient", "no", "Not sufficient", NULL, NULL};
 
-/* The sampled case of the route; false after answering 404. */
-static json_t *sampled_case(mctx *m, json_t *rep)
+/* The page, the sample and its case of the route (*c points into *rep, the
+ * caller's); false after answering (404 for a case not in the sample). */
+static bool open_sampled_case(ck_http_req *r, mctx *m, int64_t *id, json_t **rep, json_t **c)
 {
-    const char *crn = ck_http_param(m->r, "crn");
-    json_t *c;
+    if (!open_page(r, m) || !sample_of(m, id, rep)) return false;
+    const char *crn = ck_http_param(r, "crn");
     size_t i;
-    json_array_foreach(json_object_get(rep, "cases"), i, c) if (ck_streq(json_string_value(json_object_get(c, "crn")), crn))
-        return c;
+    json_array_foreach(json_object_get(*rep, "cases"), i, *c) if (ck_streq(json_string_value(json_object_get(*c, "crn")), crn))
+        return true;
+    json_decref(*rep);
     not_found(m);
-    return NULL;
+    return false;
 }
 
 static void qa_case_form(mctx *m, int64_t id, const json_t *c, json_t *page, unsigned status)
@@ -980,11 +982,7 @@ void ck_web_qa_case_form(ck_http_req *r)
     mctx m;
     int64_t id;
     json_t *rep, *c;
-    if (!open_page(r, &m) || !sample_of(&m, &id, &rep)) return;
-    if (!(c = sampled_case(&m, rep))) {
-        json_decref(rep);
-        return;
-    }
+    if (!open_sampled_case(r, &m, &id, &rep, &c)) return;
     json_t *page = page_of(&m, "", "qa");
     json_t *values = json_object_get(page, "values"), *a;
     size_t k;
@@ -1006,11 +1004,7 @@ void ck_web_qa_case_post(ck_http_req *r)
     mctx m;
     int64_t id;
     json_t *rep, *c;
-    if (!open_page(r, &m) || !sample_of(&m, &id, &rep)) return;
-    if (!(c = sampled_case(&m, rep))) {
-        json_decref(rep);
-        return;
-    }
+    if (!open_sampled_case(r, &m, &id, &rep, &c)) return;
     json_t *page = page_of(&m, "", "qa");
     json_t *values = json_object_get(page, "values");
     bool any = false;
