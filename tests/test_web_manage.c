@@ -159,7 +159,7 @@ static void test_drill_down(void **state)
     json_decref(items);
     const char *const needles[] = {"A2: DA_CHECK and CHILD_CHECK met on time", count,
                                    "href=\"/cases/M000001\"", "Police domestic abuse check",
-                                   "no police domestic-abuse check received", "Overdue", NULL};
+                                   "no police domestic-abuse check received", "Overdue", "20 January 2025", NULL};
     get_ok(f, &head, "/inspection/key-questions/A2", 200, needles);
     const char *const contact[] = {"contact links that were overdue", NULL};
     get_ok(f, &head, "/inspection/key-questions/I2", 200, contact);
@@ -368,9 +368,10 @@ static void test_case_audit(void **state)
     th_resp_free(&r);
     char dis[96];
     snprintf(dis, sizeof dis, "%s/disagreements", loc);
-    const char *const report[] = {crn, "Assessment", "Sufficient", "Not sufficient", "Checks by phone", NULL};
+    const char *const report[] = {crn, "Assessment", "Sufficient", "Not sufficient", "Checks by phone",
+                                  "1 January 2025 to 31 May 2025", NULL};
     get_ok(f, &spo, dis, 200, report);
-    const char *const listed[] = {"Sample ", "Answers", NULL};
+    const char *const listed[] = {"Sample ", "Answers", "1 January 2025 to 31 May 2025", "2 June 2025 by N07P020", NULL};
     get_ok(f, &spo, "/qa", 200, listed);
     get_ok(f, &spo, "/qa/999999", 404, NULL);
     get_ok(f, &spo, "/qa/x1", 404, NULL);
