@@ -1,48 +1,26 @@
 /* Helpers for the web tests: one request with a cookie and a form body, and
- * reading a value out of a page or its headers. Include after ck_test_http.h. */
+ * reading a value out of a page or its headers; accounts to sign in with.
+ * Include after ck_test_http.h. */
 #ifndef CK_TEST_WEB_H
 #define CK_TEST_WEB_H
-#include "ck_web.h"
+#include "ck_users.h"
+#include <ctype.h>
+#include <time.h>
 
-/* The server `casekeeper serve` runs (web pages, API, management API) on
- * port 0 over db_url, with app's engine and clock; fails the test when it
- * cannot start. Stop it with tw_stop. */
-typedef struct tw_server {
-    ck_web *web;
-    ck_route *routes;
-    ck_http_server *srv;
-    uint16_t port;
-} tw_server;
-
-static inline tw_server tw_start(const char *db_url, const ck_app *app)
-{
-    tw_server s;
-    char err[512];
-    s.web = ck_web_new(&(ck_web_config){0}, app, err, sizeof err);
-    if (!s.web) fail_msg("%s", err);
-    s.routes = ck_web_server_routes();
-    ck_http_config hc = {.threads = 2, .routes = s.routes, .db_url = db_url, .app = ck_web_app(s.web),
-                         .on_error = ck_web_on_error};
-    s.srv = ck_http_start(&hc, err, sizeof err);
-    if (!s.srv) fail_msg("%s", err);
-    s.port = ck_http_port(s.srv);
-    return s;
-}
-
-static inline void tw_stop(tw_server *s)
-{
-    ck_http_stop(s->srv);
-    ck_web_free(s->web);
-    ck_free(s->routes);
-    memset(s, 0, sizeof *s);
-}
+#define TW_PASSWORD "a web test passphrase"
+/* What a browser on this site sends with every POST (th_send's Host is
+ * 127.0.0.1): the CSRF defence checks it. */
+#define TW_ORIGIN "http://127.0.0.1"
 
 static inline th_resp tw_req(uint16_t port, const char *method, const char *path, const char *cookie, const char *form)
 {
     th_conn c;
     th_resp r;
     char extra[512] = "";
-    if (cookie) snprintf(extra, sizeof extra, "Cookie: %s\r\n", cookie);
+    int n = 0;
+    if (cookie) n += snprintf(extra + n, sizeof extra - (size_t)n, "Cookie: %s\r\n", cookie);
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        snprintf(extra + n, sizeof extra - (size_t)n, "Origin: " TW_ORIGIN "\r\n");
     assert_true(th_connect(&c, port));
     assert_true(th_send(&c, method, path, extra, "application/x-www-form-urlencoded", form));
     if (!th_recv(&c, &r)) fail_msg("%s %s: no complete response", method, path);
@@ -62,24 +40,80 @@ static inline void tw_value_after(const char *text, const char *pat, char *out, 
     out[n] = '\0';
 }
 
-/* Signs in as a staff member of a grade and team through the sign-in form;
- * cookie gets "ck_session=TOKEN" for the next requests. */
+/* The role an account of a staff member of this grade holds. */
+static inline ck_role tw_role_of(const char *grade)
+{
+    return strcmp(grade, "SPO") == 0             ? CK_ROLE_SPO
+           : strcmp(grade, "VLO") == 0           ? CK_ROLE_VLO
+           : strcmp(grade, "court_officer") == 0 ? CK_ROLE_COURT_OFFICER
+           : strcmp(grade, "head_of_pdu") == 0   ? CK_ROLE_HEAD_OF_PDU
+                                                 : CK_ROLE_PRACTITIONER;
+}
+
+/* An account with password TW_PASSWORD (the database must hold the staff
+ * member when one is given). */
+static inline void tw_add_user(ck_db *db, const char *username, ck_role role, const char *staff)
+{
+    char err[512];
+    ck_principal sys;
+    ck_principal_system(&sys, "test");
+    if (ck_user_add(db, &sys, username, role, staff, TW_PASSWORD, (int64_t)time(NULL), NULL, err, sizeof err) != CK_OK)
+        fail_msg("user %s: %s", username, err);
+}
+
+/* An account for every staff member of the organisation in db, named by the
+ * staff code in lower case, with the role the staff member's grade is for. */
+static inline void tw_accounts(ck_db *db)
+{
+    ck_stmt *st = ck_db_prepare(db, "SELECT \"code\", \"grade\" FROM \"staff\" ORDER BY \"code\"");
+    if (!st) fail_msg("%s", ck_db_errmsg(db));
+    size_t n = 0;
+    char codes[64][CK_CODE_MAX + 1], grades[64][32];
+    while (ck_stmt_step(st) == CK_DB_ROW && n < 64) {
+        snprintf(codes[n], sizeof codes[n], "%s", ck_stmt_text(st, 0));
+        snprintf(grades[n++], sizeof grades[0], "%s", ck_stmt_text(st, 1));
+    }
+    ck_stmt_reset(st);
+    for (size_t i = 0; i < n; i++) {
+        char name[CK_CODE_MAX + 1];
+        for (size_t k = 0; k <= strlen(codes[i]); k++) name[k] = (char)tolower((unsigned char)codes[i][k]);
+        tw_add_user(db, name, tw_role_of(grades[i]), codes[i]);
+    }
+}
+
+/* Signs in as `username` through the sign-in form; cookie gets
+ * "ck_session=TOKEN" for the next requests. */
+static inline void tw_sign_in_as(uint16_t port, const char *username, char *cookie, size_t cookie_len)
+{
+    char form[256];
+    snprintf(form, sizeof form, "username=%s&password=%s&next=%%2F", username, TW_PASSWORD);
+    for (char *p = form; *p; p++)
+        if (*p == ' ') *p = '+';
+    th_resp r = tw_req(port, "POST", "/sign-in", NULL, form);
+    if (r.status != 303) fail_msg("sign in as %s: %d\n%.1000s", username, r.status, r.body);
+    char value[CK_TOKEN_HEX + 8];
+    tw_value_after(r.head, "Set-Cookie: ck_session=", value, sizeof value);
+    assert_true(snprintf(cookie, cookie_len, "ck_session=%s", value) < (int)cookie_len);
+    th_resp_free(&r);
+}
+
+/* Signs in as the account of staff member `staff` (tw_accounts): its grade
+ * and team come from the organisation, the arguments only say which. */
 static inline void tw_sign_in(uint16_t port, const char *staff, const char *grade, const char *team, char *cookie,
                               size_t cookie_len)
 {
-    th_resp r = tw_req(port, "GET", "/sign-in", NULL, NULL);
-    char pre[128], token[80], form[512];
-    tw_value_after(r.head, "Set-Cookie: ", pre, sizeof pre);
-    pre[strcspn(pre, ";")] = '\0';
-    tw_value_after(r.body, "name=\"csrf\" value=\"", token, sizeof token);
-    th_resp_free(&r);
-    snprintf(form, sizeof form, "csrf=%s&next=%%2F&staff=%s&grade=%s&team=%s", token, staff, grade, team);
-    r = tw_req(port, "POST", "/sign-in", pre, form);
-    assert_int_equal(r.status, 303);
-    assert_true(cookie_len > 11);
-    memcpy(cookie, "ck_session=", 11);
-    tw_value_after(r.head, "Set-Cookie: ck_session=", cookie + 11, cookie_len - 11);
-    cookie[strcspn(cookie, ";")] = '\0';
+    (void)grade, (void)team;
+    char name[CK_CODE_MAX + 1];
+    snprintf(name, sizeof name, "%s", staff);
+    for (char *p = name; *p; p++) *p = (char)tolower((unsigned char)*p);
+    tw_sign_in_as(port, name, cookie, cookie_len);
+}
+
+/* The session's CSRF token as the forms of page `landing` carry it. */
+static inline void tw_csrf(uint16_t port, const char *cookie, const char *landing, char *csrf, size_t csrf_len)
+{
+    th_resp r = tw_req(port, "GET", landing, cookie, NULL);
+    tw_value_after(r.body, "name=\"csrf\" value=\"", csrf, csrf_len);
     th_resp_free(&r);
 }
 

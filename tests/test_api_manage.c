@@ -5,25 +5,57 @@
 #include "ck_test.h"
 #include "ck_test_db.h"
 #include "ck_test_http.h"
-#include "ck_test_web.h"
 #include "ck_test_manage.h"
+#include "ck_auth.h"
 #include "ck_api_manage.h"
+#include "ck_web.h"
 
 static ck_date pinned_today(void) { return ck_test_date(CK_TEST_MANAGE_TODAY); }
 
-static tw_server S;
-static ck_db *DB; /* the test's own connection (ck_test_db's) */
+typedef struct server {
+    ck_web *web;
+    ck_route *routes;
+    ck_http_server *srv;
+    uint16_t port;
+    ck_db *db;
+} server;
+
+static server S;
+
+/* This suite tests what the management API does, not who may call it
+ * (test_security does): every request runs as the system principal. */
+static bool as_system(ck_http_req *r)
+{
+    ck_principal p;
+    ck_principal_system(&p, "test_api_manage");
+    ck_auth_attach(r, &p);
+    return true;
+}
 
 /* The fixture's PDU in this test's database, served. */
 static void start(void **state)
 {
-    DB = ck_test_db_get(state);
+    char err[512];
+    S.db = ck_test_db_get(state);
     ck_app app = {.engine = ck_engine_default(), .today = pinned_today};
-    ck_test_manage_fixture(DB, &app.engine);
-    S = tw_start(ck_test_db_url(state, 0), &app);
+    ck_test_manage_fixture(S.db, &app.engine);
+    S.web = ck_web_new(&(ck_web_config){0}, &app, err, sizeof err);
+    if (!S.web) fail_msg("%s", err);
+    S.routes = ck_web_server_routes();
+    ck_http_config cfg = {.threads = 2, .routes = S.routes, .db_url = ck_test_db_url(state, 0),
+                          .app = ck_web_app(S.web), .authorize = as_system};
+    S.srv = ck_http_start(&cfg, err, sizeof err);
+    if (!S.srv) fail_msg("%s", err);
+    S.port = ck_http_port(S.srv);
 }
 
-static void stop(void) { tw_stop(&S); }
+static void stop(void)
+{
+    ck_http_stop(S.srv);
+    ck_web_free(S.web);
+    ck_free(S.routes);
+    memset(&S, 0, sizeof S);
+}
 
 /* One request; headers (may be NULL) are extra header lines. */
 static th_resp call(const char *method, const char *path, const char *headers, const char *body)
@@ -111,7 +143,7 @@ static void test_workforce(void **state)
     /* CSV, asked for either way; formulas in names neutralised. */
     static const char *const evil[] = {
         "{\"kind\":\"team\",\"code\":\"N07T03\",\"pdu\":\"N07PDU1\",\"name\":\"+cmd|' /C calc'!A0\"}"};
-    ck_test_load_org(DB, evil, 1);
+    ck_test_load_org(S.db, evil, 1);
     for (int k = 0; k < 2; k++) {
         th_resp r = k ? call("GET", "/api/v1/manage/workforce?pdu=N07PDU1", "Accept: text/csv\r\n", NULL)
                       : call("GET", "/api/v1/manage/workforce?pdu=N07PDU1&format=csv", NULL, NULL);
@@ -228,7 +260,7 @@ static void test_leaving(void **state)
     ck_arena_init(&a);
     ck_org_record rec;
     char err[512];
-    ck_test_ok(ck_org_get(DB, CK_ORG_STAFF, "N07P022", &a, &rec, err, sizeof err), err);
+    ck_test_ok(ck_org_get(S.db, CK_ORG_STAFF, "N07P022", &a, &rec, err, sizeof err), err);
     assert_string_equal(rec.status, "long_term_absence");
     ck_arena_free(&a);
     expect_invalid("POST", "/api/v1/manage/staff/N07P022/leaving", "{\"kind\": \"retired\", \"date\": \"2025-06-02\"}", "kind");
@@ -245,10 +277,10 @@ static void test_inspection(void **state)
     start(state);
     char err[512];
     ck_manage_cfg mc;
-    ck_test_ok(ck_manage_cfg_load(DB, &mc, err, sizeof err), err);
+    ck_test_ok(ck_manage_cfg_load(S.db, &mc, err, sizeof err), err);
     ck_inspect_period p = ck_inspect_default_period(pinned_today());
     ck_inspection *x = NULL;
-    ck_test_ok(ck_inspection_compute(DB, ck_rulecfg_default(), &mc.bands, NULL, "N07PDU1", &p, &x, err, sizeof err), err);
+    ck_test_ok(ck_inspection_compute(S.db, ck_rulecfg_default(), &mc.bands, NULL, "N07PDU1", &p, &x, err, sizeof err), err);
     json_t *want = ck_inspection_to_json(x);
     ck_inspection_free(x);
     json_t *j = expect("GET", "/api/v1/manage/inspection?pdu=N07PDU1", NULL, 200);

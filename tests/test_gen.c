@@ -233,7 +233,7 @@ static void check_rates(size_t n, bool good)
     const ck_gen_org *org = ck_gen_organisation(g);
     const ck_calendar *cal = ck_calendar_default();
     const ck_rules_config *cfg = ck_rulecfg_default();
-    ck_gen_tally t;
+    ck_practice_tally t;
     memset(&t, 0, sizeof t);
     size_t *caseload = calloc(org->n_staff, sizeof *caseload), overdue = 0, total = 0;
     json_t *code_index = json_object();
@@ -241,7 +241,7 @@ static void check_rates(size_t n, bool good)
     for (size_t i = 0; i < n; i++) {
         ck_case *c = ck_gen_case(g, i);
         ck_result *r = ck_rules_evaluate(c, o.as_of, cal, cfg);
-        ck_gen_tally_add(&t, c, r, o.as_of);
+        ck_practice_tally_add(&t, c, r, o.as_of);
         for (size_t k = 0; k < r->n_obligations; k++) overdue += r->obligations[k].status == CK_ST_OVERDUE;
         total += r->n_obligations;
         for (size_t k = 0; k < c->n_allocations; k++)
@@ -250,11 +250,11 @@ static void check_rates(size_t n, bool good)
         ck_result_free(r);
         ck_case_free(c);
     }
-    for (int p = 0; p < CK_GEN_N_PARAMS; p++) {
-        double got = ck_gen_tally_rate(&t, (ck_gen_param_id)p), want = o.rate[p];
-        print_message("%-24s injected %.3f measured %.4f (%zu of %zu)\n", ck_gen_params[p].name, want, got, t.num[p], t.den[p]);
+    for (int p = 0; p < CK_PRACTICE_N; p++) {
+        double got = ck_practice_rate(&t, (ck_practice_id)p), want = o.rate[p];
+        print_message("%-24s injected %.3f measured %.4f (%zu of %zu)\n", ck_practice_defs[p].name, want, got, t.num[p], t.den[p]);
         assert_true(t.den[p] > 0);
-        if (fabs(got - want) > 0.02) fail_msg("%s: injected %.3f, the rules engine found %.4f", ck_gen_params[p].name, want, got);
+        if (fabs(got - want) > 0.02) fail_msg("%s: injected %.3f, the rules engine found %.4f", ck_practice_defs[p].name, want, got);
     }
     if (good) {
         /* A well-run service: almost nothing overdue. */
@@ -303,14 +303,14 @@ static void options_are_checked(void **state)
     assert_non_null(strstr(err, "--scale"));
     assert_false(ck_gen_parse_scale(&o, "12x", err, sizeof err));
     assert_true(ck_gen_parse_param(&o, "lost=0.05", err, sizeof err));
-    assert_true(o.rate[CK_GEN_LOST] == 0.05);
+    assert_true(o.rate[CK_PRACTICE_LOST] == 0.05);
     assert_false(ck_gen_parse_param(&o, "lost=1.5", err, sizeof err));
     assert_non_null(strstr(err, "lost"));
     assert_false(ck_gen_parse_param(&o, "speed=1", err, sizeof err));
     assert_non_null(strstr(err, "vcs_not_offered"));
     assert_false(ck_gen_parse_param(&o, "lost", err, sizeof err));
     ck_gen_options_init(&o, true);
-    for (int p = 0; p < CK_GEN_N_PARAMS; p++) assert_true(o.rate[p] == 0);
+    for (int p = 0; p < CK_PRACTICE_N; p++) assert_true(o.rate[p] == 0);
 }
 
 int main(void)

@@ -1,9 +1,10 @@
-/* The web app's machinery over real sockets: sign-in, sessions, access by
- * grade, CSRF, error pages, static files and their headers. The pages over
+/* The web app's machinery over real sockets: sign-in by account, sessions,
+ * access by role, CSRF, error pages, static files and their headers. The pages over
  * case data are tested in the browser suite (tests/suites/e2e.sh). */
 #include "ck_test.h"
 #include "ck_test_http.h"
 #include "ck_test_web.h"
+#include "ck_org.h"
 #include "ck_web.h"
 
 static void h_page(ck_http_req *r)
@@ -16,7 +17,7 @@ static void h_page(ck_http_req *r)
 static const ck_route routes[] = {
     {"GET", "/sign-in", ck_web_sign_in, "public"},
     {"POST", "/sign-in", ck_web_sign_in_post, "public"},
-    {"POST", "/sign-out", ck_web_sign_out, "case:read"},
+    {"POST", "/sign-out", ck_web_sign_out, "authenticated"},
     {"GET", "/assets/{version}/{file}", ck_web_asset, "public"},
     {"GET", "/assets/{version}/{dir}/{file}", ck_web_asset_in_dir, "public"},
     {"GET", "/page", h_page, "case:read"},
@@ -26,20 +27,62 @@ static const ck_route routes[] = {
 };
 
 typedef struct fixture {
+    char db_path[64], db_url[80];
     ck_web *web;
+    ck_auth *auth;
     ck_http_server *srv;
     uint16_t port;
 } fixture;
+
+/* Team N07T01's practitioner, senior and victim liaison officer, with accounts. */
+static void make_accounts(const char *url)
+{
+    static const char *const org[] = {
+        "{\"kind\":\"region\",\"code\":\"N07\",\"name\":\"London\"}",
+        "{\"kind\":\"pdu\",\"code\":\"N07PDU1\",\"region\":\"N07\",\"name\":\"Camden and Islington\"}",
+        "{\"kind\":\"team\",\"code\":\"N07T01\",\"pdu\":\"N07PDU1\",\"name\":\"Camden North\"}",
+        "{\"kind\":\"staff\",\"code\":\"N07P001\",\"team\":\"N07T01\",\"grade\":\"PO\",\"forename\":\"Pat\",\"surname\":\"Officer\"}",
+        "{\"kind\":\"staff\",\"code\":\"N07P009\",\"team\":\"N07T01\",\"grade\":\"SPO\",\"forename\":\"Sam\",\"surname\":\"Senior\"}",
+        "{\"kind\":\"staff\",\"code\":\"N07P010\",\"team\":\"N07T01\",\"grade\":\"VLO\",\"forename\":\"Val\",\"surname\":\"Liaison\"}",
+    };
+    char err[512];
+    ck_db *db = ck_db_open(url, err, sizeof err);
+    if (!db) fail_msg("%s", err);
+    if (ck_db_migrate(db, NULL) != CK_DB_OK) fail_msg("%s", ck_db_errmsg(db));
+    ck_arena a;
+    ck_arena_init(&a);
+    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    ck_org_import *imp = ck_org_import_new(db);
+    for (size_t i = 0; i < sizeof org / sizeof *org; i++) {
+        ck_org_record rec;
+        if (ck_org_parse(org[i], strlen(org[i]), &a, &rec, err, sizeof err) != CK_OK ||
+            ck_org_import_put(imp, &rec, err, sizeof err) != CK_OK)
+            fail_msg("organisation line %zu: %s", i, err);
+    }
+    ck_org_import_free(imp);
+    assert_int_equal(ck_db_commit(db), CK_DB_OK);
+    ck_arena_free(&a);
+    tw_add_user(db, "po", CK_ROLE_PRACTITIONER, "N07P001");
+    tw_add_user(db, "spo", CK_ROLE_SPO, "N07P009");
+    tw_add_user(db, "vlo", CK_ROLE_VLO, "N07P010");
+    ck_db_close(db);
+}
 
 static int setup(void **state)
 {
     static fixture f;
     char err[512];
+    snprintf(f.db_path, sizeof f.db_path, "/tmp/ck-web-%d.db", (int)getpid());
+    unlink(f.db_path);
+    snprintf(f.db_url, sizeof f.db_url, "sqlite:%s", f.db_path);
+    make_accounts(f.db_url);
     ck_web_config cfg = {0};
-    ck_app app = {0};
+    f.auth = ck_auth_new(&(ck_auth_config){.plain_http = true});
+    ck_app app = {.auth = f.auth};
     f.web = ck_web_new(&cfg, &app, err, sizeof err);
     if (!f.web) fail_msg("%s", err);
-    ck_http_config hc = {.port = 0, .threads = 2, .routes = routes, .app = ck_web_app(f.web), .on_error = ck_web_on_error};
+    ck_http_config hc = {.port = 0, .threads = 2, .routes = routes, .db_url = f.db_url, .app = ck_web_app(f.web),
+                         .on_error = ck_web_on_error, .authorize = ck_auth_authorize};
     f.srv = ck_http_start(&hc, err, sizeof err);
     if (!f.srv) fail_msg("%s", err);
     f.port = ck_http_port(f.srv);
@@ -52,6 +95,8 @@ static int teardown(void **state)
     fixture *f = *state;
     ck_http_stop(f->srv);
     ck_web_free(f->web);
+    ck_auth_free(f->auth);
+    unlink(f->db_path);
     return 0;
 }
 
@@ -59,53 +104,6 @@ static int teardown(void **state)
 static th_resp req(const fixture *f, const char *method, const char *path, const char *cookie, const char *form)
 {
     return tw_req(f->port, method, path, cookie, form);
-}
-
-/* The value of cookie `name` set by r ("name=value"), copied into out. */
-static bool set_cookie_value(const th_resp *r, const char *name, char *out, size_t out_len)
-{
-    size_t nl = strlen(name);
-    for (const char *p = strstr(r->head, "Set-Cookie: "); p; p = strstr(p + 1, "Set-Cookie: ")) {
-        const char *v = p + 12;
-        if (strncmp(v, name, nl) == 0 && v[nl] == '=') {
-            size_t n = strcspn(v, ";\r");
-            if (n >= out_len) return false;
-            memcpy(out, v, n);
-            out[n] = '\0';
-            return true;
-        }
-    }
-    return false;
-}
-
-static void form_value(const char *body, const char *name, char *out, size_t out_len)
-{
-    char pat[64];
-    snprintf(pat, sizeof pat, "name=\"%s\" value=\"", name);
-    tw_value_after(body, pat, out, out_len);
-}
-
-/* Signs in; *cookie gets "ck_session=..." and *csrf the session's token. */
-static void sign_in(const fixture *f, const char *grade, char *cookie, size_t cookie_len, char *csrf, size_t csrf_len)
-{
-    th_resp r = req(f, "GET", "/sign-in", NULL, NULL);
-    assert_int_equal(r.status, 200);
-    char pre[128], token[80], form[512];
-    assert_true(set_cookie_value(&r, "ck_signin", pre, sizeof pre));
-    form_value(r.body, "csrf", token, sizeof token);
-    th_resp_free(&r);
-    snprintf(form, sizeof form, "csrf=%s&next=%%2Fpage&staff=N07P001&grade=%s&team=N07T01", token, grade);
-    r = req(f, "POST", "/sign-in", pre, form);
-    assert_int_equal(r.status, 303);
-    char loc[64];
-    assert_string_equal(th_header(&r, "Location", loc, sizeof loc), "/page");
-    assert_true(set_cookie_value(&r, "ck_session", cookie, cookie_len));
-    assert_non_null(strstr(r.head, "HttpOnly; SameSite=Lax"));
-    th_resp_free(&r);
-    r = req(f, "GET", "/page", cookie, NULL);
-    assert_int_equal(r.status, 200);
-    form_value(r.body, "csrf", csrf, csrf_len);
-    th_resp_free(&r);
 }
 
 static void test_pages_need_sign_in(void **state)
@@ -121,7 +119,8 @@ static void test_pages_need_sign_in(void **state)
     th_resp_free(&r);
     /* A write without a session is refused, not redirected (nothing is saved). */
     r = req(f, "POST", "/page", NULL, "x=1");
-    assert_int_equal(r.status, 403);
+    assert_int_equal(r.status, 401);
+    assert_non_null(strstr(r.body, "You have been signed out"));
     th_resp_free(&r);
 }
 
@@ -136,6 +135,8 @@ static void test_sign_in_page(void **state)
     assert_non_null(th_header(&r, "Content-Security-Policy", v, sizeof v));
     assert_non_null(strstr(v, "default-src 'self'"));
     assert_non_null(strstr(r.body, "<input type=\"hidden\" name=\"next\" value=\"/cases/X1\">"));
+    assert_non_null(strstr(r.body, "type=\"password\""));
+    assert_non_null(strstr(r.body, "autocomplete=\"current-password\""));
     /* No inline script: every <script> has a src. */
     for (const char *p = strstr(r.body, "<script"); p; p = strstr(p + 1, "<script"))
         assert_true(strncmp(p, "<script src=", 12) == 0 || strncmp(p, "<script type=\"module\" src=", 26) == 0);
@@ -149,28 +150,38 @@ static void test_sign_in_page(void **state)
 static void test_sign_in_errors(void **state)
 {
     fixture *f = *state;
-    th_resp r = req(f, "GET", "/sign-in", NULL, NULL);
-    char pre[128], token[80], form[512];
-    assert_true(set_cookie_value(&r, "ck_signin", pre, sizeof pre));
-    form_value(r.body, "csrf", token, sizeof token);
-    th_resp_free(&r);
-
-    /* Without the sign-in form's token. */
-    r = req(f, "POST", "/sign-in", pre, "csrf=bad&staff=N07P001&grade=PO&team=N07T01");
-    assert_int_equal(r.status, 403);
-    th_resp_free(&r);
-
-    snprintf(form, sizeof form, "csrf=%s&staff=%%3Cb%%3E&grade=Boss&team=", token);
-    r = req(f, "POST", "/sign-in", pre, form);
+    th_resp r = req(f, "POST", "/sign-in", NULL, "username=%3Cb%3E&password=");
     assert_int_equal(r.status, 400);
     assert_non_null(strstr(r.body, "<title>Error: Sign in – Casekeeper</title>"));
     assert_non_null(strstr(r.body, "govuk-error-summary"));
-    assert_non_null(strstr(r.body, "<a href=\"#staff\">Staff code must be capital letters and numbers, like N07P001</a>"));
-    assert_non_null(strstr(r.body, "<a href=\"#grade\">Select your role</a>"));
-    assert_non_null(strstr(r.body, "<a href=\"#team\">Enter your team code</a>"));
-    /* What was typed comes back, escaped. */
+    assert_non_null(strstr(r.body, "<a href=\"#password\">Enter your password</a>"));
+    /* What was typed comes back, escaped; the password never does. */
     assert_non_null(strstr(r.body, "value=\"&lt;b&gt;\""));
     assert_null(strstr(r.body, "<b>"));
+    th_resp_free(&r);
+    /* A wrong password and an unknown name get the same answer. */
+    char first[16384];
+    r = req(f, "POST", "/sign-in", NULL, "username=po&password=not+the+password");
+    assert_int_equal(r.status, 401);
+    assert_non_null(strstr(r.body, "The username or password is not right"));
+    assert_null(strstr(r.body, "not the password"));
+    snprintf(first, sizeof first, "%s", strstr(r.body, "<main") ? strstr(r.body, "<main") : r.body);
+    th_resp_free(&r);
+    r = req(f, "POST", "/sign-in", NULL, "username=nosuchperson&password=not+the+password");
+    assert_int_equal(r.status, 401);
+    const char *main_part = strstr(r.body, "<main") ? strstr(r.body, "<main") : r.body;
+    /* The pages differ only in the name echoed back. */
+    assert_int_equal(strlen(main_part) - strlen("nosuchperson"), strlen(first) - strlen("po"));
+    th_resp_free(&r);
+    /* A sign-in posted from another site is refused (login CSRF). */
+    th_conn c;
+    assert_true(th_connect(&c, f->port));
+    assert_true(th_send(&c, "POST", "/sign-in", "Origin: http://evil.example\r\n", "application/x-www-form-urlencoded",
+                        "username=po&password=a+web+test+passphrase"));
+    assert_true(th_recv(&c, &r));
+    th_close(&c);
+    assert_int_equal(r.status, 403);
+    assert_null(strstr(r.head, "Set-Cookie: ck_session="));
     th_resp_free(&r);
 }
 
@@ -178,16 +189,17 @@ static void test_session_csrf_and_sign_out(void **state)
 {
     fixture *f = *state;
     char cookie[128], csrf[80], form[256];
-    sign_in(f, "PO", cookie, sizeof cookie, csrf, sizeof csrf);
+    tw_sign_in_as(f->port, "po", cookie, sizeof cookie);
+    tw_csrf(f->port, cookie, "/page", csrf, sizeof csrf);
     th_resp r = req(f, "GET", "/page", cookie, NULL);
     assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.body, "N07P001, Probation officer"));
+    assert_non_null(strstr(r.body, "N07P001, Probation practitioner"));
     assert_non_null(strstr(r.body, "action=\"/sign-out\""));
     th_resp_free(&r);
 
     r = req(f, "POST", "/page", cookie, "x=1");
     assert_int_equal(r.status, 403);
-    assert_non_null(strstr(r.body, "This form has expired"));
+    assert_non_null(strstr(r.body, "CSRF token"));
     th_resp_free(&r);
     r = req(f, "POST", "/page", cookie, "csrf=0123");
     assert_int_equal(r.status, 403);
@@ -197,7 +209,7 @@ static void test_session_csrf_and_sign_out(void **state)
     assert_int_equal(r.status, 200);
     th_resp_free(&r);
 
-    /* A probation officer may not see victim liaison pages. */
+    /* A probation practitioner may not see victim liaison pages. */
     r = req(f, "GET", "/victims", cookie, NULL);
     assert_int_equal(r.status, 403);
     assert_non_null(strstr(r.body, "You cannot see this page"));
@@ -205,7 +217,7 @@ static void test_session_csrf_and_sign_out(void **state)
 
     r = req(f, "POST", "/sign-out", cookie, form);
     assert_int_equal(r.status, 303);
-    assert_non_null(strstr(r.head, "ck_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"));
+    assert_non_null(strstr(r.head, "ck_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"));
     th_resp_free(&r);
     /* The old cookie no longer works: the session ended on the server. */
     r = req(f, "GET", "/page", cookie, NULL);
@@ -213,11 +225,12 @@ static void test_session_csrf_and_sign_out(void **state)
     th_resp_free(&r);
 }
 
-static void test_grades(void **state)
+static void test_roles(void **state)
 {
     fixture *f = *state;
     char cookie[128], csrf[80];
-    sign_in(f, "VLO", cookie, sizeof cookie, csrf, sizeof csrf);
+    tw_sign_in_as(f->port, "vlo", cookie, sizeof cookie);
+    tw_csrf(f->port, cookie, "/victims", csrf, sizeof csrf);
     th_resp r = req(f, "GET", "/victims", cookie, NULL);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "href=\"/victims\""));
@@ -228,11 +241,12 @@ static void test_grades(void **state)
     r = req(f, "POST", "/page", cookie, form); /* case:write: not a VLO's */
     assert_int_equal(r.status, 403);
     th_resp_free(&r);
-    assert_true(ck_web_allowed("SPO", "team:read"));
-    assert_false(ck_web_allowed("PO", "team:read"));
-    assert_false(ck_web_allowed("SPO", "victim:read"));
-    assert_false(ck_web_allowed("PO", "no:such"));
-    assert_true(ck_web_allowed("anyone", "public"));
+    tw_sign_in_as(f->port, "spo", cookie, sizeof cookie);
+    tw_csrf(f->port, cookie, "/page", csrf, sizeof csrf);
+    r = req(f, "GET", "/page", cookie, NULL);
+    assert_non_null(strstr(r.body, "href=\"/team\""));
+    assert_null(strstr(r.body, "href=\"/victims\""));
+    th_resp_free(&r);
 }
 
 static void test_assets(void **state)
@@ -325,7 +339,7 @@ int main(void)
         cmocka_unit_test(test_sign_in_page),
         cmocka_unit_test(test_sign_in_errors),
         cmocka_unit_test(test_session_csrf_and_sign_out),
-        cmocka_unit_test(test_grades),
+        cmocka_unit_test(test_roles),
         cmocka_unit_test(test_assets),
         cmocka_unit_test(test_error_pages),
     };

@@ -10,6 +10,7 @@
 #include "ck_casewrite.h"
 #include "ck_org.h"
 #include "ck_web.h"
+#include <ctype.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -24,8 +25,13 @@ static ck_date pinned_today(void)
 
 typedef struct fixture {
     char db_path[64], db_url[80];
-    tw_server s;
+    ck_web *web;
+    ck_auth *auth;
+    ck_route *routes;
+    ck_http_server *srv;
+    uint16_t port;
 } fixture;
+
 
 static void import_example(ck_db *db, const ck_engine *eng, const char *name)
 {
@@ -54,13 +60,25 @@ static int setup(void **state)
     if (ck_db_migrate(db, NULL) != CK_DB_OK) fail_msg("%s", ck_db_errmsg(db));
     ck_app app = {.engine = ck_engine_default(), .today = pinned_today};
     /* The organisation the pages scope by (team N07T01 and its staff), and
-     * the management pages' PDU around it. */
+     * the management pages' PDU around it; an account for each of its staff. */
     ck_test_manage_fixture(db, &app.engine);
+    tw_accounts(db);
     import_example(db, &app.engine, "01_easter_2025_co.json");
     import_example(db, &app.engine, "04_breach_mandatory_co.json");
     import_example(db, &app.engine, "09_vcs_opted_in_release_soon.json");
     ck_db_close(db);
-    f.s = tw_start(f.db_url, &app);
+
+    ck_web_config cfg = {0};
+    f.auth = ck_auth_new(&(ck_auth_config){.plain_http = true});
+    app.auth = f.auth;
+    f.web = ck_web_new(&cfg, &app, err, sizeof err);
+    if (!f.web) fail_msg("%s", err);
+    f.routes = ck_web_server_routes();
+    ck_http_config hc = {.threads = 2, .routes = f.routes, .db_url = f.db_url, .app = ck_web_app(f.web),
+                         .on_error = ck_web_on_error, .authorize = ck_auth_authorize};
+    f.srv = ck_http_start(&hc, err, sizeof err);
+    if (!f.srv) fail_msg("%s", err);
+    f.port = ck_http_port(f.srv);
     *state = &f;
     return 0;
 }
@@ -68,14 +86,17 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    tw_stop(&f->s);
+    ck_http_stop(f->srv);
+    ck_web_free(f->web);
+    ck_auth_free(f->auth);
+    ck_free(f->routes);
     unlink(f->db_path);
     return 0;
 }
 
 static th_resp req(const fixture *f, const char *method, const char *path, const char *cookie, const char *form)
 {
-    return tw_req(f->s.port, method, path, cookie, form);
+    return tw_req(f->port, method, path, cookie, form);
 }
 
 
@@ -86,7 +107,8 @@ typedef struct who {
 static who sign_in(const fixture *f, const char *staff, const char *grade)
 {
     who w;
-    tw_sign_in(f->s.port, staff, grade, "N07T01", w.cookie, sizeof w.cookie);
+    tw_sign_in(f->port, staff, grade, "N07T01", w.cookie, sizeof w.cookie);
+    tw_csrf(f->port, w.cookie, "/", w.csrf, sizeof w.csrf);
     return w;
 }
 
@@ -582,7 +604,7 @@ static int serve(void)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     void *state = NULL;
     setup(&state);
-    printf("listening on %s\n", ck_http_url(((fixture *)state)->s.srv));
+    printf("listening on %s\n", ck_http_url(((fixture *)state)->srv));
     fflush(stdout);
     int sig;
     sigwait(&stop, &sig);

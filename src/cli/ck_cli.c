@@ -28,6 +28,18 @@ const ck_command ck_commands[] = {
     {"allocate", ck_cmd_allocate,
      "allocate [--db URL] [--as-of DATE] (--case CRN --staff CODE | --reallocate-from STAFF [--staff CODE])",
      "allocate a case, or reallocate a leaver's whole caseload in one transaction"},
+    {"user", ck_cmd_user, "user add|disable|enable|reset-password|unlock|list [NAME] [--db URL] [options]",
+     "accounts: add, disable, reset a password (read from stdin or generated), list"},
+    {"token", ck_cmd_token, "token add|list|revoke [--user NAME] [--scope PERM,...] [--db URL]",
+     "API bearer tokens narrowed to scopes (only a hash is stored)"},
+    {"access", ck_cmd_access, "access show|exclude|restrict|remove|clear --crn CRN [--user NAME] [--db URL]",
+     "limited-access cases: exclusion and restriction lists and their messages"},
+    {"audit", ck_cmd_audit, "audit verify|search [--user NAME] [--crn CRN] [--from DATE] [--to DATE] [--db URL]",
+     "check the audit log's hash chain; search it"},
+    {"stats", ck_cmd_stats, "stats [--db URL] [--as-of DATE] [--pdu CODE] [--format table|json]",
+     "obligation counts, on-time rates and practice indicators by rule and PDU"},
+    {"demo", ck_cmd_demo, "demo [--db sqlite:PATH] [--listen HOST:PORT] [--as-of DATE] [--scale london|N]",
+     "Synthetic London in a fresh SQLite database, served, with staff to sign in as (make run)"},
     {NULL, NULL, NULL, NULL},
 };
 

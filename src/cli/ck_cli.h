@@ -45,5 +45,9 @@ int ck_cmd_demo(int argc, char **argv);
 int ck_cmd_inspection(int argc, char **argv);
 int ck_cmd_workforce(int argc, char **argv);
 int ck_cmd_allocate(int argc, char **argv);
+int ck_cmd_user(int argc, char **argv);
+int ck_cmd_token(int argc, char **argv);
+int ck_cmd_access(int argc, char **argv);
+int ck_cmd_audit(int argc, char **argv);
 
 #endif

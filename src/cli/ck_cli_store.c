@@ -42,6 +42,26 @@ int ck_cli_opt(const char *cmd, int argc, char **argv, int *i, const char *name,
     return 1;
 }
 
+int ck_cli_opts(const char *cmd, int argc, char **argv, const ck_cli_optdef *opts, size_t n, void (*help)(FILE *to),
+                bool *done)
+{
+    *done = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            help(stdout);
+            *done = true;
+            return 0;
+        }
+        int got = 0;
+        for (size_t k = 0; k < n && !got; k++) got = ck_cli_opt(cmd, argc, argv, &i, opts[k].name, opts[k].val);
+        if (got < 0) return 2;
+        if (got) continue;
+        ck_cli_error(cmd, "unknown argument \"%s\" (casekeeper %s --help lists the options)", argv[i], cmd);
+        return 2;
+    }
+    return 0;
+}
+
 static double now(void)
 {
     struct timespec ts;

@@ -31,9 +31,10 @@ static void help(FILE *to)
             "\n"
             "Practice parameters (default under --practice inspected; 0 under good):\n",
             CK_GEN_CASES_PER_FILE, CK_GEN_LONDON_CASES, CK_GEN_NATIONAL_CASES);
-    for (size_t i = 0; i < CK_GEN_N_PARAMS; i++) {
-        const ck_gen_param *p = &ck_gen_params[i];
-        fprintf(to, "  %-24s %.2f  %s\n  %-24s       source: %s\n", p->name, p->inspected, p->meaning, "", p->source);
+    for (size_t i = 0; i < CK_PRACTICE_N; i++) {
+        const ck_practice_def *d = &ck_practice_defs[i];
+        fprintf(to, "  %-24s %.2f  %s\n  %-24s       source: %s\n", d->name, ck_gen_params[i].inspected, d->meaning, "",
+                ck_gen_params[i].source);
     }
     fprintf(to, "\nExit status: 0 written; 1 a file could not be written; 2 bad options.\n");
 }
@@ -42,7 +43,7 @@ typedef struct options {
     const char *scale, *seed, *out, *practice;
     ck_date as_of;
     bool has_as_of;
-    const char *params[CK_GEN_N_PARAMS * 4];
+    const char *params[CK_PRACTICE_N * 4];
     size_t n_params;
 } options;
 

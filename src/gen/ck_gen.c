@@ -17,57 +17,40 @@
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- Practice parameters ---------------------------------------------------
- * The one table of what the inspectors found. Each rate is defined by the
- * obligations it drives, exactly as ck_gen_tally_add counts it; "due before
- * as_of" leaves out obligations that are still open. "On time" = met; "not
- * on time" = met_late or overdue. */
-const ck_gen_param ck_gen_params[CK_GEN_N_PARAMS] = {
-    [CK_GEN_VCS_NOT_OFFERED] = {
-        "vcs_not_offered", 0.21,
-        "VCS_REFERRAL obligations due before as_of that are overdue (victims of a VCS-eligible event "
-        "never referred, no referral outcome)",
+ * The one table of what the inspectors found, by ck_practice_id: each rate is
+ * defined by core/ck_practice (ck_practice_defs), exactly as
+ * ck_practice_tally_add measures it. */
+const ck_gen_param ck_gen_params[CK_PRACTICE_N] = {
+    [CK_PRACTICE_VCS_NOT_OFFERED] = {
+        0.21,
         "HMIP London NPS 2019: victims not offered the VCS in more than a fifth of cases (rules-and-sources.md §1.6)"},
-    [CK_GEN_VCS_FIRST_CONTACT_LATE] = {
-        "vcs_first_contact_late", 0.33,
-        "VCS_FIRST_CONTACT obligations (referred victims) due before as_of not met on time",
+    [CK_PRACTICE_VCS_FIRST_CONTACT_LATE] = {
+        0.33,
         "Brief for Synthetic London (no figure in the domain notes; VNS pilot met its contact target in "
         "61% of cases, rules-and-sources.md §1.5)"},
-    [CK_GEN_DA_CHECK_MISSED] = {
-        "da_check_missed", 0.64,
-        "cases with a DA_CHECK due before as_of having at least one such DA_CHECK overdue (no police "
-        "domestic-abuse check received)",
+    [CK_PRACTICE_DA_CHECK_MISSED] = {
+        0.64,
         "HMIP London PDUs Nov 2022: DA checks with the police not made in 64% of cases that needed them "
         "(rules-and-sources.md §7)"},
-    [CK_GEN_CHILD_CHECK_MISSED] = {
-        "child_check_missed", 0.45,
-        "cases with a CHILD_CHECK due before as_of having at least one such CHILD_CHECK overdue (no "
-        "children's social care check received)",
+    [CK_PRACTICE_CHILD_CHECK_MISSED] = {
+        0.45,
         "HMIP: child-safeguarding enquiries made in only 55% of cases that needed them (peer-systems.md §4)"},
-    [CK_GEN_ROSH_LATE] = {
-        "rosh_late", 0.75,
-        "cases with a ROSH_INITIAL due before as_of having at least one ROSH_INITIAL, ROSH_CHANGE or "
-        "ROSH_REVIEW due before as_of not met on time (the SENTENCE_PLAN of those cases, from the same "
-        "OASys assessment, is late too)",
+    [CK_PRACTICE_ROSH_LATE] = {
+        0.75,
         "HMIP London PDUs Nov 2022: only 25% of cases satisfactory on assessing the risk of serious harm "
         "(rules-and-sources.md §3.2)"},
-    [CK_GEN_OVERSIGHT_MISSED] = {
-        "oversight_missed", 0.77,
-        "cases with an OVERSIGHT due before as_of having at least one such OVERSIGHT not met on time",
+    [CK_PRACTICE_OVERSIGHT_MISSED] = {
+        0.77,
         "HMIP London 2022: management oversight effective in 51 of 223 cases (peer-systems.md §4)"},
-    [CK_GEN_INSUFFICIENT_CONTACT] = {
-        "insufficient_contact", 0.20,
-        "cases with a CONTACT due before as_of having at least one such CONTACT not met on time (a gap "
-        "in national-standard contact longer than the interval)",
+    [CK_PRACTICE_INSUFFICIENT_CONTACT] = {
+        0.20,
         "Brief for Synthetic London: insufficient contact in 20% of cases (HMIP London 2022 found people "
         "not seen for weeks or months; no figure in the domain notes)"},
-    [CK_GEN_LOST] = {
-        "lost", 0.01,
-        "cases with a sentence in force (ALLOCATE of subject case) having an overdue ALLOCATE of subject "
-        "allocation:ID whose practitioner left (still allocated to a leaver)",
+    [CK_PRACTICE_LOST] = {
+        0.01,
         "Brief for Synthetic London: about 1% of cases held by a practitioner who has left"},
-    [CK_GEN_UNALLOCATED] = {
-        "unallocated", 0.02,
-        "ALLOCATE obligations of subject case due before as_of that are overdue (no practitioner)",
+    [CK_PRACTICE_UNALLOCATED] = {
+        0.02,
         "HMIP London PDUs Oct 2022: hundreds of cases without a named practitioner in one PDU; London-wide "
         "share an assumption"},
 };
@@ -78,7 +61,7 @@ void ck_gen_options_init(ck_gen_options *o, bool good)
     o->seed = 1;
     o->as_of = CK_NODATE;
     o->n_cases = CK_GEN_LONDON_CASES;
-    for (size_t i = 0; i < CK_GEN_N_PARAMS; i++) o->rate[i] = good ? 0 : ck_gen_params[i].inspected;
+    for (size_t i = 0; i < CK_PRACTICE_N; i++) o->rate[i] = good ? 0 : ck_gen_params[i].inspected;
 }
 
 bool ck_gen_parse_scale(ck_gen_options *o, const char *s, char *err, size_t len)
@@ -114,21 +97,21 @@ bool ck_gen_parse_param(ck_gen_options *o, const char *assign, char *err, size_t
         return false;
     }
     size_t n = (size_t)(eq - assign);
-    for (size_t i = 0; i < CK_GEN_N_PARAMS; i++) {
-        if (strlen(ck_gen_params[i].name) != n || memcmp(ck_gen_params[i].name, assign, n) != 0) continue;
+    for (size_t i = 0; i < CK_PRACTICE_N; i++) {
+        if (strlen(ck_practice_defs[i].name) != n || memcmp(ck_practice_defs[i].name, assign, n) != 0) continue;
         char *end = NULL;
         errno = 0;
         double v = strtod(eq + 1, &end);
         if (!eq[1] || *end || errno || !(v >= 0 && v <= 1)) {
-            snprintf(err, len, "--param %s: expected a rate from 0 to 1, got \"%s\"", ck_gen_params[i].name, eq + 1);
+            snprintf(err, len, "--param %s: expected a rate from 0 to 1, got \"%s\"", ck_practice_defs[i].name, eq + 1);
             return false;
         }
         o->rate[i] = v;
         return true;
     }
     size_t used = (size_t)snprintf(err, len, "--param: unknown parameter \"%.*s\"; expected one of", (int)n, assign);
-    for (size_t i = 0; i < CK_GEN_N_PARAMS && used < len; i++)
-        used += (size_t)snprintf(err + used, len - used, "%s %s", i ? "," : "", ck_gen_params[i].name);
+    for (size_t i = 0; i < CK_PRACTICE_N && used < len; i++)
+        used += (size_t)snprintf(err + used, len - used, "%s %s", i ? "," : "", ck_practice_defs[i].name);
     return false;
 }
 
@@ -1134,7 +1117,7 @@ static bool first_contact(gx *x, ck_victim *v)
 {
     ck_rng *r = &x->r;
     int n = x->cfg->vcs_first_contact_wd;
-    bool late = ck_rng_chance(r, x->g->opt.rate[CK_GEN_VCS_FIRST_CONTACT_LATE]);
+    bool late = ck_rng_chance(r, x->g->opt.rate[CK_PRACTICE_VCS_FIRST_CONTACT_LATE]);
     /* A non-statutory victim is also owed contact within VCS_NONSTATUTORY. */
     if (strcmp(v->scheme, "statutory") != 0) n = imin(n, x->cfg->vcs_nonstatutory_wd / 3);
     ck_date first = late ? after_wd(x, v->referred, x->cfg->vcs_first_contact_wd) + ck_rng_range(r, 5, 120)
@@ -1281,8 +1264,8 @@ static const char *allocate(gx *x)
     ck_date from = x->sentence;
     double u = ck_rng_unit(r);
     const double *rate = x->g->opt.rate;
-    if (u < rate[CK_GEN_UNALLOCATED]) return o->teams[team].code;
-    if (u < rate[CK_GEN_UNALLOCATED] + rate[CK_GEN_LOST]) {
+    if (u < rate[CK_PRACTICE_UNALLOCATED]) return o->teams[team].code;
+    if (u < rate[CK_PRACTICE_UNALLOCATED] + rate[CK_PRACTICE_LOST]) {
         size_t start = (size_t)ck_rng_below(r, pdu->n_teams);
         for (size_t k = 0; k < pdu->n_teams; k++) {
             size_t t = pdu->first_team + (start + k) % pdu->n_teams;
@@ -1374,12 +1357,12 @@ ck_case *ck_gen_case(const ck_gen *g, size_t index)
     ck_rng *r = &x.r;
     /* The case's practice, one draw per parameter in a fixed order. */
     const double *rate = g->opt.rate;
-    x.not_offered = ck_rng_chance(r, rate[CK_GEN_VCS_NOT_OFFERED]);
-    x.da_missed = ck_rng_chance(r, rate[CK_GEN_DA_CHECK_MISSED]);
-    x.child_missed = ck_rng_chance(r, rate[CK_GEN_CHILD_CHECK_MISSED]);
-    x.poor_rosh = ck_rng_chance(r, rate[CK_GEN_ROSH_LATE]);
-    x.poor_oversight = ck_rng_chance(r, rate[CK_GEN_OVERSIGHT_MISSED]);
-    x.poor_contact = ck_rng_chance(r, rate[CK_GEN_INSUFFICIENT_CONTACT]);
+    x.not_offered = ck_rng_chance(r, rate[CK_PRACTICE_VCS_NOT_OFFERED]);
+    x.da_missed = ck_rng_chance(r, rate[CK_PRACTICE_DA_CHECK_MISSED]);
+    x.child_missed = ck_rng_chance(r, rate[CK_PRACTICE_CHILD_CHECK_MISSED]);
+    x.poor_rosh = ck_rng_chance(r, rate[CK_PRACTICE_ROSH_LATE]);
+    x.poor_oversight = ck_rng_chance(r, rate[CK_PRACTICE_OVERSIGHT_MISSED]);
+    x.poor_contact = ck_rng_chance(r, rate[CK_PRACTICE_INSUFFICIENT_CONTACT]);
 
     x.event = ck_arena_alloc(x.a, sizeof *x.event);
     x.event->id = "E1";
@@ -1540,60 +1523,4 @@ bool ck_gen_write_dir(const ck_gen *g, const char *dir, char *err, size_t len)
         if (remove(path) != 0) break;
     }
     return ok;
-}
-
-/* ---- Measuring practice from the obligations --------------------------------- */
-
-void ck_gen_tally_add(ck_gen_tally *t, const ck_case *c, const ck_result *res, ck_date as_of)
-{
-    bool seen[CK_GEN_N_PARAMS] = {false}, bad[CK_GEN_N_PARAMS] = {false};
-    for (size_t i = 0; i < res->n_obligations; i++) {
-        const ck_obligation *o = &res->obligations[i];
-        bool past = o->due < as_of;
-        bool overdue = o->status == CK_ST_OVERDUE;
-        bool late = overdue || o->status == CK_ST_MET_LATE;
-        const char *rule = o->rule;
-        if (!strcmp(rule, "VCS_REFERRAL") && past) {
-            t->den[CK_GEN_VCS_NOT_OFFERED]++;
-            t->num[CK_GEN_VCS_NOT_OFFERED] += overdue;
-        } else if (!strcmp(rule, "VCS_FIRST_CONTACT") && past) {
-            t->den[CK_GEN_VCS_FIRST_CONTACT_LATE]++;
-            t->num[CK_GEN_VCS_FIRST_CONTACT_LATE] += late;
-        } else if (!strcmp(rule, "DA_CHECK") && past) {
-            seen[CK_GEN_DA_CHECK_MISSED] = true;
-            bad[CK_GEN_DA_CHECK_MISSED] |= overdue;
-        } else if (!strcmp(rule, "CHILD_CHECK") && past) {
-            seen[CK_GEN_CHILD_CHECK_MISSED] = true;
-            bad[CK_GEN_CHILD_CHECK_MISSED] |= overdue;
-        } else if ((!strcmp(rule, "ROSH_INITIAL") || !strcmp(rule, "ROSH_CHANGE") || !strcmp(rule, "ROSH_REVIEW")) && past) {
-            if (!strcmp(rule, "ROSH_INITIAL")) seen[CK_GEN_ROSH_LATE] = true;
-            bad[CK_GEN_ROSH_LATE] |= late;
-        } else if (!strcmp(rule, "OVERSIGHT") && past) {
-            seen[CK_GEN_OVERSIGHT_MISSED] = true;
-            bad[CK_GEN_OVERSIGHT_MISSED] |= late;
-        } else if (!strcmp(rule, "CONTACT") && past) {
-            seen[CK_GEN_INSUFFICIENT_CONTACT] = true;
-            bad[CK_GEN_INSUFFICIENT_CONTACT] |= late;
-        } else if (!strcmp(rule, "ALLOCATE") && !strcmp(o->subject, "case")) {
-            seen[CK_GEN_LOST] = true;
-            if (past) {
-                t->den[CK_GEN_UNALLOCATED]++;
-                t->num[CK_GEN_UNALLOCATED] += overdue;
-            }
-        } else if (!strcmp(rule, "ALLOCATE") && overdue && !strncmp(o->subject, "allocation:", 11)) {
-            for (size_t k = 0; k < c->n_allocations; k++)
-                if (ck_streq(c->allocations[k].id, o->subject + 11) && c->allocations[k].staff_left_on != CK_NODATE)
-                    bad[CK_GEN_LOST] = true;
-        }
-    }
-    for (size_t p = 0; p < CK_GEN_N_PARAMS; p++) {
-        if (!seen[p]) continue;
-        t->den[p]++;
-        t->num[p] += bad[p];
-    }
-}
-
-double ck_gen_tally_rate(const ck_gen_tally *t, ck_gen_param_id p)
-{
-    return t->den[p] ? (double)t->num[p] / (double)t->den[p] : -1;
 }

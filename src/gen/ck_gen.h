@@ -6,52 +6,40 @@
  * pure function of (seed, as_of, scale, parameters, i): cases are generated one
  * at a time, in any order, in bounded memory.
  *
- * Practice is set by the parameters in ck_gen_params: each is the rate at
- * which one rulebook obligation is not met, defined exactly as
- * ck_gen_tally_add measures it from the rules engine's output, so that
- * evaluating the generated cases recovers the rates. `--practice good` sets
- * them all to 0: a well-run service where almost nothing is overdue. Every
- * other fact (sentence mix, offences, risk, contact) follows the published
- * figures cited next to each number in ck_gen.c. */
+ * Practice is set by the parameters in ck_gen_params, one for each practice
+ * indicator of core/ck_practice: each is the rate at which one rulebook
+ * obligation is not met, defined exactly as ck_practice_tally_add measures
+ * it from the rules engine's output, so that evaluating the generated cases
+ * recovers the rates. `--practice good` sets them all to 0: a well-run
+ * service where almost nothing is overdue. Every other fact (sentence mix,
+ * offences, risk, contact) follows the published figures cited next to each
+ * number in ck_gen.c. */
 #ifndef CK_GEN_H
 #define CK_GEN_H
 #include "ck_case.h"
 #include "ck_gen_org.h"
+#include "ck_practice.h"
 #include "ck_rules.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum ck_gen_param_id {
-    CK_GEN_VCS_NOT_OFFERED,
-    CK_GEN_VCS_FIRST_CONTACT_LATE,
-    CK_GEN_DA_CHECK_MISSED,
-    CK_GEN_CHILD_CHECK_MISSED,
-    CK_GEN_ROSH_LATE,
-    CK_GEN_OVERSIGHT_MISSED,
-    CK_GEN_INSUFFICIENT_CONTACT,
-    CK_GEN_LOST,
-    CK_GEN_UNALLOCATED,
-    CK_GEN_N_PARAMS
-} ck_gen_param_id;
-
-/* One practice parameter: the table in ck_gen.c is the one place each is
- * named, defaulted, defined and sourced. */
+/* The default of one practice parameter: the table in ck_gen.c is the one
+ * place each is defaulted and sourced; ck_practice_defs names and defines
+ * it (--param NAME=VALUE takes ck_practice_defs[i].name). */
 typedef struct ck_gen_param {
-    const char *name;      /* --param NAME=VALUE */
     double inspected;      /* default under --practice inspected (good: 0) */
-    const char *meaning;   /* the rate, in terms of the rulebook obligations */
     const char *source;    /* where the default comes from */
 } ck_gen_param;
 
-extern const ck_gen_param ck_gen_params[CK_GEN_N_PARAMS];
+extern const ck_gen_param ck_gen_params[CK_PRACTICE_N];
 
 typedef struct ck_gen_options {
     uint64_t seed;
     ck_date as_of;
     bool national;   /* 12 regions, CK_GEN_NATIONAL_CASES people */
     size_t n_cases;  /* London's 18 PDUs holding this many people (national false) */
-    double rate[CK_GEN_N_PARAMS];
+    double rate[CK_PRACTICE_N]; /* by ck_practice_id */
     /* The rules configuration the cases are made for (every deadline the
      * schedule keeps or misses comes from it); NULL: ck_rulecfg_default().
      * Must outlive the generator. */
@@ -86,15 +74,5 @@ ck_case *ck_gen_case(const ck_gen *g, size_t i);
  * DIR if needed; overwrites these files. False with a message naming the file
  * in err. */
 bool ck_gen_write_dir(const ck_gen *g, const char *dir, char *err, size_t err_len);
-
-/* Measuring the practice back from the rules engine: add every evaluated case
- * (its obligations at as_of), then read each parameter's rate. */
-typedef struct ck_gen_tally {
-    size_t num[CK_GEN_N_PARAMS], den[CK_GEN_N_PARAMS];
-} ck_gen_tally;
-
-void ck_gen_tally_add(ck_gen_tally *t, const ck_case *c, const ck_result *r, ck_date as_of);
-/* num / den, or -1 when nothing counted. */
-double ck_gen_tally_rate(const ck_gen_tally *t, ck_gen_param_id p);
 
 #endif

@@ -1,4 +1,6 @@
 #include "ck_api.h"
+#include "ck_access.h"
+#include "ck_auth.h"
 #include "ck_bundle.h"
 #include <pthread.h>
 #include <stdarg.h>
@@ -13,15 +15,20 @@
 ck_date ck_app_today(const ck_app *app) { return app->today ? app->today() : ck_date_today(); }
 
 /* ---- Victims: the one place -----------------------------------------------
- * Whether a reader may see victims' names, addresses and contact details is
- * decided here and nowhere else: every case and record this API writes out
- * takes its flags from this function. Until accounts and roles land nobody can
- * be known to be victim liaison staff, so every reader gets the redacted form.
- * The security work replaces this function with a check of the caller's role. */
-static unsigned victim_redaction_for(const ck_http_req *r)
+ * Every case and record this API writes out takes its flags from this
+ * function: victims' names, addresses and contact details are written only
+ * for a caller whose victim:read scope covers the case (victim liaison staff
+ * of its region). The store (ck_access) has already left them unloaded for
+ * everyone else; this is the second lock on the same door. */
+static unsigned victim_redaction_for(ck_http_req *r, const char *crn)
 {
-    (void)r;
-    return CK_BUNDLE_REDACT_VICTIMS;
+    const ck_principal *p = ck_auth_principal(r);
+    if (!p || !ck_principal_may(p, CK_PERM_VICTIM_READ)) return CK_BUNDLE_REDACT_VICTIMS;
+    char err[256];
+    ck_db *db = ck_http_db(r, err, sizeof err);
+    return db && ck_access_check(db, p, CK_PERM_VICTIM_READ, crn, CK_LOCK_NONE, NULL, err, sizeof err) == CK_OK
+               ? 0
+               : CK_BUNDLE_REDACT_VICTIMS;
 }
 
 /* ---- Problems --------------------------------------------------------------- */
@@ -98,6 +105,7 @@ static void problem_rc(ck_http_req *r, ck_rc rc, const char *err)
     case CK_ERR_EXISTS:
     case CK_ERR_CONFLICT: ck_http_problem(r, 409, NULL, NULL, err, NULL); return;
     case CK_ERR_INVALID: problem_invalid(r, err); return;
+    case CK_ERR_DENIED: ck_http_problem(r, 403, NULL, NULL, err, NULL); return;
     case CK_OK:
     case CK_ERR_DB: break;
     }
@@ -110,6 +118,18 @@ static void problem_rc(ck_http_req *r, ck_rc rc, const char *err)
 /* ---- Request helpers ------------------------------------------------------------ */
 
 static const ck_app *app_of(const ck_http_req *r) { return ck_http_app(r); }
+
+/* The caller: every route but /health needs one, and the authorize hook has
+ * refused requests without. */
+static const ck_principal *who(ck_http_req *r) { return ck_auth_require(r); }
+
+/* The route's permission (the hook has checked the caller holds it). */
+static ck_perm route_perm(const ck_http_req *r)
+{
+    ck_perm perm = CK_PERM_CASE_WRITE;
+    ck_auth_route_perm(r, &perm);
+    return perm;
+}
 
 static ck_db *db_or_fail(ck_http_req *r)
 {
@@ -247,7 +267,7 @@ static void h_health(ck_http_req *r)
 
 static void send_case(ck_http_req *r, unsigned status, const ck_case *c)
 {
-    ck_http_json(r, status, ck_bundle_to_json(c, victim_redaction_for(r)));
+    ck_http_json(r, status, ck_bundle_to_json(c, victim_redaction_for(r, c->crn)));
 }
 
 /* A whole case from the body; NULL after answering. */
@@ -264,7 +284,8 @@ static ck_case *body_case(ck_http_req *r)
 
 static void h_case_create(ck_http_req *r)
 {
-    ck_case *c = body_case(r);
+    const ck_principal *p = who(r);
+    ck_case *c = p ? body_case(r) : NULL;
     ck_db *db = c ? db_or_fail(r) : NULL;
     if (!db) {
         ck_case_free(c);
@@ -272,7 +293,7 @@ static void h_case_create(ck_http_req *r)
     }
     char err[ERR_MAX];
     const ck_app *app = app_of(r);
-    ck_rc rc = ck_cases_create(db, &app->engine, c, ck_app_today(app), err, sizeof err);
+    ck_rc rc = ck_access_create(db, p, &app->engine, c, ck_app_today(app), err, sizeof err);
     if (rc != CK_OK) {
         problem_rc(r, rc, err);
     } else {
@@ -289,7 +310,8 @@ static void h_case_create(ck_http_req *r)
 static void h_case_replace(ck_http_req *r)
 {
     const char *crn = ck_http_param(r, "crn");
-    ck_case *c = body_case(r);
+    const ck_principal *p = who(r);
+    ck_case *c = p ? body_case(r) : NULL;
     if (!c) return;
     if (strcmp(c->crn, crn) != 0) {
         problem_invalidf(r, "crn: \"%.40s\" does not match the case in the URL (%.40s); a case's CRN cannot be changed",
@@ -301,22 +323,25 @@ static void h_case_replace(ck_http_req *r)
     if (db) {
         char err[ERR_MAX];
         const ck_app *app = app_of(r);
-        ck_rc rc = ck_cases_replace(db, &app->engine, c, ck_app_today(app), err, sizeof err);
+        ck_case *stored = NULL;
+        ck_rc rc = ck_access_replace(db, p, &app->engine, c, ck_app_today(app), &stored, err, sizeof err);
         if (rc != CK_OK)
             problem_rc(r, rc, err);
         else
-            send_case(r, 200, c);
+            send_case(r, 200, stored);
+        ck_case_free(stored);
     }
     ck_case_free(c);
 }
 
 static void h_case_get(ck_http_req *r)
 {
-    ck_db *db = db_or_fail(r);
+    const ck_principal *p = who(r);
+    ck_db *db = p ? db_or_fail(r) : NULL;
     if (!db) return;
     char err[ERR_MAX];
     ck_case *c = NULL;
-    ck_rc rc = ck_cases_get(db, ck_http_param(r, "crn"), &c, err, sizeof err);
+    ck_rc rc = ck_access_get(db, p, ck_http_param(r, "crn"), &c, err, sizeof err);
     if (rc != CK_OK)
         problem_rc(r, rc, err);
     else
@@ -356,11 +381,12 @@ static void h_case_search(ck_http_req *r)
     if (!query_count(r, "limit", CK_API_SEARCH_LIMIT, 1, CK_API_SEARCH_MAX, &limit) ||
         !query_count(r, "offset", 0, 0, SIZE_MAX / 2, &offset))
         return;
-    ck_db *db = db_or_fail(r);
+    const ck_principal *p = who(r);
+    ck_db *db = p ? db_or_fail(r) : NULL;
     if (!db) return;
     char err[ERR_MAX];
     ck_case_list *l = NULL;
-    ck_rc rc = ck_cases_search(db, q ? q : "", limit, offset, &l, err, sizeof err);
+    ck_rc rc = ck_access_search(db, p, q ? q : "", limit, offset, &l, err, sizeof err);
     if (rc != CK_OK) {
         problem_rc(r, rc, err);
         return;
@@ -379,7 +405,8 @@ static void h_case_search(ck_http_req *r)
 static void h_add_record(ck_http_req *r)
 {
     const struct api_list *list = list_of(route_segment(r, 0));
-    json_t *body = body_object(r);
+    const ck_principal *p = who(r);
+    json_t *body = p ? body_object(r) : NULL;
     if (!body) return;
     char err[ERR_MAX];
     void *rec = ck_arena_alloc(ck_http_arena(r), list->kind->size);
@@ -392,12 +419,13 @@ static void h_add_record(ck_http_req *r)
     ck_db *db = db_or_fail(r);
     if (!db) return;
     const ck_app *app = app_of(r);
-    ck_rc rc = ck_cases_add(db, &app->engine, ck_http_param(r, "crn"), list->key, rec, ck_app_today(app), err,
-                            sizeof err);
+    const char *crn = ck_http_param(r, "crn");
+    ck_rc rc = ck_access_add(db, p, route_perm(r), &app->engine, crn, list->key, rec, ck_app_today(app), err,
+                             sizeof err);
     if (rc != CK_OK)
         problem_rc(r, rc, err);
     else
-        ck_http_json(r, 201, ck_bundle_record_to_json(rec, list->kind, victim_redaction_for(r)));
+        ck_http_json(r, 201, ck_bundle_record_to_json(rec, list->kind, victim_redaction_for(r, crn)));
 }
 
 typedef struct patch_ctx {
@@ -425,7 +453,8 @@ static bool patch_edit(ck_case *c, void *rec, void *ctx, char *err, size_t err_l
 static void h_patch_record(ck_http_req *r)
 {
     const struct api_list *list = list_of(route_segment(r, 1));
-    json_t *body = body_object(r);
+    const ck_principal *p = who(r);
+    json_t *body = p ? body_object(r) : NULL;
     ck_db *db = body ? db_or_fail(r) : NULL;
     if (!db) {
         json_decref(body);
@@ -433,9 +462,10 @@ static void h_patch_record(ck_http_req *r)
     }
     char err[ERR_MAX];
     const ck_app *app = app_of(r);
-    patch_ctx pc = {body, list->kind, victim_redaction_for(r), NULL};
-    ck_rc rc = ck_cases_update(db, &app->engine, ck_http_param(r, "crn"), list->key, ck_http_param(r, "id"),
-                               patch_edit, &pc, ck_app_today(app), err, sizeof err);
+    const char *crn = ck_http_param(r, "crn");
+    patch_ctx pc = {body, list->kind, victim_redaction_for(r, crn), NULL};
+    ck_rc rc = ck_access_update(db, p, route_perm(r), &app->engine, crn, list->key, ck_http_param(r, "id"), patch_edit,
+                                &pc, ck_app_today(app), err, sizeof err);
     if (rc != CK_OK) {
         json_decref(pc.out);
         problem_rc(r, rc, err);
@@ -472,10 +502,12 @@ static bool review_edit(ck_case *c, void *rec, void *ctx, char *err, size_t err_
  * REG_REVIEW says a review must set the next review date, so both are required. */
 static void h_add_review(ck_http_req *r)
 {
-    json_t *body = body_object(r);
+    const ck_principal *p = who(r);
+    json_t *body = p ? body_object(r) : NULL;
     if (!body) return;
     char err[ERR_MAX];
-    review_ctx rc = {.flags = victim_redaction_for(r)};
+    const char *crn = ck_http_param(r, "crn");
+    review_ctx rc = {.flags = victim_redaction_for(r, crn)};
     const char *nv = json_string_value(json_object_get(body, "next_review"));
     bool next_ok = nv && ck_date_parse(nv, strlen(nv), &rc.next_review);
     json_t *review = json_copy(body);
@@ -498,8 +530,8 @@ static void h_add_review(ck_http_req *r)
     ck_db *db = db_or_fail(r);
     if (!db) return;
     const ck_app *app = app_of(r);
-    ck_rc st = ck_cases_update(db, &app->engine, ck_http_param(r, "crn"), "registrations", ck_http_param(r, "id"),
-                               review_edit, &rc, ck_app_today(app), err, sizeof err);
+    ck_rc st = ck_access_update(db, p, route_perm(r), &app->engine, crn, "registrations", ck_http_param(r, "id"),
+                                review_edit, &rc, ck_app_today(app), err, sizeof err);
     if (st != CK_OK) {
         json_decref(rc.out);
         problem_rc(r, st, err);
@@ -514,11 +546,12 @@ static void h_obligations(ck_http_req *r)
     ck_date as_of;
     bool all;
     if (!query_date(r, "as_of", ck_app_today(app_of(r)), &as_of) || !query_flag(r, "all", &all)) return;
-    ck_db *db = db_or_fail(r);
+    const ck_principal *p = who(r);
+    ck_db *db = p ? db_or_fail(r) : NULL;
     if (!db) return;
     char err[ERR_MAX];
     ck_result *res = NULL;
-    ck_rc rc = ck_cases_obligations(db, crn, as_of, &res, err, sizeof err);
+    ck_rc rc = ck_access_obligations(db, p, crn, as_of, &res, err, sizeof err);
     if (rc != CK_OK)
         problem_rc(r, rc, err);
     else
@@ -561,11 +594,12 @@ static void h_worklist(ck_http_req *r)
         !query_count(r, "limit", CK_API_WORKLIST_LIMIT, 1, CK_API_WORKLIST_MAX, &q.limit) ||
         !query_count(r, "offset", 0, 0, SIZE_MAX / 2, &q.offset))
         return;
-    ck_db *db = db_or_fail(r);
+    const ck_principal *p = who(r);
+    ck_db *db = p ? db_or_fail(r) : NULL;
     if (!db) return;
     char err[ERR_MAX];
     ck_worklist *w = NULL;
-    ck_rc rc = ck_cases_worklist(db, &q, &w, err, sizeof err);
+    ck_rc rc = ck_access_worklist(db, p, &q, &w, err, sizeof err);
     if (rc != CK_OK) {
         problem_rc(r, rc, err);
         return;
@@ -585,8 +619,12 @@ static void h_worklist(ck_http_req *r)
 
 const ck_route ck_api_routes[] = {
     {"GET", "/health", h_health, "public"},
+    {"POST", "/api/v1/session", ck_auth_h_sign_in, "public"},
+    {"GET", "/api/v1/session", ck_auth_h_session, "authenticated"},
+    {"DELETE", "/api/v1/session", ck_auth_h_sign_out, "authenticated"},
+    {"GET", "/api/v1/users", ck_auth_h_users, "user:admin"},
     {"GET", "/api/v1/cases", h_case_search, "case:read"},
-    {"POST", "/api/v1/cases", h_case_create, "case:write"},
+    {"POST", "/api/v1/cases", h_case_create, "case:create"},
     {"GET", "/api/v1/cases/{crn}", h_case_get, "case:read"},
     {"PUT", "/api/v1/cases/{crn}", h_case_replace, "case:write"},
     {"GET", "/api/v1/cases/{crn}/obligations", h_obligations, "case:read"},
@@ -595,15 +633,15 @@ const ck_route ck_api_routes[] = {
     {"POST", "/api/v1/cases/{crn}/registrations", h_add_record, "case:write"},
     {"POST", "/api/v1/cases/{crn}/registrations/{id}/reviews", h_add_review, "case:write"},
     {"POST", "/api/v1/cases/{crn}/registration_decisions", h_add_record, "case:write"},
-    {"POST", "/api/v1/cases/{crn}/checks", h_add_record, "case:write"},
-    {"PATCH", "/api/v1/cases/{crn}/checks/{id}", h_patch_record, "case:write"},
+    {"POST", "/api/v1/cases/{crn}/checks", h_add_record, "check:write"},
+    {"PATCH", "/api/v1/cases/{crn}/checks/{id}", h_patch_record, "check:write"},
     {"POST", "/api/v1/cases/{crn}/assessments", h_add_record, "case:write"},
     {"POST", "/api/v1/cases/{crn}/changes", h_add_record, "case:write"},
     {"POST", "/api/v1/cases/{crn}/decisions", h_add_record, "case:write"},
     {"POST", "/api/v1/cases/{crn}/enforcement", h_add_record, "case:write"},
     {"POST", "/api/v1/cases/{crn}/breaches", h_add_record, "case:write"},
     {"POST", "/api/v1/cases/{crn}/recalls", h_add_record, "case:write"},
-    {"POST", "/api/v1/cases/{crn}/allocations", h_add_record, "case:write"},
+    {"POST", "/api/v1/cases/{crn}/allocations", h_add_record, "allocate"},
     {"POST", "/api/v1/cases/{crn}/victims", h_add_record, "victim:write"},
     {"GET", "/api/v1/worklist", h_worklist, "case:read"},
     {NULL, NULL, NULL, NULL},

@@ -11,9 +11,15 @@
  * Write bodies must be sent as application/json (else 415), which also keeps
  * cross-site HTML forms from posting to the API.
  *
- * Victims: every case or record the API writes out is redacted
- * (CK_BUNDLE_REDACT_VICTIMS) by one function in ck_api.c until accounts and
- * roles land. */
+ * Access: the server's authorize hook (http/ck_auth) has checked the
+ * caller, the route's permission and, for a route naming a case, its scope
+ * before a handler runs; handlers then read and write only through
+ * store/ck_access with the caller's principal, which enforces scope and
+ * limited access again inside the transaction, loads victims' names and
+ * contact details only for victim liaison staff, and writes the audit log.
+ * Victims: whatever the API writes out also goes through one function in
+ * ck_api.c that redacts them (CK_BUNDLE_REDACT_VICTIMS) for every caller
+ * without victim:read, so two layers would have to fail for one to leak. */
 #ifndef CK_API_H
 #define CK_API_H
 #include "ck_cases.h"
@@ -27,9 +33,11 @@
 
 /* What every handler of the API (and of the web app) needs: the server's app
  * (ck_http_config.app) must point to one. */
+typedef struct ck_auth ck_auth;
 typedef struct ck_app {
     ck_engine engine;
     ck_date (*today)(void); /* NULL: ck_date_today (UTC); tests pin a date */
+    const ck_auth *auth;    /* sign-in and sessions (http/ck_auth); the authorize hook needs it */
 } ck_app;
 
 ck_date ck_app_today(const ck_app *app);

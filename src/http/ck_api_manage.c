@@ -1,6 +1,9 @@
 /* ck_api_manage: see ck_api_manage.h. */
 #include "ck_api_manage.h"
+#include "ck_access.h"
 #include "ck_api.h"
+#include "ck_audit.h"
+#include "ck_auth.h"
 #include "ck_inspection.h"
 #include "ck_org.h"
 #include "ck_workforce.h"
@@ -21,6 +24,56 @@ static json_t *date_json(ck_date d)
     return d == CK_NODATE ? json_null() : json_string(ck_date_fmt(d, s));
 }
 
+/* ---- Who may: the caller's scope over units, staff and cases ---------------------- *
+ * The authorize hook has checked the caller's role holds the route's
+ * permission; how far it reaches is checked here against what a request
+ * names in its query or body (a PDU, a region, a staff member, a case), with
+ * store/ck_access, before anything is read or changed. */
+
+static bool reached(ck_http_req *r, ck_rc rc, const char *err)
+{
+    if (rc != CK_OK) ck_api_problem_rc(r, rc, err);
+    return rc == CK_OK;
+}
+
+static ck_perm route_perm(const ck_http_req *r)
+{
+    ck_perm perm = CK_PERM_INSPECTION_READ;
+    ck_auth_route_perm(r, &perm);
+    return perm;
+}
+
+/* The PDU or region (pdu NULL; both NULL: everywhere). */
+static bool unit_ok(ck_http_req *r, const char *pdu, const char *region)
+{
+    char err[ERR_MAX];
+    ck_db *db = ck_api_db(r);
+    return db && reached(r, ck_access_unit(db, ck_auth_principal(r), route_perm(r), pdu, region, err, sizeof err), err);
+}
+
+static bool staff_ok(ck_http_req *r, ck_db *db, const char *code)
+{
+    char err[ERR_MAX];
+    return !code || reached(r, ck_access_staff(db, ck_auth_principal(r), route_perm(r), code, err, sizeof err), err);
+}
+
+static bool case_ok(ck_http_req *r, ck_db *db, const char *crn)
+{
+    char err[ERR_MAX];
+    return reached(r, ck_access_check(db, ck_auth_principal(r), route_perm(r), crn, CK_LOCK_NONE, NULL, err, sizeof err),
+                   err);
+}
+
+/* Management writes run in ck_workforce's, ck_inspection's and ck_qa's own
+ * transactions, so they are audited just after they commit. */
+static void audited(ck_http_req *r, ck_db *db, const char *action, const char *crn, const char *record,
+                    const char *detail)
+{
+    char err[ERR_MAX];
+    if (ck_audit_record(db, ck_auth_principal(r), action, crn, record, detail, err, sizeof err) != CK_OK)
+        ck_http_log("%s: audit log: %s", ck_http_request_id(r), err);
+}
+
 /* ---- Query parameters ------------------------------------------------------------ */
 
 /* Exactly one of ?pdu= and ?region=; false after answering. */
@@ -33,7 +86,7 @@ static bool unit_query(ck_http_req *r, const char **pdu, const char **region)
         ck_api_invalid(r, "pdu: give exactly one of pdu or region (a code)");
         return false;
     }
-    return true;
+    return unit_ok(r, *pdu, *region);
 }
 
 /* ?as_of= (default today), then ?to= (default the day before as_of) and
@@ -196,7 +249,7 @@ static void h_staff_workload(ck_http_req *r)
     ck_date as_of;
     if (!ck_api_query_date(r, "as_of", today_of(r), &as_of)) return;
     ck_db *db = ck_api_db(r);
-    if (!db) return;
+    if (!db || !staff_ok(r, db, code)) return;
     char err[ERR_MAX];
     ck_arena a;
     ck_arena_init(&a);
@@ -251,7 +304,7 @@ static void h_board(ck_http_req *r)
         return;
     ck_db *db = ck_api_db(r);
     ck_manage_cfg mc;
-    if (!db || !manage_cfg(r, db, &mc)) return;
+    if (!db || !unit_ok(r, pdu, NULL) || !manage_cfg(r, db, &mc)) return;
     char err[ERR_MAX];
     ck_alloc_board *b = NULL;
     ck_rc rc = ck_alloc_board_load(db, &app_of(r)->engine, &mc, pdu, team, as_of, &b, err, sizeof err);
@@ -273,14 +326,16 @@ static void h_allocate(ck_http_req *r)
               body_text(r, body, "staff_code", true, "the code of a staff member", &staff);
     ck_db *db = ok ? ck_api_db(r) : NULL;
     ck_manage_cfg mc;
-    if (db && manage_cfg(r, db, &mc)) {
+    if (db && case_ok(r, db, crn) && staff_ok(r, db, staff) && manage_cfg(r, db, &mc)) {
         char err[ERR_MAX];
         ck_date today = today_of(r);
         ck_rc rc = ck_alloc_allocate(db, &app_of(r)->engine, &mc, crn, staff, today, err, sizeof err);
-        if (rc != CK_OK)
+        if (rc != CK_OK) {
             ck_api_problem_rc(r, rc, err);
-        else
+        } else {
+            audited(r, db, "manage.allocate", crn, "allocations", staff);
             ck_http_json(r, 201, json_pack("{s:s, s:s, s:o}", "crn", crn, "staff_code", staff, "from", date_json(today)));
+        }
     }
     json_decref(body);
 }
@@ -295,14 +350,17 @@ static void h_reallocate(ck_http_req *r)
     bool ok = body && body_keys(r, body, keys) && body_text(r, body, "to", false, "the code of a staff member", &to);
     ck_db *db = ok ? ck_api_db(r) : NULL;
     ck_manage_cfg mc;
-    if (db && manage_cfg(r, db, &mc)) {
+    const char *from = ck_http_param(r, "code");
+    if (db && staff_ok(r, db, from) && staff_ok(r, db, to) && manage_cfg(r, db, &mc)) {
         char err[ERR_MAX];
         ck_alloc_moves *m = NULL;
-        const char *from = ck_http_param(r, "code");
         ck_rc rc = ck_alloc_reallocate(db, &app_of(r)->engine, &mc, from, to, today_of(r), &m, err, sizeof err);
         if (rc != CK_OK) {
             ck_api_problem_rc(r, rc, err);
         } else {
+            char detail[64];
+            snprintf(detail, sizeof detail, "moved=%zu", m->n);
+            audited(r, db, "manage.reallocate", NULL, from, detail);
             json_t *moved = json_array();
             for (size_t i = 0; i < m->n; i++)
                 json_array_append_new(moved, json_pack("{s:s, s:s}", "crn", m->crn[i], "staff_code", m->staff[i]));
@@ -334,17 +392,19 @@ static void h_leaving(ck_http_req *r)
         ok = false;
     }
     ck_db *db = ok ? ck_api_db(r) : NULL;
-    if (db) {
+    const char *code = ck_http_param(r, "code");
+    if (db && staff_ok(r, db, code)) {
         char err[ERR_MAX];
         size_t n = 0;
-        const char *code = ck_http_param(r, "code");
         bool absence = strcmp(kind, "long_term_absence") == 0;
         ck_rc rc = ck_workforce_staff_leaves(db, &app_of(r)->engine, code, on, absence, today, &n, err, sizeof err);
-        if (rc != CK_OK)
+        if (rc != CK_OK) {
             ck_api_problem_rc(r, rc, err);
-        else
+        } else {
+            audited(r, db, "manage.leaving", NULL, code, kind);
             ck_http_json(r, 200, json_pack("{s:s, s:s, s:o, s:I}", "staff_code", code, "kind", kind, "date",
                                            date_json(on), "cases", (json_int_t)n));
+        }
     }
     json_decref(body);
 }
@@ -434,11 +494,12 @@ static void h_org_rating(ck_http_req *r)
         ck_api_invalid(r, "rating: expected outstanding, good, requires_improvement or inadequate, got \"%.40s\"", rating);
         ok = false;
     }
-    ck_db *db = ok ? ck_api_db(r) : NULL;
+    ck_db *db = ok && unit_ok(r, pdu, NULL) ? ck_api_db(r) : NULL;
     if (db) {
         char err[ERR_MAX];
         ck_date today = today_of(r);
         ck_rc rc = ck_inspection_org_put(db, pdu, s, rt, evidence, by, today, err, sizeof err);
+        if (rc == CK_OK) audited(r, db, "manage.org_rating", NULL, pdu, ck_standard_key(s));
         if (rc != CK_OK)
             ck_api_problem_rc(r, rc, err);
         else
@@ -464,7 +525,7 @@ static void h_history(ck_http_req *r)
         return;
     ck_db *db = ck_api_db(r);
     ck_manage_cfg mc;
-    if (!db || !manage_cfg(r, db, &mc)) return;
+    if (!db || !unit_ok(r, pdu, NULL) || !manage_cfg(r, db, &mc)) return;
     char err[ERR_MAX];
     json_t *h = NULL;
     ck_rc rc = unit_exists(db, pdu, NULL, err, sizeof err);
@@ -478,18 +539,26 @@ static void h_history(ck_http_req *r)
 
 /* ---- Quality-assurance case audit -------------------------------------------------- */
 
-/* The {id} of a sample; false after answering 404. */
+/* The {id} of a sample whose PDU the caller's qa scope reaches; false after
+ * answering (404, 403). */
 static bool sample_id(ck_http_req *r, int64_t *id)
 {
     const char *s = ck_http_param(r, "id");
     char *end;
     long long v = strtoll(s, &end, 10);
-    if (*s && !*end && isdigit((unsigned char)s[0]) && v > 0) {
-        *id = v;
-        return true;
+    if (!*s || *end || !isdigit((unsigned char)s[0]) || v <= 0) {
+        ck_http_problem(r, 404, NULL, NULL, "no such sample", NULL);
+        return false;
     }
-    ck_http_problem(r, 404, NULL, NULL, "no such sample", NULL);
-    return false;
+    *id = v;
+    ck_db *db = ck_api_db(r);
+    if (!db) return false;
+    char err[ERR_MAX];
+    json_t *rep = NULL;
+    ck_rc rc = ck_qa_report(db, *id, today_of(r), &rep, err, sizeof err);
+    bool ok = reached(r, rc, err) && unit_ok(r, json_string_value(json_object_get(rep, "pdu")), NULL);
+    json_decref(rep);
+    return ok;
 }
 
 static void send_report(ck_http_req *r, ck_db *db, int64_t id, unsigned status, bool disagreements_only)
@@ -532,16 +601,20 @@ static void h_qa_draw(ck_http_req *r)
               body_int(r, body, "per_team", true, 1, 1000, &per_team) && body_date(r, body, "from", true, &from) &&
               body_date(r, body, "to", true, &to) && body_int(r, body, "seed", false, 0, INT32_MAX, &seed) &&
               body_text(r, body, "drawn_by", true, "who drew the sample", &by);
-    ck_db *db = ok ? ck_api_db(r) : NULL;
+    ck_db *db = ok && unit_ok(r, pdu, NULL) ? ck_api_db(r) : NULL;
     if (db) {
         char err[ERR_MAX];
         int64_t id = 0;
         uint64_t s = seed >= 0 ? (uint64_t)seed : randombytes_uniform(INT32_MAX);
         ck_rc rc = ck_qa_draw(db, pdu, (int)per_team, s, from, to, by, today_of(r), &id, err, sizeof err);
-        if (rc != CK_OK)
+        if (rc != CK_OK) {
             ck_api_problem_rc(r, rc, err);
-        else
+        } else {
+            char record[32];
+            snprintf(record, sizeof record, "qa/%lld", (long long)id);
+            audited(r, db, "manage.qa_draw", NULL, record, pdu);
             send_report(r, db, id, 201, false);
+        }
     }
     json_decref(body);
 }
@@ -550,11 +623,12 @@ static void h_qa_draw(ck_http_req *r)
 static void h_qa_list(ck_http_req *r)
 {
     const char *pdu = ck_http_query(r, "pdu");
+    if (pdu && !*pdu) pdu = NULL;
     ck_db *db = ck_api_db(r);
-    if (!db) return;
+    if (!db || !unit_ok(r, pdu, NULL)) return;
     char err[ERR_MAX];
     json_t *items = NULL;
-    ck_rc rc = ck_qa_samples(db, pdu && *pdu ? pdu : NULL, &items, err, sizeof err);
+    ck_rc rc = ck_qa_samples(db, pdu, &items, err, sizeof err);
     if (rc != CK_OK)
         ck_api_problem_rc(r, rc, err);
     else
@@ -607,6 +681,7 @@ static void h_qa_answer(ck_http_req *r)
         char err[ERR_MAX];
         ck_date today = today_of(r);
         ck_rc rc = ck_qa_answer(db, id, crn, q, json_is_true(sufficient), note, by, today, err, sizeof err);
+        if (rc == CK_OK) audited(r, db, "manage.qa_answer", crn, ck_standard_key(q), NULL);
         if (rc != CK_OK)
             ck_api_problem_rc(r, rc, err);
         else

@@ -1,4 +1,5 @@
 #include "ck_http.h"
+#include "ck_form.h"
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -16,15 +17,24 @@
 #include <unistd.h>
 
 /* Sent on every response, errors included. The web app's pages load only
- * their own scripts and styles, and no page may be framed (clickjacking). */
+ * their own scripts and styles, post forms only to us, and no page may be
+ * framed (clickjacking). */
 static const struct {
     const char *name, *value;
 } security_headers[] = {
-    {"Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'"},
+    {"Content-Security-Policy",
+     "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'"},
     {"X-Content-Type-Options", "nosniff"},
-    {"Referrer-Policy", "no-referrer"},
+    /* same-origin, not no-referrer: under no-referrer browsers send
+     * "Origin: null" even on our own form posts, and the CSRF defence
+     * checks the Origin. Other sites still get nothing. */
+    {"Referrer-Policy", "same-origin"},
     {"X-Frame-Options", "DENY"},
+    {"Cross-Origin-Opener-Policy", "same-origin"},
 };
+/* Only over TLS: a browser that saw it refuses plain http to us for two years. */
+#define HSTS "max-age=63072000; includeSubDomains"
+#define FORWARDED_ADDR_MAX 45 /* the longest IPv6 text form */
 
 static const char *const known_methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", NULL};
 
@@ -36,6 +46,8 @@ struct ck_http_server {
     void *app;
     bool access_log;
     void (*on_error)(ck_http_req *r, unsigned status, const char *detail);
+    bool (*authorize)(ck_http_req *r);
+    char *trusted_proxy;
     uint64_t id; /* tells this server's thread-local connections from a previous server's */
     uint16_t port;
     char url[80];
@@ -62,8 +74,9 @@ struct ck_http_req {
     size_t received; /* bytes uploaded, kept or not */
     bool too_large;
     bool form_parsed;
-    const char **fnames, **fvalues;
-    size_t n_form;
+    ck_form form;
+    char client[64]; /* "" until asked for */
+    void *principal;
     char request_id[CK_HTTP_REQUEST_ID_MAX + 1];
     struct timespec started;
     /* the response */
@@ -142,7 +155,7 @@ static const char *pattern_problem(const char *p)
     return NULL;
 }
 
-static bool routes_valid(const ck_route *routes, char *err, size_t err_len)
+static bool routes_valid(const ck_route *routes, bool authorized, char *err, size_t err_len)
 {
     if (!routes || !routes[0].method) {
         snprintf(err, err_len, "the route table is empty");
@@ -155,6 +168,8 @@ static bool routes_valid(const ck_route *routes, char *err, size_t err_len)
         if (!why && !r->handler) why = "no handler";
         if (!why && (!r->permission || !r->permission[0]))
             why = "no permission (every route declares one: \"public\" or the permission it needs)";
+        if (!why && !authorized && strcmp(r->permission, "public") != 0)
+            why = "its permission would go unchecked: the server has no authorize hook";
         for (const ck_route *q = routes; !why && q < r; q++)
             if (strcmp(q->method, r->method) == 0 && strcmp(q->pattern, r->pattern) == 0) why = "listed twice";
         if (why) {
@@ -225,6 +240,8 @@ static void allow_header(ck_http_req *r)
 
 /* ---- Request life cycle --------------------------------------------------- */
 
+static void core_error(ck_http_req *r, unsigned status, const char *detail);
+
 static bool request_id_ok(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
@@ -272,6 +289,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
+void ck_http_error(ck_http_req *r, unsigned status, const char *detail) { core_error(r, status, detail); }
+
 static void core_error(ck_http_req *r, unsigned status, const char *detail)
 {
     /* API clients always get problem+json; on_error (the web's HTML error
@@ -312,6 +331,7 @@ static struct MHD_Response *build_response(ck_http_req *r, size_t *len_out)
     for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
         ok = ok && MHD_add_response_header(resp, security_headers[i].name, security_headers[i].value) == MHD_YES;
     if (!r->has_cache_control) ok = ok && MHD_add_response_header(resp, "Cache-Control", "no-store") == MHD_YES;
+    if (ck_http_tls(r)) ok = ok && MHD_add_response_header(resp, "Strict-Transport-Security", HSTS) == MHD_YES;
     if (r->content_type) ok = ok && MHD_add_response_header(resp, "Content-Type", r->content_type) == MHD_YES;
     for (header *h = r->headers; h && ok; h = h->next)
         ok = MHD_add_response_header(resp, h->name, h->value) == MHD_YES;
@@ -352,6 +372,29 @@ static enum MHD_Result send_response(ck_http_req *r)
                     r->status, len, us);
     }
     return rc;
+}
+
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    bool *ok = cls;
+    *ok = *ok && ck_utf8_valid(key, strlen(key)) && (!value || ck_utf8_valid(value, strlen(value)));
+    return *ok ? MHD_YES : MHD_NO;
+}
+
+/* Whether the path, the query and a form body are well-formed UTF-8: only
+ * text that is reaches a handler (and the database). */
+static bool request_text_valid(ck_http_req *r)
+{
+    bool ok = ck_utf8_valid(r->path, strlen(r->path));
+    if (ok) MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &ok);
+    if (ok && ck_http_content_type_is(r, "application/x-www-form-urlencoded")) {
+        ck_http_form(r, "");
+        for (size_t i = 0; ok && i < r->form.n; i++)
+            ok = ck_utf8_valid(r->form.names[i], strlen(r->form.names[i])) &&
+                 ck_utf8_valid(r->form.values[i], strlen(r->form.values[i]));
+    }
+    return ok;
 }
 
 static bool content_length_over(const char *cl, size_t max)
@@ -406,7 +449,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         char detail[96];
         snprintf(detail, sizeof detail, "%.16s is not allowed on this resource (see Allow)", r->method);
         core_error(r, 405, detail);
-    } else {
+    } else if (!request_text_valid(r)) {
+        core_error(r, 400, "the request's path, query or form is not valid UTF-8");
+    } else if (!s->authorize || s->authorize(r)) {
         r->route->handler(r);
     }
     return send_response(r);
@@ -490,7 +535,7 @@ static int listen_on(const char *host, uint16_t port, ck_http_server *s, char *e
 
 ck_http_server *ck_http_start(const ck_http_config *cfg, char *err, size_t err_len)
 {
-    if (!routes_valid(cfg->routes, err, err_len)) return NULL;
+    if (!routes_valid(cfg->routes, cfg->authorize != NULL, err, err_len)) return NULL;
     if (sodium_init() < 0) {
         snprintf(err, err_len, "libsodium could not be initialised");
         return NULL;
@@ -502,6 +547,8 @@ ck_http_server *ck_http_start(const ck_http_config *cfg, char *err, size_t err_l
     s->app = cfg->app;
     s->access_log = cfg->access_log;
     s->on_error = cfg->on_error;
+    s->authorize = cfg->authorize;
+    s->trusted_proxy = ck_strdup(cfg->trusted_proxy);
     s->id = atomic_fetch_add(&next_server_id, 1);
     pthread_mutex_init(&s->db_lock, NULL);
 
@@ -540,6 +587,7 @@ void ck_http_stop(ck_http_server *s)
     ck_free(s->dbs);
     pthread_mutex_destroy(&s->db_lock);
     ck_free(s->db_url);
+    ck_free(s->trusted_proxy);
     ck_free(s);
 }
 
@@ -589,57 +637,14 @@ bool ck_http_content_type_is(const ck_http_req *r, const char *type)
     return n == strlen(type) && strncasecmp(ct, type, n) == 0;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/* Form decoding of s[0..n) into the arena: '+' is a space, %XX a byte
- * (a malformed escape is kept as written). */
-static const char *form_decode(ck_arena *a, const char *s, size_t n)
-{
-    char *d = ck_arena_alloc(a, n + 1), *o = d;
-    for (size_t i = 0; i < n; i++) {
-        int hi, lo;
-        if (s[i] == '+') {
-            *o++ = ' ';
-        } else if (s[i] == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 && (lo = hexval(s[i + 2])) >= 0) {
-            *o++ = (char)(hi * 16 + lo);
-            i += 2;
-        } else {
-            *o++ = s[i];
-        }
-    }
-    *o = '\0';
-    return d;
-}
-
-static void form_parse(ck_http_req *r)
-{
-    r->form_parsed = true;
-    ck_str rest = ck_http_body(r), pair;
-    size_t cap = 1;
-    for (size_t i = 0; i < rest.n; i++) cap += rest.p[i] == '&';
-    r->fnames = ck_arena_array(&r->arena, cap, sizeof *r->fnames);
-    r->fvalues = ck_arena_array(&r->arena, cap, sizeof *r->fvalues);
-    while (rest.p && rest.n) {
-        rest = ck_str_cut(rest, '&', &pair);
-        if (pair.n == 0) continue;
-        ck_str name, value = ck_str_cut(pair, '=', &name);
-        r->fnames[r->n_form] = form_decode(&r->arena, name.p, name.n);
-        r->fvalues[r->n_form++] = form_decode(&r->arena, value.p ? value.p : "", value.n);
-    }
-}
-
 const char *ck_http_form(ck_http_req *r, const char *name)
 {
-    if (!r->form_parsed) form_parse(r);
-    for (size_t i = 0; i < r->n_form; i++)
-        if (strcmp(r->fnames[i], name) == 0) return r->fvalues[i];
-    return NULL;
+    if (!r->form_parsed) {
+        ck_str b = ck_http_body(r);
+        ck_form_parse(&r->arena, b.p ? b.p : "", b.n, &r->form);
+        r->form_parsed = true;
+    }
+    return ck_form_get(&r->form, name);
 }
 
 ck_db *ck_http_db(ck_http_req *r, char *err, size_t err_len)
@@ -660,6 +665,47 @@ ck_db *ck_http_db(ck_http_req *r, char *err, size_t err_len)
     tls_db = db;
     return db;
 }
+
+/* Whether the peer is the trusted proxy. */
+static bool from_proxy(const ck_http_req *r, char *peer, size_t peer_len)
+{
+    peer[0] = '\0';
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    if (sa)
+        getnameinfo(sa, sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in), peer,
+                    (socklen_t)peer_len, NULL, 0, NI_NUMERICHOST);
+    return r->srv->trusted_proxy && peer[0] && strcmp(peer, r->srv->trusted_proxy) == 0;
+}
+
+const char *ck_http_client(ck_http_req *r)
+{
+    if (r->client[0]) return r->client;
+    char peer[64];
+    bool proxied = from_proxy(r, peer, sizeof peer);
+    snprintf(r->client, sizeof r->client, "%s", peer[0] ? peer : "-");
+    const char *xff = proxied ? ck_http_header(r, "X-Forwarded-For") : NULL;
+    if (xff) {
+        /* The proxy appends the address it saw: the last entry is the one it vouches for. */
+        const char *last = strrchr(xff, ',');
+        last = last ? last + 1 : xff;
+        while (*last == ' ') last++;
+        size_t n = strcspn(last, " ");
+        if (n && n <= FORWARDED_ADDR_MAX && strspn(last, "0123456789abcdefABCDEF:.") == n)
+            snprintf(r->client, sizeof r->client, "%.*s", (int)n, last);
+    }
+    return r->client;
+}
+
+bool ck_http_tls(const ck_http_req *r)
+{
+    char peer[64];
+    const char *proto = ck_http_header(r, "X-Forwarded-Proto");
+    return proto && strcmp(proto, "https") == 0 && from_proxy(r, peer, sizeof peer);
+}
+
+void ck_http_set_principal(ck_http_req *r, void *p) { r->principal = p; }
+void *ck_http_principal(const ck_http_req *r) { return r->principal; }
 
 /* ---- Response ------------------------------------------------------------- */
 

@@ -10,13 +10,19 @@
  *
  * Every route must declare a permission ("public" for everyone, otherwise
  * "case:read", "case:write", ...): ck_http_start refuses a table in which one
- * does not, so no route can be added without deciding who may call it.
+ * does not, so no route can be added without deciding who may call it. The
+ * core does not interpret permissions: the server's authorize hook (the
+ * security module's ck_auth_authorize) runs before every handler, and
+ * ck_http_start refuses a table with any non-public route when no hook is
+ * configured, so a permission can never go unchecked.
  *
  * The core knows nothing of cases: one request/response API (headers, query
  * parameters, cookies, form and JSON bodies, status, content type) serves the
  * JSON API and the HTML web app alike. Every response carries an X-Request-Id,
  * the security headers, and Cache-Control: no-store unless the handler sets
- * its own Cache-Control (static assets may be cached; data may not).
+ * its own Cache-Control (static assets may be cached; data may not). A
+ * request that reached us over TLS (X-Forwarded-Proto: https from the
+ * trusted proxy) also gets Strict-Transport-Security.
  *
  * Threads: libmicrohttpd runs an epoll thread pool; a handler runs on one
  * worker thread and may block (database work). Each worker thread opens its
@@ -71,6 +77,15 @@ typedef struct ck_http_config {
     /* Renders the core's own errors (404, 405, 413, 500); NULL: problem+json.
      * The web app sets it to answer browsers with an HTML page. */
     void (*on_error)(ck_http_req *r, unsigned status, const char *detail);
+    /* Runs after routing and before the handler of every routed request
+     * (public routes too, so a signed-in user is known everywhere). Returns
+     * false after answering (401, 403, ...); the handler then does not run.
+     * Required when any route's permission is not "public". */
+    bool (*authorize)(ck_http_req *r);
+    /* The numeric address of the reverse proxy (nginx) in front, whose
+     * X-Forwarded-For and X-Forwarded-Proto are believed; NULL: none, and
+     * those headers are ignored. */
+    const char *trusted_proxy;
 } ck_http_config;
 
 /* Validates the route table, binds and starts the workers. NULL on error with
@@ -122,6 +137,16 @@ const char *ck_http_form(ck_http_req *r, const char *name);
 /* This worker thread's database connection, opened on first use. NULL with
  * the reason in err when it cannot be opened or no db_url was configured. */
 ck_db *ck_http_db(ck_http_req *r, char *err, size_t err_len);
+/* The client's numeric address: the peer's, or when the peer is the trusted
+ * proxy the last address of its X-Forwarded-For. Never NULL. */
+const char *ck_http_client(ck_http_req *r);
+/* Whether the client reached us over TLS (X-Forwarded-Proto: https from the
+ * trusted proxy). */
+bool ck_http_tls(const ck_http_req *r);
+/* What the authorize hook attached to the request (it lives in the
+ * request's arena), or NULL. */
+void ck_http_set_principal(ck_http_req *r, void *p);
+void *ck_http_principal(const ck_http_req *r);
 
 /* ---- Response ----------------------------------------------------------- */
 
@@ -145,6 +170,9 @@ void ck_http_problem(ck_http_req *r, unsigned status, const char *type, const ch
 /* A JSON string of s (null for NULL), never NULL: bytes that are not valid UTF-8 become '?'
  * (messages may quote what a client sent). */
 json_t *ck_http_json_text(const char *s);
+/* An error answered the server's way: its on_error renderer, else a
+ * problem with detail (the authorize hook's 401s and 403s go this way). */
+void ck_http_error(ck_http_req *r, unsigned status, const char *detail);
 /* "Not Found" for 404, ... ; "Error" for a status it does not know. */
 const char *ck_http_reason(unsigned status);
 

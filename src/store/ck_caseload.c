@@ -86,6 +86,18 @@ static ck_stmt *q_prepare(ck_db *db, sqlq *q)
     return st;
 }
 
+/* " AND (<filter>)" with the filter's values bound after those so far. */
+static void q_filter(sqlq *q, const ck_case_filter *f)
+{
+    if (!f) return;
+    if (q->n + f->n_binds > MAX_BINDS) abort(); /* a bug: filters bind a fixed few */
+    ck_case_filter_sql(&q->sql, f, q->n);
+    for (int i = 0; i < f->n_binds; i++) {
+        q->text[q->n] = f->binds[i];
+        q->is_num[q->n++] = false;
+    }
+}
+
 /* The attended outcome codes (core/ck_rules holds the list) as a NULL-
  * terminated array, built once from the vocabulary. */
 static const char *attended_codes[64];
@@ -223,6 +235,7 @@ static void q_where(sqlq *q, const ck_caseload_query *cq, int who, const char *h
         q_sql(q, " AND \"tier\" LIKE ");
         q_text(q, f->tier);
     }
+    q_filter(q, cq->filter);
 }
 
 static ck_rc read_filter(const ck_caseload_query *cq, list_filter *f, char *err, size_t err_len)
@@ -593,6 +606,7 @@ ck_rc ck_caseload_rule_obligations(ck_db *db, const ck_rule_query *rq, ck_workli
         q_text(&w, prefix);
     }
     q_statuses(&w, mask, as_of);
+    q_filter(&w, rq->filter);
 
     sqlq c = w;
     c.sql = (ck_buf)CK_BUF_INIT;
@@ -669,6 +683,12 @@ ck_rc ck_caseload_rule_obligations(ck_db *db, const ck_rule_query *rq, ck_workli
 ck_rc ck_caseload_releases(ck_db *db, const char *pdu, ck_date from, ck_date to, ck_release_list **out, char *err,
                            size_t err_len)
 {
+    return ck_caseload_releases_in(db, NULL, pdu, from, to, out, err, err_len);
+}
+
+ck_rc ck_caseload_releases_in(ck_db *db, const ck_case_filter *filter, const char *pdu, ck_date from, ck_date to,
+                              ck_release_list **out, char *err, size_t err_len)
+{
     *out = NULL;
     if (!pdu) return fail(CK_ERR_INVALID, err, err_len, "pdu: a PDU code is needed");
     /* The notice is due a working day or so before the release: a week's
@@ -678,24 +698,29 @@ ck_rc ck_caseload_releases(ck_db *db, const char *pdu, ck_date from, ck_date to,
     ck_date_fmt(to, hi);
     ck_date_fmt(from, f);
     ck_date_fmt(to, t);
-    ck_stmt *st = ck_db_prepare(
-        db, "SELECT \"cases\".\"crn\", \"cases\".\"person_forename\", \"cases\".\"person_surname\", \"e\".\"id\", "
-            "\"v\".\"id\", \"e\".\"sentence_release_date\", \"v\".\"release_notified\" FROM \"obligations\" "
-            "JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\" "
-            "JOIN \"victims\" \"v\" ON \"v\".\"case_id\" = \"obligations\".\"case_id\" "
-            "AND 'victim:' || \"v\".\"id\" = \"obligations\".\"subject\" "
-            "JOIN \"events\" \"e\" ON \"e\".\"case_id\" = \"v\".\"case_id\" AND \"e\".\"id\" = \"v\".\"event\" "
-            "WHERE \"obligations\".\"pdu_code\" = $1 AND \"obligations\".\"rule\" = 'VCS_RELEASE_NOTICE' "
-            "AND \"obligations\".\"due\" >= $2 AND \"obligations\".\"due\" <= $3 "
-            "AND \"e\".\"sentence_release_date\" >= $4 AND \"e\".\"sentence_release_date\" <= $5 "
-            "ORDER BY \"e\".\"sentence_release_date\", \"cases\".\"crn\", \"v\".\"id\" LIMIT $6");
+    sqlq q = {.sql = CK_BUF_INIT};
+    q_sql(&q, "SELECT \"cases\".\"crn\", \"cases\".\"person_forename\", \"cases\".\"person_surname\", \"e\".\"id\", "
+              "\"v\".\"id\", \"e\".\"sentence_release_date\", \"v\".\"release_notified\" FROM \"obligations\" "
+              "JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\" "
+              "JOIN \"victims\" \"v\" ON \"v\".\"case_id\" = \"obligations\".\"case_id\" "
+              "AND 'victim:' || \"v\".\"id\" = \"obligations\".\"subject\" "
+              "JOIN \"events\" \"e\" ON \"e\".\"case_id\" = \"v\".\"case_id\" AND \"e\".\"id\" = \"v\".\"event\" "
+              "WHERE \"obligations\".\"pdu_code\" = ");
+    q_text(&q, pdu);
+    q_sql(&q, " AND \"obligations\".\"rule\" = 'VCS_RELEASE_NOTICE' AND \"obligations\".\"due\" >= ");
+    q_text(&q, lo);
+    q_sql(&q, " AND \"obligations\".\"due\" <= ");
+    q_text(&q, hi);
+    q_sql(&q, " AND \"e\".\"sentence_release_date\" >= ");
+    q_text(&q, f);
+    q_sql(&q, " AND \"e\".\"sentence_release_date\" <= ");
+    q_text(&q, t);
+    q_filter(&q, filter);
+    q_sql(&q, " ORDER BY \"e\".\"sentence_release_date\", \"cases\".\"crn\", \"v\".\"id\" LIMIT ");
+    q_int(&q, CK_CASELOAD_PAGE_MAX);
+    ck_stmt *st = q_prepare(db, &q);
+    ck_buf_free(&q.sql);
     if (!st) return db_fail(db, "prepare", err, err_len);
-    ck_stmt_bind_text(st, 1, pdu);
-    ck_stmt_bind_text(st, 2, lo);
-    ck_stmt_bind_text(st, 3, hi);
-    ck_stmt_bind_text(st, 4, f);
-    ck_stmt_bind_text(st, 5, t);
-    ck_stmt_bind_int(st, 6, CK_CASELOAD_PAGE_MAX);
     ck_release_list *l = ck_calloc(1, sizeof *l);
     ck_arena_init(&l->arena);
     l->items = ck_arena_array(&l->arena, CK_CASELOAD_PAGE_MAX, sizeof *l->items);

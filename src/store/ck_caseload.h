@@ -46,6 +46,7 @@ typedef struct ck_caseload_query {
     bool desc;
     ck_date as_of;
     size_t limit, offset;           /* limit 1..CK_CASELOAD_PAGE_MAX */
+    const ck_case_filter *filter;   /* NULL: every case; else only the cases a reader may see (store/ck_access) */
 } ck_caseload_query;
 
 typedef struct ck_caseload_row {
@@ -100,6 +101,7 @@ typedef struct ck_rule_query {
     unsigned statuses;            /* bitmask of 1 << ck_status */
     ck_date as_of;
     size_t limit, offset;
+    const ck_case_filter *filter; /* NULL: every case; else only the cases a reader may see */
 } ck_rule_query;
 
 /* In the rulebook's order; reuses ck_worklist (ck_cases.h). */
@@ -124,6 +126,9 @@ typedef struct ck_release_list {
  * exist exactly for those. At most CK_CASELOAD_PAGE_MAX. */
 ck_rc ck_caseload_releases(ck_db *db, const char *pdu, ck_date from, ck_date to, ck_release_list **out, char *err,
                            size_t err_len);
+/* The same over only the cases filter (NULL: all) lets through. */
+ck_rc ck_caseload_releases_in(ck_db *db, const ck_case_filter *filter, const char *pdu, ck_date from, ck_date to,
+                              ck_release_list **out, char *err, size_t err_len);
 void ck_release_list_free(ck_release_list *l);
 
 /* ---- PDU figures ------------------------------------------------------------- */

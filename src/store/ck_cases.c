@@ -2,6 +2,7 @@
  * file owns the transactions, validation, the rules engine call on every
  * write, and the read queries (search, worklists). */
 #include "ck_cases.h"
+#include "ck_buf.h"
 #include "ck_caseload.h"
 #include "ck_par.h"
 #include "ck_store.h"
@@ -446,23 +447,38 @@ static ck_rc rewrite(ck_db *db, const ck_engine *eng, int64_t id, const ck_case 
     return rc;
 }
 
-ck_rc ck_cases_replace(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date as_of, char *err, size_t err_len)
+ck_rc ck_cases_replace_tx(ck_db *db, const ck_engine *eng, const ck_case *c, bool keep_victims, ck_date as_of,
+                          char *err, size_t err_len)
 {
-    ck_rc rc = validate(c, err, err_len);
-    if (rc != CK_OK) return rc;
-    if ((rc = begin(db, err, err_len)) != CK_OK) return rc;
     int64_t id = 0;
-    ck_case *old = NULL;
+    ck_case *old = NULL, kept;
+    const ck_case *use = c;
     completions before = {NULL, 0};
-    rc = ck_store_find(db, c->crn, CK_LOCK_UPDATE, &id, err, err_len);
+    ck_rc rc = ck_store_find(db, c->crn, CK_LOCK_UPDATE, &id, err, err_len);
     if (rc == CK_OK) rc = ck_store_load(db, id, &old, err, err_len);
+    if (rc == CK_OK && keep_victims) {
+        /* A shallow copy: it borrows c's records and old's victims, both of
+         * which outlive it, and is never freed itself. */
+        kept = *c;
+        kept.victims = old->victims;
+        kept.n_victims = old->n_victims;
+        use = &kept;
+    }
+    if (rc == CK_OK) rc = validate(use, err, err_len);
     if (rc == CK_OK) {
         completions_take(&before, old);
-        rc = rewrite(db, eng, id, c, &before, as_of, err, err_len);
+        rc = rewrite(db, eng, id, use, &before, as_of, err, err_len);
     }
     completions_free(&before);
     ck_case_free(old);
-    return finish(db, rc, err, err_len);
+    return rc;
+}
+
+ck_rc ck_cases_replace(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date as_of, char *err, size_t err_len)
+{
+    ck_rc rc = begin(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    return finish(db, ck_cases_replace_tx(db, eng, c, false, as_of, err, err_len), err, err_len);
 }
 
 ck_rc ck_cases_edit_in_tx(ck_db *db, const ck_engine *eng, const char *crn,
@@ -501,22 +517,19 @@ static ck_rc write_change(ck_db *db, const ck_engine *eng, int64_t id, ck_case *
     return rc;
 }
 
-/* Begins, locks and loads the case for a record change. */
+/* Locks and loads the case for a record change. */
 static ck_rc open_case(ck_db *db, const char *crn, const char *list, int64_t *id, ck_case **c, char *err,
                        size_t err_len)
 {
     *c = NULL;
     if (!ck_store_list_entity(list, err, err_len)) return CK_ERR_INVALID;
-    ck_rc rc = begin(db, err, err_len);
-    if (rc != CK_OK) return rc;
-    rc = ck_store_find(db, crn, CK_LOCK_UPDATE, id, err, err_len);
+    ck_rc rc = ck_store_find(db, crn, CK_LOCK_UPDATE, id, err, err_len);
     if (rc == CK_OK) rc = ck_store_load(db, *id, c, err, err_len);
-    if (rc != CK_OK) ck_db_rollback(db);
     return rc;
 }
 
-ck_rc ck_cases_add(ck_db *db, const ck_engine *eng, const char *crn, const char *list, const void *rec,
-                   ck_date as_of, char *err, size_t err_len)
+ck_rc ck_cases_add_tx(ck_db *db, const ck_engine *eng, const char *crn, const char *list, const void *rec,
+                      ck_date as_of, char *err, size_t err_len)
 {
     int64_t id;
     ck_case *c;
@@ -533,12 +546,21 @@ ck_rc ck_cases_add(ck_db *db, const ck_engine *eng, const char *crn, const char 
     if (rc == CK_OK) rc = write_change(db, eng, id, c, &before, list, ord, true, as_of, err, err_len);
     completions_free(&before);
     ck_case_free(c);
-    return finish(db, rc, err, err_len);
+    return rc;
 }
 
-ck_rc ck_cases_update(ck_db *db, const ck_engine *eng, const char *crn, const char *list, const char *id,
-                      bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
-                      ck_date as_of, char *err, size_t err_len)
+ck_rc ck_cases_add(ck_db *db, const ck_engine *eng, const char *crn, const char *list, const void *rec,
+                   ck_date as_of, char *err, size_t err_len)
+{
+    if (!ck_store_list_entity(list, err, err_len)) return CK_ERR_INVALID;
+    ck_rc rc = begin(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    return finish(db, ck_cases_add_tx(db, eng, crn, list, rec, as_of, err, err_len), err, err_len);
+}
+
+ck_rc ck_cases_update_tx(ck_db *db, const ck_engine *eng, const char *crn, const char *list, const char *id,
+                         bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
+                         ck_date as_of, char *err, size_t err_len)
 {
     int64_t case_id;
     ck_case *c;
@@ -558,7 +580,17 @@ ck_rc ck_cases_update(ck_db *db, const ck_engine *eng, const char *crn, const ch
     if (rc == CK_OK) rc = write_change(db, eng, case_id, c, &before, list, ord, false, as_of, err, err_len);
     completions_free(&before);
     ck_case_free(c);
-    return finish(db, rc, err, err_len);
+    return rc;
+}
+
+ck_rc ck_cases_update(ck_db *db, const ck_engine *eng, const char *crn, const char *list, const char *id,
+                      bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
+                      ck_date as_of, char *err, size_t err_len)
+{
+    if (!ck_store_list_entity(list, err, err_len)) return CK_ERR_INVALID;
+    ck_rc rc = begin(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    return finish(db, ck_cases_update_tx(db, eng, crn, list, id, edit, ctx, as_of, err, err_len), err, err_len);
 }
 
 /* ---- Reads of one case ------------------------------------------------------ */
@@ -724,41 +756,76 @@ static void upper_bound(const char *p, char last, size_t pad, char *out, size_t 
 
 #define SUMMARY_COLS "\"crn\", \"person_forename\", \"person_surname\", \"person_date_of_birth\", \"staff_code\", \"team_code\""
 #define NAME_ORDER " ORDER BY \"surname_key\", \"forename_key\", \"crn\""
-#define BY_CRN " WHERE \"crn\" >= $1 AND \"crn\" <= $2"
-#define BY_DOB " WHERE \"person_date_of_birth\" = $1"
-#define BY_NAME " WHERE (\"surname_key\" >= $1 AND \"surname_key\" <= $2 AND \"forename_key\" >= $3 " \
+#define BY_CRN "\"crn\" >= $1 AND \"crn\" <= $2"
+#define BY_DOB "\"person_date_of_birth\" = $1"
+#define BY_NAME "(\"surname_key\" >= $1 AND \"surname_key\" <= $2 AND \"forename_key\" >= $3 " \
                 "AND \"forename_key\" <= $4) OR (\"forename_key\" >= $1 AND \"forename_key\" <= $2 " \
                 "AND \"surname_key\" >= $3 AND \"surname_key\" <= $4)"
 
 typedef struct search_sql {
-    const char *count, *page;
+    const char *where, *order;
     int nbind;
 } search_sql;
 
-static const search_sql sql_crn = {"SELECT COUNT(*) FROM \"cases\"" BY_CRN,
-                                   "SELECT " SUMMARY_COLS " FROM \"cases\"" BY_CRN " ORDER BY \"crn\" LIMIT $3 OFFSET $4",
-                                   2};
-static const search_sql sql_dob = {"SELECT COUNT(*) FROM \"cases\"" BY_DOB,
-                                   "SELECT " SUMMARY_COLS " FROM \"cases\"" BY_DOB NAME_ORDER " LIMIT $2 OFFSET $3", 1};
-static const search_sql sql_name = {"SELECT COUNT(*) FROM \"cases\"" BY_NAME,
-                                    "SELECT " SUMMARY_COLS " FROM \"cases\"" BY_NAME NAME_ORDER " LIMIT $5 OFFSET $6",
-                                    4};
+static const search_sql sql_crn = {BY_CRN, " ORDER BY \"crn\"", 2};
+static const search_sql sql_dob = {BY_DOB, NAME_ORDER, 1};
+static const search_sql sql_name = {BY_NAME, NAME_ORDER, 4};
 
-static ck_rc search_run(ck_db *db, const search_sql *q, const char *const *binds, size_t limit, size_t offset,
-                        ck_case_list *l, char *err, size_t err_len)
+/* The text is ck_access's, never a caller's input, so a '$' followed by
+ * digits is always a placeholder. */
+void ck_case_filter_sql(ck_buf *b, const ck_case_filter *f, int shift)
 {
-    ck_stmt *st = ck_db_prepare(db, q->count);
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    ck_buf_puts(b, " AND (");
+    for (const char *p = f->sql; *p; p++) {
+        if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
+            char *end;
+            long k = strtol(p + 1, &end, 10);
+            ck_buf_printf(b, "$%ld", k + shift);
+            p = end - 1;
+        } else {
+            ck_buf_putc(b, *p);
+        }
+    }
+    ck_buf_putc(b, ')');
+}
+
+static void bind_filter(ck_stmt *st, const ck_case_filter *f, int shift)
+{
+    for (int i = 0; f && i < f->n_binds; i++) ck_stmt_bind_text(st, shift + i + 1, f->binds[i]);
+}
+
+static ck_rc search_run(ck_db *db, const search_sql *q, const ck_case_filter *f, const char *const *binds,
+                        size_t limit, size_t offset, ck_case_list *l, char *err, size_t err_len)
+{
+    int nf = f ? f->n_binds : 0;
+    ck_buf sql = CK_BUF_INIT;
+    ck_buf_printf(&sql, "SELECT COUNT(*) FROM \"cases\" WHERE (%s)", q->where);
+    if (f) ck_case_filter_sql(&sql, f, q->nbind);
+    ck_stmt *st = ck_db_prepare(db, ck_buf_cstr(&sql));
+    ck_buf_reset(&sql);
+    if (!st) {
+        ck_buf_free(&sql);
+        return db_fail(db, "prepare", err, err_len);
+    }
     for (int i = 0; i < q->nbind; i++) ck_stmt_bind_text(st, i + 1, binds[i]);
+    bind_filter(st, f, q->nbind);
     ck_rc rc = count_rows(db, st, &l->total, "search", err, err_len);
-    if (rc != CK_OK || limit == 0 || offset >= l->total) return rc;
+    if (rc != CK_OK || limit == 0 || offset >= l->total) {
+        ck_buf_free(&sql);
+        return rc;
+    }
     size_t n = l->total - offset < limit ? l->total - offset : limit;
     l->items = ck_arena_array(&l->arena, n, sizeof *l->items);
-    st = ck_db_prepare(db, q->page);
+    ck_buf_printf(&sql, "SELECT " SUMMARY_COLS " FROM \"cases\" WHERE (%s)", q->where);
+    if (f) ck_case_filter_sql(&sql, f, q->nbind);
+    ck_buf_printf(&sql, "%s LIMIT $%d OFFSET $%d", q->order, q->nbind + nf + 1, q->nbind + nf + 2);
+    st = ck_db_prepare(db, ck_buf_cstr(&sql));
+    ck_buf_free(&sql);
     if (!st) return db_fail(db, "prepare", err, err_len);
     for (int i = 0; i < q->nbind; i++) ck_stmt_bind_text(st, i + 1, binds[i]);
-    ck_stmt_bind_int(st, q->nbind + 1, (int64_t)limit);
-    ck_stmt_bind_int(st, q->nbind + 2, (int64_t)offset);
+    bind_filter(st, f, q->nbind);
+    ck_stmt_bind_int(st, q->nbind + nf + 1, (int64_t)limit);
+    ck_stmt_bind_int(st, q->nbind + nf + 2, (int64_t)offset);
     for (;;) {
         int s = ck_stmt_step(st);
         if (s == CK_DB_DONE) break;
@@ -793,6 +860,12 @@ static bool looks_like_crn(const char *s, size_t n)
 ck_rc ck_cases_search(ck_db *db, const char *q, size_t limit, size_t offset, ck_case_list **out, char *err,
                       size_t err_len)
 {
+    return ck_cases_search_in(db, NULL, q, limit, offset, out, err, err_len);
+}
+
+ck_rc ck_cases_search_in(ck_db *db, const ck_case_filter *filter, const char *q, size_t limit, size_t offset,
+                         ck_case_list **out, char *err, size_t err_len)
+{
     *out = NULL;
     ck_str s = ck_str_c(q);
     while (s.n && isspace((unsigned char)s.p[0])) s = ck_str_make(s.p + 1, s.n - 1);
@@ -807,14 +880,14 @@ ck_rc ck_cases_search(ck_db *db, const char *q, size_t limit, size_t offset, ck_
     if (ck_date_parse(s.p, s.n, &dob)) {
         char d[CK_DATE_STRLEN];
         const char *binds[] = {ck_date_fmt(dob, d)};
-        rc = search_run(db, &sql_dob, binds, limit, offset, l, err, err_len);
+        rc = search_run(db, &sql_dob, filter, binds, limit, offset, l, err, err_len);
     } else if (looks_like_crn(s.p, s.n)) {
         char lo[CRN_MAX + 1], hi[2 * CRN_MAX + 1];
         for (size_t i = 0; i < s.n; i++) lo[i] = (char)toupper((unsigned char)s.p[i]);
         lo[s.n] = '\0';
         upper_bound(lo, 'Z', CRN_MAX, hi, sizeof hi);
         const char *binds[] = {lo, hi};
-        rc = search_run(db, &sql_crn, binds, limit, offset, l, err, err_len);
+        rc = search_run(db, &sql_crn, filter, binds, limit, offset, l, err, err_len);
     } else {
         /* "Sam Example" or "Example Sam": the first word and the rest, each a
          * prefix of the forename or the surname. */
@@ -834,7 +907,7 @@ ck_rc ck_cases_search(ck_db *db, const char *q, size_t limit, size_t offset, ck_
         upper_bound(a, 'z', CK_NAME_KEY_MAX, a_hi, sizeof a_hi);
         upper_bound(b, 'z', CK_NAME_KEY_MAX, b_hi, sizeof b_hi);
         const char *binds[] = {a, a_hi, b, b_hi};
-        rc = search_run(db, &sql_name, binds, limit, offset, l, err, err_len);
+        rc = search_run(db, &sql_name, filter, binds, limit, offset, l, err, err_len);
     }
     if (rc != CK_OK) {
         ck_case_list_free(l);
@@ -858,18 +931,34 @@ void ck_case_list_free(ck_case_list *l)
  * split at as_of), met late, met; within each, critical, high, normal; within
  * each segment, due, rule, subject, and CRN between cases. Counting segments gives the total and
  * lets a page skip whole segments, so the work done is what is shown. */
-#define WL_WHERE(col) " WHERE \"obligations\".\"" col "\" = $1 AND \"obligations\".\"status\" = $2 " \
-    "AND \"obligations\".\"severity\" = $3 AND \"obligations\".\"due\" >= $4 AND \"obligations\".\"due\" < $5"
-#define WL_COUNT(col) "SELECT COUNT(*) FROM \"obligations\"" WL_WHERE(col)
-#define WL_PAGE(col) "SELECT \"obligations\".\"rule\", \"obligations\".\"subject\", \"obligations\".\"due\", " \
-    "\"obligations\".\"met_on\", \"obligations\".\"explanation\", \"obligations\".\"staff_code\", " \
-    "\"obligations\".\"team_code\", \"cases\".\"crn\", \"cases\".\"person_forename\", \"cases\".\"person_surname\" " \
-    "FROM \"obligations\" JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\"" WL_WHERE(col) \
-    " ORDER BY \"obligations\".\"due\", \"obligations\".\"rule\", \"obligations\".\"subject\", " \
-    "\"cases\".\"crn\" LIMIT $6 OFFSET $7"
+static const char *const wl_holder[] = {"staff_code", "team_code", "pdu_code"};
 
-static const char *const wl_count[] = {WL_COUNT("staff_code"), WL_COUNT("team_code"), WL_COUNT("pdu_code")};
-static const char *const wl_page[] = {WL_PAGE("staff_code"), WL_PAGE("team_code"), WL_PAGE("pdu_code")};
+/* A worklist segment's count (page false) or page query: one index range of
+ * (holder, status, severity, due) with $1..$5, then filter f's condition
+ * (joining the case only when there is one), then LIMIT and OFFSET. */
+static char *wl_sql(int who, bool page, const ck_case_filter *f)
+{
+    ck_buf b = CK_BUF_INIT;
+    if (page)
+        ck_buf_puts(&b, "SELECT \"obligations\".\"rule\", \"obligations\".\"subject\", \"obligations\".\"due\", "
+                        "\"obligations\".\"met_on\", \"obligations\".\"explanation\", \"obligations\".\"staff_code\", "
+                        "\"obligations\".\"team_code\", \"cases\".\"crn\", \"cases\".\"person_forename\", "
+                        "\"cases\".\"person_surname\" FROM \"obligations\"");
+    else
+        ck_buf_puts(&b, "SELECT COUNT(*) FROM \"obligations\"");
+    if (page || f) ck_buf_puts(&b, " JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\"");
+    ck_buf_printf(&b, " WHERE \"obligations\".\"%s\" = $1 AND \"obligations\".\"status\" = $2 "
+                      "AND \"obligations\".\"severity\" = $3 AND \"obligations\".\"due\" >= $4 "
+                      "AND \"obligations\".\"due\" < $5",
+                  wl_holder[who]);
+    if (f) ck_case_filter_sql(&b, f, 5);
+    int nf = f ? f->n_binds : 0;
+    if (page)
+        ck_buf_printf(&b, " ORDER BY \"obligations\".\"due\", \"obligations\".\"rule\", \"obligations\".\"subject\", "
+                          "\"cases\".\"crn\" LIMIT $%d OFFSET $%d",
+                      6 + nf, 7 + nf);
+    return ck_buf_steal(&b);
+}
 
 /* Due dates lie between these (bounds of a segment's due range). */
 #define DUE_MIN "0001-01-01"
@@ -881,18 +970,25 @@ typedef struct segment {
     const char *stored, *lo, *hi;
 } segment;
 
-static ck_rc wl_fetch(ck_db *db, int who, const char *holder, const segment *sg, size_t limit, size_t offset,
-                      ck_worklist *w, char *err, size_t err_len)
+static void wl_bind(ck_stmt *st, const char *holder, const segment *sg, const ck_case_filter *f)
 {
-    ck_stmt *st = ck_db_prepare(db, wl_page[who]);
-    if (!st) return db_fail(db, "prepare", err, err_len);
     ck_stmt_bind_text(st, 1, holder);
     ck_stmt_bind_text(st, 2, sg->stored);
     ck_stmt_bind_int(st, 3, sg->severity);
     ck_stmt_bind_text(st, 4, sg->lo);
     ck_stmt_bind_text(st, 5, sg->hi);
-    ck_stmt_bind_int(st, 6, (int64_t)limit);
-    ck_stmt_bind_int(st, 7, (int64_t)offset);
+    bind_filter(st, f, 5);
+}
+
+static ck_rc wl_fetch(ck_db *db, const char *sql, const char *holder, const segment *sg, const ck_case_filter *f,
+                      size_t limit, size_t offset, ck_worklist *w, char *err, size_t err_len)
+{
+    ck_stmt *st = ck_db_prepare(db, sql);
+    if (!st) return db_fail(db, "prepare", err, err_len);
+    int nf = f ? f->n_binds : 0;
+    wl_bind(st, holder, sg, f);
+    ck_stmt_bind_int(st, 6 + nf, (int64_t)limit);
+    ck_stmt_bind_int(st, 7 + nf, (int64_t)offset);
     ck_rc rc = CK_OK;
     ck_arena *a = &w->arena;
     for (;;) {
@@ -952,17 +1048,14 @@ ck_rc ck_cases_worklist(ck_db *db, const ck_worklist_query *q, ck_worklist **out
     ck_worklist *w = ck_calloc(1, sizeof *w);
     ck_arena_init(&w->arena);
     ck_rc rc = CK_OK;
+    char *count_sql = wl_sql(who, false, q->filter), *page_sql = wl_sql(who, true, q->filter);
     for (size_t i = 0; i < n_segs && rc == CK_OK; i++) {
-        ck_stmt *st = ck_db_prepare(db, wl_count[who]);
+        ck_stmt *st = ck_db_prepare(db, count_sql);
         if (!st) {
             rc = db_fail(db, "prepare", err, err_len);
             break;
         }
-        ck_stmt_bind_text(st, 1, holders[who]);
-        ck_stmt_bind_text(st, 2, segs[i].stored);
-        ck_stmt_bind_int(st, 3, segs[i].severity);
-        ck_stmt_bind_text(st, 4, segs[i].lo);
-        ck_stmt_bind_text(st, 5, segs[i].hi);
+        wl_bind(st, holders[who], &segs[i], q->filter);
         rc = count_rows(db, st, &counts[i], "worklist", err, err_len);
         w->total += counts[i];
     }
@@ -978,9 +1071,12 @@ ck_rc ck_cases_worklist(ck_db *db, const ck_worklist_query *q, ck_worklist **out
         /* Never more than the segment held when counted: rows added since
          * wait for the next page. */
         size_t room = want - w->n, left = counts[i] - skip;
-        rc = wl_fetch(db, who, holders[who], &segs[i], room < left ? room : left, skip, w, err, err_len);
+        rc = wl_fetch(db, page_sql, holders[who], &segs[i], q->filter, room < left ? room : left, skip, w, err,
+                      err_len);
         skip = 0;
     }
+    ck_free(count_sql);
+    ck_free(page_sql);
     if (rc != CK_OK) {
         ck_worklist_free(w);
         return rc;

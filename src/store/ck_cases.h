@@ -9,6 +9,7 @@
  * err that names the field ("contacts[3].event: ...") where one is at fault. */
 #ifndef CK_CASES_H
 #define CK_CASES_H
+#include "ck_buf.h"
 #include "ck_case.h"
 #include "ck_db.h"
 #include "ck_rules.h"
@@ -20,6 +21,7 @@ typedef enum ck_rc {
     CK_ERR_INVALID,   /* the data breaks the format or a product rule; err names the field */
     CK_ERR_CONFLICT,  /* a product rule refuses the change in this state (err says which) */
     CK_ERR_DB,        /* the database failed; err has its message */
+    CK_ERR_DENIED,    /* the reader may not see or change it; err has the message to show */
 } ck_rc;
 
 typedef struct ck_engine {
@@ -59,6 +61,37 @@ ck_rc ck_cases_update(ck_db *db, const ck_engine *eng, const char *crn, const ch
                       bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
                       ck_date as_of, char *err, size_t err_len);
 
+/* The same writes inside a transaction the caller opened (ck_db_begin), so a
+ * caller can check access under the case's row lock and append to the audit
+ * log before it commits (store/ck_access). On an error the caller rolls back.
+ * With keep_victims, replace keeps the stored victims whatever c holds:
+ * a caller who may not write victims (and was never shown their details)
+ * cannot change or blank them by sending a case back. */
+ck_rc ck_cases_replace_tx(ck_db *db, const ck_engine *eng, const ck_case *c, bool keep_victims, ck_date as_of,
+                          char *err, size_t err_len);
+ck_rc ck_cases_add_tx(ck_db *db, const ck_engine *eng, const char *crn, const char *list, const void *rec,
+                      ck_date as_of, char *err, size_t err_len);
+ck_rc ck_cases_update_tx(ck_db *db, const ck_engine *eng, const char *crn, const char *list, const char *id,
+                         bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
+                         ck_date as_of, char *err, size_t err_len);
+
+/* A condition on the "cases" row that every case shown to a reader must meet
+ * (store/ck_access builds it from the reader's scope and the limited-access
+ * lists), so a case the reader may not see is absent from searches and
+ * worklists, totals included. `sql` is a boolean SQL expression naming
+ * columns as "cases"."col", with placeholders numbered from $1 (text
+ * values, binds[0] is $1); the queries splice it in renumbered. */
+#define CK_FILTER_MAX_BINDS 4
+typedef struct ck_case_filter {
+    const char *sql;
+    const char *binds[CK_FILTER_MAX_BINDS];
+    int n_binds;
+} ck_case_filter;
+/* Appends " AND (<f's condition>)" to sql with f's placeholders moved up by
+ * shift ($1 becomes $(1 + shift)); the caller binds f->binds there. For
+ * every query over many cases (store/ck_caseload too). */
+void ck_case_filter_sql(ck_buf *sql, const ck_case_filter *f, int shift);
+
 /* The same whole-case write inside a transaction the caller opened, for a
  * change that spans several cases in one transaction (a leaver's caseload, an
  * allocation): locks and loads case crn, calls edit to change it in memory
@@ -77,7 +110,8 @@ ck_rc ck_cases_edit_in_tx(ck_db *db, const ck_engine *eng, const char *crn,
 const ck_allocation *ck_cases_current_allocation(const ck_case *c, ck_date as_of);
 
 /* Search by CRN (exact or prefix), surname/forename (prefix, case-insensitive)
- * or date of birth (YYYY-MM-DD). Paginated; total is the full match count. */
+ * or date of birth (YYYY-MM-DD). Paginated; total is the full match count.
+ * ck_cases_search_in shows only the cases meeting filter (NULL: all). */
 typedef struct ck_case_summary {
     char crn[17];
     char *forename, *surname; /* owned by the list */
@@ -91,6 +125,8 @@ typedef struct ck_case_list {
     size_t total;
 } ck_case_list;
 ck_rc ck_cases_search(ck_db *db, const char *q, size_t limit, size_t offset, ck_case_list **out, char *err, size_t err_len);
+ck_rc ck_cases_search_in(ck_db *db, const ck_case_filter *filter, const char *q, size_t limit, size_t offset,
+                         ck_case_list **out, char *err, size_t err_len);
 void ck_case_list_free(ck_case_list *l);
 
 /* Worklist: stored obligations of the cases held by a staff member, a team or a
@@ -103,6 +139,7 @@ typedef struct ck_worklist_query {
     unsigned statuses;
     ck_date as_of;
     size_t limit, offset;
+    const ck_case_filter *filter; /* NULL: every case the holder holds */
 } ck_worklist_query;
 typedef struct ck_worklist_item {
     const char *crn, *forename, *surname, *staff_code, *team;

@@ -82,17 +82,25 @@ static ck_rc apply_outcome(ck_db *db, const ck_engine *eng, int64_t id, ck_case 
     return rc;
 }
 
-ck_rc ck_casewrite_outcome(ck_db *db, const ck_engine *eng, const char *crn, const char *contact_id,
-                           const char *outcome, ck_date outcome_on, const ck_enforcement *action, ck_date as_of,
-                           char *err, size_t err_len)
+ck_rc ck_casewrite_outcome_tx(ck_db *db, const ck_engine *eng, const char *crn, const char *contact_id,
+                              const char *outcome, ck_date outcome_on, const ck_enforcement *action, ck_date as_of,
+                              char *err, size_t err_len)
 {
-    if (ck_db_begin(db) != CK_DB_OK) return fail(CK_ERR_DB, err, err_len, "begin: %s", ck_db_errmsg(db));
     int64_t id = 0;
     ck_case *c = NULL;
     ck_rc rc = ck_store_find(db, crn, CK_LOCK_UPDATE, &id, err, err_len);
     if (rc == CK_OK) rc = ck_store_load(db, id, &c, err, err_len);
     if (rc == CK_OK) rc = apply_outcome(db, eng, id, c, contact_id, outcome, outcome_on, action, as_of, err, err_len);
     ck_case_free(c);
+    return rc;
+}
+
+ck_rc ck_casewrite_outcome(ck_db *db, const ck_engine *eng, const char *crn, const char *contact_id,
+                           const char *outcome, ck_date outcome_on, const ck_enforcement *action, ck_date as_of,
+                           char *err, size_t err_len)
+{
+    if (ck_db_begin(db) != CK_DB_OK) return fail(CK_ERR_DB, err, err_len, "begin: %s", ck_db_errmsg(db));
+    ck_rc rc = ck_casewrite_outcome_tx(db, eng, crn, contact_id, outcome, outcome_on, action, as_of, err, err_len);
     if (rc == CK_OK && ck_db_commit(db) != CK_DB_OK) rc = fail(CK_ERR_DB, err, err_len, "commit: %s", ck_db_errmsg(db));
     if (rc != CK_OK) ck_db_rollback(db);
     return rc;

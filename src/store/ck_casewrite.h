@@ -21,5 +21,10 @@
 ck_rc ck_casewrite_outcome(ck_db *db, const ck_engine *eng, const char *crn, const char *contact_id,
                            const char *outcome, ck_date outcome_on, const ck_enforcement *action, ck_date as_of,
                            char *err, size_t err_len);
+/* The same inside a transaction the caller opened, which it commits or
+ * rolls back (store/ck_access checks access and audits in it). */
+ck_rc ck_casewrite_outcome_tx(ck_db *db, const ck_engine *eng, const char *crn, const char *contact_id,
+                              const char *outcome, ck_date outcome_on, const ck_enforcement *action, ck_date as_of,
+                              char *err, size_t err_len);
 
 #endif

@@ -43,6 +43,7 @@ typedef struct table {
     int n_keys;             /* bound before the columns: case_id [, parent_ord], ord */
     char *ins[CHUNKS];
     char *sel_one, *sel_batch[3]; /* by ck_lock (root on PostgreSQL; the rest share [0]) */
+    char *sel_one_redacted;       /* sel_one with sensitive columns as NULL; NULL when it has none */
     char *del, *del_children, *upd;
 } table;
 
@@ -175,13 +176,16 @@ static char *multi_insert(const char *name, const char *const *cols, int n, int 
     return ck_buf_steal(&b);
 }
 
-static void put_select_list(ck_buf *b, const table *t)
+/* The SELECT list of t; with `redact`, sensitive columns (victims' names and
+ * contact details) are not read at all: NULL stands in their place. */
+static void put_select_list(ck_buf *b, const table *t, bool redact)
 {
     const char *keys[3];
     key_cols(t, keys);
     ck_buf_puts(b, "SELECT \"case_id\"");
     for (int i = 1; i <= t->n_keys; i++) ck_buf_printf(b, ", \"%s\"", keys[i]);
-    for (int i = 0; i < t->n_cols; i++) ck_buf_printf(b, ", \"%s\"", t->cols[i].name);
+    for (int i = 0; i < t->n_cols; i++)
+        ck_buf_printf(b, redact && t->cols[i].f->sensitive ? ", NULL AS \"%s\"" : ", \"%s\"", t->cols[i].name);
     ck_buf_printf(b, " FROM \"%s\"", t->depth ? t->ent->table : "cases");
 }
 
@@ -191,6 +195,20 @@ static void put_order(ck_buf *b, const table *t, bool by_case)
     if (by_case) ck_buf_puts(b, "\"case_id\", ");
     if (t->depth == 2) ck_buf_puts(b, "\"parent_ord\", ");
     ck_buf_puts(b, "\"ord\"");
+}
+
+/* sel_one without the sensitive columns, for tables that have any. */
+static void put_redacted(table *t)
+{
+    for (int i = 0; i < t->n_cols; i++) {
+        if (!t->cols[i].f->sensitive) continue;
+        ck_buf b = CK_BUF_INIT;
+        put_select_list(&b, t, true);
+        ck_buf_puts(&b, " WHERE \"case_id\" = $1");
+        if (t->depth) put_order(&b, t, false);
+        t->sel_one_redacted = ck_buf_steal(&b);
+        return;
+    }
 }
 
 static void build_sql(table *t)
@@ -208,11 +226,12 @@ static void build_sql(table *t)
         for (int i = 0; i < n; i++) ck_buf_printf(&b, "%s\"%s\" = $%d", i ? ", " : "", names[i], i + 2);
         ck_buf_puts(&b, " WHERE \"case_id\" = $1");
         t->upd = ck_buf_steal(&b);
-        put_select_list(&b, t);
+        put_select_list(&b, t, false);
         ck_buf_puts(&b, " WHERE \"case_id\" = $1");
         t->sel_one = ck_buf_steal(&b);
+        put_redacted(t);
         for (int lock = CK_LOCK_NONE; lock <= CK_LOCK_UPDATE; lock++) {
-            put_select_list(&b, t);
+            put_select_list(&b, t, false);
             ck_buf_printf(&b, " WHERE \"crn\" > $1 ORDER BY \"crn\" LIMIT $2%s", lock_clause[lock]);
             t->sel_batch[lock] = ck_buf_steal(&b);
         }
@@ -222,13 +241,14 @@ static void build_sql(table *t)
     n = t->n_keys + 1;
     for (int i = 0; i < t->n_cols; i++) names[n++] = t->cols[i].name;
     for (int k = 0; k < CHUNKS; k++) t->ins[k] = multi_insert(t->ent->table, names, n, (int)chunk_rows[k], NULL);
-    put_select_list(&b, t);
+    put_select_list(&b, t, false);
     ck_buf_puts(&b, " WHERE \"case_id\" = $1");
     put_order(&b, t, false);
     t->sel_one = ck_buf_steal(&b);
+    put_redacted(t);
     /* A batch is the CRN range (after, last]: cases created meanwhile in that
      * range are not in the batch and their rows are skipped. */
-    put_select_list(&b, t);
+    put_select_list(&b, t, false);
     ck_buf_puts(&b, " WHERE \"case_id\" IN (SELECT \"case_id\" FROM \"cases\" WHERE \"crn\" > $1 AND \"crn\" <= $2)");
     put_order(&b, t, true);
     t->sel_batch[0] = t->sel_batch[1] = t->sel_batch[2] = ck_buf_steal(&b);
@@ -785,9 +805,15 @@ static ck_rc load_rows(ck_db *db, ck_stmt *st, const table *t, const loadset *ls
 
 ck_rc ck_store_load(ck_db *db, int64_t id, ck_case **out, char *err, size_t err_len)
 {
+    return ck_store_load_for(db, id, true, out, err, err_len);
+}
+
+ck_rc ck_store_load_for(ck_db *db, int64_t id, bool victims, ck_case **out, char *err, size_t err_len)
+{
     model();
     *out = NULL;
-    ck_stmt *st = prepare(db, tables[0].sel_one, err, err_len);
+    ck_stmt *st = prepare(db, !victims && tables[0].sel_one_redacted ? tables[0].sel_one_redacted : tables[0].sel_one,
+                          err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_int(st, 1, id);
     int rc = ck_stmt_step(st);
@@ -802,7 +828,8 @@ ck_rc ck_store_load(ck_db *db, int64_t id, ck_case **out, char *err, size_t err_
     loadset ls = {&c, &ix, 1};
     scratch s = {NULL, 0};
     for (int i = 1; i < n_tables && r == CK_OK; i++) {
-        st = prepare(db, tables[i].sel_one, err, err_len);
+        st = prepare(db, !victims && tables[i].sel_one_redacted ? tables[i].sel_one_redacted : tables[i].sel_one, err,
+                     err_len);
         if (!st) {
             r = CK_ERR_DB;
             break;
@@ -1742,15 +1769,15 @@ ck_rc ck_store_meta_set(ck_db *db, const char *key, const char *val, char *err, 
 ck_rc ck_store_verify(ck_db *db, char *err, size_t err_len)
 {
     model();
-    const char *sql[MAX_TABLES * (CHUNKS + 7) + 2 * CHUNKS];
+    const char *sql[MAX_TABLES * (CHUNKS + 8) + 2 * CHUNKS];
     size_t n = 0;
     for (int i = 0; i < n_tables; i++) {
         const table *t = &tables[i];
         for (int k = 0; k < CHUNKS; k++)
             if (t->ins[k]) sql[n++] = t->ins[k];
         bool pg = ck_db_kind(db) == CK_DB_PG;
-        const char *more[] = {t->sel_one, t->sel_batch[0], pg ? t->sel_batch[1] : NULL, pg ? t->sel_batch[2] : NULL,
-                              t->del, t->del_children, t->upd};
+        const char *more[] = {t->sel_one, t->sel_one_redacted, t->sel_batch[0], pg ? t->sel_batch[1] : NULL,
+                              pg ? t->sel_batch[2] : NULL, t->del, t->del_children, t->upd};
         for (size_t k = 0; k < sizeof more / sizeof *more; k++)
             if (more[k]) sql[n++] = more[k];
     }

@@ -59,6 +59,11 @@ ck_rc ck_store_set_holder(ck_db *db, int64_t id, const ck_holder *h, char *err, 
 
 /* Loads case `id` with one query per table. *out is the caller's. */
 ck_rc ck_store_load(ck_db *db, int64_t id, ck_case **out, char *err, size_t err_len);
+/* The same; without `victims` the sensitive columns (victims' names,
+ * addresses, phones, emails, notes) are not selected from the database at
+ * all and come back NULL. What a reader who is not victim liaison staff gets
+ * (store/ck_access decides). */
+ck_rc ck_store_load_for(ck_db *db, int64_t id, bool victims, ck_case **out, char *err, size_t err_len);
 
 /* Streams cases in CRN order, `max` at a time, with one query per table per
  * batch, locking the batch's case rows. Start from ck_store_batch_init; each

@@ -7,47 +7,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-const char *const ck_web_grades[] = {"PO", "PQiP", "PSO", "SPO", "VLO", "court_officer", "head_of_pdu", NULL};
-const char *const ck_web_grade_labels[] = {
-    "Probation officer", "Probation officer in training (PQiP)", "Probation services officer",
-    "Senior probation officer", "Victim liaison officer", "Court officer", "Head of PDU", NULL};
-
-/* Which grades hold which permission, until staff accounts and roles exist.
- * Victims' details are for victim liaison staff only. */
-static const struct {
-    const char *permission;
-    const char *grades; /* space-separated */
-} grants[] = {
-    {"case:read", "PO PQiP PSO SPO VLO court_officer head_of_pdu"},
-    {"case:write", "PO PQiP PSO SPO court_officer"},
-    {"court:read", "PO SPO court_officer head_of_pdu"},
-    {"team:read", "SPO head_of_pdu"},
-    {"pdu:read", "SPO head_of_pdu"},
-    {"victim:read", "VLO"},
-    {"victim:write", "VLO"},
-    /* Managing the service (web/ck_web_manage). */
-    {"workforce:read", "SPO head_of_pdu"},
-    {"allocate", "SPO head_of_pdu"},
-    {"inspection:read", "SPO head_of_pdu"},
-    {"inspection:write", "head_of_pdu"},
-    {"qa", "SPO head_of_pdu"},
-};
-
-bool ck_web_allowed(const char *grade, const char *permission)
+bool ck_web_allowed(const ck_session *s, const char *permission)
 {
-    if (!grade || !permission) return false;
-    if (strcmp(permission, "public") == 0) return true;
-    size_t gl = strlen(grade);
-    for (size_t i = 0; i < sizeof grants / sizeof *grants; i++) {
-        if (strcmp(grants[i].permission, permission) != 0) continue;
-        for (const char *p = grants[i].grades; *p;) {
-            size_t n = strcspn(p, " ");
-            if (n == gl && memcmp(p, grade, n) == 0) return true;
-            p += n + (p[n] == ' ');
-        }
-    }
-    return false;
+    ck_perm perm;
+    return s && permission && ck_perm_parse(permission, strlen(permission), &perm) && ck_principal_may(s->p, perm);
 }
+
+/* What the layout calls a role, for people. */
+static const char *const role_labels[CK_ROLE_SYSTEM + 1] = {
+    [CK_ROLE_PRACTITIONER] = "Probation practitioner", [CK_ROLE_SPO] = "Senior probation officer",
+    [CK_ROLE_HEAD_OF_PDU] = "Head of PDU",             [CK_ROLE_COURT_OFFICER] = "Court officer",
+    [CK_ROLE_VLO] = "Victim liaison officer",          [CK_ROLE_QA] = "Quality assurance",
+    [CK_ROLE_ADMIN] = "Administrator",                 [CK_ROLE_SYSTEM] = "System",
+};
 
 static bool has_templates(const char *dir)
 {
@@ -98,15 +70,8 @@ ck_web *ck_web_new(const ck_web_config *cfg, const ck_app *app, char *err, size_
     ck_web *w = ck_calloc(1, sizeof *w);
     w->tmpl = ck_tmpl_set_new();
     w->app = *app;
-    w->secure_cookies = cfg->secure_cookies;
     if (!ck_tmpl_load_dir(w->tmpl, tdir, err, err_len) || !ck_tmpl_link(w->tmpl, err, err_len) ||
         !(w->assets = ck_assets_load(nm, st, err, err_len))) {
-        ck_web_free(w);
-        return NULL;
-    }
-    w->sessions = ck_sessions_new(cfg->session_idle_s);
-    if (!w->sessions) {
-        snprintf(err, err_len, "web: libsodium could not start");
         ck_web_free(w);
         return NULL;
     }
@@ -119,7 +84,6 @@ void ck_web_free(ck_web *w)
     if (!w) return;
     ck_tmpl_set_free(w->tmpl);
     ck_assets_free(w->assets);
-    ck_sessions_free(w->sessions);
     ck_free(w);
 }
 
@@ -141,25 +105,20 @@ static const struct {
     {"qa", "/qa", "Case audit", "qa"},
 };
 
-static const char *grade_label(const char *grade)
-{
-    for (size_t i = 0; ck_web_grades[i]; i++)
-        if (strcmp(ck_web_grades[i], grade) == 0) return ck_web_grade_labels[i];
-    return grade;
-}
-
 json_t *ck_web_page(ck_http_req *r, const ck_session *s, const char *title, const char *nav)
 {
     const ck_web *w = ck_web_of(r);
     json_t *page = json_pack("{s:s, s:s, s:s, s:[], s:{}, s:{}}", "title", title, "asset", w->asset_prefix,
                              "path", ck_http_path(r), "errors", "error", "values");
     if (!s) return page;
-    json_object_set_new(page, "user", json_pack("{s:s, s:s, s:s, s:s}", "staff", s->staff, "grade", s->grade,
-                                                "grade_label", grade_label(s->grade), "team", s->team));
-    json_object_set_new(page, "csrf", json_string(s->csrf));
+    json_object_set_new(page, "user", json_pack("{s:s, s:s, s:s, s:s}", "username", s->username, "staff",
+                                                s->staff[0] ? s->staff : s->username, "role_label",
+                                                role_labels[s->p->role] ? role_labels[s->p->role] : "",
+                                                "team", s->team));
+    json_object_set_new(page, "csrf", json_string(s->csrf ? s->csrf : ""));
     json_t *items = json_array();
     for (size_t i = 0; i < sizeof nav_items / sizeof *nav_items; i++) {
-        if (!ck_web_allowed(s->grade, nav_items[i].permission)) continue;
+        if (!ck_web_allowed(s, nav_items[i].permission)) continue;
         json_array_append_new(items, json_pack("{s:s, s:s, s:b}", "href", nav_items[i].href, "text",
                                                nav_items[i].text, "current", nav && strcmp(nav, nav_items[i].key) == 0));
     }
@@ -201,33 +160,6 @@ void ck_web_error_page(ck_http_req *r, const ck_session *s, unsigned status, con
     ck_web_render(r, status, "error.html", page);
 }
 
-void ck_web_on_error(ck_http_req *r, unsigned status, const char *detail)
-{
-    (void)detail; /* for logs, never shown: it may name internals */
-    const char *title = status == 404 ? "Page not found"
-                        : status == 405 ? "This page cannot do that"
-                        : status == 413 ? "What you sent is too large"
-                                        : "Sorry, there is a problem with the service";
-    const char *msg = status == 404 ? "If you typed the web address, check it is correct."
-                      : status == 405 ? "Go back and use the page's own links and buttons."
-                      : status == 413 ? "Go back and send less text or a smaller file."
-                                      : "Try again later.";
-    ck_web_error_page(r, NULL, status, title, msg);
-}
-
-/* ---- Sessions and access ------------------------------------------------ */
-
-static const char *session_cookie(const ck_web *w) { return w->secure_cookies ? "__Host-ck_session" : "ck_session"; }
-
-static void set_cookie(ck_http_req *r, const char *name, const char *value, bool clear)
-{
-    const ck_web *w = ck_web_of(r);
-    char line[256];
-    snprintf(line, sizeof line, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", name, clear ? "" : value,
-             w->secure_cookies ? "; Secure" : "", clear ? "; Max-Age=0" : "");
-    ck_http_header_add(r, "Set-Cookie", line);
-}
-
 /* A `next` that stays on this site, else "/". */
 static const char *safe_next(const char *next)
 {
@@ -237,33 +169,77 @@ static const char *safe_next(const char *next)
     return next;
 }
 
+static void to_sign_in(ck_http_req *r)
+{
+    ck_buf loc = CK_BUF_INIT;
+    ck_buf_puts(&loc, "/sign-in?next=");
+    ck_buf_escape(&loc, CK_ESC_URL, ck_http_path(r), strlen(ck_http_path(r)));
+    ck_web_redirect(r, ck_buf_cstr(&loc));
+    ck_buf_free(&loc);
+}
+
+/* The signed-in account as a session view (NULL when nobody is). */
+static bool session_of(ck_http_req *r, ck_session *s)
+{
+    const ck_principal *p = ck_auth_principal(r);
+    if (!p) return false;
+    s->p = p;
+    s->csrf = ck_auth_csrf(r);
+    s->username = p->username;
+    s->staff = p->place.staff;
+    s->team = p->place.team;
+    s->pdu = p->place.pdu;
+    return true;
+}
+
+void ck_web_on_error(ck_http_req *r, unsigned status, const char *detail)
+{
+    bool get = strcmp(ck_http_method(r), "GET") == 0 || strcmp(ck_http_method(r), "HEAD") == 0;
+    if (status == 401 && get) {
+        to_sign_in(r);
+        return;
+    }
+    ck_session s;
+    bool signed_in = session_of(r, &s);
+    if (status == 401) {
+        ck_web_error_page(r, NULL, 401, "You have been signed out",
+                          "Your session ended, so what you sent was not saved. Sign in and try again.");
+        return;
+    }
+    /* A refusal's detail is written for people (http/ck_auth): why the role
+     * or scope does not reach, or the limited-access message to show. Other
+     * details are for logs, never shown: they may name internals. */
+    const char *title = status == 403 ? "You cannot see this page"
+                        : status == 404 ? "Page not found"
+                        : status == 405 ? "This page cannot do that"
+                        : status == 413 ? "What you sent is too large"
+                        : status == 400 ? "What you sent could not be read"
+                                        : "Sorry, there is a problem with the service";
+    const char *msg = status == 403 && detail ? detail
+                      : status == 404 ? "If you typed the web address, check it is correct."
+                      : status == 405 ? "Go back and use the page's own links and buttons."
+                      : status == 413 ? "Go back and send less text or a smaller file."
+                      : status == 400 ? "Go back and try again."
+                                      : "Try again later.";
+    ck_web_error_page(r, signed_in ? &s : NULL, status, title, msg);
+}
+
+/* ---- Sessions and access ------------------------------------------------ */
+
 bool ck_web_guard(ck_http_req *r, ck_session *s)
 {
-    ck_web *w = ck_web_of(r);
-    if (!ck_sessions_get(w->sessions, ck_http_cookie(r, session_cookie(w)), s)) {
-        if (strcmp(ck_http_method(r), "POST") == 0) {
-            ck_web_error_page(r, NULL, 403, "You have been signed out",
-                              "Your session ended, so what you sent was not saved. Sign in and try again.");
-            return false;
-        }
-        ck_buf loc = CK_BUF_INIT;
-        ck_buf_puts(&loc, "/sign-in?next=");
-        ck_buf_escape(&loc, CK_ESC_URL, ck_http_path(r), strlen(ck_http_path(r)));
-        ck_web_redirect(r, ck_buf_cstr(&loc));
-        ck_buf_free(&loc);
-        return false;
-    }
-    const ck_route *rt = ck_http_route(r);
-    if (!ck_web_allowed(s->grade, rt->permission)) {
-        ck_web_error_page(r, s, 403, "You cannot see this page", "Your role does not give access to it.");
-        return false;
-    }
-    if (strcmp(ck_http_method(r), "POST") == 0 && !ck_session_token_eq(ck_http_form(r, "csrf"), s->csrf)) {
-        ck_web_error_page(r, s, 403, "This form has expired",
-                          "What you sent was not saved. Go back, reload the page and try again.");
-        return false;
-    }
-    return true;
+    if (session_of(r, s)) return true;
+    /* Only on a public route can nobody be signed in: the hook answers 401
+     * on every other. */
+    to_sign_in(r);
+    return false;
+}
+
+const ck_case_filter *ck_web_case_filter(ck_http_req *r, const ck_session *s)
+{
+    ck_access_filter *f = ck_arena_alloc(ck_http_arena(r), sizeof *f);
+    ck_access_filter_for(s->p, CK_PERM_CASE_READ, f);
+    return &f->f;
 }
 
 ck_db *ck_web_db(ck_http_req *r, const ck_session *s)
@@ -398,89 +374,64 @@ void ck_web_asset_in_dir(ck_http_req *r)
 
 /* ---- Sign in and out ---------------------------------------------------- */
 
-static const char pre_cookie[] = "ck_signin";
-
-static bool code_ok(const char *s, size_t max)
-{
-    size_t n = strlen(s);
-    if (!n || n > max) return false;
-    for (; *s; s++)
-        if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_')) return false;
-    return true;
-}
+#define SIGN_IN_FAILED "The username or password is not right, or the account cannot sign in just now"
 
 static void sign_in_form(ck_http_req *r, json_t *page, unsigned status)
 {
-    char token[CK_SESSION_TOKEN_LEN + 1];
-    ck_session_random_hex(token);
-    set_cookie(r, pre_cookie, token, false);
-    json_object_set_new(page, "csrf", json_string(token));
     json_object_set_new(page, "next", json_string(safe_next(ck_http_query(r, "next") ? ck_http_query(r, "next")
                                                                                          : ck_http_form(r, "next"))));
-    json_t *grades = json_array();
-    const char *chosen = json_string_value(json_object_get(json_object_get(page, "values"), "grade"));
-    for (size_t i = 0; ck_web_grades[i]; i++)
-        json_array_append_new(grades, json_pack("{s:s, s:s, s:b}", "value", ck_web_grades[i], "text",
-                                                ck_web_grade_labels[i], "checked", ck_streq(chosen, ck_web_grades[i])));
-    json_object_set_new(page, "grades", grades);
     ck_web_render(r, status, "sign_in.html", page);
 }
 
 void ck_web_sign_in(ck_http_req *r)
 {
-    ck_web *w = ck_web_of(r);
-    ck_session s;
-    if (ck_sessions_get(w->sessions, ck_http_cookie(r, session_cookie(w)), &s)) {
+    if (ck_auth_principal(r)) {
         ck_web_redirect(r, safe_next(ck_http_query(r, "next")));
         return;
     }
     sign_in_form(r, ck_web_page(r, NULL, "Sign in", NULL), 200);
 }
 
+/* The form posts no CSRF token: there is no session yet. The authorize
+ * hook refuses a sign-in posted from another site by its Origin, and the
+ * session it starts is always a new one. */
 void ck_web_sign_in_post(ck_http_req *r)
 {
-    ck_web *w = ck_web_of(r);
-    if (!ck_session_token_eq(ck_http_form(r, "csrf"), ck_http_cookie(r, pre_cookie))) {
-        ck_web_error_page(r, NULL, 403, "This form has expired", "Go back, reload the page and sign in again.");
-        return;
-    }
     json_t *page = ck_web_page(r, NULL, "Sign in", NULL);
-    static const char *const fields[] = {"staff", "grade", "team", NULL};
+    static const char *const fields[] = {"username", NULL};
     ck_web_keep_values(r, page, fields);
-    const char *staff = ck_web_field(r, "staff"), *grade = ck_web_field(r, "grade"), *team = ck_web_field(r, "team");
-    if (!*staff)
-        ck_web_form_error(page, "staff", "Enter your staff code");
-    else if (!code_ok(staff, 15))
-        ck_web_form_error(page, "staff", "Staff code must be capital letters and numbers, like N07P001");
-    if (!ck_vocab_find(ck_web_grades, grade, strlen(grade))) ck_web_form_error(page, "grade", "Select your role");
-    if (!*team)
-        ck_web_form_error(page, "team", "Enter your team code");
-    else if (!code_ok(team, 15))
-        ck_web_form_error(page, "team", "Team code must be capital letters and numbers, like N07T01");
-    ck_session s;
-    if (!ck_web_form_has_errors(page) && !ck_sessions_create(w->sessions, staff, grade, team, &s)) {
-        ck_web_error_page(r, NULL, 503, "Sorry, there is a problem with the service",
-                          "Too many people are signed in. Try again later.");
-        json_decref(page);
-        return;
+    const char *user = ck_web_field(r, "username"), *pw = ck_http_form(r, "password");
+    unsigned status = 400;
+    if (!*user) ck_web_form_error(page, "username", "Enter your username");
+    if (!pw || !*pw) ck_web_form_error(page, "password", "Enter your password");
+    if (!ck_web_form_has_errors(page)) {
+        char err[512];
+        bool ok = false;
+        if (ck_auth_sign_in(r, user, pw, &ok, err, sizeof err) != CK_OK) {
+            json_decref(page);
+            ck_http_log("%s web: sign-in: %s", ck_http_request_id(r), err);
+            ck_web_error_page(r, NULL, 503, "Sorry, there is a problem with the service", "Try again later.");
+            return;
+        }
+        if (ok) {
+            json_decref(page);
+            ck_web_redirect(r, safe_next(ck_http_form(r, "next")));
+            return;
+        }
+        ck_web_form_error(page, "username", SIGN_IN_FAILED);
+        status = 401;
     }
-    if (ck_web_form_has_errors(page)) {
-        json_object_set_new(page, "title", json_string("Error: Sign in"));
-        sign_in_form(r, page, 400);
-        return;
-    }
-    json_decref(page);
-    set_cookie(r, pre_cookie, NULL, true);
-    set_cookie(r, session_cookie(w), s.token, false);
-    ck_web_redirect(r, safe_next(ck_http_form(r, "next")));
+    json_object_set_new(page, "title", json_string("Error: Sign in"));
+    sign_in_form(r, page, status);
 }
 
 void ck_web_sign_out(ck_http_req *r)
 {
-    ck_web *w = ck_web_of(r);
-    ck_session s;
-    if (!ck_web_guard(r, &s)) return;
-    ck_sessions_end(w->sessions, s.token);
-    set_cookie(r, session_cookie(w), NULL, true);
+    char err[512];
+    if (ck_auth_sign_out(r, err, sizeof err) != CK_OK) {
+        ck_http_log("%s web: sign-out: %s", ck_http_request_id(r), err);
+        ck_web_error_page(r, NULL, 503, "Sorry, there is a problem with the service", "Try again later.");
+        return;
+    }
     ck_web_redirect(r, "/sign-in");
 }

@@ -13,15 +13,21 @@
  * the ck_web begins with, so API and web handlers share one server), routes =
  * ck_web_server_routes(), on_error = ck_web_on_error.
  *
- * Access: every route but sign-in and the static files needs a session, and
- * its ck_route.permission is checked against the signed-in grade (see
- * ck_web_allowed). A POST must carry the session's CSRF token in the form
- * field "csrf". Until staff accounts exist the session is the minimal one of
- * ck_session.h. */
+ * Access: the server's authorize hook (http/ck_auth_authorize, required in
+ * ck_http_config.authorize) checks every route's permission against the
+ * signed-in account's role, a page about one case against the case's scope
+ * and limited-access lists, and every POST for the session's CSRF token
+ * (form field "csrf") and Origin, before the handler runs. Handlers then
+ * read and write case data only through store/ck_access with the caller's
+ * principal (ck_session.p), which loads victims' details only for victim
+ * liaison staff, keeps limited-access cases out of every list, and writes
+ * the audit log. Signing in is by username and password (casekeeper user). */
 #ifndef CK_WEB_H
 #define CK_WEB_H
+#include "ck_access.h"
 #include "ck_api.h"
 #include "ck_assets.h"
+#include "ck_auth.h"
 #include "ck_cases.h"
 #include "ck_caseload.h"
 #include "ck_http.h"
@@ -32,17 +38,13 @@
 typedef struct ck_web_config {
     const char *root;          /* repo directory holding templates/, static/, node_modules/; NULL: ck_web_find_root */
     const char *templates_dir; /* overrides root/templates */
-    unsigned session_idle_s;   /* 0: 8 hours */
-    bool secure_cookies;       /* behind TLS: cookies get Secure and the __Host- prefix */
 } ck_web_config;
 
 typedef struct ck_web {
     ck_app app; /* first, so the server's one app pointer serves API and web handlers */
     ck_tmpl_set *tmpl;
     ck_assets *assets;
-    ck_sessions *sessions;
     char asset_prefix[64]; /* "/assets/<version>" */
-    bool secure_cookies;
 } ck_web;
 
 /* Loads templates and static files; app (copied) is the engine and clock the
@@ -69,15 +71,13 @@ void ck_web_on_error(ck_http_req *r, unsigned status, const char *detail);
 
 /* ---- For handlers ------------------------------------------------------- */
 
-/* Grades a session may hold, with their labels for people. */
-extern const char *const ck_web_grades[];      /* "PO", "PQiP", ... NULL-terminated */
-extern const char *const ck_web_grade_labels[]; /* same order */
-/* Whether a grade holds a route permission ("case:read", "team:read", ...). */
-bool ck_web_allowed(const char *grade, const char *permission);
+/* Whether the signed-in account holds a permission ("case:write", ...; the
+ * role matrix of core/ck_roles), to show or hide what it leads to. */
+bool ck_web_allowed(const ck_session *s, const char *permission);
 
-/* Checks the session, the route's permission and (for POST) the CSRF token.
- * True with *s filled; false when it has already answered (a redirect to
- * sign-in, a 403 page). */
+/* The signed-in account into *s (the authorize hook has already checked the
+ * route). True with *s filled; false when it has answered (a redirect to
+ * sign-in). */
 bool ck_web_guard(ck_http_req *r, ck_session *s);
 
 /* The web app of the server handling r. */
@@ -124,6 +124,8 @@ void ck_web_my_work(ck_http_req *r);  /* GET / */
 void ck_web_caseload(ck_http_req *r); /* GET /caseload */
 void ck_web_action_form(ck_http_req *r); /* GET /cases/{crn}/{kind}/new, /cases/{crn}/{kind}/{id}/{verb} */
 void ck_web_action_post(ck_http_req *r);
+void ck_web_check_form(ck_http_req *r);  /* GET /cases/{crn}/checks/new, /cases/{crn}/checks/{id}/{verb} */
+void ck_web_check_post(ck_http_req *r);
 void ck_web_team(ck_http_req *r);     /* GET /team (SPO) */
 void ck_web_court(ck_http_req *r);    /* GET /court */
 void ck_web_victims(ck_http_req *r);  /* GET /victims (VLO only) */
@@ -166,9 +168,9 @@ json_t *ck_web_caseload_rows(ck_http_req *r, const ck_caseload *l);
  * parameters. */
 size_t ck_web_page_number(ck_http_req *r);
 json_t *ck_web_pagination(ck_http_req *r, const char *base, size_t page, size_t per_page, size_t total);
-/* The PDU of the signed-in team (organisation table) into pdu; false when the
- * team is not in the organisation. */
-bool ck_web_session_pdu(ck_db *db, const ck_session *s, char *pdu, size_t pdu_len);
+/* The filter of the cases the signed-in account may see (store/ck_access):
+ * every list of cases a page shows passes it to its query. */
+const ck_case_filter *ck_web_case_filter(ck_http_req *r, const ck_session *s);
 
 /* "2025-04-17" as "17 April 2025" (GOV.UK style); "" for CK_NODATE. */
 const char *ck_web_date_long(ck_http_req *r, ck_date d);

@@ -3,13 +3,15 @@
  * Each action is a row of `actions`: its URL (/cases/CRN/KIND/new or
  * /cases/CRN/KIND/ID/VERB), its fields (rendered by templates/action.html)
  * and a build function that reads and checks the typed values, reporting
- * every invalid field, and makes the record. Saving is one ck_cases_add or
- * ck_cases_update (one transaction that also recomputes the obligations). A
+ * every invalid field, and makes the record. Saving is one ck_access_add or
+ * ck_access_update: one transaction that checks the account's access under
+ * the case's lock, recomputes the obligations and writes the audit log. A
  * form with errors is shown again with an error summary and what was typed. */
 #include "ck_bundle.h"
 #include "ck_casewrite.h"
 #include "ck_embedded.h"
 #include "ck_web.h"
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -250,8 +252,10 @@ static bool contact_type_find(const char *code, bool appointment, bool *ns, json
 
 static const char *new_id(ck_http_req *r, char letter)
 {
-    char hex[CK_SESSION_TOKEN_LEN + 1];
-    ck_session_random_hex(hex);
+    unsigned char raw[16];
+    char hex[2 * sizeof raw + 1];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
     return ck_arena_printf(ck_http_arena(r), "%c%.*s", letter, ID_HEX, hex);
 }
 
@@ -736,19 +740,24 @@ static const char *field_at_fault(const action *a, const char *err)
 }
 
 /* Saves the built record: one transaction whatever the action. */
-static ck_rc save(form *f, ck_db *db, const action *a, void *rec, char *err, size_t err_len)
+static ck_rc save(form *f, const ck_session *s, ck_db *db, const action *a, void *rec, char *err, size_t err_len)
 {
     const ck_engine *eng = &ck_web_of(f->r)->app.engine;
     const char *crn = f->c->crn;
+    /* The route's permission (case:write, check:write, victim:write): the
+     * store checks it again, with the case's scope, under the case's lock. */
+    ck_perm perm = CK_PERM_CASE_WRITE;
+    ck_auth_route_perm(f->r, &perm);
     if (a->build == build_outcome) {
         /* The outcome and its enforcement decision are one act: saved together or not at all. */
         const edit *e = rec;
         ck_enforcement en = {.id = new_id(f->r, 'N'), .date = e->d1, .action = e->action, .reason = e->reason};
-        return ck_casewrite_outcome(db, eng, crn, f->id, e->outcome, e->d1, e->action ? &en : NULL, f->today, err,
-                                    err_len);
+        return ck_access_outcome(db, s->p, perm, eng, crn, f->id, e->outcome, e->d1, e->action ? &en : NULL,
+                                 f->today, err, err_len);
     }
-    if (a->edit) return ck_cases_update(db, eng, crn, a->list, f->id, a->edit, rec, f->today, err, err_len);
-    return ck_cases_add(db, eng, crn, a->list, rec, f->today, err, err_len);
+    if (a->edit)
+        return ck_access_update(db, s->p, perm, eng, crn, a->list, f->id, a->edit, rec, f->today, err, err_len);
+    return ck_access_add(db, s->p, perm, eng, crn, a->list, rec, f->today, err, err_len);
 }
 
 static void action_post(ck_http_req *r, const char *kind, const char *verb)
@@ -765,7 +774,7 @@ static void action_post(ck_http_req *r, const char *kind, const char *verb)
     char err[512] = "";
     ck_rc rc = CK_ERR_INVALID;
     if (a->build(&f, rec)) {
-        rc = save(&f, db, a, rec, err, sizeof err);
+        rc = save(&f, &s, db, a, rec, err, sizeof err);
         if (rc == CK_OK) {
             ck_buf loc = CK_BUF_INIT;
             ck_buf_puts(&loc, "/cases/");
@@ -780,6 +789,12 @@ static void action_post(ck_http_req *r, const char *kind, const char *verb)
             ck_buf_free(&loc);
             ck_case_free((ck_case *)f.c);
             json_decref(f.page);
+            return;
+        }
+        if (rc == CK_ERR_DENIED) {
+            ck_case_free((ck_case *)f.c);
+            json_decref(f.page);
+            ck_web_error_page(r, &s, 403, "You cannot change this case", err);
             return;
         }
         if (rc == CK_ERR_DB) {
@@ -799,5 +814,7 @@ static void action_post(ck_http_req *r, const char *kind, const char *verb)
 
 void ck_web_action_form(ck_http_req *r) { action_form(r, ck_http_param(r, "kind"), ck_http_param(r, "verb")); }
 void ck_web_action_post(ck_http_req *r) { action_post(r, ck_http_param(r, "kind"), ck_http_param(r, "verb")); }
+void ck_web_check_form(ck_http_req *r) { action_form(r, "checks", ck_http_param(r, "verb")); }
+void ck_web_check_post(ck_http_req *r) { action_post(r, "checks", ck_http_param(r, "verb")); }
 void ck_web_victim_form(ck_http_req *r) { action_form(r, "victims", ck_http_param(r, "id") ? "edit" : NULL); }
 void ck_web_victim_post(ck_http_req *r) { action_post(r, "victims", ck_http_param(r, "id") ? "edit" : NULL); }

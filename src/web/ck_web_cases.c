@@ -192,13 +192,13 @@ json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today)
 bool ck_web_load_case(ck_http_req *r, const ck_session *s, ck_db *db, ck_case **out)
 {
     char err[512];
-    ck_rc rc = ck_cases_get(db, ck_http_param(r, "crn"), out, err, sizeof err);
-    if (rc == CK_OK) {
-        /* Victims' details are for victim liaison staff only. */
-        if (!ck_web_allowed(s->grade, "victim:read")) ck_case_redact_victims(*out);
-        return true;
-    }
-    if (rc == CK_ERR_NOTFOUND) {
+    /* Victims' details come back only for victim liaison staff of the case's
+     * region: for everyone else the store does not even read them. */
+    ck_rc rc = ck_access_get(db, s->p, ck_http_param(r, "crn"), out, err, sizeof err);
+    if (rc == CK_OK) return true;
+    if (rc == CK_ERR_DENIED) {
+        ck_web_error_page(r, s, 403, "You cannot see this case", err);
+    } else if (rc == CK_ERR_NOTFOUND) {
         ck_web_error_page(r, s, 404, "Case not found", "There is no case with that CRN. Check it, or search for the person.");
     } else {
         ck_http_log("%s web: loading a case: %s", ck_http_request_id(r), err);
@@ -220,7 +220,7 @@ void ck_web_my_work(ck_http_req *r)
                            .as_of = today, .limit = WORKLIST_MAX};
     ck_worklist *wl = NULL;
     char err[512];
-    if (ck_cases_worklist(db, &q, &wl, err, sizeof err) != CK_OK) {
+    if (ck_access_worklist(db, s.p, &q, &wl, err, sizeof err) != CK_OK) {
         ck_http_log("%s web: worklist: %s", ck_http_request_id(r), err);
         ck_web_error_page(r, &s, 500, "Sorry, there is a problem with the service", "Try again later.");
         return;
@@ -347,7 +347,7 @@ void ck_web_caseload(ck_http_req *r)
     size_t page_no = ck_web_page_number(r);
     ck_caseload_query cq = {.staff = s.staff, .q = q, .tier = filter, .sort = (ck_caseload_sort)sort_i, .desc = desc,
                             .as_of = ck_app_today(&ck_web_of(r)->app), .limit = CASELOAD_PAGE,
-                            .offset = (page_no - 1) * CASELOAD_PAGE};
+                            .offset = (page_no - 1) * CASELOAD_PAGE, .filter = ck_web_case_filter(r, &s)};
     json_t *page = ck_web_page(r, &s, "My caseload", "caseload");
     ck_caseload *l = NULL;
     char err[512];
@@ -404,7 +404,7 @@ void ck_web_search(ck_http_req *r)
         }
         ck_case_list *l = NULL;
         char err[512];
-        if (ck_cases_search(db, q, SEARCH_PAGE, 0, &l, err, sizeof err) != CK_OK) {
+        if (ck_access_search(db, s.p, q, SEARCH_PAGE, 0, &l, err, sizeof err) != CK_OK) {
             ck_web_form_error(page, "q", "Enter a CRN, a name or a date of birth (YYYY-MM-DD)");
         } else {
             json_t *rows = json_array();
@@ -589,7 +589,7 @@ void ck_web_case(ck_http_req *r)
     ck_date today = ck_app_today(&ck_web_of(r)->app);
     ck_result *res = NULL;
     char err[512];
-    if (ck_cases_obligations(db, c->crn, today, &res, err, sizeof err) != CK_OK) {
+    if (ck_access_obligations(db, s.p, c->crn, today, &res, err, sizeof err) != CK_OK) {
         ck_case_free(c);
         ck_http_log("%s web: obligations: %s", ck_http_request_id(r), err);
         ck_web_error_page(r, &s, 500, "Sorry, there is a problem with the service", "Try again later.");
@@ -606,7 +606,7 @@ void ck_web_case(ck_http_req *r)
     for (size_t i = 0; i < sizeof tabs / sizeof *tabs; i++)
         json_array_append_new(tl, json_pack("{s:s, s:s, s:b}", "key", tabs[i].key, "label", tabs[i].label, "current", i == t));
     json_object_set_new(page, "tabs", tl);
-    json_object_set_new(page, "can_write", json_boolean(ck_web_allowed(s.grade, "case:write")));
+    json_object_set_new(page, "can_write", json_boolean(ck_web_allowed(&s, "case:write")));
     json_object_set_new(page, "saved", json_string(ck_http_query(r, "saved") ? ck_http_query(r, "saved") : ""));
     /* Only what the tab shows: a case with years of history has hundreds of
      * contacts, and the overview lists none of them. */
@@ -627,7 +627,7 @@ void ck_web_case(ck_http_req *r)
     if (strcmp(tab, "checks") == 0) json_object_set_new(page, "checks", checks_json(r, c));
     if (strcmp(tab, "sentence") == 0) json_object_set_new(page, "events", events_json(r, c));
     if (strcmp(tab, "personal") == 0) json_object_set_new(page, "personal", personal_json(r, c));
-    json_object_set_new(page, "victim_liaison", json_boolean(ck_web_allowed(s.grade, "victim:read")));
+    json_object_set_new(page, "victim_liaison", json_boolean(ck_web_allowed(&s, "victim:read")));
     ck_result_free(res);
     ck_case_free(c);
     ck_web_render(r, 200, "case.html", page);

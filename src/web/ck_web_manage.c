@@ -1,5 +1,6 @@
 /* ck_web_manage: the pages of managing the service (see ck_web_manage.h). */
 #include "ck_web_manage.h"
+#include "ck_audit.h"
 #include "ck_inspection.h"
 #include "ck_org.h"
 #include "ck_web.h"
@@ -45,8 +46,8 @@ static void store_failed(mctx *m, ck_rc rc, const char *err)
     }
 }
 
-/* The guard, the database and the signed-in team's PDU; false when it has
- * answered. */
+/* The guard, the database and the PDU of the signed-in account's staff
+ * record; false when it has answered. */
 static bool open_page(ck_http_req *r, mctx *m)
 {
     memset(m, 0, sizeof *m);
@@ -54,16 +55,12 @@ static bool open_page(ck_http_req *r, mctx *m)
     if (!ck_web_guard(r, &m->s) || !(m->db = ck_web_db(r, &m->s))) return false;
     m->today = ck_app_today(&ck_web_of(r)->app);
     char err[ERR_MAX];
-    ck_org_record team, pdu;
-    ck_rc rc = ck_org_get(m->db, CK_ORG_TEAM, m->s.team, arena(m), &team, err, sizeof err);
-    if (rc == CK_OK && !team.pdu) rc = CK_ERR_NOTFOUND;
-    if (rc == CK_OK) rc = ck_org_get(m->db, CK_ORG_PDU, team.pdu, arena(m), &pdu, err, sizeof err);
+    ck_org_record pdu;
+    ck_rc rc = m->s.pdu[0] ? ck_org_get(m->db, CK_ORG_PDU, m->s.pdu, arena(m), &pdu, err, sizeof err) : CK_ERR_NOTFOUND;
     if (rc == CK_ERR_NOTFOUND) {
-        char msg[200];
-        snprintf(msg, sizeof msg,
-                 "Team %s is not in the organisation Casekeeper holds, so it has no PDU to show. Sign in with your "
-                 "team's code, or ask for the organisation to be imported.", m->s.team);
-        ck_web_error_page(r, &m->s, 404, "Your team is not in the organisation", msg);
+        ck_web_error_page(r, &m->s, 404, "Your account has no probation delivery unit",
+                          "These pages show your probation delivery unit, found from your staff record's team. Ask an "
+                          "administrator to link your account to your staff record.");
         return false;
     }
     if (rc != CK_OK) {
@@ -73,6 +70,30 @@ static bool open_page(ck_http_req *r, mctx *m)
     m->pdu = pdu.code;
     m->pdu_name = pdu.name ? pdu.name : pdu.code;
     return true;
+}
+
+/* Whether the signed-in account's allocate scope reaches case crn (when
+ * given) and staff member `staff` (when given); false after answering. The
+ * authorize hook checked the role; how far it reaches is checked here, for
+ * what the form names. */
+static bool may_allocate(mctx *m, const char *crn, const char *staff)
+{
+    char err[ERR_MAX];
+    ck_rc rc = crn ? ck_access_check(m->db, m->s.p, CK_PERM_CASE_ALLOCATE, crn, CK_LOCK_NONE, NULL, err, sizeof err)
+                   : CK_OK;
+    if (rc == CK_OK && staff) rc = ck_access_staff(m->db, m->s.p, CK_PERM_CASE_ALLOCATE, staff, err, sizeof err);
+    if (rc == CK_ERR_DENIED) ck_web_error_page(m->r, &m->s, 403, "You cannot do this", err);
+    else if (rc != CK_OK) store_failed(m, rc, err);
+    return rc == CK_OK;
+}
+
+/* Management writes run in ck_workforce's, ck_inspection's and ck_qa's own
+ * transactions, so they are audited just after they commit. */
+static void audited(mctx *m, const char *action, const char *crn, const char *record, const char *detail)
+{
+    char err[ERR_MAX];
+    if (ck_audit_record(m->db, m->s.p, action, crn, record, detail, err, sizeof err) != CK_OK)
+        ck_http_log("%s: audit log: %s", ck_http_request_id(m->r), err);
 }
 
 static bool manage_cfg(mctx *m, ck_manage_cfg *mc)
@@ -317,7 +338,7 @@ void ck_web_inspection(ck_http_req *r)
     json_object_set_new(page, "period", json_pack("{s:o, s:o}", "from", long_date(&m, p.from), "to", long_date(&m, p.to)));
     json_object_set_new(page, "standards", standards_json(&m, x, query));
     json_object_set_new(page, "trend", trend_json(&m, hist, &mc.bands));
-    json_object_set_new(page, "can_rate", json_boolean(ck_web_allowed(m.s.grade, "inspection:write")));
+    json_object_set_new(page, "can_rate", json_boolean(ck_web_allowed(&m.s, "inspection:write")));
     const char *saved = ck_http_query(r, "saved");
     ck_standard sd;
     if (saved && ck_standard_parse(saved, &sd)) json_object_set_new(page, "saved", json_string(ck_standard_title(sd)));
@@ -447,6 +468,7 @@ void ck_web_org_standard_post(ck_http_req *r)
         store_failed(&m, rc, err);
         return;
     }
+    audited(&m, "manage.org_rating", NULL, m.pdu, ck_standard_key(s));
     json_decref(page);
     ck_web_redirect(r, ck_arena_printf(arena(&m), "/inspection?saved=%s", ck_standard_key(s)));
 }
@@ -726,12 +748,14 @@ void ck_web_allocate_one(ck_http_req *r)
         ck_web_error_page(r, &m.s, 400, "This cannot be done", "Choose the case and the practitioner from the list.");
         return;
     }
+    if (!may_allocate(&m, crn, staff)) return;
     char err[ERR_MAX];
     ck_rc rc = ck_alloc_allocate(m.db, engine(&m), &mc, crn, staff, m.today, err, sizeof err);
     if (rc != CK_OK) {
         store_failed(&m, rc, err);
         return;
     }
+    audited(&m, "manage.allocate", crn, "allocations", staff);
     ck_web_redirect(r, ck_arena_printf(arena(&m), "/allocations?allocated=%s&to=%s%s", crn, staff, back_to_board(&m)));
 }
 
@@ -745,6 +769,7 @@ void ck_web_reallocate(ck_http_req *r)
         ck_web_error_page(r, &m.s, 400, "This cannot be done", "Choose the practitioner from the list.");
         return;
     }
+    if (!may_allocate(&m, NULL, from)) return;
     char err[ERR_MAX];
     ck_alloc_moves *moves = NULL;
     ck_rc rc = ck_alloc_reallocate(m.db, engine(&m), &mc, from, NULL, m.today, &moves, err, sizeof err);
@@ -753,6 +778,7 @@ void ck_web_reallocate(ck_http_req *r)
         return;
     }
     size_t n = moves->n;
+    audited(&m, "manage.reallocate", NULL, from, NULL);
     ck_alloc_moves_free(moves);
     ck_web_redirect(r, ck_arena_printf(arena(&m), "/allocations?reallocated=%s&moved=%zu%s", from, n, back_to_board(&m)));
 }
@@ -774,8 +800,13 @@ void ck_web_record_leaving(ck_http_req *r)
     size_t n = 0;
     char err[ERR_MAX];
     if (!ck_web_form_has_errors(page)) {
+        if (!may_allocate(&m, NULL, staff)) {
+            json_decref(page);
+            return;
+        }
         ck_rc rc = ck_workforce_staff_leaves(m.db, engine(&m), staff, on, ck_streq(kind, "long_term_absence"), m.today,
                                              &n, err, sizeof err);
+        if (rc == CK_OK) audited(&m, "manage.leaving", NULL, staff, kind);
         if (rc == CK_ERR_NOTFOUND || rc == CK_ERR_INVALID) {
             ck_web_form_error(page, "staff", "Select the practitioner");
         } else if (rc != CK_OK) {
@@ -900,6 +931,7 @@ void ck_web_qa_draw(ck_http_req *r)
         store_failed(&m, rc, err);
         return;
     }
+    audited(&m, "manage.qa_draw", NULL, ck_arena_printf(arena(&m), "qa/%lld", (long long)id), m.pdu);
     ck_web_redirect(r, ck_arena_printf(arena(&m), "/qa/%lld", (long long)id));
 }
 
@@ -1031,6 +1063,7 @@ void ck_web_qa_case_post(ck_http_req *r)
         if (!*v) continue;
         rc = ck_qa_answer(m.db, id, crn, (ck_standard)s, ck_streq(v, "yes"), *n ? n : NULL, m.s.staff, m.today, err,
                           sizeof err);
+        if (rc == CK_OK) audited(&m, "manage.qa_answer", crn, ck_standard_key((ck_standard)s), NULL);
     }
     if (ck_web_form_has_errors(page)) {
         qa_case_form(&m, id, c, page, 400);

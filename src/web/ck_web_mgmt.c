@@ -4,6 +4,7 @@
  * cases held. */
 #include "ck_org.h"
 #include "ck_web.h"
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,25 +19,13 @@ static void server_error(ck_http_req *r, const ck_session *s, const char *what, 
     ck_web_error_page(r, s, 500, "Sorry, there is a problem with the service", "Try again later.");
 }
 
-bool ck_web_session_pdu(ck_db *db, const ck_session *s, char *pdu, size_t pdu_len)
+/* The PDU of the signed-in account, or an error page answered (false). */
+static bool session_pdu(ck_http_req *r, const ck_session *s, char *pdu, size_t pdu_len)
 {
-    ck_arena a;
-    ck_arena_init(&a);
-    ck_org_record team;
-    char err[256];
-    bool ok = ck_org_get(db, CK_ORG_TEAM, s->team, &a, &team, err, sizeof err) == CK_OK && team.pdu &&
-              (size_t)snprintf(pdu, pdu_len, "%s", team.pdu) < pdu_len;
-    ck_arena_free(&a);
-    return ok;
-}
-
-/* The PDU of the session, or an error page answered (false). */
-static bool session_pdu(ck_http_req *r, const ck_session *s, ck_db *db, char *pdu, size_t pdu_len)
-{
-    if (ck_web_session_pdu(db, s, pdu, pdu_len)) return true;
-    ck_web_error_page(r, s, 404, "Your team is not in the organisation",
-                      "This page shows your probation delivery unit, found from your team. Ask an administrator to "
-                      "import the organisation, or sign in with your team's code.");
+    if (s->pdu[0] && (size_t)snprintf(pdu, pdu_len, "%s", s->pdu) < pdu_len) return true;
+    ck_web_error_page(r, s, 404, "Your account has no probation delivery unit",
+                      "This page shows your probation delivery unit, found from your staff record's team. Ask an "
+                      "administrator to link your account to your staff record.");
     return false;
 }
 
@@ -65,6 +54,7 @@ static bool rule_list(ck_http_req *r, const ck_session *s, ck_db *db, json_t *pa
 {
     ck_worklist *wl = NULL;
     char err[512];
+    q.filter = ck_web_case_filter(r, s);
     if (ck_caseload_rule_obligations(db, &q, &wl, err, sizeof err) != CK_OK) {
         server_error(r, s, key, err);
         return false;
@@ -91,7 +81,7 @@ void ck_web_team(ck_http_req *r)
     ck_caseload *un = NULL;
     char err[512];
     ck_caseload_query q = {.team = s.team, .unallocated = true, .as_of = today, .limit = UNALLOCATED_PAGE,
-                           .offset = (page_no - 1) * UNALLOCATED_PAGE};
+                           .offset = (page_no - 1) * UNALLOCATED_PAGE, .filter = ck_web_case_filter(r, &s)};
     if (ck_caseload_team(db, s.team, today, &t, err, sizeof err) != CK_OK ||
         ck_caseload_list(db, &q, &un, err, sizeof err) != CK_OK) {
         ck_team_summary_free(t);
@@ -116,7 +106,7 @@ void ck_web_team(ck_http_req *r)
     json_object_set_new(page, "cases", json_integer((json_int_t)t->cases));
     json_object_set_new(page, "overdue", json_integer((json_int_t)t->overdue));
     json_object_set_new(page, "team", json_string(s.team));
-    json_object_set_new(page, "can_allocate", json_boolean(ck_web_allowed(s.grade, "allocate")));
+    json_object_set_new(page, "can_allocate", json_boolean(ck_web_allowed(&s, "allocate")));
     const char *allocated = ck_http_query(r, "allocated");
     if (allocated) {
         json_object_set_new(page, "saved", json_string(allocated));
@@ -176,17 +166,14 @@ static void allocate_render(ck_http_req *r, unsigned status, json_t *page)
     ck_web_render(r, status, "allocate.html", json_incref(page));
 }
 
+/* Who may allocate which case is the role matrix's allocate scope
+ * (an SPO their team, a head of PDU their PDU), checked by the authorize
+ * hook and again by the store as the allocation is saved. */
 static bool allocate_begin(ck_http_req *r, ck_session *s, ck_db **db, ck_case **c)
 {
     if (!ck_web_guard(r, s)) return false;
     *db = ck_web_db(r, s);
-    if (!*db || !ck_web_load_case(r, s, *db, c)) return false;
-    if (!ck_streq((*c)->team, s->team)) {
-        ck_web_error_page(r, s, 403, "You cannot allocate this case", "The case is held by another team.");
-        ck_case_free(*c);
-        return false;
-    }
-    return true;
+    return *db && ck_web_load_case(r, s, *db, c);
 }
 
 void ck_web_allocate_form(ck_http_req *r)
@@ -231,12 +218,15 @@ void ck_web_allocate_post(ck_http_req *r)
     char err[512];
     ck_rc rc = CK_ERR_INVALID;
     if (!ck_web_form_has_errors(page)) {
-        char hex[CK_SESSION_TOKEN_LEN + 1];
-        ck_session_random_hex(hex);
-        ck_allocation al = {.id = ck_arena_printf(ck_http_arena(r), "L%.10s", hex), .from = from, .to = CK_NODATE,
+        unsigned char raw[5];
+        char hex[2 * sizeof raw + 1];
+        randombytes_buf(raw, sizeof raw);
+        sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+        ck_allocation al = {.id = ck_arena_printf(ck_http_arena(r), "L%s", hex), .from = from, .to = CK_NODATE,
                             .staff_code = who->staff_code, .grade = who->grade, .staff_left_on = CK_NODATE,
                             .staff_long_term_absence_from = CK_NODATE};
-        rc = ck_cases_add(db, &ck_web_of(r)->app.engine, c->crn, "allocations", &al, today, err, sizeof err);
+        rc = ck_access_add(db, s.p, CK_PERM_CASE_ALLOCATE, &ck_web_of(r)->app.engine, c->crn, "allocations", &al,
+                           today, err, sizeof err);
         if (rc == CK_OK) {
             ck_buf loc = CK_BUF_INIT;
             ck_buf_puts(&loc, "/team?allocated=");
@@ -288,7 +278,7 @@ void ck_web_victims(ck_http_req *r)
     if (!ck_web_guard(r, &s)) return;
     ck_db *db = ck_web_db(r, &s);
     char pdu[CK_ORG_CODE_MAX + 1];
-    if (!db || !session_pdu(r, &s, db, pdu, sizeof pdu)) return;
+    if (!db || !session_pdu(r, &s, pdu, sizeof pdu)) return;
     ck_date today = ck_app_today(&ck_web_of(r)->app);
     static const char *const referral[] = {"VCS_REFERRAL", NULL};
     static const char *const first[] = {"VCS_FIRST_CONTACT", NULL};
@@ -303,7 +293,8 @@ void ck_web_victims(ck_http_req *r)
     }
     ck_release_list *rl = NULL;
     char err[512];
-    if (ck_caseload_releases(db, pdu, today, today + RELEASE_AHEAD_DAYS, &rl, err, sizeof err) != CK_OK) {
+    if (ck_caseload_releases_in(db, ck_web_case_filter(r, &s), pdu, today, today + RELEASE_AHEAD_DAYS, &rl, err,
+                                sizeof err) != CK_OK) {
         json_decref(page);
         server_error(r, &s, "releases", err);
         return;
@@ -356,7 +347,7 @@ void ck_web_pdu(ck_http_req *r)
     if (!ck_web_guard(r, &s)) return;
     ck_db *db = ck_web_db(r, &s);
     char pdu[CK_ORG_CODE_MAX + 1];
-    if (!db || !session_pdu(r, &s, db, pdu, sizeof pdu)) return;
+    if (!db || !session_pdu(r, &s, pdu, sizeof pdu)) return;
     ck_date today = ck_app_today(&ck_web_of(r)->app);
     /* The inspection's victims key question (rulebook, "From obligations to
      * an inspection rating") and the two safeguarding checks. */

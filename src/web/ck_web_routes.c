@@ -1,6 +1,8 @@
 /* ck_web_routes: the web app's route table. Pages declare the permission
- * their content needs (see ck_web_allowed); ck_web_guard enforces it with the
- * session. Literal rows come before the {param} rows they overlap. */
+ * their content needs (core/ck_roles); the server's authorize hook
+ * (http/ck_auth) enforces it before the handler runs, with the case's scope
+ * for pages about one case. Literal rows come before the {param} rows they
+ * overlap. */
 #include "ck_api_manage.h"
 #include "ck_web.h"
 #include "ck_web_manage.h"
@@ -8,7 +10,7 @@
 const ck_route ck_web_routes[] = {
     {"GET", "/sign-in", ck_web_sign_in, "public"},
     {"POST", "/sign-in", ck_web_sign_in_post, "public"},
-    {"POST", "/sign-out", ck_web_sign_out, "case:read"},
+    {"POST", "/sign-out", ck_web_sign_out, "authenticated"},
     {"GET", "/assets/{version}/{file}", ck_web_asset, "public"},
     {"GET", "/assets/{version}/{dir}/{file}", ck_web_asset_in_dir, "public"},
     {"GET", "/", ck_web_my_work, "case:read"},
@@ -22,6 +24,11 @@ const ck_route ck_web_routes[] = {
     {"GET", "/cases/{crn}/victims/{id}/edit", ck_web_victim_form, "victim:write"},
     {"POST", "/cases/{crn}/victims/{id}/edit", ck_web_victim_post, "victim:write"},
     {"GET", "/cases/{crn}/{tab}", ck_web_case, "case:read"},
+    /* Checks are court work as much as case work: their own permission. */
+    {"GET", "/cases/{crn}/checks/new", ck_web_check_form, "check:write"},
+    {"POST", "/cases/{crn}/checks/new", ck_web_check_post, "check:write"},
+    {"GET", "/cases/{crn}/checks/{id}/{verb}", ck_web_check_form, "check:write"},
+    {"POST", "/cases/{crn}/checks/{id}/{verb}", ck_web_check_post, "check:write"},
     {"GET", "/cases/{crn}/{kind}/new", ck_web_action_form, "case:write"},
     {"POST", "/cases/{crn}/{kind}/new", ck_web_action_post, "case:write"},
     {"GET", "/cases/{crn}/{kind}/{id}/{verb}", ck_web_action_form, "case:write"},

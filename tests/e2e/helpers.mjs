@@ -23,11 +23,14 @@ export function launch () {
   })
 }
 
+// The server's fixture (test_web_pages --serve) has an account for each
+// staff member, named by the staff code in lower case, with the role the
+// staff member's grade is for and the same test password: the grade and
+// team are the organisation's, the arguments only say whom.
 export async function signIn (page, staff, grade, team = 'N07T01') {
   await page.goto(`${base}/sign-in`)
-  await page.fill('#staff', staff)
-  await page.check(`input[name=grade][value=${grade}]`)
-  await page.fill('#team', team)
+  await page.fill('#username', staff.toLowerCase())
+  await page.fill('#password', 'a web test passphrase')
   await page.click('button:has-text("Sign in")')
   await page.waitForURL(`${base}/`)
 }

@@ -1,0 +1,171 @@
+/* ck_cli_serve: the server start-up `serve` and `demo` share (see
+ * ck_cli_serve.h). */
+#include "ck_cli_serve.h"
+#include "ck_api.h"
+#include "ck_auth.h"
+#include "ck_cal.h"
+#include "ck_cli.h"
+#include "ck_http.h"
+#include "ck_rulecfg.h"
+#include "ck_store.h"
+#include "ck_web.h"
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Calendars and rule configurations are kilobytes; this bounds a wrong file. */
+#define INPUT_LIMIT ((size_t)16 << 20)
+
+typedef struct engine_files {
+    ck_calendar *cal;
+    ck_rules_config *cfg;
+} engine_files;
+
+/* The engine from the shipped data, overridden by the files given. */
+static bool load_engine(const char *cmd, const ck_serve_options *o, ck_engine *eng, engine_files *own)
+{
+    char err[1024];
+    ck_buf text = CK_BUF_INIT;
+    *eng = ck_engine_default();
+    if (o->holidays) {
+        bool read = ck_cli_read_file(cmd, o->holidays, INPUT_LIMIT, &text);
+        own->cal = read ? ck_calendar_parse(ck_buf_cstr(&text), text.len, err, sizeof err) : NULL;
+        ck_buf_free(&text);
+        if (!own->cal) {
+            if (read) ck_cli_error(cmd, "--bank-holidays %s: %s", o->holidays, err);
+            return false;
+        }
+        eng->cal = own->cal;
+    }
+    if (o->config) {
+        bool read = ck_cli_read_file(cmd, o->config, INPUT_LIMIT, &text);
+        own->cfg = read ? ck_rulecfg_parse(ck_buf_cstr(&text), text.len, err, sizeof err) : NULL;
+        ck_buf_free(&text);
+        if (!own->cfg) {
+            if (read) ck_cli_error(cmd, "--rules-config %s: %s", o->config, err);
+            return false;
+        }
+        eng->cfg = own->cfg;
+    }
+    return true;
+}
+
+/* Brings the schema up to date and checks that it matches the case
+ * descriptors, before any worker opens a connection. */
+static bool prepare_database(const char *cmd, const char *url)
+{
+    char err[1024];
+    ck_db *db = ck_db_open(url, err, sizeof err);
+    if (!db) {
+        ck_cli_error(cmd, "--db: %s", err);
+        return false;
+    }
+    int applied = 0;
+    bool ok = ck_db_migrate(db, &applied) == CK_DB_OK;
+    if (!ok) {
+        ck_cli_error(cmd, "migrating the database: %s", ck_db_errmsg(db));
+    } else {
+        if (applied)
+            ck_http_log("applied %d migration%s; schema version %d", applied, applied == 1 ? "" : "s",
+                        ck_db_schema_version(db));
+        ok = ck_store_verify(db, err, sizeof err) == CK_OK;
+        if (!ok) ck_cli_error(cmd, "the database schema does not match this version: %s", err);
+    }
+    ck_db_close(db);
+    return ok;
+}
+
+int ck_cli_serve(const char *cmd, const ck_serve_options *o)
+{
+    int rc;
+    char host[256], err[1024];
+    uint16_t port;
+    if (!ck_http_parse_listen(o->listen ? o->listen : CK_SERVE_DEFAULT_LISTEN, host, sizeof host, &port, err, sizeof err)) {
+        ck_cli_error(cmd, "--listen: %s", err);
+        return 2;
+    }
+    if (o->plain_http && !ck_auth_loopback(host)) {
+        ck_cli_error(cmd, "--plain-http: only for the demo on a loopback address (127.0.0.1, ::1), not %s; put "
+                          "TLS in front (docs/nginx.conf)", host);
+        return 2;
+    }
+    engine_files own = {0};
+    ck_app app = {.today = o->today};
+    if (!load_engine(cmd, o, &app.engine, &own)) {
+        ck_calendar_free(own.cal);
+        ck_rulecfg_free(own.cfg);
+        return 2;
+    }
+    const char *url = ck_cli_db_url(o->db);
+    ck_http_server *srv = NULL;
+    ck_api_daily *daily = NULL;
+    ck_auth *auth = NULL;
+    ck_web *web = NULL;
+    ck_route *routes = NULL;
+    rc = 1;
+    if (!prepare_database(cmd, url)) goto out;
+
+    /* Blocked here before any thread starts, so every thread inherits the
+     * mask and the signals reach only the sigwait below. */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+
+    auth = ck_auth_new(&(ck_auth_config){.plain_http = o->plain_http});
+    if (!auth) {
+        ck_cli_error(cmd, "libsodium could not be initialised");
+        goto unblock;
+    }
+    app.auth = auth;
+    if (o->plain_http) ck_http_log("--plain-http: session cookies without Secure, for the demo on %s only", host);
+    /* One server, one route table: the web pages, then the JSON API. The web
+     * owns the app struct (it begins with the API's ck_app). */
+    web = ck_web_new(&(ck_web_config){.templates_dir = o->templates}, &app, err, sizeof err);
+    if (!web) {
+        ck_cli_error(cmd, "%s", err);
+        goto unblock;
+    }
+    routes = ck_web_server_routes(); /* web pages, JSON API, management API */
+    if (!ck_auth_routes_valid(routes, err, sizeof err)) {
+        ck_cli_error(cmd, "%s", err);
+        goto unblock;
+    }
+    ck_http_config cfg = {.host = host, .port = port, .threads = o->threads, .routes = routes,
+                          .db_url = url, .app = ck_web_app(web), .on_error = ck_web_on_error,
+                          .access_log = true, .authorize = ck_auth_authorize, .trusted_proxy = o->proxy};
+    srv = ck_http_start(&cfg, err, sizeof err);
+    if (!srv) {
+        ck_cli_error(cmd, "%s", err);
+        goto unblock;
+    }
+    if (printf("listening on %s\n", ck_http_url(srv)) < 0 || fflush(stdout) != 0) {
+        ck_cli_error(cmd, "writing standard output: %s", strerror(errno));
+        goto unblock;
+    }
+    if (o->on_listening && !o->on_listening(o->ctx, ck_http_url(srv))) goto unblock;
+    daily = ck_api_daily_start(url, ck_web_app(web), err, sizeof err);
+    if (!daily) {
+        ck_cli_error(cmd, "the daily recompute could not start: %s", err);
+        goto unblock;
+    }
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    ck_http_log("stopping on %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    rc = 0;
+unblock:
+    ck_http_stop(srv);
+    srv = NULL;
+    ck_api_daily_stop(daily);
+    ck_web_free(web);
+    ck_free(routes);
+    ck_auth_free(auth);
+    pthread_sigmask(SIG_UNBLOCK, &stop_signals, NULL);
+out:
+    ck_calendar_free(own.cal);
+    ck_rulecfg_free(own.cfg);
+    return rc;
+}

@@ -1,0 +1,123 @@
+/* ck_access: the case service as a principal sees it. Scope, limited access
+ * and victim segregation are enforced here, in the queries, not by callers:
+ * every read and write of case data by the server goes through a function
+ * below, each one transaction that also appends to the audit log.
+ *
+ * Scope: a permission's scope for the principal's role (core/ck_roles.h)
+ * must cover the case's place (the staff member, team, PDU and region the
+ * store derived for it).
+ *
+ * Limited access (nDelius LAO): a case may carry an exclusion list (named
+ * users may not see it) and a restriction (only named users may), each with
+ * the message those kept out are shown. They apply to every role; only the
+ * system principal (the operator's tools) is not subject to them.
+ *
+ * Refusals: a case the principal may not see is CK_ERR_DENIED with the
+ * message to show (the limited-access message, or why the scope does not
+ * reach it) when asked for directly, and simply absent from searches and
+ * worklists (totals included), where it cannot be told from a case that does
+ * not exist.
+ *
+ * Victims: their names, addresses, phones, emails and notes are selected
+ * from the database only when the principal's victim:read scope covers the
+ * case (victim liaison staff of its region); for everyone else the store
+ * never reads them, and they come back NULL. Victim records are written only
+ * with victim:write; a replace by anyone else keeps the stored victims. */
+#ifndef CK_ACCESS_H
+#define CK_ACCESS_H
+#include "ck_cases.h"
+#include "ck_roles.h"
+#include "ck_store.h"
+
+#define CK_LAO_MESSAGE_MAX 500
+
+/* Whether p may use perm on case crn, locking the case's row as `lock` asks:
+ * CK_OK with *id (may be NULL), CK_ERR_NOTFOUND, or CK_ERR_DENIED with the
+ * message to show in err. */
+ck_rc ck_access_check(ck_db *db, const ck_principal *p, ck_perm perm, const char *crn, ck_lock lock, int64_t *id,
+                      char *err, size_t err_len);
+
+/* Whether p's scope for perm reaches a unit of the organisation: a PDU (pdu
+ * set) or a region (region set, pdu NULL). ALL reaches every unit, REGION
+ * its region and the PDUs in it, PDU and TEAM only the user's own PDU (a
+ * team-scoped user reads their PDU's figures; what they change is checked
+ * case by case). CK_OK, CK_ERR_NOTFOUND for a PDU the organisation does not
+ * have, CK_ERR_DENIED with the reason. */
+ck_rc ck_access_unit(ck_db *db, const ck_principal *p, ck_perm perm, const char *pdu, const char *region, char *err,
+                     size_t err_len);
+/* Whether p's scope for perm covers staff member `code` (their own code,
+ * team, PDU and region), as for a case they hold: for changes to a staff
+ * member's caseload (a leaver's, a reallocation). */
+ck_rc ck_access_staff(ck_db *db, const ck_principal *p, ck_perm perm, const char *code, char *err, size_t err_len);
+
+/* The filter (ck_cases.h) of the cases p may use perm on. `f` points into
+ * `buf`, which must outlive it. */
+typedef struct ck_access_filter {
+    ck_case_filter f;
+    char sql[1536];
+    char bind[3][CK_CODE_MAX + 24];
+} ck_access_filter;
+void ck_access_filter_for(const ck_principal *p, ck_perm perm, ck_access_filter *buf);
+
+/* ---- Reads (each audited) ------------------------------------------------------- */
+
+/* A whole case (case:read); victims' details only as described above. */
+ck_rc ck_access_get(ck_db *db, const ck_principal *p, const char *crn, ck_case **out, char *err, size_t err_len);
+ck_rc ck_access_obligations(ck_db *db, const ck_principal *p, const char *crn, ck_date as_of, ck_result **out,
+                            char *err, size_t err_len);
+ck_rc ck_access_search(ck_db *db, const ck_principal *p, const char *q, size_t limit, size_t offset,
+                       ck_case_list **out, char *err, size_t err_len);
+/* q->filter is set here (any given is replaced). */
+ck_rc ck_access_worklist(ck_db *db, const ck_principal *p, ck_worklist_query *q, ck_worklist **out, char *err,
+                         size_t err_len);
+/* Whether p sees victims' details of the case at `place` (victim:read scope). */
+bool ck_access_victims_visible(const ck_principal *p, const ck_place *place);
+
+/* ---- Writes (each audited in its own transaction) --------------------------------- */
+
+/* case:create; the new case must land in the creator's case:create scope
+ * (CK_ERR_DENIED, nothing written, otherwise). */
+ck_rc ck_access_create(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_case *c, ck_date as_of,
+                       char *err, size_t err_len);
+/* case:write. *out (may be NULL) gets the case as stored, as p may see it. */
+ck_rc ck_access_replace(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_case *c, ck_date as_of,
+                        ck_case **out, char *err, size_t err_len);
+/* perm is the route's permission (case:write, check:write, allocate,
+ * ...); the list "victims" needs victim:write whatever perm says. */
+ck_rc ck_access_add(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
+                    const char *list, const void *rec, ck_date as_of, char *err, size_t err_len);
+ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
+                       const char *list, const char *id,
+                       bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
+                       ck_date as_of, char *err, size_t err_len);
+
+/* An appointment's outcome and the enforcement decision on it, one act
+ * (store/ck_casewrite) under perm (case:write). */
+ck_rc ck_access_outcome(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
+                        const char *contact_id, const char *outcome, ck_date outcome_on, const ck_enforcement *action,
+                        ck_date as_of, char *err, size_t err_len);
+
+/* ---- Limited-access lists (casekeeper access) ------------------------------------ */
+
+typedef enum ck_lao_list { CK_LAO_EXCLUSION, CK_LAO_RESTRICTION } ck_lao_list;
+
+typedef struct ck_lao {
+    bool restricted;
+    char exclusion_message[CK_LAO_MESSAGE_MAX + 1];   /* "" when none was set */
+    char restriction_message[CK_LAO_MESSAGE_MAX + 1];
+} ck_lao;
+
+/* Adds username to a list of case crn (a restriction also marks the case
+ * restricted); message, when not NULL, becomes that list's message. */
+ck_rc ck_lao_add(ck_db *db, const ck_principal *by, const char *crn, ck_lao_list list, const char *username,
+                 const char *message, char *err, size_t err_len);
+/* Removes username from a list (a restriction stays in force, even empty). */
+ck_rc ck_lao_remove(ck_db *db, const ck_principal *by, const char *crn, ck_lao_list list, const char *username,
+                    char *err, size_t err_len);
+/* Lifts every limited-access control of the case. */
+ck_rc ck_lao_clear(ck_db *db, const ck_principal *by, const char *crn, char *err, size_t err_len);
+/* The case's controls; fn (may be NULL) gets each listed user. */
+ck_rc ck_lao_get(ck_db *db, const char *crn, ck_lao *out, bool (*fn)(void *ctx, ck_lao_list list, const char *username),
+                 void *ctx, char *err, size_t err_len);
+
+#endif

@@ -1,0 +1,249 @@
+/* ck_audit: the audit log's hash chain (see ck_audit.h). */
+#include "ck_audit.h"
+#include "ck_buf.h"
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define CANON_HEADER "casekeeper-audit-v1\n"
+#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+
+#define ENTRY_COLS "\"seq\", \"at\", \"actor\", \"action\", \"crn\", \"record\", \"client\", \"request_id\", " \
+                   "\"detail\", \"prev_hash\", \"hash\""
+
+static ck_rc db_fail(ck_db *db, const char *what, char *err, size_t err_len)
+{
+    snprintf(err, err_len, "audit log: %s: %s", what, ck_db_errmsg(db));
+    return CK_ERR_DB;
+}
+
+static void put_field(crypto_hash_sha256_state *h, const char *s)
+{
+    char len[32];
+    if (!s) {
+        crypto_hash_sha256_update(h, (const unsigned char *)"-\n", 2);
+        return;
+    }
+    size_t n = strlen(s);
+    int k = snprintf(len, sizeof len, "%zu:", n);
+    crypto_hash_sha256_update(h, (const unsigned char *)len, (unsigned long long)k);
+    crypto_hash_sha256_update(h, (const unsigned char *)s, n);
+    crypto_hash_sha256_update(h, (const unsigned char *)"\n", 1);
+}
+
+void ck_audit_hash(const char *prev, const ck_audit_entry *e, char out[CK_AUDIT_HASH_HEX + 1])
+{
+    unsigned char prev_raw[crypto_hash_sha256_BYTES] = {0}, digest[crypto_hash_sha256_BYTES];
+    size_t got = 0;
+    /* A malformed stored prev_hash hashes as whatever bytes it decodes to:
+     * the entry then fails verification, which is the point. */
+    sodium_hex2bin(prev_raw, sizeof prev_raw, prev ? prev : "", prev ? strlen(prev) : 0, NULL, &got, NULL);
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    crypto_hash_sha256_update(&h, prev_raw, sizeof prev_raw);
+    crypto_hash_sha256_update(&h, (const unsigned char *)CANON_HEADER, sizeof CANON_HEADER - 1);
+    char seq[32];
+    snprintf(seq, sizeof seq, "%" PRId64, e->seq);
+    const char *fields[] = {seq, e->at, e->actor, e->action, e->crn, e->record, e->client, e->request_id, e->detail};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) put_field(&h, fields[i]);
+    crypto_hash_sha256_final(&h, digest);
+    sodium_bin2hex(out, CK_AUDIT_HASH_HEX + 1, digest, sizeof digest);
+}
+
+static void now_utc(char out[CK_AUDIT_AT_LEN])
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    size_t n = strftime(out, CK_AUDIT_AT_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + n, CK_AUDIT_AT_LEN - n, ".%06ldZ", ts.tv_nsec / 1000);
+}
+
+static const char *nonempty(const char *s) { return s && *s ? s : NULL; }
+
+ck_rc ck_audit_append(ck_db *db, const ck_principal *p, const char *action, const char *crn, const char *record,
+                      const char *detail, char *err, size_t err_len)
+{
+    if (!ck_db_in_tx(db)) {
+        snprintf(err, err_len, "audit log: an append must run inside the transaction of what it records");
+        return CK_ERR_DB;
+    }
+    if (sodium_init() < 0) {
+        snprintf(err, err_len, "audit log: libsodium could not be initialised");
+        return CK_ERR_DB;
+    }
+    ck_stmt *st = ck_db_prepare(db, ck_db_kind(db) == CK_DB_PG
+                                        ? "SELECT \"seq\", \"hash\" FROM \"audit_head\" WHERE \"id\" = 1 FOR UPDATE"
+                                        : "SELECT \"seq\", \"hash\" FROM \"audit_head\" WHERE \"id\" = 1");
+    if (!st) return db_fail(db, "prepare", err, err_len);
+    int rc = ck_stmt_step(st);
+    char prev[CK_AUDIT_HASH_HEX + 1];
+    int64_t seq = 0;
+    if (rc == CK_DB_ROW) {
+        seq = ck_stmt_int(st, 0);
+        snprintf(prev, sizeof prev, "%s", ck_stmt_text(st, 1) ? ck_stmt_text(st, 1) : "");
+    }
+    ck_stmt_reset(st);
+    if (rc != CK_DB_ROW) {
+        if (rc == CK_DB_DONE) snprintf(err, err_len, "audit log: the head row is missing (was migration 002 applied?)");
+        return rc == CK_DB_DONE ? CK_ERR_DB : db_fail(db, "head", err, err_len);
+    }
+    /* Timestamped under the lock, so times never run backwards along the chain. */
+    char at[CK_AUDIT_AT_LEN], hash[CK_AUDIT_HASH_HEX + 1];
+    now_utc(at);
+    ck_audit_entry e = {seq + 1,        at, p->username, action, nonempty(crn), nonempty(record), nonempty(p->client),
+                        nonempty(p->request_id), nonempty(detail), prev, NULL};
+    ck_audit_hash(prev, &e, hash);
+    st = ck_db_prepare(db, "INSERT INTO \"audit_log\" (" ENTRY_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+                           "$10, $11)");
+    if (!st) return db_fail(db, "prepare", err, err_len);
+    ck_stmt_bind_int(st, 1, e.seq);
+    const char *vals[] = {e.at, e.actor, e.action, e.crn, e.record, e.client, e.request_id, e.detail, prev, hash};
+    for (int i = 0; i < 10; i++) ck_stmt_bind_text(st, i + 2, vals[i]);
+    rc = ck_stmt_step(st);
+    ck_stmt_reset(st);
+    if (rc != CK_DB_DONE) return db_fail(db, "insert", err, err_len);
+    st = ck_db_prepare(db, "UPDATE \"audit_head\" SET \"seq\" = $1, \"hash\" = $2 WHERE \"id\" = 1");
+    if (!st) return db_fail(db, "prepare", err, err_len);
+    ck_stmt_bind_int(st, 1, e.seq);
+    ck_stmt_bind_text(st, 2, hash);
+    rc = ck_stmt_step(st);
+    ck_stmt_reset(st);
+    return rc == CK_DB_DONE ? CK_OK : db_fail(db, "head", err, err_len);
+}
+
+ck_rc ck_audit_record(ck_db *db, const ck_principal *p, const char *action, const char *crn, const char *record,
+                      const char *detail, char *err, size_t err_len)
+{
+    if (ck_db_begin(db) != CK_DB_OK) return db_fail(db, "begin", err, err_len);
+    ck_rc rc = ck_audit_append(db, p, action, crn, record, detail, err, err_len);
+    if (rc == CK_OK && ck_db_commit(db) != CK_DB_OK) rc = db_fail(db, "commit", err, err_len);
+    if (rc != CK_OK) ck_db_rollback(db);
+    return rc;
+}
+
+/* An entry read from the current row (strings valid until the next step). */
+static void read_entry(ck_stmt *st, ck_audit_entry *e)
+{
+    e->seq = ck_stmt_int(st, 0);
+    e->at = ck_stmt_text(st, 1);
+    e->actor = ck_stmt_text(st, 2);
+    e->action = ck_stmt_text(st, 3);
+    e->crn = ck_stmt_text(st, 4);
+    e->record = ck_stmt_text(st, 5);
+    e->client = ck_stmt_text(st, 6);
+    e->request_id = ck_stmt_text(st, 7);
+    e->detail = ck_stmt_text(st, 8);
+    e->prev_hash = ck_stmt_text(st, 9);
+    e->hash = ck_stmt_text(st, 10);
+}
+
+/* Why entry e (expected to be number `want`, after an entry hashed `prev`)
+ * breaks the chain, or NULL when it holds. */
+static const char *entry_fault(const ck_audit_entry *e, int64_t want, const char *prev)
+{
+    if (e->seq > want) return "is missing (removed)";
+    if (e->seq != want) return "is out of order";
+    if (!e->prev_hash || strcmp(e->prev_hash, prev) != 0) return "does not follow the entry before it (moved, or one before it removed)";
+    char h[CK_AUDIT_HASH_HEX + 1];
+    ck_audit_hash(prev, e, h);
+    if (!e->hash || strcmp(h, e->hash) != 0) return "does not match its hash (altered)";
+    return NULL;
+}
+
+ck_rc ck_audit_verify(ck_db *db, int64_t *entries, int64_t *bad, char *why, size_t why_len,
+                      char head[CK_AUDIT_HASH_HEX + 1], char *err, size_t err_len)
+{
+    *entries = 0;
+    *bad = 0;
+    why[0] = '\0';
+    snprintf(head, CK_AUDIT_HASH_HEX + 1, "%s", GENESIS);
+    if (sodium_init() < 0) {
+        snprintf(err, err_len, "audit log: libsodium could not be initialised");
+        return CK_ERR_DB;
+    }
+    /* One read transaction, so the chain and its head are one snapshot. */
+    if (ck_db_begin(db) != CK_DB_OK) return db_fail(db, "begin", err, err_len);
+    ck_stmt *st = ck_db_prepare(db, "SELECT " ENTRY_COLS " FROM \"audit_log\" ORDER BY \"seq\"");
+    if (!st) {
+        ck_db_rollback(db);
+        return db_fail(db, "prepare", err, err_len);
+    }
+    ck_rc out = CK_OK;
+    for (;;) {
+        int rc = ck_stmt_step(st);
+        if (rc == CK_DB_DONE) break;
+        if (rc != CK_DB_ROW) {
+            out = db_fail(db, "read", err, err_len);
+            break;
+        }
+        ck_audit_entry e;
+        read_entry(st, &e);
+        int64_t want = *entries + 1;
+        const char *fault = entry_fault(&e, want, head);
+        if (fault) {
+            *bad = want;
+            snprintf(why, why_len, "entry %" PRId64 " %s", want, fault);
+            break;
+        }
+        ++*entries;
+        snprintf(head, CK_AUDIT_HASH_HEX + 1, "%s", e.hash);
+    }
+    ck_stmt_reset(st);
+    if (out == CK_OK && *bad == 0) {
+        st = ck_db_prepare(db, "SELECT \"seq\", \"hash\" FROM \"audit_head\" WHERE \"id\" = 1");
+        int rc = st ? ck_stmt_step(st) : CK_DB_ERROR;
+        if (rc == CK_DB_ROW) {
+            int64_t hseq = ck_stmt_int(st, 0);
+            const char *hh = ck_stmt_text(st, 1);
+            if (hseq != *entries || !hh || strcmp(hh, head) != 0) {
+                *bad = *entries + 1;
+                snprintf(why, why_len,
+                         "entry %" PRId64 " is missing: the log ends at entry %" PRId64
+                         " but its head records entry %" PRId64 " (entries removed from the end, or the head altered)",
+                         *bad, *entries, hseq);
+            }
+        } else {
+            out = rc == CK_DB_DONE ? CK_ERR_DB : db_fail(db, "head", err, err_len);
+            if (rc == CK_DB_DONE) snprintf(err, err_len, "audit log: the head row is missing");
+        }
+        ck_stmt_reset(st);
+    }
+    ck_db_rollback(db);
+    return out;
+}
+
+ck_rc ck_audit_search(ck_db *db, const ck_audit_query *q, bool (*fn)(void *ctx, const ck_audit_entry *e), void *ctx,
+                      char *err, size_t err_len)
+{
+    /* "at" is ISO text, so a day's bounds are text bounds: [from, to + 1 day). */
+    char from[CK_DATE_STRLEN] = "", to[CK_DATE_STRLEN] = "";
+    if (q->from != CK_NODATE) ck_date_fmt(q->from, from);
+    if (q->to != CK_NODATE) ck_date_fmt(ck_date_add_days(q->to, 1), to);
+    ck_stmt *st = ck_db_prepare(db, "SELECT " ENTRY_COLS " FROM \"audit_log\" WHERE (CAST($1 AS TEXT) IS NULL OR "
+                                    "\"actor\" = $1) AND (CAST($2 AS TEXT) IS NULL OR \"crn\" = $2) AND "
+                                    "(CAST($3 AS TEXT) IS NULL OR \"at\" >= $3) AND (CAST($4 AS TEXT) IS NULL OR "
+                                    "\"at\" < $4) ORDER BY \"seq\"");
+    if (!st) return db_fail(db, "prepare", err, err_len);
+    ck_stmt_bind_text(st, 1, q->actor);
+    ck_stmt_bind_text(st, 2, q->crn);
+    ck_stmt_bind_text(st, 3, from[0] ? from : NULL);
+    ck_stmt_bind_text(st, 4, to[0] ? to : NULL);
+    ck_rc out = CK_OK;
+    for (;;) {
+        int rc = ck_stmt_step(st);
+        if (rc == CK_DB_DONE) break;
+        if (rc != CK_DB_ROW) {
+            out = db_fail(db, "search", err, err_len);
+            break;
+        }
+        ck_audit_entry e;
+        read_entry(st, &e);
+        if (!fn(ctx, &e)) break;
+    }
+    ck_stmt_reset(st);
+    return out;
+}

@@ -1,0 +1,282 @@
+/* The audit log's hash chain (store/ck_audit) on SQLite and PostgreSQL:
+ * verification finds an altered, removed, reordered or truncated entry and
+ * names the first; concurrent appends from many connections keep one chain;
+ * search by actor, CRN and dates; casekeeper audit verify and search. */
+#include "ck_test.h"
+#include "ck_test_db.h"
+#include "ck_audit.h"
+#include "ck_cli.h"
+#include <pthread.h>
+
+static void expect_rc(ck_rc got, ck_rc want, const char *err)
+{
+    if (got != want) fail_msg("rc %d, expected %d: %s", got, want, err);
+}
+
+static void append(ck_db *db, const char *actor, const char *action, const char *crn, const char *detail)
+{
+    char err[512];
+    ck_principal p;
+    ck_principal_system(&p, actor);
+    snprintf(p.client, sizeof p.client, "192.0.2.7");
+    snprintf(p.request_id, sizeof p.request_id, "req-%s", action);
+    expect_rc(ck_audit_record(db, &p, action, crn, crn ? "contacts/C1" : NULL, detail, err, sizeof err), CK_OK, err);
+}
+
+static void exec(ck_db *db, const char *sql)
+{
+    if (ck_db_exec(db, sql) != CK_DB_OK) fail_msg("%s: %s", sql, ck_db_errmsg(db));
+}
+
+/* Verifies; returns the first bad entry (0 when intact) with why. */
+static int64_t verify(ck_db *db, int64_t *entries, char *why, size_t why_len)
+{
+    char err[512], head[CK_AUDIT_HASH_HEX + 1];
+    int64_t n = 0, bad = 0;
+    expect_rc(ck_audit_verify(db, &n, &bad, why, why_len, head, err, sizeof err), CK_OK, err);
+    if (entries) *entries = n;
+    return bad;
+}
+
+static void five(ck_db *db)
+{
+    append(db, "alice", "case.read", "X1", NULL);
+    append(db, "bob", "record.add", "X2", "note");
+    append(db, "alice", "case.search", NULL, "q=smith results=3");
+    append(db, "carol", "case.read", "X1", NULL);
+    append(db, "alice", "victim.read", "X3", "victims=1");
+}
+
+static void test_chain_intact(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    char why[256];
+    int64_t n = -1;
+    assert_int_equal(verify(db, &n, why, sizeof why), 0);
+    assert_int_equal(n, 0);
+    five(db);
+    assert_int_equal(verify(db, &n, why, sizeof why), 0);
+    assert_int_equal(n, 5);
+    /* Each hash is recomputable from its content and the previous hash. */
+    ck_stmt *st = ck_db_prepare(db, "SELECT \"seq\", \"at\", \"actor\", \"action\", \"crn\", \"record\", \"client\", "
+                                    "\"request_id\", \"detail\", \"prev_hash\", \"hash\" FROM \"audit_log\" WHERE \"seq\" = 2");
+    assert_int_equal(ck_stmt_step(st), CK_DB_ROW);
+    ck_audit_entry e = {ck_stmt_int(st, 0), ck_stmt_text(st, 1), ck_stmt_text(st, 2), ck_stmt_text(st, 3),
+                        ck_stmt_text(st, 4), ck_stmt_text(st, 5), ck_stmt_text(st, 6), ck_stmt_text(st, 7),
+                        ck_stmt_text(st, 8), ck_stmt_text(st, 9), ck_stmt_text(st, 10)};
+    char h[CK_AUDIT_HASH_HEX + 1];
+    ck_audit_hash(e.prev_hash, &e, h);
+    assert_string_equal(h, e.hash);
+    assert_string_equal(e.actor, "bob");
+    assert_string_equal(e.client, "192.0.2.7");
+    assert_string_equal(e.request_id, "req-record.add");
+    assert_string_equal(e.record, "contacts/C1");
+    ck_stmt_reset(st);
+    /* An append outside a transaction is refused: it must share the change's. */
+    char err[256];
+    ck_principal p;
+    ck_principal_system(&p, "x");
+    expect_rc(ck_audit_append(db, &p, "case.read", NULL, NULL, NULL, err, sizeof err), CK_ERR_DB, err);
+}
+
+static void test_altered(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    char why[256];
+    five(db);
+    exec(db, "UPDATE \"audit_log\" SET \"actor\" = 'mallory' WHERE \"seq\" = 3");
+    assert_int_equal(verify(db, NULL, why, sizeof why), 3);
+    assert_non_null(strstr(why, "entry 3"));
+    assert_non_null(strstr(why, "altered"));
+}
+
+static void test_altered_with_rehash(void **state)
+{
+    /* Changing an entry and recomputing its own hash still breaks the next link. */
+    ck_db *db = ck_test_db_get(state);
+    char why[256];
+    five(db);
+    exec(db, "UPDATE \"audit_log\" SET \"detail\" = 'nothing to see', \"hash\" = "
+             "'1111111111111111111111111111111111111111111111111111111111111111' WHERE \"seq\" = 2");
+    assert_int_equal(verify(db, NULL, why, sizeof why), 2);
+}
+
+static void test_removed(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    char why[256];
+    five(db);
+    exec(db, "DELETE FROM \"audit_log\" WHERE \"seq\" = 2");
+    assert_int_equal(verify(db, NULL, why, sizeof why), 2);
+    assert_non_null(strstr(why, "removed"));
+}
+
+static void test_removed_and_renumbered(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    char why[256];
+    five(db);
+    exec(db, "DELETE FROM \"audit_log\" WHERE \"seq\" = 2");
+    exec(db, "UPDATE \"audit_log\" SET \"seq\" = \"seq\" - 1 WHERE \"seq\" = 3");
+    exec(db, "UPDATE \"audit_log\" SET \"seq\" = \"seq\" - 1 WHERE \"seq\" = 4");
+    exec(db, "UPDATE \"audit_log\" SET \"seq\" = \"seq\" - 1 WHERE \"seq\" = 5");
+    assert_int_equal(verify(db, NULL, why, sizeof why), 2);
+}
+
+static void test_reordered(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    char why[256];
+    five(db);
+    exec(db, "UPDATE \"audit_log\" SET \"seq\" = 100 WHERE \"seq\" = 3");
+    exec(db, "UPDATE \"audit_log\" SET \"seq\" = 3 WHERE \"seq\" = 4");
+    exec(db, "UPDATE \"audit_log\" SET \"seq\" = 4 WHERE \"seq\" = 100");
+    assert_int_equal(verify(db, NULL, why, sizeof why), 3);
+    assert_non_null(strstr(why, "entry 3"));
+}
+
+static void test_truncated(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    char why[256];
+    five(db);
+    exec(db, "DELETE FROM \"audit_log\" WHERE \"seq\" = 5");
+    assert_int_equal(verify(db, NULL, why, sizeof why), 5);
+    assert_non_null(strstr(why, "head"));
+}
+
+typedef struct worker {
+    const char *url;
+    int id;
+    char err[512];
+} worker;
+
+enum { THREADS = 8, PER_THREAD = 25 };
+
+static void *append_many(void *arg)
+{
+    worker *w = arg;
+    ck_db *db = ck_db_open(w->url, w->err, sizeof w->err);
+    if (!db) return NULL;
+    ck_principal p;
+    char who[32];
+    snprintf(who, sizeof who, "worker%d", w->id);
+    ck_principal_system(&p, who);
+    for (int i = 0; i < PER_THREAD; i++)
+        if (ck_audit_record(db, &p, "case.read", "X1", NULL, NULL, w->err, sizeof w->err) != CK_OK) break;
+    ck_db_close(db);
+    return NULL;
+}
+
+/* Appends from many connections at once are serialised: one chain, no gaps. */
+static void test_concurrent_appends(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    pthread_t t[THREADS];
+    worker w[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        w[i] = (worker){ck_test_db_url(state, 0), i, ""};
+        assert_int_equal(pthread_create(&t[i], NULL, append_many, &w[i]), 0);
+    }
+    for (int i = 0; i < THREADS; i++) pthread_join(t[i], NULL);
+    for (int i = 0; i < THREADS; i++)
+        if (w[i].err[0]) fail_msg("worker %d: %s", i, w[i].err);
+    char why[256];
+    int64_t n;
+    assert_int_equal(verify(db, &n, why, sizeof why), 0);
+    assert_int_equal(n, THREADS * PER_THREAD);
+}
+
+static bool collect(void *ctx, const ck_audit_entry *e)
+{
+    ck_buf *b = ctx;
+    ck_buf_printf(b, "%lld:%s:%s;", (long long)e->seq, e->actor, e->action);
+    return true;
+}
+
+static void test_search(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    char err[256];
+    five(db);
+    ck_buf b = CK_BUF_INIT;
+    ck_audit_query q = {"alice", NULL, CK_NODATE, CK_NODATE};
+    expect_rc(ck_audit_search(db, &q, collect, &b, err, sizeof err), CK_OK, err);
+    assert_string_equal(ck_buf_cstr(&b), "1:alice:case.read;3:alice:case.search;5:alice:victim.read;");
+    ck_buf_reset(&b);
+    q = (ck_audit_query){NULL, "X1", CK_NODATE, CK_NODATE};
+    expect_rc(ck_audit_search(db, &q, collect, &b, err, sizeof err), CK_OK, err);
+    assert_string_equal(ck_buf_cstr(&b), "1:alice:case.read;4:carol:case.read;");
+    /* Dates are inclusive days: today finds all five, yesterday none. */
+    ck_buf_reset(&b);
+    ck_date today = ck_date_today();
+    q = (ck_audit_query){NULL, NULL, today, today};
+    expect_rc(ck_audit_search(db, &q, collect, &b, err, sizeof err), CK_OK, err);
+    assert_non_null(strstr(ck_buf_cstr(&b), "5:alice"));
+    ck_buf_reset(&b);
+    q = (ck_audit_query){NULL, NULL, CK_NODATE, today - 1};
+    expect_rc(ck_audit_search(db, &q, collect, &b, err, sizeof err), CK_OK, err);
+    assert_string_equal(ck_buf_cstr(&b), "");
+    ck_buf_free(&b);
+}
+
+/* casekeeper audit verify: exit 0 when intact, 1 naming the first bad entry. */
+static int run_cli(char *const *argv, char *out, size_t out_len)
+{
+    char path[] = "/tmp/ck-audit-out.XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) fail_msg("mkstemp");
+    fflush(stdout);
+    fflush(stderr);
+    int so = dup(1), se = dup(2);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    int argc = 0;
+    while (argv[argc]) argc++;
+    int rc = -1;
+    for (const ck_command *c = ck_commands; c->name; c++)
+        if (strcmp(c->name, argv[0]) == 0) rc = c->run(argc, (char **)argv);
+    fflush(stdout);
+    fflush(stderr);
+    dup2(so, 1);
+    dup2(se, 2);
+    close(so);
+    close(se);
+    lseek(fd, 0, SEEK_SET);
+    ssize_t n = read(fd, out, out_len - 1);
+    out[n > 0 ? n : 0] = '\0';
+    close(fd);
+    unlink(path);
+    return rc;
+}
+
+static void test_cli(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    char url[1100], out[8192];
+    snprintf(url, sizeof url, "%s", ck_test_db_url(state, 0));
+    five(db);
+    char *verify_argv[] = {"audit", "verify", "--db", url, NULL};
+    assert_int_equal(run_cli(verify_argv, out, sizeof out), 0);
+    assert_non_null(strstr(out, "5 entries"));
+    char *search_argv[] = {"audit", "search", "--db", url, "--user", "alice", "--crn", "X3", NULL};
+    assert_int_equal(run_cli(search_argv, out, sizeof out), 0);
+    assert_non_null(strstr(out, "\"action\":\"victim.read\""));
+    assert_null(strstr(out, "case.search"));
+    char *bad_argv[] = {"audit", "search", "--db", url, "--from", "yesterday", NULL};
+    assert_int_equal(run_cli(bad_argv, out, sizeof out), 2);
+    exec(db, "UPDATE \"audit_log\" SET \"crn\" = 'X9' WHERE \"seq\" = 4");
+    assert_int_equal(run_cli(verify_argv, out, sizeof out), 1);
+    assert_non_null(strstr(out, "entry 4"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        CK_DB_TEST(test_chain_intact),      CK_DB_TEST(test_altered), CK_DB_TEST(test_altered_with_rehash),
+        CK_DB_TEST(test_removed),           CK_DB_TEST(test_removed_and_renumbered), CK_DB_TEST(test_reordered),
+        CK_DB_TEST(test_truncated),         CK_DB_TEST(test_concurrent_appends), CK_DB_TEST(test_search),
+        CK_DB_TEST(test_cli),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
