@@ -40,10 +40,11 @@ static const ck_obligation *find_ob(const ck_result *r, const char *rule, const 
     return NULL;
 }
 
-static size_t worklist_total(ck_db *db, const char *staff, ck_date as_of)
+/* Open and overdue obligations on a staff member's (or, team set, a team's) worklist. */
+static size_t worklist_of(ck_db *db, const char *staff, const char *team, ck_date as_of)
 {
     char err[512];
-    ck_worklist_query q = {.staff = staff, .as_of = as_of, .limit = 10,
+    ck_worklist_query q = {.staff = staff, .team = team, .as_of = as_of, .limit = 10,
                            .statuses = (1u << CK_ST_OVERDUE) | (1u << CK_ST_OPEN)};
     ck_worklist *w = NULL;
     ok(ck_cases_worklist(db, &q, &w, err, sizeof err), err);
@@ -108,7 +109,7 @@ static void test_leaver_reallocated(void **state)
     char err[512];
     ck_engine eng = ck_engine_default();
     ck_date today = D("2025-06-02");
-    size_t before = worklist_total(db, "S1", today);
+    size_t before = worklist_of(db, "S1", NULL, today);
     assert_true(before > 0);
 
     /* S1 leaves on 2025-06-02: both cases get an ALLOCATE (leaver)
@@ -147,8 +148,8 @@ static void test_leaver_reallocated(void **state)
     assert_int_equal(o->status, CK_ST_MET);
     ck_result_free(r);
     /* The lost cases left S1's worklist and are on the new holders'. */
-    assert_int_equal(worklist_total(db, "S1", today), 0);
-    assert_true(worklist_total(db, "S2", today) > 0);
+    assert_int_equal(worklist_of(db, "S1", NULL, today), 0);
+    assert_true(worklist_of(db, "S2", NULL, today) > 0);
     ok(ck_alloc_needs_load(db, "P1", &needs, err, sizeof err), err);
     assert_int_equal(needs->n, 0);
     ck_alloc_needs_free(needs);
@@ -245,18 +246,6 @@ static ck_rc refuse(ck_case *c, void *ctx, char *err, size_t err_len)
     return CK_ERR_CONFLICT;
 }
 
-static size_t team_worklist_total(ck_db *db, const char *team, ck_date as_of)
-{
-    char err[512];
-    ck_worklist_query q = {.team = team, .as_of = as_of, .limit = 10,
-                           .statuses = (1u << CK_ST_OVERDUE) | (1u << CK_ST_OPEN)};
-    ck_worklist *w = NULL;
-    ok(ck_cases_worklist(db, &q, &w, err, sizeof err), err);
-    size_t n = w->total;
-    ck_worklist_free(w);
-    return n;
-}
-
 /* A write inside the caller's transaction derives the holder and stores
  * the obligations as every other write does, and leaves the transaction to
  * the caller. */
@@ -268,7 +257,7 @@ static void test_edit_in_tx(void **state)
     char err[512];
     ck_engine eng = ck_engine_default();
     ck_date today = D("2025-06-02");
-    size_t t1 = team_worklist_total(db, "T1", today);
+    size_t t1 = worklist_of(db, NULL, "T1", today);
     assert_true(t1 > 0);
     assert_int_equal(ck_db_begin(db), CK_DB_OK);
     assert_int_equal(ck_cases_edit_in_tx(db, &eng, "E000001", refuse, NULL, today, err, sizeof err), CK_ERR_CONFLICT);
@@ -277,14 +266,14 @@ static void test_edit_in_tx(void **state)
                      CK_ERR_NOTFOUND);
     assert_true(ck_db_in_tx(db));
     ck_db_rollback(db);
-    assert_int_equal(team_worklist_total(db, "T1", today), t1);
+    assert_int_equal(worklist_of(db, NULL, "T1", today), t1);
 
     assert_int_equal(ck_db_begin(db), CK_DB_OK);
     ok(ck_cases_edit_in_tx(db, &eng, "E000001", move_team, "T2", today, err, sizeof err), err);
     assert_true(ck_db_in_tx(db));
     assert_int_equal(ck_db_commit(db), CK_DB_OK);
-    assert_int_equal(team_worklist_total(db, "T1", today), 0);
-    assert_int_equal(team_worklist_total(db, "T2", today), t1);
+    assert_int_equal(worklist_of(db, NULL, "T1", today), 0);
+    assert_int_equal(worklist_of(db, NULL, "T2", today), t1);
     ck_case *c = NULL;
     ok(ck_cases_get(db, "E000001", &c, err, sizeof err), err);
     assert_string_equal(c->team, "T2");

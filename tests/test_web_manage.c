@@ -177,7 +177,7 @@ static void test_drill_down(void **state)
     json_decref(items);
     const char *const needles[] = {"A2: DA_CHECK and CHILD_CHECK met on time", count,
                                    "href=\"/cases/M000001\"", "Police domestic abuse check",
-                                   "no police domestic-abuse check received", "Overdue", NULL};
+                                   "no police domestic-abuse check received", "Overdue", "20 January 2025", NULL};
     get_ok(f, &head, "/inspection/key-questions/A2", 200, needles);
     const char *const contact[] = {"contact links that were overdue", NULL};
     get_ok(f, &head, "/inspection/key-questions/I2", 200, contact);
@@ -315,7 +315,7 @@ static void test_reallocate_leaver(void **state)
     get_ok(f, &spo, "/allocations?allocated=M000006&to=N07P024", 200, done);
     assert_int_equal(allocate_items(f->db, "N07T02"), 0);
 
-    /* A practitioner in another team's SPO's hands is refused by role, not by scope. */
+    /* A practitioner's role may not reallocate. */
     who po = as(f, "N07P022", "PO", "N07T02");
     r = post(f, &po, "/allocations/reallocate", "from=N07P021", 403);
     th_resp_free(&r);
@@ -386,9 +386,10 @@ static void test_case_audit(void **state)
     th_resp_free(&r);
     char dis[96];
     snprintf(dis, sizeof dis, "%s/disagreements", loc);
-    const char *const report[] = {crn, "Assessment", "Sufficient", "Not sufficient", "Checks by phone", NULL};
+    const char *const report[] = {crn, "Assessment", "Sufficient", "Not sufficient", "Checks by phone",
+                                  "1 January 2025 to 31 May 2025", NULL};
     get_ok(f, &spo, dis, 200, report);
-    const char *const listed[] = {"Sample ", "Answers", NULL};
+    const char *const listed[] = {"Sample ", "Answers", "1 January 2025 to 31 May 2025", NULL};
     get_ok(f, &spo, "/qa", 200, listed);
     get_ok(f, &spo, "/qa/999999", 404, NULL);
     get_ok(f, &spo, "/qa/x1", 404, NULL);

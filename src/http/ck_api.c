@@ -81,15 +81,21 @@ static void problem_invalid(ck_http_req *r, const char *err)
     ck_http_problem(r, 400, PROBLEM_INVALID, "Invalid request", err, errors);
 }
 
+static void problem_invalidv(ck_http_req *r, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+static void problem_invalidv(ck_http_req *r, const char *fmt, va_list ap)
+{
+    char err[ERR_MAX];
+    vsnprintf(err, sizeof err, fmt, ap);
+    problem_invalid(r, err);
+}
+
 static void problem_invalidf(ck_http_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void problem_invalidf(ck_http_req *r, const char *fmt, ...)
 {
-    char err[ERR_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err, sizeof err, fmt, ap);
+    problem_invalidv(r, fmt, ap);
     va_end(ap);
-    problem_invalid(r, err);
 }
 
 static void problem_rc(ck_http_req *r, ck_rc rc, const char *err)
@@ -647,12 +653,10 @@ void ck_api_problem_rc(ck_http_req *r, ck_rc rc, const char *err) { problem_rc(r
 
 void ck_api_invalid(ck_http_req *r, const char *fmt, ...)
 {
-    char err[ERR_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err, sizeof err, fmt, ap);
+    problem_invalidv(r, fmt, ap);
     va_end(ap);
-    problem_invalid(r, err);
 }
 
 ck_db *ck_api_db(ck_http_req *r) { return db_or_fail(r); }

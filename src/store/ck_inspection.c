@@ -333,25 +333,7 @@ ck_rc ck_inspection_pdus(ck_db *db, const char *region, ck_arena *a, const char 
                               "ORDER BY \"code\"", err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, region);
-    const char **v = NULL;
-    ck_rc rc = CK_OK;
-    for (;;) {
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_DONE) break;
-        if (s != CK_DB_ROW) {
-            rc = db_fail(db, "pdus", err, err_len);
-            break;
-        }
-        v = ck_realloc(v, (*n + 1) * sizeof *v);
-        v[(*n)++] = ck_arena_strdup(a, ck_stmt_text(st, 0));
-    }
-    ck_stmt_reset(st);
-    if (*n) {
-        *codes = ck_arena_array(a, *n, sizeof **codes);
-        memcpy((void *)*codes, v, *n * sizeof *v);
-    }
-    ck_free(v);
-    return rc;
+    return ck_txn_column(db, st, "pdus", a, codes, n, err, err_len);
 }
 
 /* ---- Drill-down ---------------------------------------------------------------- */

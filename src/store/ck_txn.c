@@ -1,6 +1,7 @@
 #include "ck_txn.h"
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 ck_rc ck_txn_fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...)
 {
@@ -33,4 +34,30 @@ ck_stmt *ck_txn_prepare(ck_db *db, const char *sql, char *err, size_t err_len)
     ck_stmt *st = ck_db_prepare(db, sql);
     if (!st) ck_txn_db_fail(db, "prepare", err, err_len);
     return st;
+}
+
+ck_rc ck_txn_column(ck_db *db, ck_stmt *st, const char *what, ck_arena *a, const char ***out, size_t *n, char *err,
+                    size_t err_len)
+{
+    *out = NULL;
+    *n = 0;
+    const char **v = NULL;
+    ck_rc rc = CK_OK;
+    for (;;) {
+        int s = ck_stmt_step(st);
+        if (s == CK_DB_DONE) break;
+        if (s != CK_DB_ROW) {
+            rc = ck_txn_db_fail(db, what, err, err_len);
+            break;
+        }
+        v = ck_realloc(v, (*n + 1) * sizeof *v);
+        v[(*n)++] = ck_arena_strdup(a, ck_stmt_text(st, 0));
+    }
+    ck_stmt_reset(st);
+    if (*n) {
+        *out = ck_arena_array(a, *n, sizeof **out);
+        memcpy((void *)*out, v, *n * sizeof *v);
+    }
+    ck_free(v);
+    return rc;
 }

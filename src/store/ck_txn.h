@@ -6,6 +6,7 @@
 #ifndef CK_TXN_H
 #define CK_TXN_H
 #include "ck_cases.h"
+#include "ck_mem.h"
 
 /* Writes the message into err and returns rc. */
 ck_rc ck_txn_fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -16,5 +17,11 @@ ck_rc ck_txn_begin(ck_db *db, char *err, size_t err_len);
 ck_rc ck_txn_finish(ck_db *db, ck_rc rc, char *err, size_t err_len);
 /* A prepared statement, or NULL with the reason in err. */
 ck_stmt *ck_txn_prepare(ck_db *db, const char *sql, char *err, size_t err_len);
+
+/* Steps st (bound, not yet stepped) to its end, collecting its first column
+ * as strings in arena a (*out NULL when there are no rows), then resets it.
+ * CK_ERR_DB with "what: ..." when a step fails. */
+ck_rc ck_txn_column(ck_db *db, ck_stmt *st, const char *what, ck_arena *a, const char ***out, size_t *n, char *err,
+                    size_t err_len);
 
 #endif

@@ -475,25 +475,7 @@ static ck_rc crn_list(ck_db *db, const char *sql, const char *p1, const char *p2
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, p1);
     if (p2) ck_stmt_bind_text(st, 2, p2);
-    const char **v = NULL;
-    ck_rc rc = CK_OK;
-    for (;;) {
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_DONE) break;
-        if (s != CK_DB_ROW) {
-            rc = db_fail(db, "cases", err, err_len);
-            break;
-        }
-        v = ck_realloc(v, (*n + 1) * sizeof *v);
-        v[(*n)++] = col(st, 0, a);
-    }
-    ck_stmt_reset(st);
-    if (*n) {
-        *out = ck_arena_array(a, *n, sizeof **out);
-        memcpy((void *)*out, v, *n * sizeof *v);
-    }
-    ck_free(v);
-    return rc;
+    return ck_txn_column(db, st, "cases", a, out, n, err, err_len);
 }
 
 /* ---- Staff changes ---------------------------------------------------------------- */

@@ -113,6 +113,16 @@ static json_t *page_of(mctx *m, const char *title, const char *nav)
 
 static json_t *long_date(mctx *m, ck_date d) { return json_string(ck_web_date_long(m->r, d)); }
 
+/* The date in member `key` of a store report ("YYYY-MM-DD"); CK_NODATE when
+ * it is null or absent. */
+static ck_date date_in(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    ck_date d = CK_NODATE;
+    if (s) ck_date_parse(s, strlen(s), &d);
+    return d;
+}
+
 /* "57.3%" from permille; "" when unknown. */
 static json_t *permille_text(mctx *m, bool known, int permille)
 {
@@ -258,7 +268,10 @@ static json_t *standards_json(mctx *m, const ck_inspection *x, const char *query
 #define TREND_PLOT_W 560
 #define TREND_PLOT_H 200
 
-static int trend_y(json_int_t points) { return TREND_TOP + (int)((CK_INSPECT_MAX_POINTS - points) * TREND_PLOT_H / CK_INSPECT_MAX_POINTS); }
+static int trend_y(json_int_t points)
+{
+    return TREND_TOP + (int)((CK_INSPECT_MAX_POINTS - points) * TREND_PLOT_H / CK_INSPECT_MAX_POINTS);
+}
 
 static json_t *trend_json(mctx *m, const json_t *hist, const ck_inspect_bands *bands)
 {
@@ -364,10 +377,7 @@ void ck_web_inspection_failures(ck_http_req *r)
     json_array_foreach(items, i, it)
     {
         if (i < (pageno - 1) * CK_WEB_DRILL_PAGE || i >= pageno * CK_WEB_DRILL_PAGE) continue;
-        ck_date due = CK_NODATE, met = CK_NODATE;
-        const char *ds = json_string_value(json_object_get(it, "due")), *ms = json_string_value(json_object_get(it, "met_on"));
-        if (ds) ck_date_parse(ds, strlen(ds), &due);
-        if (ms) ck_date_parse(ms, strlen(ms), &met);
+        ck_date due = date_in(it, "due"), met = date_in(it, "met_on");
         const char *rule = json_string_value(json_object_get(it, "rule"));
         bool overdue = ck_streq(json_string_value(json_object_get(it, "status")), "overdue");
         json_array_append_new(rows, json_pack("{s:O, s:s, s:O, s:o, s:o, s:s, s:O}", "crn", json_object_get(it, "crn"),
@@ -638,9 +648,7 @@ static json_t *board_page(mctx *m, const ck_alloc_board *b, json_t *page)
     const char *scope = b->team ? "team" : "pdu";
     json_array_foreach(json_object_get(j, "items"), i, it)
     {
-        const char *d = json_string_value(json_object_get(it, "due"));
-        ck_date due = CK_NODATE;
-        ck_date_parse(d, strlen(d), &due);
+        ck_date due = date_in(it, "due");
         bool lost = ck_streq(json_string_value(json_object_get(it, "kind")), "lost");
         json_object_set_new(it, "due_text", long_date(m, due));
         json_object_set_new(it, "kind_text", json_string(lost ? "Lost" : "Unallocated"));
@@ -709,7 +717,10 @@ static void show_board(mctx *m, json_t *page, unsigned status)
 }
 
 /* A code from a form or the query: capital letters, digits and '_'. */
-static bool code_ok(const char *s) { return *s && strlen(s) <= CK_ORG_CODE_MAX && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == strlen(s); }
+static bool code_ok(const char *s)
+{
+    return *s && strlen(s) <= CK_ORG_CODE_MAX && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == strlen(s);
+}
 
 void ck_web_allocations(ck_http_req *r)
 {
@@ -851,13 +862,9 @@ static const char *judgement_text(const json_t *v)
 
 static json_t *sample_summary(mctx *m, const json_t *rep)
 {
-    ck_date from = CK_NODATE, to = CK_NODATE;
-    const char *f = json_string_value(json_object_get(rep, "from")), *t = json_string_value(json_object_get(rep, "to"));
-    if (f) ck_date_parse(f, strlen(f), &from);
-    if (t) ck_date_parse(t, strlen(t), &to);
     return json_pack("{s:O, s:O, s:o, s:o, s:O}", "id", json_object_get(rep, "sample_id"), "seed",
-                     json_object_get(rep, "seed"), "from", long_date(m, from), "to", long_date(m, to), "disagreements",
-                     json_object_get(rep, "disagreements"));
+                     json_object_get(rep, "seed"), "from", long_date(m, date_in(rep, "from")), "to",
+                     long_date(m, date_in(rep, "to")), "disagreements", json_object_get(rep, "disagreements"));
 }
 
 static void qa_index(mctx *m, json_t *page, unsigned status)
@@ -874,15 +881,10 @@ static void qa_index(mctx *m, json_t *page, unsigned status)
     json_t *s;
     json_array_foreach(list, i, s)
     {
-        ck_date d = CK_NODATE, f = CK_NODATE, t = CK_NODATE;
-        const char *ds = json_string_value(json_object_get(s, "drawn_on")), *fs = json_string_value(json_object_get(s, "from")),
-                   *ts = json_string_value(json_object_get(s, "to"));
-        if (ds) ck_date_parse(ds, strlen(ds), &d);
-        if (fs) ck_date_parse(fs, strlen(fs), &f);
-        if (ts) ck_date_parse(ts, strlen(ts), &t);
-        json_object_set_new(s, "drawn_text", long_date(m, d));
-        json_object_set_new(s, "period_text", json_string(ck_arena_printf(arena(m), "%s to %s", ck_web_date_long(m->r, f),
-                                                                          ck_web_date_long(m->r, t))));
+        json_object_set_new(s, "drawn_text", long_date(m, date_in(s, "drawn_on")));
+        json_object_set_new(s, "period_text",
+                            json_string(ck_arena_printf(arena(m), "%s to %s", ck_web_date_long(m->r, date_in(s, "from")),
+                                                        ck_web_date_long(m->r, date_in(s, "to")))));
     }
     json_object_set_new(page, "samples", list);
     json_t *fields = json_array();
@@ -980,16 +982,18 @@ void ck_web_qa_sample(ck_http_req *r)
 
 static const char *const answer_options[] = {"yes", "Sufficient", "no", "Not sufficient", NULL, NULL};
 
-/* The sampled case of the route; false after answering 404. */
-static json_t *sampled_case(mctx *m, json_t *rep)
+/* The page, the sample and its case of the route (*c points into *rep, the
+ * caller's); false after answering (404 for a case not in the sample). */
+static bool open_sampled_case(ck_http_req *r, mctx *m, int64_t *id, json_t **rep, json_t **c)
 {
-    const char *crn = ck_http_param(m->r, "crn");
-    json_t *c;
+    if (!open_page(r, m) || !sample_of(m, id, rep)) return false;
+    const char *crn = ck_http_param(r, "crn");
     size_t i;
-    json_array_foreach(json_object_get(rep, "cases"), i, c) if (ck_streq(json_string_value(json_object_get(c, "crn")), crn))
-        return c;
+    json_array_foreach(json_object_get(*rep, "cases"), i, *c) if (ck_streq(json_string_value(json_object_get(*c, "crn")), crn))
+        return true;
+    json_decref(*rep);
     not_found(m);
-    return NULL;
+    return false;
 }
 
 static void qa_case_form(mctx *m, int64_t id, const json_t *c, json_t *page, unsigned status)
@@ -1020,11 +1024,7 @@ void ck_web_qa_case_form(ck_http_req *r)
     mctx m;
     int64_t id;
     json_t *rep, *c;
-    if (!open_page(r, &m) || !sample_of(&m, &id, &rep)) return;
-    if (!(c = sampled_case(&m, rep))) {
-        json_decref(rep);
-        return;
-    }
+    if (!open_sampled_case(r, &m, &id, &rep, &c)) return;
     json_t *page = page_of(&m, "", "qa");
     json_t *values = json_object_get(page, "values"), *a;
     size_t k;
@@ -1046,11 +1046,7 @@ void ck_web_qa_case_post(ck_http_req *r)
     mctx m;
     int64_t id;
     json_t *rep, *c;
-    if (!open_page(r, &m) || !sample_of(&m, &id, &rep)) return;
-    if (!(c = sampled_case(&m, rep))) {
-        json_decref(rep);
-        return;
-    }
+    if (!open_sampled_case(r, &m, &id, &rep, &c)) return;
     json_t *page = page_of(&m, "", "qa");
     json_t *values = json_object_get(page, "values");
     bool any = false;
