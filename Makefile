@@ -73,7 +73,29 @@ build/dbg/tests/%: tests/%.c tests/ck_test.h build/dbg/libck.a
 deps:
 	sh scripts/setup.sh
 
-test-build: build/dbg/casekeeper build/casekeeper $(TEST_BIN)
+# libFuzzer targets (tests/fuzz/fuzz_*.c), one per parser of untrusted
+# input, built with clang: the library instrumented for coverage
+# (fuzzer-no-link) under ASan and UBSan. `make test` runs each for
+# FUZZ_SECONDS (20) through tests/suites/fuzz.sh; `make fuzz` for 10 minutes.
+# -Werror stays with gcc's builds: clang's warnings differ by version.
+FUZZ_CC    := clang
+FUZZ_FLAGS := $(filter-out -Werror,$(BASE_CFLAGS)) -O1 -g -fsanitize=address,undefined \
+              -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_OBJ   := $(patsubst %.c,build/fuzz/%.o,$(LIB_SRC) $(GEN_SRC))
+FUZZ_BIN   := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+
+build/fuzz/%.o: %.c | build/gen/ck_embedded.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC-FUZZ $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -DCK_VERSION='"$(VERSION)"' -c $< -o $@
+build/fuzz/libck.a: $(FUZZ_OBJ)
+	$(Q)ar rcs $@ $^
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libck.a
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libck.a $(PKG_LIBS)
+
+test-build: build/dbg/casekeeper build/casekeeper $(TEST_BIN) $(FUZZ_BIN)
 
 # `make test` installs what it needs, builds, and runs every test; the last
 # line it prints is "N passed, N failed".
@@ -84,6 +106,10 @@ test: deps
 run: deps
 	$(MAKE) build/casekeeper
 	./build/casekeeper demo
+
+fuzz: deps
+	$(MAKE) $(FUZZ_BIN)
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} bash tests/suites/fuzz.sh
 
 bench: build/casekeeper
 	bash bench/run.sh

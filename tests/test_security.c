@@ -16,6 +16,7 @@
 #include "ck_test_security.h"
 #include "ck_api.h"
 #include "ck_auth.h"
+#include "ck_web.h"
 #include <stdatomic.h>
 
 #define AS_OF_Y 2025, 11, 3
@@ -34,7 +35,8 @@ typedef struct world {
     char missing[256];
     ck_http_server *srv;
     uint16_t port;
-    ck_app app;
+    ck_web *web;
+    ck_route *routes; /* the web's, then the API's: what casekeeper serve serves */
     ck_auth *auth;
     char tokens[CK_ROLE_COUNT][CK_API_TOKEN_LEN + 1];
 } world;
@@ -66,12 +68,17 @@ static bool build_world(world *w, bool wipe)
 static void start(world *w)
 {
     char err[256];
-    w->app.engine = ck_engine_default();
-    w->app.today = pinned_today;
+    ck_app app = {.engine = ck_engine_default(), .today = pinned_today};
     w->auth = ck_auth_new(&(ck_auth_config){.plain_http = true, .now = test_clock});
-    w->app.auth = w->auth;
-    ck_http_config cfg = {.port = 0, .threads = 4, .routes = ck_api_routes, .db_url = w->url, .app = &w->app,
-                          .authorize = ck_auth_authorize, .trusted_proxy = "127.0.0.1"};
+    app.auth = w->auth;
+    w->web = ck_web_new(&(ck_web_config){0}, &app, err, sizeof err);
+    if (!w->web) {
+        snprintf(w->missing, sizeof w->missing, "web: %.200s", err);
+        return;
+    }
+    w->routes = ck_web_routes_with(ck_api_routes);
+    ck_http_config cfg = {.port = 0, .threads = 4, .routes = w->routes, .db_url = w->url, .app = ck_web_app(w->web),
+                          .on_error = ck_web_on_error, .authorize = ck_auth_authorize, .trusted_proxy = "127.0.0.1"};
     w->srv = ck_http_start(&cfg, err, sizeof err);
     if (!w->srv) snprintf(w->missing, sizeof w->missing, "server: %.200s", err);
     else w->port = ck_http_port(w->srv);
@@ -109,6 +116,8 @@ static int teardown(void **state)
     (void)state;
     ck_http_stop(W->srv);
     W->srv = NULL;
+    ck_web_free(W->web);
+    ck_free(W->routes);
     ck_auth_free(W->auth);
     if (W->dir[0]) {
         char cmd[128];
@@ -222,9 +231,23 @@ static void fill_path(const ck_route *rt, const char *crn, char *out, size_t n)
             len += (size_t)snprintf(out + len, n - len, "%s", crn);
             p += 5;
         } else if (strncmp(p, "{id}", 4) == 0) {
-            const char *id = strstr(rt->pattern, "/contacts/") ? "C1" : strstr(rt->pattern, "/checks/") ? "K1" : "G1";
+            const char *id = strstr(rt->pattern, "/contacts/") || strstr(rt->pattern, "{kind}") ? "C1"
+                             : strstr(rt->pattern, "/checks/")                                  ? "K1"
+                             : strstr(rt->pattern, "/victims/")                                 ? "V1"
+                                                                                                : "G1";
             len += (size_t)snprintf(out + len, n - len, "%s", id);
             p += 4;
+        } else if (*p == '{') {
+            /* The web's other parameters: a case tab, an action, a static file. */
+            static const struct {
+                const char *name, *value;
+            } fill[] = {{"{tab}", "overview"}, {"{kind}", "contacts"}, {"{verb}", "outcome"},
+                        {"{version}", "0"},    {"{dir}", "images"},    {"{file}", "favicon.svg"}};
+            size_t k = 0;
+            while (k < sizeof fill / sizeof *fill && strncmp(p, fill[k].name, strlen(fill[k].name)) != 0) k++;
+            if (k == sizeof fill / sizeof *fill) fail_msg("route %s: a parameter this test cannot fill", rt->pattern);
+            len += (size_t)snprintf(out + len, n - len, "%s", fill[k].value);
+            p += strlen(fill[k].name);
         } else {
             out[len++] = *p++;
             out[len] = '\0';
@@ -275,7 +298,7 @@ static void test_authorization_matrix(void **state)
     (void)state;
     need_world();
     size_t allowed = 0, denied = 0, routes = 0;
-    for (const ck_route *rt = ck_api_routes; rt->method; rt++, routes++) {
+    for (const ck_route *rt = W->routes; rt->method; rt++, routes++) {
         bool names_case = strstr(rt->pattern, "{crn}") != NULL;
         for (int r = 0; r < CK_ROLE_COUNT; r++) {
             char path[256];
@@ -290,16 +313,22 @@ static void test_authorization_matrix(void **state)
                 check_call(r, rt, i, path, &allowed, &denied);
             }
         }
-        /* Nobody signed in: only public routes answer. */
+        /* Nobody signed in: only public routes answer; a web page sends the
+         * browser to sign in, anything else is 401. */
         char path[256];
         fill_path(rt, sec_cases[SEC_OWN].crn, path, sizeof path);
         bool body = strcmp(rt->method, "GET") != 0 && strcmp(rt->method, "DELETE") != 0;
-        int st = status_of(&(hreq){.method = rt->method, .path = path, .body = body ? "{}" : NULL});
-        if (strcmp(rt->permission, CK_PERMISSION_PUBLIC) != 0 && st != 401)
-            fail_msg("anonymous %s %s: %d, expected 401", rt->method, path, st);
+        th_resp resp = send_req(&(hreq){.method = rt->method, .path = path, .origin = own_origin(),
+                                        .body = body ? "{}" : NULL});
+        bool web_get = strncmp(path, "/api/", 5) != 0 && strcmp(rt->method, "GET") == 0;
+        if (strcmp(rt->permission, CK_PERMISSION_PUBLIC) != 0 &&
+            (web_get ? resp.status != 303 || !strstr(resp.head, "Location: /sign-in") : resp.status != 401))
+            fail_msg("anonymous %s %s: %d, expected %s", rt->method, path, resp.status,
+                     web_get ? "303 to sign in" : "401");
+        th_resp_free(&resp);
     }
     /* The matrix has both answers in it, for every role. */
-    assert_true(routes >= 20);
+    assert_true(routes >= 50);
     assert_true(allowed > 100);
     assert_true(denied > 100);
     print_message("matrix: %zu routes, %zu calls allowed, %zu denied as expected\n", routes, allowed, denied);
@@ -607,7 +636,7 @@ static void test_injection_and_traversal(void **state)
     for (size_t k = 0; k < sizeof payloads / sizeof *payloads; k++) {
         char enc[512];
         url_encode(payloads[k], enc, sizeof enc);
-        for (const ck_route *rt = ck_api_routes; rt->method; rt++) {
+        for (const ck_route *rt = W->routes; rt->method; rt++) {
             bool body = strcmp(rt->method, "GET") != 0 && strcmp(rt->method, "DELETE") != 0;
             char path[1024], what[2400];
             /* The payload in each path parameter, encoded and raw. */
@@ -750,10 +779,90 @@ static void test_start_refuses_unchecked_routes(void **state)
     assert_false(ck_auth_loopback("10.0.0.5"));
 }
 
+/* docs/security.md shows the matrix: it must be core/ck_roles.c's, cell for
+ * cell, with a row for every permission and a column for every role. */
+static void test_documented_matrix_is_the_code(void **state)
+{
+    (void)state;
+    char *doc = ck_test_slurp("docs/security.md", NULL);
+    if (!doc) fail_msg("cannot read docs/security.md");
+    const char *head = strstr(doc, "| permission |");
+    if (!head) fail_msg("docs/security.md: no matrix table");
+    /* The header names the roles in the code's order. */
+    const char *p = strchr(head + 1, '|') + 1;
+    for (int r = 0; r < CK_ROLE_COUNT; r++) {
+        while (*p == ' ') p++;
+        size_t n = strcspn(p, " |");
+        if (strlen(ck_role_names[r]) != n || strncmp(p, ck_role_names[r], n) != 0)
+            fail_msg("docs/security.md: column %d is \"%.*s\", not %s", r + 1, (int)n, p, ck_role_names[r]);
+        p = strchr(p, '|') + 1;
+    }
+    int rows = 0;
+    const char *line = strchr(strchr(head, '\n') + 1, '\n'); /* past the header and the |---| line */
+    for (; line && strncmp(line, "\n| `", 4) == 0; line = strchr(line + 1, '\n')) {
+        const char *name = line + 4;
+        size_t n = strcspn(name, "`");
+        ck_perm perm;
+        if (!ck_perm_parse(name, n, &perm)) fail_msg("docs/security.md: unknown permission %.*s", (int)n, name);
+        const char *cell = strchr(name + n, '|') + 1;
+        for (int r = 0; r < CK_ROLE_COUNT; r++) {
+            while (*cell == ' ') cell++;
+            size_t k = strcspn(cell, " |");
+            ck_scope want = ck_role_scope((ck_role)r, perm);
+            const char *doc_says = k == 1 && *cell == '-' ? "none" : NULL;
+            char word[16];
+            snprintf(word, sizeof word, "%.*s", (int)k, cell);
+            if (!doc_says) doc_says = word;
+            if (strcmp(doc_says, ck_scope_names[want]) != 0)
+                fail_msg("docs/security.md: %s for %s says %s, the code %s", ck_perm_names[perm], ck_role_names[r],
+                         doc_says, ck_scope_names[want]);
+            cell = strchr(cell, '|') + 1;
+        }
+        rows++;
+    }
+    assert_int_equal(rows, CK_PERM_COUNT);
+    free(doc);
+}
+
+/* A client that never finishes its request is cut off once the idle limit
+ * passes, and one that declares a huge body is refused before sending it. */
+static void test_slow_and_large_requests_cut_off(void **state)
+{
+    (void)state;
+    char err[256];
+    const ck_route open_routes[] = {{"POST", "/echo", ck_api_routes[0].handler, "public"}, {NULL, NULL, NULL, NULL}};
+    ck_http_config cfg = {.port = 0, .threads = 1, .routes = open_routes, .authorize = no_auth_needed, .timeout_s = 1,
+                          .max_body = 1024};
+    ck_http_server *s = ck_http_start(&cfg, err, sizeof err);
+    assert_non_null(s);
+    th_conn c;
+    assert_true(th_connect(&c, ck_http_port(s)));
+    const char partial[] = "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\nabc";
+    assert_true(th_write(&c, partial, sizeof partial - 1));
+    /* The client stalls; the server closes (th_connect's 10 s read limit would fail this otherwise). */
+    char b[512];
+    ssize_t n;
+    while ((n = recv(c.fd, b, sizeof b, 0)) > 0) {
+    }
+    assert_int_equal(n, 0);
+    th_close(&c);
+    assert_true(th_connect(&c, ck_http_port(s)));
+    const char huge[] = "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        "Content-Length: 1000000000\r\n\r\n";
+    th_resp r;
+    assert_true(th_write(&c, huge, sizeof huge - 1) && th_recv(&c, &r));
+    assert_int_equal(r.status, 413);
+    th_resp_free(&r);
+    th_close(&c);
+    ck_http_stop(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest plain[] = {
         cmocka_unit_test(test_start_refuses_unchecked_routes),
+        cmocka_unit_test(test_slow_and_large_requests_cut_off),
+        cmocka_unit_test(test_documented_matrix_is_the_code),
     };
     const struct CMUnitTest http[] = {
         cmocka_unit_test(test_authorization_matrix),   cmocka_unit_test(test_token_scopes),

@@ -2,43 +2,16 @@
  * and write (see ck_access.h). */
 #include "ck_access.h"
 #include "ck_audit.h"
+#include "ck_txn.h"
 #include "ck_buf.h"
 #include "ck_casewrite.h"
 #include "ck_users.h"
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #define DEFAULT_EXCLUSION "You are excluded from viewing this case. Contact its probation practitioner's team."
 #define DEFAULT_RESTRICTION "This case is restricted to named staff. Contact its probation practitioner's team."
-
-static ck_rc fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static ck_rc fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-static ck_rc db_fail(ck_db *db, const char *what, char *err, size_t err_len)
-{
-    return fail(CK_ERR_DB, err, err_len, "%s: %s", what, ck_db_errmsg(db));
-}
-
-static ck_rc begin(ck_db *db, char *err, size_t err_len)
-{
-    return ck_db_begin(db) == CK_DB_OK ? CK_OK : db_fail(db, "begin", err, err_len);
-}
-
-static ck_rc finish(ck_db *db, ck_rc rc, char *err, size_t err_len)
-{
-    if (rc == CK_OK && ck_db_commit(db) != CK_DB_OK) rc = db_fail(db, "commit", err, err_len);
-    if (rc != CK_OK) ck_db_rollback(db);
-    return rc;
-}
 
 static void copy_text(char *dst, size_t cap, const char *src) { snprintf(dst, cap, "%s", src ? src : ""); }
 
@@ -66,7 +39,7 @@ static ck_rc facts_of(ck_db *db, const ck_principal *p, int64_t id, case_facts *
             "FROM \"cases\" LEFT JOIN \"pdus\" ON \"pdus\".\"code\" = \"cases\".\"pdu_code\" "
             "LEFT JOIN \"case_access\" ON \"case_access\".\"case_id\" = \"cases\".\"case_id\" "
             "WHERE \"cases\".\"case_id\" = $1");
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_stmt_bind_int(st, 1, id);
     ck_stmt_bind_int(st, 2, p->user_id);
     int rc = ck_stmt_step(st);
@@ -83,8 +56,8 @@ static ck_rc facts_of(ck_db *db, const ck_principal *p, int64_t id, case_facts *
     }
     ck_stmt_reset(st);
     if (rc == CK_DB_ROW) return CK_OK;
-    return rc == CK_DB_DONE ? fail(CK_ERR_NOTFOUND, err, err_len, "no case with id %" PRId64, id)
-                            : db_fail(db, "cases", err, err_len);
+    return rc == CK_DB_DONE ? ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "no case with id %" PRId64, id)
+                            : ck_txn_db_fail(db, "cases", err, err_len);
 }
 
 static const char *scope_words(ck_scope s)
@@ -105,17 +78,17 @@ static ck_rc verdict(const ck_principal *p, ck_perm perm, const case_facts *f, c
 {
     if (p->role != CK_ROLE_SYSTEM) {
         if (f->excluded)
-            return fail(CK_ERR_DENIED, err, err_len, "%s",
+            return ck_txn_fail(CK_ERR_DENIED, err, err_len, "%s",
                         f->exclusion_message[0] ? f->exclusion_message : DEFAULT_EXCLUSION);
         if (f->restricted && !f->permitted)
-            return fail(CK_ERR_DENIED, err, err_len, "%s",
+            return ck_txn_fail(CK_ERR_DENIED, err, err_len, "%s",
                         f->restriction_message[0] ? f->restriction_message : DEFAULT_RESTRICTION);
     }
     ck_scope s = ck_principal_scope(p, perm);
     if (s == CK_SCOPE_NONE)
-        return fail(CK_ERR_DENIED, err, err_len, "Your role does not include %s.", ck_perm_names[perm]);
+        return ck_txn_fail(CK_ERR_DENIED, err, err_len, "Your role does not include %s.", ck_perm_names[perm]);
     if (!ck_scope_covers(p, s, &f->place))
-        return fail(CK_ERR_DENIED, err, err_len, "This case is not held in %s, which is as far as %s reaches for your role.",
+        return ck_txn_fail(CK_ERR_DENIED, err, err_len, "This case is not held in %s, which is as far as %s reaches for your role.",
                     scope_words(s), ck_perm_names[perm]);
     return CK_OK;
 }
@@ -205,7 +178,7 @@ void ck_access_filter_for(const ck_principal *p, ck_perm perm, ck_access_filter 
 ck_rc ck_access_get(ck_db *db, const ck_principal *p, const char *crn, ck_case **out, char *err, size_t err_len)
 {
     *out = NULL;
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
     rc = decide(db, p, CK_PERM_CASE_READ, crn, CK_LOCK_SHARE, &f, err, err_len);
@@ -217,7 +190,7 @@ ck_rc ck_access_get(ck_db *db, const ck_principal *p, const char *crn, ck_case *
         snprintf(detail, sizeof detail, "victims=%zu", (*out)->n_victims);
         rc = ck_audit_append(db, p, "victim.read", crn, "victims", detail, err, err_len);
     }
-    rc = finish(db, rc, err, err_len);
+    rc = ck_txn_finish(db, rc, err, err_len);
     if (rc != CK_OK) {
         ck_case_free(*out);
         *out = NULL;
@@ -229,13 +202,13 @@ ck_rc ck_access_obligations(ck_db *db, const ck_principal *p, const char *crn, c
                             char *err, size_t err_len)
 {
     *out = NULL;
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
     rc = decide(db, p, CK_PERM_CASE_READ, crn, CK_LOCK_SHARE, &f, err, err_len);
     if (rc == CK_OK) rc = ck_store_get_obligations(db, f.id, as_of, out, err, err_len);
     if (rc == CK_OK) rc = ck_audit_append(db, p, "obligations.read", crn, NULL, NULL, err, err_len);
-    rc = finish(db, rc, err, err_len);
+    rc = ck_txn_finish(db, rc, err, err_len);
     if (rc != CK_OK) {
         ck_result_free(*out);
         *out = NULL;
@@ -286,8 +259,8 @@ ck_rc ck_access_create(ck_db *db, const ck_principal *p, const ck_engine *eng, c
                        char *err, size_t err_len)
 {
     if (!ck_principal_may(p, CK_PERM_CASE_CREATE))
-        return fail(CK_ERR_DENIED, err, err_len, "Your role does not include %s.", ck_perm_names[CK_PERM_CASE_CREATE]);
-    ck_rc rc = begin(db, err, err_len);
+        return ck_txn_fail(CK_ERR_DENIED, err, err_len, "Your role does not include %s.", ck_perm_names[CK_PERM_CASE_CREATE]);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
     rc = ck_cases_insert(db, eng, c, as_of, err, err_len);
     /* Where the new case landed is known only once the store derived its
@@ -301,7 +274,7 @@ ck_rc ck_access_create(ck_db *db, const ck_principal *p, const ck_engine *eng, c
                      scope_words(ck_principal_scope(p, CK_PERM_CASE_CREATE)));
     }
     if (rc == CK_OK) rc = ck_audit_append(db, p, "case.create", c->crn, NULL, NULL, err, err_len);
-    return finish(db, rc, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
 }
 
 static bool same_place(const ck_place *a, const ck_place *b)
@@ -313,7 +286,7 @@ ck_rc ck_access_replace(ck_db *db, const ck_principal *p, const ck_engine *eng, 
                         ck_case **out, char *err, size_t err_len)
 {
     if (out) *out = NULL;
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts before, after;
     rc = decide(db, p, CK_PERM_CASE_WRITE, c->crn, CK_LOCK_UPDATE, &before, err, err_len);
@@ -324,14 +297,14 @@ ck_rc ck_access_replace(ck_db *db, const ck_principal *p, const ck_engine *eng, 
      * it needs case:allocate over where it was. */
     if (rc == CK_OK && !same_place(&before.place, &after.place) &&
         !ck_scope_covers(p, ck_principal_scope(p, CK_PERM_CASE_ALLOCATE), &before.place))
-        rc = fail(CK_ERR_DENIED, err, err_len,
+        rc = ck_txn_fail(CK_ERR_DENIED, err, err_len,
                   "This change moves the case to another holder, which needs %s over the case.",
                   ck_perm_names[CK_PERM_CASE_ALLOCATE]);
     if (rc == CK_OK && out)
         rc = ck_store_load_for(db, before.id, ck_access_victims_visible(p, &after.place), out, err, err_len);
     if (rc == CK_OK) rc = ck_audit_append(db, p, "case.replace", c->crn, NULL, keep_victims ? "victims kept" : NULL,
                                           err, err_len);
-    rc = finish(db, rc, err, err_len);
+    rc = ck_txn_finish(db, rc, err, err_len);
     if (rc != CK_OK && out) {
         ck_case_free(*out);
         *out = NULL;
@@ -347,7 +320,7 @@ static ck_perm list_perm(const char *list, ck_perm perm)
 ck_rc ck_access_add(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
                     const char *list, const void *rec, ck_date as_of, char *err, size_t err_len)
 {
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
     rc = decide(db, p, list_perm(list, perm), crn, CK_LOCK_UPDATE, &f, err, err_len);
@@ -358,7 +331,7 @@ ck_rc ck_access_add(ck_db *db, const ck_principal *p, ck_perm perm, const ck_eng
         snprintf(record, sizeof record, "%s/%.80s", list, rid ? rid : "");
         rc = ck_audit_append(db, p, "record.add", crn, record, NULL, err, err_len);
     }
-    return finish(db, rc, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
 }
 
 ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
@@ -366,7 +339,7 @@ ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_
                        bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
                        ck_date as_of, char *err, size_t err_len)
 {
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
     rc = decide(db, p, list_perm(list, perm), crn, CK_LOCK_UPDATE, &f, err, err_len);
@@ -376,14 +349,14 @@ ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_
         snprintf(record, sizeof record, "%s/%.80s", list, id ? id : "");
         rc = ck_audit_append(db, p, "record.update", crn, record, NULL, err, err_len);
     }
-    return finish(db, rc, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
 }
 
 ck_rc ck_access_outcome(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
                         const char *contact_id, const char *outcome, ck_date outcome_on, const ck_enforcement *action,
                         ck_date as_of, char *err, size_t err_len)
 {
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
     rc = decide(db, p, perm, crn, CK_LOCK_UPDATE, &f, err, err_len);
@@ -396,7 +369,7 @@ ck_rc ck_access_outcome(ck_db *db, const ck_principal *p, ck_perm perm, const ck
         snprintf(record, sizeof record, "enforcement/%.80s", action->id ? action->id : "");
         rc = ck_audit_append(db, p, "record.add", crn, record, NULL, err, err_len);
     }
-    return finish(db, rc, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
 }
 
 /* ---- Limited-access lists ---------------------------------------------------------- */
@@ -407,7 +380,7 @@ static ck_rc exec_bound(ck_db *db, ck_stmt *st, const char *what, char *err, siz
 {
     int rc = ck_stmt_step(st);
     ck_stmt_reset(st);
-    return rc == CK_DB_DONE ? CK_OK : db_fail(db, what, err, err_len);
+    return rc == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, what, err, err_len);
 }
 
 /* The case's id and, when username is given, the account's id. */
@@ -422,82 +395,81 @@ static ck_rc lao_ids(ck_db *db, const char *crn, const char *username, int64_t *
     return rc;
 }
 
-ck_rc ck_lao_add(ck_db *db, const ck_principal *by, const char *crn, ck_lao_list list, const char *username,
-                 const char *message, char *err, size_t err_len)
+/* Runs one statement over (case_id $1, list $2, user_id $3). */
+static ck_rc lao_user_row(ck_db *db, const char *sql, int64_t case_id, ck_lao_list list, int64_t user_id, char *err,
+                          size_t err_len)
 {
-    if (message && strlen(message) > CK_LAO_MESSAGE_MAX)
-        return fail(CK_ERR_INVALID, err, err_len, "message: at most %d characters", CK_LAO_MESSAGE_MAX);
-    ck_rc rc = begin(db, err, err_len);
+    ck_stmt *st = ck_db_prepare(db, sql);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
+    ck_stmt_bind_int(st, 1, case_id);
+    ck_stmt_bind_text(st, 2, list_name(list));
+    ck_stmt_bind_int(st, 3, user_id);
+    return exec_bound(db, st, "case access users", err, err_len);
+}
+
+/* A change to one user's place on a list: begins, finds the case and the
+ * account, runs `change` (adding also marks the case and sets the message),
+ * audits as `action`, commits. */
+static ck_rc lao_change(ck_db *db, const ck_principal *by, const char *crn, ck_lao_list list, const char *username,
+                        const char *message, bool add, char *err, size_t err_len)
+{
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
     int64_t case_id = 0, user_id = 0;
     rc = lao_ids(db, crn, username, &case_id, &user_id, err, err_len);
     bool restrict_ = list == CK_LAO_RESTRICTION;
-    ck_stmt *st = NULL;
-    if (rc == CK_OK) {
-        st = ck_db_prepare(db, "INSERT INTO \"case_access\" (\"case_id\", \"restricted\") VALUES ($1, $2) "
-                               "ON CONFLICT (\"case_id\") DO UPDATE SET \"restricted\" = CASE WHEN $2 = 1 THEN 1 "
-                               "ELSE \"case_access\".\"restricted\" END");
-        if (!st) rc = db_fail(db, "prepare", err, err_len);
+    if (rc == CK_OK && add) {
+        ck_stmt *st = ck_db_prepare(db, "INSERT INTO \"case_access\" (\"case_id\", \"restricted\") VALUES ($1, $2) "
+                                        "ON CONFLICT (\"case_id\") DO UPDATE SET \"restricted\" = CASE WHEN $2 = 1 "
+                                        "THEN 1 ELSE \"case_access\".\"restricted\" END");
+        if (!st) rc = ck_txn_db_fail(db, "prepare", err, err_len);
+        else {
+            ck_stmt_bind_int(st, 1, case_id);
+            ck_stmt_bind_int(st, 2, restrict_);
+            rc = exec_bound(db, st, "case access", err, err_len);
+        }
     }
-    if (st) {
-        ck_stmt_bind_int(st, 1, case_id);
-        ck_stmt_bind_int(st, 2, restrict_);
-        rc = exec_bound(db, st, "case access", err, err_len);
-    }
-    if (rc == CK_OK && message) {
-        st = ck_db_prepare(db, restrict_ ? "UPDATE \"case_access\" SET \"restriction_message\" = $2 WHERE \"case_id\" = $1"
-                                         : "UPDATE \"case_access\" SET \"exclusion_message\" = $2 WHERE \"case_id\" = $1");
-        if (!st) rc = db_fail(db, "prepare", err, err_len);
+    if (rc == CK_OK && add && message) {
+        ck_stmt *st = ck_db_prepare(db, restrict_
+                                            ? "UPDATE \"case_access\" SET \"restriction_message\" = $2 WHERE \"case_id\" = $1"
+                                            : "UPDATE \"case_access\" SET \"exclusion_message\" = $2 WHERE \"case_id\" = $1");
+        if (!st) rc = ck_txn_db_fail(db, "prepare", err, err_len);
         else {
             ck_stmt_bind_int(st, 1, case_id);
             ck_stmt_bind_text(st, 2, *message ? message : NULL);
             rc = exec_bound(db, st, "case access", err, err_len);
         }
     }
-    if (rc == CK_OK) {
-        st = ck_db_prepare(db, "INSERT INTO \"case_access_users\" (\"case_id\", \"list\", \"user_id\") VALUES ($1, $2, $3) "
-                               "ON CONFLICT DO NOTHING");
-        if (!st) rc = db_fail(db, "prepare", err, err_len);
-        else {
-            ck_stmt_bind_int(st, 1, case_id);
-            ck_stmt_bind_text(st, 2, list_name(list));
-            ck_stmt_bind_int(st, 3, user_id);
-            rc = exec_bound(db, st, "case access users", err, err_len);
-        }
-    }
+    if (rc == CK_OK)
+        rc = lao_user_row(db,
+                          add ? "INSERT INTO \"case_access_users\" (\"case_id\", \"list\", \"user_id\") VALUES ($1, $2, $3) "
+                                "ON CONFLICT DO NOTHING"
+                              : "DELETE FROM \"case_access_users\" WHERE \"case_id\" = $1 AND \"list\" = $2 "
+                                "AND \"user_id\" = $3",
+                          case_id, list, user_id, err, err_len);
     char detail[32];
     snprintf(detail, sizeof detail, "list=%s", list_name(list));
-    if (rc == CK_OK) rc = ck_audit_append(db, by, "lao.add", crn, username, detail, err, err_len);
-    return finish(db, rc, err, err_len);
+    if (rc == CK_OK) rc = ck_audit_append(db, by, add ? "lao.add" : "lao.remove", crn, username, detail, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
+}
+
+ck_rc ck_lao_add(ck_db *db, const ck_principal *by, const char *crn, ck_lao_list list, const char *username,
+                 const char *message, char *err, size_t err_len)
+{
+    if (message && strlen(message) > CK_LAO_MESSAGE_MAX)
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "message: at most %d characters", CK_LAO_MESSAGE_MAX);
+    return lao_change(db, by, crn, list, username, message, true, err, err_len);
 }
 
 ck_rc ck_lao_remove(ck_db *db, const ck_principal *by, const char *crn, ck_lao_list list, const char *username,
                     char *err, size_t err_len)
 {
-    ck_rc rc = begin(db, err, err_len);
-    if (rc != CK_OK) return rc;
-    int64_t case_id = 0, user_id = 0;
-    rc = lao_ids(db, crn, username, &case_id, &user_id, err, err_len);
-    if (rc == CK_OK) {
-        ck_stmt *st = ck_db_prepare(db, "DELETE FROM \"case_access_users\" WHERE \"case_id\" = $1 AND \"list\" = $2 "
-                                        "AND \"user_id\" = $3");
-        if (!st) rc = db_fail(db, "prepare", err, err_len);
-        else {
-            ck_stmt_bind_int(st, 1, case_id);
-            ck_stmt_bind_text(st, 2, list_name(list));
-            ck_stmt_bind_int(st, 3, user_id);
-            rc = exec_bound(db, st, "case access users", err, err_len);
-        }
-    }
-    char detail[32];
-    snprintf(detail, sizeof detail, "list=%s", list_name(list));
-    if (rc == CK_OK) rc = ck_audit_append(db, by, "lao.remove", crn, username, detail, err, err_len);
-    return finish(db, rc, err, err_len);
+    return lao_change(db, by, crn, list, username, NULL, false, err, err_len);
 }
 
 ck_rc ck_lao_clear(ck_db *db, const ck_principal *by, const char *crn, char *err, size_t err_len)
 {
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
     int64_t case_id = 0;
     rc = lao_ids(db, crn, NULL, &case_id, NULL, err, err_len);
@@ -506,14 +478,14 @@ ck_rc ck_lao_clear(ck_db *db, const ck_principal *by, const char *crn, char *err
     for (size_t i = 0; rc == CK_OK && i < 2; i++) {
         ck_stmt *st = ck_db_prepare(db, sql[i]);
         if (!st) {
-            rc = db_fail(db, "prepare", err, err_len);
+            rc = ck_txn_db_fail(db, "prepare", err, err_len);
             break;
         }
         ck_stmt_bind_int(st, 1, case_id);
         rc = exec_bound(db, st, "case access", err, err_len);
     }
     if (rc == CK_OK) rc = ck_audit_append(db, by, "lao.clear", crn, NULL, NULL, err, err_len);
-    return finish(db, rc, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
 }
 
 ck_rc ck_lao_get(ck_db *db, const char *crn, ck_lao *out, bool (*fn)(void *ctx, ck_lao_list list, const char *username),
@@ -525,7 +497,7 @@ ck_rc ck_lao_get(ck_db *db, const char *crn, ck_lao *out, bool (*fn)(void *ctx, 
     if (rc != CK_OK) return rc;
     ck_stmt *st = ck_db_prepare(db, "SELECT \"restricted\", \"exclusion_message\", \"restriction_message\" "
                                     "FROM \"case_access\" WHERE \"case_id\" = $1");
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_stmt_bind_int(st, 1, case_id);
     int s = ck_stmt_step(st);
     if (s == CK_DB_ROW) {
@@ -534,13 +506,13 @@ ck_rc ck_lao_get(ck_db *db, const char *crn, ck_lao *out, bool (*fn)(void *ctx, 
         copy_text(out->restriction_message, sizeof out->restriction_message, ck_stmt_text(st, 2));
     }
     ck_stmt_reset(st);
-    if (s != CK_DB_ROW && s != CK_DB_DONE) return db_fail(db, "case access", err, err_len);
+    if (s != CK_DB_ROW && s != CK_DB_DONE) return ck_txn_db_fail(db, "case access", err, err_len);
     if (!fn) return CK_OK;
     st = ck_db_prepare(db, "SELECT \"case_access_users\".\"list\", \"users\".\"username\" FROM \"case_access_users\" "
                            "JOIN \"users\" ON \"users\".\"user_id\" = \"case_access_users\".\"user_id\" "
                            "WHERE \"case_access_users\".\"case_id\" = $1 ORDER BY \"case_access_users\".\"list\", "
                            "\"users\".\"username\"");
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_stmt_bind_int(st, 1, case_id);
     for (;;) {
         s = ck_stmt_step(st);
@@ -552,5 +524,5 @@ ck_rc ck_lao_get(ck_db *db, const char *crn, ck_lao *out, bool (*fn)(void *ctx, 
         }
     }
     ck_stmt_reset(st);
-    return s == CK_DB_DONE ? CK_OK : db_fail(db, "case access users", err, err_len);
+    return s == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "case access users", err, err_len);
 }

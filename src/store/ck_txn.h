@@ -1,5 +1,6 @@
 /* ck_txn: the error and transaction helpers the management modules
- * (ck_workforce, ck_inspection) share: a ck_rc with a formatted message, a
+ * (ck_workforce, ck_inspection) and the security ones (ck_users, ck_access)
+ * share: a ck_rc with a formatted message, a
  * database failure naming what failed, and one transaction that commits on
  * CK_OK and rolls back otherwise. (ck_cases keeps its own static copies.) */
 #ifndef CK_TXN_H

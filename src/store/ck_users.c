@@ -1,12 +1,12 @@
 /* ck_users: accounts, sign-in, sessions and API tokens (see ck_users.h). */
 #include "ck_users.h"
 #include "ck_audit.h"
+#include "ck_txn.h"
 #include <ctype.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,48 +21,14 @@
     " LEFT JOIN \"pdus\" ON \"pdus\".\"code\" = \"teams\".\"pdu\""
 #define N_PRINCIPAL_COLS 9
 
-static ck_rc fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static ck_rc fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-static ck_rc db_fail(ck_db *db, const char *what, char *err, size_t err_len)
-{
-    return fail(CK_ERR_DB, err, err_len, "%s: %s", what, ck_db_errmsg(db));
-}
-
-static ck_rc begin(ck_db *db, char *err, size_t err_len)
-{
-    return ck_db_begin(db) == CK_DB_OK ? CK_OK : db_fail(db, "begin", err, err_len);
-}
-
-static ck_rc finish(ck_db *db, ck_rc rc, char *err, size_t err_len)
-{
-    if (rc == CK_OK && ck_db_commit(db) != CK_DB_OK) rc = db_fail(db, "commit", err, err_len);
-    if (rc != CK_OK) ck_db_rollback(db);
-    return rc;
-}
-
 /* Runs a bound statement that returns no rows; n rows changed into *changed. */
 static ck_rc run(ck_db *db, ck_stmt *st, const char *what, int64_t *changed, char *err, size_t err_len)
 {
     int rc = ck_stmt_step(st);
     ck_stmt_reset(st);
-    if (rc != CK_DB_DONE) return db_fail(db, what, err, err_len);
+    if (rc != CK_DB_DONE) return ck_txn_db_fail(db, what, err, err_len);
     if (changed) *changed = ck_db_changes(db);
     return CK_OK;
-}
-
-static ck_stmt *prepare(ck_db *db, const char *sql, char *err, size_t err_len)
-{
-    ck_stmt *st = ck_db_prepare(db, sql);
-    if (!st) db_fail(db, "prepare", err, err_len);
-    return st;
 }
 
 static void copy_text(char *dst, size_t cap, const char *src) { snprintf(dst, cap, "%s", src ? src : ""); }
@@ -201,14 +167,14 @@ bool ck_role_needs_staff(ck_role role) { return role != CK_ROLE_QA && role != CK
 
 static ck_rc staff_exists(ck_db *db, const char *code, char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(db, "SELECT 1 FROM \"staff\" WHERE \"code\" = $1", err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, "SELECT 1 FROM \"staff\" WHERE \"code\" = $1", err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, code);
     int rc = ck_stmt_step(st);
     ck_stmt_reset(st);
     if (rc == CK_DB_ROW) return CK_OK;
-    if (rc != CK_DB_DONE) return db_fail(db, "staff", err, err_len);
-    return fail(CK_ERR_INVALID, err, err_len,
+    if (rc != CK_DB_DONE) return ck_txn_db_fail(db, "staff", err, err_len);
+    return ck_txn_fail(CK_ERR_INVALID, err, err_len,
                 "staff: the organisation has no staff member %s (import the organisation first)", code);
 }
 
@@ -216,21 +182,21 @@ ck_rc ck_user_add(ck_db *db, const ck_principal *by, const char *username, ck_ro
                   const char *password, int64_t now, int64_t *id, char *err, size_t err_len)
 {
     if (!ck_username_ok(username, err, err_len)) return CK_ERR_INVALID;
-    if ((unsigned)role >= CK_ROLE_COUNT) return fail(CK_ERR_INVALID, err, err_len, "role: not an account's role");
+    if ((unsigned)role >= CK_ROLE_COUNT) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "role: not an account's role");
     if (staff && !*staff) staff = NULL;
     if (!staff && ck_role_needs_staff(role))
-        return fail(CK_ERR_INVALID, err, err_len,
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len,
                     "staff: a %s account needs a staff code (its scope comes from the staff member's team)",
                     ck_role_names[role]);
     char hash[CK_PWHASH_STRBYTES];
     if (password) {
         if (!ck_password_ok(password, err, err_len)) return CK_ERR_INVALID;
-        if (!ck_password_hash(password, hash)) return fail(CK_ERR_DB, err, err_len, "password: hashing failed");
+        if (!ck_password_hash(password, hash)) return ck_txn_fail(CK_ERR_DB, err, err_len, "password: hashing failed");
     }
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
     if (staff) rc = staff_exists(db, staff, err, err_len);
-    ck_stmt *st = rc == CK_OK ? prepare(db, "INSERT INTO \"users\" (\"username\", \"role\", \"staff_code\", "
+    ck_stmt *st = rc == CK_OK ? ck_txn_prepare(db, "INSERT INTO \"users\" (\"username\", \"role\", \"staff_code\", "
                                             "\"password_hash\", \"disabled\", \"locked\", \"created_at\") VALUES "
                                             "($1, $2, $3, $4, 0, 0, $5) ON CONFLICT (\"username\") DO NOTHING "
                                             "RETURNING \"user_id\"",
@@ -246,14 +212,14 @@ ck_rc ck_user_add(ck_db *db, const ck_principal *by, const char *username, ck_ro
         int s = ck_stmt_step(st);
         if (s == CK_DB_ROW && id) *id = ck_stmt_int(st, 0);
         ck_stmt_reset(st);
-        if (s == CK_DB_DONE) rc = fail(CK_ERR_EXISTS, err, err_len, "username: %s is taken", username);
-        else if (s != CK_DB_ROW) rc = db_fail(db, "users", err, err_len);
+        if (s == CK_DB_DONE) rc = ck_txn_fail(CK_ERR_EXISTS, err, err_len, "username: %s is taken", username);
+        else if (s != CK_DB_ROW) rc = ck_txn_db_fail(db, "users", err, err_len);
     }
     char detail[96];
     snprintf(detail, sizeof detail, "role=%s%s%s", ck_role_names[role], staff ? " staff=" : "", staff ? staff : "");
     if (rc == CK_OK) rc = ck_audit_append(db, by, "user.add", NULL, username, detail, err, err_len);
     sodium_memzero(hash, sizeof hash);
-    return finish(db, rc, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
 }
 
 static void read_user(ck_stmt *st, ck_user *u)
@@ -274,27 +240,27 @@ static void read_user(ck_stmt *st, ck_user *u)
 
 ck_rc ck_user_get(ck_db *db, const char *username, ck_user *out, char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(db, "SELECT " USER_COLS " FROM \"users\" WHERE \"username\" = $1", err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, "SELECT " USER_COLS " FROM \"users\" WHERE \"username\" = $1", err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, username);
     int rc = ck_stmt_step(st);
     if (rc == CK_DB_ROW) read_user(st, out);
     ck_stmt_reset(st);
     if (rc == CK_DB_ROW) return CK_OK;
-    if (rc == CK_DB_DONE) return fail(CK_ERR_NOTFOUND, err, err_len, "username: no account %.80s", username ? username : "");
-    return db_fail(db, "users", err, err_len);
+    if (rc == CK_DB_DONE) return ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "username: no account %.80s", username ? username : "");
+    return ck_txn_db_fail(db, "users", err, err_len);
 }
 
 ck_rc ck_user_list(ck_db *db, bool (*fn)(void *ctx, const ck_user *u), void *ctx, char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(db, "SELECT " USER_COLS " FROM \"users\" ORDER BY \"username\"", err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, "SELECT " USER_COLS " FROM \"users\" ORDER BY \"username\"", err, err_len);
     if (!st) return CK_ERR_DB;
     ck_rc out = CK_OK;
     for (;;) {
         int rc = ck_stmt_step(st);
         if (rc == CK_DB_DONE) break;
         if (rc != CK_DB_ROW) {
-            out = db_fail(db, "users", err, err_len);
+            out = ck_txn_db_fail(db, "users", err, err_len);
             break;
         }
         ck_user u;
@@ -307,7 +273,7 @@ ck_rc ck_user_list(ck_db *db, bool (*fn)(void *ctx, const ck_user *u), void *ctx
 
 static ck_rc end_user_sessions(ck_db *db, int64_t user_id, char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(db, "DELETE FROM \"sessions\" WHERE \"user_id\" = $1", err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, "DELETE FROM \"sessions\" WHERE \"user_id\" = $1", err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_int(st, 1, user_id);
     return run(db, st, "sessions", NULL, err, err_len);
@@ -315,7 +281,7 @@ static ck_rc end_user_sessions(ck_db *db, int64_t user_id, char *err, size_t err
 
 static ck_rc clear_failures(ck_db *db, const char *username, char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(db, "DELETE FROM \"sign_in_failures\" WHERE \"kind\" = 'user' AND \"key\" = $1", err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, "DELETE FROM \"sign_in_failures\" WHERE \"kind\" = 'user' AND \"key\" = $1", err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, username);
     return run(db, st, "sign-in failures", NULL, err, err_len);
@@ -327,11 +293,11 @@ static ck_rc clear_failures(ck_db *db, const char *username, char *err, size_t e
 static ck_rc change_user(ck_db *db, const ck_principal *by, const char *username, const char *sql, const char *text2,
                          bool end_sessions, bool clear, const char *action, char *err, size_t err_len)
 {
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_user u;
     rc = ck_user_get(db, username, &u, err, err_len);
-    ck_stmt *st = rc == CK_OK ? prepare(db, sql, err, err_len) : NULL;
+    ck_stmt *st = rc == CK_OK ? ck_txn_prepare(db, sql, err, err_len) : NULL;
     if (rc == CK_OK && !st) rc = CK_ERR_DB;
     if (st) {
         ck_stmt_bind_int(st, 1, u.id);
@@ -341,7 +307,7 @@ static ck_rc change_user(ck_db *db, const ck_principal *by, const char *username
     if (rc == CK_OK && end_sessions) rc = end_user_sessions(db, u.id, err, err_len);
     if (rc == CK_OK && clear) rc = clear_failures(db, u.username, err, err_len);
     if (rc == CK_OK) rc = ck_audit_append(db, by, action, NULL, u.username, NULL, err, err_len);
-    return finish(db, rc, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
 }
 
 ck_rc ck_user_set_disabled(ck_db *db, const ck_principal *by, const char *username, bool disabled, char *err,
@@ -358,7 +324,7 @@ ck_rc ck_user_set_password(ck_db *db, const ck_principal *by, const char *userna
 {
     if (!ck_password_ok(password, err, err_len)) return CK_ERR_INVALID;
     char hash[CK_PWHASH_STRBYTES];
-    if (!ck_password_hash(password, hash)) return fail(CK_ERR_DB, err, err_len, "password: hashing failed");
+    if (!ck_password_hash(password, hash)) return ck_txn_fail(CK_ERR_DB, err, err_len, "password: hashing failed");
     ck_rc rc = change_user(db, by, username,
                            "UPDATE \"users\" SET \"password_hash\" = $2, \"locked\" = 0 WHERE \"user_id\" = $1", hash,
                            true, true, "user.reset_password", err, err_len);
@@ -411,7 +377,7 @@ static int64_t backoff(int64_t failures, int64_t free_failures)
 static ck_rc throttled(ck_db *db, const char *user_key, const char *addr_key, int64_t now, bool *out, char *err,
                        size_t err_len)
 {
-    ck_stmt *st = prepare(db, "SELECT COUNT(*) FROM \"sign_in_failures\" WHERE \"blocked_until\" > $3 AND "
+    ck_stmt *st = ck_txn_prepare(db, "SELECT COUNT(*) FROM \"sign_in_failures\" WHERE \"blocked_until\" > $3 AND "
                               "((\"kind\" = 'user' AND \"key\" = $1) OR (\"kind\" = 'addr' AND \"key\" = $2))",
                           err, err_len);
     if (!st) return CK_ERR_DB;
@@ -421,7 +387,7 @@ static ck_rc throttled(ck_db *db, const char *user_key, const char *addr_key, in
     int rc = ck_stmt_step(st);
     if (rc == CK_DB_ROW) *out = ck_stmt_int(st, 0) > 0;
     ck_stmt_reset(st);
-    return rc == CK_DB_ROW ? CK_OK : db_fail(db, "sign-in failures", err, err_len);
+    return rc == CK_DB_ROW ? CK_OK : ck_txn_db_fail(db, "sign-in failures", err, err_len);
 }
 
 /* Counts one more failure for (kind, key) and sets its back-off; *failures
@@ -429,7 +395,7 @@ static ck_rc throttled(ck_db *db, const char *user_key, const char *addr_key, in
 static ck_rc count_failure(ck_db *db, const char *kind, const char *key, int64_t now, int64_t *failures, char *err,
                            size_t err_len)
 {
-    ck_stmt *st = prepare(db,
+    ck_stmt *st = ck_txn_prepare(db,
                           "INSERT INTO \"sign_in_failures\" (\"kind\", \"key\", \"failures\", \"last_failure\", "
                           "\"blocked_until\") VALUES ($1, $2, 1, $3, 0) ON CONFLICT (\"kind\", \"key\") DO UPDATE SET "
                           "\"failures\" = CASE WHEN \"sign_in_failures\".\"last_failure\" < $4 THEN 1 "
@@ -442,19 +408,19 @@ static ck_rc count_failure(ck_db *db, const char *kind, const char *key, int64_t
     ck_stmt_bind_int(st, 4, now - CK_SIGNIN_FORGET_S);
     ck_rc rc = run(db, st, "sign-in failures", NULL, err, err_len);
     if (rc != CK_OK) return rc;
-    st = prepare(db, "SELECT \"failures\" FROM \"sign_in_failures\" WHERE \"kind\" = $1 AND \"key\" = $2", err, err_len);
+    st = ck_txn_prepare(db, "SELECT \"failures\" FROM \"sign_in_failures\" WHERE \"kind\" = $1 AND \"key\" = $2", err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, kind);
     ck_stmt_bind_text(st, 2, key);
     int s = ck_stmt_step(st);
     if (s == CK_DB_ROW) *failures = ck_stmt_int(st, 0);
     ck_stmt_reset(st);
-    if (s != CK_DB_ROW) return db_fail(db, "sign-in failures", err, err_len);
+    if (s != CK_DB_ROW) return ck_txn_db_fail(db, "sign-in failures", err, err_len);
     bool user = strcmp(kind, "user") == 0;
     int64_t wait = user ? backoff(*failures, CK_SIGNIN_FREE_FAILURES)
                    : *failures >= CK_SIGNIN_ADDR_LOCK_FAILURES ? CK_SIGNIN_ADDR_LOCK_S
                                                                : backoff(*failures, CK_SIGNIN_ADDR_FREE_FAILURES);
-    st = prepare(db, "UPDATE \"sign_in_failures\" SET \"blocked_until\" = $3 WHERE \"kind\" = $1 AND \"key\" = $2",
+    st = ck_txn_prepare(db, "UPDATE \"sign_in_failures\" SET \"blocked_until\" = $3 WHERE \"kind\" = $1 AND \"key\" = $2",
                  err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, kind);
@@ -474,7 +440,7 @@ typedef struct signin_user {
 static ck_rc find_for_signin(ck_db *db, const char *username, signin_user *u, char *err, size_t err_len)
 {
     memset(u, 0, sizeof *u);
-    ck_stmt *st = prepare(db, "SELECT " PRINCIPAL_COLS ", \"users\".\"password_hash\" FROM \"users\"" PRINCIPAL_JOINS
+    ck_stmt *st = ck_txn_prepare(db, "SELECT " PRINCIPAL_COLS ", \"users\".\"password_hash\" FROM \"users\"" PRINCIPAL_JOINS
                               " WHERE \"users\".\"username\" = $1",
                           err, err_len);
     if (!st) return CK_ERR_DB;
@@ -488,7 +454,7 @@ static ck_rc find_for_signin(ck_db *db, const char *username, signin_user *u, ch
         if (u->has_hash) copy_text(u->hash, sizeof u->hash, h);
     }
     ck_stmt_reset(st);
-    return rc == CK_DB_ROW || rc == CK_DB_DONE ? CK_OK : db_fail(db, "users", err, err_len);
+    return rc == CK_DB_ROW || rc == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "users", err, err_len);
 }
 
 ck_rc ck_sign_in(ck_db *db, const char *username, const char *password, const char *client, const char *request_id,
@@ -518,12 +484,12 @@ ck_rc ck_sign_in(ck_db *db, const char *username, const char *password, const ch
     const char *why = blocked ? "throttled" : !u.found ? "unknown account" : !u.has_hash ? "no password"
                       : !match ? "wrong password" : !u.active ? "disabled or locked" : NULL;
 
-    if ((rc = begin(db, err, err_len)) != CK_OK) return rc;
+    if ((rc = ck_txn_begin(db, err, err_len)) != CK_OK) return rc;
     if (success) {
         char th[CK_TOKEN_HEX + 1];
         random_hex(token);
         sha256_hex(token, th);
-        ck_stmt *st = prepare(db, "INSERT INTO \"sessions\" (\"token_hash\", \"user_id\", \"created_at\", \"last_seen\") "
+        ck_stmt *st = ck_txn_prepare(db, "INSERT INTO \"sessions\" (\"token_hash\", \"user_id\", \"created_at\", \"last_seen\") "
                                   "VALUES ($1, $2, $3, $3)",
                               err, err_len);
         rc = st ? CK_OK : CK_ERR_DB;
@@ -538,7 +504,7 @@ ck_rc ck_sign_in(ck_db *db, const char *username, const char *password, const ch
                                                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
             char fresh[CK_PWHASH_STRBYTES];
             st = ck_password_hash(password, fresh)
-                     ? prepare(db, "UPDATE \"users\" SET \"password_hash\" = $2 WHERE \"user_id\" = $1", err, err_len)
+                     ? ck_txn_prepare(db, "UPDATE \"users\" SET \"password_hash\" = $2 WHERE \"user_id\" = $1", err, err_len)
                      : NULL;
             if (st) {
                 ck_stmt_bind_int(st, 1, u.who.user_id);
@@ -557,7 +523,7 @@ ck_rc ck_sign_in(ck_db *db, const char *username, const char *password, const ch
             if (rc == CK_OK) rc = count_failure(db, "addr", addr, now, &addr_failures, err, err_len);
         }
         if (rc == CK_OK && u.found && user_failures >= CK_SIGNIN_LOCK_FAILURES) {
-            ck_stmt *st = prepare(db, "UPDATE \"users\" SET \"locked\" = 1 WHERE \"user_id\" = $1", err, err_len);
+            ck_stmt *st = ck_txn_prepare(db, "UPDATE \"users\" SET \"locked\" = 1 WHERE \"user_id\" = $1", err, err_len);
             rc = st ? CK_OK : CK_ERR_DB;
             if (st) {
                 ck_stmt_bind_int(st, 1, u.who.user_id);
@@ -566,7 +532,7 @@ ck_rc ck_sign_in(ck_db *db, const char *username, const char *password, const ch
             if (rc == CK_OK) why = "wrong password; account locked";
         }
         if (rc == CK_OK) {
-            ck_stmt *st = prepare(db, "DELETE FROM \"sign_in_failures\" WHERE \"last_failure\" < $1 AND "
+            ck_stmt *st = ck_txn_prepare(db, "DELETE FROM \"sign_in_failures\" WHERE \"last_failure\" < $1 AND "
                                       "\"blocked_until\" < $2",
                                   err, err_len);
             rc = st ? CK_OK : CK_ERR_DB;
@@ -587,7 +553,7 @@ ck_rc ck_sign_in(ck_db *db, const char *username, const char *password, const ch
                                  err_len);
     }
     sodium_memzero(u.hash, sizeof u.hash);
-    rc = finish(db, rc, err, err_len);
+    rc = ck_txn_finish(db, rc, err, err_len);
     if (rc == CK_OK && success) {
         *ok = true;
         *who = u.who;
@@ -599,7 +565,7 @@ ck_rc ck_sign_in(ck_db *db, const char *username, const char *password, const ch
 
 static ck_rc delete_session(ck_db *db, const char *hash, int64_t *changed, char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(db, "DELETE FROM \"sessions\" WHERE \"token_hash\" = $1", err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, "DELETE FROM \"sessions\" WHERE \"token_hash\" = $1", err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, hash);
     return run(db, st, "sessions", changed, err, err_len);
@@ -608,10 +574,10 @@ static ck_rc delete_session(ck_db *db, const char *hash, int64_t *changed, char 
 ck_rc ck_session_lookup(ck_db *db, const char *token, int64_t now, int64_t idle_s, int64_t absolute_s,
                         ck_principal *who, char *err, size_t err_len)
 {
-    if (!is_hex(token, CK_TOKEN_HEX)) return fail(CK_ERR_NOTFOUND, err, err_len, "no session");
+    if (!is_hex(token, CK_TOKEN_HEX)) return ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "no session");
     char hash[CK_TOKEN_HEX + 1];
     sha256_hex(token, hash);
-    ck_stmt *st = prepare(db, "SELECT " PRINCIPAL_COLS ", \"sessions\".\"created_at\", \"sessions\".\"last_seen\" "
+    ck_stmt *st = ck_txn_prepare(db, "SELECT " PRINCIPAL_COLS ", \"sessions\".\"created_at\", \"sessions\".\"last_seen\" "
                               "FROM \"sessions\" JOIN \"users\" ON \"users\".\"user_id\" = \"sessions\".\"user_id\""
                               PRINCIPAL_JOINS " WHERE \"sessions\".\"token_hash\" = $1",
                           err, err_len);
@@ -626,14 +592,14 @@ ck_rc ck_session_lookup(ck_db *db, const char *token, int64_t now, int64_t idle_
         seen = ck_stmt_int(st, N_PRINCIPAL_COLS + 1);
     }
     ck_stmt_reset(st);
-    if (rc != CK_DB_ROW && rc != CK_DB_DONE) return db_fail(db, "sessions", err, err_len);
-    if (rc == CK_DB_DONE) return fail(CK_ERR_NOTFOUND, err, err_len, "no session");
+    if (rc != CK_DB_ROW && rc != CK_DB_DONE) return ck_txn_db_fail(db, "sessions", err, err_len);
+    if (rc == CK_DB_DONE) return ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "no session");
     if (!usable || now - seen > idle_s || now - created > absolute_s || now < created) {
         ck_rc d = delete_session(db, hash, NULL, err, err_len);
-        return d != CK_OK ? d : fail(CK_ERR_NOTFOUND, err, err_len, "session ended");
+        return d != CK_OK ? d : ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "session ended");
     }
     if (now - seen >= CK_SESSION_TOUCH_S) {
-        st = prepare(db, "UPDATE \"sessions\" SET \"last_seen\" = $2 WHERE \"token_hash\" = $1", err, err_len);
+        st = ck_txn_prepare(db, "UPDATE \"sessions\" SET \"last_seen\" = $2 WHERE \"token_hash\" = $1", err, err_len);
         if (!st) return CK_ERR_DB;
         ck_stmt_bind_text(st, 1, hash);
         ck_stmt_bind_int(st, 2, now);
@@ -649,12 +615,12 @@ ck_rc ck_session_end(ck_db *db, const ck_principal *by, const char *token, char 
     if (!is_hex(token, CK_TOKEN_HEX)) return CK_OK;
     char hash[CK_TOKEN_HEX + 1];
     sha256_hex(token, hash);
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
     int64_t changed = 0;
     rc = delete_session(db, hash, &changed, err, err_len);
     if (rc == CK_OK && changed) rc = ck_audit_append(db, by, "session.sign_out", NULL, NULL, NULL, err, err_len);
-    return finish(db, rc, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
 }
 
 /* ---- API tokens ------------------------------------------------------------------ */
@@ -664,22 +630,22 @@ ck_rc ck_token_add(ck_db *db, const ck_principal *by, const char *username, uint
                    size_t err_len)
 {
     token[0] = '\0';
-    if (sodium_init() < 0) return fail(CK_ERR_DB, err, err_len, "libsodium could not be initialised");
-    if (!scopes) return fail(CK_ERR_INVALID, err, err_len, "scope: give at least one permission");
+    if (sodium_init() < 0) return ck_txn_fail(CK_ERR_DB, err, err_len, "libsodium could not be initialised");
+    if (!scopes) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "scope: give at least one permission");
     ck_user u;
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
     rc = ck_user_get(db, username, &u, err, err_len);
     for (int i = 0; rc == CK_OK && i < CK_PERM_COUNT; i++)
         if ((scopes & (1u << i)) && ck_role_scope(u.role, (ck_perm)i) == CK_SCOPE_NONE)
-            rc = fail(CK_ERR_INVALID, err, err_len, "scope: %s is not held by %s's role (%s)", ck_perm_names[i],
+            rc = ck_txn_fail(CK_ERR_INVALID, err, err_len, "scope: %s is not held by %s's role (%s)", ck_perm_names[i],
                       u.username, (unsigned)u.role < CK_ROLE_COUNT ? ck_role_names[u.role] : "unknown");
     char raw[CK_TOKEN_HEX + 1], hash[CK_TOKEN_HEX + 1], scope_text[512];
     random_hex(raw);
     snprintf(token, CK_API_TOKEN_LEN + 1, CK_API_TOKEN_PREFIX "%s", raw);
     sha256_hex(token, hash);
     ck_perm_list(scopes, scope_text, sizeof scope_text);
-    ck_stmt *st = rc == CK_OK ? prepare(db, "INSERT INTO \"api_tokens\" (\"token_hash\", \"user_id\", \"scopes\", "
+    ck_stmt *st = rc == CK_OK ? ck_txn_prepare(db, "INSERT INTO \"api_tokens\" (\"token_hash\", \"user_id\", \"scopes\", "
                                             "\"label\", \"created_at\", \"expires_at\", \"revoked\") VALUES ($1, $2, "
                                             "$3, $4, $5, $6, 0) RETURNING \"token_id\"",
                                         err, err_len)
@@ -696,12 +662,12 @@ ck_rc ck_token_add(ck_db *db, const ck_principal *by, const char *username, uint
         int s = ck_stmt_step(st);
         if (s == CK_DB_ROW) tid = ck_stmt_int(st, 0);
         ck_stmt_reset(st);
-        if (s != CK_DB_ROW) rc = db_fail(db, "api tokens", err, err_len);
+        if (s != CK_DB_ROW) rc = ck_txn_db_fail(db, "api tokens", err, err_len);
     }
     char detail[600];
     snprintf(detail, sizeof detail, "token=%" PRId64 " scopes=%s", tid, scope_text);
     if (rc == CK_OK) rc = ck_audit_append(db, by, "token.add", NULL, u.username, detail, err, err_len);
-    rc = finish(db, rc, err, err_len);
+    rc = ck_txn_finish(db, rc, err, err_len);
     sodium_memzero(raw, sizeof raw);
     if (rc != CK_OK) sodium_memzero(token, CK_API_TOKEN_LEN + 1);
     else if (id) *id = tid;
@@ -712,10 +678,10 @@ ck_rc ck_token_lookup(ck_db *db, const char *token, int64_t now, ck_principal *w
 {
     size_t plen = sizeof CK_API_TOKEN_PREFIX - 1;
     if (!token || strncmp(token, CK_API_TOKEN_PREFIX, plen) != 0 || !is_hex(token + plen, CK_TOKEN_HEX))
-        return fail(CK_ERR_NOTFOUND, err, err_len, "no such token");
+        return ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "no such token");
     char hash[CK_TOKEN_HEX + 1];
     sha256_hex(token, hash);
-    ck_stmt *st = prepare(db, "SELECT " PRINCIPAL_COLS ", \"api_tokens\".\"scopes\", \"api_tokens\".\"expires_at\", "
+    ck_stmt *st = ck_txn_prepare(db, "SELECT " PRINCIPAL_COLS ", \"api_tokens\".\"scopes\", \"api_tokens\".\"expires_at\", "
                               "\"api_tokens\".\"revoked\" FROM \"api_tokens\" JOIN \"users\" ON \"users\".\"user_id\" = "
                               "\"api_tokens\".\"user_id\"" PRINCIPAL_JOINS " WHERE \"api_tokens\".\"token_hash\" = $1",
                           err, err_len);
@@ -732,8 +698,8 @@ ck_rc ck_token_lookup(ck_db *db, const char *token, int64_t now, ck_principal *w
         if (ck_stmt_int(st, N_PRINCIPAL_COLS + 2) != 0) usable = false;
     }
     ck_stmt_reset(st);
-    if (rc != CK_DB_ROW && rc != CK_DB_DONE) return db_fail(db, "api tokens", err, err_len);
-    if (!usable) return fail(CK_ERR_NOTFOUND, err, err_len, "no such token");
+    if (rc != CK_DB_ROW && rc != CK_DB_DONE) return ck_txn_db_fail(db, "api tokens", err, err_len);
+    if (!usable) return ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "no such token");
     who->scopes = scopes;
     who->via_session = false;
     return CK_OK;
@@ -741,26 +707,26 @@ ck_rc ck_token_lookup(ck_db *db, const char *token, int64_t now, ck_principal *w
 
 ck_rc ck_token_revoke(ck_db *db, const ck_principal *by, int64_t id, char *err, size_t err_len)
 {
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
-    ck_stmt *st = prepare(db, "UPDATE \"api_tokens\" SET \"revoked\" = 1 WHERE \"token_id\" = $1", err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, "UPDATE \"api_tokens\" SET \"revoked\" = 1 WHERE \"token_id\" = $1", err, err_len);
     int64_t changed = 0;
     rc = st ? CK_OK : CK_ERR_DB;
     if (st) {
         ck_stmt_bind_int(st, 1, id);
         rc = run(db, st, "api tokens", &changed, err, err_len);
     }
-    if (rc == CK_OK && !changed) rc = fail(CK_ERR_NOTFOUND, err, err_len, "token: no token %" PRId64, id);
+    if (rc == CK_OK && !changed) rc = ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "token: no token %" PRId64, id);
     char detail[48];
     snprintf(detail, sizeof detail, "token=%" PRId64, id);
     if (rc == CK_OK) rc = ck_audit_append(db, by, "token.revoke", NULL, NULL, detail, err, err_len);
-    return finish(db, rc, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
 }
 
 ck_rc ck_token_list(ck_db *db, const char *username, bool (*fn)(void *ctx, const ck_api_token *t), void *ctx,
                     char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(db, "SELECT \"api_tokens\".\"token_id\", \"users\".\"username\", \"api_tokens\".\"scopes\", "
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"api_tokens\".\"token_id\", \"users\".\"username\", \"api_tokens\".\"scopes\", "
                               "\"api_tokens\".\"label\", \"api_tokens\".\"created_at\", \"api_tokens\".\"expires_at\", "
                               "\"api_tokens\".\"revoked\" FROM \"api_tokens\" JOIN \"users\" ON \"users\".\"user_id\" = "
                               "\"api_tokens\".\"user_id\" WHERE (CAST($1 AS TEXT) IS NULL OR \"users\".\"username\" = $1) "
@@ -773,7 +739,7 @@ ck_rc ck_token_list(ck_db *db, const char *username, bool (*fn)(void *ctx, const
         int rc = ck_stmt_step(st);
         if (rc == CK_DB_DONE) break;
         if (rc != CK_DB_ROW) {
-            out = db_fail(db, "api tokens", err, err_len);
+            out = ck_txn_db_fail(db, "api tokens", err, err_len);
             break;
         }
         ck_api_token t;
