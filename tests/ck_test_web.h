@@ -4,6 +4,7 @@
 #ifndef CK_TEST_WEB_H
 #define CK_TEST_WEB_H
 #include "ck_users.h"
+#include <ctype.h>
 #include <time.h>
 
 #define TW_PASSWORD "a web test passphrase"
@@ -39,6 +40,16 @@ static inline void tw_value_after(const char *text, const char *pat, char *out, 
     out[n] = '\0';
 }
 
+/* The role an account of a staff member of this grade holds. */
+static inline ck_role tw_role_of(const char *grade)
+{
+    return strcmp(grade, "SPO") == 0             ? CK_ROLE_SPO
+           : strcmp(grade, "VLO") == 0           ? CK_ROLE_VLO
+           : strcmp(grade, "court_officer") == 0 ? CK_ROLE_COURT_OFFICER
+           : strcmp(grade, "head_of_pdu") == 0   ? CK_ROLE_HEAD_OF_PDU
+                                                 : CK_ROLE_PRACTITIONER;
+}
+
 /* An account with password TW_PASSWORD (the database must hold the staff
  * member when one is given). */
 static inline void tw_add_user(ck_db *db, const char *username, ck_role role, const char *staff)
@@ -50,11 +61,29 @@ static inline void tw_add_user(ck_db *db, const char *username, ck_role role, co
         fail_msg("user %s: %s", username, err);
 }
 
-/* Signs in as username through the sign-in form, then opens `landing` (a
- * page with the layout): cookie gets "ck_session=..." and csrf the session's
- * CSRF token as the page's forms carry it. */
-static inline void tw_sign_in(uint16_t port, const char *username, const char *landing, char *cookie, size_t cookie_len,
-                              char *csrf, size_t csrf_len)
+/* An account for every staff member of the organisation in db, named by the
+ * staff code in lower case, with the role the staff member's grade is for. */
+static inline void tw_accounts(ck_db *db)
+{
+    ck_stmt *st = ck_db_prepare(db, "SELECT \"code\", \"grade\" FROM \"staff\" ORDER BY \"code\"");
+    if (!st) fail_msg("%s", ck_db_errmsg(db));
+    size_t n = 0;
+    char codes[64][CK_CODE_MAX + 1], grades[64][32];
+    while (ck_stmt_step(st) == CK_DB_ROW && n < 64) {
+        snprintf(codes[n], sizeof codes[n], "%s", ck_stmt_text(st, 0));
+        snprintf(grades[n++], sizeof grades[0], "%s", ck_stmt_text(st, 1));
+    }
+    ck_stmt_reset(st);
+    for (size_t i = 0; i < n; i++) {
+        char name[CK_CODE_MAX + 1];
+        for (size_t k = 0; k <= strlen(codes[i]); k++) name[k] = (char)tolower((unsigned char)codes[i][k]);
+        tw_add_user(db, name, tw_role_of(grades[i]), codes[i]);
+    }
+}
+
+/* Signs in as `username` through the sign-in form; cookie gets
+ * "ck_session=TOKEN" for the next requests. */
+static inline void tw_sign_in_as(uint16_t port, const char *username, char *cookie, size_t cookie_len)
 {
     char form[256];
     snprintf(form, sizeof form, "username=%s&password=%s&next=%%2F", username, TW_PASSWORD);
@@ -66,8 +95,24 @@ static inline void tw_sign_in(uint16_t port, const char *username, const char *l
     tw_value_after(r.head, "Set-Cookie: ck_session=", value, sizeof value);
     assert_true(snprintf(cookie, cookie_len, "ck_session=%s", value) < (int)cookie_len);
     th_resp_free(&r);
-    r = tw_req(port, "GET", landing, cookie, NULL);
-    if (r.status != 200) fail_msg("GET %s as %s: %d", landing, username, r.status);
+}
+
+/* Signs in as the account of staff member `staff` (tw_accounts): its grade
+ * and team come from the organisation, the arguments only say which. */
+static inline void tw_sign_in(uint16_t port, const char *staff, const char *grade, const char *team, char *cookie,
+                              size_t cookie_len)
+{
+    (void)grade, (void)team;
+    char name[CK_CODE_MAX + 1];
+    snprintf(name, sizeof name, "%s", staff);
+    for (char *p = name; *p; p++) *p = (char)tolower((unsigned char)*p);
+    tw_sign_in_as(port, name, cookie, cookie_len);
+}
+
+/* The session's CSRF token as the forms of page `landing` carry it. */
+static inline void tw_csrf(uint16_t port, const char *cookie, const char *landing, char *csrf, size_t csrf_len)
+{
+    th_resp r = tw_req(port, "GET", landing, cookie, NULL);
     tw_value_after(r.body, "name=\"csrf\" value=\"", csrf, csrf_len);
     th_resp_free(&r);
 }

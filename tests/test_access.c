@@ -88,7 +88,7 @@ static void test_victims_loaded_only_for_vlo(void **state)
 }
 
 /* A replace by someone who may not write victims keeps them as stored; one
- * that would move the case needs case:allocate. */
+ * that would move the case needs allocate. */
 static void test_replace_keeps_victims(void **state)
 {
     ck_db *db = ck_test_db_get(state);
@@ -113,7 +113,7 @@ static void test_replace_keeps_victims(void **state)
     ck_allocation *al = &c->allocations[0];
     al->staff_code = "N07P002";
     expect_rc(ck_access_replace(db, &prac, &eng, c, as_of(), NULL, err, sizeof err), CK_ERR_DENIED, err);
-    assert_non_null(strstr(err, "case:allocate"));
+    assert_non_null(strstr(err, "allocate"));
     expect_rc(ck_access_replace(db, &spo, &eng, c, as_of(), NULL, err, sizeof err), CK_OK, err);
     ck_case_free(c);
 

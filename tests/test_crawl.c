@@ -158,7 +158,7 @@ static int setup(void **state)
     app.auth = C.auth;
     C.web = ck_web_new(&(ck_web_config){0}, &app, err, sizeof err);
     if (!C.web) fail_msg("%s", err);
-    C.routes = ck_web_routes_with(ck_api_routes);
+    C.routes = ck_web_server_routes();
     ck_http_config hc = {.threads = 4, .routes = C.routes, .db_url = C.db_url, .app = ck_web_app(C.web),
                          .on_error = ck_web_on_error, .authorize = ck_auth_authorize};
     C.srv = ck_http_start(&hc, err, sizeof err);

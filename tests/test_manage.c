@@ -66,6 +66,13 @@ static void test_group_capacity(void **state)
     /* Over capacity is above 100%: 2176 points of 2176 is 100.0%, not over;
      * 2177 points is 100.046% -> 1000 permille, still not over (a tenth of
      * a percent is the unit); 2178 points is 100.092% -> 1001, over. */
+    assert_int_equal(ck_wmt_capacity_permille(2177, 2176), 1000);
+    assert_int_equal(ck_wmt_capacity_permille(2178, 2176), 1001);
+    /* Half up at exactly half a permille: 1 of 2000 is 0.5 -> 1; 3 of 2000
+     * is 1.5 -> 2. */
+    assert_int_equal(ck_wmt_capacity_permille(1, 2000), 1);
+    assert_int_equal(ck_wmt_capacity_permille(3, 2000), 2);
+    assert_int_equal(ck_wmt_capacity_permille(0, 2000), 0);
     ck_wmt w = {.capacity_known = true, .capacity_permille = 1000};
     assert_false(ck_staffing_over(&w));
     w.capacity_permille = 1001;
@@ -231,10 +238,10 @@ static void test_rating_boundaries(void **state)
     assert_int_equal(ck_inspect_rate(0, 3, &t), CK_RATING_INADEQUATE);
     assert_int_equal(ck_inspect_rate(4, 5, &t), CK_RATING_OUTSTANDING); /* exactly 80% in small numbers */
     /* Percentages shown to 2 dp. */
-    ck_count c = {7999, 10000};
-    assert_true(ck_count_pct(&c) > 79.985 && ck_count_pct(&c) < 79.995);
-    c = (ck_count){0, 0};
-    assert_true(ck_count_pct(&c) < 0);
+    ck_met_count c = {7999, 10000};
+    assert_true(ck_met_pct(&c) > 79.985 && ck_met_pct(&c) < 79.995);
+    c = (ck_met_count){0, 0};
+    assert_true(ck_met_pct(&c) < 0);
 }
 
 static void test_score_lowest_wins(void **state)
@@ -248,14 +255,14 @@ static void test_score_lowest_wins(void **state)
     assert_true(ck_inspect_bands_set(&b, "inspection.band.outstanding_min", "24", err, sizeof err));
     assert_true(ck_inspect_bands_check(&b, err, sizeof err));
     assert_false(ck_inspect_bands_set(&b, "inspection.band.good_min", "28", err, sizeof err));
-    ck_count m[CK_MEASURES] = {0};
-    m[ck_measure_find("A1")] = (ck_count){9, 10};  /* 90% */
-    m[ck_measure_find("A2")] = (ck_count){13, 20}; /* 65%: the lowest, Good */
-    m[ck_measure_find("A3")] = (ck_count){1, 1};
-    m[ck_measure_find("P1")] = (ck_count){8, 10};  /* 80%: Outstanding */
-    m[ck_measure_find("I1")] = (ck_count){10, 10};
-    m[ck_measure_find("I2")] = (ck_count){49, 100}; /* 49%: Inadequate sets the standard */
-    m[ck_measure_find("R1")] = (ck_count){5, 10};  /* 50%: Requires improvement */
+    ck_met_count m[CK_MEASURES] = {0};
+    m[ck_measure_find("A1")] = (ck_met_count){9, 10};  /* 90% */
+    m[ck_measure_find("A2")] = (ck_met_count){13, 20}; /* 65%: the lowest, Good */
+    m[ck_measure_find("A3")] = (ck_met_count){1, 1};
+    m[ck_measure_find("P1")] = (ck_met_count){8, 10};  /* 80%: Outstanding */
+    m[ck_measure_find("I1")] = (ck_met_count){10, 10};
+    m[ck_measure_find("I2")] = (ck_met_count){49, 100}; /* 49%: Inadequate sets the standard */
+    m[ck_measure_find("R1")] = (ck_met_count){5, 10};  /* 50%: Requires improvement */
     /* Victims: nothing counted, not rated. */
     ck_org_rating org[CK_ORG_STANDARDS] = {{true, CK_RATING_GOOD}, {true, CK_RATING_REQUIRES_IMPROVEMENT},
                                            {false, CK_RATING_INADEQUATE}, {true, CK_RATING_OUTSTANDING}};
@@ -310,7 +317,7 @@ static void test_inspect_counting(void **state)
          * 25-31 Jan (7 days). */
         {"CONTACT", D("2025-01-24"), CK_NODATE, D("2025-01-17")},
     };
-    ck_count mine[CK_MEASURES];
+    ck_met_count mine[CK_MEASURES];
     ck_inspect_add_case(&acc, case1, sizeof case1 / sizeof case1[0], mine);
     assert_int_equal(mine[ck_measure_find("A1")].met, 1);
     assert_int_equal(mine[ck_measure_find("A1")].counted, 1);
@@ -343,6 +350,11 @@ static void test_inspect_counting(void **state)
     assert_int_equal(acc.counts[ck_measure_find("V1")].counted, 2);
     assert_int_equal(acc.counts[ck_measure_find("I2")].met, 20);
     assert_int_equal(acc.counts[ck_measure_find("I2")].counted, 36);
+    assert_int_equal(acc.cases, 2);
+    /* A case with nothing in the period (a later obligation) is not one of
+     * the period's cases. */
+    ck_inspect_item case3[] = {{"ROSH_INITIAL", D("2025-03-03"), CK_NODATE, CK_NODATE}};
+    ck_inspect_add_case(&acc, case3, 1, NULL);
     assert_int_equal(acc.cases, 2);
     /* An open obligation (due on or after as_of, unmet) is not yet counted. */
     ck_inspect_period later = {D("2025-01-01"), D("2025-01-31"), D("2025-01-20")};

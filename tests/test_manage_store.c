@@ -5,24 +5,11 @@
  * history, and the QA audit. */
 #include "ck_test.h"
 #include "ck_test_db.h"
-#include "ck_bundle.h"
-#include "ck_cases.h"
-#include "ck_inspection.h"
-#include "ck_org.h"
+#include "ck_test_manage.h"
 #include "ck_str.h"
-#include "ck_workforce.h"
 
-static ck_date D(const char *s)
-{
-    ck_date d = CK_NODATE;
-    if (!ck_date_parse(s, strlen(s), &d)) fail_msg("bad date %s", s);
-    return d;
-}
-
-static void ok(ck_rc rc, const char *err)
-{
-    if (rc != CK_OK) fail_msg("rc %d: %s", rc, err);
-}
+#define D ck_test_date
+#define ok ck_test_ok
 
 static const char *const ORG[] = {
     "{\"kind\":\"region\",\"code\":\"R1\",\"name\":\"London\"}",
@@ -37,51 +24,12 @@ static const char *const ORG[] = {
     "{\"kind\":\"vacancy\",\"team\":\"T1\",\"grade\":\"PO\",\"since\":\"2025-03-01\"}",
 };
 
-static void load_org(ck_db *db)
-{
-    char err[512];
-    ck_arena a;
-    ck_arena_init(&a);
-    assert_int_equal(ck_db_begin(db), CK_DB_OK);
-    ck_org_import *imp = ck_org_import_new(db);
-    for (size_t i = 0; i < sizeof ORG / sizeof ORG[0]; i++) {
-        ck_org_record r;
-        ok(ck_org_parse(ORG[i], strlen(ORG[i]), &a, &r, err, sizeof err), err);
-        ok(ck_org_import_put(imp, &r, err, sizeof err), err);
-    }
-    ck_org_import_free(imp);
-    assert_int_equal(ck_db_commit(db), CK_DB_OK);
-    ck_arena_free(&a);
-}
+static void load_org(ck_db *db) { ck_test_load_org(db, ORG, sizeof ORG / sizeof ORG[0]); }
 
-/* A community order from 2025-01-06 to 2026-01-05 for an offence of
- * `category`, allocated to `staff` from 2025-01-07 (NULL: unallocated), with
- * extra top-level lists spliced in (`more`, "" for none). */
+/* A community order allocated to PO `staff` in team T1 (ck_test_put_case). */
 static void put_case(ck_db *db, const char *crn, const char *staff, const char *rosh, const char *more, const char *as_of)
 {
-    char json[4096], alloc[256] = "", assess[256] = "";
-    if (staff)
-        snprintf(alloc, sizeof alloc,
-                 "{\"id\":\"AL1\",\"from\":\"2025-01-07\",\"staff_code\":\"%s\",\"grade\":\"PO\"}", staff);
-    if (rosh)
-        snprintf(assess, sizeof assess, "{\"id\":\"AS1\",\"kind\":\"rosh\",\"completed\":\"2025-02-20\",\"level\":\"%s\"}",
-                 rosh);
-    snprintf(json, sizeof json,
-             "{\"crn\":\"%s\",\"team\":\"T1\",\"person\":{\"forename\":\"P\",\"surname\":\"Q\"},"
-             "\"allocations\":[%s],\"assessments\":[%s],"
-             "\"events\":[{\"id\":\"E1\",\"offences\":[{\"id\":\"O1\",\"category\":\"theft\",\"main\":true}],"
-             "\"sentence\":{\"type\":\"community_order\",\"date\":\"2025-01-06\",\"end_date\":\"2026-01-05\"}}]%s}",
-             crn, alloc, assess, more);
-    char err[1024];
-    json_error_t je;
-    json_t *j = json_loads(json, 0, &je);
-    if (!j) fail_msg("json: %s", je.text);
-    ck_case *c = ck_bundle_from_json(j, err, sizeof err);
-    if (!c) fail_msg("bundle: %s", err);
-    json_decref(j);
-    ck_engine eng = ck_engine_default();
-    ok(ck_cases_create(db, &eng, c, D(as_of), err, sizeof err), err);
-    ck_case_free(c);
+    ck_test_put_case(db, crn, "T1", staff, "PO", rosh, more, as_of);
 }
 
 static const ck_obligation *find_ob(const ck_result *r, const char *rule, const char *subject)
@@ -211,6 +159,137 @@ static void test_leaver_reallocated(void **state)
     assert_string_equal(ck_date_fmt(c->allocations[0].to, d), "2025-06-02");
     assert_string_equal(ck_date_fmt(c->allocations[0].staff_left_on, d), "2025-06-02");
     assert_string_equal(c->allocations[1].staff_code, "S2");
+    ck_case_free(c);
+}
+
+/* The allocation board: a never-allocated high-RoSH case and a leaver's
+ * case, ranked against the PDU's workforce loaded once. */
+static void test_allocation_board(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    load_org(db);
+    put_case(db, "B000001", NULL, "high", "", "2025-06-02");
+    put_case(db, "B000002", "S1", "low", "", "2025-06-02");
+    char err[512];
+    ck_engine eng = ck_engine_default();
+    ck_date today = D("2025-06-02");
+    ok(ck_workforce_staff_leaves(db, &eng, "S1", D("2025-05-28"), false, today, NULL, err, sizeof err), err);
+    ck_manage_cfg mc;
+    ok(ck_manage_cfg_load(db, &mc, err, sizeof err), err);
+    ck_alloc_board *b = NULL;
+    ok(ck_alloc_board_load(db, &eng, &mc, "P1", NULL, today, &b, err, sizeof err), err);
+    assert_int_equal(b->n, 2);
+    /* B000002's leaver obligation is due 28 May + 3 WD = 2 June; B000001
+     * was due 6 Jan + 1 WD (high risk at sentence? no RoSH then: + 3 WD). */
+    assert_string_equal(b->cases[0].crn, "B000001");
+    assert_false(b->cases[0].lost);
+    assert_null(b->cases[0].staff_code);
+    assert_string_equal(b->cases[1].crn, "B000002");
+    assert_true(b->cases[1].lost);
+    assert_string_equal(b->cases[1].staff_code, "S1");
+    /* The PSO is never offered the high-RoSH case; the leaver is offered
+     * neither. */
+    for (size_t i = 0; i < b->n; i++)
+        for (size_t k = 0; k < b->cases[i].ranking.n; k++) {
+            const char *code = b->wf->staff[b->cases[i].ranking.choices[k].candidate].code;
+            assert_string_not_equal(code, "S1");
+            if (i == 0) assert_string_not_equal(code, "S3");
+        }
+    assert_int_equal(b->cases[1].ranking.n, 3);
+    assert_int_equal(b->n_gone, 1);
+    assert_string_equal(b->gone[0]->code, "S1");
+    json_t *j = ck_alloc_board_to_json(b, 2);
+    json_t *items = json_object_get(j, "items");
+    assert_int_equal(json_array_size(items), 2);
+    json_t *lost = json_array_get(items, 1);
+    assert_string_equal(json_string_value(json_object_get(lost, "kind")), "lost");
+    assert_string_equal(json_string_value(json_object_get(lost, "status")), "open");
+    assert_int_equal(json_array_size(json_object_get(lost, "candidates")), 2);
+    assert_int_equal(json_integer_value(json_object_get(lost, "ranked")), 3);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "status")), "overdue");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(j, "gone"), 0), "cases")), 1);
+    json_decref(j);
+    ck_alloc_board_free(b);
+
+    /* A team's board: T2 holds neither case. */
+    ok(ck_alloc_board_load(db, &eng, &mc, "P1", "T2", today, &b, err, sizeof err), err);
+    assert_int_equal(b->n, 0);
+    assert_int_equal(b->n_gone, 0);
+    ck_alloc_board_free(b);
+    assert_int_equal(ck_alloc_board_load(db, &eng, &mc, "P1", "T9", today, &b, err, sizeof err), CK_ERR_NOTFOUND);
+    assert_non_null(strstr(err, "team:"));
+    assert_int_equal(ck_alloc_board_load(db, &eng, &mc, "P9", NULL, today, &b, err, sizeof err), CK_ERR_NOTFOUND);
+    assert_null(b);
+
+    /* Reallocating the leaver empties the board of the lost case. */
+    ok(ck_alloc_reallocate(db, &eng, &mc, "S1", NULL, today, NULL, err, sizeof err), err);
+    ok(ck_alloc_board_load(db, &eng, &mc, "P1", NULL, today, &b, err, sizeof err), err);
+    assert_int_equal(b->n, 1);
+    assert_string_equal(b->cases[0].crn, "B000001");
+    assert_int_equal(b->n_gone, 0);
+    ck_alloc_board_free(b);
+}
+
+static ck_rc move_team(ck_case *c, void *ctx, char *err, size_t err_len)
+{
+    (void)err, (void)err_len;
+    c->team = ck_arena_strdup(&c->arena, ctx);
+    return CK_OK;
+}
+
+static ck_rc refuse(ck_case *c, void *ctx, char *err, size_t err_len)
+{
+    (void)ctx;
+    c->team = NULL;
+    snprintf(err, err_len, "team: refused");
+    return CK_ERR_CONFLICT;
+}
+
+static size_t team_worklist_total(ck_db *db, const char *team, ck_date as_of)
+{
+    char err[512];
+    ck_worklist_query q = {.team = team, .as_of = as_of, .limit = 10,
+                           .statuses = (1u << CK_ST_OVERDUE) | (1u << CK_ST_OPEN)};
+    ck_worklist *w = NULL;
+    ok(ck_cases_worklist(db, &q, &w, err, sizeof err), err);
+    size_t n = w->total;
+    ck_worklist_free(w);
+    return n;
+}
+
+/* A write inside the caller's transaction derives the holder and stores
+ * the obligations as every other write does, and leaves the transaction to
+ * the caller. */
+static void test_edit_in_tx(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    load_org(db);
+    put_case(db, "E000001", "S1", "low", "", "2025-06-02");
+    char err[512];
+    ck_engine eng = ck_engine_default();
+    ck_date today = D("2025-06-02");
+    size_t t1 = team_worklist_total(db, "T1", today);
+    assert_true(t1 > 0);
+    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    assert_int_equal(ck_cases_edit_in_tx(db, &eng, "E000001", refuse, NULL, today, err, sizeof err), CK_ERR_CONFLICT);
+    assert_string_equal(err, "team: refused");
+    assert_int_equal(ck_cases_edit_in_tx(db, &eng, "NOSUCH1", move_team, "T2", today, err, sizeof err),
+                     CK_ERR_NOTFOUND);
+    assert_true(ck_db_in_tx(db));
+    ck_db_rollback(db);
+    assert_int_equal(team_worklist_total(db, "T1", today), t1);
+
+    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    ok(ck_cases_edit_in_tx(db, &eng, "E000001", move_team, "T2", today, err, sizeof err), err);
+    assert_true(ck_db_in_tx(db));
+    assert_int_equal(ck_db_commit(db), CK_DB_OK);
+    assert_int_equal(team_worklist_total(db, "T1", today), 0);
+    assert_int_equal(team_worklist_total(db, "T2", today), t1);
+    ck_case *c = NULL;
+    ok(ck_cases_get(db, "E000001", &c, err, sizeof err), err);
+    assert_string_equal(c->team, "T2");
+    assert_string_equal(ck_cases_current_allocation(c, today)->staff_code, "S1");
+    assert_null(ck_cases_current_allocation(c, D("2025-01-06")));
     ck_case_free(c);
 }
 
@@ -376,6 +455,29 @@ static void test_inspection_figures(void **state)
      * days; leadership not yet entered (15 Mar). Points: planning 3. */
     assert_int_equal(json_integer_value(json_object_get(json_array_get(h, 0), "points")), 3);
     json_decref(h);
+    /* Months without snapshots come from one pass over the obligations; each
+     * is what computing that month alone gives. */
+    ok(ck_inspection_history(db, ck_rulecfg_default(), &mc.bands, "P1", 4, D("2025-04-01"), &h, err, sizeof err), err);
+    static const char *const months[][2] = {{"2025-01-01", "2025-01-31"}, {"2025-03-01", "2025-03-31"}};
+    static const size_t rows[] = {0, 2};
+    for (size_t i = 0; i < 2; i++) {
+        ck_inspect_period mp = {D(months[i][0]), D(months[i][1]), D(months[i][1]) + 1};
+        ok(ck_inspection_compute(db, ck_rulecfg_default(), &mc.bands, NULL, "P1", &mp, &x, err, sizeof err), err);
+        json_t *row = json_array_get(h, rows[i]);
+        assert_string_equal(json_string_value(json_object_get(row, "source")), "computed");
+        assert_int_equal(json_integer_value(json_object_get(row, "points")), x->score.points);
+        json_t *want = ck_inspection_to_json(x), *std;
+        size_t k;
+        json_array_foreach(json_object_get(want, "standards"), k, std)
+            assert_true(json_equal(json_object_get(std, "rating"),
+                                   json_object_get(json_object_get(row, "standards"),
+                                                   json_string_value(json_object_get(std, "key")))));
+        json_decref(want);
+        ck_inspection_free(x);
+    }
+    json_t *april = json_array_get(h, 3);
+    assert_string_equal(json_string_value(json_object_get(april, "month")), "2025-04");
+    json_decref(h);
 }
 
 static void test_qa_audit(void **state)
@@ -399,7 +501,8 @@ static void test_qa_audit(void **state)
     for (size_t i = 0; i < 2; i++)            /* the same seed draws the same cases */
         assert_string_equal(json_string_value(json_object_get(json_array_get(c1, i), "crn")),
                             json_string_value(json_object_get(json_array_get(c2, i), "crn")));
-    const char *crn = json_string_value(json_object_get(json_array_get(c1, 0), "crn"));
+    char crn[17];
+    snprintf(crn, sizeof crn, "%s", json_string_value(json_object_get(json_array_get(c1, 0), "crn")));
     /* Every case of this dataset failed its checks (A2 0/2) and has no
      * sentence plan (P1 0/1): the auditor finds assessment and planning
      * sufficient, two disagreements; implementation is not answered. */
@@ -411,7 +514,26 @@ static void test_qa_audit(void **state)
     json_decref(r1);
     ok(ck_qa_report(db, id1, D("2025-04-01"), &r1, err, sizeof err), err);
     assert_int_equal(json_integer_value(json_object_get(r1, "disagreements")), 2);
+    json_t *d = ck_qa_disagreements(r1);
+    assert_int_equal(json_array_size(d), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(d, 0), "crn")), crn);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(d, 0), "question")), "assessment");
+    assert_true(json_is_true(json_object_get(json_array_get(d, 0), "auditor")));
+    assert_true(json_is_false(json_object_get(json_array_get(d, 0), "computed")));
+    assert_string_equal(json_string_value(json_object_get(json_array_get(d, 0), "note")), "checks were requested by phone");
+    json_decref(d);
     json_decref(r1);
+    json_t *list = NULL;
+    ok(ck_qa_samples(db, "P1", &list, err, sizeof err), err);
+    assert_int_equal(json_array_size(list), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 0), "sample_id")), id2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 0), "answers")), 0);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 1), "answers")), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 1), "cases")), 2);
+    json_decref(list);
+    ok(ck_qa_samples(db, "P9", &list, err, sizeof err), err);
+    assert_int_equal(json_array_size(list), 0);
+    json_decref(list);
     json_decref(r2);
 }
 
@@ -419,6 +541,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         CK_DB_TEST(test_workforce_figures), CK_DB_TEST(test_leaver_reallocated), CK_DB_TEST(test_grade_rule_refuses),
+        CK_DB_TEST(test_edit_in_tx), CK_DB_TEST(test_allocation_board),
         CK_DB_TEST(test_inspection_figures), CK_DB_TEST(test_qa_audit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

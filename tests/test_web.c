@@ -189,7 +189,8 @@ static void test_session_csrf_and_sign_out(void **state)
 {
     fixture *f = *state;
     char cookie[128], csrf[80], form[256];
-    tw_sign_in(f->port, "po", "/page", cookie, sizeof cookie, csrf, sizeof csrf);
+    tw_sign_in_as(f->port, "po", cookie, sizeof cookie);
+    tw_csrf(f->port, cookie, "/page", csrf, sizeof csrf);
     th_resp r = req(f, "GET", "/page", cookie, NULL);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "N07P001, Probation practitioner"));
@@ -228,7 +229,8 @@ static void test_roles(void **state)
 {
     fixture *f = *state;
     char cookie[128], csrf[80];
-    tw_sign_in(f->port, "vlo", "/victims", cookie, sizeof cookie, csrf, sizeof csrf);
+    tw_sign_in_as(f->port, "vlo", cookie, sizeof cookie);
+    tw_csrf(f->port, cookie, "/victims", csrf, sizeof csrf);
     th_resp r = req(f, "GET", "/victims", cookie, NULL);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "href=\"/victims\""));
@@ -239,7 +241,8 @@ static void test_roles(void **state)
     r = req(f, "POST", "/page", cookie, form); /* case:write: not a VLO's */
     assert_int_equal(r.status, 403);
     th_resp_free(&r);
-    tw_sign_in(f->port, "spo", "/page", cookie, sizeof cookie, csrf, sizeof csrf);
+    tw_sign_in_as(f->port, "spo", cookie, sizeof cookie);
+    tw_csrf(f->port, cookie, "/page", csrf, sizeof csrf);
     r = req(f, "GET", "/page", cookie, NULL);
     assert_non_null(strstr(r.body, "href=\"/team\""));
     assert_null(strstr(r.body, "href=\"/victims\""));

@@ -5,6 +5,7 @@
 #include "ck_test.h"
 #include "ck_test_http.h"
 #include "ck_test_web.h"
+#include "ck_test_manage.h"
 #include "ck_bundle.h"
 #include "ck_casewrite.h"
 #include "ck_org.h"
@@ -31,21 +32,6 @@ typedef struct fixture {
     uint16_t port;
 } fixture;
 
-/* The accounts the pages are fetched as: one per staff member of the
- * organisation below, named by the staff code in lower case. */
-static const struct {
-    const char *staff;
-    ck_role role;
-} accounts[] = {
-    {"N07P001", CK_ROLE_PRACTITIONER}, {"N07P004", CK_ROLE_PRACTITIONER}, {"N07P009", CK_ROLE_SPO},
-    {"N07P010", CK_ROLE_VLO},          {"N07P011", CK_ROLE_COURT_OFFICER},
-};
-
-static void username_of(const char *staff, char *out, size_t n)
-{
-    snprintf(out, n, "%s", staff);
-    for (char *p = out; *p; p++) *p = (char)tolower((unsigned char)*p);
-}
 
 static void import_example(ck_db *db, const ck_engine *eng, const char *name)
 {
@@ -62,35 +48,6 @@ static void import_example(ck_db *db, const ck_engine *eng, const char *name)
     free(text);
 }
 
-/* The organisation the pages scope by: one PDU, team N07T01 and its staff. */
-static void import_org(ck_db *db)
-{
-    static const char *const lines[] = {
-        "{\"kind\":\"region\",\"code\":\"N07\",\"name\":\"London\"}",
-        "{\"kind\":\"pdu\",\"code\":\"N07PDU1\",\"region\":\"N07\",\"name\":\"Camden and Islington\"}",
-        "{\"kind\":\"team\",\"code\":\"N07T01\",\"pdu\":\"N07PDU1\",\"name\":\"Camden North\"}",
-        "{\"kind\":\"staff\",\"code\":\"N07P001\",\"team\":\"N07T01\",\"grade\":\"PO\",\"forename\":\"Pat\",\"surname\":\"Officer\"}",
-        "{\"kind\":\"staff\",\"code\":\"N07P004\",\"team\":\"N07T01\",\"grade\":\"PO\",\"forename\":\"Kim\",\"surname\":\"Ahmed\"}",
-        "{\"kind\":\"staff\",\"code\":\"N07P009\",\"team\":\"N07T01\",\"grade\":\"SPO\",\"forename\":\"Sam\",\"surname\":\"Senior\"}",
-        "{\"kind\":\"staff\",\"code\":\"N07P010\",\"team\":\"N07T01\",\"grade\":\"VLO\",\"forename\":\"Val\",\"surname\":\"Liaison\"}",
-        "{\"kind\":\"staff\",\"code\":\"N07P011\",\"team\":\"N07T01\",\"grade\":\"court_officer\",\"forename\":\"Cal\",\"surname\":\"Court\"}",
-    };
-    char err[512];
-    ck_arena a;
-    ck_arena_init(&a);
-    assert_int_equal(ck_db_begin(db), CK_DB_OK);
-    ck_org_import *imp = ck_org_import_new(db);
-    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
-        ck_org_record rec;
-        if (ck_org_parse(lines[i], strlen(lines[i]), &a, &rec, err, sizeof err) != CK_OK ||
-            ck_org_import_put(imp, &rec, err, sizeof err) != CK_OK)
-            fail_msg("organisation line %zu: %s", i, err);
-    }
-    ck_org_import_free(imp);
-    assert_int_equal(ck_db_commit(db), CK_DB_OK);
-    ck_arena_free(&a);
-}
-
 static int setup(void **state)
 {
     static fixture f;
@@ -102,12 +59,10 @@ static int setup(void **state)
     if (!db) fail_msg("%s", err);
     if (ck_db_migrate(db, NULL) != CK_DB_OK) fail_msg("%s", ck_db_errmsg(db));
     ck_app app = {.engine = ck_engine_default(), .today = pinned_today};
-    import_org(db);
-    for (size_t i = 0; i < sizeof accounts / sizeof *accounts; i++) {
-        char name[16];
-        username_of(accounts[i].staff, name, sizeof name);
-        tw_add_user(db, name, accounts[i].role, accounts[i].staff);
-    }
+    /* The organisation the pages scope by (team N07T01 and its staff), and
+     * the management pages' PDU around it; an account for each of its staff. */
+    ck_test_manage_fixture(db, &app.engine);
+    tw_accounts(db);
     import_example(db, &app.engine, "01_easter_2025_co.json");
     import_example(db, &app.engine, "04_breach_mandatory_co.json");
     import_example(db, &app.engine, "09_vcs_opted_in_release_soon.json");
@@ -118,7 +73,7 @@ static int setup(void **state)
     app.auth = f.auth;
     f.web = ck_web_new(&cfg, &app, err, sizeof err);
     if (!f.web) fail_msg("%s", err);
-    f.routes = ck_web_routes_with(ck_api_routes);
+    f.routes = ck_web_server_routes();
     ck_http_config hc = {.threads = 2, .routes = f.routes, .db_url = f.db_url, .app = ck_web_app(f.web),
                          .on_error = ck_web_on_error, .authorize = ck_auth_authorize};
     f.srv = ck_http_start(&hc, err, sizeof err);
@@ -149,15 +104,11 @@ typedef struct who {
     char cookie[128], csrf[80];
 } who;
 
-/* Signs in as the account of staff member `staff` (whose role is the one
- * its grade is for). */
 static who sign_in(const fixture *f, const char *staff, const char *grade)
 {
-    (void)grade; /* the account's role says it */
     who w;
-    char name[16];
-    username_of(staff, name, sizeof name);
-    tw_sign_in(f->port, name, "/", w.cookie, sizeof w.cookie, w.csrf, sizeof w.csrf);
+    tw_sign_in(f->port, staff, grade, "N07T01", w.cookie, sizeof w.cookie);
+    tw_csrf(f->port, w.cookie, "/", w.csrf, sizeof w.csrf);
     return w;
 }
 

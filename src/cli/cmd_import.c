@@ -5,6 +5,7 @@
 #include "ck_cli.h"
 #include "ck_cli_store.h"
 #include "ck_org.h"
+#include "ck_par.h"
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -17,7 +18,10 @@
 /* A bundle is kilobytes; this bounds what a wrong file (a disk image, one
  * endless line) can make us hold. */
 #define INPUT_LIMIT ((size_t)64 << 20)
-#define IMPORT_CACHE "-262144" /* SQLite page cache in KiB: 256 MiB */
+/* Cases read, parsed and evaluated on worker threads while the previous
+ * block is written: enough that a block's statements carry hundreds of rows
+ * each, few enough that two blocks stay tens of MiB. */
+#define BLOCK 512
 
 static void help(FILE *to)
 {
@@ -57,6 +61,17 @@ typedef struct file_run {
     ck_progress prog;
 } file_run;
 
+/* A block of case lines of a JSON lines file. */
+typedef struct block {
+    file_run *f;
+    size_t n;
+    char *lines[BLOCK];
+    size_t lens[BLOCK], line_no[BLOCK];
+    ck_case *cases[BLOCK];
+    ck_prepared prep[BLOCK];
+    ck_par *par; /* parsing and evaluating, until ck_par_wait */
+} block;
+
 static void report(file_run *f, size_t line, const char *msg)
 {
     if (line) fprintf(stderr, "%s:%zu: %s\n", f->path, line, msg);
@@ -88,6 +103,68 @@ static void put_record(file_run *f, size_t line, const char *text, size_t len)
     ck_progress_tick(&f->prog, f->ok + f->bad, 0);
 }
 
+
+/* Worker thread: one line of a block parsed and evaluated. */
+static void prepare_line(void *ctx, size_t i)
+{
+    block *b = ctx;
+    ck_prepared *p = &b->prep[i];
+    b->cases[i] = ck_bundle_parse(b->lines[i], b->lens[i], p->err, sizeof p->err);
+    if (b->cases[i]) {
+        ck_cases_prepare(&b->f->im->eng, b->cases[i], b->f->im->as_of, p);
+    } else {
+        p->c = NULL;
+        p->r = NULL;
+        p->rc = CK_ERR_INVALID;
+    }
+}
+
+/* Waits for block b's workers, writes its cases and reports its lines in
+ * order; b is empty again after. */
+static void write_block(block *b)
+{
+    file_run *f = b->f;
+    ck_par_wait(b->par);
+    b->par = NULL;
+    if (!f->db_broken) {
+        char err[2048];
+        if (ck_cases_insert_prepared(f->im->db, b->prep, b->n, f->im->as_of, err, sizeof err) != CK_OK) {
+            report(f, b->line_no[0], err);
+            f->db_broken = true;
+        }
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        /* After a database failure a valid case was not written: the
+         * failure is reported once, above, and the file is refused. */
+        if (b->prep[i].rc != CK_OK) report(f, b->line_no[i], b->prep[i].err);
+        else if (!f->db_broken) f->ok++;
+        ck_prepared_clear(&b->prep[i]);
+        ck_case_free(b->cases[i]);
+        ck_free(b->lines[i]);
+        ck_progress_tick(&f->prog, f->ok + f->bad, 0);
+    }
+    b->n = 0;
+}
+
+/* Starts the workers on a full (or last) block, after writing the block
+ * before it, which they overlap with. */
+static void submit_block(block *blocks, int *cur)
+{
+    block *b = &blocks[*cur], *prev = &blocks[!*cur];
+    if (b->n) b->par = ck_par_start(b->n, ck_par_threads(), prepare_line, b);
+    if (prev->n) write_block(prev);
+    *cur = !*cur;
+}
+
+static void add_line(block *blocks, int *cur, size_t no, const char *line, size_t len)
+{
+    block *b = &blocks[*cur];
+    b->lines[b->n] = ck_strndup(line, len);
+    b->lens[b->n] = len;
+    b->line_no[b->n++] = no;
+    if (b->n == BLOCK) submit_block(blocks, cur);
+}
+
 static bool blank_line(const char *s, size_t n) { return strspn(s, " \t\r\n") >= n; }
 
 /* Whether `line` is a whole JSON object: then the file is JSON lines, else
@@ -107,6 +184,9 @@ static void read_lines(file_run *f, FILE *in)
     size_t cap = 0, no = 0;
     ssize_t n;
     bool lines_mode = f->org != NULL, decided = f->org != NULL;
+    block *blocks = ck_calloc(2, sizeof *blocks);
+    blocks[0].f = blocks[1].f = f;
+    int cur = 0;
     while ((n = getline(&line, &cap, in)) >= 0) {
         no++;
         if (blank_line(line, (size_t)n)) continue;
@@ -121,8 +201,12 @@ static void read_lines(file_run *f, FILE *in)
             report(f, no, msg);
             continue;
         }
-        put_record(f, no, line, (size_t)n);
+        if (f->org) put_record(f, no, line, (size_t)n);
+        else add_line(blocks, &cur, no, line, (size_t)n);
     }
+    submit_block(blocks, &cur); /* the last, partial block */
+    submit_block(blocks, &cur); /* writes it */
+    ck_free(blocks);
     free(line);
     if (ferror(in)) {
         report(f, 0, strerror(errno));
@@ -244,16 +328,27 @@ static int run(importer *im, const char *url, char **paths, size_t n_paths)
 {
     im->db = ck_cli_store_open(CMD, url);
     if (!im->db) return 1;
-    /* A file is one transaction: SQLite keeps its pages in memory rather
-     * than spilling them to the WAL again and again (a third of the time). */
-    if (ck_db_kind(im->db) == CK_DB_SQLITE) ck_db_exec(im->db, "PRAGMA cache_size = " IMPORT_CACHE);
+    char err[1024];
+    ck_bulk bulk;
+    if (ck_cases_bulk_begin(im->db, &bulk, err, sizeof err) != CK_OK) {
+        ck_cli_error(CMD, "%s", err);
+        ck_db_close(im->db);
+        return 1;
+    }
     for (size_t i = 0; i < n_paths; i++) {
         struct stat sb;
         if (stat(paths[i], &sb) == 0 && S_ISDIR(sb.st_mode)) import_dir(im, paths[i]);
         else import_file(im, paths[i]);
     }
+    ck_progress prog;
+    ck_progress_start(&prog, "indexes", "");
+    if (ck_cases_bulk_end(im->db, &bulk, err, sizeof err) != CK_OK) {
+        ck_cli_error(CMD, "%s", err);
+        im->db_failed = true;
+    } else if (ck_progress_elapsed(&prog) >= 1.0) {
+        fprintf(stderr, "casekeeper %s: indexes built in %.2fs\n", CMD, ck_progress_elapsed(&prog));
+    }
     if (im->cases && !im->db_failed) {
-        char err[1024];
         if (ck_cases_note_import(im->db, im->as_of, err, sizeof err) != CK_OK) {
             ck_cli_error(CMD, "%s", err);
             im->db_failed = true;

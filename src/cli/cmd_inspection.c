@@ -53,11 +53,13 @@ int ck_cmd_inspection(int argc, char **argv)
         ck_cli_usage(CMD, stderr);
         return 2;
     }
-    ck_inspect_period p = {CK_NODATE, CK_NODATE, ck_date_today()};
-    if (as_of_opt && !ck_cli_parse_date(CMD, "--as-of", as_of_opt, &p.as_of)) return 2;
-    p.to = p.as_of - 1;
-    if (to_opt && !ck_cli_parse_date(CMD, "--to", to_opt, &p.to)) return 2;
-    p.from = ck_date_add_months(p.to, -12) + 1;
+    ck_date as_of = ck_date_today();
+    if (as_of_opt && !ck_cli_parse_date(CMD, "--as-of", as_of_opt, &as_of)) return 2;
+    ck_inspect_period p = ck_inspect_default_period(as_of);
+    if (to_opt) {
+        if (!ck_cli_parse_date(CMD, "--to", to_opt, &p.to)) return 2;
+        p.from = ck_inspect_default_period(p.to + 1).from;
+    }
     if (from_opt && !ck_cli_parse_date(CMD, "--from", from_opt, &p.from)) return 2;
     bool json = strcmp(format, "json") == 0, table = strcmp(format, "table") == 0;
     if (!json && !table && strcmp(format, "csv") != 0) {

@@ -209,9 +209,9 @@ static void mark(ck_inspect_acc *a, const ck_date r[2], uint8_t bit)
     for (ck_date d = r[0]; d <= r[1]; d++) a->days[d - a->period.from] |= bit;
 }
 
-void ck_inspect_add_case(ck_inspect_acc *a, const ck_inspect_item *items, size_t n, ck_count case_out[CK_MEASURES])
+void ck_inspect_add_case(ck_inspect_acc *a, const ck_inspect_item *items, size_t n, ck_met_count case_out[CK_MEASURES])
 {
-    ck_count mine[CK_MEASURES];
+    ck_met_count mine[CK_MEASURES];
     memset(mine, 0, sizeof mine);
     bool any_contact = false;
     for (size_t i = 0; i < n; i++) {
@@ -236,20 +236,22 @@ void ck_inspect_add_case(ck_inspect_acc *a, const ck_inspect_item *items, size_t
         mine[i2].counted++;
         mine[i2].met += !(a->days[d] & DAY_OVERDUE);
     }
+    bool counted = false;
     for (int m = 0; m < CK_MEASURES; m++) {
         a->counts[m].met += mine[m].met;
         a->counts[m].counted += mine[m].counted;
+        counted = counted || mine[m].counted > 0;
     }
     if (case_out) memcpy(case_out, mine, sizeof mine);
-    a->cases++;
+    if (counted) a->cases++;
 }
 
 /* ---- The score ------------------------------------------------------------------- */
 
 /* a < b as fractions (both counted > 0). */
-static bool lower(const ck_count *a, const ck_count *b) { return a->met * b->counted < b->met * a->counted; }
+static bool lower(const ck_met_count *a, const ck_met_count *b) { return a->met * b->counted < b->met * a->counted; }
 
-void ck_inspect_score_compute(const ck_count measures[CK_MEASURES], const ck_org_rating org[CK_ORG_STANDARDS],
+void ck_inspect_score_compute(const ck_met_count measures[CK_MEASURES], const ck_org_rating org[CK_ORG_STANDARDS],
                               const ck_rating_thresholds *t, const ck_inspect_bands *b, ck_inspect_score *out)
 {
     memset(out, 0, sizeof *out);
@@ -275,7 +277,13 @@ void ck_inspect_score_compute(const ck_count measures[CK_MEASURES], const ck_org
     out->band = ck_inspect_band(out->points, b);
 }
 
-double ck_count_pct(const ck_count *c)
+ck_inspect_period ck_inspect_default_period(ck_date as_of)
+{
+    ck_date to = as_of - 1;
+    return (ck_inspect_period){ck_date_add_months(to, -12) + 1, to, as_of};
+}
+
+double ck_met_pct(const ck_met_count *c)
 {
     if (c->counted <= 0) return -1;
     /* Hundredths of a percent, half up, so 7999/10000 shows 79.99. */

@@ -127,9 +127,13 @@ typedef struct ck_inspect_period {
     ck_date from, to, as_of;
 } ck_inspect_period;
 
-typedef struct ck_count {
+/* The period read when none is asked for: the twelve months up to the day
+ * before as_of (the last whole day), seen at as_of. */
+ck_inspect_period ck_inspect_default_period(ck_date as_of);
+
+typedef struct ck_met_count {
     int64_t met, counted;
-} ck_count;
+} ck_met_count;
 
 /* Whether `it` counts for on-time/met measure m in the period, and if so
  * whether it succeeded. False for a CONTACT_DAYS measure. */
@@ -141,8 +145,8 @@ bool ck_inspect_contact_overdue(const ck_inspect_period *p, const ck_inspect_ite
 /* Running totals over many cases. */
 typedef struct ck_inspect_acc {
     ck_inspect_period period;
-    ck_count counts[CK_MEASURES];
-    size_t cases;
+    ck_met_count counts[CK_MEASURES];
+    size_t cases;  /* cases with at least one counted obligation or day */
     uint8_t *days; /* scratch: one byte per day of the period */
     size_t n_days;
 } ck_inspect_acc;
@@ -150,7 +154,7 @@ typedef struct ck_inspect_acc {
 void ck_inspect_init(ck_inspect_acc *a, const ck_inspect_period *p);
 /* Adds one case's obligations; this case's contribution to each measure goes
  * to case_out (may be NULL), so a caller can tell which cases failed what. */
-void ck_inspect_add_case(ck_inspect_acc *a, const ck_inspect_item *items, size_t n, ck_count case_out[CK_MEASURES]);
+void ck_inspect_add_case(ck_inspect_acc *a, const ck_inspect_item *items, size_t n, ck_met_count case_out[CK_MEASURES]);
 void ck_inspect_free(ck_inspect_acc *a);
 
 /* An organisational standard as entered (rated false: nobody has yet). */
@@ -166,7 +170,7 @@ typedef struct ck_standard_score {
 } ck_standard_score;
 
 typedef struct ck_inspect_score {
-    ck_count measures[CK_MEASURES];
+    ck_met_count measures[CK_MEASURES];
     ck_standard_score standards[CK_STANDARDS];
     int points;     /* 0..27 */
     ck_rating band; /* overall */
@@ -175,10 +179,10 @@ typedef struct ck_inspect_score {
 
 /* Rates every standard from the counts and the organisational entries
  * (org[i] for standard i < CK_ORG_STANDARDS) and adds up the points. */
-void ck_inspect_score_compute(const ck_count measures[CK_MEASURES], const ck_org_rating org[CK_ORG_STANDARDS],
+void ck_inspect_score_compute(const ck_met_count measures[CK_MEASURES], const ck_org_rating org[CK_ORG_STANDARDS],
                               const ck_rating_thresholds *t, const ck_inspect_bands *b, ck_inspect_score *out);
 
 /* A percentage for display, 2 dp: 100 * met / counted; -1 when counted is 0. */
-double ck_count_pct(const ck_count *c);
+double ck_met_pct(const ck_met_count *c);
 
 #endif

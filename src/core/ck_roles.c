@@ -5,9 +5,11 @@
 
 const char *const ck_role_names[] = {"practitioner", "spo", "head_of_pdu", "court_officer", "vlo",
                                      "qa",           "admin", "system",     NULL};
-const char *const ck_perm_names[] = {"case:read",   "case:create", "case:write", "check:write", "report:write",
-                                     "case:allocate", "court:read", "team:read", "pdu:read",    "victim:read",
-                                     "victim:write", "user:admin", NULL};
+const char *const ck_perm_names[] = {"case:read",      "case:create",     "case:write",       "check:write",
+                                     "report:write",   "allocate",        "court:read",       "team:read",
+                                     "pdu:read",       "victim:read",     "victim:write",     "user:admin",
+                                     "workforce:read", "inspection:read", "inspection:write", "qa",
+                                     NULL};
 const char *const ck_scope_names[] = {"none", "team", "pdu", "region", "all", NULL};
 
 #define NO CK_SCOPE_NONE
@@ -33,6 +35,10 @@ static const ck_scope matrix[CK_PERM_COUNT][CK_ROLE_COUNT + 1] = {
     [CK_PERM_VICTIM_READ]   = {NO,           NO,   NO,   NO,    REGION, NO,  NO,   NO},
     [CK_PERM_VICTIM_WRITE]  = {NO,           NO,   NO,   NO,    REGION, NO,  NO,   ALL},
     [CK_PERM_USER_ADMIN]    = {NO,           NO,   NO,   NO,    NO,     NO,  ALL,  ALL},
+    [CK_PERM_WORKFORCE_READ]   = {NO,        PDU,  PDU,  NO,    NO,     ALL, NO,   ALL},
+    [CK_PERM_INSPECTION_READ]  = {NO,        PDU,  PDU,  NO,    NO,     ALL, NO,   ALL},
+    [CK_PERM_INSPECTION_WRITE] = {NO,        NO,   PDU,  NO,    NO,     NO,  NO,   ALL},
+    [CK_PERM_QA]               = {NO,        PDU,  PDU,  NO,    NO,     ALL, NO,   ALL},
 };
 
 static const bool case_bound[CK_PERM_COUNT] = {

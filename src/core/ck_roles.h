@@ -46,13 +46,17 @@ typedef enum ck_perm {
     CK_PERM_CASE_WRITE,    /* "case:write"    change a case's records (contacts, registrations, ...) */
     CK_PERM_CHECK_WRITE,   /* "check:write"   police and children's services checks */
     CK_PERM_REPORT_WRITE,  /* "report:write"  pre-sentence reports (web forms) */
-    CK_PERM_CASE_ALLOCATE, /* "case:allocate" allocations */
+    CK_PERM_CASE_ALLOCATE, /* "allocate"      allocations, the allocation board, leavers' caseloads */
     CK_PERM_COURT_READ,    /* "court:read"    the court work page */
     CK_PERM_TEAM_READ,     /* "team:read"     a team's caseloads and workload */
     CK_PERM_PDU_READ,      /* "pdu:read"      a PDU's dashboard */
     CK_PERM_VICTIM_READ,   /* "victim:read"   victims' names, addresses, phones, emails, notes */
     CK_PERM_VICTIM_WRITE,  /* "victim:write"  victim records */
     CK_PERM_USER_ADMIN,    /* "user:admin"    accounts */
+    CK_PERM_WORKFORCE_READ,   /* "workforce:read"   staffing, capacity and caseload figures */
+    CK_PERM_INSPECTION_READ,  /* "inspection:read"  inspection scores and their failing cases */
+    CK_PERM_INSPECTION_WRITE, /* "inspection:write" organisational standard ratings */
+    CK_PERM_QA,               /* "qa"               case audit samples and answers */
     CK_PERM_COUNT,
 } ck_perm;
 
@@ -85,7 +89,7 @@ bool ck_perm_known(const char *s);
 ck_scope ck_role_scope(ck_role role, ck_perm perm);
 /* Whether the permission is about one case (checked against the case's
  * place when a route names a case): case:read, case:write, check:write,
- * report:write, case:allocate, victim:read, victim:write. */
+ * report:write, allocate, victim:read, victim:write. */
 bool ck_perm_is_case(ck_perm perm);
 
 /* A comma-separated permission list ("case:read,case:write") as a bit set

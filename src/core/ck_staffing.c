@@ -1,6 +1,5 @@
 #include "ck_staffing.h"
 #include "ck_str.h"
-#include <stdint.h>
 
 bool ck_staffing_over(const ck_wmt *w) { return w->capacity_known && w->capacity_permille > CK_STAFFING_OVER_PERMILLE; }
 
@@ -40,10 +39,6 @@ void ck_staffing_finish(ck_staffing *g)
 {
     g->capacity_known = g->available_points > 0;
     g->capacity_permille = 0;
-    if (g->capacity_known) {
-        /* The ratio to 3 dp half up, as ck_wmt_compute rounds a practitioner's. */
-        int64_t num = (int64_t)g->points * 1000;
-        g->capacity_permille = (int)((2 * num + g->available_points) / (2 * (int64_t)g->available_points));
-    }
+    if (g->capacity_known) g->capacity_permille = ck_wmt_capacity_permille(g->points, g->available_points);
     g->over = g->capacity_known && g->capacity_permille > CK_STAFFING_OVER_PERMILLE;
 }

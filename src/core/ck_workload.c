@@ -164,9 +164,13 @@ void ck_wmt_compute(const ck_wmt_input *in, ck_date as_of, ck_wmt *out)
         return;
     }
     out->capacity_known = true;
-    /* The ratio to 3 dp, half up (CapacityCalculator.kt), as a whole number of permille. */
-    int64_t num = (int64_t)out->total_points * 1000;
-    out->capacity_permille = (int)((2 * num + out->available_points) / (2 * (int64_t)out->available_points));
+    out->capacity_permille = ck_wmt_capacity_permille(out->total_points, out->available_points);
+}
+
+int ck_wmt_capacity_permille(int64_t points, int64_t available)
+{
+    int64_t num = points * 1000;
+    return (int)((2 * num + available) / (2 * available));
 }
 
 /* ---- The case type of a case ------------------------------------------------- */

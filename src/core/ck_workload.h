@@ -21,6 +21,7 @@
 #ifndef CK_WORKLOAD_H
 #define CK_WORKLOAD_H
 #include "ck_case.h"
+#include <stdint.h>
 
 typedef enum ck_wmt_case_type { CK_WMT_COMMUNITY, CK_WMT_LICENCE, CK_WMT_CUSTODY } ck_wmt_case_type;
 #define CK_WMT_CASE_TYPES 3
@@ -95,6 +96,12 @@ typedef struct ck_wmt {
 
 /* The workload of one practitioner at as_of. Fills *out; never fails. */
 void ck_wmt_compute(const ck_wmt_input *in, ck_date as_of, ck_wmt *out);
+
+/* Capacity as a whole number of permille (1174 is 117.4%): points over
+ * available points, the ratio rounded half up to 3 dp as CapacityCalculator.kt
+ * rounds it. The one rounding of capacity, for a practitioner and for a group
+ * (core/ck_staffing). available must be above 0. */
+int ck_wmt_capacity_permille(int64_t points, int64_t available);
 
 /* The WMT case type of a case at as_of, counting each case once as the type
  * with the most work: licence (a licence or PSS period active), else

@@ -635,11 +635,38 @@ const ck_route ck_api_routes[] = {
     {"POST", "/api/v1/cases/{crn}/enforcement", h_add_record, "case:write"},
     {"POST", "/api/v1/cases/{crn}/breaches", h_add_record, "case:write"},
     {"POST", "/api/v1/cases/{crn}/recalls", h_add_record, "case:write"},
-    {"POST", "/api/v1/cases/{crn}/allocations", h_add_record, "case:allocate"},
+    {"POST", "/api/v1/cases/{crn}/allocations", h_add_record, "allocate"},
     {"POST", "/api/v1/cases/{crn}/victims", h_add_record, "victim:write"},
     {"GET", "/api/v1/worklist", h_worklist, "case:read"},
     {NULL, NULL, NULL, NULL},
 };
+
+/* ---- For the API's other modules ------------------------------------------------ */
+
+void ck_api_problem_rc(ck_http_req *r, ck_rc rc, const char *err) { problem_rc(r, rc, err); }
+
+void ck_api_invalid(ck_http_req *r, const char *fmt, ...)
+{
+    char err[ERR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, sizeof err, fmt, ap);
+    va_end(ap);
+    problem_invalid(r, err);
+}
+
+ck_db *ck_api_db(ck_http_req *r) { return db_or_fail(r); }
+json_t *ck_api_body_object(ck_http_req *r) { return body_object(r); }
+
+bool ck_api_query_count(ck_http_req *r, const char *name, size_t def, size_t min, size_t max, size_t *out)
+{
+    return query_count(r, name, def, min, max, out);
+}
+
+bool ck_api_query_date(ck_http_req *r, const char *name, ck_date def, ck_date *out)
+{
+    return query_date(r, name, def, out);
+}
 
 /* ---- Daily recompute ---------------------------------------------------------- */
 

@@ -45,6 +45,25 @@ ck_date ck_app_today(const ck_app *app);
 /* The API's routes, ending with a {NULL} row. */
 extern const ck_route ck_api_routes[];
 
+/* ---- For the API's other modules (http/ck_api_manage) ------------------------
+ * The request handling every API handler shares, so each module answers
+ * errors, bodies and parameters the same way. Each returns false (NULL) after
+ * answering the problem itself. */
+
+/* A ck_rc and its message as a problem: 404, 409, 400 (with the path the
+ * message starts with), 500 for a database failure (logged, not shown). */
+void ck_api_problem_rc(ck_http_req *r, ck_rc rc, const char *err);
+/* A 400 invalid problem from "path: message". */
+void ck_api_invalid(ck_http_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* This thread's database, or 503. */
+ck_db *ck_api_db(ck_http_req *r);
+/* The body as a JSON object (the caller's), or 415 / 400. */
+json_t *ck_api_body_object(ck_http_req *r);
+/* A query parameter that is a whole number from min to max (def when absent). */
+bool ck_api_query_count(ck_http_req *r, const char *name, size_t def, size_t min, size_t max, size_t *out);
+/* A query parameter that is a date YYYY-MM-DD (def when absent). */
+bool ck_api_query_date(ck_http_req *r, const char *name, ck_date def, ck_date *out);
+
 /* ---- Keeping obligations current with the date ------------------------------
  *
  * Open turns to overdue and "current allocation" changes as days pass, so the

@@ -805,3 +805,16 @@ const char *ck_http_reason(unsigned status)
     default: return "Error";
     }
 }
+
+/* ---- Route tables ------------------------------------------------------- */
+
+ck_route *ck_http_routes_join(const ck_route *const *tables)
+{
+    size_t n = 0;
+    for (size_t t = 0; tables[t]; t++)
+        for (const ck_route *row = tables[t]; row->method; row++) n++;
+    ck_route *all = ck_calloc(n + 1, sizeof *all), *out = all;
+    for (size_t t = 0; tables[t]; t++)
+        for (const ck_route *row = tables[t]; row->method; row++) *out++ = *row;
+    return all;
+}

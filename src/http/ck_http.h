@@ -98,6 +98,13 @@ uint16_t ck_http_port(const ck_http_server *s);
 /* "http://127.0.0.1:43121" ("http://[::1]:8080" for IPv6). */
 const char *ck_http_url(const ck_http_server *s);
 
+/* One route table from several: the rows of tables[0], then tables[1], ...
+ * (tables ends with NULL; each table ends with a row whose method is NULL),
+ * ending with a NULL row, for ck_http_config.routes when one server serves
+ * several modules' routes. The caller frees it with ck_free after
+ * ck_http_stop. */
+ck_route *ck_http_routes_join(const ck_route *const *tables);
+
 /* Splits "HOST:PORT" ("[::1]:8080" for IPv6) into host (NUL-terminated, at
  * most host_len bytes with the NUL) and port. False with a message in err. */
 bool ck_http_parse_listen(const char *s, char *host, size_t host_len, uint16_t *port, char *err, size_t err_len);

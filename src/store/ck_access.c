@@ -112,6 +112,69 @@ ck_rc ck_access_check(ck_db *db, const ck_principal *p, ck_perm perm, const char
     return rc;
 }
 
+/* The team, PDU and region a query for `key` selects (in that order), or
+ * CK_ERR_NOTFOUND naming `what`. */
+static ck_rc lookup_places(ck_db *db, const char *sql, const char *what, const char *key, ck_place *out, char *err,
+                           size_t err_len)
+{
+    ck_stmt *st = ck_db_prepare(db, sql);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
+    ck_stmt_bind_text(st, 1, key);
+    int rc = ck_stmt_step(st);
+    if (rc == CK_DB_ROW) {
+        copy_text(out->team, sizeof out->team, ck_stmt_text(st, 0));
+        copy_text(out->pdu, sizeof out->pdu, ck_stmt_text(st, 1));
+        copy_text(out->region, sizeof out->region, ck_stmt_text(st, 2));
+    }
+    ck_stmt_reset(st);
+    if (rc == CK_DB_ROW) return CK_OK;
+    return rc == CK_DB_DONE ? ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "no such %s: %.40s", what, key)
+                            : ck_txn_db_fail(db, "organisation", err, err_len);
+}
+
+static ck_rc out_of_reach(const ck_principal *p, ck_perm perm, ck_scope s, char *err, size_t err_len)
+{
+    (void)p;
+    if (s == CK_SCOPE_NONE)
+        return ck_txn_fail(CK_ERR_DENIED, err, err_len, "Your role does not include %s.", ck_perm_names[perm]);
+    return ck_txn_fail(CK_ERR_DENIED, err, err_len, "This is outside %s, which is as far as %s reaches for your role.",
+                       scope_words(s), ck_perm_names[perm]);
+}
+
+ck_rc ck_access_unit(ck_db *db, const ck_principal *p, ck_perm perm, const char *pdu, const char *region, char *err,
+                     size_t err_len)
+{
+    ck_scope s = ck_principal_scope(p, perm);
+    if (s == CK_SCOPE_ALL) return CK_OK;
+    if (s == CK_SCOPE_NONE) return out_of_reach(p, perm, s, err, err_len);
+    ck_place u;
+    memset(&u, 0, sizeof u);
+    if (pdu) {
+        ck_rc rc = lookup_places(db, "SELECT '', \"code\", \"region\" FROM \"pdus\" WHERE \"code\" = $1", "PDU", pdu,
+                                 &u, err, err_len);
+        if (rc != CK_OK) return rc;
+    } else {
+        copy_text(u.region, sizeof u.region, region);
+    }
+    bool ok = s == CK_SCOPE_REGION ? p->place.region[0] && strcmp(u.region, p->place.region) == 0
+                                   : pdu && p->place.pdu[0] && strcmp(u.pdu, p->place.pdu) == 0;
+    return ok ? CK_OK : out_of_reach(p, perm, s, err, err_len);
+}
+
+ck_rc ck_access_staff(ck_db *db, const ck_principal *p, ck_perm perm, const char *code, char *err, size_t err_len)
+{
+    ck_place who;
+    memset(&who, 0, sizeof who);
+    copy_text(who.staff, sizeof who.staff, code);
+    ck_rc rc = lookup_places(db, "SELECT \"staff\".\"team\", \"teams\".\"pdu\", \"pdus\".\"region\" FROM \"staff\" "
+                                 "JOIN \"teams\" ON \"teams\".\"code\" = \"staff\".\"team\" JOIN \"pdus\" ON \"pdus\".\"code\" = "
+                                 "\"teams\".\"pdu\" WHERE \"staff\".\"code\" = $1",
+                             "staff member", code, &who, err, err_len);
+    if (rc != CK_OK) return rc;
+    ck_scope s = ck_principal_scope(p, perm);
+    return ck_scope_covers(p, s, &who) ? CK_OK : out_of_reach(p, perm, s, err, err_len);
+}
+
 bool ck_access_victims_visible(const ck_principal *p, const ck_place *place)
 {
     return ck_scope_covers(p, ck_principal_scope(p, CK_PERM_VICTIM_READ), place);
@@ -294,7 +357,7 @@ ck_rc ck_access_replace(ck_db *db, const ck_principal *p, const ck_engine *eng, 
     if (rc == CK_OK) rc = ck_cases_replace_tx(db, eng, c, keep_victims, as_of, err, err_len);
     if (rc == CK_OK) rc = facts_of(db, p, before.id, &after, err, err_len);
     /* Who holds the case is changed by allocating it: a replace that moves
-     * it needs case:allocate over where it was. */
+     * it needs allocate over where it was. */
     if (rc == CK_OK && !same_place(&before.place, &after.place) &&
         !ck_scope_covers(p, ck_principal_scope(p, CK_PERM_CASE_ALLOCATE), &before.place))
         rc = ck_txn_fail(CK_ERR_DENIED, err, err_len,

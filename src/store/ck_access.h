@@ -37,6 +37,19 @@
 ck_rc ck_access_check(ck_db *db, const ck_principal *p, ck_perm perm, const char *crn, ck_lock lock, int64_t *id,
                       char *err, size_t err_len);
 
+/* Whether p's scope for perm reaches a unit of the organisation: a PDU (pdu
+ * set) or a region (region set, pdu NULL). ALL reaches every unit, REGION
+ * its region and the PDUs in it, PDU and TEAM only the user's own PDU (a
+ * team-scoped user reads their PDU's figures; what they change is checked
+ * case by case). CK_OK, CK_ERR_NOTFOUND for a PDU the organisation does not
+ * have, CK_ERR_DENIED with the reason. */
+ck_rc ck_access_unit(ck_db *db, const ck_principal *p, ck_perm perm, const char *pdu, const char *region, char *err,
+                     size_t err_len);
+/* Whether p's scope for perm covers staff member `code` (their own code,
+ * team, PDU and region), as for a case they hold: for changes to a staff
+ * member's caseload (a leaver's, a reallocation). */
+ck_rc ck_access_staff(ck_db *db, const ck_principal *p, ck_perm perm, const char *code, char *err, size_t err_len);
+
 /* The filter (ck_cases.h) of the cases p may use perm on. `f` points into
  * `buf`, which must outlive it. */
 typedef struct ck_access_filter {
@@ -69,7 +82,7 @@ ck_rc ck_access_create(ck_db *db, const ck_principal *p, const ck_engine *eng, c
 /* case:write. *out (may be NULL) gets the case as stored, as p may see it. */
 ck_rc ck_access_replace(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_case *c, ck_date as_of,
                         ck_case **out, char *err, size_t err_len);
-/* perm is the route's permission (case:write, check:write, case:allocate,
+/* perm is the route's permission (case:write, check:write, allocate,
  * ...); the list "victims" needs victim:write whatever perm says. */
 ck_rc ck_access_add(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
                     const char *list, const void *rec, ck_date as_of, char *err, size_t err_len);

@@ -147,25 +147,34 @@ static void q_overdue(sqlq *q, const char *as_of)
 
 /* ---- The stored tier ---------------------------------------------------------- */
 
+void ck_caseload_tier(const ck_case *c, ck_date as_of, const ck_rules_config *cfg, char out[CK_CASELOAD_TIER_MAX])
+{
+    ck_tier *t = ck_malloc(sizeof *t); /* about 17 KB: not on a worker thread's stack */
+    ck_tier_case(c, as_of, cfg, t);
+    snprintf(out, CK_CASELOAD_TIER_MAX, "%s", t->tier);
+    ck_free(t);
+}
+
+ck_rc ck_caseload_store_tier(ck_db *db, int64_t id, const char *tier, ck_date as_of, char *err, size_t err_len)
+{
+    char d[CK_DATE_STRLEN];
+    ck_stmt *st = ck_db_prepare(db, "UPDATE \"cases\" SET \"tier\" = $2, \"tier_as_of\" = $3 WHERE \"case_id\" = $1");
+    if (!st) return db_fail(db, "prepare", err, err_len);
+    ck_rc rc = CK_OK;
+    ck_stmt_bind_int(st, 1, id);
+    ck_stmt_bind_text(st, 2, tier);
+    ck_stmt_bind_text(st, 3, ck_date_fmt(as_of, d));
+    if (ck_stmt_step(st) != CK_DB_DONE) rc = db_fail(db, "cases.tier", err, err_len);
+    ck_stmt_reset(st);
+    return rc;
+}
+
 ck_rc ck_caseload_refresh(ck_db *db, int64_t id, const ck_case *c, ck_date as_of, const ck_rules_config *cfg,
                           char *err, size_t err_len)
 {
-    ck_tier *t = ck_malloc(sizeof *t);
-    ck_tier_case(c, as_of, cfg, t);
-    char d[CK_DATE_STRLEN];
-    ck_stmt *st = ck_db_prepare(db, "UPDATE \"cases\" SET \"tier\" = $2, \"tier_as_of\" = $3 WHERE \"case_id\" = $1");
-    ck_rc rc = CK_OK;
-    if (!st) {
-        rc = db_fail(db, "prepare", err, err_len);
-    } else {
-        ck_stmt_bind_int(st, 1, id);
-        ck_stmt_bind_text(st, 2, t->tier);
-        ck_stmt_bind_text(st, 3, ck_date_fmt(as_of, d));
-        if (ck_stmt_step(st) != CK_DB_DONE) rc = db_fail(db, "cases.tier", err, err_len);
-        ck_stmt_reset(st);
-    }
-    ck_free(t);
-    return rc;
+    char tier[CK_CASELOAD_TIER_MAX];
+    ck_caseload_tier(c, as_of, cfg, tier);
+    return ck_caseload_store_tier(db, id, tier, as_of, err, err_len);
 }
 
 /* ---- Caseload lists ------------------------------------------------------------ */

@@ -24,6 +24,11 @@
  * daily recompute. */
 ck_rc ck_caseload_refresh(ck_db *db, int64_t id, const ck_case *c, ck_date as_of, const ck_rules_config *cfg,
                           char *err, size_t err_len);
+/* The same in two steps, for bulk import: the tier is computed on a worker
+ * thread (pure), then stored with the case's other rows. */
+#define CK_CASELOAD_TIER_MAX 16
+void ck_caseload_tier(const ck_case *c, ck_date as_of, const ck_rules_config *cfg, char out[CK_CASELOAD_TIER_MAX]);
+ck_rc ck_caseload_store_tier(ck_db *db, int64_t id, const char *tier, ck_date as_of, char *err, size_t err_len);
 
 /* ---- Cases of a staff member, team or PDU --------------------------------- */
 

@@ -4,6 +4,7 @@
 #include "ck_cases.h"
 #include "ck_buf.h"
 #include "ck_caseload.h"
+#include "ck_par.h"
 #include "ck_store.h"
 #include "ck_str.h"
 #include <ctype.h>
@@ -111,9 +112,7 @@ static ck_rc check_completions(const completions *before, const ck_case *c, cons
 
 /* ---- Who holds a case -------------------------------------------------------- */
 
-/* The staff member of the allocation in force at as_of (the latest to start
- * when several overlap), or NULL. */
-static const char *current_staff(const ck_case *c, ck_date as_of)
+const ck_allocation *ck_cases_current_allocation(const ck_case *c, ck_date as_of)
 {
     const ck_allocation *best = NULL;
     for (size_t i = 0; i < c->n_allocations; i++) {
@@ -121,32 +120,131 @@ static const char *current_staff(const ck_case *c, ck_date as_of)
         if (a->from > as_of || (a->to != CK_NODATE && a->to < as_of)) continue;
         if (!best || a->from >= best->from) best = a;
     }
-    return best ? best->staff_code : NULL;
+    return best;
 }
 
-/* The case's team (else its staff member's) and that team's PDU, as the
- * organisation knows them now. Strings in arena a. */
-static ck_rc derive_holder(ck_db *db, const ck_case *c, ck_date as_of, ck_arena *a, ck_holder *h, char *err,
-                           size_t err_len)
+static const char *current_staff(const ck_case *c, ck_date as_of)
 {
-    h->staff_code = current_staff(c, as_of);
-    h->team_code = c->team;
-    h->pdu_code = NULL;
-    const char *sql = c->team ? "SELECT \"code\", \"pdu\" FROM \"teams\" WHERE \"code\" = $1"
+    const ck_allocation *a = ck_cases_current_allocation(c, as_of);
+    return a ? a->staff_code : NULL;
+}
+
+/* The team and PDU of a team code (by_team) or of a staff member's team, as
+ * the organisation knows them now; both NULL when unknown. Strings in a. */
+static ck_rc lookup_team(ck_db *db, bool by_team, const char *key, ck_arena *a, const char **team, const char **pdu,
+                         char *err, size_t err_len)
+{
+    const char *sql = by_team ? "SELECT \"code\", \"pdu\" FROM \"teams\" WHERE \"code\" = $1"
                               : "SELECT \"teams\".\"code\", \"teams\".\"pdu\" FROM \"staff\" JOIN \"teams\" "
                                 "ON \"teams\".\"code\" = \"staff\".\"team\" WHERE \"staff\".\"code\" = $1";
-    const char *key = c->team ? c->team : h->staff_code;
-    if (!key) return CK_OK;
+    *team = *pdu = NULL;
     ck_stmt *st = ck_db_prepare(db, sql);
     if (!st) return db_fail(db, "prepare", err, err_len);
     ck_stmt_bind_text(st, 1, key);
     int rc = ck_stmt_step(st);
     if (rc == CK_DB_ROW) {
-        h->team_code = ck_arena_strdup(a, ck_stmt_text(st, 0));
-        h->pdu_code = ck_arena_strdup(a, ck_stmt_text(st, 1));
+        *team = ck_arena_strdup(a, ck_stmt_text(st, 0));
+        *pdu = ck_arena_strdup(a, ck_stmt_text(st, 1));
     }
     ck_stmt_reset(st);
     return rc == CK_DB_ROW || rc == CK_DB_DONE ? CK_OK : db_fail(db, "holder", err, err_len);
+}
+
+/* The lookups of a run of cases (import, recompute), each key asked of the
+ * database once: thousands of cases share a few hundred teams. */
+typedef struct memo_slot {
+    const char *key; /* NULL: empty */
+    bool by_team;
+    const char *team, *pdu;
+} memo_slot;
+
+typedef struct holder_memo {
+    ck_arena arena; /* keys and answers */
+    memo_slot *slots;
+    size_t cap, n;  /* cap a power of two, kept at least twice n */
+} holder_memo;
+
+static void memo_init(holder_memo *m)
+{
+    ck_arena_init(&m->arena);
+    m->cap = 256;
+    m->n = 0;
+    m->slots = ck_calloc(m->cap, sizeof *m->slots);
+}
+
+static void memo_free(holder_memo *m)
+{
+    ck_arena_free(&m->arena);
+    ck_free(m->slots);
+}
+
+static size_t memo_hash(bool by_team, const char *key)
+{
+    size_t h = by_team ? 0x9e3779b9u : 0x85ebca6bu;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++) h = (h ^ *p) * 0x01000193u;
+    return h;
+}
+
+static memo_slot *memo_find(holder_memo *m, bool by_team, const char *key)
+{
+    size_t i = memo_hash(by_team, key) & (m->cap - 1);
+    while (m->slots[i].key && (m->slots[i].by_team != by_team || strcmp(m->slots[i].key, key) != 0))
+        i = (i + 1) & (m->cap - 1);
+    return &m->slots[i];
+}
+
+static void memo_grow(holder_memo *m)
+{
+    memo_slot *old = m->slots;
+    size_t old_cap = m->cap;
+    m->cap *= 2;
+    m->slots = ck_calloc(m->cap, sizeof *m->slots);
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i].key) *memo_find(m, old[i].by_team, old[i].key) = old[i];
+    ck_free(old);
+}
+
+/* lookup_team through memo m (NULL: straight to the database). */
+static ck_rc lookup_memo(ck_db *db, holder_memo *m, bool by_team, const char *key, ck_arena *a, const char **team,
+                         const char **pdu, char *err, size_t err_len)
+{
+    if (!m) return lookup_team(db, by_team, key, a, team, pdu, err, err_len);
+    memo_slot *s = memo_find(m, by_team, key);
+    if (!s->key) {
+        ck_rc rc = lookup_team(db, by_team, key, &m->arena, team, pdu, err, err_len);
+        if (rc != CK_OK) return rc;
+        *s = (memo_slot){ck_arena_strdup(&m->arena, key), by_team, *team, *pdu};
+        if (++m->n * 2 > m->cap) memo_grow(m);
+        return CK_OK;
+    }
+    *team = s->team;
+    *pdu = s->pdu;
+    return CK_OK;
+}
+
+/* The case's team (else its staff member's) and that team's PDU, as the
+ * organisation knows them now. Strings in arena a, or in memo m's. */
+static ck_rc derive_holder_memo(ck_db *db, holder_memo *m, const ck_case *c, ck_date as_of, ck_arena *a,
+                                ck_holder *h, char *err, size_t err_len)
+{
+    h->staff_code = current_staff(c, as_of);
+    h->team_code = c->team;
+    h->pdu_code = NULL;
+    const char *key = c->team ? c->team : h->staff_code;
+    if (!key) return CK_OK;
+    const char *team, *pdu;
+    ck_rc rc = lookup_memo(db, m, c->team != NULL, key, a, &team, &pdu, err, err_len);
+    if (rc == CK_OK && team) {
+        h->team_code = team;
+        h->pdu_code = pdu;
+    }
+    return rc;
+}
+
+static ck_rc derive_holder(ck_db *db, const ck_case *c, ck_date as_of, ck_arena *a, ck_holder *h, char *err,
+                           size_t err_len)
+{
+    return derive_holder_memo(db, NULL, c, as_of, a, h, err, err_len);
 }
 
 /* ---- Writes ------------------------------------------------------------------- */
@@ -190,11 +288,163 @@ ck_rc ck_cases_insert(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date
     return rc;
 }
 
+void ck_cases_prepare(const ck_engine *eng, const ck_case *c, ck_date as_of, ck_prepared *p)
+{
+    p->c = c;
+    p->r = NULL;
+    p->err[0] = '\0';
+    p->rc = validate(c, p->err, sizeof p->err);
+    if (p->rc == CK_OK) {
+        p->r = evaluate(eng, c, as_of);
+        ck_caseload_tier(c, as_of, eng->cfg, p->tier);
+    }
+}
+
+void ck_prepared_clear(ck_prepared *p)
+{
+    ck_result_free(p->r);
+    p->r = NULL;
+}
+
+ck_rc ck_cases_insert_prepared(ck_db *db, ck_prepared *p, size_t n, ck_date as_of, char *err, size_t err_len)
+{
+    const ck_case **cases = ck_calloc(n ? n : 1, sizeof *cases);
+    const ck_result **results = ck_calloc(n ? n : 1, sizeof *results);
+    ck_holder *holders = ck_calloc(n ? n : 1, sizeof *holders);
+    int64_t *ids = ck_calloc(n ? n : 1, sizeof *ids);
+    size_t *from = ck_calloc(n ? n : 1, sizeof *from); /* p[] index of each case written */
+    holder_memo memo;
+    memo_init(&memo);
+    ck_rc rc = CK_OK;
+    size_t m = 0;
+    for (size_t i = 0; i < n && rc == CK_OK; i++) {
+        if (p[i].rc != CK_OK) continue;
+        rc = derive_holder_memo(db, &memo, p[i].c, as_of, NULL, &holders[m], err, err_len);
+        cases[m] = p[i].c;
+        results[m] = p[i].r;
+        from[m++] = i;
+    }
+    if (rc == CK_OK) rc = ck_store_insert_many(db, m, cases, holders, ids, err, err_len);
+    if (rc == CK_OK) rc = ck_store_put_obligations_many(db, m, ids, results, holders, err, err_len);
+    for (size_t k = 0; k < m && rc == CK_OK; k++) {
+        ck_prepared *q = &p[from[k]];
+        if (ids[k]) {
+            rc = ck_caseload_store_tier(db, ids[k], q->tier, as_of, err, err_len);
+            continue;
+        }
+        q->rc = CK_ERR_EXISTS;
+        snprintf(q->err, sizeof q->err, "crn: a case with CRN %s already exists", q->c->crn);
+    }
+    memo_free(&memo);
+    ck_free(cases);
+    ck_free(results);
+    ck_free(holders);
+    ck_free(ids);
+    ck_free(from);
+    return rc;
+}
+
+/* The SQLite page cache of a bulk import, in KiB (negative), 256 MiB:
+ * a file's transaction stays in memory rather than spilling pages to the WAL
+ * again and again before it commits. */
+#define BULK_CACHE_KIB INT64_C(-262144)
+/* PRAGMA temp_store's value for temporary files: SQLite sorts on worker
+ * threads only then, and an index build is one big sort. */
+#define TEMP_STORE_FILE 1
+
+static ck_rc pragma_get(ck_db *db, const char *name, int64_t *v, char *err, size_t err_len)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA %s", name);
+    ck_stmt *st = ck_db_prepare(db, sql);
+    if (!st) return db_fail(db, name, err, err_len);
+    int got = ck_stmt_step(st);
+    if (got == CK_DB_ROW) *v = ck_stmt_int(st, 0);
+    ck_stmt_reset(st);
+    return got == CK_DB_ROW ? CK_OK : db_fail(db, name, err, err_len);
+}
+
+static ck_rc pragma_set(ck_db *db, const char *name, int64_t v, char *err, size_t err_len)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA %s = %lld", name, (long long)v);
+    return ck_db_exec(db, sql) == CK_DB_OK ? CK_OK : db_fail(db, name, err, err_len);
+}
+
+ck_rc ck_cases_bulk_begin(ck_db *db, ck_bulk *b, char *err, size_t err_len)
+{
+    b->cache_size = 0;
+    ck_rc rc = ck_cases_bulk_end(db, b, err, err_len); /* what an interrupted import left */
+    bool deferred;
+    if (rc == CK_OK && (rc = begin(db, err, err_len)) == CK_OK)
+        rc = finish(db, ck_store_defer_indexes(db, &deferred, err, err_len), err, err_len);
+    if (rc != CK_OK || ck_db_kind(db) != CK_DB_SQLITE) return rc;
+    int64_t was = 0;
+    rc = pragma_get(db, "cache_size", &was, err, err_len);
+    if (rc == CK_OK) rc = pragma_set(db, "cache_size", BULK_CACHE_KIB, err, err_len);
+    if (rc == CK_OK) b->cache_size = was ? was : BULK_CACHE_KIB;
+    return rc;
+}
+
+/* Builds the deferred indexes; on SQLite with the sorter's worker threads,
+ * the connection's settings put back after. */
+static ck_rc build_deferred(ck_db *db, char *err, size_t err_len)
+{
+    bool sqlite = ck_db_kind(db) == CK_DB_SQLITE;
+    int64_t temp_store = 0, threads = 0;
+    ck_rc rc = CK_OK;
+    if (sqlite && (rc = pragma_get(db, "temp_store", &temp_store, err, err_len)) == CK_OK &&
+        (rc = pragma_get(db, "threads", &threads, err, err_len)) == CK_OK &&
+        (rc = pragma_set(db, "temp_store", TEMP_STORE_FILE, err, err_len)) == CK_OK)
+        rc = pragma_set(db, "threads", ck_par_threads(), err, err_len);
+    if (rc == CK_OK && (rc = begin(db, err, err_len)) == CK_OK)
+        rc = finish(db, ck_store_build_deferred(db, err, err_len), err, err_len);
+    if (sqlite) {
+        ck_rc put = pragma_set(db, "temp_store", temp_store, err, err_len);
+        if (put == CK_OK) put = pragma_set(db, "threads", threads, err, err_len);
+        if (rc == CK_OK) rc = put;
+    }
+    return rc;
+}
+
+ck_rc ck_cases_bulk_end(ck_db *db, ck_bulk *b, char *err, size_t err_len)
+{
+    ck_rc rc = build_deferred(db, err, err_len);
+    if (b->cache_size) {
+        ck_rc put = pragma_set(db, "cache_size", b->cache_size, err, err_len);
+        if (rc == CK_OK) rc = put;
+        b->cache_size = 0;
+    }
+    return rc;
+}
+
 ck_rc ck_cases_create(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date as_of, char *err, size_t err_len)
 {
     ck_rc rc = begin(db, err, err_len);
     if (rc != CK_OK) return rc;
     return finish(db, ck_cases_insert(db, eng, c, as_of, err, err_len), err, err_len);
+}
+
+/* Writes validated case c whole over case `id` with its holder and its
+ * obligations at as_of, once the reports complete `before` the change allow
+ * it: what replace and edit_in_tx share. */
+static ck_rc rewrite(ck_db *db, const ck_engine *eng, int64_t id, const ck_case *c, const completions *before,
+                     ck_date as_of, char *err, size_t err_len)
+{
+    ck_result *r = evaluate(eng, c, as_of);
+    ck_rc rc = check_completions(before, c, r, err, err_len);
+    if (rc == CK_OK) {
+        ck_arena a;
+        ck_arena_init(&a);
+        ck_holder h;
+        rc = derive_holder(db, c, as_of, &a, &h, err, err_len);
+        if (rc == CK_OK) rc = ck_store_rewrite(db, id, c, &h, err, err_len);
+        if (rc == CK_OK) rc = ck_store_put_obligations(db, id, r, &h, true, err, err_len);
+        if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, as_of, eng->cfg, err, err_len);
+        ck_arena_free(&a);
+    }
+    ck_result_free(r);
+    return rc;
 }
 
 ck_rc ck_cases_replace_tx(ck_db *db, const ck_engine *eng, const ck_case *c, bool keep_victims, ck_date as_of,
@@ -204,7 +454,6 @@ ck_rc ck_cases_replace_tx(ck_db *db, const ck_engine *eng, const ck_case *c, boo
     ck_case *old = NULL, kept;
     const ck_case *use = c;
     completions before = {NULL, 0};
-    ck_result *r = NULL;
     ck_rc rc = ck_store_find(db, c->crn, CK_LOCK_UPDATE, &id, err, err_len);
     if (rc == CK_OK) rc = ck_store_load(db, id, &old, err, err_len);
     if (rc == CK_OK && keep_victims) {
@@ -218,21 +467,9 @@ ck_rc ck_cases_replace_tx(ck_db *db, const ck_engine *eng, const ck_case *c, boo
     if (rc == CK_OK) rc = validate(use, err, err_len);
     if (rc == CK_OK) {
         completions_take(&before, old);
-        r = evaluate(eng, use, as_of);
-        rc = check_completions(&before, use, r, err, err_len);
-    }
-    if (rc == CK_OK) {
-        ck_arena a;
-        ck_arena_init(&a);
-        ck_holder h;
-        rc = derive_holder(db, use, as_of, &a, &h, err, err_len);
-        if (rc == CK_OK) rc = ck_store_rewrite(db, id, use, &h, err, err_len);
-        if (rc == CK_OK) rc = ck_store_put_obligations(db, id, r, &h, true, err, err_len);
-        if (rc == CK_OK) rc = ck_caseload_refresh(db, id, use, as_of, eng->cfg, err, err_len);
-        ck_arena_free(&a);
+        rc = rewrite(db, eng, id, use, &before, as_of, err, err_len);
     }
     completions_free(&before);
-    ck_result_free(r);
     ck_case_free(old);
     return rc;
 }
@@ -242,6 +479,26 @@ ck_rc ck_cases_replace(ck_db *db, const ck_engine *eng, const ck_case *c, ck_dat
     ck_rc rc = begin(db, err, err_len);
     if (rc != CK_OK) return rc;
     return finish(db, ck_cases_replace_tx(db, eng, c, false, as_of, err, err_len), err, err_len);
+}
+
+ck_rc ck_cases_edit_in_tx(ck_db *db, const ck_engine *eng, const char *crn,
+                          ck_rc (*edit)(ck_case *c, void *ctx, char *err, size_t err_len), void *ctx, ck_date as_of,
+                          char *err, size_t err_len)
+{
+    int64_t id = 0;
+    ck_case *c = NULL;
+    completions before = {NULL, 0};
+    ck_rc rc = ck_store_find(db, crn, CK_LOCK_UPDATE, &id, err, err_len);
+    if (rc == CK_OK) rc = ck_store_load(db, id, &c, err, err_len);
+    if (rc == CK_OK) {
+        completions_take(&before, c);
+        rc = edit(c, ctx, err, err_len);
+    }
+    if (rc == CK_OK) rc = validate(c, err, err_len);
+    if (rc == CK_OK) rc = rewrite(db, eng, id, c, &before, as_of, err, err_len);
+    completions_free(&before);
+    ck_case_free(c);
+    return rc;
 }
 
 /* The record change shared by add and update: c (loaded, locked, changed in
@@ -378,6 +635,40 @@ ck_rc ck_cases_count(ck_db *db, size_t *n, char *err, size_t err_len)
     return count_rows(db, st, n, "cases", err, err_len);
 }
 
+typedef struct eval_run {
+    const ck_engine *eng;
+    ck_case **cases;
+    ck_result **results;
+    ck_date as_of;
+} eval_run;
+
+static void eval_one(void *ctx, size_t i)
+{
+    eval_run *e = ctx;
+    e->results[i] = evaluate(e->eng, e->cases[i], e->as_of);
+}
+
+/* One batch of a recompute: the rules engine on every core, then only the
+ * rows whose content changed are written. */
+static ck_rc recompute_batch(ck_db *db, const ck_engine *eng, const ck_store_batch *b, ck_date as_of,
+                             holder_memo *memo, char *err, size_t err_len)
+{
+    ck_result **results = ck_calloc(b->n, sizeof *results);
+    ck_holder *holders = ck_calloc(b->n, sizeof *holders);
+    eval_run e = {eng, b->cases, results, as_of};
+    ck_par_for(b->n, eval_one, &e);
+    ck_rc rc = CK_OK;
+    for (size_t i = 0; i < b->n && rc == CK_OK; i++)
+        rc = derive_holder_memo(db, memo, b->cases[i], as_of, NULL, &holders[i], err, err_len);
+    if (rc == CK_OK) rc = ck_store_sync_derived(db, b->n, b->ids, results, holders, err, err_len);
+    for (size_t i = 0; i < b->n && rc == CK_OK; i++)
+        rc = ck_caseload_refresh(db, b->ids[i], b->cases[i], as_of, eng->cfg, err, err_len);
+    for (size_t i = 0; i < b->n; i++) ck_result_free(results[i]);
+    ck_free(results);
+    ck_free(holders);
+    return rc;
+}
+
 ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, size_t batch,
                              void (*progress)(void *ctx, size_t done, size_t total), void *ctx,
                              char *err, size_t err_len)
@@ -390,14 +681,13 @@ ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, siz
     for (;;) {
         if ((rc = begin(db, err, err_len)) != CK_OK) break;
         /* Locked: a case written meanwhile waits, so its fresh obligations
-         * are never overwritten with ones computed from its old rows. */
+         * are never overwritten with ones computed from its old rows. The
+         * organisation may change between batches, so each asks afresh. */
+        holder_memo memo;
+        memo_init(&memo);
         rc = ck_store_load_batch(db, &b, batch, CK_LOCK_UPDATE, err, err_len);
-        for (size_t i = 0; i < b.n && rc == CK_OK; i++) {
-            ck_result *r = evaluate(eng, b.cases[i], as_of);
-            rc = store_derived(db, b.ids[i], b.cases[i], r, as_of, true, err, err_len);
-            if (rc == CK_OK) rc = ck_caseload_refresh(db, b.ids[i], b.cases[i], as_of, eng->cfg, err, err_len);
-            ck_result_free(r);
-        }
+        if (rc == CK_OK && b.n) rc = recompute_batch(db, eng, &b, as_of, &memo, err, err_len);
+        memo_free(&memo);
         size_t n = b.n;
         if ((rc = finish(db, rc, err, err_len)) != CK_OK || n == 0) break;
         done += n;

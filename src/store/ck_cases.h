@@ -92,6 +92,23 @@ typedef struct ck_case_filter {
  * every query over many cases (store/ck_caseload too). */
 void ck_case_filter_sql(ck_buf *sql, const ck_case_filter *f, int shift);
 
+/* The same whole-case write inside a transaction the caller opened, for a
+ * change that spans several cases in one transaction (a leaver's caseload, an
+ * allocation): locks and loads case crn, calls edit to change it in memory
+ * (any of its records; new strings in c's arena), then validates it, writes
+ * it whole and stores its holder and obligations at as_of, refusing what
+ * ck_cases_update refuses. edit returns CK_OK, or a ck_rc with its message in
+ * err, returned as it is. CK_ERR_NOTFOUND when there is no such case. Never
+ * commits or rolls back: on an error the caller rolls back. */
+ck_rc ck_cases_edit_in_tx(ck_db *db, const ck_engine *eng, const char *crn,
+                          ck_rc (*edit)(ck_case *c, void *ctx, char *err, size_t err_len), void *ctx, ck_date as_of,
+                          char *err, size_t err_len);
+
+/* The allocation in force at as_of (the latest to start when several
+ * overlap): its staff member is the case's holder on every write. NULL when
+ * none is. */
+const ck_allocation *ck_cases_current_allocation(const ck_case *c, ck_date as_of);
+
 /* Search by CRN (exact or prefix), surname/forename (prefix, case-insensitive)
  * or date of birth (YYYY-MM-DD). Paginated; total is the full match count.
  * ck_cases_search_in shows only the cases meeting filter (NULL: all). */
@@ -152,6 +169,41 @@ ck_rc ck_cases_each(ck_db *db, bool (*fn)(void *ctx, const ck_case *c), void *ct
  * so a whole file is one transaction. Same errors; on CK_ERR_EXISTS and
  * CK_ERR_INVALID nothing was written and the transaction is still usable. */
 ck_rc ck_cases_insert(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date as_of, char *err, size_t err_len);
+
+/* Bulk import: ck_cases_insert for many cases, in two steps so that the
+ * costly one can run on worker threads. ck_cases_prepare validates a case
+ * and evaluates its obligations without the database (thread-safe, one
+ * ck_prepared per call); ck_cases_insert_prepared then writes a run of
+ * prepared cases inside the caller's transaction with statements that carry
+ * many cases' rows each, which is what makes PostgreSQL imports fast. */
+typedef struct ck_prepared {
+    const ck_case *c; /* the caller's; must outlive the ck_prepared */
+    ck_result *r;     /* c's obligations; NULL when c was refused */
+    ck_rc rc;         /* CK_OK, CK_ERR_INVALID (prepare), CK_ERR_EXISTS (insert) */
+    char err[512];    /* why, naming the field, when rc is not CK_OK */
+    char tier[16];    /* c's tier at as_of, stored with it (ck_caseload) */
+} ck_prepared;
+void ck_cases_prepare(const ck_engine *eng, const ck_case *c, ck_date as_of, ck_prepared *p);
+/* Writes the cases of p[0..n) whose rc is CK_OK. Each case's outcome is then
+ * in its rc: CK_ERR_EXISTS when its CRN is taken, by a stored case or by an
+ * earlier case of the run (nothing of it written). Returns CK_OK, or
+ * CK_ERR_DB with err when the database failed: roll back. */
+ck_rc ck_cases_insert_prepared(ck_db *db, ck_prepared *p, size_t n, ck_date as_of, char *err, size_t err_len);
+void ck_prepared_clear(ck_prepared *p); /* frees r; NULL-safe fields */
+
+/* A bulk import brackets its transactions with these (outside any
+ * transaction). begin first builds the indexes an import that never ended
+ * left deferred; then, into a database without cases, it defers the
+ * secondary indexes (ck_store_defer_indexes) so that end builds each in one
+ * go; and on SQLite it enlarges the page cache, so a file's transaction
+ * stays in memory until it commits. end builds the deferred indexes and
+ * puts the cache back as it found it; call it whatever the import's outcome.
+ * Until then worklists and searches work, only slower. */
+typedef struct ck_bulk {
+    int64_t cache_size; /* SQLite's, to put back; 0 when not changed */
+} ck_bulk;
+ck_rc ck_cases_bulk_begin(ck_db *db, ck_bulk *b, char *err, size_t err_len);
+ck_rc ck_cases_bulk_end(ck_db *db, ck_bulk *b, char *err, size_t err_len);
 
 /* Number of cases. */
 ck_rc ck_cases_count(ck_db *db, size_t *n, char *err, size_t err_len);

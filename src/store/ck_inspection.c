@@ -109,12 +109,6 @@ static ck_rc stream(ck_db *db, const char *region, const char *pdu, const ck_ins
 
 /* ---- Computing ------------------------------------------------------------------ */
 
-static void add_case(void *ctx, const ck_inspect_item *items, const row_extra *ex, size_t n)
-{
-    (void)ex;
-    ck_inspect_add_case(ctx, items, n, NULL);
-}
-
 static ck_rc org_entries(ck_db *db, ck_inspection *x, char *err, size_t err_len)
 {
     ck_stmt *st = prepare(db,
@@ -173,9 +167,10 @@ static ck_rc check_period(const ck_inspect_period *p, char *err, size_t err_len)
     return CK_OK;
 }
 
-static ck_rc compute_in_tx(ck_db *db, const ck_rules_config *cfg, const ck_inspect_bands *bands, const char *region,
-                           const char *pdu, const ck_inspect_period *p, ck_inspection **out, char *err,
-                           size_t err_len)
+/* A new inspection of a PDU or region for period p, named and with its
+ * organisational entries at p's as_of; the counts come after. */
+static ck_rc start(ck_db *db, const char *region, const char *pdu, const ck_inspect_period *p, ck_inspection **out,
+                   char *err, size_t err_len)
 {
     ck_inspection *x = ck_calloc(1, sizeof *x);
     ck_arena_init(&x->arena);
@@ -184,15 +179,67 @@ static ck_rc compute_in_tx(ck_db *db, const ck_rules_config *cfg, const ck_inspe
     x->period = *p;
     ck_rc rc = name_of(db, x, err, err_len);
     if (rc == CK_OK && x->pdu) rc = org_entries(db, x, err, err_len);
-    ck_inspect_acc acc;
-    ck_inspect_init(&acc, p);
-    if (rc == CK_OK) rc = stream(db, x->pdu ? NULL : x->region, x->pdu, p, false, add_case, &acc, err, err_len);
-    x->cases = acc.cases;
+    if (rc != CK_OK) {
+        ck_inspection_free(x);
+        return rc;
+    }
+    *out = x;
+    return CK_OK;
+}
+
+/* Rates x from the counts in acc. */
+static void score(ck_inspection *x, const ck_inspect_acc *acc, const ck_rules_config *cfg, const ck_inspect_bands *bands)
+{
+    x->cases = acc->cases;
     ck_org_rating org[CK_ORG_STANDARDS];
     for (int i = 0; i < CK_ORG_STANDARDS; i++) org[i] = (ck_org_rating){x->org[i].set, x->org[i].rating};
     ck_rating_thresholds t = ck_inspect_thresholds(cfg);
-    ck_inspect_score_compute(acc.counts, org, &t, bands, &x->score);
-    ck_inspect_free(&acc);
+    ck_inspect_score_compute(acc->counts, org, &t, bands, &x->score);
+}
+
+/* Many periods of one PDU or region from one pass over its obligations:
+ * each case's obligations go to every period's accumulator, which counts
+ * only what falls in its own period. */
+typedef struct multi {
+    ck_inspect_acc *acc;
+    size_t n;
+} multi;
+
+static void add_case_multi(void *ctx, const ck_inspect_item *items, const row_extra *ex, size_t n)
+{
+    (void)ex;
+    multi *m = ctx;
+    for (size_t i = 0; i < m->n; i++) ck_inspect_add_case(&m->acc[i], items, n, NULL);
+}
+
+/* Computes xs[0..n) (started, each with its period) in one stream. */
+static ck_rc compute_many(ck_db *db, const ck_rules_config *cfg, const ck_inspect_bands *bands, ck_inspection **xs,
+                          size_t n, char *err, size_t err_len)
+{
+    if (n == 0) return CK_OK;
+    multi m = {ck_calloc(n, sizeof *m.acc), n};
+    ck_inspect_period all = xs[0]->period;
+    for (size_t i = 0; i < n; i++) {
+        ck_inspect_init(&m.acc[i], &xs[i]->period);
+        if (xs[i]->period.from < all.from) all.from = xs[i]->period.from;
+        if (xs[i]->period.to > all.to) all.to = xs[i]->period.to;
+    }
+    ck_rc rc = stream(db, xs[0]->pdu ? NULL : xs[0]->region, xs[0]->pdu, &all, false, add_case_multi, &m, err, err_len);
+    for (size_t i = 0; i < n; i++) {
+        score(xs[i], &m.acc[i], cfg, bands);
+        ck_inspect_free(&m.acc[i]);
+    }
+    ck_free(m.acc);
+    return rc;
+}
+
+static ck_rc compute_in_tx(ck_db *db, const ck_rules_config *cfg, const ck_inspect_bands *bands, const char *region,
+                           const char *pdu, const ck_inspect_period *p, ck_inspection **out, char *err,
+                           size_t err_len)
+{
+    ck_inspection *x = NULL;
+    ck_rc rc = start(db, region, pdu, p, &x, err, err_len);
+    if (rc == CK_OK) rc = compute_many(db, cfg, bands, &x, 1, err, err_len);
     if (rc != CK_OK) {
         ck_inspection_free(x);
         return rc;
@@ -219,9 +266,9 @@ void ck_inspection_free(ck_inspection *x)
     ck_free(x);
 }
 
-static json_t *pct_json(const ck_count *c)
+static json_t *pct_json(const ck_met_count *c)
 {
-    double v = ck_count_pct(c);
+    double v = ck_met_pct(c);
     return v < 0 ? json_null() : json_real(v);
 }
 
@@ -318,7 +365,7 @@ typedef struct drill {
 static void drill_case(void *ctx, const ck_inspect_item *items, const row_extra *ex, size_t n)
 {
     drill *d = ctx;
-    ck_count mine[CK_MEASURES];
+    ck_met_count mine[CK_MEASURES];
     ck_inspect_add_case(&d->acc, items, n, mine);
     if (mine[d->measure].met >= mine[d->measure].counted) return;
     const ck_inspect_period *p = &d->acc.period;
@@ -496,11 +543,14 @@ ck_rc ck_inspection_history(ck_db *db, const ck_rules_config *cfg, const ck_insp
     if (months < 1 || months > 120) return fail(CK_ERR_INVALID, err, err_len, "months: expected 1 to 120");
     ck_rc rc = begin(db, err, err_len);
     if (rc != CK_OK) return rc;
-    json_t *arr = json_array();
-    for (int k = months - 1; k >= 0 && rc == CK_OK; k--) {
+    json_t **rows = ck_calloc((size_t)months, sizeof *rows);
+    ck_inspection **missing = ck_calloc((size_t)months, sizeof *missing);
+    size_t *slot = ck_calloc((size_t)months, sizeof *slot);
+    char (*keys)[16] = ck_calloc((size_t)months, sizeof *keys);
+    size_t n_missing = 0;
+    for (int k = months - 1, i = 0; k >= 0 && rc == CK_OK; k--, i++) {
         ck_inspect_period p;
-        char key[16];
-        month_period(ck_date_add_months(as_of, -k), as_of, &p, key);
+        month_period(ck_date_add_months(as_of, -k), as_of, &p, keys[i]);
         ck_stmt *st = prepare(db, "SELECT \"report\" FROM \"inspection_snapshots\" WHERE \"pdu\" = $1 AND \"month\" = $2",
                               err, err_len);
         if (!st) {
@@ -508,24 +558,36 @@ ck_rc ck_inspection_history(ck_db *db, const ck_rules_config *cfg, const ck_insp
             break;
         }
         ck_stmt_bind_text(st, 1, pdu);
-        ck_stmt_bind_text(st, 2, key);
+        ck_stmt_bind_text(st, 2, keys[i]);
         int s = ck_stmt_step(st);
         json_t *report = s == CK_DB_ROW ? json_loads(ck_stmt_text(st, 0), 0, NULL) : NULL;
         ck_stmt_reset(st);
         if (s != CK_DB_ROW && s != CK_DB_DONE) rc = db_fail(db, "inspection_snapshots", err, err_len);
         if (rc == CK_OK && report) {
-            json_array_append_new(arr, history_row(key, "snapshot", report));
+            rows[i] = history_row(keys[i], "snapshot", report);
         } else if (rc == CK_OK) {
-            ck_inspection *x = NULL;
-            rc = compute_in_tx(db, cfg, bands, NULL, pdu, &p, &x, err, err_len);
-            if (rc == CK_OK) {
-                report = ck_inspection_to_json(x);
-                json_array_append_new(arr, history_row(key, "computed", report));
-            }
-            ck_inspection_free(x);
+            rc = start(db, NULL, pdu, &p, &missing[n_missing], err, err_len);
+            slot[n_missing++] = (size_t)i;
         }
         json_decref(report);
     }
+    /* The months with no snapshot, from one pass over the obligations. */
+    if (rc == CK_OK) rc = compute_many(db, cfg, bands, missing, n_missing, err, err_len);
+    for (size_t m = 0; m < n_missing; m++) {
+        if (rc == CK_OK) {
+            json_t *report = ck_inspection_to_json(missing[m]);
+            rows[slot[m]] = history_row(keys[slot[m]], "computed", report);
+            json_decref(report);
+        }
+        ck_inspection_free(missing[m]);
+    }
+    json_t *arr = json_array();
+    for (int i = 0; i < months; i++)
+        if (rows[i]) json_array_append_new(arr, rows[i]);
+    ck_free(rows);
+    ck_free(missing);
+    ck_free(slot);
+    ck_free(keys);
     rc = finish(db, rc, err, err_len);
     if (rc != CK_OK) {
         json_decref(arr);
@@ -677,7 +739,7 @@ typedef struct qa_ctx {
 static void qa_case(void *ctx, const ck_inspect_item *items, const row_extra *ex, size_t n)
 {
     qa_ctx *q = ctx;
-    ck_count mine[CK_MEASURES];
+    ck_met_count mine[CK_MEASURES];
     ck_inspect_add_case(&q->acc, items, n, mine);
     json_t *j = json_object();
     for (int s = CK_STD_ASSESSMENT; s < CK_STANDARDS; s++) {
@@ -786,6 +848,71 @@ ck_rc ck_qa_report(ck_db *db, int64_t sample_id, ck_date as_of, json_t **out, ch
     return CK_OK;
 }
 
+json_t *ck_qa_disagreements(const json_t *report)
+{
+    json_t *out = json_array(), *c, *a;
+    size_t i, k;
+    json_array_foreach(json_object_get(report, "cases"), i, c)
+    {
+        json_array_foreach(json_object_get(c, "answers"), k, a)
+        {
+            if (!json_is_false(json_object_get(a, "agree"))) continue;
+            json_t *d = json_object();
+            json_object_set(d, "crn", json_object_get(c, "crn"));
+            json_object_set(d, "team", json_object_get(c, "team"));
+            json_object_set(d, "question", json_object_get(a, "question"));
+            json_object_set(d, "auditor", json_object_get(a, "auditor"));
+            json_object_set(d, "computed", json_object_get(a, "computed"));
+            json_object_set(d, "note", json_object_get(a, "note"));
+            json_array_append_new(out, d);
+        }
+    }
+    return out;
+}
+
+ck_rc ck_qa_samples(ck_db *db, const char *pdu, json_t **out, char *err, size_t err_len)
+{
+    *out = NULL;
+    ck_stmt *st = prepare(db,
+                          "SELECT \"sample_id\", \"pdu\", \"seed\", \"per_team\", \"from\", \"to\", \"drawn_by\", "
+                          "\"drawn_on\", (SELECT COUNT(*) FROM \"qa_sample_cases\" WHERE \"qa_sample_cases\".\"sample_id\" = "
+                          "\"qa_samples\".\"sample_id\"), (SELECT COUNT(*) FROM \"qa_answers\" WHERE "
+                          "\"qa_answers\".\"sample_id\" = \"qa_samples\".\"sample_id\") FROM \"qa_samples\" "
+                          "WHERE CAST($1 AS TEXT) IS NULL OR \"pdu\" = $1 ORDER BY \"sample_id\" DESC",
+                          err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_text(st, 1, pdu);
+    json_t *arr = json_array();
+    ck_rc rc = CK_OK;
+    for (;;) {
+        int s = ck_stmt_step(st);
+        if (s == CK_DB_DONE) break;
+        if (s != CK_DB_ROW) {
+            rc = db_fail(db, "qa_samples", err, err_len);
+            break;
+        }
+        json_t *o = json_object();
+        json_object_set_new(o, "sample_id", json_integer(ck_stmt_int(st, 0)));
+        json_object_set_new(o, "pdu", jtext(ck_stmt_text(st, 1)));
+        json_object_set_new(o, "seed", json_integer(ck_stmt_int(st, 2)));
+        json_object_set_new(o, "per_team", json_integer(ck_stmt_int(st, 3)));
+        json_object_set_new(o, "from", jdate(ck_stmt_date(st, 4)));
+        json_object_set_new(o, "to", jdate(ck_stmt_date(st, 5)));
+        json_object_set_new(o, "drawn_by", jtext(ck_stmt_text(st, 6)));
+        json_object_set_new(o, "drawn_on", jdate(ck_stmt_date(st, 7)));
+        json_object_set_new(o, "cases", json_integer(ck_stmt_int(st, 8)));
+        json_object_set_new(o, "answers", json_integer(ck_stmt_int(st, 9)));
+        json_array_append_new(arr, o);
+    }
+    ck_stmt_reset(st);
+    if (rc != CK_OK) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return CK_OK;
+}
+
 /* ---- Rows ------------------------------------------------------------------------ */
 
 static void cell(ck_buf *out, bool table, bool first, int width, const char *v)
@@ -817,7 +944,7 @@ void ck_inspection_render(const ck_inspection *x, bool table, ck_buf *out)
             char met[24], counted[24], pct[16] = "";
             snprintf(met, sizeof met, "%lld", (long long)x->score.measures[m].met);
             snprintf(counted, sizeof counted, "%lld", (long long)x->score.measures[m].counted);
-            double p = ck_count_pct(&x->score.measures[m]);
+            double p = ck_met_pct(&x->score.measures[m]);
             if (p >= 0) snprintf(pct, sizeof pct, "%.2f", p);
             const char *row[] = {unit, ck_standard_key((ck_standard)s), ck_measures[m].key, met, counted, pct, rating, pts};
             for (size_t k = 0; k < 8; k++) cell(out, table, k == 0, width[k], row[k]);

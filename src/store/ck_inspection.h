@@ -69,6 +69,10 @@ ck_rc ck_inspection_snapshot(ck_db *db, const ck_rules_config *cfg, const ck_ins
 ck_rc ck_inspection_history(ck_db *db, const ck_rules_config *cfg, const ck_inspect_bands *bands, const char *pdu,
                             int months, ck_date as_of, json_t **out, char *err, size_t err_len);
 
+/* The figures as rows (standard, key question, met, counted, percent,
+ * rating, points), CSV with a header, or aligned for a terminal (table). */
+void ck_inspection_render(const ck_inspection *x, bool table, ck_buf *out);
+
 /* ---- Quality-assurance case audit ------------------------------------------ */
 
 /* Draws up to per_team cases from each team of the PDU (cases.team_code),
@@ -86,9 +90,14 @@ ck_rc ck_qa_answer(ck_db *db, int64_t sample_id, const char *crn, ck_standard qu
  * and whether they agree: {sample_id, pdu, seed, from, to, cases: [{crn, team,
  * answers: [{question, auditor, computed, agree, note}]}], disagreements: N}. */
 ck_rc ck_qa_report(ck_db *db, int64_t sample_id, ck_date as_of, json_t **out, char *err, size_t err_len);
+/* The disagreement report of a ck_qa_report: every answer whose auditor's
+ * judgement differs from the computed one, as a new JSON array of {crn,
+ * team, question, auditor, computed, note}, in the report's order. */
+json_t *ck_qa_disagreements(const json_t *report);
+/* The samples drawn in a PDU (every PDU when NULL), newest first: a JSON
+ * array of {sample_id, pdu, seed, per_team, from, to, drawn_by, drawn_on,
+ * cases, answers}. */
+ck_rc ck_qa_samples(ck_db *db, const char *pdu, json_t **out, char *err, size_t err_len);
 
 #endif
 
-/* The figures as rows (standard, key question, met, counted, percent,
- * rating, points), CSV with a header, or aligned for a terminal (table). */
-void ck_inspection_render(const ck_inspection *x, bool table, ck_buf *out);

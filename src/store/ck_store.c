@@ -12,7 +12,13 @@
 #define MAX_COLS 24
 #define MAX_GUARDS 3
 #define MAX_TABLES 24
-#define CHUNKS 7 /* INSERT texts for 1, 2, 4, ..., 64 rows: few round trips per list */
+/* INSERT texts for 1, 2, 4, ..., 128 rows: few round trips for one case's
+ * list, and for the bulk paths, whose statements carry the rows of many
+ * cases, few enough that PostgreSQL's round trips stop mattering. Not more:
+ * SQLite's parser looks up numbered parameters in a list, so preparing a
+ * statement costs the square of its parameters. */
+#define CHUNKS 8
+static const size_t chunk_rows[CHUNKS] = {1, 2, 4, 8, 16, 32, 64, 128};
 #define BATCH_MAX 100000 /* cases in one ck_store_load_batch: memory stays bounded whatever is asked */
 
 typedef enum { COL_VALUE, COL_FLAG } col_kind;
@@ -213,7 +219,9 @@ static void build_sql(table *t)
     if (t->depth == 0) {
         for (int i = 0; i < t->n_cols; i++) names[n++] = t->cols[i].name;
         for (int i = 0; i < N_DERIVED; i++) names[n++] = root_derived[i];
-        t->ins[0] = multi_insert("cases", names, n, 1, " ON CONFLICT (\"crn\") DO NOTHING RETURNING \"case_id\"");
+        for (int k = 0; k < CHUNKS; k++)
+            t->ins[k] = multi_insert("cases", names, n, (int)chunk_rows[k],
+                                     " ON CONFLICT (\"crn\") DO NOTHING RETURNING \"case_id\", \"crn\"");
         ck_buf_puts(&b, "UPDATE \"cases\" SET ");
         for (int i = 0; i < n; i++) ck_buf_printf(&b, "%s\"%s\" = $%d", i ? ", " : "", names[i], i + 2);
         ck_buf_puts(&b, " WHERE \"case_id\" = $1");
@@ -232,7 +240,7 @@ static void build_sql(table *t)
     key_cols(t, names);
     n = t->n_keys + 1;
     for (int i = 0; i < t->n_cols; i++) names[n++] = t->cols[i].name;
-    for (int k = 0; k < CHUNKS; k++) t->ins[k] = multi_insert(t->ent->table, names, n, 1 << k, NULL);
+    for (int k = 0; k < CHUNKS; k++) t->ins[k] = multi_insert(t->ent->table, names, n, (int)chunk_rows[k], NULL);
     put_select_list(&b, t, false);
     ck_buf_puts(&b, " WHERE \"case_id\" = $1");
     put_order(&b, t, false);
@@ -263,8 +271,8 @@ static void build_model(void)
     add_table_cols(0, &ck_entity_case, 0, "", "", NULL, 0);
     for (int i = 0; i < n_tables; i++) build_sql(&tables[i]);
     for (int k = 0; k < CHUNKS; k++) {
-        obl_ins[k] = multi_insert("obligations", obl_cols, N_OBL_COLS, 1 << k, NULL);
-        ftc_ins[k] = multi_insert("failures_to_comply", ftc_cols, N_FTC_COLS, 1 << k, NULL);
+        obl_ins[k] = multi_insert("obligations", obl_cols, N_OBL_COLS, (int)chunk_rows[k], NULL);
+        ftc_ins[k] = multi_insert("failures_to_comply", ftc_cols, N_FTC_COLS, (int)chunk_rows[k], NULL);
     }
 }
 
@@ -422,20 +430,20 @@ static bool read_col(ck_stmt *st, int i, const table *t, const col *c, void *rec
 
 typedef struct rowref {
     const void *rec;
-    int64_t parent_ord, ord;
+    int64_t case_id, parent_ord, ord;
 } rowref;
 
 typedef void (*bind_row_fn)(ck_stmt *st, int first, const void *row, const void *ctx);
 
-/* Inserts n rows with the multi-row INSERT texts sql[0..CHUNKS) (2^k rows
- * each), biggest first: at most CHUNKS statements for up to 127 rows. */
+/* Inserts n rows with the multi-row INSERT texts sql[0..CHUNKS) (chunk_rows
+ * each), biggest first. */
 static ck_rc insert_rows(ck_db *db, char *const *sql, int per_row, const void *rows, size_t row_size, size_t n,
                          bind_row_fn bind, const void *ctx, const char *what, char *err, size_t err_len)
 {
     for (size_t i = 0; i < n;) {
         int k = CHUNKS - 1;
-        while (((size_t)1 << k) > n - i) k--;
-        size_t m = (size_t)1 << k;
+        while (chunk_rows[k] > n - i) k--;
+        size_t m = chunk_rows[k];
         ck_stmt *st = prepare(db, sql[k], err, err_len);
         if (!st) return CK_ERR_DB;
         for (size_t r = 0; r < m; r++)
@@ -447,19 +455,14 @@ static ck_rc insert_rows(ck_db *db, char *const *sql, int per_row, const void *r
     return CK_OK;
 }
 
-typedef struct list_ctx {
-    const table *t;
-    int64_t case_id;
-} list_ctx;
-
 static void bind_list_row(ck_stmt *st, int first, const void *row, const void *ctx)
 {
     const rowref *r = row;
-    const list_ctx *lc = ctx;
-    ck_stmt_bind_int(st, first, lc->case_id);
-    if (lc->t->depth == 2) ck_stmt_bind_int(st, first + 1, r->parent_ord);
-    ck_stmt_bind_int(st, first + lc->t->n_keys, r->ord);
-    bind_cols(st, first + lc->t->n_keys + 1, lc->t, r->rec);
+    const table *t = ctx;
+    ck_stmt_bind_int(st, first, r->case_id);
+    if (t->depth == 2) ck_stmt_bind_int(st, first + 1, r->parent_ord);
+    ck_stmt_bind_int(st, first + t->n_keys, r->ord);
+    bind_cols(st, first + t->n_keys + 1, t, r->rec);
 }
 
 /* The array and count of table t in its owner record. */
@@ -469,21 +472,35 @@ static void list_of(const table *t, const void *owner, const char **items, size_
     *n = *(const size_t *)cat(owner, t->n_off);
 }
 
-/* Rows of table t for case c; for a depth-2 table only those under parent
- * position `only_parent` when it is not -1. */
-static size_t gather(const table *t, const ck_case *c, int64_t only_parent, rowref **buf, size_t *cap)
+/* A growable array of rowref. */
+typedef struct rowrefs {
+    rowref *v;
+    size_t n, cap;
+} rowrefs;
+
+static rowref *rowrefs_push(rowrefs *a)
 {
-    size_t n = 0;
+    if (a->n == a->cap) {
+        size_t cap;
+        if (!ck_mul(a->cap ? a->cap : 32, 2, &cap)) abort(); /* ck_mem policy: a size that overflows is fatal */
+        size_t bytes;
+        if (!ck_mul(cap, sizeof *a->v, &bytes)) abort();
+        a->v = ck_realloc(a->v, bytes);
+        a->cap = cap;
+    }
+    return &a->v[a->n++];
+}
+
+/* Appends the rows of table t for case c (id `id`); for a depth-2 table only
+ * those under parent position `only_parent` when it is not -1. */
+static void gather(const table *t, const ck_case *c, int64_t id, int64_t only_parent, rowrefs *out)
+{
     const char *items;
     size_t count;
     if (t->depth == 1) {
         list_of(t, c, &items, &count);
-        if (count > *cap) {
-            *buf = ck_realloc(*buf, count * sizeof **buf);
-            *cap = count;
-        }
-        for (size_t i = 0; i < count; i++) (*buf)[n++] = (rowref){items + i * t->ent->size, -1, (int64_t)i};
-        return n;
+        for (size_t i = 0; i < count; i++) *rowrefs_push(out) = (rowref){items + i * t->ent->size, id, -1, (int64_t)i};
+        return;
     }
     const table *p = &tables[t->parent];
     const char *parents;
@@ -492,34 +509,31 @@ static size_t gather(const table *t, const ck_case *c, int64_t only_parent, rowr
     for (size_t pi = 0; pi < n_parents; pi++) {
         if (only_parent >= 0 && (int64_t)pi != only_parent) continue;
         list_of(t, parents + pi * p->ent->size, &items, &count);
-        size_t need;
-        if (!ck_add(n, count, &need)) abort(); /* ck_mem policy: a size that overflows is fatal */
-        if (need > *cap) {
-            size_t grow = need * 2;
-            *buf = ck_realloc(*buf, grow * sizeof **buf);
-            *cap = grow;
-        }
-        for (size_t i = 0; i < count; i++) (*buf)[n++] = (rowref){items + i * t->ent->size, (int64_t)pi, (int64_t)i};
+        for (size_t i = 0; i < count; i++)
+            *rowrefs_push(out) = (rowref){items + i * t->ent->size, id, (int64_t)pi, (int64_t)i};
     }
-    return n;
 }
 
-static ck_rc insert_table(ck_db *db, const table *t, int64_t id, const ck_case *c, int64_t only_parent,
-                          rowref **buf, size_t *cap, char *err, size_t err_len)
+static ck_rc insert_gathered(ck_db *db, const table *t, const rowrefs *rows, char *err, size_t err_len)
 {
-    size_t n = gather(t, c, only_parent, buf, cap);
-    list_ctx lc = {t, id};
-    return insert_rows(db, t->ins, t->n_keys + 1 + t->n_cols, *buf, sizeof **buf, n, bind_list_row, &lc,
+    return insert_rows(db, t->ins, t->n_keys + 1 + t->n_cols, rows->v, sizeof *rows->v, rows->n, bind_list_row, t,
                        t->ent->table, err, err_len);
 }
 
-static ck_rc insert_lists(ck_db *db, int64_t id, const ck_case *c, char *err, size_t err_len)
+/* The list rows of cases c[0..n) whose ids[i] is not 0, one table at a time,
+ * so a statement carries the rows of many cases. */
+static ck_rc insert_lists(ck_db *db, size_t n, const ck_case *const *c, const int64_t *ids, char *err,
+                          size_t err_len)
 {
-    rowref *buf = NULL;
-    size_t cap = 0;
+    rowrefs rows = {NULL, 0, 0};
     ck_rc rc = CK_OK;
-    for (int i = 1; i < n_tables && rc == CK_OK; i++) rc = insert_table(db, &tables[i], id, c, -1, &buf, &cap, err, err_len);
-    ck_free(buf);
+    for (int i = 1; i < n_tables && rc == CK_OK; i++) {
+        rows.n = 0;
+        for (size_t k = 0; k < n; k++)
+            if (ids[k]) gather(&tables[i], c[k], ids[k], -1, &rows);
+        rc = insert_gathered(db, &tables[i], &rows, err, err_len);
+    }
+    ck_free(rows.v);
     return rc;
 }
 
@@ -540,17 +554,60 @@ static void bind_root(ck_stmt *st, int first, const ck_case *c, const ck_holder 
 
 ck_rc ck_store_insert(ck_db *db, const ck_case *c, const ck_holder *h, int64_t *id, char *err, size_t err_len)
 {
-    model();
-    ck_stmt *st = prepare(db, tables[0].ins[0], err, err_len);
+    ck_rc rc = ck_store_insert_many(db, 1, &c, h, id, err, err_len);
+    if (rc == CK_OK && *id == 0) {
+        snprintf(err, err_len, "crn: a case with CRN %s already exists", c->crn);
+        return CK_ERR_EXISTS;
+    }
+    return rc;
+}
+
+/* Inserts the "cases" rows of c[0..m) (m one of chunk_rows) in one statement
+ * and sets ids[i] from what it returns: rows whose CRN was taken return
+ * nothing, and of two with one CRN only the first is inserted. */
+static ck_rc insert_roots(ck_db *db, int k, const ck_case *const *c, const ck_holder *h, int64_t *ids, char *err,
+                          size_t err_len)
+{
+    size_t m = chunk_rows[k];
+    ck_stmt *st = prepare(db, tables[0].ins[k], err, err_len);
     if (!st) return CK_ERR_DB;
-    bind_root(st, 1, c, h);
-    int rc = ck_stmt_step(st);
-    if (rc == CK_DB_ROW) *id = ck_stmt_int(st, 0);
-    ck_rc out = rc == CK_DB_ROW ? CK_OK : rc == CK_DB_DONE ? CK_ERR_EXISTS : db_fail(db, "cases", err, err_len);
+    int per_row = tables[0].n_cols + N_DERIVED;
+    for (size_t i = 0; i < m; i++) {
+        bind_root(st, (int)i * per_row + 1, c[i], &h[i]);
+        ids[i] = 0;
+    }
+    ck_rc out = CK_OK;
+    for (;;) {
+        int rc = ck_stmt_step(st);
+        if (rc == CK_DB_DONE) break;
+        if (rc != CK_DB_ROW) {
+            out = db_fail(db, "cases", err, err_len);
+            break;
+        }
+        /* RETURNING gives rows in no promised order: match them by CRN. */
+        const char *crn = ck_stmt_text(st, 1);
+        for (size_t i = 0; i < m; i++)
+            if (!ids[i] && ck_streq(c[i]->crn, crn)) {
+                ids[i] = ck_stmt_int(st, 0);
+                break;
+            }
+    }
     ck_stmt_reset(st);
-    if (out == CK_ERR_EXISTS) snprintf(err, err_len, "crn: a case with CRN %s already exists", c->crn);
-    if (out != CK_OK) return out;
-    return insert_lists(db, *id, c, err, err_len);
+    return out;
+}
+
+ck_rc ck_store_insert_many(ck_db *db, size_t n, const ck_case *const *c, const ck_holder *h, int64_t *ids,
+                           char *err, size_t err_len)
+{
+    model();
+    for (size_t i = 0; i < n;) {
+        int k = CHUNKS - 1;
+        while (chunk_rows[k] > n - i) k--;
+        ck_rc rc = insert_roots(db, k, c + i, h + i, ids + i, err, err_len);
+        if (rc != CK_OK) return rc;
+        i += chunk_rows[k];
+    }
+    return insert_lists(db, n, c, ids, err, err_len);
 }
 
 static ck_rc exec_id(ck_db *db, const char *sql, int64_t id, const char *what, char *err, size_t err_len)
@@ -576,7 +633,7 @@ ck_rc ck_store_rewrite(ck_db *db, int64_t id, const ck_case *c, const ck_holder 
     bind_root(st, 2, c, h);
     ck_rc rc = exec_stmt(db, st, "cases", err, err_len);
     if (rc != CK_OK) return rc;
-    return insert_lists(db, id, c, err, err_len);
+    return insert_lists(db, 1, &c, &id, err, err_len);
 }
 
 ck_rc ck_store_set_holder(ck_db *db, int64_t id, const ck_holder *h, char *err, size_t err_len)
@@ -1070,11 +1127,10 @@ ck_rc ck_store_write_record(ck_db *db, int64_t id, const ck_case *c, const char 
         snprintf(err, err_len, "%s[%zu]: no such record", list, ord);
         return CK_ERR_NOTFOUND;
     }
-    rowref row = {items + ord * t->ent->size, -1, (int64_t)ord};
+    rowref row = {items + ord * t->ent->size, id, -1, (int64_t)ord};
     ck_rc rc;
     if (is_new) {
-        list_ctx lc = {t, id};
-        rc = insert_rows(db, t->ins, t->n_keys + 1 + t->n_cols, &row, sizeof row, 1, bind_list_row, &lc,
+        rc = insert_rows(db, t->ins, t->n_keys + 1 + t->n_cols, &row, sizeof row, 1, bind_list_row, t,
                          t->ent->table, err, err_len);
     } else {
         ck_stmt *st = prepare(db, t->upd, err, err_len);
@@ -1084,8 +1140,7 @@ ck_rc ck_store_write_record(ck_db *db, int64_t id, const ck_case *c, const char 
         bind_cols(st, 3, t, row.rec);
         rc = exec_stmt(db, st, t->ent->table, err, err_len);
     }
-    rowref *buf = NULL;
-    size_t cap = 0;
+    rowrefs rows = {NULL, 0, 0};
     int ti = (int)(t - tables);
     for (int i = ti + 1; i < n_tables && rc == CK_OK; i++) {
         const table *u = &tables[i];
@@ -1100,9 +1155,11 @@ ck_rc ck_store_write_record(ck_db *db, int64_t id, const ck_case *c, const char 
             ck_stmt_bind_int(st, 2, (int64_t)ord);
             rc = exec_stmt(db, st, u->ent->table, err, err_len);
         }
-        if (rc == CK_OK) rc = insert_table(db, u, id, c, (int64_t)ord, &buf, &cap, err, err_len);
+        rows.n = 0;
+        if (rc == CK_OK) gather(u, c, id, (int64_t)ord, &rows);
+        if (rc == CK_OK) rc = insert_gathered(db, u, &rows, err, err_len);
     }
-    ck_free(buf);
+    ck_free(rows.v);
     return rc;
 }
 
@@ -1114,17 +1171,24 @@ static const char *stored_status(ck_status s)
     return s == CK_ST_MET ? "met" : s == CK_ST_MET_LATE ? "met_late" : "unmet";
 }
 
-typedef struct obl_ctx {
+/* An obligation or a failure to comply with the case it belongs to. */
+typedef struct oblref {
+    const ck_obligation *o;
     int64_t id;
     const ck_holder *h;
-    const ck_ftc *ftc_base;
-} obl_ctx;
+} oblref;
+
+typedef struct ftcref {
+    const ck_ftc *f;
+    int64_t id, ord;
+} ftcref;
 
 static void bind_obligation(ck_stmt *st, int i, const void *row, const void *ctx)
 {
-    const ck_obligation *o = row;
-    const obl_ctx *oc = ctx;
-    ck_stmt_bind_int(st, i, oc->id);
+    const oblref *r = row;
+    const ck_obligation *o = r->o;
+    (void)ctx;
+    ck_stmt_bind_int(st, i, r->id);
     ck_stmt_bind_text(st, i + 1, o->rule);
     ck_stmt_bind_text(st, i + 2, o->subject);
     ck_stmt_bind_date(st, i + 3, o->due);
@@ -1132,40 +1196,364 @@ static void bind_obligation(ck_stmt *st, int i, const void *row, const void *ctx
     ck_stmt_bind_text(st, i + 5, stored_status(o->status));
     ck_stmt_bind_int(st, i + 6, o->severity);
     ck_stmt_bind_text(st, i + 7, o->explanation ? o->explanation : "");
-    ck_stmt_bind_text(st, i + 8, oc->h->staff_code);
-    ck_stmt_bind_text(st, i + 9, oc->h->team_code);
-    ck_stmt_bind_text(st, i + 10, oc->h->pdu_code);
+    ck_stmt_bind_text(st, i + 8, r->h->staff_code);
+    ck_stmt_bind_text(st, i + 9, r->h->team_code);
+    ck_stmt_bind_text(st, i + 10, r->h->pdu_code);
 }
 
 static void bind_ftc(ck_stmt *st, int i, const void *row, const void *ctx)
 {
-    const ck_ftc *f = row;
-    const obl_ctx *oc = ctx;
-    ck_stmt_bind_int(st, i, oc->id);
-    ck_stmt_bind_int(st, i + 1, f - oc->ftc_base);
-    ck_stmt_bind_text(st, i + 2, f->event);
-    ck_stmt_bind_int(st, i + 3, f->count);
-    ck_stmt_bind_date(st, i + 4, f->since);
+    const ftcref *r = row;
+    (void)ctx;
+    ck_stmt_bind_int(st, i, r->id);
+    ck_stmt_bind_int(st, i + 1, r->ord);
+    ck_stmt_bind_text(st, i + 2, r->f->event);
+    ck_stmt_bind_int(st, i + 3, r->f->count);
+    ck_stmt_bind_date(st, i + 4, r->f->since);
+}
+
+/* Growable arrays of refs, doubled as they fill. */
+static void *grow(void *v, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap) return v;
+    size_t cap2 = *cap ? *cap : 256, bytes;
+    while (cap2 < need)
+        if (!ck_mul(cap2, 2, &cap2)) abort(); /* ck_mem policy: a size that overflows is fatal */
+    if (!ck_mul(cap2, size, &bytes)) abort();
+    *cap = cap2;
+    return ck_realloc(v, bytes);
+}
+
+typedef struct refs {
+    oblref *obl;
+    ftcref *ftc;
+    size_t n_obl, cap_obl, n_ftc, cap_ftc;
+} refs;
+
+static void refs_add_obligations(refs *x, int64_t id, const ck_result *r, const ck_holder *h)
+{
+    x->obl = grow(x->obl, &x->cap_obl, x->n_obl + r->n_obligations, sizeof *x->obl);
+    for (size_t j = 0; j < r->n_obligations; j++) x->obl[x->n_obl++] = (oblref){&r->obligations[j], id, h};
+}
+
+static void refs_add_ftc(refs *x, int64_t id, const ck_result *r)
+{
+    x->ftc = grow(x->ftc, &x->cap_ftc, x->n_ftc + r->n_ftc, sizeof *x->ftc);
+    for (size_t j = 0; j < r->n_ftc; j++) x->ftc[x->n_ftc++] = (ftcref){&r->ftc[j], id, (int64_t)j};
+}
+
+static ck_rc refs_insert(ck_db *db, const refs *x, char *err, size_t err_len)
+{
+    ck_rc rc = insert_rows(db, obl_ins, N_OBL_COLS, x->obl, sizeof *x->obl, x->n_obl, bind_obligation, NULL,
+                           "obligations", err, err_len);
+    if (rc != CK_OK) return rc;
+    return insert_rows(db, ftc_ins, N_FTC_COLS, x->ftc, sizeof *x->ftc, x->n_ftc, bind_ftc, NULL,
+                       "failures_to_comply", err, err_len);
+}
+
+static void refs_free(refs *x)
+{
+    ck_free(x->obl);
+    ck_free(x->ftc);
+}
+
+ck_rc ck_store_put_obligations_many(ck_db *db, size_t n, const int64_t *ids, const ck_result *const *r,
+                                    const ck_holder *h, char *err, size_t err_len)
+{
+    model();
+    refs x = {0};
+    for (size_t i = 0; i < n; i++) {
+        if (!ids[i]) continue;
+        refs_add_obligations(&x, ids[i], r[i], &h[i]);
+        refs_add_ftc(&x, ids[i], r[i]);
+    }
+    ck_rc rc = refs_insert(db, &x, err, err_len);
+    refs_free(&x);
+    return rc;
 }
 
 ck_rc ck_store_put_obligations(ck_db *db, int64_t id, const ck_result *r, const ck_holder *h, bool replace,
                                char *err, size_t err_len)
 {
-    model();
-    ck_rc rc = CK_OK;
     if (replace) {
-        rc = exec_id(db, "DELETE FROM \"obligations\" WHERE \"case_id\" = $1", id, "obligations", err, err_len);
+        ck_rc rc = exec_id(db, "DELETE FROM \"obligations\" WHERE \"case_id\" = $1", id, "obligations", err, err_len);
         if (rc == CK_OK)
             rc = exec_id(db, "DELETE FROM \"failures_to_comply\" WHERE \"case_id\" = $1", id, "failures_to_comply",
                          err, err_len);
         if (rc != CK_OK) return rc;
     }
-    obl_ctx oc = {id, h, r->ftc};
-    rc = insert_rows(db, obl_ins, N_OBL_COLS, r->obligations, sizeof *r->obligations, r->n_obligations,
-                     bind_obligation, &oc, "obligations", err, err_len);
-    if (rc != CK_OK) return rc;
-    return insert_rows(db, ftc_ins, N_FTC_COLS, r->ftc, sizeof *r->ftc, r->n_ftc, bind_ftc, &oc,
-                       "failures_to_comply", err, err_len);
+    return ck_store_put_obligations_many(db, 1, &id, &r, h, err, err_len);
+}
+
+/* ---- Syncing many cases' derived rows (recompute) ------------------------------- */
+
+/* "WHERE case_id IN the list" for a list bound as one parameter, which each
+ * backend reads its own way (the text from id_list). */
+#define IN_IDS_SQLITE " IN (SELECT \"value\" FROM json_each($1))"
+#define IN_IDS_PG " = ANY (CAST($1 AS BIGINT[]))"
+#define SYNC_HOLDER_SQL "SELECT \"case_id\", \"staff_code\", \"team_code\", \"pdu_code\" FROM \"cases\" WHERE \"case_id\""
+#define SYNC_OBL_SQL "SELECT \"case_id\", \"rule\", \"subject\", \"due\", \"met_on\", \"status\", \"severity\", " \
+    "\"explanation\", \"staff_code\", \"team_code\", \"pdu_code\" FROM \"obligations\" WHERE \"case_id\""
+#define SYNC_FTC_SQL "SELECT \"case_id\", \"ord\", \"event\", \"count\", \"since\" FROM \"failures_to_comply\" " \
+    "WHERE \"case_id\""
+
+static const char *const sync_sql[2][3] = {
+    {SYNC_HOLDER_SQL IN_IDS_SQLITE, SYNC_OBL_SQL IN_IDS_SQLITE, SYNC_FTC_SQL IN_IDS_SQLITE " ORDER BY \"case_id\", \"ord\""},
+    {SYNC_HOLDER_SQL IN_IDS_PG, SYNC_OBL_SQL IN_IDS_PG, SYNC_FTC_SQL IN_IDS_PG " ORDER BY \"case_id\", \"ord\""},
+};
+
+/* The ids as one parameter: a JSON array for SQLite, an array literal for
+ * PostgreSQL. */
+static char *id_list(ck_db *db, size_t n, const int64_t *ids)
+{
+    bool pg = ck_db_kind(db) == CK_DB_PG;
+    ck_buf b = CK_BUF_INIT;
+    ck_buf_putc(&b, pg ? '{' : '[');
+    for (size_t i = 0; i < n; i++) ck_buf_printf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
+    ck_buf_putc(&b, pg ? '}' : ']');
+    return ck_buf_steal(&b);
+}
+
+/* A stored obligation, read back to compare with a fresh one. */
+typedef struct stored_obl {
+    size_t pos; /* of its case in the run */
+    ck_obligation o;
+    const char *status, *staff, *team, *pdu;
+} stored_obl;
+
+static bool same_str(const char *a, const char *b) { return a == b || (a && b && strcmp(a, b) == 0); }
+
+static int stored_cmp(const void *a, const void *b)
+{
+    const stored_obl *x = a, *y = b;
+    if (x->pos != y->pos) return x->pos < y->pos ? -1 : 1;
+    int c = strcmp(x->o.rule, y->o.rule);
+    return c ? c : strcmp(x->o.subject, y->o.subject);
+}
+
+static int oblref_cmp(const void *a, const void *b)
+{
+    const ck_obligation *x = ((const oblref *)a)->o, *y = ((const oblref *)b)->o;
+    int c = strcmp(x->rule, y->rule);
+    return c ? c : strcmp(x->subject, y->subject);
+}
+
+/* Whether a stored row already says what the fresh obligation says. */
+static bool stored_same(const stored_obl *s, const oblref *f)
+{
+    const ck_obligation *o = f->o;
+    return s->o.due == o->due && s->o.met_on == o->met_on && s->o.severity == o->severity &&
+           ck_streq(s->status, stored_status(o->status)) &&
+           ck_streq(s->o.explanation, o->explanation ? o->explanation : "") && same_str(s->staff, f->h->staff_code) &&
+           same_str(s->team, f->h->team_code) && same_str(s->pdu, f->h->pdu_code);
+}
+
+/* Runs stmt sql with the ids parameter and calls row(ctx, pos) for each
+ * row, pos being the row's case in the run. */
+typedef struct sync_run {
+    ck_db *db;
+    const loadset *ls; /* only its index: ids to positions */
+    const char *ids;
+} sync_run;
+
+static ck_stmt *sync_query(const sync_run *s, int which, char *err, size_t err_len)
+{
+    ck_stmt *st = prepare(s->db, sync_sql[ck_db_kind(s->db) == CK_DB_PG][which], err, err_len);
+    if (st) ck_stmt_bind_text(st, 1, s->ids);
+    return st;
+}
+
+static bool id_to_pos(const sync_run *s, int64_t id, size_t *pos)
+{
+    id_pos key = {id, 0};
+    const id_pos *hit = bsearch(&key, s->ls->index, s->ls->n, sizeof key, id_pos_cmp);
+    if (hit) *pos = hit->pos;
+    return hit != NULL;
+}
+
+static ck_rc sync_holders(const sync_run *s, const int64_t *ids, const ck_holder *h, char *err, size_t err_len)
+{
+    size_t n = s->ls->n;
+    bool *same = ck_calloc(n ? n : 1, sizeof *same);
+    ck_stmt *st = sync_query(s, 0, err, err_len);
+    ck_rc rc = st ? CK_OK : CK_ERR_DB;
+    while (st) {
+        int r = ck_stmt_step(st);
+        if (r == CK_DB_DONE) break;
+        if (r != CK_DB_ROW) {
+            rc = db_fail(s->db, "cases", err, err_len);
+            break;
+        }
+        size_t pos;
+        if (id_to_pos(s, ck_stmt_int(st, 0), &pos))
+            same[pos] = same_str(ck_stmt_text(st, 1), h[pos].staff_code) &&
+                        same_str(ck_stmt_text(st, 2), h[pos].team_code) && same_str(ck_stmt_text(st, 3), h[pos].pdu_code);
+    }
+    ck_stmt_reset(st);
+    for (size_t i = 0; i < n && rc == CK_OK; i++)
+        if (!same[i]) rc = ck_store_set_holder(s->db, ids[i], &h[i], err, err_len);
+    ck_free(same);
+    return rc;
+}
+
+static ck_rc exec_key(ck_db *db, const char *sql, int64_t id, const char *rule, const char *subject, char *err,
+                      size_t err_len)
+{
+    ck_stmt *st = prepare(db, sql, err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_int(st, 1, id);
+    ck_stmt_bind_text(st, 2, rule);
+    ck_stmt_bind_text(st, 3, subject);
+    return exec_stmt(db, st, "obligations", err, err_len);
+}
+
+/* Reads the stored obligations of the run, sorted by case, rule, subject. */
+static ck_rc read_stored(const sync_run *s, ck_arena *a, stored_obl **out, size_t *n_out, char *err, size_t err_len)
+{
+    stored_obl *v = NULL;
+    size_t n = 0, cap = 0;
+    ck_stmt *st = sync_query(s, 1, err, err_len);
+    ck_rc rc = st ? CK_OK : CK_ERR_DB;
+    while (st) {
+        int r = ck_stmt_step(st);
+        if (r == CK_DB_DONE) break;
+        if (r != CK_DB_ROW) {
+            rc = db_fail(s->db, "obligations", err, err_len);
+            break;
+        }
+        size_t pos;
+        if (!id_to_pos(s, ck_stmt_int(st, 0), &pos)) continue;
+        v = grow(v, &cap, n + 1, sizeof *v);
+        stored_obl *o = &v[n++];
+        o->pos = pos;
+        o->o.rule = ck_arena_strdup(a, ck_stmt_text(st, 1));
+        o->o.subject = ck_arena_strdup(a, ck_stmt_text(st, 2));
+        o->o.due = ck_stmt_date(st, 3);
+        o->o.met_on = ck_stmt_date(st, 4);
+        o->status = ck_arena_strdup(a, ck_stmt_text(st, 5));
+        o->o.severity = (ck_severity)ck_stmt_int(st, 6);
+        o->o.explanation = ck_arena_strdup(a, ck_stmt_text(st, 7));
+        o->staff = ck_arena_strdup(a, ck_stmt_text(st, 8));
+        o->team = ck_arena_strdup(a, ck_stmt_text(st, 9));
+        o->pdu = ck_arena_strdup(a, ck_stmt_text(st, 10));
+    }
+    ck_stmt_reset(st);
+    if (n) qsort(v, n, sizeof *v, stored_cmp);
+    *out = v;
+    *n_out = n;
+    return rc;
+}
+
+#define OBL_KEY_WHERE " WHERE \"case_id\" = $1 AND \"rule\" = $2 AND \"subject\" = $3"
+
+/* Brings case pos's stored obligations (st[0..ns)) to its fresh ones,
+ * queueing new rows in x. */
+static ck_rc sync_case_obligations(ck_db *db, int64_t id, const ck_result *r, const ck_holder *h,
+                                   const stored_obl *st, size_t ns, refs *x, char *err, size_t err_len)
+{
+    size_t first = x->n_obl;
+    refs_add_obligations(x, id, r, h);
+    oblref *fresh = x->obl + first;
+    size_t nf = x->n_obl - first;
+    qsort(fresh, nf, sizeof *fresh, oblref_cmp);
+    size_t i = 0, j = 0, keep = first;
+    ck_rc rc = CK_OK;
+    while ((i < ns || j < nf) && rc == CK_OK) {
+        int c = i == ns ? 1 : j == nf ? -1 : strcmp(st[i].o.rule, fresh[j].o->rule);
+        if (c == 0) c = strcmp(st[i].o.subject, fresh[j].o->subject);
+        if (c < 0) {
+            rc = exec_key(db, "DELETE FROM \"obligations\"" OBL_KEY_WHERE, id, st[i].o.rule, st[i].o.subject, err,
+                          err_len);
+            i++;
+        } else if (c > 0) {
+            x->obl[keep++] = fresh[j++];
+        } else {
+            if (!stored_same(&st[i], &fresh[j])) {
+                /* Rarely more than a few rows of a case change, so a
+                 * delete and a queued insert is as cheap as an UPDATE. */
+                rc = exec_key(db, "DELETE FROM \"obligations\"" OBL_KEY_WHERE, id, st[i].o.rule, st[i].o.subject,
+                              err, err_len);
+                x->obl[keep++] = fresh[j];
+            }
+            i++;
+            j++;
+        }
+    }
+    x->n_obl = keep;
+    return rc;
+}
+
+/* Whether the stored failures to comply of a case are r's. */
+typedef struct stored_ftc {
+    size_t pos;
+    ck_ftc f;
+} stored_ftc;
+
+static ck_rc sync_ftc(const sync_run *s, const int64_t *ids, ck_result *const *r, refs *x, char *err, size_t err_len)
+{
+    size_t n = s->ls->n;
+    size_t *seen = ck_calloc(n ? n : 1, sizeof *seen); /* stored rows matching so far */
+    bool *differs = ck_calloc(n ? n : 1, sizeof *differs);
+    ck_stmt *st = sync_query(s, 2, err, err_len);
+    ck_rc rc = st ? CK_OK : CK_ERR_DB;
+    while (st) {
+        int q = ck_stmt_step(st);
+        if (q == CK_DB_DONE) break;
+        if (q != CK_DB_ROW) {
+            rc = db_fail(s->db, "failures_to_comply", err, err_len);
+            break;
+        }
+        size_t pos;
+        if (!id_to_pos(s, ck_stmt_int(st, 0), &pos) || differs[pos]) continue;
+        size_t k = seen[pos]++;
+        const ck_result *res = r[pos];
+        differs[pos] = k >= res->n_ftc || ck_stmt_int(st, 1) != (int64_t)k ||
+                       !ck_streq(ck_stmt_text(st, 2), res->ftc[k].event) ||
+                       ck_stmt_int(st, 3) != res->ftc[k].count || ck_stmt_date(st, 4) != res->ftc[k].since;
+    }
+    ck_stmt_reset(st);
+    for (size_t i = 0; i < n && rc == CK_OK; i++) {
+        if (!differs[i] && seen[i] == r[i]->n_ftc) continue;
+        if (seen[i])
+            rc = exec_id(s->db, "DELETE FROM \"failures_to_comply\" WHERE \"case_id\" = $1", ids[i],
+                         "failures_to_comply", err, err_len);
+        refs_add_ftc(x, ids[i], r[i]);
+    }
+    ck_free(seen);
+    ck_free(differs);
+    return rc;
+}
+
+ck_rc ck_store_sync_derived(ck_db *db, size_t n, const int64_t *ids, ck_result *const *r, const ck_holder *h,
+                            char *err, size_t err_len)
+{
+    model();
+    if (n == 0) return CK_OK;
+    id_pos *index = ck_calloc(n, sizeof *index);
+    for (size_t i = 0; i < n; i++) index[i] = (id_pos){ids[i], i};
+    qsort(index, n, sizeof *index, id_pos_cmp);
+    loadset ls = {NULL, index, n};
+    sync_run s = {db, &ls, id_list(db, n, ids)};
+    ck_arena a;
+    ck_arena_init(&a);
+    stored_obl *stored = NULL;
+    size_t n_stored = 0;
+    refs x = {0};
+    ck_rc rc = sync_holders(&s, ids, h, err, err_len);
+    if (rc == CK_OK) rc = read_stored(&s, &a, &stored, &n_stored, err, err_len);
+    for (size_t i = 0, k = 0; i < n && rc == CK_OK; i++) {
+        size_t from = k;
+        while (k < n_stored && stored[k].pos == i) k++;
+        rc = sync_case_obligations(db, ids[i], r[i], &h[i], stored + from, k - from, &x, err, err_len);
+    }
+    if (rc == CK_OK) rc = sync_ftc(&s, ids, r, &x, err, err_len);
+    if (rc == CK_OK) rc = refs_insert(db, &x, err, err_len);
+    refs_free(&x);
+    ck_free(stored);
+    ck_arena_free(&a);
+    ck_free((void *)s.ids);
+    ck_free(index);
+    return rc;
 }
 
 int ck_store_obligation_cmp(const void *a, const void *b)
@@ -1263,6 +1651,94 @@ ck_rc ck_store_get_obligations(ck_db *db, int64_t id, ck_date as_of, ck_result *
     }
     *out = r;
     return CK_OK;
+}
+
+/* ---- Bulk loads: secondary indexes built once at the end ---------------------- */
+
+#define META_DEFERRED "deferred_indexes"
+#define DEFERRED_MAX 16384 /* bytes of recorded definitions: a few dozen indexes */
+
+/* The non-unique indexes of the tables a bulk load fills at random places of
+ * (a worklist index gets every case's rows in every part of it), with the
+ * statement that creates each: SQLite keeps the text it was given,
+ * PostgreSQL rebuilds it. Unique ones stay: they are constraints. */
+static const char *const deferrable_sql[2] = {
+    "SELECT \"name\", \"sql\" FROM \"sqlite_master\" WHERE \"type\" = 'index' "
+    "AND \"tbl_name\" IN ('cases', 'obligations') AND \"sql\" IS NOT NULL AND \"sql\" NOT LIKE 'CREATE UNIQUE%'",
+    "SELECT \"c\".\"relname\", pg_get_indexdef(\"i\".\"indexrelid\") FROM \"pg_index\" \"i\" "
+    "JOIN \"pg_class\" \"c\" ON \"c\".\"oid\" = \"i\".\"indexrelid\" "
+    "WHERE \"i\".\"indrelid\" IN (CAST('cases' AS REGCLASS), CAST('obligations' AS REGCLASS)) "
+    "AND NOT \"i\".\"indisunique\"",
+};
+
+ck_rc ck_store_defer_indexes(ck_db *db, bool *deferred, char *err, size_t err_len)
+{
+    *deferred = false;
+    ck_stmt *st = prepare(db, "SELECT 1 FROM \"cases\" LIMIT 1", err, err_len);
+    if (!st) return CK_ERR_DB;
+    int rc = ck_stmt_step(st);
+    ck_stmt_reset(st);
+    if (rc == CK_DB_ROW) return CK_OK; /* not an initial load: rebuilding would cost more */
+    if (rc != CK_DB_DONE) return db_fail(db, "cases", err, err_len);
+    char have[8];
+    ck_rc got = ck_store_meta_get(db, META_DEFERRED, have, sizeof have, err, err_len);
+    if (got != CK_ERR_NOTFOUND) return got; /* already deferred (CK_OK), or failed */
+
+    ck_buf defs, drops = CK_BUF_INIT;
+    ck_buf_init(&defs, DEFERRED_MAX);
+    st = prepare(db, deferrable_sql[ck_db_kind(db) == CK_DB_PG], err, err_len);
+    ck_rc out = st ? CK_OK : CK_ERR_DB;
+    while (st) {
+        rc = ck_stmt_step(st);
+        if (rc == CK_DB_DONE) break;
+        if (rc != CK_DB_ROW) {
+            out = db_fail(db, "indexes", err, err_len);
+            break;
+        }
+        ck_buf_printf(&defs, "%s;\n", ck_stmt_text(st, 1));
+        ck_buf_puts(&drops, "DROP INDEX \"");
+        for (const char *p = ck_stmt_text(st, 0); *p; p++) {
+            if (*p == '"') ck_buf_putc(&drops, '"');
+            ck_buf_putc(&drops, *p);
+        }
+        ck_buf_puts(&drops, "\";\n");
+    }
+    ck_stmt_reset(st);
+    if (out == CK_OK && defs.overflowed) {
+        snprintf(err, err_len, "indexes: their definitions exceed %d bytes", DEFERRED_MAX);
+        out = CK_ERR_DB;
+    }
+    if (out == CK_OK && drops.len) {
+        out = ck_store_meta_set(db, META_DEFERRED, ck_buf_cstr(&defs), err, err_len);
+        if (out == CK_OK && ck_db_exec(db, ck_buf_cstr(&drops)) != CK_DB_OK) out = db_fail(db, "indexes", err, err_len);
+        *deferred = out == CK_OK;
+    }
+    ck_buf_free(&defs);
+    ck_buf_free(&drops);
+    return out;
+}
+
+ck_rc ck_store_build_deferred(ck_db *db, char *err, size_t err_len)
+{
+    char *defs = ck_malloc(DEFERRED_MAX + 1);
+    ck_rc rc = ck_store_meta_get(db, META_DEFERRED, defs, DEFERRED_MAX + 1, err, err_len);
+    /* PostgreSQL sorts in maintenance_work_mem (64 MB unless configured),
+     * spilling the rest to disk; this transaction's builds may use more. */
+    if (rc == CK_OK && ck_db_kind(db) == CK_DB_PG &&
+        ck_db_exec(db, "SET LOCAL maintenance_work_mem = '256MB'") != CK_DB_OK)
+        rc = db_fail(db, "maintenance_work_mem", err, err_len);
+    if (rc == CK_OK && ck_db_exec(db, defs) != CK_DB_OK) rc = db_fail(db, "indexes", err, err_len);
+    if (rc == CK_OK) {
+        ck_stmt *st = prepare(db, "DELETE FROM \"meta\" WHERE \"key\" = $1", err, err_len);
+        if (!st) {
+            rc = CK_ERR_DB;
+        } else {
+            ck_stmt_bind_text(st, 1, META_DEFERRED);
+            rc = exec_stmt(db, st, "meta", err, err_len);
+        }
+    }
+    ck_free(defs);
+    return rc == CK_ERR_NOTFOUND ? CK_OK : rc;
 }
 
 /* ---- Settings ------------------------------------------------------------------- */

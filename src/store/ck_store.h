@@ -47,6 +47,12 @@ ck_rc ck_store_find(ck_db *db, const char *crn, ck_lock lock, int64_t *id, char 
 
 /* Writes every row of a new case; CK_ERR_EXISTS when the CRN is taken. */
 ck_rc ck_store_insert(ck_db *db, const ck_case *c, const ck_holder *h, int64_t *id, char *err, size_t err_len);
+/* Writes every row of new cases c[0..n) (holders h[i]) with statements that
+ * carry many cases' rows each. ids[i] gets the case id, or 0 when the CRN
+ * was taken (by a stored case, or by an earlier case of the run): that case
+ * is skipped. CK_ERR_DB when a statement fails. */
+ck_rc ck_store_insert_many(ck_db *db, size_t n, const ck_case *const *c, const ck_holder *h, int64_t *ids,
+                           char *err, size_t err_len);
 /* Rewrites every row of case `id` from c (same case id; the CRN may change). */
 ck_rc ck_store_rewrite(ck_db *db, int64_t id, const ck_case *c, const ck_holder *h, char *err, size_t err_len);
 ck_rc ck_store_set_holder(ck_db *db, int64_t id, const ck_holder *h, char *err, size_t err_len);
@@ -101,11 +107,34 @@ ck_rc ck_store_write_record(ck_db *db, int64_t id, const ck_case *c, const char 
  * stored ones when `replace`), each tagged with the holder. */
 ck_rc ck_store_put_obligations(ck_db *db, int64_t id, const ck_result *r, const ck_holder *h, bool replace,
                                char *err, size_t err_len);
+/* Stores the obligations and failures to comply of new cases: r[i] for
+ * case ids[i] with holder h[i], skipping the cases whose id is 0 (as
+ * ck_store_insert_many leaves them). */
+ck_rc ck_store_put_obligations_many(ck_db *db, size_t n, const int64_t *ids, const ck_result *const *r,
+                                    const ck_holder *h, char *err, size_t err_len);
+/* Brings the stored holder, obligations and failures to comply of cases
+ * ids[0..n) to h[i] and r[i], writing only the rows that differ: from one
+ * day to the next most of a case's obligations stay as they were, so a
+ * recompute reads far more than it writes. */
+ck_rc ck_store_sync_derived(ck_db *db, size_t n, const int64_t *ids, ck_result *const *r, const ck_holder *h,
+                            char *err, size_t err_len);
 /* The stored obligations of case `id`, open versus overdue decided at as_of,
  * in the rulebook's order. *out is the caller's (ck_result_free). */
 ck_rc ck_store_get_obligations(ck_db *db, int64_t id, ck_date as_of, ck_result **out, char *err, size_t err_len);
 /* The rulebook's order of obligations: status, severity, due, rule, subject. */
 int ck_store_obligation_cmp(const void *a, const void *b);
+
+/* ---- Bulk loads ------------------------------------------------------------- */
+
+/* Into a database without cases, drops the non-unique indexes of "cases" and
+ * "obligations" and records their definitions in meta, in the caller's
+ * transaction: a bulk load then appends rows, and each index is built once,
+ * by sorting, instead of taking each row at a random place. *deferred says
+ * whether it did (not when cases exist or indexes are already deferred). */
+ck_rc ck_store_defer_indexes(ck_db *db, bool *deferred, char *err, size_t err_len);
+/* Builds the indexes recorded by ck_store_defer_indexes and forgets them;
+ * CK_OK when none are recorded. */
+ck_rc ck_store_build_deferred(ck_db *db, char *err, size_t err_len);
 
 /* ---- Settings (table "meta") ------------------------------------------------ */
 

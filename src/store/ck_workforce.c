@@ -465,63 +465,6 @@ const ck_wf_staff *ck_workforce_find(const ck_workforce *w, const char *code)
     return NULL;
 }
 
-/* ---- Writing a case inside the caller's transaction --------------------------------- */
-
-/* The staff member of the allocation in force at as_of (the latest to start
- * when several overlap), as ck_cases reads it. */
-static const char *holder_staff(const ck_case *c, ck_date as_of)
-{
-    const ck_allocation *best = NULL;
-    for (size_t i = 0; i < c->n_allocations; i++) {
-        const ck_allocation *a = &c->allocations[i];
-        if (a->from > as_of || (a->to != CK_NODATE && a->to < as_of)) continue;
-        if (!best || a->from >= best->from) best = a;
-    }
-    return best ? best->staff_code : NULL;
-}
-
-/* Rewrites case `id` from c, with its holder and its obligations at as_of. */
-static ck_rc save_case(ck_db *db, const ck_engine *eng, int64_t id, const ck_case *c, ck_date as_of, char *err,
-                       size_t err_len)
-{
-    if (!ck_case_validate(c, err, err_len)) return CK_ERR_INVALID;
-    ck_arena a;
-    ck_arena_init(&a);
-    ck_holder h = {holder_staff(c, as_of), c->team, NULL};
-    ck_stmt *st = prepare(db,
-                          "SELECT \"teams\".\"code\", \"teams\".\"pdu\" FROM \"teams\" WHERE \"teams\".\"code\" = "
-                          "COALESCE(CAST($1 AS TEXT), (SELECT \"team\" FROM \"staff\" WHERE \"code\" = $2))",
-                          err, err_len);
-    ck_rc rc = st ? CK_OK : CK_ERR_DB;
-    if (st) {
-        ck_stmt_bind_text(st, 1, c->team);
-        ck_stmt_bind_text(st, 2, h.staff_code);
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_ROW) {
-            h.team_code = ck_arena_strdup(&a, ck_stmt_text(st, 0));
-            h.pdu_code = ck_arena_strdup(&a, ck_stmt_text(st, 1));
-        } else if (s != CK_DB_DONE) {
-            rc = db_fail(db, "holder", err, err_len);
-        }
-        ck_stmt_reset(st);
-    }
-    if (rc == CK_OK) rc = ck_store_rewrite(db, id, c, &h, err, err_len);
-    if (rc == CK_OK) {
-        ck_result *r = ck_rules_evaluate(c, as_of, eng->cal, eng->cfg);
-        rc = ck_store_put_obligations(db, id, r, &h, true, err, err_len);
-        ck_result_free(r);
-    }
-    ck_arena_free(&a);
-    return rc;
-}
-
-static ck_rc open_case(ck_db *db, const char *crn, int64_t *id, ck_case **c, char *err, size_t err_len)
-{
-    *c = NULL;
-    ck_rc rc = ck_store_find(db, crn, CK_LOCK_UPDATE, id, err, err_len);
-    return rc == CK_OK ? ck_store_load(db, *id, c, err, err_len) : rc;
-}
-
 /* CRNs from a one-column query with one text parameter. */
 static ck_rc crn_list(ck_db *db, const char *sql, const char *p1, const char *p2, ck_arena *a, const char ***out,
                       size_t *n, char *err, size_t err_len)
@@ -555,6 +498,26 @@ static ck_rc crn_list(ck_db *db, const char *sql, const char *p1, const char *p2
 
 /* ---- Staff changes ---------------------------------------------------------------- */
 
+/* Marks every allocation of the leaver in force on or after the day. */
+typedef struct leaving {
+    const char *code;
+    ck_date on;
+    bool absence;
+} leaving;
+
+static ck_rc mark_leaving(ck_case *c, void *ctx, char *err, size_t err_len)
+{
+    (void)err, (void)err_len;
+    const leaving *l = ctx;
+    for (size_t k = 0; k < c->n_allocations; k++) {
+        ck_allocation *al = &c->allocations[k];
+        if (!ck_streq(al->staff_code, l->code) || (al->to != CK_NODATE && al->to < l->on)) continue;
+        ck_date *field = l->absence ? &al->staff_long_term_absence_from : &al->staff_left_on;
+        if (*field == CK_NODATE || *field > l->on) *field = l->on;
+    }
+    return CK_OK;
+}
+
 ck_rc ck_workforce_staff_leaves(ck_db *db, const ck_engine *eng, const char *code, ck_date on, bool absence,
                                 ck_date as_of, size_t *cases, char *err, size_t err_len)
 {
@@ -585,19 +548,9 @@ ck_rc ck_workforce_staff_leaves(ck_db *db, const ck_engine *eng, const char *cod
                       "AND (\"allocations\".\"to\" IS NULL OR \"allocations\".\"to\" >= $2) "
                       "ORDER BY \"cases\".\"crn\"",
                       code, d, &a, &crns, &n, err, err_len);
-    for (size_t i = 0; i < n && rc == CK_OK; i++) {
-        int64_t id;
-        ck_case *c;
-        if ((rc = open_case(db, crns[i], &id, &c, err, err_len)) != CK_OK) break;
-        for (size_t k = 0; k < c->n_allocations; k++) {
-            ck_allocation *al = &c->allocations[k];
-            if (!ck_streq(al->staff_code, code) || (al->to != CK_NODATE && al->to < on)) continue;
-            ck_date *field = absence ? &al->staff_long_term_absence_from : &al->staff_left_on;
-            if (*field == CK_NODATE || *field > on) *field = on;
-        }
-        rc = save_case(db, eng, id, c, as_of, err, err_len);
-        ck_case_free(c);
-    }
+    leaving l = {code, on, absence};
+    for (size_t i = 0; i < n && rc == CK_OK; i++)
+        rc = ck_cases_edit_in_tx(db, eng, crns[i], mark_leaving, &l, as_of, err, err_len);
     if (cases) *cases = n;
     ck_arena_free(&a);
     return finish(db, rc, err, err_len);
@@ -682,21 +635,22 @@ ck_rc ck_workforce_set_posts(ck_db *db, const char *team, const char *grade, dou
 
 /* ---- Allocation ------------------------------------------------------------------- */
 
-ck_rc ck_alloc_needs_load(ck_db *db, const char *pdu, ck_alloc_needs **out, char *err, size_t err_len)
+/* The unmet ALLOCATE obligations of a PDU (NULL: everywhere) and a team (NULL:
+ * every team), by due date then CRN, into l (strings in its arena). */
+static ck_rc needs_read(ck_db *db, const char *pdu, const char *team, ck_alloc_needs *l, char *err, size_t err_len)
 {
-    *out = NULL;
     ck_stmt *st = prepare(db,
                           "SELECT \"cases\".\"crn\", \"obligations\".\"staff_code\", \"obligations\".\"team_code\", "
                           "\"obligations\".\"subject\", \"obligations\".\"explanation\", \"obligations\".\"due\" "
                           "FROM \"obligations\" JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\" "
                           "WHERE \"obligations\".\"rule\" = 'ALLOCATE' AND \"obligations\".\"status\" = 'unmet' "
                           "AND (CAST($1 AS TEXT) IS NULL OR \"obligations\".\"pdu_code\" = $1) "
+                          "AND (CAST($2 AS TEXT) IS NULL OR \"obligations\".\"team_code\" = $2) "
                           "ORDER BY \"obligations\".\"due\", \"cases\".\"crn\", \"obligations\".\"subject\"",
                           err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, pdu);
-    ck_alloc_needs *l = ck_calloc(1, sizeof *l);
-    ck_arena_init(&l->arena);
+    ck_stmt_bind_text(st, 2, team);
     ck_alloc_need *v = NULL;
     ck_rc rc = CK_OK;
     for (;;) {
@@ -714,6 +668,15 @@ ck_rc ck_alloc_needs_load(ck_db *db, const char *pdu, ck_alloc_needs **out, char
     l->items = ck_arena_array(&l->arena, l->n ? l->n : 1, sizeof *v);
     if (l->n) memcpy(l->items, v, l->n * sizeof *v);
     ck_free(v);
+    return rc;
+}
+
+ck_rc ck_alloc_needs_load(ck_db *db, const char *pdu, ck_alloc_needs **out, char *err, size_t err_len)
+{
+    *out = NULL;
+    ck_alloc_needs *l = ck_calloc(1, sizeof *l);
+    ck_arena_init(&l->arena);
+    ck_rc rc = needs_read(db, pdu, NULL, l, err, err_len);
     if (rc != CK_OK) {
         ck_alloc_needs_free(l);
         return rc;
@@ -795,7 +758,10 @@ ck_rc ck_alloc_rank_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *m
     rc = place_of(db, crn, &a, &pl, err, err_len);
     if (rc == CK_OK) rc = ck_store_find(db, crn, CK_LOCK_SHARE, &id, err, err_len);
     if (rc == CK_OK) rc = ck_store_load(db, id, &c, err, err_len);
-    if (rc == CK_OK) rc = load_in_tx(db, eng->cfg, pl.region, pl.region ? NULL : pl.pdu, as_of, wf, err, err_len);
+    if (rc == CK_OK && !pl.pdu)
+        rc = fail(CK_ERR_CONFLICT, err, err_len, "crn: case %s is held by no team of the organisation, so nobody "
+                  "can be ranked for it", crn);
+    if (rc == CK_OK) rc = load_in_tx(db, eng->cfg, NULL, pl.pdu, as_of, wf, err, err_len);
     if (rc == CK_OK) {
         ck_wf_case p;
         case_profile(c, eng->cfg, as_of, &a, &p);
@@ -814,11 +780,57 @@ ck_rc ck_alloc_rank_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *m
     return rc;
 }
 
-/* The one place a case changes hands. Inside the caller's transaction: checks
- * the staff member and the grade rule, ends the allocation in force, adds
- * the new one from as_of, and rewrites the case with its obligations.
- * When accounts land, the audit record of the allocation (who, which case,
- * from whom, to whom) is written here, so every allocation path is audited. */
+/* What hand_over needs besides the case. */
+typedef struct handover {
+    const ck_engine *eng;
+    const ck_manage_cfg *mc;
+    const ck_org_record *staff; /* the new holder */
+    ck_date on;
+} handover;
+
+/* Checks the grade rule, ends the allocation in force and adds the new one
+ * from the handover day. */
+static ck_rc hand_over(ck_case *c, void *ctx, char *err, size_t err_len)
+{
+    const handover *h = ctx;
+    const char *staff = h->staff->code;
+    ck_arena a;
+    ck_arena_init(&a);
+    ck_wf_case p;
+    case_profile(c, h->eng->cfg, h->on, &a, &p);
+    char why[200];
+    ck_rc rc = CK_OK;
+    if (!ck_alloc_grade_allows(&h->mc->alloc, h->staff->grade, p.rosh, p.mappa, why, sizeof why))
+        rc = fail(CK_ERR_CONFLICT, err, err_len, "staff: %s may not hold case %s: %s", staff, c->crn, why);
+    ck_arena_free(&a);
+    if (rc != CK_OK) return rc;
+    const ck_allocation *now = ck_cases_current_allocation(c, h->on);
+    if (now && ck_streq(now->staff_code, staff))
+        return fail(CK_ERR_CONFLICT, err, err_len, "staff: case %s is already allocated to %s", c->crn, staff);
+    for (size_t k = 0; k < c->n_allocations; k++) {
+        ck_allocation *al = &c->allocations[k];
+        if (al->from > h->on || (al->to != CK_NODATE && al->to < h->on)) continue;
+        /* Ends on the handover day itself: both hold the case that day (the
+         * new one is the holder, as the later to start), and an allocation
+         * whose practitioner left that day is still in force on it, as the
+         * ALLOCATE (leaver) rule needs to find it met rather than drop it. */
+        al->to = h->on;
+    }
+    char id[32];
+    for (size_t k = c->n_allocations + 1;; k++) {
+        snprintf(id, sizeof id, "AL%zu", k);
+        if (!ck_store_find_record(c, "allocations", id, NULL)) break;
+    }
+    ck_allocation rec = {id, h->on, CK_NODATE, staff, h->staff->grade, CK_NODATE, CK_NODATE};
+    size_t ord;
+    return ck_store_append(c, "allocations", &rec, &ord, err, err_len);
+}
+
+/* The one place a case changes hands, inside the caller's transaction: the
+ * staff member must be in post, then hand_over changes the case and
+ * ck_cases writes it with its obligations. When accounts land, the audit
+ * record of the allocation (who, which case, from whom, to whom) is written
+ * here, so every allocation path is audited. */
 static ck_rc allocate_in_tx(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *crn,
                             const char *staff, ck_date as_of, char *err, size_t err_len)
 {
@@ -830,40 +842,8 @@ static ck_rc allocate_in_tx(ck_db *db, const ck_engine *eng, const ck_manage_cfg
     if (rc == CK_OK && (!ck_streq(s.status, "in_post") || (s.left_on != CK_NODATE && s.left_on <= as_of) ||
                         (s.absence_from != CK_NODATE && s.absence_from <= as_of)))
         rc = fail(CK_ERR_CONFLICT, err, err_len, "staff: %s is not in post (status %s)", staff, s.status);
-    int64_t id;
-    ck_case *c = NULL;
-    if (rc == CK_OK) rc = open_case(db, crn, &id, &c, err, err_len);
-    if (rc == CK_OK) {
-        ck_wf_case p;
-        case_profile(c, eng->cfg, as_of, &a, &p);
-        char why[200];
-        if (!ck_alloc_grade_allows(&mc->alloc, s.grade, p.rosh, p.mappa, why, sizeof why))
-            rc = fail(CK_ERR_CONFLICT, err, err_len, "staff: %s may not hold case %s: %s", staff, crn, why);
-    }
-    if (rc == CK_OK && ck_streq(holder_staff(c, as_of), staff))
-        rc = fail(CK_ERR_CONFLICT, err, err_len, "staff: case %s is already allocated to %s", crn, staff);
-    if (rc == CK_OK) {
-        for (size_t k = 0; k < c->n_allocations; k++) {
-            ck_allocation *al = &c->allocations[k];
-            if (al->from > as_of || (al->to != CK_NODATE && al->to < as_of)) continue;
-            /* Ends on the handover day itself: both hold the case that
-             * day (the new one is the holder, as the later to start), and
-             * an allocation whose practitioner left that day is still in
-             * force on it, as the ALLOCATE (leaver) rule needs to find it
-             * met rather than drop it. */
-            al->to = as_of;
-        }
-        char id_buf[32];
-        for (size_t k = c->n_allocations + 1;; k++) {
-            snprintf(id_buf, sizeof id_buf, "AL%zu", k);
-            if (!ck_store_find_record(c, "allocations", id_buf, NULL)) break;
-        }
-        ck_allocation rec = {id_buf, as_of, CK_NODATE, staff, s.grade, CK_NODATE, CK_NODATE};
-        size_t ord;
-        rc = ck_store_append(c, "allocations", &rec, &ord, err, err_len);
-    }
-    if (rc == CK_OK) rc = save_case(db, eng, id, c, as_of, err, err_len);
-    ck_case_free(c);
+    handover h = {eng, mc, &s, as_of};
+    if (rc == CK_OK) rc = ck_cases_edit_in_tx(db, eng, crn, hand_over, &h, as_of, err, err_len);
     ck_arena_free(&a);
     return rc;
 }
@@ -898,11 +878,9 @@ ck_rc ck_alloc_reallocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *
         for (size_t i = 0; i < n; i++) dest[i] = to;
     } else if (rc == CK_OK && n) {
         ck_org_record team;
-        ck_org_record pdu;
         ck_workforce *w = NULL;
         rc = ck_org_get(db, CK_ORG_TEAM, fs.team, &org, &team, err, err_len);
-        if (rc == CK_OK) rc = ck_org_get(db, CK_ORG_PDU, team.pdu, &org, &pdu, err, err_len);
-        if (rc == CK_OK) rc = load_in_tx(db, eng->cfg, pdu.region, NULL, as_of, &w, err, err_len);
+        if (rc == CK_OK) rc = load_in_tx(db, eng->cfg, NULL, team.pdu, as_of, &w, err, err_len);
         const ck_wf_staff *leaver = w ? ck_workforce_find(w, from) : NULL;
         if (rc == CK_OK && leaver) {
             ck_alloc_case *cases = ck_calloc(leaver->n_cases ? leaver->n_cases : 1, sizeof *cases);
@@ -922,7 +900,7 @@ ck_rc ck_alloc_reallocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *
                         dest[i] = ck_arena_strdup(&m->arena, w->staff[pick[k]].code);
                 if (!dest[i])
                     rc = fail(CK_ERR_CONFLICT, err, err_len,
-                              "case %s: nobody in the region may take it (grade rule, capacity figures or staff in post)",
+                              "case %s: nobody in the PDU may take it (grade rule, capacity figures or staff in post)",
                               crns[i]);
             }
             ck_free(cands);
@@ -956,6 +934,110 @@ void ck_alloc_moves_free(ck_alloc_moves *m)
     ck_free(m);
 }
 
+/* ---- The allocation board ------------------------------------------------------- */
+
+static ck_rc board_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const ck_alloc_candidate *cands,
+                        ck_alloc_board *b, const ck_alloc_need *need, ck_date as_of, char *err, size_t err_len)
+{
+    ck_alloc_board_case *bc = &b->cases[b->n++];
+    memset(bc, 0, sizeof *bc);
+    bc->crn = need->crn;
+    bc->due = need->due;
+    bc->explanation = need->explanation;
+    bc->lost = strncmp(need->subject, "allocation:", 11) == 0;
+    case_place pl;
+    int64_t id;
+    ck_case *c = NULL;
+    ck_rc rc = place_of(db, need->crn, &b->arena, &pl, err, err_len);
+    if (rc == CK_OK) rc = ck_store_find(db, need->crn, CK_LOCK_SHARE, &id, err, err_len);
+    if (rc == CK_OK) rc = ck_store_load(db, id, &c, err, err_len);
+    if (rc == CK_OK) {
+        bc->team = pl.team;
+        bc->staff_code = pl.staff;
+        case_profile(c, eng->cfg, as_of, &b->arena, &bc->profile);
+        ck_alloc_case ac = alloc_case_of(&bc->profile, &pl);
+        ck_alloc_rank(&mc->alloc, &ac, cands, b->wf->n_staff, as_of, &bc->ranking);
+    }
+    ck_case_free(c);
+    return rc;
+}
+
+static ck_rc board_in_tx(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *pdu, const char *team,
+                         ck_date as_of, ck_alloc_board *b, char *err, size_t err_len)
+{
+    ck_alloc_needs needs = {.n = 0};
+    ck_arena_init(&needs.arena);
+    ck_rc rc = needs_read(db, pdu, team, &needs, err, err_len);
+    if (rc == CK_OK) rc = load_in_tx(db, eng->cfg, NULL, pdu, as_of, &b->wf, err, err_len);
+    if (rc == CK_OK) {
+        /* A case may owe more than one allocation (a leaver's, then another's):
+         * it is listed once, at its earliest due date (needs come by due). */
+        b->cases = ck_arena_array(&b->arena, needs.n ? needs.n : 1, sizeof *b->cases);
+        ck_alloc_candidate *cands = candidates_of(b->wf);
+        for (size_t i = 0; i < needs.n && rc == CK_OK; i++) {
+            bool seen = false;
+            for (size_t k = 0; k < b->n && !seen; k++) seen = ck_streq(b->cases[k].crn, needs.items[i].crn);
+            if (seen) continue;
+            ck_alloc_need *n = &needs.items[i];
+            ck_alloc_need copy = {ck_arena_strdup(&b->arena, n->crn), NULL, NULL, ck_arena_strdup(&b->arena, n->subject),
+                                  ck_arena_strdup(&b->arena, n->explanation), n->due};
+            rc = board_case(db, eng, mc, cands, b, &copy, as_of, err, err_len);
+        }
+        ck_free(cands);
+        b->gone = ck_arena_array(&b->arena, b->wf->n_staff ? b->wf->n_staff : 1, sizeof *b->gone);
+        for (size_t i = 0; i < b->wf->n_staff; i++) {
+            const ck_wf_staff *p = &b->wf->staff[i];
+            if (!p->in_post && p->n_cases && (!team || ck_streq(p->team, team))) b->gone[b->n_gone++] = p;
+        }
+    }
+    ck_arena_free(&needs.arena);
+    return rc;
+}
+
+ck_rc ck_alloc_board_load(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *pdu, const char *team,
+                          ck_date as_of, ck_alloc_board **out, char *err, size_t err_len)
+{
+    *out = NULL;
+    if (!pdu || !*pdu) return fail(CK_ERR_INVALID, err, err_len, "pdu: expected a PDU code");
+    ck_rc rc = begin(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    ck_alloc_board *b = ck_calloc(1, sizeof *b);
+    ck_arena_init(&b->arena);
+    b->as_of = as_of;
+    b->pdu = ck_arena_strdup(&b->arena, pdu);
+    b->team = ck_arena_strdup(&b->arena, team);
+    ck_arena org;
+    ck_arena_init(&org);
+    ck_org_record rec;
+    rc = ck_org_get(db, CK_ORG_PDU, pdu, &org, &rec, err, err_len);
+    if (rc == CK_ERR_NOTFOUND) rc = fail(CK_ERR_NOTFOUND, err, err_len, "pdu: no PDU %s", pdu);
+    if (rc == CK_OK && team) {
+        rc = ck_org_get(db, CK_ORG_TEAM, team, &org, &rec, err, err_len);
+        if (rc == CK_OK && !ck_streq(rec.pdu, pdu))
+            rc = fail(CK_ERR_NOTFOUND, err, err_len, "team: no team %s in PDU %s", team, pdu);
+        else if (rc == CK_ERR_NOTFOUND)
+            rc = fail(CK_ERR_NOTFOUND, err, err_len, "team: no team %s", team);
+    }
+    ck_arena_free(&org);
+    if (rc == CK_OK) rc = board_in_tx(db, eng, mc, pdu, team, as_of, b, err, err_len);
+    rc = finish(db, rc, err, err_len);
+    if (rc != CK_OK) {
+        ck_alloc_board_free(b);
+        return rc;
+    }
+    *out = b;
+    return CK_OK;
+}
+
+void ck_alloc_board_free(ck_alloc_board *b)
+{
+    if (!b) return;
+    for (size_t i = 0; i < b->n; i++) ck_alloc_ranking_free(&b->cases[i].ranking);
+    ck_workforce_free(b->wf);
+    ck_arena_free(&b->arena);
+    ck_free(b);
+}
+
 /* ---- Reports ---------------------------------------------------------------------- */
 
 static json_t *permille_json(bool known, int permille)
@@ -986,6 +1068,110 @@ static const struct {
     int upto;
 } bands[] = {{"under_50", 499}, {"50_to_80", 799}, {"80_to_100", 1000}, {"100_to_120", 1200}, {"over_120", INT32_MAX}};
 #define N_BANDS (sizeof bands / sizeof bands[0])
+
+json_t *ck_wf_staff_to_json(const ck_wf_staff *p, ck_date as_of)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "code", json_string(p->code));
+    json_object_set_new(o, "forename", json_string(p->forename));
+    json_object_set_new(o, "surname", json_string(p->surname));
+    json_object_set_new(o, "grade", json_string(p->grade));
+    json_object_set_new(o, "team", json_string(p->team));
+    json_object_set_new(o, "status", json_string(status_at(p, as_of)));
+    json_object_set_new(o, "agency", json_boolean(p->agency));
+    json_object_set_new(o, "contracted_hours", json_real(p->wmt.contracted_hours));
+    json_object_set_new(o, "reduction_hours", json_real(p->wmt.reduction_hours));
+    json_object_set_new(o, "available_points", json_integer(p->wmt.available_points));
+    json_object_set_new(o, "case_points", json_integer(p->wmt.case_points));
+    json_object_set_new(o, "report_points", json_integer(p->wmt.report_points));
+    json_object_set_new(o, "points", json_integer(p->wmt.total_points));
+    json_object_set_new(o, "capacity_percent", permille_json(p->wmt.capacity_known, p->wmt.capacity_permille));
+    json_object_set_new(o, "capacity_note", p->wmt.capacity_known ? json_null() : json_string(p->wmt.why));
+    json_object_set_new(o, "over_capacity", json_boolean(p->over));
+    json_t *types = json_object();
+    for (int t = 0; t < CK_WMT_CASE_TYPES; t++)
+        json_object_set_new(types, ck_wmt_case_type_name((ck_wmt_case_type)t),
+                            json_integer((json_int_t)p->wmt.cases_by_type[t]));
+    json_object_set_new(o, "cases_by_type", types);
+    json_t *cases = json_array();
+    for (size_t k = 0; k < p->n_cases; k++) {
+        const ck_wf_case *c = &p->cases[k];
+        json_t *co = json_object();
+        json_object_set_new(co, "crn", json_string(c->crn));
+        json_object_set_new(co, "tier", json_string(c->tier));
+        json_object_set_new(co, "type", c->has_type ? json_string(ck_wmt_case_type_name(c->type)) : json_null());
+        json_object_set_new(co, "points", json_integer(c->points));
+        json_array_append_new(cases, co);
+    }
+    json_object_set_new(o, "cases", cases);
+    json_t *reports = json_array();
+    for (size_t k = 0; k < p->n_reports; k++) json_array_append_new(reports, json_string(p->reports[k]));
+    json_object_set_new(o, "reports", reports);
+    return o;
+}
+
+static json_t *name_json(const ck_wf_staff *p)
+{
+    return json_pack("{s:s, s:s, s:s, s:s}", "staff_code", p->code, "forename", p->forename ? p->forename : "",
+                     "surname", p->surname ? p->surname : "", "grade", p->grade ? p->grade : "");
+}
+
+json_t *ck_alloc_board_to_json(const ck_alloc_board *b, size_t max_candidates)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "pdu", json_string(b->pdu));
+    json_object_set_new(j, "team", b->team ? json_string(b->team) : json_null());
+    char d[CK_DATE_STRLEN];
+    json_object_set_new(j, "as_of", json_string(ck_date_fmt(b->as_of, d)));
+    json_t *items = json_array();
+    for (size_t i = 0; i < b->n; i++) {
+        const ck_alloc_board_case *bc = &b->cases[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "crn", json_string(bc->crn));
+        json_object_set_new(o, "kind", json_string(bc->lost ? "lost" : "unallocated"));
+        json_object_set_new(o, "staff_code", bc->staff_code ? json_string(bc->staff_code) : json_null());
+        json_object_set_new(o, "team", bc->team ? json_string(bc->team) : json_null());
+        json_object_set_new(o, "due", json_string(ck_date_fmt(bc->due, d)));
+        json_object_set_new(o, "status", json_string(bc->due < b->as_of ? "overdue" : "open"));
+        json_object_set_new(o, "explanation", bc->explanation ? json_string(bc->explanation) : json_null());
+        json_object_set_new(o, "tier", json_string(bc->profile.tier));
+        json_object_set_new(o, "rosh", bc->profile.rosh ? json_string(bc->profile.rosh) : json_null());
+        json_object_set_new(o, "mappa", bc->profile.mappa ? json_string(bc->profile.mappa) : json_null());
+        json_t *cands = json_array();
+        for (size_t k = 0; k < bc->ranking.n && k < max_candidates; k++) {
+            const ck_alloc_choice *ch = &bc->ranking.choices[k];
+            const ck_wf_staff *p = &b->wf->staff[ch->candidate];
+            json_t *c = name_json(p);
+            json_object_set_new(c, "team", json_string(p->team));
+            json_object_set_new(c, "locality", json_string(ck_alloc_locality_name(ch->locality)));
+            json_object_set_new(c, "capacity_percent", json_real((double)ch->capacity_permille / 10.0));
+            json_object_set_new(c, "capacity_after_percent", json_real((double)ch->capacity_after_permille / 10.0));
+            json_object_set_new(c, "over_capacity_after", json_boolean(ch->over_after));
+            json_array_append_new(cands, c);
+        }
+        json_object_set_new(o, "candidates", cands);
+        json_object_set_new(o, "ranked", json_integer((json_int_t)bc->ranking.n));
+        json_t *ex = json_array();
+        for (size_t k = 0; k < bc->ranking.n_excluded; k++) {
+            const ck_alloc_exclusion *e = &bc->ranking.excluded[k];
+            json_array_append_new(ex, json_pack("{s:s, s:s}", "staff_code", b->wf->staff[e->candidate].code, "why", e->why));
+        }
+        json_object_set_new(o, "excluded", ex);
+        json_array_append_new(items, o);
+    }
+    json_object_set_new(j, "items", items);
+    json_t *gone = json_array();
+    for (size_t i = 0; i < b->n_gone; i++) {
+        const ck_wf_staff *p = b->gone[i];
+        json_t *g = name_json(p);
+        json_object_set_new(g, "team", json_string(p->team));
+        json_object_set_new(g, "status", json_string(status_at(p, b->as_of)));
+        json_object_set_new(g, "cases", json_integer((json_int_t)p->n_cases));
+        json_array_append_new(gone, g);
+    }
+    json_object_set_new(j, "gone", gone);
+    return j;
+}
 
 json_t *ck_workforce_to_json(const ck_workforce *w)
 {
@@ -1024,38 +1210,7 @@ json_t *ck_workforce_to_json(const ck_workforce *w)
                 }
             dist[b]++;
         }
-        json_t *o = json_object();
-        json_object_set_new(o, "code", json_string(p->code));
-        json_object_set_new(o, "forename", json_string(p->forename));
-        json_object_set_new(o, "surname", json_string(p->surname));
-        json_object_set_new(o, "grade", json_string(p->grade));
-        json_object_set_new(o, "team", json_string(p->team));
-        json_object_set_new(o, "status", json_string(status_at(p, w->as_of)));
-        json_object_set_new(o, "agency", json_boolean(p->agency));
-        json_object_set_new(o, "contracted_hours", json_real(p->wmt.contracted_hours));
-        json_object_set_new(o, "reduction_hours", json_real(p->wmt.reduction_hours));
-        json_object_set_new(o, "available_points", json_integer(p->wmt.available_points));
-        json_object_set_new(o, "case_points", json_integer(p->wmt.case_points));
-        json_object_set_new(o, "report_points", json_integer(p->wmt.report_points));
-        json_object_set_new(o, "points", json_integer(p->wmt.total_points));
-        json_object_set_new(o, "capacity_percent", permille_json(p->wmt.capacity_known, p->wmt.capacity_permille));
-        json_object_set_new(o, "capacity_note", p->wmt.capacity_known ? json_null() : json_string(p->wmt.why));
-        json_object_set_new(o, "over_capacity", json_boolean(p->over));
-        json_t *cases = json_array();
-        for (size_t k = 0; k < p->n_cases; k++) {
-            const ck_wf_case *c = &p->cases[k];
-            json_t *co = json_object();
-            json_object_set_new(co, "crn", json_string(c->crn));
-            json_object_set_new(co, "tier", json_string(c->tier));
-            json_object_set_new(co, "type", c->has_type ? json_string(ck_wmt_case_type_name(c->type)) : json_null());
-            json_object_set_new(co, "points", json_integer(c->points));
-            json_array_append_new(cases, co);
-        }
-        json_object_set_new(o, "cases", cases);
-        json_t *reports = json_array();
-        for (size_t k = 0; k < p->n_reports; k++) json_array_append_new(reports, json_string(p->reports[k]));
-        json_object_set_new(o, "reports", reports);
-        json_array_append_new(staff, o);
+        json_array_append_new(staff, ck_wf_staff_to_json(p, w->as_of));
     }
     json_t *dj = json_object();
     for (size_t k = 0; k < N_BANDS; k++) json_object_set_new(dj, bands[k].label, json_integer((json_int_t)dist[k]));

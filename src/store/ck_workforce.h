@@ -11,9 +11,9 @@
  * Writes that touch cases (a practitioner leaving or starting long-term
  * absence, an allocation, a caseload reallocation) run in ONE transaction
  * that also recomputes each touched case's obligations, so the ALLOCATE
- * (leaver) obligation appears, or is met, with the change. ck_cases has no
- * record write that joins a caller's transaction, so these use ck_store's
- * row functions and the rules engine directly (see ck_workforce.c).
+ * (leaver) obligation appears, or is met, with the change: each case is
+ * written by ck_cases_edit_in_tx, so its holder and obligations are derived
+ * as every other write derives them.
  *
  * Errors: a ck_rc with "what: why" in err, naming the field at fault. */
 #ifndef CK_WORKFORCE_H
@@ -126,9 +126,11 @@ ck_rc ck_alloc_needs_load(ck_db *db, const char *pdu, ck_alloc_needs **out, char
 void ck_alloc_needs_free(ck_alloc_needs *n);
 
 /* The practitioners who may take case crn, ranked (core/ck_alloc), from the
- * staff of the case's region. The ranking's candidate indexes refer to the
- * workforce staff; both are the caller's (free with
- * ck_alloc_ranking_free, ck_workforce_free). */
+ * staff of the PDU that holds the case: allocation happens within a PDU, as
+ * in Manage a Workforce (a move to another PDU is a transfer, not an
+ * allocation). The ranking's candidate indexes refer to the workforce staff;
+ * both are the caller's (free with ck_alloc_ranking_free, ck_workforce_free).
+ * CK_ERR_CONFLICT when the case's team is not in the organisation. */
 ck_rc ck_alloc_rank_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *crn, ck_date as_of,
                          ck_workforce **wf, ck_alloc_ranking *out, char *err, size_t err_len);
 
@@ -141,7 +143,7 @@ ck_rc ck_alloc_allocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc
 
 /* Moves every case held by `from` (left, on long-term absence, or not) in one
  * transaction: to `to` when it is not NULL, else each to the first of its
- * ranking (ck_alloc_plan). All or nothing: CK_ERR_CONFLICT naming the first
+ * ranking among the staff of from's PDU (ck_alloc_plan). All or nothing: CK_ERR_CONFLICT naming the first
  * case nobody may take. moved (may be NULL) gets CRN -> staff pairs in its
  * arena. */
 typedef struct ck_alloc_moves {
@@ -153,7 +155,36 @@ ck_rc ck_alloc_reallocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *
                           ck_date as_of, ck_alloc_moves **moved, char *err, size_t err_len);
 void ck_alloc_moves_free(ck_alloc_moves *m);
 
-#endif
+/* The allocation board of a PDU (or of one of its teams): every case that
+ * needs a practitioner (ck_alloc_needs), once each, at its earliest due date,
+ * ranked against the PDU's workforce loaded once, and the practitioners who
+ * left or are on long-term absence yet still hold cases (whose caseloads
+ * ck_alloc_reallocate moves in one action). CK_ERR_NOTFOUND for an unknown
+ * PDU, or a team not in it. *out is the caller's (ck_alloc_board_free). */
+typedef struct ck_alloc_board_case {
+    const char *crn, *team;
+    const char *staff_code;   /* who holds it now; NULL: nobody */
+    bool lost;                /* its practitioner left or is on long-term absence */
+    ck_date due;              /* of its earliest unmet ALLOCATE obligation */
+    const char *explanation;  /* that obligation's */
+    ck_wf_case profile;       /* tier, RoSH and MAPPA level at the date */
+    ck_alloc_ranking ranking; /* candidate indexes into wf->staff */
+} ck_alloc_board_case;
+
+typedef struct ck_alloc_board {
+    ck_arena arena;
+    ck_date as_of;
+    const char *pdu, *team;   /* team NULL: the whole PDU */
+    ck_workforce *wf;         /* the PDU's workforce, as the rankings count it */
+    ck_alloc_board_case *cases;
+    size_t n;
+    const ck_wf_staff **gone; /* not in post, still holding cases (in the team, when one is given) */
+    size_t n_gone;
+} ck_alloc_board;
+
+ck_rc ck_alloc_board_load(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *pdu, const char *team,
+                          ck_date as_of, ck_alloc_board **out, char *err, size_t err_len);
+void ck_alloc_board_free(ck_alloc_board *b);
 
 /* ---- Reports ---------------------------------------------------------------------- */
 
@@ -162,6 +193,19 @@ void ck_alloc_moves_free(ck_alloc_moves *m);
  * capacity band: under 50%, 50-80%, 80-100%, 100-120%, over 120%, unknown)
  * and each practitioner with their workload breakdown. */
 json_t *ck_workforce_to_json(const ck_workforce *w);
+/* One practitioner of it: grade, status, hours, points, capacity (null with
+ * capacity_note when unknown), over_capacity, cases by WMT type, and each
+ * case (crn, tier, type, points) and court report in preparation. */
+json_t *ck_wf_staff_to_json(const ck_wf_staff *p, ck_date as_of);
+/* The board: {pdu, team, as_of, items: [{crn, kind: "lost"|"unallocated",
+ * staff_code, team, due, status, explanation, tier, rosh, mappa, candidates:
+ * [the first max_candidates: {staff_code, forename, surname, grade, team,
+ * locality, capacity_percent, capacity_after_percent, over_capacity_after}],
+ * ranked, excluded: [{staff_code, why}]}], gone: [{staff_code, forename,
+ * surname, grade, team, status, cases}]}. */
+json_t *ck_alloc_board_to_json(const ck_alloc_board *b, size_t max_candidates);
 /* One CSV row per team and the total (header first); `table` aligns the
  * same columns for a terminal instead. */
 void ck_workforce_render(const ck_workforce *w, bool table, ck_buf *out);
+
+#endif

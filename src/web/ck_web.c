@@ -99,6 +99,10 @@ static const struct {
     {"team", "/team", "Team", "team:read"},
     {"pdu", "/pdu", "PDU dashboard", "pdu:read"},
     {"victims", "/victims", "Victim liaison", "victim:read"},
+    {"inspection", "/inspection", "Inspection", "inspection:read"},
+    {"workforce", "/workforce", "Workforce", "workforce:read"},
+    {"allocations", "/allocations", "Allocations", "allocate"},
+    {"qa", "/qa", "Case audit", "qa"},
 };
 
 json_t *ck_web_page(ck_http_req *r, const ck_session *s, const char *title, const char *nav)

@@ -11,7 +11,7 @@
  *
  * To serve it: ck_http_config.app = ck_web_app(web) (the API's ck_app, which
  * the ck_web begins with, so API and web handlers share one server), routes =
- * ck_web_routes_with(ck_api_routes), on_error = ck_web_on_error.
+ * ck_web_server_routes(), on_error = ck_web_on_error.
  *
  * Access: the server's authorize hook (http/ck_auth_authorize, required in
  * ck_http_config.authorize) checks every route's permission against the
@@ -53,10 +53,10 @@ typedef struct ck_web {
 ck_web *ck_web_new(const ck_web_config *cfg, const ck_app *app, char *err, size_t err_len);
 void ck_web_free(ck_web *w); /* NULL-safe; after the server has stopped */
 static inline ck_app *ck_web_app(ck_web *w) { return &w->app; }
-/* The web's routes, then `more`'s (may be NULL): one table for
- * ck_http_config.routes, ending with a NULL row. The caller frees it with
- * ck_free after ck_http_stop. */
-ck_route *ck_web_routes_with(const ck_route *more);
+/* The server's one route table (ck_http_routes_join): the web pages, the
+ * JSON API and the management API, for ck_http_config.routes. The caller
+ * frees it with ck_free after ck_http_stop. */
+ck_route *ck_web_server_routes(void);
 
 /* Writes the repo root (the directory with templates/ in it) into out: beside
  * the binary's build directory, else the working directory. False when
@@ -85,7 +85,8 @@ static inline ck_web *ck_web_of(const ck_http_req *r) { return (ck_web *)ck_http
 
 /* A new page object with what the layout needs: title, asset prefix, the
  * signed-in user, csrf token and navigation (`nav` is the current section's
- * key: "work", "caseload", "search", "team", "pdu", "court", "victims";
+ * key: "work", "caseload", "search", "team", "pdu", "court", "victims",
+ * "inspection", "workforce", "allocations", "qa";
  * may be NULL). s may be NULL (sign-in and error pages). */
 json_t *ck_web_page(ck_http_req *r, const ck_session *s, const char *title, const char *nav);
 /* Renders template `name` with `page` (reference taken) as the response. A

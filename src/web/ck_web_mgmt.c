@@ -106,7 +106,7 @@ void ck_web_team(ck_http_req *r)
     json_object_set_new(page, "cases", json_integer((json_int_t)t->cases));
     json_object_set_new(page, "overdue", json_integer((json_int_t)t->overdue));
     json_object_set_new(page, "team", json_string(s.team));
-    json_object_set_new(page, "can_allocate", json_boolean(ck_web_allowed(&s, "case:allocate")));
+    json_object_set_new(page, "can_allocate", json_boolean(ck_web_allowed(&s, "allocate")));
     const char *allocated = ck_http_query(r, "allocated");
     if (allocated) {
         json_object_set_new(page, "saved", json_string(allocated));
@@ -166,7 +166,7 @@ static void allocate_render(ck_http_req *r, unsigned status, json_t *page)
     ck_web_render(r, status, "allocate.html", json_incref(page));
 }
 
-/* Who may allocate which case is the role matrix's case:allocate scope
+/* Who may allocate which case is the role matrix's allocate scope
  * (an SPO their team, a head of PDU their PDU), checked by the authorize
  * hook and again by the store as the allocation is saved. */
 static bool allocate_begin(ck_http_req *r, ck_session *s, ck_db **db, ck_case **c)

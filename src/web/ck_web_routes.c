@@ -3,7 +3,9 @@
  * (http/ck_auth) enforces it before the handler runs, with the case's scope
  * for pages about one case. Literal rows come before the {param} rows they
  * overlap. */
+#include "ck_api_manage.h"
 #include "ck_web.h"
+#include "ck_web_manage.h"
 
 const ck_route ck_web_routes[] = {
     {"GET", "/sign-in", ck_web_sign_in, "public"},
@@ -32,21 +34,33 @@ const ck_route ck_web_routes[] = {
     {"GET", "/cases/{crn}/{kind}/{id}/{verb}", ck_web_action_form, "case:write"},
     {"POST", "/cases/{crn}/{kind}/{id}/{verb}", ck_web_action_post, "case:write"},
     {"GET", "/team", ck_web_team, "team:read"},
-    {"GET", "/team/allocate/{crn}", ck_web_allocate_form, "case:allocate"},
-    {"POST", "/team/allocate/{crn}", ck_web_allocate_post, "case:allocate"},
+    {"GET", "/team/allocate/{crn}", ck_web_allocate_form, "allocate"},
+    {"POST", "/team/allocate/{crn}", ck_web_allocate_post, "allocate"},
     {"GET", "/court", ck_web_court, "court:read"},
     {"GET", "/victims", ck_web_victims, "victim:read"},
     {"GET", "/pdu", ck_web_pdu, "pdu:read"},
+    {"GET", "/inspection", ck_web_inspection, "inspection:read"},
+    {"GET", "/inspection/key-questions/{key}", ck_web_inspection_failures, "inspection:read"},
+    {"GET", "/inspection/standards/{standard}", ck_web_org_standard_form, "inspection:write"},
+    {"POST", "/inspection/standards/{standard}", ck_web_org_standard_post, "inspection:write"},
+    {"GET", "/workforce", ck_web_workforce, "workforce:read"},
+    {"GET", "/workforce/download", ck_web_workforce_csv, "workforce:read"},
+    {"GET", "/workforce/teams/{team}", ck_web_workforce_team, "workforce:read"},
+    {"GET", "/allocations", ck_web_allocations, "allocate"},
+    {"POST", "/allocations", ck_web_allocate_one, "allocate"},
+    {"POST", "/allocations/reallocate", ck_web_reallocate, "allocate"},
+    {"POST", "/allocations/leaving", ck_web_record_leaving, "allocate"},
+    {"GET", "/qa", ck_web_qa, "qa"},
+    {"POST", "/qa", ck_web_qa_draw, "qa"},
+    {"GET", "/qa/{id}", ck_web_qa_sample, "qa"},
+    {"GET", "/qa/{id}/disagreements", ck_web_qa_disagreements, "qa"},
+    {"GET", "/qa/{id}/cases/{crn}", ck_web_qa_case_form, "qa"},
+    {"POST", "/qa/{id}/cases/{crn}", ck_web_qa_case_post, "qa"},
     {NULL, NULL, NULL, NULL},
 };
 
-ck_route *ck_web_routes_with(const ck_route *more)
+ck_route *ck_web_server_routes(void)
 {
-    size_t n = 0, m = 0;
-    while (ck_web_routes[n].method) n++;
-    while (more && more[m].method) m++;
-    ck_route *t = ck_calloc(n + m + 1, sizeof *t);
-    memcpy(t, ck_web_routes, n * sizeof *t);
-    if (m) memcpy(t + n, more, m * sizeof *t);
-    return t;
+    const ck_route *const tables[] = {ck_web_routes, ck_api_routes, ck_api_manage_routes, NULL};
+    return ck_http_routes_join(tables);
 }

@@ -4,51 +4,15 @@
 // CK_URL is the server (tests/suites/e2e.sh starts it).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { axe, base, launch, shots, signIn } from './helpers.mjs'
 
-const require = createRequire(import.meta.url)
-const { chromium } = require('playwright-core')
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
-const base = process.env.CK_URL
-const shots = 'test-output/screenshots'
-mkdirSync(shots, { recursive: true })
-
-// launch() gives Chromium a fresh temporary --user-data-dir of its own (it
-// refuses one passed in args) and removes it on close.
 let browser
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--no-first-run', '--disable-sync', '--disable-quic']
-  })
+  browser = await launch()
 })
 after(async () => {
   await browser?.close()
 })
-
-// The server's fixture (test_web_pages --serve) has one account per staff
-// member, named by the staff code in lower case, whose role is the one the
-// grade is for; every account has the same test password.
-async function signIn (page, staff, grade) {
-  await page.goto(`${base}/sign-in`)
-  await page.fill('#username', staff.toLowerCase())
-  await page.fill('#password', 'a web test passphrase')
-  await page.click('button:has-text("Sign in")')
-  await page.waitForURL(`${base}/`)
-}
-
-async function axe (page) {
-  // Evaluated through the DevTools protocol: the page's CSP rightly refuses
-  // an injected inline <script>.
-  await page.evaluate(axeSource)
-  return page.evaluate(async () => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
-    return r.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')})`)
-  })
-}
 
 const pages = [
   ['PO', 'N07P001', 'my-work', '/', 'My work'],
@@ -72,7 +36,15 @@ const pages = [
   ['VLO', 'N07P010', 'victim-edit', '/cases/S000009/victims/V1/edit', 'Change a victim'],
   ['SPO', 'N07P009', 'allocate', '/team/allocate/S000009', 'Allocate a case'],
   ['PO', 'N07P001', 'record-outcome', '/cases/S000001/contacts/C3/outcome', 'Record an outcome'],
-  ['court_officer', 'N07P011', 'court', '/court', 'Court work']
+  ['court_officer', 'N07P011', 'court', '/court', 'Court work'],
+  // Managing the service (tests/e2e/manage.test.mjs has the journeys).
+  ['head_of_pdu', 'N07P012', 'inspection', '/inspection', 'out of 27'],
+  ['head_of_pdu', 'N07P012', 'inspection-drill-down', '/inspection/key-questions/A2', 'A2: DA_CHECK'],
+  ['head_of_pdu', 'N07P012', 'organisational-standard', '/inspection/standards/staff', 'Rate Staff'],
+  ['SPO', 'N07P009', 'workforce', '/workforce', 'Caseload distribution'],
+  ['SPO', 'N07P009', 'team-capacity', '/workforce/teams/N07T02', 'Capacity: Camden South'],
+  ['SPO', 'N07P009', 'allocations', '/allocations?scope=pdu', 'Cases that need a practitioner'],
+  ['SPO', 'N07P009', 'case-audit', '/qa', 'Draw a sample']
 ]
 
 for (const js of [true, false]) {

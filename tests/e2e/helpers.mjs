@@ -1,0 +1,46 @@
+// What every browser test file shares: the server (CK_URL, started by
+// tests/suites/e2e.sh), Debian's Chromium through playwright-core, signing
+// in, and axe-core (WCAG 2.2 A and AA).
+import { mkdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+const { chromium } = require('playwright-core')
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
+
+export const base = process.env.CK_URL
+export const shots = 'test-output/screenshots'
+mkdirSync(shots, { recursive: true })
+
+// launch() gives Chromium a fresh temporary --user-data-dir of its own (it
+// refuses one passed in args) and removes it on close.
+export function launch () {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--no-first-run', '--disable-sync', '--disable-quic']
+  })
+}
+
+// The server's fixture (test_web_pages --serve) has an account for each
+// staff member, named by the staff code in lower case, with the role the
+// staff member's grade is for and the same test password: the grade and
+// team are the organisation's, the arguments only say whom.
+export async function signIn (page, staff, grade, team = 'N07T01') {
+  await page.goto(`${base}/sign-in`)
+  await page.fill('#username', staff.toLowerCase())
+  await page.fill('#password', 'a web test passphrase')
+  await page.click('button:has-text("Sign in")')
+  await page.waitForURL(`${base}/`)
+}
+
+export async function axe (page) {
+  // Evaluated through the DevTools protocol: the page's CSP rightly refuses
+  // an injected inline <script>.
+  await page.evaluate(axeSource)
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+    return r.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')})`)
+  })
+}

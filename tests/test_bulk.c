@@ -1,0 +1,335 @@
+/* The bulk paths on SQLite and PostgreSQL: cases prepared on threads and
+ * written with multi-case statements, the recompute that writes only changed
+ * rows, secondary indexes deferred during an initial import, the import
+ * command over several blocks, and ck_par. */
+#include "ck_test.h"
+#include "ck_test_db.h"
+#include "ck_test_json.h"
+#include "ck_bundle.h"
+#include "ck_cases.h"
+#include "ck_cli.h"
+#include "ck_par.h"
+#include "ck_store.h"
+#include <stdatomic.h>
+
+#define EXAMPLE "tests/data/bundle_example.json"
+
+static ck_date date_of(const char *s)
+{
+    ck_date d;
+    if (!ck_date_parse(s, strlen(s), &d)) fail_msg("bad date %s", s);
+    return d;
+}
+
+/* The example bundle with another CRN. */
+static ck_case *example(const char *crn)
+{
+    char err[1024];
+    json_t *j = json_load_file(EXAMPLE, 0, NULL);
+    assert_non_null(j);
+    json_object_set_new(j, "crn", json_string(crn));
+    ck_case *c = ck_bundle_from_json(j, err, sizeof err);
+    json_decref(j);
+    if (!c) fail_msg("%s", err);
+    return c;
+}
+
+/* The stored obligations of crn equal a fresh evaluation at as_of. */
+static void expect_fresh(ck_db *db, const char *crn, ck_date as_of)
+{
+    char err[512];
+    ck_case *c = NULL;
+    ck_result *stored = NULL;
+    assert_int_equal(ck_cases_get(db, crn, &c, err, sizeof err), CK_OK);
+    assert_int_equal(ck_cases_obligations(db, crn, as_of, &stored, err, sizeof err), CK_OK);
+    ck_engine eng = ck_engine_default();
+    ck_result *fresh = ck_rules_evaluate(c, as_of, eng.cal, eng.cfg);
+    assert_true(fresh->n_obligations > 0);
+    json_t *g = ck_result_to_json(crn, as_of, stored, true), *w = ck_result_to_json(crn, as_of, fresh, true);
+    ck_assert_json_equal(g, w);
+    json_decref(g), json_decref(w);
+    ck_result_free(stored), ck_result_free(fresh);
+    ck_case_free(c);
+}
+
+static int64_t count_of(ck_db *db, const char *sql, const char *bind)
+{
+    ck_stmt *st = ck_db_prepare(db, sql);
+    if (!st) fail_msg("%s", ck_db_errmsg(db));
+    if (bind) ck_stmt_bind_text(st, 1, bind);
+    assert_int_equal(ck_stmt_step(st), CK_DB_ROW);
+    int64_t n = ck_stmt_int(st, 0);
+    ck_stmt_reset(st);
+    return n;
+}
+
+static void test_insert_prepared(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    ck_engine eng = ck_engine_default();
+    ck_date as_of = date_of("2025-06-01");
+    char err[1024];
+    ck_case *stored = example("B000009");
+    assert_int_equal(ck_cases_create(db, &eng, stored, as_of, err, sizeof err), CK_OK);
+
+    /* 300 cases, so statements of every size carry rows of many cases; among
+     * them a CRN stored already, one given twice, and one invalid. */
+    enum { N = 300 };
+    ck_case *c[N];
+    ck_prepared *p = calloc(N, sizeof *p);
+    for (int i = 0; i < N; i++) {
+        char crn[16];
+        snprintf(crn, sizeof crn, "B%06d", i == 7 ? 9 : i == 20 ? 10 : i + 10);
+        c[i] = example(crn);
+        if (i == 42) c[i]->events[0].id = NULL;
+        ck_cases_prepare(&eng, c[i], as_of, &p[i]);
+    }
+    assert_int_equal(p[42].rc, CK_ERR_INVALID);
+    assert_non_null(strstr(p[42].err, "events[0].id"));
+    assert_null(p[42].r);
+    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    assert_int_equal(ck_cases_insert_prepared(db, p, N, as_of, err, sizeof err), CK_OK);
+    assert_int_equal(ck_db_commit(db), CK_DB_OK);
+    for (int i = 0; i < N; i++) {
+        ck_rc want = i == 7 || i == 20 ? CK_ERR_EXISTS : i == 42 ? CK_ERR_INVALID : CK_OK;
+        assert_int_equal(p[i].rc, want);
+    }
+    assert_string_equal(p[7].err, "crn: a case with CRN B000009 already exists");
+    assert_string_equal(p[20].err, "crn: a case with CRN B000010 already exists");
+    size_t n = 0;
+    assert_int_equal(ck_cases_count(db, &n, err, sizeof err), CK_OK);
+    assert_int_equal(n, N - 3 + 1);
+    /* Each case's rows are its own, whatever statement carried them. */
+    for (int i = 0; i < N; i += 37) {
+        if (p[i].rc != CK_OK) continue;
+        ck_case *back = NULL;
+        assert_int_equal(ck_cases_get(db, c[i]->crn, &back, err, sizeof err), CK_OK);
+        json_t *g = ck_bundle_to_json(back, 0), *w = ck_bundle_to_json(c[i], 0);
+        ck_assert_json_equal(g, w);
+        json_decref(g), json_decref(w);
+        ck_case_free(back);
+        expect_fresh(db, c[i]->crn, as_of);
+    }
+    for (int i = 0; i < N; i++) {
+        ck_prepared_clear(&p[i]);
+        ck_case_free(c[i]);
+    }
+    free(p);
+    ck_case_free(stored);
+}
+
+/* A recompute mends whatever differs from a fresh evaluation, and only that:
+ * a changed row, a missing one, one the engine no longer makes, a holder. */
+static void test_recompute_mends(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    ck_engine eng = ck_engine_default();
+    ck_date first = date_of("2025-06-01"), later = date_of("2026-03-02");
+    char err[1024];
+    static const char *const crns[] = {"M000001", "M000002", "M000003", "M000004"};
+    for (int i = 0; i < 4; i++) {
+        ck_case *c = example(crns[i]);
+        assert_int_equal(ck_cases_create(db, &eng, c, first, err, sizeof err), CK_OK);
+        ck_case_free(c);
+    }
+    assert_int_equal(ck_db_exec(db, "UPDATE \"obligations\" SET \"explanation\" = 'stale', \"due\" = '2001-01-01' "
+                                    "WHERE \"rule\" = 'INDUCTION'"), CK_DB_OK);
+    assert_int_equal(ck_db_exec(db, "DELETE FROM \"obligations\" WHERE \"rule\" = 'ALLOCATE' AND \"case_id\" = "
+                                    "(SELECT \"case_id\" FROM \"cases\" WHERE \"crn\" = 'M000002')"), CK_DB_OK);
+    assert_int_equal(ck_db_exec(db, "INSERT INTO \"obligations\" (\"case_id\", \"rule\", \"subject\", \"due\", "
+                                    "\"status\", \"severity\", \"explanation\") SELECT \"case_id\", 'GONE', 'case', "
+                                    "'2025-01-01', 'unmet', 0, 'made up' FROM \"cases\" WHERE \"crn\" = 'M000003'"),
+                     CK_DB_OK);
+    assert_int_equal(ck_db_exec(db, "UPDATE \"cases\" SET \"staff_code\" = 'NOBODY' WHERE \"crn\" = 'M000004'"),
+                     CK_DB_OK);
+    assert_int_equal(ck_db_exec(db, "UPDATE \"failures_to_comply\" SET \"count\" = 99"), CK_DB_OK);
+    assert_int_equal(ck_cases_recompute_all(db, &eng, later, 3, NULL, NULL, err, sizeof err), CK_OK);
+    for (int i = 0; i < 4; i++) expect_fresh(db, crns[i], later);
+    assert_int_equal(count_of(db, "SELECT COUNT(*) FROM \"obligations\" WHERE \"rule\" = 'GONE'", NULL), 0);
+    assert_int_equal(count_of(db, "SELECT COUNT(*) FROM \"failures_to_comply\" WHERE \"count\" = 99", NULL), 0);
+    assert_int_equal(count_of(db, "SELECT COUNT(*) FROM \"cases\" WHERE \"staff_code\" = 'NOBODY'", NULL), 0);
+    assert_int_equal(count_of(db, "SELECT COUNT(*) FROM \"obligations\" WHERE \"staff_code\" = 'NOBODY'", NULL), 0);
+    /* Once more at the same date: the same rows. */
+    int64_t rows = count_of(db, "SELECT COUNT(*) FROM \"obligations\"", NULL);
+    assert_int_equal(ck_cases_recompute_all(db, &eng, later, 100, NULL, NULL, err, sizeof err), CK_OK);
+    assert_int_equal(count_of(db, "SELECT COUNT(*) FROM \"obligations\"", NULL), rows);
+    for (int i = 0; i < 4; i++) expect_fresh(db, crns[i], later);
+}
+
+static bool has_index(ck_db *db, const char *name)
+{
+    const char *sql = ck_db_kind(db) == CK_DB_PG
+                          ? "SELECT COUNT(*) FROM \"pg_indexes\" WHERE \"indexname\" = $1 "
+                            "AND \"schemaname\" = current_schema()"
+                          : "SELECT COUNT(*) FROM \"sqlite_master\" WHERE \"type\" = 'index' AND \"name\" = $1";
+    return count_of(db, sql, name) == 1;
+}
+
+static void test_bulk_indexes(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    ck_engine eng = ck_engine_default();
+    char err[1024];
+    ck_bulk b;
+    assert_true(has_index(db, "obligations_staff"));
+    int64_t cache_size = ck_db_kind(db) == CK_DB_SQLITE ? count_of(db, "PRAGMA cache_size", NULL) : 0;
+    assert_int_equal(ck_cases_bulk_begin(db, &b, err, sizeof err), CK_OK);
+    assert_false(has_index(db, "obligations_staff"));
+    assert_false(has_index(db, "cases_surname"));
+    assert_true(has_index(db, ck_db_kind(db) == CK_DB_PG ? "cases_crn_key" : "sqlite_autoindex_cases_1"));
+    /* Writes and reads go on meanwhile. */
+    ck_case *c = example("X000001");
+    assert_int_equal(ck_cases_create(db, &eng, c, date_of("2025-06-01"), err, sizeof err), CK_OK);
+    ck_case_free(c);
+    ck_case_list *l = NULL;
+    assert_int_equal(ck_cases_search(db, "X000001", 10, 0, &l, err, sizeof err), CK_OK);
+    assert_int_equal(l->total, 1);
+    ck_case_list_free(l);
+    assert_int_equal(ck_cases_bulk_end(db, &b, err, sizeof err), CK_OK);
+    assert_true(has_index(db, "obligations_staff"));
+    assert_true(has_index(db, "cases_surname"));
+    char v[64];
+    assert_int_equal(ck_store_meta_get(db, "deferred_indexes", v, sizeof v, err, sizeof err), CK_ERR_NOTFOUND);
+    if (ck_db_kind(db) == CK_DB_SQLITE) {
+        /* The connection's settings are as they were. */
+        assert_int_equal(count_of(db, "PRAGMA cache_size", NULL), cache_size);
+        assert_int_equal(count_of(db, "PRAGMA temp_store", NULL), 2);
+        assert_int_equal(count_of(db, "PRAGMA threads", NULL), 0);
+    }
+
+    /* Cases exist now: nothing is deferred. */
+    assert_int_equal(ck_cases_bulk_begin(db, &b, err, sizeof err), CK_OK);
+    assert_true(has_index(db, "obligations_team"));
+    assert_int_equal(ck_cases_bulk_end(db, &b, err, sizeof err), CK_OK);
+}
+
+/* An import that died with its indexes deferred: the next one builds them. */
+static void test_bulk_interrupted(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    const char *url = ck_test_db_url(state, 0);
+    char err[1024];
+    ck_bulk b;
+    assert_int_equal(ck_cases_bulk_begin(db, &b, err, sizeof err), CK_OK);
+    assert_false(has_index(db, "obligations_pdu"));
+    ck_db *other = ck_db_open(url, err, sizeof err);
+    assert_non_null(other);
+    ck_case *c = example("Y000001");
+    ck_engine eng = ck_engine_default();
+    assert_int_equal(ck_cases_create(other, &eng, c, date_of("2025-06-01"), err, sizeof err), CK_OK);
+    ck_case_free(c);
+    ck_bulk b2;
+    assert_int_equal(ck_cases_bulk_begin(other, &b2, err, sizeof err), CK_OK);
+    assert_true(has_index(other, "obligations_pdu"));
+    assert_int_equal(ck_cases_bulk_end(other, &b2, err, sizeof err), CK_OK);
+    ck_db_close(other);
+    assert_int_equal(ck_cases_bulk_end(db, &b, err, sizeof err), CK_OK);
+    assert_true(has_index(db, "obligations_pdu"));
+}
+
+/* Runs a command, standard error captured in err. */
+static int run(char *err, size_t err_len, int (*cmd)(int, char **), const char *const *args)
+{
+    char *argv[10];
+    int argc = 0;
+    for (; args[argc]; argc++) argv[argc] = (char *)args[argc];
+    argv[argc] = NULL;
+    fflush(stderr);
+    int saved = dup(2);
+    FILE *tmp = tmpfile();
+    dup2(fileno(tmp), 2);
+    int rc = cmd(argc, argv);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    rewind(tmp);
+    size_t n = fread(err, 1, err_len - 1, tmp);
+    err[n] = '\0';
+    fclose(tmp);
+    return rc;
+}
+
+/* A JSON lines file of n example cases; `bad` (1-based, 0: none) is not a
+ * case and `dup` (0: none) repeats the CRN of the first. */
+static void write_lines(const char *path, int n, int bad, int dup_line)
+{
+    json_t *j = json_load_file(EXAMPLE, 0, NULL);
+    assert_non_null(j);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    for (int i = 1; i <= n; i++) {
+        char crn[16];
+        snprintf(crn, sizeof crn, "L%06d", i == dup_line ? 1 : i);
+        json_object_set_new(j, "crn", json_string(crn));
+        char *s = json_dumps(j, JSON_COMPACT);
+        fprintf(f, "%s\n", i == bad ? "{\"crn\": 7}" : s);
+        free(s);
+    }
+    fclose(f);
+    json_decref(j);
+}
+
+/* More lines than a block: errors are named by line, in order, and a file
+ * with any imports nothing; a clean one imports every case. */
+static void test_import_blocks(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    const char *url = ck_test_db_url(state, 0);
+    char dir[] = "/tmp/ck-test-bulk.XXXXXX", path[64], err[8192];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/cases.jsonl", dir);
+    write_lines(path, 1100, 700, 1030);
+    const char *args[] = {"import", "--db", url, "--as-of", "2025-06-01", path, NULL};
+    assert_int_equal(run(err, sizeof err, ck_cmd_import, args), 2);
+    char *bad = strstr(err, "cases.jsonl:700: crn:");
+    char *dup = strstr(err, "cases.jsonl:1030: crn: a case with CRN L000001 already exists");
+    assert_non_null(bad);
+    assert_non_null(dup);
+    assert_true(bad < dup);
+    assert_non_null(strstr(err, "nothing imported (2 bad records)"));
+    size_t n = 1;
+    assert_int_equal(ck_cases_count(db, &n, err, sizeof err), CK_OK);
+    assert_int_equal(n, 0);
+    assert_true(has_index(db, "obligations_staff"));
+
+    write_lines(path, 1100, 0, 0);
+    assert_int_equal(run(err, sizeof err, ck_cmd_import, args), 0);
+    assert_non_null(strstr(err, "imported 1100 cases"));
+    assert_int_equal(ck_cases_count(db, &n, err, sizeof err), CK_OK);
+    assert_int_equal(n, 1100);
+    assert_true(has_index(db, "obligations_staff"));
+    expect_fresh(db, "L000001", date_of("2025-06-01"));
+    expect_fresh(db, "L001100", date_of("2025-06-01"));
+    unlink(path);
+    rmdir(dir);
+}
+
+static void mark(void *ctx, size_t i) { atomic_fetch_add(&((atomic_int *)ctx)[i], 1); }
+
+static void test_par(void **state)
+{
+    (void)state;
+    enum { N = 1000 };
+    static atomic_int seen[N];
+    ck_par_for(N, mark, seen);
+    for (int i = 0; i < N; i++) assert_int_equal(atomic_load(&seen[i]), 1);
+    ck_par_wait(ck_par_start(N, 0, mark, seen)); /* no threads: the waiter does it all */
+    ck_par_wait(ck_par_start(N, 3, mark, seen));
+    for (int i = 0; i < N; i++) assert_int_equal(atomic_load(&seen[i]), 3);
+    ck_par_for(0, mark, seen);
+    ck_par_wait(NULL);
+    assert_true(ck_par_threads() >= 1 && ck_par_threads() <= CK_PAR_MAX_THREADS);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        CK_DB_TEST(test_insert_prepared),
+        CK_DB_TEST(test_recompute_mends),
+        CK_DB_TEST(test_bulk_indexes),
+        CK_DB_TEST(test_bulk_interrupted),
+        CK_DB_TEST(test_import_blocks),
+        cmocka_unit_test(test_par),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
