@@ -122,8 +122,9 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
     }
     app.auth = auth;
     if (o->plain_http) ck_http_log("--plain-http: session cookies without Secure, for the demo on %s only", host);
-    /* One server, one route table: the web pages, then the JSON API. The web
-     * owns the app struct (it begins with the API's ck_app). */
+    /* One server, one route table: the web pages, the JSON API and the
+     * management API. The web owns the app struct (it begins with the API's
+     * ck_app). */
     web = ck_web_new(&(ck_web_config){.templates_dir = o->templates}, &app, err, sizeof err);
     if (!web) {
         ck_cli_error(cmd, "%s", err);

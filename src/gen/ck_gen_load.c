@@ -1,15 +1,12 @@
 #include "ck_gen_load.h"
 #include "ck_org.h"
+#include "ck_par.h"
 #include "ck_txn.h"
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#define BLOCK 64        /* cases a worker makes at a time */
-#define WINDOW 16       /* blocks made ahead of the writer: bounds memory */
-#define MAX_WORKERS 8
 
 /* ---- The organisation --------------------------------------------------------------- */
 
@@ -47,115 +44,78 @@ static ck_rc load_org(ck_db *db, const ck_gen_org *o, char *err, size_t err_len)
     return imp ? ck_txn_finish(db, rc, err, err_len) : rc;
 }
 
-/* ---- Cases, made by workers in blocks, written in order ------------------------------------- */
+/* ---- Cases: made and evaluated by workers a block at a time, written in order --------- */
 
-typedef struct pipeline {
+/* Cases a block: enough that the multi-case statements carry hundreds of
+ * rows, few enough that two blocks stay tens of MiB (as the import's). */
+#define BLOCK 512
+
+typedef struct block {
     const ck_gen *g;
-    size_t n, n_blocks;
-    pthread_mutex_t mu;
-    pthread_cond_t ready, space;
-    size_t claimed;  /* blocks handed to workers */
-    size_t consumed; /* blocks the writer is done with */
-    bool stop;
-    bool made[WINDOW];
-    ck_case *cases[WINDOW][BLOCK];
-} pipeline;
+    const ck_engine *eng;
+    ck_date as_of;
+    size_t first, n;
+    ck_case *cases[BLOCK];
+    ck_prepared prep[BLOCK];
+    ck_par *par; /* making and evaluating, until ck_par_wait */
+} block;
 
-static void *worker(void *arg)
+/* Worker thread: case first + i made and evaluated. */
+static void make_case(void *ctx, size_t i)
 {
-    pipeline *p = arg;
-    pthread_mutex_lock(&p->mu);
-    for (;;) {
-        while (!p->stop && p->claimed < p->n_blocks && p->claimed >= p->consumed + WINDOW)
-            pthread_cond_wait(&p->space, &p->mu);
-        if (p->stop || p->claimed == p->n_blocks) break;
-        size_t b = p->claimed++;
-        pthread_mutex_unlock(&p->mu);
-        ck_case **slot = p->cases[b % WINDOW];
-        for (size_t k = 0, i = b * BLOCK; k < BLOCK && i < p->n; k++, i++) slot[k] = ck_gen_case(p->g, i);
-        pthread_mutex_lock(&p->mu);
-        p->made[b % WINDOW] = true;
-        pthread_cond_broadcast(&p->ready);
-    }
-    pthread_mutex_unlock(&p->mu);
-    return NULL;
+    block *b = ctx;
+    b->cases[i] = ck_gen_case(b->g, b->first + i);
+    ck_cases_prepare(b->eng, b->cases[i], b->as_of, &b->prep[i]);
 }
 
-static size_t worker_count(void)
+/* Waits for block b's workers and writes its cases (unless an earlier block
+ * failed: rc is not CK_OK); b is empty again after. */
+static ck_rc write_block(ck_db *db, block *b, ck_rc rc, char *err, size_t err_len)
 {
-    /* The writer keeps one core busy; the rest make cases. */
-    long n = sysconf(_SC_NPROCESSORS_ONLN) - 1;
-    return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (size_t)n;
-}
-
-/* Writes block b's cases (waiting for them) and frees them. */
-static ck_rc write_block(pipeline *p, size_t b, ck_db *db, const ck_engine *eng, ck_date as_of, char *err,
-                         size_t err_len)
-{
-    pthread_mutex_lock(&p->mu);
-    while (!p->made[b % WINDOW]) pthread_cond_wait(&p->ready, &p->mu);
-    pthread_mutex_unlock(&p->mu);
-    ck_case **slot = p->cases[b % WINDOW];
-    ck_rc rc = CK_OK;
-    for (size_t k = 0, i = b * BLOCK; k < BLOCK && i < p->n; k++, i++) {
-        char why[1024];
-        if (rc == CK_OK) {
-            rc = ck_cases_insert(db, eng, slot[k], as_of, why, sizeof why);
-            if (rc != CK_OK) ck_txn_fail(rc, err, err_len, "case %zu (%s): %s", i, slot[k]->crn, why);
-        }
-        ck_case_free(slot[k]);
-        slot[k] = NULL;
+    ck_par_wait(b->par);
+    b->par = NULL;
+    if (rc == CK_OK) rc = ck_cases_insert_prepared(db, b->prep, b->n, b->as_of, err, err_len);
+    for (size_t i = 0; i < b->n; i++) {
+        /* A generated case the store refuses is the generator's bug. */
+        if (rc == CK_OK && b->prep[i].rc != CK_OK)
+            rc = ck_txn_fail(b->prep[i].rc, err, err_len, "case %zu (%s): %s", b->first + i, b->cases[i]->crn,
+                             b->prep[i].err);
+        ck_prepared_clear(&b->prep[i]);
+        ck_case_free(b->cases[i]);
     }
-    pthread_mutex_lock(&p->mu);
-    p->made[b % WINDOW] = false;
-    p->consumed++;
-    pthread_cond_broadcast(&p->space);
-    pthread_mutex_unlock(&p->mu);
+    b->n = 0;
     return rc;
 }
 
 static ck_rc load_cases(ck_db *db, const ck_gen *g, const ck_engine *eng, ck_date as_of,
                         ck_gen_load_progress *progress, void *ctx, char *err, size_t err_len)
 {
-    pipeline *p = ck_calloc(1, sizeof *p);
-    p->g = g;
-    p->n = ck_gen_case_count(g);
-    p->n_blocks = (p->n + BLOCK - 1) / BLOCK;
-    pthread_mutex_init(&p->mu, NULL);
-    pthread_cond_init(&p->ready, NULL);
-    pthread_cond_init(&p->space, NULL);
-    pthread_t threads[MAX_WORKERS];
-    size_t nw = worker_count(), started = 0;
-    while (started < nw && pthread_create(&threads[started], NULL, worker, p) == 0) started++;
-
-    ck_rc rc = started ? CK_OK : ck_txn_fail(CK_ERR_DB, err, err_len, "cases: no worker thread could start");
+    size_t n = ck_gen_case_count(g), n_blocks = (n + BLOCK - 1) / BLOCK, committed = 0;
+    block *blocks = ck_calloc(2, sizeof *blocks);
+    for (int k = 0; k < 2; k++) blocks[k] = (block){.g = g, .eng = eng, .as_of = as_of};
+    ck_rc rc = CK_OK;
     bool in_tx = false;
-    size_t committed = 0;
-    for (size_t b = 0; rc == CK_OK && b < p->n_blocks; b++) {
-        if (!in_tx && (rc = ck_txn_begin(db, err, err_len)) != CK_OK) break;
-        in_tx = true;
-        rc = write_block(p, b, db, eng, as_of, err, err_len);
-        size_t upto = (b + 1) * BLOCK < p->n ? (b + 1) * BLOCK : p->n;
+    /* Block k is made while block k - 1 is written. */
+    for (size_t k = 0; k <= n_blocks; k++) {
+        block *b = &blocks[k % 2], *prev = &blocks[(k + 1) % 2];
+        if (k < n_blocks && rc == CK_OK) {
+            b->first = k * BLOCK;
+            b->n = n - b->first < BLOCK ? n - b->first : BLOCK;
+            b->par = ck_par_start(b->n, ck_par_threads(), make_case, b);
+        }
+        if (!prev->n) continue;
+        if (rc == CK_OK && !in_tx) in_tx = (rc = ck_txn_begin(db, err, err_len)) == CK_OK;
+        size_t upto = prev->first + prev->n;
+        rc = write_block(db, prev, rc, err, err_len);
         /* A transaction ends where an import's file would. */
-        if (rc != CK_OK || upto / CK_GEN_CASES_PER_FILE != committed / CK_GEN_CASES_PER_FILE || upto == p->n) {
+        if (in_tx && (rc != CK_OK || upto / CK_GEN_CASES_PER_FILE != committed / CK_GEN_CASES_PER_FILE || upto == n)) {
             in_tx = false;
             rc = ck_txn_finish(db, rc, err, err_len);
             committed = upto;
         }
-        if (rc == CK_OK && progress) progress(ctx, upto, p->n);
+        if (rc == CK_OK && progress) progress(ctx, upto, n);
     }
-
-    pthread_mutex_lock(&p->mu);
-    p->stop = true;
-    pthread_cond_broadcast(&p->space);
-    pthread_mutex_unlock(&p->mu);
-    for (size_t t = 0; t < started; t++) pthread_join(threads[t], NULL);
-    for (size_t w = 0; w < WINDOW; w++)
-        for (size_t k = 0; k < BLOCK; k++) ck_case_free(p->cases[w][k]);
-    pthread_cond_destroy(&p->space);
-    pthread_cond_destroy(&p->ready);
-    pthread_mutex_destroy(&p->mu);
-    ck_free(p);
+    ck_free(blocks);
     return rc;
 }
 
@@ -164,7 +124,14 @@ ck_rc ck_gen_load(ck_db *db, const ck_gen *g, const ck_engine *eng, ck_gen_load_
 {
     const ck_gen_org *o = ck_gen_organisation(g);
     ck_rc rc = load_org(db, o, err, err_len);
-    if (rc == CK_OK) rc = load_cases(db, g, eng, o->as_of, progress, ctx, err, err_len);
+    ck_bulk bulk;
+    if (rc == CK_OK) rc = ck_cases_bulk_begin(db, &bulk, err, err_len);
+    if (rc != CK_OK) return rc;
+    rc = load_cases(db, g, eng, o->as_of, progress, ctx, err, err_len);
+    /* Whatever the load's outcome, the deferred indexes are built. */
+    char why[512];
+    ck_rc end = ck_cases_bulk_end(db, &bulk, why, sizeof why);
+    if (rc == CK_OK && end != CK_OK) rc = ck_txn_fail(end, err, err_len, "%s", why);
     if (rc == CK_OK) rc = ck_cases_note_import(db, o->as_of, err, err_len);
     return rc;
 }

@@ -8,14 +8,15 @@
 # Last line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+. tests/suites/lib/result.sh
 bin=build/dbg/casekeeper
-passed=0 failed=0
-check() { # check NAME COMMAND...: one result line
+check() { # check NAME COMMAND...: the command's outcome as one result line
   local name=$1; shift
-  if "$@"; then echo "ok - $name"; passed=$((passed + 1)); else echo "not ok - $name"; failed=$((failed + 1)); fi
+  "$@"
+  result "$name" $?
 }
 jq_ok() { jq -e "$@" >/dev/null; }
-finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
+finish() { summary; exit $?; }
 if [ ! -x "$bin" ]; then
   echo "demo: needs $bin (make test-build)"
   echo "0 passed, 1 failed"
