@@ -520,7 +520,7 @@ void ck_web_region(ck_http_req *r)
         for (size_t k = 0; k < N_RATES && rc == CK_OK; k++) {
             ck_timeliness t;
             rc = ck_caseload_timeliness(db, x->code, rate_groups[k], today, &t, err, sizeof err);
-            json_array_append_new(rates, rate(rate_labels[k], &t));
+            if (rc == CK_OK) json_array_append_new(rates, rate(rate_labels[k], &t));
         }
         ck_place place = {0};
         snprintf(place.pdu, sizeof place.pdu, "%s", x->code);
