@@ -1,8 +1,8 @@
 /* ck_txn: the error and transaction helpers the management modules
  * (ck_workforce, ck_inspection) and the security ones (ck_users, ck_access)
- * share: a ck_rc with a formatted message, a
- * database failure naming what failed, and one transaction that commits on
- * CK_OK and rolls back otherwise. (ck_cases keeps its own static copies.) */
+ * share, as do the case modules (ck_cases, ck_caseload, ck_casewrite): a
+ * ck_rc with a formatted message, a database failure naming what failed, and
+ * one transaction that commits on CK_OK and rolls back otherwise. */
 #ifndef CK_TXN_H
 #define CK_TXN_H
 #include "ck_cases.h"
