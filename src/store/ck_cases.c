@@ -807,13 +807,7 @@ static ck_rc search_run(ck_db *db, const search_sql *q, const ck_case_filter *f,
     bind_filter(st, f, q->nbind);
     ck_stmt_bind_int(st, q->nbind + nf + 1, (int64_t)limit);
     ck_stmt_bind_int(st, q->nbind + nf + 2, (int64_t)offset);
-    for (;;) {
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_DONE) break;
-        if (s != CK_DB_ROW) {
-            rc = ck_txn_db_fail(db, "search", err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, "search", &rc, err, err_len)) {
         if (l->n == n) continue; /* a case created between count and page */
         ck_case_summary *it = &l->items[l->n++];
         snprintf(it->crn, sizeof it->crn, "%s", ck_stmt_text(st, 0));
@@ -972,13 +966,7 @@ static ck_rc wl_fetch(ck_db *db, const char *sql, const char *holder, const segm
     ck_stmt_bind_int(st, 7 + nf, (int64_t)offset);
     ck_rc rc = CK_OK;
     ck_arena *a = &w->arena;
-    for (;;) {
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_DONE) break;
-        if (s != CK_DB_ROW) {
-            rc = ck_txn_db_fail(db, "worklist", err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, "worklist", &rc, err, err_len)) {
         ck_worklist_item *it = &w->items[w->n++];
         const char *rule = ck_stmt_text(st, 0);
         const char *interned = ck_vocab_find(ck_vocab_rule, rule, strlen(rule));
