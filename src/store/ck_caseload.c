@@ -12,6 +12,7 @@
 #include "ck_str.h"
 #include "ck_tier.h"
 #include "ck_txn.h"
+#include "ck_worklist_int.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -611,10 +612,7 @@ ck_rc ck_caseload_rule_obligations(ck_db *db, const ck_rule_query *rq, ck_workli
 
     sqlq p = w;
     p.sql = (ck_buf)CK_BUF_INIT;
-    q_sql(&p, "SELECT \"obligations\".\"rule\", \"obligations\".\"subject\", \"obligations\".\"due\", "
-              "\"obligations\".\"met_on\", \"obligations\".\"explanation\", \"obligations\".\"staff_code\", "
-              "\"obligations\".\"team_code\", \"cases\".\"crn\", \"cases\".\"person_forename\", "
-              "\"cases\".\"person_surname\", \"obligations\".\"status\", \"obligations\".\"severity\"");
+    q_sql(&p, "SELECT " CK_WORKLIST_COLS ", \"obligations\".\"status\", \"obligations\".\"severity\"");
     q_sql(&p, ck_buf_cstr(&w.sql));
     ck_buf_free(&w.sql);
     /* The rulebook's order: status (overdue, open, met late, met), severity, due, rule, subject. */
@@ -634,21 +632,9 @@ ck_rc ck_caseload_rule_obligations(ck_db *db, const ck_rule_query *rq, ck_workli
     ck_arena_init(&wl->arena);
     wl->total = total;
     wl->items = ck_arena_array(&wl->arena, rq->limit, sizeof *wl->items);
-    ck_arena *a = &wl->arena;
     while ((s = ck_stmt_step(st)) == CK_DB_ROW && wl->n < rq->limit) {
         ck_worklist_item *it = &wl->items[wl->n++];
-        const char *rule = ck_stmt_text(st, 0);
-        const char *interned = ck_vocab_find(ck_vocab_rule, rule, strlen(rule));
-        it->o.rule = interned ? interned : ck_arena_strdup(a, rule);
-        it->o.subject = ck_arena_strdup(a, ck_stmt_text(st, 1));
-        it->o.due = ck_stmt_date(st, 2);
-        it->o.met_on = ck_stmt_date(st, 3);
-        it->o.explanation = ck_arena_strdup(a, ck_stmt_text(st, 4));
-        it->staff_code = ck_arena_strdup(a, ck_stmt_text(st, 5));
-        it->team = ck_arena_strdup(a, ck_stmt_text(st, 6));
-        it->crn = ck_arena_strdup(a, ck_stmt_text(st, 7));
-        it->forename = ck_arena_strdup(a, ck_stmt_text(st, 8));
-        it->surname = ck_arena_strdup(a, ck_stmt_text(st, 9));
+        ck_worklist_item_read(st, &wl->arena, it);
         const char *stored = ck_stmt_text(st, 10);
         it->o.status = ck_streq(stored, "met") ? CK_ST_MET : ck_streq(stored, "met_late") ? CK_ST_MET_LATE
                                                                                         : ck_status_at(it->o.due, CK_NODATE, rq->as_of);

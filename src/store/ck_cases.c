@@ -8,6 +8,7 @@
 #include "ck_store.h"
 #include "ck_str.h"
 #include "ck_txn.h"
+#include "ck_worklist_int.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -915,10 +916,7 @@ static char *wl_sql(int who, bool page, const ck_case_filter *f)
 {
     ck_buf b = CK_BUF_INIT;
     if (page)
-        ck_buf_puts(&b, "SELECT \"obligations\".\"rule\", \"obligations\".\"subject\", \"obligations\".\"due\", "
-                        "\"obligations\".\"met_on\", \"obligations\".\"explanation\", \"obligations\".\"staff_code\", "
-                        "\"obligations\".\"team_code\", \"cases\".\"crn\", \"cases\".\"person_forename\", "
-                        "\"cases\".\"person_surname\" FROM \"obligations\"");
+        ck_buf_puts(&b, "SELECT " CK_WORKLIST_COLS " FROM \"obligations\"");
     else
         ck_buf_puts(&b, "SELECT COUNT(*) FROM \"obligations\"");
     if (page || f) ck_buf_puts(&b, " JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\"");
@@ -933,6 +931,22 @@ static char *wl_sql(int who, bool page, const ck_case_filter *f)
                           "\"cases\".\"crn\" LIMIT $%d OFFSET $%d",
                       6 + nf, 7 + nf);
     return ck_buf_steal(&b);
+}
+
+void ck_worklist_item_read(ck_stmt *st, ck_arena *a, ck_worklist_item *it)
+{
+    const char *rule = ck_stmt_text(st, 0);
+    const char *interned = ck_vocab_find(ck_vocab_rule, rule, strlen(rule));
+    it->o.rule = interned ? interned : ck_arena_strdup(a, rule);
+    it->o.subject = ck_arena_strdup(a, ck_stmt_text(st, 1));
+    it->o.due = ck_stmt_date(st, 2);
+    it->o.met_on = ck_stmt_date(st, 3);
+    it->o.explanation = ck_arena_strdup(a, ck_stmt_text(st, 4));
+    it->staff_code = ck_arena_strdup(a, ck_stmt_text(st, 5));
+    it->team = ck_arena_strdup(a, ck_stmt_text(st, 6));
+    it->crn = ck_arena_strdup(a, ck_stmt_text(st, 7));
+    it->forename = ck_arena_strdup(a, ck_stmt_text(st, 8));
+    it->surname = ck_arena_strdup(a, ck_stmt_text(st, 9));
 }
 
 /* Due dates lie between these (bounds of a segment's due range). */
@@ -965,23 +979,11 @@ static ck_rc wl_fetch(ck_db *db, const char *sql, const char *holder, const segm
     ck_stmt_bind_int(st, 6 + nf, (int64_t)limit);
     ck_stmt_bind_int(st, 7 + nf, (int64_t)offset);
     ck_rc rc = CK_OK;
-    ck_arena *a = &w->arena;
     while (ck_txn_next(db, st, "worklist", &rc, err, err_len)) {
         ck_worklist_item *it = &w->items[w->n++];
-        const char *rule = ck_stmt_text(st, 0);
-        const char *interned = ck_vocab_find(ck_vocab_rule, rule, strlen(rule));
-        it->o.rule = interned ? interned : ck_arena_strdup(a, rule);
-        it->o.subject = ck_arena_strdup(a, ck_stmt_text(st, 1));
-        it->o.due = ck_stmt_date(st, 2);
-        it->o.met_on = ck_stmt_date(st, 3);
+        ck_worklist_item_read(st, &w->arena, it);
         it->o.status = sg->status;
         it->o.severity = sg->severity;
-        it->o.explanation = ck_arena_strdup(a, ck_stmt_text(st, 4));
-        it->staff_code = ck_arena_strdup(a, ck_stmt_text(st, 5));
-        it->team = ck_arena_strdup(a, ck_stmt_text(st, 6));
-        it->crn = ck_arena_strdup(a, ck_stmt_text(st, 7));
-        it->forename = ck_arena_strdup(a, ck_stmt_text(st, 8));
-        it->surname = ck_arena_strdup(a, ck_stmt_text(st, 9));
     }
     ck_stmt_reset(st);
     return rc;
