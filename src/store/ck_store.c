@@ -1451,13 +1451,7 @@ static ck_rc sync_holders(const sync_run *s, const int64_t *ids, const ck_holder
     bool *same = ck_calloc(n ? n : 1, sizeof *same);
     ck_stmt *st = sync_query(s, 0, err, err_len);
     ck_rc rc = st ? CK_OK : CK_ERR_DB;
-    while (st) {
-        int r = ck_stmt_step(st);
-        if (r == CK_DB_DONE) break;
-        if (r != CK_DB_ROW) {
-            rc = ck_txn_db_fail(s->db, "cases", err, err_len);
-            break;
-        }
+    while (st && ck_txn_next(s->db, st, "cases", &rc, err, err_len)) {
         size_t pos;
         if (id_to_pos(s, ck_stmt_int(st, 0), &pos))
             same[pos] = same_str(ck_stmt_text(st, 1), h[pos].staff_code) &&
@@ -1488,13 +1482,7 @@ static ck_rc read_stored(const sync_run *s, ck_arena *a, stored_obl **out, size_
     size_t n = 0, cap = 0;
     ck_stmt *st = sync_query(s, 1, err, err_len);
     ck_rc rc = st ? CK_OK : CK_ERR_DB;
-    while (st) {
-        int r = ck_stmt_step(st);
-        if (r == CK_DB_DONE) break;
-        if (r != CK_DB_ROW) {
-            rc = ck_txn_db_fail(s->db, "obligations", err, err_len);
-            break;
-        }
+    while (st && ck_txn_next(s->db, st, "obligations", &rc, err, err_len)) {
         size_t pos;
         if (!id_to_pos(s, ck_stmt_int(st, 0), &pos)) continue;
         v = grow(v, &cap, n + 1, sizeof *v);
@@ -1570,13 +1558,7 @@ static ck_rc sync_ftc(const sync_run *s, const int64_t *ids, ck_result *const *r
     bool *differs = ck_calloc(n ? n : 1, sizeof *differs);
     ck_stmt *st = sync_query(s, 2, err, err_len);
     ck_rc rc = st ? CK_OK : CK_ERR_DB;
-    while (st) {
-        int q = ck_stmt_step(st);
-        if (q == CK_DB_DONE) break;
-        if (q != CK_DB_ROW) {
-            rc = ck_txn_db_fail(s->db, "failures_to_comply", err, err_len);
-            break;
-        }
+    while (st && ck_txn_next(s->db, st, "failures_to_comply", &rc, err, err_len)) {
         size_t pos;
         if (!id_to_pos(s, ck_stmt_int(st, 0), &pos) || differs[pos]) continue;
         size_t k = seen[pos]++;
@@ -1750,13 +1732,7 @@ ck_rc ck_store_defer_indexes(ck_db *db, bool *deferred, char *err, size_t err_le
     ck_buf_init(&defs, DEFERRED_MAX);
     st = ck_txn_prepare(db, deferrable_sql[ck_db_kind(db) == CK_DB_PG], err, err_len);
     ck_rc out = st ? CK_OK : CK_ERR_DB;
-    while (st) {
-        rc = ck_stmt_step(st);
-        if (rc == CK_DB_DONE) break;
-        if (rc != CK_DB_ROW) {
-            out = ck_txn_db_fail(db, "indexes", err, err_len);
-            break;
-        }
+    while (st && ck_txn_next(db, st, "indexes", &out, err, err_len)) {
         ck_buf_printf(&defs, "%s;\n", ck_stmt_text(st, 1));
         ck_buf_puts(&drops, "DROP INDEX \"");
         for (const char *p = ck_stmt_text(st, 0); *p; p++) {
