@@ -1,8 +1,8 @@
-/* ck_txn: the error and transaction helpers the management modules
- * (ck_workforce, ck_inspection) and the security ones (ck_users, ck_access)
- * share, as do the case modules (ck_cases, ck_caseload, ck_casewrite): a
- * ck_rc with a formatted message, a database failure naming what failed, and
- * one transaction that commits on CK_OK and rolls back otherwise. */
+/* ck_txn: the error, transaction and statement helpers the storage modules
+ * share (those of src/store, and the loaders that write through them): a
+ * ck_rc with a formatted message, a database failure naming what failed, one
+ * transaction that commits on CK_OK and rolls back otherwise, and the
+ * stepping of a statement once or over its rows. */
 #ifndef CK_TXN_H
 #define CK_TXN_H
 #include "ck_cases.h"
