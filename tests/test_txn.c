@@ -54,6 +54,18 @@ static void test_exec(void **state)
     ck_stmt_reset(st);
 }
 
+/* Runs SELECT_SQL with k bound to parameter `param`, expecting no row:
+ * returns what ck_txn_next left in an rc that started as `rc`. */
+static ck_rc no_row(ck_db *db, int param, int64_t k, ck_rc rc, char *err, size_t err_len)
+{
+    ck_stmt *st = ck_txn_prepare(db, SELECT_SQL, err, err_len);
+    assert_non_null(st);
+    ck_stmt_bind_int(st, param, k);
+    assert_false(ck_txn_next(db, st, "rows", &rc, err, err_len));
+    ck_stmt_reset(st);
+    return rc;
+}
+
 static void test_next(void **state)
 {
     ck_db *db = with_table(state);
@@ -76,21 +88,11 @@ static void test_next(void **state)
     assert_int_equal(rc, CK_OK);
 
     /* The end of the rows leaves rc as it was. */
-    st = ck_txn_prepare(db, SELECT_SQL, err, sizeof err);
-    ck_stmt_bind_int(st, 1, 9);
-    rc = CK_ERR_NOTFOUND;
-    assert_false(ck_txn_next(db, st, "rows", &rc, err, sizeof err));
-    ck_stmt_reset(st);
-    assert_int_equal(rc, CK_ERR_NOTFOUND);
+    assert_int_equal(no_row(db, 1, 9, CK_ERR_NOTFOUND, err, sizeof err), CK_ERR_NOTFOUND);
 
     /* A failing step (a parameter the SQL does not have) ends the loop with
      * CK_ERR_DB and "what: why". */
-    st = ck_txn_prepare(db, SELECT_SQL, err, sizeof err);
-    ck_stmt_bind_int(st, 2, 1);
-    rc = CK_OK;
-    assert_false(ck_txn_next(db, st, "rows", &rc, err, sizeof err));
-    ck_stmt_reset(st);
-    assert_int_equal(rc, CK_ERR_DB);
+    assert_int_equal(no_row(db, 2, 1, CK_OK, err, sizeof err), CK_ERR_DB);
     assert_memory_equal(err, "rows: ", 6);
     assert_non_null(strstr(err, "$2"));
 }
