@@ -1,6 +1,7 @@
 /* ck_audit: the audit log's hash chain (see ck_audit.h). */
 #include "ck_audit.h"
 #include "ck_buf.h"
+#include "ck_txn.h"
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -173,13 +174,7 @@ ck_rc ck_audit_verify(ck_db *db, int64_t *entries, int64_t *bad, char *why, size
         return db_fail(db, "prepare", err, err_len);
     }
     ck_rc out = CK_OK;
-    for (;;) {
-        int rc = ck_stmt_step(st);
-        if (rc == CK_DB_DONE) break;
-        if (rc != CK_DB_ROW) {
-            out = db_fail(db, "read", err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, "audit log: read", &out, err, err_len)) {
         ck_audit_entry e;
         read_entry(st, &e);
         int64_t want = *entries + 1;
@@ -233,13 +228,7 @@ ck_rc ck_audit_search(ck_db *db, const ck_audit_query *q, bool (*fn)(void *ctx, 
     ck_stmt_bind_text(st, 3, from[0] ? from : NULL);
     ck_stmt_bind_text(st, 4, to[0] ? to : NULL);
     ck_rc out = CK_OK;
-    for (;;) {
-        int rc = ck_stmt_step(st);
-        if (rc == CK_DB_DONE) break;
-        if (rc != CK_DB_ROW) {
-            out = db_fail(db, "search", err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, "audit log: search", &out, err, err_len)) {
         ck_audit_entry e;
         read_entry(st, &e);
         if (!fn(ctx, &e)) break;

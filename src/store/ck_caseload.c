@@ -11,28 +11,14 @@
 #include "ck_store.h"
 #include "ck_str.h"
 #include "ck_tier.h"
+#include "ck_txn.h"
+#include "ck_worklist_int.h"
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_BINDS 64
-
-static ck_rc fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static ck_rc fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-static ck_rc db_fail(ck_db *db, const char *what, char *err, size_t err_len)
-{
-    return fail(CK_ERR_DB, err, err_len, "%s: %s", what, ck_db_errmsg(db));
-}
 
 /* ---- SQL text with numbered parameters ------------------------------------ */
 
@@ -159,12 +145,12 @@ ck_rc ck_caseload_store_tier(ck_db *db, int64_t id, const char *tier, ck_date as
 {
     char d[CK_DATE_STRLEN];
     ck_stmt *st = ck_db_prepare(db, "UPDATE \"cases\" SET \"tier\" = $2, \"tier_as_of\" = $3 WHERE \"case_id\" = $1");
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_rc rc = CK_OK;
     ck_stmt_bind_int(st, 1, id);
     ck_stmt_bind_text(st, 2, tier);
     ck_stmt_bind_text(st, 3, ck_date_fmt(as_of, d));
-    if (ck_stmt_step(st) != CK_DB_DONE) rc = db_fail(db, "cases.tier", err, err_len);
+    if (ck_stmt_step(st) != CK_DB_DONE) rc = ck_txn_db_fail(db, "cases.tier", err, err_len);
     ck_stmt_reset(st);
     return rc;
 }
@@ -247,13 +233,13 @@ static ck_rc read_filter(const ck_caseload_query *cq, list_filter *f, char *err,
         if (!filter_chars(cq->q, f->crn, sizeof f->crn, true)) f->crn[0] = '\0';
         snprintf(f->name, sizeof f->name, "%.*s%%", (int)n, key);
         if (!f->crn[0] && !n)
-            return fail(CK_ERR_INVALID, err, err_len, "q: \"%s\" is neither a CRN nor a name", cq->q);
+            return ck_txn_fail(CK_ERR_INVALID, err, err_len, "q: \"%s\" is neither a CRN nor a name", cq->q);
         if (!f->crn[0]) snprintf(f->crn, sizeof f->crn, "%s", "-"); /* no CRN matches "-" */
         f->by_text = true;
     }
     if (cq->tier && *cq->tier) {
         if (!filter_chars(cq->tier, f->tier, sizeof f->tier, true))
-            return fail(CK_ERR_INVALID, err, err_len, "tier: \"%s\" is not a tier such as B or B2", cq->tier);
+            return ck_txn_fail(CK_ERR_INVALID, err, err_len, "tier: \"%s\" is not a tier such as B or B2", cq->tier);
         f->by_tier = true;
     }
     return CK_OK;
@@ -269,11 +255,11 @@ static ck_rc list_ids(ck_db *db, const ck_caseload_query *cq, int who, const cha
     q_where(&q, cq, who, holder, f);
     ck_stmt *st = q_prepare(db, &q);
     ck_buf_free(&q.sql);
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     int rc = ck_stmt_step(st);
     if (rc == CK_DB_ROW) *total = (size_t)ck_stmt_int(st, 0);
     ck_stmt_reset(st);
-    if (rc != CK_DB_ROW) return db_fail(db, "caseload", err, err_len);
+    if (rc != CK_DB_ROW) return ck_txn_db_fail(db, "caseload", err, err_len);
     *n = 0;
     *ids = NULL;
     if (cq->offset >= *total) return CK_OK;
@@ -298,14 +284,14 @@ static ck_rc list_ids(ck_db *db, const ck_caseload_query *cq, int who, const cha
     q_int(&p, (int64_t)cq->offset);
     st = q_prepare(db, &p);
     ck_buf_free(&p.sql);
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     *ids = ck_calloc(cq->limit, sizeof **ids);
     while ((rc = ck_stmt_step(st)) == CK_DB_ROW && *n < cq->limit) (*ids)[(*n)++] = ck_stmt_int(st, 0);
     ck_stmt_reset(st);
     if (rc != CK_DB_DONE) {
         ck_free(*ids);
         *ids = NULL;
-        return db_fail(db, "caseload", err, err_len);
+        return ck_txn_db_fail(db, "caseload", err, err_len);
     }
     return CK_OK;
 }
@@ -336,7 +322,7 @@ static ck_rc row_risk(ck_db *db, int64_t id, const char *as_of, ck_date d, ck_ar
                                     "AND \"kind\" = 'rosh' AND \"completed\" = (SELECT MAX(\"completed\") FROM "
                                     "\"assessments\" WHERE \"case_id\" = $1 AND \"kind\" = 'rosh' AND "
                                     "\"completed\" <= $2)");
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_stmt_bind_int(st, 1, id);
     ck_stmt_bind_text(st, 2, as_of);
     ck_assessment as[8];
@@ -349,7 +335,7 @@ static ck_rc row_risk(ck_db *db, int64_t id, const char *as_of, ck_date d, ck_ar
                              .level = lv ? ck_vocab_find(ck_vocab_rosh_level, lv, strlen(lv)) : NULL};
     }
     ck_stmt_reset(st);
-    if (rc != CK_DB_DONE) return db_fail(db, "assessments", err, err_len);
+    if (rc != CK_DB_DONE) return ck_txn_db_fail(db, "assessments", err, err_len);
     c.assessments = as;
     const ck_assessment *rosh = ck_rosh_current(&c, d);
     if (rosh) {
@@ -360,7 +346,7 @@ static ck_rc row_risk(ck_db *db, int64_t id, const char *as_of, ck_date d, ck_ar
     st = ck_db_prepare(db, "SELECT \"type\", \"date\", \"level\", \"category\" FROM \"registrations\" "
                            "WHERE \"case_id\" = $1 AND \"date\" <= $2 AND (\"deregistered\" IS NULL OR "
                            "\"deregistered\" > $2) ORDER BY \"ord\"");
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_stmt_bind_int(st, 1, id);
     ck_stmt_bind_text(st, 2, as_of);
     size_t cap = 0;
@@ -379,7 +365,7 @@ static ck_rc row_risk(ck_db *db, int64_t id, const char *as_of, ck_date d, ck_ar
                                .next_review = CK_NODATE, .deregistered = CK_NODATE};
     }
     ck_stmt_reset(st);
-    if (rc != CK_DB_DONE) return db_fail(db, "registrations", err, err_len);
+    if (rc != CK_DB_DONE) return ck_txn_db_fail(db, "registrations", err, err_len);
     c.registrations = regs;
     const ck_registration *mappa = ck_registration_current(&c, "MAPP", d);
     if (mappa) {
@@ -397,9 +383,9 @@ ck_rc ck_caseload_list(ck_db *db, const ck_caseload_query *cq, ck_caseload **out
     *out = NULL;
     const char *holders[] = {cq->staff, cq->team, cq->pdu};
     int who = holder_of(holders);
-    if (who < 0) return fail(CK_ERR_INVALID, err, err_len, "caseload: give exactly one of staff, team or pdu");
+    if (who < 0) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "caseload: give exactly one of staff, team or pdu");
     if (cq->limit == 0 || cq->limit > CK_CASELOAD_PAGE_MAX)
-        return fail(CK_ERR_INVALID, err, err_len, "limit: expected 1 to %d rows", CK_CASELOAD_PAGE_MAX);
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "limit: expected 1 to %d rows", CK_CASELOAD_PAGE_MAX);
     list_filter f;
     ck_rc rc = read_filter(cq, &f, err, err_len);
     if (rc != CK_OK) return rc;
@@ -419,7 +405,7 @@ ck_rc ck_caseload_list(ck_db *db, const ck_caseload_query *cq, ck_caseload **out
     for (size_t i = 0; i < n && rc == CK_OK; i++) {
         ck_stmt *st = ck_db_prepare(db, sql);
         if (!st) {
-            rc = db_fail(db, "prepare", err, err_len);
+            rc = ck_txn_db_fail(db, "prepare", err, err_len);
             break;
         }
         rq.num[rq.n - 1] = ids[i];
@@ -443,7 +429,7 @@ ck_rc ck_caseload_list(ck_db *db, const ck_caseload_query *cq, ck_caseload **out
             row->rosh_date = CK_NODATE;
         }
         ck_stmt_reset(st);
-        if (s != CK_DB_ROW && s != CK_DB_DONE) rc = db_fail(db, "caseload", err, err_len);
+        if (s != CK_DB_ROW && s != CK_DB_DONE) rc = ck_txn_db_fail(db, "caseload", err, err_len);
         else if (s == CK_DB_ROW) rc = row_risk(db, ids[i], as_of, cq->as_of, &l->arena, &l->rows[l->n - 1], err, err_len);
     }
     ck_buf_free(&rq.sql);
@@ -490,7 +476,7 @@ static int member_cmp(const void *x, const void *y)
 ck_rc ck_caseload_team(ck_db *db, const char *team, ck_date as_of, ck_team_summary **out, char *err, size_t err_len)
 {
     *out = NULL;
-    if (!team) return fail(CK_ERR_INVALID, err, err_len, "team: a team code is needed");
+    if (!team) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "team: a team code is needed");
     char d[CK_DATE_STRLEN];
     ck_date_fmt(as_of, d);
     static const char *const sql[] = {
@@ -507,7 +493,7 @@ ck_rc ck_caseload_team(ck_db *db, const char *team, ck_date as_of, ck_team_summa
     for (int k = 0; k < 3 && rc == CK_OK; k++) {
         ck_stmt *st = ck_db_prepare(db, sql[k]);
         if (!st) {
-            rc = db_fail(db, "prepare", err, err_len);
+            rc = ck_txn_db_fail(db, "prepare", err, err_len);
             break;
         }
         ck_stmt_bind_text(st, 1, team);
@@ -537,7 +523,7 @@ ck_rc ck_caseload_team(ck_db *db, const char *team, ck_date as_of, ck_team_summa
             }
         }
         ck_stmt_reset(st);
-        if (s != CK_DB_DONE) rc = db_fail(db, "team", err, err_len);
+        if (s != CK_DB_DONE) rc = ck_txn_db_fail(db, "team", err, err_len);
     }
     if (rc != CK_OK) {
         ck_team_summary_free(t);
@@ -583,10 +569,11 @@ ck_rc ck_caseload_rule_obligations(ck_db *db, const ck_rule_query *rq, ck_workli
     *out = NULL;
     const char *holders[] = {NULL, rq->team, rq->pdu};
     int who = holder_of(holders);
-    if (who < 0) return fail(CK_ERR_INVALID, err, err_len, "rule obligations: give exactly one of team or pdu");
-    if (!rq->rules || !rq->rules[0]) return fail(CK_ERR_INVALID, err, err_len, "rules: at least one rule is needed");
+    if (who < 0) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "rule obligations: give exactly one of team or pdu");
+    if (!rq->rules || !rq->rules[0])
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "rules: at least one rule is needed");
     if (rq->limit == 0 || rq->limit > CK_CASELOAD_PAGE_MAX)
-        return fail(CK_ERR_INVALID, err, err_len, "limit: expected 1 to %d rows", CK_CASELOAD_PAGE_MAX);
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "limit: expected 1 to %d rows", CK_CASELOAD_PAGE_MAX);
     unsigned mask = rq->statuses ? rq->statuses : (1u << CK_ST_OVERDUE) | (1u << CK_ST_OPEN);
     char as_of[CK_DATE_STRLEN], prefix[64];
     ck_date_fmt(rq->as_of, as_of);
@@ -620,15 +607,12 @@ ck_rc ck_caseload_rule_obligations(ck_db *db, const ck_rule_query *rq, ck_workli
     ck_stmt_reset(st);
     if (s != CK_DB_ROW) {
         ck_buf_free(&w.sql);
-        return db_fail(db, "rule obligations", err, err_len);
+        return ck_txn_db_fail(db, "rule obligations", err, err_len);
     }
 
     sqlq p = w;
     p.sql = (ck_buf)CK_BUF_INIT;
-    q_sql(&p, "SELECT \"obligations\".\"rule\", \"obligations\".\"subject\", \"obligations\".\"due\", "
-              "\"obligations\".\"met_on\", \"obligations\".\"explanation\", \"obligations\".\"staff_code\", "
-              "\"obligations\".\"team_code\", \"cases\".\"crn\", \"cases\".\"person_forename\", "
-              "\"cases\".\"person_surname\", \"obligations\".\"status\", \"obligations\".\"severity\"");
+    q_sql(&p, "SELECT " CK_WORKLIST_COLS ", \"obligations\".\"status\", \"obligations\".\"severity\"");
     q_sql(&p, ck_buf_cstr(&w.sql));
     ck_buf_free(&w.sql);
     /* The rulebook's order: status (overdue, open, met late, met), severity, due, rule, subject. */
@@ -642,27 +626,15 @@ ck_rc ck_caseload_rule_obligations(ck_db *db, const ck_rule_query *rq, ck_workli
     q_int(&p, (int64_t)rq->offset);
     st = q_prepare(db, &p);
     ck_buf_free(&p.sql);
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
 
     ck_worklist *wl = ck_calloc(1, sizeof *wl);
     ck_arena_init(&wl->arena);
     wl->total = total;
     wl->items = ck_arena_array(&wl->arena, rq->limit, sizeof *wl->items);
-    ck_arena *a = &wl->arena;
     while ((s = ck_stmt_step(st)) == CK_DB_ROW && wl->n < rq->limit) {
         ck_worklist_item *it = &wl->items[wl->n++];
-        const char *rule = ck_stmt_text(st, 0);
-        const char *interned = ck_vocab_find(ck_vocab_rule, rule, strlen(rule));
-        it->o.rule = interned ? interned : ck_arena_strdup(a, rule);
-        it->o.subject = ck_arena_strdup(a, ck_stmt_text(st, 1));
-        it->o.due = ck_stmt_date(st, 2);
-        it->o.met_on = ck_stmt_date(st, 3);
-        it->o.explanation = ck_arena_strdup(a, ck_stmt_text(st, 4));
-        it->staff_code = ck_arena_strdup(a, ck_stmt_text(st, 5));
-        it->team = ck_arena_strdup(a, ck_stmt_text(st, 6));
-        it->crn = ck_arena_strdup(a, ck_stmt_text(st, 7));
-        it->forename = ck_arena_strdup(a, ck_stmt_text(st, 8));
-        it->surname = ck_arena_strdup(a, ck_stmt_text(st, 9));
+        ck_worklist_item_read(st, &wl->arena, it);
         const char *stored = ck_stmt_text(st, 10);
         it->o.status = ck_streq(stored, "met") ? CK_ST_MET : ck_streq(stored, "met_late") ? CK_ST_MET_LATE
                                                                                         : ck_status_at(it->o.due, CK_NODATE, rq->as_of);
@@ -672,7 +644,7 @@ ck_rc ck_caseload_rule_obligations(ck_db *db, const ck_rule_query *rq, ck_workli
     ck_stmt_reset(st);
     if (s != CK_DB_DONE && s != CK_DB_ROW) {
         ck_worklist_free(wl);
-        return db_fail(db, "rule obligations", err, err_len);
+        return ck_txn_db_fail(db, "rule obligations", err, err_len);
     }
     *out = wl;
     return CK_OK;
@@ -690,7 +662,7 @@ ck_rc ck_caseload_releases_in(ck_db *db, const ck_case_filter *filter, const cha
                               ck_release_list **out, char *err, size_t err_len)
 {
     *out = NULL;
-    if (!pdu) return fail(CK_ERR_INVALID, err, err_len, "pdu: a PDU code is needed");
+    if (!pdu) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "pdu: a PDU code is needed");
     /* The notice is due a working day or so before the release: a week's
      * margin on the due date covers bank holidays, the release date decides. */
     char lo[CK_DATE_STRLEN], hi[CK_DATE_STRLEN], f[CK_DATE_STRLEN], t[CK_DATE_STRLEN];
@@ -720,7 +692,7 @@ ck_rc ck_caseload_releases_in(ck_db *db, const ck_case_filter *filter, const cha
     q_int(&q, CK_CASELOAD_PAGE_MAX);
     ck_stmt *st = q_prepare(db, &q);
     ck_buf_free(&q.sql);
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_release_list *l = ck_calloc(1, sizeof *l);
     ck_arena_init(&l->arena);
     l->items = ck_arena_array(&l->arena, CK_CASELOAD_PAGE_MAX, sizeof *l->items);
@@ -739,7 +711,7 @@ ck_rc ck_caseload_releases_in(ck_db *db, const ck_case_filter *filter, const cha
     ck_stmt_reset(st);
     if (s != CK_DB_DONE && s != CK_DB_ROW) {
         ck_release_list_free(l);
-        return db_fail(db, "releases", err, err_len);
+        return ck_txn_db_fail(db, "releases", err, err_len);
     }
     *out = l;
     return CK_OK;
@@ -783,7 +755,7 @@ static ck_rc read_counts(ck_db *db, ck_stmt *st, bool named, ck_arena *a, ck_cou
         c->n = (size_t)ck_stmt_int(st, named ? 2 : 1);
     }
     ck_stmt_reset(st);
-    if (s != CK_DB_DONE) return db_fail(db, "pdu", err, err_len);
+    if (s != CK_DB_DONE) return ck_txn_db_fail(db, "pdu", err, err_len);
     if (*n) qsort(*out, *n, sizeof **out, count_cmp);
     return CK_OK;
 }
@@ -791,24 +763,24 @@ static ck_rc read_counts(ck_db *db, ck_stmt *st, bool named, ck_arena *a, ck_cou
 ck_rc ck_caseload_pdu(ck_db *db, const char *pdu, ck_date as_of, ck_pdu_summary **out, char *err, size_t err_len)
 {
     *out = NULL;
-    if (!pdu) return fail(CK_ERR_INVALID, err, err_len, "pdu: a PDU code is needed");
+    if (!pdu) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "pdu: a PDU code is needed");
     char d[CK_DATE_STRLEN];
     ck_date_fmt(as_of, d);
     ck_pdu_summary *p = ck_calloc(1, sizeof *p);
     ck_arena_init(&p->arena);
     ck_rc rc = CK_OK;
     ck_stmt *st = ck_db_prepare(db, "SELECT COUNT(*) FROM \"cases\" WHERE \"pdu_code\" = $1");
-    if (!st) rc = db_fail(db, "prepare", err, err_len);
+    if (!st) rc = ck_txn_db_fail(db, "prepare", err, err_len);
     if (rc == CK_OK) {
         ck_stmt_bind_text(st, 1, pdu);
         int s = ck_stmt_step(st);
         if (s == CK_DB_ROW) p->cases = (size_t)ck_stmt_int(st, 0);
         ck_stmt_reset(st);
-        if (s != CK_DB_ROW) rc = db_fail(db, "pdu", err, err_len);
+        if (s != CK_DB_ROW) rc = ck_txn_db_fail(db, "pdu", err, err_len);
     }
     if (rc == CK_OK && !(st = ck_db_prepare(db, "SELECT \"rule\", COUNT(*) FROM \"obligations\" WHERE \"pdu_code\" = $1 "
                                                 "AND \"status\" = 'unmet' AND \"due\" < $2 GROUP BY \"rule\"")))
-        rc = db_fail(db, "prepare", err, err_len);
+        rc = ck_txn_db_fail(db, "prepare", err, err_len);
     if (rc == CK_OK) {
         ck_stmt_bind_text(st, 1, pdu);
         ck_stmt_bind_text(st, 2, d);
@@ -819,7 +791,7 @@ ck_rc ck_caseload_pdu(ck_db *db, const char *pdu, ck_date as_of, ck_pdu_summary 
                                  "LEFT JOIN \"teams\" ON \"teams\".\"code\" = \"o\".\"team_code\" WHERE "
                                  "\"o\".\"pdu_code\" = $1 AND \"o\".\"status\" = 'unmet' AND \"o\".\"due\" < $2 "
                                  "GROUP BY \"o\".\"team_code\"")))
-        rc = db_fail(db, "prepare", err, err_len);
+        rc = ck_txn_db_fail(db, "prepare", err, err_len);
     if (rc == CK_OK) {
         ck_stmt_bind_text(st, 1, pdu);
         ck_stmt_bind_text(st, 2, d);
@@ -853,8 +825,8 @@ ck_rc ck_caseload_timeliness(ck_db *db, const char *pdu, const char *const *rule
                              char *err, size_t err_len)
 {
     memset(out, 0, sizeof *out);
-    if (!pdu) return fail(CK_ERR_INVALID, err, err_len, "pdu: a PDU code is needed");
-    if (!rules || !rules[0]) return fail(CK_ERR_INVALID, err, err_len, "rules: at least one rule is needed");
+    if (!pdu) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "pdu: a PDU code is needed");
+    if (!rules || !rules[0]) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "rules: at least one rule is needed");
     char d[CK_DATE_STRLEN];
     sqlq q = {.sql = CK_BUF_INIT};
     q_sql(&q, "SELECT \"status\", COUNT(*) FROM \"obligations\" WHERE \"pdu_code\" = ");
@@ -866,13 +838,13 @@ ck_rc ck_caseload_timeliness(ck_db *db, const char *pdu, const char *const *rule
     q_sql(&q, ") GROUP BY \"status\"");
     ck_stmt *st = q_prepare(db, &q);
     ck_buf_free(&q.sql);
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     int s;
     while ((s = ck_stmt_step(st)) == CK_DB_ROW) {
         tally(out, ck_stmt_text(st, 0), (size_t)ck_stmt_int(st, 1));
     }
     ck_stmt_reset(st);
-    return s == CK_DB_DONE ? CK_OK : db_fail(db, "timeliness", err, err_len);
+    return s == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "timeliness", err, err_len);
 }
 
 /* ---- PDU trends by month ------------------------------------------------------ */
@@ -883,16 +855,17 @@ ck_rc ck_caseload_trend(ck_db *db, const char *pdu, const char *const *const *gr
                         ck_trend_month out[CK_TREND_MONTHS], char *err, size_t err_len)
 {
     memset(out, 0, CK_TREND_MONTHS * sizeof *out);
-    if (!pdu) return fail(CK_ERR_INVALID, err, err_len, "pdu: a PDU code is needed");
+    if (!pdu) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "pdu: a PDU code is needed");
     if (n_groups > CK_TREND_GROUPS_MAX)
-        return fail(CK_ERR_INVALID, err, err_len, "groups: at most %d rule groups", CK_TREND_GROUPS_MAX);
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "groups: at most %d rule groups", CK_TREND_GROUPS_MAX);
     size_t n_rules = 0;
     for (size_t g = 0; g < n_groups; g++) {
-        if (!groups[g] || !groups[g][0]) return fail(CK_ERR_INVALID, err, err_len, "groups[%zu]: at least one rule is needed", g);
+        if (!groups[g] || !groups[g][0])
+            return ck_txn_fail(CK_ERR_INVALID, err, err_len, "groups[%zu]: at least one rule is needed", g);
         for (size_t i = 0; groups[g][i]; i++) n_rules++;
     }
     if (n_rules > TREND_RULES_MAX)
-        return fail(CK_ERR_INVALID, err, err_len, "groups: at most %d rules in all", TREND_RULES_MAX);
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "groups: at most %d rules in all", TREND_RULES_MAX);
     int y, m, d;
     ck_date_split(as_of, &y, &m, &d);
     ck_date this_month = ck_date_ymd(y, m, 1);
@@ -920,11 +893,11 @@ ck_rc ck_caseload_trend(ck_db *db, const char *pdu, const char *const *const *gr
     q_text(&q, ends[CK_TREND_MONTHS - 1]);
     ck_stmt *st = q_prepare(db, &q);
     ck_buf_free(&q.sql);
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     int s = ck_stmt_step(st);
     for (int i = 0; s == CK_DB_ROW && i < CK_TREND_MONTHS; i++) out[i].overdue = (size_t)ck_stmt_int(st, i);
     ck_stmt_reset(st);
-    if (s != CK_DB_ROW) return db_fail(db, "trend", err, err_len);
+    if (s != CK_DB_ROW) return ck_txn_db_fail(db, "trend", err, err_len);
 
     /* Timeliness of the obligations due in each month, by month, rule and
      * status, as ck_caseload_timeliness judges them. */
@@ -952,7 +925,7 @@ ck_rc ck_caseload_trend(ck_db *db, const char *pdu, const char *const *const *gr
     q_sql(&q, ") GROUP BY 1, 2, 3");
     st = q_prepare(db, &q);
     ck_buf_free(&q.sql);
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     while ((s = ck_stmt_step(st)) == CK_DB_ROW) {
         int64_t month = ck_stmt_int(st, 0);
         const char *rule = ck_stmt_text(st, 1), *status = ck_stmt_text(st, 2);
@@ -965,7 +938,7 @@ ck_rc ck_caseload_trend(ck_db *db, const char *pdu, const char *const *const *gr
             }
     }
     ck_stmt_reset(st);
-    return s == CK_DB_DONE ? CK_OK : db_fail(db, "trend", err, err_len);
+    return s == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "trend", err, err_len);
 }
 
 /* ---- A region's PDUs ------------------------------------------------------------ */
@@ -997,14 +970,14 @@ static ck_rc region_counts(ck_db *db, ck_stmt *st, ck_region_summary *r, char *e
         p->overdue += c->n;
     }
     ck_stmt_reset(st);
-    return s == CK_DB_DONE ? CK_OK : db_fail(db, "region", err, err_len);
+    return s == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "region", err, err_len);
 }
 
 ck_rc ck_caseload_region(ck_db *db, const char *region, ck_date as_of, ck_region_summary **out, char *err,
                          size_t err_len)
 {
     *out = NULL;
-    if (!region || !region[0]) return fail(CK_ERR_INVALID, err, err_len, "region: a region code is needed");
+    if (!region || !region[0]) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "region: a region code is needed");
     char d[CK_DATE_STRLEN];
     ck_date_fmt(as_of, d);
     ck_region_summary *r = ck_calloc(1, sizeof *r);
@@ -1016,7 +989,7 @@ ck_rc ck_caseload_region(ck_db *db, const char *region, ck_date as_of, ck_region
                                     "(SELECT COUNT(*) FROM \"cases\" WHERE \"cases\".\"pdu_code\" = \"p\".\"code\") "
                                     "FROM \"pdus\" \"p\" LEFT JOIN \"regions\" \"g\" ON \"g\".\"code\" = \"p\".\"region\" "
                                     "WHERE \"p\".\"region\" = $1 ORDER BY \"p\".\"name\", \"p\".\"code\"");
-    if (!st) rc = db_fail(db, "prepare", err, err_len);
+    if (!st) rc = ck_txn_db_fail(db, "prepare", err, err_len);
     if (rc == CK_OK) {
         ck_stmt_bind_text(st, 1, region);
         size_t cap = 0;
@@ -1036,15 +1009,15 @@ ck_rc ck_caseload_region(ck_db *db, const char *region, ck_date as_of, ck_region
             p->cases = (size_t)ck_stmt_int(st, 3);
         }
         ck_stmt_reset(st);
-        if (s != CK_DB_DONE) rc = db_fail(db, "region", err, err_len);
-        else if (!r->n) rc = fail(CK_ERR_NOTFOUND, err, err_len, "region: %s has no PDU", region);
+        if (s != CK_DB_DONE) rc = ck_txn_db_fail(db, "region", err, err_len);
+        else if (!r->n) rc = ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "region: %s has no PDU", region);
     }
     if (rc == CK_OK &&
         !(st = ck_db_prepare(db, "SELECT \"o\".\"pdu_code\", \"o\".\"rule\", COUNT(*) FROM \"obligations\" \"o\" "
                                  "JOIN \"pdus\" \"p\" ON \"p\".\"code\" = \"o\".\"pdu_code\" WHERE \"p\".\"region\" = $1 "
                                  "AND \"o\".\"status\" = 'unmet' AND \"o\".\"due\" < $2 "
                                  "GROUP BY \"o\".\"pdu_code\", \"o\".\"rule\"")))
-        rc = db_fail(db, "prepare", err, err_len);
+        rc = ck_txn_db_fail(db, "prepare", err, err_len);
     if (rc == CK_OK) {
         ck_stmt_bind_text(st, 1, region);
         ck_stmt_bind_text(st, 2, d);

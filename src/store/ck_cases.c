@@ -7,8 +7,9 @@
 #include "ck_par.h"
 #include "ck_store.h"
 #include "ck_str.h"
+#include "ck_txn.h"
+#include "ck_worklist_int.h"
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,34 +19,6 @@
 #define CRN_MAX 16 /* ck_case_validate: 1 to 16 capital letters and digits */
 
 ck_engine ck_engine_default(void) { return (ck_engine){ck_calendar_default(), ck_rulecfg_default()}; }
-
-static ck_rc fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static ck_rc fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-static ck_rc db_fail(ck_db *db, const char *what, char *err, size_t err_len)
-{
-    return fail(CK_ERR_DB, err, err_len, "%s: %s", what, ck_db_errmsg(db));
-}
-
-static ck_rc begin(ck_db *db, char *err, size_t err_len)
-{
-    return ck_db_begin(db) == CK_DB_OK ? CK_OK : db_fail(db, "begin", err, err_len);
-}
-
-/* Commits when rc is CK_OK, else rolls back; returns the outcome. */
-static ck_rc finish(ck_db *db, ck_rc rc, char *err, size_t err_len)
-{
-    if (rc == CK_OK && ck_db_commit(db) != CK_DB_OK) rc = db_fail(db, "commit", err, err_len);
-    if (rc != CK_OK) ck_db_rollback(db);
-    return rc;
-}
 
 /* ---- Validation and the product rule on report completion ------------------ */
 
@@ -101,10 +74,10 @@ static ck_rc check_completions(const completions *before, const ck_case *c, cons
                 if (!ck_streq(o->rule, "DA_CHECK") && !ck_streq(o->rule, "CHILD_CHECK")) continue;
                 if (o->status != CK_ST_OPEN && o->status != CK_ST_OVERDUE) continue;
                 if (strncmp(o->subject, "report:", 7) != 0 || !ck_streq(o->subject + 7, rep->id)) continue;
-                return fail(CK_ERR_CONFLICT, err, err_len,
-                            "events[%zu].reports[%zu].completed: report %s cannot be completed while %s is not met "
-                            "(%s); record the check, or give outstanding_checks_reason",
-                            i, j, rep->id, o->rule, o->explanation ? o->explanation : "no check received");
+                return ck_txn_fail(CK_ERR_CONFLICT, err, err_len,
+                                   "events[%zu].reports[%zu].completed: report %s cannot be completed while %s "
+                                   "is not met (%s); record the check, or give outstanding_checks_reason",
+                                   i, j, rep->id, o->rule, o->explanation ? o->explanation : "no check received");
             }
         }
     return CK_OK;
@@ -139,7 +112,7 @@ static ck_rc lookup_team(ck_db *db, bool by_team, const char *key, ck_arena *a, 
                                 "ON \"teams\".\"code\" = \"staff\".\"team\" WHERE \"staff\".\"code\" = $1";
     *team = *pdu = NULL;
     ck_stmt *st = ck_db_prepare(db, sql);
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_stmt_bind_text(st, 1, key);
     int rc = ck_stmt_step(st);
     if (rc == CK_DB_ROW) {
@@ -147,7 +120,7 @@ static ck_rc lookup_team(ck_db *db, bool by_team, const char *key, ck_arena *a, 
         *pdu = ck_arena_strdup(a, ck_stmt_text(st, 1));
     }
     ck_stmt_reset(st);
-    return rc == CK_DB_ROW || rc == CK_DB_DONE ? CK_OK : db_fail(db, "holder", err, err_len);
+    return rc == CK_DB_ROW || rc == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "holder", err, err_len);
 }
 
 /* The lookups of a run of cases (import, recompute), each key asked of the
@@ -358,18 +331,18 @@ static ck_rc pragma_get(ck_db *db, const char *name, int64_t *v, char *err, size
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA %s", name);
     ck_stmt *st = ck_db_prepare(db, sql);
-    if (!st) return db_fail(db, name, err, err_len);
+    if (!st) return ck_txn_db_fail(db, name, err, err_len);
     int got = ck_stmt_step(st);
     if (got == CK_DB_ROW) *v = ck_stmt_int(st, 0);
     ck_stmt_reset(st);
-    return got == CK_DB_ROW ? CK_OK : db_fail(db, name, err, err_len);
+    return got == CK_DB_ROW ? CK_OK : ck_txn_db_fail(db, name, err, err_len);
 }
 
 static ck_rc pragma_set(ck_db *db, const char *name, int64_t v, char *err, size_t err_len)
 {
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA %s = %lld", name, (long long)v);
-    return ck_db_exec(db, sql) == CK_DB_OK ? CK_OK : db_fail(db, name, err, err_len);
+    return ck_db_exec(db, sql) == CK_DB_OK ? CK_OK : ck_txn_db_fail(db, name, err, err_len);
 }
 
 ck_rc ck_cases_bulk_begin(ck_db *db, ck_bulk *b, char *err, size_t err_len)
@@ -377,8 +350,8 @@ ck_rc ck_cases_bulk_begin(ck_db *db, ck_bulk *b, char *err, size_t err_len)
     b->cache_size = 0;
     ck_rc rc = ck_cases_bulk_end(db, b, err, err_len); /* what an interrupted import left */
     bool deferred;
-    if (rc == CK_OK && (rc = begin(db, err, err_len)) == CK_OK)
-        rc = finish(db, ck_store_defer_indexes(db, &deferred, err, err_len), err, err_len);
+    if (rc == CK_OK && (rc = ck_txn_begin(db, err, err_len)) == CK_OK)
+        rc = ck_txn_finish(db, ck_store_defer_indexes(db, &deferred, err, err_len), err, err_len);
     if (rc != CK_OK || ck_db_kind(db) != CK_DB_SQLITE) return rc;
     int64_t was = 0;
     rc = pragma_get(db, "cache_size", &was, err, err_len);
@@ -398,8 +371,8 @@ static ck_rc build_deferred(ck_db *db, char *err, size_t err_len)
         (rc = pragma_get(db, "threads", &threads, err, err_len)) == CK_OK &&
         (rc = pragma_set(db, "temp_store", TEMP_STORE_FILE, err, err_len)) == CK_OK)
         rc = pragma_set(db, "threads", ck_par_threads(), err, err_len);
-    if (rc == CK_OK && (rc = begin(db, err, err_len)) == CK_OK)
-        rc = finish(db, ck_store_build_deferred(db, err, err_len), err, err_len);
+    if (rc == CK_OK && (rc = ck_txn_begin(db, err, err_len)) == CK_OK)
+        rc = ck_txn_finish(db, ck_store_build_deferred(db, err, err_len), err, err_len);
     if (sqlite) {
         ck_rc put = pragma_set(db, "temp_store", temp_store, err, err_len);
         if (put == CK_OK) put = pragma_set(db, "threads", threads, err, err_len);
@@ -421,9 +394,9 @@ ck_rc ck_cases_bulk_end(ck_db *db, ck_bulk *b, char *err, size_t err_len)
 
 ck_rc ck_cases_create(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date as_of, char *err, size_t err_len)
 {
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
-    return finish(db, ck_cases_insert(db, eng, c, as_of, err, err_len), err, err_len);
+    return ck_txn_finish(db, ck_cases_insert(db, eng, c, as_of, err, err_len), err, err_len);
 }
 
 /* Writes validated case c whole over case `id` with its holder and its
@@ -477,9 +450,9 @@ ck_rc ck_cases_replace_tx(ck_db *db, const ck_engine *eng, const ck_case *c, boo
 
 ck_rc ck_cases_replace(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date as_of, char *err, size_t err_len)
 {
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
-    return finish(db, ck_cases_replace_tx(db, eng, c, false, as_of, err, err_len), err, err_len);
+    return ck_txn_finish(db, ck_cases_replace_tx(db, eng, c, false, as_of, err, err_len), err, err_len);
 }
 
 ck_rc ck_cases_edit_in_tx(ck_db *db, const ck_engine *eng, const char *crn,
@@ -541,8 +514,8 @@ ck_rc ck_cases_add_tx(ck_db *db, const ck_engine *eng, const char *crn, const ch
     const char *rid = ck_store_record_id(ck_store_list_entity(list, NULL, 0), rec);
     size_t ord = 0;
     if (rid && ck_store_find_record(c, list, rid, &ord))
-        rc = fail(CK_ERR_EXISTS, err, err_len, "%s[%zu].id: \"%s\" is already the id of a record of case %s", list,
-                  ord, rid, crn);
+        rc = ck_txn_fail(CK_ERR_EXISTS, err, err_len, "%s[%zu].id: \"%s\" is already the id of a record of case %s",
+                         list, ord, rid, crn);
     if (rc == CK_OK) rc = ck_store_append(c, list, rec, &ord, err, err_len);
     if (rc == CK_OK) rc = write_change(db, eng, id, c, &before, list, ord, true, as_of, err, err_len);
     completions_free(&before);
@@ -554,9 +527,9 @@ ck_rc ck_cases_add(ck_db *db, const ck_engine *eng, const char *crn, const char 
                    ck_date as_of, char *err, size_t err_len)
 {
     if (!ck_store_list_entity(list, err, err_len)) return CK_ERR_INVALID;
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
-    return finish(db, ck_cases_add_tx(db, eng, crn, list, rec, as_of, err, err_len), err, err_len);
+    return ck_txn_finish(db, ck_cases_add_tx(db, eng, crn, list, rec, as_of, err, err_len), err, err_len);
 }
 
 ck_rc ck_cases_update_tx(ck_db *db, const ck_engine *eng, const char *crn, const char *list, const char *id,
@@ -571,7 +544,9 @@ ck_rc ck_cases_update_tx(ck_db *db, const ck_engine *eng, const char *crn, const
     completions_take(&before, c);
     size_t ord = 0;
     void *rec = ck_store_find_record(c, list, id, &ord);
-    if (!rec) rc = fail(CK_ERR_NOTFOUND, err, err_len, "%s: case %s has no record with id \"%s\"", list, crn, id ? id : "");
+    if (!rec)
+        rc = ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "%s: case %s has no record with id \"%s\"", list, crn,
+                         id ? id : "");
     if (rc == CK_OK && !edit(c, rec, ctx, err, err_len)) rc = CK_ERR_INVALID;
     if (rc == CK_OK) {
         char path[96];
@@ -589,9 +564,9 @@ ck_rc ck_cases_update(ck_db *db, const ck_engine *eng, const char *crn, const ch
                       ck_date as_of, char *err, size_t err_len)
 {
     if (!ck_store_list_entity(list, err, err_len)) return CK_ERR_INVALID;
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
-    return finish(db, ck_cases_update_tx(db, eng, crn, list, id, edit, ctx, as_of, err, err_len), err, err_len);
+    return ck_txn_finish(db, ck_cases_update_tx(db, eng, crn, list, id, edit, ctx, as_of, err, err_len), err, err_len);
 }
 
 /* ---- Reads of one case ------------------------------------------------------ */
@@ -599,23 +574,23 @@ ck_rc ck_cases_update(ck_db *db, const ck_engine *eng, const char *crn, const ch
 ck_rc ck_cases_get(ck_db *db, const char *crn, ck_case **out, char *err, size_t err_len)
 {
     *out = NULL;
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
     int64_t id;
     rc = ck_store_find(db, crn, CK_LOCK_SHARE, &id, err, err_len);
     if (rc == CK_OK) rc = ck_store_load(db, id, out, err, err_len);
-    return finish(db, rc, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
 }
 
 ck_rc ck_cases_obligations(ck_db *db, const char *crn, ck_date as_of, ck_result **out, char *err, size_t err_len)
 {
     *out = NULL;
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
     int64_t id;
     rc = ck_store_find(db, crn, CK_LOCK_SHARE, &id, err, err_len);
     if (rc == CK_OK) rc = ck_store_get_obligations(db, id, as_of, out, err, err_len);
-    return finish(db, rc, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
 }
 
 /* ---- Many cases --------------------------------------------------------------- */
@@ -624,7 +599,7 @@ static ck_rc count_rows(ck_db *db, ck_stmt *st, size_t *n, const char *what, cha
 {
     int rc = ck_stmt_step(st);
     if (rc == CK_DB_ROW) *n = (size_t)ck_stmt_int(st, 0);
-    ck_rc out = rc == CK_DB_ROW ? CK_OK : db_fail(db, what, err, err_len);
+    ck_rc out = rc == CK_DB_ROW ? CK_OK : ck_txn_db_fail(db, what, err, err_len);
     ck_stmt_reset(st);
     return out;
 }
@@ -632,7 +607,7 @@ static ck_rc count_rows(ck_db *db, ck_stmt *st, size_t *n, const char *what, cha
 ck_rc ck_cases_count(ck_db *db, size_t *n, char *err, size_t err_len)
 {
     ck_stmt *st = ck_db_prepare(db, "SELECT COUNT(*) FROM \"cases\"");
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     return count_rows(db, st, n, "cases", err, err_len);
 }
 
@@ -686,7 +661,7 @@ ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, siz
     ck_store_batch b;
     ck_store_batch_init(&b);
     for (;;) {
-        if ((rc = begin(db, err, err_len)) != CK_OK) break;
+        if ((rc = ck_txn_begin(db, err, err_len)) != CK_OK) break;
         /* Locked: a case written meanwhile waits, so its fresh obligations
          * are never overwritten with ones computed from its old rows. The
          * organisation may change between batches, so each asks afresh. */
@@ -696,15 +671,15 @@ ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, siz
         if (rc == CK_OK && b.n) rc = recompute_batch(db, eng, &b, as_of, &memo, err, err_len);
         memo_free(&memo);
         size_t n = b.n;
-        if ((rc = finish(db, rc, err, err_len)) != CK_OK || n == 0) break;
+        if ((rc = ck_txn_finish(db, rc, err, err_len)) != CK_OK || n == 0) break;
         done += n;
         if (progress) progress(ctx, done, done > total ? done : total);
     }
     ck_store_batch_free(&b);
     if (rc != CK_OK) return rc;
     char d[CK_DATE_STRLEN];
-    if ((rc = begin(db, err, err_len)) != CK_OK) return rc;
-    return finish(db, ck_store_meta_set(db, META_RECOMPUTED, ck_date_fmt(as_of, d), err, err_len), err, err_len);
+    if ((rc = ck_txn_begin(db, err, err_len)) != CK_OK) return rc;
+    return ck_txn_finish(db, ck_store_meta_set(db, META_RECOMPUTED, ck_date_fmt(as_of, d), err, err_len), err, err_len);
 }
 
 ck_rc ck_cases_each(ck_db *db, bool (*fn)(void *ctx, const ck_case *c), void *ctx, char *err, size_t err_len)
@@ -714,9 +689,9 @@ ck_rc ck_cases_each(ck_db *db, bool (*fn)(void *ctx, const ck_case *c), void *ct
     ck_rc rc = CK_OK;
     bool more = true;
     while (more && rc == CK_OK) {
-        if ((rc = begin(db, err, err_len)) != CK_OK) break;
+        if ((rc = ck_txn_begin(db, err, err_len)) != CK_OK) break;
         rc = ck_store_load_batch(db, &b, EXPORT_BATCH, CK_LOCK_SHARE, err, err_len);
-        rc = finish(db, rc, err, err_len);
+        rc = ck_txn_finish(db, rc, err, err_len);
         more = rc == CK_OK && b.n > 0;
         for (size_t i = 0; i < b.n && more; i++) more = fn(ctx, b.cases[i]);
     }
@@ -730,21 +705,21 @@ ck_rc ck_cases_recomputed_on(ck_db *db, ck_date *as_of, char *err, size_t err_le
     ck_rc rc = ck_store_meta_get(db, META_RECOMPUTED, v, sizeof v, err, err_len);
     if (rc != CK_OK) return rc;
     if (!ck_date_parse(v, strlen(v), as_of))
-        return fail(CK_ERR_DB, err, err_len, "meta: %s is \"%s\", not a date", META_RECOMPUTED, v);
+        return ck_txn_fail(CK_ERR_DB, err, err_len, "meta: %s is \"%s\", not a date", META_RECOMPUTED, v);
     return CK_OK;
 }
 
 ck_rc ck_cases_note_import(ck_db *db, ck_date as_of, char *err, size_t err_len)
 {
     ck_date have;
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
     rc = ck_cases_recomputed_on(db, &have, err, err_len);
     if (rc == CK_ERR_NOTFOUND) {
         char d[CK_DATE_STRLEN];
         rc = ck_store_meta_set(db, META_RECOMPUTED, ck_date_fmt(as_of, d), err, err_len);
     }
-    return finish(db, rc, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
 }
 
 /* ---- Search ------------------------------------------------------------------ */
@@ -812,7 +787,7 @@ static ck_rc search_run(ck_db *db, const search_sql *q, const ck_case_filter *f,
     ck_buf_reset(&sql);
     if (!st) {
         ck_buf_free(&sql);
-        return db_fail(db, "prepare", err, err_len);
+        return ck_txn_db_fail(db, "prepare", err, err_len);
     }
     for (int i = 0; i < q->nbind; i++) ck_stmt_bind_text(st, i + 1, binds[i]);
     bind_filter(st, f, q->nbind);
@@ -828,18 +803,12 @@ static ck_rc search_run(ck_db *db, const search_sql *q, const ck_case_filter *f,
     ck_buf_printf(&sql, "%s LIMIT $%d OFFSET $%d", q->order, q->nbind + nf + 1, q->nbind + nf + 2);
     st = ck_db_prepare(db, ck_buf_cstr(&sql));
     ck_buf_free(&sql);
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     for (int i = 0; i < q->nbind; i++) ck_stmt_bind_text(st, i + 1, binds[i]);
     bind_filter(st, f, q->nbind);
     ck_stmt_bind_int(st, q->nbind + nf + 1, (int64_t)limit);
     ck_stmt_bind_int(st, q->nbind + nf + 2, (int64_t)offset);
-    for (;;) {
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_DONE) break;
-        if (s != CK_DB_ROW) {
-            rc = db_fail(db, "search", err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, "search", &rc, err, err_len)) {
         if (l->n == n) continue; /* a case created between count and page */
         ck_case_summary *it = &l->items[l->n++];
         snprintf(it->crn, sizeof it->crn, "%s", ck_stmt_text(st, 0));
@@ -878,7 +847,7 @@ ck_rc ck_cases_search_in(ck_db *db, const ck_case_filter *filter, const char *q,
     while (s.n && isspace((unsigned char)s.p[0])) s = ck_str_make(s.p + 1, s.n - 1);
     while (s.n && isspace((unsigned char)s.p[s.n - 1])) s.n--;
     if (s.n == 0 || s.n > 200)
-        return fail(CK_ERR_INVALID, err, err_len, "q: expected a CRN, a surname or forename (or both), "
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "q: expected a CRN, a surname or forename (or both), "
                                                   "or a date of birth YYYY-MM-DD");
     ck_case_list *l = ck_calloc(1, sizeof *l);
     ck_arena_init(&l->arena);
@@ -907,8 +876,8 @@ ck_rc ck_cases_search_in(ck_db *db, const ck_case_filter *filter, const char *q,
         char a_hi[2 * CK_NAME_KEY_MAX + 1], b_hi[2 * CK_NAME_KEY_MAX + 1];
         if (ck_store_name_key(a_raw, a) == 0) {
             ck_case_list_free(l);
-            return fail(CK_ERR_INVALID, err, err_len, "q: \"%.*s\" has no letters or digits to search by",
-                        (int)first.n, first.p);
+            return ck_txn_fail(CK_ERR_INVALID, err, err_len, "q: \"%.*s\" has no letters or digits to search by",
+                               (int)first.n, first.p);
         }
         ck_store_name_key(b_raw, b);
         upper_bound(a, 'z', CK_NAME_KEY_MAX, a_hi, sizeof a_hi);
@@ -947,10 +916,7 @@ static char *wl_sql(int who, bool page, const ck_case_filter *f)
 {
     ck_buf b = CK_BUF_INIT;
     if (page)
-        ck_buf_puts(&b, "SELECT \"obligations\".\"rule\", \"obligations\".\"subject\", \"obligations\".\"due\", "
-                        "\"obligations\".\"met_on\", \"obligations\".\"explanation\", \"obligations\".\"staff_code\", "
-                        "\"obligations\".\"team_code\", \"cases\".\"crn\", \"cases\".\"person_forename\", "
-                        "\"cases\".\"person_surname\" FROM \"obligations\"");
+        ck_buf_puts(&b, "SELECT " CK_WORKLIST_COLS " FROM \"obligations\"");
     else
         ck_buf_puts(&b, "SELECT COUNT(*) FROM \"obligations\"");
     if (page || f) ck_buf_puts(&b, " JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\"");
@@ -965,6 +931,22 @@ static char *wl_sql(int who, bool page, const ck_case_filter *f)
                           "\"cases\".\"crn\" LIMIT $%d OFFSET $%d",
                       6 + nf, 7 + nf);
     return ck_buf_steal(&b);
+}
+
+void ck_worklist_item_read(ck_stmt *st, ck_arena *a, ck_worklist_item *it)
+{
+    const char *rule = ck_stmt_text(st, 0);
+    const char *interned = ck_vocab_find(ck_vocab_rule, rule, strlen(rule));
+    it->o.rule = interned ? interned : ck_arena_strdup(a, rule);
+    it->o.subject = ck_arena_strdup(a, ck_stmt_text(st, 1));
+    it->o.due = ck_stmt_date(st, 2);
+    it->o.met_on = ck_stmt_date(st, 3);
+    it->o.explanation = ck_arena_strdup(a, ck_stmt_text(st, 4));
+    it->staff_code = ck_arena_strdup(a, ck_stmt_text(st, 5));
+    it->team = ck_arena_strdup(a, ck_stmt_text(st, 6));
+    it->crn = ck_arena_strdup(a, ck_stmt_text(st, 7));
+    it->forename = ck_arena_strdup(a, ck_stmt_text(st, 8));
+    it->surname = ck_arena_strdup(a, ck_stmt_text(st, 9));
 }
 
 /* Due dates lie between these (bounds of a segment's due range). */
@@ -991,35 +973,17 @@ static ck_rc wl_fetch(ck_db *db, const char *sql, const char *holder, const segm
                       size_t limit, size_t offset, ck_worklist *w, char *err, size_t err_len)
 {
     ck_stmt *st = ck_db_prepare(db, sql);
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     int nf = f ? f->n_binds : 0;
     wl_bind(st, holder, sg, f);
     ck_stmt_bind_int(st, 6 + nf, (int64_t)limit);
     ck_stmt_bind_int(st, 7 + nf, (int64_t)offset);
     ck_rc rc = CK_OK;
-    ck_arena *a = &w->arena;
-    for (;;) {
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_DONE) break;
-        if (s != CK_DB_ROW) {
-            rc = db_fail(db, "worklist", err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, "worklist", &rc, err, err_len)) {
         ck_worklist_item *it = &w->items[w->n++];
-        const char *rule = ck_stmt_text(st, 0);
-        const char *interned = ck_vocab_find(ck_vocab_rule, rule, strlen(rule));
-        it->o.rule = interned ? interned : ck_arena_strdup(a, rule);
-        it->o.subject = ck_arena_strdup(a, ck_stmt_text(st, 1));
-        it->o.due = ck_stmt_date(st, 2);
-        it->o.met_on = ck_stmt_date(st, 3);
+        ck_worklist_item_read(st, &w->arena, it);
         it->o.status = sg->status;
         it->o.severity = sg->severity;
-        it->o.explanation = ck_arena_strdup(a, ck_stmt_text(st, 4));
-        it->staff_code = ck_arena_strdup(a, ck_stmt_text(st, 5));
-        it->team = ck_arena_strdup(a, ck_stmt_text(st, 6));
-        it->crn = ck_arena_strdup(a, ck_stmt_text(st, 7));
-        it->forename = ck_arena_strdup(a, ck_stmt_text(st, 8));
-        it->surname = ck_arena_strdup(a, ck_stmt_text(st, 9));
     }
     ck_stmt_reset(st);
     return rc;
@@ -1035,7 +999,8 @@ ck_rc ck_cases_worklist(ck_db *db, const ck_worklist_query *q, ck_worklist **out
             who = i;
             given++;
         }
-    if (given != 1) return fail(CK_ERR_INVALID, err, err_len, "worklist: give exactly one of staff, team or pdu");
+    if (given != 1)
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "worklist: give exactly one of staff, team or pdu");
     unsigned mask = q->statuses ? q->statuses : (1u << CK_ST_OVERDUE) | (1u << CK_ST_OPEN);
     char as_of[CK_DATE_STRLEN];
     ck_date_fmt(q->as_of, as_of);
@@ -1059,7 +1024,7 @@ ck_rc ck_cases_worklist(ck_db *db, const ck_worklist_query *q, ck_worklist **out
     for (size_t i = 0; i < n_segs && rc == CK_OK; i++) {
         ck_stmt *st = ck_db_prepare(db, count_sql);
         if (!st) {
-            rc = db_fail(db, "prepare", err, err_len);
+            rc = ck_txn_db_fail(db, "prepare", err, err_len);
             break;
         }
         wl_bind(st, holders[who], &segs[i], q->filter);

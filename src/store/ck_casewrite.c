@@ -3,26 +3,16 @@
 #include "ck_caseload.h"
 #include "ck_store.h"
 #include "ck_str.h"
-#include <stdarg.h>
+#include "ck_txn.h"
 #include <stdio.h>
 #include <string.h>
-
-static ck_rc fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static ck_rc fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-    return rc;
-}
 
 /* Who holds the case as stored: a change of outcome does not move it. */
 static ck_rc stored_holder(ck_db *db, int64_t id, ck_arena *a, ck_holder *h, char *err, size_t err_len)
 {
     ck_stmt *st = ck_db_prepare(db, "SELECT \"staff_code\", \"team_code\", \"pdu_code\" FROM \"cases\" "
                                     "WHERE \"case_id\" = $1");
-    if (!st) return fail(CK_ERR_DB, err, err_len, "prepare: %s", ck_db_errmsg(db));
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_stmt_bind_int(st, 1, id);
     int rc = ck_stmt_step(st);
     if (rc == CK_DB_ROW) {
@@ -31,7 +21,7 @@ static ck_rc stored_holder(ck_db *db, int64_t id, ck_arena *a, ck_holder *h, cha
         h->pdu_code = ck_arena_strdup(a, ck_stmt_text(st, 2));
     }
     ck_stmt_reset(st);
-    return rc == CK_DB_ROW ? CK_OK : fail(CK_ERR_DB, err, err_len, "cases: %s", ck_db_errmsg(db));
+    return rc == CK_DB_ROW ? CK_OK : ck_txn_db_fail(db, "cases", err, err_len);
 }
 
 /* The change on the loaded, locked case c; writes its rows. */
@@ -42,14 +32,14 @@ static ck_rc apply_outcome(ck_db *db, const ck_engine *eng, int64_t id, ck_case 
     size_t ord = 0, eord = 0;
     ck_contact *ct = ck_store_find_record(c, "contacts", contact_id, &ord);
     if (!ct)
-        return fail(CK_ERR_NOTFOUND, err, err_len, "contacts: case %s has no contact with id \"%s\"", c->crn,
-                    contact_id ? contact_id : "");
+        return ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "contacts: case %s has no contact with id \"%s\"", c->crn,
+                           contact_id ? contact_id : "");
     const char *code = outcome ? ck_vocab_find(ck_vocab_outcome, outcome, strlen(outcome)) : NULL;
     if (!code) {
         char allowed[512];
         ck_vocab_list(ck_vocab_outcome, allowed, sizeof allowed);
-        return fail(CK_ERR_INVALID, err, err_len, "contacts[%zu].outcome: \"%s\" is not one of %s", ord,
-                    outcome ? outcome : "", allowed);
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "contacts[%zu].outcome: \"%s\" is not one of %s", ord,
+                           outcome ? outcome : "", allowed);
     }
     ct->outcome = code;
     ct->outcome_on = outcome_on;
@@ -62,8 +52,9 @@ static ck_rc apply_outcome(ck_db *db, const ck_engine *eng, int64_t id, ck_case 
         en.contact = ct->id;
         en.event = ct->event;
         if (en.id && ck_store_find_record(c, "enforcement", en.id, &eord))
-            return fail(CK_ERR_EXISTS, err, err_len, "enforcement[%zu].id: \"%s\" is already the id of a record of case %s",
-                        eord, en.id, c->crn);
+            return ck_txn_fail(CK_ERR_EXISTS, err, err_len,
+                               "enforcement[%zu].id: \"%s\" is already the id of a record of case %s", eord, en.id,
+                               c->crn);
         if ((rc = ck_store_append(c, "enforcement", &en, &eord, err, err_len)) != CK_OK) return rc;
     }
     if (!ck_case_validate(c, err, err_len)) return CK_ERR_INVALID;
@@ -99,9 +90,8 @@ ck_rc ck_casewrite_outcome(ck_db *db, const ck_engine *eng, const char *crn, con
                            const char *outcome, ck_date outcome_on, const ck_enforcement *action, ck_date as_of,
                            char *err, size_t err_len)
 {
-    if (ck_db_begin(db) != CK_DB_OK) return fail(CK_ERR_DB, err, err_len, "begin: %s", ck_db_errmsg(db));
-    ck_rc rc = ck_casewrite_outcome_tx(db, eng, crn, contact_id, outcome, outcome_on, action, as_of, err, err_len);
-    if (rc == CK_OK && ck_db_commit(db) != CK_DB_OK) rc = fail(CK_ERR_DB, err, err_len, "commit: %s", ck_db_errmsg(db));
-    if (rc != CK_OK) ck_db_rollback(db);
-    return rc;
+    ck_rc rc = ck_txn_begin(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    rc = ck_casewrite_outcome_tx(db, eng, crn, contact_id, outcome, outcome_on, action, as_of, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
 }

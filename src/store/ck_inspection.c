@@ -121,13 +121,7 @@ static ck_rc org_entries(ck_db *db, ck_inspection *x, char *err, size_t err_len)
     ck_stmt_bind_text(st, 1, x->pdu);
     ck_stmt_bind_text(st, 2, ck_date_fmt(x->period.as_of, d));
     ck_rc rc = CK_OK;
-    for (;;) {
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_DONE) break;
-        if (s != CK_DB_ROW) {
-            rc = db_fail(db, "inspection_org_ratings", err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, "inspection_org_ratings", &rc, err, err_len)) {
         ck_standard sd;
         int64_t r = ck_stmt_int(st, 1);
         if (!ck_standard_parse(ck_stmt_text(st, 0), &sd) || ck_standard_is_case(sd) || r < 0 || r > 3) continue;
@@ -619,13 +613,7 @@ ck_rc ck_qa_draw(ck_db *db, const char *pdu, int per_team, uint64_t seed, ck_dat
     ck_arena_init(&a);
     const char **teams = NULL, **crns = NULL;
     size_t n = 0;
-    for (;;) {
-        s = ck_stmt_step(st);
-        if (s == CK_DB_DONE) break;
-        if (s != CK_DB_ROW) {
-            rc = db_fail(db, "cases", err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, "cases", &rc, err, err_len)) {
         teams = ck_realloc(teams, (n + 1) * sizeof *teams);
         crns = ck_realloc(crns, (n + 1) * sizeof *crns);
         teams[n] = ck_arena_strdup(&a, ck_stmt_text(st, 0));
@@ -784,13 +772,7 @@ ck_rc ck_qa_report(ck_db *db, int64_t sample_id, ck_date as_of, json_t **out, ch
     if (rc == CK_OK) {
         ck_stmt_bind_int(st, 1, sample_id);
         json_t *cur = NULL;
-        for (;;) {
-            s = ck_stmt_step(st);
-            if (s == CK_DB_DONE) break;
-            if (s != CK_DB_ROW) {
-                rc = db_fail(db, "qa_answers", err, err_len);
-                break;
-            }
+        while (ck_txn_next(db, st, "qa_answers", &rc, err, err_len)) {
             const char *crn = ck_stmt_text(st, 0);
             if (!cur || strcmp(json_string_value(json_object_get(cur, "crn")), crn) != 0) {
                 cur = json_object();
@@ -866,13 +848,7 @@ ck_rc ck_qa_samples(ck_db *db, const char *pdu, json_t **out, char *err, size_t 
     ck_stmt_bind_text(st, 1, pdu);
     json_t *arr = json_array();
     ck_rc rc = CK_OK;
-    for (;;) {
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_DONE) break;
-        if (s != CK_DB_ROW) {
-            rc = db_fail(db, "qa_samples", err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, "qa_samples", &rc, err, err_len)) {
         json_t *o = json_object();
         json_object_set_new(o, "sample_id", json_integer(ck_stmt_int(st, 0)));
         json_object_set_new(o, "pdu", jtext(ck_stmt_text(st, 1)));

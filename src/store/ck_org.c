@@ -1,5 +1,6 @@
 #include "ck_org.h"
 #include "ck_str.h"
+#include "ck_txn.h"
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,29 +235,15 @@ void ck_org_import_free(ck_org_import *imp)
     ck_free(imp);
 }
 
-static ck_rc db_fail(ck_db *db, const char *what, char *err, size_t err_len)
-{
-    snprintf(err, err_len, "%s: %s", what, ck_db_errmsg(db));
-    return CK_ERR_DB;
-}
-
-static ck_rc run(ck_db *db, ck_stmt *st, const char *what, char *err, size_t err_len)
-{
-    int rc = ck_stmt_step(st);
-    ck_rc out = rc == CK_DB_DONE || rc == CK_DB_ROW ? CK_OK : db_fail(db, what, err, err_len);
-    ck_stmt_reset(st);
-    return out;
-}
-
 /* Whether `code` exists in the org table `table` (one of ours, quoted). */
 static ck_rc exists(ck_db *db, const char *sql, const char *code, char *err, size_t err_len)
 {
     ck_stmt *st = ck_db_prepare(db, sql);
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_stmt_bind_text(st, 1, code);
     int rc = ck_stmt_step(st);
     ck_stmt_reset(st);
-    return rc == CK_DB_ROW ? CK_OK : rc == CK_DB_DONE ? CK_ERR_NOTFOUND : db_fail(db, "lookup", err, err_len);
+    return rc == CK_DB_ROW ? CK_OK : rc == CK_DB_DONE ? CK_ERR_NOTFOUND : ck_txn_db_fail(db, "lookup", err, err_len);
 }
 
 /* The record names `code` in its `key`, which must be a known `what`. */
@@ -294,7 +281,7 @@ static ck_rc put_staff(ck_org_import *imp, const ck_org_record *r, char *err, si
         "\"status\" = \"excluded\".\"status\", \"agency\" = \"excluded\".\"agency\", "
         "\"contracted_hours\" = \"excluded\".\"contracted_hours\", \"start_date\" = \"excluded\".\"start_date\", "
         "\"left_on\" = \"excluded\".\"left_on\", \"absence_from\" = \"excluded\".\"absence_from\"");
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_stmt_bind_text(st, 1, r->code);
     ck_stmt_bind_text(st, 2, r->team);
     ck_stmt_bind_text(st, 3, r->grade);
@@ -306,24 +293,24 @@ static ck_rc put_staff(ck_org_import *imp, const ck_org_record *r, char *err, si
     ck_stmt_bind_date(st, 9, r->start_date);
     ck_stmt_bind_date(st, 10, r->left_on);
     ck_stmt_bind_date(st, 11, r->absence_from);
-    ck_rc rc = run(db, st, "staff", err, err_len);
+    ck_rc rc = ck_txn_exec(db, st, "staff", err, err_len);
     if (rc != CK_OK) return rc;
     st = ck_db_prepare(db, "DELETE FROM \"staff_reductions\" WHERE \"staff\" = $1");
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_stmt_bind_text(st, 1, r->code);
-    rc = run(db, st, "staff_reductions", err, err_len);
+    rc = ck_txn_exec(db, st, "staff_reductions", err, err_len);
     for (size_t i = 0; i < r->n_reductions && rc == CK_OK; i++) {
         const ck_org_reduction *red = &r->reductions[i];
         st = ck_db_prepare(db, "INSERT INTO \"staff_reductions\" (\"staff\", \"ord\", \"hours\", \"reason\", "
                                "\"from\", \"expires\") VALUES ($1, $2, $3, $4, $5, $6)");
-        if (!st) return db_fail(db, "prepare", err, err_len);
+        if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
         ck_stmt_bind_text(st, 1, r->code);
         ck_stmt_bind_int(st, 2, (int64_t)i);
         bind_hours(st, 3, red->hours);
         ck_stmt_bind_text(st, 4, red->reason);
         ck_stmt_bind_date(st, 5, red->from);
         ck_stmt_bind_date(st, 6, red->expires);
-        rc = run(db, st, "staff_reductions", err, err_len);
+        rc = ck_txn_exec(db, st, "staff_reductions", err, err_len);
     }
     return rc;
 }
@@ -335,9 +322,9 @@ static ck_rc put_vacancy(ck_org_import *imp, const ck_org_record *r, char *err, 
     for (size_t i = 0; i < imp->n_teams && !seen; i++) seen = strcmp(imp->teams[i], r->team) == 0;
     if (!seen) {
         ck_stmt *st = ck_db_prepare(db, "DELETE FROM \"vacancies\" WHERE \"team\" = $1");
-        if (!st) return db_fail(db, "prepare", err, err_len);
+        if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
         ck_stmt_bind_text(st, 1, r->team);
-        ck_rc rc = run(db, st, "vacancies", err, err_len);
+        ck_rc rc = ck_txn_exec(db, st, "vacancies", err, err_len);
         if (rc != CK_OK) return rc;
         if (imp->n_teams == imp->cap_teams) {
             imp->cap_teams = imp->cap_teams ? imp->cap_teams * 2 : 16;
@@ -346,11 +333,11 @@ static ck_rc put_vacancy(ck_org_import *imp, const ck_org_record *r, char *err, 
         imp->teams[imp->n_teams++] = ck_strdup(r->team);
     }
     ck_stmt *st = ck_db_prepare(db, "INSERT INTO \"vacancies\" (\"team\", \"grade\", \"since\") VALUES ($1, $2, $3)");
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_stmt_bind_text(st, 1, r->team);
     ck_stmt_bind_text(st, 2, r->grade);
     ck_stmt_bind_date(st, 3, r->since);
-    return run(db, st, "vacancies", err, err_len);
+    return ck_txn_exec(db, st, "vacancies", err, err_len);
 }
 
 ck_rc ck_org_import_put(ck_org_import *imp, const ck_org_record *r, char *err, size_t err_len)
@@ -362,31 +349,31 @@ ck_rc ck_org_import_put(ck_org_import *imp, const ck_org_record *r, char *err, s
     case CK_ORG_REGION:
         st = ck_db_prepare(db, "INSERT INTO \"regions\" (\"code\", \"name\") VALUES ($1, $2) "
                                "ON CONFLICT (\"code\") DO UPDATE SET \"name\" = \"excluded\".\"name\"");
-        if (!st) return db_fail(db, "prepare", err, err_len);
+        if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
         ck_stmt_bind_text(st, 1, r->code);
         ck_stmt_bind_text(st, 2, r->name);
-        return run(db, st, "regions", err, err_len);
+        return ck_txn_exec(db, st, "regions", err, err_len);
     case CK_ORG_PDU:
         if ((rc = need(db, r, "region", r->region, CK_ORG_REGION, err, err_len)) != CK_OK) return rc;
         st = ck_db_prepare(db, "INSERT INTO \"pdus\" (\"code\", \"region\", \"name\") VALUES ($1, $2, $3) "
                                "ON CONFLICT (\"code\") DO UPDATE SET \"region\" = \"excluded\".\"region\", "
                                "\"name\" = \"excluded\".\"name\"");
-        if (!st) return db_fail(db, "prepare", err, err_len);
+        if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
         ck_stmt_bind_text(st, 1, r->code);
         ck_stmt_bind_text(st, 2, r->region);
         ck_stmt_bind_text(st, 3, r->name);
-        return run(db, st, "pdus", err, err_len);
+        return ck_txn_exec(db, st, "pdus", err, err_len);
     case CK_ORG_TEAM:
         if ((rc = need(db, r, "pdu", r->pdu, CK_ORG_PDU, err, err_len)) != CK_OK) return rc;
         st = ck_db_prepare(db, "INSERT INTO \"teams\" (\"code\", \"pdu\", \"name\", \"office\") VALUES ($1, $2, $3, $4) "
                                "ON CONFLICT (\"code\") DO UPDATE SET \"pdu\" = \"excluded\".\"pdu\", "
                                "\"name\" = \"excluded\".\"name\", \"office\" = \"excluded\".\"office\"");
-        if (!st) return db_fail(db, "prepare", err, err_len);
+        if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
         ck_stmt_bind_text(st, 1, r->code);
         ck_stmt_bind_text(st, 2, r->pdu);
         ck_stmt_bind_text(st, 3, r->name);
         ck_stmt_bind_text(st, 4, r->office);
-        return run(db, st, "teams", err, err_len);
+        return ck_txn_exec(db, st, "teams", err, err_len);
     case CK_ORG_STAFF:
         if ((rc = need(db, r, "team", r->team, CK_ORG_TEAM, err, err_len)) != CK_OK) return rc;
         return put_staff(imp, r, err, err_len);
@@ -405,18 +392,12 @@ static ck_rc get_reductions(ck_db *db, ck_org_record *out, ck_arena *a, char *er
 {
     ck_stmt *st = ck_db_prepare(db, "SELECT \"hours\", \"reason\", \"from\", \"expires\" FROM \"staff_reductions\" "
                                     "WHERE \"staff\" = $1 ORDER BY \"ord\"");
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_stmt_bind_text(st, 1, out->code);
     ck_org_reduction *tmp = NULL;
     size_t n = 0;
     ck_rc rc = CK_OK;
-    for (;;) {
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_DONE) break;
-        if (s != CK_DB_ROW) {
-            rc = db_fail(db, "staff_reductions", err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, "staff_reductions", &rc, err, err_len)) {
         tmp = ck_realloc(tmp, (n + 1) * sizeof *tmp);
         tmp[n++] = (ck_org_reduction){strtod(ck_stmt_text(st, 0), NULL), dup_col(st, 1, a), ck_stmt_date(st, 2),
                                       ck_stmt_date(st, 3)};
@@ -450,7 +431,7 @@ ck_rc ck_org_get(ck_db *db, ck_org_kind kind, const char *code, ck_arena *a, ck_
         return CK_ERR_INVALID;
     }
     ck_stmt *st = ck_db_prepare(db, sql[kind]);
-    if (!st) return db_fail(db, "prepare", err, err_len);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_stmt_bind_text(st, 1, code);
     int rc = ck_stmt_step(st);
     if (rc == CK_DB_ROW) {
@@ -483,7 +464,7 @@ ck_rc ck_org_get(ck_db *db, ck_org_kind kind, const char *code, ck_arena *a, ck_
         case CK_ORG_VACANCY: break;
         }
     }
-    ck_rc r = rc == CK_DB_ROW ? CK_OK : rc == CK_DB_DONE ? CK_ERR_NOTFOUND : db_fail(db, "lookup", err, err_len);
+    ck_rc r = rc == CK_DB_ROW ? CK_OK : rc == CK_DB_DONE ? CK_ERR_NOTFOUND : ck_txn_db_fail(db, "lookup", err, err_len);
     ck_stmt_reset(st);
     if (r == CK_ERR_NOTFOUND) snprintf(err, err_len, "no %s with code %s", ck_org_kind_name(kind), code ? code : "");
     if (r == CK_OK && kind == CK_ORG_STAFF) r = get_reductions(db, out, a, err, err_len);

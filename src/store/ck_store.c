@@ -1,6 +1,7 @@
 #include "ck_store.h"
 #include "ck_buf.h"
 #include "ck_str.h"
+#include "ck_txn.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -306,28 +307,6 @@ static const table *list_table(const char *list)
 static void *at(void *rec, size_t off) { return (char *)rec + off; }
 static const void *cat(const void *rec, size_t off) { return (const char *)rec + off; }
 
-static ck_rc db_fail(ck_db *db, const char *what, char *err, size_t err_len)
-{
-    snprintf(err, err_len, "%s: %s", what, ck_db_errmsg(db));
-    return CK_ERR_DB;
-}
-
-/* Steps a statement that returns no rows and gives it back. */
-static ck_rc exec_stmt(ck_db *db, ck_stmt *st, const char *what, char *err, size_t err_len)
-{
-    int rc = ck_stmt_step(st);
-    ck_rc out = rc == CK_DB_DONE || rc == CK_DB_ROW ? CK_OK : db_fail(db, what, err, err_len);
-    ck_stmt_reset(st);
-    return out;
-}
-
-static ck_stmt *prepare(ck_db *db, const char *sql, char *err, size_t err_len)
-{
-    ck_stmt *st = ck_db_prepare(db, sql);
-    if (!st) db_fail(db, "prepare", err, err_len);
-    return st;
-}
-
 size_t ck_store_name_key(const char *name, char out[CK_NAME_KEY_MAX + 1])
 {
     size_t n = 0;
@@ -497,14 +476,14 @@ static ck_rc copy_rows(ck_db *db, const target *tg, const void *rows, size_t row
                        const void *ctx, char *err, size_t err_len)
 {
     ck_copy *cp = ck_copy_begin(db, tg->table, tg->cols, tg->ncols);
-    if (!cp) return db_fail(db, tg->table, err, err_len);
+    if (!cp) return ck_txn_db_fail(db, tg->table, err, err_len);
     int rc = CK_DB_OK;
     for (size_t i = 0; i < n && rc == CK_DB_OK; i++) {
         sink k = {NULL, cp, 0};
         bind(&k, (const char *)rows + i * row_size, ctx);
         rc = ck_copy_row(cp);
     }
-    return ck_copy_end(cp) == CK_DB_OK ? CK_OK : db_fail(db, tg->table, err, err_len);
+    return ck_copy_end(cp) == CK_DB_OK ? CK_OK : ck_txn_db_fail(db, tg->table, err, err_len);
 }
 
 /* Inserts n rows: with COPY on PostgreSQL when they are many, else with the
@@ -518,11 +497,11 @@ static ck_rc insert_rows(ck_db *db, const target *tg, const void *rows, size_t r
         int k = CHUNKS - 1;
         while (chunk_rows[k] > n - i) k--;
         size_t m = chunk_rows[k];
-        ck_stmt *st = prepare(db, tg->ins[k], err, err_len);
+        ck_stmt *st = ck_txn_prepare(db, tg->ins[k], err, err_len);
         if (!st) return CK_ERR_DB;
         sink snk = {st, NULL, 1};
         for (size_t r = 0; r < m; r++) bind(&snk, (const char *)rows + (i + r) * row_size, ctx);
-        ck_rc rc = exec_stmt(db, st, tg->table, err, err_len);
+        ck_rc rc = ck_txn_exec(db, st, tg->table, err, err_len);
         if (rc != CK_OK) return rc;
         i += m;
     }
@@ -646,7 +625,7 @@ static ck_rc insert_roots(ck_db *db, int k, const ck_case *const *c, const ck_ho
                           size_t err_len)
 {
     size_t m = chunk_rows[k];
-    ck_stmt *st = prepare(db, tables[0].ins[k], err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, tables[0].ins[k], err, err_len);
     if (!st) return CK_ERR_DB;
     sink to = {st, NULL, 1};
     for (size_t i = 0; i < m; i++) {
@@ -654,13 +633,7 @@ static ck_rc insert_roots(ck_db *db, int k, const ck_case *const *c, const ck_ho
         ids[i] = 0;
     }
     ck_rc out = CK_OK;
-    for (;;) {
-        int rc = ck_stmt_step(st);
-        if (rc == CK_DB_DONE) break;
-        if (rc != CK_DB_ROW) {
-            out = db_fail(db, "cases", err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, "cases", &out, err, err_len)) {
         /* RETURNING gives rows in no promised order: match them by CRN. */
         const char *crn = ck_stmt_text(st, 1);
         for (size_t i = 0; i < m; i++)
@@ -689,10 +662,10 @@ ck_rc ck_store_insert_many(ck_db *db, size_t n, const ck_case *const *c, const c
 
 static ck_rc exec_id(ck_db *db, const char *sql, int64_t id, const char *what, char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(db, sql, err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, sql, err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_int(st, 1, id);
-    return exec_stmt(db, st, what, err, err_len);
+    return ck_txn_exec(db, st, what, err, err_len);
 }
 
 ck_rc ck_store_rewrite(ck_db *db, int64_t id, const ck_case *c, const ck_holder *h, char *err, size_t err_len)
@@ -704,26 +677,26 @@ ck_rc ck_store_rewrite(ck_db *db, int64_t id, const ck_case *c, const ck_holder 
         ck_rc rc = exec_id(db, tables[i].del, id, tables[i].ent->table, err, err_len);
         if (rc != CK_OK) return rc;
     }
-    ck_stmt *st = prepare(db, tables[0].upd, err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, tables[0].upd, err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_int(st, 1, id);
     sink k = {st, NULL, 2};
     bind_root(&k, c, h);
-    ck_rc rc = exec_stmt(db, st, "cases", err, err_len);
+    ck_rc rc = ck_txn_exec(db, st, "cases", err, err_len);
     if (rc != CK_OK) return rc;
     return insert_lists(db, 1, &c, &id, err, err_len);
 }
 
 ck_rc ck_store_set_holder(ck_db *db, int64_t id, const ck_holder *h, char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(db, "UPDATE \"cases\" SET \"staff_code\" = $2, \"team_code\" = $3, \"pdu_code\" = $4 "
+    ck_stmt *st = ck_txn_prepare(db, "UPDATE \"cases\" SET \"staff_code\" = $2, \"team_code\" = $3, \"pdu_code\" = $4 "
                               "WHERE \"case_id\" = $1", err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_int(st, 1, id);
     ck_stmt_bind_text(st, 2, h->staff_code);
     ck_stmt_bind_text(st, 3, h->team_code);
     ck_stmt_bind_text(st, 4, h->pdu_code);
-    return exec_stmt(db, st, "cases", err, err_len);
+    return ck_txn_exec(db, st, "cases", err, err_len);
 }
 
 ck_rc ck_store_find(ck_db *db, const char *crn, ck_lock lock, int64_t *id, char *err, size_t err_len)
@@ -731,12 +704,14 @@ ck_rc ck_store_find(ck_db *db, const char *crn, ck_lock lock, int64_t *id, char 
     static const char *const sql[] = {"SELECT \"case_id\" FROM \"cases\" WHERE \"crn\" = $1",
                                       "SELECT \"case_id\" FROM \"cases\" WHERE \"crn\" = $1 FOR SHARE",
                                       "SELECT \"case_id\" FROM \"cases\" WHERE \"crn\" = $1 FOR UPDATE"};
-    ck_stmt *st = prepare(db, sql[ck_db_kind(db) == CK_DB_PG ? lock : CK_LOCK_NONE], err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, sql[ck_db_kind(db) == CK_DB_PG ? lock : CK_LOCK_NONE], err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, crn);
     int rc = ck_stmt_step(st);
     if (rc == CK_DB_ROW) *id = ck_stmt_int(st, 0);
-    ck_rc out = rc == CK_DB_ROW ? CK_OK : rc == CK_DB_DONE ? CK_ERR_NOTFOUND : db_fail(db, "cases", err, err_len);
+    ck_rc out = rc == CK_DB_ROW    ? CK_OK
+                : rc == CK_DB_DONE ? CK_ERR_NOTFOUND
+                                   : ck_txn_db_fail(db, "cases", err, err_len);
     ck_stmt_reset(st);
     if (out == CK_ERR_NOTFOUND) snprintf(err, err_len, "crn: no case with CRN %s", crn ? crn : "");
     return out;
@@ -838,13 +813,7 @@ static ck_rc load_rows(ck_db *db, ck_stmt *st, const table *t, const loadset *ls
     size_t count = 0;
     bool first = true;
     ck_rc out = CK_OK;
-    for (;;) {
-        int rc = ck_stmt_step(st);
-        if (rc == CK_DB_DONE) break;
-        if (rc != CK_DB_ROW) {
-            out = db_fail(db, t->ent->table, err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, t->ent->table, &out, err, err_len)) {
         int64_t id = ck_stmt_int(st, 0);
         int64_t parent = t->depth == 2 ? ck_stmt_int(st, 1) : -1;
         int64_t ord = ck_stmt_int(st, t->n_keys);
@@ -890,15 +859,16 @@ ck_rc ck_store_load_for(ck_db *db, int64_t id, bool victims, ck_case **out, char
 {
     model();
     *out = NULL;
-    ck_stmt *st = prepare(db, !victims && tables[0].sel_one_redacted ? tables[0].sel_one_redacted : tables[0].sel_one,
-                          err, err_len);
+    ck_stmt *st = ck_txn_prepare(db,
+                                 !victims && tables[0].sel_one_redacted ? tables[0].sel_one_redacted : tables[0].sel_one,
+                                 err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_int(st, 1, id);
     int rc = ck_stmt_step(st);
     ck_case *c = NULL;
     int64_t got = 0;
     ck_rc r = rc == CK_DB_ROW ? read_root(st, &c, &got, err, err_len)
-            : rc == CK_DB_DONE ? CK_ERR_NOTFOUND : db_fail(db, "cases", err, err_len);
+            : rc == CK_DB_DONE ? CK_ERR_NOTFOUND : ck_txn_db_fail(db, "cases", err, err_len);
     ck_stmt_reset(st);
     if (r == CK_ERR_NOTFOUND) snprintf(err, err_len, "no case with id %lld", (long long)id);
     if (r != CK_OK) return r;
@@ -906,8 +876,8 @@ ck_rc ck_store_load_for(ck_db *db, int64_t id, bool victims, ck_case **out, char
     loadset ls = {&c, &ix, 1};
     scratch s = {NULL, 0};
     for (int i = 1; i < n_tables && r == CK_OK; i++) {
-        st = prepare(db, !victims && tables[i].sel_one_redacted ? tables[i].sel_one_redacted : tables[i].sel_one, err,
-                     err_len);
+        st = ck_txn_prepare(db, !victims && tables[i].sel_one_redacted ? tables[i].sel_one_redacted : tables[i].sel_one,
+                            err, err_len);
         if (!st) {
             r = CK_ERR_DB;
             break;
@@ -951,18 +921,13 @@ ck_rc ck_store_load_batch(ck_db *db, ck_store_batch *b, size_t max, ck_lock lock
     b->ids = ck_realloc(b->ids, max * sizeof *b->ids);
     char *from = b->after ? b->after : ck_strdup("");
     b->after = NULL;
-    ck_stmt *st = prepare(db, tables[0].sel_batch[ck_db_kind(db) == CK_DB_PG ? lock : CK_LOCK_NONE], err, err_len);
+    const char *sql = tables[0].sel_batch[ck_db_kind(db) == CK_DB_PG ? lock : CK_LOCK_NONE];
+    ck_stmt *st = ck_txn_prepare(db, sql, err, err_len);
     ck_rc r = st ? CK_OK : CK_ERR_DB;
     if (st) {
         ck_stmt_bind_text(st, 1, from);
         ck_stmt_bind_int(st, 2, (int64_t)max);
-        for (;;) {
-            int rc = ck_stmt_step(st);
-            if (rc == CK_DB_DONE) break;
-            if (rc != CK_DB_ROW) {
-                r = db_fail(db, "cases", err, err_len);
-                break;
-            }
+        while (ck_txn_next(db, st, "cases", &r, err, err_len)) {
             r = read_root(st, &b->cases[b->n], &b->ids[b->n], err, err_len);
             if (r != CK_OK) break;
             b->n++;
@@ -980,7 +945,7 @@ ck_rc ck_store_load_batch(ck_db *db, ck_store_batch *b, size_t max, ck_lock lock
     loadset ls = {b->cases, index, b->n};
     scratch s = {NULL, 0};
     for (int i = 1; i < n_tables && r == CK_OK; i++) {
-        st = prepare(db, tables[i].sel_batch[0], err, err_len);
+        st = ck_txn_prepare(db, tables[i].sel_batch[0], err, err_len);
         if (!st) {
             r = CK_ERR_DB;
             break;
@@ -1211,13 +1176,13 @@ ck_rc ck_store_write_record(ck_db *db, int64_t id, const ck_case *c, const char 
         target tg = list_target(t);
         rc = insert_rows(db, &tg, &row, sizeof row, 1, bind_list_row, t, err, err_len);
     } else {
-        ck_stmt *st = prepare(db, t->upd, err, err_len);
+        ck_stmt *st = ck_txn_prepare(db, t->upd, err, err_len);
         if (!st) return CK_ERR_DB;
         ck_stmt_bind_int(st, 1, id);
         ck_stmt_bind_int(st, 2, (int64_t)ord);
         sink k = {st, NULL, 3};
         bind_cols(&k, t, row.rec);
-        rc = exec_stmt(db, st, t->ent->table, err, err_len);
+        rc = ck_txn_exec(db, st, t->ent->table, err, err_len);
     }
     rowrefs rows = {NULL, 0, 0};
     int ti = (int)(t - tables);
@@ -1225,14 +1190,14 @@ ck_rc ck_store_write_record(ck_db *db, int64_t id, const ck_case *c, const char 
         const table *u = &tables[i];
         if (u->depth != 2 || u->parent != ti) continue;
         if (!is_new) {
-            ck_stmt *st = prepare(db, u->del_children, err, err_len);
+            ck_stmt *st = ck_txn_prepare(db, u->del_children, err, err_len);
             if (!st) {
                 rc = CK_ERR_DB;
                 break;
             }
             ck_stmt_bind_int(st, 1, id);
             ck_stmt_bind_int(st, 2, (int64_t)ord);
-            rc = exec_stmt(db, st, u->ent->table, err, err_len);
+            rc = ck_txn_exec(db, st, u->ent->table, err, err_len);
         }
         rows.n = 0;
         if (rc == CK_OK) gather(u, c, id, (int64_t)ord, &rows);
@@ -1376,7 +1341,7 @@ ck_rc ck_store_put_tiers(ck_db *db, size_t n, const int64_t *ids, const char *co
     for (size_t i = 0; i < m && rc == CK_OK;) {
         int k = CHUNKS - 1;
         while (chunk_rows[k] > m - i) k--;
-        ck_stmt *st = prepare(db, tier_upd[k], err, err_len);
+        ck_stmt *st = ck_txn_prepare(db, tier_upd[k], err, err_len);
         if (!st) {
             rc = CK_ERR_DB;
             break;
@@ -1386,7 +1351,7 @@ ck_rc ck_store_put_tiers(ck_db *db, size_t n, const int64_t *ids, const char *co
             ck_stmt_bind_int(st, 2 * (int)r + 2, live[i + r]);
             ck_stmt_bind_text(st, 2 * (int)r + 3, t[i + r]);
         }
-        rc = exec_stmt(db, st, "cases.tier", err, err_len);
+        rc = ck_txn_exec(db, st, "cases.tier", err, err_len);
         i += chunk_rows[k];
     }
     ck_free(live);
@@ -1467,7 +1432,7 @@ typedef struct sync_run {
 
 static ck_stmt *sync_query(const sync_run *s, int which, char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(s->db, sync_sql[ck_db_kind(s->db) == CK_DB_PG][which], err, err_len);
+    ck_stmt *st = ck_txn_prepare(s->db, sync_sql[ck_db_kind(s->db) == CK_DB_PG][which], err, err_len);
     if (st) ck_stmt_bind_text(st, 1, s->ids);
     return st;
 }
@@ -1486,13 +1451,7 @@ static ck_rc sync_holders(const sync_run *s, const int64_t *ids, const ck_holder
     bool *same = ck_calloc(n ? n : 1, sizeof *same);
     ck_stmt *st = sync_query(s, 0, err, err_len);
     ck_rc rc = st ? CK_OK : CK_ERR_DB;
-    while (st) {
-        int r = ck_stmt_step(st);
-        if (r == CK_DB_DONE) break;
-        if (r != CK_DB_ROW) {
-            rc = db_fail(s->db, "cases", err, err_len);
-            break;
-        }
+    while (st && ck_txn_next(s->db, st, "cases", &rc, err, err_len)) {
         size_t pos;
         if (id_to_pos(s, ck_stmt_int(st, 0), &pos))
             same[pos] = same_str(ck_stmt_text(st, 1), h[pos].staff_code) &&
@@ -1508,12 +1467,12 @@ static ck_rc sync_holders(const sync_run *s, const int64_t *ids, const ck_holder
 static ck_rc exec_key(ck_db *db, const char *sql, int64_t id, const char *rule, const char *subject, char *err,
                       size_t err_len)
 {
-    ck_stmt *st = prepare(db, sql, err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, sql, err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_int(st, 1, id);
     ck_stmt_bind_text(st, 2, rule);
     ck_stmt_bind_text(st, 3, subject);
-    return exec_stmt(db, st, "obligations", err, err_len);
+    return ck_txn_exec(db, st, "obligations", err, err_len);
 }
 
 /* Reads the stored obligations of the run, sorted by case, rule, subject. */
@@ -1523,13 +1482,7 @@ static ck_rc read_stored(const sync_run *s, ck_arena *a, stored_obl **out, size_
     size_t n = 0, cap = 0;
     ck_stmt *st = sync_query(s, 1, err, err_len);
     ck_rc rc = st ? CK_OK : CK_ERR_DB;
-    while (st) {
-        int r = ck_stmt_step(st);
-        if (r == CK_DB_DONE) break;
-        if (r != CK_DB_ROW) {
-            rc = db_fail(s->db, "obligations", err, err_len);
-            break;
-        }
+    while (st && ck_txn_next(s->db, st, "obligations", &rc, err, err_len)) {
         size_t pos;
         if (!id_to_pos(s, ck_stmt_int(st, 0), &pos)) continue;
         v = grow(v, &cap, n + 1, sizeof *v);
@@ -1605,13 +1558,7 @@ static ck_rc sync_ftc(const sync_run *s, const int64_t *ids, ck_result *const *r
     bool *differs = ck_calloc(n ? n : 1, sizeof *differs);
     ck_stmt *st = sync_query(s, 2, err, err_len);
     ck_rc rc = st ? CK_OK : CK_ERR_DB;
-    while (st) {
-        int q = ck_stmt_step(st);
-        if (q == CK_DB_DONE) break;
-        if (q != CK_DB_ROW) {
-            rc = db_fail(s->db, "failures_to_comply", err, err_len);
-            break;
-        }
+    while (st && ck_txn_next(s->db, st, "failures_to_comply", &rc, err, err_len)) {
         size_t pos;
         if (!id_to_pos(s, ck_stmt_int(st, 0), &pos) || differs[pos]) continue;
         size_t k = seen[pos]++;
@@ -1685,7 +1632,7 @@ static const char *intern_rule(ck_arena *a, const char *s)
 ck_rc ck_store_get_obligations(ck_db *db, int64_t id, ck_date as_of, ck_result **out, char *err, size_t err_len)
 {
     *out = NULL;
-    ck_stmt *st = prepare(db, "SELECT \"rule\", \"subject\", \"due\", \"met_on\", \"status\", \"severity\", "
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"rule\", \"subject\", \"due\", \"met_on\", \"status\", \"severity\", "
                               "\"explanation\" FROM \"obligations\" WHERE \"case_id\" = $1", err, err_len);
     if (!st) return CK_ERR_DB;
     ck_result *r = ck_calloc(1, sizeof *r);
@@ -1694,13 +1641,7 @@ ck_rc ck_store_get_obligations(ck_db *db, int64_t id, ck_date as_of, ck_result *
     size_t n = 0, cap = 0;
     ck_rc rc = CK_OK;
     ck_stmt_bind_int(st, 1, id);
-    for (;;) {
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_DONE) break;
-        if (s != CK_DB_ROW) {
-            rc = db_fail(db, "obligations", err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, "obligations", &rc, err, err_len)) {
         if (n == cap) {
             cap = cap ? cap * 2 : 32;
             tmp = ck_realloc(tmp, cap * sizeof *tmp);
@@ -1725,20 +1666,14 @@ ck_rc ck_store_get_obligations(ck_db *db, int64_t id, ck_date as_of, ck_result *
         r->n_obligations = n;
     }
     ck_free(tmp);
-    st = rc == CK_OK ? prepare(db, "SELECT \"event\", \"count\", \"since\" FROM \"failures_to_comply\" "
+    st = rc == CK_OK ? ck_txn_prepare(db, "SELECT \"event\", \"count\", \"since\" FROM \"failures_to_comply\" "
                                    "WHERE \"case_id\" = $1 ORDER BY \"ord\"", err, err_len) : NULL;
     if (rc == CK_OK && !st) rc = CK_ERR_DB;
     if (st) {
         ck_ftc *ftc = NULL;
         size_t fn = 0, fcap = 0;
         ck_stmt_bind_int(st, 1, id);
-        for (;;) {
-            int s = ck_stmt_step(st);
-            if (s == CK_DB_DONE) break;
-            if (s != CK_DB_ROW) {
-                rc = db_fail(db, "failures_to_comply", err, err_len);
-                break;
-            }
+        while (ck_txn_next(db, st, "failures_to_comply", &rc, err, err_len)) {
             if (fn == fcap) {
                 fcap = fcap ? fcap * 2 : 4;
                 ftc = ck_realloc(ftc, fcap * sizeof *ftc);
@@ -1783,27 +1718,21 @@ static const char *const deferrable_sql[2] = {
 ck_rc ck_store_defer_indexes(ck_db *db, bool *deferred, char *err, size_t err_len)
 {
     *deferred = false;
-    ck_stmt *st = prepare(db, "SELECT 1 FROM \"cases\" LIMIT 1", err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, "SELECT 1 FROM \"cases\" LIMIT 1", err, err_len);
     if (!st) return CK_ERR_DB;
     int rc = ck_stmt_step(st);
     ck_stmt_reset(st);
     if (rc == CK_DB_ROW) return CK_OK; /* not an initial load: rebuilding would cost more */
-    if (rc != CK_DB_DONE) return db_fail(db, "cases", err, err_len);
+    if (rc != CK_DB_DONE) return ck_txn_db_fail(db, "cases", err, err_len);
     char have[8];
     ck_rc got = ck_store_meta_get(db, META_DEFERRED, have, sizeof have, err, err_len);
     if (got != CK_ERR_NOTFOUND) return got; /* already deferred (CK_OK), or failed */
 
     ck_buf defs, drops = CK_BUF_INIT;
     ck_buf_init(&defs, DEFERRED_MAX);
-    st = prepare(db, deferrable_sql[ck_db_kind(db) == CK_DB_PG], err, err_len);
+    st = ck_txn_prepare(db, deferrable_sql[ck_db_kind(db) == CK_DB_PG], err, err_len);
     ck_rc out = st ? CK_OK : CK_ERR_DB;
-    while (st) {
-        rc = ck_stmt_step(st);
-        if (rc == CK_DB_DONE) break;
-        if (rc != CK_DB_ROW) {
-            out = db_fail(db, "indexes", err, err_len);
-            break;
-        }
+    while (st && ck_txn_next(db, st, "indexes", &out, err, err_len)) {
         ck_buf_printf(&defs, "%s;\n", ck_stmt_text(st, 1));
         ck_buf_puts(&drops, "DROP INDEX \"");
         for (const char *p = ck_stmt_text(st, 0); *p; p++) {
@@ -1819,7 +1748,8 @@ ck_rc ck_store_defer_indexes(ck_db *db, bool *deferred, char *err, size_t err_le
     }
     if (out == CK_OK && drops.len) {
         out = ck_store_meta_set(db, META_DEFERRED, ck_buf_cstr(&defs), err, err_len);
-        if (out == CK_OK && ck_db_exec(db, ck_buf_cstr(&drops)) != CK_DB_OK) out = db_fail(db, "indexes", err, err_len);
+        if (out == CK_OK && ck_db_exec(db, ck_buf_cstr(&drops)) != CK_DB_OK)
+            out = ck_txn_db_fail(db, "indexes", err, err_len);
         *deferred = out == CK_OK;
     }
     ck_buf_free(&defs);
@@ -1835,15 +1765,15 @@ ck_rc ck_store_build_deferred(ck_db *db, char *err, size_t err_len)
      * spilling the rest to disk; this transaction's builds may use more. */
     if (rc == CK_OK && ck_db_kind(db) == CK_DB_PG &&
         ck_db_exec(db, "SET LOCAL maintenance_work_mem = '256MB'") != CK_DB_OK)
-        rc = db_fail(db, "maintenance_work_mem", err, err_len);
-    if (rc == CK_OK && ck_db_exec(db, defs) != CK_DB_OK) rc = db_fail(db, "indexes", err, err_len);
+        rc = ck_txn_db_fail(db, "maintenance_work_mem", err, err_len);
+    if (rc == CK_OK && ck_db_exec(db, defs) != CK_DB_OK) rc = ck_txn_db_fail(db, "indexes", err, err_len);
     if (rc == CK_OK) {
-        ck_stmt *st = prepare(db, "DELETE FROM \"meta\" WHERE \"key\" = $1", err, err_len);
+        ck_stmt *st = ck_txn_prepare(db, "DELETE FROM \"meta\" WHERE \"key\" = $1", err, err_len);
         if (!st) {
             rc = CK_ERR_DB;
         } else {
             ck_stmt_bind_text(st, 1, META_DEFERRED);
-            rc = exec_stmt(db, st, "meta", err, err_len);
+            rc = ck_txn_exec(db, st, "meta", err, err_len);
         }
     }
     ck_free(defs);
@@ -1854,12 +1784,14 @@ ck_rc ck_store_build_deferred(ck_db *db, char *err, size_t err_len)
 
 ck_rc ck_store_meta_get(ck_db *db, const char *key, char *val, size_t val_len, char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(db, "SELECT \"value\" FROM \"meta\" WHERE \"key\" = $1", err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"value\" FROM \"meta\" WHERE \"key\" = $1", err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, key);
     int rc = ck_stmt_step(st);
     if (rc == CK_DB_ROW) snprintf(val, val_len, "%s", ck_stmt_text(st, 0));
-    ck_rc out = rc == CK_DB_ROW ? CK_OK : rc == CK_DB_DONE ? CK_ERR_NOTFOUND : db_fail(db, "meta", err, err_len);
+    ck_rc out = rc == CK_DB_ROW    ? CK_OK
+                : rc == CK_DB_DONE ? CK_ERR_NOTFOUND
+                                   : ck_txn_db_fail(db, "meta", err, err_len);
     ck_stmt_reset(st);
     if (out == CK_ERR_NOTFOUND) snprintf(err, err_len, "meta: %s was never set", key);
     return out;
@@ -1867,12 +1799,12 @@ ck_rc ck_store_meta_get(ck_db *db, const char *key, char *val, size_t val_len, c
 
 ck_rc ck_store_meta_set(ck_db *db, const char *key, const char *val, char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(db, "INSERT INTO \"meta\" (\"key\", \"value\") VALUES ($1, $2) "
+    ck_stmt *st = ck_txn_prepare(db, "INSERT INTO \"meta\" (\"key\", \"value\") VALUES ($1, $2) "
                               "ON CONFLICT (\"key\") DO UPDATE SET \"value\" = \"excluded\".\"value\"", err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, key);
     ck_stmt_bind_text(st, 2, val);
-    return exec_stmt(db, st, "meta", err, err_len);
+    return ck_txn_exec(db, st, "meta", err, err_len);
 }
 
 ck_rc ck_store_verify(ck_db *db, char *err, size_t err_len)

@@ -36,6 +36,22 @@ ck_stmt *ck_txn_prepare(ck_db *db, const char *sql, char *err, size_t err_len)
     return st;
 }
 
+ck_rc ck_txn_exec(ck_db *db, ck_stmt *st, const char *what, char *err, size_t err_len)
+{
+    int s = ck_stmt_step(st);
+    ck_rc rc = s == CK_DB_DONE || s == CK_DB_ROW ? CK_OK : ck_txn_db_fail(db, what, err, err_len);
+    ck_stmt_reset(st);
+    return rc;
+}
+
+bool ck_txn_next(ck_db *db, ck_stmt *st, const char *what, ck_rc *rc, char *err, size_t err_len)
+{
+    int s = ck_stmt_step(st);
+    if (s == CK_DB_ROW) return true;
+    if (s != CK_DB_DONE) *rc = ck_txn_db_fail(db, what, err, err_len);
+    return false;
+}
+
 ck_rc ck_txn_column(ck_db *db, ck_stmt *st, const char *what, ck_arena *a, const char ***out, size_t *n, char *err,
                     size_t err_len)
 {
@@ -43,13 +59,7 @@ ck_rc ck_txn_column(ck_db *db, ck_stmt *st, const char *what, ck_arena *a, const
     *n = 0;
     const char **v = NULL;
     ck_rc rc = CK_OK;
-    for (;;) {
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_DONE) break;
-        if (s != CK_DB_ROW) {
-            rc = ck_txn_db_fail(db, what, err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, what, &rc, err, err_len)) {
         v = ck_realloc(v, (*n + 1) * sizeof *v);
         v[(*n)++] = ck_arena_strdup(a, ck_stmt_text(st, 0));
     }

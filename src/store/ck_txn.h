@@ -1,8 +1,8 @@
-/* ck_txn: the error and transaction helpers the management modules
- * (ck_workforce, ck_inspection) and the security ones (ck_users, ck_access)
- * share: a ck_rc with a formatted message, a
- * database failure naming what failed, and one transaction that commits on
- * CK_OK and rolls back otherwise. (ck_cases keeps its own static copies.) */
+/* ck_txn: the error, transaction and statement helpers the storage modules
+ * share (those of src/store, and the loaders that write through them): a
+ * ck_rc with a formatted message, a database failure naming what failed, one
+ * transaction that commits on CK_OK and rolls back otherwise, and the
+ * stepping of a statement once or over its rows. */
 #ifndef CK_TXN_H
 #define CK_TXN_H
 #include "ck_cases.h"
@@ -17,6 +17,14 @@ ck_rc ck_txn_begin(ck_db *db, char *err, size_t err_len);
 ck_rc ck_txn_finish(ck_db *db, ck_rc rc, char *err, size_t err_len);
 /* A prepared statement, or NULL with the reason in err. */
 ck_stmt *ck_txn_prepare(ck_db *db, const char *sql, char *err, size_t err_len);
+/* Steps st (bound, not yet stepped) once and gives it back: CK_OK when it
+ * ran (a row it returns is not read), else CK_ERR_DB with "what: ...". For
+ * INSERT, UPDATE and DELETE. */
+ck_rc ck_txn_exec(ck_db *db, ck_stmt *st, const char *what, char *err, size_t err_len);
+/* Steps st for the next row of a loop over its rows: true when a row is
+ * ready; false at the end, and when the step fails, which also sets *rc to
+ * CK_ERR_DB with "what: ..." in err. The caller resets st after the loop. */
+bool ck_txn_next(ck_db *db, ck_stmt *st, const char *what, ck_rc *rc, char *err, size_t err_len);
 
 /* Steps st (bound, not yet stepped) to its end, collecting its first column
  * as strings in arena a (*out NULL when there are no rows), then resets it.

@@ -256,13 +256,7 @@ ck_rc ck_user_list(ck_db *db, bool (*fn)(void *ctx, const ck_user *u), void *ctx
     ck_stmt *st = ck_txn_prepare(db, "SELECT " USER_COLS " FROM \"users\" ORDER BY \"username\"", err, err_len);
     if (!st) return CK_ERR_DB;
     ck_rc out = CK_OK;
-    for (;;) {
-        int rc = ck_stmt_step(st);
-        if (rc == CK_DB_DONE) break;
-        if (rc != CK_DB_ROW) {
-            out = ck_txn_db_fail(db, "users", err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, "users", &out, err, err_len)) {
         ck_user u;
         read_user(st, &u);
         if (!fn(ctx, &u)) break;
@@ -735,13 +729,7 @@ ck_rc ck_token_list(ck_db *db, const char *username, bool (*fn)(void *ctx, const
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, username);
     ck_rc out = CK_OK;
-    for (;;) {
-        int rc = ck_stmt_step(st);
-        if (rc == CK_DB_DONE) break;
-        if (rc != CK_DB_ROW) {
-            out = ck_txn_db_fail(db, "api tokens", err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, "api tokens", &out, err, err_len)) {
         ck_api_token t;
         memset(&t, 0, sizeof t);
         t.id = ck_stmt_int(st, 0);

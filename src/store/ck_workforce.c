@@ -43,13 +43,7 @@ static ck_rc settings_read(ck_db *db, ck_manage_cfg *out, const char *skip, char
     ck_stmt *st = prepare(db, "SELECT \"key\", \"value\" FROM \"manage_settings\" ORDER BY \"key\"", err, err_len);
     if (!st) return CK_ERR_DB;
     ck_rc rc = CK_OK;
-    for (;;) {
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_DONE) break;
-        if (s != CK_DB_ROW) {
-            rc = db_fail(db, "manage_settings", err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, "manage_settings", &rc, err, err_len)) {
         if (skip && ck_streq(skip, ck_stmt_text(st, 0))) continue;
         if ((rc = apply_setting(out, ck_stmt_text(st, 0), ck_stmt_text(st, 1), err, err_len)) != CK_OK) break;
     }
@@ -92,13 +86,7 @@ ck_rc ck_manage_settings_each(ck_db *db, void (*fn)(void *ctx, const char *key, 
                           err_len);
     if (!st) return CK_ERR_DB;
     ck_rc rc = CK_OK;
-    for (;;) {
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_DONE) break;
-        if (s != CK_DB_ROW) {
-            rc = db_fail(db, "manage_settings", err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, "manage_settings", &rc, err, err_len)) {
         fn(ctx, ck_stmt_text(st, 0), ck_stmt_text(st, 1), ck_stmt_text(st, 2));
     }
     ck_stmt_reset(st);
@@ -185,13 +173,7 @@ static ck_rc load_staff(ck_db *db, ck_workforce *w, const char *region, const ch
     ck_arena *a = &w->arena;
     size_t cap = 0;
     ck_rc rc = CK_OK;
-    for (;;) {
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_DONE) break;
-        if (s != CK_DB_ROW) {
-            rc = db_fail(db, "staff", err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, "staff", &rc, err, err_len)) {
         if (w->n_staff == cap) {
             cap = cap ? 2 * cap : 16;
             w->staff = ck_realloc(w->staff, cap * sizeof *w->staff);
@@ -231,13 +213,7 @@ static ck_rc load_reductions(ck_db *db, ck_workforce *w, const staff_index *ix, 
     if (!st) return CK_ERR_DB;
     bind_filter(st, region, pdu);
     ck_rc rc = CK_OK;
-    for (;;) {
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_DONE) break;
-        if (s != CK_DB_ROW) {
-            rc = db_fail(db, "staff_reductions", err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, "staff_reductions", &rc, err, err_len)) {
         ck_wf_staff *p = index_find(ix, ck_stmt_text(st, 0));
         if (!p) continue;
         p->reductions = ck_realloc(p->reductions, (p->n_reductions + 1) * sizeof *p->reductions);
@@ -267,13 +243,7 @@ static ck_rc load_cases(ck_db *db, const ck_rules_config *cfg, ck_workforce *w, 
     ck_wf_staff **owner = NULL;
     size_t n = 0;
     ck_rc rc = CK_OK;
-    for (;;) {
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_DONE) break;
-        if (s != CK_DB_ROW) {
-            rc = db_fail(db, "cases", err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, "cases", &rc, err, err_len)) {
         ids = ck_realloc(ids, (n + 1) * sizeof *ids);
         owner = ck_realloc(owner, (n + 1) * sizeof *owner);
         ids[n] = ck_stmt_int(st, 0);
@@ -373,13 +343,7 @@ static ck_rc load_teams(ck_db *db, ck_workforce *w, const char *region, const ch
     ck_wf_team *v = NULL;
     size_t n = 0;
     ck_rc rc = CK_OK;
-    for (;;) {
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_DONE) break;
-        if (s != CK_DB_ROW) {
-            rc = db_fail(db, "teams", err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, "teams", &rc, err, err_len)) {
         v = ck_realloc(v, (n + 1) * sizeof *v);
         memset(&v[n], 0, sizeof v[n]);
         v[n].code = col(st, 0, &w->arena);
@@ -635,13 +599,7 @@ static ck_rc needs_read(ck_db *db, const char *pdu, const char *team, ck_alloc_n
     ck_stmt_bind_text(st, 2, team);
     ck_alloc_need *v = NULL;
     ck_rc rc = CK_OK;
-    for (;;) {
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_DONE) break;
-        if (s != CK_DB_ROW) {
-            rc = db_fail(db, "obligations", err, err_len);
-            break;
-        }
+    while (ck_txn_next(db, st, "obligations", &rc, err, err_len)) {
         v = ck_realloc(v, (l->n + 1) * sizeof *v);
         v[l->n++] = (ck_alloc_need){col(st, 0, &l->arena), col(st, 1, &l->arena), col(st, 2, &l->arena),
                                     col(st, 3, &l->arena), col(st, 4, &l->arena), ck_stmt_date(st, 5)};
