@@ -6,6 +6,7 @@
 #include "ck_test_cli.h"
 #include "ck_test_db.h"
 #include "ck_test_json.h"
+#include "ck_test_store.h"
 #include "ck_bundle.h"
 #include "ck_cases.h"
 #include "ck_cli.h"
@@ -26,24 +27,6 @@ static ck_case *example(const char *crn)
     json_decref(j);
     if (!c) fail_msg("%s", err);
     return c;
-}
-
-/* The stored obligations of crn equal a fresh evaluation at as_of. */
-static void expect_fresh(ck_db *db, const char *crn, ck_date as_of)
-{
-    char err[512];
-    ck_case *c = NULL;
-    ck_result *stored = NULL;
-    assert_int_equal(ck_cases_get(db, crn, &c, err, sizeof err), CK_OK);
-    assert_int_equal(ck_cases_obligations(db, crn, as_of, &stored, err, sizeof err), CK_OK);
-    ck_engine eng = ck_engine_default();
-    ck_result *fresh = ck_rules_evaluate(c, as_of, eng.cal, eng.cfg);
-    assert_true(fresh->n_obligations > 0);
-    json_t *g = ck_result_to_json(crn, as_of, stored, true), *w = ck_result_to_json(crn, as_of, fresh, true);
-    ck_assert_json_equal(g, w);
-    json_decref(g), json_decref(w);
-    ck_result_free(stored), ck_result_free(fresh);
-    ck_case_free(c);
 }
 
 static int64_t count_of(ck_db *db, const char *sql, const char *bind)
@@ -102,7 +85,7 @@ static void test_insert_prepared(void **state)
         ck_assert_json_equal(g, w);
         json_decref(g), json_decref(w);
         ck_case_free(back);
-        expect_fresh(db, c[i]->crn, as_of);
+        assert_true(ck_test_expect_fresh(db, c[i]->crn, as_of) > 0);
     }
     for (int i = 0; i < N; i++) {
         ck_prepared_clear(&p[i]);
@@ -138,7 +121,7 @@ static void test_recompute_mends(void **state)
                      CK_DB_OK);
     assert_int_equal(ck_db_exec(db, "UPDATE \"failures_to_comply\" SET \"count\" = 99"), CK_DB_OK);
     assert_int_equal(ck_cases_recompute_all(db, &eng, later, 3, NULL, NULL, err, sizeof err), CK_OK);
-    for (int i = 0; i < 4; i++) expect_fresh(db, crns[i], later);
+    for (int i = 0; i < 4; i++) assert_true(ck_test_expect_fresh(db, crns[i], later) > 0);
     assert_int_equal(count_of(db, "SELECT COUNT(*) FROM \"obligations\" WHERE \"rule\" = 'GONE'", NULL), 0);
     assert_int_equal(count_of(db, "SELECT COUNT(*) FROM \"failures_to_comply\" WHERE \"count\" = 99", NULL), 0);
     assert_int_equal(count_of(db, "SELECT COUNT(*) FROM \"cases\" WHERE \"staff_code\" = 'NOBODY'", NULL), 0);
@@ -147,7 +130,7 @@ static void test_recompute_mends(void **state)
     int64_t rows = count_of(db, "SELECT COUNT(*) FROM \"obligations\"", NULL);
     assert_int_equal(ck_cases_recompute_all(db, &eng, later, 100, NULL, NULL, err, sizeof err), CK_OK);
     assert_int_equal(count_of(db, "SELECT COUNT(*) FROM \"obligations\"", NULL), rows);
-    for (int i = 0; i < 4; i++) expect_fresh(db, crns[i], later);
+    for (int i = 0; i < 4; i++) assert_true(ck_test_expect_fresh(db, crns[i], later) > 0);
 }
 
 static bool has_index(ck_db *db, const char *name)
@@ -270,8 +253,8 @@ static void test_import_blocks(void **state)
     assert_int_equal(ck_cases_count(db, &n, err, sizeof err), CK_OK);
     assert_int_equal(n, 1100);
     assert_true(has_index(db, "obligations_staff"));
-    expect_fresh(db, "L000001", ck_test_date("2025-06-01"));
-    expect_fresh(db, "L001100", ck_test_date("2025-06-01"));
+    assert_true(ck_test_expect_fresh(db, "L000001", ck_test_date("2025-06-01")) > 0);
+    assert_true(ck_test_expect_fresh(db, "L001100", ck_test_date("2025-06-01")) > 0);
     unlink(path);
     rmdir(dir);
 }

@@ -5,6 +5,7 @@
 #include "ck_test_cli.h"
 #include "ck_test_db.h"
 #include "ck_test_json.h"
+#include "ck_test_store.h"
 #include "ck_bundle.h"
 #include "ck_cases.h"
 #include "ck_cli.h"
@@ -258,23 +259,6 @@ static void on_progress(void *ctx, size_t done, size_t total)
     p->total = total;
 }
 
-/* The stored obligations of crn equal a fresh evaluation at as_of. */
-static void expect_fresh(ck_db *db, const char *crn, ck_date as_of)
-{
-    char err[512];
-    ck_case *c = NULL;
-    ck_result *stored = NULL;
-    assert_int_equal(ck_cases_get(db, crn, &c, err, sizeof err), CK_OK);
-    assert_int_equal(ck_cases_obligations(db, crn, as_of, &stored, err, sizeof err), CK_OK);
-    ck_engine eng = ck_engine_default();
-    ck_result *fresh = ck_rules_evaluate(c, as_of, eng.cal, eng.cfg);
-    json_t *g = ck_result_to_json(crn, as_of, stored, true), *w = ck_result_to_json(crn, as_of, fresh, true);
-    ck_assert_json_equal(g, w);
-    json_decref(g), json_decref(w);
-    ck_result_free(stored), ck_result_free(fresh);
-    ck_case_free(c);
-}
-
 static void test_recompute_all(void **state)
 {
     ck_db *db = ck_test_db_get(state);
@@ -300,7 +284,7 @@ static void test_recompute_all(void **state)
     assert_int_equal(p.calls, 3);
     assert_int_equal(p.done, 5);
     assert_int_equal(p.total, 5);
-    for (int i = 0; i < 5; i++) expect_fresh(db, crns[i], later);
+    for (int i = 0; i < 5; i++) ck_test_expect_fresh(db, crns[i], later);
     assert_int_equal(ck_cases_recomputed_on(db, &d, err, sizeof err), CK_OK);
     assert_int_equal(d, later);
     /* The holder moved with the date: R000002 has no current allocation. */
@@ -317,7 +301,7 @@ static void test_recompute_all(void **state)
     assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_recompute, args), 0);
     assert_non_null(strstr(err, "5 cases at 2026-04-01"));
     assert_non_null(strstr(err, "per 10,000 cases"));
-    expect_fresh(db, "R000004", ck_test_date("2026-04-01"));
+    ck_test_expect_fresh(db, "R000004", ck_test_date("2026-04-01"));
     const char *bad[] = {"recompute", "--db", url, "--batch", "0", NULL};
     assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_recompute, bad), 2);
 }
