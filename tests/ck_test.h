@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "ck_date.h"
 
 /* Database URLs every storage test runs against: a fresh SQLite file and, when
  * the test runner started one (CK_TEST_PG), PostgreSQL. Under `make test` the
@@ -29,6 +30,14 @@ static inline char *ck_test_slurp(const char *path, size_t *len)
     fclose(f);
     if (buf) { buf[n] = '\0'; if (len) *len = (size_t)n; }
     return buf;
+}
+
+/* The date s (YYYY-MM-DD); a bad one fails the test. */
+static inline ck_date ck_test_date(const char *s)
+{
+    ck_date d = CK_NODATE;
+    if (!ck_date_parse(s, strlen(s), &d)) fail_msg("bad date %s", s);
+    return d;
 }
 
 /* The shared folder (rulebook examples) sits beside the repo: ../shared. */

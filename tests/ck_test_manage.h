@@ -10,13 +10,6 @@
 #include "ck_workforce.h"
 #include <jansson.h>
 
-static inline ck_date ck_test_date(const char *s)
-{
-    ck_date d = CK_NODATE;
-    if (!ck_date_parse(s, strlen(s), &d)) fail_msg("bad date %s", s);
-    return d;
-}
-
 static inline void ck_test_ok(ck_rc rc, const char *err)
 {
     if (rc != CK_OK) fail_msg("rc %d: %s", rc, err);
@@ -39,6 +32,24 @@ static inline void ck_test_load_org(ck_db *db, const char *const *lines, size_t 
     ck_org_import_free(imp);
     assert_int_equal(ck_db_commit(db), CK_DB_OK);
     ck_arena_free(&a);
+}
+
+/* Stores example `name` of the shared folder (CK_SHARED_DIR/examples), held
+ * by `team`, evaluated at as_of. */
+static inline void ck_test_put_example(ck_db *db, const ck_engine *eng, const char *name, const char *team,
+                                       ck_date as_of)
+{
+    char path[512], err[512];
+    snprintf(path, sizeof path, "%s/examples/%s", CK_SHARED_DIR, name);
+    size_t len;
+    char *text = ck_test_slurp(path, &len);
+    if (!text) fail_msg("cannot read %s", path);
+    ck_case *c = ck_bundle_parse(text, len, err, sizeof err);
+    if (!c) fail_msg("%s: %s", path, err);
+    c->team = ck_arena_strdup(&c->arena, team);
+    if (ck_cases_create(db, eng, c, as_of, err, sizeof err) != CK_OK) fail_msg("%s: %s", path, err);
+    ck_case_free(c);
+    free(text);
 }
 
 /* A community order from 2025-01-06 to 2026-01-05 for theft, held by team

@@ -1,9 +1,11 @@
 /* Helpers for the web tests: one request with a cookie and a form body, and
  * reading a value out of a page or its headers; accounts to sign in with.
- * Include after ck_test_http.h. */
+ * the web app served on a free port. Include after ck_test_http.h. */
 #ifndef CK_TEST_WEB_H
 #define CK_TEST_WEB_H
+#include "ck_auth.h"
 #include "ck_users.h"
+#include "ck_web.h"
 #include <ctype.h>
 #include <time.h>
 
@@ -28,16 +30,85 @@ static inline th_resp tw_req(uint16_t port, const char *method, const char *path
     return r;
 }
 
-/* What follows `pat` in text, up to a quote, semicolon or CR, into out. */
-static inline void tw_value_after(const char *text, const char *pat, char *out, size_t out_len)
+/* The web app on a server of its own, as the web tests run it: sign-in over
+ * plain HTTP, a free port on 127.0.0.1; with tw_fresh_db, over a database
+ * of its own. */
+typedef struct tw_server {
+    char db_path[64], db_url[80]; /* tw_fresh_db's, removed by tw_stop */
+    ck_auth *auth;
+    ck_web *web;
+    ck_route *own_routes; /* ck_web_server_routes, when no table was given */
+    ck_http_server *srv;
+    uint16_t port;
+} tw_server;
+
+/* A fresh, migrated SQLite database for s, its file named after `name` and
+ * this process; returns it open (the caller closes it). */
+static inline ck_db *tw_fresh_db(tw_server *s, const char *name)
+{
+    static int seq;
+    char err[512];
+    snprintf(s->db_path, sizeof s->db_path, "/tmp/ck-%s-%d-%d.db", name, (int)getpid(), ++seq);
+    unlink(s->db_path);
+    snprintf(s->db_url, sizeof s->db_url, "sqlite:%s", s->db_path);
+    ck_db *db = ck_db_open(s->db_url, err, sizeof err);
+    if (!db) fail_msg("%s", err);
+    if (ck_db_migrate(db, NULL) != CK_DB_OK) fail_msg("%s", ck_db_errmsg(db));
+    return db;
+}
+
+/* Starts the web app of `app` (its auth is set here) serving `routes` (NULL:
+ * the server's own table, ck_web_server_routes) over db_url (NULL: s's own,
+ * from tw_fresh_db) with `threads` workers; fails the test when it cannot. */
+static inline void tw_start(tw_server *s, ck_app app, const ck_route *routes, const char *db_url, unsigned threads)
+{
+    char err[512];
+    s->auth = ck_auth_new(&(ck_auth_config){.plain_http = true});
+    app.auth = s->auth;
+    s->web = ck_web_new(&(ck_web_config){0}, &app, err, sizeof err);
+    if (!s->web) fail_msg("%s", err);
+    s->own_routes = routes ? NULL : ck_web_server_routes();
+    ck_http_config hc = {.threads = threads, .routes = routes ? routes : s->own_routes,
+                         .db_url = db_url ? db_url : s->db_url, .app = ck_web_app(s->web),
+                         .on_error = ck_web_on_error, .authorize = ck_auth_authorize};
+    s->srv = ck_http_start(&hc, err, sizeof err);
+    if (!s->srv) fail_msg("%s", err);
+    s->port = ck_http_port(s->srv);
+}
+
+/* Stops what tw_start started and removes tw_fresh_db's database. */
+static inline void tw_stop(tw_server *s)
+{
+    ck_http_stop(s->srv);
+    ck_web_free(s->web);
+    ck_auth_free(s->auth);
+    ck_free(s->own_routes);
+    if (s->db_path[0]) unlink(s->db_path);
+}
+
+/* A cmocka teardown for a fixture that is a tw_server. */
+static inline int tw_teardown(void **state)
+{
+    tw_stop(*state);
+    return 0;
+}
+
+/* What follows `pat` in text, up to any character of `stop`, into out. */
+static inline void tw_text_after(const char *text, const char *pat, const char *stop, char *out, size_t out_len)
 {
     const char *p = strstr(text, pat);
     if (!p) fail_msg("no %s in the response", pat);
     p += strlen(pat);
-    size_t n = strcspn(p, "\";\r");
+    size_t n = strcspn(p, stop);
     assert_true(n < out_len);
     memcpy(out, p, n);
     out[n] = '\0';
+}
+
+/* What follows `pat` in text, up to a quote, semicolon or CR, into out. */
+static inline void tw_value_after(const char *text, const char *pat, char *out, size_t out_len)
+{
+    tw_text_after(text, pat, "\";\r", out, out_len);
 }
 
 /* The role an account of a staff member of this grade holds. */

@@ -16,11 +16,18 @@ static void expect_rc(ck_rc got, ck_rc want, const char *err)
 static ck_date as_of(void) { return ck_date_ymd(AS_OF_Y); }
 
 /* Every role against every case: ck_access_check answers as the matrix says. */
-static void test_scope_matrix(void **state)
+/* The test's database holding the security world at as_of(). */
+static ck_db *world(void **state)
 {
     ck_db *db = ck_test_db_get(state);
-    char err[512];
     sec_world(db, false, as_of());
+    return db;
+}
+
+static void test_scope_matrix(void **state)
+{
+    ck_db *db = world(state);
+    char err[512];
     /* The store placed each case where the fixture says. */
     ck_principal sys;
     ck_principal_system(&sys, "test");
@@ -60,9 +67,8 @@ static bool has_marker(const ck_case *c, int i)
 
 static void test_victims_loaded_only_for_vlo(void **state)
 {
-    ck_db *db = ck_test_db_get(state);
+    ck_db *db = world(state);
     char err[512];
-    sec_world(db, false, as_of());
     for (int r = 0; r < CK_ROLE_COUNT; r++) {
         ck_principal p;
         sec_principal(db, r, &p);
@@ -91,9 +97,8 @@ static void test_victims_loaded_only_for_vlo(void **state)
  * that would move the case needs allocate. */
 static void test_replace_keeps_victims(void **state)
 {
-    ck_db *db = ck_test_db_get(state);
+    ck_db *db = world(state);
     char err[1024];
-    sec_world(db, false, as_of());
     ck_engine eng = ck_engine_default();
     ck_principal prac, vlo, spo;
     sec_principal(db, CK_ROLE_PRACTITIONER, &prac);
@@ -131,9 +136,8 @@ static void test_replace_keeps_victims(void **state)
 
 static void test_search_and_worklists_filtered(void **state)
 {
-    ck_db *db = ck_test_db_get(state);
+    ck_db *db = world(state);
     char err[512];
-    sec_world(db, false, as_of());
     for (int r = 0; r < CK_ROLE_COUNT; r++) {
         ck_principal p;
         sec_principal(db, r, &p);
@@ -164,9 +168,8 @@ static void test_search_and_worklists_filtered(void **state)
 
 static void test_restriction(void **state)
 {
-    ck_db *db = ck_test_db_get(state);
+    ck_db *db = world(state);
     char err[512];
-    sec_world(db, false, as_of());
     ck_principal sys, prac, spo;
     ck_principal_system(&sys, "test");
     sec_principal(db, CK_ROLE_PRACTITIONER, &prac);
@@ -196,9 +199,8 @@ static void test_restriction(void **state)
 
 static void test_reads_audited(void **state)
 {
-    ck_db *db = ck_test_db_get(state);
+    ck_db *db = world(state);
     char err[512];
-    sec_world(db, false, as_of());
     ck_principal vlo;
     sec_principal(db, CK_ROLE_VLO, &vlo);
     snprintf(vlo.client, sizeof vlo.client, "198.51.100.4");

@@ -3,8 +3,10 @@
  * rows, secondary indexes deferred during an initial import, the import
  * command over several blocks, and ck_par. */
 #include "ck_test.h"
+#include "ck_test_cli.h"
 #include "ck_test_db.h"
 #include "ck_test_json.h"
+#include "ck_test_store.h"
 #include "ck_bundle.h"
 #include "ck_cases.h"
 #include "ck_cli.h"
@@ -13,13 +15,6 @@
 #include <stdatomic.h>
 
 #define EXAMPLE "tests/data/bundle_example.json"
-
-static ck_date date_of(const char *s)
-{
-    ck_date d;
-    if (!ck_date_parse(s, strlen(s), &d)) fail_msg("bad date %s", s);
-    return d;
-}
 
 /* The example bundle with another CRN. */
 static ck_case *example(const char *crn)
@@ -32,24 +27,6 @@ static ck_case *example(const char *crn)
     json_decref(j);
     if (!c) fail_msg("%s", err);
     return c;
-}
-
-/* The stored obligations of crn equal a fresh evaluation at as_of. */
-static void expect_fresh(ck_db *db, const char *crn, ck_date as_of)
-{
-    char err[512];
-    ck_case *c = NULL;
-    ck_result *stored = NULL;
-    assert_int_equal(ck_cases_get(db, crn, &c, err, sizeof err), CK_OK);
-    assert_int_equal(ck_cases_obligations(db, crn, as_of, &stored, err, sizeof err), CK_OK);
-    ck_engine eng = ck_engine_default();
-    ck_result *fresh = ck_rules_evaluate(c, as_of, eng.cal, eng.cfg);
-    assert_true(fresh->n_obligations > 0);
-    json_t *g = ck_result_to_json(crn, as_of, stored, true), *w = ck_result_to_json(crn, as_of, fresh, true);
-    ck_assert_json_equal(g, w);
-    json_decref(g), json_decref(w);
-    ck_result_free(stored), ck_result_free(fresh);
-    ck_case_free(c);
 }
 
 static int64_t count_of(ck_db *db, const char *sql, const char *bind)
@@ -67,7 +44,7 @@ static void test_insert_prepared(void **state)
 {
     ck_db *db = ck_test_db_get(state);
     ck_engine eng = ck_engine_default();
-    ck_date as_of = date_of("2025-06-01");
+    ck_date as_of = ck_test_date("2025-06-01");
     char err[1024];
     ck_case *stored = example("B000009");
     assert_int_equal(ck_cases_create(db, &eng, stored, as_of, err, sizeof err), CK_OK);
@@ -108,7 +85,7 @@ static void test_insert_prepared(void **state)
         ck_assert_json_equal(g, w);
         json_decref(g), json_decref(w);
         ck_case_free(back);
-        expect_fresh(db, c[i]->crn, as_of);
+        assert_true(ck_test_expect_fresh(db, c[i]->crn, as_of) > 0);
     }
     for (int i = 0; i < N; i++) {
         ck_prepared_clear(&p[i]);
@@ -124,7 +101,7 @@ static void test_recompute_mends(void **state)
 {
     ck_db *db = ck_test_db_get(state);
     ck_engine eng = ck_engine_default();
-    ck_date first = date_of("2025-06-01"), later = date_of("2026-03-02");
+    ck_date first = ck_test_date("2025-06-01"), later = ck_test_date("2026-03-02");
     char err[1024];
     static const char *const crns[] = {"M000001", "M000002", "M000003", "M000004"};
     for (int i = 0; i < 4; i++) {
@@ -144,7 +121,7 @@ static void test_recompute_mends(void **state)
                      CK_DB_OK);
     assert_int_equal(ck_db_exec(db, "UPDATE \"failures_to_comply\" SET \"count\" = 99"), CK_DB_OK);
     assert_int_equal(ck_cases_recompute_all(db, &eng, later, 3, NULL, NULL, err, sizeof err), CK_OK);
-    for (int i = 0; i < 4; i++) expect_fresh(db, crns[i], later);
+    for (int i = 0; i < 4; i++) assert_true(ck_test_expect_fresh(db, crns[i], later) > 0);
     assert_int_equal(count_of(db, "SELECT COUNT(*) FROM \"obligations\" WHERE \"rule\" = 'GONE'", NULL), 0);
     assert_int_equal(count_of(db, "SELECT COUNT(*) FROM \"failures_to_comply\" WHERE \"count\" = 99", NULL), 0);
     assert_int_equal(count_of(db, "SELECT COUNT(*) FROM \"cases\" WHERE \"staff_code\" = 'NOBODY'", NULL), 0);
@@ -153,7 +130,7 @@ static void test_recompute_mends(void **state)
     int64_t rows = count_of(db, "SELECT COUNT(*) FROM \"obligations\"", NULL);
     assert_int_equal(ck_cases_recompute_all(db, &eng, later, 100, NULL, NULL, err, sizeof err), CK_OK);
     assert_int_equal(count_of(db, "SELECT COUNT(*) FROM \"obligations\"", NULL), rows);
-    for (int i = 0; i < 4; i++) expect_fresh(db, crns[i], later);
+    for (int i = 0; i < 4; i++) assert_true(ck_test_expect_fresh(db, crns[i], later) > 0);
 }
 
 static bool has_index(ck_db *db, const char *name)
@@ -179,7 +156,7 @@ static void test_bulk_indexes(void **state)
     assert_true(has_index(db, ck_db_kind(db) == CK_DB_PG ? "cases_crn_key" : "sqlite_autoindex_cases_1"));
     /* Writes and reads go on meanwhile. */
     ck_case *c = example("X000001");
-    assert_int_equal(ck_cases_create(db, &eng, c, date_of("2025-06-01"), err, sizeof err), CK_OK);
+    assert_int_equal(ck_cases_create(db, &eng, c, ck_test_date("2025-06-01"), err, sizeof err), CK_OK);
     ck_case_free(c);
     ck_case_list *l = NULL;
     assert_int_equal(ck_cases_search(db, "X000001", 10, 0, &l, err, sizeof err), CK_OK);
@@ -216,7 +193,7 @@ static void test_bulk_interrupted(void **state)
     assert_non_null(other);
     ck_case *c = example("Y000001");
     ck_engine eng = ck_engine_default();
-    assert_int_equal(ck_cases_create(other, &eng, c, date_of("2025-06-01"), err, sizeof err), CK_OK);
+    assert_int_equal(ck_cases_create(other, &eng, c, ck_test_date("2025-06-01"), err, sizeof err), CK_OK);
     ck_case_free(c);
     ck_bulk b2;
     assert_int_equal(ck_cases_bulk_begin(other, &b2, err, sizeof err), CK_OK);
@@ -225,28 +202,6 @@ static void test_bulk_interrupted(void **state)
     ck_db_close(other);
     assert_int_equal(ck_cases_bulk_end(db, &b, err, sizeof err), CK_OK);
     assert_true(has_index(db, "obligations_pdu"));
-}
-
-/* Runs a command, standard error captured in err. */
-static int run(char *err, size_t err_len, int (*cmd)(int, char **), const char *const *args)
-{
-    char *argv[10];
-    int argc = 0;
-    for (; args[argc]; argc++) argv[argc] = (char *)args[argc];
-    argv[argc] = NULL;
-    fflush(stderr);
-    int saved = dup(2);
-    FILE *tmp = tmpfile();
-    dup2(fileno(tmp), 2);
-    int rc = cmd(argc, argv);
-    fflush(stderr);
-    dup2(saved, 2);
-    close(saved);
-    rewind(tmp);
-    size_t n = fread(err, 1, err_len - 1, tmp);
-    err[n] = '\0';
-    fclose(tmp);
-    return rc;
 }
 
 /* A JSON lines file of n example cases; `bad` (1-based, 0: none) is not a
@@ -280,7 +235,7 @@ static void test_import_blocks(void **state)
     snprintf(path, sizeof path, "%s/cases.jsonl", dir);
     write_lines(path, 1100, 700, 1030);
     const char *args[] = {"import", "--db", url, "--as-of", "2025-06-01", path, NULL};
-    assert_int_equal(run(err, sizeof err, ck_cmd_import, args), 2);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_import, args), 2);
     char *bad = strstr(err, "cases.jsonl:700: crn:");
     char *dup = strstr(err, "cases.jsonl:1030: crn: a case with CRN L000001 already exists");
     assert_non_null(bad);
@@ -293,13 +248,13 @@ static void test_import_blocks(void **state)
     assert_true(has_index(db, "obligations_staff"));
 
     write_lines(path, 1100, 0, 0);
-    assert_int_equal(run(err, sizeof err, ck_cmd_import, args), 0);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_import, args), 0);
     assert_non_null(strstr(err, "imported 1100 cases"));
     assert_int_equal(ck_cases_count(db, &n, err, sizeof err), CK_OK);
     assert_int_equal(n, 1100);
     assert_true(has_index(db, "obligations_staff"));
-    expect_fresh(db, "L000001", date_of("2025-06-01"));
-    expect_fresh(db, "L001100", date_of("2025-06-01"));
+    assert_true(ck_test_expect_fresh(db, "L000001", ck_test_date("2025-06-01")) > 0);
+    assert_true(ck_test_expect_fresh(db, "L001100", ck_test_date("2025-06-01")) > 0);
     unlink(path);
     rmdir(dir);
 }

@@ -4,6 +4,7 @@
  * and the case itself say; and the outcome classification of the rulebook. */
 #include "ck_test.h"
 #include "ck_test_db.h"
+#include "ck_test_manage.h"
 #include "ck_bundle.h"
 #include "ck_caseload.h"
 #include "ck_casewrite.h"
@@ -28,36 +29,7 @@ static void org(ck_db *db)
         "{\"kind\":\"staff\",\"code\":\"N07P001\",\"team\":\"T1\",\"grade\":\"PO\",\"forename\":\"Pat\",\"surname\":\"Officer\"}",
         "{\"kind\":\"staff\",\"code\":\"N07P004\",\"team\":\"T1\",\"grade\":\"PO\",\"forename\":\"Kim\",\"surname\":\"Ahmed\"}",
     };
-    char err[512];
-    ck_arena a;
-    ck_arena_init(&a);
-    assert_int_equal(ck_db_begin(db), CK_DB_OK);
-    ck_org_import *imp = ck_org_import_new(db);
-    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
-        ck_org_record rec;
-        if (ck_org_parse(lines[i], strlen(lines[i]), &a, &rec, err, sizeof err) != CK_OK ||
-            ck_org_import_put(imp, &rec, err, sizeof err) != CK_OK)
-            fail_msg("%s", err);
-    }
-    ck_org_import_free(imp);
-    assert_int_equal(ck_db_commit(db), CK_DB_OK);
-    ck_arena_free(&a);
-}
-
-static void example(ck_db *db, const char *name, const char *team, ck_date as_of)
-{
-    char path[512], err[512];
-    snprintf(path, sizeof path, "%s/examples/%s", CK_SHARED_DIR, name);
-    size_t len;
-    char *text = ck_test_slurp(path, &len);
-    if (!text) fail_msg("cannot read %s", path);
-    ck_case *c = ck_bundle_parse(text, len, err, sizeof err);
-    if (!c) fail_msg("%s: %s", path, err);
-    c->team = ck_arena_strdup(&c->arena, team);
-    ck_engine eng = ck_engine_default();
-    if (ck_cases_create(db, &eng, c, as_of, err, sizeof err) != CK_OK) fail_msg("%s: %s", path, err);
-    ck_case_free(c);
-    free(text);
+    ck_test_load_org(db, lines, sizeof lines / sizeof *lines);
 }
 
 /* Three cases: S000001 (N07P001) and S000004 (N07P004) in team T1, the
@@ -66,9 +38,10 @@ static ck_db *fill(void **state)
 {
     ck_db *db = ck_test_db_get(state);
     org(db);
-    example(db, "01_easter_2025_co.json", "T1", day("2025-06-02"));
-    example(db, "04_breach_mandatory_co.json", "T1", day("2025-06-02"));
-    example(db, "09_vcs_opted_in_release_soon.json", "T2", day("2026-12-10"));
+    ck_engine eng = ck_engine_default();
+    ck_test_put_example(db, &eng, "01_easter_2025_co.json", "T1", day("2025-06-02"));
+    ck_test_put_example(db, &eng, "04_breach_mandatory_co.json", "T1", day("2025-06-02"));
+    ck_test_put_example(db, &eng, "09_vcs_opted_in_release_soon.json", "T2", day("2026-12-10"));
     return db;
 }
 

@@ -25,11 +25,7 @@ typedef struct secrets {
 
 typedef struct crawl {
     char dir[64], db_url[128];
-    ck_web *web;
-    ck_auth *auth;
-    ck_route *routes;
-    ck_http_server *srv;
-    uint16_t port;
+    tw_server s;
     secrets secret;
     char staff[CK_ROLE_COUNT][CK_CODE_MAX + 1];
 } crawl;
@@ -154,26 +150,14 @@ static int setup(void **state)
     if (C.secret.n < 50) fail_msg("only %zu victims' details to look for", C.secret.n);
 
     ck_app app = {.engine = ck_engine_default(), .today = as_of};
-    C.auth = ck_auth_new(&(ck_auth_config){.plain_http = true});
-    app.auth = C.auth;
-    C.web = ck_web_new(&(ck_web_config){0}, &app, err, sizeof err);
-    if (!C.web) fail_msg("%s", err);
-    C.routes = ck_web_server_routes();
-    ck_http_config hc = {.threads = 4, .routes = C.routes, .db_url = C.db_url, .app = ck_web_app(C.web),
-                         .on_error = ck_web_on_error, .authorize = ck_auth_authorize};
-    C.srv = ck_http_start(&hc, err, sizeof err);
-    if (!C.srv) fail_msg("%s", err);
-    C.port = ck_http_port(C.srv);
+    tw_start(&C.s, app, NULL, C.db_url, 4);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    ck_http_stop(C.srv);
-    ck_web_free(C.web);
-    ck_auth_free(C.auth);
-    ck_free(C.routes);
+    tw_stop(&C.s);
     for (size_t i = 0; i < C.secret.n; i++) free(C.secret.s[i]);
     free(C.secret.s);
     char cmd[128];
@@ -236,7 +220,7 @@ static void sign_in(int r, char *cookie, size_t n)
 {
     char form[256];
     snprintf(form, sizeof form, "username=%s&password=a+web+test+passphrase", ck_role_names[r]);
-    th_resp resp = tw_req(C.port, "POST", "/sign-in", NULL, form);
+    th_resp resp = tw_req(C.s.port, "POST", "/sign-in", NULL, form);
     if (resp.status != 303) fail_msg("sign in as %s: %d", ck_role_names[r], resp.status);
     char v[CK_TOKEN_HEX + 8];
     tw_value_after(resp.head, "Set-Cookie: ck_session=", v, sizeof v);
@@ -257,7 +241,7 @@ static size_t crawl_as(int r, size_t *seen)
     size_t ok = 0;
     while (f.next < f.n) {
         const char *url = f.url[f.next++];
-        th_resp resp = tw_req(C.port, "GET", url, cookie, NULL);
+        th_resp resp = tw_req(C.s.port, "GET", url, cookie, NULL);
         if (resp.status >= 500) fail_msg("%s GET %s: %d", ck_role_names[r], url, resp.status);
         if (resp.status == 303 && strstr(resp.head, "Location: /sign-in"))
             fail_msg("%s GET %s: signed out mid-crawl", ck_role_names[r], url);

@@ -2,8 +2,10 @@
  * a bad line imports nothing and is named, organisation directories, export
  * then import round trips, recompute_all. */
 #include "ck_test.h"
+#include "ck_test_cli.h"
 #include "ck_test_db.h"
 #include "ck_test_json.h"
+#include "ck_test_store.h"
 #include "ck_bundle.h"
 #include "ck_cases.h"
 #include "ck_cli.h"
@@ -11,35 +13,6 @@
 #include <fcntl.h>
 
 #define EXAMPLE "tests/data/bundle_example.json"
-
-static ck_date date_of(const char *s)
-{
-    ck_date d;
-    if (!ck_date_parse(s, strlen(s), &d)) fail_msg("bad date %s", s);
-    return d;
-}
-
-/* Runs a command with up to 8 arguments, standard error captured in err. */
-static int run(char *err, size_t err_len, int (*cmd)(int, char **), const char *const *args)
-{
-    char *argv[10];
-    int argc = 0;
-    for (; args[argc]; argc++) argv[argc] = (char *)args[argc];
-    argv[argc] = NULL;
-    fflush(stderr);
-    int saved = dup(2);
-    FILE *tmp = tmpfile();
-    dup2(fileno(tmp), 2);
-    int rc = cmd(argc, argv);
-    fflush(stderr);
-    dup2(saved, 2);
-    close(saved);
-    rewind(tmp);
-    size_t n = fread(err, 1, err_len - 1, tmp);
-    err[n] = '\0';
-    fclose(tmp);
-    return rc;
-}
 
 static void write_file(const char *path, const char *text)
 {
@@ -106,7 +79,7 @@ static void test_bad_line(void **state)
     snprintf(text, sizeof text, "%s\n%s\n\n%s\n%s\n", a, bad, b, c);
     write_file(path, text);
     const char *args[] = {"import", "--db", url, "--as-of", "2025-11-03", path, NULL};
-    assert_int_equal(run(err, sizeof err, ck_cmd_import, args), 2);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_import, args), 2);
     char want[256];
     snprintf(want, sizeof want, "%s:2: events[0].sentence.type: \"custard\" is not one of", path);
     if (!strstr(err, want)) fail_msg("stderr lacks \"%s\":\n%s", want, err);
@@ -118,16 +91,16 @@ static void test_bad_line(void **state)
     /* Fixed, the same file imports whole. */
     snprintf(text, sizeof text, "%s\n%s\n", a, b);
     write_file(path, text);
-    assert_int_equal(run(err, sizeof err, ck_cmd_import, args), 0);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_import, args), 0);
     assert_int_equal(case_count(db), 2);
     /* A pretty-printed bundle is one record; its errors name the path. */
     const char *one[] = {"import", "--db", url, EXAMPLE, NULL};
-    assert_int_equal(run(err, sizeof err, ck_cmd_import, one), 0);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_import, one), 0);
     assert_int_equal(case_count(db), 3);
     tmpdir_file(&t, "pretty.json", path, sizeof path);
     write_file(path, "{\n  \"crn\": \"B000001\",\n  \"person\": {\"gender\": \"Q\"}\n}\n");
     const char *pretty[] = {"import", "--db", url, path, NULL};
-    assert_int_equal(run(err, sizeof err, ck_cmd_import, pretty), 2);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_import, pretty), 2);
     snprintf(want, sizeof want, "%s: person.gender: ", path);
     if (!strstr(err, want)) fail_msg("stderr lacks \"%s\":\n%s", want, err);
     assert_int_equal(case_count(db), 3);
@@ -162,7 +135,7 @@ static void test_org_directory(void **state)
     tmpdir_file(&t, "cases-001.jsonl", path, sizeof path);
     write_file(path, text);
     const char *args[] = {"import", "--db", url, "--as-of", "2025-11-03", t.path, NULL};
-    assert_int_equal(run(err, sizeof err, ck_cmd_import, args), 0);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_import, args), 0);
     /* The organisation first, then the case files in name order. */
     char *org_at = strstr(err, "organisation.jsonl: imported 6 records");
     char *one_at = strstr(err, "cases-001.jsonl: imported 1 cases"), *two_at = strstr(err, "cases-002.jsonl");
@@ -175,14 +148,14 @@ static void test_org_directory(void **state)
     assert_int_equal(ck_org_get(db, CK_ORG_STAFF, "N07P001", &ar, &r, err, sizeof err), CK_OK);
     assert_true(r.contracted_hours == 22.5);
     assert_true(r.agency);
-    assert_int_equal(r.start_date, date_of("2020-01-06"));
+    assert_int_equal(r.start_date, ck_test_date("2020-01-06"));
     assert_int_equal(r.n_reductions, 1);
     assert_true(r.reductions[0].hours == 7.5);
     assert_string_equal(r.reductions[0].reason, "union duties");
     ck_arena_free(&ar);
     /* The example's allocation is to N07P001 of T1 in P1: both cases are on
      * the PDU's worklist. */
-    ck_worklist_query q = {.pdu = "P1", .as_of = date_of("2025-11-03"), .limit = 1000};
+    ck_worklist_query q = {.pdu = "P1", .as_of = ck_test_date("2025-11-03"), .limit = 1000};
     ck_worklist *w = NULL;
     assert_int_equal(ck_cases_worklist(db, &q, &w, err, sizeof err), CK_OK);
     assert_true(w->total > 0);
@@ -204,7 +177,7 @@ static void test_org_directory(void **state)
                      "{\"kind\": \"staff\", \"code\": \"N07P008\", \"team\": \"T2\", \"grade\": \"PO\", "
                      "\"forename\": \"X\", \"surname\": \"Y\", \"contracted_hours\": -3}\n");
     const char *org_only[] = {"import", "--db", url, path, NULL};
-    assert_int_equal(run(err, sizeof err, ck_cmd_import, org_only), 2);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_import, org_only), 2);
     char want[256];
     snprintf(want, sizeof want, "%s:2: staff.team: \"T9\" is not the code of a team", path);
     if (!strstr(err, want)) fail_msg("stderr lacks \"%s\":\n%s", want, err);
@@ -233,15 +206,15 @@ static void test_export_import(void **state)
     char err[8192], out1[128], out2[128], examples[512];
     snprintf(examples, sizeof examples, "%s/examples/01_easter_2025_co.json", CK_SHARED_DIR);
     const char *imp[] = {"import", "--db", url0, "--as-of", "2025-11-03", EXAMPLE, examples, NULL};
-    assert_int_equal(run(err, sizeof err, ck_cmd_import, imp), 0);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_import, imp), 0);
     tmpdir_file(&t, "one.jsonl", out1, sizeof out1);
     tmpdir_file(&t, "two.jsonl", out2, sizeof out2);
     const char *exp1[] = {"export", "--db", url0, "--out", out1, NULL};
-    assert_int_equal(run(err, sizeof err, ck_cmd_export, exp1), 0);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_export, exp1), 0);
     const char *imp2[] = {"import", "--db", url1, "--as-of", "2025-11-03", out1, NULL};
-    assert_int_equal(run(err, sizeof err, ck_cmd_import, imp2), 0);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_import, imp2), 0);
     const char *exp2[] = {"export", "--db", url1, "--out", out2, NULL};
-    assert_int_equal(run(err, sizeof err, ck_cmd_export, exp2), 0);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_export, exp2), 0);
     char *one = slurp_or_fail(out1), *two = slurp_or_fail(out2);
     assert_string_equal(one, two);
     /* In CRN order, each line the canonical form of what was imported. */
@@ -267,7 +240,7 @@ static void test_export_import(void **state)
     assert_string_equal(line, "");
     /* Importing the export again: every CRN exists, nothing changes. */
     const char *again[] = {"import", "--db", url1, out1, NULL};
-    assert_int_equal(run(err, sizeof err, ck_cmd_import, again), 2);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_import, again), 2);
     assert_non_null(strstr(err, ":1: crn: a case with CRN S000001 already exists"));
     free(one), free(two);
     tmpdir_remove(&t);
@@ -286,29 +259,12 @@ static void on_progress(void *ctx, size_t done, size_t total)
     p->total = total;
 }
 
-/* The stored obligations of crn equal a fresh evaluation at as_of. */
-static void expect_fresh(ck_db *db, const char *crn, ck_date as_of)
-{
-    char err[512];
-    ck_case *c = NULL;
-    ck_result *stored = NULL;
-    assert_int_equal(ck_cases_get(db, crn, &c, err, sizeof err), CK_OK);
-    assert_int_equal(ck_cases_obligations(db, crn, as_of, &stored, err, sizeof err), CK_OK);
-    ck_engine eng = ck_engine_default();
-    ck_result *fresh = ck_rules_evaluate(c, as_of, eng.cal, eng.cfg);
-    json_t *g = ck_result_to_json(crn, as_of, stored, true), *w = ck_result_to_json(crn, as_of, fresh, true);
-    ck_assert_json_equal(g, w);
-    json_decref(g), json_decref(w);
-    ck_result_free(stored), ck_result_free(fresh);
-    ck_case_free(c);
-}
-
 static void test_recompute_all(void **state)
 {
     ck_db *db = ck_test_db_get(state);
     const char *url = ck_test_db_url(state, 0);
     ck_engine eng = ck_engine_default();
-    ck_date first = date_of("2025-06-01"), later = date_of("2026-03-02");
+    ck_date first = ck_test_date("2025-06-01"), later = ck_test_date("2026-03-02");
     char err[8192];
     static const char *const crns[] = {"R000001", "R000002", "R000003", "R000004", "R000005"};
     for (int i = 0; i < 5; i++) {
@@ -316,7 +272,7 @@ static void test_recompute_all(void **state)
         ck_case *c = ck_bundle_parse(line, strlen(line), err, sizeof err);
         assert_non_null(c);
         /* The second case's allocation ends before the later date. */
-        if (i == 1) c->allocations[0].to = date_of("2025-12-31");
+        if (i == 1) c->allocations[0].to = ck_test_date("2025-12-31");
         assert_int_equal(ck_cases_create(db, &eng, c, first, err, sizeof err), CK_OK);
         ck_case_free(c);
         free(line);
@@ -328,7 +284,7 @@ static void test_recompute_all(void **state)
     assert_int_equal(p.calls, 3);
     assert_int_equal(p.done, 5);
     assert_int_equal(p.total, 5);
-    for (int i = 0; i < 5; i++) expect_fresh(db, crns[i], later);
+    for (int i = 0; i < 5; i++) ck_test_expect_fresh(db, crns[i], later);
     assert_int_equal(ck_cases_recomputed_on(db, &d, err, sizeof err), CK_OK);
     assert_int_equal(d, later);
     /* The holder moved with the date: R000002 has no current allocation. */
@@ -342,12 +298,12 @@ static void test_recompute_all(void **state)
 
     /* The command does the same and says how long 10,000 cases take. */
     const char *args[] = {"recompute", "--db", url, "--as-of", "2026-04-01", "--batch", "3", NULL};
-    assert_int_equal(run(err, sizeof err, ck_cmd_recompute, args), 0);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_recompute, args), 0);
     assert_non_null(strstr(err, "5 cases at 2026-04-01"));
     assert_non_null(strstr(err, "per 10,000 cases"));
-    expect_fresh(db, "R000004", date_of("2026-04-01"));
+    ck_test_expect_fresh(db, "R000004", ck_test_date("2026-04-01"));
     const char *bad[] = {"recompute", "--db", url, "--batch", "0", NULL};
-    assert_int_equal(run(err, sizeof err, ck_cmd_recompute, bad), 2);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_recompute, bad), 2);
 }
 
 static void test_cli_usage(void **state)
@@ -356,21 +312,21 @@ static void test_cli_usage(void **state)
     const char *url = ck_test_db_url(state, 0);
     char err[8192];
     const char *migrate[] = {"migrate", "--db", url, NULL};
-    assert_int_equal(run(err, sizeof err, ck_cmd_migrate, migrate), 0);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_migrate, migrate), 0);
     assert_non_null(strstr(err, "0 migrations applied"));
     const char *no_paths[] = {"import", "--db", url, NULL};
-    assert_int_equal(run(err, sizeof err, ck_cmd_import, no_paths), 2);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_import, no_paths), 2);
     const char *no_value[] = {"export", "--db", NULL};
-    assert_int_equal(run(err, sizeof err, ck_cmd_export, no_value), 2);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_export, no_value), 2);
     assert_non_null(strstr(err, "--db needs a value"));
     const char *bad_date[] = {"import", "--db", url, "--as-of", "2025-02-30", EXAMPLE, NULL};
-    assert_int_equal(run(err, sizeof err, ck_cmd_import, bad_date), 2);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_import, bad_date), 2);
     const char *missing[] = {"import", "--db", url, "/nonexistent/cases.jsonl", NULL};
-    assert_int_equal(run(err, sizeof err, ck_cmd_import, missing), 2);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_import, missing), 2);
     assert_non_null(strstr(err, "/nonexistent/cases.jsonl: No such file"));
     /* An unmigrated database is refused with the way out. */
     const char *fresh[] = {"export", "--db", "sqlite:/nonexistent-dir/x.db", NULL};
-    assert_int_equal(run(err, sizeof err, ck_cmd_export, fresh), 1);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_export, fresh), 1);
     int saved = dup(1);
     int null = open("/dev/null", O_WRONLY);
     dup2(null, 1);
@@ -380,7 +336,7 @@ static void test_cli_usage(void **state)
                                 : strcmp(*c, "import") == 0  ? ck_cmd_import
                                 : strcmp(*c, "export") == 0  ? ck_cmd_export
                                                              : ck_cmd_recompute;
-        assert_int_equal(run(err, sizeof err, fn, help), 0);
+        assert_int_equal(ck_test_run_cmd(err, sizeof err, fn, help), 0);
     }
     fflush(stdout);
     dup2(saved, 1);

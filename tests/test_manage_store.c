@@ -32,6 +32,20 @@ static void put_case(ck_db *db, const char *crn, const char *staff, const char *
     ck_test_put_case(db, crn, "T1", staff, "PO", rosh, more, as_of);
 }
 
+/* A case of put_case's, created on 2025-06-02 (staff NULL: unallocated). */
+typedef struct held {
+    const char *crn, *staff, *rosh;
+} held;
+
+/* The test's database holding the organisation and the n cases. */
+static ck_db *org_with(void **state, const held *cases, size_t n)
+{
+    ck_db *db = ck_test_db_get(state);
+    load_org(db);
+    for (size_t i = 0; i < n; i++) put_case(db, cases[i].crn, cases[i].staff, cases[i].rosh, "", "2025-06-02");
+    return db;
+}
+
 static const ck_obligation *find_ob(const ck_result *r, const char *rule, const char *subject)
 {
     for (size_t i = 0; i < r->n_obligations; i++)
@@ -55,10 +69,7 @@ static size_t worklist_of(ck_db *db, const char *staff, const char *team, ck_dat
 
 static void test_workforce_figures(void **state)
 {
-    ck_db *db = ck_test_db_get(state);
-    load_org(db);
-    put_case(db, "A000001", "S1", "low", "", "2025-06-02");
-    put_case(db, "A000002", "S1", "medium", "", "2025-06-02");
+    ck_db *db = org_with(state, (const held[]){{"A000001", "S1", "low"}, {"A000002", "S1", "medium"}}, 2);
     char err[512];
     ok(ck_workforce_set_posts(db, "T1", "PO", 3, err, sizeof err), err);
     ok(ck_workforce_add_reduction(db, "S2", "PSO L&D", -1, D("2025-05-01"), CK_NODATE, err, sizeof err), err);
@@ -102,10 +113,7 @@ static void test_workforce_figures(void **state)
 
 static void test_leaver_reallocated(void **state)
 {
-    ck_db *db = ck_test_db_get(state);
-    load_org(db);
-    put_case(db, "A000001", "S1", "low", "", "2025-06-02");
-    put_case(db, "A000002", "S1", "low", "", "2025-06-02");
+    ck_db *db = org_with(state, (const held[]){{"A000001", "S1", "low"}, {"A000002", "S1", "low"}}, 2);
     char err[512];
     ck_engine eng = ck_engine_default();
     ck_date today = D("2025-06-02");
@@ -167,10 +175,7 @@ static void test_leaver_reallocated(void **state)
  * case, ranked against the PDU's workforce loaded once. */
 static void test_allocation_board(void **state)
 {
-    ck_db *db = ck_test_db_get(state);
-    load_org(db);
-    put_case(db, "B000001", NULL, "high", "", "2025-06-02");
-    put_case(db, "B000002", "S1", "low", "", "2025-06-02");
+    ck_db *db = org_with(state, (const held[]){{"B000001", NULL, "high"}, {"B000002", "S1", "low"}}, 2);
     char err[512];
     ck_engine eng = ck_engine_default();
     ck_date today = D("2025-06-02");
@@ -251,9 +256,7 @@ static ck_rc refuse(ck_case *c, void *ctx, char *err, size_t err_len)
  * the caller. */
 static void test_edit_in_tx(void **state)
 {
-    ck_db *db = ck_test_db_get(state);
-    load_org(db);
-    put_case(db, "E000001", "S1", "low", "", "2025-06-02");
+    ck_db *db = org_with(state, (const held[]){{"E000001", "S1", "low"}}, 1);
     char err[512];
     ck_engine eng = ck_engine_default();
     ck_date today = D("2025-06-02");
@@ -284,9 +287,7 @@ static void test_edit_in_tx(void **state)
 
 static void test_grade_rule_refuses(void **state)
 {
-    ck_db *db = ck_test_db_get(state);
-    load_org(db);
-    put_case(db, "B000001", NULL, "high", "", "2025-06-02");
+    ck_db *db = org_with(state, (const held[]){{"B000001", NULL, "high"}}, 1);
     char err[512];
     ck_engine eng = ck_engine_default();
     ck_manage_cfg mc;

@@ -153,6 +153,28 @@ static void expect_practice(const ck_stats_group *g, ck_practice_id p, size_t nu
                  g->practice.num[p], g->practice.den[p], num, den);
 }
 
+/* A rule's counts in a group, as expect_rule takes them. */
+typedef struct rule_want {
+    const char *rule;
+    size_t total, met, late, open, overdue;
+} rule_want;
+
+static void expect_rules(const ck_stats_group *g, const rule_want *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++) expect_rule(g, w[i].rule, w[i].total, w[i].met, w[i].late, w[i].open, w[i].overdue);
+}
+
+/* A practice's tally in a group, as expect_practice takes it. */
+typedef struct practice_want {
+    ck_practice_id p;
+    size_t num, den;
+} practice_want;
+
+static void expect_practices(const ck_stats_group *g, const practice_want *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++) expect_practice(g, w[i].p, w[i].num, w[i].den);
+}
+
 static void counts_by_hand(void **state)
 {
     ck_db *db = ck_test_db_get(state);
@@ -167,13 +189,16 @@ static void counts_by_hand(void **state)
     assert_string_equal(t->rules[0].rule, "ALLOCATE");
     assert_string_equal(t->rules[1].rule, "CONTACT");
     assert_string_equal(t->rules[6].rule, "VCS_REFERRAL");
-    expect_rule(t, "ALLOCATE", 5, 1, 0, 1, 3);
-    expect_rule(t, "DA_CHECK", 3, 1, 0, 1, 1);
-    expect_rule(t, "CONTACT", 3, 1, 1, 1, 0);
-    expect_rule(t, "VCS_REFERRAL", 3, 1, 1, 0, 1);
-    expect_rule(t, "ROSH_INITIAL", 1, 1, 0, 0, 0);
-    expect_rule(t, "ROSH_REVIEW", 1, 0, 1, 0, 0);
-    expect_rule(t, "OVERSIGHT", 1, 0, 0, 1, 0);
+    static const rule_want total_rules[] = {
+        {"ALLOCATE", 5, 1, 0, 1, 3},
+        {"DA_CHECK", 3, 1, 0, 1, 1},
+        {"CONTACT", 3, 1, 1, 1, 0},
+        {"VCS_REFERRAL", 3, 1, 1, 0, 1},
+        {"ROSH_INITIAL", 1, 1, 0, 0, 0},
+        {"ROSH_REVIEW", 1, 0, 1, 0, 0},
+        {"OVERSIGHT", 1, 0, 0, 1, 0},
+    };
+    expect_rules(t, total_rules, sizeof total_rules / sizeof *total_rules);
     assert_int_equal(t->all.total, 17);
     assert_int_equal(t->all.met, 5);
     assert_int_equal(t->all.met_late, 3);
@@ -184,15 +209,18 @@ static void counts_by_hand(void **state)
     assert_true(ck_stats_on_time_rate(rule_counts(t, "OVERSIGHT")) == -1);
     assert_true(ck_stats_on_time_rate(&t->all) == 5.0 / 13);
 
-    expect_practice(t, CK_PRACTICE_VCS_NOT_OFFERED, 1, 3);
-    expect_practice(t, CK_PRACTICE_VCS_FIRST_CONTACT_LATE, 0, 0);
-    expect_practice(t, CK_PRACTICE_DA_CHECK_MISSED, 1, 2);
-    expect_practice(t, CK_PRACTICE_CHILD_CHECK_MISSED, 0, 0);
-    expect_practice(t, CK_PRACTICE_ROSH_LATE, 1, 1);
-    expect_practice(t, CK_PRACTICE_OVERSIGHT_MISSED, 0, 0);
-    expect_practice(t, CK_PRACTICE_INSUFFICIENT_CONTACT, 1, 2);
-    expect_practice(t, CK_PRACTICE_LOST, 1, 3);
-    expect_practice(t, CK_PRACTICE_UNALLOCATED, 1, 2);
+    static const practice_want total_practices[] = {
+        {CK_PRACTICE_VCS_NOT_OFFERED, 1, 3},
+        {CK_PRACTICE_VCS_FIRST_CONTACT_LATE, 0, 0},
+        {CK_PRACTICE_DA_CHECK_MISSED, 1, 2},
+        {CK_PRACTICE_CHILD_CHECK_MISSED, 0, 0},
+        {CK_PRACTICE_ROSH_LATE, 1, 1},
+        {CK_PRACTICE_OVERSIGHT_MISSED, 0, 0},
+        {CK_PRACTICE_INSUFFICIENT_CONTACT, 1, 2},
+        {CK_PRACTICE_LOST, 1, 3},
+        {CK_PRACTICE_UNALLOCATED, 1, 2},
+    };
+    expect_practices(t, total_practices, sizeof total_practices / sizeof *total_practices);
     assert_true(ck_practice_rate(&t->practice, CK_PRACTICE_OVERSIGHT_MISSED) == -1);
 
     /* P1, P2, then the cases of no PDU; P3 holds none and is not listed. */
@@ -204,21 +232,30 @@ static void counts_by_hand(void **state)
     assert_null(none->pdu);
     assert_null(none->name);
     assert_int_equal(p1->n_rules, 4);
-    expect_rule(p1, "ALLOCATE", 4, 1, 0, 1, 2);
-    expect_rule(p1, "DA_CHECK", 3, 1, 0, 1, 1);
-    expect_rule(p1, "CONTACT", 2, 0, 1, 1, 0);
-    expect_rule(p1, "VCS_REFERRAL", 3, 1, 1, 0, 1);
+    static const rule_want p1_rules[] = {
+        {"ALLOCATE", 4, 1, 0, 1, 2},
+        {"DA_CHECK", 3, 1, 0, 1, 1},
+        {"CONTACT", 2, 0, 1, 1, 0},
+        {"VCS_REFERRAL", 3, 1, 1, 0, 1},
+    };
+    expect_rules(p1, p1_rules, sizeof p1_rules / sizeof *p1_rules);
     assert_int_equal(p2->n_rules, 4);
     expect_rule(p2, "ALLOCATE", 1, 0, 0, 0, 1);
     expect_rule(p2, "OVERSIGHT", 1, 0, 0, 1, 0);
     assert_int_equal(none->n_rules, 1);
     expect_rule(none, "CONTACT", 1, 1, 0, 0, 0);
-    expect_practice(p1, CK_PRACTICE_LOST, 1, 2);
-    expect_practice(p1, CK_PRACTICE_UNALLOCATED, 0, 1);
-    expect_practice(p1, CK_PRACTICE_INSUFFICIENT_CONTACT, 1, 1);
-    expect_practice(p2, CK_PRACTICE_LOST, 0, 1);
-    expect_practice(p2, CK_PRACTICE_UNALLOCATED, 1, 1);
-    expect_practice(p2, CK_PRACTICE_ROSH_LATE, 1, 1);
+    static const practice_want p1_practices[] = {
+        {CK_PRACTICE_LOST, 1, 2},
+        {CK_PRACTICE_UNALLOCATED, 0, 1},
+        {CK_PRACTICE_INSUFFICIENT_CONTACT, 1, 1},
+    };
+    expect_practices(p1, p1_practices, sizeof p1_practices / sizeof *p1_practices);
+    static const practice_want p2_practices[] = {
+        {CK_PRACTICE_LOST, 0, 1},
+        {CK_PRACTICE_UNALLOCATED, 1, 1},
+        {CK_PRACTICE_ROSH_LATE, 1, 1},
+    };
+    expect_practices(p2, p2_practices, sizeof p2_practices / sizeof *p2_practices);
     expect_practice(none, CK_PRACTICE_INSUFFICIENT_CONTACT, 0, 1);
     ck_stats_free(s);
 

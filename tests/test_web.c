@@ -4,6 +4,7 @@
 #include "ck_test.h"
 #include "ck_test_http.h"
 #include "ck_test_web.h"
+#include "ck_test_manage.h"
 #include "ck_org.h"
 #include "ck_web.h"
 
@@ -26,16 +27,11 @@ static const ck_route routes[] = {
     {NULL, NULL, NULL, NULL},
 };
 
-typedef struct fixture {
-    char db_path[64], db_url[80];
-    ck_web *web;
-    ck_auth *auth;
-    ck_http_server *srv;
-    uint16_t port;
-} fixture;
+typedef tw_server fixture;
 
-/* Team N07T01's practitioner, senior and victim liaison officer, with accounts. */
-static void make_accounts(const char *url)
+/* A fresh database holding team N07T01's practitioner, senior and victim
+ * liaison officer, with accounts. */
+static void make_accounts(fixture *f)
 {
     static const char *const org[] = {
         "{\"kind\":\"region\",\"code\":\"N07\",\"name\":\"London\"}",
@@ -45,23 +41,8 @@ static void make_accounts(const char *url)
         "{\"kind\":\"staff\",\"code\":\"N07P009\",\"team\":\"N07T01\",\"grade\":\"SPO\",\"forename\":\"Sam\",\"surname\":\"Senior\"}",
         "{\"kind\":\"staff\",\"code\":\"N07P010\",\"team\":\"N07T01\",\"grade\":\"VLO\",\"forename\":\"Val\",\"surname\":\"Liaison\"}",
     };
-    char err[512];
-    ck_db *db = ck_db_open(url, err, sizeof err);
-    if (!db) fail_msg("%s", err);
-    if (ck_db_migrate(db, NULL) != CK_DB_OK) fail_msg("%s", ck_db_errmsg(db));
-    ck_arena a;
-    ck_arena_init(&a);
-    assert_int_equal(ck_db_begin(db), CK_DB_OK);
-    ck_org_import *imp = ck_org_import_new(db);
-    for (size_t i = 0; i < sizeof org / sizeof *org; i++) {
-        ck_org_record rec;
-        if (ck_org_parse(org[i], strlen(org[i]), &a, &rec, err, sizeof err) != CK_OK ||
-            ck_org_import_put(imp, &rec, err, sizeof err) != CK_OK)
-            fail_msg("organisation line %zu: %s", i, err);
-    }
-    ck_org_import_free(imp);
-    assert_int_equal(ck_db_commit(db), CK_DB_OK);
-    ck_arena_free(&a);
+    ck_db *db = tw_fresh_db(f, "web");
+    ck_test_load_org(db, org, sizeof org / sizeof *org);
     tw_add_user(db, "po", CK_ROLE_PRACTITIONER, "N07P001");
     tw_add_user(db, "spo", CK_ROLE_SPO, "N07P009");
     tw_add_user(db, "vlo", CK_ROLE_VLO, "N07P010");
@@ -71,32 +52,9 @@ static void make_accounts(const char *url)
 static int setup(void **state)
 {
     static fixture f;
-    char err[512];
-    snprintf(f.db_path, sizeof f.db_path, "/tmp/ck-web-%d.db", (int)getpid());
-    unlink(f.db_path);
-    snprintf(f.db_url, sizeof f.db_url, "sqlite:%s", f.db_path);
-    make_accounts(f.db_url);
-    ck_web_config cfg = {0};
-    f.auth = ck_auth_new(&(ck_auth_config){.plain_http = true});
-    ck_app app = {.auth = f.auth};
-    f.web = ck_web_new(&cfg, &app, err, sizeof err);
-    if (!f.web) fail_msg("%s", err);
-    ck_http_config hc = {.port = 0, .threads = 2, .routes = routes, .db_url = f.db_url, .app = ck_web_app(f.web),
-                         .on_error = ck_web_on_error, .authorize = ck_auth_authorize};
-    f.srv = ck_http_start(&hc, err, sizeof err);
-    if (!f.srv) fail_msg("%s", err);
-    f.port = ck_http_port(f.srv);
+    make_accounts(&f);
+    tw_start(&f, (ck_app){0}, routes, NULL, 2);
     *state = &f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    ck_http_stop(f->srv);
-    ck_web_free(f->web);
-    ck_auth_free(f->auth);
-    unlink(f->db_path);
     return 0;
 }
 
@@ -343,5 +301,5 @@ int main(void)
         cmocka_unit_test(test_assets),
         cmocka_unit_test(test_error_pages),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, tw_teardown);
 }

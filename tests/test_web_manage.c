@@ -12,40 +12,19 @@
 static ck_date pinned_today(void) { return ck_test_date(CK_TEST_MANAGE_TODAY); }
 
 typedef struct fixture {
-    char db_path[64], db_url[80];
-    ck_web *web;
-    ck_route *routes;
-    ck_http_server *srv;
-    uint16_t port;
+    tw_server s;
     ck_db *db; /* the test's own connection, to read back */
-    ck_auth *auth;
 } fixture;
 
 static int setup(void **state)
 {
-    static int seq;
     fixture *f = calloc(1, sizeof *f);
-    char err[512];
-    snprintf(f->db_path, sizeof f->db_path, "/tmp/ck-web-manage-%d-%d.db", (int)getpid(), ++seq);
-    unlink(f->db_path);
-    snprintf(f->db_url, sizeof f->db_url, "sqlite:%s", f->db_path);
-    f->db = ck_db_open(f->db_url, err, sizeof err);
-    if (!f->db) fail_msg("%s", err);
-    if (ck_db_migrate(f->db, NULL) != CK_DB_OK) fail_msg("%s", ck_db_errmsg(f->db));
+    f->db = tw_fresh_db(&f->s, "web-manage");
     ck_app app = {.engine = ck_engine_default(), .today = pinned_today};
     ck_test_manage_fixture(f->db, &app.engine);
     tw_accounts(f->db);
     tw_add_user(f->db, "auditor", CK_ROLE_QA, NULL);
-    f->auth = ck_auth_new(&(ck_auth_config){.plain_http = true});
-    app.auth = f->auth;
-    f->web = ck_web_new(&(ck_web_config){0}, &app, err, sizeof err);
-    if (!f->web) fail_msg("%s", err);
-    f->routes = ck_web_server_routes();
-    ck_http_config hc = {.threads = 2, .routes = f->routes, .db_url = f->db_url, .app = ck_web_app(f->web),
-                         .on_error = ck_web_on_error, .authorize = ck_auth_authorize};
-    f->srv = ck_http_start(&hc, err, sizeof err);
-    if (!f->srv) fail_msg("%s", err);
-    f->port = ck_http_port(f->srv);
+    tw_start(&f->s, app, NULL, NULL, 2);
     *state = f;
     return 0;
 }
@@ -53,12 +32,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    ck_http_stop(f->srv);
-    ck_web_free(f->web);
-    ck_auth_free(f->auth);
-    ck_free(f->routes);
     ck_db_close(f->db);
-    unlink(f->db_path);
+    tw_stop(&f->s);
     free(f);
     return 0;
 }
@@ -70,10 +45,8 @@ typedef struct who {
 static who as(const fixture *f, const char *staff, const char *grade, const char *team)
 {
     who w;
-    tw_sign_in(f->port, staff, grade, team, w.cookie, sizeof w.cookie);
-    th_resp r = tw_req(f->port, "GET", "/", w.cookie, NULL);
-    tw_value_after(r.body, "name=\"csrf\" value=\"", w.csrf, sizeof w.csrf);
-    th_resp_free(&r);
+    tw_sign_in(f->s.port, staff, grade, team, w.cookie, sizeof w.cookie);
+    tw_csrf(f->s.port, w.cookie, "/", w.csrf, sizeof w.csrf);
     return w;
 }
 
@@ -81,7 +54,7 @@ static who as(const fixture *f, const char *staff, const char *grade, const char
  * response for more checks (the caller frees). */
 static th_resp get(const fixture *f, const who *w, const char *path, int status, const char *const *needles)
 {
-    th_resp r = tw_req(f->port, "GET", path, w->cookie, NULL);
+    th_resp r = tw_req(f->s.port, "GET", path, w->cookie, NULL);
     if (r.status != status) fail_msg("GET %s: %d, expected %d\n%.3000s", path, r.status, status, r.body);
     for (size_t i = 0; needles && needles[i]; i++)
         if (!strstr(r.body, needles[i])) fail_msg("GET %s: no \"%s\" in the page", path, needles[i]);
@@ -99,7 +72,7 @@ static th_resp post(const fixture *f, const who *w, const char *path, const char
 {
     char body[2048];
     snprintf(body, sizeof body, "csrf=%s&%s", w->csrf, form);
-    th_resp r = tw_req(f->port, "POST", path, w->cookie, body);
+    th_resp r = tw_req(f->s.port, "POST", path, w->cookie, body);
     if (r.status != status) fail_msg("POST %s: %d, expected %d\n%.3000s", path, r.status, status, r.body);
     return r;
 }
@@ -160,7 +133,7 @@ static void test_inspection_page(void **state)
     th_resp_free(&r);
     /* An account linked to no staff record has no PDU to show. */
     who stray;
-    tw_sign_in_as(f->port, "auditor", stray.cookie, sizeof stray.cookie);
+    tw_sign_in_as(f->s.port, "auditor", stray.cookie, sizeof stray.cookie);
     const char *const stray_page[] = {"Your account has no probation delivery unit", NULL};
     get_ok(f, &stray, "/inspection", 404, stray_page);
 }
@@ -215,7 +188,7 @@ static void test_org_standard(void **state)
     ck_inspection_free(x);
 
     /* Without the token, or without the grade, nothing is saved. */
-    r = tw_req(f->port, "POST", "/inspection/standards/staff", head.cookie, "rating=good&evidence=x");
+    r = tw_req(f->s.port, "POST", "/inspection/standards/staff", head.cookie, "rating=good&evidence=x");
     assert_int_equal(r.status, 403);
     th_resp_free(&r);
     who spo = as(f, "N07P009", "SPO", "N07T01");

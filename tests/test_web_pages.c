@@ -23,74 +23,24 @@ static ck_date pinned_today(void)
     return d;
 }
 
-typedef struct fixture {
-    char db_path[64], db_url[80];
-    ck_web *web;
-    ck_auth *auth;
-    ck_route *routes;
-    ck_http_server *srv;
-    uint16_t port;
-} fixture;
+typedef tw_server fixture;
 
-
-static void import_example(ck_db *db, const ck_engine *eng, const char *name)
-{
-    char path[512], err[512];
-    snprintf(path, sizeof path, "%s/examples/%s", CK_SHARED_DIR, name);
-    size_t len;
-    char *text = ck_test_slurp(path, &len);
-    if (!text) fail_msg("cannot read %s", path);
-    ck_case *c = ck_bundle_parse(text, len, err, sizeof err);
-    if (!c) fail_msg("%s: %s", path, err);
-    c->team = ck_arena_strdup(&c->arena, "N07T01");
-    if (ck_cases_create(db, eng, c, pinned_today(), err, sizeof err) != CK_OK) fail_msg("%s: %s", path, err);
-    ck_case_free(c);
-    free(text);
-}
 
 static int setup(void **state)
 {
     static fixture f;
-    char err[512];
-    snprintf(f.db_path, sizeof f.db_path, "/tmp/ck-web-pages-%d.db", (int)getpid());
-    unlink(f.db_path);
-    snprintf(f.db_url, sizeof f.db_url, "sqlite:%s", f.db_path);
-    ck_db *db = ck_db_open(f.db_url, err, sizeof err);
-    if (!db) fail_msg("%s", err);
-    if (ck_db_migrate(db, NULL) != CK_DB_OK) fail_msg("%s", ck_db_errmsg(db));
+    ck_db *db = tw_fresh_db(&f, "web-pages");
     ck_app app = {.engine = ck_engine_default(), .today = pinned_today};
     /* The organisation the pages scope by (team N07T01 and its staff), and
      * the management pages' PDU around it; an account for each of its staff. */
     ck_test_manage_fixture(db, &app.engine);
     tw_accounts(db);
-    import_example(db, &app.engine, "01_easter_2025_co.json");
-    import_example(db, &app.engine, "04_breach_mandatory_co.json");
-    import_example(db, &app.engine, "09_vcs_opted_in_release_soon.json");
+    ck_test_put_example(db, &app.engine, "01_easter_2025_co.json", "N07T01", pinned_today());
+    ck_test_put_example(db, &app.engine, "04_breach_mandatory_co.json", "N07T01", pinned_today());
+    ck_test_put_example(db, &app.engine, "09_vcs_opted_in_release_soon.json", "N07T01", pinned_today());
     ck_db_close(db);
-
-    ck_web_config cfg = {0};
-    f.auth = ck_auth_new(&(ck_auth_config){.plain_http = true});
-    app.auth = f.auth;
-    f.web = ck_web_new(&cfg, &app, err, sizeof err);
-    if (!f.web) fail_msg("%s", err);
-    f.routes = ck_web_server_routes();
-    ck_http_config hc = {.threads = 2, .routes = f.routes, .db_url = f.db_url, .app = ck_web_app(f.web),
-                         .on_error = ck_web_on_error, .authorize = ck_auth_authorize};
-    f.srv = ck_http_start(&hc, err, sizeof err);
-    if (!f.srv) fail_msg("%s", err);
-    f.port = ck_http_port(f.srv);
+    tw_start(&f, app, NULL, NULL, 2);
     *state = &f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    ck_http_stop(f->srv);
-    ck_web_free(f->web);
-    ck_auth_free(f->auth);
-    ck_free(f->routes);
-    unlink(f->db_path);
     return 0;
 }
 
@@ -377,13 +327,7 @@ static void store_add(const fixture *f, const char *crn, const char *list, const
 /* The id after `pat` in text, up to a slash, quote or question mark. */
 static void id_after(const char *text, const char *pat, char *out, size_t out_len)
 {
-    const char *p = strstr(text, pat);
-    if (!p) fail_msg("no %s in the page", pat);
-    p += strlen(pat);
-    size_t n = strcspn(p, "/\"?");
-    assert_true(n < out_len);
-    memcpy(out, p, n);
-    out[n] = '\0';
+    tw_text_after(text, pat, "/\"?", out, out_len);
 }
 
 static void test_failure_then_warning(void **state)
@@ -659,7 +603,7 @@ static int serve(void)
     fflush(stdout);
     int sig;
     sigwait(&stop, &sig);
-    teardown(&state);
+    tw_teardown(&state);
     return 0;
 }
 
@@ -676,5 +620,5 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_rosh_assessment), cmocka_unit_test(test_vlo_first_contact),
         cmocka_unit_test(test_spo_allocates),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, tw_teardown);
 }
