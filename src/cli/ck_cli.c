@@ -57,6 +57,134 @@ bool ck_cli_parse_date(const char *cmd, const char *opt, const char *val, ck_dat
     return false;
 }
 
+bool ck_cli_opt_date(const char *cmd, const char *name, const char *val, void *out)
+{
+    return ck_cli_parse_date(cmd, name, val, out);
+}
+
+bool ck_cli_parse_format(const char *cmd, const char *val, ck_cli_format *out)
+{
+    static const char *const names[] = {[CK_CLI_JSON] = "json", [CK_CLI_TABLE] = "table", [CK_CLI_CSV] = "csv"};
+    for (size_t f = 0; f < sizeof names / sizeof *names; f++)
+        if (strcmp(val, names[f]) == 0) {
+            *out = (ck_cli_format)f;
+            return true;
+        }
+    ck_cli_error(cmd, "--format: expected json, table or csv, got \"%s\"", val);
+    return false;
+}
+
+static void needs_value(const char *cmd, const char *name)
+{
+    ck_cli_error(cmd, "%s needs a value", name);
+    ck_cli_usage(cmd, stderr);
+}
+
+int ck_cli_opt(const char *cmd, int argc, char **argv, int *i, const char *name, const char **val)
+{
+    if (strcmp(argv[*i], name) != 0) return 0;
+    if (*i + 1 >= argc) {
+        needs_value(cmd, name);
+        return -1;
+    }
+    *val = argv[++*i];
+    return 1;
+}
+
+static const ck_cli_optdef *find_opt(const ck_cli_spec *s, const char *arg)
+{
+    for (size_t k = 0; k < s->n_opts; k++)
+        if (strcmp(s->opts[k].name, arg) == 0) return &s->opts[k];
+    return NULL;
+}
+
+static void unknown(const ck_cli_spec *s, const char *arg)
+{
+    switch (s->wording) {
+    case CK_CLI_UNEXPECTED:
+        ck_cli_error(s->cmd, "unexpected argument \"%s\"", arg);
+        ck_cli_usage(s->cmd, stderr);
+        break;
+    case CK_CLI_UNKNOWN_ARG:
+        ck_cli_error(s->cmd, "unknown argument \"%s\" (casekeeper %s --help lists the options)", arg, s->cmd);
+        break;
+    case CK_CLI_UNKNOWN_OPTION:
+        ck_cli_error(s->cmd, "unknown option \"%s\" (casekeeper %s --help lists them)", arg, s->cmd);
+        break;
+    case CK_CLI_UNKNOWN_USAGE:
+        ck_cli_error(s->cmd, "unknown option \"%s\"", arg);
+        ck_cli_usage(s->cmd, stderr);
+        break;
+    }
+}
+
+static void missing_value(const ck_cli_spec *s, const char *name)
+{
+    if (s->wording == CK_CLI_UNKNOWN_OPTION) ck_cli_error(s->cmd, "%s: expected a value", name);
+    else needs_value(s->cmd, name);
+}
+
+/* The value of option o; false with the message printed. */
+static bool take_value(const ck_cli_spec *s, const ck_cli_optdef *o, const char *v)
+{
+    if (o->list) {
+        if (*o->n == o->max) {
+            ck_cli_error(s->cmd, "%s: too many (at most %zu)", o->name, o->max);
+            return false;
+        }
+        o->list[(*o->n)++] = v;
+    } else if (o->val) {
+        *o->val = v;
+    }
+    return !o->parse || o->parse(s->cmd, o->name, v, o->out);
+}
+
+int ck_cli_parse(const ck_cli_spec *s, int argc, char **argv)
+{
+    bool positional_only = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (s->pos && (positional_only || a[0] != '-' || a[1] == '\0')) {
+            if (*s->n_pos == s->max_pos) {
+                ck_cli_error(s->cmd, "expected %s, got \"%s\" and \"%s\"", s->pos_name, s->pos[s->max_pos - 1], a);
+                return 2;
+            }
+            s->pos[(*s->n_pos)++] = a;
+            continue;
+        }
+        if (s->dashdash && strcmp(a, "--") == 0) {
+            positional_only = true;
+            continue;
+        }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            s->help(stdout);
+            return 0;
+        }
+        const ck_cli_optdef *o = find_opt(s, a);
+        if (!o) {
+            unknown(s, a);
+            return 2;
+        }
+        if (o->flag) {
+            *o->flag = true;
+            continue;
+        }
+        if (i + 1 >= argc) {
+            missing_value(s, a);
+            return 2;
+        }
+        if (!take_value(s, o, argv[++i])) return 2;
+    }
+    return CK_CLI_GO;
+}
+
+int ck_cli_opts(const char *cmd, int argc, char **argv, const ck_cli_optdef *opts, size_t n_opts, void (*help)(FILE *to),
+                ck_cli_wording wording)
+{
+    const ck_cli_spec s = {.cmd = cmd, .opts = opts, .n_opts = n_opts, .help = help, .wording = wording};
+    return ck_cli_parse(&s, argc, argv);
+}
+
 void ck_cli_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
@@ -73,7 +201,7 @@ void ck_cli_usage(const char *cmd, FILE *to)
         if (strcmp(c->name, cmd) == 0) fprintf(to, "usage: casekeeper %s\n", c->usage);
 }
 
-bool ck_cli_read_file(const char *cmd, const char *path, size_t limit, ck_buf *out)
+bool ck_cli_read_file(const char *cmd, const char *path, size_t limit, const char *expected, ck_buf *out)
 {
     bool is_stdin = strcmp(path, "-") == 0;
     const char *name = is_stdin ? "standard input" : path;
@@ -90,7 +218,8 @@ bool ck_cli_read_file(const char *cmd, const char *path, size_t limit, ck_buf *o
     int read_errno = ferror(f) ? errno : 0;
     if (!is_stdin) fclose(f);
     if (out->overflowed) {
-        ck_cli_error(cmd, "%s: larger than %zu bytes; is it the right file?", name, limit);
+        if (expected) ck_cli_error(cmd, "%s: larger than %zu MiB; expected %s", name, limit >> 20, expected);
+        else ck_cli_error(cmd, "%s: larger than %zu bytes; is it the right file?", name, limit);
         return false;
     }
     if (read_errno) {

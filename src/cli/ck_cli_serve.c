@@ -30,7 +30,7 @@ static bool load_engine(const char *cmd, const ck_serve_options *o, ck_engine *e
     ck_buf text = CK_BUF_INIT;
     *eng = ck_engine_default();
     if (o->holidays) {
-        bool read = ck_cli_read_file(cmd, o->holidays, INPUT_LIMIT, &text);
+        bool read = ck_cli_read_file(cmd, o->holidays, INPUT_LIMIT, NULL, &text);
         own->cal = read ? ck_calendar_parse(ck_buf_cstr(&text), text.len, err, sizeof err) : NULL;
         ck_buf_free(&text);
         if (!own->cal) {
@@ -40,7 +40,7 @@ static bool load_engine(const char *cmd, const ck_serve_options *o, ck_engine *e
         eng->cal = own->cal;
     }
     if (o->config) {
-        bool read = ck_cli_read_file(cmd, o->config, INPUT_LIMIT, &text);
+        bool read = ck_cli_read_file(cmd, o->config, INPUT_LIMIT, NULL, &text);
         own->cfg = read ? ck_rulecfg_parse(ck_buf_cstr(&text), text.len, err, sizeof err) : NULL;
         ck_buf_free(&text);
         if (!own->cfg) {

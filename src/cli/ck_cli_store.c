@@ -30,38 +30,6 @@ ck_db *ck_cli_store_open(const char *cmd, const char *url)
     return db;
 }
 
-int ck_cli_opt(const char *cmd, int argc, char **argv, int *i, const char *name, const char **val)
-{
-    if (strcmp(argv[*i], name) != 0) return 0;
-    if (*i + 1 >= argc) {
-        ck_cli_error(cmd, "%s needs a value", name);
-        ck_cli_usage(cmd, stderr);
-        return -1;
-    }
-    *val = argv[++*i];
-    return 1;
-}
-
-int ck_cli_opts(const char *cmd, int argc, char **argv, const ck_cli_optdef *opts, size_t n, void (*help)(FILE *to),
-                bool *done)
-{
-    *done = false;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            help(stdout);
-            *done = true;
-            return 0;
-        }
-        int got = 0;
-        for (size_t k = 0; k < n && !got; k++) got = ck_cli_opt(cmd, argc, argv, &i, opts[k].name, opts[k].val);
-        if (got < 0) return 2;
-        if (got) continue;
-        ck_cli_error(cmd, "unknown argument \"%s\" (casekeeper %s --help lists the options)", argv[i], cmd);
-        return 2;
-    }
-    return 0;
-}
-
 static double now(void)
 {
     struct timespec ts;

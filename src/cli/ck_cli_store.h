@@ -12,22 +12,6 @@
  * matches the case descriptors. NULL with the reason printed. */
 ck_db *ck_cli_store_open(const char *cmd, const char *url);
 
-/* Command-line option `name` with a value at argv[*i]: 1 and *val (and *i
- * moved past the value) when argv[*i] is that option, 0 when it is not, -1
- * with a message when its value is missing. */
-int ck_cli_opt(const char *cmd, int argc, char **argv, int *i, const char *name, const char **val);
-
-/* A command's options when all of them take a value: argv[1..] must be
- * --help / -h (help(stdout) is printed and *done set) or one of the names in
- * `opts`, each followed by its value, stored through `val`. 0 to go on, else
- * the exit status (0 after help; 2, with a message, for anything else). */
-typedef struct ck_cli_optdef {
-    const char *name; /* "--db" */
-    const char **val;
-} ck_cli_optdef;
-int ck_cli_opts(const char *cmd, int argc, char **argv, const ck_cli_optdef *opts, size_t n, void (*help)(FILE *to),
-                bool *done);
-
 /* At most one line a second, so a person sees that a long run is alive and
  * how fast it goes. */
 typedef struct ck_progress {

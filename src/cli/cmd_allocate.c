@@ -30,24 +30,13 @@ static void help(FILE *to)
 int ck_cmd_allocate(int argc, char **argv)
 {
     const char *db_opt = NULL, *as_of_opt = NULL, *crn = NULL, *staff = NULL, *from = NULL;
-    for (int i = 1; i < argc; i++) {
-        int got;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            help(stdout);
-            return 0;
-        }
-        if ((got = ck_cli_opt(CMD, argc, argv, &i, "--db", &db_opt)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--as-of", &as_of_opt)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--case", &crn)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--staff", &staff)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--reallocate-from", &from))) {
-            if (got < 0) return 2;
-            continue;
-        }
-        ck_cli_error(CMD, "unexpected argument \"%s\"", argv[i]);
-        ck_cli_usage(CMD, stderr);
-        return 2;
-    }
+    const ck_cli_optdef opts[] = {{"--db", .val = &db_opt},
+                                  {"--as-of", .val = &as_of_opt},
+                                  {"--case", .val = &crn},
+                                  {"--staff", .val = &staff},
+                                  {"--reallocate-from", .val = &from}};
+    int parsed = ck_cli_opts(CMD, argc, argv, opts, sizeof opts / sizeof *opts, help, CK_CLI_UNEXPECTED);
+    if (parsed != CK_CLI_GO) return parsed;
     if (!!crn == !!from || (crn && !staff)) {
         ck_cli_error(CMD, "give --case CRN --staff CODE, or --reallocate-from STAFF [--staff CODE]");
         ck_cli_usage(CMD, stderr);

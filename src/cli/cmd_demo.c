@@ -67,15 +67,17 @@ typedef struct options {
     bool pinned; /* --as-of given: the server keeps that date */
 } options;
 
-/* 0 to go on, else the exit status; *done when --help was answered. */
-static int parse_options(int argc, char **argv, options *o, bool *done)
+/* CK_CLI_GO to go on, else the exit status. */
+static int parse_options(int argc, char **argv, options *o)
 {
     const char *as_of = NULL;
-    const ck_cli_optdef opts[] = {
-        {"--db", &o->db}, {"--listen", &o->listen}, {"--as-of", &as_of}, {"--scale", &o->scale},
-        {"--demo-password", &o->password}};
-    int rc = ck_cli_opts(CMD, argc, argv, opts, sizeof opts / sizeof *opts, help, done);
-    if (rc || *done) return rc;
+    const ck_cli_optdef opts[] = {{"--db", .val = &o->db},
+                                  {"--listen", .val = &o->listen},
+                                  {"--as-of", .val = &as_of},
+                                  {"--scale", .val = &o->scale},
+                                  {"--demo-password", .val = &o->password}};
+    int rc = ck_cli_opts(CMD, argc, argv, opts, sizeof opts / sizeof *opts, help, CK_CLI_UNKNOWN_ARG);
+    if (rc != CK_CLI_GO) return rc;
     o->as_of = ck_date_today();
     if (as_of && !ck_cli_parse_date(CMD, "--as-of", as_of, &o->as_of)) return 2;
     o->pinned = as_of != NULL;
@@ -91,7 +93,7 @@ static int parse_options(int argc, char **argv, options *o, bool *done)
         ck_cli_error(CMD, "--demo-password: %s", why);
         return 2;
     }
-    return 0;
+    return CK_CLI_GO;
 }
 
 /* Whether HOST:PORT can be bound now: the build takes a while, and an
@@ -395,9 +397,8 @@ static void on_progress(void *ctx, size_t done, size_t total)
 int ck_cmd_demo(int argc, char **argv)
 {
     options o = {0};
-    bool done;
-    int rc = parse_options(argc, argv, &o, &done);
-    if (rc || done) return rc;
+    int rc = parse_options(argc, argv, &o);
+    if (rc != CK_CLI_GO) return rc;
     char host[256], err[1024];
     uint16_t port;
     if (!ck_http_parse_listen(o.listen ? o.listen : CK_SERVE_DEFAULT_LISTEN, host, sizeof host, &port, err,

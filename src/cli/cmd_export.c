@@ -90,20 +90,8 @@ static int run(const char *url, const char *out_path)
 int ck_cmd_export(int argc, char **argv)
 {
     const char *db_opt = NULL, *out = NULL;
-    for (int i = 1; i < argc; i++) {
-        int got;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            help(stdout);
-            return 0;
-        }
-        if ((got = ck_cli_opt(CMD, argc, argv, &i, "--db", &db_opt)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--out", &out))) {
-            if (got < 0) return 2;
-            continue;
-        }
-        ck_cli_error(CMD, "unexpected argument \"%s\"", argv[i]);
-        ck_cli_usage(CMD, stderr);
-        return 2;
-    }
+    const ck_cli_optdef opts[] = {{"--db", .val = &db_opt}, {"--out", .val = &out}};
+    int rc = ck_cli_opts(CMD, argc, argv, opts, sizeof opts / sizeof *opts, help, CK_CLI_UNEXPECTED);
+    if (rc != CK_CLI_GO) return rc;
     return run(ck_cli_db_url(db_opt), out);
 }

@@ -42,51 +42,25 @@ static void help(FILE *to)
 typedef struct options {
     const char *scale, *seed, *out, *practice;
     ck_date as_of;
-    bool has_as_of;
     const char *params[CK_PRACTICE_N * 4];
     size_t n_params;
 } options;
 
-/* 0 to go on, else the exit status (help printed: 0; bad usage: 2). */
-static int parse_options(int argc, char **argv, options *o, bool *done)
+/* CK_CLI_GO to go on, else the exit status (help printed: 0; bad usage: 2). */
+static int parse_options(int argc, char **argv, options *o)
 {
-    *done = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            help(stdout);
-            *done = true;
-            return 0;
-        }
-        static const char *const with_value[] = {"--scale", "--seed", "--as-of", "--out", "--practice", "--param"};
-        bool known = false;
-        for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++) known |= strcmp(a, with_value[k]) == 0;
-        if (!known) {
-            ck_cli_error(CMD, "unknown option \"%s\" (casekeeper %s --help lists them)", a, CMD);
-            return 2;
-        }
-        if (i + 1 >= argc) {
-            ck_cli_error(CMD, "%s: expected a value", a);
-            return 2;
-        }
-        const char *v = argv[++i];
-        if (strcmp(a, "--scale") == 0) o->scale = v;
-        else if (strcmp(a, "--seed") == 0) o->seed = v;
-        else if (strcmp(a, "--out") == 0) o->out = v;
-        else if (strcmp(a, "--practice") == 0) o->practice = v;
-        else if (strcmp(a, "--as-of") == 0) {
-            if (!ck_cli_parse_date(CMD, a, v, &o->as_of)) return 2;
-            o->has_as_of = true;
-        } else {
-            if (o->n_params == sizeof o->params / sizeof *o->params) {
-                ck_cli_error(CMD, "--param: too many (at most %zu)", o->n_params);
-                return 2;
-            }
-            o->params[o->n_params++] = v;
-        }
-    }
-    if (!o->has_as_of || !o->out) {
-        ck_cli_error(CMD, "%s is required", !o->has_as_of ? "--as-of DATE" : "--out DIR");
+    const char *as_of = NULL;
+    const ck_cli_optdef opts[] = {
+        {"--scale", .val = &o->scale},
+        {"--seed", .val = &o->seed},
+        {"--as-of", .val = &as_of, .parse = ck_cli_opt_date, .out = &o->as_of},
+        {"--out", .val = &o->out},
+        {"--practice", .val = &o->practice},
+        {"--param", .list = o->params, .n = &o->n_params, .max = sizeof o->params / sizeof *o->params}};
+    int rc = ck_cli_opts(CMD, argc, argv, opts, sizeof opts / sizeof *opts, help, CK_CLI_UNKNOWN_OPTION);
+    if (rc != CK_CLI_GO) return rc;
+    if (!as_of || !o->out) {
+        ck_cli_error(CMD, "%s is required", !as_of ? "--as-of DATE" : "--out DIR");
         ck_cli_usage(CMD, stderr);
         return 2;
     }
@@ -94,16 +68,15 @@ static int parse_options(int argc, char **argv, options *o, bool *done)
         ck_cli_error(CMD, "--practice: expected inspected or good, got \"%s\"", o->practice);
         return 2;
     }
-    return 0;
+    return CK_CLI_GO;
 }
 
 int ck_cmd_generate(int argc, char **argv)
 {
     options o;
     memset(&o, 0, sizeof o);
-    bool done;
-    int rc = parse_options(argc, argv, &o, &done);
-    if (rc || done) return rc;
+    int rc = parse_options(argc, argv, &o);
+    if (rc != CK_CLI_GO) return rc;
 
     ck_gen_options go;
     ck_gen_options_init(&go, o.practice && strcmp(o.practice, "good") == 0);

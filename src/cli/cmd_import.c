@@ -324,7 +324,7 @@ static void import_dir(importer *im, const char *dir)
     ck_buf_free(&path);
 }
 
-static int run(importer *im, const char *url, char **paths, size_t n_paths)
+static int run(importer *im, const char *url, const char **paths, size_t n_paths)
 {
     im->db = ck_cli_store_open(CMD, url);
     if (!im->db) return 1;
@@ -362,32 +362,25 @@ int ck_cmd_import(int argc, char **argv)
 {
     const char *db_opt = NULL, *as_of = NULL;
     importer im = {NULL, ck_engine_default(), ck_date_today(), 0, false, false};
-    char **paths = ck_calloc((size_t)argc, sizeof *paths);
+    const char **paths = ck_calloc((size_t)argc, sizeof *paths);
     size_t n_paths = 0;
-    int rc = -1; /* -1: carry on */
-    for (int i = 1; i < argc && rc < 0; i++) {
-        int got;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            help(stdout);
-            rc = 0;
-        } else if ((got = ck_cli_opt(CMD, argc, argv, &i, "--db", &db_opt)) ||
-                   (got = ck_cli_opt(CMD, argc, argv, &i, "--as-of", &as_of))) {
-            if (got < 0) rc = 2;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            ck_cli_error(CMD, "unknown option \"%s\"", argv[i]);
-            ck_cli_usage(CMD, stderr);
-            rc = 2;
-        } else {
-            paths[n_paths++] = argv[i];
-        }
-    }
-    if (rc < 0 && as_of && !ck_cli_parse_date(CMD, "--as-of", as_of, &im.as_of)) rc = 2;
-    if (rc < 0 && n_paths == 0) {
+    const ck_cli_optdef opts[] = {{"--db", .val = &db_opt}, {"--as-of", .val = &as_of}};
+    const ck_cli_spec spec = {.cmd = CMD,
+                              .opts = opts,
+                              .n_opts = sizeof opts / sizeof *opts,
+                              .help = help,
+                              .wording = CK_CLI_UNKNOWN_USAGE,
+                              .pos = paths,
+                              .n_pos = &n_paths,
+                              .max_pos = (size_t)argc};
+    int rc = ck_cli_parse(&spec, argc, argv);
+    if (rc == CK_CLI_GO && as_of && !ck_cli_parse_date(CMD, "--as-of", as_of, &im.as_of)) rc = 2;
+    if (rc == CK_CLI_GO && n_paths == 0) {
         ck_cli_error(CMD, "expected at least one FILE or DIR");
         ck_cli_usage(CMD, stderr);
         rc = 2;
     }
-    if (rc < 0) rc = run(&im, ck_cli_db_url(db_opt), paths, n_paths);
+    if (rc == CK_CLI_GO) rc = run(&im, ck_cli_db_url(db_opt), paths, n_paths);
     ck_free(paths);
     return rc;
 }

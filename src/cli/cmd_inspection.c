@@ -34,25 +34,10 @@ static void help(FILE *to)
 int ck_cmd_inspection(int argc, char **argv)
 {
     const char *db_opt = NULL, *as_of_opt = NULL, *pdu = NULL, *from_opt = NULL, *to_opt = NULL, *format = "json";
-    for (int i = 1; i < argc; i++) {
-        int got;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            help(stdout);
-            return 0;
-        }
-        if ((got = ck_cli_opt(CMD, argc, argv, &i, "--db", &db_opt)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--as-of", &as_of_opt)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--pdu", &pdu)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--from", &from_opt)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--to", &to_opt)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--format", &format))) {
-            if (got < 0) return 2;
-            continue;
-        }
-        ck_cli_error(CMD, "unexpected argument \"%s\"", argv[i]);
-        ck_cli_usage(CMD, stderr);
-        return 2;
-    }
+    const ck_cli_optdef opts[] = {{"--db", .val = &db_opt},    {"--as-of", .val = &as_of_opt}, {"--pdu", .val = &pdu},
+                                  {"--from", .val = &from_opt}, {"--to", .val = &to_opt},       {"--format", .val = &format}};
+    int parsed = ck_cli_opts(CMD, argc, argv, opts, sizeof opts / sizeof *opts, help, CK_CLI_UNEXPECTED);
+    if (parsed != CK_CLI_GO) return parsed;
     ck_date as_of = ck_date_today();
     if (as_of_opt && !ck_cli_parse_date(CMD, "--as-of", as_of_opt, &as_of)) return 2;
     ck_inspect_period p = ck_inspect_default_period(as_of);
@@ -61,11 +46,9 @@ int ck_cmd_inspection(int argc, char **argv)
         p.from = ck_inspect_default_period(p.to + 1).from;
     }
     if (from_opt && !ck_cli_parse_date(CMD, "--from", from_opt, &p.from)) return 2;
-    bool json = strcmp(format, "json") == 0, table = strcmp(format, "table") == 0;
-    if (!json && !table && strcmp(format, "csv") != 0) {
-        ck_cli_error(CMD, "--format: expected json, table or csv, got \"%s\"", format);
-        return 2;
-    }
+    ck_cli_format fmt;
+    if (!ck_cli_parse_format(CMD, format, &fmt)) return 2;
+    bool json = fmt == CK_CLI_JSON, table = fmt == CK_CLI_TABLE;
     ck_db *db = ck_cli_store_open(CMD, ck_cli_db_url(db_opt));
     if (!db) return 1;
     char err[1024];

@@ -26,18 +26,9 @@ static void help(FILE *to)
 int ck_cmd_migrate(int argc, char **argv)
 {
     const char *db_opt = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            help(stdout);
-            return 0;
-        }
-        int got = ck_cli_opt(CMD, argc, argv, &i, "--db", &db_opt);
-        if (got < 0) return 2;
-        if (got) continue;
-        ck_cli_error(CMD, "unexpected argument \"%s\"", argv[i]);
-        ck_cli_usage(CMD, stderr);
-        return 2;
-    }
+    const ck_cli_optdef opts[] = {{"--db", .val = &db_opt}};
+    int rc = ck_cli_opts(CMD, argc, argv, opts, sizeof opts / sizeof *opts, help, CK_CLI_UNEXPECTED);
+    if (rc != CK_CLI_GO) return rc;
     char err[1024];
     ck_db *db = ck_db_open(ck_cli_db_url(db_opt), err, sizeof err);
     if (!db) {
@@ -45,7 +36,7 @@ int ck_cmd_migrate(int argc, char **argv)
         return 1;
     }
     int applied = 0;
-    int rc = 1;
+    rc = 1;
     if (ck_db_migrate(db, &applied) != CK_DB_OK) ck_cli_error(CMD, "%s", ck_db_errmsg(db));
     else if (ck_store_verify(db, err, sizeof err) != CK_OK) ck_cli_error(CMD, "%s", err);
     else {

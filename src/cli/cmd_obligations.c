@@ -39,77 +39,37 @@ static const char *input_name(const char *path) { return strcmp(path, "-") == 0 
 /* The whole of `path` ("-": standard input) into out. False with the reason printed. */
 static bool read_input(const char *path, ck_buf *out)
 {
-    bool is_stdin = strcmp(path, "-") == 0;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    if (!f) {
-        ck_cli_error(CMD, "%s: %s", path, strerror(errno));
-        return false;
-    }
-    ck_buf_init(out, INPUT_LIMIT);
-    char chunk[16384];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (!ck_buf_append(out, chunk, n)) break;
-    int read_errno = ferror(f) ? errno : 0;
-    if (!is_stdin) fclose(f);
-    if (out->overflowed) {
-        ck_cli_error(CMD, "%s: larger than %zu MiB; expected one case bundle", input_name(path), INPUT_LIMIT >> 20);
-        return false;
-    }
-    if (read_errno) {
-        ck_cli_error(CMD, "%s: %s", input_name(path), strerror(read_errno));
-        return false;
-    }
-    return true;
+    return ck_cli_read_file(CMD, path, INPUT_LIMIT, "one case bundle", out);
 }
 
 typedef struct options {
     ck_date as_of;
-    bool has_as_of, all;
+    bool all;
     const char *holidays, *config, *file;
 } options;
 
-/* 0 to go on, else the exit status (help printed: 0; bad usage: 2). */
-static int parse_options(int argc, char **argv, options *o, bool *done)
+/* CK_CLI_GO to go on, else the exit status (help printed: 0; bad usage: 2). */
+static int parse_options(int argc, char **argv, options *o)
 {
-    *done = false;
-    bool positional_only = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (positional_only || a[0] != '-' || strcmp(a, "-") == 0) {
-            if (o->file) {
-                ck_cli_error(CMD, "expected one FILE, got \"%s\" and \"%s\"", o->file, a);
-                return 2;
-            }
-            o->file = a;
-        } else if (strcmp(a, "--") == 0) {
-            positional_only = true;
-        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            help(stdout);
-            *done = true;
-            return 0;
-        } else if (strcmp(a, "--all") == 0) {
-            o->all = true;
-        } else if (strcmp(a, "--as-of") == 0 || strcmp(a, "--bank-holidays") == 0 || strcmp(a, "--rules-config") == 0) {
-            if (i + 1 >= argc) {
-                ck_cli_error(CMD, "%s: expected a value", a);
-                return 2;
-            }
-            const char *v = argv[++i];
-            if (strcmp(a, "--as-of") == 0) {
-                if (!ck_cli_parse_date(CMD, a, v, &o->as_of)) return 2;
-                o->has_as_of = true;
-            } else if (strcmp(a, "--bank-holidays") == 0) {
-                o->holidays = v;
-            } else {
-                o->config = v;
-            }
-        } else {
-            ck_cli_error(CMD, "unknown option \"%s\" (casekeeper %s --help lists them)", a, CMD);
-            return 2;
-        }
-    }
-    if (!o->has_as_of) {
+    const char *as_of = NULL;
+    size_t n_files = 0;
+    const ck_cli_optdef opts[] = {{"--all", .flag = &o->all},
+                                  {"--as-of", .val = &as_of, .parse = ck_cli_opt_date, .out = &o->as_of},
+                                  {"--bank-holidays", .val = &o->holidays},
+                                  {"--rules-config", .val = &o->config}};
+    const ck_cli_spec spec = {.cmd = CMD,
+                              .opts = opts,
+                              .n_opts = sizeof opts / sizeof *opts,
+                              .help = help,
+                              .wording = CK_CLI_UNKNOWN_OPTION,
+                              .pos = &o->file,
+                              .n_pos = &n_files,
+                              .max_pos = 1,
+                              .pos_name = "one FILE",
+                              .dashdash = true};
+    int rc = ck_cli_parse(&spec, argc, argv);
+    if (rc != CK_CLI_GO) return rc;
+    if (!as_of) {
         ck_cli_error(CMD, "--as-of DATE is required");
         ck_cli_usage(CMD, stderr);
         return 2;
@@ -119,15 +79,14 @@ static int parse_options(int argc, char **argv, options *o, bool *done)
         ck_cli_usage(CMD, stderr);
         return 2;
     }
-    return 0;
+    return CK_CLI_GO;
 }
 
 int ck_cmd_obligations(int argc, char **argv)
 {
     options o = {0};
-    bool done;
-    int rc = parse_options(argc, argv, &o, &done);
-    if (rc || done) return rc;
+    int rc = parse_options(argc, argv, &o);
+    if (rc != CK_CLI_GO) return rc;
 
     ck_calendar *own_cal = NULL;
     ck_rules_config *own_cfg = NULL;

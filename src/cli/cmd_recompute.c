@@ -56,22 +56,9 @@ static int run(const char *url, ck_date as_of, size_t batch)
 int ck_cmd_recompute(int argc, char **argv)
 {
     const char *db_opt = NULL, *as_of_opt = NULL, *batch_opt = NULL;
-    for (int i = 1; i < argc; i++) {
-        int got;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            help(stdout);
-            return 0;
-        }
-        if ((got = ck_cli_opt(CMD, argc, argv, &i, "--db", &db_opt)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--as-of", &as_of_opt)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--batch", &batch_opt))) {
-            if (got < 0) return 2;
-            continue;
-        }
-        ck_cli_error(CMD, "unexpected argument \"%s\"", argv[i]);
-        ck_cli_usage(CMD, stderr);
-        return 2;
-    }
+    const ck_cli_optdef opts[] = {{"--db", .val = &db_opt}, {"--as-of", .val = &as_of_opt}, {"--batch", .val = &batch_opt}};
+    int rc = ck_cli_opts(CMD, argc, argv, opts, sizeof opts / sizeof *opts, help, CK_CLI_UNEXPECTED);
+    if (rc != CK_CLI_GO) return rc;
     ck_date as_of = ck_date_today();
     if (as_of_opt && !ck_cli_parse_date(CMD, "--as-of", as_of_opt, &as_of)) return 2;
     size_t batch = DEFAULT_BATCH;

@@ -44,51 +44,36 @@ static void help(FILE *to)
             CK_HTTP_MAX_BODY >> 20);
 }
 
-/* 0 to go on, else the exit status; *done when --help was answered. */
-static int parse_options(int argc, char **argv, ck_serve_options *o, bool *done)
+static bool parse_threads(const char *cmd, const char *name, const char *val, void *out)
 {
-    *done = false;
-    for (int i = 1; i < argc; i++) {
-        const char *threads = NULL;
-        int got;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            help(stdout);
-            *done = true;
-            return 0;
-        }
-        if (strcmp(argv[i], "--plain-http") == 0) {
-            o->plain_http = true;
-            continue;
-        }
-        if ((got = ck_cli_opt(CMD, argc, argv, &i, "--db", &o->db)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--trusted-proxy", &o->proxy)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--listen", &o->listen)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--bank-holidays", &o->holidays)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--rules-config", &o->config)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--templates", &o->templates)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--threads", &threads))) {
-            if (got < 0) return 2;
-        } else {
-            ck_cli_error(CMD, "unknown argument \"%s\" (casekeeper %s --help lists the options)", argv[i], CMD);
-            return 2;
-        }
-        if (!threads) continue;
-        char *end;
-        unsigned long n = strtoul(threads, &end, 10);
-        if (!*threads || *end || threads[0] == '-' || n < 1 || n > CK_SERVE_MAX_THREADS) {
-            ck_cli_error(CMD, "--threads: expected a whole number from 1 to %d, got \"%s\"", CK_SERVE_MAX_THREADS, threads);
-            return 2;
-        }
-        o->threads = (unsigned)n;
+    char *end;
+    unsigned long n = strtoul(val, &end, 10);
+    if (!*val || *end || val[0] == '-' || n < 1 || n > CK_SERVE_MAX_THREADS) {
+        ck_cli_error(cmd, "%s: expected a whole number from 1 to %d, got \"%s\"", name, CK_SERVE_MAX_THREADS, val);
+        return false;
     }
-    return 0;
+    *(unsigned *)out = (unsigned)n;
+    return true;
+}
+
+/* CK_CLI_GO to go on, else the exit status. */
+static int parse_options(int argc, char **argv, ck_serve_options *o)
+{
+    const ck_cli_optdef opts[] = {{"--plain-http", .flag = &o->plain_http},
+                                  {"--db", .val = &o->db},
+                                  {"--trusted-proxy", .val = &o->proxy},
+                                  {"--listen", .val = &o->listen},
+                                  {"--bank-holidays", .val = &o->holidays},
+                                  {"--rules-config", .val = &o->config},
+                                  {"--templates", .val = &o->templates},
+                                  {"--threads", .parse = parse_threads, .out = &o->threads}};
+    return ck_cli_opts(CMD, argc, argv, opts, sizeof opts / sizeof *opts, help, CK_CLI_UNKNOWN_ARG);
 }
 
 int ck_cmd_serve(int argc, char **argv)
 {
     ck_serve_options o = {0};
-    bool done;
-    int rc = parse_options(argc, argv, &o, &done);
-    if (rc || done) return rc;
+    int rc = parse_options(argc, argv, &o);
+    if (rc != CK_CLI_GO) return rc;
     return ck_cli_serve(CMD, &o);
 }

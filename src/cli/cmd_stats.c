@@ -166,10 +166,10 @@ static bool print_json(FILE *out, const ck_stats *s, const char *recomputed)
 int ck_cmd_stats(int argc, char **argv)
 {
     const char *db_opt = NULL, *as_of_s = NULL, *pdu = NULL, *format = "table";
-    const ck_cli_optdef opts[] = {{"--db", &db_opt}, {"--as-of", &as_of_s}, {"--pdu", &pdu}, {"--format", &format}};
-    bool done;
-    int rc = ck_cli_opts(CMD, argc, argv, opts, sizeof opts / sizeof *opts, help, &done);
-    if (rc || done) return rc;
+    const ck_cli_optdef opts[] = {
+        {"--db", .val = &db_opt}, {"--as-of", .val = &as_of_s}, {"--pdu", .val = &pdu}, {"--format", .val = &format}};
+    int rc = ck_cli_opts(CMD, argc, argv, opts, sizeof opts / sizeof *opts, help, CK_CLI_UNKNOWN_ARG);
+    if (rc != CK_CLI_GO) return rc;
     bool json = strcmp(format, "json") == 0;
     if (!json && strcmp(format, "table") != 0) {
         ck_cli_error(CMD, "--format: expected table or json, got \"%s\"", format);

@@ -30,30 +30,14 @@ static void help(FILE *to)
 int ck_cmd_workforce(int argc, char **argv)
 {
     const char *db_opt = NULL, *as_of_opt = NULL, *pdu = NULL, *format = "json";
-    for (int i = 1; i < argc; i++) {
-        int got;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            help(stdout);
-            return 0;
-        }
-        if ((got = ck_cli_opt(CMD, argc, argv, &i, "--db", &db_opt)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--as-of", &as_of_opt)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--pdu", &pdu)) ||
-            (got = ck_cli_opt(CMD, argc, argv, &i, "--format", &format))) {
-            if (got < 0) return 2;
-            continue;
-        }
-        ck_cli_error(CMD, "unexpected argument \"%s\"", argv[i]);
-        ck_cli_usage(CMD, stderr);
-        return 2;
-    }
+    const ck_cli_optdef opts[] = {
+        {"--db", .val = &db_opt}, {"--as-of", .val = &as_of_opt}, {"--pdu", .val = &pdu}, {"--format", .val = &format}};
+    int parsed = ck_cli_opts(CMD, argc, argv, opts, sizeof opts / sizeof *opts, help, CK_CLI_UNEXPECTED);
+    if (parsed != CK_CLI_GO) return parsed;
     ck_date as_of = ck_date_today();
     if (as_of_opt && !ck_cli_parse_date(CMD, "--as-of", as_of_opt, &as_of)) return 2;
-    bool json = strcmp(format, "json") == 0, table = strcmp(format, "table") == 0;
-    if (!json && !table && strcmp(format, "csv") != 0) {
-        ck_cli_error(CMD, "--format: expected json, table or csv, got \"%s\"", format);
-        return 2;
-    }
+    ck_cli_format fmt;
+    if (!ck_cli_parse_format(CMD, format, &fmt)) return 2;
     ck_db *db = ck_cli_store_open(CMD, ck_cli_db_url(db_opt));
     if (!db) return 1;
     char err[1024];
@@ -64,14 +48,14 @@ int ck_cmd_workforce(int argc, char **argv)
         ck_cli_error(CMD, "%s", err);
         return 1;
     }
-    if (json) {
+    if (fmt == CK_CLI_JSON) {
         json_t *j = ck_workforce_to_json(w);
         json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         fputc('\n', stdout);
         json_decref(j);
     } else {
         ck_buf out = CK_BUF_INIT;
-        ck_workforce_render(w, table, &out);
+        ck_workforce_render(w, fmt == CK_CLI_TABLE, &out);
         fputs(ck_buf_cstr(&out), stdout);
         ck_buf_free(&out);
     }
