@@ -44,15 +44,25 @@ all=$(q "SELECT COUNT(*) FROM cases")
 echo "database: $all cases; case $crn has $contacts contacts; $staff holds $staff_cases cases;"
 echo "team $team holds $team_cases; PDU $pdu holds $pdu_cases"
 
-team_of_staff=$(q "SELECT team FROM staff WHERE code = '$staff'")
+# Accounts for the grades the pages are for (created once per database; the
+# password is only for this benchmark's throwaway copy of synthetic data).
+pw=bench-password-$$-x
+account() { # name role staff
+  "$bin" user add "$1" --role "$2" --staff "$3" --password-stdin --db "sqlite:$db" <<<"$pw" >/dev/null 2>&1 ||
+    "$bin" user reset-password "$1" --password-stdin --db "sqlite:$db" <<<"$pw" >/dev/null
+}
 spo=$(q "SELECT code FROM staff WHERE team = '$team' AND grade = 'SPO' LIMIT 1")
 vlo=$(q "SELECT s.code FROM staff s JOIN teams t ON t.code = s.team WHERE t.pdu = '$pdu' AND s.grade = 'VLO' LIMIT 1")
+# The case's own PDU: a practitioner reads the cases of their PDU.
+case_pdu=$(q "SELECT pdu_code FROM cases WHERE crn = '$crn'")
+reader=$(q "SELECT s.code FROM staff s JOIN teams t ON t.code = s.team WHERE t.pdu = '$case_pdu' AND s.grade = 'PO' LIMIT 1")
+account bench-reader practitioner "$reader"
 account bench-po practitioner "$staff"
 account bench-spo spo "$spo"
 account bench-vlo vlo "$vlo"
 
 log="$work/access.log"
-coproc SERVER { exec "$bin" serve --db "sqlite:$db" --listen 127.0.0.1:0 --threads 2 2>"$log"; }
+coproc SERVER { exec "$bin" serve --db "sqlite:$db" --listen 127.0.0.1:0 --plain-http --threads 2 2>"$log"; }
 pid=$SERVER_PID
 trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 url=""
@@ -67,13 +77,6 @@ if grep -q "daily recompute.*starting" "$log"; then
 fi
 
 jar="$work/cookies.$$"
-# Accounts for the grades the pages are for (created once per database; the
-# password is only for this benchmark's throwaway copy of synthetic data).
-pw=bench-password-$$-x
-account() { # name role staff
-  "$bin" user add "$1" --role "$2" --staff "$3" --password-stdin --db "sqlite:$db" <<<"$pw" >/dev/null 2>&1 ||
-    "$bin" user reset-password "$1" --password-stdin --db "sqlite:$db" <<<"$pw" >/dev/null
-}
 sign_in() { # account
   rm -f "$jar"
   curl -s -o /dev/null -c "$jar" "$url/sign-in"
@@ -96,9 +99,10 @@ report() { # label route
       }'
 }
 
-sign_in bench-po
+sign_in bench-reader
 mark overview; hit "/cases/$crn"; report overview /cases/{crn}
 mark activity; hit "/cases/$crn/activity"; report activity "/cases/{crn}/{tab}"
+sign_in bench-po
 mark caseload; hit "/caseload"; report caseload /caseload
 mark sorted; hit "/caseload?sort=overdue&order=desc"; report sorted /caseload
 mark work; hit "/"; report work /

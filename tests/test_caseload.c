@@ -24,6 +24,9 @@ static void org(ck_db *db)
     static const char *const lines[] = {
         "{\"kind\":\"region\",\"code\":\"R1\",\"name\":\"London\"}",
         "{\"kind\":\"pdu\",\"code\":\"P1\",\"region\":\"R1\",\"name\":\"North\"}",
+        "{\"kind\":\"pdu\",\"code\":\"P2\",\"region\":\"R1\",\"name\":\"South\"}",
+        "{\"kind\":\"region\",\"code\":\"R2\",\"name\":\"Wales\"}",
+        "{\"kind\":\"pdu\",\"code\":\"P3\",\"region\":\"R2\",\"name\":\"Cardiff\"}",
         "{\"kind\":\"team\",\"code\":\"T1\",\"pdu\":\"P1\",\"name\":\"Team one\"}",
         "{\"kind\":\"team\",\"code\":\"T2\",\"pdu\":\"P1\",\"name\":\"Team two\"}",
         "{\"kind\":\"staff\",\"code\":\"N07P001\",\"team\":\"T1\",\"grade\":\"PO\",\"forename\":\"Pat\",\"surname\":\"Officer\"}",
@@ -213,6 +216,60 @@ static void test_team_pdu_and_rules(void **state)
     ck_release_list_free(rl);
 }
 
+/* The region dashboard's figures are the PDU dashboard's, a PDU a row, and
+ * a region's PDUs are its own. */
+static void test_region(void **state)
+{
+    ck_db *db = fill(state);
+    char err[512];
+    ck_date as_of = day("2025-06-02");
+    static const char *const vcs[] = {"VCS_REFERRAL", "VCS_FIRST_CONTACT", "VCS_RELEASE_NOTICE", NULL};
+    static const char *const checks[] = {"DA_CHECK", "CHILD_CHECK", NULL};
+    static const char *const da[] = {"DA_CHECK", NULL};
+    static const char *const *const groups[] = {vcs, checks, da};
+    ck_region_summary *g = NULL;
+    assert_int_equal(ck_caseload_region(db, "R1", groups, 3, as_of, &g, err, sizeof err), CK_OK);
+    assert_string_equal(g->name, "London");
+    assert_int_equal(g->n, 2);
+    assert_string_equal(g->pdus[0].code, "P1"); /* North before South */
+    assert_string_equal(g->pdus[1].code, "P2");
+    assert_int_equal(g->pdus[0].cases, 3);
+    assert_int_equal(g->pdus[1].cases, 0);
+    assert_int_equal(g->pdus[1].overdue, 0);
+    ck_pdu_summary *p = NULL;
+    assert_int_equal(ck_caseload_pdu(db, "P1", as_of, &p, err, sizeof err), CK_OK);
+    size_t overdue = 0;
+    for (size_t i = 0; i < p->n_by_rule; i++) overdue += p->by_rule[i].n;
+    ck_pdu_summary_free(p);
+    assert_true(overdue > 0);
+    assert_int_equal(g->pdus[0].overdue, overdue);
+    size_t judged = 0;
+    for (size_t k = 0; k < 3; k++) {
+        ck_timeliness t;
+        assert_int_equal(ck_caseload_timeliness(db, "P1", groups[k], as_of, &t, err, sizeof err), CK_OK);
+        assert_int_equal(g->pdus[0].group[k].on_time, t.on_time);
+        assert_int_equal(g->pdus[0].group[k].late, t.late);
+        assert_int_equal(g->pdus[0].group[k].overdue, t.overdue);
+        assert_int_equal(g->pdus[1].group[k].on_time + g->pdus[1].group[k].late + g->pdus[1].group[k].overdue, 0);
+        judged += t.on_time + t.late + t.overdue;
+    }
+    assert_true(judged >= 3); /* DA_CHECK counts in two groups */
+    ck_region_summary_free(g);
+
+    assert_int_equal(ck_caseload_region(db, "R2", groups, 3, as_of, &g, err, sizeof err), CK_OK);
+    assert_int_equal(g->n, 1);
+    assert_string_equal(g->pdus[0].code, "P3");
+    ck_region_summary_free(g);
+    assert_int_equal(ck_caseload_region(db, "R9", groups, 3, as_of, &g, err, sizeof err), CK_ERR_NOTFOUND);
+    assert_null(g);
+    static const char *const none[] = {NULL};
+    static const char *const *const bad[] = {vcs, none};
+    assert_int_equal(ck_caseload_region(db, "R1", bad, 2, as_of, &g, err, sizeof err), CK_ERR_INVALID);
+    assert_non_null(strstr(err, "groups[1]"));
+    assert_int_equal(ck_caseload_region(db, "", groups, 3, as_of, &g, err, sizeof err), CK_ERR_INVALID);
+    assert_non_null(strstr(err, "region"));
+}
+
 static void test_outcome_with_enforcement(void **state)
 {
     ck_db *db = fill(state);
@@ -282,6 +339,7 @@ int main(void)
         CK_DB_TEST(test_caseload_rows),
         CK_DB_TEST(test_stored_tier_follows_writes),
         CK_DB_TEST(test_team_pdu_and_rules),
+        CK_DB_TEST(test_region),
         CK_DB_TEST(test_outcome_with_enforcement),
         cmocka_unit_test(test_outcome_classes),
     };

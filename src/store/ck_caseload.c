@@ -851,11 +851,9 @@ ck_rc ck_caseload_timeliness(ck_db *db, const char *pdu, const char *const *rule
 
 #define TREND_RULES_MAX 32 /* rules over all groups: keeps the binds under MAX_BINDS */
 
-ck_rc ck_caseload_trend(ck_db *db, const char *pdu, const char *const *const *groups, size_t n_groups, ck_date as_of,
-                        ck_trend_month out[CK_TREND_MONTHS], char *err, size_t err_len)
+/* Rule groups as the trend and the region take them. */
+static ck_rc groups_valid(const char *const *const *groups, size_t n_groups, char *err, size_t err_len)
 {
-    memset(out, 0, CK_TREND_MONTHS * sizeof *out);
-    if (!pdu) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "pdu: a PDU code is needed");
     if (n_groups > CK_TREND_GROUPS_MAX)
         return ck_txn_fail(CK_ERR_INVALID, err, err_len, "groups: at most %d rule groups", CK_TREND_GROUPS_MAX);
     size_t n_rules = 0;
@@ -866,6 +864,37 @@ ck_rc ck_caseload_trend(ck_db *db, const char *pdu, const char *const *const *gr
     }
     if (n_rules > TREND_RULES_MAX)
         return ck_txn_fail(CK_ERR_INVALID, err, err_len, "groups: at most %d rules in all", TREND_RULES_MAX);
+    return CK_OK;
+}
+
+/* " IN ($a, ...)" over every rule of every group. */
+static void q_in_groups(sqlq *q, const char *const *const *groups, size_t n_groups)
+{
+    q_sql(q, " IN (");
+    for (size_t g = 0, k = 0; g < n_groups; g++)
+        for (size_t i = 0; groups[g][i]; i++, k++) {
+            if (k) q_sql(q, ", ");
+            q_text(q, groups[g][i]);
+        }
+    q_sql(q, ")");
+}
+
+/* Adds n obligations of rule with stored status to every group that has the rule. */
+static void tally_groups(ck_timeliness *out, const char *const *const *groups, size_t n_groups, const char *rule,
+                         const char *status, size_t n)
+{
+    for (size_t g = 0; g < n_groups; g++)
+        for (size_t i = 0; groups[g][i]; i++)
+            if (ck_streq(groups[g][i], rule)) tally(&out[g], status, n);
+}
+
+ck_rc ck_caseload_trend(ck_db *db, const char *pdu, const char *const *const *groups, size_t n_groups, ck_date as_of,
+                        ck_trend_month out[CK_TREND_MONTHS], char *err, size_t err_len)
+{
+    memset(out, 0, CK_TREND_MONTHS * sizeof *out);
+    if (!pdu) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "pdu: a PDU code is needed");
+    ck_rc rc = groups_valid(groups, n_groups, err, err_len);
+    if (rc != CK_OK) return rc;
     int y, m, d;
     ck_date_split(as_of, &y, &m, &d);
     ck_date this_month = ck_date_ymd(y, m, 1);
@@ -910,13 +939,9 @@ ck_rc ck_caseload_trend(ck_db *db, const char *pdu, const char *const *const *gr
     }
     q_sql(&q, " END, \"rule\", \"status\", COUNT(*) FROM \"obligations\" WHERE \"pdu_code\" = ");
     q_text(&q, pdu);
-    q_sql(&q, " AND \"rule\" IN (");
-    for (size_t g = 0, k = 0; g < n_groups; g++)
-        for (size_t i = 0; groups[g][i]; i++, k++) {
-            if (k) q_sql(&q, ", ");
-            q_text(&q, groups[g][i]);
-        }
-    q_sql(&q, ") AND \"due\" >= ");
+    q_sql(&q, " AND \"rule\"");
+    q_in_groups(&q, groups, n_groups);
+    q_sql(&q, " AND \"due\" >= ");
     q_date(&q, out[0].start, start);
     q_sql(&q, " AND \"due\" <= ");
     q_text(&q, ends[CK_TREND_MONTHS - 1]);
@@ -931,11 +956,7 @@ ck_rc ck_caseload_trend(ck_db *db, const char *pdu, const char *const *const *gr
         const char *rule = ck_stmt_text(st, 1), *status = ck_stmt_text(st, 2);
         size_t n = (size_t)ck_stmt_int(st, 3);
         if (month < 0 || month >= CK_TREND_MONTHS || !rule) continue;
-        for (size_t g = 0; g < n_groups; g++)
-            for (size_t i = 0; groups[g][i]; i++) {
-                if (!ck_streq(groups[g][i], rule)) continue;
-                tally(&out[month].group[g], status, n);
-            }
+        tally_groups(out[month].group, groups, n_groups, rule, status, n);
     }
     ck_stmt_reset(st);
     return s == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "trend", err, err_len);
@@ -973,16 +994,45 @@ static ck_rc region_counts(ck_db *db, ck_stmt *st, ck_region_summary *r, char *e
     return s == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "region", err, err_len);
 }
 
-ck_rc ck_caseload_region(ck_db *db, const char *region, ck_date as_of, ck_region_summary **out, char *err,
-                         size_t err_len)
+/* Each PDU's timeliness of each group in one query, judged as
+ * ck_caseload_timeliness judges a PDU's. */
+static ck_rc region_timeliness(ck_db *db, const char *region, const char *const *const *groups, size_t n_groups,
+                               ck_date as_of, ck_region_summary *r, char *err, size_t err_len)
+{
+    char d[CK_DATE_STRLEN];
+    sqlq q = {.sql = CK_BUF_INIT};
+    q_sql(&q, "SELECT \"o\".\"pdu_code\", \"o\".\"rule\", \"o\".\"status\", COUNT(*) FROM \"obligations\" \"o\" "
+              "JOIN \"pdus\" \"p\" ON \"p\".\"code\" = \"o\".\"pdu_code\" WHERE \"p\".\"region\" = ");
+    q_text(&q, region);
+    q_sql(&q, " AND \"o\".\"rule\"");
+    q_in_groups(&q, groups, n_groups);
+    q_sql(&q, " AND (\"o\".\"status\" <> 'unmet' OR \"o\".\"due\" < ");
+    q_date(&q, as_of, d);
+    q_sql(&q, ") GROUP BY \"o\".\"pdu_code\", \"o\".\"rule\", \"o\".\"status\"");
+    ck_stmt *st = q_prepare(db, &q);
+    ck_buf_free(&q.sql);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
+    int s;
+    while ((s = ck_stmt_step(st)) == CK_DB_ROW) {
+        ck_region_pdu *p = region_pdu(r, ck_stmt_text(st, 0));
+        const char *rule = ck_stmt_text(st, 1);
+        if (p && rule) tally_groups(p->group, groups, n_groups, rule, ck_stmt_text(st, 2), (size_t)ck_stmt_int(st, 3));
+    }
+    ck_stmt_reset(st);
+    return s == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "region", err, err_len);
+}
+
+ck_rc ck_caseload_region(ck_db *db, const char *region, const char *const *const *groups, size_t n_groups,
+                         ck_date as_of, ck_region_summary **out, char *err, size_t err_len)
 {
     *out = NULL;
     if (!region || !region[0]) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "region: a region code is needed");
+    ck_rc rc = groups_valid(groups, n_groups, err, err_len);
+    if (rc != CK_OK) return rc;
     char d[CK_DATE_STRLEN];
     ck_date_fmt(as_of, d);
     ck_region_summary *r = ck_calloc(1, sizeof *r);
     ck_arena_init(&r->arena);
-    ck_rc rc = CK_OK;
     /* The PDUs with their case counts: one row each, so the array is sized
      * by the PDUs a region has (tens). */
     ck_stmt *st = ck_db_prepare(db, "SELECT \"p\".\"code\", \"p\".\"name\", \"g\".\"name\", "
@@ -1023,6 +1073,7 @@ ck_rc ck_caseload_region(ck_db *db, const char *region, ck_date as_of, ck_region
         ck_stmt_bind_text(st, 2, d);
         rc = region_counts(db, st, r, err, err_len);
     }
+    if (rc == CK_OK && n_groups) rc = region_timeliness(db, region, groups, n_groups, as_of, r, err, err_len);
     if (rc != CK_OK) {
         ck_region_summary_free(r);
         return rc;

@@ -183,6 +183,7 @@ typedef struct ck_region_pdu {
     size_t cases, overdue;
     ck_count *by_rule; /* overdue obligations, most first */
     size_t n_by_rule;
+    ck_timeliness group[CK_TREND_GROUPS_MAX]; /* each rule group, as ck_caseload_timeliness judges it */
 } ck_region_pdu;
 
 typedef struct ck_region_summary {
@@ -192,9 +193,14 @@ typedef struct ck_region_summary {
     size_t n;
 } ck_region_summary;
 
-/* CK_ERR_INVALID for no region, CK_ERR_NOTFOUND for a region with no PDU. */
-ck_rc ck_caseload_region(ck_db *db, const char *region, ck_date as_of, ck_region_summary **out, char *err,
-                         size_t err_len);
+/* Every PDU of the region with its cases, its overdue obligations by rule
+ * and the timeliness of each of groups (n_groups NULL-terminated rule lists,
+ * at most CK_TREND_GROUPS_MAX; a rule in two groups counts in both): four
+ * aggregate queries whatever the number of PDUs. CK_ERR_INVALID (err names
+ * the argument) for no region or bad groups, CK_ERR_NOTFOUND for a region
+ * with no PDU. */
+ck_rc ck_caseload_region(ck_db *db, const char *region, const char *const *const *groups, size_t n_groups,
+                         ck_date as_of, ck_region_summary **out, char *err, size_t err_len);
 void ck_region_summary_free(ck_region_summary *r);
 
 #endif

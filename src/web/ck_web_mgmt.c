@@ -502,7 +502,7 @@ void ck_web_region(ck_http_req *r)
     ck_date today = ck_app_today(&ck_web_of(r)->app);
     ck_region_summary *g = NULL;
     char err[512];
-    ck_rc rc = ck_caseload_region(db, s.p->place.region, today, &g, err, sizeof err);
+    ck_rc rc = ck_caseload_region(db, s.p->place.region, rate_groups, N_RATES, today, &g, err, sizeof err);
     if (rc == CK_ERR_INVALID || rc == CK_ERR_NOTFOUND) {
         ck_web_error_page(r, &s, 404, "Your probation delivery unit has no region",
                           "This page shows the region of your probation delivery unit. Ask an administrator to "
@@ -517,11 +517,7 @@ void ck_web_region(ck_http_req *r)
     for (size_t i = 0; rc == CK_OK && i < g->n; i++) {
         const ck_region_pdu *x = &g->pdus[i];
         json_t *rates = json_array();
-        for (size_t k = 0; k < N_RATES && rc == CK_OK; k++) {
-            ck_timeliness t;
-            rc = ck_caseload_timeliness(db, x->code, rate_groups[k], today, &t, err, sizeof err);
-            if (rc == CK_OK) json_array_append_new(rates, rate(rate_labels[k], &t));
-        }
+        for (size_t k = 0; k < N_RATES; k++) json_array_append_new(rates, rate(rate_labels[k], &x->group[k]));
         ck_place place = {0};
         snprintf(place.pdu, sizeof place.pdu, "%s", x->code);
         snprintf(place.region, sizeof place.region, "%s", s.p->place.region);
