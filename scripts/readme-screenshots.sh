@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates docs/screenshots/case-overview.png and pdu-dashboard.png from
+# Regenerates docs/screenshots/ (case overview, PDU and region dashboards) from
 # synthetic data (casekeeper generate, a few thousand people in London's
 # PDUs), served by build/casekeeper on a free loopback port. Needs
 # node_modules (npm ci) and /usr/bin/chromium.
@@ -20,8 +20,13 @@ crn=$(q "SELECT c.crn FROM cases c JOIN staff s ON s.code = c.staff_code AND s.g
          ORDER BY (SELECT COUNT(*) FROM obligations o WHERE o.case_id = c.case_id AND o.status = 'unmet') DESC LIMIT 1")
 read -r staff team < <(q "SELECT c.staff_code, s.team FROM cases c JOIN staff s ON s.code = c.staff_code WHERE c.crn = '$crn'" | tr '|' ' ')
 spo=$(q "SELECT code FROM staff WHERE team = '$team' AND grade = 'SPO' LIMIT 1")
-coproc SERVER { exec build/casekeeper serve --db "$db" --listen 127.0.0.1:0 2>"$work/server.log"; }
+# Accounts for the two grades, with a throwaway password (synthetic data in
+# a temporary database).
+pw=screenshots-$$-password
+build/casekeeper user add shots-po --role practitioner --staff "$staff" --password-stdin --db "$db" <<<"$pw" >/dev/null
+build/casekeeper user add shots-spo --role spo --staff "$spo" --password-stdin --db "$db" <<<"$pw" >/dev/null
+coproc SERVER { exec build/casekeeper serve --db "$db" --listen 127.0.0.1:0 --plain-http 2>"$work/server.log"; }
 pid=$SERVER_PID
 read -r -t 60 line <&"${SERVER[0]}"
-CK_URL=${line#listening on } CK_CRN=$crn CK_STAFF=$staff CK_TEAM=$team CK_SPO=${spo:-N00SPO1} node scripts/readme-screenshots.mjs
+CK_URL=${line#listening on } CK_CRN=$crn CK_PASSWORD=$pw node scripts/readme-screenshots.mjs
 ls -l docs/screenshots/

@@ -51,6 +51,17 @@ static void q_int(sqlq *q, int64_t v)
 
 static void q_date(sqlq *q, ck_date d, char buf[CK_DATE_STRLEN]) { q_text(q, ck_date_fmt(d, buf)); }
 
+/* " AND (<judged>)": the obligations whose timeliness is known at as_of,
+ * those met (on time or late) and those unmet past their due date. One
+ * definition for every rate the dashboards show. col_prefix qualifies the
+ * columns ("" or "\"o\"."). */
+static void q_judged(sqlq *q, const char *col_prefix, ck_date as_of, char buf[CK_DATE_STRLEN])
+{
+    ck_buf_printf(&q->sql, " AND (%s\"status\" <> 'unmet' OR %s\"due\" < ", col_prefix, col_prefix);
+    q_date(q, as_of, buf);
+    q_sql(q, ")");
+}
+
 /* " IN ($a, $b, ...)" over a NULL-terminated list. */
 static void q_in(sqlq *q, const char *const *list)
 {
@@ -833,9 +844,8 @@ ck_rc ck_caseload_timeliness(ck_db *db, const char *pdu, const char *const *rule
     q_text(&q, pdu);
     q_sql(&q, " AND \"rule\"");
     q_in(&q, rules);
-    q_sql(&q, " AND (\"status\" <> 'unmet' OR \"due\" < ");
-    q_date(&q, as_of, d);
-    q_sql(&q, ") GROUP BY \"status\"");
+    q_judged(&q, "", as_of, d);
+    q_sql(&q, " GROUP BY \"status\"");
     ck_stmt *st = q_prepare(db, &q);
     ck_buf_free(&q.sql);
     if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
@@ -945,9 +955,8 @@ ck_rc ck_caseload_trend(ck_db *db, const char *pdu, const char *const *const *gr
     q_date(&q, out[0].start, start);
     q_sql(&q, " AND \"due\" <= ");
     q_text(&q, ends[CK_TREND_MONTHS - 1]);
-    q_sql(&q, " AND (\"status\" <> 'unmet' OR \"due\" < ");
-    q_date(&q, as_of, today);
-    q_sql(&q, ") GROUP BY 1, 2, 3");
+    q_judged(&q, "", as_of, today);
+    q_sql(&q, " GROUP BY 1, 2, 3");
     st = q_prepare(db, &q);
     ck_buf_free(&q.sql);
     if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
@@ -1006,9 +1015,8 @@ static ck_rc region_timeliness(ck_db *db, const char *region, const char *const 
     q_text(&q, region);
     q_sql(&q, " AND \"o\".\"rule\"");
     q_in_groups(&q, groups, n_groups);
-    q_sql(&q, " AND (\"o\".\"status\" <> 'unmet' OR \"o\".\"due\" < ");
-    q_date(&q, as_of, d);
-    q_sql(&q, ") GROUP BY \"o\".\"pdu_code\", \"o\".\"rule\", \"o\".\"status\"");
+    q_judged(&q, "\"o\".", as_of, d);
+    q_sql(&q, " GROUP BY \"o\".\"pdu_code\", \"o\".\"rule\", \"o\".\"status\"");
     ck_stmt *st = q_prepare(db, &q);
     ck_buf_free(&q.sql);
     if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
