@@ -131,10 +131,10 @@ static void set_absent(const ck_field *f, void *rec)
     void *v = at(rec, f->off);
     switch (f->type) {
     case CK_F_STR:
-    case CK_F_ENUM: *(const char **)v = NULL; break;
-    case CK_F_DATE: *(ck_date *)v = CK_NODATE; break;
-    case CK_F_INT: *(int32_t *)v = CK_NOINT; break;
-    case CK_F_BOOL: *(ck_tri *)v = CK_NULL; break;
+    case CK_F_ENUM:
+    case CK_F_DATE:
+    case CK_F_INT:
+    case CK_F_BOOL: ck_value_set_absent(f->type, v); break;
     case CK_F_OBJ:
         init_record(f->sub, v);
         if (f->aux_off != NOAUX) *(bool *)at(rec, f->aux_off) = false;

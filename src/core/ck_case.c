@@ -412,3 +412,16 @@ bool ck_case_validate(const ck_case *c, char *err, size_t len)
     }
     return true;
 }
+
+void ck_value_set_absent(ck_ftype t, void *v)
+{
+    switch (t) {
+    case CK_F_STR:
+    case CK_F_ENUM: *(const char **)v = NULL; break;
+    case CK_F_DATE: *(ck_date *)v = CK_NODATE; break;
+    case CK_F_INT: *(int32_t *)v = CK_NOINT; break;
+    case CK_F_BOOL: *(ck_tri *)v = CK_NULL; break;
+    case CK_F_OBJ:
+    case CK_F_LIST: break;
+    }
+}

@@ -257,6 +257,13 @@ struct ck_entity {
     const char *(*check)(const void *rec, char *msg, size_t msg_len);
 };
 
+/* Sets the value v of a field of type t to absent when t is a scalar type:
+ * NULL for strings and enums, CK_NODATE, CK_NOINT, CK_NULL. Objects and lists
+ * are left alone: what absent means for them (a presence flag, an empty list
+ * with its count) depends on how the caller holds them. The codec and the
+ * store both mean "missing" through this one definition. */
+void ck_value_set_absent(ck_ftype t, void *v);
+
 extern const ck_entity ck_entity_case; /* the root: crn, team, person, lists */
 extern const ck_entity ck_entity_person, ck_entity_address, ck_entity_history,
     ck_entity_allocation, ck_entity_event, ck_entity_offence, ck_entity_sentence,

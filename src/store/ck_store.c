@@ -405,15 +405,7 @@ static void set_absent(const col *c, void *rec)
         *(bool *)v = false;
         return;
     }
-    switch (c->f->type) {
-    case CK_F_STR:
-    case CK_F_ENUM: *(const char **)v = NULL; break;
-    case CK_F_DATE: *(ck_date *)v = CK_NODATE; break;
-    case CK_F_INT: *(int32_t *)v = CK_NOINT; break;
-    case CK_F_BOOL: *(ck_tri *)v = CK_NULL; break;
-    case CK_F_OBJ:
-    case CK_F_LIST: break;
-    }
+    ck_value_set_absent(c->f->type, v);
 }
 
 /* Reads column `i` into rec. Flags come before the members they guard, so a
