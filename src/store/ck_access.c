@@ -451,13 +451,6 @@ ck_rc ck_access_outcome(ck_db *db, const ck_principal *p, ck_perm perm, const ck
 
 static const char *list_name(ck_lao_list l) { return l == CK_LAO_EXCLUSION ? "exclusion" : "restriction"; }
 
-static ck_rc exec_bound(ck_db *db, ck_stmt *st, const char *what, char *err, size_t err_len)
-{
-    int rc = ck_stmt_step(st);
-    ck_stmt_reset(st);
-    return rc == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, what, err, err_len);
-}
-
 /* The case's id and, when username is given, the account's id. */
 static ck_rc lao_ids(ck_db *db, const char *crn, const char *username, int64_t *case_id, int64_t *user_id, char *err,
                      size_t err_len)
@@ -479,7 +472,7 @@ static ck_rc lao_user_row(ck_db *db, const char *sql, int64_t case_id, ck_lao_li
     ck_stmt_bind_int(st, 1, case_id);
     ck_stmt_bind_text(st, 2, list_name(list));
     ck_stmt_bind_int(st, 3, user_id);
-    return exec_bound(db, st, "case access users", err, err_len);
+    return ck_txn_exec(db, st, "case access users", err, err_len);
 }
 
 /* A change to one user's place on a list: begins, finds the case and the
@@ -501,7 +494,7 @@ static ck_rc lao_change(ck_db *db, const ck_principal *by, const char *crn, ck_l
         else {
             ck_stmt_bind_int(st, 1, case_id);
             ck_stmt_bind_int(st, 2, restrict_);
-            rc = exec_bound(db, st, "case access", err, err_len);
+            rc = ck_txn_exec(db, st, "case access", err, err_len);
         }
     }
     if (rc == CK_OK && add && message) {
@@ -512,7 +505,7 @@ static ck_rc lao_change(ck_db *db, const ck_principal *by, const char *crn, ck_l
         else {
             ck_stmt_bind_int(st, 1, case_id);
             ck_stmt_bind_text(st, 2, *message ? message : NULL);
-            rc = exec_bound(db, st, "case access", err, err_len);
+            rc = ck_txn_exec(db, st, "case access", err, err_len);
         }
     }
     if (rc == CK_OK)
@@ -557,7 +550,7 @@ ck_rc ck_lao_clear(ck_db *db, const ck_principal *by, const char *crn, char *err
             break;
         }
         ck_stmt_bind_int(st, 1, case_id);
-        rc = exec_bound(db, st, "case access", err, err_len);
+        rc = ck_txn_exec(db, st, "case access", err, err_len);
     }
     if (rc == CK_OK) rc = ck_audit_append(db, by, "lao.clear", crn, NULL, NULL, err, err_len);
     return ck_txn_finish(db, rc, err, err_len);

@@ -16,14 +16,6 @@
 #define finish ck_txn_finish
 #define prepare ck_txn_prepare
 
-/* Steps an INSERT/UPDATE/DELETE to its end. */
-static ck_rc run(ck_db *db, ck_stmt *st, const char *what, char *err, size_t err_len)
-{
-    int s = ck_stmt_step(st);
-    ck_stmt_reset(st);
-    return s == CK_DB_DONE ? CK_OK : db_fail(db, what, err, err_len);
-}
-
 static const char *col(ck_stmt *st, int i, ck_arena *a) { return ck_arena_strdup(a, ck_stmt_text(st, i)); }
 
 /* ---- Settings ------------------------------------------------------------------- */
@@ -70,9 +62,10 @@ ck_rc ck_manage_setting_put(ck_db *db, const char *key, const char *value, char 
     if (rc == CK_OK && !ck_inspect_bands_check(&c.bands, err, err_len)) rc = CK_ERR_INVALID;
     if (rc == CK_OK) {
         ck_stmt *st = prepare(db, "UPDATE \"manage_settings\" SET \"value\" = $2 WHERE \"key\" = $1", err, err_len);
-        rc = st ? run(db, (ck_stmt_bind_text(st, 1, key), ck_stmt_bind_text(st, 2, value), st), "manage_settings",
-                      err, err_len)
-                : CK_ERR_DB;
+        if (!st) return finish(db, CK_ERR_DB, err, err_len);
+        ck_stmt_bind_text(st, 1, key);
+        ck_stmt_bind_text(st, 2, value);
+        rc = ck_txn_exec(db, st, "manage_settings", err, err_len);
         if (rc == CK_OK && ck_db_changes(db) == 0)
             rc = fail(CK_ERR_NOTFOUND, err, err_len, "%s: no such setting", key);
     }
@@ -479,7 +472,7 @@ ck_rc ck_workforce_staff_leaves(ck_db *db, const ck_engine *eng, const char *cod
     if (!st) return finish(db, CK_ERR_DB, err, err_len);
     ck_stmt_bind_text(st, 1, code);
     ck_stmt_bind_date(st, 2, on);
-    rc = run(db, st, "staff", err, err_len);
+    rc = ck_txn_exec(db, st, "staff", err, err_len);
     if (rc == CK_OK && ck_db_changes(db) == 0) rc = fail(CK_ERR_NOTFOUND, err, err_len, "staff: no staff member %s", code);
     ck_arena a;
     ck_arena_init(&a);
@@ -545,7 +538,7 @@ ck_rc ck_workforce_add_reduction(ck_db *db, const char *code, const char *reason
     ck_stmt_bind_text(st, 4, reason);
     ck_stmt_bind_date(st, 5, from);
     ck_stmt_bind_date(st, 6, expires);
-    return finish(db, run(db, st, "staff_reductions", err, err_len), err, err_len);
+    return finish(db, ck_txn_exec(db, st, "staff_reductions", err, err_len), err, err_len);
 }
 
 ck_rc ck_workforce_set_posts(ck_db *db, const char *team, const char *grade, double fte, char *err, size_t err_len)
@@ -562,7 +555,7 @@ ck_rc ck_workforce_set_posts(ck_db *db, const char *team, const char *grade, dou
     if (!st) return finish(db, CK_ERR_DB, err, err_len);
     ck_stmt_bind_text(st, 1, team);
     ck_stmt_bind_text(st, 2, grade);
-    rc = run(db, st, "team_posts", err, err_len);
+    rc = ck_txn_exec(db, st, "team_posts", err, err_len);
     if (rc == CK_OK && fte > 0) {
         st = prepare(db, "INSERT INTO \"team_posts\" (\"team\", \"grade\", \"fte\") VALUES ($1, $2, "
                          "CAST($3 AS DOUBLE PRECISION))", err, err_len);
