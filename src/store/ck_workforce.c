@@ -306,28 +306,14 @@ static const char *status_at(const ck_wf_staff *p, ck_date as_of)
     return "in_post";
 }
 
-static ck_rc team_extras(ck_db *db, ck_wf_team *t, char *err, size_t err_len)
-{
-    ck_stmt *st = prepare(db, "SELECT COALESCE(SUM(\"fte\"), 0) FROM \"team_posts\" WHERE \"team\" = $1", err, err_len);
-    if (!st) return CK_ERR_DB;
-    ck_stmt_bind_text(st, 1, t->code);
-    int s = ck_stmt_step(st);
-    if (s == CK_DB_ROW) t->posts_fte = strtod(ck_stmt_text(st, 0), NULL);
-    ck_stmt_reset(st);
-    if (s != CK_DB_ROW) return db_fail(db, "team_posts", err, err_len);
-    st = prepare(db, "SELECT COUNT(*) FROM \"vacancies\" WHERE \"team\" = $1 AND \"filled_on\" IS NULL", err, err_len);
-    if (!st) return CK_ERR_DB;
-    ck_stmt_bind_text(st, 1, t->code);
-    s = ck_stmt_step(st);
-    if (s == CK_DB_ROW) t->vacancies = (size_t)ck_stmt_int(st, 0);
-    ck_stmt_reset(st);
-    return s == CK_DB_ROW ? CK_OK : db_fail(db, "vacancies", err, err_len);
-}
-
 static ck_rc load_teams(ck_db *db, ck_workforce *w, const char *region, const char *pdu, char *err, size_t err_len)
 {
     ck_stmt *st = prepare(db,
-                          "SELECT \"teams\".\"code\", \"teams\".\"name\", \"teams\".\"office\", \"teams\".\"pdu\" "
+                          "SELECT \"teams\".\"code\", \"teams\".\"name\", \"teams\".\"office\", \"teams\".\"pdu\", "
+                          "(SELECT COALESCE(SUM(\"fte\"), 0) FROM \"team_posts\" "
+                          "WHERE \"team_posts\".\"team\" = \"teams\".\"code\"), "
+                          "(SELECT COUNT(*) FROM \"vacancies\" WHERE \"vacancies\".\"team\" = \"teams\".\"code\" "
+                          "AND \"vacancies\".\"filled_on\" IS NULL) "
                           "FROM \"teams\" JOIN \"pdus\" ON \"pdus\".\"code\" = \"teams\".\"pdu\"" ORG_FILTER
                           " ORDER BY \"teams\".\"code\"",
                           err, err_len);
@@ -343,6 +329,8 @@ static ck_rc load_teams(ck_db *db, ck_workforce *w, const char *region, const ch
         v[n].name = col(st, 1, &w->arena);
         v[n].office = col(st, 2, &w->arena);
         v[n].pdu = col(st, 3, &w->arena);
+        v[n].posts_fte = strtod(ck_stmt_text(st, 4), NULL);
+        v[n].vacancies = (size_t)ck_stmt_int(st, 5);
         n++;
     }
     ck_stmt_reset(st);
@@ -355,7 +343,6 @@ static ck_rc load_teams(ck_db *db, ck_workforce *w, const char *region, const ch
     total->name = "Total";
     for (size_t i = 0; i < n && rc == CK_OK; i++) {
         ck_wf_team *t = &w->teams[i];
-        rc = team_extras(db, t, err, err_len);
         for (size_t k = 0; k < w->n_staff; k++) {
             const ck_wf_staff *p = &w->staff[k];
             if (ck_streq(p->team, t->code))
