@@ -234,19 +234,20 @@ static ck_rc count_practice(ck_db *db, acc *a, const char *pdu, ck_date as_of, c
 
 /* ---- PDU names, order, totals --------------------------------------------------------- */
 
+/* One read of the PDUs table, not one query per group: a national run has a
+ * hundred or so. */
 static ck_rc pdu_names(ck_db *db, ck_stats *s, char *err, size_t err_len)
 {
-    for (size_t i = 0; i < s->n_pdus; i++) {
-        if (!s->pdus[i].pdu) continue;
-        ck_stmt *st = ck_db_prepare(db, "SELECT \"name\" FROM \"pdus\" WHERE \"code\" = $1");
-        if (!st) return ck_txn_db_fail(db, "PDU names", err, err_len);
-        ck_stmt_bind_text(st, 1, s->pdus[i].pdu);
-        int rc = ck_stmt_step(st);
-        if (rc == CK_DB_ROW) s->pdus[i].name = ck_arena_strdup(&s->arena, ck_stmt_text(st, 0));
-        ck_stmt_reset(st);
-        if (rc != CK_DB_ROW && rc != CK_DB_DONE) return ck_txn_db_fail(db, "PDU names", err, err_len);
+    ck_stmt *st = ck_db_prepare(db, "SELECT \"code\", \"name\" FROM \"pdus\"");
+    if (!st) return ck_txn_db_fail(db, "PDU names", err, err_len);
+    ck_rc rc = CK_OK;
+    while (ck_txn_next(db, st, "PDU names", &rc, err, err_len)) {
+        const char *code = ck_stmt_text(st, 0);
+        for (size_t i = 0; i < s->n_pdus; i++)
+            if (ck_streq(s->pdus[i].pdu, code)) s->pdus[i].name = ck_arena_strdup(&s->arena, ck_stmt_text(st, 1));
     }
-    return CK_OK;
+    ck_stmt_reset(st);
+    return rc;
 }
 
 /* Code order, no PDU last. */
