@@ -24,11 +24,9 @@
 /* Runs a bound statement that returns no rows; n rows changed into *changed. */
 static ck_rc run(ck_db *db, ck_stmt *st, const char *what, int64_t *changed, char *err, size_t err_len)
 {
-    int rc = ck_stmt_step(st);
-    ck_stmt_reset(st);
-    if (rc != CK_DB_DONE) return ck_txn_db_fail(db, what, err, err_len);
-    if (changed) *changed = ck_db_changes(db);
-    return CK_OK;
+    ck_rc rc = ck_txn_exec(db, st, what, err, err_len);
+    if (rc == CK_OK && changed) *changed = ck_db_changes(db);
+    return rc;
 }
 
 static void copy_text(char *dst, size_t cap, const char *src) { snprintf(dst, cap, "%s", src ? src : ""); }
