@@ -55,11 +55,10 @@ static ck_rc stream(ck_db *db, const char *region, const char *pdu, const ck_ins
 {
     ck_stmt *st = prepare(db, STREAM_SQL, err, err_len);
     if (!st) return CK_ERR_DB;
-    char from[CK_DATE_STRLEN], to[CK_DATE_STRLEN];
     ck_stmt_bind_text(st, 1, region);
     ck_stmt_bind_text(st, 2, pdu);
-    ck_stmt_bind_text(st, 3, ck_date_fmt(p->from, from));
-    ck_stmt_bind_text(st, 4, ck_date_fmt(p->to, to));
+    ck_stmt_bind_date(st, 3, p->from);
+    ck_stmt_bind_date(st, 4, p->to);
     ck_inspect_item *items = NULL;
     row_extra *ex = NULL;
     size_t n = 0, cap = 0;
@@ -117,9 +116,8 @@ static ck_rc org_entries(ck_db *db, ck_inspection *x, char *err, size_t err_len)
                           "ORDER BY \"standard\", \"entered_on\", \"rating_id\"",
                           err, err_len);
     if (!st) return CK_ERR_DB;
-    char d[CK_DATE_STRLEN];
     ck_stmt_bind_text(st, 1, x->pdu);
-    ck_stmt_bind_text(st, 2, ck_date_fmt(x->period.as_of, d));
+    ck_stmt_bind_date(st, 2, x->period.as_of);
     ck_rc rc = CK_OK;
     while (ck_txn_next(db, st, "inspection_org_ratings", &rc, err, err_len)) {
         ck_standard sd;
@@ -423,13 +421,12 @@ ck_rc ck_inspection_org_put(ck_db *db, const char *pdu, ck_standard s, ck_rating
                           "\"entered_by\", \"entered_on\") VALUES ($1, $2, CAST($3 AS INTEGER), $4, $5, $6)",
                           err, err_len);
     if (!st) return finish(db, CK_ERR_DB, err, err_len);
-    char d[CK_DATE_STRLEN];
     ck_stmt_bind_text(st, 1, pdu);
     ck_stmt_bind_text(st, 2, ck_standard_key(s));
     ck_stmt_bind_int(st, 3, (int64_t)r);
     ck_stmt_bind_text(st, 4, evidence);
     ck_stmt_bind_text(st, 5, by);
-    ck_stmt_bind_text(st, 6, ck_date_fmt(on, d));
+    ck_stmt_bind_date(st, 6, on);
     int s2 = ck_stmt_step(st);
     ck_stmt_reset(st);
     if (s2 == CK_DB_CONSTRAINT) rc = fail(CK_ERR_NOTFOUND, err, err_len, "pdu: no PDU with code %s", pdu);
@@ -481,10 +478,9 @@ ck_rc ck_inspection_snapshot(ck_db *db, const ck_rules_config *cfg, const ck_ins
         json_t *rj = ck_inspection_to_json(x);
         char *report = json_dumps(rj, JSON_COMPACT | JSON_SORT_KEYS);
         json_decref(rj);
-        char d[CK_DATE_STRLEN];
         ck_stmt_bind_text(st, 1, pdu);
         ck_stmt_bind_text(st, 2, key);
-        ck_stmt_bind_text(st, 3, ck_date_fmt(as_of, d));
+        ck_stmt_bind_date(st, 3, as_of);
         ck_stmt_bind_int(st, 4, x->score.points);
         ck_stmt_bind_text(st, 5, report);
         if (ck_stmt_step(st) != CK_DB_DONE) rc = db_fail(db, "inspection_snapshots", err, err_len);
@@ -590,14 +586,13 @@ ck_rc ck_qa_draw(ck_db *db, const char *pdu, int per_team, uint64_t seed, ck_dat
                           "$5, $6, $7) RETURNING \"sample_id\"",
                           err, err_len);
     if (!st) return finish(db, CK_ERR_DB, err, err_len);
-    char f[CK_DATE_STRLEN], t[CK_DATE_STRLEN], o[CK_DATE_STRLEN];
     ck_stmt_bind_text(st, 1, pdu);
     ck_stmt_bind_int(st, 2, (int64_t)seed);
     ck_stmt_bind_int(st, 3, per_team);
-    ck_stmt_bind_text(st, 4, ck_date_fmt(from, f));
-    ck_stmt_bind_text(st, 5, ck_date_fmt(to, t));
+    ck_stmt_bind_date(st, 4, from);
+    ck_stmt_bind_date(st, 5, to);
     ck_stmt_bind_text(st, 6, by);
-    ck_stmt_bind_text(st, 7, ck_date_fmt(on, o));
+    ck_stmt_bind_date(st, 7, on);
     int s = ck_stmt_step(st);
     if (s == CK_DB_ROW) *sample_id = ck_stmt_int(st, 0);
     ck_stmt_reset(st);
@@ -686,14 +681,13 @@ ck_rc ck_qa_answer(ck_db *db, int64_t sample_id, const char *crn, ck_standard qu
                          "\"answered_by\", \"answered_on\") VALUES (CAST($1 AS BIGINT), $2, $3, CAST($4 AS INTEGER), "
                          "$5, $6, $7)", err, err_len);
         if (!st) return finish(db, CK_ERR_DB, err, err_len);
-        char d[CK_DATE_STRLEN];
         ck_stmt_bind_int(st, 1, sample_id);
         ck_stmt_bind_text(st, 2, crn);
         ck_stmt_bind_text(st, 3, ck_standard_key(question));
         ck_stmt_bind_int(st, 4, sufficient);
         ck_stmt_bind_text(st, 5, note);
         ck_stmt_bind_text(st, 6, by);
-        ck_stmt_bind_text(st, 7, ck_date_fmt(on, d));
+        ck_stmt_bind_date(st, 7, on);
         if (ck_stmt_step(st) != CK_DB_DONE) rc = db_fail(db, "qa_answers", err, err_len);
         ck_stmt_reset(st);
     }
