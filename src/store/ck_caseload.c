@@ -307,10 +307,9 @@ static ck_rc list_ids(ck_db *db, const ck_caseload_query *cq, int who, const cha
     return CK_OK;
 }
 
-/* The SQL of one row's own columns and figures ($1 the case id). */
-static const char *row_sql(sqlq *q, const char *as_of)
+/* The SQL of one row's own columns and figures (the case id bound last). */
+static void row_sql(sqlq *q, const char *as_of)
 {
-    if (q->sql.len) return ck_buf_cstr(&q->sql);
     q_sql(q, "SELECT \"crn\", \"person_forename\", \"person_surname\", \"staff_code\", \"team_code\", \"tier\", ");
     q_last_seen(q, as_of);
     q_sql(q, ", ");
@@ -319,7 +318,6 @@ static const char *row_sql(sqlq *q, const char *as_of)
     q_overdue(q, as_of);
     q_sql(q, " FROM \"cases\" WHERE \"case_id\" = ");
     q_int(q, 0);
-    return ck_buf_cstr(&q->sql);
 }
 
 /* RoSH assessments and registrations of the case as a small ck_case, so the
@@ -412,17 +410,13 @@ ck_rc ck_caseload_list(ck_db *db, const ck_caseload_query *cq, ck_caseload **out
     char as_of[CK_DATE_STRLEN];
     ck_date_fmt(cq->as_of, as_of);
     sqlq rq = {.sql = CK_BUF_INIT};
-    const char *sql = row_sql(&rq, as_of);
+    row_sql(&rq, as_of);
     for (size_t i = 0; i < n && rc == CK_OK; i++) {
-        ck_stmt *st = ck_db_prepare(db, sql);
+        rq.num[rq.n - 1] = ids[i];
+        ck_stmt *st = q_prepare(db, &rq);
         if (!st) {
             rc = ck_txn_db_fail(db, "prepare", err, err_len);
             break;
-        }
-        rq.num[rq.n - 1] = ids[i];
-        for (int k = 0; k < rq.n; k++) {
-            if (rq.is_num[k]) ck_stmt_bind_int(st, k + 1, rq.num[k]);
-            else ck_stmt_bind_text(st, k + 1, rq.text[k]);
         }
         int s = ck_stmt_step(st);
         if (s == CK_DB_ROW) {
