@@ -119,11 +119,9 @@ ck_rc ck_audit_append(ck_db *db, const ck_principal *p, const char *action, cons
 ck_rc ck_audit_record(ck_db *db, const ck_principal *p, const char *action, const char *crn, const char *record,
                       const char *detail, char *err, size_t err_len)
 {
-    if (ck_db_begin(db) != CK_DB_OK) return db_fail(db, "begin", err, err_len);
-    ck_rc rc = ck_audit_append(db, p, action, crn, record, detail, err, err_len);
-    if (rc == CK_OK && ck_db_commit(db) != CK_DB_OK) rc = db_fail(db, "commit", err, err_len);
-    if (rc != CK_OK) ck_db_rollback(db);
-    return rc;
+    ck_rc rc = ck_txn_begin(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    return ck_txn_finish(db, ck_audit_append(db, p, action, crn, record, detail, err, err_len), err, err_len);
 }
 
 /* An entry read from the current row (strings valid until the next step). */
