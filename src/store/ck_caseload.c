@@ -256,11 +256,13 @@ static ck_rc read_filter(const ck_caseload_query *cq, list_filter *f, char *err,
     return CK_OK;
 }
 
-static ck_rc list_ids(ck_db *db, const ck_caseload_query *cq, int who, const char *holder, const list_filter *f,
-                      int64_t **ids, size_t *n, size_t *total, char *err, size_t err_len)
+/* The page of rows cq asks for, each with its own columns and figures, into
+ * l (room for cq->limit rows), and their case ids into *ids (the caller
+ * frees); l->total is every case that matches. */
+static ck_rc list_rows(ck_db *db, const ck_caseload_query *cq, int who, const char *holder, const list_filter *f,
+                       const char *as_of, ck_caseload *l, int64_t **ids, char *err, size_t err_len)
 {
-    char as_of[CK_DATE_STRLEN];
-    ck_date_fmt(cq->as_of, as_of);
+    *ids = NULL;
     sqlq q = {.sql = CK_BUF_INIT};
     q_sql(&q, "SELECT COUNT(*) FROM \"cases\"");
     q_where(&q, cq, who, holder, f);
@@ -268,17 +270,22 @@ static ck_rc list_ids(ck_db *db, const ck_caseload_query *cq, int who, const cha
     ck_buf_free(&q.sql);
     if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     int rc = ck_stmt_step(st);
-    if (rc == CK_DB_ROW) *total = (size_t)ck_stmt_int(st, 0);
+    if (rc == CK_DB_ROW) l->total = (size_t)ck_stmt_int(st, 0);
     ck_stmt_reset(st);
     if (rc != CK_DB_ROW) return ck_txn_db_fail(db, "caseload", err, err_len);
-    *n = 0;
-    *ids = NULL;
-    if (cq->offset >= *total) return CK_OK;
+    if (cq->offset >= l->total) return CK_OK;
 
     static const char *const by[] = {"\"surname_key\"", "\"crn\"", "\"tier\""};
     const char *dir = cq->desc ? " DESC" : "";
     sqlq p = {.sql = CK_BUF_INIT};
-    q_sql(&p, "SELECT \"case_id\" FROM \"cases\"");
+    q_sql(&p, "SELECT \"case_id\", \"crn\", \"person_forename\", \"person_surname\", \"staff_code\", \"team_code\", "
+              "\"tier\", ");
+    q_last_seen(&p, as_of);
+    q_sql(&p, ", ");
+    q_next_appt(&p, as_of);
+    q_sql(&p, ", ");
+    q_overdue(&p, as_of);
+    q_sql(&p, " FROM \"cases\"");
     q_where(&p, cq, who, holder, f);
     q_sql(&p, " ORDER BY ");
     switch (cq->sort) {
@@ -297,27 +304,23 @@ static ck_rc list_ids(ck_db *db, const ck_caseload_query *cq, int who, const cha
     ck_buf_free(&p.sql);
     if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     *ids = ck_calloc(cq->limit, sizeof **ids);
-    while ((rc = ck_stmt_step(st)) == CK_DB_ROW && *n < cq->limit) (*ids)[(*n)++] = ck_stmt_int(st, 0);
-    ck_stmt_reset(st);
-    if (rc != CK_DB_DONE) {
-        ck_free(*ids);
-        *ids = NULL;
-        return ck_txn_db_fail(db, "caseload", err, err_len);
+    ck_arena *a = &l->arena;
+    while ((rc = ck_stmt_step(st)) == CK_DB_ROW && l->n < cq->limit) {
+        (*ids)[l->n] = ck_stmt_int(st, 0);
+        ck_caseload_row *row = &l->rows[l->n++];
+        row->crn = ck_arena_strdup(a, ck_stmt_text(st, 1));
+        row->forename = ck_arena_strdup(a, ck_stmt_text(st, 2));
+        row->surname = ck_arena_strdup(a, ck_stmt_text(st, 3));
+        row->staff_code = ck_arena_strdup(a, ck_stmt_text(st, 4));
+        row->team_code = ck_arena_strdup(a, ck_stmt_text(st, 5));
+        row->tier = ck_arena_strdup(a, ck_stmt_text(st, 6));
+        row->last_seen = ck_stmt_date(st, 7);
+        row->next_appt = ck_stmt_date(st, 8);
+        row->overdue = (int)ck_stmt_int(st, 9);
+        row->rosh_date = CK_NODATE;
     }
-    return CK_OK;
-}
-
-/* The SQL of one row's own columns and figures (the case id bound last). */
-static void row_sql(sqlq *q, const char *as_of)
-{
-    q_sql(q, "SELECT \"crn\", \"person_forename\", \"person_surname\", \"staff_code\", \"team_code\", \"tier\", ");
-    q_last_seen(q, as_of);
-    q_sql(q, ", ");
-    q_next_appt(q, as_of);
-    q_sql(q, ", ");
-    q_overdue(q, as_of);
-    q_sql(q, " FROM \"cases\" WHERE \"case_id\" = ");
-    q_int(q, 0);
+    ck_stmt_reset(st);
+    return rc == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "caseload", err, err_len);
 }
 
 /* RoSH assessments and registrations of the case as a small ck_case, so the
@@ -398,46 +401,15 @@ ck_rc ck_caseload_list(ck_db *db, const ck_caseload_query *cq, ck_caseload **out
     list_filter f;
     ck_rc rc = read_filter(cq, &f, err, err_len);
     if (rc != CK_OK) return rc;
-    int64_t *ids = NULL;
-    size_t n = 0, total = 0;
-    rc = list_ids(db, cq, who, holders[who], &f, &ids, &n, &total, err, err_len);
-    if (rc != CK_OK) return rc;
-
     ck_caseload *l = ck_calloc(1, sizeof *l);
     ck_arena_init(&l->arena);
-    l->total = total;
-    l->rows = ck_arena_array(&l->arena, n + 1, sizeof *l->rows);
+    l->rows = ck_arena_array(&l->arena, cq->limit, sizeof *l->rows);
     char as_of[CK_DATE_STRLEN];
     ck_date_fmt(cq->as_of, as_of);
-    sqlq rq = {.sql = CK_BUF_INIT};
-    row_sql(&rq, as_of);
-    for (size_t i = 0; i < n && rc == CK_OK; i++) {
-        rq.num[rq.n - 1] = ids[i];
-        ck_stmt *st = q_prepare(db, &rq);
-        if (!st) {
-            rc = ck_txn_db_fail(db, "prepare", err, err_len);
-            break;
-        }
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_ROW) {
-            ck_arena *a = &l->arena;
-            ck_caseload_row *row = &l->rows[l->n++];
-            row->crn = ck_arena_strdup(a, ck_stmt_text(st, 0));
-            row->forename = ck_arena_strdup(a, ck_stmt_text(st, 1));
-            row->surname = ck_arena_strdup(a, ck_stmt_text(st, 2));
-            row->staff_code = ck_arena_strdup(a, ck_stmt_text(st, 3));
-            row->team_code = ck_arena_strdup(a, ck_stmt_text(st, 4));
-            row->tier = ck_arena_strdup(a, ck_stmt_text(st, 5));
-            row->last_seen = ck_stmt_date(st, 6);
-            row->next_appt = ck_stmt_date(st, 7);
-            row->overdue = (int)ck_stmt_int(st, 8);
-            row->rosh_date = CK_NODATE;
-        }
-        ck_stmt_reset(st);
-        if (s != CK_DB_ROW && s != CK_DB_DONE) rc = ck_txn_db_fail(db, "caseload", err, err_len);
-        else if (s == CK_DB_ROW) rc = row_risk(db, ids[i], as_of, cq->as_of, &l->arena, &l->rows[l->n - 1], err, err_len);
-    }
-    ck_buf_free(&rq.sql);
+    int64_t *ids = NULL;
+    rc = list_rows(db, cq, who, holders[who], &f, as_of, l, &ids, err, err_len);
+    for (size_t i = 0; i < l->n && rc == CK_OK; i++)
+        rc = row_risk(db, ids[i], as_of, cq->as_of, &l->arena, &l->rows[i], err, err_len);
     ck_free(ids);
     if (rc != CK_OK) {
         ck_caseload_free(l);
