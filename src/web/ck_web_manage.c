@@ -367,11 +367,8 @@ void ck_web_inspection_failures(ck_http_req *r)
         store_failed(&m, rc, err);
         return;
     }
-    size_t total = json_array_size(items), pageno = 1;
-    const char *pg = ck_http_query(r, "page");
-    if (pg && *pg && strspn(pg, "0123456789") == strlen(pg) && strlen(pg) < 7) pageno = (size_t)atoi(pg);
-    size_t pages = total ? (total + CK_WEB_DRILL_PAGE - 1) / CK_WEB_DRILL_PAGE : 1;
-    if (pageno < 1 || pageno > pages) pageno = 1;
+    size_t total = json_array_size(items), pageno = ck_web_page_number(r);
+    if ((pageno - 1) * CK_WEB_DRILL_PAGE >= total) pageno = 1;
     json_t *rows = json_array(), *it;
     size_t i;
     json_array_foreach(items, i, it)
@@ -389,7 +386,7 @@ void ck_web_inspection_failures(ck_http_req *r)
     json_decref(items);
     const char *title = ck_arena_printf(arena(&m), "%s: failing cases", ck_measures[k].key);
     json_t *page = page_of(&m, title, "inspection");
-    const char *base = ck_arena_printf(arena(&m), "/inspection/key-questions/%s?%s&page=", ck_measures[k].key,
+    const char *base = ck_arena_printf(arena(&m), "/inspection/key-questions/%s?%s", ck_measures[k].key,
                                        period_query(&m, &p));
     json_object_set_new(page, "question", json_pack("{s:s, s:s, s:s}", "key", ck_measures[k].key, "title",
                                                     ck_measures[k].title, "standard",
@@ -398,11 +395,7 @@ void ck_web_inspection_failures(ck_http_req *r)
     json_object_set_new(page, "rows", rows);
     json_object_set_new(page, "total", json_integer((json_int_t)total));
     json_object_set_new(page, "contact_days", json_boolean(ck_measures[k].kind == CK_MEASURE_CONTACT_DAYS));
-    if (pageno > 1)
-        json_object_set_new(page, "previous", json_string(ck_arena_printf(arena(&m), "%s%zu", base, pageno - 1)));
-    if (pageno < pages)
-        json_object_set_new(page, "next", json_string(ck_arena_printf(arena(&m), "%s%zu", base, pageno + 1)));
-    json_object_set_new(page, "page_text", json_string(ck_arena_printf(arena(&m), "Page %zu of %zu", pageno, pages)));
+    json_object_set_new(page, "pagination", ck_web_pagination(r, base, pageno, CK_WEB_DRILL_PAGE, total));
     ck_web_render(r, 200, "manage/failures.html", page);
 }
 
