@@ -111,6 +111,12 @@ const char *ck_web_field(ck_http_req *r, const char *name);
  * for NAME ("<label> must be a real date") and returns false. The typed
  * values are copied into page.values so the form shows them again. */
 bool ck_web_date_field(ck_http_req *r, json_t *page, const char *name, const char *label, bool required, ck_date *out);
+/* A field for templates/partials/field.html ("text", "textarea", "select",
+ * "radios", "date"): what was typed (page.values, NAME-day.. for a date) and
+ * its error (page.error.<name>). opts: NULL-terminated value, text pairs
+ * (options get ids NAME, NAME-1, ... and `selected`); NULL for none. */
+json_t *ck_web_form_field(ck_http_req *r, const json_t *page, const char *kind, const char *name, const char *label,
+                          const char *hint, const char *const *opts);
 /* Copies the typed value of each named field into page.values.<name>. */
 void ck_web_keep_values(ck_http_req *r, json_t *page, const char *const *names);
 

@@ -552,8 +552,7 @@ static json_t *fields_json(form *f, const action *a)
     static const char *const kind_names[] = {"date", "select", "radios", "text", "textarea", "select", "select"};
     json_t *values = json_object_get(f->page, "values");
     for (const field *fd = a->fields; fd->name; fd++) {
-        json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "name", fd->name, "label", fd->label, "kind",
-                              kind_names[fd->kind], "hint", fd->hint ? fd->hint : "");
+        json_t *j = ck_web_form_field(f->r, f->page, kind_names[fd->kind], fd->name, fd->label, fd->hint, NULL);
         json_t *opts = json_array();
         const char *cur = json_string_value(json_object_get(values, fd->name));
         if (fd->kind == F_EVENT) {
@@ -581,16 +580,6 @@ static json_t *fields_json(form *f, const action *a)
             json_object_set_new(o, "id", json_string(i == 0 ? fd->name : ck_arena_printf(ck_http_arena(f->r), "%s-%zu", fd->name, i)));
         }
         json_object_set_new(j, "options", opts);
-        /* Templates look values up by fixed paths, so each field carries its own. */
-        json_t *e = json_object_get(json_object_get(f->page, "error"), fd->name);
-        if (e) json_object_set(j, "error", e);
-        json_object_set_new(j, "value", json_string(cur ? cur : ""));
-        static const char *const parts[] = {"day", "month", "year"};
-        for (int k = 0; fd->kind == F_DATE && k < 3; k++) {
-            const char *pv = json_string_value(
-                json_object_get(values, ck_arena_printf(ck_http_arena(f->r), "%s-%s", fd->name, parts[k])));
-            json_object_set_new(j, parts[k], json_string(pv ? pv : ""));
-        }
         json_array_append_new(out, j);
     }
     return out;

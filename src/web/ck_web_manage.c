@@ -134,32 +134,10 @@ static json_t *percent_text(mctx *m, double pct)
     return json_string(pct < 0 ? "" : ck_arena_printf(arena(m), "%.1f%%", pct));
 }
 
-/* A field for templates/partials/field.html: what was typed (page.values)
- * and its error (page.error). opts NULL-terminated pairs value, text. */
 static json_t *field(mctx *m, json_t *page, const char *kind, const char *name, const char *label, const char *hint,
                      const char *const *opts)
 {
-    json_t *values = json_object_get(page, "values");
-    const char *cur = json_string_value(json_object_get(values, name));
-    json_t *fd = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", kind, "name", name, "label", label, "hint",
-                           hint ? hint : "", "value", cur ? cur : "");
-    json_t *e = json_object_get(json_object_get(page, "error"), name);
-    if (e) json_object_set(fd, "error", e);
-    if (opts) {
-        json_t *o = json_array();
-        for (size_t i = 0; opts[2 * i]; i++) {
-            const char *id = i == 0 ? name : ck_arena_printf(arena(m), "%s-%zu", name, i);
-            json_array_append_new(o, json_pack("{s:s, s:s, s:s, s:b}", "id", id, "value", opts[2 * i], "text",
-                                               opts[2 * i + 1], "selected", ck_streq(cur, opts[2 * i])));
-        }
-        json_object_set_new(fd, "options", o);
-    }
-    if (strcmp(kind, "date") == 0) {
-        static const char *const parts[] = {"day", "month", "year"};
-        for (int k = 0; k < 3; k++)
-            json_object_set(fd, parts[k], json_object_get(values, ck_arena_printf(arena(m), "%s-%s", name, parts[k])));
-    }
-    return fd;
+    return ck_web_form_field(m->r, page, kind, name, label, hint, opts);
 }
 
 /* Shows a date as the three boxes of a GOV.UK date input. */

@@ -161,16 +161,7 @@ static bool allocate_page(ck_http_req *r, const ck_session *s, ck_db *db, const 
  * form's dates, with what was typed and its error. */
 static void allocate_render(ck_http_req *r, unsigned status, json_t *page)
 {
-    json_t *values = json_object_get(page, "values");
-    json_t *from = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", "from", "label", "Date the allocation starts",
-                             "kind", "date", "hint", "Leave empty for today", "day", "", "month", "", "year", "");
-    static const char *const parts[] = {"day", "month", "year"};
-    for (int k = 0; k < 3; k++) {
-        const char *v = json_string_value(json_object_get(values, ck_arena_printf(ck_http_arena(r), "from-%s", parts[k])));
-        if (v) json_object_set_new(from, parts[k], json_string(v));
-    }
-    json_t *e = json_object_get(json_object_get(page, "error"), "from");
-    if (e) json_object_set(from, "error", e);
+    json_t *from = ck_web_form_field(r, page, "date", "from", "Date the allocation starts", "Leave empty for today", NULL);
     json_object_set_new(page, "fields", json_pack("[o]", from));
     ck_web_render(r, status, "allocate.html", json_incref(page));
 }
