@@ -18,12 +18,6 @@
 static const ck_app *app_of(const ck_http_req *r) { return ck_http_app(r); }
 static ck_date today_of(const ck_http_req *r) { return ck_app_today(app_of(r)); }
 
-static json_t *date_json(ck_date d)
-{
-    char s[CK_DATE_STRLEN];
-    return d == CK_NODATE ? json_null() : json_string(ck_date_fmt(d, s));
-}
-
 /* ---- Who may: the caller's scope over units, staff and cases ---------------------- *
  * The authorize hook has checked the caller's role holds the route's
  * permission; how far it reaches is checked here against what a request
@@ -268,7 +262,7 @@ static void h_staff_workload(ck_http_req *r)
     } else {
         json_t *j = ck_wf_staff_to_json(p, as_of);
         json_object_set_new(j, "pdu", json_string(team.pdu));
-        json_object_set_new(j, "as_of", date_json(as_of));
+        json_object_set_new(j, "as_of", ck_api_date_json(as_of));
         ck_http_json(r, 200, j);
     }
     ck_workforce_free(w);
@@ -341,7 +335,8 @@ static void h_allocate(ck_http_req *r)
             ck_api_problem_rc(r, rc, err);
         } else {
             audited(r, db, "manage.allocate", crn, "allocations", staff);
-            ck_http_json(r, 201, json_pack("{s:s, s:s, s:o}", "crn", crn, "staff_code", staff, "from", date_json(today)));
+            ck_http_json(r, 201, json_pack("{s:s, s:s, s:o}", "crn", crn, "staff_code", staff, "from",
+                                           ck_api_date_json(today)));
         }
     }
     json_decref(body);
@@ -410,7 +405,7 @@ static void h_leaving(ck_http_req *r)
         } else {
             audited(r, db, "manage.leaving", NULL, code, kind);
             ck_http_json(r, 200, json_pack("{s:s, s:s, s:o, s:I}", "staff_code", code, "kind", kind, "date",
-                                           date_json(on), "cases", (json_int_t)n));
+                                           ck_api_date_json(on), "cases", (json_int_t)n));
         }
     }
     json_decref(body);
@@ -474,9 +469,9 @@ static void h_failures(ck_http_req *r)
     json_object_set_new(j, "key_question", json_string(ck_measures[m].key));
     json_object_set_new(j, "title", json_string(ck_measures[m].title));
     json_object_set_new(j, "standard", json_string(ck_standard_key(ck_measures[m].standard)));
-    json_object_set_new(j, "from", date_json(p.from));
-    json_object_set_new(j, "to", date_json(p.to));
-    json_object_set_new(j, "as_of", date_json(p.as_of));
+    json_object_set_new(j, "from", ck_api_date_json(p.from));
+    json_object_set_new(j, "to", ck_api_date_json(p.to));
+    json_object_set_new(j, "as_of", ck_api_date_json(p.as_of));
     json_object_set_new(j, "items", items);
     ck_http_json(r, 200, j);
 }
@@ -514,7 +509,7 @@ static void h_org_rating(ck_http_req *r)
         else
             ck_http_json(r, 201, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "pdu", pdu, "standard", ck_standard_key(s),
                                            "rating", ck_rating_name(rt), "evidence", evidence, "entered_by", by,
-                                           "entered_on", date_json(today)));
+                                           "entered_on", ck_api_date_json(today)));
     }
     json_decref(body);
 }
@@ -543,7 +538,7 @@ static void h_history(ck_http_req *r)
     if (rc != CK_OK)
         ck_api_problem_rc(r, rc, err);
     else
-        ck_http_json(r, 200, json_pack("{s:s, s:o, s:o}", "pdu", pdu, "as_of", date_json(as_of), "months", h));
+        ck_http_json(r, 200, json_pack("{s:s, s:o, s:o}", "pdu", pdu, "as_of", ck_api_date_json(as_of), "months", h));
 }
 
 /* ---- Quality-assurance case audit -------------------------------------------------- */
@@ -696,7 +691,7 @@ static void h_qa_answer(ck_http_req *r)
         else
             ck_http_json(r, 201, json_pack("{s:I, s:s, s:s, s:b, s:s?, s:s, s:o}", "sample_id", (json_int_t)id, "crn",
                                            crn, "question", ck_standard_key(q), "sufficient", json_is_true(sufficient),
-                                           "note", note, "answered_by", by, "answered_on", date_json(today)));
+                                           "note", note, "answered_by", by, "answered_on", ck_api_date_json(today)));
     }
     json_decref(body);
 }
