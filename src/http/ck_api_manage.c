@@ -113,21 +113,6 @@ static bool csv_wanted(ck_http_req *r, bool *csv)
     return true;
 }
 
-/* body as a CSV download named "what-UNIT-DATE.csv" (the unit's code kept to
- * letters, digits and '-', so the header cannot be broken by it). */
-static void send_csv(ck_http_req *r, const char *what, const char *unit, ck_date as_of, const ck_buf *body)
-{
-    char name[128], d[CK_DATE_STRLEN];
-    int n = snprintf(name, sizeof name, "attachment; filename=\"%s-", what);
-    for (const char *p = unit; p && *p && n < (int)sizeof name - 32; p++)
-        name[n++] = isalnum((unsigned char)*p) ? *p : '-';
-    snprintf(name + n, sizeof name - (size_t)n, "-%s.csv\"", ck_date_fmt(as_of, d));
-    ck_http_status(r, 200);
-    ck_http_content_type(r, "text/csv; charset=utf-8");
-    ck_http_header_add(r, "Content-Disposition", name);
-    ck_buf_append(ck_http_out(r), body->data ? body->data : "", body->len);
-}
-
 /* ---- Bodies ------------------------------------------------------------------------ */
 
 /* Refuses a body key not in `allowed` (NULL-terminated), as the bundle
@@ -223,10 +208,8 @@ static void h_workforce(ck_http_req *r)
         return;
     }
     if (csv) {
-        ck_buf out = CK_BUF_INIT;
-        ck_workforce_render(w, false, &out);
-        send_csv(r, "workforce", pdu ? pdu : region, as_of, &out);
-        ck_buf_free(&out);
+        ck_workforce_render(w, false, ck_http_out(r));
+        ck_http_csv_download(r, "workforce", pdu ? pdu : region, as_of);
     } else {
         json_t *j = ck_workforce_to_json(w);
         json_object_set_new(j, pdu ? "pdu" : "region", json_string(pdu ? pdu : region));
@@ -431,10 +414,8 @@ static void h_inspection(ck_http_req *r)
         return;
     }
     if (csv) {
-        ck_buf out = CK_BUF_INIT;
-        ck_inspection_render(x, false, &out);
-        send_csv(r, "inspection", pdu ? pdu : region, p.as_of, &out);
-        ck_buf_free(&out);
+        ck_inspection_render(x, false, ck_http_out(r));
+        ck_http_csv_download(r, "inspection", pdu ? pdu : region, p.as_of);
     } else {
         ck_http_json(r, 200, ck_inspection_to_json(x));
     }

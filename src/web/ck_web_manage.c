@@ -5,7 +5,6 @@
 #include "ck_org.h"
 #include "ck_web.h"
 #include "ck_workforce.h"
-#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -528,16 +527,9 @@ void ck_web_workforce_csv(ck_http_req *r)
     mctx m;
     ck_workforce *w = NULL;
     if (!open_page(r, &m) || !workforce_of(&m, &w)) return;
-    ck_buf *out = ck_http_out(r);
-    ck_workforce_render(w, false, out);
+    ck_workforce_render(w, false, ck_http_out(r));
     ck_workforce_free(w);
-    char d[CK_DATE_STRLEN], name[96];
-    int n = snprintf(name, sizeof name, "attachment; filename=\"workforce-");
-    for (const char *p = m.pdu; *p && n < (int)sizeof name - 24; p++) name[n++] = isalnum((unsigned char)*p) ? *p : '-';
-    snprintf(name + n, sizeof name - (size_t)n, "-%s.csv\"", ck_date_fmt(m.today, d));
-    ck_http_status(r, 200);
-    ck_http_content_type(r, "text/csv; charset=utf-8");
-    ck_http_header_add(r, "Content-Disposition", name);
+    ck_http_csv_download(r, "workforce", m.pdu, m.today);
 }
 
 static const char *status_text(const char *status)
