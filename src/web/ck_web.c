@@ -360,6 +360,11 @@ json_t *ck_web_form_field(ck_http_req *r, const json_t *page, const char *kind, 
     return fd;
 }
 
+const char *ck_web_person_name(ck_http_req *r, const char *forename, const char *surname)
+{
+    return ck_arena_printf(ck_http_arena(r), "%s %s", forename ? forename : "", surname ? surname : "");
+}
+
 const char *ck_web_date_long(ck_http_req *r, ck_date d)
 {
     static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",

@@ -179,6 +179,9 @@ json_t *ck_web_pagination(ck_http_req *r, const char *base, size_t page, size_t 
  * every list of cases a page shows passes it to its query. */
 const ck_case_filter *ck_web_case_filter(ck_http_req *r, const ck_session *s);
 
+/* A person's name as every page shows it, "Forename Surname" (arena copy;
+ * a NULL part is empty). */
+const char *ck_web_person_name(ck_http_req *r, const char *forename, const char *surname);
 /* "2025-04-17" as "17 April 2025" (GOV.UK style); "" for CK_NODATE. */
 const char *ck_web_date_long(ck_http_req *r, ck_date d);
 

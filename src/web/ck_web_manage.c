@@ -540,8 +540,7 @@ static const char *status_text(const char *status)
 static json_t *practitioner_json(mctx *m, const ck_wf_staff *p)
 {
     json_t *j = ck_wf_staff_to_json(p, m->today);
-    json_object_set_new(j, "name", json_string(ck_arena_printf(arena(m), "%s %s", p->forename ? p->forename : "",
-                                                                p->surname ? p->surname : "")));
+    json_object_set_new(j, "name", json_string(ck_web_person_name(m->r, p->forename, p->surname)));
     json_object_set_new(j, "status_text", json_string(status_text(json_string_value(json_object_get(j, "status")))));
     json_object_set_new(j, "capacity", permille_text(m, p->wmt.capacity_known, p->wmt.capacity_permille));
     json_object_set_new(j, "available_hours", json_string(ck_arena_printf(arena(m), "%.1f", p->wmt.available_hours)));
@@ -598,6 +597,13 @@ static const char *board_team(mctx *m)
     return ck_streq(scope, "pdu") ? NULL : m->s.team;
 }
 
+/* The name of a store report's person ({forename, surname}). */
+static const char *json_name(mctx *m, const json_t *o)
+{
+    return ck_web_person_name(m->r, json_string_value(json_object_get(o, "forename")),
+                              json_string_value(json_object_get(o, "surname")));
+}
+
 static json_t *board_page(mctx *m, const ck_alloc_board *b, json_t *page)
 {
     json_t *j = ck_alloc_board_to_json(b, CK_WEB_BOARD_CANDIDATES), *it, *c;
@@ -618,9 +624,7 @@ static json_t *board_page(mctx *m, const ck_alloc_board *b, json_t *page)
         json_object_set_new(it, "overdue", json_boolean(due < m->today));
         json_array_foreach(json_object_get(it, "candidates"), k, c)
         {
-            json_object_set_new(c, "name", json_string(ck_arena_printf(arena(m), "%s %s",
-                                                                        json_string_value(json_object_get(c, "forename")),
-                                                                        json_string_value(json_object_get(c, "surname")))));
+            json_object_set_new(c, "name", json_string(json_name(m, c)));
             json_object_set_new(c, "now", percent_text(m, json_real_value(json_object_get(c, "capacity_percent"))));
             json_object_set_new(c, "after", percent_text(m, json_real_value(json_object_get(c, "capacity_after_percent"))));
             json_object_set_new(c, "id", json_string(ck_arena_printf(arena(m), "allocate-%zu-%zu", i, k)));
@@ -628,9 +632,7 @@ static json_t *board_page(mctx *m, const ck_alloc_board *b, json_t *page)
     }
     json_array_foreach(json_object_get(j, "gone"), i, c)
     {
-        json_object_set_new(c, "name", json_string(ck_arena_printf(arena(m), "%s %s",
-                                                                    json_string_value(json_object_get(c, "forename")),
-                                                                    json_string_value(json_object_get(c, "surname")))));
+        json_object_set_new(c, "name", json_string(json_name(m, c)));
         json_object_set_new(c, "status_text", json_string(status_text(json_string_value(json_object_get(c, "status")))));
     }
     json_object_set(page, "items", json_object_get(j, "items"));
