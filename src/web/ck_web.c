@@ -332,6 +332,17 @@ bool ck_web_date_field(ck_http_req *r, json_t *page, const char *name, const cha
     return true;
 }
 
+void ck_web_date_values(ck_http_req *r, json_t *page, const char *name, ck_date d)
+{
+    ck_arena *a = ck_http_arena(r);
+    json_t *values = json_object_get(page, "values");
+    int y, m, dd;
+    ck_date_split(d, &y, &m, &dd);
+    json_object_set_new(values, ck_arena_printf(a, "%s-day", name), json_sprintf("%d", dd));
+    json_object_set_new(values, ck_arena_printf(a, "%s-month", name), json_sprintf("%d", m));
+    json_object_set_new(values, ck_arena_printf(a, "%s-year", name), json_sprintf("%d", y));
+}
+
 json_t *ck_web_form_field(ck_http_req *r, const json_t *page, const char *kind, const char *name, const char *label,
                           const char *hint, const char *const *opts)
 {

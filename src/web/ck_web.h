@@ -117,6 +117,9 @@ bool ck_web_date_field(ck_http_req *r, json_t *page, const char *name, const cha
  * (options get ids NAME, NAME-1, ... and `selected`); NULL for none. */
 json_t *ck_web_form_field(ck_http_req *r, const json_t *page, const char *kind, const char *name, const char *label,
                           const char *hint, const char *const *opts);
+/* Shows date d in the GOV.UK date input NAME (page.values.NAME-day, -month,
+ * -year), as an edit form starts from a record. */
+void ck_web_date_values(ck_http_req *r, json_t *page, const char *name, ck_date d);
 /* Copies the typed value of each named field into page.values.<name>. */
 void ck_web_keep_values(ck_http_req *r, json_t *page, const char *const *names);
 

@@ -664,15 +664,8 @@ static void load_values(form *f, const action *a)
                              v->recall_notified};
     static const char *const date_keys[] = {"referred", "first_contact", "opted_on", "representations",
                                             "release_notified", "recall_notified"};
-    ck_arena *ar = ck_http_arena(f->r);
-    for (size_t i = 0; i < sizeof dates / sizeof *dates; i++) {
-        if (dates[i] == CK_NODATE) continue;
-        int y, m, d;
-        ck_date_split(dates[i], &y, &m, &d);
-        json_object_set_new(values, ck_arena_printf(ar, "%s-day", date_keys[i]), json_string(ck_arena_printf(ar, "%d", d)));
-        json_object_set_new(values, ck_arena_printf(ar, "%s-month", date_keys[i]), json_string(ck_arena_printf(ar, "%d", m)));
-        json_object_set_new(values, ck_arena_printf(ar, "%s-year", date_keys[i]), json_string(ck_arena_printf(ar, "%d", y)));
-    }
+    for (size_t i = 0; i < sizeof dates / sizeof *dates; i++)
+        if (dates[i] != CK_NODATE) ck_web_date_values(f->r, f->page, date_keys[i], dates[i]);
 }
 
 /* Shared start of GET and POST: the action, the session, the case. */

@@ -139,17 +139,6 @@ static json_t *field(mctx *m, json_t *page, const char *kind, const char *name, 
     return ck_web_form_field(m->r, page, kind, name, label, hint, opts);
 }
 
-/* Shows a date as the three boxes of a GOV.UK date input. */
-static void date_values(mctx *m, json_t *page, const char *name, ck_date d)
-{
-    int y, mo, dd;
-    ck_date_split(d, &y, &mo, &dd);
-    json_t *values = json_object_get(page, "values");
-    json_object_set_new(values, ck_arena_printf(arena(m), "%s-day", name), json_sprintf("%d", dd));
-    json_object_set_new(values, ck_arena_printf(arena(m), "%s-month", name), json_sprintf("%d", mo));
-    json_object_set_new(values, ck_arena_printf(arena(m), "%s-year", name), json_sprintf("%d", y));
-}
-
 static void title_error(mctx *m, json_t *page, const char *title)
 {
     if (ck_web_form_has_errors(page))
@@ -868,8 +857,8 @@ void ck_web_qa(ck_http_req *r)
     json_t *page = page_of(&m, "Case audit", "qa");
     ck_inspect_period p = ck_inspect_default_period(m.today);
     json_object_set_new(json_object_get(page, "values"), "per_team", json_sprintf("%d", CK_WEB_QA_PER_TEAM));
-    date_values(&m, page, "from", p.from);
-    date_values(&m, page, "to", p.to);
+    ck_web_date_values(r, page, "from", p.from);
+    ck_web_date_values(r, page, "to", p.to);
     qa_index(&m, page, 200);
 }
 
