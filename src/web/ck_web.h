@@ -151,6 +151,10 @@ void ck_web_case(ck_http_req *r);     /* GET /cases/{crn}[/{tab}] */
 
 /* ---- Case views shared by the case pages and the forms ------------------ */
 
+/* The label the victim forms give a value of their field `name` ("scheme":
+ * "statutory" is "Statutory"); `none` when value is NULL or not one. */
+const char *ck_web_victim_label(const char *name, const char *value, const char *none);
+
 /* A person's name for a rule ID ("Initial RoSH assessment"). */
 const char *ck_web_rule_name(const char *rule);
 /* An obligation for a template: rule, name, subject, due, status, severity,

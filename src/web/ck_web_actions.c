@@ -162,6 +162,17 @@ static const char *const *field_values(const field *f)
     return NULL;
 }
 
+const char *ck_web_victim_label(const char *name, const char *value, const char *none)
+{
+    for (const field *fd = victim_fields; value && fd->name; fd++) {
+        if (!fd->labels || strcmp(fd->name, name) != 0) continue;
+        const char *const *vals = field_values(fd);
+        for (size_t i = 0; vals[i]; i++)
+            if (strcmp(vals[i], value) == 0) return fd->labels[i];
+    }
+    return none;
+}
+
 typedef struct form {
     ck_http_req *r;
     json_t *page;
