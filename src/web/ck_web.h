@@ -175,7 +175,7 @@ const ck_allocation *ck_web_current_allocation(const ck_case *c, ck_date d);
 const char *ck_web_register_label(const char *type, const char **colour);
 /* A stored tier for people: "Not supervised" for NOT_SUPERVISED, "" for NULL. */
 const char *ck_web_tier_label(const char *tier);
-/* Caseload rows for templates/partials/caseload_table.html. */
+/* Caseload rows for the caseload's and the team's tables. */
 json_t *ck_web_caseload_rows(ck_http_req *r, const ck_caseload *l);
 /* The ?page= of the request (1 when absent or not a page number), and the
  * GOV.UK pagination of a list: base is the list's URL with its other query
