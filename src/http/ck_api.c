@@ -355,7 +355,7 @@ static json_t *page(json_t *items, size_t total, size_t limit, size_t offset)
                      "offset", (json_int_t)offset);
 }
 
-static json_t *date_json(ck_date d)
+json_t *ck_api_date_json(ck_date d)
 {
     char s[CK_DATE_STRLEN];
     return d == CK_NODATE ? json_null() : json_string(ck_date_fmt(d, s));
@@ -395,7 +395,7 @@ static void h_case_search(ck_http_req *r)
     for (size_t i = 0; i < l->n; i++) {
         const ck_case_summary *s = &l->items[i];
         json_t *it = case_row(s->crn, s->forename, s->surname, s->staff_code, s->team);
-        json_object_set_new(it, "date_of_birth", date_json(s->date_of_birth));
+        json_object_set_new(it, "date_of_birth", ck_api_date_json(s->date_of_birth));
         json_array_append_new(items, it);
     }
     ck_http_json(r, 200, page(items, l->total, limit, offset));

@@ -61,6 +61,8 @@ ck_db *ck_api_db(ck_http_req *r);
 json_t *ck_api_body_object(ck_http_req *r);
 /* A query parameter that is a whole number from min to max (def when absent). */
 bool ck_api_query_count(ck_http_req *r, const char *name, size_t def, size_t min, size_t max, size_t *out);
+/* A date as the API writes one: "YYYY-MM-DD", null for CK_NODATE. */
+json_t *ck_api_date_json(ck_date d);
 /* A query parameter that is a date YYYY-MM-DD (def when absent). */
 bool ck_api_query_date(ck_http_req *r, const char *name, ck_date def, ck_date *out);
 

@@ -18,12 +18,6 @@
 static const ck_app *app_of(const ck_http_req *r) { return ck_http_app(r); }
 static ck_date today_of(const ck_http_req *r) { return ck_app_today(app_of(r)); }
 
-static json_t *date_json(ck_date d)
-{
-    char s[CK_DATE_STRLEN];
-    return d == CK_NODATE ? json_null() : json_string(ck_date_fmt(d, s));
-}
-
 /* ---- Who may: the caller's scope over units, staff and cases ---------------------- *
  * The authorize hook has checked the caller's role holds the route's
  * permission; how far it reaches is checked here against what a request
@@ -117,21 +111,6 @@ static bool csv_wanted(ck_http_req *r, bool *csv)
     const char *accept = ck_http_header(r, "Accept");
     *csv = accept && strstr(accept, "text/csv") != NULL;
     return true;
-}
-
-/* body as a CSV download named "what-UNIT-DATE.csv" (the unit's code kept to
- * letters, digits and '-', so the header cannot be broken by it). */
-static void send_csv(ck_http_req *r, const char *what, const char *unit, ck_date as_of, const ck_buf *body)
-{
-    char name[128], d[CK_DATE_STRLEN];
-    int n = snprintf(name, sizeof name, "attachment; filename=\"%s-", what);
-    for (const char *p = unit; p && *p && n < (int)sizeof name - 32; p++)
-        name[n++] = isalnum((unsigned char)*p) ? *p : '-';
-    snprintf(name + n, sizeof name - (size_t)n, "-%s.csv\"", ck_date_fmt(as_of, d));
-    ck_http_status(r, 200);
-    ck_http_content_type(r, "text/csv; charset=utf-8");
-    ck_http_header_add(r, "Content-Disposition", name);
-    ck_buf_append(ck_http_out(r), body->data ? body->data : "", body->len);
 }
 
 /* ---- Bodies ------------------------------------------------------------------------ */
@@ -229,10 +208,8 @@ static void h_workforce(ck_http_req *r)
         return;
     }
     if (csv) {
-        ck_buf out = CK_BUF_INIT;
-        ck_workforce_render(w, false, &out);
-        send_csv(r, "workforce", pdu ? pdu : region, as_of, &out);
-        ck_buf_free(&out);
+        ck_workforce_render(w, false, ck_http_out(r));
+        ck_http_csv_download(r, "workforce", pdu ? pdu : region, as_of);
     } else {
         json_t *j = ck_workforce_to_json(w);
         json_object_set_new(j, pdu ? "pdu" : "region", json_string(pdu ? pdu : region));
@@ -268,7 +245,7 @@ static void h_staff_workload(ck_http_req *r)
     } else {
         json_t *j = ck_wf_staff_to_json(p, as_of);
         json_object_set_new(j, "pdu", json_string(team.pdu));
-        json_object_set_new(j, "as_of", date_json(as_of));
+        json_object_set_new(j, "as_of", ck_api_date_json(as_of));
         ck_http_json(r, 200, j);
     }
     ck_workforce_free(w);
@@ -341,7 +318,8 @@ static void h_allocate(ck_http_req *r)
             ck_api_problem_rc(r, rc, err);
         } else {
             audited(r, db, "manage.allocate", crn, "allocations", staff);
-            ck_http_json(r, 201, json_pack("{s:s, s:s, s:o}", "crn", crn, "staff_code", staff, "from", date_json(today)));
+            ck_http_json(r, 201, json_pack("{s:s, s:s, s:o}", "crn", crn, "staff_code", staff, "from",
+                                           ck_api_date_json(today)));
         }
     }
     json_decref(body);
@@ -410,7 +388,7 @@ static void h_leaving(ck_http_req *r)
         } else {
             audited(r, db, "manage.leaving", NULL, code, kind);
             ck_http_json(r, 200, json_pack("{s:s, s:s, s:o, s:I}", "staff_code", code, "kind", kind, "date",
-                                           date_json(on), "cases", (json_int_t)n));
+                                           ck_api_date_json(on), "cases", (json_int_t)n));
         }
     }
     json_decref(body);
@@ -436,10 +414,8 @@ static void h_inspection(ck_http_req *r)
         return;
     }
     if (csv) {
-        ck_buf out = CK_BUF_INIT;
-        ck_inspection_render(x, false, &out);
-        send_csv(r, "inspection", pdu ? pdu : region, p.as_of, &out);
-        ck_buf_free(&out);
+        ck_inspection_render(x, false, ck_http_out(r));
+        ck_http_csv_download(r, "inspection", pdu ? pdu : region, p.as_of);
     } else {
         ck_http_json(r, 200, ck_inspection_to_json(x));
     }
@@ -474,9 +450,9 @@ static void h_failures(ck_http_req *r)
     json_object_set_new(j, "key_question", json_string(ck_measures[m].key));
     json_object_set_new(j, "title", json_string(ck_measures[m].title));
     json_object_set_new(j, "standard", json_string(ck_standard_key(ck_measures[m].standard)));
-    json_object_set_new(j, "from", date_json(p.from));
-    json_object_set_new(j, "to", date_json(p.to));
-    json_object_set_new(j, "as_of", date_json(p.as_of));
+    json_object_set_new(j, "from", ck_api_date_json(p.from));
+    json_object_set_new(j, "to", ck_api_date_json(p.to));
+    json_object_set_new(j, "as_of", ck_api_date_json(p.as_of));
     json_object_set_new(j, "items", items);
     ck_http_json(r, 200, j);
 }
@@ -514,7 +490,7 @@ static void h_org_rating(ck_http_req *r)
         else
             ck_http_json(r, 201, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "pdu", pdu, "standard", ck_standard_key(s),
                                            "rating", ck_rating_name(rt), "evidence", evidence, "entered_by", by,
-                                           "entered_on", date_json(today)));
+                                           "entered_on", ck_api_date_json(today)));
     }
     json_decref(body);
 }
@@ -543,7 +519,7 @@ static void h_history(ck_http_req *r)
     if (rc != CK_OK)
         ck_api_problem_rc(r, rc, err);
     else
-        ck_http_json(r, 200, json_pack("{s:s, s:o, s:o}", "pdu", pdu, "as_of", date_json(as_of), "months", h));
+        ck_http_json(r, 200, json_pack("{s:s, s:o, s:o}", "pdu", pdu, "as_of", ck_api_date_json(as_of), "months", h));
 }
 
 /* ---- Quality-assurance case audit -------------------------------------------------- */
@@ -696,7 +672,7 @@ static void h_qa_answer(ck_http_req *r)
         else
             ck_http_json(r, 201, json_pack("{s:I, s:s, s:s, s:b, s:s?, s:s, s:o}", "sample_id", (json_int_t)id, "crn",
                                            crn, "question", ck_standard_key(q), "sufficient", json_is_true(sufficient),
-                                           "note", note, "answered_by", by, "answered_on", date_json(today)));
+                                           "note", note, "answered_by", by, "answered_on", ck_api_date_json(today)));
     }
     json_decref(body);
 }

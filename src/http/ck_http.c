@@ -1,5 +1,6 @@
 #include "ck_http.h"
 #include "ck_form.h"
+#include <ctype.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -735,6 +736,18 @@ void ck_http_content_type(ck_http_req *r, const char *type)
 }
 
 ck_buf *ck_http_out(ck_http_req *r) { return &r->out; }
+
+void ck_http_csv_download(ck_http_req *r, const char *what, const char *unit, ck_date as_of)
+{
+    char name[128], d[CK_DATE_STRLEN];
+    int n = snprintf(name, sizeof name, "attachment; filename=\"%.40s-", what);
+    for (const char *p = unit; p && *p && n < (int)sizeof name - 32; p++)
+        name[n++] = isalnum((unsigned char)*p) ? *p : '-';
+    snprintf(name + n, sizeof name - (size_t)n, "-%s.csv\"", ck_date_fmt(as_of, d));
+    ck_http_status(r, 200);
+    ck_http_content_type(r, "text/csv; charset=utf-8");
+    ck_http_header_add(r, "Content-Disposition", name);
+}
 
 void ck_http_static_body(ck_http_req *r, const void *data, size_t len)
 {

@@ -37,6 +37,7 @@
 #ifndef CK_HTTP_H
 #define CK_HTTP_H
 #include "ck_buf.h"
+#include "ck_date.h"
 #include "ck_db.h"
 #include "ck_mem.h"
 #include "ck_str.h"
@@ -155,6 +156,10 @@ void ck_http_status(ck_http_req *r, unsigned status);
  * value holding CR or LF makes the response a 500: it would split headers. */
 void ck_http_header_add(ck_http_req *r, const char *name, const char *value);
 void ck_http_content_type(ck_http_req *r, const char *type);
+/* 200 with the body written to ck_http_out as a CSV download named
+ * "WHAT-UNIT-DATE.csv"; unit's characters other than letters and digits
+ * become '-', so a code cannot break the header. */
+void ck_http_csv_download(ck_http_req *r, const char *what, const char *unit, ck_date as_of);
 /* The response body; append to it. Capped at CK_BUF_DEFAULT_LIMIT. */
 ck_buf *ck_http_out(ck_http_req *r);
 /* A body that outlives the server (embedded assets): sent without copying. */

@@ -332,6 +332,50 @@ bool ck_web_date_field(ck_http_req *r, json_t *page, const char *name, const cha
     return true;
 }
 
+void ck_web_date_values(ck_http_req *r, json_t *page, const char *name, ck_date d)
+{
+    ck_arena *a = ck_http_arena(r);
+    json_t *values = json_object_get(page, "values");
+    int y, m, dd;
+    ck_date_split(d, &y, &m, &dd);
+    json_object_set_new(values, ck_arena_printf(a, "%s-day", name), json_sprintf("%d", dd));
+    json_object_set_new(values, ck_arena_printf(a, "%s-month", name), json_sprintf("%d", m));
+    json_object_set_new(values, ck_arena_printf(a, "%s-year", name), json_sprintf("%d", y));
+}
+
+json_t *ck_web_form_field(ck_http_req *r, const json_t *page, const char *kind, const char *name, const char *label,
+                          const char *hint, const char *const *opts)
+{
+    ck_arena *a = ck_http_arena(r);
+    json_t *values = json_object_get(page, "values");
+    const char *cur = json_string_value(json_object_get(values, name));
+    json_t *fd = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", kind, "name", name, "label", label, "hint",
+                           hint ? hint : "", "value", cur ? cur : "");
+    json_t *e = json_object_get(json_object_get(page, "error"), name);
+    if (e) json_object_set(fd, "error", e);
+    if (opts) {
+        json_t *o = json_array();
+        for (size_t i = 0; opts[2 * i]; i++)
+            json_array_append_new(o, json_pack("{s:s, s:s, s:s, s:b}", "id",
+                                               i == 0 ? name : ck_arena_printf(a, "%s-%zu", name, i), "value",
+                                               opts[2 * i], "text", opts[2 * i + 1], "selected", ck_streq(cur, opts[2 * i])));
+        json_object_set_new(fd, "options", o);
+    }
+    if (strcmp(kind, "date") == 0) {
+        static const char *const parts[] = {"day", "month", "year"};
+        for (int k = 0; k < 3; k++) {
+            const char *v = json_string_value(json_object_get(values, ck_arena_printf(a, "%s-%s", name, parts[k])));
+            json_object_set_new(fd, parts[k], json_string(v ? v : ""));
+        }
+    }
+    return fd;
+}
+
+const char *ck_web_person_name(ck_http_req *r, const char *forename, const char *surname)
+{
+    return ck_arena_printf(ck_http_arena(r), "%s %s", forename ? forename : "", surname ? surname : "");
+}
+
 const char *ck_web_date_long(ck_http_req *r, ck_date d)
 {
     static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",

@@ -111,6 +111,15 @@ const char *ck_web_field(ck_http_req *r, const char *name);
  * for NAME ("<label> must be a real date") and returns false. The typed
  * values are copied into page.values so the form shows them again. */
 bool ck_web_date_field(ck_http_req *r, json_t *page, const char *name, const char *label, bool required, ck_date *out);
+/* A field for templates/partials/field.html ("text", "textarea", "select",
+ * "radios", "date"): what was typed (page.values, NAME-day.. for a date) and
+ * its error (page.error.<name>). opts: NULL-terminated value, text pairs
+ * (options get ids NAME, NAME-1, ... and `selected`); NULL for none. */
+json_t *ck_web_form_field(ck_http_req *r, const json_t *page, const char *kind, const char *name, const char *label,
+                          const char *hint, const char *const *opts);
+/* Shows date d in the GOV.UK date input NAME (page.values.NAME-day, -month,
+ * -year), as an edit form starts from a record. */
+void ck_web_date_values(ck_http_req *r, json_t *page, const char *name, ck_date d);
 /* Copies the typed value of each named field into page.values.<name>. */
 void ck_web_keep_values(ck_http_req *r, json_t *page, const char *const *names);
 
@@ -142,6 +151,10 @@ void ck_web_case(ck_http_req *r);     /* GET /cases/{crn}[/{tab}] */
 
 /* ---- Case views shared by the case pages and the forms ------------------ */
 
+/* The label the victim forms give a value of their field `name` ("scheme":
+ * "statutory" is "Statutory"); `none` when value is NULL or not one. */
+const char *ck_web_victim_label(const char *name, const char *value, const char *none);
+
 /* A person's name for a rule ID ("Initial RoSH assessment"). */
 const char *ck_web_rule_name(const char *rule);
 /* An obligation for a template: rule, name, subject, due, status, severity,
@@ -162,7 +175,7 @@ const ck_allocation *ck_web_current_allocation(const ck_case *c, ck_date d);
 const char *ck_web_register_label(const char *type, const char **colour);
 /* A stored tier for people: "Not supervised" for NOT_SUPERVISED, "" for NULL. */
 const char *ck_web_tier_label(const char *tier);
-/* Caseload rows for templates/partials/caseload_table.html. */
+/* Caseload rows for the caseload's and the team's tables. */
 json_t *ck_web_caseload_rows(ck_http_req *r, const ck_caseload *l);
 /* The ?page= of the request (1 when absent or not a page number), and the
  * GOV.UK pagination of a list: base is the list's URL with its other query
@@ -173,6 +186,9 @@ json_t *ck_web_pagination(ck_http_req *r, const char *base, size_t page, size_t 
  * every list of cases a page shows passes it to its query. */
 const ck_case_filter *ck_web_case_filter(ck_http_req *r, const ck_session *s);
 
+/* A person's name as every page shows it, "Forename Surname" (arena copy;
+ * a NULL part is empty). */
+const char *ck_web_person_name(ck_http_req *r, const char *forename, const char *surname);
 /* "2025-04-17" as "17 April 2025" (GOV.UK style); "" for CK_NODATE. */
 const char *ck_web_date_long(ck_http_req *r, ck_date d);
 

@@ -162,6 +162,17 @@ static const char *const *field_values(const field *f)
     return NULL;
 }
 
+const char *ck_web_victim_label(const char *name, const char *value, const char *none)
+{
+    for (const field *fd = victim_fields; value && fd->name; fd++) {
+        if (!fd->labels || strcmp(fd->name, name) != 0) continue;
+        const char *const *vals = field_values(fd);
+        for (size_t i = 0; vals[i]; i++)
+            if (strcmp(vals[i], value) == 0) return fd->labels[i];
+    }
+    return none;
+}
+
 typedef struct form {
     ck_http_req *r;
     json_t *page;
@@ -552,8 +563,7 @@ static json_t *fields_json(form *f, const action *a)
     static const char *const kind_names[] = {"date", "select", "radios", "text", "textarea", "select", "select"};
     json_t *values = json_object_get(f->page, "values");
     for (const field *fd = a->fields; fd->name; fd++) {
-        json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "name", fd->name, "label", fd->label, "kind",
-                              kind_names[fd->kind], "hint", fd->hint ? fd->hint : "");
+        json_t *j = ck_web_form_field(f->r, f->page, kind_names[fd->kind], fd->name, fd->label, fd->hint, NULL);
         json_t *opts = json_array();
         const char *cur = json_string_value(json_object_get(values, fd->name));
         if (fd->kind == F_EVENT) {
@@ -581,16 +591,6 @@ static json_t *fields_json(form *f, const action *a)
             json_object_set_new(o, "id", json_string(i == 0 ? fd->name : ck_arena_printf(ck_http_arena(f->r), "%s-%zu", fd->name, i)));
         }
         json_object_set_new(j, "options", opts);
-        /* Templates look values up by fixed paths, so each field carries its own. */
-        json_t *e = json_object_get(json_object_get(f->page, "error"), fd->name);
-        if (e) json_object_set(j, "error", e);
-        json_object_set_new(j, "value", json_string(cur ? cur : ""));
-        static const char *const parts[] = {"day", "month", "year"};
-        for (int k = 0; fd->kind == F_DATE && k < 3; k++) {
-            const char *pv = json_string_value(
-                json_object_get(values, ck_arena_printf(ck_http_arena(f->r), "%s-%s", fd->name, parts[k])));
-            json_object_set_new(j, parts[k], json_string(pv ? pv : ""));
-        }
         json_array_append_new(out, j);
     }
     return out;
@@ -675,15 +675,8 @@ static void load_values(form *f, const action *a)
                              v->recall_notified};
     static const char *const date_keys[] = {"referred", "first_contact", "opted_on", "representations",
                                             "release_notified", "recall_notified"};
-    ck_arena *ar = ck_http_arena(f->r);
-    for (size_t i = 0; i < sizeof dates / sizeof *dates; i++) {
-        if (dates[i] == CK_NODATE) continue;
-        int y, m, d;
-        ck_date_split(dates[i], &y, &m, &d);
-        json_object_set_new(values, ck_arena_printf(ar, "%s-day", date_keys[i]), json_string(ck_arena_printf(ar, "%d", d)));
-        json_object_set_new(values, ck_arena_printf(ar, "%s-month", date_keys[i]), json_string(ck_arena_printf(ar, "%d", m)));
-        json_object_set_new(values, ck_arena_printf(ar, "%s-year", date_keys[i]), json_string(ck_arena_printf(ar, "%d", y)));
-    }
+    for (size_t i = 0; i < sizeof dates / sizeof *dates; i++)
+        if (dates[i] != CK_NODATE) ck_web_date_values(f->r, f->page, date_keys[i], dates[i]);
 }
 
 /* Shared start of GET and POST: the action, the session, the case. */

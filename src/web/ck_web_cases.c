@@ -151,8 +151,7 @@ static const char *rosh_label(const char *level)
 json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today)
 {
     const ck_web *w = ck_web_of(r);
-    const char *name = ck_arena_printf(ck_http_arena(r), "%s %s", c->person.forename ? c->person.forename : "",
-                                       c->person.surname ? c->person.surname : "");
+    const char *name = ck_web_person_name(r, c->person.forename, c->person.surname);
     char dob[CK_DATE_STRLEN];
     json_t *h = json_pack("{s:s, s:s, s:s, s:s}", "crn", c->crn, "name", name, "dob",
                           ck_date_fmt(c->person.date_of_birth, dob), "dob_text",
@@ -237,9 +236,7 @@ void ck_web_my_work(ck_http_req *r)
             if (it->o.status == CK_ST_OPEN && it->o.due > today + WORK_DAYS_AHEAD) continue;
             json_t *j = ck_web_obligation(r, it->crn, &it->o);
             json_object_set_new(j, "crn", json_string(it->crn));
-            json_object_set_new(j, "person", json_string(ck_arena_printf(ck_http_arena(r), "%s %s",
-                                                                         it->forename ? it->forename : "",
-                                                                         it->surname ? it->surname : "")));
+            json_object_set_new(j, "person", json_string(ck_web_person_name(r, it->forename, it->surname)));
             json_array_append_new(items, j);
             if (it->o.status == CK_ST_OVERDUE) overdue++; else this_week++;
         }
@@ -294,8 +291,7 @@ json_t *ck_web_caseload_rows(ck_http_req *r, const ck_caseload *l)
     json_t *rows = json_array();
     for (size_t i = 0; i < l->n; i++) {
         const ck_caseload_row *row = &l->rows[i];
-        const char *name = ck_arena_printf(ck_http_arena(r), "%s %s", row->forename ? row->forename : "",
-                                           row->surname ? row->surname : "");
+        const char *name = ck_web_person_name(r, row->forename, row->surname);
         json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "crn", row->crn,
                                               "name", name, "tier", ck_web_tier_label(row->tier), "rosh",
                                               rosh_label(row->rosh_level), "rosh_level",
@@ -410,9 +406,7 @@ void ck_web_search(ck_http_req *r)
             json_t *rows = json_array();
             for (size_t i = 0; i < l->n; i++)
                 json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s}", "crn", l->items[i].crn, "name",
-                                                      ck_arena_printf(ck_http_arena(r), "%s %s",
-                                                                      l->items[i].forename ? l->items[i].forename : "",
-                                                                      l->items[i].surname ? l->items[i].surname : ""),
+                                                      ck_web_person_name(r, l->items[i].forename, l->items[i].surname),
                                                       "dob", ck_web_date_long(r, l->items[i].date_of_birth), "team",
                                                       l->items[i].team ? l->items[i].team : ""));
             json_object_set_new(page, "results", rows);

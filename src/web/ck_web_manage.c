@@ -5,7 +5,6 @@
 #include "ck_org.h"
 #include "ck_web.h"
 #include "ck_workforce.h"
-#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,43 +133,10 @@ static json_t *percent_text(mctx *m, double pct)
     return json_string(pct < 0 ? "" : ck_arena_printf(arena(m), "%.1f%%", pct));
 }
 
-/* A field for templates/partials/field.html: what was typed (page.values)
- * and its error (page.error). opts NULL-terminated pairs value, text. */
 static json_t *field(mctx *m, json_t *page, const char *kind, const char *name, const char *label, const char *hint,
                      const char *const *opts)
 {
-    json_t *values = json_object_get(page, "values");
-    const char *cur = json_string_value(json_object_get(values, name));
-    json_t *fd = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", kind, "name", name, "label", label, "hint",
-                           hint ? hint : "", "value", cur ? cur : "");
-    json_t *e = json_object_get(json_object_get(page, "error"), name);
-    if (e) json_object_set(fd, "error", e);
-    if (opts) {
-        json_t *o = json_array();
-        for (size_t i = 0; opts[2 * i]; i++) {
-            const char *id = i == 0 ? name : ck_arena_printf(arena(m), "%s-%zu", name, i);
-            json_array_append_new(o, json_pack("{s:s, s:s, s:s, s:b}", "id", id, "value", opts[2 * i], "text",
-                                               opts[2 * i + 1], "selected", ck_streq(cur, opts[2 * i])));
-        }
-        json_object_set_new(fd, "options", o);
-    }
-    if (strcmp(kind, "date") == 0) {
-        static const char *const parts[] = {"day", "month", "year"};
-        for (int k = 0; k < 3; k++)
-            json_object_set(fd, parts[k], json_object_get(values, ck_arena_printf(arena(m), "%s-%s", name, parts[k])));
-    }
-    return fd;
-}
-
-/* Shows a date as the three boxes of a GOV.UK date input. */
-static void date_values(mctx *m, json_t *page, const char *name, ck_date d)
-{
-    int y, mo, dd;
-    ck_date_split(d, &y, &mo, &dd);
-    json_t *values = json_object_get(page, "values");
-    json_object_set_new(values, ck_arena_printf(arena(m), "%s-day", name), json_sprintf("%d", dd));
-    json_object_set_new(values, ck_arena_printf(arena(m), "%s-month", name), json_sprintf("%d", mo));
-    json_object_set_new(values, ck_arena_printf(arena(m), "%s-year", name), json_sprintf("%d", y));
+    return ck_web_form_field(m->r, page, kind, name, label, hint, opts);
 }
 
 static void title_error(mctx *m, json_t *page, const char *title)
@@ -367,11 +333,8 @@ void ck_web_inspection_failures(ck_http_req *r)
         store_failed(&m, rc, err);
         return;
     }
-    size_t total = json_array_size(items), pageno = 1;
-    const char *pg = ck_http_query(r, "page");
-    if (pg && *pg && strspn(pg, "0123456789") == strlen(pg) && strlen(pg) < 7) pageno = (size_t)atoi(pg);
-    size_t pages = total ? (total + CK_WEB_DRILL_PAGE - 1) / CK_WEB_DRILL_PAGE : 1;
-    if (pageno < 1 || pageno > pages) pageno = 1;
+    size_t total = json_array_size(items), pageno = ck_web_page_number(r);
+    if ((pageno - 1) * CK_WEB_DRILL_PAGE >= total) pageno = 1;
     json_t *rows = json_array(), *it;
     size_t i;
     json_array_foreach(items, i, it)
@@ -389,7 +352,7 @@ void ck_web_inspection_failures(ck_http_req *r)
     json_decref(items);
     const char *title = ck_arena_printf(arena(&m), "%s: failing cases", ck_measures[k].key);
     json_t *page = page_of(&m, title, "inspection");
-    const char *base = ck_arena_printf(arena(&m), "/inspection/key-questions/%s?%s&page=", ck_measures[k].key,
+    const char *base = ck_arena_printf(arena(&m), "/inspection/key-questions/%s?%s", ck_measures[k].key,
                                        period_query(&m, &p));
     json_object_set_new(page, "question", json_pack("{s:s, s:s, s:s}", "key", ck_measures[k].key, "title",
                                                     ck_measures[k].title, "standard",
@@ -398,11 +361,7 @@ void ck_web_inspection_failures(ck_http_req *r)
     json_object_set_new(page, "rows", rows);
     json_object_set_new(page, "total", json_integer((json_int_t)total));
     json_object_set_new(page, "contact_days", json_boolean(ck_measures[k].kind == CK_MEASURE_CONTACT_DAYS));
-    if (pageno > 1)
-        json_object_set_new(page, "previous", json_string(ck_arena_printf(arena(&m), "%s%zu", base, pageno - 1)));
-    if (pageno < pages)
-        json_object_set_new(page, "next", json_string(ck_arena_printf(arena(&m), "%s%zu", base, pageno + 1)));
-    json_object_set_new(page, "page_text", json_string(ck_arena_printf(arena(&m), "Page %zu of %zu", pageno, pages)));
+    json_object_set_new(page, "pagination", ck_web_pagination(r, base, pageno, CK_WEB_DRILL_PAGE, total));
     ck_web_render(r, 200, "manage/failures.html", page);
 }
 
@@ -557,16 +516,9 @@ void ck_web_workforce_csv(ck_http_req *r)
     mctx m;
     ck_workforce *w = NULL;
     if (!open_page(r, &m) || !workforce_of(&m, &w)) return;
-    ck_buf *out = ck_http_out(r);
-    ck_workforce_render(w, false, out);
+    ck_workforce_render(w, false, ck_http_out(r));
     ck_workforce_free(w);
-    char d[CK_DATE_STRLEN], name[96];
-    int n = snprintf(name, sizeof name, "attachment; filename=\"workforce-");
-    for (const char *p = m.pdu; *p && n < (int)sizeof name - 24; p++) name[n++] = isalnum((unsigned char)*p) ? *p : '-';
-    snprintf(name + n, sizeof name - (size_t)n, "-%s.csv\"", ck_date_fmt(m.today, d));
-    ck_http_status(r, 200);
-    ck_http_content_type(r, "text/csv; charset=utf-8");
-    ck_http_header_add(r, "Content-Disposition", name);
+    ck_http_csv_download(r, "workforce", m.pdu, m.today);
 }
 
 static const char *status_text(const char *status)
@@ -577,8 +529,7 @@ static const char *status_text(const char *status)
 static json_t *practitioner_json(mctx *m, const ck_wf_staff *p)
 {
     json_t *j = ck_wf_staff_to_json(p, m->today);
-    json_object_set_new(j, "name", json_string(ck_arena_printf(arena(m), "%s %s", p->forename ? p->forename : "",
-                                                                p->surname ? p->surname : "")));
+    json_object_set_new(j, "name", json_string(ck_web_person_name(m->r, p->forename, p->surname)));
     json_object_set_new(j, "status_text", json_string(status_text(json_string_value(json_object_get(j, "status")))));
     json_object_set_new(j, "capacity", permille_text(m, p->wmt.capacity_known, p->wmt.capacity_permille));
     json_object_set_new(j, "available_hours", json_string(ck_arena_printf(arena(m), "%.1f", p->wmt.available_hours)));
@@ -635,6 +586,13 @@ static const char *board_team(mctx *m)
     return ck_streq(scope, "pdu") ? NULL : m->s.team;
 }
 
+/* The name of a store report's person ({forename, surname}). */
+static const char *json_name(mctx *m, const json_t *o)
+{
+    return ck_web_person_name(m->r, json_string_value(json_object_get(o, "forename")),
+                              json_string_value(json_object_get(o, "surname")));
+}
+
 static json_t *board_page(mctx *m, const ck_alloc_board *b, json_t *page)
 {
     json_t *j = ck_alloc_board_to_json(b, CK_WEB_BOARD_CANDIDATES), *it, *c;
@@ -655,9 +613,7 @@ static json_t *board_page(mctx *m, const ck_alloc_board *b, json_t *page)
         json_object_set_new(it, "overdue", json_boolean(due < m->today));
         json_array_foreach(json_object_get(it, "candidates"), k, c)
         {
-            json_object_set_new(c, "name", json_string(ck_arena_printf(arena(m), "%s %s",
-                                                                        json_string_value(json_object_get(c, "forename")),
-                                                                        json_string_value(json_object_get(c, "surname")))));
+            json_object_set_new(c, "name", json_string(json_name(m, c)));
             json_object_set_new(c, "now", percent_text(m, json_real_value(json_object_get(c, "capacity_percent"))));
             json_object_set_new(c, "after", percent_text(m, json_real_value(json_object_get(c, "capacity_after_percent"))));
             json_object_set_new(c, "id", json_string(ck_arena_printf(arena(m), "allocate-%zu-%zu", i, k)));
@@ -665,9 +621,7 @@ static json_t *board_page(mctx *m, const ck_alloc_board *b, json_t *page)
     }
     json_array_foreach(json_object_get(j, "gone"), i, c)
     {
-        json_object_set_new(c, "name", json_string(ck_arena_printf(arena(m), "%s %s",
-                                                                    json_string_value(json_object_get(c, "forename")),
-                                                                    json_string_value(json_object_get(c, "surname")))));
+        json_object_set_new(c, "name", json_string(json_name(m, c)));
         json_object_set_new(c, "status_text", json_string(status_text(json_string_value(json_object_get(c, "status")))));
     }
     json_object_set(page, "items", json_object_get(j, "items"));
@@ -903,8 +857,8 @@ void ck_web_qa(ck_http_req *r)
     json_t *page = page_of(&m, "Case audit", "qa");
     ck_inspect_period p = ck_inspect_default_period(m.today);
     json_object_set_new(json_object_get(page, "values"), "per_team", json_sprintf("%d", CK_WEB_QA_PER_TEAM));
-    date_values(&m, page, "from", p.from);
-    date_values(&m, page, "to", p.to);
+    ck_web_date_values(r, page, "from", p.from);
+    ck_web_date_values(r, page, "to", p.to);
     qa_index(&m, page, 200);
 }
 

@@ -46,9 +46,7 @@ static json_t *worklist_json(ck_http_req *r, const ck_worklist *wl)
         const ck_worklist_item *it = &wl->items[i];
         json_t *j = ck_web_obligation(r, it->crn, &it->o);
         json_object_set_new(j, "crn", json_string(it->crn));
-        json_object_set_new(j, "person", json_string(ck_arena_printf(ck_http_arena(r), "%s %s",
-                                                                     it->forename ? it->forename : "",
-                                                                     it->surname ? it->surname : "")));
+        json_object_set_new(j, "person", json_string(ck_web_person_name(r, it->forename, it->surname)));
         const char *colon = strchr(it->o.subject, ':');
         if (colon) json_object_set_new(j, "subject_id", json_string(colon + 1));
         json_array_append_new(a, j);
@@ -100,9 +98,7 @@ void ck_web_team(ck_http_req *r)
     json_t *people = json_array();
     for (size_t i = 0; i < t->n; i++) {
         const ck_team_member *m = &t->members[i];
-        const char *name = m->surname ? ck_arena_printf(ck_http_arena(r), "%s %s", m->forename ? m->forename : "",
-                                                        m->surname)
-                                      : m->staff_code;
+        const char *name = m->surname ? ck_web_person_name(r, m->forename, m->surname) : m->staff_code;
         json_array_append_new(people, json_pack("{s:s, s:s, s:s, s:I, s:I}", "staff", m->staff_code, "name", name,
                                                 "grade", m->grade ? m->grade : "", "cases", (json_int_t)m->cases,
                                                 "overdue", (json_int_t)m->overdue));
@@ -161,16 +157,7 @@ static bool allocate_page(ck_http_req *r, const ck_session *s, ck_db *db, const 
  * form's dates, with what was typed and its error. */
 static void allocate_render(ck_http_req *r, unsigned status, json_t *page)
 {
-    json_t *values = json_object_get(page, "values");
-    json_t *from = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", "from", "label", "Date the allocation starts",
-                             "kind", "date", "hint", "Leave empty for today", "day", "", "month", "", "year", "");
-    static const char *const parts[] = {"day", "month", "year"};
-    for (int k = 0; k < 3; k++) {
-        const char *v = json_string_value(json_object_get(values, ck_arena_printf(ck_http_arena(r), "from-%s", parts[k])));
-        if (v) json_object_set_new(from, parts[k], json_string(v));
-    }
-    json_t *e = json_object_get(json_object_get(page, "error"), "from");
-    if (e) json_object_set(from, "error", e);
+    json_t *from = ck_web_form_field(r, page, "date", "from", "Date the allocation starts", "Leave empty for today", NULL);
     json_object_set_new(page, "fields", json_pack("[o]", from));
     ck_web_render(r, status, "allocate.html", json_incref(page));
 }
@@ -311,9 +298,7 @@ void ck_web_victims(ck_http_req *r)
     for (size_t i = 0; i < rl->n; i++) {
         const ck_release *x = &rl->items[i];
         json_array_append_new(releases, json_pack("{s:s, s:s, s:s, s:s, s:b}", "crn", x->crn, "person",
-                                                  ck_arena_printf(ck_http_arena(r), "%s %s",
-                                                                  x->forename ? x->forename : "",
-                                                                  x->surname ? x->surname : ""),
+                                                  ck_web_person_name(r, x->forename, x->surname),
                                                   "release", ck_web_date_long(r, x->release), "victim", x->victim,
                                                   "notified", x->notified));
     }

@@ -5,22 +5,11 @@
 #include "ck_web.h"
 #include <string.h>
 
-static const char *scheme_label(const char *scheme)
-{
-    return ck_streq(scheme, "statutory") ? "Statutory" : ck_streq(scheme, "non_statutory") ? "Non-statutory"
-                                                    : ck_streq(scheme, "vns")             ? "Victim notification scheme"
-                                                                                          : "Not recorded";
-}
-
-static const char *opted_label(const char *opted)
-{
-    return ck_streq(opted, "in") ? "Opted in" : ck_streq(opted, "out") ? "Opted out" : "Not yet chosen";
-}
-
 static json_t *victim_json(ck_http_req *r, const ck_victim *v)
 {
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", v->id,
-                     "event", v->event, "scheme", scheme_label(v->scheme), "opted", opted_label(v->opted), "referred",
+                     "event", v->event, "scheme", ck_web_victim_label("scheme", v->scheme, "Not recorded"), "opted",
+                     ck_web_victim_label("opted", v->opted, "Not yet chosen"), "referred",
                      ck_web_date_long(r, v->referred), "first_contact", ck_web_date_long(r, v->first_contact),
                      "opted_on", ck_web_date_long(r, v->opted_on), "representations",
                      ck_web_date_long(r, v->representations), "release_notified",
