@@ -14,38 +14,21 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 mkdir -p test-output
 passed=0 failed=0
 
-pg_tmp=""
-pg_bin=/usr/lib/postgresql/15/bin
-# initdb refuses to run as root, so as root the cluster belongs to the
-# postgres user; otherwise to whoever runs the tests.
-pg_as() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-cleanup() {
-  if [ -n "$pg_tmp" ]; then
-    pg_as "$pg_bin/pg_ctl" -D "$pg_tmp/data" -m immediate stop >/dev/null 2>&1
-    rm -rf "$pg_tmp"
-  fi
-}
-trap cleanup EXIT
+# shellcheck source=scripts/pg.sh
+. scripts/pg.sh
+trap 'ck_pg_stop immediate' EXIT
 
+# Durability is worth nothing to a throwaway test database.
 start_pg() {
-  # A throwaway cluster listening only on a Unix socket in a private
-  # directory. UTF8 and the C locale whatever the environment says, so text
-  # (lengths, ordering) behaves alike on every machine.
-  pg_tmp=$(mktemp -d /tmp/ck-pg.XXXXXX)
-  if [ "$(id -u)" = 0 ]; then chown postgres "$pg_tmp" || return 1; fi
-  pg_as "$pg_bin/initdb" -A trust -U postgres -E UTF8 --no-locale -D "$pg_tmp/data" >"$pg_tmp/initdb.log" 2>&1 || return 1
-  pg_as "$pg_bin/pg_ctl" -D "$pg_tmp/data" -l "$pg_tmp/pg.log" -w \
-    -o "-k $pg_tmp -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null || return 1
-  pg_as "$pg_bin/createdb" -h "$pg_tmp" -U postgres casekeeper_test || return 1
-  export CK_TEST_PG="postgresql:///casekeeper_test?host=$pg_tmp&user=postgres"
-  export CK_TEST_PG_ADMIN="postgresql:///postgres?host=$pg_tmp&user=postgres"
+  ck_pg_start ck-pg casekeeper_test -c fsync=off -c synchronous_commit=off -c full_page_writes=off || return 1
+  CK_TEST_PG=$(ck_pg_url casekeeper_test)
+  CK_TEST_PG_ADMIN=$(ck_pg_url postgres)
+  export CK_TEST_PG CK_TEST_PG_ADMIN
 }
 
 if ! start_pg; then
-  echo "run-tests: could not start PostgreSQL (see $pg_tmp): storage tests will fail" >&2
-  cat "$pg_tmp"/*.log >&2 2>/dev/null
+  echo "run-tests: could not start PostgreSQL (see $ck_pg_dir): storage tests will fail" >&2
+  cat "$ck_pg_dir"/*.log >&2 2>/dev/null
   failed=$((failed + 1))
   unset CK_TEST_PG
 fi

@@ -411,25 +411,36 @@ static json_t *date_json(ck_date d)
 
 static json_t *str_json(const char *s) { return s ? json_string(s) : json_null(); }
 
+/* Whether f of rec is written as null: a redacted field, an absent value, an
+ * object marked absent. Both writers (the jansson tree and ck_bundle_write)
+ * ask this. */
+static bool field_null(const ck_field *f, const void *rec, unsigned flags)
+{
+    const void *v = cat(rec, f->off);
+    if (f->sensitive && (flags & CK_BUNDLE_REDACT_VICTIMS)) return true;
+    switch (f->type) {
+    case CK_F_STR:
+    case CK_F_ENUM: return *(const char *const *)v == NULL;
+    case CK_F_DATE: return *(const ck_date *)v == CK_NODATE;
+    case CK_F_INT: return *(const int32_t *)v == CK_NOINT;
+    case CK_F_BOOL: return *(const ck_tri *)v == CK_NULL;
+    case CK_F_OBJ: return f->aux_off != NOAUX && !*(const bool *)cat(rec, f->aux_off);
+    case CK_F_LIST: return false;
+    }
+    return true;
+}
+
 static json_t *field_json(const ck_field *f, const void *rec, unsigned flags)
 {
     const void *v = cat(rec, f->off);
-    if (f->sensitive && (flags & CK_BUNDLE_REDACT_VICTIMS)) return json_null();
+    if (field_null(f, rec, flags)) return json_null();
     switch (f->type) {
     case CK_F_STR:
-    case CK_F_ENUM: return str_json(*(const char *const *)v);
+    case CK_F_ENUM: return json_string(*(const char *const *)v);
     case CK_F_DATE: return date_json(*(const ck_date *)v);
-    case CK_F_INT: {
-        int32_t n = *(const int32_t *)v;
-        return n == CK_NOINT ? json_null() : json_integer(n);
-    }
-    case CK_F_BOOL: {
-        ck_tri t = *(const ck_tri *)v;
-        return t == CK_NULL ? json_null() : json_boolean(t);
-    }
-    case CK_F_OBJ:
-        if (f->aux_off != NOAUX && !*(const bool *)cat(rec, f->aux_off)) return json_null();
-        return ck_bundle_record_to_json(v, f->sub, flags);
+    case CK_F_INT: return json_integer(*(const int32_t *)v);
+    case CK_F_BOOL: return json_boolean(*(const ck_tri *)v);
+    case CK_F_OBJ: return ck_bundle_record_to_json(v, f->sub, flags);
     case CK_F_LIST: {
         json_t *a = json_array();
         const char *items = *(const void *const *)v;
@@ -491,23 +502,6 @@ static void write_string(ck_buf *b, const char *s)
         }
     }
     ck_buf_putc(b, '"');
-}
-
-/* Whether field_json would give null for f of rec. */
-static bool field_null(const ck_field *f, const void *rec, unsigned flags)
-{
-    const void *v = cat(rec, f->off);
-    if (f->sensitive && (flags & CK_BUNDLE_REDACT_VICTIMS)) return true;
-    switch (f->type) {
-    case CK_F_STR:
-    case CK_F_ENUM: return *(const char *const *)v == NULL;
-    case CK_F_DATE: return *(const ck_date *)v == CK_NODATE;
-    case CK_F_INT: return *(const int32_t *)v == CK_NOINT;
-    case CK_F_BOOL: return *(const ck_tri *)v == CK_NULL;
-    case CK_F_OBJ: return f->aux_off != NOAUX && !*(const bool *)cat(rec, f->aux_off);
-    case CK_F_LIST: return false;
-    }
-    return true;
 }
 
 static void write_record(ck_buf *b, const void *rec, const ck_entity *kind, unsigned flags);

@@ -12,6 +12,7 @@
  * opening (let alone changing) a file that is not ours. */
 #include "ck_auth.h"
 #include "ck_cli.h"
+#include "ck_cli_admin.h"
 #include "ck_cli_serve.h"
 #include "ck_cli_store.h"
 #include "ck_gen_load.h"
@@ -26,7 +27,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define CMD "demo"
@@ -331,7 +331,7 @@ static bool add_accounts(ck_db *db, const ck_gen_org *o, const demo_cast *c, con
         }
         char err[1024];
         int64_t id;
-        if (ck_user_add(db, &by, ck_role_names[r], (ck_role)r, staff, password, (int64_t)time(NULL), &id, err,
+        if (ck_user_add(db, &by, ck_role_names[r], (ck_role)r, staff, password, ck_cli_now(), &id, err,
                         sizeof err) != CK_OK) {
             ck_cli_error(CMD, "the %s account: %s", ck_role_names[r], err);
             return false;

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #define MAX_ROSH 3  /* very_high */
-#define MAX_MAPPA 3 /* M3 */
+#define MAX_MAPPA 3 /* M3, the last of ck_vocab_mappa_level */
 
 static const char GRADES_KEY[] = "allocate.grades";
 static const char ROSH_PREFIX[] = "allocate.max_rosh.";
@@ -35,12 +35,13 @@ static const ck_alloc_grade *grade_find(const ck_alloc_rules *r, const char *g)
     return NULL;
 }
 
-/* "none" 0, "M1".."M3" 1..3; -1 otherwise. */
+/* "none" (or NULL) 0, then 1 up for each of ck_vocab_mappa_level; -1
+ * otherwise. */
 static int mappa_rank(const char *level)
 {
-    if (!level) return 0;
-    if (strcmp(level, "none") == 0) return 0;
-    if (level[0] == 'M' && level[1] >= '1' && level[1] <= '3' && level[2] == '\0') return level[1] - '0';
+    if (!level || strcmp(level, "none") == 0) return 0;
+    for (int i = 0; ck_vocab_mappa_level[i]; i++)
+        if (strcmp(level, ck_vocab_mappa_level[i]) == 0) return i + 1;
     return -1;
 }
 

@@ -1,7 +1,13 @@
 #include "ck_staffing.h"
 #include "ck_str.h"
 
-bool ck_staffing_over(const ck_wmt *w) { return w->capacity_known && w->capacity_permille > CK_STAFFING_OVER_PERMILLE; }
+/* The one over-capacity rule, for a member and for a group. */
+static bool over(bool capacity_known, int capacity_permille)
+{
+    return capacity_known && capacity_permille > CK_STAFFING_OVER_PERMILLE;
+}
+
+bool ck_staffing_over(const ck_wmt *w) { return over(w->capacity_known, w->capacity_permille); }
 
 void ck_staffing_add(ck_staffing *g, const char *status, bool agency, double fte, const ck_wmt *w)
 {
@@ -40,5 +46,5 @@ void ck_staffing_finish(ck_staffing *g)
     g->capacity_known = g->available_points > 0;
     g->capacity_permille = 0;
     if (g->capacity_known) g->capacity_permille = ck_wmt_capacity_permille(g->points, g->available_points);
-    g->over = g->capacity_known && g->capacity_permille > CK_STAFFING_OVER_PERMILLE;
+    g->over = over(g->capacity_known, g->capacity_permille);
 }
