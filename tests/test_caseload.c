@@ -198,10 +198,21 @@ static void test_team_pdu_and_rules(void **state)
     assert_string_equal(w->items[0].o.subject, "victim:V1");
     assert_int_equal(w->items[0].o.status, CK_ST_OPEN);
     ck_worklist_free(w);
-    rq = (ck_rule_query){.team = "T1", .rules = checks, .subject_prefix = "report:", .as_of = as_of,
+    /* T1's two cases each have a DA and a child check on event E1, all done
+     * (S000001's child check late): the status and subject filters narrow them. */
+    rq = (ck_rule_query){.team = "T1", .rules = checks, .subject_prefix = "event:", .as_of = as_of,
                          .statuses = 1u << CK_ST_MET | 1u << CK_ST_MET_LATE, .limit = 10};
     assert_int_equal(ck_caseload_rule_obligations(db, &rq, &w, err, sizeof err), CK_OK);
-    for (size_t i = 0; i < w->n; i++) assert_int_equal(strncmp(w->items[i].o.subject, "report:", 7), 0);
+    assert_int_equal(w->total, 4);
+    for (size_t i = 0; i < w->n; i++) assert_int_equal(strncmp(w->items[i].o.subject, "event:", 6), 0);
+    ck_worklist_free(w);
+    rq.statuses = 1u << CK_ST_MET;
+    assert_int_equal(ck_caseload_rule_obligations(db, &rq, &w, err, sizeof err), CK_OK);
+    assert_int_equal(w->total, 3);
+    ck_worklist_free(w);
+    rq.subject_prefix = "report:";
+    assert_int_equal(ck_caseload_rule_obligations(db, &rq, &w, err, sizeof err), CK_OK);
+    assert_int_equal(w->total, 0);
     ck_worklist_free(w);
 
     ck_release_list *rl = NULL;
