@@ -195,6 +195,7 @@ static void test_allocation_board(void **state)
     assert_string_equal(b->cases[1].staff_code, "S1");
     /* The PSO is never offered the high-RoSH case; the leaver is offered
      * neither. */
+    assert_int_equal(b->cases[0].ranking.n, 2);
     for (size_t i = 0; i < b->n; i++)
         for (size_t k = 0; k < b->cases[i].ranking.n; k++) {
             const char *code = b->wf->staff[b->cases[i].ranking.choices[k].candidate].code;

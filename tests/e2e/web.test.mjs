@@ -127,7 +127,8 @@ async function axeWithJs (path, grade, staff) {
   const page = await ctx.newPage()
   try {
     await signIn(page, staff, grade)
-    await page.goto(base + path)
+    // An error page would pass axe in the form's place.
+    assert.equal((await page.goto(base + path)).status(), 200, path)
     assert.deepEqual(await axe(page), [])
   } finally {
     await ctx.close()
