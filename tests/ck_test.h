@@ -40,7 +40,13 @@ static inline ck_date ck_test_date(const char *s)
     return d;
 }
 
-/* The shared folder (rulebook examples) sits beside the repo: ../shared. */
-#define CK_SHARED_DIR (getenv("CK_SHARED_DIR") ? getenv("CK_SHARED_DIR") : "../shared")
+/* The project's shared folder (../shared: the rulebook's worked examples and
+ * the GOV.UK bank holidays) is not part of a clone, so the tests read their
+ * copy of what they use, tests/shared/ (same layout). test_examples checks
+ * that copy against ../shared whenever a checkout sits beside it.
+ * CK_SHARED_DIR points the tests at another folder of that layout. */
+#define CK_SHARED_DIR (getenv("CK_SHARED_DIR") ? getenv("CK_SHARED_DIR") : "tests/shared")
+/* Where the upstream shared folder is looked for (the copy's drift check). */
+#define CK_SHARED_UPSTREAM (getenv("CK_SHARED_UPSTREAM") ? getenv("CK_SHARED_UPSTREAM") : "../shared")
 
 #endif

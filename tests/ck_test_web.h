@@ -79,6 +79,7 @@ static inline void tw_start(tw_server *s, ck_app app, const ck_route *routes, co
 /* Stops what tw_start started and removes tw_fresh_db's database. */
 static inline void tw_stop(tw_server *s)
 {
+    if (!s) return; /* a group setup that failed before it made the server */
     ck_http_stop(s->srv);
     ck_web_free(s->web);
     ck_auth_free(s->auth);

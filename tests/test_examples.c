@@ -7,6 +7,7 @@
 #include "ck_bundle.h"
 #include "ck_rules.h"
 #include <dirent.h>
+#include <unistd.h>
 
 /* One obligation or FTC entry as a comparable line of text. */
 static char *key_of(const char *rule, const char *subject, const char *due, const char *status, const char *met_on,
@@ -180,10 +181,94 @@ static void test_examples(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* Whole file into *out (NUL-terminated; *len without it); false when it
+ * cannot be read. */
+static bool slurp(const char *path, char **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    size_t cap = 4096, n = 0;
+    char *b = malloc(cap);
+    assert_non_null(b);
+    size_t got;
+    while ((got = fread(b + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n - 1 == 0) {
+            cap *= 2;
+            b = realloc(b, cap);
+            assert_non_null(b);
+        }
+    }
+    fclose(f);
+    b[n] = 0;
+    *out = b;
+    *len = n;
+    return true;
+}
+
+/* 1 (and a message) unless files a and b hold the same bytes. */
+static int differs(const char *a, const char *b)
+{
+    char *x = NULL, *y = NULL;
+    size_t nx = 0, ny = 0;
+    bool ok = slurp(a, &x, &nx) && slurp(b, &y, &ny) && nx == ny && memcmp(x, y, nx) == 0;
+    if (!ok) print_message("%s and %s differ (or one is missing)\n", a, b);
+    free(x);
+    free(y);
+    return !ok;
+}
+
+/* The tests read tests/shared/, a copy of the parts of ../shared they use,
+ * so that a clone on its own can run them. When ../shared is there (a
+ * developer's checkout, CI beside the project), the copy must be exactly it,
+ * examples added upstream included, and so must the bank holidays the
+ * product ships (data/bank-holidays.json). Skipped when it is not there. */
+static void test_copy_matches_upstream(void **state)
+{
+    (void)state;
+    char up[1024], path[2048], mine[2048];
+    snprintf(up, sizeof up, "%.1000s/examples", CK_SHARED_UPSTREAM);
+    DIR *d = opendir(up);
+    if (!d) {
+        print_message("no %s beside the repository: the copy in %s is not compared\n", up, CK_SHARED_DIR);
+        skip();
+    }
+    int files = 0, bad = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.') continue;
+        snprintf(path, sizeof path, "%s/%s", up, de->d_name);
+        snprintf(mine, sizeof mine, "%.1000s/examples/%s", CK_SHARED_DIR, de->d_name);
+        bad += differs(path, mine);
+        files++;
+    }
+    closedir(d);
+    /* And nothing in the copy that upstream has dropped. */
+    snprintf(mine, sizeof mine, "%.1000s/examples", CK_SHARED_DIR);
+    d = opendir(mine);
+    assert_non_null(d);
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.') continue;
+        snprintf(path, sizeof path, "%s/%s", up, de->d_name);
+        if (access(path, R_OK) != 0) {
+            print_message("%s/%s is not upstream any more\n", mine, de->d_name);
+            bad++;
+        }
+    }
+    closedir(d);
+    snprintf(path, sizeof path, "%.1000s/data/bank-holidays.json", CK_SHARED_UPSTREAM);
+    snprintf(mine, sizeof mine, "%.1000s/data/bank-holidays.json", CK_SHARED_DIR);
+    bad += differs(path, mine);
+    bad += differs(path, "data/bank-holidays.json");
+    assert_true(files >= 9);
+    assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_examples),
+        cmocka_unit_test(test_copy_matches_upstream),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

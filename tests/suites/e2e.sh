@@ -13,7 +13,7 @@ if [ ! -x "$server" ] || [ ! -d node_modules/playwright-core ] || [ ! -x /usr/bi
   exit 1
 fi
 mkdir -p test-output
-export CK_SHARED_DIR=${CK_SHARED_DIR:-../shared}
+export CK_SHARED_DIR=${CK_SHARED_DIR:-tests/shared}
 log=test-output/e2e-server.log
 coproc SERVER { exec "$server" --serve 2>"$log"; }
 pid=$SERVER_PID
