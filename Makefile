@@ -4,6 +4,7 @@
 #   make test     install dependencies, build with ASan/UBSan, run every test
 #   make fuzz     longer fuzzing runs (libFuzzer, clang)
 #   make bench    benchmarks (figures, never asserted)
+#   make mutate   the mutation check (tests/mutants.txt; slow, not part of make test)
 
 CC      ?= gcc
 PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium
@@ -31,7 +32,7 @@ TEST_BIN := $(patsubst tests/%.c,build/dbg/tests/%,$(TEST_SRC))
 
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
-.PHONY: all deps run test test-build fuzz bench clean demo-data
+.PHONY: all deps run test test-build fuzz bench mutate clean demo-data
 all: build/casekeeper
 
 build/gen/ck_embedded.c: $(EMBED) scripts/embed.sh
@@ -113,6 +114,13 @@ fuzz: deps
 
 bench: build/casekeeper
 	bash bench/run.sh
+
+# The mutation check (scripts/mutate.sh): each mutant of tests/mutants.txt is
+# compiled from a copy under build/mut with the test build's flags and linked
+# before build/dbg/libck.a, so the tree and build/dbg are never changed.
+mutate: build/dbg/libck.a
+	MUT_CC='$(CC)' MUT_CFLAGS='$(filter-out -MMD -MP,$(BASE_CFLAGS)) $(SAN)' \
+	MUT_LIBS='$(PKG_LIBS) $(TEST_LIBS)' bash scripts/mutate.sh
 
 clean:
 	rm -rf build test-output

@@ -7,6 +7,7 @@
 #include "ck_audit.h"
 #include "ck_cli.h"
 #include <pthread.h>
+#include <sodium.h>
 
 static void expect_rc(ck_rc got, ck_rc want, const char *err)
 {
@@ -140,6 +141,103 @@ static void test_truncated(void **state)
     expect_found(state, &(tampering){{"DELETE FROM \"audit_log\" WHERE \"seq\" = 5"}, 5, {"head"}});
 }
 
+/* Every field of the canonical content is in the hash (ck_audit.h): each one
+ * of entry 2, altered alone without rehashing, is found and named; put back,
+ * the chain holds again. Entry 1 has no detail: an empty one is a change too. */
+static void test_every_field_hashed(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    static const char *const cols[] = {"at", "actor", "action", "crn", "record", "client", "request_id", "detail"};
+    char why[256], sql[256];
+    five(db);
+    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) {
+        snprintf(sql, sizeof sql, "UPDATE \"audit_log\" SET \"%s\" = \"%s\" || 'x' WHERE \"seq\" = 2", cols[i], cols[i]);
+        exec(db, sql);
+        if (verify(db, NULL, why, sizeof why) != 2 || !strstr(why, "altered"))
+            fail_msg("%s altered: \"%s\"", cols[i], why);
+        snprintf(sql, sizeof sql,
+                 "UPDATE \"audit_log\" SET \"%s\" = substr(\"%s\", 1, length(\"%s\") - 1) WHERE \"seq\" = 2",
+                 cols[i], cols[i], cols[i]);
+        exec(db, sql);
+        assert_int_equal(verify(db, NULL, why, sizeof why), 0);
+    }
+    exec(db, "UPDATE \"audit_log\" SET \"detail\" = '' WHERE \"seq\" = 1");
+    assert_int_equal(verify(db, NULL, why, sizeof why), 1);
+    assert_non_null(strstr(why, "altered"));
+}
+
+/* The stored prev_hash must name the entry before: altered alone (the hash
+ * still computed over the true previous hash) it is found. */
+static void test_prev_hash_altered(void **state)
+{
+    expect_found(state, &(tampering){{"UPDATE \"audit_log\" SET \"prev_hash\" = "
+                                      "'1111111111111111111111111111111111111111111111111111111111111111' "
+                                      "WHERE \"seq\" = 3"},
+                                     3, {"entry 3", "does not follow"}});
+}
+
+/* The last entry removed and the head's hash set to the new last entry's,
+ * its sequence number left: the head's seq gives it away. */
+static void test_truncated_head_rehashed(void **state)
+{
+    expect_found(state, &(tampering){{"DELETE FROM \"audit_log\" WHERE \"seq\" = 5",
+                                      "UPDATE \"audit_head\" SET \"hash\" = "
+                                      "(SELECT \"hash\" FROM \"audit_log\" WHERE \"seq\" = 4) WHERE \"id\" = 1"},
+                                     5, {"entry 5", "head"}});
+}
+
+/* The head's hash altered, every entry intact: the log does not end where
+ * its head says. */
+static void test_head_hash_altered(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    char why[256];
+    five(db);
+    exec(db, "UPDATE \"audit_head\" SET \"hash\" = "
+             "'2222222222222222222222222222222222222222222222222222222222222222' WHERE \"id\" = 1");
+    assert_int_not_equal(verify(db, NULL, why, sizeof why), 0);
+    assert_non_null(strstr(why, "head"));
+}
+
+/* ck_audit_hash against the format ck_audit.h documents, computed here
+ * independently: SHA-256 over the previous hash's 32 bytes, the line
+ * "casekeeper-audit-v1\n", then seq, at, actor, action, crn, record, client,
+ * request_id, detail, each as "LEN:BYTES\n" or "-\n" for NULL. */
+static void test_hash_format(void **state)
+{
+    (void)state;
+    assert_true(sodium_init() >= 0);
+    static const char prev[] = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+    ck_audit_entry e = {42, "2025-11-03T10:22:33.123456Z", "alice", "case.read", NULL, "", "192.0.2.7", NULL,
+                        "q=smith", prev, NULL};
+    static const char canon[] = "casekeeper-audit-v1\n"
+                                "2:42\n"
+                                "27:2025-11-03T10:22:33.123456Z\n"
+                                "5:alice\n"
+                                "9:case.read\n"
+                                "-\n"
+                                "0:\n"
+                                "9:192.0.2.7\n"
+                                "-\n"
+                                "7:q=smith\n";
+    unsigned char buf[32 + sizeof canon], digest[crypto_hash_sha256_BYTES];
+    size_t got = 0;
+    assert_int_equal(sodium_hex2bin(buf, 32, prev, 64, NULL, &got, NULL), 0);
+    assert_int_equal(got, 32);
+    memcpy(buf + 32, canon, sizeof canon - 1);
+    crypto_hash_sha256(digest, buf, 32 + sizeof canon - 1);
+    char want[CK_AUDIT_HASH_HEX + 1], h[CK_AUDIT_HASH_HEX + 1];
+    sodium_bin2hex(want, sizeof want, digest, sizeof digest);
+    ck_audit_hash(prev, &e, h);
+    assert_string_equal(h, want);
+    /* The first entry follows no entry: 32 zero bytes. */
+    memset(buf, 0, 32);
+    crypto_hash_sha256(digest, buf, 32 + sizeof canon - 1);
+    sodium_bin2hex(want, sizeof want, digest, sizeof digest);
+    ck_audit_hash("0000000000000000000000000000000000000000000000000000000000000000", &e, h);
+    assert_string_equal(h, want);
+}
+
 typedef struct worker {
     const char *url;
     int id;
@@ -271,7 +369,9 @@ int main(void)
         CK_DB_TEST(test_chain_intact),      CK_DB_TEST(test_altered), CK_DB_TEST(test_altered_with_rehash),
         CK_DB_TEST(test_removed),           CK_DB_TEST(test_removed_and_renumbered), CK_DB_TEST(test_reordered),
         CK_DB_TEST(test_truncated),         CK_DB_TEST(test_concurrent_appends), CK_DB_TEST(test_search),
-        CK_DB_TEST(test_cli),
+        CK_DB_TEST(test_cli),               CK_DB_TEST(test_every_field_hashed), CK_DB_TEST(test_prev_hash_altered),
+        CK_DB_TEST(test_truncated_head_rehashed), CK_DB_TEST(test_head_hash_altered),
+        cmocka_unit_test(test_hash_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

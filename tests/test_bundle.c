@@ -320,6 +320,19 @@ static const bad_case bad_cases[] = {
     {"events[0].sentence.length_months", "18.5", "events[0].sentence.length_months: expected an integer, got 18.5"},
     {"events[0].sentence.length_months", "3000000000",
      "events[0].sentence.length_months: expected an integer from -2147483647 to 2147483647, got 3000000000"},
+    /* INT32_MIN is the model's "absent" (CK_NOINT): as a value it must be
+     * refused, not read as a missing length (or, where optional, dropped). */
+    {"events[0].sentence.length_months", "-2147483648",
+     "events[0].sentence.length_months: expected an integer from -2147483647 to 2147483647, got -2147483648"},
+    {"person.offending_history.total_sanctions", "-2147483648",
+     "person.offending_history.total_sanctions: expected an integer from -2147483647 to 2147483647, got -2147483648"},
+    {"person.offending_history.age_at_first_sanction", "2147483648",
+     "person.offending_history.age_at_first_sanction: expected an integer from -2147483647 to 2147483647, got "
+     "2147483648"},
+    /* Controls at the ends of the range ("0 or more" months). */
+    {"events[0].sentence.length_months", "2147483647", NULL},
+    {"events[0].sentence.length_months", "0", NULL},
+    {"person.offending_history.total_sanctions", "-2147483647", NULL},
     {"contacts[0].national_standard", "\"yes\"", "contacts[0].national_standard: expected true or false, got \"yes\""},
     {"contacts[0].appointment", "1", "contacts[0].appointment: expected true or false, got 1"},
     {"crn", "123456", "crn: expected a string, got 123456"},

@@ -136,6 +136,50 @@ static void *get_default(void *out)
     return NULL;
 }
 
+/* The file's first day (New Year's Day 2019) and its last covered day are
+ * inside it: the covered years run from 1 January of the first to 31
+ * December of the last. */
+static void test_file_edges(void **state)
+{
+    (void)state;
+    const ck_calendar *cal = ck_calendar_default();
+    assert_true(ck_is_bank_holiday(cal, D("2019-01-01")));
+    assert_false(ck_is_working_day(cal, D("2019-01-01")));
+    assert_date(ck_wd_add(cal, D("2018-12-31"), 1), "2019-01-02");
+    assert_date(ck_wd_sub(cal, D("2019-01-02"), 1), "2018-12-31");
+    /* A file whose last holiday is 31 December: that day is a holiday, and a
+     * file listed out of date order covers its earliest to its latest year. */
+    static const char EDGES[] = "{\"england-and-wales\":{\"events\":["
+                                "{\"date\":\"2029-12-31\"},{\"date\":\"2028-01-03\"},{\"date\":\"2029-12-30\"}]}}";
+    char err[256] = "";
+    ck_calendar *c = ck_calendar_parse(EDGES, strlen(EDGES), err, sizeof err);
+    assert_non_null(c);
+    int lo = 0, hi = 0;
+    ck_calendar_range(c, &lo, &hi);
+    assert_int_equal(lo, 2028);
+    assert_int_equal(hi, 2029);
+    assert_true(ck_is_bank_holiday(c, D("2028-01-03")));
+    assert_true(ck_is_bank_holiday(c, D("2029-12-30"))); /* a Sunday, listed anyway */
+    assert_true(ck_is_bank_holiday(c, D("2029-12-31")));
+    assert_false(ck_is_bank_holiday(c, D("2030-01-01")));
+    /* Friday 28 December 2029 + 1 WD: Monday 31 is the holiday, so Tuesday 1 January 2030. */
+    assert_date(ck_wd_add(c, D("2029-12-28"), 1), "2030-01-01");
+    ck_calendar_free(c);
+}
+
+/* "D - n WD: the same, stepping backward": a negative count to ck_wd_add is
+ * D - n WD, and to ck_wd_sub is D + n WD (the rulebook's examples). */
+static void test_negative_counts(void **state)
+{
+    (void)state;
+    const ck_calendar *cal = ck_calendar_default();
+    assert_date(ck_wd_add(cal, D("2026-12-29"), -1), "2026-12-24");
+    assert_date(ck_wd_add(cal, D("2025-04-22"), -1), "2025-04-17");
+    assert_date(ck_wd_add(cal, D("2025-05-06"), -10), "2025-04-17");
+    assert_date(ck_wd_sub(cal, D("2025-04-17"), -1), "2025-04-22");
+    assert_date(ck_wd_sub(cal, D("2026-12-24"), -1), "2026-12-29");
+}
+
 static void test_default_once(void **state)
 {
     (void)state;
@@ -211,6 +255,8 @@ int main(void)
         cmocka_unit_test(test_zero_steps),
         cmocka_unit_test(test_backward_steps),
         cmocka_unit_test(test_default_range),
+        cmocka_unit_test(test_file_edges),
+        cmocka_unit_test(test_negative_counts),
         cmocka_unit_test(test_default_once),
         cmocka_unit_test(test_newer_file),
         cmocka_unit_test(test_malformed),

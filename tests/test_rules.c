@@ -814,6 +814,15 @@ static void test_recall_decision(void **state)
          CO_JAN FAIL("C0", "2025-04-28") "enforcement EN0 event=E1 contact=C0 date=2025-05-01 action=final_warning\n"
              FAIL("C1", "2025-06-02"),
          "2025-06-10", NULL, {"-RECALL_DECISION contact:C1"}},
+        /* A failure "after a final_warning": one on the warning's own date is
+         * not after it; one the next day (Friday 2 May; Monday 5 May is a bank
+         * holiday) is, due Tuesday 6 May. */
+        {"a failure on the final-warning date triggers nothing",
+         FINAL "contact C2 event=E1 date=2025-05-01 outcome=UAAB\n", "2025-06-10", NULL,
+         {"-RECALL_DECISION contact:C2", "RECALL_DECISION contact:C1 2025-06-03 overdue"}},
+        {"a failure the day after the final warning triggers a decision",
+         FINAL "contact C2 event=E1 date=2025-05-02 outcome=UAAB\n", "2025-06-10", NULL,
+         {"RECALL_DECISION contact:C2 2025-05-06 overdue"}},
     };
     RUN(rows);
 }
@@ -1141,6 +1150,19 @@ static void test_mappa_identify(void **state)
          SENTENCED("custody", "24", "violence")
              "registration G1 type=MAPP date=2025-01-01 level=M1 category=M2 deregistered=2025-05-01\n",
          "2025-06-10", NULL, {"MAPPA_IDENTIFY event:E1 2025-06-05 overdue"}},
+        /* "Not de-registered before the sentence date": the boundary day pair. */
+        {"one de-registered on the sentence date meets",
+         SENTENCED("custody", "24", "violence")
+             "registration G1 type=MAPP date=2025-01-01 level=M1 category=M2 deregistered=2025-06-02\n",
+         "2025-06-10", NULL, {"MAPPA_IDENTIFY event:E1 2025-06-05 met 2025-01-01"}},
+        {"one de-registered the day before the sentence date does not meet",
+         SENTENCED("custody", "24", "violence")
+             "registration G1 type=MAPP date=2025-01-01 level=M1 category=M2 deregistered=2025-06-01\n",
+         "2025-06-10", NULL, {"MAPPA_IDENTIFY event:E1 2025-06-05 overdue"}},
+        /* "A NOTMAPPA decision dated on or after the sentence date". */
+        {"a NOTMAPPA decision on the sentence date meets",
+         SENTENCED("custody", "24", "violence") "registration_decision RD1 type=NOTMAPPA date=2025-06-02 reason=x\n",
+         "2025-06-10", NULL, {"MAPPA_IDENTIFY event:E1 2025-06-05 met 2025-06-02"}},
         {"not for theft", SENTENCED("custody", "24", "theft"), "2025-06-10", NULL, {"-MAPPA_IDENTIFY event:E1"}},
         {"not for a sexual offence on a community order", SENTENCED("community_order", "12", "sexual_adult"),
          "2025-06-10", NULL, {"-MAPPA_IDENTIFY event:E1"}},
@@ -1211,6 +1233,13 @@ static void test_vcs_flag(void **state)
          NULL, {"VCS_FLAG victim:V1 2025-06-09 met 2025-05-01"}},
         {"an INVI de-registered before the opt-in does not meet",
          OPTED "registration G1 type=INVI date=2025-05-01 deregistered=2025-05-30\n", "2025-06-12", NULL,
+         {"VCS_FLAG victim:V1 2025-06-09 overdue"}},
+        /* "Not de-registered before the opt-in" (opted in 2 June): the boundary day pair. */
+        {"an INVI de-registered on the opt-in date meets",
+         OPTED "registration G1 type=INVI date=2025-05-01 deregistered=2025-06-02\n", "2025-06-12", NULL,
+         {"VCS_FLAG victim:V1 2025-06-09 met 2025-05-01"}},
+        {"an INVI de-registered the day before the opt-in does not meet",
+         OPTED "registration G1 type=INVI date=2025-05-01 deregistered=2025-06-01\n", "2025-06-12", NULL,
          {"VCS_FLAG victim:V1 2025-06-09 overdue"}},
         {"open on the due date", OPTED, "2025-06-09", NULL, {"VCS_FLAG victim:V1 2025-06-09 open"}},
         {"not without an opt-in date", ELIGIBLE "victim V1 event=E1 referred=2025-05-20 opted=in\n", "2025-06-12", NULL,
@@ -1304,6 +1333,12 @@ static void test_vcs_nonstatutory(void **state)
          "2025-07-01", NULL, {"VCS_NONSTATUTORY event:E1 2025-06-30 overdue"}},
         {"one de-registered before the sentence does not",
          CO "registration G1 type=ADVP date=2025-01-01 deregistered=2025-05-01\n", "2025-07-01", NULL,
+         {"-VCS_NONSTATUTORY event:E1"}},
+        {"one de-registered on the sentence date does",
+         CO "registration G1 type=ADVP date=2025-01-01 deregistered=2025-06-02\n", "2025-07-01", NULL,
+         {"VCS_NONSTATUTORY event:E1 2025-06-30 overdue"}},
+        {"one de-registered the day before the sentence date does not",
+         CO "registration G1 type=ADVP date=2025-01-01 deregistered=2025-06-01\n", "2025-07-01", NULL,
          {"-VCS_NONSTATUTORY event:E1"}},
         {"not when VCS-eligible",
          "event E1 type=custody date=2025-06-02 length_months=12 end_date=2026-06-01 offence=violence domestic_abuse=true\n",

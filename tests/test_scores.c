@@ -264,6 +264,61 @@ static void test_ogrs3_female_and_very_high(void **state)
     assert_int_equal(r.band, CK_OGRS3_VERY_HIGH);
 }
 
+/* The 89/90 boundary (rules-and-sources.md §4.1: "90+ Very High"): male 18,
+ * 12 sanctions, first at 10. Only the offence differs.
+ *   age/gender (male 18-20) -0.6251; status (repeat) +0.46306
+ *   copas ln(12/(10+18-10)) = ln(2/3) = -0.4054651 -> -0.40547; x 1.25112 = -0.5072916264
+ *   theft +0.6612: S = -0.0081316264
+ *     1 yr x = 1.3944283736, p = 0.801298 -> 80%;  2 yr x = 2.1135683736, p = 0.892215 -> 89%: high
+ *   absconding/bail +0.7334: S = 0.0640683736
+ *     1 yr x = 1.4666283736, p = 0.812544 -> 81%;  2 yr x = 2.1857683736, p = 0.898964 -> 0.89896 -> 90%: very high */
+static void test_ogrs3_very_high_boundary(void **state)
+{
+    (void)state;
+    ck_ogrs3 r;
+    ck_ogrs3_input in = {"M", D("2007-01-10"), D("2025-06-02"), D("2025-06-02"), 12, 10, "theft"};
+    ck_ogrs3_compute(&in, &r);
+    assert_int_equal(r.status, CK_SCORE_OK);
+    assert_int_equal(r.p1, 80);
+    assert_int_equal(r.p2, 89);
+    assert_int_equal(r.band, CK_OGRS3_HIGH);
+    in.category = "absconding_bail";
+    ck_ogrs3_compute(&in, &r);
+    assert_int_equal(r.p1, 81);
+    assert_int_equal(r.p2, 90);
+    assert_int_equal(r.band, CK_OGRS3_VERY_HIGH);
+    assert_string_equal(ck_ogrs3_band_name(r.band), "very_high");
+}
+
+/* Age 10 is where OGRS3 starts (the age of criminal responsibility): a boy
+ * whose 10th birthday is the conviction date, first sanctioned at 10 (that
+ * same conviction), is scored.
+ *   age/gender (male 10-11) 0; status (first) +0.12614
+ *   copas ln(1/(10+10-10)) = ln 0.1 -> -2.30259; x 1.25112 = -2.8808164008
+ *   theft +0.6612: S = -2.0934764008
+ *     1 yr x = -0.6909164008, p = 0.333829 -> 33%;  2 yr x = 0.0282235992, p = 0.507055 -> 51%: medium
+ * The day before his birthday he is 9: invalid. */
+static void test_ogrs3_age_ten(void **state)
+{
+    (void)state;
+    ck_ogrs3 r;
+    ck_ogrs3_input in = {"M", D("2015-06-02"), D("2025-06-02"), D("2025-06-02"), 1, 10, "theft"};
+    ck_ogrs3_compute(&in, &r);
+    assert_int_equal(r.status, CK_SCORE_OK);
+    assert_int_equal(r.missing.n, 0);
+    assert_int_equal(r.age_at_conviction, 10);
+    assert_int_equal(r.age_at_follow_up, 10);
+    assert_true(fabs(r.age_gender - 0.0) < 1e-12);
+    assert_true(fabs(r.copas - -2.8808164008) < 1e-9);
+    assert_int_equal(r.p1, 33);
+    assert_int_equal(r.p2, 51);
+    assert_int_equal(r.band, CK_OGRS3_MEDIUM);
+    in.conviction = in.follow_up = D("2025-06-01");
+    ck_ogrs3_compute(&in, &r);
+    assert_int_equal(r.status, CK_SCORE_INVALID);
+    assert_non_null(strstr(ck_missing_find(&r.missing, "date_of_birth")->why, "age 9"));
+}
+
 static void test_ogrs3_missing_inputs(void **state)
 {
     (void)state;
@@ -824,6 +879,8 @@ int main(void)
         cmocka_unit_test(test_ogrs3_band_boundary),
         cmocka_unit_test(test_ogrs3_custody_follow_up_from_release),
         cmocka_unit_test(test_ogrs3_female_and_very_high),
+        cmocka_unit_test(test_ogrs3_very_high_boundary),
+        cmocka_unit_test(test_ogrs3_age_ten),
         cmocka_unit_test(test_ogrs3_missing_inputs),
         cmocka_unit_test(test_ogrs3_invalid_inputs),
         cmocka_unit_test(test_protect_level_boundaries),
