@@ -124,19 +124,24 @@ else
   exit 2
 fi
 
-# Links test t with the objects given after it; runs it. 0 when it passes.
-run_test() {
+# Links test t with the objects given after it (false when that fails).
+link_test() {
   local t=$1 log=$2
   shift 2
-  "$cc" "${cflags[@]}" -o "$out/bin/$t" "$out/obj/$t.o" "$@" build/dbg/libck.a "${libs[@]}" >"$log" 2>&1 || return 2
-  # (braces: bash's own "Aborted" notice for a test killed by a signal goes
-  # to the log too, not to the report)
-  { timeout -k 5 "$limit" "$out/bin/$t" >>"$log" 2>&1; } 2>>"$log"
+  "$cc" "${cflags[@]}" -o "$out/bin/$t" "$out/obj/$t.o" "$@" build/dbg/libck.a "${libs[@]}" >>"$log" 2>&1
+}
+
+# Runs the linked test t: its exit status (cmocka's: the number of failed
+# tests; 124/137 when it timed out). The braces send bash's own "Aborted"
+# notice for a test killed by a signal to the log, not to the report.
+run_test() {
+  { timeout -k 5 "$limit" "$out/bin/$1" >>"$2" 2>&1; } 2>>"$2"
 }
 
 echo "== baseline (no mutant)"
 for t in $needed; do
-  if ! run_test "$t" "$out/log/baseline-$t.log"; then
+  : >"$out/log/baseline-$t.log"
+  if ! link_test "$t" "$out/log/baseline-$t.log" || ! run_test "$t" "$out/log/baseline-$t.log"; then
     echo "mutate: $t fails without any mutant (see $out/log/baseline-$t.log): fix that first" >&2
     exit 2
   fi
@@ -173,10 +178,13 @@ for i in "${!ids[@]}"; do
   fi
   by=""
   for t in ${tests[$i]}; do
-    run_test "$t" "$out/log/$id.log" "$out/obj/mutant.o"
+    if ! link_test "$t" "$out/log/$id.log" "$out/obj/mutant.o"; then
+      echo "mutate: linking $t with mutant $id failed (see $out/log/$id.log)" >&2
+      exit 2
+    fi
+    run_test "$t" "$out/log/$id.log"
     case $? in
       0) ;;
-      2) echo "mutate: linking $t with mutant $id failed (see $out/log/$id.log)" >&2; exit 2 ;;
       124 | 137) by="$t (timed out)"; break ;;
       *) by=$t; break ;;
     esac

@@ -197,6 +197,102 @@ static void test_restriction(void **state)
     assert_false(lao.restricted);
 }
 
+/* "The system principal (the operator's tools) is not subject to" limited
+ * access (ck_access.h): it reads the excluded case and a restricted one. */
+static void test_system_not_limited(void **state)
+{
+    ck_db *db = world(state);
+    char err[512];
+    ck_principal sys;
+    ck_principal_system(&sys, "test");
+    ck_case *c = NULL;
+    expect_rc(ck_access_get(db, &sys, sec_cases[SEC_EXCLUDED].crn, &c, err, sizeof err), CK_OK, err);
+    ck_case_free(c);
+    expect_rc(ck_lao_add(db, &sys, sec_cases[SEC_TEAM].crn, CK_LAO_RESTRICTION, "spo", NULL, err, sizeof err), CK_OK,
+              err);
+    expect_rc(ck_access_get(db, &sys, sec_cases[SEC_TEAM].crn, &c, err, sizeof err), CK_OK, err);
+    ck_case_free(c);
+}
+
+/* A unit (a PDU, or a region by name): a PDU-wide role reaches its own PDU
+ * only, a region-wide one its own region only, ALL everything. */
+static void test_unit_reach(void **state)
+{
+    ck_db *db = world(state);
+    char err[512];
+    ck_principal prac, vlo, qa;
+    sec_principal(db, CK_ROLE_PRACTITIONER, &prac);
+    sec_principal(db, CK_ROLE_VLO, &vlo);
+    sec_principal(db, CK_ROLE_QA, &qa);
+    expect_rc(ck_access_unit(db, &prac, CK_PERM_CASE_READ, "P1", NULL, err, sizeof err), CK_OK, err);
+    expect_rc(ck_access_unit(db, &prac, CK_PERM_CASE_READ, "P2", NULL, err, sizeof err), CK_ERR_DENIED, err);
+    expect_rc(ck_access_unit(db, &prac, CK_PERM_CASE_READ, NULL, "R1", err, sizeof err), CK_ERR_DENIED, err);
+    expect_rc(ck_access_unit(db, &vlo, CK_PERM_CASE_READ, NULL, "R1", err, sizeof err), CK_OK, err);
+    expect_rc(ck_access_unit(db, &vlo, CK_PERM_CASE_READ, NULL, "R2", err, sizeof err), CK_ERR_DENIED, err);
+    expect_rc(ck_access_unit(db, &vlo, CK_PERM_CASE_READ, "P2", NULL, err, sizeof err), CK_OK, err);
+    expect_rc(ck_access_unit(db, &vlo, CK_PERM_CASE_READ, "P3", NULL, err, sizeof err), CK_ERR_DENIED, err);
+    expect_rc(ck_access_unit(db, &qa, CK_PERM_CASE_READ, "P3", NULL, err, sizeof err), CK_OK, err);
+    expect_rc(ck_access_unit(db, &prac, CK_PERM_PDU_READ, "P1", NULL, err, sizeof err), CK_ERR_DENIED, err);
+    expect_rc(ck_access_unit(db, &prac, CK_PERM_CASE_READ, "P9", NULL, err, sizeof err), CK_ERR_NOTFOUND, err);
+}
+
+/* A list of items naming cases (a dashboard's, an export's) keeps only the
+ * cases the principal may read; an item without a CRN is dropped too. */
+static void test_drop_unseen(void **state)
+{
+    ck_db *db = world(state);
+    char err[512];
+    ck_principal prac;
+    sec_principal(db, CK_ROLE_PRACTITIONER, &prac);
+    json_t *items = json_array();
+    for (int i = 0; i < SEC_N_CASES; i++) json_array_append_new(items, json_pack("{s:s}", "crn", sec_cases[i].crn));
+    json_array_append_new(items, json_pack("{s:s}", "crn", "NOSUCH1"));
+    json_array_append_new(items, json_object());
+    expect_rc(ck_access_drop_unseen(db, &prac, items, err, sizeof err), CK_OK, err);
+    size_t kept = 0;
+    for (int i = 0; i < SEC_N_CASES; i++) {
+        bool want = sec_expect(CK_ROLE_PRACTITIONER, CK_PERM_CASE_READ, i);
+        bool have = false;
+        for (size_t k = 0; k < json_array_size(items); k++)
+            have |= strcmp(json_string_value(json_object_get(json_array_get(items, k), "crn")), sec_cases[i].crn) == 0;
+        if (have != want) fail_msg("the %s case %s", sec_cases[i].label, have ? "was kept" : "was dropped");
+        kept += want;
+    }
+    assert_int_equal(json_array_size(items), kept);
+    assert_true(kept > 0 && kept < SEC_N_CASES);
+    json_decref(items);
+}
+
+/* ck_scope_covers (ck_roles.h): a user's own caseload, then the team, PDU or
+ * region the scope names. "" never matches: a user without a staff record,
+ * or a case nobody holds, is covered by nothing narrower than ALL. */
+static void test_scope_covers(void **state)
+{
+    (void)state;
+    ck_principal p;
+    memset(&p, 0, sizeof p);
+    p.role = CK_ROLE_PRACTITIONER;
+    p.scopes = CK_PERM_ALL;
+    ck_place nobody, mine = {"N07P001", "T1", "P1", "R1"}, elsewhere = {"N07P001", "T4", "P3", "R2"};
+    memset(&nobody, 0, sizeof nobody);
+    for (ck_scope s = CK_SCOPE_TEAM; s <= CK_SCOPE_REGION; s++) {
+        assert_false(ck_scope_covers(&p, s, &nobody)); /* no staff record, a case nobody holds */
+        assert_false(ck_scope_covers(&p, s, &mine));
+    }
+    assert_true(ck_scope_covers(&p, CK_SCOPE_ALL, &nobody));
+    assert_false(ck_scope_covers(&p, CK_SCOPE_NONE, &nobody));
+    p.place = mine;
+    for (ck_scope s = CK_SCOPE_TEAM; s <= CK_SCOPE_REGION; s++) {
+        assert_true(ck_scope_covers(&p, s, &mine));
+        assert_true(ck_scope_covers(&p, s, &elsewhere)); /* his own case, held far away */
+        assert_false(ck_scope_covers(&p, s, &nobody));
+    }
+    /* A case held in T2 of P1 by someone else. */
+    ck_place t2 = {"N07P003", "T2", "P1", "R1"};
+    assert_false(ck_scope_covers(&p, CK_SCOPE_TEAM, &t2));
+    assert_true(ck_scope_covers(&p, CK_SCOPE_PDU, &t2));
+}
+
 static void test_reads_audited(void **state)
 {
     ck_db *db = world(state);
@@ -241,6 +337,8 @@ int main(void)
         CK_DB_TEST(test_scope_matrix),          CK_DB_TEST(test_victims_loaded_only_for_vlo),
         CK_DB_TEST(test_replace_keeps_victims), CK_DB_TEST(test_search_and_worklists_filtered),
         CK_DB_TEST(test_restriction),           CK_DB_TEST(test_reads_audited),
+        CK_DB_TEST(test_system_not_limited),    CK_DB_TEST(test_unit_reach),
+        CK_DB_TEST(test_drop_unseen),           cmocka_unit_test(test_scope_covers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

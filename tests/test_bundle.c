@@ -338,6 +338,11 @@ static const bad_case bad_cases[] = {
     {"crn", "123456", "crn: expected a string, got 123456"},
     {"crn", NULL, "crn: required"},
     {"crn", "\"x-1\"", "crn: expected 1 to 16 capital letters and digits (e.g. X123456)"},
+    {"crn", "\"ABCDEFGHIJ1234567\"", "crn: expected 1 to 16 capital letters and digits (e.g. X123456)"},
+    {"crn", "\"ABCDEFGHIJ123456\"", NULL},
+    /* A level is required only for a completed rosh. */
+    {"assessments[0].completed", "null", NULL},
+    {"assessments[0]", "{\"id\": \"AS1\", \"kind\": \"rosh\"}", NULL},
     {"person", NULL, "person: required"},
     {"person", "[]", "person: expected an object, got an array"},
     {"person.gender", "\"male\"", "person.gender: \"male\" is not one of M, F, X, U"},

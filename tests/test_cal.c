@@ -80,6 +80,11 @@ static void test_leap_day(void **state)
     assert_date(ck_wd_add(cal, D("2024-02-29"), 1), "2024-03-01");
     assert_date(ck_wd_sub(cal, D("2024-03-01"), 1), "2024-02-29");
     assert_date(ck_date_add_days(D("2024-02-28"), 1), "2024-02-29");
+    /* Every fourth year, but not a century unless divisible by 400. */
+    assert_true(ck_date_valid(2000, 2, 29));
+    assert_false(ck_date_valid(2100, 2, 29));
+    assert_false(ck_date_valid(2025, 2, 29));
+    assert_date(ck_date_add_months(D("2000-01-31"), 1), "2000-02-29");
 }
 
 static void test_month_end_clamping(void **state)

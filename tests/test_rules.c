@@ -391,6 +391,12 @@ static void test_allocate(void **state)
         {"not for a hospital order", "event E1 type=hospital_order date=2025-06-02 offence=violence\n", "2025-06-10",
          NULL, {"-ALLOCATE case"}},
         {"not before the sentence is known", CO, "2025-06-01", NULL, {"-ALLOCATE case"}},
+        {"long-term absence from the allocation's first day: not in post then",
+         CO "allocation AL1 from=2025-06-03 staff_code=N07P001 staff_long_term_absence_from=2025-06-03\n",
+         "2025-06-10", NULL, {"ALLOCATE case 2025-06-05 overdue", "ALLOCATE allocation:AL1 2025-06-06 overdue"}},
+        {"a practitioner leaving on the anchor date raises the leaver obligation (anchor <= L)",
+         CO "allocation AL1 from=2025-05-01 staff_code=N07P001 staff_left_on=2025-06-02\n", "2025-06-10", NULL,
+         {"ALLOCATE case 2025-06-05 overdue", "ALLOCATE allocation:AL1 2025-06-05 overdue"}},
     };
     RUN(rows);
 }
@@ -446,6 +452,8 @@ static void test_induction(void **state)
          {"INDUCTION event:E1 2025-06-09 overdue"}},
         {"a non-NS contact does not meet", CO "contact C1 event=E1 date=2025-06-04 outcome=ATTC national_standard=false\n",
          "2025-06-20", NULL, {"INDUCTION event:E1 2025-06-09 overdue"}},
+        {"a contact on the sentence date meets", CO ATT("C1", "2025-06-02"), "2025-06-20", NULL,
+         {"INDUCTION event:E1 2025-06-09 met 2025-06-02"}},
         {"a contact before the sentence does not meet", CO ATT("C1", "2025-05-30"), "2025-06-20", NULL,
          {"INDUCTION event:E1 2025-06-09 overdue"}},
         {"a contact of another event does not meet",
@@ -457,6 +465,9 @@ static void test_induction(void **state)
         {"licence: release + 1 WD", LIC ATT("C1", "2025-06-03"), "2025-06-20", NULL,
          {"INDUCTION event:E1 2025-06-03 met 2025-06-03", "~INDUCTION event:E1 release + 1 WD"}},
         {"not before release", UNRELEASED, "2025-06-20", NULL, {"-INDUCTION event:E1"}},
+        {"a licence of one day (recalled the day after release) is a period that started",
+         LIC ATT("C1", "2025-06-02") "recall R1 event=E1 date=2025-06-03\n", "2025-06-20", NULL,
+         {"INDUCTION event:E1 2025-06-03 met 2025-06-02"}},
         {"not for a hospital order", "event E1 type=hospital_order date=2025-06-02 offence=violence\n", "2025-06-20",
          NULL, {"-INDUCTION event:E1"}},
     };
@@ -594,6 +605,10 @@ static void test_address(void **state)
          {"ADDRESS case 2025-03-10 overdue"}},
         {"a licence starts at release", LIC, "2025-06-12", NULL, {"ADDRESS case 2025-06-09 overdue"}},
         {"not without an active period", UNRELEASED, "2025-06-12", NULL, {"-ADDRESS case"}},
+        /* A recall on the release date: the licence's last day is the day
+         * before its first, so it is never active. */
+        {"a licence recalled on its release date is never active", LIC "recall R1 event=E1 date=2025-06-02\n",
+         "2025-06-12", NULL, {"-ADDRESS case"}},
     };
     RUN(rows);
 }
@@ -641,6 +656,8 @@ static void test_probation_reset(void **state)
          {"REVIEW_APPOINTMENT event:E1 2025-04-30 met_late 2025-05-02"}},
         {"the first day after the two-thirds point is in the final third", RESET ATT("C1", "2025-03-02"), "2025-05-10",
          NULL, {"REVIEW_APPOINTMENT event:E1 2025-04-30 met 2025-03-02"}},
+        {"a contact on the two-thirds point itself is not in the final third", RESET ATT("C1", "2025-03-01"),
+         "2025-05-10", NULL, {"REVIEW_APPOINTMENT event:E1 2025-04-30 overdue"}},
         {"not until the two-thirds point has passed", RESET, "2025-03-01", NULL, {"-REVIEW_APPOINTMENT event:E1"}},
         {"from the day after it", RESET, "2025-03-02", NULL, {"REVIEW_APPOINTMENT event:E1 2025-04-30 open"}},
         {"exempt: MAPPA, any level", RESET "registration G1 type=MAPP date=2024-08-01 level=M1 category=M1\n",
@@ -657,6 +674,22 @@ static void test_probation_reset(void **state)
          RESET ATT("C0", "2025-01-20") ATT("C2", "2025-02-10") ATT("C1", "2025-04-15"), "2025-05-10", NULL,
          {"CONTACT contact:C0 2025-02-17 met 2025-02-10", "-CONTACT contact:C2", "-CONTACT contact:C1",
           "REVIEW_APPOINTMENT event:E1 2025-04-30 met 2025-04-15"}},
+        /* "T + 1 day >= 2024-06-07": released 7 June 2023, 548 days to 5
+         * December 2024, T = start + 365 = 6 June 2024, so T + 1 day is the
+         * reset's first day: owed, due T + floor(182 / 2) = 5 September 2024. */
+        {"T + 1 day on the reset's first day: owed",
+         "event E1 type=custody date=2023-01-09 length_months=30 release_date=2023-06-07 end_date=2024-12-05 offence=theft\n",
+         "2024-07-01", NULL, {"REVIEW_APPOINTMENT event:E1 2024-09-05 open"}},
+        /* "last >= T + 1 day": terminated 3 March 2025, the licence's last
+         * day as cut is 2 March = T + 1 day: owed, due T + 0 days. */
+        {"last day as cut on T + 1 day: owed",
+         "event E1 type=custody date=2024-01-10 length_months=24 release_date=2024-07-01 end_date=2025-06-30 "
+         "terminated_on=2025-03-03 offence=theft\n",
+         "2025-03-10", NULL, {"REVIEW_APPOINTMENT event:E1 2025-03-01 overdue"}},
+        {"last day as cut on T: not owed",
+         "event E1 type=custody date=2024-01-10 length_months=24 release_date=2024-07-01 end_date=2025-06-30 "
+         "terminated_on=2025-03-02 offence=theft\n",
+         "2025-03-10", NULL, {"-REVIEW_APPOINTMENT event:E1"}},
         {"switched off: no reset", RESET ATT("C1", "2025-04-15"), "2025-05-20", "probation_reset = off\n",
          {"-REVIEW_APPOINTMENT event:E1", "CONTACT contact:C1 2025-05-13 overdue"}},
         {"two-thirds point before the reset began: contact stops on 7 June 2024, no review appointment",
@@ -669,6 +702,14 @@ static void test_probation_reset(void **state)
          "event E1 type=custody date=2023-01-09 length_months=12 release_date=2023-07-10 end_date=2024-01-08 "
          "pss_end_date=2025-01-08 offence=theft\n" ATT("C1", "2024-03-01") ATT("C2", "2024-06-10"),
          "2024-07-01", NULL, {"CONTACT contact:C1 2024-03-08 met_late 2024-06-10", "-CONTACT contact:C2"}},
+        /* Released 2 September 2024 to 2 March 2025 (182 days), PSS to 2 March
+         * 2026: T = start + 121 = 1 January 2025. The PSS stops contact only
+         * from its own start; the licence runs to T + 1 day: C1 on day 8
+         * starts a 7-day link. */
+        {"a licence followed by PSS: contact on the licence runs to T + 1 day",
+         "event E1 type=custody date=2024-03-04 length_months=12 release_date=2024-09-02 end_date=2025-03-02 "
+         "pss_end_date=2026-03-02 offence=theft\n" ATT("C1", "2024-09-10"),
+         "2024-10-01", NULL, {"CONTACT contact:C1 2024-09-17 overdue"}},
         {"PSS of an exempt case keeps contact",
          "event E1 type=custody date=2023-01-09 length_months=12 release_date=2023-07-10 end_date=2024-01-08 "
          "pss_end_date=2025-01-08 offence=theft\n" ATT("C2", "2024-06-10")
@@ -741,6 +782,13 @@ static void test_enforce(void **state)
          WARNED "breach B1 event=E1 initiated=2025-03-10 pack_sent=2025-03-20 resolved=2025-05-01 outcome=proven\n"
                 "enforcement EN1 event=E1 contact=C1 date=2025-06-03 action=first_warning\n",
          "2025-06-20", NULL, {"ENFORCE contact:C1 2025-06-16 met 2025-06-03"}},
+        /* "Resolved between that warning and F": a resolution on the
+         * warning's own date is read as between (order within a day is not
+         * recorded; the reading that does not make breach mandatory). */
+        {"a breach resolved on the warning's date resets it",
+         WARNED "breach B1 event=E1 initiated=2025-02-10 pack_sent=2025-02-20 resolved=2025-03-04 outcome=proven\n"
+                "enforcement EN1 event=E1 contact=C1 date=2025-06-03 action=first_warning\n",
+         "2025-06-20", NULL, {"ENFORCE contact:C1 2025-06-16 met 2025-06-03"}},
         {"licence: a warning after a warning meets",
          "event E1 type=custody date=2024-01-10 length_months=48 release_date=2025-01-06 end_date=2027-01-09 offence=theft\n"
          FAIL("C0", "2025-03-03") "enforcement EN0 event=E1 contact=C0 date=2025-03-04 action=first_warning\n"
@@ -806,6 +854,10 @@ static void test_recall_decision(void **state)
          FINAL "enforcement EN2 event=E1 contact=C1 date=2025-06-10 action=recall_requested\n"
                "recall R1 event=E1 date=2025-06-11\n",
          "2025-06-20", NULL, {"RECALL_DECISION enforcement:EN2 2025-06-11 met 2025-06-11"}},
+        {"a recall on the request date meets it (on or after the trigger)",
+         FINAL "enforcement EN2 event=E1 contact=C1 date=2025-06-10 action=recall_requested\n"
+               "recall R1 event=E1 date=2025-06-10\n",
+         "2025-06-20", NULL, {"RECALL_DECISION enforcement:EN2 2025-06-11 met 2025-06-10"}},
         {"a recall before the request does not meet it",
          FINAL "enforcement EN2 event=E1 contact=C1 date=2025-06-10 action=recall_requested\n"
                "recall R1 event=E1 date=2025-06-05\n",
@@ -1298,6 +1350,8 @@ static void test_vcs_recall_notice(void **state)
          {"VCS_RECALL_NOTICE victim:V1 2025-09-02 met 2025-09-02"}},
         {"late", RECALLED " recall_notified=2025-09-03\n", "2025-09-10", NULL,
          {"VCS_RECALL_NOTICE victim:V1 2025-09-02 met_late 2025-09-03"}},
+        {"notified on the recall date itself (on or after that recall)", RECALLED " recall_notified=2025-09-01\n",
+         "2025-09-10", NULL, {"VCS_RECALL_NOTICE victim:V1 2025-09-02 met 2025-09-01"}},
         {"a notice of the earlier recall does not meet", RECALLED " recall_notified=2025-06-03\n", "2025-09-10", NULL,
          {"VCS_RECALL_NOTICE victim:V1 2025-09-02 overdue"}},
         {"open on the due date", RECALLED "\n", "2025-09-02", NULL, {"VCS_RECALL_NOTICE victim:V1 2025-09-02 open"}},

@@ -319,6 +319,41 @@ static void test_ogrs3_age_ten(void **state)
     assert_non_null(strstr(ck_missing_find(&r.missing, "date_of_birth")->why, "age 9"));
 }
 
+/* asPercentage then sanitisePercentage: 100% is shown as 99%. Female 11
+ * (born 2014-01-10, convicted 2025-06-02), 36 sanctions, first at 10, soliciting.
+ *   age/gender (female 10-11) +0.785; status +0.46306
+ *   copas ln(36/(10+11-10)) = ln(36/11) = 1.1856236 -> 1.18562; x 1.25112 = 1.4833528944
+ *   soliciting +0.7606: S = 3.4920128944
+ *   1 yr x = 4.8945728944, p = 0.992564 -> 99%;  2 yr x = 5.6137128944, p = 0.996366 -> 0.99637 -> 100%: shown 99 */
+static void test_ogrs3_percentage_capped(void **state)
+{
+    (void)state;
+    ck_ogrs3 r;
+    ck_ogrs3_input in = {"F", D("2014-01-10"), D("2025-06-02"), D("2025-06-02"), 36, 10, "soliciting"};
+    ck_ogrs3_compute(&in, &r);
+    assert_int_equal(r.status, CK_SCORE_OK);
+    assert_true(fabs(r.total - 3.4920128944) < 1e-9);
+    assert_int_equal(r.p1, 99);
+    assert_int_equal(r.p2, 99);
+    assert_int_equal(r.band, CK_OGRS3_VERY_HIGH);
+}
+
+/* Two events sentenced on one day: the one listed last (the most recently
+ * recorded) is the current one. */
+static void test_ogrs3_two_sentences_one_day(void **state)
+{
+    (void)state;
+    ck_case *c = person("M", "1995-03-01", 1, 30);
+    sentence(c, "E1", "community_order", "2025-03-01", "2026-02-28", "theft");
+    sentence(c, "E2", "community_order", "2025-03-01", "2026-02-28", "violence");
+    ck_ogrs3 r;
+    ck_ogrs3_case(c, D("2025-06-01"), &r);
+    assert_int_equal(r.status, CK_SCORE_OK);
+    assert_string_equal(r.event, "E2");
+    assert_string_equal(r.category, "violence");
+    ck_case_free(c);
+}
+
 static void test_ogrs3_missing_inputs(void **state)
 {
     (void)state;
@@ -619,6 +654,16 @@ static void test_change_levels_of_cases(void **state)
     assert_int_equal(t.change, 2);
     assert_int_equal(t.change_points, 0);
     assert_null(ck_tier_line_find(&t, "ogrs"));
+    /* "Older than 55 weeks" is out of date: one exactly 55 weeks (385 days)
+     * old, 2024-05-13, still counts (needs 0 + OGRS3 93% / 10 = 9 -> 1); one
+     * a day older does not (2). */
+    assess(c, "AS4", "rosh", "2024-05-13", "low");
+    ck_tier_case(c, asof, CFG, &t);
+    assert_int_equal(t.change, 1);
+    c->assessments[c->n_assessments - 1].completed = D("2024-05-12");
+    ck_tier_case(c, asof, CFG, &t);
+    assert_int_equal(t.change, 2);
+    c->n_assessments--;
     /* A deployment that keeps OASys current for 60 weeks (420 days): it counts,
      * needs 0 + OGRS3 93% / 10 = 9 -> 1. */
     char err[200];
@@ -881,6 +926,8 @@ int main(void)
         cmocka_unit_test(test_ogrs3_female_and_very_high),
         cmocka_unit_test(test_ogrs3_very_high_boundary),
         cmocka_unit_test(test_ogrs3_age_ten),
+        cmocka_unit_test(test_ogrs3_percentage_capped),
+        cmocka_unit_test(test_ogrs3_two_sentences_one_day),
         cmocka_unit_test(test_ogrs3_missing_inputs),
         cmocka_unit_test(test_ogrs3_invalid_inputs),
         cmocka_unit_test(test_protect_level_boundaries),
