@@ -293,6 +293,34 @@ static void test_scope_covers(void **state)
     assert_true(ck_scope_covers(&p, CK_SCOPE_PDU, &t2));
 }
 
+/* case:create: "the new case must land in the creator's case:create scope
+ * (CK_ERR_DENIED, nothing written, otherwise)" (ck_access.h). The court
+ * officer (PDU P1) creates a case held in P1, and is refused one held in P3. */
+static void test_create_within_scope(void **state)
+{
+    ck_db *db = world(state);
+    char err[512];
+    ck_principal court, sys;
+    sec_principal(db, CK_ROLE_COURT_OFFICER, &court);
+    ck_principal_system(&sys, "test");
+    ck_engine eng = ck_engine_default();
+    static const struct { const char *crn; int held_like; ck_rc want; } tries[] = {
+        {"S200001", SEC_PDU, CK_OK}, {"S200002", SEC_FAR, CK_ERR_DENIED}};
+    for (size_t i = 0; i < sizeof tries / sizeof *tries; i++) {
+        json_t *j = sec_case_json(tries[i].held_like);
+        json_object_set_new(j, "crn", json_string(tries[i].crn));
+        ck_case *c = ck_bundle_from_json(j, err, sizeof err);
+        json_decref(j);
+        assert_non_null(c);
+        expect_rc(ck_access_create(db, &court, &eng, c, as_of(), err, sizeof err), tries[i].want, err);
+        ck_case_free(c);
+        ck_case *got = NULL;
+        expect_rc(ck_access_get(db, &sys, tries[i].crn, &got, err, sizeof err),
+                  tries[i].want == CK_OK ? CK_OK : CK_ERR_NOTFOUND, err);
+        ck_case_free(got);
+    }
+}
+
 static void test_reads_audited(void **state)
 {
     ck_db *db = world(state);
@@ -339,6 +367,7 @@ int main(void)
         CK_DB_TEST(test_restriction),           CK_DB_TEST(test_reads_audited),
         CK_DB_TEST(test_system_not_limited),    CK_DB_TEST(test_unit_reach),
         CK_DB_TEST(test_drop_unseen),           cmocka_unit_test(test_scope_covers),
+        CK_DB_TEST(test_create_within_scope),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
