@@ -99,7 +99,9 @@ cleanup() {
   rm -rf "$out/src" "$out/obj/mutant.o"
 }
 trap cleanup EXIT
-trap 'echo "mutate: interrupted" >&2; exit 130' INT TERM
+child=""
+exec 3>&2 # the trap may run while a test's stderr goes to its log
+trap 'echo "mutate: interrupted" >&3; [ -z "$child" ] || kill "$child" 2>/dev/null; exit 130' INT TERM
 
 # ---- Test binaries, built once ----------------------------------------------------
 mkdir -p "$out/obj" "$out/bin" "$out/log"
@@ -134,8 +136,10 @@ link_test() {
 # Runs the linked test t: its exit status (cmocka's: the number of failed
 # tests; 124/137 when it timed out). The braces send bash's own "Aborted"
 # notice for a test killed by a signal to the log, not to the report.
+# In the background and waited for, so an interrupt is handled at once (the
+# trap stops it) rather than after the test.
 run_test() {
-  { timeout -k 5 "$limit" "$out/bin/$1" >>"$2" 2>&1; } 2>>"$2"
+  { timeout -k 5 "$limit" "$out/bin/$1" >>"$2" 2>&1 & child=$!; wait "$child"; } 2>>"$2"
 }
 
 echo "== baseline (no mutant)"
