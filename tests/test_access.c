@@ -287,6 +287,13 @@ static void test_scope_covers(void **state)
         assert_true(ck_scope_covers(&p, s, &elsewhere)); /* his own case, held far away */
         assert_false(ck_scope_covers(&p, s, &nobody));
     }
+    /* A credential's scopes (an API token's) narrow the role: without
+     * case:write in them, the practitioner has no case:write at all. */
+    p.scopes = 1u << CK_PERM_CASE_READ;
+    assert_int_equal(ck_principal_scope(&p, CK_PERM_CASE_READ), CK_SCOPE_PDU);
+    assert_int_equal(ck_principal_scope(&p, CK_PERM_CASE_WRITE), CK_SCOPE_NONE);
+    p.scopes = CK_PERM_ALL;
+    assert_int_equal(ck_principal_scope(&p, CK_PERM_CASE_WRITE), CK_SCOPE_TEAM);
     /* A case held in T2 of P1 by someone else. */
     ck_place t2 = {"N07P003", "T2", "P1", "R1"};
     assert_false(ck_scope_covers(&p, CK_SCOPE_TEAM, &t2));

@@ -390,6 +390,13 @@ static const bad_case bad_cases[] = {
     {"recalls", "[{\"id\": \"RC1\", \"event\": \"E1\", \"date\": \"2026-07-05\"}]", NULL},
     {"events[0].sentence.type", "\"community_order\"",
      NULL /* the example has no recall, so a community order is fine */},
+    /* Only a custody licence can be recalled, whatever dates another sentence carries. */
+    {NULL,
+     "{\"crn\": \"X1\", \"person\": {}, \"events\": [{\"id\": \"E1\", \"sentence\": {\"type\": \"community_order\", "
+     "\"date\": \"2025-01-06\", \"release_date\": \"2025-03-03\", \"end_date\": \"2026-01-05\"}}], "
+     "\"recalls\": [{\"id\": \"RC1\", \"event\": \"E1\", \"date\": \"2025-04-01\"}]}",
+     "recalls[0].date: 2025-04-01 is not within a licence: event E1 is not a custody sentence with a release date and "
+     "an end date, and only a licence can be recalled"},
     {"changes[0].kind", "\"job\"",
      "changes[0].kind: \"job\" is not one of address, relationship, household, arrest, charge, conviction, mappa_level"},
     {"team", "7", "team: expected a string, got 7"},
