@@ -107,7 +107,7 @@ static void test_replace_keeps_victims(void **state)
     ck_case *c = NULL, *stored = NULL;
     expect_rc(ck_access_get(db, &prac, sec_cases[SEC_OWN].crn, &c, err, sizeof err), CK_OK, err);
     c->victims[0].name = "Blanked by a round trip";
-    expect_rc(ck_access_replace(db, &prac, &eng, c, as_of(), &stored, err, sizeof err), CK_OK, err);
+    expect_rc(ck_access_replace(db, &prac, &eng, c, as_of(), NULL, &stored, err, sizeof err), CK_OK, err);
     assert_null(stored->victims[0].name);
     ck_case_free(stored);
     expect_rc(ck_access_get(db, &vlo, sec_cases[SEC_OWN].crn, &stored, err, sizeof err), CK_OK, err);
@@ -117,19 +117,19 @@ static void test_replace_keeps_victims(void **state)
     /* Reallocating through a replace: a practitioner may not, an SPO may. */
     ck_allocation *al = &c->allocations[0];
     al->staff_code = "N07P002";
-    expect_rc(ck_access_replace(db, &prac, &eng, c, as_of(), NULL, err, sizeof err), CK_ERR_DENIED, err);
+    expect_rc(ck_access_replace(db, &prac, &eng, c, as_of(), NULL, NULL, err, sizeof err), CK_ERR_DENIED, err);
     assert_non_null(strstr(err, "allocate"));
-    expect_rc(ck_access_replace(db, &spo, &eng, c, as_of(), NULL, err, sizeof err), CK_OK, err);
+    expect_rc(ck_access_replace(db, &spo, &eng, c, as_of(), NULL, NULL, err, sizeof err), CK_OK, err);
     ck_case_free(c);
 
     /* Victim records need victim:write whatever the caller says the route needs. */
     ck_victim v = {.id = "V9", .event = "E1", .scheme = "statutory", .name = "New Victim"};
     v.referred = v.first_contact = v.opted_on = v.representations = CK_NODATE;
     v.release_notified = v.recall_notified = CK_NODATE;
-    expect_rc(ck_access_add(db, &prac, CK_PERM_CASE_WRITE, &eng, sec_cases[SEC_OWN].crn, "victims", &v, as_of(), err,
+    expect_rc(ck_access_add(db, &prac, CK_PERM_CASE_WRITE, &eng, sec_cases[SEC_OWN].crn, "victims", &v, as_of(), NULL, err,
                             sizeof err),
               CK_ERR_DENIED, err);
-    expect_rc(ck_access_add(db, &vlo, CK_PERM_VICTIM_WRITE, &eng, sec_cases[SEC_OWN].crn, "victims", &v, as_of(), err,
+    expect_rc(ck_access_add(db, &vlo, CK_PERM_VICTIM_WRITE, &eng, sec_cases[SEC_OWN].crn, "victims", &v, as_of(), NULL, err,
                             sizeof err),
               CK_OK, err);
 }
@@ -227,7 +227,7 @@ static void test_reads_audited(void **state)
     ck_contact k = {.id = "C9", .event = "E1", .type = "COAP"};
     k.date = as_of();
     k.outcome_on = k.booked_on = CK_NODATE;
-    expect_rc(ck_access_add(db, &vlo, CK_PERM_CASE_WRITE, &eng, sec_cases[SEC_OWN].crn, "contacts", &k, as_of(), err,
+    expect_rc(ck_access_add(db, &vlo, CK_PERM_CASE_WRITE, &eng, sec_cases[SEC_OWN].crn, "contacts", &k, as_of(), NULL, err,
                             sizeof err),
               CK_ERR_DENIED, err);
     expect_rc(ck_audit_verify(db, &n1, &bad, why, sizeof why, head, err, sizeof err), CK_OK, err);

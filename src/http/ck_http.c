@@ -781,16 +781,25 @@ json_t *ck_http_json_text(const char *s)
     return j;
 }
 
-void ck_http_problem(ck_http_req *r, unsigned status, const char *type, const char *title, const char *detail,
-                     json_t *errors)
+void ck_http_problem_with(ck_http_req *r, unsigned status, const char *type, const char *title, const char *detail,
+                          json_t *members)
 {
     json_t *p = json_object();
     json_object_set_new(p, "type", json_string(type ? type : "about:blank"));
     json_object_set_new(p, "title", ck_http_json_text(title ? title : ck_http_reason(status)));
     json_object_set_new(p, "status", json_integer(status));
     if (detail) json_object_set_new(p, "detail", ck_http_json_text(detail));
-    if (errors) json_object_set_new(p, "errors", errors);
+    if (members) {
+        json_object_update_missing(p, members);
+        json_decref(members);
+    }
     send_json(r, status, "application/problem+json", p);
+}
+
+void ck_http_problem(ck_http_req *r, unsigned status, const char *type, const char *title, const char *detail,
+                     json_t *errors)
+{
+    ck_http_problem_with(r, status, type, title, detail, errors ? json_pack("{s:o}", "errors", errors) : NULL);
 }
 
 const char *ck_http_reason(unsigned status)
@@ -809,9 +818,11 @@ const char *ck_http_reason(unsigned status)
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 409: return "Conflict";
+    case 412: return "Precondition Failed";
     case 413: return "Content Too Large";
     case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Content";
+    case 428: return "Precondition Required";
     case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";

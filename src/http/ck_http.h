@@ -172,6 +172,11 @@ void ck_http_json(ck_http_req *r, unsigned status, json_t *j);
  * {"path": ..., "message": ...}. detail may be NULL. */
 void ck_http_problem(ck_http_req *r, unsigned status, const char *type, const char *title,
                      const char *detail, json_t *errors);
+/* The same with extension members (reference taken; may be NULL) added to
+ * the problem object beside type, title, status and detail, which they
+ * cannot replace: {"current_version": 5}. */
+void ck_http_problem_with(ck_http_req *r, unsigned status, const char *type, const char *title,
+                          const char *detail, json_t *members);
 /* A JSON string of s (null for NULL), never NULL: bytes that are not valid UTF-8 become '?'
  * (messages may quote what a client sent). */
 json_t *ck_http_json_text(const char *s);
