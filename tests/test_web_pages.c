@@ -328,6 +328,17 @@ static void store_add(const fixture *f, const char *crn, const char *list, const
     ck_db_close(db);
 }
 
+/* An NS office appointment on 30 May 2025 (event E1) with no outcome yet,
+ * added straight to the store; returns its date. */
+static ck_date store_appointment(const fixture *f, const char *crn, const char *id)
+{
+    ck_contact ct = {.id = id, .event = "E1", .date = 0, .type = "COAP", .national_standard = 1, .appointment = 1,
+                     .outcome_on = CK_NODATE, .booked_on = CK_NODATE};
+    ck_date_parse("2025-05-30", 10, &ct.date);
+    store_add(f, crn, "contacts", &ct);
+    return ct.date;
+}
+
 /* The id after `pat` in text, up to a slash, quote or question mark. */
 static void id_after(const char *text, const char *pat, char *out, size_t out_len)
 {
@@ -364,10 +375,7 @@ static void test_failure_then_warning(void **state)
 static void test_outcome_and_action_together(void **state)
 {
     fixture *f = *state;
-    ck_contact ct = {.id = "CX1", .event = "E1", .date = 0, .type = "COAP", .national_standard = 1, .appointment = 1,
-                     .outcome_on = CK_NODATE, .booked_on = CK_NODATE};
-    ck_date_parse("2025-05-30", 10, &ct.date);
-    store_add(f, "S000004", "contacts", &ct);
+    ck_date may30 = store_appointment(f, "S000004", "CX1");
     who w = sign_in(f, "N07P004", "PO");
     open_form(f, &w, "/cases/S000004/contacts/CX1/outcome");
     const char *const errs[] = {"<a href=\"#action\">Enforcement action is only for a failure to comply</a>",
@@ -392,14 +400,12 @@ static void test_outcome_and_action_together(void **state)
 
     /* All or nothing: an enforcement id the case already has refuses the
      * outcome as well. */
-    ck_contact ct2 = ct;
-    ct2.id = "CX2";
-    store_add(f, "S000004", "contacts", &ct2);
+    store_appointment(f, "S000004", "CX2");
     char err[512];
     ck_db *db = ck_db_open(f->db_url, err, sizeof err);
     ck_engine eng = ck_engine_default();
-    ck_enforcement dup = {.id = c->enforcement[n_enf].id, .date = ct.date, .action = "breach_initiated"};
-    assert_int_equal(ck_casewrite_outcome(db, &eng, "S000004", "CX2", "AFTA", ct.date, &dup, pinned_today(), err, sizeof err),
+    ck_enforcement dup = {.id = c->enforcement[n_enf].id, .date = may30, .action = "breach_initiated"};
+    assert_int_equal(ck_casewrite_outcome(db, &eng, "S000004", "CX2", "AFTA", may30, &dup, pinned_today(), err, sizeof err),
                      CK_ERR_EXISTS);
     ck_case_free(c);
     c = stored_case(f, "S000004");
@@ -416,12 +422,8 @@ static void test_outcome_and_action_together(void **state)
 static void test_stale_edit(void **state)
 {
     fixture *f = *state;
-    ck_contact ct = {.id = "CX7", .event = "E1", .date = 0, .type = "COAP", .national_standard = 1, .appointment = 1,
-                     .outcome_on = CK_NODATE, .booked_on = CK_NODATE};
-    ck_date_parse("2025-05-30", 10, &ct.date);
-    store_add(f, "S000009", "contacts", &ct);
-    ct.id = "CX8";
-    store_add(f, "S000009", "contacts", &ct);
+    store_appointment(f, "S000009", "CX7");
+    store_appointment(f, "S000009", "CX8");
     who pat = sign_in(f, "N07P001", "PO"), kim = sign_in(f, "N07P004", "PO");
     open_form(f, &pat, "/cases/S000009/contacts/CX7/outcome");
     who pat_contact = pat;

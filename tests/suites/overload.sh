@@ -68,12 +68,21 @@ field() { awk -v k="$1" '$1 == k {print $2}' "$2"; }
 [ "$(field opened "$tmp/limit.out")" = 10 ] && [ "$(field alive_at_check "$tmp/limit.out")" = 4 ]
 result "one address holds at most 4 connections ($(tr '\n' ' ' <"$tmp/limit.out"))" $?
 
+# flood OUT DELAY CLIENT-ARGS...: runs the client in the background (its
+# output in OUT), asks as a normal client after DELAY seconds while it runs,
+# and waits for it; the normal client's outcome is in $ok.
+flood() {
+  local out=$1 delay=$2 pid
+  shift 2
+  "$tmp/client" "$port" "$@" >"$out" &
+  pid=$!
+  sleep "$delay"
+  normal; ok=$?
+  wait "$pid"
+}
+
 # 2. 1,100 slow-header connections from 127.0.0.2, and a normal client from 127.0.0.1 meanwhile.
-"$tmp/client" "$port" 2 1 1100 1000 1500 7000 >"$tmp/one.out" &
-flood=$!
-sleep 2
-normal; ok=$?
-wait "$flood"
+flood "$tmp/one.out" 2 2 1 1100 1000 1500 7000
 alive=$(field alive_at_check "$tmp/one.out")
 [ "$ok" -eq 0 ]
 result "1,100 slow connections from one address do not stop the server answering another client" $?
@@ -82,11 +91,7 @@ result "of those 1,100, at most 4 were held ($(tr '\n' ' ' <"$tmp/one.out"))" $?
 
 # 3. 200 slow-header connections over 50 addresses (4 each: all accepted), a
 #    header line a second; the request deadline (3 s) closes every one.
-"$tmp/client" "$port" 10 50 200 1000 500 12000 >"$tmp/many.out" &
-flood=$!
-sleep 1
-normal; ok=$?
-wait "$flood"
+flood "$tmp/many.out" 1 10 50 200 1000 500 12000
 [ "$ok" -eq 0 ]
 result "a normal client is answered during a slow flood from 50 addresses" $?
 [ "$(field alive_at_check "$tmp/many.out")" = 200 ]
