@@ -257,6 +257,7 @@ static void test_versions(void **state)
     expect_rc(ck_access_replace(db, &prac, &eng, c, as_of(), &wc, NULL, err, sizeof err), CK_OK, err);
     assert_int_equal(wc.now.version, v1 + 1);
     assert_string_equal(wc.now.changed_by, prac.username);
+    assert_string_equal(wc.now.changed_by_name, "Pat One"); /* the account's staff member (N07P001) */
     assert_true(wc.now.changed_at > 0);
 
     /* The same version again is stale: refused, nothing written, the current version named. */

@@ -171,6 +171,8 @@ static void problem_stale(ck_http_req *r, const ck_write_check *wc, const char *
     set_etag(r, wc->now.version);
     json_t *m = json_pack("{s:I, s:s}", "current_version", (json_int_t)wc->now.version, "current_etag", tag);
     if (wc->now.changed_by[0]) json_object_set_new(m, "changed_by", ck_http_json_text(wc->now.changed_by));
+    if (wc->now.changed_by_name[0])
+        json_object_set_new(m, "changed_by_name", ck_http_json_text(wc->now.changed_by_name));
     if (wc->now.changed_at) {
         time_t t = (time_t)wc->now.changed_at;
         struct tm tm;
@@ -178,8 +180,10 @@ static void problem_stale(ck_http_req *r, const ck_write_check *wc, const char *
         strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
         json_object_set_new(m, "changed_at", json_string(at));
     }
-    snprintf(detail, sizeof detail, "%s%s%s%s%s; GET the case again, make your change to it and send If-Match: %s",
-             err, wc->now.changed_by[0] ? ", changed by " : "", wc->now.changed_by, at[0] ? " at " : "", at, tag);
+    const char *name = wc->now.changed_by_name;
+    snprintf(detail, sizeof detail, "%s%s%s%s%s%s%s%s; GET the case again, make your change to it and send If-Match: %s",
+             err, wc->now.changed_by[0] ? ", changed by " : "", wc->now.changed_by, name[0] ? " (" : "", name,
+             name[0] ? ")" : "", at[0] ? " at " : "", at, tag);
     ck_http_problem_with(r, 412, PROBLEM_STALE, "The case has changed", detail, m);
 }
 
