@@ -313,6 +313,9 @@ static void test_invalid_bundle(void **state)
     json_object_del(b, "foo bar");
     json_object_set_new(json_array_get(json_object_get(b, "contacts"), 1), "event", json_string("E9"));
     expect_invalid("POST", "/api/v1/cases", b, "contacts[1].event");
+    json_object_set_new(json_array_get(json_object_get(b, "contacts"), 1), "event", json_string("E1"));
+    json_object_set_new(b, "recalls", json_pack("[{s:s, s:s, s:s}]", "id", "RC1", "event", "E1", "date", "2026-08-01"));
+    expect_invalid("POST", "/api/v1/cases", b, "recalls[0].date");
     json_decref(b);
     /* Nothing was stored by any of them. */
     json_decref(expect("GET", "/api/v1/cases/X100001", NULL, 404));
@@ -747,6 +750,14 @@ static void test_other_sub_resources(void **state)
                         "level");
     json_decref(p);
     json_decref(record_post("X300005", "breaches", "{\"id\":\"B1\",\"event\":\"E1\",\"initiated\":\"2025-10-09\"}", 409));
+    /* v3: a recall outside the licence as sentenced (2025-09-05..2026-07-05) is
+     * refused with the licence dates, and nothing is written. */
+    json_t *outside = record_post("X300005", "recalls", "{\"id\":\"RC3\",\"event\":\"E1\",\"date\":\"2026-07-06\"}", 400);
+    assert_non_null(strstr(json_string_value(json_object_get(outside, "detail")), "2025-09-05..2026-07-05"));
+    json_decref(outside);
+    c = expect("GET", "/api/v1/cases/X300005", NULL, 200);
+    assert_int_equal(json_array_size(json_object_get(c, "recalls")), 1);
+    json_decref(c);
     json_t *bad_ref = record_post("X300005", "recalls", "{\"id\":\"RC2\",\"event\":\"E7\",\"date\":\"2025-10-08\"}", 400);
     assert_non_null(strstr(json_string_value(json_object_get(bad_ref, "detail")), "event"));
     json_decref(bad_ref);

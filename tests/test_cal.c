@@ -20,8 +20,10 @@ static void test_rulebook_examples(void **state)
 {
     (void)state;
     const ck_calendar *cal = ck_calendar_default();
-    /* Good Friday and Easter Monday are skipped (the rulebook calls 17 April a
-     * Friday; it is a Thursday, the arithmetic is the same). */
+    /* Rulebook v3's corrected example: Thursday 2025-04-17 + 1 WD = Tuesday
+     * 2025-04-22 (Good Friday and Easter Monday skipped). */
+    assert_int_equal(ck_date_weekday(D("2025-04-17")), 3); /* 0 = Monday */
+    assert_int_equal(ck_date_weekday(D("2025-04-22")), 1);
     assert_date(ck_wd_add(cal, D("2025-04-17"), 1), "2025-04-22");
     assert_date(ck_wd_sub(cal, D("2026-12-29"), 1), "2026-12-24");
 }

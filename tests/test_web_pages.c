@@ -372,6 +372,68 @@ static void test_failure_then_warning(void **state)
     page_has(f, &w, "/cases/S000001/contacts/C2/enforcement", 404, NULL);
 }
 
+/* Rulebook v3: a recall can be asked for only during a licence; post-sentence
+ * supervision cannot be recalled (CJA 2003 s.256AC). L000001's licence ran
+ * from 10 July 2023 to 8 January 2024, its PSS to the end of 2025: failure C1
+ * fell in the licence, C2 in the PSS. */
+static void test_recall_only_on_licence(void **state)
+{
+    fixture *f = *state;
+    static const char json[] =
+        "{\"crn\":\"L000001\",\"team\":\"N07T01\",\"person\":{\"forename\":\"Lee\",\"surname\":\"Ward\"},"
+        "\"allocations\":[{\"id\":\"AL1\",\"from\":\"2023-07-10\",\"staff_code\":\"N07P001\",\"grade\":\"PO\"}],"
+        "\"events\":[{\"id\":\"E1\",\"offences\":[{\"id\":\"O1\",\"category\":\"theft\",\"main\":true}],"
+        "\"sentence\":{\"type\":\"custody\",\"date\":\"2023-01-09\",\"length_months\":12,"
+        "\"release_date\":\"2023-07-10\",\"end_date\":\"2024-01-08\",\"pss_end_date\":\"2025-12-31\"}}],"
+        "\"contacts\":[{\"id\":\"C1\",\"event\":\"E1\",\"date\":\"2023-09-04\",\"type\":\"COAP\","
+        "\"national_standard\":true,\"appointment\":true,\"outcome\":\"AFTA\"},"
+        "{\"id\":\"C2\",\"event\":\"E1\",\"date\":\"2025-05-19\",\"type\":\"COAP\","
+        "\"national_standard\":true,\"appointment\":true,\"outcome\":\"AFTA\"}]}";
+    char err[512];
+    ck_case *c = ck_bundle_parse(json, strlen(json), err, sizeof err);
+    if (!c) fail_msg("%s", err);
+    ck_db *db = ck_db_open(f->db_url, err, sizeof err);
+    ck_engine eng = ck_engine_default();
+    if (!db || ck_cases_create(db, &eng, c, pinned_today(), err, sizeof err) != CK_OK) fail_msg("%s", err);
+    ck_db_close(db);
+    ck_case_free(c);
+
+    who w = sign_in(f, "N07P001", "PO");
+    const char *const offered[] = {"value=\"recall_requested\"", "Recall requested", NULL};
+    page_has(f, &w, "/cases/L000001/contacts/C1/enforcement", 200, offered);
+    th_resp r = req(f, "GET", "/cases/L000001/contacts/C2/enforcement", w.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, "recall_requested"));
+    assert_non_null(strstr(r.body, "value=\"breach_initiated\""));
+    th_resp_free(&r);
+    r = req(f, "GET", "/cases/S000001/contacts/C3/outcome", w.cookie, NULL); /* a community order */
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, "recall_requested"));
+    th_resp_free(&r);
+
+    /* Posted anyway (an old form, a crafted request): refused, nothing saved. */
+    open_form(f, &w, "/cases/L000001/contacts/C2/enforcement");
+    const char *const refused[] = {"A recall can only be requested during the licence, from 10 July 2023 to 8 January 2024",
+                                   NULL};
+    post_form(f, &w, "/cases/L000001/contacts/C2/enforcement", "action=recall_requested", 400, refused);
+    post_form(f, &w, "/cases/L000001/contacts/C1/enforcement",
+              "action=recall_requested&date-day=9&date-month=1&date-year=2024", 400, refused);
+    c = stored_case(f, "L000001");
+    assert_int_equal(c->n_enforcement, 0);
+    ck_case_free(c);
+
+    /* Within the licence it is saved, and RECALL_DECISION follows it. */
+    open_form(f, &w, "/cases/L000001/contacts/C1/enforcement");
+    post_form(f, &w, "/cases/L000001/contacts/C1/enforcement",
+              "action=recall_requested&date-day=5&date-month=9&date-year=2023", 303, NULL);
+    c = stored_case(f, "L000001");
+    assert_int_equal(c->n_enforcement, 1);
+    char subject[64];
+    snprintf(subject, sizeof subject, "enforcement:%s", c->enforcement[0].id);
+    ck_case_free(c);
+    assert_string_equal(stored_status(f, "L000001", "RECALL_DECISION", subject, NULL, 0), "overdue");
+}
+
 static void test_outcome_and_action_together(void **state)
 {
     fixture *f = *state;
@@ -676,6 +738,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_case_tabs),       cmocka_unit_test(test_search),
         cmocka_unit_test(test_book_appointment), cmocka_unit_test(test_other_forms),
         cmocka_unit_test(test_grades_pages),    cmocka_unit_test(test_failure_then_warning),
+        cmocka_unit_test(test_recall_only_on_licence),
         cmocka_unit_test(test_outcome_and_action_together), cmocka_unit_test(test_add_contact),
         cmocka_unit_test(test_stale_edit),
         cmocka_unit_test(test_registration_lifecycle), cmocka_unit_test(test_check_reply_and_decision),

@@ -4,6 +4,7 @@
 #include "ck_cases.h"
 #include "ck_buf.h"
 #include "ck_caseload.h"
+#include "ck_facts.h"
 #include "ck_par.h"
 #include "ck_store.h"
 #include "ck_str.h"
@@ -85,20 +86,9 @@ static ck_rc check_completions(const completions *before, const ck_case *c, cons
 
 /* ---- Who holds a case -------------------------------------------------------- */
 
-const ck_allocation *ck_cases_current_allocation(const ck_case *c, ck_date as_of)
-{
-    const ck_allocation *best = NULL;
-    for (size_t i = 0; i < c->n_allocations; i++) {
-        const ck_allocation *a = &c->allocations[i];
-        if (a->from > as_of || (a->to != CK_NODATE && a->to < as_of)) continue;
-        if (!best || a->from >= best->from) best = a;
-    }
-    return best;
-}
-
 static const char *current_staff(const ck_case *c, ck_date as_of)
 {
-    const ck_allocation *a = ck_cases_current_allocation(c, as_of);
+    const ck_allocation *a = ck_allocation_current(c, as_of);
     return a ? a->staff_code : NULL;
 }
 

@@ -105,11 +105,6 @@ ck_rc ck_cases_edit_in_tx(ck_db *db, const ck_engine *eng, const char *crn,
                           ck_rc (*edit)(ck_case *c, void *ctx, char *err, size_t err_len), void *ctx, ck_date as_of,
                           char *err, size_t err_len);
 
-/* The allocation in force at as_of (the latest to start when several
- * overlap): its staff member is the case's holder on every write. NULL when
- * none is. */
-const ck_allocation *ck_cases_current_allocation(const ck_case *c, ck_date as_of);
-
 /* Search by CRN (exact or prefix), surname/forename (prefix, case-insensitive)
  * or date of birth (YYYY-MM-DD). Paginated; total is the full match count.
  * ck_cases_search_in shows only the cases meeting filter (NULL: all). */

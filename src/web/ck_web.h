@@ -167,7 +167,6 @@ json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today);
  * may see them). False when it has answered (404 page, 500 page). */
 bool ck_web_load_case(ck_http_req *r, const ck_session *s, ck_db *db, ck_case **out);
 /* The allocation in force at d, or NULL (unallocated). */
-const ck_allocation *ck_web_current_allocation(const ck_case *c, ck_date d);
 
 /* The label of a register the header and caseload call out ("Domestic abuse
  * perpetrator"), and its tag colour class in *colour (may be NULL); NULL for

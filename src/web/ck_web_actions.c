@@ -10,6 +10,7 @@
 #include "ck_bundle.h"
 #include "ck_casewrite.h"
 #include "ck_embedded.h"
+#include "ck_facts.h"
 #include "ck_web.h"
 #include <sodium.h>
 #include <stdio.h>
@@ -276,6 +277,36 @@ static const char *new_id(ck_http_req *r, char letter)
 
 /* ---- The actions -------------------------------------------------------- */
 
+/* The sentence of the contact the form is about (outcome and enforcement
+ * forms name a contact), or NULL. */
+static const ck_sentence *contact_sentence(const form *f)
+{
+    const ck_contact *ct = f->id ? ck_case_contact(f->c, f->id) : NULL;
+    const ck_event *e = ct ? ck_case_event(f->c, ct->event) : NULL;
+    return e && e->has_sentence ? &e->sentence : NULL;
+}
+
+/* "Recall requested" is offered for a failure during a licence only, and is
+ * refused for a decision dated outside it: post-sentence supervision cannot
+ * be recalled (CJA 2003 s.256AC; rulebook v3), and a breach of it goes to a
+ * magistrates' court. */
+static bool recall_offered(const form *f)
+{
+    const ck_contact *ct = f->id ? ck_case_contact(f->c, f->id) : NULL;
+    return ct && ck_within_licence(contact_sentence(f), ct->date);
+}
+
+static void check_recall(form *f, const char *action, ck_date d, const char *field_name)
+{
+    if (!ck_streq(action, "recall_requested") || ck_within_licence(contact_sentence(f), d)) return;
+    const ck_sentence *s = contact_sentence(f);
+    if (s && ck_streq(s->type, "custody") && s->release_date != CK_NODATE && s->end_date != CK_NODATE)
+        ck_web_form_error(f->page, field_name, "A recall can only be requested during the licence, from %s to %s",
+                          ck_web_date_long(f->r, s->release_date), ck_web_date_long(f->r, s->end_date));
+    else
+        ck_web_form_error(f->page, field_name, "A recall can only be requested during a licence");
+}
+
 static bool build_contact(form *f, void *rec, bool appointment)
 {
     ck_contact *ct = rec;
@@ -384,6 +415,7 @@ static bool build_outcome(form *f, void *rec)
         ck_web_form_error(f->page, "reason", "Enter the reason for taking no further action");
     if (e->action && e->outcome && !ck_outcome_failure(e->outcome))
         ck_web_form_error(f->page, "action", "Enforcement action is only for a failure to comply");
+    check_recall(f, e->action, e->d1, "action");
     return !ck_web_form_has_errors(f->page);
 }
 
@@ -403,6 +435,7 @@ static bool build_enforcement(form *f, void *rec)
     if (en->date < ct->date) ck_web_form_error(f->page, "date", "Date of the decision must be on or after the failure");
     if (ck_streq(en->action, "no_further_action") && !en->reason)
         ck_web_form_error(f->page, "reason", "Enter the reason for taking no further action");
+    check_recall(f, en->action, en->date, "action");
     return !ck_web_form_has_errors(f->page);
 }
 
@@ -583,9 +616,12 @@ static json_t *fields_json(form *f, const action *a)
             contact_type_find(NULL, a->build == build_appointment, &ns, opts);
         } else if (fd->kind == F_SELECT || fd->kind == F_RADIOS) {
             const char *const *vals = field_values(fd);
-            for (size_t i = 0; vals[i]; i++)
+            for (size_t i = 0; vals[i]; i++) {
+                if (fd->labels == enforcement_labels && strcmp(vals[i], "recall_requested") == 0 && !recall_offered(f))
+                    continue;
                 json_array_append_new(opts, json_pack("{s:s, s:s}", "value", vals[i], "text",
                                                       fd->labels ? fd->labels[i] : vals[i]));
+            }
         }
         size_t i;
         json_t *o;
