@@ -16,6 +16,29 @@ static void assert_date(ck_date got, const char *want)
     assert_string_equal(ck_date_fmt(got, buf), want);
 }
 
+/* holiday is a bank holiday and no working day: the working day after
+ * `before` is `after`, and the one before `after` is `before`. */
+static void assert_skipped(const ck_calendar *cal, const char *before, const char *holiday, const char *after)
+{
+    assert_true(ck_is_bank_holiday(cal, D(holiday)));
+    assert_false(ck_is_working_day(cal, D(holiday)));
+    assert_date(ck_wd_add(cal, D(before), 1), after);
+    assert_date(ck_wd_sub(cal, D(after), 1), before);
+}
+
+/* A calendar parsed from json, covering the years first..last. */
+static ck_calendar *parse_ok(const char *json, int first, int last)
+{
+    char err[256] = "";
+    ck_calendar *cal = ck_calendar_parse(json, strlen(json), err, sizeof err);
+    if (!cal) fail_msg("%s", err);
+    int lo = 0, hi = 0;
+    ck_calendar_range(cal, &lo, &hi);
+    assert_int_equal(lo, first);
+    assert_int_equal(hi, last);
+    return cal;
+}
+
 static void test_rulebook_examples(void **state)
 {
     (void)state;
@@ -66,11 +89,7 @@ static void test_christmas_substitute_days(void **state)
 static void test_state_funeral(void **state)
 {
     (void)state;
-    const ck_calendar *cal = ck_calendar_default();
-    assert_true(ck_is_bank_holiday(cal, D("2022-09-19")));
-    assert_false(ck_is_working_day(cal, D("2022-09-19")));
-    assert_date(ck_wd_add(cal, D("2022-09-16"), 1), "2022-09-20");
-    assert_date(ck_wd_sub(cal, D("2022-09-20"), 1), "2022-09-16");
+    assert_skipped(ck_calendar_default(), "2022-09-16", "2022-09-19", "2022-09-20");
 }
 
 static void test_leap_day(void **state)
@@ -149,28 +168,17 @@ static void *get_default(void *out)
 static void test_file_edges(void **state)
 {
     (void)state;
-    const ck_calendar *cal = ck_calendar_default();
-    assert_true(ck_is_bank_holiday(cal, D("2019-01-01")));
-    assert_false(ck_is_working_day(cal, D("2019-01-01")));
-    assert_date(ck_wd_add(cal, D("2018-12-31"), 1), "2019-01-02");
-    assert_date(ck_wd_sub(cal, D("2019-01-02"), 1), "2018-12-31");
+    assert_skipped(ck_calendar_default(), "2018-12-31", "2019-01-01", "2019-01-02");
     /* A file whose last holiday is 31 December: that day is a holiday, and a
      * file listed out of date order covers its earliest to its latest year. */
     static const char EDGES[] = "{\"england-and-wales\":{\"events\":["
                                 "{\"date\":\"2029-12-31\"},{\"date\":\"2028-01-03\"},{\"date\":\"2029-12-30\"}]}}";
-    char err[256] = "";
-    ck_calendar *c = ck_calendar_parse(EDGES, strlen(EDGES), err, sizeof err);
-    assert_non_null(c);
-    int lo = 0, hi = 0;
-    ck_calendar_range(c, &lo, &hi);
-    assert_int_equal(lo, 2028);
-    assert_int_equal(hi, 2029);
+    ck_calendar *c = parse_ok(EDGES, 2028, 2029);
     assert_true(ck_is_bank_holiday(c, D("2028-01-03")));
     assert_true(ck_is_bank_holiday(c, D("2029-12-30"))); /* a Sunday, listed anyway */
-    assert_true(ck_is_bank_holiday(c, D("2029-12-31")));
     assert_false(ck_is_bank_holiday(c, D("2030-01-01")));
     /* Friday 28 December 2029 + 1 WD: Monday 31 is the holiday, so Tuesday 1 January 2030. */
-    assert_date(ck_wd_add(c, D("2029-12-28"), 1), "2030-01-01");
+    assert_skipped(c, "2029-12-28", "2029-12-31", "2030-01-01");
     ck_calendar_free(c);
 }
 
@@ -209,13 +217,7 @@ static const char NEWER[] =
 static void test_newer_file(void **state)
 {
     (void)state;
-    char err[256] = "";
-    ck_calendar *cal = ck_calendar_parse(NEWER, strlen(NEWER), err, sizeof err);
-    assert_non_null(cal);
-    int lo = 0, hi = 0;
-    ck_calendar_range(cal, &lo, &hi);
-    assert_int_equal(lo, 2028);
-    assert_int_equal(hi, 2029);
+    ck_calendar *cal = parse_ok(NEWER, 2028, 2029);
     assert_true(ck_is_bank_holiday(cal, D("2028-01-03")));
     assert_false(ck_is_bank_holiday(cal, D("2028-01-04"))); /* Scotland only */
     assert_true(ck_is_bank_holiday(cal, D("2029-06-01")));

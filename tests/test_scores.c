@@ -264,6 +264,17 @@ static void test_ogrs3_female_and_very_high(void **state)
     assert_int_equal(r.band, CK_OGRS3_VERY_HIGH);
 }
 
+/* Scores in; expects a computed score with these percentages and band. */
+static void expect_score(const ck_ogrs3_input *in, int p1, int p2, ck_ogrs3_band band, ck_ogrs3 *r)
+{
+    ck_ogrs3_compute(in, r);
+    assert_int_equal(r->status, CK_SCORE_OK);
+    assert_int_equal(r->missing.n, 0);
+    assert_int_equal(r->p1, p1);
+    assert_int_equal(r->p2, p2);
+    assert_int_equal(r->band, band);
+}
+
 /* The 89/90 boundary (rules-and-sources.md §4.1: "90+ Very High"): male 18,
  * 12 sanctions, first at 10. Only the offence differs.
  *   age/gender (male 18-20) -0.6251; status (repeat) +0.46306
@@ -277,16 +288,9 @@ static void test_ogrs3_very_high_boundary(void **state)
     (void)state;
     ck_ogrs3 r;
     ck_ogrs3_input in = {"M", D("2007-01-10"), D("2025-06-02"), D("2025-06-02"), 12, 10, "theft"};
-    ck_ogrs3_compute(&in, &r);
-    assert_int_equal(r.status, CK_SCORE_OK);
-    assert_int_equal(r.p1, 80);
-    assert_int_equal(r.p2, 89);
-    assert_int_equal(r.band, CK_OGRS3_HIGH);
+    expect_score(&in, 80, 89, CK_OGRS3_HIGH, &r);
     in.category = "absconding_bail";
-    ck_ogrs3_compute(&in, &r);
-    assert_int_equal(r.p1, 81);
-    assert_int_equal(r.p2, 90);
-    assert_int_equal(r.band, CK_OGRS3_VERY_HIGH);
+    expect_score(&in, 81, 90, CK_OGRS3_VERY_HIGH, &r);
     assert_string_equal(ck_ogrs3_band_name(r.band), "very_high");
 }
 
@@ -303,16 +307,11 @@ static void test_ogrs3_age_ten(void **state)
     (void)state;
     ck_ogrs3 r;
     ck_ogrs3_input in = {"M", D("2015-06-02"), D("2025-06-02"), D("2025-06-02"), 1, 10, "theft"};
-    ck_ogrs3_compute(&in, &r);
-    assert_int_equal(r.status, CK_SCORE_OK);
-    assert_int_equal(r.missing.n, 0);
+    expect_score(&in, 33, 51, CK_OGRS3_MEDIUM, &r);
     assert_int_equal(r.age_at_conviction, 10);
     assert_int_equal(r.age_at_follow_up, 10);
     assert_true(fabs(r.age_gender - 0.0) < 1e-12);
     assert_true(fabs(r.copas - -2.8808164008) < 1e-9);
-    assert_int_equal(r.p1, 33);
-    assert_int_equal(r.p2, 51);
-    assert_int_equal(r.band, CK_OGRS3_MEDIUM);
     in.conviction = in.follow_up = D("2025-06-01");
     ck_ogrs3_compute(&in, &r);
     assert_int_equal(r.status, CK_SCORE_INVALID);
@@ -330,12 +329,8 @@ static void test_ogrs3_percentage_capped(void **state)
     (void)state;
     ck_ogrs3 r;
     ck_ogrs3_input in = {"F", D("2014-01-10"), D("2025-06-02"), D("2025-06-02"), 36, 10, "soliciting"};
-    ck_ogrs3_compute(&in, &r);
-    assert_int_equal(r.status, CK_SCORE_OK);
+    expect_score(&in, 99, 99, CK_OGRS3_VERY_HIGH, &r);
     assert_true(fabs(r.total - 3.4920128944) < 1e-9);
-    assert_int_equal(r.p1, 99);
-    assert_int_equal(r.p2, 99);
-    assert_int_equal(r.band, CK_OGRS3_VERY_HIGH);
 }
 
 /* Two events sentenced on one day: the one listed last (the most recently
