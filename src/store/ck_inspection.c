@@ -7,12 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define fail ck_txn_fail
-#define db_fail ck_txn_db_fail
-#define begin ck_txn_begin
-#define finish ck_txn_finish
-#define prepare ck_txn_prepare
-
 static json_t *jdate(ck_date d)
 {
     char s[CK_DATE_STRLEN];
@@ -53,7 +47,7 @@ static const char STREAM_SQL[] =
 static ck_rc stream(ck_db *db, const char *region, const char *pdu, const ck_inspect_period *p, bool extras,
                     case_fn fn, void *ctx, char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(db, STREAM_SQL, err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, STREAM_SQL, err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, region);
     ck_stmt_bind_text(st, 2, pdu);
@@ -69,7 +63,7 @@ static ck_rc stream(ck_db *db, const char *region, const char *pdu, const ck_ins
     for (;;) {
         int s = ck_stmt_step(st);
         if (s != CK_DB_ROW && s != CK_DB_DONE) {
-            rc = db_fail(db, "obligations", err, err_len);
+            rc = ck_txn_db_fail(db, "obligations", err, err_len);
             break;
         }
         int64_t id = s == CK_DB_ROW ? ck_stmt_int(st, 0) : -1;
@@ -110,7 +104,7 @@ static ck_rc stream(ck_db *db, const char *region, const char *pdu, const ck_ins
 
 static ck_rc org_entries(ck_db *db, ck_inspection *x, char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(db,
+    ck_stmt *st = ck_txn_prepare(db,
                           "SELECT \"standard\", \"rating\", \"evidence\", \"entered_by\", \"entered_on\" FROM "
                           "\"inspection_org_ratings\" WHERE \"pdu\" = $1 AND \"entered_on\" <= $2 "
                           "ORDER BY \"standard\", \"entered_on\", \"rating_id\"",
@@ -135,7 +129,7 @@ static ck_rc name_of(ck_db *db, ck_inspection *x, char *err, size_t err_len)
 {
     const char *sql = x->pdu ? "SELECT \"name\", \"region\" FROM \"pdus\" WHERE \"code\" = $1"
                              : "SELECT \"name\", \"code\" FROM \"regions\" WHERE \"code\" = $1";
-    ck_stmt *st = prepare(db, sql, err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, sql, err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, x->pdu ? x->pdu : x->region);
     int s = ck_stmt_step(st);
@@ -145,17 +139,17 @@ static ck_rc name_of(ck_db *db, ck_inspection *x, char *err, size_t err_len)
     }
     ck_stmt_reset(st);
     if (s == CK_DB_DONE)
-        return fail(CK_ERR_NOTFOUND, err, err_len, "%s: no %s with code %s", x->pdu ? "pdu" : "region",
+        return ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "%s: no %s with code %s", x->pdu ? "pdu" : "region",
                     x->pdu ? "PDU" : "region", x->pdu ? x->pdu : x->region);
-    return s == CK_DB_ROW ? CK_OK : db_fail(db, "organisation", err, err_len);
+    return s == CK_DB_ROW ? CK_OK : ck_txn_db_fail(db, "organisation", err, err_len);
 }
 
 static ck_rc check_period(const ck_inspect_period *p, char *err, size_t err_len)
 {
     if (p->from == CK_NODATE || p->to == CK_NODATE || p->as_of == CK_NODATE)
-        return fail(CK_ERR_INVALID, err, err_len, "from: expected the period's dates and as_of");
-    if (p->from > p->to) return fail(CK_ERR_INVALID, err, err_len, "to: expected a date on or after from");
-    if (p->to - p->from > 3660) return fail(CK_ERR_INVALID, err, err_len, "to: expected a period of at most ten years");
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "from: expected the period's dates and as_of");
+    if (p->from > p->to) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "to: expected a date on or after from");
+    if (p->to - p->from > 3660) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "to: expected a period of at most ten years");
     return CK_OK;
 }
 
@@ -246,9 +240,9 @@ ck_rc ck_inspection_compute(ck_db *db, const ck_rules_config *cfg, const ck_insp
 {
     *out = NULL;
     ck_rc rc = check_period(p, err, err_len);
-    if (rc == CK_OK && !pdu && !region) rc = fail(CK_ERR_INVALID, err, err_len, "pdu: expected a PDU or a region");
-    if (rc != CK_OK || (rc = begin(db, err, err_len)) != CK_OK) return rc;
-    return finish(db, compute_in_tx(db, cfg, bands, region, pdu, p, out, err, err_len), err, err_len);
+    if (rc == CK_OK && !pdu && !region) rc = ck_txn_fail(CK_ERR_INVALID, err, err_len, "pdu: expected a PDU or a region");
+    if (rc != CK_OK || (rc = ck_txn_begin(db, err, err_len)) != CK_OK) return rc;
+    return ck_txn_finish(db, compute_in_tx(db, cfg, bands, region, pdu, p, out, err, err_len), err, err_len);
 }
 
 void ck_inspection_free(ck_inspection *x)
@@ -321,7 +315,7 @@ ck_rc ck_inspection_pdus(ck_db *db, const char *region, ck_arena *a, const char 
 {
     *codes = NULL;
     *n = 0;
-    ck_stmt *st = prepare(db, "SELECT \"code\" FROM \"pdus\" WHERE CAST($1 AS TEXT) IS NULL OR \"region\" = $1 "
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"code\" FROM \"pdus\" WHERE CAST($1 AS TEXT) IS NULL OR \"region\" = $1 "
                               "ORDER BY \"code\"", err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, region);
@@ -378,14 +372,14 @@ ck_rc ck_inspection_failures(ck_db *db, const char *region, const char *pdu, con
     if (rc != CK_OK) return rc;
     drill d = {.measure = ck_measure_find(measure)};
     if (d.measure < 0)
-        return fail(CK_ERR_INVALID, err, err_len, "key_question: \"%s\" is not one of A1 A2 A3 P1 I1 I2 I3 R1 V1",
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "key_question: \"%s\" is not one of A1 A2 A3 P1 I1 I2 I3 R1 V1",
                     measure ? measure : "");
-    if ((rc = begin(db, err, err_len)) != CK_OK) return rc;
+    if ((rc = ck_txn_begin(db, err, err_len)) != CK_OK) return rc;
     ck_inspect_init(&d.acc, p);
     d.out = json_array();
     rc = stream(db, pdu ? NULL : region, pdu, p, true, drill_case, &d, err, err_len);
     ck_inspect_free(&d.acc);
-    rc = finish(db, rc, err, err_len);
+    rc = ck_txn_finish(db, rc, err, err_len);
     if (rc != CK_OK) {
         json_decref(d.out);
         return rc;
@@ -408,19 +402,19 @@ ck_rc ck_inspection_org_put(ck_db *db, const char *pdu, ck_standard s, ck_rating
                             const char *by, ck_date on, char *err, size_t err_len)
 {
     if (ck_standard_is_case(s))
-        return fail(CK_ERR_INVALID, err, err_len,
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len,
                     "standard: %s is computed from the cases; expected leadership, staff, services or "
                     "information_facilities", ck_standard_key(s));
     if (!evidence || !evidence[strspn(evidence, " \t\r\n")])
-        return fail(CK_ERR_INVALID, err, err_len, "evidence: expected the evidence for the rating");
-    if (!by || !*by) return fail(CK_ERR_INVALID, err, err_len, "entered_by: expected who entered the rating");
-    ck_rc rc = begin(db, err, err_len);
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "evidence: expected the evidence for the rating");
+    if (!by || !*by) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "entered_by: expected who entered the rating");
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
-    ck_stmt *st = prepare(db,
+    ck_stmt *st = ck_txn_prepare(db,
                           "INSERT INTO \"inspection_org_ratings\" (\"pdu\", \"standard\", \"rating\", \"evidence\", "
                           "\"entered_by\", \"entered_on\") VALUES ($1, $2, CAST($3 AS INTEGER), $4, $5, $6)",
                           err, err_len);
-    if (!st) return finish(db, CK_ERR_DB, err, err_len);
+    if (!st) return ck_txn_finish(db, CK_ERR_DB, err, err_len);
     ck_stmt_bind_text(st, 1, pdu);
     ck_stmt_bind_text(st, 2, ck_standard_key(s));
     ck_stmt_bind_int(st, 3, (int64_t)r);
@@ -429,9 +423,9 @@ ck_rc ck_inspection_org_put(ck_db *db, const char *pdu, ck_standard s, ck_rating
     ck_stmt_bind_date(st, 6, on);
     int s2 = ck_stmt_step(st);
     ck_stmt_reset(st);
-    if (s2 == CK_DB_CONSTRAINT) rc = fail(CK_ERR_NOTFOUND, err, err_len, "pdu: no PDU with code %s", pdu);
-    else if (s2 != CK_DB_DONE) rc = db_fail(db, "inspection_org_ratings", err, err_len);
-    return finish(db, rc, err, err_len);
+    if (s2 == CK_DB_CONSTRAINT) rc = ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "pdu: no PDU with code %s", pdu);
+    else if (s2 != CK_DB_DONE) rc = ck_txn_db_fail(db, "inspection_org_ratings", err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
 }
 
 /* ---- Months ------------------------------------------------------------------------ */
@@ -454,23 +448,23 @@ ck_rc ck_inspection_snapshot(ck_db *db, const ck_rules_config *cfg, const ck_ins
     ck_inspect_period p;
     char key[16];
     month_period(month, as_of, &p, key);
-    if (p.from > as_of) return fail(CK_ERR_INVALID, err, err_len, "month: %s has not started", key);
-    ck_rc rc = begin(db, err, err_len);
+    if (p.from > as_of) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "month: %s has not started", key);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_inspection *x = NULL;
     rc = compute_in_tx(db, cfg, bands, NULL, pdu, &p, &x, err, err_len);
-    ck_stmt *st = rc == CK_OK ? prepare(db, "DELETE FROM \"inspection_snapshots\" WHERE \"pdu\" = $1 AND \"month\" = $2",
+    ck_stmt *st = rc == CK_OK ? ck_txn_prepare(db, "DELETE FROM \"inspection_snapshots\" WHERE \"pdu\" = $1 AND \"month\" = $2",
                                         err, err_len)
                               : NULL;
     if (rc == CK_OK && !st) rc = CK_ERR_DB;
     if (rc == CK_OK) {
         ck_stmt_bind_text(st, 1, pdu);
         ck_stmt_bind_text(st, 2, key);
-        if (ck_stmt_step(st) != CK_DB_DONE) rc = db_fail(db, "inspection_snapshots", err, err_len);
+        if (ck_stmt_step(st) != CK_DB_DONE) rc = ck_txn_db_fail(db, "inspection_snapshots", err, err_len);
         ck_stmt_reset(st);
     }
     if (rc == CK_OK) {
-        st = prepare(db, "INSERT INTO \"inspection_snapshots\" (\"pdu\", \"month\", \"computed_on\", \"points\", "
+        st = ck_txn_prepare(db, "INSERT INTO \"inspection_snapshots\" (\"pdu\", \"month\", \"computed_on\", \"points\", "
                          "\"report\") VALUES ($1, $2, $3, CAST($4 AS INTEGER), $5)", err, err_len);
         if (!st) rc = CK_ERR_DB;
     }
@@ -483,12 +477,12 @@ ck_rc ck_inspection_snapshot(ck_db *db, const ck_rules_config *cfg, const ck_ins
         ck_stmt_bind_date(st, 3, as_of);
         ck_stmt_bind_int(st, 4, x->score.points);
         ck_stmt_bind_text(st, 5, report);
-        if (ck_stmt_step(st) != CK_DB_DONE) rc = db_fail(db, "inspection_snapshots", err, err_len);
+        if (ck_stmt_step(st) != CK_DB_DONE) rc = ck_txn_db_fail(db, "inspection_snapshots", err, err_len);
         ck_stmt_reset(st);
         free(report);
     }
     ck_inspection_free(x);
-    return finish(db, rc, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
 }
 
 /* {month, source, points, band, standards: {key: rating|null}} from a full report. */
@@ -512,8 +506,8 @@ ck_rc ck_inspection_history(ck_db *db, const ck_rules_config *cfg, const ck_insp
                             int months, ck_date as_of, json_t **out, char *err, size_t err_len)
 {
     *out = NULL;
-    if (months < 1 || months > 120) return fail(CK_ERR_INVALID, err, err_len, "months: expected 1 to 120");
-    ck_rc rc = begin(db, err, err_len);
+    if (months < 1 || months > 120) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "months: expected 1 to 120");
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
     json_t **rows = ck_calloc((size_t)months, sizeof *rows);
     ck_inspection **missing = ck_calloc((size_t)months, sizeof *missing);
@@ -523,7 +517,7 @@ ck_rc ck_inspection_history(ck_db *db, const ck_rules_config *cfg, const ck_insp
     for (int k = months - 1, i = 0; k >= 0 && rc == CK_OK; k--, i++) {
         ck_inspect_period p;
         month_period(ck_date_add_months(as_of, -k), as_of, &p, keys[i]);
-        ck_stmt *st = prepare(db, "SELECT \"report\" FROM \"inspection_snapshots\" WHERE \"pdu\" = $1 AND \"month\" = $2",
+        ck_stmt *st = ck_txn_prepare(db, "SELECT \"report\" FROM \"inspection_snapshots\" WHERE \"pdu\" = $1 AND \"month\" = $2",
                               err, err_len);
         if (!st) {
             rc = CK_ERR_DB;
@@ -534,7 +528,7 @@ ck_rc ck_inspection_history(ck_db *db, const ck_rules_config *cfg, const ck_insp
         int s = ck_stmt_step(st);
         json_t *report = s == CK_DB_ROW ? json_loads(ck_stmt_text(st, 0), 0, NULL) : NULL;
         ck_stmt_reset(st);
-        if (s != CK_DB_ROW && s != CK_DB_DONE) rc = db_fail(db, "inspection_snapshots", err, err_len);
+        if (s != CK_DB_ROW && s != CK_DB_DONE) rc = ck_txn_db_fail(db, "inspection_snapshots", err, err_len);
         if (rc == CK_OK && report) {
             rows[i] = history_row(keys[i], "snapshot", report);
         } else if (rc == CK_OK) {
@@ -560,7 +554,7 @@ ck_rc ck_inspection_history(ck_db *db, const ck_rules_config *cfg, const ck_insp
     ck_free(missing);
     ck_free(slot);
     ck_free(keys);
-    rc = finish(db, rc, err, err_len);
+    rc = ck_txn_finish(db, rc, err, err_len);
     if (rc != CK_OK) {
         json_decref(arr);
         return rc;
@@ -574,18 +568,18 @@ ck_rc ck_inspection_history(ck_db *db, const ck_rules_config *cfg, const ck_insp
 ck_rc ck_qa_draw(ck_db *db, const char *pdu, int per_team, uint64_t seed, ck_date from, ck_date to, const char *by,
                  ck_date on, int64_t *sample_id, char *err, size_t err_len)
 {
-    if (per_team < 1 || per_team > 1000) return fail(CK_ERR_INVALID, err, err_len, "per_team: expected 1 to 1000");
+    if (per_team < 1 || per_team > 1000) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "per_team: expected 1 to 1000");
     if (from == CK_NODATE || to == CK_NODATE || from > to)
-        return fail(CK_ERR_INVALID, err, err_len, "to: expected a period from <= to");
-    if (!by || !*by) return fail(CK_ERR_INVALID, err, err_len, "drawn_by: expected who drew the sample");
-    ck_rc rc = begin(db, err, err_len);
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "to: expected a period from <= to");
+    if (!by || !*by) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "drawn_by: expected who drew the sample");
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
-    ck_stmt *st = prepare(db,
+    ck_stmt *st = ck_txn_prepare(db,
                           "INSERT INTO \"qa_samples\" (\"pdu\", \"seed\", \"per_team\", \"from\", \"to\", \"drawn_by\", "
                           "\"drawn_on\") VALUES ($1, CAST($2 AS BIGINT), CAST($3 AS INTEGER), $4, "
                           "$5, $6, $7) RETURNING \"sample_id\"",
                           err, err_len);
-    if (!st) return finish(db, CK_ERR_DB, err, err_len);
+    if (!st) return ck_txn_finish(db, CK_ERR_DB, err, err_len);
     ck_stmt_bind_text(st, 1, pdu);
     ck_stmt_bind_int(st, 2, (int64_t)seed);
     ck_stmt_bind_int(st, 3, per_team);
@@ -596,13 +590,13 @@ ck_rc ck_qa_draw(ck_db *db, const char *pdu, int per_team, uint64_t seed, ck_dat
     int s = ck_stmt_step(st);
     if (s == CK_DB_ROW) *sample_id = ck_stmt_int(st, 0);
     ck_stmt_reset(st);
-    if (s == CK_DB_CONSTRAINT) return finish(db, fail(CK_ERR_NOTFOUND, err, err_len, "pdu: no PDU %s", pdu), err, err_len);
-    if (s != CK_DB_ROW) return finish(db, db_fail(db, "qa_samples", err, err_len), err, err_len);
+    if (s == CK_DB_CONSTRAINT) return ck_txn_finish(db, ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "pdu: no PDU %s", pdu), err, err_len);
+    if (s != CK_DB_ROW) return ck_txn_finish(db, ck_txn_db_fail(db, "qa_samples", err, err_len), err, err_len);
 
     /* Each team's CRNs in CRN order, then a seeded draw from each. */
-    st = prepare(db, "SELECT \"team_code\", \"crn\" FROM \"cases\" WHERE \"pdu_code\" = $1 AND \"team_code\" IS NOT NULL "
+    st = ck_txn_prepare(db, "SELECT \"team_code\", \"crn\" FROM \"cases\" WHERE \"pdu_code\" = $1 AND \"team_code\" IS NOT NULL "
                      "ORDER BY \"team_code\", \"crn\"", err, err_len);
-    if (!st) return finish(db, CK_ERR_DB, err, err_len);
+    if (!st) return ck_txn_finish(db, CK_ERR_DB, err, err_len);
     ck_stmt_bind_text(st, 1, pdu);
     ck_arena a;
     ck_arena_init(&a);
@@ -626,7 +620,7 @@ ck_rc ck_qa_draw(ck_db *db, const char *pdu, int per_team, uint64_t seed, ck_dat
         for (const char *c = teams[i]; *c; c++) team_seed = team_seed * 31 + (unsigned char)*c;
         size_t k = ck_sample_pick(j - i, (size_t)per_team, team_seed, pick);
         for (size_t q = 0; q < k && rc == CK_OK; q++) {
-            st = prepare(db, "INSERT INTO \"qa_sample_cases\" (\"sample_id\", \"ord\", \"crn\", \"team\") "
+            st = ck_txn_prepare(db, "INSERT INTO \"qa_sample_cases\" (\"sample_id\", \"ord\", \"crn\", \"team\") "
                              "VALUES (CAST($1 AS BIGINT), CAST($2 AS INTEGER), $3, $4)", err, err_len);
             if (!st) {
                 rc = CK_ERR_DB;
@@ -636,7 +630,7 @@ ck_rc ck_qa_draw(ck_db *db, const char *pdu, int per_team, uint64_t seed, ck_dat
             ck_stmt_bind_int(st, 2, ord++);
             ck_stmt_bind_text(st, 3, crns[i + pick[q]]);
             ck_stmt_bind_text(st, 4, teams[i]);
-            if (ck_stmt_step(st) != CK_DB_DONE) rc = db_fail(db, "qa_sample_cases", err, err_len);
+            if (ck_stmt_step(st) != CK_DB_DONE) rc = ck_txn_db_fail(db, "qa_sample_cases", err, err_len);
             ck_stmt_reset(st);
         }
         i = j;
@@ -645,42 +639,42 @@ ck_rc ck_qa_draw(ck_db *db, const char *pdu, int per_team, uint64_t seed, ck_dat
     ck_free(teams);
     ck_free(crns);
     ck_arena_free(&a);
-    return finish(db, rc, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
 }
 
 ck_rc ck_qa_answer(ck_db *db, int64_t sample_id, const char *crn, ck_standard question, bool sufficient,
                    const char *note, const char *by, ck_date on, char *err, size_t err_len)
 {
     if (!ck_standard_is_case(question))
-        return fail(CK_ERR_INVALID, err, err_len,
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len,
                     "question: expected assessment, planning, implementation_delivery, reviewing or victims");
-    if (!by || !*by) return fail(CK_ERR_INVALID, err, err_len, "answered_by: expected who answered");
-    ck_rc rc = begin(db, err, err_len);
+    if (!by || !*by) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "answered_by: expected who answered");
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
-    ck_stmt *st = prepare(db, "SELECT 1 FROM \"qa_sample_cases\" WHERE \"sample_id\" = CAST($1 AS BIGINT) AND \"crn\" = $2",
+    ck_stmt *st = ck_txn_prepare(db, "SELECT 1 FROM \"qa_sample_cases\" WHERE \"sample_id\" = CAST($1 AS BIGINT) AND \"crn\" = $2",
                           err, err_len);
-    if (!st) return finish(db, CK_ERR_DB, err, err_len);
+    if (!st) return ck_txn_finish(db, CK_ERR_DB, err, err_len);
     ck_stmt_bind_int(st, 1, sample_id);
     ck_stmt_bind_text(st, 2, crn);
     int s = ck_stmt_step(st);
     ck_stmt_reset(st);
     if (s == CK_DB_DONE)
-        return finish(db, fail(CK_ERR_NOTFOUND, err, err_len, "crn: case %s is not in sample %lld", crn,
+        return ck_txn_finish(db, ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "crn: case %s is not in sample %lld", crn,
                                (long long)sample_id), err, err_len);
-    if (s != CK_DB_ROW) return finish(db, db_fail(db, "qa_sample_cases", err, err_len), err, err_len);
-    st = prepare(db, "DELETE FROM \"qa_answers\" WHERE \"sample_id\" = CAST($1 AS BIGINT) AND \"crn\" = $2 "
+    if (s != CK_DB_ROW) return ck_txn_finish(db, ck_txn_db_fail(db, "qa_sample_cases", err, err_len), err, err_len);
+    st = ck_txn_prepare(db, "DELETE FROM \"qa_answers\" WHERE \"sample_id\" = CAST($1 AS BIGINT) AND \"crn\" = $2 "
                      "AND \"question\" = $3", err, err_len);
-    if (!st) return finish(db, CK_ERR_DB, err, err_len);
+    if (!st) return ck_txn_finish(db, CK_ERR_DB, err, err_len);
     ck_stmt_bind_int(st, 1, sample_id);
     ck_stmt_bind_text(st, 2, crn);
     ck_stmt_bind_text(st, 3, ck_standard_key(question));
-    if (ck_stmt_step(st) != CK_DB_DONE) rc = db_fail(db, "qa_answers", err, err_len);
+    if (ck_stmt_step(st) != CK_DB_DONE) rc = ck_txn_db_fail(db, "qa_answers", err, err_len);
     ck_stmt_reset(st);
     if (rc == CK_OK) {
-        st = prepare(db, "INSERT INTO \"qa_answers\" (\"sample_id\", \"crn\", \"question\", \"sufficient\", \"note\", "
+        st = ck_txn_prepare(db, "INSERT INTO \"qa_answers\" (\"sample_id\", \"crn\", \"question\", \"sufficient\", \"note\", "
                          "\"answered_by\", \"answered_on\") VALUES (CAST($1 AS BIGINT), $2, $3, CAST($4 AS INTEGER), "
                          "$5, $6, $7)", err, err_len);
-        if (!st) return finish(db, CK_ERR_DB, err, err_len);
+        if (!st) return ck_txn_finish(db, CK_ERR_DB, err, err_len);
         ck_stmt_bind_int(st, 1, sample_id);
         ck_stmt_bind_text(st, 2, crn);
         ck_stmt_bind_text(st, 3, ck_standard_key(question));
@@ -688,10 +682,10 @@ ck_rc ck_qa_answer(ck_db *db, int64_t sample_id, const char *crn, ck_standard qu
         ck_stmt_bind_text(st, 5, note);
         ck_stmt_bind_text(st, 6, by);
         ck_stmt_bind_date(st, 7, on);
-        if (ck_stmt_step(st) != CK_DB_DONE) rc = db_fail(db, "qa_answers", err, err_len);
+        if (ck_stmt_step(st) != CK_DB_DONE) rc = ck_txn_db_fail(db, "qa_answers", err, err_len);
         ck_stmt_reset(st);
     }
-    return finish(db, rc, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
 }
 
 /* The computed judgement of each case standard for one case, by CRN. */
@@ -721,11 +715,11 @@ static void qa_case(void *ctx, const ck_inspect_item *items, const row_extra *ex
 ck_rc ck_qa_report(ck_db *db, int64_t sample_id, ck_date as_of, json_t **out, char *err, size_t err_len)
 {
     *out = NULL;
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin(db, err, err_len);
     if (rc != CK_OK) return rc;
-    ck_stmt *st = prepare(db, "SELECT \"pdu\", \"seed\", \"from\", \"to\", \"per_team\" FROM \"qa_samples\" "
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"pdu\", \"seed\", \"from\", \"to\", \"per_team\" FROM \"qa_samples\" "
                               "WHERE \"sample_id\" = CAST($1 AS BIGINT)", err, err_len);
-    if (!st) return finish(db, CK_ERR_DB, err, err_len);
+    if (!st) return ck_txn_finish(db, CK_ERR_DB, err, err_len);
     ck_stmt_bind_int(st, 1, sample_id);
     int s = ck_stmt_step(st);
     char pdu[64] = "";
@@ -743,8 +737,8 @@ ck_rc ck_qa_report(ck_db *db, int64_t sample_id, ck_date as_of, json_t **out, ch
         json_object_set_new(j, "to", jdate(p.to));
     }
     ck_stmt_reset(st);
-    if (s == CK_DB_DONE) rc = fail(CK_ERR_NOTFOUND, err, err_len, "sample: no sample %lld", (long long)sample_id);
-    else if (s != CK_DB_ROW) rc = db_fail(db, "qa_samples", err, err_len);
+    if (s == CK_DB_DONE) rc = ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "sample: no sample %lld", (long long)sample_id);
+    else if (s != CK_DB_ROW) rc = ck_txn_db_fail(db, "qa_samples", err, err_len);
     qa_ctx q = {.by_crn = json_object()};
     if (rc == CK_OK) {
         ck_inspect_init(&q.acc, &p);
@@ -753,7 +747,7 @@ ck_rc ck_qa_report(ck_db *db, int64_t sample_id, ck_date as_of, json_t **out, ch
     }
     json_t *cases = json_array();
     size_t disagreements = 0;
-    st = rc == CK_OK ? prepare(db,
+    st = rc == CK_OK ? ck_txn_prepare(db,
                                "SELECT \"qa_sample_cases\".\"crn\", \"qa_sample_cases\".\"team\", \"qa_answers\".\"question\", "
                                "\"qa_answers\".\"sufficient\", \"qa_answers\".\"note\" FROM \"qa_sample_cases\" "
                                "LEFT JOIN \"qa_answers\" ON \"qa_answers\".\"sample_id\" = \"qa_sample_cases\".\"sample_id\" "
@@ -797,7 +791,7 @@ ck_rc ck_qa_report(ck_db *db, int64_t sample_id, ck_date as_of, json_t **out, ch
     json_decref(q.by_crn);
     json_object_set_new(j, "cases", cases);
     json_object_set_new(j, "disagreements", json_integer((json_int_t)disagreements));
-    rc = finish(db, rc, err, err_len);
+    rc = ck_txn_finish(db, rc, err, err_len);
     if (rc != CK_OK) {
         json_decref(j);
         return rc;
@@ -831,7 +825,7 @@ json_t *ck_qa_disagreements(const json_t *report)
 ck_rc ck_qa_samples(ck_db *db, const char *pdu, json_t **out, char *err, size_t err_len)
 {
     *out = NULL;
-    ck_stmt *st = prepare(db,
+    ck_stmt *st = ck_txn_prepare(db,
                           "SELECT \"sample_id\", \"pdu\", \"seed\", \"per_team\", \"from\", \"to\", \"drawn_by\", "
                           "\"drawn_on\", (SELECT COUNT(*) FROM \"qa_sample_cases\" WHERE \"qa_sample_cases\".\"sample_id\" = "
                           "\"qa_samples\".\"sample_id\"), (SELECT COUNT(*) FROM \"qa_answers\" WHERE "
