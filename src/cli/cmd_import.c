@@ -2,6 +2,7 @@
  * database, each file all-or-nothing in one transaction, with the case's
  * obligations computed in the same transaction. */
 #include "ck_bundle.h"
+#include "ck_cases.h"
 #include "ck_cli.h"
 #include "ck_cli_store.h"
 #include "ck_org.h"

@@ -12,17 +12,8 @@
 #include "ck_buf.h"
 #include "ck_case.h"
 #include "ck_db.h"
+#include "ck_rc.h"
 #include "ck_rules.h"
-
-typedef enum ck_rc {
-    CK_OK = 0,
-    CK_ERR_NOTFOUND,  /* no such case / record */
-    CK_ERR_EXISTS,    /* create: the CRN exists; add: the record id exists */
-    CK_ERR_INVALID,   /* the data breaks the format or a product rule; err names the field */
-    CK_ERR_CONFLICT,  /* a product rule refuses the change in this state (err says which) */
-    CK_ERR_DB,        /* the database failed; err has its message */
-    CK_ERR_DENIED,    /* the reader may not see or change it; err has the message to show */
-} ck_rc;
 
 typedef struct ck_engine {
     const ck_calendar *cal;

@@ -1,5 +1,6 @@
 /* ck_inspection: see ck_inspection.h. */
 #include "ck_inspection.h"
+#include "ck_rules.h"
 #include "ck_sample.h"
 #include "ck_str.h"
 #include "ck_txn.h"

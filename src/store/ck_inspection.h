@@ -13,7 +13,9 @@
  * ck_rc with "field: why" in err. */
 #ifndef CK_INSPECTION_H
 #define CK_INSPECTION_H
-#include "ck_cases.h"
+#include "ck_db.h"
+#include "ck_mem.h"
+#include "ck_rc.h"
 #include "ck_inspect.h"
 #include "ck_buf.h"
 #include <jansson.h>

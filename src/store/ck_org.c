@@ -1,4 +1,5 @@
 #include "ck_org.h"
+#include "ck_case.h"
 #include "ck_str.h"
 #include "ck_txn.h"
 #include <jansson.h>

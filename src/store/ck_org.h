@@ -10,7 +10,9 @@
  * are replaced by those the import lists for it. */
 #ifndef CK_ORG_H
 #define CK_ORG_H
-#include "ck_cases.h"
+#include "ck_db.h"
+#include "ck_mem.h"
+#include "ck_rc.h"
 
 typedef enum ck_org_kind { CK_ORG_REGION, CK_ORG_PDU, CK_ORG_TEAM, CK_ORG_STAFF, CK_ORG_VACANCY } ck_org_kind;
 

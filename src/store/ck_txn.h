@@ -5,8 +5,9 @@
  * stepping of a statement once or over its rows. */
 #ifndef CK_TXN_H
 #define CK_TXN_H
-#include "ck_cases.h"
+#include "ck_db.h"
 #include "ck_mem.h"
+#include "ck_rc.h"
 
 /* Writes the message into err and returns rc. */
 ck_rc ck_txn_fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
