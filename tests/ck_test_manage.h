@@ -6,6 +6,7 @@
 #include "ck_bundle.h"
 #include "ck_cases.h"
 #include "ck_inspection.h"
+#include "ck_manage_json.h"
 #include "ck_org.h"
 #include "ck_workforce.h"
 #include <jansson.h>
