@@ -1,5 +1,6 @@
 /* ck_manage_json: the JSON (and CSV) of the management results of
- * store/ck_inspection (and its quality-assurance audit), written once for
+ * store/ck_inspection (with its quality-assurance audit) and
+ * store/ck_workforce (workload, capacity, the allocation board), written once for
  * the API (http/ck_api_manage, which serves it as documented in docs/api.md)
  * and the web pages (web/ck_web_manage, whose templates read the same
  * shapes) and the CLI. Each function returns a new reference the caller
@@ -43,7 +44,27 @@ json_t *ck_qa_disagreements(const json_t *report);
  * answers}] */
 json_t *ck_qa_samples_json(const ck_qa_sample_list *l);
 
-/* ---- Workforce ------------------------------------------------------------------- */
+/* ---- Workforce (store/ck_workforce) ---------------------------------------------- */
+
+/* The workforce report: teams (with the total row), agency share, sickness
+ * (long-term absence), the caseload distribution (practitioners in post by
+ * capacity band: under 50%, 50-80%, 80-100%, 100-120%, over 120%, unknown)
+ * and each practitioner with their workload breakdown. */
+json_t *ck_workforce_to_json(const ck_workforce *w);
+/* One practitioner of it: grade, status, hours, points, capacity (null with
+ * capacity_note when unknown), over_capacity, cases by WMT type, and each
+ * case (crn, tier, type, points) and court report in preparation. */
+json_t *ck_wf_staff_to_json(const ck_wf_staff *p, ck_date as_of);
+/* The board: {pdu, team, as_of, items: [{crn, kind: "lost"|"unallocated",
+ * staff_code, team, due, status, explanation, tier, rosh, mappa, candidates:
+ * [the first max_candidates: {staff_code, forename, surname, grade, team,
+ * locality, capacity_percent, capacity_after_percent, over_capacity_after}],
+ * ranked, excluded: [{staff_code, why}]}], gone: [{staff_code, forename,
+ * surname, grade, team, status, cases}]}. */
+json_t *ck_alloc_board_to_json(const ck_alloc_board *b, size_t max_candidates);
+/* One CSV row per team and the total (header first); `table` aligns the
+ * same columns for a terminal instead. */
+void ck_workforce_render(const ck_workforce *w, bool table, ck_buf *out);
 
 /* The board as ck_alloc_board_to_json shows it, without the cases p may not
  * read (store/ck_access_drop_unseen). When that check fails, *rc is its
