@@ -8,6 +8,7 @@
 #include "ck_inspection.h"
 #include "ck_manage_json.h"
 #include "ck_org.h"
+#include "ck_org_codec.h"
 #include "ck_workforce.h"
 #include <jansson.h>
 

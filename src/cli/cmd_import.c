@@ -6,6 +6,7 @@
 #include "ck_cli.h"
 #include "ck_cli_store.h"
 #include "ck_org.h"
+#include "ck_org_codec.h"
 #include "ck_par.h"
 #include <dirent.h>
 #include <errno.h>
