@@ -687,7 +687,8 @@ static ck_rc qa_cases(ck_db *db, const qa_ctx *q, ck_qa_sample_report *r, char *
     ck_qa_answer_row *answers = NULL; /* the current case's, until it is complete */
     ck_qa_case *cur = NULL;
     ck_rc rc = CK_OK;
-    for (bool more = ck_txn_next(db, st, "qa_answers", &rc, err, err_len);; more = ck_txn_next(db, st, "qa_answers", &rc, err, err_len)) {
+    for (;;) {
+        bool more = ck_txn_next(db, st, "qa_answers", &rc, err, err_len);
         const char *crn = more ? ck_stmt_text(st, 0) : NULL;
         if (cur && (!more || strcmp(cur->crn, crn) != 0)) {
             cur->answers = to_arena(&r->arena, answers, cur->n_answers, sizeof *answers);
