@@ -13,6 +13,7 @@ typedef enum ck_rc {
     CK_ERR_CONFLICT,  /* a product rule refuses the change in this state (err says which) */
     CK_ERR_DB,        /* the database failed; err has its message */
     CK_ERR_DENIED,    /* the reader may not see or change it; err has the message to show */
+    CK_ERR_STALE,     /* the writer read an older version of the case (If-Match); err names the current one */
 } ck_rc;
 
 #endif

@@ -402,6 +402,7 @@ static ck_rc rewrite(ck_db *db, const ck_engine *eng, int64_t id, const ck_case 
         ck_holder h;
         rc = derive_holder(db, c, as_of, &a, &h, err, err_len);
         if (rc == CK_OK) rc = ck_store_rewrite(db, id, c, &h, err, err_len);
+        if (rc == CK_OK) rc = ck_store_bump_version(db, id, err, err_len);
         if (rc == CK_OK) rc = ck_store_put_obligations(db, id, r, &h, true, err, err_len);
         if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, as_of, eng->cfg, err, err_len);
         ck_arena_free(&a);
@@ -474,6 +475,7 @@ static ck_rc write_change(ck_db *db, const ck_engine *eng, int64_t id, ck_case *
     ck_result *r = evaluate(eng, c, as_of);
     ck_rc rc = check_completions(before, c, r, err, err_len);
     if (rc == CK_OK) rc = ck_store_write_record(db, id, c, list, ord, is_new, err, err_len);
+    if (rc == CK_OK) rc = ck_store_bump_version(db, id, err, err_len);
     if (rc == CK_OK) rc = store_derived(db, id, c, r, as_of, true, err, err_len);
     if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, as_of, eng->cfg, err, err_len);
     ck_result_free(r);

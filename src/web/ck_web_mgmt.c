@@ -223,7 +223,7 @@ void ck_web_allocate_post(ck_http_req *r)
                             .staff_code = who->staff_code, .grade = who->grade, .staff_left_on = CK_NODATE,
                             .staff_long_term_absence_from = CK_NODATE};
         rc = ck_access_add(db, s.p, CK_PERM_CASE_ALLOCATE, &ck_web_of(r)->app.engine, c->crn, "allocations", &al,
-                           today, err, sizeof err);
+                           today, NULL, err, sizeof err);
         if (rc == CK_OK) {
             ck_buf loc = CK_BUF_INIT;
             ck_buf_puts(&loc, "/team?allocated=");
