@@ -1,6 +1,7 @@
 /* ck_cli_serve: the server start-up `serve` and `demo` share (see
  * ck_cli_serve.h). */
 #include "ck_cli_serve.h"
+#include "ck_audit.h"
 #include "ck_api.h"
 #include "ck_auth.h"
 #include "ck_cal.h"
@@ -104,6 +105,7 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
     ck_auth *auth = NULL;
     ck_web *web = NULL;
     ck_route *routes = NULL;
+    ck_audit_appender *appender = NULL;
     rc = 1;
     if (!prepare_database(cmd, url)) goto out;
 
@@ -135,9 +137,17 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
         ck_cli_error(cmd, "%s", err);
         goto unblock;
     }
+    /* Reads are audited through one appender, so readers never queue on the
+     * database's write lock (store/ck_audit.h). */
+    appender = ck_audit_appender_start(url, err, sizeof err);
+    if (!appender) {
+        ck_cli_error(cmd, "the audit appender could not start: %s", err);
+        goto unblock;
+    }
     ck_http_config cfg = {.host = host, .port = port, .threads = o->threads, .routes = routes,
-                          .db_url = url, .app = ck_web_app(web), .on_error = ck_web_on_error,
-                          .access_log = true, .authorize = ck_auth_authorize, .trusted_proxy = o->proxy};
+                          .db_url = url, .db_audit_sink = appender, .app = ck_web_app(web),
+                          .on_error = ck_web_on_error, .access_log = true, .authorize = ck_auth_authorize,
+                          .trusted_proxy = o->proxy};
     srv = ck_http_start(&cfg, err, sizeof err);
     if (!srv) {
         ck_cli_error(cmd, "%s", err);
@@ -160,6 +170,7 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
 unblock:
     ck_http_stop(srv);
     srv = NULL;
+    ck_audit_appender_stop(appender); /* after the workers, which wait on it */
     ck_api_daily_stop(daily);
     ck_web_free(web);
     ck_free(routes);

@@ -247,7 +247,7 @@ static void import_file(importer *im, const char *path)
         return;
     }
     char err[1024];
-    if (ck_db_begin(im->db) != CK_DB_OK) {
+    if (ck_db_begin_write(im->db) != CK_DB_OK) {
         fprintf(stderr, "%s: %s\n", path, ck_db_errmsg(im->db));
         im->db_failed = true;
         fclose(in);

@@ -253,19 +253,21 @@ void ck_access_filter_for(const ck_principal *p, ck_perm perm, ck_access_filter 
 ck_rc ck_access_get(ck_db *db, const ck_principal *p, const char *crn, ck_case **out, char *err, size_t err_len)
 {
     *out = NULL;
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
-    rc = decide(db, p, CK_PERM_CASE_READ, crn, CK_LOCK_SHARE, &f, err, err_len);
+    rc = decide(db, p, CK_PERM_CASE_READ, crn, CK_LOCK_NONE, &f, err, err_len);
     bool victims = rc == CK_OK && ck_access_victims_visible(p, &f.place);
     if (rc == CK_OK) rc = ck_store_load_for(db, f.id, victims, out, err, err_len);
-    if (rc == CK_OK) rc = ck_audit_append(db, p, "case.read", crn, NULL, NULL, err, err_len);
-    if (rc == CK_OK && victims && (*out)->n_victims) {
-        char detail[48];
-        snprintf(detail, sizeof detail, "victims=%zu", (*out)->n_victims);
-        rc = ck_audit_append(db, p, "victim.read", crn, "victims", detail, err, err_len);
-    }
     rc = ck_txn_finish(db, rc, err, err_len);
+    char detail[48];
+    ck_audit_note notes[2] = {{"case.read", crn, NULL, NULL}, {"victim.read", crn, "victims", detail}};
+    size_t n = 1;
+    if (rc == CK_OK && victims && (*out)->n_victims) {
+        snprintf(detail, sizeof detail, "victims=%zu", (*out)->n_victims);
+        n = 2;
+    }
+    if (rc == CK_OK) rc = ck_audit_reads(db, p, notes, n, err, err_len);
     if (rc != CK_OK) {
         ck_case_free(*out);
         *out = NULL;
@@ -277,13 +279,13 @@ ck_rc ck_access_obligations(ck_db *db, const ck_principal *p, const char *crn, c
                             char *err, size_t err_len)
 {
     *out = NULL;
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
-    rc = decide(db, p, CK_PERM_CASE_READ, crn, CK_LOCK_SHARE, &f, err, err_len);
+    rc = decide(db, p, CK_PERM_CASE_READ, crn, CK_LOCK_NONE, &f, err, err_len);
     if (rc == CK_OK) rc = ck_store_get_obligations(db, f.id, as_of, out, err, err_len);
-    if (rc == CK_OK) rc = ck_audit_append(db, p, "obligations.read", crn, NULL, NULL, err, err_len);
     rc = ck_txn_finish(db, rc, err, err_len);
+    if (rc == CK_OK) rc = ck_audit_record(db, p, "obligations.read", crn, NULL, NULL, err, err_len);
     if (rc != CK_OK) {
         ck_result_free(*out);
         *out = NULL;
@@ -296,7 +298,9 @@ ck_rc ck_access_search(ck_db *db, const ck_principal *p, const char *q, size_t l
 {
     ck_access_filter f;
     ck_access_filter_for(p, CK_PERM_CASE_READ, &f);
-    ck_rc rc = ck_cases_search_in(db, &f.f, q, limit, offset, out, err, err_len);
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    rc = ck_txn_finish(db, ck_cases_search_in(db, &f.f, q, limit, offset, out, err, err_len), err, err_len);
     if (rc != CK_OK) return rc;
     char detail[300];
     snprintf(detail, sizeof detail, "q=%.200s results=%zu", q ? q : "", (*out)->total);
@@ -314,7 +318,8 @@ ck_rc ck_access_worklist(ck_db *db, const ck_principal *p, ck_worklist_query *q,
     ck_access_filter f;
     ck_access_filter_for(p, CK_PERM_CASE_READ, &f);
     q->filter = &f.f;
-    ck_rc rc = ck_cases_worklist(db, q, out, err, err_len);
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
+    if (rc == CK_OK) rc = ck_txn_finish(db, ck_cases_worklist(db, q, out, err, err_len), err, err_len);
     q->filter = NULL;
     if (rc != CK_OK) return rc;
     char detail[120];
@@ -335,7 +340,7 @@ ck_rc ck_access_create(ck_db *db, const ck_principal *p, const ck_engine *eng, c
 {
     if (!ck_principal_may(p, CK_PERM_CASE_CREATE))
         return ck_txn_fail(CK_ERR_DENIED, err, err_len, "Your role does not include %s.", ck_perm_names[CK_PERM_CASE_CREATE]);
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     rc = ck_cases_insert(db, eng, c, as_of, err, err_len);
     /* Where the new case landed is known only once the store derived its
@@ -361,7 +366,7 @@ ck_rc ck_access_replace(ck_db *db, const ck_principal *p, const ck_engine *eng, 
                         ck_case **out, char *err, size_t err_len)
 {
     if (out) *out = NULL;
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts before, after;
     rc = decide(db, p, CK_PERM_CASE_WRITE, c->crn, CK_LOCK_UPDATE, &before, err, err_len);
@@ -395,7 +400,7 @@ static ck_perm list_perm(const char *list, ck_perm perm)
 ck_rc ck_access_add(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
                     const char *list, const void *rec, ck_date as_of, char *err, size_t err_len)
 {
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
     rc = decide(db, p, list_perm(list, perm), crn, CK_LOCK_UPDATE, &f, err, err_len);
@@ -414,7 +419,7 @@ ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_
                        bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
                        ck_date as_of, char *err, size_t err_len)
 {
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
     rc = decide(db, p, list_perm(list, perm), crn, CK_LOCK_UPDATE, &f, err, err_len);
@@ -431,7 +436,7 @@ ck_rc ck_access_outcome(ck_db *db, const ck_principal *p, ck_perm perm, const ck
                         const char *contact_id, const char *outcome, ck_date outcome_on, const ck_enforcement *action,
                         ck_date as_of, char *err, size_t err_len)
 {
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
     rc = decide(db, p, perm, crn, CK_LOCK_UPDATE, &f, err, err_len);
@@ -481,7 +486,7 @@ static ck_rc lao_user_row(ck_db *db, const char *sql, int64_t case_id, ck_lao_li
 static ck_rc lao_change(ck_db *db, const ck_principal *by, const char *crn, ck_lao_list list, const char *username,
                         const char *message, bool add, char *err, size_t err_len)
 {
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     int64_t case_id = 0, user_id = 0;
     rc = lao_ids(db, crn, username, &case_id, &user_id, err, err_len);
@@ -537,7 +542,7 @@ ck_rc ck_lao_remove(ck_db *db, const ck_principal *by, const char *crn, ck_lao_l
 
 ck_rc ck_lao_clear(ck_db *db, const ck_principal *by, const char *crn, char *err, size_t err_len)
 {
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     int64_t case_id = 0;
     rc = lao_ids(db, crn, NULL, &case_id, NULL, err, err_len);

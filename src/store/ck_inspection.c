@@ -9,7 +9,6 @@
 
 #define fail ck_txn_fail
 #define db_fail ck_txn_db_fail
-#define begin ck_txn_begin
 #define finish ck_txn_finish
 #define prepare ck_txn_prepare
 
@@ -247,7 +246,7 @@ ck_rc ck_inspection_compute(ck_db *db, const ck_rules_config *cfg, const ck_insp
     *out = NULL;
     ck_rc rc = check_period(p, err, err_len);
     if (rc == CK_OK && !pdu && !region) rc = fail(CK_ERR_INVALID, err, err_len, "pdu: expected a PDU or a region");
-    if (rc != CK_OK || (rc = begin(db, err, err_len)) != CK_OK) return rc;
+    if (rc != CK_OK || (rc = ck_txn_begin_read(db, err, err_len)) != CK_OK) return rc;
     return finish(db, compute_in_tx(db, cfg, bands, region, pdu, p, out, err, err_len), err, err_len);
 }
 
@@ -380,7 +379,7 @@ ck_rc ck_inspection_failures(ck_db *db, const char *region, const char *pdu, con
     if (d.measure < 0)
         return fail(CK_ERR_INVALID, err, err_len, "key_question: \"%s\" is not one of A1 A2 A3 P1 I1 I2 I3 R1 V1",
                     measure ? measure : "");
-    if ((rc = begin(db, err, err_len)) != CK_OK) return rc;
+    if ((rc = ck_txn_begin_read(db, err, err_len)) != CK_OK) return rc;
     ck_inspect_init(&d.acc, p);
     d.out = json_array();
     rc = stream(db, pdu ? NULL : region, pdu, p, true, drill_case, &d, err, err_len);
@@ -414,7 +413,7 @@ ck_rc ck_inspection_org_put(ck_db *db, const char *pdu, ck_standard s, ck_rating
     if (!evidence || !evidence[strspn(evidence, " \t\r\n")])
         return fail(CK_ERR_INVALID, err, err_len, "evidence: expected the evidence for the rating");
     if (!by || !*by) return fail(CK_ERR_INVALID, err, err_len, "entered_by: expected who entered the rating");
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_stmt *st = prepare(db,
                           "INSERT INTO \"inspection_org_ratings\" (\"pdu\", \"standard\", \"rating\", \"evidence\", "
@@ -455,7 +454,7 @@ ck_rc ck_inspection_snapshot(ck_db *db, const ck_rules_config *cfg, const ck_ins
     char key[16];
     month_period(month, as_of, &p, key);
     if (p.from > as_of) return fail(CK_ERR_INVALID, err, err_len, "month: %s has not started", key);
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_inspection *x = NULL;
     rc = compute_in_tx(db, cfg, bands, NULL, pdu, &p, &x, err, err_len);
@@ -513,7 +512,7 @@ ck_rc ck_inspection_history(ck_db *db, const ck_rules_config *cfg, const ck_insp
 {
     *out = NULL;
     if (months < 1 || months > 120) return fail(CK_ERR_INVALID, err, err_len, "months: expected 1 to 120");
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     json_t **rows = ck_calloc((size_t)months, sizeof *rows);
     ck_inspection **missing = ck_calloc((size_t)months, sizeof *missing);
@@ -578,7 +577,7 @@ ck_rc ck_qa_draw(ck_db *db, const char *pdu, int per_team, uint64_t seed, ck_dat
     if (from == CK_NODATE || to == CK_NODATE || from > to)
         return fail(CK_ERR_INVALID, err, err_len, "to: expected a period from <= to");
     if (!by || !*by) return fail(CK_ERR_INVALID, err, err_len, "drawn_by: expected who drew the sample");
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_stmt *st = prepare(db,
                           "INSERT INTO \"qa_samples\" (\"pdu\", \"seed\", \"per_team\", \"from\", \"to\", \"drawn_by\", "
@@ -655,7 +654,7 @@ ck_rc ck_qa_answer(ck_db *db, int64_t sample_id, const char *crn, ck_standard qu
         return fail(CK_ERR_INVALID, err, err_len,
                     "question: expected assessment, planning, implementation_delivery, reviewing or victims");
     if (!by || !*by) return fail(CK_ERR_INVALID, err, err_len, "answered_by: expected who answered");
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_stmt *st = prepare(db, "SELECT 1 FROM \"qa_sample_cases\" WHERE \"sample_id\" = CAST($1 AS BIGINT) AND \"crn\" = $2",
                           err, err_len);
@@ -721,7 +720,7 @@ static void qa_case(void *ctx, const ck_inspect_item *items, const row_extra *ex
 ck_rc ck_qa_report(ck_db *db, int64_t sample_id, ck_date as_of, json_t **out, char *err, size_t err_len)
 {
     *out = NULL;
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_stmt *st = prepare(db, "SELECT \"pdu\", \"seed\", \"from\", \"to\", \"per_team\" FROM \"qa_samples\" "
                               "WHERE \"sample_id\" = CAST($1 AS BIGINT)", err, err_len);

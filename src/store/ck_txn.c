@@ -17,9 +17,14 @@ ck_rc ck_txn_db_fail(ck_db *db, const char *what, char *err, size_t err_len)
     return ck_txn_fail(CK_ERR_DB, err, err_len, "%s: %s", what, ck_db_errmsg(db));
 }
 
-ck_rc ck_txn_begin(ck_db *db, char *err, size_t err_len)
+ck_rc ck_txn_begin_write(ck_db *db, char *err, size_t err_len)
 {
-    return ck_db_begin(db) == CK_DB_OK ? CK_OK : ck_txn_db_fail(db, "begin", err, err_len);
+    return ck_db_begin_write(db) == CK_DB_OK ? CK_OK : ck_txn_db_fail(db, "begin", err, err_len);
+}
+
+ck_rc ck_txn_begin_read(ck_db *db, char *err, size_t err_len)
+{
+    return ck_db_begin_read(db) == CK_DB_OK ? CK_OK : ck_txn_db_fail(db, "begin read", err, err_len);
 }
 
 ck_rc ck_txn_finish(ck_db *db, ck_rc rc, char *err, size_t err_len)

@@ -12,7 +12,6 @@
 
 #define fail ck_txn_fail
 #define db_fail ck_txn_db_fail
-#define begin ck_txn_begin
 #define finish ck_txn_finish
 #define prepare ck_txn_prepare
 
@@ -52,7 +51,7 @@ ck_rc ck_manage_cfg_load(ck_db *db, ck_manage_cfg *out, char *err, size_t err_le
 
 ck_rc ck_manage_setting_put(ck_db *db, const char *key, const char *value, char *err, size_t err_len)
 {
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_manage_cfg c;
     /* The grade list replaces, the per-grade keys add: re-read the rest,
@@ -390,7 +389,7 @@ ck_rc ck_workforce_load(ck_db *db, const ck_rules_config *cfg, const char *regio
                         ck_workforce **out, char *err, size_t err_len)
 {
     *out = NULL;
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     return finish(db, load_in_tx(db, cfg, region, pdu, as_of, out, err, err_len), err, err_len);
 }
@@ -449,7 +448,7 @@ ck_rc ck_workforce_staff_leaves(ck_db *db, const ck_engine *eng, const char *cod
 {
     if (cases) *cases = 0;
     if (on == CK_NODATE) return fail(CK_ERR_INVALID, err, err_len, "%s: expected a date", absence ? "absence_from" : "left_on");
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_stmt *st = prepare(db,
                           absence ? "UPDATE \"staff\" SET \"status\" = 'long_term_absence', \"absence_from\" = $2 "
@@ -502,7 +501,7 @@ ck_rc ck_workforce_add_reduction(ck_db *db, const char *code, const char *reason
                   s.contracted_hours);
     ck_arena_free(&a);
     if (rc != CK_OK) return rc;
-    if ((rc = begin(db, err, err_len)) != CK_OK) return rc;
+    if ((rc = ck_txn_begin_write(db, err, err_len)) != CK_OK) return rc;
     /* The next position in the member's list, then the row, in one transaction. */
     ck_stmt *st = prepare(db, "SELECT COALESCE(MAX(\"ord\") + 1, 0) FROM \"staff_reductions\" WHERE \"staff\" = $1",
                           err, err_len);
@@ -536,7 +535,7 @@ ck_rc ck_workforce_set_posts(ck_db *db, const char *team, const char *grade, dou
         return fail(CK_ERR_INVALID, err, err_len, "grade: expected one of %s", allowed);
     }
     if (!(fte >= 0 && fte <= 10000)) return fail(CK_ERR_INVALID, err, err_len, "fte: expected 0 to 10000 posts");
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_stmt *st = prepare(db, "DELETE FROM \"team_posts\" WHERE \"team\" = $1 AND \"grade\" = $2", err, err_len);
     if (!st) return finish(db, CK_ERR_DB, err, err_len);
@@ -668,7 +667,7 @@ ck_rc ck_alloc_rank_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *m
 {
     *wf = NULL;
     memset(out, 0, sizeof *out);
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_arena a;
     ck_arena_init(&a);
@@ -676,7 +675,7 @@ ck_rc ck_alloc_rank_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *m
     int64_t id;
     ck_case *c = NULL;
     rc = place_of(db, crn, &a, &pl, err, err_len);
-    if (rc == CK_OK) rc = ck_store_find(db, crn, CK_LOCK_SHARE, &id, err, err_len);
+    if (rc == CK_OK) rc = ck_store_find(db, crn, CK_LOCK_NONE, &id, err, err_len);
     if (rc == CK_OK) rc = ck_store_load(db, id, &c, err, err_len);
     if (rc == CK_OK && !pl.pdu)
         rc = fail(CK_ERR_CONFLICT, err, err_len, "crn: case %s is held by no team of the organisation, so nobody "
@@ -771,7 +770,7 @@ static ck_rc allocate_in_tx(ck_db *db, const ck_engine *eng, const ck_manage_cfg
 ck_rc ck_alloc_allocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *crn, const char *staff,
                     ck_date as_of, char *err, size_t err_len)
 {
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     return finish(db, allocate_in_tx(db, eng, mc, crn, staff, as_of, err, err_len), err, err_len);
 }
@@ -780,7 +779,7 @@ ck_rc ck_alloc_reallocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *
                           ck_date as_of, ck_alloc_moves **moved, char *err, size_t err_len)
 {
     if (moved) *moved = NULL;
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_alloc_moves *m = ck_calloc(1, sizeof *m);
     ck_arena_init(&m->arena);
@@ -869,7 +868,7 @@ static ck_rc board_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc
     int64_t id;
     ck_case *c = NULL;
     ck_rc rc = place_of(db, need->crn, &b->arena, &pl, err, err_len);
-    if (rc == CK_OK) rc = ck_store_find(db, need->crn, CK_LOCK_SHARE, &id, err, err_len);
+    if (rc == CK_OK) rc = ck_store_find(db, need->crn, CK_LOCK_NONE, &id, err, err_len);
     if (rc == CK_OK) rc = ck_store_load(db, id, &c, err, err_len);
     if (rc == CK_OK) {
         bc->team = pl.team;
@@ -919,7 +918,7 @@ ck_rc ck_alloc_board_load(ck_db *db, const ck_engine *eng, const ck_manage_cfg *
 {
     *out = NULL;
     if (!pdu || !*pdu) return fail(CK_ERR_INVALID, err, err_len, "pdu: expected a PDU code");
-    ck_rc rc = begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_alloc_board *b = ck_calloc(1, sizeof *b);
     ck_arena_init(&b->arena);
