@@ -452,6 +452,103 @@ ck_rc ck_access_outcome(ck_db *db, const ck_principal *p, ck_perm perm, const ck
     return ck_txn_finish(db, rc, err, err_len);
 }
 
+/* ---- Management writes ------------------------------------------------------------ */
+
+/* Appends the audit record when rc is CK_OK, then commits or rolls back. */
+static ck_rc manage_end(ck_db *db, const ck_principal *p, ck_rc rc, const char *action, const char *crn,
+                        const char *record, const char *detail, char *err, size_t err_len)
+{
+    if (rc == CK_OK) rc = ck_audit_append(db, p, action, crn, record, detail, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
+}
+
+ck_rc ck_access_allocate(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_manage_cfg *mc,
+                         const char *crn, const char *staff, ck_date as_of, char *err, size_t err_len)
+{
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    rc = ck_access_check(db, p, CK_PERM_CASE_ALLOCATE, crn, CK_LOCK_UPDATE, NULL, err, err_len);
+    if (rc == CK_OK) rc = ck_access_staff(db, p, CK_PERM_CASE_ALLOCATE, staff, err, err_len);
+    if (rc == CK_OK) rc = ck_alloc_allocate(db, eng, mc, crn, staff, as_of, err, err_len);
+    return manage_end(db, p, rc, "manage.allocate", crn, "allocations", staff, err, err_len);
+}
+
+ck_rc ck_access_reallocate(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_manage_cfg *mc,
+                           const char *from, const char *to, ck_date as_of, ck_alloc_moves **moved, char *err,
+                           size_t err_len)
+{
+    *moved = NULL;
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    rc = ck_access_staff(db, p, CK_PERM_CASE_ALLOCATE, from, err, err_len);
+    if (rc == CK_OK && to) rc = ck_access_staff(db, p, CK_PERM_CASE_ALLOCATE, to, err, err_len);
+    if (rc == CK_OK) rc = ck_alloc_reallocate(db, eng, mc, from, to, as_of, moved, err, err_len);
+    char detail[64];
+    snprintf(detail, sizeof detail, "moved=%zu", *moved ? (*moved)->n : 0);
+    rc = manage_end(db, p, rc, "manage.reallocate", NULL, from, detail, err, err_len);
+    if (rc != CK_OK) {
+        ck_alloc_moves_free(*moved);
+        *moved = NULL;
+    }
+    return rc;
+}
+
+ck_rc ck_access_staff_leaves(ck_db *db, const ck_principal *p, const ck_engine *eng, const char *code, ck_date on,
+                             bool absence, ck_date as_of, size_t *cases, char *err, size_t err_len)
+{
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    rc = ck_access_staff(db, p, CK_PERM_CASE_ALLOCATE, code, err, err_len);
+    if (rc == CK_OK) rc = ck_workforce_staff_leaves(db, eng, code, on, absence, as_of, cases, err, err_len);
+    return manage_end(db, p, rc, "manage.leaving", NULL, code, absence ? "long_term_absence" : "left", err, err_len);
+}
+
+ck_rc ck_access_org_rating(ck_db *db, const ck_principal *p, const char *pdu, ck_standard s, ck_rating r,
+                           const char *evidence, const char *by, ck_date on, char *err, size_t err_len)
+{
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    rc = ck_access_unit(db, p, CK_PERM_INSPECTION_WRITE, pdu, NULL, err, err_len);
+    if (rc == CK_OK) rc = ck_inspection_org_put(db, pdu, s, r, evidence, by, on, err, err_len);
+    return manage_end(db, p, rc, "manage.org_rating", NULL, pdu, ck_standard_key(s), err, err_len);
+}
+
+ck_rc ck_access_qa_draw(ck_db *db, const ck_principal *p, const char *pdu, int per_team, uint64_t seed, ck_date from,
+                        ck_date to, const char *by, ck_date as_of, int64_t *id, char *err, size_t err_len)
+{
+    *id = 0;
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    rc = ck_access_unit(db, p, CK_PERM_QA, pdu, NULL, err, err_len);
+    if (rc == CK_OK) rc = ck_qa_draw(db, pdu, per_team, seed, from, to, by, as_of, id, err, err_len);
+    char record[32];
+    snprintf(record, sizeof record, "qa/%lld", (long long)*id);
+    return manage_end(db, p, rc, "manage.qa_draw", NULL, record, pdu, err, err_len);
+}
+
+ck_rc ck_access_qa_answer(ck_db *db, const ck_principal *p, int64_t sample_id, const char *crn, ck_standard question,
+                          bool sufficient, const char *note, const char *by, ck_date as_of, char *err,
+                          size_t err_len)
+{
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    /* The sample's PDU; an unknown sample is for ck_qa_answer to report. */
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"pdu\" FROM \"qa_samples\" WHERE \"sample_id\" = CAST($1 AS BIGINT)",
+                                 err, err_len);
+    if (!st) rc = CK_ERR_DB;
+    char pdu[CK_CODE_MAX + 1] = "";
+    if (st) {
+        ck_stmt_bind_int(st, 1, sample_id);
+        int s = ck_stmt_step(st);
+        if (s == CK_DB_ROW) copy_text(pdu, sizeof pdu, ck_stmt_text(st, 0));
+        ck_stmt_reset(st);
+        if (s != CK_DB_ROW && s != CK_DB_DONE) rc = ck_txn_db_fail(db, "qa_samples", err, err_len);
+    }
+    if (rc == CK_OK && pdu[0]) rc = ck_access_unit(db, p, CK_PERM_QA, pdu, NULL, err, err_len);
+    if (rc == CK_OK) rc = ck_qa_answer(db, sample_id, crn, question, sufficient, note, by, as_of, err, err_len);
+    return manage_end(db, p, rc, "manage.qa_answer", crn, ck_standard_key(question), NULL, err, err_len);
+}
+
 /* ---- Limited-access lists ---------------------------------------------------------- */
 
 static const char *list_name(ck_lao_list l) { return l == CK_LAO_EXCLUSION ? "exclusion" : "restriction"; }

@@ -413,13 +413,14 @@ ck_rc ck_inspection_org_put(ck_db *db, const char *pdu, ck_standard s, ck_rating
     if (!evidence || !evidence[strspn(evidence, " \t\r\n")])
         return fail(CK_ERR_INVALID, err, err_len, "evidence: expected the evidence for the rating");
     if (!by || !*by) return fail(CK_ERR_INVALID, err, err_len, "entered_by: expected who entered the rating");
-    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    bool own;
+    ck_rc rc = ck_txn_join_write(db, &own, err, err_len);
     if (rc != CK_OK) return rc;
     ck_stmt *st = prepare(db,
                           "INSERT INTO \"inspection_org_ratings\" (\"pdu\", \"standard\", \"rating\", \"evidence\", "
                           "\"entered_by\", \"entered_on\") VALUES ($1, $2, CAST($3 AS INTEGER), $4, $5, $6)",
                           err, err_len);
-    if (!st) return finish(db, CK_ERR_DB, err, err_len);
+    if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
     ck_stmt_bind_text(st, 1, pdu);
     ck_stmt_bind_text(st, 2, ck_standard_key(s));
     ck_stmt_bind_int(st, 3, (int64_t)r);
@@ -430,7 +431,7 @@ ck_rc ck_inspection_org_put(ck_db *db, const char *pdu, ck_standard s, ck_rating
     ck_stmt_reset(st);
     if (s2 == CK_DB_CONSTRAINT) rc = fail(CK_ERR_NOTFOUND, err, err_len, "pdu: no PDU with code %s", pdu);
     else if (s2 != CK_DB_DONE) rc = db_fail(db, "inspection_org_ratings", err, err_len);
-    return finish(db, rc, err, err_len);
+    return ck_txn_end(db, own, rc, err, err_len);
 }
 
 /* ---- Months ------------------------------------------------------------------------ */
@@ -577,14 +578,15 @@ ck_rc ck_qa_draw(ck_db *db, const char *pdu, int per_team, uint64_t seed, ck_dat
     if (from == CK_NODATE || to == CK_NODATE || from > to)
         return fail(CK_ERR_INVALID, err, err_len, "to: expected a period from <= to");
     if (!by || !*by) return fail(CK_ERR_INVALID, err, err_len, "drawn_by: expected who drew the sample");
-    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    bool own;
+    ck_rc rc = ck_txn_join_write(db, &own, err, err_len);
     if (rc != CK_OK) return rc;
     ck_stmt *st = prepare(db,
                           "INSERT INTO \"qa_samples\" (\"pdu\", \"seed\", \"per_team\", \"from\", \"to\", \"drawn_by\", "
                           "\"drawn_on\") VALUES ($1, CAST($2 AS BIGINT), CAST($3 AS INTEGER), $4, "
                           "$5, $6, $7) RETURNING \"sample_id\"",
                           err, err_len);
-    if (!st) return finish(db, CK_ERR_DB, err, err_len);
+    if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
     ck_stmt_bind_text(st, 1, pdu);
     ck_stmt_bind_int(st, 2, (int64_t)seed);
     ck_stmt_bind_int(st, 3, per_team);
@@ -595,13 +597,13 @@ ck_rc ck_qa_draw(ck_db *db, const char *pdu, int per_team, uint64_t seed, ck_dat
     int s = ck_stmt_step(st);
     if (s == CK_DB_ROW) *sample_id = ck_stmt_int(st, 0);
     ck_stmt_reset(st);
-    if (s == CK_DB_CONSTRAINT) return finish(db, fail(CK_ERR_NOTFOUND, err, err_len, "pdu: no PDU %s", pdu), err, err_len);
-    if (s != CK_DB_ROW) return finish(db, db_fail(db, "qa_samples", err, err_len), err, err_len);
+    if (s == CK_DB_CONSTRAINT) return ck_txn_end(db, own, fail(CK_ERR_NOTFOUND, err, err_len, "pdu: no PDU %s", pdu), err, err_len);
+    if (s != CK_DB_ROW) return ck_txn_end(db, own, db_fail(db, "qa_samples", err, err_len), err, err_len);
 
     /* Each team's CRNs in CRN order, then a seeded draw from each. */
     st = prepare(db, "SELECT \"team_code\", \"crn\" FROM \"cases\" WHERE \"pdu_code\" = $1 AND \"team_code\" IS NOT NULL "
                      "ORDER BY \"team_code\", \"crn\"", err, err_len);
-    if (!st) return finish(db, CK_ERR_DB, err, err_len);
+    if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
     ck_stmt_bind_text(st, 1, pdu);
     ck_arena a;
     ck_arena_init(&a);
@@ -644,7 +646,7 @@ ck_rc ck_qa_draw(ck_db *db, const char *pdu, int per_team, uint64_t seed, ck_dat
     ck_free(teams);
     ck_free(crns);
     ck_arena_free(&a);
-    return finish(db, rc, err, err_len);
+    return ck_txn_end(db, own, rc, err, err_len);
 }
 
 ck_rc ck_qa_answer(ck_db *db, int64_t sample_id, const char *crn, ck_standard question, bool sufficient,
@@ -654,22 +656,23 @@ ck_rc ck_qa_answer(ck_db *db, int64_t sample_id, const char *crn, ck_standard qu
         return fail(CK_ERR_INVALID, err, err_len,
                     "question: expected assessment, planning, implementation_delivery, reviewing or victims");
     if (!by || !*by) return fail(CK_ERR_INVALID, err, err_len, "answered_by: expected who answered");
-    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    bool own;
+    ck_rc rc = ck_txn_join_write(db, &own, err, err_len);
     if (rc != CK_OK) return rc;
     ck_stmt *st = prepare(db, "SELECT 1 FROM \"qa_sample_cases\" WHERE \"sample_id\" = CAST($1 AS BIGINT) AND \"crn\" = $2",
                           err, err_len);
-    if (!st) return finish(db, CK_ERR_DB, err, err_len);
+    if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
     ck_stmt_bind_int(st, 1, sample_id);
     ck_stmt_bind_text(st, 2, crn);
     int s = ck_stmt_step(st);
     ck_stmt_reset(st);
     if (s == CK_DB_DONE)
-        return finish(db, fail(CK_ERR_NOTFOUND, err, err_len, "crn: case %s is not in sample %lld", crn,
+        return ck_txn_end(db, own, fail(CK_ERR_NOTFOUND, err, err_len, "crn: case %s is not in sample %lld", crn,
                                (long long)sample_id), err, err_len);
-    if (s != CK_DB_ROW) return finish(db, db_fail(db, "qa_sample_cases", err, err_len), err, err_len);
+    if (s != CK_DB_ROW) return ck_txn_end(db, own, db_fail(db, "qa_sample_cases", err, err_len), err, err_len);
     st = prepare(db, "DELETE FROM \"qa_answers\" WHERE \"sample_id\" = CAST($1 AS BIGINT) AND \"crn\" = $2 "
                      "AND \"question\" = $3", err, err_len);
-    if (!st) return finish(db, CK_ERR_DB, err, err_len);
+    if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
     ck_stmt_bind_int(st, 1, sample_id);
     ck_stmt_bind_text(st, 2, crn);
     ck_stmt_bind_text(st, 3, ck_standard_key(question));
@@ -679,7 +682,7 @@ ck_rc ck_qa_answer(ck_db *db, int64_t sample_id, const char *crn, ck_standard qu
         st = prepare(db, "INSERT INTO \"qa_answers\" (\"sample_id\", \"crn\", \"question\", \"sufficient\", \"note\", "
                          "\"answered_by\", \"answered_on\") VALUES (CAST($1 AS BIGINT), $2, $3, CAST($4 AS INTEGER), "
                          "$5, $6, $7)", err, err_len);
-        if (!st) return finish(db, CK_ERR_DB, err, err_len);
+        if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
         ck_stmt_bind_int(st, 1, sample_id);
         ck_stmt_bind_text(st, 2, crn);
         ck_stmt_bind_text(st, 3, ck_standard_key(question));
@@ -690,7 +693,7 @@ ck_rc ck_qa_answer(ck_db *db, int64_t sample_id, const char *crn, ck_standard qu
         if (ck_stmt_step(st) != CK_DB_DONE) rc = db_fail(db, "qa_answers", err, err_len);
         ck_stmt_reset(st);
     }
-    return finish(db, rc, err, err_len);
+    return ck_txn_end(db, own, rc, err, err_len);
 }
 
 /* The computed judgement of each case standard for one case, by CRN. */

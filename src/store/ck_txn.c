@@ -34,6 +34,21 @@ ck_rc ck_txn_finish(ck_db *db, ck_rc rc, char *err, size_t err_len)
     return rc;
 }
 
+ck_rc ck_txn_join_write(ck_db *db, bool *own, char *err, size_t err_len)
+{
+    *own = false;
+    if (ck_db_in_read_tx(db))
+        return ck_txn_fail(CK_ERR_DB, err, err_len, "a write inside a read transaction: begin a write transaction");
+    if (ck_db_in_tx(db)) return CK_OK;
+    *own = true;
+    return ck_txn_begin_write(db, err, err_len);
+}
+
+ck_rc ck_txn_end(ck_db *db, bool own, ck_rc rc, char *err, size_t err_len)
+{
+    return own ? ck_txn_finish(db, rc, err, err_len) : rc;
+}
+
 ck_stmt *ck_txn_prepare(ck_db *db, const char *sql, char *err, size_t err_len)
 {
     ck_stmt *st = ck_db_prepare(db, sql);

@@ -448,14 +448,15 @@ ck_rc ck_workforce_staff_leaves(ck_db *db, const ck_engine *eng, const char *cod
 {
     if (cases) *cases = 0;
     if (on == CK_NODATE) return fail(CK_ERR_INVALID, err, err_len, "%s: expected a date", absence ? "absence_from" : "left_on");
-    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    bool own;
+    ck_rc rc = ck_txn_join_write(db, &own, err, err_len);
     if (rc != CK_OK) return rc;
     ck_stmt *st = prepare(db,
                           absence ? "UPDATE \"staff\" SET \"status\" = 'long_term_absence', \"absence_from\" = $2 "
                                     "WHERE \"code\" = $1"
                                   : "UPDATE \"staff\" SET \"status\" = 'left', \"left_on\" = $2 WHERE \"code\" = $1",
                           err, err_len);
-    if (!st) return finish(db, CK_ERR_DB, err, err_len);
+    if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
     ck_stmt_bind_text(st, 1, code);
     ck_stmt_bind_date(st, 2, on);
     rc = ck_txn_exec(db, st, "staff", err, err_len);
@@ -478,7 +479,7 @@ ck_rc ck_workforce_staff_leaves(ck_db *db, const ck_engine *eng, const char *cod
         rc = ck_cases_edit_in_tx(db, eng, crns[i], mark_leaving, &l, as_of, err, err_len);
     if (cases) *cases = n;
     ck_arena_free(&a);
-    return finish(db, rc, err, err_len);
+    return ck_txn_end(db, own, rc, err, err_len);
 }
 
 ck_rc ck_workforce_add_reduction(ck_db *db, const char *code, const char *reason, double hours, ck_date from,
@@ -770,16 +771,18 @@ static ck_rc allocate_in_tx(ck_db *db, const ck_engine *eng, const ck_manage_cfg
 ck_rc ck_alloc_allocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *crn, const char *staff,
                     ck_date as_of, char *err, size_t err_len)
 {
-    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    bool own;
+    ck_rc rc = ck_txn_join_write(db, &own, err, err_len);
     if (rc != CK_OK) return rc;
-    return finish(db, allocate_in_tx(db, eng, mc, crn, staff, as_of, err, err_len), err, err_len);
+    return ck_txn_end(db, own, allocate_in_tx(db, eng, mc, crn, staff, as_of, err, err_len), err, err_len);
 }
 
 ck_rc ck_alloc_reallocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *from, const char *to,
                           ck_date as_of, ck_alloc_moves **moved, char *err, size_t err_len)
 {
     if (moved) *moved = NULL;
-    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    bool own;
+    ck_rc rc = ck_txn_join_write(db, &own, err, err_len);
     if (rc != CK_OK) return rc;
     ck_alloc_moves *m = ck_calloc(1, sizeof *m);
     ck_arena_init(&m->arena);
@@ -840,7 +843,7 @@ ck_rc ck_alloc_reallocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *
     m->crn = crns;
     m->staff = dest;
     m->n = n;
-    rc = finish(db, rc, err, err_len);
+    rc = ck_txn_end(db, own, rc, err, err_len);
     if (rc != CK_OK || !moved) ck_alloc_moves_free(m);
     else *moved = m;
     return rc;

@@ -92,7 +92,12 @@ ck_rc ck_workforce_load(ck_db *db, const ck_rules_config *cfg, const char *regio
 void ck_workforce_free(ck_workforce *w);
 const ck_wf_staff *ck_workforce_find(const ck_workforce *w, const char *code);
 
-/* ---- Staff changes ---------------------------------------------------------------- */
+/* ---- Staff changes ---------------------------------------------------------------- *
+ * These writes (and ck_alloc_allocate, ck_alloc_reallocate below) join the
+ * caller's write transaction when one is open (ck_txn_join_write): the
+ * access layer (store/ck_access) checks, writes and audits them in one. The
+ * server and the command line go through it; calling these directly writes
+ * unaudited, for loaders and tests. */
 
 /* Records that staff member `code` left on `on` (absence false) or began
  * long-term absence on `on` (absence true): sets the staff row, then sets
