@@ -140,8 +140,7 @@ static ck_rc ready(ck_db *db, char *err, size_t err_len)
     return CK_OK;
 }
 
-/* Appends p's entries inside db's open write transaction. */
-static ck_rc append_notes(ck_db *db, const ck_principal *p, const ck_audit_note *notes, size_t n, char *err,
+ck_rc ck_audit_append_notes(ck_db *db, const ck_principal *p, const ck_audit_note *notes, size_t n, char *err,
                           size_t err_len)
 {
     chain_head h;
@@ -155,7 +154,7 @@ ck_rc ck_audit_append(ck_db *db, const ck_principal *p, const char *action, cons
                       const char *detail, char *err, size_t err_len)
 {
     ck_audit_note n = {action, crn, record, detail};
-    return append_notes(db, p, &n, 1, err, err_len);
+    return ck_audit_append_notes(db, p, &n, 1, err, err_len);
 }
 
 ck_rc ck_audit_reads(ck_db *db, const ck_principal *p, const ck_audit_note *notes, size_t n, char *err,
@@ -166,7 +165,7 @@ ck_rc ck_audit_reads(ck_db *db, const ck_principal *p, const ck_audit_note *note
     if (a) return ck_audit_appender_submit(a, p, notes, n, err, err_len);
     ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
-    return ck_txn_finish(db, append_notes(db, p, notes, n, err, err_len), err, err_len);
+    return ck_txn_finish(db, ck_audit_append_notes(db, p, notes, n, err, err_len), err, err_len);
 }
 
 ck_rc ck_audit_record(ck_db *db, const ck_principal *p, const char *action, const char *crn, const char *record,

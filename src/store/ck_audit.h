@@ -48,15 +48,19 @@ typedef struct ck_audit_entry {
     const char *prev_hash, *hash;
 } ck_audit_entry;
 
+/* One entry of what p did, without the who. */
+typedef struct ck_audit_note {
+    const char *action, *crn, *record, *detail; /* as in ck_audit_entry; crn, record and detail may be NULL */
+} ck_audit_note;
+
 /* Appends one entry by p (its username, client and request id) inside the
  * caller's open transaction; make it the last statement before the commit.
  * CK_ERR_DB with the reason in err (also when no transaction is open). */
 ck_rc ck_audit_append(ck_db *db, const ck_principal *p, const char *action, const char *crn, const char *record,
                       const char *detail, char *err, size_t err_len);
-/* One entry of what p did, without the who. */
-typedef struct ck_audit_note {
-    const char *action, *crn, *record, *detail; /* as in ck_audit_entry; crn, record and detail may be NULL */
-} ck_audit_note;
+/* The same for n entries, in order, locking the head once. */
+ck_rc ck_audit_append_notes(ck_db *db, const ck_principal *p, const ck_audit_note *notes, size_t n, char *err,
+                            size_t err_len);
 
 /* Records entries of something that wrote nothing (a read, a refusal), all
  * or none, once any read transaction is over: through db's audit appender
