@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Many people at once, at London scale on SQLite. Reports, never asserts.
 #
-#   bash bench/concurrency.sh [WORKDIR]
+#   bash bench/concurrency.sh [WORKDIR]     (CK_BIN=path: another build to compare)
 #
 # Generates and imports London into SQLite once (kept in WORKDIR, default
 # /tmp/ck-bench-conc), starts `casekeeper serve`, and drives it with wrk
@@ -28,8 +28,10 @@ work=${1:-/tmp/ck-bench-conc}
 dur=${DURATION:-15}
 conns=${CONNS:-64}
 threads=${SERVE_THREADS:-4}
-bin=$root/build/casekeeper
-make -s build/casekeeper
+# CK_BIN: another casekeeper binary (an older build, to compare); the
+# default is this checkout's release build.
+bin=${CK_BIN:-$root/build/casekeeper}
+[ -n "${CK_BIN:-}" ] || make -s build/casekeeper
 mkdir -p "$work"
 
 if ! command -v wrk >/dev/null; then
@@ -40,14 +42,10 @@ fi
 cc -O2 -o "$work/bare_mhd" bench/bare_mhd.c $(pkg-config --cflags --libs libmicrohttpd) -lpthread
 
 as_of=$(date -u +%F) # the server evaluates at today: no recompute at start
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 db="$work/london.db"
-if [ ! -f "$db" ]; then
-  echo "generating and importing London into $db (once)..."
-  rm -rf "$work/gen"
-  "$bin" generate --scale london --seed 1 --as-of "$as_of" --out "$work/gen" >/dev/null
-  "$bin" migrate --db "sqlite:$db" >/dev/null
-  /usr/bin/time -f "import: %e s wall, %U+%S s cpu, %M KiB" "$bin" import --db "sqlite:$db" --as-of "$as_of" "$work/gen" >/dev/null
-fi
+ck_bench_london "$bin" "$db" "$as_of" "$work"
 
 q() { sqlite3 -readonly "$db" "$1"; }
 crn=$(q "SELECT c.crn FROM contacts k JOIN cases c ON c.case_id = k.case_id GROUP BY k.case_id ORDER BY COUNT(*) DESC LIMIT 1")
@@ -59,12 +57,8 @@ head=$(q "SELECT s.code FROM staff s JOIN teams t ON t.code = s.team WHERE t.pdu
 echo "database: $(q 'SELECT COUNT(*) FROM cases') cases; case $crn ($(q "SELECT COUNT(*) FROM contacts k JOIN cases c ON c.case_id = k.case_id WHERE c.crn = '$crn'") contacts) in PDU $pdu; staff $staff, team $team"
 
 pw=bench-password-$$-x
-account() { # name role staff
-  "$bin" user add "$1" --role "$2" --staff "$3" --password-stdin --db "sqlite:$db" <<<"$pw" >/dev/null 2>&1 ||
-    "$bin" user reset-password "$1" --password-stdin --db "sqlite:$db" <<<"$pw" >/dev/null
-}
-account bench-reader practitioner "$reader"
-account bench-head head_of_pdu "$head"
+ck_bench_account "$bin" "$db" "$pw" bench-reader practitioner "$reader"
+ck_bench_account "$bin" "$db" "$pw" bench-head head_of_pdu "$head"
 token=$("$bin" token add --user bench-reader --scope case:read --label bench --db "sqlite:$db" | tail -1)
 
 log="$work/access.log"
@@ -82,11 +76,7 @@ trap cleanup EXIT
 url=""
 read -r -t 600 line <&"${SERVER[0]}" && url=${line#listening on }
 [ -n "$url" ] || { echo "the server did not start"; cat "$log"; exit 1; }
-sleep 2
-if grep -q "daily recompute.*starting" "$log"; then
-  echo "the server is recomputing every case: waiting"
-  for _ in $(seq 1800); do grep -q "daily recompute.*\(done\|failed\)" "$log" && break; sleep 1; done
-fi
+ck_bench_settle "$log"
 
 cookie_of() { # account -> "ck_session=..."
   local jar="$work/jar.$1"

@@ -5,6 +5,7 @@
  * the operator. */
 #include "ck_test.h"
 #include "ck_test_db.h"
+#include "ck_test_cli.h"
 #include "ck_test_manage.h"
 #include "ck_access.h"
 #include "ck_audit.h"
@@ -134,38 +135,13 @@ static void test_manage_writes_audited_in_one_transaction(void **state)
 
 /* ---- The command line ---------------------------------------------------------------- */
 
-/* Runs a casekeeper command in this process; its exit status. Output is
- * discarded, except on failure, when it is shown. */
-static int run_cli(char *const *argv)
+/* Runs a casekeeper command in this process; its exit status (its standard
+ * error shown when it fails). */
+static int run_cli(int (*cmd)(int, char **), const char *const *args)
 {
-    char path[] = "/tmp/ck-am-out.XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0) fail_msg("mkstemp");
-    fflush(stdout);
-    fflush(stderr);
-    int so = dup(1), se = dup(2);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    int argc = 0;
-    while (argv[argc]) argc++;
-    int rc = -1;
-    for (const ck_command *c = ck_commands; c->name; c++)
-        if (strcmp(c->name, argv[0]) == 0) rc = c->run(argc, (char **)argv);
-    fflush(stdout);
-    fflush(stderr);
-    dup2(so, 1);
-    dup2(se, 2);
-    close(so);
-    close(se);
-    if (rc != 0) {
-        char out[4096];
-        lseek(fd, 0, SEEK_SET);
-        ssize_t n = read(fd, out, sizeof out - 1);
-        out[n > 0 ? n : 0] = '\0';
-        fprintf(stderr, "%s: exit %d\n%s\n", argv[0], rc, out);
-    }
-    close(fd);
-    unlink(path);
+    char err[4096];
+    int rc = ck_test_run_cmd(err, sizeof err, cmd, args);
+    if (rc != 0) fprintf(stderr, "%s: exit %d\n%s\n", args[0], rc, err);
     return rc;
 }
 
@@ -197,8 +173,8 @@ static void test_cli_writes_audited(void **state)
     crypto_hash_sha256(digest, (const unsigned char *)lines, strlen(lines));
     sodium_bin2hex(sha, sizeof sha, digest, sizeof digest);
     snprintf(detail, sizeof detail, "sha256=%s cases=2", sha);
-    char *import_argv[] = {"import", "--db", url, "--as-of", CK_TEST_MANAGE_TODAY, file, NULL};
-    assert_int_equal(run_cli(import_argv), 0);
+    const char *const import_argv[] = {"import", "--db", url, "--as-of", CK_TEST_MANAGE_TODAY, file, NULL};
+    assert_int_equal(run_cli(ck_cmd_import, import_argv), 0);
     unlink(file);
     assert_int_equal(count(db, "SELECT count(*) FROM \"audit_log\" WHERE \"action\" = 'import' AND \"actor\" = $1 "
                                "AND \"detail\" = $2",
@@ -210,9 +186,9 @@ static void test_cli_writes_audited(void **state)
                      2);
 
     /* allocate, access, recompute. */
-    char *allocate_argv[] = {"allocate", "--db", url, "--case", "Q000001", "--staff", "N07P022", "--as-of",
+    const char *const allocate_argv[] = {"allocate", "--db", url, "--case", "Q000001", "--staff", "N07P022", "--as-of",
                              CK_TEST_MANAGE_TODAY, NULL};
-    assert_int_equal(run_cli(allocate_argv), 0);
+    assert_int_equal(run_cli(ck_cmd_allocate, allocate_argv), 0);
     assert_int_equal(count(db, "SELECT count(*) FROM \"audit_log\" WHERE \"action\" = 'manage.allocate' AND "
                                "\"actor\" = $1 AND \"crn\" = $2",
                            who, "Q000001"),
@@ -223,14 +199,14 @@ static void test_cli_writes_audited(void **state)
     ck_test_ok(ck_user_add(db, &sys, "kim", CK_ROLE_PRACTITIONER, "N07P004", "a long enough passphrase", 0, NULL, err,
                            sizeof err),
                err);
-    char *access_argv[] = {"access", "exclude", "--db", url, "--crn", "Q000002", "--user", "kim", NULL};
-    assert_int_equal(run_cli(access_argv), 0);
+    const char *const access_argv[] = {"access", "exclude", "--db", url, "--crn", "Q000002", "--user", "kim", NULL};
+    assert_int_equal(run_cli(ck_cmd_access, access_argv), 0);
     assert_int_equal(count(db, "SELECT count(*) FROM \"audit_log\" WHERE \"action\" = 'lao.add' AND \"actor\" = $1 "
                                "AND \"crn\" = $2",
                            who, "Q000002"),
                      1);
-    char *recompute_argv[] = {"recompute", "--db", url, "--as-of", CK_TEST_MANAGE_TODAY, NULL};
-    assert_int_equal(run_cli(recompute_argv), 0);
+    const char *const recompute_argv[] = {"recompute", "--db", url, "--as-of", CK_TEST_MANAGE_TODAY, NULL};
+    assert_int_equal(run_cli(ck_cmd_recompute, recompute_argv), 0);
     assert_int_equal(count(db, "SELECT count(*) FROM \"audit_log\" WHERE \"action\" = 'cases.recompute' AND "
                                "\"actor\" = $1 AND \"detail\" = $2",
                            who, "as_of=" CK_TEST_MANAGE_TODAY " cases=9"),
