@@ -44,6 +44,12 @@ ck_rc ck_txn_join_write(ck_db *db, bool *own, char *err, size_t err_len)
     return ck_txn_begin_write(db, err, err_len);
 }
 
+ck_rc ck_txn_join_read(ck_db *db, bool *own, char *err, size_t err_len)
+{
+    *own = !ck_db_in_tx(db);
+    return *own ? ck_txn_begin_read(db, err, err_len) : CK_OK;
+}
+
 ck_rc ck_txn_end(ck_db *db, bool own, ck_rc rc, char *err, size_t err_len)
 {
     return own ? ck_txn_finish(db, rc, err, err_len) : rc;

@@ -23,6 +23,10 @@ ck_rc ck_txn_begin_read(ck_db *db, char *err, size_t err_len);
  * leaves commit or rollback to the caller and returns rc. */
 ck_rc ck_txn_join_write(ck_db *db, bool *own, char *err, size_t err_len);
 ck_rc ck_txn_end(ck_db *db, bool own, ck_rc rc, char *err, size_t err_len);
+/* The same for a read of several statements that needs one snapshot (a
+ * dashboard): inside whatever transaction is open, else in a read
+ * transaction of its own. */
+ck_rc ck_txn_join_read(ck_db *db, bool *own, char *err, size_t err_len);
 /* Commits when rc is CK_OK, else rolls back; returns the outcome. A read
  * transaction ends the same way (its commit writes nothing). */
 ck_rc ck_txn_finish(ck_db *db, ck_rc rc, char *err, size_t err_len);
