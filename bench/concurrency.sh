@@ -48,7 +48,7 @@ db="$work/london.db"
 ck_bench_london "$bin" "$db" "$as_of" "$work"
 
 q() { sqlite3 -readonly "$db" "$1"; }
-crn=$(q "SELECT c.crn FROM contacts k JOIN cases c ON c.case_id = k.case_id GROUP BY k.case_id ORDER BY COUNT(*) DESC LIMIT 1")
+crn=$(ck_bench_richest_case "$db")
 pdu=$(q "SELECT pdu_code FROM cases WHERE crn = '$crn'")
 staff=$(q "SELECT staff_code FROM cases WHERE pdu_code = '$pdu' AND staff_code IS NOT NULL GROUP BY staff_code ORDER BY COUNT(*) DESC LIMIT 1")
 team=$(q "SELECT team_code FROM cases WHERE pdu_code = '$pdu' AND team_code IS NOT NULL GROUP BY team_code ORDER BY COUNT(*) DESC LIMIT 1")

@@ -30,3 +30,9 @@ ck_bench_settle() {
     for _ in $(seq 1800); do grep -q "daily recompute.*\(done\|failed\)" "$1" && break; sleep 1; done
   fi
 }
+
+# ck_bench_richest_case DB: the CRN of the case with the most contacts (the
+# most history to load and show).
+ck_bench_richest_case() {
+  sqlite3 -readonly "$1" "SELECT c.crn FROM contacts k JOIN cases c ON c.case_id = k.case_id GROUP BY k.case_id ORDER BY COUNT(*) DESC LIMIT 1"
+}

@@ -30,7 +30,7 @@ db="$work/london.db"
 ck_bench_london "$bin" "$db" "$as_of" "$work"
 
 q() { sqlite3 -readonly "$db" "$1"; }
-crn=$(q "SELECT c.crn FROM contacts k JOIN cases c ON c.case_id = k.case_id GROUP BY k.case_id ORDER BY COUNT(*) DESC LIMIT 1")
+crn=$(ck_bench_richest_case "$db")
 contacts=$(q "SELECT COUNT(*) FROM contacts k JOIN cases c ON c.case_id = k.case_id WHERE c.crn = '$crn'")
 read -r staff staff_cases < <(q "SELECT staff_code, COUNT(*) FROM cases WHERE staff_code IS NOT NULL GROUP BY staff_code ORDER BY COUNT(*) DESC LIMIT 1" | tr '|' ' ')
 read -r team team_cases < <(q "SELECT team_code, COUNT(*) FROM cases WHERE team_code IS NOT NULL GROUP BY team_code ORDER BY COUNT(*) DESC LIMIT 1" | tr '|' ' ')
