@@ -54,8 +54,9 @@ typedef struct ck_audit_note {
 } ck_audit_note;
 
 /* Appends one entry by p (its username, client and request id) inside the
- * caller's open transaction; make it the last statement before the commit.
- * CK_ERR_DB with the reason in err (also when no transaction is open). */
+ * caller's open write transaction; make it the last statement before the
+ * commit. CK_ERR_DB with the reason in err (also when no transaction, or a
+ * read transaction, is open). */
 ck_rc ck_audit_append(ck_db *db, const ck_principal *p, const char *action, const char *crn, const char *record,
                       const char *detail, char *err, size_t err_len);
 /* The same for n entries, in order, locking the head once. */
