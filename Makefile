@@ -31,7 +31,7 @@ TEST_BIN := $(patsubst tests/%.c,build/dbg/tests/%,$(TEST_SRC))
 
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
-.PHONY: all deps run test test-build fuzz bench clean demo-data
+.PHONY: all deps run test test-build fuzz bench clean demo-data check-layers
 all: build/casekeeper
 
 build/gen/ck_embedded.c: $(EMBED) scripts/embed.sh
@@ -97,9 +97,21 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libck.a
 
 test-build: build/dbg/casekeeper build/casekeeper $(TEST_BIN) $(FUZZ_BIN)
 
+# The layers, lowest first: each folder of src/ and the folders it may
+# include (its own and those below it). `make check-layers` compiles every
+# file of a folder with only those include paths, so a wrong include fails
+# the build by name; `make test` runs it first.
+LAYERS := base:base core:base,core bundle:base,core,bundle store:base,core,store \
+          gen:base,core,bundle,store,gen http:base,core,bundle,store,http \
+          web:base,core,bundle,store,http,web cli:base,core,bundle,store,gen,http,web,cli
+
+check-layers: build/gen/ck_embedded.c
+	sh scripts/check-layers.sh "$(CC)" "$(PKG_CFLAGS) $(WARN)" $(LAYERS)
+
 # `make test` installs what it needs, builds, and runs every test; the last
 # line it prints is "N passed, N failed".
 test: deps
+	$(MAKE) check-layers
 	$(MAKE) test-build
 	bash scripts/run-tests.sh
 

@@ -107,7 +107,7 @@ static void test_replace_keeps_victims(void **state)
     ck_case *c = NULL, *stored = NULL;
     expect_rc(ck_access_get(db, &prac, sec_cases[SEC_OWN].crn, &c, err, sizeof err), CK_OK, err);
     c->victims[0].name = "Blanked by a round trip";
-    expect_rc(ck_access_replace(db, &prac, &eng, c, as_of(), &stored, err, sizeof err), CK_OK, err);
+    expect_rc(ck_access_replace(db, &prac, &eng, c, as_of(), NULL, &stored, err, sizeof err), CK_OK, err);
     assert_null(stored->victims[0].name);
     ck_case_free(stored);
     expect_rc(ck_access_get(db, &vlo, sec_cases[SEC_OWN].crn, &stored, err, sizeof err), CK_OK, err);
@@ -117,19 +117,19 @@ static void test_replace_keeps_victims(void **state)
     /* Reallocating through a replace: a practitioner may not, an SPO may. */
     ck_allocation *al = &c->allocations[0];
     al->staff_code = "N07P002";
-    expect_rc(ck_access_replace(db, &prac, &eng, c, as_of(), NULL, err, sizeof err), CK_ERR_DENIED, err);
+    expect_rc(ck_access_replace(db, &prac, &eng, c, as_of(), NULL, NULL, err, sizeof err), CK_ERR_DENIED, err);
     assert_non_null(strstr(err, "allocate"));
-    expect_rc(ck_access_replace(db, &spo, &eng, c, as_of(), NULL, err, sizeof err), CK_OK, err);
+    expect_rc(ck_access_replace(db, &spo, &eng, c, as_of(), NULL, NULL, err, sizeof err), CK_OK, err);
     ck_case_free(c);
 
     /* Victim records need victim:write whatever the caller says the route needs. */
     ck_victim v = {.id = "V9", .event = "E1", .scheme = "statutory", .name = "New Victim"};
     v.referred = v.first_contact = v.opted_on = v.representations = CK_NODATE;
     v.release_notified = v.recall_notified = CK_NODATE;
-    expect_rc(ck_access_add(db, &prac, CK_PERM_CASE_WRITE, &eng, sec_cases[SEC_OWN].crn, "victims", &v, as_of(), err,
+    expect_rc(ck_access_add(db, &prac, CK_PERM_CASE_WRITE, &eng, sec_cases[SEC_OWN].crn, "victims", &v, as_of(), NULL, err,
                             sizeof err),
               CK_ERR_DENIED, err);
-    expect_rc(ck_access_add(db, &vlo, CK_PERM_VICTIM_WRITE, &eng, sec_cases[SEC_OWN].crn, "victims", &v, as_of(), err,
+    expect_rc(ck_access_add(db, &vlo, CK_PERM_VICTIM_WRITE, &eng, sec_cases[SEC_OWN].crn, "victims", &v, as_of(), NULL, err,
                             sizeof err),
               CK_OK, err);
 }
@@ -227,12 +227,73 @@ static void test_reads_audited(void **state)
     ck_contact k = {.id = "C9", .event = "E1", .type = "COAP"};
     k.date = as_of();
     k.outcome_on = k.booked_on = CK_NODATE;
-    expect_rc(ck_access_add(db, &vlo, CK_PERM_CASE_WRITE, &eng, sec_cases[SEC_OWN].crn, "contacts", &k, as_of(), err,
+    expect_rc(ck_access_add(db, &vlo, CK_PERM_CASE_WRITE, &eng, sec_cases[SEC_OWN].crn, "contacts", &k, as_of(), NULL, err,
                             sizeof err),
               CK_ERR_DENIED, err);
     expect_rc(ck_audit_verify(db, &n1, &bad, why, sizeof why, head, err, sizeof err), CK_OK, err);
     assert_int_equal(n1, n0);
     assert_int_equal(bad, 0);
+}
+
+/* Versions: each write bumps the case's version once and names its author;
+ * a write naming an older version is refused and writes nothing; the daily
+ * recompute is not a write of the case. */
+static void test_versions(void **state)
+{
+    ck_db *db = world(state);
+    char err[1024];
+    ck_engine eng = ck_engine_default();
+    ck_principal prac, spo;
+    sec_principal(db, CK_ROLE_PRACTITIONER, &prac);
+    sec_principal(db, CK_ROLE_SPO, &spo);
+    const char *crn = sec_cases[SEC_OWN].crn;
+    ck_case *c = NULL;
+    expect_rc(ck_access_get(db, &prac, crn, &c, err, sizeof err), CK_OK, err);
+    int64_t v1 = c->version;
+    assert_true(v1 >= 1);
+
+    ck_write_check wc = {.if_match = v1};
+    c->person.surname = "Versioned";
+    expect_rc(ck_access_replace(db, &prac, &eng, c, as_of(), &wc, NULL, err, sizeof err), CK_OK, err);
+    assert_int_equal(wc.now.version, v1 + 1);
+    assert_string_equal(wc.now.changed_by, prac.username);
+    assert_string_equal(wc.now.changed_by_name, "Pat One"); /* the account's staff member (N07P001) */
+    assert_true(wc.now.changed_at > 0);
+
+    /* The same version again is stale: refused, nothing written, the current version named. */
+    c->person.surname = "Lost";
+    wc = (ck_write_check){.if_match = v1};
+    expect_rc(ck_access_replace(db, &spo, &eng, c, as_of(), &wc, NULL, err, sizeof err), CK_ERR_STALE, err);
+    assert_int_equal(wc.now.version, v1 + 1);
+    assert_string_equal(wc.now.changed_by, prac.username);
+    assert_non_null(strstr(err, "version"));
+    ck_case_free(c);
+    expect_rc(ck_access_get(db, &prac, crn, &c, err, sizeof err), CK_OK, err);
+    assert_string_equal(c->person.surname, "Versioned");
+    assert_int_equal(c->version, v1 + 1);
+    size_t contacts = c->n_contacts;
+    ck_case_free(c);
+
+    /* A record added with no check is written, bumps once and names its author. */
+    ck_contact k = {.id = "CV1", .event = "E1", .type = "COAP", .national_standard = 1};
+    k.date = as_of();
+    k.outcome_on = k.booked_on = CK_NODATE;
+    wc = (ck_write_check){0};
+    expect_rc(ck_access_add(db, &spo, CK_PERM_CASE_WRITE, &eng, crn, "contacts", &k, as_of(), &wc, err, sizeof err),
+              CK_OK, err);
+    assert_int_equal(wc.now.version, v1 + 2);
+    assert_string_equal(wc.now.changed_by, spo.username);
+    /* ... and refused, unwritten, when it names an older version. */
+    k.id = "CV2";
+    wc = (ck_write_check){.if_match = v1 + 1};
+    expect_rc(ck_access_add(db, &spo, CK_PERM_CASE_WRITE, &eng, crn, "contacts", &k, as_of(), &wc, err, sizeof err),
+              CK_ERR_STALE, err);
+    /* The nightly recompute changes no version. */
+    expect_rc(ck_cases_recompute_all(db, &eng, as_of() + 1, 100, NULL, NULL, err, sizeof err), CK_OK, err);
+    expect_rc(ck_access_get(db, &prac, crn, &c, err, sizeof err), CK_OK, err);
+    assert_int_equal(c->n_contacts, contacts + 1);
+    assert_int_equal(c->version, v1 + 2);
+    ck_case_free(c);
 }
 
 int main(void)
@@ -241,6 +302,7 @@ int main(void)
         CK_DB_TEST(test_scope_matrix),          CK_DB_TEST(test_victims_loaded_only_for_vlo),
         CK_DB_TEST(test_replace_keeps_victims), CK_DB_TEST(test_search_and_worklists_filtered),
         CK_DB_TEST(test_restriction),           CK_DB_TEST(test_reads_audited),
+        CK_DB_TEST(test_versions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 #include "ck_auth.h"
 #include "ck_bundle.h"
 #include "ck_cli.h"
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -126,6 +127,31 @@ static th_resp call(const char *method, const char *path, const json_t *body)
     if (!th_request(B->port, method, path, text, &r)) fail_msg("%s %s: no response", method, path);
     free(text);
     return r;
+}
+
+/* One request with extra header lines ("If-Match: \"3\"\r\n"). */
+static th_resp call_h(const char *method, const char *path, const char *extra, const json_t *body)
+{
+    th_resp r;
+    th_conn c;
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    bool ok = th_connect(&c, B->port) && th_send(&c, method, path, extra, NULL, text) && th_recv(&c, &r);
+    th_close(&c);
+    free(text);
+    if (!ok) fail_msg("%s %s: no response", method, path);
+    return r;
+}
+
+/* The version an ETag names ("7" gives 7); fails on anything else. */
+static long etag_version(const th_resp *r)
+{
+    char v[64], *end;
+    if (!th_header(r, "ETag", v, sizeof v)) fail_msg("no ETag in: %.300s", r->head);
+    size_t n = strlen(v);
+    if (n < 3 || v[0] != '"' || v[n - 1] != '"') fail_msg("ETag %s is not a strong, quoted tag", v);
+    long ver = strtol(v + 1, &end, 10);
+    if (end != v + n - 1 || ver < 1) fail_msg("ETag %s does not name a version", v);
+    return ver;
 }
 
 static json_t *body_json(const th_resp *r)
@@ -287,6 +313,9 @@ static void test_invalid_bundle(void **state)
     json_object_del(b, "foo bar");
     json_object_set_new(json_array_get(json_object_get(b, "contacts"), 1), "event", json_string("E9"));
     expect_invalid("POST", "/api/v1/cases", b, "contacts[1].event");
+    json_object_set_new(json_array_get(json_object_get(b, "contacts"), 1), "event", json_string("E1"));
+    json_object_set_new(b, "recalls", json_pack("[{s:s, s:s, s:s}]", "id", "RC1", "event", "E1", "date", "2026-08-01"));
+    expect_invalid("POST", "/api/v1/cases", b, "recalls[0].date");
     json_decref(b);
     /* Nothing was stored by any of them. */
     json_decref(expect("GET", "/api/v1/cases/X100001", NULL, 404));
@@ -322,14 +351,229 @@ static void test_replace(void **state)
     create_example("X200001");
     json_t *b = example("X200002");
     expect_invalid("PUT", "/api/v1/cases/X200001", b, "crn");
-    json_decref(expect("PUT", "/api/v1/cases/X200002", b, 404));
+    th_resp nf = call_h("PUT", "/api/v1/cases/X200002", "If-Match: \"1\"\r\n", b);
+    assert_int_equal(nf.status, 404);
+    th_resp_free(&nf);
     json_object_set_new(b, "crn", json_string("X200001"));
     json_object_set_new(json_object_get(b, "person"), "surname", json_string("Renamed"));
-    json_t *put = expect("PUT", "/api/v1/cases/X200001", b, 200);
+    th_resp g = call("GET", "/api/v1/cases/X200001", NULL);
+    char if_match[96];
+    snprintf(if_match, sizeof if_match, "If-Match: \"%ld\"\r\n", etag_version(&g));
+    th_resp_free(&g);
+    th_resp r = call_h("PUT", "/api/v1/cases/X200001", if_match, b);
+    if (r.status != 200) fail_msg("PUT: %d %.300s", r.status, r.body);
+    json_t *put = body_json(&r);
+    th_resp_free(&r);
     json_t *got = expect("GET", "/api/v1/cases/X200001", NULL, 200);
     assert_string_equal(json_string_value(json_object_get(json_object_get(got, "person"), "surname")), "Renamed");
     assert_true(json_equal(put, got));
     json_decref(put), json_decref(got), json_decref(b);
+}
+
+/* No lost updates: GET sends the case's version as a strong ETag; PUT must
+ * send it back (428 without), a stale one is 412 naming the current
+ * version, a matching one writes and moves the ETag on. Record writes may
+ * send If-Match and need not: an append to a case that changed is no
+ * conflict. */
+static void test_if_match(void **state)
+{
+    (void)state;
+    need_backend();
+    create_example("X210001");
+    json_t *b = example("X210001");
+    th_resp g = call("GET", "/api/v1/cases/X210001", NULL);
+    assert_int_equal(g.status, 200);
+    long v1 = etag_version(&g);
+    th_resp_free(&g);
+
+    /* Without If-Match: 428, nothing written. */
+    json_object_set_new(json_object_get(b, "person"), "surname", json_string("Without"));
+    th_resp r = call_h("PUT", "/api/v1/cases/X210001", NULL, b);
+    assert_int_equal(r.status, 428);
+    char v[160];
+    assert_string_equal(th_header(&r, "Content-Type", v, sizeof v), "application/problem+json");
+    json_t *p = body_json(&r);
+    assert_non_null(strstr(json_string_value(json_object_get(p, "detail")), "If-Match is required"));
+    json_decref(p), th_resp_free(&r);
+
+    /* Not an ETag: 400 naming the header. */
+    r = call_h("PUT", "/api/v1/cases/X210001", "If-Match: 3\r\n", b);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "If-Match"));
+    th_resp_free(&r);
+
+    /* The current version: written, and the ETag moves on. */
+    char cur[96], stale[96];
+    snprintf(cur, sizeof cur, "If-Match: \"%ld\"\r\n", v1);
+    json_object_set_new(json_object_get(b, "person"), "surname", json_string("First"));
+    r = call_h("PUT", "/api/v1/cases/X210001", cur, b);
+    if (r.status != 200) fail_msg("PUT with the current ETag: %d %.300s", r.status, r.body);
+    long v2 = etag_version(&r);
+    assert_true(v2 > v1);
+    th_resp_free(&r);
+    g = call("GET", "/api/v1/cases/X210001", NULL);
+    assert_int_equal(etag_version(&g), v2);
+    th_resp_free(&g);
+
+    /* The same (now stale) ETag again: 412 naming the current version; the
+     * case keeps the first writer's change. */
+    json_object_set_new(json_object_get(b, "person"), "surname", json_string("Second"));
+    r = call_h("PUT", "/api/v1/cases/X210001", cur, b);
+    assert_int_equal(r.status, 412);
+    assert_string_equal(th_header(&r, "Content-Type", v, sizeof v), "application/problem+json");
+    assert_int_equal(etag_version(&r), v2);
+    p = body_json(&r);
+    assert_string_equal(json_string_value(json_object_get(p, "type")), "urn:casekeeper:problem:stale");
+    assert_int_equal(json_integer_value(json_object_get(p, "current_version")), v2);
+    snprintf(stale, sizeof stale, "\"%ld\"", v2);
+    assert_string_equal(json_string_value(json_object_get(p, "current_etag")), stale);
+    assert_string_equal(json_string_value(json_object_get(p, "changed_by")), "test_api");
+    assert_non_null(strstr(json_string_value(json_object_get(p, "detail")), stale));
+    json_decref(p), th_resp_free(&r);
+    json_t *got = expect("GET", "/api/v1/cases/X210001", NULL, 200);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(got, "person"), "surname")), "First");
+    json_decref(got);
+
+    /* A record appended without If-Match to the case that changed: written. */
+    json_t *contact = json_loads("{\"id\":\"C70\",\"event\":\"E1\",\"date\":\"2025-10-20\",\"type\":\"COAP\","
+                                 "\"national_standard\":true,\"appointment\":true,\"booked_on\":\"2025-10-03\"}",
+                                 0, NULL);
+    r = call_h("POST", "/api/v1/cases/X210001/contacts", NULL, contact);
+    json_decref(contact);
+    if (r.status != 201) fail_msg("append: %d %.300s", r.status, r.body);
+    long v3 = etag_version(&r);
+    assert_true(v3 > v2);
+    th_resp_free(&r);
+    /* ... with a stale If-Match: 412, not written; with the current one: written. */
+    json_t *outcome = json_pack("{s:s, s:s}", "outcome", "ATTC", "outcome_on", "2025-10-20");
+    r = call_h("PATCH", "/api/v1/cases/X210001/contacts/C70", cur, outcome);
+    assert_int_equal(r.status, 412);
+    assert_int_equal(etag_version(&r), v3);
+    th_resp_free(&r);
+    snprintf(cur, sizeof cur, "If-Match: \"%ld\"\r\n", v3);
+    r = call_h("PATCH", "/api/v1/cases/X210001/contacts/C70", cur, outcome);
+    if (r.status != 200) fail_msg("PATCH with the current ETag: %d %.300s", r.status, r.body);
+    assert_true(etag_version(&r) > v3);
+    th_resp_free(&r);
+    json_decref(outcome), json_decref(b);
+}
+
+/* ---- Many writers at once ----------------------------------------------------------- */
+
+#define CW_CRN "X220001"
+#define CW_APPENDERS 3
+#define CW_APPENDS 12
+#define CW_RENAMES 6
+
+typedef struct cw_worker {
+    int id;
+    int acked;      /* appends answered 201, or renames answered 200 */
+    int stale;      /* renames answered 412 (then retried) */
+    int other;      /* any other answer: a failure */
+    char first_other[200];
+} cw_worker;
+
+static void cw_other(cw_worker *w, const char *what, const th_resp *r)
+{
+    if (!w->other++) snprintf(w->first_other, sizeof w->first_other, "%s: %d %.120s", what, r->status, r->body);
+}
+
+/* Appends contacts with no If-Match. */
+static void *cw_append(void *arg)
+{
+    cw_worker *w = arg;
+    for (int i = 0; i < CW_APPENDS; i++) {
+        char body[256];
+        snprintf(body, sizeof body,
+                 "{\"id\":\"W%d-%d\",\"event\":\"E1\",\"date\":\"2025-10-%02d\",\"type\":\"COAP\","
+                 "\"national_standard\":true,\"appointment\":false}",
+                 w->id, i, 6 + i);
+        th_conn c;
+        th_resp r = {0};
+        bool ok = th_connect(&c, B->port) && th_send(&c, "POST", "/api/v1/cases/" CW_CRN "/contacts", NULL, NULL, body) &&
+                  th_recv(&c, &r);
+        th_close(&c);
+        if (ok && r.status == 201) w->acked++;
+        else cw_other(w, "append", &r);
+        th_resp_free(&r);
+    }
+    return NULL;
+}
+
+/* Renames the person with whole-case PUTs: GET, change, PUT with If-Match,
+ * again from the GET on 412. */
+static void *cw_rename(void *arg)
+{
+    cw_worker *w = arg;
+    for (int i = 0; i < CW_RENAMES && w->other == 0;) {
+        th_conn c;
+        th_resp g = {0}, r = {0};
+        bool ok = th_connect(&c, B->port) && th_send(&c, "GET", "/api/v1/cases/" CW_CRN, NULL, NULL, NULL) &&
+                  th_recv(&c, &g);
+        char etag[64], extra[96];
+        json_t *j = ok && g.status == 200 ? json_loads(g.body, 0, NULL) : NULL;
+        if (!j || !th_header(&g, "ETag", etag, sizeof etag)) {
+            cw_other(w, "get", &g);
+            th_close(&c), th_resp_free(&g), json_decref(j);
+            break;
+        }
+        char name[32];
+        snprintf(name, sizeof name, "Renamed%d", i);
+        json_object_set_new(json_object_get(j, "person"), "surname", json_string(name));
+        char *text = json_dumps(j, JSON_COMPACT);
+        snprintf(extra, sizeof extra, "If-Match: %s\r\n", etag);
+        ok = th_send(&c, "PUT", "/api/v1/cases/" CW_CRN, extra, NULL, text) && th_recv(&c, &r);
+        if (ok && r.status == 200) w->acked++, i++;
+        else if (ok && r.status == 412) w->stale++;
+        else cw_other(w, "put", &r);
+        free(text), json_decref(j);
+        th_close(&c), th_resp_free(&g), th_resp_free(&r);
+    }
+    return NULL;
+}
+
+/* Appenders and whole-case writers on one case at once, over a real server:
+ * no 5xx, no acknowledged append lost to a PUT made from an older read. */
+static void test_concurrent_writes(void **state)
+{
+    (void)state;
+    need_backend();
+    json_t *b = example(CW_CRN);
+    json_object_set_new(b, "victims", json_array()); /* the system principal reads them redacted */
+    create(b);
+    size_t before = json_array_size(json_object_get(b, "contacts"));
+    json_decref(b);
+    pthread_t t[CW_APPENDERS + 2];
+    cw_worker w[CW_APPENDERS + 2];
+    for (int i = 0; i < CW_APPENDERS + 2; i++) {
+        memset(&w[i], 0, sizeof w[i]);
+        w[i].id = i;
+        assert_int_equal(pthread_create(&t[i], NULL, i < CW_APPENDERS ? cw_append : cw_rename, &w[i]), 0);
+    }
+    for (int i = 0; i < CW_APPENDERS + 2; i++) pthread_join(t[i], NULL);
+    int appended = 0;
+    for (int i = 0; i < CW_APPENDERS + 2; i++) {
+        if (w[i].other) fail_msg("worker %d: %d unexpected answers, first %s", i, w[i].other, w[i].first_other);
+        if (i < CW_APPENDERS) appended += w[i].acked;
+        else assert_int_equal(w[i].acked, CW_RENAMES);
+    }
+    assert_int_equal(appended, CW_APPENDERS * CW_APPENDS);
+    json_t *got = expect("GET", "/api/v1/cases/" CW_CRN, NULL, 200);
+    json_t *contacts = json_object_get(got, "contacts");
+    assert_int_equal(json_array_size(contacts), before + (size_t)appended);
+    for (int i = 0; i < CW_APPENDERS; i++)
+        for (int k = 0; k < CW_APPENDS; k++) {
+            char id[32];
+            snprintf(id, sizeof id, "W%d-%d", i, k);
+            bool found = false;
+            size_t x;
+            json_t *ct;
+            json_array_foreach(contacts, x, ct) found = found || ck_streq(json_string_value(json_object_get(ct, "id")), id);
+            if (!found) fail_msg("acknowledged contact %s is missing", id);
+        }
+    const char *surname = json_string_value(json_object_get(json_object_get(got, "person"), "surname"));
+    assert_non_null(strstr(surname, "Renamed"));
+    json_decref(got);
 }
 
 static void test_not_found_and_methods(void **state)
@@ -506,6 +750,14 @@ static void test_other_sub_resources(void **state)
                         "level");
     json_decref(p);
     json_decref(record_post("X300005", "breaches", "{\"id\":\"B1\",\"event\":\"E1\",\"initiated\":\"2025-10-09\"}", 409));
+    /* v3: a recall outside the licence as sentenced (2025-09-05..2026-07-05) is
+     * refused with the licence dates, and nothing is written. */
+    json_t *outside = record_post("X300005", "recalls", "{\"id\":\"RC3\",\"event\":\"E1\",\"date\":\"2026-07-06\"}", 400);
+    assert_non_null(strstr(json_string_value(json_object_get(outside, "detail")), "2025-09-05..2026-07-05"));
+    json_decref(outside);
+    c = expect("GET", "/api/v1/cases/X300005", NULL, 200);
+    assert_int_equal(json_array_size(json_object_get(c, "recalls")), 1);
+    json_decref(c);
     json_t *bad_ref = record_post("X300005", "recalls", "{\"id\":\"RC2\",\"event\":\"E7\",\"date\":\"2025-10-08\"}", 400);
     assert_non_null(strstr(json_string_value(json_object_get(bad_ref, "detail")), "event"));
     json_decref(bad_ref);
@@ -770,6 +1022,8 @@ int main(void)
         cmocka_unit_test(test_create_get_conflict),
         cmocka_unit_test(test_invalid_bundle),
         cmocka_unit_test(test_replace),
+        cmocka_unit_test(test_if_match),
+        cmocka_unit_test(test_concurrent_writes),
         cmocka_unit_test(test_not_found_and_methods),
         cmocka_unit_test(test_failed_appointment_creates_enforce),
         cmocka_unit_test(test_check_received),

@@ -20,8 +20,10 @@ static void test_rulebook_examples(void **state)
 {
     (void)state;
     const ck_calendar *cal = ck_calendar_default();
-    /* Good Friday and Easter Monday are skipped (the rulebook calls 17 April a
-     * Friday; it is a Thursday, the arithmetic is the same). */
+    /* Rulebook v3's corrected example: Thursday 2025-04-17 + 1 WD = Tuesday
+     * 2025-04-22 (Good Friday and Easter Monday skipped). */
+    assert_int_equal(ck_date_weekday(D("2025-04-17")), 3); /* 0 = Monday */
+    assert_int_equal(ck_date_weekday(D("2025-04-22")), 1);
     assert_date(ck_wd_add(cal, D("2025-04-17"), 1), "2025-04-22");
     assert_date(ck_wd_sub(cal, D("2026-12-29"), 1), "2026-12-24");
 }
@@ -199,9 +201,26 @@ static void test_malformed(void **state)
     expect_error("{\"england-and-wales\": {\"events\": [\"2025-01-01\"]}}", "england-and-wales.events[0]: expected an object");
 }
 
+/* British Summer Time: 2026 runs from 01:00 UTC on 29 March to 01:00 UTC on
+ * 25 October (the last Sundays). */
+static void test_uk_local_time(void **state)
+{
+    (void)state;
+    int64_t mar29 = (int64_t)ck_date_ymd(2026, 3, 29) * 86400, oct25 = (int64_t)ck_date_ymd(2026, 10, 25) * 86400;
+    assert_int_equal(ck_date_uk_local(mar29 + 3599), mar29 + 3599);
+    assert_int_equal(ck_date_uk_local(mar29 + 3600), mar29 + 7200);
+    assert_int_equal(ck_date_uk_local(oct25 + 3599), oct25 + 7199);
+    assert_int_equal(ck_date_uk_local(oct25 + 3600), oct25 + 3600);
+    int64_t dec6 = (int64_t)ck_date_ymd(2026, 12, 6) * 86400 + 14 * 3600;
+    assert_int_equal(ck_date_uk_local(dec6), dec6);
+    int64_t jul1 = (int64_t)ck_date_ymd(2026, 7, 1) * 86400 + 23 * 3600 + 30 * 60; /* 00:30 on 2 July in London */
+    assert_int_equal(ck_date_uk_local(jul1), (int64_t)ck_date_ymd(2026, 7, 2) * 86400 + 30 * 60);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_uk_local_time),
         cmocka_unit_test(test_rulebook_examples),
         cmocka_unit_test(test_easter_2025),
         cmocka_unit_test(test_christmas_substitute_days),

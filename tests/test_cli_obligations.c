@@ -408,6 +408,26 @@ static void bad_bundle_exits_2_naming_the_path(void **state)
     run_result_free(&r);
     remove_temp(path);
 
+    /* v3: a recall outside its licence is a bad bundle, named with the licence dates. */
+    text = ck_test_slurp(EXAMPLE, &len);
+    p = strstr(text, "\"recalls\": []");
+    assert_non_null(p);
+    char *moved = malloc(len + 128);
+    snprintf(moved, len + 128, "%.*s\"recalls\": [{\"id\": \"RC1\", \"event\": \"E1\", \"date\": \"2026-08-01\"}]%s",
+             (int)(p - text), text, p + strlen("\"recalls\": []"));
+    path = temp_file(moved);
+    r = run(NULL, "--as-of", "2026-08-10", path, NULL);
+    assert_int_equal(r.rc, 2);
+    assert_string_equal(r.out, "");
+    snprintf(want, sizeof want,
+             "casekeeper obligations: %s: recalls[0].date: 2026-08-01 is not within the licence as sentenced of "
+             "event E1 (outside 2025-09-05..2026-07-05)\n", path);
+    assert_string_equal(r.err, want);
+    run_result_free(&r);
+    remove_temp(path);
+    free(moved);
+    free(text);
+
     /* From standard input the message says so. */
     path = temp_file("{\"crn\": \"X1\", \"person\": {\"gender\": \"m\"}}");
     r = run(path, "--as-of", "2025-11-03", "-", NULL);

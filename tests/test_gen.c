@@ -240,6 +240,9 @@ static void check_rates(size_t n, bool good)
     for (size_t s = 0; s < org->n_staff; s++) json_object_set_new(code_index, org->staff[s].code, json_integer((json_int_t)s));
     for (size_t i = 0; i < n; i++) {
         ck_case *c = ck_gen_case(g, i);
+        /* Every case generated is a valid bundle (v3: no recall outside its licence). */
+        char err[512];
+        if (!ck_case_validate(c, err, sizeof err)) fail_msg("case %zu (%s): %s", i, c->crn, err);
         ck_result *r = ck_rules_evaluate(c, o.as_of, cal, cfg);
         ck_practice_tally_add(&t, c, r, o.as_of);
         for (size_t k = 0; k < r->n_obligations; k++) overdue += r->obligations[k].status == CK_ST_OVERDUE;

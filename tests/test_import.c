@@ -75,17 +75,29 @@ static void test_bad_line(void **state)
     char *at = strstr(bad, "\"custody\"");
     assert_non_null(at);
     memcpy(at, "\"custard\"", 9);
+    /* v3: a recall outside its licence is a bad record too. */
+    char *recall = example_line("A000004", NULL);
+    at = strstr(recall, "\"recalls\":[]");
+    assert_non_null(at);
+    char recall_line[16384];
+    snprintf(recall_line, sizeof recall_line, "%.*s\"recalls\": [{\"id\": \"RC1\", \"event\": \"E1\", \"date\": \"2026-08-01\"}]%s",
+             (int)(at - recall), recall, at + strlen("\"recalls\":[]"));
+    free(recall);
     char text[65536];
-    snprintf(text, sizeof text, "%s\n%s\n\n%s\n%s\n", a, bad, b, c);
+    snprintf(text, sizeof text, "%s\n%s\n\n%s\n%s\n%s\n", a, bad, recall_line, b, c);
     write_file(path, text);
     const char *args[] = {"import", "--db", url, "--as-of", "2025-11-03", path, NULL};
     assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_import, args), 2);
     char want[256];
     snprintf(want, sizeof want, "%s:2: events[0].sentence.type: \"custard\" is not one of", path);
     if (!strstr(err, want)) fail_msg("stderr lacks \"%s\":\n%s", want, err);
-    snprintf(want, sizeof want, "%s:5: crn: a case with CRN A000001 already exists", path);
+    snprintf(want, sizeof want,
+             "%s:4: recalls[0].date: 2026-08-01 is not within the licence as sentenced of event E1 "
+             "(outside 2025-09-05..2026-07-05)", path);
     if (!strstr(err, want)) fail_msg("stderr lacks \"%s\":\n%s", want, err);
-    assert_non_null(strstr(err, "nothing imported (2 bad records)"));
+    snprintf(want, sizeof want, "%s:6: crn: a case with CRN A000001 already exists", path);
+    if (!strstr(err, want)) fail_msg("stderr lacks \"%s\":\n%s", want, err);
+    assert_non_null(strstr(err, "nothing imported (3 bad records)"));
     assert_int_equal(case_count(db), 0);
 
     /* Fixed, the same file imports whole. */

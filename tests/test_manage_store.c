@@ -7,6 +7,7 @@
 #include "ck_test_db.h"
 #include "ck_test_manage.h"
 #include "ck_str.h"
+#include "ck_facts.h"
 
 #define D ck_test_date
 #define ok ck_test_ok
@@ -281,8 +282,8 @@ static void test_edit_in_tx(void **state)
     ck_case *c = NULL;
     ok(ck_cases_get(db, "E000001", &c, err, sizeof err), err);
     assert_string_equal(c->team, "T2");
-    assert_string_equal(ck_cases_current_allocation(c, today)->staff_code, "S1");
-    assert_null(ck_cases_current_allocation(c, D("2025-01-06")));
+    assert_string_equal(ck_allocation_current(c, today)->staff_code, "S1");
+    assert_null(ck_allocation_current(c, D("2025-01-06")));
     ck_case_free(c);
 }
 

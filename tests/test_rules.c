@@ -18,6 +18,7 @@
  * skip weekends and the GOV.UK England and Wales bank holidays). */
 #include "ck_test.h"
 #include "ck_rules.h"
+#include "ck_facts.h"
 
 /* ---- Building cases ------------------------------------------------------------ */
 
@@ -179,13 +180,19 @@ static void build_line(ck_case *c, char *line)
     }
 }
 
-static ck_case *build(const char *facts)
+static ck_case *build_unchecked(const char *facts)
 {
     ck_case *c = ck_case_new();
     c->crn = "T000001";
     char *copy = strdup(facts), *save = NULL;
     for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) build_line(c, line);
     free(copy);
+    return c;
+}
+
+static ck_case *build(const char *facts)
+{
+    ck_case *c = build_unchecked(facts);
     char err[256];
     if (!ck_case_validate(c, err, sizeof err)) fail_msg("test case is not a valid bundle: %s", err);
     return c;
@@ -529,11 +536,6 @@ static void test_next_appointment(void **state)
          {"NEXT_APPOINTMENT contact:C1 2025-06-05 met_late 2025-06-06"}},
         {"open on the due date", NEXT, "2025-06-05", NULL, {"NEXT_APPOINTMENT contact:C1 2025-06-05 open"}},
         {"overdue the day after", NEXT, "2025-06-06", NULL, {"NEXT_APPOINTMENT contact:C1 2025-06-05 overdue"}},
-        {"an appointment after the CONTACT due date does not meet",
-         NEXT "contact C2 event=E1 date=2025-06-12 booked_on=2025-06-05\n", "2025-06-06", NULL,
-         {"NEXT_APPOINTMENT contact:C1 2025-06-05 overdue"}},
-        {"an appointment before as_of does not meet", NEXT "contact C2 event=E1 date=2025-06-05 booked_on=2025-06-04\n",
-         "2025-06-06", NULL, {"NEXT_APPOINTMENT contact:C1 2025-06-05 overdue"}},
         {"a non-NS appointment does not meet",
          NEXT "contact C2 event=E1 date=2025-06-10 booked_on=2025-06-05 national_standard=false\n", "2025-06-06",
          NULL, {"NEXT_APPOINTMENT contact:C1 2025-06-05 overdue"}},
@@ -1338,6 +1340,243 @@ static void test_report_due(void **state)
 
 /* ---- The engine as a whole ------------------------------------------------------------------ */
 
+
+/* ---- Rulebook v3 ("Changes in v3"), one test per change ------------------------- */
+
+/* Terms: in force is start <= D < end; `to` and `deregistered` are the first
+ * day a record no longer applies. */
+static void test_v3_in_force(void **state)
+{
+    (void)state;
+    assert_false(ck_in_force(D("2025-06-02"), D("2025-06-10"), D("2025-06-01")));
+    assert_true(ck_in_force(D("2025-06-02"), D("2025-06-10"), D("2025-06-02")));
+    assert_true(ck_in_force(D("2025-06-02"), D("2025-06-10"), D("2025-06-09")));
+    assert_false(ck_in_force(D("2025-06-02"), D("2025-06-10"), D("2025-06-10")));
+    assert_true(ck_in_force(D("2025-06-02"), CK_NODATE, D("2099-01-01")));
+    assert_false(ck_in_force(CK_NODATE, CK_NODATE, D("2025-06-02")));
+    /* The case's practitioner: the allocation in force that started last. */
+    ck_case *c = build(CO "allocation AL1 from=2025-01-01 to=2025-06-10 staff_code=N07P001\n"
+                          "allocation AL2 from=2025-06-10 staff_code=N07P002\n");
+    assert_string_equal(ck_allocation_current(c, D("2025-06-09"))->id, "AL1");
+    assert_string_equal(ck_allocation_current(c, D("2025-06-10"))->id, "AL2");
+    assert_null(ck_allocation_current(c, D("2024-12-31")));
+    ck_case_free(c);
+    static const row rows[] = {
+        {"an allocation whose to is the anchor is not in force then",
+         CO "allocation AL1 from=2025-01-01 to=2025-06-02 staff_code=N07P001\n", "2025-06-10", NULL,
+         {"ALLOCATE case 2025-06-05 overdue"}},
+        {"an allocation whose to is the day after the anchor is",
+         CO "allocation AL1 from=2025-01-01 to=2025-06-03 staff_code=N07P001\n", "2025-06-10", NULL,
+         {"ALLOCATE case 2025-06-05 met 2025-01-01"}},
+        {"an address whose to is as_of is not current", CO "address A1 from=2024-01-01 to=2025-06-12\n", "2025-06-12",
+         NULL, {"ADDRESS case 2025-06-09 overdue"}},
+        {"an address whose to is the day after as_of is", CO "address A1 from=2024-01-01 to=2025-06-13\n", "2025-06-12",
+         NULL, {"ADDRESS case 2025-06-09 met 2024-01-01"}},
+        {"a MAPP M2 de-registered on the sentence date is not in force then",
+         CO "registration G1 type=MAPP date=2025-05-01 level=M2 category=M2 deregistered=2025-06-02\n", "2025-06-04",
+         NULL, {"ALLOCATE case 2025-06-05 open"}},
+        {"a MAPP M2 de-registered the day after is",
+         CO "registration G1 type=MAPP date=2025-05-01 level=M2 category=M2 deregistered=2025-06-03\n", "2025-06-04",
+         NULL, {"ALLOCATE case 2025-06-03 overdue"}},
+    };
+    RUN(rows);
+}
+
+/* ALLOCATE (leaver): in force on L - 1 or on L, so a `to` of L still raises it. */
+static void test_v3_allocate_leaver(void **state)
+{
+    (void)state;
+    static const row rows[] = {
+        {"an allocation ending on the leaving date still raises it",
+         CO "allocation AL1 from=2025-06-02 to=2025-07-01 staff_code=N07P001 staff_left_on=2025-07-01\n", "2025-07-07",
+         NULL, {"ALLOCATE allocation:AL1 2025-07-04 overdue"}},
+        {"one ending the day before does not",
+         CO "allocation AL1 from=2025-06-02 to=2025-06-30 staff_code=N07P001 staff_left_on=2025-07-01\n", "2025-07-07",
+         NULL, {"-ALLOCATE allocation:AL1"}},
+        {"one starting on the leaving date does",
+         CO "allocation AL0 from=2025-06-02 to=2025-07-01 staff_code=N07P009\n"
+            "allocation AL1 from=2025-07-01 staff_code=N07P001 staff_left_on=2025-07-01\n",
+         "2025-07-07", NULL, {"ALLOCATE allocation:AL1 2025-07-04 overdue"}},
+        {"a co-allocation ending on the leaving date does not meet it",
+         LEAVER "allocation AL2 from=2025-06-15 to=2025-07-01 staff_code=N07P002\n", "2025-07-07", NULL,
+         {"ALLOCATE allocation:AL1 2025-07-04 overdue"}},
+        {"one ending the day after does",
+         LEAVER "allocation AL2 from=2025-06-15 to=2025-07-02 staff_code=N07P002\n", "2025-07-07", NULL,
+         {"ALLOCATE allocation:AL1 2025-07-04 met 2025-06-15"}},
+    };
+    RUN(rows);
+}
+
+/* NEXT_APPOINTMENT: only the latest link-starting contact's link, none when it
+ * was dropped; met by any later NS appointment booked by as_of. */
+static void test_v3_next_appointment(void **state)
+{
+    (void)state;
+    static const row rows[] = {
+        {"an appointment beyond the CONTACT due date meets",
+         NEXT "contact C2 event=E1 date=2025-06-12 booked_on=2025-06-05\n", "2025-06-06", NULL,
+         {"NEXT_APPOINTMENT contact:C1 2025-06-05 met 2025-06-05"}},
+        {"an appointment dated before as_of meets", NEXT "contact C2 event=E1 date=2025-06-05 booked_on=2025-06-04\n",
+         "2025-06-06", NULL, {"NEXT_APPOINTMENT contact:C1 2025-06-05 met 2025-06-04"}},
+        {"whatever its outcome", NEXT "contact C2 event=E1 date=2025-06-05 booked_on=2025-06-04 outcome=AFTA\n",
+         "2025-06-06", NULL, {"NEXT_APPOINTMENT contact:C1 2025-06-05 met 2025-06-04"}},
+        {"the earliest booking counts",
+         NEXT "contact C2 event=E1 date=2025-06-20 booked_on=2025-06-06\n"
+              "contact C3 event=E1 date=2025-06-30 booked_on=2025-06-05\n",
+         "2025-06-10", NULL, {"NEXT_APPOINTMENT contact:C1 2025-06-05 met 2025-06-05"}},
+        {"an appointment on the contact's own date does not meet",
+         NEXT "contact C2 event=E1 date=2025-06-04 booked_on=2025-06-03\n", "2025-06-06", NULL,
+         {"NEXT_APPOINTMENT contact:C1 2025-06-05 overdue"}},
+        {"none when the latest link was dropped",
+         "event E1 type=community_order date=2025-06-02 end_date=2025-06-30 offence=theft\n" ATT("C1", "2025-06-20")
+             ATT("C2", "2025-06-25"),
+         "2025-06-26", NULL,
+         {"-NEXT_APPOINTMENT contact:C1", "-NEXT_APPOINTMENT contact:C2", "-CONTACT contact:C2",
+          "CONTACT contact:C1 2025-06-27 met 2025-06-25"}},
+        {"the latest link kept when its due date is before contact stops",
+         "event E1 type=community_order date=2025-06-02 end_date=2025-06-30 offence=theft\n" ATT("C1", "2025-06-20")
+             ATT("C2", "2025-06-23"),
+         "2025-06-24", NULL, {"NEXT_APPOINTMENT contact:C2 2025-06-24 open", "CONTACT contact:C2 2025-06-30 open"}},
+    };
+    RUN(rows);
+}
+
+/* ADDRESS: met on the first day of the unbroken run up to as_of. */
+static void test_v3_address(void **state)
+{
+    (void)state;
+    static const row rows[] = {
+        {"a later move does not make it late",
+         CO "address A1 from=2024-01-01 to=2025-06-10\naddress A2 from=2025-06-10\n", "2025-06-12", NULL,
+         {"ADDRESS case 2025-06-09 met 2024-01-01"}},
+        {"a gap of a day breaks the run",
+         CO "address A1 from=2024-01-01 to=2025-06-09\naddress A2 from=2025-06-10\n", "2025-06-12", NULL,
+         {"ADDRESS case 2025-06-09 met_late 2025-06-10"}},
+        {"no fixed abode joins the run",
+         CO "address A1 from=2024-01-01 to=2025-05-01\nnfa 2025-05-01\n", "2025-06-12", NULL,
+         {"ADDRESS case 2025-06-09 met 2024-01-01"}},
+        {"no fixed abode after a gap starts the run",
+         CO "address A1 from=2024-01-01 to=2025-05-01\nnfa 2025-06-11\n", "2025-06-12", NULL,
+         {"ADDRESS case 2025-06-09 met_late 2025-06-11"}},
+        {"a run that ended before as_of does not meet",
+         CO "address A1 from=2024-01-01 to=2025-06-11\n", "2025-06-12", NULL, {"ADDRESS case 2025-06-09 overdue"}},
+        {"overlapping addresses: the earliest start",
+         CO "address A1 from=2025-06-05\naddress A2 from=2025-06-01 to=2025-06-07\n", "2025-06-12", NULL,
+         {"ADDRESS case 2025-06-09 met 2025-06-01"}},
+    };
+    RUN(rows);
+}
+
+/* REVIEW_APPOINTMENT: T + 1 day >= 2024-06-07 and the licence's last day as
+ * cut >= T + 1 day. RESET: T = 1 March 2025. */
+#define T_0607 "event E1 type=custody date=2023-01-10 length_months=24 release_date=2023-11-19 end_date=2024-09-13 offence=theft\n"
+#define T_0606 "event E1 type=custody date=2023-01-10 length_months=24 release_date=2023-11-18 end_date=2024-09-12 offence=theft\n"
+
+static void test_v3_review_appointment(void **state)
+{
+    (void)state;
+    static const row rows[] = {
+        {"recalled before T + 1 day: none", RESET "recall R1 event=E1 date=2025-02-15\n", "2025-05-10", NULL,
+         {"-REVIEW_APPOINTMENT event:E1"}},
+        {"recalled on T + 1 day (last day T): none", RESET "recall R1 event=E1 date=2025-03-02\n", "2025-05-10", NULL,
+         {"-REVIEW_APPOINTMENT event:E1"}},
+        {"recalled on T + 2 days (last day T + 1): due T + 0", RESET "recall R1 event=E1 date=2025-03-03\n",
+         "2025-05-10", NULL, {"REVIEW_APPOINTMENT event:E1 2025-03-01 overdue"}},
+        {"terminated on T + 1 day: none", "event E1 type=custody date=2024-01-10 length_months=24 "
+         "release_date=2024-07-01 end_date=2025-06-30 terminated_on=2025-03-02 offence=theft\n", "2025-05-10", NULL,
+         {"-REVIEW_APPOINTMENT event:E1"}},
+        /* 300-day licences: T = release + 200 days. */
+        {"T + 1 day is 7 June 2024: it applies, due T + 49", T_0607, "2024-08-01", NULL,
+         {"REVIEW_APPOINTMENT event:E1 2024-07-25 overdue", "~REVIEW_APPOINTMENT event:E1 2024-06-06"}},
+        {"T + 1 day is 6 June 2024: none", T_0606, "2024-08-01", NULL, {"-REVIEW_APPOINTMENT event:E1"}},
+    };
+    RUN(rows);
+}
+
+/* RECALL_DECISION: a recall_requested action counts only within
+ * release_date..end_date (PSS cannot be recalled: CJA 2003 s.256AC). */
+#define WITH_PSS "event E1 type=custody date=2023-01-09 length_months=12 release_date=2023-07-10 end_date=2024-01-08 " \
+                 "pss_end_date=2025-01-08 offence=theft\n"
+
+static void test_v3_recall_decision(void **state)
+{
+    (void)state;
+    static const row rows[] = {
+        {"requested during PSS: none", WITH_PSS "enforcement EN1 event=E1 date=2024-03-01 action=recall_requested\n",
+         "2024-03-20", NULL, {"-RECALL_DECISION enforcement:EN1"}},
+        {"requested the day after end_date: none",
+         WITH_PSS "enforcement EN1 event=E1 date=2024-01-09 action=recall_requested\n", "2024-03-20", NULL,
+         {"-RECALL_DECISION enforcement:EN1"}},
+        {"requested on end_date", WITH_PSS "enforcement EN1 event=E1 date=2024-01-08 action=recall_requested\n",
+         "2024-03-20", NULL, {"RECALL_DECISION enforcement:EN1 2024-01-09 overdue"}},
+        {"requested on the release date", WITH_PSS "enforcement EN1 event=E1 date=2023-07-10 action=recall_requested\n",
+         "2024-03-20", NULL, {"RECALL_DECISION enforcement:EN1 2023-07-11 overdue"}},
+        {"requested the day before release: none",
+         WITH_PSS "enforcement EN1 event=E1 date=2023-07-09 action=recall_requested\n", "2024-03-20", NULL,
+         {"-RECALL_DECISION enforcement:EN1"}},
+        {"requested after the licence was cut by termination, within end_date",
+         "event E1 type=custody date=2024-01-10 length_months=36 release_date=2025-01-06 end_date=2026-07-05 "
+         "terminated_on=2025-03-01 offence=theft\nenforcement EN1 event=E1 date=2025-04-01 action=recall_requested\n",
+         "2025-04-10", NULL, {"RECALL_DECISION enforcement:EN1 2025-04-02 overdue"}},
+    };
+    RUN(rows);
+}
+
+/* Recalls: one outside its custody event's licence as sentenced is a bundle
+ * error naming its path and the licence dates. */
+static void test_v3_recall_outside_licence(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *facts, *error; /* error NULL: valid */
+    } cases[] = {
+        {WITH_PSS "recall R1 event=E1 date=2023-07-10\n", NULL},
+        {WITH_PSS "recall R1 event=E1 date=2024-01-08\n", NULL},
+        {WITH_PSS "recall R1 event=E1 date=2024-01-09\n",
+         "recalls[0].date: 2024-01-09 is not within the licence as sentenced of event E1 (outside 2023-07-10..2024-01-08)"},
+        {WITH_PSS "recall R1 event=E1 date=2023-07-09\n",
+         "recalls[0].date: 2023-07-09 is not within the licence as sentenced of event E1 (outside 2023-07-10..2024-01-08)"},
+        {WITH_PSS "recall R1 event=E1 date=2023-08-01\nrecall R2 event=E1 date=2024-06-01\n",
+         "recalls[1].date: 2024-06-01 is not within the licence"},
+        {CO "recall R1 event=E1 date=2025-07-01\n", "recalls[0].date: 2025-07-01 is not within a licence: event E1"},
+        {UNRELEASED "recall R1 event=E1 date=2025-07-01\n", "recalls[0].date: 2025-07-01 is not within a licence"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_case *c = build_unchecked(cases[i].facts);
+        char err[512] = "";
+        bool ok = ck_case_validate(c, err, sizeof err);
+        if (!cases[i].error) {
+            if (!ok) fail_msg("case %zu: %s", i, err);
+        } else {
+            if (ok) fail_msg("case %zu: accepted", i);
+            if (strncmp(err, cases[i].error, strlen(cases[i].error)) != 0) fail_msg("case %zu: \"%s\"", i, err);
+        }
+        ck_case_free(c);
+    }
+}
+
+/* REG_REVIEW: the cycle starts at the later of due - period and the
+ * registration date; without a review period, at the registration date. */
+static void test_v3_reg_review(void **state)
+{
+    (void)state;
+    static const row rows[] = {
+        {"a next_review nearer than the period: a review on the registration day does not count",
+         CO "registration G1 type=ADVP date=2025-05-01 next_review=2025-06-01 reviews=2025-05-01\n", "2025-06-02", NULL,
+         {"REG_REVIEW registration:G1 2025-06-01 overdue", "~REG_REVIEW registration:G1 no review after 2025-05-01"}},
+        {"the day after it does",
+         CO "registration G1 type=ADVP date=2025-05-01 next_review=2025-06-01 reviews=2025-05-02\n", "2025-06-02", NULL,
+         {"REG_REVIEW registration:G1 2025-06-01 met 2025-05-02"}},
+        {"no review period: any review after the registration",
+         CO "registration G1 type=REG30 date=2025-01-10 next_review=2025-06-01 reviews=2025-03-01\n", "2025-06-02", NULL,
+         {"REG_REVIEW registration:G1 2025-06-01 met 2025-03-01"}},
+        {"no review period: not one on the registration day",
+         CO "registration G1 type=REG30 date=2025-01-10 next_review=2025-06-01 reviews=2025-01-10\n", "2025-06-02", NULL,
+         {"REG_REVIEW registration:G1 2025-06-01 overdue"}},
+    };
+    RUN(rows);
+}
+
 static void test_status_and_names(void **state)
 {
     (void)state;
@@ -1485,6 +1724,14 @@ int main(void)
         cmocka_unit_test(test_vcs_recall_notice),
         cmocka_unit_test(test_vcs_nonstatutory),
         cmocka_unit_test(test_report_due),
+        cmocka_unit_test(test_v3_in_force),
+        cmocka_unit_test(test_v3_allocate_leaver),
+        cmocka_unit_test(test_v3_next_appointment),
+        cmocka_unit_test(test_v3_address),
+        cmocka_unit_test(test_v3_review_appointment),
+        cmocka_unit_test(test_v3_recall_decision),
+        cmocka_unit_test(test_v3_recall_outside_licence),
+        cmocka_unit_test(test_v3_reg_review),
         cmocka_unit_test(test_status_and_names),
         cmocka_unit_test(test_empty_case),
         cmocka_unit_test(test_many_contacts),

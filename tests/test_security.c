@@ -143,6 +143,7 @@ typedef struct hreq {
     const char *origin, *referer;
     const char *xff, *xfp; /* X-Forwarded-For / -Proto */
     const char *ctype, *body;
+    const char *if_match; /* If-Match */
 } hreq;
 
 static void add_header(char *extra, size_t cap, size_t *n, const char *name, const char *v)
@@ -164,6 +165,7 @@ static th_resp send_req(const hreq *q)
     add_header(extra, sizeof extra, &n, "Referer", q->referer);
     add_header(extra, sizeof extra, &n, "X-Forwarded-For", q->xff);
     add_header(extra, sizeof extra, &n, "X-Forwarded-Proto", q->xfp);
+    add_header(extra, sizeof extra, &n, "If-Match", q->if_match);
     th_conn c;
     th_resp r;
     bool head = strcmp(q->method, "HEAD") == 0;
@@ -408,14 +410,21 @@ static void test_token_scopes(void **state)
 
 /* ---- Victims ------------------------------------------------------------------------ */
 
-static void expect_no_marker(int r, const char *method, const char *path, const char *body, int *status)
+static void expect_no_marker_if(int r, const char *method, const char *path, const char *body, const char *if_match,
+                                int *status)
 {
-    th_resp resp = send_req(&(hreq){.method = method, .path = path, .token = W->tokens[r], .body = body});
+    th_resp resp = send_req(&(hreq){.method = method, .path = path, .token = W->tokens[r], .body = body,
+                                    .if_match = if_match});
     if (resp.status >= 500) fail_msg("%s %s %s: %d", ck_role_names[r], method, path, resp.status);
     if (strstr(resp.body, MARKER))
         fail_msg("%s %s %s: a victim's details in the answer: %.300s", ck_role_names[r], method, path, resp.body);
     if (status) *status = resp.status;
     th_resp_free(&resp);
+}
+
+static void expect_no_marker(int r, const char *method, const char *path, const char *body, int *status)
+{
+    expect_no_marker_if(r, method, path, body, NULL, status);
 }
 
 static void test_victims_never_leak(void **state)
@@ -456,7 +465,9 @@ static void test_victims_never_leak(void **state)
     th_resp got = send_req(&(hreq){.method = "GET", .path = path, .token = W->tokens[CK_ROLE_PRACTITIONER]});
     assert_int_equal(got.status, 200);
     int st = 0;
-    expect_no_marker(CK_ROLE_PRACTITIONER, "PUT", path, got.body, &st);
+    char etag[32];
+    assert_non_null(th_header(&got, "ETag", etag, sizeof etag));
+    expect_no_marker_if(CK_ROLE_PRACTITIONER, "PUT", path, got.body, etag, &st);
     assert_int_equal(st, 200);
     th_resp_free(&got);
     th_resp v = send_req(&(hreq){.method = "GET", .path = path, .token = W->tokens[CK_ROLE_VLO]});

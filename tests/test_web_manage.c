@@ -8,6 +8,7 @@
 #include "ck_test_web.h"
 #include "ck_test_manage.h"
 #include "ck_web.h"
+#include "ck_facts.h"
 
 static ck_date pinned_today(void) { return ck_test_date(CK_TEST_MANAGE_TODAY); }
 
@@ -276,7 +277,7 @@ static void test_reallocate_leaver(void **state)
     ck_case *c = NULL;
     char err[512];
     ck_test_ok(ck_cases_get(f->db, "M000001", &c, err, sizeof err), err);
-    assert_string_not_equal(ck_cases_current_allocation(c, pinned_today())->staff_code, "N07P021");
+    assert_string_not_equal(ck_allocation_current(c, pinned_today())->staff_code, "N07P021");
     ck_case_free(c);
 
     /* The never-allocated high-RoSH case: the PSO may not take it. */

@@ -52,11 +52,12 @@ static th_resp req(const fixture *f, const char *method, const char *path, const
 
 typedef struct who {
     char cookie[128], csrf[80];
+    char version[24]; /* the case's version the last form opened carried; "" before any */
 } who;
 
 static who sign_in(const fixture *f, const char *staff, const char *grade)
 {
-    who w;
+    who w = {.version = ""};
     tw_sign_in(f->port, staff, grade, "N07T01", w.cookie, sizeof w.cookie);
     tw_csrf(f->port, w.cookie, "/", w.csrf, sizeof w.csrf);
     return w;
@@ -265,15 +266,18 @@ static void open_form(const fixture *f, who *w, const char *path)
     th_resp r = req(f, "GET", path, w->cookie, NULL);
     if (r.status != 200) fail_msg("GET %s: %d\n%.2000s", path, r.status, r.body);
     tw_value_after(r.body, "name=\"csrf\" value=\"", w->csrf, sizeof w->csrf);
+    w->version[0] = '\0'; /* the case's forms carry one; others (allocation) do not */
+    if (strstr(r.body, "name=\"version\"")) tw_value_after(r.body, "name=\"version\" value=\"", w->version, sizeof w->version);
     th_resp_free(&r);
 }
 
-/* POSTs "csrf=...&" + fields; expects status; each needle must be in the body. */
+/* POSTs "csrf=...&version=...&" + fields (the version the form was opened
+ * at); expects status; each needle must be in the body. */
 static void post_form(const fixture *f, const who *w, const char *path, const char *fields, int status,
                       const char *const *needles)
 {
     char form[2048];
-    snprintf(form, sizeof form, "csrf=%s&%s", w->csrf, fields);
+    snprintf(form, sizeof form, "csrf=%s&version=%s&%s", w->csrf, w->version, fields);
     th_resp r = req(f, "POST", path, w->cookie, form);
     if (r.status != status) fail_msg("POST %s: %d, expected %d\n%.3000s", path, r.status, status, r.body);
     for (size_t i = 0; needles && needles[i]; i++)
@@ -324,6 +328,17 @@ static void store_add(const fixture *f, const char *crn, const char *list, const
     ck_db_close(db);
 }
 
+/* An NS office appointment on 30 May 2025 (event E1) with no outcome yet,
+ * added straight to the store; returns its date. */
+static ck_date store_appointment(const fixture *f, const char *crn, const char *id)
+{
+    ck_contact ct = {.id = id, .event = "E1", .date = 0, .type = "COAP", .national_standard = 1, .appointment = 1,
+                     .outcome_on = CK_NODATE, .booked_on = CK_NODATE};
+    ck_date_parse("2025-05-30", 10, &ct.date);
+    store_add(f, crn, "contacts", &ct);
+    return ct.date;
+}
+
 /* The id after `pat` in text, up to a slash, quote or question mark. */
 static void id_after(const char *text, const char *pat, char *out, size_t out_len)
 {
@@ -357,13 +372,72 @@ static void test_failure_then_warning(void **state)
     page_has(f, &w, "/cases/S000001/contacts/C2/enforcement", 404, NULL);
 }
 
+/* Rulebook v3: a recall can be asked for only during a licence; post-sentence
+ * supervision cannot be recalled (CJA 2003 s.256AC). L000001's licence ran
+ * from 10 July 2023 to 8 January 2024, its PSS to the end of 2025: failure C1
+ * fell in the licence, C2 in the PSS. */
+static void test_recall_only_on_licence(void **state)
+{
+    fixture *f = *state;
+    static const char json[] =
+        "{\"crn\":\"L000001\",\"team\":\"N07T01\",\"person\":{\"forename\":\"Lee\",\"surname\":\"Ward\"},"
+        "\"allocations\":[{\"id\":\"AL1\",\"from\":\"2023-07-10\",\"staff_code\":\"N07P001\",\"grade\":\"PO\"}],"
+        "\"events\":[{\"id\":\"E1\",\"offences\":[{\"id\":\"O1\",\"category\":\"theft\",\"main\":true}],"
+        "\"sentence\":{\"type\":\"custody\",\"date\":\"2023-01-09\",\"length_months\":12,"
+        "\"release_date\":\"2023-07-10\",\"end_date\":\"2024-01-08\",\"pss_end_date\":\"2025-12-31\"}}],"
+        "\"contacts\":[{\"id\":\"C1\",\"event\":\"E1\",\"date\":\"2023-09-04\",\"type\":\"COAP\","
+        "\"national_standard\":true,\"appointment\":true,\"outcome\":\"AFTA\"},"
+        "{\"id\":\"C2\",\"event\":\"E1\",\"date\":\"2025-05-19\",\"type\":\"COAP\","
+        "\"national_standard\":true,\"appointment\":true,\"outcome\":\"AFTA\"}]}";
+    char err[512];
+    ck_case *c = ck_bundle_parse(json, strlen(json), err, sizeof err);
+    if (!c) fail_msg("%s", err);
+    ck_db *db = ck_db_open(f->db_url, err, sizeof err);
+    ck_engine eng = ck_engine_default();
+    if (!db || ck_cases_create(db, &eng, c, pinned_today(), err, sizeof err) != CK_OK) fail_msg("%s", err);
+    ck_db_close(db);
+    ck_case_free(c);
+
+    who w = sign_in(f, "N07P001", "PO");
+    const char *const offered[] = {"value=\"recall_requested\"", "Recall requested", NULL};
+    page_has(f, &w, "/cases/L000001/contacts/C1/enforcement", 200, offered);
+    th_resp r = req(f, "GET", "/cases/L000001/contacts/C2/enforcement", w.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, "recall_requested"));
+    assert_non_null(strstr(r.body, "value=\"breach_initiated\""));
+    th_resp_free(&r);
+    r = req(f, "GET", "/cases/S000001/contacts/C3/outcome", w.cookie, NULL); /* a community order */
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, "recall_requested"));
+    th_resp_free(&r);
+
+    /* Posted anyway (an old form, a crafted request): refused, nothing saved. */
+    open_form(f, &w, "/cases/L000001/contacts/C2/enforcement");
+    const char *const refused[] = {"A recall can only be requested during the licence, from 10 July 2023 to 8 January 2024",
+                                   NULL};
+    post_form(f, &w, "/cases/L000001/contacts/C2/enforcement", "action=recall_requested", 400, refused);
+    post_form(f, &w, "/cases/L000001/contacts/C1/enforcement",
+              "action=recall_requested&date-day=9&date-month=1&date-year=2024", 400, refused);
+    c = stored_case(f, "L000001");
+    assert_int_equal(c->n_enforcement, 0);
+    ck_case_free(c);
+
+    /* Within the licence it is saved, and RECALL_DECISION follows it. */
+    open_form(f, &w, "/cases/L000001/contacts/C1/enforcement");
+    post_form(f, &w, "/cases/L000001/contacts/C1/enforcement",
+              "action=recall_requested&date-day=5&date-month=9&date-year=2023", 303, NULL);
+    c = stored_case(f, "L000001");
+    assert_int_equal(c->n_enforcement, 1);
+    char subject[64];
+    snprintf(subject, sizeof subject, "enforcement:%s", c->enforcement[0].id);
+    ck_case_free(c);
+    assert_string_equal(stored_status(f, "L000001", "RECALL_DECISION", subject, NULL, 0), "overdue");
+}
+
 static void test_outcome_and_action_together(void **state)
 {
     fixture *f = *state;
-    ck_contact ct = {.id = "CX1", .event = "E1", .date = 0, .type = "COAP", .national_standard = 1, .appointment = 1,
-                     .outcome_on = CK_NODATE, .booked_on = CK_NODATE};
-    ck_date_parse("2025-05-30", 10, &ct.date);
-    store_add(f, "S000004", "contacts", &ct);
+    ck_date may30 = store_appointment(f, "S000004", "CX1");
     who w = sign_in(f, "N07P004", "PO");
     open_form(f, &w, "/cases/S000004/contacts/CX1/outcome");
     const char *const errs[] = {"<a href=\"#action\">Enforcement action is only for a failure to comply</a>",
@@ -388,14 +462,12 @@ static void test_outcome_and_action_together(void **state)
 
     /* All or nothing: an enforcement id the case already has refuses the
      * outcome as well. */
-    ck_contact ct2 = ct;
-    ct2.id = "CX2";
-    store_add(f, "S000004", "contacts", &ct2);
+    store_appointment(f, "S000004", "CX2");
     char err[512];
     ck_db *db = ck_db_open(f->db_url, err, sizeof err);
     ck_engine eng = ck_engine_default();
-    ck_enforcement dup = {.id = c->enforcement[n_enf].id, .date = ct.date, .action = "breach_initiated"};
-    assert_int_equal(ck_casewrite_outcome(db, &eng, "S000004", "CX2", "AFTA", ct.date, &dup, pinned_today(), err, sizeof err),
+    ck_enforcement dup = {.id = c->enforcement[n_enf].id, .date = may30, .action = "breach_initiated"};
+    assert_int_equal(ck_casewrite_outcome(db, &eng, "S000004", "CX2", "AFTA", may30, &dup, pinned_today(), err, sizeof err),
                      CK_ERR_EXISTS);
     ck_case_free(c);
     c = stored_case(f, "S000004");
@@ -403,6 +475,57 @@ static void test_outcome_and_action_together(void **state)
     assert_int_equal(c->n_enforcement, n_enf + 1);
     ck_case_free(c);
     ck_db_close(db);
+}
+
+/* No lost updates in the forms: an edit of a record posted from a form
+ * opened before someone else changed the case is refused with who changed
+ * it and when, and what was typed stays in the form; saving it again from
+ * there is a decision and succeeds. Appending a record is no conflict. */
+static void test_stale_edit(void **state)
+{
+    fixture *f = *state;
+    store_appointment(f, "S000009", "CX7");
+    store_appointment(f, "S000009", "CX8");
+    who pat = sign_in(f, "N07P001", "PO"), kim = sign_in(f, "N07P004", "PO");
+    open_form(f, &pat, "/cases/S000009/contacts/CX7/outcome");
+    who pat_contact = pat;
+    open_form(f, &pat_contact, "/cases/S000009/contacts/new");
+    /* Kim records the other appointment's outcome meanwhile. */
+    open_form(f, &kim, "/cases/S000009/contacts/CX8/outcome");
+    post_form(f, &kim, "/cases/S000009/contacts/CX8/outcome", "outcome=ATTC", 303, NULL);
+
+    const char *const refused[] = {"govuk-error-summary", "This case was changed by Kim Ahmed at ",
+                                   " since you opened it", "value=\"AAAA\" checked", NULL};
+    post_form(f, &pat, "/cases/S000009/contacts/CX7/outcome",
+              "outcome=AAAA&outcome_on-day=30&outcome_on-month=5&outcome_on-year=2025", 409, refused);
+    ck_case *c = stored_case(f, "S000009");
+    assert_null(ck_case_contact(c, "CX7")->outcome); /* not saved */
+    assert_string_equal(ck_case_contact(c, "CX8")->outcome, "ATTC");
+    char now[24];
+    snprintf(now, sizeof now, "%lld", (long long)c->version);
+    ck_case_free(c);
+    /* The answer types the date back and carries the current version. */
+    char form[512];
+    snprintf(form, sizeof form, "csrf=%s&version=%s&outcome=AAAA&outcome_on-day=30&outcome_on-month=5&outcome_on-year=2025",
+             pat.csrf, pat.version);
+    th_resp r = req(f, "POST", "/cases/S000009/contacts/CX7/outcome", pat.cookie, form);
+    assert_int_equal(r.status, 409);
+    char kept[24], carried[24];
+    tw_value_after(r.body, "name=\"outcome_on-day\" type=\"text\" inputmode=\"numeric\" value=\"", kept, sizeof kept);
+    tw_value_after(r.body, "name=\"version\" value=\"", carried, sizeof carried);
+    th_resp_free(&r);
+    assert_string_equal(kept, "30");
+    assert_string_equal(carried, now);
+    /* Saved again from the refused form: a decision, and it is saved. */
+    snprintf(pat.version, sizeof pat.version, "%s", carried);
+    post_form(f, &pat, "/cases/S000009/contacts/CX7/outcome",
+              "outcome=AAAA&outcome_on-day=30&outcome_on-month=5&outcome_on-year=2025", 303, NULL);
+    c = stored_case(f, "S000009");
+    assert_string_equal(ck_case_contact(c, "CX7")->outcome, "AAAA");
+    ck_case_free(c);
+    /* A contact added from a form opened before all that: no conflict. */
+    post_form(f, &pat_contact, "/cases/S000009/contacts/new", "event=E1&type=COPT&date-day=2&date-month=6&date-year=2025",
+              303, NULL);
 }
 
 static void test_add_contact(void **state)
@@ -615,7 +738,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_case_tabs),       cmocka_unit_test(test_search),
         cmocka_unit_test(test_book_appointment), cmocka_unit_test(test_other_forms),
         cmocka_unit_test(test_grades_pages),    cmocka_unit_test(test_failure_then_warning),
+        cmocka_unit_test(test_recall_only_on_licence),
         cmocka_unit_test(test_outcome_and_action_together), cmocka_unit_test(test_add_contact),
+        cmocka_unit_test(test_stale_edit),
         cmocka_unit_test(test_registration_lifecycle), cmocka_unit_test(test_check_reply_and_decision),
         cmocka_unit_test(test_rosh_assessment), cmocka_unit_test(test_vlo_first_contact),
         cmocka_unit_test(test_spo_allocates),

@@ -99,3 +99,20 @@ ck_date ck_date_today(void)
     gmtime_r(&t, &tm);
     return ck_date_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
+
+/* 01:00 UTC on the last Sunday of month m of year y, in Unix seconds. */
+static int64_t last_sunday_1am(int y, int m)
+{
+    ck_date d = ck_date_ymd(y, m, ck_date_days_in_month(y, m));
+    d -= (ck_date_weekday(d) + 1) % 7; /* back to Sunday (6) */
+    return (int64_t)d * 86400 + 3600;
+}
+
+int64_t ck_date_uk_local(int64_t t)
+{
+    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    int y, m, dd;
+    ck_date_split((ck_date)days, &y, &m, &dd);
+    bool summer = t >= last_sunday_1am(y, 3) && t < last_sunday_1am(y, 10);
+    return summer ? t + 3600 : t;
+}

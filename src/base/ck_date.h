@@ -33,4 +33,10 @@ static inline ck_date ck_date_add_days(ck_date d, int n) { return d + n; }
 /* Today in UTC (the server's as_of). */
 ck_date ck_date_today(void);
 
+/* UK civil time at Unix time t (seconds, UTC): t plus the offset in force,
+ * one hour from 01:00 UTC on the last Sunday of March to 01:00 UTC on the
+ * last Sunday of October (British Summer Time), none otherwise. For showing
+ * people a time; stored times stay UTC. */
+int64_t ck_date_uk_local(int64_t t);
+
 #endif

@@ -144,10 +144,14 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
         ck_cli_error(cmd, "the audit appender could not start: %s", err);
         goto unblock;
     }
+    /* The limits under load come from the one configuration file (config/rules.conf). */
+    const ck_rules_config *limits = app.engine.cfg;
     ck_http_config cfg = {.host = host, .port = port, .threads = o->threads, .routes = routes,
                           .db_url = url, .db_audit_sink = appender, .app = ck_web_app(web),
                           .on_error = ck_web_on_error, .access_log = true, .authorize = ck_auth_authorize,
-                          .trusted_proxy = o->proxy};
+                          .trusted_proxy = o->proxy, .timeout_s = (unsigned)limits->server_idle_timeout_s,
+                          .request_deadline_s = (unsigned)limits->server_request_deadline_s,
+                          .per_address_limit = (unsigned)limits->server_connections_per_address};
     srv = ck_http_start(&cfg, err, sizeof err);
     if (!srv) {
         ck_cli_error(cmd, "%s", err);

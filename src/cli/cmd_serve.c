@@ -39,7 +39,9 @@ static void help(FILE *to)
             "\n"
             "Every route but /health and sign-in needs a signed-in user or an API token\n"
             "(casekeeper user, casekeeper token; docs/security.md).\n"
-            "Request bodies over %zu MiB are refused (413).\n"
+            "Request bodies over %zu MiB are refused (413). The limits under load (connections\n"
+            "per client address, the deadline for receiving a whole request, the idle timeout)\n"
+            "are the server_* keys of config/rules.conf, overridden with --rules-config.\n"
             "Exit status: 0 stopped by a signal; 1 the server could not start; 2 bad options.\n",
             CK_HTTP_MAX_BODY >> 20);
 }

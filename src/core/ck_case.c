@@ -1,4 +1,5 @@
 #include "ck_case.h"
+#include "ck_facts.h"
 #include "ck_str.h"
 #include <stdio.h>
 #include <string.h>
@@ -348,6 +349,28 @@ static bool subject_ok(const ck_case *c, const char *s)
     return true;
 }
 
+/* case-bundle.md v3: a recall lies within its event's licence as sentenced
+ * (release_date..end_date of a custody sentence), so it always cuts a licence
+ * and never stops contact on post-sentence supervision, which cannot be
+ * recalled (CJA 2003 s.256AC). */
+static bool recall_in_licence(const ck_case *c, size_t i, char *err, size_t len)
+{
+    const ck_recall *r = &c->recalls[i];
+    const ck_event *e = ck_case_event(c, r->event);
+    const ck_sentence *s = e && e->has_sentence ? &e->sentence : NULL;
+    char d[CK_DATE_STRLEN], from[CK_DATE_STRLEN], to[CK_DATE_STRLEN];
+    ck_date_fmt(r->date, d);
+    if (!s || strcmp(s->type, "custody") != 0 || s->release_date == CK_NODATE || s->end_date == CK_NODATE) {
+        snprintf(err, len, "recalls[%zu].date: %s is not within a licence: event %s is not a custody sentence "
+                 "with a release date and an end date, and only a licence can be recalled", i, d, r->event);
+        return false;
+    }
+    if (ck_within_licence(s, r->date)) return true;
+    snprintf(err, len, "recalls[%zu].date: %s is not within the licence as sentenced of event %s (outside %s..%s)", i,
+             d, r->event, ck_date_fmt(s->release_date, from), ck_date_fmt(s->end_date, to));
+    return false;
+}
+
 bool ck_case_validate(const ck_case *c, char *err, size_t len)
 {
 #define UNIQ(list) if (!unique_ids(c->list, c->n_##list, sizeof *c->list, #list, err, len)) return false
@@ -392,7 +415,8 @@ bool ck_case_validate(const ck_case *c, char *err, size_t len)
     for (size_t i = 0; i < c->n_breaches; i++)
         if (!event_ref(c, c->breaches[i].event, "breaches", i, err, len)) return false;
     for (size_t i = 0; i < c->n_recalls; i++)
-        if (!event_ref(c, c->recalls[i].event, "recalls", i, err, len)) return false;
+        if (!event_ref(c, c->recalls[i].event, "recalls", i, err, len) || !recall_in_licence(c, i, err, len))
+            return false;
     for (size_t i = 0; i < c->n_victims; i++)
         if (!event_ref(c, c->victims[i].event, "victims", i, err, len)) return false;
     for (size_t i = 0; i < c->n_checks; i++) {

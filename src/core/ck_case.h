@@ -205,6 +205,10 @@ typedef struct ck_case {
     ck_change *changes;                 size_t n_changes;
     ck_decision *decisions;             size_t n_decisions;
     ck_victim *victims;                 size_t n_victims;
+    /* Not part of the bundle format: the store's version of the case as
+     * loaded (1 when created, one more for every write; 0 when the case was
+     * not read from the store). The API's ETag; web forms carry it. */
+    int64_t version;
 } ck_case;
 
 ck_case *ck_case_new(void);      /* empty case with its own arena */

@@ -21,6 +21,12 @@ bool ck_sentence_in_force(const ck_sentence *s, ck_date d)
     return !known_at(s->terminated_on, d);
 }
 
+bool ck_within_licence(const ck_sentence *s, ck_date d)
+{
+    return s && ck_streq(s->type, "custody") && s->release_date != CK_NODATE && s->end_date != CK_NODATE &&
+           d != CK_NODATE && s->release_date <= d && d <= s->end_date;
+}
+
 bool ck_event_active(const ck_event *e, ck_date d)
 {
     return e->has_sentence && ck_sentence_in_force(&e->sentence, d);
@@ -65,9 +71,27 @@ size_t ck_event_periods(const ck_case *c, const ck_event *e, ck_date d, ck_perio
     return kept;
 }
 
+bool ck_in_force(ck_date start, ck_date end, ck_date d)
+{
+    return start != CK_NODATE && start <= d && (end == CK_NODATE || d < end);
+}
+
+bool ck_allocation_in_force(const ck_allocation *a, ck_date d) { return ck_in_force(a->from, a->to, d); }
+bool ck_address_current(const ck_address *a, ck_date d) { return ck_in_force(a->from, a->to, d); }
+
+const ck_allocation *ck_allocation_current(const ck_case *c, ck_date d)
+{
+    const ck_allocation *best = NULL;
+    for (size_t i = 0; i < c->n_allocations; i++) {
+        const ck_allocation *a = &c->allocations[i];
+        if (ck_allocation_in_force(a, d) && (!best || a->from >= best->from)) best = a;
+    }
+    return best;
+}
+
 bool ck_registration_in_force(const ck_registration *r, ck_date d)
 {
-    return known_at(r->date, d) && !known_at(r->deregistered, d);
+    return ck_in_force(r->date, r->deregistered, d);
 }
 
 /* NULL sorts below every level; M1 < M2 < M3 as strings. */

@@ -20,6 +20,12 @@ ck_date ck_sentence_final_end(const ck_sentence *s);
 /* Sentence date <= d <= final end and not terminated on or before d. A
  * sentence with no final end (hospital order) runs until it is terminated. */
 bool ck_sentence_in_force(const ck_sentence *s, ck_date d);
+/* d lies within the licence as sentenced: a custody sentence with a release
+ * date and an end date, release_date <= d <= end_date, whatever a recall or
+ * termination later cut off it. Only then can a recall be asked for or made
+ * (post-sentence supervision cannot be recalled, CJA 2003 s.256AC; rulebook
+ * and case-bundle v3). */
+bool ck_within_licence(const ck_sentence *s, ck_date d);
 /* An event is active at d when it has a sentence in force at d. */
 bool ck_event_active(const ck_event *e, ck_date d);
 
@@ -43,9 +49,23 @@ typedef struct ck_period {
 size_t ck_event_periods(const ck_case *c, const ck_event *e, ck_date d, ck_period out[2]);
 static inline bool ck_period_active(const ck_period *p, ck_date d) { return p->start <= d && d <= p->last; }
 
+/* ---- In force --------------------------------------------------------------- */
+
+/* The one reading of "in force at d" (rulebook "Terms", v3): start <= d < end.
+ * The end (`to` of allocations and addresses, `deregistered` of registrations)
+ * is the first day the record no longer applies; CK_NODATE means not ended. A
+ * record without a start is never in force. */
+bool ck_in_force(ck_date start, ck_date end, ck_date d);
+bool ck_allocation_in_force(const ck_allocation *a, ck_date d);
+/* An address is current at d on the same terms. */
+bool ck_address_current(const ck_address *a, ck_date d);
+/* The allocation in force at d that started last (the case's practitioner
+ * then); NULL when none. */
+const ck_allocation *ck_allocation_current(const ck_case *c, ck_date d);
+
 /* ---- Registrations and risk ----------------------------------------------- */
 
-/* Registered on or before d and not de-registered on or before d. */
+/* In force at d: registered on or before d, not yet de-registered on d. */
 bool ck_registration_in_force(const ck_registration *r, ck_date d);
 /* The latest registration of `type` in force at d (two on one day: the higher
  * `level`, so M3 wins over M2); NULL when none. */

@@ -50,6 +50,8 @@ static const key KEYS[] = {
     INT(report_oral_wd, 0, 120), INT(report_fast_wd, 0, 120), INT(report_standard_wd, 0, 120),
     INT(rating_outstanding_pct, 0, 100), INT(rating_good_pct, 0, 100),
     INT(rating_requires_improvement_pct, 0, 100),
+    INT(server_connections_per_address, 0, 100000), INT(server_request_deadline_s, 1, 3600),
+    INT(server_idle_timeout_s, 1, 3600),
 };
 #define N_SCALAR (sizeof KEYS / sizeof KEYS[0])
 #define N_MAX (N_SCALAR + CK_RULECFG_MAX_REGISTERS)

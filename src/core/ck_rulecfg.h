@@ -63,6 +63,10 @@ struct ck_rules_config {
     int report_oral_wd, report_fast_wd, report_standard_wd;
     /* Inspection rating: lowest percentage for Outstanding, Good, Requires improvement */
     int rating_outstanding_pct, rating_good_pct, rating_requires_improvement_pct;
+    /* The server's limits under load (not rules: `casekeeper serve` hands
+     * them to the HTTP server; documented in config/rules.conf, the one
+     * configuration file). 0 connections per address: no limit. */
+    int server_connections_per_address, server_request_deadline_s, server_idle_timeout_s;
     /* Registration review periods in months, indexed like ck_vocab_register;
      * read them with ck_rulecfg_review_months(). */
     int review_months[CK_RULECFG_MAX_REGISTERS];

@@ -188,7 +188,8 @@ typedef struct evx {
     ck_date reset_t;      /* two-thirds point of a reset licence */
     const ck_contact **con; size_t ncon; /* its contacts by (date, id) */
     const ck_contact **att; size_t natt; /* attended NS contacts by (date, id) */
-    link *links; size_t nlinks;
+    link *links; size_t nlinks; /* kept links: a dropped one is not here */
+    bool last_dropped;           /* the latest link-starting contact's link was dropped */
     const ck_enforcement **warn; size_t nwarn; /* warnings by date */
 } evx;
 
@@ -363,6 +364,13 @@ static const ck_period *started_main(const eval *x, const evx *v)
     return v->np && v->p[0].kind != CK_PERIOD_PSS && v->p[0].start <= x->as_of ? &v->p[0] : NULL;
 }
 
+/* Not de-registered before d (a de-registration on d itself still counts):
+ * MAPPA_IDENTIFY, VCS_FLAG and VCS_NONSTATUTORY read registrations so. */
+static bool not_deregistered_before(const ck_registration *g, ck_date d)
+{
+    return g->deregistered == CK_NODATE || g->deregistered >= d;
+}
+
 /* A MAPP registration in force at d with level 2 or 3. */
 static bool mappa_23(const eval *x, ck_date d)
 {
@@ -478,11 +486,6 @@ static bool in_post(const ck_allocation *al, ck_date d)
            (al->staff_long_term_absence_from == CK_NODATE || d < al->staff_long_term_absence_from);
 }
 
-static bool alloc_in_force(const ck_allocation *al, ck_date d)
-{
-    return al->from <= d && (al->to == CK_NODATE || d <= al->to);
-}
-
 /* Offers each allocation (but `except`) in force at the later of its from and
  * `anchor`, to a practitioner in post then. */
 static void met_by_allocation(eval *x, ck_date anchor, const ck_allocation *except)
@@ -490,7 +493,7 @@ static void met_by_allocation(eval *x, ck_date anchor, const ck_allocation *exce
     for (size_t i = 0; i < x->c->n_allocations; i++) {
         const ck_allocation *al = &x->c->allocations[i];
         ck_date at = al->from > anchor ? al->from : anchor;
-        if (al == except || !alloc_in_force(al, at) || !in_post(al, at)) continue;
+        if (al == except || !ck_allocation_in_force(al, at) || !in_post(al, at)) continue;
         met(x, al->from, "allocation %s to %s from %s", al->id, al->staff_code, ds(x, al->from));
     }
 }
@@ -531,7 +534,9 @@ static void rule_allocate_leaver(eval *x)
         ck_date left = al->staff_left_on, lta = al->staff_long_term_absence_from;
         bool absent = lta != CK_NODATE && (left == CK_NODATE || lta < left);
         ck_date l = absent ? lta : left;
-        if (l == CK_NODATE || l < v->s->date || !alloc_in_force(al, l)) continue;
+        /* v3: in force on L - 1 or on L, so one whose `to` is L still counts. */
+        if (l == CK_NODATE || l < v->s->date || !(ck_allocation_in_force(al, l - 1) || ck_allocation_in_force(al, l)))
+            continue;
         bool hr = high_risk(x, l);
         int n = hr ? x->cfg->allocate_high_risk_wd : x->cfg->allocate_wd;
         begin(x);
@@ -607,30 +612,69 @@ static void rule_contact(eval *x)
     }
 }
 
+/* v3: only the link of the latest link-starting contact, and none when that
+ * link was dropped; met by the earliest NS appointment dated after it that was
+ * booked by as_of, whatever its date or outcome. */
 static void rule_next_appointment(eval *x)
 {
     int n = x->cfg->next_appointment_wd;
     for (size_t i = 0; i < x->n_ev; i++) {
         const evx *v = &x->ev[i];
-        if (!v->nlinks) continue;
+        if (!v->nlinks || v->last_dropped) continue;
         const link *l = &v->links[v->nlinks - 1];
         if (!ck_period_active(l->p, x->as_of) || x->as_of >= v->stop) continue;
         begin(x);
         facts(x, "event %s: last attended NS contact %s %s, CONTACT due %s", v->e->id, l->c->id, ds(x, l->c->date),
               ds(x, l->due));
-        unmet(x, ", no NS appointment booked up to then");
-        for (size_t k = contact_from(v->con, v->ncon, x->as_of); k < v->ncon && v->con[k]->date <= l->due; k++) {
+        unmet(x, ", no later NS appointment booked");
+        for (size_t k = contact_from(v->con, v->ncon, l->c->date + 1); k < v->ncon; k++) {
             const ck_contact *a = v->con[k];
-            if (a->national_standard != 1 || a->appointment != 1 || a->outcome) continue;
+            if (a->national_standard != 1 || a->appointment != 1) continue;
+            /* Facts recorded after as_of are out of the view: a booking date
+             * left is on or before as_of. */
             if (a->booked_on != CK_NODATE)
                 met(x, a->booked_on, "appointment %s %s for %s, booked %s", a->id, a->type, ds(x, a->date),
                     ds(x, a->booked_on));
             else
-                met(x, l->c->date, "appointment %s %s for %s (booking date not recorded: the contact date)", a->id,
-                    a->type, ds(x, a->date));
+                met(x, l->c->date, "appointment %s %s for %s, booking date not recorded (met on the contact date)",
+                    a->id, a->type, ds(x, a->date));
         }
         emit(x, "NEXT_APPOINTMENT", CK_SEV_NORMAL, "contact", l->c->id, wd(x, l->c->date, n), "contact + %d WD", n);
     }
+}
+
+/* v3: met on the first day of the unbroken run of days up to as_of each
+ * covered by a current main address or by no fixed abode, so a later move
+ * does not turn an on-time result late. Not met unless as_of is covered. */
+static void address_run(eval *x)
+{
+    const ck_person *pp = &x->c->person;
+    ck_date nfa = pp->no_fixed_abode_since;
+    ck_date run = CK_NODATE; /* the run's first day so far */
+    const ck_address *by = NULL;
+    if (nfa != CK_NODATE) run = nfa;
+    for (;;) {
+        /* The earliest start among the records covering as_of (first pass)
+         * or the day before the run (later passes). */
+        ck_date day = run == CK_NODATE ? x->as_of : run - 1, best = CK_NODATE;
+        const ck_address *best_ad = NULL;
+        for (size_t i = 0; i < pp->n_addresses; i++) {
+            const ck_address *ad = &pp->addresses[i];
+            if (!ck_streq(ad->kind, "main") || !ck_address_current(ad, day)) continue;
+            if (best == CK_NODATE || ad->from < best) {
+                best = ad->from;
+                best_ad = ad;
+            }
+        }
+        if (best == CK_NODATE || (run != CK_NODATE && best >= run)) break;
+        run = best;
+        by = best_ad;
+    }
+    if (run == CK_NODATE) return;
+    if (by)
+        met(x, run, "main address %s from %s, unbroken up to now", by->id, ds(x, run));
+    else
+        met(x, run, "no fixed abode since %s", ds(x, run));
 }
 
 static void rule_address(eval *x)
@@ -650,13 +694,7 @@ static void rule_address(eval *x)
     begin(x);
     facts(x, "event %s %s started %s", av->e->id, period_name(av, ap), ds(x, ap->start));
     unmet(x, ", no current main address or no-fixed-abode date recorded");
-    const ck_person *pp = &x->c->person;
-    for (size_t i = 0; i < pp->n_addresses; i++) {
-        const ck_address *ad = &pp->addresses[i];
-        if (ck_streq(ad->kind, "main") && (ad->to == CK_NODATE || ad->to >= x->as_of))
-            met(x, ad->from, "main address %s from %s", ad->id, ds(x, ad->from));
-    }
-    met(x, pp->no_fixed_abode_since, "no fixed abode since %s", ds(x, pp->no_fixed_abode_since));
+    address_run(x);
     emit(x, "ADDRESS", CK_SEV_HIGH, "case", NULL, wd(x, ap->start, n), "start + %d WD", n);
 }
 
@@ -834,7 +872,10 @@ static void rule_recall_decision(eval *x)
         }
         for (size_t k = 0; k < x->c->n_enforcement; k++) {
             const ck_enforcement *en = &x->c->enforcement[k];
-            if (!ck_streq(en->event, v->e->id) || !ck_streq(en->action, "recall_requested") || en->date < lic->start)
+            /* v3: only within the licence as sentenced; a request during PSS or
+             * after end_date has none (PSS cannot be recalled: CJA 2003 s.256AC). */
+            if (!ck_streq(en->event, v->e->id) || !ck_streq(en->action, "recall_requested") ||
+                !ck_within_licence(v->s, en->date))
                 continue;
             begin(x);
             facts(x, "recall requested %s %s (event %s licence)", en->id, ds(x, en->date), v->e->id);
@@ -1097,7 +1138,9 @@ static void rule_reg_review(eval *x)
         int months = ck_rulecfg_review_months(x->cfg, g->type);
         if (!months && g->next_review == CK_NODATE) continue;
         ck_date due = g->next_review != CK_NODATE ? g->next_review : ck_date_add_months(g->date, months);
-        ck_date cycle = ck_date_add_months(due, -months);
+        /* v3: the cycle starts at the later of due - period and the
+         * registration date; without a review period, at the registration. */
+        ck_date cycle = months ? max_date(ck_date_add_months(due, -months), g->date) : g->date;
         ck_date last = CK_NODATE;
         for (size_t j = 0; j < g->n_reviews; j++) last = max_date(last, g->reviews[j].date);
         begin(x);
@@ -1168,7 +1211,7 @@ static void rule_mappa_identify(eval *x)
         unmet(x, ", no MAPP registration and no NOTMAPPA decision");
         for (size_t j = 0; j < x->c->n_registrations; j++) {
             const ck_registration *g = &x->c->registrations[j];
-            if (ck_streq(g->type, "MAPP") && (g->deregistered == CK_NODATE || g->deregistered >= s->date))
+            if (ck_streq(g->type, "MAPP") && not_deregistered_before(g, s->date))
                 met(x, g->date, "MAPP registration %s %s", g->id, ds(x, g->date));
         }
         for (size_t j = 0; j < x->c->n_registration_decisions; j++) {
@@ -1237,7 +1280,7 @@ static void rule_vcs_flag(eval *x)
         unmet(x, ", no INVI registration");
         for (size_t j = 0; j < x->c->n_registrations; j++) {
             const ck_registration *g = &x->c->registrations[j];
-            if (ck_streq(g->type, "INVI") && (g->deregistered == CK_NODATE || g->deregistered >= vc->opted_on))
+            if (ck_streq(g->type, "INVI") && not_deregistered_before(g, vc->opted_on))
                 met(x, g->date, "INVI registration %s %s", g->id, ds(x, g->date));
         }
         emit(x, "VCS_FLAG", CK_SEV_HIGH, "victim", vc->id, wd(x, vc->opted_on, n), "opt-in + %d WD", n);
@@ -1314,7 +1357,7 @@ static void rule_vcs_nonstatutory(eval *x)
         const ck_registration *advp = NULL;
         for (size_t j = 0; j < x->c->n_registrations && !o && !advp; j++) {
             const ck_registration *g = &x->c->registrations[j];
-            if (ck_streq(g->type, "ADVP") && (g->deregistered == CK_NODATE || g->deregistered >= v->s->date)) advp = g;
+            if (ck_streq(g->type, "ADVP") && not_deregistered_before(g, v->s->date)) advp = g;
         }
         if (!o && !advp) continue;
         begin(x);
@@ -1475,7 +1518,8 @@ static void build_links(eval *x, evx *v)
         link l = {.c = c, .p = p};
         l.interval = contact_interval(x, p, c->date, &l.high_risk);
         l.due = c->date + l.interval;
-        if (l.due >= v->stop) continue;
+        v->last_dropped = l.due >= v->stop;
+        if (v->last_dropped) continue;
         v->links[v->nlinks++] = l;
     }
 }

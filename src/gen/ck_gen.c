@@ -843,7 +843,9 @@ static void contacts(gx *x)
         if (reset && !x->exempt) x->stop = min_date(x->stop, max_date(x->two_thirds + 1, x->cfg->probation_reset_from) + 3);
         if (x->kind == K_LIC && x->as_of - x->release > 20 && ck_rng_chance(r, PLANNED_RECALL))
             x->planned_recall = back_to_weekday(x->release + ck_rng_range(r, 14, (int)(x->as_of - x->release) - 1));
-        if (x->planned_recall != CK_NODATE && x->planned_recall <= x->release) x->planned_recall = CK_NODATE;
+        /* A recall lies within the licence (case-bundle.md v3). */
+        if (x->planned_recall != CK_NODATE && (x->planned_recall <= x->release || x->planned_recall > x->end))
+            x->planned_recall = CK_NODATE;
     }
     ck_rng saved = *r;
     size_t n[] = {x->contacts.n, x->enforcement.n, x->breaches.n, x->recalls.n, x->triggers.n};
@@ -962,7 +964,7 @@ static void changes(gx *x)
             if (!strcmp(kind, "address") && x->addresses.n) {
                 ck_address *cur = &((ck_address *)x->addresses.v)[x->addresses.n - 1];
                 if (cur->from < d && cur->to == CK_NODATE) {
-                    cur->to = d - 1;
+                    cur->to = d; /* the first day it no longer applies (rulebook v3) */
                     address(x, d);
                 }
             }
@@ -1296,7 +1298,7 @@ static const char *allocate(gx *x)
         if (prev != SIZE_MAX) handover = o->staff[cur].start_date;
     }
     if (prev != SIZE_MAX && handover > from) {
-        allocation(x, prev, from, handover - 1);
+        allocation(x, prev, from, handover); /* `to`: the first day it no longer applies */
         from = handover;
     }
     allocation(x, cur, from, CK_NODATE);

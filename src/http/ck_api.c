@@ -2,6 +2,7 @@
 #include "ck_access.h"
 #include "ck_auth.h"
 #include "ck_bundle.h"
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +11,8 @@
 #include <time.h>
 
 #define PROBLEM_INVALID "urn:casekeeper:problem:invalid"
+#define PROBLEM_STALE "urn:casekeeper:problem:stale"
+#define PROBLEM_IF_MATCH "urn:casekeeper:problem:if-match-required"
 #define ERR_MAX 4096 /* a ck_bundle message with its path and vocabulary list */
 
 ck_date ck_app_today(const ck_app *app) { return app->today ? app->today() : ck_date_today(); }
@@ -106,6 +109,7 @@ static void problem_rc(ck_http_req *r, ck_rc rc, const char *err)
     case CK_ERR_CONFLICT: ck_http_problem(r, 409, NULL, NULL, err, NULL); return;
     case CK_ERR_INVALID: problem_invalid(r, err); return;
     case CK_ERR_DENIED: ck_http_problem(r, 403, NULL, NULL, err, NULL); return;
+    case CK_ERR_STALE: ck_http_problem(r, 412, PROBLEM_STALE, NULL, err, NULL); return;
     case CK_OK:
     case CK_ERR_DB: break;
     }
@@ -113,6 +117,83 @@ static void problem_rc(ck_http_req *r, ck_rc rc, const char *err)
     ck_http_log("%s: database error: %s", ck_http_request_id(r), err);
     ck_http_problem(r, 500, NULL, NULL, "the database failed; the server log has the details under this X-Request-Id",
                     NULL);
+}
+
+/* ---- Versions: ETag and If-Match ---------------------------------------------------
+ * A case's ETag is its store version as a strong entity tag ("3"). GET sends
+ * it; PUT must send it back as If-Match (428 without), a record write may
+ * (appending a contact to a case that changed meanwhile is no conflict, so
+ * it is not required there); a stale one is 412 with the current version. */
+
+static void set_etag(ck_http_req *r, int64_t version)
+{
+    char tag[32];
+    snprintf(tag, sizeof tag, "\"%" PRId64 "\"", version);
+    ck_http_header_add(r, "ETag", tag);
+}
+
+/* If-Match into wc (if_match 0 for "*": any version of a case that exists).
+ * False after answering: 428 when `required` and absent, 400 when it is not
+ * one strong ETag. */
+static bool read_if_match(ck_http_req *r, bool required, ck_write_check *wc)
+{
+    memset(wc, 0, sizeof *wc);
+    const char *v = ck_http_header(r, "If-Match");
+    if (!v) {
+        if (required)
+            ck_http_problem(r, 428, PROBLEM_IF_MATCH, "If-Match is required",
+                            "If-Match is required: GET the case, then send its ETag as If-Match with the PUT, so a "
+                            "change someone made meanwhile is refused (412) instead of overwritten",
+                            NULL);
+        return !required;
+    }
+    while (*v == ' ' || *v == '\t') v++;
+    size_t n = strlen(v);
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t')) n--;
+    if (n == 1 && v[0] == '*') return true;
+    size_t digits = n >= 3 ? strspn(v + 1, "0123456789") : 0;
+    char *end = NULL;
+    unsigned long long tag = digits ? strtoull(v + 1, &end, 10) : 0;
+    if (v[0] == '"' && digits && digits <= 18 && digits + 2 == n && v[n - 1] == '"' && tag > 0) {
+        wc->if_match = (int64_t)tag;
+        return true;
+    }
+    problem_invalidf(r, "If-Match: expected one strong ETag as GET /api/v1/cases/{crn} sent it (for example "
+                        "\"3\") or *, got %.40s", v);
+    return false;
+}
+
+/* 412: the current version, who made it and when, as members a client can read. */
+static void problem_stale(ck_http_req *r, const ck_write_check *wc, const char *err)
+{
+    char tag[32], at[32] = "", detail[ERR_MAX];
+    snprintf(tag, sizeof tag, "\"%" PRId64 "\"", wc->now.version);
+    set_etag(r, wc->now.version);
+    json_t *m = json_pack("{s:I, s:s}", "current_version", (json_int_t)wc->now.version, "current_etag", tag);
+    if (wc->now.changed_by[0]) json_object_set_new(m, "changed_by", ck_http_json_text(wc->now.changed_by));
+    if (wc->now.changed_by_name[0])
+        json_object_set_new(m, "changed_by_name", ck_http_json_text(wc->now.changed_by_name));
+    if (wc->now.changed_at) {
+        time_t t = (time_t)wc->now.changed_at;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        json_object_set_new(m, "changed_at", json_string(at));
+    }
+    const char *name = wc->now.changed_by_name;
+    snprintf(detail, sizeof detail, "%s%s%s%s%s%s%s%s; GET the case again, make your change to it and send If-Match: %s",
+             err, wc->now.changed_by[0] ? ", changed by " : "", wc->now.changed_by, name[0] ? " (" : "", name,
+             name[0] ? ")" : "", at[0] ? " at " : "", at, tag);
+    ck_http_problem_with(r, 412, PROBLEM_STALE, "The case has changed", detail, m);
+}
+
+/* The answer to a write that failed. */
+static void problem_write(ck_http_req *r, ck_rc rc, const ck_write_check *wc, const char *err)
+{
+    if (rc == CK_ERR_STALE)
+        problem_stale(r, wc, err);
+    else
+        problem_rc(r, rc, err);
 }
 
 /* ---- Request helpers ------------------------------------------------------------ */
@@ -319,16 +400,19 @@ static void h_case_replace(ck_http_req *r)
         ck_case_free(c);
         return;
     }
-    ck_db *db = db_or_fail(r);
+    ck_write_check wc;
+    ck_db *db = read_if_match(r, true, &wc) ? db_or_fail(r) : NULL;
     if (db) {
         char err[ERR_MAX];
         const ck_app *app = app_of(r);
         ck_case *stored = NULL;
-        ck_rc rc = ck_access_replace(db, p, &app->engine, c, ck_app_today(app), &stored, err, sizeof err);
-        if (rc != CK_OK)
-            problem_rc(r, rc, err);
-        else
+        ck_rc rc = ck_access_replace(db, p, &app->engine, c, ck_app_today(app), &wc, &stored, err, sizeof err);
+        if (rc != CK_OK) {
+            problem_write(r, rc, &wc, err);
+        } else {
+            set_etag(r, wc.now.version);
             send_case(r, 200, stored);
+        }
         ck_case_free(stored);
     }
     ck_case_free(c);
@@ -342,10 +426,12 @@ static void h_case_get(ck_http_req *r)
     char err[ERR_MAX];
     ck_case *c = NULL;
     ck_rc rc = ck_access_get(db, p, ck_http_param(r, "crn"), &c, err, sizeof err);
-    if (rc != CK_OK)
+    if (rc != CK_OK) {
         problem_rc(r, rc, err);
-    else
+    } else {
+        set_etag(r, c->version);
         send_case(r, 200, c);
+    }
     ck_case_free(c);
 }
 
@@ -416,16 +502,19 @@ static void h_add_record(ck_http_req *r)
         problem_invalid(r, err);
         return;
     }
-    ck_db *db = db_or_fail(r);
+    ck_write_check wc;
+    ck_db *db = read_if_match(r, false, &wc) ? db_or_fail(r) : NULL;
     if (!db) return;
     const ck_app *app = app_of(r);
     const char *crn = ck_http_param(r, "crn");
-    ck_rc rc = ck_access_add(db, p, route_perm(r), &app->engine, crn, list->key, rec, ck_app_today(app), err,
+    ck_rc rc = ck_access_add(db, p, route_perm(r), &app->engine, crn, list->key, rec, ck_app_today(app), &wc, err,
                              sizeof err);
-    if (rc != CK_OK)
-        problem_rc(r, rc, err);
-    else
+    if (rc != CK_OK) {
+        problem_write(r, rc, &wc, err);
+    } else {
+        set_etag(r, wc.now.version);
         ck_http_json(r, 201, ck_bundle_record_to_json(rec, list->kind, victim_redaction_for(r, crn)));
+    }
 }
 
 typedef struct patch_ctx {
@@ -455,7 +544,8 @@ static void h_patch_record(ck_http_req *r)
     const struct api_list *list = list_of(route_segment(r, 1));
     const ck_principal *p = who(r);
     json_t *body = p ? body_object(r) : NULL;
-    ck_db *db = body ? db_or_fail(r) : NULL;
+    ck_write_check wc;
+    ck_db *db = body && read_if_match(r, false, &wc) ? db_or_fail(r) : NULL;
     if (!db) {
         json_decref(body);
         return;
@@ -465,11 +555,12 @@ static void h_patch_record(ck_http_req *r)
     const char *crn = ck_http_param(r, "crn");
     patch_ctx pc = {body, list->kind, victim_redaction_for(r, crn), NULL};
     ck_rc rc = ck_access_update(db, p, route_perm(r), &app->engine, crn, list->key, ck_http_param(r, "id"), patch_edit,
-                                &pc, ck_app_today(app), err, sizeof err);
+                                &pc, ck_app_today(app), &wc, err, sizeof err);
     if (rc != CK_OK) {
         json_decref(pc.out);
-        problem_rc(r, rc, err);
+        problem_write(r, rc, &wc, err);
     } else {
+        set_etag(r, wc.now.version);
         ck_http_json(r, 200, pc.out);
     }
     json_decref(body);
@@ -527,15 +618,17 @@ static void h_add_review(ck_http_req *r)
         problem_invalidf(r, "next_review: expected a date after the review's date");
         return;
     }
-    ck_db *db = db_or_fail(r);
+    ck_write_check wc;
+    ck_db *db = read_if_match(r, false, &wc) ? db_or_fail(r) : NULL;
     if (!db) return;
     const ck_app *app = app_of(r);
     ck_rc st = ck_access_update(db, p, route_perm(r), &app->engine, crn, "registrations", ck_http_param(r, "id"),
-                                review_edit, &rc, ck_app_today(app), err, sizeof err);
+                                review_edit, &rc, ck_app_today(app), &wc, err, sizeof err);
     if (st != CK_OK) {
         json_decref(rc.out);
-        problem_rc(r, st, err);
+        problem_write(r, st, &wc, err);
     } else {
+        set_etag(r, wc.now.version);
         ck_http_json(r, 201, rc.out);
     }
 }

@@ -39,6 +39,19 @@ static const struct {
 
 static const char *const known_methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", NULL};
 
+/* A connection, from accept to close, for the request deadline: the time
+ * since which it has been receiving a request (headers and body) that has
+ * not yet reached a handler. libmicrohttpd's own timeout is an idle timeout
+ * that every byte resets, so a client sending a header line every few
+ * seconds would hold its connection for ever without this. */
+typedef struct conn_slot {
+    struct conn_slot *prev, *next;
+    int fd;
+    bool receiving; /* false while a handler runs and its response is sent */
+    bool cut;       /* shut down by the sweep; libmicrohttpd closes it */
+    struct timespec since;
+} conn_slot;
+
 struct ck_http_server {
     struct MHD_Daemon *daemon;
     const ck_route *routes;
@@ -56,6 +69,14 @@ struct ck_http_server {
     pthread_mutex_t db_lock; /* guards dbs */
     ck_db **dbs;
     size_t n_dbs;
+    /* The request deadline: every open connection, and the sweep thread that
+     * shuts down those receiving one request for longer than deadline_s. */
+    unsigned deadline_s;
+    pthread_mutex_t conn_lock; /* guards conns, stopping */
+    pthread_cond_t sweep_wake;
+    conn_slot *conns;
+    bool stopping, sweeping;
+    pthread_t sweeper;
 };
 
 typedef struct header {
@@ -284,11 +305,98 @@ static void req_free(ck_http_req *r)
     ck_free(r);
 }
 
+/* ---- Request deadline --------------------------------------------------- */
+
+static conn_slot *slot_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+/* Marks the connection as receiving a request (the clock starts now) or as
+ * past that (its request reached the handler or was refused). */
+static void slot_receiving(ck_http_server *s, struct MHD_Connection *conn, bool receiving)
+{
+    conn_slot *c = slot_of(conn);
+    if (!c) return;
+    pthread_mutex_lock(&s->conn_lock);
+    c->receiving = receiving;
+    if (receiving) clock_gettime(CLOCK_MONOTONIC, &c->since);
+    pthread_mutex_unlock(&s->conn_lock);
+}
+
+/* libmicrohttpd calls CLOSED before it closes the socket, and the sweep
+ * shuts sockets down only under conn_lock, so it never touches a descriptor
+ * that was closed and reused by another connection. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    ck_http_server *s = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        conn_slot *c = ck_calloc(1, sizeof *c);
+        c->fd = ci ? ci->connect_fd : -1;
+        c->receiving = true;
+        clock_gettime(CLOCK_MONOTONIC, &c->since);
+        pthread_mutex_lock(&s->conn_lock);
+        c->next = s->conns;
+        if (s->conns) s->conns->prev = c;
+        s->conns = c;
+        pthread_mutex_unlock(&s->conn_lock);
+        *socket_context = c;
+        return;
+    }
+    conn_slot *c = *socket_context;
+    if (!c) return;
+    pthread_mutex_lock(&s->conn_lock);
+    if (c->prev) c->prev->next = c->next;
+    else s->conns = c->next;
+    if (c->next) c->next->prev = c->prev;
+    pthread_mutex_unlock(&s->conn_lock);
+    ck_free(c);
+    *socket_context = NULL;
+}
+
+/* Once a second (or a quarter of the deadline, when that is shorter), shuts
+ * down the connections that have been receiving one request for longer than
+ * the deadline: libmicrohttpd then reads end-of-file and closes them. */
+static void *sweep(void *arg)
+{
+    ck_http_server *s = arg;
+    long step_ms = s->deadline_s >= 4 ? 1000 : (long)s->deadline_s * 250;
+    pthread_mutex_lock(&s->conn_lock);
+    while (!s->stopping) {
+        struct timespec wake;
+        clock_gettime(CLOCK_REALTIME, &wake);
+        wake.tv_nsec += step_ms * 1000000L;
+        wake.tv_sec += wake.tv_nsec / 1000000000L;
+        wake.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&s->sweep_wake, &s->conn_lock, &wake);
+        if (s->stopping) break;
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        unsigned cut = 0;
+        for (conn_slot *c = s->conns; c; c = c->next) {
+            if (!c->receiving || c->cut || c->fd < 0 || now.tv_sec - c->since.tv_sec < (time_t)s->deadline_s) continue;
+            shutdown(c->fd, SHUT_RDWR);
+            c->cut = true;
+            cut++;
+        }
+        if (cut)
+            ck_http_log("closed %u connection%s that had not sent a whole request within %us", cut, cut == 1 ? "" : "s",
+                        s->deadline_s);
+    }
+    pthread_mutex_unlock(&s->conn_lock);
+    return NULL;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-    (void)cls, (void)conn, (void)toe;
+    (void)toe;
     req_free(*con_cls);
     *con_cls = NULL;
+    /* A kept-alive connection's next request has the whole deadline again. */
+    slot_receiving(cls, conn, true);
 }
 
 void ck_http_error(ck_http_req *r, unsigned status, const char *detail) { core_error(r, status, detail); }
@@ -423,6 +531,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && content_length_over(cl, s->max_body)) {
             r->too_large = true;
+            slot_receiving(s, conn, false);
             core_error(r, 413, "the request body is larger than the server accepts");
             return send_response(r);
         }
@@ -442,6 +551,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         return MHD_YES;
     }
+    slot_receiving(s, conn, false); /* the whole request is in: the deadline no longer applies */
     if (r->too_large) {
         core_error(r, 413, "the request body is larger than the server accepts");
     } else if (r->route_status == 404) {
@@ -553,7 +663,10 @@ ck_http_server *ck_http_start(const ck_http_config *cfg, char *err, size_t err_l
     s->authorize = cfg->authorize;
     s->trusted_proxy = ck_strdup(cfg->trusted_proxy);
     s->id = atomic_fetch_add(&next_server_id, 1);
+    s->deadline_s = cfg->request_deadline_s ? cfg->request_deadline_s : CK_HTTP_REQUEST_DEADLINE_S;
     pthread_mutex_init(&s->db_lock, NULL);
+    pthread_mutex_init(&s->conn_lock, NULL);
+    pthread_cond_init(&s->sweep_wake, NULL);
 
     int fd = listen_on(cfg->host ? cfg->host : "127.0.0.1", cfg->port, s, err, err_len);
     if (fd < 0) {
@@ -571,6 +684,8 @@ ck_http_server *ck_http_start(const ck_http_config *cfg, char *err, size_t err_l
         MHD_OPTION_LISTEN_SOCKET, fd,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s ? cfg->timeout_s : CK_HTTP_TIMEOUT_S,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_address_limit,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_END);
     if (!s->daemon) {
@@ -579,13 +694,28 @@ ck_http_server *ck_http_start(const ck_http_config *cfg, char *err, size_t err_l
         ck_http_stop(s);
         return NULL;
     }
+    if (pthread_create(&s->sweeper, NULL, sweep, s) != 0) {
+        snprintf(err, err_len, "the request deadline's thread could not start");
+        ck_http_stop(s);
+        return NULL;
+    }
+    s->sweeping = true;
     return s;
 }
 
 void ck_http_stop(ck_http_server *s)
 {
     if (!s) return;
+    if (s->sweeping) {
+        pthread_mutex_lock(&s->conn_lock);
+        s->stopping = true;
+        pthread_cond_signal(&s->sweep_wake);
+        pthread_mutex_unlock(&s->conn_lock);
+        pthread_join(s->sweeper, NULL);
+    }
     if (s->daemon) MHD_stop_daemon(s->daemon); /* joins the workers: no handler runs after this */
+    pthread_cond_destroy(&s->sweep_wake);
+    pthread_mutex_destroy(&s->conn_lock);
     for (size_t i = 0; i < s->n_dbs; i++) ck_db_close(s->dbs[i]);
     ck_free(s->dbs);
     pthread_mutex_destroy(&s->db_lock);
@@ -784,16 +914,25 @@ json_t *ck_http_json_text(const char *s)
     return j;
 }
 
-void ck_http_problem(ck_http_req *r, unsigned status, const char *type, const char *title, const char *detail,
-                     json_t *errors)
+void ck_http_problem_with(ck_http_req *r, unsigned status, const char *type, const char *title, const char *detail,
+                          json_t *members)
 {
     json_t *p = json_object();
     json_object_set_new(p, "type", json_string(type ? type : "about:blank"));
     json_object_set_new(p, "title", ck_http_json_text(title ? title : ck_http_reason(status)));
     json_object_set_new(p, "status", json_integer(status));
     if (detail) json_object_set_new(p, "detail", ck_http_json_text(detail));
-    if (errors) json_object_set_new(p, "errors", errors);
+    if (members) {
+        json_object_update_missing(p, members);
+        json_decref(members);
+    }
     send_json(r, status, "application/problem+json", p);
+}
+
+void ck_http_problem(ck_http_req *r, unsigned status, const char *type, const char *title, const char *detail,
+                     json_t *errors)
+{
+    ck_http_problem_with(r, status, type, title, detail, errors ? json_pack("{s:o}", "errors", errors) : NULL);
 }
 
 const char *ck_http_reason(unsigned status)
@@ -812,9 +951,11 @@ const char *ck_http_reason(unsigned status)
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 409: return "Conflict";
+    case 412: return "Precondition Failed";
     case 413: return "Content Too Large";
     case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Content";
+    case 428: return "Precondition Required";
     case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";

@@ -33,7 +33,12 @@
  * 413 without being buffered: at once when Content-Length says so, else once
  * the upload ends (the excess is discarded unread); an upload that goes on
  * past twice the limit is cut off by closing the connection. Idle connections
- * are closed after timeout_s seconds. */
+ * are closed after timeout_s seconds (libmicrohttpd's timeout, which every
+ * byte received resets). A connection that has not delivered one whole
+ * request, headers and body, within request_deadline_s of its start (or of
+ * its previous response) is closed however steadily it trickles bytes (a
+ * slow-header attack). One address may hold at most per_address_limit
+ * connections at once; more are closed as soon as they are accepted. */
 #ifndef CK_HTTP_H
 #define CK_HTTP_H
 #include "ck_buf.h"
@@ -48,6 +53,7 @@
 
 #define CK_HTTP_MAX_BODY ((size_t)8 << 20) /* 8 MiB: a large case bundle is well under 1 MiB */
 #define CK_HTTP_TIMEOUT_S 30u              /* idle keep-alive connections */
+#define CK_HTTP_REQUEST_DEADLINE_S 30u     /* receiving one whole request */
 #define CK_HTTP_MAX_PARAMS 8               /* {name} segments in one pattern */
 #define CK_HTTP_REQUEST_ID_MAX 64          /* longest X-Request-Id accepted from a proxy */
 
@@ -71,6 +77,8 @@ typedef struct ck_http_config {
     unsigned threads;       /* worker threads; 0: two per online core */
     size_t max_body;        /* request body cap in bytes; 0: CK_HTTP_MAX_BODY */
     unsigned timeout_s;     /* idle connection timeout; 0: CK_HTTP_TIMEOUT_S */
+    unsigned request_deadline_s; /* receiving one whole request; 0: CK_HTTP_REQUEST_DEADLINE_S */
+    unsigned per_address_limit;  /* connections one client address may hold; 0: no limit */
     const ck_route *routes; /* ends with a row whose method is NULL */
     const char *db_url;     /* opened once per worker thread by ck_http_db; may be NULL */
     void *db_audit_sink;    /* set on each of those connections (ck_db_set_audit_sink); may be NULL */
@@ -173,6 +181,11 @@ void ck_http_json(ck_http_req *r, unsigned status, json_t *j);
  * {"path": ..., "message": ...}. detail may be NULL. */
 void ck_http_problem(ck_http_req *r, unsigned status, const char *type, const char *title,
                      const char *detail, json_t *errors);
+/* The same with extension members (reference taken; may be NULL) added to
+ * the problem object beside type, title, status and detail, which they
+ * cannot replace: {"current_version": 5}. */
+void ck_http_problem_with(ck_http_req *r, unsigned status, const char *type, const char *title,
+                          const char *detail, json_t *members);
 /* A JSON string of s (null for NULL), never NULL: bytes that are not valid UTF-8 become '?'
  * (messages may quote what a client sent). */
 json_t *ck_http_json_text(const char *s);

@@ -335,6 +335,26 @@ ck_rc ck_access_worklist(ck_db *db, const ck_principal *p, ck_worklist_query *q,
 
 /* ---- Writes --------------------------------------------------------------------- */
 
+/* The precondition of a write, checked under the case's lock (decide took
+ * it): CK_ERR_STALE when the writer read an older version. */
+static ck_rc check_version(ck_db *db, int64_t id, ck_write_check *wc, char *err, size_t err_len)
+{
+    if (!wc) return CK_OK;
+    ck_rc rc = ck_store_version(db, id, &wc->now, err, err_len);
+    if (rc != CK_OK || !wc->if_match || wc->if_match == wc->now.version) return rc;
+    return ck_txn_fail(CK_ERR_STALE, err, err_len,
+                       "the case has changed since version %" PRId64 ": it is now at version %" PRId64, wc->if_match,
+                       wc->now.version);
+}
+
+/* After a write: who made it, and the version it left (for wc->now). */
+static ck_rc note_write(ck_db *db, const ck_principal *p, int64_t id, ck_write_check *wc, char *err, size_t err_len)
+{
+    ck_rc rc = ck_store_changed_by(db, id, p->username, err, err_len);
+    if (rc == CK_OK && wc) rc = ck_store_version(db, id, &wc->now, err, err_len);
+    return rc;
+}
+
 ck_rc ck_access_create(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_case *c, ck_date as_of,
                        char *err, size_t err_len)
 {
@@ -363,7 +383,7 @@ static bool same_place(const ck_place *a, const ck_place *b)
 }
 
 ck_rc ck_access_replace(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_case *c, ck_date as_of,
-                        ck_case **out, char *err, size_t err_len)
+                        ck_write_check *wc, ck_case **out, char *err, size_t err_len)
 {
     if (out) *out = NULL;
     ck_rc rc = ck_txn_begin_write(db, err, err_len);
@@ -371,7 +391,9 @@ ck_rc ck_access_replace(ck_db *db, const ck_principal *p, const ck_engine *eng, 
     case_facts before, after;
     rc = decide(db, p, CK_PERM_CASE_WRITE, c->crn, CK_LOCK_UPDATE, &before, err, err_len);
     bool keep_victims = !ck_scope_covers(p, ck_principal_scope(p, CK_PERM_VICTIM_WRITE), &before.place);
+    if (rc == CK_OK) rc = check_version(db, before.id, wc, err, err_len);
     if (rc == CK_OK) rc = ck_cases_replace_tx(db, eng, c, keep_victims, as_of, err, err_len);
+    if (rc == CK_OK) rc = note_write(db, p, before.id, wc, err, err_len);
     if (rc == CK_OK) rc = facts_of(db, p, before.id, &after, err, err_len);
     /* Who holds the case is changed by allocating it: a replace that moves
      * it needs allocate over where it was. */
@@ -398,13 +420,15 @@ static ck_perm list_perm(const char *list, ck_perm perm)
 }
 
 ck_rc ck_access_add(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
-                    const char *list, const void *rec, ck_date as_of, char *err, size_t err_len)
+                    const char *list, const void *rec, ck_date as_of, ck_write_check *wc, char *err, size_t err_len)
 {
     ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
     rc = decide(db, p, list_perm(list, perm), crn, CK_LOCK_UPDATE, &f, err, err_len);
+    if (rc == CK_OK) rc = check_version(db, f.id, wc, err, err_len);
     if (rc == CK_OK) rc = ck_cases_add_tx(db, eng, crn, list, rec, as_of, err, err_len);
+    if (rc == CK_OK) rc = note_write(db, p, f.id, wc, err, err_len);
     if (rc == CK_OK) {
         char record[128];
         const char *rid = ck_store_record_id(ck_store_list_entity(list, NULL, 0), rec);
@@ -417,13 +441,15 @@ ck_rc ck_access_add(ck_db *db, const ck_principal *p, ck_perm perm, const ck_eng
 ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
                        const char *list, const char *id,
                        bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
-                       ck_date as_of, char *err, size_t err_len)
+                       ck_date as_of, ck_write_check *wc, char *err, size_t err_len)
 {
     ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
     rc = decide(db, p, list_perm(list, perm), crn, CK_LOCK_UPDATE, &f, err, err_len);
+    if (rc == CK_OK) rc = check_version(db, f.id, wc, err, err_len);
     if (rc == CK_OK) rc = ck_cases_update_tx(db, eng, crn, list, id, edit, ctx, as_of, err, err_len);
+    if (rc == CK_OK) rc = note_write(db, p, f.id, wc, err, err_len);
     if (rc == CK_OK) {
         char record[128];
         snprintf(record, sizeof record, "%s/%.80s", list, id ? id : "");
@@ -434,14 +460,16 @@ ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_
 
 ck_rc ck_access_outcome(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
                         const char *contact_id, const char *outcome, ck_date outcome_on, const ck_enforcement *action,
-                        ck_date as_of, char *err, size_t err_len)
+                        ck_date as_of, ck_write_check *wc, char *err, size_t err_len)
 {
     ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
     rc = decide(db, p, perm, crn, CK_LOCK_UPDATE, &f, err, err_len);
+    if (rc == CK_OK) rc = check_version(db, f.id, wc, err, err_len);
     if (rc == CK_OK)
         rc = ck_casewrite_outcome_tx(db, eng, crn, contact_id, outcome, outcome_on, action, as_of, err, err_len);
+    if (rc == CK_OK) rc = note_write(db, p, f.id, wc, err, err_len);
     char record[128];
     snprintf(record, sizeof record, "contacts/%.80s", contact_id ? contact_id : "");
     if (rc == CK_OK) rc = ck_audit_append(db, p, "record.update", crn, record, "outcome", err, err_len);

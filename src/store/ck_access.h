@@ -83,27 +83,42 @@ bool ck_access_victims_visible(const ck_principal *p, const ck_place *place);
 
 /* ---- Writes (each audited in its own transaction) --------------------------------- */
 
+/* No lost updates: a write may name the version of the case it was made
+ * from. The check runs in the write's transaction, under the case's lock,
+ * so no other write can land between the check and this one. Every write
+ * bumps the version (store/ck_store.h) and notes p as its author. */
+typedef struct ck_write_check {
+    /* The version the writer read (the API's If-Match, a web form's hidden
+     * field); 0: no check. A stale one is CK_ERR_STALE and nothing is
+     * written. */
+    int64_t if_match;
+    /* Out: the version after the write, or the current one (with who made
+     * it and when) when the write was refused as stale. */
+    ck_case_version now;
+} ck_write_check;
+
 /* case:create; the new case must land in the creator's case:create scope
  * (CK_ERR_DENIED, nothing written, otherwise). */
 ck_rc ck_access_create(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_case *c, ck_date as_of,
                        char *err, size_t err_len);
-/* case:write. *out (may be NULL) gets the case as stored, as p may see it. */
+/* case:write. *out (may be NULL) gets the case as stored, as p may see it.
+ * wc (may be NULL: no check) as above, for this and the writes below. */
 ck_rc ck_access_replace(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_case *c, ck_date as_of,
-                        ck_case **out, char *err, size_t err_len);
+                        ck_write_check *wc, ck_case **out, char *err, size_t err_len);
 /* perm is the route's permission (case:write, check:write, allocate,
  * ...); the list "victims" needs victim:write whatever perm says. */
 ck_rc ck_access_add(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
-                    const char *list, const void *rec, ck_date as_of, char *err, size_t err_len);
+                    const char *list, const void *rec, ck_date as_of, ck_write_check *wc, char *err, size_t err_len);
 ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
                        const char *list, const char *id,
                        bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
-                       ck_date as_of, char *err, size_t err_len);
+                       ck_date as_of, ck_write_check *wc, char *err, size_t err_len);
 
 /* An appointment's outcome and the enforcement decision on it, one act
  * (store/ck_casewrite) under perm (case:write). */
 ck_rc ck_access_outcome(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
                         const char *contact_id, const char *outcome, ck_date outcome_on, const ck_enforcement *action,
-                        ck_date as_of, char *err, size_t err_len);
+                        ck_date as_of, ck_write_check *wc, char *err, size_t err_len);
 
 /* ---- Management writes ------------------------------------------------------------
  * Each is one write transaction: the principal's scope checked (as for

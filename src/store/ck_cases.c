@@ -4,6 +4,7 @@
 #include "ck_cases.h"
 #include "ck_buf.h"
 #include "ck_caseload.h"
+#include "ck_facts.h"
 #include "ck_par.h"
 #include "ck_store.h"
 #include "ck_str.h"
@@ -85,20 +86,9 @@ static ck_rc check_completions(const completions *before, const ck_case *c, cons
 
 /* ---- Who holds a case -------------------------------------------------------- */
 
-const ck_allocation *ck_cases_current_allocation(const ck_case *c, ck_date as_of)
-{
-    const ck_allocation *best = NULL;
-    for (size_t i = 0; i < c->n_allocations; i++) {
-        const ck_allocation *a = &c->allocations[i];
-        if (a->from > as_of || (a->to != CK_NODATE && a->to < as_of)) continue;
-        if (!best || a->from >= best->from) best = a;
-    }
-    return best;
-}
-
 static const char *current_staff(const ck_case *c, ck_date as_of)
 {
-    const ck_allocation *a = ck_cases_current_allocation(c, as_of);
+    const ck_allocation *a = ck_allocation_current(c, as_of);
     return a ? a->staff_code : NULL;
 }
 
@@ -413,6 +403,7 @@ static ck_rc rewrite(ck_db *db, const ck_engine *eng, int64_t id, const ck_case 
         ck_holder h;
         rc = derive_holder(db, c, as_of, &a, &h, err, err_len);
         if (rc == CK_OK) rc = ck_store_rewrite(db, id, c, &h, err, err_len);
+        if (rc == CK_OK) rc = ck_store_bump_version(db, id, err, err_len);
         if (rc == CK_OK) rc = ck_store_put_obligations(db, id, r, &h, true, err, err_len);
         if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, as_of, eng->cfg, err, err_len);
         ck_arena_free(&a);
@@ -485,6 +476,7 @@ static ck_rc write_change(ck_db *db, const ck_engine *eng, int64_t id, ck_case *
     ck_result *r = evaluate(eng, c, as_of);
     ck_rc rc = check_completions(before, c, r, err, err_len);
     if (rc == CK_OK) rc = ck_store_write_record(db, id, c, list, ord, is_new, err, err_len);
+    if (rc == CK_OK) rc = ck_store_bump_version(db, id, err, err_len);
     if (rc == CK_OK) rc = store_derived(db, id, c, r, as_of, true, err, err_len);
     if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, as_of, eng->cfg, err, err_len);
     ck_result_free(r);

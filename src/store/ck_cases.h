@@ -22,6 +22,7 @@ typedef enum ck_rc {
     CK_ERR_CONFLICT,  /* a product rule refuses the change in this state (err says which) */
     CK_ERR_DB,        /* the database failed; err has its message */
     CK_ERR_DENIED,    /* the reader may not see or change it; err has the message to show */
+    CK_ERR_STALE,     /* the writer read an older version of the case (If-Match); err names the current one */
 } ck_rc;
 
 typedef struct ck_engine {
@@ -103,11 +104,6 @@ void ck_case_filter_sql(ck_buf *sql, const ck_case_filter *f, int shift);
 ck_rc ck_cases_edit_in_tx(ck_db *db, const ck_engine *eng, const char *crn,
                           ck_rc (*edit)(ck_case *c, void *ctx, char *err, size_t err_len), void *ctx, ck_date as_of,
                           char *err, size_t err_len);
-
-/* The allocation in force at as_of (the latest to start when several
- * overlap): its staff member is the case's holder on every write. NULL when
- * none is. */
-const ck_allocation *ck_cases_current_allocation(const ck_case *c, ck_date as_of);
 
 /* Search by CRN (exact or prefix), surname/forename (prefix, case-insensitive)
  * or date of birth (YYYY-MM-DD). Paginated; total is the full match count.

@@ -60,6 +60,7 @@ static ck_rc apply_outcome(ck_db *db, const ck_engine *eng, int64_t id, ck_case 
     if (!ck_case_validate(c, err, err_len)) return CK_ERR_INVALID;
     rc = ck_store_write_record(db, id, c, "contacts", ord, false, err, err_len);
     if (rc == CK_OK && action) rc = ck_store_write_record(db, id, c, "enforcement", eord, true, err, err_len);
+    if (rc == CK_OK) rc = ck_store_bump_version(db, id, err, err_len);
     if (rc != CK_OK) return rc;
     ck_result *r = ck_rules_evaluate(c, as_of, eng->cal, eng->cfg);
     ck_arena a;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- The table model, built once from the descriptors ---------------------- */
 
@@ -691,6 +692,49 @@ ck_rc ck_store_set_holder(ck_db *db, int64_t id, const ck_holder *h, char *err, 
     return ck_txn_exec(db, st, "cases", err, err_len);
 }
 
+ck_rc ck_store_bump_version(ck_db *db, int64_t id, char *err, size_t err_len)
+{
+    ck_stmt *st = ck_txn_prepare(db, "UPDATE \"cases\" SET \"version\" = \"version\" + 1, \"changed_by\" = NULL, "
+                                     "\"changed_at\" = $2 WHERE \"case_id\" = $1", err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_int(st, 1, id);
+    ck_stmt_bind_int(st, 2, (int64_t)time(NULL));
+    return ck_txn_exec(db, st, "cases", err, err_len);
+}
+
+ck_rc ck_store_changed_by(ck_db *db, int64_t id, const char *username, char *err, size_t err_len)
+{
+    ck_stmt *st = ck_txn_prepare(db, "UPDATE \"cases\" SET \"changed_by\" = $2 WHERE \"case_id\" = $1", err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_int(st, 1, id);
+    ck_stmt_bind_text(st, 2, username);
+    return ck_txn_exec(db, st, "cases", err, err_len);
+}
+
+ck_rc ck_store_version(ck_db *db, int64_t id, ck_case_version *out, char *err, size_t err_len)
+{
+    memset(out, 0, sizeof *out);
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"cases\".\"version\", \"cases\".\"changed_by\", \"cases\".\"changed_at\", "
+                                     "\"staff\".\"forename\", \"staff\".\"surname\" FROM \"cases\" "
+                                     "LEFT JOIN \"users\" ON \"users\".\"username\" = \"cases\".\"changed_by\" "
+                                     "LEFT JOIN \"staff\" ON \"staff\".\"code\" = \"users\".\"staff_code\" "
+                                     "WHERE \"cases\".\"case_id\" = $1", err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_int(st, 1, id);
+    int rc = ck_stmt_step(st);
+    if (rc == CK_DB_ROW) {
+        out->version = ck_stmt_int(st, 0);
+        const char *by = ck_stmt_text(st, 1), *fore = ck_stmt_text(st, 3), *sur = ck_stmt_text(st, 4);
+        snprintf(out->changed_by, sizeof out->changed_by, "%s", by ? by : "");
+        if (fore && sur) snprintf(out->changed_by_name, sizeof out->changed_by_name, "%s %s", fore, sur);
+        out->changed_at = ck_stmt_int(st, 2);
+    }
+    ck_stmt_reset(st);
+    if (rc == CK_DB_ROW) return CK_OK;
+    return rc == CK_DB_DONE ? ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "no case with id %lld", (long long)id)
+                            : ck_txn_db_fail(db, "cases", err, err_len);
+}
+
 ck_rc ck_store_find(ck_db *db, const char *crn, ck_lock lock, int64_t *id, char *err, size_t err_len)
 {
     static const char *const sql[] = {"SELECT \"case_id\" FROM \"cases\" WHERE \"crn\" = $1",
@@ -877,10 +921,13 @@ ck_rc ck_store_load_for(ck_db *db, int64_t id, bool victims, ck_case **out, char
         r = load_rows(db, st, &tables[i], &ls, &s, err, err_len);
     }
     ck_free(s.data);
+    ck_case_version v;
+    if (r == CK_OK) r = ck_store_version(db, id, &v, err, err_len);
     if (r != CK_OK) {
         ck_case_free(c);
         return r;
     }
+    c->version = v.version;
     *out = c;
     return CK_OK;
 }

@@ -19,6 +19,7 @@
 #ifndef CK_STORE_H
 #define CK_STORE_H
 #include "ck_cases.h"
+#include "ck_roles.h"
 
 /* Who holds a case, derived on every write and copied onto its obligations so
  * worklists are one index range. Strings are the caller's; NULL when unknown. */
@@ -56,6 +57,31 @@ ck_rc ck_store_insert_many(ck_db *db, size_t n, const ck_case *const *c, const c
 /* Rewrites every row of case `id` from c (same case id; the CRN may change). */
 ck_rc ck_store_rewrite(ck_db *db, int64_t id, const ck_case *c, const ck_holder *h, char *err, size_t err_len);
 ck_rc ck_store_set_holder(ck_db *db, int64_t id, const ck_holder *h, char *err, size_t err_len);
+
+/* ---- Versions (no lost updates) ------------------------------------------ */
+
+/* A case's version: 1 when created, one more for every write of its content
+ * (replace, a record added or changed, an outcome), bumped in the write's
+ * own transaction, so a writer holding the case's lock (CK_LOCK_UPDATE) that
+ * reads version N knows nobody else's change since N is missing from what it
+ * writes. The holder, tier and obligations the daily recompute derives are
+ * not content and do not bump it. */
+typedef struct ck_case_version {
+    int64_t version;
+    /* Who made the last write: the account's username and, when the account
+     * is linked to a staff record, that person's name ("" when unknown: a
+     * write made outside the access layer). */
+    char changed_by[CK_USERNAME_MAX + 1];
+    char changed_by_name[128];
+    int64_t changed_at; /* Unix seconds (UTC) of the last write; 0 when unknown */
+} ck_case_version;
+/* Adds one to case `id`'s version and notes the time; who is unknown until
+ * ck_store_changed_by says. Every writer of a case's content calls it once
+ * per write, inside the write's transaction (ck_cases, ck_casewrite). */
+ck_rc ck_store_bump_version(ck_db *db, int64_t id, char *err, size_t err_len);
+/* Names the account that made the write just bumped (store/ck_access). */
+ck_rc ck_store_changed_by(ck_db *db, int64_t id, const char *username, char *err, size_t err_len);
+ck_rc ck_store_version(ck_db *db, int64_t id, ck_case_version *out, char *err, size_t err_len);
 
 /* Loads case `id` with one query per table. *out is the caller's. */
 ck_rc ck_store_load(ck_db *db, int64_t id, ck_case **out, char *err, size_t err_len);

@@ -724,16 +724,16 @@ static ck_rc hand_over(ck_case *c, void *ctx, char *err, size_t err_len)
         rc = fail(CK_ERR_CONFLICT, err, err_len, "staff: %s may not hold case %s: %s", staff, c->crn, why);
     ck_arena_free(&a);
     if (rc != CK_OK) return rc;
-    const ck_allocation *now = ck_cases_current_allocation(c, h->on);
+    const ck_allocation *now = ck_allocation_current(c, h->on);
     if (now && ck_streq(now->staff_code, staff))
         return fail(CK_ERR_CONFLICT, err, err_len, "staff: case %s is already allocated to %s", c->crn, staff);
     for (size_t k = 0; k < c->n_allocations; k++) {
         ck_allocation *al = &c->allocations[k];
-        if (al->from > h->on || (al->to != CK_NODATE && al->to < h->on)) continue;
-        /* Ends on the handover day itself: both hold the case that day (the
-         * new one is the holder, as the later to start), and an allocation
-         * whose practitioner left that day is still in force on it, as the
-         * ALLOCATE (leaver) rule needs to find it met rather than drop it. */
+        if (!ck_allocation_in_force(al, h->on)) continue;
+        /* `to` is the first day an allocation no longer applies (rulebook
+         * v3): the new one holds the case from the handover day. One whose
+         * practitioner left that day was in force the day before, so the
+         * ALLOCATE (leaver) rule still finds it, met by the new one. */
         al->to = h->on;
     }
     char id[32];

@@ -386,6 +386,22 @@ const char *ck_web_date_long(ck_http_req *r, ck_date d)
     return ck_arena_printf(ck_http_arena(r), "%d %s %d", dd, months[m - 1], y);
 }
 
+const char *ck_web_time_long(ck_http_req *r, int64_t t)
+{
+    int64_t local = ck_date_uk_local(t);
+    int64_t days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+    int64_t secs = local - days * 86400;
+    int h = (int)(secs / 3600), m = (int)(secs % 3600 / 60);
+    const char *date = ck_web_date_long(r, (ck_date)days);
+    /* GOV.UK style: 9am, 5:30pm, midday, midnight. */
+    if (m == 0 && h == 0) return ck_arena_printf(ck_http_arena(r), "midnight on %s", date);
+    if (m == 0 && h == 12) return ck_arena_printf(ck_http_arena(r), "midday on %s", date);
+    int h12 = h % 12 ? h % 12 : 12;
+    const char *ampm = h < 12 ? "am" : "pm";
+    if (m == 0) return ck_arena_printf(ck_http_arena(r), "%d%s on %s", h12, ampm, date);
+    return ck_arena_printf(ck_http_arena(r), "%d:%02d%s on %s", h12, m, ampm, date);
+}
+
 /* ---- Static files ------------------------------------------------------- */
 
 static void serve_asset(ck_http_req *r, const char *name)

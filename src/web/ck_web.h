@@ -167,7 +167,6 @@ json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today);
  * may see them). False when it has answered (404 page, 500 page). */
 bool ck_web_load_case(ck_http_req *r, const ck_session *s, ck_db *db, ck_case **out);
 /* The allocation in force at d, or NULL (unallocated). */
-const ck_allocation *ck_web_current_allocation(const ck_case *c, ck_date d);
 
 /* The label of a register the header and caseload call out ("Domestic abuse
  * perpetrator"), and its tag colour class in *colour (may be NULL); NULL for
@@ -191,5 +190,8 @@ const ck_case_filter *ck_web_case_filter(ck_http_req *r, const ck_session *s);
 const char *ck_web_person_name(ck_http_req *r, const char *forename, const char *surname);
 /* "2025-04-17" as "17 April 2025" (GOV.UK style); "" for CK_NODATE. */
 const char *ck_web_date_long(ck_http_req *r, ck_date d);
+/* A moment (Unix seconds) as people in England and Wales read it, in UK
+ * time: "2:05pm on 6 December 2026", "9am on ...", "midday on ...". */
+const char *ck_web_time_long(ck_http_req *r, int64_t t);
 
 #endif

@@ -10,9 +10,11 @@
 #include "ck_bundle.h"
 #include "ck_casewrite.h"
 #include "ck_embedded.h"
+#include "ck_facts.h"
 #include "ck_web.h"
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ID_HEX 10 /* web-made record ids: a letter and 10 hex digits */
@@ -179,6 +181,9 @@ typedef struct form {
     const ck_case *c;
     ck_date today;
     const char *id; /* the record the URL names (update actions) */
+    /* The case's version the form was opened at: the hidden field "version"
+     * it posts back, 0 when absent or not a number. */
+    int64_t version;
 } form;
 
 /* ---- Reading fields ----------------------------------------------------- */
@@ -271,6 +276,36 @@ static const char *new_id(ck_http_req *r, char letter)
 }
 
 /* ---- The actions -------------------------------------------------------- */
+
+/* The sentence of the contact the form is about (outcome and enforcement
+ * forms name a contact), or NULL. */
+static const ck_sentence *contact_sentence(const form *f)
+{
+    const ck_contact *ct = f->id ? ck_case_contact(f->c, f->id) : NULL;
+    const ck_event *e = ct ? ck_case_event(f->c, ct->event) : NULL;
+    return e && e->has_sentence ? &e->sentence : NULL;
+}
+
+/* "Recall requested" is offered for a failure during a licence only, and is
+ * refused for a decision dated outside it: post-sentence supervision cannot
+ * be recalled (CJA 2003 s.256AC; rulebook v3), and a breach of it goes to a
+ * magistrates' court. */
+static bool recall_offered(const form *f)
+{
+    const ck_contact *ct = f->id ? ck_case_contact(f->c, f->id) : NULL;
+    return ct && ck_within_licence(contact_sentence(f), ct->date);
+}
+
+static void check_recall(form *f, const char *action, ck_date d, const char *field_name)
+{
+    if (!ck_streq(action, "recall_requested") || ck_within_licence(contact_sentence(f), d)) return;
+    const ck_sentence *s = contact_sentence(f);
+    if (s && ck_streq(s->type, "custody") && s->release_date != CK_NODATE && s->end_date != CK_NODATE)
+        ck_web_form_error(f->page, field_name, "A recall can only be requested during the licence, from %s to %s",
+                          ck_web_date_long(f->r, s->release_date), ck_web_date_long(f->r, s->end_date));
+    else
+        ck_web_form_error(f->page, field_name, "A recall can only be requested during a licence");
+}
 
 static bool build_contact(form *f, void *rec, bool appointment)
 {
@@ -380,6 +415,7 @@ static bool build_outcome(form *f, void *rec)
         ck_web_form_error(f->page, "reason", "Enter the reason for taking no further action");
     if (e->action && e->outcome && !ck_outcome_failure(e->outcome))
         ck_web_form_error(f->page, "action", "Enforcement action is only for a failure to comply");
+    check_recall(f, e->action, e->d1, "action");
     return !ck_web_form_has_errors(f->page);
 }
 
@@ -399,6 +435,7 @@ static bool build_enforcement(form *f, void *rec)
     if (en->date < ct->date) ck_web_form_error(f->page, "date", "Date of the decision must be on or after the failure");
     if (ck_streq(en->action, "no_further_action") && !en->reason)
         ck_web_form_error(f->page, "reason", "Enter the reason for taking no further action");
+    check_recall(f, en->action, en->date, "action");
     return !ck_web_form_has_errors(f->page);
 }
 
@@ -579,9 +616,12 @@ static json_t *fields_json(form *f, const action *a)
             contact_type_find(NULL, a->build == build_appointment, &ns, opts);
         } else if (fd->kind == F_SELECT || fd->kind == F_RADIOS) {
             const char *const *vals = field_values(fd);
-            for (size_t i = 0; vals[i]; i++)
+            for (size_t i = 0; vals[i]; i++) {
+                if (fd->labels == enforcement_labels && strcmp(vals[i], "recall_requested") == 0 && !recall_offered(f))
+                    continue;
                 json_array_append_new(opts, json_pack("{s:s, s:s}", "value", vals[i], "text",
                                                       fd->labels ? fd->labels[i] : vals[i]));
+            }
         }
         size_t i;
         json_t *o;
@@ -628,6 +668,7 @@ static void show_form(form *f, const action *a, unsigned status)
     json_object_set_new(f->page, "action_url", json_string(ck_http_path(f->r)));
     json_object_set_new(f->page, "case", ck_web_case_header(f->r, f->c, f->today));
     if (f->id) json_object_set_new(f->page, "record", json_string(f->id));
+    json_object_set_new(f->page, "version", json_integer(f->version));
     if (ck_web_form_has_errors(f->page))
         json_object_set_new(f->page, "title", json_string(ck_arena_printf(ck_http_arena(f->r), "Error: %s", a->title)));
     ck_web_render(f->r, status, "action.html", f->page);
@@ -702,6 +743,7 @@ static bool begin(ck_http_req *r, ck_session *s, const char *kind, const char *v
         return false;
     }
     f->page = ck_web_page(r, s, (*a)->title, NULL);
+    f->version = c->version;
     return true;
 }
 
@@ -732,8 +774,43 @@ static const char *field_at_fault(const action *a, const char *err)
     return a->fields[0].name;
 }
 
+/* Whether saving the action can undo someone else's change: an edit of a
+ * record that exists (an outcome, a review, a victim's details). Appending
+ * a new record (a contact, an enforcement decision) cannot, so a case that
+ * changed meanwhile is no conflict for it. */
+static bool edits_record(const action *a) { return a->edit || a->build == build_outcome; }
+
+/* The version a posted form was opened at; 0 when absent or not a number. */
+static int64_t posted_version(ck_http_req *r)
+{
+    const char *v = ck_web_field(r, "version");
+    char *end;
+    long long n = strtoll(v, &end, 10);
+    return *v && !*end && n > 0 ? (int64_t)n : 0;
+}
+
+/* The error summary of a refused stale edit: who changed the case and when.
+ * The form keeps what was typed and now carries the current version, so
+ * saving again (after checking the case) is a decision, not an accident. */
+static void stale_error(form *f, const action *a, const ck_write_check *wc)
+{
+    const ck_case_version *v = &wc->now;
+    const char *who = v->changed_by_name[0] ? v->changed_by_name : v->changed_by[0] ? v->changed_by : "someone else";
+    const char *text = v->changed_at ? ck_arena_printf(ck_http_arena(f->r),
+                                                       "This case was changed by %s at %s since you opened it", who,
+                                                       ck_web_time_long(f->r, v->changed_at))
+                                     : ck_arena_printf(ck_http_arena(f->r),
+                                                       "This case was changed by %s since you opened it", who);
+    /* In the summary only, linked to the first field: it is about the case,
+     * not one field. */
+    json_array_append_new(json_object_get(f->page, "errors"),
+                          json_pack("{s:s, s:s+}", "text", text, "href", "#", a->fields[0].name));
+    f->version = v->version;
+}
+
 /* Saves the built record: one transaction whatever the action. */
-static ck_rc save(form *f, const ck_session *s, ck_db *db, const action *a, void *rec, char *err, size_t err_len)
+static ck_rc save(form *f, const ck_session *s, ck_db *db, const action *a, void *rec, ck_write_check *wc, char *err,
+                  size_t err_len)
 {
     const ck_engine *eng = &ck_web_of(f->r)->app.engine;
     const char *crn = f->c->crn;
@@ -746,11 +823,11 @@ static ck_rc save(form *f, const ck_session *s, ck_db *db, const action *a, void
         const edit *e = rec;
         ck_enforcement en = {.id = new_id(f->r, 'N'), .date = e->d1, .action = e->action, .reason = e->reason};
         return ck_access_outcome(db, s->p, perm, eng, crn, f->id, e->outcome, e->d1, e->action ? &en : NULL,
-                                 f->today, err, err_len);
+                                 f->today, wc, err, err_len);
     }
     if (a->edit)
-        return ck_access_update(db, s->p, perm, eng, crn, a->list, f->id, a->edit, rec, f->today, err, err_len);
-    return ck_access_add(db, s->p, perm, eng, crn, a->list, rec, f->today, err, err_len);
+        return ck_access_update(db, s->p, perm, eng, crn, a->list, f->id, a->edit, rec, f->today, wc, err, err_len);
+    return ck_access_add(db, s->p, perm, eng, crn, a->list, rec, f->today, wc, err, err_len);
 }
 
 static void action_post(ck_http_req *r, const char *kind, const char *verb)
@@ -766,8 +843,16 @@ static void action_post(ck_http_req *r, const char *kind, const char *verb)
         if (fd->kind != F_DATE) json_object_set_new(values, fd->name, json_string(ck_web_field(r, fd->name)));
     char err[512] = "";
     ck_rc rc = CK_ERR_INVALID;
-    if (a->build(&f, rec)) {
-        rc = save(&f, &s, db, a, rec, err, sizeof err);
+    /* An edit is checked against the version the form was opened at. */
+    f.version = posted_version(r);
+    ck_write_check wc = {.if_match = edits_record(a) ? f.version : 0};
+    bool versioned = f.version || !edits_record(a);
+    if (!f.version) f.version = f.c->version;
+    if (!versioned)
+        ck_web_form_error(f.page, a->fields[0].name, "Open this form again from the case page: it was sent without "
+                                                     "the version of the case it was opened at");
+    if (versioned && a->build(&f, rec)) {
+        rc = save(&f, &s, db, a, rec, &wc, err, sizeof err);
         if (rc == CK_OK) {
             ck_buf loc = CK_BUF_INIT;
             ck_buf_puts(&loc, "/cases/");
@@ -798,10 +883,12 @@ static void action_post(ck_http_req *r, const char *kind, const char *verb)
                               "What you entered was not saved. Try again later.");
             return;
         }
-        /* The store refused it (a rule of the format): say so by the field it names. */
-        ck_web_form_error(f.page, field_at_fault(a, err), "%s", err);
+        if (rc == CK_ERR_STALE)
+            stale_error(&f, a, &wc);
+        else /* The store refused it (a rule of the format): say so by the field it names. */
+            ck_web_form_error(f.page, field_at_fault(a, err), "%s", err);
     }
-    show_form(&f, a, rc == CK_ERR_CONFLICT ? 409 : 400);
+    show_form(&f, a, rc == CK_ERR_CONFLICT || rc == CK_ERR_STALE ? 409 : 400);
     ck_case_free((ck_case *)f.c);
 }
 

@@ -256,15 +256,6 @@ void ck_web_my_work(ck_http_req *r)
 
 /* ---- Caseload ----------------------------------------------------------- */
 
-const ck_allocation *ck_web_current_allocation(const ck_case *c, ck_date d)
-{
-    for (size_t i = 0; i < c->n_allocations; i++) {
-        const ck_allocation *a = &c->allocations[i];
-        if (a->from <= d && (a->to == CK_NODATE || a->to >= d)) return a;
-    }
-    return NULL;
-}
-
 const char *ck_web_tier_label(const char *tier)
 {
     return !tier ? "" : strcmp(tier, "NOT_SUPERVISED") == 0 ? "Not supervised" : tier;

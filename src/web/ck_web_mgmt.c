@@ -2,6 +2,7 @@
  * (VLO) and the PDU dashboard. Each asks store/ck_caseload for exactly what it
  * shows, a page at a time, so its cost follows the page and not the number of
  * cases held. */
+#include "ck_facts.h"
 #include "ck_org.h"
 #include "ck_web.h"
 #include <sodium.h>
@@ -209,7 +210,7 @@ void ck_web_allocate_post(ck_http_req *r)
     if (!who) ck_web_form_error(page, "staff", "Select who to allocate the case to");
     if (ck_web_date_field(r, page, "from", "Date the allocation starts", false, &from) && from == CK_NODATE) from = today;
     if (from != CK_NODATE && from > today) ck_web_form_error(page, "from", "Date the allocation starts must be today or in the past");
-    if (ck_web_current_allocation(c, from == CK_NODATE ? today : from))
+    if (ck_allocation_current(c, from == CK_NODATE ? today : from))
         ck_web_form_error(page, "staff", "The case is already allocated: reallocate it from the workforce pages");
     char err[512];
     ck_rc rc = CK_ERR_INVALID;
@@ -222,7 +223,7 @@ void ck_web_allocate_post(ck_http_req *r)
                             .staff_code = who->staff_code, .grade = who->grade, .staff_left_on = CK_NODATE,
                             .staff_long_term_absence_from = CK_NODATE};
         rc = ck_access_add(db, s.p, CK_PERM_CASE_ALLOCATE, &ck_web_of(r)->app.engine, c->crn, "allocations", &al,
-                           today, err, sizeof err);
+                           today, NULL, err, sizeof err);
         if (rc == CK_OK) {
             ck_buf loc = CK_BUF_INIT;
             ck_buf_puts(&loc, "/team?allocated=");
