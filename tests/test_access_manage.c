@@ -89,6 +89,10 @@ static void test_manage_writes_audited_in_one_transaction(void **state)
     /* Allowed: written, and audited in the same transaction. */
     ck_test_ok(ck_access_allocate(db, &spo, &eng, &mc, "M000006", "N07P022", today(), err, sizeof err), err);
     assert_int_equal(allocations_to(db, "M000006", "N07P022"), 1);
+    /* The case names who changed it last (a stale form is told so). */
+    assert_int_equal(count(db, "SELECT count(*) FROM \"cases\" WHERE \"crn\" = $1 AND \"changed_by\" = $2", "M000006",
+                           "n07p020"),
+                     1);
     assert_int_equal(count(db, "SELECT count(*) FROM \"audit_log\" WHERE \"action\" = 'manage.allocate' AND "
                                "\"crn\" = $1 AND \"detail\" = $2",
                            "M000006", "N07P022"),

@@ -495,9 +495,11 @@ ck_rc ck_access_allocate(ck_db *db, const ck_principal *p, const ck_engine *eng,
 {
     ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
-    rc = ck_access_check(db, p, CK_PERM_CASE_ALLOCATE, crn, CK_LOCK_UPDATE, NULL, err, err_len);
+    int64_t id = 0;
+    rc = ck_access_check(db, p, CK_PERM_CASE_ALLOCATE, crn, CK_LOCK_UPDATE, &id, err, err_len);
     if (rc == CK_OK) rc = ck_access_staff(db, p, CK_PERM_CASE_ALLOCATE, staff, err, err_len);
     if (rc == CK_OK) rc = ck_alloc_allocate(db, eng, mc, crn, staff, as_of, err, err_len);
+    if (rc == CK_OK) rc = note_write(db, p, id, NULL, err, err_len);
     return manage_end(db, p, rc, "manage.allocate", crn, "allocations", staff, err, err_len);
 }
 
@@ -511,6 +513,11 @@ ck_rc ck_access_reallocate(ck_db *db, const ck_principal *p, const ck_engine *en
     rc = ck_access_staff(db, p, CK_PERM_CASE_ALLOCATE, from, err, err_len);
     if (rc == CK_OK && to) rc = ck_access_staff(db, p, CK_PERM_CASE_ALLOCATE, to, err, err_len);
     if (rc == CK_OK) rc = ck_alloc_reallocate(db, eng, mc, from, to, as_of, moved, err, err_len);
+    for (size_t i = 0; rc == CK_OK && i < (*moved)->n; i++) {
+        int64_t id = 0;
+        rc = ck_store_find(db, (*moved)->crn[i], CK_LOCK_NONE, &id, err, err_len);
+        if (rc == CK_OK) rc = note_write(db, p, id, NULL, err, err_len);
+    }
     char detail[64];
     snprintf(detail, sizeof detail, "moved=%zu", *moved ? (*moved)->n : 0);
     rc = manage_end(db, p, rc, "manage.reallocate", NULL, from, detail, err, err_len);
