@@ -264,7 +264,7 @@ static void test_edit_in_tx(void **state)
     ck_date today = D("2025-06-02");
     size_t t1 = worklist_of(db, NULL, "T1", today);
     assert_true(t1 > 0);
-    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    assert_int_equal(ck_db_begin_write(db), CK_DB_OK);
     assert_int_equal(ck_cases_edit_in_tx(db, &eng, "E000001", refuse, NULL, today, err, sizeof err), CK_ERR_CONFLICT);
     assert_string_equal(err, "team: refused");
     assert_int_equal(ck_cases_edit_in_tx(db, &eng, "NOSUCH1", move_team, "T2", today, err, sizeof err),
@@ -273,7 +273,7 @@ static void test_edit_in_tx(void **state)
     ck_db_rollback(db);
     assert_int_equal(worklist_of(db, NULL, "T1", today), t1);
 
-    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    assert_int_equal(ck_db_begin_write(db), CK_DB_OK);
     ok(ck_cases_edit_in_tx(db, &eng, "E000001", move_team, "T2", today, err, sizeof err), err);
     assert_true(ck_db_in_tx(db));
     assert_int_equal(ck_db_commit(db), CK_DB_OK);

@@ -27,7 +27,9 @@
 #define CK_ACCESS_H
 #include "ck_cases.h"
 #include "ck_roles.h"
+#include "ck_inspection.h"
 #include "ck_store.h"
+#include "ck_workforce.h"
 
 #define CK_LAO_MESSAGE_MAX 500
 
@@ -123,6 +125,35 @@ ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_
 ck_rc ck_access_outcome(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
                         const char *contact_id, const char *outcome, ck_date outcome_on, const ck_enforcement *action,
                         ck_date as_of, ck_write_check *wc, char *err, size_t err_len);
+
+/* ---- Management writes ------------------------------------------------------------
+ * Each is one write transaction: the principal's scope checked (as for
+ * ck_access_check, ck_access_staff and ck_access_unit, under the action's
+ * permission), the change made (store/ck_workforce, store/ck_inspection,
+ * which join the transaction), and its audit record appended; a refusal, a
+ * failed change or a failed audit append rolls all of it back. The command
+ * line goes through them too, as a system principal ("cli:USER"). */
+
+/* allocate over the case and over the staff member taking it. */
+ck_rc ck_access_allocate(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_manage_cfg *mc,
+                         const char *crn, const char *staff, ck_date as_of, char *err, size_t err_len);
+/* allocate over `from` and, when given, `to`. *moved as ck_alloc_reallocate. */
+ck_rc ck_access_reallocate(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_manage_cfg *mc,
+                           const char *from, const char *to, ck_date as_of, ck_alloc_moves **moved, char *err,
+                           size_t err_len);
+/* allocate over the staff member; *cases as ck_workforce_staff_leaves. */
+ck_rc ck_access_staff_leaves(ck_db *db, const ck_principal *p, const ck_engine *eng, const char *code, ck_date on,
+                             bool absence, ck_date as_of, size_t *cases, char *err, size_t err_len);
+/* inspection:write over the PDU. */
+ck_rc ck_access_org_rating(ck_db *db, const ck_principal *p, const char *pdu, ck_standard s, ck_rating r,
+                           const char *evidence, const char *by, ck_date on, char *err, size_t err_len);
+/* qa over the PDU. */
+ck_rc ck_access_qa_draw(ck_db *db, const ck_principal *p, const char *pdu, int per_team, uint64_t seed, ck_date from,
+                        ck_date to, const char *by, ck_date as_of, int64_t *id, char *err, size_t err_len);
+/* qa over the sample's PDU. */
+ck_rc ck_access_qa_answer(ck_db *db, const ck_principal *p, int64_t sample_id, const char *crn, ck_standard question,
+                          bool sufficient, const char *note, const char *by, ck_date as_of, char *err,
+                          size_t err_len);
 
 /* ---- Limited-access lists (casekeeper access) ------------------------------------ */
 

@@ -12,7 +12,9 @@
  * Dates decide open versus overdue at the query's as_of, as ck_cases_worklist
  * does. Every function returns CK_OK or a ck_rc with "what: why" in err;
  * results live in their own arena and are freed with their _free function
- * (NULL-safe). Reads run outside a transaction. */
+ * (NULL-safe). Each read runs in one snapshot without the write lock: inside
+ * the caller's transaction when one is open, else in a read transaction of
+ * its own (ck_txn_join_read). */
 #ifndef CK_CASELOAD_H
 #define CK_CASELOAD_H
 #include "ck_case.h"

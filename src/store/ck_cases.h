@@ -53,7 +53,7 @@ ck_rc ck_cases_update(ck_db *db, const ck_engine *eng, const char *crn, const ch
                       bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
                       ck_date as_of, char *err, size_t err_len);
 
-/* The same writes inside a transaction the caller opened (ck_db_begin), so a
+/* The same writes inside a transaction the caller opened (ck_db_begin_write), so a
  * caller can check access under the case's row lock and append to the audit
  * log before it commits (store/ck_access). On an error the caller rolls back.
  * With keep_victims, replace keeps the stored victims whatever c holds:
@@ -125,7 +125,7 @@ ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, siz
  * may not keep it; stops early when fn returns false. */
 ck_rc ck_cases_each(ck_db *db, bool (*fn)(void *ctx, const ck_case *c), void *ctx, char *err, size_t err_len);
 
-/* Import: ck_cases_create inside a transaction the caller opened (ck_db_begin),
+/* Import: ck_cases_create inside a transaction the caller opened (ck_db_begin_write),
  * so a whole file is one transaction. Same errors; on CK_ERR_EXISTS and
  * CK_ERR_INVALID nothing was written and the transaction is still usable. */
 ck_rc ck_cases_insert(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date as_of, char *err, size_t err_len);

@@ -234,7 +234,7 @@ ck_rc ck_inspection_compute(ck_db *db, const ck_rules_config *cfg, const ck_insp
     *out = NULL;
     ck_rc rc = check_period(p, err, err_len);
     if (rc == CK_OK && !pdu && !region) rc = ck_txn_fail(CK_ERR_INVALID, err, err_len, "pdu: expected a PDU or a region");
-    if (rc != CK_OK || (rc = ck_txn_begin(db, err, err_len)) != CK_OK) return rc;
+    if (rc != CK_OK || (rc = ck_txn_begin_read(db, err, err_len)) != CK_OK) return rc;
     return ck_txn_finish(db, compute_in_tx(db, cfg, bands, region, pdu, p, out, err, err_len), err, err_len);
 }
 
@@ -332,7 +332,7 @@ ck_rc ck_inspection_failures(ck_db *db, const char *region, const char *pdu, con
     if (d.measure < 0)
         return ck_txn_fail(CK_ERR_INVALID, err, err_len, "key_question: \"%s\" is not one of A1 A2 A3 P1 I1 I2 I3 R1 V1",
                     measure ? measure : "");
-    if ((rc = ck_txn_begin(db, err, err_len)) != CK_OK) return rc;
+    if ((rc = ck_txn_begin_read(db, err, err_len)) != CK_OK) return rc;
     ck_inspect_init(&d.acc, p);
     d.out = ck_calloc(1, sizeof *d.out);
     ck_arena_init(&d.out->arena);
@@ -369,13 +369,14 @@ ck_rc ck_inspection_org_put(ck_db *db, const char *pdu, ck_standard s, ck_rating
     if (!evidence || !evidence[strspn(evidence, " \t\r\n")])
         return ck_txn_fail(CK_ERR_INVALID, err, err_len, "evidence: expected the evidence for the rating");
     if (!by || !*by) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "entered_by: expected who entered the rating");
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    bool own;
+    ck_rc rc = ck_txn_join_write(db, &own, err, err_len);
     if (rc != CK_OK) return rc;
     ck_stmt *st = ck_txn_prepare(db,
                           "INSERT INTO \"inspection_org_ratings\" (\"pdu\", \"standard\", \"rating\", \"evidence\", "
                           "\"entered_by\", \"entered_on\") VALUES ($1, $2, CAST($3 AS INTEGER), $4, $5, $6)",
                           err, err_len);
-    if (!st) return ck_txn_finish(db, CK_ERR_DB, err, err_len);
+    if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
     ck_stmt_bind_text(st, 1, pdu);
     ck_stmt_bind_text(st, 2, ck_standard_key(s));
     ck_stmt_bind_int(st, 3, (int64_t)r);
@@ -386,7 +387,7 @@ ck_rc ck_inspection_org_put(ck_db *db, const char *pdu, ck_standard s, ck_rating
     ck_stmt_reset(st);
     if (s2 == CK_DB_CONSTRAINT) rc = ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "pdu: no PDU with code %s", pdu);
     else if (s2 != CK_DB_DONE) rc = ck_txn_db_fail(db, "inspection_org_ratings", err, err_len);
-    return ck_txn_finish(db, rc, err, err_len);
+    return ck_txn_end(db, own, rc, err, err_len);
 }
 
 /* ---- Months ------------------------------------------------------------------------ */
@@ -411,7 +412,7 @@ ck_rc ck_inspection_snapshot(ck_db *db, const ck_rules_config *cfg, const ck_ins
     char key[16];
     month_period(month, as_of, &p, key);
     if (p.from > as_of) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "month: %s has not started", key);
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_inspection *x = NULL;
     rc = compute_in_tx(db, cfg, bands, NULL, pdu, &p, &x, err, err_len);
@@ -451,7 +452,7 @@ ck_rc ck_inspection_history(ck_db *db, const ck_rules_config *cfg, const ck_insp
 {
     *out = NULL;
     if (months < 1 || months > 120) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "months: expected 1 to 120");
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_inspection_months *h = ck_calloc(1, sizeof *h);
     ck_arena_init(&h->arena);
@@ -511,14 +512,15 @@ ck_rc ck_qa_draw(ck_db *db, const char *pdu, int per_team, uint64_t seed, ck_dat
     if (from == CK_NODATE || to == CK_NODATE || from > to)
         return ck_txn_fail(CK_ERR_INVALID, err, err_len, "to: expected a period from <= to");
     if (!by || !*by) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "drawn_by: expected who drew the sample");
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    bool own;
+    ck_rc rc = ck_txn_join_write(db, &own, err, err_len);
     if (rc != CK_OK) return rc;
     ck_stmt *st = ck_txn_prepare(db,
                           "INSERT INTO \"qa_samples\" (\"pdu\", \"seed\", \"per_team\", \"from\", \"to\", \"drawn_by\", "
                           "\"drawn_on\") VALUES ($1, CAST($2 AS BIGINT), CAST($3 AS INTEGER), $4, "
                           "$5, $6, $7) RETURNING \"sample_id\"",
                           err, err_len);
-    if (!st) return ck_txn_finish(db, CK_ERR_DB, err, err_len);
+    if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
     ck_stmt_bind_text(st, 1, pdu);
     ck_stmt_bind_int(st, 2, (int64_t)seed);
     ck_stmt_bind_int(st, 3, per_team);
@@ -529,13 +531,13 @@ ck_rc ck_qa_draw(ck_db *db, const char *pdu, int per_team, uint64_t seed, ck_dat
     int s = ck_stmt_step(st);
     if (s == CK_DB_ROW) *sample_id = ck_stmt_int(st, 0);
     ck_stmt_reset(st);
-    if (s == CK_DB_CONSTRAINT) return ck_txn_finish(db, ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "pdu: no PDU %s", pdu), err, err_len);
-    if (s != CK_DB_ROW) return ck_txn_finish(db, ck_txn_db_fail(db, "qa_samples", err, err_len), err, err_len);
+    if (s == CK_DB_CONSTRAINT) return ck_txn_end(db, own, ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "pdu: no PDU %s", pdu), err, err_len);
+    if (s != CK_DB_ROW) return ck_txn_end(db, own, ck_txn_db_fail(db, "qa_samples", err, err_len), err, err_len);
 
     /* Each team's CRNs in CRN order, then a seeded draw from each. */
     st = ck_txn_prepare(db, "SELECT \"team_code\", \"crn\" FROM \"cases\" WHERE \"pdu_code\" = $1 AND \"team_code\" IS NOT NULL "
                      "ORDER BY \"team_code\", \"crn\"", err, err_len);
-    if (!st) return ck_txn_finish(db, CK_ERR_DB, err, err_len);
+    if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
     ck_stmt_bind_text(st, 1, pdu);
     ck_arena a;
     ck_arena_init(&a);
@@ -578,7 +580,7 @@ ck_rc ck_qa_draw(ck_db *db, const char *pdu, int per_team, uint64_t seed, ck_dat
     ck_free(teams);
     ck_free(crns);
     ck_arena_free(&a);
-    return ck_txn_finish(db, rc, err, err_len);
+    return ck_txn_end(db, own, rc, err, err_len);
 }
 
 ck_rc ck_qa_answer(ck_db *db, int64_t sample_id, const char *crn, ck_standard question, bool sufficient,
@@ -588,22 +590,23 @@ ck_rc ck_qa_answer(ck_db *db, int64_t sample_id, const char *crn, ck_standard qu
         return ck_txn_fail(CK_ERR_INVALID, err, err_len,
                     "question: expected assessment, planning, implementation_delivery, reviewing or victims");
     if (!by || !*by) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "answered_by: expected who answered");
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    bool own;
+    ck_rc rc = ck_txn_join_write(db, &own, err, err_len);
     if (rc != CK_OK) return rc;
     ck_stmt *st = ck_txn_prepare(db, "SELECT 1 FROM \"qa_sample_cases\" WHERE \"sample_id\" = CAST($1 AS BIGINT) AND \"crn\" = $2",
                           err, err_len);
-    if (!st) return ck_txn_finish(db, CK_ERR_DB, err, err_len);
+    if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
     ck_stmt_bind_int(st, 1, sample_id);
     ck_stmt_bind_text(st, 2, crn);
     int s = ck_stmt_step(st);
     ck_stmt_reset(st);
     if (s == CK_DB_DONE)
-        return ck_txn_finish(db, ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "crn: case %s is not in sample %lld", crn,
+        return ck_txn_end(db, own, ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "crn: case %s is not in sample %lld", crn,
                                (long long)sample_id), err, err_len);
-    if (s != CK_DB_ROW) return ck_txn_finish(db, ck_txn_db_fail(db, "qa_sample_cases", err, err_len), err, err_len);
+    if (s != CK_DB_ROW) return ck_txn_end(db, own, ck_txn_db_fail(db, "qa_sample_cases", err, err_len), err, err_len);
     st = ck_txn_prepare(db, "DELETE FROM \"qa_answers\" WHERE \"sample_id\" = CAST($1 AS BIGINT) AND \"crn\" = $2 "
                      "AND \"question\" = $3", err, err_len);
-    if (!st) return ck_txn_finish(db, CK_ERR_DB, err, err_len);
+    if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
     ck_stmt_bind_int(st, 1, sample_id);
     ck_stmt_bind_text(st, 2, crn);
     ck_stmt_bind_text(st, 3, ck_standard_key(question));
@@ -613,7 +616,7 @@ ck_rc ck_qa_answer(ck_db *db, int64_t sample_id, const char *crn, ck_standard qu
         st = ck_txn_prepare(db, "INSERT INTO \"qa_answers\" (\"sample_id\", \"crn\", \"question\", \"sufficient\", \"note\", "
                          "\"answered_by\", \"answered_on\") VALUES (CAST($1 AS BIGINT), $2, $3, CAST($4 AS INTEGER), "
                          "$5, $6, $7)", err, err_len);
-        if (!st) return ck_txn_finish(db, CK_ERR_DB, err, err_len);
+        if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
         ck_stmt_bind_int(st, 1, sample_id);
         ck_stmt_bind_text(st, 2, crn);
         ck_stmt_bind_text(st, 3, ck_standard_key(question));
@@ -624,7 +627,7 @@ ck_rc ck_qa_answer(ck_db *db, int64_t sample_id, const char *crn, ck_standard qu
         if (ck_stmt_step(st) != CK_DB_DONE) rc = ck_txn_db_fail(db, "qa_answers", err, err_len);
         ck_stmt_reset(st);
     }
-    return ck_txn_finish(db, rc, err, err_len);
+    return ck_txn_end(db, own, rc, err, err_len);
 }
 
 /* The computed judgements of each case standard for the cases of the
@@ -725,7 +728,7 @@ static ck_rc qa_cases(ck_db *db, const qa_ctx *q, ck_qa_sample_report *r, char *
 ck_rc ck_qa_report(ck_db *db, int64_t sample_id, ck_date as_of, ck_qa_sample_report **out, char *err, size_t err_len)
 {
     *out = NULL;
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_stmt *st = ck_txn_prepare(db, "SELECT \"pdu\", \"seed\", \"from\", \"to\", \"per_team\" FROM \"qa_samples\" "
                               "WHERE \"sample_id\" = CAST($1 AS BIGINT)", err, err_len);

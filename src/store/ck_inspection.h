@@ -67,7 +67,10 @@ ck_rc ck_inspection_failures(ck_db *db, const char *region, const char *pdu, con
 void ck_failure_list_free(ck_failure_list *l);
 
 /* Records a head of PDU's rating of an organisational standard with its
- * evidence (kept; the latest on or before a date counts). */
+ * evidence (kept; the latest on or before a date counts). This and the QA
+ * writes below join the caller's write transaction when one is open
+ * (ck_txn_join_write): store/ck_access checks, writes and audits them in one;
+ * the server goes through it. */
 ck_rc ck_inspection_org_put(ck_db *db, const char *pdu, ck_standard s, ck_rating r, const char *evidence,
                             const char *by, ck_date on, char *err, size_t err_len);
 

@@ -46,7 +46,7 @@ ck_rc ck_manage_cfg_load(ck_db *db, ck_manage_cfg *out, char *err, size_t err_le
 
 ck_rc ck_manage_setting_put(ck_db *db, const char *key, const char *value, char *err, size_t err_len)
 {
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_manage_cfg c;
     /* The grade list replaces, the per-grade keys add: re-read the rest,
@@ -384,7 +384,7 @@ ck_rc ck_workforce_load(ck_db *db, const ck_rules_config *cfg, const char *regio
                         ck_workforce **out, char *err, size_t err_len)
 {
     *out = NULL;
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     return ck_txn_finish(db, load_in_tx(db, cfg, region, pdu, as_of, out, err, err_len), err, err_len);
 }
@@ -443,14 +443,15 @@ ck_rc ck_workforce_staff_leaves(ck_db *db, const ck_engine *eng, const char *cod
 {
     if (cases) *cases = 0;
     if (on == CK_NODATE) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "%s: expected a date", absence ? "absence_from" : "left_on");
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    bool own;
+    ck_rc rc = ck_txn_join_write(db, &own, err, err_len);
     if (rc != CK_OK) return rc;
     ck_stmt *st = ck_txn_prepare(db,
                           absence ? "UPDATE \"staff\" SET \"status\" = 'long_term_absence', \"absence_from\" = $2 "
                                     "WHERE \"code\" = $1"
                                   : "UPDATE \"staff\" SET \"status\" = 'left', \"left_on\" = $2 WHERE \"code\" = $1",
                           err, err_len);
-    if (!st) return ck_txn_finish(db, CK_ERR_DB, err, err_len);
+    if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
     ck_stmt_bind_text(st, 1, code);
     ck_stmt_bind_date(st, 2, on);
     rc = ck_txn_exec(db, st, "staff", err, err_len);
@@ -473,7 +474,7 @@ ck_rc ck_workforce_staff_leaves(ck_db *db, const ck_engine *eng, const char *cod
         rc = ck_cases_edit_in_tx(db, eng, crns[i], mark_leaving, &l, as_of, err, err_len);
     if (cases) *cases = n;
     ck_arena_free(&a);
-    return ck_txn_finish(db, rc, err, err_len);
+    return ck_txn_end(db, own, rc, err, err_len);
 }
 
 ck_rc ck_workforce_add_reduction(ck_db *db, const char *code, const char *reason, double hours, ck_date from,
@@ -496,7 +497,7 @@ ck_rc ck_workforce_add_reduction(ck_db *db, const char *code, const char *reason
                   s.contracted_hours);
     ck_arena_free(&a);
     if (rc != CK_OK) return rc;
-    if ((rc = ck_txn_begin(db, err, err_len)) != CK_OK) return rc;
+    if ((rc = ck_txn_begin_write(db, err, err_len)) != CK_OK) return rc;
     /* The next position in the member's list, then the row, in one transaction. */
     ck_stmt *st = ck_txn_prepare(db, "SELECT COALESCE(MAX(\"ord\") + 1, 0) FROM \"staff_reductions\" WHERE \"staff\" = $1",
                           err, err_len);
@@ -530,7 +531,7 @@ ck_rc ck_workforce_set_posts(ck_db *db, const char *team, const char *grade, dou
         return ck_txn_fail(CK_ERR_INVALID, err, err_len, "grade: expected one of %s", allowed);
     }
     if (!(fte >= 0 && fte <= 10000)) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "fte: expected 0 to 10000 posts");
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_stmt *st = ck_txn_prepare(db, "DELETE FROM \"team_posts\" WHERE \"team\" = $1 AND \"grade\" = $2", err, err_len);
     if (!st) return ck_txn_finish(db, CK_ERR_DB, err, err_len);
@@ -662,7 +663,7 @@ ck_rc ck_alloc_rank_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *m
 {
     *wf = NULL;
     memset(out, 0, sizeof *out);
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_arena a;
     ck_arena_init(&a);
@@ -670,7 +671,7 @@ ck_rc ck_alloc_rank_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *m
     int64_t id;
     ck_case *c = NULL;
     rc = place_of(db, crn, &a, &pl, err, err_len);
-    if (rc == CK_OK) rc = ck_store_find(db, crn, CK_LOCK_SHARE, &id, err, err_len);
+    if (rc == CK_OK) rc = ck_store_find(db, crn, CK_LOCK_NONE, &id, err, err_len);
     if (rc == CK_OK) rc = ck_store_load(db, id, &c, err, err_len);
     if (rc == CK_OK && !pl.pdu)
         rc = ck_txn_fail(CK_ERR_CONFLICT, err, err_len, "crn: case %s is held by no team of the organisation, so nobody "
@@ -765,16 +766,18 @@ static ck_rc allocate_in_tx(ck_db *db, const ck_engine *eng, const ck_manage_cfg
 ck_rc ck_alloc_allocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *crn, const char *staff,
                     ck_date as_of, char *err, size_t err_len)
 {
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    bool own;
+    ck_rc rc = ck_txn_join_write(db, &own, err, err_len);
     if (rc != CK_OK) return rc;
-    return ck_txn_finish(db, allocate_in_tx(db, eng, mc, crn, staff, as_of, err, err_len), err, err_len);
+    return ck_txn_end(db, own, allocate_in_tx(db, eng, mc, crn, staff, as_of, err, err_len), err, err_len);
 }
 
 ck_rc ck_alloc_reallocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *from, const char *to,
                           ck_date as_of, ck_alloc_moves **moved, char *err, size_t err_len)
 {
     if (moved) *moved = NULL;
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    bool own;
+    ck_rc rc = ck_txn_join_write(db, &own, err, err_len);
     if (rc != CK_OK) return rc;
     ck_alloc_moves *m = ck_calloc(1, sizeof *m);
     ck_arena_init(&m->arena);
@@ -835,7 +838,7 @@ ck_rc ck_alloc_reallocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *
     m->crn = crns;
     m->staff = dest;
     m->n = n;
-    rc = ck_txn_finish(db, rc, err, err_len);
+    rc = ck_txn_end(db, own, rc, err, err_len);
     if (rc != CK_OK || !moved) ck_alloc_moves_free(m);
     else *moved = m;
     return rc;
@@ -863,7 +866,7 @@ static ck_rc board_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc
     int64_t id;
     ck_case *c = NULL;
     ck_rc rc = place_of(db, need->crn, &b->arena, &pl, err, err_len);
-    if (rc == CK_OK) rc = ck_store_find(db, need->crn, CK_LOCK_SHARE, &id, err, err_len);
+    if (rc == CK_OK) rc = ck_store_find(db, need->crn, CK_LOCK_NONE, &id, err, err_len);
     if (rc == CK_OK) rc = ck_store_load(db, id, &c, err, err_len);
     if (rc == CK_OK) {
         bc->team = pl.team;
@@ -913,7 +916,7 @@ ck_rc ck_alloc_board_load(ck_db *db, const ck_engine *eng, const ck_manage_cfg *
 {
     *out = NULL;
     if (!pdu || !*pdu) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "pdu: expected a PDU code");
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_alloc_board *b = ck_calloc(1, sizeof *b);
     ck_arena_init(&b->arena);

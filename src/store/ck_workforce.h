@@ -93,7 +93,12 @@ const ck_wf_staff *ck_workforce_find(const ck_workforce *w, const char *code);
  * or a leaving or absence date on or before as_of. */
 const char *ck_wf_staff_status(const ck_wf_staff *p, ck_date as_of);
 
-/* ---- Staff changes ---------------------------------------------------------------- */
+/* ---- Staff changes ---------------------------------------------------------------- *
+ * These writes (and ck_alloc_allocate, ck_alloc_reallocate below) join the
+ * caller's write transaction when one is open (ck_txn_join_write): the
+ * access layer (store/ck_access) checks, writes and audits them in one. The
+ * server and the command line go through it; calling these directly writes
+ * unaudited, for loaders and tests. */
 
 /* Records that staff member `code` left on `on` (absence false) or began
  * long-term absence on `on` (absence true): sets the staff row, then sets
