@@ -24,17 +24,13 @@ as_of=${AS_OF:-$(date -u +%F)} # the server evaluates at today: no recompute at 
 bin=build/casekeeper
 make -s "$bin"
 mkdir -p "$work"
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 db="$work/london.db"
-if [ ! -f "$db" ]; then
-  echo "generating and importing London into $db (once)..."
-  rm -rf "$work/gen"
-  "$bin" generate --scale london --as-of "$as_of" --out "$work/gen" >/dev/null
-  "$bin" migrate --db "sqlite:$db" >/dev/null
-  /usr/bin/time -f "import: %e s, %M KiB" "$bin" import --db "sqlite:$db" --as-of "$as_of" "$work/gen" >/dev/null
-fi
+ck_bench_london "$bin" "$db" "$as_of" "$work"
 
 q() { sqlite3 -readonly "$db" "$1"; }
-crn=$(q "SELECT c.crn FROM contacts k JOIN cases c ON c.case_id = k.case_id GROUP BY k.case_id ORDER BY COUNT(*) DESC LIMIT 1")
+crn=$(ck_bench_richest_case "$db")
 contacts=$(q "SELECT COUNT(*) FROM contacts k JOIN cases c ON c.case_id = k.case_id WHERE c.crn = '$crn'")
 read -r staff staff_cases < <(q "SELECT staff_code, COUNT(*) FROM cases WHERE staff_code IS NOT NULL GROUP BY staff_code ORDER BY COUNT(*) DESC LIMIT 1" | tr '|' ' ')
 read -r team team_cases < <(q "SELECT team_code, COUNT(*) FROM cases WHERE team_code IS NOT NULL GROUP BY team_code ORDER BY COUNT(*) DESC LIMIT 1" | tr '|' ' ')
@@ -47,10 +43,7 @@ echo "team $team holds $team_cases; PDU $pdu holds $pdu_cases"
 # Accounts for the grades the pages are for (created once per database; the
 # password is only for this benchmark's throwaway copy of synthetic data).
 pw=bench-password-$$-x
-account() { # name role staff
-  "$bin" user add "$1" --role "$2" --staff "$3" --password-stdin --db "sqlite:$db" <<<"$pw" >/dev/null 2>&1 ||
-    "$bin" user reset-password "$1" --password-stdin --db "sqlite:$db" <<<"$pw" >/dev/null
-}
+account() { ck_bench_account "$bin" "$db" "$pw" "$@"; } # name role staff
 spo=$(q "SELECT code FROM staff WHERE team = '$team' AND grade = 'SPO' LIMIT 1")
 vlo=$(q "SELECT s.code FROM staff s JOIN teams t ON t.code = s.team WHERE t.pdu = '$pdu' AND s.grade = 'VLO' LIMIT 1")
 # The case's own PDU: a practitioner reads the cases of their PDU.
@@ -68,13 +61,7 @@ trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 url=""
 read -r -t 600 line <&"${SERVER[0]}" && url=${line#listening on }
 [ -n "$url" ] || { echo "the server did not start"; cat "$log"; exit 1; }
-# The server recomputes every case at start when the stored date is stale:
-# wait for that to finish so it does not share the machine with the pages.
-sleep 2
-if grep -q "daily recompute.*starting" "$log"; then
-  echo "the server is recomputing every case (the data is older than today): waiting"
-  for _ in $(seq 1800); do grep -q "daily recompute.*\(done\|failed\)" "$log" && break; sleep 1; done
-fi
+ck_bench_settle "$log"
 
 jar="$work/cookies.$$"
 sign_in() { # account

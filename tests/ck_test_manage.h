@@ -6,7 +6,9 @@
 #include "ck_bundle.h"
 #include "ck_cases.h"
 #include "ck_inspection.h"
+#include "ck_manage_json.h"
 #include "ck_org.h"
+#include "ck_org_codec.h"
 #include "ck_workforce.h"
 #include <jansson.h>
 
@@ -21,7 +23,7 @@ static inline void ck_test_load_org(ck_db *db, const char *const *lines, size_t 
     char err[512];
     ck_arena a;
     ck_arena_init(&a);
-    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    assert_int_equal(ck_db_begin_write(db), CK_DB_OK);
     ck_org_import *imp = ck_org_import_new(db);
     for (size_t i = 0; i < n; i++) {
         ck_org_record r;

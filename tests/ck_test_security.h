@@ -16,6 +16,7 @@
 #include "ck_audit.h"
 #include "ck_bundle.h"
 #include "ck_org.h"
+#include "ck_org_codec.h"
 #include "ck_roles.h"
 #include "ck_users.h"
 #include <jansson.h>
@@ -84,7 +85,7 @@ static inline void sec_org_import(ck_db *db)
     ck_arena a;
     ck_arena_init(&a);
     ck_org_import *imp = ck_org_import_new(db);
-    if (ck_db_begin(db) != CK_DB_OK) fail_msg("begin: %s", ck_db_errmsg(db));
+    if (ck_db_begin_write(db) != CK_DB_OK) fail_msg("begin: %s", ck_db_errmsg(db));
     for (size_t i = 0; i < sizeof sec_org / sizeof *sec_org; i++) {
         ck_org_record r;
         if (ck_org_parse(sec_org[i], strlen(sec_org[i]), &a, &r, err, sizeof err) != CK_OK ||

@@ -3,6 +3,7 @@
  * the web app served on a free port. Include after ck_test_http.h. */
 #ifndef CK_TEST_WEB_H
 #define CK_TEST_WEB_H
+#include "ck_audit.h"
 #include "ck_auth.h"
 #include "ck_users.h"
 #include "ck_web.h"
@@ -39,6 +40,7 @@ typedef struct tw_server {
     ck_web *web;
     ck_route *own_routes; /* ck_web_server_routes, when no table was given */
     ck_http_server *srv;
+    ck_audit_appender *appender; /* the server's, as `casekeeper serve` runs one */
     uint16_t port;
 } tw_server;
 
@@ -68,9 +70,16 @@ static inline void tw_start(tw_server *s, ck_app app, const ck_route *routes, co
     s->web = ck_web_new(&(ck_web_config){0}, &app, err, sizeof err);
     if (!s->web) fail_msg("%s", err);
     s->own_routes = routes ? NULL : ck_web_server_routes();
-    ck_http_config hc = {.threads = threads, .routes = routes ? routes : s->own_routes,
-                         .db_url = db_url ? db_url : s->db_url, .app = ck_web_app(s->web),
-                         .on_error = ck_web_on_error, .authorize = ck_auth_authorize};
+    const char *url = db_url ? db_url : s->db_url;
+    /* An in-memory database is the connection's own: another connection,
+     * the appender's, would not see it. */
+    if (!strstr(url, ":memory:")) {
+        s->appender = ck_audit_appender_start(url, err, sizeof err);
+        if (!s->appender) fail_msg("%s", err);
+    }
+    ck_http_config hc = {.threads = threads, .routes = routes ? routes : s->own_routes, .db_url = url,
+                         .db_audit_sink = s->appender, .app = ck_web_app(s->web), .on_error = ck_web_on_error,
+                         .authorize = ck_auth_authorize};
     s->srv = ck_http_start(&hc, err, sizeof err);
     if (!s->srv) fail_msg("%s", err);
     s->port = ck_http_port(s->srv);
@@ -81,6 +90,7 @@ static inline void tw_stop(tw_server *s)
 {
     if (!s) return; /* a group setup that failed before it made the server */
     ck_http_stop(s->srv);
+    ck_audit_appender_stop(s->appender);
     ck_web_free(s->web);
     ck_auth_free(s->auth);
     ck_free(s->own_routes);

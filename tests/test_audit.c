@@ -6,6 +6,7 @@
 #include "ck_test_db.h"
 #include "ck_audit.h"
 #include "ck_cli.h"
+#include "ck_txn.h"
 #include <pthread.h>
 #include <sodium.h>
 
@@ -280,6 +281,145 @@ static void test_concurrent_appends(void **state)
     assert_int_equal(n, THREADS * PER_THREAD);
 }
 
+/* ---- The appender ------------------------------------------------------------------ */
+
+typedef struct reader {
+    ck_audit_appender *a;
+    int id;
+    char err[512];
+} reader;
+
+enum { READERS = 8, PER_READER = 30 };
+
+/* Each submit is two entries that must land next to each other. */
+static void *submit_many(void *arg)
+{
+    reader *r = arg;
+    ck_principal p;
+    char who[32];
+    snprintf(who, sizeof who, "reader%d", r->id);
+    ck_principal_system(&p, who);
+    for (int i = 0; i < PER_READER; i++) {
+        char crn[16];
+        snprintf(crn, sizeof crn, "R%d-%d", r->id, i);
+        ck_audit_note notes[2] = {{"case.read", crn, NULL, NULL}, {"victim.read", crn, "victims", "victims=1"}};
+        if (ck_audit_appender_submit(r->a, &p, notes, 2, r->err, sizeof r->err) != CK_OK) break;
+    }
+    return NULL;
+}
+
+/* Writers appending in their own transactions (as case writes do) while
+ * readers go through appenders: the chain takes both. */
+static void *write_many(void *arg)
+{
+    worker *w = arg;
+    ck_db *db = ck_db_open(w->url, w->err, sizeof w->err);
+    if (!db) return NULL;
+    ck_principal p;
+    ck_principal_system(&p, "writer");
+    for (int i = 0; i < PER_THREAD; i++) {
+        if (ck_txn_begin_write(db, w->err, sizeof w->err) != CK_OK) break;
+        ck_rc rc = ck_audit_append(db, &p, "record.add", "W1", "contacts/C1", NULL, w->err, sizeof w->err);
+        if (ck_txn_finish(db, rc, w->err, sizeof w->err) != CK_OK) break;
+    }
+    ck_db_close(db);
+    return NULL;
+}
+
+/* Two appenders on one database (two servers on one PostgreSQL, or two on
+ * one SQLite file) and writers, all at once: one chain, every entry in it
+ * once, each reader's pair of entries adjacent and in order. */
+static void test_two_appenders(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    char err[512];
+    ck_audit_appender *a[2];
+    for (int i = 0; i < 2; i++) {
+        a[i] = ck_audit_appender_start(ck_test_db_url(state, 0), err, sizeof err);
+        if (!a[i]) fail_msg("%s", err);
+    }
+    pthread_t rt[READERS], wt[2];
+    reader r[READERS];
+    worker w[2];
+    for (int i = 0; i < READERS; i++) {
+        r[i] = (reader){a[i % 2], i, ""};
+        assert_int_equal(pthread_create(&rt[i], NULL, submit_many, &r[i]), 0);
+    }
+    for (int i = 0; i < 2; i++) {
+        w[i] = (worker){ck_test_db_url(state, 0), i, ""};
+        assert_int_equal(pthread_create(&wt[i], NULL, write_many, &w[i]), 0);
+    }
+    for (int i = 0; i < READERS; i++) pthread_join(rt[i], NULL);
+    for (int i = 0; i < 2; i++) pthread_join(wt[i], NULL);
+    uint64_t batches[2], entries[2];
+    for (int i = 0; i < 2; i++) {
+        ck_audit_appender_counts(a[i], &batches[i], &entries[i]);
+        ck_audit_appender_stop(a[i]);
+    }
+    for (int i = 0; i < READERS; i++)
+        if (r[i].err[0]) fail_msg("reader %d: %s", i, r[i].err);
+    for (int i = 0; i < 2; i++)
+        if (w[i].err[0]) fail_msg("writer %d: %s", i, w[i].err);
+    assert_int_equal(entries[0] + entries[1], READERS * PER_READER * 2);
+    assert_true(batches[0] >= 1 && batches[0] <= entries[0]);
+    char why[256];
+    int64_t n;
+    if (verify(db, &n, why, sizeof why) != 0) fail_msg("%s", why);
+    assert_int_equal(n, READERS * PER_READER * 2 + 2 * PER_THREAD);
+    /* Every victim.read directly follows the case.read of the same submit. */
+    ck_stmt *st = ck_db_prepare(db, "SELECT count(*) FROM \"audit_log\" \"v\" JOIN \"audit_log\" \"c\" ON "
+                                    "\"c\".\"seq\" = \"v\".\"seq\" - 1 WHERE \"v\".\"action\" = 'victim.read' AND "
+                                    "\"c\".\"action\" = 'case.read' AND \"c\".\"crn\" = \"v\".\"crn\" AND "
+                                    "\"c\".\"actor\" = \"v\".\"actor\"");
+    assert_non_null(st);
+    assert_int_equal(ck_stmt_step(st), CK_DB_ROW);
+    assert_int_equal(ck_stmt_int(st, 0), READERS * PER_READER);
+    ck_stmt_reset(st);
+}
+
+/* A read transaction held open on one connection (a long inspection page)
+ * stops neither the appender nor a writer on others, and a write inside a
+ * read transaction is refused rather than taking the write lock. */
+static void test_read_tx_blocks_nobody(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    char err[512];
+    five(db);
+    ck_db *reader_db = ck_db_open(ck_test_db_url(state, 0), err, sizeof err);
+    if (!reader_db) fail_msg("%s", err);
+    expect_rc(ck_txn_begin_read(reader_db, err, sizeof err), CK_OK, err);
+    assert_true(ck_db_in_read_tx(reader_db));
+    ck_stmt *st = ck_db_prepare(reader_db, "SELECT count(*) FROM \"audit_log\"");
+    assert_int_equal(ck_stmt_step(st), CK_DB_ROW);
+    assert_int_equal(ck_stmt_int(st, 0), 5);
+    ck_stmt_reset(st);
+    ck_audit_appender *a = ck_audit_appender_start(ck_test_db_url(state, 0), err, sizeof err);
+    if (!a) fail_msg("%s", err);
+    ck_principal p;
+    ck_principal_system(&p, "other");
+    ck_audit_note note = {"case.read", "X1", NULL, NULL};
+    expect_rc(ck_audit_appender_submit(a, &p, &note, 1, err, sizeof err), CK_OK, err);
+    ck_audit_appender_stop(a);
+    append(db, "writer", "record.add", "X2", NULL); /* a write transaction on a third connection */
+    /* The reader still sees its snapshot: five entries, not seven. */
+    st = ck_db_prepare(reader_db, "SELECT count(*) FROM \"audit_log\"");
+    assert_int_equal(ck_stmt_step(st), CK_DB_ROW);
+    assert_int_equal(ck_stmt_int(st, 0), 5);
+    ck_stmt_reset(st);
+    /* An audit append needs a write transaction; so does any write. */
+    expect_rc(ck_audit_append(reader_db, &p, "case.read", NULL, NULL, NULL, err, sizeof err), CK_ERR_DB, err);
+    assert_int_not_equal(ck_db_exec(reader_db, "UPDATE \"audit_head\" SET \"seq\" = 0"), CK_DB_OK);
+    ck_db_rollback(reader_db);
+    assert_false(ck_db_in_read_tx(reader_db));
+    /* After it the connection writes again. */
+    expect_rc(ck_audit_record(reader_db, &p, "case.read", "X3", NULL, NULL, err, sizeof err), CK_OK, err);
+    ck_db_close(reader_db);
+    char why[256];
+    int64_t n;
+    if (verify(db, &n, why, sizeof why) != 0) fail_msg("%s", why);
+    assert_int_equal(n, 8);
+}
+
 static bool collect(void *ctx, const ck_audit_entry *e)
 {
     ck_buf *b = ctx;
@@ -369,7 +509,8 @@ int main(void)
         CK_DB_TEST(test_chain_intact),      CK_DB_TEST(test_altered), CK_DB_TEST(test_altered_with_rehash),
         CK_DB_TEST(test_removed),           CK_DB_TEST(test_removed_and_renumbered), CK_DB_TEST(test_reordered),
         CK_DB_TEST(test_truncated),         CK_DB_TEST(test_concurrent_appends), CK_DB_TEST(test_search),
-        CK_DB_TEST(test_cli),               CK_DB_TEST(test_every_field_hashed), CK_DB_TEST(test_prev_hash_altered),
+        CK_DB_TEST(test_cli),               CK_DB_TEST(test_two_appenders), CK_DB_TEST(test_read_tx_blocks_nobody),
+        CK_DB_TEST(test_every_field_hashed), CK_DB_TEST(test_prev_hash_altered),
         CK_DB_TEST(test_truncated_head_rehashed), CK_DB_TEST(test_head_hash_altered),
         cmocka_unit_test(test_hash_format),
     };

@@ -64,7 +64,7 @@ static void test_insert_prepared(void **state)
     assert_int_equal(p[42].rc, CK_ERR_INVALID);
     assert_non_null(strstr(p[42].err, "events[0].id"));
     assert_null(p[42].r);
-    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    assert_int_equal(ck_db_begin_write(db), CK_DB_OK);
     assert_int_equal(ck_cases_insert_prepared(db, p, N, as_of, err, sizeof err), CK_OK);
     assert_int_equal(ck_db_commit(db), CK_DB_OK);
     for (int i = 0; i < N; i++) {
@@ -281,7 +281,7 @@ static void test_copy(void **state)
         }
         real[i][n] = '\0';
     }
-    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    assert_int_equal(ck_db_begin_write(db), CK_DB_OK);
     ck_copy *c = ck_copy_begin(db, "meta", cols, 2);
     assert_non_null(c);
     for (int i = 0; i < N; i++) {
@@ -303,7 +303,7 @@ static void test_copy(void **state)
         ck_stmt_reset(st);
     }
     /* A NULL where the column refuses it, and a row one value short. */
-    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    assert_int_equal(ck_db_begin_write(db), CK_DB_OK);
     c = ck_copy_begin(db, "meta", cols, 2);
     ck_copy_text(c, "null-value");
     ck_copy_null(c);
@@ -311,7 +311,7 @@ static void test_copy(void **state)
     assert_true(ck_copy_end(c) < 0);
     assert_non_null(strstr(ck_db_errmsg(db), "value"));
     ck_db_rollback(db);
-    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    assert_int_equal(ck_db_begin_write(db), CK_DB_OK);
     c = ck_copy_begin(db, "meta", cols, 2);
     ck_copy_text(c, "short");
     assert_int_equal(ck_copy_row(c), CK_DB_ERROR);

@@ -280,14 +280,14 @@ static void test_transactions(void **state)
     assert_false(ck_db_in_tx(db));
     assert_int_equal(ck_db_rollback(db), CK_DB_OK); /* none open: fine */
 
-    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    assert_int_equal(ck_db_begin_write(db), CK_DB_OK);
     assert_true(ck_db_in_tx(db));
     assert_int_equal(run_int(db, ins, 1), CK_DB_DONE);
     assert_int_equal(ck_db_rollback(db), CK_DB_OK);
     assert_false(ck_db_in_tx(db));
     assert_int_equal(query_int(db, "SELECT count(*) FROM tx"), 0);
 
-    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    assert_int_equal(ck_db_begin_write(db), CK_DB_OK);
     for (int k = 1; k <= 3; k++) assert_int_equal(run_int(db, ins, k), CK_DB_DONE);
     assert_int_equal(ck_db_commit(db), CK_DB_OK);
     assert_false(ck_db_in_tx(db));
@@ -299,7 +299,7 @@ static void test_transactions(void **state)
     /* A failed statement inside a transaction: PostgreSQL has aborted the
      * transaction, so COMMIT fails; SQLite undid only that statement. Either
      * way the transaction is over afterwards. */
-    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    assert_int_equal(ck_db_begin_write(db), CK_DB_OK);
     assert_int_equal(run_int(db, ins, 10), CK_DB_DONE);
     assert_int_equal(run_int(db, ins, 1), CK_DB_CONSTRAINT);
     assert_true(ck_db_in_tx(db));
@@ -483,7 +483,7 @@ static void test_stream(void **state)
     /* Abandoned mid-stream, inside a transaction: the connection is drained
      * and the transaction goes on unharmed. */
     exec_ok(db, "CREATE TABLE after_stream (k INTEGER)");
-    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    assert_int_equal(ck_db_begin_write(db), CK_DB_OK);
     st = prepare_ok(db, stream_sql);
     ck_stmt_bind_int(st, 1, STREAM_ROWS);
     ck_stmt_bind_text(st, 2, pad);
@@ -619,7 +619,7 @@ static void test_migration_errors(void **state)
     assert_int_equal(ck_db_schema_version(db), 3);
     assert_true(table_exists(db, "f_b"));
 
-    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    assert_int_equal(ck_db_begin_write(db), CK_DB_OK);
     assert_int_equal(ck_db_migrate_list(db, list, 3, &applied), CK_DB_ERROR);
     assert_contains(ck_db_errmsg(db), "outside a transaction");
     assert_int_equal(ck_db_rollback(db), CK_DB_OK);
@@ -714,7 +714,7 @@ static void *second_writer(void *arg)
     ck_db *db = fx_connect(w->f, w->err, sizeof w->err);
     atomic_store(&w->ready, 1);
     if (!db) { w->begin_rc = CK_DB_ERROR; return NULL; }
-    w->begin_rc = ck_db_begin(db);
+    w->begin_rc = ck_db_begin_write(db);
     atomic_store(&w->began, 1);
     if (w->begin_rc == CK_DB_OK) {
         ck_stmt *st = ck_db_prepare(db, "SELECT count(*) FROM w");
@@ -732,7 +732,7 @@ static void test_sqlite_writer_waits(void **state)
 {
     ck_db *db = fx_db(state);
     exec_ok(db, "CREATE TABLE w (who TEXT)");
-    assert_int_equal(ck_db_begin(db), CK_DB_OK);
+    assert_int_equal(ck_db_begin_write(db), CK_DB_OK);
     exec_ok(db, "INSERT INTO w (who) VALUES ('a')");
 
     writer w = {.f = *state};

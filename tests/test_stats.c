@@ -8,6 +8,7 @@
 #include "ck_bundle.h"
 #include "ck_gen_load.h"
 #include "ck_org.h"
+#include "ck_org_codec.h"
 #include "ck_stats.h"
 #include <math.h>
 
@@ -82,7 +83,7 @@ static void hand_dataset(ck_db *db)
     char err[1024];
     ck_engine eng = ck_engine_default();
     ck_date as_of = day("2025-06-10");
-    ok(ck_db_begin(db) == CK_DB_OK ? CK_OK : CK_ERR_DB, ck_db_errmsg(db));
+    ok(ck_db_begin_write(db) == CK_DB_OK ? CK_OK : CK_ERR_DB, ck_db_errmsg(db));
     ck_org_import *imp = ck_org_import_new(db);
     for (size_t i = 0; i < sizeof ORG / sizeof *ORG; i++) {
         ck_arena a;

@@ -7,6 +7,7 @@
 #include "ck_bundle.h"
 #include "ck_cases.h"
 #include "ck_org.h"
+#include "ck_org_codec.h"
 #include "ck_store.h"
 #include <dirent.h>
 
@@ -380,7 +381,7 @@ static void org_line(ck_db *db, ck_org_import *imp, const char *line)
 static void small_org(ck_db *db)
 {
     char err[1024];
-    expect_rc(ck_db_begin(db) == CK_DB_OK ? CK_OK : CK_ERR_DB, CK_OK, ck_db_errmsg(db));
+    expect_rc(ck_db_begin_write(db) == CK_DB_OK ? CK_OK : CK_ERR_DB, CK_OK, ck_db_errmsg(db));
     ck_org_import *imp = ck_org_import_new(db);
     org_line(db, imp, "{\"kind\": \"region\", \"code\": \"LDN\", \"name\": \"London\"}");
     org_line(db, imp, "{\"kind\": \"pdu\", \"code\": \"P1\", \"region\": \"LDN\", \"name\": \"Camden and Islington\"}");

@@ -1,6 +1,7 @@
 /* ck_cli_serve: the server start-up `serve` and `demo` share (see
  * ck_cli_serve.h). */
 #include "ck_cli_serve.h"
+#include "ck_audit.h"
 #include "ck_api.h"
 #include "ck_auth.h"
 #include "ck_cal.h"
@@ -104,6 +105,7 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
     ck_auth *auth = NULL;
     ck_web *web = NULL;
     ck_route *routes = NULL;
+    ck_audit_appender *appender = NULL;
     rc = 1;
     if (!prepare_database(cmd, url)) goto out;
 
@@ -135,12 +137,19 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
         ck_cli_error(cmd, "%s", err);
         goto unblock;
     }
+    /* Reads are audited through one appender, so readers never queue on the
+     * database's write lock (store/ck_audit.h). */
+    appender = ck_audit_appender_start(url, err, sizeof err);
+    if (!appender) {
+        ck_cli_error(cmd, "the audit appender could not start: %s", err);
+        goto unblock;
+    }
     /* The limits under load come from the one configuration file (config/rules.conf). */
     const ck_rules_config *limits = app.engine.cfg;
     ck_http_config cfg = {.host = host, .port = port, .threads = o->threads, .routes = routes,
-                          .db_url = url, .app = ck_web_app(web), .on_error = ck_web_on_error,
-                          .access_log = true, .authorize = ck_auth_authorize, .trusted_proxy = o->proxy,
-                          .timeout_s = (unsigned)limits->server_idle_timeout_s,
+                          .db_url = url, .db_audit_sink = appender, .app = ck_web_app(web),
+                          .on_error = ck_web_on_error, .access_log = true, .authorize = ck_auth_authorize,
+                          .trusted_proxy = o->proxy, .timeout_s = (unsigned)limits->server_idle_timeout_s,
                           .request_deadline_s = (unsigned)limits->server_request_deadline_s,
                           .per_address_limit = (unsigned)limits->server_connections_per_address};
     srv = ck_http_start(&cfg, err, sizeof err);
@@ -165,6 +174,7 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
 unblock:
     ck_http_stop(srv);
     srv = NULL;
+    ck_audit_appender_stop(appender); /* after the workers, which wait on it */
     ck_api_daily_stop(daily);
     ck_web_free(web);
     ck_free(routes);

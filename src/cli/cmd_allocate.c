@@ -1,7 +1,9 @@
 /* casekeeper allocate: one case to a practitioner, or a leaver's whole
  * caseload in one transaction (each case to the first of its ranking, or all
  * to one practitioner). */
+#include "ck_access.h"
 #include "ck_cli.h"
+#include "ck_cli_admin.h"
 #include "ck_cli_store.h"
 #include "ck_workforce.h"
 #include <stdio.h>
@@ -50,9 +52,12 @@ int ck_cmd_allocate(int argc, char **argv)
     ck_engine eng = ck_engine_default();
     ck_manage_cfg mc;
     ck_alloc_moves *m = NULL;
+    /* Checked, written and audited as the operator, like the server's. */
+    ck_principal by;
+    ck_cli_admin_principal(&by);
     ck_rc rc = ck_manage_cfg_load(db, &mc, err, sizeof err);
-    if (rc == CK_OK && crn) rc = ck_alloc_allocate(db, &eng, &mc, crn, staff, as_of, err, sizeof err);
-    if (rc == CK_OK && from) rc = ck_alloc_reallocate(db, &eng, &mc, from, staff, as_of, &m, err, sizeof err);
+    if (rc == CK_OK && crn) rc = ck_access_allocate(db, &by, &eng, &mc, crn, staff, as_of, err, sizeof err);
+    if (rc == CK_OK && from) rc = ck_access_reallocate(db, &by, &eng, &mc, from, staff, as_of, &m, err, sizeof err);
     ck_db_close(db);
     if (rc != CK_OK) {
         ck_cli_error(CMD, "%s", err);

@@ -1,13 +1,18 @@
 /* casekeeper import: organisation records and case bundles into the
  * database, each file all-or-nothing in one transaction, with the case's
  * obligations computed in the same transaction. */
+#include "ck_audit.h"
 #include "ck_bundle.h"
+#include "ck_cases.h"
 #include "ck_cli.h"
+#include "ck_cli_admin.h"
 #include "ck_cli_store.h"
 #include "ck_org.h"
+#include "ck_org_codec.h"
 #include "ck_par.h"
 #include <dirent.h>
 #include <errno.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +38,9 @@ static void help(FILE *to)
             "organisation.jsonl holds organisation records. A DIR means its organisation.jsonl\n"
             "first, then every other *.jsonl in name order. Each file is one transaction: a\n"
             "file with any bad line imports nothing, and every bad line is reported as\n"
-            "FILE:LINE: path: message. Each case's obligations are computed at DATE.\n"
+            "FILE:LINE: path: message. Each case's obligations are computed at DATE. Each\n"
+            "file's import is audited in its transaction: who ran it (cli:USER), the file's\n"
+            "SHA-256 and every CRN it created.\n"
             "\n"
             "  --db URL       sqlite:PATH or postgresql://... (default: $CASEKEEPER_DB, else\n"
             "                 sqlite:casekeeper.db)\n"
@@ -45,6 +52,7 @@ static void help(FILE *to)
 
 typedef struct importer {
     ck_db *db;
+    ck_principal by; /* the operator, as the audit log names them */
     ck_engine eng;
     ck_date as_of;
     size_t cases;   /* imported, all files */
@@ -59,7 +67,15 @@ typedef struct file_run {
     size_t ok, bad;
     bool db_broken;     /* the transaction failed: lines are only checked from here on */
     ck_progress prog;
+    char **crns;        /* the cases written, for the audit log */
+    size_t n_crns;
 } file_run;
+
+static void created(file_run *f, const char *crn)
+{
+    f->crns = ck_realloc(f->crns, (f->n_crns + 1) * sizeof *f->crns);
+    f->crns[f->n_crns++] = ck_strdup(crn);
+}
 
 /* A block of case lines of a JSON lines file. */
 typedef struct block {
@@ -95,6 +111,7 @@ static void put_record(file_run *f, size_t line, const char *text, size_t len)
         ck_case *c = ck_bundle_parse(text, len, err, sizeof err);
         rc = c ? CK_OK : CK_ERR_INVALID;
         if (c && !f->db_broken) rc = ck_cases_insert(f->im->db, &f->im->eng, c, f->im->as_of, err, sizeof err);
+        if (rc == CK_OK && c && !f->db_broken) created(f, c->crn);
         ck_case_free(c);
     }
     if (rc == CK_ERR_DB) f->db_broken = true;
@@ -136,8 +153,12 @@ static void write_block(block *b)
     for (size_t i = 0; i < b->n; i++) {
         /* After a database failure a valid case was not written: the
          * failure is reported once, above, and the file is refused. */
-        if (b->prep[i].rc != CK_OK) report(f, b->line_no[i], b->prep[i].err);
-        else if (!f->db_broken) f->ok++;
+        if (b->prep[i].rc != CK_OK) {
+            report(f, b->line_no[i], b->prep[i].err);
+        } else if (!f->db_broken) {
+            f->ok++;
+            created(f, b->cases[i]->crn);
+        }
         ck_prepared_clear(&b->prep[i]);
         ck_case_free(b->cases[i]);
         ck_free(b->lines[i]);
@@ -237,17 +258,61 @@ static bool is_org_file(const char *path)
     return strcmp(base ? base + 1 : path, ORG_FILE) == 0;
 }
 
+/* The SHA-256 of the rest of `in` as hex, then back to its start. */
+static bool file_sha256(FILE *in, char out[2 * crypto_hash_sha256_BYTES + 1])
+{
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    unsigned char chunk[65536], digest[crypto_hash_sha256_BYTES];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, in)) > 0) crypto_hash_sha256_update(&h, chunk, got);
+    crypto_hash_sha256_final(&h, digest);
+    sodium_bin2hex(out, 2 * crypto_hash_sha256_BYTES + 1, digest, sizeof digest);
+    bool ok = !ferror(in);
+    rewind(in);
+    return ok;
+}
+
+/* Inside the file's transaction: who imported which file (its SHA-256),
+ * then one entry per case it created, so `audit search --crn` finds how a
+ * case arrived. An import never replaces a case (a CRN already stored is a
+ * bad line), so there are no replaced ones to name. */
+static ck_rc audit_import(file_run *f, const char *sha, char *err, size_t err_len)
+{
+    char detail[160];
+    snprintf(detail, sizeof detail, "sha256=%s %s=%zu", sha, f->org ? "records" : "cases", f->ok);
+    size_t n = 1 + f->n_crns;
+    ck_audit_note *notes = ck_calloc(n, sizeof *notes);
+    notes[0] = (ck_audit_note){f->org ? "import.organisation" : "import", NULL, f->path, detail};
+    for (size_t i = 0; i < f->n_crns; i++) notes[i + 1] = (ck_audit_note){"case.import", f->crns[i], f->path, NULL};
+    ck_rc rc = ck_audit_append_notes(f->im->db, &f->im->by, notes, n, err, err_len);
+    ck_free(notes);
+    return rc;
+}
+
+static void file_run_free(file_run *f)
+{
+    for (size_t i = 0; i < f->n_crns; i++) ck_free(f->crns[i]);
+    ck_free(f->crns);
+}
+
 static void import_file(importer *im, const char *path)
 {
-    file_run f = {im, path, NULL, 0, 0, false, {0}};
+    file_run f = {im, path, NULL, 0, 0, false, {0}, NULL, 0};
     FILE *in = fopen(path, "rb");
     if (!in) {
         fprintf(stderr, "%s: %s\n", path, strerror(errno));
         im->bad_input = true;
         return;
     }
-    char err[1024];
-    if (ck_db_begin(im->db) != CK_DB_OK) {
+    char err[1024], sha[2 * crypto_hash_sha256_BYTES + 1];
+    if (!file_sha256(in, sha)) {
+        fprintf(stderr, "%s: %s\n", path, strerror(errno));
+        im->bad_input = true;
+        fclose(in);
+        return;
+    }
+    if (ck_db_begin_write(im->db) != CK_DB_OK) {
         fprintf(stderr, "%s: %s\n", path, ck_db_errmsg(im->db));
         im->db_failed = true;
         fclose(in);
@@ -257,7 +322,12 @@ static void import_file(importer *im, const char *path)
     ck_progress_start(&f.prog, path, f.org ? "records" : "cases");
     read_lines(&f, in);
     fclose(in);
+    if (f.bad == 0 && audit_import(&f, sha, err, sizeof err) != CK_OK) {
+        report(&f, 0, err);
+        f.db_broken = true;
+    }
     ck_org_import_free(f.org);
+    file_run_free(&f);
     if (f.bad == 0 && ck_db_commit(im->db) != CK_DB_OK) {
         snprintf(err, sizeof err, "%s", ck_db_errmsg(im->db));
         report(&f, 0, err);
@@ -361,7 +431,8 @@ static int run(importer *im, const char *url, const char **paths, size_t n_paths
 int ck_cmd_import(int argc, char **argv)
 {
     const char *db_opt = NULL, *as_of = NULL;
-    importer im = {NULL, ck_engine_default(), ck_date_today(), 0, false, false};
+    importer im = {.eng = ck_engine_default(), .as_of = ck_date_today()};
+    ck_cli_admin_principal(&im.by);
     const char **paths = ck_calloc((size_t)argc, sizeof *paths);
     size_t n_paths = 0;
     const ck_cli_optdef opts[] = {{"--db", .val = &db_opt}, {"--as-of", .val = &as_of}};

@@ -1,7 +1,9 @@
 /* casekeeper recompute: every case's obligations evaluated again at a date
  * (what the server does once a day, since statuses such as "overdue" and
  * the current allocation depend on the date). */
+#include "ck_audit.h"
 #include "ck_cli.h"
+#include "ck_cli_admin.h"
 #include "ck_cli_store.h"
 #include "ck_cases.h"
 #include <stdio.h>
@@ -41,13 +43,19 @@ static int run(const char *url, ck_date as_of, size_t batch)
     size_t n = 0;
     ck_rc rc = ck_cases_count(db, &n, err, sizeof err);
     if (rc == CK_OK) rc = ck_cases_recompute_all(db, &eng, as_of, batch, on_progress, &prog, err, sizeof err);
+    /* A recompute is one transaction per batch; its record follows the last
+     * one (who ran it, at which date, over how many cases). */
+    char d[CK_DATE_STRLEN], detail[96];
+    snprintf(detail, sizeof detail, "as_of=%s cases=%zu", ck_date_fmt(as_of, d), n);
+    ck_principal by;
+    ck_cli_admin_principal(&by);
+    if (rc == CK_OK) rc = ck_audit_record(db, &by, "cases.recompute", NULL, NULL, detail, err, sizeof err);
     ck_db_close(db);
     if (rc != CK_OK) {
         ck_cli_error(CMD, "%s", err);
         return 1;
     }
     double secs = ck_progress_elapsed(&prog);
-    char d[CK_DATE_STRLEN];
     fprintf(stderr, "casekeeper %s: %zu cases at %s in %.2fs (%.2fs per 10,000 cases)\n", CMD, n,
             ck_date_fmt(as_of, d), secs, n ? secs * 10000.0 / (double)n : 0.0);
     return 0;

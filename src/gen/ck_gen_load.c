@@ -1,5 +1,6 @@
 #include "ck_gen_load.h"
 #include "ck_org.h"
+#include "ck_org_codec.h"
 #include "ck_par.h"
 #include "ck_txn.h"
 #include <stdio.h>
@@ -23,7 +24,7 @@ static ck_rc load_org(ck_db *db, const ck_gen_org *o, char *err, size_t err_len)
         free(text);
         return ck_txn_fail(CK_ERR_DB, err, err_len, "organisation: writing it to memory failed");
     }
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     ck_org_import *imp = rc == CK_OK ? ck_org_import_new(db) : NULL;
     size_t no = 0;
     for (char *line = text, *end; rc == CK_OK && line < text + len; line = end + 1) {
@@ -104,7 +105,7 @@ static ck_rc load_cases(ck_db *db, const ck_gen *g, const ck_engine *eng, ck_dat
             b->par = ck_par_start(b->n, ck_par_threads(), make_case, b);
         }
         if (!prev->n) continue;
-        if (rc == CK_OK && !in_tx) in_tx = (rc = ck_txn_begin(db, err, err_len)) == CK_OK;
+        if (rc == CK_OK && !in_tx) in_tx = (rc = ck_txn_begin_write(db, err, err_len)) == CK_OK;
         size_t upto = prev->first + prev->n;
         rc = write_block(db, prev, rc, err, err_len);
         /* A transaction ends where an import's file would. */

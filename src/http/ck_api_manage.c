@@ -2,9 +2,9 @@
 #include "ck_api_manage.h"
 #include "ck_access.h"
 #include "ck_api.h"
-#include "ck_audit.h"
 #include "ck_auth.h"
 #include "ck_inspection.h"
+#include "ck_manage_json.h"
 #include "ck_org.h"
 #include "ck_workforce.h"
 #include <ctype.h>
@@ -21,8 +21,9 @@ static ck_date today_of(const ck_http_req *r) { return ck_app_today(app_of(r)); 
 /* ---- Who may: the caller's scope over units, staff and cases ---------------------- *
  * The authorize hook has checked the caller's role holds the route's
  * permission; how far it reaches is checked here against what a request
- * names in its query or body (a PDU, a region, a staff member, a case), with
- * store/ck_access, before anything is read or changed. */
+ * names in its query or body (a PDU, a region, a staff member), with
+ * store/ck_access, before anything is read. Writes are checked, made and
+ * audited in one transaction by store/ck_access's management writes. */
 
 static bool reached(ck_http_req *r, ck_rc rc, const char *err)
 {
@@ -49,23 +50,6 @@ static bool staff_ok(ck_http_req *r, ck_db *db, const char *code)
 {
     char err[ERR_MAX];
     return !code || reached(r, ck_access_staff(db, ck_auth_principal(r), route_perm(r), code, err, sizeof err), err);
-}
-
-static bool case_ok(ck_http_req *r, ck_db *db, const char *crn)
-{
-    char err[ERR_MAX];
-    return reached(r, ck_access_check(db, ck_auth_principal(r), route_perm(r), crn, CK_LOCK_NONE, NULL, err, sizeof err),
-                   err);
-}
-
-/* Management writes run in ck_workforce's, ck_inspection's and ck_qa's own
- * transactions, so they are audited just after they commit. */
-static void audited(ck_http_req *r, ck_db *db, const char *action, const char *crn, const char *record,
-                    const char *detail)
-{
-    char err[ERR_MAX];
-    if (ck_audit_record(db, ck_auth_principal(r), action, crn, record, detail, err, sizeof err) != CK_OK)
-        ck_http_log("%s: audit log: %s", ck_http_request_id(r), err);
 }
 
 /* ---- Query parameters ------------------------------------------------------------ */
@@ -289,9 +273,8 @@ static void h_board(ck_http_req *r)
         ck_api_problem_rc(r, rc, err);
         return;
     }
-    json_t *j = ck_alloc_board_to_json(b, k);
+    json_t *j = ck_alloc_board_json_for(db, ck_auth_principal(r), b, k, &rc, err, sizeof err);
     ck_alloc_board_free(b);
-    rc = ck_access_drop_unseen(db, ck_auth_principal(r), json_object_get(j, "items"), err, sizeof err);
     if (rc != CK_OK) {
         json_decref(j);
         ck_api_problem_rc(r, rc, err);
@@ -310,14 +293,14 @@ static void h_allocate(ck_http_req *r)
               body_text(r, body, "staff_code", true, "the code of a staff member", &staff);
     ck_db *db = ok ? ck_api_db(r) : NULL;
     ck_manage_cfg mc;
-    if (db && case_ok(r, db, crn) && staff_ok(r, db, staff) && manage_cfg(r, db, &mc)) {
+    if (db && manage_cfg(r, db, &mc)) {
         char err[ERR_MAX];
         ck_date today = today_of(r);
-        ck_rc rc = ck_alloc_allocate(db, &app_of(r)->engine, &mc, crn, staff, today, err, sizeof err);
+        ck_rc rc = ck_access_allocate(db, ck_auth_principal(r), &app_of(r)->engine, &mc, crn, staff, today, err,
+                                      sizeof err);
         if (rc != CK_OK) {
             ck_api_problem_rc(r, rc, err);
         } else {
-            audited(r, db, "manage.allocate", crn, "allocations", staff);
             ck_http_json(r, 201, json_pack("{s:s, s:s, s:o}", "crn", crn, "staff_code", staff, "from",
                                            ck_api_date_json(today)));
         }
@@ -336,16 +319,14 @@ static void h_reallocate(ck_http_req *r)
     ck_db *db = ok ? ck_api_db(r) : NULL;
     ck_manage_cfg mc;
     const char *from = ck_http_param(r, "code");
-    if (db && staff_ok(r, db, from) && staff_ok(r, db, to) && manage_cfg(r, db, &mc)) {
+    if (db && manage_cfg(r, db, &mc)) {
         char err[ERR_MAX];
         ck_alloc_moves *m = NULL;
-        ck_rc rc = ck_alloc_reallocate(db, &app_of(r)->engine, &mc, from, to, today_of(r), &m, err, sizeof err);
+        ck_rc rc = ck_access_reallocate(db, ck_auth_principal(r), &app_of(r)->engine, &mc, from, to, today_of(r), &m,
+                                        err, sizeof err);
         if (rc != CK_OK) {
             ck_api_problem_rc(r, rc, err);
         } else {
-            char detail[64];
-            snprintf(detail, sizeof detail, "moved=%zu", m->n);
-            audited(r, db, "manage.reallocate", NULL, from, detail);
             json_t *moved = json_array();
             for (size_t i = 0; i < m->n; i++)
                 json_array_append_new(moved, json_pack("{s:s, s:s}", "crn", m->crn[i], "staff_code", m->staff[i]));
@@ -378,15 +359,15 @@ static void h_leaving(ck_http_req *r)
     }
     ck_db *db = ok ? ck_api_db(r) : NULL;
     const char *code = ck_http_param(r, "code");
-    if (db && staff_ok(r, db, code)) {
+    if (db) {
         char err[ERR_MAX];
         size_t n = 0;
         bool absence = strcmp(kind, "long_term_absence") == 0;
-        ck_rc rc = ck_workforce_staff_leaves(db, &app_of(r)->engine, code, on, absence, today, &n, err, sizeof err);
+        ck_rc rc = ck_access_staff_leaves(db, ck_auth_principal(r), &app_of(r)->engine, code, on, absence, today, &n,
+                                          err, sizeof err);
         if (rc != CK_OK) {
             ck_api_problem_rc(r, rc, err);
         } else {
-            audited(r, db, "manage.leaving", NULL, code, kind);
             ck_http_json(r, 200, json_pack("{s:s, s:s, s:o, s:I}", "staff_code", code, "kind", kind, "date",
                                            ck_api_date_json(on), "cases", (json_int_t)n));
         }
@@ -436,15 +417,19 @@ static void h_failures(ck_http_req *r)
     ck_db *db = ck_api_db(r);
     if (!db) return;
     char err[ERR_MAX];
-    json_t *items = NULL;
+    ck_failure_list *fl = NULL;
     ck_rc rc = unit_exists(db, pdu, region, err, sizeof err);
-    if (rc == CK_OK) rc = ck_inspection_failures(db, region, pdu, &p, kq, &items, err, sizeof err);
-    if (rc == CK_OK) rc = ck_access_drop_unseen(db, ck_auth_principal(r), items, err, sizeof err);
+    if (rc == CK_OK) rc = ck_inspection_failures(db, region, pdu, &p, kq, &fl, err, sizeof err);
+    if (rc == CK_OK)
+        rc = ck_access_drop_unseen(db, ck_auth_principal(r), fl->items, sizeof *fl->items,
+                                   offsetof(ck_inspection_failure, crn), &fl->n, err, sizeof err);
     if (rc != CK_OK) {
-        json_decref(items);
+        ck_failure_list_free(fl);
         ck_api_problem_rc(r, rc, err);
         return;
     }
+    json_t *items = ck_inspection_failures_json(fl);
+    ck_failure_list_free(fl);
     json_t *j = json_object();
     json_object_set_new(j, pdu ? "pdu" : "region", json_string(pdu ? pdu : region));
     json_object_set_new(j, "key_question", json_string(ck_measures[m].key));
@@ -479,12 +464,11 @@ static void h_org_rating(ck_http_req *r)
         ck_api_invalid(r, "rating: expected outstanding, good, requires_improvement or inadequate, got \"%.40s\"", rating);
         ok = false;
     }
-    ck_db *db = ok && unit_ok(r, pdu, NULL) ? ck_api_db(r) : NULL;
+    ck_db *db = ok ? ck_api_db(r) : NULL;
     if (db) {
         char err[ERR_MAX];
         ck_date today = today_of(r);
-        ck_rc rc = ck_inspection_org_put(db, pdu, s, rt, evidence, by, today, err, sizeof err);
-        if (rc == CK_OK) audited(r, db, "manage.org_rating", NULL, pdu, ck_standard_key(s));
+        ck_rc rc = ck_access_org_rating(db, ck_auth_principal(r), pdu, s, rt, evidence, by, today, err, sizeof err);
         if (rc != CK_OK)
             ck_api_problem_rc(r, rc, err);
         else
@@ -512,14 +496,16 @@ static void h_history(ck_http_req *r)
     ck_manage_cfg mc;
     if (!db || !unit_ok(r, pdu, NULL) || !manage_cfg(r, db, &mc)) return;
     char err[ERR_MAX];
-    json_t *h = NULL;
+    ck_inspection_months *h = NULL;
     ck_rc rc = unit_exists(db, pdu, NULL, err, sizeof err);
     if (rc == CK_OK)
         rc = ck_inspection_history(db, app_of(r)->engine.cfg, &mc.bands, pdu, (int)months, as_of, &h, err, sizeof err);
     if (rc != CK_OK)
         ck_api_problem_rc(r, rc, err);
     else
-        ck_http_json(r, 200, json_pack("{s:s, s:o, s:o}", "pdu", pdu, "as_of", ck_api_date_json(as_of), "months", h));
+        ck_http_json(r, 200, json_pack("{s:s, s:o, s:o}", "pdu", pdu, "as_of", ck_api_date_json(as_of), "months",
+                                       ck_inspection_history_json(h)));
+    ck_inspection_months_free(h);
 }
 
 /* ---- Quality-assurance case audit -------------------------------------------------- */
@@ -539,22 +525,24 @@ static bool sample_id(ck_http_req *r, int64_t *id)
     ck_db *db = ck_api_db(r);
     if (!db) return false;
     char err[ERR_MAX];
-    json_t *rep = NULL;
+    ck_qa_sample_report *rep = NULL;
     ck_rc rc = ck_qa_report(db, *id, today_of(r), &rep, err, sizeof err);
-    bool ok = reached(r, rc, err) && unit_ok(r, json_string_value(json_object_get(rep, "pdu")), NULL);
-    json_decref(rep);
+    bool ok = reached(r, rc, err) && unit_ok(r, rep->pdu, NULL);
+    ck_qa_report_free(rep);
     return ok;
 }
 
 static void send_report(ck_http_req *r, ck_db *db, int64_t id, unsigned status, bool disagreements_only)
 {
     char err[ERR_MAX];
-    json_t *rep = NULL;
-    ck_rc rc = ck_qa_report(db, id, today_of(r), &rep, err, sizeof err);
+    ck_qa_sample_report *qr = NULL;
+    ck_rc rc = ck_qa_report(db, id, today_of(r), &qr, err, sizeof err);
     if (rc != CK_OK) {
         ck_api_problem_rc(r, rc, err);
         return;
     }
+    json_t *rep = ck_qa_report_to_json(qr);
+    ck_qa_report_free(qr);
     if (status == 201) {
         char loc[96];
         snprintf(loc, sizeof loc, "/api/v1/manage/qa/samples/%lld", (long long)id);
@@ -586,18 +574,16 @@ static void h_qa_draw(ck_http_req *r)
               body_int(r, body, "per_team", true, 1, 1000, &per_team) && body_date(r, body, "from", true, &from) &&
               body_date(r, body, "to", true, &to) && body_int(r, body, "seed", false, 0, INT32_MAX, &seed) &&
               body_text(r, body, "drawn_by", true, "who drew the sample", &by);
-    ck_db *db = ok && unit_ok(r, pdu, NULL) ? ck_api_db(r) : NULL;
+    ck_db *db = ok ? ck_api_db(r) : NULL;
     if (db) {
         char err[ERR_MAX];
         int64_t id = 0;
         uint64_t s = seed >= 0 ? (uint64_t)seed : randombytes_uniform(INT32_MAX);
-        ck_rc rc = ck_qa_draw(db, pdu, (int)per_team, s, from, to, by, today_of(r), &id, err, sizeof err);
+        ck_rc rc = ck_access_qa_draw(db, ck_auth_principal(r), pdu, (int)per_team, s, from, to, by, today_of(r), &id,
+                                     err, sizeof err);
         if (rc != CK_OK) {
             ck_api_problem_rc(r, rc, err);
         } else {
-            char record[32];
-            snprintf(record, sizeof record, "qa/%lld", (long long)id);
-            audited(r, db, "manage.qa_draw", NULL, record, pdu);
             send_report(r, db, id, 201, false);
         }
     }
@@ -612,12 +598,13 @@ static void h_qa_list(ck_http_req *r)
     ck_db *db = ck_api_db(r);
     if (!db || !unit_ok(r, pdu, NULL)) return;
     char err[ERR_MAX];
-    json_t *items = NULL;
-    ck_rc rc = ck_qa_samples(db, pdu, &items, err, sizeof err);
+    ck_qa_sample_list *l = NULL;
+    ck_rc rc = ck_qa_samples(db, pdu, &l, err, sizeof err);
     if (rc != CK_OK)
         ck_api_problem_rc(r, rc, err);
     else
-        ck_http_json(r, 200, json_pack("{s:o}", "items", items));
+        ck_http_json(r, 200, json_pack("{s:o}", "items", ck_qa_samples_json(l)));
+    ck_qa_sample_list_free(l);
 }
 
 /* GET /api/v1/manage/qa/samples/{id} */
@@ -665,8 +652,8 @@ static void h_qa_answer(ck_http_req *r)
     if (db) {
         char err[ERR_MAX];
         ck_date today = today_of(r);
-        ck_rc rc = ck_qa_answer(db, id, crn, q, json_is_true(sufficient), note, by, today, err, sizeof err);
-        if (rc == CK_OK) audited(r, db, "manage.qa_answer", crn, ck_standard_key(q), NULL);
+        ck_rc rc = ck_access_qa_answer(db, ck_auth_principal(r), id, crn, q, json_is_true(sufficient), note, by, today,
+                                       err, sizeof err);
         if (rc != CK_OK)
             ck_api_problem_rc(r, rc, err);
         else

@@ -57,6 +57,7 @@ struct ck_http_server {
     const ck_route *routes;
     size_t max_body;
     char *db_url;
+    void *db_audit_sink;
     void *app;
     bool access_log;
     void (*on_error)(ck_http_req *r, unsigned status, const char *detail);
@@ -655,6 +656,7 @@ ck_http_server *ck_http_start(const ck_http_config *cfg, char *err, size_t err_l
     s->routes = cfg->routes;
     s->max_body = cfg->max_body ? cfg->max_body : CK_HTTP_MAX_BODY;
     s->db_url = ck_strdup(cfg->db_url);
+    s->db_audit_sink = cfg->db_audit_sink;
     s->app = cfg->app;
     s->access_log = cfg->access_log;
     s->on_error = cfg->on_error;
@@ -788,6 +790,7 @@ ck_db *ck_http_db(ck_http_req *r, char *err, size_t err_len)
     }
     ck_db *db = ck_db_open(s->db_url, err, err_len);
     if (!db) return NULL;
+    ck_db_set_audit_sink(db, s->db_audit_sink);
     pthread_mutex_lock(&s->db_lock);
     s->dbs = ck_realloc(s->dbs, (s->n_dbs + 1) * sizeof *s->dbs);
     s->dbs[s->n_dbs++] = db;

@@ -81,6 +81,7 @@ typedef struct ck_http_config {
     unsigned per_address_limit;  /* connections one client address may hold; 0: no limit */
     const ck_route *routes; /* ends with a row whose method is NULL */
     const char *db_url;     /* opened once per worker thread by ck_http_db; may be NULL */
+    void *db_audit_sink;    /* set on each of those connections (ck_db_set_audit_sink); may be NULL */
     void *app;              /* handed to handlers through ck_http_app */
     bool access_log;        /* one line per request on stderr (route pattern, never the path) */
     /* Renders the core's own errors (404, 405, 413, 500); NULL: problem+json.

@@ -175,15 +175,22 @@ ck_rc ck_access_staff(ck_db *db, const ck_principal *p, ck_perm perm, const char
     return ck_scope_covers(p, s, &who) ? CK_OK : out_of_reach(p, perm, s, err, err_len);
 }
 
-ck_rc ck_access_drop_unseen(ck_db *db, const ck_principal *p, json_t *items, char *err, size_t err_len)
+ck_rc ck_access_drop_unseen(ck_db *db, const ck_principal *p, void *items, size_t size, size_t crn_at, size_t *n,
+                            char *err, size_t err_len)
 {
-    for (size_t i = json_array_size(items); i-- > 0;) {
-        const char *crn = json_string_value(json_object_get(json_array_get(items, i), "crn"));
+    unsigned char *base = items;
+    size_t kept = 0;
+    for (size_t i = 0; i < *n; i++) {
+        const char *crn;
+        memcpy(&crn, base + i * size + crn_at, sizeof crn);
         ck_rc rc = crn ? ck_access_check(db, p, CK_PERM_CASE_READ, crn, CK_LOCK_NONE, NULL, err, err_len)
                        : CK_ERR_DENIED;
-        if (rc == CK_ERR_DENIED || rc == CK_ERR_NOTFOUND) json_array_remove(items, i);
-        else if (rc != CK_OK) return rc;
+        if (rc == CK_ERR_DENIED || rc == CK_ERR_NOTFOUND) continue;
+        if (rc != CK_OK) return rc;
+        if (kept != i) memmove(base + kept * size, base + i * size, size);
+        kept++;
     }
+    *n = kept;
     return CK_OK;
 }
 
@@ -253,19 +260,21 @@ void ck_access_filter_for(const ck_principal *p, ck_perm perm, ck_access_filter 
 ck_rc ck_access_get(ck_db *db, const ck_principal *p, const char *crn, ck_case **out, char *err, size_t err_len)
 {
     *out = NULL;
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
-    rc = decide(db, p, CK_PERM_CASE_READ, crn, CK_LOCK_SHARE, &f, err, err_len);
+    rc = decide(db, p, CK_PERM_CASE_READ, crn, CK_LOCK_NONE, &f, err, err_len);
     bool victims = rc == CK_OK && ck_access_victims_visible(p, &f.place);
     if (rc == CK_OK) rc = ck_store_load_for(db, f.id, victims, out, err, err_len);
-    if (rc == CK_OK) rc = ck_audit_append(db, p, "case.read", crn, NULL, NULL, err, err_len);
-    if (rc == CK_OK && victims && (*out)->n_victims) {
-        char detail[48];
-        snprintf(detail, sizeof detail, "victims=%zu", (*out)->n_victims);
-        rc = ck_audit_append(db, p, "victim.read", crn, "victims", detail, err, err_len);
-    }
     rc = ck_txn_finish(db, rc, err, err_len);
+    char detail[48];
+    ck_audit_note notes[2] = {{"case.read", crn, NULL, NULL}, {"victim.read", crn, "victims", detail}};
+    size_t n = 1;
+    if (rc == CK_OK && victims && (*out)->n_victims) {
+        snprintf(detail, sizeof detail, "victims=%zu", (*out)->n_victims);
+        n = 2;
+    }
+    if (rc == CK_OK) rc = ck_audit_reads(db, p, notes, n, err, err_len);
     if (rc != CK_OK) {
         ck_case_free(*out);
         *out = NULL;
@@ -277,13 +286,13 @@ ck_rc ck_access_obligations(ck_db *db, const ck_principal *p, const char *crn, c
                             char *err, size_t err_len)
 {
     *out = NULL;
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
-    rc = decide(db, p, CK_PERM_CASE_READ, crn, CK_LOCK_SHARE, &f, err, err_len);
+    rc = decide(db, p, CK_PERM_CASE_READ, crn, CK_LOCK_NONE, &f, err, err_len);
     if (rc == CK_OK) rc = ck_store_get_obligations(db, f.id, as_of, out, err, err_len);
-    if (rc == CK_OK) rc = ck_audit_append(db, p, "obligations.read", crn, NULL, NULL, err, err_len);
     rc = ck_txn_finish(db, rc, err, err_len);
+    if (rc == CK_OK) rc = ck_audit_record(db, p, "obligations.read", crn, NULL, NULL, err, err_len);
     if (rc != CK_OK) {
         ck_result_free(*out);
         *out = NULL;
@@ -296,7 +305,9 @@ ck_rc ck_access_search(ck_db *db, const ck_principal *p, const char *q, size_t l
 {
     ck_access_filter f;
     ck_access_filter_for(p, CK_PERM_CASE_READ, &f);
-    ck_rc rc = ck_cases_search_in(db, &f.f, q, limit, offset, out, err, err_len);
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    rc = ck_txn_finish(db, ck_cases_search_in(db, &f.f, q, limit, offset, out, err, err_len), err, err_len);
     if (rc != CK_OK) return rc;
     char detail[300];
     snprintf(detail, sizeof detail, "q=%.200s results=%zu", q ? q : "", (*out)->total);
@@ -314,7 +325,8 @@ ck_rc ck_access_worklist(ck_db *db, const ck_principal *p, ck_worklist_query *q,
     ck_access_filter f;
     ck_access_filter_for(p, CK_PERM_CASE_READ, &f);
     q->filter = &f.f;
-    ck_rc rc = ck_cases_worklist(db, q, out, err, err_len);
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
+    if (rc == CK_OK) rc = ck_txn_finish(db, ck_cases_worklist(db, q, out, err, err_len), err, err_len);
     q->filter = NULL;
     if (rc != CK_OK) return rc;
     char detail[120];
@@ -355,7 +367,7 @@ ck_rc ck_access_create(ck_db *db, const ck_principal *p, const ck_engine *eng, c
 {
     if (!ck_principal_may(p, CK_PERM_CASE_CREATE))
         return ck_txn_fail(CK_ERR_DENIED, err, err_len, "Your role does not include %s.", ck_perm_names[CK_PERM_CASE_CREATE]);
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     rc = ck_cases_insert(db, eng, c, as_of, err, err_len);
     /* Where the new case landed is known only once the store derived its
@@ -381,7 +393,7 @@ ck_rc ck_access_replace(ck_db *db, const ck_principal *p, const ck_engine *eng, 
                         ck_write_check *wc, ck_case **out, char *err, size_t err_len)
 {
     if (out) *out = NULL;
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts before, after;
     rc = decide(db, p, CK_PERM_CASE_WRITE, c->crn, CK_LOCK_UPDATE, &before, err, err_len);
@@ -417,7 +429,7 @@ static ck_perm list_perm(const char *list, ck_perm perm)
 ck_rc ck_access_add(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
                     const char *list, const void *rec, ck_date as_of, ck_write_check *wc, char *err, size_t err_len)
 {
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
     rc = decide(db, p, list_perm(list, perm), crn, CK_LOCK_UPDATE, &f, err, err_len);
@@ -438,7 +450,7 @@ ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_
                        bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
                        ck_date as_of, ck_write_check *wc, char *err, size_t err_len)
 {
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
     rc = decide(db, p, list_perm(list, perm), crn, CK_LOCK_UPDATE, &f, err, err_len);
@@ -457,7 +469,7 @@ ck_rc ck_access_outcome(ck_db *db, const ck_principal *p, ck_perm perm, const ck
                         const char *contact_id, const char *outcome, ck_date outcome_on, const ck_enforcement *action,
                         ck_date as_of, ck_write_check *wc, char *err, size_t err_len)
 {
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
     rc = decide(db, p, perm, crn, CK_LOCK_UPDATE, &f, err, err_len);
@@ -473,6 +485,110 @@ ck_rc ck_access_outcome(ck_db *db, const ck_principal *p, ck_perm perm, const ck
         rc = ck_audit_append(db, p, "record.add", crn, record, NULL, err, err_len);
     }
     return ck_txn_finish(db, rc, err, err_len);
+}
+
+/* ---- Management writes ------------------------------------------------------------ */
+
+/* Appends the audit record when rc is CK_OK, then commits or rolls back. */
+static ck_rc manage_end(ck_db *db, const ck_principal *p, ck_rc rc, const char *action, const char *crn,
+                        const char *record, const char *detail, char *err, size_t err_len)
+{
+    if (rc == CK_OK) rc = ck_audit_append(db, p, action, crn, record, detail, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
+}
+
+ck_rc ck_access_allocate(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_manage_cfg *mc,
+                         const char *crn, const char *staff, ck_date as_of, char *err, size_t err_len)
+{
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    int64_t id = 0;
+    rc = ck_access_check(db, p, CK_PERM_CASE_ALLOCATE, crn, CK_LOCK_UPDATE, &id, err, err_len);
+    if (rc == CK_OK) rc = ck_access_staff(db, p, CK_PERM_CASE_ALLOCATE, staff, err, err_len);
+    if (rc == CK_OK) rc = ck_alloc_allocate(db, eng, mc, crn, staff, as_of, err, err_len);
+    if (rc == CK_OK) rc = note_write(db, p, id, NULL, err, err_len);
+    return manage_end(db, p, rc, "manage.allocate", crn, "allocations", staff, err, err_len);
+}
+
+ck_rc ck_access_reallocate(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_manage_cfg *mc,
+                           const char *from, const char *to, ck_date as_of, ck_alloc_moves **moved, char *err,
+                           size_t err_len)
+{
+    *moved = NULL;
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    rc = ck_access_staff(db, p, CK_PERM_CASE_ALLOCATE, from, err, err_len);
+    if (rc == CK_OK && to) rc = ck_access_staff(db, p, CK_PERM_CASE_ALLOCATE, to, err, err_len);
+    if (rc == CK_OK) rc = ck_alloc_reallocate(db, eng, mc, from, to, as_of, moved, err, err_len);
+    for (size_t i = 0; rc == CK_OK && i < (*moved)->n; i++) {
+        int64_t id = 0;
+        rc = ck_store_find(db, (*moved)->crn[i], CK_LOCK_NONE, &id, err, err_len);
+        if (rc == CK_OK) rc = note_write(db, p, id, NULL, err, err_len);
+    }
+    char detail[64];
+    snprintf(detail, sizeof detail, "moved=%zu", *moved ? (*moved)->n : 0);
+    rc = manage_end(db, p, rc, "manage.reallocate", NULL, from, detail, err, err_len);
+    if (rc != CK_OK) {
+        ck_alloc_moves_free(*moved);
+        *moved = NULL;
+    }
+    return rc;
+}
+
+ck_rc ck_access_staff_leaves(ck_db *db, const ck_principal *p, const ck_engine *eng, const char *code, ck_date on,
+                             bool absence, ck_date as_of, size_t *cases, char *err, size_t err_len)
+{
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    rc = ck_access_staff(db, p, CK_PERM_CASE_ALLOCATE, code, err, err_len);
+    if (rc == CK_OK) rc = ck_workforce_staff_leaves(db, eng, code, on, absence, as_of, cases, err, err_len);
+    return manage_end(db, p, rc, "manage.leaving", NULL, code, absence ? "long_term_absence" : "left", err, err_len);
+}
+
+ck_rc ck_access_org_rating(ck_db *db, const ck_principal *p, const char *pdu, ck_standard s, ck_rating r,
+                           const char *evidence, const char *by, ck_date on, char *err, size_t err_len)
+{
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    rc = ck_access_unit(db, p, CK_PERM_INSPECTION_WRITE, pdu, NULL, err, err_len);
+    if (rc == CK_OK) rc = ck_inspection_org_put(db, pdu, s, r, evidence, by, on, err, err_len);
+    return manage_end(db, p, rc, "manage.org_rating", NULL, pdu, ck_standard_key(s), err, err_len);
+}
+
+ck_rc ck_access_qa_draw(ck_db *db, const ck_principal *p, const char *pdu, int per_team, uint64_t seed, ck_date from,
+                        ck_date to, const char *by, ck_date as_of, int64_t *id, char *err, size_t err_len)
+{
+    *id = 0;
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    rc = ck_access_unit(db, p, CK_PERM_QA, pdu, NULL, err, err_len);
+    if (rc == CK_OK) rc = ck_qa_draw(db, pdu, per_team, seed, from, to, by, as_of, id, err, err_len);
+    char record[32];
+    snprintf(record, sizeof record, "qa/%lld", (long long)*id);
+    return manage_end(db, p, rc, "manage.qa_draw", NULL, record, pdu, err, err_len);
+}
+
+ck_rc ck_access_qa_answer(ck_db *db, const ck_principal *p, int64_t sample_id, const char *crn, ck_standard question,
+                          bool sufficient, const char *note, const char *by, ck_date as_of, char *err,
+                          size_t err_len)
+{
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    /* The sample's PDU; an unknown sample is for ck_qa_answer to report. */
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"pdu\" FROM \"qa_samples\" WHERE \"sample_id\" = CAST($1 AS BIGINT)",
+                                 err, err_len);
+    if (!st) rc = CK_ERR_DB;
+    char pdu[CK_CODE_MAX + 1] = "";
+    if (st) {
+        ck_stmt_bind_int(st, 1, sample_id);
+        int s = ck_stmt_step(st);
+        if (s == CK_DB_ROW) copy_text(pdu, sizeof pdu, ck_stmt_text(st, 0));
+        ck_stmt_reset(st);
+        if (s != CK_DB_ROW && s != CK_DB_DONE) rc = ck_txn_db_fail(db, "qa_samples", err, err_len);
+    }
+    if (rc == CK_OK && pdu[0]) rc = ck_access_unit(db, p, CK_PERM_QA, pdu, NULL, err, err_len);
+    if (rc == CK_OK) rc = ck_qa_answer(db, sample_id, crn, question, sufficient, note, by, as_of, err, err_len);
+    return manage_end(db, p, rc, "manage.qa_answer", crn, ck_standard_key(question), NULL, err, err_len);
 }
 
 /* ---- Limited-access lists ---------------------------------------------------------- */
@@ -509,7 +625,7 @@ static ck_rc lao_user_row(ck_db *db, const char *sql, int64_t case_id, ck_lao_li
 static ck_rc lao_change(ck_db *db, const ck_principal *by, const char *crn, ck_lao_list list, const char *username,
                         const char *message, bool add, char *err, size_t err_len)
 {
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     int64_t case_id = 0, user_id = 0;
     rc = lao_ids(db, crn, username, &case_id, &user_id, err, err_len);
@@ -565,7 +681,7 @@ ck_rc ck_lao_remove(ck_db *db, const ck_principal *by, const char *crn, ck_lao_l
 
 ck_rc ck_lao_clear(ck_db *db, const ck_principal *by, const char *crn, char *err, size_t err_len)
 {
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     int64_t case_id = 0;
     rc = lao_ids(db, crn, NULL, &case_id, NULL, err, err_len);

@@ -27,8 +27,9 @@
 #define CK_ACCESS_H
 #include "ck_cases.h"
 #include "ck_roles.h"
+#include "ck_inspection.h"
 #include "ck_store.h"
-#include <jansson.h>
+#include "ck_workforce.h"
 
 #define CK_LAO_MESSAGE_MAX 500
 
@@ -60,10 +61,17 @@ typedef struct ck_access_filter {
 } ck_access_filter;
 void ck_access_filter_for(const ck_principal *p, ck_perm perm, ck_access_filter *buf);
 
-/* Removes from `items` (a JSON array of objects with a "crn") every case p
- * may not read: for drill-downs over many cases built elsewhere
- * (store/ck_inspection), so a case kept from p is absent there too. */
-ck_rc ck_access_drop_unseen(ck_db *db, const ck_principal *p, json_t *items, char *err, size_t err_len);
+/* Removes from items[0..*n) every case p may not read, keeping the order of
+ * the others, and sets *n to how many are left: for lists over many cases
+ * built elsewhere (store/ck_inspection's drill-down, ck_workforce's
+ * allocation board), so a case kept from p is absent there too. items is an
+ * array of *n structs of `size` bytes, each with the case's CRN as a `const
+ * char *` at byte offset crn_at (offsetof); a NULL CRN is dropped. Kept
+ * structs are copied down over dropped ones, so they must not own memory
+ * of their own (strings in an arena are fine). On an error *n is unchanged
+ * and items may be part way through. */
+ck_rc ck_access_drop_unseen(ck_db *db, const ck_principal *p, void *items, size_t size, size_t crn_at, size_t *n,
+                            char *err, size_t err_len);
 
 /* ---- Reads (each audited) ------------------------------------------------------- */
 
@@ -117,6 +125,35 @@ ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_
 ck_rc ck_access_outcome(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
                         const char *contact_id, const char *outcome, ck_date outcome_on, const ck_enforcement *action,
                         ck_date as_of, ck_write_check *wc, char *err, size_t err_len);
+
+/* ---- Management writes ------------------------------------------------------------
+ * Each is one write transaction: the principal's scope checked (as for
+ * ck_access_check, ck_access_staff and ck_access_unit, under the action's
+ * permission), the change made (store/ck_workforce, store/ck_inspection,
+ * which join the transaction), and its audit record appended; a refusal, a
+ * failed change or a failed audit append rolls all of it back. The command
+ * line goes through them too, as a system principal ("cli:USER"). */
+
+/* allocate over the case and over the staff member taking it. */
+ck_rc ck_access_allocate(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_manage_cfg *mc,
+                         const char *crn, const char *staff, ck_date as_of, char *err, size_t err_len);
+/* allocate over `from` and, when given, `to`. *moved as ck_alloc_reallocate. */
+ck_rc ck_access_reallocate(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_manage_cfg *mc,
+                           const char *from, const char *to, ck_date as_of, ck_alloc_moves **moved, char *err,
+                           size_t err_len);
+/* allocate over the staff member; *cases as ck_workforce_staff_leaves. */
+ck_rc ck_access_staff_leaves(ck_db *db, const ck_principal *p, const ck_engine *eng, const char *code, ck_date on,
+                             bool absence, ck_date as_of, size_t *cases, char *err, size_t err_len);
+/* inspection:write over the PDU. */
+ck_rc ck_access_org_rating(ck_db *db, const ck_principal *p, const char *pdu, ck_standard s, ck_rating r,
+                           const char *evidence, const char *by, ck_date on, char *err, size_t err_len);
+/* qa over the PDU. */
+ck_rc ck_access_qa_draw(ck_db *db, const ck_principal *p, const char *pdu, int per_team, uint64_t seed, ck_date from,
+                        ck_date to, const char *by, ck_date as_of, int64_t *id, char *err, size_t err_len);
+/* qa over the sample's PDU. */
+ck_rc ck_access_qa_answer(ck_db *db, const ck_principal *p, int64_t sample_id, const char *crn, ck_standard question,
+                          bool sufficient, const char *note, const char *by, ck_date as_of, char *err,
+                          size_t err_len);
 
 /* ---- Limited-access lists (casekeeper access) ------------------------------------ */
 

@@ -3,6 +3,7 @@
 #include "ck_buf.h"
 #include "ck_txn.h"
 #include <inttypes.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,63 +66,252 @@ static void now_utc(char out[CK_AUDIT_AT_LEN])
 
 static const char *nonempty(const char *s) { return s && *s ? s : NULL; }
 
-ck_rc ck_audit_append(ck_db *db, const ck_principal *p, const char *action, const char *crn, const char *record,
-                      const char *detail, char *err, size_t err_len)
+/* The chain's head as the open transaction sees it, locked (see ck_audit.h). */
+typedef struct chain_head {
+    int64_t seq;
+    char hash[CK_AUDIT_HASH_HEX + 1];
+} chain_head;
+
+static ck_rc head_lock(ck_db *db, chain_head *h, char *err, size_t err_len)
 {
-    if (!ck_db_in_tx(db)) {
-        snprintf(err, err_len, "audit log: an append must run inside the transaction of what it records");
+    ck_stmt *st = ck_db_prepare(db, ck_db_kind(db) == CK_DB_PG
+                                        ? "SELECT \"seq\", \"hash\" FROM \"audit_head\" WHERE \"id\" = 1 FOR UPDATE"
+                                        : "SELECT \"seq\", \"hash\" FROM \"audit_head\" WHERE \"id\" = 1");
+    if (!st) return db_fail(db, "prepare", err, err_len);
+    int rc = ck_stmt_step(st);
+    if (rc == CK_DB_ROW) {
+        h->seq = ck_stmt_int(st, 0);
+        snprintf(h->hash, sizeof h->hash, "%s", ck_stmt_text(st, 1) ? ck_stmt_text(st, 1) : "");
+    }
+    ck_stmt_reset(st);
+    if (rc == CK_DB_ROW) return CK_OK;
+    if (rc == CK_DB_DONE) {
+        snprintf(err, err_len, "audit log: the head row is missing (was migration 002 applied?)");
+        return CK_ERR_DB;
+    }
+    return db_fail(db, "head", err, err_len);
+}
+
+static ck_rc head_store(ck_db *db, const chain_head *h, char *err, size_t err_len)
+{
+    ck_stmt *st = ck_db_prepare(db, "UPDATE \"audit_head\" SET \"seq\" = $1, \"hash\" = $2 WHERE \"id\" = 1");
+    if (!st) return db_fail(db, "prepare", err, err_len);
+    ck_stmt_bind_int(st, 1, h->seq);
+    ck_stmt_bind_text(st, 2, h->hash);
+    int rc = ck_stmt_step(st);
+    ck_stmt_reset(st);
+    return rc == CK_DB_DONE ? CK_OK : db_fail(db, "head", err, err_len);
+}
+
+/* Inserts the entry after h and moves h on to it. */
+static ck_rc chain_add(ck_db *db, chain_head *h, const ck_principal *p, const ck_audit_note *n, char *err,
+                       size_t err_len)
+{
+    /* Timestamped under the lock, so times never run backwards along the chain. */
+    char at[CK_AUDIT_AT_LEN], hash[CK_AUDIT_HASH_HEX + 1];
+    now_utc(at);
+    ck_audit_entry e = {h->seq + 1, at, p->username, n->action, nonempty(n->crn), nonempty(n->record),
+                        nonempty(p->client), nonempty(p->request_id), nonempty(n->detail), h->hash, NULL};
+    ck_audit_hash(h->hash, &e, hash);
+    ck_stmt *st = ck_db_prepare(db, "INSERT INTO \"audit_log\" (" ENTRY_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, "
+                                    "$8, $9, $10, $11)");
+    if (!st) return db_fail(db, "prepare", err, err_len);
+    ck_stmt_bind_int(st, 1, e.seq);
+    const char *vals[] = {e.at, e.actor, e.action, e.crn, e.record, e.client, e.request_id, e.detail, h->hash, hash};
+    for (int i = 0; i < 10; i++) ck_stmt_bind_text(st, i + 2, vals[i]);
+    int rc = ck_stmt_step(st);
+    ck_stmt_reset(st);
+    if (rc != CK_DB_DONE) return db_fail(db, "insert", err, err_len);
+    h->seq = e.seq;
+    memcpy(h->hash, hash, sizeof h->hash);
+    return CK_OK;
+}
+
+static ck_rc ready(ck_db *db, char *err, size_t err_len)
+{
+    if (!ck_db_in_tx(db) || ck_db_in_read_tx(db)) {
+        snprintf(err, err_len, "audit log: an append must run inside the write transaction of what it records");
         return CK_ERR_DB;
     }
     if (sodium_init() < 0) {
         snprintf(err, err_len, "audit log: libsodium could not be initialised");
         return CK_ERR_DB;
     }
-    ck_stmt *st = ck_db_prepare(db, ck_db_kind(db) == CK_DB_PG
-                                        ? "SELECT \"seq\", \"hash\" FROM \"audit_head\" WHERE \"id\" = 1 FOR UPDATE"
-                                        : "SELECT \"seq\", \"hash\" FROM \"audit_head\" WHERE \"id\" = 1");
-    if (!st) return db_fail(db, "prepare", err, err_len);
-    int rc = ck_stmt_step(st);
-    char prev[CK_AUDIT_HASH_HEX + 1];
-    int64_t seq = 0;
-    if (rc == CK_DB_ROW) {
-        seq = ck_stmt_int(st, 0);
-        snprintf(prev, sizeof prev, "%s", ck_stmt_text(st, 1) ? ck_stmt_text(st, 1) : "");
-    }
-    ck_stmt_reset(st);
-    if (rc != CK_DB_ROW) {
-        if (rc == CK_DB_DONE) snprintf(err, err_len, "audit log: the head row is missing (was migration 002 applied?)");
-        return rc == CK_DB_DONE ? CK_ERR_DB : db_fail(db, "head", err, err_len);
-    }
-    /* Timestamped under the lock, so times never run backwards along the chain. */
-    char at[CK_AUDIT_AT_LEN], hash[CK_AUDIT_HASH_HEX + 1];
-    now_utc(at);
-    ck_audit_entry e = {seq + 1,        at, p->username, action, nonempty(crn), nonempty(record), nonempty(p->client),
-                        nonempty(p->request_id), nonempty(detail), prev, NULL};
-    ck_audit_hash(prev, &e, hash);
-    st = ck_db_prepare(db, "INSERT INTO \"audit_log\" (" ENTRY_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-                           "$10, $11)");
-    if (!st) return db_fail(db, "prepare", err, err_len);
-    ck_stmt_bind_int(st, 1, e.seq);
-    const char *vals[] = {e.at, e.actor, e.action, e.crn, e.record, e.client, e.request_id, e.detail, prev, hash};
-    for (int i = 0; i < 10; i++) ck_stmt_bind_text(st, i + 2, vals[i]);
-    rc = ck_stmt_step(st);
-    ck_stmt_reset(st);
-    if (rc != CK_DB_DONE) return db_fail(db, "insert", err, err_len);
-    st = ck_db_prepare(db, "UPDATE \"audit_head\" SET \"seq\" = $1, \"hash\" = $2 WHERE \"id\" = 1");
-    if (!st) return db_fail(db, "prepare", err, err_len);
-    ck_stmt_bind_int(st, 1, e.seq);
-    ck_stmt_bind_text(st, 2, hash);
-    rc = ck_stmt_step(st);
-    ck_stmt_reset(st);
-    return rc == CK_DB_DONE ? CK_OK : db_fail(db, "head", err, err_len);
+    return CK_OK;
+}
+
+ck_rc ck_audit_append_notes(ck_db *db, const ck_principal *p, const ck_audit_note *notes, size_t n, char *err,
+                          size_t err_len)
+{
+    chain_head h;
+    ck_rc rc = ready(db, err, err_len);
+    if (rc == CK_OK) rc = head_lock(db, &h, err, err_len);
+    for (size_t i = 0; rc == CK_OK && i < n; i++) rc = chain_add(db, &h, p, &notes[i], err, err_len);
+    return rc == CK_OK ? head_store(db, &h, err, err_len) : rc;
+}
+
+ck_rc ck_audit_append(ck_db *db, const ck_principal *p, const char *action, const char *crn, const char *record,
+                      const char *detail, char *err, size_t err_len)
+{
+    ck_audit_note n = {action, crn, record, detail};
+    return ck_audit_append_notes(db, p, &n, 1, err, err_len);
+}
+
+ck_rc ck_audit_reads(ck_db *db, const ck_principal *p, const ck_audit_note *notes, size_t n, char *err,
+                     size_t err_len)
+{
+    if (n == 0) return CK_OK;
+    ck_audit_appender *a = ck_db_audit_sink(db);
+    if (a) return ck_audit_appender_submit(a, p, notes, n, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    return ck_txn_finish(db, ck_audit_append_notes(db, p, notes, n, err, err_len), err, err_len);
 }
 
 ck_rc ck_audit_record(ck_db *db, const ck_principal *p, const char *action, const char *crn, const char *record,
                       const char *detail, char *err, size_t err_len)
 {
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_audit_note n = {action, crn, record, detail};
+    return ck_audit_reads(db, p, &n, 1, err, err_len);
+}
+
+/* ---- The appender ---------------------------------------------------------------------- */
+
+/* One reader's entries, on the reader's stack while it waits. */
+typedef struct pending {
+    const ck_principal *p;
+    const ck_audit_note *notes;
+    size_t n;
+    bool done;
+    ck_rc rc;
+    char err[256];
+    struct pending *next;
+} pending;
+
+struct ck_audit_appender {
+    ck_db *db; /* the appender thread's own connection */
+    pthread_t thread;
+    pthread_mutex_t mu; /* guards what follows */
+    pthread_cond_t work, done;
+    pending *head, *tail; /* queued, not yet taken */
+    bool stop;
+    uint64_t batches, entries;
+};
+
+/* Writes one batch in one write transaction: all its entries or none. */
+static ck_rc write_batch(ck_db *db, pending *batch, char *err, size_t err_len)
+{
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
-    return ck_txn_finish(db, ck_audit_append(db, p, action, crn, record, detail, err, err_len), err, err_len);
+    chain_head h;
+    rc = ready(db, err, err_len);
+    if (rc == CK_OK) rc = head_lock(db, &h, err, err_len);
+    for (pending *q = batch; rc == CK_OK && q; q = q->next)
+        for (size_t i = 0; rc == CK_OK && i < q->n; i++) rc = chain_add(db, &h, q->p, &q->notes[i], err, err_len);
+    if (rc == CK_OK) rc = head_store(db, &h, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
+}
+
+static void *appender_main(void *arg)
+{
+    ck_audit_appender *a = arg;
+    pthread_mutex_lock(&a->mu);
+    for (;;) {
+        while (!a->head && !a->stop) pthread_cond_wait(&a->work, &a->mu);
+        if (!a->head) break; /* stopping, and nothing is left */
+        /* Everything queued meanwhile is one batch: the longer a commit
+         * takes, the more readers share the next one. */
+        pending *batch = a->head;
+        a->head = a->tail = NULL;
+        pthread_mutex_unlock(&a->mu);
+        char err[256] = "";
+        ck_rc rc = write_batch(a->db, batch, err, sizeof err);
+        /* A failure the database may not repeat (a lost connection, which
+         * ck_db re-opens outside a transaction): one more try. */
+        if (rc == CK_ERR_DB) rc = write_batch(a->db, batch, err, sizeof err);
+        pthread_mutex_lock(&a->mu);
+        size_t n = 0;
+        for (pending *q = batch; q; q = q->next) {
+            q->rc = rc;
+            snprintf(q->err, sizeof q->err, "%s", err);
+            q->done = true;
+            n += q->n;
+        }
+        if (rc == CK_OK) {
+            a->batches++;
+            a->entries += n;
+        }
+        pthread_cond_broadcast(&a->done);
+    }
+    pthread_mutex_unlock(&a->mu);
+    return NULL;
+}
+
+ck_audit_appender *ck_audit_appender_start(const char *db_url, char *err, size_t err_len)
+{
+    if (sodium_init() < 0) {
+        snprintf(err, err_len, "audit log: libsodium could not be initialised");
+        return NULL;
+    }
+    ck_db *db = ck_db_open(db_url, err, err_len);
+    if (!db) return NULL;
+    ck_audit_appender *a = ck_calloc(1, sizeof *a);
+    a->db = db;
+    pthread_mutex_init(&a->mu, NULL);
+    pthread_cond_init(&a->work, NULL);
+    pthread_cond_init(&a->done, NULL);
+    int rc = pthread_create(&a->thread, NULL, appender_main, a);
+    if (rc == 0) return a;
+    snprintf(err, err_len, "audit appender: cannot start its thread: %s", strerror(rc));
+    pthread_cond_destroy(&a->done);
+    pthread_cond_destroy(&a->work);
+    pthread_mutex_destroy(&a->mu);
+    ck_db_close(db);
+    ck_free(a);
+    return NULL;
+}
+
+void ck_audit_appender_stop(ck_audit_appender *a)
+{
+    if (!a) return;
+    pthread_mutex_lock(&a->mu);
+    a->stop = true;
+    pthread_cond_signal(&a->work);
+    pthread_mutex_unlock(&a->mu);
+    pthread_join(a->thread, NULL);
+    pthread_cond_destroy(&a->done);
+    pthread_cond_destroy(&a->work);
+    pthread_mutex_destroy(&a->mu);
+    ck_db_close(a->db);
+    ck_free(a);
+}
+
+ck_rc ck_audit_appender_submit(ck_audit_appender *a, const ck_principal *p, const ck_audit_note *notes, size_t n,
+                               char *err, size_t err_len)
+{
+    if (n == 0) return CK_OK;
+    pending me = {.p = p, .notes = notes, .n = n};
+    pthread_mutex_lock(&a->mu);
+    if (a->stop) {
+        pthread_mutex_unlock(&a->mu);
+        snprintf(err, err_len, "audit log: the appender is stopping");
+        return CK_ERR_DB;
+    }
+    if (a->tail) a->tail->next = &me; else a->head = &me;
+    a->tail = &me;
+    pthread_cond_signal(&a->work);
+    while (!me.done) pthread_cond_wait(&a->done, &a->mu);
+    pthread_mutex_unlock(&a->mu);
+    if (me.rc != CK_OK) snprintf(err, err_len, "%s", me.err);
+    return me.rc;
+}
+
+void ck_audit_appender_counts(ck_audit_appender *a, uint64_t *batches, uint64_t *entries)
+{
+    pthread_mutex_lock(&a->mu);
+    *batches = a->batches;
+    *entries = a->entries;
+    pthread_mutex_unlock(&a->mu);
 }
 
 /* An entry read from the current row (strings valid until the next step). */
@@ -165,7 +355,7 @@ ck_rc ck_audit_verify(ck_db *db, int64_t *entries, int64_t *bad, char *why, size
         return CK_ERR_DB;
     }
     /* One read transaction, so the chain and its head are one snapshot. */
-    if (ck_db_begin(db) != CK_DB_OK) return db_fail(db, "begin", err, err_len);
+    if (ck_db_begin_read(db) != CK_DB_OK) return db_fail(db, "begin", err, err_len);
     ck_stmt *st = ck_db_prepare(db, "SELECT " ENTRY_COLS " FROM \"audit_log\" ORDER BY \"seq\"");
     if (!st) {
         ck_db_rollback(db);

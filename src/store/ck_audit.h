@@ -12,14 +12,25 @@
  * Appends are serialised by locking the chain's head row (audit_head) until
  * the transaction ends: FOR UPDATE on PostgreSQL; on SQLite every write
  * transaction already holds the database's write lock. So append last, just
- * before the commit, and the lock is held only for the commit itself.
+ * before the commit, and the lock is held only for the commit itself. With
+ * several servers on one PostgreSQL database every appender queues on that
+ * row, so there is one chain: no two entries get one seq, none is lost.
+ *
+ * A write appends its entry in its own transaction (ck_audit_append), so the
+ * change and its record commit or roll back together. A read has nothing to
+ * commit: its entries go to the audit appender (below), one thread per
+ * server that writes the entries queued by all readers in batches, one write
+ * transaction per batch (group commit). The reader waits for its batch's
+ * commit before it answers, so no read is served unrecorded, but readers
+ * never queue on the database's write lock themselves.
  *
  * Entries name accounts by username and cases by CRN; the detail is a short
  * note ("contacts/C12", "q=smith", "results=3"). The log is personal data
  * too: it is read through `casekeeper audit`, never served over HTTP. */
 #ifndef CK_AUDIT_H
 #define CK_AUDIT_H
-#include "ck_cases.h"
+#include "ck_db.h"
+#include "ck_rc.h"
 #include "ck_roles.h"
 
 #define CK_AUDIT_HASH_HEX 64
@@ -38,14 +49,48 @@ typedef struct ck_audit_entry {
     const char *prev_hash, *hash;
 } ck_audit_entry;
 
+/* One entry of what p did, without the who. */
+typedef struct ck_audit_note {
+    const char *action, *crn, *record, *detail; /* as in ck_audit_entry; crn, record and detail may be NULL */
+} ck_audit_note;
+
 /* Appends one entry by p (its username, client and request id) inside the
- * caller's open transaction; make it the last statement before the commit.
- * CK_ERR_DB with the reason in err (also when no transaction is open). */
+ * caller's open write transaction; make it the last statement before the
+ * commit. CK_ERR_DB with the reason in err (also when no transaction, or a
+ * read transaction, is open). */
 ck_rc ck_audit_append(ck_db *db, const ck_principal *p, const char *action, const char *crn, const char *record,
                       const char *detail, char *err, size_t err_len);
-/* The same in a transaction of its own (must be called outside one). */
+/* The same for n entries, in order, locking the head once. */
+ck_rc ck_audit_append_notes(ck_db *db, const ck_principal *p, const ck_audit_note *notes, size_t n, char *err,
+                            size_t err_len);
+
+/* Records entries of something that wrote nothing (a read, a refusal), all
+ * or none, once any read transaction is over: through db's audit appender
+ * (ck_db_audit_sink) when it has one, waiting for the batch's commit, else
+ * in a write transaction of its own. Must be called outside a write
+ * transaction. CK_ERR_DB with the reason when they could not be recorded:
+ * then do not answer with what was read. */
+ck_rc ck_audit_reads(ck_db *db, const ck_principal *p, const ck_audit_note *notes, size_t n, char *err,
+                     size_t err_len);
+/* One such entry. */
 ck_rc ck_audit_record(ck_db *db, const ck_principal *p, const char *action, const char *crn, const char *record,
                       const char *detail, char *err, size_t err_len);
+
+/* ---- The audit appender -------------------------------------------------------------- */
+
+typedef struct ck_audit_appender ck_audit_appender;
+/* Starts the appender's thread over a connection of its own to db_url (a
+ * file or server database: an in-memory SQLite database would be another
+ * database). NULL with the reason in err. */
+ck_audit_appender *ck_audit_appender_start(const char *db_url, char *err, size_t err_len);
+/* Writes what is queued, then stops the thread. NULL-safe. */
+void ck_audit_appender_stop(ck_audit_appender *a);
+/* Queues p's entries (kept together, in order) and waits for the commit of
+ * the batch that holds them. Safe from any thread. */
+ck_rc ck_audit_appender_submit(ck_audit_appender *a, const ck_principal *p, const ck_audit_note *notes, size_t n,
+                               char *err, size_t err_len);
+/* Batches committed and entries written so far (for tests and benchmarks). */
+void ck_audit_appender_counts(ck_audit_appender *a, uint64_t *batches, uint64_t *entries);
 
 /* Walks the whole chain. CK_OK when it could be read: then *bad is 0 when
  * every entry holds, else the seq of the first entry that does not, with why

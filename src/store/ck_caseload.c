@@ -12,7 +12,7 @@
 #include "ck_str.h"
 #include "ck_tier.h"
 #include "ck_txn.h"
-#include "ck_worklist_int.h"
+#include "ck_worklist.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -390,7 +390,7 @@ static ck_rc row_risk(ck_db *db, int64_t id, const char *as_of, ck_date d, ck_ar
     return CK_OK;
 }
 
-ck_rc ck_caseload_list(ck_db *db, const ck_caseload_query *cq, ck_caseload **out, char *err, size_t err_len)
+static ck_rc list_in_snapshot(ck_db *db, const ck_caseload_query *cq, ck_caseload **out, char *err, size_t err_len)
 {
     *out = NULL;
     const char *holders[] = {cq->staff, cq->team, cq->pdu};
@@ -417,6 +417,14 @@ ck_rc ck_caseload_list(ck_db *db, const ck_caseload_query *cq, ck_caseload **out
     }
     *out = l;
     return CK_OK;
+}
+
+ck_rc ck_caseload_list(ck_db *db, const ck_caseload_query *cq, ck_caseload **out, char *err, size_t err_len)
+{
+    bool own;
+    ck_rc rc = ck_txn_join_read(db, &own, err, err_len);
+    if (rc != CK_OK) return rc;
+    return ck_txn_end(db, own, list_in_snapshot(db, cq, out, err, err_len), err, err_len);
 }
 
 void ck_caseload_free(ck_caseload *l)
@@ -450,7 +458,8 @@ static int member_cmp(const void *x, const void *y)
     return c ? c : strcmp(a->staff_code, b->staff_code);
 }
 
-ck_rc ck_caseload_team(ck_db *db, const char *team, ck_date as_of, ck_team_summary **out, char *err, size_t err_len)
+static ck_rc team_in_snapshot(ck_db *db, const char *team, ck_date as_of, ck_team_summary **out, char *err,
+                              size_t err_len)
 {
     *out = NULL;
     if (!team) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "team: a team code is needed");
@@ -511,6 +520,14 @@ ck_rc ck_caseload_team(ck_db *db, const char *team, ck_date as_of, ck_team_summa
     return CK_OK;
 }
 
+ck_rc ck_caseload_team(ck_db *db, const char *team, ck_date as_of, ck_team_summary **out, char *err, size_t err_len)
+{
+    bool own;
+    ck_rc rc = ck_txn_join_read(db, &own, err, err_len);
+    if (rc != CK_OK) return rc;
+    return ck_txn_end(db, own, team_in_snapshot(db, team, as_of, out, err, err_len), err, err_len);
+}
+
 void ck_team_summary_free(ck_team_summary *t)
 {
     if (!t) return;
@@ -541,7 +558,8 @@ static void q_statuses(sqlq *q, unsigned mask, const char *as_of)
     q_sql(q, ")");
 }
 
-ck_rc ck_caseload_rule_obligations(ck_db *db, const ck_rule_query *rq, ck_worklist **out, char *err, size_t err_len)
+static ck_rc rule_obligations_in_snapshot(ck_db *db, const ck_rule_query *rq, ck_worklist **out, char *err,
+                                          size_t err_len)
 {
     *out = NULL;
     const char *holders[] = {NULL, rq->team, rq->pdu};
@@ -627,6 +645,14 @@ ck_rc ck_caseload_rule_obligations(ck_db *db, const ck_rule_query *rq, ck_workli
     return CK_OK;
 }
 
+ck_rc ck_caseload_rule_obligations(ck_db *db, const ck_rule_query *rq, ck_worklist **out, char *err, size_t err_len)
+{
+    bool own;
+    ck_rc rc = ck_txn_join_read(db, &own, err, err_len);
+    if (rc != CK_OK) return rc;
+    return ck_txn_end(db, own, rule_obligations_in_snapshot(db, rq, out, err, err_len), err, err_len);
+}
+
 /* ---- Releases ---------------------------------------------------------------------- */
 
 ck_rc ck_caseload_releases(ck_db *db, const char *pdu, ck_date from, ck_date to, ck_release_list **out, char *err,
@@ -635,8 +661,8 @@ ck_rc ck_caseload_releases(ck_db *db, const char *pdu, ck_date from, ck_date to,
     return ck_caseload_releases_in(db, NULL, pdu, from, to, out, err, err_len);
 }
 
-ck_rc ck_caseload_releases_in(ck_db *db, const ck_case_filter *filter, const char *pdu, ck_date from, ck_date to,
-                              ck_release_list **out, char *err, size_t err_len)
+static ck_rc releases_in_in_snapshot(ck_db *db, const ck_case_filter *filter, const char *pdu, ck_date from,
+                                     ck_date to, ck_release_list **out, char *err, size_t err_len)
 {
     *out = NULL;
     if (!pdu) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "pdu: a PDU code is needed");
@@ -694,6 +720,15 @@ ck_rc ck_caseload_releases_in(ck_db *db, const ck_case_filter *filter, const cha
     return CK_OK;
 }
 
+ck_rc ck_caseload_releases_in(ck_db *db, const ck_case_filter *filter, const char *pdu, ck_date from, ck_date to,
+                              ck_release_list **out, char *err, size_t err_len)
+{
+    bool own;
+    ck_rc rc = ck_txn_join_read(db, &own, err, err_len);
+    if (rc != CK_OK) return rc;
+    return ck_txn_end(db, own, releases_in_in_snapshot(db, filter, pdu, from, to, out, err, err_len), err, err_len);
+}
+
 void ck_release_list_free(ck_release_list *l)
 {
     if (!l) return;
@@ -737,7 +772,8 @@ static ck_rc read_counts(ck_db *db, ck_stmt *st, bool named, ck_arena *a, ck_cou
     return CK_OK;
 }
 
-ck_rc ck_caseload_pdu(ck_db *db, const char *pdu, ck_date as_of, ck_pdu_summary **out, char *err, size_t err_len)
+static ck_rc pdu_in_snapshot(ck_db *db, const char *pdu, ck_date as_of, ck_pdu_summary **out, char *err,
+                             size_t err_len)
 {
     *out = NULL;
     if (!pdu) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "pdu: a PDU code is needed");
@@ -782,6 +818,14 @@ ck_rc ck_caseload_pdu(ck_db *db, const char *pdu, ck_date as_of, ck_pdu_summary 
     return CK_OK;
 }
 
+ck_rc ck_caseload_pdu(ck_db *db, const char *pdu, ck_date as_of, ck_pdu_summary **out, char *err, size_t err_len)
+{
+    bool own;
+    ck_rc rc = ck_txn_join_read(db, &own, err, err_len);
+    if (rc != CK_OK) return rc;
+    return ck_txn_end(db, own, pdu_in_snapshot(db, pdu, as_of, out, err, err_len), err, err_len);
+}
+
 void ck_pdu_summary_free(ck_pdu_summary *p)
 {
     if (!p) return;
@@ -798,8 +842,8 @@ static void tally(ck_timeliness *t, const char *status, size_t n)
     else t->overdue += n;
 }
 
-ck_rc ck_caseload_timeliness(ck_db *db, const char *pdu, const char *const *rules, ck_date as_of, ck_timeliness *out,
-                             char *err, size_t err_len)
+static ck_rc timeliness_in_snapshot(ck_db *db, const char *pdu, const char *const *rules, ck_date as_of,
+                                    ck_timeliness *out, char *err, size_t err_len)
 {
     memset(out, 0, sizeof *out);
     if (!pdu) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "pdu: a PDU code is needed");
@@ -821,6 +865,15 @@ ck_rc ck_caseload_timeliness(ck_db *db, const char *pdu, const char *const *rule
     }
     ck_stmt_reset(st);
     return s == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "timeliness", err, err_len);
+}
+
+ck_rc ck_caseload_timeliness(ck_db *db, const char *pdu, const char *const *rules, ck_date as_of, ck_timeliness *out,
+                             char *err, size_t err_len)
+{
+    bool own;
+    ck_rc rc = ck_txn_join_read(db, &own, err, err_len);
+    if (rc != CK_OK) return rc;
+    return ck_txn_end(db, own, timeliness_in_snapshot(db, pdu, rules, as_of, out, err, err_len), err, err_len);
 }
 
 /* ---- PDU trends by month ------------------------------------------------------ */
@@ -864,8 +917,8 @@ static void tally_groups(ck_timeliness *out, const char *const *const *groups, s
             if (ck_streq(groups[g][i], rule)) tally(&out[g], status, n);
 }
 
-ck_rc ck_caseload_trend(ck_db *db, const char *pdu, const char *const *const *groups, size_t n_groups, ck_date as_of,
-                        ck_trend_month out[CK_TREND_MONTHS], char *err, size_t err_len)
+static ck_rc trend_in_snapshot(ck_db *db, const char *pdu, const char *const *const *groups, size_t n_groups,
+                               ck_date as_of, ck_trend_month out[CK_TREND_MONTHS], char *err, size_t err_len)
 {
     memset(out, 0, CK_TREND_MONTHS * sizeof *out);
     if (!pdu) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "pdu: a PDU code is needed");
@@ -937,6 +990,15 @@ ck_rc ck_caseload_trend(ck_db *db, const char *pdu, const char *const *const *gr
     return s == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "trend", err, err_len);
 }
 
+ck_rc ck_caseload_trend(ck_db *db, const char *pdu, const char *const *const *groups, size_t n_groups, ck_date as_of,
+                        ck_trend_month out[CK_TREND_MONTHS], char *err, size_t err_len)
+{
+    bool own;
+    ck_rc rc = ck_txn_join_read(db, &own, err, err_len);
+    if (rc != CK_OK) return rc;
+    return ck_txn_end(db, own, trend_in_snapshot(db, pdu, groups, n_groups, as_of, out, err, err_len), err, err_len);
+}
+
 /* ---- A region's PDUs ------------------------------------------------------------ */
 
 static ck_region_pdu *region_pdu(ck_region_summary *r, const char *code)
@@ -996,8 +1058,8 @@ static ck_rc region_timeliness(ck_db *db, const char *region, const char *const 
     return s == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "region", err, err_len);
 }
 
-ck_rc ck_caseload_region(ck_db *db, const char *region, const char *const *const *groups, size_t n_groups,
-                         ck_date as_of, ck_region_summary **out, char *err, size_t err_len)
+static ck_rc region_in_snapshot(ck_db *db, const char *region, const char *const *const *groups, size_t n_groups,
+                                ck_date as_of, ck_region_summary **out, char *err, size_t err_len)
 {
     *out = NULL;
     if (!region || !region[0]) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "region: a region code is needed");
@@ -1057,6 +1119,15 @@ ck_rc ck_caseload_region(ck_db *db, const char *region, const char *const *const
         if (r->pdus[i].n_by_rule) qsort(r->pdus[i].by_rule, r->pdus[i].n_by_rule, sizeof *r->pdus[i].by_rule, count_cmp);
     *out = r;
     return CK_OK;
+}
+
+ck_rc ck_caseload_region(ck_db *db, const char *region, const char *const *const *groups, size_t n_groups,
+                         ck_date as_of, ck_region_summary **out, char *err, size_t err_len)
+{
+    bool own;
+    ck_rc rc = ck_txn_join_read(db, &own, err, err_len);
+    if (rc != CK_OK) return rc;
+    return ck_txn_end(db, own, region_in_snapshot(db, region, groups, n_groups, as_of, out, err, err_len), err, err_len);
 }
 
 void ck_region_summary_free(ck_region_summary *r)

@@ -12,10 +12,16 @@
  * Dates decide open versus overdue at the query's as_of, as ck_cases_worklist
  * does. Every function returns CK_OK or a ck_rc with "what: why" in err;
  * results live in their own arena and are freed with their _free function
- * (NULL-safe). Reads run outside a transaction. */
+ * (NULL-safe). Each read runs in one snapshot without the write lock: inside
+ * the caller's transaction when one is open, else in a read transaction of
+ * its own (ck_txn_join_read). */
 #ifndef CK_CASELOAD_H
 #define CK_CASELOAD_H
-#include "ck_cases.h"
+#include "ck_case.h"
+#include "ck_db.h"
+#include "ck_rc.h"
+#include "ck_rules.h"
+#include "ck_worklist.h"
 
 #define CK_CASELOAD_PAGE_MAX 500 /* rows in one page of any list here */
 
@@ -104,7 +110,7 @@ typedef struct ck_rule_query {
     const ck_case_filter *filter; /* NULL: every case; else only the cases a reader may see */
 } ck_rule_query;
 
-/* In the rulebook's order; reuses ck_worklist (ck_cases.h). */
+/* In the rulebook's order; reuses ck_worklist (ck_worklist.h). */
 ck_rc ck_caseload_rule_obligations(ck_db *db, const ck_rule_query *q, ck_worklist **out, char *err, size_t err_len);
 
 /* ---- Releases (victim liaison) ---------------------------------------------- */

@@ -9,7 +9,6 @@
 #include "ck_store.h"
 #include "ck_str.h"
 #include "ck_txn.h"
-#include "ck_worklist_int.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -340,7 +339,7 @@ ck_rc ck_cases_bulk_begin(ck_db *db, ck_bulk *b, char *err, size_t err_len)
     b->cache_size = 0;
     ck_rc rc = ck_cases_bulk_end(db, b, err, err_len); /* what an interrupted import left */
     bool deferred;
-    if (rc == CK_OK && (rc = ck_txn_begin(db, err, err_len)) == CK_OK)
+    if (rc == CK_OK && (rc = ck_txn_begin_write(db, err, err_len)) == CK_OK)
         rc = ck_txn_finish(db, ck_store_defer_indexes(db, &deferred, err, err_len), err, err_len);
     if (rc != CK_OK || ck_db_kind(db) != CK_DB_SQLITE) return rc;
     int64_t was = 0;
@@ -361,7 +360,7 @@ static ck_rc build_deferred(ck_db *db, char *err, size_t err_len)
         (rc = pragma_get(db, "threads", &threads, err, err_len)) == CK_OK &&
         (rc = pragma_set(db, "temp_store", TEMP_STORE_FILE, err, err_len)) == CK_OK)
         rc = pragma_set(db, "threads", ck_par_threads(), err, err_len);
-    if (rc == CK_OK && (rc = ck_txn_begin(db, err, err_len)) == CK_OK)
+    if (rc == CK_OK && (rc = ck_txn_begin_write(db, err, err_len)) == CK_OK)
         rc = ck_txn_finish(db, ck_store_build_deferred(db, err, err_len), err, err_len);
     if (sqlite) {
         ck_rc put = pragma_set(db, "temp_store", temp_store, err, err_len);
@@ -384,7 +383,7 @@ ck_rc ck_cases_bulk_end(ck_db *db, ck_bulk *b, char *err, size_t err_len)
 
 ck_rc ck_cases_create(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date as_of, char *err, size_t err_len)
 {
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     return ck_txn_finish(db, ck_cases_insert(db, eng, c, as_of, err, err_len), err, err_len);
 }
@@ -441,7 +440,7 @@ ck_rc ck_cases_replace_tx(ck_db *db, const ck_engine *eng, const ck_case *c, boo
 
 ck_rc ck_cases_replace(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date as_of, char *err, size_t err_len)
 {
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     return ck_txn_finish(db, ck_cases_replace_tx(db, eng, c, false, as_of, err, err_len), err, err_len);
 }
@@ -519,7 +518,7 @@ ck_rc ck_cases_add(ck_db *db, const ck_engine *eng, const char *crn, const char 
                    ck_date as_of, char *err, size_t err_len)
 {
     if (!ck_store_list_entity(list, err, err_len)) return CK_ERR_INVALID;
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     return ck_txn_finish(db, ck_cases_add_tx(db, eng, crn, list, rec, as_of, err, err_len), err, err_len);
 }
@@ -556,7 +555,7 @@ ck_rc ck_cases_update(ck_db *db, const ck_engine *eng, const char *crn, const ch
                       ck_date as_of, char *err, size_t err_len)
 {
     if (!ck_store_list_entity(list, err, err_len)) return CK_ERR_INVALID;
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     return ck_txn_finish(db, ck_cases_update_tx(db, eng, crn, list, id, edit, ctx, as_of, err, err_len), err, err_len);
 }
@@ -566,10 +565,10 @@ ck_rc ck_cases_update(ck_db *db, const ck_engine *eng, const char *crn, const ch
 ck_rc ck_cases_get(ck_db *db, const char *crn, ck_case **out, char *err, size_t err_len)
 {
     *out = NULL;
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     int64_t id;
-    rc = ck_store_find(db, crn, CK_LOCK_SHARE, &id, err, err_len);
+    rc = ck_store_find(db, crn, CK_LOCK_NONE, &id, err, err_len);
     if (rc == CK_OK) rc = ck_store_load(db, id, out, err, err_len);
     return ck_txn_finish(db, rc, err, err_len);
 }
@@ -577,10 +576,10 @@ ck_rc ck_cases_get(ck_db *db, const char *crn, ck_case **out, char *err, size_t 
 ck_rc ck_cases_obligations(ck_db *db, const char *crn, ck_date as_of, ck_result **out, char *err, size_t err_len)
 {
     *out = NULL;
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     int64_t id;
-    rc = ck_store_find(db, crn, CK_LOCK_SHARE, &id, err, err_len);
+    rc = ck_store_find(db, crn, CK_LOCK_NONE, &id, err, err_len);
     if (rc == CK_OK) rc = ck_store_get_obligations(db, id, as_of, out, err, err_len);
     return ck_txn_finish(db, rc, err, err_len);
 }
@@ -653,7 +652,7 @@ ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, siz
     ck_store_batch b;
     ck_store_batch_init(&b);
     for (;;) {
-        if ((rc = ck_txn_begin(db, err, err_len)) != CK_OK) break;
+        if ((rc = ck_txn_begin_write(db, err, err_len)) != CK_OK) break;
         /* Locked: a case written meanwhile waits, so its fresh obligations
          * are never overwritten with ones computed from its old rows. The
          * organisation may change between batches, so each asks afresh. */
@@ -670,7 +669,7 @@ ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, siz
     ck_store_batch_free(&b);
     if (rc != CK_OK) return rc;
     char d[CK_DATE_STRLEN];
-    if ((rc = ck_txn_begin(db, err, err_len)) != CK_OK) return rc;
+    if ((rc = ck_txn_begin_write(db, err, err_len)) != CK_OK) return rc;
     return ck_txn_finish(db, ck_store_meta_set(db, META_RECOMPUTED, ck_date_fmt(as_of, d), err, err_len), err, err_len);
 }
 
@@ -681,8 +680,8 @@ ck_rc ck_cases_each(ck_db *db, bool (*fn)(void *ctx, const ck_case *c), void *ct
     ck_rc rc = CK_OK;
     bool more = true;
     while (more && rc == CK_OK) {
-        if ((rc = ck_txn_begin(db, err, err_len)) != CK_OK) break;
-        rc = ck_store_load_batch(db, &b, EXPORT_BATCH, CK_LOCK_SHARE, err, err_len);
+        if ((rc = ck_txn_begin_read(db, err, err_len)) != CK_OK) break;
+        rc = ck_store_load_batch(db, &b, EXPORT_BATCH, CK_LOCK_NONE, err, err_len);
         rc = ck_txn_finish(db, rc, err, err_len);
         more = rc == CK_OK && b.n > 0;
         for (size_t i = 0; i < b.n && more; i++) more = fn(ctx, b.cases[i]);
@@ -704,7 +703,7 @@ ck_rc ck_cases_recomputed_on(ck_db *db, ck_date *as_of, char *err, size_t err_le
 ck_rc ck_cases_note_import(ck_db *db, ck_date as_of, char *err, size_t err_len)
 {
     ck_date have;
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     rc = ck_cases_recomputed_on(db, &have, err, err_len);
     if (rc == CK_ERR_NOTFOUND) {
@@ -747,22 +746,6 @@ static const search_sql sql_name = {BY_NAME, NAME_ORDER, 4};
 
 /* The text is ck_access's, never a caller's input, so a '$' followed by
  * digits is always a placeholder. */
-void ck_case_filter_sql(ck_buf *b, const ck_case_filter *f, int shift)
-{
-    ck_buf_puts(b, " AND (");
-    for (const char *p = f->sql; *p; p++) {
-        if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
-            char *end;
-            long k = strtol(p + 1, &end, 10);
-            ck_buf_printf(b, "$%ld", k + shift);
-            p = end - 1;
-        } else {
-            ck_buf_putc(b, *p);
-        }
-    }
-    ck_buf_putc(b, ')');
-}
-
 static void bind_filter(ck_stmt *st, const ck_case_filter *f, int shift)
 {
     for (int i = 0; f && i < f->n_binds; i++) ck_stmt_bind_text(st, shift + i + 1, f->binds[i]);
@@ -925,22 +908,6 @@ static char *wl_sql(int who, bool page, const ck_case_filter *f)
     return ck_buf_steal(&b);
 }
 
-void ck_worklist_item_read(ck_stmt *st, ck_arena *a, ck_worklist_item *it)
-{
-    const char *rule = ck_stmt_text(st, 0);
-    const char *interned = ck_vocab_find(ck_vocab_rule, rule, strlen(rule));
-    it->o.rule = interned ? interned : ck_arena_strdup(a, rule);
-    it->o.subject = ck_arena_strdup(a, ck_stmt_text(st, 1));
-    it->o.due = ck_stmt_date(st, 2);
-    it->o.met_on = ck_stmt_date(st, 3);
-    it->o.explanation = ck_arena_strdup(a, ck_stmt_text(st, 4));
-    it->staff_code = ck_arena_strdup(a, ck_stmt_text(st, 5));
-    it->team = ck_arena_strdup(a, ck_stmt_text(st, 6));
-    it->crn = ck_arena_strdup(a, ck_stmt_text(st, 7));
-    it->forename = ck_arena_strdup(a, ck_stmt_text(st, 8));
-    it->surname = ck_arena_strdup(a, ck_stmt_text(st, 9));
-}
-
 /* Due dates lie between these (bounds of a segment's due range). */
 #define DUE_MIN "0001-01-01"
 #define DUE_MAX "9999-12-31"
@@ -1047,11 +1014,4 @@ ck_rc ck_cases_worklist(ck_db *db, const ck_worklist_query *q, ck_worklist **out
     }
     *out = w;
     return CK_OK;
-}
-
-void ck_worklist_free(ck_worklist *w)
-{
-    if (!w) return;
-    ck_arena_free(&w->arena);
-    ck_free(w);
 }

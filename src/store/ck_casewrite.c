@@ -91,7 +91,7 @@ ck_rc ck_casewrite_outcome(ck_db *db, const ck_engine *eng, const char *crn, con
                            const char *outcome, ck_date outcome_on, const ck_enforcement *action, ck_date as_of,
                            char *err, size_t err_len)
 {
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     rc = ck_casewrite_outcome_tx(db, eng, crn, contact_id, outcome, outcome_on, action, as_of, err, err_len);
     return ck_txn_finish(db, rc, err, err_len);

@@ -232,10 +232,41 @@ void ck_db_close(ck_db *db)
 ck_db_backend ck_db_kind(const ck_db *db) { return db->drv->kind; }
 const char *ck_db_errmsg(const ck_db *db) { return db ? db->err : "no database connection"; }
 bool ck_db_ping(ck_db *db) { return db && db->drv->ping(db); }
-int ck_db_begin(ck_db *db) { return db->drv->begin(db); }
-int ck_db_commit(ck_db *db) { return db->drv->commit(db); }
-int ck_db_rollback(ck_db *db) { return db->drv->rollback(db); }
+int ck_db_begin_write(ck_db *db) { return db->drv->begin(db); }
+
+int ck_db_begin_read(ck_db *db)
+{
+    int rc = db->drv->begin_read(db);
+    db->read_tx = rc == CK_DB_OK;
+    return rc;
+}
+
+/* Called once the transaction is over, whichever way it ended. */
+static void tx_ended(ck_db *db)
+{
+    if (!db->read_tx || db->drv->in_tx(db)) return;
+    db->read_tx = false;
+    if (db->drv->end_read) db->drv->end_read(db);
+}
+
+int ck_db_commit(ck_db *db)
+{
+    int rc = db->drv->commit(db);
+    tx_ended(db);
+    return rc;
+}
+
+int ck_db_rollback(ck_db *db)
+{
+    int rc = db->drv->rollback(db);
+    tx_ended(db);
+    return rc;
+}
+
 bool ck_db_in_tx(ck_db *db) { return db->drv->in_tx(db); }
+bool ck_db_in_read_tx(ck_db *db) { return db->read_tx && db->drv->in_tx(db); }
+void ck_db_set_audit_sink(ck_db *db, void *sink) { db->audit_sink = sink; }
+void *ck_db_audit_sink(const ck_db *db) { return db->audit_sink; }
 int64_t ck_db_changes(ck_db *db) { return db->drv->changes(db); }
 
 int ck_db_exec(ck_db *db, const char *sql)
@@ -632,7 +663,7 @@ static int query_int(ck_db *db, const char *sql, const char *text, int64_t *out)
 /* Opens a migration transaction holding the runner's lock. */
 static int mig_begin(ck_db *db)
 {
-    if (ck_db_begin(db) != CK_DB_OK) return CK_DB_ERROR;
+    if (ck_db_begin_write(db) != CK_DB_OK) return CK_DB_ERROR;
     if (!db->drv->migrate_lock_sql) return CK_DB_OK;
     ck_stmt *st = ck_db_prepare(db, db->drv->migrate_lock_sql);
     int rc = CK_DB_ERROR;

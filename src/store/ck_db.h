@@ -68,9 +68,20 @@ ck_db_backend ck_db_kind(const ck_db *db);
 const char *ck_db_errmsg(const ck_db *db);
 bool ck_db_ping(ck_db *db);  /* true when the database answers (GET /health) */
 
-/* Transactions. ck_db_begin is BEGIN IMMEDIATE on SQLite (writers queue on the
- * lock up front instead of failing on upgrade) and BEGIN on PostgreSQL. */
-int ck_db_begin(ck_db *db);
+/* Transactions, read or write, said at the start.
+ *
+ * A write transaction is BEGIN IMMEDIATE on SQLite (writers queue on the one
+ * write lock up front, waiting up to CK_DB_SQLITE_BUSY_MS, instead of failing
+ * on upgrade) and BEGIN (READ COMMITTED) on PostgreSQL.
+ *
+ * A read transaction sees one snapshot of the database and never takes the
+ * write lock, so it neither waits for writers nor makes them wait, however
+ * long it runs: BEGIN DEFERRED with query_only on SQLite (WAL lets it read
+ * beside the writer; each connection is its own reader), REPEATABLE READ
+ * READ ONLY on PostgreSQL. A write inside it fails. */
+int ck_db_begin_write(ck_db *db);
+int ck_db_begin_read(ck_db *db);
+bool ck_db_in_read_tx(ck_db *db); /* true while a read transaction is open */
 /* On failure (a deferred constraint, or on PostgreSQL an earlier statement of
  * the transaction failed) the transaction is rolled back and no longer open.
  * After a statement fails inside a transaction, roll back: PostgreSQL has
@@ -112,6 +123,12 @@ ck_date ck_stmt_date(ck_stmt *st, int col);                         /* CK_NODATE
 void ck_stmt_reset(ck_stmt *st);
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t ck_db_changes(ck_db *db);
+
+/* The audit appender (store/ck_audit.h) that audit records of reads made on
+ * this connection go through; NULL (the default) when they are appended in a
+ * transaction of their own. The database layer only keeps the pointer. */
+void ck_db_set_audit_sink(ck_db *db, void *sink);
+void *ck_db_audit_sink(const ck_db *db);
 
 /* Bulk rows into one table, for imports: on PostgreSQL one COPY ... FROM
  * STDIN, whose rows stream in one command and are parsed without a plan or

@@ -33,6 +33,8 @@ struct ck_db {
     ck_stmt *by_ptr[CK_DB_PTR_SLOTS];
     ck_stmt *lru_head, *lru_tail;
     size_t nstmt;
+    bool read_tx;     /* the open transaction was begun by ck_db_begin_read */
+    void *audit_sink; /* ck_db_set_audit_sink */
 };
 
 struct ck_stmt {
@@ -55,7 +57,7 @@ struct ck_db_driver {
     size_t stmt_size;
     const char *id_type, *blob_type; /* migration tokens {{ID}}, {{BLOB}} */
     /* Takes the migration lock inside a transaction ($1 the key); NULL when
-     * ck_db_begin already holds it. */
+     * ck_db_begin_write already holds it. */
     const char *migrate_lock_sql;
     /* One row, one integer column: 1 when table $1 exists, else 0. */
     const char *has_table_sql;
@@ -63,7 +65,9 @@ struct ck_db_driver {
     ck_db *(*open)(const char *target, char *err, size_t err_len);
     void (*close)(ck_db *db); /* every statement is finalized first */
     int (*exec)(ck_db *db, const char *sql);
-    int (*begin)(ck_db *db);
+    int (*begin)(ck_db *db);      /* a write transaction */
+    int (*begin_read)(ck_db *db); /* a snapshot read-only transaction */
+    void (*end_read)(ck_db *db);  /* after a read transaction ended; may be NULL */
     int (*commit)(ck_db *db);
     int (*rollback)(ck_db *db);
     bool (*in_tx)(ck_db *db);

@@ -215,6 +215,11 @@ static int run(pg_db *d, const char *sql, PGresult **keep)
 
 static int pg_exec(ck_db *db, const char *sql) { return run((pg_db *)db, sql, NULL); }
 static int pg_begin(ck_db *db) { return run((pg_db *)db, "BEGIN", NULL); }
+/* One snapshot for the whole read, and no row locks or writes in it. */
+static int pg_begin_read(ck_db *db)
+{
+    return run((pg_db *)db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", NULL);
+}
 
 static int pg_commit(ck_db *db)
 {
@@ -478,6 +483,7 @@ const ck_db_driver ck_db_pg_driver = {
     .close = pg_close,
     .exec = pg_exec,
     .begin = pg_begin,
+    .begin_read = pg_begin_read,
     .commit = pg_commit,
     .rollback = pg_rollback,
     .in_tx = pg_in_tx,

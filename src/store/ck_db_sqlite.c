@@ -105,6 +105,20 @@ static bool sq_in_tx(ck_db *db) { return !sqlite3_get_autocommit(conn(db)); }
 
 static int sq_begin(ck_db *db) { return sq_exec(db, "BEGIN IMMEDIATE"); }
 
+/* DEFERRED takes no lock until the first SELECT, which then reads one WAL
+ * snapshot and never waits for the writer. query_only makes a write inside
+ * it fail at once instead of upgrading to the write lock (ck_db_end_read
+ * lifts it when the transaction ends). */
+static int sq_begin_read(ck_db *db)
+{
+    if (sq_exec(db, "PRAGMA query_only = 1") != CK_DB_OK) return CK_DB_ERROR;
+    int rc = sq_exec(db, "BEGIN DEFERRED");
+    if (rc != CK_DB_OK) sqlite3_exec(conn(db), "PRAGMA query_only = 0", NULL, NULL, NULL);
+    return rc;
+}
+
+static void sq_end_read(ck_db *db) { sqlite3_exec(conn(db), "PRAGMA query_only = 0", NULL, NULL, NULL); }
+
 static int sq_commit(ck_db *db)
 {
     int rc = sq_exec(db, "COMMIT");
@@ -208,6 +222,8 @@ const ck_db_driver ck_db_sqlite_driver = {
     .close = sq_close,
     .exec = sq_exec,
     .begin = sq_begin,
+    .begin_read = sq_begin_read,
+    .end_read = sq_end_read,
     .commit = sq_commit,
     .rollback = sq_rollback,
     .in_tx = sq_in_tx,

@@ -302,8 +302,9 @@ ck_rc ck_stats_compute(ck_db *db, ck_date as_of, const char *pdu, ck_stats **out
     ck_arena_init(&s->arena);
     s->as_of = as_of;
     acc a = {s, n_rule_ids(), NULL, 0, 0};
-    ck_rc rc = CK_OK;
-    if (pdu) {
+    /* One snapshot for every count, and never the write lock. */
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
+    if (rc == CK_OK && pdu) {
         ck_arena scratch;
         ck_arena_init(&scratch);
         ck_org_record rec;
@@ -316,6 +317,7 @@ ck_rc ck_stats_compute(ck_db *db, ck_date as_of, const char *pdu, ck_stats **out
     if (rc == CK_OK) rc = count_practice(db, &a, pdu, as_of, err, err_len);
     if (rc == CK_OK) finish(&a);
     if (rc == CK_OK) rc = pdu_names(db, s, err, err_len);
+    if (ck_db_in_tx(db)) rc = ck_txn_finish(db, rc, err, err_len);
     ck_free(a.slots);
     if (rc != CK_OK) {
         ck_stats_free(s);

@@ -45,7 +45,7 @@ typedef struct table {
     int n_keys;             /* bound before the columns: case_id [, parent_ord], ord */
     char *ins[CHUNKS];
     const char *ins_cols[MAX_COLS + 3]; /* the INSERT's columns: keys, then cols */
-    char *sel_one, *sel_batch[3]; /* by ck_lock (root on PostgreSQL; the rest share [0]) */
+    char *sel_one, *sel_batch[2]; /* by ck_lock (root on PostgreSQL; the rest share [0]) */
     char *sel_one_redacted;       /* sel_one with sensitive columns as NULL; NULL when it has none */
     char *del, *del_children, *upd;
 } table;
@@ -154,7 +154,7 @@ static void add_table_cols(int ti, const ck_entity *e, size_t base, const char *
 }
 
 static const char *const key_names[] = {"case_id", "parent_ord", "ord"};
-static const char *const lock_clause[] = {"", " FOR SHARE", " FOR UPDATE"};
+static const char *const lock_clause[] = {"", " FOR UPDATE"};
 
 /* The key columns of a table in bind order. */
 static void key_cols(const table *t, const char *out[3])
@@ -255,7 +255,7 @@ static void build_sql(table *t)
     put_select_list(&b, t, false);
     ck_buf_puts(&b, " WHERE \"case_id\" IN (SELECT \"case_id\" FROM \"cases\" WHERE \"crn\" > $1 AND \"crn\" <= $2)");
     put_order(&b, t, true);
-    t->sel_batch[0] = t->sel_batch[1] = t->sel_batch[2] = ck_buf_steal(&b);
+    t->sel_batch[0] = t->sel_batch[1] = ck_buf_steal(&b);
     ck_buf_printf(&b, "DELETE FROM \"%s\" WHERE \"case_id\" = $1", t->ent->table);
     t->del = ck_buf_steal(&b);
     if (t->depth == 2) {
@@ -738,7 +738,6 @@ ck_rc ck_store_version(ck_db *db, int64_t id, ck_case_version *out, char *err, s
 ck_rc ck_store_find(ck_db *db, const char *crn, ck_lock lock, int64_t *id, char *err, size_t err_len)
 {
     static const char *const sql[] = {"SELECT \"case_id\" FROM \"cases\" WHERE \"crn\" = $1",
-                                      "SELECT \"case_id\" FROM \"cases\" WHERE \"crn\" = $1 FOR SHARE",
                                       "SELECT \"case_id\" FROM \"cases\" WHERE \"crn\" = $1 FOR UPDATE"};
     ck_stmt *st = ck_txn_prepare(db, sql[ck_db_kind(db) == CK_DB_PG ? lock : CK_LOCK_NONE], err, err_len);
     if (!st) return CK_ERR_DB;
@@ -1857,7 +1856,7 @@ ck_rc ck_store_verify(ck_db *db, char *err, size_t err_len)
             if (t->ins[k]) sql[n++] = t->ins[k];
         bool pg = ck_db_kind(db) == CK_DB_PG;
         const char *more[] = {t->sel_one, t->sel_one_redacted, t->sel_batch[0], pg ? t->sel_batch[1] : NULL,
-                              pg ? t->sel_batch[2] : NULL, t->del, t->del_children, t->upd};
+                              t->del, t->del_children, t->upd};
         for (size_t k = 0; k < sizeof more / sizeof *more; k++)
             if (more[k]) sql[n++] = more[k];
     }

@@ -18,8 +18,11 @@
  * by their bundle key: "contacts", "person.addresses". */
 #ifndef CK_STORE_H
 #define CK_STORE_H
-#include "ck_cases.h"
+#include "ck_case.h"
+#include "ck_db.h"
+#include "ck_rc.h"
 #include "ck_roles.h"
+#include "ck_rules.h"
 
 /* Who holds a case, derived on every write and copied onto its obligations so
  * worklists are one index range. Strings are the caller's; NULL when unknown. */
@@ -36,12 +39,12 @@ typedef struct ck_holder {
 size_t ck_store_name_key(const char *name, char out[CK_NAME_KEY_MAX + 1]);
 
 /* Row locks on "cases" rows, held until the transaction ends (PostgreSQL FOR
- * SHARE / FOR UPDATE; SQLite transactions are already exclusive). Every
- * writer of a case takes CK_LOCK_UPDATE on its row before touching any of
- * its rows, so writers of one case queue instead of losing each other's
- * changes, and a reader holding CK_LOCK_SHARE sees one version of the case
- * across its one-query-per-table load. */
-typedef enum ck_lock { CK_LOCK_NONE, CK_LOCK_SHARE, CK_LOCK_UPDATE } ck_lock;
+ * UPDATE; SQLite write transactions are already exclusive). Every writer of a
+ * case takes CK_LOCK_UPDATE on its row before touching any of its rows, so
+ * writers of one case queue instead of losing each other's changes. Readers
+ * take no lock: a read transaction (ck_db_begin_read) sees one snapshot, so
+ * one version of the case across its one-query-per-table load. */
+typedef enum ck_lock { CK_LOCK_NONE, CK_LOCK_UPDATE } ck_lock;
 
 /* The case id of crn (CK_ERR_NOTFOUND when absent), locking its row. */
 ck_rc ck_store_find(ck_db *db, const char *crn, ck_lock lock, int64_t *id, char *err, size_t err_len);

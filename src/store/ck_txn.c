@@ -17,9 +17,14 @@ ck_rc ck_txn_db_fail(ck_db *db, const char *what, char *err, size_t err_len)
     return ck_txn_fail(CK_ERR_DB, err, err_len, "%s: %s", what, ck_db_errmsg(db));
 }
 
-ck_rc ck_txn_begin(ck_db *db, char *err, size_t err_len)
+ck_rc ck_txn_begin_write(ck_db *db, char *err, size_t err_len)
 {
-    return ck_db_begin(db) == CK_DB_OK ? CK_OK : ck_txn_db_fail(db, "begin", err, err_len);
+    return ck_db_begin_write(db) == CK_DB_OK ? CK_OK : ck_txn_db_fail(db, "begin", err, err_len);
+}
+
+ck_rc ck_txn_begin_read(ck_db *db, char *err, size_t err_len)
+{
+    return ck_db_begin_read(db) == CK_DB_OK ? CK_OK : ck_txn_db_fail(db, "begin read", err, err_len);
 }
 
 ck_rc ck_txn_finish(ck_db *db, ck_rc rc, char *err, size_t err_len)
@@ -27,6 +32,27 @@ ck_rc ck_txn_finish(ck_db *db, ck_rc rc, char *err, size_t err_len)
     if (rc == CK_OK && ck_db_commit(db) != CK_DB_OK) rc = ck_txn_db_fail(db, "commit", err, err_len);
     if (rc != CK_OK) ck_db_rollback(db);
     return rc;
+}
+
+ck_rc ck_txn_join_write(ck_db *db, bool *own, char *err, size_t err_len)
+{
+    *own = false;
+    if (ck_db_in_read_tx(db))
+        return ck_txn_fail(CK_ERR_DB, err, err_len, "a write inside a read transaction: begin a write transaction");
+    if (ck_db_in_tx(db)) return CK_OK;
+    *own = true;
+    return ck_txn_begin_write(db, err, err_len);
+}
+
+ck_rc ck_txn_join_read(ck_db *db, bool *own, char *err, size_t err_len)
+{
+    *own = !ck_db_in_tx(db);
+    return *own ? ck_txn_begin_read(db, err, err_len) : CK_OK;
+}
+
+ck_rc ck_txn_end(ck_db *db, bool own, ck_rc rc, char *err, size_t err_len)
+{
+    return own ? ck_txn_finish(db, rc, err, err_len) : rc;
 }
 
 ck_stmt *ck_txn_prepare(ck_db *db, const char *sql, char *err, size_t err_len)

@@ -5,15 +5,31 @@
  * stepping of a statement once or over its rows. */
 #ifndef CK_TXN_H
 #define CK_TXN_H
-#include "ck_cases.h"
+#include "ck_db.h"
 #include "ck_mem.h"
+#include "ck_rc.h"
 
 /* Writes the message into err and returns rc. */
 ck_rc ck_txn_fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* CK_ERR_DB with "what: the database's message". */
 ck_rc ck_txn_db_fail(ck_db *db, const char *what, char *err, size_t err_len);
-ck_rc ck_txn_begin(ck_db *db, char *err, size_t err_len);
-/* Commits when rc is CK_OK, else rolls back; returns the outcome. */
+/* A write transaction (checks, writes and their audit record, one unit) or a
+ * read transaction (one snapshot, never the write lock): see ck_db.h. */
+ck_rc ck_txn_begin_write(ck_db *db, char *err, size_t err_len);
+ck_rc ck_txn_begin_read(ck_db *db, char *err, size_t err_len);
+/* For a store write that runs alone or inside a write transaction its caller
+ * opened (the access layer's, which checks, writes and audits in one): begins
+ * one only when none is open; *own says whether it did. A read transaction
+ * open is an error. ck_txn_end finishes the transaction when own, else
+ * leaves commit or rollback to the caller and returns rc. */
+ck_rc ck_txn_join_write(ck_db *db, bool *own, char *err, size_t err_len);
+ck_rc ck_txn_end(ck_db *db, bool own, ck_rc rc, char *err, size_t err_len);
+/* The same for a read of several statements that needs one snapshot (a
+ * dashboard): inside whatever transaction is open, else in a read
+ * transaction of its own. */
+ck_rc ck_txn_join_read(ck_db *db, bool *own, char *err, size_t err_len);
+/* Commits when rc is CK_OK, else rolls back; returns the outcome. A read
+ * transaction ends the same way (its commit writes nothing). */
 ck_rc ck_txn_finish(ck_db *db, ck_rc rc, char *err, size_t err_len);
 /* A prepared statement, or NULL with the reason in err. */
 ck_stmt *ck_txn_prepare(ck_db *db, const char *sql, char *err, size_t err_len);

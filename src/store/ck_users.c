@@ -191,7 +191,7 @@ ck_rc ck_user_add(ck_db *db, const ck_principal *by, const char *username, ck_ro
         if (!ck_password_ok(password, err, err_len)) return CK_ERR_INVALID;
         if (!ck_password_hash(password, hash)) return ck_txn_fail(CK_ERR_DB, err, err_len, "password: hashing failed");
     }
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     if (staff) rc = staff_exists(db, staff, err, err_len);
     ck_stmt *st = rc == CK_OK ? ck_txn_prepare(db, "INSERT INTO \"users\" (\"username\", \"role\", \"staff_code\", "
@@ -285,7 +285,7 @@ static ck_rc clear_failures(ck_db *db, const char *username, char *err, size_t e
 static ck_rc change_user(ck_db *db, const ck_principal *by, const char *username, const char *sql, const char *text2,
                          bool end_sessions, bool clear, const char *action, char *err, size_t err_len)
 {
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_user u;
     rc = ck_user_get(db, username, &u, err, err_len);
@@ -476,7 +476,7 @@ ck_rc ck_sign_in(ck_db *db, const char *username, const char *password, const ch
     const char *why = blocked ? "throttled" : !u.found ? "unknown account" : !u.has_hash ? "no password"
                       : !match ? "wrong password" : !u.active ? "disabled or locked" : NULL;
 
-    if ((rc = ck_txn_begin(db, err, err_len)) != CK_OK) return rc;
+    if ((rc = ck_txn_begin_write(db, err, err_len)) != CK_OK) return rc;
     if (success) {
         char th[CK_TOKEN_HEX + 1];
         random_hex(token);
@@ -607,7 +607,7 @@ ck_rc ck_session_end(ck_db *db, const ck_principal *by, const char *token, char 
     if (!is_hex(token, CK_TOKEN_HEX)) return CK_OK;
     char hash[CK_TOKEN_HEX + 1];
     sha256_hex(token, hash);
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     int64_t changed = 0;
     rc = delete_session(db, hash, &changed, err, err_len);
@@ -625,7 +625,7 @@ ck_rc ck_token_add(ck_db *db, const ck_principal *by, const char *username, uint
     if (sodium_init() < 0) return ck_txn_fail(CK_ERR_DB, err, err_len, "libsodium could not be initialised");
     if (!scopes) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "scope: give at least one permission");
     ck_user u;
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     rc = ck_user_get(db, username, &u, err, err_len);
     for (int i = 0; rc == CK_OK && i < CK_PERM_COUNT; i++)
@@ -699,7 +699,7 @@ ck_rc ck_token_lookup(ck_db *db, const char *token, int64_t now, ck_principal *w
 
 ck_rc ck_token_revoke(ck_db *db, const ck_principal *by, int64_t id, char *err, size_t err_len)
 {
-    ck_rc rc = ck_txn_begin(db, err, err_len);
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_stmt *st = ck_txn_prepare(db, "UPDATE \"api_tokens\" SET \"revoked\" = 1 WHERE \"token_id\" = $1", err, err_len);
     int64_t changed = 0;

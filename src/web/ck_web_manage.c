@@ -1,7 +1,8 @@
 /* ck_web_manage: the pages of managing the service (see ck_web_manage.h). */
 #include "ck_web_manage.h"
-#include "ck_audit.h"
+#include "ck_access.h"
 #include "ck_inspection.h"
+#include "ck_manage_json.h"
 #include "ck_org.h"
 #include "ck_web.h"
 #include "ck_workforce.h"
@@ -31,12 +32,16 @@ static void not_found(mctx *m)
     ck_web_error_page(m->r, &m->s, 404, "Page not found", "If you typed the web address, check it is correct.");
 }
 
-/* A store failure as a page: 404 for what is not there, the refusal's own
- * words for a product rule, 500 (details in the log only) for the database. */
+/* A store failure as a page: 404 for what is not there, 403 with the access
+ * layer's reason for what the account's scope does not reach, the refusal's
+ * own words for a product rule, 500 (details in the log only) for the
+ * database. */
 static void store_failed(mctx *m, ck_rc rc, const char *err)
 {
     if (rc == CK_ERR_NOTFOUND) {
         not_found(m);
+    } else if (rc == CK_ERR_DENIED) {
+        ck_web_error_page(m->r, &m->s, 403, "You cannot do this", err);
     } else if (rc == CK_ERR_DB) {
         ck_http_log("%s web: %s", ck_http_request_id(m->r), err);
         ck_web_error_page(m->r, &m->s, 500, "Sorry, there is a problem with the service", "Try again later.");
@@ -69,30 +74,6 @@ static bool open_page(ck_http_req *r, mctx *m)
     m->pdu = pdu.code;
     m->pdu_name = pdu.name ? pdu.name : pdu.code;
     return true;
-}
-
-/* Whether the signed-in account's allocate scope reaches case crn (when
- * given) and staff member `staff` (when given); false after answering. The
- * authorize hook checked the role; how far it reaches is checked here, for
- * what the form names. */
-static bool may_allocate(mctx *m, const char *crn, const char *staff)
-{
-    char err[ERR_MAX];
-    ck_rc rc = crn ? ck_access_check(m->db, m->s.p, CK_PERM_CASE_ALLOCATE, crn, CK_LOCK_NONE, NULL, err, sizeof err)
-                   : CK_OK;
-    if (rc == CK_OK && staff) rc = ck_access_staff(m->db, m->s.p, CK_PERM_CASE_ALLOCATE, staff, err, sizeof err);
-    if (rc == CK_ERR_DENIED) ck_web_error_page(m->r, &m->s, 403, "You cannot do this", err);
-    else if (rc != CK_OK) store_failed(m, rc, err);
-    return rc == CK_OK;
-}
-
-/* Management writes run in ck_workforce's, ck_inspection's and ck_qa's own
- * transactions, so they are audited just after they commit. */
-static void audited(mctx *m, const char *action, const char *crn, const char *record, const char *detail)
-{
-    char err[ERR_MAX];
-    if (ck_audit_record(m->db, m->s.p, action, crn, record, detail, err, sizeof err) != CK_OK)
-        ck_http_log("%s: audit log: %s", ck_http_request_id(m->r), err);
 }
 
 static bool manage_cfg(mctx *m, ck_manage_cfg *mc)
@@ -287,15 +268,17 @@ void ck_web_inspection(ck_http_req *r)
     if (!open_page(r, &m) || !period_of(&m, &p) || !manage_cfg(&m, &mc)) return;
     char err[ERR_MAX];
     ck_inspection *x = NULL;
-    json_t *hist = NULL;
+    ck_inspection_months *months = NULL;
     const ck_rules_config *cfg = engine(&m)->cfg;
     ck_rc rc = ck_inspection_compute(m.db, cfg, &mc.bands, NULL, m.pdu, &p, &x, err, sizeof err);
-    if (rc == CK_OK) rc = ck_inspection_history(m.db, cfg, &mc.bands, m.pdu, TREND_MONTHS, m.today, &hist, err, sizeof err);
+    if (rc == CK_OK) rc = ck_inspection_history(m.db, cfg, &mc.bands, m.pdu, TREND_MONTHS, m.today, &months, err, sizeof err);
     if (rc != CK_OK) {
         ck_inspection_free(x);
         store_failed(&m, rc, err);
         return;
     }
+    json_t *hist = ck_inspection_history_json(months);
+    ck_inspection_months_free(months);
     json_t *page = page_of(&m, "Inspection", "inspection");
     const char *query = period_query(&m, &p);
     json_object_set_new(page, "score", json_pack("{s:i, s:i, s:o, s:i, s:I}", "points", x->score.points, "max",
@@ -325,14 +308,18 @@ void ck_web_inspection_failures(ck_http_req *r)
     }
     if (!period_of(&m, &p)) return;
     char err[ERR_MAX];
-    json_t *items = NULL;
-    ck_rc rc = ck_inspection_failures(m.db, NULL, m.pdu, &p, ck_measures[k].key, &items, err, sizeof err);
-    if (rc == CK_OK) rc = ck_access_drop_unseen(m.db, m.s.p, items, err, sizeof err);
+    ck_failure_list *fl = NULL;
+    ck_rc rc = ck_inspection_failures(m.db, NULL, m.pdu, &p, ck_measures[k].key, &fl, err, sizeof err);
+    if (rc == CK_OK)
+        rc = ck_access_drop_unseen(m.db, m.s.p, fl->items, sizeof *fl->items, offsetof(ck_inspection_failure, crn),
+                                   &fl->n, err, sizeof err);
     if (rc != CK_OK) {
-        json_decref(items);
+        ck_failure_list_free(fl);
         store_failed(&m, rc, err);
         return;
     }
+    json_t *items = ck_inspection_failures_json(fl);
+    ck_failure_list_free(fl);
     size_t total = json_array_size(items), pageno = ck_web_page_number(r);
     if ((pageno - 1) * CK_WEB_DRILL_PAGE >= total) pageno = 1;
     json_t *rows = json_array(), *it;
@@ -423,13 +410,12 @@ void ck_web_org_standard_post(ck_http_req *r)
         return;
     }
     char err[ERR_MAX];
-    ck_rc rc = ck_inspection_org_put(m.db, m.pdu, s, rt, evidence, m.s.staff, m.today, err, sizeof err);
+    ck_rc rc = ck_access_org_rating(m.db, m.s.p, m.pdu, s, rt, evidence, m.s.staff, m.today, err, sizeof err);
     if (rc != CK_OK) {
         json_decref(page);
         store_failed(&m, rc, err);
         return;
     }
-    audited(&m, "manage.org_rating", NULL, m.pdu, ck_standard_key(s));
     json_decref(page);
     ck_web_redirect(r, ck_arena_printf(arena(&m), "/inspection?saved=%s", ck_standard_key(s)));
 }
@@ -595,14 +581,12 @@ static const char *json_name(mctx *m, const json_t *o)
 
 static json_t *board_page(mctx *m, const ck_alloc_board *b, json_t *page)
 {
-    json_t *j = ck_alloc_board_to_json(b, CK_WEB_BOARD_CANDIDATES), *it, *c;
-    size_t i, k;
     /* Limited-access cases the account may not see are not on its board. */
     char err[ERR_MAX];
-    if (ck_access_drop_unseen(m->db, m->s.p, json_object_get(j, "items"), err, sizeof err) != CK_OK) {
-        ck_http_log("%s web: allocation board: %s", ck_http_request_id(m->r), err);
-        json_array_clear(json_object_get(j, "items")); /* shown empty rather than unfiltered */
-    }
+    ck_rc rc;
+    json_t *j = ck_alloc_board_json_for(m->db, m->s.p, b, CK_WEB_BOARD_CANDIDATES, &rc, err, sizeof err), *it, *c;
+    size_t i, k;
+    if (rc != CK_OK) ck_http_log("%s web: allocation board: %s", ck_http_request_id(m->r), err); /* shown empty */
     const char *scope = b->team ? "team" : "pdu";
     json_array_foreach(json_object_get(j, "items"), i, it)
     {
@@ -710,14 +694,12 @@ void ck_web_allocate_one(ck_http_req *r)
         ck_web_error_page(r, &m.s, 400, "This cannot be done", "Choose the case and the practitioner from the list.");
         return;
     }
-    if (!may_allocate(&m, crn, staff)) return;
     char err[ERR_MAX];
-    ck_rc rc = ck_alloc_allocate(m.db, engine(&m), &mc, crn, staff, m.today, err, sizeof err);
+    ck_rc rc = ck_access_allocate(m.db, m.s.p, engine(&m), &mc, crn, staff, m.today, err, sizeof err);
     if (rc != CK_OK) {
         store_failed(&m, rc, err);
         return;
     }
-    audited(&m, "manage.allocate", crn, "allocations", staff);
     ck_web_redirect(r, ck_arena_printf(arena(&m), "/allocations?allocated=%s&to=%s%s", crn, staff, back_to_board(&m)));
 }
 
@@ -731,16 +713,14 @@ void ck_web_reallocate(ck_http_req *r)
         ck_web_error_page(r, &m.s, 400, "This cannot be done", "Choose the practitioner from the list.");
         return;
     }
-    if (!may_allocate(&m, NULL, from)) return;
     char err[ERR_MAX];
     ck_alloc_moves *moves = NULL;
-    ck_rc rc = ck_alloc_reallocate(m.db, engine(&m), &mc, from, NULL, m.today, &moves, err, sizeof err);
+    ck_rc rc = ck_access_reallocate(m.db, m.s.p, engine(&m), &mc, from, NULL, m.today, &moves, err, sizeof err);
     if (rc != CK_OK) {
         store_failed(&m, rc, err);
         return;
     }
     size_t n = moves->n;
-    audited(&m, "manage.reallocate", NULL, from, NULL);
     ck_alloc_moves_free(moves);
     ck_web_redirect(r, ck_arena_printf(arena(&m), "/allocations?reallocated=%s&moved=%zu%s", from, n, back_to_board(&m)));
 }
@@ -762,13 +742,8 @@ void ck_web_record_leaving(ck_http_req *r)
     size_t n = 0;
     char err[ERR_MAX];
     if (!ck_web_form_has_errors(page)) {
-        if (!may_allocate(&m, NULL, staff)) {
-            json_decref(page);
-            return;
-        }
-        ck_rc rc = ck_workforce_staff_leaves(m.db, engine(&m), staff, on, ck_streq(kind, "long_term_absence"), m.today,
-                                             &n, err, sizeof err);
-        if (rc == CK_OK) audited(&m, "manage.leaving", NULL, staff, kind);
+        ck_rc rc = ck_access_staff_leaves(m.db, m.s.p, engine(&m), staff, on, ck_streq(kind, "long_term_absence"),
+                                          m.today, &n, err, sizeof err);
         if (rc == CK_ERR_NOTFOUND || rc == CK_ERR_INVALID) {
             ck_web_form_error(page, "staff", "Select the practitioner");
         } else if (rc != CK_OK) {
@@ -799,13 +774,16 @@ static bool sample_of(mctx *m, int64_t *id, json_t **report)
     }
     *id = strtoll(s, NULL, 10);
     char err[ERR_MAX];
-    ck_rc rc = ck_qa_report(m->db, *id, m->today, report, err, sizeof err);
-    if (rc == CK_OK && !ck_streq(json_string_value(json_object_get(*report, "pdu")), m->pdu)) rc = CK_ERR_NOTFOUND;
+    ck_qa_sample_report *qr = NULL;
+    ck_rc rc = ck_qa_report(m->db, *id, m->today, &qr, err, sizeof err);
+    if (rc == CK_OK && !ck_streq(qr->pdu, m->pdu)) rc = CK_ERR_NOTFOUND;
     if (rc != CK_OK) {
-        json_decref(*report);
+        ck_qa_report_free(qr);
         store_failed(m, rc, err);
         return false;
     }
+    *report = ck_qa_report_to_json(qr);
+    ck_qa_report_free(qr);
     return true;
 }
 
@@ -824,13 +802,15 @@ static json_t *sample_summary(mctx *m, const json_t *rep)
 static void qa_index(mctx *m, json_t *page, unsigned status)
 {
     char err[ERR_MAX];
-    json_t *list = NULL;
-    ck_rc rc = ck_qa_samples(m->db, m->pdu, &list, err, sizeof err);
+    ck_qa_sample_list *l = NULL;
+    ck_rc rc = ck_qa_samples(m->db, m->pdu, &l, err, sizeof err);
     if (rc != CK_OK) {
         json_decref(page);
         store_failed(m, rc, err);
         return;
     }
+    json_t *list = ck_qa_samples_json(l);
+    ck_qa_sample_list_free(l);
     size_t i;
     json_t *s;
     json_array_foreach(list, i, s)
@@ -886,14 +866,13 @@ void ck_web_qa_draw(ck_http_req *r)
     char err[ERR_MAX];
     int64_t id = 0;
     /* A fresh seed each draw, kept with the sample so it can be drawn again. */
-    ck_rc rc = ck_qa_draw(m.db, m.pdu, per_team, randombytes_uniform(INT32_MAX), from, to, m.s.staff, m.today, &id, err,
-                          sizeof err);
+    ck_rc rc = ck_access_qa_draw(m.db, m.s.p, m.pdu, per_team, randombytes_uniform(INT32_MAX), from, to, m.s.staff,
+                                 m.today, &id, err, sizeof err);
     json_decref(page);
     if (rc != CK_OK) {
         store_failed(&m, rc, err);
         return;
     }
-    audited(&m, "manage.qa_draw", NULL, ck_arena_printf(arena(&m), "qa/%lld", (long long)id), m.pdu);
     ck_web_redirect(r, ck_arena_printf(arena(&m), "/qa/%lld", (long long)id));
 }
 
@@ -1023,9 +1002,8 @@ void ck_web_qa_case_post(ck_http_req *r)
         const char *key = ck_standard_key((ck_standard)s);
         const char *v = ck_web_field(r, key), *n = ck_web_field(r, ck_arena_printf(arena(&m), "%s-note", key));
         if (!*v) continue;
-        rc = ck_qa_answer(m.db, id, crn, (ck_standard)s, ck_streq(v, "yes"), *n ? n : NULL, m.s.staff, m.today, err,
-                          sizeof err);
-        if (rc == CK_OK) audited(&m, "manage.qa_answer", crn, ck_standard_key((ck_standard)s), NULL);
+        rc = ck_access_qa_answer(m.db, m.s.p, id, crn, (ck_standard)s, ck_streq(v, "yes"), *n ? n : NULL, m.s.staff,
+                                 m.today, err, sizeof err);
     }
     if (ck_web_form_has_errors(page)) {
         qa_case_form(&m, id, c, page, 400);

@@ -1,0 +1,38 @@
+# Shell functions the web benchmarks share (source it; bash).
+
+# ck_bench_london BIN DB AS_OF WORK: generates synthetic London and imports it
+# into SQLite file DB, once (an existing DB is reused).
+ck_bench_london() {
+  local bin=$1 db=$2 as_of=$3 work=$4
+  [ -f "$db" ] && return 0
+  echo "generating and importing London into $db (once)..."
+  rm -rf "$work/gen"
+  "$bin" generate --scale london --seed 1 --as-of "$as_of" --out "$work/gen" >/dev/null
+  "$bin" migrate --db "sqlite:$db" >/dev/null
+  /usr/bin/time -f "import: %e s wall, %U+%S s cpu, %M KiB" "$bin" import --db "sqlite:$db" --as-of "$as_of" "$work/gen" >/dev/null
+}
+
+# ck_bench_account BIN DB PASSWORD NAME ROLE STAFF: the account, with this
+# password (created once per database, its password reset after).
+ck_bench_account() {
+  local bin=$1 db=$2 pw=$3
+  "$bin" user add "$4" --role "$5" --staff "$6" --password-stdin --db "sqlite:$db" <<<"$pw" >/dev/null 2>&1 ||
+    "$bin" user reset-password "$4" --password-stdin --db "sqlite:$db" <<<"$pw" >/dev/null
+}
+
+# ck_bench_settle LOG: the server recomputes every case at start when the
+# stored date is stale; waits for that to finish so it does not share the
+# machine with what is measured.
+ck_bench_settle() {
+  sleep 2
+  if grep -q "daily recompute.*starting" "$1"; then
+    echo "the server is recomputing every case (the data is older than today): waiting"
+    for _ in $(seq 1800); do grep -q "daily recompute.*\(done\|failed\)" "$1" && break; sleep 1; done
+  fi
+}
+
+# ck_bench_richest_case DB: the CRN of the case with the most contacts (the
+# most history to load and show).
+ck_bench_richest_case() {
+  sqlite3 -readonly "$1" "SELECT c.crn FROM contacts k JOIN cases c ON c.case_id = k.case_id GROUP BY k.case_id ORDER BY COUNT(*) DESC LIMIT 1"
+}
