@@ -34,7 +34,7 @@ VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 .PHONY: all deps run test test-build fuzz bench clean demo-data check-layers
 all: build/casekeeper
 
-build/gen/ck_embedded.c: $(EMBED) scripts/embed.sh
+build/gen/ck_embedded.c: $(EMBED) scripts/embed.sh Makefile
 	@mkdir -p $(@D)
 	sh scripts/embed.sh $@ $(EMBED)
 
