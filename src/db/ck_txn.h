@@ -1,5 +1,5 @@
 /* ck_txn: the error, transaction and statement helpers the storage modules
- * share (those of src/store, and the loaders that write through them): a
+ * share (those of src/store and src/services, and the loaders that write through them): a
  * ck_rc with a formatted message, a database failure naming what failed, one
  * transaction that commits on CK_OK and rolls back otherwise, and the
  * stepping of a statement once or over its rows. */

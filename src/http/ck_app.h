@@ -1,0 +1,20 @@
+/* ck_app: what every handler of the API and of the web app needs, handed to
+ * them by the HTTP core (ck_http_config.app, read back with ck_http_app): the
+ * rules engine, the clock and sign-in. Its own module so that the API
+ * (http/ck_api) and sign-in (http/ck_auth) both use it without depending on
+ * each other. */
+#ifndef CK_APP_H
+#define CK_APP_H
+#include "ck_cases.h"
+
+typedef struct ck_auth ck_auth;
+typedef struct ck_app {
+    ck_engine engine;
+    ck_date (*today)(void); /* NULL: ck_date_today (UTC); tests pin a date */
+    const ck_auth *auth;    /* sign-in and sessions (http/ck_auth); the authorize hook needs it */
+} ck_app;
+
+/* Today for this app: its pinned clock, else the date in UTC. */
+ck_date ck_app_today(const ck_app *app);
+
+#endif
