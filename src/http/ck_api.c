@@ -418,19 +418,54 @@ static void h_case_replace(ck_http_req *r)
     ck_case_free(c);
 }
 
+/* What h_case_get asks the cache for, inside the read's snapshot. */
+typedef struct case_read {
+    ck_case_cache *cache;
+    const char *crn;
+    unsigned redaction;
+    bool victims; /* what the store decided, for the entry put after a miss */
+    ck_buf *out;
+} case_read;
+
+/* The variant of the key: the bytes differ by whether victims' details were
+ * loaded and by the redaction they were written with. */
+static unsigned case_variant(bool victims, unsigned redaction) { return (victims ? 1u : 0u) | redaction << 1; }
+
+static bool case_held(void *ctx, int64_t version, bool victims, size_t *n_victims)
+{
+    case_read *cr = ctx;
+    cr->victims = victims;
+    ck_case_cache_key k = {cr->crn, version, case_variant(victims, cr->redaction)};
+    ck_buf_reset(cr->out);
+    return ck_case_cache_get(cr->cache, &k, cr->out, n_victims);
+}
+
 static void h_case_get(ck_http_req *r)
 {
     const ck_principal *p = who(r);
     ck_db *db = p ? db_or_fail(r) : NULL;
     if (!db) return;
     char err[ERR_MAX];
+    const char *crn = ck_http_param(r, "crn");
+    case_read cr = {app_of(r)->case_cache, crn, victim_redaction_for(r, crn), false, ck_http_out(r)};
     ck_case *c = NULL;
-    ck_rc rc = ck_access_get(db, p, ck_http_param(r, "crn"), &c, err, sizeof err);
+    int64_t version = 0;
+    ck_rc rc = ck_access_get_held(db, p, crn, cr.cache ? case_held : NULL, &cr, &c, &version, err, sizeof err);
     if (rc != CK_OK) {
-        problem_rc(r, rc, err);
-    } else {
-        set_etag(r, c->version);
-        send_case(r, 200, c);
+        problem_rc(r, rc, err); /* resets the body a hit may have written */
+        return;
+    }
+    set_etag(r, version);
+    if (!c) { /* a hit: the body is the rendered case */
+        ck_http_status(r, 200);
+        ck_http_content_type(r, "application/json");
+        return;
+    }
+    ck_http_json(r, 200, ck_bundle_to_json(c, cr.redaction));
+    ck_buf *out = ck_http_out(r);
+    if (cr.cache && out->len && !out->overflowed) {
+        ck_case_cache_key k = {crn, version, case_variant(cr.victims, cr.redaction)};
+        ck_case_cache_put(cr.cache, &k, out->data, out->len, c->n_victims);
     }
     ck_case_free(c);
 }

@@ -252,19 +252,43 @@ void ck_access_filter_for(const ck_principal *p, ck_perm perm, ck_access_filter 
 
 ck_rc ck_access_get(ck_db *db, const ck_principal *p, const char *crn, ck_case **out, char *err, size_t err_len)
 {
+    int64_t version;
+    return ck_access_get_held(db, p, crn, NULL, NULL, out, &version, err, err_len);
+}
+
+ck_rc ck_access_get_held(ck_db *db, const ck_principal *p, const char *crn, ck_access_held_fn held, void *ctx,
+                         ck_case **out, int64_t *version, char *err, size_t err_len)
+{
     *out = NULL;
+    *version = 0;
     ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
     rc = decide(db, p, CK_PERM_CASE_READ, crn, CK_LOCK_NONE, &f, err, err_len);
     bool victims = rc == CK_OK && ck_access_victims_visible(p, &f.place);
-    if (rc == CK_OK) rc = ck_store_load_for(db, f.id, victims, out, err, err_len);
+    size_t n_victims = 0;
+    bool have = false;
+    if (rc == CK_OK && held) {
+        ck_case_version v;
+        rc = ck_store_version(db, f.id, &v, err, err_len);
+        if (rc == CK_OK) {
+            *version = v.version;
+            have = held(ctx, v.version, victims, &n_victims);
+        }
+    }
+    if (rc == CK_OK && !have) {
+        rc = ck_store_load_for(db, f.id, victims, out, err, err_len);
+        if (rc == CK_OK) {
+            *version = (*out)->version;
+            n_victims = (*out)->n_victims;
+        }
+    }
     rc = ck_txn_finish(db, rc, err, err_len);
     char detail[48];
     ck_audit_note notes[2] = {{"case.read", crn, NULL, NULL}, {"victim.read", crn, "victims", detail}};
     size_t n = 1;
-    if (rc == CK_OK && victims && (*out)->n_victims) {
-        snprintf(detail, sizeof detail, "victims=%zu", (*out)->n_victims);
+    if (rc == CK_OK && victims && n_victims) {
+        snprintf(detail, sizeof detail, "victims=%zu", n_victims);
         n = 2;
     }
     if (rc == CK_OK) rc = ck_audit_reads(db, p, notes, n, err, err_len);
