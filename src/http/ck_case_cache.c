@@ -1,19 +1,25 @@
 #include "ck_case_cache.h"
 #include "ck_mem.h"
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Long enough for any CRN the store accepts; a longer one is not cached. */
+/* Long enough for any CRN the store accepts; a longer one is not kept. */
 #define KEY_CRN_MAX 64
+
+struct ck_cached {
+    atomic_size_t refs; /* the slot's, when it is in one, and each holder's */
+    void *value;
+    void (*drop)(void *);
+};
 
 typedef struct slot {
     char crn[KEY_CRN_MAX];
     int64_t version;
     unsigned variant;
     size_t n_victims;
-    char *bytes; /* NULL: empty */
-    size_t len;
+    ck_cached *held; /* NULL: empty */
 } slot;
 
 struct ck_case_cache {
@@ -32,7 +38,7 @@ ck_case_cache *ck_case_cache_new(void)
 void ck_case_cache_free(ck_case_cache *c)
 {
     if (!c) return;
-    for (size_t i = 0; i < CK_CASE_CACHE_SLOTS; i++) ck_free(c->slots[i].bytes);
+    for (size_t i = 0; i < CK_CASE_CACHE_SLOTS; i++) ck_cached_release(c->slots[i].held);
     pthread_mutex_destroy(&c->lock);
     ck_free(c);
 }
@@ -45,39 +51,54 @@ static size_t slot_of(const char *crn)
     return (size_t)(h % CK_CASE_CACHE_SLOTS);
 }
 
-static bool same_key(const slot *s, const ck_case_cache_key *k)
+ck_cached *ck_case_cache_get(ck_case_cache *c, const ck_case_cache_key *k, size_t *n_victims)
 {
-    return s->bytes && s->version == k->version && s->variant == k->variant && strcmp(s->crn, k->crn) == 0;
-}
-
-bool ck_case_cache_get(ck_case_cache *c, const ck_case_cache_key *k, ck_buf *out, size_t *n_victims)
-{
-    if (strlen(k->crn) >= KEY_CRN_MAX) return false;
+    if (strlen(k->crn) >= KEY_CRN_MAX) return NULL;
     slot *s = &c->slots[slot_of(k->crn)];
     pthread_mutex_lock(&c->lock);
-    bool hit = same_key(s, k) && ck_buf_append(out, s->bytes, s->len);
-    if (hit) *n_victims = s->n_victims;
-    if (hit) c->hits++; else c->misses++;
+    ck_cached *h = s->held && s->version == k->version && s->variant == k->variant && strcmp(s->crn, k->crn) == 0
+                       ? s->held
+                       : NULL;
+    if (h) {
+        atomic_fetch_add(&h->refs, 1);
+        *n_victims = s->n_victims;
+        c->hits++;
+    } else {
+        c->misses++;
+    }
     pthread_mutex_unlock(&c->lock);
-    return hit;
+    return h;
 }
 
-void ck_case_cache_put(ck_case_cache *c, const ck_case_cache_key *k, const char *bytes, size_t len, size_t n_victims)
+ck_cached *ck_case_cache_put(ck_case_cache *c, const ck_case_cache_key *k, void *value, void (*drop)(void *),
+                             size_t n_victims)
 {
-    if (strlen(k->crn) >= KEY_CRN_MAX || len > CK_CASE_CACHE_ENTRY_MAX) return;
-    char *copy = ck_malloc(len);
-    memcpy(copy, bytes, len);
+    ck_cached *h = ck_malloc(sizeof *h);
+    atomic_init(&h->refs, 1);
+    h->value = value;
+    h->drop = drop;
+    if (strlen(k->crn) >= KEY_CRN_MAX) return h;
+    atomic_fetch_add(&h->refs, 1); /* the slot's */
     slot *s = &c->slots[slot_of(k->crn)];
     pthread_mutex_lock(&c->lock);
-    char *old = s->bytes;
+    ck_cached *old = s->held;
     snprintf(s->crn, sizeof s->crn, "%s", k->crn);
     s->version = k->version;
     s->variant = k->variant;
     s->n_victims = n_victims;
-    s->bytes = copy;
-    s->len = len;
+    s->held = h;
     pthread_mutex_unlock(&c->lock);
-    ck_free(old);
+    ck_cached_release(old);
+    return h;
+}
+
+const void *ck_cached_value(const ck_cached *h) { return h->value; }
+
+void ck_cached_release(ck_cached *h)
+{
+    if (!h || atomic_fetch_sub(&h->refs, 1) != 1) return;
+    h->drop(h->value);
+    ck_free(h);
 }
 
 void ck_case_cache_counts(ck_case_cache *c, uint64_t *hits, uint64_t *misses)

@@ -1,33 +1,35 @@
-/* ck_case_cache: cases as the API last rendered them (the JSON bytes of
- * GET /api/v1/cases/{crn}), so a read of an unchanged case skips loading
- * every table of it and building its JSON, the bulk of a read's cost
- * (bench/RESULTS.md, "Many people at once").
+/* ck_case_cache: a case as it was last loaded or rendered, kept by version,
+ * so a read of an unchanged case skips loading every table of it (and, for
+ * the API, building its JSON): the bulk of a read's cost (bench/RESULTS.md,
+ * "Many people at once"). The API keeps the JSON bytes of
+ * GET /api/v1/cases/{crn}; the web keeps the loaded ck_case its case pages
+ * render from. Each has its own cache.
  *
- * An entry is keyed by the CRN, the case's version and the variant (whether
- * victims' details were loaded, and the redaction the bytes were written
- * with), so it answers only a reader who would get exactly those bytes: a
+ * An entry is keyed by the CRN, the case's version and a variant (whether
+ * victims' details were loaded, and for the API the redaction the bytes were
+ * written with), so it answers only a reader who would get exactly that: a
  * write bumps the version in its own transaction (store/ck_store.h), and the
  * reader looks the version up inside the read snapshot that also decides its
  * access (store/ck_access: ck_access_get_held). Access, limited access,
  * scopes and the audit entry are decided per read as before; only the
- * rendering is shared.
+ * loading and rendering are shared.
  *
  * Direct-mapped by CRN: a new version or another case in the same slot
- * replaces the entry. Safe to share between the server's threads. */
+ * replaces the entry. A value is shared and read-only; a holder keeps it
+ * alive until it lets go, even when its slot is replaced meanwhile. Safe to
+ * share between the server's threads. */
 #ifndef CK_CASE_CACHE_H
 #define CK_CASE_CACHE_H
-#include "ck_buf.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* Slots; the memory held is at most this many rendered cases (51 KB for the
- * richest London case). */
+/* Slots of one cache: the memory held is at most this many cases (the
+ * richest London case is 51 KB of JSON). */
 #define CK_CASE_CACHE_SLOTS 512
-/* A rendering longer than this is not kept (it is rendered per read). */
-#define CK_CASE_CACHE_ENTRY_MAX (4u << 20)
 
 typedef struct ck_case_cache ck_case_cache;
+typedef struct ck_cached ck_cached; /* one held value */
 
 typedef struct ck_case_cache_key {
     const char *crn;
@@ -36,14 +38,18 @@ typedef struct ck_case_cache_key {
 } ck_case_cache_key;
 
 ck_case_cache *ck_case_cache_new(void);
-void ck_case_cache_free(ck_case_cache *c); /* NULL is fine */
+void ck_case_cache_free(ck_case_cache *c); /* NULL is fine; values still held live on */
 
-/* On a hit appends the bytes to out, sets *n_victims to the number of
- * victims the entry was rendered with and returns true; false leaves out as
- * it was (also when out's cap is reached). */
-bool ck_case_cache_get(ck_case_cache *c, const ck_case_cache_key *k, ck_buf *out, size_t *n_victims);
-/* Keeps a copy of bytes[0..len) under k. */
-void ck_case_cache_put(ck_case_cache *c, const ck_case_cache_key *k, const char *bytes, size_t len, size_t n_victims);
+/* The value kept under k, held, with the number of victims the entry was
+ * made with in *n_victims; NULL on a miss. */
+ck_cached *ck_case_cache_get(ck_case_cache *c, const ck_case_cache_key *k, size_t *n_victims);
+/* Keeps value (ownership taken; drop frees it once nobody holds it) under k
+ * and returns it held. A CRN too long to key is not kept: the value is
+ * returned held all the same, by nobody else. */
+ck_cached *ck_case_cache_put(ck_case_cache *c, const ck_case_cache_key *k, void *value, void (*drop)(void *),
+                             size_t n_victims);
+const void *ck_cached_value(const ck_cached *h);
+void ck_cached_release(ck_cached *h); /* NULL is fine */
 
 /* Hits and misses so far (tests and the benchmark's notes). */
 void ck_case_cache_counts(ck_case_cache *c, uint64_t *hits, uint64_t *misses);

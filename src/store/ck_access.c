@@ -253,14 +253,16 @@ void ck_access_filter_for(const ck_principal *p, ck_perm perm, ck_access_filter 
 ck_rc ck_access_get(ck_db *db, const ck_principal *p, const char *crn, ck_case **out, char *err, size_t err_len)
 {
     int64_t version;
-    return ck_access_get_held(db, p, crn, NULL, NULL, out, &version, err, err_len);
+    return ck_access_get_held(db, p, crn, NULL, NULL, CK_NODATE, NULL, out, &version, err, err_len);
 }
 
 ck_rc ck_access_get_held(ck_db *db, const ck_principal *p, const char *crn, ck_access_held_fn held, void *ctx,
-                         ck_case **out, int64_t *version, char *err, size_t err_len)
+                         ck_date as_of, ck_result **obligations, ck_case **out, int64_t *version, char *err,
+                         size_t err_len)
 {
     *out = NULL;
     *version = 0;
+    if (obligations) *obligations = NULL;
     ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
@@ -283,18 +285,24 @@ ck_rc ck_access_get_held(ck_db *db, const ck_principal *p, const char *crn, ck_a
             n_victims = (*out)->n_victims;
         }
     }
+    if (rc == CK_OK && obligations) rc = ck_store_get_obligations(db, f.id, as_of, obligations, err, err_len);
     rc = ck_txn_finish(db, rc, err, err_len);
     char detail[48];
-    ck_audit_note notes[2] = {{"case.read", crn, NULL, NULL}, {"victim.read", crn, "victims", detail}};
+    ck_audit_note notes[3] = {{"case.read", crn, NULL, NULL}};
     size_t n = 1;
     if (rc == CK_OK && victims && n_victims) {
         snprintf(detail, sizeof detail, "victims=%zu", n_victims);
-        n = 2;
+        notes[n++] = (ck_audit_note){"victim.read", crn, "victims", detail};
     }
+    if (obligations) notes[n++] = (ck_audit_note){"obligations.read", crn, NULL, NULL};
     if (rc == CK_OK) rc = ck_audit_reads(db, p, notes, n, err, err_len);
     if (rc != CK_OK) {
         ck_case_free(*out);
         *out = NULL;
+        if (obligations) {
+            ck_result_free(*obligations);
+            *obligations = NULL;
+        }
     }
     return rc;
 }
