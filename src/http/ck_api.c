@@ -456,8 +456,8 @@ static void h_case_get(ck_http_req *r)
     case_read cr = {app_of(r)->case_cache, crn, victim_redaction_for(r, crn), false, NULL};
     ck_case *c = NULL;
     int64_t version = 0;
-    ck_rc rc = ck_access_get_held(db, p, crn, cr.cache ? case_held : NULL, &cr, CK_NODATE, NULL, &c, &version, err,
-                                  sizeof err);
+    ck_access_case_read how = {.held = cr.cache ? case_held : NULL, .ctx = &cr, .as_of = CK_NODATE};
+    ck_rc rc = ck_access_get_held(db, p, crn, &how, &c, &version, err, sizeof err);
     if (rc != CK_OK) {
         ck_cached_release(cr.hit);
         problem_rc(r, rc, err);

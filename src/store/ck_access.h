@@ -85,9 +85,15 @@ ck_rc ck_access_get(ck_db *db, const ck_principal *p, const char *crn, ck_case *
  * as a key because every write of a case's content bumps it in the write's
  * transaction (ck_store_bump_version). */
 typedef bool (*ck_access_held_fn)(void *ctx, int64_t version, bool victims, size_t *n_victims);
-ck_rc ck_access_get_held(ck_db *db, const ck_principal *p, const char *crn, ck_access_held_fn held, void *ctx,
-                         ck_date as_of, ck_result **obligations, ck_case **out, int64_t *version, char *err,
-                         size_t err_len);
+typedef struct ck_access_case_read {
+    ck_access_held_fn held; /* NULL: always load the case */
+    void *ctx;
+    ck_result **obligations; /* NULL: not wanted */
+    ck_date as_of;
+    bool unmet_only; /* only the open and overdue obligations (ck_store_get_obligations) */
+} ck_access_case_read;
+ck_rc ck_access_get_held(ck_db *db, const ck_principal *p, const char *crn, const ck_access_case_read *how,
+                         ck_case **out, int64_t *version, char *err, size_t err_len);
 ck_rc ck_access_obligations(ck_db *db, const ck_principal *p, const char *crn, ck_date as_of, ck_result **out,
                             char *err, size_t err_len);
 ck_rc ck_access_search(ck_db *db, const ck_principal *p, const char *q, size_t limit, size_t offset,

@@ -234,16 +234,19 @@ static bool page_held(void *ctx, int64_t version, bool victims, size_t *n_victim
 static void drop_case(void *c) { ck_case_free(c); }
 
 /* The case the path names, held (read-only, shared; ck_cached_release it),
- * and its obligations at today (*res, the caller's), from one read snapshot
- * audited once; false after answering. */
-static bool load_case_page(ck_http_req *r, const ck_session *s, ck_db *db, ck_date today, ck_cached **held,
-                           ck_result **res)
+ * and its obligations at today (*res, the caller's; with unmet_only just the
+ * open and overdue ones), from one read snapshot audited once; false after
+ * answering. */
+static bool load_case_page(ck_http_req *r, const ck_session *s, ck_db *db, ck_date today, bool unmet_only,
+                           ck_cached **held, ck_result **res)
 {
     char err[512];
     page_read pr = {ck_web_of(r)->page_cases, ck_http_param(r, "crn"), false, NULL};
     ck_case *c = NULL;
     int64_t version = 0;
-    ck_rc rc = ck_access_get_held(db, s->p, pr.crn, page_held, &pr, today, res, &c, &version, err, sizeof err);
+    ck_access_case_read how = {.held = page_held, .ctx = &pr, .obligations = res, .as_of = today,
+                               .unmet_only = unmet_only};
+    ck_rc rc = ck_access_get_held(db, s->p, pr.crn, &how, &c, &version, err, sizeof err);
     if (rc != CK_OK) {
         ck_cached_release(pr.hit);
         case_read_failed(r, s, rc, err);
@@ -624,7 +627,10 @@ void ck_web_case(ck_http_req *r)
     ck_date today = ck_app_today(&ck_web_of(r)->app);
     ck_cached *held = NULL;
     ck_result *res = NULL;
-    if (!db || !load_case_page(r, &s, db, today, &held, &res)) return;
+    /* Only what the tab shows: a case with years of history has hundreds of
+     * contacts and met obligations, and the overview lists none of them. */
+    bool overview = strcmp(tab, "overview") == 0;
+    if (!db || !load_case_page(r, &s, db, today, overview, &held, &res)) return;
     const ck_case *c = ck_cached_value(held);
     json_t *header = ck_web_case_header(r, c, today);
     const char *title = ck_arena_printf(ck_http_arena(r), "%s: %s", json_string_value(json_object_get(header, "name")),
@@ -639,9 +645,6 @@ void ck_web_case(ck_http_req *r)
     json_object_set_new(page, "tabs", tl);
     json_object_set_new(page, "can_write", json_boolean(ck_web_allowed(&s, "case:write")));
     json_object_set_new(page, "saved", json_string(ck_http_query(r, "saved") ? ck_http_query(r, "saved") : ""));
-    /* Only what the tab shows: a case with years of history has hundreds of
-     * contacts, and the overview lists none of them. */
-    bool overview = strcmp(tab, "overview") == 0;
     json_object_set_new(page, "obligations", obligations_json(r, c->crn, res, overview));
     if (overview || strcmp(tab, "compliance") == 0) json_object_set_new(page, "compliance", compliance_json(r, c, res, today));
     if (strcmp(tab, "activity") == 0 || strcmp(tab, "appointments") == 0)
