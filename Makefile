@@ -11,7 +11,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
 
-SRC_DIRS := src/base src/core src/bundle src/store src/http src/web src/gen src/cli
+SRC_DIRS := src/base src/core src/bundle src/db src/store src/services src/http src/web src/gen src/cli
 INCLUDES := $(addprefix -I,$(SRC_DIRS)) -Ibuild/gen
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
 BASE_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(INCLUDES) $(PKG_CFLAGS) -MMD -MP
@@ -22,7 +22,7 @@ SAN      := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined 
 LIB_SRC  := $(filter-out src/cli/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 GEN_SRC  := build/gen/ck_embedded.c
 EMBED    := data/bank-holidays.json config/rules.conf data/contact-types.csv \
-            $(sort $(wildcard src/store/migrations/*.sql))
+            $(sort $(wildcard src/db/migrations/*.sql))
 TEST_SRC := $(wildcard tests/test_*.c)
 
 REL_OBJ  := $(patsubst %.c,build/rel/%.o,$(LIB_SRC) $(GEN_SRC))
@@ -101,9 +101,10 @@ test-build: build/dbg/casekeeper build/casekeeper $(TEST_BIN) $(FUZZ_BIN)
 # include (its own and those below it). `make check-layers` compiles every
 # file of a folder with only those include paths, so a wrong include fails
 # the build by name; `make test` runs it first.
-LAYERS := base:base core:base,core bundle:base,core,bundle store:base,core,store \
-          gen:base,core,bundle,store,gen http:base,core,bundle,store,http \
-          web:base,core,bundle,store,http,web cli:base,core,bundle,store,gen,http,web,cli
+LAYERS := base:base core:base,core bundle:base,core,bundle db:base,db store:base,core,db,store \
+          services:base,core,db,store,services gen:base,core,bundle,db,store,services,gen \
+          http:base,core,bundle,db,store,services,http web:base,core,bundle,db,store,services,http,web \
+          cli:base,core,bundle,db,store,services,gen,http,web,cli
 
 check-layers: build/gen/ck_embedded.c
 	sh scripts/check-layers.sh "$(CC)" "$(PKG_CFLAGS) $(WARN)" $(LAYERS)

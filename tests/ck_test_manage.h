@@ -6,7 +6,9 @@
 #include "ck_bundle.h"
 #include "ck_cases.h"
 #include "ck_inspection.h"
+#include "ck_manage_json.h"
 #include "ck_org.h"
+#include "ck_org_codec.h"
 #include "ck_workforce.h"
 #include <jansson.h>
 

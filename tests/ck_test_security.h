@@ -16,6 +16,7 @@
 #include "ck_audit.h"
 #include "ck_bundle.h"
 #include "ck_org.h"
+#include "ck_org_codec.h"
 #include "ck_roles.h"
 #include "ck_users.h"
 #include <jansson.h>

@@ -625,12 +625,12 @@ static void test_migration_errors(void **state)
     assert_int_equal(ck_db_rollback(db), CK_DB_OK);
 }
 
-/* The shipped migrations (whatever src/store/migrations holds) apply to an
+/* The shipped migrations (whatever src/db/migrations holds) apply to an
  * empty database and leave the highest version recorded. */
 static void test_embedded_migrations(void **state)
 {
     ck_db *db = fx_db(state);
-    static const char *dir = "src/store/migrations/";
+    static const char *dir = "src/db/migrations/";
     int count = 0, highest = 0;
     for (const ck_embedded_file *f = ck_embedded_files; f->path; f++) {
         if (strncmp(f->path, dir, strlen(dir)) != 0) continue;

@@ -365,6 +365,46 @@ static const char *rating_of(const json_t *report, const char *standard)
     return "missing";
 }
 
+/* The store returns structs; these give the JSON the API serves of them
+ * (http/ck_manage_json), which the assertions below read. */
+static ck_rc failures_json(ck_db *db, const char *pdu, const ck_inspect_period *p, const char *kq, json_t **out,
+                           char *err, size_t err_len)
+{
+    ck_failure_list *l = NULL;
+    ck_rc rc = ck_inspection_failures(db, NULL, pdu, p, kq, &l, err, err_len);
+    *out = rc == CK_OK ? ck_inspection_failures_json(l) : NULL;
+    ck_failure_list_free(l);
+    return rc;
+}
+
+static ck_rc history_json(ck_db *db, const ck_inspect_bands *bands, const char *pdu, int months, ck_date as_of,
+                          json_t **out, char *err, size_t err_len)
+{
+    ck_inspection_months *h = NULL;
+    ck_rc rc = ck_inspection_history(db, ck_rulecfg_default(), bands, pdu, months, as_of, &h, err, err_len);
+    *out = rc == CK_OK ? ck_inspection_history_json(h) : NULL;
+    ck_inspection_months_free(h);
+    return rc;
+}
+
+static ck_rc qa_report_json(ck_db *db, int64_t id, ck_date as_of, json_t **out, char *err, size_t err_len)
+{
+    ck_qa_sample_report *r = NULL;
+    ck_rc rc = ck_qa_report(db, id, as_of, &r, err, err_len);
+    *out = rc == CK_OK ? ck_qa_report_to_json(r) : NULL;
+    ck_qa_report_free(r);
+    return rc;
+}
+
+static ck_rc qa_samples_json(ck_db *db, const char *pdu, json_t **out, char *err, size_t err_len)
+{
+    ck_qa_sample_list *l = NULL;
+    ck_rc rc = ck_qa_samples(db, pdu, &l, err, err_len);
+    *out = rc == CK_OK ? ck_qa_samples_json(l) : NULL;
+    ck_qa_sample_list_free(l);
+    return rc;
+}
+
 static void test_inspection_figures(void **state)
 {
     ck_db *db = ck_test_db_get(state);
@@ -421,23 +461,23 @@ static void test_inspection_figures(void **state)
 
     /* Drill-down: A2 names both checks of C000001 with their explanations. */
     json_t *f = NULL;
-    ok(ck_inspection_failures(db, NULL, "P1", &p, "A2", &f, err, sizeof err), err);
+    ok(failures_json(db, "P1", &p, "A2", &f, err, sizeof err), err);
     assert_int_equal(json_array_size(f), 2);
     assert_string_equal(json_string_value(json_object_get(json_array_get(f, 0), "crn")), "C000001");
     assert_string_equal(json_string_value(json_object_get(json_array_get(f, 0), "rule")), "CHILD_CHECK");
     assert_true(strlen(json_string_value(json_object_get(json_array_get(f, 0), "explanation"))) > 0);
     json_decref(f);
-    ok(ck_inspection_failures(db, NULL, "P1", &p, "I2", &f, err, sizeof err), err);
+    ok(failures_json(db, "P1", &p, "I2", &f, err, sizeof err), err);
     assert_int_equal(json_array_size(f), 1);
     assert_string_equal(json_string_value(json_object_get(json_array_get(f, 0), "subject")), "contact:C1");
     json_decref(f);
-    assert_int_equal(ck_inspection_failures(db, NULL, "P1", &p, "Z9", &f, err, sizeof err), CK_ERR_INVALID);
+    assert_int_equal(failures_json(db, "P1", &p, "Z9", &f, err, sizeof err), CK_ERR_INVALID);
 
     /* History: January computed now, February stored as a snapshot. */
-    ok(ck_inspection_snapshot(db, ck_rulecfg_default(), &mc.bands, "P1", D("2025-02-10"), D("2025-04-01"), err,
-                              sizeof err), err);
+    ok(ck_inspection_snapshot(db, ck_rulecfg_default(), &mc.bands, "P1", D("2025-02-10"), D("2025-04-01"),
+                              ck_inspection_snapshot_text, err, sizeof err), err);
     json_t *h = NULL;
-    ok(ck_inspection_history(db, ck_rulecfg_default(), &mc.bands, "P1", 3, D("2025-03-31"), &h, err, sizeof err), err);
+    ok(history_json(db, &mc.bands, "P1", 3, D("2025-03-31"), &h, err, sizeof err), err);
     assert_int_equal(json_array_size(h), 3);
     assert_string_equal(json_string_value(json_object_get(json_array_get(h, 0), "month")), "2025-01");
     assert_string_equal(json_string_value(json_object_get(json_array_get(h, 0), "source")), "computed");
@@ -449,7 +489,7 @@ static void test_inspection_figures(void **state)
     json_decref(h);
     /* Months without snapshots come from one pass over the obligations; each
      * is what computing that month alone gives. */
-    ok(ck_inspection_history(db, ck_rulecfg_default(), &mc.bands, "P1", 4, D("2025-04-01"), &h, err, sizeof err), err);
+    ok(history_json(db, &mc.bands, "P1", 4, D("2025-04-01"), &h, err, sizeof err), err);
     static const char *const months[][2] = {{"2025-01-01", "2025-01-31"}, {"2025-03-01", "2025-03-31"}};
     static const size_t rows[] = {0, 2};
     for (size_t i = 0; i < 2; i++) {
@@ -486,8 +526,8 @@ static void test_qa_audit(void **state)
     ok(ck_qa_draw(db, "P1", 2, 99, D("2025-01-01"), D("2025-03-31"), "qa.officer", D("2025-04-01"), &id2, err,
                   sizeof err), err);
     json_t *r1 = NULL, *r2 = NULL;
-    ok(ck_qa_report(db, id1, D("2025-04-01"), &r1, err, sizeof err), err);
-    ok(ck_qa_report(db, id2, D("2025-04-01"), &r2, err, sizeof err), err);
+    ok(qa_report_json(db, id1, D("2025-04-01"), &r1, err, sizeof err), err);
+    ok(qa_report_json(db, id2, D("2025-04-01"), &r2, err, sizeof err), err);
     json_t *c1 = json_object_get(r1, "cases"), *c2 = json_object_get(r2, "cases");
     assert_int_equal(json_array_size(c1), 2); /* 2 of T1's 3 cases */
     for (size_t i = 0; i < 2; i++)            /* the same seed draws the same cases */
@@ -504,7 +544,7 @@ static void test_qa_audit(void **state)
     assert_int_equal(ck_qa_answer(db, id1, "ZZZ", CK_STD_PLANNING, false, NULL, "q", D("2025-04-02"), err, sizeof err),
                      CK_ERR_NOTFOUND);
     json_decref(r1);
-    ok(ck_qa_report(db, id1, D("2025-04-01"), &r1, err, sizeof err), err);
+    ok(qa_report_json(db, id1, D("2025-04-01"), &r1, err, sizeof err), err);
     assert_int_equal(json_integer_value(json_object_get(r1, "disagreements")), 2);
     json_t *d = ck_qa_disagreements(r1);
     assert_int_equal(json_array_size(d), 2);
@@ -516,14 +556,14 @@ static void test_qa_audit(void **state)
     json_decref(d);
     json_decref(r1);
     json_t *list = NULL;
-    ok(ck_qa_samples(db, "P1", &list, err, sizeof err), err);
+    ok(qa_samples_json(db, "P1", &list, err, sizeof err), err);
     assert_int_equal(json_array_size(list), 2);
     assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 0), "sample_id")), id2);
     assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 0), "answers")), 0);
     assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 1), "answers")), 2);
     assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 1), "cases")), 2);
     json_decref(list);
-    ok(ck_qa_samples(db, "P9", &list, err, sizeof err), err);
+    ok(qa_samples_json(db, "P9", &list, err, sizeof err), err);
     assert_int_equal(json_array_size(list), 0);
     json_decref(list);
     json_decref(r2);

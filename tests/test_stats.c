@@ -8,6 +8,7 @@
 #include "ck_bundle.h"
 #include "ck_gen_load.h"
 #include "ck_org.h"
+#include "ck_org_codec.h"
 #include "ck_stats.h"
 #include <math.h>
 

@@ -8,6 +8,7 @@
 #include "ck_bundle.h"
 #include "ck_cases.h"
 #include "ck_org.h"
+#include "ck_org_codec.h"
 #include "ck_store.h"
 #include <dirent.h>
 

@@ -146,11 +146,11 @@ static void test_drill_down(void **state)
     fixture *f = *state;
     who head = as(f, "N07P012", "head_of_pdu", "N07T01");
     ck_inspect_period p = ck_inspect_default_period(pinned_today());
-    json_t *items = NULL;
+    ck_failure_list *items = NULL;
     char err[512], count[64];
     ck_test_ok(ck_inspection_failures(f->db, NULL, "N07PDU1", &p, "A2", &items, err, sizeof err), err);
-    snprintf(count, sizeof count, "%zu obligations that were not met on time", json_array_size(items));
-    json_decref(items);
+    snprintf(count, sizeof count, "%zu obligations that were not met on time", items->n);
+    ck_failure_list_free(items);
     const char *const needles[] = {"A2: DA_CHECK and CHILD_CHECK met on time", count,
                                    "href=\"/cases/M000001\"", "Police domestic abuse check",
                                    "no police domestic-abuse check received", "Overdue", "20 January 2025", NULL};

@@ -1,6 +1,6 @@
 /* ck_embedded: data files compiled into the binary (scripts/embed.sh).
  * Paths are as in the source tree: "data/bank-holidays.json",
- * "config/rules.conf", "data/contact-types.csv", "src/store/migrations/NNN_x.sql". */
+ * "config/rules.conf", "data/contact-types.csv", "src/db/migrations/NNN_x.sql". */
 #ifndef CK_EMBEDDED_H
 #define CK_EMBEDDED_H
 #include <stddef.h>

@@ -3,10 +3,12 @@
  * obligations computed in the same transaction. */
 #include "ck_audit.h"
 #include "ck_bundle.h"
+#include "ck_cases.h"
 #include "ck_cli.h"
 #include "ck_cli_admin.h"
 #include "ck_cli_store.h"
 #include "ck_org.h"
+#include "ck_org_codec.h"
 #include "ck_par.h"
 #include <dirent.h>
 #include <errno.h>

@@ -3,6 +3,7 @@
 #include "ck_cli.h"
 #include "ck_cli_store.h"
 #include "ck_inspection.h"
+#include "ck_manage_json.h"
 #include "ck_rulecfg.h"
 #include "ck_workforce.h"
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* casekeeper migrate: brings the database schema up to date (the SQL files
- * embedded from src/store/migrations, each applied once, in order). */
+ * embedded from src/db/migrations, each applied once, in order). */
 #include "ck_cli.h"
 #include "ck_cli_store.h"
 #include "ck_db.h"

@@ -1,6 +1,7 @@
 /* casekeeper stats: obligation counts, on-time rates and the practice
  * indicators from the stored obligations (store/ck_stats), as a table for a
  * terminal or as JSON. */
+#include "ck_cases.h"
 #include "ck_cli.h"
 #include "ck_cli_store.h"
 #include "ck_stats.h"

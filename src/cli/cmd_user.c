@@ -3,6 +3,7 @@
 #include "ck_cli.h"
 #include "ck_cli_admin.h"
 #include "ck_cli_store.h"
+#include "ck_mem.h"
 #include "ck_users.h"
 #include <sodium.h>
 #include <stdio.h>

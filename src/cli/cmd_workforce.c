@@ -2,6 +2,7 @@
  * distribution and capacity by team. */
 #include "ck_cli.h"
 #include "ck_cli_store.h"
+#include "ck_manage_json.h"
 #include "ck_rulecfg.h"
 #include "ck_workforce.h"
 #include <stdio.h>

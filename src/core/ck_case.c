@@ -1,5 +1,4 @@
 #include "ck_case.h"
-#include "ck_facts.h"
 #include "ck_str.h"
 #include <stdio.h>
 #include <string.h>
@@ -347,6 +346,12 @@ static bool subject_ok(const ck_case *c, const char *s)
     if (!ck_vocab_find(kinds, s, k)) return false;
     (void)c; /* a decision may name a subject recorded later: the kind is checked, not the id */
     return true;
+}
+
+bool ck_within_licence(const ck_sentence *s, ck_date d)
+{
+    return s && ck_streq(s->type, "custody") && s->release_date != CK_NODATE && s->end_date != CK_NODATE &&
+           d != CK_NODATE && s->release_date <= d && d <= s->end_date;
 }
 
 /* case-bundle.md v3: a recall lies within its event's licence as sentenced

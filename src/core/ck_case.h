@@ -290,6 +290,13 @@ const char *ck_vocab_find(const char *const *vocab, const char *s, size_t n);
 /* "a, b, c" into out (for error messages). */
 void ck_vocab_list(const char *const *vocab, char *out, size_t out_len);
 
+/* d lies within the licence as sentenced: a custody sentence with a release
+ * date and an end date, release_date <= d <= end_date, whatever a recall or
+ * termination later cut off it. Only then can a recall be asked for or made
+ * (post-sentence supervision cannot be recalled, CJA 2003 s.256AC; rulebook
+ * and case-bundle v3). */
+bool ck_within_licence(const ck_sentence *s, ck_date d);
+
 /* ---- Whole-case validation ---------------------------------------------- */
 
 /* Cross-record rules the descriptors cannot express: unique ids per kind

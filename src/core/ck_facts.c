@@ -21,12 +21,6 @@ bool ck_sentence_in_force(const ck_sentence *s, ck_date d)
     return !known_at(s->terminated_on, d);
 }
 
-bool ck_within_licence(const ck_sentence *s, ck_date d)
-{
-    return s && ck_streq(s->type, "custody") && s->release_date != CK_NODATE && s->end_date != CK_NODATE &&
-           d != CK_NODATE && s->release_date <= d && d <= s->end_date;
-}
-
 bool ck_event_active(const ck_event *e, ck_date d)
 {
     return e->has_sentence && ck_sentence_in_force(&e->sentence, d);

@@ -20,12 +20,6 @@ ck_date ck_sentence_final_end(const ck_sentence *s);
 /* Sentence date <= d <= final end and not terminated on or before d. A
  * sentence with no final end (hospital order) runs until it is terminated. */
 bool ck_sentence_in_force(const ck_sentence *s, ck_date d);
-/* d lies within the licence as sentenced: a custody sentence with a release
- * date and an end date, release_date <= d <= end_date, whatever a recall or
- * termination later cut off it. Only then can a recall be asked for or made
- * (post-sentence supervision cannot be recalled, CJA 2003 s.256AC; rulebook
- * and case-bundle v3). */
-bool ck_within_licence(const ck_sentence *s, ck_date d);
 /* An event is active at d when it has a sentence in force at d. */
 bool ck_event_active(const ck_event *e, ck_date d);
 

@@ -1,5 +1,6 @@
 #include "ck_gen_load.h"
 #include "ck_org.h"
+#include "ck_org_codec.h"
 #include "ck_par.h"
 #include "ck_txn.h"
 #include <stdio.h>

@@ -15,7 +15,6 @@
 #define PROBLEM_IF_MATCH "urn:casekeeper:problem:if-match-required"
 #define ERR_MAX 4096 /* a ck_bundle message with its path and vocabulary list */
 
-ck_date ck_app_today(const ck_app *app) { return app->today ? app->today() : ck_date_today(); }
 
 /* ---- Victims: the one place -----------------------------------------------
  * Every case and record this API writes out takes its flags from this

@@ -22,7 +22,7 @@
  * without victim:read, so two layers would have to fail for one to leak. */
 #ifndef CK_API_H
 #define CK_API_H
-#include "ck_case_cache.h"
+#include "ck_app.h"
 #include "ck_cases.h"
 #include "ck_http.h"
 
@@ -32,19 +32,6 @@
 #define CK_API_WORKLIST_MAX 500
 #define CK_API_RECOMPUTE_BATCH 200 /* cases per transaction in the daily recompute */
 
-/* What every handler of the API (and of the web app) needs: the server's app
- * (ck_http_config.app) must point to one. */
-typedef struct ck_auth ck_auth;
-typedef struct ck_app {
-    ck_engine engine;
-    ck_date (*today)(void); /* NULL: ck_date_today (UTC); tests pin a date */
-    const ck_auth *auth;    /* sign-in and sessions (http/ck_auth); the authorize hook needs it */
-    /* Cases as GET /api/v1/cases/{crn} last rendered them (http/ck_case_cache);
-     * NULL: every read renders. The web (ck_web_new) makes one for its server. */
-    ck_case_cache *case_cache;
-} ck_app;
-
-ck_date ck_app_today(const ck_app *app);
 
 /* The API's routes, ending with a {NULL} row. */
 extern const ck_route ck_api_routes[];

@@ -4,6 +4,7 @@
 #include "ck_api.h"
 #include "ck_auth.h"
 #include "ck_inspection.h"
+#include "ck_manage_json.h"
 #include "ck_org.h"
 #include "ck_workforce.h"
 #include <ctype.h>
@@ -272,9 +273,8 @@ static void h_board(ck_http_req *r)
         ck_api_problem_rc(r, rc, err);
         return;
     }
-    json_t *j = ck_alloc_board_to_json(b, k);
+    json_t *j = ck_alloc_board_json_for(db, ck_auth_principal(r), b, k, &rc, err, sizeof err);
     ck_alloc_board_free(b);
-    rc = ck_access_drop_unseen(db, ck_auth_principal(r), json_object_get(j, "items"), err, sizeof err);
     if (rc != CK_OK) {
         json_decref(j);
         ck_api_problem_rc(r, rc, err);
@@ -417,15 +417,19 @@ static void h_failures(ck_http_req *r)
     ck_db *db = ck_api_db(r);
     if (!db) return;
     char err[ERR_MAX];
-    json_t *items = NULL;
+    ck_failure_list *fl = NULL;
     ck_rc rc = unit_exists(db, pdu, region, err, sizeof err);
-    if (rc == CK_OK) rc = ck_inspection_failures(db, region, pdu, &p, kq, &items, err, sizeof err);
-    if (rc == CK_OK) rc = ck_access_drop_unseen(db, ck_auth_principal(r), items, err, sizeof err);
+    if (rc == CK_OK) rc = ck_inspection_failures(db, region, pdu, &p, kq, &fl, err, sizeof err);
+    if (rc == CK_OK)
+        rc = ck_access_drop_unseen(db, ck_auth_principal(r), fl->items, sizeof *fl->items,
+                                   offsetof(ck_inspection_failure, crn), &fl->n, err, sizeof err);
     if (rc != CK_OK) {
-        json_decref(items);
+        ck_failure_list_free(fl);
         ck_api_problem_rc(r, rc, err);
         return;
     }
+    json_t *items = ck_inspection_failures_json(fl);
+    ck_failure_list_free(fl);
     json_t *j = json_object();
     json_object_set_new(j, pdu ? "pdu" : "region", json_string(pdu ? pdu : region));
     json_object_set_new(j, "key_question", json_string(ck_measures[m].key));
@@ -492,14 +496,16 @@ static void h_history(ck_http_req *r)
     ck_manage_cfg mc;
     if (!db || !unit_ok(r, pdu, NULL) || !manage_cfg(r, db, &mc)) return;
     char err[ERR_MAX];
-    json_t *h = NULL;
+    ck_inspection_months *h = NULL;
     ck_rc rc = unit_exists(db, pdu, NULL, err, sizeof err);
     if (rc == CK_OK)
         rc = ck_inspection_history(db, app_of(r)->engine.cfg, &mc.bands, pdu, (int)months, as_of, &h, err, sizeof err);
     if (rc != CK_OK)
         ck_api_problem_rc(r, rc, err);
     else
-        ck_http_json(r, 200, json_pack("{s:s, s:o, s:o}", "pdu", pdu, "as_of", ck_api_date_json(as_of), "months", h));
+        ck_http_json(r, 200, json_pack("{s:s, s:o, s:o}", "pdu", pdu, "as_of", ck_api_date_json(as_of), "months",
+                                       ck_inspection_history_json(h)));
+    ck_inspection_months_free(h);
 }
 
 /* ---- Quality-assurance case audit -------------------------------------------------- */
@@ -519,22 +525,24 @@ static bool sample_id(ck_http_req *r, int64_t *id)
     ck_db *db = ck_api_db(r);
     if (!db) return false;
     char err[ERR_MAX];
-    json_t *rep = NULL;
+    ck_qa_sample_report *rep = NULL;
     ck_rc rc = ck_qa_report(db, *id, today_of(r), &rep, err, sizeof err);
-    bool ok = reached(r, rc, err) && unit_ok(r, json_string_value(json_object_get(rep, "pdu")), NULL);
-    json_decref(rep);
+    bool ok = reached(r, rc, err) && unit_ok(r, rep->pdu, NULL);
+    ck_qa_report_free(rep);
     return ok;
 }
 
 static void send_report(ck_http_req *r, ck_db *db, int64_t id, unsigned status, bool disagreements_only)
 {
     char err[ERR_MAX];
-    json_t *rep = NULL;
-    ck_rc rc = ck_qa_report(db, id, today_of(r), &rep, err, sizeof err);
+    ck_qa_sample_report *qr = NULL;
+    ck_rc rc = ck_qa_report(db, id, today_of(r), &qr, err, sizeof err);
     if (rc != CK_OK) {
         ck_api_problem_rc(r, rc, err);
         return;
     }
+    json_t *rep = ck_qa_report_to_json(qr);
+    ck_qa_report_free(qr);
     if (status == 201) {
         char loc[96];
         snprintf(loc, sizeof loc, "/api/v1/manage/qa/samples/%lld", (long long)id);
@@ -590,12 +598,13 @@ static void h_qa_list(ck_http_req *r)
     ck_db *db = ck_api_db(r);
     if (!db || !unit_ok(r, pdu, NULL)) return;
     char err[ERR_MAX];
-    json_t *items = NULL;
-    ck_rc rc = ck_qa_samples(db, pdu, &items, err, sizeof err);
+    ck_qa_sample_list *l = NULL;
+    ck_rc rc = ck_qa_samples(db, pdu, &l, err, sizeof err);
     if (rc != CK_OK)
         ck_api_problem_rc(r, rc, err);
     else
-        ck_http_json(r, 200, json_pack("{s:o}", "items", items));
+        ck_http_json(r, 200, json_pack("{s:o}", "items", ck_qa_samples_json(l)));
+    ck_qa_sample_list_free(l);
 }
 
 /* GET /api/v1/manage/qa/samples/{id} */

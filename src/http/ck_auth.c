@@ -2,7 +2,7 @@
  * handler; sign-in and sign-out (see ck_auth.h). */
 #include "ck_auth.h"
 #include "ck_access.h"
-#include "ck_api.h"
+#include "ck_app.h"
 #include "ck_audit.h"
 #include "ck_form.h"
 #include <sodium.h>

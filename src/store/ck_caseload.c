@@ -12,7 +12,7 @@
 #include "ck_str.h"
 #include "ck_tier.h"
 #include "ck_txn.h"
-#include "ck_worklist_int.h"
+#include "ck_worklist.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

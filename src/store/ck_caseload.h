@@ -17,7 +17,11 @@
  * its own (ck_txn_join_read). */
 #ifndef CK_CASELOAD_H
 #define CK_CASELOAD_H
-#include "ck_cases.h"
+#include "ck_case.h"
+#include "ck_db.h"
+#include "ck_rc.h"
+#include "ck_rules.h"
+#include "ck_worklist.h"
 
 #define CK_CASELOAD_PAGE_MAX 500 /* rows in one page of any list here */
 
@@ -106,7 +110,7 @@ typedef struct ck_rule_query {
     const ck_case_filter *filter; /* NULL: every case; else only the cases a reader may see */
 } ck_rule_query;
 
-/* In the rulebook's order; reuses ck_worklist (ck_cases.h). */
+/* In the rulebook's order; reuses ck_worklist (ck_worklist.h). */
 ck_rc ck_caseload_rule_obligations(ck_db *db, const ck_rule_query *q, ck_worklist **out, char *err, size_t err_len);
 
 /* ---- Releases (victim liaison) ---------------------------------------------- */

@@ -12,7 +12,8 @@
  * exactly what the rules engine gives for every case at that date. */
 #ifndef CK_STATS_H
 #define CK_STATS_H
-#include "ck_cases.h"
+#include "ck_db.h"
+#include "ck_rc.h"
 #include "ck_practice.h"
 
 typedef struct ck_stats_counts {

@@ -18,8 +18,11 @@
  * by their bundle key: "contacts", "person.addresses". */
 #ifndef CK_STORE_H
 #define CK_STORE_H
-#include "ck_cases.h"
+#include "ck_case.h"
+#include "ck_db.h"
+#include "ck_rc.h"
 #include "ck_roles.h"
+#include "ck_rules.h"
 
 /* Who holds a case, derived on every write and copied onto its obligations so
  * worklists are one index range. Strings are the caller's; NULL when unknown. */

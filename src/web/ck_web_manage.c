@@ -2,6 +2,7 @@
 #include "ck_web_manage.h"
 #include "ck_access.h"
 #include "ck_inspection.h"
+#include "ck_manage_json.h"
 #include "ck_org.h"
 #include "ck_web.h"
 #include "ck_workforce.h"
@@ -267,15 +268,17 @@ void ck_web_inspection(ck_http_req *r)
     if (!open_page(r, &m) || !period_of(&m, &p) || !manage_cfg(&m, &mc)) return;
     char err[ERR_MAX];
     ck_inspection *x = NULL;
-    json_t *hist = NULL;
+    ck_inspection_months *months = NULL;
     const ck_rules_config *cfg = engine(&m)->cfg;
     ck_rc rc = ck_inspection_compute(m.db, cfg, &mc.bands, NULL, m.pdu, &p, &x, err, sizeof err);
-    if (rc == CK_OK) rc = ck_inspection_history(m.db, cfg, &mc.bands, m.pdu, TREND_MONTHS, m.today, &hist, err, sizeof err);
+    if (rc == CK_OK) rc = ck_inspection_history(m.db, cfg, &mc.bands, m.pdu, TREND_MONTHS, m.today, &months, err, sizeof err);
     if (rc != CK_OK) {
         ck_inspection_free(x);
         store_failed(&m, rc, err);
         return;
     }
+    json_t *hist = ck_inspection_history_json(months);
+    ck_inspection_months_free(months);
     json_t *page = page_of(&m, "Inspection", "inspection");
     const char *query = period_query(&m, &p);
     json_object_set_new(page, "score", json_pack("{s:i, s:i, s:o, s:i, s:I}", "points", x->score.points, "max",
@@ -305,14 +308,18 @@ void ck_web_inspection_failures(ck_http_req *r)
     }
     if (!period_of(&m, &p)) return;
     char err[ERR_MAX];
-    json_t *items = NULL;
-    ck_rc rc = ck_inspection_failures(m.db, NULL, m.pdu, &p, ck_measures[k].key, &items, err, sizeof err);
-    if (rc == CK_OK) rc = ck_access_drop_unseen(m.db, m.s.p, items, err, sizeof err);
+    ck_failure_list *fl = NULL;
+    ck_rc rc = ck_inspection_failures(m.db, NULL, m.pdu, &p, ck_measures[k].key, &fl, err, sizeof err);
+    if (rc == CK_OK)
+        rc = ck_access_drop_unseen(m.db, m.s.p, fl->items, sizeof *fl->items, offsetof(ck_inspection_failure, crn),
+                                   &fl->n, err, sizeof err);
     if (rc != CK_OK) {
-        json_decref(items);
+        ck_failure_list_free(fl);
         store_failed(&m, rc, err);
         return;
     }
+    json_t *items = ck_inspection_failures_json(fl);
+    ck_failure_list_free(fl);
     size_t total = json_array_size(items), pageno = ck_web_page_number(r);
     if ((pageno - 1) * CK_WEB_DRILL_PAGE >= total) pageno = 1;
     json_t *rows = json_array(), *it;
@@ -574,14 +581,12 @@ static const char *json_name(mctx *m, const json_t *o)
 
 static json_t *board_page(mctx *m, const ck_alloc_board *b, json_t *page)
 {
-    json_t *j = ck_alloc_board_to_json(b, CK_WEB_BOARD_CANDIDATES), *it, *c;
-    size_t i, k;
     /* Limited-access cases the account may not see are not on its board. */
     char err[ERR_MAX];
-    if (ck_access_drop_unseen(m->db, m->s.p, json_object_get(j, "items"), err, sizeof err) != CK_OK) {
-        ck_http_log("%s web: allocation board: %s", ck_http_request_id(m->r), err);
-        json_array_clear(json_object_get(j, "items")); /* shown empty rather than unfiltered */
-    }
+    ck_rc rc;
+    json_t *j = ck_alloc_board_json_for(m->db, m->s.p, b, CK_WEB_BOARD_CANDIDATES, &rc, err, sizeof err), *it, *c;
+    size_t i, k;
+    if (rc != CK_OK) ck_http_log("%s web: allocation board: %s", ck_http_request_id(m->r), err); /* shown empty */
     const char *scope = b->team ? "team" : "pdu";
     json_array_foreach(json_object_get(j, "items"), i, it)
     {
@@ -769,13 +774,16 @@ static bool sample_of(mctx *m, int64_t *id, json_t **report)
     }
     *id = strtoll(s, NULL, 10);
     char err[ERR_MAX];
-    ck_rc rc = ck_qa_report(m->db, *id, m->today, report, err, sizeof err);
-    if (rc == CK_OK && !ck_streq(json_string_value(json_object_get(*report, "pdu")), m->pdu)) rc = CK_ERR_NOTFOUND;
+    ck_qa_sample_report *qr = NULL;
+    ck_rc rc = ck_qa_report(m->db, *id, m->today, &qr, err, sizeof err);
+    if (rc == CK_OK && !ck_streq(qr->pdu, m->pdu)) rc = CK_ERR_NOTFOUND;
     if (rc != CK_OK) {
-        json_decref(*report);
+        ck_qa_report_free(qr);
         store_failed(m, rc, err);
         return false;
     }
+    *report = ck_qa_report_to_json(qr);
+    ck_qa_report_free(qr);
     return true;
 }
 
@@ -794,13 +802,15 @@ static json_t *sample_summary(mctx *m, const json_t *rep)
 static void qa_index(mctx *m, json_t *page, unsigned status)
 {
     char err[ERR_MAX];
-    json_t *list = NULL;
-    ck_rc rc = ck_qa_samples(m->db, m->pdu, &list, err, sizeof err);
+    ck_qa_sample_list *l = NULL;
+    ck_rc rc = ck_qa_samples(m->db, m->pdu, &l, err, sizeof err);
     if (rc != CK_OK) {
         json_decref(page);
         store_failed(m, rc, err);
         return;
     }
+    json_t *list = ck_qa_samples_json(l);
+    ck_qa_sample_list_free(l);
     size_t i;
     json_t *s;
     json_array_foreach(list, i, s)

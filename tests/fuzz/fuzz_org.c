@@ -1,6 +1,6 @@
 /* libFuzzer target: organisation.jsonl lines (store/ck_org), as casekeeper
  * import reads them. */
-#include "ck_org.h"
+#include "ck_org_codec.h"
 #include <stdint.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

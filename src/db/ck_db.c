@@ -14,7 +14,7 @@
 #define CK_DB_CACHE_MAX 256      /* idle statements kept per connection */
 #define CK_DB_MAX_PARAMS 65535   /* PostgreSQL's wire limit; SQLite's is lower and it says so */
 #define CK_DB_SQL_SNIPPET 120    /* bytes of SQL quoted in an error */
-#define CK_DB_MIGRATIONS_DIR "src/store/migrations/"
+#define CK_DB_MIGRATIONS_DIR "src/db/migrations/"
 /* pg_advisory_xact_lock key shared by every Casekeeper migration runner:
  * the bytes of "CkMigrat". */
 #define CK_DB_MIGRATE_LOCK_KEY INT64_C(0x436b4d6967726174)

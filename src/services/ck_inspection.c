@@ -1,24 +1,12 @@
 /* ck_inspection: see ck_inspection.h. */
 #include "ck_inspection.h"
+#include "ck_rules.h"
 #include "ck_sample.h"
 #include "ck_str.h"
 #include "ck_txn.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define fail ck_txn_fail
-#define db_fail ck_txn_db_fail
-#define finish ck_txn_finish
-#define prepare ck_txn_prepare
-
-static json_t *jdate(ck_date d)
-{
-    char s[CK_DATE_STRLEN];
-    return d == CK_NODATE ? json_null() : json_string(ck_date_fmt(d, s));
-}
-
-static json_t *jtext(const char *s) { return s ? json_string(s) : json_null(); }
 
 /* ---- Streaming the obligations of a PDU or region, one case at a time -------- */
 
@@ -52,7 +40,7 @@ static const char STREAM_SQL[] =
 static ck_rc stream(ck_db *db, const char *region, const char *pdu, const ck_inspect_period *p, bool extras,
                     case_fn fn, void *ctx, char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(db, STREAM_SQL, err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, STREAM_SQL, err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, region);
     ck_stmt_bind_text(st, 2, pdu);
@@ -68,7 +56,7 @@ static ck_rc stream(ck_db *db, const char *region, const char *pdu, const ck_ins
     for (;;) {
         int s = ck_stmt_step(st);
         if (s != CK_DB_ROW && s != CK_DB_DONE) {
-            rc = db_fail(db, "obligations", err, err_len);
+            rc = ck_txn_db_fail(db, "obligations", err, err_len);
             break;
         }
         int64_t id = s == CK_DB_ROW ? ck_stmt_int(st, 0) : -1;
@@ -109,7 +97,7 @@ static ck_rc stream(ck_db *db, const char *region, const char *pdu, const ck_ins
 
 static ck_rc org_entries(ck_db *db, ck_inspection *x, char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(db,
+    ck_stmt *st = ck_txn_prepare(db,
                           "SELECT \"standard\", \"rating\", \"evidence\", \"entered_by\", \"entered_on\" FROM "
                           "\"inspection_org_ratings\" WHERE \"pdu\" = $1 AND \"entered_on\" <= $2 "
                           "ORDER BY \"standard\", \"entered_on\", \"rating_id\"",
@@ -134,7 +122,7 @@ static ck_rc name_of(ck_db *db, ck_inspection *x, char *err, size_t err_len)
 {
     const char *sql = x->pdu ? "SELECT \"name\", \"region\" FROM \"pdus\" WHERE \"code\" = $1"
                              : "SELECT \"name\", \"code\" FROM \"regions\" WHERE \"code\" = $1";
-    ck_stmt *st = prepare(db, sql, err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, sql, err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, x->pdu ? x->pdu : x->region);
     int s = ck_stmt_step(st);
@@ -144,17 +132,17 @@ static ck_rc name_of(ck_db *db, ck_inspection *x, char *err, size_t err_len)
     }
     ck_stmt_reset(st);
     if (s == CK_DB_DONE)
-        return fail(CK_ERR_NOTFOUND, err, err_len, "%s: no %s with code %s", x->pdu ? "pdu" : "region",
+        return ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "%s: no %s with code %s", x->pdu ? "pdu" : "region",
                     x->pdu ? "PDU" : "region", x->pdu ? x->pdu : x->region);
-    return s == CK_DB_ROW ? CK_OK : db_fail(db, "organisation", err, err_len);
+    return s == CK_DB_ROW ? CK_OK : ck_txn_db_fail(db, "organisation", err, err_len);
 }
 
 static ck_rc check_period(const ck_inspect_period *p, char *err, size_t err_len)
 {
     if (p->from == CK_NODATE || p->to == CK_NODATE || p->as_of == CK_NODATE)
-        return fail(CK_ERR_INVALID, err, err_len, "from: expected the period's dates and as_of");
-    if (p->from > p->to) return fail(CK_ERR_INVALID, err, err_len, "to: expected a date on or after from");
-    if (p->to - p->from > 3660) return fail(CK_ERR_INVALID, err, err_len, "to: expected a period of at most ten years");
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "from: expected the period's dates and as_of");
+    if (p->from > p->to) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "to: expected a date on or after from");
+    if (p->to - p->from > 3660) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "to: expected a period of at most ten years");
     return CK_OK;
 }
 
@@ -245,9 +233,9 @@ ck_rc ck_inspection_compute(ck_db *db, const ck_rules_config *cfg, const ck_insp
 {
     *out = NULL;
     ck_rc rc = check_period(p, err, err_len);
-    if (rc == CK_OK && !pdu && !region) rc = fail(CK_ERR_INVALID, err, err_len, "pdu: expected a PDU or a region");
+    if (rc == CK_OK && !pdu && !region) rc = ck_txn_fail(CK_ERR_INVALID, err, err_len, "pdu: expected a PDU or a region");
     if (rc != CK_OK || (rc = ck_txn_begin_read(db, err, err_len)) != CK_OK) return rc;
-    return finish(db, compute_in_tx(db, cfg, bands, region, pdu, p, out, err, err_len), err, err_len);
+    return ck_txn_finish(db, compute_in_tx(db, cfg, bands, region, pdu, p, out, err, err_len), err, err_len);
 }
 
 void ck_inspection_free(ck_inspection *x)
@@ -257,70 +245,12 @@ void ck_inspection_free(ck_inspection *x)
     ck_free(x);
 }
 
-static json_t *pct_json(const ck_met_count *c)
-{
-    double v = ck_met_pct(c);
-    return v < 0 ? json_null() : json_real(v);
-}
-
-json_t *ck_inspection_to_json(const ck_inspection *x)
-{
-    json_t *j = json_object();
-    json_object_set_new(j, x->pdu ? "pdu" : "region", json_string(x->pdu ? x->pdu : x->region));
-    json_object_set_new(j, "name", jtext(x->name));
-    if (x->pdu) json_object_set_new(j, "region", jtext(x->region));
-    json_object_set_new(j, "from", jdate(x->period.from));
-    json_object_set_new(j, "to", jdate(x->period.to));
-    json_object_set_new(j, "as_of", jdate(x->period.as_of));
-    json_object_set_new(j, "cases", json_integer((json_int_t)x->cases));
-    json_t *stds = json_array();
-    for (int s = 0; s < CK_STANDARDS; s++) {
-        const ck_standard_score *ss = &x->score.standards[s];
-        json_t *o = json_object();
-        json_object_set_new(o, "key", json_string(ck_standard_key((ck_standard)s)));
-        json_object_set_new(o, "title", json_string(ck_standard_title((ck_standard)s)));
-        json_object_set_new(o, "kind", json_string(ck_standard_is_case((ck_standard)s) ? "case" : "organisational"));
-        json_object_set_new(o, "rating", ss->rated ? json_string(ck_rating_name(ss->rating)) : json_null());
-        json_object_set_new(o, "points", json_integer(ss->rated ? (json_int_t)ss->rating : 0));
-        if (ck_standard_is_case((ck_standard)s)) {
-            json_object_set_new(o, "lowest_key_question",
-                                ss->lowest_measure >= 0 ? json_string(ck_measures[ss->lowest_measure].key) : json_null());
-            json_t *kq = json_array();
-            for (int m = 0; m < CK_MEASURES; m++) {
-                if ((int)ck_measures[m].standard != s) continue;
-                json_t *q = json_object();
-                json_object_set_new(q, "key", json_string(ck_measures[m].key));
-                json_object_set_new(q, "title", json_string(ck_measures[m].title));
-                json_object_set_new(q, "met", json_integer(x->score.measures[m].met));
-                json_object_set_new(q, "counted", json_integer(x->score.measures[m].counted));
-                json_object_set_new(q, "unit", json_string(ck_measures[m].kind == CK_MEASURE_CONTACT_DAYS ? "case_days"
-                                                                                                        : "obligations"));
-                json_object_set_new(q, "percent", pct_json(&x->score.measures[m]));
-                json_array_append_new(kq, q);
-            }
-            json_object_set_new(o, "key_questions", kq);
-        } else if (x->pdu) {
-            const ck_org_entry *e = &x->org[s];
-            json_object_set_new(o, "evidence", e->set ? jtext(e->evidence) : json_null());
-            json_object_set_new(o, "entered_by", e->set ? jtext(e->entered_by) : json_null());
-            json_object_set_new(o, "entered_on", e->set ? jdate(e->entered_on) : json_null());
-        }
-        json_array_append_new(stds, o);
-    }
-    json_object_set_new(j, "standards", stds);
-    json_object_set_new(j, "points", json_integer(x->score.points));
-    json_object_set_new(j, "max_points", json_integer(CK_INSPECT_MAX_POINTS));
-    json_object_set_new(j, "band", json_string(ck_rating_name(x->score.band)));
-    json_object_set_new(j, "unrated", json_integer(x->score.unrated));
-    return j;
-}
-
 ck_rc ck_inspection_pdus(ck_db *db, const char *region, ck_arena *a, const char ***codes, size_t *n, char *err,
                          size_t err_len)
 {
     *codes = NULL;
     *n = 0;
-    ck_stmt *st = prepare(db, "SELECT \"code\" FROM \"pdus\" WHERE CAST($1 AS TEXT) IS NULL OR \"region\" = $1 "
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"code\" FROM \"pdus\" WHERE CAST($1 AS TEXT) IS NULL OR \"region\" = $1 "
                               "ORDER BY \"code\"", err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, region);
@@ -329,10 +259,29 @@ ck_rc ck_inspection_pdus(ck_db *db, const char *region, ck_arena *a, const char 
 
 /* ---- Drill-down ---------------------------------------------------------------- */
 
+/* Rows collected on the heap, moved into the result's arena at the end. */
+static void *grow(void *items, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap) return items;
+    *cap = *cap ? 2 * *cap : 16;
+    size_t bytes;
+    if (!ck_mul(*cap, size, &bytes)) abort();
+    return ck_realloc(items, bytes);
+}
+
+static void *to_arena(ck_arena *a, void *items, size_t n, size_t size)
+{
+    void *out = ck_arena_array(a, n ? n : 1, size);
+    if (n) memcpy(out, items, n * size);
+    ck_free(items);
+    return out;
+}
+
 typedef struct drill {
     ck_inspect_acc acc;
     int measure;
-    json_t *out;
+    ck_failure_list *out;
+    size_t cap;
 } drill;
 
 static void drill_case(void *ctx, const ck_inspect_item *items, const row_extra *ex, size_t n)
@@ -342,63 +291,70 @@ static void drill_case(void *ctx, const ck_inspect_item *items, const row_extra 
     ck_inspect_add_case(&d->acc, items, n, mine);
     if (mine[d->measure].met >= mine[d->measure].counted) return;
     const ck_inspect_period *p = &d->acc.period;
+    ck_failure_list *l = d->out;
     for (size_t i = 0; i < n; i++) {
         bool ok = true;
         bool failed = ck_measures[d->measure].kind == CK_MEASURE_CONTACT_DAYS
                           ? ck_inspect_contact_overdue(p, &items[i])
                           : ck_inspect_item_counts(p, d->measure, &items[i], &ok) && !ok;
         if (!failed) continue;
-        json_t *o = json_object();
-        json_object_set_new(o, "crn", jtext(ex[i].crn));
-        json_object_set_new(o, "rule", json_string(items[i].rule));
-        json_object_set_new(o, "subject", jtext(ex[i].subject));
-        json_object_set_new(o, "due", jdate(items[i].due));
-        json_object_set_new(o, "met_on", jdate(items[i].met_on));
-        json_object_set_new(o, "status", json_string(ck_status_name(ck_status_at(items[i].due, items[i].met_on, p->as_of))));
-        json_object_set_new(o, "explanation", jtext(ex[i].explanation));
-        json_array_append_new(d->out, o);
+        l->items = grow(l->items, &d->cap, l->n, sizeof *l->items);
+        l->items[l->n++] = (ck_inspection_failure){
+            .crn = ck_arena_strdup(&l->arena, ex[i].crn),
+            .rule = ck_arena_strdup(&l->arena, items[i].rule),
+            .subject = ck_arena_strdup(&l->arena, ex[i].subject),
+            .explanation = ck_arena_strdup(&l->arena, ex[i].explanation),
+            .due = items[i].due,
+            .met_on = items[i].met_on,
+            .status = ck_status_at(items[i].due, items[i].met_on, p->as_of),
+        };
     }
 }
 
+static int nullcmp(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : ""); }
+
 static int by_crn(const void *a, const void *b)
 {
-    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-    int c = strcmp(json_string_value(json_object_get(x, "crn")), json_string_value(json_object_get(y, "crn")));
+    const ck_inspection_failure *x = a, *y = b;
+    int c = nullcmp(x->crn, y->crn);
     if (c) return c;
-    c = strcmp(json_string_value(json_object_get(x, "rule")), json_string_value(json_object_get(y, "rule")));
-    return c ? c : strcmp(json_string_value(json_object_get(x, "subject")), json_string_value(json_object_get(y, "subject")));
+    c = nullcmp(x->rule, y->rule);
+    return c ? c : nullcmp(x->subject, y->subject);
 }
 
 ck_rc ck_inspection_failures(ck_db *db, const char *region, const char *pdu, const ck_inspect_period *p,
-                             const char *measure, json_t **out, char *err, size_t err_len)
+                             const char *measure, ck_failure_list **out, char *err, size_t err_len)
 {
     *out = NULL;
     ck_rc rc = check_period(p, err, err_len);
     if (rc != CK_OK) return rc;
     drill d = {.measure = ck_measure_find(measure)};
     if (d.measure < 0)
-        return fail(CK_ERR_INVALID, err, err_len, "key_question: \"%s\" is not one of A1 A2 A3 P1 I1 I2 I3 R1 V1",
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "key_question: \"%s\" is not one of A1 A2 A3 P1 I1 I2 I3 R1 V1",
                     measure ? measure : "");
     if ((rc = ck_txn_begin_read(db, err, err_len)) != CK_OK) return rc;
     ck_inspect_init(&d.acc, p);
-    d.out = json_array();
+    d.out = ck_calloc(1, sizeof *d.out);
+    ck_arena_init(&d.out->arena);
     rc = stream(db, pdu ? NULL : region, pdu, p, true, drill_case, &d, err, err_len);
     ck_inspect_free(&d.acc);
-    rc = finish(db, rc, err, err_len);
+    d.out->items = to_arena(&d.out->arena, d.out->items, d.out->n, sizeof *d.out->items);
+    rc = ck_txn_finish(db, rc, err, err_len);
     if (rc != CK_OK) {
-        json_decref(d.out);
+        ck_failure_list_free(d.out);
         return rc;
     }
     /* Cases stream in case-id order; a person reads them by CRN. */
-    size_t n = json_array_size(d.out);
-    json_t **v = ck_calloc(n ? n : 1, sizeof *v);
-    for (size_t i = 0; i < n; i++) v[i] = json_incref(json_array_get(d.out, i));
-    qsort(v, n, sizeof *v, by_crn);
-    json_array_clear(d.out);
-    for (size_t i = 0; i < n; i++) json_array_append_new(d.out, v[i]);
-    ck_free(v);
+    qsort(d.out->items, d.out->n, sizeof *d.out->items, by_crn);
     *out = d.out;
     return CK_OK;
+}
+
+void ck_failure_list_free(ck_failure_list *l)
+{
+    if (!l) return;
+    ck_arena_free(&l->arena);
+    ck_free(l);
 }
 
 /* ---- Organisational standards ------------------------------------------------------ */
@@ -407,16 +363,16 @@ ck_rc ck_inspection_org_put(ck_db *db, const char *pdu, ck_standard s, ck_rating
                             const char *by, ck_date on, char *err, size_t err_len)
 {
     if (ck_standard_is_case(s))
-        return fail(CK_ERR_INVALID, err, err_len,
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len,
                     "standard: %s is computed from the cases; expected leadership, staff, services or "
                     "information_facilities", ck_standard_key(s));
     if (!evidence || !evidence[strspn(evidence, " \t\r\n")])
-        return fail(CK_ERR_INVALID, err, err_len, "evidence: expected the evidence for the rating");
-    if (!by || !*by) return fail(CK_ERR_INVALID, err, err_len, "entered_by: expected who entered the rating");
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "evidence: expected the evidence for the rating");
+    if (!by || !*by) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "entered_by: expected who entered the rating");
     bool own;
     ck_rc rc = ck_txn_join_write(db, &own, err, err_len);
     if (rc != CK_OK) return rc;
-    ck_stmt *st = prepare(db,
+    ck_stmt *st = ck_txn_prepare(db,
                           "INSERT INTO \"inspection_org_ratings\" (\"pdu\", \"standard\", \"rating\", \"evidence\", "
                           "\"entered_by\", \"entered_on\") VALUES ($1, $2, CAST($3 AS INTEGER), $4, $5, $6)",
                           err, err_len);
@@ -429,8 +385,8 @@ ck_rc ck_inspection_org_put(ck_db *db, const char *pdu, ck_standard s, ck_rating
     ck_stmt_bind_date(st, 6, on);
     int s2 = ck_stmt_step(st);
     ck_stmt_reset(st);
-    if (s2 == CK_DB_CONSTRAINT) rc = fail(CK_ERR_NOTFOUND, err, err_len, "pdu: no PDU with code %s", pdu);
-    else if (s2 != CK_DB_DONE) rc = db_fail(db, "inspection_org_ratings", err, err_len);
+    if (s2 == CK_DB_CONSTRAINT) rc = ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "pdu: no PDU with code %s", pdu);
+    else if (s2 != CK_DB_DONE) rc = ck_txn_db_fail(db, "inspection_org_ratings", err, err_len);
     return ck_txn_end(db, own, rc, err, err_len);
 }
 
@@ -449,124 +405,102 @@ static void month_period(ck_date d, ck_date as_of, ck_inspect_period *p, char ke
 }
 
 ck_rc ck_inspection_snapshot(ck_db *db, const ck_rules_config *cfg, const ck_inspect_bands *bands, const char *pdu,
-                             ck_date month, ck_date as_of, char *err, size_t err_len)
+                             ck_date month, ck_date as_of, char *(*encode)(const ck_inspection *x), char *err,
+                             size_t err_len)
 {
     ck_inspect_period p;
     char key[16];
     month_period(month, as_of, &p, key);
-    if (p.from > as_of) return fail(CK_ERR_INVALID, err, err_len, "month: %s has not started", key);
+    if (p.from > as_of) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "month: %s has not started", key);
     ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_inspection *x = NULL;
     rc = compute_in_tx(db, cfg, bands, NULL, pdu, &p, &x, err, err_len);
-    ck_stmt *st = rc == CK_OK ? prepare(db, "DELETE FROM \"inspection_snapshots\" WHERE \"pdu\" = $1 AND \"month\" = $2",
+    ck_stmt *st = rc == CK_OK ? ck_txn_prepare(db, "DELETE FROM \"inspection_snapshots\" WHERE \"pdu\" = $1 AND \"month\" = $2",
                                         err, err_len)
                               : NULL;
     if (rc == CK_OK && !st) rc = CK_ERR_DB;
     if (rc == CK_OK) {
         ck_stmt_bind_text(st, 1, pdu);
         ck_stmt_bind_text(st, 2, key);
-        if (ck_stmt_step(st) != CK_DB_DONE) rc = db_fail(db, "inspection_snapshots", err, err_len);
+        if (ck_stmt_step(st) != CK_DB_DONE) rc = ck_txn_db_fail(db, "inspection_snapshots", err, err_len);
         ck_stmt_reset(st);
     }
     if (rc == CK_OK) {
-        st = prepare(db, "INSERT INTO \"inspection_snapshots\" (\"pdu\", \"month\", \"computed_on\", \"points\", "
+        st = ck_txn_prepare(db, "INSERT INTO \"inspection_snapshots\" (\"pdu\", \"month\", \"computed_on\", \"points\", "
                          "\"report\") VALUES ($1, $2, $3, CAST($4 AS INTEGER), $5)", err, err_len);
         if (!st) rc = CK_ERR_DB;
     }
     if (rc == CK_OK) {
-        json_t *rj = ck_inspection_to_json(x);
-        char *report = json_dumps(rj, JSON_COMPACT | JSON_SORT_KEYS);
-        json_decref(rj);
+        char *report = encode(x);
+        if (!report) abort(); /* out of memory, as ck_malloc would */
         ck_stmt_bind_text(st, 1, pdu);
         ck_stmt_bind_text(st, 2, key);
         ck_stmt_bind_date(st, 3, as_of);
         ck_stmt_bind_int(st, 4, x->score.points);
         ck_stmt_bind_text(st, 5, report);
-        if (ck_stmt_step(st) != CK_DB_DONE) rc = db_fail(db, "inspection_snapshots", err, err_len);
+        if (ck_stmt_step(st) != CK_DB_DONE) rc = ck_txn_db_fail(db, "inspection_snapshots", err, err_len);
         ck_stmt_reset(st);
         free(report);
     }
     ck_inspection_free(x);
-    return finish(db, rc, err, err_len);
-}
-
-/* {month, source, points, band, standards: {key: rating|null}} from a full report. */
-static json_t *history_row(const char *month, const char *source, json_t *report)
-{
-    json_t *row = json_object();
-    json_object_set_new(row, "month", json_string(month));
-    json_object_set_new(row, "source", json_string(source));
-    json_object_set(row, "points", json_object_get(report, "points"));
-    json_object_set(row, "band", json_object_get(report, "band"));
-    json_t *stds = json_object();
-    size_t i;
-    json_t *s;
-    json_array_foreach(json_object_get(report, "standards"), i, s)
-        json_object_set(stds, json_string_value(json_object_get(s, "key")), json_object_get(s, "rating"));
-    json_object_set_new(row, "standards", stds);
-    return row;
+    return ck_txn_finish(db, rc, err, err_len);
 }
 
 ck_rc ck_inspection_history(ck_db *db, const ck_rules_config *cfg, const ck_inspect_bands *bands, const char *pdu,
-                            int months, ck_date as_of, json_t **out, char *err, size_t err_len)
+                            int months, ck_date as_of, ck_inspection_months **out, char *err, size_t err_len)
 {
     *out = NULL;
-    if (months < 1 || months > 120) return fail(CK_ERR_INVALID, err, err_len, "months: expected 1 to 120");
+    if (months < 1 || months > 120) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "months: expected 1 to 120");
     ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
-    json_t **rows = ck_calloc((size_t)months, sizeof *rows);
+    ck_inspection_months *h = ck_calloc(1, sizeof *h);
+    ck_arena_init(&h->arena);
+    h->months = ck_arena_array(&h->arena, (size_t)months, sizeof *h->months);
     ck_inspection **missing = ck_calloc((size_t)months, sizeof *missing);
-    size_t *slot = ck_calloc((size_t)months, sizeof *slot);
-    char (*keys)[16] = ck_calloc((size_t)months, sizeof *keys);
     size_t n_missing = 0;
-    for (int k = months - 1, i = 0; k >= 0 && rc == CK_OK; k--, i++) {
+    for (int k = months - 1; k >= 0 && rc == CK_OK; k--) {
+        ck_inspection_month *row = &h->months[h->n++];
         ck_inspect_period p;
-        month_period(ck_date_add_months(as_of, -k), as_of, &p, keys[i]);
-        ck_stmt *st = prepare(db, "SELECT \"report\" FROM \"inspection_snapshots\" WHERE \"pdu\" = $1 AND \"month\" = $2",
+        char key[16];
+        month_period(ck_date_add_months(as_of, -k), as_of, &p, key);
+        snprintf(row->month, sizeof row->month, "%s", key);
+        ck_stmt *st = ck_txn_prepare(db, "SELECT \"report\" FROM \"inspection_snapshots\" WHERE \"pdu\" = $1 AND \"month\" = $2",
                               err, err_len);
         if (!st) {
             rc = CK_ERR_DB;
             break;
         }
         ck_stmt_bind_text(st, 1, pdu);
-        ck_stmt_bind_text(st, 2, keys[i]);
+        ck_stmt_bind_text(st, 2, row->month);
         int s = ck_stmt_step(st);
-        json_t *report = s == CK_DB_ROW ? json_loads(ck_stmt_text(st, 0), 0, NULL) : NULL;
+        const char *text = s == CK_DB_ROW ? ck_stmt_text(st, 0) : NULL;
+        if (text && *text) row->snapshot = ck_arena_strdup(&h->arena, text);
         ck_stmt_reset(st);
-        if (s != CK_DB_ROW && s != CK_DB_DONE) rc = db_fail(db, "inspection_snapshots", err, err_len);
-        if (rc == CK_OK && report) {
-            rows[i] = history_row(keys[i], "snapshot", report);
-        } else if (rc == CK_OK) {
+        if (s != CK_DB_ROW && s != CK_DB_DONE) rc = ck_txn_db_fail(db, "inspection_snapshots", err, err_len);
+        if (rc == CK_OK && !row->snapshot) {
             rc = start(db, NULL, pdu, &p, &missing[n_missing], err, err_len);
-            slot[n_missing++] = (size_t)i;
+            if (rc == CK_OK) row->computed = missing[n_missing++];
         }
-        json_decref(report);
     }
     /* The months with no snapshot, from one pass over the obligations. */
     if (rc == CK_OK) rc = compute_many(db, cfg, bands, missing, n_missing, err, err_len);
-    for (size_t m = 0; m < n_missing; m++) {
-        if (rc == CK_OK) {
-            json_t *report = ck_inspection_to_json(missing[m]);
-            rows[slot[m]] = history_row(keys[slot[m]], "computed", report);
-            json_decref(report);
-        }
-        ck_inspection_free(missing[m]);
-    }
-    json_t *arr = json_array();
-    for (int i = 0; i < months; i++)
-        if (rows[i]) json_array_append_new(arr, rows[i]);
-    ck_free(rows);
     ck_free(missing);
-    ck_free(slot);
-    ck_free(keys);
-    rc = finish(db, rc, err, err_len);
+    rc = ck_txn_finish(db, rc, err, err_len);
     if (rc != CK_OK) {
-        json_decref(arr);
+        ck_inspection_months_free(h);
         return rc;
     }
-    *out = arr;
+    *out = h;
     return CK_OK;
+}
+
+void ck_inspection_months_free(ck_inspection_months *h)
+{
+    if (!h) return;
+    for (size_t i = 0; i < h->n; i++) ck_inspection_free(h->months[i].computed);
+    ck_arena_free(&h->arena);
+    ck_free(h);
 }
 
 /* ---- Quality-assurance case audit ---------------------------------------------------- */
@@ -574,14 +508,14 @@ ck_rc ck_inspection_history(ck_db *db, const ck_rules_config *cfg, const ck_insp
 ck_rc ck_qa_draw(ck_db *db, const char *pdu, int per_team, uint64_t seed, ck_date from, ck_date to, const char *by,
                  ck_date on, int64_t *sample_id, char *err, size_t err_len)
 {
-    if (per_team < 1 || per_team > 1000) return fail(CK_ERR_INVALID, err, err_len, "per_team: expected 1 to 1000");
+    if (per_team < 1 || per_team > 1000) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "per_team: expected 1 to 1000");
     if (from == CK_NODATE || to == CK_NODATE || from > to)
-        return fail(CK_ERR_INVALID, err, err_len, "to: expected a period from <= to");
-    if (!by || !*by) return fail(CK_ERR_INVALID, err, err_len, "drawn_by: expected who drew the sample");
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "to: expected a period from <= to");
+    if (!by || !*by) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "drawn_by: expected who drew the sample");
     bool own;
     ck_rc rc = ck_txn_join_write(db, &own, err, err_len);
     if (rc != CK_OK) return rc;
-    ck_stmt *st = prepare(db,
+    ck_stmt *st = ck_txn_prepare(db,
                           "INSERT INTO \"qa_samples\" (\"pdu\", \"seed\", \"per_team\", \"from\", \"to\", \"drawn_by\", "
                           "\"drawn_on\") VALUES ($1, CAST($2 AS BIGINT), CAST($3 AS INTEGER), $4, "
                           "$5, $6, $7) RETURNING \"sample_id\"",
@@ -597,11 +531,11 @@ ck_rc ck_qa_draw(ck_db *db, const char *pdu, int per_team, uint64_t seed, ck_dat
     int s = ck_stmt_step(st);
     if (s == CK_DB_ROW) *sample_id = ck_stmt_int(st, 0);
     ck_stmt_reset(st);
-    if (s == CK_DB_CONSTRAINT) return ck_txn_end(db, own, fail(CK_ERR_NOTFOUND, err, err_len, "pdu: no PDU %s", pdu), err, err_len);
-    if (s != CK_DB_ROW) return ck_txn_end(db, own, db_fail(db, "qa_samples", err, err_len), err, err_len);
+    if (s == CK_DB_CONSTRAINT) return ck_txn_end(db, own, ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "pdu: no PDU %s", pdu), err, err_len);
+    if (s != CK_DB_ROW) return ck_txn_end(db, own, ck_txn_db_fail(db, "qa_samples", err, err_len), err, err_len);
 
     /* Each team's CRNs in CRN order, then a seeded draw from each. */
-    st = prepare(db, "SELECT \"team_code\", \"crn\" FROM \"cases\" WHERE \"pdu_code\" = $1 AND \"team_code\" IS NOT NULL "
+    st = ck_txn_prepare(db, "SELECT \"team_code\", \"crn\" FROM \"cases\" WHERE \"pdu_code\" = $1 AND \"team_code\" IS NOT NULL "
                      "ORDER BY \"team_code\", \"crn\"", err, err_len);
     if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
     ck_stmt_bind_text(st, 1, pdu);
@@ -627,7 +561,7 @@ ck_rc ck_qa_draw(ck_db *db, const char *pdu, int per_team, uint64_t seed, ck_dat
         for (const char *c = teams[i]; *c; c++) team_seed = team_seed * 31 + (unsigned char)*c;
         size_t k = ck_sample_pick(j - i, (size_t)per_team, team_seed, pick);
         for (size_t q = 0; q < k && rc == CK_OK; q++) {
-            st = prepare(db, "INSERT INTO \"qa_sample_cases\" (\"sample_id\", \"ord\", \"crn\", \"team\") "
+            st = ck_txn_prepare(db, "INSERT INTO \"qa_sample_cases\" (\"sample_id\", \"ord\", \"crn\", \"team\") "
                              "VALUES (CAST($1 AS BIGINT), CAST($2 AS INTEGER), $3, $4)", err, err_len);
             if (!st) {
                 rc = CK_ERR_DB;
@@ -637,7 +571,7 @@ ck_rc ck_qa_draw(ck_db *db, const char *pdu, int per_team, uint64_t seed, ck_dat
             ck_stmt_bind_int(st, 2, ord++);
             ck_stmt_bind_text(st, 3, crns[i + pick[q]]);
             ck_stmt_bind_text(st, 4, teams[i]);
-            if (ck_stmt_step(st) != CK_DB_DONE) rc = db_fail(db, "qa_sample_cases", err, err_len);
+            if (ck_stmt_step(st) != CK_DB_DONE) rc = ck_txn_db_fail(db, "qa_sample_cases", err, err_len);
             ck_stmt_reset(st);
         }
         i = j;
@@ -653,13 +587,13 @@ ck_rc ck_qa_answer(ck_db *db, int64_t sample_id, const char *crn, ck_standard qu
                    const char *note, const char *by, ck_date on, char *err, size_t err_len)
 {
     if (!ck_standard_is_case(question))
-        return fail(CK_ERR_INVALID, err, err_len,
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len,
                     "question: expected assessment, planning, implementation_delivery, reviewing or victims");
-    if (!by || !*by) return fail(CK_ERR_INVALID, err, err_len, "answered_by: expected who answered");
+    if (!by || !*by) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "answered_by: expected who answered");
     bool own;
     ck_rc rc = ck_txn_join_write(db, &own, err, err_len);
     if (rc != CK_OK) return rc;
-    ck_stmt *st = prepare(db, "SELECT 1 FROM \"qa_sample_cases\" WHERE \"sample_id\" = CAST($1 AS BIGINT) AND \"crn\" = $2",
+    ck_stmt *st = ck_txn_prepare(db, "SELECT 1 FROM \"qa_sample_cases\" WHERE \"sample_id\" = CAST($1 AS BIGINT) AND \"crn\" = $2",
                           err, err_len);
     if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
     ck_stmt_bind_int(st, 1, sample_id);
@@ -667,19 +601,19 @@ ck_rc ck_qa_answer(ck_db *db, int64_t sample_id, const char *crn, ck_standard qu
     int s = ck_stmt_step(st);
     ck_stmt_reset(st);
     if (s == CK_DB_DONE)
-        return ck_txn_end(db, own, fail(CK_ERR_NOTFOUND, err, err_len, "crn: case %s is not in sample %lld", crn,
+        return ck_txn_end(db, own, ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "crn: case %s is not in sample %lld", crn,
                                (long long)sample_id), err, err_len);
-    if (s != CK_DB_ROW) return ck_txn_end(db, own, db_fail(db, "qa_sample_cases", err, err_len), err, err_len);
-    st = prepare(db, "DELETE FROM \"qa_answers\" WHERE \"sample_id\" = CAST($1 AS BIGINT) AND \"crn\" = $2 "
+    if (s != CK_DB_ROW) return ck_txn_end(db, own, ck_txn_db_fail(db, "qa_sample_cases", err, err_len), err, err_len);
+    st = ck_txn_prepare(db, "DELETE FROM \"qa_answers\" WHERE \"sample_id\" = CAST($1 AS BIGINT) AND \"crn\" = $2 "
                      "AND \"question\" = $3", err, err_len);
     if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
     ck_stmt_bind_int(st, 1, sample_id);
     ck_stmt_bind_text(st, 2, crn);
     ck_stmt_bind_text(st, 3, ck_standard_key(question));
-    if (ck_stmt_step(st) != CK_DB_DONE) rc = db_fail(db, "qa_answers", err, err_len);
+    if (ck_stmt_step(st) != CK_DB_DONE) rc = ck_txn_db_fail(db, "qa_answers", err, err_len);
     ck_stmt_reset(st);
     if (rc == CK_OK) {
-        st = prepare(db, "INSERT INTO \"qa_answers\" (\"sample_id\", \"crn\", \"question\", \"sufficient\", \"note\", "
+        st = ck_txn_prepare(db, "INSERT INTO \"qa_answers\" (\"sample_id\", \"crn\", \"question\", \"sufficient\", \"note\", "
                          "\"answered_by\", \"answered_on\") VALUES (CAST($1 AS BIGINT), $2, $3, CAST($4 AS INTEGER), "
                          "$5, $6, $7)", err, err_len);
         if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
@@ -690,16 +624,25 @@ ck_rc ck_qa_answer(ck_db *db, int64_t sample_id, const char *crn, ck_standard qu
         ck_stmt_bind_text(st, 5, note);
         ck_stmt_bind_text(st, 6, by);
         ck_stmt_bind_date(st, 7, on);
-        if (ck_stmt_step(st) != CK_DB_DONE) rc = db_fail(db, "qa_answers", err, err_len);
+        if (ck_stmt_step(st) != CK_DB_DONE) rc = ck_txn_db_fail(db, "qa_answers", err, err_len);
         ck_stmt_reset(st);
     }
     return ck_txn_end(db, own, rc, err, err_len);
 }
 
-/* The computed judgement of each case standard for one case, by CRN. */
+/* The computed judgements of each case standard for the cases of the
+ * period, in the order they stream (by case id): qa_case fills them, and
+ * the report looks a CRN up among them. */
+typedef struct qa_judged {
+    const char *crn;
+    ck_qa_judgement computed[CK_STANDARDS];
+} qa_judged;
+
 typedef struct qa_ctx {
     ck_inspect_acc acc;
-    json_t *by_crn; /* crn -> [5 judgements: true/false/null] */
+    ck_arena *arena;
+    qa_judged *judged;
+    size_t n, cap;
 } qa_ctx;
 
 static void qa_case(void *ctx, const ck_inspect_item *items, const row_extra *ex, size_t n)
@@ -707,7 +650,10 @@ static void qa_case(void *ctx, const ck_inspect_item *items, const row_extra *ex
     qa_ctx *q = ctx;
     ck_met_count mine[CK_MEASURES];
     ck_inspect_add_case(&q->acc, items, n, mine);
-    json_t *j = json_object();
+    q->judged = grow(q->judged, &q->cap, q->n, sizeof *q->judged);
+    qa_judged *j = &q->judged[q->n++];
+    j->crn = ck_arena_strdup(q->arena, ex[0].crn);
+    for (int s = 0; s < CK_STANDARDS; s++) j->computed[s] = CK_QA_NONE;
     for (int s = CK_STD_ASSESSMENT; s < CK_STANDARDS; s++) {
         int64_t counted = 0, met = 0;
         for (int m = 0; m < CK_MEASURES; m++)
@@ -715,125 +661,122 @@ static void qa_case(void *ctx, const ck_inspect_item *items, const row_extra *ex
                 counted += mine[m].counted;
                 met += mine[m].met;
             }
-        json_object_set_new(j, ck_standard_key((ck_standard)s), counted ? json_boolean(met == counted) : json_null());
+        if (counted) j->computed[s] = met == counted ? CK_QA_SUFFICIENT : CK_QA_NOT_SUFFICIENT;
     }
-    json_object_set_new(q->by_crn, ex[0].crn, j);
 }
 
-ck_rc ck_qa_report(ck_db *db, int64_t sample_id, ck_date as_of, json_t **out, char *err, size_t err_len)
+static const qa_judged *qa_find(const qa_ctx *q, const char *crn)
 {
-    *out = NULL;
-    ck_rc rc = ck_txn_begin_read(db, err, err_len);
-    if (rc != CK_OK) return rc;
-    ck_stmt *st = prepare(db, "SELECT \"pdu\", \"seed\", \"from\", \"to\", \"per_team\" FROM \"qa_samples\" "
-                              "WHERE \"sample_id\" = CAST($1 AS BIGINT)", err, err_len);
-    if (!st) return finish(db, CK_ERR_DB, err, err_len);
-    ck_stmt_bind_int(st, 1, sample_id);
-    int s = ck_stmt_step(st);
-    char pdu[64] = "";
-    ck_inspect_period p = {CK_NODATE, CK_NODATE, as_of};
-    json_t *j = json_object();
-    if (s == CK_DB_ROW) {
-        snprintf(pdu, sizeof pdu, "%s", ck_stmt_text(st, 0));
-        p.from = ck_stmt_date(st, 2);
-        p.to = ck_stmt_date(st, 3);
-        json_object_set_new(j, "sample_id", json_integer(sample_id));
-        json_object_set_new(j, "pdu", json_string(pdu));
-        json_object_set_new(j, "seed", json_integer(ck_stmt_int(st, 1)));
-        json_object_set_new(j, "per_team", json_integer(ck_stmt_int(st, 4)));
-        json_object_set_new(j, "from", jdate(p.from));
-        json_object_set_new(j, "to", jdate(p.to));
-    }
-    ck_stmt_reset(st);
-    if (s == CK_DB_DONE) rc = fail(CK_ERR_NOTFOUND, err, err_len, "sample: no sample %lld", (long long)sample_id);
-    else if (s != CK_DB_ROW) rc = db_fail(db, "qa_samples", err, err_len);
-    qa_ctx q = {.by_crn = json_object()};
-    if (rc == CK_OK) {
-        ck_inspect_init(&q.acc, &p);
-        rc = stream(db, NULL, pdu, &p, true, qa_case, &q, err, err_len);
-        ck_inspect_free(&q.acc);
-    }
-    json_t *cases = json_array();
-    size_t disagreements = 0;
-    st = rc == CK_OK ? prepare(db,
+    for (size_t i = 0; i < q->n; i++)
+        if (strcmp(q->judged[i].crn, crn) == 0) return &q->judged[i];
+    return NULL;
+}
+
+/* The sample's cases, each with its answers, into r. */
+static ck_rc qa_cases(ck_db *db, const qa_ctx *q, ck_qa_sample_report *r, char *err, size_t err_len)
+{
+    ck_stmt *st = ck_txn_prepare(db,
                                "SELECT \"qa_sample_cases\".\"crn\", \"qa_sample_cases\".\"team\", \"qa_answers\".\"question\", "
                                "\"qa_answers\".\"sufficient\", \"qa_answers\".\"note\" FROM \"qa_sample_cases\" "
                                "LEFT JOIN \"qa_answers\" ON \"qa_answers\".\"sample_id\" = \"qa_sample_cases\".\"sample_id\" "
                                "AND \"qa_answers\".\"crn\" = \"qa_sample_cases\".\"crn\" "
                                "WHERE \"qa_sample_cases\".\"sample_id\" = CAST($1 AS BIGINT) "
                                "ORDER BY \"qa_sample_cases\".\"ord\", \"qa_answers\".\"question\"",
-                               err, err_len)
-                     : NULL;
-    if (rc == CK_OK && !st) rc = CK_ERR_DB;
-    if (rc == CK_OK) {
-        ck_stmt_bind_int(st, 1, sample_id);
-        json_t *cur = NULL;
-        while (ck_txn_next(db, st, "qa_answers", &rc, err, err_len)) {
-            const char *crn = ck_stmt_text(st, 0);
-            if (!cur || strcmp(json_string_value(json_object_get(cur, "crn")), crn) != 0) {
-                cur = json_object();
-                json_object_set_new(cur, "crn", json_string(crn));
-                json_object_set_new(cur, "team", jtext(ck_stmt_text(st, 1)));
-                json_object_set_new(cur, "answers", json_array());
-                json_t *computed = json_object_get(q.by_crn, crn);
-                json_object_set(cur, "computed", computed ? computed : json_object());
-                json_array_append_new(cases, cur);
-            }
-            if (ck_stmt_null(st, 2)) continue;
-            const char *question = ck_stmt_text(st, 2);
-            bool auditor = ck_stmt_int(st, 3) != 0;
-            json_t *computed = json_object_get(json_object_get(cur, "computed"), question);
-            json_t *a = json_object();
-            json_object_set_new(a, "question", json_string(question));
-            json_object_set_new(a, "auditor", json_boolean(auditor));
-            json_object_set(a, "computed", computed ? computed : json_null());
-            bool known = computed && json_is_boolean(computed);
-            bool agree = known && json_is_true(computed) == auditor;
-            json_object_set_new(a, "agree", known ? json_boolean(agree) : json_null());
-            json_object_set_new(a, "note", jtext(ck_stmt_text(st, 4)));
-            if (known && !agree) disagreements++;
-            json_array_append_new(json_object_get(cur, "answers"), a);
+                               err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_int(st, 1, r->sample_id);
+    ck_qa_case *cases = NULL;
+    size_t cap = 0, acap = 0;
+    ck_qa_answer_row *answers = NULL; /* the current case's, until it is complete */
+    ck_qa_case *cur = NULL;
+    ck_rc rc = CK_OK;
+    for (;;) {
+        bool more = ck_txn_next(db, st, "qa_answers", &rc, err, err_len);
+        const char *crn = more ? ck_stmt_text(st, 0) : NULL;
+        if (cur && (!more || strcmp(cur->crn, crn) != 0)) {
+            cur->answers = to_arena(&r->arena, answers, cur->n_answers, sizeof *answers);
+            answers = NULL;
+            acap = 0;
+            cur = NULL;
         }
-        ck_stmt_reset(st);
+        if (!more) break;
+        if (!cur) {
+            cases = grow(cases, &cap, r->n_cases, sizeof *cases);
+            cur = &cases[r->n_cases++];
+            *cur = (ck_qa_case){.crn = ck_arena_strdup(&r->arena, crn), .team = ck_arena_strdup(&r->arena, ck_stmt_text(st, 1))};
+            const qa_judged *j = qa_find(q, crn);
+            cur->counted = j != NULL;
+            for (int s = 0; s < CK_STANDARDS; s++) cur->computed[s] = j ? j->computed[s] : CK_QA_NONE;
+        }
+        if (ck_stmt_null(st, 2)) continue;
+        answers = grow(answers, &acap, cur->n_answers, sizeof *answers);
+        ck_qa_answer_row *a = &answers[cur->n_answers++];
+        a->question = ck_arena_strdup(&r->arena, ck_stmt_text(st, 2));
+        a->auditor = ck_stmt_int(st, 3) != 0;
+        a->note = ck_arena_strdup(&r->arena, ck_stmt_text(st, 4));
+        ck_standard sd;
+        a->computed = cur->counted && ck_standard_parse(a->question, &sd) && ck_standard_is_case(sd) ? cur->computed[sd]
+                                                                                                   : CK_QA_NONE;
+        if (a->computed != CK_QA_NONE && (a->computed == CK_QA_SUFFICIENT) != a->auditor) r->disagreements++;
     }
-    json_decref(q.by_crn);
-    json_object_set_new(j, "cases", cases);
-    json_object_set_new(j, "disagreements", json_integer((json_int_t)disagreements));
-    rc = finish(db, rc, err, err_len);
+    ck_stmt_reset(st);
+    ck_free(answers);
+    r->cases = to_arena(&r->arena, cases, r->n_cases, sizeof *cases);
+    return rc;
+}
+
+ck_rc ck_qa_report(ck_db *db, int64_t sample_id, ck_date as_of, ck_qa_sample_report **out, char *err, size_t err_len)
+{
+    *out = NULL;
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"pdu\", \"seed\", \"from\", \"to\", \"per_team\" FROM \"qa_samples\" "
+                              "WHERE \"sample_id\" = CAST($1 AS BIGINT)", err, err_len);
+    if (!st) return ck_txn_finish(db, CK_ERR_DB, err, err_len);
+    ck_stmt_bind_int(st, 1, sample_id);
+    int s = ck_stmt_step(st);
+    ck_qa_sample_report *r = ck_calloc(1, sizeof *r);
+    ck_arena_init(&r->arena);
+    r->sample_id = sample_id;
+    ck_inspect_period p = {CK_NODATE, CK_NODATE, as_of};
+    if (s == CK_DB_ROW) {
+        r->pdu = ck_arena_strdup(&r->arena, ck_stmt_text(st, 0));
+        r->seed = ck_stmt_int(st, 1);
+        r->from = p.from = ck_stmt_date(st, 2);
+        r->to = p.to = ck_stmt_date(st, 3);
+        r->per_team = ck_stmt_int(st, 4);
+    }
+    ck_stmt_reset(st);
+    if (s == CK_DB_DONE) rc = ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "sample: no sample %lld", (long long)sample_id);
+    else if (s != CK_DB_ROW) rc = ck_txn_db_fail(db, "qa_samples", err, err_len);
+    qa_ctx q = {.arena = &r->arena};
+    if (rc == CK_OK) {
+        ck_inspect_init(&q.acc, &p);
+        rc = stream(db, NULL, r->pdu, &p, true, qa_case, &q, err, err_len);
+        ck_inspect_free(&q.acc);
+    }
+    if (rc == CK_OK) rc = qa_cases(db, &q, r, err, err_len);
+    ck_free(q.judged);
+    rc = ck_txn_finish(db, rc, err, err_len);
     if (rc != CK_OK) {
-        json_decref(j);
+        ck_qa_report_free(r);
         return rc;
     }
-    *out = j;
+    *out = r;
     return CK_OK;
 }
 
-json_t *ck_qa_disagreements(const json_t *report)
+void ck_qa_report_free(ck_qa_sample_report *r)
 {
-    json_t *out = json_array(), *c, *a;
-    size_t i, k;
-    json_array_foreach(json_object_get(report, "cases"), i, c)
-    {
-        json_array_foreach(json_object_get(c, "answers"), k, a)
-        {
-            if (!json_is_false(json_object_get(a, "agree"))) continue;
-            json_t *d = json_object();
-            json_object_set(d, "crn", json_object_get(c, "crn"));
-            json_object_set(d, "team", json_object_get(c, "team"));
-            json_object_set(d, "question", json_object_get(a, "question"));
-            json_object_set(d, "auditor", json_object_get(a, "auditor"));
-            json_object_set(d, "computed", json_object_get(a, "computed"));
-            json_object_set(d, "note", json_object_get(a, "note"));
-            json_array_append_new(out, d);
-        }
-    }
-    return out;
+    if (!r) return;
+    ck_arena_free(&r->arena);
+    ck_free(r);
 }
 
-ck_rc ck_qa_samples(ck_db *db, const char *pdu, json_t **out, char *err, size_t err_len)
+ck_rc ck_qa_samples(ck_db *db, const char *pdu, ck_qa_sample_list **out, char *err, size_t err_len)
 {
     *out = NULL;
-    ck_stmt *st = prepare(db,
+    ck_stmt *st = ck_txn_prepare(db,
                           "SELECT \"sample_id\", \"pdu\", \"seed\", \"per_team\", \"from\", \"to\", \"drawn_by\", "
                           "\"drawn_on\", (SELECT COUNT(*) FROM \"qa_sample_cases\" WHERE \"qa_sample_cases\".\"sample_id\" = "
                           "\"qa_samples\".\"sample_id\"), (SELECT COUNT(*) FROM \"qa_answers\" WHERE "
@@ -842,76 +785,39 @@ ck_rc ck_qa_samples(ck_db *db, const char *pdu, json_t **out, char *err, size_t 
                           err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, pdu);
-    json_t *arr = json_array();
+    ck_qa_sample_list *l = ck_calloc(1, sizeof *l);
+    ck_arena_init(&l->arena);
+    ck_qa_sample *items = NULL;
+    size_t cap = 0;
     ck_rc rc = CK_OK;
     while (ck_txn_next(db, st, "qa_samples", &rc, err, err_len)) {
-        json_t *o = json_object();
-        json_object_set_new(o, "sample_id", json_integer(ck_stmt_int(st, 0)));
-        json_object_set_new(o, "pdu", jtext(ck_stmt_text(st, 1)));
-        json_object_set_new(o, "seed", json_integer(ck_stmt_int(st, 2)));
-        json_object_set_new(o, "per_team", json_integer(ck_stmt_int(st, 3)));
-        json_object_set_new(o, "from", jdate(ck_stmt_date(st, 4)));
-        json_object_set_new(o, "to", jdate(ck_stmt_date(st, 5)));
-        json_object_set_new(o, "drawn_by", jtext(ck_stmt_text(st, 6)));
-        json_object_set_new(o, "drawn_on", jdate(ck_stmt_date(st, 7)));
-        json_object_set_new(o, "cases", json_integer(ck_stmt_int(st, 8)));
-        json_object_set_new(o, "answers", json_integer(ck_stmt_int(st, 9)));
-        json_array_append_new(arr, o);
+        items = grow(items, &cap, l->n, sizeof *items);
+        items[l->n++] = (ck_qa_sample){
+            .sample_id = ck_stmt_int(st, 0),
+            .pdu = ck_arena_strdup(&l->arena, ck_stmt_text(st, 1)),
+            .seed = ck_stmt_int(st, 2),
+            .per_team = ck_stmt_int(st, 3),
+            .from = ck_stmt_date(st, 4),
+            .to = ck_stmt_date(st, 5),
+            .drawn_by = ck_arena_strdup(&l->arena, ck_stmt_text(st, 6)),
+            .drawn_on = ck_stmt_date(st, 7),
+            .cases = ck_stmt_int(st, 8),
+            .answers = ck_stmt_int(st, 9),
+        };
     }
     ck_stmt_reset(st);
+    l->items = to_arena(&l->arena, items, l->n, sizeof *items);
     if (rc != CK_OK) {
-        json_decref(arr);
+        ck_qa_sample_list_free(l);
         return rc;
     }
-    *out = arr;
+    *out = l;
     return CK_OK;
 }
 
-/* ---- Rows ------------------------------------------------------------------------ */
-
-static void cell(ck_buf *out, bool table, bool first, int width, const char *v)
+void ck_qa_sample_list_free(ck_qa_sample_list *l)
 {
-    if (table) {
-        ck_buf_printf(out, first ? "%-*s" : " %-*s", width, v);
-        return;
-    }
-    if (!first) ck_buf_putc(out, ',');
-    ck_buf_escape(out, CK_ESC_CSV, v, strlen(v));
-}
-
-void ck_inspection_render(const ck_inspection *x, bool table, ck_buf *out)
-{
-    static const char *const head[] = {"unit", "standard", "key_question", "met", "counted", "percent", "rating", "points"};
-    static const int width[] = {8, 24, 4, 7, 7, 7, 21, 6};
-    const char *unit = x->pdu ? x->pdu : x->region;
-    for (size_t k = 0; k < 8; k++) cell(out, table, k == 0, width[k], head[k]);
-    ck_buf_putc(out, '\n');
-    for (int s = 0; s < CK_STANDARDS; s++) {
-        const ck_standard_score *ss = &x->score.standards[s];
-        char pts[8];
-        snprintf(pts, sizeof pts, "%d", ss->rated ? (int)ss->rating : 0);
-        const char *rating = ss->rated ? ck_rating_name(ss->rating) : "not_rated";
-        bool any = false;
-        for (int m = 0; m < CK_MEASURES; m++) {
-            if ((int)ck_measures[m].standard != s) continue;
-            any = true;
-            char met[24], counted[24], pct[16] = "";
-            snprintf(met, sizeof met, "%lld", (long long)x->score.measures[m].met);
-            snprintf(counted, sizeof counted, "%lld", (long long)x->score.measures[m].counted);
-            double p = ck_met_pct(&x->score.measures[m]);
-            if (p >= 0) snprintf(pct, sizeof pct, "%.2f", p);
-            const char *row[] = {unit, ck_standard_key((ck_standard)s), ck_measures[m].key, met, counted, pct, rating, pts};
-            for (size_t k = 0; k < 8; k++) cell(out, table, k == 0, width[k], row[k]);
-            ck_buf_putc(out, '\n');
-        }
-        if (any) continue;
-        const char *row[] = {unit, ck_standard_key((ck_standard)s), "", "", "", "", rating, pts};
-        for (size_t k = 0; k < 8; k++) cell(out, table, k == 0, width[k], row[k]);
-        ck_buf_putc(out, '\n');
-    }
-    char total[32];
-    snprintf(total, sizeof total, "%d", x->score.points);
-    const char *row[] = {unit, "total", "", "", "", "", ck_rating_name(x->score.band), total};
-    for (size_t k = 0; k < 8; k++) cell(out, table, k == 0, width[k], row[k]);
-    ck_buf_putc(out, '\n');
+    if (!l) return;
+    ck_arena_free(&l->arena);
+    ck_free(l);
 }

@@ -1,5 +1,5 @@
 /* ck_db_int: the contract between ck_db.c and its backends (ck_db_sqlite.c,
- * ck_db_pg.c). Nothing outside src/store/ck_db*.c includes it.
+ * ck_db_pg.c). Nothing outside src/db/ck_db*.c includes it.
  *
  * ck_db.c owns URL dispatch, the statement cache, placeholder scanning, bind
  * checking, error text and migrations; a backend owns its connection and its

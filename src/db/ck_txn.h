@@ -1,12 +1,13 @@
 /* ck_txn: the error, transaction and statement helpers the storage modules
- * share (those of src/store, and the loaders that write through them): a
+ * share (those of src/store and src/services, and the loaders that write through them): a
  * ck_rc with a formatted message, a database failure naming what failed, one
  * transaction that commits on CK_OK and rolls back otherwise, and the
  * stepping of a statement once or over its rows. */
 #ifndef CK_TXN_H
 #define CK_TXN_H
-#include "ck_cases.h"
+#include "ck_db.h"
 #include "ck_mem.h"
+#include "ck_rc.h"
 
 /* Writes the message into err and returns rc. */
 ck_rc ck_txn_fail(ck_rc rc, char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));

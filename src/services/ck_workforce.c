@@ -10,11 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define fail ck_txn_fail
-#define db_fail ck_txn_db_fail
-#define finish ck_txn_finish
-#define prepare ck_txn_prepare
-
 static const char *col(ck_stmt *st, int i, ck_arena *a) { return ck_arena_strdup(a, ck_stmt_text(st, i)); }
 
 /* ---- Settings ------------------------------------------------------------------- */
@@ -22,7 +17,7 @@ static const char *col(ck_stmt *st, int i, ck_arena *a) { return ck_arena_strdup
 static ck_rc apply_setting(ck_manage_cfg *c, const char *key, const char *value, char *err, size_t err_len)
 {
     bool known = strncmp(key, "allocate.", 9) == 0 || strncmp(key, "inspection.band.", 16) == 0;
-    if (!known) return fail(CK_ERR_INVALID, err, err_len, "%s: not a setting Casekeeper knows", key);
+    if (!known) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "%s: not a setting Casekeeper knows", key);
     if (!ck_alloc_rules_set(&c->alloc, key, value, err, err_len)) return CK_ERR_INVALID;
     if (!ck_inspect_bands_set(&c->bands, key, value, err, err_len)) return CK_ERR_INVALID;
     return CK_OK;
@@ -31,7 +26,7 @@ static ck_rc apply_setting(ck_manage_cfg *c, const char *key, const char *value,
 static ck_rc settings_read(ck_db *db, ck_manage_cfg *out, const char *skip, char *err, size_t err_len)
 {
     memset(out, 0, sizeof *out);
-    ck_stmt *st = prepare(db, "SELECT \"key\", \"value\" FROM \"manage_settings\" ORDER BY \"key\"", err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"key\", \"value\" FROM \"manage_settings\" ORDER BY \"key\"", err, err_len);
     if (!st) return CK_ERR_DB;
     ck_rc rc = CK_OK;
     while (ck_txn_next(db, st, "manage_settings", &rc, err, err_len)) {
@@ -60,21 +55,21 @@ ck_rc ck_manage_setting_put(ck_db *db, const char *key, const char *value, char 
     if (rc == CK_OK) rc = apply_setting(&c, key, value, err, err_len);
     if (rc == CK_OK && !ck_inspect_bands_check(&c.bands, err, err_len)) rc = CK_ERR_INVALID;
     if (rc == CK_OK) {
-        ck_stmt *st = prepare(db, "UPDATE \"manage_settings\" SET \"value\" = $2 WHERE \"key\" = $1", err, err_len);
-        if (!st) return finish(db, CK_ERR_DB, err, err_len);
+        ck_stmt *st = ck_txn_prepare(db, "UPDATE \"manage_settings\" SET \"value\" = $2 WHERE \"key\" = $1", err, err_len);
+        if (!st) return ck_txn_finish(db, CK_ERR_DB, err, err_len);
         ck_stmt_bind_text(st, 1, key);
         ck_stmt_bind_text(st, 2, value);
         rc = ck_txn_exec(db, st, "manage_settings", err, err_len);
         if (rc == CK_OK && ck_db_changes(db) == 0)
-            rc = fail(CK_ERR_NOTFOUND, err, err_len, "%s: no such setting", key);
+            rc = ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "%s: no such setting", key);
     }
-    return finish(db, rc, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
 }
 
 ck_rc ck_manage_settings_each(ck_db *db, void (*fn)(void *ctx, const char *key, const char *value, const char *source),
                               void *ctx, char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(db, "SELECT \"key\", \"value\", \"source\" FROM \"manage_settings\" ORDER BY \"key\"", err,
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"key\", \"value\", \"source\" FROM \"manage_settings\" ORDER BY \"key\"", err,
                           err_len);
     if (!st) return CK_ERR_DB;
     ck_rc rc = CK_OK;
@@ -154,7 +149,7 @@ static void bind_filter(ck_stmt *st, const char *region, const char *pdu)
 
 static ck_rc load_staff(ck_db *db, ck_workforce *w, const char *region, const char *pdu, char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(db,
+    ck_stmt *st = ck_txn_prepare(db,
                           "SELECT \"staff\".\"code\", \"forename\", \"surname\", \"grade\", \"status\", \"agency\", "
                           "\"contracted_hours\", \"start_date\", \"left_on\", \"absence_from\", \"teams\".\"code\", "
                           "\"teams\".\"name\", \"teams\".\"office\", \"teams\".\"pdu\", \"pdus\".\"region\"" STAFF_JOIN
@@ -195,7 +190,7 @@ static ck_rc load_staff(ck_db *db, ck_workforce *w, const char *region, const ch
 static ck_rc load_reductions(ck_db *db, ck_workforce *w, const staff_index *ix, const char *region, const char *pdu,
                              char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(db,
+    ck_stmt *st = ck_txn_prepare(db,
                           "SELECT \"staff_reductions\".\"staff\", \"hours\", \"reason\", \"from\", \"expires\" "
                           "FROM \"staff_reductions\" JOIN \"staff\" ON \"staff\".\"code\" = \"staff_reductions\".\"staff\" "
                           "JOIN \"teams\" ON \"teams\".\"code\" = \"staff\".\"team\" "
@@ -222,7 +217,7 @@ static ck_rc load_reductions(ck_db *db, ck_workforce *w, const staff_index *ix, 
 static ck_rc load_cases(ck_db *db, const ck_rules_config *cfg, ck_workforce *w, const staff_index *ix,
                         const char *region, const char *pdu, char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(db,
+    ck_stmt *st = ck_txn_prepare(db,
                           "SELECT \"cases\".\"case_id\", \"cases\".\"staff_code\" FROM \"cases\" "
                           "JOIN \"staff\" ON \"staff\".\"code\" = \"cases\".\"staff_code\" "
                           "JOIN \"teams\" ON \"teams\".\"code\" = \"staff\".\"team\" "
@@ -297,7 +292,7 @@ static void finish_staff(ck_workforce *w)
 }
 
 /* The status a member counts under at as_of. */
-static const char *status_at(const ck_wf_staff *p, ck_date as_of)
+const char *ck_wf_staff_status(const ck_wf_staff *p, ck_date as_of)
 {
     if (ck_streq(p->status, "left") || (p->left_on != CK_NODATE && p->left_on <= as_of)) return "left";
     if (ck_streq(p->status, "long_term_absence") || (p->absence_from != CK_NODATE && p->absence_from <= as_of))
@@ -307,7 +302,7 @@ static const char *status_at(const ck_wf_staff *p, ck_date as_of)
 
 static ck_rc load_teams(ck_db *db, ck_workforce *w, const char *region, const char *pdu, char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(db,
+    ck_stmt *st = ck_txn_prepare(db,
                           "SELECT \"teams\".\"code\", \"teams\".\"name\", \"teams\".\"office\", \"teams\".\"pdu\", "
                           "(SELECT COALESCE(SUM(\"fte\"), 0) FROM \"team_posts\" "
                           "WHERE \"team_posts\".\"team\" = \"teams\".\"code\"), "
@@ -345,7 +340,7 @@ static ck_rc load_teams(ck_db *db, ck_workforce *w, const char *region, const ch
         for (size_t k = 0; k < w->n_staff; k++) {
             const ck_wf_staff *p = &w->staff[k];
             if (ck_streq(p->team, t->code))
-                ck_staffing_add(&t->staffing, status_at(p, w->as_of), p->agency,
+                ck_staffing_add(&t->staffing, ck_wf_staff_status(p, w->as_of), p->agency,
                                 p->contracted_hours / CK_ORG_DEFAULT_HOURS, &p->wmt);
         }
         ck_staffing_finish(&t->staffing);
@@ -391,7 +386,7 @@ ck_rc ck_workforce_load(ck_db *db, const ck_rules_config *cfg, const char *regio
     *out = NULL;
     ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
-    return finish(db, load_in_tx(db, cfg, region, pdu, as_of, out, err, err_len), err, err_len);
+    return ck_txn_finish(db, load_in_tx(db, cfg, region, pdu, as_of, out, err, err_len), err, err_len);
 }
 
 void ck_workforce_free(ck_workforce *w)
@@ -414,7 +409,7 @@ static ck_rc crn_list(ck_db *db, const char *sql, const char *p1, const char *p2
 {
     *out = NULL;
     *n = 0;
-    ck_stmt *st = prepare(db, sql, err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, sql, err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, p1);
     if (p2) ck_stmt_bind_text(st, 2, p2);
@@ -447,11 +442,11 @@ ck_rc ck_workforce_staff_leaves(ck_db *db, const ck_engine *eng, const char *cod
                                 ck_date as_of, size_t *cases, char *err, size_t err_len)
 {
     if (cases) *cases = 0;
-    if (on == CK_NODATE) return fail(CK_ERR_INVALID, err, err_len, "%s: expected a date", absence ? "absence_from" : "left_on");
+    if (on == CK_NODATE) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "%s: expected a date", absence ? "absence_from" : "left_on");
     bool own;
     ck_rc rc = ck_txn_join_write(db, &own, err, err_len);
     if (rc != CK_OK) return rc;
-    ck_stmt *st = prepare(db,
+    ck_stmt *st = ck_txn_prepare(db,
                           absence ? "UPDATE \"staff\" SET \"status\" = 'long_term_absence', \"absence_from\" = $2 "
                                     "WHERE \"code\" = $1"
                                   : "UPDATE \"staff\" SET \"status\" = 'left', \"left_on\" = $2 WHERE \"code\" = $1",
@@ -460,7 +455,7 @@ ck_rc ck_workforce_staff_leaves(ck_db *db, const ck_engine *eng, const char *cod
     ck_stmt_bind_text(st, 1, code);
     ck_stmt_bind_date(st, 2, on);
     rc = ck_txn_exec(db, st, "staff", err, err_len);
-    if (rc == CK_OK && ck_db_changes(db) == 0) rc = fail(CK_ERR_NOTFOUND, err, err_len, "staff: no staff member %s", code);
+    if (rc == CK_OK && ck_db_changes(db) == 0) rc = ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "staff: no staff member %s", code);
     ck_arena a;
     ck_arena_init(&a);
     const char **crns = NULL;
@@ -492,31 +487,31 @@ ck_rc ck_workforce_add_reduction(ck_db *db, const char *code, const char *reason
     if (rc == CK_OK && hours < 0) {
         ck_wmt_reduction def;
         if (!ck_wmt_reduction_default(reason, s.contracted_hours, from, &def))
-            rc = fail(CK_ERR_INVALID, err, err_len,
+            rc = ck_txn_fail(CK_ERR_INVALID, err, err_len,
                       "hours: \"%s\" is not a standard reduction reason, so give the hours", reason ? reason : "");
         hours = def.hours;
         if (expires == CK_NODATE) expires = def.expires;
     }
     if (rc == CK_OK && (hours <= 0 || hours > s.contracted_hours))
-        rc = fail(CK_ERR_INVALID, err, err_len, "hours: expected more than 0 and at most the %.2f contracted hours",
+        rc = ck_txn_fail(CK_ERR_INVALID, err, err_len, "hours: expected more than 0 and at most the %.2f contracted hours",
                   s.contracted_hours);
     ck_arena_free(&a);
     if (rc != CK_OK) return rc;
     if ((rc = ck_txn_begin_write(db, err, err_len)) != CK_OK) return rc;
     /* The next position in the member's list, then the row, in one transaction. */
-    ck_stmt *st = prepare(db, "SELECT COALESCE(MAX(\"ord\") + 1, 0) FROM \"staff_reductions\" WHERE \"staff\" = $1",
+    ck_stmt *st = ck_txn_prepare(db, "SELECT COALESCE(MAX(\"ord\") + 1, 0) FROM \"staff_reductions\" WHERE \"staff\" = $1",
                           err, err_len);
-    if (!st) return finish(db, CK_ERR_DB, err, err_len);
+    if (!st) return ck_txn_finish(db, CK_ERR_DB, err, err_len);
     ck_stmt_bind_text(st, 1, code);
     int s2 = ck_stmt_step(st);
     int64_t ord = s2 == CK_DB_ROW ? ck_stmt_int(st, 0) : 0;
     ck_stmt_reset(st);
-    if (s2 != CK_DB_ROW) return finish(db, db_fail(db, "staff_reductions", err, err_len), err, err_len);
-    st = prepare(db,
+    if (s2 != CK_DB_ROW) return ck_txn_finish(db, ck_txn_db_fail(db, "staff_reductions", err, err_len), err, err_len);
+    st = ck_txn_prepare(db,
                  "INSERT INTO \"staff_reductions\" (\"staff\", \"ord\", \"hours\", \"reason\", \"from\", \"expires\") "
                  "VALUES ($1, CAST($2 AS INTEGER), CAST($3 AS DOUBLE PRECISION), $4, $5, $6)",
                  err, err_len);
-    if (!st) return finish(db, CK_ERR_DB, err, err_len);
+    if (!st) return ck_txn_finish(db, CK_ERR_DB, err, err_len);
     char h[32];
     snprintf(h, sizeof h, "%.2f", hours);
     ck_stmt_bind_text(st, 1, code);
@@ -525,7 +520,7 @@ ck_rc ck_workforce_add_reduction(ck_db *db, const char *code, const char *reason
     ck_stmt_bind_text(st, 4, reason);
     ck_stmt_bind_date(st, 5, from);
     ck_stmt_bind_date(st, 6, expires);
-    return finish(db, ck_txn_exec(db, st, "staff_reductions", err, err_len), err, err_len);
+    return ck_txn_finish(db, ck_txn_exec(db, st, "staff_reductions", err, err_len), err, err_len);
 }
 
 ck_rc ck_workforce_set_posts(ck_db *db, const char *team, const char *grade, double fte, char *err, size_t err_len)
@@ -533,30 +528,30 @@ ck_rc ck_workforce_set_posts(ck_db *db, const char *team, const char *grade, dou
     if (!grade || !ck_vocab_find(ck_vocab_grade, grade, strlen(grade))) {
         char allowed[256];
         ck_vocab_list(ck_vocab_grade, allowed, sizeof allowed);
-        return fail(CK_ERR_INVALID, err, err_len, "grade: expected one of %s", allowed);
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "grade: expected one of %s", allowed);
     }
-    if (!(fte >= 0 && fte <= 10000)) return fail(CK_ERR_INVALID, err, err_len, "fte: expected 0 to 10000 posts");
+    if (!(fte >= 0 && fte <= 10000)) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "fte: expected 0 to 10000 posts");
     ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
-    ck_stmt *st = prepare(db, "DELETE FROM \"team_posts\" WHERE \"team\" = $1 AND \"grade\" = $2", err, err_len);
-    if (!st) return finish(db, CK_ERR_DB, err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, "DELETE FROM \"team_posts\" WHERE \"team\" = $1 AND \"grade\" = $2", err, err_len);
+    if (!st) return ck_txn_finish(db, CK_ERR_DB, err, err_len);
     ck_stmt_bind_text(st, 1, team);
     ck_stmt_bind_text(st, 2, grade);
     rc = ck_txn_exec(db, st, "team_posts", err, err_len);
     if (rc == CK_OK && fte > 0) {
-        st = prepare(db, "INSERT INTO \"team_posts\" (\"team\", \"grade\", \"fte\") VALUES ($1, $2, "
+        st = ck_txn_prepare(db, "INSERT INTO \"team_posts\" (\"team\", \"grade\", \"fte\") VALUES ($1, $2, "
                          "CAST($3 AS DOUBLE PRECISION))", err, err_len);
-        if (!st) return finish(db, CK_ERR_DB, err, err_len);
+        if (!st) return ck_txn_finish(db, CK_ERR_DB, err, err_len);
         char f[32];
         snprintf(f, sizeof f, "%.2f", fte);
         ck_stmt_bind_text(st, 1, team);
         ck_stmt_bind_text(st, 2, grade);
         ck_stmt_bind_text(st, 3, f);
         rc = ck_stmt_step(st) == CK_DB_DONE ? CK_OK
-             : fail(CK_ERR_NOTFOUND, err, err_len, "team: no team %s (%s)", team, ck_db_errmsg(db));
+             : ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "team: no team %s (%s)", team, ck_db_errmsg(db));
         ck_stmt_reset(st);
     }
-    return finish(db, rc, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
 }
 
 /* ---- Allocation ------------------------------------------------------------------- */
@@ -565,7 +560,7 @@ ck_rc ck_workforce_set_posts(ck_db *db, const char *team, const char *grade, dou
  * every team), by due date then CRN, into l (strings in its arena). */
 static ck_rc needs_read(ck_db *db, const char *pdu, const char *team, ck_alloc_needs *l, char *err, size_t err_len)
 {
-    ck_stmt *st = prepare(db,
+    ck_stmt *st = ck_txn_prepare(db,
                           "SELECT \"cases\".\"crn\", \"obligations\".\"staff_code\", \"obligations\".\"team_code\", "
                           "\"obligations\".\"subject\", \"obligations\".\"explanation\", \"obligations\".\"due\" "
                           "FROM \"obligations\" JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\" "
@@ -621,7 +616,7 @@ typedef struct case_place {
 static ck_rc place_of(ck_db *db, const char *crn, ck_arena *a, case_place *out, char *err, size_t err_len)
 {
     memset(out, 0, sizeof *out);
-    ck_stmt *st = prepare(db,
+    ck_stmt *st = ck_txn_prepare(db,
                           "SELECT \"cases\".\"team_code\", \"teams\".\"office\", \"cases\".\"pdu_code\", "
                           "\"pdus\".\"region\", \"cases\".\"staff_code\" FROM \"cases\" "
                           "LEFT JOIN \"teams\" ON \"teams\".\"code\" = \"cases\".\"team_code\" "
@@ -638,8 +633,8 @@ static ck_rc place_of(ck_db *db, const char *crn, ck_arena *a, case_place *out, 
         out->staff = col(st, 4, a);
     }
     ck_stmt_reset(st);
-    if (s == CK_DB_DONE) return fail(CK_ERR_NOTFOUND, err, err_len, "crn: no case %s", crn);
-    return s == CK_DB_ROW ? CK_OK : db_fail(db, "cases", err, err_len);
+    if (s == CK_DB_DONE) return ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "crn: no case %s", crn);
+    return s == CK_DB_ROW ? CK_OK : ck_txn_db_fail(db, "cases", err, err_len);
 }
 
 static ck_alloc_case alloc_case_of(const ck_wf_case *p, const case_place *pl)
@@ -679,7 +674,7 @@ ck_rc ck_alloc_rank_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *m
     if (rc == CK_OK) rc = ck_store_find(db, crn, CK_LOCK_NONE, &id, err, err_len);
     if (rc == CK_OK) rc = ck_store_load(db, id, &c, err, err_len);
     if (rc == CK_OK && !pl.pdu)
-        rc = fail(CK_ERR_CONFLICT, err, err_len, "crn: case %s is held by no team of the organisation, so nobody "
+        rc = ck_txn_fail(CK_ERR_CONFLICT, err, err_len, "crn: case %s is held by no team of the organisation, so nobody "
                   "can be ranked for it", crn);
     if (rc == CK_OK) rc = load_in_tx(db, eng->cfg, NULL, pl.pdu, as_of, wf, err, err_len);
     if (rc == CK_OK) {
@@ -692,7 +687,7 @@ ck_rc ck_alloc_rank_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *m
     }
     ck_case_free(c);
     ck_arena_free(&a);
-    rc = finish(db, rc, err, err_len);
+    rc = ck_txn_finish(db, rc, err, err_len);
     if (rc != CK_OK) {
         ck_workforce_free(*wf);
         *wf = NULL;
@@ -721,12 +716,12 @@ static ck_rc hand_over(ck_case *c, void *ctx, char *err, size_t err_len)
     char why[200];
     ck_rc rc = CK_OK;
     if (!ck_alloc_grade_allows(&h->mc->alloc, h->staff->grade, p.rosh, p.mappa, why, sizeof why))
-        rc = fail(CK_ERR_CONFLICT, err, err_len, "staff: %s may not hold case %s: %s", staff, c->crn, why);
+        rc = ck_txn_fail(CK_ERR_CONFLICT, err, err_len, "staff: %s may not hold case %s: %s", staff, c->crn, why);
     ck_arena_free(&a);
     if (rc != CK_OK) return rc;
     const ck_allocation *now = ck_allocation_current(c, h->on);
     if (now && ck_streq(now->staff_code, staff))
-        return fail(CK_ERR_CONFLICT, err, err_len, "staff: case %s is already allocated to %s", c->crn, staff);
+        return ck_txn_fail(CK_ERR_CONFLICT, err, err_len, "staff: case %s is already allocated to %s", c->crn, staff);
     for (size_t k = 0; k < c->n_allocations; k++) {
         ck_allocation *al = &c->allocations[k];
         if (!ck_allocation_in_force(al, h->on)) continue;
@@ -758,10 +753,10 @@ static ck_rc allocate_in_tx(ck_db *db, const ck_engine *eng, const ck_manage_cfg
     ck_arena_init(&a);
     ck_org_record s;
     ck_rc rc = ck_org_get(db, CK_ORG_STAFF, staff, &a, &s, err, err_len);
-    if (rc == CK_ERR_NOTFOUND) rc = fail(CK_ERR_INVALID, err, err_len, "staff: no staff member %s", staff);
+    if (rc == CK_ERR_NOTFOUND) rc = ck_txn_fail(CK_ERR_INVALID, err, err_len, "staff: no staff member %s", staff);
     if (rc == CK_OK && (!ck_streq(s.status, "in_post") || (s.left_on != CK_NODATE && s.left_on <= as_of) ||
                         (s.absence_from != CK_NODATE && s.absence_from <= as_of)))
-        rc = fail(CK_ERR_CONFLICT, err, err_len, "staff: %s is not in post (status %s)", staff, s.status);
+        rc = ck_txn_fail(CK_ERR_CONFLICT, err, err_len, "staff: %s is not in post (status %s)", staff, s.status);
     handover h = {eng, mc, &s, as_of};
     if (rc == CK_OK) rc = ck_cases_edit_in_tx(db, eng, crn, hand_over, &h, as_of, err, err_len);
     ck_arena_free(&a);
@@ -821,7 +816,7 @@ ck_rc ck_alloc_reallocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *
                     if (ck_streq(leaver->cases[k].crn, crns[i]) && pick[k] != SIZE_MAX)
                         dest[i] = ck_arena_strdup(&m->arena, w->staff[pick[k]].code);
                 if (!dest[i])
-                    rc = fail(CK_ERR_CONFLICT, err, err_len,
+                    rc = ck_txn_fail(CK_ERR_CONFLICT, err, err_len,
                               "case %s: nobody in the PDU may take it (grade rule, capacity figures or staff in post)",
                               crns[i]);
             }
@@ -836,7 +831,7 @@ ck_rc ck_alloc_reallocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *
         if (rc != CK_OK) {
             char inner[512];
             snprintf(inner, sizeof inner, "%s", err);
-            fail(rc, err, err_len, "case %s: %s", crns[i], inner);
+            ck_txn_fail(rc, err, err_len, "case %s: %s", crns[i], inner);
         }
     }
     ck_arena_free(&org);
@@ -920,7 +915,7 @@ ck_rc ck_alloc_board_load(ck_db *db, const ck_engine *eng, const ck_manage_cfg *
                           ck_date as_of, ck_alloc_board **out, char *err, size_t err_len)
 {
     *out = NULL;
-    if (!pdu || !*pdu) return fail(CK_ERR_INVALID, err, err_len, "pdu: expected a PDU code");
+    if (!pdu || !*pdu) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "pdu: expected a PDU code");
     ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_alloc_board *b = ck_calloc(1, sizeof *b);
@@ -932,17 +927,17 @@ ck_rc ck_alloc_board_load(ck_db *db, const ck_engine *eng, const ck_manage_cfg *
     ck_arena_init(&org);
     ck_org_record rec;
     rc = ck_org_get(db, CK_ORG_PDU, pdu, &org, &rec, err, err_len);
-    if (rc == CK_ERR_NOTFOUND) rc = fail(CK_ERR_NOTFOUND, err, err_len, "pdu: no PDU %s", pdu);
+    if (rc == CK_ERR_NOTFOUND) rc = ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "pdu: no PDU %s", pdu);
     if (rc == CK_OK && team) {
         rc = ck_org_get(db, CK_ORG_TEAM, team, &org, &rec, err, err_len);
         if (rc == CK_OK && !ck_streq(rec.pdu, pdu))
-            rc = fail(CK_ERR_NOTFOUND, err, err_len, "team: no team %s in PDU %s", team, pdu);
+            rc = ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "team: no team %s in PDU %s", team, pdu);
         else if (rc == CK_ERR_NOTFOUND)
-            rc = fail(CK_ERR_NOTFOUND, err, err_len, "team: no team %s", team);
+            rc = ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "team: no team %s", team);
     }
     ck_arena_free(&org);
     if (rc == CK_OK) rc = board_in_tx(db, eng, mc, pdu, team, as_of, b, err, err_len);
-    rc = finish(db, rc, err, err_len);
+    rc = ck_txn_finish(db, rc, err, err_len);
     if (rc != CK_OK) {
         ck_alloc_board_free(b);
         return rc;
@@ -958,229 +953,4 @@ void ck_alloc_board_free(ck_alloc_board *b)
     ck_workforce_free(b->wf);
     ck_arena_free(&b->arena);
     ck_free(b);
-}
-
-/* ---- Reports ---------------------------------------------------------------------- */
-
-static json_t *permille_json(bool known, int permille)
-{
-    return known ? json_real((double)permille / 10.0) : json_null();
-}
-
-static json_t *staffing_json(const ck_staffing *g)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "in_post", json_integer((json_int_t)g->in_post));
-    json_object_set_new(o, "long_term_absence", json_integer((json_int_t)g->long_term_absence));
-    json_object_set_new(o, "left", json_integer((json_int_t)g->left));
-    json_object_set_new(o, "agency", json_integer((json_int_t)g->agency));
-    json_object_set_new(o, "fte_in_post", json_real(g->fte_in_post));
-    json_object_set_new(o, "cases", json_integer((json_int_t)g->cases));
-    json_object_set_new(o, "points", json_integer(g->points));
-    json_object_set_new(o, "available_points", json_integer(g->available_points));
-    json_object_set_new(o, "capacity_percent", permille_json(g->capacity_known, g->capacity_permille));
-    json_object_set_new(o, "over_capacity", json_boolean(g->over));
-    json_object_set_new(o, "practitioners_over_capacity", json_integer((json_int_t)g->over_members));
-    return o;
-}
-
-/* Capacity bands of the distribution, upper bounds in permille (inclusive). */
-static const struct {
-    const char *label;
-    int upto;
-} bands[] = {{"under_50", 499}, {"50_to_80", 799}, {"80_to_100", 1000}, {"100_to_120", 1200}, {"over_120", INT32_MAX}};
-#define N_BANDS (sizeof bands / sizeof bands[0])
-
-json_t *ck_wf_staff_to_json(const ck_wf_staff *p, ck_date as_of)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "code", json_string(p->code));
-    json_object_set_new(o, "forename", json_string(p->forename));
-    json_object_set_new(o, "surname", json_string(p->surname));
-    json_object_set_new(o, "grade", json_string(p->grade));
-    json_object_set_new(o, "team", json_string(p->team));
-    json_object_set_new(o, "status", json_string(status_at(p, as_of)));
-    json_object_set_new(o, "agency", json_boolean(p->agency));
-    json_object_set_new(o, "contracted_hours", json_real(p->wmt.contracted_hours));
-    json_object_set_new(o, "reduction_hours", json_real(p->wmt.reduction_hours));
-    json_object_set_new(o, "available_points", json_integer(p->wmt.available_points));
-    json_object_set_new(o, "case_points", json_integer(p->wmt.case_points));
-    json_object_set_new(o, "report_points", json_integer(p->wmt.report_points));
-    json_object_set_new(o, "points", json_integer(p->wmt.total_points));
-    json_object_set_new(o, "capacity_percent", permille_json(p->wmt.capacity_known, p->wmt.capacity_permille));
-    json_object_set_new(o, "capacity_note", p->wmt.capacity_known ? json_null() : json_string(p->wmt.why));
-    json_object_set_new(o, "over_capacity", json_boolean(p->over));
-    json_t *types = json_object();
-    for (int t = 0; t < CK_WMT_CASE_TYPES; t++)
-        json_object_set_new(types, ck_wmt_case_type_name((ck_wmt_case_type)t),
-                            json_integer((json_int_t)p->wmt.cases_by_type[t]));
-    json_object_set_new(o, "cases_by_type", types);
-    json_t *cases = json_array();
-    for (size_t k = 0; k < p->n_cases; k++) {
-        const ck_wf_case *c = &p->cases[k];
-        json_t *co = json_object();
-        json_object_set_new(co, "crn", json_string(c->crn));
-        json_object_set_new(co, "tier", json_string(c->tier));
-        json_object_set_new(co, "type", c->has_type ? json_string(ck_wmt_case_type_name(c->type)) : json_null());
-        json_object_set_new(co, "points", json_integer(c->points));
-        json_array_append_new(cases, co);
-    }
-    json_object_set_new(o, "cases", cases);
-    json_t *reports = json_array();
-    for (size_t k = 0; k < p->n_reports; k++) json_array_append_new(reports, json_string(p->reports[k]));
-    json_object_set_new(o, "reports", reports);
-    return o;
-}
-
-static json_t *name_json(const ck_wf_staff *p)
-{
-    return json_pack("{s:s, s:s, s:s, s:s}", "staff_code", p->code, "forename", p->forename ? p->forename : "",
-                     "surname", p->surname ? p->surname : "", "grade", p->grade ? p->grade : "");
-}
-
-json_t *ck_alloc_board_to_json(const ck_alloc_board *b, size_t max_candidates)
-{
-    json_t *j = json_object();
-    json_object_set_new(j, "pdu", json_string(b->pdu));
-    json_object_set_new(j, "team", b->team ? json_string(b->team) : json_null());
-    char d[CK_DATE_STRLEN];
-    json_object_set_new(j, "as_of", json_string(ck_date_fmt(b->as_of, d)));
-    json_t *items = json_array();
-    for (size_t i = 0; i < b->n; i++) {
-        const ck_alloc_board_case *bc = &b->cases[i];
-        json_t *o = json_object();
-        json_object_set_new(o, "crn", json_string(bc->crn));
-        json_object_set_new(o, "kind", json_string(bc->lost ? "lost" : "unallocated"));
-        json_object_set_new(o, "staff_code", bc->staff_code ? json_string(bc->staff_code) : json_null());
-        json_object_set_new(o, "team", bc->team ? json_string(bc->team) : json_null());
-        json_object_set_new(o, "due", json_string(ck_date_fmt(bc->due, d)));
-        json_object_set_new(o, "status", json_string(bc->due < b->as_of ? "overdue" : "open"));
-        json_object_set_new(o, "explanation", bc->explanation ? json_string(bc->explanation) : json_null());
-        json_object_set_new(o, "tier", json_string(bc->profile.tier));
-        json_object_set_new(o, "rosh", bc->profile.rosh ? json_string(bc->profile.rosh) : json_null());
-        json_object_set_new(o, "mappa", bc->profile.mappa ? json_string(bc->profile.mappa) : json_null());
-        json_t *cands = json_array();
-        for (size_t k = 0; k < bc->ranking.n && k < max_candidates; k++) {
-            const ck_alloc_choice *ch = &bc->ranking.choices[k];
-            const ck_wf_staff *p = &b->wf->staff[ch->candidate];
-            json_t *c = name_json(p);
-            json_object_set_new(c, "team", json_string(p->team));
-            json_object_set_new(c, "locality", json_string(ck_alloc_locality_name(ch->locality)));
-            json_object_set_new(c, "capacity_percent", json_real((double)ch->capacity_permille / 10.0));
-            json_object_set_new(c, "capacity_after_percent", json_real((double)ch->capacity_after_permille / 10.0));
-            json_object_set_new(c, "over_capacity_after", json_boolean(ch->over_after));
-            json_array_append_new(cands, c);
-        }
-        json_object_set_new(o, "candidates", cands);
-        json_object_set_new(o, "ranked", json_integer((json_int_t)bc->ranking.n));
-        json_t *ex = json_array();
-        for (size_t k = 0; k < bc->ranking.n_excluded; k++) {
-            const ck_alloc_exclusion *e = &bc->ranking.excluded[k];
-            json_array_append_new(ex, json_pack("{s:s, s:s}", "staff_code", b->wf->staff[e->candidate].code, "why", e->why));
-        }
-        json_object_set_new(o, "excluded", ex);
-        json_array_append_new(items, o);
-    }
-    json_object_set_new(j, "items", items);
-    json_t *gone = json_array();
-    for (size_t i = 0; i < b->n_gone; i++) {
-        const ck_wf_staff *p = b->gone[i];
-        json_t *g = name_json(p);
-        json_object_set_new(g, "team", json_string(p->team));
-        json_object_set_new(g, "status", json_string(status_at(p, b->as_of)));
-        json_object_set_new(g, "cases", json_integer((json_int_t)p->n_cases));
-        json_array_append_new(gone, g);
-    }
-    json_object_set_new(j, "gone", gone);
-    return j;
-}
-
-json_t *ck_workforce_to_json(const ck_workforce *w)
-{
-    json_t *j = json_object();
-    char d[CK_DATE_STRLEN];
-    json_object_set_new(j, "as_of", json_string(ck_date_fmt(w->as_of, d)));
-    json_t *teams = json_array();
-    for (size_t i = 0; i < w->n_teams; i++) {
-        const ck_wf_team *t = &w->teams[i];
-        json_t *o = staffing_json(&t->staffing);
-        json_object_set_new(o, "code", json_string(t->code));
-        json_object_set_new(o, "name", t->name ? json_string(t->name) : json_null());
-        json_object_set_new(o, "pdu", t->pdu ? json_string(t->pdu) : json_null());
-        json_object_set_new(o, "office", t->office ? json_string(t->office) : json_null());
-        json_object_set_new(o, "posts_fte", json_real(t->posts_fte));
-        json_object_set_new(o, "vacancies", json_integer((json_int_t)t->vacancies));
-        if (i + 1 == w->n_teams) json_object_set_new(j, "total", o);
-        else json_array_append_new(teams, o);
-    }
-    json_object_set_new(j, "teams", teams);
-    const ck_staffing *tot = &w->teams[w->n_teams - 1].staffing;
-    size_t heads = tot->in_post + tot->long_term_absence;
-    json_object_set_new(j, "agency_share_percent", heads ? json_real(100.0 * (double)tot->agency / (double)heads) : json_null());
-    json_object_set_new(j, "sickness_percent",
-                        heads ? json_real(100.0 * (double)tot->long_term_absence / (double)heads) : json_null());
-    size_t dist[N_BANDS + 1] = {0};
-    json_t *staff = json_array();
-    for (size_t i = 0; i < w->n_staff; i++) {
-        const ck_wf_staff *p = &w->staff[i];
-        if (p->in_post) {
-            size_t b = N_BANDS;
-            for (size_t k = 0; k < N_BANDS && p->wmt.capacity_known; k++)
-                if (p->wmt.capacity_permille <= bands[k].upto) {
-                    b = k;
-                    break;
-                }
-            dist[b]++;
-        }
-        json_array_append_new(staff, ck_wf_staff_to_json(p, w->as_of));
-    }
-    json_t *dj = json_object();
-    for (size_t k = 0; k < N_BANDS; k++) json_object_set_new(dj, bands[k].label, json_integer((json_int_t)dist[k]));
-    json_object_set_new(dj, "unknown", json_integer((json_int_t)dist[N_BANDS]));
-    json_object_set_new(j, "caseload_distribution", dj);
-    json_object_set_new(j, "staff", staff);
-    return j;
-}
-
-void ck_workforce_render(const ck_workforce *w, bool table, ck_buf *out)
-{
-    static const char *const head[] = {"team", "name", "in_post", "fte_in_post", "posts_fte", "vacancies", "agency",
-                                       "long_term_absence", "cases", "points", "available_points", "capacity_percent",
-                                       "over_capacity"};
-    const size_t n_cols = sizeof head / sizeof head[0];
-    for (size_t k = 0; k < n_cols; k++) {
-        if (table) ck_buf_printf(out, k ? " %-*s" : "%-*s", k == 1 ? 24 : 10, head[k]);
-        else {
-            if (k) ck_buf_putc(out, ',');
-            ck_buf_puts(out, head[k]);
-        }
-    }
-    ck_buf_putc(out, '\n');
-    for (size_t i = 0; i < w->n_teams; i++) {
-        const ck_wf_team *t = &w->teams[i];
-        const ck_staffing *g = &t->staffing;
-        char cells[13][64];
-        snprintf(cells[0], 64, "%s", t->code);
-        snprintf(cells[1], 64, "%s", t->name ? t->name : "");
-        snprintf(cells[2], 64, "%zu", g->in_post);
-        snprintf(cells[3], 64, "%.2f", g->fte_in_post);
-        snprintf(cells[4], 64, "%.2f", t->posts_fte);
-        snprintf(cells[5], 64, "%zu", t->vacancies);
-        snprintf(cells[6], 64, "%zu", g->agency);
-        snprintf(cells[7], 64, "%zu", g->long_term_absence);
-        snprintf(cells[8], 64, "%zu", g->cases);
-        snprintf(cells[9], 64, "%ld", g->points);
-        snprintf(cells[10], 64, "%ld", g->available_points);
-        if (g->capacity_known) snprintf(cells[11], 64, "%.1f", (double)g->capacity_permille / 10.0);
-        else cells[11][0] = '\0';
-        snprintf(cells[12], 64, "%s", g->over ? "yes" : "no");
-        for (size_t k = 0; k < n_cols; k++) {
-            if (table) ck_buf_printf(out, k ? " %-*s" : "%-*s", k == 1 ? 24 : 10, cells[k]);
-            else {
-                if (k) ck_buf_putc(out, ',');
-                ck_buf_escape(out, CK_ESC_CSV, cells[k], strlen(cells[k]));
-            }
-        }
-        ck_buf_putc(out, '\n');
-    }
 }

@@ -29,7 +29,8 @@
  * too: it is read through `casekeeper audit`, never served over HTTP. */
 #ifndef CK_AUDIT_H
 #define CK_AUDIT_H
-#include "ck_cases.h"
+#include "ck_db.h"
+#include "ck_rc.h"
 #include "ck_roles.h"
 
 #define CK_AUDIT_HASH_HEX 64

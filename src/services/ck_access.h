@@ -30,7 +30,6 @@
 #include "ck_inspection.h"
 #include "ck_store.h"
 #include "ck_workforce.h"
-#include <jansson.h>
 
 #define CK_LAO_MESSAGE_MAX 500
 
@@ -62,10 +61,17 @@ typedef struct ck_access_filter {
 } ck_access_filter;
 void ck_access_filter_for(const ck_principal *p, ck_perm perm, ck_access_filter *buf);
 
-/* Removes from `items` (a JSON array of objects with a "crn") every case p
- * may not read: for drill-downs over many cases built elsewhere
- * (store/ck_inspection), so a case kept from p is absent there too. */
-ck_rc ck_access_drop_unseen(ck_db *db, const ck_principal *p, json_t *items, char *err, size_t err_len);
+/* Removes from items[0..*n) every case p may not read, keeping the order of
+ * the others, and sets *n to how many are left: for lists over many cases
+ * built elsewhere (store/ck_inspection's drill-down, ck_workforce's
+ * allocation board), so a case kept from p is absent there too. items is an
+ * array of *n structs of `size` bytes, each with the case's CRN as a `const
+ * char *` at byte offset crn_at (offsetof); a NULL CRN is dropped. Kept
+ * structs are copied down over dropped ones, so they must not own memory
+ * of their own (strings in an arena are fine). On an error *n is unchanged
+ * and items may be part way through. */
+ck_rc ck_access_drop_unseen(ck_db *db, const ck_principal *p, void *items, size_t size, size_t crn_at, size_t *n,
+                            char *err, size_t err_len);
 
 /* ---- Reads (each audited) ------------------------------------------------------- */
 

@@ -9,7 +9,6 @@
 #include "ck_store.h"
 #include "ck_str.h"
 #include "ck_txn.h"
-#include "ck_worklist_int.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -747,22 +746,6 @@ static const search_sql sql_name = {BY_NAME, NAME_ORDER, 4};
 
 /* The text is ck_access's, never a caller's input, so a '$' followed by
  * digits is always a placeholder. */
-void ck_case_filter_sql(ck_buf *b, const ck_case_filter *f, int shift)
-{
-    ck_buf_puts(b, " AND (");
-    for (const char *p = f->sql; *p; p++) {
-        if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
-            char *end;
-            long k = strtol(p + 1, &end, 10);
-            ck_buf_printf(b, "$%ld", k + shift);
-            p = end - 1;
-        } else {
-            ck_buf_putc(b, *p);
-        }
-    }
-    ck_buf_putc(b, ')');
-}
-
 static void bind_filter(ck_stmt *st, const ck_case_filter *f, int shift)
 {
     for (int i = 0; f && i < f->n_binds; i++) ck_stmt_bind_text(st, shift + i + 1, f->binds[i]);
@@ -925,22 +908,6 @@ static char *wl_sql(int who, bool page, const ck_case_filter *f)
     return ck_buf_steal(&b);
 }
 
-void ck_worklist_item_read(ck_stmt *st, ck_arena *a, ck_worklist_item *it)
-{
-    const char *rule = ck_stmt_text(st, 0);
-    const char *interned = ck_vocab_find(ck_vocab_rule, rule, strlen(rule));
-    it->o.rule = interned ? interned : ck_arena_strdup(a, rule);
-    it->o.subject = ck_arena_strdup(a, ck_stmt_text(st, 1));
-    it->o.due = ck_stmt_date(st, 2);
-    it->o.met_on = ck_stmt_date(st, 3);
-    it->o.explanation = ck_arena_strdup(a, ck_stmt_text(st, 4));
-    it->staff_code = ck_arena_strdup(a, ck_stmt_text(st, 5));
-    it->team = ck_arena_strdup(a, ck_stmt_text(st, 6));
-    it->crn = ck_arena_strdup(a, ck_stmt_text(st, 7));
-    it->forename = ck_arena_strdup(a, ck_stmt_text(st, 8));
-    it->surname = ck_arena_strdup(a, ck_stmt_text(st, 9));
-}
-
 /* Due dates lie between these (bounds of a segment's due range). */
 #define DUE_MIN "0001-01-01"
 #define DUE_MAX "9999-12-31"
@@ -1047,11 +1014,4 @@ ck_rc ck_cases_worklist(ck_db *db, const ck_worklist_query *q, ck_worklist **out
     }
     *out = w;
     return CK_OK;
-}
-
-void ck_worklist_free(ck_worklist *w)
-{
-    if (!w) return;
-    ck_arena_free(&w->arena);
-    ck_free(w);
 }

@@ -175,15 +175,22 @@ ck_rc ck_access_staff(ck_db *db, const ck_principal *p, ck_perm perm, const char
     return ck_scope_covers(p, s, &who) ? CK_OK : out_of_reach(p, perm, s, err, err_len);
 }
 
-ck_rc ck_access_drop_unseen(ck_db *db, const ck_principal *p, json_t *items, char *err, size_t err_len)
+ck_rc ck_access_drop_unseen(ck_db *db, const ck_principal *p, void *items, size_t size, size_t crn_at, size_t *n,
+                            char *err, size_t err_len)
 {
-    for (size_t i = json_array_size(items); i-- > 0;) {
-        const char *crn = json_string_value(json_object_get(json_array_get(items, i), "crn"));
+    unsigned char *base = items;
+    size_t kept = 0;
+    for (size_t i = 0; i < *n; i++) {
+        const char *crn;
+        memcpy(&crn, base + i * size + crn_at, sizeof crn);
         ck_rc rc = crn ? ck_access_check(db, p, CK_PERM_CASE_READ, crn, CK_LOCK_NONE, NULL, err, err_len)
                        : CK_ERR_DENIED;
-        if (rc == CK_ERR_DENIED || rc == CK_ERR_NOTFOUND) json_array_remove(items, i);
-        else if (rc != CK_OK) return rc;
+        if (rc == CK_ERR_DENIED || rc == CK_ERR_NOTFOUND) continue;
+        if (rc != CK_OK) return rc;
+        if (kept != i) memmove(base + kept * size, base + i * size, size);
+        kept++;
     }
+    *n = kept;
     return CK_OK;
 }
 

@@ -150,7 +150,7 @@ void ck_copy_date(ck_copy *c, ck_date d);     /* CK_NODATE gives NULL */
 int ck_copy_row(ck_copy *c);                  /* CK_DB_OK, or the first error so far */
 int ck_copy_end(ck_copy *c);
 
-/* Versioned migrations (src/store/migrations/NNN_name.sql, embedded in the
+/* Versioned migrations (src/db/migrations/NNN_name.sql, embedded in the
  * binary). Applies the missing ones in order, each in its own transaction,
  * recording them in schema_migrations(version, name, applied_at). Returns
  * CK_DB_OK or an error; *applied gets how many ran (may be NULL). A failing

@@ -12,18 +12,9 @@
 #include "ck_buf.h"
 #include "ck_case.h"
 #include "ck_db.h"
+#include "ck_rc.h"
 #include "ck_rules.h"
-
-typedef enum ck_rc {
-    CK_OK = 0,
-    CK_ERR_NOTFOUND,  /* no such case / record */
-    CK_ERR_EXISTS,    /* create: the CRN exists; add: the record id exists */
-    CK_ERR_INVALID,   /* the data breaks the format or a product rule; err names the field */
-    CK_ERR_CONFLICT,  /* a product rule refuses the change in this state (err says which) */
-    CK_ERR_DB,        /* the database failed; err has its message */
-    CK_ERR_DENIED,    /* the reader may not see or change it; err has the message to show */
-    CK_ERR_STALE,     /* the writer read an older version of the case (If-Match); err names the current one */
-} ck_rc;
+#include "ck_worklist.h"
 
 typedef struct ck_engine {
     const ck_calendar *cal;
@@ -76,22 +67,6 @@ ck_rc ck_cases_update_tx(ck_db *db, const ck_engine *eng, const char *crn, const
                          bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
                          ck_date as_of, char *err, size_t err_len);
 
-/* A condition on the "cases" row that every case shown to a reader must meet
- * (store/ck_access builds it from the reader's scope and the limited-access
- * lists), so a case the reader may not see is absent from searches and
- * worklists, totals included. `sql` is a boolean SQL expression naming
- * columns as "cases"."col", with placeholders numbered from $1 (text
- * values, binds[0] is $1); the queries splice it in renumbered. */
-#define CK_FILTER_MAX_BINDS 4
-typedef struct ck_case_filter {
-    const char *sql;
-    const char *binds[CK_FILTER_MAX_BINDS];
-    int n_binds;
-} ck_case_filter;
-/* Appends " AND (<f's condition>)" to sql with f's placeholders moved up by
- * shift ($1 becomes $(1 + shift)); the caller binds f->binds there. For
- * every query over many cases (store/ck_caseload too). */
-void ck_case_filter_sql(ck_buf *sql, const ck_case_filter *f, int shift);
 
 /* The same whole-case write inside a transaction the caller opened, for a
  * change that spans several cases in one transaction (a leaver's caseload, an
@@ -137,18 +112,7 @@ typedef struct ck_worklist_query {
     size_t limit, offset;
     const ck_case_filter *filter; /* NULL: every case the holder holds */
 } ck_worklist_query;
-typedef struct ck_worklist_item {
-    const char *crn, *forename, *surname, *staff_code, *team;
-    ck_obligation o;
-} ck_worklist_item;
-typedef struct ck_worklist {
-    ck_arena arena;
-    ck_worklist_item *items;
-    size_t n;
-    size_t total;
-} ck_worklist;
 ck_rc ck_cases_worklist(ck_db *db, const ck_worklist_query *q, ck_worklist **out, char *err, size_t err_len);
-void ck_worklist_free(ck_worklist *w);
 
 /* Recomputes and stores the obligations of every case at as_of, streaming
  * (bounded memory) in batches of `batch` cases per transaction. progress (may

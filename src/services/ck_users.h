@@ -29,7 +29,8 @@
  * principal `by`. Functions return CK_OK or a ck_rc with a message in err. */
 #ifndef CK_USERS_H
 #define CK_USERS_H
-#include "ck_cases.h"
+#include "ck_db.h"
+#include "ck_rc.h"
 #include "ck_roles.h"
 #include <stdint.h>
 

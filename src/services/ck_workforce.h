@@ -21,8 +21,6 @@
 #include "ck_alloc.h"
 #include "ck_cases.h"
 #include "ck_inspect.h"
-#include "ck_buf.h"
-#include <jansson.h>
 
 /* ---- Settings (table manage_settings) -------------------------------------- */
 
@@ -91,6 +89,9 @@ ck_rc ck_workforce_load(ck_db *db, const ck_rules_config *cfg, const char *regio
                         ck_workforce **out, char *err, size_t err_len);
 void ck_workforce_free(ck_workforce *w);
 const ck_wf_staff *ck_workforce_find(const ck_workforce *w, const char *code);
+/* "left", "long_term_absence" or "in_post" at as_of: the staff row's status,
+ * or a leaving or absence date on or before as_of. */
+const char *ck_wf_staff_status(const ck_wf_staff *p, ck_date as_of);
 
 /* ---- Staff changes ---------------------------------------------------------------- *
  * These writes (and ck_alloc_allocate, ck_alloc_reallocate below) join the
@@ -190,27 +191,5 @@ typedef struct ck_alloc_board {
 ck_rc ck_alloc_board_load(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *pdu, const char *team,
                           ck_date as_of, ck_alloc_board **out, char *err, size_t err_len);
 void ck_alloc_board_free(ck_alloc_board *b);
-
-/* ---- Reports ---------------------------------------------------------------------- */
-
-/* The workforce report: teams (with the total row), agency share, sickness
- * (long-term absence), the caseload distribution (practitioners in post by
- * capacity band: under 50%, 50-80%, 80-100%, 100-120%, over 120%, unknown)
- * and each practitioner with their workload breakdown. */
-json_t *ck_workforce_to_json(const ck_workforce *w);
-/* One practitioner of it: grade, status, hours, points, capacity (null with
- * capacity_note when unknown), over_capacity, cases by WMT type, and each
- * case (crn, tier, type, points) and court report in preparation. */
-json_t *ck_wf_staff_to_json(const ck_wf_staff *p, ck_date as_of);
-/* The board: {pdu, team, as_of, items: [{crn, kind: "lost"|"unallocated",
- * staff_code, team, due, status, explanation, tier, rosh, mappa, candidates:
- * [the first max_candidates: {staff_code, forename, surname, grade, team,
- * locality, capacity_percent, capacity_after_percent, over_capacity_after}],
- * ranked, excluded: [{staff_code, why}]}], gone: [{staff_code, forename,
- * surname, grade, team, status, cases}]}. */
-json_t *ck_alloc_board_to_json(const ck_alloc_board *b, size_t max_candidates);
-/* One CSV row per team and the total (header first); `table` aligns the
- * same columns for a terminal instead. */
-void ck_workforce_render(const ck_workforce *w, bool table, ck_buf *out);
 
 #endif

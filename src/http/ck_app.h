@@ -1,0 +1,24 @@
+/* ck_app: what every handler of the API and of the web app needs, handed to
+ * them by the HTTP core (ck_http_config.app, read back with ck_http_app): the
+ * rules engine, the clock and sign-in. Its own module so that the API
+ * (http/ck_api) and sign-in (http/ck_auth) both use it without depending on
+ * each other. */
+#ifndef CK_APP_H
+#define CK_APP_H
+#include "ck_case_cache.h"
+#include "ck_cases.h"
+
+typedef struct ck_auth ck_auth;
+typedef struct ck_app {
+    ck_engine engine;
+    ck_date (*today)(void); /* NULL: ck_date_today (UTC); tests pin a date */
+    const ck_auth *auth;    /* sign-in and sessions (http/ck_auth); the authorize hook needs it */
+    /* Cases as GET /api/v1/cases/{crn} last rendered them (http/ck_case_cache);
+     * NULL: every read renders. The web (ck_web_new) makes one for its server. */
+    ck_case_cache *case_cache;
+} ck_app;
+
+/* Today for this app: its pinned clock, else the date in UTC. */
+ck_date ck_app_today(const ck_app *app);
+
+#endif

@@ -1,0 +1,44 @@
+/* ck_worklist: see ck_worklist.h. */
+#include "ck_worklist.h"
+#include "ck_case.h"
+#include <stdlib.h>
+#include <string.h>
+
+void ck_case_filter_sql(ck_buf *b, const ck_case_filter *f, int shift)
+{
+    ck_buf_puts(b, " AND (");
+    for (const char *p = f->sql; *p; p++) {
+        if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
+            char *end;
+            long k = strtol(p + 1, &end, 10);
+            ck_buf_printf(b, "$%ld", k + shift);
+            p = end - 1;
+        } else {
+            ck_buf_putc(b, *p);
+        }
+    }
+    ck_buf_putc(b, ')');
+}
+
+void ck_worklist_item_read(ck_stmt *st, ck_arena *a, ck_worklist_item *it)
+{
+    const char *rule = ck_stmt_text(st, 0);
+    const char *interned = ck_vocab_find(ck_vocab_rule, rule, strlen(rule));
+    it->o.rule = interned ? interned : ck_arena_strdup(a, rule);
+    it->o.subject = ck_arena_strdup(a, ck_stmt_text(st, 1));
+    it->o.due = ck_stmt_date(st, 2);
+    it->o.met_on = ck_stmt_date(st, 3);
+    it->o.explanation = ck_arena_strdup(a, ck_stmt_text(st, 4));
+    it->staff_code = ck_arena_strdup(a, ck_stmt_text(st, 5));
+    it->team = ck_arena_strdup(a, ck_stmt_text(st, 6));
+    it->crn = ck_arena_strdup(a, ck_stmt_text(st, 7));
+    it->forename = ck_arena_strdup(a, ck_stmt_text(st, 8));
+    it->surname = ck_arena_strdup(a, ck_stmt_text(st, 9));
+}
+
+void ck_worklist_free(ck_worklist *w)
+{
+    if (!w) return;
+    ck_arena_free(&w->arena);
+    ck_free(w);
+}
