@@ -10,7 +10,7 @@
  * written with), so it answers only a reader who would get exactly that: a
  * write bumps the version in its own transaction (store/ck_store.h), and the
  * reader looks the version up inside the read snapshot that also decides its
- * access (store/ck_access: ck_access_get_held). Access, limited access,
+ * access (services/ck_access: ck_access_get_held). Access, limited access,
  * scopes and the audit entry are decided per read as before; only the
  * loading and rendering are shared.
  *
