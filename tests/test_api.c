@@ -62,6 +62,9 @@ static void start_server(backend *b)
     char err[256];
     b->app.engine = ck_engine_default();
     b->app.today = pinned_today;
+    /* Every read of this suite goes through the rendered-case cache, as the
+     * server's do (ck_web_new makes one). */
+    if (!b->app.case_cache) b->app.case_cache = ck_case_cache_new();
     ck_http_config cfg = {.port = 0, .threads = 4, .routes = ck_api_routes, .db_url = b->url, .app = &b->app,
                           .authorize = as_system};
     b->srv = ck_http_start(&cfg, err, sizeof err);
@@ -104,6 +107,8 @@ static int teardown(void **state)
     (void)state;
     ck_http_stop(B->srv);
     B->srv = NULL;
+    ck_case_cache_free(B->app.case_cache);
+    B->app.case_cache = NULL;
     if (B->dir[0]) {
         char cmd[128];
         snprintf(cmd, sizeof cmd, "rm -rf %s", B->dir);
@@ -704,6 +709,52 @@ static void test_victim_added_and_redacted(void **state)
     assert_status("X300004", "VCS_FIRST_CONTACT", "victim:V2", "overdue");
 }
 
+/* The rendered-case cache answers a second read of an unchanged case, and
+ * never after a write: each write bumps the version the entry is keyed by. */
+static void test_case_cache_follows_writes(void **state)
+{
+    (void)state;
+    need_backend();
+    create_example("X300009");
+    uint64_t hits0, hits1, misses;
+    th_resp a = call("GET", "/api/v1/cases/X300009", NULL);
+    assert_int_equal(a.status, 200);
+    ck_case_cache_counts(B->app.case_cache, &hits0, &misses);
+    th_resp b = call("GET", "/api/v1/cases/X300009", NULL);
+    assert_int_equal(b.status, 200);
+    ck_case_cache_counts(B->app.case_cache, &hits1, &misses);
+    assert_int_equal(hits1, hits0 + 1);
+    assert_string_equal(a.body, b.body);
+    assert_int_equal(etag_version(&a), etag_version(&b));
+    assert_string_equal(th_header(&b, "Content-Type", (char[64]){0}, 64), "application/json");
+    /* An appended contact: the next read shows it, under a new ETag. */
+    json_decref(record_post("X300009", "contacts",
+                            "{\"id\":\"C77\",\"event\":\"E1\",\"date\":\"2025-10-21\",\"type\":\"COAP\"}", 201));
+    th_resp c = call("GET", "/api/v1/cases/X300009", NULL);
+    assert_int_equal(c.status, 200);
+    assert_non_null(strstr(c.body, "\"C77\""));
+    assert_null(strstr(a.body, "\"C77\""));
+    assert_true(etag_version(&c) > etag_version(&a));
+    /* A replace through PUT: the next read is the replaced case. */
+    json_t *changed = body_json(&c);
+    json_object_set_new(json_object_get(changed, "person"), "gender", json_string("X"));
+    char if_match[64];
+    snprintf(if_match, sizeof if_match, "If-Match: \"%ld\"\r\n", etag_version(&c));
+    th_resp put = call_h("PUT", "/api/v1/cases/X300009", if_match, changed);
+    assert_int_equal(put.status, 200);
+    th_resp d = call("GET", "/api/v1/cases/X300009", NULL);
+    json_t *dj = body_json(&d);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(dj, "person"), "gender")), "X");
+    assert_true(etag_version(&d) > etag_version(&c));
+    json_decref(dj);
+    json_decref(changed);
+    th_resp_free(&a);
+    th_resp_free(&b);
+    th_resp_free(&c);
+    th_resp_free(&put);
+    th_resp_free(&d);
+}
+
 static void test_other_sub_resources(void **state)
 {
     (void)state;
@@ -1029,6 +1080,7 @@ int main(void)
         cmocka_unit_test(test_check_received),
         cmocka_unit_test(test_registration_review),
         cmocka_unit_test(test_victim_added_and_redacted),
+        cmocka_unit_test(test_case_cache_follows_writes),
         cmocka_unit_test(test_other_sub_resources),
         cmocka_unit_test(test_search),
         cmocka_unit_test(test_worklist),

@@ -427,6 +427,30 @@ static void expect_no_marker(int r, const char *method, const char *path, const 
     expect_no_marker_if(r, method, path, body, NULL, status);
 }
 
+/* The server keeps rendered cases (http/ck_case_cache): what victim liaison
+ * read first, with the details, is never what anyone else is answered with
+ * for the same case at the same version, and the other way round. */
+static void test_victims_cached_per_reader(void **state)
+{
+    (void)state;
+    need_world();
+    for (int i = 0; i < SEC_N_CASES; i++) {
+        char path[128], m[64];
+        snprintf(path, sizeof path, "/api/v1/cases/%s", sec_cases[i].crn);
+        sec_victim_marker(i, "phone", m, sizeof m);
+        bool want = sec_expect(CK_ROLE_VLO, CK_PERM_VICTIM_READ, i);
+        for (int round = 0; round < 2; round++) {
+            th_resp resp = send_req(&(hreq){.method = "GET", .path = path, .token = W->tokens[CK_ROLE_VLO]});
+            if ((strstr(resp.body, m) != NULL) != want)
+                fail_msg("vlo GET %s (round %d): %d, victims' details %s", path, round, resp.status,
+                         want ? "missing" : "shown");
+            th_resp_free(&resp);
+            for (int r = 0; r < CK_ROLE_COUNT; r++)
+                if (r != CK_ROLE_VLO) expect_no_marker(r, "GET", path, NULL, NULL);
+        }
+    }
+}
+
 static void test_victims_never_leak(void **state)
 {
     (void)state;
@@ -924,7 +948,8 @@ int main(void)
     const struct CMUnitTest http[] = {
         cmocka_unit_test(test_authorization_matrix),   cmocka_unit_test(test_token_scopes),
         cmocka_unit_test(test_unit_scope),
-        cmocka_unit_test(test_victims_never_leak),     cmocka_unit_test(test_csrf),
+        cmocka_unit_test(test_victims_never_leak),
+        cmocka_unit_test(test_victims_cached_per_reader),     cmocka_unit_test(test_csrf),
         cmocka_unit_test(test_session_fixation_and_cookies), cmocka_unit_test(test_timeouts_and_sign_out),
         cmocka_unit_test(test_sign_in_failures_alike), cmocka_unit_test(test_headers_and_hsts),
         cmocka_unit_test(test_injection_and_traversal),

@@ -2,6 +2,7 @@
  * example bundle, whole-case and record writes, stored obligations, the
  * report-completion rule, worklists and search. */
 #include "ck_test.h"
+#include "ck_txn.h"
 #include "ck_test_db.h"
 #include "ck_test_json.h"
 #include "ck_bundle.h"
@@ -78,6 +79,26 @@ static void expect_obligations(ck_db *db, const char *crn, ck_date evaluated, ck
     ck_assert_json_equal(g, w);
     json_decref(g);
     json_decref(w);
+    /* unmet_only (the case page's overview): exactly the open and overdue
+     * ones, in the same order. */
+    int64_t id = 0;
+    ck_result *unmet = NULL;
+    expect_rc(ck_txn_begin_read(db, err, sizeof err), CK_OK, err);
+    ck_rc rc = ck_store_find(db, crn, CK_LOCK_NONE, &id, err, sizeof err);
+    if (rc == CK_OK) rc = ck_store_get_obligations(db, id, as_of, true, &unmet, err, sizeof err);
+    expect_rc(ck_txn_finish(db, rc, err, sizeof err), CK_OK, err);
+    size_t k = 0;
+    for (size_t i = 0; i < stored->n_obligations; i++) {
+        const ck_obligation *o = &stored->obligations[i];
+        if (o->status != CK_ST_OPEN && o->status != CK_ST_OVERDUE) continue;
+        assert_true(k < unmet->n_obligations);
+        assert_string_equal(unmet->obligations[k].rule, o->rule);
+        assert_string_equal(unmet->obligations[k].subject, o->subject);
+        assert_int_equal(unmet->obligations[k].status, o->status);
+        k++;
+    }
+    assert_int_equal(k, unmet->n_obligations);
+    ck_result_free(unmet);
     ck_result_free(stored);
     ck_result_free(fresh);
     ck_case_free(c);

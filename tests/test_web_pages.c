@@ -541,8 +541,21 @@ static void test_add_contact(void **state)
     th_resp_free(&r);
     char fields[256];
     snprintf(fields, sizeof fields, "event=E1&type=%s&date-day=30&date-month=5&date-year=2025", type);
+    /* The case page keeps the case as loaded (ck_web_case's cache): read
+     * twice before the write, the second read is a hit... */
+    uint64_t hits0, hits1, misses;
+    for (int i = 0; i < 2; i++) {
+        th_resp before = req(f, "GET", "/cases/S000001/activity", w.cookie, NULL);
+        assert_int_equal(before.status, 200);
+        assert_null(strstr(before.body, "30 May 2025"));
+        th_resp_free(&before);
+        ck_case_cache_counts(f->web->page_cases, i ? &hits1 : &hits0, &misses);
+    }
+    assert_int_equal(hits1, hits0 + 1);
     post_form(f, &w, "/cases/S000001/contacts/new", fields, 303, NULL);
+    /* ...and after it the page shows the new contact, never the kept case. */
     const char *const shown[] = {"30 May 2025", type, NULL};
+    page_has(f, &w, "/cases/S000001/activity", 200, shown);
     page_has(f, &w, "/cases/S000001/activity", 200, shown);
 }
 

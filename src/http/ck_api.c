@@ -417,19 +417,70 @@ static void h_case_replace(ck_http_req *r)
     ck_case_free(c);
 }
 
+/* A case's JSON as the API's cache keeps it. */
+typedef struct json_bytes {
+    size_t len;
+    char data[];
+} json_bytes;
+
+/* What h_case_get asks the cache for, inside the read's snapshot. */
+typedef struct case_read {
+    ck_case_cache *cache;
+    const char *crn;
+    unsigned redaction;
+    bool victims;   /* what the store decided, for the entry put after a miss */
+    ck_cached *hit; /* held */
+} case_read;
+
+/* The variant of the key: the bytes differ by whether victims' details were
+ * loaded and by the redaction they were written with. */
+static unsigned case_variant(bool victims, unsigned redaction) { return (victims ? 1u : 0u) | redaction << 1; }
+
+static bool case_held(void *ctx, int64_t version, bool victims, size_t *n_victims)
+{
+    case_read *cr = ctx;
+    cr->victims = victims;
+    ck_case_cache_key k = {cr->crn, version, case_variant(victims, cr->redaction)};
+    cr->hit = ck_case_cache_get(cr->cache, &k, n_victims);
+    return cr->hit != NULL;
+}
+
 static void h_case_get(ck_http_req *r)
 {
     const ck_principal *p = who(r);
     ck_db *db = p ? db_or_fail(r) : NULL;
     if (!db) return;
     char err[ERR_MAX];
+    const char *crn = ck_http_param(r, "crn");
+    case_read cr = {app_of(r)->case_cache, crn, victim_redaction_for(r, crn), false, NULL};
     ck_case *c = NULL;
-    ck_rc rc = ck_access_get(db, p, ck_http_param(r, "crn"), &c, err, sizeof err);
+    int64_t version = 0;
+    ck_access_case_read how = {.held = cr.cache ? case_held : NULL, .ctx = &cr, .as_of = CK_NODATE};
+    ck_rc rc = ck_access_get_held(db, p, crn, &how, &c, &version, err, sizeof err);
     if (rc != CK_OK) {
+        ck_cached_release(cr.hit);
         problem_rc(r, rc, err);
-    } else {
-        set_etag(r, c->version);
-        send_case(r, 200, c);
+        return;
+    }
+    set_etag(r, version);
+    if (cr.hit) {
+        const json_bytes *jb = ck_cached_value(cr.hit);
+        ck_buf *out = ck_http_out(r);
+        ck_buf_reset(out);
+        ck_buf_append(out, jb->data, jb->len);
+        ck_cached_release(cr.hit);
+        ck_http_status(r, out->overflowed ? 500 : 200);
+        ck_http_content_type(r, "application/json");
+        return;
+    }
+    ck_http_json(r, 200, ck_bundle_to_json(c, cr.redaction));
+    const ck_buf *out = ck_http_out(r);
+    if (cr.cache && out->len && !out->overflowed) {
+        json_bytes *jb = ck_malloc(sizeof *jb + out->len);
+        jb->len = out->len;
+        memcpy(jb->data, out->data, out->len);
+        ck_case_cache_key k = {crn, version, case_variant(cr.victims, cr.redaction)};
+        ck_cached_release(ck_case_cache_put(cr.cache, &k, jb, ck_free, c->n_victims));
     }
     ck_case_free(c);
 }

@@ -5,6 +5,7 @@
  * each other. */
 #ifndef CK_APP_H
 #define CK_APP_H
+#include "ck_case_cache.h"
 #include "ck_cases.h"
 
 typedef struct ck_auth ck_auth;
@@ -12,6 +13,9 @@ typedef struct ck_app {
     ck_engine engine;
     ck_date (*today)(void); /* NULL: ck_date_today (UTC); tests pin a date */
     const ck_auth *auth;    /* sign-in and sessions (http/ck_auth); the authorize hook needs it */
+    /* Cases as GET /api/v1/cases/{crn} last rendered them (http/ck_case_cache);
+     * NULL: every read renders. The web (ck_web_new) makes one for its server. */
+    ck_case_cache *case_cache;
 } ck_app;
 
 /* Today for this app: its pinned clock, else the date in UTC. */

@@ -259,25 +259,58 @@ void ck_access_filter_for(const ck_principal *p, ck_perm perm, ck_access_filter 
 
 ck_rc ck_access_get(ck_db *db, const ck_principal *p, const char *crn, ck_case **out, char *err, size_t err_len)
 {
+    int64_t version;
+    return ck_access_get_held(db, p, crn, &(ck_access_case_read){.as_of = CK_NODATE}, out, &version, err, err_len);
+}
+
+ck_rc ck_access_get_held(ck_db *db, const ck_principal *p, const char *crn, const ck_access_case_read *how,
+                         ck_case **out, int64_t *version, char *err, size_t err_len)
+{
+    ck_result **obligations = how->obligations;
     *out = NULL;
+    *version = 0;
+    if (obligations) *obligations = NULL;
     ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
     rc = decide(db, p, CK_PERM_CASE_READ, crn, CK_LOCK_NONE, &f, err, err_len);
     bool victims = rc == CK_OK && ck_access_victims_visible(p, &f.place);
-    if (rc == CK_OK) rc = ck_store_load_for(db, f.id, victims, out, err, err_len);
+    size_t n_victims = 0;
+    bool have = false;
+    if (rc == CK_OK && how->held) {
+        ck_case_version v;
+        rc = ck_store_version(db, f.id, &v, err, err_len);
+        if (rc == CK_OK) {
+            *version = v.version;
+            have = how->held(how->ctx, v.version, victims, &n_victims);
+        }
+    }
+    if (rc == CK_OK && !have) {
+        rc = ck_store_load_for(db, f.id, victims, out, err, err_len);
+        if (rc == CK_OK) {
+            *version = (*out)->version;
+            n_victims = (*out)->n_victims;
+        }
+    }
+    if (rc == CK_OK && obligations)
+        rc = ck_store_get_obligations(db, f.id, how->as_of, how->unmet_only, obligations, err, err_len);
     rc = ck_txn_finish(db, rc, err, err_len);
     char detail[48];
-    ck_audit_note notes[2] = {{"case.read", crn, NULL, NULL}, {"victim.read", crn, "victims", detail}};
+    ck_audit_note notes[3] = {{"case.read", crn, NULL, NULL}};
     size_t n = 1;
-    if (rc == CK_OK && victims && (*out)->n_victims) {
-        snprintf(detail, sizeof detail, "victims=%zu", (*out)->n_victims);
-        n = 2;
+    if (rc == CK_OK && victims && n_victims) {
+        snprintf(detail, sizeof detail, "victims=%zu", n_victims);
+        notes[n++] = (ck_audit_note){"victim.read", crn, "victims", detail};
     }
+    if (obligations) notes[n++] = (ck_audit_note){"obligations.read", crn, NULL, NULL};
     if (rc == CK_OK) rc = ck_audit_reads(db, p, notes, n, err, err_len);
     if (rc != CK_OK) {
         ck_case_free(*out);
         *out = NULL;
+        if (obligations) {
+            ck_result_free(*obligations);
+            *obligations = NULL;
+        }
     }
     return rc;
 }
@@ -290,7 +323,7 @@ ck_rc ck_access_obligations(ck_db *db, const ck_principal *p, const char *crn, c
     if (rc != CK_OK) return rc;
     case_facts f;
     rc = decide(db, p, CK_PERM_CASE_READ, crn, CK_LOCK_NONE, &f, err, err_len);
-    if (rc == CK_OK) rc = ck_store_get_obligations(db, f.id, as_of, out, err, err_len);
+    if (rc == CK_OK) rc = ck_store_get_obligations(db, f.id, as_of, false, out, err, err_len);
     rc = ck_txn_finish(db, rc, err, err_len);
     if (rc == CK_OK) rc = ck_audit_record(db, p, "obligations.read", crn, NULL, NULL, err, err_len);
     if (rc != CK_OK) {

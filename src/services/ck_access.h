@@ -77,6 +77,29 @@ ck_rc ck_access_drop_unseen(ck_db *db, const ck_principal *p, void *items, size_
 
 /* A whole case (case:read); victims' details only as described above. */
 ck_rc ck_access_get(ck_db *db, const ck_principal *p, const char *crn, ck_case **out, char *err, size_t err_len);
+/* The same read for a caller that may already hold the case (the caches of
+ * http/ck_case_cache), and for a page that shows the case's obligations too.
+ * Inside the read snapshot, after the access decision, held(ctx, version,
+ * victims, &n_victims) is asked whether the caller holds the case at this
+ * version, with victims' details loaded (`victims`) or not; when it does
+ * (answering the number of victims its copy has, for the audit entry), the
+ * case is not loaded and *out stays NULL. With `obligations`, the case's
+ * obligations at as_of come from the same snapshot (*obligations, the
+ * caller's), audited with the read in one batch, as ck_access_obligations
+ * would. Either way the read is audited, its batch committed, before CK_OK,
+ * and *version is the case's version in the snapshot. The version is sound
+ * as a key because every write of a case's content bumps it in the write's
+ * transaction (ck_store_bump_version). */
+typedef bool (*ck_access_held_fn)(void *ctx, int64_t version, bool victims, size_t *n_victims);
+typedef struct ck_access_case_read {
+    ck_access_held_fn held; /* NULL: always load the case */
+    void *ctx;
+    ck_result **obligations; /* NULL: not wanted */
+    ck_date as_of;
+    bool unmet_only; /* only the open and overdue obligations (ck_store_get_obligations) */
+} ck_access_case_read;
+ck_rc ck_access_get_held(ck_db *db, const ck_principal *p, const char *crn, const ck_access_case_read *how,
+                         ck_case **out, int64_t *version, char *err, size_t err_len);
 ck_rc ck_access_obligations(ck_db *db, const ck_principal *p, const char *crn, ck_date as_of, ck_result **out,
                             char *err, size_t err_len);
 ck_rc ck_access_search(ck_db *db, const ck_principal *p, const char *q, size_t limit, size_t offset,

@@ -580,7 +580,7 @@ ck_rc ck_cases_obligations(ck_db *db, const char *crn, ck_date as_of, ck_result 
     if (rc != CK_OK) return rc;
     int64_t id;
     rc = ck_store_find(db, crn, CK_LOCK_NONE, &id, err, err_len);
-    if (rc == CK_OK) rc = ck_store_get_obligations(db, id, as_of, out, err, err_len);
+    if (rc == CK_OK) rc = ck_store_get_obligations(db, id, as_of, false, out, err, err_len);
     return ck_txn_finish(db, rc, err, err_len);
 }
 

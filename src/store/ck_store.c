@@ -1667,11 +1667,14 @@ static const char *intern_rule(ck_arena *a, const char *s)
     return r ? r : ck_arena_strdup(a, s);
 }
 
-ck_rc ck_store_get_obligations(ck_db *db, int64_t id, ck_date as_of, ck_result **out, char *err, size_t err_len)
+ck_rc ck_store_get_obligations(ck_db *db, int64_t id, ck_date as_of, bool unmet_only, ck_result **out, char *err,
+                               size_t err_len)
 {
     *out = NULL;
-    ck_stmt *st = ck_txn_prepare(db, "SELECT \"rule\", \"subject\", \"due\", \"met_on\", \"status\", \"severity\", "
-                              "\"explanation\" FROM \"obligations\" WHERE \"case_id\" = $1", err, err_len);
+#define OBL_SELECT "SELECT \"rule\", \"subject\", \"due\", \"met_on\", \"status\", \"severity\", \"explanation\" " \
+                   "FROM \"obligations\" WHERE \"case_id\" = $1"
+    ck_stmt *st = ck_txn_prepare(db, unmet_only ? OBL_SELECT " AND \"status\" = 'unmet'" : OBL_SELECT, err, err_len);
+#undef OBL_SELECT
     if (!st) return CK_ERR_DB;
     ck_result *r = ck_calloc(1, sizeof *r);
     ck_arena_init(&r->arena);

@@ -153,8 +153,11 @@ ck_rc ck_store_put_tiers(ck_db *db, size_t n, const int64_t *ids, const char *co
 ck_rc ck_store_sync_derived(ck_db *db, size_t n, const int64_t *ids, ck_result *const *r, const ck_holder *h,
                             char *err, size_t err_len);
 /* The stored obligations of case `id`, open versus overdue decided at as_of,
- * in the rulebook's order. *out is the caller's (ck_result_free). */
-ck_rc ck_store_get_obligations(ck_db *db, int64_t id, ck_date as_of, ck_result **out, char *err, size_t err_len);
+ * in the rulebook's order; with unmet_only just the open and overdue ones
+ * (a page listing open work; a case with years of history has hundreds met).
+ * *out is the caller's (ck_result_free). */
+ck_rc ck_store_get_obligations(ck_db *db, int64_t id, ck_date as_of, bool unmet_only, ck_result **out, char *err,
+                               size_t err_len);
 /* The rulebook's order of obligations: status, severity, due, rule, subject. */
 int ck_store_obligation_cmp(const void *a, const void *b);
 

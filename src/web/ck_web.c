@@ -70,6 +70,9 @@ ck_web *ck_web_new(const ck_web_config *cfg, const ck_app *app, char *err, size_
     ck_web *w = ck_calloc(1, sizeof *w);
     w->tmpl = ck_tmpl_set_new();
     w->app = *app;
+    /* The server's cache of rendered cases, unless the caller brought one. */
+    if (!w->app.case_cache) w->app.case_cache = w->own_case_cache = ck_case_cache_new();
+    w->page_cases = ck_case_cache_new();
     if (!ck_tmpl_load_dir(w->tmpl, tdir, err, err_len) || !ck_tmpl_link(w->tmpl, err, err_len) ||
         !(w->assets = ck_assets_load(nm, st, err, err_len))) {
         ck_web_free(w);
@@ -84,6 +87,8 @@ void ck_web_free(ck_web *w)
     if (!w) return;
     ck_tmpl_set_free(w->tmpl);
     ck_assets_free(w->assets);
+    ck_case_cache_free(w->own_case_cache);
+    ck_case_cache_free(w->page_cases);
     ck_free(w);
 }
 

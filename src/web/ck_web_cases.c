@@ -188,13 +188,9 @@ json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today)
     return h;
 }
 
-bool ck_web_load_case(ck_http_req *r, const ck_session *s, ck_db *db, ck_case **out)
+/* Answers a failed read of the case the path names. */
+static void case_read_failed(ck_http_req *r, const ck_session *s, ck_rc rc, const char *err)
 {
-    char err[512];
-    /* Victims' details come back only for victim liaison staff of the case's
-     * region: for everyone else the store does not even read them. */
-    ck_rc rc = ck_access_get(db, s->p, ck_http_param(r, "crn"), out, err, sizeof err);
-    if (rc == CK_OK) return true;
     if (rc == CK_ERR_DENIED) {
         ck_web_error_page(r, s, 403, "You cannot see this case", err);
     } else if (rc == CK_ERR_NOTFOUND) {
@@ -203,7 +199,66 @@ bool ck_web_load_case(ck_http_req *r, const ck_session *s, ck_db *db, ck_case **
         ck_http_log("%s web: loading a case: %s", ck_http_request_id(r), err);
         ck_web_error_page(r, s, 500, "Sorry, there is a problem with the service", "Try again later.");
     }
+}
+
+bool ck_web_load_case(ck_http_req *r, const ck_session *s, ck_db *db, ck_case **out)
+{
+    char err[512];
+    /* Victims' details come back only for victim liaison staff of the case's
+     * region: for everyone else the store does not even read them. */
+    ck_rc rc = ck_access_get(db, s->p, ck_http_param(r, "crn"), out, err, sizeof err);
+    if (rc == CK_OK) return true;
+    case_read_failed(r, s, rc, err);
     return false;
+}
+
+/* What the case page asks the web's case cache for, inside the read's
+ * snapshot: the case as loaded at that version, with or without victims'
+ * details (the page renders per reader; only the loaded case is shared). */
+typedef struct page_read {
+    ck_case_cache *cache;
+    const char *crn;
+    bool victims;
+    ck_cached *hit; /* held */
+} page_read;
+
+static bool page_held(void *ctx, int64_t version, bool victims, size_t *n_victims)
+{
+    page_read *pr = ctx;
+    pr->victims = victims;
+    ck_case_cache_key k = {pr->crn, version, victims ? 1u : 0u};
+    pr->hit = ck_case_cache_get(pr->cache, &k, n_victims);
+    return pr->hit != NULL;
+}
+
+static void drop_case(void *c) { ck_case_free(c); }
+
+/* The case the path names, held (read-only, shared; ck_cached_release it),
+ * and its obligations at today (*res, the caller's; with unmet_only just the
+ * open and overdue ones), from one read snapshot audited once; false after
+ * answering. */
+static bool load_case_page(ck_http_req *r, const ck_session *s, ck_db *db, ck_date today, bool unmet_only,
+                           ck_cached **held, ck_result **res)
+{
+    char err[512];
+    page_read pr = {ck_web_of(r)->page_cases, ck_http_param(r, "crn"), false, NULL};
+    ck_case *c = NULL;
+    int64_t version = 0;
+    ck_access_case_read how = {.held = page_held, .ctx = &pr, .obligations = res, .as_of = today,
+                               .unmet_only = unmet_only};
+    ck_rc rc = ck_access_get_held(db, s->p, pr.crn, &how, &c, &version, err, sizeof err);
+    if (rc != CK_OK) {
+        ck_cached_release(pr.hit);
+        case_read_failed(r, s, rc, err);
+        return false;
+    }
+    if (pr.hit) {
+        *held = pr.hit;
+        return true;
+    }
+    ck_case_cache_key k = {pr.crn, version, pr.victims ? 1u : 0u};
+    *held = ck_case_cache_put(pr.cache, &k, c, drop_case, c->n_victims);
+    return true;
 }
 
 /* ---- My work ------------------------------------------------------------ */
@@ -569,17 +624,14 @@ void ck_web_case(ck_http_req *r)
         return;
     }
     ck_db *db = ck_web_db(r, &s);
-    ck_case *c = NULL;
-    if (!db || !ck_web_load_case(r, &s, db, &c)) return;
     ck_date today = ck_app_today(&ck_web_of(r)->app);
+    ck_cached *held = NULL;
     ck_result *res = NULL;
-    char err[512];
-    if (ck_access_obligations(db, s.p, c->crn, today, &res, err, sizeof err) != CK_OK) {
-        ck_case_free(c);
-        ck_http_log("%s web: obligations: %s", ck_http_request_id(r), err);
-        ck_web_error_page(r, &s, 500, "Sorry, there is a problem with the service", "Try again later.");
-        return;
-    }
+    /* Only what the tab shows: a case with years of history has hundreds of
+     * contacts and met obligations, and the overview lists none of them. */
+    bool overview = strcmp(tab, "overview") == 0;
+    if (!db || !load_case_page(r, &s, db, today, overview, &held, &res)) return;
+    const ck_case *c = ck_cached_value(held);
     json_t *header = ck_web_case_header(r, c, today);
     const char *title = ck_arena_printf(ck_http_arena(r), "%s: %s", json_string_value(json_object_get(header, "name")),
                                         tabs[t].label);
@@ -593,9 +645,6 @@ void ck_web_case(ck_http_req *r)
     json_object_set_new(page, "tabs", tl);
     json_object_set_new(page, "can_write", json_boolean(ck_web_allowed(&s, "case:write")));
     json_object_set_new(page, "saved", json_string(ck_http_query(r, "saved") ? ck_http_query(r, "saved") : ""));
-    /* Only what the tab shows: a case with years of history has hundreds of
-     * contacts, and the overview lists none of them. */
-    bool overview = strcmp(tab, "overview") == 0;
     json_object_set_new(page, "obligations", obligations_json(r, c->crn, res, overview));
     if (overview || strcmp(tab, "compliance") == 0) json_object_set_new(page, "compliance", compliance_json(r, c, res, today));
     if (strcmp(tab, "activity") == 0 || strcmp(tab, "appointments") == 0)
@@ -614,6 +663,6 @@ void ck_web_case(ck_http_req *r)
     if (strcmp(tab, "personal") == 0) json_object_set_new(page, "personal", personal_json(r, c));
     json_object_set_new(page, "victim_liaison", json_boolean(ck_web_allowed(&s, "victim:read")));
     ck_result_free(res);
-    ck_case_free(c);
+    ck_cached_release(held);
     ck_web_render(r, 200, "case.html", page);
 }
