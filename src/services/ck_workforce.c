@@ -462,6 +462,9 @@ ck_rc ck_workforce_staff_leaves(ck_db *db, const ck_engine *eng, const char *cod
     size_t n = 0;
     char d[CK_DATE_STRLEN];
     ck_date_fmt(on, d);
+    /* The cases whose allocation to the leaver was in force on the day before
+     * or on the day itself (`to` >= on: rulebook v3's ALLOCATE leaver), so
+     * one ending that day still gets the leaving date and its obligation. */
     if (rc == CK_OK)
         rc = crn_list(db,
                       "SELECT DISTINCT \"cases\".\"crn\" FROM \"allocations\" JOIN \"cases\" ON "
