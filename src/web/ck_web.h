@@ -91,7 +91,8 @@ static inline ck_web *ck_web_of(const ck_http_req *r) { return (ck_web *)ck_http
  * "inspection", "workforce", "allocations", "qa";
  * may be NULL). s may be NULL (sign-in and error pages). */
 json_t *ck_web_page(ck_http_req *r, const ck_session *s, const char *title, const char *nav);
-/* Renders template `name` with `page` (reference taken) as the response. A
+/* Renders template `name` with `page` (reference taken) as the response, the
+ * cells of its tables labelled with their columns (ck_cell_labels.h). A
  * render failure is logged and answered 500. */
 void ck_web_render(ck_http_req *r, unsigned status, const char *name, json_t *page);
 /* 303 See Other to a same-site path. */
