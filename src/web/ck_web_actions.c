@@ -381,6 +381,7 @@ static bool build_change(form *f, void *rec)
     ch->kind = choice(f, &change_fields[0]);
     ch->date = date_of(f, &change_fields[1]);
     ch->note = text_of(f, &change_fields[2], CK_BUNDLE_MAX_STRING);
+    ch->lives_alone = CK_NULL; /* the form does not ask (yet): not recorded */
     return !ck_web_form_has_errors(f->page);
 }
 
