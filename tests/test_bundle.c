@@ -82,7 +82,7 @@ static void person_details_round_trip(void **state)
     /* Where he lives and with whom, as the case page reads it. */
     assert_null(ck_household_current(c, ck_date_ymd(2025, 10, 1)));
     assert_ptr_equal(ck_household_current(c, ck_date_ymd(2025, 10, 2)), &c->changes[0]);
-    assert_ptr_equal(ck_household_current(c, ck_date_ymd(2025, 11, 3)), &c->changes[1]); /* CH3 names nobody */
+    assert_ptr_equal(ck_household_current(c, ck_date_ymd(2025, 11, 3)), &c->changes[1]); /* CH3 says nothing */
     assert_ptr_equal(ck_main_address_current(c, ck_date_ymd(2024, 10, 31)), &p->addresses[0]);
     assert_ptr_equal(ck_main_address_current(c, ck_date_ymd(2024, 11, 1)), &p->addresses[1]);
     assert_null(ck_main_address_current(c, ck_date_ymd(2023, 3, 5)));
@@ -389,9 +389,12 @@ static const bad_case bad_cases[] = {
      "changes[0].lives_alone: true with 1 household member; expected false or null when anyone lives with them"},
     {"changes[0]", "{\"id\": \"CH1\", \"date\": \"2025-10-02\", \"kind\": \"arrest\", "
      "\"household\": [{\"name\": \"Jo\", \"relationship\": \"partner\"}]}",
-     "changes[0].household: household members apply only to kind household or relationship; expected no household"},
-    {"changes[0]", "{\"id\": \"CH1\", \"date\": \"2025-10-02\", \"kind\": \"address\", \"lives_alone\": true}",
-     "changes[0].lives_alone: lives_alone applies only to kind household or relationship; expected false or null"},
+     "changes[0].household: household members apply only to kind address, household or relationship; expected no "
+     "household"},
+    {"changes[0]", "{\"id\": \"CH1\", \"date\": \"2025-10-02\", \"kind\": \"charge\", \"lives_alone\": true}",
+     "changes[0].lives_alone: lives_alone applies only to kind address, household or relationship; expected false or "
+     "null"},
+    {"changes[0]", "{\"id\": \"CH1\", \"date\": \"2025-10-02\", \"kind\": \"address\", \"lives_alone\": true}", NULL},
     {"changes[0]", "{\"id\": \"CH1\", \"date\": \"2025-10-02\", \"kind\": \"household\", \"lives_alone\": true}", NULL},
     {"contacts[1].id", "\"C1\"", "contacts[1].id: \"C1\" is already the id of contacts[0]; ids must be unique"},
     {"events[1]", "{\"id\": \"E2\", \"reports\": [{\"id\": \"R1\", \"type\": \"oral\", \"requested\": \"2025-01-02\"}]}",

@@ -243,16 +243,21 @@ static const ck_field member_f[] = {
     F(ck_household_member, child, CK_F_BOOL)};
 ENTITY(ck_entity_household_member, "household_member", "household_members", ck_household_member, member_f, NULL);
 
+bool ck_change_about_home(const ck_change *ch)
+{
+    return ck_streq(ch->kind, "address") || ck_streq(ch->kind, "household") || ck_streq(ch->kind, "relationship");
+}
+
 static const char *change_check(const void *rec, char *msg, size_t len)
 {
     const ck_change *ch = rec;
-    bool about_home = ck_streq(ch->kind, "household") || ck_streq(ch->kind, "relationship");
+    bool about_home = ck_change_about_home(ch);
     if (ch->n_household && !about_home) {
-        snprintf(msg, len, "household members apply only to kind household or relationship; expected no household");
+        snprintf(msg, len, "household members apply only to kind address, household or relationship; expected no household");
         return "household";
     }
     if (ch->lives_alone == 1 && !about_home) {
-        snprintf(msg, len, "lives_alone applies only to kind household or relationship; expected false or null");
+        snprintf(msg, len, "lives_alone applies only to kind address, household or relationship; expected false or null");
         return "lives_alone";
     }
     if (ch->lives_alone == 1 && ch->n_household) {

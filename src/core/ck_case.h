@@ -192,9 +192,10 @@ typedef struct ck_change {
     ck_date date;
     const char *kind;
     const char *note;
-    /* Extension, on kind household or relationship only: who lives with the
-     * person from this date on (the whole household, replacing the one an
-     * earlier change gave), or lives_alone. ck_household_current (core/
+    /* Extension, on kind address, household or relationship only
+     * (ck_change_about_home): who lives with the person from this date on
+     * (the whole household, replacing the one an earlier change gave), or
+     * lives_alone. ck_household_current (core/
      * ck_facts) finds the one in force. */
     ck_household_member *household;
     size_t n_household;
@@ -253,6 +254,10 @@ void ck_case_free(ck_case *c);   /* NULL-safe; frees the arena and the case */
 const ck_event *ck_case_event(const ck_case *c, const char *id);
 const ck_contact *ck_case_contact(const ck_case *c, const char *id);
 const ck_report *ck_case_report(const ck_case *c, const char *id, const ck_event **ev_out);
+
+/* Whether a change of kind ch->kind may say who lives with the person
+ * (address, household, relationship). */
+bool ck_change_about_home(const ck_change *ch);
 
 /* Blanks every victim's name, address, phone, email and notes (for anyone who
  * is not victim liaison staff). */

@@ -89,7 +89,7 @@ const ck_change *ck_household_current(const ck_case *c, ck_date d)
     for (size_t i = 0; i < c->n_changes; i++) {
         const ck_change *ch = &c->changes[i];
         if (ch->date > d || (ch->n_household == 0 && ch->lives_alone != 1)) continue;
-        if (!ck_streq(ch->kind, "household") && !ck_streq(ch->kind, "relationship")) continue;
+        if (!ck_change_about_home(ch)) continue;
         if (!best || ch->date >= best->date) best = ch;
     }
     return best;

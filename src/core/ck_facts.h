@@ -56,7 +56,7 @@ bool ck_address_current(const ck_address *a, ck_date d);
 /* The main address current at d, the latest `from` when several are; NULL
  * when none (no fixed abode, or not recorded). */
 const ck_address *ck_main_address_current(const ck_case *c, ck_date d);
-/* Who the person lives with at d: the change of kind household or
+/* Who the person lives with at d: the change of kind address, household or
  * relationship dated on or before d that lists household members or says
  * lives_alone, the latest date first (then the later in the list). NULL when
  * none does: the household is not recorded. */

@@ -48,11 +48,25 @@ static char *full_name(ck_arena *a, const char *fore, const char *sur) { return 
 
 /* The household after change ch, from the one before it. A relationship
  * change is a new partner (often with a child of theirs); a household change
- * brings a partner's children (or the person's own) to live at the address. */
+ * brings a partner's children (or the person's own) to live at the address;
+ * after a move the household may come along, or he may live alone, with a
+ * partner or with his parents. */
 static void next_household(ck_case *c, ck_rng *r, const ck_change *ch, household *h)
 {
     ck_arena *a = &c->arena;
-    if (ck_streq(ch->kind, "relationship")) {
+    if (ck_streq(ch->kind, "address")) {
+        double u = ck_rng_unit(r);
+        if (u < 0.3 && h->n) return; /* they all moved together */
+        h->n = 0;
+        if (u < 0.65) return;        /* lives alone */
+        if (u < 0.8) {
+            const char *sur = c->person.surname;
+            add_member(h, full_name(a, ck_gen_forename(r, 'F'), sur), "parent", false);
+            if (ck_rng_chance(r, 0.5)) add_member(h, full_name(a, ck_gen_forename(r, 'M'), sur), "parent", false);
+            return;
+        }
+    }
+    if (ck_streq(ch->kind, "relationship") || ck_streq(ch->kind, "address")) {
         h->n = 0;
         char pg = ck_streq(c->person.gender, "F") ? 'M' : 'F';
         const char *psur = ck_gen_surname(r);
@@ -61,6 +75,8 @@ static void next_household(ck_case *c, ck_rng *r, const ck_change *ch, household
             add_member(h, full_name(a, ck_gen_forename(r, ck_rng_chance(r, 0.5) ? 'F' : 'M'), psur), "stepchild", true);
         return;
     }
+    /* "Partner's children now living at the address": a partner first. */
+    if (h->n && !ck_streq(h->m[0].relationship, "partner")) h->n = 0;
     const char *sur = h->n ? strrchr(h->m[0].name, ' ') + 1 : c->person.surname;
     if (!h->n) {
         char pg = ck_streq(c->person.gender, "F") ? 'M' : 'F';
@@ -77,8 +93,9 @@ static void households(ck_case *c, ck_rng *r)
     household h = {.n = 0};
     for (size_t i = 0; i < c->n_changes; i++) {
         ck_change *ch = &c->changes[i];
-        if (!ck_streq(ch->kind, "household") && !ck_streq(ch->kind, "relationship")) continue;
+        if (!ck_change_about_home(ch)) continue;
         next_household(c, r, ch, &h);
+        ch->lives_alone = h.n == 0;
         ch->household = ck_arena_array(&c->arena, h.n, sizeof *ch->household);
         memcpy(ch->household, h.m, h.n * sizeof *h.m);
         ch->n_household = h.n;

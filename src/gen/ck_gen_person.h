@@ -6,7 +6,8 @@
  * range, an e-mail address at example.com, pronouns, a preferred language
  * and whether an interpreter is needed, some aliases and disabilities with
  * adjustments, and who lives with the person on each change of circumstances
- * of kind household or relationship (a partner, children).
+ * of kind address, household or relationship (a partner, children, parents,
+ * or nobody).
  *
  * Drawn from a random stream of its own, so adding these details changes no
  * other field of the case: the rules never read them, and the practice rates
