@@ -586,6 +586,20 @@ static const action actions[] = {
     {"victims", "edit", "Change a victim's record", "victims", victim_fields, build_victim, edit_victim, sizeof(ck_victim), "victims"},
 };
 
+const char *ck_web_choice_label(const char *kind, const char *name, const char *value, const char *none)
+{
+    for (size_t k = 0; value && k < sizeof actions / sizeof *actions; k++) {
+        if (strcmp(actions[k].kind, kind) != 0) continue;
+        for (const field *fd = actions[k].fields; fd->name; fd++) {
+            if (!fd->labels || strcmp(fd->name, name) != 0) continue;
+            const char *const *vals = field_values(fd);
+            for (size_t i = 0; vals && vals[i]; i++)
+                if (strcmp(vals[i], value) == 0) return fd->labels[i];
+        }
+    }
+    return none;
+}
+
 static const action *find_action(const char *kind, const char *verb)
 {
     for (size_t i = 0; kind && i < sizeof actions / sizeof *actions; i++)

@@ -4,6 +4,7 @@
 #include "ck_facts.h"
 #include "ck_tier.h"
 #include "ck_web.h"
+#include "ck_web_names.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,7 @@ json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today)
     int in_scheme = 0;
     for (size_t i = 0; i < c->n_victims; i++) in_scheme += ck_streq(c->victims[i].opted, "in");
     json_object_set_new(h, "victims_in_scheme", json_integer(in_scheme));
+    ck_web_case_strip(r, c, today, h);
     return h;
 }
 
@@ -592,25 +594,6 @@ static json_t *compliance_json(ck_http_req *r, const ck_case *c, const ck_result
                      "breaches", breaches, "breach_status", status);
 }
 
-static json_t *personal_json(ck_http_req *r, const ck_case *c)
-{
-    json_t *addresses = json_array();
-    for (size_t i = 0; i < c->person.n_addresses; i++) {
-        const ck_address *a = &c->person.addresses[i];
-        json_array_append_new(addresses, json_pack("{s:s, s:s, s:s, s:s}", "kind", a->kind ? a->kind : "", "status",
-                                                   a->status ? a->status : "", "from", ck_web_date_long(r, a->from),
-                                                   "to", ck_web_date_long(r, a->to)));
-    }
-    json_t *changes = json_array();
-    for (size_t i = 0; i < c->n_changes; i++)
-        json_array_append_new(changes, json_pack("{s:s, s:s, s:s}", "date", ck_web_date_long(r, c->changes[i].date),
-                                                 "kind", c->changes[i].kind, "note",
-                                                 c->changes[i].note ? c->changes[i].note : ""));
-    return json_pack("{s:s, s:s, s:o, s:o, s:s}", "gender", c->person.gender ? c->person.gender : "", "nfa",
-                     ck_web_date_long(r, c->person.no_fixed_abode_since), "addresses", addresses, "changes", changes,
-                     "team", c->team ? c->team : "");
-}
-
 void ck_web_case(ck_http_req *r)
 {
     ck_session s;
@@ -660,7 +643,7 @@ void ck_web_case(ck_http_req *r)
     }
     if (strcmp(tab, "checks") == 0) json_object_set_new(page, "checks", checks_json(r, c));
     if (strcmp(tab, "sentence") == 0) json_object_set_new(page, "events", events_json(r, c));
-    if (strcmp(tab, "personal") == 0) json_object_set_new(page, "personal", personal_json(r, c));
+    if (strcmp(tab, "personal") == 0) json_object_set_new(page, "personal", ck_web_personal(r, c, today));
     json_object_set_new(page, "victim_liaison", json_boolean(ck_web_allowed(&s, "victim:read")));
     ck_result_free(res);
     ck_cached_release(held);
