@@ -258,7 +258,7 @@ static void test_grades_pages(void **state)
 {
     fixture *f = *state;
     who spo = sign_in(f, "N07P009", "SPO");
-    const char *const team[] = {"Team N07T01", "Caseloads", "Unallocated cases", NULL};
+    const char *const team[] = {"<h1 class=\"govuk-heading-l\">Camden North</h1>", "Caseloads", "Unallocated cases", NULL};
     page_has(f, &spo, "/team", 200, team);
     const char *const pdu[] = {"PDU dashboard", "<svg class=\"ck-chart\"", "Timeliness", NULL};
     page_has(f, &spo, "/pdu", 200, pdu);
@@ -318,7 +318,7 @@ static void test_dashboard_trends(void **state)
                                   "<a class=\"govuk-link\" href=\"/pdu\">Camden and Islington</a> (N07PDU1)",
                                   "href=\"/region\"", NULL};
     page_has(f, &spo, "/region", 200, region);
-    const char *const own[] = {"Probation delivery unit N07PDU1", NULL};
+    const char *const own[] = {"Camden and Islington: ", NULL};
     page_has(f, &spo, "/pdu?code=N07PDU1", 200, own);
     page_has(f, &spo, "/pdu?code=N99PDU9", 404, NULL);
     who po = sign_in(f, "N07P001", "PO");

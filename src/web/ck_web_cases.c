@@ -452,11 +452,12 @@ void ck_web_search(ck_http_req *r)
             ck_web_form_error(page, "q", "Enter a CRN, a name or a date of birth (YYYY-MM-DD)");
         } else {
             json_t *rows = json_array();
+            ck_web_names *names = ck_web_names_new(r, db);
             for (size_t i = 0; i < l->n; i++)
                 json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s}", "crn", l->items[i].crn, "name",
                                                       ck_web_person_name(r, l->items[i].forename, l->items[i].surname),
                                                       "dob", ck_web_date_long(r, l->items[i].date_of_birth), "team",
-                                                      l->items[i].team ? l->items[i].team : ""));
+                                                      ck_web_team_name(names, l->items[i].team)));
             json_object_set_new(page, "results", rows);
             json_object_set_new(page, "total", json_integer((json_int_t)l->total));
             json_object_set_new(page, "searched", json_true());
