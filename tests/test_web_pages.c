@@ -178,6 +178,11 @@ static void test_person_and_strip(void **state)
     assert_null(strstr(r.body, "N07P001"));
     assert_null(strstr(r.body, "N07T01"));
     th_resp_free(&r);
+    /* Sentence types, offence categories and assessment kinds in words. */
+    const char *const sentence[] = {"Community order", "Theft (04901), main", NULL};
+    page_has(f, &w, "/cases/S000001/sentence", 200, sentence);
+    const char *const risk[] = {"RoSH assessment completed 14 May 2025: Medium", "Sentence plan completed", NULL};
+    page_has(f, &w, "/cases/S000001/risk", 200, risk);
     /* A case without the details says so rather than showing nothing. */
     const char *const bare[] = {"<strong>Lives with:</strong> Not recorded.", "Street and postcode not recorded",
                                 NULL};
@@ -434,7 +439,7 @@ static void test_failure_then_warning(void **state)
     /* Decided within 10 working days of the failure (due 28 May). */
     post_form(f, &w, "/cases/S000001/contacts/C3/enforcement", "action=first_warning&date-day=27&date-month=5&date-year=2025", 303, NULL);
     assert_string_equal(stored_status(f, "S000001", "ENFORCE", "contact:C3", NULL, 0), "met");
-    const char *const shown[] = {"first_warning (contact C3)", NULL};
+    const char *const shown[] = {"First warning, for the appointment on 13 May 2025", NULL};
     page_has(f, &w, "/cases/S000001/compliance", 200, shown);
     /* A contact that is not a failure has no enforcement form. */
     page_has(f, &w, "/cases/S000001/contacts/C2/enforcement", 404, NULL);

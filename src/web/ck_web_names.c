@@ -55,6 +55,44 @@ const char *ck_web_staff_name(ck_web_names *n, const char *code) { return lookup
 const char *ck_web_team_name(ck_web_names *n, const char *code) { return lookup(n, CK_ORG_TEAM, code); }
 const char *ck_web_pdu_name(ck_web_names *n, const char *code) { return lookup(n, CK_ORG_PDU, code); }
 
+/* ---- Vocabularies in words ---------------------------------------------------- */
+
+typedef struct named {
+    const char *value, *name;
+} named;
+
+static const char *name_of(const named *t, size_t n, const char *value)
+{
+    for (size_t i = 0; value && i < n; i++)
+        if (strcmp(t[i].value, value) == 0) return t[i].name;
+    return value ? value : "";
+}
+
+/* core/ck_case's ck_vocab_sentence_type and ck_vocab_offence_category. */
+static const named sentence_names[] = {
+    {"community_order", "Community order"}, {"sso", "Suspended sentence order"},
+    {"custody", "Custody"}, {"hospital_order", "Hospital order"}};
+static const named offence_names[] = {
+    {"violence", "Violence"}, {"robbery", "Robbery"}, {"sexual_child", "Sexual offence against a child"},
+    {"sexual_adult", "Sexual offence against an adult"}, {"drug_import", "Importing drugs"},
+    {"drug_possession_supply", "Drug possession or supply"}, {"burglary_domestic", "Burglary of a home"},
+    {"burglary_other", "Burglary (not a home)"}, {"theft", "Theft"}, {"theft_from_vehicle", "Theft from a vehicle"},
+    {"taking_vehicle", "Taking a vehicle without consent"}, {"handling", "Handling stolen goods"},
+    {"fraud", "Fraud and forgery"}, {"criminal_damage", "Criminal damage"}, {"public_order", "Public order"},
+    {"drink_driving", "Drink driving"}, {"other_motoring", "Other motoring offence"},
+    {"absconding_bail", "Absconding or a bail offence"}, {"soliciting", "Soliciting"}, {"other", "Other offence"},
+    {"terrorism", "Terrorism"}};
+
+const char *ck_web_sentence_name(const char *type)
+{
+    return name_of(sentence_names, sizeof sentence_names / sizeof *sentence_names, type);
+}
+
+const char *ck_web_offence_name(const char *category)
+{
+    return name_of(offence_names, sizeof offence_names / sizeof *offence_names, category);
+}
+
 /* The request's database connection, or NULL (names then fall back to codes). */
 static ck_db *names_db(ck_http_req *r)
 {

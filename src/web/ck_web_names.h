@@ -27,6 +27,11 @@ const char *ck_web_team_name(ck_web_names *n, const char *code);
 /* "Camden and Islington"; "" for NULL or "". */
 const char *ck_web_pdu_name(ck_web_names *n, const char *code);
 
+/* Sentence types and offence categories in words ("sso": "Suspended
+ * sentence order"); the value itself when it has no name. */
+const char *ck_web_sentence_name(const char *type);
+const char *ck_web_offence_name(const char *category);
+
 /* The signed-in user's name for the page header: the linked staff member's
  * name, else the username. */
 const char *ck_web_user_name(ck_http_req *r, const ck_session *s);

@@ -154,7 +154,7 @@ test('a practitioner records a failed appointment, sees ENFORCE, records a warni
     await page.waitForURL(/saved=contacts/)
     assert.equal(await page.locator('tr', { hasText: 'Enforcement action' }).count(), 0)
     await page.goto(`${base}/cases/S000001/compliance`)
-    assert.match(await page.content(), /first_warning \(contact C3\)/)
+    assert.match(await page.content(), /First warning, for the appointment on 13 May 2025/)
     await page.screenshot({ path: `${shots}/journey-enforcement.png`, fullPage: true })
   })
 })
