@@ -181,6 +181,8 @@ static void test_person_and_strip(void **state)
     /* Sentence types, offence categories and assessment kinds in words. */
     const char *const sentence[] = {"Community order", "Theft (04901), main", NULL};
     page_has(f, &w, "/cases/S000001/sentence", 200, sentence);
+    const char *const event_option[] = {"E1: Community order from ", NULL};
+    page_has(f, &w, "/cases/S000001/appointments/new", 200, event_option);
     const char *const risk[] = {"RoSH assessment completed 14 May 2025: Medium", "Sentence plan completed", NULL};
     page_has(f, &w, "/cases/S000001/risk", 200, risk);
     /* A case without the details says so rather than showing nothing. */

@@ -12,6 +12,7 @@
 #include "ck_embedded.h"
 #include "ck_facts.h"
 #include "ck_web.h"
+#include "ck_web_names.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -622,7 +623,8 @@ static json_t *fields_json(form *f, const action *a)
             for (size_t i = 0; i < f->c->n_events; i++) {
                 const ck_event *e = &f->c->events[i];
                 const char *text = e->has_sentence ? ck_arena_printf(ck_http_arena(f->r), "%s: %s from %s", e->id,
-                                                                     e->sentence.type, ck_web_date_long(f->r, e->sentence.date))
+                                                                     ck_web_sentence_name(e->sentence.type),
+                                                                     ck_web_date_long(f->r, e->sentence.date))
                                                    : e->id;
                 json_array_append_new(opts, json_pack("{s:s, s:s}", "value", e->id, "text", text));
             }
