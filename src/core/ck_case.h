@@ -286,7 +286,7 @@ typedef struct ck_field {
     const char *const *vocab; /* ENUM: NULL-terminated allowed values */
     const ck_entity *sub;     /* OBJ / LIST element */
     bool sensitive;           /* victim-identifying: VLO only */
-    bool omit_null;           /* extension key: not written when null */
+    bool omit_null;           /* extension key: not written when null (a list: when empty) */
 } ck_field;
 
 struct ck_entity {
