@@ -1,6 +1,7 @@
 /* ck_web: the web app's shared machinery (see ck_web.h). */
 #include "ck_web.h"
 #include "ck_cell_labels.h"
+#include "ck_web_names.h"
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -118,8 +119,9 @@ json_t *ck_web_page(ck_http_req *r, const ck_session *s, const char *title, cons
     json_t *page = json_pack("{s:s, s:s, s:s, s:[], s:{}, s:{}}", "title", title, "asset", w->asset_prefix,
                              "path", ck_http_path(r), "errors", "error", "values");
     if (!s) return page;
-    json_object_set_new(page, "user", json_pack("{s:s, s:s, s:s, s:s}", "username", s->username, "staff",
-                                                s->staff[0] ? s->staff : s->username, "role_label",
+    json_object_set_new(page, "user", json_pack("{s:s, s:s, s:s, s:s, s:s}", "username", s->username, "staff",
+                                                s->staff[0] ? s->staff : s->username, "name", ck_web_user_name(r, s),
+                                                "role_label",
                                                 role_labels[s->p->role] ? role_labels[s->p->role] : "",
                                                 "team", s->team));
     json_object_set_new(page, "csrf", json_string(s->csrf ? s->csrf : ""));

@@ -126,6 +126,12 @@ void ck_web_date_values(ck_http_req *r, json_t *page, const char *name, ck_date 
 /* Copies the typed value of each named field into page.values.<name>. */
 void ck_web_keep_values(ck_http_req *r, json_t *page, const char *const *names);
 
+/* The label a form offers for `value` of field `name` on the forms for
+ * /cases/CRN/KIND (ck_web_actions: "changes", "kind", "mappa_level" gives
+ * "MAPPA level"), so a page names a value as the form that records it does;
+ * `none` when no form offers it. */
+const char *ck_web_choice_label(const char *kind, const char *name, const char *value, const char *none);
+
 /* ---- Handlers (one per route; see ck_web_routes.c) ---------------------- */
 void ck_web_asset(ck_http_req *r);        /* GET /assets/{version}/{file} */
 void ck_web_asset_in_dir(ck_http_req *r); /* GET /assets/{version}/{dir}/{file} */
