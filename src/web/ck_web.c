@@ -1,5 +1,6 @@
 /* ck_web: the web app's shared machinery (see ck_web.h). */
 #include "ck_web.h"
+#include "ck_web_plain.h"
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -383,12 +384,11 @@ const char *ck_web_person_name(ck_http_req *r, const char *forename, const char 
 
 const char *ck_web_date_long(ck_http_req *r, ck_date d)
 {
-    static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
-                                         "July",    "August",   "September", "October", "November", "December"};
-    if (d == CK_NODATE) return "";
-    int y, m, dd;
-    ck_date_split(d, &y, &m, &dd);
-    return ck_arena_printf(ck_http_arena(r), "%d %s %d", dd, months[m - 1], y);
+    ck_buf b = CK_BUF_INIT;
+    ck_web_plain_date(&b, d);
+    const char *s = ck_arena_strndup(ck_http_arena(r), ck_buf_cstr(&b), b.len);
+    ck_buf_free(&b);
+    return s;
 }
 
 const char *ck_web_time_long(ck_http_req *r, int64_t t)

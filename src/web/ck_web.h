@@ -162,6 +162,10 @@ const char *ck_web_rule_name(const char *rule);
 /* An obligation for a template: rule, name, subject, due, status, severity,
  * explanation, and action_href/action_text: the form that meets it. */
 json_t *ck_web_obligation(ck_http_req *r, const char *crn, const ck_obligation *o);
+/* The same with `sentence`, its plain English (web/ck_web_plain), from
+ * detail: the engine's obligation of the same rule and subject, which knows
+ * what the due date counts from (NULL: "Due by D."). */
+json_t *ck_web_obligation_plain(ck_http_req *r, const char *crn, const ck_obligation *o, const ck_obligation *detail);
 /* The case header: name, CRN, date of birth, tier, OGRS3, RoSH, MAPPA,
  * register flags, victims in the scheme (a count, never who). */
 json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today);

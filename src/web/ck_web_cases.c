@@ -4,6 +4,7 @@
 #include "ck_facts.h"
 #include "ck_tier.h"
 #include "ck_web.h"
+#include "ck_web_plain.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,13 +102,34 @@ static char *action_href(ck_http_req *r, const char *crn, const ck_obligation *o
 
 json_t *ck_web_obligation(ck_http_req *r, const char *crn, const ck_obligation *o)
 {
+    return ck_web_obligation_plain(r, crn, o, NULL);
+}
+
+json_t *ck_web_obligation_plain(ck_http_req *r, const char *crn, const ck_obligation *o, const ck_obligation *detail)
+{
     const struct rule_action *a = rule_action(o->rule);
     char due[CK_DATE_STRLEN];
-    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "rule", o->rule, "name",
+    /* The stored row says what is due and its status; the engine's own
+     * obligation (detail) adds what the due date counts from. */
+    ck_obligation plain = *o;
+    if (detail) {
+        plain.basis = detail->basis;
+        plain.amount = detail->amount;
+        plain.why = detail->why;
+        plain.high_risk = detail->high_risk;
+        plain.stage = detail->stage;
+        plain.period = detail->period;
+    } else {
+        plain.basis = CK_NODATE;
+    }
+    ck_buf sentence = CK_BUF_INIT;
+    ck_web_plain_sentence(&sentence, &plain);
+    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s%}", "rule", o->rule, "name",
                           ck_web_rule_name(o->rule), "subject", o->subject, "due", ck_date_fmt(o->due, due),
                           "due_text", short_date(r, o->due), "status", ck_status_name(o->status), "severity",
                           ck_severity_name(o->severity), "explanation", o->explanation ? o->explanation : "",
-                          "met_text", short_date(r, o->met_on));
+                          "met_text", short_date(r, o->met_on), "sentence", ck_buf_cstr(&sentence), sentence.len);
+    ck_buf_free(&sentence);
     if (a && a->path) {
         json_object_set_new(j, "action_href", json_string(action_href(r, crn, o, a)));
         json_object_set_new(j, "action_text", json_string(a->text));
@@ -474,13 +496,26 @@ static const struct {
     {"compliance", "Compliance"},      {"appointments", "Appointments"}, {"personal", "Personal details"},
 };
 
-static json_t *obligations_json(ck_http_req *r, const char *crn, const ck_result *res, bool open_only)
+/* The engine's obligation of (rule, subject) in det, or NULL. */
+static const ck_obligation *detail_of(const ck_result *det, const ck_obligation *o)
+{
+    for (size_t i = 0; i < det->n_obligations; i++) {
+        const ck_obligation *d = &det->obligations[i];
+        if (strcmp(d->rule, o->rule) == 0 && strcmp(d->subject, o->subject) == 0) return d;
+    }
+    return NULL;
+}
+
+/* The stored obligations, each with its plain-English sentence from the
+ * engine's evaluation of the loaded case (det). */
+static json_t *obligations_json(ck_http_req *r, const char *crn, const ck_result *res, const ck_result *det,
+                                bool open_only)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < res->n_obligations; i++) {
         const ck_obligation *o = &res->obligations[i];
         if (open_only && o->status != CK_ST_OVERDUE && o->status != CK_ST_OPEN) continue;
-        json_array_append_new(a, ck_web_obligation(r, crn, o));
+        json_array_append_new(a, ck_web_obligation_plain(r, crn, o, detail_of(det, o)));
     }
     return a;
 }
@@ -645,7 +680,12 @@ void ck_web_case(ck_http_req *r)
     json_object_set_new(page, "tabs", tl);
     json_object_set_new(page, "can_write", json_boolean(ck_web_allowed(&s, "case:write")));
     json_object_set_new(page, "saved", json_string(ck_http_query(r, "saved") ? ck_http_query(r, "saved") : ""));
-    json_object_set_new(page, "obligations", obligations_json(r, c->crn, res, overview));
+    /* The stored obligations do not keep what their due dates count from:
+     * the engine says it again for the sentences (the same case, same day). */
+    const ck_engine *eng = &ck_web_of(r)->app.engine;
+    ck_result *det = ck_rules_evaluate(c, today, eng->cal, eng->cfg);
+    json_object_set_new(page, "obligations", obligations_json(r, c->crn, res, det, overview));
+    ck_result_free(det);
     if (overview || strcmp(tab, "compliance") == 0) json_object_set_new(page, "compliance", compliance_json(r, c, res, today));
     if (strcmp(tab, "activity") == 0 || strcmp(tab, "appointments") == 0)
         json_object_set_new(page, "contacts", contacts_json(r, c, today, strcmp(tab, "appointments") == 0));
