@@ -16,6 +16,8 @@ static void every_rule_has_a_sentence(void **state)
         for (int w = CK_WHY_USUAL; w <= CK_WHY_RECALL_REQUESTED && !found; w++)
             found = ck_web_plain_template(ck_rule_ids[i], (ck_why)w) != NULL;
         if (!found) fail_msg("rule %s has no sentence in ck_web_plain's table", ck_rule_ids[i]);
+        if (!ck_web_plain_template(ck_rule_ids[i], CK_WEB_PLAIN_NO_BASIS))
+            fail_msg("rule %s has no sentence for a stored obligation", ck_rule_ids[i]);
     }
     assert_null(ck_web_plain_template("NO_SUCH_RULE", CK_WHY_USUAL));
 }
@@ -130,14 +132,19 @@ static void contact_sentence_word_for_word(void **state)
     free(json);
 }
 
-/* Stored obligations carry no basis: the sentence falls back to the due date. */
+/* Stored obligations carry no basis: the rule's sentence names only the due date. */
 static void without_a_basis_says_the_due_date(void **state)
 {
     (void)state;
     ck_obligation o = {.rule = "CONTACT", .subject = "contact:C9", .due = ck_test_date("2026-11-18"),
                        .met_on = CK_NODATE, .basis = CK_NODATE, .why = CK_WHY_STAGE};
     char *s = sentence(&o);
+    assert_string_equal(s, "The next contact is due by 18 November 2026.");
+    free(s);
+    o.rule = "NOT_A_RULE";
+    s = sentence(&o);
     assert_string_equal(s, "Due by 18 November 2026.");
+    o.rule = "CONTACT";
     free(s);
     o.basis = ck_test_date("2026-11-04");
     o.amount = 14;

@@ -3,6 +3,8 @@
 #include "ck_web_plain.h"
 #include <string.h>
 
+#define NO_BASIS CK_WEB_PLAIN_NO_BASIS
+
 /* Placeholders: {basis} {due} (dates), {wd} {days} {weeks} {months} (the
  * amount with its unit), {month} (the ordinal month of the period), {period}
  * ("order", "licence", ...), {hr} (", because the risk of serious harm was
@@ -55,6 +57,36 @@ static const struct {
     {"VCS_NONSTATUTORY", CK_WHY_USUAL, "Sentenced on {basis} for an offence involving domestic abuse; contact with the victim outside the statutory scheme is due by {due}, within {wd}."},
     {"REPORT_DUE", CK_WHY_USUAL, "A pre-sentence report was asked for on {basis}; it is due by {due}, within {wd}."},
     {"REPORT_DUE", CK_WHY_ORAL, "An oral pre-sentence report was asked for on {basis}; it is due the same day."},
+    /* Obligations read back from the store, which keep no basis. */
+    {"ALLOCATE", NO_BASIS, "The case must be allocated to a practitioner by {due}."},
+    {"INDUCTION", NO_BASIS, "The first appointment (induction) is due by {due}."},
+    {"CONTACT", NO_BASIS, "The next contact is due by {due}."},
+    {"NEXT_APPOINTMENT", NO_BASIS, "The next appointment should be booked by {due}."},
+    {"OUTCOME", NO_BASIS, "The appointment's outcome should be recorded by {due}."},
+    {"ADDRESS", NO_BASIS, "A main address, or that the person has no fixed abode, must be recorded by {due}."},
+    {"TERMINATE", NO_BASIS, "The sentence must be terminated by {due}."},
+    {"REVIEW_APPOINTMENT", NO_BASIS, "A review appointment in the final third of the licence is due by {due}."},
+    {"ENFORCE", NO_BASIS, "Enforcement action for a failure to comply is due by {due}."},
+    {"BREACH_PACK", NO_BASIS, "The breach pack must be sent by {due}."},
+    {"RECALL_DECISION", NO_BASIS, "A decision on recall is due by {due}."},
+    {"ROSH_INITIAL", NO_BASIS, "The first risk of serious harm assessment is due by {due}."},
+    {"ROSH_REVIEW", NO_BASIS, "The risk of serious harm assessment must be reviewed by {due}."},
+    {"ROSH_CHANGE", NO_BASIS, "{change}: the risk of serious harm assessment must be reviewed by {due}."},
+    {"SENTENCE_PLAN", NO_BASIS, "The sentence plan is due by {due}."},
+    {"OVERSIGHT", NO_BASIS, "A manager must review the high risk of serious harm assessment by {due}."},
+    {"DA_CHECK", NO_BASIS, "The police domestic abuse check must be back by {due}."},
+    {"CHILD_CHECK", NO_BASIS, "The children's services check must be back by {due}."},
+    {"DA_FLAG_DECISION", NO_BASIS, "Decide by {due} whether to register the person as a domestic abuse perpetrator."},
+    {"REG_REVIEW", NO_BASIS, "The registration must be reviewed by {due}."},
+    {"MAPPA_IDENTIFY", NO_BASIS, "Decide by {due} whether the person is managed under MAPPA."},
+    {"VCS_REFERRAL", NO_BASIS, "The referral to victim liaison is due by {due}."},
+    {"VCS_FIRST_CONTACT", NO_BASIS, "Victim liaison must first contact the victim by {due}."},
+    {"VCS_FLAG", NO_BASIS, "The case must be flagged for victim contact (INVI) by {due}."},
+    {"VCS_REPRESENTATIONS", NO_BASIS, "The victim's views on licence conditions must be recorded by {due}."},
+    {"VCS_RELEASE_NOTICE", NO_BASIS, "The victim must be told about the release by {due}."},
+    {"VCS_RECALL_NOTICE", NO_BASIS, "The victim must be told about the recall by {due}."},
+    {"VCS_NONSTATUTORY", NO_BASIS, "Contact with the victim outside the statutory scheme is due by {due}."},
+    {"REPORT_DUE", NO_BASIS, "The pre-sentence report is due by {due}."},
 };
 
 static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
@@ -76,7 +108,7 @@ const char *ck_web_plain_template(const char *rule, ck_why why)
         if (templates[i].why == why) return templates[i].text;
         if (templates[i].why == CK_WHY_USUAL) usual = templates[i].text;
     }
-    return usual;
+    return why == NO_BASIS ? NULL : usual;
 }
 
 static void amount(ck_buf *b, int n, const char *one, const char *many)
@@ -134,8 +166,8 @@ static void fill(ck_buf *b, const char *name, size_t len, const ck_obligation *o
 
 void ck_web_plain_sentence(ck_buf *b, const ck_obligation *o)
 {
-    const char *t = ck_web_plain_template(o->rule, o->why);
-    if (!t || o->basis == CK_NODATE) {
+    const char *t = ck_web_plain_template(o->rule, o->basis == CK_NODATE ? NO_BASIS : o->why);
+    if (!t) {
         ck_buf_puts(b, "Due by ");
         ck_web_plain_date(b, o->due);
         ck_buf_putc(b, '.');

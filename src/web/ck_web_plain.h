@@ -14,14 +14,19 @@
 /* "4 November 2026" (GOV.UK style) appended to b; nothing for CK_NODATE. */
 void ck_web_plain_date(ck_buf *b, ck_date d);
 
+/* The `why` of the table's rows for obligations with no basis (read back
+ * from the store): "The next contact is due by D." */
+#define CK_WEB_PLAIN_NO_BASIS ((ck_why)-1)
+
 /* The sentence template of a rule's timescale: the row for (rule, why), else
- * the rule's CK_WHY_USUAL row; NULL for a rule with no row. */
+ * (but not for CK_WEB_PLAIN_NO_BASIS) the rule's CK_WHY_USUAL row; NULL for
+ * a rule with no row. */
 const char *ck_web_plain_template(const char *rule, ck_why why);
 
 /* Appends o's sentence to b: its template filled from o, then where it was
  * met, "Met on D." or "Met late, on D.". o must come from ck_rules_evaluate
- * (obligations read back from the store do not carry a basis); a rule with
- * no template gets "Due by D.". */
+ * or have basis CK_NODATE (read back from the store: the rule's no-basis
+ * sentence); a rule with no row at all gets "Due by D.". */
 void ck_web_plain_sentence(ck_buf *b, const ck_obligation *o);
 
 #endif
