@@ -105,6 +105,9 @@ ck_db *ck_web_db(ck_http_req *r, const ck_session *s);
  * ({text, href: "#field"}), page.error.<field> the message shown by the field.
  * The first error for a field wins. */
 void ck_web_form_error(json_t *page, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same with the summary linking to #anchor (a date's NAME-day input). */
+void ck_web_form_error_at(json_t *page, const char *field, const char *anchor, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 bool ck_web_form_has_errors(const json_t *page);
 /* A form field trimmed of surrounding spaces (arena copy); "" when absent. */
 const char *ck_web_field(ck_http_req *r, const char *name);

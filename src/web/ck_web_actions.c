@@ -188,20 +188,79 @@ typedef struct form {
 
 /* ---- Reading fields ----------------------------------------------------- */
 
+/* What each field says when it is missing or not one of its options, as the
+ * GOV.UK Design System's error message guidance words it (specific, never
+ * the label pasted in), by the field's label. A field not here gets "Enter
+ * the <label>" or "Select the <label>" (fallback_message). */
+static const struct {
+    const char *label, *message;
+} field_messages[] = {
+    {"Sentence", "Select the sentence"},
+    {"Appointment type", "Select the type of appointment"},
+    {"Contact type", "Select the type of contact"},
+    {"Date of the appointment", "Enter the date of the appointment"},
+    {"Date of the contact", "Enter the date of the contact"},
+    {"Outcome", "Select the outcome of the appointment"},
+    {"Enforcement action", "Select the enforcement action"},
+    {"Date the registration ends", "Enter the date the registration ends"},
+    {"Scheme", "Select the victim contact scheme"},
+    {"Victim's choice", "Select whether the victim opted in or out"},
+    {"Register", "Select the register"},
+    {"Date registered", "Enter the date of the registration"},
+    {"MAPPA level", "Select the MAPPA level"},
+    {"MAPPA category", "Select the MAPPA category"},
+    {"Date of the review", "Enter the date of the review"},
+    {"Next review", "Enter the date of the next review"},
+    {"Check", "Select the check you requested"},
+    {"Date requested", "Enter the date the check was requested"},
+    {"Date the reply was received", "Enter the date the reply was received"},
+    {"Did it hold relevant information?", "Select yes if the reply held relevant information"},
+    {"Assessment", "Select the kind of assessment"},
+    {"Date completed", "Enter the date the assessment was completed"},
+    {"RoSH level", "Select the RoSH level"},
+    {"What changed", "Select what changed"},
+    {"Date of the change", "Enter the date of the change"},
+    {"Details", "Enter the details of the change"},
+    {"Decision about", "Select what the decision is about"},
+    {"Record it is about", "Enter the record the decision is about, like contact:C2"},
+    {"Date of the decision", "Enter the date of the decision"},
+    {"Reason", "Enter the reason for the decision"},
+    {"Reason for the enforcement decision", "Enter the reason for the enforcement decision"},
+};
+
+/* "Enter the date of the choice" from the label "Date of the choice"; an
+ * acronym ("RoSH", "MAPPA") keeps its capitals. */
+static const char *fallback_message(form *f, const field *fd, const char *verb)
+{
+    const char *l = fd->label[0] ? fd->label : fd->name;
+    bool lower = l[0] >= 'A' && l[0] <= 'Z' && l[1] >= 'a' && l[1] <= 'z';
+    return ck_arena_printf(ck_http_arena(f->r), "%s the %c%s", verb, lower ? l[0] - 'A' + 'a' : l[0], l + 1);
+}
+
+static const char *missing_message(form *f, const field *fd, const char *verb)
+{
+    for (size_t i = 0; i < sizeof field_messages / sizeof *field_messages; i++)
+        if (strcmp(field_messages[i].label, fd->label) == 0) return field_messages[i].message;
+    return fallback_message(f, fd, verb);
+}
+
 static const char *choice(form *f, const field *fd)
 {
     const char *v = ck_web_field(f->r, fd->name);
     const char *const *values = field_values(fd);
     const char *hit = *v ? ck_vocab_find(values, v, strlen(v)) : NULL;
-    if (!hit && (*v || fd->required))
-        ck_web_form_error(f->page, fd->name, "Select %s", fd->label[0] ? fd->label : fd->name);
+    if (!hit && (*v || fd->required)) ck_web_form_error(f->page, fd->name, "%s", missing_message(f, fd, "Select"));
     return hit;
 }
 
 static ck_date date_of(form *f, const field *fd)
 {
     ck_date d;
-    if (!ck_web_date_field(f->r, f->page, fd->name, fd->label, fd->required, &d)) return CK_NODATE;
+    /* Required is checked here, for the field's own message. */
+    if (!ck_web_date_field(f->r, f->page, fd->name, fd->label, false, &d)) return CK_NODATE;
+    if (d == CK_NODATE && fd->required)
+        ck_web_form_error_at(f->page, fd->name, ck_arena_printf(ck_http_arena(f->r), "%s-day", fd->name), "%s",
+                             missing_message(f, fd, "Enter"));
     return d;
 }
 
@@ -209,7 +268,7 @@ static const char *text_of(form *f, const field *fd, size_t max)
 {
     const char *v = ck_web_field(f->r, fd->name);
     if (!*v) {
-        if (fd->required) ck_web_form_error(f->page, fd->name, "Enter %s", fd->label);
+        if (fd->required) ck_web_form_error(f->page, fd->name, "%s", missing_message(f, fd, "Enter"));
         return NULL;
     }
     if (strlen(v) > max) {
@@ -314,7 +373,8 @@ static bool build_contact(form *f, void *rec, bool appointment)
     ct->event = event_of(f);
     const char *type = ck_web_field(f->r, "type");
     bool ns = false;
-    if (!contact_type_find(type, appointment, &ns, NULL)) ck_web_form_error(f->page, "type", "Select the %s", appointment ? "appointment type" : "contact type");
+    if (!contact_type_find(type, appointment, &ns, NULL))
+        ck_web_form_error(f->page, "type", "Select the type of %s", appointment ? "appointment" : "contact");
     ct->date = date_of(f, &fs[2]);
     if (appointment && ct->date != CK_NODATE && ct->date < f->today)
         ck_web_form_error(f->page, "date", "Date of the appointment must be today or in the future");
