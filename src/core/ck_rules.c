@@ -602,6 +602,7 @@ static void rule_induction(eval *x)
             met(x, c->date, "contact %s %s %s %s", c->id, c->type, c->outcome, ds(x, c->date));
         }
         why(x, p->start, n, lic ? CK_WHY_LICENCE : CK_WHY_USUAL, false);
+        x->basis.period = period_word(p);
         emit(x, "INDUCTION", CK_SEV_HIGH, "event", v->e->id, wd(x, p->start, n), "%s + %d WD", from, n);
     }
 }

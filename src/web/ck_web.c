@@ -263,6 +263,8 @@ ck_db *ck_web_db(ck_http_req *r, const ck_session *s)
 /* ---- Forms -------------------------------------------------------------- */
 
 static void form_error_v(json_t *page, const char *field, const char *anchor, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+static void form_error_v(json_t *page, const char *field, const char *anchor, const char *fmt, va_list ap)
 {
     json_t *by_field = json_object_get(page, "error");
     if (json_object_get(by_field, field)) return;

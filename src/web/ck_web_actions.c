@@ -407,6 +407,38 @@ static bool build_registration(form *f, void *rec)
     return !ck_web_form_has_errors(f->page);
 }
 
+/* The first check of kind with a request and no reply on c, or NULL. */
+static const ck_check *unanswered_check(const ck_case *c, const char *kind)
+{
+    for (size_t i = 0; i < c->n_checks; i++) {
+        const ck_check *k = &c->checks[i];
+        if (k->requested != CK_NODATE && k->received == CK_NODATE && (!kind || ck_streq(k->kind, kind))) return k;
+    }
+    return NULL;
+}
+
+/* {text, reply_href} of an unanswered check, for the warning. */
+static json_t *check_warning(form *f, const ck_check *k)
+{
+    const char *const *kinds = ck_vocab_check_kind;
+    const char *what = "Check";
+    for (size_t i = 0; kinds[i]; i++)
+        if (ck_streq(kinds[i], k->kind)) what = check_labels[i];
+    ck_arena *a = ck_http_arena(f->r);
+    ck_buf href = CK_BUF_INIT;
+    ck_buf_puts(&href, "/cases/");
+    ck_buf_escape(&href, CK_ESC_URL, f->c->crn, strlen(f->c->crn));
+    ck_buf_puts(&href, "/checks/");
+    ck_buf_escape(&href, CK_ESC_URL, k->id, strlen(k->id));
+    ck_buf_puts(&href, "/receive");
+    json_t *j = json_pack("{s:s, s:s}", "text",
+                          ck_arena_printf(a, "%s requested on %s has had no reply", what,
+                                          ck_web_date_long(f->r, k->requested)),
+                          "reply_href", ck_buf_cstr(&href));
+    ck_buf_free(&href);
+    return j;
+}
+
 static bool build_check(form *f, void *rec)
 {
     ck_check *k = rec;
@@ -417,7 +449,15 @@ static bool build_check(form *f, void *rec)
     k->relevant_information = CK_NULL;
     if (k->requested != CK_NODATE && k->requested > f->today)
         ck_web_form_error(f->page, "requested", "Date requested must be today or in the past");
-    return !ck_web_form_has_errors(f->page);
+    if (ck_web_form_has_errors(f->page)) return false;
+    /* Asking again for a check not yet answered is allowed, but only after a
+     * warning: the form comes back once with it, and posts confirm=yes. */
+    const ck_check *same = unanswered_check(f->c, k->kind);
+    if (same && !ck_streq(ck_web_field(f->r, "confirm"), "yes")) {
+        json_object_set_new(f->page, "duplicate", check_warning(f, same));
+        return false;
+    }
+    return true;
 }
 
 static bool build_assessment(form *f, void *rec)
@@ -729,6 +769,13 @@ static void show_form(form *f, const action *a, unsigned status)
     json_object_set_new(f->page, "case", ck_web_case_header(f->r, f->c, f->today));
     if (f->id) json_object_set_new(f->page, "record", json_string(f->id));
     json_object_set_new(f->page, "version", json_integer(f->version));
+    if (a->build == build_check && !json_object_get(f->page, "duplicate")) {
+        json_t *open = json_array();
+        for (size_t i = 0; i < f->c->n_checks; i++)
+            if (f->c->checks[i].requested != CK_NODATE && f->c->checks[i].received == CK_NODATE)
+                json_array_append_new(open, check_warning(f, &f->c->checks[i]));
+        json_object_set_new(f->page, "unanswered", open);
+    }
     if (ck_web_form_has_errors(f->page))
         json_object_set_new(f->page, "title", json_string(ck_arena_printf(ck_http_arena(f->r), "Error: %s", a->title)));
     ck_web_render(f->r, status, "action.html", f->page);
@@ -948,7 +995,8 @@ static void action_post(ck_http_req *r, const char *kind, const char *verb)
         else /* The store refused it (a rule of the format): say so by the field it names. */
             ck_web_form_error(f.page, field_at_fault(a, err), "%s", err);
     }
-    show_form(&f, a, rc == CK_ERR_CONFLICT || rc == CK_ERR_STALE ? 409 : 400);
+    /* A warning to confirm (a check asked again) is not an error. */
+    show_form(&f, a, rc == CK_ERR_CONFLICT || rc == CK_ERR_STALE ? 409 : ck_web_form_has_errors(f.page) ? 400 : 200);
     ck_case_free((ck_case *)f.c);
 }
 

@@ -475,10 +475,11 @@ static json_t *obligations_json(ck_http_req *r, const char *crn, const ck_result
     return a;
 }
 
-/* The earliest referral date of the victims a VCS obligation is about (its
- * victim, or the victims of its event); CK_NODATE when none was referred.
- * Only dates: a practitioner never sees who the victims are. */
-static ck_date referred_on(const ck_case *c, const char *subject)
+/* The earliest referral date, on or before today, of the victims a VCS
+ * obligation is about (its victim, or the victims of its event); CK_NODATE
+ * when none was referred by then (a later date is not yet known, as the
+ * rules see it). Only dates: a practitioner never sees who the victims are. */
+static ck_date referred_on(const ck_case *c, const char *subject, ck_date today)
 {
     const char *colon = strchr(subject, ':');
     const char *id = colon ? colon + 1 : "";
@@ -486,7 +487,9 @@ static ck_date referred_on(const ck_case *c, const char *subject)
     ck_date best = CK_NODATE;
     for (size_t i = 0; i < c->n_victims; i++) {
         const ck_victim *v = &c->victims[i];
-        if (strcmp(victim ? v->id : v->event ? v->event : "", id) != 0 || v->referred == CK_NODATE) continue;
+        if (strcmp(victim ? v->id : v->event ? v->event : "", id) != 0 || v->referred == CK_NODATE ||
+            v->referred > today)
+            continue;
         if (best == CK_NODATE || v->referred < best) best = v->referred;
     }
     return best;
@@ -510,7 +513,7 @@ static bool victim_liaison_rows(ck_http_req *r, ck_db *db, const ck_case *c, ck_
             }
             looked = true;
         }
-        ck_date ref = referred_on(c, json_string_value(json_object_get(o, "subject")));
+        ck_date ref = referred_on(c, json_string_value(json_object_get(o, "subject")), today);
         const char *when = ref == CK_NODATE ? "not referred yet"
                                             : ck_arena_printf(ck_http_arena(r), "referred on %s", ck_web_date_long(r, ref));
         json_object_set_new(o, "who", json_string(ck_arena_printf(ck_http_arena(r), "%s: %s, %s", CK_WEB_VICTIM_LIAISON,
