@@ -73,6 +73,14 @@ static void has(const char *body, const char *path, const char *const *needles)
         if (!strstr(body, needles[i])) fail_msg("%s: no \"%s\" in\n%.3000s", path, needles[i], body);
 }
 
+/* GET path as w, expecting status and every needle. */
+static void page_has(const fixture *f, const who *w, const char *path, int status, const char *const *needles)
+{
+    char *b = get(f, w, path, status);
+    has(b, path, needles);
+    free(b);
+}
+
 static void lacks(const char *body, const char *path, const char *const *needles)
 {
     for (size_t i = 0; needles[i]; i++)
@@ -98,7 +106,6 @@ static void test_my_work_attention(void **state)
 {
     fixture *f = *state;
     who w = sign_in(f, "N07P001", "PO");
-    char *b = get(f, &w, "/", 200);
     const char *const needles[] = {
         "Needs your attention",
         "Appointment without an outcome",
@@ -109,8 +116,7 @@ static void test_my_work_attention(void **state)
         "href=\"/cases/P000001/registrations/G1/review\"",
         NULL,
     };
-    has(b, "/", needles);
-    free(b);
+    page_has(f, &w, "/", 200, needles);
 }
 
 static void test_my_work_paging_and_counts(void **state)
@@ -183,7 +189,6 @@ static void test_case_overview_plain(void **state)
 {
     fixture *f = *state;
     who w = sign_in(f, "N07P001", "PO");
-    char *b = get(f, &w, "/cases/P000001", 200);
     const char *const needles[] = {
         "Needs your attention",
         "Appointment on 28 May 2025 has no outcome",
@@ -197,19 +202,16 @@ static void test_case_overview_plain(void **state)
         "(sentence + 5 WD)",
         NULL,
     };
-    has(b, "/cases/P000001", needles);
-    free(b);
+    page_has(f, &w, "/cases/P000001", 200, needles);
 }
 
 static void test_victim_rows_say_who_acts(void **state)
 {
     fixture *f = *state;
     who w = sign_in(f, "N07P001", "PO");
-    char *b = get(f, &w, "/cases/S000009", 200);
     const char *const needles[] = {"Victim contact scheme referral", "Victim liaison: Val Liaison, not referred yet",
                                    NULL};
-    has(b, "/cases/S000009", needles);
-    free(b);
+    page_has(f, &w, "/cases/S000009", 200, needles);
 }
 
 static void test_check_asked_again(void **state)

@@ -226,22 +226,28 @@ static int cmp_person(const void *pa, const void *pb)
     return c ? c : cmp_due(pa, pb);
 }
 
-/* The select options of the filter form, the current one selected. */
-static json_t *options(const char *const *keys, const char *const *labels, size_t n, const char *cur)
+/* One select of the filter form: {name, label, error, options}, the current
+ * value selected. */
+static void add_select(json_t *list, const json_t *page, const char *name, const char *label, const char *const *keys,
+                       const char *const *labels, size_t n, const char *cur)
 {
-    json_t *a = json_array();
+    json_t *o = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", keys[i], "text", labels[i], "selected",
+        json_array_append_new(o, json_pack("{s:s, s:s, s:b}", "value", keys[i], "text", labels[i], "selected",
                                            ck_streq(cur, keys[i])));
-    return a;
+    json_t *sel = json_pack("{s:s, s:s, s:o}", "name", name, "label", label, "options", o);
+    json_t *err = json_object_get(json_object_get(page, "error"), name);
+    if (err) json_object_set(sel, "error", err);
+    json_array_append_new(list, sel);
 }
 
 static void filter_form(ck_http_req *r, json_t *page, const work_filter *f)
 {
+    json_t *selects = json_array();
     static const char *const sev_keys[] = {"", "critical", "high", "normal"};
     static const char *const sev_text[] = {"All severities", "Critical", "High", "Normal"};
-    json_object_set_new(page, "severity_options",
-                        options(sev_keys, sev_text, 4, f->severity < 0 ? "" : ck_severity_name((ck_severity)f->severity)));
+    add_select(selects, page, "severity", "Severity", sev_keys, sev_text, 4,
+               f->severity < 0 ? "" : ck_severity_name((ck_severity)f->severity));
     size_t n_rules = 0;
     while (ck_rule_ids[n_rules]) n_rules++;
     const char **keys = ck_arena_array(ck_http_arena(r), n_rules + 1, sizeof *keys);
@@ -252,17 +258,17 @@ static void filter_form(ck_http_req *r, json_t *page, const work_filter *f)
         keys[i + 1] = ck_rule_ids[i];
         labels[i + 1] = ck_web_rule_name(ck_rule_ids[i]);
     }
-    json_object_set_new(page, "rule_options", options(keys, labels, n_rules + 1, f->rule ? f->rule : ""));
+    add_select(selects, page, "rule", "What is needed", keys, labels, n_rules + 1, f->rule ? f->rule : "");
     const char *wkeys[sizeof windows / sizeof *windows], *wlabels[sizeof windows / sizeof *windows];
     for (size_t i = 0; i < sizeof windows / sizeof *windows; i++) {
         wkeys[i] = windows[i].key;
         wlabels[i] = windows[i].label;
     }
-    json_object_set_new(page, "due_options",
-                        options(wkeys, wlabels, sizeof windows / sizeof *windows, windows[f->window].key));
+    add_select(selects, page, "due", "When", wkeys, wlabels, sizeof windows / sizeof *windows, windows[f->window].key);
     static const char *const sort_keys[] = {"due", "person"};
     static const char *const sort_text[] = {"Due date, earliest first", "Person, by surname"};
-    json_object_set_new(page, "sort_options", options(sort_keys, sort_text, 2, f->by_person ? "person" : "due"));
+    add_select(selects, page, "sort", "Sort by", sort_keys, sort_text, 2, f->by_person ? "person" : "due");
+    json_object_set_new(page, "selects", selects);
 }
 
 /* "/?severity=&rule=&due=&sort=" with the filter's values, for links. */
