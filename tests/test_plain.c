@@ -96,8 +96,8 @@ static void sentences_render_for_the_shared_examples(void **state)
 }
 
 /* The sentence the issue asked for, word for word, from example 01: a
- * contact on day 19 of a community order (7-day interval, its first month),
- * and one met late by the next contact. */
+ * contact on day 19 of a community order (7-day interval, its third week),
+ * and one on day 11 met late by the next contact. */
 static void contact_sentence_word_for_word(void **state)
 {
     (void)state;
@@ -117,11 +117,11 @@ static void contact_sentence_word_for_word(void **state)
         char *s = sentence(o);
         if (strcmp(o->subject, "contact:C2") == 0) {
             assert_string_equal(s, "Seen on 6 May 2025; the next contact is due by 13 May 2025, within 7 days, "
-                                   "because this is the first month of the order.");
+                                   "because that was week 3 of the order.");
             seen++;
         } else if (strcmp(o->subject, "contact:C1") == 0) {
             assert_string_equal(s, "Seen on 28 April 2025; the next contact is due by 5 May 2025, within 7 days, "
-                                   "because this is the first month of the order. Met late, on 6 May 2025.");
+                                   "because that was week 2 of the order. Met late, on 6 May 2025.");
             seen++;
         }
         free(s);
@@ -148,11 +148,11 @@ static void without_a_basis_says_the_due_date(void **state)
     free(s);
     o.basis = ck_test_date("2026-11-04");
     o.amount = 14;
-    o.stage = 5;
+    o.stage = 21;
     o.period = "order";
     s = sentence(&o);
     assert_string_equal(s, "Seen on 4 November 2026; the next contact is due by 18 November 2026, within 14 days, "
-                           "because this is the fifth month of the order.");
+                           "because that was week 21 of the order.");
     free(s);
 }
 

@@ -374,14 +374,9 @@ static const char *period_word(const ck_period *p)
     return p->kind == CK_PERIOD_LICENCE ? "licence" : p->kind == CK_PERIOD_PSS ? "post-sentence supervision" : "order";
 }
 
-/* The month of period p that d falls in: 1 from its start up to the day
- * before one calendar month later, and so on. */
-static int period_month(const ck_period *p, ck_date d)
-{
-    int m = 1;
-    while (m < 1200 && ck_date_add_months(p->start, m) <= d) m++;
-    return m;
-}
+/* The week of period p that d falls in, 1 for its first seven days: the
+ * contact interval goes by weeks of the period (rulebook CONTACT). */
+static int period_week(const ck_period *p, ck_date d) { return (int)((d - p->start) / 7) + 1; }
 
 /* The period of v containing d, or NULL. */
 static const ck_period *period_at(const evx *v, ck_date d)
@@ -646,7 +641,7 @@ static void rule_contact(eval *x)
                 met(x, n->date, "contact %s %s %s", n->id, n->type, ds(x, n->date));
             }
             why(x, c->date, l->interval, l->high_risk ? CK_WHY_HIGH_RISK : CK_WHY_STAGE, l->high_risk);
-            x->basis.stage = period_month(l->p, c->date);
+            x->basis.stage = period_week(l->p, c->date);
             x->basis.period = period_word(l->p);
             emit(x, "CONTACT", CK_SEV_HIGH, "contact", c->id, l->due, "contact + %d days", l->interval);
         }

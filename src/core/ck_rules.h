@@ -46,7 +46,7 @@ typedef struct ck_obligation {
     int amount;              /* what was added to (or taken from) basis, in the rule's unit */
     ck_why why;
     bool high_risk;          /* high-risk at basis shortened the timescale */
-    int stage;               /* CONTACT with CK_WHY_STAGE: month of the period, 1 = the first */
+    int stage;               /* CONTACT: the week of the period the contact fell in, 1 = the first */
     const char *period;      /* CONTACT: "order", "licence" or "post-sentence supervision" (static) */
 } ck_obligation;
 

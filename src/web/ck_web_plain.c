@@ -6,7 +6,7 @@
 #define NO_BASIS CK_WEB_PLAIN_NO_BASIS
 
 /* Placeholders: {basis} {due} (dates), {wd} {days} {weeks} {months} (the
- * amount with its unit), {month} (the ordinal month of the period), {period}
+ * amount with its unit), {week} (the week of the period a contact fell in), {period}
  * ("order", "licence", ...), {hr} (", because the risk of serious harm was
  * high then" when it shortened the timescale), {change} (what the
  * significant change of a ROSH_CHANGE was, from the subject's kind). */
@@ -21,7 +21,7 @@ static const struct {
     {"ALLOCATE", CK_WHY_ABSENCE, "The practitioner began a long-term absence on {basis}; the case must be given to another practitioner by {due}, within {wd}{hr}."},
     {"INDUCTION", CK_WHY_USUAL, "Sentenced on {basis}; the first appointment (induction) is due by {due}, within {wd} of the start of the {period}."},
     {"INDUCTION", CK_WHY_LICENCE, "Released on {basis}; the first appointment (induction) is due by {due}, within {wd} of release."},
-    {"CONTACT", CK_WHY_STAGE, "Seen on {basis}; the next contact is due by {due}, within {days}, because this is the {month} month of the {period}."},
+    {"CONTACT", CK_WHY_STAGE, "Seen on {basis}; the next contact is due by {due}, within {days}, because that was week {week} of the {period}."},
     {"CONTACT", CK_WHY_HIGH_RISK, "Seen on {basis}; the next contact is due by {due}, within {days}, because the risk of serious harm was high that day."},
     {"NEXT_APPOINTMENT", CK_WHY_USUAL, "Seen on {basis}; the next appointment should be booked by {due}, within {wd}."},
     {"OUTCOME", CK_WHY_USUAL, "Appointment on {basis}; its outcome should be recorded by {due}, within {wd}."},
@@ -29,7 +29,7 @@ static const struct {
     {"TERMINATE", CK_WHY_USUAL, "The sentence ended on {basis}; it must be terminated by {due}, within {wd}."},
     {"REVIEW_APPOINTMENT", CK_WHY_USUAL, "Regular contact stopped at the two-thirds point of the licence on {basis} (probation reset); a review appointment is due by {due}, halfway through the final third."},
     {"ENFORCE", CK_WHY_USUAL, "Failed to comply on {basis}; enforcement action is due by {due}, within {wd}."},
-    {"ENFORCE", CK_WHY_MANDATORY, "Failed to comply on {basis} after a warning in the last 12 months; breach action must start by {due}, within {wd}, and another warning will not do."},
+    {"ENFORCE", CK_WHY_MANDATORY, "Failed to comply on {basis} after a recent warning; breach action must start by {due}, within {wd}, because another warning is not allowed."},
     {"BREACH_PACK", CK_WHY_USUAL, "Breach action started on {basis}; the breach pack must be sent by {due}, within {wd}."},
     {"RECALL_DECISION", CK_WHY_FINAL_WARNING, "Failed to comply on {basis} after a final warning; a decision on recall is due by {due}, within {wd}."},
     {"RECALL_DECISION", CK_WHY_RECALL_REQUESTED, "Recall requested on {basis}; the decision is due by {due}, within {wd}."},
@@ -116,20 +116,6 @@ static void amount(ck_buf *b, int n, const char *one, const char *many)
     ck_buf_printf(b, "%d %s", n, n == 1 ? one : many);
 }
 
-/* "fifth"; "13th" beyond the words. */
-static void ordinal(ck_buf *b, int n)
-{
-    static const char *const words[] = {"first", "second", "third", "fourth", "fifth", "sixth",
-                                        "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"};
-    if (n >= 1 && n <= 12) {
-        ck_buf_puts(b, words[n - 1]);
-        return;
-    }
-    const char *suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : n % 10 == 1 ? "st" : n % 10 == 2 ? "nd"
-                         : n % 10 == 3 ? "rd" : "th";
-    ck_buf_printf(b, "%d%s", n, suffix);
-}
-
 /* What a ROSH_CHANGE's significant change was, from its subject's kind. */
 static const char *change_words(const char *subject)
 {
@@ -156,7 +142,7 @@ static void fill(ck_buf *b, const char *name, size_t len, const ck_obligation *o
     else if (IS("days")) amount(b, o->amount, "day", "days");
     else if (IS("weeks")) amount(b, o->amount, "week", "weeks");
     else if (IS("months")) amount(b, o->amount, "month", "months");
-    else if (IS("month")) ordinal(b, o->stage);
+    else if (IS("week")) ck_buf_printf(b, "%d", o->stage);
     else if (IS("period")) ck_buf_puts(b, o->period ? o->period : "sentence");
     else if (IS("hr")) ck_buf_puts(b, o->high_risk ? ", because the risk of serious harm was high then" : "");
     else if (IS("change")) ck_buf_puts(b, change_words(o->subject));

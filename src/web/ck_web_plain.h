@@ -1,7 +1,7 @@
 /* ck_web_plain: an obligation in one plain-English sentence.
  *
  * "Seen on 4 November 2026; the next contact is due by 18 November 2026,
- * within 14 days, because this is the fifth month of the order." The
+ * within 14 days, because that was week 21 of the order." The
  * sentence is built from the obligation's structured fields (basis, amount,
  * why, period, stage; core/ck_rules), never from its technical explanation,
  * which the pages keep behind a "How this was worked out" disclosure. Every
