@@ -284,6 +284,17 @@ static void test_error_messages(void **state)
     const char *const part[] = {"<a href=\"#date-month\">Date of the appointment must include a month</a>", NULL};
     has(r.body, "no month", part);
     th_resp_free(&r);
+    /* A refusal from the store reads without the record's path in the case. */
+    path = "/cases/P000002/decisions/new";
+    snprintf(form, sizeof form,
+             "csrf=%s&version=%s&rule=DA_FLAG_DECISION&subject=bogus&date-day=2&date-month=6&date-year=2025&reason=r",
+             w.csrf, w.version);
+    r = tw_req(f->port, "POST", path, w.cookie, form);
+    assert_int_equal(r.status, 400);
+    const char *const store[] = {"<a href=\"#subject\">", "is not a subject", NULL};
+    has(r.body, "bad subject", store);
+    lacks(r.body, "bad subject", (const char *const[]){"decisions[", NULL});
+    th_resp_free(&r);
 }
 
 int main(void)

@@ -881,6 +881,18 @@ static const char *field_at_fault(const action *a, const char *err)
     return a->fields[0].name;
 }
 
+/* A store error as the form shows it: without the record's path in the case
+ * ("decisions[3].subject: "), which the field it is shown by already says,
+ * and starting with a capital. */
+static const char *store_message(ck_http_req *r, const char *err)
+{
+    const char *colon = strstr(err, ": ");
+    const char *text = colon && !memchr(err, ' ', (size_t)(colon - err)) ? colon + 2 : err;
+    char *m = ck_arena_strdup(ck_http_arena(r), text);
+    if (*m >= 'a' && *m <= 'z') *m = (char)(*m - 'a' + 'A');
+    return m;
+}
+
 /* Whether saving the action can undo someone else's change: an edit of a
  * record that exists (an outcome, a review, a victim's details). Appending
  * a new record (a contact, an enforcement decision) cannot, so a case that
@@ -993,7 +1005,7 @@ static void action_post(ck_http_req *r, const char *kind, const char *verb)
         if (rc == CK_ERR_STALE)
             stale_error(&f, a, &wc);
         else /* The store refused it (a rule of the format): say so by the field it names. */
-            ck_web_form_error(f.page, field_at_fault(a, err), "%s", err);
+            ck_web_form_error(f.page, field_at_fault(a, err), "%s", store_message(r, err));
     }
     /* A warning to confirm (a check asked again) is not an error. */
     show_form(&f, a, rc == CK_ERR_CONFLICT || rc == CK_ERR_STALE ? 409 : ck_web_form_has_errors(f.page) ? 400 : 200);
