@@ -1,4 +1,4 @@
-/* ck_web_cases: My work, the caseload, search and the case pages. */
+/* ck_web_cases: the caseload, search and the case pages (My work: ck_web_work). */
 #include "ck_attention.h"
 #include "ck_cal.h"
 #include "ck_caseload.h"
