@@ -94,22 +94,69 @@ void ck_web_free(ck_web *w)
 
 /* ---- Responses ---------------------------------------------------------- */
 
+/* The sections of the navigation. Which a role sees is not listed here: an
+ * item shows when the role holds the permission of the route its href
+ * names (ck_web_routes), so the navigation and the server's refusals come
+ * from the one matrix (core/ck_roles). */
 static const struct {
-    const char *key, *href, *text, *permission;
+    const char *key, *href, *text;
 } nav_items[] = {
-    {"work", "/", "My work", "case:read"},
-    {"caseload", "/caseload", "Caseload", "case:read"},
-    {"search", "/search", "Search", "case:read"},
-    {"court", "/court", "Court", "court:read"},
-    {"team", "/team", "Team", "team:read"},
-    {"pdu", "/pdu", "PDU dashboard", "pdu:read"},
-    {"region", "/region", "Region dashboard", "pdu:read"},
-    {"victims", "/victims", "Victim liaison", "victim:read"},
-    {"inspection", "/inspection", "Inspection", "inspection:read"},
-    {"workforce", "/workforce", "Workforce", "workforce:read"},
-    {"allocations", "/allocations", "Allocations", "allocate"},
-    {"qa", "/qa", "Case audit", "qa"},
+    {"work", "/my-work", "My work"},
+    {"caseload", "/caseload", "Caseload"},
+    {"search", "/search", "Search"},
+    {"court", "/court", "Court"},
+    {"team", "/team", "Team"},
+    {"pdu", "/pdu", "PDU dashboard"},
+    {"region", "/region", "Region dashboard"},
+    {"victims", "/victims", "Victim liaison"},
+    {"inspection", "/inspection", "Inspection"},
+    {"workforce", "/workforce", "Workforce"},
+    {"allocations", "/allocations", "Allocations"},
+    {"qa", "/qa", "Case audit"},
+    {"accounts", "/accounts", "Accounts"},
 };
+
+/* Each role's home: the page it needs first, shown at "/" and after
+ * signing in. It must be a GET route of ck_web_routes whose permission the
+ * role holds (test_web_roles checks every role). */
+static const char *const role_home[CK_ROLE_COUNT] = {
+    [CK_ROLE_PRACTITIONER] = "/my-work", [CK_ROLE_SPO] = "/team",   [CK_ROLE_HEAD_OF_PDU] = "/pdu",
+    [CK_ROLE_COURT_OFFICER] = "/court",  [CK_ROLE_VLO] = "/victims", [CK_ROLE_QA] = "/qa",
+    [CK_ROLE_ADMIN] = "/accounts",
+};
+
+const ck_route *ck_web_page_route(const char *path)
+{
+    for (const ck_route *rt = ck_web_routes; rt->method; rt++)
+        if (strcmp(rt->method, "GET") == 0 && strcmp(rt->pattern, path) == 0) return rt;
+    return NULL;
+}
+
+const char *ck_web_home_of(ck_role role) { return (unsigned)role < CK_ROLE_COUNT ? role_home[role] : NULL; }
+
+/* Whether the signed-in account may open the page at path (a literal GET
+ * route). */
+static bool may_open(const ck_session *s, const char *path)
+{
+    const ck_route *rt = ck_web_page_route(path);
+    return rt && ck_web_allowed(s, rt->permission);
+}
+
+void ck_web_home(ck_http_req *r)
+{
+    ck_session s;
+    if (!ck_web_guard(r, &s)) return;
+    const char *home = ck_web_home_of(s.p->role);
+    const ck_route *rt = home ? ck_web_page_route(home) : NULL;
+    /* The hook checked only "authenticated" for "/": the home's own
+     * permission is checked here, as the hook would for its route. */
+    if (!rt || !ck_web_allowed(&s, rt->permission)) {
+        ck_web_error_page(r, &s, 403, "Your account has no home page",
+                          "Your role cannot open any page of Casekeeper. Ask an administrator to check your account.");
+        return;
+    }
+    rt->handler(r);
+}
 
 json_t *ck_web_page(ck_http_req *r, const ck_session *s, const char *title, const char *nav)
 {
@@ -124,7 +171,7 @@ json_t *ck_web_page(ck_http_req *r, const ck_session *s, const char *title, cons
     json_object_set_new(page, "csrf", json_string(s->csrf ? s->csrf : ""));
     json_t *items = json_array();
     for (size_t i = 0; i < sizeof nav_items / sizeof *nav_items; i++) {
-        if (!ck_web_allowed(s, nav_items[i].permission)) continue;
+        if (!may_open(s, nav_items[i].href)) continue;
         json_array_append_new(items, json_pack("{s:s, s:s, s:b}", "href", nav_items[i].href, "text",
                                                nav_items[i].text, "current", nav && strcmp(nav, nav_items[i].key) == 0));
     }
@@ -162,6 +209,14 @@ void ck_web_error_page(ck_http_req *r, const ck_session *s, unsigned status, con
 {
     json_t *page = ck_web_page(r, s, title, NULL);
     json_object_set_new(page, "status", json_integer(status));
+    /* A way on: the account's home, unless this page is it (a link back to
+     * the page that refused would be a loop). */
+    const char *home = s ? ck_web_home_of(s->p->role) : NULL;
+    const char *here = ck_http_path(r);
+    if (home && strcmp(here, "/") != 0 && strcmp(here, home) != 0 && may_open(s, home))
+        for (size_t i = 0; i < sizeof nav_items / sizeof *nav_items; i++)
+            if (strcmp(nav_items[i].href, home) == 0)
+                json_object_set_new(page, "home", json_pack("{s:s, s:s}", "href", "/", "text", nav_items[i].text));
     json_object_set_new(page, "message", json_string(message));
     ck_web_render(r, status, "error.html", page);
 }

@@ -73,6 +73,12 @@ void ck_web_on_error(ck_http_req *r, unsigned status, const char *detail);
 
 /* ---- For handlers ------------------------------------------------------- */
 
+/* The web route GET path (a literal pattern), or NULL. */
+const ck_route *ck_web_page_route(const char *path);
+/* The path of a role's home page ("/my-work", "/team", ...; NULL for the
+ * system): "/" shows it to the signed-in account. */
+const char *ck_web_home_of(ck_role role);
+
 /* Whether the signed-in account holds a permission ("case:write", ...; the
  * role matrix of core/ck_roles), to show or hide what it leads to. */
 bool ck_web_allowed(const ck_session *s, const char *permission);
@@ -88,7 +94,7 @@ static inline ck_web *ck_web_of(const ck_http_req *r) { return (ck_web *)ck_http
 /* A new page object with what the layout needs: title, asset prefix, the
  * signed-in user, csrf token and navigation (`nav` is the current section's
  * key: "work", "caseload", "search", "team", "pdu", "region", "court", "victims",
- * "inspection", "workforce", "allocations", "qa";
+ * "inspection", "workforce", "allocations", "qa", "accounts";
  * may be NULL). s may be NULL (sign-in and error pages). */
 json_t *ck_web_page(ck_http_req *r, const ck_session *s, const char *title, const char *nav);
 /* Renders template `name` with `page` (reference taken) as the response. A
@@ -131,7 +137,8 @@ void ck_web_asset_in_dir(ck_http_req *r); /* GET /assets/{version}/{dir}/{file} 
 void ck_web_sign_in(ck_http_req *r);
 void ck_web_sign_in_post(ck_http_req *r);
 void ck_web_sign_out(ck_http_req *r);
-void ck_web_my_work(ck_http_req *r);  /* GET / */
+void ck_web_home(ck_http_req *r);     /* GET /: the signed-in role's home page */
+void ck_web_my_work(ck_http_req *r);  /* GET /my-work */
 void ck_web_caseload(ck_http_req *r); /* GET /caseload */
 void ck_web_action_form(ck_http_req *r); /* GET /cases/{crn}/{kind}/new, /cases/{crn}/{kind}/{id}/{verb} */
 void ck_web_action_post(ck_http_req *r);
@@ -139,6 +146,8 @@ void ck_web_check_form(ck_http_req *r);  /* GET /cases/{crn}/checks/new, /cases/
 void ck_web_check_post(ck_http_req *r);
 void ck_web_team(ck_http_req *r);     /* GET /team (SPO) */
 void ck_web_court(ck_http_req *r);    /* GET /court */
+void ck_web_new_case_form(ck_http_req *r); /* GET /court/cases/new (court officer) */
+void ck_web_new_case_post(ck_http_req *r);
 void ck_web_victims(ck_http_req *r);  /* GET /victims (VLO only) */
 void ck_web_pdu(ck_http_req *r);      /* GET /pdu, /pdu?code= (another PDU the reader's pdu:read scope covers) */
 void ck_web_region(ck_http_req *r);   /* GET /region: the PDUs of the reader's region */

@@ -644,6 +644,8 @@ void ck_web_case(ck_http_req *r)
         json_array_append_new(tl, json_pack("{s:s, s:s, s:b}", "key", tabs[i].key, "label", tabs[i].label, "current", i == t));
     json_object_set_new(page, "tabs", tl);
     json_object_set_new(page, "can_write", json_boolean(ck_web_allowed(&s, "case:write")));
+    /* Checks are court work too: their own permission (a court officer's). */
+    json_object_set_new(page, "can_check", json_boolean(ck_web_allowed(&s, "check:write")));
     json_object_set_new(page, "saved", json_string(ck_http_query(r, "saved") ? ck_http_query(r, "saved") : ""));
     json_object_set_new(page, "obligations", obligations_json(r, c->crn, res, overview));
     if (overview || strcmp(tab, "compliance") == 0) json_object_set_new(page, "compliance", compliance_json(r, c, res, today));

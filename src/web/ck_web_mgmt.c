@@ -2,6 +2,7 @@
  * (VLO) and the PDU dashboard. Each asks store/ck_caseload for exactly what it
  * shows, a page at a time, so its cost follows the page and not the number of
  * cases held. */
+#include "ck_court.h"
 #include "ck_facts.h"
 #include "ck_org.h"
 #include "ck_web.h"
@@ -23,7 +24,7 @@ static void server_error(ck_http_req *r, const ck_session *s, const char *what, 
 /* The PDU of the signed-in account, or an error page answered (false). */
 static bool session_pdu(ck_http_req *r, const ck_session *s, char *pdu, size_t pdu_len)
 {
-    if (s->pdu[0] && (size_t)snprintf(pdu, pdu_len, "%s", s->pdu) < pdu_len) return true;
+    if (s->pdu[0] && pdu && (size_t)snprintf(pdu, pdu_len, "%s", s->pdu) < pdu_len) return true;
     ck_web_error_page(r, s, 404, "Your account has no probation delivery unit",
                       "This page shows your probation delivery unit, found from your staff record's team. Ask an "
                       "administrator to link your account to your staff record.");
@@ -105,6 +106,16 @@ void ck_web_team(ck_http_req *r)
                                                 "overdue", (json_int_t)m->overdue));
     }
     json_t *page = ck_web_page(r, &s, "Team", "team");
+    static const char *const no_outcome[] = {"OUTCOME", NULL};
+    if (!rule_list(r, &s, db, page, "no_outcome",
+                   (ck_rule_query){.team = s.team, .rules = no_outcome, .statuses = 1u << CK_ST_OVERDUE,
+                                   .as_of = today, .limit = LIST_MAX})) {
+        json_decref(people);
+        json_decref(page);
+        ck_team_summary_free(t);
+        ck_caseload_free(un);
+        return;
+    }
     json_object_set_new(page, "people", people);
     json_object_set_new(page, "unallocated", ck_web_caseload_rows(r, un));
     json_object_set_new(page, "pagination", ck_web_pagination(r, "/team", page_no, UNALLOCATED_PAGE, un->total));
@@ -247,23 +258,69 @@ void ck_web_allocate_post(ck_http_req *r)
 
 /* ---- Court -------------------------------------------------------------- */
 
+/* Each outstanding check's action: record the reply to the check already
+ * asked for, else ask for it. False when it has answered. */
+static bool check_actions(ck_http_req *r, const ck_session *s, ck_db *db, json_t *checks)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(checks, i, o) {
+        const char *crn = json_string_value(json_object_get(o, "crn"));
+        const char *rule = json_string_value(json_object_get(o, "rule"));
+        const char *kind = ck_streq(rule, "CHILD_CHECK") ? "childrens_services" : "police_da";
+        const char *id = NULL;
+        char err[512];
+        if (ck_court_open_check(db, crn, kind, ck_http_arena(r), &id, err, sizeof err) != CK_OK) {
+            server_error(r, s, "court checks", err);
+            return false;
+        }
+        ck_buf href = CK_BUF_INIT;
+        ck_buf_puts(&href, "/cases/");
+        ck_buf_escape(&href, CK_ESC_URL, crn, strlen(crn));
+        if (id) {
+            ck_buf_puts(&href, "/checks/");
+            ck_buf_escape(&href, CK_ESC_URL, id, strlen(id));
+            ck_buf_puts(&href, "/receive");
+        } else {
+            ck_buf_printf(&href, "/checks/new?rule=%s", rule);
+        }
+        json_object_set_new(o, "action_href", json_string(ck_buf_cstr(&href)));
+        json_object_set_new(o, "action_text", json_string(id ? "Record the reply" : "Request the check"));
+        ck_buf_free(&href);
+    }
+    return true;
+}
+
+/* The court work of the reader's court:read scope: the PDU's (a court
+ * officer covers the courts of the whole PDU, not one team's cases). */
 void ck_web_court(ck_http_req *r)
 {
     ck_session s;
     if (!ck_web_guard(r, &s)) return;
     ck_db *db = ck_web_db(r, &s);
     if (!db) return;
+    bool by_team = ck_principal_scope(s.p, CK_PERM_COURT_READ) == CK_SCOPE_TEAM;
+    const char *team = by_team ? s.team : NULL, *pdu = by_team ? NULL : s.pdu;
+    if (!(team ? team : pdu)[0]) {
+        session_pdu(r, &s, NULL, 0);
+        return;
+    }
     ck_date today = ck_app_today(&ck_web_of(r)->app);
     static const char *const reports[] = {"REPORT_DUE", NULL};
     static const char *const checks[] = {"DA_CHECK", "CHILD_CHECK", NULL};
     json_t *page = ck_web_page(r, &s, "Court work", "court");
-    if (!rule_list(r, &s, db, page, "reports", (ck_rule_query){.team = s.team, .rules = reports, .as_of = today, .limit = LIST_MAX}) ||
+    if (!rule_list(r, &s, db, page, "reports",
+                   (ck_rule_query){.team = team, .pdu = pdu, .rules = reports, .as_of = today, .limit = LIST_MAX}) ||
         !rule_list(r, &s, db, page, "checks",
-                   (ck_rule_query){.team = s.team, .rules = checks, .subject_prefix = "report:", .as_of = today,
-                                   .limit = LIST_MAX})) {
+                   (ck_rule_query){.team = team, .pdu = pdu, .rules = checks, .subject_prefix = "report:",
+                                   .as_of = today, .limit = LIST_MAX}) ||
+        !check_actions(r, &s, db, json_object_get(page, "checks"))) {
         json_decref(page);
         return;
     }
+    json_object_set_new(page, "can_create", json_boolean(ck_web_allowed(&s, "case:create")));
+    json_object_set_new(page, "scope", json_string(by_team ? "team" : "probation delivery unit"));
+    json_object_set_new(page, "created", json_string(ck_http_query(r, "created") ? ck_http_query(r, "created") : ""));
     ck_web_render(r, 200, "court.html", page);
 }
 
