@@ -202,7 +202,7 @@ static void test_grades_pages(void **state)
     page_has(f, &vlo, "/cases/S000001/appointments/new", 403, NULL);
 
     who court = sign_in(f, "N07P011", "court_officer");
-    const char *const c[] = {"Court work", "Reports due", NULL};
+    const char *const c[] = {"Court work", "Reports requested", NULL};
     page_has(f, &court, "/court", 200, c);
 }
 

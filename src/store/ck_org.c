@@ -270,7 +270,9 @@ ck_rc ck_org_list(ck_db *db, ck_org_kind kind, const char *parent, ck_arena *a, 
 {
     *out = NULL;
     *n = 0;
-    const char *sql = kind == CK_ORG_PDU ? "SELECT \"code\", \"name\", \"region\" FROM \"pdus\" WHERE CAST($1 AS TEXT) "
+    const char *sql = kind == CK_ORG_REGION ? "SELECT \"code\", \"name\", CAST($1 AS TEXT) FROM \"regions\" ORDER BY "
+                                              "\"name\", \"code\""
+                      : kind == CK_ORG_PDU ? "SELECT \"code\", \"name\", \"region\" FROM \"pdus\" WHERE CAST($1 AS TEXT) "
                                            "IS NULL OR \"region\" = $1 ORDER BY \"name\", \"code\""
                       : kind == CK_ORG_TEAM ? "SELECT \"code\", \"name\", \"pdu\" FROM \"teams\" WHERE \"pdu\" = $1 "
                                               "ORDER BY \"name\", \"code\""
@@ -296,7 +298,7 @@ ck_rc ck_org_list(ck_db *db, ck_org_kind kind, const char *parent, ck_arena *a, 
         r->code = dup_col(st, 0, a);
         r->name = dup_col(st, 1, a);
         if (kind == CK_ORG_PDU) r->region = dup_col(st, 2, a);
-        else r->pdu = dup_col(st, 2, a);
+        else if (kind == CK_ORG_TEAM) r->pdu = dup_col(st, 2, a);
     }
     ck_stmt_reset(st);
     *out = recs;

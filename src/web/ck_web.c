@@ -21,6 +21,11 @@ static const char *const role_labels[CK_ROLE_SYSTEM + 1] = {
     [CK_ROLE_ADMIN] = "Administrator",                 [CK_ROLE_SYSTEM] = "System",
 };
 
+const char *ck_web_role_label(ck_role role)
+{
+    return (unsigned)role <= CK_ROLE_SYSTEM && role_labels[role] ? role_labels[role] : "Unknown role";
+}
+
 static bool has_templates(const char *dir)
 {
     char p[PATH_MAX];

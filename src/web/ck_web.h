@@ -31,6 +31,7 @@
 #include "ck_cases.h"
 #include "ck_caseload.h"
 #include "ck_http.h"
+#include "ck_org_record.h"
 #include "ck_session.h"
 #include "ck_tmpl.h"
 #include <jansson.h>
@@ -73,6 +74,8 @@ void ck_web_on_error(ck_http_req *r, unsigned status, const char *detail);
 
 /* ---- For handlers ------------------------------------------------------- */
 
+/* A role for people ("Senior probation officer"). */
+const char *ck_web_role_label(ck_role role);
 /* The web route GET path (a literal pattern), or NULL. */
 const ck_route *ck_web_page_route(const char *path);
 /* The path of a role's home page ("/my-work", "/team", ...; NULL for the
@@ -131,6 +134,18 @@ void ck_web_date_values(ck_http_req *r, json_t *page, const char *name, ck_date 
 /* Copies the typed value of each named field into page.values.<name>. */
 void ck_web_keep_values(ck_http_req *r, json_t *page, const char *const *names);
 
+/* Which PDU a page about one PDU shows (ck_web_pick.c): ?PARAM=CODE (or
+ * the posted field PARAM) when the reader's scope of perm reaches it, else
+ * the reader's own PDU. A reader with none whose scope reaches further
+ * (quality assurance: all) is shown a page to choose one, each a link to
+ * this page with ?PARAM=CODE. *out (strings in the request's arena) and true,
+ * or false when it has answered. */
+bool ck_web_pick_pdu(ck_http_req *r, const ck_session *s, ck_db *db, ck_perm perm, const char *param,
+                     ck_org_record *out);
+/* The same for a region: ?region=CODE for a reader of scope all, else the
+ * reader's own. */
+bool ck_web_pick_region(ck_http_req *r, const ck_session *s, ck_db *db, ck_perm perm, ck_org_record *out);
+
 /* ---- Handlers (one per route; see ck_web_routes.c) ---------------------- */
 void ck_web_asset(ck_http_req *r);        /* GET /assets/{version}/{file} */
 void ck_web_asset_in_dir(ck_http_req *r); /* GET /assets/{version}/{dir}/{file} */
@@ -158,6 +173,16 @@ void ck_web_victim(ck_http_req *r);      /* GET /cases/{crn}/victims/{id} (VLO o
 void ck_web_victim_form(ck_http_req *r); /* GET /cases/{crn}/victims/new, /cases/{crn}/victims/{id}/edit */
 void ck_web_victim_post(ck_http_req *r);
 void ck_web_search(ck_http_req *r);   /* GET /search?q= */
+/* Accounts (administrators; ck_web_accounts.c). */
+void ck_web_accounts(ck_http_req *r);            /* GET /accounts */
+void ck_web_account_new(ck_http_req *r);         /* GET /accounts/new */
+void ck_web_account_add(ck_http_req *r);         /* POST /accounts/new: the password shown once */
+void ck_web_account(ck_http_req *r);             /* GET /accounts/{name} */
+void ck_web_account_action(ck_http_req *r);      /* POST /accounts/{name}/{verb} */
+void ck_web_account_role_form(ck_http_req *r);   /* GET /accounts/{name}/role */
+void ck_web_account_role_post(ck_http_req *r);
+void ck_web_token_form(ck_http_req *r);          /* GET /accounts/{name}/tokens/new */
+void ck_web_token_post(ck_http_req *r);          /* POST: the token shown once */
 void ck_web_case(ck_http_req *r);     /* GET /cases/{crn}[/{tab}] */
 
 /* ---- Case views shared by the case pages and the forms ------------------ */

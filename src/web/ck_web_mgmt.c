@@ -469,33 +469,13 @@ static void trend_json(ck_http_req *r, json_t *page, const ck_trend_month *m)
 }
 
 /* Which PDU the dashboard shows: the reader's own, or ?code= when their
- * pdu:read scope covers it (a region or national scope). False when it has
- * answered with an error page. */
+ * pdu:read scope covers it (a region or national scope; a reader with no PDU
+ * of its own chooses one). False when it has answered. */
 static bool dashboard_pdu(ck_http_req *r, const ck_session *s, ck_db *db, char *pdu, size_t pdu_len)
 {
-    const char *code = ck_http_query(r, "code");
-    if (!code || !code[0] || ck_streq(code, s->pdu)) return session_pdu(r, s, pdu, pdu_len);
-    ck_arena a;
-    ck_arena_init(&a);
     ck_org_record rec;
-    char err[512];
-    ck_rc rc = ck_org_get(db, CK_ORG_PDU, code, &a, &rec, err, sizeof err);
-    ck_place place = {0};
-    if (rc == CK_OK) {
-        snprintf(place.pdu, sizeof place.pdu, "%s", rec.code);
-        snprintf(place.region, sizeof place.region, "%s", rec.region ? rec.region : "");
-    }
-    ck_arena_free(&a);
-    if (rc == CK_ERR_DB) {
-        server_error(r, s, "pdu", err);
-        return false;
-    }
-    if (rc != CK_OK || !ck_scope_covers(s->p, ck_principal_scope(s->p, CK_PERM_PDU_READ), &place) ||
-        (size_t)snprintf(pdu, pdu_len, "%s", place.pdu) >= pdu_len) {
-        ck_web_error_page(r, s, 404, "Page not found", "There is no probation delivery unit dashboard you can see at this address.");
-        return false;
-    }
-    return true;
+    if (!ck_web_pick_pdu(r, s, db, CK_PERM_PDU_READ, "code", &rec)) return false;
+    return (size_t)snprintf(pdu, pdu_len, "%s", rec.code) < pdu_len;
 }
 
 void ck_web_pdu(ck_http_req *r)
@@ -539,13 +519,15 @@ void ck_web_pdu(ck_http_req *r)
 void ck_web_region(ck_http_req *r)
 {
     ck_session s;
-    ck_db *db;
-    char pdu[CK_ORG_CODE_MAX + 1];
-    if (!pdu_begin(r, &s, &db, pdu)) return;
+    if (!ck_web_guard(r, &s)) return;
+    ck_db *db = ck_web_db(r, &s);
+    ck_org_record region;
+    if (!db || !ck_web_pick_region(r, &s, db, CK_PERM_PDU_READ, &region)) return;
+    const char *pdu = s.pdu;
     ck_date today = ck_app_today(&ck_web_of(r)->app);
     ck_region_summary *g = NULL;
     char err[512];
-    ck_rc rc = ck_caseload_region(db, s.p->place.region, rate_groups, N_RATES, today, &g, err, sizeof err);
+    ck_rc rc = ck_caseload_region(db, region.code, rate_groups, N_RATES, today, &g, err, sizeof err);
     if (rc == CK_ERR_INVALID || rc == CK_ERR_NOTFOUND) {
         ck_web_error_page(r, &s, 404, "Your probation delivery unit has no region",
                           "This page shows the region of your probation delivery unit. Ask an administrator to "
@@ -563,7 +545,7 @@ void ck_web_region(ck_http_req *r)
         for (size_t k = 0; k < N_RATES; k++) json_array_append_new(rates, rate(rate_labels[k], &x->group[k]));
         ck_place place = {0};
         snprintf(place.pdu, sizeof place.pdu, "%s", x->code);
-        snprintf(place.region, sizeof place.region, "%s", s.p->place.region);
+        snprintf(place.region, sizeof place.region, "%s", region.code);
         json_t *rules = json_array();
         for (size_t k = 0; k < x->n_by_rule; k++)
             json_array_append_new(rules, json_pack("{s:s, s:I}", "label", ck_web_rule_name(x->by_rule[k].key), "count",

@@ -61,6 +61,15 @@ const ck_route ck_web_routes[] = {
     {"GET", "/qa/{id}/disagreements", ck_web_qa_disagreements, "qa"},
     {"GET", "/qa/{id}/cases/{crn}", ck_web_qa_case_form, "qa"},
     {"POST", "/qa/{id}/cases/{crn}", ck_web_qa_case_post, "qa"},
+    {"GET", "/accounts", ck_web_accounts, "user:admin"},
+    {"GET", "/accounts/new", ck_web_account_new, "user:admin"},
+    {"POST", "/accounts/new", ck_web_account_add, "user:admin"},
+    {"GET", "/accounts/{name}", ck_web_account, "user:admin"},
+    {"GET", "/accounts/{name}/role", ck_web_account_role_form, "user:admin"},
+    {"POST", "/accounts/{name}/role", ck_web_account_role_post, "user:admin"},
+    {"GET", "/accounts/{name}/tokens/new", ck_web_token_form, "user:admin"},
+    {"POST", "/accounts/{name}/tokens/new", ck_web_token_post, "user:admin"},
+    {"POST", "/accounts/{name}/{verb}", ck_web_account_action, "user:admin"},
     {NULL, NULL, NULL, NULL},
 };
 
