@@ -25,6 +25,10 @@ typedef struct mctx {
     const char *pdu_query;      /* "pdu=CODE" for a PDU not the reader's own, else "" */
 } mctx;
 
+/* Who a QA sample or answer names: the staff member, else (quality
+ * assurance accounts have no staff record) the account. */
+static const char *who_did(const mctx *m) { return m->s.staff[0] ? m->s.staff : m->s.username; }
+
 static ck_arena *arena(const mctx *m) { return ck_http_arena(m->r); }
 static const ck_engine *engine(const mctx *m) { return &ck_web_of(m->r)->app.engine; }
 
@@ -889,7 +893,7 @@ void ck_web_qa_draw(ck_http_req *r)
     char err[ERR_MAX];
     int64_t id = 0;
     /* A fresh seed each draw, kept with the sample so it can be drawn again. */
-    ck_rc rc = ck_access_qa_draw(m.db, m.s.p, m.pdu, per_team, randombytes_uniform(INT32_MAX), from, to, m.s.staff,
+    ck_rc rc = ck_access_qa_draw(m.db, m.s.p, m.pdu, per_team, randombytes_uniform(INT32_MAX), from, to, who_did(&m),
                                  m.today, &id, err, sizeof err);
     json_decref(page);
     if (rc != CK_OK) {
@@ -1025,7 +1029,7 @@ void ck_web_qa_case_post(ck_http_req *r)
         const char *key = ck_standard_key((ck_standard)s);
         const char *v = ck_web_field(r, key), *n = ck_web_field(r, ck_arena_printf(arena(&m), "%s-note", key));
         if (!*v) continue;
-        rc = ck_access_qa_answer(m.db, m.s.p, id, crn, (ck_standard)s, ck_streq(v, "yes"), *n ? n : NULL, m.s.staff,
+        rc = ck_access_qa_answer(m.db, m.s.p, id, crn, (ck_standard)s, ck_streq(v, "yes"), *n ? n : NULL, who_did(&m),
                                  m.today, err, sizeof err);
     }
     if (ck_web_form_has_errors(page)) {
