@@ -35,6 +35,9 @@ static int setup(void **state)
      * the management pages' PDU around it; an account for each of its staff. */
     ck_test_manage_fixture(db, &app.engine);
     tw_accounts(db);
+    /* The two roles with no staff record (tests/e2e/roles.test.mjs). */
+    tw_add_user(db, "quality", CK_ROLE_QA, NULL);
+    tw_add_user(db, "clerk", CK_ROLE_ADMIN, NULL);
     ck_test_put_example(db, &app.engine, "01_easter_2025_co.json", "N07T01", pinned_today());
     ck_test_put_example(db, &app.engine, "04_breach_mandatory_co.json", "N07T01", pinned_today());
     ck_test_put_example(db, &app.engine, "09_vcs_opted_in_release_soon.json", "N07T01", pinned_today());

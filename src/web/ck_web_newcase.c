@@ -158,7 +158,11 @@ void ck_web_new_case_post(ck_http_req *r)
     ck_web_keep_values(r, page, kept);
     ck_date dob, requested;
     bool dates_ok = ck_web_date_field(r, page, "date_of_birth", "Date of birth", false, &dob);
-    dates_ok &= ck_web_date_field(r, page, "report_requested", "Date the report was requested", true, &requested);
+    dates_ok &= ck_web_date_field(r, page, "report_requested", "Date the report was requested", false, &requested);
+    if (dates_ok && requested == CK_NODATE) {
+        ck_web_form_error(page, "report_requested", "Enter the date the report was requested");
+        dates_ok = false;
+    }
     if (!dates_ok) {
         render_form(r, &s, db, page, 400);
         return;

@@ -15,10 +15,12 @@ static void failed(ck_http_req *r, const ck_session *s, const char *err)
 static void picker(ck_http_req *r, const ck_session *s, const char *what, const char *param, const ck_org_record *recs,
                    size_t n)
 {
+    /* Shown at "/" it is the account's home: link to the home's own page. */
+    const char *path = strcmp(ck_http_path(r), "/") == 0 ? ck_web_home_of(s->p->role) : ck_http_path(r);
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
         ck_buf href = CK_BUF_INIT;
-        ck_buf_printf(&href, "%s?%s=", ck_http_path(r), param);
+        ck_buf_printf(&href, "%s?%s=", path, param);
         ck_buf_escape(&href, CK_ESC_URL, recs[i].code, strlen(recs[i].code));
         json_array_append_new(items, json_pack("{s:s, s:s, s:s}", "href", ck_buf_cstr(&href), "name",
                                                recs[i].name ? recs[i].name : recs[i].code, "code", recs[i].code));
