@@ -176,16 +176,29 @@ static ck_rc staff_exists(ck_db *db, const char *code, char *err, size_t err_len
                 "staff: the organisation has no staff member %s (import the organisation first)", code);
 }
 
+/* An account's role and staff link, by the same rules for add and
+ * set-role: a role an account may hold, and a staff code (*staff "" is
+ * none, made NULL) for every role that needs one. */
+static bool role_staff_ok(ck_role role, const char **staff, char *err, size_t err_len)
+{
+    if ((unsigned)role >= CK_ROLE_COUNT) {
+        snprintf(err, err_len, "role: not an account's role");
+        return false;
+    }
+    if (*staff && !**staff) *staff = NULL;
+    if (!*staff && ck_role_needs_staff(role)) {
+        snprintf(err, err_len, "staff: a %s account needs a staff code (its scope comes from the staff member's team)",
+                 ck_role_names[role]);
+        return false;
+    }
+    return true;
+}
+
 ck_rc ck_user_add(ck_db *db, const ck_principal *by, const char *username, ck_role role, const char *staff,
                   const char *password, int64_t now, int64_t *id, char *err, size_t err_len)
 {
     if (!ck_username_ok(username, err, err_len)) return CK_ERR_INVALID;
-    if ((unsigned)role >= CK_ROLE_COUNT) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "role: not an account's role");
-    if (staff && !*staff) staff = NULL;
-    if (!staff && ck_role_needs_staff(role))
-        return ck_txn_fail(CK_ERR_INVALID, err, err_len,
-                    "staff: a %s account needs a staff code (its scope comes from the staff member's team)",
-                    ck_role_names[role]);
+    if (!role_staff_ok(role, &staff, err, err_len)) return CK_ERR_INVALID;
     char hash[CK_PWHASH_STRBYTES];
     if (password) {
         if (!ck_password_ok(password, err, err_len)) return CK_ERR_INVALID;
@@ -333,12 +346,7 @@ ck_rc ck_user_unlock(ck_db *db, const ck_principal *by, const char *username, ch
 ck_rc ck_user_set_role(ck_db *db, const ck_principal *by, const char *username, ck_role role, const char *staff,
                        char *err, size_t err_len)
 {
-    if ((unsigned)role >= CK_ROLE_COUNT) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "role: not an account's role");
-    if (staff && !*staff) staff = NULL;
-    if (!staff && ck_role_needs_staff(role))
-        return ck_txn_fail(CK_ERR_INVALID, err, err_len,
-                    "staff: a %s account needs a staff code (its scope comes from the staff member's team)",
-                    ck_role_names[role]);
+    if (!role_staff_ok(role, &staff, err, err_len)) return CK_ERR_INVALID;
     ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_user u;

@@ -335,6 +335,20 @@ void ck_web_form_error(json_t *page, const char *field, const char *fmt, ...)
     json_array_append_new(json_object_get(page, "errors"), json_pack("{s:s, s:s}", "text", msg, "href", href));
 }
 
+void ck_web_render_form(ck_http_req *r, unsigned status, json_t *page, const ck_web_form *f, json_t *fields)
+{
+    json_object_set_new(page, "fields", fields);
+    json_object_set_new(page, "caption", json_string(f->caption ? f->caption : ""));
+    json_object_set_new(page, "heading", json_string(f->heading));
+    json_object_set_new(page, "intro", json_string(f->intro ? f->intro : ""));
+    json_object_set_new(page, "action_url", json_string(f->action));
+    json_object_set_new(page, "submit", json_string(f->submit));
+    json_object_set_new(page, "cancel", json_string(f->cancel));
+    if (ck_web_form_has_errors(page))
+        json_object_set_new(page, "title", json_string(ck_arena_printf(ck_http_arena(r), "Error: %s", f->heading)));
+    ck_web_render(r, status, "form.html", page);
+}
+
 bool ck_web_form_has_errors(const json_t *page) { return json_array_size(json_object_get(page, "errors")) > 0; }
 
 const char *ck_web_field(ck_http_req *r, const char *name)

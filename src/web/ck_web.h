@@ -131,6 +131,13 @@ json_t *ck_web_form_field(ck_http_req *r, const json_t *page, const char *kind, 
 /* Shows date d in the GOV.UK date input NAME (page.values.NAME-day, -month,
  * -year), as an edit form starts from a record. */
 void ck_web_date_values(ck_http_req *r, json_t *page, const char *name, ck_date d);
+/* A form of its own page (templates/form.html): `fields` (ck_web_form_field
+ * objects, reference taken) under the heading, posted to `action`. The
+ * title says "Error: " when page has errors. Renders page (reference taken). */
+typedef struct ck_web_form {
+    const char *caption, *heading, *intro, *action, *submit, *cancel; /* caption, intro may be NULL */
+} ck_web_form;
+void ck_web_render_form(ck_http_req *r, unsigned status, json_t *page, const ck_web_form *f, json_t *fields);
 /* Copies the typed value of each named field into page.values.<name>. */
 void ck_web_keep_values(ck_http_req *r, json_t *page, const char *const *names);
 

@@ -107,15 +107,12 @@ static void add_form(ck_http_req *r, json_t *page, unsigned status)
                                                "The staff record the person works as, for example N07P001. Every "
                                                "role but quality assurance and administrator needs one.",
                                                NULL));
-    json_object_set_new(page, "fields", f);
-    json_object_set_new(page, "heading", json_string("Add an account"));
-    json_object_set_new(page, "intro", json_string("A password is made for the account and shown once, on the next "
-                                                   "page. Give it to the person; they cannot be shown it again."));
-    json_object_set_new(page, "action_url", json_string("/accounts/new"));
-    json_object_set_new(page, "submit", json_string("Add the account"));
-    json_object_set_new(page, "cancel", json_string("/accounts"));
-    if (ck_web_form_has_errors(page)) json_object_set_new(page, "title", json_string("Error: Add an account"));
-    ck_web_render(r, status, "form.html", page);
+    ck_web_render_form(r, status, page,
+                       &(ck_web_form){.heading = "Add an account",
+                                      .intro = "A password is made for the account and shown once, on the next "
+                                               "page. Give it to the person; they cannot be shown it again.",
+                                      .action = "/accounts/new", .submit = "Add the account", .cancel = "/accounts"},
+                       f);
 }
 
 void ck_web_account_new(ck_http_req *r)
@@ -198,6 +195,13 @@ static bool account_of(ck_http_req *r, const ck_session *s, ck_db *db, ck_user *
     return false;
 }
 
+/* The guard, the database and the account of the route; false when it
+ * has answered. */
+static bool open_account(ck_http_req *r, ck_session *s, ck_db **db, ck_user *u)
+{
+    return ck_web_guard(r, s) && (*db = ck_web_db(r, s)) && account_of(r, s, *db, u);
+}
+
 static bool add_token(void *ctx, const ck_api_token *t)
 {
     void **c = ctx;
@@ -217,10 +221,9 @@ static bool add_token(void *ctx, const ck_api_token *t)
 void ck_web_account(ck_http_req *r)
 {
     ck_session s;
-    if (!ck_web_guard(r, &s)) return;
-    ck_db *db = ck_web_db(r, &s);
+    ck_db *db;
     ck_user u;
-    if (!db || !account_of(r, &s, db, &u)) return;
+    if (!open_account(r, &s, &db, &u)) return;
     json_t *tokens = json_array();
     int64_t now = ck_auth_now(ck_web_of(r)->app.auth);
     void *ctx[3] = {r, tokens, &now};
@@ -258,10 +261,9 @@ static bool find_token(void *ctx, const ck_api_token *t)
 void ck_web_account_action(ck_http_req *r)
 {
     ck_session s;
-    if (!ck_web_guard(r, &s)) return;
-    ck_db *db = ck_web_db(r, &s);
+    ck_db *db;
     ck_user u;
-    if (!db || !account_of(r, &s, db, &u)) return;
+    if (!open_account(r, &s, &db, &u)) return;
     const char *verb = ck_http_param(r, "verb");
     char err[512], pw[CK_PASSWORD_GEN_LEN + 1] = "";
     const char *done = NULL;
@@ -316,25 +318,20 @@ static void role_form(ck_http_req *r, const ck_user *u, json_t *page, unsigned s
                                                "The staff record the person works as. Every role but quality "
                                                "assurance and administrator needs one; leave empty for none.",
                                                NULL));
-    json_object_set_new(page, "fields", f);
-    json_object_set_new(page, "caption", json_string(u->username));
-    json_object_set_new(page, "heading", json_string("Change the role or staff link"));
-    json_object_set_new(page, "intro", json_string("The account's sessions end, so its next sign-in has the new role."));
-    json_object_set_new(page, "action_url", json_string(account_href(r, u->username, "/role")));
-    json_object_set_new(page, "submit", json_string("Save the role"));
-    json_object_set_new(page, "cancel", json_string(account_href(r, u->username, "")));
-    if (ck_web_form_has_errors(page))
-        json_object_set_new(page, "title", json_string("Error: Change the role or staff link"));
-    ck_web_render(r, status, "form.html", page);
+    ck_web_render_form(r, status, page,
+                       &(ck_web_form){.caption = u->username, .heading = "Change the role or staff link",
+                                      .intro = "The account's sessions end, so its next sign-in has the new role.",
+                                      .action = account_href(r, u->username, "/role"), .submit = "Save the role",
+                                      .cancel = account_href(r, u->username, "")},
+                       f);
 }
 
 void ck_web_account_role_form(ck_http_req *r)
 {
     ck_session s;
-    if (!ck_web_guard(r, &s)) return;
-    ck_db *db = ck_web_db(r, &s);
+    ck_db *db;
     ck_user u;
-    if (!db || !account_of(r, &s, db, &u)) return;
+    if (!open_account(r, &s, &db, &u)) return;
     json_t *page = ck_web_page(r, &s, "Change the role or staff link", "accounts");
     json_t *values = json_object_get(page, "values");
     if ((unsigned)u.role < CK_ROLE_COUNT) json_object_set_new(values, "role", json_string(ck_role_names[u.role]));
@@ -345,10 +342,9 @@ void ck_web_account_role_form(ck_http_req *r)
 void ck_web_account_role_post(ck_http_req *r)
 {
     ck_session s;
-    if (!ck_web_guard(r, &s)) return;
-    ck_db *db = ck_web_db(r, &s);
+    ck_db *db;
     ck_user u;
-    if (!db || !account_of(r, &s, db, &u)) return;
+    if (!open_account(r, &s, &db, &u)) return;
     json_t *page = ck_web_page(r, &s, "Change the role or staff link", "accounts");
     static const char *const kept[] = {"role", "staff", NULL};
     ck_web_keep_values(r, page, kept);
@@ -392,34 +388,29 @@ static void token_form(ck_http_req *r, const ck_user *u, json_t *page, unsigned 
                                                                "Optional: 1 to %d; leave empty for a token that "
                                                                "does not expire", CK_TOKEN_MAX_DAYS),
                                                NULL));
-    json_object_set_new(page, "fields", f);
-    json_object_set_new(page, "caption", json_string(u->username));
-    json_object_set_new(page, "heading", json_string("Create an API token"));
-    json_object_set_new(page, "intro", json_string("The token is shown once, on the next page."));
-    json_object_set_new(page, "action_url", json_string(account_href(r, u->username, "/tokens/new")));
-    json_object_set_new(page, "submit", json_string("Create the token"));
-    json_object_set_new(page, "cancel", json_string(account_href(r, u->username, "")));
-    if (ck_web_form_has_errors(page)) json_object_set_new(page, "title", json_string("Error: Create an API token"));
-    ck_web_render(r, status, "form.html", page);
+    ck_web_render_form(r, status, page,
+                       &(ck_web_form){.caption = u->username, .heading = "Create an API token",
+                                      .intro = "The token is shown once, on the next page.",
+                                      .action = account_href(r, u->username, "/tokens/new"),
+                                      .submit = "Create the token", .cancel = account_href(r, u->username, "")},
+                       f);
 }
 
 void ck_web_token_form(ck_http_req *r)
 {
     ck_session s;
-    if (!ck_web_guard(r, &s)) return;
-    ck_db *db = ck_web_db(r, &s);
+    ck_db *db;
     ck_user u;
-    if (!db || !account_of(r, &s, db, &u)) return;
+    if (!open_account(r, &s, &db, &u)) return;
     token_form(r, &u, ck_web_page(r, &s, "Create an API token", "accounts"), 200);
 }
 
 void ck_web_token_post(ck_http_req *r)
 {
     ck_session s;
-    if (!ck_web_guard(r, &s)) return;
-    ck_db *db = ck_web_db(r, &s);
+    ck_db *db;
     ck_user u;
-    if (!db || !account_of(r, &s, db, &u)) return;
+    if (!open_account(r, &s, &db, &u)) return;
     json_t *page = ck_web_page(r, &s, "Create an API token", "accounts");
     static const char *const kept[] = {"scopes", "label", "expires", NULL};
     ck_web_keep_values(r, page, kept);

@@ -94,16 +94,13 @@ static bool render_form(ck_http_req *r, const ck_session *s, ck_db *db, json_t *
     json_array_append_new(f, ck_web_form_field(r, page, "radios", "report_type", "Report requested", NULL, report_opts));
     json_array_append_new(f, ck_web_form_field(r, page, "date", "report_requested", "Date the report was requested",
                                                "For example, 27 3 2026", NULL));
-    json_object_set_new(page, "fields", f);
-    json_object_set_new(page, "heading", json_string(NEW_CASE_TITLE));
-    json_object_set_new(page, "intro", json_string("The person, the court event with its main offence, and the "
-                                                   "pre-sentence report the court asked for. The case is checked as "
-                                                   "the API checks a new case."));
-    json_object_set_new(page, "action_url", json_string("/court/cases/new"));
-    json_object_set_new(page, "submit", json_string("Create the case"));
-    json_object_set_new(page, "cancel", json_string("/court"));
-    if (ck_web_form_has_errors(page)) json_object_set_new(page, "title", json_string("Error: " NEW_CASE_TITLE));
-    ck_web_render(r, status, "form.html", page);
+    ck_web_render_form(r, status, page,
+                       &(ck_web_form){.heading = NEW_CASE_TITLE,
+                                      .intro = "The person, the court event with its main offence, and the "
+                                               "pre-sentence report the court asked for. The case is checked as the "
+                                               "API checks a new case.",
+                                      .action = "/court/cases/new", .submit = "Create the case", .cancel = "/court"},
+                       f);
     return true;
 }
 
