@@ -252,6 +252,16 @@ static void test_court_work(void **state)
     assert_null(strstr(r.body, "/cases/C900001/checks/new?rule=DA_CHECK"));
     assert_non_null(strstr(r.body, "/cases/C900001/checks/new?rule=CHILD_CHECK"));
     th_resp_free(&r);
+    /* On a case, the court officer is offered the checks' forms and no
+     * other: the links follow the permission of the form's route. */
+    r = get(f, &court, "/cases/M000001", 200, NULL);
+    assert_non_null(strstr(r.body, "/cases/M000001/checks/new?rule=DA_CHECK"));
+    assert_null(strstr(r.body, "/cases/M000001/appointments/new"));
+    th_resp_free(&r);
+    who spo = as(f, "n07p020");
+    r = get(f, &spo, "/cases/M000001", 200, NULL);
+    assert_non_null(strstr(r.body, "/cases/M000001/checks/new?rule=DA_CHECK"));
+    th_resp_free(&r);
     /* Only case:create opens the form. */
     who po = as(f, "n07p001");
     get_ok(f, &po, "/court/cases/new", 403, NULL);

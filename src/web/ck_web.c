@@ -137,6 +137,33 @@ const ck_route *ck_web_page_route(const char *path)
     return NULL;
 }
 
+/* Whether route pattern matches path (no query): literal segments equal,
+ * a {name} segment any one non-empty segment. */
+static bool pattern_matches(const char *pat, const char *path)
+{
+    while (*pat && *path) {
+        if (*pat != '/' || *path != '/') return false;
+        pat++, path++;
+        size_t pn = strcspn(pat, "/"), sn = strcspn(path, "/?");
+        if (pat[0] == '{') {
+            if (sn == 0) return false;
+        } else if (pn != sn || strncmp(pat, path, pn) != 0) {
+            return false;
+        }
+        pat += pn, path += sn;
+    }
+    return !*pat && (!*path || *path == '?');
+}
+
+bool ck_web_may_open(const ck_session *s, const char *method, const char *path)
+{
+    /* The first row that matches answers, as in the server's router. */
+    for (const ck_route *rt = ck_web_routes; rt->method; rt++)
+        if (strcmp(rt->method, method) == 0 && pattern_matches(rt->pattern, path))
+            return ck_web_allowed(s, rt->permission);
+    return false;
+}
+
 const char *ck_web_home_of(ck_role role) { return (unsigned)role < CK_ROLE_COUNT ? role_home[role] : NULL; }
 
 /* Whether the signed-in account may open the page at path (a literal GET

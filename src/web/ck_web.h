@@ -78,6 +78,10 @@ void ck_web_on_error(ck_http_req *r, unsigned status, const char *detail);
 const char *ck_web_role_label(ck_role role);
 /* The web route GET path (a literal pattern), or NULL. */
 const ck_route *ck_web_page_route(const char *path);
+/* Whether the signed-in account's role holds the permission of the web
+ * route that answers method and path ("/cases/X1/checks/new?rule=..."):
+ * to show a link or button only to those it is for. */
+bool ck_web_may_open(const ck_session *s, const char *method, const char *path);
 /* The path of a role's home page ("/my-work", "/team", ...; NULL for the
  * system): "/" shows it to the signed-in account. */
 const char *ck_web_home_of(ck_role role);

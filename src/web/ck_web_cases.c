@@ -647,7 +647,15 @@ void ck_web_case(ck_http_req *r)
     /* Checks are court work too: their own permission (a court officer's). */
     json_object_set_new(page, "can_check", json_boolean(ck_web_allowed(&s, "check:write")));
     json_object_set_new(page, "saved", json_string(ck_http_query(r, "saved") ? ck_http_query(r, "saved") : ""));
-    json_object_set_new(page, "obligations", obligations_json(r, c->crn, res, overview));
+    json_t *obligations = obligations_json(r, c->crn, res, overview), *o;
+    size_t k;
+    /* Each action shown only to a role whose permission its form needs
+     * (a court officer's checks, a practitioner's contacts). */
+    json_array_foreach(obligations, k, o) {
+        const char *href = json_string_value(json_object_get(o, "action_href"));
+        if (href && !ck_web_may_open(&s, "GET", href)) json_object_del(o, "action_href");
+    }
+    json_object_set_new(page, "obligations", obligations);
     if (overview || strcmp(tab, "compliance") == 0) json_object_set_new(page, "compliance", compliance_json(r, c, res, today));
     if (strcmp(tab, "activity") == 0 || strcmp(tab, "appointments") == 0)
         json_object_set_new(page, "contacts", contacts_json(r, c, today, strcmp(tab, "appointments") == 0));
