@@ -265,6 +265,13 @@ static void test_court_work(void **state)
     /* Only case:create opens the form. */
     who po = as(f, "n07p001");
     get_ok(f, &po, "/court/cases/new", 403, NULL);
+    /* A practitioner reads the PDU's court work but is offered checks only
+     * for the cases of their own team. */
+    const char *const po_court[] = {"Nia Newman", NULL};
+    r = get(f, &po, "/court", 200, po_court);
+    assert_null(strstr(r.body, "/cases/C900001/checks/new"));
+    assert_null(strstr(r.body, "Create a case at court"));
+    th_resp_free(&r);
 }
 
 /* Quality assurance reads every PDU: it chooses one, then audits it. */

@@ -49,6 +49,8 @@ static json_t *worklist_json(ck_http_req *r, const ck_worklist *wl)
         json_t *j = ck_web_obligation(r, it->crn, &it->o);
         json_object_set_new(j, "crn", json_string(it->crn));
         json_object_set_new(j, "person", json_string(ck_web_person_name(r, it->forename, it->surname)));
+        json_object_set_new(j, "staff_code", json_string(it->staff_code ? it->staff_code : ""));
+        json_object_set_new(j, "team", json_string(it->team ? it->team : ""));
         const char *colon = strchr(it->o.subject, ':');
         if (colon) json_object_set_new(j, "subject_id", json_string(colon + 1));
         json_array_append_new(a, j);
@@ -258,13 +260,33 @@ void ck_web_allocate_post(ck_http_req *r)
 
 /* ---- Court -------------------------------------------------------------- */
 
+/* Whether the reader's check:write scope reaches the case of a court list
+ * row (all rows are of the PDU or team the page shows): a practitioner
+ * reads the PDU's court work but asks for checks only in their team. */
+static bool may_check(const ck_session *s, const json_t *o)
+{
+    ck_place place = {0};
+    snprintf(place.staff, sizeof place.staff, "%s", json_string_value(json_object_get(o, "staff_code")));
+    snprintf(place.team, sizeof place.team, "%s", json_string_value(json_object_get(o, "team")));
+    snprintf(place.pdu, sizeof place.pdu, "%s", s->pdu);
+    snprintf(place.region, sizeof place.region, "%s", s->p->place.region);
+    return ck_scope_covers(s->p, ck_principal_scope(s->p, CK_PERM_CHECK_WRITE), &place);
+}
+
 /* Each outstanding check's action: record the reply to the check already
- * asked for, else ask for it. False when it has answered. */
-static bool check_actions(ck_http_req *r, const ck_session *s, ck_db *db, json_t *checks)
+ * asked for, else ask for it; none for a case the reader may not change.
+ * Each report's: ask for a check. False when it has answered. */
+static bool check_actions(ck_http_req *r, const ck_session *s, ck_db *db, json_t *checks, json_t *reports)
 {
     size_t i;
     json_t *o;
+    json_array_foreach(reports, i, o) json_object_set_new(o, "may_check", json_boolean(may_check(s, o)));
     json_array_foreach(checks, i, o) {
+        if (!may_check(s, o)) {
+            json_object_del(o, "action_href");
+            json_object_del(o, "action_text");
+            continue;
+        }
         const char *crn = json_string_value(json_object_get(o, "crn"));
         const char *rule = json_string_value(json_object_get(o, "rule"));
         const char *kind = ck_streq(rule, "CHILD_CHECK") ? "childrens_services" : "police_da";
@@ -314,7 +336,7 @@ void ck_web_court(ck_http_req *r)
         !rule_list(r, &s, db, page, "checks",
                    (ck_rule_query){.team = team, .pdu = pdu, .rules = checks, .subject_prefix = "report:",
                                    .as_of = today, .limit = LIST_MAX}) ||
-        !check_actions(r, &s, db, json_object_get(page, "checks"))) {
+        !check_actions(r, &s, db, json_object_get(page, "checks"), json_object_get(page, "reports"))) {
         json_decref(page);
         return;
     }
