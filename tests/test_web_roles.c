@@ -306,9 +306,25 @@ static void test_qa_across_its_scope(void **state)
     const char *const insp[] = {"out of 27</span>", NULL};
     get_ok(f, &qa, "/inspection?pdu=N07PDU1", 200, insp);
     get_ok(f, &qa, "/pdu?code=NOPE", 404, NULL);
-    /* A head of PDU still sees only their own. */
+    /* The team page: a PDU, then a team; read only. */
+    const char *const team_pdu[] = {"href=\"/team?pdu=N07PDU1\"", NULL};
+    get_ok(f, &qa, "/team", 200, team_pdu);
+    const char *const teams[] = {"Choose a team", "href=\"/team?team=N07T02\"", "Camden South", NULL};
+    get_ok(f, &qa, "/team?pdu=N07PDU1", 200, teams);
+    const char *const team[] = {"Team N07T02", "Ana Able", NULL};
+    r = get(f, &qa, "/team?team=N07T02", 200, team);
+    assert_null(strstr(r.body, "/team/allocate/"));
+    th_resp_free(&r);
+    get_ok(f, &qa, "/team?team=NOPE", 404, NULL);
+    /* A head of PDU still sees only their own PDU, and its teams; an SPO
+     * their own team. */
     who head = as(f, "n07p012");
     get_ok(f, &head, "/inspection?pdu=NOPE", 404, NULL);
+    get_ok(f, &head, "/team?team=N07T02", 200, team);
+    who spo = as(f, "n07p009");
+    get_ok(f, &spo, "/team?team=N07T02", 404, NULL);
+    const char *const own[] = {"Team N07T01", NULL};
+    get_ok(f, &spo, "/team?team=N07T01", 200, own);
 }
 
 /* Audit entries by the administrator of an action on an account. */

@@ -156,6 +156,14 @@ bool ck_web_pick_pdu(ck_http_req *r, const ck_session *s, ck_db *db, ck_perm per
 /* The same for a region: ?region=CODE for a reader of scope all, else the
  * reader's own. */
 bool ck_web_pick_region(ck_http_req *r, const ck_session *s, ck_db *db, ck_perm perm, ck_org_record *out);
+/* The same for a team: ?team=CODE when the scope of perm reaches it, else
+ * the reader's own; a reader with none chooses a PDU, then one of its teams.
+ * *team is the code (the request's arena or the session's). */
+bool ck_web_pick_team(ck_http_req *r, const ck_session *s, ck_db *db, ck_perm perm, const char **team);
+/* The page to choose one of recs (n of them, named `what`): each a link to
+ * path (NULL: this page's) with ?param=CODE. */
+void ck_web_pick_page(ck_http_req *r, const ck_session *s, const char *what, const char *path, const char *param,
+                      const ck_org_record *recs, size_t n);
 
 /* ---- Handlers (one per route; see ck_web_routes.c) ---------------------- */
 void ck_web_asset(ck_http_req *r);        /* GET /assets/{version}/{file} */

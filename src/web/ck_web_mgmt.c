@@ -85,15 +85,18 @@ void ck_web_team(ck_http_req *r)
     ck_session s;
     if (!ck_web_guard(r, &s)) return;
     ck_db *db = ck_web_db(r, &s);
-    if (!db) return;
+    const char *team;
+    /* The reader's team, or ?team= another the team:read scope reaches. */
+    if (!db || !ck_web_pick_team(r, &s, db, CK_PERM_TEAM_READ, &team)) return;
+    bool own = ck_streq(team, s.team);
     ck_date today = ck_app_today(&ck_web_of(r)->app);
     size_t page_no = ck_web_page_number(r);
     ck_team_summary *t = NULL;
     ck_caseload *un = NULL;
     char err[512];
-    ck_caseload_query q = {.team = s.team, .unallocated = true, .as_of = today, .limit = UNALLOCATED_PAGE,
+    ck_caseload_query q = {.team = team, .unallocated = true, .as_of = today, .limit = UNALLOCATED_PAGE,
                            .offset = (page_no - 1) * UNALLOCATED_PAGE, .filter = ck_web_case_filter(r, &s)};
-    if (ck_caseload_team(db, s.team, today, &t, err, sizeof err) != CK_OK ||
+    if (ck_caseload_team(db, team, today, &t, err, sizeof err) != CK_OK ||
         ck_caseload_list(db, &q, &un, err, sizeof err) != CK_OK) {
         ck_team_summary_free(t);
         server_error(r, &s, "team", err);
@@ -110,7 +113,7 @@ void ck_web_team(ck_http_req *r)
     json_t *page = ck_web_page(r, &s, "Team", "team");
     static const char *const no_outcome[] = {"OUTCOME", NULL};
     if (!rule_list(r, &s, db, page, "no_outcome",
-                   (ck_rule_query){.team = s.team, .rules = no_outcome, .statuses = 1u << CK_ST_OVERDUE,
+                   (ck_rule_query){.team = team, .rules = no_outcome, .statuses = 1u << CK_ST_OVERDUE,
                                    .as_of = today, .limit = LIST_MAX})) {
         json_decref(people);
         json_decref(page);
@@ -120,12 +123,15 @@ void ck_web_team(ck_http_req *r)
     }
     json_object_set_new(page, "people", people);
     json_object_set_new(page, "unallocated", ck_web_caseload_rows(r, un));
-    json_object_set_new(page, "pagination", ck_web_pagination(r, "/team", page_no, UNALLOCATED_PAGE, un->total));
+    json_object_set_new(page, "pagination",
+                        ck_web_pagination(r, own ? "/team" : ck_arena_printf(ck_http_arena(r), "/team?team=%s", team),
+                                          page_no, UNALLOCATED_PAGE, un->total));
     json_object_set_new(page, "unallocated_total", json_integer((json_int_t)un->total));
     json_object_set_new(page, "cases", json_integer((json_int_t)t->cases));
     json_object_set_new(page, "overdue", json_integer((json_int_t)t->overdue));
-    json_object_set_new(page, "team", json_string(s.team));
-    json_object_set_new(page, "can_allocate", json_boolean(ck_web_allowed(&s, "allocate")));
+    json_object_set_new(page, "team", json_string(team));
+    /* The allocate form offers the reader's own team's staff. */
+    json_object_set_new(page, "can_allocate", json_boolean(own && ck_web_allowed(&s, "allocate")));
     const char *allocated = ck_http_query(r, "allocated");
     if (allocated) {
         json_object_set_new(page, "saved", json_string(allocated));

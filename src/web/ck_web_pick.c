@@ -10,13 +10,11 @@ static void failed(ck_http_req *r, const ck_session *s, const char *err)
     ck_web_error_page(r, s, 500, "Sorry, there is a problem with the service", "Try again later.");
 }
 
-/* The page to choose one of `recs`: each a link to this page with
- * ?param=CODE. */
-static void picker(ck_http_req *r, const ck_session *s, const char *what, const char *param, const ck_org_record *recs,
-                   size_t n)
+void ck_web_pick_page(ck_http_req *r, const ck_session *s, const char *what, const char *path, const char *param,
+                      const ck_org_record *recs, size_t n)
 {
     /* Shown at "/" it is the account's home: link to the home's own page. */
-    const char *path = strcmp(ck_http_path(r), "/") == 0 ? ck_web_home_of(s->p->role) : ck_http_path(r);
+    if (!path) path = strcmp(ck_http_path(r), "/") == 0 ? ck_web_home_of(s->p->role) : ck_http_path(r);
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
         ck_buf href = CK_BUF_INIT;
@@ -74,7 +72,7 @@ bool ck_web_pick_pdu(ck_http_req *r, const ck_session *s, ck_db *db, ck_perm per
             failed(r, s, err);
             return false;
         }
-        picker(r, s, "probation delivery unit", param, recs, n);
+        ck_web_pick_page(r, s, "probation delivery unit", NULL, param, recs, n);
         return false;
     }
     ck_web_error_page(r, s, 404, "Your account has no probation delivery unit",
@@ -108,11 +106,51 @@ bool ck_web_pick_region(ck_http_req *r, const ck_session *s, ck_db *db, ck_perm 
             failed(r, s, err);
             return false;
         }
-        picker(r, s, "region", "region", recs, n);
+        ck_web_pick_page(r, s, "region", NULL, "region", recs, n);
         return false;
     }
     ck_web_error_page(r, s, 404, "Your probation delivery unit has no region",
                       "This page shows the region of your probation delivery unit. Ask an administrator to link "
                       "your account to your staff record.");
+    return false;
+}
+
+bool ck_web_pick_team(ck_http_req *r, const ck_session *s, ck_db *db, ck_perm perm, const char **team)
+{
+    const char *code = ck_http_query(r, "team");
+    *team = s->team;
+    if (!(code && *code) && s->team[0]) return true;
+    char err[512];
+    ck_org_record rec, pdu;
+    if (code && *code) {
+        ck_rc rc = ck_org_get(db, CK_ORG_TEAM, code, ck_http_arena(r), &rec, err, sizeof err);
+        if (rc == CK_OK) rc = ck_org_get(db, CK_ORG_PDU, rec.pdu, ck_http_arena(r), &pdu, err, sizeof err);
+        if (rc == CK_ERR_DB) {
+            failed(r, s, err);
+            return false;
+        }
+        ck_place place = {0};
+        if (rc == CK_OK) {
+            snprintf(place.team, sizeof place.team, "%s", rec.code);
+            snprintf(place.pdu, sizeof place.pdu, "%s", pdu.code);
+            snprintf(place.region, sizeof place.region, "%s", pdu.region ? pdu.region : "");
+        }
+        if (rc == CK_OK && reaches(s, perm, &place)) {
+            *team = rec.code;
+            return true;
+        }
+        ck_web_error_page(r, s, 404, "Page not found", "There is no team you can see at this address.");
+        return false;
+    }
+    /* No team of its own: choose a PDU (when the scope reaches several),
+     * then one of its teams. */
+    if (!ck_web_pick_pdu(r, s, db, perm, "pdu", &pdu)) return false;
+    ck_org_record *recs = NULL;
+    size_t n = 0;
+    if (ck_org_list(db, CK_ORG_TEAM, pdu.code, ck_http_arena(r), &recs, &n, err, sizeof err) != CK_OK) {
+        failed(r, s, err);
+        return false;
+    }
+    ck_web_pick_page(r, s, "team", "/team", "team", recs, n);
     return false;
 }
