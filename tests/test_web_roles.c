@@ -311,7 +311,7 @@ static void test_qa_across_its_scope(void **state)
     get_ok(f, &qa, "/team", 200, team_pdu);
     const char *const teams[] = {"Choose a team", "href=\"/team?team=N07T02\"", "Camden South", NULL};
     get_ok(f, &qa, "/team?pdu=N07PDU1", 200, teams);
-    const char *const team[] = {"Team N07T02", "Ana Able", NULL};
+    const char *const team[] = {"Camden South", "Ana Able", NULL};
     r = get(f, &qa, "/team?team=N07T02", 200, team);
     assert_null(strstr(r.body, "/team/allocate/"));
     th_resp_free(&r);
@@ -323,7 +323,7 @@ static void test_qa_across_its_scope(void **state)
     get_ok(f, &head, "/team?team=N07T02", 200, team);
     who spo = as(f, "n07p009");
     get_ok(f, &spo, "/team?team=N07T02", 404, NULL);
-    const char *const own[] = {"Team N07T01", NULL};
+    const char *const own[] = {"Camden North", NULL};
     get_ok(f, &spo, "/team?team=N07T01", 200, own);
 }
 

@@ -45,7 +45,7 @@ async function navTexts (page) {
 // of docs/security.md, route by route.
 const roles = [
   ['practitioner', 'n07p001', 'My work', ['My work', 'Caseload', 'Search', 'Court']],
-  ['spo', 'n07p009', 'Team N07T01', ['My work', 'Caseload', 'Search', 'Court', 'Team', 'PDU dashboard',
+  ['spo', 'n07p009', 'Camden North', ['My work', 'Caseload', 'Search', 'Court', 'Team', 'PDU dashboard',
     'Region dashboard', 'Inspection', 'Workforce', 'Allocations', 'Case audit']],
   ['head_of_pdu', 'n07p012', 'PDU dashboard', ['My work', 'Caseload', 'Search', 'Court', 'Team', 'PDU dashboard',
     'Region dashboard', 'Inspection', 'Workforce', 'Allocations', 'Case audit']],
