@@ -428,19 +428,19 @@ typedef struct case_read {
     ck_case_cache *cache;
     const char *crn;
     unsigned redaction;
-    bool victims;   /* what the store decided, for the entry put after a miss */
+    unsigned view;  /* what the store decided (CK_VIEW_*), for the entry put after a miss */
     ck_cached *hit; /* held */
 } case_read;
 
-/* The variant of the key: the bytes differ by whether victims' details were
- * loaded and by the redaction they were written with. */
-static unsigned case_variant(bool victims, unsigned redaction) { return (victims ? 1u : 0u) | redaction << 1; }
+/* The variant of the key: the bytes differ by what was loaded (victims'
+ * details, sensitive notes) and by the redaction they were written with. */
+static unsigned case_variant(unsigned view, unsigned redaction) { return view | redaction << 2; }
 
-static bool case_held(void *ctx, int64_t version, bool victims, size_t *n_victims)
+static bool case_held(void *ctx, int64_t version, unsigned view, size_t *n_victims)
 {
     case_read *cr = ctx;
-    cr->victims = victims;
-    ck_case_cache_key k = {cr->crn, version, case_variant(victims, cr->redaction)};
+    cr->view = view;
+    ck_case_cache_key k = {cr->crn, version, case_variant(view, cr->redaction)};
     cr->hit = ck_case_cache_get(cr->cache, &k, n_victims);
     return cr->hit != NULL;
 }
@@ -452,7 +452,7 @@ static void h_case_get(ck_http_req *r)
     if (!db) return;
     char err[ERR_MAX];
     const char *crn = ck_http_param(r, "crn");
-    case_read cr = {app_of(r)->case_cache, crn, victim_redaction_for(r, crn), false, NULL};
+    case_read cr = {app_of(r)->case_cache, crn, victim_redaction_for(r, crn), 0, NULL};
     ck_case *c = NULL;
     int64_t version = 0;
     ck_access_case_read how = {.held = cr.cache ? case_held : NULL, .ctx = &cr, .as_of = CK_NODATE};
@@ -479,7 +479,7 @@ static void h_case_get(ck_http_req *r)
         json_bytes *jb = ck_malloc(sizeof *jb + out->len);
         jb->len = out->len;
         memcpy(jb->data, out->data, out->len);
-        ck_case_cache_key k = {crn, version, case_variant(cr.victims, cr.redaction)};
+        ck_case_cache_key k = {crn, version, case_variant(cr.view, cr.redaction)};
         ck_cached_release(ck_case_cache_put(cr.cache, &k, jb, ck_free, c->n_victims));
     }
     ck_case_free(c);

@@ -218,15 +218,15 @@ bool ck_web_load_case(ck_http_req *r, const ck_session *s, ck_db *db, ck_case **
 typedef struct page_read {
     ck_case_cache *cache;
     const char *crn;
-    bool victims;
+    unsigned view; /* CK_VIEW_*: what was loaded, the key's variant */
     ck_cached *hit; /* held */
 } page_read;
 
-static bool page_held(void *ctx, int64_t version, bool victims, size_t *n_victims)
+static bool page_held(void *ctx, int64_t version, unsigned view, size_t *n_victims)
 {
     page_read *pr = ctx;
-    pr->victims = victims;
-    ck_case_cache_key k = {pr->crn, version, victims ? 1u : 0u};
+    pr->view = view;
+    ck_case_cache_key k = {pr->crn, version, view};
     pr->hit = ck_case_cache_get(pr->cache, &k, n_victims);
     return pr->hit != NULL;
 }
@@ -241,7 +241,7 @@ static bool load_case_page(ck_http_req *r, const ck_session *s, ck_db *db, ck_da
                            ck_cached **held, ck_result **res)
 {
     char err[512];
-    page_read pr = {ck_web_of(r)->page_cases, ck_http_param(r, "crn"), false, NULL};
+    page_read pr = {ck_web_of(r)->page_cases, ck_http_param(r, "crn"), 0, NULL};
     ck_case *c = NULL;
     int64_t version = 0;
     ck_access_case_read how = {.held = page_held, .ctx = &pr, .obligations = res, .as_of = today,
@@ -256,7 +256,7 @@ static bool load_case_page(ck_http_req *r, const ck_session *s, ck_db *db, ck_da
         *held = pr.hit;
         return true;
     }
-    ck_case_cache_key k = {pr.crn, version, pr.victims ? 1u : 0u};
+    ck_case_cache_key k = {pr.crn, version, pr.view};
     *held = ck_case_cache_put(pr.cache, &k, c, drop_case, c->n_victims);
     return true;
 }
