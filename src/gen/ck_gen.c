@@ -1,4 +1,5 @@
 #include "ck_gen.h"
+#include "ck_gen_notes.h"
 #include "ck_bundle.h"
 #include "ck_cal.h"
 #include "ck_embedded.h"
@@ -1404,6 +1405,7 @@ ck_case *ck_gen_case(const ck_gen *g, size_t index)
     for (size_t i = 0; i < COUNT(lists); i++) ck_free(lists[i]->v);
     ck_free(x.triggers.v);
     ck_free(x.attended.v);
+    ck_gen_notes(c, g->opt.seed, index, g->opt.as_of);
     return c;
 }
 

@@ -474,6 +474,15 @@ static const struct {
     {"compliance", "Compliance"},      {"appointments", "Appointments"}, {"personal", "Personal details"},
 };
 
+json_t *ck_web_case_tabs(const char *current)
+{
+    json_t *tl = json_array();
+    for (size_t i = 0; i < sizeof tabs / sizeof *tabs; i++)
+        json_array_append_new(tl, json_pack("{s:s, s:s, s:b}", "key", tabs[i].key, "label", tabs[i].label, "current",
+                                            strcmp(tabs[i].key, current) == 0));
+    return tl;
+}
+
 static json_t *obligations_json(ck_http_req *r, const char *crn, const ck_result *res, bool open_only)
 {
     json_t *a = json_array();
@@ -639,10 +648,7 @@ void ck_web_case(ck_http_req *r)
     json_object_set_new(page, "case", header);
     json_object_set_new(page, "tab", json_string(tab));
     json_object_set_new(page, "tab_label", json_string(tabs[t].label));
-    json_t *tl = json_array();
-    for (size_t i = 0; i < sizeof tabs / sizeof *tabs; i++)
-        json_array_append_new(tl, json_pack("{s:s, s:s, s:b}", "key", tabs[i].key, "label", tabs[i].label, "current", i == t));
-    json_object_set_new(page, "tabs", tl);
+    json_object_set_new(page, "tabs", ck_web_case_tabs(tab));
     json_object_set_new(page, "can_write", json_boolean(ck_web_allowed(&s, "case:write")));
     json_object_set_new(page, "saved", json_string(ck_http_query(r, "saved") ? ck_http_query(r, "saved") : ""));
     json_object_set_new(page, "obligations", obligations_json(r, c->crn, res, overview));
