@@ -534,6 +534,34 @@ static ck_perm list_perm(const char *list, ck_perm perm)
     return list && strcmp(list, "victims") == 0 ? CK_PERM_VICTIM_WRITE : perm;
 }
 
+/* Whether stored contact `id` of case `case_id` is sensitive (false when absent). */
+static ck_rc contact_sensitive(ck_db *db, int64_t case_id, const char *id, bool *out, char *err, size_t err_len)
+{
+    *out = false;
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"sensitive\" FROM \"contacts\" WHERE \"case_id\" = $1 AND \"id\" = $2",
+                                 err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_int(st, 1, case_id);
+    ck_stmt_bind_text(st, 2, id);
+    ck_rc rc = CK_OK;
+    if (ck_txn_next(db, st, "contacts", &rc, err, err_len)) *out = ck_stmt_int(st, 0) == 1;
+    ck_stmt_reset(st);
+    return rc;
+}
+
+/* A write to the notes of a sensitive contact by p, who may not see them,
+ * is refused: CK_OK when p may make it. */
+static ck_rc sensitive_guard(ck_db *db, const ck_principal *p, const case_facts *f, const char *id, char *err,
+                             size_t err_len)
+{
+    bool sensitive = false;
+    ck_rc rc = ck_access_sensitive_visible(p, &f->place) ? CK_OK : contact_sensitive(db, f->id, id, &sensitive, err, err_len);
+    if (rc == CK_OK && sensitive)
+        rc = ck_txn_fail(CK_ERR_INVALID, err, err_len, "notes: this contact is sensitive, so only its team, their "
+                                                       "managers and quality assurance can change it");
+    return rc;
+}
+
 /* The record as written: a contact says who recorded it, the writer,
  * whatever was sent (copied into *scratch). */
 static const void *as_recorded(const ck_principal *p, const char *list, const void *rec, ck_contact *scratch)
@@ -586,6 +614,7 @@ ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_
     case_facts f;
     rc = decide(db, p, list_perm(list, perm), crn, CK_LOCK_UPDATE, &f, err, err_len);
     if (rc == CK_OK) rc = check_version(db, f.id, wc, err, err_len);
+    if (rc == CK_OK && list && strcmp(list, "contacts") == 0) rc = sensitive_guard(db, p, &f, id, err, err_len);
     if (rc == CK_OK) rc = ck_cases_update_tx(db, eng, crn, list, id, edit, ctx, as_of, err, err_len);
     if (rc == CK_OK) rc = note_write(db, p, f.id, wc, err, err_len);
     if (rc == CK_OK) {
@@ -594,21 +623,6 @@ ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_
         rc = ck_audit_append(db, p, "record.update", crn, record, NULL, err, err_len);
     }
     return ck_txn_finish(db, rc, err, err_len);
-}
-
-/* Whether stored contact `id` of case `case_id` is sensitive (false when absent). */
-static ck_rc contact_sensitive(ck_db *db, int64_t case_id, const char *id, bool *out, char *err, size_t err_len)
-{
-    *out = false;
-    ck_stmt *st = ck_txn_prepare(db, "SELECT \"sensitive\" FROM \"contacts\" WHERE \"case_id\" = $1 AND \"id\" = $2",
-                                 err, err_len);
-    if (!st) return CK_ERR_DB;
-    ck_stmt_bind_int(st, 1, case_id);
-    ck_stmt_bind_text(st, 2, id);
-    ck_rc rc = CK_OK;
-    if (ck_txn_next(db, st, "contacts", &rc, err, err_len)) *out = ck_stmt_int(st, 0) == 1;
-    ck_stmt_reset(st);
-    return rc;
 }
 
 ck_rc ck_access_outcome(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
@@ -622,12 +636,7 @@ ck_rc ck_access_outcome(ck_db *db, const ck_principal *p, ck_perm perm, const ck
     if (rc == CK_OK) rc = check_version(db, f.id, wc, err, err_len);
     ck_contact_note by = {NULL, CK_NULL, ck_access_recorder(p)};
     if (note) by.notes = note->notes, by.sensitive = note->sensitive;
-    bool was_sensitive = false;
-    if (rc == CK_OK && note && !ck_access_sensitive_visible(p, &f.place))
-        rc = contact_sensitive(db, f.id, contact_id, &was_sensitive, err, err_len);
-    if (rc == CK_OK && was_sensitive)
-        rc = ck_txn_fail(CK_ERR_INVALID, err, err_len, "notes: this contact is sensitive, so only its team, their "
-                                                       "managers and quality assurance can change its notes");
+    if (rc == CK_OK && note) rc = sensitive_guard(db, p, &f, contact_id, err, err_len);
     if (rc == CK_OK)
         rc = ck_casewrite_outcome_tx(db, eng, crn, contact_id, outcome, outcome_on, action, note ? &by : NULL, as_of,
                                      err, err_len);
