@@ -49,8 +49,12 @@ static void load(void)
             t->national_standard = strstr(t->name, "(NS)") != NULL;
             size_t k = 0;
             while (k < n_cat && strcmp(categories[k], t->category) != 0) k++;
-            if (k == n_cat && n_cat < MAX_CATEGORIES) categories[n_cat++] = t->category;
-            else if (k < n_cat) t->category = categories[k];
+            if (k == n_cat && n_cat < MAX_CATEGORIES) {
+                categories[n_cat++] = t->category;
+            } else if (k < n_cat) { /* one copy of each category's name */
+                ck_free((char *)t->category);
+                t->category = categories[k];
+            }
         }
         p = eol;
     }
