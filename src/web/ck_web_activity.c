@@ -99,9 +99,10 @@ void ck_web_activity(ck_http_req *r)
     ck_session s;
     if (!ck_web_guard(r, &s)) return;
     ck_db *db = ck_web_db(r, &s);
-    ck_case *c = NULL;
-    if (!db || !ck_web_load_case(r, &s, db, &c)) return;
     ck_date today = ck_app_today(&ck_web_of(r)->app);
+    ck_cached *held = NULL;
+    if (!db || !ck_web_load_case_page(r, &s, db, today, true, &held, NULL)) return;
+    const ck_case *c = ck_cached_value(held);
     json_t *header = ck_web_case_header(r, c, today);
     const char *title = ck_arena_printf(ck_http_arena(r), "%s: Activity log", json_string_value(json_object_get(header, "name")));
     json_t *page = ck_web_page(r, &s, title, NULL);
@@ -157,7 +158,7 @@ void ck_web_activity(ck_http_req *r)
     } else {
         ck_rc rc = ck_access_activity(db, s.p, c->crn, &q, &act, err, sizeof err);
         if (rc != CK_OK) {
-            ck_case_free(c);
+            ck_cached_release(held);
             json_decref(page);
             if (rc == CK_ERR_DENIED) {
                 ck_web_error_page(r, &s, 403, "You cannot see this case", err);
@@ -192,6 +193,6 @@ void ck_web_activity(ck_http_req *r)
         ck_buf_free(&base);
         ck_activity_free(act);
     }
-    ck_case_free(c);
+    ck_cached_release(held);
     ck_web_render(r, status, "activity.html", page);
 }

@@ -237,7 +237,7 @@ static void drop_case(void *c) { ck_case_free(c); }
  * and its obligations at today (*res, the caller's; with unmet_only just the
  * open and overdue ones), from one read snapshot audited once; false after
  * answering. */
-static bool load_case_page(ck_http_req *r, const ck_session *s, ck_db *db, ck_date today, bool unmet_only,
+bool ck_web_load_case_page(ck_http_req *r, const ck_session *s, ck_db *db, ck_date today, bool unmet_only,
                            ck_cached **held, ck_result **res)
 {
     char err[512];
@@ -639,7 +639,7 @@ void ck_web_case(ck_http_req *r)
     /* Only what the tab shows: a case with years of history has hundreds of
      * contacts and met obligations, and the overview lists none of them. */
     bool overview = strcmp(tab, "overview") == 0;
-    if (!db || !load_case_page(r, &s, db, today, overview, &held, &res)) return;
+    if (!db || !ck_web_load_case_page(r, &s, db, today, overview, &held, &res)) return;
     const ck_case *c = ck_cached_value(held);
     json_t *header = ck_web_case_header(r, c, today);
     const char *title = ck_arena_printf(ck_http_arena(r), "%s: %s", json_string_value(json_object_get(header, "name")),
