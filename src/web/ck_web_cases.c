@@ -653,8 +653,8 @@ void ck_web_case(ck_http_req *r)
     json_object_set_new(page, "saved", json_string(ck_http_query(r, "saved") ? ck_http_query(r, "saved") : ""));
     json_object_set_new(page, "obligations", obligations_json(r, c->crn, res, overview));
     if (overview || strcmp(tab, "compliance") == 0) json_object_set_new(page, "compliance", compliance_json(r, c, res, today));
-    if (strcmp(tab, "activity") == 0 || strcmp(tab, "appointments") == 0)
-        json_object_set_new(page, "contacts", contacts_json(r, c, today, strcmp(tab, "appointments") == 0));
+    /* (The activity log is its own page: ck_web_activity.c.) */
+    if (strcmp(tab, "appointments") == 0) json_object_set_new(page, "contacts", contacts_json(r, c, today, 1));
     if (strcmp(tab, "risk") == 0) {
         json_object_set_new(page, "registrations", registrations_json(r, c, today));
         json_t *rosh = json_array();
