@@ -10,7 +10,6 @@
 #include "ck_bundle.h"
 #include "ck_casewrite.h"
 #include "ck_ctypes.h"
-#include "ck_embedded.h"
 #include "ck_facts.h"
 #include "ck_web.h"
 #include <sodium.h>
@@ -269,39 +268,26 @@ static const char *event_of(form *f)
     return v;
 }
 
-/* The embedded contact types (data/contact-types.csv: group id, group, code,
- * name). Appointments are the "Appointments" group; other contacts come from
- * the communication groups. NS types say "(NS)" in their name. */
+/* The contact types a form offers (core/ck_ctypes): appointments are the
+ * "Appointments" category; other contacts come from the communication
+ * categories. Whether `code` is one of them (with its national standard
+ * flag in *ns); each one offered is appended to list when not NULL. */
 static bool contact_type_find(const char *code, bool appointment, bool *ns, json_t *list)
 {
-    const ck_embedded_file *csv = ck_embedded_get("data/contact-types.csv");
-    if (!csv) return false;
+    size_t n;
+    const ck_ctype *all = ck_ctypes_all(&n);
     bool found = false;
-    const char *p = csv->data, *end = csv->data + csv->len;
-    p = memchr(p, '\n', (size_t)(end - p));
-    while (p && ++p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        if (!eol) eol = end;
-        const char *c1 = memchr(p, ',', (size_t)(eol - p));
-        const char *c2 = c1 ? memchr(c1 + 1, ',', (size_t)(eol - c1 - 1)) : NULL;
-        const char *c3 = c2 ? memchr(c2 + 1, ',', (size_t)(eol - c2 - 1)) : NULL;
-        if (c3) {
-            ck_str group = ck_str_make(c1 + 1, (size_t)(c2 - c1 - 1)), ccode = ck_str_make(c2 + 1, (size_t)(c3 - c2 - 1));
-            ck_str name = ck_str_make(c3 + 1, (size_t)(eol - c3 - 1));
-            if (name.n && name.p[name.n - 1] == '\r') name.n--;
-            bool wanted = appointment ? ck_str_eqc(group, "Appointments")
-                                      : ck_str_eqc(group, "Communication with person on probation") ||
-                                            ck_str_eqc(group, "Communication");
-            if (wanted) {
-                if (list)
-                    json_array_append_new(list, json_pack("{s:s%, s:s%}", "value", ccode.p, ccode.n, "text", name.p, name.n));
-                if (code && ck_str_eqc(ccode, code)) {
-                    found = true;
-                    *ns = memmem(name.p, name.n, "(NS)", 4) != NULL;
-                }
-            }
+    for (size_t i = 0; i < n; i++) {
+        const ck_ctype *t = &all[i];
+        bool wanted = appointment ? strcmp(t->category, "Appointments") == 0
+                                  : strcmp(t->category, "Communication with person on probation") == 0 ||
+                                        strcmp(t->category, "Communication") == 0;
+        if (!wanted) continue;
+        if (list) json_array_append_new(list, json_pack("{s:s, s:s}", "value", t->code, "text", t->name));
+        if (code && strcmp(t->code, code) == 0) {
+            found = true;
+            *ns = t->national_standard;
         }
-        p = eol;
     }
     return found;
 }

@@ -13,8 +13,9 @@
 
 #define ACTIVITY_PAGE 25
 
-static const char *const compliance_values[] = {"failures", "acceptable", NULL};
-static const char *const compliance_labels[] = {"Failures to comply", "Acceptable absences", NULL};
+/* Value and words of each choice, in ck_compliance's order. */
+static const char *const compliance_opts[] = {"", "All contacts", "failures", "Failures to comply", "acceptable",
+                                              "Acceptable absences", NULL};
 
 /* A date typed as day, month and year in the query (NAME-day, ...);
  * CK_NODATE when all are empty; an error naming the field otherwise. */
@@ -123,28 +124,39 @@ void ck_web_activity(ck_http_req *r)
     q.to = query_date(r, page, "to", "Date to");
     if (q.from != CK_NODATE && q.to != CK_NODATE && q.to < q.from)
         ck_web_form_error(page, "to", "Date to must be the same as or after date from");
+    /* Category, compliance and the system switch: only known values count. */
     const char *cat = ck_http_query(r, "category");
-    json_t *cats = json_array();
-    for (const char *const *k = ck_ctype_categories(); *k; k++) {
-        bool sel = ck_streq(cat, *k);
-        if (sel) q.category = *k;
-        json_array_append_new(cats, json_pack("{s:s, s:s, s:b}", "value", *k, "text", *k, "selected", sel));
+    const char *const *cats = ck_ctype_categories();
+    size_t n_cats = 0;
+    while (cats[n_cats]) n_cats++;
+    const char **cat_opts = ck_arena_array(ck_http_arena(r), 2 * n_cats + 1, sizeof *cat_opts);
+    for (size_t k = 0; k < n_cats; k++) {
+        if (ck_streq(cat, cats[k])) q.category = cats[k];
+        cat_opts[2 * k] = cat_opts[2 * k + 1] = cats[k];
     }
     if (cat && *cat && !q.category) ck_web_form_error(page, "category", "Select a contact type from the list");
-    json_object_set_new(page, "categories", cats);
+    json_object_set_new(values, "category", json_string(q.category ? q.category : ""));
     const char *comp = ck_http_query(r, "compliance");
-    json_t *comps = json_array();
-    for (size_t i = 0; compliance_values[i]; i++) {
-        bool sel = ck_streq(comp, compliance_values[i]);
-        if (sel) q.compliance = i == 0 ? CK_COMPLY_FAILURES : CK_COMPLY_ACCEPTABLE;
-        json_array_append_new(comps, json_pack("{s:s, s:s, s:s, s:b}", "id", i ? "compliance-2" : "compliance",
-                                               "value", compliance_values[i], "text", compliance_labels[i],
-                                               "selected", sel));
-    }
-    json_object_set_new(page, "compliance_options", comps);
-    json_object_set_new(values, "compliance", json_boolean(q.compliance != CK_COMPLY_ANY));
+    for (size_t i = 1; compliance_opts[2 * i]; i++)
+        if (ck_streq(comp, compliance_opts[2 * i])) q.compliance = i == 1 ? CK_COMPLY_FAILURES : CK_COMPLY_ACCEPTABLE;
+    json_object_set_new(values, "compliance", json_string(compliance_opts[2 * q.compliance]));
     q.hide_system = ck_streq(ck_http_query(r, "hide_system"), "yes");
-    json_object_set_new(values, "hide_system", json_boolean(q.hide_system));
+    json_object_set_new(values, "hide_system", json_string(q.hide_system ? "yes" : ""));
+
+    /* The filters as the form fields of every other form (partials/field.html). */
+    json_t *filters = json_array();
+    json_array_append_new(filters, ck_web_form_field(r, page, "text", "q", "Search notes",
+                                                     "Every word must appear, in any of its forms: \"attend\" also "
+                                                     "finds \"attended\"", NULL));
+    json_array_append_new(filters, ck_web_form_field(r, page, "date", "from", "Date from", "For example, 27 3 2026", NULL));
+    json_array_append_new(filters, ck_web_form_field(r, page, "date", "to", "Date to", "For example, 30 4 2026", NULL));
+    json_array_append_new(filters, ck_web_form_field(r, page, "select", "category", "Contact type", NULL, cat_opts));
+    json_array_append_new(filters, ck_web_form_field(r, page, "radios", "compliance", "Compliance", NULL, compliance_opts));
+    json_t *sys = ck_web_form_field(r, page, "checkbox", "hide_system", "System contacts",
+                                    "Records the system makes itself, such as a case being allocated", NULL);
+    json_object_set_new(sys, "text", json_string("Hide system contacts"));
+    json_array_append_new(filters, sys);
+    json_object_set_new(page, "filters", filters);
 
     size_t page_no = ck_web_page_number(r);
     q.limit = ACTIVITY_PAGE;
