@@ -638,7 +638,15 @@ static json_t *fields_json(form *f, const action *a)
         json_t *opts = json_array();
         const char *cur = json_string_value(json_object_get(values, fd->name));
         if (fd->kind == F_CHECKBOX) json_object_set_new(j, "text", json_string(SENSITIVE_TEXT));
-        if (fd->kind == F_TEXTAREA && strcmp(fd->name, "notes") == 0) json_object_set_new(j, "rows", json_integer(6));
+        if (fd->kind == F_TEXTAREA && strcmp(fd->name, "notes") == 0) {
+            json_object_set_new(j, "rows", json_integer(6));
+            /* A sensitive contact's notes the reader may not see (withheld
+             * by services/ck_access): say so rather than show an empty box. */
+            const ck_contact *ct = f->id && a->build == build_outcome ? ck_case_contact(f->c, f->id) : NULL;
+            if (ct && ct->sensitive == 1 && !ct->notes)
+                json_object_set_new(j, "hint", json_string("This contact's notes are sensitive, so they are not shown "
+                                                           "to you. Leave this empty to keep them"));
+        }
         if (fd->kind == F_EVENT) {
             for (size_t i = 0; i < f->c->n_events; i++) {
                 const ck_event *e = &f->c->events[i];
