@@ -1,5 +1,7 @@
 /* ck_web: the web app's shared machinery (see ck_web.h). */
 #include "ck_web.h"
+#include "ck_cell_labels.h"
+#include "ck_web_names.h"
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -117,8 +119,9 @@ json_t *ck_web_page(ck_http_req *r, const ck_session *s, const char *title, cons
     json_t *page = json_pack("{s:s, s:s, s:s, s:[], s:{}, s:{}}", "title", title, "asset", w->asset_prefix,
                              "path", ck_http_path(r), "errors", "error", "values");
     if (!s) return page;
-    json_object_set_new(page, "user", json_pack("{s:s, s:s, s:s, s:s}", "username", s->username, "staff",
-                                                s->staff[0] ? s->staff : s->username, "role_label",
+    json_object_set_new(page, "user", json_pack("{s:s, s:s, s:s, s:s, s:s}", "username", s->username, "staff",
+                                                s->staff[0] ? s->staff : s->username, "name", ck_web_user_name(r, s),
+                                                "role_label",
                                                 role_labels[s->p->role] ? role_labels[s->p->role] : "",
                                                 "team", s->team));
     json_object_set_new(page, "csrf", json_string(s->csrf ? s->csrf : ""));
@@ -130,6 +133,22 @@ json_t *ck_web_page(ck_http_req *r, const ck_session *s, const char *title, cons
     }
     json_object_set_new(page, "nav", items);
     return page;
+}
+
+/* The page rendered into out[mark..] with each table cell naming its column
+ * (ck_cell_labels.h); as rendered when it has no table or the labels would
+ * pass out's cap. */
+static void label_cells(ck_buf *out, size_t mark)
+{
+    if (out->len == mark) return;
+    size_t limit = out->limit ? out->limit : CK_BUF_DEFAULT_LIMIT;
+    ck_buf lab;
+    ck_buf_init(&lab, limit - mark);
+    if (ck_cell_labels(out->data + mark, out->len - mark, &lab)) {
+        out->len = mark;
+        ck_buf_append(out, lab.data, lab.len);
+    }
+    ck_buf_free(&lab);
 }
 
 void ck_web_render(ck_http_req *r, unsigned status, const char *name, json_t *page)
@@ -146,6 +165,7 @@ void ck_web_render(ck_http_req *r, unsigned status, const char *name, json_t *pa
         ck_http_content_type(r, "text/plain; charset=utf-8");
         ck_http_status(r, 500);
     } else {
+        label_cells(out, mark);
         ck_http_content_type(r, "text/html; charset=utf-8");
         ck_http_status(r, status);
     }

@@ -91,7 +91,8 @@ static inline ck_web *ck_web_of(const ck_http_req *r) { return (ck_web *)ck_http
  * "inspection", "workforce", "allocations", "qa";
  * may be NULL). s may be NULL (sign-in and error pages). */
 json_t *ck_web_page(ck_http_req *r, const ck_session *s, const char *title, const char *nav);
-/* Renders template `name` with `page` (reference taken) as the response. A
+/* Renders template `name` with `page` (reference taken) as the response, the
+ * cells of its tables labelled with their columns (ck_cell_labels.h). A
  * render failure is logged and answered 500. */
 void ck_web_render(ck_http_req *r, unsigned status, const char *name, json_t *page);
 /* 303 See Other to a same-site path. */
@@ -124,6 +125,12 @@ json_t *ck_web_form_field(ck_http_req *r, const json_t *page, const char *kind, 
 void ck_web_date_values(ck_http_req *r, json_t *page, const char *name, ck_date d);
 /* Copies the typed value of each named field into page.values.<name>. */
 void ck_web_keep_values(ck_http_req *r, json_t *page, const char *const *names);
+
+/* The label a form offers for `value` of field `name` on the forms for
+ * /cases/CRN/KIND (ck_web_actions: "changes", "kind", "mappa_level" gives
+ * "MAPPA level"), so a page names a value as the form that records it does;
+ * `none` when no form offers it. */
+const char *ck_web_choice_label(const char *kind, const char *name, const char *value, const char *none);
 
 /* ---- Handlers (one per route; see ck_web_routes.c) ---------------------- */
 void ck_web_asset(ck_http_req *r);        /* GET /assets/{version}/{file} */

@@ -12,6 +12,7 @@
 #include "ck_ctypes.h"
 #include "ck_facts.h"
 #include "ck_web.h"
+#include "ck_web_names.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -411,6 +412,7 @@ static bool build_change(form *f, void *rec)
     ch->kind = choice(f, &change_fields[0]);
     ch->date = date_of(f, &change_fields[1]);
     ch->note = text_of(f, &change_fields[2], CK_BUNDLE_MAX_STRING);
+    ch->lives_alone = CK_NULL; /* the form does not ask (yet): not recorded */
     (void)notes_of(f); /* checked here so an error shows with the others; kept by note_contact */
     return !ck_web_form_has_errors(f->page);
 }
@@ -619,6 +621,20 @@ static const action actions[] = {
     {"victims", "edit", "Change a victim's record", "victims", victim_fields, build_victim, edit_victim, sizeof(ck_victim), "victims"},
 };
 
+const char *ck_web_choice_label(const char *kind, const char *name, const char *value, const char *none)
+{
+    for (size_t k = 0; value && k < sizeof actions / sizeof *actions; k++) {
+        if (strcmp(actions[k].kind, kind) != 0) continue;
+        for (const field *fd = actions[k].fields; fd->name; fd++) {
+            if (!fd->labels || strcmp(fd->name, name) != 0) continue;
+            const char *const *vals = field_values(fd);
+            for (size_t i = 0; vals && vals[i]; i++)
+                if (strcmp(vals[i], value) == 0) return fd->labels[i];
+        }
+    }
+    return none;
+}
+
 static const action *find_action(const char *kind, const char *verb)
 {
     for (size_t i = 0; kind && i < sizeof actions / sizeof *actions; i++)
@@ -651,7 +667,8 @@ static json_t *fields_json(form *f, const action *a)
             for (size_t i = 0; i < f->c->n_events; i++) {
                 const ck_event *e = &f->c->events[i];
                 const char *text = e->has_sentence ? ck_arena_printf(ck_http_arena(f->r), "%s: %s from %s", e->id,
-                                                                     e->sentence.type, ck_web_date_long(f->r, e->sentence.date))
+                                                                     ck_web_sentence_name(e->sentence.type),
+                                                                     ck_web_date_long(f->r, e->sentence.date))
                                                    : e->id;
                 json_array_append_new(opts, json_pack("{s:s, s:s}", "value", e->id, "text", text));
             }

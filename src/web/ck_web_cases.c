@@ -4,6 +4,7 @@
 #include "ck_facts.h"
 #include "ck_tier.h"
 #include "ck_web.h"
+#include "ck_web_names.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,8 +175,10 @@ json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today)
         const ck_registration *g = &c->registrations[i];
         if (!ck_registration_in_force(g, today)) continue;
         if (strcmp(g->type, "MAPP") == 0) {
-            json_object_set_new(h, "mappa", json_pack("{s:s, s:s}", "level", g->level ? g->level : "",
-                                                      "category", g->category ? g->category : ""));
+            json_object_set_new(h, "mappa", json_pack("{s:s, s:s}", "level",
+                                                      ck_web_choice_label("registrations", "level", g->level, ""),
+                                                      "category",
+                                                      ck_web_choice_label("registrations", "category", g->category, "")));
             continue;
         }
         const char *colour, *label = ck_web_register_label(g->type, &colour);
@@ -185,6 +188,7 @@ json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today)
     int in_scheme = 0;
     for (size_t i = 0; i < c->n_victims; i++) in_scheme += ck_streq(c->victims[i].opted, "in");
     json_object_set_new(h, "victims_in_scheme", json_integer(in_scheme));
+    ck_web_case_strip(r, c, today, h);
     return h;
 }
 
@@ -450,11 +454,12 @@ void ck_web_search(ck_http_req *r)
             ck_web_form_error(page, "q", "Enter a CRN, a name or a date of birth (YYYY-MM-DD)");
         } else {
             json_t *rows = json_array();
+            ck_web_names *names = ck_web_names_new(r, db);
             for (size_t i = 0; i < l->n; i++)
                 json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s}", "crn", l->items[i].crn, "name",
                                                       ck_web_person_name(r, l->items[i].forename, l->items[i].surname),
                                                       "dob", ck_web_date_long(r, l->items[i].date_of_birth), "team",
-                                                      l->items[i].team ? l->items[i].team : ""));
+                                                      ck_web_team_name(names, l->items[i].team)));
             json_object_set_new(page, "results", rows);
             json_object_set_new(page, "total", json_integer((json_int_t)l->total));
             json_object_set_new(page, "searched", json_true());
@@ -519,10 +524,12 @@ static json_t *registrations_json(ck_http_req *r, const ck_case *c, ck_date toda
     json_t *a = json_array();
     for (size_t i = 0; i < c->n_registrations; i++) {
         const ck_registration *g = &c->registrations[i];
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:i}", "id", g->id, "type", g->type,
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:i}", "id", g->id, "type",
+                                           ck_web_choice_label("registrations", "type", g->type, g->type),
                                            "date", ck_web_date_long(r, g->date), "next_review",
-                                           ck_web_date_long(r, g->next_review), "level", g->level ? g->level : "",
-                                           "category", g->category ? g->category : "", "deregistered",
+                                           ck_web_date_long(r, g->next_review), "level",
+                                           ck_web_choice_label("registrations", "level", g->level, ""), "category",
+                                           ck_web_choice_label("registrations", "category", g->category, ""), "deregistered",
                                            ck_web_date_long(r, g->deregistered), "current", ck_registration_in_force(g, today),
                                            "reviews", (int)g->n_reviews));
     }
@@ -552,12 +559,12 @@ static json_t *events_json(ck_http_req *r, const ck_case *c)
         json_t *offences = json_array();
         for (size_t k = 0; k < e->n_offences; k++)
             json_array_append_new(offences, json_pack("{s:s, s:s, s:b, s:b}", "code", e->offences[k].code, "category",
-                                                      e->offences[k].category, "main", e->offences[k].main == 1,
+                                                      ck_web_offence_name(e->offences[k].category), "main", e->offences[k].main == 1,
                                                       "da", e->offences[k].domestic_abuse == 1));
         json_t *j = json_pack("{s:s, s:o}", "id", e->id, "offences", offences);
         if (e->has_sentence) {
             const ck_sentence *s = &e->sentence;
-            json_object_set_new(j, "sentence", json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "type", s->type, "date",
+            json_object_set_new(j, "sentence", json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "type", ck_web_sentence_name(s->type), "date",
                                                          ck_web_date_long(r, s->date), "release",
                                                          ck_web_date_long(r, s->release_date), "end",
                                                          ck_web_date_long(r, s->end_date), "pss_end",
@@ -568,6 +575,16 @@ static json_t *events_json(ck_http_req *r, const ck_case *c)
         json_array_append_new(a, j);
     }
     return a;
+}
+
+/* "the appointment on 13 May 2025": the contact an enforcement action is
+ * about, as a person knows it (its id means nothing to them). */
+static const char *contact_when(ck_http_req *r, const ck_case *c, const char *id)
+{
+    const ck_contact *ct = id ? ck_case_contact(c, id) : NULL;
+    if (!ct) return "";
+    return ck_arena_printf(ck_http_arena(r), "the %s on %s", ct->appointment == 1 ? "appointment" : "contact",
+                           ck_web_date_long(r, ct->date));
 }
 
 static json_t *compliance_json(ck_http_req *r, const ck_case *c, const ck_result *res, ck_date today)
@@ -583,7 +600,7 @@ static json_t *compliance_json(ck_http_req *r, const ck_case *c, const ck_result
         const ck_enforcement *e = &c->enforcement[i];
         if (strstr(e->action, "warning") && e->date >= year_ago && e->date <= today) warnings++;
         json_array_append_new(actions, json_pack("{s:s, s:s, s:s, s:s}", "date", ck_web_date_long(r, e->date), "action",
-                                                 e->action, "contact", e->contact ? e->contact : "", "reason",
+                                                 ck_web_choice_label("contacts", "action", e->action, e->action), "contact", contact_when(r, c, e->contact), "reason",
                                                  e->reason ? e->reason : ""));
     }
     json_t *breaches = json_array();
@@ -599,25 +616,6 @@ static json_t *compliance_json(ck_http_req *r, const ck_case *c, const ck_result
     }
     return json_pack("{s:o, s:i, s:o, s:o, s:s}", "ftc", ftc, "warnings_12m", warnings, "actions", actions,
                      "breaches", breaches, "breach_status", status);
-}
-
-static json_t *personal_json(ck_http_req *r, const ck_case *c)
-{
-    json_t *addresses = json_array();
-    for (size_t i = 0; i < c->person.n_addresses; i++) {
-        const ck_address *a = &c->person.addresses[i];
-        json_array_append_new(addresses, json_pack("{s:s, s:s, s:s, s:s}", "kind", a->kind ? a->kind : "", "status",
-                                                   a->status ? a->status : "", "from", ck_web_date_long(r, a->from),
-                                                   "to", ck_web_date_long(r, a->to)));
-    }
-    json_t *changes = json_array();
-    for (size_t i = 0; i < c->n_changes; i++)
-        json_array_append_new(changes, json_pack("{s:s, s:s, s:s}", "date", ck_web_date_long(r, c->changes[i].date),
-                                                 "kind", c->changes[i].kind, "note",
-                                                 c->changes[i].note ? c->changes[i].note : ""));
-    return json_pack("{s:s, s:s, s:o, s:o, s:s}", "gender", c->person.gender ? c->person.gender : "", "nfa",
-                     ck_web_date_long(r, c->person.no_fixed_abode_since), "addresses", addresses, "changes", changes,
-                     "team", c->team ? c->team : "");
 }
 
 void ck_web_case(ck_http_req *r)
@@ -659,14 +657,16 @@ void ck_web_case(ck_http_req *r)
         json_object_set_new(page, "registrations", registrations_json(r, c, today));
         json_t *rosh = json_array();
         for (size_t i = 0; i < c->n_assessments; i++)
-            json_array_append_new(rosh, json_pack("{s:s, s:s, s:s}", "kind", c->assessments[i].kind, "completed",
+            json_array_append_new(rosh, json_pack("{s:s, s:s, s:s}", "kind",
+                                                  ck_web_choice_label("assessments", "kind", c->assessments[i].kind,
+                                                                      c->assessments[i].kind), "completed",
                                                   ck_web_date_long(r, c->assessments[i].completed), "level",
                                                   rosh_label(c->assessments[i].level)));
         json_object_set_new(page, "assessments", rosh);
     }
     if (strcmp(tab, "checks") == 0) json_object_set_new(page, "checks", checks_json(r, c));
     if (strcmp(tab, "sentence") == 0) json_object_set_new(page, "events", events_json(r, c));
-    if (strcmp(tab, "personal") == 0) json_object_set_new(page, "personal", personal_json(r, c));
+    if (strcmp(tab, "personal") == 0) json_object_set_new(page, "personal", ck_web_personal(r, c, today));
     json_object_set_new(page, "victim_liaison", json_boolean(ck_web_allowed(&s, "victim:read")));
     ck_result_free(res);
     ck_cached_release(held);

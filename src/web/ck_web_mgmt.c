@@ -5,6 +5,7 @@
 #include "ck_facts.h"
 #include "ck_org.h"
 #include "ck_web.h"
+#include "ck_web_names.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -112,6 +113,7 @@ void ck_web_team(ck_http_req *r)
     json_object_set_new(page, "cases", json_integer((json_int_t)t->cases));
     json_object_set_new(page, "overdue", json_integer((json_int_t)t->overdue));
     json_object_set_new(page, "team", json_string(s.team));
+    json_object_set_new(page, "team_name", json_string(ck_web_team_name(ck_web_names_new(r, db), s.team)));
     json_object_set_new(page, "can_allocate", json_boolean(ck_web_allowed(&s, "allocate")));
     const char *allocated = ck_http_query(r, "allocated");
     if (allocated) {
@@ -306,6 +308,7 @@ void ck_web_victims(ck_http_req *r)
     ck_release_list_free(rl);
     json_object_set_new(page, "releases", releases);
     json_object_set_new(page, "pdu", json_string(pdu));
+    json_object_set_new(page, "pdu_name", json_string(ck_web_pdu_name(ck_web_names_new(r, db), pdu)));
     ck_web_render(r, 200, "victims.html", page);
 }
 
@@ -473,6 +476,7 @@ void ck_web_pdu(ck_http_req *r)
     trend_json(r, page, trend);
     json_object_set_new(page, "cases", json_integer((json_int_t)p->cases));
     json_object_set_new(page, "pdu", json_string(pdu));
+    json_object_set_new(page, "pdu_name", json_string(ck_web_pdu_name(ck_web_names_new(r, db), pdu)));
     ck_pdu_summary_free(p);
     ck_web_render(r, 200, "pdu.html", page);
 }

@@ -86,7 +86,9 @@ check "a wrong password does not sign in" test "$(sign_in practitioner "not the 
 sign_in practitioner "$pw" >/dev/null
 curl -sf -b "$tmp/cookies" "$url/" >"$tmp/work.html"
 check "the practitioner's worklist has cases in it" test "$(grep -Eo 'href="/cases/[A-Z0-9]+' "$tmp/work.html" | sort -u | wc -l)" -gt 0
-check "the worklist page is the practitioner's" grep -q "$staff" "$tmp/work.html"
+# The header names the signed-in practitioner (issue 13: a name, not the staff code).
+name=$(awk '$1 == "practitioner" {print $3 " " $4}' "$tmp/out")
+check "the worklist page is the practitioner's, by name" grep -q "$name, Probation practitioner" "$tmp/work.html"
 
 build/dbg/casekeeper stats --db "sqlite:$db" --format json >"$tmp/stats.json" 2>"$tmp/stats.err"
 check "stats reads the demo database as JSON" jq_ok '.as_of == "2025-11-03" and .total.all_rules.total > 0 and (.pdus | length) == 18 and (.total.practice | length) == 9' "$tmp/stats.json"
