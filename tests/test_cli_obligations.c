@@ -127,30 +127,6 @@ static void assert_prefix(const char *s, const char *prefix)
 
 /* ---- Success -------------------------------------------------------------------- */
 
-/* The contact keys notes, sensitive and recorded_by (docs/formats.md) are
- * accepted and change nothing: the same output as without them. */
-static void contact_notes_accepted_and_ignored(void **state)
-{
-    (void)state;
-    json_t *j = json_load_file(EXAMPLE, 0, NULL);
-    json_t *ct = json_array_get(json_object_get(j, "contacts"), 0);
-    json_object_set_new(ct, "notes", json_string("Attended.\n\n\"Quoted\" and O'Brien's DROP TABLE x;"));
-    json_object_set_new(ct, "sensitive", json_true());
-    json_object_set_new(ct, "recorded_by", json_string("N07P001"));
-    char *text = json_dumps(j, 0);
-    json_decref(j);
-    char *path = temp_file(text);
-    free(text);
-    run_result with = run(NULL, "--as-of", "2025-11-03", "--all", path, NULL);
-    run_result without = run(NULL, "--as-of", "2025-11-03", "--all", EXAMPLE, NULL);
-    assert_int_equal(with.rc, 0);
-    assert_string_equal(with.err, "");
-    assert_string_equal(with.out, without.out);
-    run_result_free(&with);
-    run_result_free(&without);
-    remove_temp(path);
-}
-
 static void prints_pretty_json_of_the_engine_result(void **state)
 {
     (void)state;
@@ -223,8 +199,9 @@ static void without_all_only_open_and_overdue(void **state)
     run_result_free(&some);
 }
 
-/* The person on probation's details (docs/formats.md, an extension) are
- * accepted and change nothing the engine says. */
+/* The person on probation's details and a contact's notes, sensitive flag
+ * and recorder (docs/formats.md, extensions) are accepted and change
+ * nothing the engine says. */
 static void person_details_are_accepted_and_ignored(void **state)
 {
     (void)state;
@@ -240,6 +217,9 @@ static void person_details_are_accepted_and_ignored(void **state)
                                         "Dyslexia", "adjustments"));
     json_object_set_new(json_array_get(json_object_get(j, "changes"), 0), "household",
                         json_pack("[{s:s, s:s, s:b}]", "name", "Jo Example", "relationship", "partner", "child", 0));
+    json_object_update_new(json_array_get(json_object_get(j, "contacts"), 0),
+                           json_pack("{s:s, s:b, s:s}", "notes", "Attended.\n\n\"Quoted\" and O'Brien's DROP TABLE x;",
+                                     "sensitive", 1, "recorded_by", "N07P001"));
     char *text = json_dumps(j, JSON_INDENT(2));
     json_decref(j);
     char *path = temp_file(text);
@@ -541,7 +521,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(prints_pretty_json_of_the_engine_result),
-        cmocka_unit_test(contact_notes_accepted_and_ignored),
         cmocka_unit_test(without_all_only_open_and_overdue),
         cmocka_unit_test(person_details_are_accepted_and_ignored),
         cmocka_unit_test(reads_standard_input),
