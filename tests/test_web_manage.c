@@ -304,7 +304,7 @@ static void test_record_leaving(void **state)
     th_resp r = post(f, &spo, "/allocations/leaving", "staff=&kind=&date-day=&date-month=&date-year=", 400);
     assert_non_null(strstr(r.body, "<a href=\"#staff\">Select the practitioner</a>"));
     assert_non_null(strstr(r.body, "<a href=\"#kind\">Select whether they left or began long-term absence</a>"));
-    assert_non_null(strstr(r.body, "<a href=\"#date\">Enter Date they left or their absence began</a>"));
+    assert_non_null(strstr(r.body, "<a href=\"#date-day\">Enter the date they left or their absence began</a>"));
     th_resp_free(&r);
     r = post(f, &spo, "/allocations/leaving", "staff=N07P022&kind=left&date-day=3&date-month=6&date-year=2025", 400);
     assert_non_null(strstr(r.body, "Date they left or their absence began must be today or in the past"));
@@ -350,10 +350,10 @@ static void test_case_audit(void **state)
     th_resp_free(&r);
     char path[128], form[256];
     snprintf(path, sizeof path, "%s/cases/%s", loc, crn);
-    const char *const qform[] = {"Audit case", "Was Assessment sufficient?", "name=\"assessment-note\"", NULL};
+    const char *const qform[] = {"Audit case", "Was the work on assessment sufficient?", "name=\"assessment-note\"", NULL};
     get_ok(f, &spo, path, 200, qform);
     r = post(f, &spo, path, "assessment=&planning=", 400);
-    assert_non_null(strstr(r.body, "Answer at least one question"));
+    assert_non_null(strstr(r.body, "Select sufficient or not sufficient for at least one standard"));
     th_resp_free(&r);
     /* The auditor finds the assessment sufficient; the record has no police
      * or children's check, so Casekeeper does not: a disagreement. */

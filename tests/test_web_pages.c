@@ -222,8 +222,8 @@ static void test_book_appointment(void **state)
     snprintf(form, sizeof form, "csrf=%s&event=E1&type=&date-day=31&date-month=2&date-year=2026", w.csrf);
     r = req(f, "POST", "/cases/S000001/appointments/new", w.cookie, form);
     assert_int_equal(r.status, 400);
-    assert_non_null(strstr(r.body, "<a href=\"#type\">Select the appointment type</a>"));
-    assert_non_null(strstr(r.body, "<a href=\"#date\">Date of the appointment must be a real date</a>"));
+    assert_non_null(strstr(r.body, "<a href=\"#type\">Select the type of appointment</a>"));
+    assert_non_null(strstr(r.body, "<a href=\"#date-day\">Date of the appointment must be a real date</a>"));
     assert_non_null(strstr(r.body, "name=\"date-day\" type=\"text\" inputmode=\"numeric\" value=\"31\""));
     assert_non_null(strstr(r.body, "<title>Error: Book an appointment – Casekeeper</title>"));
     th_resp_free(&r);
@@ -435,7 +435,7 @@ static void test_failure_then_warning(void **state)
     fixture *f = *state;
     who w = sign_in(f, "N07P001", "PO");
     open_form(f, &w, "/cases/S000001/contacts/C3/outcome");
-    const char *const errs[] = {"<a href=\"#outcome\">Select Outcome</a>", "<a href=\"#reason\">Enter the reason for taking no further action</a>", NULL};
+    const char *const errs[] = {"<a href=\"#outcome\">Select the outcome of the appointment</a>", "<a href=\"#reason\">Enter the reason for taking no further action</a>", NULL};
     post_form(f, &w, "/cases/S000001/contacts/C3/outcome", "action=no_further_action", 400, errs);
     assert_string_equal(stored_status(f, "S000001", "ENFORCE", "contact:C3", NULL, 0), "");
 
@@ -446,7 +446,7 @@ static void test_failure_then_warning(void **state)
     page_has(f, &w, "/cases/S000001", 200, due);
 
     open_form(f, &w, "/cases/S000001/contacts/C3/enforcement?rule=ENFORCE&subject=contact%3AC3");
-    const char *const e2[] = {"<a href=\"#action\">Select Enforcement action</a>", "<a href=\"#date\">Date of the decision must be a real date</a>", NULL};
+    const char *const e2[] = {"<a href=\"#action\">Select the enforcement action</a>", "<a href=\"#date-day\">Date of the decision must be a real date</a>", NULL};
     post_form(f, &w, "/cases/S000001/contacts/C3/enforcement", "date-day=40&date-month=5&date-year=2025", 400, e2);
     /* Decided within 10 working days of the failure (due 28 May). */
     post_form(f, &w, "/cases/S000001/contacts/C3/enforcement", "action=first_warning&date-day=27&date-month=5&date-year=2025", 303, NULL);
@@ -618,7 +618,7 @@ static void test_add_contact(void **state)
     fixture *f = *state;
     who w = sign_in(f, "N07P001", "PO");
     open_form(f, &w, "/cases/S000001/contacts/new");
-    const char *const errs[] = {"<a href=\"#type\">Select the contact type</a>", "<a href=\"#date\">Enter Date of the contact</a>", NULL};
+    const char *const errs[] = {"<a href=\"#type\">Select the type of contact</a>", "<a href=\"#date-day\">Enter the date of the contact</a>", NULL};
     post_form(f, &w, "/cases/S000001/contacts/new", "event=E1&type=", 400, errs);
     th_resp r = req(f, "GET", "/cases/S000001/contacts/new", w.cookie, NULL);
     char type[32];
@@ -678,7 +678,7 @@ static void test_registration_lifecycle(void **state)
     fixture *f = *state;
     who w = sign_in(f, "N07P001", "PO");
     open_form(f, &w, "/cases/S000001/registrations/new");
-    const char *const e1[] = {"<a href=\"#type\">Select Register</a>", "<a href=\"#date\">Date registered must be a real date</a>", NULL};
+    const char *const e1[] = {"<a href=\"#type\">Select the register</a>", "<a href=\"#date-day\">Date registered must be a real date</a>", NULL};
     post_form(f, &w, "/cases/S000001/registrations/new", "date-day=31&date-month=4&date-year=2025", 400, e1);
     const char *const e2[] = {"<a href=\"#level\">Select the MAPPA level</a>", "<a href=\"#category\">Select the MAPPA category</a>",
                               "<option value=\"MAPP\" selected>", NULL};
@@ -698,7 +698,7 @@ static void test_registration_lifecycle(void **state)
     char path[128];
     snprintf(path, sizeof path, "/cases/S000001/registrations/%s/review", id);
     open_form(f, &w, path);
-    const char *const e3[] = {"<a href=\"#next_review\">Enter Next review</a>", NULL};
+    const char *const e3[] = {"<a href=\"#next_review-day\">Enter the date of the next review</a>", NULL};
     post_form(f, &w, path, "date-day=1&date-month=6&date-year=2025", 400, e3);
     post_form(f, &w, path, "date-day=1&date-month=6&date-year=2025&next_review-day=1&next_review-month=9&next_review-year=2025", 303, NULL);
     /* The review meets this cycle; the obligation now tracks the next one. */
@@ -723,7 +723,7 @@ static void test_check_reply_and_decision(void **state)
     fixture *f = *state;
     who w = sign_in(f, "N07P004", "PO");
     open_form(f, &w, "/cases/S000004/checks/new");
-    const char *const e1[] = {"<a href=\"#kind\">Select Check</a>", "<a href=\"#requested\">Date requested must be today or in the past</a>", NULL};
+    const char *const e1[] = {"<a href=\"#kind\">Select the check you requested</a>", "<a href=\"#requested\">Date requested must be today or in the past</a>", NULL};
     post_form(f, &w, "/cases/S000004/checks/new", "requested-day=3&requested-month=6&requested-year=2025", 400, e1);
     post_form(f, &w, "/cases/S000004/checks/new", "kind=police_da&requested-day=30&requested-month=5&requested-year=2025", 303, NULL);
     th_resp r = req(f, "GET", "/cases/S000004/checks", w.cookie, NULL);
@@ -735,7 +735,7 @@ static void test_check_reply_and_decision(void **state)
     snprintf(subject, sizeof subject, "check:%s", id);
     open_form(f, &w, path);
     const char *const e2[] = {"<a href=\"#received\">Date the reply was received must be on or after the date requested</a>",
-                              "<a href=\"#relevant\">Select Did it hold relevant information?</a>", NULL};
+                              "<a href=\"#relevant\">Select yes if the reply held relevant information</a>", NULL};
     post_form(f, &w, path, "received-day=29&received-month=5&received-year=2025", 400, e2);
     assert_string_equal(stored_status(f, "S000004", "DA_FLAG_DECISION", subject, NULL, 0), "");
     /* Relevant information: the rulebook asks for a flag decision. */
@@ -744,7 +744,7 @@ static void test_check_reply_and_decision(void **state)
 
     open_form(f, &w, "/cases/S000004/decisions/new?rule=DA_FLAG_DECISION");
     char fields[256];
-    const char *const e3[] = {"<a href=\"#reason\">Enter Reason</a>", "<a href=\"#date\">Enter Date of the decision</a>", NULL};
+    const char *const e3[] = {"<a href=\"#reason\">Enter the reason for the decision</a>", "<a href=\"#date-day\">Enter the date of the decision</a>", NULL};
     snprintf(fields, sizeof fields, "rule=DA_FLAG_DECISION&subject=%s", subject);
     post_form(f, &w, "/cases/S000004/decisions/new", fields, 400, e3);
     snprintf(fields, sizeof fields, "rule=DA_FLAG_DECISION&subject=%s&date-day=2&date-month=6&date-year=2025"
@@ -758,7 +758,7 @@ static void test_rosh_assessment(void **state)
     fixture *f = *state;
     who w = sign_in(f, "N07P001", "PO");
     open_form(f, &w, "/cases/S000001/assessments/new");
-    const char *const e1[] = {"<a href=\"#completed\">Enter Date completed</a>", "<a href=\"#level\">Select the RoSH level</a>", NULL};
+    const char *const e1[] = {"<a href=\"#completed-day\">Enter the date the assessment was completed</a>", "<a href=\"#level\">Select the RoSH level</a>", NULL};
     post_form(f, &w, "/cases/S000001/assessments/new", "kind=rosh", 400, e1);
     post_form(f, &w, "/cases/S000001/assessments/new", "kind=rosh&level=high&completed-day=1&completed-month=6&completed-year=2025", 303, NULL);
     const char *const shown[] = {"govuk-tag--orange\">High</strong>", NULL};

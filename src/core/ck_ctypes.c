@@ -100,7 +100,7 @@ static const struct {
     {"ABNS", "Failed to attend – not a national standard contact"},
     {"ATFI", "Failed to comply with another instruction"},
     {"UBHV", "Unacceptable behaviour"},
-    {"AAAA", "Acceptable absence – other"},
+    {"AAAA", "Acceptable absence"}, /* nDelius: "– Other" */
     {"AACL", "Acceptable absence – court or legal"},
     {"AAEM", "Acceptable absence – employment"},
     {"AAFC", "Acceptable absence – family or childcare"},

@@ -2,6 +2,7 @@
 #include "ck_web.h"
 #include "ck_cell_labels.h"
 #include "ck_web_names.h"
+#include "ck_web_plain.h"
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -281,18 +282,33 @@ ck_db *ck_web_db(ck_http_req *r, const ck_session *s)
 
 /* ---- Forms -------------------------------------------------------------- */
 
-void ck_web_form_error(json_t *page, const char *field, const char *fmt, ...)
+static void form_error_v(json_t *page, const char *field, const char *anchor, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+static void form_error_v(json_t *page, const char *field, const char *anchor, const char *fmt, va_list ap)
 {
     json_t *by_field = json_object_get(page, "error");
     if (json_object_get(by_field, field)) return;
     char msg[256], href[80];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    snprintf(href, sizeof href, "#%s", field);
+    snprintf(href, sizeof href, "#%s", anchor);
     json_object_set_new(by_field, field, json_string(msg));
     json_array_append_new(json_object_get(page, "errors"), json_pack("{s:s, s:s}", "text", msg, "href", href));
+}
+
+void ck_web_form_error(json_t *page, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    form_error_v(page, field, field, fmt, ap);
+    va_end(ap);
+}
+
+void ck_web_form_error_at(json_t *page, const char *field, const char *anchor, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    form_error_v(page, field, anchor, fmt, ap);
+    va_end(ap);
 }
 
 bool ck_web_form_has_errors(const json_t *page) { return json_array_size(json_object_get(page, "errors")) > 0; }
@@ -337,20 +353,28 @@ bool ck_web_date_field(ck_http_req *r, json_t *page, const char *name, const cha
         json_object_set_new(values, key, json_string(v[i]));
     }
     *out = CK_NODATE;
+    /* The error summary links to the input at fault: the day, or the part
+     * missing (GOV.UK date input). */
+    char day[80];
+    snprintf(day, sizeof day, "%s-day", name);
     if (!*v[0] && !*v[1] && !*v[2]) {
         if (!required) return true;
-        ck_web_form_error(page, name, "Enter %s", label);
+        /* "Enter the date of the appointment", not the label pasted in. */
+        bool lower = label[0] >= 'A' && label[0] <= 'Z' && label[1] >= 'a' && label[1] <= 'z';
+        ck_web_form_error_at(page, name, day, "Enter the %c%s", lower ? label[0] - 'A' + 'a' : label[0], label + 1);
         return false;
     }
     for (int i = 0; i < 3; i++)
         if (!*v[i]) {
-            ck_web_form_error(page, name, "%s must include a %s", label, parts[i]);
+            char part[80];
+            snprintf(part, sizeof part, "%s-%s", name, parts[i]);
+            ck_web_form_error_at(page, name, part, "%s must include a %s", label, parts[i]);
             return false;
         }
     int d, m, y;
     if (!parse_uint(v[0], &d) || !parse_uint(v[1], &m) || !parse_uint(v[2], &y) || y < 1900 || y > 2199 ||
         !ck_date_valid(y, m, d)) {
-        ck_web_form_error(page, name, "%s must be a real date", label);
+        ck_web_form_error_at(page, name, day, "%s must be a real date", label);
         return false;
     }
     *out = ck_date_ymd(y, m, d);
@@ -403,12 +427,11 @@ const char *ck_web_person_name(ck_http_req *r, const char *forename, const char 
 
 const char *ck_web_date_long(ck_http_req *r, ck_date d)
 {
-    static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
-                                         "July",    "August",   "September", "October", "November", "December"};
-    if (d == CK_NODATE) return "";
-    int y, m, dd;
-    ck_date_split(d, &y, &m, &dd);
-    return ck_arena_printf(ck_http_arena(r), "%d %s %d", dd, months[m - 1], y);
+    ck_buf b = CK_BUF_INIT;
+    ck_web_plain_date(&b, d);
+    const char *s = ck_arena_strndup(ck_http_arena(r), ck_buf_cstr(&b), b.len);
+    ck_buf_free(&b);
+    return s;
 }
 
 const char *ck_web_time_long(ck_http_req *r, int64_t t)

@@ -106,6 +106,9 @@ ck_db *ck_web_db(ck_http_req *r, const ck_session *s);
  * ({text, href: "#field"}), page.error.<field> the message shown by the field.
  * The first error for a field wins. */
 void ck_web_form_error(json_t *page, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same with the summary linking to #anchor (a date's NAME-day input). */
+void ck_web_form_error_at(json_t *page, const char *field, const char *anchor, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 bool ck_web_form_has_errors(const json_t *page);
 /* A form field trimmed of surrounding spaces (arena copy); "" when absent. */
 const char *ck_web_field(ck_http_req *r, const char *name);
@@ -164,11 +167,24 @@ void ck_web_case(ck_http_req *r);     /* GET /cases/{crn}[/{tab}] */
  * "statutory" is "Statutory"); `none` when value is NULL or not one. */
 const char *ck_web_victim_label(const char *name, const char *value, const char *none);
 
+/* Who acts on the obligations victim liaison meets (the rows' `who`); the
+ * pages add the officer's name. */
+#define CK_WEB_VICTIM_LIAISON "Victim liaison"
 /* A person's name for a rule ID ("Initial RoSH assessment"). */
 const char *ck_web_rule_name(const char *rule);
 /* An obligation for a template: rule, name, subject, due, status, severity,
  * explanation, and action_href/action_text: the form that meets it. */
 json_t *ck_web_obligation(ck_http_req *r, const char *crn, const ck_obligation *o);
+/* The same with `sentence`, its plain English (web/ck_web_plain), from
+ * detail: the engine's obligation of the same rule and subject, which knows
+ * what the due date counts from (NULL: "Due by D."). */
+json_t *ck_web_obligation_plain(ck_http_req *r, const char *crn, const ck_obligation *o, const ck_obligation *detail);
+/* "Needs your attention" on the case overview: appointments without an
+ * outcome, checks with no reply, registrations due for review (from res,
+ * the case's open obligations) and a tier changed in the last 4 weeks, each
+ * {text, action_href, action_text} (web/ck_web_work). */
+json_t *ck_web_case_attention(ck_http_req *r, const ck_case *c, const ck_result *res, ck_date today,
+                              const ck_rules_config *cfg);
 /* The case header: name, CRN, date of birth, tier, OGRS3, RoSH, MAPPA,
  * register flags, victims in the scheme (a count, never who). */
 json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today);

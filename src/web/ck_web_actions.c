@@ -30,14 +30,11 @@ typedef struct field {
     bool required;
 } field;
 
-/* Outcome codes staff pick from, with their nDelius names. Which of them are
- * attended, failures or acceptable absences is the rules engine's to say
- * (ck_outcome_attended and friends). */
+/* Outcome codes staff pick from; their names are core/ck_ctypes' (the one
+ * table of outcome names). Which of them are attended, failures or
+ * acceptable absences is the rules engine's to say (ck_outcome_attended and
+ * friends). */
 static const char *const outcome_codes[] = {"ATTC", "AFTC", "ATSH", "AFTA", "UAAB", "UBHV", "AAAA", "RSOF", "RSSR", NULL};
-static const char *const outcome_labels[] = {
-    "Attended – complied", "Attended – failed to comply", "Attended – sent home (behaviour)",
-    "Failed to attend", "Unacceptable absence", "Unacceptable behaviour", "Acceptable absence",
-    "Rescheduled – person on probation's request", "Rescheduled – service request", NULL};
 static const char *const enforcement_labels[] = {"First warning", "Second warning", "Final warning",
                                                  "Breach initiated", "Recall requested", "No further action", NULL};
 static const char *const rosh_labels[] = {"Low", "Medium", "High", "Very high", NULL};
@@ -79,7 +76,7 @@ static const field contact_fields[] = {
     {NULL, NULL, NULL, 0, NULL, NULL, false},
 };
 static const field outcome_fields[] = {
-    {"outcome", "Outcome", NULL, F_RADIOS, outcome_codes, outcome_labels, true},
+    {"outcome", "Outcome", NULL, F_RADIOS, outcome_codes, NULL /* ck_outcome_name */, true},
     {"outcome_on", "Date the outcome was recorded", "Leave empty for today", F_DATE, NULL, NULL, false},
     {"action", "Enforcement action", "For a failure to comply; it can also be recorded later", F_RADIOS,
      NULL /* ck_vocab_enforcement_action */, enforcement_labels, false},
@@ -205,20 +202,79 @@ typedef struct form {
 
 /* ---- Reading fields ----------------------------------------------------- */
 
+/* What each field says when it is missing or not one of its options, as the
+ * GOV.UK Design System's error message guidance words it (specific, never
+ * the label pasted in), by the field's label. A field not here gets "Enter
+ * the <label>" or "Select the <label>" (fallback_message). */
+static const struct {
+    const char *label, *message;
+} field_messages[] = {
+    {"Sentence", "Select the sentence"},
+    {"Appointment type", "Select the type of appointment"},
+    {"Contact type", "Select the type of contact"},
+    {"Date of the appointment", "Enter the date of the appointment"},
+    {"Date of the contact", "Enter the date of the contact"},
+    {"Outcome", "Select the outcome of the appointment"},
+    {"Enforcement action", "Select the enforcement action"},
+    {"Date the registration ends", "Enter the date the registration ends"},
+    {"Scheme", "Select the victim contact scheme"},
+    {"Victim's choice", "Select whether the victim opted in or out"},
+    {"Register", "Select the register"},
+    {"Date registered", "Enter the date of the registration"},
+    {"MAPPA level", "Select the MAPPA level"},
+    {"MAPPA category", "Select the MAPPA category"},
+    {"Date of the review", "Enter the date of the review"},
+    {"Next review", "Enter the date of the next review"},
+    {"Check", "Select the check you requested"},
+    {"Date requested", "Enter the date the check was requested"},
+    {"Date the reply was received", "Enter the date the reply was received"},
+    {"Did it hold relevant information?", "Select yes if the reply held relevant information"},
+    {"Assessment", "Select the kind of assessment"},
+    {"Date completed", "Enter the date the assessment was completed"},
+    {"RoSH level", "Select the RoSH level"},
+    {"What changed", "Select what changed"},
+    {"Date of the change", "Enter the date of the change"},
+    {"Details", "Enter the details of the change"},
+    {"Decision about", "Select what the decision is about"},
+    {"Record it is about", "Enter the record the decision is about, like contact:C2"},
+    {"Date of the decision", "Enter the date of the decision"},
+    {"Reason", "Enter the reason for the decision"},
+    {"Reason for the enforcement decision", "Enter the reason for the enforcement decision"},
+};
+
+/* "Enter the date of the choice" from the label "Date of the choice"; an
+ * acronym ("RoSH", "MAPPA") keeps its capitals. */
+static const char *fallback_message(form *f, const field *fd, const char *verb)
+{
+    const char *l = fd->label[0] ? fd->label : fd->name;
+    bool lower = l[0] >= 'A' && l[0] <= 'Z' && l[1] >= 'a' && l[1] <= 'z';
+    return ck_arena_printf(ck_http_arena(f->r), "%s the %c%s", verb, lower ? l[0] - 'A' + 'a' : l[0], l + 1);
+}
+
+static const char *missing_message(form *f, const field *fd, const char *verb)
+{
+    for (size_t i = 0; i < sizeof field_messages / sizeof *field_messages; i++)
+        if (strcmp(field_messages[i].label, fd->label) == 0) return field_messages[i].message;
+    return fallback_message(f, fd, verb);
+}
+
 static const char *choice(form *f, const field *fd)
 {
     const char *v = ck_web_field(f->r, fd->name);
     const char *const *values = field_values(fd);
     const char *hit = *v ? ck_vocab_find(values, v, strlen(v)) : NULL;
-    if (!hit && (*v || fd->required))
-        ck_web_form_error(f->page, fd->name, "Select %s", fd->label[0] ? fd->label : fd->name);
+    if (!hit && (*v || fd->required)) ck_web_form_error(f->page, fd->name, "%s", missing_message(f, fd, "Select"));
     return hit;
 }
 
 static ck_date date_of(form *f, const field *fd)
 {
     ck_date d;
-    if (!ck_web_date_field(f->r, f->page, fd->name, fd->label, fd->required, &d)) return CK_NODATE;
+    /* Required is checked here, for the field's own message. */
+    if (!ck_web_date_field(f->r, f->page, fd->name, fd->label, false, &d)) return CK_NODATE;
+    if (d == CK_NODATE && fd->required)
+        ck_web_form_error_at(f->page, fd->name, ck_arena_printf(ck_http_arena(f->r), "%s-day", fd->name), "%s",
+                             missing_message(f, fd, "Enter"));
     return d;
 }
 
@@ -226,7 +282,7 @@ static const char *text_of(form *f, const field *fd, size_t max)
 {
     const char *v = ck_web_field(f->r, fd->name);
     if (!*v) {
-        if (fd->required) ck_web_form_error(f->page, fd->name, "Enter %s", fd->label);
+        if (fd->required) ck_web_form_error(f->page, fd->name, "%s", missing_message(f, fd, "Enter"));
         return NULL;
     }
     if (strlen(v) > max) {
@@ -341,7 +397,8 @@ static bool build_contact(form *f, void *rec, bool appointment)
     ct->event = event_of(f);
     const char *type = ck_web_field(f->r, "type");
     bool ns = false;
-    if (!contact_type_find(type, appointment, &ns, NULL)) ck_web_form_error(f->page, "type", "Select the %s", appointment ? "appointment type" : "contact type");
+    if (!contact_type_find(type, appointment, &ns, NULL))
+        ck_web_form_error(f->page, "type", "Select the type of %s", appointment ? "appointment" : "contact");
     ct->date = date_of(f, &fs[2]);
     if (appointment && ct->date != CK_NODATE && ct->date < f->today)
         ck_web_form_error(f->page, "date", "Date of the appointment must be today or in the future");
@@ -376,6 +433,38 @@ static bool build_registration(form *f, void *rec)
     return !ck_web_form_has_errors(f->page);
 }
 
+/* The first check of kind with a request and no reply on c, or NULL. */
+static const ck_check *unanswered_check(const ck_case *c, const char *kind)
+{
+    for (size_t i = 0; i < c->n_checks; i++) {
+        const ck_check *k = &c->checks[i];
+        if (k->requested != CK_NODATE && k->received == CK_NODATE && (!kind || ck_streq(k->kind, kind))) return k;
+    }
+    return NULL;
+}
+
+/* {text, reply_href} of an unanswered check, for the warning. */
+static json_t *check_warning(form *f, const ck_check *k)
+{
+    const char *const *kinds = ck_vocab_check_kind;
+    const char *what = "Check";
+    for (size_t i = 0; kinds[i]; i++)
+        if (ck_streq(kinds[i], k->kind)) what = check_labels[i];
+    ck_arena *a = ck_http_arena(f->r);
+    ck_buf href = CK_BUF_INIT;
+    ck_buf_puts(&href, "/cases/");
+    ck_buf_escape(&href, CK_ESC_URL, f->c->crn, strlen(f->c->crn));
+    ck_buf_puts(&href, "/checks/");
+    ck_buf_escape(&href, CK_ESC_URL, k->id, strlen(k->id));
+    ck_buf_puts(&href, "/receive");
+    json_t *j = json_pack("{s:s, s:s}", "text",
+                          ck_arena_printf(a, "%s requested on %s has had no reply", what,
+                                          ck_web_date_long(f->r, k->requested)),
+                          "reply_href", ck_buf_cstr(&href));
+    ck_buf_free(&href);
+    return j;
+}
+
 static bool build_check(form *f, void *rec)
 {
     ck_check *k = rec;
@@ -387,7 +476,15 @@ static bool build_check(form *f, void *rec)
     (void)notes_of(f); /* checked here so an error shows with the others; kept by note_contact */
     if (k->requested != CK_NODATE && k->requested > f->today)
         ck_web_form_error(f->page, "requested", "Date requested must be today or in the past");
-    return !ck_web_form_has_errors(f->page);
+    if (ck_web_form_has_errors(f->page)) return false;
+    /* Asking again for a check not yet answered is allowed, but only after a
+     * warning: the form comes back once with it, and posts confirm=yes. */
+    const ck_check *same = unanswered_check(f->c, k->kind);
+    if (same && !ck_streq(ck_web_field(f->r, "confirm"), "yes")) {
+        json_object_set_new(f->page, "duplicate", check_warning(f, same));
+        return false;
+    }
+    return true;
 }
 
 static bool build_assessment(form *f, void *rec)
@@ -681,7 +778,9 @@ static json_t *fields_json(form *f, const action *a)
                 if (fd->labels == enforcement_labels && strcmp(vals[i], "recall_requested") == 0 && !recall_offered(f))
                     continue;
                 json_array_append_new(opts, json_pack("{s:s, s:s}", "value", vals[i], "text",
-                                                      fd->labels ? fd->labels[i] : vals[i]));
+                                                      fd->labels                 ? fd->labels[i]
+                                                      : vals == outcome_codes ? ck_outcome_name(vals[i])
+                                                                              : vals[i]));
             }
         }
         size_t i;
@@ -730,6 +829,13 @@ static void show_form(form *f, const action *a, unsigned status)
     json_object_set_new(f->page, "case", ck_web_case_header(f->r, f->c, f->today));
     if (f->id) json_object_set_new(f->page, "record", json_string(f->id));
     json_object_set_new(f->page, "version", json_integer(f->version));
+    if (a->build == build_check && !json_object_get(f->page, "duplicate")) {
+        json_t *open = json_array();
+        for (size_t i = 0; i < f->c->n_checks; i++)
+            if (f->c->checks[i].requested != CK_NODATE && f->c->checks[i].received == CK_NODATE)
+                json_array_append_new(open, check_warning(f, &f->c->checks[i]));
+        json_object_set_new(f->page, "unanswered", open);
+    }
     if (ck_web_form_has_errors(f->page))
         json_object_set_new(f->page, "title", json_string(ck_arena_printf(ck_http_arena(f->r), "Error: %s", a->title)));
     ck_web_render(f->r, status, "action.html", f->page);
@@ -840,6 +946,18 @@ static const char *field_at_fault(const action *a, const char *err)
     for (const field *fd = a->fields; fd->name; fd++)
         if (strlen(fd->name) == kn && strncmp(fd->name, key, kn) == 0) return fd->name;
     return a->fields[0].name;
+}
+
+/* A store error as the form shows it: without the record's path in the case
+ * ("decisions[3].subject: "), which the field it is shown by already says,
+ * and starting with a capital. */
+static const char *store_message(ck_http_req *r, const char *err)
+{
+    const char *colon = strstr(err, ": ");
+    const char *text = colon && !memchr(err, ' ', (size_t)(colon - err)) ? colon + 2 : err;
+    char *m = ck_arena_strdup(ck_http_arena(r), text);
+    if (*m >= 'a' && *m <= 'z') *m = (char)(*m - 'a' + 'A');
+    return m;
 }
 
 /* Whether saving the action can undo someone else's change: an edit of a
@@ -1018,9 +1136,10 @@ static void action_post(ck_http_req *r, const char *kind, const char *verb)
         if (rc == CK_ERR_STALE)
             stale_error(&f, a, &wc);
         else /* The store refused it (a rule of the format): say so by the field it names. */
-            ck_web_form_error(f.page, field_at_fault(a, err), "%s", err);
+            ck_web_form_error(f.page, field_at_fault(a, err), "%s", store_message(r, err));
     }
-    show_form(&f, a, rc == CK_ERR_CONFLICT || rc == CK_ERR_STALE ? 409 : 400);
+    /* A warning to confirm (a check asked again) is not an error. */
+    show_form(&f, a, rc == CK_ERR_CONFLICT || rc == CK_ERR_STALE ? 409 : ck_web_form_has_errors(f.page) ? 400 : 200);
     ck_case_free((ck_case *)f.c);
 }
 

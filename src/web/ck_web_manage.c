@@ -929,6 +929,17 @@ static bool open_sampled_case(ck_http_req *r, mctx *m, int64_t *id, json_t **rep
     return false;
 }
 
+/* A standard as a question names it: "victims", "implementation and delivery". */
+static const char *standard_words(ck_standard s)
+{
+    static const char *const words[CK_STANDARDS] = {
+        [CK_STD_ASSESSMENT] = "assessment",   [CK_STD_PLANNING] = "planning",
+        [CK_STD_IMPLEMENTATION] = "implementation and delivery", [CK_STD_REVIEWING] = "reviewing",
+        [CK_STD_VICTIMS] = "victims",
+    };
+    return (unsigned)s < CK_STANDARDS && words[s] ? words[s] : ck_standard_title(s);
+}
+
 static void qa_case_form(mctx *m, int64_t id, const json_t *c, json_t *page, unsigned status)
 {
     const char *crn = json_string_value(json_object_get(c, "crn"));
@@ -941,7 +952,7 @@ static void qa_case_form(mctx *m, int64_t id, const json_t *c, json_t *page, uns
     json_t *groups = json_array();
     for (int s = CK_STD_ASSESSMENT; s < CK_STANDARDS; s++) {
         const char *key = ck_standard_key((ck_standard)s);
-        const char *label = ck_arena_printf(arena(m), "Was %s sufficient?", ck_standard_title((ck_standard)s));
+        const char *label = ck_arena_printf(arena(m), "Was the work on %s sufficient?", standard_words((ck_standard)s));
         const char *note = ck_arena_printf(arena(m), "%s-note", key);
         json_array_append_new(groups, json_pack("[o, o]",
                                                 field(m, page, "radios", key, label, "Leave unanswered if you did not look",
@@ -988,13 +999,15 @@ void ck_web_qa_case_post(ck_http_req *r)
         const char *v = ck_web_field(r, key), *n = ck_web_field(r, note);
         json_object_set_new(values, key, json_string(v));
         json_object_set_new(values, note, json_string(n));
+        const char *words = standard_words((ck_standard)s);
         if (*v && !ck_streq(v, "yes") && !ck_streq(v, "no"))
-            ck_web_form_error(page, key, "Select sufficient or not sufficient");
-        if (strlen(n) > NOTE_MAX) ck_web_form_error(page, note, "Note must be %d characters or fewer", NOTE_MAX);
-        if (*n && !*v) ck_web_form_error(page, key, "Select sufficient or not sufficient for the note to be kept");
+            ck_web_form_error(page, key, "Select whether the work on %s was sufficient", words);
+        if (strlen(n) > NOTE_MAX)
+            ck_web_form_error(page, note, "Note on %s must be %d characters or fewer", words, NOTE_MAX);
+        if (*n && !*v) ck_web_form_error(page, key, "Select whether the work on %s was sufficient, or delete the note", words);
         any = any || *v;
     }
-    if (!any) ck_web_form_error(page, "assessment", "Answer at least one question");
+    if (!any) ck_web_form_error(page, "assessment", "Select sufficient or not sufficient for at least one standard");
     const char *crn = json_string_value(json_object_get(c, "crn"));
     char err[ERR_MAX];
     ck_rc rc = CK_OK;

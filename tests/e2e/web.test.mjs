@@ -101,7 +101,7 @@ test('a form with errors keeps what was typed and names every field, without Jav
     await page.fill('#date-year', '2026')
     await page.click('button:has-text("Save")')
     const summary = await page.textContent('.govuk-error-summary')
-    assert.match(summary, /Select the appointment type/)
+    assert.match(summary, /Select the type of appointment/)
     assert.match(summary, /must be a real date/)
     assert.equal(await page.inputValue('#date-day'), '31')
   } finally {
