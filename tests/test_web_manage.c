@@ -134,11 +134,15 @@ static void test_inspection_page(void **state)
     r = get(f, &po, "/", 200, home);
     assert_null(strstr(r.body, "href=\"/inspection\""));
     th_resp_free(&r);
-    /* An account linked to no staff record has no PDU to show. */
-    who stray;
-    tw_sign_in_as(f->s.port, "auditor", stray.cookie, sizeof stray.cookie);
-    const char *const stray_page[] = {"Your account has no probation delivery unit", NULL};
-    get_ok(f, &stray, "/inspection", 404, stray_page);
+    /* Quality assurance has no PDU of its own and reads every one: it
+     * chooses the PDU, then sees that PDU's page. */
+    who qa;
+    tw_sign_in_as(f->s.port, "auditor", qa.cookie, sizeof qa.cookie);
+    const char *const picker[] = {"Choose a probation delivery unit", "href=\"/inspection?pdu=", NULL};
+    get_ok(f, &qa, "/inspection", 200, picker);
+    const char *const chosen[] = {"out of 27</span>", "Camden and Islington", NULL};
+    get_ok(f, &qa, "/inspection?pdu=N07PDU1", 200, chosen);
+    get_ok(f, &qa, "/inspection?pdu=NOPE", 404, NULL);
 }
 
 static void test_drill_down(void **state)

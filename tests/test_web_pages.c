@@ -71,7 +71,7 @@ static int setup(void **state)
     ck_test_manage_fixture(db, &app.engine);
     tw_accounts(db);
     /* The roles no staff member's grade gives: the browser suite signs in
-     * as each role (tests/e2e/narrow.test.mjs). */
+     * as each role (tests/e2e/narrow.test.mjs, roles.test.mjs). */
     tw_add_user(db, "qa", CK_ROLE_QA, NULL);
     tw_add_user(db, "admin", CK_ROLE_ADMIN, NULL);
     put_person_example(db, &app.engine);
@@ -282,7 +282,7 @@ static void test_grades_pages(void **state)
     page_has(f, &vlo, "/cases/S000001/appointments/new", 403, NULL);
 
     who court = sign_in(f, "N07P011", "court_officer");
-    const char *const c[] = {"Court work", "Reports due", NULL};
+    const char *const c[] = {"Court work", "Reports requested", NULL};
     page_has(f, &court, "/court", 200, c);
 }
 

@@ -123,11 +123,11 @@ static void test_my_work_paging_and_counts(void **state)
 {
     fixture *f = *state;
     who w = sign_in(f, "N07P001", "PO");
-    char *b = get(f, &w, "/?due=all", 200);
+    char *b = get(f, &w, "/my-work?due=all", 200);
     /* Every open row of the 31 cases (30 P cases of 5 or more each): more
      * than one page, counted per severity. */
     const char *const p1[] = {"Showing 1 to 25 of ", "page=2", "Critical: ", "High: ", "Normal: ", NULL};
-    has(b, "/?due=all", p1);
+    has(b, "/my-work?due=all", p1);
     assert_int_equal(count(rows_of(b), "<tr class=\"govuk-table__row\">"), 25);
     int total = atoi(strstr(b, "Showing 1 to 25 of ") + strlen("Showing 1 to 25 of "));
     assert_true(total > 5 * N_CASES);
@@ -135,12 +135,12 @@ static void test_my_work_paging_and_counts(void **state)
         normal = atoi(strstr(b, "Normal: ") + 8);
     assert_int_equal(crit + high + normal, total);
     free(b);
-    b = get(f, &w, "/?due=all&page=2", 200);
+    b = get(f, &w, "/my-work?due=all&page=2", 200);
     const char *const p2[] = {"Showing 26 to 50 of ", "rel=\"prev\"", NULL};
-    has(b, "/?due=all&page=2", p2);
+    has(b, "/my-work?due=all&page=2", p2);
     free(b);
     /* Only one severity: the count of that group, and no row of another. */
-    b = get(f, &w, "/?due=all&severity=critical", 200);
+    b = get(f, &w, "/my-work?due=all&severity=critical", 200);
     char want[64];
     snprintf(want, sizeof want, "of %d</p>", crit);
     const char *const c1[] = {want, "<span class=\"govuk-body-s\">Critical</span>", NULL};
@@ -155,30 +155,30 @@ static void test_my_work_filters_and_sort(void **state)
     fixture *f = *state;
     who w = sign_in(f, "N07P001", "PO");
     /* One rule: every row is that rule's. */
-    char *b = get(f, &w, "/?due=all&rule=ADDRESS", 200);
+    char *b = get(f, &w, "/my-work?due=all&rule=ADDRESS", 200);
     const char *const addr[] = {"<strong>Confirm an address</strong>", "<option value=\"ADDRESS\" selected>", NULL};
     has(b, "rule", addr);
     const char *const other[] = {"<strong>Initial RoSH assessment</strong>", "<strong>Sentence plan</strong>", NULL};
     lacks(rows_of(b), "rule", other);
     free(b);
     /* Overdue only: no row due later. */
-    b = get(f, &w, "/?due=overdue", 200);
+    b = get(f, &w, "/my-work?due=overdue", 200);
     const char *const due[] = {"govuk-tag--blue\">Due<", NULL};
     lacks(rows_of(b), "overdue", due);
     free(b);
     /* By due date the P cases (sentenced in January) come first; by person
      * "Test Person" (S000001) sorts before "P Q". */
-    b = get(f, &w, "/?due=all&sort=due", 200);
+    b = get(f, &w, "/my-work?due=all&sort=due", 200);
     const char *r = rows_of(b);
     assert_true(strstr(r, "/cases/P0000") < strstr(r, "/cases/S000001") || !strstr(r, "/cases/S000001"));
     free(b);
-    b = get(f, &w, "/?due=all&sort=person", 200);
+    b = get(f, &w, "/my-work?due=all&sort=person", 200);
     r = rows_of(b);
     assert_non_null(strstr(r, "/cases/S000001"));
     assert_true(strstr(r, "/cases/S000001") < strstr(r, "/cases/P0000"));
     free(b);
     /* A value the form does not offer: an error naming the field. */
-    b = get(f, &w, "/?severity=urgent&sort=age", 400);
+    b = get(f, &w, "/my-work?severity=urgent&sort=age", 400);
     const char *const bad[] = {"<a href=\"#severity\">Select a severity from the list</a>",
                                "<a href=\"#sort\">Select how to sort from the list</a>", NULL};
     has(b, "bad filter", bad);

@@ -685,6 +685,8 @@ void ck_web_case(ck_http_req *r)
     json_object_set_new(page, "tab_label", json_string(tabs[t].label));
     json_object_set_new(page, "tabs", ck_web_case_tabs(tab));
     json_object_set_new(page, "can_write", json_boolean(ck_web_allowed(&s, "case:write")));
+    /* Checks are court work too: their own permission (a court officer's). */
+    json_object_set_new(page, "can_check", json_boolean(ck_web_allowed(&s, "check:write")));
     json_object_set_new(page, "saved", json_string(ck_http_query(r, "saved") ? ck_http_query(r, "saved") : ""));
     /* The stored obligations do not keep what their due dates count from:
      * the engine says it again for the sentences (the same case, same day). */
@@ -692,6 +694,14 @@ void ck_web_case(ck_http_req *r)
     ck_result *det = ck_rules_evaluate(c, today, eng->cal, eng->cfg);
     json_t *obs = obligations_json(r, c->crn, res, det, overview);
     ck_result_free(det);
+    json_t *o;
+    size_t k;
+    /* Each action shown only to a role whose permission its form needs
+     * (a court officer's checks, a practitioner's contacts). */
+    json_array_foreach(obs, k, o) {
+        const char *href = json_string_value(json_object_get(o, "action_href"));
+        if (href && !ck_web_may_open(&s, "GET", href)) json_object_del(o, "action_href");
+    }
     if (!victim_liaison_rows(r, db, c, today, obs)) {
         json_decref(obs);
         json_decref(page);

@@ -271,10 +271,10 @@ static void filter_form(ck_http_req *r, json_t *page, const work_filter *f)
     json_object_set_new(page, "selects", selects);
 }
 
-/* "/?severity=&rule=&due=&sort=" with the filter's values, for links. */
+/* "/my-work?severity=&rule=&due=&sort=" with the filter's values, for links. */
 static const char *filter_query(ck_http_req *r, const work_filter *f, int severity)
 {
-    return ck_arena_printf(ck_http_arena(r), "/?severity=%s&rule=%s&due=%s&sort=%s",
+    return ck_arena_printf(ck_http_arena(r), "/my-work?severity=%s&rule=%s&due=%s&sort=%s",
                            severity < 0 ? "" : ck_severity_name((ck_severity)severity), f->rule ? f->rule : "",
                            windows[f->window].key, f->by_person ? "person" : "due");
 }
