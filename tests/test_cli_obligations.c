@@ -199,8 +199,9 @@ static void without_all_only_open_and_overdue(void **state)
     run_result_free(&some);
 }
 
-/* The person on probation's details (docs/formats.md, an extension) are
- * accepted and change nothing the engine says. */
+/* The person on probation's details and a contact's notes, sensitive flag
+ * and recorder (docs/formats.md, extensions) are accepted and change
+ * nothing the engine says. */
 static void person_details_are_accepted_and_ignored(void **state)
 {
     (void)state;
@@ -216,6 +217,9 @@ static void person_details_are_accepted_and_ignored(void **state)
                                         "Dyslexia", "adjustments"));
     json_object_set_new(json_array_get(json_object_get(j, "changes"), 0), "household",
                         json_pack("[{s:s, s:s, s:b}]", "name", "Jo Example", "relationship", "partner", "child", 0));
+    json_object_update_new(json_array_get(json_object_get(j, "contacts"), 0),
+                           json_pack("{s:s, s:b, s:s}", "notes", "Attended.\n\n\"Quoted\" and O'Brien's DROP TABLE x;",
+                                     "sensitive", 1, "recorded_by", "N07P001"));
     char *text = json_dumps(j, JSON_INDENT(2));
     json_decref(j);
     char *path = temp_file(text);

@@ -2,6 +2,7 @@
  * organisation's totals, and that the rules engine recovers each injected
  * practice rate from the generated cases. */
 #include "ck_test.h"
+#include "ck_gen_notes.h"
 #include "ck_bundle.h"
 #include "ck_cal.h"
 #include "ck_gen.h"
@@ -344,10 +345,49 @@ static void options_are_checked(void **state)
     for (int p = 0; p < CK_PRACTICE_N; p++) assert_true(o.rate[p] == 0);
 }
 
+/* Notes (issue 13): a good share of the contacts that have happened carry
+ * notes, about one in ten of them sensitive, each saying it is synthetic,
+ * with the forename in it and the allocated practitioner as the recorder;
+ * contacts still to come have none. */
+static void contacts_carry_synthetic_notes(void **state)
+{
+    (void)state;
+    ck_gen_options o = opts(400, 7, false);
+    ck_gen *g = ck_gen_new(&o);
+    size_t past = 0, noted = 0, sensitive = 0, recorded = 0;
+    for (size_t i = 0; i < ck_gen_case_count(g); i++) {
+        ck_case *c = ck_gen_case(g, i);
+        for (size_t k = 0; k < c->n_contacts; k++) {
+            const ck_contact *ct = &c->contacts[k];
+            if (ct->date > o.as_of) {
+                assert_null(ct->notes);
+                continue;
+            }
+            past++;
+            recorded += ct->recorded_by != NULL;
+            if (!ct->notes) continue;
+            noted++;
+            sensitive += ct->sensitive == 1;
+            assert_non_null(strstr(ct->notes, "Synthetic note: generated for the demonstration"));
+            assert_non_null(strstr(ct->notes, c->person.forename));
+            char msg[128];
+            if (ck_contact_notes_bad(ct->notes, msg, sizeof msg)) fail_msg("contact notes: %s", msg);
+        }
+        ck_case_free(c);
+    }
+    ck_gen_free(g);
+    assert_true(past > 1000);
+    double share = (double)noted / (double)past, sens = (double)sensitive / (double)noted;
+    if (share < CK_GEN_NOTES_SHARE - 0.05 || share > CK_GEN_NOTES_SHARE + 0.05) fail_msg("notes on %.3f", share);
+    if (sens < CK_GEN_SENSITIVE_SHARE - 0.04 || sens > CK_GEN_SENSITIVE_SHARE + 0.04) fail_msg("sensitive %.3f", sens);
+    assert_true(recorded > past * 9 / 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(options_are_checked),
+        cmocka_unit_test(contacts_carry_synthetic_notes),
         cmocka_unit_test(same_command_writes_identical_files_and_a_new_seed_differs),
         cmocka_unit_test(every_bundle_is_valid_and_agrees_with_the_organisation),
         cmocka_unit_test(london_organisation_has_its_totals),

@@ -451,6 +451,105 @@ static void test_victims_cached_per_reader(void **state)
     }
 }
 
+/* Sensitive contact notes (issue 13) over HTTP: GET /api/v1/cases/{crn}/
+ * contacts answers every role as the case read does, carries and finds a
+ * sensitive note only for the case's team, the head of its PDU and QA (the
+ * rule written out here by hand), never in the case JSON for anyone else,
+ * and refuses bad parameters naming them. */
+static bool sensitive_expect(int r, int i)
+{
+    if (r == CK_ROLE_QA) return true;
+    const char *staff = sec_users[r].staff;
+    if (!staff) return false;
+    const ck_place *c = &sec_cases[i].place;
+    const char *team = r == CK_ROLE_COURT_OFFICER ? "T2" : "T1";
+    return strcmp(staff, c->staff) == 0 || strcmp(team, c->team) == 0 ||
+           (r == CK_ROLE_HEAD_OF_PDU && strcmp(c->pdu, "P1") == 0);
+}
+
+static void test_sensitive_notes_api(void **state)
+{
+    (void)state;
+    need_world();
+    char err[512];
+    ck_db *db = ck_db_open(W->url, err, sizeof err);
+    if (!db) fail_msg("open: %s", err);
+    ck_principal sys;
+    ck_principal_system(&sys, "test");
+    ck_engine eng = ck_engine_default();
+    for (int i = 0; i < SEC_N_CASES; i++) {
+        ck_contact k = {.id = "CSN1", .event = "E1", .date = pinned_today(), .type = "CLOB", .national_standard = 0,
+                        .appointment = 0, .outcome_on = CK_NODATE, .booked_on = CK_NODATE,
+                        .notes = "Disclosed a new partner: Zqsensitivemarker.", .sensitive = 1};
+        ck_contact plain = k;
+        plain.id = "CSN2", plain.notes = "Talked about the hostel curfew.", plain.sensitive = CK_NULL;
+        if (ck_access_add(db, &sys, CK_PERM_CASE_WRITE, &eng, sec_cases[i].crn, "contacts", &k, pinned_today(), NULL,
+                          err, sizeof err) != CK_OK ||
+            ck_access_add(db, &sys, CK_PERM_CASE_WRITE, &eng, sec_cases[i].crn, "contacts", &plain, pinned_today(),
+                          NULL, err, sizeof err) != CK_OK)
+            fail_msg("add: %s", err);
+    }
+    ck_db_close(db);
+    for (int r = 0; r < CK_ROLE_COUNT; r++) {
+        for (int i = 0; i < SEC_N_CASES; i++) {
+            bool read = sec_expect(r, CK_PERM_CASE_READ, i), want = read && sensitive_expect(r, i);
+            static const char *const tails[] = {"/contacts?q=zqsensitivemarker", "/contacts?type=CLOB", ""};
+            for (size_t k = 0; k < sizeof tails / sizeof *tails; k++) {
+                char path[160];
+                snprintf(path, sizeof path, "/api/v1/cases/%s%s", sec_cases[i].crn, tails[k]);
+                th_resp resp = send_req(&(hreq){.method = "GET", .path = path, .token = W->tokens[r]});
+                if (resp.status != (read ? 200 : 403))
+                    fail_msg("%s GET %s: %d, expected %d", ck_role_names[r], path, resp.status, read ? 200 : 403);
+                bool shown = strstr(resp.body, "Zqsensitivemarker") != NULL;
+                if (shown != want)
+                    fail_msg("%s GET %s: the sensitive note is %s", ck_role_names[r], path, shown ? "shown" : "missing");
+                if (read && k == 1 && !strstr(resp.body, "hostel curfew"))
+                    fail_msg("%s GET %s: the plain note is missing", ck_role_names[r], path);
+                th_resp_free(&resp);
+            }
+        }
+    }
+    /* Words found, marked and escaped; quotes and SQL are only words. */
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/cases/%s/contacts?q=Curfews%%20hostel&hide_system=true", sec_cases[SEC_OWN].crn);
+    th_resp resp = send_req(&(hreq){.method = "GET", .path = path, .token = W->tokens[CK_ROLE_PRACTITIONER]});
+    assert_int_equal(resp.status, 200);
+    json_t *j = json_loads(resp.body, 0, NULL);
+    assert_int_equal(json_integer_value(json_object_get(j, "total")), 1);
+    json_t *it = json_array_get(json_object_get(j, "items"), 0);
+    assert_string_equal(json_string_value(json_object_get(it, "highlight")),
+                        "Talked about the <mark>hostel</mark> <mark>curfew</mark>.");
+    assert_string_equal(json_string_value(json_object_get(it, "type_name")), "Letter/Fax to PoP");
+    json_decref(j);
+    th_resp_free(&resp);
+    snprintf(path, sizeof path, "/api/v1/cases/%s/contacts?q=%%27%%29%%3B%%20DROP%%20TABLE%%20contacts%%3B--%%20%%22",
+             sec_cases[SEC_OWN].crn);
+    resp = send_req(&(hreq){.method = "GET", .path = path, .token = W->tokens[CK_ROLE_PRACTITIONER]});
+    assert_int_equal(resp.status, 200);
+    th_resp_free(&resp);
+    /* Bad parameters: 400 naming each. */
+    static const struct {
+        const char *query, *name;
+    } bad[] = {{"from=2025-13-01", "from"},      {"to=yesterday", "to"},         {"from=2025-10-02&to=2025-10-01", "to"},
+               {"type=NOPE", "type"},           {"category=Nope", "category"},  {"compliance=some", "compliance"},
+               {"hide_system=maybe", "hide_system"}, {"limit=0", "limit"},     {"offset=-1", "offset"}};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        snprintf(path, sizeof path, "/api/v1/cases/%s/contacts?%s", sec_cases[SEC_OWN].crn, bad[k].query);
+        resp = send_req(&(hreq){.method = "GET", .path = path, .token = W->tokens[CK_ROLE_PRACTITIONER]});
+        char named[64];
+        snprintf(named, sizeof named, "%s: ", bad[k].name);
+        if (resp.status != 400 || !strstr(resp.body, named))
+            fail_msg("GET %s: %d %s, expected 400 naming %s", path, resp.status, resp.body, bad[k].name);
+        th_resp_free(&resp);
+    }
+    char longq[700] = "/api/v1/cases/S100001/contacts?q=";
+    for (size_t n = strlen(longq); n < 600; n++) longq[n] = 'a';
+    resp = send_req(&(hreq){.method = "GET", .path = longq, .token = W->tokens[CK_ROLE_PRACTITIONER]});
+    assert_int_equal(resp.status, 400);
+    assert_non_null(strstr(resp.body, "q: "));
+    th_resp_free(&resp);
+}
+
 static void test_victims_never_leak(void **state)
 {
     (void)state;
@@ -953,6 +1052,7 @@ int main(void)
         cmocka_unit_test(test_session_fixation_and_cookies), cmocka_unit_test(test_timeouts_and_sign_out),
         cmocka_unit_test(test_sign_in_failures_alike), cmocka_unit_test(test_headers_and_hsts),
         cmocka_unit_test(test_injection_and_traversal),
+        cmocka_unit_test(test_sensitive_notes_api),
     };
     int failed = cmocka_run_group_tests_name("security", plain, NULL, NULL);
     failed += cmocka_run_group_tests_name("security over SQLite", http, setup_sqlite, teardown);

@@ -3,6 +3,7 @@
  * page type is fetched signed in with the grade it is for, and the forms are
  * posted with errors and then validly. */
 #include "ck_test.h"
+#include "ck_ctypes.h"
 #include "ck_test_http.h"
 #include "ck_test_web.h"
 #include "ck_test_manage.h"
@@ -637,10 +638,39 @@ static void test_add_contact(void **state)
     }
     assert_int_equal(hits1, hits0 + 1);
     post_form(f, &w, "/cases/S000001/contacts/new", fields, 303, NULL);
-    /* ...and after it the page shows the new contact, never the kept case. */
-    const char *const shown[] = {"30 May 2025", type, NULL};
+    /* ...and after it the page shows the new contact (its type by name),
+     * never the kept case. */
+    const char *const shown[] = {"30 May 2025", ck_ctype_find(type)->name, NULL};
     page_has(f, &w, "/cases/S000001/activity", 200, shown);
     page_has(f, &w, "/cases/S000001/activity", 200, shown);
+}
+
+/* A form that makes another kind of record keeps its notes on a contact of
+ * the matching type, which the activity log finds; notes are checked by the
+ * field. */
+static void test_notes_on_other_forms(void **state)
+{
+    fixture *f = *state;
+    who w = sign_in(f, "N07P001", "PO");
+    const char *const bad[] = {"<a href=\"#notes\">Notes must only include letters, numbers, punctuation and line "
+                               "breaks</a>", NULL};
+    post_form(f, &w, "/cases/S000001/checks/new",
+              "kind=police_da&requested-day=1&requested-month=6&requested-year=2025&notes=bell%07", 400, bad);
+    post_form(f, &w, "/cases/S000001/checks/new",
+              "kind=police_da&requested-day=1&requested-month=6&requested-year=2025&notes=Asked+the+police+about+the+"
+              "new+partners%0D%0A%0D%0A%3Cscript%3Ex%3C%2Fscript%3E&sensitive=yes",
+              303, NULL);
+    const char *const shown[] = {"Police Intelligence Check", "Sensitive", "about the new <mark>partners</mark>",
+                                 "&lt;script&gt;x&lt;/script&gt;", NULL};
+    page_has(f, &w, "/cases/S000001/activity?q=partner", 200, shown);
+    th_resp r = req(f, "GET", "/cases/S000001/activity?q=partner", w.cookie, NULL);
+    assert_null(strstr(r.body, "<script>x"));
+    th_resp_free(&r);
+    const char *const none[] = {"No contacts match these words", NULL};
+    page_has(f, &w, "/cases/S000001/activity?q=partner&category=Appointments", 200, none);
+    const char *const dates[] = {"Date to must be the same as or after date from", NULL};
+    page_has(f, &w, "/cases/S000001/activity?from-day=2&from-month=6&from-year=2025&to-day=1&to-month=6&to-year=2025",
+             400, dates);
 }
 
 static void test_registration_lifecycle(void **state)
@@ -837,6 +867,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_grades_pages),    cmocka_unit_test(test_failure_then_warning),
         cmocka_unit_test(test_recall_only_on_licence),
         cmocka_unit_test(test_outcome_and_action_together), cmocka_unit_test(test_add_contact),
+        cmocka_unit_test(test_notes_on_other_forms),
         cmocka_unit_test(test_stale_edit),
         cmocka_unit_test(test_registration_lifecycle), cmocka_unit_test(test_check_reply_and_decision),
         cmocka_unit_test(test_rosh_assessment), cmocka_unit_test(test_vlo_first_contact),

@@ -76,6 +76,7 @@ void ck_vocab_list(const char *const *vocab, char *out, size_t out_len)
 #define R(T, k, ty) {#k, ty, offsetof(T, k), 0, true, NULL, NULL, false, false}
 #define E(T, k, v) {#k, CK_F_ENUM, offsetof(T, k), 0, false, v, NULL, false, false}
 #define RE(T, k, v) {#k, CK_F_ENUM, offsetof(T, k), 0, true, v, NULL, false, false}
+#define X(T, k, ty) {#k, ty, offsetof(T, k), 0, false, NULL, NULL, false, true}
 #define SENS(T, k) {#k, CK_F_STR, offsetof(T, k), 0, false, NULL, NULL, true, false}
 #define LIST(T, k, sub) {#k, CK_F_LIST, offsetof(T, k), offsetof(T, n_##k), false, NULL, &sub, false, false}
 #define OBJ(T, k, sub) {#k, CK_F_OBJ, offsetof(T, k), offsetof(T, has_##k), false, NULL, &sub, false, false}
@@ -171,8 +172,33 @@ static const ck_field contact_f[] = {
     R(ck_contact, id, CK_F_STR), R(ck_contact, event, CK_F_STR), R(ck_contact, date, CK_F_DATE),
     R(ck_contact, type, CK_F_STR), F(ck_contact, national_standard, CK_F_BOOL),
     F(ck_contact, appointment, CK_F_BOOL), E(ck_contact, outcome, ck_vocab_outcome),
-    F(ck_contact, outcome_on, CK_F_DATE), F(ck_contact, booked_on, CK_F_DATE)};
-ENTITY(ck_entity_contact, "contact", "contacts", ck_contact, contact_f, NULL);
+    F(ck_contact, outcome_on, CK_F_DATE), F(ck_contact, booked_on, CK_F_DATE),
+    X(ck_contact, notes, CK_F_STR), X(ck_contact, sensitive, CK_F_BOOL), X(ck_contact, recorded_by, CK_F_STR)};
+
+bool ck_contact_notes_bad(const char *s, char *msg, size_t len)
+{
+    size_t chars = 0;
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+        if ((*p & 0xC0) != 0x80) chars++; /* count code points, not bytes */
+        if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7F) {
+            snprintf(msg, len, "expected text without control characters (found byte 0x%02X at character %zu)", *p,
+                     chars);
+            return true;
+        }
+    }
+    if (chars > CK_CONTACT_NOTES_MAX) {
+        snprintf(msg, len, "expected at most %d characters, got %zu", CK_CONTACT_NOTES_MAX, chars);
+        return true;
+    }
+    return false;
+}
+
+static const char *contact_check(const void *rec, char *msg, size_t len)
+{
+    const ck_contact *k = rec;
+    return ck_contact_notes_bad(k->notes, msg, len) ? "notes" : NULL;
+}
+ENTITY(ck_entity_contact, "contact", "contacts", ck_contact, contact_f, contact_check);
 
 static const char *enforcement_check(const void *rec, char *msg, size_t len)
 {
@@ -357,6 +383,12 @@ void ck_case_redact_victims(ck_case *c)
         ck_victim *v = &c->victims[i];
         v->name = v->address = v->phone = v->email = v->notes = NULL;
     }
+}
+
+void ck_case_redact_sensitive_notes(ck_case *c)
+{
+    for (size_t i = 0; i < c->n_contacts; i++)
+        if (c->contacts[i].sensitive == 1) c->contacts[i].notes = NULL;
 }
 
 /* ---- Validation ------------------------------------------------------------ */

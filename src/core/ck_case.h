@@ -123,7 +123,19 @@ typedef struct ck_contact {
     ck_tri appointment;
     const char *outcome; /* ck_vocab_outcome or NULL */
     ck_date outcome_on, booked_on;
+    /* Extensions to the shared format (optional keys, written only when
+     * set): the practitioner's notes (free text, paragraphs kept, at most
+     * CK_CONTACT_NOTES_MAX characters, no control characters but tab and
+     * line breaks), whether the contact is sensitive (its notes are shown
+     * only to those services/ck_access lets see sensitive contacts), and who
+     * recorded it (a staff code, else an account's username). */
+    const char *notes;
+    ck_tri sensitive;
+    const char *recorded_by;
 } ck_contact;
+
+/* The most characters (Unicode code points) a contact's notes may hold. */
+#define CK_CONTACT_NOTES_MAX 4000
 
 typedef struct ck_enforcement {
     const char *id, *event, *contact;
@@ -262,6 +274,15 @@ bool ck_change_about_home(const ck_change *ch);
 /* Blanks every victim's name, address, phone, email and notes (for anyone who
  * is not victim liaison staff). */
 void ck_case_redact_victims(ck_case *c);
+
+/* Blanks the notes of every sensitive contact (sensitive == 1), for a reader
+ * services/ck_access does not let see them; the flag stays, so a page can say
+ * a note is withheld. */
+void ck_case_redact_sensitive_notes(ck_case *c);
+
+/* Why notes text s is not acceptable as a contact's notes ("expected at most
+ * 4000 characters, got 4012"), written into msg; false when it is fine. */
+bool ck_contact_notes_bad(const char *s, char *msg, size_t msg_len);
 
 /* ---- Field descriptors ------------------------------------------------- */
 

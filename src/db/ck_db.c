@@ -622,26 +622,53 @@ static int mig_version(const char *name)
     return atoi(name);
 }
 
-/* Replaces {{ID}} and {{BLOB}}; false with db->err naming the first unknown token. */
+/* Replaces {{ID}} and {{BLOB}}, and keeps the text between {{SQLITE}} (or
+ * {{PG}}) and {{END}} only on that backend: the few statements that cannot
+ * be written once (a full-text index is an FTS5 table on SQLite, a GIN index
+ * over a tsvector on PostgreSQL). False with db->err naming the first
+ * unknown or misplaced token. */
 static bool mig_subst(ck_db *db, const mig *m, ck_buf *out)
 {
     const char *p = m->sql;
+    int block = 0; /* 0 outside a block, 1 in one that is kept, -1 in one that is skipped */
     for (;;) {
         const char *open = strstr(p, "{{");
         if (!open) break;
         const char *close = strstr(open + 2, "}}");
         size_t k = close ? (size_t)(close - open - 2) : 0;
         const char *with = NULL;
-        if (close && k == 2 && strncmp(open + 2, "ID", 2) == 0) with = db->drv->id_type;
-        else if (close && k == 4 && strncmp(open + 2, "BLOB", 4) == 0) with = db->drv->blob_type;
+#define TOKEN(s) (close && k == sizeof s - 1 && strncmp(open + 2, s, k) == 0)
+        bool start_sqlite = TOKEN("SQLITE"), start_pg = TOKEN("PG"), end = TOKEN("END");
+        if (TOKEN("ID")) with = db->drv->id_type;
+        else if (TOKEN("BLOB")) with = db->drv->blob_type;
+#undef TOKEN
+        if ((start_sqlite || start_pg) && block == 0) {
+            if (open > p) ck_buf_append(out, p, (size_t)(open - p));
+            block = (db->drv->kind == CK_DB_SQLITE) == start_sqlite ? 1 : -1;
+            p = close + 2;
+            continue;
+        }
+        if (end && block != 0) {
+            if (block > 0) ck_buf_append(out, p, (size_t)(open - p));
+            block = 0;
+            p = close + 2;
+            continue;
+        }
         if (!with) {
-            ck_db_seterr(db, NULL, "migration %s: unknown token \"%.*s\" (expected {{ID}} or {{BLOB}})", m->name,
+            ck_db_seterr(db, NULL, "migration %s: unknown or misplaced token \"%.*s\" (expected {{ID}}, {{BLOB}}, "
+                         "or {{SQLITE}} or {{PG}} ... {{END}})", m->name,
                          close ? (int)(k > 40 ? 44 : k + 4) : 2, open);
             return false;
         }
-        ck_buf_append(out, p, (size_t)(open - p));
-        ck_buf_puts(out, with);
+        if (block >= 0) {
+            ck_buf_append(out, p, (size_t)(open - p));
+            ck_buf_puts(out, with);
+        }
         p = close + 2;
+    }
+    if (block != 0) {
+        ck_db_seterr(db, NULL, "migration %s: a {{SQLITE}} or {{PG}} block has no {{END}}", m->name);
+        return false;
     }
     ck_buf_puts(out, p);
     return !out->overflowed;

@@ -1,8 +1,9 @@
 #include "ck_gen.h"
+#include "ck_gen_notes.h"
+#include "ck_ctypes.h"
 #include "ck_gen_person.h"
 #include "ck_bundle.h"
 #include "ck_cal.h"
-#include "ck_embedded.h"
 #include "ck_gen_names.h"
 #include "ck_rng.h"
 #include "ck_str.h"
@@ -234,17 +235,8 @@ static int choice_int(ck_rng *r, const ck_choice *t, size_t n) { return atoi(t[c
 /* The national_standard flag of each contact type, from the product's table. */
 static bool contact_type_ns(const char *code)
 {
-    const ck_embedded_file *f = ck_embedded_get("data/contact-types.csv");
-    if (!f) return false;
-    char key[16];
-    snprintf(key, sizeof key, ",%s,", code);
-    for (const char *p = strstr(f->data, key); p; p = strstr(p + 1, key)) {
-        const char *eol = strchr(p, '\n');
-        size_t n = eol ? (size_t)(eol - p) : strlen(p);
-        const char *ns = memmem(p, n, "(NS)", 4);
-        if (ns) return true;
-    }
-    return false;
+    const ck_ctype *t = ck_ctype_find(code);
+    return t && t->national_standard;
 }
 
 ck_gen *ck_gen_new(const ck_gen_options *opt)
@@ -1407,6 +1399,7 @@ ck_case *ck_gen_case(const ck_gen *g, size_t index)
     for (size_t i = 0; i < COUNT(lists); i++) ck_free(lists[i]->v);
     ck_free(x.triggers.v);
     ck_free(x.attended.v);
+    ck_gen_notes(c, g->opt.seed, index, g->opt.as_of);
     return c;
 }
 

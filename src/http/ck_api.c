@@ -2,6 +2,7 @@
 #include "ck_access.h"
 #include "ck_auth.h"
 #include "ck_bundle.h"
+#include "ck_ctypes.h"
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -428,19 +429,19 @@ typedef struct case_read {
     ck_case_cache *cache;
     const char *crn;
     unsigned redaction;
-    bool victims;   /* what the store decided, for the entry put after a miss */
+    unsigned view;  /* what the store decided (CK_VIEW_*), for the entry put after a miss */
     ck_cached *hit; /* held */
 } case_read;
 
-/* The variant of the key: the bytes differ by whether victims' details were
- * loaded and by the redaction they were written with. */
-static unsigned case_variant(bool victims, unsigned redaction) { return (victims ? 1u : 0u) | redaction << 1; }
+/* The variant of the key: the bytes differ by what was loaded (victims'
+ * details, sensitive notes) and by the redaction they were written with. */
+static unsigned case_variant(unsigned view, unsigned redaction) { return view | redaction << 2; }
 
-static bool case_held(void *ctx, int64_t version, bool victims, size_t *n_victims)
+static bool case_held(void *ctx, int64_t version, unsigned view, size_t *n_victims)
 {
     case_read *cr = ctx;
-    cr->victims = victims;
-    ck_case_cache_key k = {cr->crn, version, case_variant(victims, cr->redaction)};
+    cr->view = view;
+    ck_case_cache_key k = {cr->crn, version, case_variant(view, cr->redaction)};
     cr->hit = ck_case_cache_get(cr->cache, &k, n_victims);
     return cr->hit != NULL;
 }
@@ -452,7 +453,7 @@ static void h_case_get(ck_http_req *r)
     if (!db) return;
     char err[ERR_MAX];
     const char *crn = ck_http_param(r, "crn");
-    case_read cr = {app_of(r)->case_cache, crn, victim_redaction_for(r, crn), false, NULL};
+    case_read cr = {app_of(r)->case_cache, crn, victim_redaction_for(r, crn), 0, NULL};
     ck_case *c = NULL;
     int64_t version = 0;
     ck_access_case_read how = {.held = cr.cache ? case_held : NULL, .ctx = &cr, .as_of = CK_NODATE};
@@ -479,7 +480,7 @@ static void h_case_get(ck_http_req *r)
         json_bytes *jb = ck_malloc(sizeof *jb + out->len);
         jb->len = out->len;
         memcpy(jb->data, out->data, out->len);
-        ck_case_cache_key k = {crn, version, case_variant(cr.victims, cr.redaction)};
+        ck_case_cache_key k = {crn, version, case_variant(cr.view, cr.redaction)};
         ck_cached_release(ck_case_cache_put(cr.cache, &k, jb, ck_free, c->n_victims));
     }
     ck_case_free(c);
@@ -702,6 +703,103 @@ static void h_obligations(ck_http_req *r)
     ck_result_free(res);
 }
 
+/* The store's highlighted notes as HTML: the text escaped, matches in
+ * <mark> (marks cannot come from notes, which hold no control characters). */
+static json_t *highlight_html(const char *h)
+{
+    ck_buf b = CK_BUF_INIT;
+    for (const char *p = h; *p;) {
+        size_t n = strcspn(p, "\x01\x02");
+        ck_buf_escape(&b, CK_ESC_HTML, p, n);
+        p += n;
+        if (*p) ck_buf_puts(&b, *p++ == CK_ACTIVITY_MARK_ON ? "<mark>" : "</mark>");
+    }
+    json_t *j = json_string(ck_buf_cstr(&b));
+    ck_buf_free(&b);
+    return j;
+}
+
+static json_t *activity_item_json(const ck_activity_item *it)
+{
+    const ck_ctype *t = ck_ctype_find(it->type);
+    json_t *j = json_object();
+    json_object_set_new(j, "id", ck_http_json_text(it->id));
+    json_object_set_new(j, "event", ck_http_json_text(it->event));
+    json_object_set_new(j, "date", ck_api_date_json(it->date));
+    json_object_set_new(j, "type", ck_http_json_text(it->type));
+    json_object_set_new(j, "type_name", t ? json_string(t->name) : json_null());
+    json_object_set_new(j, "category", t ? json_string(t->category) : json_null());
+    json_object_set_new(j, "outcome", it->outcome ? json_string(it->outcome) : json_null());
+    const char *on = ck_outcome_name(it->outcome);
+    json_object_set_new(j, "outcome_name", on ? json_string(on) : json_null());
+    json_object_set_new(j, "outcome_on", ck_api_date_json(it->outcome_on));
+    json_object_set_new(j, "national_standard", it->national_standard == CK_NULL ? json_null() : json_boolean(it->national_standard));
+    json_object_set_new(j, "appointment", it->appointment == CK_NULL ? json_null() : json_boolean(it->appointment));
+    json_object_set_new(j, "sensitive", json_boolean(it->sensitive == 1));
+    json_object_set_new(j, "recorded_by", it->recorded_by ? ck_http_json_text(it->recorded_by) : json_null());
+    json_object_set_new(j, "recorded_by_name", it->recorded_by_name ? ck_http_json_text(it->recorded_by_name) : json_null());
+    json_object_set_new(j, "notes", it->notes ? ck_http_json_text(it->notes) : json_null());
+    json_object_set_new(j, "notes_withheld", json_boolean(it->notes_withheld));
+    json_object_set_new(j, "highlight", it->highlight ? highlight_html(it->highlight) : json_null());
+    return j;
+}
+
+/* GET /api/v1/cases/{crn}/contacts: the activity log's search
+ * (store/ck_activity), access as for the case read. */
+static void h_contacts_search(ck_http_req *r)
+{
+    size_t limit, offset;
+    ck_activity_query q = {.q = ck_http_query(r, "q")};
+    if (q.q && strlen(q.q) > CK_ACTIVITY_QUERY_MAX) {
+        problem_invalidf(r, "q: expected at most %d characters of keywords", CK_ACTIVITY_QUERY_MAX);
+        return;
+    }
+    if (!query_date(r, "from", CK_NODATE, &q.from) || !query_date(r, "to", CK_NODATE, &q.to) ||
+        !query_flag(r, "hide_system", &q.hide_system) ||
+        !query_count(r, "limit", CK_API_SEARCH_LIMIT, 1, CK_API_SEARCH_MAX, &limit) ||
+        !query_count(r, "offset", 0, 0, SIZE_MAX / 2, &offset))
+        return;
+    if (q.from != CK_NODATE && q.to != CK_NODATE && q.to < q.from) {
+        problem_invalidf(r, "to: expected a date on or after from");
+        return;
+    }
+    q.type = ck_http_query(r, "type");
+    if (q.type && !ck_ctype_find(q.type)) {
+        problem_invalidf(r, "type: expected a contact type code of data/contact-types.csv, got \"%.40s\"", q.type);
+        return;
+    }
+    const char *cat = ck_http_query(r, "category");
+    for (const char *const *k = ck_ctype_categories(); cat && *k; k++)
+        if (strcmp(*k, cat) == 0) q.category = *k;
+    if (cat && !q.category) {
+        problem_invalidf(r, "category: expected a contact type category (a group of data/contact-types.csv), got \"%.40s\"", cat);
+        return;
+    }
+    const char *comp = ck_http_query(r, "compliance");
+    if (comp && strcmp(comp, "failures") == 0) q.compliance = CK_COMPLY_FAILURES;
+    else if (comp && strcmp(comp, "acceptable") == 0) q.compliance = CK_COMPLY_ACCEPTABLE;
+    else if (comp) {
+        problem_invalidf(r, "compliance: expected failures or acceptable, got \"%.40s\"", comp);
+        return;
+    }
+    q.limit = limit;
+    q.offset = offset;
+    const ck_principal *p = who(r);
+    ck_db *db = p ? db_or_fail(r) : NULL;
+    if (!db) return;
+    char err[ERR_MAX];
+    ck_activity *a = NULL;
+    ck_rc rc = ck_access_activity(db, p, ck_http_param(r, "crn"), &q, &a, err, sizeof err);
+    if (rc != CK_OK) {
+        problem_rc(r, rc, err);
+        return;
+    }
+    json_t *items = json_array();
+    for (size_t i = 0; i < a->n; i++) json_array_append_new(items, activity_item_json(&a->items[i]));
+    ck_http_json(r, 200, page(items, a->total, limit, offset));
+    ck_activity_free(a);
+}
+
 /* "overdue,open" into a mask of 1 << ck_status. */
 static bool query_statuses(ck_http_req *r, unsigned *mask)
 {
@@ -771,6 +869,7 @@ const ck_route ck_api_routes[] = {
     {"GET", "/api/v1/cases/{crn}", h_case_get, "case:read"},
     {"PUT", "/api/v1/cases/{crn}", h_case_replace, "case:write"},
     {"GET", "/api/v1/cases/{crn}/obligations", h_obligations, "case:read"},
+    {"GET", "/api/v1/cases/{crn}/contacts", h_contacts_search, "case:read"},
     {"POST", "/api/v1/cases/{crn}/contacts", h_add_record, "case:write"},
     {"PATCH", "/api/v1/cases/{crn}/contacts/{id}", h_patch_record, "case:write"},
     {"POST", "/api/v1/cases/{crn}/registrations", h_add_record, "case:write"},

@@ -5,6 +5,7 @@
 #include "ck_txn.h"
 #include "ck_buf.h"
 #include "ck_casewrite.h"
+#include "ck_str.h"
 #include "ck_users.h"
 #include <inttypes.h>
 #include <stdio.h>
@@ -199,6 +200,18 @@ bool ck_access_victims_visible(const ck_principal *p, const ck_place *place)
     return ck_scope_covers(p, ck_principal_scope(p, CK_PERM_VICTIM_READ), place);
 }
 
+/* The sensitive-contact rule, the one place it is decided (docs/security.md).
+ * Places are compared only where both sides are known: "" matches nothing. */
+bool ck_access_sensitive_visible(const ck_principal *p, const ck_place *place)
+{
+    if (p->role == CK_ROLE_SYSTEM || p->role == CK_ROLE_QA) return true;
+    if (p->place.staff[0] && strcmp(p->place.staff, place->staff) == 0) return true; /* the case's holder */
+    if (p->place.team[0] && strcmp(p->place.team, place->team) == 0) return true;    /* its team, its SPO */
+    return p->role == CK_ROLE_HEAD_OF_PDU && p->place.pdu[0] && strcmp(p->place.pdu, place->pdu) == 0;
+}
+
+const char *ck_access_recorder(const ck_principal *p) { return p->place.staff[0] ? p->place.staff : p->username; }
+
 /* ---- Many cases --------------------------------------------------------------- */
 
 /* Limited access as SQL: $1 is the user id. */
@@ -275,6 +288,8 @@ ck_rc ck_access_get_held(ck_db *db, const ck_principal *p, const char *crn, cons
     case_facts f;
     rc = decide(db, p, CK_PERM_CASE_READ, crn, CK_LOCK_NONE, &f, err, err_len);
     bool victims = rc == CK_OK && ck_access_victims_visible(p, &f.place);
+    bool sensitive = rc == CK_OK && ck_access_sensitive_visible(p, &f.place);
+    unsigned view = (victims ? CK_VIEW_VICTIMS : 0u) | (sensitive ? CK_VIEW_SENSITIVE : 0u);
     size_t n_victims = 0;
     bool have = false;
     if (rc == CK_OK && how->held) {
@@ -282,12 +297,13 @@ ck_rc ck_access_get_held(ck_db *db, const ck_principal *p, const char *crn, cons
         rc = ck_store_version(db, f.id, &v, err, err_len);
         if (rc == CK_OK) {
             *version = v.version;
-            have = how->held(how->ctx, v.version, victims, &n_victims);
+            have = how->held(how->ctx, v.version, view, &n_victims);
         }
     }
     if (rc == CK_OK && !have) {
         rc = ck_store_load_for(db, f.id, victims, out, err, err_len);
         if (rc == CK_OK) {
+            if (!sensitive) ck_case_redact_sensitive_notes(*out);
             *version = (*out)->version;
             n_victims = (*out)->n_victims;
         }
@@ -311,6 +327,27 @@ ck_rc ck_access_get_held(ck_db *db, const ck_principal *p, const char *crn, cons
             ck_result_free(*obligations);
             *obligations = NULL;
         }
+    }
+    return rc;
+}
+
+ck_rc ck_access_activity(ck_db *db, const ck_principal *p, const char *crn, ck_activity_query *q, ck_activity **out,
+                         char *err, size_t err_len)
+{
+    *out = NULL;
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    case_facts f;
+    rc = decide(db, p, CK_PERM_CASE_READ, crn, CK_LOCK_NONE, &f, err, err_len);
+    if (rc == CK_OK) {
+        q->sensitive_visible = ck_access_sensitive_visible(p, &f.place);
+        rc = ck_activity_find(db, f.id, q, out, err, err_len);
+    }
+    rc = ck_txn_finish(db, rc, err, err_len);
+    if (rc == CK_OK) rc = ck_audit_record(db, p, "contacts.read", crn, NULL, NULL, err, err_len);
+    if (rc != CK_OK) {
+        ck_activity_free(*out);
+        *out = NULL;
     }
     return rc;
 }
@@ -417,6 +454,36 @@ ck_rc ck_access_create(ck_db *db, const ck_principal *p, const ck_engine *eng, c
     return ck_txn_finish(db, rc, err, err_len);
 }
 
+/* For a replace by a writer who may not see sensitive notes: *kept is a
+ * shallow copy of c (its own contacts array; strings still c's and the
+ * stored case's, *stored, which the caller frees after the write, as it
+ * frees kept->contacts and kept) in which every contact stored as sensitive
+ * keeps its stored notes and flag, whatever c says: what the writer could
+ * not see they cannot wipe either. *kept stays NULL when there is none. */
+static ck_rc keep_sensitive_notes(ck_db *db, int64_t id, const ck_case *c, ck_case **kept, ck_case **stored,
+                                  char *err, size_t err_len)
+{
+    *kept = NULL;
+    ck_rc rc = ck_store_load_for(db, id, false, stored, err, err_len);
+    if (rc != CK_OK) return rc;
+    for (size_t i = 0; i < (*stored)->n_contacts; i++) {
+        const ck_contact *was = &(*stored)->contacts[i];
+        for (size_t j = 0; was->sensitive == 1 && j < c->n_contacts; j++) {
+            if (!ck_streq(c->contacts[j].id, was->id)) continue;
+            if (!*kept) {
+                ck_case *k = ck_malloc(sizeof *k);
+                *k = *c;
+                k->contacts = ck_calloc(c->n_contacts, sizeof *k->contacts);
+                memcpy(k->contacts, c->contacts, c->n_contacts * sizeof *k->contacts);
+                *kept = k;
+            }
+            (*kept)->contacts[j].notes = was->notes;
+            (*kept)->contacts[j].sensitive = 1;
+        }
+    }
+    return CK_OK;
+}
+
 static bool same_place(const ck_place *a, const ck_place *b)
 {
     return strcmp(a->staff, b->staff) == 0 && strcmp(a->team, b->team) == 0 && strcmp(a->pdu, b->pdu) == 0;
@@ -432,7 +499,13 @@ ck_rc ck_access_replace(ck_db *db, const ck_principal *p, const ck_engine *eng, 
     rc = decide(db, p, CK_PERM_CASE_WRITE, c->crn, CK_LOCK_UPDATE, &before, err, err_len);
     bool keep_victims = !ck_scope_covers(p, ck_principal_scope(p, CK_PERM_VICTIM_WRITE), &before.place);
     if (rc == CK_OK) rc = check_version(db, before.id, wc, err, err_len);
-    if (rc == CK_OK) rc = ck_cases_replace_tx(db, eng, c, keep_victims, as_of, err, err_len);
+    ck_case *kept = NULL, *stored = NULL; /* c with the stored sensitive notes, for a writer who cannot see them */
+    if (rc == CK_OK && !ck_access_sensitive_visible(p, &before.place))
+        rc = keep_sensitive_notes(db, before.id, c, &kept, &stored, err, err_len);
+    if (rc == CK_OK) rc = ck_cases_replace_tx(db, eng, kept ? kept : c, keep_victims, as_of, err, err_len);
+    if (kept) ck_free(kept->contacts);
+    ck_free(kept);
+    ck_case_free(stored);
     if (rc == CK_OK) rc = note_write(db, p, before.id, wc, err, err_len);
     if (rc == CK_OK) rc = facts_of(db, p, before.id, &after, err, err_len);
     /* Who holds the case is changed by allocating it: a replace that moves
@@ -442,8 +515,10 @@ ck_rc ck_access_replace(ck_db *db, const ck_principal *p, const ck_engine *eng, 
         rc = ck_txn_fail(CK_ERR_DENIED, err, err_len,
                   "This change moves the case to another holder, which needs %s over the case.",
                   ck_perm_names[CK_PERM_CASE_ALLOCATE]);
-    if (rc == CK_OK && out)
+    if (rc == CK_OK && out) {
         rc = ck_store_load_for(db, before.id, ck_access_victims_visible(p, &after.place), out, err, err_len);
+        if (rc == CK_OK && !ck_access_sensitive_visible(p, &after.place)) ck_case_redact_sensitive_notes(*out);
+    }
     if (rc == CK_OK) rc = ck_audit_append(db, p, "case.replace", c->crn, NULL, keep_victims ? "victims kept" : NULL,
                                           err, err_len);
     rc = ck_txn_finish(db, rc, err, err_len);
@@ -459,23 +534,74 @@ static ck_perm list_perm(const char *list, ck_perm perm)
     return list && strcmp(list, "victims") == 0 ? CK_PERM_VICTIM_WRITE : perm;
 }
 
-ck_rc ck_access_add(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
-                    const char *list, const void *rec, ck_date as_of, ck_write_check *wc, char *err, size_t err_len)
+/* Whether stored contact `id` of case `case_id` is sensitive (false when absent). */
+static ck_rc contact_sensitive(ck_db *db, int64_t case_id, const char *id, bool *out, char *err, size_t err_len)
+{
+    *out = false;
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"sensitive\" FROM \"contacts\" WHERE \"case_id\" = $1 AND \"id\" = $2",
+                                 err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_int(st, 1, case_id);
+    ck_stmt_bind_text(st, 2, id);
+    ck_rc rc = CK_OK;
+    if (ck_txn_next(db, st, "contacts", &rc, err, err_len)) *out = ck_stmt_int(st, 0) == 1;
+    ck_stmt_reset(st);
+    return rc;
+}
+
+/* A write to the notes of a sensitive contact by p, who may not see them,
+ * is refused: CK_OK when p may make it. */
+static ck_rc sensitive_guard(ck_db *db, const ck_principal *p, const case_facts *f, const char *id, char *err,
+                             size_t err_len)
+{
+    bool sensitive = false;
+    ck_rc rc = ck_access_sensitive_visible(p, &f->place) ? CK_OK : contact_sensitive(db, f->id, id, &sensitive, err, err_len);
+    if (rc == CK_OK && sensitive)
+        rc = ck_txn_fail(CK_ERR_INVALID, err, err_len, "notes: this contact is sensitive, so only its team, their "
+                                                       "managers and quality assurance can change it");
+    return rc;
+}
+
+/* The record as written: a contact says who recorded it, the writer,
+ * whatever was sent (copied into *scratch). */
+static const void *as_recorded(const ck_principal *p, const char *list, const void *rec, ck_contact *scratch)
+{
+    if (!list || strcmp(list, "contacts") != 0) return rec;
+    *scratch = *(const ck_contact *)rec;
+    scratch->recorded_by = ck_access_recorder(p);
+    return scratch;
+}
+
+ck_rc ck_access_add_noted(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
+                          const char *list, const void *rec, const ck_contact *note, ck_date as_of,
+                          ck_write_check *wc, char *err, size_t err_len)
 {
     ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
     rc = decide(db, p, list_perm(list, perm), crn, CK_LOCK_UPDATE, &f, err, err_len);
     if (rc == CK_OK) rc = check_version(db, f.id, wc, err, err_len);
-    if (rc == CK_OK) rc = ck_cases_add_tx(db, eng, crn, list, rec, as_of, err, err_len);
+    ck_contact scratch, note_scratch;
+    if (rc == CK_OK) rc = ck_cases_add_tx(db, eng, crn, list, as_recorded(p, list, rec, &scratch), as_of, err, err_len);
+    if (rc == CK_OK && note)
+        rc = ck_cases_add_tx(db, eng, crn, "contacts", as_recorded(p, "contacts", note, &note_scratch), as_of, err,
+                             err_len);
     if (rc == CK_OK) rc = note_write(db, p, f.id, wc, err, err_len);
-    if (rc == CK_OK) {
+    for (int k = 0; rc == CK_OK && k < (note ? 2 : 1); k++) {
+        const char *l = k ? "contacts" : list;
+        const void *r = k ? (const void *)note : rec;
         char record[128];
-        const char *rid = ck_store_record_id(ck_store_list_entity(list, NULL, 0), rec);
-        snprintf(record, sizeof record, "%s/%.80s", list, rid ? rid : "");
+        const char *rid = ck_store_record_id(ck_store_list_entity(l, NULL, 0), r);
+        snprintf(record, sizeof record, "%s/%.80s", l, rid ? rid : "");
         rc = ck_audit_append(db, p, "record.add", crn, record, NULL, err, err_len);
     }
     return ck_txn_finish(db, rc, err, err_len);
+}
+
+ck_rc ck_access_add(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
+                    const char *list, const void *rec, ck_date as_of, ck_write_check *wc, char *err, size_t err_len)
+{
+    return ck_access_add_noted(db, p, perm, eng, crn, list, rec, NULL, as_of, wc, err, err_len);
 }
 
 ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
@@ -488,6 +614,7 @@ ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_
     case_facts f;
     rc = decide(db, p, list_perm(list, perm), crn, CK_LOCK_UPDATE, &f, err, err_len);
     if (rc == CK_OK) rc = check_version(db, f.id, wc, err, err_len);
+    if (rc == CK_OK && list && strcmp(list, "contacts") == 0) rc = sensitive_guard(db, p, &f, id, err, err_len);
     if (rc == CK_OK) rc = ck_cases_update_tx(db, eng, crn, list, id, edit, ctx, as_of, err, err_len);
     if (rc == CK_OK) rc = note_write(db, p, f.id, wc, err, err_len);
     if (rc == CK_OK) {
@@ -500,15 +627,19 @@ ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_
 
 ck_rc ck_access_outcome(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
                         const char *contact_id, const char *outcome, ck_date outcome_on, const ck_enforcement *action,
-                        ck_date as_of, ck_write_check *wc, char *err, size_t err_len)
+                        const ck_contact_note *note, ck_date as_of, ck_write_check *wc, char *err, size_t err_len)
 {
     ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
     rc = decide(db, p, perm, crn, CK_LOCK_UPDATE, &f, err, err_len);
     if (rc == CK_OK) rc = check_version(db, f.id, wc, err, err_len);
+    ck_contact_note by = {NULL, CK_NULL, ck_access_recorder(p)};
+    if (note) by.notes = note->notes, by.sensitive = note->sensitive;
+    if (rc == CK_OK && note) rc = sensitive_guard(db, p, &f, contact_id, err, err_len);
     if (rc == CK_OK)
-        rc = ck_casewrite_outcome_tx(db, eng, crn, contact_id, outcome, outcome_on, action, as_of, err, err_len);
+        rc = ck_casewrite_outcome_tx(db, eng, crn, contact_id, outcome, outcome_on, action, note ? &by : NULL, as_of,
+                                     err, err_len);
     if (rc == CK_OK) rc = note_write(db, p, f.id, wc, err, err_len);
     char record[128];
     snprintf(record, sizeof record, "contacts/%.80s", contact_id ? contact_id : "");

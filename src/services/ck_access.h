@@ -22,7 +22,14 @@
  * from the database only when the principal's victim:read scope covers the
  * case (victim liaison staff of its region); for everyone else the store
  * never reads them, and they come back NULL. Victim records are written only
- * with victim:write; a replace by anyone else keeps the stored victims. */
+ * with victim:write; a replace by anyone else keeps the stored victims.
+ *
+ * Sensitive contacts (a contact's `sensitive` flag): their notes are shown
+ * only to those ck_access_sensitive_visible allows (docs/security.md); for
+ * everyone else every read here blanks them (the flag stays, so a page can
+ * say a note is withheld), searches do not look in them, and a write cannot
+ * change or wipe them: a replace keeps the stored notes of sensitive
+ * contacts, an outcome with notes on one is refused. */
 #ifndef CK_ACCESS_H
 #define CK_ACCESS_H
 #include "ck_cases.h"
@@ -30,6 +37,8 @@
 #include "ck_inspection.h"
 #include "ck_store.h"
 #include "ck_workforce.h"
+#include "ck_activity.h"
+#include "ck_casewrite.h"
 
 #define CK_LAO_MESSAGE_MAX 500
 
@@ -90,7 +99,9 @@ ck_rc ck_access_get(ck_db *db, const ck_principal *p, const char *crn, ck_case *
  * and *version is the case's version in the snapshot. The version is sound
  * as a key because every write of a case's content bumps it in the write's
  * transaction (ck_store_bump_version). */
-typedef bool (*ck_access_held_fn)(void *ctx, int64_t version, bool victims, size_t *n_victims);
+#define CK_VIEW_VICTIMS 1u   /* victims' details loaded */
+#define CK_VIEW_SENSITIVE 2u /* sensitive contacts' notes kept */
+typedef bool (*ck_access_held_fn)(void *ctx, int64_t version, unsigned view, size_t *n_victims);
 typedef struct ck_access_case_read {
     ck_access_held_fn held; /* NULL: always load the case */
     void *ctx;
@@ -109,6 +120,17 @@ ck_rc ck_access_worklist(ck_db *db, const ck_principal *p, ck_worklist_query *q,
                          size_t err_len);
 /* Whether p sees victims' details of the case at `place` (victim:read scope). */
 bool ck_access_victims_visible(const ck_principal *p, const ck_place *place);
+/* Whether p sees the notes of sensitive contacts of the case at `place`: the
+ * one rule (docs/security.md). The case's own team (its holder and anyone of
+ * the team it is held in, SPO included), the head of its PDU, quality
+ * assurance and the system principal (the operator's export and import must
+ * carry them whole); nobody else, whatever their case:read scope. */
+bool ck_access_sensitive_visible(const ck_principal *p, const ck_place *place);
+/* A case's activity log (store/ck_activity) under case:read, access decided
+ * as for ck_access_get; q->sensitive_visible is set here. Audited as
+ * "contacts.read". */
+ck_rc ck_access_activity(ck_db *db, const ck_principal *p, const char *crn, ck_activity_query *q, ck_activity **out,
+                         char *err, size_t err_len);
 
 /* ---- Writes (each audited in its own transaction) --------------------------------- */
 
@@ -138,16 +160,29 @@ ck_rc ck_access_replace(ck_db *db, const ck_principal *p, const ck_engine *eng, 
  * ...); the list "victims" needs victim:write whatever perm says. */
 ck_rc ck_access_add(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
                     const char *list, const void *rec, ck_date as_of, ck_write_check *wc, char *err, size_t err_len);
+/* ck_access_add, and with it, in the same transaction, the contact `note`
+ * (may be NULL) that records the act with its notes: a web form that makes
+ * another kind of record (an enforcement decision, a check, an assessment, a
+ * change of circumstances) keeps its notes on a contact, where the activity
+ * log and its search find them. A contact added gets recorded_by = p. */
+ck_rc ck_access_add_noted(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
+                          const char *list, const void *rec, const ck_contact *note, ck_date as_of,
+                          ck_write_check *wc, char *err, size_t err_len);
 ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
                        const char *list, const char *id,
                        bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
                        ck_date as_of, ck_write_check *wc, char *err, size_t err_len);
 
 /* An appointment's outcome and the enforcement decision on it, one act
- * (store/ck_casewrite) under perm (case:write). */
+ * (store/ck_casewrite) under perm (case:write). note (may be NULL: the
+ * contact's notes stay as they are) replaces the contact's notes and
+ * sensitive flag. The contact's recorded_by becomes p (ck_access_recorder). */
 ck_rc ck_access_outcome(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
                         const char *contact_id, const char *outcome, ck_date outcome_on, const ck_enforcement *action,
-                        ck_date as_of, ck_write_check *wc, char *err, size_t err_len);
+                        const ck_contact_note *note, ck_date as_of, ck_write_check *wc, char *err, size_t err_len);
+/* Who p is as a contact's recorded_by: the staff code of the account's staff
+ * record, else its username. A contact added by ck_access_add gets it. */
+const char *ck_access_recorder(const ck_principal *p);
 
 /* ---- Management writes ------------------------------------------------------------
  * Each is one write transaction: the principal's scope checked (as for

@@ -26,8 +26,8 @@ static ck_rc stored_holder(ck_db *db, int64_t id, ck_arena *a, ck_holder *h, cha
 
 /* The change on the loaded, locked case c; writes its rows. */
 static ck_rc apply_outcome(ck_db *db, const ck_engine *eng, int64_t id, ck_case *c, const char *contact_id,
-                           const char *outcome, ck_date outcome_on, const ck_enforcement *action, ck_date as_of,
-                           char *err, size_t err_len)
+                           const char *outcome, ck_date outcome_on, const ck_enforcement *action,
+                           const ck_contact_note *note, ck_date as_of, char *err, size_t err_len)
 {
     size_t ord = 0, eord = 0;
     ck_contact *ct = ck_store_find_record(c, "contacts", contact_id, &ord);
@@ -43,6 +43,11 @@ static ck_rc apply_outcome(ck_db *db, const ck_engine *eng, int64_t id, ck_case 
     }
     ct->outcome = code;
     ct->outcome_on = outcome_on;
+    if (note) {
+        ct->notes = note->notes && note->notes[0] ? ck_arena_strdup(&c->arena, note->notes) : NULL;
+        ct->sensitive = note->sensitive == 1 ? 1 : CK_NULL;
+        if (note->recorded_by) ct->recorded_by = ck_arena_strdup(&c->arena, note->recorded_by);
+    }
     char path[64];
     snprintf(path, sizeof path, "contacts[%zu]", ord);
     ck_rc rc = ck_store_check(&ck_entity_contact, ct, path, err, err_len);
@@ -75,14 +80,14 @@ static ck_rc apply_outcome(ck_db *db, const ck_engine *eng, int64_t id, ck_case 
 }
 
 ck_rc ck_casewrite_outcome_tx(ck_db *db, const ck_engine *eng, const char *crn, const char *contact_id,
-                              const char *outcome, ck_date outcome_on, const ck_enforcement *action, ck_date as_of,
-                              char *err, size_t err_len)
+                              const char *outcome, ck_date outcome_on, const ck_enforcement *action,
+                              const ck_contact_note *note, ck_date as_of, char *err, size_t err_len)
 {
     int64_t id = 0;
     ck_case *c = NULL;
     ck_rc rc = ck_store_find(db, crn, CK_LOCK_UPDATE, &id, err, err_len);
     if (rc == CK_OK) rc = ck_store_load(db, id, &c, err, err_len);
-    if (rc == CK_OK) rc = apply_outcome(db, eng, id, c, contact_id, outcome, outcome_on, action, as_of, err, err_len);
+    if (rc == CK_OK) rc = apply_outcome(db, eng, id, c, contact_id, outcome, outcome_on, action, note, as_of, err, err_len);
     ck_case_free(c);
     return rc;
 }
@@ -93,6 +98,6 @@ ck_rc ck_casewrite_outcome(ck_db *db, const ck_engine *eng, const char *crn, con
 {
     ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
-    rc = ck_casewrite_outcome_tx(db, eng, crn, contact_id, outcome, outcome_on, action, as_of, err, err_len);
+    rc = ck_casewrite_outcome_tx(db, eng, crn, contact_id, outcome, outcome_on, action, NULL, as_of, err, err_len);
     return ck_txn_finish(db, rc, err, err_len);
 }

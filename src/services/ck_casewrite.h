@@ -11,6 +11,13 @@
 #ifndef CK_CASEWRITE_H
 #define CK_CASEWRITE_H
 #include "ck_cases.h"
+/* A contact's notes as one act writes them: notes (NULL: none), the
+ * sensitive flag, and who recorded it (NULL: leave as stored). */
+typedef struct ck_contact_note {
+    const char *notes;
+    ck_tri sensitive;
+    const char *recorded_by;
+} ck_contact_note;
 
 /* Records `outcome` (ck_vocab_outcome) on contact `contact_id`, recorded on
  * outcome_on, and, when action is not NULL, adds that enforcement record
@@ -22,9 +29,10 @@ ck_rc ck_casewrite_outcome(ck_db *db, const ck_engine *eng, const char *crn, con
                            const char *outcome, ck_date outcome_on, const ck_enforcement *action, ck_date as_of,
                            char *err, size_t err_len);
 /* The same inside a transaction the caller opened, which it commits or
- * rolls back (store/ck_access checks access and audits in it). */
+ * rolls back (store/ck_access checks access and audits in it), with the
+ * contact's notes replaced by *note when note is not NULL. */
 ck_rc ck_casewrite_outcome_tx(ck_db *db, const ck_engine *eng, const char *crn, const char *contact_id,
-                              const char *outcome, ck_date outcome_on, const ck_enforcement *action, ck_date as_of,
-                              char *err, size_t err_len);
+                              const char *outcome, ck_date outcome_on, const ck_enforcement *action,
+                              const ck_contact_note *note, ck_date as_of, char *err, size_t err_len);
 
 #endif

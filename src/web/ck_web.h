@@ -241,6 +241,16 @@ json_t *ck_web_case_attention(ck_http_req *r, const ck_case *c, const ck_result 
 /* The case header: name, CRN, date of birth, tier, OGRS3, RoSH, MAPPA,
  * register flags, victims in the scheme (a count, never who). */
 json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today);
+/* The case the path names as the case pages load it: held from the web's
+ * case cache (read-only; ck_cached_release it), with its obligations at
+ * today in *res when res is not NULL (only the open and overdue ones with
+ * unmet_only), one read snapshot audited once; false after answering. */
+bool ck_web_load_case_page(ck_http_req *r, const ck_session *s, ck_db *db, ck_date today, bool unmet_only,
+                           ck_cached **held, ck_result **res);
+/* The case page's tabs (key, label, current), `current` the one shown. */
+json_t *ck_web_case_tabs(const char *current);
+/* A case's activity log: GET /cases/{crn}/activity (ck_web_activity.c). */
+void ck_web_activity(ck_http_req *r);
 /* Loads the case of the route's {crn} (victims redacted unless the session
  * may see them). False when it has answered (404 page, 500 page). */
 bool ck_web_load_case(ck_http_req *r, const ck_session *s, ck_db *db, ck_case **out);

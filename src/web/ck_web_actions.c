@@ -9,7 +9,7 @@
  * form with errors is shown again with an error summary and what was typed. */
 #include "ck_bundle.h"
 #include "ck_casewrite.h"
-#include "ck_embedded.h"
+#include "ck_ctypes.h"
 #include "ck_facts.h"
 #include "ck_web.h"
 #include "ck_web_names.h"
@@ -20,7 +20,7 @@
 
 #define ID_HEX 10 /* web-made record ids: a letter and 10 hex digits */
 
-typedef enum { F_DATE, F_SELECT, F_RADIOS, F_TEXT, F_TEXTAREA, F_EVENT, F_CONTACT_TYPE } fkind;
+typedef enum { F_DATE, F_SELECT, F_RADIOS, F_TEXT, F_TEXTAREA, F_EVENT, F_CONTACT_TYPE, F_CHECKBOX } fkind;
 
 typedef struct field {
     const char *name, *label, *hint;
@@ -30,14 +30,11 @@ typedef struct field {
     bool required;
 } field;
 
-/* Outcome codes staff pick from, with their nDelius names. Which of them are
- * attended, failures or acceptable absences is the rules engine's to say
- * (ck_outcome_attended and friends). */
+/* Outcome codes staff pick from; their names are core/ck_ctypes' (the one
+ * table of outcome names). Which of them are attended, failures or
+ * acceptable absences is the rules engine's to say (ck_outcome_attended and
+ * friends). */
 static const char *const outcome_codes[] = {"ATTC", "AFTC", "ATSH", "AFTA", "UAAB", "UBHV", "AAAA", "RSOF", "RSSR", NULL};
-static const char *const outcome_labels[] = {
-    "Attended – complied", "Attended – failed to comply", "Attended – sent home (behaviour)",
-    "Failed to attend", "Unacceptable absence", "Unacceptable behaviour", "Acceptable absence",
-    "Rescheduled – person on probation's request", "Rescheduled – service request", NULL};
 static const char *const enforcement_labels[] = {"First warning", "Second warning", "Final warning",
                                                  "Breach initiated", "Recall requested", "No further action", NULL};
 static const char *const rosh_labels[] = {"Low", "Medium", "High", "Very high", NULL};
@@ -55,30 +52,43 @@ static const char *const header_register_labels[] = {
 static const char *const level_labels[] = {"Level 1", "Level 2", "Level 3", NULL};
 static const char *const category_labels[] = {"Category 1", "Category 2", "Category 3", "Category 4", NULL};
 
+/* Every form that creates or updates a contact ends with these two (the
+ * contact's notes and its sensitive flag; core/ck_case.h). */
+#define NOTES_HINT "What happened and what was agreed. Up to 4,000 characters"
+#define SENSITIVE_TEXT "The notes are sensitive"
+#define NOTE_FIELDS                                                                                                  \
+    {"notes", "Notes", NOTES_HINT, F_TEXTAREA, NULL, NULL, false},                                                  \
+    {"sensitive", "Sensitive", "Only the case's team, their managers and quality assurance will see sensitive notes", \
+     F_CHECKBOX, NULL, NULL, false}
+
 static const field appointment_fields[] = {
     {"event", "Sentence", NULL, F_EVENT, NULL, NULL, true},
     {"type", "Appointment type", NULL, F_CONTACT_TYPE, NULL, NULL, true},
     {"date", "Date of the appointment", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
+    NOTE_FIELDS,
     {NULL, NULL, NULL, 0, NULL, NULL, false},
 };
 static const field contact_fields[] = {
     {"event", "Sentence", NULL, F_EVENT, NULL, NULL, true},
     {"type", "Contact type", NULL, F_CONTACT_TYPE, NULL, NULL, true},
     {"date", "Date of the contact", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
+    NOTE_FIELDS,
     {NULL, NULL, NULL, 0, NULL, NULL, false},
 };
 static const field outcome_fields[] = {
-    {"outcome", "Outcome", NULL, F_RADIOS, outcome_codes, outcome_labels, true},
+    {"outcome", "Outcome", NULL, F_RADIOS, outcome_codes, NULL /* ck_outcome_name */, true},
     {"outcome_on", "Date the outcome was recorded", "Leave empty for today", F_DATE, NULL, NULL, false},
     {"action", "Enforcement action", "For a failure to comply; it can also be recorded later", F_RADIOS,
      NULL /* ck_vocab_enforcement_action */, enforcement_labels, false},
     {"reason", "Reason for the enforcement decision", "Needed for no further action", F_TEXTAREA, NULL, NULL, false},
+    NOTE_FIELDS,
     {NULL, NULL, NULL, 0, NULL, NULL, false},
 };
 static const field enforcement_fields[] = {
     {"action", "Enforcement action", NULL, F_RADIOS, NULL /* ck_vocab_enforcement_action */, enforcement_labels, true},
     {"date", "Date of the decision", "Leave empty for today", F_DATE, NULL, NULL, false},
     {"reason", "Reason", "Needed for no further action", F_TEXTAREA, NULL, NULL, false},
+    NOTE_FIELDS,
     {NULL, NULL, NULL, 0, NULL, NULL, false},
 };
 static const field deregister_fields[] = {
@@ -120,6 +130,7 @@ static const field review_fields[] = {
 static const field check_fields[] = {
     {"kind", "Check", NULL, F_RADIOS, NULL /* ck_vocab_check_kind */, check_labels, true},
     {"requested", "Date requested", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
+    NOTE_FIELDS,
     {NULL, NULL, NULL, 0, NULL, NULL, false},
 };
 static const field receive_fields[] = {
@@ -131,12 +142,14 @@ static const field assessment_fields[] = {
     {"kind", "Assessment", NULL, F_RADIOS, NULL /* ck_vocab_assessment_kind */, assessment_labels, true},
     {"completed", "Date completed", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
     {"level", "RoSH level", "RoSH assessments only", F_RADIOS, NULL /* ck_vocab_rosh_level */, rosh_labels, false},
+    NOTE_FIELDS,
     {NULL, NULL, NULL, 0, NULL, NULL, false},
 };
 static const field change_fields[] = {
     {"kind", "What changed", NULL, F_RADIOS, NULL /* ck_vocab_change_kind */, change_labels, true},
     {"date", "Date of the change", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
     {"note", "Details", NULL, F_TEXTAREA, NULL, NULL, false},
+    NOTE_FIELDS,
     {NULL, NULL, NULL, 0, NULL, NULL, false},
 };
 static const field decision_fields[] = {
@@ -279,6 +292,29 @@ static const char *text_of(form *f, const field *fd, size_t max)
     return v;
 }
 
+/* The typed notes (line breaks as \n), NULL when empty; an error names the
+ * field when they are too long or hold control characters. */
+static const char *notes_of(form *f)
+{
+    const char *v = ck_web_field(f->r, "notes");
+    if (!v[strspn(v, " \t\r\n")]) return NULL;
+    char *n = ck_arena_strdup(ck_http_arena(f->r), v), *w = n;
+    for (const char *p = n; *p; p++)
+        if (!(p[0] == '\r' && p[1] == '\n')) *w++ = *p == '\r' ? '\n' : *p;
+    *w = '\0';
+    char msg[160];
+    if (ck_contact_notes_bad(n, msg, sizeof msg)) {
+        if (strncmp(msg, "expected at most", 16) == 0)
+            ck_web_form_error(f->page, "notes", "Notes must be %d characters or fewer", CK_CONTACT_NOTES_MAX);
+        else
+            ck_web_form_error(f->page, "notes", "Notes must only include letters, numbers, punctuation and line breaks");
+        return NULL;
+    }
+    return n;
+}
+
+static ck_tri sensitive_of(form *f) { return strcmp(ck_web_field(f->r, "sensitive"), "yes") == 0 ? 1 : CK_NULL; }
+
 static const char *event_of(form *f)
 {
     const char *v = ck_web_field(f->r, "event");
@@ -289,39 +325,26 @@ static const char *event_of(form *f)
     return v;
 }
 
-/* The embedded contact types (data/contact-types.csv: group id, group, code,
- * name). Appointments are the "Appointments" group; other contacts come from
- * the communication groups. NS types say "(NS)" in their name. */
+/* The contact types a form offers (core/ck_ctypes): appointments are the
+ * "Appointments" category; other contacts come from the communication
+ * categories. Whether `code` is one of them (with its national standard
+ * flag in *ns); each one offered is appended to list when not NULL. */
 static bool contact_type_find(const char *code, bool appointment, bool *ns, json_t *list)
 {
-    const ck_embedded_file *csv = ck_embedded_get("data/contact-types.csv");
-    if (!csv) return false;
+    size_t n;
+    const ck_ctype *all = ck_ctypes_all(&n);
     bool found = false;
-    const char *p = csv->data, *end = csv->data + csv->len;
-    p = memchr(p, '\n', (size_t)(end - p));
-    while (p && ++p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        if (!eol) eol = end;
-        const char *c1 = memchr(p, ',', (size_t)(eol - p));
-        const char *c2 = c1 ? memchr(c1 + 1, ',', (size_t)(eol - c1 - 1)) : NULL;
-        const char *c3 = c2 ? memchr(c2 + 1, ',', (size_t)(eol - c2 - 1)) : NULL;
-        if (c3) {
-            ck_str group = ck_str_make(c1 + 1, (size_t)(c2 - c1 - 1)), ccode = ck_str_make(c2 + 1, (size_t)(c3 - c2 - 1));
-            ck_str name = ck_str_make(c3 + 1, (size_t)(eol - c3 - 1));
-            if (name.n && name.p[name.n - 1] == '\r') name.n--;
-            bool wanted = appointment ? ck_str_eqc(group, "Appointments")
-                                      : ck_str_eqc(group, "Communication with person on probation") ||
-                                            ck_str_eqc(group, "Communication");
-            if (wanted) {
-                if (list)
-                    json_array_append_new(list, json_pack("{s:s%, s:s%}", "value", ccode.p, ccode.n, "text", name.p, name.n));
-                if (code && ck_str_eqc(ccode, code)) {
-                    found = true;
-                    *ns = memmem(name.p, name.n, "(NS)", 4) != NULL;
-                }
-            }
+    for (size_t i = 0; i < n; i++) {
+        const ck_ctype *t = &all[i];
+        bool wanted = appointment ? strcmp(t->category, "Appointments") == 0
+                                  : strcmp(t->category, "Communication with person on probation") == 0 ||
+                                        strcmp(t->category, "Communication") == 0;
+        if (!wanted) continue;
+        if (list) json_array_append_new(list, json_pack("{s:s, s:s}", "value", t->code, "text", t->name));
+        if (code && strcmp(t->code, code) == 0) {
+            found = true;
+            *ns = t->national_standard;
         }
-        p = eol;
     }
     return found;
 }
@@ -385,6 +408,8 @@ static bool build_contact(form *f, void *rec, bool appointment)
     ct->appointment = appointment;
     ct->booked_on = appointment ? f->today : CK_NODATE;
     ct->outcome_on = CK_NODATE;
+    ct->notes = notes_of(f);
+    ct->sensitive = sensitive_of(f);
     return !ck_web_form_has_errors(f->page);
 }
 
@@ -448,6 +473,7 @@ static bool build_check(form *f, void *rec)
     k->requested = date_of(f, &check_fields[1]);
     k->received = CK_NODATE;
     k->relevant_information = CK_NULL;
+    (void)notes_of(f); /* checked here so an error shows with the others; kept by note_contact */
     if (k->requested != CK_NODATE && k->requested > f->today)
         ck_web_form_error(f->page, "requested", "Date requested must be today or in the past");
     if (ck_web_form_has_errors(f->page)) return false;
@@ -470,6 +496,7 @@ static bool build_assessment(form *f, void *rec)
     a->level = choice(f, &assessment_fields[2]);
     if (ck_streq(a->kind, "rosh") && !a->level) ck_web_form_error(f->page, "level", "Select the RoSH level");
     if (a->kind && !ck_streq(a->kind, "rosh")) a->level = NULL;
+    (void)notes_of(f); /* checked here so an error shows with the others; kept by note_contact */
     if (a->completed != CK_NODATE && a->completed > f->today)
         ck_web_form_error(f->page, "completed", "Date completed must be today or in the past");
     return !ck_web_form_has_errors(f->page);
@@ -483,6 +510,7 @@ static bool build_change(form *f, void *rec)
     ch->date = date_of(f, &change_fields[1]);
     ch->note = text_of(f, &change_fields[2], CK_BUNDLE_MAX_STRING);
     ch->lives_alone = CK_NULL; /* the form does not ask (yet): not recorded */
+    (void)notes_of(f); /* checked here so an error shows with the others; kept by note_contact */
     return !ck_web_form_has_errors(f->page);
 }
 
@@ -499,9 +527,9 @@ static bool build_decision(form *f, void *rec)
 
 /* Updates: the typed values travel to the edit callback in an `edit` struct. */
 typedef struct edit {
-    const char *outcome, *action, *reason;
+    const char *outcome, *action, *reason, *notes;
     ck_date d1, d2;
-    ck_tri flag;
+    ck_tri flag, sensitive;
 } edit;
 
 static bool build_outcome(form *f, void *rec)
@@ -511,6 +539,8 @@ static bool build_outcome(form *f, void *rec)
     e->d1 = date_of(f, &outcome_fields[1]);
     e->action = choice(f, &outcome_fields[2]);
     e->reason = text_of(f, &outcome_fields[3], CK_BUNDLE_MAX_STRING);
+    e->notes = notes_of(f);
+    e->sensitive = sensitive_of(f);
     if (e->d1 == CK_NODATE) e->d1 = f->today;
     if (e->d1 > f->today) ck_web_form_error(f->page, "outcome_on", "Date the outcome was recorded must be today or in the past");
     if (ck_streq(e->action, "no_further_action") && !e->reason)
@@ -533,6 +563,7 @@ static bool build_enforcement(form *f, void *rec)
     en->date = date_of(f, &enforcement_fields[1]);
     en->reason = text_of(f, &enforcement_fields[2], CK_BUNDLE_MAX_STRING);
     if (en->date == CK_NODATE) en->date = f->today;
+    (void)notes_of(f); /* checked here so an error shows with the others; kept by note_contact */
     if (en->date > f->today) ck_web_form_error(f->page, "date", "Date of the decision must be today or in the past");
     if (en->date < ct->date) ck_web_form_error(f->page, "date", "Date of the decision must be on or after the failure");
     if (ck_streq(en->action, "no_further_action") && !en->reason)
@@ -713,12 +744,22 @@ static const action *find_action(const char *kind, const char *verb)
 static json_t *fields_json(form *f, const action *a)
 {
     json_t *out = json_array();
-    static const char *const kind_names[] = {"date", "select", "radios", "text", "textarea", "select", "select"};
+    static const char *const kind_names[] = {"date", "select", "radios", "text", "textarea", "select", "select", "checkbox"};
     json_t *values = json_object_get(f->page, "values");
     for (const field *fd = a->fields; fd->name; fd++) {
         json_t *j = ck_web_form_field(f->r, f->page, kind_names[fd->kind], fd->name, fd->label, fd->hint, NULL);
         json_t *opts = json_array();
         const char *cur = json_string_value(json_object_get(values, fd->name));
+        if (fd->kind == F_CHECKBOX) json_object_set_new(j, "text", json_string(SENSITIVE_TEXT));
+        if (fd->kind == F_TEXTAREA && strcmp(fd->name, "notes") == 0) {
+            json_object_set_new(j, "rows", json_integer(6));
+            /* A sensitive contact's notes the reader may not see (withheld
+             * by services/ck_access): say so rather than show an empty box. */
+            const ck_contact *ct = f->id && a->build == build_outcome ? ck_case_contact(f->c, f->id) : NULL;
+            if (ct && ct->sensitive == 1 && !ct->notes)
+                json_object_set_new(j, "hint", json_string("This contact's notes are sensitive, so they are not shown "
+                                                           "to you. Leave this empty to keep them"));
+        }
         if (fd->kind == F_EVENT) {
             for (size_t i = 0; i < f->c->n_events; i++) {
                 const ck_event *e = &f->c->events[i];
@@ -737,7 +778,9 @@ static json_t *fields_json(form *f, const action *a)
                 if (fd->labels == enforcement_labels && strcmp(vals[i], "recall_requested") == 0 && !recall_offered(f))
                     continue;
                 json_array_append_new(opts, json_pack("{s:s, s:s}", "value", vals[i], "text",
-                                                      fd->labels ? fd->labels[i] : vals[i]));
+                                                      fd->labels                 ? fd->labels[i]
+                                                      : vals == outcome_codes ? ck_outcome_name(vals[i])
+                                                                              : vals[i]));
             }
         }
         size_t i;
@@ -826,6 +869,13 @@ static bool record_exists(const ck_case *c, const action *a, const char *id)
 /* An edit form starts from the record as it is (victims: every field). */
 static void load_values(form *f, const action *a)
 {
+    if (a->build == build_outcome && f->id) {
+        const ck_contact *ct = ck_case_contact(f->c, f->id);
+        json_t *values = json_object_get(f->page, "values");
+        if (ct && ct->notes) json_object_set_new(values, "notes", json_string(ct->notes));
+        if (ct && ct->sensitive == 1) json_object_set_new(values, "sensitive", json_string("yes"));
+        return;
+    }
     if (a->build != build_victim || !f->id) return;
     const ck_victim *v = NULL;
     for (size_t i = 0; i < f->c->n_victims; i++)
@@ -944,6 +994,62 @@ static void stale_error(form *f, const action *a, const ck_write_check *wc)
     f->version = v->version;
 }
 
+/* The contact type that records an act made by a form other than a
+ * contact's own, keyed by the record's list and its kind or action (NULL:
+ * any): where that act's notes are kept (ck_access_add_noted). */
+static const struct {
+    const char *list, *kind, *type;
+} noted_types[] = {
+    {"enforcement", "first_warning", "AWLI"},  {"enforcement", "second_warning", "AWL2"},
+    {"enforcement", "final_warning", "AWLF"},  {"enforcement", "breach_initiated", "CLBR"},
+    {"enforcement", "recall_requested", "C041"}, {"enforcement", "no_further_action", "C002"},
+    {"checks", "police_da", "C369"},           {"checks", "childrens_services", "SFGC"},
+    {"assessments", "rosh", "C004"},           {"assessments", "sentence_plan", "CSPR"},
+    {"assessments", "oversight", "C002"},      {"changes", NULL, "CIOA"},
+};
+
+/* The contact that keeps the notes typed on a form that adds another kind
+ * of record; false when the form has no notes (or is a contact's own). */
+static bool note_contact(form *f, const action *a, const void *rec, ck_contact *out)
+{
+    const char *notes = ck_web_field(f->r, "notes");
+    if (strcmp(a->list, "contacts") == 0 || !notes[strspn(notes, " \t\r\n")]) return false;
+    const char *kind = NULL, *event = NULL;
+    ck_date d = f->today;
+    if (strcmp(a->list, "enforcement") == 0) {
+        const ck_enforcement *en = rec;
+        kind = en->action, event = en->event, d = en->date;
+    } else if (strcmp(a->list, "checks") == 0) {
+        const ck_check *k = rec;
+        kind = k->kind, d = k->requested;
+    } else if (strcmp(a->list, "assessments") == 0) {
+        const ck_assessment *as = rec;
+        kind = as->kind, d = as->completed;
+    } else if (strcmp(a->list, "changes") == 0) {
+        d = ((const ck_change *)rec)->date;
+    } else {
+        return false;
+    }
+    const char *type = NULL;
+    for (size_t i = 0; i < sizeof noted_types / sizeof *noted_types && !type; i++)
+        if (strcmp(noted_types[i].list, a->list) == 0 && (!noted_types[i].kind || ck_streq(noted_types[i].kind, kind)))
+            type = noted_types[i].type;
+    /* A contact belongs to an event: the record's own, else the latest. */
+    if (!event && f->c->n_events) event = f->c->events[f->c->n_events - 1].id;
+    if (!type || !event) return false;
+    memset(out, 0, sizeof *out);
+    out->id = new_id(f->r, 'C');
+    out->event = event;
+    out->date = d == CK_NODATE ? f->today : d;
+    out->type = type;
+    out->national_standard = 0;
+    out->appointment = 0;
+    out->outcome_on = out->booked_on = CK_NODATE;
+    out->notes = notes_of(f);
+    out->sensitive = sensitive_of(f);
+    return out->notes != NULL;
+}
+
 /* Saves the built record: one transaction whatever the action. */
 static ck_rc save(form *f, const ck_session *s, ck_db *db, const action *a, void *rec, ck_write_check *wc, char *err,
                   size_t err_len)
@@ -958,12 +1064,20 @@ static ck_rc save(form *f, const ck_session *s, ck_db *db, const action *a, void
         /* The outcome and its enforcement decision are one act: saved together or not at all. */
         const edit *e = rec;
         ck_enforcement en = {.id = new_id(f->r, 'N'), .date = e->d1, .action = e->action, .reason = e->reason};
+        /* Notes a reader could not see (a sensitive contact's, withheld)
+         * were not in the form: left alone unless something was typed. */
+        const ck_contact *ct = ck_case_contact(f->c, f->id);
+        bool withheld = ct && ct->sensitive == 1 && !ct->notes;
+        ck_contact_note note = {e->notes, e->sensitive, NULL};
+        bool keep = withheld && !e->notes && e->sensitive != 1;
         return ck_access_outcome(db, s->p, perm, eng, crn, f->id, e->outcome, e->d1, e->action ? &en : NULL,
-                                 f->today, wc, err, err_len);
+                                 keep ? NULL : &note, f->today, wc, err, err_len);
     }
     if (a->edit)
         return ck_access_update(db, s->p, perm, eng, crn, a->list, f->id, a->edit, rec, f->today, wc, err, err_len);
-    return ck_access_add(db, s->p, perm, eng, crn, a->list, rec, f->today, wc, err, err_len);
+    ck_contact note;
+    return ck_access_add_noted(db, s->p, perm, eng, crn, a->list, rec, note_contact(f, a, rec, &note) ? &note : NULL,
+                               f->today, wc, err, err_len);
 }
 
 static void action_post(ck_http_req *r, const char *kind, const char *verb)

@@ -247,15 +247,15 @@ bool ck_web_load_case(ck_http_req *r, const ck_session *s, ck_db *db, ck_case **
 typedef struct page_read {
     ck_case_cache *cache;
     const char *crn;
-    bool victims;
+    unsigned view; /* CK_VIEW_*: what was loaded, the key's variant */
     ck_cached *hit; /* held */
 } page_read;
 
-static bool page_held(void *ctx, int64_t version, bool victims, size_t *n_victims)
+static bool page_held(void *ctx, int64_t version, unsigned view, size_t *n_victims)
 {
     page_read *pr = ctx;
-    pr->victims = victims;
-    ck_case_cache_key k = {pr->crn, version, victims ? 1u : 0u};
+    pr->view = view;
+    ck_case_cache_key k = {pr->crn, version, view};
     pr->hit = ck_case_cache_get(pr->cache, &k, n_victims);
     return pr->hit != NULL;
 }
@@ -266,11 +266,11 @@ static void drop_case(void *c) { ck_case_free(c); }
  * and its obligations at today (*res, the caller's; with unmet_only just the
  * open and overdue ones), from one read snapshot audited once; false after
  * answering. */
-static bool load_case_page(ck_http_req *r, const ck_session *s, ck_db *db, ck_date today, bool unmet_only,
+bool ck_web_load_case_page(ck_http_req *r, const ck_session *s, ck_db *db, ck_date today, bool unmet_only,
                            ck_cached **held, ck_result **res)
 {
     char err[512];
-    page_read pr = {ck_web_of(r)->page_cases, ck_http_param(r, "crn"), false, NULL};
+    page_read pr = {ck_web_of(r)->page_cases, ck_http_param(r, "crn"), 0, NULL};
     ck_case *c = NULL;
     int64_t version = 0;
     ck_access_case_read how = {.held = page_held, .ctx = &pr, .obligations = res, .as_of = today,
@@ -285,7 +285,7 @@ static bool load_case_page(ck_http_req *r, const ck_session *s, ck_db *db, ck_da
         *held = pr.hit;
         return true;
     }
-    ck_case_cache_key k = {pr.crn, version, pr.victims ? 1u : 0u};
+    ck_case_cache_key k = {pr.crn, version, pr.view};
     *held = ck_case_cache_put(pr.cache, &k, c, drop_case, c->n_victims);
     return true;
 }
@@ -455,6 +455,15 @@ static const struct {
     {"risk", "Risk and registrations"}, {"checks", "Safeguarding checks"},
     {"compliance", "Compliance"},      {"appointments", "Appointments"}, {"personal", "Personal details"},
 };
+
+json_t *ck_web_case_tabs(const char *current)
+{
+    json_t *tl = json_array();
+    for (size_t i = 0; i < sizeof tabs / sizeof *tabs; i++)
+        json_array_append_new(tl, json_pack("{s:s, s:s, s:b}", "key", tabs[i].key, "label", tabs[i].label, "current",
+                                            strcmp(tabs[i].key, current) == 0));
+    return tl;
+}
 
 /* The engine's obligation of (rule, subject) in det, or NULL. */
 static const ck_obligation *detail_of(const ck_result *det, const ck_obligation *o)
@@ -665,7 +674,7 @@ void ck_web_case(ck_http_req *r)
     /* Only what the tab shows: a case with years of history has hundreds of
      * contacts and met obligations, and the overview lists none of them. */
     bool overview = strcmp(tab, "overview") == 0;
-    if (!db || !load_case_page(r, &s, db, today, overview, &held, &res)) return;
+    if (!db || !ck_web_load_case_page(r, &s, db, today, overview, &held, &res)) return;
     const ck_case *c = ck_cached_value(held);
     json_t *header = ck_web_case_header(r, c, today);
     const char *title = ck_arena_printf(ck_http_arena(r), "%s: %s", json_string_value(json_object_get(header, "name")),
@@ -674,10 +683,7 @@ void ck_web_case(ck_http_req *r)
     json_object_set_new(page, "case", header);
     json_object_set_new(page, "tab", json_string(tab));
     json_object_set_new(page, "tab_label", json_string(tabs[t].label));
-    json_t *tl = json_array();
-    for (size_t i = 0; i < sizeof tabs / sizeof *tabs; i++)
-        json_array_append_new(tl, json_pack("{s:s, s:s, s:b}", "key", tabs[i].key, "label", tabs[i].label, "current", i == t));
-    json_object_set_new(page, "tabs", tl);
+    json_object_set_new(page, "tabs", ck_web_case_tabs(tab));
     json_object_set_new(page, "can_write", json_boolean(ck_web_allowed(&s, "case:write")));
     /* Checks are court work too: their own permission (a court officer's). */
     json_object_set_new(page, "can_check", json_boolean(ck_web_allowed(&s, "check:write")));
@@ -707,8 +713,8 @@ void ck_web_case(ck_http_req *r)
     json_object_set_new(page, "obligations", obs);
     if (overview) json_object_set_new(page, "attention", ck_web_case_attention(r, c, res, today, eng->cfg));
     if (overview || strcmp(tab, "compliance") == 0) json_object_set_new(page, "compliance", compliance_json(r, c, res, today));
-    if (strcmp(tab, "activity") == 0 || strcmp(tab, "appointments") == 0)
-        json_object_set_new(page, "contacts", contacts_json(r, c, today, strcmp(tab, "appointments") == 0));
+    /* (The activity log is its own page: ck_web_activity.c.) */
+    if (strcmp(tab, "appointments") == 0) json_object_set_new(page, "contacts", contacts_json(r, c, today, 1));
     if (strcmp(tab, "risk") == 0) {
         json_object_set_new(page, "registrations", registrations_json(r, c, today));
         json_t *rosh = json_array();
