@@ -49,8 +49,11 @@ static void test_group_capacity(void **state)
     assert_int_equal(pso.available_points, 1088);
     assert_int_equal(pso.capacity_permille, 460);
     ck_staffing team = {0};
-    ck_staffing_add(&team, "in_post", false, 1.0, &po);
-    ck_staffing_add(&team, "in_post", true, 0.5, &pso);
+    ck_staffing_add(&team, "in_post", false, 1.0, 10, &po);
+    ck_staffing_add(&team, "in_post", true, 0.5, 10, &pso);
+    /* A leaver's cases are still the team's until they are reallocated. */
+    ck_wmt gone = {0};
+    ck_staffing_add(&team, "left", false, 1.0, 3, &gone);
     ck_staffing_finish(&team);
     /* Team: 1650 / 3264 = 0.505515 -> 505.5 permille, half up 506; not the
      * mean of 528 and 460 (494). */
@@ -60,7 +63,8 @@ static void test_group_capacity(void **state)
     assert_int_equal(team.in_post, 2);
     assert_int_equal(team.agency, 1);
     assert_true(team.fte_in_post > 1.49 && team.fte_in_post < 1.51);
-    assert_int_equal(team.cases, 20);
+    assert_int_equal(team.cases, 23);
+    assert_int_equal(team.left, 1);
     assert_false(team.over);
 
     /* Over capacity is above 100%: 2176 points of 2176 is 100.0%, not over;

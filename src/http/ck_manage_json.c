@@ -81,6 +81,71 @@ char *ck_inspection_snapshot_text(const ck_inspection *x)
     return text;
 }
 
+ck_rc ck_inspection_snapshots_nightly(ck_db *db, const ck_rules_config *cfg, ck_date as_of, size_t *written, char *err,
+                                      size_t err_len)
+{
+    *written = 0;
+    ck_manage_cfg mc;
+    ck_rc rc = ck_manage_cfg_load(db, &mc, err, err_len);
+    if (rc != CK_OK) return rc;
+    return ck_inspection_snapshots_refresh(db, cfg, &mc.bands, CK_INSPECTION_HISTORY_MONTHS, as_of,
+                                           ck_inspection_snapshot_text, written, err, err_len);
+}
+
+static ck_date date_of(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    ck_date d = CK_NODATE;
+    if (s) ck_date_parse(s, strlen(s), &d);
+    return d;
+}
+
+static const char *text_of(ck_arena *a, const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? ck_arena_strdup(a, s) : NULL;
+}
+
+ck_inspection *ck_inspection_from_snapshot(const char *text)
+{
+    json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+    json_t *stds = json_object_get(j, "standards");
+    if (!json_is_array(stds) || json_array_size(stds) != CK_STANDARDS) {
+        json_decref(j);
+        return NULL;
+    }
+    ck_inspection *x = ck_calloc(1, sizeof *x);
+    ck_arena_init(&x->arena);
+    x->pdu = text_of(&x->arena, j, "pdu");
+    x->region = text_of(&x->arena, j, "region");
+    x->name = text_of(&x->arena, j, "name");
+    x->period = (ck_inspect_period){date_of(j, "from"), date_of(j, "to"), date_of(j, "as_of")};
+    x->cases = (size_t)json_integer_value(json_object_get(j, "cases"));
+    x->score.points = (int)json_integer_value(json_object_get(j, "points"));
+    x->score.unrated = (int)json_integer_value(json_object_get(j, "unrated"));
+    ck_rating_parse(json_string_value(json_object_get(j, "band")), &x->score.band);
+    for (int s = 0; s < CK_STANDARDS; s++) {
+        const json_t *o = json_array_get(stds, (size_t)s);
+        ck_standard_score *ss = &x->score.standards[s];
+        ss->rated = ck_rating_parse(json_string_value(json_object_get(o, "rating")), &ss->rating);
+        ss->lowest_measure = ck_measure_find(json_string_value(json_object_get(o, "lowest_key_question")));
+        size_t i;
+        const json_t *q;
+        json_array_foreach(json_object_get(o, "key_questions"), i, q)
+        {
+            int m = ck_measure_find(json_string_value(json_object_get(q, "key")));
+            if (m < 0) continue;
+            x->score.measures[m].met = json_integer_value(json_object_get(q, "met"));
+            x->score.measures[m].counted = json_integer_value(json_object_get(q, "counted"));
+        }
+        if (s < CK_ORG_STANDARDS && json_is_string(json_object_get(o, "evidence")))
+            x->org[s] = (ck_org_entry){ss->rated, ss->rating, text_of(&x->arena, o, "evidence"),
+                                       text_of(&x->arena, o, "entered_by"), date_of(o, "entered_on")};
+    }
+    json_decref(j);
+    return x;
+}
+
 json_t *ck_inspection_failures_json(const ck_failure_list *l)
 {
     json_t *arr = json_array();

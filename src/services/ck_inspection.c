@@ -392,16 +392,48 @@ ck_rc ck_inspection_org_put(ck_db *db, const char *pdu, ck_standard s, ck_rating
 
 /* ---- Months ------------------------------------------------------------------------ */
 
-/* The month of d: its first day, the period read for it, and "YYYY-MM". */
-static void month_period(ck_date d, ck_date as_of, ck_inspect_period *p, char key[16])
+/* The period month d's row stands for (see ck_inspection.h): the twelve
+ * months to the month's last day, or to the day before as_of for the month
+ * holding that day, seen the day after; and its "YYYY-MM". False when the
+ * month has no day before as_of. */
+static bool month_period(ck_date d, ck_date as_of, ck_inspect_period *p, char key[16])
 {
     int y, m, dd;
     ck_date_split(d, &y, &m, &dd);
-    p->from = ck_date_ymd(y, m, 1);
-    p->to = ck_date_ymd(y, m, ck_date_days_in_month(y, m));
-    p->as_of = p->to < as_of ? p->to + 1 : as_of;
-    if (p->to > as_of) p->to = as_of;
+    ck_date first = ck_date_ymd(y, m, 1), end = ck_date_ymd(y, m, ck_date_days_in_month(y, m));
+    if (end > as_of - 1) end = as_of - 1;
+    *p = ck_inspect_default_period(end + 1);
     snprintf(key, 16, "%04d-%02d", y, m);
+    return end >= first;
+}
+
+/* Writes x as the snapshot of month `key`, seen at x's as_of, in the caller's
+ * write transaction. */
+static ck_rc put_snapshot(ck_db *db, const char *pdu, const char *key, const ck_inspection *x,
+                          char *(*encode)(const ck_inspection *x), char *err, size_t err_len)
+{
+    ck_stmt *st = ck_txn_prepare(db, "DELETE FROM \"inspection_snapshots\" WHERE \"pdu\" = $1 AND \"month\" = $2",
+                                 err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_text(st, 1, pdu);
+    ck_stmt_bind_text(st, 2, key);
+    ck_rc rc = ck_stmt_step(st) == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "inspection_snapshots", err, err_len);
+    ck_stmt_reset(st);
+    if (rc != CK_OK) return rc;
+    st = ck_txn_prepare(db, "INSERT INTO \"inspection_snapshots\" (\"pdu\", \"month\", \"computed_on\", \"points\", "
+                            "\"report\") VALUES ($1, $2, $3, CAST($4 AS INTEGER), $5)", err, err_len);
+    if (!st) return CK_ERR_DB;
+    char *report = encode(x);
+    if (!report) abort(); /* out of memory, as ck_malloc would */
+    ck_stmt_bind_text(st, 1, pdu);
+    ck_stmt_bind_text(st, 2, key);
+    ck_stmt_bind_date(st, 3, x->period.as_of);
+    ck_stmt_bind_int(st, 4, x->score.points);
+    ck_stmt_bind_text(st, 5, report);
+    if (ck_stmt_step(st) != CK_DB_DONE) rc = ck_txn_db_fail(db, "inspection_snapshots", err, err_len);
+    ck_stmt_reset(st);
+    free(report);
+    return rc;
 }
 
 ck_rc ck_inspection_snapshot(ck_db *db, const ck_rules_config *cfg, const ck_inspect_bands *bands, const char *pdu,
@@ -410,41 +442,67 @@ ck_rc ck_inspection_snapshot(ck_db *db, const ck_rules_config *cfg, const ck_ins
 {
     ck_inspect_period p;
     char key[16];
-    month_period(month, as_of, &p, key);
-    if (p.from > as_of) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "month: %s has not started", key);
+    if (!month_period(month, as_of, &p, key))
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "month: %s has no day before %s", key,
+                           ck_date_fmt(as_of, (char[CK_DATE_STRLEN]){0}));
     ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_inspection *x = NULL;
     rc = compute_in_tx(db, cfg, bands, NULL, pdu, &p, &x, err, err_len);
-    ck_stmt *st = rc == CK_OK ? ck_txn_prepare(db, "DELETE FROM \"inspection_snapshots\" WHERE \"pdu\" = $1 AND \"month\" = $2",
-                                        err, err_len)
-                              : NULL;
-    if (rc == CK_OK && !st) rc = CK_ERR_DB;
-    if (rc == CK_OK) {
-        ck_stmt_bind_text(st, 1, pdu);
-        ck_stmt_bind_text(st, 2, key);
-        if (ck_stmt_step(st) != CK_DB_DONE) rc = ck_txn_db_fail(db, "inspection_snapshots", err, err_len);
-        ck_stmt_reset(st);
-    }
-    if (rc == CK_OK) {
-        st = ck_txn_prepare(db, "INSERT INTO \"inspection_snapshots\" (\"pdu\", \"month\", \"computed_on\", \"points\", "
-                         "\"report\") VALUES ($1, $2, $3, CAST($4 AS INTEGER), $5)", err, err_len);
-        if (!st) rc = CK_ERR_DB;
-    }
-    if (rc == CK_OK) {
-        char *report = encode(x);
-        if (!report) abort(); /* out of memory, as ck_malloc would */
-        ck_stmt_bind_text(st, 1, pdu);
-        ck_stmt_bind_text(st, 2, key);
-        ck_stmt_bind_date(st, 3, as_of);
-        ck_stmt_bind_int(st, 4, x->score.points);
-        ck_stmt_bind_text(st, 5, report);
-        if (ck_stmt_step(st) != CK_DB_DONE) rc = ck_txn_db_fail(db, "inspection_snapshots", err, err_len);
-        ck_stmt_reset(st);
-        free(report);
-    }
+    if (rc == CK_OK) rc = put_snapshot(db, pdu, key, x, encode, err, err_len);
     ck_inspection_free(x);
     return ck_txn_finish(db, rc, err, err_len);
+}
+
+/* The stored snapshot of the month whose period is p, when it was seen at
+ * p's as_of or later (an older one, of a month not yet over when it was
+ * taken, is stale); NULL when there is none. In arena a. */
+static ck_rc fresh_snapshot(ck_db *db, const char *pdu, const char *key, const ck_inspect_period *p, ck_arena *a,
+                            const char **text, char *err, size_t err_len)
+{
+    *text = NULL;
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"report\" FROM \"inspection_snapshots\" WHERE \"pdu\" = $1 AND "
+                                     "\"month\" = $2 AND \"computed_on\" >= $3",
+                                 err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_text(st, 1, pdu);
+    ck_stmt_bind_text(st, 2, key);
+    ck_stmt_bind_date(st, 3, p->as_of);
+    int s = ck_stmt_step(st);
+    const char *t = s == CK_DB_ROW ? ck_stmt_text(st, 0) : NULL;
+    if (t && *t) *text = ck_arena_strdup(a, t);
+    ck_stmt_reset(st);
+    return s == CK_DB_ROW || s == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "inspection_snapshots", err, err_len);
+}
+
+/* The history's months of pdu in the caller's read transaction: each row's
+ * fresh snapshot, else started for computing (missing[], *n_missing). */
+static ck_rc history_in_tx(ck_db *db, const char *pdu, int months, ck_date as_of, ck_inspection_months *h,
+                           ck_inspection **missing, size_t *n_missing, char *err, size_t err_len)
+{
+    ck_rc rc = CK_OK;
+    *n_missing = 0;
+    for (int k = months - 1; k >= 0 && rc == CK_OK; k--) {
+        ck_inspect_period p;
+        char key[16];
+        if (!month_period(ck_date_add_months(as_of - 1, -k), as_of, &p, key)) continue;
+        ck_inspection_month *row = &h->months[h->n++];
+        snprintf(row->month, sizeof row->month, "%s", key);
+        rc = fresh_snapshot(db, pdu, key, &p, &h->arena, &row->snapshot, err, err_len);
+        if (rc == CK_OK && !row->snapshot) {
+            rc = start(db, NULL, pdu, &p, &missing[*n_missing], err, err_len);
+            if (rc == CK_OK) row->computed = missing[(*n_missing)++];
+        }
+    }
+    return rc;
+}
+
+static ck_inspection_months *months_new(int months)
+{
+    ck_inspection_months *h = ck_calloc(1, sizeof *h);
+    ck_arena_init(&h->arena);
+    h->months = ck_arena_array(&h->arena, (size_t)months, sizeof *h->months);
+    return h;
 }
 
 ck_rc ck_inspection_history(ck_db *db, const ck_rules_config *cfg, const ck_inspect_bands *bands, const char *pdu,
@@ -454,35 +512,10 @@ ck_rc ck_inspection_history(ck_db *db, const ck_rules_config *cfg, const ck_insp
     if (months < 1 || months > 120) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "months: expected 1 to 120");
     ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
-    ck_inspection_months *h = ck_calloc(1, sizeof *h);
-    ck_arena_init(&h->arena);
-    h->months = ck_arena_array(&h->arena, (size_t)months, sizeof *h->months);
+    ck_inspection_months *h = months_new(months);
     ck_inspection **missing = ck_calloc((size_t)months, sizeof *missing);
     size_t n_missing = 0;
-    for (int k = months - 1; k >= 0 && rc == CK_OK; k--) {
-        ck_inspection_month *row = &h->months[h->n++];
-        ck_inspect_period p;
-        char key[16];
-        month_period(ck_date_add_months(as_of, -k), as_of, &p, key);
-        snprintf(row->month, sizeof row->month, "%s", key);
-        ck_stmt *st = ck_txn_prepare(db, "SELECT \"report\" FROM \"inspection_snapshots\" WHERE \"pdu\" = $1 AND \"month\" = $2",
-                              err, err_len);
-        if (!st) {
-            rc = CK_ERR_DB;
-            break;
-        }
-        ck_stmt_bind_text(st, 1, pdu);
-        ck_stmt_bind_text(st, 2, row->month);
-        int s = ck_stmt_step(st);
-        const char *text = s == CK_DB_ROW ? ck_stmt_text(st, 0) : NULL;
-        if (text && *text) row->snapshot = ck_arena_strdup(&h->arena, text);
-        ck_stmt_reset(st);
-        if (s != CK_DB_ROW && s != CK_DB_DONE) rc = ck_txn_db_fail(db, "inspection_snapshots", err, err_len);
-        if (rc == CK_OK && !row->snapshot) {
-            rc = start(db, NULL, pdu, &p, &missing[n_missing], err, err_len);
-            if (rc == CK_OK) row->computed = missing[n_missing++];
-        }
-    }
+    rc = history_in_tx(db, pdu, months, as_of, h, missing, &n_missing, err, err_len);
     /* The months with no snapshot, from one pass over the obligations. */
     if (rc == CK_OK) rc = compute_many(db, cfg, bands, missing, n_missing, err, err_len);
     ck_free(missing);
@@ -493,6 +526,47 @@ ck_rc ck_inspection_history(ck_db *db, const ck_rules_config *cfg, const ck_insp
     }
     *out = h;
     return CK_OK;
+}
+
+ck_rc ck_inspection_snapshots_refresh(ck_db *db, const ck_rules_config *cfg, const ck_inspect_bands *bands,
+                                      int months, ck_date as_of, char *(*encode)(const ck_inspection *x),
+                                      size_t *written, char *err, size_t err_len)
+{
+    *written = 0;
+    if (months < 1 || months > 120) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "months: expected 1 to 120");
+    ck_arena a;
+    ck_arena_init(&a);
+    const char **pdus;
+    size_t n_pdus;
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
+    if (rc == CK_OK) rc = ck_txn_finish(db, ck_inspection_pdus(db, NULL, &a, &pdus, &n_pdus, err, err_len), err, err_len);
+    ck_inspection **missing = ck_calloc((size_t)months, sizeof *missing);
+    for (size_t i = 0; rc == CK_OK && i < n_pdus; i++) {
+        /* Computed in a read transaction (seconds for a large PDU), written
+         * in a short write one. */
+        ck_inspection_months *h = months_new(months);
+        size_t n_missing = 0;
+        rc = ck_txn_begin_read(db, err, err_len);
+        if (rc == CK_OK) {
+            rc = history_in_tx(db, pdus[i], months, as_of, h, missing, &n_missing, err, err_len);
+            if (rc == CK_OK) rc = compute_many(db, cfg, bands, missing, n_missing, err, err_len);
+            rc = ck_txn_finish(db, rc, err, err_len);
+        }
+        if (rc == CK_OK && n_missing) {
+            rc = ck_txn_begin_write(db, err, err_len);
+            if (rc == CK_OK) {
+                for (size_t k = 0; rc == CK_OK && k < h->n; k++)
+                    if (h->months[k].computed)
+                        rc = put_snapshot(db, pdus[i], h->months[k].month, h->months[k].computed, encode, err, err_len);
+                rc = ck_txn_finish(db, rc, err, err_len);
+            }
+            if (rc == CK_OK) *written += n_missing;
+        }
+        ck_inspection_months_free(h);
+    }
+    ck_free(missing);
+    ck_arena_free(&a);
+    return rc;
 }
 
 void ck_inspection_months_free(ck_inspection_months *h)

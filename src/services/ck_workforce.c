@@ -341,7 +341,7 @@ static ck_rc load_teams(ck_db *db, ck_workforce *w, const char *region, const ch
             const ck_wf_staff *p = &w->staff[k];
             if (ck_streq(p->team, t->code))
                 ck_staffing_add(&t->staffing, ck_wf_staff_status(p, w->as_of), p->agency,
-                                p->contracted_hours / CK_ORG_DEFAULT_HOURS, &p->wmt);
+                                p->contracted_hours / CK_ORG_DEFAULT_HOURS, p->n_cases, &p->wmt);
         }
         ck_staffing_finish(&t->staffing);
         ck_staffing_merge(&total->staffing, &t->staffing);

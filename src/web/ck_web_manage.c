@@ -1,18 +1,20 @@
 /* ck_web_manage: the pages of managing the service (see ck_web_manage.h). */
 #include "ck_web_manage.h"
 #include "ck_access.h"
+#include "ck_caseload.h"
 #include "ck_inspection.h"
 #include "ck_manage_json.h"
 #include "ck_org.h"
 #include "ck_web.h"
 #include "ck_workforce.h"
+#include "ck_txn.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define ERR_MAX 1024
-#define TREND_MONTHS 12
+#define TREND_MONTHS CK_INSPECTION_HISTORY_MONTHS
 
 /* What every page here starts from: the session, the database, today and
  * the PDU of the signed-in team. */
@@ -244,7 +246,7 @@ static json_t *trend_json(mctx *m, const json_t *hist, const ck_inspect_bands *b
                                               ck_arena_printf(arena(m), "%s %d", month_names[mo - 1], y), "points", pts,
                                               "band", rating_json(rated, band), "source",
                                               ck_streq(json_string_value(json_object_get(h, "source")), "snapshot")
-                                                  ? "Recorded at the month's end"
+                                                  ? "Recorded by the nightly update"
                                                   : "Worked out now"));
     }
     json_t *grid = json_array();
@@ -266,24 +268,43 @@ void ck_web_inspection(ck_http_req *r)
     ck_inspect_period p;
     ck_manage_cfg mc;
     if (!open_page(r, &m) || !period_of(&m, &p) || !manage_cfg(&m, &mc)) return;
+    const char *from = ck_http_query(r, "from"), *to = ck_http_query(r, "to");
+    bool asked = (from && *from) || (to && *to);
     char err[ERR_MAX];
     ck_inspection *x = NULL;
     ck_inspection_months *months = NULL;
+    ck_pdu_cases *counts = NULL;
+    size_t n_counts = 0;
     const ck_rules_config *cfg = engine(&m)->cfg;
-    ck_rc rc = ck_inspection_compute(m.db, cfg, &mc.bands, NULL, m.pdu, &p, &x, err, sizeof err);
-    if (rc == CK_OK) rc = ck_inspection_history(m.db, cfg, &mc.bands, m.pdu, TREND_MONTHS, m.today, &months, err, sizeof err);
+    /* The history's rows are read from the snapshots the nightly job
+     * writes; without a period asked for, the headline is the last row
+     * itself (ck_inspection.h, "Months"), so the two cannot disagree. */
+    ck_rc rc = ck_inspection_history(m.db, cfg, &mc.bands, m.pdu, TREND_MONTHS, m.today, &months, err, sizeof err);
+    if (rc == CK_OK && (asked || !months->n))
+        rc = ck_inspection_compute(m.db, cfg, &mc.bands, NULL, m.pdu, &p, &x, err, sizeof err);
+    else if (rc == CK_OK) {
+        const ck_inspection_month *last = &months->months[months->n - 1];
+        x = last->computed ? last->computed : ck_inspection_from_snapshot(last->snapshot);
+        if (last->computed) months->months[months->n - 1].computed = NULL; /* x owns it now */
+        if (!x) rc = ck_txn_fail(CK_ERR_DB, err, sizeof err, "inspection_snapshots: %s is not a report", last->month);
+    }
+    if (rc == CK_OK) rc = ck_caseload_pdu_cases(m.db, NULL, m.pdu, arena(&m), &counts, &n_counts, err, sizeof err);
     if (rc != CK_OK) {
         ck_inspection_free(x);
+        ck_inspection_months_free(months);
         store_failed(&m, rc, err);
         return;
     }
+    p = x->period;
     json_t *hist = ck_inspection_history_json(months);
     ck_inspection_months_free(months);
+    ck_pdu_cases cases = ck_pdu_cases_find(counts, n_counts, m.pdu);
     json_t *page = page_of(&m, "Inspection", "inspection");
     const char *query = period_query(&m, &p);
     json_object_set_new(page, "score", json_pack("{s:i, s:i, s:o, s:i, s:I}", "points", x->score.points, "max",
                                                  CK_INSPECT_MAX_POINTS, "band", rating_json(true, x->score.band),
                                                  "unrated", x->score.unrated, "cases", (json_int_t)x->cases));
+    json_object_set_new(page, "cases", ck_web_pdu_cases_json(&cases));
     json_object_set_new(page, "period", json_pack("{s:o, s:o}", "from", long_date(&m, p.from), "to", long_date(&m, p.to)));
     json_object_set_new(page, "standards", standards_json(&m, x, query));
     json_object_set_new(page, "trend", trend_json(&m, hist, &mc.bands));
@@ -481,12 +502,23 @@ void ck_web_workforce(ck_http_req *r)
     mctx m;
     ck_workforce *w = NULL;
     if (!open_page(r, &m) || !workforce_of(&m, &w)) return;
+    char err[ERR_MAX];
+    ck_pdu_cases *counts;
+    size_t n_counts;
+    ck_rc rc = ck_caseload_pdu_cases(m.db, NULL, m.pdu, arena(&m), &counts, &n_counts, err, sizeof err);
+    if (rc != CK_OK) {
+        ck_workforce_free(w);
+        store_failed(&m, rc, err);
+        return;
+    }
+    ck_pdu_cases cases = ck_pdu_cases_find(counts, n_counts, m.pdu);
     json_t *report = ck_workforce_to_json(w);
     json_t *teams = json_array();
     for (size_t i = 0; i + 1 < w->n_teams; i++) json_array_append_new(teams, staffing_row(&m, &w->teams[i], true));
     json_t *page = page_of(&m, "Workforce", "workforce");
     json_object_set_new(page, "teams", teams);
     json_object_set_new(page, "total", staffing_row(&m, &w->teams[w->n_teams - 1], false));
+    json_object_set_new(page, "cases", ck_web_pdu_cases_json(&cases));
     json_t *agency = json_object_get(report, "agency_share_percent"), *sick = json_object_get(report, "sickness_percent");
     json_object_set_new(page, "agency_share", percent_text(&m, json_is_real(agency) ? json_real_value(agency) : -1));
     json_object_set_new(page, "sickness", percent_text(&m, json_is_real(sick) ? json_real_value(sick) : -1));

@@ -441,6 +441,13 @@ static bool dashboard_pdu(ck_http_req *r, const ck_session *s, ck_db *db, char *
     return true;
 }
 
+json_t *ck_web_pdu_cases_json(const ck_pdu_cases *c)
+{
+    return json_pack("{s:I, s:I, s:I, s:s}", "total", (json_int_t)(c->allocated + c->unallocated), "allocated",
+                     (json_int_t)c->allocated, "unallocated", (json_int_t)c->unallocated, "meaning",
+                     CK_PDU_CASES_MEANING);
+}
+
 void ck_web_pdu(ck_http_req *r)
 {
     ck_session s;
@@ -471,7 +478,7 @@ void ck_web_pdu(ck_http_req *r)
     for (size_t i = 0; i < N_RATES; i++) json_array_append_new(rates, rate(rate_labels[i], &t[i]));
     json_object_set_new(page, "rates", rates);
     trend_json(r, page, trend);
-    json_object_set_new(page, "cases", json_integer((json_int_t)p->cases));
+    json_object_set_new(page, "cases", ck_web_pdu_cases_json(&p->cases));
     json_object_set_new(page, "pdu", json_string(pdu));
     ck_pdu_summary_free(p);
     ck_web_render(r, 200, "pdu.html", page);
@@ -515,7 +522,7 @@ void ck_web_region(ck_http_req *r)
                            : ck_scope_covers(s.p, scope, &place) ? ck_arena_printf(ck_http_arena(r), "/pdu?code=%s", x->code)
                                                                  : NULL;
         json_t *j = json_pack("{s:s, s:s, s:I, s:I, s:o, s:o, s:I, s:I, s:I}", "code", x->code, "name", x->name, "cases",
-                              (json_int_t)x->cases, "overdue", (json_int_t)x->overdue, "by_rule", rules, "rates", rates,
+                              (json_int_t)(x->cases.allocated + x->cases.unallocated), "overdue", (json_int_t)x->overdue, "by_rule", rules, "rates", rates,
                               "width", (json_int_t)(x->overdue * CHART_BAR_MAX / max), "y", (json_int_t)i * 30,
                               "text_y", (json_int_t)i * 30 + 15);
         if (href) json_object_set_new(j, "href", json_string(href));
