@@ -211,7 +211,7 @@ static void test_alloc_plan_spreads(void **state)
     for (int i = 0; i < 3; i++)
         cases[i] = (ck_alloc_case){"X", "low", NULL, true, {"B2", CK_WMT_COMMUNITY}, "T1", "O1", "P1", "S09"};
     size_t pick[3];
-    ck_alloc_plan(&r, cases, 3, f->c, 2, D("2025-06-02"), pick);
+    ck_alloc_plan(&r, cases, 3, f->c, 2, D("2025-06-02"), pick, NULL);
     /* S01 2 -> 3 cases (345 pts, 15.9%) beats S02 at 4 (460, 21.1%); then
      * S01 at 3 and S02 at 3 tie on the next (4 cases each): S01 by code;
      * then S01 has 4, S02 3 -> S02. */
@@ -221,7 +221,7 @@ static void test_alloc_plan_spreads(void **state)
     /* Nobody may take a MAPPA level 3 case when only PSOs are in post. */
     cand(f, 0, "S01", "PSO", "T1", "O1", 0);
     cases[0].mappa_level = "M3";
-    ck_alloc_plan(&r, cases, 1, f->c, 1, D("2025-06-02"), pick);
+    ck_alloc_plan(&r, cases, 1, f->c, 1, D("2025-06-02"), pick, NULL);
     assert_int_equal(pick[0], SIZE_MAX);
     free(f);
 }

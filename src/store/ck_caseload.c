@@ -772,6 +772,24 @@ static ck_rc read_counts(ck_db *db, ck_stmt *st, bool named, ck_arena *a, ck_cou
     return CK_OK;
 }
 
+ck_rc ck_caseload_names(ck_db *db, const char *crn, ck_arena *a, const char **forename, const char **surname,
+                        char *err, size_t err_len)
+{
+    *forename = *surname = NULL;
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"person_forename\", \"person_surname\" FROM \"cases\" WHERE \"crn\" = $1", err,
+                                 err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_text(st, 1, crn);
+    int s = ck_stmt_step(st);
+    if (s == CK_DB_ROW) {
+        *forename = ck_arena_strdup(a, ck_stmt_text(st, 0));
+        *surname = ck_arena_strdup(a, ck_stmt_text(st, 1));
+    }
+    ck_stmt_reset(st);
+    if (s == CK_DB_DONE) return ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "crn: no case %s", crn ? crn : "");
+    return s == CK_DB_ROW ? CK_OK : ck_txn_db_fail(db, "cases", err, err_len);
+}
+
 /* ---- A PDU's cases ------------------------------------------------------------ */
 
 static ck_rc pdu_cases_in_snapshot(ck_db *db, const char *region, const char *pdu, ck_arena *a, ck_pdu_cases **out,

@@ -137,6 +137,12 @@ ck_rc ck_caseload_releases_in(ck_db *db, const ck_case_filter *filter, const cha
                               ck_release_list **out, char *err, size_t err_len);
 void ck_release_list_free(ck_release_list *l);
 
+/* The names of case crn's person (NULL when the case has none; CK_ERR_NOTFOUND
+ * when there is no such case), in arena a: for the pages that name the cases
+ * they act on (allocation, reallocation) rather than show a CRN alone. */
+ck_rc ck_caseload_names(ck_db *db, const char *crn, ck_arena *a, const char **forename, const char **surname,
+                        char *err, size_t err_len);
+
 /* ---- A PDU's cases ------------------------------------------------------------ */
 
 /* The one meaning of "a PDU's cases" that every page and `casekeeper stats`
