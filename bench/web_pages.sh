@@ -123,13 +123,15 @@ sample=$(curl -s -o /dev/null -w '%{redirect_url}' -b "$jar" -H "Origin: $url" -
   --data-urlencode to-day=28 --data-urlencode to-month="$m" --data-urlencode to-year="$y" "$url/qa")
 sample=${sample#"$url"}
 echo "head of PDU $head; QA sample ${sample:-not drawn}; search for \"$surname\" and for $crn"
-mark pdu2; hit "/pdu"; report pdu /pdu
-mark region2; hit "/region"; report region /region
+mark pdu-head; hit "/pdu"; report pdu-head /pdu
+mark region-head; hit "/region"; report region-head /region
 mark inspection; hit "/inspection"; report inspection /inspection
-if [ -n "$sample" ]; then mark qa; hit "$sample"; report qa-sample "/qa/{id}"; fi
+if [ -n "$sample" ]; then mark qa-sample; hit "$sample"; report qa-sample "/qa/{id}"; fi
 mark board; hit "/allocations"; report board /allocations
+mark board-pdu; hit "/allocations?scope=pdu"; report board-pdu /allocations
 mark workforce; hit "/workforce"; report workforce /workforce
+mark drill; hit "/pdu/overdue"; report drill /pdu/overdue
 mark search; hit "/search?q=$surname"; report search /search
-mark search2; hit "/search?q=$crn"; report search-crn /search
+mark search-crn; hit "/search?q=$crn"; report search-crn /search
 echo "(server time per request from the access log; $rounds requests each; cpu: the server's CPU seconds over the block;"
 echo " load: 1-minute load average at its end; targets: case overview under 50 ms, management pages p95 under 300 ms)"

@@ -497,6 +497,41 @@ static ck_rc history_in_tx(ck_db *db, const char *pdu, int months, ck_date as_of
     return rc;
 }
 
+ck_rc ck_inspection_scores(ck_db *db, const char *region, ck_date as_of, ck_arena *a, ck_inspection_score_row **rows,
+                           size_t *n, char *err, size_t err_len)
+{
+    *rows = NULL;
+    *n = 0;
+    ck_inspect_period p;
+    char key[16];
+    month_period(as_of - 1, as_of, &p, key);
+    bool own;
+    ck_rc rc = ck_txn_join_read(db, &own, err, err_len);
+    if (rc != CK_OK) return rc;
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"p\".\"code\", \"s\".\"points\" FROM \"pdus\" \"p\" LEFT JOIN "
+                                     "\"inspection_snapshots\" \"s\" ON \"s\".\"pdu\" = \"p\".\"code\" AND \"s\".\"month\" = $2 "
+                                     "AND \"s\".\"computed_on\" >= $3 WHERE \"p\".\"region\" = $1 ORDER BY \"p\".\"code\"",
+                                 err, err_len);
+    if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
+    ck_stmt_bind_text(st, 1, region);
+    ck_stmt_bind_text(st, 2, key);
+    ck_stmt_bind_date(st, 3, p.as_of);
+    size_t cap = 0;
+    while (ck_txn_next(db, st, "inspection_snapshots", &rc, err, err_len)) {
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 32;
+            ck_inspection_score_row *grown = ck_arena_array(a, cap, sizeof *grown);
+            if (*n) memcpy(grown, *rows, *n * sizeof *grown);
+            *rows = grown;
+        }
+        bool known = !ck_stmt_null(st, 1);
+        (*rows)[(*n)++] = (ck_inspection_score_row){ck_arena_strdup(a, ck_stmt_text(st, 0)), known,
+                                                    known ? (int)ck_stmt_int(st, 1) : 0};
+    }
+    ck_stmt_reset(st);
+    return ck_txn_end(db, own, rc, err, err_len);
+}
+
 static ck_inspection_months *months_new(int months)
 {
     ck_inspection_months *h = ck_calloc(1, sizeof *h);

@@ -101,6 +101,16 @@ ck_rc ck_inspection_snapshot(ck_db *db, const ck_rules_config *cfg, const ck_ins
 ck_rc ck_inspection_snapshots_refresh(ck_db *db, const ck_rules_config *cfg, const ck_inspect_bands *bands,
                                       int months, ck_date as_of, char *(*encode)(const ck_inspection *x),
                                       size_t *written, char *err, size_t err_len);
+/* Each PDU of a region with its score now: the points of its current
+ * month's fresh snapshot (known false when the nightly job has not yet
+ * written it today), for the region dashboard, which reads no obligation. */
+typedef struct ck_inspection_score_row {
+    const char *pdu;
+    bool known;
+    int points;
+} ck_inspection_score_row;
+ck_rc ck_inspection_scores(ck_db *db, const char *region, ck_date as_of, ck_arena *a, ck_inspection_score_row **rows,
+                           size_t *n, char *err, size_t err_len);
 /* The last `months` rows up to the day before as_of, oldest first: each the
  * fresh stored snapshot when there is one, else computed now. */
 typedef struct ck_inspection_month {
