@@ -257,7 +257,7 @@ static void test_reallocate_leaver(void **state)
     fixture *f = *state;
     who spo = as(f, "N07P020", "SPO", "N07T02");
     const char *const board[] = {"Reallocate Lee Leaver's cases", "id=\"case-M000001\"", "id=\"case-M000003\"",
-                                 "id=\"case-M000006\"", "Lost", "Unallocated", "Who may take M000001, best first",
+                                 "id=\"case-M000006\"", "Lost", "Unallocated", "(M000001), best first",
                                  "name=\"from\" value=\"N07P021\"", NULL};
     get_ok(f, &spo, "/allocations", 200, board);
     /* Four ALLOCATE obligations on the team's worklist: three lost, one never allocated. */

@@ -153,6 +153,9 @@ json_t *ck_inspection_failures_json(const ck_failure_list *l)
         const ck_inspection_failure *f = &l->items[i];
         json_t *o = json_object();
         json_object_set_new(o, "crn", jtext(f->crn));
+        json_object_set_new(o, "forename", jtext(f->forename));
+        json_object_set_new(o, "surname", jtext(f->surname));
+        json_object_set_new(o, "staff_code", jtext(f->staff_code));
         json_object_set_new(o, "rule", json_string(f->rule));
         json_object_set_new(o, "subject", jtext(f->subject));
         json_object_set_new(o, "due", jdate(f->due));
@@ -426,6 +429,8 @@ json_t *ck_alloc_board_to_json(const ck_alloc_board *b, size_t max_candidates)
         const ck_alloc_board_case *bc = &b->cases[i];
         json_t *o = json_object();
         json_object_set_new(o, "crn", json_string(bc->crn));
+        json_object_set_new(o, "forename", jtext(bc->forename));
+        json_object_set_new(o, "surname", jtext(bc->surname));
         json_object_set_new(o, "kind", json_string(bc->lost ? "lost" : "unallocated"));
         json_object_set_new(o, "staff_code", bc->staff_code ? json_string(bc->staff_code) : json_null());
         json_object_set_new(o, "team", bc->team ? json_string(bc->team) : json_null());

@@ -12,6 +12,7 @@
 
 typedef struct row_extra {
     const char *crn, *subject, *explanation;
+    const char *forename, *surname, *staff; /* the case's person and practitioner */
 } row_extra;
 
 typedef void (*case_fn)(void *ctx, const ck_inspect_item *items, const row_extra *extras, size_t n);
@@ -22,27 +23,41 @@ typedef void (*case_fn)(void *ctx, const ck_inspect_item *items, const row_extra
                   "'INDUCTION', 'ENFORCE', 'ROSH_CHANGE', 'ROSH_REVIEW', 'VCS_REFERRAL', "            \
                   "'VCS_FIRST_CONTACT', 'VCS_RELEASE_NOTICE'"
 
-static const char STREAM_SQL[] =
-    "SELECT \"obligations\".\"case_id\", \"cases\".\"crn\", \"obligations\".\"rule\", \"obligations\".\"subject\", "
-    "\"obligations\".\"due\", \"obligations\".\"met_on\", \"obligations\".\"explanation\", \"contacts\".\"date\" "
-    "FROM \"obligations\" JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\" "
-    "LEFT JOIN \"contacts\" ON \"obligations\".\"rule\" = 'CONTACT' AND \"contacts\".\"case_id\" = "
+#define STREAM_SELECT                                                                                           \
+    "SELECT \"obligations\".\"case_id\", \"cases\".\"crn\", \"obligations\".\"rule\", \"obligations\".\"subject\", " \
+    "\"obligations\".\"due\", \"obligations\".\"met_on\", \"obligations\".\"explanation\", \"contacts\".\"date\", "       \
+    "\"cases\".\"person_forename\", \"cases\".\"person_surname\", \"cases\".\"staff_code\" "                           \
+    "FROM \"obligations\" JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\" "                         \
+    "LEFT JOIN \"contacts\" ON \"obligations\".\"rule\" = 'CONTACT' AND \"contacts\".\"case_id\" = "                   \
     "\"obligations\".\"case_id\" AND \"obligations\".\"subject\" = 'contact:' || \"contacts\".\"id\" "
-    "WHERE (CAST($1 AS TEXT) IS NULL OR \"obligations\".\"pdu_code\" IN "
-    "(SELECT \"code\" FROM \"pdus\" WHERE \"region\" = $1)) "
-    "AND (CAST($2 AS TEXT) IS NULL OR \"obligations\".\"pdu_code\" = $2) "
-    "AND ((\"obligations\".\"rule\" IN (" RULES_SQL ") AND \"obligations\".\"due\" >= $3 "
-    "AND \"obligations\".\"due\" <= $4) "
-    "OR (\"obligations\".\"rule\" = 'CONTACT' AND \"obligations\".\"due\" <= $4 "
-    "AND (\"obligations\".\"met_on\" IS NULL OR \"obligations\".\"met_on\" >= $3))) "
-    "ORDER BY \"obligations\".\"case_id\", \"obligations\".\"rule\", \"obligations\".\"subject\"";
+#define STREAM_PERIOD                                                                                           \
+    "AND ((\"obligations\".\"rule\" IN (" RULES_SQL ") AND \"obligations\".\"due\" >= $3 "                              \
+    "AND \"obligations\".\"due\" <= $4) "                                                                           \
+    "OR (\"obligations\".\"rule\" = 'CONTACT' AND \"obligations\".\"due\" <= $4 "                                     \
+    "AND (\"obligations\".\"met_on\" IS NULL OR \"obligations\".\"met_on\" >= $3))) "                                \
+    "ORDER BY \"obligations\".\"case_id\", \"obligations\".\"rule\", \"obligations\".\"subject\""
 
-static ck_rc stream(ck_db *db, const char *region, const char *pdu, const ck_inspect_period *p, bool extras,
-                    case_fn fn, void *ctx, char *err, size_t err_len)
+/* A PDU's or a region's obligations ($1 region, $2 PDU). */
+static const char STREAM_SQL[] =
+    STREAM_SELECT "WHERE (CAST($1 AS TEXT) IS NULL OR \"obligations\".\"pdu_code\" IN "
+    "(SELECT \"code\" FROM \"pdus\" WHERE \"region\" = $1)) "
+    "AND (CAST($2 AS TEXT) IS NULL OR \"obligations\".\"pdu_code\" = $2) " STREAM_PERIOD;
+/* The obligations of a QA sample's cases ($1 the sample, $2 its PDU): the
+ * sample's page judges those cases alone, not every case of the PDU. */
+static const char SAMPLE_SQL[] =
+    STREAM_SELECT "WHERE \"obligations\".\"case_id\" IN (SELECT \"c\".\"case_id\" FROM \"qa_sample_cases\" \"q\" "
+    "JOIN \"cases\" \"c\" ON \"c\".\"crn\" = \"q\".\"crn\" WHERE \"q\".\"sample_id\" = CAST($1 AS BIGINT)) "
+    "AND \"obligations\".\"pdu_code\" = $2 " STREAM_PERIOD;
+
+/* Streams the obligations of the region or PDU, or (sample > 0) of a QA
+ * sample's cases in PDU pdu, one case at a time. */
+static ck_rc stream_of(ck_db *db, const char *region, const char *pdu, int64_t sample, const ck_inspect_period *p,
+                       bool extras, case_fn fn, void *ctx, char *err, size_t err_len)
 {
-    ck_stmt *st = ck_txn_prepare(db, STREAM_SQL, err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, sample > 0 ? SAMPLE_SQL : STREAM_SQL, err, err_len);
     if (!st) return CK_ERR_DB;
-    ck_stmt_bind_text(st, 1, region);
+    if (sample > 0) ck_stmt_bind_int(st, 1, sample);
+    else ck_stmt_bind_text(st, 1, region);
     ck_stmt_bind_text(st, 2, pdu);
     ck_stmt_bind_date(st, 3, p->from);
     ck_stmt_bind_date(st, 4, p->to);
@@ -77,12 +92,15 @@ static ck_rc stream(ck_db *db, const char *region, const char *pdu, const ck_ins
         const char *interned = ck_vocab_find(ck_vocab_rule, rule, strlen(rule));
         items[n] = (ck_inspect_item){interned ? interned : ck_arena_strdup(&a, rule), ck_stmt_date(st, 4),
                                      ck_stmt_date(st, 5), ck_stmt_date(st, 7)};
-        ex[n] = (row_extra){NULL, NULL, NULL};
+        ex[n] = (row_extra){NULL, NULL, NULL, NULL, NULL, NULL};
         if (extras || n == 0)
             ex[n].crn = ck_arena_strdup(&a, ck_stmt_text(st, 1));
         if (extras) {
             ex[n].subject = ck_arena_strdup(&a, ck_stmt_text(st, 3));
             ex[n].explanation = ck_arena_strdup(&a, ck_stmt_text(st, 6));
+            ex[n].forename = ck_arena_strdup(&a, ck_stmt_text(st, 8));
+            ex[n].surname = ck_arena_strdup(&a, ck_stmt_text(st, 9));
+            ex[n].staff = ck_arena_strdup(&a, ck_stmt_text(st, 10));
         }
         n++;
     }
@@ -91,6 +109,12 @@ static ck_rc stream(ck_db *db, const char *region, const char *pdu, const ck_ins
     ck_free(items);
     ck_free(ex);
     return rc;
+}
+
+static ck_rc stream(ck_db *db, const char *region, const char *pdu, const ck_inspect_period *p, bool extras,
+                    case_fn fn, void *ctx, char *err, size_t err_len)
+{
+    return stream_of(db, region, pdu, 0, p, extras, fn, ctx, err, err_len);
 }
 
 /* ---- Computing ------------------------------------------------------------------ */
@@ -304,6 +328,9 @@ static void drill_case(void *ctx, const ck_inspect_item *items, const row_extra 
             .rule = ck_arena_strdup(&l->arena, items[i].rule),
             .subject = ck_arena_strdup(&l->arena, ex[i].subject),
             .explanation = ck_arena_strdup(&l->arena, ex[i].explanation),
+            .forename = ck_arena_strdup(&l->arena, ex[i].forename),
+            .surname = ck_arena_strdup(&l->arena, ex[i].surname),
+            .staff_code = ck_arena_strdup(&l->arena, ex[i].staff),
             .due = items[i].due,
             .met_on = items[i].met_on,
             .status = ck_status_at(items[i].due, items[i].met_on, p->as_of),
@@ -861,7 +888,7 @@ ck_rc ck_qa_report(ck_db *db, int64_t sample_id, ck_date as_of, ck_qa_sample_rep
     qa_ctx q = {.arena = &r->arena};
     if (rc == CK_OK) {
         ck_inspect_init(&q.acc, &p);
-        rc = stream(db, NULL, r->pdu, &p, true, qa_case, &q, err, err_len);
+        rc = stream_of(db, NULL, r->pdu, sample_id, &p, true, qa_case, &q, err, err_len);
         ck_inspect_free(&q.acc);
     }
     if (rc == CK_OK) rc = qa_cases(db, &q, r, err, err_len);

@@ -54,6 +54,7 @@ ck_rc ck_inspection_pdus(ck_db *db, const char *region, ck_arena *a, const char 
  * the period's as_of. */
 typedef struct ck_inspection_failure {
     const char *crn, *rule, *subject, *explanation; /* subject and explanation may be NULL */
+    const char *forename, *surname, *staff_code;    /* the case's person and practitioner; may be NULL */
     ck_date due, met_on;                            /* met_on CK_NODATE when unmet */
     ck_status status;
 } ck_inspection_failure;

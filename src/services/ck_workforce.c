@@ -921,6 +921,8 @@ static ck_rc board_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc
     if (rc == CK_OK) {
         bc->team = pl.team;
         bc->staff_code = pl.staff;
+        bc->forename = ck_arena_strdup(&b->arena, c->person.forename);
+        bc->surname = ck_arena_strdup(&b->arena, c->person.surname);
         case_profile(c, eng->cfg, as_of, &b->arena, &bc->profile);
         ck_alloc_case ac = alloc_case_of(&bc->profile, &pl);
         ck_alloc_rank(&mc->alloc, &ac, cands, b->wf->n_staff, as_of, &bc->ranking);

@@ -180,6 +180,7 @@ void ck_alloc_moves_free(ck_alloc_moves *m);
  * PDU, or a team not in it. *out is the caller's (ck_alloc_board_free). */
 typedef struct ck_alloc_board_case {
     const char *crn, *team;
+    const char *forename, *surname; /* the case's person: the board names people */
     const char *staff_code;   /* who holds it now; NULL: nobody */
     bool lost;                /* its practitioner left or is on long-term absence */
     ck_date due;              /* of its earliest unmet ALLOCATE obligation */

@@ -94,6 +94,13 @@ static json_t *page_of(mctx *m, const char *title, const char *nav)
     return page;
 }
 
+/* The name of a store report's person ({forename, surname}). */
+static const char *json_name(mctx *m, const json_t *o)
+{
+    return ck_web_person_name(m->r, json_string_value(json_object_get(o, "forename")),
+                              json_string_value(json_object_get(o, "surname")));
+}
+
 static json_t *long_date(mctx *m, ck_date d) { return json_string(ck_web_date_long(m->r, d)); }
 
 /* The date in member `key` of a store report ("YYYY-MM-DD"); CK_NODATE when
@@ -352,7 +359,9 @@ void ck_web_inspection_failures(ck_http_req *r)
         ck_date due = date_in(it, "due"), met = date_in(it, "met_on");
         const char *rule = json_string_value(json_object_get(it, "rule"));
         bool overdue = ck_streq(json_string_value(json_object_get(it, "status")), "overdue");
-        json_array_append_new(rows, json_pack("{s:O, s:s, s:O, s:o, s:o, s:s, s:O}", "crn", json_object_get(it, "crn"),
+        const char *staff = json_string_value(json_object_get(it, "staff_code"));
+        json_array_append_new(rows, json_pack("{s:s, s:s, s:O, s:s, s:O, s:o, s:o, s:s, s:O}", "person", json_name(&m, it),
+                                              "staff", staff ? staff : "Unallocated", "crn", json_object_get(it, "crn"),
                                               "rule", ck_web_rule_name(rule), "subject", json_object_get(it, "subject"),
                                               "due", long_date(&m, due), "met", long_date(&m, met), "status",
                                               overdue ? "Overdue" : met != CK_NODATE ? "Met late" : "Not met",
@@ -605,13 +614,6 @@ static const char *board_team(mctx *m)
     return ck_streq(scope, "pdu") ? NULL : m->s.team;
 }
 
-/* The name of a store report's person ({forename, surname}). */
-static const char *json_name(mctx *m, const json_t *o)
-{
-    return ck_web_person_name(m->r, json_string_value(json_object_get(o, "forename")),
-                              json_string_value(json_object_get(o, "surname")));
-}
-
 static json_t *board_page(mctx *m, const ck_alloc_board *b, json_t *page)
 {
     /* Limited-access cases the account may not see are not on its board. */
@@ -627,6 +629,7 @@ static json_t *board_page(mctx *m, const ck_alloc_board *b, json_t *page)
         bool lost = ck_streq(json_string_value(json_object_get(it, "kind")), "lost");
         json_object_set_new(it, "due_text", long_date(m, due));
         json_object_set_new(it, "kind_text", json_string(lost ? "Lost" : "Unallocated"));
+        json_object_set_new(it, "person", json_string(json_name(m, it)));
         json_object_set_new(it, "overdue", json_boolean(due < m->today));
         json_array_foreach(json_object_get(it, "candidates"), k, c)
         {
