@@ -444,6 +444,14 @@ static bool dashboard_pdu(ck_http_req *r, const ck_session *s, ck_db *db, char *
     return true;
 }
 
+/* The guard, the database and the PDU a dashboard page shows
+ * (dashboard_pdu); false when it has answered. */
+static bool dashboard_begin(ck_http_req *r, ck_session *s, ck_db **db, char pdu[CK_ORG_CODE_MAX + 1])
+{
+    if (!ck_web_guard(r, s) || !(*db = ck_web_db(r, s))) return false;
+    return dashboard_pdu(r, s, *db, pdu, CK_ORG_CODE_MAX + 1);
+}
+
 /* "code=X&" for a PDU other than the reader's own, "" for their own. */
 static const char *code_query(ck_http_req *r, const ck_session *s, const char *pdu)
 {
@@ -460,10 +468,9 @@ json_t *ck_web_pdu_cases_json(const ck_pdu_cases *c)
 void ck_web_pdu(ck_http_req *r)
 {
     ck_session s;
-    if (!ck_web_guard(r, &s)) return;
-    ck_db *db = ck_web_db(r, &s);
+    ck_db *db;
     char pdu[CK_ORG_CODE_MAX + 1];
-    if (!db || !dashboard_pdu(r, &s, db, pdu, sizeof pdu)) return;
+    if (!dashboard_begin(r, &s, &db, pdu)) return;
     ck_date today = ck_app_today(&ck_web_of(r)->app);
     ck_pdu_summary *p = NULL;
     ck_timeliness t[N_RATES];
@@ -504,10 +511,9 @@ void ck_web_pdu(ck_http_req *r)
 void ck_web_pdu_cases(ck_http_req *r)
 {
     ck_session s;
-    if (!ck_web_guard(r, &s)) return;
-    ck_db *db = ck_web_db(r, &s);
+    ck_db *db;
     char pdu[CK_ORG_CODE_MAX + 1];
-    if (!db || !dashboard_pdu(r, &s, db, pdu, sizeof pdu)) return;
+    if (!dashboard_begin(r, &s, &db, pdu)) return;
     size_t pageno = ck_web_page_number(r);
     bool unallocated = ck_streq(ck_http_query(r, "unallocated"), "1");
     ck_caseload_query q = {.pdu = pdu, .unallocated = unallocated, .sort = CK_CASELOAD_OVERDUE, .desc = true,
@@ -537,10 +543,9 @@ void ck_web_pdu_cases(ck_http_req *r)
 void ck_web_pdu_overdue(ck_http_req *r)
 {
     ck_session s;
-    if (!ck_web_guard(r, &s)) return;
-    ck_db *db = ck_web_db(r, &s);
+    ck_db *db;
     char pdu[CK_ORG_CODE_MAX + 1];
-    if (!db || !dashboard_pdu(r, &s, db, pdu, sizeof pdu)) return;
+    if (!dashboard_begin(r, &s, &db, pdu)) return;
     const char *rule = ck_http_query(r, "rule"), *team = ck_http_query(r, "team");
     const char *one[] = {NULL, NULL};
     if (rule && *rule && !(one[0] = ck_vocab_find(ck_vocab_rule, rule, strlen(rule)))) {
