@@ -343,6 +343,21 @@ static void test_allocate_over_capacity(void **state)
     th_resp_free(&r);
 }
 
+/* The team's allocate form shows each practitioner's capacity with the
+ * case, and sends an allocation over capacity to the board, which asks why. */
+static void test_team_form_over_capacity(void **state)
+{
+    fixture *f = *state;
+    who spo = as(f, "N07P020", "SPO", "N07T02");
+    const char *const form[] = {"Ana Able (PO)", "with this case (over capacity)", NULL};
+    get_ok(f, &spo, "/team/allocate/M000006", 200, form);
+    th_resp r = post(f, &spo, "/team/allocate/M000006", "staff=N07P022", 400);
+    assert_non_null(strstr(r.body, "Ana Able would be at"));
+    assert_non_null(strstr(r.body, "allocation board"));
+    th_resp_free(&r);
+    assert_int_equal(allocate_items(f->db, "N07T02"), 4); /* nothing allocated */
+}
+
 static void test_record_leaving(void **state)
 {
     fixture *f = *state;
@@ -430,6 +445,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_workforce_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reallocate_leaver, setup, teardown),
         cmocka_unit_test_setup_teardown(test_allocate_over_capacity, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_team_form_over_capacity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_record_leaving, setup, teardown),
         cmocka_unit_test_setup_teardown(test_case_audit, setup, teardown),
     };

@@ -7,6 +7,7 @@
 #include "ck_web.h"
 #include <stdlib.h>
 #include "ck_workforce.h"
+#include "ck_staffing.h"
 #include "ck_inspection.h"
 #include <sodium.h>
 #include <stdio.h>
@@ -128,8 +129,47 @@ void ck_web_team(ck_http_req *r)
 
 /* ---- Allocation --------------------------------------------------------- */
 
+/* Each practitioner's capacity now and with case crn (permille, -1 when
+ * unknown), from the case's ranking; someone it leaves out has none. */
+typedef struct capacity_of {
+    const char *staff;
+    int now, after;
+} capacity_of;
+
+static capacity_of *capacities(ck_http_req *r, const ck_session *s, ck_db *db, const char *crn, size_t *n)
+{
+    *n = 0;
+    char err[512];
+    ck_manage_cfg mc;
+    ck_workforce *wf = NULL;
+    ck_alloc_ranking rk = {0};
+    ck_date today = ck_app_today(&ck_web_of(r)->app);
+    if (ck_manage_cfg_load(db, &mc, err, sizeof err) != CK_OK ||
+        ck_alloc_rank_case(db, &ck_web_of(r)->app.engine, &mc, crn, today, &wf, &rk, err, sizeof err) != CK_OK) {
+        ck_http_log("%s web: capacity for the allocate form: %s", ck_http_request_id(r), err); /* shown without */
+        ck_workforce_free(wf);
+        (void)s;
+        return NULL;
+    }
+    capacity_of *out = ck_arena_array(ck_http_arena(r), rk.n ? rk.n : 1, sizeof *out);
+    for (size_t i = 0; i < rk.n; i++)
+        out[(*n)++] = (capacity_of){ck_arena_strdup(ck_http_arena(r), wf->staff[rk.choices[i].candidate].code),
+                                    rk.choices[i].capacity_permille, rk.choices[i].capacity_after_permille};
+    ck_alloc_ranking_free(&rk);
+    ck_workforce_free(wf);
+    return out;
+}
+
+static const capacity_of *capacity_find(const capacity_of *c, size_t n, const char *staff)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ck_streq(c[i].staff, staff)) return &c[i];
+    return NULL;
+}
+
 /* The allocate form: the case, the team's staff in post with their
- * caseloads. False when it has answered. */
+ * caseloads and capacity now and with the case. False when it has
+ * answered. */
 static bool allocate_page(ck_http_req *r, const ck_session *s, ck_db *db, const ck_case *c, json_t *page,
                           ck_team_summary **team)
 {
@@ -139,17 +179,25 @@ static bool allocate_page(ck_http_req *r, const ck_session *s, ck_db *db, const 
         server_error(r, s, "allocate", err);
         return false;
     }
+    size_t n_caps = 0;
+    const capacity_of *caps = capacities(r, s, db, c->crn, &n_caps);
     const char *chosen = json_string_value(json_object_get(json_object_get(page, "values"), "staff"));
     json_t *opts = json_array();
     for (size_t i = 0, k = 0; i < (*team)->n; i++) {
         const ck_team_member *m = &(*team)->members[i];
         if (!m->surname || !ck_streq(m->status, "in_post")) continue;
+        const capacity_of *cap = capacity_find(caps, n_caps, m->staff_code);
+        const char *capacity =
+            !cap || cap->now < 0 ? ""
+                           : ck_arena_printf(ck_http_arena(r), ", at %d.%d%% of capacity, %d.%d%% with this case%s",
+                                             cap->now / 10, cap->now % 10, cap->after / 10, cap->after % 10,
+                                             cap->after > CK_STAFFING_OVER_PERMILLE ? " (over capacity)" : "");
         json_array_append_new(
             opts, json_pack("{s:s, s:s, s:s, s:b}", "value", m->staff_code, "id",
                             k++ ? ck_arena_printf(ck_http_arena(r), "staff-%zu", k) : "staff", "text",
-                            ck_arena_printf(ck_http_arena(r), "%s %s (%s), %zu cases, %zu overdue",
+                            ck_arena_printf(ck_http_arena(r), "%s %s (%s), %zu cases, %zu overdue%s",
                                             m->forename ? m->forename : "", m->surname, m->grade ? m->grade : "",
-                                            m->cases, m->overdue),
+                                            m->cases, m->overdue, capacity),
                             "selected", ck_streq(chosen, m->staff_code)));
     }
     json_object_set_new(page, "staff_options", opts);
@@ -215,6 +263,17 @@ void ck_web_allocate_post(ck_http_req *r)
     if (from != CK_NODATE && from > today) ck_web_form_error(page, "from", "Date the allocation starts must be today or in the past");
     if (ck_allocation_current(c, from == CK_NODATE ? today : from))
         ck_web_form_error(page, "staff", "The case is already allocated: reallocate it from the workforce pages");
+    /* Over 100% with the case: not from this form, which keeps no reason;
+     * the allocation board warns, asks why and keeps the answer. */
+    size_t n_caps = 0;
+    const capacity_of *caps = who ? capacities(r, &s, db, c->crn, &n_caps) : NULL;
+    const capacity_of *cap = who ? capacity_find(caps, n_caps, who->staff_code) : NULL;
+    if (cap && cap->after > CK_STAFFING_OVER_PERMILLE)
+        ck_web_form_error(page, "staff",
+                          "%s %s would be at %d.%d%% of capacity with this case. Choose someone else, or allocate it "
+                          "from the allocation board, which asks why",
+                          who->forename ? who->forename : "", who->surname ? who->surname : "", cap->after / 10,
+                          cap->after % 10);
     char err[512];
     ck_rc rc = CK_ERR_INVALID;
     if (!ck_web_form_has_errors(page)) {
