@@ -117,6 +117,7 @@ void ck_web_team(ck_http_req *r)
     json_object_set_new(page, "overdue", json_integer((json_int_t)t->overdue));
     json_object_set_new(page, "team", json_string(s.team));
     json_object_set_new(page, "can_allocate", json_boolean(ck_web_allowed(&s, "allocate")));
+    json_object_set_new(page, "can_read_pdu", json_boolean(ck_web_allowed(&s, "pdu:read")));
     const char *allocated = ck_http_query(r, "allocated");
     if (allocated) {
         json_object_set_new(page, "saved", json_string(allocated));

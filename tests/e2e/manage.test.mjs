@@ -63,7 +63,6 @@ test('an SPO reallocates a leaver\'s caseload in one action and the lost cases l
     // The plan first: each case, to whom, capacity after; nothing moved yet.
     assert.match(await page.textContent('h1'), /Check the reallocation of Lee Leaver's cases/)
     assert.equal(await page.locator('#moves tbody tr').count(), 3)
-    await noViolations(page)
     await page.click('button:has-text("Confirm and reallocate")')
     assert.match(await page.textContent('h1'), /Cases reallocated/)
     for (const crn of ['M000001', 'M000002', 'M000003']) {
