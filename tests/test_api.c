@@ -709,6 +709,35 @@ static void test_victim_added_and_redacted(void **state)
     assert_status("X300004", "VCS_FIRST_CONTACT", "victim:V2", "overdue");
 }
 
+/* The person on probation's own details (docs/formats.md, an extension) go
+ * in and come out of the case API whole, and a change of circumstances
+ * posted with a household keeps it. Victims' details stay withheld. */
+static void test_person_details(void **state)
+{
+    (void)state;
+    need_backend();
+    json_error_t je;
+    json_t *bundle = json_load_file("tests/data/bundle_person.json", 0, &je);
+    if (!bundle) fail_msg("%s", je.text);
+    json_object_set_new(bundle, "crn", json_string("X300077"));
+    create(bundle);
+    json_t *want = redacted(bundle), *got = expect("GET", "/api/v1/cases/X300077", NULL, 200);
+    if (!json_equal(got, want)) fail_msg("GET differs from the bundle posted: %s", json_dumps(got, JSON_COMPACT));
+    json_decref(got);
+    json_t *ch = record_post("X300077", "changes",
+                             "{\"id\":\"CH9\",\"date\":\"2025-10-30\",\"kind\":\"address\",\"lives_alone\":true}", 201);
+    assert_true(json_is_true(json_object_get(ch, "lives_alone")));
+    json_decref(ch);
+    json_t *bad = record_post("X300077", "changes",
+                              "{\"id\":\"CH10\",\"date\":\"2025-10-30\",\"kind\":\"household\",\"household\":"
+                              "[{\"name\":\"Jo\",\"relationship\":\"girlfriend\"}]}",
+                              400);
+    const char *path = json_string_value(json_object_get(json_array_get(json_object_get(bad, "errors"), 0), "path"));
+    assert_non_null(path);
+    assert_string_equal(path, "household[0].relationship");
+    json_decref(bad), json_decref(want), json_decref(bundle);
+}
+
 /* The rendered-case cache answers a second read of an unchanged case, and
  * never after a write: each write bumps the version the entry is keyed by. */
 static void test_case_cache_follows_writes(void **state)
@@ -1080,6 +1109,7 @@ int main(void)
         cmocka_unit_test(test_check_received),
         cmocka_unit_test(test_registration_review),
         cmocka_unit_test(test_victim_added_and_redacted),
+        cmocka_unit_test(test_person_details),
         cmocka_unit_test(test_case_cache_follows_writes),
         cmocka_unit_test(test_other_sub_resources),
         cmocka_unit_test(test_search),

@@ -3,6 +3,7 @@
 #include "ck_test.h"
 #include "ck_test_json.h"
 #include "ck_bundle.h"
+#include "ck_facts.h"
 #include "ck_str.h"
 #include <dirent.h>
 
@@ -38,6 +39,72 @@ static ck_case *parse_file_ok(const char *path)
 
 
 /* ---- Round trips -------------------------------------------------------------- */
+
+#define PERSON "tests/data/bundle_person.json"
+
+/* The person on probation's details (extension keys) parse, write back
+ * canonical and equal, and a bundle without them writes none of them. */
+static void person_details_round_trip(void **state)
+{
+    (void)state;
+    json_t *want = load_json(PERSON);
+    ck_case *c = parse_file_ok(PERSON);
+    const ck_person *p = &c->person;
+    assert_string_equal(p->phone, "07700 900123");
+    assert_string_equal(p->email, "sam.example@example.com");
+    assert_string_equal(p->pronouns, "he/him");
+    assert_string_equal(p->preferred_language, "Polish");
+    assert_int_equal(p->interpreter_required, 1);
+    assert_int_equal(p->n_aliases, 2);
+    assert_null(p->aliases[1].forename);
+    assert_string_equal(p->aliases[1].surname, "Smith");
+    assert_int_equal(p->n_disabilities, 2);
+    assert_string_equal(p->disabilities[0].kind, "Dyslexia");
+    assert_null(p->disabilities[1].adjustments);
+    assert_string_equal(p->addresses[1].postcode, "E8 2AB");
+    assert_null(p->addresses[0].line2);
+    assert_int_equal(c->changes[0].n_household, 2);
+    assert_ptr_equal(c->changes[0].household[1].relationship, ck_vocab_relationship[3]);
+    assert_int_equal(c->changes[0].household[1].child, 1);
+    assert_int_equal(c->changes[0].lives_alone, CK_NULL);
+    assert_int_equal(c->changes[2].lives_alone, 0);
+    json_t *got = ck_bundle_to_json(c, 0);
+    ck_assert_json_equal(got, want);
+    json_decref(got);
+    ck_buf line = CK_BUF_INIT;
+    assert_true(ck_bundle_write(c, 0, &line));
+    char *compact = json_dumps(want, JSON_COMPACT);
+    assert_string_equal(ck_buf_cstr(&line), compact);
+    free(compact);
+    ck_buf_free(&line);
+    json_decref(want);
+
+    /* Where he lives and with whom, as the case page reads it. */
+    assert_null(ck_household_current(c, ck_date_ymd(2025, 10, 1)));
+    assert_ptr_equal(ck_household_current(c, ck_date_ymd(2025, 10, 2)), &c->changes[0]);
+    assert_ptr_equal(ck_household_current(c, ck_date_ymd(2025, 11, 3)), &c->changes[1]); /* CH3 says nothing */
+    assert_ptr_equal(ck_main_address_current(c, ck_date_ymd(2024, 10, 31)), &p->addresses[0]);
+    assert_ptr_equal(ck_main_address_current(c, ck_date_ymd(2024, 11, 1)), &p->addresses[1]);
+    assert_null(ck_main_address_current(c, ck_date_ymd(2023, 3, 5)));
+    ck_case_free(c);
+
+    /* Without them, none of the keys is written: shared bundles round-trip unchanged. */
+    c = parse_file_ok(EXAMPLE);
+    assert_true(ck_bundle_write(c, 0, &line));
+    json_t *j = json_loads(ck_buf_cstr(&line), 0, NULL);
+    assert_non_null(j);
+    json_t *person = json_object_get(j, "person");
+    static const char *const absent[] = {"phone", "email", "pronouns", "preferred_language", "interpreter_required",
+                                         "aliases", "disabilities"};
+    for (size_t i = 0; i < sizeof absent / sizeof *absent; i++)
+        if (json_object_get(person, absent[i])) fail_msg("person.%s written for a bundle without it", absent[i]);
+    assert_null(json_object_get(json_array_get(json_object_get(person, "addresses"), 0), "postcode"));
+    assert_null(json_object_get(json_array_get(json_object_get(j, "changes"), 0), "household"));
+    assert_null(json_object_get(json_array_get(json_object_get(j, "changes"), 0), "lives_alone"));
+    json_decref(j);
+    ck_buf_free(&line);
+    ck_case_free(c);
+}
 
 static void example_round_trips_equal(void **state)
 {
@@ -296,7 +363,39 @@ static const bad_case bad_cases[] = {
      "person.offending_history.total: unknown key; expected one of total_sanctions, age_at_first_sanction"},
     {"person.first name", "\"Sam\"",
      "person[\"first name\"]: unknown key; expected one of forename, surname, date_of_birth, gender, "
-     "addresses, no_fixed_abode_since, offending_history"},
+     "addresses, no_fixed_abode_since, offending_history, phone, email, pronouns, preferred_language, "
+     "interpreter_required, aliases, disabilities"},
+    /* The person on probation's own details (docs/formats.md "Extensions"). */
+    {"person.phone", "7700900123", "person.phone: expected a string, got 7700900123"},
+    {"person.email", "[\"a@example.com\"]", "person.email: expected a string, got an array"},
+    {"person.interpreter_required", "\"yes\"", "person.interpreter_required: expected true or false, got \"yes\""},
+    {"person.aliases", "\"Sammy\"", "person.aliases: expected an array, got \"Sammy\""},
+    {"person.aliases", "[{\"forename\": \"Sammy\"}]", "person.aliases[0].surname: required"},
+    {"person.disabilities", "[{\"kind\": \"Dyslexia\", \"adjustment\": \"large print\"}]",
+     "person.disabilities[0].adjustment: unknown key; expected one of kind, adjustments"},
+    {"person.disabilities", "[{\"kind\": \"Dyslexia\", \"adjustments\": 3}]",
+     "person.disabilities[0].adjustments: expected a string, got 3"},
+    {"person.addresses[0].postcode", "2", "person.addresses[0].postcode: expected a string, got 2"},
+    {"person.addresses[0].line1", "\"1 Quill Street\"", NULL},
+    {"changes[0].household", "[{\"name\": \"Jo\", \"relationship\": \"girlfriend\"}]",
+     "changes[0].household[0].relationship: \"girlfriend\" is not one of partner, spouse, child, stepchild, parent, "
+     "sibling, relative, friend, lodger, other"},
+    {"changes[0].household", "[{\"relationship\": \"partner\"}]", "changes[0].household[0].name: required"},
+    {"changes[0].household", "[{\"name\": \"Jo\", \"relationship\": \"child\", \"child\": \"yes\"}]",
+     "changes[0].household[0].child: expected true or false, got \"yes\""},
+    {"changes[0].lives_alone", "1", "changes[0].lives_alone: expected true or false, got 1"},
+    {"changes[0]", "{\"id\": \"CH1\", \"date\": \"2025-10-02\", \"kind\": \"relationship\", \"lives_alone\": true, "
+     "\"household\": [{\"name\": \"Jo\", \"relationship\": \"partner\"}]}",
+     "changes[0].lives_alone: true with 1 household member; expected false or null when anyone lives with them"},
+    {"changes[0]", "{\"id\": \"CH1\", \"date\": \"2025-10-02\", \"kind\": \"arrest\", "
+     "\"household\": [{\"name\": \"Jo\", \"relationship\": \"partner\"}]}",
+     "changes[0].household: household members apply only to kind address, household or relationship; expected no "
+     "household"},
+    {"changes[0]", "{\"id\": \"CH1\", \"date\": \"2025-10-02\", \"kind\": \"charge\", \"lives_alone\": true}",
+     "changes[0].lives_alone: lives_alone applies only to kind address, household or relationship; expected false or "
+     "null"},
+    {"changes[0]", "{\"id\": \"CH1\", \"date\": \"2025-10-02\", \"kind\": \"address\", \"lives_alone\": true}", NULL},
+    {"changes[0]", "{\"id\": \"CH1\", \"date\": \"2025-10-02\", \"kind\": \"household\", \"lives_alone\": true}", NULL},
     {"contacts[1].id", "\"C1\"", "contacts[1].id: \"C1\" is already the id of contacts[0]; ids must be unique"},
     {"events[1]", "{\"id\": \"E2\", \"reports\": [{\"id\": \"R1\", \"type\": \"oral\", \"requested\": \"2025-01-02\"}]}",
      "events[1].reports[0].id: \"R1\" is already the id of a report of event E1"},
@@ -640,6 +739,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(example_round_trips_equal),
+        cmocka_unit_test(person_details_round_trip),
         cmocka_unit_test(shared_examples_parse),
         cmocka_unit_test(minimal_bundle_writes_canonical),
         cmocka_unit_test(omitted_keys_write_canonical),

@@ -199,6 +199,37 @@ static void without_all_only_open_and_overdue(void **state)
     run_result_free(&some);
 }
 
+/* The person on probation's details (docs/formats.md, an extension) are
+ * accepted and change nothing the engine says. */
+static void person_details_are_accepted_and_ignored(void **state)
+{
+    (void)state;
+    json_error_t je;
+    json_t *j = json_load_file(EXAMPLE, 0, &je);
+    assert_non_null(j);
+    json_t *p = json_object_get(j, "person");
+    json_object_update_new(json_array_get(json_object_get(p, "addresses"), 0),
+                           json_pack("{s:s, s:s, s:s}", "line1", "14 Larkspur Row", "town", "London", "postcode", "E8 2AB"));
+    json_object_update_new(p, json_pack("{s:s, s:s, s:s, s:s, s:b, s:[{s:s}], s:[{s:s, s:n}]}", "phone", "07700 900123",
+                                        "email", "sam@example.com", "pronouns", "he/him", "preferred_language", "Polish",
+                                        "interpreter_required", 1, "aliases", "surname", "Smith", "disabilities", "kind",
+                                        "Dyslexia", "adjustments"));
+    json_object_set_new(json_array_get(json_object_get(j, "changes"), 0), "household",
+                        json_pack("[{s:s, s:s, s:b}]", "name", "Jo Example", "relationship", "partner", "child", 0));
+    char *text = json_dumps(j, JSON_INDENT(2));
+    json_decref(j);
+    char *path = temp_file(text);
+    free(text);
+    run_result plain = run(NULL, "--all", "--as-of", "2025-11-03", EXAMPLE, NULL);
+    run_result detailed = run(NULL, "--all", "--as-of", "2025-11-03", path, NULL);
+    assert_int_equal(plain.rc, 0);
+    if (detailed.rc != 0) fail_msg("exit %d: %s", detailed.rc, detailed.err);
+    assert_string_equal(detailed.out, plain.out);
+    remove_temp(path);
+    run_result_free(&plain);
+    run_result_free(&detailed);
+}
+
 static void reads_standard_input(void **state)
 {
     (void)state;
@@ -487,6 +518,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(prints_pretty_json_of_the_engine_result),
         cmocka_unit_test(without_all_only_open_and_overdue),
+        cmocka_unit_test(person_details_are_accepted_and_ignored),
         cmocka_unit_test(reads_standard_input),
         cmocka_unit_test(shared_examples_give_expected_output),
         cmocka_unit_test(help_prints_usage),

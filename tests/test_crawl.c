@@ -64,8 +64,10 @@ static void add_secret(secrets *s, const char *v)
     ck_buf_free(&b);
 }
 
-/* Every victim's details, but a name that is also an offender's or a staff
- * member's (which pages rightly show). */
+/* Every victim's details, but a name that is also an offender's, a staff
+ * member's or one of an offender's household (which pages rightly show: the
+ * generator draws them all from the same lists of names, so the same name
+ * can be a victim in one case and a partner in another). */
 static void collect_secrets(ck_db *db, secrets *s)
 {
     static const char *const cols[] = {"name", "address", "phone", "email", "notes"};
@@ -74,7 +76,8 @@ static void collect_secrets(ck_db *db, secrets *s)
         snprintf(sql, sizeof sql,
                  "SELECT DISTINCT \"%s\" FROM \"victims\" WHERE \"%s\" IS NOT NULL AND \"%s\" NOT IN "
                  "(SELECT \"person_forename\" || ' ' || \"person_surname\" FROM \"cases\" WHERE \"person_surname\" "
-                 "IS NOT NULL UNION SELECT \"forename\" || ' ' || \"surname\" FROM \"staff\")",
+                 "IS NOT NULL UNION SELECT \"forename\" || ' ' || \"surname\" FROM \"staff\" "
+                 "UNION SELECT \"name\" FROM \"household_members\")",
                  cols[k], cols[k], cols[k]);
         ck_stmt *st = ck_db_prepare(db, sql);
         if (!st) fail_msg("%s", ck_db_errmsg(db));

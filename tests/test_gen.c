@@ -5,6 +5,7 @@
 #include "ck_bundle.h"
 #include "ck_cal.h"
 #include "ck_gen.h"
+#include "ck_str.h"
 #include <jansson.h>
 #include <math.h>
 #include <unistd.h>
@@ -125,7 +126,8 @@ static void every_bundle_is_valid_and_agrees_with_the_organisation(void **state)
     char *orgtext = slurp(dir, "organisation.jsonl", NULL);
     org_index ix = read_org(orgtext);
     json_t *crns = json_object();
-    size_t cases = 0, victims = 0, allocations = 0;
+    size_t cases = 0, victims = 0, allocations = 0, aliases = 0, disabled = 0, households = 0, partners = 0,
+           children = 0;
     for (int file = 1; file <= 2; file++) {
         char name[32];
         snprintf(name, sizeof name, "cases-%03d.jsonl", file);
@@ -148,6 +150,30 @@ static void every_bundle_is_valid_and_agrees_with_the_organisation(void **state)
                 date_agrees(s, "left_on", al->staff_left_on);
                 date_agrees(s, "absence_from", al->staff_long_term_absence_from);
             }
+            /* The person's own details: synthetic, and only in reserved ranges. */
+            const ck_person *p = &c->person;
+            assert_int_equal(strncmp(p->phone, "07700 900", 9), 0);
+            assert_int_equal(strlen(p->phone), 12);
+            assert_non_null(strstr(p->email, "@example.com"));
+            if (p->interpreter_required == 1) assert_false(ck_streq(p->preferred_language, "English"));
+            aliases += p->n_aliases, disabled += p->n_disabilities > 0;
+            for (size_t i = 0; i < p->n_addresses; i++) {
+                const ck_address *ad = &p->addresses[i];
+                assert_non_null(strstr(ad->line2, "Synthetic"));
+                const char *sp = strchr(ad->postcode, ' ');
+                assert_non_null(sp);
+                assert_int_equal(strlen(sp + 1), 3); /* inward code: digit, two letters */
+                assert_true(sp - ad->postcode >= 2 && sp - ad->postcode <= 4);
+            }
+            for (size_t i = 0; i < c->n_changes; i++) {
+                const ck_change *ch = &c->changes[i];
+                bool home = ck_streq(ch->kind, "household") || ck_streq(ch->kind, "relationship");
+                if (home) assert_true(ch->n_household > 0);
+                /* Every change about the home says who lives there, or that nobody does. */
+                assert_int_equal(ck_change_about_home(ch), ch->n_household > 0 || ch->lives_alone == 1);
+                if (home) households++, partners += ck_streq(ch->household[0].relationship, "partner");
+                for (size_t k = 0; k < ch->n_household; k++) children += ch->household[k].child == 1;
+            }
             for (size_t i = 0; i < c->n_victims; i++, victims++) {
                 const ck_victim *v = &c->victims[i];
                 assert_non_null(strstr(v->address, "Synthetic"));
@@ -164,6 +190,8 @@ static void every_bundle_is_valid_and_agrees_with_the_organisation(void **state)
     assert_int_equal(cases, SMALL);
     assert_true(victims > 100);
     assert_true(allocations > SMALL * 9 / 10);
+    assert_true(aliases > SMALL / 20 && disabled > SMALL / 10);
+    assert_true(households > 50 && partners == households && children > households / 3);
     json_decref(crns), json_decref(ix.staff), json_decref(ix.teams);
     free(orgtext);
     remove_dir(dir);

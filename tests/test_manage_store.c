@@ -7,8 +7,10 @@
 #include "ck_test_db.h"
 #include "ck_test_manage.h"
 #include "ck_str.h"
+#include "ck_court.h"
 #include "ck_facts.h"
 #include "ck_caseload.h"
+#include "ck_org.h"
 
 #define D ck_test_date
 #define ok ck_test_ok
@@ -641,12 +643,57 @@ static void test_qa_audit(void **state)
     json_decref(r2);
 }
 
+/* The organisation's lists (the web's PDU, region and team pickers) and the
+ * court page's open check of a case. */
+static void test_org_lists_and_open_checks(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    load_org(db);
+    char err[512];
+    ck_arena a;
+    ck_arena_init(&a);
+    ck_org_record *recs = NULL;
+    size_t n = 0;
+    ok(ck_org_list(db, CK_ORG_REGION, NULL, &a, &recs, &n, err, sizeof err), err);
+    assert_int_equal(n, 1);
+    assert_string_equal(recs[0].code, "R1");
+    assert_string_equal(recs[0].name, "London");
+    ok(ck_org_list(db, CK_ORG_PDU, NULL, &a, &recs, &n, err, sizeof err), err);
+    assert_int_equal(n, 2); /* P1, and P2 (test_holder's other PDU) */
+    assert_string_equal(recs[0].region, "R1");
+    ok(ck_org_list(db, CK_ORG_PDU, "R1", &a, &recs, &n, err, sizeof err), err);
+    assert_int_equal(n, 2);
+    ok(ck_org_list(db, CK_ORG_PDU, "R9", &a, &recs, &n, err, sizeof err), err);
+    assert_int_equal(n, 0);
+    ok(ck_org_list(db, CK_ORG_TEAM, "P1", &a, &recs, &n, err, sizeof err), err);
+    assert_int_equal(n, 2);
+    assert_string_equal(recs[0].name, "Brixton 1");
+    assert_string_equal(recs[1].code, "T2");
+    assert_string_equal(recs[1].pdu, "P1");
+    assert_int_equal(ck_org_list(db, CK_ORG_STAFF, "T1", &a, &recs, &n, err, sizeof err), CK_ERR_INVALID);
+
+    /* K1 asked for and answered, K2 asked for later and waiting; no
+     * children's services check at all. */
+    put_case(db, "X100001", "S1", NULL,
+             ",\"checks\":[{\"id\":\"K1\",\"kind\":\"police_da\",\"requested\":\"2025-05-01\",\"received\":\"2025-05-03\"},"
+             "{\"id\":\"K2\",\"kind\":\"police_da\",\"requested\":\"2025-05-20\"}]",
+             "2025-06-02");
+    const char *id = NULL;
+    ok(ck_court_open_check(db, "X100001", "police_da", &a, &id, err, sizeof err), err);
+    assert_string_equal(id, "K2");
+    ok(ck_court_open_check(db, "X100001", "childrens_services", &a, &id, err, sizeof err), err);
+    assert_null(id);
+    ok(ck_court_open_check(db, "X999999", "police_da", &a, &id, err, sizeof err), err);
+    assert_null(id);
+    ck_arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         CK_DB_TEST(test_workforce_figures), CK_DB_TEST(test_leaver_reallocated), CK_DB_TEST(test_grade_rule_refuses),
         CK_DB_TEST(test_edit_in_tx), CK_DB_TEST(test_holder), CK_DB_TEST(test_allocation_board),
-        CK_DB_TEST(test_inspection_figures), CK_DB_TEST(test_qa_audit),
+        CK_DB_TEST(test_inspection_figures), CK_DB_TEST(test_qa_audit), CK_DB_TEST(test_org_lists_and_open_checks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

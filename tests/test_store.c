@@ -169,6 +169,28 @@ static void test_roundtrip(void **state)
     assert_int_equal(count, (size_t)n + 1);
 }
 
+/* The person on probation's details (addresses with lines and postcode,
+ * phone, email, aliases, language, disabilities, household members of a
+ * change) are stored and read back whole, and a replace keeps them. */
+static void test_person_details(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    ck_date as_of = ck_test_date(EXAMPLE_AS_OF);
+    roundtrip(db, "tests/data/bundle_person.json", as_of);
+    ck_case *c = load_case("tests/data/bundle_person.json");
+    c->person.phone = "07700 900999";
+    c->person.n_aliases = 1;
+    c->changes[1].household[2].child = 0;
+    char err[1024];
+    ck_engine eng = ck_engine_default();
+    expect_rc(ck_cases_replace(db, &eng, c, as_of, err, sizeof err), CK_OK, err);
+    json_t *want = ck_bundle_to_json(c, 0);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(want, "person"), "phone")), "07700 900999");
+    expect_stored(db, c->crn, want);
+    json_decref(want);
+    ck_case_free(c);
+}
+
 static void test_exists_and_invalid(void **state)
 {
     stored s = store_example(state);
@@ -629,6 +651,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         CK_DB_TEST(test_roundtrip),
+        CK_DB_TEST(test_person_details),
         CK_DB_TEST(test_exists_and_invalid),
         CK_DB_TEST(test_replace),
         CK_DB_TEST(test_add_record),

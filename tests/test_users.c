@@ -313,6 +313,58 @@ static void test_tokens(void **state)
                           "'user.disable')") >= 5);
 }
 
+/* A new role and staff link by the rules of ck_user_add; the account's
+ * sessions end, its next sign-in has the new role's place; audited. */
+static void test_set_role(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    char err[512], tok[CK_TOKEN_HEX + 1];
+    ck_principal sys = sys_principal(), who;
+    sec_org_import(db);
+    expect_rc(ck_user_add(db, &sys, "pat.one", CK_ROLE_PRACTITIONER, "N07P001", SEC_PASSWORD, SEC_NOW, NULL, err,
+                          sizeof err),
+              CK_OK, err);
+    assert_true(sign_in(db, "pat.one", SEC_PASSWORD, "10.0.0.1", SEC_NOW, tok));
+    expect_rc(ck_user_set_role(db, &sys, "pat.one", CK_ROLE_VLO, NULL, err, sizeof err), CK_ERR_INVALID, err);
+    assert_non_null(strstr(err, "staff"));
+    expect_rc(ck_user_set_role(db, &sys, "pat.one", CK_ROLE_SPO, "N07X999", err, sizeof err), CK_ERR_INVALID, err);
+    assert_non_null(strstr(err, "N07X999"));
+    expect_rc(ck_user_set_role(db, &sys, "nobody", CK_ROLE_QA, NULL, err, sizeof err), CK_ERR_NOTFOUND, err);
+    expect_rc(ck_user_set_role(db, &sys, "pat.one", CK_ROLE_COUNT, NULL, err, sizeof err), CK_ERR_INVALID, err);
+    /* Refusals changed nothing: the session still stands. */
+    expect_rc(ck_session_lookup(db, tok, SEC_NOW + 1, CK_SESSION_IDLE_S, CK_SESSION_ABSOLUTE_S, &who, err, sizeof err),
+              CK_OK, err);
+    expect_rc(ck_user_set_role(db, &sys, "pat.one", CK_ROLE_SPO, "N07P003", err, sizeof err), CK_OK, err);
+    ck_user u;
+    expect_rc(ck_user_get(db, "pat.one", &u, err, sizeof err), CK_OK, err);
+    assert_int_equal(u.role, CK_ROLE_SPO);
+    assert_string_equal(u.staff, "N07P003");
+    expect_rc(ck_session_lookup(db, tok, SEC_NOW + 2, CK_SESSION_IDLE_S, CK_SESSION_ABSOLUTE_S, &who, err, sizeof err),
+              CK_ERR_NOTFOUND, err);
+    assert_true(sign_in(db, "pat.one", SEC_PASSWORD, "10.0.0.1", SEC_NOW + 3, tok));
+    expect_rc(ck_session_lookup(db, tok, SEC_NOW + 4, CK_SESSION_IDLE_S, CK_SESSION_ABSOLUTE_S, &who, err, sizeof err),
+              CK_OK, err);
+    assert_int_equal(who.role, CK_ROLE_SPO);
+    assert_string_equal(who.place.team, "T2");
+    /* QA and admin need no staff record: the link is dropped. */
+    expect_rc(ck_user_set_role(db, &sys, "pat.one", CK_ROLE_QA, "", err, sizeof err), CK_OK, err);
+    expect_rc(ck_user_get(db, "pat.one", &u, err, sizeof err), CK_OK, err);
+    assert_string_equal(u.staff, "");
+    assert_int_equal(count(db, "SELECT COUNT(*) FROM \"audit_log\" WHERE \"action\" = 'user.set_role' AND "
+                               "\"record\" = 'pat.one'"),
+                     2);
+    /* A token's expiry, as the CLI and the web read it. */
+    int64_t at = -1;
+    assert_true(ck_token_expiry("", SEC_NOW, &at, err, sizeof err));
+    assert_int_equal(at, 0);
+    assert_true(ck_token_expiry("30", SEC_NOW, &at, err, sizeof err));
+    assert_int_equal(at, SEC_NOW + 30 * 86400);
+    assert_false(ck_token_expiry("0", SEC_NOW, &at, err, sizeof err));
+    assert_false(ck_token_expiry("3651", SEC_NOW, &at, err, sizeof err));
+    assert_false(ck_token_expiry("7d", SEC_NOW, &at, err, sizeof err));
+    assert_non_null(strstr(err, "expires"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -322,6 +374,7 @@ int main(void)
         CK_DB_TEST(test_sign_in_and_sessions),
         CK_DB_TEST(test_back_off_and_lock_out),
         CK_DB_TEST(test_tokens),
+        CK_DB_TEST(test_set_role),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -151,7 +151,7 @@ static void test_session_csrf_and_sign_out(void **state)
     tw_csrf(f->port, cookie, "/page", csrf, sizeof csrf);
     th_resp r = req(f, "GET", "/page", cookie, NULL);
     assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.body, "N07P001, Probation practitioner"));
+    assert_non_null(strstr(r.body, "Pat Officer, Probation practitioner"));
     assert_non_null(strstr(r.body, "action=\"/sign-out\""));
     th_resp_free(&r);
 

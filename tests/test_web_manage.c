@@ -134,11 +134,15 @@ static void test_inspection_page(void **state)
     r = get(f, &po, "/", 200, home);
     assert_null(strstr(r.body, "href=\"/inspection\""));
     th_resp_free(&r);
-    /* An account linked to no staff record has no PDU to show. */
-    who stray;
-    tw_sign_in_as(f->s.port, "auditor", stray.cookie, sizeof stray.cookie);
-    const char *const stray_page[] = {"Your account has no probation delivery unit", NULL};
-    get_ok(f, &stray, "/inspection", 404, stray_page);
+    /* Quality assurance has no PDU of its own and reads every one: it
+     * chooses the PDU, then sees that PDU's page. */
+    who qa;
+    tw_sign_in_as(f->s.port, "auditor", qa.cookie, sizeof qa.cookie);
+    const char *const picker[] = {"Choose a probation delivery unit", "href=\"/inspection?pdu=", NULL};
+    get_ok(f, &qa, "/inspection", 200, picker);
+    const char *const chosen[] = {"out of 27</span>", "Camden and Islington", NULL};
+    get_ok(f, &qa, "/inspection?pdu=N07PDU1", 200, chosen);
+    get_ok(f, &qa, "/inspection?pdu=NOPE", 404, NULL);
 }
 
 static void test_drill_down(void **state)
@@ -365,7 +369,7 @@ static void test_record_leaving(void **state)
     th_resp r = post(f, &spo, "/allocations/leaving", "staff=&kind=&date-day=&date-month=&date-year=", 400);
     assert_non_null(strstr(r.body, "<a href=\"#staff\">Select the practitioner</a>"));
     assert_non_null(strstr(r.body, "<a href=\"#kind\">Select whether they left or began long-term absence</a>"));
-    assert_non_null(strstr(r.body, "<a href=\"#date\">Enter Date they left or their absence began</a>"));
+    assert_non_null(strstr(r.body, "<a href=\"#date-day\">Enter the date they left or their absence began</a>"));
     th_resp_free(&r);
     r = post(f, &spo, "/allocations/leaving", "staff=N07P022&kind=left&date-day=3&date-month=6&date-year=2025", 400);
     assert_non_null(strstr(r.body, "Date they left or their absence began must be today or in the past"));
@@ -411,10 +415,10 @@ static void test_case_audit(void **state)
     th_resp_free(&r);
     char path[128], form[256];
     snprintf(path, sizeof path, "%s/cases/%s", loc, crn);
-    const char *const qform[] = {"Audit case", "Was Assessment sufficient?", "name=\"assessment-note\"", NULL};
+    const char *const qform[] = {"Audit case", "Was the work on assessment sufficient?", "name=\"assessment-note\"", NULL};
     get_ok(f, &spo, path, 200, qform);
     r = post(f, &spo, path, "assessment=&planning=", 400);
-    assert_non_null(strstr(r.body, "Answer at least one question"));
+    assert_non_null(strstr(r.body, "Select sufficient or not sufficient for at least one standard"));
     th_resp_free(&r);
     /* The auditor finds the assessment sufficient; the record has no police
      * or children's check, so Casekeeper does not: a disagreement. */

@@ -26,6 +26,40 @@ static ck_date pinned_today(void)
 typedef tw_server fixture;
 
 
+/* Example 01 (S000001, Pat Officer's) with the person on probation's own
+ * details: an address with its street and postcode, phone, email, an alias,
+ * language, a disability, and a partner and a child living with him from a
+ * change of circumstances (dated before the RoSH assessment, so no rule
+ * asks for anything new). */
+static void put_person_example(ck_db *db, const ck_engine *eng)
+{
+    char path[512], err[512];
+    snprintf(path, sizeof path, "%s/examples/01_easter_2025_co.json", CK_SHARED_DIR);
+    json_error_t je;
+    json_t *j = json_load_file(path, 0, &je);
+    if (!j) fail_msg("%s: %s", path, je.text);
+    json_t *p = json_object_get(j, "person");
+    json_object_update_new(json_array_get(json_object_get(p, "addresses"), 0),
+                       json_pack("{s:s, s:s, s:s, s:s}", "line1", "14 Larkspur Row", "line2", "Synthetic Estate", "town",
+                                 "London", "postcode", "N7 2AB"));
+    json_object_update_new(p, json_pack("{s:s, s:s, s:s, s:s, s:b, s:[{s:s, s:s}], s:[{s:s, s:s}]}", "phone",
+                                        "07700 900123", "email", "test.person@example.com", "pronouns", "he/him",
+                                        "preferred_language", "Polish", "interpreter_required", 1, "aliases",
+                                        "forename", "Testy", "surname", "Persson", "disabilities", "kind", "Dyslexia",
+                                        "adjustments", "Letters in plain English"));
+    json_array_append_new(json_object_get(j, "changes"),
+                          json_pack("{s:s, s:s, s:s, s:s, s:[{s:s, s:s, s:b}, {s:s, s:s, s:b}]}", "id", "H0", "date",
+                                    "2025-05-01", "kind", "relationship", "note", "Moved in with his partner",
+                                    "household", "name", "Jo Partner", "relationship", "partner", "child", 0, "name",
+                                    "Alex Partner", "relationship", "stepchild", "child", 1));
+    ck_case *c = ck_bundle_from_json(j, err, sizeof err);
+    json_decref(j);
+    if (!c) fail_msg("%s: %s", path, err);
+    c->team = ck_arena_strdup(&c->arena, "N07T01");
+    if (ck_cases_create(db, eng, c, pinned_today(), err, sizeof err) != CK_OK) fail_msg("%s: %s", path, err);
+    ck_case_free(c);
+}
+
 static int setup(void **state)
 {
     static fixture f;
@@ -35,7 +69,11 @@ static int setup(void **state)
      * the management pages' PDU around it; an account for each of its staff. */
     ck_test_manage_fixture(db, &app.engine);
     tw_accounts(db);
-    ck_test_put_example(db, &app.engine, "01_easter_2025_co.json", "N07T01", pinned_today());
+    /* The roles no staff member's grade gives: the browser suite signs in
+     * as each role (tests/e2e/narrow.test.mjs, roles.test.mjs). */
+    tw_add_user(db, "qa", CK_ROLE_QA, NULL);
+    tw_add_user(db, "admin", CK_ROLE_ADMIN, NULL);
+    put_person_example(db, &app.engine);
     ck_test_put_example(db, &app.engine, "04_breach_mandatory_co.json", "N07T01", pinned_today());
     ck_test_put_example(db, &app.engine, "09_vcs_opted_in_release_soon.json", "N07T01", pinned_today());
     ck_db_close(db);
@@ -116,6 +154,47 @@ static void test_case_tabs(void **state)
     page_has(f, &w, "/cases/X999999", 404, missing);
 }
 
+/* The summary strip on every case page and the Personal details tab: names,
+ * not codes, and where he lives and with whom at a glance. */
+static void test_person_and_strip(void **state)
+{
+    fixture *f = *state;
+    who w = sign_in(f, "N07P001", "PO");
+    const char *const strip[] = {"aria-label=\"Case summary\"", "<strong>Test Person</strong>", "CRN S000001",
+                                 "Tier ", "RoSH <strong class=\"govuk-tag govuk-tag--yellow\">Medium</strong>",
+                                 "Not MAPPA", "Probation practitioner: <strong>Pat Officer</strong>, Camden North",
+                                 "<strong>Lives at:</strong> 14 Larkspur Row, Synthetic Estate, London N7 2AB.",
+                                 "<strong>Lives with:</strong> partner Jo Partner; stepchild Alex Partner (under 18) "
+                                 "(since 1 May 2025).",
+                                 "Pat Officer, Probation practitioner", NULL};
+    static const char *const pages[] = {"/cases/S000001", "/cases/S000001/activity", "/cases/S000001/risk",
+                                        "/cases/S000001/personal", "/cases/S000001/appointments/new",
+                                        "/cases/S000001/changes/new"};
+    for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) page_has(f, &w, pages[i], 200, strip);
+    const char *const personal[] = {"07700 900123", "test.person@example.com", "Testy Persson", "he/him", "Polish",
+                                    "Interpreter needed</dt><dd class=\"govuk-summary-list__value\">Yes",
+                                    "<strong>Dyslexia</strong>: Letters in plain English",
+                                    "Jo Partner, partner", "Alex Partner, stepchild (under 18)",
+                                    "Moved in with his partner", "Relationship", NULL};
+    page_has(f, &w, "/cases/S000001/personal", 200, personal);
+    /* The header names the signed-in user, not the staff code. */
+    th_resp r = req(f, "GET", "/cases/S000001", w.cookie, NULL);
+    assert_null(strstr(r.body, "N07P001"));
+    assert_null(strstr(r.body, "N07T01"));
+    th_resp_free(&r);
+    /* Sentence types, offence categories and assessment kinds in words. */
+    const char *const sentence[] = {"Community order", "Theft (04901), main", NULL};
+    page_has(f, &w, "/cases/S000001/sentence", 200, sentence);
+    const char *const event_option[] = {"E1: Community order from ", NULL};
+    page_has(f, &w, "/cases/S000001/appointments/new", 200, event_option);
+    const char *const risk[] = {"RoSH assessment completed 14 May 2025: Medium", "Sentence plan completed", NULL};
+    page_has(f, &w, "/cases/S000001/risk", 200, risk);
+    /* A case without the details says so rather than showing nothing. */
+    const char *const bare[] = {"<strong>Lives with:</strong> Not recorded.", "Street and postcode not recorded",
+                                NULL};
+    page_has(f, &w, "/cases/S000004/personal", 200, bare);
+}
+
 static void test_search(void **state)
 {
     fixture *f = *state;
@@ -142,8 +221,8 @@ static void test_book_appointment(void **state)
     snprintf(form, sizeof form, "csrf=%s&event=E1&type=&date-day=31&date-month=2&date-year=2026", w.csrf);
     r = req(f, "POST", "/cases/S000001/appointments/new", w.cookie, form);
     assert_int_equal(r.status, 400);
-    assert_non_null(strstr(r.body, "<a href=\"#type\">Select the appointment type</a>"));
-    assert_non_null(strstr(r.body, "<a href=\"#date\">Date of the appointment must be a real date</a>"));
+    assert_non_null(strstr(r.body, "<a href=\"#type\">Select the type of appointment</a>"));
+    assert_non_null(strstr(r.body, "<a href=\"#date-day\">Date of the appointment must be a real date</a>"));
     assert_non_null(strstr(r.body, "name=\"date-day\" type=\"text\" inputmode=\"numeric\" value=\"31\""));
     assert_non_null(strstr(r.body, "<title>Error: Book an appointment – Casekeeper</title>"));
     th_resp_free(&r);
@@ -182,7 +261,7 @@ static void test_other_forms(void **state)
     r = req(f, "POST", "/cases/S000001/changes/new", w.cookie, form);
     if (r.status != 303) fail_msg("%d %.3000s", r.status, r.body);
     th_resp_free(&r);
-    const char *const saved[] = {"relationship. New &lt;partner&gt;", NULL};
+    const char *const saved[] = {"Relationship</strong>. New &lt;partner&gt;", NULL};
     page_has(f, &w, "/cases/S000001/personal", 200, saved);
 }
 
@@ -190,7 +269,7 @@ static void test_grades_pages(void **state)
 {
     fixture *f = *state;
     who spo = sign_in(f, "N07P009", "SPO");
-    const char *const team[] = {"Team N07T01", "Caseloads", "Unallocated cases", NULL};
+    const char *const team[] = {"<h1 class=\"govuk-heading-l\">Camden North</h1>", "Caseloads", "Unallocated cases", NULL};
     page_has(f, &spo, "/team", 200, team);
     const char *const pdu[] = {"PDU dashboard", "<svg class=\"ck-chart\"", "Timeliness", NULL};
     page_has(f, &spo, "/pdu", 200, pdu);
@@ -202,7 +281,7 @@ static void test_grades_pages(void **state)
     page_has(f, &vlo, "/cases/S000001/appointments/new", 403, NULL);
 
     who court = sign_in(f, "N07P011", "court_officer");
-    const char *const c[] = {"Court work", "Reports due", NULL};
+    const char *const c[] = {"Court work", "Reports requested", NULL};
     page_has(f, &court, "/court", 200, c);
 }
 
@@ -216,11 +295,16 @@ static void trend_row(const char *body, const char *month, const char *const *ce
     if (!p) fail_msg("no row for %s in the month table", month);
     const char *end = strstr(p, "</tr>");
     for (size_t i = 0; cells[i]; i++) {
-        char td[64];
-        snprintf(td, sizeof td, ck_streq(cells[i], "*") ? "numeric\">" : "numeric\">%s</td>", cells[i]);
-        const char *at = strstr(p, td);
-        if (!at || at > end) fail_msg("%s: cell %zu is not %s", month, i, cells[i]);
-        p = at + strlen(td);
+        /* The next numeric cell with that text (its tag carries a
+         * data-label too). */
+        size_t n = strlen(cells[i]);
+        for (;;) {
+            const char *at = strstr(p, "numeric\"");
+            if (at) at = strchr(at, '>');
+            if (!at || at > end) fail_msg("%s: cell %zu is not %s", month, i, cells[i]);
+            p = at + 1;
+            if (ck_streq(cells[i], "*") || (strncmp(p, cells[i], n) == 0 && strncmp(p + n, "</td>", 5) == 0)) break;
+        }
     }
 }
 
@@ -250,7 +334,7 @@ static void test_dashboard_trends(void **state)
                                   "<a class=\"govuk-link\" href=\"/pdu\">Camden and Islington</a>",
                                   "href=\"/pdu/cases?\"", "href=\"/pdu/overdue?\"", "href=\"/region\"", NULL};
     page_has(f, &spo, "/region", 200, region);
-    const char *const own[] = {"Probation delivery unit N07PDU1", NULL};
+    const char *const own[] = {"Camden and Islington: ", NULL};
     page_has(f, &spo, "/pdu?code=N07PDU1", 200, own);
     page_has(f, &spo, "/pdu?code=N99PDU9", 404, NULL);
     who po = sign_in(f, "N07P001", "PO");
@@ -350,7 +434,7 @@ static void test_failure_then_warning(void **state)
     fixture *f = *state;
     who w = sign_in(f, "N07P001", "PO");
     open_form(f, &w, "/cases/S000001/contacts/C3/outcome");
-    const char *const errs[] = {"<a href=\"#outcome\">Select Outcome</a>", "<a href=\"#reason\">Enter the reason for taking no further action</a>", NULL};
+    const char *const errs[] = {"<a href=\"#outcome\">Select the outcome of the appointment</a>", "<a href=\"#reason\">Enter the reason for taking no further action</a>", NULL};
     post_form(f, &w, "/cases/S000001/contacts/C3/outcome", "action=no_further_action", 400, errs);
     assert_string_equal(stored_status(f, "S000001", "ENFORCE", "contact:C3", NULL, 0), "");
 
@@ -361,12 +445,12 @@ static void test_failure_then_warning(void **state)
     page_has(f, &w, "/cases/S000001", 200, due);
 
     open_form(f, &w, "/cases/S000001/contacts/C3/enforcement?rule=ENFORCE&subject=contact%3AC3");
-    const char *const e2[] = {"<a href=\"#action\">Select Enforcement action</a>", "<a href=\"#date\">Date of the decision must be a real date</a>", NULL};
+    const char *const e2[] = {"<a href=\"#action\">Select the enforcement action</a>", "<a href=\"#date-day\">Date of the decision must be a real date</a>", NULL};
     post_form(f, &w, "/cases/S000001/contacts/C3/enforcement", "date-day=40&date-month=5&date-year=2025", 400, e2);
     /* Decided within 10 working days of the failure (due 28 May). */
     post_form(f, &w, "/cases/S000001/contacts/C3/enforcement", "action=first_warning&date-day=27&date-month=5&date-year=2025", 303, NULL);
     assert_string_equal(stored_status(f, "S000001", "ENFORCE", "contact:C3", NULL, 0), "met");
-    const char *const shown[] = {"first_warning (contact C3)", NULL};
+    const char *const shown[] = {"First warning, for the appointment on 13 May 2025", NULL};
     page_has(f, &w, "/cases/S000001/compliance", 200, shown);
     /* A contact that is not a failure has no enforcement form. */
     page_has(f, &w, "/cases/S000001/contacts/C2/enforcement", 404, NULL);
@@ -533,7 +617,7 @@ static void test_add_contact(void **state)
     fixture *f = *state;
     who w = sign_in(f, "N07P001", "PO");
     open_form(f, &w, "/cases/S000001/contacts/new");
-    const char *const errs[] = {"<a href=\"#type\">Select the contact type</a>", "<a href=\"#date\">Enter Date of the contact</a>", NULL};
+    const char *const errs[] = {"<a href=\"#type\">Select the type of contact</a>", "<a href=\"#date-day\">Enter the date of the contact</a>", NULL};
     post_form(f, &w, "/cases/S000001/contacts/new", "event=E1&type=", 400, errs);
     th_resp r = req(f, "GET", "/cases/S000001/contacts/new", w.cookie, NULL);
     char type[32];
@@ -564,7 +648,7 @@ static void test_registration_lifecycle(void **state)
     fixture *f = *state;
     who w = sign_in(f, "N07P001", "PO");
     open_form(f, &w, "/cases/S000001/registrations/new");
-    const char *const e1[] = {"<a href=\"#type\">Select Register</a>", "<a href=\"#date\">Date registered must be a real date</a>", NULL};
+    const char *const e1[] = {"<a href=\"#type\">Select the register</a>", "<a href=\"#date-day\">Date registered must be a real date</a>", NULL};
     post_form(f, &w, "/cases/S000001/registrations/new", "date-day=31&date-month=4&date-year=2025", 400, e1);
     const char *const e2[] = {"<a href=\"#level\">Select the MAPPA level</a>", "<a href=\"#category\">Select the MAPPA category</a>",
                               "<option value=\"MAPP\" selected>", NULL};
@@ -584,7 +668,7 @@ static void test_registration_lifecycle(void **state)
     char path[128];
     snprintf(path, sizeof path, "/cases/S000001/registrations/%s/review", id);
     open_form(f, &w, path);
-    const char *const e3[] = {"<a href=\"#next_review\">Enter Next review</a>", NULL};
+    const char *const e3[] = {"<a href=\"#next_review-day\">Enter the date of the next review</a>", NULL};
     post_form(f, &w, path, "date-day=1&date-month=6&date-year=2025", 400, e3);
     post_form(f, &w, path, "date-day=1&date-month=6&date-year=2025&next_review-day=1&next_review-month=9&next_review-year=2025", 303, NULL);
     /* The review meets this cycle; the obligation now tracks the next one. */
@@ -609,7 +693,7 @@ static void test_check_reply_and_decision(void **state)
     fixture *f = *state;
     who w = sign_in(f, "N07P004", "PO");
     open_form(f, &w, "/cases/S000004/checks/new");
-    const char *const e1[] = {"<a href=\"#kind\">Select Check</a>", "<a href=\"#requested\">Date requested must be today or in the past</a>", NULL};
+    const char *const e1[] = {"<a href=\"#kind\">Select the check you requested</a>", "<a href=\"#requested\">Date requested must be today or in the past</a>", NULL};
     post_form(f, &w, "/cases/S000004/checks/new", "requested-day=3&requested-month=6&requested-year=2025", 400, e1);
     post_form(f, &w, "/cases/S000004/checks/new", "kind=police_da&requested-day=30&requested-month=5&requested-year=2025", 303, NULL);
     th_resp r = req(f, "GET", "/cases/S000004/checks", w.cookie, NULL);
@@ -621,7 +705,7 @@ static void test_check_reply_and_decision(void **state)
     snprintf(subject, sizeof subject, "check:%s", id);
     open_form(f, &w, path);
     const char *const e2[] = {"<a href=\"#received\">Date the reply was received must be on or after the date requested</a>",
-                              "<a href=\"#relevant\">Select Did it hold relevant information?</a>", NULL};
+                              "<a href=\"#relevant\">Select yes if the reply held relevant information</a>", NULL};
     post_form(f, &w, path, "received-day=29&received-month=5&received-year=2025", 400, e2);
     assert_string_equal(stored_status(f, "S000004", "DA_FLAG_DECISION", subject, NULL, 0), "");
     /* Relevant information: the rulebook asks for a flag decision. */
@@ -630,7 +714,7 @@ static void test_check_reply_and_decision(void **state)
 
     open_form(f, &w, "/cases/S000004/decisions/new?rule=DA_FLAG_DECISION");
     char fields[256];
-    const char *const e3[] = {"<a href=\"#reason\">Enter Reason</a>", "<a href=\"#date\">Enter Date of the decision</a>", NULL};
+    const char *const e3[] = {"<a href=\"#reason\">Enter the reason for the decision</a>", "<a href=\"#date-day\">Enter the date of the decision</a>", NULL};
     snprintf(fields, sizeof fields, "rule=DA_FLAG_DECISION&subject=%s", subject);
     post_form(f, &w, "/cases/S000004/decisions/new", fields, 400, e3);
     snprintf(fields, sizeof fields, "rule=DA_FLAG_DECISION&subject=%s&date-day=2&date-month=6&date-year=2025"
@@ -644,7 +728,7 @@ static void test_rosh_assessment(void **state)
     fixture *f = *state;
     who w = sign_in(f, "N07P001", "PO");
     open_form(f, &w, "/cases/S000001/assessments/new");
-    const char *const e1[] = {"<a href=\"#completed\">Enter Date completed</a>", "<a href=\"#level\">Select the RoSH level</a>", NULL};
+    const char *const e1[] = {"<a href=\"#completed-day\">Enter the date the assessment was completed</a>", "<a href=\"#level\">Select the RoSH level</a>", NULL};
     post_form(f, &w, "/cases/S000001/assessments/new", "kind=rosh", 400, e1);
     post_form(f, &w, "/cases/S000001/assessments/new", "kind=rosh&level=high&completed-day=1&completed-month=6&completed-year=2025", 303, NULL);
     const char *const shown[] = {"govuk-tag--orange\">High</strong>", NULL};
@@ -748,7 +832,7 @@ int main(int argc, char **argv)
     if (argc == 2 && strcmp(argv[1], "--serve") == 0) return serve();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dashboard_trends), cmocka_unit_test(test_my_work),         cmocka_unit_test(test_caseload),
-        cmocka_unit_test(test_case_tabs),       cmocka_unit_test(test_search),
+        cmocka_unit_test(test_case_tabs),       cmocka_unit_test(test_person_and_strip), cmocka_unit_test(test_search),
         cmocka_unit_test(test_book_appointment), cmocka_unit_test(test_other_forms),
         cmocka_unit_test(test_grades_pages),    cmocka_unit_test(test_failure_then_warning),
         cmocka_unit_test(test_recall_only_on_licence),

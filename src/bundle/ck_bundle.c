@@ -425,7 +425,8 @@ static bool field_null(const ck_field *f, const void *rec, unsigned flags)
     case CK_F_INT: return *(const int32_t *)v == CK_NOINT;
     case CK_F_BOOL: return *(const ck_tri *)v == CK_NULL;
     case CK_F_OBJ: return f->aux_off != NOAUX && !*(const bool *)cat(rec, f->aux_off);
-    case CK_F_LIST: return false;
+    /* A list is never null; an extension list that is empty is left out. */
+    case CK_F_LIST: return f->omit_null && *(const size_t *)cat(rec, f->aux_off) == 0;
     }
     return true;
 }

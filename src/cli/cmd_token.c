@@ -10,7 +10,6 @@
 #include <string.h>
 
 #define CMD "token"
-#define MAX_DAYS 3650
 
 static void help(void)
 {
@@ -67,14 +66,9 @@ int ck_cmd_token(int argc, char **argv)
             ck_cli_error(CMD, "--scope: %s", err);
             return 2;
         }
-        if (days) {
-            char *end;
-            long n = strtol(days, &end, 10);
-            if (!*days || *end || n < 1 || n > MAX_DAYS) {
-                ck_cli_error(CMD, "--expires-days: expected a whole number from 1 to %d, got \"%s\"", MAX_DAYS, days);
-                return 2;
-            }
-            expires = now + (int64_t)n * 86400;
+        if (days && (!*days || !ck_token_expiry(days, now, &expires, err, sizeof err))) {
+            ck_cli_error(CMD, "--expires-days: expected a whole number from 1 to %d, got \"%s\"", CK_TOKEN_MAX_DAYS, days);
+            return 2;
         }
     }
     if (revoke) {

@@ -30,6 +30,8 @@ static void help(void)
            "                     a new password (generated and printed once unless read from\n"
            "                     standard input); also unlocks it and ends its sessions\n"
            "  unlock NAME        after too many failed sign-ins\n"
+           "  set-role NAME --role ROLE [--staff CODE]\n"
+           "                     a new role and staff link (the rules of add); ends its sessions\n"
            "  list               every account: name, role, staff code, state\n"
            "\n"
            "  --db URL   sqlite:PATH or postgresql://... (default: $CASEKEEPER_DB, else\n"
@@ -83,7 +85,7 @@ int ck_cmd_user(int argc, char **argv)
     bool generated = false;
     if (list) {
         st = ck_user_list(db, print_user, NULL, err, sizeof err);
-    } else if (strcmp(a.sub, "add") == 0) {
+    } else if (strcmp(a.sub, "add") == 0 || strcmp(a.sub, "set-role") == 0) {
         ck_role role;
         const char *r = ck_cli_admin_opt(&a, "--role");
         if (!ck_role_parse(r, &role)) {
@@ -91,6 +93,10 @@ int ck_cmd_user(int argc, char **argv)
                               "got \"%s\"", r ? r : "");
             ck_db_close(db);
             return 2;
+        }
+        if (a.sub[0] == 's') {
+            st = ck_user_set_role(db, &by, a.arg, role, ck_cli_admin_opt(&a, "--staff"), err, sizeof err);
+            goto done;
         }
         if (!ck_cli_admin_opt(&a, "--no-password") && !(pw = new_password(&a, &generated))) {
             ck_db_close(db);
@@ -109,10 +115,11 @@ int ck_cmd_user(int argc, char **argv)
     } else if (strcmp(a.sub, "unlock") == 0) {
         st = ck_user_unlock(db, &by, a.arg, err, sizeof err);
     } else {
-        ck_cli_error(CMD, "unknown subcommand \"%s\" (add, disable, enable, reset-password, unlock, list)", a.sub);
+        ck_cli_error(CMD, "unknown subcommand \"%s\" (add, disable, enable, reset-password, unlock, set-role, list)", a.sub);
         ck_db_close(db);
         return 2;
     }
+done:
     if (st != CK_OK) ck_cli_error(CMD, "%s", err);
     else if (pw && generated) printf("%s\n", pw); /* shown once: only its hash is kept */
     else if (!list) fprintf(stderr, "casekeeper %s: %s %s: done\n", CMD, a.sub, a.arg);

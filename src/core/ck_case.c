@@ -38,6 +38,9 @@ const char *const ck_vocab_change_kind[] = {
     "address", "relationship", "household", "arrest", "charge", "conviction", "mappa_level", NULL};
 const char *const ck_vocab_scheme[] = {"statutory", "non_statutory", "vns", NULL};
 const char *const ck_vocab_opted[] = {"in", "out", NULL};
+/* Who a household member is to the person on probation (docs/formats.md). */
+const char *const ck_vocab_relationship[] = {
+    "partner", "spouse", "child", "stepchild", "parent", "sibling", "relative", "friend", "lodger", "other", NULL};
 const char *const ck_vocab_referral_outcome[] = {"no_identifiable_victim", "declined_at_referral", NULL};
 /* Every rule ID of the rulebook: a decision may name only these. */
 const char *const ck_vocab_rule[] = {
@@ -76,23 +79,38 @@ void ck_vocab_list(const char *const *vocab, char *out, size_t out_len)
 #define SENS(T, k) {#k, CK_F_STR, offsetof(T, k), 0, false, NULL, NULL, true, false}
 #define LIST(T, k, sub) {#k, CK_F_LIST, offsetof(T, k), offsetof(T, n_##k), false, NULL, &sub, false, false}
 #define OBJ(T, k, sub) {#k, CK_F_OBJ, offsetof(T, k), offsetof(T, has_##k), false, NULL, &sub, false, false}
+/* Extension keys (docs/formats.md "Extensions"): optional, and not written
+ * when null (an empty list), so a shared-format bundle round-trips unchanged. */
+#define XF(T, k, ty) {#k, ty, offsetof(T, k), 0, false, NULL, NULL, false, true}
+#define XE(T, k, v) {#k, CK_F_ENUM, offsetof(T, k), 0, false, v, NULL, false, true}
+#define XLIST(T, k, sub) {#k, CK_F_LIST, offsetof(T, k), offsetof(T, n_##k), false, NULL, &sub, false, true}
 #define ENTITY(var, nm, tbl, T, arr, chk) \
     const ck_entity var = {nm, tbl, sizeof(T), arr, sizeof arr / sizeof arr[0], chk}
 
 static const ck_field address_f[] = {
     R(ck_address, id, CK_F_STR), R(ck_address, from, CK_F_DATE), F(ck_address, to, CK_F_DATE),
-    R(ck_address, kind, CK_F_STR), F(ck_address, status, CK_F_STR)};
+    R(ck_address, kind, CK_F_STR), F(ck_address, status, CK_F_STR), XF(ck_address, line1, CK_F_STR),
+    XF(ck_address, line2, CK_F_STR), XF(ck_address, town, CK_F_STR), XF(ck_address, postcode, CK_F_STR)};
 ENTITY(ck_entity_address, "address", "addresses", ck_address, address_f, NULL);
 
 static const ck_field history_f[] = {
     F(ck_history, total_sanctions, CK_F_INT), F(ck_history, age_at_first_sanction, CK_F_INT)};
 ENTITY(ck_entity_history, "offending_history", NULL, ck_history, history_f, NULL);
 
+static const ck_field alias_f[] = {F(ck_alias, forename, CK_F_STR), R(ck_alias, surname, CK_F_STR)};
+ENTITY(ck_entity_alias, "alias", "aliases", ck_alias, alias_f, NULL);
+
+static const ck_field disability_f[] = {R(ck_disability, kind, CK_F_STR), F(ck_disability, adjustments, CK_F_STR)};
+ENTITY(ck_entity_disability, "disability", "disabilities", ck_disability, disability_f, NULL);
+
 static const ck_field person_f[] = {
     F(ck_person, forename, CK_F_STR), F(ck_person, surname, CK_F_STR),
     F(ck_person, date_of_birth, CK_F_DATE), E(ck_person, gender, ck_vocab_gender),
     LIST(ck_person, addresses, ck_entity_address), F(ck_person, no_fixed_abode_since, CK_F_DATE),
-    OBJ(ck_person, offending_history, ck_entity_history)};
+    OBJ(ck_person, offending_history, ck_entity_history), XF(ck_person, phone, CK_F_STR),
+    XF(ck_person, email, CK_F_STR), XF(ck_person, pronouns, CK_F_STR), XF(ck_person, preferred_language, CK_F_STR),
+    XF(ck_person, interpreter_required, CK_F_BOOL), XLIST(ck_person, aliases, ck_entity_alias),
+    XLIST(ck_person, disabilities, ck_entity_disability)};
 ENTITY(ck_entity_person, "person", NULL, ck_person, person_f, NULL);
 
 static const ck_field allocation_f[] = {
@@ -220,10 +238,40 @@ static const ck_field check_f[] = {
     F(ck_check, relevant_information, CK_F_BOOL), F(ck_check, report, CK_F_STR)};
 ENTITY(ck_entity_check, "check", "checks", ck_check, check_f, NULL);
 
+static const ck_field member_f[] = {
+    R(ck_household_member, name, CK_F_STR), RE(ck_household_member, relationship, ck_vocab_relationship),
+    F(ck_household_member, child, CK_F_BOOL)};
+ENTITY(ck_entity_household_member, "household_member", "household_members", ck_household_member, member_f, NULL);
+
+bool ck_change_about_home(const ck_change *ch)
+{
+    return ck_streq(ch->kind, "address") || ck_streq(ch->kind, "household") || ck_streq(ch->kind, "relationship");
+}
+
+static const char *change_check(const void *rec, char *msg, size_t len)
+{
+    const ck_change *ch = rec;
+    bool about_home = ck_change_about_home(ch);
+    if (ch->n_household && !about_home) {
+        snprintf(msg, len, "household members apply only to kind address, household or relationship; expected no household");
+        return "household";
+    }
+    if (ch->lives_alone == 1 && !about_home) {
+        snprintf(msg, len, "lives_alone applies only to kind address, household or relationship; expected false or null");
+        return "lives_alone";
+    }
+    if (ch->lives_alone == 1 && ch->n_household) {
+        snprintf(msg, len, "true with %zu household member%s; expected false or null when anyone lives with them",
+                 ch->n_household, ch->n_household == 1 ? "" : "s");
+        return "lives_alone";
+    }
+    return NULL;
+}
 static const ck_field change_f[] = {
     R(ck_change, id, CK_F_STR), R(ck_change, date, CK_F_DATE),
-    RE(ck_change, kind, ck_vocab_change_kind), F(ck_change, note, CK_F_STR)};
-ENTITY(ck_entity_change, "change", "changes", ck_change, change_f, NULL);
+    RE(ck_change, kind, ck_vocab_change_kind), F(ck_change, note, CK_F_STR),
+    XLIST(ck_change, household, ck_entity_household_member), XF(ck_change, lives_alone, CK_F_BOOL)};
+ENTITY(ck_entity_change, "change", "changes", ck_change, change_f, change_check);
 
 static const ck_field decision_f[] = {
     R(ck_decision, id, CK_F_STR), RE(ck_decision, rule, ck_vocab_rule),
@@ -267,6 +315,7 @@ ck_case *ck_case_new(void)
     ck_arena_init(&c->arena);
     c->person.date_of_birth = CK_NODATE;
     c->person.no_fixed_abode_since = CK_NODATE;
+    c->person.interpreter_required = CK_NULL;
     return c;
 }
 

@@ -27,7 +27,19 @@ typedef struct ck_address {
     ck_date from, to;
     const char *kind;   /* free text, "main" is the one the rules read */
     const char *status; /* free text, e.g. "verified" */
+    /* Extension (docs/formats.md): where it is. Optional; the rules never read them. */
+    const char *line1, *line2, *town, *postcode;
 } ck_address;
+
+/* Extension: another name the person on probation is known by. */
+typedef struct ck_alias {
+    const char *forename, *surname;
+} ck_alias;
+
+/* Extension: a disability and the adjustments made for it (free text). */
+typedef struct ck_disability {
+    const char *kind, *adjustments;
+} ck_disability;
 
 typedef struct ck_history {
     int32_t total_sanctions;       /* including the current one */
@@ -43,6 +55,15 @@ typedef struct ck_person {
     ck_date no_fixed_abode_since;
     bool has_offending_history;
     ck_history offending_history;
+    /* Extension (docs/formats.md): the person on probation's own details, for
+     * the practitioner; optional, written only when set, never read by the
+     * rules. Victims' details are ck_victim's, not these. */
+    const char *phone, *email, *pronouns, *preferred_language;
+    ck_tri interpreter_required;
+    ck_alias *aliases;
+    size_t n_aliases;
+    ck_disability *disabilities;
+    size_t n_disabilities;
 } ck_person;
 
 typedef struct ck_allocation {
@@ -159,11 +180,26 @@ typedef struct ck_check {
     const char *report; /* report id or NULL */
 } ck_check;
 
+/* Extension: someone the person on probation lives with. */
+typedef struct ck_household_member {
+    const char *name;
+    const char *relationship; /* ck_vocab_relationship */
+    ck_tri child;             /* under 18 */
+} ck_household_member;
+
 typedef struct ck_change {
     const char *id;
     ck_date date;
     const char *kind;
     const char *note;
+    /* Extension, on kind address, household or relationship only
+     * (ck_change_about_home): who lives with the person from this date on
+     * (the whole household, replacing the one an earlier change gave), or
+     * lives_alone. ck_household_current (core/
+     * ck_facts) finds the one in force. */
+    ck_household_member *household;
+    size_t n_household;
+    ck_tri lives_alone;
 } ck_change;
 
 typedef struct ck_decision {
@@ -219,6 +255,10 @@ const ck_event *ck_case_event(const ck_case *c, const char *id);
 const ck_contact *ck_case_contact(const ck_case *c, const char *id);
 const ck_report *ck_case_report(const ck_case *c, const char *id, const ck_event **ev_out);
 
+/* Whether a change of kind ch->kind may say who lives with the person
+ * (address, household, relationship). */
+bool ck_change_about_home(const ck_change *ch);
+
 /* Blanks every victim's name, address, phone, email and notes (for anyone who
  * is not victim liaison staff). */
 void ck_case_redact_victims(ck_case *c);
@@ -246,7 +286,7 @@ typedef struct ck_field {
     const char *const *vocab; /* ENUM: NULL-terminated allowed values */
     const ck_entity *sub;     /* OBJ / LIST element */
     bool sensitive;           /* victim-identifying: VLO only */
-    bool omit_null;           /* extension key: not written when null */
+    bool omit_null;           /* extension key: not written when null (a list: when empty) */
 } ck_field;
 
 struct ck_entity {
@@ -269,7 +309,8 @@ struct ck_entity {
 void ck_value_set_absent(ck_ftype t, void *v);
 
 extern const ck_entity ck_entity_case; /* the root: crn, team, person, lists */
-extern const ck_entity ck_entity_person, ck_entity_address, ck_entity_history,
+extern const ck_entity ck_entity_person, ck_entity_address, ck_entity_history, ck_entity_alias,
+    ck_entity_disability, ck_entity_household_member,
     ck_entity_allocation, ck_entity_event, ck_entity_offence, ck_entity_sentence,
     ck_entity_report, ck_entity_referral_outcome, ck_entity_contact, ck_entity_enforcement,
     ck_entity_breach, ck_entity_recall, ck_entity_registration, ck_entity_review,
@@ -283,7 +324,8 @@ extern const char *const ck_vocab_gender[], *const ck_vocab_report_type[],
     *const ck_vocab_register[], *const ck_vocab_mappa_level[], *const ck_vocab_mappa_category[],
     *const ck_vocab_reg_decision[], *const ck_vocab_assessment_kind[], *const ck_vocab_rosh_level[],
     *const ck_vocab_check_kind[], *const ck_vocab_change_kind[], *const ck_vocab_scheme[],
-    *const ck_vocab_opted[], *const ck_vocab_referral_outcome[], *const ck_vocab_rule[];
+    *const ck_vocab_opted[], *const ck_vocab_referral_outcome[], *const ck_vocab_rule[],
+    *const ck_vocab_relationship[];
 
 /* The interned vocabulary string equal to s[0..n), or NULL when not allowed. */
 const char *ck_vocab_find(const char *const *vocab, const char *s, size_t n);

@@ -73,6 +73,28 @@ bool ck_in_force(ck_date start, ck_date end, ck_date d)
 bool ck_allocation_in_force(const ck_allocation *a, ck_date d) { return ck_in_force(a->from, a->to, d); }
 bool ck_address_current(const ck_address *a, ck_date d) { return ck_in_force(a->from, a->to, d); }
 
+const ck_address *ck_main_address_current(const ck_case *c, ck_date d)
+{
+    const ck_address *best = NULL;
+    for (size_t i = 0; i < c->person.n_addresses; i++) {
+        const ck_address *a = &c->person.addresses[i];
+        if (ck_streq(a->kind, "main") && ck_address_current(a, d) && (!best || a->from >= best->from)) best = a;
+    }
+    return best;
+}
+
+const ck_change *ck_household_current(const ck_case *c, ck_date d)
+{
+    const ck_change *best = NULL;
+    for (size_t i = 0; i < c->n_changes; i++) {
+        const ck_change *ch = &c->changes[i];
+        if (ch->date > d || (ch->n_household == 0 && ch->lives_alone != 1)) continue;
+        if (!ck_change_about_home(ch)) continue;
+        if (!best || ch->date >= best->date) best = ch;
+    }
+    return best;
+}
+
 const ck_allocation *ck_allocation_current(const ck_case *c, ck_date d)
 {
     const ck_allocation *best = NULL;

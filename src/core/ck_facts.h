@@ -53,6 +53,14 @@ bool ck_in_force(ck_date start, ck_date end, ck_date d);
 bool ck_allocation_in_force(const ck_allocation *a, ck_date d);
 /* An address is current at d on the same terms. */
 bool ck_address_current(const ck_address *a, ck_date d);
+/* The main address current at d, the latest `from` when several are; NULL
+ * when none (no fixed abode, or not recorded). */
+const ck_address *ck_main_address_current(const ck_case *c, ck_date d);
+/* Who the person lives with at d: the change of kind address, household or
+ * relationship dated on or before d that lists household members or says
+ * lives_alone, the latest date first (then the later in the list). NULL when
+ * none does: the household is not recorded. */
+const ck_change *ck_household_current(const ck_case *c, ck_date d);
 /* The allocation in force at d that started last (the case's practitioner
  * then); NULL when none. */
 const ck_allocation *ck_allocation_current(const ck_case *c, ck_date d);

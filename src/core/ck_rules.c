@@ -209,6 +209,7 @@ typedef struct eval {
     /* The obligation under construction. */
     ck_buf line, unmet, metby;
     ck_date met_on;
+    ck_obligation basis; /* basis, amount, why, high_risk, stage, period (why()) */
     char dates[8][CK_DATE_STRLEN];
     unsigned next_date;
 } eval;
@@ -247,6 +248,17 @@ static void begin(eval *x)
     ck_buf_reset(&x->unmet);
     ck_buf_reset(&x->metby);
     x->met_on = CK_NODATE;
+    x->basis = (ck_obligation){.basis = CK_NODATE};
+}
+
+/* What the due date counts from: `amount` (the rule's unit) from `basis`,
+ * for the timescale `w`. Every rule says it before emit(). */
+static void why(eval *x, ck_date basis, int amount, ck_why w, bool high_risk)
+{
+    x->basis.basis = basis;
+    x->basis.amount = amount;
+    x->basis.why = w;
+    x->basis.high_risk = high_risk;
 }
 
 static void facts(eval *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -318,6 +330,12 @@ static void emit(eval *x, const char *rule, ck_severity sev, const char *kind, c
         .status = ck_status_at(due, x->met_on, x->as_of),
         .severity = sev,
         .explanation = ck_arena_strndup(a, ck_buf_cstr(&x->line), x->line.len),
+        .basis = x->basis.basis,
+        .amount = x->basis.amount,
+        .why = x->basis.why,
+        .high_risk = x->basis.high_risk,
+        .stage = x->basis.stage,
+        .period = x->basis.period,
     };
 }
 
@@ -349,6 +367,16 @@ static const char *period_name(const evx *v, const ck_period *p)
 {
     return p->kind == CK_PERIOD_LICENCE ? "licence" : p->kind == CK_PERIOD_PSS ? "PSS" : v->s->type;
 }
+
+/* A period as the plain-English sentence names it (static). */
+static const char *period_word(const ck_period *p)
+{
+    return p->kind == CK_PERIOD_LICENCE ? "licence" : p->kind == CK_PERIOD_PSS ? "post-sentence supervision" : "order";
+}
+
+/* The week of period p that d falls in, 1 for its first seven days: the
+ * contact interval goes by weeks of the period (rulebook CONTACT). */
+static int period_week(const ck_period *p, ck_date d) { return (int)((d - p->start) / 7) + 1; }
 
 /* The period of v containing d, or NULL. */
 static const ck_period *period_at(const evx *v, ck_date d)
@@ -521,6 +549,7 @@ static void rule_allocate(eval *x)
     facts(x, "event %s %s sentenced %s, in force", v->e->id, v->s->type, ds(x, anchor));
     unmet(x, ", no allocation to a practitioner in post");
     met_by_allocation(x, anchor, NULL);
+    why(x, anchor, n, hr ? CK_WHY_HIGH_RISK : CK_WHY_USUAL, hr);
     emit(x, "ALLOCATE", CK_SEV_HIGH, "case", NULL, wd(x, anchor, n), "sentence + %d WD%s", n,
          hr ? ": high-risk at sentence" : "");
 }
@@ -544,6 +573,7 @@ static void rule_allocate_leaver(eval *x)
               absent ? "began long-term absence" : "left", ds(x, l));
         unmet(x, ", no other allocation to a practitioner in post");
         met_by_allocation(x, l, al);
+        why(x, l, n, absent ? CK_WHY_ABSENCE : CK_WHY_LEFT, hr);
         emit(x, "ALLOCATE", CK_SEV_HIGH, "allocation", al->id, wd(x, l, n), "%s + %d WD%s",
              absent ? "absence" : "leaving", n, hr ? ": high-risk then" : "");
     }
@@ -566,6 +596,8 @@ static void rule_induction(eval *x)
             const ck_contact *c = v->att[k];
             met(x, c->date, "contact %s %s %s %s", c->id, c->type, c->outcome, ds(x, c->date));
         }
+        why(x, p->start, n, lic ? CK_WHY_LICENCE : CK_WHY_USUAL, false);
+        x->basis.period = period_word(p);
         emit(x, "INDUCTION", CK_SEV_HIGH, "event", v->e->id, wd(x, p->start, n), "%s + %d WD", from, n);
     }
 }
@@ -583,6 +615,7 @@ static void rule_outcome(eval *x)
             met(x, c->outcome_on, "outcome %s recorded %s", c->outcome, ds(x, c->outcome_on));
         else if (c->outcome)
             met(x, c->date, "outcome %s recorded (no date: the appointment date)", c->outcome);
+        why(x, c->date, n, CK_WHY_USUAL, false);
         emit(x, "OUTCOME", CK_SEV_NORMAL, "contact", c->id, wd(x, c->date, n), "appointment + %d WD", n);
     }
 }
@@ -607,6 +640,9 @@ static void rule_contact(eval *x)
                 const ck_contact *n = v->att[k];
                 met(x, n->date, "contact %s %s %s", n->id, n->type, ds(x, n->date));
             }
+            why(x, c->date, l->interval, l->high_risk ? CK_WHY_HIGH_RISK : CK_WHY_STAGE, l->high_risk);
+            x->basis.stage = period_week(l->p, c->date);
+            x->basis.period = period_word(l->p);
             emit(x, "CONTACT", CK_SEV_HIGH, "contact", c->id, l->due, "contact + %d days", l->interval);
         }
     }
@@ -639,6 +675,7 @@ static void rule_next_appointment(eval *x)
                 met(x, l->c->date, "appointment %s %s for %s, booking date not recorded (met on the contact date)",
                     a->id, a->type, ds(x, a->date));
         }
+        why(x, l->c->date, n, CK_WHY_USUAL, false);
         emit(x, "NEXT_APPOINTMENT", CK_SEV_NORMAL, "contact", l->c->id, wd(x, l->c->date, n), "contact + %d WD", n);
     }
 }
@@ -695,6 +732,8 @@ static void rule_address(eval *x)
     facts(x, "event %s %s started %s", av->e->id, period_name(av, ap), ds(x, ap->start));
     unmet(x, ", no current main address or no-fixed-abode date recorded");
     address_run(x);
+    why(x, ap->start, n, ap->kind == CK_PERIOD_LICENCE ? CK_WHY_LICENCE : CK_WHY_USUAL, false);
+    x->basis.period = period_word(ap);
     emit(x, "ADDRESS", CK_SEV_HIGH, "case", NULL, wd(x, ap->start, n), "start + %d WD", n);
 }
 
@@ -709,6 +748,7 @@ static void rule_terminate(eval *x)
         facts(x, "event %s %s ended %s", v->e->id, v->s->type, ds(x, end));
         unmet(x, ", not terminated");
         met(x, v->s->terminated_on, "termination %s", ds(x, v->s->terminated_on));
+        why(x, end, n, CK_WHY_USUAL, false);
         emit(x, "TERMINATE", CK_SEV_NORMAL, "event", v->e->id, wd(x, end, n), "end + %d WD", n);
     }
 }
@@ -730,6 +770,7 @@ static void rule_review_appointment(eval *x)
             const ck_contact *c = v->att[k];
             met(x, c->date, "contact %s %s %s %s", c->id, c->type, c->outcome, ds(x, c->date));
         }
+        why(x, t, half, CK_WHY_USUAL, false);
         emit(x, "REVIEW_APPOINTMENT", CK_SEV_HIGH, "event", v->e->id, t + half,
              "two-thirds point + %d days: midway through the final third", half);
     }
@@ -819,6 +860,7 @@ static void rule_enforce(eval *x)
                 unmet(x, " (%s %s recorded instead: does not meet it)", instead->action, instead->id);
             else
                 unmet(x, ", no enforcement action recorded");
+            why(x, c->date, n, w ? CK_WHY_MANDATORY : CK_WHY_USUAL, false);
             emit(x, "ENFORCE", CK_SEV_HIGH, "contact", c->id, wd(x, c->date, n), "failure + %d WD", n);
         }
     }
@@ -836,6 +878,7 @@ static void rule_breach_pack(eval *x)
         unmet(x, ", no pack sent");
         met(x, b->pack_sent, "pack sent %s", ds(x, b->pack_sent));
         if (ck_streq(b->outcome, "withdrawn")) met(x, b->resolved, "withdrawal %s", ds(x, b->resolved));
+        why(x, b->initiated, n, CK_WHY_USUAL, false);
         emit(x, "BREACH_PACK", CK_SEV_HIGH, "breach", b->id, wd(x, b->initiated, n), "initiation + %d WD", n);
     }
 }
@@ -868,6 +911,7 @@ static void rule_recall_decision(eval *x)
                   c->outcome, c->id, c->type, ds(x, c->date), v->e->id, fw->id, ds(x, fw->date));
             unmet(x, ", no recall and no recorded decision");
             met_by_recall(x, v, c->date, "contact", c->id);
+            why(x, c->date, n, CK_WHY_FINAL_WARNING, false);
             emit(x, "RECALL_DECISION", CK_SEV_CRITICAL, "contact", c->id, wd(x, c->date, n), "failure + %d WD", n);
         }
         for (size_t k = 0; k < x->c->n_enforcement; k++) {
@@ -881,6 +925,7 @@ static void rule_recall_decision(eval *x)
             facts(x, "recall requested %s %s (event %s licence)", en->id, ds(x, en->date), v->e->id);
             unmet(x, ", no recall and no recorded decision");
             met_by_recall(x, v, en->date, "enforcement", en->id);
+            why(x, en->date, n, CK_WHY_RECALL_REQUESTED, false);
             emit(x, "RECALL_DECISION", CK_SEV_CRITICAL, "enforcement", en->id, wd(x, en->date, n), "request + %d WD",
                  n);
         }
@@ -932,6 +977,8 @@ static void rule_rosh_initial(eval *x)
             const ck_assessment *a = d->p;
             met(x, d->d, "RoSH %s %s %s", a->id, a->level, ds(x, d->d));
         }
+        why(x, p->start, n, mappa || very_high ? CK_WHY_URGENT : CK_WHY_USUAL, mappa || very_high);
+        x->basis.period = period_word(p);
         emit(x, "ROSH_INITIAL", CK_SEV_CRITICAL, "event", v->e->id, wd(x, p->start, n), "start + %d WD%s", n,
              mappa ? ": MAPPA level 2/3 at the start" : very_high ? ": very high RoSH at the start" : "");
     }
@@ -963,6 +1010,7 @@ static void rule_rosh_review(eval *x)
             const ck_assessment *b = next->p;
             met(x, next->d, "RoSH %s %s %s", b->id, b->level, ds(x, next->d));
         }
+        why(x, done, weeks, hr ? CK_WHY_HIGH_RISK : CK_WHY_USUAL, hr);
         emit(x, "ROSH_REVIEW", CK_SEV_CRITICAL, "assessment", a->id, done + 7 * weeks, "completion + %d weeks%s",
              weeks, capped ? ": an OASys assessment is out of date after it" : hr ? ": high-risk at completion" : "");
     }
@@ -979,6 +1027,7 @@ static void rosh_change(eval *x, const ck_assessment *before, const char *kind, 
         const ck_assessment *a = d->p;
         met(x, d->d, "RoSH %s %s %s", a->id, a->level, ds(x, d->d));
     }
+    why(x, on, n, CK_WHY_USUAL, false);
     emit(x, "ROSH_CHANGE", CK_SEV_CRITICAL, kind, id, wd(x, on, n), "change + %d WD", n);
 }
 
@@ -1038,6 +1087,8 @@ static void rule_sentence_plan(eval *x)
         unmet(x, ", no sentence plan since the start");
         const dated *d = first_from(&x->plans, p->start);
         if (d) met(x, d->d, "sentence plan %s %s", ((const ck_assessment *)d->p)->id, ds(x, d->d));
+        why(x, p->start, n, CK_WHY_USUAL, false);
+        x->basis.period = period_word(p);
         emit(x, "SENTENCE_PLAN", CK_SEV_HIGH, "event", v->e->id, wd(x, p->start, n), "start + %d WD", n);
     }
 }
@@ -1054,6 +1105,7 @@ static void rule_oversight(eval *x)
         unmet(x, ", no management oversight since");
         const dated *d = first_from(&x->oversight, done);
         if (d) met(x, d->d, "oversight %s %s", ((const ck_assessment *)d->p)->id, ds(x, d->d));
+        why(x, done, n, CK_WHY_USUAL, true);
         emit(x, "OVERSIGHT", CK_SEV_HIGH, "assessment", a->id, wd(x, done, n), "completion + %d WD", n);
     }
 }
@@ -1083,6 +1135,8 @@ static void safeguarding_check(eval *x, const char *rule, const dlist *received,
             unmet(x, ", no %s received since %s", what, ds(x, window));
             const dated *d = first_from(received, window);
             if (d) met(x, d->d, "%s received %s", ((const ck_check *)d->p)->id, ds(x, d->d));
+            why(x, p->start, n, CK_WHY_USUAL, false);
+            x->basis.period = period_word(p);
             emit(x, rule, CK_SEV_CRITICAL, "event", v->e->id, wd(x, p->start, n), "start + %d WD", n);
         }
         for (size_t j = 0; j < v->e->n_reports; j++) {
@@ -1096,6 +1150,7 @@ static void safeguarding_check(eval *x, const char *rule, const dlist *received,
             unmet(x, ", no %s received since the request", what);
             const dated *d = first_from(received, rp->requested);
             if (d) met(x, d->d, "%s received %s", ((const ck_check *)d->p)->id, ds(x, d->d));
+            why(x, rp->requested, rn, CK_WHY_REPORT, false);
             emit(x, rule, CK_SEV_CRITICAL, "report", rp->id, due, "the report's due date");
         }
     }
@@ -1127,6 +1182,7 @@ static void rule_da_flag_decision(eval *x)
                 met(x, g->date, "ADVP registration %s %s", g->id, ds(x, g->date));
         }
         met_by_decision(x, "DA_FLAG_DECISION", "check", k->id);
+        why(x, on, n, CK_WHY_USUAL, false);
         emit(x, "DA_FLAG_DECISION", CK_SEV_CRITICAL, "check", k->id, wd(x, on, n), "receipt + %d WD", n);
     }
 }
@@ -1150,6 +1206,8 @@ static void rule_reg_review(eval *x)
         for (size_t j = 0; j < g->n_reviews; j++)
             if (g->reviews[j].date > cycle) met(x, g->reviews[j].date, "review %s", ds(x, g->reviews[j].date));
         met(x, g->deregistered, "de-registration %s", ds(x, g->deregistered));
+        why(x, g->next_review != CK_NODATE && last != CK_NODATE ? last : g->date, months,
+            g->next_review != CK_NODATE ? CK_WHY_NEXT_REVIEW : CK_WHY_USUAL, false);
         if (g->next_review != CK_NODATE)
             emit(x, "REG_REVIEW", CK_SEV_HIGH, "registration", g->id, due, "next review date");
         else
@@ -1219,6 +1277,7 @@ static void rule_mappa_identify(eval *x)
             if (ck_streq(d->type, "NOTMAPPA") && d->date >= s->date)
                 met(x, d->date, "NOTMAPPA decision %s %s", d->id, ds(x, d->date));
         }
+        why(x, s->date, n, CK_WHY_USUAL, false);
         emit(x, "MAPPA_IDENTIFY", CK_SEV_CRITICAL, "event", v->e->id, wd(x, s->date, n), "sentence + %d WD", n);
     }
 }
@@ -1251,6 +1310,7 @@ static void rule_vcs_referral(eval *x)
                 met(x, vc->referred, "victim %s referred %s", vc->id, ds(x, vc->referred));
         }
         met_by_referral_outcome(x, v->e);
+        why(x, v->s->date, n, CK_WHY_USUAL, false);
         emit(x, "VCS_REFERRAL", CK_SEV_CRITICAL, "event", v->e->id, wd(x, v->s->date, n), "sentence + %d WD", n);
     }
 }
@@ -1265,6 +1325,7 @@ static void rule_vcs_first_contact(eval *x)
         facts(x, "victim %s referred %s", vc->id, ds(x, vc->referred));
         unmet(x, ", no first contact recorded");
         met(x, vc->first_contact, "first contact %s", ds(x, vc->first_contact));
+        why(x, vc->referred, n, CK_WHY_USUAL, false);
         emit(x, "VCS_FIRST_CONTACT", CK_SEV_CRITICAL, "victim", vc->id, wd(x, vc->referred, n), "referral + %d WD", n);
     }
 }
@@ -1283,6 +1344,7 @@ static void rule_vcs_flag(eval *x)
             if (ck_streq(g->type, "INVI") && not_deregistered_before(g, vc->opted_on))
                 met(x, g->date, "INVI registration %s %s", g->id, ds(x, g->date));
         }
+        why(x, vc->opted_on, n, CK_WHY_USUAL, false);
         emit(x, "VCS_FLAG", CK_SEV_HIGH, "victim", vc->id, wd(x, vc->opted_on, n), "opt-in + %d WD", n);
     }
 }
@@ -1305,6 +1367,7 @@ static void rule_vcs_representations(eval *x)
         facts(x, "victim %s opted in %s, release %s", vc->id, ds(x, vc->opted_on), ds(x, rel));
         unmet(x, ", no representations recorded");
         met(x, vc->representations, "representations %s", ds(x, vc->representations));
+        why(x, rel, n, CK_WHY_USUAL, false);
         emit(x, "VCS_REPRESENTATIONS", CK_SEV_CRITICAL, "victim", vc->id, rel - n, "release - %d days", n);
     }
 }
@@ -1320,6 +1383,7 @@ static void rule_vcs_release_notice(eval *x)
         facts(x, "victim %s opted in %s, release %s", vc->id, ds(x, vc->opted_on), ds(x, rel));
         unmet(x, ", victim not informed of the release");
         met(x, vc->release_notified, "release notice %s", ds(x, vc->release_notified));
+        why(x, rel, n, CK_WHY_USUAL, false);
         emit(x, "VCS_RELEASE_NOTICE", CK_SEV_CRITICAL, "victim", vc->id, ck_wd_sub(x->cal, rel, n),
              "release - %d WD", n);
     }
@@ -1341,6 +1405,7 @@ static void rule_vcs_recall_notice(eval *x)
         facts(x, "victim %s opted in %s, recall %s %s", vc->id, ds(x, vc->opted_on), rc->id, ds(x, rc->date));
         unmet(x, ", victim not informed of the recall");
         if (vc->recall_notified >= rc->date) met(x, vc->recall_notified, "recall notice %s", ds(x, vc->recall_notified));
+        why(x, rc->date, n, CK_WHY_USUAL, false);
         emit(x, "VCS_RECALL_NOTICE", CK_SEV_CRITICAL, "victim", vc->id, wd(x, rc->date, n), "recall + %d WD", n);
     }
 }
@@ -1372,6 +1437,7 @@ static void rule_vcs_nonstatutory(eval *x)
         }
         met_by_referral_outcome(x, v->e);
         met_by_decision(x, "VCS_NONSTATUTORY", "event", v->e->id);
+        why(x, v->s->date, n, CK_WHY_USUAL, false);
         emit(x, "VCS_NONSTATUTORY", CK_SEV_HIGH, "event", v->e->id, wd(x, v->s->date, n), "sentence + %d WD", n);
     }
 }
@@ -1390,6 +1456,7 @@ static void rule_report_due(eval *x)
             facts(x, "report %s %s requested %s (event %s)", rp->id, rp->type, ds(x, rp->requested), e->id);
             unmet(x, ", not completed");
             met(x, rp->completed, "completion %s", ds(x, rp->completed));
+            why(x, rp->requested, n, n == 0 ? CK_WHY_ORAL : CK_WHY_USUAL, false);
             if (n == 0)
                 emit(x, "REPORT_DUE", CK_SEV_HIGH, "report", rp->id, due, "%s: the request date", rp->type);
             else

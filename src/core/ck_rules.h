@@ -14,6 +14,24 @@ typedef enum ck_severity { CK_SEV_CRITICAL = 0, CK_SEV_HIGH = 1, CK_SEV_NORMAL =
 /* Order is the rulebook's output order. */
 typedef enum ck_status { CK_ST_OVERDUE = 0, CK_ST_OPEN = 1, CK_ST_MET_LATE = 2, CK_ST_MET = 3 } ck_status;
 
+/* Which of a rule's timescales set the due date, for the plain-English
+ * sentence the web shows (web/ck_web_plain). Not part of the CLI's JSON. */
+typedef enum ck_why {
+    CK_WHY_USUAL = 0,        /* the rule's one timescale */
+    CK_WHY_HIGH_RISK,        /* the shorter timescale of a high-risk case */
+    CK_WHY_URGENT,           /* ROSH_INITIAL: MAPPA level 2/3 or very high RoSH at the start */
+    CK_WHY_LICENCE,          /* counted from release on licence (INDUCTION) */
+    CK_WHY_STAGE,            /* CONTACT: the interval of the stage of the period (stage, period) */
+    CK_WHY_LEFT,             /* ALLOCATE: the practitioner left */
+    CK_WHY_ABSENCE,          /* ALLOCATE: the practitioner began long-term absence */
+    CK_WHY_REPORT,           /* DA_CHECK, CHILD_CHECK: for a pre-sentence report (due its due date) */
+    CK_WHY_NEXT_REVIEW,      /* REG_REVIEW: the next review date set at the last review */
+    CK_WHY_ORAL,             /* REPORT_DUE: an oral report, due the day it is asked for */
+    CK_WHY_MANDATORY,        /* ENFORCE: a warning in the last 12 months makes breach mandatory */
+    CK_WHY_FINAL_WARNING,    /* RECALL_DECISION: a failure after a final warning */
+    CK_WHY_RECALL_REQUESTED, /* RECALL_DECISION: a recall was requested */
+} ck_why;
+
 typedef struct ck_obligation {
     const char *rule;        /* static rule ID, e.g. "ENFORCE" */
     const char *subject;     /* "case", "contact:C2", ... (result arena) */
@@ -22,6 +40,14 @@ typedef struct ck_obligation {
     ck_status status;
     ck_severity severity;
     const char *explanation; /* one line naming the facts (result arena) */
+    /* What the due date was worked out from. ck_rules_evaluate fills these;
+     * obligations read back from the store do not carry them (not stored). */
+    ck_date basis;           /* the date counted from (sentence, contact, release, ...) */
+    int amount;              /* what was added to (or taken from) basis, in the rule's unit */
+    ck_why why;
+    bool high_risk;          /* high-risk at basis shortened the timescale */
+    int stage;               /* CONTACT: the week of the period the contact fell in, 1 = the first */
+    const char *period;      /* CONTACT: "order", "licence" or "post-sentence supervision" (static) */
 } ck_obligation;
 
 typedef struct ck_ftc {

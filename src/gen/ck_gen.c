@@ -1,4 +1,5 @@
 #include "ck_gen.h"
+#include "ck_gen_person.h"
 #include "ck_bundle.h"
 #include "ck_cal.h"
 #include "ck_embedded.h"
@@ -958,6 +959,7 @@ static void changes(gx *x)
             ch->id = id(x, "CH", x->changes.n);
             ch->date = d;
             ch->kind = ck_vocab_find(ck_vocab_change_kind, kind, strlen(kind));
+            ch->lives_alone = CK_NULL; /* households: gen/ck_gen_person */
             for (size_t j = 0; j < COUNT(notes); j++)
                 if (!strcmp(notes[j].kind, kind)) ch->note = notes[j].note;
             trigger(x, d);
@@ -1401,6 +1403,7 @@ ck_case *ck_gen_case(const ck_gen *g, size_t index)
     TAKE(&x, changes, x.changes);
     TAKE(&x, decisions, x.decisions);
     TAKE(&x, victims, x.victims);
+    ck_gen_person_details(c, g->opt.seed, index);
     for (size_t i = 0; i < COUNT(lists); i++) ck_free(lists[i]->v);
     ck_free(x.triggers.v);
     ck_free(x.attended.v);

@@ -63,6 +63,24 @@ char *ck_gen_address(ck_arena *a, ck_rng *r, const char *area)
                            streets[ck_rng_below(r, COUNT(streets))], area);
 }
 
+const char *ck_gen_street(ck_rng *r) { return streets[ck_rng_below(r, COUNT(streets))]; }
+
+/* Postcode districts of London (real), drawn for the outward code. */
+static const char *const districts[] = {
+    "E1", "E2", "E3", "E5", "E8", "E9", "E10", "E13", "E15", "E17", "N1", "N4", "N7", "N15", "N16", "N17", "N19",
+    "NW1", "NW5", "NW6", "NW10", "SE1", "SE5", "SE8", "SE13", "SE15", "SE18", "SW2", "SW8", "SW9", "SW11", "SW16",
+    "W2", "W3", "W10", "W12", "CR0", "HA0", "IG1", "UB1"};
+
+char *ck_gen_postcode(ck_arena *a, ck_rng *r)
+{
+    /* The inward code's letters never include C, I, K, M, O or V. */
+    static const char unit[] = "ABDEFGHJLNPQRSTUWXYZ";
+    return ck_arena_printf(a, "%s %d%c%c", districts[ck_rng_below(r, COUNT(districts))], ck_rng_range(r, 1, 9),
+                           unit[ck_rng_below(r, sizeof unit - 1)], unit[ck_rng_below(r, sizeof unit - 1)]);
+}
+
+char *ck_gen_mobile(ck_arena *a, ck_rng *r) { return ck_arena_printf(a, "07700 900%03d", (int)ck_rng_below(r, 1000)); }
+
 char *ck_gen_phone(ck_arena *a, ck_rng *r)
 {
     return ck_arena_printf(a, "020 7946 0%03d", (int)ck_rng_below(r, 1000));
@@ -77,12 +95,17 @@ static void letters(const char *s, char *out, size_t len)
     out[n] = '\0';
 }
 
-char *ck_gen_email(ck_arena *a, ck_rng *r, const char *forename, const char *surname)
+char *ck_gen_email_at(ck_arena *a, ck_rng *r, const char *forename, const char *surname, const char *domain)
 {
     char f[32], s[32];
     letters(forename, f, sizeof f);
     letters(surname, s, sizeof s);
-    return ck_arena_printf(a, "%s.%s%d@example.org", f, s, ck_rng_range(r, 1, 99));
+    return ck_arena_printf(a, "%s.%s%d@%s", f, s, ck_rng_range(r, 1, 99), domain);
+}
+
+char *ck_gen_email(ck_arena *a, ck_rng *r, const char *forename, const char *surname)
+{
+    return ck_gen_email_at(a, r, forename, surname, "example.org");
 }
 
 const char *ck_gen_victim_note(ck_rng *r) { return notes[ck_rng_below(r, COUNT(notes))]; }

@@ -60,6 +60,7 @@ static const ck_auth *auth_of(const ck_http_req *r)
 }
 
 static int64_t now_of(const ck_auth *a) { return a->cfg.now ? a->cfg.now() : (int64_t)time(NULL); }
+int64_t ck_auth_now(const ck_auth *a) { return a ? now_of(a) : (int64_t)time(NULL); }
 
 static const char *cookie_name(const ck_auth *a) { return a->cfg.plain_http ? CK_AUTH_COOKIE_PLAIN : CK_AUTH_COOKIE_SECURE; }
 

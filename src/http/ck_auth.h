@@ -103,4 +103,9 @@ void ck_auth_h_session(ck_http_req *r);
 void ck_auth_h_sign_out(ck_http_req *r);
 void ck_auth_h_users(ck_http_req *r);
 
+/* Seconds since the epoch by a's clock (its config's now, else the system
+ * clock; the system clock when a is NULL): what accounts and tokens made on
+ * the web are stamped with, as sessions are. */
+int64_t ck_auth_now(const ck_auth *a);
+
 #endif

@@ -176,16 +176,29 @@ static ck_rc staff_exists(ck_db *db, const char *code, char *err, size_t err_len
                 "staff: the organisation has no staff member %s (import the organisation first)", code);
 }
 
+/* An account's role and staff link, by the same rules for add and
+ * set-role: a role an account may hold, and a staff code (*staff "" is
+ * none, made NULL) for every role that needs one. */
+static bool role_staff_ok(ck_role role, const char **staff, char *err, size_t err_len)
+{
+    if ((unsigned)role >= CK_ROLE_COUNT) {
+        snprintf(err, err_len, "role: not an account's role");
+        return false;
+    }
+    if (*staff && !**staff) *staff = NULL;
+    if (!*staff && ck_role_needs_staff(role)) {
+        snprintf(err, err_len, "staff: a %s account needs a staff code (its scope comes from the staff member's team)",
+                 ck_role_names[role]);
+        return false;
+    }
+    return true;
+}
+
 ck_rc ck_user_add(ck_db *db, const ck_principal *by, const char *username, ck_role role, const char *staff,
                   const char *password, int64_t now, int64_t *id, char *err, size_t err_len)
 {
     if (!ck_username_ok(username, err, err_len)) return CK_ERR_INVALID;
-    if ((unsigned)role >= CK_ROLE_COUNT) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "role: not an account's role");
-    if (staff && !*staff) staff = NULL;
-    if (!staff && ck_role_needs_staff(role))
-        return ck_txn_fail(CK_ERR_INVALID, err, err_len,
-                    "staff: a %s account needs a staff code (its scope comes from the staff member's team)",
-                    ck_role_names[role]);
+    if (!role_staff_ok(role, &staff, err, err_len)) return CK_ERR_INVALID;
     char hash[CK_PWHASH_STRBYTES];
     if (password) {
         if (!ck_password_ok(password, err, err_len)) return CK_ERR_INVALID;
@@ -328,6 +341,32 @@ ck_rc ck_user_unlock(ck_db *db, const ck_principal *by, const char *username, ch
 {
     return change_user(db, by, username, "UPDATE \"users\" SET \"locked\" = 0 WHERE \"user_id\" = $1", NULL, false,
                        true, "user.unlock", err, err_len);
+}
+
+ck_rc ck_user_set_role(ck_db *db, const ck_principal *by, const char *username, ck_role role, const char *staff,
+                       char *err, size_t err_len)
+{
+    if (!role_staff_ok(role, &staff, err, err_len)) return CK_ERR_INVALID;
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    ck_user u;
+    rc = ck_user_get(db, username, &u, err, err_len);
+    if (rc == CK_OK && staff) rc = staff_exists(db, staff, err, err_len);
+    ck_stmt *st = rc == CK_OK ? ck_txn_prepare(db, "UPDATE \"users\" SET \"role\" = $2, \"staff_code\" = $3 WHERE "
+                                                   "\"user_id\" = $1", err, err_len)
+                              : NULL;
+    if (rc == CK_OK && !st) rc = CK_ERR_DB;
+    if (st) {
+        ck_stmt_bind_int(st, 1, u.id);
+        ck_stmt_bind_text(st, 2, ck_role_names[role]);
+        ck_stmt_bind_text(st, 3, staff);
+        rc = run(db, st, "users", NULL, err, err_len);
+    }
+    if (rc == CK_OK) rc = end_user_sessions(db, u.id, err, err_len);
+    char detail[96];
+    snprintf(detail, sizeof detail, "role=%s%s%s", ck_role_names[role], staff ? " staff=" : "", staff ? staff : "");
+    if (rc == CK_OK) rc = ck_audit_append(db, by, "user.set_role", NULL, u.username, detail, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
 }
 
 /* ---- Principals ---------------------------------------------------------------- */
@@ -742,4 +781,19 @@ ck_rc ck_token_list(ck_db *db, const char *username, bool (*fn)(void *ctx, const
     }
     ck_stmt_reset(st);
     return out;
+}
+
+bool ck_token_expiry(const char *days, int64_t now, int64_t *expires_at, char *err, size_t err_len)
+{
+    *expires_at = 0;
+    if (!days || !*days) return true;
+    char *end;
+    long n = strtol(days, &end, 10);
+    if (*end || n < 1 || n > CK_TOKEN_MAX_DAYS) {
+        snprintf(err, err_len, "expires: expected a whole number of days from 1 to %d, got \"%.40s\"", CK_TOKEN_MAX_DAYS,
+                 days);
+        return false;
+    }
+    *expires_at = now + (int64_t)n * 86400;
+    return true;
 }

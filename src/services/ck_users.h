@@ -102,6 +102,12 @@ ck_rc ck_user_set_disabled(ck_db *db, const ck_principal *by, const char *userna
 ck_rc ck_user_set_password(ck_db *db, const ck_principal *by, const char *username, const char *password,
                            char *err, size_t err_len);
 ck_rc ck_user_unlock(ck_db *db, const ck_principal *by, const char *username, char *err, size_t err_len);
+/* Gives the account a new role and staff link (staff "" or NULL: none), by
+ * the rules of ck_user_add (a role that needs a staff code, a staff code the
+ * organisation has), and ends its sessions so it signs in as what it now is.
+ * CK_ERR_NOTFOUND for no such account. */
+ck_rc ck_user_set_role(ck_db *db, const ck_principal *by, const char *username, ck_role role, const char *staff,
+                       char *err, size_t err_len);
 /* Every account in username order; fn returns false to stop. */
 ck_rc ck_user_list(ck_db *db, bool (*fn)(void *ctx, const ck_user *u), void *ctx, char *err, size_t err_len);
 
@@ -135,6 +141,13 @@ typedef struct ck_api_token {
     int64_t created_at, expires_at; /* expires_at 0: never */
     bool revoked;
 } ck_api_token;
+
+#define CK_TOKEN_MAX_DAYS 3650 /* the longest a token may last */
+
+/* A token's expiry from days as typed ("" or NULL: never, *expires_at 0),
+ * counted from now; false with the reason in err (a whole number from 1 to
+ * CK_TOKEN_MAX_DAYS). */
+bool ck_token_expiry(const char *days, int64_t now, int64_t *expires_at, char *err, size_t err_len);
 
 /* A new token for username with the given scopes (each must be held by the
  * user's role: CK_ERR_INVALID naming the first that is not), expiring at

@@ -276,3 +276,43 @@ ck_rc ck_org_get(ck_db *db, ck_org_kind kind, const char *code, ck_arena *a, ck_
     if (r == CK_OK && kind == CK_ORG_STAFF) r = get_reductions(db, out, a, err, err_len);
     return r;
 }
+
+ck_rc ck_org_list(ck_db *db, ck_org_kind kind, const char *parent, ck_arena *a, ck_org_record **out, size_t *n,
+                  char *err, size_t err_len)
+{
+    *out = NULL;
+    *n = 0;
+    const char *sql = kind == CK_ORG_REGION ? "SELECT \"code\", \"name\", CAST($1 AS TEXT) FROM \"regions\" ORDER BY "
+                                              "\"name\", \"code\""
+                      : kind == CK_ORG_PDU ? "SELECT \"code\", \"name\", \"region\" FROM \"pdus\" WHERE CAST($1 AS TEXT) "
+                                           "IS NULL OR \"region\" = $1 ORDER BY \"name\", \"code\""
+                      : kind == CK_ORG_TEAM ? "SELECT \"code\", \"name\", \"pdu\" FROM \"teams\" WHERE \"pdu\" = $1 "
+                                              "ORDER BY \"name\", \"code\""
+                                            : NULL;
+    if (!sql) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "only PDUs and teams are listed");
+    ck_stmt *st = ck_txn_prepare(db, sql, err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_text(st, 1, parent);
+    ck_rc rc = CK_OK;
+    size_t cap = 0;
+    ck_org_record *recs = NULL;
+    while (ck_txn_next(db, st, "organisation", &rc, err, err_len)) {
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 16;
+            ck_org_record *bigger = ck_arena_array(a, cap, sizeof *bigger);
+            if (*n) memcpy(bigger, recs, *n * sizeof *recs);
+            recs = bigger;
+        }
+        ck_org_record *r = &recs[(*n)++];
+        memset(r, 0, sizeof *r);
+        r->kind = kind;
+        r->start_date = r->left_on = r->absence_from = r->since = CK_NODATE;
+        r->code = dup_col(st, 0, a);
+        r->name = dup_col(st, 1, a);
+        if (kind == CK_ORG_PDU) r->region = dup_col(st, 2, a);
+        else if (kind == CK_ORG_TEAM) r->pdu = dup_col(st, 2, a);
+    }
+    ck_stmt_reset(st);
+    *out = recs;
+    return rc;
+}

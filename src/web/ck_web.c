@@ -1,5 +1,8 @@
 /* ck_web: the web app's shared machinery (see ck_web.h). */
 #include "ck_web.h"
+#include "ck_cell_labels.h"
+#include "ck_web_names.h"
+#include "ck_web_plain.h"
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +23,11 @@ static const char *const role_labels[CK_ROLE_SYSTEM + 1] = {
     [CK_ROLE_VLO] = "Victim liaison officer",          [CK_ROLE_QA] = "Quality assurance",
     [CK_ROLE_ADMIN] = "Administrator",                 [CK_ROLE_SYSTEM] = "System",
 };
+
+const char *ck_web_role_label(ck_role role)
+{
+    return (unsigned)role <= CK_ROLE_SYSTEM && role_labels[role] ? role_labels[role] : "Unknown role";
+}
 
 static bool has_templates(const char *dir)
 {
@@ -94,22 +102,96 @@ void ck_web_free(ck_web *w)
 
 /* ---- Responses ---------------------------------------------------------- */
 
+/* The sections of the navigation. Which a role sees is not listed here: an
+ * item shows when the role holds the permission of the route its href
+ * names (ck_web_routes), so the navigation and the server's refusals come
+ * from the one matrix (core/ck_roles). */
 static const struct {
-    const char *key, *href, *text, *permission;
+    const char *key, *href, *text;
 } nav_items[] = {
-    {"work", "/", "My work", "case:read"},
-    {"caseload", "/caseload", "Caseload", "case:read"},
-    {"search", "/search", "Search", "case:read"},
-    {"court", "/court", "Court", "court:read"},
-    {"team", "/team", "Team", "team:read"},
-    {"pdu", "/pdu", "PDU dashboard", "pdu:read"},
-    {"region", "/region", "Region dashboard", "pdu:read"},
-    {"victims", "/victims", "Victim liaison", "victim:read"},
-    {"inspection", "/inspection", "Inspection", "inspection:read"},
-    {"workforce", "/workforce", "Workforce", "workforce:read"},
-    {"allocations", "/allocations", "Allocations", "allocate"},
-    {"qa", "/qa", "Case audit", "qa"},
+    {"work", "/my-work", "My work"},
+    {"caseload", "/caseload", "Caseload"},
+    {"search", "/search", "Search"},
+    {"court", "/court", "Court"},
+    {"team", "/team", "Team"},
+    {"pdu", "/pdu", "PDU dashboard"},
+    {"region", "/region", "Region dashboard"},
+    {"victims", "/victims", "Victim liaison"},
+    {"inspection", "/inspection", "Inspection"},
+    {"workforce", "/workforce", "Workforce"},
+    {"allocations", "/allocations", "Allocations"},
+    {"qa", "/qa", "Case audit"},
+    {"accounts", "/accounts", "Accounts"},
 };
+
+/* Each role's home: the page it needs first, shown at "/" and after
+ * signing in. It must be a GET route of ck_web_routes whose permission the
+ * role holds (test_web_roles checks every role). */
+static const char *const role_home[CK_ROLE_COUNT] = {
+    [CK_ROLE_PRACTITIONER] = "/my-work", [CK_ROLE_SPO] = "/team",   [CK_ROLE_HEAD_OF_PDU] = "/pdu",
+    [CK_ROLE_COURT_OFFICER] = "/court",  [CK_ROLE_VLO] = "/victims", [CK_ROLE_QA] = "/qa",
+    [CK_ROLE_ADMIN] = "/accounts",
+};
+
+const ck_route *ck_web_page_route(const char *path)
+{
+    for (const ck_route *rt = ck_web_routes; rt->method; rt++)
+        if (strcmp(rt->method, "GET") == 0 && strcmp(rt->pattern, path) == 0) return rt;
+    return NULL;
+}
+
+/* Whether route pattern matches path (no query): literal segments equal,
+ * a {name} segment any one non-empty segment. */
+static bool pattern_matches(const char *pat, const char *path)
+{
+    while (*pat && *path) {
+        if (*pat != '/' || *path != '/') return false;
+        pat++, path++;
+        size_t pn = strcspn(pat, "/"), sn = strcspn(path, "/?");
+        if (pat[0] == '{') {
+            if (sn == 0) return false;
+        } else if (pn != sn || strncmp(pat, path, pn) != 0) {
+            return false;
+        }
+        pat += pn, path += sn;
+    }
+    return !*pat && (!*path || *path == '?');
+}
+
+bool ck_web_may_open(const ck_session *s, const char *method, const char *path)
+{
+    /* The first row that matches answers, as in the server's router. */
+    for (const ck_route *rt = ck_web_routes; rt->method; rt++)
+        if (strcmp(rt->method, method) == 0 && pattern_matches(rt->pattern, path))
+            return ck_web_allowed(s, rt->permission);
+    return false;
+}
+
+const char *ck_web_home_of(ck_role role) { return (unsigned)role < CK_ROLE_COUNT ? role_home[role] : NULL; }
+
+/* Whether the signed-in account may open the page at path (a literal GET
+ * route). */
+static bool may_open(const ck_session *s, const char *path)
+{
+    const ck_route *rt = ck_web_page_route(path);
+    return rt && ck_web_allowed(s, rt->permission);
+}
+
+void ck_web_home(ck_http_req *r)
+{
+    ck_session s;
+    if (!ck_web_guard(r, &s)) return;
+    const char *home = ck_web_home_of(s.p->role);
+    const ck_route *rt = home ? ck_web_page_route(home) : NULL;
+    /* The hook checked only "authenticated" for "/": the home's own
+     * permission is checked here, as the hook would for its route. */
+    if (!rt || !ck_web_allowed(&s, rt->permission)) {
+        ck_web_error_page(r, &s, 403, "Your account has no home page",
+                          "Your role cannot open any page of Casekeeper. Ask an administrator to check your account.");
+        return;
+    }
+    rt->handler(r);
+}
 
 json_t *ck_web_page(ck_http_req *r, const ck_session *s, const char *title, const char *nav)
 {
@@ -117,19 +199,36 @@ json_t *ck_web_page(ck_http_req *r, const ck_session *s, const char *title, cons
     json_t *page = json_pack("{s:s, s:s, s:s, s:[], s:{}, s:{}}", "title", title, "asset", w->asset_prefix,
                              "path", ck_http_path(r), "errors", "error", "values");
     if (!s) return page;
-    json_object_set_new(page, "user", json_pack("{s:s, s:s, s:s, s:s}", "username", s->username, "staff",
-                                                s->staff[0] ? s->staff : s->username, "role_label",
+    json_object_set_new(page, "user", json_pack("{s:s, s:s, s:s, s:s, s:s}", "username", s->username, "staff",
+                                                s->staff[0] ? s->staff : s->username, "name", ck_web_user_name(r, s),
+                                                "role_label",
                                                 role_labels[s->p->role] ? role_labels[s->p->role] : "",
                                                 "team", s->team));
     json_object_set_new(page, "csrf", json_string(s->csrf ? s->csrf : ""));
     json_t *items = json_array();
     for (size_t i = 0; i < sizeof nav_items / sizeof *nav_items; i++) {
-        if (!ck_web_allowed(s, nav_items[i].permission)) continue;
+        if (!may_open(s, nav_items[i].href)) continue;
         json_array_append_new(items, json_pack("{s:s, s:s, s:b}", "href", nav_items[i].href, "text",
                                                nav_items[i].text, "current", nav && strcmp(nav, nav_items[i].key) == 0));
     }
     json_object_set_new(page, "nav", items);
     return page;
+}
+
+/* The page rendered into out[mark..] with each table cell naming its column
+ * (ck_cell_labels.h); as rendered when it has no table or the labels would
+ * pass out's cap. */
+static void label_cells(ck_buf *out, size_t mark)
+{
+    if (out->len == mark) return;
+    size_t limit = out->limit ? out->limit : CK_BUF_DEFAULT_LIMIT;
+    ck_buf lab;
+    ck_buf_init(&lab, limit - mark);
+    if (ck_cell_labels(out->data + mark, out->len - mark, &lab)) {
+        out->len = mark;
+        ck_buf_append(out, lab.data, lab.len);
+    }
+    ck_buf_free(&lab);
 }
 
 void ck_web_render(ck_http_req *r, unsigned status, const char *name, json_t *page)
@@ -146,6 +245,7 @@ void ck_web_render(ck_http_req *r, unsigned status, const char *name, json_t *pa
         ck_http_content_type(r, "text/plain; charset=utf-8");
         ck_http_status(r, 500);
     } else {
+        label_cells(out, mark);
         ck_http_content_type(r, "text/html; charset=utf-8");
         ck_http_status(r, status);
     }
@@ -162,6 +262,14 @@ void ck_web_error_page(ck_http_req *r, const ck_session *s, unsigned status, con
 {
     json_t *page = ck_web_page(r, s, title, NULL);
     json_object_set_new(page, "status", json_integer(status));
+    /* A way on: the account's home, unless this page is it (a link back to
+     * the page that refused would be a loop). */
+    const char *home = s ? ck_web_home_of(s->p->role) : NULL;
+    const char *here = ck_http_path(r);
+    if (home && strcmp(here, "/") != 0 && strcmp(here, home) != 0 && may_open(s, home))
+        for (size_t i = 0; i < sizeof nav_items / sizeof *nav_items; i++)
+            if (strcmp(nav_items[i].href, home) == 0)
+                json_object_set_new(page, "home", json_pack("{s:s, s:s}", "href", "/", "text", nav_items[i].text));
     json_object_set_new(page, "message", json_string(message));
     ck_web_render(r, status, "error.html", page);
 }
@@ -261,18 +369,47 @@ ck_db *ck_web_db(ck_http_req *r, const ck_session *s)
 
 /* ---- Forms -------------------------------------------------------------- */
 
-void ck_web_form_error(json_t *page, const char *field, const char *fmt, ...)
+static void form_error_v(json_t *page, const char *field, const char *anchor, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+static void form_error_v(json_t *page, const char *field, const char *anchor, const char *fmt, va_list ap)
 {
     json_t *by_field = json_object_get(page, "error");
     if (json_object_get(by_field, field)) return;
     char msg[256], href[80];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    snprintf(href, sizeof href, "#%s", field);
+    snprintf(href, sizeof href, "#%s", anchor);
     json_object_set_new(by_field, field, json_string(msg));
     json_array_append_new(json_object_get(page, "errors"), json_pack("{s:s, s:s}", "text", msg, "href", href));
+}
+
+void ck_web_form_error(json_t *page, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    form_error_v(page, field, field, fmt, ap);
+    va_end(ap);
+}
+
+void ck_web_form_error_at(json_t *page, const char *field, const char *anchor, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    form_error_v(page, field, anchor, fmt, ap);
+    va_end(ap);
+}
+
+void ck_web_render_form(ck_http_req *r, unsigned status, json_t *page, const ck_web_form *f, json_t *fields)
+{
+    json_object_set_new(page, "fields", fields);
+    json_object_set_new(page, "caption", json_string(f->caption ? f->caption : ""));
+    json_object_set_new(page, "heading", json_string(f->heading));
+    json_object_set_new(page, "intro", json_string(f->intro ? f->intro : ""));
+    json_object_set_new(page, "action_url", json_string(f->action));
+    json_object_set_new(page, "submit", json_string(f->submit));
+    json_object_set_new(page, "cancel", json_string(f->cancel));
+    if (ck_web_form_has_errors(page))
+        json_object_set_new(page, "title", json_string(ck_arena_printf(ck_http_arena(r), "Error: %s", f->heading)));
+    ck_web_render(r, status, "form.html", page);
 }
 
 bool ck_web_form_has_errors(const json_t *page) { return json_array_size(json_object_get(page, "errors")) > 0; }
@@ -317,20 +454,28 @@ bool ck_web_date_field(ck_http_req *r, json_t *page, const char *name, const cha
         json_object_set_new(values, key, json_string(v[i]));
     }
     *out = CK_NODATE;
+    /* The error summary links to the input at fault: the day, or the part
+     * missing (GOV.UK date input). */
+    char day[80];
+    snprintf(day, sizeof day, "%s-day", name);
     if (!*v[0] && !*v[1] && !*v[2]) {
         if (!required) return true;
-        ck_web_form_error(page, name, "Enter %s", label);
+        /* "Enter the date of the appointment", not the label pasted in. */
+        bool lower = label[0] >= 'A' && label[0] <= 'Z' && label[1] >= 'a' && label[1] <= 'z';
+        ck_web_form_error_at(page, name, day, "Enter the %c%s", lower ? label[0] - 'A' + 'a' : label[0], label + 1);
         return false;
     }
     for (int i = 0; i < 3; i++)
         if (!*v[i]) {
-            ck_web_form_error(page, name, "%s must include a %s", label, parts[i]);
+            char part[80];
+            snprintf(part, sizeof part, "%s-%s", name, parts[i]);
+            ck_web_form_error_at(page, name, part, "%s must include a %s", label, parts[i]);
             return false;
         }
     int d, m, y;
     if (!parse_uint(v[0], &d) || !parse_uint(v[1], &m) || !parse_uint(v[2], &y) || y < 1900 || y > 2199 ||
         !ck_date_valid(y, m, d)) {
-        ck_web_form_error(page, name, "%s must be a real date", label);
+        ck_web_form_error_at(page, name, day, "%s must be a real date", label);
         return false;
     }
     *out = ck_date_ymd(y, m, d);
@@ -383,12 +528,11 @@ const char *ck_web_person_name(ck_http_req *r, const char *forename, const char 
 
 const char *ck_web_date_long(ck_http_req *r, ck_date d)
 {
-    static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
-                                         "July",    "August",   "September", "October", "November", "December"};
-    if (d == CK_NODATE) return "";
-    int y, m, dd;
-    ck_date_split(d, &y, &m, &dd);
-    return ck_arena_printf(ck_http_arena(r), "%d %s %d", dd, months[m - 1], y);
+    ck_buf b = CK_BUF_INIT;
+    ck_web_plain_date(&b, d);
+    const char *s = ck_arena_strndup(ck_http_arena(r), ck_buf_cstr(&b), b.len);
+    ck_buf_free(&b);
+    return s;
 }
 
 const char *ck_web_time_long(ck_http_req *r, int64_t t)

@@ -31,6 +31,7 @@
 #include "ck_cases.h"
 #include "ck_caseload.h"
 #include "ck_http.h"
+#include "ck_org_record.h"
 #include "ck_session.h"
 #include "ck_tmpl.h"
 #include <jansson.h>
@@ -73,6 +74,18 @@ void ck_web_on_error(ck_http_req *r, unsigned status, const char *detail);
 
 /* ---- For handlers ------------------------------------------------------- */
 
+/* A role for people ("Senior probation officer"). */
+const char *ck_web_role_label(ck_role role);
+/* The web route GET path (a literal pattern), or NULL. */
+const ck_route *ck_web_page_route(const char *path);
+/* Whether the signed-in account's role holds the permission of the web
+ * route that answers method and path ("/cases/X1/checks/new?rule=..."):
+ * to show a link or button only to those it is for. */
+bool ck_web_may_open(const ck_session *s, const char *method, const char *path);
+/* The path of a role's home page ("/my-work", "/team", ...; NULL for the
+ * system): "/" shows it to the signed-in account. */
+const char *ck_web_home_of(ck_role role);
+
 /* Whether the signed-in account holds a permission ("case:write", ...; the
  * role matrix of core/ck_roles), to show or hide what it leads to. */
 bool ck_web_allowed(const ck_session *s, const char *permission);
@@ -88,10 +101,11 @@ static inline ck_web *ck_web_of(const ck_http_req *r) { return (ck_web *)ck_http
 /* A new page object with what the layout needs: title, asset prefix, the
  * signed-in user, csrf token and navigation (`nav` is the current section's
  * key: "work", "caseload", "search", "team", "pdu", "region", "court", "victims",
- * "inspection", "workforce", "allocations", "qa";
+ * "inspection", "workforce", "allocations", "qa", "accounts";
  * may be NULL). s may be NULL (sign-in and error pages). */
 json_t *ck_web_page(ck_http_req *r, const ck_session *s, const char *title, const char *nav);
-/* Renders template `name` with `page` (reference taken) as the response. A
+/* Renders template `name` with `page` (reference taken) as the response, the
+ * cells of its tables labelled with their columns (ck_cell_labels.h). A
  * render failure is logged and answered 500. */
 void ck_web_render(ck_http_req *r, unsigned status, const char *name, json_t *page);
 /* 303 See Other to a same-site path. */
@@ -105,6 +119,9 @@ ck_db *ck_web_db(ck_http_req *r, const ck_session *s);
  * ({text, href: "#field"}), page.error.<field> the message shown by the field.
  * The first error for a field wins. */
 void ck_web_form_error(json_t *page, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same with the summary linking to #anchor (a date's NAME-day input). */
+void ck_web_form_error_at(json_t *page, const char *field, const char *anchor, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 bool ck_web_form_has_errors(const json_t *page);
 /* A form field trimmed of surrounding spaces (arena copy); "" when absent. */
 const char *ck_web_field(ck_http_req *r, const char *name);
@@ -122,8 +139,41 @@ json_t *ck_web_form_field(ck_http_req *r, const json_t *page, const char *kind, 
 /* Shows date d in the GOV.UK date input NAME (page.values.NAME-day, -month,
  * -year), as an edit form starts from a record. */
 void ck_web_date_values(ck_http_req *r, json_t *page, const char *name, ck_date d);
+/* A form of its own page (templates/form.html): `fields` (ck_web_form_field
+ * objects, reference taken) under the heading, posted to `action`. The
+ * title says "Error: " when page has errors. Renders page (reference taken). */
+typedef struct ck_web_form {
+    const char *caption, *heading, *intro, *action, *submit, *cancel; /* caption, intro may be NULL */
+} ck_web_form;
+void ck_web_render_form(ck_http_req *r, unsigned status, json_t *page, const ck_web_form *f, json_t *fields);
 /* Copies the typed value of each named field into page.values.<name>. */
 void ck_web_keep_values(ck_http_req *r, json_t *page, const char *const *names);
+
+/* The label a form offers for `value` of field `name` on the forms for
+ * /cases/CRN/KIND (ck_web_actions: "changes", "kind", "mappa_level" gives
+ * "MAPPA level"), so a page names a value as the form that records it does;
+ * `none` when no form offers it. */
+const char *ck_web_choice_label(const char *kind, const char *name, const char *value, const char *none);
+
+/* Which PDU a page about one PDU shows (ck_web_pick.c): ?PARAM=CODE (or
+ * the posted field PARAM) when the reader's scope of perm reaches it, else
+ * the reader's own PDU. A reader with none whose scope reaches further
+ * (quality assurance: all) is shown a page to choose one, each a link to
+ * this page with ?PARAM=CODE. *out (strings in the request's arena) and true,
+ * or false when it has answered. */
+bool ck_web_pick_pdu(ck_http_req *r, const ck_session *s, ck_db *db, ck_perm perm, const char *param,
+                     ck_org_record *out);
+/* The same for a region: ?region=CODE for a reader of scope all, else the
+ * reader's own. */
+bool ck_web_pick_region(ck_http_req *r, const ck_session *s, ck_db *db, ck_perm perm, ck_org_record *out);
+/* The same for a team: ?team=CODE when the scope of perm reaches it, else
+ * the reader's own; a reader with none chooses a PDU, then one of its teams.
+ * *team is the code (the request's arena or the session's). */
+bool ck_web_pick_team(ck_http_req *r, const ck_session *s, ck_db *db, ck_perm perm, const char **team);
+/* The page to choose one of recs (n of them, named `what`): each a link to
+ * path (NULL: this page's) with ?param=CODE. */
+void ck_web_pick_page(ck_http_req *r, const ck_session *s, const char *what, const char *path, const char *param,
+                      const ck_org_record *recs, size_t n);
 
 /* ---- Handlers (one per route; see ck_web_routes.c) ---------------------- */
 void ck_web_asset(ck_http_req *r);        /* GET /assets/{version}/{file} */
@@ -131,7 +181,8 @@ void ck_web_asset_in_dir(ck_http_req *r); /* GET /assets/{version}/{dir}/{file} 
 void ck_web_sign_in(ck_http_req *r);
 void ck_web_sign_in_post(ck_http_req *r);
 void ck_web_sign_out(ck_http_req *r);
-void ck_web_my_work(ck_http_req *r);  /* GET / */
+void ck_web_home(ck_http_req *r);     /* GET /: the signed-in role's home page */
+void ck_web_my_work(ck_http_req *r);  /* GET /my-work */
 void ck_web_caseload(ck_http_req *r); /* GET /caseload */
 void ck_web_action_form(ck_http_req *r); /* GET /cases/{crn}/{kind}/new, /cases/{crn}/{kind}/{id}/{verb} */
 void ck_web_action_post(ck_http_req *r);
@@ -139,6 +190,8 @@ void ck_web_check_form(ck_http_req *r);  /* GET /cases/{crn}/checks/new, /cases/
 void ck_web_check_post(ck_http_req *r);
 void ck_web_team(ck_http_req *r);     /* GET /team (SPO) */
 void ck_web_court(ck_http_req *r);    /* GET /court */
+void ck_web_new_case_form(ck_http_req *r); /* GET /court/cases/new (court officer) */
+void ck_web_new_case_post(ck_http_req *r);
 void ck_web_victims(ck_http_req *r);  /* GET /victims (VLO only) */
 void ck_web_pdu(ck_http_req *r);      /* GET /pdu, /pdu?code= (another PDU the reader's pdu:read scope covers) */
 void ck_web_region(ck_http_req *r);   /* GET /region: the PDUs of the reader's region */
@@ -155,6 +208,16 @@ void ck_web_victim(ck_http_req *r);      /* GET /cases/{crn}/victims/{id} (VLO o
 void ck_web_victim_form(ck_http_req *r); /* GET /cases/{crn}/victims/new, /cases/{crn}/victims/{id}/edit */
 void ck_web_victim_post(ck_http_req *r);
 void ck_web_search(ck_http_req *r);   /* GET /search?q= */
+/* Accounts (administrators; ck_web_accounts.c). */
+void ck_web_accounts(ck_http_req *r);            /* GET /accounts */
+void ck_web_account_new(ck_http_req *r);         /* GET /accounts/new */
+void ck_web_account_add(ck_http_req *r);         /* POST /accounts/new: the password shown once */
+void ck_web_account(ck_http_req *r);             /* GET /accounts/{name} */
+void ck_web_account_action(ck_http_req *r);      /* POST /accounts/{name}/{verb} */
+void ck_web_account_role_form(ck_http_req *r);   /* GET /accounts/{name}/role */
+void ck_web_account_role_post(ck_http_req *r);
+void ck_web_token_form(ck_http_req *r);          /* GET /accounts/{name}/tokens/new */
+void ck_web_token_post(ck_http_req *r);          /* POST: the token shown once */
 void ck_web_case(ck_http_req *r);     /* GET /cases/{crn}[/{tab}] */
 
 /* ---- Case views shared by the case pages and the forms ------------------ */
@@ -163,11 +226,24 @@ void ck_web_case(ck_http_req *r);     /* GET /cases/{crn}[/{tab}] */
  * "statutory" is "Statutory"); `none` when value is NULL or not one. */
 const char *ck_web_victim_label(const char *name, const char *value, const char *none);
 
+/* Who acts on the obligations victim liaison meets (the rows' `who`); the
+ * pages add the officer's name. */
+#define CK_WEB_VICTIM_LIAISON "Victim liaison"
 /* A person's name for a rule ID ("Initial RoSH assessment"). */
 const char *ck_web_rule_name(const char *rule);
 /* An obligation for a template: rule, name, subject, due, status, severity,
  * explanation, and action_href/action_text: the form that meets it. */
 json_t *ck_web_obligation(ck_http_req *r, const char *crn, const ck_obligation *o);
+/* The same with `sentence`, its plain English (web/ck_web_plain), from
+ * detail: the engine's obligation of the same rule and subject, which knows
+ * what the due date counts from (NULL: "Due by D."). */
+json_t *ck_web_obligation_plain(ck_http_req *r, const char *crn, const ck_obligation *o, const ck_obligation *detail);
+/* "Needs your attention" on the case overview: appointments without an
+ * outcome, checks with no reply, registrations due for review (from res,
+ * the case's open obligations) and a tier changed in the last 4 weeks, each
+ * {text, action_href, action_text} (web/ck_web_work). */
+json_t *ck_web_case_attention(ck_http_req *r, const ck_case *c, const ck_result *res, ck_date today,
+                              const ck_rules_config *cfg);
 /* The case header: name, CRN, date of birth, tier, OGRS3, RoSH, MAPPA,
  * register flags, victims in the scheme (a count, never who). */
 json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today);

@@ -12,6 +12,7 @@
 #include "ck_embedded.h"
 #include "ck_facts.h"
 #include "ck_web.h"
+#include "ck_web_names.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,20 +189,79 @@ typedef struct form {
 
 /* ---- Reading fields ----------------------------------------------------- */
 
+/* What each field says when it is missing or not one of its options, as the
+ * GOV.UK Design System's error message guidance words it (specific, never
+ * the label pasted in), by the field's label. A field not here gets "Enter
+ * the <label>" or "Select the <label>" (fallback_message). */
+static const struct {
+    const char *label, *message;
+} field_messages[] = {
+    {"Sentence", "Select the sentence"},
+    {"Appointment type", "Select the type of appointment"},
+    {"Contact type", "Select the type of contact"},
+    {"Date of the appointment", "Enter the date of the appointment"},
+    {"Date of the contact", "Enter the date of the contact"},
+    {"Outcome", "Select the outcome of the appointment"},
+    {"Enforcement action", "Select the enforcement action"},
+    {"Date the registration ends", "Enter the date the registration ends"},
+    {"Scheme", "Select the victim contact scheme"},
+    {"Victim's choice", "Select whether the victim opted in or out"},
+    {"Register", "Select the register"},
+    {"Date registered", "Enter the date of the registration"},
+    {"MAPPA level", "Select the MAPPA level"},
+    {"MAPPA category", "Select the MAPPA category"},
+    {"Date of the review", "Enter the date of the review"},
+    {"Next review", "Enter the date of the next review"},
+    {"Check", "Select the check you requested"},
+    {"Date requested", "Enter the date the check was requested"},
+    {"Date the reply was received", "Enter the date the reply was received"},
+    {"Did it hold relevant information?", "Select yes if the reply held relevant information"},
+    {"Assessment", "Select the kind of assessment"},
+    {"Date completed", "Enter the date the assessment was completed"},
+    {"RoSH level", "Select the RoSH level"},
+    {"What changed", "Select what changed"},
+    {"Date of the change", "Enter the date of the change"},
+    {"Details", "Enter the details of the change"},
+    {"Decision about", "Select what the decision is about"},
+    {"Record it is about", "Enter the record the decision is about, like contact:C2"},
+    {"Date of the decision", "Enter the date of the decision"},
+    {"Reason", "Enter the reason for the decision"},
+    {"Reason for the enforcement decision", "Enter the reason for the enforcement decision"},
+};
+
+/* "Enter the date of the choice" from the label "Date of the choice"; an
+ * acronym ("RoSH", "MAPPA") keeps its capitals. */
+static const char *fallback_message(form *f, const field *fd, const char *verb)
+{
+    const char *l = fd->label[0] ? fd->label : fd->name;
+    bool lower = l[0] >= 'A' && l[0] <= 'Z' && l[1] >= 'a' && l[1] <= 'z';
+    return ck_arena_printf(ck_http_arena(f->r), "%s the %c%s", verb, lower ? l[0] - 'A' + 'a' : l[0], l + 1);
+}
+
+static const char *missing_message(form *f, const field *fd, const char *verb)
+{
+    for (size_t i = 0; i < sizeof field_messages / sizeof *field_messages; i++)
+        if (strcmp(field_messages[i].label, fd->label) == 0) return field_messages[i].message;
+    return fallback_message(f, fd, verb);
+}
+
 static const char *choice(form *f, const field *fd)
 {
     const char *v = ck_web_field(f->r, fd->name);
     const char *const *values = field_values(fd);
     const char *hit = *v ? ck_vocab_find(values, v, strlen(v)) : NULL;
-    if (!hit && (*v || fd->required))
-        ck_web_form_error(f->page, fd->name, "Select %s", fd->label[0] ? fd->label : fd->name);
+    if (!hit && (*v || fd->required)) ck_web_form_error(f->page, fd->name, "%s", missing_message(f, fd, "Select"));
     return hit;
 }
 
 static ck_date date_of(form *f, const field *fd)
 {
     ck_date d;
-    if (!ck_web_date_field(f->r, f->page, fd->name, fd->label, fd->required, &d)) return CK_NODATE;
+    /* Required is checked here, for the field's own message. */
+    if (!ck_web_date_field(f->r, f->page, fd->name, fd->label, false, &d)) return CK_NODATE;
+    if (d == CK_NODATE && fd->required)
+        ck_web_form_error_at(f->page, fd->name, ck_arena_printf(ck_http_arena(f->r), "%s-day", fd->name), "%s",
+                             missing_message(f, fd, "Enter"));
     return d;
 }
 
@@ -209,7 +269,7 @@ static const char *text_of(form *f, const field *fd, size_t max)
 {
     const char *v = ck_web_field(f->r, fd->name);
     if (!*v) {
-        if (fd->required) ck_web_form_error(f->page, fd->name, "Enter %s", fd->label);
+        if (fd->required) ck_web_form_error(f->page, fd->name, "%s", missing_message(f, fd, "Enter"));
         return NULL;
     }
     if (strlen(v) > max) {
@@ -314,7 +374,8 @@ static bool build_contact(form *f, void *rec, bool appointment)
     ct->event = event_of(f);
     const char *type = ck_web_field(f->r, "type");
     bool ns = false;
-    if (!contact_type_find(type, appointment, &ns, NULL)) ck_web_form_error(f->page, "type", "Select the %s", appointment ? "appointment type" : "contact type");
+    if (!contact_type_find(type, appointment, &ns, NULL))
+        ck_web_form_error(f->page, "type", "Select the type of %s", appointment ? "appointment" : "contact");
     ct->date = date_of(f, &fs[2]);
     if (appointment && ct->date != CK_NODATE && ct->date < f->today)
         ck_web_form_error(f->page, "date", "Date of the appointment must be today or in the future");
@@ -347,6 +408,38 @@ static bool build_registration(form *f, void *rec)
     return !ck_web_form_has_errors(f->page);
 }
 
+/* The first check of kind with a request and no reply on c, or NULL. */
+static const ck_check *unanswered_check(const ck_case *c, const char *kind)
+{
+    for (size_t i = 0; i < c->n_checks; i++) {
+        const ck_check *k = &c->checks[i];
+        if (k->requested != CK_NODATE && k->received == CK_NODATE && (!kind || ck_streq(k->kind, kind))) return k;
+    }
+    return NULL;
+}
+
+/* {text, reply_href} of an unanswered check, for the warning. */
+static json_t *check_warning(form *f, const ck_check *k)
+{
+    const char *const *kinds = ck_vocab_check_kind;
+    const char *what = "Check";
+    for (size_t i = 0; kinds[i]; i++)
+        if (ck_streq(kinds[i], k->kind)) what = check_labels[i];
+    ck_arena *a = ck_http_arena(f->r);
+    ck_buf href = CK_BUF_INIT;
+    ck_buf_puts(&href, "/cases/");
+    ck_buf_escape(&href, CK_ESC_URL, f->c->crn, strlen(f->c->crn));
+    ck_buf_puts(&href, "/checks/");
+    ck_buf_escape(&href, CK_ESC_URL, k->id, strlen(k->id));
+    ck_buf_puts(&href, "/receive");
+    json_t *j = json_pack("{s:s, s:s}", "text",
+                          ck_arena_printf(a, "%s requested on %s has had no reply", what,
+                                          ck_web_date_long(f->r, k->requested)),
+                          "reply_href", ck_buf_cstr(&href));
+    ck_buf_free(&href);
+    return j;
+}
+
 static bool build_check(form *f, void *rec)
 {
     ck_check *k = rec;
@@ -357,7 +450,15 @@ static bool build_check(form *f, void *rec)
     k->relevant_information = CK_NULL;
     if (k->requested != CK_NODATE && k->requested > f->today)
         ck_web_form_error(f->page, "requested", "Date requested must be today or in the past");
-    return !ck_web_form_has_errors(f->page);
+    if (ck_web_form_has_errors(f->page)) return false;
+    /* Asking again for a check not yet answered is allowed, but only after a
+     * warning: the form comes back once with it, and posts confirm=yes. */
+    const ck_check *same = unanswered_check(f->c, k->kind);
+    if (same && !ck_streq(ck_web_field(f->r, "confirm"), "yes")) {
+        json_object_set_new(f->page, "duplicate", check_warning(f, same));
+        return false;
+    }
+    return true;
 }
 
 static bool build_assessment(form *f, void *rec)
@@ -381,6 +482,7 @@ static bool build_change(form *f, void *rec)
     ch->kind = choice(f, &change_fields[0]);
     ch->date = date_of(f, &change_fields[1]);
     ch->note = text_of(f, &change_fields[2], CK_BUNDLE_MAX_STRING);
+    ch->lives_alone = CK_NULL; /* the form does not ask (yet): not recorded */
     return !ck_web_form_has_errors(f->page);
 }
 
@@ -585,6 +687,20 @@ static const action actions[] = {
     {"victims", "edit", "Change a victim's record", "victims", victim_fields, build_victim, edit_victim, sizeof(ck_victim), "victims"},
 };
 
+const char *ck_web_choice_label(const char *kind, const char *name, const char *value, const char *none)
+{
+    for (size_t k = 0; value && k < sizeof actions / sizeof *actions; k++) {
+        if (strcmp(actions[k].kind, kind) != 0) continue;
+        for (const field *fd = actions[k].fields; fd->name; fd++) {
+            if (!fd->labels || strcmp(fd->name, name) != 0) continue;
+            const char *const *vals = field_values(fd);
+            for (size_t i = 0; vals && vals[i]; i++)
+                if (strcmp(vals[i], value) == 0) return fd->labels[i];
+        }
+    }
+    return none;
+}
+
 static const action *find_action(const char *kind, const char *verb)
 {
     for (size_t i = 0; kind && i < sizeof actions / sizeof *actions; i++)
@@ -607,7 +723,8 @@ static json_t *fields_json(form *f, const action *a)
             for (size_t i = 0; i < f->c->n_events; i++) {
                 const ck_event *e = &f->c->events[i];
                 const char *text = e->has_sentence ? ck_arena_printf(ck_http_arena(f->r), "%s: %s from %s", e->id,
-                                                                     e->sentence.type, ck_web_date_long(f->r, e->sentence.date))
+                                                                     ck_web_sentence_name(e->sentence.type),
+                                                                     ck_web_date_long(f->r, e->sentence.date))
                                                    : e->id;
                 json_array_append_new(opts, json_pack("{s:s, s:s}", "value", e->id, "text", text));
             }
@@ -669,6 +786,13 @@ static void show_form(form *f, const action *a, unsigned status)
     json_object_set_new(f->page, "case", ck_web_case_header(f->r, f->c, f->today));
     if (f->id) json_object_set_new(f->page, "record", json_string(f->id));
     json_object_set_new(f->page, "version", json_integer(f->version));
+    if (a->build == build_check && !json_object_get(f->page, "duplicate")) {
+        json_t *open = json_array();
+        for (size_t i = 0; i < f->c->n_checks; i++)
+            if (f->c->checks[i].requested != CK_NODATE && f->c->checks[i].received == CK_NODATE)
+                json_array_append_new(open, check_warning(f, &f->c->checks[i]));
+        json_object_set_new(f->page, "unanswered", open);
+    }
     if (ck_web_form_has_errors(f->page))
         json_object_set_new(f->page, "title", json_string(ck_arena_printf(ck_http_arena(f->r), "Error: %s", a->title)));
     ck_web_render(f->r, status, "action.html", f->page);
@@ -772,6 +896,18 @@ static const char *field_at_fault(const action *a, const char *err)
     for (const field *fd = a->fields; fd->name; fd++)
         if (strlen(fd->name) == kn && strncmp(fd->name, key, kn) == 0) return fd->name;
     return a->fields[0].name;
+}
+
+/* A store error as the form shows it: without the record's path in the case
+ * ("decisions[3].subject: "), which the field it is shown by already says,
+ * and starting with a capital. */
+static const char *store_message(ck_http_req *r, const char *err)
+{
+    const char *colon = strstr(err, ": ");
+    const char *text = colon && !memchr(err, ' ', (size_t)(colon - err)) ? colon + 2 : err;
+    char *m = ck_arena_strdup(ck_http_arena(r), text);
+    if (*m >= 'a' && *m <= 'z') *m = (char)(*m - 'a' + 'A');
+    return m;
 }
 
 /* Whether saving the action can undo someone else's change: an edit of a
@@ -886,9 +1022,10 @@ static void action_post(ck_http_req *r, const char *kind, const char *verb)
         if (rc == CK_ERR_STALE)
             stale_error(&f, a, &wc);
         else /* The store refused it (a rule of the format): say so by the field it names. */
-            ck_web_form_error(f.page, field_at_fault(a, err), "%s", err);
+            ck_web_form_error(f.page, field_at_fault(a, err), "%s", store_message(r, err));
     }
-    show_form(&f, a, rc == CK_ERR_CONFLICT || rc == CK_ERR_STALE ? 409 : 400);
+    /* A warning to confirm (a check asked again) is not an error. */
+    show_form(&f, a, rc == CK_ERR_CONFLICT || rc == CK_ERR_STALE ? 409 : ck_web_form_has_errors(f.page) ? 400 : 200);
     ck_case_free((ck_case *)f.c);
 }
 

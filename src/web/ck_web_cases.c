@@ -1,53 +1,56 @@
-/* ck_web_cases: My work, the caseload, search and the case pages. */
+/* ck_web_cases: the caseload, search and the case pages (My work: ck_web_work). */
+#include "ck_attention.h"
 #include "ck_cal.h"
 #include "ck_caseload.h"
 #include "ck_facts.h"
 #include "ck_tier.h"
 #include "ck_web.h"
+#include "ck_web_names.h"
+#include "ck_web_plain.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define WORK_DAYS_AHEAD 7    /* "due this week" */
-#define WORKLIST_MAX 500     /* one practitioner's open obligations fit in this */
 #define SEARCH_PAGE 20
 #define CASELOAD_PAGE 50     /* rows of a caseload page */
 
 /* What meets each rule, for the link beside an obligation. `path` is under
- * /cases/CRN/ and may name the subject's id ({id}); NULL: no form yet. */
+ * /cases/CRN/ and may name the subject's id ({id}); NULL: no form here, and
+ * `who` says who acts instead ("Victim liaison" rows get the officer's name
+ * and the referral date on the case page). */
 static const struct rule_action {
-    const char *rule, *name, *path, *text;
+    const char *rule, *name, *path, *text, *who;
 } rule_actions[] = {
-    {"ALLOCATE", "Allocate the case", NULL, NULL}, /* the team page allocates */
-    {"INDUCTION", "Induction appointment", "appointments/new", "Book an appointment"},
-    {"CONTACT", "Next contact", "appointments/new", "Book an appointment"},
-    {"NEXT_APPOINTMENT", "Book the next appointment", "appointments/new", "Book an appointment"},
-    {"OUTCOME", "Record the outcome", "contacts/{id}/outcome", "Record an outcome"},
-    {"ADDRESS", "Confirm an address", "changes/new", "Record a change of circumstances"},
-    {"TERMINATE", "Terminate the sentence", NULL, NULL},
-    {"REVIEW_APPOINTMENT", "Review appointment", "appointments/new", "Book an appointment"},
-    {"ENFORCE", "Enforcement action", "contacts/{id}/enforcement", "Record enforcement action"},
-    {"BREACH_PACK", "Send the breach pack", NULL, NULL},
-    {"RECALL_DECISION", "Recall decision", "decisions/new", "Record a decision"},
-    {"ROSH_INITIAL", "Initial RoSH assessment", "assessments/new", "Record a RoSH assessment"},
-    {"ROSH_REVIEW", "RoSH review", "assessments/new", "Record a RoSH assessment"},
-    {"ROSH_CHANGE", "RoSH after a significant change", "assessments/new", "Record a RoSH assessment"},
-    {"SENTENCE_PLAN", "Sentence plan", "assessments/new", "Record an assessment"},
-    {"OVERSIGHT", "Management oversight", "assessments/new", "Record an assessment"},
-    {"DA_CHECK", "Police domestic abuse check", "checks/new", "Request or record a check"},
-    {"CHILD_CHECK", "Children's services check", "checks/new", "Request or record a check"},
-    {"DA_FLAG_DECISION", "Domestic abuse flag decision", "registrations/new", "Add a registration"},
-    {"REG_REVIEW", "Registration review", "registrations/{id}/review", "Review the registration"},
-    {"MAPPA_IDENTIFY", "Identify MAPPA eligibility", "registrations/new", "Add a registration"},
-    {"VCS_REFERRAL", "Victim contact scheme referral", NULL, NULL},
-    {"VCS_FIRST_CONTACT", "First contact with the victim", NULL, NULL}, /* victim liaison only */
-    {"VCS_FLAG", "Victim flag (INVI)", "registrations/new", "Add a registration"},
-    {"VCS_REPRESENTATIONS", "Victim representations", NULL, NULL},
-    {"VCS_RELEASE_NOTICE", "Tell the victim about the release", NULL, NULL},
-    {"VCS_RECALL_NOTICE", "Tell the victim about the recall", NULL, NULL},
-    {"VCS_NONSTATUTORY", "Non-statutory victim contact", "decisions/new", "Record a decision"},
-    {"REPORT_DUE", "Pre-sentence report due", NULL, NULL},
+    {"ALLOCATE", "Allocate the case", NULL, NULL, "Senior probation officer, from the team page"},
+    {"INDUCTION", "Induction appointment", "appointments/new", "Book an appointment", NULL},
+    {"CONTACT", "Next contact", "appointments/new", "Book an appointment", NULL},
+    {"NEXT_APPOINTMENT", "Book the next appointment", "appointments/new", "Book an appointment", NULL},
+    {"OUTCOME", "Record the outcome", "contacts/{id}/outcome", "Record an outcome", NULL},
+    {"ADDRESS", "Confirm an address", "changes/new", "Record a change of circumstances", NULL},
+    {"TERMINATE", "Terminate the sentence", NULL, NULL, "Case administrator"},
+    {"REVIEW_APPOINTMENT", "Review appointment", "appointments/new", "Book an appointment", NULL},
+    {"ENFORCE", "Enforcement action", "contacts/{id}/enforcement", "Record enforcement action", NULL},
+    {"BREACH_PACK", "Send the breach pack", NULL, NULL, "Probation practitioner, with the enforcement hub"},
+    {"RECALL_DECISION", "Recall decision", "decisions/new", "Record a decision", NULL},
+    {"ROSH_INITIAL", "Initial RoSH assessment", "assessments/new", "Record a RoSH assessment", NULL},
+    {"ROSH_REVIEW", "RoSH review", "assessments/new", "Record a RoSH assessment", NULL},
+    {"ROSH_CHANGE", "RoSH after a significant change", "assessments/new", "Record a RoSH assessment", NULL},
+    {"SENTENCE_PLAN", "Sentence plan", "assessments/new", "Record an assessment", NULL},
+    {"OVERSIGHT", "Management oversight", "assessments/new", "Record an assessment", NULL},
+    {"DA_CHECK", "Police domestic abuse check", "checks/new", "Request or record a check", NULL},
+    {"CHILD_CHECK", "Children's services check", "checks/new", "Request or record a check", NULL},
+    {"DA_FLAG_DECISION", "Domestic abuse flag decision", "registrations/new", "Add a registration", NULL},
+    {"REG_REVIEW", "Registration review", "registrations/{id}/review", "Review the registration", NULL},
+    {"MAPPA_IDENTIFY", "Identify MAPPA eligibility", "registrations/new", "Add a registration", NULL},
+    {"VCS_REFERRAL", "Victim contact scheme referral", NULL, NULL, CK_WEB_VICTIM_LIAISON},
+    {"VCS_FIRST_CONTACT", "First contact with the victim", NULL, NULL, CK_WEB_VICTIM_LIAISON},
+    {"VCS_FLAG", "Victim flag (INVI)", "registrations/new", "Add a registration", NULL},
+    {"VCS_REPRESENTATIONS", "Victim representations", NULL, NULL, CK_WEB_VICTIM_LIAISON},
+    {"VCS_RELEASE_NOTICE", "Tell the victim about the release", NULL, NULL, CK_WEB_VICTIM_LIAISON},
+    {"VCS_RECALL_NOTICE", "Tell the victim about the recall", NULL, NULL, CK_WEB_VICTIM_LIAISON},
+    {"VCS_NONSTATUTORY", "Non-statutory victim contact", "decisions/new", "Record a decision", NULL},
+    {"REPORT_DUE", "Pre-sentence report due", NULL, NULL, "Court team"},
 };
 
 static const struct rule_action *rule_action(const char *rule)
@@ -101,16 +104,39 @@ static char *action_href(ck_http_req *r, const char *crn, const ck_obligation *o
 
 json_t *ck_web_obligation(ck_http_req *r, const char *crn, const ck_obligation *o)
 {
+    return ck_web_obligation_plain(r, crn, o, NULL);
+}
+
+json_t *ck_web_obligation_plain(ck_http_req *r, const char *crn, const ck_obligation *o, const ck_obligation *detail)
+{
     const struct rule_action *a = rule_action(o->rule);
     char due[CK_DATE_STRLEN];
-    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "rule", o->rule, "name",
+    /* The stored row says what is due and its status; the engine's own
+     * obligation (detail) adds what the due date counts from. */
+    ck_obligation plain = *o;
+    if (detail) {
+        plain.basis = detail->basis;
+        plain.amount = detail->amount;
+        plain.why = detail->why;
+        plain.high_risk = detail->high_risk;
+        plain.stage = detail->stage;
+        plain.period = detail->period;
+    } else {
+        plain.basis = CK_NODATE;
+    }
+    ck_buf sentence = CK_BUF_INIT;
+    ck_web_plain_sentence(&sentence, &plain);
+    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s%}", "rule", o->rule, "name",
                           ck_web_rule_name(o->rule), "subject", o->subject, "due", ck_date_fmt(o->due, due),
                           "due_text", short_date(r, o->due), "status", ck_status_name(o->status), "severity",
                           ck_severity_name(o->severity), "explanation", o->explanation ? o->explanation : "",
-                          "met_text", short_date(r, o->met_on));
+                          "met_text", short_date(r, o->met_on), "sentence", ck_buf_cstr(&sentence), sentence.len);
+    ck_buf_free(&sentence);
     if (a && a->path) {
         json_object_set_new(j, "action_href", json_string(action_href(r, crn, o, a)));
         json_object_set_new(j, "action_text", json_string(a->text));
+    } else if (a && a->who) {
+        json_object_set_new(j, "who", json_string(a->who));
     }
     return j;
 }
@@ -174,8 +200,10 @@ json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today)
         const ck_registration *g = &c->registrations[i];
         if (!ck_registration_in_force(g, today)) continue;
         if (strcmp(g->type, "MAPP") == 0) {
-            json_object_set_new(h, "mappa", json_pack("{s:s, s:s}", "level", g->level ? g->level : "",
-                                                      "category", g->category ? g->category : ""));
+            json_object_set_new(h, "mappa", json_pack("{s:s, s:s}", "level",
+                                                      ck_web_choice_label("registrations", "level", g->level, ""),
+                                                      "category",
+                                                      ck_web_choice_label("registrations", "category", g->category, "")));
             continue;
         }
         const char *colour, *label = ck_web_register_label(g->type, &colour);
@@ -185,6 +213,7 @@ json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today)
     int in_scheme = 0;
     for (size_t i = 0; i < c->n_victims; i++) in_scheme += ck_streq(c->victims[i].opted, "in");
     json_object_set_new(h, "victims_in_scheme", json_integer(in_scheme));
+    ck_web_case_strip(r, c, today, h);
     return h;
 }
 
@@ -259,54 +288,6 @@ static bool load_case_page(ck_http_req *r, const ck_session *s, ck_db *db, ck_da
     ck_case_cache_key k = {pr.crn, version, pr.victims ? 1u : 0u};
     *held = ck_case_cache_put(pr.cache, &k, c, drop_case, c->n_victims);
     return true;
-}
-
-/* ---- My work ------------------------------------------------------------ */
-
-void ck_web_my_work(ck_http_req *r)
-{
-    ck_session s;
-    if (!ck_web_guard(r, &s)) return;
-    ck_db *db = ck_web_db(r, &s);
-    if (!db) return;
-    ck_date today = ck_app_today(&ck_web_of(r)->app);
-    ck_worklist_query q = {.staff = s.staff, .statuses = 1u << CK_ST_OVERDUE | 1u << CK_ST_OPEN,
-                           .as_of = today, .limit = WORKLIST_MAX};
-    ck_worklist *wl = NULL;
-    char err[512];
-    if (ck_access_worklist(db, s.p, &q, &wl, err, sizeof err) != CK_OK) {
-        ck_http_log("%s web: worklist: %s", ck_http_request_id(r), err);
-        ck_web_error_page(r, &s, 500, "Sorry, there is a problem with the service", "Try again later.");
-        return;
-    }
-    json_t *page = ck_web_page(r, &s, "My work", "work");
-    static const char *const sev_title[] = {"Critical", "High", "Normal"};
-    json_t *groups = json_array();
-    size_t overdue = 0, this_week = 0;
-    for (int sev = CK_SEV_CRITICAL; sev <= CK_SEV_NORMAL; sev++) {
-        json_t *items = json_array();
-        for (size_t i = 0; i < wl->n; i++) {
-            const ck_worklist_item *it = &wl->items[i];
-            if ((int)it->o.severity != sev) continue;
-            if (it->o.status == CK_ST_OPEN && it->o.due > today + WORK_DAYS_AHEAD) continue;
-            json_t *j = ck_web_obligation(r, it->crn, &it->o);
-            json_object_set_new(j, "crn", json_string(it->crn));
-            json_object_set_new(j, "person", json_string(ck_web_person_name(r, it->forename, it->surname)));
-            json_array_append_new(items, j);
-            if (it->o.status == CK_ST_OVERDUE) overdue++; else this_week++;
-        }
-        if (json_array_size(items))
-            json_array_append_new(groups, json_pack("{s:s, s:s, s:o}", "title", sev_title[sev], "severity",
-                                                    ck_severity_name((ck_severity)sev), "items", items));
-        else
-            json_decref(items);
-    }
-    ck_worklist_free(wl);
-    json_object_set_new(page, "groups", groups);
-    json_object_set_new(page, "overdue", json_integer((json_int_t)overdue));
-    json_object_set_new(page, "this_week", json_integer((json_int_t)this_week));
-    json_object_set_new(page, "today", json_string(ck_web_date_long(r, today)));
-    ck_web_render(r, 200, "my_work.html", page);
 }
 
 /* ---- Caseload ----------------------------------------------------------- */
@@ -450,11 +431,12 @@ void ck_web_search(ck_http_req *r)
             ck_web_form_error(page, "q", "Enter a CRN, a name or a date of birth (YYYY-MM-DD)");
         } else {
             json_t *rows = json_array();
+            ck_web_names *names = ck_web_names_new(r, db);
             for (size_t i = 0; i < l->n; i++)
                 json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s}", "crn", l->items[i].crn, "name",
                                                       ck_web_person_name(r, l->items[i].forename, l->items[i].surname),
                                                       "dob", ck_web_date_long(r, l->items[i].date_of_birth), "team",
-                                                      l->items[i].team ? l->items[i].team : ""));
+                                                      ck_web_team_name(names, l->items[i].team)));
             json_object_set_new(page, "results", rows);
             json_object_set_new(page, "total", json_integer((json_int_t)l->total));
             json_object_set_new(page, "searched", json_true());
@@ -474,15 +456,75 @@ static const struct {
     {"compliance", "Compliance"},      {"appointments", "Appointments"}, {"personal", "Personal details"},
 };
 
-static json_t *obligations_json(ck_http_req *r, const char *crn, const ck_result *res, bool open_only)
+/* The engine's obligation of (rule, subject) in det, or NULL. */
+static const ck_obligation *detail_of(const ck_result *det, const ck_obligation *o)
+{
+    for (size_t i = 0; i < det->n_obligations; i++) {
+        const ck_obligation *d = &det->obligations[i];
+        if (strcmp(d->rule, o->rule) == 0 && strcmp(d->subject, o->subject) == 0) return d;
+    }
+    return NULL;
+}
+
+/* The stored obligations, each with its plain-English sentence from the
+ * engine's evaluation of the loaded case (det). */
+static json_t *obligations_json(ck_http_req *r, const char *crn, const ck_result *res, const ck_result *det,
+                                bool open_only)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < res->n_obligations; i++) {
         const ck_obligation *o = &res->obligations[i];
         if (open_only && o->status != CK_ST_OVERDUE && o->status != CK_ST_OPEN) continue;
-        json_array_append_new(a, ck_web_obligation(r, crn, o));
+        json_array_append_new(a, ck_web_obligation_plain(r, crn, o, detail_of(det, o)));
     }
     return a;
+}
+
+/* The earliest referral date, on or before today, of the victims a VCS
+ * obligation is about (its victim, or the victims of its event); CK_NODATE
+ * when none was referred by then (a later date is not yet known, as the
+ * rules see it). Only dates: a practitioner never sees who the victims are. */
+static ck_date referred_on(const ck_case *c, const char *subject, ck_date today)
+{
+    const char *colon = strchr(subject, ':');
+    const char *id = colon ? colon + 1 : "";
+    bool victim = strncmp(subject, "victim:", 7) == 0;
+    ck_date best = CK_NODATE;
+    for (size_t i = 0; i < c->n_victims; i++) {
+        const ck_victim *v = &c->victims[i];
+        if (strcmp(victim ? v->id : v->event ? v->event : "", id) != 0 || v->referred == CK_NODATE ||
+            v->referred > today)
+            continue;
+        if (best == CK_NODATE || v->referred < best) best = v->referred;
+    }
+    return best;
+}
+
+/* "Victim liaison: Jo Bloggs, referred on 3 March 2026" on the rows victim
+ * liaison meets (the PDU's officer from ck_attention). False on a database
+ * error. */
+static bool victim_liaison_rows(ck_http_req *r, ck_db *db, const ck_case *c, ck_date today, json_t *obs)
+{
+    const char *vlo = NULL;
+    bool looked = false;
+    for (size_t i = 0; i < json_array_size(obs); i++) {
+        json_t *o = json_array_get(obs, i);
+        if (!ck_streq(json_string_value(json_object_get(o, "who")), CK_WEB_VICTIM_LIAISON)) continue;
+        if (!looked) {
+            char err[512];
+            if (ck_attention_liaison(db, c->team, today, ck_http_arena(r), &vlo, err, sizeof err) != CK_OK) {
+                ck_http_log("%s web: victim liaison officer: %s", ck_http_request_id(r), err);
+                return false;
+            }
+            looked = true;
+        }
+        ck_date ref = referred_on(c, json_string_value(json_object_get(o, "subject")), today);
+        const char *when = ref == CK_NODATE ? "not referred yet"
+                                            : ck_arena_printf(ck_http_arena(r), "referred on %s", ck_web_date_long(r, ref));
+        json_object_set_new(o, "who", json_string(ck_arena_printf(ck_http_arena(r), "%s: %s, %s", CK_WEB_VICTIM_LIAISON,
+                                                                  vlo ? vlo : "no officer in post in this PDU", when)));
+    }
+    return true;
 }
 
 static const char *yes_no(ck_tri t) { return t == 1 ? "Yes" : t == 0 ? "No" : "Not recorded"; }
@@ -510,10 +552,12 @@ static json_t *registrations_json(ck_http_req *r, const ck_case *c, ck_date toda
     json_t *a = json_array();
     for (size_t i = 0; i < c->n_registrations; i++) {
         const ck_registration *g = &c->registrations[i];
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:i}", "id", g->id, "type", g->type,
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:i}", "id", g->id, "type",
+                                           ck_web_choice_label("registrations", "type", g->type, g->type),
                                            "date", ck_web_date_long(r, g->date), "next_review",
-                                           ck_web_date_long(r, g->next_review), "level", g->level ? g->level : "",
-                                           "category", g->category ? g->category : "", "deregistered",
+                                           ck_web_date_long(r, g->next_review), "level",
+                                           ck_web_choice_label("registrations", "level", g->level, ""), "category",
+                                           ck_web_choice_label("registrations", "category", g->category, ""), "deregistered",
                                            ck_web_date_long(r, g->deregistered), "current", ck_registration_in_force(g, today),
                                            "reviews", (int)g->n_reviews));
     }
@@ -543,12 +587,12 @@ static json_t *events_json(ck_http_req *r, const ck_case *c)
         json_t *offences = json_array();
         for (size_t k = 0; k < e->n_offences; k++)
             json_array_append_new(offences, json_pack("{s:s, s:s, s:b, s:b}", "code", e->offences[k].code, "category",
-                                                      e->offences[k].category, "main", e->offences[k].main == 1,
+                                                      ck_web_offence_name(e->offences[k].category), "main", e->offences[k].main == 1,
                                                       "da", e->offences[k].domestic_abuse == 1));
         json_t *j = json_pack("{s:s, s:o}", "id", e->id, "offences", offences);
         if (e->has_sentence) {
             const ck_sentence *s = &e->sentence;
-            json_object_set_new(j, "sentence", json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "type", s->type, "date",
+            json_object_set_new(j, "sentence", json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "type", ck_web_sentence_name(s->type), "date",
                                                          ck_web_date_long(r, s->date), "release",
                                                          ck_web_date_long(r, s->release_date), "end",
                                                          ck_web_date_long(r, s->end_date), "pss_end",
@@ -559,6 +603,16 @@ static json_t *events_json(ck_http_req *r, const ck_case *c)
         json_array_append_new(a, j);
     }
     return a;
+}
+
+/* "the appointment on 13 May 2025": the contact an enforcement action is
+ * about, as a person knows it (its id means nothing to them). */
+static const char *contact_when(ck_http_req *r, const ck_case *c, const char *id)
+{
+    const ck_contact *ct = id ? ck_case_contact(c, id) : NULL;
+    if (!ct) return "";
+    return ck_arena_printf(ck_http_arena(r), "the %s on %s", ct->appointment == 1 ? "appointment" : "contact",
+                           ck_web_date_long(r, ct->date));
 }
 
 static json_t *compliance_json(ck_http_req *r, const ck_case *c, const ck_result *res, ck_date today)
@@ -574,7 +628,7 @@ static json_t *compliance_json(ck_http_req *r, const ck_case *c, const ck_result
         const ck_enforcement *e = &c->enforcement[i];
         if (strstr(e->action, "warning") && e->date >= year_ago && e->date <= today) warnings++;
         json_array_append_new(actions, json_pack("{s:s, s:s, s:s, s:s}", "date", ck_web_date_long(r, e->date), "action",
-                                                 e->action, "contact", e->contact ? e->contact : "", "reason",
+                                                 ck_web_choice_label("contacts", "action", e->action, e->action), "contact", contact_when(r, c, e->contact), "reason",
                                                  e->reason ? e->reason : ""));
     }
     json_t *breaches = json_array();
@@ -590,25 +644,6 @@ static json_t *compliance_json(ck_http_req *r, const ck_case *c, const ck_result
     }
     return json_pack("{s:o, s:i, s:o, s:o, s:s}", "ftc", ftc, "warnings_12m", warnings, "actions", actions,
                      "breaches", breaches, "breach_status", status);
-}
-
-static json_t *personal_json(ck_http_req *r, const ck_case *c)
-{
-    json_t *addresses = json_array();
-    for (size_t i = 0; i < c->person.n_addresses; i++) {
-        const ck_address *a = &c->person.addresses[i];
-        json_array_append_new(addresses, json_pack("{s:s, s:s, s:s, s:s}", "kind", a->kind ? a->kind : "", "status",
-                                                   a->status ? a->status : "", "from", ck_web_date_long(r, a->from),
-                                                   "to", ck_web_date_long(r, a->to)));
-    }
-    json_t *changes = json_array();
-    for (size_t i = 0; i < c->n_changes; i++)
-        json_array_append_new(changes, json_pack("{s:s, s:s, s:s}", "date", ck_web_date_long(r, c->changes[i].date),
-                                                 "kind", c->changes[i].kind, "note",
-                                                 c->changes[i].note ? c->changes[i].note : ""));
-    return json_pack("{s:s, s:s, s:o, s:o, s:s}", "gender", c->person.gender ? c->person.gender : "", "nfa",
-                     ck_web_date_long(r, c->person.no_fixed_abode_since), "addresses", addresses, "changes", changes,
-                     "team", c->team ? c->team : "");
 }
 
 void ck_web_case(ck_http_req *r)
@@ -644,8 +679,33 @@ void ck_web_case(ck_http_req *r)
         json_array_append_new(tl, json_pack("{s:s, s:s, s:b}", "key", tabs[i].key, "label", tabs[i].label, "current", i == t));
     json_object_set_new(page, "tabs", tl);
     json_object_set_new(page, "can_write", json_boolean(ck_web_allowed(&s, "case:write")));
+    /* Checks are court work too: their own permission (a court officer's). */
+    json_object_set_new(page, "can_check", json_boolean(ck_web_allowed(&s, "check:write")));
     json_object_set_new(page, "saved", json_string(ck_http_query(r, "saved") ? ck_http_query(r, "saved") : ""));
-    json_object_set_new(page, "obligations", obligations_json(r, c->crn, res, overview));
+    /* The stored obligations do not keep what their due dates count from:
+     * the engine says it again for the sentences (the same case, same day). */
+    const ck_engine *eng = &ck_web_of(r)->app.engine;
+    ck_result *det = ck_rules_evaluate(c, today, eng->cal, eng->cfg);
+    json_t *obs = obligations_json(r, c->crn, res, det, overview);
+    ck_result_free(det);
+    json_t *o;
+    size_t k;
+    /* Each action shown only to a role whose permission its form needs
+     * (a court officer's checks, a practitioner's contacts). */
+    json_array_foreach(obs, k, o) {
+        const char *href = json_string_value(json_object_get(o, "action_href"));
+        if (href && !ck_web_may_open(&s, "GET", href)) json_object_del(o, "action_href");
+    }
+    if (!victim_liaison_rows(r, db, c, today, obs)) {
+        json_decref(obs);
+        json_decref(page);
+        ck_result_free(res);
+        ck_cached_release(held);
+        ck_web_error_page(r, &s, 500, "Sorry, there is a problem with the service", "Try again later.");
+        return;
+    }
+    json_object_set_new(page, "obligations", obs);
+    if (overview) json_object_set_new(page, "attention", ck_web_case_attention(r, c, res, today, eng->cfg));
     if (overview || strcmp(tab, "compliance") == 0) json_object_set_new(page, "compliance", compliance_json(r, c, res, today));
     if (strcmp(tab, "activity") == 0 || strcmp(tab, "appointments") == 0)
         json_object_set_new(page, "contacts", contacts_json(r, c, today, strcmp(tab, "appointments") == 0));
@@ -653,14 +713,16 @@ void ck_web_case(ck_http_req *r)
         json_object_set_new(page, "registrations", registrations_json(r, c, today));
         json_t *rosh = json_array();
         for (size_t i = 0; i < c->n_assessments; i++)
-            json_array_append_new(rosh, json_pack("{s:s, s:s, s:s}", "kind", c->assessments[i].kind, "completed",
+            json_array_append_new(rosh, json_pack("{s:s, s:s, s:s}", "kind",
+                                                  ck_web_choice_label("assessments", "kind", c->assessments[i].kind,
+                                                                      c->assessments[i].kind), "completed",
                                                   ck_web_date_long(r, c->assessments[i].completed), "level",
                                                   rosh_label(c->assessments[i].level)));
         json_object_set_new(page, "assessments", rosh);
     }
     if (strcmp(tab, "checks") == 0) json_object_set_new(page, "checks", checks_json(r, c));
     if (strcmp(tab, "sentence") == 0) json_object_set_new(page, "events", events_json(r, c));
-    if (strcmp(tab, "personal") == 0) json_object_set_new(page, "personal", personal_json(r, c));
+    if (strcmp(tab, "personal") == 0) json_object_set_new(page, "personal", ck_web_personal(r, c, today));
     json_object_set_new(page, "victim_liaison", json_boolean(ck_web_allowed(&s, "victim:read")));
     ck_result_free(res);
     ck_cached_release(held);

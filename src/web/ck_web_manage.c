@@ -25,7 +25,12 @@ typedef struct mctx {
     ck_db *db;
     ck_date today;
     const char *pdu, *pdu_name; /* in the request's arena */
+    const char *pdu_query;      /* "pdu=CODE" for a PDU not the reader's own, else "" */
 } mctx;
+
+/* Who a QA sample or answer names: the staff member, else (quality
+ * assurance accounts have no staff record) the account. */
+static const char *who_did(const mctx *m) { return m->s.staff[0] ? m->s.staff : m->s.username; }
 
 static ck_arena *arena(const mctx *m) { return ck_http_arena(m->r); }
 static const ck_engine *engine(const mctx *m) { return &ck_web_of(m->r)->app.engine; }
@@ -53,29 +58,30 @@ static void store_failed(mctx *m, ck_rc rc, const char *err)
     }
 }
 
-/* The guard, the database and the PDU of the signed-in account's staff
- * record; false when it has answered. */
+/* The guard, the database and the PDU the page is about: ?pdu= (or the
+ * posted field pdu) when the route's permission reaches it, else the
+ * signed-in account's own (ck_web_pick_pdu; a reader with none, such as
+ * quality assurance, chooses one). A QA sample's pages need none given: the
+ * sample names its PDU (sample_of). False when it has answered. */
 static bool open_page(ck_http_req *r, mctx *m)
 {
     memset(m, 0, sizeof *m);
     m->r = r;
     if (!ck_web_guard(r, &m->s) || !(m->db = ck_web_db(r, &m->s))) return false;
     m->today = ck_app_today(&ck_web_of(r)->app);
-    char err[ERR_MAX];
+    ck_perm perm = CK_PERM_QA;
+    ck_auth_route_perm(r, &perm);
+    const char *asked = ck_http_query(r, "pdu");
+    if (!asked) asked = ck_http_form(r, "pdu");
+    if (!m->s.pdu[0] && !(asked && *asked) && ck_http_param(r, "id") && strncmp(ck_http_path(r), "/qa/", 4) == 0)
+        return true;
     ck_org_record pdu;
-    ck_rc rc = m->s.pdu[0] ? ck_org_get(m->db, CK_ORG_PDU, m->s.pdu, arena(m), &pdu, err, sizeof err) : CK_ERR_NOTFOUND;
-    if (rc == CK_ERR_NOTFOUND) {
-        ck_web_error_page(r, &m->s, 404, "Your account has no probation delivery unit",
-                          "These pages show your probation delivery unit, found from your staff record's team. Ask an "
-                          "administrator to link your account to your staff record.");
-        return false;
-    }
-    if (rc != CK_OK) {
-        store_failed(m, rc, err);
-        return false;
-    }
+    if (!ck_web_pick_pdu(r, &m->s, m->db, perm, "pdu", &pdu)) return false;
     m->pdu = pdu.code;
     m->pdu_name = pdu.name ? pdu.name : pdu.code;
+    /* Links and forms keep a PDU that is not the reader's own. */
+    bool own = ck_streq(pdu.code, m->s.pdu);
+    m->pdu_query = own ? "" : ck_arena_printf(arena(m), "pdu=%s", pdu.code);
     return true;
 }
 
@@ -90,7 +96,8 @@ static bool manage_cfg(mctx *m, ck_manage_cfg *mc)
 static json_t *page_of(mctx *m, const char *title, const char *nav)
 {
     json_t *page = ck_web_page(m->r, &m->s, title, nav);
-    json_object_set_new(page, "pdu", json_pack("{s:s, s:s}", "code", m->pdu, "name", m->pdu_name));
+    json_object_set_new(page, "pdu", json_pack("{s:s, s:s, s:s}", "code", m->pdu, "name", m->pdu_name, "query",
+                                               m->pdu_query ? m->pdu_query : ""));
     return page;
 }
 
@@ -174,7 +181,8 @@ static bool period_of(mctx *m, ck_inspect_period *p)
 static const char *period_query(mctx *m, const ck_inspect_period *p)
 {
     char f[CK_DATE_STRLEN], t[CK_DATE_STRLEN];
-    return ck_arena_printf(arena(m), "from=%s&to=%s", ck_date_fmt(p->from, f), ck_date_fmt(p->to, t));
+    return ck_arena_printf(arena(m), "from=%s&to=%s%s%s", ck_date_fmt(p->from, f), ck_date_fmt(p->to, t),
+                           m->pdu_query[0] ? "&" : "", m->pdu_query);
 }
 
 static json_t *standards_json(mctx *m, const ck_inspection *x, const char *query)
@@ -471,7 +479,9 @@ static json_t *staffing_row(mctx *m, const ck_wf_team *t, bool link)
                           "agency", (json_int_t)g->agency, "absent", (json_int_t)g->long_term_absence, "cases",
                           (json_int_t)g->cases, "capacity", permille_text(m, g->capacity_known, g->capacity_permille),
                           "over", g->over);
-    if (link) json_object_set_new(o, "href", json_string(ck_arena_printf(arena(m), "/workforce/teams/%s", t->code)));
+    if (link)
+        json_object_set_new(o, "href", json_string(ck_arena_printf(arena(m), "/workforce/teams/%s%s%s", t->code,
+                                                                   m->pdu_query[0] ? "?" : "", m->pdu_query)));
     return o;
 }
 
@@ -919,6 +929,23 @@ static bool sample_of(mctx *m, int64_t *id, json_t **report)
     char err[ERR_MAX];
     ck_qa_sample_report *qr = NULL;
     ck_rc rc = ck_qa_report(m->db, *id, m->today, &qr, err, sizeof err);
+    if (rc == CK_OK && !m->pdu) {
+        /* No PDU chosen (a reader with none of its own): the sample's, when
+         * the qa scope reaches it. */
+        ck_org_record pdu;
+        rc = ck_org_get(m->db, CK_ORG_PDU, qr->pdu, arena(m), &pdu, err, sizeof err);
+        ck_place place = {0};
+        if (rc == CK_OK) {
+            snprintf(place.pdu, sizeof place.pdu, "%s", pdu.code);
+            snprintf(place.region, sizeof place.region, "%s", pdu.region ? pdu.region : "");
+            if (!ck_scope_covers(m->s.p, ck_principal_scope(m->s.p, CK_PERM_QA), &place)) rc = CK_ERR_NOTFOUND;
+        }
+        if (rc == CK_OK) {
+            m->pdu = pdu.code;
+            m->pdu_name = pdu.name ? pdu.name : pdu.code;
+            m->pdu_query = ck_arena_printf(arena(m), "pdu=%s", pdu.code);
+        }
+    }
     if (rc == CK_OK && !ck_streq(qr->pdu, m->pdu)) rc = CK_ERR_NOTFOUND;
     if (rc != CK_OK) {
         ck_qa_report_free(qr);
@@ -1009,7 +1036,7 @@ void ck_web_qa_draw(ck_http_req *r)
     char err[ERR_MAX];
     int64_t id = 0;
     /* A fresh seed each draw, kept with the sample so it can be drawn again. */
-    ck_rc rc = ck_access_qa_draw(m.db, m.s.p, m.pdu, per_team, randombytes_uniform(INT32_MAX), from, to, m.s.staff,
+    ck_rc rc = ck_access_qa_draw(m.db, m.s.p, m.pdu, per_team, randombytes_uniform(INT32_MAX), from, to, who_did(&m),
                                  m.today, &id, err, sizeof err);
     json_decref(page);
     if (rc != CK_OK) {
@@ -1072,6 +1099,17 @@ static bool open_sampled_case(ck_http_req *r, mctx *m, int64_t *id, json_t **rep
     return false;
 }
 
+/* A standard as a question names it: "victims", "implementation and delivery". */
+static const char *standard_words(ck_standard s)
+{
+    static const char *const words[CK_STANDARDS] = {
+        [CK_STD_ASSESSMENT] = "assessment",   [CK_STD_PLANNING] = "planning",
+        [CK_STD_IMPLEMENTATION] = "implementation and delivery", [CK_STD_REVIEWING] = "reviewing",
+        [CK_STD_VICTIMS] = "victims",
+    };
+    return (unsigned)s < CK_STANDARDS && words[s] ? words[s] : ck_standard_title(s);
+}
+
 static void qa_case_form(mctx *m, int64_t id, const json_t *c, json_t *page, unsigned status)
 {
     const char *crn = json_string_value(json_object_get(c, "crn"));
@@ -1084,7 +1122,7 @@ static void qa_case_form(mctx *m, int64_t id, const json_t *c, json_t *page, uns
     json_t *groups = json_array();
     for (int s = CK_STD_ASSESSMENT; s < CK_STANDARDS; s++) {
         const char *key = ck_standard_key((ck_standard)s);
-        const char *label = ck_arena_printf(arena(m), "Was %s sufficient?", ck_standard_title((ck_standard)s));
+        const char *label = ck_arena_printf(arena(m), "Was the work on %s sufficient?", standard_words((ck_standard)s));
         const char *note = ck_arena_printf(arena(m), "%s-note", key);
         json_array_append_new(groups, json_pack("[o, o]",
                                                 field(m, page, "radios", key, label, "Leave unanswered if you did not look",
@@ -1131,13 +1169,15 @@ void ck_web_qa_case_post(ck_http_req *r)
         const char *v = ck_web_field(r, key), *n = ck_web_field(r, note);
         json_object_set_new(values, key, json_string(v));
         json_object_set_new(values, note, json_string(n));
+        const char *words = standard_words((ck_standard)s);
         if (*v && !ck_streq(v, "yes") && !ck_streq(v, "no"))
-            ck_web_form_error(page, key, "Select sufficient or not sufficient");
-        if (strlen(n) > NOTE_MAX) ck_web_form_error(page, note, "Note must be %d characters or fewer", NOTE_MAX);
-        if (*n && !*v) ck_web_form_error(page, key, "Select sufficient or not sufficient for the note to be kept");
+            ck_web_form_error(page, key, "Select whether the work on %s was sufficient", words);
+        if (strlen(n) > NOTE_MAX)
+            ck_web_form_error(page, note, "Note on %s must be %d characters or fewer", words, NOTE_MAX);
+        if (*n && !*v) ck_web_form_error(page, key, "Select whether the work on %s was sufficient, or delete the note", words);
         any = any || *v;
     }
-    if (!any) ck_web_form_error(page, "assessment", "Answer at least one question");
+    if (!any) ck_web_form_error(page, "assessment", "Select sufficient or not sufficient for at least one standard");
     const char *crn = json_string_value(json_object_get(c, "crn"));
     char err[ERR_MAX];
     ck_rc rc = CK_OK;
@@ -1145,7 +1185,7 @@ void ck_web_qa_case_post(ck_http_req *r)
         const char *key = ck_standard_key((ck_standard)s);
         const char *v = ck_web_field(r, key), *n = ck_web_field(r, ck_arena_printf(arena(&m), "%s-note", key));
         if (!*v) continue;
-        rc = ck_access_qa_answer(m.db, m.s.p, id, crn, (ck_standard)s, ck_streq(v, "yes"), *n ? n : NULL, m.s.staff,
+        rc = ck_access_qa_answer(m.db, m.s.p, id, crn, (ck_standard)s, ck_streq(v, "yes"), *n ? n : NULL, who_did(&m),
                                  m.today, err, sizeof err);
     }
     if (ck_web_form_has_errors(page)) {

@@ -19,8 +19,11 @@
  *   /qa, /qa/{id}, /qa/{id}/cases/{crn}, /qa/{id}/disagreements
  *                                        the quality-assurance case audit
  *
- * Every page is about the PDU of the signed-in team (the organisation the
- * store holds says which); a team not in it gets a page saying so. Each
+ * Every page is about one PDU: the signed-in account's own (the organisation
+ * the store holds says which), or ?pdu=CODE (a form: the field pdu) when the
+ * route's permission reaches it; an account with none of its own whose scope
+ * reaches further (quality assurance) chooses one first (ck_web_pick_pdu),
+ * and a QA sample's pages take the sample's. Each
  * handler is thin, as ck_web's: the guard, one store call (store/ck_workforce,
  * store/ck_inspection), a json_t for the template. Charts are SVG drawn on
  * the server with their numbers also in a table, so every page works without

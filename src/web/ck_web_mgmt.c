@@ -2,6 +2,7 @@
  * (VLO) and the PDU dashboard. Each asks store/ck_caseload for exactly what it
  * shows, a page at a time, so its cost follows the page and not the number of
  * cases held. */
+#include "ck_court.h"
 #include "ck_facts.h"
 #include "ck_org.h"
 #include "ck_web.h"
@@ -9,6 +10,7 @@
 #include "ck_workforce.h"
 #include "ck_staffing.h"
 #include "ck_inspection.h"
+#include "ck_web_names.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,7 +29,7 @@ static void server_error(ck_http_req *r, const ck_session *s, const char *what, 
 /* The PDU of the signed-in account, or an error page answered (false). */
 static bool session_pdu(ck_http_req *r, const ck_session *s, char *pdu, size_t pdu_len)
 {
-    if (s->pdu[0] && (size_t)snprintf(pdu, pdu_len, "%s", s->pdu) < pdu_len) return true;
+    if (s->pdu[0] && pdu && (size_t)snprintf(pdu, pdu_len, "%s", s->pdu) < pdu_len) return true;
     ck_web_error_page(r, s, 404, "Your account has no probation delivery unit",
                       "This page shows your probation delivery unit, found from your staff record's team. Ask an "
                       "administrator to link your account to your staff record.");
@@ -52,6 +54,8 @@ static json_t *worklist_json(ck_http_req *r, const ck_worklist *wl)
         json_t *j = ck_web_obligation(r, it->crn, &it->o);
         json_object_set_new(j, "crn", json_string(it->crn));
         json_object_set_new(j, "person", json_string(ck_web_person_name(r, it->forename, it->surname)));
+        json_object_set_new(j, "staff_code", json_string(it->staff_code ? it->staff_code : ""));
+        json_object_set_new(j, "team", json_string(it->team ? it->team : ""));
         const char *colon = strchr(it->o.subject, ':');
         if (colon) json_object_set_new(j, "subject_id", json_string(colon + 1));
         json_array_append_new(a, j);
@@ -86,15 +90,18 @@ void ck_web_team(ck_http_req *r)
     ck_session s;
     if (!ck_web_guard(r, &s)) return;
     ck_db *db = ck_web_db(r, &s);
-    if (!db) return;
+    const char *team;
+    /* The reader's team, or ?team= another the team:read scope reaches. */
+    if (!db || !ck_web_pick_team(r, &s, db, CK_PERM_TEAM_READ, &team)) return;
+    bool own = ck_streq(team, s.team);
     ck_date today = ck_app_today(&ck_web_of(r)->app);
     size_t page_no = ck_web_page_number(r);
     ck_team_summary *t = NULL;
     ck_caseload *un = NULL;
     char err[512];
-    ck_caseload_query q = {.team = s.team, .unallocated = true, .as_of = today, .limit = UNALLOCATED_PAGE,
+    ck_caseload_query q = {.team = team, .unallocated = true, .as_of = today, .limit = UNALLOCATED_PAGE,
                            .offset = (page_no - 1) * UNALLOCATED_PAGE, .filter = ck_web_case_filter(r, &s)};
-    if (ck_caseload_team(db, s.team, today, &t, err, sizeof err) != CK_OK ||
+    if (ck_caseload_team(db, team, today, &t, err, sizeof err) != CK_OK ||
         ck_caseload_list(db, &q, &un, err, sizeof err) != CK_OK) {
         ck_team_summary_free(t);
         server_error(r, &s, "team", err);
@@ -109,14 +116,28 @@ void ck_web_team(ck_http_req *r)
                                                 "overdue", (json_int_t)m->overdue));
     }
     json_t *page = ck_web_page(r, &s, "Team", "team");
+    static const char *const no_outcome[] = {"OUTCOME", NULL};
+    if (!rule_list(r, &s, db, page, "no_outcome",
+                   (ck_rule_query){.team = team, .rules = no_outcome, .statuses = 1u << CK_ST_OVERDUE,
+                                   .as_of = today, .limit = LIST_MAX})) {
+        json_decref(people);
+        json_decref(page);
+        ck_team_summary_free(t);
+        ck_caseload_free(un);
+        return;
+    }
     json_object_set_new(page, "people", people);
     json_object_set_new(page, "unallocated", ck_web_caseload_rows(r, un));
-    json_object_set_new(page, "pagination", ck_web_pagination(r, "/team", page_no, UNALLOCATED_PAGE, un->total));
+    json_object_set_new(page, "pagination",
+                        ck_web_pagination(r, own ? "/team" : ck_arena_printf(ck_http_arena(r), "/team?team=%s", team),
+                                          page_no, UNALLOCATED_PAGE, un->total));
     json_object_set_new(page, "unallocated_total", json_integer((json_int_t)un->total));
     json_object_set_new(page, "cases", json_integer((json_int_t)t->cases));
     json_object_set_new(page, "overdue", json_integer((json_int_t)t->overdue));
-    json_object_set_new(page, "team", json_string(s.team));
-    json_object_set_new(page, "can_allocate", json_boolean(ck_web_allowed(&s, "allocate")));
+    json_object_set_new(page, "team", json_string(team));
+    json_object_set_new(page, "team_name", json_string(ck_web_team_name(ck_web_names_new(r, db), team)));
+    /* The allocate form offers the reader's own team's staff. */
+    json_object_set_new(page, "can_allocate", json_boolean(own && ck_web_allowed(&s, "allocate")));
     json_object_set_new(page, "can_read_pdu", json_boolean(ck_web_allowed(&s, "pdu:read")));
     const char *allocated = ck_http_query(r, "allocated");
     if (allocated) {
@@ -310,23 +331,89 @@ void ck_web_allocate_post(ck_http_req *r)
 
 /* ---- Court -------------------------------------------------------------- */
 
+/* Whether the reader's check:write scope reaches the case of a court list
+ * row (all rows are of the PDU or team the page shows): a practitioner
+ * reads the PDU's court work but asks for checks only in their team. */
+static bool may_check(const ck_session *s, const json_t *o)
+{
+    ck_place place = {0};
+    snprintf(place.staff, sizeof place.staff, "%s", json_string_value(json_object_get(o, "staff_code")));
+    snprintf(place.team, sizeof place.team, "%s", json_string_value(json_object_get(o, "team")));
+    snprintf(place.pdu, sizeof place.pdu, "%s", s->pdu);
+    snprintf(place.region, sizeof place.region, "%s", s->p->place.region);
+    return ck_scope_covers(s->p, ck_principal_scope(s->p, CK_PERM_CHECK_WRITE), &place);
+}
+
+/* Each outstanding check's action: record the reply to the check already
+ * asked for, else ask for it; none for a case the reader may not change.
+ * Each report's: ask for a check. False when it has answered. */
+static bool check_actions(ck_http_req *r, const ck_session *s, ck_db *db, json_t *checks, json_t *reports)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(reports, i, o) json_object_set_new(o, "may_check", json_boolean(may_check(s, o)));
+    json_array_foreach(checks, i, o) {
+        if (!may_check(s, o)) {
+            json_object_del(o, "action_href");
+            json_object_del(o, "action_text");
+            continue;
+        }
+        const char *crn = json_string_value(json_object_get(o, "crn"));
+        const char *rule = json_string_value(json_object_get(o, "rule"));
+        const char *kind = ck_streq(rule, "CHILD_CHECK") ? "childrens_services" : "police_da";
+        const char *id = NULL;
+        char err[512];
+        if (ck_court_open_check(db, crn, kind, ck_http_arena(r), &id, err, sizeof err) != CK_OK) {
+            server_error(r, s, "court checks", err);
+            return false;
+        }
+        ck_buf href = CK_BUF_INIT;
+        ck_buf_puts(&href, "/cases/");
+        ck_buf_escape(&href, CK_ESC_URL, crn, strlen(crn));
+        if (id) {
+            ck_buf_puts(&href, "/checks/");
+            ck_buf_escape(&href, CK_ESC_URL, id, strlen(id));
+            ck_buf_puts(&href, "/receive");
+        } else {
+            ck_buf_printf(&href, "/checks/new?rule=%s", rule);
+        }
+        json_object_set_new(o, "action_href", json_string(ck_buf_cstr(&href)));
+        json_object_set_new(o, "action_text", json_string(id ? "Record the reply" : "Request the check"));
+        ck_buf_free(&href);
+    }
+    return true;
+}
+
+/* The court work of the reader's court:read scope: the PDU's (a court
+ * officer covers the courts of the whole PDU, not one team's cases). */
 void ck_web_court(ck_http_req *r)
 {
     ck_session s;
     if (!ck_web_guard(r, &s)) return;
     ck_db *db = ck_web_db(r, &s);
     if (!db) return;
+    bool by_team = ck_principal_scope(s.p, CK_PERM_COURT_READ) == CK_SCOPE_TEAM;
+    const char *team = by_team ? s.team : NULL, *pdu = by_team ? NULL : s.pdu;
+    if (!(team ? team : pdu)[0]) {
+        session_pdu(r, &s, NULL, 0);
+        return;
+    }
     ck_date today = ck_app_today(&ck_web_of(r)->app);
     static const char *const reports[] = {"REPORT_DUE", NULL};
     static const char *const checks[] = {"DA_CHECK", "CHILD_CHECK", NULL};
     json_t *page = ck_web_page(r, &s, "Court work", "court");
-    if (!rule_list(r, &s, db, page, "reports", (ck_rule_query){.team = s.team, .rules = reports, .as_of = today, .limit = LIST_MAX}) ||
+    if (!rule_list(r, &s, db, page, "reports",
+                   (ck_rule_query){.team = team, .pdu = pdu, .rules = reports, .as_of = today, .limit = LIST_MAX}) ||
         !rule_list(r, &s, db, page, "checks",
-                   (ck_rule_query){.team = s.team, .rules = checks, .subject_prefix = "report:", .as_of = today,
-                                   .limit = LIST_MAX})) {
+                   (ck_rule_query){.team = team, .pdu = pdu, .rules = checks, .subject_prefix = "report:",
+                                   .as_of = today, .limit = LIST_MAX}) ||
+        !check_actions(r, &s, db, json_object_get(page, "checks"), json_object_get(page, "reports"))) {
         json_decref(page);
         return;
     }
+    json_object_set_new(page, "can_create", json_boolean(ck_web_allowed(&s, "case:create")));
+    json_object_set_new(page, "scope", json_string(by_team ? "team" : "probation delivery unit"));
+    json_object_set_new(page, "created", json_string(ck_http_query(r, "created") ? ck_http_query(r, "created") : ""));
     ck_web_render(r, 200, "court.html", page);
 }
 
@@ -369,6 +456,7 @@ void ck_web_victims(ck_http_req *r)
     ck_release_list_free(rl);
     json_object_set_new(page, "releases", releases);
     json_object_set_new(page, "pdu", json_string(pdu));
+    json_object_set_new(page, "pdu_name", json_string(ck_web_pdu_name(ck_web_names_new(r, db), pdu)));
     ck_web_render(r, 200, "victims.html", page);
 }
 
@@ -475,33 +563,13 @@ static void trend_json(ck_http_req *r, json_t *page, const ck_trend_month *m)
 }
 
 /* Which PDU the dashboard shows: the reader's own, or ?code= when their
- * pdu:read scope covers it (a region or national scope). False when it has
- * answered with an error page. */
+ * pdu:read scope covers it (a region or national scope; a reader with no PDU
+ * of its own chooses one). False when it has answered. */
 static bool dashboard_pdu(ck_http_req *r, const ck_session *s, ck_db *db, char *pdu, size_t pdu_len)
 {
-    const char *code = ck_http_query(r, "code");
-    if (!code || !code[0] || ck_streq(code, s->pdu)) return session_pdu(r, s, pdu, pdu_len);
-    ck_arena a;
-    ck_arena_init(&a);
     ck_org_record rec;
-    char err[512];
-    ck_rc rc = ck_org_get(db, CK_ORG_PDU, code, &a, &rec, err, sizeof err);
-    ck_place place = {0};
-    if (rc == CK_OK) {
-        snprintf(place.pdu, sizeof place.pdu, "%s", rec.code);
-        snprintf(place.region, sizeof place.region, "%s", rec.region ? rec.region : "");
-    }
-    ck_arena_free(&a);
-    if (rc == CK_ERR_DB) {
-        server_error(r, s, "pdu", err);
-        return false;
-    }
-    if (rc != CK_OK || !ck_scope_covers(s->p, ck_principal_scope(s->p, CK_PERM_PDU_READ), &place) ||
-        (size_t)snprintf(pdu, pdu_len, "%s", place.pdu) >= pdu_len) {
-        ck_web_error_page(r, s, 404, "Page not found", "There is no probation delivery unit dashboard you can see at this address.");
-        return false;
-    }
-    return true;
+    if (!ck_web_pick_pdu(r, s, db, CK_PERM_PDU_READ, "code", &rec)) return false;
+    return (size_t)snprintf(pdu, pdu_len, "%s", rec.code) < pdu_len;
 }
 
 /* The guard, the database and the PDU a dashboard page shows
@@ -557,13 +625,14 @@ void ck_web_pdu(ck_http_req *r)
     json_object_set_new(page, "cases", ck_web_pdu_cases_json(&p->cases));
     json_object_set_new(page, "pdu", json_string(pdu));
     json_object_set_new(page, "code_query", json_string(code_query(r, &s, pdu)));
+    json_object_set_new(page, "pdu_name", json_string(ck_web_pdu_name(ck_web_names_new(r, db), pdu)));
     ck_pdu_summary_free(p);
     ck_web_render(r, 200, "pdu.html", page);
 }
 
 /* ---- Behind the dashboards' numbers ----------------------------------------- */
 
-#define DRILL_PAGE 100 /* rows of a drill-down page */
+#define DRILL_PAGE 50 /* rows of a drill-down page: one screenful or two */
 
 /* GET /pdu/cases: the PDU's cases (CK_PDU_CASES_MEANING), those with the
  * most overdue first, with the person's name, the practitioner and how much
@@ -706,13 +775,15 @@ static int region_cmp(const void *a, const void *b, void *ctx)
 void ck_web_region(ck_http_req *r)
 {
     ck_session s;
-    ck_db *db;
-    char pdu[CK_ORG_CODE_MAX + 1];
-    if (!pdu_begin(r, &s, &db, pdu)) return;
+    if (!ck_web_guard(r, &s)) return;
+    ck_db *db = ck_web_db(r, &s);
+    ck_org_record region;
+    if (!db || !ck_web_pick_region(r, &s, db, CK_PERM_PDU_READ, &region)) return;
+    const char *pdu = s.pdu;
     ck_date today = ck_app_today(&ck_web_of(r)->app);
     ck_region_summary *g = NULL;
     char err[512];
-    ck_rc rc = ck_caseload_region(db, s.p->place.region, rate_groups, N_RATES, today, &g, err, sizeof err);
+    ck_rc rc = ck_caseload_region(db, region.code, rate_groups, N_RATES, today, &g, err, sizeof err);
     if (rc == CK_ERR_INVALID || rc == CK_ERR_NOTFOUND) {
         ck_web_error_page(r, &s, 404, "Your probation delivery unit has no region",
                           "This page shows the region of your probation delivery unit. Ask an administrator to "
@@ -724,7 +795,7 @@ void ck_web_region(ck_http_req *r)
     size_t n_scores = 0;
     if (rc == CK_OK) rc = ck_manage_cfg_load(db, &mc, err, sizeof err);
     if (rc == CK_OK)
-        rc = ck_inspection_scores(db, s.p->place.region, today, ck_http_arena(r), &scores, &n_scores, err, sizeof err);
+        rc = ck_inspection_scores(db, region.code, today, ck_http_arena(r), &scores, &n_scores, err, sizeof err);
     if (rc != CK_OK) {
         ck_region_summary_free(g);
         server_error(r, &s, "region", err);
@@ -761,7 +832,7 @@ void ck_web_region(ck_http_req *r)
         const region_row *w = &rows[i];
         ck_place place = {0};
         snprintf(place.pdu, sizeof place.pdu, "%s", w->x->code);
-        snprintf(place.region, sizeof place.region, "%s", s.p->place.region);
+        snprintf(place.region, sizeof place.region, "%s", region.code);
         bool own = ck_streq(w->x->code, pdu), reach = own || ck_scope_covers(s.p, scope, &place);
         const char *q = own ? "" : ck_arena_printf(a, "code=%s", w->x->code);
         json_t *rates = json_array();
@@ -784,14 +855,17 @@ void ck_web_region(ck_http_req *r)
         }
         json_array_append_new(pdus, j);
     }
-    /* Each column heading sorts by it; again the other way round. */
+    /* Each column heading sorts by it; again the other way round (the
+     * region picked, ?region=, kept). */
+    const char *picked = ck_http_query(r, "region");
+    const char *region_q = picked && *picked ? ck_arena_printf(a, "region=%s&", region.code) : "";
     static const char *const labels[] = {"Probation delivery unit", "Score out of 27", "Cases", "Overdue"};
     json_t *heads = json_array();
     for (int k = 0; region_sorts[k]; k++) {
         bool current = k == by.key;
         const char *label = k < 4 ? labels[k] : ck_arena_printf(a, "%s on time", rate_labels[k - 4]);
         json_array_append_new(heads, json_pack("{s:s, s:s, s:s, s:b}", "label", label, "href",
-                                               ck_arena_printf(a, "/region?sort=%s&order=%s", region_sorts[k],
+                                               ck_arena_printf(a, "/region?%ssort=%s&order=%s", region_q, region_sorts[k],
                                                                current && !by.desc ? "desc" : "asc"),
                                                "sort", current ? (by.desc ? "descending" : "ascending") : "none",
                                                "numeric", k > 0));

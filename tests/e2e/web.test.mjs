@@ -28,7 +28,7 @@ const pages = [
   ['PO', 'N07P001', 'case-personal', '/cases/S000001/personal', 'Personal details'],
   ['PO', 'N07P001', 'book-appointment', '/cases/S000001/appointments/new', 'Book an appointment'],
   ['PO', 'N07P001', 'add-registration', '/cases/S000001/registrations/new', 'Add a registration'],
-  ['SPO', 'N07P009', 'team', '/team', 'Team N07T01'],
+  ['SPO', 'N07P009', 'team', '/team', 'Camden North'],
   ['SPO', 'N07P009', 'pdu', '/pdu', 'PDU dashboard'],
   ['SPO', 'N07P009', 'pdu-trends', '/pdu?code=N07PDU1', 'Month by month'],
   ['SPO', 'N07P009', 'region', '/region', 'Region dashboard'],
@@ -101,7 +101,7 @@ test('a form with errors keeps what was typed and names every field, without Jav
     await page.fill('#date-year', '2026')
     await page.click('button:has-text("Save")')
     const summary = await page.textContent('.govuk-error-summary')
-    assert.match(summary, /Select the appointment type/)
+    assert.match(summary, /Select the type of appointment/)
     assert.match(summary, /must be a real date/)
     assert.equal(await page.inputValue('#date-day'), '31')
   } finally {
@@ -154,7 +154,7 @@ test('a practitioner records a failed appointment, sees ENFORCE, records a warni
     await page.waitForURL(/saved=contacts/)
     assert.equal(await page.locator('tr', { hasText: 'Enforcement action' }).count(), 0)
     await page.goto(`${base}/cases/S000001/compliance`)
-    assert.match(await page.content(), /first_warning \(contact C3\)/)
+    assert.match(await page.content(), /First warning, for the appointment on 13 May 2025/)
     await page.screenshot({ path: `${shots}/journey-enforcement.png`, fullPage: true })
   })
 })

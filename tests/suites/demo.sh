@@ -86,7 +86,21 @@ check "a wrong password does not sign in" test "$(sign_in practitioner "not the 
 sign_in practitioner "$pw" >/dev/null
 curl -sf -b "$tmp/cookies" "$url/" >"$tmp/work.html"
 check "the practitioner's worklist has cases in it" test "$(grep -Eo 'href="/cases/[A-Z0-9]+' "$tmp/work.html" | sort -u | wc -l)" -gt 0
-check "the worklist page is the practitioner's" grep -q "$staff" "$tmp/work.html"
+# The header names the signed-in practitioner (issue 13: a name, not the staff code).
+name=$(awk '$1 == "practitioner" {print $3 " " $4}' "$tmp/out")
+check "the worklist page is the practitioner's, by name" grep -q "$name, Probation practitioner" "$tmp/work.html"
+# Every role lands on its own work (issue 14), never on a refusal.
+for pair in "practitioner:My work" "spo:Appointments without an outcome" "head_of_pdu:PDU dashboard" \
+            "court_officer:Checks outstanding for reports" "vlo:Victim liaison" \
+            "qa:Choose a probation delivery unit" "admin:Add an account"; do
+  r=${pair%%:*} heading=${pair#*:}
+  sign_in "$r" "$pw" >/dev/null
+  code=$(curl -s -o "$tmp/home.html" -w '%{http_code}' -b "$tmp/cookies" "$url/")
+  check "$r's home is its own work (\"$heading\")" bash -c "test '$code' = 200 && grep -q '$heading' '$tmp/home.html'"
+done
+sign_in court_officer "$pw" >/dev/null
+curl -sf -b "$tmp/cookies" "$url/court" >"$tmp/court.html"
+check "the court officer's court work has checks outstanding across the PDU" bash -c "! grep -q 'No checks outstanding' '$tmp/court.html' && grep -q 'Request the check\|Record the reply' '$tmp/court.html'"
 
 build/dbg/casekeeper stats --db "sqlite:$db" --format json >"$tmp/stats.json" 2>"$tmp/stats.err"
 check "stats reads the demo database as JSON" jq_ok '.as_of == "2025-11-03" and .total.all_rules.total > 0 and (.pdus | length) == 18 and (.total.practice | length) == 9' "$tmp/stats.json"

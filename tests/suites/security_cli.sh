@@ -44,6 +44,16 @@ grep -Eq '^clerk +admin +- +disabled' "$tmp/list" && grep -Eq '^pat.one +practit
 result "user disable; user list shows role, staff code and state" $?
 "$ck" user enable clerk --db "$db" 2>/dev/null && "$ck" user reset-password clerk --db "$db" --password-stdin <<<"a new clerk passphrase" 2>/dev/null
 result "user enable; user reset-password from standard input" $?
+"$ck" user add role.change --role qa --db "$db" --no-password 2>/dev/null &&
+  "$ck" user set-role role.change --role practitioner --db "$db" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "needs a staff code" "$tmp/err"
+result "user set-role keeps the rules of add (a practitioner needs a staff code)" $?
+"$ck" user set-role role.change --role practitioner --staff N07P001 --db "$db" 2>/dev/null &&
+  "$ck" user list --db "$db" 2>/dev/null | grep -Eq '^role.change +practitioner +N07P001'
+result "user set-role changes the role and staff link" $?
+"$ck" token add --user pat.one --scope case:read --expires-days 0 --db "$db" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "expected a whole number from 1 to 3650" "$tmp/err"
+result "token add --expires-days out of range is refused" $?
 ! grep -q "passphrase" "$tmp/sec.db" 2>/dev/null && ! grep -q "$pw" "$tmp/sec.db" 2>/dev/null
 result "no password is in the database file" $?
 

@@ -1,0 +1,72 @@
+// The person on probation at a glance (issue 13): the summary strip on every
+// case page names the practitioner and team and says where he lives and with
+// whom; the Personal details tab shows his own details. axe-core (WCAG 2.2
+// AA) on each, with screenshots under test-output/screenshots/.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { axe, base, launch, shots, signIn } from './helpers.mjs'
+
+let browser
+before(async () => {
+  browser = await launch()
+})
+after(async () => {
+  await browser?.close()
+})
+
+async function withPage (fn) {
+  const ctx = await browser.newContext({ viewport: { width: 1024, height: 800 } })
+  const page = await ctx.newPage()
+  try {
+    await signIn(page, 'N07P001', 'PO')
+    await fn(page)
+  } finally {
+    await ctx.close()
+  }
+}
+
+// The strip as a reader sees it: one line of facts, then the home.
+async function strip (page) {
+  const s = page.locator('section[aria-label="Case summary"]')
+  assert.equal(await s.count(), 1, 'one case summary strip')
+  return (await s.innerText()).replace(/\s+/g, ' ')
+}
+
+test('the summary strip is on every case page, with names and the home, and passes axe', async () => {
+  await withPage(async page => {
+    for (const [name, path] of [['person-strip-overview', '/cases/S000001'],
+      ['person-strip-risk', '/cases/S000001/risk'],
+      ['person-strip-form', '/cases/S000001/changes/new']]) {
+      const resp = await page.goto(base + path)
+      assert.equal(resp.status(), 200)
+      const text = await strip(page)
+      for (const want of ['Test Person', 'CRN S000001', 'Tier', 'RoSH Medium', 'Not MAPPA',
+        'Probation practitioner: Pat Officer, Camden North',
+        'Lives at: 14 Larkspur Row, Synthetic Estate, London N7 2AB',
+        'Lives with: partner Jo Partner; stepchild Alex Partner (under 18)']) {
+        assert.ok(text.includes(want), `${path}: no "${want}" in the strip: ${text}`)
+      }
+      assert.ok(!text.includes('N07P001') && !text.includes('N07T01'), `${path}: a code in the strip`)
+      assert.deepEqual(await axe(page), [], path)
+      await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true })
+    }
+    // The header names the signed-in user.
+    assert.match(await page.locator('.ck-sign-out__who').innerText(), /Pat Officer, Probation practitioner/)
+  })
+})
+
+test('the Personal details tab shows his own details and passes axe', async () => {
+  await withPage(async page => {
+    const resp = await page.goto(`${base}/cases/S000001/personal`)
+    assert.equal(resp.status(), 200)
+    const main = (await page.locator('main').innerText()).replace(/\s+/g, ' ')
+    for (const want of ['Personal details', '07700 900123', 'test.person@example.com', 'Testy Persson', 'he/him',
+      'Polish', 'Interpreter needed Yes', 'Dyslexia: Letters in plain English', 'Jo Partner, partner',
+      'Alex Partner, stepchild (under 18)', '14 Larkspur Row, Synthetic Estate, London N7 2AB',
+      'Moved in with his partner']) {
+      assert.ok(main.includes(want), `no "${want}" on the Personal details tab`)
+    }
+    assert.deepEqual(await axe(page), [])
+    await page.screenshot({ path: `${shots}/person-personal-details.png`, fullPage: true })
+  })
+})
