@@ -73,7 +73,7 @@ static void test_manage_writes_audited_in_one_transaction(void **state)
     principal(&head, "n07p012", CK_ROLE_HEAD_OF_PDU, "N07P012", "N07T01");
 
     /* A practitioner may not allocate: refused, nothing written or audited. */
-    assert_int_equal(ck_access_allocate(db, &po, &eng, &mc, "M000006", "N07P022", today(), err, sizeof err),
+    assert_int_equal(ck_access_allocate(db, &po, &eng, &mc, "M000006", "N07P022", NULL, today(), err, sizeof err),
                      CK_ERR_DENIED);
     assert_int_equal(allocations_to(db, "M000006", "N07P022"), 0);
     assert_int_equal(audited(db, "manage.allocate", "n07p001"), 0);
@@ -81,13 +81,13 @@ static void test_manage_writes_audited_in_one_transaction(void **state)
     /* With the audit log out of reach the append fails: the
      * allocation is rolled back with it. */
     assert_int_equal(ck_db_exec(db, "ALTER TABLE \"audit_log\" RENAME TO \"audit_log_away\""), CK_DB_OK);
-    assert_int_equal(ck_access_allocate(db, &spo, &eng, &mc, "M000006", "N07P022", today(), err, sizeof err), CK_ERR_DB);
+    assert_int_equal(ck_access_allocate(db, &spo, &eng, &mc, "M000006", "N07P022", NULL, today(), err, sizeof err), CK_ERR_DB);
     assert_non_null(strstr(err, "audit log"));
     assert_int_equal(allocations_to(db, "M000006", "N07P022"), 0);
     assert_int_equal(ck_db_exec(db, "ALTER TABLE \"audit_log_away\" RENAME TO \"audit_log\""), CK_DB_OK);
 
     /* Allowed: written, and audited in the same transaction. */
-    ck_test_ok(ck_access_allocate(db, &spo, &eng, &mc, "M000006", "N07P022", today(), err, sizeof err), err);
+    ck_test_ok(ck_access_allocate(db, &spo, &eng, &mc, "M000006", "N07P022", NULL, today(), err, sizeof err), err);
     assert_int_equal(allocations_to(db, "M000006", "N07P022"), 1);
     /* The case names who changed it last (a stale form is told so). */
     assert_int_equal(count(db, "SELECT count(*) FROM \"cases\" WHERE \"crn\" = $1 AND \"changed_by\" = $2", "M000006",

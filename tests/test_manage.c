@@ -49,8 +49,11 @@ static void test_group_capacity(void **state)
     assert_int_equal(pso.available_points, 1088);
     assert_int_equal(pso.capacity_permille, 460);
     ck_staffing team = {0};
-    ck_staffing_add(&team, "in_post", false, 1.0, &po);
-    ck_staffing_add(&team, "in_post", true, 0.5, &pso);
+    ck_staffing_add(&team, "in_post", false, 1.0, 10, &po);
+    ck_staffing_add(&team, "in_post", true, 0.5, 10, &pso);
+    /* A leaver's cases are still the team's until they are reallocated. */
+    ck_wmt gone = {0};
+    ck_staffing_add(&team, "left", false, 1.0, 3, &gone);
     ck_staffing_finish(&team);
     /* Team: 1650 / 3264 = 0.505515 -> 505.5 permille, half up 506; not the
      * mean of 528 and 460 (494). */
@@ -60,7 +63,8 @@ static void test_group_capacity(void **state)
     assert_int_equal(team.in_post, 2);
     assert_int_equal(team.agency, 1);
     assert_true(team.fte_in_post > 1.49 && team.fte_in_post < 1.51);
-    assert_int_equal(team.cases, 20);
+    assert_int_equal(team.cases, 23);
+    assert_int_equal(team.left, 1);
     assert_false(team.over);
 
     /* Over capacity is above 100%: 2176 points of 2176 is 100.0%, not over;
@@ -207,7 +211,7 @@ static void test_alloc_plan_spreads(void **state)
     for (int i = 0; i < 3; i++)
         cases[i] = (ck_alloc_case){"X", "low", NULL, true, {"B2", CK_WMT_COMMUNITY}, "T1", "O1", "P1", "S09"};
     size_t pick[3];
-    ck_alloc_plan(&r, cases, 3, f->c, 2, D("2025-06-02"), pick);
+    ck_alloc_plan(&r, cases, 3, f->c, 2, D("2025-06-02"), pick, NULL);
     /* S01 2 -> 3 cases (345 pts, 15.9%) beats S02 at 4 (460, 21.1%); then
      * S01 at 3 and S02 at 3 tie on the next (4 cases each): S01 by code;
      * then S01 has 4, S02 3 -> S02. */
@@ -217,7 +221,7 @@ static void test_alloc_plan_spreads(void **state)
     /* Nobody may take a MAPPA level 3 case when only PSOs are in post. */
     cand(f, 0, "S01", "PSO", "T1", "O1", 0);
     cases[0].mappa_level = "M3";
-    ck_alloc_plan(&r, cases, 1, f->c, 1, D("2025-06-02"), pick);
+    ck_alloc_plan(&r, cases, 1, f->c, 1, D("2025-06-02"), pick, NULL);
     assert_int_equal(pick[0], SIZE_MAX);
     free(f);
 }

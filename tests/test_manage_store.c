@@ -9,6 +9,7 @@
 #include "ck_str.h"
 #include "ck_court.h"
 #include "ck_facts.h"
+#include "ck_caseload.h"
 #include "ck_org.h"
 
 #define D ck_test_date
@@ -19,6 +20,8 @@ static const char *const ORG[] = {
     "{\"kind\":\"pdu\",\"code\":\"P1\",\"region\":\"R1\",\"name\":\"Lambeth\"}",
     "{\"kind\":\"team\",\"code\":\"T1\",\"pdu\":\"P1\",\"name\":\"Brixton 1\",\"office\":\"Brixton\"}",
     "{\"kind\":\"team\",\"code\":\"T2\",\"pdu\":\"P1\",\"name\":\"Brixton 2\",\"office\":\"Brixton\"}",
+    "{\"kind\":\"pdu\",\"code\":\"P2\",\"region\":\"R1\",\"name\":\"Southwark\"}",
+    "{\"kind\":\"team\",\"code\":\"T3\",\"pdu\":\"P2\",\"name\":\"Walworth\",\"office\":\"Walworth\"}",
     "{\"kind\":\"staff\",\"code\":\"S1\",\"team\":\"T1\",\"grade\":\"PO\",\"forename\":\"Ann\",\"surname\":\"One\"}",
     "{\"kind\":\"staff\",\"code\":\"S2\",\"team\":\"T1\",\"grade\":\"PO\",\"forename\":\"Bea\",\"surname\":\"Two\"}",
     "{\"kind\":\"staff\",\"code\":\"S3\",\"team\":\"T1\",\"grade\":\"PSO\",\"forename\":\"Cy\",\"surname\":\"Three\"}",
@@ -257,10 +260,11 @@ static ck_rc refuse(ck_case *c, void *ctx, char *err, size_t err_len)
 
 /* A write inside the caller's transaction derives the holder and stores
  * the obligations as every other write does, and leaves the transaction to
- * the caller. */
+ * the caller. The case is unallocated, so its own team holds it (an
+ * allocated case is held by its practitioner's team: test_holder). */
 static void test_edit_in_tx(void **state)
 {
-    ck_db *db = org_with(state, (const held[]){{"E000001", "S1", "low"}}, 1);
+    ck_db *db = org_with(state, (const held[]){{"E000001", NULL, "low"}}, 1);
     char err[512];
     ck_engine eng = ck_engine_default();
     ck_date today = D("2025-06-02");
@@ -284,9 +288,43 @@ static void test_edit_in_tx(void **state)
     ck_case *c = NULL;
     ok(ck_cases_get(db, "E000001", &c, err, sizeof err), err);
     assert_string_equal(c->team, "T2");
-    assert_string_equal(ck_allocation_current(c, today)->staff_code, "S1");
-    assert_null(ck_allocation_current(c, D("2025-01-06")));
+    assert_null(ck_allocation_current(c, today));
     ck_case_free(c);
+}
+
+/* "A PDU's cases" (ck_caseload.h): an allocated case is held by its
+ * practitioner's team and PDU whatever team the case names; an unallocated
+ * one by its own team's. Each page and `casekeeper stats` count by that. */
+static void test_holder(void **state)
+{
+    ck_db *db = org_with(state, (const held[]){{"H000001", "S1", "low"}, {"H000002", NULL, "low"}}, 2);
+    char err[512];
+    ck_engine eng = ck_engine_default();
+    ck_date today = D("2025-06-02");
+    size_t t1 = worklist_of(db, NULL, "T1", today);
+    assert_int_equal(ck_db_begin_write(db), CK_DB_OK);
+    ok(ck_cases_edit_in_tx(db, &eng, "H000001", move_team, "T3", today, err, sizeof err), err);
+    ok(ck_cases_edit_in_tx(db, &eng, "H000002", move_team, "T3", today, err, sizeof err), err);
+    assert_int_equal(ck_db_commit(db), CK_DB_OK);
+    size_t t3 = worklist_of(db, NULL, "T3", today);
+    assert_true(t3 > 0);                                   /* the unallocated case moved to T3 */
+    assert_int_equal(worklist_of(db, NULL, "T1", today), t1 - t3); /* S1's stayed with S1's team */
+    ck_arena a;
+    ck_arena_init(&a);
+    ck_pdu_cases *rows;
+    size_t n;
+    ok(ck_caseload_pdu_cases(db, NULL, NULL, &a, &rows, &n, err, sizeof err), err);
+    ck_pdu_cases p1 = ck_pdu_cases_find(rows, n, "P1"), p2 = ck_pdu_cases_find(rows, n, "P2");
+    assert_int_equal(p1.allocated, 1);
+    assert_int_equal(p1.unallocated, 0);
+    assert_int_equal(p2.allocated, 0);
+    assert_int_equal(p2.unallocated, 1);
+    ok(ck_caseload_pdu_cases(db, "R1", NULL, &a, &rows, &n, err, sizeof err), err);
+    assert_int_equal(n, 2);
+    ok(ck_caseload_pdu_cases(db, NULL, "P9", &a, &rows, &n, err, sizeof err), err);
+    assert_int_equal(n, 0);
+    assert_int_equal(ck_pdu_cases_find(rows, n, "P9").allocated, 0);
+    ck_arena_free(&a);
 }
 
 static void test_grade_rule_refuses(void **state)
@@ -475,7 +513,8 @@ static void test_inspection_figures(void **state)
     json_decref(f);
     assert_int_equal(failures_json(db, "P1", &p, "Z9", &f, err, sizeof err), CK_ERR_INVALID);
 
-    /* History: January computed now, February stored as a snapshot. */
+    /* History: January computed now, February stored as a snapshot. Each
+     * month's row scores the twelve months to its last day. */
     ok(ck_inspection_snapshot(db, ck_rulecfg_default(), &mc.bands, "P1", D("2025-02-10"), D("2025-04-01"),
                               ck_inspection_snapshot_text, err, sizeof err), err);
     json_t *h = NULL;
@@ -484,18 +523,22 @@ static void test_inspection_figures(void **state)
     assert_string_equal(json_string_value(json_object_get(json_array_get(h, 0), "month")), "2025-01");
     assert_string_equal(json_string_value(json_object_get(json_array_get(h, 0), "source")), "computed");
     assert_string_equal(json_string_value(json_object_get(json_array_get(h, 1), "source")), "snapshot");
-    /* January: ROSH_INITIAL due 27 Jan, unmet at 1 Feb -> A1 0/1; checks
-     * 0/2; plan 1/1 (due 27 Jan, met 10 Jan); induction 1/1; I2 8 of 24
-     * days; leadership not yet entered (15 Mar). Points: planning 3. */
+    /* January (nothing before it): ROSH_INITIAL due 27 Jan, unmet at 1 Feb
+     * -> A1 0/1; checks 0/2; plan 1/1 (due 27 Jan, met 10 Jan); induction
+     * 1/1; I2 8 of 24 days; leadership not yet entered (15 Mar). Points:
+     * planning 3. */
     assert_int_equal(json_integer_value(json_object_get(json_array_get(h, 0), "points")), 3);
     json_decref(h);
     /* Months without snapshots come from one pass over the obligations; each
-     * is what computing that month alone gives. */
+     * is what computing its twelve months alone gives, and the last row is
+     * the headline: the default period at the same date. */
     ok(history_json(db, &mc.bands, "P1", 4, D("2025-04-01"), &h, err, sizeof err), err);
-    static const char *const months[][2] = {{"2025-01-01", "2025-01-31"}, {"2025-03-01", "2025-03-31"}};
-    static const size_t rows[] = {0, 2};
+    assert_int_equal(json_array_size(h), 4);
+    static const char *const ends[] = {"2025-01-31", "2025-03-31"};
+    static const size_t rows[] = {1, 3};
     for (size_t i = 0; i < 2; i++) {
-        ck_inspect_period mp = {D(months[i][0]), D(months[i][1]), D(months[i][1]) + 1};
+        ck_inspect_period mp = ck_inspect_default_period(D(ends[i]) + 1);
+        if (i == 1) assert_true(mp.from == ck_inspect_default_period(D("2025-04-01")).from);
         ok(ck_inspection_compute(db, ck_rulecfg_default(), &mc.bands, NULL, "P1", &mp, &x, err, sizeof err), err);
         json_t *row = json_array_get(h, rows[i]);
         assert_string_equal(json_string_value(json_object_get(row, "source")), "computed");
@@ -509,9 +552,38 @@ static void test_inspection_figures(void **state)
         json_decref(want);
         ck_inspection_free(x);
     }
-    json_t *april = json_array_get(h, 3);
-    assert_string_equal(json_string_value(json_object_get(april, "month")), "2025-04");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(h, 0), "month")), "2024-12");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(h, 3), "month")), "2025-03");
     json_decref(h);
+
+    /* The nightly job stores every row not yet fresh (February's snapshot
+     * is; the current month's is taken again each day), then nothing more
+     * that day; read back, a snapshot is the figures it was made from. */
+    size_t written = 0;
+    ok(ck_inspection_snapshots_nightly(db, ck_rulecfg_default(), D("2025-04-01"), &written, err, sizeof err), err);
+    assert_int_equal(written, 2 * CK_INSPECTION_HISTORY_MONTHS - 1); /* P1 and P2 */
+    ok(ck_inspection_snapshots_nightly(db, ck_rulecfg_default(), D("2025-04-01"), &written, err, sizeof err), err);
+    assert_int_equal(written, 0);
+    ok(ck_inspection_snapshots_nightly(db, ck_rulecfg_default(), D("2025-04-02"), &written, err, sizeof err), err);
+    assert_int_equal(written, 2); /* each PDU's April row, now to 1 April */
+    ck_inspection_months *hm = NULL;
+    ok(ck_inspection_history(db, ck_rulecfg_default(), &mc.bands, "P1", 12, D("2025-04-01"), &hm, err, sizeof err),
+       err);
+    assert_int_equal(hm->n, 12);
+    assert_non_null(hm->months[11].snapshot);
+    assert_string_equal(hm->months[11].month, "2025-03");
+    ck_inspection *back = ck_inspection_from_snapshot(hm->months[11].snapshot);
+    assert_non_null(back);
+    p = ck_inspect_default_period(D("2025-04-01"));
+    ok(ck_inspection_compute(db, ck_rulecfg_default(), &mc.bands, NULL, "P1", &p, &x, err, sizeof err), err);
+    json_t *a = ck_inspection_to_json(back), *b = ck_inspection_to_json(x);
+    assert_true(json_equal(a, b));
+    json_decref(a);
+    json_decref(b);
+    ck_inspection_free(back);
+    ck_inspection_free(x);
+    ck_inspection_months_free(hm);
+    assert_null(ck_inspection_from_snapshot("{\"points\": 3}"));
 }
 
 static void test_qa_audit(void **state)
@@ -587,10 +659,10 @@ static void test_org_lists_and_open_checks(void **state)
     assert_string_equal(recs[0].code, "R1");
     assert_string_equal(recs[0].name, "London");
     ok(ck_org_list(db, CK_ORG_PDU, NULL, &a, &recs, &n, err, sizeof err), err);
-    assert_int_equal(n, 1);
+    assert_int_equal(n, 2); /* P1, and P2 (test_holder's other PDU) */
     assert_string_equal(recs[0].region, "R1");
     ok(ck_org_list(db, CK_ORG_PDU, "R1", &a, &recs, &n, err, sizeof err), err);
-    assert_int_equal(n, 1);
+    assert_int_equal(n, 2);
     ok(ck_org_list(db, CK_ORG_PDU, "R9", &a, &recs, &n, err, sizeof err), err);
     assert_int_equal(n, 0);
     ok(ck_org_list(db, CK_ORG_TEAM, "P1", &a, &recs, &n, err, sizeof err), err);
@@ -620,7 +692,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         CK_DB_TEST(test_workforce_figures), CK_DB_TEST(test_leaver_reallocated), CK_DB_TEST(test_grade_rule_refuses),
-        CK_DB_TEST(test_edit_in_tx), CK_DB_TEST(test_allocation_board),
+        CK_DB_TEST(test_edit_in_tx), CK_DB_TEST(test_holder), CK_DB_TEST(test_allocation_board),
         CK_DB_TEST(test_inspection_figures), CK_DB_TEST(test_qa_audit), CK_DB_TEST(test_org_lists_and_open_checks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -260,19 +260,32 @@ static void test_reallocate_leaver(void **state)
 {
     fixture *f = *state;
     who spo = as(f, "N07P020", "SPO", "N07T02");
-    const char *const board[] = {"Reallocate all of Lee Leaver's cases", "id=\"case-M000001\"", "id=\"case-M000003\"",
-                                 "id=\"case-M000006\"", "Lost", "Unallocated", "Who may take M000001, best first",
+    const char *const board[] = {"Reallocate Lee Leaver's cases", "id=\"case-M000001\"", "id=\"case-M000003\"",
+                                 "id=\"case-M000006\"", "Lost", "Unallocated", "(M000001), best first",
                                  "name=\"from\" value=\"N07P021\"", NULL};
     get_ok(f, &spo, "/allocations", 200, board);
     /* Four ALLOCATE obligations on the team's worklist: three lost, one never allocated. */
     assert_int_equal(allocate_items(f->db, "N07T02"), 4);
 
-    th_resp r = post(f, &spo, "/allocations/reallocate", "from=N07P021&scope=team", 303);
-    location(&r, "/allocations?reallocated=N07P021&moved=3");
+    /* First the plan to check: each case by name, who takes it, their
+     * capacity after; nothing moves yet. */
+    th_resp r = post(f, &spo, "/allocations/reallocate", "from=N07P021&scope=team", 200);
+    const char *const plan[] = {"Check the reallocation of Lee Leaver's cases", "(M000001)", "(M000002)",
+                                "(M000003)", "Capacity after", "name=\"confirm\" value=\"yes\"", NULL};
+    for (const char *const *p = plan; *p; p++)
+        if (!strstr(r.body, *p)) fail_msg("the plan has no \"%s\"", *p);
     th_resp_free(&r);
-    const char *const after[] = {"All 3 of N07P021&#39;s cases reallocated.", "Nobody who has left", "id=\"case-M000006\"",
-                                 NULL};
-    r = get(f, &spo, "/allocations?reallocated=N07P021&moved=3", 200, after);
+    assert_int_equal(allocate_items(f->db, "N07T02"), 4);
+    /* Confirmed: done, each case listed with its new practitioner. */
+    r = post(f, &spo, "/allocations/reallocate", "from=N07P021&scope=team&confirm=yes", 200);
+    assert_non_null(strstr(r.body, "Cases reallocated"));
+    assert_non_null(strstr(r.body, "New practitioner"));
+    size_t rows = 0;
+    for (const char *p = r.body; (p = strstr(p, "href=\"/cases/M00000")); p++) rows++;
+    assert_int_equal(rows, 3);
+    th_resp_free(&r);
+    const char *const after[] = {"Nobody who has left", "id=\"case-M000006\"", NULL};
+    r = get(f, &spo, "/allocations", 200, after);
     assert_null(strstr(r.body, "id=\"case-M000001\""));
     assert_null(strstr(r.body, "id=\"case-M000002\""));
     assert_null(strstr(r.body, "id=\"case-M000003\""));
@@ -301,6 +314,54 @@ static void test_reallocate_leaver(void **state)
     th_resp_free(&r);
 }
 
+/* Above 100% with the case: a warning first, and the allocation only with
+ * a reason, which the audit record keeps. Ana Able (N07P022) has nearly all
+ * her hours reduced. */
+static void test_allocate_over_capacity(void **state)
+{
+    fixture *f = *state;
+    who spo = as(f, "N07P020", "SPO", "N07T02");
+    th_resp r = post(f, &spo, "/allocations", "crn=M000006&staff=N07P022", 200);
+    const char *const warn[] = {"Allocate over capacity", "id=\"over-warning\"", "Ana Able is at", "would be at",
+                                "name=\"reason\"", "name=\"confirm\" value=\"over\"", NULL};
+    for (const char *const *p = warn; *p; p++)
+        if (!strstr(r.body, *p)) fail_msg("the warning has no \"%s\"", *p);
+    th_resp_free(&r);
+    assert_int_equal(allocate_items(f->db, "N07T02"), 4); /* nothing allocated yet */
+    r = post(f, &spo, "/allocations", "crn=M000006&staff=N07P022&confirm=over&reason=+", 400);
+    assert_non_null(strstr(r.body, "Enter why the case goes to someone over capacity"));
+    th_resp_free(&r);
+    assert_int_equal(allocate_items(f->db, "N07T02"), 4);
+    r = post(f, &spo, "/allocations", "crn=M000006&staff=N07P022&confirm=over&reason=Only+PO+who+knows+the+family", 303);
+    location(&r, "/allocations?allocated=M000006&to=N07P022");
+    th_resp_free(&r);
+    assert_int_equal(allocate_items(f->db, "N07T02"), 3);
+    ck_stmt *st = ck_db_prepare(f->db, "SELECT \"detail\" FROM \"audit_log\" WHERE \"action\" = 'manage.allocate' AND "
+                                       "\"crn\" = 'M000006'");
+    assert_non_null(st);
+    assert_int_equal(ck_stmt_step(st), CK_DB_ROW);
+    assert_string_equal(ck_stmt_text(st, 0), "N07P022; over capacity: Only PO who knows the family");
+    ck_stmt_reset(st);
+    /* Someone with room takes a case at once. */
+    r = post(f, &spo, "/allocations", "crn=M000001&staff=N07P024", 303);
+    th_resp_free(&r);
+}
+
+/* The team's allocate form shows each practitioner's capacity with the
+ * case, and sends an allocation over capacity to the board, which asks why. */
+static void test_team_form_over_capacity(void **state)
+{
+    fixture *f = *state;
+    who spo = as(f, "N07P020", "SPO", "N07T02");
+    const char *const form[] = {"Ana Able (PO)", "with this case (over capacity)", NULL};
+    get_ok(f, &spo, "/team/allocate/M000006", 200, form);
+    th_resp r = post(f, &spo, "/team/allocate/M000006", "staff=N07P022", 400);
+    assert_non_null(strstr(r.body, "Ana Able would be at"));
+    assert_non_null(strstr(r.body, "allocation board"));
+    th_resp_free(&r);
+    assert_int_equal(allocate_items(f->db, "N07T02"), 4); /* nothing allocated */
+}
+
 static void test_record_leaving(void **state)
 {
     fixture *f = *state;
@@ -319,7 +380,7 @@ static void test_record_leaving(void **state)
     location(&r, "/allocations?recorded=N07P022&cases=2");
     th_resp_free(&r);
     const char *const board[] = {"Recorded for N07P022. 2 of their cases now need a practitioner.",
-                                 "Reallocate all of Ana Able's cases", "Long-term absence", "id=\"case-M000004\"",
+                                 "Reallocate Ana Able's cases", "Long-term absence", "id=\"case-M000004\"",
                                  NULL};
     get_ok(f, &spo, "/allocations?recorded=N07P022&cases=2", 200, board);
 }
@@ -387,6 +448,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_org_standard, setup, teardown),
         cmocka_unit_test_setup_teardown(test_workforce_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reallocate_leaver, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_allocate_over_capacity, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_team_form_over_capacity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_record_leaving, setup, teardown),
         cmocka_unit_test_setup_teardown(test_case_audit, setup, teardown),
     };

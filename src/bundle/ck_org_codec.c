@@ -8,11 +8,12 @@
 #include <string.h>
 
 #define MAX_HOURS 168.0 /* hours in a week: more is a typo */
+#define MAX_FTE 10000.0 /* funded posts of one grade in one team: more is a typo */
 #define OPATH 96        /* "staff.reductions[12].expires" and room to spare */
 
 /* ---- Parsing --------------------------------------------------------------------- */
 
-typedef enum { K_STR, K_CODE, K_DATE, K_BOOL, K_HOURS, K_GRADE, K_STATUS, K_REDUCTIONS } ktype;
+typedef enum { K_STR, K_CODE, K_DATE, K_BOOL, K_HOURS, K_FTE, K_GRADE, K_STATUS, K_REDUCTIONS } ktype;
 
 typedef struct okey {
     const char *key;
@@ -38,6 +39,8 @@ static const okey staff_keys[] = {
     REC("reductions", K_REDUCTIONS, reductions, false)};
 static const okey vacancy_keys[] = {REC("team", K_CODE, team, true), REC("grade", K_GRADE, grade, true),
                                     REC("since", K_DATE, since, false)};
+static const okey post_keys[] = {REC("team", K_CODE, team, true), REC("grade", K_GRADE, grade, true),
+                                 REC("fte", K_FTE, fte, true)};
 static const okey reduction_keys[] = {RED("hours", K_HOURS, hours, true), RED("reason", K_STR, reason, false),
                                       RED("from", K_DATE, from, false), RED("expires", K_DATE, expires, false)};
 
@@ -47,7 +50,7 @@ typedef struct kind_keys {
 } kind_keys;
 #define KEYS(a) {a, sizeof a / sizeof a[0]}
 static const kind_keys by_kind[] = {KEYS(region_keys), KEYS(pdu_keys), KEYS(team_keys), KEYS(staff_keys),
-                                    KEYS(vacancy_keys)};
+                                    KEYS(vacancy_keys), KEYS(post_keys)};
 
 typedef struct oparser {
     ck_arena *arena;
@@ -135,6 +138,12 @@ static bool parse_value(oparser *p, const char *path, const okey *k, const json_
         *(double *)dst = h;
         return true;
     }
+    case K_FTE: {
+        double f = json_is_number(v) ? json_number_value(v) : -1;
+        if (!(f > 0) || f > MAX_FTE) return bad_value(p, path, "a number of full-time equivalents above 0", v);
+        *(double *)dst = f;
+        return true;
+    }
     case K_GRADE: return vocab_value(p, path, v, ck_vocab_grade, dst);
     case K_STATUS: return vocab_value(p, path, v, ck_vocab_staff_status, dst);
     case K_REDUCTIONS: return parse_reductions(p, path, v, rec);
@@ -194,7 +203,7 @@ ck_rc ck_org_parse(const char *json, size_t len, ck_arena *arena, ck_org_record 
     const char *k = NULL;
     bool ok = json_is_object(root) ? true : bad_value(&p, "line", "an organisation record (a JSON object)", root);
     if (ok && !kind) {
-        snprintf(err, err_len, "kind: required; one of region, pdu, team, staff, vacancy");
+        snprintf(err, err_len, "kind: required; one of region, pdu, team, staff, vacancy, post");
         ok = false;
     }
     if (ok) ok = vocab_value(&p, "kind", kind, ck_vocab_org_kind, &k);

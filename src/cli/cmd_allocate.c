@@ -56,7 +56,7 @@ int ck_cmd_allocate(int argc, char **argv)
     ck_principal by;
     ck_cli_admin_principal(&by);
     ck_rc rc = ck_manage_cfg_load(db, &mc, err, sizeof err);
-    if (rc == CK_OK && crn) rc = ck_access_allocate(db, &by, &eng, &mc, crn, staff, as_of, err, sizeof err);
+    if (rc == CK_OK && crn) rc = ck_access_allocate(db, &by, &eng, &mc, crn, staff, NULL, as_of, err, sizeof err);
     if (rc == CK_OK && from) rc = ck_access_reallocate(db, &by, &eng, &mc, from, staff, as_of, &m, err, sizeof err);
     ck_db_close(db);
     if (rc != CK_OK) {

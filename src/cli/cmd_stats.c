@@ -48,6 +48,8 @@ static void help(FILE *to)
             "on time, met late, open (not met, due on or after DATE) and overdue (not met, due\n"
             "before DATE), and the on-time rate, " ON_TIME_FORMULA ":\n");
     wrap(to, ON_TIME_WHY ".", 0, 0);
+    fprintf(to, "Each PDU's cases are counted as every page counts them:\n");
+    wrap(to, CK_PDU_CASES_MEANING, 0, 0);
     fprintf(to, "Then the practice indicators, the rates `casekeeper generate --param` sets:\n\n");
     for (size_t p = 0; p < CK_PRACTICE_N; p++) {
         fprintf(to, "  %-24s ", ck_practice_defs[p].name);
@@ -85,6 +87,8 @@ static void counts_row(FILE *out, const char *label, const ck_stats_counts *n)
 
 static void group_table(FILE *out, const ck_stats_group *g)
 {
+    fprintf(out, "  Cases: %zu (%zu allocated, %zu unallocated)\n\n", g->cases.allocated + g->cases.unallocated,
+            g->cases.allocated, g->cases.unallocated);
     fprintf(out, "  %-20s %9s %9s %9s %9s %9s %8s\n", "RULE", "TOTAL", "MET", "MET LATE", "OPEN", "OVERDUE", "ON TIME");
     for (size_t i = 0; i < g->n_rules; i++) counts_row(out, g->rules[i].rule, &g->rules[i].n);
     counts_row(out, "all rules", &g->all);
@@ -141,9 +145,11 @@ static json_t *group_json(const ck_stats_group *g)
                                         rate_json(ck_practice_rate(&g->practice, (ck_practice_id)p)), "at_fault",
                                         (json_int_t)g->practice.num[p], "of", (json_int_t)g->practice.den[p],
                                         "counting", ck_practice_defs[p].per_case ? "cases" : "obligations"));
-    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "pdu", g->pdu ? json_string(g->pdu) : json_null(), "name",
-                     g->name ? json_string(g->name) : json_null(), "all_rules", counts_json(&g->all), "rules", rules,
-                     "practice", practice);
+    json_t *cases = json_pack("{s:I, s:I, s:I}", "total", (json_int_t)(g->cases.allocated + g->cases.unallocated),
+                              "allocated", (json_int_t)g->cases.allocated, "unallocated", (json_int_t)g->cases.unallocated);
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "pdu", g->pdu ? json_string(g->pdu) : json_null(), "name",
+                     g->name ? json_string(g->name) : json_null(), "cases", cases, "all_rules", counts_json(&g->all),
+                     "rules", rules, "practice", practice);
 }
 
 static bool print_json(FILE *out, const ck_stats *s, const char *recomputed)
@@ -152,6 +158,7 @@ static bool print_json(FILE *out, const ck_stats *s, const char *recomputed)
     json_t *pdus = json_array(), *defs = json_object();
     for (size_t i = 0; i < s->n_pdus; i++) json_array_append_new(pdus, group_json(&s->pdus[i]));
     json_object_set_new(defs, "on_time_rate", json_string(ON_TIME_DEFINITION));
+    json_object_set_new(defs, "cases", json_string(CK_PDU_CASES_MEANING));
     for (size_t p = 0; p < CK_PRACTICE_N; p++)
         json_object_set_new(defs, ck_practice_defs[p].name, json_string(ck_practice_defs[p].meaning));
     json_t *doc = json_pack("{s:s, s:o, s:o, s:o, s:o}", "as_of", ck_date_fmt(s->as_of, as_of), "recomputed_on",

@@ -237,13 +237,14 @@ void ck_alloc_ranking_free(ck_alloc_ranking *out)
 }
 
 void ck_alloc_plan(const ck_alloc_rules *r, const ck_alloc_case *cases, size_t n_cases,
-                   const ck_alloc_candidate *cands, size_t n_cands, ck_date as_of, size_t *pick)
+                   const ck_alloc_candidate *cands, size_t n_cands, ck_date as_of, size_t *pick, int *after)
 {
     extra *extras = ck_calloc(n_cands ? n_cands : 1, sizeof *extras);
     for (size_t i = 0; i < n_cases; i++) {
         ck_alloc_ranking rk;
         rank(r, &cases[i], cands, n_cands, extras, as_of, &rk);
         pick[i] = rk.n ? rk.choices[0].candidate : SIZE_MAX;
+        if (after) after[i] = rk.n ? rk.choices[0].capacity_after_permille : -1;
         if (rk.n && cases[i].has_wmt) {
             extra *x = &extras[pick[i]];
             x->cases = ck_realloc(x->cases, (x->n + 1) * sizeof *x->cases);

@@ -103,8 +103,10 @@ void ck_alloc_ranking_free(ck_alloc_ranking *out);
 /* A plan for many cases at once (a leaver's caseload): each case in turn
  * gets the first of its ranking, counting the cases already planned onto
  * each practitioner, so one practitioner does not take them all. pick[i] is
- * the candidate index for case i, or SIZE_MAX when nobody may take it. */
+ * the candidate index for case i, or SIZE_MAX when nobody may take it;
+ * after[i] (after may be NULL) that practitioner's capacity in permille
+ * with case i and those planned onto them before it, -1 when unknown. */
 void ck_alloc_plan(const ck_alloc_rules *r, const ck_alloc_case *cases, size_t n_cases,
-                   const ck_alloc_candidate *cands, size_t n_cands, ck_date as_of, size_t *pick);
+                   const ck_alloc_candidate *cands, size_t n_cands, ck_date as_of, size_t *pick, int *after);
 
 #endif

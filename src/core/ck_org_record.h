@@ -1,5 +1,5 @@
 /* ck_org_record: the organisation's records (regions, PDUs, teams, staff,
- * vacancies) as docs/formats.md describes organisation.jsonl, with their
+ * vacancies, funded posts) as docs/formats.md describes organisation.jsonl, with their
  * vocabularies: the shapes that bundle/ck_org_codec reads them into and
  * store/ck_org writes and looks up, as core/ck_case is for cases. */
 #ifndef CK_ORG_RECORD_H
@@ -8,14 +8,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-typedef enum ck_org_kind { CK_ORG_REGION, CK_ORG_PDU, CK_ORG_TEAM, CK_ORG_STAFF, CK_ORG_VACANCY } ck_org_kind;
+typedef enum ck_org_kind { CK_ORG_REGION, CK_ORG_PDU, CK_ORG_TEAM, CK_ORG_STAFF, CK_ORG_VACANCY, CK_ORG_POST } ck_org_kind;
 
 #define CK_ORG_CODE_MAX 32            /* region, PDU, team and staff codes */
 #define CK_ORG_DEFAULT_HOURS 37.0     /* a full-time week when contracted_hours is absent */
 
 extern const char *const ck_vocab_grade[];        /* PO PQiP PSO SPO VLO court_officer head_of_pdu */
 extern const char *const ck_vocab_staff_status[]; /* in_post long_term_absence left */
-extern const char *const ck_vocab_org_kind[];     /* region pdu team staff vacancy, in ck_org_kind order */
+extern const char *const ck_vocab_org_kind[];     /* region pdu team staff vacancy post, in ck_org_kind order */
 
 typedef struct ck_org_reduction {
     double hours;
@@ -33,14 +33,15 @@ typedef struct ck_org_record {
     const char *region; /* pdu */
     const char *pdu;    /* team */
     const char *office; /* team */
-    const char *team;   /* staff, vacancy */
-    const char *grade;  /* staff, vacancy */
+    const char *team;   /* staff, vacancy, post */
+    const char *grade;  /* staff, vacancy, post */
     const char *forename, *surname;
     const char *status; /* staff: in_post (default), long_term_absence, left */
     bool agency;
     double contracted_hours;
     ck_date start_date, left_on, absence_from; /* staff */
     ck_date since;                             /* vacancy */
+    double fte;                                /* post: the funded full-time equivalents of the grade in the team */
     ck_org_reduction *reductions;
     size_t n_reductions;
 } ck_org_record;

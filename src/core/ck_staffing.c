@@ -9,8 +9,9 @@ static bool over(bool capacity_known, int capacity_permille)
 
 bool ck_staffing_over(const ck_wmt *w) { return over(w->capacity_known, w->capacity_permille); }
 
-void ck_staffing_add(ck_staffing *g, const char *status, bool agency, double fte, const ck_wmt *w)
+void ck_staffing_add(ck_staffing *g, const char *status, bool agency, double fte, size_t cases, const ck_wmt *w)
 {
+    g->cases += cases;
     if (ck_streq(status, "left")) {
         g->left++;
         return;
@@ -22,8 +23,6 @@ void ck_staffing_add(ck_staffing *g, const char *status, bool agency, double fte
         if (ck_staffing_over(w)) g->over_members++;
     }
     if (agency) g->agency++;
-    g->cases += w->cases_by_type[CK_WMT_COMMUNITY] + w->cases_by_type[CK_WMT_LICENCE] +
-                w->cases_by_type[CK_WMT_CUSTODY];
     g->points += w->total_points;
     if (w->capacity_known) g->available_points += w->available_points;
 }

@@ -17,7 +17,7 @@
 typedef struct ck_staffing {
     size_t in_post, agency, long_term_absence, left;
     double fte_in_post;
-    size_t cases;
+    size_t cases;          /* every case the members hold */
     long points, available_points;
     bool capacity_known;
     int capacity_permille;
@@ -29,9 +29,12 @@ typedef struct ck_staffing {
 bool ck_staffing_over(const ck_wmt *w);
 
 /* Adds one member. status: "in_post", "long_term_absence" or "left" (as at
- * the date); fte: their contracted hours over a full-time week. Members who
- * left count only in `left`. */
-void ck_staffing_add(ck_staffing *g, const char *status, bool agency, double fte, const ck_wmt *w);
+ * the date); fte: their contracted hours over a full-time week; cases: every
+ * case they hold (typed for the WMT or not), which counts whatever their
+ * status, since a leaver's cases are the group's until reallocated (they
+ * are the cases "allocated to its staff" of ck_caseload's CK_PDU_CASES_MEANING).
+ * Otherwise members who left count only in `left`. */
+void ck_staffing_add(ck_staffing *g, const char *status, bool agency, double fte, size_t cases, const ck_wmt *w);
 /* Adds a whole group (a team into its PDU). */
 void ck_staffing_merge(ck_staffing *g, const ck_staffing *part);
 /* Computes the group's capacity from its totals. */

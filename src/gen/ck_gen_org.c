@@ -1,5 +1,6 @@
 #include "ck_gen_org.h"
 #include "ck_gen_names.h"
+#include "ck_org_record.h"
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
@@ -410,6 +411,23 @@ static bool put_line(FILE *f, json_t *obj)
     return ok;
 }
 
+/* The funded posts of a grade in team t: the permanent staff who have not
+ * left (in post or away), at their contracted hours, and one full post for
+ * each vacancy; agency staff cover vacancies, so they add none. To a tenth. */
+static double funded_fte(const ck_gen_org *o, size_t t, const char *grade)
+{
+    const ck_gen_team *team = &o->teams[t];
+    double fte = 0;
+    for (size_t i = team->first_staff; i < team->first_staff + team->n_staff; i++) {
+        const ck_gen_staff *s = &o->staff[i];
+        if (strcmp(s->grade, grade) == 0 && !s->agency && s->status != CK_GEN_LEFT)
+            fte += s->contracted_hours / CK_ORG_DEFAULT_HOURS;
+    }
+    for (size_t i = 0; i < o->n_vacancies; i++)
+        if (o->vacancies[i].team == t && strcmp(o->vacancies[i].grade, grade) == 0) fte += 1;
+    return round(fte * 10) / 10;
+}
+
 bool ck_gen_org_write(const ck_gen_org *o, FILE *f)
 {
     bool ok = true;
@@ -449,6 +467,13 @@ bool ck_gen_org_write(const ck_gen_org *o, FILE *f)
         set_date(obj, "since", v->since);
         ok = put_line(f, obj);
     }
+    for (size_t t = 0; ok && t < o->n_teams; t++)
+        for (size_t g = 0; ok && ck_vocab_grade[g]; g++) {
+            double fte = funded_fte(o, t, ck_vocab_grade[g]);
+            if (fte > 0)
+                ok = put_line(f, json_pack("{s:s, s:s, s:s, s:f}", "kind", "post", "team", o->teams[t].code, "grade",
+                                           ck_vocab_grade[g], "fte", fte));
+        }
     return ok;
 }
 

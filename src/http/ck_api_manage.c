@@ -296,7 +296,7 @@ static void h_allocate(ck_http_req *r)
     if (db && manage_cfg(r, db, &mc)) {
         char err[ERR_MAX];
         ck_date today = today_of(r);
-        ck_rc rc = ck_access_allocate(db, ck_auth_principal(r), &app_of(r)->engine, &mc, crn, staff, today, err,
+        ck_rc rc = ck_access_allocate(db, ck_auth_principal(r), &app_of(r)->engine, &mc, crn, staff, NULL, today, err,
                                       sizeof err);
         if (rc != CK_OK) {
             ck_api_problem_rc(r, rc, err);

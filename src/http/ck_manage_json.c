@@ -81,6 +81,71 @@ char *ck_inspection_snapshot_text(const ck_inspection *x)
     return text;
 }
 
+ck_rc ck_inspection_snapshots_nightly(ck_db *db, const ck_rules_config *cfg, ck_date as_of, size_t *written, char *err,
+                                      size_t err_len)
+{
+    *written = 0;
+    ck_manage_cfg mc;
+    ck_rc rc = ck_manage_cfg_load(db, &mc, err, err_len);
+    if (rc != CK_OK) return rc;
+    return ck_inspection_snapshots_refresh(db, cfg, &mc.bands, CK_INSPECTION_HISTORY_MONTHS, as_of,
+                                           ck_inspection_snapshot_text, written, err, err_len);
+}
+
+static ck_date date_of(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    ck_date d = CK_NODATE;
+    if (s) ck_date_parse(s, strlen(s), &d);
+    return d;
+}
+
+static const char *text_of(ck_arena *a, const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? ck_arena_strdup(a, s) : NULL;
+}
+
+ck_inspection *ck_inspection_from_snapshot(const char *text)
+{
+    json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+    json_t *stds = json_object_get(j, "standards");
+    if (!json_is_array(stds) || json_array_size(stds) != CK_STANDARDS) {
+        json_decref(j);
+        return NULL;
+    }
+    ck_inspection *x = ck_calloc(1, sizeof *x);
+    ck_arena_init(&x->arena);
+    x->pdu = text_of(&x->arena, j, "pdu");
+    x->region = text_of(&x->arena, j, "region");
+    x->name = text_of(&x->arena, j, "name");
+    x->period = (ck_inspect_period){date_of(j, "from"), date_of(j, "to"), date_of(j, "as_of")};
+    x->cases = (size_t)json_integer_value(json_object_get(j, "cases"));
+    x->score.points = (int)json_integer_value(json_object_get(j, "points"));
+    x->score.unrated = (int)json_integer_value(json_object_get(j, "unrated"));
+    ck_rating_parse(json_string_value(json_object_get(j, "band")), &x->score.band);
+    for (int s = 0; s < CK_STANDARDS; s++) {
+        const json_t *o = json_array_get(stds, (size_t)s);
+        ck_standard_score *ss = &x->score.standards[s];
+        ss->rated = ck_rating_parse(json_string_value(json_object_get(o, "rating")), &ss->rating);
+        ss->lowest_measure = ck_measure_find(json_string_value(json_object_get(o, "lowest_key_question")));
+        size_t i;
+        const json_t *q;
+        json_array_foreach(json_object_get(o, "key_questions"), i, q)
+        {
+            int m = ck_measure_find(json_string_value(json_object_get(q, "key")));
+            if (m < 0) continue;
+            x->score.measures[m].met = json_integer_value(json_object_get(q, "met"));
+            x->score.measures[m].counted = json_integer_value(json_object_get(q, "counted"));
+        }
+        if (s < CK_ORG_STANDARDS && json_is_string(json_object_get(o, "evidence")))
+            x->org[s] = (ck_org_entry){ss->rated, ss->rating, text_of(&x->arena, o, "evidence"),
+                                       text_of(&x->arena, o, "entered_by"), date_of(o, "entered_on")};
+    }
+    json_decref(j);
+    return x;
+}
+
 json_t *ck_inspection_failures_json(const ck_failure_list *l)
 {
     json_t *arr = json_array();
@@ -88,6 +153,9 @@ json_t *ck_inspection_failures_json(const ck_failure_list *l)
         const ck_inspection_failure *f = &l->items[i];
         json_t *o = json_object();
         json_object_set_new(o, "crn", jtext(f->crn));
+        json_object_set_new(o, "forename", jtext(f->forename));
+        json_object_set_new(o, "surname", jtext(f->surname));
+        json_object_set_new(o, "staff_code", jtext(f->staff_code));
         json_object_set_new(o, "rule", json_string(f->rule));
         json_object_set_new(o, "subject", jtext(f->subject));
         json_object_set_new(o, "due", jdate(f->due));
@@ -361,6 +429,8 @@ json_t *ck_alloc_board_to_json(const ck_alloc_board *b, size_t max_candidates)
         const ck_alloc_board_case *bc = &b->cases[i];
         json_t *o = json_object();
         json_object_set_new(o, "crn", json_string(bc->crn));
+        json_object_set_new(o, "forename", jtext(bc->forename));
+        json_object_set_new(o, "surname", jtext(bc->surname));
         json_object_set_new(o, "kind", json_string(bc->lost ? "lost" : "unallocated"));
         json_object_set_new(o, "staff_code", bc->staff_code ? json_string(bc->staff_code) : json_null());
         json_object_set_new(o, "team", bc->team ? json_string(bc->team) : json_null());

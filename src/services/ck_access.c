@@ -662,7 +662,8 @@ static ck_rc manage_end(ck_db *db, const ck_principal *p, ck_rc rc, const char *
 }
 
 ck_rc ck_access_allocate(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_manage_cfg *mc,
-                         const char *crn, const char *staff, ck_date as_of, char *err, size_t err_len)
+                         const char *crn, const char *staff, const char *reason, ck_date as_of, char *err,
+                         size_t err_len)
 {
     ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
@@ -671,7 +672,26 @@ ck_rc ck_access_allocate(ck_db *db, const ck_principal *p, const ck_engine *eng,
     if (rc == CK_OK) rc = ck_access_staff(db, p, CK_PERM_CASE_ALLOCATE, staff, err, err_len);
     if (rc == CK_OK) rc = ck_alloc_allocate(db, eng, mc, crn, staff, as_of, err, err_len);
     if (rc == CK_OK) rc = note_write(db, p, id, NULL, err, err_len);
-    return manage_end(db, p, rc, "manage.allocate", crn, "allocations", staff, err, err_len);
+    char detail[600];
+    if (reason && *reason) snprintf(detail, sizeof detail, "%s; over capacity: %.500s", staff, reason);
+    else snprintf(detail, sizeof detail, "%s", staff);
+    return manage_end(db, p, rc, "manage.allocate", crn, "allocations", detail, err, err_len);
+}
+
+ck_rc ck_access_reallocate_preview(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_manage_cfg *mc,
+                                   const char *from, ck_date as_of, ck_alloc_moves **out, char *err, size_t err_len)
+{
+    *out = NULL;
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    rc = ck_access_staff(db, p, CK_PERM_CASE_ALLOCATE, from, err, err_len);
+    if (rc == CK_OK) rc = ck_alloc_reallocate_preview(db, eng, mc, from, NULL, as_of, out, err, err_len);
+    rc = ck_txn_finish(db, rc, err, err_len);
+    if (rc != CK_OK) {
+        ck_alloc_moves_free(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 ck_rc ck_access_reallocate(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_manage_cfg *mc,

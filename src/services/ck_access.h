@@ -192,13 +192,21 @@ const char *ck_access_recorder(const ck_principal *p);
  * failed change or a failed audit append rolls all of it back. The command
  * line goes through them too, as a system principal ("cli:USER"). */
 
-/* allocate over the case and over the staff member taking it. */
+/* allocate over the case and over the staff member taking it. reason (may
+ * be NULL) is why the case goes to someone who will be over capacity with
+ * it, which the web asks for before it allocates (web/ck_web_manage): it is
+ * recorded in the audit record's detail. */
 ck_rc ck_access_allocate(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_manage_cfg *mc,
-                         const char *crn, const char *staff, ck_date as_of, char *err, size_t err_len);
+                         const char *crn, const char *staff, const char *reason, ck_date as_of, char *err,
+                         size_t err_len);
 /* allocate over `from` and, when given, `to`. *moved as ck_alloc_reallocate. */
 ck_rc ck_access_reallocate(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_manage_cfg *mc,
                            const char *from, const char *to, ck_date as_of, ck_alloc_moves **moved, char *err,
                            size_t err_len);
+/* What ck_access_reallocate would do (ck_alloc_reallocate_preview), after
+ * the same check, in a read transaction: nothing written or audited. */
+ck_rc ck_access_reallocate_preview(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_manage_cfg *mc,
+                                   const char *from, ck_date as_of, ck_alloc_moves **out, char *err, size_t err_len);
 /* allocate over the staff member; *cases as ck_workforce_staff_leaves. */
 ck_rc ck_access_staff_leaves(ck_db *db, const ck_principal *p, const ck_engine *eng, const char *code, ck_date on,
                              bool absence, ck_date as_of, size_t *cases, char *err, size_t err_len);

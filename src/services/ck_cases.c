@@ -184,18 +184,21 @@ static ck_rc lookup_memo(ck_db *db, holder_memo *m, bool by_team, const char *ke
     return CK_OK;
 }
 
-/* The case's team (else its staff member's) and that team's PDU, as the
- * organisation knows them now. Strings in arena a, or in memo m's. */
+/* The team and PDU holding the case, as the organisation knows them now:
+ * its practitioner's when it is allocated to a known staff member, else the
+ * case's own team's. So "a PDU's cases" (ck_caseload.h, CK_PDU_CASES_MEANING)
+ * is one column, cases.pdu_code: the cases allocated to the PDU's staff plus
+ * its unallocated ones, whatever team the case names. Strings in arena a, or
+ * in memo m's. */
 static ck_rc derive_holder_memo(ck_db *db, holder_memo *m, const ck_case *c, ck_date as_of, ck_arena *a,
                                 ck_holder *h, char *err, size_t err_len)
 {
     h->staff_code = current_staff(c, as_of);
     h->team_code = c->team;
     h->pdu_code = NULL;
-    const char *key = c->team ? c->team : h->staff_code;
-    if (!key) return CK_OK;
-    const char *team, *pdu;
-    ck_rc rc = lookup_memo(db, m, c->team != NULL, key, a, &team, &pdu, err, err_len);
+    const char *team = NULL, *pdu = NULL;
+    ck_rc rc = h->staff_code ? lookup_memo(db, m, false, h->staff_code, a, &team, &pdu, err, err_len) : CK_OK;
+    if (rc == CK_OK && !team && c->team) rc = lookup_memo(db, m, true, c->team, a, &team, &pdu, err, err_len);
     if (rc == CK_OK && team) {
         h->team_code = team;
         h->pdu_code = pdu;

@@ -12,6 +12,7 @@
 
 typedef struct row_extra {
     const char *crn, *subject, *explanation;
+    const char *forename, *surname, *staff; /* the case's person and practitioner */
 } row_extra;
 
 typedef void (*case_fn)(void *ctx, const ck_inspect_item *items, const row_extra *extras, size_t n);
@@ -22,27 +23,41 @@ typedef void (*case_fn)(void *ctx, const ck_inspect_item *items, const row_extra
                   "'INDUCTION', 'ENFORCE', 'ROSH_CHANGE', 'ROSH_REVIEW', 'VCS_REFERRAL', "            \
                   "'VCS_FIRST_CONTACT', 'VCS_RELEASE_NOTICE'"
 
-static const char STREAM_SQL[] =
-    "SELECT \"obligations\".\"case_id\", \"cases\".\"crn\", \"obligations\".\"rule\", \"obligations\".\"subject\", "
-    "\"obligations\".\"due\", \"obligations\".\"met_on\", \"obligations\".\"explanation\", \"contacts\".\"date\" "
-    "FROM \"obligations\" JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\" "
-    "LEFT JOIN \"contacts\" ON \"obligations\".\"rule\" = 'CONTACT' AND \"contacts\".\"case_id\" = "
+#define STREAM_SELECT                                                                                           \
+    "SELECT \"obligations\".\"case_id\", \"cases\".\"crn\", \"obligations\".\"rule\", \"obligations\".\"subject\", " \
+    "\"obligations\".\"due\", \"obligations\".\"met_on\", \"obligations\".\"explanation\", \"contacts\".\"date\", "       \
+    "\"cases\".\"person_forename\", \"cases\".\"person_surname\", \"cases\".\"staff_code\" "                           \
+    "FROM \"obligations\" JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\" "                         \
+    "LEFT JOIN \"contacts\" ON \"obligations\".\"rule\" = 'CONTACT' AND \"contacts\".\"case_id\" = "                   \
     "\"obligations\".\"case_id\" AND \"obligations\".\"subject\" = 'contact:' || \"contacts\".\"id\" "
-    "WHERE (CAST($1 AS TEXT) IS NULL OR \"obligations\".\"pdu_code\" IN "
-    "(SELECT \"code\" FROM \"pdus\" WHERE \"region\" = $1)) "
-    "AND (CAST($2 AS TEXT) IS NULL OR \"obligations\".\"pdu_code\" = $2) "
-    "AND ((\"obligations\".\"rule\" IN (" RULES_SQL ") AND \"obligations\".\"due\" >= $3 "
-    "AND \"obligations\".\"due\" <= $4) "
-    "OR (\"obligations\".\"rule\" = 'CONTACT' AND \"obligations\".\"due\" <= $4 "
-    "AND (\"obligations\".\"met_on\" IS NULL OR \"obligations\".\"met_on\" >= $3))) "
-    "ORDER BY \"obligations\".\"case_id\", \"obligations\".\"rule\", \"obligations\".\"subject\"";
+#define STREAM_PERIOD                                                                                           \
+    "AND ((\"obligations\".\"rule\" IN (" RULES_SQL ") AND \"obligations\".\"due\" >= $3 "                              \
+    "AND \"obligations\".\"due\" <= $4) "                                                                           \
+    "OR (\"obligations\".\"rule\" = 'CONTACT' AND \"obligations\".\"due\" <= $4 "                                     \
+    "AND (\"obligations\".\"met_on\" IS NULL OR \"obligations\".\"met_on\" >= $3))) "                                \
+    "ORDER BY \"obligations\".\"case_id\", \"obligations\".\"rule\", \"obligations\".\"subject\""
 
-static ck_rc stream(ck_db *db, const char *region, const char *pdu, const ck_inspect_period *p, bool extras,
-                    case_fn fn, void *ctx, char *err, size_t err_len)
+/* A PDU's or a region's obligations ($1 region, $2 PDU). */
+static const char STREAM_SQL[] =
+    STREAM_SELECT "WHERE (CAST($1 AS TEXT) IS NULL OR \"obligations\".\"pdu_code\" IN "
+    "(SELECT \"code\" FROM \"pdus\" WHERE \"region\" = $1)) "
+    "AND (CAST($2 AS TEXT) IS NULL OR \"obligations\".\"pdu_code\" = $2) " STREAM_PERIOD;
+/* The obligations of a QA sample's cases ($1 the sample, $2 its PDU): the
+ * sample's page judges those cases alone, not every case of the PDU. */
+static const char SAMPLE_SQL[] =
+    STREAM_SELECT "WHERE \"obligations\".\"case_id\" IN (SELECT \"c\".\"case_id\" FROM \"qa_sample_cases\" \"q\" "
+    "JOIN \"cases\" \"c\" ON \"c\".\"crn\" = \"q\".\"crn\" WHERE \"q\".\"sample_id\" = CAST($1 AS BIGINT)) "
+    "AND \"obligations\".\"pdu_code\" = $2 " STREAM_PERIOD;
+
+/* Streams the obligations of the region or PDU, or (sample > 0) of a QA
+ * sample's cases in PDU pdu, one case at a time. */
+static ck_rc stream_of(ck_db *db, const char *region, const char *pdu, int64_t sample, const ck_inspect_period *p,
+                       bool extras, case_fn fn, void *ctx, char *err, size_t err_len)
 {
-    ck_stmt *st = ck_txn_prepare(db, STREAM_SQL, err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, sample > 0 ? SAMPLE_SQL : STREAM_SQL, err, err_len);
     if (!st) return CK_ERR_DB;
-    ck_stmt_bind_text(st, 1, region);
+    if (sample > 0) ck_stmt_bind_int(st, 1, sample);
+    else ck_stmt_bind_text(st, 1, region);
     ck_stmt_bind_text(st, 2, pdu);
     ck_stmt_bind_date(st, 3, p->from);
     ck_stmt_bind_date(st, 4, p->to);
@@ -77,12 +92,15 @@ static ck_rc stream(ck_db *db, const char *region, const char *pdu, const ck_ins
         const char *interned = ck_vocab_find(ck_vocab_rule, rule, strlen(rule));
         items[n] = (ck_inspect_item){interned ? interned : ck_arena_strdup(&a, rule), ck_stmt_date(st, 4),
                                      ck_stmt_date(st, 5), ck_stmt_date(st, 7)};
-        ex[n] = (row_extra){NULL, NULL, NULL};
+        ex[n] = (row_extra){NULL, NULL, NULL, NULL, NULL, NULL};
         if (extras || n == 0)
             ex[n].crn = ck_arena_strdup(&a, ck_stmt_text(st, 1));
         if (extras) {
             ex[n].subject = ck_arena_strdup(&a, ck_stmt_text(st, 3));
             ex[n].explanation = ck_arena_strdup(&a, ck_stmt_text(st, 6));
+            ex[n].forename = ck_arena_strdup(&a, ck_stmt_text(st, 8));
+            ex[n].surname = ck_arena_strdup(&a, ck_stmt_text(st, 9));
+            ex[n].staff = ck_arena_strdup(&a, ck_stmt_text(st, 10));
         }
         n++;
     }
@@ -91,6 +109,12 @@ static ck_rc stream(ck_db *db, const char *region, const char *pdu, const ck_ins
     ck_free(items);
     ck_free(ex);
     return rc;
+}
+
+static ck_rc stream(ck_db *db, const char *region, const char *pdu, const ck_inspect_period *p, bool extras,
+                    case_fn fn, void *ctx, char *err, size_t err_len)
+{
+    return stream_of(db, region, pdu, 0, p, extras, fn, ctx, err, err_len);
 }
 
 /* ---- Computing ------------------------------------------------------------------ */
@@ -304,6 +328,9 @@ static void drill_case(void *ctx, const ck_inspect_item *items, const row_extra 
             .rule = ck_arena_strdup(&l->arena, items[i].rule),
             .subject = ck_arena_strdup(&l->arena, ex[i].subject),
             .explanation = ck_arena_strdup(&l->arena, ex[i].explanation),
+            .forename = ck_arena_strdup(&l->arena, ex[i].forename),
+            .surname = ck_arena_strdup(&l->arena, ex[i].surname),
+            .staff_code = ck_arena_strdup(&l->arena, ex[i].staff),
             .due = items[i].due,
             .met_on = items[i].met_on,
             .status = ck_status_at(items[i].due, items[i].met_on, p->as_of),
@@ -392,16 +419,48 @@ ck_rc ck_inspection_org_put(ck_db *db, const char *pdu, ck_standard s, ck_rating
 
 /* ---- Months ------------------------------------------------------------------------ */
 
-/* The month of d: its first day, the period read for it, and "YYYY-MM". */
-static void month_period(ck_date d, ck_date as_of, ck_inspect_period *p, char key[16])
+/* The period month d's row stands for (see ck_inspection.h): the twelve
+ * months to the month's last day, or to the day before as_of for the month
+ * holding that day, seen the day after; and its "YYYY-MM". False when the
+ * month has no day before as_of. */
+static bool month_period(ck_date d, ck_date as_of, ck_inspect_period *p, char key[16])
 {
     int y, m, dd;
     ck_date_split(d, &y, &m, &dd);
-    p->from = ck_date_ymd(y, m, 1);
-    p->to = ck_date_ymd(y, m, ck_date_days_in_month(y, m));
-    p->as_of = p->to < as_of ? p->to + 1 : as_of;
-    if (p->to > as_of) p->to = as_of;
+    ck_date first = ck_date_ymd(y, m, 1), end = ck_date_ymd(y, m, ck_date_days_in_month(y, m));
+    if (end > as_of - 1) end = as_of - 1;
+    *p = ck_inspect_default_period(end + 1);
     snprintf(key, 16, "%04d-%02d", y, m);
+    return end >= first;
+}
+
+/* Writes x as the snapshot of month `key`, seen at x's as_of, in the caller's
+ * write transaction. */
+static ck_rc put_snapshot(ck_db *db, const char *pdu, const char *key, const ck_inspection *x,
+                          char *(*encode)(const ck_inspection *x), char *err, size_t err_len)
+{
+    ck_stmt *st = ck_txn_prepare(db, "DELETE FROM \"inspection_snapshots\" WHERE \"pdu\" = $1 AND \"month\" = $2",
+                                 err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_text(st, 1, pdu);
+    ck_stmt_bind_text(st, 2, key);
+    ck_rc rc = ck_stmt_step(st) == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "inspection_snapshots", err, err_len);
+    ck_stmt_reset(st);
+    if (rc != CK_OK) return rc;
+    st = ck_txn_prepare(db, "INSERT INTO \"inspection_snapshots\" (\"pdu\", \"month\", \"computed_on\", \"points\", "
+                            "\"report\") VALUES ($1, $2, $3, CAST($4 AS INTEGER), $5)", err, err_len);
+    if (!st) return CK_ERR_DB;
+    char *report = encode(x);
+    if (!report) abort(); /* out of memory, as ck_malloc would */
+    ck_stmt_bind_text(st, 1, pdu);
+    ck_stmt_bind_text(st, 2, key);
+    ck_stmt_bind_date(st, 3, x->period.as_of);
+    ck_stmt_bind_int(st, 4, x->score.points);
+    ck_stmt_bind_text(st, 5, report);
+    if (ck_stmt_step(st) != CK_DB_DONE) rc = ck_txn_db_fail(db, "inspection_snapshots", err, err_len);
+    ck_stmt_reset(st);
+    free(report);
+    return rc;
 }
 
 ck_rc ck_inspection_snapshot(ck_db *db, const ck_rules_config *cfg, const ck_inspect_bands *bands, const char *pdu,
@@ -410,41 +469,102 @@ ck_rc ck_inspection_snapshot(ck_db *db, const ck_rules_config *cfg, const ck_ins
 {
     ck_inspect_period p;
     char key[16];
-    month_period(month, as_of, &p, key);
-    if (p.from > as_of) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "month: %s has not started", key);
+    if (!month_period(month, as_of, &p, key))
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "month: %s has no day before %s", key,
+                           ck_date_fmt(as_of, (char[CK_DATE_STRLEN]){0}));
     ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
     ck_inspection *x = NULL;
     rc = compute_in_tx(db, cfg, bands, NULL, pdu, &p, &x, err, err_len);
-    ck_stmt *st = rc == CK_OK ? ck_txn_prepare(db, "DELETE FROM \"inspection_snapshots\" WHERE \"pdu\" = $1 AND \"month\" = $2",
-                                        err, err_len)
-                              : NULL;
-    if (rc == CK_OK && !st) rc = CK_ERR_DB;
-    if (rc == CK_OK) {
-        ck_stmt_bind_text(st, 1, pdu);
-        ck_stmt_bind_text(st, 2, key);
-        if (ck_stmt_step(st) != CK_DB_DONE) rc = ck_txn_db_fail(db, "inspection_snapshots", err, err_len);
-        ck_stmt_reset(st);
-    }
-    if (rc == CK_OK) {
-        st = ck_txn_prepare(db, "INSERT INTO \"inspection_snapshots\" (\"pdu\", \"month\", \"computed_on\", \"points\", "
-                         "\"report\") VALUES ($1, $2, $3, CAST($4 AS INTEGER), $5)", err, err_len);
-        if (!st) rc = CK_ERR_DB;
-    }
-    if (rc == CK_OK) {
-        char *report = encode(x);
-        if (!report) abort(); /* out of memory, as ck_malloc would */
-        ck_stmt_bind_text(st, 1, pdu);
-        ck_stmt_bind_text(st, 2, key);
-        ck_stmt_bind_date(st, 3, as_of);
-        ck_stmt_bind_int(st, 4, x->score.points);
-        ck_stmt_bind_text(st, 5, report);
-        if (ck_stmt_step(st) != CK_DB_DONE) rc = ck_txn_db_fail(db, "inspection_snapshots", err, err_len);
-        ck_stmt_reset(st);
-        free(report);
-    }
+    if (rc == CK_OK) rc = put_snapshot(db, pdu, key, x, encode, err, err_len);
     ck_inspection_free(x);
     return ck_txn_finish(db, rc, err, err_len);
+}
+
+/* The stored snapshot of the month whose period is p, when it was seen at
+ * p's as_of or later (an older one, of a month not yet over when it was
+ * taken, is stale); NULL when there is none. In arena a. */
+static ck_rc fresh_snapshot(ck_db *db, const char *pdu, const char *key, const ck_inspect_period *p, ck_arena *a,
+                            const char **text, char *err, size_t err_len)
+{
+    *text = NULL;
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"report\" FROM \"inspection_snapshots\" WHERE \"pdu\" = $1 AND "
+                                     "\"month\" = $2 AND \"computed_on\" >= $3",
+                                 err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_text(st, 1, pdu);
+    ck_stmt_bind_text(st, 2, key);
+    ck_stmt_bind_date(st, 3, p->as_of);
+    int s = ck_stmt_step(st);
+    const char *t = s == CK_DB_ROW ? ck_stmt_text(st, 0) : NULL;
+    if (t && *t) *text = ck_arena_strdup(a, t);
+    ck_stmt_reset(st);
+    return s == CK_DB_ROW || s == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "inspection_snapshots", err, err_len);
+}
+
+/* The history's months of pdu in the caller's read transaction: each row's
+ * fresh snapshot, else started for computing (missing[], *n_missing). */
+static ck_rc history_in_tx(ck_db *db, const char *pdu, int months, ck_date as_of, ck_inspection_months *h,
+                           ck_inspection **missing, size_t *n_missing, char *err, size_t err_len)
+{
+    ck_rc rc = CK_OK;
+    *n_missing = 0;
+    for (int k = months - 1; k >= 0 && rc == CK_OK; k--) {
+        ck_inspect_period p;
+        char key[16];
+        if (!month_period(ck_date_add_months(as_of - 1, -k), as_of, &p, key)) continue;
+        ck_inspection_month *row = &h->months[h->n++];
+        snprintf(row->month, sizeof row->month, "%s", key);
+        rc = fresh_snapshot(db, pdu, key, &p, &h->arena, &row->snapshot, err, err_len);
+        if (rc == CK_OK && !row->snapshot) {
+            rc = start(db, NULL, pdu, &p, &missing[*n_missing], err, err_len);
+            if (rc == CK_OK) row->computed = missing[(*n_missing)++];
+        }
+    }
+    return rc;
+}
+
+ck_rc ck_inspection_scores(ck_db *db, const char *region, ck_date as_of, ck_arena *a, ck_inspection_score_row **rows,
+                           size_t *n, char *err, size_t err_len)
+{
+    *rows = NULL;
+    *n = 0;
+    ck_inspect_period p;
+    char key[16];
+    month_period(as_of - 1, as_of, &p, key);
+    bool own;
+    ck_rc rc = ck_txn_join_read(db, &own, err, err_len);
+    if (rc != CK_OK) return rc;
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"p\".\"code\", \"s\".\"points\" FROM \"pdus\" \"p\" LEFT JOIN "
+                                     "\"inspection_snapshots\" \"s\" ON \"s\".\"pdu\" = \"p\".\"code\" AND \"s\".\"month\" = $2 "
+                                     "AND \"s\".\"computed_on\" >= $3 WHERE \"p\".\"region\" = $1 ORDER BY \"p\".\"code\"",
+                                 err, err_len);
+    if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
+    ck_stmt_bind_text(st, 1, region);
+    ck_stmt_bind_text(st, 2, key);
+    ck_stmt_bind_date(st, 3, p.as_of);
+    size_t cap = 0;
+    while (ck_txn_next(db, st, "inspection_snapshots", &rc, err, err_len)) {
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 32;
+            ck_inspection_score_row *grown = ck_arena_array(a, cap, sizeof *grown);
+            if (*n) memcpy(grown, *rows, *n * sizeof *grown);
+            *rows = grown;
+        }
+        bool known = !ck_stmt_null(st, 1);
+        (*rows)[(*n)++] = (ck_inspection_score_row){ck_arena_strdup(a, ck_stmt_text(st, 0)), known,
+                                                    known ? (int)ck_stmt_int(st, 1) : 0};
+    }
+    ck_stmt_reset(st);
+    return ck_txn_end(db, own, rc, err, err_len);
+}
+
+static ck_inspection_months *months_new(int months)
+{
+    ck_inspection_months *h = ck_calloc(1, sizeof *h);
+    ck_arena_init(&h->arena);
+    h->months = ck_arena_array(&h->arena, (size_t)months, sizeof *h->months);
+    return h;
 }
 
 ck_rc ck_inspection_history(ck_db *db, const ck_rules_config *cfg, const ck_inspect_bands *bands, const char *pdu,
@@ -454,35 +574,10 @@ ck_rc ck_inspection_history(ck_db *db, const ck_rules_config *cfg, const ck_insp
     if (months < 1 || months > 120) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "months: expected 1 to 120");
     ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
-    ck_inspection_months *h = ck_calloc(1, sizeof *h);
-    ck_arena_init(&h->arena);
-    h->months = ck_arena_array(&h->arena, (size_t)months, sizeof *h->months);
+    ck_inspection_months *h = months_new(months);
     ck_inspection **missing = ck_calloc((size_t)months, sizeof *missing);
     size_t n_missing = 0;
-    for (int k = months - 1; k >= 0 && rc == CK_OK; k--) {
-        ck_inspection_month *row = &h->months[h->n++];
-        ck_inspect_period p;
-        char key[16];
-        month_period(ck_date_add_months(as_of, -k), as_of, &p, key);
-        snprintf(row->month, sizeof row->month, "%s", key);
-        ck_stmt *st = ck_txn_prepare(db, "SELECT \"report\" FROM \"inspection_snapshots\" WHERE \"pdu\" = $1 AND \"month\" = $2",
-                              err, err_len);
-        if (!st) {
-            rc = CK_ERR_DB;
-            break;
-        }
-        ck_stmt_bind_text(st, 1, pdu);
-        ck_stmt_bind_text(st, 2, row->month);
-        int s = ck_stmt_step(st);
-        const char *text = s == CK_DB_ROW ? ck_stmt_text(st, 0) : NULL;
-        if (text && *text) row->snapshot = ck_arena_strdup(&h->arena, text);
-        ck_stmt_reset(st);
-        if (s != CK_DB_ROW && s != CK_DB_DONE) rc = ck_txn_db_fail(db, "inspection_snapshots", err, err_len);
-        if (rc == CK_OK && !row->snapshot) {
-            rc = start(db, NULL, pdu, &p, &missing[n_missing], err, err_len);
-            if (rc == CK_OK) row->computed = missing[n_missing++];
-        }
-    }
+    rc = history_in_tx(db, pdu, months, as_of, h, missing, &n_missing, err, err_len);
     /* The months with no snapshot, from one pass over the obligations. */
     if (rc == CK_OK) rc = compute_many(db, cfg, bands, missing, n_missing, err, err_len);
     ck_free(missing);
@@ -493,6 +588,47 @@ ck_rc ck_inspection_history(ck_db *db, const ck_rules_config *cfg, const ck_insp
     }
     *out = h;
     return CK_OK;
+}
+
+ck_rc ck_inspection_snapshots_refresh(ck_db *db, const ck_rules_config *cfg, const ck_inspect_bands *bands,
+                                      int months, ck_date as_of, char *(*encode)(const ck_inspection *x),
+                                      size_t *written, char *err, size_t err_len)
+{
+    *written = 0;
+    if (months < 1 || months > 120) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "months: expected 1 to 120");
+    ck_arena a;
+    ck_arena_init(&a);
+    const char **pdus;
+    size_t n_pdus;
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
+    if (rc == CK_OK) rc = ck_txn_finish(db, ck_inspection_pdus(db, NULL, &a, &pdus, &n_pdus, err, err_len), err, err_len);
+    ck_inspection **missing = ck_calloc((size_t)months, sizeof *missing);
+    for (size_t i = 0; rc == CK_OK && i < n_pdus; i++) {
+        /* Computed in a read transaction (seconds for a large PDU), written
+         * in a short write one. */
+        ck_inspection_months *h = months_new(months);
+        size_t n_missing = 0;
+        rc = ck_txn_begin_read(db, err, err_len);
+        if (rc == CK_OK) {
+            rc = history_in_tx(db, pdus[i], months, as_of, h, missing, &n_missing, err, err_len);
+            if (rc == CK_OK) rc = compute_many(db, cfg, bands, missing, n_missing, err, err_len);
+            rc = ck_txn_finish(db, rc, err, err_len);
+        }
+        if (rc == CK_OK && n_missing) {
+            rc = ck_txn_begin_write(db, err, err_len);
+            if (rc == CK_OK) {
+                for (size_t k = 0; rc == CK_OK && k < h->n; k++)
+                    if (h->months[k].computed)
+                        rc = put_snapshot(db, pdus[i], h->months[k].month, h->months[k].computed, encode, err, err_len);
+                rc = ck_txn_finish(db, rc, err, err_len);
+            }
+            if (rc == CK_OK) *written += n_missing;
+        }
+        ck_inspection_months_free(h);
+    }
+    ck_free(missing);
+    ck_arena_free(&a);
+    return rc;
 }
 
 void ck_inspection_months_free(ck_inspection_months *h)
@@ -752,7 +888,7 @@ ck_rc ck_qa_report(ck_db *db, int64_t sample_id, ck_date as_of, ck_qa_sample_rep
     qa_ctx q = {.arena = &r->arena};
     if (rc == CK_OK) {
         ck_inspect_init(&q.acc, &p);
-        rc = stream(db, NULL, r->pdu, &p, true, qa_case, &q, err, err_len);
+        rc = stream_of(db, NULL, r->pdu, sample_id, &p, true, qa_case, &q, err, err_len);
         ck_inspect_free(&q.acc);
     }
     if (rc == CK_OK) rc = qa_cases(db, &q, r, err, err_len);

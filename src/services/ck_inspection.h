@@ -54,6 +54,7 @@ ck_rc ck_inspection_pdus(ck_db *db, const char *region, ck_arena *a, const char 
  * the period's as_of. */
 typedef struct ck_inspection_failure {
     const char *crn, *rule, *subject, *explanation; /* subject and explanation may be NULL */
+    const char *forename, *surname, *staff_code;    /* the case's person and practitioner; may be NULL */
     ck_date due, met_on;                            /* met_on CK_NODATE when unmet */
     ck_status status;
 } ck_inspection_failure;
@@ -74,19 +75,45 @@ void ck_failure_list_free(ck_failure_list *l);
 ck_rc ck_inspection_org_put(ck_db *db, const char *pdu, ck_standard s, ck_rating r, const char *evidence,
                             const char *by, ck_date on, char *err, size_t err_len);
 
-/* Computes the PDU's figures for the calendar month holding `month` (the
- * whole month, seen the day after it ends, or up to as_of for the current
- * one) and stores them as that month's snapshot: the text encode returns for
- * them (malloc'd; the store frees it), which is what ck_inspection_history
+/* Months. The row of a month stands for the twelve months to its last day
+ * (or, for the month holding the day before as_of, to that day), seen the
+ * day after: the same rolling period an inspection reads, so the current
+ * month's row IS the headline of the default period
+ * (ck_inspect_default_period) and both come from the same code.
+ *
+ * ck_inspection_snapshot computes the PDU's row of the month holding `month`
+ * at as_of and stores it as that month's snapshot: the text encode returns
+ * for it (malloc'd; the store frees it), which is what ck_inspection_history
  * gives back for the month. The store keeps the text as it is and never
  * reads into it: the layer that serves it (http/ck_manage_json, the API's
  * report JSON) encodes and decodes it. encode returns NULL only when out of
- * memory. */
+ * memory. CK_ERR_INVALID when the month has no day before as_of. */
 ck_rc ck_inspection_snapshot(ck_db *db, const ck_rules_config *cfg, const ck_inspect_bands *bands, const char *pdu,
                              ck_date month, ck_date as_of, char *(*encode)(const ck_inspection *x), char *err,
                              size_t err_len);
-/* The last `months` calendar months up to as_of, oldest first: each the
- * stored snapshot when there is one, else computed now. */
+#define CK_INSPECTION_HISTORY_MONTHS 12 /* the rows the inspection page shows and the nightly job keeps */
+/* What the nightly job (the server's daily recompute, `casekeeper
+ * recompute`) runs after the obligations: for every PDU, each of the last
+ * `months` rows without a fresh snapshot (one taken at its period's as_of
+ * or later: the current month's every day, a past month's once after it
+ * ended) is computed, all of a PDU's in one pass over its obligations, and
+ * stored. *written gets how many. Pages then read the snapshots instead of
+ * every obligation of the PDU. */
+ck_rc ck_inspection_snapshots_refresh(ck_db *db, const ck_rules_config *cfg, const ck_inspect_bands *bands,
+                                      int months, ck_date as_of, char *(*encode)(const ck_inspection *x),
+                                      size_t *written, char *err, size_t err_len);
+/* Each PDU of a region with its score now: the points of its current
+ * month's fresh snapshot (known false when the nightly job has not yet
+ * written it today), for the region dashboard, which reads no obligation. */
+typedef struct ck_inspection_score_row {
+    const char *pdu;
+    bool known;
+    int points;
+} ck_inspection_score_row;
+ck_rc ck_inspection_scores(ck_db *db, const char *region, ck_date as_of, ck_arena *a, ck_inspection_score_row **rows,
+                           size_t *n, char *err, size_t err_len);
+/* The last `months` rows up to the day before as_of, oldest first: each the
+ * fresh stored snapshot when there is one, else computed now. */
 typedef struct ck_inspection_month {
     char month[16];            /* "YYYY-MM" */
     const char *snapshot;      /* the stored snapshot's text (see ck_inspection_snapshot), or NULL */

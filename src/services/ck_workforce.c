@@ -1,5 +1,6 @@
 /* ck_workforce: see ck_workforce.h. */
 #include "ck_workforce.h"
+#include "ck_caseload.h"
 #include "ck_facts.h"
 #include "ck_org.h"
 #include "ck_store.h"
@@ -341,7 +342,7 @@ static ck_rc load_teams(ck_db *db, ck_workforce *w, const char *region, const ch
             const ck_wf_staff *p = &w->staff[k];
             if (ck_streq(p->team, t->code))
                 ck_staffing_add(&t->staffing, ck_wf_staff_status(p, w->as_of), p->agency,
-                                p->contracted_hours / CK_ORG_DEFAULT_HOURS, &p->wmt);
+                                p->contracted_hours / CK_ORG_DEFAULT_HOURS, p->n_cases, &p->wmt);
         }
         ck_staffing_finish(&t->staffing);
         ck_staffing_merge(&total->staffing, &t->staffing);
@@ -775,6 +776,101 @@ ck_rc ck_alloc_allocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc
     return ck_txn_end(db, own, allocate_in_tx(db, eng, mc, crn, staff, as_of, err, err_len), err, err_len);
 }
 
+/* Who takes each of from's cases (to, else the plan of ck_alloc_plan over
+ * from's PDU) into m, with the people's names and the capacity after each
+ * move, inside the caller's transaction. CK_ERR_CONFLICT naming the first
+ * case nobody may take. */
+static ck_rc plan_moves(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *from, const char *to,
+                        ck_date as_of, ck_alloc_moves *m, char *err, size_t err_len)
+{
+    ck_arena org;
+    ck_arena_init(&org);
+    ck_org_record fs, team;
+    ck_rc rc = ck_org_get(db, CK_ORG_STAFF, from, &org, &fs, err, err_len);
+    const char **crns = NULL;
+    size_t n = 0;
+    if (rc == CK_OK)
+        rc = crn_list(db, "SELECT \"crn\" FROM \"cases\" WHERE \"staff_code\" = $1 ORDER BY \"crn\"", from, NULL,
+                      &m->arena, &crns, &n, err, err_len);
+    const char **dest = ck_arena_array(&m->arena, n ? n : 1, sizeof *dest);
+    ck_alloc_move_info *info = ck_arena_array(&m->arena, n ? n : 1, sizeof *info);
+    for (size_t i = 0; i < n; i++) info[i].capacity_after_permille = -1;
+    ck_workforce *w = NULL;
+    if (rc == CK_OK && n) rc = ck_org_get(db, CK_ORG_TEAM, fs.team, &org, &team, err, err_len);
+    if (rc == CK_OK && n) rc = load_in_tx(db, eng->cfg, NULL, team.pdu, as_of, &w, err, err_len);
+    const ck_wf_staff *leaver = w ? ck_workforce_find(w, from) : NULL;
+    if (rc == CK_OK && to) {
+        for (size_t i = 0; i < n; i++) dest[i] = to;
+    } else if (rc == CK_OK && leaver) {
+        ck_alloc_case *cases = ck_calloc(leaver->n_cases ? leaver->n_cases : 1, sizeof *cases);
+        size_t *pick = ck_calloc(leaver->n_cases ? leaver->n_cases : 1, sizeof *pick);
+        int *after = ck_calloc(leaver->n_cases ? leaver->n_cases : 1, sizeof *after);
+        for (size_t i = 0; i < leaver->n_cases && rc == CK_OK; i++) {
+            case_place pl;
+            rc = place_of(db, leaver->cases[i].crn, &org, &pl, err, err_len);
+            cases[i] = alloc_case_of(&leaver->cases[i], &pl);
+        }
+        ck_alloc_candidate *cands = candidates_of(w);
+        if (rc == CK_OK) ck_alloc_plan(&mc->alloc, cases, leaver->n_cases, cands, w->n_staff, as_of, pick, after);
+        /* The plan is in the workforce's case order (by CRN, as crns). */
+        for (size_t i = 0; i < n && rc == CK_OK; i++) {
+            dest[i] = NULL;
+            for (size_t k = 0; k < leaver->n_cases; k++)
+                if (ck_streq(leaver->cases[k].crn, crns[i]) && pick[k] != SIZE_MAX) {
+                    dest[i] = ck_arena_strdup(&m->arena, w->staff[pick[k]].code);
+                    info[i].capacity_after_permille = after[k];
+                }
+            if (!dest[i])
+                rc = ck_txn_fail(CK_ERR_CONFLICT, err, err_len,
+                          "case %s: nobody in the PDU may take it (grade rule, capacity figures or staff in post)",
+                          crns[i]);
+        }
+        ck_free(cands);
+        ck_free(cases);
+        ck_free(pick);
+        ck_free(after);
+    } else if (rc == CK_OK && n) {
+        rc = ck_txn_fail(CK_ERR_CONFLICT, err, err_len, "from: %s is not in the workforce of their PDU", from);
+    }
+    /* The names a person reads the moves by. */
+    for (size_t i = 0; i < n && rc == CK_OK; i++) {
+        const ck_wf_staff *p = w ? ck_workforce_find(w, dest[i]) : NULL;
+        if (p) {
+            info[i].staff_forename = ck_arena_strdup(&m->arena, p->forename);
+            info[i].staff_surname = ck_arena_strdup(&m->arena, p->surname);
+        }
+        rc = ck_caseload_names(db, crns[i], &m->arena, &info[i].forename, &info[i].surname, err, err_len);
+    }
+    ck_workforce_free(w);
+    ck_arena_free(&org);
+    m->crn = crns;
+    m->staff = dest;
+    m->info = info;
+    m->n = n;
+    return rc;
+}
+
+static ck_alloc_moves *moves_new(void)
+{
+    ck_alloc_moves *m = ck_calloc(1, sizeof *m);
+    ck_arena_init(&m->arena);
+    return m;
+}
+
+ck_rc ck_alloc_reallocate_preview(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *from,
+                                  const char *to, ck_date as_of, ck_alloc_moves **out, char *err, size_t err_len)
+{
+    *out = NULL;
+    bool own;
+    ck_rc rc = ck_txn_join_read(db, &own, err, err_len);
+    if (rc != CK_OK) return rc;
+    ck_alloc_moves *m = moves_new();
+    rc = ck_txn_end(db, own, plan_moves(db, eng, mc, from, to, as_of, m, err, err_len), err, err_len);
+    if (rc != CK_OK) ck_alloc_moves_free(m);
+    else *out = m;
+    return rc;
+}
+
 ck_rc ck_alloc_reallocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *from, const char *to,
                           ck_date as_of, ck_alloc_moves **moved, char *err, size_t err_len)
 {
@@ -782,65 +878,16 @@ ck_rc ck_alloc_reallocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *
     bool own;
     ck_rc rc = ck_txn_join_write(db, &own, err, err_len);
     if (rc != CK_OK) return rc;
-    ck_alloc_moves *m = ck_calloc(1, sizeof *m);
-    ck_arena_init(&m->arena);
-    ck_arena org;
-    ck_arena_init(&org);
-    ck_org_record fs;
-    rc = ck_org_get(db, CK_ORG_STAFF, from, &org, &fs, err, err_len);
-    const char **crns = NULL;
-    size_t n = 0;
-    if (rc == CK_OK)
-        rc = crn_list(db, "SELECT \"crn\" FROM \"cases\" WHERE \"staff_code\" = $1 ORDER BY \"crn\"", from, NULL,
-                      &m->arena, &crns, &n, err, err_len);
-    const char **dest = ck_arena_array(&m->arena, n ? n : 1, sizeof *dest);
-    if (rc == CK_OK && to) {
-        for (size_t i = 0; i < n; i++) dest[i] = to;
-    } else if (rc == CK_OK && n) {
-        ck_org_record team;
-        ck_workforce *w = NULL;
-        rc = ck_org_get(db, CK_ORG_TEAM, fs.team, &org, &team, err, err_len);
-        if (rc == CK_OK) rc = load_in_tx(db, eng->cfg, NULL, team.pdu, as_of, &w, err, err_len);
-        const ck_wf_staff *leaver = w ? ck_workforce_find(w, from) : NULL;
-        if (rc == CK_OK && leaver) {
-            ck_alloc_case *cases = ck_calloc(leaver->n_cases ? leaver->n_cases : 1, sizeof *cases);
-            size_t *pick = ck_calloc(leaver->n_cases ? leaver->n_cases : 1, sizeof *pick);
-            for (size_t i = 0; i < leaver->n_cases && rc == CK_OK; i++) {
-                case_place pl;
-                rc = place_of(db, leaver->cases[i].crn, &org, &pl, err, err_len);
-                cases[i] = alloc_case_of(&leaver->cases[i], &pl);
-            }
-            ck_alloc_candidate *cands = candidates_of(w);
-            if (rc == CK_OK) ck_alloc_plan(&mc->alloc, cases, leaver->n_cases, cands, w->n_staff, as_of, pick);
-            /* The plan is in the workforce's case order (by CRN, as crns). */
-            for (size_t i = 0; i < n && rc == CK_OK; i++) {
-                dest[i] = NULL;
-                for (size_t k = 0; k < leaver->n_cases; k++)
-                    if (ck_streq(leaver->cases[k].crn, crns[i]) && pick[k] != SIZE_MAX)
-                        dest[i] = ck_arena_strdup(&m->arena, w->staff[pick[k]].code);
-                if (!dest[i])
-                    rc = ck_txn_fail(CK_ERR_CONFLICT, err, err_len,
-                              "case %s: nobody in the PDU may take it (grade rule, capacity figures or staff in post)",
-                              crns[i]);
-            }
-            ck_free(cands);
-            ck_free(cases);
-            ck_free(pick);
-        }
-        ck_workforce_free(w);
-    }
-    for (size_t i = 0; i < n && rc == CK_OK; i++) {
-        rc = allocate_in_tx(db, eng, mc, crns[i], dest[i], as_of, err, err_len);
+    ck_alloc_moves *m = moves_new();
+    rc = plan_moves(db, eng, mc, from, to, as_of, m, err, err_len);
+    for (size_t i = 0; i < m->n && rc == CK_OK; i++) {
+        rc = allocate_in_tx(db, eng, mc, m->crn[i], m->staff[i], as_of, err, err_len);
         if (rc != CK_OK) {
             char inner[512];
             snprintf(inner, sizeof inner, "%s", err);
-            ck_txn_fail(rc, err, err_len, "case %s: %s", crns[i], inner);
+            ck_txn_fail(rc, err, err_len, "case %s: %s", m->crn[i], inner);
         }
     }
-    ck_arena_free(&org);
-    m->crn = crns;
-    m->staff = dest;
-    m->n = n;
     rc = ck_txn_end(db, own, rc, err, err_len);
     if (rc != CK_OK || !moved) ck_alloc_moves_free(m);
     else *moved = m;
@@ -874,6 +921,8 @@ static ck_rc board_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc
     if (rc == CK_OK) {
         bc->team = pl.team;
         bc->staff_code = pl.staff;
+        bc->forename = ck_arena_strdup(&b->arena, c->person.forename);
+        bc->surname = ck_arena_strdup(&b->arena, c->person.surname);
         case_profile(c, eng->cfg, as_of, &b->arena, &bc->profile);
         ck_alloc_case ac = alloc_case_of(&bc->profile, &pl);
         ck_alloc_rank(&mc->alloc, &ac, cands, b->wf->n_staff, as_of, &bc->ranking);

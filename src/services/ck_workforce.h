@@ -152,13 +152,24 @@ ck_rc ck_alloc_allocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc
  * ranking among the staff of from's PDU (ck_alloc_plan). All or nothing: CK_ERR_CONFLICT naming the first
  * case nobody may take. moved (may be NULL) gets CRN -> staff pairs in its
  * arena. */
+typedef struct ck_alloc_move_info {
+    const char *forename, *surname;             /* the case's person (may be NULL) */
+    const char *staff_forename, *staff_surname; /* who takes it (NULL for a code the organisation lacks) */
+    int capacity_after_permille;                /* theirs with it and the cases before it; -1 unknown */
+} ck_alloc_move_info;
 typedef struct ck_alloc_moves {
     ck_arena arena;
     const char **crn, **staff;
+    ck_alloc_move_info *info; /* by move, as crn and staff */
     size_t n;
 } ck_alloc_moves;
 ck_rc ck_alloc_reallocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *from, const char *to,
                           ck_date as_of, ck_alloc_moves **moved, char *err, size_t err_len);
+/* The moves ck_alloc_reallocate would make at as_of, with the same plan,
+ * written nowhere: what the web shows to be confirmed before it is done.
+ * Inside the caller's read transaction when one is open. */
+ck_rc ck_alloc_reallocate_preview(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *from,
+                                  const char *to, ck_date as_of, ck_alloc_moves **out, char *err, size_t err_len);
 void ck_alloc_moves_free(ck_alloc_moves *m);
 
 /* The allocation board of a PDU (or of one of its teams): every case that
@@ -169,6 +180,7 @@ void ck_alloc_moves_free(ck_alloc_moves *m);
  * PDU, or a team not in it. *out is the caller's (ck_alloc_board_free). */
 typedef struct ck_alloc_board_case {
     const char *crn, *team;
+    const char *forename, *surname; /* the case's person: the board names people */
     const char *staff_code;   /* who holds it now; NULL: nobody */
     bool lost;                /* its practitioner left or is on long-term absence */
     ck_date due;              /* of its earliest unmet ALLOCATE obligation */

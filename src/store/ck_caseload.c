@@ -772,6 +772,72 @@ static ck_rc read_counts(ck_db *db, ck_stmt *st, bool named, ck_arena *a, ck_cou
     return CK_OK;
 }
 
+ck_rc ck_caseload_names(ck_db *db, const char *crn, ck_arena *a, const char **forename, const char **surname,
+                        char *err, size_t err_len)
+{
+    *forename = *surname = NULL;
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"person_forename\", \"person_surname\" FROM \"cases\" WHERE \"crn\" = $1", err,
+                                 err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_text(st, 1, crn);
+    int s = ck_stmt_step(st);
+    if (s == CK_DB_ROW) {
+        *forename = ck_arena_strdup(a, ck_stmt_text(st, 0));
+        *surname = ck_arena_strdup(a, ck_stmt_text(st, 1));
+    }
+    ck_stmt_reset(st);
+    if (s == CK_DB_DONE) return ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "crn: no case %s", crn ? crn : "");
+    return s == CK_DB_ROW ? CK_OK : ck_txn_db_fail(db, "cases", err, err_len);
+}
+
+/* ---- A PDU's cases ------------------------------------------------------------ */
+
+static ck_rc pdu_cases_in_snapshot(ck_db *db, const char *region, const char *pdu, ck_arena *a, ck_pdu_cases **out,
+                                   size_t *n, char *err, size_t err_len)
+{
+    *out = NULL;
+    *n = 0;
+    /* Grouped on the holder column: allocated cases have a staff code. */
+    ck_stmt *st = ck_db_prepare(db, "SELECT \"pdu_code\", COUNT(\"staff_code\"), COUNT(*) FROM \"cases\" "
+                                    "WHERE (CAST($1 AS TEXT) IS NULL OR \"pdu_code\" IN "
+                                    "(SELECT \"code\" FROM \"pdus\" WHERE \"region\" = $1)) "
+                                    "AND (CAST($2 AS TEXT) IS NULL OR \"pdu_code\" = $2) "
+                                    "GROUP BY \"pdu_code\" ORDER BY \"pdu_code\"");
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
+    ck_stmt_bind_text(st, 1, region);
+    ck_stmt_bind_text(st, 2, pdu);
+    size_t cap = 0;
+    int s;
+    while ((s = ck_stmt_step(st)) == CK_DB_ROW) {
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 32;
+            ck_pdu_cases *grown = ck_arena_array(a, cap, sizeof *grown);
+            if (*n) memcpy(grown, *out, *n * sizeof *grown);
+            *out = grown;
+        }
+        size_t allocated = (size_t)ck_stmt_int(st, 1), all = (size_t)ck_stmt_int(st, 2);
+        (*out)[(*n)++] = (ck_pdu_cases){ck_arena_strdup(a, ck_stmt_text(st, 0)), allocated, all - allocated};
+    }
+    ck_stmt_reset(st);
+    return s == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "cases by PDU", err, err_len);
+}
+
+ck_rc ck_caseload_pdu_cases(ck_db *db, const char *region, const char *pdu, ck_arena *a, ck_pdu_cases **out,
+                            size_t *n, char *err, size_t err_len)
+{
+    bool own;
+    ck_rc rc = ck_txn_join_read(db, &own, err, err_len);
+    if (rc != CK_OK) return rc;
+    return ck_txn_end(db, own, pdu_cases_in_snapshot(db, region, pdu, a, out, n, err, err_len), err, err_len);
+}
+
+ck_pdu_cases ck_pdu_cases_find(const ck_pdu_cases *rows, size_t n, const char *pdu)
+{
+    for (size_t i = 0; i < n; i++)
+        if (pdu ? ck_streq(rows[i].pdu, pdu) : !rows[i].pdu) return rows[i];
+    return (ck_pdu_cases){pdu, 0, 0};
+}
+
 static ck_rc pdu_in_snapshot(ck_db *db, const char *pdu, ck_date as_of, ck_pdu_summary **out, char *err,
                              size_t err_len)
 {
@@ -781,16 +847,11 @@ static ck_rc pdu_in_snapshot(ck_db *db, const char *pdu, ck_date as_of, ck_pdu_s
     ck_date_fmt(as_of, d);
     ck_pdu_summary *p = ck_calloc(1, sizeof *p);
     ck_arena_init(&p->arena);
-    ck_rc rc = CK_OK;
-    ck_stmt *st = ck_db_prepare(db, "SELECT COUNT(*) FROM \"cases\" WHERE \"pdu_code\" = $1");
-    if (!st) rc = ck_txn_db_fail(db, "prepare", err, err_len);
-    if (rc == CK_OK) {
-        ck_stmt_bind_text(st, 1, pdu);
-        int s = ck_stmt_step(st);
-        if (s == CK_DB_ROW) p->cases = (size_t)ck_stmt_int(st, 0);
-        ck_stmt_reset(st);
-        if (s != CK_DB_ROW) rc = ck_txn_db_fail(db, "pdu", err, err_len);
-    }
+    ck_pdu_cases *rows;
+    size_t n_rows;
+    ck_stmt *st = NULL;
+    ck_rc rc = pdu_cases_in_snapshot(db, NULL, pdu, &p->arena, &rows, &n_rows, err, err_len);
+    if (rc == CK_OK) p->cases = ck_pdu_cases_find(rows, n_rows, pdu);
     if (rc == CK_OK && !(st = ck_db_prepare(db, "SELECT \"rule\", COUNT(*) FROM \"obligations\" WHERE \"pdu_code\" = $1 "
                                                 "AND \"status\" = 'unmet' AND \"due\" < $2 GROUP BY \"rule\"")))
         rc = ck_txn_db_fail(db, "prepare", err, err_len);
@@ -1071,11 +1132,14 @@ static ck_rc region_in_snapshot(ck_db *db, const char *region, const char *const
     ck_arena_init(&r->arena);
     /* The PDUs with their case counts: one row each, so the array is sized
      * by the PDUs a region has (tens). */
-    ck_stmt *st = ck_db_prepare(db, "SELECT \"p\".\"code\", \"p\".\"name\", \"g\".\"name\", "
-                                    "(SELECT COUNT(*) FROM \"cases\" WHERE \"cases\".\"pdu_code\" = \"p\".\"code\") "
+    ck_pdu_cases *counts;
+    size_t n_counts;
+    rc = pdu_cases_in_snapshot(db, region, NULL, &r->arena, &counts, &n_counts, err, err_len);
+    ck_stmt *st = rc != CK_OK ? NULL
+                              : ck_db_prepare(db, "SELECT \"p\".\"code\", \"p\".\"name\", \"g\".\"name\" "
                                     "FROM \"pdus\" \"p\" LEFT JOIN \"regions\" \"g\" ON \"g\".\"code\" = \"p\".\"region\" "
                                     "WHERE \"p\".\"region\" = $1 ORDER BY \"p\".\"name\", \"p\".\"code\"");
-    if (!st) rc = ck_txn_db_fail(db, "prepare", err, err_len);
+    if (rc == CK_OK && !st) rc = ck_txn_db_fail(db, "prepare", err, err_len);
     if (rc == CK_OK) {
         ck_stmt_bind_text(st, 1, region);
         size_t cap = 0;
@@ -1092,7 +1156,7 @@ static ck_rc region_in_snapshot(ck_db *db, const char *region, const char *const
             p->code = ck_arena_strdup(&r->arena, ck_stmt_text(st, 0));
             p->name = ck_arena_strdup(&r->arena, ck_stmt_text(st, 1));
             if (!r->name && ck_stmt_text(st, 2)) r->name = ck_arena_strdup(&r->arena, ck_stmt_text(st, 2));
-            p->cases = (size_t)ck_stmt_int(st, 3);
+            p->cases = ck_pdu_cases_find(counts, n_counts, p->code);
         }
         ck_stmt_reset(st);
         if (s != CK_DB_DONE) rc = ck_txn_db_fail(db, "region", err, err_len);

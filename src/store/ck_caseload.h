@@ -137,6 +137,36 @@ ck_rc ck_caseload_releases_in(ck_db *db, const ck_case_filter *filter, const cha
                               ck_release_list **out, char *err, size_t err_len);
 void ck_release_list_free(ck_release_list *l);
 
+/* The names of case crn's person (NULL when the case has none; CK_ERR_NOTFOUND
+ * when there is no such case), in arena a: for the pages that name the cases
+ * they act on (allocation, reallocation) rather than show a CRN alone. */
+ck_rc ck_caseload_names(ck_db *db, const char *crn, ck_arena *a, const char **forename, const char **surname,
+                        char *err, size_t err_len);
+
+/* ---- A PDU's cases ------------------------------------------------------------ */
+
+/* The one meaning of "a PDU's cases" that every page and `casekeeper stats`
+ * count by, in words for their help text. The store derives it on every
+ * write (services/ck_cases: a case's holder is its practitioner's team and
+ * PDU, else its own team's), so it is the column cases.pdu_code. */
+#define CK_PDU_CASES_MEANING                                                                                 \
+    "A probation delivery unit's cases are the cases allocated to its staff (including staff who have left " \
+    "or are away but still hold cases), plus its unallocated cases (those whose own team is in it)."
+
+typedef struct ck_pdu_cases {
+    const char *pdu;          /* NULL: cases held by no known team */
+    size_t allocated;         /* held by a staff member */
+    size_t unallocated;
+} ck_pdu_cases;               /* the PDU's cases: allocated + unallocated */
+
+/* The cases of PDU `pdu`, else of each PDU of `region`, else of each PDU and
+ * of no PDU (both NULL), by PDU code; a PDU without cases has no row (see
+ * ck_pdu_cases_find). One grouped query; rows in arena a. */
+ck_rc ck_caseload_pdu_cases(ck_db *db, const char *region, const char *pdu, ck_arena *a, ck_pdu_cases **out,
+                            size_t *n, char *err, size_t err_len);
+/* The row of PDU code `pdu` (NULL: of no PDU); zeros when there is none. */
+ck_pdu_cases ck_pdu_cases_find(const ck_pdu_cases *rows, size_t n, const char *pdu);
+
 /* ---- PDU figures ------------------------------------------------------------- */
 
 typedef struct ck_count {
@@ -147,7 +177,7 @@ typedef struct ck_count {
 
 typedef struct ck_pdu_summary {
     ck_arena arena;
-    size_t cases;
+    ck_pdu_cases cases;           /* the PDU's cases (CK_PDU_CASES_MEANING) */
     ck_count *by_rule, *by_team; /* overdue obligations, most first */
     size_t n_by_rule, n_by_team;
 } ck_pdu_summary;
@@ -186,7 +216,8 @@ ck_rc ck_caseload_trend(ck_db *db, const char *pdu, const char *const *const *gr
 
 typedef struct ck_region_pdu {
     const char *code, *name;
-    size_t cases, overdue;
+    ck_pdu_cases cases;           /* the PDU's cases (CK_PDU_CASES_MEANING) */
+    size_t overdue;
     ck_count *by_rule; /* overdue obligations, most first */
     size_t n_by_rule;
     ck_timeliness group[CK_TREND_GROUPS_MAX]; /* each rule group, as ck_caseload_timeliness judges it */

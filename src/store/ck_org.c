@@ -174,6 +174,17 @@ ck_rc ck_org_import_put(ck_org_import *imp, const ck_org_record *r, char *err, s
     case CK_ORG_VACANCY:
         if ((rc = need(db, r, "team", r->team, CK_ORG_TEAM, err, err_len)) != CK_OK) return rc;
         return put_vacancy(imp, r, err, err_len);
+    case CK_ORG_POST:
+        /* The funded posts the workforce page sets staff in post against;
+         * a later record for the same team and grade replaces the figure. */
+        if ((rc = need(db, r, "team", r->team, CK_ORG_TEAM, err, err_len)) != CK_OK) return rc;
+        st = ck_db_prepare(db, "INSERT INTO \"team_posts\" (\"team\", \"grade\", \"fte\") VALUES ($1, $2, $3) "
+                               "ON CONFLICT (\"team\", \"grade\") DO UPDATE SET \"fte\" = \"excluded\".\"fte\"");
+        if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
+        ck_stmt_bind_text(st, 1, r->team);
+        ck_stmt_bind_text(st, 2, r->grade);
+        bind_hours(st, 3, r->fte);
+        return ck_txn_exec(db, st, "team_posts", err, err_len);
     }
     return CK_ERR_INVALID;
 }
@@ -216,12 +227,12 @@ ck_rc ck_org_get(ck_db *db, ck_org_kind kind, const char *code, ck_arena *a, ck_
         [CK_ORG_STAFF] = "SELECT \"code\", \"team\", \"grade\", \"forename\", \"surname\", \"status\", \"agency\", "
                          "\"contracted_hours\", \"start_date\", \"left_on\", \"absence_from\" FROM \"staff\" "
                          "WHERE \"code\" = $1",
-        [CK_ORG_VACANCY] = NULL};
+        [CK_ORG_VACANCY] = NULL, [CK_ORG_POST] = NULL};
     memset(out, 0, sizeof *out);
     out->kind = kind;
     out->start_date = out->left_on = out->absence_from = out->since = CK_NODATE;
     if (!sql[kind]) {
-        snprintf(err, err_len, "vacancies have no code to look up");
+        snprintf(err, err_len, "%s records have no code to look up", ck_org_kind_name(kind));
         return CK_ERR_INVALID;
     }
     ck_stmt *st = ck_db_prepare(db, sql[kind]);
@@ -255,7 +266,8 @@ ck_rc ck_org_get(ck_db *db, ck_org_kind kind, const char *code, ck_arena *a, ck_
             out->absence_from = ck_stmt_date(st, 10);
             break;
         }
-        case CK_ORG_VACANCY: break;
+        case CK_ORG_VACANCY:
+        case CK_ORG_POST: break;
         }
     }
     ck_rc r = rc == CK_DB_ROW ? CK_OK : rc == CK_DB_DONE ? CK_ERR_NOTFOUND : ck_txn_db_fail(db, "lookup", err, err_len);

@@ -31,6 +31,7 @@ typedef struct slot {
     const char *pdu;           /* NULL: no PDU */
     ck_stats_counts *by_rule;  /* by index in ck_rule_ids */
     ck_practice_tally practice;
+    ck_pdu_cases cases;
 } slot;
 
 typedef struct acc {
@@ -232,6 +233,19 @@ static ck_rc count_practice(ck_db *db, acc *a, const char *pdu, ck_date as_of, c
     return rc == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "practice indicators", err, err_len);
 }
 
+/* ---- Cases ------------------------------------------------------------------------------ */
+
+/* Each PDU's cases as ck_caseload counts them for every page; a PDU with
+ * cases but no obligations gets its group too. */
+static ck_rc count_cases(ck_db *db, acc *a, const char *pdu, char *err, size_t err_len)
+{
+    ck_pdu_cases *rows;
+    size_t n;
+    ck_rc rc = ck_caseload_pdu_cases(db, NULL, pdu, &a->s->arena, &rows, &n, err, err_len);
+    for (size_t i = 0; rc == CK_OK && i < n; i++) slot_of(a, rows[i].pdu)->cases = rows[i];
+    return rc;
+}
+
 /* ---- PDU names, order, totals --------------------------------------------------------- */
 
 /* One read of the PDUs table, not one query per group: a national run has a
@@ -285,6 +299,9 @@ static void finish(acc *a)
         ck_stats_group *g = &s->pdus[i];
         g->pdu = sl->pdu;
         g->practice = sl->practice;
+        g->cases = sl->cases;
+        s->total.cases.allocated += sl->cases.allocated;
+        s->total.cases.unallocated += sl->cases.unallocated;
         g->rules = rule_list(s, sl->by_rule, a->n_rules, &g->n_rules, &g->all);
         for (size_t r = 0; r < a->n_rules; r++) add_counts(&total[r], &sl->by_rule[r]);
         for (size_t p = 0; p < CK_PRACTICE_N; p++) {
@@ -315,6 +332,7 @@ ck_rc ck_stats_compute(ck_db *db, ck_date as_of, const char *pdu, ck_stats **out
     }
     if (rc == CK_OK) rc = count_rules(db, &a, pdu, as_of, err, err_len);
     if (rc == CK_OK) rc = count_practice(db, &a, pdu, as_of, err, err_len);
+    if (rc == CK_OK) rc = count_cases(db, &a, pdu, err, err_len);
     if (rc == CK_OK) finish(&a);
     if (rc == CK_OK) rc = pdu_names(db, s, err, err_len);
     if (ck_db_in_tx(db)) rc = ck_txn_finish(db, rc, err, err_len);

@@ -15,6 +15,7 @@
 #include "ck_db.h"
 #include "ck_rc.h"
 #include "ck_practice.h"
+#include "ck_caseload.h"
 
 typedef struct ck_stats_counts {
     size_t total, met, met_late, open, overdue;
@@ -38,6 +39,8 @@ typedef struct ck_stats_group {
     ck_stats_rule *rules;   /* the rules with obligations, in rulebook order (ck_rule_ids) */
     size_t n_rules;
     ck_practice_tally practice;
+    ck_pdu_cases cases;     /* the PDU's cases (ck_caseload.h, CK_PDU_CASES_MEANING): the
+                             * same count as the PDU dashboard and the workforce page */
 } ck_stats_group;
 
 typedef struct ck_stats {

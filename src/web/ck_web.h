@@ -195,6 +195,12 @@ void ck_web_new_case_post(ck_http_req *r);
 void ck_web_victims(ck_http_req *r);  /* GET /victims (VLO only) */
 void ck_web_pdu(ck_http_req *r);      /* GET /pdu, /pdu?code= (another PDU the reader's pdu:read scope covers) */
 void ck_web_region(ck_http_req *r);   /* GET /region: the PDUs of the reader's region */
+void ck_web_pdu_cases(ck_http_req *r);   /* GET /pdu/cases: the cases behind the dashboards' case counts */
+void ck_web_pdu_overdue(ck_http_req *r); /* GET /pdu/overdue: the obligations behind an overdue count */
+/* A PDU's cases for a template: total, allocated, unallocated and what they
+ * mean (CK_PDU_CASES_MEANING), the same on every page that counts them. */
+struct ck_pdu_cases;
+json_t *ck_web_pdu_cases_json(const struct ck_pdu_cases *c);
 void ck_web_allocate_form(ck_http_req *r); /* GET /team/allocate/{crn} (SPO) */
 void ck_web_allocate_post(ck_http_req *r);
 void ck_web_victim_list(ck_http_req *r); /* GET /cases/{crn}/victims (VLO only) */

@@ -1,18 +1,21 @@
 /* ck_web_manage: the pages of managing the service (see ck_web_manage.h). */
 #include "ck_web_manage.h"
 #include "ck_access.h"
+#include "ck_caseload.h"
 #include "ck_inspection.h"
 #include "ck_manage_json.h"
 #include "ck_org.h"
 #include "ck_web.h"
 #include "ck_workforce.h"
+#include "ck_staffing.h"
+#include "ck_txn.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define ERR_MAX 1024
-#define TREND_MONTHS 12
+#define TREND_MONTHS CK_INSPECTION_HISTORY_MONTHS
 
 /* What every page here starts from: the session, the database, today and
  * the PDU of the signed-in team. */
@@ -96,6 +99,13 @@ static json_t *page_of(mctx *m, const char *title, const char *nav)
     json_object_set_new(page, "pdu", json_pack("{s:s, s:s, s:s}", "code", m->pdu, "name", m->pdu_name, "query",
                                                m->pdu_query ? m->pdu_query : ""));
     return page;
+}
+
+/* The name of a store report's person ({forename, surname}). */
+static const char *json_name(mctx *m, const json_t *o)
+{
+    return ck_web_person_name(m->r, json_string_value(json_object_get(o, "forename")),
+                              json_string_value(json_object_get(o, "surname")));
 }
 
 static json_t *long_date(mctx *m, ck_date d) { return json_string(ck_web_date_long(m->r, d)); }
@@ -252,7 +262,7 @@ static json_t *trend_json(mctx *m, const json_t *hist, const ck_inspect_bands *b
                                               ck_arena_printf(arena(m), "%s %d", month_names[mo - 1], y), "points", pts,
                                               "band", rating_json(rated, band), "source",
                                               ck_streq(json_string_value(json_object_get(h, "source")), "snapshot")
-                                                  ? "Recorded at the month's end"
+                                                  ? "Recorded by the nightly update"
                                                   : "Worked out now"));
     }
     json_t *grid = json_array();
@@ -274,24 +284,43 @@ void ck_web_inspection(ck_http_req *r)
     ck_inspect_period p;
     ck_manage_cfg mc;
     if (!open_page(r, &m) || !period_of(&m, &p) || !manage_cfg(&m, &mc)) return;
+    const char *from = ck_http_query(r, "from"), *to = ck_http_query(r, "to");
+    bool asked = (from && *from) || (to && *to);
     char err[ERR_MAX];
     ck_inspection *x = NULL;
     ck_inspection_months *months = NULL;
+    ck_pdu_cases *counts = NULL;
+    size_t n_counts = 0;
     const ck_rules_config *cfg = engine(&m)->cfg;
-    ck_rc rc = ck_inspection_compute(m.db, cfg, &mc.bands, NULL, m.pdu, &p, &x, err, sizeof err);
-    if (rc == CK_OK) rc = ck_inspection_history(m.db, cfg, &mc.bands, m.pdu, TREND_MONTHS, m.today, &months, err, sizeof err);
+    /* The history's rows are read from the snapshots the nightly job
+     * writes; without a period asked for, the headline is the last row
+     * itself (ck_inspection.h, "Months"), so the two cannot disagree. */
+    ck_rc rc = ck_inspection_history(m.db, cfg, &mc.bands, m.pdu, TREND_MONTHS, m.today, &months, err, sizeof err);
+    json_t *hist = rc == CK_OK ? ck_inspection_history_json(months) : NULL;
+    if (rc == CK_OK && (asked || !months->n))
+        rc = ck_inspection_compute(m.db, cfg, &mc.bands, NULL, m.pdu, &p, &x, err, sizeof err);
+    else if (rc == CK_OK) {
+        const ck_inspection_month *last = &months->months[months->n - 1];
+        x = last->computed ? last->computed : ck_inspection_from_snapshot(last->snapshot);
+        if (last->computed) months->months[months->n - 1].computed = NULL; /* x owns it now */
+        if (!x) rc = ck_txn_fail(CK_ERR_DB, err, sizeof err, "inspection_snapshots: %s is not a report", last->month);
+    }
+    if (rc == CK_OK) rc = ck_caseload_pdu_cases(m.db, NULL, m.pdu, arena(&m), &counts, &n_counts, err, sizeof err);
+    ck_inspection_months_free(months);
     if (rc != CK_OK) {
+        json_decref(hist);
         ck_inspection_free(x);
         store_failed(&m, rc, err);
         return;
     }
-    json_t *hist = ck_inspection_history_json(months);
-    ck_inspection_months_free(months);
+    p = x->period;
+    ck_pdu_cases cases = ck_pdu_cases_find(counts, n_counts, m.pdu);
     json_t *page = page_of(&m, "Inspection", "inspection");
     const char *query = period_query(&m, &p);
     json_object_set_new(page, "score", json_pack("{s:i, s:i, s:o, s:i, s:I}", "points", x->score.points, "max",
                                                  CK_INSPECT_MAX_POINTS, "band", rating_json(true, x->score.band),
                                                  "unrated", x->score.unrated, "cases", (json_int_t)x->cases));
+    json_object_set_new(page, "cases", ck_web_pdu_cases_json(&cases));
     json_object_set_new(page, "period", json_pack("{s:o, s:o}", "from", long_date(&m, p.from), "to", long_date(&m, p.to)));
     json_object_set_new(page, "standards", standards_json(&m, x, query));
     json_object_set_new(page, "trend", trend_json(&m, hist, &mc.bands));
@@ -338,7 +367,9 @@ void ck_web_inspection_failures(ck_http_req *r)
         ck_date due = date_in(it, "due"), met = date_in(it, "met_on");
         const char *rule = json_string_value(json_object_get(it, "rule"));
         bool overdue = ck_streq(json_string_value(json_object_get(it, "status")), "overdue");
-        json_array_append_new(rows, json_pack("{s:O, s:s, s:O, s:o, s:o, s:s, s:O}", "crn", json_object_get(it, "crn"),
+        const char *staff = json_string_value(json_object_get(it, "staff_code"));
+        json_array_append_new(rows, json_pack("{s:s, s:s, s:O, s:s, s:O, s:o, s:o, s:s, s:O}", "person", json_name(&m, it),
+                                              "staff", staff ? staff : "Unallocated", "crn", json_object_get(it, "crn"),
                                               "rule", ck_web_rule_name(rule), "subject", json_object_get(it, "subject"),
                                               "due", long_date(&m, due), "met", long_date(&m, met), "status",
                                               overdue ? "Overdue" : met != CK_NODATE ? "Met late" : "Not met",
@@ -491,12 +522,23 @@ void ck_web_workforce(ck_http_req *r)
     mctx m;
     ck_workforce *w = NULL;
     if (!open_page(r, &m) || !workforce_of(&m, &w)) return;
+    char err[ERR_MAX];
+    ck_pdu_cases *counts;
+    size_t n_counts;
+    ck_rc rc = ck_caseload_pdu_cases(m.db, NULL, m.pdu, arena(&m), &counts, &n_counts, err, sizeof err);
+    if (rc != CK_OK) {
+        ck_workforce_free(w);
+        store_failed(&m, rc, err);
+        return;
+    }
+    ck_pdu_cases cases = ck_pdu_cases_find(counts, n_counts, m.pdu);
     json_t *report = ck_workforce_to_json(w);
     json_t *teams = json_array();
     for (size_t i = 0; i + 1 < w->n_teams; i++) json_array_append_new(teams, staffing_row(&m, &w->teams[i], true));
     json_t *page = page_of(&m, "Workforce", "workforce");
     json_object_set_new(page, "teams", teams);
     json_object_set_new(page, "total", staffing_row(&m, &w->teams[w->n_teams - 1], false));
+    json_object_set_new(page, "cases", ck_web_pdu_cases_json(&cases));
     json_t *agency = json_object_get(report, "agency_share_percent"), *sick = json_object_get(report, "sickness_percent");
     json_object_set_new(page, "agency_share", percent_text(&m, json_is_real(agency) ? json_real_value(agency) : -1));
     json_object_set_new(page, "sickness", percent_text(&m, json_is_real(sick) ? json_real_value(sick) : -1));
@@ -582,13 +624,6 @@ static const char *board_team(mctx *m)
     return ck_streq(scope, "pdu") ? NULL : m->s.team;
 }
 
-/* The name of a store report's person ({forename, surname}). */
-static const char *json_name(mctx *m, const json_t *o)
-{
-    return ck_web_person_name(m->r, json_string_value(json_object_get(o, "forename")),
-                              json_string_value(json_object_get(o, "surname")));
-}
-
 static json_t *board_page(mctx *m, const ck_alloc_board *b, json_t *page)
 {
     /* Limited-access cases the account may not see are not on its board. */
@@ -604,6 +639,7 @@ static json_t *board_page(mctx *m, const ck_alloc_board *b, json_t *page)
         bool lost = ck_streq(json_string_value(json_object_get(it, "kind")), "lost");
         json_object_set_new(it, "due_text", long_date(m, due));
         json_object_set_new(it, "kind_text", json_string(lost ? "Lost" : "Unallocated"));
+        json_object_set_new(it, "person", json_string(json_name(m, it)));
         json_object_set_new(it, "overdue", json_boolean(due < m->today));
         json_array_foreach(json_object_get(it, "candidates"), k, c)
         {
@@ -694,6 +730,61 @@ static const char *back_to_board(mctx *m)
     return ck_streq(ck_http_form(m->r, "scope"), "pdu") ? "&scope=pdu" : "";
 }
 
+/* "Jo Bloggs (X123456)" for a case, its CRN alone when it names nobody. */
+static const char *case_label(mctx *m, const char *crn, const char *forename, const char *surname)
+{
+    if (!forename && !surname) return crn;
+    return ck_arena_printf(arena(m), "%s (%s)", ck_web_person_name(m->r, forename, surname), crn);
+}
+
+/* Where allocating crn to staff would leave them, from the case's ranking:
+ * *choice NULL when staff is not among those who may take it (the store
+ * then refuses and says why). */
+static bool capacity_after(mctx *m, const ck_manage_cfg *mc, const char *crn, const char *staff, ck_workforce **wf,
+                           ck_alloc_ranking *rk, const ck_alloc_choice **choice)
+{
+    char err[ERR_MAX];
+    *choice = NULL;
+    ck_rc rc = ck_alloc_rank_case(m->db, engine(m), mc, crn, m->today, wf, rk, err, sizeof err);
+    if (rc != CK_OK) {
+        store_failed(m, rc, err);
+        return false;
+    }
+    for (size_t i = 0; i < rk->n; i++)
+        if (ck_streq((*wf)->staff[rk->choices[i].candidate].code, staff)) *choice = &rk->choices[i];
+    return true;
+}
+
+/* Allocating over capacity: the warning, and the reason asked for before
+ * it is done (recorded with the allocation's audit record). */
+static void over_capacity_page(mctx *m, const char *crn, const ck_wf_staff *p, const ck_alloc_choice *ch,
+                               const char *reason, bool missing)
+{
+    char err[ERR_MAX];
+    const char *forename = NULL, *surname = NULL;
+    ck_rc rc = ck_caseload_names(m->db, crn, arena(m), &forename, &surname, err, sizeof err);
+    if (rc != CK_OK) {
+        store_failed(m, rc, err);
+        return;
+    }
+    json_t *page = page_of(m, "Allocate over capacity", "allocations");
+    json_object_set_new(page, "case", json_pack("{s:s, s:s}", "crn", crn, "label", case_label(m, crn, forename, surname)));
+    json_object_set_new(page, "who", json_pack("{s:s, s:s, s:o, s:o}", "code", p->code, "name",
+                                              ck_web_person_name(m->r, p->forename, p->surname), "now",
+                                              permille_text(m, ch->capacity_permille >= 0, ch->capacity_permille),
+                                              "after", permille_text(m, true, ch->capacity_after_permille)));
+    json_object_set_new(page, "scope", json_string(ck_streq(ck_http_form(m->r, "scope"), "pdu") ? "pdu" : "team"));
+    json_object_set_new(json_object_get(page, "values"), "reason", json_string(reason ? reason : ""));
+    if (missing) ck_web_form_error(page, "reason", "Enter why the case goes to someone over capacity");
+    json_t *fields = json_array();
+    json_array_append_new(fields, field(m, page, "textarea", "reason", "Why allocate to them anyway",
+                                        "For example: the only practitioner trained for this case; reduced caseload "
+                                        "from next month. This is kept with the allocation.", NULL));
+    json_object_set_new(page, "fields", fields);
+    title_error(m, page, "Allocate over capacity");
+    ck_web_render(m->r, missing ? 400 : 200, "manage/allocate_over.html", page);
+}
+
 void ck_web_allocate_one(ck_http_req *r)
 {
     mctx m;
@@ -704,8 +795,22 @@ void ck_web_allocate_one(ck_http_req *r)
         ck_web_error_page(r, &m.s, 400, "This cannot be done", "Choose the case and the practitioner from the list.");
         return;
     }
+    /* Above 100% with the case: shown first, and done only with a reason. */
+    const char *reason = ck_web_field(r, "reason");
+    bool has_reason = reason[strspn(reason, " \t\r\n")] != '\0';
+    ck_workforce *wf = NULL;
+    ck_alloc_ranking rk = {0};
+    const ck_alloc_choice *ch = NULL;
+    if (!capacity_after(&m, &mc, crn, staff, &wf, &rk, &ch)) return;
+    bool over = ch && ch->over_after;
+    if (over && !has_reason)
+        over_capacity_page(&m, crn, &wf->staff[ch->candidate], ch, reason, ck_streq(ck_web_field(r, "confirm"), "over"));
+    ck_alloc_ranking_free(&rk);
+    ck_workforce_free(wf);
+    if (over && !has_reason) return;
     char err[ERR_MAX];
-    ck_rc rc = ck_access_allocate(m.db, m.s.p, engine(&m), &mc, crn, staff, m.today, err, sizeof err);
+    ck_rc rc = ck_access_allocate(m.db, m.s.p, engine(&m), &mc, crn, staff, over ? reason : NULL, m.today, err,
+                                  sizeof err);
     if (rc != CK_OK) {
         store_failed(&m, rc, err);
         return;
@@ -713,6 +818,29 @@ void ck_web_allocate_one(ck_http_req *r)
     ck_web_redirect(r, ck_arena_printf(arena(&m), "/allocations?allocated=%s&to=%s%s", crn, staff, back_to_board(&m)));
 }
 
+/* A leaver's moves for manage/reallocate.html: each case, who takes it and
+ * their capacity after it. */
+static json_t *moves_json(mctx *m, const ck_alloc_moves *mv)
+{
+    json_t *rows = json_array();
+    for (size_t i = 0; i < mv->n; i++) {
+        const ck_alloc_move_info *in = &mv->info[i];
+        json_array_append_new(
+            rows, json_pack("{s:s, s:s, s:s, s:s, s:o, s:b}", "crn", mv->crn[i], "case",
+                            case_label(m, mv->crn[i], in->forename, in->surname), "to",
+                            in->staff_forename || in->staff_surname
+                                ? ck_web_person_name(m->r, in->staff_forename, in->staff_surname)
+                                : mv->staff[i],
+                            "staff_code", mv->staff[i], "after",
+                            permille_text(m, in->capacity_after_permille >= 0, in->capacity_after_permille), "over",
+                            in->capacity_after_permille > CK_STAFFING_OVER_PERMILLE));
+    }
+    return rows;
+}
+
+/* Reallocating a leaver's cases: without confirm, the plan to check (case,
+ * to whom, capacity after); with it, done in one step and each case listed
+ * with its new practitioner. */
 void ck_web_reallocate(ck_http_req *r)
 {
     mctx m;
@@ -723,16 +851,31 @@ void ck_web_reallocate(ck_http_req *r)
         ck_web_error_page(r, &m.s, 400, "This cannot be done", "Choose the practitioner from the list.");
         return;
     }
+    bool confirmed = ck_streq(ck_web_field(r, "confirm"), "yes");
     char err[ERR_MAX];
     ck_alloc_moves *moves = NULL;
-    ck_rc rc = ck_access_reallocate(m.db, m.s.p, engine(&m), &mc, from, NULL, m.today, &moves, err, sizeof err);
+    ck_rc rc = confirmed ? ck_access_reallocate(m.db, m.s.p, engine(&m), &mc, from, NULL, m.today, &moves, err, sizeof err)
+                         : ck_access_reallocate_preview(m.db, m.s.p, engine(&m), &mc, from, m.today, &moves, err,
+                                                        sizeof err);
+    ck_arena a;
+    ck_arena_init(&a);
+    ck_org_record who;
+    if (rc == CK_OK) rc = ck_org_get(m.db, CK_ORG_STAFF, from, &a, &who, err, sizeof err);
     if (rc != CK_OK) {
+        ck_arena_free(&a);
+        ck_alloc_moves_free(moves);
         store_failed(&m, rc, err);
         return;
     }
-    size_t n = moves->n;
+    json_t *page = page_of(&m, confirmed ? "Cases reallocated" : "Check the reallocation", "allocations");
+    json_object_set_new(page, "from", json_pack("{s:s, s:s}", "code", from, "name",
+                                                ck_web_person_name(r, who.forename, who.surname)));
+    json_object_set_new(page, "moves", moves_json(&m, moves));
+    json_object_set_new(page, "done", json_boolean(confirmed));
+    json_object_set_new(page, "scope", json_string(ck_streq(ck_http_form(r, "scope"), "pdu") ? "pdu" : "team"));
+    ck_arena_free(&a);
     ck_alloc_moves_free(moves);
-    ck_web_redirect(r, ck_arena_printf(arena(&m), "/allocations?reallocated=%s&moved=%zu%s", from, n, back_to_board(&m)));
+    ck_web_render(r, 200, "manage/reallocate.html", page);
 }
 
 void ck_web_record_leaving(ck_http_req *r)

@@ -2,7 +2,9 @@
  * senior probation officers (templates/manage/).
  *
  *   /inspection                          the PDU's score out of 27, each standard's rating and
- *                                        key questions, the monthly trend (SVG chart and table)
+ *                                        key questions, the monthly trend (SVG chart and table);
+ *                                        without a period asked for, the headline is the trend's
+ *                                        last row, both read from the nightly snapshots
  *   /inspection/key-questions/{key}      the failing cases behind one key question
  *   /inspection/standards/{standard}     a head of PDU's rating of an organisational standard
  *   /workforce                           vacancies, agency share, sickness, capacity by team,
@@ -10,7 +12,9 @@
  *   /workforce/download                  the same by team as CSV
  *   /workforce/teams/{team}              capacity per practitioner with the workload breakdown
  *   /allocations                         unallocated and lost cases with ranked candidates;
- *                                        allocate one, reallocate all of a leaver's cases,
+ *                                        allocate one (over 100% only after a warning, with a
+ *                                        reason), reallocate all of a leaver's cases (the plan
+ *                                        shown first, then each case and its new practitioner),
  *                                        record a leaver or a long-term absence
  *   /qa, /qa/{id}, /qa/{id}/cases/{crn}, /qa/{id}/disagreements
  *                                        the quality-assurance case audit

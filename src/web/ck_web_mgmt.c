@@ -6,6 +6,10 @@
 #include "ck_facts.h"
 #include "ck_org.h"
 #include "ck_web.h"
+#include <stdlib.h>
+#include "ck_workforce.h"
+#include "ck_staffing.h"
+#include "ck_inspection.h"
 #include "ck_web_names.h"
 #include <sodium.h>
 #include <stdio.h>
@@ -134,6 +138,7 @@ void ck_web_team(ck_http_req *r)
     json_object_set_new(page, "team_name", json_string(ck_web_team_name(ck_web_names_new(r, db), team)));
     /* The allocate form offers the reader's own team's staff. */
     json_object_set_new(page, "can_allocate", json_boolean(own && ck_web_allowed(&s, "allocate")));
+    json_object_set_new(page, "can_read_pdu", json_boolean(ck_web_allowed(&s, "pdu:read")));
     const char *allocated = ck_http_query(r, "allocated");
     if (allocated) {
         json_object_set_new(page, "saved", json_string(allocated));
@@ -146,8 +151,47 @@ void ck_web_team(ck_http_req *r)
 
 /* ---- Allocation --------------------------------------------------------- */
 
+/* Each practitioner's capacity now and with case crn (permille, -1 when
+ * unknown), from the case's ranking; someone it leaves out has none. */
+typedef struct capacity_of {
+    const char *staff;
+    int now, after;
+} capacity_of;
+
+static capacity_of *capacities(ck_http_req *r, const ck_session *s, ck_db *db, const char *crn, size_t *n)
+{
+    *n = 0;
+    char err[512];
+    ck_manage_cfg mc;
+    ck_workforce *wf = NULL;
+    ck_alloc_ranking rk = {0};
+    ck_date today = ck_app_today(&ck_web_of(r)->app);
+    if (ck_manage_cfg_load(db, &mc, err, sizeof err) != CK_OK ||
+        ck_alloc_rank_case(db, &ck_web_of(r)->app.engine, &mc, crn, today, &wf, &rk, err, sizeof err) != CK_OK) {
+        ck_http_log("%s web: capacity for the allocate form: %s", ck_http_request_id(r), err); /* shown without */
+        ck_workforce_free(wf);
+        (void)s;
+        return NULL;
+    }
+    capacity_of *out = ck_arena_array(ck_http_arena(r), rk.n ? rk.n : 1, sizeof *out);
+    for (size_t i = 0; i < rk.n; i++)
+        out[(*n)++] = (capacity_of){ck_arena_strdup(ck_http_arena(r), wf->staff[rk.choices[i].candidate].code),
+                                    rk.choices[i].capacity_permille, rk.choices[i].capacity_after_permille};
+    ck_alloc_ranking_free(&rk);
+    ck_workforce_free(wf);
+    return out;
+}
+
+static const capacity_of *capacity_find(const capacity_of *c, size_t n, const char *staff)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ck_streq(c[i].staff, staff)) return &c[i];
+    return NULL;
+}
+
 /* The allocate form: the case, the team's staff in post with their
- * caseloads. False when it has answered. */
+ * caseloads and capacity now and with the case. False when it has
+ * answered. */
 static bool allocate_page(ck_http_req *r, const ck_session *s, ck_db *db, const ck_case *c, json_t *page,
                           ck_team_summary **team)
 {
@@ -157,17 +201,25 @@ static bool allocate_page(ck_http_req *r, const ck_session *s, ck_db *db, const 
         server_error(r, s, "allocate", err);
         return false;
     }
+    size_t n_caps = 0;
+    const capacity_of *caps = capacities(r, s, db, c->crn, &n_caps);
     const char *chosen = json_string_value(json_object_get(json_object_get(page, "values"), "staff"));
     json_t *opts = json_array();
     for (size_t i = 0, k = 0; i < (*team)->n; i++) {
         const ck_team_member *m = &(*team)->members[i];
         if (!m->surname || !ck_streq(m->status, "in_post")) continue;
+        const capacity_of *cap = capacity_find(caps, n_caps, m->staff_code);
+        const char *capacity =
+            !cap || cap->now < 0 ? ""
+                           : ck_arena_printf(ck_http_arena(r), ", at %d.%d%% of capacity, %d.%d%% with this case%s",
+                                             cap->now / 10, cap->now % 10, cap->after / 10, cap->after % 10,
+                                             cap->after > CK_STAFFING_OVER_PERMILLE ? " (over capacity)" : "");
         json_array_append_new(
             opts, json_pack("{s:s, s:s, s:s, s:b}", "value", m->staff_code, "id",
                             k++ ? ck_arena_printf(ck_http_arena(r), "staff-%zu", k) : "staff", "text",
-                            ck_arena_printf(ck_http_arena(r), "%s %s (%s), %zu cases, %zu overdue",
+                            ck_arena_printf(ck_http_arena(r), "%s %s (%s), %zu cases, %zu overdue%s",
                                             m->forename ? m->forename : "", m->surname, m->grade ? m->grade : "",
-                                            m->cases, m->overdue),
+                                            m->cases, m->overdue, capacity),
                             "selected", ck_streq(chosen, m->staff_code)));
     }
     json_object_set_new(page, "staff_options", opts);
@@ -233,6 +285,17 @@ void ck_web_allocate_post(ck_http_req *r)
     if (from != CK_NODATE && from > today) ck_web_form_error(page, "from", "Date the allocation starts must be today or in the past");
     if (ck_allocation_current(c, from == CK_NODATE ? today : from))
         ck_web_form_error(page, "staff", "The case is already allocated: reallocate it from the workforce pages");
+    /* Over 100% with the case: not from this form, which keeps no reason;
+     * the allocation board warns, asks why and keeps the answer. */
+    size_t n_caps = 0;
+    const capacity_of *caps = who ? capacities(r, &s, db, c->crn, &n_caps) : NULL;
+    const capacity_of *cap = who ? capacity_find(caps, n_caps, who->staff_code) : NULL;
+    if (cap && cap->after > CK_STAFFING_OVER_PERMILLE)
+        ck_web_form_error(page, "staff",
+                          "%s %s would be at %d.%d%% of capacity with this case. Choose someone else, or allocate it "
+                          "from the allocation board, which asks why",
+                          who->forename ? who->forename : "", who->surname ? who->surname : "", cap->after / 10,
+                          cap->after % 10);
     char err[512];
     ck_rc rc = CK_ERR_INVALID;
     if (!ck_web_form_has_errors(page)) {
@@ -509,13 +572,33 @@ static bool dashboard_pdu(ck_http_req *r, const ck_session *s, ck_db *db, char *
     return (size_t)snprintf(pdu, pdu_len, "%s", rec.code) < pdu_len;
 }
 
+/* The guard, the database and the PDU a dashboard page shows
+ * (dashboard_pdu); false when it has answered. */
+static bool dashboard_begin(ck_http_req *r, ck_session *s, ck_db **db, char pdu[CK_ORG_CODE_MAX + 1])
+{
+    if (!ck_web_guard(r, s) || !(*db = ck_web_db(r, s))) return false;
+    return dashboard_pdu(r, s, *db, pdu, CK_ORG_CODE_MAX + 1);
+}
+
+/* "code=X&" for a PDU other than the reader's own, "" for their own. */
+static const char *code_query(ck_http_req *r, const ck_session *s, const char *pdu)
+{
+    return ck_streq(pdu, s->pdu) ? "" : ck_arena_printf(ck_http_arena(r), "code=%s&", pdu);
+}
+
+json_t *ck_web_pdu_cases_json(const ck_pdu_cases *c)
+{
+    return json_pack("{s:I, s:I, s:I, s:s}", "total", (json_int_t)(c->allocated + c->unallocated), "allocated",
+                     (json_int_t)c->allocated, "unallocated", (json_int_t)c->unallocated, "meaning",
+                     CK_PDU_CASES_MEANING);
+}
+
 void ck_web_pdu(ck_http_req *r)
 {
     ck_session s;
-    if (!ck_web_guard(r, &s)) return;
-    ck_db *db = ck_web_db(r, &s);
+    ck_db *db;
     char pdu[CK_ORG_CODE_MAX + 1];
-    if (!db || !dashboard_pdu(r, &s, db, pdu, sizeof pdu)) return;
+    if (!dashboard_begin(r, &s, &db, pdu)) return;
     ck_date today = ck_app_today(&ck_web_of(r)->app);
     ck_pdu_summary *p = NULL;
     ck_timeliness t[N_RATES];
@@ -539,15 +622,156 @@ void ck_web_pdu(ck_http_req *r)
     for (size_t i = 0; i < N_RATES; i++) json_array_append_new(rates, rate(rate_labels[i], &t[i]));
     json_object_set_new(page, "rates", rates);
     trend_json(r, page, trend);
-    json_object_set_new(page, "cases", json_integer((json_int_t)p->cases));
+    json_object_set_new(page, "cases", ck_web_pdu_cases_json(&p->cases));
     json_object_set_new(page, "pdu", json_string(pdu));
+    json_object_set_new(page, "code_query", json_string(code_query(r, &s, pdu)));
     json_object_set_new(page, "pdu_name", json_string(ck_web_pdu_name(ck_web_names_new(r, db), pdu)));
     ck_pdu_summary_free(p);
     ck_web_render(r, 200, "pdu.html", page);
 }
 
+/* ---- Behind the dashboards' numbers ----------------------------------------- */
+
+#define DRILL_PAGE 50 /* rows of a drill-down page: one screenful or two */
+
+/* GET /pdu/cases: the PDU's cases (CK_PDU_CASES_MEANING), those with the
+ * most overdue first, with the person's name, the practitioner and how much
+ * is overdue; ?unallocated=1 only those nobody holds. */
+void ck_web_pdu_cases(ck_http_req *r)
+{
+    ck_session s;
+    ck_db *db;
+    char pdu[CK_ORG_CODE_MAX + 1];
+    if (!dashboard_begin(r, &s, &db, pdu)) return;
+    size_t pageno = ck_web_page_number(r);
+    bool unallocated = ck_streq(ck_http_query(r, "unallocated"), "1");
+    ck_caseload_query q = {.pdu = pdu, .unallocated = unallocated, .sort = CK_CASELOAD_OVERDUE, .desc = true,
+                           .as_of = ck_app_today(&ck_web_of(r)->app), .limit = DRILL_PAGE,
+                           .offset = (pageno - 1) * DRILL_PAGE, .filter = ck_web_case_filter(r, &s)};
+    ck_caseload *l = NULL;
+    char err[512];
+    if (ck_caseload_list(db, &q, &l, err, sizeof err) != CK_OK) {
+        server_error(r, &s, "pdu cases", err);
+        return;
+    }
+    json_t *page = ck_web_page(r, &s, unallocated ? "Unallocated cases" : "The unit's cases", "pdu");
+    const char *base = ck_arena_printf(ck_http_arena(r), "/pdu/cases?%s%s", code_query(r, &s, pdu),
+                                       unallocated ? "unallocated=1" : "");
+    json_object_set_new(page, "rows", ck_web_caseload_rows(r, l));
+    json_object_set_new(page, "pagination", ck_web_pagination(r, base, pageno, DRILL_PAGE, l->total));
+    json_object_set_new(page, "pdu", json_string(pdu));
+    json_object_set_new(page, "meaning", json_string(CK_PDU_CASES_MEANING));
+    json_object_set_new(page, "back", json_string(ck_arena_printf(ck_http_arena(r), "/pdu?%s", code_query(r, &s, pdu))));
+    ck_caseload_free(l);
+    ck_web_render(r, 200, "pdu_cases.html", page);
+}
+
+/* GET /pdu/overdue: the overdue obligations behind a dashboard number, of
+ * the PDU or one of its teams (?team=), of one rule (?rule=) or all, each
+ * with the person's name, the practitioner and what is overdue. */
+void ck_web_pdu_overdue(ck_http_req *r)
+{
+    ck_session s;
+    ck_db *db;
+    char pdu[CK_ORG_CODE_MAX + 1];
+    if (!dashboard_begin(r, &s, &db, pdu)) return;
+    const char *rule = ck_http_query(r, "rule"), *team = ck_http_query(r, "team");
+    const char *one[] = {NULL, NULL};
+    if (rule && *rule && !(one[0] = ck_vocab_find(ck_vocab_rule, rule, strlen(rule)))) {
+        ck_web_error_page(r, &s, 404, "Page not found", "There is no such rule.");
+        return;
+    }
+    ck_arena a;
+    ck_arena_init(&a);
+    ck_org_record t = {0};
+    char err[512];
+    if (team && *team) {
+        ck_rc rc = ck_org_get(db, CK_ORG_TEAM, team, &a, &t, err, sizeof err);
+        if (rc != CK_OK || !ck_streq(t.pdu, pdu)) {
+            ck_arena_free(&a);
+            ck_web_error_page(r, &s, 404, "Page not found", "There is no such team in this probation delivery unit.");
+            return;
+        }
+    }
+    size_t pageno = ck_web_page_number(r);
+    ck_rule_query q = {.team = t.code, .pdu = t.code ? NULL : pdu, .rules = one[0] ? one : ck_rule_ids,
+                       .statuses = 1u << CK_ST_OVERDUE, .as_of = ck_app_today(&ck_web_of(r)->app),
+                       .limit = DRILL_PAGE, .offset = (pageno - 1) * DRILL_PAGE, .filter = ck_web_case_filter(r, &s)};
+    ck_worklist *wl = NULL;
+    if (ck_caseload_rule_obligations(db, &q, &wl, err, sizeof err) != CK_OK) {
+        ck_arena_free(&a);
+        server_error(r, &s, "pdu overdue", err);
+        return;
+    }
+    ck_arena *ra = ck_http_arena(r);
+    const char *what = one[0] ? ck_web_rule_name(one[0]) : "All overdue work";
+    const char *where = t.code ? (t.name ? ck_arena_strdup(ra, t.name) : ck_arena_strdup(ra, t.code)) : NULL;
+    json_t *page = ck_web_page(r, &s, where ? ck_arena_printf(ra, "%s: %s", what, where) : what, "pdu");
+    json_t *rows = worklist_json(r, wl);
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        const ck_worklist_item *it = &wl->items[i];
+        json_object_set_new(row, "staff", json_string(it->staff_code ? it->staff_code : ""));
+        json_object_set_new(row, "rule_name", json_string(ck_web_rule_name(it->o.rule)));
+    }
+    const char *base = ck_arena_printf(ra, "/pdu/overdue?%s%s%s%s%s", code_query(r, &s, pdu), one[0] ? "rule=" : "",
+                                       one[0] ? one[0] : "", t.code ? (one[0] ? "&team=" : "team=") : "",
+                                       t.code ? ck_arena_strdup(ra, t.code) : "");
+    json_object_set_new(page, "rows", rows);
+    json_object_set_new(page, "what", json_string(what));
+    json_object_set_new(page, "where", where ? json_string(where) : json_null());
+    json_object_set_new(page, "pagination", ck_web_pagination(r, base, pageno, DRILL_PAGE, wl->total));
+    json_object_set_new(page, "pdu", json_string(pdu));
+    json_object_set_new(page, "back", json_string(ck_arena_printf(ra, "/pdu?%s", code_query(r, &s, pdu))));
+    ck_worklist_free(wl);
+    ck_arena_free(&a);
+    ck_web_render(r, 200, "pdu_overdue.html", page);
+}
+
 /* ---- Region dashboard --------------------------------------------------- */
 
+#define SMALL_BAR 100 /* px: the longest of a column's small bars */
+
+/* One PDU's row as the table sorts it. */
+typedef struct region_row {
+    const ck_region_pdu *x;
+    bool scored;
+    int points;
+    size_t cases;
+    json_int_t rate[N_RATES]; /* -1: nothing judged */
+} region_row;
+
+static const char *const region_sorts[] = {"name", "score", "cases", "overdue", "vcs", "da", "child", NULL};
+_Static_assert(N_RATES == 3, "one sort key a rate group");
+
+typedef struct region_sort {
+    int key;
+    bool desc;
+} region_sort;
+
+static int region_cmp(const void *a, const void *b, void *ctx)
+{
+    const region_row *x = a, *y = b;
+    region_sort sort_by = *(const region_sort *)ctx;
+    long long d = 0;
+    switch (sort_by.key) {
+    case 1: d = (long long)(x->scored ? x->points : -1) - (y->scored ? y->points : -1); break;
+    case 2: d = (long long)x->cases - (long long)y->cases; break;
+    case 3: d = (long long)x->x->overdue - (long long)y->x->overdue; break;
+    case 4: case 5: case 6: d = x->rate[sort_by.key - 4] - y->rate[sort_by.key - 4]; break;
+    default: break;
+    }
+    int c = d < 0 ? -1 : d > 0;
+    if (sort_by.desc) c = -c;
+    return c ? c : strcmp(x->x->name ? x->x->name : "", y->x->name ? y->x->name : "");
+}
+
+/* The region's PDUs as one table a laptop screen holds: each PDU's score out
+ * of 27 (from the nightly snapshot), its cases and overdue obligations with
+ * small bars, and the on-time rates, sorted on the server by ?sort= and
+ * ?order= (no script needed); every number links to what is behind it. */
 void ck_web_region(ck_http_req *r)
 {
     ck_session s;
@@ -566,45 +790,92 @@ void ck_web_region(ck_http_req *r)
                           "import the organisation with your unit's region.");
         return;
     }
-    json_t *pdus = json_array();
-    size_t max = 1;
-    for (size_t i = 0; rc == CK_OK && i < g->n; i++)
-        if (g->pdus[i].overdue > max) max = g->pdus[i].overdue;
-    ck_scope scope = ck_principal_scope(s.p, CK_PERM_PDU_READ);
-    for (size_t i = 0; rc == CK_OK && i < g->n; i++) {
-        const ck_region_pdu *x = &g->pdus[i];
-        json_t *rates = json_array();
-        for (size_t k = 0; k < N_RATES; k++) json_array_append_new(rates, rate(rate_labels[k], &x->group[k]));
-        ck_place place = {0};
-        snprintf(place.pdu, sizeof place.pdu, "%s", x->code);
-        snprintf(place.region, sizeof place.region, "%s", region.code);
-        json_t *rules = json_array();
-        for (size_t k = 0; k < x->n_by_rule; k++)
-            json_array_append_new(rules, json_pack("{s:s, s:I}", "label", ck_web_rule_name(x->by_rule[k].key), "count",
-                                                   (json_int_t)x->by_rule[k].n));
-        const char *href = ck_streq(x->code, pdu) ? "/pdu"
-                           : ck_scope_covers(s.p, scope, &place) ? ck_arena_printf(ck_http_arena(r), "/pdu?code=%s", x->code)
-                                                                 : NULL;
-        json_t *j = json_pack("{s:s, s:s, s:I, s:I, s:o, s:o, s:I, s:I, s:I}", "code", x->code, "name", x->name, "cases",
-                              (json_int_t)x->cases, "overdue", (json_int_t)x->overdue, "by_rule", rules, "rates", rates,
-                              "width", (json_int_t)(x->overdue * CHART_BAR_MAX / max), "y", (json_int_t)i * 30,
-                              "text_y", (json_int_t)i * 30 + 15);
-        if (href) json_object_set_new(j, "href", json_string(href));
-        json_array_append_new(pdus, j);
-    }
+    ck_manage_cfg mc;
+    ck_inspection_score_row *scores = NULL;
+    size_t n_scores = 0;
+    if (rc == CK_OK) rc = ck_manage_cfg_load(db, &mc, err, sizeof err);
+    if (rc == CK_OK)
+        rc = ck_inspection_scores(db, region.code, today, ck_http_arena(r), &scores, &n_scores, err, sizeof err);
     if (rc != CK_OK) {
-        json_decref(pdus);
         ck_region_summary_free(g);
         server_error(r, &s, "region", err);
         return;
     }
+    region_row *rows = ck_calloc(g->n ? g->n : 1, sizeof *rows);
+    size_t max_cases = 1, max_overdue = 1;
+    for (size_t i = 0; i < g->n; i++) {
+        region_row *w = &rows[i];
+        w->x = &g->pdus[i];
+        w->cases = w->x->cases.allocated + w->x->cases.unallocated;
+        for (size_t k = 0; k < n_scores; k++)
+            if (ck_streq(scores[k].pdu, w->x->code)) {
+                w->scored = scores[k].known;
+                w->points = scores[k].points;
+            }
+        for (size_t k = 0; k < N_RATES; k++) {
+            const ck_timeliness *t = &w->x->group[k];
+            w->rate[k] = t->on_time + t->late + t->overdue ? percent(t) : -1;
+        }
+        if (w->cases > max_cases) max_cases = w->cases;
+        if (w->x->overdue > max_overdue) max_overdue = w->x->overdue;
+    }
+    const char *sort = ck_http_query(r, "sort"), *order = ck_http_query(r, "order");
+    region_sort by = {0, ck_streq(order, "desc")};
+    for (int k = 0; sort && region_sorts[k]; k++)
+        if (ck_streq(sort, region_sorts[k])) by.key = k;
+    qsort_r(rows, g->n, sizeof *rows, region_cmp, &by);
+
+    ck_arena *a = ck_http_arena(r);
+    ck_scope scope = ck_principal_scope(s.p, CK_PERM_PDU_READ);
+    json_t *pdus = json_array();
+    for (size_t i = 0; i < g->n; i++) {
+        const region_row *w = &rows[i];
+        ck_place place = {0};
+        snprintf(place.pdu, sizeof place.pdu, "%s", w->x->code);
+        snprintf(place.region, sizeof place.region, "%s", region.code);
+        bool own = ck_streq(w->x->code, pdu), reach = own || ck_scope_covers(s.p, scope, &place);
+        const char *q = own ? "" : ck_arena_printf(a, "code=%s", w->x->code);
+        json_t *rates = json_array();
+        for (size_t k = 0; k < N_RATES; k++)
+            json_array_append_new(rates, json_string(w->rate[k] < 0 ? "-" : ck_arena_printf(a, "%lld%%", (long long)w->rate[k])));
+        json_t *j = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:o}", "code", w->x->code, "name", w->x->name, "cases",
+                              (json_int_t)w->cases, "cases_bar", (json_int_t)(w->cases * SMALL_BAR / max_cases),
+                              "overdue", (json_int_t)w->x->overdue, "overdue_bar",
+                              (json_int_t)(w->x->overdue * SMALL_BAR / max_overdue), "rates", rates);
+        if (w->scored) {
+            ck_rating band = ck_inspect_band(w->points, &mc.bands);
+            json_object_set_new(j, "score", json_pack("{s:i, s:I, s:s}", "points", w->points, "bar",
+                                                      (json_int_t)(w->points * SMALL_BAR / CK_INSPECT_MAX_POINTS),
+                                                      "band", ck_rating_title(band)));
+        }
+        if (reach) {
+            json_object_set_new(j, "href", json_string(own ? "/pdu" : ck_arena_printf(a, "/pdu?%s", q)));
+            json_object_set_new(j, "cases_href", json_string(ck_arena_printf(a, "/pdu/cases?%s", q)));
+            json_object_set_new(j, "overdue_href", json_string(ck_arena_printf(a, "/pdu/overdue?%s", q)));
+        }
+        json_array_append_new(pdus, j);
+    }
+    /* Each column heading sorts by it; again the other way round (the
+     * region picked, ?region=, kept). */
+    const char *picked = ck_http_query(r, "region");
+    const char *region_q = picked && *picked ? ck_arena_printf(a, "region=%s&", region.code) : "";
+    static const char *const labels[] = {"Probation delivery unit", "Score out of 27", "Cases", "Overdue"};
+    json_t *heads = json_array();
+    for (int k = 0; region_sorts[k]; k++) {
+        bool current = k == by.key;
+        const char *label = k < 4 ? labels[k] : ck_arena_printf(a, "%s on time", rate_labels[k - 4]);
+        json_array_append_new(heads, json_pack("{s:s, s:s, s:s, s:b}", "label", label, "href",
+                                               ck_arena_printf(a, "/region?%ssort=%s&order=%s", region_q, region_sorts[k],
+                                                               current && !by.desc ? "desc" : "asc"),
+                                               "sort", current ? (by.desc ? "descending" : "ascending") : "none",
+                                               "numeric", k > 0));
+    }
+    ck_free(rows);
     json_t *page = ck_web_page(r, &s, "Region dashboard", "region");
-    json_t *labels = json_array();
-    for (size_t k = 0; k < N_RATES; k++) json_array_append_new(labels, json_string(rate_labels[k]));
-    json_object_set_new(page, "rate_labels", labels);
+    json_object_set_new(page, "heads", heads);
     json_object_set_new(page, "pdus", pdus);
-    json_object_set_new(page, "chart_height", json_integer((json_int_t)g->n * 30));
     json_object_set_new(page, "region", json_string(g->name));
+    json_object_set_new(page, "cases_meaning", json_string(CK_PDU_CASES_MEANING));
     ck_region_summary_free(g);
     ck_web_render(r, 200, "region.html", page);
 }

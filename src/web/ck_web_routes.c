@@ -45,6 +45,8 @@ const ck_route ck_web_routes[] = {
     {"GET", "/victims", ck_web_victims, "victim:read"},
     {"GET", "/pdu", ck_web_pdu, "pdu:read"},
     {"GET", "/region", ck_web_region, "pdu:read"},
+    {"GET", "/pdu/cases", ck_web_pdu_cases, "pdu:read"},
+    {"GET", "/pdu/overdue", ck_web_pdu_overdue, "pdu:read"},
     {"GET", "/inspection", ck_web_inspection, "inspection:read"},
     {"GET", "/inspection/key-questions/{key}", ck_web_inspection_failures, "inspection:read"},
     {"GET", "/inspection/standards/{standard}", ck_web_org_standard_form, "inspection:write"},
