@@ -5,12 +5,15 @@
  * guidance. A fresh SQLite database: the shared examples 01 and 09, and 30
  * community orders held by N07P001 (P000001-P000030), P000001 with an
  * appointment without an outcome, a police check with no reply and a
- * registration due for review. */
+ * registration due for review; P000002's tier changed on 12 May 2025 (in
+ * the last 4 weeks), P000003's on 20 April (before them). */
 #include "ck_test.h"
 #include "ck_test_http.h"
 #include "ck_test_web.h"
 #include "ck_test_manage.h"
 #include "ck_web.h"
+#include "ck_caseload.h"
+#include "ck_txn.h"
 
 #define TODAY "2025-06-02"
 #define N_CASES 30
@@ -18,6 +21,26 @@
 static ck_date pinned_today(void) { return ck_test_date(TODAY); }
 
 typedef tw_server fixture;
+
+static char tier_now[16]; /* the tier of P000002 and P000003 as the engine derives it */
+static char tier_before[16]; /* the tier they had before, another one */
+
+/* Stores `tier` as crn's tier on `on`, as a case write does. */
+static void set_tier(ck_db *db, const char *crn, const char *tier, const char *on)
+{
+    char err[512];
+    ck_stmt *st = ck_db_prepare(db, "SELECT \"case_id\", \"tier\" FROM \"cases\" WHERE \"crn\" = $1");
+    assert_non_null(st);
+    ck_stmt_bind_text(st, 1, crn);
+    assert_int_equal(ck_stmt_step(st), CK_DB_ROW);
+    int64_t id = ck_stmt_int(st, 0);
+    if (!tier_now[0]) snprintf(tier_now, sizeof tier_now, "%s", ck_stmt_text(st, 1));
+    ck_stmt_reset(st);
+    if (!tier_before[0]) snprintf(tier_before, sizeof tier_before, "%s", strcmp(tier_now, "C2") ? "C2" : "D2");
+    ck_test_ok(ck_txn_begin_write(db, err, sizeof err), err);
+    ck_rc rc = ck_caseload_store_tier(db, id, tier ? tier : tier_before, ck_test_date(on), err, sizeof err);
+    ck_test_ok(ck_txn_finish(db, rc, err, sizeof err), err);
+}
 
 static int setup(void **state)
 {
@@ -39,6 +62,10 @@ static int setup(void **state)
                    : "";
         ck_test_put_case(db, crn, "N07T01", "N07P001", "PO", NULL, more, TODAY);
     }
+    set_tier(db, "P000002", NULL, "2025-04-20");
+    set_tier(db, "P000002", tier_now, "2025-05-12");
+    set_tier(db, "P000003", NULL, "2025-04-10");
+    set_tier(db, "P000003", tier_now, "2025-04-20");
     ck_db_close(db);
     tw_start(&f, app, NULL, NULL, 2);
     *state = &f;
@@ -117,6 +144,21 @@ static void test_my_work_attention(void **state)
         NULL,
     };
     page_has(f, &w, "/", 200, needles);
+    /* The stored tier change of the last 4 weeks, not the one before them. */
+    char changed[96], earlier[96];
+    snprintf(changed, sizeof changed, "Tier changed from %s to %s on 12 May 2025", tier_before, tier_now);
+    snprintf(earlier, sizeof earlier, "Tier changed from %s to %s on 20 April 2025", tier_before, tier_now);
+    char *b = get(f, &w, "/", 200);
+    const char *const tier[] = {changed, "href=\"/cases/P000002\"", "href=\"/cases/P000002/assessments/new\"", NULL};
+    has(b, "/", tier);
+    assert_null(strstr(b, earlier));
+    free(b);
+    /* The case overview reads the same stored change. */
+    const char *const overview[] = {changed, NULL};
+    page_has(f, &w, "/cases/P000002", 200, overview);
+    b = get(f, &w, "/cases/P000003", 200);
+    assert_null(strstr(b, "Tier changed"));
+    free(b);
 }
 
 static void test_my_work_paging_and_counts(void **state)

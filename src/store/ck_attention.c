@@ -16,62 +16,141 @@ void ck_pending_checks_free(ck_pending_checks *l)
     " WHERE \"cases\".\"staff_code\" = $1 AND \"checks\".\"requested\" IS NOT NULL"                \
     " AND \"checks\".\"received\" IS NULL"
 
-static void bind_filter(ck_stmt *st, const ck_case_filter *f)
+/* One list of "Needs your attention": how many rows `from` has (f's
+ * condition appended) and the first `limit` of them, `cols` in `order`, each
+ * read by `read` into an item of `size` bytes in arena. Binds $1 key, $2
+ * date when dated, then f's. */
+typedef struct list_query {
+    const char *what, *cols, *from, *order, *key;
+    ck_date date;
+    bool dated;
+    const ck_case_filter *f;
+    size_t limit, size;
+    void (*read)(ck_stmt *st, ck_arena *a, void *item);
+} list_query;
+
+static void bind_list(ck_stmt *st, const list_query *q)
 {
-    for (int i = 0; f && i < f->n_binds; i++) ck_stmt_bind_text(st, 2 + i, f->binds[i]);
+    int at = 2;
+    ck_stmt_bind_text(st, 1, q->key);
+    if (q->dated) ck_stmt_bind_date(st, at++, q->date);
+    for (int i = 0; q->f && i < q->f->n_binds; i++) ck_stmt_bind_text(st, at++, q->f->binds[i]);
 }
 
-ck_rc ck_attention_pending_checks(ck_db *db, const char *staff, const ck_case_filter *f, size_t limit,
-                                  ck_pending_checks **out, char *err, size_t err_len)
+static ck_rc read_list(ck_db *db, const list_query *q, ck_arena *arena, void **items, size_t *n, size_t *total,
+                       char *err, size_t err_len)
 {
-    *out = NULL;
+    int shift = q->dated ? 2 : 1, nf = q->f ? q->f->n_binds : 0;
     ck_buf count = CK_BUF_INIT, rows = CK_BUF_INIT;
-    ck_buf_puts(&count, "SELECT COUNT(*)" CHECKS_FROM);
-    ck_buf_puts(&rows, "SELECT \"cases\".\"crn\", \"cases\".\"person_forename\", \"cases\".\"person_surname\", "
-                       "\"checks\".\"id\", \"checks\".\"kind\", \"checks\".\"requested\"" CHECKS_FROM);
-    if (f) {
-        ck_case_filter_sql(&count, f, 1);
-        ck_case_filter_sql(&rows, f, 1);
+    ck_buf_printf(&count, "SELECT COUNT(*)%s", q->from);
+    ck_buf_printf(&rows, "SELECT %s%s", q->cols, q->from);
+    if (q->f) {
+        ck_case_filter_sql(&count, q->f, shift);
+        ck_case_filter_sql(&rows, q->f, shift);
     }
-    int nf = f ? f->n_binds : 0;
-    ck_buf_printf(&rows, " ORDER BY \"checks\".\"requested\", \"cases\".\"crn\", \"checks\".\"id\" LIMIT $%d", 2 + nf);
-    ck_pending_checks *l = ck_calloc(1, sizeof *l);
-    ck_arena_init(&l->arena);
+    ck_buf_printf(&rows, " ORDER BY %s LIMIT $%d", q->order, shift + nf + 1);
     ck_rc rc = CK_OK;
     ck_stmt *st = ck_db_prepare(db, ck_buf_cstr(&count));
     if (!st) {
         rc = ck_txn_db_fail(db, "prepare", err, err_len);
         goto done;
     }
-    ck_stmt_bind_text(st, 1, staff);
-    bind_filter(st, f);
-    while (ck_txn_next(db, st, "unanswered checks", &rc, err, err_len)) l->total = (size_t)ck_stmt_int(st, 0);
+    bind_list(st, q);
+    while (ck_txn_next(db, st, q->what, &rc, err, err_len)) *total = (size_t)ck_stmt_int(st, 0);
     ck_stmt_reset(st);
-    if (rc != CK_OK || !l->total || !limit) goto done;
+    if (rc != CK_OK || !*total || !q->limit) goto done;
     if (!(st = ck_db_prepare(db, ck_buf_cstr(&rows)))) {
         rc = ck_txn_db_fail(db, "prepare", err, err_len);
         goto done;
     }
-    ck_stmt_bind_text(st, 1, staff);
-    bind_filter(st, f);
-    ck_stmt_bind_int(st, 2 + nf, (int64_t)limit);
-    size_t cap = l->total < limit ? l->total : limit;
-    l->items = ck_arena_array(&l->arena, cap, sizeof *l->items);
-    while (ck_txn_next(db, st, "unanswered checks", &rc, err, err_len) && l->n < cap) {
-        ck_pending_check *c = &l->items[l->n++];
-        c->crn = ck_arena_strdup(&l->arena, ck_stmt_text(st, 0));
-        c->forename = ck_arena_strdup(&l->arena, ck_stmt_text(st, 1));
-        c->surname = ck_arena_strdup(&l->arena, ck_stmt_text(st, 2));
-        c->id = ck_arena_strdup(&l->arena, ck_stmt_text(st, 3));
-        c->kind = ck_arena_strdup(&l->arena, ck_stmt_text(st, 4));
-        c->requested = ck_stmt_date(st, 5);
-    }
+    bind_list(st, q);
+    ck_stmt_bind_int(st, shift + nf + 1, (int64_t)q->limit);
+    size_t cap = *total < q->limit ? *total : q->limit;
+    char *base = ck_arena_array(arena, cap, q->size);
+    *items = base;
+    while (ck_txn_next(db, st, q->what, &rc, err, err_len) && *n < cap) q->read(st, arena, base + (*n)++ * q->size);
     ck_stmt_reset(st);
 done:
     ck_buf_free(&count);
     ck_buf_free(&rows);
+    return rc;
+}
+
+static void read_check(ck_stmt *st, ck_arena *a, void *item)
+{
+    ck_pending_check *c = item;
+    c->crn = ck_arena_strdup(a, ck_stmt_text(st, 0));
+    c->forename = ck_arena_strdup(a, ck_stmt_text(st, 1));
+    c->surname = ck_arena_strdup(a, ck_stmt_text(st, 2));
+    c->id = ck_arena_strdup(a, ck_stmt_text(st, 3));
+    c->kind = ck_arena_strdup(a, ck_stmt_text(st, 4));
+    c->requested = ck_stmt_date(st, 5);
+}
+
+ck_rc ck_attention_pending_checks(ck_db *db, const char *staff, const ck_case_filter *f, size_t limit,
+                                  ck_pending_checks **out, char *err, size_t err_len)
+{
+    list_query q = {.what = "unanswered checks",
+                    .cols = "\"cases\".\"crn\", \"cases\".\"person_forename\", \"cases\".\"person_surname\", "
+                            "\"checks\".\"id\", \"checks\".\"kind\", \"checks\".\"requested\"",
+                    .from = CHECKS_FROM,
+                    .order = "\"checks\".\"requested\", \"cases\".\"crn\", \"checks\".\"id\"",
+                    .key = staff, .f = f, .limit = limit, .size = sizeof(ck_pending_check), .read = read_check};
+    ck_pending_checks *l = ck_calloc(1, sizeof *l);
+    ck_arena_init(&l->arena);
+    void *items = NULL;
+    ck_rc rc = read_list(db, &q, &l->arena, &items, &l->n, &l->total, err, err_len);
+    l->items = items;
+    *out = NULL;
     if (rc != CK_OK) {
         ck_pending_checks_free(l);
+        return rc;
+    }
+    *out = l;
+    return CK_OK;
+}
+
+void ck_tier_changes_free(ck_tier_changes *l)
+{
+    if (!l) return;
+    ck_arena_free(&l->arena);
+    ck_free(l);
+}
+
+/* $1 the holder or the CRN, $2 the date. */
+#define TIER_FROM(who)                                                                                       \
+    " FROM \"cases\" WHERE \"cases\".\"" who "\" = $1 AND \"cases\".\"tier_changed_on\" >= $2"               \
+    " AND \"cases\".\"tier_previous\" <> 'NOT_SUPERVISED' AND \"cases\".\"tier\" <> 'NOT_SUPERVISED'"
+
+static void read_tier_change(ck_stmt *st, ck_arena *a, void *item)
+{
+    ck_tier_change *c = item;
+    c->crn = ck_arena_strdup(a, ck_stmt_text(st, 0));
+    c->forename = ck_arena_strdup(a, ck_stmt_text(st, 1));
+    c->surname = ck_arena_strdup(a, ck_stmt_text(st, 2));
+    c->previous = ck_arena_strdup(a, ck_stmt_text(st, 3));
+    c->tier = ck_arena_strdup(a, ck_stmt_text(st, 4));
+    c->changed_on = ck_stmt_date(st, 5);
+}
+
+ck_rc ck_attention_tier_changes(ck_db *db, const char *staff, const char *crn, const ck_case_filter *f,
+                                ck_date since, size_t limit, ck_tier_changes **out, char *err, size_t err_len)
+{
+    list_query q = {.what = "tier changes",
+                    .cols = "\"crn\", \"person_forename\", \"person_surname\", \"tier_previous\", \"tier\", "
+                            "\"tier_changed_on\"",
+                    .from = staff ? TIER_FROM("staff_code") : TIER_FROM("crn"),
+                    .order = "\"tier_changed_on\" DESC, \"crn\"",
+                    .key = staff ? staff : crn, .date = since, .dated = true, .f = f, .limit = limit,
+                    .size = sizeof(ck_tier_change), .read = read_tier_change};
+    ck_tier_changes *l = ck_calloc(1, sizeof *l);
+    ck_arena_init(&l->arena);
+    void *items = NULL;
+    ck_rc rc = read_list(db, &q, &l->arena, &items, &l->n, &l->total, err, err_len);
+    l->items = items;
+    *out = NULL;
+    if (rc != CK_OK) {
+        ck_tier_changes_free(l);
         return rc;
     }
     *out = l;

@@ -155,7 +155,8 @@ void ck_caseload_tier(const ck_case *c, ck_date as_of, const ck_rules_config *cf
 ck_rc ck_caseload_store_tier(ck_db *db, int64_t id, const char *tier, ck_date as_of, char *err, size_t err_len)
 {
     char d[CK_DATE_STRLEN];
-    ck_stmt *st = ck_db_prepare(db, "UPDATE \"cases\" SET \"tier\" = $2, \"tier_as_of\" = $3 WHERE \"case_id\" = $1");
+    ck_stmt *st = ck_db_prepare(db, "UPDATE \"cases\" SET \"tier_as_of\" = $3, " CK_STORE_TIER_CHANGE("$2", "$3")
+                                    ", \"tier\" = $2 WHERE \"case_id\" = $1");
     if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_rc rc = CK_OK;
     ck_stmt_bind_int(st, 1, id);

@@ -274,7 +274,8 @@ static void build_sql(table *t)
 static char *tier_update(int rows)
 {
     ck_buf b = CK_BUF_INIT;
-    ck_buf_puts(&b, "UPDATE \"cases\" SET \"tier\" = \"v\".\"column2\", \"tier_as_of\" = $1 FROM (VALUES ");
+    ck_buf_puts(&b, "UPDATE \"cases\" SET \"tier_as_of\" = $1, " CK_STORE_TIER_CHANGE("\"v\".\"column2\"", "$1")
+                    ", \"tier\" = \"v\".\"column2\" FROM (VALUES ");
     for (int r = 0; r < rows; r++)
         ck_buf_printf(&b, r ? ", ($%d, $%d)" : "(CAST($%d AS BIGINT), CAST($%d AS TEXT))", 2 * r + 2, 2 * r + 3);
     ck_buf_puts(&b, ") AS \"v\" WHERE \"cases\".\"case_id\" = \"v\".\"column1\"");

@@ -141,6 +141,17 @@ ck_rc ck_store_put_obligations(ck_db *db, int64_t id, const ck_result *r, const 
  * ck_store_insert_many leaves them). */
 ck_rc ck_store_put_obligations_many(ck_db *db, size_t n, const int64_t *ids, const ck_result *const *r,
                                     const ck_holder *h, char *err, size_t err_len);
+/* The SET items that keep a tier change (migrations/010_tier_change.sql):
+ * when the stored tier differs from the new one (SQL expression `tier`), the
+ * stored one becomes "tier_previous" and `date` "tier_changed_on"; an
+ * unchanged tier, or the first one stored, leaves both as they were. Both
+ * read the row before the UPDATE, so they go in the same statement as the
+ * "tier" they compare with; every writer of "tier" uses this. */
+#define CK_STORE_TIER_CHANGE(tier, date)                                                              \
+    "\"tier_previous\" = CASE WHEN \"cases\".\"tier\" <> " tier " THEN \"cases\".\"tier\" "          \
+    "ELSE \"cases\".\"tier_previous\" END, \"tier_changed_on\" = CASE WHEN \"cases\".\"tier\" <> " tier \
+    " THEN " date " ELSE \"cases\".\"tier_changed_on\" END"
+
 /* Stores the tier (core/ck_tier, computed at as_of) of cases ids[0..n),
  * tiers[i] for ids[i], with statements that carry many cases each, skipping
  * ids of 0. */

@@ -240,10 +240,10 @@ json_t *ck_web_obligation(ck_http_req *r, const char *crn, const ck_obligation *
 json_t *ck_web_obligation_plain(ck_http_req *r, const char *crn, const ck_obligation *o, const ck_obligation *detail);
 /* "Needs your attention" on the case overview: appointments without an
  * outcome, checks with no reply, registrations due for review (from res,
- * the case's open obligations) and a tier changed in the last 4 weeks, each
- * {text, action_href, action_text} (web/ck_web_work). */
-json_t *ck_web_case_attention(ck_http_req *r, const ck_case *c, const ck_result *res, ck_date today,
-                              const ck_rules_config *cfg);
+ * the case's open obligations) and a tier changed in the last 4 weeks (as
+ * stored, store/ck_attention), each {text, action_href, action_text}
+ * (web/ck_web_work). NULL when the store could not be read (logged). */
+json_t *ck_web_case_attention(ck_http_req *r, ck_db *db, const ck_case *c, const ck_result *res, ck_date today);
 /* The case header: name, CRN, date of birth, tier, OGRS3, RoSH, MAPPA,
  * register flags, victims in the scheme (a count, never who). */
 json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today);

@@ -711,7 +711,15 @@ void ck_web_case(ck_http_req *r)
         return;
     }
     json_object_set_new(page, "obligations", obs);
-    if (overview) json_object_set_new(page, "attention", ck_web_case_attention(r, c, res, today, eng->cfg));
+    json_t *attention = overview ? ck_web_case_attention(r, db, c, res, today) : NULL;
+    if (overview && !attention) {
+        json_decref(page);
+        ck_result_free(res);
+        ck_cached_release(held);
+        ck_web_error_page(r, &s, 500, "Sorry, there is a problem with the service", "Try again later.");
+        return;
+    }
+    if (attention) json_object_set_new(page, "attention", attention);
     if (overview || strcmp(tab, "compliance") == 0) json_object_set_new(page, "compliance", compliance_json(r, c, res, today));
     /* (The activity log is its own page: ck_web_activity.c.) */
     if (strcmp(tab, "appointments") == 0) json_object_set_new(page, "contacts", contacts_json(r, c, today, 1));

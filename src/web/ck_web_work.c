@@ -3,7 +3,6 @@
  * form, so it works without JavaScript) and "Needs your attention" on My
  * work and on the case overview. */
 #include "ck_attention.h"
-#include "ck_tier.h"
 #include "ck_web.h"
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +11,7 @@
 #define WORK_PAGE 25      /* rows of a My work page */
 #define ATTENTION_MAX 10  /* items of each kind under "Needs your attention" */
 #define REVIEW_AHEAD_DAYS 14 /* a registration review this close is "due for review" */
-#define TIER_LOOKBACK_DAYS 28 /* a tier different from this many days ago has "changed" */
+#define TIER_LOOKBACK_DAYS 28 /* a tier changed this many days ago or less has "changed" */
 
 /* The due windows of the filter: overdue, plus open ones due within `days`
  * of today (-1: every open one, 0: none). */
@@ -69,8 +68,33 @@ static const char *subject_id(const char *subject)
     return colon ? colon + 1 : subject;
 }
 
-json_t *ck_web_case_attention(ck_http_req *r, const ck_case *c, const ck_result *res, ck_date today,
-                              const ck_rules_config *cfg)
+/* The stored tier changes of the last TIER_LOOKBACK_DAYS (ck_attention):
+ * of the cases `staff` holds that f lets the reader see, each with the
+ * person's name, or of the one case `crn`; *left: how many more there
+ * are. False when the read failed (logged). */
+static bool tier_changes(ck_http_req *r, ck_db *db, json_t *list, const char *staff, const char *crn,
+                         const ck_case_filter *f, ck_date today, size_t *left)
+{
+    ck_tier_changes *tc = NULL;
+    char err[512];
+    if (ck_attention_tier_changes(db, staff, crn, f, today - TIER_LOOKBACK_DAYS, ATTENTION_MAX, &tc, err, sizeof err) !=
+        CK_OK) {
+        ck_http_log("%s web: tier changes: %s", ck_http_request_id(r), err);
+        return false;
+    }
+    for (size_t i = 0; i < tc->n; i++) {
+        const ck_tier_change *t = &tc->items[i];
+        attention_add(list, staff ? ck_web_person_name(r, t->forename, t->surname) : NULL, staff ? t->crn : NULL,
+                      ck_arena_printf(ck_http_arena(r), "Tier changed from %s to %s on %s", t->previous, t->tier,
+                                      ck_web_date_long(r, t->changed_on)),
+                      case_path(r, t->crn, "assessments", NULL, "new"), "Review the risk assessment");
+    }
+    *left = tc->total - tc->n;
+    ck_tier_changes_free(tc);
+    return true;
+}
+
+json_t *ck_web_case_attention(ck_http_req *r, ck_db *db, const ck_case *c, const ck_result *res, ck_date today)
 {
     ck_arena *a = ck_http_arena(r);
     json_t *list = json_array();
@@ -104,15 +128,11 @@ json_t *ck_web_case_attention(ck_http_req *r, const ck_case *c, const ck_result 
                                       o->due < today ? "overdue" : "due", ck_web_date_long(r, o->due)),
                       case_path(r, c->crn, "registrations", id, "review"), "Review the registration");
     }
-    ck_tier *now = ck_malloc(sizeof *now), *before = ck_malloc(sizeof *before);
-    ck_tier_case(c, today, cfg, now);
-    ck_tier_case(c, today - TIER_LOOKBACK_DAYS, cfg, before);
-    if (now->supervised && before->supervised && strcmp(now->tier, before->tier) != 0)
-        attention_add(list, NULL, NULL,
-                      ck_arena_printf(a, "Tier changed from %s to %s in the last 4 weeks", before->tier, now->tier),
-                      case_path(r, c->crn, "assessments", NULL, "new"), "Review the risk assessment");
-    ck_free(now);
-    ck_free(before);
+    size_t left;
+    if (!tier_changes(r, db, list, NULL, c->crn, NULL, today, &left)) {
+        json_decref(list);
+        return NULL;
+    }
     return list;
 }
 
@@ -153,8 +173,13 @@ static json_t *work_attention(ck_http_req *r, const ck_session *s, ck_db *db, co
                       case_path(r, k->crn, "checks", k->id, "receive"), "Record the reply");
     }
     size_t more = (outcomes > ATTENTION_MAX ? outcomes - ATTENTION_MAX : 0) +
-                  (reviews > ATTENTION_MAX ? reviews - ATTENTION_MAX : 0) + (pc->total - pc->n);
+                  (reviews > ATTENTION_MAX ? reviews - ATTENTION_MAX : 0) + (pc->total - pc->n), tiers = 0;
     ck_pending_checks_free(pc);
+    if (!tier_changes(r, db, list, s->staff, NULL, ck_web_case_filter(r, s), today, &tiers)) {
+        *failed = true;
+        return list;
+    }
+    more += tiers;
     if (more)
         json_array_append_new(list, json_pack("{s:s}", "text",
                                               ck_arena_printf(a, "And %zu more: filter the list below by rule", more)));
