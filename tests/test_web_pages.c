@@ -673,6 +673,63 @@ static void test_notes_on_other_forms(void **state)
              400, dates);
 }
 
+/* Who lives with him, from the change of circumstances form: a partner and
+ * a child in the fixed rows (an empty row between is ignored), shown on the
+ * strip and the Personal details tab; a half-filled row and a household on
+ * a change of another kind are refused, naming the row and the field. */
+static void test_change_household(void **state)
+{
+    fixture *f = *state;
+    who w = sign_in(f, "N07P001", "PO");
+    const char *path = "/cases/S000004/changes/new";
+    const char *const asks[] = {"Does anyone live with them?", "No, they live alone", "Name of household member 4",
+                                "<option value=\"stepchild\">Stepchild</option>", "Under 18", NULL};
+    page_has(f, &w, path, 200, asks);
+    open_form(f, &w, path);
+    const char *const row[] = {"<a href=\"#member2_name\">Enter the name of household member 2</a>",
+                               "<a href=\"#member1_relationship\">Select the relationship of household member 1</a>",
+                               NULL};
+    post_form(f, &w, path,
+              "kind=household&date-day=1&date-month=6&date-year=2025&lives_alone=others&member1_name=Sam+Example"
+              "&member2_relationship=child&member2_child=yes",
+              400, row);
+    const char *const kind[] = {"Select address, household or relationship to record who lives with them", NULL};
+    post_form(f, &w, path,
+              "kind=arrest&date-day=1&date-month=6&date-year=2025&lives_alone=others&member1_name=Sam+Example"
+              "&member1_relationship=partner",
+              400, kind);
+    const char *const alone[] = {"<a href=\"#lives_alone\">Select yes if anyone lives with them</a>", NULL};
+    post_form(f, &w, path,
+              "kind=household&date-day=1&date-month=6&date-year=2025&lives_alone=alone&member1_name=Sam+Example"
+              "&member1_relationship=partner",
+              400, alone);
+    const char *const none[] = {"<a href=\"#member1_name\">Enter the name of household member 1</a>", NULL};
+    post_form(f, &w, path, "kind=household&date-day=1&date-month=6&date-year=2025&lives_alone=others", 400, none);
+    post_form(f, &w, path,
+              "kind=household&date-day=1&date-month=6&date-year=2025&note=Partner+and+her+son+moved+in"
+              "&lives_alone=others&member1_name=Sam+Example&member1_relationship=partner"
+              "&member3_name=Kit+Example&member3_relationship=stepchild&member3_child=yes",
+              303, NULL);
+    const char *const shown[] = {"<strong>Lives with:</strong> partner Sam Example; stepchild Kit Example (under 18) "
+                                 "(since 1 June 2025).",
+                                 "Sam Example, partner", "Kit Example, stepchild (under 18)",
+                                 "Partner and her son moved in", NULL};
+    page_has(f, &w, "/cases/S000004/personal", 200, shown);
+    ck_case *c = stored_case(f, "S000004");
+    const ck_change *ch = &c->changes[c->n_changes - 1];
+    assert_int_equal(ch->n_household, 2);
+    assert_int_equal(ch->lives_alone, 0);
+    assert_string_equal(ch->household[1].name, "Kit Example");
+    assert_int_equal(ch->household[1].child, 1);
+    assert_int_equal(ch->household[0].child, 0);
+    ck_case_free(c);
+    /* Then he lives alone: the strip says so. */
+    open_form(f, &w, path);
+    post_form(f, &w, path, "kind=household&date-day=2&date-month=6&date-year=2025&lives_alone=alone", 303, NULL);
+    const char *const lone[] = {"<strong>Lives with:</strong> nobody (lives alone)", NULL};
+    page_has(f, &w, "/cases/S000004/personal", 200, lone);
+}
+
 static void test_registration_lifecycle(void **state)
 {
     fixture *f = *state;
@@ -871,7 +928,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_stale_edit),
         cmocka_unit_test(test_registration_lifecycle), cmocka_unit_test(test_check_reply_and_decision),
         cmocka_unit_test(test_rosh_assessment), cmocka_unit_test(test_vlo_first_contact),
-        cmocka_unit_test(test_spo_allocates),
+        cmocka_unit_test(test_spo_allocates),           cmocka_unit_test(test_change_household),
     };
     return cmocka_run_group_tests(tests, setup, tw_teardown);
 }

@@ -145,10 +145,28 @@ static const field assessment_fields[] = {
     NOTE_FIELDS,
     {NULL, NULL, NULL, 0, NULL, NULL, false},
 };
+/* Who lives with the person, asked on a change of address, household or
+ * relationship (the bundle's changes[].household and lives_alone): fixed
+ * rows so it works without JavaScript; an empty row is ignored. */
+#define HOUSEHOLD_ROWS 4
+static const char *const lives_alone_values[] = {"alone", "others", NULL};
+static const char *const lives_alone_labels[] = {"No, they live alone", "Yes", NULL};
+static const char *const relationship_labels[] = {"Partner", "Husband, wife or civil partner", "Child", "Stepchild",
+                                                  "Parent", "Brother or sister", "Other relative", "Friend",
+                                                  "Lodger", "Other", NULL};
+static const char *const under_18_text[] = {"Under 18", NULL}; /* a checkbox's text is its one label */
+#define MEMBER_FIELDS(n)                                                                                     \
+    {"member" #n "_name", "Name of household member " #n, NULL, F_TEXT, NULL, NULL, false},                  \
+    {"member" #n "_relationship", "Relationship of household member " #n, NULL, F_SELECT, NULL,              \
+     relationship_labels, false},                                                                            \
+    {"member" #n "_child", "Age of household member " #n, NULL, F_CHECKBOX, NULL, under_18_text, false}
 static const field change_fields[] = {
     {"kind", "What changed", NULL, F_RADIOS, NULL /* ck_vocab_change_kind */, change_labels, true},
     {"date", "Date of the change", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
     {"note", "Details", NULL, F_TEXTAREA, NULL, NULL, false},
+    {"lives_alone", "Does anyone live with them?", "Only for a change of address, household or relationship",
+     F_RADIOS, lives_alone_values, lives_alone_labels, false},
+    MEMBER_FIELDS(1), MEMBER_FIELDS(2), MEMBER_FIELDS(3), MEMBER_FIELDS(4),
     NOTE_FIELDS,
     {NULL, NULL, NULL, 0, NULL, NULL, false},
 };
@@ -174,6 +192,7 @@ static const char *const *field_values(const field *f)
     if (f->labels == category_labels) return ck_vocab_mappa_category;
     if (f->labels == scheme_labels) return ck_vocab_scheme;
     if (f->labels == opted_labels) return ck_vocab_opted;
+    if (f->labels == relationship_labels) return ck_vocab_relationship;
     if (f == &decision_fields[0]) return ck_vocab_rule;
     return NULL;
 }
@@ -502,6 +521,27 @@ static bool build_assessment(form *f, void *rec)
     return !ck_web_form_has_errors(f->page);
 }
 
+/* The household rows typed (empty rows ignored): a row needs a name and a
+ * relationship. Whether a household fits the change (its kind, "lives
+ * alone") is the bundle's rule, checked when the change is saved. */
+static void household_of(form *f, ck_change *ch)
+{
+    ch->household = ck_arena_array(ck_http_arena(f->r), HOUSEHOLD_ROWS, sizeof *ch->household);
+    ch->n_household = 0;
+    bool row_error = false;
+    for (size_t row = 0; row < HOUSEHOLD_ROWS; row++) {
+        const field *fd = &change_fields[4 + 3 * row]; /* name, relationship, under 18 */
+        bool child = ck_streq(ck_web_field(f->r, fd[2].name), "yes");
+        if (!*ck_web_field(f->r, fd[0].name) && !*ck_web_field(f->r, fd[1].name) && !child) continue;
+        const char *name = text_of(f, &(field){fd[0].name, fd[0].label, NULL, F_TEXT, NULL, NULL, true}, 200);
+        const char *rel = choice(f, &(field){fd[1].name, fd[1].label, NULL, F_SELECT, NULL, relationship_labels, true});
+        if (name && rel) ch->household[ch->n_household++] = (ck_household_member){name, rel, child ? 1 : 0};
+        else row_error = true;
+    }
+    if (ck_streq(ck_web_field(f->r, "lives_alone"), "others") && ch->n_household == 0 && !row_error)
+        ck_web_form_error(f->page, change_fields[4].name, "Enter the name of household member 1");
+}
+
 static bool build_change(form *f, void *rec)
 {
     ck_change *ch = rec;
@@ -509,7 +549,9 @@ static bool build_change(form *f, void *rec)
     ch->kind = choice(f, &change_fields[0]);
     ch->date = date_of(f, &change_fields[1]);
     ch->note = text_of(f, &change_fields[2], CK_BUNDLE_MAX_STRING);
-    ch->lives_alone = CK_NULL; /* the form does not ask (yet): not recorded */
+    const char *alone = choice(f, &change_fields[3]);
+    ch->lives_alone = alone ? ck_streq(alone, "alone") : CK_NULL;
+    household_of(f, ch);
     (void)notes_of(f); /* checked here so an error shows with the others; kept by note_contact */
     return !ck_web_form_has_errors(f->page);
 }
@@ -750,7 +792,8 @@ static json_t *fields_json(form *f, const action *a)
         json_t *j = ck_web_form_field(f->r, f->page, kind_names[fd->kind], fd->name, fd->label, fd->hint, NULL);
         json_t *opts = json_array();
         const char *cur = json_string_value(json_object_get(values, fd->name));
-        if (fd->kind == F_CHECKBOX) json_object_set_new(j, "text", json_string(SENSITIVE_TEXT));
+        if (fd->kind == F_CHECKBOX)
+            json_object_set_new(j, "text", json_string(fd->labels ? fd->labels[0] : SENSITIVE_TEXT));
         if (fd->kind == F_TEXTAREA && strcmp(fd->name, "notes") == 0) {
             json_object_set_new(j, "rows", json_integer(6));
             /* A sensitive contact's notes the reader may not see (withheld
@@ -948,6 +991,39 @@ static const char *field_at_fault(const action *a, const char *err)
     return a->fields[0].name;
 }
 
+/* The bundle's rules on a change's household (core/ck_case.c change_check),
+ * by the key and words of its message, as the form says them: the rule
+ * stays the bundle's, only its wording for a person is here. */
+static const struct {
+    const char *key, *starts, *field, *text;
+} household_messages[] = {
+    {"household", "household members apply only", "kind",
+     "Select address, household or relationship to record who lives with them"},
+    {"lives_alone", "lives_alone applies only", "lives_alone",
+     "Only say whether anyone lives with them for a change of address, household or relationship"},
+    {"lives_alone", "true with", "lives_alone", "Select yes if anyone lives with them"},
+};
+
+/* The field and words for a store error on the change form's household,
+ * or false for any other error. */
+static bool household_message(const action *a, const char *err, const char **field_name, const char **text)
+{
+    if (a->build != build_change) return false;
+    const char *colon = strstr(err, ": ");
+    if (!colon) return false;
+    for (size_t i = 0; i < sizeof household_messages / sizeof *household_messages; i++) {
+        size_t kn = strlen(household_messages[i].key);
+        if ((size_t)(colon - err) < kn + 1 || colon[-(ptrdiff_t)kn - 1] != '.' ||
+            strncmp(colon - kn, household_messages[i].key, kn) != 0 ||
+            strncmp(colon + 2, household_messages[i].starts, strlen(household_messages[i].starts)) != 0)
+            continue;
+        *field_name = household_messages[i].field;
+        *text = household_messages[i].text;
+        return true;
+    }
+    return false;
+}
+
 /* A store error as the form shows it: without the record's path in the case
  * ("decisions[3].subject: "), which the field it is shown by already says,
  * and starting with a capital. */
@@ -1133,8 +1209,11 @@ static void action_post(ck_http_req *r, const char *kind, const char *verb)
                               "What you entered was not saved. Try again later.");
             return;
         }
+        const char *hfield, *htext;
         if (rc == CK_ERR_STALE)
             stale_error(&f, a, &wc);
+        else if (household_message(a, err, &hfield, &htext))
+            ck_web_form_error(f.page, hfield, "%s", htext);
         else /* The store refused it (a rule of the format): say so by the field it names. */
             ck_web_form_error(f.page, field_at_fault(a, err), "%s", store_message(r, err));
     }

@@ -70,3 +70,43 @@ test('the Personal details tab shows his own details and passes axe', async () =
     await page.screenshot({ path: `${shots}/person-personal-details.png`, fullPage: true })
   })
 })
+
+// Who lives with him, recorded on the change of circumstances form (fixed
+// rows, no JavaScript needed): a half-filled row is refused naming the row
+// and field, then a partner and a child are saved and shown on the Personal
+// details tab. S000004, so the other files' S000001 household stays as it is.
+test('the change of circumstances form records the household and passes axe', async () => {
+  await withPage(async page => {
+    const path = `${base}/cases/S000004/changes/new`
+    assert.equal((await page.goto(path)).status(), 200)
+    assert.deepEqual(await axe(page), [], 'the empty form')
+    await page.screenshot({ path: `${shots}/person-change-household.png`, fullPage: true })
+    await page.getByLabel('Household', { exact: true }).check()
+    await page.locator('#date-day').fill('1')
+    await page.locator('#date-month').fill('6')
+    await page.locator('#date-year').fill('2025')
+    await page.getByLabel('Yes', { exact: true }).check()
+    await page.getByLabel('Name of household member 1').fill('Robin Example')
+    await page.getByLabel('Relationship of household member 1').selectOption('partner')
+    await page.getByLabel('Relationship of household member 2').selectOption('child')
+    await page.getByRole('button', { name: 'Save' }).click()
+    const summary = (await page.locator('.govuk-error-summary').innerText()).replace(/\s+/g, ' ')
+    assert.ok(summary.includes('Enter the name of household member 2'), summary)
+    assert.deepEqual(await axe(page), [], 'the form with an error')
+    // What was typed is kept; the row is completed and saved.
+    assert.equal(await page.getByLabel('Name of household member 1').inputValue(), 'Robin Example')
+    await page.locator('#date-day').fill('1')
+    await page.locator('#date-month').fill('6')
+    await page.locator('#date-year').fill('2025')
+    await page.getByLabel('Name of household member 2').fill('Lee Example')
+    await page.locator('#member2_child').check()
+    await page.getByRole('button', { name: 'Save' }).click()
+    assert.match(page.url(), /\/cases\/S000004\?saved=changes/)
+    await page.goto(`${base}/cases/S000004/personal`)
+    const main = (await page.locator('main').innerText()).replace(/\s+/g, ' ')
+    for (const want of ['Robin Example, partner', 'Lee Example, child (under 18)']) {
+      assert.ok(main.includes(want), `no "${want}" on the Personal details tab`)
+    }
+    assert.ok((await strip(page)).includes('Lives with: partner Robin Example; child Lee Example (under 18)'))
+  })
+})
