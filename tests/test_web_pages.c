@@ -165,7 +165,7 @@ static void test_person_and_strip(void **state)
                                  "Tier ", "RoSH <strong class=\"govuk-tag govuk-tag--yellow\">Medium</strong>",
                                  "Not MAPPA", "Probation practitioner: <strong>Pat Officer</strong>, Camden North",
                                  "<strong>Lives at:</strong> 14 Larkspur Row, Synthetic Estate, London N7 2AB.",
-                                 "<strong>Lives with:</strong> partner Jo Partner; stepchild Alex Partner (under 18) "
+                                 "<strong>Lives with:</strong> Jo Partner (partner); Alex Partner (stepchild, under 18) "
                                  "(since 1 May 2025).",
                                  "Pat Officer, Probation practitioner", NULL};
     static const char *const pages[] = {"/cases/S000001", "/cases/S000001/activity", "/cases/S000001/risk",
@@ -710,7 +710,7 @@ static void test_change_household(void **state)
               "&lives_alone=others&member1_name=Sam+Example&member1_relationship=partner"
               "&member3_name=Kit+Example&member3_relationship=stepchild&member3_child=yes",
               303, NULL);
-    const char *const shown[] = {"<strong>Lives with:</strong> partner Sam Example; stepchild Kit Example (under 18) "
+    const char *const shown[] = {"<strong>Lives with:</strong> Sam Example (partner); Kit Example (stepchild, under 18) "
                                  "(since 1 June 2025).",
                                  "Sam Example, partner", "Kit Example, stepchild (under 18)",
                                  "Partner and her son moved in", NULL};

@@ -123,26 +123,39 @@ static const char *address_text(ck_http_req *r, const ck_address *a)
     return out;
 }
 
-/* "partner Jo Example; stepchild Alex Example (under 18)". */
+/* A household member's relationship as the change form names it ("spouse"
+ * is "husband, wife or civil partner"), in lower case for the middle of a
+ * sentence; the form's option table is the one place the words live. */
+static const char *relationship_name(ck_http_req *r, const char *code)
+{
+    const char *label = ck_web_choice_label("changes", "member1_relationship", code, code);
+    char *out = ck_arena_strdup(ck_http_arena(r), label ? label : "");
+    if (out[0] >= 'A' && out[0] <= 'Z') out[0] = (char)(out[0] - 'A' + 'a');
+    return out;
+}
+
+/* "Jo Example (partner); Alex Example (stepchild, under 18)". */
 static const char *household_text(ck_http_req *r, const ck_change *ch)
 {
     if (ch->n_household == 0) return "nobody (lives alone)";
     ck_buf b = CK_BUF_INIT;
     for (size_t i = 0; i < ch->n_household; i++) {
         const ck_household_member *m = &ch->household[i];
-        ck_buf_printf(&b, "%s%s %s%s", i ? "; " : "", m->relationship, m->name, m->child == 1 ? " (under 18)" : "");
+        ck_buf_printf(&b, "%s%s (%s%s)", i ? "; " : "", m->name, relationship_name(r, m->relationship),
+                      m->child == 1 ? ", under 18" : "");
     }
     const char *out = ck_arena_strdup(ck_http_arena(r), ck_buf_cstr(&b));
     ck_buf_free(&b);
     return out;
 }
 
-static json_t *members_json(const ck_change *ch)
+static json_t *members_json(ck_http_req *r, const ck_change *ch)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < ch->n_household; i++)
         json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "name", ch->household[i].name, "relationship",
-                                           ch->household[i].relationship, "child", ch->household[i].child == 1));
+                                           relationship_name(r, ch->household[i].relationship),
+                                           "child", ch->household[i].child == 1));
     return a;
 }
 
@@ -167,7 +180,7 @@ static json_t *home_json(ck_http_req *r, const ck_case *c, ck_date today)
     if (ch) {
         json_object_set_new(h, "household", json_string(household_text(r, ch)));
         json_object_set_new(h, "household_since", json_string(ck_web_date_long(r, ch->date)));
-        json_object_set_new(h, "members", members_json(ch));
+        json_object_set_new(h, "members", members_json(r, ch));
         bool partner = false;
         for (size_t i = 0; i < ch->n_household; i++)
             partner |= ck_streq(ch->household[i].relationship, "partner") || ck_streq(ch->household[i].relationship, "spouse");

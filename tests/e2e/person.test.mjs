@@ -43,7 +43,7 @@ test('the summary strip is on every case page, with names and the home, and pass
       for (const want of ['Test Person', 'CRN S000001', 'Tier', 'RoSH Medium', 'Not MAPPA',
         'Probation practitioner: Pat Officer, Camden North',
         'Lives at: 14 Larkspur Row, Synthetic Estate, London N7 2AB',
-        'Lives with: partner Jo Partner; stepchild Alex Partner (under 18)']) {
+        'Lives with: Jo Partner (partner); Alex Partner (stepchild, under 18)']) {
         assert.ok(text.includes(want), `${path}: no "${want}" in the strip: ${text}`)
       }
       assert.ok(!text.includes('N07P001') && !text.includes('N07T01'), `${path}: a code in the strip`)
@@ -107,6 +107,6 @@ test('the change of circumstances form records the household and passes axe', as
     for (const want of ['Robin Example, partner', 'Lee Example, child (under 18)']) {
       assert.ok(main.includes(want), `no "${want}" on the Personal details tab`)
     }
-    assert.ok((await strip(page)).includes('Lives with: partner Robin Example; child Lee Example (under 18)'))
+    assert.ok((await strip(page)).includes('Lives with: Robin Example (partner); Lee Example (child, under 18)'))
   })
 })
