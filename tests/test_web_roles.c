@@ -311,7 +311,7 @@ static void test_qa_across_its_scope(void **state)
     get_ok(f, &qa, "/team", 200, team_pdu);
     const char *const teams[] = {"Choose a team", "href=\"/team?team=N07T02\"", "Camden South", NULL};
     get_ok(f, &qa, "/team?pdu=N07PDU1", 200, teams);
-    const char *const team[] = {"Camden South", "Ana Able", NULL};
+    const char *const team[] = {"Camden South", "Ana Able", "Senior probation officer (SPO)", NULL};
     r = get(f, &qa, "/team?team=N07T02", 200, team);
     assert_null(strstr(r.body, "/team/allocate/"));
     th_resp_free(&r);

@@ -14,6 +14,9 @@ typedef enum ck_org_kind { CK_ORG_REGION, CK_ORG_PDU, CK_ORG_TEAM, CK_ORG_STAFF,
 #define CK_ORG_DEFAULT_HOURS 37.0     /* a full-time week when contracted_hours is absent */
 
 extern const char *const ck_vocab_grade[];        /* PO PQiP PSO SPO VLO court_officer head_of_pdu */
+/* The grade's name for a page ("Senior probation officer (SPO)"); an
+ * unknown grade is returned as it is, NULL as "". Static storage. */
+const char *ck_grade_label(const char *grade);
 extern const char *const ck_vocab_staff_status[]; /* in_post long_term_absence left */
 extern const char *const ck_vocab_org_kind[];     /* region pdu team staff vacancy post, in ck_org_kind order */
 

@@ -112,7 +112,7 @@ void ck_web_team(ck_http_req *r)
         const ck_team_member *m = &t->members[i];
         const char *name = m->surname ? ck_web_person_name(r, m->forename, m->surname) : m->staff_code;
         json_array_append_new(people, json_pack("{s:s, s:s, s:s, s:I, s:I}", "staff", m->staff_code, "name", name,
-                                                "grade", m->grade ? m->grade : "", "cases", (json_int_t)m->cases,
+                                                "grade", ck_grade_label(m->grade), "cases", (json_int_t)m->cases,
                                                 "overdue", (json_int_t)m->overdue));
     }
     json_t *page = ck_web_page(r, &s, "Team", "team");
