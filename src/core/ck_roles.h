@@ -24,6 +24,7 @@
 
 #define CK_CODE_MAX 32     /* staff, team, PDU and region codes (as ck_org's CK_ORG_CODE_MAX) */
 #define CK_USERNAME_MAX 64 /* a username: 1 to 64 of a-z 0-9 . _ - */
+#define CK_NAME_PART_MAX 64 /* a staff member's forename or surname as a principal carries it (longer is cut) */
 
 typedef enum ck_role {
     CK_ROLE_PRACTITIONER, /* probation officer, PQiP, PSO: own caseload and team; reads across the PDU */
@@ -112,6 +113,7 @@ typedef struct ck_principal {
     char username[CK_USERNAME_MAX + 1];
     ck_role role;
     ck_place place;          /* from the linked staff record; all "" when none */
+    char name[2 * CK_NAME_PART_MAX + 2]; /* the staff member's "Forename Surname"; "" when none */
     uint32_t scopes;         /* permissions this credential may use: a token's scopes, CK_PERM_ALL otherwise */
     bool via_session;        /* a browser session: state-changing requests need the CSRF token */
     char client[64];         /* the client's address ("" on the command line) */

@@ -15,11 +15,12 @@
 /* The principal's account and its place in the organisation, selected the
  * same way for sessions, tokens and sign-in. */
 #define PRINCIPAL_COLS "\"users\".\"user_id\", \"users\".\"username\", \"users\".\"role\", \"users\".\"disabled\", " \
-    "\"users\".\"locked\", \"staff\".\"code\", \"staff\".\"team\", \"teams\".\"pdu\", \"pdus\".\"region\""
+    "\"users\".\"locked\", \"staff\".\"code\", \"staff\".\"team\", \"teams\".\"pdu\", \"pdus\".\"region\", " \
+    "\"staff\".\"forename\", \"staff\".\"surname\""
 #define PRINCIPAL_JOINS " LEFT JOIN \"staff\" ON \"staff\".\"code\" = \"users\".\"staff_code\"" \
     " LEFT JOIN \"teams\" ON \"teams\".\"code\" = \"staff\".\"team\"" \
     " LEFT JOIN \"pdus\" ON \"pdus\".\"code\" = \"teams\".\"pdu\""
-#define N_PRINCIPAL_COLS 9
+#define N_PRINCIPAL_COLS 11
 
 /* Runs a bound statement that returns no rows; n rows changed into *changed. */
 static ck_rc run(ck_db *db, ck_stmt *st, const char *what, int64_t *changed, char *err, size_t err_len)
@@ -384,6 +385,12 @@ static bool read_principal(ck_stmt *st, int first, ck_principal *who)
     copy_text(who->place.team, sizeof who->place.team, ck_stmt_text(st, first + 6));
     copy_text(who->place.pdu, sizeof who->place.pdu, ck_stmt_text(st, first + 7));
     copy_text(who->place.region, sizeof who->place.region, ck_stmt_text(st, first + 8));
+    /* The name pages greet the user by, read with the account so no page
+     * has to look it up again. */
+    const char *fore = ck_stmt_text(st, first + 9), *sur = ck_stmt_text(st, first + 10);
+    if (sur && *sur)
+        snprintf(who->name, sizeof who->name, "%.*s%s%.*s", CK_NAME_PART_MAX, fore ? fore : "", fore && *fore ? " " : "",
+                 CK_NAME_PART_MAX, sur);
     who->scopes = CK_PERM_ALL;
     return role_ok && active;
 }

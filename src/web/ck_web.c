@@ -200,7 +200,7 @@ json_t *ck_web_page(ck_http_req *r, const ck_session *s, const char *title, cons
                              "path", ck_http_path(r), "errors", "error", "values");
     if (!s) return page;
     json_object_set_new(page, "user", json_pack("{s:s, s:s, s:s, s:s, s:s}", "username", s->username, "staff",
-                                                s->staff[0] ? s->staff : s->username, "name", ck_web_user_name(r, s),
+                                                s->staff[0] ? s->staff : s->username, "name", ck_web_user_name(s),
                                                 "role_label",
                                                 role_labels[s->p->role] ? role_labels[s->p->role] : "",
                                                 "team", s->team));

@@ -536,7 +536,6 @@ static bool victim_liaison_rows(ck_http_req *r, ck_db *db, const ck_case *c, ck_
     return true;
 }
 
-static const char *yes_no(ck_tri t) { return t == 1 ? "Yes" : t == 0 ? "No" : "Not recorded"; }
 
 static json_t *contacts_json(ck_http_req *r, const ck_case *c, ck_date today, int which /* 0 all, 1 appointments */)
 {
@@ -549,7 +548,7 @@ static json_t *contacts_json(ck_http_req *r, const ck_case *c, ck_date today, in
         json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:s}", "id", ct->id, "date", ck_date_fmt(ct->date, d),
                               "date_text", ck_web_date_long(r, ct->date), "type", ct->type, "outcome",
                               ct->outcome ? ct->outcome : "", "appointment", ct->appointment == 1, "future",
-                              ct->date > today, "ns", yes_no(ct->national_standard));
+                              ct->date > today, "ns", ck_web_yes_no(ct->national_standard));
         if (ct->appointment == 1 && !ct->outcome && ct->date <= today) json_object_set_new(j, "needs_outcome", json_true());
         json_array_append_new(a, j);
     }
@@ -582,7 +581,7 @@ static json_t *checks_json(ck_http_req *r, const ck_case *c)
                                            strcmp(k->kind, "police_da") == 0 ? "Police domestic abuse"
                                                                               : "Children's services",
                                            "requested", ck_web_date_long(r, k->requested), "received",
-                                           ck_web_date_long(r, k->received), "relevant", yes_no(k->relevant_information),
+                                           ck_web_date_long(r, k->received), "relevant", ck_web_yes_no(k->relevant_information),
                                            "outstanding", k->received == CK_NODATE));
     }
     return a;

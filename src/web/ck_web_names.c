@@ -100,12 +100,7 @@ static ck_db *names_db(ck_http_req *r)
     return ck_http_db(r, err, sizeof err);
 }
 
-const char *ck_web_user_name(ck_http_req *r, const ck_session *s)
-{
-    if (!s->staff[0]) return s->username;
-    const char *name = ck_web_staff_name(ck_web_names_new(r, names_db(r)), s->staff);
-    return strcmp(name, s->staff) == 0 ? s->username : name;
-}
+const char *ck_web_user_name(const ck_session *s) { return s->p->name[0] ? s->p->name : s->username; }
 
 /* ---- The person's home ----------------------------------------------------- */
 
@@ -217,7 +212,7 @@ static const char *gender_label(const char *g)
     return "Not recorded";
 }
 
-static const char *yes_no(ck_tri t) { return t == 1 ? "Yes" : t == 0 ? "No" : "Not recorded"; }
+const char *ck_web_yes_no(ck_tri t) { return t == 1 ? "Yes" : t == 0 ? "No" : "Not recorded"; }
 
 json_t *ck_web_personal(ck_http_req *r, const ck_case *c, ck_date today)
 {
@@ -230,7 +225,7 @@ json_t *ck_web_personal(ck_http_req *r, const ck_case *c, ck_date today)
                           p->pronouns ? p->pronouns : "Not recorded", "aliases", ck_buf_cstr(&b), "phone",
                           p->phone ? p->phone : "Not recorded", "email", p->email ? p->email : "Not recorded",
                           "language", p->preferred_language ? p->preferred_language : "Not recorded", "interpreter",
-                          yes_no(p->interpreter_required));
+                          ck_web_yes_no(p->interpreter_required));
     ck_buf_free(&b);
     json_t *dis = json_array();
     for (size_t i = 0; i < p->n_disabilities; i++)

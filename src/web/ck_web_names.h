@@ -30,11 +30,13 @@ const char *ck_web_pdu_name(ck_web_names *n, const char *code);
 /* Sentence types and offence categories in words ("sso": "Suspended
  * sentence order"); the value itself when it has no name. */
 const char *ck_web_sentence_name(const char *type);
+/* "Yes", "No" or "Not recorded" for a yes/no fact. Static storage. */
+const char *ck_web_yes_no(ck_tri t);
 const char *ck_web_offence_name(const char *category);
 
 /* The signed-in user's name for the page header: the linked staff member's
  * name, else the username. */
-const char *ck_web_user_name(ck_http_req *r, const ck_session *s);
+const char *ck_web_user_name(const ck_session *s);
 
 /* Adds to the case header h what the summary strip shows beyond the risk
  * facts: practitioner (name), team_name, home ({address, household, ...}). */
