@@ -5,7 +5,7 @@
 // (with JavaScript: axe runs in the page); the sorting without it.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { axe, base, launch, shots, signIn } from './helpers.mjs'
+import { axe, base, launch, shots, withSignedIn } from './helpers.mjs'
 
 let browser
 before(async () => {
@@ -16,14 +16,7 @@ after(async () => {
 })
 
 async function as (who, js, fn, viewport = { width: 1366, height: 768 }) {
-  const ctx = await browser.newContext({ javaScriptEnabled: js, viewport })
-  const page = await ctx.newPage()
-  try {
-    await signIn(page, ...who)
-    await fn(page)
-  } finally {
-    await ctx.close()
-  }
+  return withSignedIn(browser, who, fn, { js, viewport })
 }
 
 const head = ['N07P012', 'head_of_pdu', 'N07T01']

@@ -35,6 +35,19 @@ export async function signIn (page, staff, grade, team = 'N07T01') {
   await page.waitForURL(`${base}/`)
 }
 
+// Runs fn(page) in a fresh browser context signed in as `who` (signIn's
+// arguments), then closes the context whatever happens.
+export async function withSignedIn (browser, who, fn, { js = true, viewport = { width: 1024, height: 800 } } = {}) {
+  const ctx = await browser.newContext({ javaScriptEnabled: js, viewport })
+  const page = await ctx.newPage()
+  try {
+    await signIn(page, ...who)
+    await fn(page)
+  } finally {
+    await ctx.close()
+  }
+}
+
 export async function axe (page) {
   // Evaluated through the DevTools protocol: the page's CSP rightly refuses
   // an injected inline <script>.

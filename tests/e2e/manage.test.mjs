@@ -4,7 +4,7 @@
 // page must work at).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { axe, base, launch, shots, signIn } from './helpers.mjs'
+import { axe, base, launch, shots, withSignedIn } from './helpers.mjs'
 
 let browser
 before(async () => {
@@ -15,14 +15,7 @@ after(async () => {
 })
 
 async function as (who, js, fn) {
-  const ctx = await browser.newContext({ javaScriptEnabled: js, viewport: { width: 1024, height: 800 } })
-  const page = await ctx.newPage()
-  try {
-    await signIn(page, ...who)
-    await fn(page)
-  } finally {
-    await ctx.close()
-  }
+  return withSignedIn(browser, who, fn, { js })
 }
 
 async function noViolations (page, path) {

@@ -7,7 +7,7 @@
 // results, with none and with an error. The fixture's today is 2 June 2025.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { axe, base, launch, shots, signIn } from './helpers.mjs'
+import { axe, base, launch, shots, withSignedIn } from './helpers.mjs'
 
 let browser
 before(async () => {
@@ -18,15 +18,10 @@ after(async () => {
 })
 
 async function withPage (js, fn) {
-  const ctx = await browser.newContext({ javaScriptEnabled: js, viewport: { width: 1024, height: 800 } })
-  const page = await ctx.newPage()
-  page.setDefaultTimeout(20000) // a step that never comes fails the test instead of hanging it
-  try {
-    await signIn(page, 'N07P001', 'PO')
+  return withSignedIn(browser, ['N07P001', 'PO'], async page => {
+    page.setDefaultTimeout(20000) // a step that never comes fails the test instead of hanging it
     await fn(page)
-  } finally {
-    await ctx.close()
-  }
+  }, { js })
 }
 
 const note = 'Talked about the allotment: he is growing courgettes and wants volunteering hours.\n\n' +

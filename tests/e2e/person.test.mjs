@@ -4,7 +4,7 @@
 // AA) on each, with screenshots under test-output/screenshots/.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { axe, base, launch, shots, signIn } from './helpers.mjs'
+import { axe, base, launch, shots, withSignedIn } from './helpers.mjs'
 
 let browser
 before(async () => {
@@ -15,14 +15,7 @@ after(async () => {
 })
 
 async function withPage (fn) {
-  const ctx = await browser.newContext({ viewport: { width: 1024, height: 800 } })
-  const page = await ctx.newPage()
-  try {
-    await signIn(page, 'N07P001', 'PO')
-    await fn(page)
-  } finally {
-    await ctx.close()
-  }
+  return withSignedIn(browser, ['N07P001', 'PO'], fn)
 }
 
 // The strip as a reader sees it: one line of facts, then the home.

@@ -6,7 +6,7 @@
 // changed. CK_URL is the server (tests/suites/e2e.sh starts it).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { axe, base, launch, shots, signIn } from './helpers.mjs'
+import { axe, base, launch, shots, withSignedIn } from './helpers.mjs'
 
 let browser
 before(async () => {
@@ -17,14 +17,7 @@ after(async () => {
 })
 
 async function asPractitioner (js, fn) {
-  const ctx = await browser.newContext({ javaScriptEnabled: js, viewport: { width: 1024, height: 800 } })
-  const page = await ctx.newPage()
-  try {
-    await signIn(page, 'N07P001', 'PO')
-    await fn(page)
-  } finally {
-    await ctx.close()
-  }
+  return withSignedIn(browser, ['N07P001', 'PO'], fn, { js })
 }
 
 for (const js of [true, false]) {
