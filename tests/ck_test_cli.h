@@ -4,15 +4,15 @@
 #define CK_TEST_CLI_H
 #include <unistd.h>
 
-/* Runs cmd with the NULL-terminated args (up to 9), its standard error
+/* Runs cmd with the NULL-terminated args (up to 12), its standard error
  * captured into err (NUL-terminated, cut at err_len - 1); returns its exit
  * status. */
 static inline int ck_test_run_cmd(char *err, size_t err_len, int (*cmd)(int, char **), const char *const *args)
 {
-    char *argv[10];
+    char *argv[13];
     int argc = 0;
     for (; args[argc]; argc++) {
-        if (argc == 9) fail_msg("%s: more than 9 arguments", args[0]);
+        if (argc == 12) fail_msg("%s: more than 12 arguments", args[0]);
         argv[argc] = (char *)args[argc];
     }
     argv[argc] = NULL;

@@ -14,6 +14,9 @@
 #include <pwd.h>
 #include <sodium.h>
 
+/* Why a case goes to someone over capacity (required then). */
+#define OVER_REASON "the only officer trained in this area"
+
 static ck_date today(void) { return ck_test_date(CK_TEST_MANAGE_TODAY); }
 
 static void principal(ck_principal *p, const char *username, ck_role role, const char *staff, const char *team)
@@ -81,13 +84,27 @@ static void test_manage_writes_audited_in_one_transaction(void **state)
     /* With the audit log out of reach the append fails: the
      * allocation is rolled back with it. */
     assert_int_equal(ck_db_exec(db, "ALTER TABLE \"audit_log\" RENAME TO \"audit_log_away\""), CK_DB_OK);
-    assert_int_equal(ck_access_allocate(db, &spo, &eng, &mc, "M000006", "N07P022", NULL, today(), err, sizeof err), CK_ERR_DB);
+    assert_int_equal(ck_access_allocate(db, &spo, &eng, &mc, "M000006", "N07P022", OVER_REASON, today(), err, sizeof err),
+                     CK_ERR_DB);
     assert_non_null(strstr(err, "audit log"));
     assert_int_equal(allocations_to(db, "M000006", "N07P022"), 0);
     assert_int_equal(ck_db_exec(db, "ALTER TABLE \"audit_log_away\" RENAME TO \"audit_log\""), CK_DB_OK);
 
-    /* Allowed: written, and audited in the same transaction. */
-    ck_test_ok(ck_access_allocate(db, &spo, &eng, &mc, "M000006", "N07P022", NULL, today(), err, sizeof err), err);
+    /* N07P022 is over capacity with the case: refused without a reason (a
+     * blank one is none), naming the field; nothing written or audited. */
+    for (int blank = 0; blank < 2; blank++) {
+        assert_int_equal(ck_access_allocate(db, &spo, &eng, &mc, "M000006", "N07P022", blank ? " \t" : NULL, today(),
+                                            err, sizeof err),
+                         CK_ERR_INVALID);
+        assert_non_null(strstr(err, "reason: N07P022 would be at "));
+        assert_non_null(strstr(err, "% of capacity with case M000006"));
+        assert_int_equal(allocations_to(db, "M000006", "N07P022"), 0);
+        assert_int_equal(audited(db, "manage.allocate", "n07p020"), 0);
+    }
+
+    /* Allowed with the reason: written, and audited (with the reason) in the
+     * same transaction. */
+    ck_test_ok(ck_access_allocate(db, &spo, &eng, &mc, "M000006", "N07P022", OVER_REASON, today(), err, sizeof err), err);
     assert_int_equal(allocations_to(db, "M000006", "N07P022"), 1);
     /* The case names who changed it last (a stale form is told so). */
     assert_int_equal(count(db, "SELECT count(*) FROM \"cases\" WHERE \"crn\" = $1 AND \"changed_by\" = $2", "M000006",
@@ -95,7 +112,7 @@ static void test_manage_writes_audited_in_one_transaction(void **state)
                      1);
     assert_int_equal(count(db, "SELECT count(*) FROM \"audit_log\" WHERE \"action\" = 'manage.allocate' AND "
                                "\"crn\" = $1 AND \"detail\" = $2",
-                           "M000006", "N07P022"),
+                           "M000006", "N07P022; over capacity: " OVER_REASON),
                      1);
 
     /* The other management writes, each with its record. */
@@ -189,12 +206,20 @@ static void test_cli_writes_audited(void **state)
                            who, NULL),
                      2);
 
-    /* allocate, access, recompute. */
+    /* allocate (over capacity: refused without --reason, the web's rule),
+     * access, recompute. */
+    const char *const refused_argv[] = {"allocate", "--db", url, "--case", "Q000001", "--staff", "N07P022", "--as-of",
+                                        CK_TEST_MANAGE_TODAY, NULL};
+    assert_int_equal(run_cli(ck_cmd_allocate, refused_argv), 2);
+    assert_int_equal(count(db, "SELECT count(*) FROM \"audit_log\" WHERE \"action\" = 'manage.allocate' AND "
+                               "\"crn\" = $1",
+                           "Q000001", NULL),
+                     0);
     const char *const allocate_argv[] = {"allocate", "--db", url, "--case", "Q000001", "--staff", "N07P022", "--as-of",
-                             CK_TEST_MANAGE_TODAY, NULL};
+                             CK_TEST_MANAGE_TODAY, "--reason", OVER_REASON, NULL};
     assert_int_equal(run_cli(ck_cmd_allocate, allocate_argv), 0);
     assert_int_equal(count(db, "SELECT count(*) FROM \"audit_log\" WHERE \"action\" = 'manage.allocate' AND "
-                               "\"actor\" = $1 AND \"crn\" = $2",
+                               "\"actor\" = $1 AND \"crn\" = $2 AND \"detail\" = 'N07P022; over capacity: " OVER_REASON "'",
                            who, "Q000001"),
                      1);
     ck_principal sys;

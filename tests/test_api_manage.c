@@ -224,9 +224,15 @@ static void test_board_and_reallocation(void **state)
     json_decref(m);
     expect_invalid("POST", "/api/v1/manage/staff/N07P021/reallocate", "{\"too\": \"N07P022\"}", "too");
 
-    /* One case: the grade rule, then a PO, then not twice. */
+    /* One case: the grade rule, then a PO over capacity (a reason required,
+     * as on the web), then not twice. */
     json_decref(expect("POST", "/api/v1/manage/allocations", "{\"crn\": \"M000006\", \"staff_code\": \"N07P023\"}", 409));
-    json_t *a = expect("POST", "/api/v1/manage/allocations", "{\"crn\": \"M000006\", \"staff_code\": \"N07P022\"}", 201);
+    expect_invalid("POST", "/api/v1/manage/allocations", "{\"crn\": \"M000006\", \"staff_code\": \"N07P022\"}", "reason");
+    expect_invalid("POST", "/api/v1/manage/allocations",
+                   "{\"crn\": \"M000006\", \"staff_code\": \"N07P022\", \"reason\": \" \"}", "reason");
+    assert_int_equal(team_allocate_items(), 1);
+    json_t *a = expect("POST", "/api/v1/manage/allocations",
+                       "{\"crn\": \"M000006\", \"staff_code\": \"N07P022\", \"reason\": \"covering a colleague\"}", 201);
     assert_string_equal(jstr(a, "from"), CK_TEST_MANAGE_TODAY);
     json_decref(a);
     json_decref(expect("POST", "/api/v1/manage/allocations", "{\"crn\": \"M000006\", \"staff_code\": \"N07P022\"}", 409));

@@ -1,7 +1,7 @@
 /* store/ck_attention on SQLite and PostgreSQL: the unanswered safeguarding
  * checks of one holder's cases (oldest first, the reader's case filter
  * applied, totals beyond the limit), the tier changes the tier writers keep
- * (store/ck_caseload on a case write, ck_store_put_tiers on recompute and
+ * (store/ck_caseload on a case write, ck_store_put_profiles on recompute and
  * import) and the victim liaison officer of a team's PDU (in post only). */
 #include "ck_test.h"
 #include "ck_test_db.h"
@@ -111,15 +111,19 @@ static stored_tier read_tier(ck_db *db, const char *crn)
     return t;
 }
 
-/* One case write's tier (ck_caseload_store_tier) or a recompute's batch
- * (ck_store_put_tiers), each in a write transaction as their callers run them. */
+/* One case write's tier (ck_caseload_store_profile) or a recompute's batch
+ * (ck_store_put_profiles), each in a write transaction as their callers run
+ * them. The rest of the profile is marked incomplete: never read as one. */
 static void set_tier(ck_db *db, const char *crn, const char *tier, const char *on, bool batch)
 {
     char err[512];
     int64_t id = read_tier(db, crn).id;
     ck_test_ok(ck_txn_begin_write(db, err, sizeof err), err);
-    ck_rc rc = batch ? ck_store_put_tiers(db, 1, &id, &tier, ck_test_date(on), err, sizeof err)
-                     : ck_caseload_store_tier(db, id, tier, ck_test_date(on), err, sizeof err);
+    ck_wprofile p = {.complete = false};
+    snprintf(p.tier, sizeof p.tier, "%s", tier);
+    const ck_wprofile *pp = &p;
+    ck_rc rc = batch ? ck_store_put_profiles(db, 1, &id, &pp, ck_test_date(on), err, sizeof err)
+                     : ck_caseload_store_profile(db, id, &p, ck_test_date(on), err, sizeof err);
     ck_test_ok(ck_txn_finish(db, rc, err, sizeof err), err);
 }
 
@@ -158,11 +162,11 @@ static void test_tier_change_stored(void **state)
     ck_test_ok(ck_txn_begin_write(db, err, sizeof err), err);
     ck_rc rc = ck_caseload_refresh(db, before.id, c, ck_test_date(TODAY), eng.cfg, err, sizeof err);
     ck_test_ok(ck_txn_finish(db, rc, err, sizeof err), err);
-    char recomputed[CK_CASELOAD_TIER_MAX];
-    ck_caseload_tier(c, ck_test_date(TODAY), eng.cfg, recomputed);
+    ck_wprofile recomputed;
+    ck_wprofile_of(c, ck_test_date(TODAY), eng.cfg, &recomputed);
     ck_case_free(c);
     stored_tier after = read_tier(db, "A000002");
-    assert_string_equal(after.tier, recomputed);
+    assert_string_equal(after.tier, recomputed.tier);
     assert_string_equal(after.previous, "D1");
     assert_int_equal(after.changed_on, ck_test_date(TODAY));
     ck_test_ok(ck_cases_get(db, "A000002", &c, err, sizeof err), err);

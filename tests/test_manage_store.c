@@ -335,7 +335,7 @@ static void test_grade_rule_refuses(void **state)
     ck_manage_cfg mc;
     ok(ck_manage_cfg_load(db, &mc, err, sizeof err), err);
     ck_date today = D("2025-06-02");
-    assert_int_equal(ck_alloc_allocate(db, &eng, &mc, "B000001", "S3", today, err, sizeof err), CK_ERR_CONFLICT);
+    assert_int_equal(ck_alloc_allocate(db, &eng, &mc, "B000001", "S3", NULL, today, NULL, err, sizeof err), CK_ERR_CONFLICT);
     assert_non_null(strstr(err, "RoSH high"));
     /* The ranking never offers the PSO; a PO in the case's team comes first. */
     ck_workforce *w = NULL;
@@ -346,7 +346,7 @@ static void test_grade_rule_refuses(void **state)
     for (size_t i = 0; i < rk.n; i++) assert_string_not_equal(w->staff[rk.choices[i].candidate].code, "S3");
     ck_alloc_ranking_free(&rk);
     ck_workforce_free(w);
-    ok(ck_alloc_allocate(db, &eng, &mc, "B000001", "S2", today, err, sizeof err), err);
+    ok(ck_alloc_allocate(db, &eng, &mc, "B000001", "S2", NULL, today, NULL, err, sizeof err), err);
     ck_result *r = NULL;
     ok(ck_cases_obligations(db, "B000001", today, &r, err, sizeof err), err);
     assert_int_equal(find_ob(r, "ALLOCATE", "case")->status, CK_ST_MET_LATE);
@@ -356,7 +356,7 @@ static void test_grade_rule_refuses(void **state)
     assert_int_equal(ck_manage_setting_put(db, "allocate.max_rosh.PSO", "huge", err, sizeof err), CK_ERR_INVALID);
     assert_int_equal(ck_manage_setting_put(db, "inspection.band.good_min", "3", err, sizeof err), CK_ERR_INVALID);
     ok(ck_manage_cfg_load(db, &mc, err, sizeof err), err);
-    ok(ck_alloc_allocate(db, &eng, &mc, "B000001", "S3", D("2025-06-03"), err, sizeof err), err);
+    ok(ck_alloc_allocate(db, &eng, &mc, "B000001", "S3", NULL, D("2025-06-03"), NULL, err, sizeof err), err);
 }
 
 /* One case, hand-checked against the rulebook. Community order sentenced

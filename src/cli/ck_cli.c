@@ -26,7 +26,7 @@ const ck_command ck_commands[] = {
     {"workforce", ck_cmd_workforce, "workforce [--db URL] [--as-of DATE] [--pdu CODE] [--format json|table|csv]",
      "vacancies, agency share, sickness, caseload distribution and capacity by team"},
     {"allocate", ck_cmd_allocate,
-     "allocate [--db URL] [--as-of DATE] (--case CRN --staff CODE | --reallocate-from STAFF [--staff CODE])",
+     "allocate [--db URL] [--as-of DATE] (--case CRN --staff CODE [--reason TEXT] | --reallocate-from STAFF [--staff CODE])",
      "allocate a case, or reallocate a leaver's whole caseload in one transaction"},
     {"user", ck_cmd_user, "user add|disable|enable|reset-password|unlock|list [NAME] [--db URL] [options]",
      "accounts: add, disable, reset a password (read from stdin or generated), list"},

@@ -18,6 +18,8 @@ static void help(FILE *to)
             "\n"
             "  --case CRN --staff CODE      allocate the case to the staff member from --as-of\n"
             "                               (ending the allocation in force), obligations recomputed\n"
+            "  --reason TEXT                why, when they would be over 100%% of capacity with the\n"
+            "                               case: required then, and kept in the audit record\n"
             "  --reallocate-from STAFF      move every case STAFF holds, in one transaction: to\n"
             "                               --staff CODE when given, else each to the first of its\n"
             "                               ranking (grade rule, capacity, team, office, PDU)\n"
@@ -26,21 +28,23 @@ static void help(FILE *to)
             "\n"
             "Prints one line per case moved: CRN STAFF.\n"
             "Exit status: 0 done; 1 the database failed; 2 bad options, an unknown case or\n"
-            "staff member, or an allocation the grade rule or staff status refuses.\n");
+            "staff member, an allocation the grade rule or staff status refuses, or one over\n"
+            "capacity without --reason.\n");
 }
 
 int ck_cmd_allocate(int argc, char **argv)
 {
-    const char *db_opt = NULL, *as_of_opt = NULL, *crn = NULL, *staff = NULL, *from = NULL;
+    const char *db_opt = NULL, *as_of_opt = NULL, *crn = NULL, *staff = NULL, *from = NULL, *reason = NULL;
     const ck_cli_optdef opts[] = {{"--db", .val = &db_opt},
                                   {"--as-of", .val = &as_of_opt},
                                   {"--case", .val = &crn},
                                   {"--staff", .val = &staff},
-                                  {"--reallocate-from", .val = &from}};
+                                  {"--reallocate-from", .val = &from},
+                                  {"--reason", .val = &reason}};
     int parsed = ck_cli_opts(CMD, argc, argv, opts, sizeof opts / sizeof *opts, help, CK_CLI_UNEXPECTED);
     if (parsed != CK_CLI_GO) return parsed;
-    if (!!crn == !!from || (crn && !staff)) {
-        ck_cli_error(CMD, "give --case CRN --staff CODE, or --reallocate-from STAFF [--staff CODE]");
+    if (!!crn == !!from || (crn && !staff) || (reason && !crn)) {
+        ck_cli_error(CMD, "give --case CRN --staff CODE [--reason TEXT], or --reallocate-from STAFF [--staff CODE]");
         ck_cli_usage(CMD, stderr);
         return 2;
     }
@@ -56,7 +60,7 @@ int ck_cmd_allocate(int argc, char **argv)
     ck_principal by;
     ck_cli_admin_principal(&by);
     ck_rc rc = ck_manage_cfg_load(db, &mc, err, sizeof err);
-    if (rc == CK_OK && crn) rc = ck_access_allocate(db, &by, &eng, &mc, crn, staff, NULL, as_of, err, sizeof err);
+    if (rc == CK_OK && crn) rc = ck_access_allocate(db, &by, &eng, &mc, crn, staff, reason, as_of, err, sizeof err);
     if (rc == CK_OK && from) rc = ck_access_reallocate(db, &by, &eng, &mc, from, staff, as_of, &m, err, sizeof err);
     ck_db_close(db);
     if (rc != CK_OK) {

@@ -283,20 +283,23 @@ static void h_board(ck_http_req *r)
     ck_http_json(r, 200, j);
 }
 
-/* POST /api/v1/manage/allocations {"crn", "staff_code"}: from today. */
+/* POST /api/v1/manage/allocations {"crn", "staff_code", "reason"}: from
+ * today; the reason is required when the staff member would be over
+ * capacity with the case (services/ck_workforce's rule). */
 static void h_allocate(ck_http_req *r)
 {
-    static const char *const keys[] = {"crn", "staff_code", NULL};
+    static const char *const keys[] = {"crn", "staff_code", "reason", NULL};
     json_t *body = ck_api_body_object(r);
-    const char *crn, *staff;
+    const char *crn, *staff, *reason;
     bool ok = body && body_keys(r, body, keys) && body_text(r, body, "crn", true, "the CRN of a case", &crn) &&
-              body_text(r, body, "staff_code", true, "the code of a staff member", &staff);
+              body_text(r, body, "staff_code", true, "the code of a staff member", &staff) &&
+              body_text(r, body, "reason", false, "why the case goes to someone over capacity", &reason);
     ck_db *db = ok ? ck_api_db(r) : NULL;
     ck_manage_cfg mc;
     if (db && manage_cfg(r, db, &mc)) {
         char err[ERR_MAX];
         ck_date today = today_of(r);
-        ck_rc rc = ck_access_allocate(db, ck_auth_principal(r), &app_of(r)->engine, &mc, crn, staff, NULL, today, err,
+        ck_rc rc = ck_access_allocate(db, ck_auth_principal(r), &app_of(r)->engine, &mc, crn, staff, reason, today, err,
                                       sizeof err);
         if (rc != CK_OK) {
             ck_api_problem_rc(r, rc, err);

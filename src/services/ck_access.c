@@ -670,10 +670,11 @@ ck_rc ck_access_allocate(ck_db *db, const ck_principal *p, const ck_engine *eng,
     int64_t id = 0;
     rc = ck_access_check(db, p, CK_PERM_CASE_ALLOCATE, crn, CK_LOCK_UPDATE, &id, err, err_len);
     if (rc == CK_OK) rc = ck_access_staff(db, p, CK_PERM_CASE_ALLOCATE, staff, err, err_len);
-    if (rc == CK_OK) rc = ck_alloc_allocate(db, eng, mc, crn, staff, as_of, err, err_len);
+    bool over = false;
+    if (rc == CK_OK) rc = ck_alloc_allocate(db, eng, mc, crn, staff, reason, as_of, &over, err, err_len);
     if (rc == CK_OK) rc = note_write(db, p, id, NULL, err, err_len);
     char detail[600];
-    if (reason && *reason) snprintf(detail, sizeof detail, "%s; over capacity: %.500s", staff, reason);
+    if (over) snprintf(detail, sizeof detail, "%s; over capacity: %.500s", staff, reason);
     else snprintf(detail, sizeof detail, "%s", staff);
     return manage_end(db, p, rc, "manage.allocate", crn, "allocations", detail, err, err_len);
 }

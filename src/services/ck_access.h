@@ -194,8 +194,8 @@ const char *ck_access_recorder(const ck_principal *p);
 
 /* allocate over the case and over the staff member taking it. reason (may
  * be NULL) is why the case goes to someone who will be over capacity with
- * it, which the web asks for before it allocates (web/ck_web_manage): it is
- * recorded in the audit record's detail. */
+ * it: required then (ck_alloc_allocate's rule, for the web, the API and the
+ * command line alike) and recorded in the audit record's detail. */
 ck_rc ck_access_allocate(ck_db *db, const ck_principal *p, const ck_engine *eng, const ck_manage_cfg *mc,
                          const char *crn, const char *staff, const char *reason, ck_date as_of, char *err,
                          size_t err_len);

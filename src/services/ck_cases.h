@@ -15,6 +15,7 @@
 #include "ck_rc.h"
 #include "ck_rules.h"
 #include "ck_worklist.h"
+#include "ck_wprofile.h"
 
 typedef struct ck_engine {
     const ck_calendar *cal;
@@ -141,7 +142,7 @@ typedef struct ck_prepared {
     ck_result *r;     /* c's obligations; NULL when c was refused */
     ck_rc rc;         /* CK_OK, CK_ERR_INVALID (prepare), CK_ERR_EXISTS (insert) */
     char err[512];    /* why, naming the field, when rc is not CK_OK */
-    char tier[16];    /* c's tier at as_of, stored with it (ck_caseload) */
+    ck_wprofile profile; /* c's tier and workload profile at as_of, stored with it (ck_caseload) */
 } ck_prepared;
 void ck_cases_prepare(const ck_engine *eng, const ck_case *c, ck_date as_of, ck_prepared *p);
 /* Writes the cases of p[0..n) whose rc is CK_OK. Each case's outcome is then

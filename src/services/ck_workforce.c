@@ -6,7 +6,7 @@
 #include "ck_store.h"
 #include "ck_str.h"
 #include "ck_txn.h"
-#include "ck_tier.h"
+#include "ck_wprofile.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,35 +83,84 @@ ck_rc ck_manage_settings_each(ck_db *db, void (*fn)(void *ctx, const char *key, 
 
 /* ---- What a case means for workload and allocation ------------------------------ */
 
-/* The tier, WMT type, points and risk levels of case c at as_of. */
-static void case_profile(const ck_case *c, const ck_rules_config *cfg, ck_date as_of, ck_arena *a, ck_wf_case *out)
+/* The tier, WMT type, points and risk levels of profile p (of case crn). */
+static void wf_case_of(const char *crn, const ck_wprofile *p, ck_arena *a, ck_wf_case *out)
 {
-    ck_tier *t = ck_malloc(sizeof *t);
-    ck_tier_case(c, as_of, cfg, t);
-    out->crn = ck_arena_strdup(a, c->crn);
-    snprintf(out->tier, sizeof out->tier, "%s", t->tier);
-    ck_free(t);
-    out->has_type = ck_wmt_case_type_of(c, as_of, &out->type);
-    int p = out->has_type ? ck_wmt_case_points(out->tier, out->type) : -1;
-    out->points = p > 0 ? p : 0;
-    const ck_assessment *rosh = ck_rosh_current(c, as_of);
-    const ck_registration *mapp = ck_registration_current(c, "MAPP", as_of);
-    out->rosh = rosh ? ck_arena_strdup(a, rosh->level) : NULL;
-    out->mappa = mapp ? ck_arena_strdup(a, mapp->level) : NULL;
+    memset(out, 0, sizeof *out);
+    out->crn = ck_arena_strdup(a, crn);
+    snprintf(out->tier, sizeof out->tier, "%s", p->tier);
+    out->has_type = p->has_type;
+    out->type = p->type;
+    int pts = out->has_type ? ck_wmt_case_points(out->tier, out->type) : -1;
+    out->points = pts > 0 ? pts : 0;
+    out->rosh = *p->rosh ? ck_arena_strdup(a, p->rosh) : NULL;
+    out->mappa = *p->mappa ? ck_arena_strdup(a, p->mappa) : NULL;
 }
 
-/* Court reports on c requested by as_of and not completed then. */
-static size_t reports_in_preparation(const ck_case *c, ck_date as_of, const char **out, size_t room)
+/* The same from case c at as_of. */
+static void case_profile(const ck_case *c, const ck_rules_config *cfg, ck_date as_of, ck_arena *a, ck_wf_case *out)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < c->n_events; i++)
-        for (size_t j = 0; j < c->events[i].n_reports; j++) {
-            const ck_report *r = &c->events[i].reports[j];
-            if (r->requested > as_of || (r->completed != CK_NODATE && r->completed <= as_of)) continue;
-            if (out && n < room) out[n] = r->type;
-            n++;
-        }
-    return n;
+    ck_wprofile p;
+    ck_wprofile_of(c, as_of, cfg, &p);
+    wf_case_of(c->crn, &p, a, out);
+}
+
+/* The stored profile in columns col.. of st (tier, wmt_type, rosh_level,
+ * mappa_level, court_reports, profile_as_of: PROFILE_COLS): false unless it
+ * was computed at as_of (and reads back whole), when the case must be loaded. */
+#define PROFILE_COLS "\"cases\".\"tier\", \"cases\".\"wmt_type\", \"cases\".\"rosh_level\", " \
+    "\"cases\".\"mappa_level\", \"cases\".\"court_reports\", \"cases\".\"profile_as_of\""
+static bool stored_profile(ck_stmt *st, int col, ck_date as_of, ck_wprofile *out)
+{
+    memset(out, 0, sizeof *out);
+    if (ck_stmt_date(st, col + 5) != as_of || as_of == CK_NODATE || !ck_stmt_text(st, col)) return false;
+    const char *type = ck_stmt_text(st, col + 1);
+    out->has_type = type != NULL;
+    if (type && !ck_wprofile_type_parse(type, &out->type)) return false;
+    const char *const src[] = {ck_stmt_text(st, col), ck_stmt_text(st, col + 2), ck_stmt_text(st, col + 3),
+                               ck_stmt_text(st, col + 4)};
+    char *const dst[] = {out->tier, out->rosh, out->mappa, out->reports};
+    const size_t size[] = {sizeof out->tier, sizeof out->rosh, sizeof out->mappa, sizeof out->reports};
+    for (int i = 0; i < 4; i++) {
+        int n = snprintf(dst[i], size[i], "%s", src[i] ? src[i] : "");
+        if (n < 0 || (size_t)n >= size[i]) return false;
+    }
+    out->complete = true;
+    return true;
+}
+
+/* The profile of case crn at as_of: the stored one when it holds at as_of,
+ * else computed from the case loaded whole. */
+static ck_rc profile_by_crn(ck_db *db, const ck_rules_config *cfg, const char *crn, ck_date as_of, ck_wprofile *out,
+                            char *err, size_t err_len)
+{
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"case_id\", " PROFILE_COLS " FROM \"cases\" WHERE \"crn\" = $1", err,
+                                 err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_text(st, 1, crn);
+    int s = ck_stmt_step(st);
+    int64_t id = s == CK_DB_ROW ? ck_stmt_int(st, 0) : 0;
+    bool stored = s == CK_DB_ROW && stored_profile(st, 1, as_of, out);
+    ck_stmt_reset(st);
+    if (s == CK_DB_DONE) return ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "crn: no case %s", crn);
+    if (s != CK_DB_ROW) return ck_txn_db_fail(db, "cases", err, err_len);
+    if (stored) return CK_OK;
+    ck_case *c = NULL;
+    ck_rc rc = ck_store_load(db, id, &c, err, err_len);
+    if (rc == CK_OK) ck_wprofile_of(c, as_of, cfg, out);
+    ck_case_free(c);
+    return rc;
+}
+
+/* Adds the court reports of a profile (types joined by ',') to p's. */
+static void add_reports(ck_wf_staff *p, const char *joined, ck_arena *a)
+{
+    for (const char *s = joined; *s;) {
+        size_t len = strcspn(s, ",");
+        p->reports = ck_realloc(p->reports, (p->n_reports + 1) * sizeof *p->reports);
+        p->reports[p->n_reports++] = ck_arena_strndup(a, s, len);
+        s += len + (s[len] == ',');
+    }
 }
 
 /* ---- Loading the workforce -------------------------------------------------------- */
@@ -213,13 +262,25 @@ static ck_rc load_reductions(ck_db *db, ck_workforce *w, const staff_index *ix, 
     return rc;
 }
 
-/* Every case held by the listed staff: ids first (one query), then each case
- * loaded, so no statement is left streaming while another runs. */
+/* Every case held by the listed staff, by holder then CRN, each with its
+ * stored profile (migration 011): one query. A case whose profile was not
+ * stored at as_of (written before the migration, or the data not yet
+ * recomputed today, or as_of not today) is loaded whole after the query, so
+ * no statement is left streaming while another runs. */
+typedef struct held_case {
+    int64_t id;
+    ck_wf_staff *owner;
+    const char *crn;
+    bool stored;
+    ck_wprofile profile;
+} held_case;
+
 static ck_rc load_cases(ck_db *db, const ck_rules_config *cfg, ck_workforce *w, const staff_index *ix,
                         const char *region, const char *pdu, char *err, size_t err_len)
 {
     ck_stmt *st = ck_txn_prepare(db,
-                          "SELECT \"cases\".\"case_id\", \"cases\".\"staff_code\" FROM \"cases\" "
+                          "SELECT \"cases\".\"case_id\", \"cases\".\"staff_code\", \"cases\".\"crn\", " PROFILE_COLS
+                          " FROM \"cases\" "
                           "JOIN \"staff\" ON \"staff\".\"code\" = \"cases\".\"staff_code\" "
                           "JOIN \"teams\" ON \"teams\".\"code\" = \"staff\".\"team\" "
                           "JOIN \"pdus\" ON \"pdus\".\"code\" = \"teams\".\"pdu\"" ORG_FILTER
@@ -227,35 +288,35 @@ static ck_rc load_cases(ck_db *db, const ck_rules_config *cfg, ck_workforce *w, 
                           err, err_len);
     if (!st) return CK_ERR_DB;
     bind_filter(st, region, pdu);
-    int64_t *ids = NULL;
-    ck_wf_staff **owner = NULL;
-    size_t n = 0;
+    held_case *v = NULL;
+    size_t n = 0, cap = 0;
     ck_rc rc = CK_OK;
     while (ck_txn_next(db, st, "cases", &rc, err, err_len)) {
-        ids = ck_realloc(ids, (n + 1) * sizeof *ids);
-        owner = ck_realloc(owner, (n + 1) * sizeof *owner);
-        ids[n] = ck_stmt_int(st, 0);
-        owner[n++] = index_find(ix, ck_stmt_text(st, 1));
+        if (n == cap) {
+            cap = cap ? 2 * cap : 256;
+            v = ck_realloc(v, cap * sizeof *v);
+        }
+        held_case *h = &v[n++];
+        h->id = ck_stmt_int(st, 0);
+        h->owner = index_find(ix, ck_stmt_text(st, 1));
+        h->crn = col(st, 2, &w->arena);
+        h->stored = stored_profile(st, 3, w->as_of, &h->profile);
     }
     ck_stmt_reset(st);
     for (size_t i = 0; i < n && rc == CK_OK; i++) {
-        ck_case *c = NULL;
-        if ((rc = ck_store_load(db, ids[i], &c, err, err_len)) != CK_OK) break;
-        ck_wf_staff *p = owner[i];
-        p->cases = ck_realloc(p->cases, (p->n_cases + 1) * sizeof *p->cases);
-        case_profile(c, cfg, w->as_of, &w->arena, &p->cases[p->n_cases++]);
-        size_t k = reports_in_preparation(c, w->as_of, NULL, 0);
-        if (k) {
-            p->reports = ck_realloc(p->reports, (p->n_reports + k) * sizeof *p->reports);
-            const char **dst = p->reports + p->n_reports;
-            reports_in_preparation(c, w->as_of, dst, k);
-            for (size_t j = 0; j < k; j++) dst[j] = ck_arena_strdup(&w->arena, dst[j]);
-            p->n_reports += k;
+        held_case *h = &v[i];
+        if (!h->stored) {
+            ck_case *c = NULL;
+            if ((rc = ck_store_load(db, h->id, &c, err, err_len)) != CK_OK) break;
+            ck_wprofile_of(c, w->as_of, cfg, &h->profile);
+            ck_case_free(c);
         }
-        ck_case_free(c);
+        ck_wf_staff *p = h->owner;
+        p->cases = ck_realloc(p->cases, (p->n_cases + 1) * sizeof *p->cases);
+        wf_case_of(h->crn, &h->profile, &w->arena, &p->cases[p->n_cases++]);
+        add_reports(p, h->profile.reports, &w->arena);
     }
-    ck_free(ids);
-    ck_free(owner);
+    ck_free(v);
     return rc;
 }
 
@@ -662,6 +723,32 @@ static ck_alloc_candidate *candidates_of(const ck_workforce *w)
     return v;
 }
 
+/* ck_alloc_rank_case inside the caller's transaction. */
+static ck_rc rank_in_tx(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *crn, ck_date as_of,
+                        ck_workforce **wf, ck_alloc_ranking *out, char *err, size_t err_len)
+{
+    ck_arena a;
+    ck_arena_init(&a);
+    case_place pl;
+    ck_wprofile prof;
+    ck_rc rc = place_of(db, crn, &a, &pl, err, err_len);
+    if (rc == CK_OK) rc = profile_by_crn(db, eng->cfg, crn, as_of, &prof, err, err_len);
+    if (rc == CK_OK && !pl.pdu)
+        rc = ck_txn_fail(CK_ERR_CONFLICT, err, err_len, "crn: case %s is held by no team of the organisation, so nobody "
+                  "can be ranked for it", crn);
+    if (rc == CK_OK) rc = load_in_tx(db, eng->cfg, NULL, pl.pdu, as_of, wf, err, err_len);
+    if (rc == CK_OK) {
+        ck_wf_case p;
+        wf_case_of(crn, &prof, &a, &p);
+        ck_alloc_case ac = alloc_case_of(&p, &pl);
+        ck_alloc_candidate *cands = candidates_of(*wf);
+        ck_alloc_rank(&mc->alloc, &ac, cands, (*wf)->n_staff, as_of, out);
+        ck_free(cands);
+    }
+    ck_arena_free(&a);
+    return rc;
+}
+
 ck_rc ck_alloc_rank_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *crn, ck_date as_of,
                          ck_workforce **wf, ck_alloc_ranking *out, char *err, size_t err_len)
 {
@@ -669,33 +756,44 @@ ck_rc ck_alloc_rank_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *m
     memset(out, 0, sizeof *out);
     ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
-    ck_arena a;
-    ck_arena_init(&a);
-    case_place pl;
-    int64_t id;
-    ck_case *c = NULL;
-    rc = place_of(db, crn, &a, &pl, err, err_len);
-    if (rc == CK_OK) rc = ck_store_find(db, crn, CK_LOCK_NONE, &id, err, err_len);
-    if (rc == CK_OK) rc = ck_store_load(db, id, &c, err, err_len);
-    if (rc == CK_OK && !pl.pdu)
-        rc = ck_txn_fail(CK_ERR_CONFLICT, err, err_len, "crn: case %s is held by no team of the organisation, so nobody "
-                  "can be ranked for it", crn);
-    if (rc == CK_OK) rc = load_in_tx(db, eng->cfg, NULL, pl.pdu, as_of, wf, err, err_len);
-    if (rc == CK_OK) {
-        ck_wf_case p;
-        case_profile(c, eng->cfg, as_of, &a, &p);
-        ck_alloc_case ac = alloc_case_of(&p, &pl);
-        ck_alloc_candidate *cands = candidates_of(*wf);
-        ck_alloc_rank(&mc->alloc, &ac, cands, (*wf)->n_staff, as_of, out);
-        ck_free(cands);
-    }
-    ck_case_free(c);
-    ck_arena_free(&a);
-    rc = ck_txn_finish(db, rc, err, err_len);
+    rc = ck_txn_finish(db, rank_in_tx(db, eng, mc, crn, as_of, wf, out, err, err_len), err, err_len);
     if (rc != CK_OK) {
+        ck_alloc_ranking_free(out);
         ck_workforce_free(*wf);
         *wf = NULL;
     }
+    return rc;
+}
+
+const ck_alloc_choice *ck_alloc_choice_of(const ck_workforce *wf, const ck_alloc_ranking *rk, const char *staff)
+{
+    for (size_t i = 0; wf && i < rk->n; i++)
+        if (ck_streq(wf->staff[rk->choices[i].candidate].code, staff)) return &rk->choices[i];
+    return NULL;
+}
+
+bool ck_alloc_needs_reason(const ck_alloc_choice *ch) { return ch && ch->over_after; }
+
+bool ck_alloc_reason_given(const char *reason) { return reason && reason[strspn(reason, " \t\r\n")] != '\0'; }
+
+/* The over-capacity rule, inside the caller's write transaction: *over when
+ * staff would be above 100% with case crn, refused unless a reason is given. */
+static ck_rc capacity_rule(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *crn,
+                           const char *staff, const char *reason, ck_date as_of, bool *over, char *err, size_t err_len)
+{
+    *over = false;
+    ck_workforce *wf = NULL;
+    ck_alloc_ranking rk = {0};
+    ck_rc rc = rank_in_tx(db, eng, mc, crn, as_of, &wf, &rk, err, err_len);
+    const ck_alloc_choice *ch = rc == CK_OK ? ck_alloc_choice_of(wf, &rk, staff) : NULL;
+    *over = ck_alloc_needs_reason(ch);
+    if (*over && !ck_alloc_reason_given(reason))
+        rc = ck_txn_fail(CK_ERR_INVALID, err, err_len,
+                         "reason: %s would be at %d.%d%% of capacity with case %s (over 100%%); give the reason to "
+                         "allocate it to them anyway", staff, ch->capacity_after_permille / 10,
+                         ch->capacity_after_permille % 10, crn);
+    ck_alloc_ranking_free(&rk);
+    ck_workforce_free(wf);
     return rc;
 }
 
@@ -768,12 +866,15 @@ static ck_rc allocate_in_tx(ck_db *db, const ck_engine *eng, const ck_manage_cfg
 }
 
 ck_rc ck_alloc_allocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *crn, const char *staff,
-                    ck_date as_of, char *err, size_t err_len)
+                        const char *reason, ck_date as_of, bool *over, char *err, size_t err_len)
 {
-    bool own;
+    bool own, was_over = false;
     ck_rc rc = ck_txn_join_write(db, &own, err, err_len);
     if (rc != CK_OK) return rc;
-    return ck_txn_end(db, own, allocate_in_tx(db, eng, mc, crn, staff, as_of, err, err_len), err, err_len);
+    rc = capacity_rule(db, eng, mc, crn, staff, reason, as_of, &was_over, err, err_len);
+    if (rc == CK_OK) rc = allocate_in_tx(db, eng, mc, crn, staff, as_of, err, err_len);
+    if (over) *over = was_over;
+    return ck_txn_end(db, own, rc, err, err_len);
 }
 
 /* Who takes each of from's cases (to, else the plan of ck_alloc_plan over
@@ -913,21 +1014,17 @@ static ck_rc board_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc
     bc->explanation = need->explanation;
     bc->lost = strncmp(need->subject, "allocation:", 11) == 0;
     case_place pl;
-    int64_t id;
-    ck_case *c = NULL;
+    ck_wprofile prof;
     ck_rc rc = place_of(db, need->crn, &b->arena, &pl, err, err_len);
-    if (rc == CK_OK) rc = ck_store_find(db, need->crn, CK_LOCK_NONE, &id, err, err_len);
-    if (rc == CK_OK) rc = ck_store_load(db, id, &c, err, err_len);
+    if (rc == CK_OK) rc = profile_by_crn(db, eng->cfg, need->crn, as_of, &prof, err, err_len);
+    if (rc == CK_OK) rc = ck_caseload_names(db, need->crn, &b->arena, &bc->forename, &bc->surname, err, err_len);
     if (rc == CK_OK) {
         bc->team = pl.team;
         bc->staff_code = pl.staff;
-        bc->forename = ck_arena_strdup(&b->arena, c->person.forename);
-        bc->surname = ck_arena_strdup(&b->arena, c->person.surname);
-        case_profile(c, eng->cfg, as_of, &b->arena, &bc->profile);
+        wf_case_of(need->crn, &prof, &b->arena, &bc->profile);
         ck_alloc_case ac = alloc_case_of(&bc->profile, &pl);
         ck_alloc_rank(&mc->alloc, &ac, cands, b->wf->n_staff, as_of, &bc->ranking);
     }
-    ck_case_free(c);
     return rc;
 }
 

@@ -140,12 +140,25 @@ void ck_alloc_needs_free(ck_alloc_needs *n);
 ck_rc ck_alloc_rank_case(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *crn, ck_date as_of,
                          ck_workforce **wf, ck_alloc_ranking *out, char *err, size_t err_len);
 
+/* The over-capacity rule (issue 14 point 7), the same for the web, the API
+ * and the command line: a case goes to someone who would be above 100% of
+ * capacity with it (their choice in the case's ranking says over_after) only
+ * with a reason, which the allocation's audit record keeps.
+ * ck_alloc_choice_of: staff's choice in rk (NULL when the ranking excludes
+ * them); ck_alloc_needs_reason: the choice is over capacity (false for NULL);
+ * ck_alloc_reason_given: reason holds more than white space. */
+const ck_alloc_choice *ck_alloc_choice_of(const ck_workforce *wf, const ck_alloc_ranking *rk, const char *staff);
+bool ck_alloc_needs_reason(const ck_alloc_choice *ch);
+bool ck_alloc_reason_given(const char *reason);
+
 /* Allocates case crn to staff member `staff` from as_of: a new allocations
  * row, ending the one in force on that day (a handover day), then the obligations
  * recomputed, in one transaction. CK_ERR_CONFLICT when the staff member is
- * not in post or the grade rule refuses the case. */
+ * not in post or the grade rule refuses the case; CK_ERR_INVALID naming
+ * "reason" when they would be over capacity with it and reason is blank
+ * (the rule above). *over (may be NULL) gets whether they are. */
 ck_rc ck_alloc_allocate(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, const char *crn, const char *staff,
-                    ck_date as_of, char *err, size_t err_len);
+                        const char *reason, ck_date as_of, bool *over, char *err, size_t err_len);
 
 /* Moves every case held by `from` (left, on long-term absence, or not) in one
  * transaction: to `to` when it is not NULL, else each to the first of its

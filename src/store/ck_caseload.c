@@ -144,24 +144,25 @@ static void q_overdue(sqlq *q, const char *as_of)
 
 /* ---- The stored tier ---------------------------------------------------------- */
 
-void ck_caseload_tier(const ck_case *c, ck_date as_of, const ck_rules_config *cfg, char out[CK_CASELOAD_TIER_MAX])
-{
-    ck_tier *t = ck_malloc(sizeof *t); /* about 17 KB: not on a worker thread's stack */
-    ck_tier_case(c, as_of, cfg, t);
-    snprintf(out, CK_CASELOAD_TIER_MAX, "%s", t->tier);
-    ck_free(t);
-}
-
-ck_rc ck_caseload_store_tier(ck_db *db, int64_t id, const char *tier, ck_date as_of, char *err, size_t err_len)
+ck_rc ck_caseload_store_profile(ck_db *db, int64_t id, const ck_wprofile *p, ck_date as_of, char *err,
+                                size_t err_len)
 {
     char d[CK_DATE_STRLEN];
     ck_stmt *st = ck_db_prepare(db, "UPDATE \"cases\" SET \"tier_as_of\" = $3, " CK_STORE_TIER_CHANGE("$2", "$3")
-                                    ", \"tier\" = $2 WHERE \"case_id\" = $1");
+                                    ", \"tier\" = $2, "
+                                    CK_STORE_PROFILE_SET("$4", "$5", "$6", "$7", "$8")
+                                    " WHERE \"case_id\" = $1");
     if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_rc rc = CK_OK;
+    ck_date_fmt(as_of, d);
     ck_stmt_bind_int(st, 1, id);
-    ck_stmt_bind_text(st, 2, tier);
-    ck_stmt_bind_text(st, 3, ck_date_fmt(as_of, d));
+    ck_stmt_bind_text(st, 2, p->tier);
+    ck_stmt_bind_text(st, 3, d);
+    ck_stmt_bind_text(st, 4, ck_store_profile_type(p));
+    ck_stmt_bind_text(st, 5, ck_store_profile_text(p->rosh));
+    ck_stmt_bind_text(st, 6, ck_store_profile_text(p->mappa));
+    ck_stmt_bind_text(st, 7, ck_store_profile_text(p->reports));
+    ck_stmt_bind_text(st, 8, p->complete ? d : NULL);
     if (ck_stmt_step(st) != CK_DB_DONE) rc = ck_txn_db_fail(db, "cases.tier", err, err_len);
     ck_stmt_reset(st);
     return rc;
@@ -170,9 +171,9 @@ ck_rc ck_caseload_store_tier(ck_db *db, int64_t id, const char *tier, ck_date as
 ck_rc ck_caseload_refresh(ck_db *db, int64_t id, const ck_case *c, ck_date as_of, const ck_rules_config *cfg,
                           char *err, size_t err_len)
 {
-    char tier[CK_CASELOAD_TIER_MAX];
-    ck_caseload_tier(c, as_of, cfg, tier);
-    return ck_caseload_store_tier(db, id, tier, as_of, err, err_len);
+    ck_wprofile p;
+    ck_wprofile_of(c, as_of, cfg, &p);
+    return ck_caseload_store_profile(db, id, &p, as_of, err, err_len);
 }
 
 /* ---- Caseload lists ------------------------------------------------------------ */

@@ -22,19 +22,20 @@
 #include "ck_rc.h"
 #include "ck_rules.h"
 #include "ck_worklist.h"
+#include "ck_wprofile.h"
 
 #define CK_CASELOAD_PAGE_MAX 500 /* rows in one page of any list here */
 
-/* Stores the tier of case `id` (c is that case) at as_of. Runs inside the
- * caller's transaction: ck_cases calls it after writing a case and in the
- * daily recompute. */
+/* Stores the tier and workload profile (core/ck_wprofile) of case `id` (c
+ * is that case) at as_of. Runs inside the caller's transaction: ck_cases
+ * calls it after writing a case and in the daily recompute. */
 ck_rc ck_caseload_refresh(ck_db *db, int64_t id, const ck_case *c, ck_date as_of, const ck_rules_config *cfg,
                           char *err, size_t err_len);
-/* The same in two steps, for bulk import: the tier is computed on a worker
- * thread (pure), then stored with the case's other rows. */
-#define CK_CASELOAD_TIER_MAX 16
-void ck_caseload_tier(const ck_case *c, ck_date as_of, const ck_rules_config *cfg, char out[CK_CASELOAD_TIER_MAX]);
-ck_rc ck_caseload_store_tier(ck_db *db, int64_t id, const char *tier, ck_date as_of, char *err, size_t err_len);
+/* The same in two steps, for bulk import: the profile is computed on a
+ * worker thread (ck_wprofile_of, pure), then stored with the case's other
+ * rows (store/ck_store's ck_store_put_profiles). */
+ck_rc ck_caseload_store_profile(ck_db *db, int64_t id, const ck_wprofile *p, ck_date as_of, char *err,
+                                size_t err_len);
 
 /* ---- Cases of a staff member, team or PDU --------------------------------- */
 

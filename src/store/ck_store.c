@@ -269,15 +269,27 @@ static void build_sql(table *t)
     }
 }
 
-/* The stored tiers of many cases in one statement: $1 the date, then a
- * (case id, tier) pair per case. */
+/* The stored tiers and profiles of many cases in one statement: $1 the
+ * date, then per case its id, tier, WMT type, RoSH level, MAPP level, court
+ * reports and 1 when the profile is complete. */
+#define PROFILE_PARAMS 7
 static char *tier_update(int rows)
 {
     ck_buf b = CK_BUF_INIT;
     ck_buf_puts(&b, "UPDATE \"cases\" SET \"tier_as_of\" = $1, " CK_STORE_TIER_CHANGE("\"v\".\"column2\"", "$1")
-                    ", \"tier\" = \"v\".\"column2\" FROM (VALUES ");
-    for (int r = 0; r < rows; r++)
-        ck_buf_printf(&b, r ? ", ($%d, $%d)" : "(CAST($%d AS BIGINT), CAST($%d AS TEXT))", 2 * r + 2, 2 * r + 3);
+                    ", \"tier\" = \"v\".\"column2\", "
+                    CK_STORE_PROFILE_SET("\"v\".\"column3\"", "\"v\".\"column4\"", "\"v\".\"column5\"",
+                                         "\"v\".\"column6\"",
+                                         "CASE WHEN \"v\".\"column7\" = 1 THEN $1 ELSE NULL END")
+                    " FROM (VALUES ");
+    for (int r = 0; r < rows; r++) {
+        int p = PROFILE_PARAMS * r + 2;
+        if (r) ck_buf_printf(&b, ", ($%d, $%d, $%d, $%d, $%d, $%d, $%d)", p, p + 1, p + 2, p + 3, p + 4, p + 5, p + 6);
+        else
+            ck_buf_printf(&b, "(CAST($%d AS BIGINT), CAST($%d AS TEXT), CAST($%d AS TEXT), CAST($%d AS TEXT), "
+                              "CAST($%d AS TEXT), CAST($%d AS TEXT), CAST($%d AS INTEGER))",
+                          p, p + 1, p + 2, p + 3, p + 4, p + 5, p + 6);
+    }
     ck_buf_puts(&b, ") AS \"v\" WHERE \"cases\".\"case_id\" = \"v\".\"column1\"");
     return ck_buf_steal(&b);
 }
@@ -1367,15 +1379,20 @@ ck_rc ck_store_put_obligations(ck_db *db, int64_t id, const ck_result *r, const 
     return ck_store_put_obligations_many(db, 1, &id, &r, h, err, err_len);
 }
 
-ck_rc ck_store_put_tiers(ck_db *db, size_t n, const int64_t *ids, const char *const *tiers, ck_date as_of,
-                        char *err, size_t err_len)
+const char *ck_store_profile_type(const ck_wprofile *p)
+{
+    return p->has_type ? ck_wmt_case_type_name(p->type) : NULL;
+}
+
+ck_rc ck_store_put_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_wprofile *const *profiles,
+                            ck_date as_of, char *err, size_t err_len)
 {
     model();
     int64_t *live = ck_calloc(n ? n : 1, sizeof *live);
-    const char **t = ck_calloc(n ? n : 1, sizeof *t);
+    const ck_wprofile **t = ck_calloc(n ? n : 1, sizeof *t);
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (ids[i]) live[m] = ids[i], t[m++] = tiers[i];
+        if (ids[i]) live[m] = ids[i], t[m++] = profiles[i];
     ck_rc rc = CK_OK;
     for (size_t i = 0; i < m && rc == CK_OK;) {
         int k = CHUNKS - 1;
@@ -1387,8 +1404,15 @@ ck_rc ck_store_put_tiers(ck_db *db, size_t n, const int64_t *ids, const char *co
         }
         ck_stmt_bind_date(st, 1, as_of);
         for (size_t r = 0; r < chunk_rows[k]; r++) {
-            ck_stmt_bind_int(st, 2 * (int)r + 2, live[i + r]);
-            ck_stmt_bind_text(st, 2 * (int)r + 3, t[i + r]);
+            const ck_wprofile *p = t[i + r];
+            int at = PROFILE_PARAMS * (int)r + 2;
+            ck_stmt_bind_int(st, at, live[i + r]);
+            ck_stmt_bind_text(st, at + 1, p->tier);
+            ck_stmt_bind_text(st, at + 2, ck_store_profile_type(p));
+            ck_stmt_bind_text(st, at + 3, ck_store_profile_text(p->rosh));
+            ck_stmt_bind_text(st, at + 4, ck_store_profile_text(p->mappa));
+            ck_stmt_bind_text(st, at + 5, ck_store_profile_text(p->reports));
+            ck_stmt_bind_int(st, at + 6, p->complete ? 1 : 0);
         }
         rc = ck_txn_exec(db, st, "cases.tier", err, err_len);
         i += chunk_rows[k];

@@ -23,6 +23,7 @@
 #include "ck_rc.h"
 #include "ck_roles.h"
 #include "ck_rules.h"
+#include "ck_wprofile.h"
 
 /* Who holds a case, derived on every write and copied onto its obligations so
  * worklists are one index range. Strings are the caller's; NULL when unknown. */
@@ -152,11 +153,23 @@ ck_rc ck_store_put_obligations_many(ck_db *db, size_t n, const int64_t *ids, con
     "ELSE \"cases\".\"tier_previous\" END, \"tier_changed_on\" = CASE WHEN \"cases\".\"tier\" <> " tier \
     " THEN " date " ELSE \"cases\".\"tier_changed_on\" END"
 
-/* Stores the tier (core/ck_tier, computed at as_of) of cases ids[0..n),
- * tiers[i] for ids[i], with statements that carry many cases each, skipping
- * ids of 0. */
-ck_rc ck_store_put_tiers(ck_db *db, size_t n, const int64_t *ids, const char *const *tiers, ck_date as_of,
-                        char *err, size_t err_len);
+/* The SET items of the workload profile beside the tier (migration 011),
+ * from SQL expressions: the WMT type, RoSH level, MAPP level and court
+ * reports (each NULL for none), and the date they hold at (NULL when the
+ * profile is not complete: readers then load the case). */
+#define CK_STORE_PROFILE_SET(type, rosh, mappa, reports, date)                                    \
+    "\"wmt_type\" = " type ", \"rosh_level\" = " rosh ", \"mappa_level\" = " mappa              \
+    ", \"court_reports\" = " reports ", \"profile_as_of\" = " date
+/* The stored text of a profile's field: NULL for "". */
+static inline const char *ck_store_profile_text(const char *s) { return s && *s ? s : NULL; }
+/* ... and of its type: NULL when none. */
+const char *ck_store_profile_type(const ck_wprofile *p);
+
+/* Stores the tier and workload profile (core/ck_wprofile, computed at
+ * as_of) of cases ids[0..n), profiles[i] for ids[i], with statements that
+ * carry many cases each, skipping ids of 0. */
+ck_rc ck_store_put_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_wprofile *const *profiles,
+                            ck_date as_of, char *err, size_t err_len);
 /* Brings the stored holder, obligations and failures to comply of cases
  * ids[0..n) to h[i] and r[i], writing only the rows that differ: from one
  * day to the next most of a case's obligations stay as they were, so a

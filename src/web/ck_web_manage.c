@@ -750,8 +750,7 @@ static bool capacity_after(mctx *m, const ck_manage_cfg *mc, const char *crn, co
         store_failed(m, rc, err);
         return false;
     }
-    for (size_t i = 0; i < rk->n; i++)
-        if (ck_streq((*wf)->staff[rk->choices[i].candidate].code, staff)) *choice = &rk->choices[i];
+    *choice = ck_alloc_choice_of(*wf, rk, staff);
     return true;
 }
 
@@ -795,21 +794,22 @@ void ck_web_allocate_one(ck_http_req *r)
         ck_web_error_page(r, &m.s, 400, "This cannot be done", "Choose the case and the practitioner from the list.");
         return;
     }
-    /* Above 100% with the case: shown first, and done only with a reason. */
+    /* Above 100% with the case: shown first, and done only with a reason
+     * (services/ck_workforce's rule, which the allocation itself enforces). */
     const char *reason = ck_web_field(r, "reason");
-    bool has_reason = reason[strspn(reason, " \t\r\n")] != '\0';
+    bool has_reason = ck_alloc_reason_given(reason);
     ck_workforce *wf = NULL;
     ck_alloc_ranking rk = {0};
     const ck_alloc_choice *ch = NULL;
     if (!capacity_after(&m, &mc, crn, staff, &wf, &rk, &ch)) return;
-    bool over = ch && ch->over_after;
+    bool over = ck_alloc_needs_reason(ch);
     if (over && !has_reason)
         over_capacity_page(&m, crn, &wf->staff[ch->candidate], ch, reason, ck_streq(ck_web_field(r, "confirm"), "over"));
     ck_alloc_ranking_free(&rk);
     ck_workforce_free(wf);
     if (over && !has_reason) return;
     char err[ERR_MAX];
-    ck_rc rc = ck_access_allocate(m.db, m.s.p, engine(&m), &mc, crn, staff, over ? reason : NULL, m.today, err,
+    ck_rc rc = ck_access_allocate(m.db, m.s.p, engine(&m), &mc, crn, staff, reason, m.today, err,
                                   sizeof err);
     if (rc != CK_OK) {
         store_failed(&m, rc, err);
