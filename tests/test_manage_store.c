@@ -688,12 +688,76 @@ static void test_org_lists_and_open_checks(void **state)
     ck_arena_free(&a);
 }
 
+/* The stored workload profile (migration 011) of a case with court reports
+ * in preparation, a MAPP level and a RoSH level, written by the case write
+ * path: the workforce reads it as it reads the case loaded whole (which it
+ * does when the profile is not of the date asked for). */
+static void test_profile_stored(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    load_org(db);
+    const char *json =
+        "{\"crn\":\"A000009\",\"team\":\"T1\",\"person\":{\"forename\":\"P\",\"surname\":\"Q\"},"
+        "\"allocations\":[{\"id\":\"AL1\",\"from\":\"2025-01-07\",\"staff_code\":\"S1\",\"grade\":\"PO\"}],"
+        "\"assessments\":[{\"id\":\"AS1\",\"kind\":\"rosh\",\"completed\":\"2025-02-20\",\"level\":\"high\"}],"
+        "\"registrations\":[{\"id\":\"G1\",\"type\":\"MAPP\",\"date\":\"2025-01-10\",\"level\":\"M2\","
+        "\"category\":\"M1\"}],"
+        "\"events\":[{\"id\":\"E1\",\"offences\":[{\"id\":\"O1\",\"category\":\"theft\",\"main\":true}],"
+        "\"sentence\":{\"type\":\"community_order\",\"date\":\"2025-01-06\",\"end_date\":\"2026-01-05\"},"
+        "\"reports\":[{\"id\":\"R1\",\"type\":\"fast\",\"requested\":\"2025-05-20\"},"
+        "{\"id\":\"R2\",\"type\":\"standard\",\"requested\":\"2025-04-01\",\"completed\":\"2025-04-20\"},"
+        "{\"id\":\"R3\",\"type\":\"oral\",\"requested\":\"2025-05-28\"}]}]}";
+    char err[1024];
+    json_error_t je;
+    json_t *j = json_loads(json, 0, &je);
+    if (!j) fail_msg("json: %s", je.text);
+    ck_case *c = ck_bundle_from_json(j, err, sizeof err);
+    if (!c) fail_msg("bundle: %s", err);
+    json_decref(j);
+    ck_engine eng = ck_engine_default();
+    ok(ck_cases_create(db, &eng, c, D("2025-06-02"), err, sizeof err), err);
+    ck_case_free(c);
+    ck_stmt *st = ck_db_prepare(db, "SELECT \"wmt_type\", \"rosh_level\", \"mappa_level\", \"court_reports\", "
+                                    "\"profile_as_of\" FROM \"cases\" WHERE \"crn\" = 'A000009'");
+    assert_non_null(st);
+    assert_int_equal(ck_stmt_step(st), CK_DB_ROW);
+    assert_string_equal(ck_stmt_text(st, 0), "community");
+    assert_string_equal(ck_stmt_text(st, 1), "high");
+    assert_string_equal(ck_stmt_text(st, 2), "M2");
+    assert_string_equal(ck_stmt_text(st, 3), "fast,oral"); /* R2 was completed */
+    assert_int_equal(ck_stmt_date(st, 4), D("2025-06-02"));
+    ck_stmt_reset(st);
+    /* Read from the stored profile (its date), then from the case (a later
+     * date, no profile stored for it): the same figures at the same date. */
+    json_t *seen[2];
+    for (int whole = 0; whole < 2; whole++) {
+        if (whole) assert_int_equal(ck_db_exec(db, "UPDATE \"cases\" SET \"profile_as_of\" = NULL"), CK_DB_OK);
+        ck_workforce *w = NULL;
+        ok(ck_workforce_load(db, ck_rulecfg_default(), NULL, "P1", D("2025-06-02"), &w, err, sizeof err), err);
+        const ck_wf_staff *s1 = ck_workforce_find(w, "S1");
+        assert_int_equal(s1->n_cases, 1);
+        assert_int_equal(s1->n_reports, 2);
+        assert_string_equal(s1->reports[0], "fast");
+        assert_string_equal(s1->reports[1], "oral");
+        assert_string_equal(s1->cases[0].rosh, "high");
+        assert_string_equal(s1->cases[0].mappa, "M2");
+        assert_true(s1->cases[0].has_type);
+        assert_int_equal(s1->cases[0].type, CK_WMT_COMMUNITY);
+        seen[whole] = ck_workforce_to_json(w);
+        ck_workforce_free(w);
+    }
+    assert_true(json_equal(seen[0], seen[1]));
+    json_decref(seen[0]);
+    json_decref(seen[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         CK_DB_TEST(test_workforce_figures), CK_DB_TEST(test_leaver_reallocated), CK_DB_TEST(test_grade_rule_refuses),
         CK_DB_TEST(test_edit_in_tx), CK_DB_TEST(test_holder), CK_DB_TEST(test_allocation_board),
         CK_DB_TEST(test_inspection_figures), CK_DB_TEST(test_qa_audit), CK_DB_TEST(test_org_lists_and_open_checks),
+        CK_DB_TEST(test_profile_stored),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
