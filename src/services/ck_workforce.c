@@ -1,5 +1,6 @@
 /* ck_workforce: see ck_workforce.h. */
 #include "ck_workforce.h"
+#include "ck_buf.h"
 #include "ck_caseload.h"
 #include "ck_facts.h"
 #include "ck_org.h"
@@ -165,8 +166,6 @@ static void add_reports(ck_wf_staff *p, const char *joined, ck_arena *a)
 
 /* ---- Loading the workforce -------------------------------------------------------- */
 
-#define ORG_FILTER " WHERE (CAST($1 AS TEXT) IS NULL OR \"pdus\".\"region\" = $1) " \
-                   "AND (CAST($2 AS TEXT) IS NULL OR \"teams\".\"pdu\" = $2)"
 #define STAFF_JOIN " FROM \"staff\" JOIN \"teams\" ON \"teams\".\"code\" = \"staff\".\"team\" " \
                    "JOIN \"pdus\" ON \"pdus\".\"code\" = \"teams\".\"pdu\""
 
@@ -197,16 +196,36 @@ static void bind_filter(ck_stmt *st, const char *region, const char *pdu)
     ck_stmt_bind_text(st, 2, pdu);
 }
 
+/* head, the filter on the region ($1) and PDU ($2), then tail, prepared and
+ * bound. Only the filters given constrain the SQL: "($2 IS NULL OR
+ * teams.pdu = $2)" made SQLite read every case in the country, joining each
+ * to its staff member, team and PDU, for one PDU's workforce. */
+static ck_stmt *prepare_org(ck_db *db, const char *region, const char *pdu, const char *head, const char *tail,
+                            char *err, size_t err_len)
+{
+    const char *where = pdu ? " WHERE (CAST($1 AS TEXT) IS NULL OR \"pdus\".\"region\" = $1) AND \"teams\".\"pdu\" = $2"
+                        : region ? " WHERE \"pdus\".\"region\" = $1 AND CAST($2 AS TEXT) IS NULL"
+                                 : " WHERE CAST($1 AS TEXT) IS NULL AND CAST($2 AS TEXT) IS NULL";
+    ck_buf b = CK_BUF_INIT;
+    ck_buf_puts(&b, head);
+    ck_buf_puts(&b, where);
+    ck_buf_puts(&b, tail);
+    char *sql = ck_buf_steal(&b);
+    ck_stmt *st = ck_txn_prepare(db, sql, err, err_len);
+    ck_free(sql);
+    if (st) bind_filter(st, region, pdu);
+    return st;
+}
+
 static ck_rc load_staff(ck_db *db, ck_workforce *w, const char *region, const char *pdu, char *err, size_t err_len)
 {
-    ck_stmt *st = ck_txn_prepare(db,
+    ck_stmt *st = prepare_org(db, region, pdu,
                           "SELECT \"staff\".\"code\", \"forename\", \"surname\", \"grade\", \"status\", \"agency\", "
                           "\"contracted_hours\", \"start_date\", \"left_on\", \"absence_from\", \"teams\".\"code\", "
-                          "\"teams\".\"name\", \"teams\".\"office\", \"teams\".\"pdu\", \"pdus\".\"region\"" STAFF_JOIN
-                              ORG_FILTER " ORDER BY \"teams\".\"code\", \"staff\".\"code\"",
+                          "\"teams\".\"name\", \"teams\".\"office\", \"teams\".\"pdu\", \"pdus\".\"region\"" STAFF_JOIN,
+                          " ORDER BY \"teams\".\"code\", \"staff\".\"code\"",
                           err, err_len);
     if (!st) return CK_ERR_DB;
-    bind_filter(st, region, pdu);
     ck_arena *a = &w->arena;
     size_t cap = 0;
     ck_rc rc = CK_OK;
@@ -240,15 +259,14 @@ static ck_rc load_staff(ck_db *db, ck_workforce *w, const char *region, const ch
 static ck_rc load_reductions(ck_db *db, ck_workforce *w, const staff_index *ix, const char *region, const char *pdu,
                              char *err, size_t err_len)
 {
-    ck_stmt *st = ck_txn_prepare(db,
+    ck_stmt *st = prepare_org(db, region, pdu,
                           "SELECT \"staff_reductions\".\"staff\", \"hours\", \"reason\", \"from\", \"expires\" "
                           "FROM \"staff_reductions\" JOIN \"staff\" ON \"staff\".\"code\" = \"staff_reductions\".\"staff\" "
                           "JOIN \"teams\" ON \"teams\".\"code\" = \"staff\".\"team\" "
-                          "JOIN \"pdus\" ON \"pdus\".\"code\" = \"teams\".\"pdu\"" ORG_FILTER
+                          "JOIN \"pdus\" ON \"pdus\".\"code\" = \"teams\".\"pdu\"",
                           " ORDER BY \"staff_reductions\".\"staff\", \"ord\"",
                           err, err_len);
     if (!st) return CK_ERR_DB;
-    bind_filter(st, region, pdu);
     ck_rc rc = CK_OK;
     while (ck_txn_next(db, st, "staff_reductions", &rc, err, err_len)) {
         ck_wf_staff *p = index_find(ix, ck_stmt_text(st, 0));
@@ -278,16 +296,15 @@ typedef struct held_case {
 static ck_rc load_cases(ck_db *db, const ck_rules_config *cfg, ck_workforce *w, const staff_index *ix,
                         const char *region, const char *pdu, char *err, size_t err_len)
 {
-    ck_stmt *st = ck_txn_prepare(db,
+    ck_stmt *st = prepare_org(db, region, pdu,
                           "SELECT \"cases\".\"case_id\", \"cases\".\"staff_code\", \"cases\".\"crn\", " PROFILE_COLS
                           " FROM \"cases\" "
                           "JOIN \"staff\" ON \"staff\".\"code\" = \"cases\".\"staff_code\" "
                           "JOIN \"teams\" ON \"teams\".\"code\" = \"staff\".\"team\" "
-                          "JOIN \"pdus\" ON \"pdus\".\"code\" = \"teams\".\"pdu\"" ORG_FILTER
+                          "JOIN \"pdus\" ON \"pdus\".\"code\" = \"teams\".\"pdu\"",
                           " ORDER BY \"cases\".\"staff_code\", \"cases\".\"crn\"",
                           err, err_len);
     if (!st) return CK_ERR_DB;
-    bind_filter(st, region, pdu);
     held_case *v = NULL;
     size_t n = 0, cap = 0;
     ck_rc rc = CK_OK;
@@ -364,17 +381,16 @@ const char *ck_wf_staff_status(const ck_wf_staff *p, ck_date as_of)
 
 static ck_rc load_teams(ck_db *db, ck_workforce *w, const char *region, const char *pdu, char *err, size_t err_len)
 {
-    ck_stmt *st = ck_txn_prepare(db,
+    ck_stmt *st = prepare_org(db, region, pdu,
                           "SELECT \"teams\".\"code\", \"teams\".\"name\", \"teams\".\"office\", \"teams\".\"pdu\", "
                           "(SELECT COALESCE(SUM(\"fte\"), 0) FROM \"team_posts\" "
                           "WHERE \"team_posts\".\"team\" = \"teams\".\"code\"), "
                           "(SELECT COUNT(*) FROM \"vacancies\" WHERE \"vacancies\".\"team\" = \"teams\".\"code\" "
                           "AND \"vacancies\".\"filled_on\" IS NULL) "
-                          "FROM \"teams\" JOIN \"pdus\" ON \"pdus\".\"code\" = \"teams\".\"pdu\"" ORG_FILTER
+                          "FROM \"teams\" JOIN \"pdus\" ON \"pdus\".\"code\" = \"teams\".\"pdu\"",
                           " ORDER BY \"teams\".\"code\"",
                           err, err_len);
     if (!st) return CK_ERR_DB;
-    bind_filter(st, region, pdu);
     ck_wf_team *v = NULL;
     size_t n = 0;
     ck_rc rc = CK_OK;
@@ -625,18 +641,25 @@ ck_rc ck_workforce_set_posts(ck_db *db, const char *team, const char *grade, dou
  * every team), by due date then CRN, into l (strings in its arena). */
 static ck_rc needs_read(ck_db *db, const char *pdu, const char *team, ck_alloc_needs *l, char *err, size_t err_len)
 {
-    ck_stmt *st = ck_txn_prepare(db,
-                          "SELECT \"cases\".\"crn\", \"obligations\".\"staff_code\", \"obligations\".\"team_code\", "
-                          "\"obligations\".\"subject\", \"obligations\".\"explanation\", \"obligations\".\"due\" "
-                          "FROM \"obligations\" JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\" "
-                          "WHERE \"obligations\".\"rule\" = 'ALLOCATE' AND \"obligations\".\"status\" = 'unmet' "
-                          "AND (CAST($1 AS TEXT) IS NULL OR \"obligations\".\"pdu_code\" = $1) "
-                          "AND (CAST($2 AS TEXT) IS NULL OR \"obligations\".\"team_code\" = $2) "
-                          "ORDER BY \"obligations\".\"due\", \"cases\".\"crn\", \"obligations\".\"subject\"",
-                          err, err_len);
+    /* Only the filters given are in the SQL: "($1 IS NULL OR pdu_code = $1)"
+     * kept SQLite from the PDU's index (a scan of every obligation in the
+     * country: most of the allocation board's time). */
+#define NEEDS_SQL(filter)                                                                                          \
+    "SELECT \"cases\".\"crn\", \"obligations\".\"staff_code\", \"obligations\".\"team_code\", "                 \
+    "\"obligations\".\"subject\", \"obligations\".\"explanation\", \"obligations\".\"due\" "                     \
+    "FROM \"obligations\" JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\" "                \
+    "WHERE \"obligations\".\"rule\" = 'ALLOCATE' AND \"obligations\".\"status\" = 'unmet'" filter                 \
+    " ORDER BY \"obligations\".\"due\", \"cases\".\"crn\", \"obligations\".\"subject\""
+    static const char *const sql[2][2] = {
+        {NEEDS_SQL(""), NEEDS_SQL(" AND CAST($1 AS TEXT) IS NULL AND \"obligations\".\"team_code\" = $2")},
+        {NEEDS_SQL(" AND \"obligations\".\"pdu_code\" = $1"),
+         NEEDS_SQL(" AND \"obligations\".\"pdu_code\" = $1 AND \"obligations\".\"team_code\" = $2")},
+    };
+#undef NEEDS_SQL
+    ck_stmt *st = ck_txn_prepare(db, sql[pdu != NULL][team != NULL], err, err_len);
     if (!st) return CK_ERR_DB;
-    ck_stmt_bind_text(st, 1, pdu);
-    ck_stmt_bind_text(st, 2, team);
+    if (pdu || team) ck_stmt_bind_text(st, 1, pdu);
+    if (team) ck_stmt_bind_text(st, 2, team);
     ck_alloc_need *v = NULL;
     ck_rc rc = CK_OK;
     while (ck_txn_next(db, st, "obligations", &rc, err, err_len)) {
