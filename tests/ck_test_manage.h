@@ -54,6 +54,21 @@ static inline void ck_test_put_example(ck_db *db, const ck_engine *eng, const ch
     free(text);
 }
 
+/* Creates the case of bundle JSON `json` at as_of (ck_cases_create). */
+static inline void ck_test_create_case(ck_db *db, const char *json, const char *as_of)
+{
+    char err[1024];
+    json_error_t je;
+    json_t *j = json_loads(json, 0, &je);
+    if (!j) fail_msg("json: %s", je.text);
+    ck_case *c = ck_bundle_from_json(j, err, sizeof err);
+    if (!c) fail_msg("bundle: %s", err);
+    json_decref(j);
+    ck_engine eng = ck_engine_default();
+    ck_test_ok(ck_cases_create(db, &eng, c, ck_test_date(as_of), err, sizeof err), err);
+    ck_case_free(c);
+}
+
 /* A community order from 2025-01-06 to 2026-01-05 for theft, held by team
  * `team`, allocated to `staff` of `grade` from 2025-01-07 (staff NULL:
  * unallocated), with a RoSH assessment of level `rosh` completed 2025-02-20
@@ -75,16 +90,7 @@ static inline void ck_test_put_case(ck_db *db, const char *crn, const char *team
              "\"events\":[{\"id\":\"E1\",\"offences\":[{\"id\":\"O1\",\"category\":\"theft\",\"main\":true}],"
              "\"sentence\":{\"type\":\"community_order\",\"date\":\"2025-01-06\",\"end_date\":\"2026-01-05\"}}]%s}",
              crn, team, alloc, assess, more);
-    char err[1024];
-    json_error_t je;
-    json_t *j = json_loads(json, 0, &je);
-    if (!j) fail_msg("json: %s", je.text);
-    ck_case *c = ck_bundle_from_json(j, err, sizeof err);
-    if (!c) fail_msg("bundle: %s", err);
-    json_decref(j);
-    ck_engine eng = ck_engine_default();
-    ck_test_ok(ck_cases_create(db, &eng, c, ck_test_date(as_of), err, sizeof err), err);
-    ck_case_free(c);
+    ck_test_create_case(db, json, as_of);
 }
 
 /* ---- The PDU the web pages and the browser tests show ------------------------

@@ -707,16 +707,8 @@ static void test_profile_stored(void **state)
         "\"reports\":[{\"id\":\"R1\",\"type\":\"fast\",\"requested\":\"2025-05-20\"},"
         "{\"id\":\"R2\",\"type\":\"standard\",\"requested\":\"2025-04-01\",\"completed\":\"2025-04-20\"},"
         "{\"id\":\"R3\",\"type\":\"oral\",\"requested\":\"2025-05-28\"}]}]}";
+    ck_test_create_case(db, json, "2025-06-02");
     char err[1024];
-    json_error_t je;
-    json_t *j = json_loads(json, 0, &je);
-    if (!j) fail_msg("json: %s", je.text);
-    ck_case *c = ck_bundle_from_json(j, err, sizeof err);
-    if (!c) fail_msg("bundle: %s", err);
-    json_decref(j);
-    ck_engine eng = ck_engine_default();
-    ok(ck_cases_create(db, &eng, c, D("2025-06-02"), err, sizeof err), err);
-    ck_case_free(c);
     ck_stmt *st = ck_db_prepare(db, "SELECT \"wmt_type\", \"rosh_level\", \"mappa_level\", \"court_reports\", "
                                     "\"profile_as_of\" FROM \"cases\" WHERE \"crn\" = 'A000009'");
     assert_non_null(st);
