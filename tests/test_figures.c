@@ -128,6 +128,37 @@ static json_t *workforce_figures(ck_db *db, const ck_engine *eng, const ck_manag
     return all;
 }
 
+/* Follows every link of body whose address starts with prefix and whose text
+ * starts with a number, and checks the page behind it lists that many
+ * ("Showing 1 to .. of N", or no rows for 0). Returns how many it followed. */
+static size_t links_agree(int port, const char *cookie, const char *body, const char *prefix)
+{
+    size_t followed = 0;
+    char pat[64];
+    snprintf(pat, sizeof pat, "href=\"%s", prefix);
+    for (const char *p = strstr(body, pat); p; p = strstr(p + 1, pat)) {
+        const char *href = p + strlen("href=\""), *end = strchr(href, '"');
+        assert_non_null(end);
+        if (!isdigit((unsigned char)end[2])) continue; /* '">' then the number */
+        if (memmem(href, (size_t)(end - href), "status=judged", 13)) continue; /* a rate: a percentage, not a count */
+        long want = number_after(end, ">");
+        char url[512];
+        size_t n = 0;
+        for (const char *q = href; q < end && n + 1 < sizeof url; n++) { /* the attribute's &amp; is & */
+            url[n] = *q;
+            q += strncmp(q, "&amp;", 5) == 0 ? 5 : 1;
+        }
+        url[n] = '\0';
+        th_resp r = tw_req(port, "GET", url, cookie, NULL);
+        assert_int_equal(r.status, 200);
+        long got = want == 0 && !strstr(r.body, "Showing ") ? 0 : number_after(strstr(r.body, "Showing "), " of ");
+        if (got != want) fail_msg("%s says %ld, its page lists %ld", url, want, got);
+        th_resp_free(&r);
+        followed++;
+    }
+    return followed;
+}
+
 static void figures_agree(void **state)
 {
     ck_test_db *f = *state;
@@ -151,7 +182,7 @@ static void figures_agree(void **state)
     ok(ck_stats_compute(db, o.as_of, NULL, &s, err, sizeof err), err);
     json_t *cli = stats_json(f->url[0]);
     size_t all_cases = 0, pdus = 0;
-    const char *region = NULL, *head = NULL, *head_pdu = NULL;
+    const char *region = NULL, *head = NULL, *head_pdu = NULL, *spo = NULL;
     ck_arena a;
     ck_arena_init(&a);
     for (size_t i = 0; i < s->n_pdus; i++) {
@@ -188,6 +219,8 @@ static void figures_agree(void **state)
                 head_pdu = ck_arena_strdup(&a, sg->pdu);
                 region = ck_arena_strdup(&a, w->staff[k].region);
             }
+        for (size_t k = 0; k < w->n_staff && head_pdu && ck_streq(head_pdu, sg->pdu) && !spo; k++)
+            if (ck_streq(w->staff[k].grade, "SPO") && w->staff[k].in_post) spo = ck_arena_strdup(&a, w->staff[k].code);
         ck_workforce_free(w);
         /* The inspection: the headline (the default period, computed now)
          * is the history's last row, read from the nightly snapshot. */
@@ -241,6 +274,23 @@ static void figures_agree(void **state)
     th_resp r = tw_req(srv.port, "GET", "/pdu", cookie, NULL);
     assert_int_equal(r.status, 200);
     assert_int_equal(number_after(strstr(r.body, "id=\"cases-total\""), ">"), want);
+    /* Every number on the dashboard opens the list it counts: overdue by
+     * rule and team, timeliness (4 a kind of work), each month's bar and rates. */
+    assert_true(links_agree(srv.port, cookie, r.body, "/pdu/overdue") >= 3 * 3 + 12);
+    assert_true(links_agree(srv.port, cookie, r.body, "/pdu/cases") >= 2);
+    th_resp_free(&r);
+    r = tw_req(srv.port, "GET", "/region", cookie, NULL);
+    assert_true(links_agree(srv.port, cookie, r.body, "/pdu/") >= 2);
+    th_resp_free(&r);
+    /* The team page: each practitioner's cases and overdue. */
+    assert_non_null(spo);
+    tw_add_user(db, "spo", CK_ROLE_SPO, spo);
+    char spo_cookie[256];
+    tw_sign_in_as(srv.port, "spo", spo_cookie, sizeof spo_cookie);
+    r = tw_req(srv.port, "GET", "/team", spo_cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_true(links_agree(srv.port, spo_cookie, r.body, "/pdu/cases?staff=") >= 2);
+    assert_true(links_agree(srv.port, spo_cookie, r.body, "/pdu/overdue?staff=") >= 2);
     th_resp_free(&r);
     /* Behind the numbers: the lists they count. */
     r = tw_req(srv.port, "GET", "/pdu/cases", cookie, NULL);

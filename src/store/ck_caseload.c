@@ -564,9 +564,12 @@ static ck_rc rule_obligations_in_snapshot(ck_db *db, const ck_rule_query *rq, ck
                                           size_t err_len)
 {
     *out = NULL;
-    const char *holders[] = {NULL, rq->team, rq->pdu};
+    const char *holders[] = {rq->staff, rq->team, rq->pdu};
     int who = holder_of(holders);
-    if (who < 0) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "rule obligations: give exactly one of team or pdu");
+    if (who < 0)
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "rule obligations: give exactly one of staff, team or pdu");
+    if ((rq->due_from != 0) != (rq->due_to != 0) || rq->due_from > rq->due_to)
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "due_from, due_to: give both, from on or before to");
     if (!rq->rules || !rq->rules[0])
         return ck_txn_fail(CK_ERR_INVALID, err, err_len, "rules: at least one rule is needed");
     if (rq->limit == 0 || rq->limit > CK_CASELOAD_PAGE_MAX)
@@ -589,7 +592,23 @@ static ck_rc rule_obligations_in_snapshot(ck_db *db, const ck_rule_query *rq, ck
         q_sql(&w, " AND \"obligations\".\"subject\" LIKE ");
         q_text(&w, prefix);
     }
-    q_statuses(&w, mask, as_of);
+    char from[CK_DATE_STRLEN], to[CK_DATE_STRLEN], at[CK_DATE_STRLEN];
+    if (rq->due_from) {
+        q_sql(&w, " AND \"obligations\".\"due\" >= ");
+        q_date(&w, rq->due_from, from);
+        q_sql(&w, " AND \"obligations\".\"due\" <= ");
+        q_date(&w, rq->due_to, to);
+    }
+    if (rq->overdue_at) {
+        /* As ck_caseload_trend counts a month's bar. */
+        q_sql(&w, " AND \"obligations\".\"due\" < ");
+        q_date(&w, rq->overdue_at, at);
+        q_sql(&w, " AND (\"obligations\".\"met_on\" IS NULL OR \"obligations\".\"met_on\" > ");
+        q_text(&w, at);
+        q_sql(&w, ")");
+    } else {
+        q_statuses(&w, mask, as_of);
+    }
     q_filter(&w, rq->filter);
 
     sqlq c = w;

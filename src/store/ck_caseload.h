@@ -102,11 +102,14 @@ void ck_team_summary_free(ck_team_summary *t);
 /* ---- Obligations of chosen rules across a team or PDU ------------------------ */
 
 typedef struct ck_rule_query {
-    const char *team, *pdu;       /* exactly one */
+    const char *staff, *team, *pdu; /* exactly one */
     const char *const *rules;     /* NULL-terminated, at least one */
     const char *subject_prefix;   /* NULL: any subject; "report:" */
     unsigned statuses;            /* bitmask of 1 << ck_status */
     ck_date as_of;
+    ck_date due_from, due_to;     /* both not 0: only obligations due in [from, to] */
+    ck_date overdue_at;           /* not 0: instead of statuses, those overdue at the end of that day as they
+                                   * stood then (due before it, not met by it): a trend month's bar */
     size_t limit, offset;
     const ck_case_filter *filter; /* NULL: every case; else only the cases a reader may see */
 } ck_rule_query;

@@ -6,6 +6,7 @@
 #include "ck_manage_json.h"
 #include "ck_org.h"
 #include "ck_web.h"
+#include "ck_web_names.h"
 #include "ck_workforce.h"
 #include "ck_staffing.h"
 #include "ck_txn.h"
@@ -185,6 +186,36 @@ static const char *period_query(mctx *m, const ck_inspect_period *p)
                            m->pdu_query[0] ? "&" : "", m->pdu_query);
 }
 
+/* A key question in the rules' names ("Police domestic abuse check and
+ * children's services check met on time"), not the rulebook's codes. */
+static const char *measure_title(mctx *m, int k)
+{
+    const ck_measure_def *d = &ck_measures[k];
+    size_t n = 0;
+    while (n < sizeof d->rules / sizeof *d->rules && d->rules[n]) n++;
+    ck_buf b = CK_BUF_INIT;
+    if (d->kind == CK_MEASURE_CONTACT_DAYS) ck_buf_puts(&b, "Share of days with no overdue ");
+    for (size_t i = 0; i < n; i++) {
+        if (i) ck_buf_puts(&b, i + 1 == n ? " and " : ", ");
+        const char *name = ck_web_rule_name(d->rules[i]);
+        /* Lower-case a joined name's first letter unless its first word is
+         * an initialism ("RoSH"). */
+        size_t w = strcspn(name, " ");
+        bool plain = true;
+        for (size_t c = 1; c < w; c++)
+            if (name[c] >= 'A' && name[c] <= 'Z') plain = false;
+        if ((i || b.len) && plain && name[0] >= 'A' && name[0] <= 'Z') {
+            ck_buf_printf(&b, "%c%s", name[0] - 'A' + 'a', name + 1);
+        } else {
+            ck_buf_puts(&b, name);
+        }
+    }
+    ck_buf_puts(&b, d->kind == CK_MEASURE_ON_TIME ? " met on time" : d->kind == CK_MEASURE_MET ? " met" : "");
+    const char *out = ck_arena_strdup(arena(m), ck_buf_cstr(&b));
+    ck_buf_free(&b);
+    return out;
+}
+
 static json_t *standards_json(mctx *m, const ck_inspection *x, const char *query)
 {
     json_t *out = json_array();
@@ -200,7 +231,7 @@ static json_t *standards_json(mctx *m, const ck_inspection *x, const char *query
                 const ck_met_count *c = &x->score.measures[k];
                 double pct = ck_met_pct(c);
                 json_t *q = json_pack("{s:s, s:s, s:I, s:I, s:s, s:b, s:b}", "key", ck_measures[k].key, "title",
-                                      ck_measures[k].title, "met", (json_int_t)c->met, "counted", (json_int_t)c->counted,
+                                      measure_title(m, k), "met", (json_int_t)c->met, "counted", (json_int_t)c->counted,
                                       "unit", ck_measures[k].kind == CK_MEASURE_CONTACT_DAYS ? "case-days" : "obligations",
                                       "failing", c->met < c->counted, "lowest", ss->lowest_measure == k);
                 json_object_set_new(q, "percent", json_string(pct < 0 ? "Nothing due yet"
@@ -216,7 +247,7 @@ static json_t *standards_json(mctx *m, const ck_inspection *x, const char *query
                                                                        ck_standard_key((ck_standard)s))));
             if (e->set)
                 json_object_set_new(o, "entry", json_pack("{s:s, s:s, s:o}", "evidence", e->evidence ? e->evidence : "",
-                                                          "by", e->entered_by ? e->entered_by : "", "on",
+                                                          "by", ck_web_staff_name(ck_web_names_new(m->r, m->db), e->entered_by), "on",
                                                           long_date(m, e->entered_on)));
         }
         json_array_append_new(out, o);
@@ -360,6 +391,7 @@ void ck_web_inspection_failures(ck_http_req *r)
     size_t total = json_array_size(items), pageno = ck_web_page_number(r);
     if ((pageno - 1) * CK_WEB_DRILL_PAGE >= total) pageno = 1;
     json_t *rows = json_array(), *it;
+    ck_web_names *names = ck_web_names_new(r, m.db);
     size_t i;
     json_array_foreach(items, i, it)
     {
@@ -369,7 +401,7 @@ void ck_web_inspection_failures(ck_http_req *r)
         bool overdue = ck_streq(json_string_value(json_object_get(it, "status")), "overdue");
         const char *staff = json_string_value(json_object_get(it, "staff_code"));
         json_array_append_new(rows, json_pack("{s:s, s:s, s:O, s:s, s:O, s:o, s:o, s:s, s:O}", "person", json_name(&m, it),
-                                              "staff", staff ? staff : "Unallocated", "crn", json_object_get(it, "crn"),
+                                              "staff", staff ? ck_web_staff_name(names, staff) : "Unallocated", "crn", json_object_get(it, "crn"),
                                               "rule", ck_web_rule_name(rule), "subject", json_object_get(it, "subject"),
                                               "due", long_date(&m, due), "met", long_date(&m, met), "status",
                                               overdue ? "Overdue" : met != CK_NODATE ? "Met late" : "Not met",
@@ -381,7 +413,7 @@ void ck_web_inspection_failures(ck_http_req *r)
     const char *base = ck_arena_printf(arena(&m), "/inspection/key-questions/%s?%s", ck_measures[k].key,
                                        period_query(&m, &p));
     json_object_set_new(page, "question", json_pack("{s:s, s:s, s:s}", "key", ck_measures[k].key, "title",
-                                                    ck_measures[k].title, "standard",
+                                                    measure_title(&m, k), "standard",
                                                     ck_standard_title(ck_measures[k].standard)));
     json_object_set_new(page, "period", json_pack("{s:o, s:o}", "from", long_date(&m, p.from), "to", long_date(&m, p.to)));
     json_object_set_new(page, "rows", rows);

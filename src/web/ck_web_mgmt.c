@@ -484,12 +484,12 @@ static json_int_t percent(const ck_timeliness *t)
     return (json_int_t)(all ? t->on_time * 100 / all : 0);
 }
 
-static json_t *rate(const char *label, const ck_timeliness *t)
+static json_t *rate(const char *key, const char *label, const ck_timeliness *t)
 {
     size_t all = t->on_time + t->late + t->overdue;
-    return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "label", label, "on_time", (json_int_t)t->on_time, "late",
-                     (json_int_t)t->late, "overdue", (json_int_t)t->overdue, "total", (json_int_t)all, "percent",
-                     percent(t));
+    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "key", key, "label", label, "on_time",
+                     (json_int_t)t->on_time, "late", (json_int_t)t->late, "overdue", (json_int_t)t->overdue, "total",
+                     (json_int_t)all, "percent", percent(t));
 }
 
 /* The inspection's victims key question (rulebook, "From obligations to an
@@ -502,6 +502,7 @@ static const char *const *const rate_groups[] = {vcs_rules, da_rules, child_rule
 static const char *const rate_labels[] = {"Victim contact scheme", "Police domestic abuse checks",
                                           "Children's services checks"};
 static const char *const rate_dashes[] = {"", "8 4", "2 4"}; /* tells the chart's lines apart without colour */
+static const char *const rate_keys[] = {"vcs", "da", "child"}; /* ?group= and ?sort= in addresses */
 #define N_RATES (sizeof rate_groups / sizeof *rate_groups)
 _Static_assert(N_RATES <= CK_TREND_GROUPS_MAX, "the trend reports every rate group");
 
@@ -531,13 +532,19 @@ static void trend_json(ck_http_req *r, json_t *page, const ck_trend_month *m)
         for (size_t g = 0; g < N_RATES; g++) {
             const ck_timeliness *t = &m[i].group[g];
             size_t all = t->on_time + t->late + t->overdue;
-            json_array_append_new(rates, json_pack("{s:I, s:s}", "judged", (json_int_t)all, "percent",
+            json_array_append_new(rates, json_pack("{s:s, s:s, s:I, s:s}", "key", rate_keys[g], "label", rate_labels[g],
+                                                   "judged", (json_int_t)all, "percent",
                                                    all ? ck_arena_printf(ck_http_arena(r), "%lld", (long long)percent(t)) : "-"));
             if (all)
                 ck_buf_printf(&pts[g], "%s%lld,%lld", pts[g].len ? " " : "", (long long)x + 15,
                               (long long)(TREND_HEIGHT - percent(t) * TREND_HEIGHT / 100));
         }
-        json_array_append_new(months, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o}", "label",
+        char end[CK_DATE_STRLEN];
+        json_array_append_new(months, json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o}", "month",
+                                                ck_arena_printf(ck_http_arena(r), "%04d-%02d", y, mo), "at",
+                                                i == CK_TREND_MONTHS - 1 ? "" /* today: overdue now */
+                                                                         : ck_arena_strdup(ck_http_arena(r), ck_date_fmt(m[i].end, end)),
+                                                "label",
                                                 ck_arena_printf(ck_http_arena(r), "%s %d", month_names[mo - 1], y),
                                                 "short", month_names[mo - 1], "overdue", (json_int_t)m[i].overdue,
                                                 "x", x, "y", (json_int_t)TREND_HEIGHT - h, "height", h, "text_x",
@@ -619,7 +626,7 @@ void ck_web_pdu(ck_http_req *r)
     json_object_set_new(page, "by_rule", bars(p->by_rule, p->n_by_rule, true));
     json_object_set_new(page, "by_team", bars(p->by_team, p->n_by_team, false));
     json_t *rates = json_array();
-    for (size_t i = 0; i < N_RATES; i++) json_array_append_new(rates, rate(rate_labels[i], &t[i]));
+    for (size_t i = 0; i < N_RATES; i++) json_array_append_new(rates, rate(rate_keys[i], rate_labels[i], &t[i]));
     json_object_set_new(page, "rates", rates);
     trend_json(r, page, trend);
     json_object_set_new(page, "cases", ck_web_pdu_cases_json(&p->cases));
@@ -634,6 +641,32 @@ void ck_web_pdu(ck_http_req *r)
 
 #define DRILL_PAGE 50 /* rows of a drill-down page: one screenful or two */
 
+/* ?staff=CODE of a drill-down: a member of staff of a team in the PDU, into
+ * *code and *name (the request's arena); both NULL when the address names
+ * none. False when it has answered (404 for anyone else). */
+static bool drill_staff(ck_http_req *r, const ck_session *s, ck_db *db, const char *pdu, const char **code,
+                        const char **name)
+{
+    *code = *name = NULL;
+    const char *staff = ck_http_query(r, "staff");
+    if (!staff || !*staff) return true;
+    ck_arena a;
+    ck_arena_init(&a);
+    ck_org_record who = {0}, their = {0};
+    char err[512];
+    ck_rc rc = ck_org_get(db, CK_ORG_STAFF, staff, &a, &who, err, sizeof err);
+    if (rc == CK_OK && who.team) rc = ck_org_get(db, CK_ORG_TEAM, who.team, &a, &their, err, sizeof err);
+    bool ours = rc == CK_OK && ck_streq(their.pdu, pdu);
+    if (ours) {
+        *code = ck_arena_strdup(ck_http_arena(r), who.code);
+        *name = ck_web_staff_name(ck_web_names_new(r, db), *code);
+    }
+    ck_arena_free(&a);
+    if (!ours)
+        ck_web_error_page(r, s, 404, "Page not found", "There is no such member of staff in this probation delivery unit.");
+    return ours;
+}
+
 /* GET /pdu/cases: the PDU's cases (CK_PDU_CASES_MEANING), those with the
  * most overdue first, with the person's name, the practitioner and how much
  * is overdue; ?unallocated=1 only those nobody holds. */
@@ -643,9 +676,12 @@ void ck_web_pdu_cases(ck_http_req *r)
     ck_db *db;
     char pdu[CK_ORG_CODE_MAX + 1];
     if (!dashboard_begin(r, &s, &db, pdu)) return;
+    const char *staff, *staff_name;
+    if (!drill_staff(r, &s, db, pdu, &staff, &staff_name)) return;
     size_t pageno = ck_web_page_number(r);
-    bool unallocated = ck_streq(ck_http_query(r, "unallocated"), "1");
-    ck_caseload_query q = {.pdu = pdu, .unallocated = unallocated, .sort = CK_CASELOAD_OVERDUE, .desc = true,
+    bool unallocated = !staff && ck_streq(ck_http_query(r, "unallocated"), "1");
+    ck_caseload_query q = {.staff = staff, .pdu = staff ? NULL : pdu, .unallocated = unallocated,
+                           .sort = CK_CASELOAD_OVERDUE, .desc = true,
                            .as_of = ck_app_today(&ck_web_of(r)->app), .limit = DRILL_PAGE,
                            .offset = (pageno - 1) * DRILL_PAGE, .filter = ck_web_case_filter(r, &s)};
     ck_caseload *l = NULL;
@@ -654,9 +690,14 @@ void ck_web_pdu_cases(ck_http_req *r)
         server_error(r, &s, "pdu cases", err);
         return;
     }
-    json_t *page = ck_web_page(r, &s, unallocated ? "Unallocated cases" : "The unit's cases", "pdu");
-    const char *base = ck_arena_printf(ck_http_arena(r), "/pdu/cases?%s%s", code_query(r, &s, pdu),
-                                       unallocated ? "unallocated=1" : "");
+    ck_arena *ra = ck_http_arena(r);
+    json_t *page = ck_web_page(r, &s,
+                               staff         ? ck_arena_printf(ra, "Cases held by %s", staff_name)
+                               : unallocated ? "Unallocated cases"
+                                             : "The unit's cases",
+                               "pdu");
+    const char *base = ck_arena_printf(ra, "/pdu/cases?%s%s%s", code_query(r, &s, pdu),
+                                       unallocated ? "unallocated=1" : staff ? "staff=" : "", staff ? staff : "");
     json_object_set_new(page, "rows", ck_web_caseload_rows(r, l));
     json_object_set_new(page, "pagination", ck_web_pagination(r, base, pageno, DRILL_PAGE, l->total));
     json_object_set_new(page, "pdu", json_string(pdu));
@@ -666,19 +707,98 @@ void ck_web_pdu_cases(ck_http_req *r)
     ck_web_render(r, 200, "pdu_cases.html", page);
 }
 
-/* GET /pdu/overdue: the overdue obligations behind a dashboard number, of
- * the PDU or one of its teams (?team=), of one rule (?rule=) or all, each
- * with the person's name, the practitioner and what is overdue. */
+/* Which obligations a drill-down lists, by ?status=: the stored statuses,
+ * the words of its heading and of its empty table. One row each. */
+static const struct drill_status {
+    const char *key, *heading, *intro, *none;
+    unsigned mask;
+} drill_statuses[] = {
+    {"overdue", "overdue", "Each obligation not met and past its due date", "Nothing is overdue.",
+     1u << CK_ST_OVERDUE},
+    {"on_time", "met on time", "Each obligation met by its due date", "Nothing was met on time.", 1u << CK_ST_MET},
+    {"late", "met late", "Each obligation met after its due date", "Nothing was met late.", 1u << CK_ST_MET_LATE},
+    {"judged", "met or overdue",
+     "Each obligation whose timeliness is known: met (on time or late) or past its due date; the on-time rate is "
+     "the share met on time",
+     "Nothing was due.", (1u << CK_ST_OVERDUE) | (1u << CK_ST_MET) | (1u << CK_ST_MET_LATE)},
+};
+
+static const struct drill_status *drill_status_find(const char *key)
+{
+    if (!key || !*key) return &drill_statuses[0];
+    for (size_t i = 0; i < sizeof drill_statuses / sizeof *drill_statuses; i++)
+        if (ck_streq(key, drill_statuses[i].key)) return &drill_statuses[i];
+    return NULL;
+}
+
+/* "October 2026" */
+static const char *month_words(ck_http_req *r, ck_date d)
+{
+    static const char *const names[] = {"January", "February", "March",     "April",   "May",      "June",
+                                        "July",    "August",   "September", "October", "November", "December"};
+    int y, m, dd;
+    ck_date_split(d, &y, &m, &dd);
+    return ck_arena_printf(ck_http_arena(r), "%s %d", names[m - 1], y);
+}
+
+/* "&key=value" onto the drill-down's address when value is set. Every value
+ * has been checked against its table or parsed (codes, rule names, dates),
+ * so none needs escaping. */
+static void drill_param(ck_buf *b, const char *key, const char *value)
+{
+    if (!value || !*value) return;
+    ck_buf_printf(b, "%s%s=%s", b->len ? "&" : "", key, value);
+}
+
+/* GET /pdu/overdue: the obligations behind a dashboard number, each with
+ * the person's name, the practitioner and what it is. Narrowed by the PDU
+ * (?code=), one of its teams (?team=) or staff (?staff=), one rule (?rule=)
+ * or one of the dashboards' rate groups (?group=); by ?status= (overdue, the
+ * default; on_time; late; judged: all three); by ?month=YYYY-MM (due in that
+ * month: a trend row's rate); or, for a trend month's bar, ?at=YYYY-MM-DD
+ * (overdue at the end of that day as things stood then). */
 void ck_web_pdu_overdue(ck_http_req *r)
 {
     ck_session s;
     ck_db *db;
     char pdu[CK_ORG_CODE_MAX + 1];
     if (!dashboard_begin(r, &s, &db, pdu)) return;
-    const char *rule = ck_http_query(r, "rule"), *team = ck_http_query(r, "team");
+    ck_arena *ra = ck_http_arena(r);
+    ck_date today = ck_app_today(&ck_web_of(r)->app);
+    const char *rule = ck_http_query(r, "rule"), *team = ck_http_query(r, "team"), *staff = ck_http_query(r, "staff"),
+               *group = ck_http_query(r, "group"), *month = ck_http_query(r, "month"), *at = ck_http_query(r, "at");
     const char *one[] = {NULL, NULL};
-    if (rule && *rule && !(one[0] = ck_vocab_find(ck_vocab_rule, rule, strlen(rule)))) {
-        ck_web_error_page(r, &s, 404, "Page not found", "There is no such rule.");
+    const char *const *rules = ck_rule_ids;
+    const char *what = "All work";
+    if (rule && *rule) {
+        if (!(one[0] = ck_vocab_find(ck_vocab_rule, rule, strlen(rule)))) {
+            ck_web_error_page(r, &s, 404, "Page not found", "There is no such rule.");
+            return;
+        }
+        rules = one;
+        what = ck_web_rule_name(one[0]);
+    } else if (group && *group) {
+        size_t g = 0;
+        while (g < N_RATES && !ck_streq(group, rate_keys[g])) g++;
+        if (g == N_RATES) {
+            ck_web_error_page(r, &s, 404, "Page not found", "There is no such kind of work.");
+            return;
+        }
+        rules = rate_groups[g];
+        what = rate_labels[g];
+    }
+    const struct drill_status *st = drill_status_find(ck_http_query(r, "status"));
+    ck_date from = 0, to = 0, when = 0;
+    int y, m;
+    char extra;
+    if (month && *month) {
+        if (sscanf(month, "%4d-%2d%c", &y, &m, &extra) != 2 || !ck_date_valid(y, m, 1) || y < 1971) st = NULL;
+        else from = ck_date_ymd(y, m, 1), to = ck_date_add_months(from, 1) - 1;
+    }
+    if (at && *at && !ck_date_parse(at, strlen(at), &when)) st = NULL;
+    if (!st || (when && when < 1)) {
+        ck_web_error_page(r, &s, 404, "Page not found",
+                          "The address asks for a status, month or date this page does not know.");
         return;
     }
     ck_arena a;
@@ -693,37 +813,66 @@ void ck_web_pdu_overdue(ck_http_req *r)
             return;
         }
     }
+    ck_web_names *names = ck_web_names_new(r, db);
+    const char *where = t.code ? ck_web_team_name(names, t.code) : NULL, *staff_name = NULL;
+    if (!t.code && !drill_staff(r, &s, db, pdu, &staff, &staff_name)) {
+        ck_arena_free(&a);
+        return;
+    }
+    if (t.code) staff = NULL;
+    if (staff) where = staff_name;
     size_t pageno = ck_web_page_number(r);
-    ck_rule_query q = {.team = t.code, .pdu = t.code ? NULL : pdu, .rules = one[0] ? one : ck_rule_ids,
-                       .statuses = 1u << CK_ST_OVERDUE, .as_of = ck_app_today(&ck_web_of(r)->app),
-                       .limit = DRILL_PAGE, .offset = (pageno - 1) * DRILL_PAGE, .filter = ck_web_case_filter(r, &s)};
+    ck_rule_query q = {.staff = staff, .team = staff ? NULL : t.code, .pdu = staff || t.code ? NULL : pdu,
+                       .rules = rules, .statuses = st->mask, .as_of = today, .due_from = from, .due_to = to,
+                       .overdue_at = when, .limit = DRILL_PAGE, .offset = (pageno - 1) * DRILL_PAGE,
+                       .filter = ck_web_case_filter(r, &s)};
     ck_worklist *wl = NULL;
     if (ck_caseload_rule_obligations(db, &q, &wl, err, sizeof err) != CK_OK) {
         ck_arena_free(&a);
         server_error(r, &s, "pdu overdue", err);
         return;
     }
-    ck_arena *ra = ck_http_arena(r);
-    const char *what = one[0] ? ck_web_rule_name(one[0]) : "All overdue work";
-    const char *where = t.code ? (t.name ? ck_arena_strdup(ra, t.name) : ck_arena_strdup(ra, t.code)) : NULL;
-    json_t *page = ck_web_page(r, &s, where ? ck_arena_printf(ra, "%s: %s", what, where) : what, "pdu");
+    const char *state = when ? ck_arena_printf(ra, "overdue at the end of %s", ck_web_date_long(r, when))
+                             : st->heading;
+    const char *heading = from ? ck_arena_printf(ra, "%s: due in %s, %s", what, month_words(r, from), state)
+                               : ck_arena_printf(ra, "%s: %s", what, state);
+    json_t *page = ck_web_page(r, &s, where ? ck_arena_printf(ra, "%s, %s", heading, where) : heading, "pdu");
     json_t *rows = worklist_json(r, wl);
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row)
     {
         const ck_worklist_item *it = &wl->items[i];
-        json_object_set_new(row, "staff", json_string(it->staff_code ? it->staff_code : ""));
+        json_object_set_new(row, "staff", json_string(ck_web_staff_name(names, it->staff_code)));
         json_object_set_new(row, "rule_name", json_string(ck_web_rule_name(it->o.rule)));
+        json_object_set_new(row, "state", json_string(it->o.status == CK_ST_MET        ? "Met on time"
+                                                      : it->o.status == CK_ST_MET_LATE ? "Met late"
+                                                      : it->o.status == CK_ST_OVERDUE  ? "Overdue"
+                                                                                       : "Not yet due"));
     }
-    const char *base = ck_arena_printf(ra, "/pdu/overdue?%s%s%s%s%s", code_query(r, &s, pdu), one[0] ? "rule=" : "",
-                                       one[0] ? one[0] : "", t.code ? (one[0] ? "&team=" : "team=") : "",
-                                       t.code ? ck_arena_strdup(ra, t.code) : "");
+    ck_buf b = CK_BUF_INIT;
+    if (!ck_streq(pdu, s.pdu)) drill_param(&b, "code", pdu);
+    drill_param(&b, "rule", one[0]);
+    drill_param(&b, "group", one[0] ? NULL : group);
+    drill_param(&b, "team", t.code);
+    drill_param(&b, "staff", staff);
+    drill_param(&b, "status", st == drill_statuses ? NULL : st->key);
+    drill_param(&b, "month", from ? month : NULL);
+    drill_param(&b, "at", when ? at : NULL);
+    const char *base = ck_arena_printf(ra, "/pdu/overdue?%s", ck_buf_cstr(&b));
+    ck_buf_free(&b);
     json_object_set_new(page, "rows", rows);
-    json_object_set_new(page, "what", json_string(what));
+    json_object_set_new(page, "heading", json_string(heading));
+    json_object_set_new(page, "intro", json_string(when ? "Each obligation that was past its due date and not met "
+                                                          "at the end of that day, as things stood then"
+                                                        : st->intro));
+    json_object_set_new(page, "none", json_string(st->none));
+    json_object_set_new(page, "show_state", json_boolean(!when && st != drill_statuses));
     json_object_set_new(page, "where", where ? json_string(where) : json_null());
     json_object_set_new(page, "pagination", ck_web_pagination(r, base, pageno, DRILL_PAGE, wl->total));
+    json_object_set_new(page, "total", json_integer((json_int_t)wl->total));
     json_object_set_new(page, "pdu", json_string(pdu));
+    json_object_set_new(page, "pdu_name", json_string(ck_web_pdu_name(names, pdu)));
     json_object_set_new(page, "back", json_string(ck_arena_printf(ra, "/pdu?%s", code_query(r, &s, pdu))));
     ck_worklist_free(wl);
     ck_arena_free(&a);
@@ -743,8 +892,10 @@ typedef struct region_row {
     json_int_t rate[N_RATES]; /* -1: nothing judged */
 } region_row;
 
-static const char *const region_sorts[] = {"name", "score", "cases", "overdue", "vcs", "da", "child", NULL};
-_Static_assert(N_RATES == 3, "one sort key a rate group");
+/* The region table's columns in order: these four, then one a rate group
+ * (rate_keys). */
+static const char *const region_sorts[] = {"name", "score", "cases", "overdue"};
+#define N_REGION_COLS (sizeof region_sorts / sizeof *region_sorts + N_RATES)
 
 typedef struct region_sort {
     int key;
@@ -760,12 +911,17 @@ static int region_cmp(const void *a, const void *b, void *ctx)
     case 1: d = (long long)(x->scored ? x->points : -1) - (y->scored ? y->points : -1); break;
     case 2: d = (long long)x->cases - (long long)y->cases; break;
     case 3: d = (long long)x->x->overdue - (long long)y->x->overdue; break;
-    case 4: case 5: case 6: d = x->rate[sort_by.key - 4] - y->rate[sort_by.key - 4]; break;
-    default: break;
+    case 0: break; /* by name, below */
+    default: d = x->rate[sort_by.key - 4] - y->rate[sort_by.key - 4]; break;
     }
     int c = d < 0 ? -1 : d > 0;
     if (sort_by.desc) c = -c;
     return c ? c : strcmp(x->x->name ? x->x->name : "", y->x->name ? y->x->name : "");
+}
+
+static const char *region_col_key(size_t k)
+{
+    return k < N_REGION_COLS - N_RATES ? region_sorts[k] : rate_keys[k - (N_REGION_COLS - N_RATES)];
 }
 
 /* The region's PDUs as one table a laptop screen holds: each PDU's score out
@@ -821,8 +977,8 @@ void ck_web_region(ck_http_req *r)
     }
     const char *sort = ck_http_query(r, "sort"), *order = ck_http_query(r, "order");
     region_sort by = {0, ck_streq(order, "desc")};
-    for (int k = 0; sort && region_sorts[k]; k++)
-        if (ck_streq(sort, region_sorts[k])) by.key = k;
+    for (size_t k = 0; sort && k < N_REGION_COLS; k++)
+        if (ck_streq(sort, region_col_key(k))) by.key = (int)k;
     qsort_r(rows, g->n, sizeof *rows, region_cmp, &by);
 
     ck_arena *a = ck_http_arena(r);
@@ -836,8 +992,15 @@ void ck_web_region(ck_http_req *r)
         bool own = ck_streq(w->x->code, pdu), reach = own || ck_scope_covers(s.p, scope, &place);
         const char *q = own ? "" : ck_arena_printf(a, "code=%s", w->x->code);
         json_t *rates = json_array();
-        for (size_t k = 0; k < N_RATES; k++)
-            json_array_append_new(rates, json_string(w->rate[k] < 0 ? "-" : ck_arena_printf(a, "%lld%%", (long long)w->rate[k])));
+        for (size_t k = 0; k < N_RATES; k++) {
+            json_t *t = json_pack("{s:s, s:s}", "text",
+                                  w->rate[k] < 0 ? "-" : ck_arena_printf(a, "%lld%%", (long long)w->rate[k]), "label",
+                                  rate_labels[k]);
+            if (reach && w->rate[k] >= 0)
+                json_object_set_new(t, "href", json_string(ck_arena_printf(a, "/pdu/overdue?%s%sgroup=%s&status=judged", q,
+                                                                          *q ? "&" : "", rate_keys[k])));
+            json_array_append_new(rates, t);
+        }
         json_t *j = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:o}", "code", w->x->code, "name", w->x->name, "cases",
                               (json_int_t)w->cases, "cases_bar", (json_int_t)(w->cases * SMALL_BAR / max_cases),
                               "overdue", (json_int_t)w->x->overdue, "overdue_bar",
@@ -852,6 +1015,8 @@ void ck_web_region(ck_http_req *r)
             json_object_set_new(j, "href", json_string(own ? "/pdu" : ck_arena_printf(a, "/pdu?%s", q)));
             json_object_set_new(j, "cases_href", json_string(ck_arena_printf(a, "/pdu/cases?%s", q)));
             json_object_set_new(j, "overdue_href", json_string(ck_arena_printf(a, "/pdu/overdue?%s", q)));
+            if (ck_principal_may(s.p, CK_PERM_INSPECTION_READ))
+                json_object_set_new(j, "score_href", json_string(own ? "/inspection" : ck_arena_printf(a, "/inspection?pdu=%s", w->x->code)));
         }
         json_array_append_new(pdus, j);
     }
@@ -861,11 +1026,11 @@ void ck_web_region(ck_http_req *r)
     const char *region_q = picked && *picked ? ck_arena_printf(a, "region=%s&", region.code) : "";
     static const char *const labels[] = {"Probation delivery unit", "Score out of 27", "Cases", "Overdue"};
     json_t *heads = json_array();
-    for (int k = 0; region_sorts[k]; k++) {
+    for (int k = 0; k < (int)N_REGION_COLS; k++) {
         bool current = k == by.key;
         const char *label = k < 4 ? labels[k] : ck_arena_printf(a, "%s on time", rate_labels[k - 4]);
         json_array_append_new(heads, json_pack("{s:s, s:s, s:s, s:b}", "label", label, "href",
-                                               ck_arena_printf(a, "/region?%ssort=%s&order=%s", region_q, region_sorts[k],
+                                               ck_arena_printf(a, "/region?%ssort=%s&order=%s", region_q, region_col_key((size_t)k),
                                                                current && !by.desc ? "desc" : "asc"),
                                                "sort", current ? (by.desc ? "descending" : "ascending") : "none",
                                                "numeric", k > 0));

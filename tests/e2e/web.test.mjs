@@ -41,7 +41,7 @@ const pages = [
   ['court_officer', 'N07P011', 'court', '/court', 'Court work'],
   // Managing the service (tests/e2e/manage.test.mjs has the journeys).
   ['head_of_pdu', 'N07P012', 'inspection', '/inspection', 'out of 27'],
-  ['head_of_pdu', 'N07P012', 'inspection-drill-down', '/inspection/key-questions/A2', 'A2: DA_CHECK'],
+  ['head_of_pdu', 'N07P012', 'inspection-drill-down', '/inspection/key-questions/A2', 'A2: Police domestic abuse check'],
   ['head_of_pdu', 'N07P012', 'organisational-standard', '/inspection/standards/staff', 'Rate Staff'],
   ['SPO', 'N07P009', 'workforce', '/workforce', 'Caseload distribution'],
   ['SPO', 'N07P009', 'team-capacity', '/workforce/teams/N07T02', 'Capacity: Camden South'],
