@@ -277,6 +277,84 @@ static void test_mandate(void **state)
     json_decref(j);
 }
 
+/* ---- Progress ------------------------------------------------------------------- */
+
+static ck_req_progress progress_of(const ck_case *c, size_t i, const char *d, int pace)
+{
+    ck_req_progress p;
+    ck_requirement_progress(c, &c->events[0], &c->events[0].requirements[i], ck_test_date(d), pace, &p);
+    return p;
+}
+
+static void test_progress(void **state)
+{
+    (void)state;
+    json_t *j = load_json(BUNDLE);
+    ck_case *c = from_json(j);
+    /* Unpaid work: 7 + 6 hours worked of 120. */
+    ck_req_progress p = progress_of(c, 0, "2025-05-01", 6);
+    assert_int_equal(p.status, CK_REQ_ACTIVE);
+    assert_int_equal(p.done, 13);
+    assert_int_equal(p.remaining, 107);
+    assert_int_equal(p.last_day, ck_test_date("2026-03-02")); /* the order's end */
+    assert_int_equal(p.workable, 6 * 306 / 7);                 /* 306 days from 1 May to 2 March, both counted */
+    assert_false(p.overrunning);
+    /* A session dated after the date does not count yet. */
+    assert_int_equal(progress_of(c, 0, "2025-03-21", 6).done, 7);
+    /* Two months from the end, 107 hours cannot be worked at 6 a week (61 days: 52 hours). */
+    p = progress_of(c, 0, "2026-01-01", 6);
+    assert_int_equal(p.workable, 52);
+    assert_true(p.overrunning);
+    /* At 13 hours a week they can (113). */
+    p = progress_of(c, 0, "2026-01-01", 13);
+    assert_int_equal(p.workable, 113);
+    assert_false(p.overrunning);
+    /* After the last day: completed, whatever is left, and not flagged. */
+    p = progress_of(c, 0, "2026-03-03", 6);
+    assert_int_equal(p.status, CK_REQ_COMPLETED);
+    assert_false(p.overrunning);
+    assert_int_equal(p.remaining, 107);
+    /* All hours worked: completed before the end. */
+    c->events[0].requirements[0].amount = 40;
+    c->contacts[1].hours = 24;
+    c->contacts[2].hours = 16;
+    p = progress_of(c, 0, "2025-05-01", 6);
+    assert_int_equal(p.status, CK_REQ_COMPLETED);
+    assert_int_equal(p.remaining, 0);
+    /* Hours on another event's session do not count. */
+    c->contacts[2].event = "E2";
+    assert_int_equal(progress_of(c, 0, "2025-05-01", 6).done, 24);
+
+    /* RAR: RARP and CRSAPT attended on one day count once; an unacceptable
+     * absence (C6) not at all. */
+    p = progress_of(c, 1, "2025-05-01", 6);
+    assert_int_equal(p.done, 1);
+    assert_int_equal(p.remaining, 19);
+    assert_int_equal(p.workable, CK_NOINT); /* only unpaid work has a pace */
+    c->contacts[5].outcome = "ATTC";
+    assert_int_equal(progress_of(c, 1, "2025-05-01", 6).done, 2);
+
+    /* Programme: one session attended; none counted after its termination. */
+    p = progress_of(c, 4, "2025-05-01", 6);
+    assert_int_equal(p.done, 1);
+    assert_int_equal(p.remaining, 23);
+    c->contacts[6].date = ck_test_date("2025-09-01");
+    p = progress_of(c, 4, "2025-10-01", 6);
+    assert_int_equal(p.status, CK_REQ_TERMINATED);
+    assert_int_equal(p.done, 0);
+    assert_string_equal(ck_req_status_name(p.status), "terminated");
+
+    /* Curfew: nothing to count; active until its end, then completed. */
+    p = progress_of(c, 2, "2025-06-02", 6);
+    assert_int_equal(p.status, CK_REQ_ACTIVE);
+    assert_int_equal(p.remaining, CK_NOINT);
+    assert_int_equal(progress_of(c, 2, "2025-06-03", 6).status, CK_REQ_COMPLETED);
+    /* Before its start: not started. */
+    assert_int_equal(progress_of(c, 4, "2025-03-31", 6).status, CK_REQ_NOT_STARTED);
+    ck_case_free(c);
+    json_decref(j);
+}
+
 /* ---- Storage ------------------------------------------------------------------ */
 
 static void test_store_round_trip(void **state)
@@ -318,6 +396,7 @@ int main(void)
         cmocka_unit_test(test_validation_fields),
         cmocka_unit_test(test_contact_hours),
         cmocka_unit_test(test_mandate),
+        cmocka_unit_test(test_progress),
         CK_DB_TEST(test_store_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,7 @@
 #include "ck_requirements.h"
+#include "ck_ctypes.h"
 #include "ck_facts.h"
+#include "ck_rules.h"
 #include "ck_str.h"
 #include <stdio.h>
 #include <string.h>
@@ -137,6 +139,81 @@ bool ck_requirement_in_force(const ck_event *e, const ck_requirement *r, ck_date
     if (r->terminated_on != CK_NODATE && r->terminated_on <= d) return false;
     ck_date last = ck_requirement_last_day(e, r);
     return last == CK_NODATE || d <= last;
+}
+
+/* Whether code is one of the space-separated codes of list. */
+static bool listed(const char *list, const char *code)
+{
+    size_t n = code ? strlen(code) : 0;
+    for (const char *p = list; n && p && *p;) {
+        size_t k = strcspn(p, " ");
+        if (k == n && memcmp(p, code, n) == 0) return true;
+        p += k;
+        p += strspn(p, " ");
+    }
+    return false;
+}
+
+/* Hours worked or days used by the event's contacts from `from` to `to`
+ * (inclusive). Days are counted once: contacts are not in date order, so
+ * each counted one checks the earlier ones for its date. */
+static int32_t count_progress(const ck_case *c, const ck_event *e, const ck_req_type *t, ck_date from, ck_date to)
+{
+    int64_t total = 0;
+    for (size_t i = 0; i < c->n_contacts; i++) {
+        const ck_contact *k = &c->contacts[i];
+        if (!ck_streq(k->event, e->id) || k->date < from || k->date > to) continue;
+        if (t->progress == CK_REQ_PROGRESS_HOURS) {
+            const ck_ctype *ct = ck_ctype_find(k->type);
+            if (k->hours != CK_NOINT && ct && ck_streq(ct->category, t->counted)) total += k->hours;
+            continue;
+        }
+        if (!listed(t->counted, k->type) || !ck_outcome_attended(k->outcome)) continue;
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++) {
+            const ck_contact *o = &c->contacts[j];
+            seen = o->date == k->date && ck_streq(o->event, e->id) && listed(t->counted, o->type) &&
+                   ck_outcome_attended(o->outcome);
+        }
+        if (!seen) total++;
+    }
+    return total > INT32_MAX ? INT32_MAX : (int32_t)total;
+}
+
+void ck_requirement_progress(const ck_case *c, const ck_event *e, const ck_requirement *r, ck_date d, int pace,
+                             ck_req_progress *out)
+{
+    const ck_req_type *t = ck_req_type_find(r->type);
+    *out = (ck_req_progress){t, CK_REQ_ACTIVE, ck_requirement_last_day(e, r), 0, CK_NOINT, false, CK_NOINT};
+    /* Progress counts up to the date, and never past the last day it applied. */
+    ck_date to = d;
+    if (out->last_day != CK_NODATE && out->last_day < to) to = out->last_day;
+    if (r->terminated_on != CK_NODATE && r->terminated_on - 1 < to) to = r->terminated_on - 1;
+    if (t && t->progress != CK_REQ_PROGRESS_NONE && r->amount != CK_NOINT) {
+        out->done = count_progress(c, e, t, r->start, to);
+        out->remaining = out->done >= r->amount ? 0 : r->amount - out->done;
+    }
+    if (r->terminated_on != CK_NODATE && r->terminated_on <= d) out->status = CK_REQ_TERMINATED;
+    else if (r->start > d) out->status = CK_REQ_NOT_STARTED;
+    else if ((out->last_day != CK_NODATE && out->last_day < d) || out->remaining == 0) out->status = CK_REQ_COMPLETED;
+    if (!t || t->progress != CK_REQ_PROGRESS_HOURS || out->status != CK_REQ_ACTIVE || out->last_day == CK_NODATE ||
+        pace <= 0)
+        return;
+    int64_t days = (int64_t)out->last_day - d + 1; /* today still counts */
+    int64_t workable = (int64_t)pace * days / 7;
+    out->workable = workable > INT32_MAX ? INT32_MAX : (int32_t)workable;
+    out->overrunning = out->remaining > out->workable;
+}
+
+const char *ck_req_status_name(ck_req_status s)
+{
+    switch (s) {
+    case CK_REQ_NOT_STARTED: return "not started";
+    case CK_REQ_COMPLETED: return "completed";
+    case CK_REQ_TERMINATED: return "terminated";
+    case CK_REQ_ACTIVE: break;
+    }
+    return "active";
 }
 
 static bool community(const ck_event *e)

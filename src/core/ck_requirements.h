@@ -57,6 +57,42 @@ ck_date ck_requirement_last_day(const ck_event *e, const ck_requirement *r);
  * not end it here. */
 bool ck_requirement_in_force(const ck_event *e, const ck_requirement *r, ck_date d);
 
+/* ---- Progress ---------------------------------------------------------------- */
+
+typedef enum ck_req_status {
+    CK_REQ_NOT_STARTED, /* starts after the date */
+    CK_REQ_ACTIVE,
+    CK_REQ_COMPLETED,   /* its last day has passed, or everything it asks is done */
+    CK_REQ_TERMINATED,  /* ended early on terminated_on (with terminated_reason) */
+} ck_req_status;
+
+/* How far a requirement has got at a date. What counts is the type's
+ * `progress` in the table, from the event's contacts dated from the
+ * requirement's start to the date (and not after its last day or
+ * termination):
+ *  - unpaid work: the hours worked recorded on contacts of the unpaid work
+ *    category (each session's `hours`);
+ *  - rehabilitation activity and programme: the days with an attended
+ *    contact (ck_outcome_attended) of the types the table names, a day
+ *    counted once however many contacts it has. */
+typedef struct ck_req_progress {
+    const ck_req_type *type;
+    ck_req_status status;
+    ck_date last_day;    /* ck_requirement_last_day */
+    int32_t done;        /* hours worked or days used; 0 for a type without progress */
+    int32_t remaining;   /* amount - done, not below 0; CK_NOINT for a type without progress */
+    /* Unpaid work still to do at d whose remaining hours exceed what can be
+     * worked at `pace` hours a week from d to its last day (whole weeks and
+     * part weeks pro rata, rounded down): it will over-run. */
+    bool overrunning;
+    int32_t workable;    /* those hours at pace; CK_NOINT when not computed */
+} ck_req_progress;
+
+void ck_requirement_progress(const ck_case *c, const ck_event *e, const ck_requirement *r, ck_date d, int pace,
+                             ck_req_progress *out);
+/* "active", "completed", "terminated", "not started". */
+const char *ck_req_status_name(ck_req_status s);
+
 /* ---- Mandate for change (the tier) ------------------------------------------ */
 
 /* HMPPS tier (MandateForChange): a case has a mandate for change when a
