@@ -161,6 +161,8 @@ typedef struct ck_contact {
 /* The contact types table's category (data/contact-types.csv group) whose
  * contacts are unpaid work sessions, and may carry hours worked. */
 #define CK_UNPAID_WORK_CATEGORY "Unpaid work"
+/* The contact type of an unpaid work session itself (in that category). */
+#define CK_UNPAID_WORK_SESSION "UPWS"
 
 typedef struct ck_enforcement {
     const char *id, *event, *contact;

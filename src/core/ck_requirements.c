@@ -127,6 +127,17 @@ const char *ck_requirement_check(const ck_requirement *r, char *msg, size_t len)
     return NULL;
 }
 
+const ck_requirement *ck_case_requirement(const ck_case *c, const char *id, const ck_event **ev_out)
+{
+    for (size_t i = 0; id && i < c->n_events; i++)
+        for (size_t j = 0; j < c->events[i].n_requirements; j++)
+            if (ck_streq(c->events[i].requirements[j].id, id)) {
+                if (ev_out) *ev_out = &c->events[i];
+                return &c->events[i].requirements[j];
+            }
+    return NULL;
+}
+
 ck_date ck_requirement_last_day(const ck_event *e, const ck_requirement *r)
 {
     if (r->end != CK_NODATE) return r->end;

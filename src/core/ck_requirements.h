@@ -49,6 +49,10 @@ const char *ck_req_unit_name(ck_req_unit u);
  * bundle codec runs it through ck_entity_requirement's check. */
 const char *ck_requirement_check(const ck_requirement *r, char *msg, size_t msg_len);
 
+/* The requirement with this id on any event of c (its event in *ev_out when
+ * not NULL), or NULL. */
+const ck_requirement *ck_case_requirement(const ck_case *c, const char *id, const ck_event **ev_out);
+
 /* The last day the requirement applies: its `end`, else its sentence's
  * end_date; CK_NODATE when neither is known. */
 ck_date ck_requirement_last_day(const ck_event *e, const ck_requirement *r);

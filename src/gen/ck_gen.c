@@ -2,6 +2,7 @@
 #include "ck_gen_notes.h"
 #include "ck_ctypes.h"
 #include "ck_gen_person.h"
+#include "ck_gen_requirements.h"
 #include "ck_bundle.h"
 #include "ck_cal.h"
 #include "ck_gen_names.h"
@@ -1397,6 +1398,7 @@ ck_case *ck_gen_case(const ck_gen *g, size_t index)
     TAKE(&x, decisions, x.decisions);
     TAKE(&x, victims, x.victims);
     ck_gen_person_details(c, g->opt.seed, index);
+    ck_gen_requirements(c, g->opt.seed, index, g->opt.as_of);
     for (size_t i = 0; i < COUNT(lists); i++) ck_free(lists[i]->v);
     ck_free(x.triggers.v);
     ck_free(x.attended.v);
