@@ -11,13 +11,6 @@
 
 #define BUNDLE "tests/data/bundle_requirements.json"
 
-static json_t *load_json(const char *path)
-{
-    json_error_t je;
-    json_t *j = json_load_file(path, 0, &je);
-    if (!j) fail_msg("%s: %s", path, je.text);
-    return j;
-}
 
 static ck_case *from_json(const json_t *j)
 {
@@ -31,7 +24,7 @@ static ck_case *from_json(const json_t *j)
  * the event when i < 0) to the JSON value `v`. */
 static void expect_error(const char *key, int i, const char *v, const char *want)
 {
-    json_t *j = load_json(BUNDLE);
+    json_t *j = ck_test_load_json(BUNDLE);
     json_t *ev = json_array_get(json_object_get(j, "events"), 0);
     json_t *target = i < 0 ? ev : json_array_get(json_object_get(ev, "requirements"), (size_t)i);
     json_error_t je;
@@ -80,7 +73,7 @@ static void test_table(void **state)
 static void test_parse_and_write(void **state)
 {
     (void)state;
-    json_t *want = load_json(BUNDLE);
+    json_t *want = ck_test_load_json(BUNDLE);
     ck_case *c = from_json(want);
     const ck_event *e = &c->events[0];
     assert_int_equal(e->n_requirements, 5);
@@ -135,7 +128,7 @@ static void test_validation_each_type(void **state)
         {"electronic_monitoring", "1", "has no amount"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        json_t *j = load_json(BUNDLE);
+        json_t *j = ck_test_load_json(BUNDLE);
         json_t *r = json_array_get(json_object_get(json_array_get(json_object_get(j, "events"), 0), "requirements"), 0);
         json_object_set_new(r, "type", json_string(bad[i].type));
         json_error_t je;
@@ -157,7 +150,7 @@ static void test_validation_each_type(void **state)
                 {"mental_health_treatment", -1}, {"drug_rehabilitation", -1}, {"alcohol_treatment", -1},
                 {"electronic_monitoring", -1}};
     for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
-        json_t *j = load_json(BUNDLE);
+        json_t *j = ck_test_load_json(BUNDLE);
         json_t *r = json_array_get(json_object_get(json_array_get(json_object_get(j, "events"), 0), "requirements"), 0);
         json_object_set_new(r, "type", json_string(good[i].type));
         json_object_set_new(r, "amount", good[i].amount < 0 ? json_null() : json_integer(good[i].amount));
@@ -182,7 +175,7 @@ static void test_validation_fields(void **state)
     expect_error("id", 1, "\"RQ1\"", "events[0].requirements[1].id: \"RQ1\" is already the id of a requirement of event E1");
     expect_error("amount", 0, "\"120\"", "events[0].requirements[0].amount");
     /* Requirements belong to a community order or SSO. */
-    json_t *j = load_json(BUNDLE);
+    json_t *j = ck_test_load_json(BUNDLE);
     json_t *s = json_object_get(json_array_get(json_object_get(j, "events"), 0), "sentence");
     json_object_set_new(s, "type", json_string("custody"));
     json_object_set_new(s, "length_months", json_integer(12));
@@ -206,7 +199,7 @@ static void test_contact_hours(void **state)
         {1, "UPWS", 25, "contacts[1].hours: expected 1 to 24 hours worked, got 25"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        json_t *j = load_json(BUNDLE);
+        json_t *j = ck_test_load_json(BUNDLE);
         json_t *k = json_array_get(json_object_get(j, "contacts"), (size_t)bad[i].contact);
         json_object_set_new(k, "type", json_string(bad[i].type));
         json_object_set_new(k, "hours", json_integer(bad[i].hours));
@@ -222,7 +215,7 @@ static void test_contact_hours(void **state)
 static void test_mandate(void **state)
 {
     (void)state;
-    json_t *j = load_json(BUNDLE);
+    json_t *j = ck_test_load_json(BUNDLE);
     ck_case *c = from_json(j);
     ck_event *e = &c->events[0];
     ck_mandate m;
@@ -289,7 +282,7 @@ static ck_req_progress progress_of(const ck_case *c, size_t i, const char *d, in
 static void test_progress(void **state)
 {
     (void)state;
-    json_t *j = load_json(BUNDLE);
+    json_t *j = ck_test_load_json(BUNDLE);
     ck_case *c = from_json(j);
     /* Unpaid work: 7 + 6 hours worked of 120. */
     ck_req_progress p = progress_of(c, 0, "2025-05-01", 6);
@@ -360,7 +353,7 @@ static void test_progress(void **state)
 static void test_store_round_trip(void **state)
 {
     ck_db *db = ck_test_db_get(state);
-    json_t *want = load_json(BUNDLE);
+    json_t *want = ck_test_load_json(BUNDLE);
     ck_case *c = from_json(want);
     char err[1024];
     ck_engine eng = ck_engine_default();
