@@ -17,12 +17,11 @@ after(async () => {
   await browser?.close()
 })
 
-async function withPage (js, fn) {
-  return withSignedIn(browser, ['N07P001', 'PO'], async page => {
-    page.setDefaultTimeout(20000)
-    await fn(page)
-  }, { js })
-}
+// Pat Officer, who holds S000001; a step that never comes fails, not hangs.
+const asPractitioner = (js, fn) => withSignedIn(browser, ['N07P001', 'PO'], page => {
+  page.setDefaultTimeout(20000)
+  return fn(page)
+}, { js })
 
 async function fillDate (page, name, d, m, y) {
   await page.fill(`#${name}-day`, d)
@@ -31,7 +30,7 @@ async function fillDate (page, name, d, m, y) {
 }
 
 test('a practitioner adds unpaid work, records a session and sees the hours remaining drop', async () => {
-  await withPage(true, async page => {
+  await asPractitioner(true, async page => {
     const sentence = `${base}/cases/S000001/sentence`
     await page.goto(sentence)
     assert.match(await page.content(), /No requirements recorded/)
@@ -72,7 +71,7 @@ test('a practitioner adds unpaid work, records a session and sees the hours rema
   })
 
   // Without JavaScript the same words and bar are there.
-  await withPage(false, async page => {
+  await asPractitioner(false, async page => {
     await page.goto(`${base}/cases/S000001/sentence`)
     const req = page.locator('.ck-requirement').filter({ hasText: 'Unpaid work' })
     assert.match(await req.textContent(), /114 of 120 hours remaining/)
