@@ -6,6 +6,7 @@
 #include "ck_bundle.h"
 #include "ck_cal.h"
 #include "ck_gen.h"
+#include "ck_requirements.h"
 #include "ck_str.h"
 #include <jansson.h>
 #include <math.h>
@@ -383,11 +384,75 @@ static void contacts_carry_synthetic_notes(void **state)
     assert_true(recorded > past * 9 / 10);
 }
 
+/* Requirements (issue 19): every community order and SSO has some, none on
+ * custody; rehabilitation activity and unpaid work the most common; curfews
+ * come with electronic monitoring; domestic abuse and sexual offences get a
+ * programme; some unpaid work is behind schedule and most is not. */
+static void orders_carry_a_realistic_mix_of_requirements(void **state)
+{
+    (void)state;
+    ck_gen_options o = opts(400, 7, false);
+    ck_gen *g = ck_gen_new(&o);
+    size_t orders = 0, n_types = 0, upw_active = 0, behind = 0, programmes_due = 0, programmes = 0;
+    const ck_req_type *types = ck_req_types(&n_types);
+    size_t count[32] = {0};
+    assert_true(n_types <= 32);
+    for (size_t i = 0; i < ck_gen_case_count(g); i++) {
+        ck_case *c = ck_gen_case(g, i);
+        const ck_event *e = &c->events[0];
+        bool community = ck_streq(e->sentence.type, "community_order") || ck_streq(e->sentence.type, "sso");
+        if (!community) {
+            assert_int_equal(e->n_requirements, 0);
+            ck_case_free(c);
+            continue;
+        }
+        orders++;
+        assert_true(e->n_requirements > 0);
+        bool curfew = false, tag = false, programme = false;
+        for (size_t k = 0; k < e->n_requirements; k++) {
+            const ck_requirement *q = &e->requirements[k];
+            const ck_req_type *t = ck_req_type_find(q->type);
+            count[t - types]++;
+            curfew |= ck_streq(q->type, "curfew");
+            tag |= ck_streq(q->type, "electronic_monitoring");
+            programme |= ck_streq(q->type, "programme");
+            ck_req_progress p;
+            ck_requirement_progress(c, e, q, o.as_of, 6, &p);
+            if (ck_streq(q->type, "unpaid_work") && p.status == CK_REQ_ACTIVE) {
+                upw_active++;
+                behind += p.overrunning;
+            }
+        }
+        assert_true(curfew == tag);
+        bool da = e->offences[0].domestic_abuse == 1, sex = ck_streq(e->offences[0].category, "sexual_adult") ||
+                                                          ck_streq(e->offences[0].category, "sexual_child");
+        if ((da || sex) && e->sentence.date + 60 < e->sentence.end_date) {
+            programmes_due++;
+            programmes += programme;
+        }
+        char err[512];
+        if (!ck_case_validate(c, err, sizeof err)) fail_msg("%s", err);
+        ck_case_free(c);
+    }
+    ck_gen_free(g);
+    assert_true(orders > 100);
+    size_t upw = count[ck_req_type_find("unpaid_work") - types], rar = count[ck_req_type_find("rehabilitation_activity") - types];
+    for (size_t t = 0; t < n_types; t++) {
+        if (&types[t] == ck_req_type_find("unpaid_work") || &types[t] == ck_req_type_find("rehabilitation_activity")) continue;
+        if (count[t] >= upw || count[t] >= rar) fail_msg("%s (%zu) as common as unpaid work (%zu) or RAR (%zu)", types[t].code, count[t], upw, rar);
+    }
+    assert_true(count[ck_req_type_find("curfew") - types] > 0);
+    assert_int_equal(programmes, programmes_due);
+    assert_true(behind > 0);
+    assert_true(behind < upw_active / 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(options_are_checked),
         cmocka_unit_test(contacts_carry_synthetic_notes),
+        cmocka_unit_test(orders_carry_a_realistic_mix_of_requirements),
         cmocka_unit_test(same_command_writes_identical_files_and_a_new_seed_differs),
         cmocka_unit_test(every_bundle_is_valid_and_agrees_with_the_organisation),
         cmocka_unit_test(london_organisation_has_its_totals),

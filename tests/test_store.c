@@ -15,13 +15,6 @@
 #define EXAMPLE "tests/data/bundle_example.json"
 #define EXAMPLE_AS_OF "2025-11-03"
 
-static json_t *load_json(const char *path)
-{
-    json_error_t je;
-    json_t *j = json_load_file(path, 0, &je);
-    if (!j) fail_msg("%s: %s", path, je.text);
-    return j;
-}
 
 static ck_case *case_from_json(const json_t *j)
 {
@@ -33,7 +26,7 @@ static ck_case *case_from_json(const json_t *j)
 
 static ck_case *load_case(const char *path)
 {
-    json_t *j = load_json(path);
+    json_t *j = ck_test_load_json(path);
     ck_case *c = case_from_json(j);
     json_decref(j);
     return c;
@@ -387,7 +380,7 @@ static void test_report_completion(void **state)
     ck_engine eng = ck_engine_default();
     ck_date as_of = ck_test_date(EXAMPLE_AS_OF);
     char err[1024];
-    json_t *j = load_json(EXAMPLE);
+    json_t *j = ck_test_load_json(EXAMPLE);
     json_t *reports = json_object_get(json_array_get(json_object_get(j, "events"), 0), "reports");
     json_array_append_new(reports, json_pack("{s:s, s:s, s:s}", "id", "R2", "type", "standard", "requested",
                                              "2025-10-01"));

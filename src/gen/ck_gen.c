@@ -2,6 +2,7 @@
 #include "ck_gen_notes.h"
 #include "ck_ctypes.h"
 #include "ck_gen_person.h"
+#include "ck_gen_requirements.h"
 #include "ck_bundle.h"
 #include "ck_cal.h"
 #include "ck_gen_names.h"
@@ -680,6 +681,7 @@ static ck_contact *contact(gx *x, ck_date d, const char *code, const char *outco
     k->outcome = outcome ? ck_vocab_find(ck_vocab_outcome, outcome, strlen(outcome)) : NULL;
     k->outcome_on = outcome ? d : CK_NODATE;
     k->booked_on = k->appointment && booked != CK_NODATE && booked <= d ? booked : CK_NODATE;
+    k->hours = CK_NOINT;
     if (!k->appointment) k->outcome = NULL, k->outcome_on = CK_NODATE;
     return k;
 }
@@ -1396,6 +1398,7 @@ ck_case *ck_gen_case(const ck_gen *g, size_t index)
     TAKE(&x, decisions, x.decisions);
     TAKE(&x, victims, x.victims);
     ck_gen_person_details(c, g->opt.seed, index);
+    ck_gen_requirements(c, g->opt.seed, index, g->opt.as_of);
     for (size_t i = 0; i < COUNT(lists); i++) ck_free(lists[i]->v);
     ck_free(x.triggers.v);
     ck_free(x.attended.v);

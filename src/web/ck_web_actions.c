@@ -11,6 +11,7 @@
 #include "ck_casewrite.h"
 #include "ck_ctypes.h"
 #include "ck_facts.h"
+#include "ck_requirements.h"
 #include "ck_web.h"
 #include "ck_web_names.h"
 #include <sodium.h>
@@ -178,6 +179,31 @@ static const field decision_fields[] = {
     {NULL, NULL, NULL, 0, NULL, NULL, false},
 };
 
+/* Sentence requirements (core/ck_requirements): add one to an order, end
+ * one early, and record the hours of an unpaid work session. */
+static const field requirement_fields[] = {
+    {"event", "Sentence", NULL, F_EVENT, NULL, NULL, true},
+    {"type", "Requirement", NULL, F_SELECT, NULL /* ck_vocab_requirement_type */, NULL, true},
+    {"amount", "Hours or days", "Unpaid work and attendance centre: hours. Rehabilitation activity, programme and "
+     "alcohol abstinence: days. Curfew: hours a day. Leave empty for other requirements", F_TEXT, NULL, NULL, false},
+    {"start", "Start date", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
+    {"end", "End date", "Leave empty if it lasts until the order ends", F_DATE, NULL, NULL, false},
+    {"detail", "Details", "For example, the placement, programme, curfew address and hours, or exclusion zone",
+     F_TEXTAREA, NULL, NULL, false},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+static const field end_requirement_fields[] = {
+    {"terminated_on", "Date it ended", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
+    {"terminated_reason", "Why it ended early", "For example, revoked by the court", F_TEXTAREA, NULL, NULL, true},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+static const field session_fields[] = {
+    {"date", "Date of the session", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
+    {"hours", "Hours worked", "Whole hours, for example 6", F_TEXT, NULL, NULL, true},
+    NOTE_FIELDS,
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+
 /* Vocabulary-backed fields get their values here so each list stays in
  * ck_case.c, its one home. */
 static const char *const *field_values(const field *f)
@@ -194,6 +220,7 @@ static const char *const *field_values(const field *f)
     if (f->labels == opted_labels) return ck_vocab_opted;
     if (f->labels == relationship_labels) return ck_vocab_relationship;
     if (f == &decision_fields[0]) return ck_vocab_rule;
+    if (f == &requirement_fields[1]) return ck_vocab_requirement_type;
     return NULL;
 }
 
@@ -429,6 +456,7 @@ static bool build_contact(form *f, void *rec, bool appointment)
     ct->outcome_on = CK_NODATE;
     ct->notes = notes_of(f);
     ct->sensitive = sensitive_of(f);
+    ct->hours = CK_NOINT;
     return !ck_web_form_has_errors(f->page);
 }
 
@@ -733,6 +761,147 @@ static bool edit_victim(ck_case *c, void *rec, void *ctx, char *err, size_t err_
     return true;
 }
 
+/* ---- Requirements ---------------------------------------------------------- */
+
+typedef struct req_edit {
+    ck_requirement r;        /* a new requirement */
+    const char *id;          /* the requirement ended */
+    ck_date ended;
+    const char *reason;
+} req_edit;
+
+/* A whole number typed in field fd, CK_NOINT when empty (an error when
+ * required) or not a number. */
+static int32_t number_of(form *f, const field *fd, const char *what)
+{
+    const char *v = ck_web_field(f->r, fd->name);
+    v += strspn(v, " ");
+    if (!*v) {
+        if (fd->required) ck_web_form_error(f->page, fd->name, "Enter the %s", what);
+        return CK_NOINT;
+    }
+    char *end;
+    long n = strtol(v, &end, 10);
+    end += strspn(end, " ");
+    if (*end || n < 0 || n > 100000) {
+        ck_web_form_error(f->page, fd->name, "%c%s must be a whole number, like 6", fd->label[0], fd->label + 1);
+        return CK_NOINT;
+    }
+    return (int32_t)n;
+}
+
+/* The amount against the type's unit and bounds (core/ck_requirements'
+ * table), in a person's words. */
+static void amount_words(form *f, const ck_requirement *q)
+{
+    const ck_req_type *t = ck_req_type_find(q->type);
+    if (!t) return;
+    const char *unit = ck_req_unit_name(t->unit);
+    if (t->unit == CK_REQ_NO_AMOUNT && q->amount != CK_NOINT)
+        ck_web_form_error(f->page, "amount", "Leave hours or days empty for %s: it has no number", t->name);
+    else if (t->unit != CK_REQ_NO_AMOUNT && q->amount == CK_NOINT)
+        ck_web_form_error(f->page, "amount", "Enter the number of %s for %s", unit, t->name);
+    else if (t->unit != CK_REQ_NO_AMOUNT && t->max && (q->amount < t->min || q->amount > t->max))
+        ck_web_form_error(f->page, "amount", "%s must be between %d and %d %s", t->name, t->min, t->max, unit);
+    else if (t->unit != CK_REQ_NO_AMOUNT && q->amount < t->min)
+        ck_web_form_error(f->page, "amount", "%s must be at least %d %s", t->name, t->min, unit);
+}
+
+static bool build_requirement(form *f, void *rec)
+{
+    req_edit *q = rec;
+    const field *fs = requirement_fields;
+    const char *ev = event_of(f);
+    q->r.id = new_id(f->r, 'Q');
+    q->r.type = choice(f, &fs[1]);
+    q->r.amount = number_of(f, &fs[2], "hours or days");
+    q->r.start = date_of(f, &fs[3]);
+    q->r.end = date_of(f, &fs[4]);
+    q->r.terminated_on = CK_NODATE;
+    q->r.detail = text_of(f, &fs[5], CK_BUNDLE_MAX_STRING);
+    amount_words(f, &q->r);
+    const ck_event *e = ck_case_event(f->c, ev);
+    if (e && !(e->has_sentence && (ck_streq(e->sentence.type, "community_order") || ck_streq(e->sentence.type, "sso"))))
+        ck_web_form_error(f->page, "event", "Select a community order or suspended sentence order");
+    if (q->r.start != CK_NODATE && q->r.end != CK_NODATE && q->r.end < q->r.start)
+        ck_web_form_error(f->page, "end", "End date must be on or after the start date");
+    f->id = ev; /* the event the requirement is added to (ck_access_update of "events") */
+    return !ck_web_form_has_errors(f->page);
+}
+
+static bool edit_add_requirement(ck_case *c, void *rec, void *ctx, char *err, size_t err_len)
+{
+    (void)err, (void)err_len;
+    ck_event *e = rec;
+    ck_requirement *nr = ck_arena_array(&c->arena, e->n_requirements + 1, sizeof *nr);
+    if (e->n_requirements) memcpy(nr, e->requirements, e->n_requirements * sizeof *nr);
+    nr[e->n_requirements] = ((const req_edit *)ctx)->r;
+    e->requirements = nr;
+    e->n_requirements++;
+    return true;
+}
+
+static bool build_end_requirement(form *f, void *rec)
+{
+    req_edit *q = rec;
+    const ck_event *e = NULL;
+    const ck_requirement *r = ck_case_requirement(f->c, f->id, &e);
+    q->id = f->id;
+    q->ended = date_of(f, &end_requirement_fields[0]);
+    q->reason = text_of(f, &end_requirement_fields[1], CK_BUNDLE_MAX_STRING);
+    if (q->ended != CK_NODATE && q->ended > f->today)
+        ck_web_form_error(f->page, "terminated_on", "Date it ended must be today or in the past");
+    if (q->ended != CK_NODATE && r && q->ended < r->start)
+        ck_web_form_error(f->page, "terminated_on", "Date it ended must be on or after the date it started");
+    if (e) f->id = e->id;
+    return !ck_web_form_has_errors(f->page);
+}
+
+static bool edit_end_requirement(ck_case *c, void *rec, void *ctx, char *err, size_t err_len)
+{
+    (void)c;
+    ck_event *e = rec;
+    const req_edit *q = ctx;
+    for (size_t i = 0; i < e->n_requirements; i++)
+        if (ck_streq(e->requirements[i].id, q->id)) {
+            e->requirements[i].terminated_on = q->ended;
+            e->requirements[i].terminated_reason = q->reason;
+            return true;
+        }
+    snprintf(err, err_len, "requirements: event %s has no requirement with id \"%s\"", e->id, q->id);
+    return false;
+}
+
+/* An unpaid work session: an attended contact of the session type with the
+ * hours worked, on the requirement's event. */
+static bool build_session(form *f, void *rec)
+{
+    ck_contact *ct = rec;
+    const ck_event *e = NULL;
+    const ck_requirement *r = ck_case_requirement(f->c, f->id, &e);
+    const ck_ctype *t = ck_ctype_find(CK_UNPAID_WORK_SESSION);
+    if (!r || !t) return false;
+    ct->id = new_id(f->r, 'C');
+    ct->event = e->id;
+    ct->date = date_of(f, &session_fields[0]);
+    ct->hours = number_of(f, &session_fields[1], "hours worked");
+    ct->type = t->code;
+    ct->national_standard = t->national_standard;
+    ct->appointment = 1;
+    ct->outcome = "ATTC";
+    ct->outcome_on = ct->date;
+    ct->booked_on = CK_NODATE;
+    ct->notes = notes_of(f);
+    ct->sensitive = sensitive_of(f);
+    if (ct->date != CK_NODATE && ct->date > f->today)
+        ck_web_form_error(f->page, "date", "Date of the session must be today or in the past");
+    if (ct->date != CK_NODATE && ct->date < r->start)
+        ck_web_form_error(f->page, "date", "Date of the session must be on or after the requirement started");
+    if (ct->hours != CK_NOINT && (ct->hours < 1 || ct->hours > CK_CONTACT_HOURS_MAX))
+        ck_web_form_error(f->page, "hours", "Hours worked must be between 1 and %d", CK_CONTACT_HOURS_MAX);
+    return !ck_web_form_has_errors(f->page);
+}
+
 typedef struct action {
     const char *kind, *verb; /* verb NULL: /KIND/new */
     const char *title, *list;
@@ -758,6 +927,9 @@ static const action actions[] = {
     {"decisions", NULL, "Record a decision", "decisions", decision_fields, build_decision, NULL, sizeof(ck_decision), NULL},
     {"victims", NULL, "Add a victim", "victims", victim_fields, build_victim, NULL, sizeof(ck_victim), NULL},
     {"victims", "edit", "Change a victim's record", "victims", victim_fields, build_victim, edit_victim, sizeof(ck_victim), "victims"},
+    {"requirements", NULL, "Add a requirement", "events", requirement_fields, build_requirement, edit_add_requirement, sizeof(req_edit), NULL},
+    {"requirements", "end", "End a requirement early", "events", end_requirement_fields, build_end_requirement, edit_end_requirement, sizeof(req_edit), "requirements"},
+    {"requirements", "session", "Record unpaid work hours", "contacts", session_fields, build_session, NULL, sizeof(ck_contact), "requirements"},
 };
 
 const char *ck_web_choice_label(const char *kind, const char *name, const char *value, const char *none)
@@ -823,7 +995,9 @@ static json_t *fields_json(form *f, const action *a)
                 json_array_append_new(opts, json_pack("{s:s, s:s}", "value", vals[i], "text",
                                                       fd->labels                 ? fd->labels[i]
                                                       : vals == outcome_codes ? ck_outcome_name(vals[i])
-                                                                              : vals[i]));
+                                                      : vals == ck_vocab_requirement_type
+                                                          ? ck_req_type_find(vals[i])->name
+                                                          : vals[i]));
             }
         }
         size_t i;
@@ -898,6 +1072,12 @@ static bool record_exists(const ck_case *c, const action *a, const char *id)
     if (strcmp(a->url_list, "registrations") == 0) {
         const ck_registration *g = registration_of(c, id);
         return g && (a->build == build_review || g->deregistered == CK_NODATE);
+    }
+    if (strcmp(a->url_list, "requirements") == 0) {
+        /* Ended ones take neither an end nor a session; sessions are unpaid work's. */
+        const ck_requirement *q = ck_case_requirement(c, id, NULL);
+        return q && q->terminated_on == CK_NODATE &&
+               (a->build != build_session || ck_streq(q->type, "unpaid_work"));
     }
     if (strcmp(a->url_list, "victims") == 0) {
         for (size_t i = 0; i < c->n_victims; i++)
@@ -1121,6 +1301,7 @@ static bool note_contact(form *f, const action *a, const void *rec, ck_contact *
     out->national_standard = 0;
     out->appointment = 0;
     out->outcome_on = out->booked_on = CK_NODATE;
+    out->hours = CK_NOINT;
     out->notes = notes_of(f);
     out->sensitive = sensitive_of(f);
     return out->notes != NULL;
@@ -1188,6 +1369,7 @@ static void action_post(ck_http_req *r, const char *kind, const char *verb)
                 ck_buf_puts(&loc, "/victims/");
                 ck_buf_escape(&loc, CK_ESC_URL, vid, strlen(vid));
             }
+            if (strcmp(a->kind, "requirements") == 0) ck_buf_puts(&loc, "/sentence");
             ck_buf_printf(&loc, "?saved=%s", a->kind);
             ck_web_redirect(r, ck_buf_cstr(&loc));
             ck_buf_free(&loc);

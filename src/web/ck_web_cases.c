@@ -7,6 +7,7 @@
 #include "ck_web.h"
 #include "ck_web_names.h"
 #include "ck_web_plain.h"
+#include "ck_web_requirements.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -587,8 +588,9 @@ static json_t *checks_json(ck_http_req *r, const ck_case *c)
     return a;
 }
 
-static json_t *events_json(ck_http_req *r, const ck_case *c)
+static json_t *events_json(ck_http_req *r, const ck_case *c, ck_date today)
 {
+    int pace = ck_web_of(r)->app.engine.cfg->upw_pace_hours_week;
     json_t *a = json_array();
     for (size_t i = 0; i < c->n_events; i++) {
         const ck_event *e = &c->events[i];
@@ -607,6 +609,11 @@ static json_t *events_json(ck_http_req *r, const ck_case *c)
                                                          ck_web_date_long(r, s->pss_end_date), "terminated",
                                                          ck_web_date_long(r, s->terminated_on)));
             if (s->length_months != CK_NOINT) json_object_set_new(json_object_get(j, "sentence"), "months", json_integer(s->length_months));
+            if (ck_streq(s->type, "community_order") || ck_streq(s->type, "sso")) {
+                json_object_set_new(j, "community", json_true());
+                json_object_set_new(j, "requirements", ck_web_requirements_json(r, c, e, today, pace));
+                json_object_set_new(j, "in_force", json_boolean(ck_event_active(e, today)));
+            }
         }
         json_array_append_new(a, j);
     }
@@ -734,7 +741,7 @@ void ck_web_case(ck_http_req *r)
         json_object_set_new(page, "assessments", rosh);
     }
     if (strcmp(tab, "checks") == 0) json_object_set_new(page, "checks", checks_json(r, c));
-    if (strcmp(tab, "sentence") == 0) json_object_set_new(page, "events", events_json(r, c));
+    if (strcmp(tab, "sentence") == 0) json_object_set_new(page, "events", events_json(r, c, today));
     if (strcmp(tab, "personal") == 0) json_object_set_new(page, "personal", ck_web_personal(r, c, today));
     json_object_set_new(page, "victim_liaison", json_boolean(ck_web_allowed(&s, "victim:read")));
     ck_result_free(res);

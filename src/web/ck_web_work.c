@@ -3,6 +3,7 @@
  * form, so it works without JavaScript) and "Needs your attention" on My
  * work and on the case overview. */
 #include "ck_attention.h"
+#include "ck_requirements.h"
 #include "ck_web.h"
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,21 @@ json_t *ck_web_case_attention(ck_http_req *r, ck_db *db, const ck_case *c, const
                                       o->due < today ? "overdue" : "due", ck_web_date_long(r, o->due)),
                       case_path(r, c->crn, "registrations", id, "review"), "Review the registration");
     }
+    /* Unpaid work that cannot be finished at the configured pace before it
+     * ends (core/ck_requirements). */
+    int pace = ck_web_of(r)->app.engine.cfg->upw_pace_hours_week;
+    for (size_t i = 0; i < c->n_events; i++)
+        for (size_t k = 0; k < c->events[i].n_requirements; k++) {
+            const ck_requirement *q = &c->events[i].requirements[k];
+            ck_req_progress p;
+            ck_requirement_progress(c, &c->events[i], q, today, pace, &p);
+            if (!p.overrunning) continue;
+            attention_add(list, NULL, NULL,
+                          ck_arena_printf(a, "Unpaid work is behind schedule: %d hours are left and at %d hours a week "
+                                             "only %d can be worked before %s", p.remaining, pace, p.workable,
+                                          ck_web_date_long(r, p.last_day)),
+                          case_path(r, c->crn, "requirements", q->id, "session"), "Record unpaid work hours");
+        }
     size_t left;
     if (!tier_changes(r, db, list, NULL, c->crn, NULL, today, &left)) {
         json_decref(list);
