@@ -73,7 +73,7 @@ static ck_registration *reg(ck_case *c, const char *id, const char *type, const 
 static void assess(ck_case *c, const char *id, const char *kind, const char *completed, const char *level)
 {
     assert_true(c->n_assessments < CAP);
-    c->assessments[c->n_assessments++] = (ck_assessment){id, kind, D(completed), level};
+    c->assessments[c->n_assessments++] = (ck_assessment){id, kind, D(completed), level, CK_NOINT, false, {0}};
 }
 
 static int line_points(const ck_tier *t, const char *input)
@@ -451,12 +451,13 @@ static void test_rsr_and_rosh_only_the_higher_counts(void **state)
     assert_int_equal(ck_tier_protect_level(ck_tier_protect_total(&p)), 'A');
 }
 
-/* A man on a community order, no OASys assessment (change 2), protect from
- * the registrations and RoSH given. */
+/* A man serving a custodial sentence (a mandate for change whatever the
+ * requirements), no OASys assessment (change 2), protect from the
+ * registrations and RoSH given. */
 static ck_case *co_case(void)
 {
     ck_case *c = person("M", "1990-01-01", CK_NOINT, CK_NOINT);
-    sentence(c, "E1", "community_order", "2025-01-06", "2026-01-05", "violence");
+    sentence(c, "E1", "custody", "2025-01-06", "2026-01-05", "violence");
     return c;
 }
 
@@ -557,13 +558,14 @@ static void test_tier_missing_inputs_and_women(void **state)
 {
     (void)state;
     ck_tier t;
-    /* A man: RSR is always missing (0 points, said), no RoSH yet is missing. */
+    /* A man with no RSR and no RoSH recorded: both missing (0 points, said), provisional. */
     ck_case *c = co_case();
     ck_tier_case(c, D("2025-06-02"), CFG, &t);
     assert_int_equal(line_points(&t, "rsr"), 0);
     assert_non_null(ck_missing_find(&t.missing, "rsr"));
     assert_non_null(ck_missing_find(&t.missing, "rosh"));
-    assert_null(ck_missing_find(&t.missing, "oasys.6.9"));
+    assert_null(ck_missing_find(&t.missing, "oasys.women"));
+    assert_true(t.provisional);
     assert_null(ck_tier_line_find(&t, "women:enforcement"));
     /* Gender not known: whether the women's factors apply is missing. */
     c->person.gender = "U";
@@ -572,19 +574,18 @@ static void test_tier_missing_inputs_and_women(void **state)
     ck_case_free(c);
 
     /* A woman: M1 5 + RMDO 2 + RVLN 2 + a breach 11 months old on her active order 2 = 11 -> C.
-     * The OASys answers for the other two factors are missing (0 points). */
+     * With a current OASys, its answers for the other two factors are missing (0 points). */
     c = person("F", "1990-01-01", CK_NOINT, CK_NOINT);
     sentence(c, "E1", "community_order", "2024-06-01", "2026-05-31", "theft");
+    assess(c, "AS1", "sentence_plan", "2025-06-01", NULL);
     reg(c, "G1", "MAPP", "2024-06-10", "M1");
     reg(c, "G2", "RMDO", "2024-06-10", NULL);
     reg(c, "G3", "RVLN", "2024-06-10", NULL);
     c->breaches[c->n_breaches++] = (ck_breach){"B1", "E1", D("2024-08-01"), CK_NODATE, CK_NODATE, NULL};
     ck_tier_case(c, D("2025-07-31"), CFG, &t);
     assert_int_equal(line_points(&t, "women:enforcement"), 2);
-    assert_int_equal(line_points(&t, "women:parenting"), 0);
-    assert_int_equal(line_points(&t, "women:self_control"), 0);
-    assert_non_null(ck_missing_find(&t.missing, "oasys.6.9"));
-    assert_non_null(ck_missing_find(&t.missing, "oasys.11.2/11.4"));
+    assert_int_equal(line_points(&t, "women:oasys"), 0);
+    assert_non_null(ck_missing_find(&t.missing, "oasys.women"));
     assert_int_equal(t.protect_points, 11);
     assert_int_equal(t.protect, 'C');
     /* A year old on 2025-08-01 (2024-08-01 is not after 2025-08-01 - 12 months): 9 -> D. */
@@ -641,9 +642,18 @@ static void test_change_levels_of_cases(void **state)
     assert_string_equal(t.tier, "D0");
     ck_case_free(c);
 
-    /* A community order and no OASys assessment in 55 weeks (2024-05-01 is 397 days before): 2. */
+    /* A community order with no requirements recorded: no mandate (0), and
+     * provisional for want of the requirements. */
     c = person("M", "2007-01-10", 15, 12);
     sentence(c, "E1", "community_order", "2025-06-02", "2026-06-01", "theft");
+    ck_tier_case(c, asof, CFG, &t);
+    assert_string_equal(t.tier, "D0");
+    assert_non_null(ck_missing_find(&t.missing, "requirements"));
+    ck_case_free(c);
+
+    /* Custody and no OASys assessment in 55 weeks (2024-05-01 is 397 days before): 2. */
+    c = person("M", "2007-01-10", 15, 12);
+    sentence(c, "E1", "custody", "2025-06-02", "2026-06-01", "theft")->sentence.release_date = D("2025-06-02");
     assess(c, "AS1", "rosh", "2024-05-01", "low");
     ck_tier_case(c, asof, CFG, &t);
     assert_int_equal(t.change, 2);
@@ -745,23 +755,30 @@ static void test_s_suffix(void **state)
     ck_case_free(c);
 }
 
+/* No active sentence: V2 gives the protect level with change 0 (hmpps-tier
+ * v2 NoSentenceTest: MAPPA M2 and no sentence is "A0"). */
 static void test_not_supervised(void **state)
 {
     (void)state;
     ck_tier t;
     ck_case *c = person("M", "1995-03-01", 1, 28);
     ck_tier_case(c, D("2025-06-01"), CFG, &t);
-    assert_string_equal(t.tier, "NOT_SUPERVISED");
+    assert_string_equal(t.tier, "D0");
     assert_false(t.supervised);
-    /* The order ended before as_of; one terminated early likewise. */
-    ck_event *e = sentence(c, "E1", "community_order", "2024-01-02", "2024-12-31", "violence");
+    reg(c, "G1", "MAPP", "2025-01-01", "M2");
     ck_tier_case(c, D("2025-06-01"), CFG, &t);
-    assert_string_equal(t.tier, "NOT_SUPERVISED");
+    assert_string_equal(t.tier, "A0");
+    c->n_registrations = 0;
+    /* The order ended before as_of; one terminated early likewise. */
+    ck_event *e = sentence(c, "E1", "custody", "2024-01-02", "2024-12-31", "violence");
+    e->sentence.release_date = D("2024-01-02");
+    ck_tier_case(c, D("2025-06-01"), CFG, &t);
+    assert_string_equal(t.tier, "D0");
     ck_tier_case(c, D("2024-12-31"), CFG, &t);
     assert_true(t.supervised);
     e->sentence.terminated_on = D("2024-10-01");
     ck_tier_case(c, D("2024-12-31"), CFG, &t);
-    assert_string_equal(t.tier, "NOT_SUPERVISED");
+    assert_string_equal(t.tier, "D0");
     /* OGRS3 is still computed for the case (28 at the sentence on 2024-01-02). */
     assert_int_equal(t.ogrs3.status, CK_SCORE_OK);
     ck_case_free(c);

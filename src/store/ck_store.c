@@ -378,7 +378,8 @@ static void bind_col(sink *k, const col *c, const void *rec)
     case CK_F_STR:
     case CK_F_ENUM: put_text(k, *(const char *const *)v); break;
     case CK_F_DATE: put_date(k, *(const ck_date *)v); break;
-    case CK_F_INT: {
+    case CK_F_INT:
+    case CK_F_CENTI: {
         int32_t n = *(const int32_t *)v;
         if (n == CK_NOINT) put_null(k);
         else put_int(k, n);
@@ -438,7 +439,8 @@ static bool read_col(ck_stmt *st, int i, const table *t, const col *c, void *rec
         break;
     }
     case CK_F_DATE: *(ck_date *)v = ck_stmt_date(st, i); break;
-    case CK_F_INT: *(int32_t *)v = (int32_t)ck_stmt_int(st, i); break;
+    case CK_F_INT:
+    case CK_F_CENTI: *(int32_t *)v = (int32_t)ck_stmt_int(st, i); break;
     case CK_F_BOOL: *(ck_tri *)v = ck_stmt_int(st, i) != 0; break;
     case CK_F_OBJ:
     case CK_F_LIST: break;
@@ -1040,7 +1042,8 @@ static bool check_field(const ck_field *f, const void *rec, char *path, size_t l
         break;
     }
     case CK_F_DATE: absent = *(const ck_date *)v == CK_NODATE; break;
-    case CK_F_INT: absent = *(const int32_t *)v == CK_NOINT; break;
+    case CK_F_INT:
+    case CK_F_CENTI: absent = *(const int32_t *)v == CK_NOINT; break;
     case CK_F_BOOL: absent = *(const ck_tri *)v == CK_NULL; break;
     case CK_F_OBJ:
         absent = f->aux_off != NOAUX && !*(const bool *)cat(rec, f->aux_off);
@@ -1123,6 +1126,7 @@ static void copy_rec(ck_arena *a, const ck_entity *k, void *dst, const void *src
         }
         case CK_F_DATE:
         case CK_F_INT:
+        case CK_F_CENTI:
         case CK_F_BOOL: break;
         }
     }
