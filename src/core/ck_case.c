@@ -125,7 +125,7 @@ ENTITY(ck_entity_allocation, "allocation", "allocations", ck_allocation, allocat
 static const ck_field offence_f[] = {
     R(ck_offence, id, CK_F_STR), F(ck_offence, code, CK_F_STR),
     RE(ck_offence, category, ck_vocab_offence_category), F(ck_offence, main, CK_F_BOOL),
-    F(ck_offence, domestic_abuse, CK_F_BOOL)};
+    F(ck_offence, domestic_abuse, CK_F_BOOL), XF(ck_offence, conviction_date, CK_F_DATE)};
 ENTITY(ck_entity_offence, "offence", "offences", ck_offence, offence_f, NULL);
 
 static const char *sentence_check(const void *rec, char *msg, size_t len)

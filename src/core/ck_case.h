@@ -81,6 +81,9 @@ typedef struct ck_offence {
     const char *category; /* ck_vocab_offence_category */
     ck_tri main;
     ck_tri domestic_abuse;
+    /* Extension (docs/formats.md): the date of conviction for it, when known
+     * (OGRS3 reads the main offence's; else the sentence date stands for it). */
+    ck_date conviction_date;
 } ck_offence;
 
 typedef struct ck_sentence {

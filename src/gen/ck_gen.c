@@ -486,11 +486,11 @@ static void offences(gx *x)
     x->category = ck_vocab_find(ck_vocab_offence_category, cat, strlen(cat));
     size_t n = ck_rng_chance(r, 0.25) ? 2 : 1;
     ck_offence *o = ck_arena_array(x->a, n, sizeof *o);
-    o[0] = (ck_offence){"O1", offence_code(x->category), x->category, 1, x->da_offence};
+    o[0] = (ck_offence){"O1", offence_code(x->category), x->category, 1, x->da_offence, CK_NODATE};
     if (n == 2) {
         const char *second = ck_rng_chance(r, 0.5) ? "public_order" : "other";
         const char *v = ck_vocab_find(ck_vocab_offence_category, second, strlen(second));
-        o[1] = (ck_offence){"O2", offence_code(v), v, 0, x->da_offence};
+        o[1] = (ck_offence){"O2", offence_code(v), v, 0, x->da_offence, CK_NODATE};
     }
     x->event->offences = o;
     x->event->n_offences = n;

@@ -18,3 +18,7 @@ ALTER TABLE "assessments" ADD COLUMN "needs_attitudes" TEXT;
 -- names what is missing wherever it is shown): a comma-separated list of
 -- missing inputs, NULL when the tier had everything. Written with "tier".
 ALTER TABLE "cases" ADD COLUMN "tier_missing" TEXT;
+
+-- An offence's date of conviction (issue 20: OGRS3's age at conviction),
+-- when known; the sentence date stands for it otherwise.
+ALTER TABLE "offences" ADD COLUMN "conviction_date" DATE;
