@@ -138,11 +138,32 @@ static void prints_pretty_json_of_the_engine_result(void **state)
                        "      \"rule\": ";
     assert_prefix(r.out, head);
     size_t n = strlen(r.out);
-    assert_string_equal(r.out + n - 4, "]\n}\n");
+    assert_string_equal(r.out + n - 4, "}\n}\n");
 
     json_t *got = parse_out(&r);
     json_t *want = engine_json(EXAMPLE, ck_date_ymd(2025, 11, 3), true);
+    /* The contract's keys exactly; then the tier and OGRS3 (issue 20). */
+    json_t *tier = json_incref(json_object_get(got, "tier")), *ogrs3 = json_incref(json_object_get(got, "ogrs3"));
+    assert_non_null(tier);
+    assert_non_null(ogrs3);
+    json_object_del(got, "tier");
+    json_object_del(got, "ogrs3");
+    json_object_del(got, "ogrs3_missing");
     ck_assert_json_equal(got, want);
+    /* RoSH high 20 -> B; custody, an OASys without needs: OGRS3 22% / 10 = 2 -> 1. */
+    assert_string_equal(json_string_value(json_object_get(tier, "tier")), "B1");
+    assert_string_equal(json_string_value(json_object_get(tier, "protect")), "B");
+    assert_int_equal(json_integer_value(json_object_get(tier, "change")), 1);
+    assert_string_equal(json_string_value(json_object_get(tier, "suffix")), "");
+    assert_true(json_is_true(json_object_get(tier, "provisional")));
+    assert_int_equal(json_array_size(json_object_get(tier, "missing")), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(tier, "points"), "rosh")), 20);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(tier, "points"), "ogrs")), 2);
+    assert_int_equal(json_integer_value(json_object_get(ogrs3, "one_year")), 12);
+    assert_int_equal(json_integer_value(json_object_get(ogrs3, "two_year")), 22);
+    assert_string_equal(json_string_value(json_object_get(ogrs3, "band")), "low");
+    json_decref(tier);
+    json_decref(ogrs3);
 
     /* Each obligation carries exactly the documented keys, in order. */
     static const char *const keys[] = {"rule", "subject", "due", "status", "met_on", "severity", "explanation"};
