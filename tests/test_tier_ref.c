@@ -158,15 +158,6 @@ static ck_case *build(const row *r)
     return c;
 }
 
-static void missing_keys(const ck_tier *t, char *out, size_t len)
-{
-    out[0] = '\0';
-    for (size_t i = 0; i < t->missing.n; i++) {
-        size_t n = strlen(out);
-        snprintf(out + n, len - n, "%s%s", i ? "," : "", t->missing.item[i].input);
-    }
-}
-
 static void check_rows(const row *rows, size_t n)
 {
     int failed = 0;
@@ -177,7 +168,7 @@ static void check_rows(const row *rows, size_t n)
         assert_non_null(t);
         ck_tier_case(c, D(ASOF), ck_rulecfg_default(), t);
         char missing[256];
-        missing_keys(t, missing, sizeof missing);
+        ck_tier_missing_keys(t, missing, sizeof missing);
         bool ok = strcmp(t->tier, r->tier) == 0 &&
                   (r->protect_points < 0 || t->protect_points == r->protect_points) &&
                   (r->change_points < 0 || t->change_points == r->change_points) &&

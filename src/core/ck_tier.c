@@ -96,6 +96,18 @@ static const struct { const char *key, *label; } missing_labels[] = {
     {"mappa.level", "MAPPA level"},
 };
 
+const char *ck_tier_missing_keys(const ck_tier *t, char *out, size_t len)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < t->missing.n && used < len; i++) {
+        int w = snprintf(out + used, len - used, "%s%s", i ? "," : "", t->missing.item[i].input);
+        if (w < 0) break;
+        used += (size_t)w;
+    }
+    return out;
+}
+
 const char *ck_tier_missing_label(const char *key)
 {
     for (size_t i = 0; i < sizeof missing_labels / sizeof missing_labels[0]; i++)

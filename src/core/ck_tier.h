@@ -120,6 +120,10 @@ typedef struct ck_tier {
     ck_missing_list missing;
 } ck_tier;
 
+/* The keys of t's missing inputs, comma separated ("rsr,rosh"; "" when the
+ * tier is complete), as the store keeps them; cut short to fit out. */
+const char *ck_tier_missing_keys(const ck_tier *t, char *out, size_t len);
+
 /* The name for people of a missing-input key above ("RSR", "sentence
  * requirements"); the key itself when it is not one of them. */
 const char *ck_tier_missing_label(const char *key);

@@ -261,7 +261,7 @@ void ck_cases_prepare(const ck_engine *eng, const ck_case *c, ck_date as_of, ck_
     p->rc = validate(c, p->err, sizeof p->err);
     if (p->rc == CK_OK) {
         p->r = evaluate(eng, c, as_of);
-        ck_caseload_tier(c, as_of, eng->cfg, p->tier);
+        ck_caseload_tier(c, as_of, eng->cfg, &p->tier);
     }
 }
 
@@ -291,8 +291,8 @@ ck_rc ck_cases_insert_prepared(ck_db *db, ck_prepared *p, size_t n, ck_date as_o
     }
     if (rc == CK_OK) rc = ck_store_insert_many(db, m, cases, holders, ids, err, err_len);
     if (rc == CK_OK) rc = ck_store_put_obligations_many(db, m, ids, results, holders, err, err_len);
-    const char **tiers = ck_calloc(m ? m : 1, sizeof *tiers);
-    for (size_t k = 0; k < m; k++) tiers[k] = p[from[k]].tier;
+    const ck_stored_tier **tiers = ck_calloc(m ? m : 1, sizeof *tiers);
+    for (size_t k = 0; k < m; k++) tiers[k] = &p[from[k]].tier;
     if (rc == CK_OK) rc = ck_store_put_tiers(db, m, ids, tiers, as_of, err, err_len);
     ck_free(tiers);
     for (size_t k = 0; k < m && rc == CK_OK; k++) {
@@ -609,7 +609,7 @@ typedef struct eval_run {
     const ck_engine *eng;
     ck_case **cases;
     ck_result **results;
-    char (*tiers)[CK_CASELOAD_TIER_MAX];
+    ck_stored_tier *tiers;
     ck_date as_of;
 } eval_run;
 
@@ -617,7 +617,7 @@ static void eval_one(void *ctx, size_t i)
 {
     eval_run *e = ctx;
     e->results[i] = evaluate(e->eng, e->cases[i], e->as_of);
-    ck_caseload_tier(e->cases[i], e->as_of, e->eng->cfg, e->tiers[i]);
+    ck_caseload_tier(e->cases[i], e->as_of, e->eng->cfg, &e->tiers[i]);
 }
 
 /* One batch of a recompute: the rules engine on every core, then only the
@@ -627,15 +627,15 @@ static ck_rc recompute_batch(ck_db *db, const ck_engine *eng, const ck_store_bat
 {
     ck_result **results = ck_calloc(b->n, sizeof *results);
     ck_holder *holders = ck_calloc(b->n, sizeof *holders);
-    char (*tiers)[CK_CASELOAD_TIER_MAX] = ck_calloc(b->n, sizeof *tiers);
-    const char **tier_of = ck_calloc(b->n, sizeof *tier_of);
+    ck_stored_tier *tiers = ck_calloc(b->n, sizeof *tiers);
+    const ck_stored_tier **tier_of = ck_calloc(b->n, sizeof *tier_of);
     eval_run e = {eng, b->cases, results, tiers, as_of};
     ck_par_for(b->n, eval_one, &e);
     ck_rc rc = CK_OK;
     for (size_t i = 0; i < b->n && rc == CK_OK; i++)
         rc = derive_holder_memo(db, memo, b->cases[i], as_of, NULL, &holders[i], err, err_len);
     if (rc == CK_OK) rc = ck_store_sync_derived(db, b->n, b->ids, results, holders, err, err_len);
-    for (size_t i = 0; i < b->n; i++) tier_of[i] = tiers[i];
+    for (size_t i = 0; i < b->n; i++) tier_of[i] = &tiers[i];
     if (rc == CK_OK) rc = ck_store_put_tiers(db, b->n, b->ids, tier_of, as_of, err, err_len);
     for (size_t i = 0; i < b->n; i++) ck_result_free(results[i]);
     ck_free(results);

@@ -11,6 +11,7 @@
 #define CK_CASES_H
 #include "ck_buf.h"
 #include "ck_case.h"
+#include "ck_store.h"
 #include "ck_db.h"
 #include "ck_rc.h"
 #include "ck_rules.h"
@@ -141,7 +142,7 @@ typedef struct ck_prepared {
     ck_result *r;     /* c's obligations; NULL when c was refused */
     ck_rc rc;         /* CK_OK, CK_ERR_INVALID (prepare), CK_ERR_EXISTS (insert) */
     char err[512];    /* why, naming the field, when rc is not CK_OK */
-    char tier[16];    /* c's tier at as_of, stored with it (ck_caseload) */
+    ck_stored_tier tier; /* c's tier at as_of, stored with it (ck_caseload) */
 } ck_prepared;
 void ck_cases_prepare(const ck_engine *eng, const ck_case *c, ck_date as_of, ck_prepared *p);
 /* Writes the cases of p[0..n) whose rc is CK_OK. Each case's outcome is then

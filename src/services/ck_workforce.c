@@ -90,6 +90,7 @@ static void case_profile(const ck_case *c, const ck_rules_config *cfg, ck_date a
     ck_tier_case(c, as_of, cfg, t);
     out->crn = ck_arena_strdup(a, c->crn);
     snprintf(out->tier, sizeof out->tier, "%s", t->tier);
+    ck_tier_missing_keys(t, out->tier_missing, sizeof out->tier_missing);
     ck_free(t);
     out->has_type = ck_wmt_case_type_of(c, as_of, &out->type);
     int p = out->has_type ? ck_wmt_case_points(out->tier, out->type) : -1;

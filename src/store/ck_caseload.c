@@ -144,24 +144,28 @@ static void q_overdue(sqlq *q, const char *as_of)
 
 /* ---- The stored tier ---------------------------------------------------------- */
 
-void ck_caseload_tier(const ck_case *c, ck_date as_of, const ck_rules_config *cfg, char out[CK_CASELOAD_TIER_MAX])
+void ck_caseload_tier(const ck_case *c, ck_date as_of, const ck_rules_config *cfg, ck_stored_tier *out)
 {
     ck_tier *t = ck_malloc(sizeof *t); /* about 17 KB: not on a worker thread's stack */
     ck_tier_case(c, as_of, cfg, t);
-    snprintf(out, CK_CASELOAD_TIER_MAX, "%s", t->tier);
+    snprintf(out->tier, sizeof out->tier, "%s", t->tier);
+    ck_tier_missing_keys(t, out->missing, sizeof out->missing);
     ck_free(t);
 }
 
-ck_rc ck_caseload_store_tier(ck_db *db, int64_t id, const char *tier, ck_date as_of, char *err, size_t err_len)
+ck_rc ck_caseload_store_tier(ck_db *db, int64_t id, const ck_stored_tier *tier, ck_date as_of, char *err,
+                             size_t err_len)
 {
     char d[CK_DATE_STRLEN];
     ck_stmt *st = ck_db_prepare(db, "UPDATE \"cases\" SET \"tier_as_of\" = $3, " CK_STORE_TIER_CHANGE("$2", "$3")
-                                    ", \"tier\" = $2 WHERE \"case_id\" = $1");
+                                    ", \"tier\" = $2, \"tier_missing\" = $4 WHERE \"case_id\" = $1");
     if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_rc rc = CK_OK;
     ck_stmt_bind_int(st, 1, id);
-    ck_stmt_bind_text(st, 2, tier);
+    ck_stmt_bind_text(st, 2, tier->tier);
     ck_stmt_bind_text(st, 3, ck_date_fmt(as_of, d));
+    if (tier->missing[0]) ck_stmt_bind_text(st, 4, tier->missing);
+    else ck_stmt_bind_null(st, 4);
     if (ck_stmt_step(st) != CK_DB_DONE) rc = ck_txn_db_fail(db, "cases.tier", err, err_len);
     ck_stmt_reset(st);
     return rc;
@@ -170,9 +174,9 @@ ck_rc ck_caseload_store_tier(ck_db *db, int64_t id, const char *tier, ck_date as
 ck_rc ck_caseload_refresh(ck_db *db, int64_t id, const ck_case *c, ck_date as_of, const ck_rules_config *cfg,
                           char *err, size_t err_len)
 {
-    char tier[CK_CASELOAD_TIER_MAX];
-    ck_caseload_tier(c, as_of, cfg, tier);
-    return ck_caseload_store_tier(db, id, tier, as_of, err, err_len);
+    ck_stored_tier tier;
+    ck_caseload_tier(c, as_of, cfg, &tier);
+    return ck_caseload_store_tier(db, id, &tier, as_of, err, err_len);
 }
 
 /* ---- Caseload lists ------------------------------------------------------------ */
@@ -286,7 +290,7 @@ static ck_rc list_rows(ck_db *db, const ck_caseload_query *cq, int who, const ch
     q_next_appt(&p, as_of);
     q_sql(&p, ", ");
     q_overdue(&p, as_of);
-    q_sql(&p, " FROM \"cases\"");
+    q_sql(&p, ", \"tier_missing\" FROM \"cases\"");
     q_where(&p, cq, who, holder, f);
     q_sql(&p, " ORDER BY ");
     switch (cq->sort) {
@@ -318,6 +322,7 @@ static ck_rc list_rows(ck_db *db, const ck_caseload_query *cq, int who, const ch
         row->last_seen = ck_stmt_date(st, 7);
         row->next_appt = ck_stmt_date(st, 8);
         row->overdue = (int)ck_stmt_int(st, 9);
+        row->tier_missing = ck_arena_strdup(a, ck_stmt_text(st, 10));
         row->rosh_date = CK_NODATE;
     }
     ck_stmt_reset(st);
@@ -325,7 +330,7 @@ static ck_rc list_rows(ck_db *db, const ck_caseload_query *cq, int who, const ch
 }
 
 /* RoSH assessments and registrations of the case as a small ck_case, so the
- * rulebook's own terms (ck_rosh_current, ck_registration_current) read them. */
+ * rulebook's own terms (ck_rosh_latest, ck_registration_current) read them. */
 static ck_rc row_risk(ck_db *db, int64_t id, const char *as_of, ck_date d, ck_arena *a, ck_caseload_row *row,
                       char *err, size_t err_len)
 {
@@ -350,11 +355,6 @@ static ck_rc row_risk(ck_db *db, int64_t id, const char *as_of, ck_date d, ck_ar
     ck_stmt_reset(st);
     if (rc != CK_DB_DONE) return ck_txn_db_fail(db, "assessments", err, err_len);
     c.assessments = as;
-    const ck_assessment *rosh = ck_rosh_current(&c, d);
-    if (rosh) {
-        row->rosh_level = rosh->level;
-        row->rosh_date = rosh->completed;
-    }
 
     st = ck_db_prepare(db, "SELECT \"type\", \"date\", \"level\", \"category\" FROM \"registrations\" "
                            "WHERE \"case_id\" = $1 AND \"date\" <= $2 AND (\"deregistered\" IS NULL OR "
@@ -380,6 +380,12 @@ static ck_rc row_risk(ck_db *db, int64_t id, const char *as_of, ck_date d, ck_ar
     ck_stmt_reset(st);
     if (rc != CK_DB_DONE) return ck_txn_db_fail(db, "registrations", err, err_len);
     c.registrations = regs;
+    /* The RoSH the tier reads: the latest of the registrations and assessments. */
+    ck_rosh_found rosh;
+    if (ck_rosh_latest(&c, d, &rosh)) {
+        row->rosh_level = rosh.level;
+        row->rosh_date = rosh.date;
+    }
     const ck_registration *mappa = ck_registration_current(&c, "MAPP", d);
     if (mappa) {
         row->mappa_level = mappa->level;

@@ -21,6 +21,7 @@
 #include "ck_db.h"
 #include "ck_rc.h"
 #include "ck_rules.h"
+#include "ck_store.h"
 #include "ck_worklist.h"
 
 #define CK_CASELOAD_PAGE_MAX 500 /* rows in one page of any list here */
@@ -32,9 +33,9 @@ ck_rc ck_caseload_refresh(ck_db *db, int64_t id, const ck_case *c, ck_date as_of
                           char *err, size_t err_len);
 /* The same in two steps, for bulk import: the tier is computed on a worker
  * thread (pure), then stored with the case's other rows. */
-#define CK_CASELOAD_TIER_MAX 16
-void ck_caseload_tier(const ck_case *c, ck_date as_of, const ck_rules_config *cfg, char out[CK_CASELOAD_TIER_MAX]);
-ck_rc ck_caseload_store_tier(ck_db *db, int64_t id, const char *tier, ck_date as_of, char *err, size_t err_len);
+void ck_caseload_tier(const ck_case *c, ck_date as_of, const ck_rules_config *cfg, ck_stored_tier *out);
+ck_rc ck_caseload_store_tier(ck_db *db, int64_t id, const ck_stored_tier *tier, ck_date as_of, char *err,
+                             size_t err_len);
 
 /* ---- Cases of a staff member, team or PDU --------------------------------- */
 
@@ -58,10 +59,11 @@ typedef struct ck_caseload_query {
 typedef struct ck_caseload_row {
     const char *crn, *forename, *surname, *staff_code, *team_code; /* may be NULL but crn */
     const char *tier;        /* as stored ("B2", "NOT_SUPERVISED"); NULL until first derived */
+    const char *tier_missing; /* what a provisional tier was computed without ("rsr,rosh"); NULL: complete */
     ck_date last_seen;       /* the last attended NS contact on or before as_of */
     ck_date next_appt;       /* the first appointment without an outcome on or after as_of */
     int overdue;             /* obligations not met and due before as_of */
-    const char *rosh_level;  /* the latest RoSH on or before as_of (ck_rosh_current); NULL: none */
+    const char *rosh_level;  /* the latest RoSH on or before as_of (ck_rosh_latest); NULL: none */
     ck_date rosh_date;
     const char *mappa_level, *mappa_category; /* the MAPP registration in force; NULL: none */
     const char **registers;  /* types of the other registrations in force at as_of, by position */

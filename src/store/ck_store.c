@@ -270,14 +270,15 @@ static void build_sql(table *t)
 }
 
 /* The stored tiers of many cases in one statement: $1 the date, then a
- * (case id, tier) pair per case. */
+ * (case id, tier, missing) triple per case. */
 static char *tier_update(int rows)
 {
     ck_buf b = CK_BUF_INIT;
     ck_buf_puts(&b, "UPDATE \"cases\" SET \"tier_as_of\" = $1, " CK_STORE_TIER_CHANGE("\"v\".\"column2\"", "$1")
-                    ", \"tier\" = \"v\".\"column2\" FROM (VALUES ");
+                    ", \"tier\" = \"v\".\"column2\", \"tier_missing\" = \"v\".\"column3\" FROM (VALUES ");
     for (int r = 0; r < rows; r++)
-        ck_buf_printf(&b, r ? ", ($%d, $%d)" : "(CAST($%d AS BIGINT), CAST($%d AS TEXT))", 2 * r + 2, 2 * r + 3);
+        ck_buf_printf(&b, r ? ", ($%d, $%d, $%d)" : "(CAST($%d AS BIGINT), CAST($%d AS TEXT), CAST($%d AS TEXT))",
+                      3 * r + 2, 3 * r + 3, 3 * r + 4);
     ck_buf_puts(&b, ") AS \"v\" WHERE \"cases\".\"case_id\" = \"v\".\"column1\"");
     return ck_buf_steal(&b);
 }
@@ -1371,12 +1372,12 @@ ck_rc ck_store_put_obligations(ck_db *db, int64_t id, const ck_result *r, const 
     return ck_store_put_obligations_many(db, 1, &id, &r, h, err, err_len);
 }
 
-ck_rc ck_store_put_tiers(ck_db *db, size_t n, const int64_t *ids, const char *const *tiers, ck_date as_of,
+ck_rc ck_store_put_tiers(ck_db *db, size_t n, const int64_t *ids, const ck_stored_tier *const *tiers, ck_date as_of,
                         char *err, size_t err_len)
 {
     model();
     int64_t *live = ck_calloc(n ? n : 1, sizeof *live);
-    const char **t = ck_calloc(n ? n : 1, sizeof *t);
+    const ck_stored_tier **t = ck_calloc(n ? n : 1, sizeof *t);
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (ids[i]) live[m] = ids[i], t[m++] = tiers[i];
@@ -1391,8 +1392,10 @@ ck_rc ck_store_put_tiers(ck_db *db, size_t n, const int64_t *ids, const char *co
         }
         ck_stmt_bind_date(st, 1, as_of);
         for (size_t r = 0; r < chunk_rows[k]; r++) {
-            ck_stmt_bind_int(st, 2 * (int)r + 2, live[i + r]);
-            ck_stmt_bind_text(st, 2 * (int)r + 3, t[i + r]);
+            ck_stmt_bind_int(st, 3 * (int)r + 2, live[i + r]);
+            ck_stmt_bind_text(st, 3 * (int)r + 3, t[i + r]->tier);
+            if (t[i + r]->missing[0]) ck_stmt_bind_text(st, 3 * (int)r + 4, t[i + r]->missing);
+            else ck_stmt_bind_null(st, 3 * (int)r + 4);
         }
         rc = ck_txn_exec(db, st, "cases.tier", err, err_len);
         i += chunk_rows[k];

@@ -152,10 +152,18 @@ ck_rc ck_store_put_obligations_many(ck_db *db, size_t n, const int64_t *ids, con
     "ELSE \"cases\".\"tier_previous\" END, \"tier_changed_on\" = CASE WHEN \"cases\".\"tier\" <> " tier \
     " THEN " date " ELSE \"cases\".\"tier_changed_on\" END"
 
-/* Stores the tier (core/ck_tier, computed at as_of) of cases ids[0..n),
- * tiers[i] for ids[i], with statements that carry many cases each, skipping
- * ids of 0. */
-ck_rc ck_store_put_tiers(ck_db *db, size_t n, const int64_t *ids, const char *const *tiers, ck_date as_of,
+/* The tier as stored: the tier and, when it is provisional, the keys of the
+ * inputs it was computed without (core/ck_tier), comma separated ("" when
+ * none: stored as NULL in "tier_missing", migrations/014). */
+typedef struct ck_stored_tier {
+    char tier[16];
+    char missing[160];
+} ck_stored_tier;
+
+/* Stores the tier (core/ck_tier, computed at as_of, with what a provisional
+ * one is missing) of cases ids[0..n), tiers[i] for ids[i], with statements
+ * that carry many cases each, skipping ids of 0. */
+ck_rc ck_store_put_tiers(ck_db *db, size_t n, const int64_t *ids, const ck_stored_tier *const *tiers, ck_date as_of,
                         char *err, size_t err_len);
 /* Brings the stored holder, obligations and failures to comply of cases
  * ids[0..n) to h[i] and r[i], writing only the rows that differ: from one

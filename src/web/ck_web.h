@@ -266,6 +266,11 @@ bool ck_web_load_case(ck_http_req *r, const ck_session *s, ck_db *db, ck_case **
  * perpetrator"), and its tag colour class in *colour (may be NULL); NULL for
  * a register they do not show. */
 const char *ck_web_register_label(const char *type, const char **colour);
+/* The missing inputs of a provisional tier for people, "RSR, RoSH and
+ * sentence requirements" (core/ck_tier's names), into out. */
+const char *ck_web_tier_missing_text(const char *const *keys, size_t n, char *out, size_t len);
+/* The same from a stored comma-separated list of keys ("rsr,rosh"); "" for NULL. */
+const char *ck_web_tier_missing_stored(const char *stored, char *out, size_t len);
 /* A stored tier for people: "Not supervised" for NOT_SUPERVISED, "" for NULL. */
 const char *ck_web_tier_label(const char *tier);
 /* Caseload rows for the caseload's and the team's tables. */
