@@ -22,6 +22,7 @@
 #include "ck_test.h"
 #include "ck_facts.h"
 #include "ck_ogrs3.h"
+#include "ck_requirements.h"
 #include "ck_rulecfg.h"
 #include "ck_str.h"
 #include "ck_tier.h"
@@ -38,7 +39,10 @@ typedef struct row {
     const char *ref;
     const char *gender;
     const char *sentences; /* "custody", "community_order", "custody,community_order"; "" none;
-                              a '-' prefix: terminated the day before as_of */
+                              a '-' prefix: terminated the day before as_of; ":curfew+unpaid_work":
+                              the requirements of that event (the reference's requirement codes
+                              as Casekeeper's types: X restrictive is curfew, F non-restrictive
+                              is rehabilitation_activity, W unpaid_work) */
     int32_t rsr;           /* hundredths; CK_NOINT none */
     int ogrs;
     const char *regs;      /* "MAPP:M2", "RHRH", "HREG:M2@2016-06-28", comma separated */
@@ -76,6 +80,9 @@ static void add_event(ck_case *c, const char *spec, size_t len)
 {
     bool terminated = len && spec[0] == '-';
     if (terminated) spec++, len--;
+    const char *reqs = memchr(spec, ':', len);
+    size_t reqs_len = reqs ? len - (size_t)(reqs + 1 - spec) : 0;
+    if (reqs) len = (size_t)(reqs++ - spec);
     ck_event *e = &c->events[c->n_events];
     static const char *const ids[] = {"E1", "E2", "E3", "E4"};
     assert_true(c->n_events < 4);
@@ -88,6 +95,18 @@ static void add_event(ck_case *c, const char *spec, size_t len)
     e->sentence = (ck_sentence){custody ? "custody" : "community_order", D("2025-01-06"), custody ? 18 : 12,
                                 custody ? D("2025-01-06") : CK_NODATE, D("2026-01-05"), CK_NODATE,
                                 terminated ? D("2025-06-01") : CK_NODATE};
+    e->requirements = ck_arena_array(&c->arena, 4, sizeof *e->requirements);
+    while (reqs && reqs_len) {
+        size_t n = 0;
+        while (n < reqs_len && reqs[n] != '+') n++;
+        const char *type = ck_vocab_find(ck_vocab_requirement_type, reqs, n);
+        assert_non_null(type);
+        assert_true(e->n_requirements < 4);
+        e->requirements[e->n_requirements++] =
+            (ck_requirement){"R", type, CK_NOINT, D("2025-01-06"), CK_NODATE, CK_NODATE, NULL, NULL};
+        reqs += n + (n < reqs_len);
+        reqs_len -= n + (n < reqs_len);
+    }
 }
 
 static void add_reg(ck_case *c, const char *spec, size_t len)
@@ -244,6 +263,21 @@ static const row v2_rows[] = {
      "HREG:M2@2016-06-28,PRC@2024-03-22", NO_OASYS, NULL, 0, "B2S", 20, 0, "rosh"},
     {"v2 MandateForChangeTest: do not calculate change for terminated custodial sentence", "M", "-custody", 2300,
      OG_21, "MAPP:M2", OASYS, NULL, 0, "A0", 170, 0, "rosh"},
+    {"v2 MandateForChangeTest: calculate change for concurrent custodial and non-custodial sentence", "M",
+     "custody,community_order:curfew", 2300, OG_21, "MAPP:M2", OASYS, NULL, 0, "A1", 170, 2, "rosh"},
+    {"v2 MandateForChangeTest: calculate change for terminated non-custodial sentence and current non-custodial "
+     "sentence with non-restrictive requirements", "M", "community_order:rehabilitation_activity,community_order",
+     2300, OG_21, "MAPP:M2", OASYS, NULL, 0, "A1", 170, 2, "rosh"},
+    /* The reference's terminated conviction is an NC with a non-restrictive requirement; here a CO. */
+    {"v2 MandateForChangeTest: do not calculate change for terminated non-custodial sentence with non-restrictive "
+     "requirements", "M", "-community_order:rehabilitation_activity", 2300, OG_21, "MAPP:M2", OASYS, NULL, 0, "A0",
+     170, 0, "rosh"},
+    {"v2 MandateForChangeTest: do not calculate change when only restrictive requirements are present on a "
+     "non-custodial sentence", "M", "community_order:curfew", 2300, OG_21, "MAPP:M2", OASYS, NULL, 0, "A0", 170, 0,
+     "rosh"},
+    {"v2 MandateForChangeTest: calculate change with restrictive and non-restrictive requirements on a non-custodial "
+     "sentence", "M", "community_order:rehabilitation_activity+curfew", 2300, OG_21, "MAPP:M2", OASYS, NULL, 0, "A1",
+     170, 2, "rosh"},
     {"v2 MandateForChangeTest: do not calculate change when no requirements are present on a non-custodial sentence",
      "M", "community_order", 2300, OG_21, "MAPP:M2", OASYS, NULL, 0, "A0", 170, 0, "rosh,requirements"},
 };
@@ -333,6 +367,11 @@ static const row bdd_rows[] = {
      ""},
     {"bdd mandateForChange.9.5: Custodial sentence has mandate for change", "M", "custody", 0, OG_LOW, "RLRH", OASYS,
      "all:no_need", 0, "D1", 0, 0, ""},
+    {"bdd mandateForChange.9.5: Non-custodial sentence with only unpaid work has no mandate for change", "M",
+     "community_order:unpaid_work", 0, OG_LOW, "RLRH", OASYS, "all:no_need", 0, "D0", 0, 0, ""},
+    /* "Non-custodial sentence with order extended and unpaid work": order extended (W1) is no Casekeeper requirement. */
+    {"bdd mandateForChange.9.5: Non-custodial sentence with non-restrictive requirements has a mandate for change",
+     "M", "community_order:rehabilitation_activity", 0, OG_LOW, "RLRH", OASYS, "all:no_need", 0, "D1", 0, 0, ""},
     {"bdd mandateForChange.9.5: Sentence with no assessment has change level 2", "M", "custody", 0, OG_LOW, "RLRH",
      NO_OASYS, NULL, 0, "D2", 0, 0, ""},
     {"bdd additionalFactorsFemaleBreachRecall.6.11.1: Male offender with Previous Enforcement Activity scores no "

@@ -1,5 +1,6 @@
 #include "ck_tier.h"
 #include "ck_facts.h"
+#include "ck_requirements.h"
 #include "ck_str.h"
 #include <stdarg.h>
 #include <stddef.h>
@@ -294,31 +295,19 @@ static void protect(const ck_case *c, ck_date as_of, bool assessment, ck_tier *t
     t->points.protect = t->protect_points;
 }
 
-/* MandateForChange: an event in force that is custody, or has a requirement
- * in force that is non-restrictive and not unpaid work. *unknown is set when
- * a CO/SSO in force has no requirements recorded (so whether it gives a
- * mandate is not known). */
-static const ck_event *mandate_event(const ck_case *c, ck_date as_of, const ck_event **unknown)
-{
-    *unknown = NULL;
-    for (size_t i = 0; i < c->n_events; i++) {
-        const ck_event *e = &c->events[i];
-        if (!ck_event_active(e, as_of)) continue;
-        const char *type = e->sentence.type;
-        if (ck_streq(type, "custody")) return e;
-        if ((ck_streq(type, "community_order") || ck_streq(type, "sso")) && !*unknown) *unknown = e;
-    }
-    return NULL;
-}
-
 static void change(const ck_case *c, ck_date as_of, const ck_assessment *a, ck_tier *t)
 {
     char d[CK_DATE_STRLEN];
     ck_change_input in = {false, a != NULL, 0, -1, false};
-    const ck_event *unknown = NULL, *mandate = mandate_event(c, as_of, &unknown);
-    in.mandate = mandate != NULL;
-    if (mandate) {
-        CHANGE(t, "mandate", 0, "event %s: custody in force", id_or_blank(mandate->id));
+    ck_mandate m;
+    ck_mandate_for_change(c, as_of, &m);
+    const ck_event *unknown = m.unrecorded;
+    in.mandate = m.mandate;
+    if (m.mandate && m.requirement) {
+        CHANGE(t, "mandate", 0, "event %s: requirement %s (%s) in force", id_or_blank(m.event->id),
+               id_or_blank(m.requirement->id), m.requirement->type);
+    } else if (m.mandate) {
+        CHANGE(t, "mandate", 0, "event %s: custody in force", id_or_blank(m.event->id));
     } else if (unknown) {
         CHANGE(t, "mandate", 0, "event %s: %s in force with no requirements recorded: no mandate for change, level 0",
                id_or_blank(unknown->id), unknown->sentence.type);

@@ -15,8 +15,9 @@
  * and enforcement activity. Total = sum - min(RSR, RoSH points): >= 150 A,
  * 20-149 B, 10-19 C, else D.
  *
- * Change level: 0 with no mandate for change (no event in force is custody
- * or has a non-restrictive requirement other than unpaid work; no active
+ * Change level: 0 with no mandate for change (ck_mandate_for_change: no
+ * event in force is custody or has a non-restrictive requirement in force
+ * other than unpaid work; no active
  * sentence at all is therefore "A0".."D0", as V2 gives); 2 with no OASys
  * assessment; else needs points (weighting x severity: thinking and
  * behaviour and attitudes weigh 2, the other six 1; standard 1, severe 2) +
