@@ -154,6 +154,8 @@ void ck_web_keep_values(ck_http_req *r, json_t *page, const char *const *names);
  * "MAPPA level"), so a page names a value as the form that records it does;
  * `none` when no form offers it. */
 const char *ck_web_choice_label(const char *kind, const char *name, const char *value, const char *none);
+/* The label of field `name` on the forms of `kind` ("Accommodation need"), or none. */
+const char *ck_web_field_label(const char *kind, const char *name, const char *none);
 
 /* Which PDU a page about one PDU shows (ck_web_pick.c): ?PARAM=CODE (or
  * the posted field PARAM) when the reader's scope of perm reaches it, else

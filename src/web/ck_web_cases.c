@@ -174,6 +174,31 @@ static const char *rosh_label(const char *level)
                       : strcmp(level, "medium") == 0 ? "Medium" : "Low";
 }
 
+/* What an assessment found, for people: the RoSH level, the RSR score
+ * ("6.25%"), or the OASys needs that are not "no need" ("Accommodation
+ * need: Severe need; ..."); "" when none of these. */
+static const char *assessment_result(ck_http_req *r, const ck_assessment *a)
+{
+    if (a->level) return rosh_label(a->level);
+    if (a->score != CK_NOINT) return ck_arena_printf(ck_http_arena(r), "%d.%02d%%", (int)a->score / 100, (int)a->score % 100);
+    if (!a->has_needs) return "";
+    static const char *const keys[] = {"accommodation", "education_training_employment", "relationships",
+                                       "lifestyle_associates", "drug_misuse", "alcohol_misuse", "thinking_behaviour",
+                                       "attitudes"};
+    const char *const values[] = {a->needs.accommodation, a->needs.education_training_employment,
+                                  a->needs.relationships, a->needs.lifestyle_associates, a->needs.drug_misuse,
+                                  a->needs.alcohol_misuse, a->needs.thinking_behaviour, a->needs.attitudes};
+    ck_buf b = CK_BUF_INIT;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (!values[i] || strcmp(values[i], "no_need") == 0) continue;
+        ck_buf_printf(&b, "%s%s: %s", b.len ? "; " : "", ck_web_field_label("assessments", keys[i], keys[i]),
+                      ck_web_choice_label("assessments", keys[i], values[i], values[i]));
+    }
+    const char *out = b.len ? ck_arena_strdup(ck_http_arena(r), ck_buf_cstr(&b)) : "No needs identified";
+    ck_buf_free(&b);
+    return out;
+}
+
 json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today)
 {
     const ck_web *w = ck_web_of(r);
@@ -768,7 +793,7 @@ void ck_web_case(ck_http_req *r)
                                                   ck_web_choice_label("assessments", "kind", c->assessments[i].kind,
                                                                       c->assessments[i].kind), "completed",
                                                   ck_web_date_long(r, c->assessments[i].completed), "level",
-                                                  rosh_label(c->assessments[i].level)));
+                                                  assessment_result(r, &c->assessments[i])));
         json_object_set_new(page, "assessments", rosh);
     }
     if (strcmp(tab, "checks") == 0) json_object_set_new(page, "checks", checks_json(r, c));
