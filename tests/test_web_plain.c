@@ -38,7 +38,9 @@ static void set_tier(ck_db *db, const char *crn, const char *tier, const char *o
     ck_stmt_reset(st);
     if (!tier_before[0]) snprintf(tier_before, sizeof tier_before, "%s", strcmp(tier_now, "C2") ? "C2" : "D2");
     ck_test_ok(ck_txn_begin_write(db, err, sizeof err), err);
-    ck_rc rc = ck_caseload_store_tier(db, id, tier ? tier : tier_before, ck_test_date(on), err, sizeof err);
+    ck_stored_tier stored = {{0}, ""};
+    snprintf(stored.tier, sizeof stored.tier, "%s", tier ? tier : tier_before);
+    ck_rc rc = ck_caseload_store_tier(db, id, &stored, ck_test_date(on), err, sizeof err);
     ck_test_ok(ck_txn_finish(db, rc, err, sizeof err), err);
 }
 
