@@ -91,13 +91,13 @@ static void case_profile(const ck_case *c, const ck_rules_config *cfg, ck_date a
     out->crn = ck_arena_strdup(a, c->crn);
     snprintf(out->tier, sizeof out->tier, "%s", t->tier);
     ck_tier_missing_keys(t, out->tier_missing, sizeof out->tier_missing);
+    /* The RoSH the tier read: the latest of the registrations and assessments. */
+    out->rosh = t->rosh.level ? ck_arena_strdup(a, t->rosh.level) : NULL;
     ck_free(t);
     out->has_type = ck_wmt_case_type_of(c, as_of, &out->type);
     int p = out->has_type ? ck_wmt_case_points(out->tier, out->type) : -1;
     out->points = p > 0 ? p : 0;
-    const ck_assessment *rosh = ck_rosh_current(c, as_of);
     const ck_registration *mapp = ck_registration_current(c, "MAPP", as_of);
-    out->rosh = rosh ? ck_arena_strdup(a, rosh->level) : NULL;
     out->mappa = mapp ? ck_arena_strdup(a, mapp->level) : NULL;
 }
 
