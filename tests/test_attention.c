@@ -86,19 +86,19 @@ static void test_pending_checks(void **state)
     ck_pending_checks_free(l);
 }
 
-/* The case's stored tier columns: tier, tier_previous ("" when NULL) and
- * tier_changed_on. */
+/* The case's stored tier columns: tier, tier_previous and tier_missing (""
+ * when NULL) and tier_changed_on. */
 typedef struct stored_tier {
     int64_t id;
-    char tier[16], previous[16];
+    char tier[16], previous[16], missing[160];
     ck_date changed_on, as_of;
 } stored_tier;
 
 static stored_tier read_tier(ck_db *db, const char *crn)
 {
     stored_tier t = {0};
-    ck_stmt *st = ck_db_prepare(db, "SELECT \"case_id\", \"tier\", \"tier_previous\", \"tier_changed_on\", \"tier_as_of\""
-                                    " FROM \"cases\" WHERE \"crn\" = $1");
+    ck_stmt *st = ck_db_prepare(db, "SELECT \"case_id\", \"tier\", \"tier_previous\", \"tier_changed_on\", \"tier_as_of\","
+                                    " \"tier_missing\" FROM \"cases\" WHERE \"crn\" = $1");
     assert_non_null(st);
     ck_stmt_bind_text(st, 1, crn);
     assert_int_equal(ck_stmt_step(st), CK_DB_ROW);
@@ -107,6 +107,7 @@ static stored_tier read_tier(ck_db *db, const char *crn)
     snprintf(t.previous, sizeof t.previous, "%s", ck_stmt_text(st, 2) ? ck_stmt_text(st, 2) : "");
     t.changed_on = ck_stmt_date(st, 3);
     t.as_of = ck_stmt_date(st, 4);
+    snprintf(t.missing, sizeof t.missing, "%s", ck_stmt_text(st, 5) ? ck_stmt_text(st, 5) : "");
     ck_stmt_reset(st);
     return t;
 }
@@ -119,7 +120,7 @@ static void set_tier(ck_db *db, const char *crn, const char *tier, const char *o
     char err[512];
     int64_t id = read_tier(db, crn).id;
     ck_test_ok(ck_txn_begin_write(db, err, sizeof err), err);
-    ck_wprofile p = {.complete = false};
+    ck_wprofile p = {.complete = false, .tier_missing = "rsr"};
     snprintf(p.tier, sizeof p.tier, "%s", tier);
     const ck_wprofile *pp = &p;
     ck_rc rc = batch ? ck_store_put_profiles(db, 1, &id, &pp, ck_test_date(on), err, sizeof err)
@@ -143,6 +144,7 @@ static void test_tier_change_stored(void **state)
         stored_tier c = read_tier(db, "A000001");
         assert_string_equal(c.tier, next);
         assert_string_equal(c.previous, prev);
+        assert_string_equal(c.missing, "rsr"); /* written with the tier, by both writers */
         assert_int_equal(c.changed_on, ck_test_date(on));
         /* The same tier again: only the date it was computed at moves. */
         set_tier(db, "A000001", next, later, batch);
@@ -167,6 +169,8 @@ static void test_tier_change_stored(void **state)
     ck_case_free(c);
     stored_tier after = read_tier(db, "A000002");
     assert_string_equal(after.tier, recomputed.tier);
+    /* What a provisional tier lacks is stored with it (issue 20). */
+    assert_string_equal(after.missing, recomputed.tier_missing);
     assert_string_equal(after.previous, "D1");
     assert_int_equal(after.changed_on, ck_test_date(TODAY));
     ck_test_ok(ck_cases_get(db, "A000002", &c, err, sizeof err), err);
@@ -197,6 +201,7 @@ static void test_tier_changes(void **state)
     assert_string_equal(l->items[0].crn, "A000001");
     assert_string_equal(l->items[0].previous, "C2");
     assert_string_equal(l->items[0].tier, "B2");
+    assert_string_equal(l->items[0].tier_missing, "rsr");
     assert_int_equal(l->items[0].changed_on, ck_test_date("2025-05-20"));
     assert_string_equal(l->items[0].surname, "Q");
     ck_tier_changes_free(l);

@@ -145,7 +145,7 @@ static void test_stored_tier_follows_writes(void **state)
     snprintf(before, sizeof before, "%s", l->rows[0].tier);
     ck_caseload_free(l);
     /* A very high RoSH makes the protect level A (150 points). */
-    ck_assessment a = {.id = "AS9", .kind = "rosh", .completed = day("2025-06-01"), .level = "very_high"};
+    ck_assessment a = {.id = "AS9", .kind = "rosh", .completed = day("2025-06-01"), .level = "very_high", .score = CK_NOINT};
     ck_engine eng = ck_engine_default();
     assert_int_equal(ck_cases_add(db, &eng, "S000001", "assessments", &a, as_of, err, sizeof err), CK_OK);
     assert_int_equal(ck_caseload_list(db, &q, &l, err, sizeof err), CK_OK);

@@ -138,11 +138,32 @@ static void prints_pretty_json_of_the_engine_result(void **state)
                        "      \"rule\": ";
     assert_prefix(r.out, head);
     size_t n = strlen(r.out);
-    assert_string_equal(r.out + n - 4, "]\n}\n");
+    assert_string_equal(r.out + n - 4, "}\n}\n");
 
     json_t *got = parse_out(&r);
     json_t *want = engine_json(EXAMPLE, ck_date_ymd(2025, 11, 3), true);
+    /* The contract's keys exactly; then the tier and OGRS3 (issue 20). */
+    json_t *tier = json_incref(json_object_get(got, "tier")), *ogrs3 = json_incref(json_object_get(got, "ogrs3"));
+    assert_non_null(tier);
+    assert_non_null(ogrs3);
+    json_object_del(got, "tier");
+    json_object_del(got, "ogrs3");
+    json_object_del(got, "ogrs3_missing");
     ck_assert_json_equal(got, want);
+    /* RoSH high 20 -> B; custody, an OASys without needs: OGRS3 22% / 10 = 2 -> 1. */
+    assert_string_equal(json_string_value(json_object_get(tier, "tier")), "B1");
+    assert_string_equal(json_string_value(json_object_get(tier, "protect")), "B");
+    assert_int_equal(json_integer_value(json_object_get(tier, "change")), 1);
+    assert_string_equal(json_string_value(json_object_get(tier, "suffix")), "");
+    assert_true(json_is_true(json_object_get(tier, "provisional")));
+    assert_int_equal(json_array_size(json_object_get(tier, "missing")), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(tier, "points"), "rosh")), 20);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(tier, "points"), "ogrs")), 2);
+    assert_int_equal(json_integer_value(json_object_get(ogrs3, "one_year")), 12);
+    assert_int_equal(json_integer_value(json_object_get(ogrs3, "two_year")), 22);
+    assert_string_equal(json_string_value(json_object_get(ogrs3, "band")), "low");
+    json_decref(tier);
+    json_decref(ogrs3);
 
     /* Each obligation carries exactly the documented keys, in order. */
     static const char *const keys[] = {"rule", "subject", "due", "status", "met_on", "severity", "explanation"};
@@ -235,7 +256,7 @@ static void person_details_are_accepted_and_ignored(void **state)
 }
 
 /* Sentence requirements and hours worked (docs/formats.md, "sentence
- * requirements") are accepted and change nothing the engine says; a bad
+ * requirements") are accepted and change no obligation (only the tier); a bad
  * one exits 2 naming its path. */
 static void requirements_are_accepted(void **state)
 {
@@ -255,8 +276,24 @@ static void requirements_are_accepted(void **state)
     run_result b = run(NULL, "--all", "--as-of", "2025-05-01", bare, NULL);
     if (a.rc != 0) fail_msg("exit %d: %s", a.rc, a.err);
     assert_int_equal(b.rc, 0);
-    assert_non_null(strstr(a.out, "\"obligations\""));
-    assert_string_equal(a.out, b.out);
+    /* The obligations are the same; the tier is not: without requirements
+     * a community order's mandate for change is unknown (issue 20). */
+    json_t *ja = json_loads(a.out, 0, &je), *jb = json_loads(b.out, 0, &je);
+    assert_non_null(ja);
+    assert_non_null(jb);
+    assert_true(json_array_size(json_object_get(ja, "obligations")) > 0);
+    assert_true(json_equal(json_object_get(ja, "obligations"), json_object_get(jb, "obligations")));
+    assert_true(json_equal(json_object_get(ja, "failures_to_comply"), json_object_get(jb, "failures_to_comply")));
+    const char *missing_a = json_dumps(json_object_get(json_object_get(ja, "tier"), "missing"), 0),
+               *missing_b = json_dumps(json_object_get(json_object_get(jb, "tier"), "missing"), 0);
+    assert_non_null(missing_a);
+    assert_non_null(missing_b);
+    assert_null(strstr(missing_a, "\"requirements\""));
+    assert_non_null(strstr(missing_b, "\"requirements\""));
+    free((void *)missing_a);
+    free((void *)missing_b);
+    json_decref(ja);
+    json_decref(jb);
     run_result_free(&a);
     run_result_free(&b);
     remove_temp(bare);

@@ -455,7 +455,7 @@ static void test_inspection_figures(void **state)
     char err[1024];
     ck_engine eng = ck_engine_default();
     /* A sentence plan on 2025-01-10, by a record write. */
-    ck_assessment plan = {"AS2", "sentence_plan", D("2025-01-10"), NULL};
+    ck_assessment plan = {"AS2", "sentence_plan", D("2025-01-10"), NULL, CK_NOINT, false, {0}};
     ok(ck_cases_add(db, &eng, "C000001", "assessments", &plan, D("2025-04-01"), err, sizeof err), err);
     ok(ck_inspection_org_put(db, "P1", CK_STD_LEADERSHIP, CK_RATING_GOOD, "Staff survey 2025; SPO supervision audit",
                              "head.pdu", D("2025-03-15"), err, sizeof err), err);

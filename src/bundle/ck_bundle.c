@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -134,6 +135,7 @@ static void set_absent(const ck_field *f, void *rec)
     case CK_F_ENUM:
     case CK_F_DATE:
     case CK_F_INT:
+    case CK_F_CENTI:
     case CK_F_BOOL: ck_value_set_absent(f->type, v); break;
     case CK_F_OBJ:
         init_record(f->sub, v);
@@ -159,7 +161,8 @@ static void copy_field(const ck_field *f, void *dst, const void *src)
     case CK_F_STR:
     case CK_F_ENUM: n = sizeof(const char *); break;
     case CK_F_DATE: n = sizeof(ck_date); break;
-    case CK_F_INT: n = sizeof(int32_t); break;
+    case CK_F_INT:
+    case CK_F_CENTI: n = sizeof(int32_t); break;
     case CK_F_BOOL: n = sizeof(ck_tri); break;
     case CK_F_OBJ:
         n = f->sub->size;
@@ -238,6 +241,19 @@ static bool parse_int(parser *p, const json_t *v, int32_t *out)
     return true;
 }
 
+/* A number with at most two decimals, as hundredths: 6.99 is 699. The range
+ * is the entity's to check. */
+static bool parse_centi(parser *p, const json_t *v, int32_t *out)
+{
+    if (!json_is_number(v)) return expected(p, "a number with at most two decimals", v);
+    double x = json_number_value(v) * 100.0;
+    if (!(x > -2e9 && x < 2e9)) return expected(p, "a number with at most two decimals", v);
+    double r = round(x);
+    if (fabs(x - r) > 1e-6) return expected(p, "a number with at most two decimals", v);
+    *out = (int32_t)r;
+    return true;
+}
+
 static bool parse_list(parser *p, const ck_field *f, const json_t *v, void *rec)
 {
     if (!json_is_array(v)) return expected(p, "an array", v);
@@ -266,6 +282,7 @@ static bool parse_value(parser *p, const ck_field *f, const json_t *v, void *rec
     case CK_F_ENUM: return parse_enum(p, f, v, dst);
     case CK_F_DATE: return parse_date(p, v, dst);
     case CK_F_INT: return parse_int(p, v, dst);
+    case CK_F_CENTI: return parse_centi(p, v, dst);
     case CK_F_BOOL:
         if (!json_is_boolean(v)) return expected(p, "true or false", v);
         *(ck_tri *)dst = json_is_true(v) ? 1 : 0;
@@ -422,7 +439,8 @@ static bool field_null(const ck_field *f, const void *rec, unsigned flags)
     case CK_F_STR:
     case CK_F_ENUM: return *(const char *const *)v == NULL;
     case CK_F_DATE: return *(const ck_date *)v == CK_NODATE;
-    case CK_F_INT: return *(const int32_t *)v == CK_NOINT;
+    case CK_F_INT:
+    case CK_F_CENTI: return *(const int32_t *)v == CK_NOINT;
     case CK_F_BOOL: return *(const ck_tri *)v == CK_NULL;
     case CK_F_OBJ: return f->aux_off != NOAUX && !*(const bool *)cat(rec, f->aux_off);
     /* A list is never null; an extension list that is empty is left out. */
@@ -440,6 +458,7 @@ static json_t *field_json(const ck_field *f, const void *rec, unsigned flags)
     case CK_F_ENUM: return json_string(*(const char *const *)v);
     case CK_F_DATE: return date_json(*(const ck_date *)v);
     case CK_F_INT: return json_integer(*(const int32_t *)v);
+    case CK_F_CENTI: return json_real(*(const int32_t *)v / 100.0);
     case CK_F_BOOL: return json_boolean(*(const ck_tri *)v);
     case CK_F_OBJ: return ck_bundle_record_to_json(v, f->sub, flags);
     case CK_F_LIST: {
@@ -523,6 +542,11 @@ static void write_field(ck_buf *b, const ck_field *f, const void *rec, unsigned 
         break;
     }
     case CK_F_INT: ck_buf_printf(b, "%" PRId32, *(const int32_t *)v); break;
+    case CK_F_CENTI: {
+        int32_t n = *(const int32_t *)v;
+        ck_buf_printf(b, "%s%" PRId32 ".%02" PRId32, n < 0 ? "-" : "", (n < 0 ? -n : n) / 100, (n < 0 ? -n : n) % 100);
+        break;
+    }
     case CK_F_BOOL: ck_buf_puts(b, *(const ck_tri *)v ? "true" : "false"); break;
     case CK_F_OBJ: write_record(b, v, f->sub, flags); break;
     case CK_F_LIST: {

@@ -6,6 +6,8 @@
 #include "ck_cli.h"
 #include "ck_rulecfg.h"
 #include "ck_rules.h"
+#include "ck_score_json.h"
+#include "ck_tier.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +24,8 @@ static void help(FILE *to)
             "\n"
             "Evaluates the rulebook on one case bundle (docs/formats.md) at DATE, without a\n"
             "database, and prints the obligations and failures to comply as JSON on standard\n"
-            "output. FILE may be - for standard input.\n"
+            "output, followed by the case's tier (\"tier\") and OGRS3 (\"ogrs3\", null with\n"
+            "\"ogrs3_missing\" when it cannot be computed). FILE may be - for standard input.\n"
             "\n"
             "  --as-of DATE           the date to evaluate at, YYYY-MM-DD (required)\n"
             "  --all                  also print met and met_late obligations\n"
@@ -120,10 +123,16 @@ int ck_cmd_obligations(int argc, char **argv)
         goto out;
     }
 
-    ck_result *r = ck_rules_evaluate(c, o.as_of, own_cal ? own_cal : ck_calendar_default(),
-                                     own_cfg ? own_cfg : ck_rulecfg_default());
+    const ck_rules_config *cfg = own_cfg ? own_cfg : ck_rulecfg_default();
+    ck_result *r = ck_rules_evaluate(c, o.as_of, own_cal ? own_cal : ck_calendar_default(), cfg);
     json_t *j = ck_result_to_json(c->crn, o.as_of, r, o.all);
     ck_result_free(r);
+    /* Beside the contract's keys (which come first, unchanged): the tier and
+     * OGRS3 of the bundle, so any bundle can be checked without a database. */
+    ck_tier *t = ck_malloc(sizeof *t);
+    ck_tier_case(c, o.as_of, cfg, t);
+    ck_scores_set_json(j, t);
+    ck_free(t);
     int dumped = json_dumpf(j, stdout, JSON_INDENT(2));
     json_decref(j);
     if (dumped != 0 || fputc('\n', stdout) == EOF || fflush(stdout) != 0) {

@@ -33,7 +33,8 @@ const char *const ck_vocab_register[] = {
 const char *const ck_vocab_mappa_level[] = {"M1", "M2", "M3", NULL};
 const char *const ck_vocab_mappa_category[] = {"M1", "M2", "M3", "M4", NULL};
 const char *const ck_vocab_reg_decision[] = {"NOTMAPPA", NULL};
-const char *const ck_vocab_assessment_kind[] = {"rosh", "sentence_plan", "oversight", NULL};
+const char *const ck_vocab_assessment_kind[] = {"rosh", "sentence_plan", "oversight", "rsr", "oasys", NULL};
+const char *const ck_vocab_need_severity[] = {"no_need", "standard", "severe", NULL};
 const char *const ck_vocab_rosh_level[] = {"low", "medium", "high", "very_high", NULL};
 const char *const ck_vocab_check_kind[] = {"police_da", "childrens_services", NULL};
 const char *const ck_vocab_change_kind[] = {
@@ -126,7 +127,7 @@ ENTITY(ck_entity_allocation, "allocation", "allocations", ck_allocation, allocat
 static const ck_field offence_f[] = {
     R(ck_offence, id, CK_F_STR), F(ck_offence, code, CK_F_STR),
     RE(ck_offence, category, ck_vocab_offence_category), F(ck_offence, main, CK_F_BOOL),
-    F(ck_offence, domestic_abuse, CK_F_BOOL)};
+    F(ck_offence, domestic_abuse, CK_F_BOOL), XF(ck_offence, conviction_date, CK_F_DATE)};
 ENTITY(ck_entity_offence, "offence", "offences", ck_offence, offence_f, NULL);
 
 static const char *sentence_check(const void *rec, char *msg, size_t len)
@@ -278,11 +279,37 @@ static const char *assessment_check(const void *rec, char *msg, size_t len)
         snprintf(msg, len, "a level applies only to kind rosh; expected null");
         return "level";
     }
+    bool rsr = ck_streq(a->kind, "rsr");
+    if (rsr && a->completed != CK_NODATE && a->score == CK_NOINT) {
+        snprintf(msg, len, "a score (0 to 99.99) is required for a completed rsr");
+        return "score";
+    }
+    if (a->score != CK_NOINT && !rsr) {
+        snprintf(msg, len, "a score applies only to kind rsr; expected null");
+        return "score";
+    }
+    if (a->score != CK_NOINT && (a->score < 0 || a->score > 9999)) {
+        snprintf(msg, len, "expected a number from 0 to 99.99");
+        return "score";
+    }
+    if (a->has_needs && !ck_streq(a->kind, "oasys")) {
+        snprintf(msg, len, "needs apply only to kind oasys; expected null");
+        return "needs";
+    }
     return NULL;
 }
+#define NEED(k) XE(ck_needs, k, ck_vocab_need_severity)
+static const ck_field needs_f[] = {
+    NEED(accommodation), NEED(education_training_employment), NEED(relationships), NEED(lifestyle_associates),
+    NEED(drug_misuse), NEED(alcohol_misuse), NEED(thinking_behaviour), NEED(attitudes)};
+#undef NEED
+ENTITY(ck_entity_needs, "needs", NULL, ck_needs, needs_f, NULL);
+#define XOBJ(T, k, sub) {#k, CK_F_OBJ, offsetof(T, k), offsetof(T, has_##k), false, NULL, &sub, false, true}
 static const ck_field assessment_f[] = {
     R(ck_assessment, id, CK_F_STR), RE(ck_assessment, kind, ck_vocab_assessment_kind),
-    F(ck_assessment, completed, CK_F_DATE), E(ck_assessment, level, ck_vocab_rosh_level)};
+    F(ck_assessment, completed, CK_F_DATE), E(ck_assessment, level, ck_vocab_rosh_level),
+    XF(ck_assessment, score, CK_F_CENTI), XOBJ(ck_assessment, needs, ck_entity_needs)};
+#undef XOBJ
 ENTITY(ck_entity_assessment, "assessment", "assessments", ck_assessment, assessment_f, assessment_check);
 
 static const ck_field check_f[] = {
@@ -594,7 +621,8 @@ void ck_value_set_absent(ck_ftype t, void *v)
     case CK_F_STR:
     case CK_F_ENUM: *(const char **)v = NULL; break;
     case CK_F_DATE: *(ck_date *)v = CK_NODATE; break;
-    case CK_F_INT: *(int32_t *)v = CK_NOINT; break;
+    case CK_F_INT:
+    case CK_F_CENTI: *(int32_t *)v = CK_NOINT; break;
     case CK_F_BOOL: *(ck_tri *)v = CK_NULL; break;
     case CK_F_OBJ:
     case CK_F_LIST: break;

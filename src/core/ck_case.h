@@ -81,6 +81,9 @@ typedef struct ck_offence {
     const char *category; /* ck_vocab_offence_category */
     ck_tri main;
     ck_tri domestic_abuse;
+    /* Extension (docs/formats.md): the date of conviction for it, when known
+     * (OGRS3 reads the main offence's; else the sentence date stands for it). */
+    ck_date conviction_date;
 } ck_offence;
 
 typedef struct ck_sentence {
@@ -204,11 +207,22 @@ typedef struct ck_reg_decision {
     const char *reason;
 } ck_reg_decision;
 
+/* Extension (docs/formats.md): the OASys criminogenic needs the tier reads,
+ * each no_need, standard or severe (ck_vocab_need_severity); NULL not assessed. */
+typedef struct ck_needs {
+    const char *accommodation, *education_training_employment, *relationships, *lifestyle_associates,
+        *drug_misuse, *alcohol_misuse, *thinking_behaviour, *attitudes;
+} ck_needs;
+
 typedef struct ck_assessment {
     const char *id;
-    const char *kind;  /* rosh sentence_plan oversight */
+    const char *kind;  /* rosh sentence_plan oversight rsr oasys */
     ck_date completed;
     const char *level; /* rosh: low medium high very_high */
+    /* Extensions (docs/formats.md), each on one kind only: */
+    int32_t score;     /* rsr: the RSR %, in hundredths (0..9999) */
+    bool has_needs;
+    ck_needs needs;    /* oasys */
 } ck_assessment;
 
 typedef struct ck_check {
@@ -318,6 +332,7 @@ typedef enum ck_ftype {
     CK_F_ENUM,  /* const char *, one of vocab (pointer into vocab) */
     CK_F_DATE,  /* ck_date */
     CK_F_INT,   /* int32_t, CK_NOINT when null */
+    CK_F_CENTI, /* int32_t hundredths (a JSON number with at most 2 decimals, 6.99 is 699), CK_NOINT when null */
     CK_F_BOOL,  /* ck_tri */
     CK_F_OBJ,   /* embedded struct at off; presence flag (bool) at aux_off unless always present */
     CK_F_LIST,  /* array pointer at off, size_t count at aux_off */
@@ -362,7 +377,7 @@ extern const ck_entity ck_entity_person, ck_entity_address, ck_entity_history, c
     ck_entity_allocation, ck_entity_event, ck_entity_offence, ck_entity_sentence,
     ck_entity_report, ck_entity_referral_outcome, ck_entity_contact, ck_entity_enforcement,
     ck_entity_breach, ck_entity_recall, ck_entity_registration, ck_entity_review,
-    ck_entity_reg_decision, ck_entity_assessment, ck_entity_check, ck_entity_change,
+    ck_entity_reg_decision, ck_entity_assessment, ck_entity_needs, ck_entity_check, ck_entity_change,
     ck_entity_decision, ck_entity_victim, ck_entity_requirement;
 
 /* Vocabularies (NULL-terminated). */
@@ -370,7 +385,7 @@ extern const char *const ck_vocab_gender[], *const ck_vocab_report_type[],
     *const ck_vocab_sentence_type[], *const ck_vocab_offence_category[],
     *const ck_vocab_outcome[], *const ck_vocab_enforcement_action[],
     *const ck_vocab_register[], *const ck_vocab_mappa_level[], *const ck_vocab_mappa_category[],
-    *const ck_vocab_reg_decision[], *const ck_vocab_assessment_kind[], *const ck_vocab_rosh_level[],
+    *const ck_vocab_reg_decision[], *const ck_vocab_assessment_kind[], *const ck_vocab_rosh_level[], *const ck_vocab_need_severity[],
     *const ck_vocab_check_kind[], *const ck_vocab_change_kind[], *const ck_vocab_scheme[],
     *const ck_vocab_opted[], *const ck_vocab_referral_outcome[], *const ck_vocab_rule[],
     *const ck_vocab_relationship[],

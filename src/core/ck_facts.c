@@ -150,13 +150,45 @@ const ck_assessment *ck_rosh_current(const ck_case *c, ck_date d)
     return best;
 }
 
+const char *ck_rosh_register_level(const char *type)
+{
+    static const struct { const char *type, *level; } map[] = {
+        {"RVHR", "very_high"}, {"RHRH", "high"}, {"RMRH", "medium"}, {"RLRH", "low"}};
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (ck_streq(type, map[i].type)) return map[i].level;
+    return NULL;
+}
+
+bool ck_rosh_latest(const ck_case *c, ck_date d, ck_rosh_found *out)
+{
+    memset(out, 0, sizeof *out);
+    out->date = CK_NODATE;
+    bool found = false;
+    const ck_assessment *a = ck_rosh_current(c, d);
+    if (a && a->level) {
+        *out = (ck_rosh_found){a->level, a->completed, a->id, NULL};
+        found = true;
+    }
+    for (size_t i = 0; i < c->n_registrations; i++) {
+        const ck_registration *r = &c->registrations[i];
+        const char *level = ck_rosh_register_level(r->type);
+        if (!level || !ck_registration_in_force(r, d)) continue;
+        if (found && (r->date < out->date || (r->date == out->date && ck_rosh_rank(level) <= ck_rosh_rank(out->level))))
+            continue;
+        *out = (ck_rosh_found){level, r->date, r->id, r->type};
+        found = true;
+    }
+    return found;
+}
+
 const ck_assessment *ck_oasys_current(const ck_case *c, ck_date d, int max_age_weeks)
 {
     const ck_assessment *best = NULL;
     ck_date oldest = d - 7 * max_age_weeks;
     for (size_t i = 0; i < c->n_assessments; i++) {
         const ck_assessment *a = &c->assessments[i];
-        if (!(ck_streq(a->kind, "rosh") || ck_streq(a->kind, "sentence_plan"))) continue;
+        if (!(ck_streq(a->kind, "rosh") || ck_streq(a->kind, "sentence_plan") || ck_streq(a->kind, "oasys")))
+            continue;
         if (!known_at(a->completed, d) || a->completed < oldest) continue;
         if (!best || a->completed > best->completed) best = a;
     }

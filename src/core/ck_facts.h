@@ -78,8 +78,22 @@ const ck_assessment *ck_rosh_current(const ck_case *c, ck_date d);
 /* low 0, medium 1, high 2, very_high 3; -1 for anything else. */
 int ck_rosh_rank(const char *level);
 
-/* The latest OASys assessment (a RoSH assessment or a sentence plan, the two
- * OASys layers Casekeeper records) completed on or before d and no more than
+/* The RoSH the tier and the case header read at d (issue 20, as hmpps-tier's
+ * DeliusApiService does): the latest-dated of the RoSH registrations in force
+ * (RVHR very high, RHRH high, RMRH medium, RLRH low) and the RoSH assessments
+ * completed on or before d. Same day: the higher level. */
+typedef struct ck_rosh_found {
+    const char *level;              /* ck_vocab_rosh_level */
+    ck_date date;                   /* registered or completed */
+    const char *id;                 /* the record's id (may be NULL) */
+    const char *register_type;      /* "RVHR".. for a registration; NULL for an assessment */
+} ck_rosh_found;
+bool ck_rosh_latest(const ck_case *c, ck_date d, ck_rosh_found *out);
+/* The RoSH level a register code stands for, or NULL when it is not a RoSH register. */
+const char *ck_rosh_register_level(const char *type);
+
+/* The latest OASys assessment (a RoSH assessment, a sentence plan or a full
+ * OASys with needs: the OASys layers Casekeeper records) completed on or before d and no more than
  * max_age_weeks before it (HMPPS treats an older one as out of date: the rules
  * configuration's rosh_max_age_weeks); NULL when none. */
 const ck_assessment *ck_oasys_current(const ck_case *c, ck_date d, int max_age_weeks);

@@ -156,7 +156,9 @@ static void score(const ck_ogrs3_input *in, ck_ogrs3 *out)
     out->conviction_status = in->total_sanctions == 1 ? STATUS_FIRST : STATUS_REPEAT;
     /* The denominator is at least 10: the first sanction is not after the current one. */
     double ratio = (double)in->total_sanctions / (double)(10 + age_conv - in->age_at_first_sanction);
-    out->copas = round5(log(ratio)) * COPAS_WEIGHT;
+    /* Unrounded, as §4.1 and the reference since October 2025 (it rounded
+     * ln(...) to 5 dp before scaling until then). */
+    out->copas = log(ratio) * COPAS_WEIGHT;
     out->offence = off;
     /* The source sums in this order; double addition is not associative. */
     out->total = out->age_gender + out->conviction_status + out->copas + out->offence;
@@ -229,6 +231,9 @@ void ck_ogrs3_case(const ck_case *c, ck_date as_of, ck_ogrs3 *out)
     snprintf(out->event, sizeof out->event, "%s", e->id ? e->id : "");
     const ck_sentence *s = &e->sentence;
     in.conviction = s->date;
+    size_t n_main_conv;
+    const ck_offence *conv = main_offence(e, &n_main_conv);
+    if (conv && conv->conviction_date != CK_NODATE) in.conviction = conv->conviction_date;
     bool community = ck_streq(s->type, "community_order") || ck_streq(s->type, "sso");
     in.follow_up = community ? s->date : s->release_date;
     if (in.follow_up == CK_NODATE)

@@ -5,7 +5,7 @@
  * (OGRS3TransformationHelper.kt, OGRS3RiskProducerService.kt, NumbersUtils.kt):
  *
  *   copas  = ln((1 + previous sanctions) / (10 + age at conviction - age at first sanction)),
- *            rounded to 5 dp (half up, on the exact binary value, as BigDecimal does)
+ *            unrounded (the reference rounded it to 5 dp until October 2025)
  *   S      = age/gender term + status term + 1.25112 x copas + offence term
  *   p1, p2 = logistic(1.40256 + S), logistic(2.1217 + S), each rounded to 5 dp,
  *            then to a whole percentage (half up), then held within 1..99
@@ -13,9 +13,9 @@
  *
  * Ages are completed years (java.time.Period). The age/gender term uses the
  * age at the start of follow-up; the copas term the age at the current
- * conviction. Casekeeper holds no conviction date: the sentence date stands
- * for it (the conviction is on or before it, and the two are usually the
- * same day). The coefficient tables are in ck_ogrs3.c, once. */
+ * conviction: the main offence's conviction_date when the bundle has it,
+ * else the sentence date stands for it (the conviction is on or before it,
+ * and the two are usually the same day). The coefficient tables are in ck_ogrs3.c, once. */
 #ifndef CK_OGRS3_H
 #define CK_OGRS3_H
 #include "ck_case.h"

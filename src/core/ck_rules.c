@@ -1480,8 +1480,10 @@ static void index_records(eval *x)
     for (size_t i = 0; i < c->n_assessments; i++) {
         const ck_assessment *a = &c->assessments[i];
         if (a->completed == CK_NODATE) continue;
-        dlist *l = ck_streq(a->kind, "rosh") ? &x->rosh : ck_streq(a->kind, "sentence_plan") ? &x->plans : &x->oversight;
-        dlist_add(x, l, c->n_assessments, a->completed, a);
+        /* An RSR score and an OASys needs record (the tier's inputs) meet no rule. */
+        dlist *l = ck_streq(a->kind, "rosh") ? &x->rosh : ck_streq(a->kind, "sentence_plan") ? &x->plans
+                 : ck_streq(a->kind, "oversight") ? &x->oversight : NULL;
+        if (l) dlist_add(x, l, c->n_assessments, a->completed, a);
     }
     for (size_t i = 0; i < c->n_checks; i++) {
         const ck_check *k = &c->checks[i];

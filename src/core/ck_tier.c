@@ -1,7 +1,9 @@
 #include "ck_tier.h"
 #include "ck_facts.h"
+#include "ck_requirements.h"
 #include "ck_str.h"
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,6 +57,63 @@ int ck_tier_protect_total(const ck_protect_points *p)
 char ck_tier_protect_level(int total)
 {
     return total >= LEVEL_A ? 'A' : total >= LEVEL_B ? 'B' : total >= LEVEL_C ? 'C' : 'D';
+}
+
+/* hmpps-tier Need.weighting and NeedSeverity.score. */
+static const struct { size_t off; const char *name; int weight; } need_weights[] = {
+    {offsetof(ck_needs, accommodation), "accommodation", 1},
+    {offsetof(ck_needs, education_training_employment), "education, training and employment", 1},
+    {offsetof(ck_needs, relationships), "relationships", 1},
+    {offsetof(ck_needs, lifestyle_associates), "lifestyle and associates", 1},
+    {offsetof(ck_needs, drug_misuse), "drug misuse", 1},
+    {offsetof(ck_needs, alcohol_misuse), "alcohol misuse", 1},
+    {offsetof(ck_needs, thinking_behaviour), "thinking and behaviour", 2},
+    {offsetof(ck_needs, attitudes), "attitudes", 2},
+};
+#define N_NEEDS (sizeof need_weights / sizeof need_weights[0])
+
+static const char *need_of(const ck_needs *n, size_t i)
+{
+    return *(const char *const *)((const char *)n + need_weights[i].off);
+}
+
+static int severity_score(const char *s) { return ck_streq(s, "severe") ? 2 : ck_streq(s, "standard") ? 1 : 0; }
+
+int ck_tier_needs_points(const ck_needs *n)
+{
+    int total = 0;
+    for (size_t i = 0; i < N_NEEDS; i++) total += need_weights[i].weight * severity_score(need_of(n, i));
+    return total;
+}
+
+static const struct { const char *key, *label; } missing_labels[] = {
+    {"rsr", "RSR"},
+    {"rosh", "RoSH"},
+    {"requirements", "sentence requirements"},
+    {"oasys.needs", "OASys needs"},
+    {"oasys.women", "OASys parenting and self-control answers"},
+    {"ogrs3", "OGRS3"},
+    {"gender", "gender"},
+    {"mappa.level", "MAPPA level"},
+};
+
+const char *ck_tier_missing_keys(const ck_tier *t, char *out, size_t len)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < t->missing.n && used < len; i++) {
+        int w = snprintf(out + used, len - used, "%s%s", i ? "," : "", t->missing.item[i].input);
+        if (w < 0) break;
+        used += (size_t)w;
+    }
+    return out;
+}
+
+const char *ck_tier_missing_label(const char *key)
+{
+    for (size_t i = 0; i < sizeof missing_labels / sizeof missing_labels[0]; i++)
+        if (ck_streq(key, missing_labels[i].key)) return missing_labels[i].label;
+    return key;
 }
 
 int ck_tier_ogrs_points(int ogrs_percent) { return ogrs_percent > 0 ? ogrs_percent / 10 : 0; }
@@ -124,7 +183,10 @@ static bool enforcement_activity(const ck_case *c, ck_date as_of, char *what, si
     return false;
 }
 
-static int women_factors(const ck_case *c, ck_date as_of, ck_tier *t)
+/* The women-only OASys answers (6.9, 11.2, 11.4) are not held: with a current
+ * OASys assessment they are missing (0 points); without one the reference
+ * counts them 0 too, by its rule. */
+static int women_factors(const ck_case *c, ck_date as_of, bool assessment, ck_tier *t)
 {
     const char *g = c->person.gender;
     if (ck_streq(g, "M") || ck_streq(g, "X")) return 0;
@@ -134,36 +196,66 @@ static int women_factors(const ck_case *c, ck_date as_of, ck_tier *t)
                        g ? "U (not known)" : "not recorded");
         return 0;
     }
-    PROTECT(t, "women:parenting", 0, "OASys 6.9 parenting responsibilities is not held in Casekeeper: 0 points");
-    ck_missing_add(&t->missing, "oasys.6.9",
-                   "OASys 6.9 parenting responsibilities (a factor for women) is not held: counted as 0 points");
-    PROTECT(t, "women:self_control", 0, "OASys 11.2 impulsivity and 11.4 temper control are not held in Casekeeper: 0 points");
-    ck_missing_add(&t->missing, "oasys.11.2/11.4",
-                   "OASys 11.2 impulsivity and 11.4 temper control (a factor for women) are not held: counted as 0 points");
+    if (assessment) {
+        PROTECT(t, "women:oasys", 0, "OASys 6.9 parenting and 11.2/11.4 impulsivity or temper control are not held: 0 points");
+        ck_missing_add(&t->missing, "oasys.women",
+                       "OASys 6.9 parenting and 11.2/11.4 impulsivity or temper control (factors for women) are not held: counted as 0 points");
+    } else {
+        PROTECT(t, "women:oasys", 0, "no OASys assessment: the OASys factors for women count 0");
+    }
     char what[160];
     int points = enforcement_activity(c, as_of, what, sizeof what) ? WOMEN_FACTOR_POINTS : 0;
     PROTECT(t, "women:enforcement", points, "%s", what);
     return points;
 }
 
-static void protect(const ck_case *c, ck_date as_of, ck_tier *t)
+/* The latest assessment of `kind` completed on or before as_of (and, with
+ * oldest not CK_NODATE, on or after it) that `usable` accepts; NULL when none. */
+static const ck_assessment *latest_assessment(const ck_case *c, const char *kind, ck_date as_of, ck_date oldest,
+                                              bool (*usable)(const ck_assessment *))
+{
+    const ck_assessment *best = NULL;
+    for (size_t i = 0; i < c->n_assessments; i++) {
+        const ck_assessment *a = &c->assessments[i];
+        if (!ck_streq(a->kind, kind) || a->completed == CK_NODATE || a->completed > as_of) continue;
+        if (oldest != CK_NODATE && a->completed < oldest) continue;
+        if (!usable(a)) continue;
+        if (!best || a->completed >= best->completed) best = a;
+    }
+    return best;
+}
+
+static bool has_score(const ck_assessment *a) { return a->score != CK_NOINT; }
+static bool has_needs(const ck_assessment *a) { return a->has_needs; }
+
+static void protect(const ck_case *c, ck_date as_of, bool assessment, ck_tier *t)
 {
     char d[CK_DATE_STRLEN], asof[CK_DATE_STRLEN];
     ck_date_fmt(as_of, asof);
     ck_protect_points p = {0};
 
-    p.rsr = ck_tier_rsr_points(CK_NOINT);
-    PROTECT(t, "rsr", p.rsr, "RSR is not held in Casekeeper: 0 points");
-    ck_missing_add(&t->missing, "rsr", "RSR is not held in Casekeeper: counted as 0 points");
-
-    const ck_assessment *rosh = ck_rosh_current(c, as_of);
-    if (rosh) {
-        p.rosh = ck_tier_rosh_points(rosh->level);
-        PROTECT(t, "rosh", p.rosh, "RoSH %s (assessment %s completed %s)", rosh->level ? rosh->level : "without a level",
-                id_or_blank(rosh->id), ck_date_fmt(rosh->completed, d));
+    const ck_assessment *rsr = latest_assessment(c, "rsr", as_of, CK_NODATE, has_score);
+    if (rsr) {
+        p.rsr = ck_tier_rsr_points(rsr->score);
+        PROTECT(t, "rsr", p.rsr, "RSR %d.%02d%% (assessment %s completed %s)", (int)rsr->score / 100,
+                (int)rsr->score % 100, id_or_blank(rsr->id), ck_date_fmt(rsr->completed, d));
     } else {
-        PROTECT(t, "rosh", 0, "no RoSH assessment completed on or before %s: 0 points", asof);
-        ck_missing_add(&t->missing, "rosh", "no RoSH assessment completed on or before %s: counted as 0 points", asof);
+        PROTECT(t, "rsr", 0, "no RSR completed on or before %s: 0 points", asof);
+        ck_missing_add(&t->missing, "rsr", "no RSR completed on or before %s: counted as 0 points", asof);
+    }
+
+    if (ck_rosh_latest(c, as_of, &t->rosh)) {
+        p.rosh = ck_tier_rosh_points(t->rosh.level);
+        if (t->rosh.register_type)
+            PROTECT(t, "rosh", p.rosh, "RoSH %s (%s registration %s from %s)", t->rosh.level, t->rosh.register_type,
+                    id_or_blank(t->rosh.id), ck_date_fmt(t->rosh.date, d));
+        else
+            PROTECT(t, "rosh", p.rosh, "RoSH %s (assessment %s completed %s)", t->rosh.level, id_or_blank(t->rosh.id),
+                    ck_date_fmt(t->rosh.date, d));
+    } else {
+        PROTECT(t, "rosh", 0, "no RoSH registration in force or assessment completed on or before %s: 0 points", asof);
+        ck_missing_add(&t->missing, "rosh",
+                       "no RoSH registration in force or assessment completed on or before %s: counted as 0 points", asof);
     }
 
     const ck_registration *mappa = ck_registration_current(c, "MAPP", as_of);
@@ -188,47 +280,63 @@ static void protect(const ck_case *c, ck_date as_of, ck_tier *t)
                 id_or_blank(r->id), ck_date_fmt(r->date, d));
     }
 
-    p.women = women_factors(c, as_of, t);
+    p.women = women_factors(c, as_of, assessment, t);
 
     t->protect_points = ck_tier_protect_total(&p);
     int overlap = p.rsr + p.rosh + p.mappa + p.complexity + p.women - t->protect_points;
     if (overlap)
         PROTECT(t, "rsr_rosh_overlap", -overlap, "only the higher of the RSR and RoSH points counts");
     t->protect = ck_tier_protect_level(t->protect_points);
+    t->points.rsr = p.rsr;
+    t->points.rosh = p.rosh;
+    t->points.mappa = p.mappa;
+    t->points.complexity = p.complexity;
+    t->points.women = p.women;
+    t->points.protect = t->protect_points;
 }
 
-static void change(const ck_case *c, ck_date as_of, int oasys_weeks, ck_tier *t)
+static void change(const ck_case *c, ck_date as_of, const ck_assessment *a, ck_tier *t)
 {
     char d[CK_DATE_STRLEN];
-    ck_change_input in = {false, false, 0, -1, false};
-    const ck_event *mandate = NULL;
-    for (size_t i = 0; i < c->n_events && !mandate; i++) {
-        const ck_event *e = &c->events[i];
-        const char *type = e->sentence.type;
-        if (ck_event_active(e, as_of) &&
-            (ck_streq(type, "custody") || ck_streq(type, "community_order") || ck_streq(type, "sso")))
-            mandate = e;
-    }
-    in.mandate = mandate != NULL;
-    if (!mandate) {
-        CHANGE(t, "mandate", 0, "no sentence in force is custody, a community order or an SSO: no mandate for change, level 0");
+    ck_change_input in = {false, a != NULL, 0, -1, false};
+    ck_mandate m;
+    ck_mandate_for_change(c, as_of, &m);
+    const ck_event *unknown = m.unrecorded;
+    in.mandate = m.mandate;
+    if (m.mandate && m.requirement) {
+        CHANGE(t, "mandate", 0, "event %s: requirement %s (%s) in force", id_or_blank(m.event->id),
+               id_or_blank(m.requirement->id), m.requirement->type);
+    } else if (m.mandate) {
+        CHANGE(t, "mandate", 0, "event %s: custody in force", id_or_blank(m.event->id));
+    } else if (unknown) {
+        CHANGE(t, "mandate", 0, "event %s: %s in force with no requirements recorded: no mandate for change, level 0",
+               id_or_blank(unknown->id), unknown->sentence.type);
+        ck_missing_add(&t->missing, "requirements",
+                       "event %s: %s in force with no requirements recorded: counted as no mandate for change",
+                       id_or_blank(unknown->id), unknown->sentence.type);
     } else {
-        CHANGE(t, "mandate", 0, "event %s: %s in force (every CO/SSO counts as a mandate: requirements are not held)",
-               id_or_blank(mandate->id), mandate->sentence.type);
-        const ck_assessment *a = ck_oasys_current(c, as_of, oasys_weeks);
-        in.assessment = a != NULL;
+        CHANGE(t, "mandate", 0, "no event in force is custody or has a requirement that gives a mandate for change: level 0");
+    }
+    if (in.mandate) {
         if (!a)
-            CHANGE(t, "oasys", 0, "no OASys assessment (RoSH or sentence plan) in the %d weeks up to %s: level %d",
-                   oasys_weeks, ck_date_fmt(as_of, d), CHANGE_NO_ASSESSMENT);
+            CHANGE(t, "oasys", 0, "no current OASys assessment on %s: level %d",
+                   ck_date_fmt(as_of, d), CHANGE_NO_ASSESSMENT);
         else
             CHANGE(t, "oasys", 0, "OASys %s assessment %s completed %s", a->kind, id_or_blank(a->id),
                    ck_date_fmt(a->completed, d));
     }
 
     if (in.mandate && in.assessment) {
-        CHANGE(t, "needs", 0, "OASys needs scores are not held in Casekeeper: 0 points");
-        ck_missing_add(&t->missing, "oasys.needs",
-                       "OASys needs scores are not held: counted as an assessment without needs answers (0 points)");
+        const ck_assessment *n = latest_assessment(c, "oasys", as_of, a->completed, has_needs);
+        if (n) {
+            in.needs_points = ck_tier_needs_points(&n->needs);
+            CHANGE(t, "needs", in.needs_points, "OASys needs of assessment %s completed %s", id_or_blank(n->id),
+                   ck_date_fmt(n->completed, d));
+        } else {
+            CHANGE(t, "needs", 0, "the current OASys assessment has no needs recorded: 0 points");
+            ck_missing_add(&t->missing, "oasys.needs",
+                           "OASys assessment %s has no needs recorded: counted as 0 points", id_or_blank(a->id));
+        }
         if (t->ogrs3.status == CK_SCORE_OK) {
             in.ogrs_percent = t->ogrs3.p2;
             CHANGE(t, "ogrs", ck_tier_ogrs_points(t->ogrs3.p2), "OGRS3 2-year %d%% / 10", t->ogrs3.p2);
@@ -243,8 +351,12 @@ static void change(const ck_case *c, ck_date as_of, int oasys_weeks, ck_tier *t)
                    ck_date_fmt(iom->date, d));
         else
             CHANGE(t, "iom", 0, "no IIOM registration in force");
+        t->points.needs = in.needs_points;
+        t->points.ogrs = ck_tier_ogrs_points(in.ogrs_percent);
+        t->points.iom = in.iom ? IOM_POINTS : 0;
     }
     t->change = ck_tier_change_level(&in, &t->change_points);
+    t->points.change = t->change_points;
 }
 
 /* The "S" suffix: a PRC registration, or the reset has stopped contact on
@@ -284,16 +396,15 @@ static void unsupervised(const ck_case *c, ck_date as_of, ck_date reset_from, ck
 void ck_tier_case(const ck_case *c, ck_date as_of, const ck_rules_config *cfg, ck_tier *out)
 {
     memset(out, 0, sizeof *out);
+    out->rosh.date = CK_NODATE;
     ck_ogrs3_case(c, as_of, &out->ogrs3);
     for (size_t i = 0; i < c->n_events && !out->supervised; i++)
         out->supervised = ck_event_active(&c->events[i], as_of);
-    if (!out->supervised) {
-        snprintf(out->tier, sizeof out->tier, "NOT_SUPERVISED");
-        return;
-    }
-    protect(c, as_of, out);
-    change(c, as_of, cfg->rosh_max_age_weeks, out);
+    const ck_assessment *a = ck_oasys_current(c, as_of, cfg->rosh_max_age_weeks);
+    protect(c, as_of, a != NULL, out);
+    change(c, as_of, a, out);
     unsupervised(c, as_of, cfg->probation_reset ? cfg->probation_reset_from : CK_NODATE, out);
+    out->provisional = out->missing.n > 0;
     snprintf(out->tier, sizeof out->tier, "%c%d%s", out->protect, out->change, out->unsupervised ? "S" : "");
 }
 

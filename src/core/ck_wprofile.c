@@ -21,11 +21,14 @@ void ck_wprofile_of(const ck_case *c, ck_date as_of, const ck_rules_config *cfg,
     ck_tier *t = ck_malloc(sizeof *t); /* about 17 KB: not on a worker thread's stack */
     ck_tier_case(c, as_of, cfg, t);
     out->complete &= put(out->tier, sizeof out->tier, t->tier);
+    char missing[sizeof out->tier_missing + 1];
+    ck_tier_missing_keys(t, missing, sizeof missing);
+    out->complete &= put(out->tier_missing, sizeof out->tier_missing, missing);
+    /* The RoSH the tier read: the latest of the registrations and assessments. */
+    out->complete &= put(out->rosh, sizeof out->rosh, t->rosh.level);
     ck_free(t);
     out->has_type = ck_wmt_case_type_of(c, as_of, &out->type);
-    const ck_assessment *rosh = ck_rosh_current(c, as_of);
     const ck_registration *mapp = ck_registration_current(c, "MAPP", as_of);
-    out->complete &= put(out->rosh, sizeof out->rosh, rosh ? rosh->level : NULL);
     out->complete &= put(out->mappa, sizeof out->mappa, mapp ? mapp->level : NULL);
     size_t len = 0;
     for (size_t i = 0; i < c->n_events; i++)

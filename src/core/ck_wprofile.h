@@ -1,6 +1,7 @@
 /* ck_wprofile: what one case brings to its practitioner's workload and to an
- * allocation decision at a date: its tier (core/ck_tier), WMT case type
- * (core/ck_workload), current RoSH level, MAPP level in force and the court
+ * allocation decision at a date: its tier (core/ck_tier) with what a
+ * provisional one lacks, WMT case type (core/ck_workload), the RoSH level the
+ * tier read (the latest of the registrations and assessments), MAPP level in force and the court
  * reports in preparation on it.
  *
  * Each needs the whole case, so it is derived on every case write and by the
@@ -17,7 +18,8 @@
 #define CK_WPROFILE_REPORTS_MAX 96
 
 typedef struct ck_wprofile {
-    char tier[16];      /* "B2", "A3S", "NOT_SUPERVISED" */
+    char tier[16];      /* "B2", "A3S", "D0" */
+    char tier_missing[160]; /* a provisional tier's missing inputs (ck_tier_missing_keys); "" when complete */
     bool has_type;      /* false: no supervision period or custody in force */
     ck_wmt_case_type type;
     char rosh[16];      /* the current RoSH level; "" when none */

@@ -287,8 +287,13 @@ typedef struct period {
     bool licence;
 } period;
 
+/* The RSR and OASys needs of a case draw from their own stream (below the
+ * person's and the notes', which use bit 62). */
+#define SCORES_STREAM (UINT64_C(1) << 61)
+
 typedef struct gx {
     const ck_gen *g;
+    size_t index;
     const ck_gen_org *org;
     const ck_rules_config *cfg;
     ck_rng r;
@@ -487,11 +492,11 @@ static void offences(gx *x)
     x->category = ck_vocab_find(ck_vocab_offence_category, cat, strlen(cat));
     size_t n = ck_rng_chance(r, 0.25) ? 2 : 1;
     ck_offence *o = ck_arena_array(x->a, n, sizeof *o);
-    o[0] = (ck_offence){"O1", offence_code(x->category), x->category, 1, x->da_offence};
+    o[0] = (ck_offence){"O1", offence_code(x->category), x->category, 1, x->da_offence, CK_NODATE};
     if (n == 2) {
         const char *second = ck_rng_chance(r, 0.5) ? "public_order" : "other";
         const char *v = ck_vocab_find(ck_vocab_offence_category, second, strlen(second));
-        o[1] = (ck_offence){"O2", offence_code(v), v, 0, x->da_offence};
+        o[1] = (ck_offence){"O2", offence_code(v), v, 0, x->da_offence, CK_NODATE};
     }
     x->event->offences = o;
     x->event->n_offences = n;
@@ -1044,6 +1049,31 @@ static void rosh_poor(gx *x, vec *out)
     }
 }
 
+/* The RSR (%, in hundredths) that goes with a RoSH level: low 0.50-2.99,
+ * medium 2.00-6.99, high 5.00-14.99, very high 8.00-29.99 (RSR and RoSH
+ * rise together; the bands overlap, as scores and judgements do). */
+static int32_t rsr_for(ck_rng *r, const char *level)
+{
+    static const struct { const char *level; int lo, hi; } bands[] = {
+        {"low", 50, 299}, {"medium", 200, 699}, {"high", 500, 1499}, {"very_high", 800, 2999}};
+    for (size_t i = 0; i < sizeof bands / sizeof bands[0]; i++)
+        if (ck_streq(level, bands[i].level)) return ck_rng_range(r, bands[i].lo, bands[i].hi);
+    return ck_rng_range(r, 50, 299);
+}
+
+/* An OASys assessment's needs: each no need (half), standard or severe. */
+static void needs_for(ck_rng *r, ck_needs *n)
+{
+    static const ck_choice severity[] = {{"no_need", 50}, {"standard", 35}, {"severe", 15}};
+    const char **fields[] = {&n->accommodation, &n->education_training_employment, &n->relationships,
+                             &n->lifestyle_associates, &n->drug_misuse, &n->alcohol_misuse, &n->thinking_behaviour,
+                             &n->attitudes};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const char *v = PICK(r, severity);
+        *fields[i] = ck_vocab_find(ck_vocab_need_severity, v, strlen(v));
+    }
+}
+
 static void assessments(gx *x)
 {
     vec rosh = {NULL, 0, 0, sizeof(ck_date)}, all = {NULL, 0, 0, sizeof(dated)};
@@ -1073,6 +1103,11 @@ static void assessments(gx *x)
         if (when != CK_NODATE) *(dated *)push(&all) = (dated){when, "sentence_plan", NULL};
     }
     if (all.n) qsort(all.v, all.n, sizeof(dated), cmp_dated);
+    /* The RSR with each RoSH and the full OASys (with needs) with each
+     * sentence plan draw from a stream of their own, so the rest of the case
+     * is what it was before they were generated. */
+    ck_rng scores;
+    ck_rng_seed(&scores, x->g->opt.seed, SCORES_STREAM | (uint64_t)x->index);
     for (size_t i = 0; i < all.n; i++) {
         const dated *e = &((dated *)all.v)[i];
         if (e->date > x->as_of) continue;
@@ -1081,6 +1116,17 @@ static void assessments(gx *x)
         as->kind = ck_vocab_find(ck_vocab_assessment_kind, e->kind, strlen(e->kind));
         as->completed = e->date;
         as->level = e->level;
+        as->score = CK_NOINT;
+        bool is_rosh = ck_streq(e->kind, "rosh");
+        if (!is_rosh && !ck_streq(e->kind, "sentence_plan")) continue;
+        ck_assessment *more = push(&x->assessments);
+        more->id = id(x, "AS", x->assessments.n);
+        more->kind = is_rosh ? "rsr" : "oasys";
+        more->kind = ck_vocab_find(ck_vocab_assessment_kind, more->kind, strlen(more->kind));
+        more->completed = e->date;
+        more->score = is_rosh ? rsr_for(&scores, e->level) : CK_NOINT;
+        more->has_needs = !is_rosh;
+        if (!is_rosh) needs_for(&scores, &more->needs);
     }
     /* The RoSH register mirrors OASys (rules-and-sources.md §3.1). */
     if (high_level && first_rosh != CK_NODATE) registration(x, !strcmp(x->level, "high") ? "RHRH" : "RVHR", first_rosh);
@@ -1338,6 +1384,7 @@ ck_case *ck_gen_case(const ck_gen *g, size_t index)
     x.org = g->org;
     x.cfg = g->cfg;
     x.as_of = g->opt.as_of;
+    x.index = index;
     ck_rng_seed(&x.r, g->opt.seed, index);
     x.c = ck_case_new();
     x.a = &x.c->arena;

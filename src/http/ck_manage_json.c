@@ -370,6 +370,18 @@ static const struct {
 } bands[] = {{"under_50", 499}, {"50_to_80", 799}, {"80_to_100", 1000}, {"100_to_120", 1200}, {"over_120", INT32_MAX}};
 #define N_BANDS (sizeof bands / sizeof bands[0])
 
+/* A provisional tier's missing inputs from "rsr,rosh" (core/ck_tier keys); [] when complete. */
+static json_t *tier_missing_json(const char *keys)
+{
+    json_t *a = json_array();
+    while (*keys) {
+        size_t n = strcspn(keys, ",");
+        json_array_append_new(a, json_stringn(keys, n));
+        keys += n + (keys[n] == ',');
+    }
+    return a;
+}
+
 json_t *ck_wf_staff_to_json(const ck_wf_staff *p, ck_date as_of)
 {
     json_t *o = json_object();
@@ -400,6 +412,7 @@ json_t *ck_wf_staff_to_json(const ck_wf_staff *p, ck_date as_of)
         json_t *co = json_object();
         json_object_set_new(co, "crn", json_string(c->crn));
         json_object_set_new(co, "tier", json_string(c->tier));
+        json_object_set_new(co, "tier_missing", tier_missing_json(c->tier_missing));
         json_object_set_new(co, "type", c->has_type ? json_string(ck_wmt_case_type_name(c->type)) : json_null());
         json_object_set_new(co, "points", json_integer(c->points));
         json_array_append_new(cases, co);
@@ -438,6 +451,7 @@ json_t *ck_alloc_board_to_json(const ck_alloc_board *b, size_t max_candidates)
         json_object_set_new(o, "status", json_string(bc->due < b->as_of ? "overdue" : "open"));
         json_object_set_new(o, "explanation", bc->explanation ? json_string(bc->explanation) : json_null());
         json_object_set_new(o, "tier", json_string(bc->profile.tier));
+        json_object_set_new(o, "tier_missing", tier_missing_json(bc->profile.tier_missing));
         json_object_set_new(o, "rosh", bc->profile.rosh ? json_string(bc->profile.rosh) : json_null());
         json_object_set_new(o, "mappa", bc->profile.mappa ? json_string(bc->profile.mappa) : json_null());
         json_t *cands = json_array();

@@ -62,10 +62,10 @@ json_t *ck_qa_samples_json(const ck_qa_sample_list *l);
 json_t *ck_workforce_to_json(const ck_workforce *w);
 /* One practitioner of it: grade, status, hours, points, capacity (null with
  * capacity_note when unknown), over_capacity, cases by WMT type, and each
- * case (crn, tier, type, points) and court report in preparation. */
+ * case (crn, tier, tier_missing: the keys a provisional tier lacks, type, points) and court report in preparation. */
 json_t *ck_wf_staff_to_json(const ck_wf_staff *p, ck_date as_of);
 /* The board: {pdu, team, as_of, items: [{crn, kind: "lost"|"unallocated",
- * staff_code, team, due, status, explanation, tier, rosh, mappa, candidates:
+ * staff_code, team, due, status, explanation, tier, tier_missing, rosh, mappa, candidates:
  * [the first max_candidates: {staff_code, forename, surname, grade, team,
  * locality, capacity_percent, capacity_after_percent, over_capacity_after}],
  * ranked, excluded: [{staff_code, why}]}], gone: [{staff_code, forename,

@@ -11,6 +11,7 @@
 #define CK_CASES_H
 #include "ck_buf.h"
 #include "ck_case.h"
+#include "ck_store.h"
 #include "ck_db.h"
 #include "ck_rc.h"
 #include "ck_rules.h"

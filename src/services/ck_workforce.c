@@ -90,6 +90,7 @@ static void wf_case_of(const char *crn, const ck_wprofile *p, ck_arena *a, ck_wf
     memset(out, 0, sizeof *out);
     out->crn = ck_arena_strdup(a, crn);
     snprintf(out->tier, sizeof out->tier, "%s", p->tier);
+    snprintf(out->tier_missing, sizeof out->tier_missing, "%s", p->tier_missing);
     out->has_type = p->has_type;
     out->type = p->type;
     int pts = out->has_type ? ck_wmt_case_points(out->tier, out->type) : -1;
@@ -107,10 +108,11 @@ static void case_profile(const ck_case *c, const ck_rules_config *cfg, ck_date a
 }
 
 /* The stored profile in columns col.. of st (tier, wmt_type, rosh_level,
- * mappa_level, court_reports, profile_as_of: PROFILE_COLS): false unless it
- * was computed at as_of (and reads back whole), when the case must be loaded. */
+ * mappa_level, court_reports, profile_as_of, tier_missing: PROFILE_COLS):
+ * false unless it was computed at as_of (and reads back whole), when the case
+ * must be loaded. */
 #define PROFILE_COLS "\"cases\".\"tier\", \"cases\".\"wmt_type\", \"cases\".\"rosh_level\", " \
-    "\"cases\".\"mappa_level\", \"cases\".\"court_reports\", \"cases\".\"profile_as_of\""
+    "\"cases\".\"mappa_level\", \"cases\".\"court_reports\", \"cases\".\"profile_as_of\", \"cases\".\"tier_missing\""
 static bool stored_profile(ck_stmt *st, int col, ck_date as_of, ck_wprofile *out)
 {
     memset(out, 0, sizeof *out);
@@ -119,10 +121,11 @@ static bool stored_profile(ck_stmt *st, int col, ck_date as_of, ck_wprofile *out
     out->has_type = type != NULL;
     if (type && !ck_wprofile_type_parse(type, &out->type)) return false;
     const char *const src[] = {ck_stmt_text(st, col), ck_stmt_text(st, col + 2), ck_stmt_text(st, col + 3),
-                               ck_stmt_text(st, col + 4)};
-    char *const dst[] = {out->tier, out->rosh, out->mappa, out->reports};
-    const size_t size[] = {sizeof out->tier, sizeof out->rosh, sizeof out->mappa, sizeof out->reports};
-    for (int i = 0; i < 4; i++) {
+                               ck_stmt_text(st, col + 4), ck_stmt_text(st, col + 6)};
+    char *const dst[] = {out->tier, out->rosh, out->mappa, out->reports, out->tier_missing};
+    const size_t size[] = {sizeof out->tier, sizeof out->rosh, sizeof out->mappa, sizeof out->reports,
+                           sizeof out->tier_missing};
+    for (int i = 0; i < 5; i++) {
         int n = snprintf(dst[i], size[i], "%s", src[i] ? src[i] : "");
         if (n < 0 || (size_t)n >= size[i]) return false;
     }

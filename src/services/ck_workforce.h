@@ -43,6 +43,7 @@ ck_rc ck_manage_settings_each(ck_db *db, void (*fn)(void *ctx, const char *key, 
 typedef struct ck_wf_case {
     const char *crn;
     char tier[16];
+    char tier_missing[160];   /* a provisional tier: the keys of the inputs it lacks, comma separated ("" none) */
     bool has_type;
     ck_wmt_case_type type;
     int points;               /* WMT points of this case (0 when untiered) */

@@ -131,6 +131,7 @@ static void read_tier_change(ck_stmt *st, ck_arena *a, void *item)
     c->previous = ck_arena_strdup(a, ck_stmt_text(st, 3));
     c->tier = ck_arena_strdup(a, ck_stmt_text(st, 4));
     c->changed_on = ck_stmt_date(st, 5);
+    c->tier_missing = ck_arena_strdup(a, ck_stmt_text(st, 6));
 }
 
 ck_rc ck_attention_tier_changes(ck_db *db, const char *staff, const char *crn, const ck_case_filter *f,
@@ -138,7 +139,7 @@ ck_rc ck_attention_tier_changes(ck_db *db, const char *staff, const char *crn, c
 {
     list_query q = {.what = "tier changes",
                     .cols = "\"crn\", \"person_forename\", \"person_surname\", \"tier_previous\", \"tier\", "
-                            "\"tier_changed_on\"",
+                            "\"tier_changed_on\", \"tier_missing\"",
                     .from = staff ? TIER_FROM("staff_code") : TIER_FROM("crn"),
                     .order = "\"tier_changed_on\" DESC, \"crn\"",
                     .key = staff ? staff : crn, .date = since, .dated = true, .f = f, .limit = limit,

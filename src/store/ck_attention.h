@@ -34,6 +34,7 @@ ck_rc ck_attention_pending_checks(ck_db *db, const char *staff, const ck_case_fi
  * tier writers keep it: from `previous` to `tier` on `changed_on`. */
 typedef struct ck_tier_change {
     const char *crn, *forename, *surname, *previous, *tier;
+    const char *tier_missing; /* what the new tier, when provisional, lacks ("rsr,rosh"); NULL: complete */
     ck_date changed_on;
 } ck_tier_change;
 typedef struct ck_tier_changes {

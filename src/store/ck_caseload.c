@@ -150,7 +150,7 @@ ck_rc ck_caseload_store_profile(ck_db *db, int64_t id, const ck_wprofile *p, ck_
     char d[CK_DATE_STRLEN];
     ck_stmt *st = ck_db_prepare(db, "UPDATE \"cases\" SET \"tier_as_of\" = $3, " CK_STORE_TIER_CHANGE("$2", "$3")
                                     ", \"tier\" = $2, "
-                                    CK_STORE_PROFILE_SET("$4", "$5", "$6", "$7", "$8")
+                                    CK_STORE_PROFILE_SET("$9", "$4", "$5", "$6", "$7", "$8")
                                     " WHERE \"case_id\" = $1");
     if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_rc rc = CK_OK;
@@ -163,6 +163,7 @@ ck_rc ck_caseload_store_profile(ck_db *db, int64_t id, const ck_wprofile *p, ck_
     ck_stmt_bind_text(st, 6, ck_store_profile_text(p->mappa));
     ck_stmt_bind_text(st, 7, ck_store_profile_text(p->reports));
     ck_stmt_bind_text(st, 8, p->complete ? d : NULL);
+    ck_stmt_bind_text(st, 9, ck_store_profile_text(p->tier_missing));
     if (ck_stmt_step(st) != CK_DB_DONE) rc = ck_txn_db_fail(db, "cases.tier", err, err_len);
     ck_stmt_reset(st);
     return rc;
@@ -287,7 +288,7 @@ static ck_rc list_rows(ck_db *db, const ck_caseload_query *cq, int who, const ch
     q_next_appt(&p, as_of);
     q_sql(&p, ", ");
     q_overdue(&p, as_of);
-    q_sql(&p, " FROM \"cases\"");
+    q_sql(&p, ", \"tier_missing\" FROM \"cases\"");
     q_where(&p, cq, who, holder, f);
     q_sql(&p, " ORDER BY ");
     switch (cq->sort) {
@@ -319,6 +320,7 @@ static ck_rc list_rows(ck_db *db, const ck_caseload_query *cq, int who, const ch
         row->last_seen = ck_stmt_date(st, 7);
         row->next_appt = ck_stmt_date(st, 8);
         row->overdue = (int)ck_stmt_int(st, 9);
+        row->tier_missing = ck_arena_strdup(a, ck_stmt_text(st, 10));
         row->rosh_date = CK_NODATE;
     }
     ck_stmt_reset(st);
@@ -326,7 +328,7 @@ static ck_rc list_rows(ck_db *db, const ck_caseload_query *cq, int who, const ch
 }
 
 /* RoSH assessments and registrations of the case as a small ck_case, so the
- * rulebook's own terms (ck_rosh_current, ck_registration_current) read them. */
+ * rulebook's own terms (ck_rosh_latest, ck_registration_current) read them. */
 static ck_rc row_risk(ck_db *db, int64_t id, const char *as_of, ck_date d, ck_arena *a, ck_caseload_row *row,
                       char *err, size_t err_len)
 {
@@ -351,11 +353,6 @@ static ck_rc row_risk(ck_db *db, int64_t id, const char *as_of, ck_date d, ck_ar
     ck_stmt_reset(st);
     if (rc != CK_DB_DONE) return ck_txn_db_fail(db, "assessments", err, err_len);
     c.assessments = as;
-    const ck_assessment *rosh = ck_rosh_current(&c, d);
-    if (rosh) {
-        row->rosh_level = rosh->level;
-        row->rosh_date = rosh->completed;
-    }
 
     st = ck_db_prepare(db, "SELECT \"type\", \"date\", \"level\", \"category\" FROM \"registrations\" "
                            "WHERE \"case_id\" = $1 AND \"date\" <= $2 AND (\"deregistered\" IS NULL OR "
@@ -381,6 +378,12 @@ static ck_rc row_risk(ck_db *db, int64_t id, const char *as_of, ck_date d, ck_ar
     ck_stmt_reset(st);
     if (rc != CK_DB_DONE) return ck_txn_db_fail(db, "registrations", err, err_len);
     c.registrations = regs;
+    /* The RoSH the tier reads: the latest of the registrations and assessments. */
+    ck_rosh_found rosh;
+    if (ck_rosh_latest(&c, d, &rosh)) {
+        row->rosh_level = rosh.level;
+        row->rosh_date = rosh.date;
+    }
     const ck_registration *mappa = ck_registration_current(&c, "MAPP", d);
     if (mappa) {
         row->mappa_level = mappa->level;

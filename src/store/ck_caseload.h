@@ -21,6 +21,7 @@
 #include "ck_db.h"
 #include "ck_rc.h"
 #include "ck_rules.h"
+#include "ck_store.h"
 #include "ck_worklist.h"
 #include "ck_wprofile.h"
 
@@ -59,10 +60,11 @@ typedef struct ck_caseload_query {
 typedef struct ck_caseload_row {
     const char *crn, *forename, *surname, *staff_code, *team_code; /* may be NULL but crn */
     const char *tier;        /* as stored ("B2", "NOT_SUPERVISED"); NULL until first derived */
+    const char *tier_missing; /* what a provisional tier was computed without ("rsr,rosh"); NULL: complete */
     ck_date last_seen;       /* the last attended NS contact on or before as_of */
     ck_date next_appt;       /* the first appointment without an outcome on or after as_of */
     int overdue;             /* obligations not met and due before as_of */
-    const char *rosh_level;  /* the latest RoSH on or before as_of (ck_rosh_current); NULL: none */
+    const char *rosh_level;  /* the latest RoSH on or before as_of (ck_rosh_latest); NULL: none */
     ck_date rosh_date;
     const char *mappa_level, *mappa_category; /* the MAPP registration in force; NULL: none */
     const char **registers;  /* types of the other registrations in force at as_of, by position */

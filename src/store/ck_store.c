@@ -270,25 +270,27 @@ static void build_sql(table *t)
 }
 
 /* The stored tiers and profiles of many cases in one statement: $1 the
- * date, then per case its id, tier, WMT type, RoSH level, MAPP level, court
- * reports and 1 when the profile is complete. */
-#define PROFILE_PARAMS 7
+ * date, then per case its id, tier, what the tier lacks, WMT type, RoSH
+ * level, MAPP level, court reports and 1 when the profile is complete. */
+#define PROFILE_PARAMS 8
 static char *tier_update(int rows)
 {
     ck_buf b = CK_BUF_INIT;
     ck_buf_puts(&b, "UPDATE \"cases\" SET \"tier_as_of\" = $1, " CK_STORE_TIER_CHANGE("\"v\".\"column2\"", "$1")
                     ", \"tier\" = \"v\".\"column2\", "
                     CK_STORE_PROFILE_SET("\"v\".\"column3\"", "\"v\".\"column4\"", "\"v\".\"column5\"",
-                                         "\"v\".\"column6\"",
-                                         "CASE WHEN \"v\".\"column7\" = 1 THEN $1 ELSE NULL END")
+                                         "\"v\".\"column6\"", "\"v\".\"column7\"",
+                                         "CASE WHEN \"v\".\"column8\" = 1 THEN $1 ELSE NULL END")
                     " FROM (VALUES ");
     for (int r = 0; r < rows; r++) {
         int p = PROFILE_PARAMS * r + 2;
-        if (r) ck_buf_printf(&b, ", ($%d, $%d, $%d, $%d, $%d, $%d, $%d)", p, p + 1, p + 2, p + 3, p + 4, p + 5, p + 6);
+        if (r)
+            ck_buf_printf(&b, ", ($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", p, p + 1, p + 2, p + 3, p + 4, p + 5,
+                          p + 6, p + 7);
         else
             ck_buf_printf(&b, "(CAST($%d AS BIGINT), CAST($%d AS TEXT), CAST($%d AS TEXT), CAST($%d AS TEXT), "
-                              "CAST($%d AS TEXT), CAST($%d AS TEXT), CAST($%d AS INTEGER))",
-                          p, p + 1, p + 2, p + 3, p + 4, p + 5, p + 6);
+                              "CAST($%d AS TEXT), CAST($%d AS TEXT), CAST($%d AS TEXT), CAST($%d AS INTEGER))",
+                          p, p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7);
     }
     ck_buf_puts(&b, ") AS \"v\" WHERE \"cases\".\"case_id\" = \"v\".\"column1\"");
     return ck_buf_steal(&b);
@@ -390,7 +392,8 @@ static void bind_col(sink *k, const col *c, const void *rec)
     case CK_F_STR:
     case CK_F_ENUM: put_text(k, *(const char *const *)v); break;
     case CK_F_DATE: put_date(k, *(const ck_date *)v); break;
-    case CK_F_INT: {
+    case CK_F_INT:
+    case CK_F_CENTI: {
         int32_t n = *(const int32_t *)v;
         if (n == CK_NOINT) put_null(k);
         else put_int(k, n);
@@ -450,7 +453,8 @@ static bool read_col(ck_stmt *st, int i, const table *t, const col *c, void *rec
         break;
     }
     case CK_F_DATE: *(ck_date *)v = ck_stmt_date(st, i); break;
-    case CK_F_INT: *(int32_t *)v = (int32_t)ck_stmt_int(st, i); break;
+    case CK_F_INT:
+    case CK_F_CENTI: *(int32_t *)v = (int32_t)ck_stmt_int(st, i); break;
     case CK_F_BOOL: *(ck_tri *)v = ck_stmt_int(st, i) != 0; break;
     case CK_F_OBJ:
     case CK_F_LIST: break;
@@ -1052,7 +1056,8 @@ static bool check_field(const ck_field *f, const void *rec, char *path, size_t l
         break;
     }
     case CK_F_DATE: absent = *(const ck_date *)v == CK_NODATE; break;
-    case CK_F_INT: absent = *(const int32_t *)v == CK_NOINT; break;
+    case CK_F_INT:
+    case CK_F_CENTI: absent = *(const int32_t *)v == CK_NOINT; break;
     case CK_F_BOOL: absent = *(const ck_tri *)v == CK_NULL; break;
     case CK_F_OBJ:
         absent = f->aux_off != NOAUX && !*(const bool *)cat(rec, f->aux_off);
@@ -1135,6 +1140,7 @@ static void copy_rec(ck_arena *a, const ck_entity *k, void *dst, const void *src
         }
         case CK_F_DATE:
         case CK_F_INT:
+        case CK_F_CENTI:
         case CK_F_BOOL: break;
         }
     }
@@ -1408,11 +1414,12 @@ ck_rc ck_store_put_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_wp
             int at = PROFILE_PARAMS * (int)r + 2;
             ck_stmt_bind_int(st, at, live[i + r]);
             ck_stmt_bind_text(st, at + 1, p->tier);
-            ck_stmt_bind_text(st, at + 2, ck_store_profile_type(p));
-            ck_stmt_bind_text(st, at + 3, ck_store_profile_text(p->rosh));
-            ck_stmt_bind_text(st, at + 4, ck_store_profile_text(p->mappa));
-            ck_stmt_bind_text(st, at + 5, ck_store_profile_text(p->reports));
-            ck_stmt_bind_int(st, at + 6, p->complete ? 1 : 0);
+            ck_stmt_bind_text(st, at + 2, ck_store_profile_text(p->tier_missing));
+            ck_stmt_bind_text(st, at + 3, ck_store_profile_type(p));
+            ck_stmt_bind_text(st, at + 4, ck_store_profile_text(p->rosh));
+            ck_stmt_bind_text(st, at + 5, ck_store_profile_text(p->mappa));
+            ck_stmt_bind_text(st, at + 6, ck_store_profile_text(p->reports));
+            ck_stmt_bind_int(st, at + 7, p->complete ? 1 : 0);
         }
         rc = ck_txn_exec(db, st, "cases.tier", err, err_len);
         i += chunk_rows[k];

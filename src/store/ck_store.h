@@ -153,13 +153,13 @@ ck_rc ck_store_put_obligations_many(ck_db *db, size_t n, const int64_t *ids, con
     "ELSE \"cases\".\"tier_previous\" END, \"tier_changed_on\" = CASE WHEN \"cases\".\"tier\" <> " tier \
     " THEN " date " ELSE \"cases\".\"tier_changed_on\" END"
 
-/* The SET items of the workload profile beside the tier (migration 011),
- * from SQL expressions: the WMT type, RoSH level, MAPP level and court
+/* The SET items of the workload profile beside the tier (migrations 011 and
+ * 014), from SQL expressions: what a provisional tier lacks, the WMT type, RoSH level, MAPP level and court
  * reports (each NULL for none), and the date they hold at (NULL when the
  * profile is not complete: readers then load the case). */
-#define CK_STORE_PROFILE_SET(type, rosh, mappa, reports, date)                                    \
-    "\"wmt_type\" = " type ", \"rosh_level\" = " rosh ", \"mappa_level\" = " mappa              \
-    ", \"court_reports\" = " reports ", \"profile_as_of\" = " date
+#define CK_STORE_PROFILE_SET(missing, type, rosh, mappa, reports, date)                          \
+    "\"tier_missing\" = " missing ", \"wmt_type\" = " type ", \"rosh_level\" = " rosh                \
+    ", \"mappa_level\" = " mappa ", \"court_reports\" = " reports ", \"profile_as_of\" = " date
 /* The stored text of a profile's field: NULL for "". */
 static inline const char *ck_store_profile_text(const char *s) { return s && *s ? s : NULL; }
 /* ... and of its type: NULL when none. */

@@ -154,6 +154,8 @@ void ck_web_keep_values(ck_http_req *r, json_t *page, const char *const *names);
  * "MAPPA level"), so a page names a value as the form that records it does;
  * `none` when no form offers it. */
 const char *ck_web_choice_label(const char *kind, const char *name, const char *value, const char *none);
+/* The label of field `name` on the forms of `kind` ("Accommodation need"), or none. */
+const char *ck_web_field_label(const char *kind, const char *name, const char *none);
 
 /* Which PDU a page about one PDU shows (ck_web_pick.c): ?PARAM=CODE (or
  * the posted field PARAM) when the reader's scope of perm reaches it, else
@@ -266,6 +268,11 @@ bool ck_web_load_case(ck_http_req *r, const ck_session *s, ck_db *db, ck_case **
  * perpetrator"), and its tag colour class in *colour (may be NULL); NULL for
  * a register they do not show. */
 const char *ck_web_register_label(const char *type, const char **colour);
+/* The missing inputs of a provisional tier for people, "RSR, RoSH and
+ * sentence requirements" (core/ck_tier's names), into out. */
+const char *ck_web_tier_missing_text(const char *const *keys, size_t n, char *out, size_t len);
+/* The same from a stored comma-separated list of keys ("rsr,rosh"); "" for NULL. */
+const char *ck_web_tier_missing_stored(const char *stored, char *out, size_t len);
 /* A stored tier for people: "Not supervised" for NOT_SUPERVISED, "" for NULL. */
 const char *ck_web_tier_label(const char *tier);
 /* Caseload rows for the caseload's and the team's tables. */

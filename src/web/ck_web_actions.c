@@ -39,7 +39,9 @@ static const char *const outcome_codes[] = {"ATTC", "AFTC", "ATSH", "AFTA", "UAA
 static const char *const enforcement_labels[] = {"First warning", "Second warning", "Final warning",
                                                  "Breach initiated", "Recall requested", "No further action", NULL};
 static const char *const rosh_labels[] = {"Low", "Medium", "High", "Very high", NULL};
-static const char *const assessment_labels[] = {"RoSH assessment", "Sentence plan", "Management oversight", NULL};
+static const char *const assessment_labels[] = {"RoSH assessment", "Sentence plan", "Management oversight",
+                                                "RSR score", "OASys assessment with needs", NULL};
+static const char *const need_labels[] = {"No need", "Standard need", "Severe need", NULL};
 static const char *const check_labels[] = {"Police domestic abuse call-out check", "Children's services check", NULL};
 static const char *const yes_no_values[] = {"yes", "no", NULL};
 static const char *const yes_no_labels[] = {"Yes", "No", NULL};
@@ -143,6 +145,17 @@ static const field assessment_fields[] = {
     {"kind", "Assessment", NULL, F_RADIOS, NULL /* ck_vocab_assessment_kind */, assessment_labels, true},
     {"completed", "Date completed", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
     {"level", "RoSH level", "RoSH assessments only", F_RADIOS, NULL /* ck_vocab_rosh_level */, rosh_labels, false},
+    {"score", "RSR score", "RSR scores only: a percentage from 0 to 99.99, for example 6.25", F_TEXT, NULL, NULL, false},
+    /* The OASys needs the tier reads (core/ck_tier), in ck_needs' order. */
+    {"accommodation", "Accommodation need", "OASys assessments with needs only", F_SELECT, NULL, need_labels, false},
+    {"education_training_employment", "Education, training and employment need", NULL, F_SELECT, NULL, need_labels,
+     false},
+    {"relationships", "Relationships need", NULL, F_SELECT, NULL, need_labels, false},
+    {"lifestyle_associates", "Lifestyle and associates need", NULL, F_SELECT, NULL, need_labels, false},
+    {"drug_misuse", "Drug misuse need", NULL, F_SELECT, NULL, need_labels, false},
+    {"alcohol_misuse", "Alcohol misuse need", NULL, F_SELECT, NULL, need_labels, false},
+    {"thinking_behaviour", "Thinking and behaviour need", NULL, F_SELECT, NULL, need_labels, false},
+    {"attitudes", "Attitudes need", NULL, F_SELECT, NULL, need_labels, false},
     NOTE_FIELDS,
     {NULL, NULL, NULL, 0, NULL, NULL, false},
 };
@@ -211,6 +224,7 @@ static const char *const *field_values(const field *f)
     if (f->values) return f->values;
     if (f->labels == enforcement_labels) return ck_vocab_enforcement_action;
     if (f->labels == rosh_labels) return ck_vocab_rosh_level;
+    if (f->labels == need_labels) return ck_vocab_need_severity;
     if (f->labels == assessment_labels) return ck_vocab_assessment_kind;
     if (f->labels == check_labels) return ck_vocab_check_kind;
     if (f->labels == change_labels) return ck_vocab_change_kind;
@@ -278,6 +292,7 @@ static const struct {
     {"Assessment", "Select the kind of assessment"},
     {"Date completed", "Enter the date the assessment was completed"},
     {"RoSH level", "Select the RoSH level"},
+    {"RSR score", "Enter the RSR score as a percentage from 0 to 99.99, like 6.25"},
     {"What changed", "Select what changed"},
     {"Date of the change", "Enter the date of the change"},
     {"Details", "Enter the details of the change"},
@@ -534,6 +549,30 @@ static bool build_check(form *f, void *rec)
     return true;
 }
 
+/* "6", "6.2" or "6.25" from 0 to 99.99 as hundredths (625); false otherwise. */
+static bool parse_percentage(const char *s, int32_t *out)
+{
+    if (!s) return false;
+    while (*s == ' ') s++;
+    int32_t whole = 0, frac = 0;
+    int digits = 0, decimals = 0;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        if (++digits > 2) return false;
+        whole = whole * 10 + (*s - '0');
+    }
+    if (*s == '.') {
+        for (s++; *s >= '0' && *s <= '9'; s++) {
+            if (++decimals > 2) return false;
+            frac = frac * 10 + (*s - '0');
+        }
+    }
+    while (*s == ' ') s++;
+    if (*s || digits == 0) return false;
+    if (decimals == 1) frac *= 10;
+    *out = whole * 100 + frac;
+    return true;
+}
+
 static bool build_assessment(form *f, void *rec)
 {
     ck_assessment *a = rec;
@@ -543,6 +582,25 @@ static bool build_assessment(form *f, void *rec)
     a->level = choice(f, &assessment_fields[2]);
     if (ck_streq(a->kind, "rosh") && !a->level) ck_web_form_error(f->page, "level", "Select the RoSH level");
     if (a->kind && !ck_streq(a->kind, "rosh")) a->level = NULL;
+    a->score = CK_NOINT;
+    if (ck_streq(a->kind, "rsr")) {
+        const char *s = ck_web_field(f->r, "score");
+        if (!parse_percentage(s, &a->score))
+            ck_web_form_error(f->page, "score", "Enter the RSR score as a percentage from 0 to 99.99, like 6.25");
+    }
+    if (ck_streq(a->kind, "oasys")) {
+        a->has_needs = true;
+        const char **needs[] = {&a->needs.accommodation, &a->needs.education_training_employment,
+                                &a->needs.relationships, &a->needs.lifestyle_associates, &a->needs.drug_misuse,
+                                &a->needs.alcohol_misuse, &a->needs.thinking_behaviour, &a->needs.attitudes};
+        for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++) {
+            const field *fd = &assessment_fields[4 + i];
+            *needs[i] = choice(f, fd);
+            if (!*needs[i])
+                ck_web_form_error(f->page, fd->name, "Select the %s", ck_arena_printf(ck_http_arena(f->r), "%c%s",
+                                                                                      fd->label[0] - 'A' + 'a', fd->label + 1));
+        }
+    }
     (void)notes_of(f); /* checked here so an error shows with the others; kept by note_contact */
     if (a->completed != CK_NODATE && a->completed > f->today)
         ck_web_form_error(f->page, "completed", "Date completed must be today or in the past");
@@ -942,6 +1000,16 @@ const char *ck_web_choice_label(const char *kind, const char *name, const char *
             for (size_t i = 0; vals && vals[i]; i++)
                 if (strcmp(vals[i], value) == 0) return fd->labels[i];
         }
+    }
+    return none;
+}
+
+const char *ck_web_field_label(const char *kind, const char *name, const char *none)
+{
+    for (size_t k = 0; k < sizeof actions / sizeof *actions; k++) {
+        if (strcmp(actions[k].kind, kind) != 0) continue;
+        for (const field *fd = actions[k].fields; fd->name; fd++)
+            if (strcmp(fd->name, name) == 0) return fd->label;
     }
     return none;
 }

@@ -175,6 +175,31 @@ static const char *rosh_label(const char *level)
                       : strcmp(level, "medium") == 0 ? "Medium" : "Low";
 }
 
+/* What an assessment found, for people: the RoSH level, the RSR score
+ * ("6.25%"), or the OASys needs that are not "no need" ("Accommodation
+ * need: Severe need; ..."); "" when none of these. */
+static const char *assessment_result(ck_http_req *r, const ck_assessment *a)
+{
+    if (a->level) return rosh_label(a->level);
+    if (a->score != CK_NOINT) return ck_arena_printf(ck_http_arena(r), "%d.%02d%%", (int)a->score / 100, (int)a->score % 100);
+    if (!a->has_needs) return "";
+    static const char *const keys[] = {"accommodation", "education_training_employment", "relationships",
+                                       "lifestyle_associates", "drug_misuse", "alcohol_misuse", "thinking_behaviour",
+                                       "attitudes"};
+    const char *const values[] = {a->needs.accommodation, a->needs.education_training_employment,
+                                  a->needs.relationships, a->needs.lifestyle_associates, a->needs.drug_misuse,
+                                  a->needs.alcohol_misuse, a->needs.thinking_behaviour, a->needs.attitudes};
+    ck_buf b = CK_BUF_INIT;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (!values[i] || strcmp(values[i], "no_need") == 0) continue;
+        ck_buf_printf(&b, "%s%s: %s", b.len ? "; " : "", ck_web_field_label("assessments", keys[i], keys[i]),
+                      ck_web_choice_label("assessments", keys[i], values[i], values[i]));
+    }
+    const char *out = b.len ? ck_arena_strdup(ck_http_arena(r), ck_buf_cstr(&b)) : "No needs identified";
+    ck_buf_free(&b);
+    return out;
+}
+
 json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today)
 {
     const ck_web *w = ck_web_of(r);
@@ -185,17 +210,26 @@ json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today)
                           ck_web_date_long(r, c->person.date_of_birth));
     ck_tier *t = ck_malloc(sizeof *t);
     ck_tier_case(c, today, w->app.engine.cfg, t);
-    json_object_set_new(h, "tier", json_string(t->supervised ? t->tier : "Not supervised"));
+    json_object_set_new(h, "tier", json_string(t->tier));
+    if (t->provisional) {
+        const char *keys[CK_MISSING_MAX];
+        for (size_t i = 0; i < t->missing.n; i++) keys[i] = t->missing.item[i].input;
+        char text[512];
+        json_object_set_new(h, "tier_provisional", json_true());
+        json_object_set_new(h, "tier_missing", json_string(ck_web_tier_missing_text(keys, t->missing.n, text, sizeof text)));
+    }
     if (t->ogrs3.status == CK_SCORE_OK)
         json_object_set_new(h, "ogrs3", json_pack("{s:i, s:i, s:s}", "p1", t->ogrs3.p1, "p2", t->ogrs3.p2, "band",
                                                   ck_ogrs3_band_name(t->ogrs3.band)));
-    ck_free(t);
-    const ck_assessment *rosh = ck_rosh_current(c, today);
-    if (rosh && rosh->level) {
-        json_object_set_new(h, "rosh", json_string(rosh_label(rosh->level)));
-        json_object_set_new(h, "rosh_level", json_string(rosh->level));
-        json_object_set_new(h, "rosh_date", json_string(ck_web_date_long(r, rosh->completed)));
+    /* The RoSH the tier read: the latest of the RoSH registrations and
+     * assessments, and the page says which (issue 20). */
+    if (t->rosh.level) {
+        json_object_set_new(h, "rosh", json_string(rosh_label(t->rosh.level)));
+        json_object_set_new(h, "rosh_level", json_string(t->rosh.level));
+        json_object_set_new(h, "rosh_source", json_string(t->rosh.register_type ? "registered" : "assessed"));
+        json_object_set_new(h, "rosh_date", json_string(ck_web_date_long(r, t->rosh.date)));
     }
+    ck_free(t);
     json_t *flags = json_array();
     for (size_t i = 0; i < c->n_registrations; i++) {
         const ck_registration *g = &c->registrations[i];
@@ -293,6 +327,19 @@ bool ck_web_load_case_page(ck_http_req *r, const ck_session *s, ck_db *db, ck_da
 
 /* ---- Caseload ----------------------------------------------------------- */
 
+const char *ck_web_tier_missing_text(const char *const *keys, size_t n, char *out, size_t len)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && used < len; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == n ? " and " : ", ";
+        int w = snprintf(out + used, len - used, "%s%s", sep, ck_tier_missing_label(keys[i]));
+        if (w < 0) break;
+        used += (size_t)w;
+    }
+    return out;
+}
+
 const char *ck_web_tier_label(const char *tier)
 {
     return !tier ? "" : strcmp(tier, "NOT_SUPERVISED") == 0 ? "Not supervised" : tier;
@@ -314,12 +361,27 @@ static const char *row_flags(ck_http_req *r, const ck_caseload_row *row)
     return out;
 }
 
+const char *ck_web_tier_missing_stored(const char *stored, char *out, size_t len)
+{
+    out[0] = '\0';
+    if (!stored || !*stored) return out;
+    char copy[256];
+    snprintf(copy, sizeof copy, "%s", stored);
+    const char *keys[CK_MISSING_MAX];
+    size_t n = 0;
+    for (char *save = NULL, *k = strtok_r(copy, ",", &save); k && n < CK_MISSING_MAX; k = strtok_r(NULL, ",", &save))
+        keys[n++] = k;
+    return ck_web_tier_missing_text(keys, n, out, len);
+}
+
 json_t *ck_web_caseload_rows(ck_http_req *r, const ck_caseload *l)
 {
     json_t *rows = json_array();
     for (size_t i = 0; i < l->n; i++) {
         const ck_caseload_row *row = &l->rows[i];
         const char *name = ck_web_person_name(r, row->forename, row->surname);
+        char missing[512];
+        ck_web_tier_missing_stored(row->tier_missing, missing, sizeof missing);
         json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "crn", row->crn,
                                               "name", name, "tier", ck_web_tier_label(row->tier), "rosh",
                                               rosh_label(row->rosh_level), "rosh_level",
@@ -327,6 +389,7 @@ json_t *ck_web_caseload_rows(ck_http_req *r, const ck_caseload *l)
                                               "staff", row->staff_code ? row->staff_code : "", "last_seen",
                                               short_date(r, row->last_seen), "next", short_date(r, row->next_appt),
                                               "overdue", row->overdue));
+        if (missing[0]) json_object_set_new(json_array_get(rows, i), "tier_missing", json_string(missing));
     }
     return rows;
 }
@@ -737,7 +800,7 @@ void ck_web_case(ck_http_req *r)
                                                   ck_web_choice_label("assessments", "kind", c->assessments[i].kind,
                                                                       c->assessments[i].kind), "completed",
                                                   ck_web_date_long(r, c->assessments[i].completed), "level",
-                                                  rosh_label(c->assessments[i].level)));
+                                                  assessment_result(r, &c->assessments[i])));
         json_object_set_new(page, "assessments", rosh);
     }
     if (strcmp(tab, "checks") == 0) json_object_set_new(page, "checks", checks_json(r, c));

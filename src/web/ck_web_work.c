@@ -85,9 +85,12 @@ static bool tier_changes(ck_http_req *r, ck_db *db, json_t *list, const char *st
     }
     for (size_t i = 0; i < tc->n; i++) {
         const ck_tier_change *t = &tc->items[i];
+        char missing[512];
+        ck_web_tier_missing_stored(t->tier_missing, missing, sizeof missing);
         attention_add(list, staff ? ck_web_person_name(r, t->forename, t->surname) : NULL, staff ? t->crn : NULL,
-                      ck_arena_printf(ck_http_arena(r), "Tier changed from %s to %s on %s", t->previous, t->tier,
-                                      ck_web_date_long(r, t->changed_on)),
+                      ck_arena_printf(ck_http_arena(r), "Tier changed from %s to %s on %s%s%s%s", t->previous, t->tier,
+                                      ck_web_date_long(r, t->changed_on), missing[0] ? " (provisional: no " : "",
+                                      missing, missing[0] ? ")" : ""),
                       case_path(r, t->crn, "assessments", NULL, "new"), "Review the risk assessment");
     }
     *left = tc->total - tc->n;
