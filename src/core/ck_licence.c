@@ -23,10 +23,13 @@
     X(disclose_relationships, "To tell their probation practitioner about new relationships", true, false, NULL)
 
 #define CODE(c, l, v, n, d) #c,
+#define LABEL(c, l, v, n, d) l,
 #define ROW(c, l, v, n, d) {#c, l, v, n, d},
 const char *const ck_vocab_licence_condition[] = {LICENCE_TYPES(CODE) NULL};
+const char *const ck_licence_type_labels[] = {LICENCE_TYPES(LABEL) NULL};
 static const ck_licence_type types[] = {LICENCE_TYPES(ROW)};
 #undef CODE
+#undef LABEL
 #undef ROW
 
 /* The standard conditions every licence carries: Criminal Justice Act 2003
@@ -50,7 +53,7 @@ const char *const ck_licence_standard[] = {
 #define HOW_CODE(c, l) #c,
 #define HOW_LABEL(c, l) l,
 const char *const ck_vocab_told_how[] = {TOLD_HOW(HOW_CODE) NULL};
-static const char *const told_how_labels[] = {TOLD_HOW(HOW_LABEL) NULL};
+const char *const ck_told_how_labels[] = {TOLD_HOW(HOW_LABEL) NULL};
 #undef HOW_CODE
 #undef HOW_LABEL
 
@@ -70,7 +73,7 @@ const ck_licence_type *ck_licence_types(size_t *n)
 const char *ck_told_how_label(const char *how)
 {
     for (size_t i = 0; how && ck_vocab_told_how[i]; i++)
-        if (strcmp(ck_vocab_told_how[i], how) == 0) return told_how_labels[i];
+        if (strcmp(ck_vocab_told_how[i], how) == 0) return ck_told_how_labels[i];
     return NULL;
 }
 

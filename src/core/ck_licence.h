@@ -17,6 +17,11 @@ typedef struct ck_licence_type {
     const char *detail_needed;   /* what detail must say when no victim_id names it; NULL: optional */
 } ck_licence_type;
 
+/* The types' plain words and the ways of telling a victim in plain words,
+ * NULL-terminated, in the order of ck_vocab_licence_condition and
+ * ck_vocab_told_how (for forms' options). */
+extern const char *const ck_licence_type_labels[], *const ck_told_how_labels[];
+
 /* The type with code `code`, or NULL. */
 const ck_licence_type *ck_licence_type_of(const char *code);
 /* Every type, in the vocabulary's order; *n gets the count. */

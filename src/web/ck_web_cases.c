@@ -587,7 +587,7 @@ static json_t *checks_json(ck_http_req *r, const ck_case *c)
     return a;
 }
 
-static json_t *events_json(ck_http_req *r, const ck_case *c)
+static json_t *events_json(ck_http_req *r, const ck_case *c, ck_date today, bool can_write)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < c->n_events; i++) {
@@ -607,6 +607,11 @@ static json_t *events_json(ck_http_req *r, const ck_case *c)
                                                          ck_web_date_long(r, s->pss_end_date), "terminated",
                                                          ck_web_date_long(r, s->terminated_on)));
             if (s->length_months != CK_NOINT) json_object_set_new(json_object_get(j, "sentence"), "months", json_integer(s->length_months));
+            /* A licence's conditions (custody only). */
+            if (ck_streq(s->type, "custody")) {
+                json_object_set_new(j, "licence", json_true());
+                json_object_set_new(j, "conditions", ck_web_licence_json(r, c, e, today, can_write));
+            }
         }
         json_array_append_new(a, j);
     }
@@ -734,7 +739,7 @@ void ck_web_case(ck_http_req *r)
         json_object_set_new(page, "assessments", rosh);
     }
     if (strcmp(tab, "checks") == 0) json_object_set_new(page, "checks", checks_json(r, c));
-    if (strcmp(tab, "sentence") == 0) json_object_set_new(page, "events", events_json(r, c));
+    if (strcmp(tab, "sentence") == 0) json_object_set_new(page, "events", events_json(r, c, today, ck_web_allowed(&s, "case:write")));
     if (strcmp(tab, "personal") == 0) json_object_set_new(page, "personal", ck_web_personal(r, c, today));
     json_object_set_new(page, "victim_liaison", json_boolean(ck_web_allowed(&s, "victim:read")));
     ck_result_free(res);
