@@ -357,7 +357,7 @@ static void test_reads_audited(void **state)
     char why[256], head[CK_AUDIT_HASH_HEX + 1];
     expect_rc(ck_audit_verify(db, &n0, &bad, why, sizeof why, head, err, sizeof err), CK_OK, err);
     ck_engine eng = ck_engine_default();
-    ck_contact k = {.id = "C9", .event = "E1", .type = "COAP"};
+    ck_contact k = {.id = "C9", .event = "E1", .type = "COAP", .hours = CK_NOINT};
     k.date = as_of();
     k.outcome_on = k.booked_on = CK_NODATE;
     expect_rc(ck_access_add(db, &vlo, CK_PERM_CASE_WRITE, &eng, sec_cases[SEC_OWN].crn, "contacts", &k, as_of(), NULL, err,
@@ -408,7 +408,7 @@ static void test_versions(void **state)
     ck_case_free(c);
 
     /* A record added with no check is written, bumps once and names its author. */
-    ck_contact k = {.id = "CV1", .event = "E1", .type = "COAP", .national_standard = 1};
+    ck_contact k = {.id = "CV1", .event = "E1", .type = "COAP", .national_standard = 1, .hours = CK_NOINT};
     k.date = as_of();
     k.outcome_on = k.booked_on = CK_NODATE;
     wc = (ck_write_check){0};

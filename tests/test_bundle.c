@@ -359,7 +359,7 @@ static const bad_case bad_cases[] = {
     {"changes[0].date", "\"05/10/2025\"", "changes[0].date: expected a date YYYY-MM-DD, got \"05/10/2025\""},
     {"events[0].sentenc", "{}",
      "events[0].sentenc: unknown key; expected one of id, offences, sentence, reports, victim_referral_outcome, "
-     "licence_conditions"},
+     "requirements, licence_conditions"},
     {"person.offending_history.total", "3",
      "person.offending_history.total: unknown key; expected one of total_sanctions, age_at_first_sanction"},
     {"person.first name", "\"Sam\"",
@@ -696,7 +696,7 @@ static void record_patch(void **state)
                         "contact.date: required, got null");
     assert_string_equal(apply("{\"dat\": \"2025-10-11\"}", &ck_entity_contact, &ct, &arena, true),
                         "contact.dat: unknown key; expected one of id, event, date, type, national_standard, "
-                        "appointment, outcome, outcome_on, booked_on, notes, sensitive, recorded_by");
+                        "appointment, outcome, outcome_on, booked_on, notes, sensitive, recorded_by, hours");
     assert_record_json(&ct, &ck_entity_contact, 0, patched);
 
     /* The record's own check runs on the patched whole. */

@@ -234,6 +234,48 @@ static void person_details_are_accepted_and_ignored(void **state)
     run_result_free(&detailed);
 }
 
+/* Sentence requirements and hours worked (docs/formats.md, "sentence
+ * requirements") are accepted and change nothing the engine says; a bad
+ * one exits 2 naming its path. */
+static void requirements_are_accepted(void **state)
+{
+    (void)state;
+    const char *with = "tests/data/bundle_requirements.json";
+    json_error_t je;
+    json_t *j = json_load_file(with, 0, &je);
+    assert_non_null(j);
+    json_object_del(json_array_get(json_object_get(j, "events"), 0), "requirements");
+    size_t i;
+    json_t *k;
+    json_array_foreach(json_object_get(j, "contacts"), i, k) json_object_del(k, "hours");
+    char *text = json_dumps(j, JSON_INDENT(2));
+    char *bare = temp_file(text);
+    free(text);
+    run_result a = run(NULL, "--all", "--as-of", "2025-05-01", with, NULL);
+    run_result b = run(NULL, "--all", "--as-of", "2025-05-01", bare, NULL);
+    if (a.rc != 0) fail_msg("exit %d: %s", a.rc, a.err);
+    assert_int_equal(b.rc, 0);
+    assert_non_null(strstr(a.out, "\"obligations\""));
+    assert_string_equal(a.out, b.out);
+    run_result_free(&a);
+    run_result_free(&b);
+    remove_temp(bare);
+
+    /* A bad one in place of those deleted above. */
+    json_object_set_new(json_array_get(json_object_get(j, "events"), 0), "requirements",
+                        json_pack("[{s:s, s:s, s:i, s:s}]", "id", "RQ1", "type", "unpaid_work", "amount", 400, "start",
+                                  "2025-03-03"));
+    text = json_dumps(j, JSON_INDENT(2));
+    char *bad = temp_file(text);
+    free(text);
+    run_result c = run(NULL, "--as-of", "2025-05-01", bad, NULL);
+    assert_int_equal(c.rc, 2);
+    assert_non_null(strstr(c.err, "events[0].requirements[0].amount: expected 40 to 300 hours for unpaid_work"));
+    run_result_free(&c);
+    remove_temp(bad);
+    json_decref(j);
+}
+
 static void reads_standard_input(void **state)
 {
     (void)state;
@@ -523,6 +565,7 @@ int main(void)
         cmocka_unit_test(prints_pretty_json_of_the_engine_result),
         cmocka_unit_test(without_all_only_open_and_overdue),
         cmocka_unit_test(person_details_are_accepted_and_ignored),
+        cmocka_unit_test(requirements_are_accepted),
         cmocka_unit_test(reads_standard_input),
         cmocka_unit_test(shared_examples_give_expected_output),
         cmocka_unit_test(help_prints_usage),

@@ -144,7 +144,7 @@ static void test_notes_checked(void **state)
     /* ...and so does the store, for a record made in memory. */
     ck_contact k = {.id = "C9", .event = "E1", .date = as_of(), .type = "CTOB", .national_standard = 0,
                     .appointment = 0, .outcome_on = CK_NODATE, .booked_on = CK_NODATE, .notes = "bell\a",
-                    .sensitive = CK_NULL};
+                    .sensitive = CK_NULL, .hours = CK_NOINT};
     expect_rc(ck_cases_add(db, &eng, "N000003", "contacts", &k, as_of(), err, sizeof err), CK_ERR_INVALID, err);
     if (!strstr(err, "notes: expected text without control characters")) fail_msg("error: %s", err);
 }
@@ -358,7 +358,7 @@ static void test_sensitive_access(void **state)
     for (int i = 0; i < SEC_N_CASES; i++) {
         ck_contact k = {.id = "CS1", .event = "E1", .date = as_of(), .type = "CTOB", .national_standard = 0,
                         .appointment = 0, .outcome_on = CK_NODATE, .booked_on = CK_NODATE,
-                        .notes = "Disclosed a new partner. Zqsecretword.", .sensitive = 1};
+                        .notes = "Disclosed a new partner. Zqsecretword.", .sensitive = 1, .hours = CK_NOINT};
         expect_rc(ck_access_add(db, &sys, CK_PERM_CASE_WRITE, &eng, sec_cases[i].crn, "contacts", &k, as_of(), NULL,
                                 err, sizeof err),
                   CK_OK, err);
@@ -401,7 +401,7 @@ static void test_sensitive_access(void **state)
     /* A contact added by an account says who recorded it. */
     ck_contact k = {.id = "CS2", .event = "E1", .date = as_of(), .type = "CTOB", .national_standard = 0,
                     .appointment = 0, .outcome_on = CK_NODATE, .booked_on = CK_NODATE, .sensitive = CK_NULL,
-                    .recorded_by = "someone-else"};
+                    .recorded_by = "someone-else", .hours = CK_NOINT};
     expect_rc(ck_access_add(db, &prac, CK_PERM_CASE_WRITE, &eng, sec_cases[SEC_OWN].crn, "contacts", &k, as_of(), NULL,
                             err, sizeof err),
               CK_OK, err);

@@ -480,7 +480,7 @@ static void test_sensitive_notes_api(void **state)
     for (int i = 0; i < SEC_N_CASES; i++) {
         ck_contact k = {.id = "CSN1", .event = "E1", .date = pinned_today(), .type = "CLOB", .national_standard = 0,
                         .appointment = 0, .outcome_on = CK_NODATE, .booked_on = CK_NODATE,
-                        .notes = "Disclosed a new partner: Zqsensitivemarker.", .sensitive = 1};
+                        .notes = "Disclosed a new partner: Zqsensitivemarker.", .sensitive = 1, .hours = CK_NOINT};
         ck_contact plain = k;
         plain.id = "CSN2", plain.notes = "Talked about the hostel curfew.", plain.sensitive = CK_NULL;
         if (ck_access_add(db, &sys, CK_PERM_CASE_WRITE, &eng, sec_cases[i].crn, "contacts", &k, pinned_today(), NULL,

@@ -418,7 +418,7 @@ static void store_add(const fixture *f, const char *crn, const char *list, const
 static ck_date store_appointment(const fixture *f, const char *crn, const char *id)
 {
     ck_contact ct = {.id = id, .event = "E1", .date = 0, .type = "COAP", .national_standard = 1, .appointment = 1,
-                     .outcome_on = CK_NODATE, .booked_on = CK_NODATE};
+                     .outcome_on = CK_NODATE, .booked_on = CK_NODATE, .hours = CK_NOINT};
     ck_date_parse("2025-05-30", 10, &ct.date);
     store_add(f, crn, "contacts", &ct);
     return ct.date;

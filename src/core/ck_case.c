@@ -1,4 +1,6 @@
 #include "ck_case.h"
+#include "ck_ctypes.h"
+#include "ck_requirements.h"
 #include "ck_licence.h"
 #include "ck_str.h"
 #include <stdio.h>
@@ -163,10 +165,22 @@ static const ck_field refout_f[] = {
     RE(ck_referral_outcome, outcome, ck_vocab_referral_outcome)};
 ENTITY(ck_entity_referral_outcome, "victim_referral_outcome", NULL, ck_referral_outcome, refout_f, NULL);
 
+static const char *requirement_check(const void *rec, char *msg, size_t len)
+{
+    return ck_requirement_check(rec, msg, len);
+}
+static const ck_field requirement_f[] = {
+    R(ck_requirement, id, CK_F_STR), RE(ck_requirement, type, ck_vocab_requirement_type),
+    F(ck_requirement, amount, CK_F_INT), R(ck_requirement, start, CK_F_DATE), F(ck_requirement, end, CK_F_DATE),
+    F(ck_requirement, terminated_on, CK_F_DATE), X(ck_requirement, terminated_reason, CK_F_STR),
+    F(ck_requirement, detail, CK_F_STR)};
+ENTITY(ck_entity_requirement, "requirement", "requirements", ck_requirement, requirement_f, requirement_check);
+
 static const ck_field event_f[] = {
     R(ck_event, id, CK_F_STR), LIST(ck_event, offences, ck_entity_offence),
     OBJ(ck_event, sentence, ck_entity_sentence), LIST(ck_event, reports, ck_entity_report),
     OBJ(ck_event, victim_referral_outcome, ck_entity_referral_outcome),
+    XLIST(ck_event, requirements, ck_entity_requirement),
     XLIST(ck_event, licence_conditions, ck_entity_licence_condition)};
 ENTITY(ck_entity_event, "event", "events", ck_event, event_f, NULL);
 
@@ -175,7 +189,8 @@ static const ck_field contact_f[] = {
     R(ck_contact, type, CK_F_STR), F(ck_contact, national_standard, CK_F_BOOL),
     F(ck_contact, appointment, CK_F_BOOL), E(ck_contact, outcome, ck_vocab_outcome),
     F(ck_contact, outcome_on, CK_F_DATE), F(ck_contact, booked_on, CK_F_DATE),
-    X(ck_contact, notes, CK_F_STR), X(ck_contact, sensitive, CK_F_BOOL), X(ck_contact, recorded_by, CK_F_STR)};
+    X(ck_contact, notes, CK_F_STR), X(ck_contact, sensitive, CK_F_BOOL), X(ck_contact, recorded_by, CK_F_STR),
+    X(ck_contact, hours, CK_F_INT)};
 
 bool ck_contact_notes_bad(const char *s, char *msg, size_t len)
 {
@@ -198,7 +213,19 @@ bool ck_contact_notes_bad(const char *s, char *msg, size_t len)
 static const char *contact_check(const void *rec, char *msg, size_t len)
 {
     const ck_contact *k = rec;
-    return ck_contact_notes_bad(k->notes, msg, len) ? "notes" : NULL;
+    if (ck_contact_notes_bad(k->notes, msg, len)) return "notes";
+    if (k->hours == CK_NOINT) return NULL;
+    const ck_ctype *t = ck_ctype_find(k->type);
+    if (!t || !ck_streq(t->category, CK_UNPAID_WORK_CATEGORY)) {
+        snprintf(msg, len, "hours worked apply only to a contact of an unpaid work type; expected null for type %s",
+                 k->type ? k->type : "(none)");
+        return "hours";
+    }
+    if (k->hours < 1 || k->hours > CK_CONTACT_HOURS_MAX) {
+        snprintf(msg, len, "expected 1 to %d hours worked, got %d", CK_CONTACT_HOURS_MAX, k->hours);
+        return "hours";
+    }
+    return NULL;
 }
 ENTITY(ck_entity_contact, "contact", "contacts", ck_contact, contact_f, contact_check);
 
@@ -460,6 +487,43 @@ static bool recall_in_licence(const ck_case *c, size_t i, char *err, size_t len)
     return false;
 }
 
+/* Requirement ids are unique across the case (a form names one by id alone);
+ * a requirement belongs to a community order or SSO and lies within it. */
+static bool requirements_valid(const ck_case *c, char *err, size_t len)
+{
+    char a[CK_DATE_STRLEN], b[CK_DATE_STRLEN];
+    for (size_t i = 0; i < c->n_events; i++) {
+        const ck_event *e = &c->events[i];
+        const ck_sentence *s = &e->sentence;
+        for (size_t j = 0; j < e->n_requirements; j++) {
+            const ck_requirement *r = &e->requirements[j];
+            for (size_t k = 0; k <= i; k++)
+                for (size_t m = 0; m < (k == i ? j : c->events[k].n_requirements); m++)
+                    if (ck_streq(c->events[k].requirements[m].id, r->id)) {
+                        snprintf(err, len, "events[%zu].requirements[%zu].id: \"%s\" is already the id of a "
+                                 "requirement of event %s; ids must be unique", i, j, r->id, c->events[k].id);
+                        return false;
+                    }
+            if (!e->has_sentence || !(ck_streq(s->type, "community_order") || ck_streq(s->type, "sso"))) {
+                snprintf(err, len, "events[%zu].requirements[%zu]: requirements belong to a community_order or sso; "
+                         "event %s is %s", i, j, e->id, e->has_sentence ? s->type : "not sentenced");
+                return false;
+            }
+            if (r->start < s->date) {
+                snprintf(err, len, "events[%zu].requirements[%zu].start: %s is before the sentence date %s; expected "
+                         "on or after it", i, j, ck_date_fmt(r->start, a), ck_date_fmt(s->date, b));
+                return false;
+            }
+            if (r->end != CK_NODATE && s->end_date != CK_NODATE && r->end > s->end_date) {
+                snprintf(err, len, "events[%zu].requirements[%zu].end: %s is after the order's end %s; expected on or "
+                         "before it", i, j, ck_date_fmt(r->end, a), ck_date_fmt(s->end_date, b));
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 bool ck_case_validate(const ck_case *c, char *err, size_t len)
 {
 #define UNIQ(list) if (!unique_ids(c->list, c->n_##list, sizeof *c->list, #list, err, len)) return false
@@ -472,6 +536,7 @@ bool ck_case_validate(const ck_case *c, char *err, size_t len)
     UNIQ(recalls); UNIQ(registrations); UNIQ(registration_decisions); UNIQ(assessments);
     UNIQ(checks); UNIQ(changes); UNIQ(decisions); UNIQ(victims);
 #undef UNIQ
+    if (!requirements_valid(c, err, len)) return false;
     /* Report ids are unique across all events (a check names a report by id alone). */
     for (size_t i = 0; i < c->n_events; i++) {
         const ck_event *e = &c->events[i];

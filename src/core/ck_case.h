@@ -102,6 +102,20 @@ typedef struct ck_referral_outcome {
     const char *outcome; /* no_identifiable_victim declined_at_referral */
 } ck_referral_outcome;
 
+/* Extension (docs/formats.md "Requirements"): one requirement of a community
+ * order or SSO (Sentencing Act 2020 Sch. 9). `type` points into
+ * ck_vocab_requirement_type; what a type means (its name, unit, bounds,
+ * whether it is restrictive) is core/ck_requirements' one table. `end` is
+ * the last day it applies (inclusive, like a sentence's end_date); absent:
+ * the sentence's end. */
+typedef struct ck_requirement {
+    const char *id;
+    const char *type;
+    int32_t amount;      /* hours or days, per the type's unit; CK_NOINT when none */
+    ck_date start, end, terminated_on;
+    const char *terminated_reason, *detail;
+} ck_requirement;
+
 /* Extension (docs/formats.md, issue 19): a condition of a custody event's
  * licence, one of core/ck_licence's types (the standard conditions as one
  * record, or one additional condition), in force from start to end (NULL:
@@ -127,6 +141,8 @@ typedef struct ck_event {
     size_t n_reports;
     bool has_victim_referral_outcome;
     ck_referral_outcome victim_referral_outcome;
+    ck_requirement *requirements; /* extension: CO/SSO only */
+    size_t n_requirements;
     ck_licence_condition *licence_conditions; /* extension: custody events only */
     size_t n_licence_conditions;
 } ck_event;
@@ -149,10 +165,19 @@ typedef struct ck_contact {
     const char *notes;
     ck_tri sensitive;
     const char *recorded_by;
+    /* Extension: hours worked at an unpaid work session (a contact of a type
+     * of the "Unpaid work" category), credited to the event's unpaid work
+     * requirement (core/ck_requirements). CK_NOINT when not recorded. */
+    int32_t hours;
 } ck_contact;
 
 /* The most characters (Unicode code points) a contact's notes may hold. */
 #define CK_CONTACT_NOTES_MAX 4000
+/* The most hours worked one unpaid work session may credit (a day). */
+#define CK_CONTACT_HOURS_MAX 24
+/* The contact types table's category (data/contact-types.csv group) whose
+ * contacts are unpaid work sessions, and may carry hours worked. */
+#define CK_UNPAID_WORK_CATEGORY "Unpaid work"
 
 typedef struct ck_enforcement {
     const char *id, *event, *contact;
@@ -364,7 +389,8 @@ extern const ck_entity ck_entity_person, ck_entity_address, ck_entity_history, c
     ck_entity_report, ck_entity_referral_outcome, ck_entity_contact, ck_entity_enforcement,
     ck_entity_breach, ck_entity_recall, ck_entity_registration, ck_entity_review,
     ck_entity_reg_decision, ck_entity_assessment, ck_entity_check, ck_entity_change,
-    ck_entity_decision, ck_entity_victim, ck_entity_licence_condition, ck_entity_victim_told;
+    ck_entity_decision, ck_entity_victim, ck_entity_requirement, ck_entity_licence_condition,
+    ck_entity_victim_told;
 
 /* Vocabularies (NULL-terminated). */
 extern const char *const ck_vocab_gender[], *const ck_vocab_report_type[],
@@ -374,7 +400,8 @@ extern const char *const ck_vocab_gender[], *const ck_vocab_report_type[],
     *const ck_vocab_reg_decision[], *const ck_vocab_assessment_kind[], *const ck_vocab_rosh_level[],
     *const ck_vocab_check_kind[], *const ck_vocab_change_kind[], *const ck_vocab_scheme[],
     *const ck_vocab_opted[], *const ck_vocab_referral_outcome[], *const ck_vocab_rule[],
-    *const ck_vocab_relationship[], *const ck_vocab_licence_condition[], *const ck_vocab_told_how[];
+    *const ck_vocab_relationship[], *const ck_vocab_licence_condition[], *const ck_vocab_told_how[],
+    *const ck_vocab_requirement_type[]; /* defined by core/ck_requirements' table */
 
 /* The interned vocabulary string equal to s[0..n), or NULL when not allowed. */
 const char *ck_vocab_find(const char *const *vocab, const char *s, size_t n);
@@ -391,7 +418,8 @@ bool ck_within_licence(const ck_sentence *s, ck_date d);
 /* ---- Whole-case validation ---------------------------------------------- */
 
 /* Cross-record rules the descriptors cannot express: unique ids per kind
- * (report ids across all events), references (contact.event, enforcement.contact,
+ * (report ids across all events; requirement ids across all events; a
+ * requirement only on a community order or SSO, within its dates), references (contact.event, enforcement.contact,
  * check.report, victim.event, decision.subject), crn format.
  * Returns true when valid; otherwise writes "path: message" into err. */
 bool ck_case_validate(const ck_case *c, char *err, size_t err_len);

@@ -52,6 +52,7 @@ static const key KEYS[] = {
     INT(rating_requires_improvement_pct, 0, 100),
     INT(server_connections_per_address, 0, 100000), INT(server_request_deadline_s, 1, 3600),
     INT(server_idle_timeout_s, 1, 3600),
+    INT(upw_pace_hours_week, 1, 40),
 };
 #define N_SCALAR (sizeof KEYS / sizeof KEYS[0])
 #define N_MAX (N_SCALAR + CK_RULECFG_MAX_REGISTERS)

@@ -63,6 +63,9 @@ struct ck_rules_config {
     int report_oral_wd, report_fast_wd, report_standard_wd;
     /* Inspection rating: lowest percentage for Outstanding, Good, Requires improvement */
     int rating_outstanding_pct, rating_good_pct, rating_requires_improvement_pct;
+    /* Requirements: the unpaid work hours a week an order is worked at, for
+     * flagging one whose hours left cannot be worked before it ends. */
+    int upw_pace_hours_week;
     /* The server's limits under load (not rules: `casekeeper serve` hands
      * them to the HTTP server; documented in config/rules.conf, the one
      * configuration file). 0 connections per address: no limit. */

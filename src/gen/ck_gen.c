@@ -681,6 +681,7 @@ static ck_contact *contact(gx *x, ck_date d, const char *code, const char *outco
     k->outcome = outcome ? ck_vocab_find(ck_vocab_outcome, outcome, strlen(outcome)) : NULL;
     k->outcome_on = outcome ? d : CK_NODATE;
     k->booked_on = k->appointment && booked != CK_NODATE && booked <= d ? booked : CK_NODATE;
+    k->hours = CK_NOINT;
     if (!k->appointment) k->outcome = NULL, k->outcome_on = CK_NODATE;
     return k;
 }

@@ -454,6 +454,7 @@ static bool build_contact(form *f, void *rec, bool appointment)
     ct->outcome_on = CK_NODATE;
     ct->notes = notes_of(f);
     ct->sensitive = sensitive_of(f);
+    ct->hours = CK_NOINT;
     return !ck_web_form_has_errors(f->page);
 }
 
@@ -1283,6 +1284,7 @@ static bool note_contact(form *f, const action *a, const void *rec, ck_contact *
     out->national_standard = 0;
     out->appointment = 0;
     out->outcome_on = out->booked_on = CK_NODATE;
+    out->hours = CK_NOINT;
     out->notes = notes_of(f);
     out->sensitive = sensitive_of(f);
     return out->notes != NULL;
