@@ -102,7 +102,7 @@ json_t *ck_web_victim_conditions(ck_http_req *r, ck_db *db, const ck_case *c, co
                                               "detail", lc->detail ? lc->detail : "", "start",
                                               ck_web_date_long(r, lc->start), "end",
                                               lc->end != CK_NODATE ? ck_web_date_long(r, lc->end)
-                                                                   : "When the licence ends",
+                                                                   : "the licence ends",
                                               "told", told));
     }
     const char *start = e->has_sentence ? ck_web_date_long(r, e->sentence.release_date) : "";
