@@ -358,7 +358,8 @@ static const bad_case bad_cases[] = {
     {"checks[0].received", "\"2025-2-5\"", "checks[0].received: expected a date YYYY-MM-DD, got \"2025-2-5\""},
     {"changes[0].date", "\"05/10/2025\"", "changes[0].date: expected a date YYYY-MM-DD, got \"05/10/2025\""},
     {"events[0].sentenc", "{}",
-     "events[0].sentenc: unknown key; expected one of id, offences, sentence, reports, victim_referral_outcome, requirements"},
+     "events[0].sentenc: unknown key; expected one of id, offences, sentence, reports, victim_referral_outcome, "
+     "requirements, licence_conditions"},
     {"person.offending_history.total", "3",
      "person.offending_history.total: unknown key; expected one of total_sanctions, age_at_first_sanction"},
     {"person.first name", "\"Sam\"",

@@ -3,6 +3,10 @@
  * can reach (and the JSON API behind them), and finds no victim's name,
  * address, phone number, email or notes anywhere. As a control, victim
  * liaison does see them on its victim pages, so the check itself works.
+ * Licence conditions are covered: the generator gives cases with victims a
+ * non-contact condition naming each victim (by id), so the crawl must meet
+ * pages that list one, as "Not to contact a named victim" for every other
+ * role, and as "Not to contact <name>, a victim" for victim liaison.
  * SQLite, the web and API routes on one server, real sockets. */
 #include "ck_test.h"
 #include "ck_test_http.h"
@@ -31,6 +35,10 @@ typedef struct crawl {
 } crawl;
 
 static crawl C;
+
+/* Pages met that list a non-contact condition protecting a victim: without
+ * the name (every role but victim liaison), with it (victim liaison). */
+static size_t unnamed_conditions[CK_ROLE_COUNT], named_conditions[CK_ROLE_COUNT];
 
 /* ---- Fixture: generate, import, accounts ------------------------------------------- */
 
@@ -251,6 +259,8 @@ static size_t crawl_as(int r, size_t *seen)
         const char *what = leaked(resp.body);
         if (what && !seen) fail_msg("%s GET %s: a victim's details (\"%s\") in the answer", ck_role_names[r], url, what);
         if (what) ++*seen;
+        if (strstr(resp.body, "Not to contact a named victim")) unnamed_conditions[r]++;
+        if (what && strstr(resp.body, ", a victim")) named_conditions[r]++;
         if (resp.status == 200) {
             ok++;
             links_of(&f, resp.body);
@@ -270,8 +280,12 @@ static void test_no_victim_details_for_other_roles(void **state)
         size_t pages = crawl_as(r, NULL);
         print_message("%s: %zu pages and API answers, no victim's details among %zu searched for\n", ck_role_names[r],
                       pages, C.secret.n);
-        /* Every role but admin reaches case pages. */
+        /* Every role but admin reaches case pages, and among them
+         * licences with a condition protecting a victim. */
         if (r != CK_ROLE_ADMIN && pages < 20) fail_msg("%s reached only %zu pages", ck_role_names[r], pages);
+        if (r != CK_ROLE_ADMIN && unnamed_conditions[r] == 0)
+            fail_msg("%s met no page with a non-contact condition protecting a victim", ck_role_names[r]);
+        print_message("%s: %zu pages with such a condition\n", ck_role_names[r], unnamed_conditions[r]);
     }
 }
 
@@ -282,8 +296,10 @@ static void test_victim_liaison_sees_them(void **state)
     (void)state;
     size_t seen = 0;
     size_t pages = crawl_as(CK_ROLE_VLO, &seen);
-    print_message("vlo: %zu pages, victims' details on %zu\n", pages, seen);
+    print_message("vlo: %zu pages, victims' details on %zu, a victim named behind a condition on %zu\n", pages, seen,
+                  named_conditions[CK_ROLE_VLO]);
     assert_true(seen > 0);
+    assert_true(named_conditions[CK_ROLE_VLO] > 0);
 }
 
 int main(void)

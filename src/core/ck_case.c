@@ -1,6 +1,7 @@
 #include "ck_case.h"
 #include "ck_ctypes.h"
 #include "ck_requirements.h"
+#include "ck_licence.h"
 #include "ck_str.h"
 #include <stdio.h>
 #include <string.h>
@@ -180,7 +181,8 @@ static const ck_field event_f[] = {
     R(ck_event, id, CK_F_STR), LIST(ck_event, offences, ck_entity_offence),
     OBJ(ck_event, sentence, ck_entity_sentence), LIST(ck_event, reports, ck_entity_report),
     OBJ(ck_event, victim_referral_outcome, ck_entity_referral_outcome),
-    XLIST(ck_event, requirements, ck_entity_requirement)};
+    XLIST(ck_event, requirements, ck_entity_requirement),
+    XLIST(ck_event, licence_conditions, ck_entity_licence_condition)};
 ENTITY(ck_entity_event, "event", "events", ck_event, event_f, NULL);
 
 static const ck_field contact_f[] = {
@@ -365,7 +367,8 @@ static const ck_field victim_f[] = {
     E(ck_victim, opted, ck_vocab_opted), F(ck_victim, opted_on, CK_F_DATE),
     F(ck_victim, representations, CK_F_DATE), F(ck_victim, release_notified, CK_F_DATE),
     F(ck_victim, recall_notified, CK_F_DATE), SENS(ck_victim, name), SENS(ck_victim, address),
-    SENS(ck_victim, phone), SENS(ck_victim, email), SENS(ck_victim, notes)};
+    SENS(ck_victim, phone), SENS(ck_victim, email), SENS(ck_victim, notes),
+    XLIST(ck_victim, conditions_told, ck_entity_victim_told)};
 ENTITY(ck_entity_victim, "victim", "victims", ck_victim, victim_f, NULL);
 
 static const ck_field case_f[] = {
@@ -612,7 +615,7 @@ bool ck_case_validate(const ck_case *c, char *err, size_t len)
             return false;
         }
     }
-    return true;
+    return ck_licence_validate(c, err, len);
 }
 
 void ck_value_set_absent(ck_ftype t, void *v)

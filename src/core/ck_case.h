@@ -119,6 +119,21 @@ typedef struct ck_requirement {
     const char *terminated_reason, *detail;
 } ck_requirement;
 
+/* Extension (docs/formats.md, issue 19): a condition of a custody event's
+ * licence, one of core/ck_licence's types (the standard conditions as one
+ * record, or one additional condition), in force from start to end (NULL:
+ * the licence's end). A non-contact condition protecting a victim of the
+ * case names them by victim_id (victims[].id), never by name in detail:
+ * who they are stays with victim liaison (docs/security.md). */
+typedef struct ck_licence_condition {
+    const char *id;
+    const char *type; /* ck_vocab_licence_condition */
+    ck_date start, end;
+    ck_tri victim_related;
+    const char *victim_id;
+    const char *detail;
+} ck_licence_condition;
+
 typedef struct ck_event {
     const char *id;
     ck_offence *offences;
@@ -131,6 +146,8 @@ typedef struct ck_event {
     ck_referral_outcome victim_referral_outcome;
     ck_requirement *requirements; /* extension: CO/SSO only */
     size_t n_requirements;
+    ck_licence_condition *licence_conditions; /* extension: custody events only */
+    size_t n_licence_conditions;
 } ck_event;
 
 typedef struct ck_contact {
@@ -262,6 +279,15 @@ typedef struct ck_decision {
     const char *reason;
 } ck_decision;
 
+/* Extension (issue 19): the victim was told of a licence condition (by
+ * victim liaison, recorded and audited through the victim's record). */
+typedef struct ck_victim_told {
+    const char *condition; /* events[].licence_conditions[].id */
+    ck_date date;
+    const char *how;       /* ck_vocab_told_how */
+    const char *told_by;   /* who told them: a staff code, else an account's username */
+} ck_victim_told;
+
 typedef struct ck_victim {
     const char *id, *event;
     ck_date referred, first_contact;
@@ -271,6 +297,8 @@ typedef struct ck_victim {
     /* The most sensitive data in the system: victim liaison staff only.
      * ck_case_redact_victims() blanks these for everyone else. */
     const char *name, *address, *phone, *email, *notes;
+    ck_victim_told *conditions_told; /* extension */
+    size_t n_conditions_told;
 } ck_victim;
 
 typedef struct ck_case {
@@ -378,7 +406,8 @@ extern const ck_entity ck_entity_person, ck_entity_address, ck_entity_history, c
     ck_entity_report, ck_entity_referral_outcome, ck_entity_contact, ck_entity_enforcement,
     ck_entity_breach, ck_entity_recall, ck_entity_registration, ck_entity_review,
     ck_entity_reg_decision, ck_entity_assessment, ck_entity_needs, ck_entity_check, ck_entity_change,
-    ck_entity_decision, ck_entity_victim, ck_entity_requirement;
+    ck_entity_decision, ck_entity_victim, ck_entity_requirement, ck_entity_licence_condition,
+    ck_entity_victim_told;
 
 /* Vocabularies (NULL-terminated). */
 extern const char *const ck_vocab_gender[], *const ck_vocab_report_type[],
@@ -388,7 +417,7 @@ extern const char *const ck_vocab_gender[], *const ck_vocab_report_type[],
     *const ck_vocab_reg_decision[], *const ck_vocab_assessment_kind[], *const ck_vocab_rosh_level[], *const ck_vocab_need_severity[],
     *const ck_vocab_check_kind[], *const ck_vocab_change_kind[], *const ck_vocab_scheme[],
     *const ck_vocab_opted[], *const ck_vocab_referral_outcome[], *const ck_vocab_rule[],
-    *const ck_vocab_relationship[],
+    *const ck_vocab_relationship[], *const ck_vocab_licence_condition[], *const ck_vocab_told_how[],
     *const ck_vocab_requirement_type[]; /* defined by core/ck_requirements' table */
 
 /* The interned vocabulary string equal to s[0..n), or NULL when not allowed. */

@@ -1,5 +1,6 @@
 #include "ck_gen.h"
 #include "ck_gen_notes.h"
+#include "ck_gen_licence.h"
 #include "ck_ctypes.h"
 #include "ck_gen_person.h"
 #include "ck_gen_requirements.h"
@@ -1450,6 +1451,7 @@ ck_case *ck_gen_case(const ck_gen *g, size_t index)
     ck_free(x.triggers.v);
     ck_free(x.attended.v);
     ck_gen_notes(c, g->opt.seed, index, g->opt.as_of);
+    ck_gen_licence(c, g->opt.seed, index, g->opt.as_of);
     return c;
 }
 

@@ -13,7 +13,7 @@
 #define NOAUX ((size_t)-1)
 #define MAX_COLS 24
 #define MAX_GUARDS 3
-#define MAX_TABLES 24
+#define MAX_TABLES 32 /* 24 in use with requirements and licence conditions */
 /* INSERT texts for 1, 2, 4, ..., 128 rows: few round trips for one case's
  * list, and for the bulk paths, whose statements carry the rows of many
  * cases, few enough that PostgreSQL's round trips stop mattering. Not more:

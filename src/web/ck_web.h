@@ -209,6 +209,8 @@ void ck_web_victim_list(ck_http_req *r); /* GET /cases/{crn}/victims (VLO only) 
 void ck_web_victim(ck_http_req *r);      /* GET /cases/{crn}/victims/{id} (VLO only) */
 void ck_web_victim_form(ck_http_req *r); /* GET /cases/{crn}/victims/new, /cases/{crn}/victims/{id}/edit */
 void ck_web_victim_post(ck_http_req *r);
+void ck_web_victim_told_form(ck_http_req *r); /* GET /cases/{crn}/victims/{id}/told (victim:write) */
+void ck_web_victim_told_post(ck_http_req *r);
 void ck_web_search(ck_http_req *r);   /* GET /search?q= */
 /* Accounts (administrators; ck_web_accounts.c). */
 void ck_web_accounts(ck_http_req *r);            /* GET /accounts */
@@ -227,6 +229,21 @@ void ck_web_case(ck_http_req *r);     /* GET /cases/{crn}[/{tab}] */
 /* The label the victim forms give a value of their field `name` ("scheme":
  * "statutory" is "Statutory"); `none` when value is NULL or not one. */
 const char *ck_web_victim_label(const char *name, const char *value, const char *none);
+
+/* Licence conditions (ck_web_licence.c). A condition in plain words: its
+ * type's words, and for a non-contact condition naming a victim "Not to
+ * contact <name>" where the victim's name was loaded (victim liaison only),
+ * else "Not to contact a named victim". */
+const char *ck_web_licence_text(ck_http_req *r, const ck_case *c, const ck_licence_condition *lc);
+/* Event e's conditions for the sentence tab: {id, text, detail, standard
+ * (the standard conditions' words), start, end, status, victim_related,
+ * end_href when `can_end` and it is in force}. */
+json_t *ck_web_licence_json(ck_http_req *r, const ck_case *c, const ck_event *e, ck_date today, bool can_end);
+/* What victim v is to be told of (the victim page): {licence_start,
+ * conditions [{text, detail, start, end, told}], untold (how many not yet
+ * told)}; NULL when v's event has no licence conditions. Who told them is
+ * named from db's organisation (NULL: by their code). */
+json_t *ck_web_victim_conditions(ck_http_req *r, ck_db *db, const ck_case *c, const ck_victim *v);
 
 /* Who acts on the obligations victim liaison meets (the rows' `who`); the
  * pages add the officer's name. */

@@ -12,6 +12,7 @@
 #include "ck_ctypes.h"
 #include "ck_facts.h"
 #include "ck_requirements.h"
+#include "ck_licence.h"
 #include "ck_web.h"
 #include "ck_web_names.h"
 #include <sodium.h>
@@ -21,7 +22,7 @@
 
 #define ID_HEX 10 /* web-made record ids: a letter and 10 hex digits */
 
-typedef enum { F_DATE, F_SELECT, F_RADIOS, F_TEXT, F_TEXTAREA, F_EVENT, F_CONTACT_TYPE, F_CHECKBOX } fkind;
+typedef enum { F_DATE, F_SELECT, F_RADIOS, F_TEXT, F_TEXTAREA, F_EVENT, F_CONTACT_TYPE, F_CHECKBOX, F_VICTIM } fkind;
 
 typedef struct field {
     const char *name, *label, *hint;
@@ -184,6 +185,28 @@ static const field change_fields[] = {
     NOTE_FIELDS,
     {NULL, NULL, NULL, 0, NULL, NULL, false},
 };
+/* A licence condition (core/ck_licence: the types and their words). The
+ * victim a non-contact condition protects is chosen by its record's id, so
+ * the form never needs a victim's name and never shows one. */
+static const field condition_fields[] = {
+    {"type", "Condition", NULL, F_RADIOS, ck_vocab_licence_condition, ck_licence_type_labels, true},
+    {"start", "Date the condition starts", "For example, 5 9 2025", F_DATE, NULL, NULL, true},
+    {"end", "Date the condition ends", "Leave empty if it lasts until the licence ends", F_DATE, NULL, NULL, false},
+    {"victim_related", "Is it to protect a victim?", NULL, F_RADIOS, yes_no_values, yes_no_labels, false},
+    {"victim_id", "Victim it protects", "Only for not contacting a victim of this case", F_VICTIM, NULL, NULL, false},
+    {"detail", "What the condition says", "Who, where or when. Do not write a victim's name: choose the victim above",
+     F_TEXTAREA, NULL, NULL, false},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+static const field condition_end_fields[] = {
+    {"end", "Date the condition ends", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+static const field told_fields[] = {
+    {"date", "Date they were told", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
+    {"how", "How they were told", NULL, F_RADIOS, ck_vocab_told_how, ck_told_how_labels, true},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
 static const field decision_fields[] = {
     {"rule", "Decision about", NULL, F_SELECT, NULL /* ck_vocab_rule */, NULL, true},
     {"subject", "Record it is about", "For example, contact:C2 or event:E1", F_TEXT, NULL, NULL, true},
@@ -301,6 +324,8 @@ static const struct {
     {"Date of the decision", "Enter the date of the decision"},
     {"Reason", "Enter the reason for the decision"},
     {"Reason for the enforcement decision", "Enter the reason for the enforcement decision"},
+    {"Condition", "Select the licence condition"},
+    {"How they were told", "Select how the victim was told"},
 };
 
 /* "Enter the date of the choice" from the label "Date of the choice"; an
@@ -656,6 +681,7 @@ static bool build_decision(form *f, void *rec)
 /* Updates: the typed values travel to the edit callback in an `edit` struct. */
 typedef struct edit {
     const char *outcome, *action, *reason, *notes;
+    const char *target; /* a licence condition's id (the record inside the event the update names) */
     ck_date d1, d2;
     ck_tri flag, sensitive;
 } edit;
@@ -960,6 +986,119 @@ static bool build_session(form *f, void *rec)
     return !ck_web_form_has_errors(f->page);
 }
 
+/* ---- Licence conditions ---------------------------------------------------- */
+
+static const ck_victim *victim_in(const ck_case *c, const char *id)
+{
+    for (size_t i = 0; id && i < c->n_victims; i++)
+        if (ck_streq(c->victims[i].id, id)) return &c->victims[i];
+    return NULL;
+}
+
+/* A condition typed on /cases/CRN/events/ID/condition. The bundle's rules
+ * (core/ck_licence) are checked again when it is saved; here they are said
+ * in the form's words, by the field. */
+static bool build_condition(form *f, void *rec)
+{
+    ck_licence_condition *lc = rec;
+    const field *fs = condition_fields;
+    lc->id = new_id(f->r, 'L');
+    lc->type = choice(f, &fs[0]);
+    lc->start = date_of(f, &fs[1]);
+    lc->end = date_of(f, &fs[2]);
+    const char *vr = choice(f, &fs[3]);
+    lc->victim_related = vr ? ck_streq(vr, "yes") : CK_NULL;
+    const char *vid = ck_web_field(f->r, "victim_id");
+    lc->victim_id = NULL;
+    if (*vid) {
+        const ck_victim *v = victim_in(f->c, vid);
+        if (!v || !ck_streq(v->event, f->id)) ck_web_form_error(f->page, "victim_id", "Select a victim of this sentence");
+        else lc->victim_id = v->id;
+    }
+    lc->detail = text_of(f, &fs[5], 1000);
+    const ck_licence_type *t = ck_licence_type_of(lc->type);
+    if (lc->start != CK_NODATE && lc->end != CK_NODATE && lc->end < lc->start)
+        ck_web_form_error_at(f->page, "end", "end-day", "Date the condition ends must be on or after the date it starts");
+    if (t && lc->victim_id && !t->names_victim)
+        ck_web_form_error(f->page, "victim_id", "Only a condition not to contact someone can name a victim");
+    if (t && lc->victim_id) lc->victim_related = 1; /* protecting a named victim is victim-related */
+    if (t && lc->victim_related == 1 && !t->victim_related_allowed)
+        ck_web_form_error(f->page, "victim_related", "%s cannot be to protect a victim", t->label);
+    if (t && t->detail_needed && !lc->victim_id && !lc->detail)
+        ck_web_form_error(f->page, "detail", "Enter %s",
+                          t->names_victim ? "who they must not contact, or select the victim" : t->detail_needed);
+    return !ck_web_form_has_errors(f->page);
+}
+
+static bool edit_add_condition(ck_case *c, void *rec, void *ctx, char *err, size_t err_len)
+{
+    (void)err, (void)err_len;
+    ck_event *e = rec;
+    ck_licence_condition *all = ck_arena_array(&c->arena, e->n_licence_conditions + 1, sizeof *all);
+    if (e->n_licence_conditions) memcpy(all, e->licence_conditions, e->n_licence_conditions * sizeof *all);
+    all[e->n_licence_conditions] = *(const ck_licence_condition *)ctx;
+    e->licence_conditions = all;
+    e->n_licence_conditions++;
+    return true;
+}
+
+static bool build_condition_end(form *f, void *rec)
+{
+    edit *e = rec;
+    const ck_licence_condition *lc = ck_case_licence_condition(f->c, f->id, NULL);
+    e->target = f->id;
+    e->d1 = date_of(f, &condition_end_fields[0]);
+    if (lc && e->d1 != CK_NODATE && e->d1 < lc->start)
+        ck_web_form_error_at(f->page, "end", "end-day", "Date the condition ends must be on or after the date it started, %s",
+                          ck_web_date_long(f->r, lc->start));
+    return !ck_web_form_has_errors(f->page);
+}
+
+static bool edit_condition_end(ck_case *c, void *rec, void *ctx, char *err, size_t err_len)
+{
+    (void)c, (void)err, (void)err_len;
+    ck_event *e = rec;
+    const edit *ed = ctx;
+    for (size_t i = 0; i < e->n_licence_conditions; i++)
+        if (ck_streq(e->licence_conditions[i].id, ed->target)) e->licence_conditions[i].end = ed->d1;
+    return true;
+}
+
+/* The victim was told of every condition that concerns them and they were
+ * not yet told of (the form lists them), on one date, one way. */
+static bool build_told(form *f, void *rec)
+{
+    edit *e = rec;
+    e->d1 = date_of(f, &told_fields[0]);
+    e->action = choice(f, &told_fields[1]);
+    if (e->d1 != CK_NODATE && e->d1 > f->today)
+        ck_web_form_error_at(f->page, "date", "date-day", "Date they were told must be today or in the past");
+    return !ck_web_form_has_errors(f->page);
+}
+
+static bool edit_told(ck_case *c, void *rec, void *ctx, char *err, size_t err_len)
+{
+    ck_victim *v = rec;
+    const edit *ed = ctx;
+    const ck_event *e = ck_case_event(c, v->event);
+    size_t n = e ? e->n_licence_conditions : 0;
+    ck_victim_told *all = ck_arena_array(&c->arena, v->n_conditions_told + n + 1, sizeof *all);
+    if (v->n_conditions_told) memcpy(all, v->conditions_told, v->n_conditions_told * sizeof *all);
+    size_t k = v->n_conditions_told;
+    for (size_t i = 0; i < n; i++) {
+        const ck_licence_condition *lc = &e->licence_conditions[i];
+        if (ck_licence_concerns_victim(e, lc, v) && !ck_licence_told(v, lc->id))
+            all[k++] = (ck_victim_told){lc->id, ed->d1, ed->action, ed->reason};
+    }
+    if (k == v->n_conditions_told) {
+        snprintf(err, err_len, "date: there are no licence conditions left to tell the victim about");
+        return false;
+    }
+    v->conditions_told = all;
+    v->n_conditions_told = k;
+    return true;
+}
+
 typedef struct action {
     const char *kind, *verb; /* verb NULL: /KIND/new */
     const char *title, *list;
@@ -988,6 +1127,9 @@ static const action actions[] = {
     {"requirements", NULL, "Add a requirement", "events", requirement_fields, build_requirement, edit_add_requirement, sizeof(req_edit), NULL},
     {"requirements", "end", "End a requirement early", "events", end_requirement_fields, build_end_requirement, edit_end_requirement, sizeof(req_edit), "requirements"},
     {"requirements", "session", "Record unpaid work hours", "contacts", session_fields, build_session, NULL, sizeof(ck_contact), "requirements"},
+    {"victims", "told", "Record that the victim was told of licence conditions", "victims", told_fields, build_told, edit_told, sizeof(edit), "victims"},
+    {"events", "condition", "Add a licence condition", "events", condition_fields, build_condition, edit_add_condition, sizeof(ck_licence_condition), "events"},
+    {"conditions", "end", "End a licence condition", "events", condition_end_fields, build_condition_end, edit_condition_end, sizeof(edit), "conditions"},
 };
 
 const char *ck_web_choice_label(const char *kind, const char *name, const char *value, const char *none)
@@ -1026,7 +1168,7 @@ static const action *find_action(const char *kind, const char *verb)
 static json_t *fields_json(form *f, const action *a)
 {
     json_t *out = json_array();
-    static const char *const kind_names[] = {"date", "select", "radios", "text", "textarea", "select", "select", "checkbox"};
+    static const char *const kind_names[] = {"date", "select", "radios", "text", "textarea", "select", "select", "checkbox", "select"};
     json_t *values = json_object_get(f->page, "values");
     for (const field *fd = a->fields; fd->name; fd++) {
         json_t *j = ck_web_form_field(f->r, f->page, kind_names[fd->kind], fd->name, fd->label, fd->hint, NULL);
@@ -1051,6 +1193,15 @@ static json_t *fields_json(form *f, const action *a)
                                                                      ck_web_date_long(f->r, e->sentence.date))
                                                    : e->id;
                 json_array_append_new(opts, json_pack("{s:s, s:s}", "value", e->id, "text", text));
+            }
+        } else if (fd->kind == F_VICTIM) {
+            /* By record only (never a name): the victims of the event in the URL. */
+            for (size_t i = 0; i < f->c->n_victims; i++) {
+                const ck_victim *v = &f->c->victims[i];
+                if (!ck_streq(v->event, f->id)) continue;
+                json_array_append_new(opts, json_pack("{s:s, s:s}", "value", v->id, "text",
+                                                      ck_arena_printf(ck_http_arena(f->r), "Victim %s, referred on %s",
+                                                                      v->id, ck_web_date_long(f->r, v->referred))));
             }
         } else if (fd->kind == F_CONTACT_TYPE) {
             bool ns;
@@ -1114,6 +1265,12 @@ static void show_form(form *f, const action *a, unsigned status)
     json_object_set_new(f->page, "case", ck_web_case_header(f->r, f->c, f->today));
     if (f->id) json_object_set_new(f->page, "record", json_string(f->id));
     json_object_set_new(f->page, "version", json_integer(f->version));
+    if (a->build == build_told) { /* what they are being told of */
+        const ck_victim *v = victim_in(f->c, f->id);
+        json_t *vc = v ? ck_web_victim_conditions(f->r, NULL, f->c, v) : NULL;
+        if (vc) json_object_set_new(f->page, "told_conditions", json_incref(json_object_get(vc, "conditions")));
+        json_decref(vc);
+    }
     if (a->build == build_check && !json_object_get(f->page, "duplicate")) {
         json_t *open = json_array();
         for (size_t i = 0; i < f->c->n_checks; i++)
@@ -1152,6 +1309,11 @@ static bool record_exists(const ck_case *c, const action *a, const char *id)
             if (ck_streq(c->victims[i].id, id)) return true;
         return false;
     }
+    if (strcmp(a->url_list, "events") == 0) { /* a licence's conditions: custody only */
+        const ck_event *e = ck_case_event(c, id);
+        return e && e->has_sentence && ck_streq(e->sentence.type, "custody");
+    }
+    if (strcmp(a->url_list, "conditions") == 0) return ck_case_licence_condition(c, id, NULL) != NULL;
     for (size_t i = 0; i < c->n_checks; i++)
         if (ck_streq(c->checks[i].id, id)) return true;
     return false;
@@ -1398,8 +1560,15 @@ static ck_rc save(form *f, const ck_session *s, ck_db *db, const action *a, void
         return ck_access_outcome(db, s->p, perm, eng, crn, f->id, e->outcome, e->d1, e->action ? &en : NULL,
                                  keep ? NULL : &note, f->today, wc, err, err_len);
     }
+    const char *target = f->id;
+    if (a->build == build_told) ((edit *)rec)->reason = ck_access_recorder(s->p); /* who told them */
+    if (a->build == build_condition_end) { /* the update names the event that holds the condition */
+        const ck_event *e = NULL;
+        ck_case_licence_condition(f->c, f->id, &e);
+        target = e ? e->id : f->id;
+    }
     if (a->edit)
-        return ck_access_update(db, s->p, perm, eng, crn, a->list, f->id, a->edit, rec, f->today, wc, err, err_len);
+        return ck_access_update(db, s->p, perm, eng, crn, a->list, target, a->edit, rec, f->today, wc, err, err_len);
     ck_contact note;
     return ck_access_add_noted(db, s->p, perm, eng, crn, a->list, rec, note_contact(f, a, rec, &note) ? &note : NULL,
                                f->today, wc, err, err_len);
@@ -1432,10 +1601,12 @@ static void action_post(ck_http_req *r, const char *kind, const char *verb)
             ck_buf loc = CK_BUF_INIT;
             ck_buf_puts(&loc, "/cases/");
             ck_buf_escape(&loc, CK_ESC_URL, f.c->crn, strlen(f.c->crn));
-            if (a->build == build_victim) {
-                const char *vid = ((const ck_victim *)rec)->id;
+            if (a->build == build_victim || a->build == build_told) {
+                const char *vid = a->build == build_told ? f.id : ((const ck_victim *)rec)->id;
                 ck_buf_puts(&loc, "/victims/");
                 ck_buf_escape(&loc, CK_ESC_URL, vid, strlen(vid));
+            } else if (strcmp(a->list, "events") == 0) {
+                ck_buf_puts(&loc, "/sentence");
             }
             if (strcmp(a->kind, "requirements") == 0) ck_buf_puts(&loc, "/sentence");
             ck_buf_printf(&loc, "?saved=%s", a->kind);
@@ -1478,3 +1649,5 @@ void ck_web_check_form(ck_http_req *r) { action_form(r, "checks", ck_http_param(
 void ck_web_check_post(ck_http_req *r) { action_post(r, "checks", ck_http_param(r, "verb")); }
 void ck_web_victim_form(ck_http_req *r) { action_form(r, "victims", ck_http_param(r, "id") ? "edit" : NULL); }
 void ck_web_victim_post(ck_http_req *r) { action_post(r, "victims", ck_http_param(r, "id") ? "edit" : NULL); }
+void ck_web_victim_told_form(ck_http_req *r) { action_form(r, "victims", "told"); }
+void ck_web_victim_told_post(ck_http_req *r) { action_post(r, "victims", "told"); }

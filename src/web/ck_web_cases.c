@@ -651,7 +651,7 @@ static json_t *checks_json(ck_http_req *r, const ck_case *c)
     return a;
 }
 
-static json_t *events_json(ck_http_req *r, const ck_case *c, ck_date today)
+static json_t *events_json(ck_http_req *r, const ck_case *c, ck_date today, bool can_write)
 {
     int pace = ck_web_of(r)->app.engine.cfg->upw_pace_hours_week;
     json_t *a = json_array();
@@ -676,6 +676,11 @@ static json_t *events_json(ck_http_req *r, const ck_case *c, ck_date today)
                 json_object_set_new(j, "community", json_true());
                 json_object_set_new(j, "requirements", ck_web_requirements_json(r, c, e, today, pace));
                 json_object_set_new(j, "in_force", json_boolean(ck_event_active(e, today)));
+            }
+            /* A licence's conditions (custody only). */
+            if (ck_streq(s->type, "custody")) {
+                json_object_set_new(j, "licence", json_true());
+                json_object_set_new(j, "conditions", ck_web_licence_json(r, c, e, today, can_write));
             }
         }
         json_array_append_new(a, j);
@@ -804,7 +809,7 @@ void ck_web_case(ck_http_req *r)
         json_object_set_new(page, "assessments", rosh);
     }
     if (strcmp(tab, "checks") == 0) json_object_set_new(page, "checks", checks_json(r, c));
-    if (strcmp(tab, "sentence") == 0) json_object_set_new(page, "events", events_json(r, c, today));
+    if (strcmp(tab, "sentence") == 0) json_object_set_new(page, "events", events_json(r, c, today, ck_web_allowed(&s, "case:write")));
     if (strcmp(tab, "personal") == 0) json_object_set_new(page, "personal", ck_web_personal(r, c, today));
     json_object_set_new(page, "victim_liaison", json_boolean(ck_web_allowed(&s, "victim:read")));
     ck_result_free(res);

@@ -25,6 +25,8 @@ const ck_route ck_web_routes[] = {
     {"GET", "/cases/{crn}/victims/{id}", ck_web_victim, "victim:read"},
     {"GET", "/cases/{crn}/victims/{id}/edit", ck_web_victim_form, "victim:write"},
     {"POST", "/cases/{crn}/victims/{id}/edit", ck_web_victim_post, "victim:write"},
+    {"GET", "/cases/{crn}/victims/{id}/told", ck_web_victim_told_form, "victim:write"},
+    {"POST", "/cases/{crn}/victims/{id}/told", ck_web_victim_told_post, "victim:write"},
     {"GET", "/cases/{crn}/activity", ck_web_activity, "case:read"},
     {"GET", "/cases/{crn}/{tab}", ck_web_case, "case:read"},
     /* Checks are court work as much as case work: their own permission. */

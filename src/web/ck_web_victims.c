@@ -20,11 +20,12 @@ static json_t *victim_json(ck_http_req *r, const ck_victim *v)
 }
 
 /* The case of the route for a victim page, with the session's view of it. */
-static bool begin(ck_http_req *r, ck_session *s, ck_case **c, json_t **page, const char *title)
+static bool begin(ck_http_req *r, ck_session *s, ck_case **c, json_t **page, const char *title, ck_db **dbp)
 {
     if (!ck_web_guard(r, s)) return false;
     ck_db *db = ck_web_db(r, s);
     if (!db || !ck_web_load_case(r, s, db, c)) return false;
+    if (dbp) *dbp = db;
     ck_date today = ck_app_today(&ck_web_of(r)->app);
     *page = ck_web_page(r, s, title, "victims");
     json_object_set_new(*page, "case", ck_web_case_header(r, *c, today));
@@ -37,7 +38,7 @@ void ck_web_victim_list(ck_http_req *r)
     ck_session s;
     ck_case *c;
     json_t *page;
-    if (!begin(r, &s, &c, &page, "Victims")) return;
+    if (!begin(r, &s, &c, &page, "Victims", NULL)) return;
     json_t *list = json_array();
     for (size_t i = 0; i < c->n_victims; i++) json_array_append_new(list, victim_json(r, &c->victims[i]));
     json_object_set_new(page, "victims", list);
@@ -50,7 +51,8 @@ void ck_web_victim(ck_http_req *r)
     ck_session s;
     ck_case *c;
     json_t *page;
-    if (!begin(r, &s, &c, &page, "Victim")) return;
+    ck_db *db;
+    if (!begin(r, &s, &c, &page, "Victim", &db)) return;
     const char *id = ck_http_param(r, "id");
     const ck_victim *v = NULL;
     for (size_t i = 0; i < c->n_victims; i++)
@@ -62,6 +64,13 @@ void ck_web_victim(ck_http_req *r)
         return;
     }
     json_object_set_new(page, "victim", victim_json(r, v));
+    json_t *lc = ck_web_victim_conditions(r, db, c, v);
+    bool in_scheme = ck_streq(v->opted, "in");
+    /* The form is offered while a condition concerning them is untold. */
+    json_object_set_new(page, "can_tell",
+                        json_boolean(in_scheme && lc && json_integer_value(json_object_get(lc, "untold")) > 0));
+    if (lc) json_object_set_new(page, "licence", lc);
+    json_object_set_new(page, "in_scheme", json_boolean(in_scheme));
     ck_case_free(c);
     ck_web_render(r, 200, "victim.html", page);
 }
