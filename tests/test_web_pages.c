@@ -228,11 +228,12 @@ static void test_book_appointment(void **state)
     assert_non_null(strstr(r.body, "<title>Error: Book an appointment – Casekeeper</title>"));
     th_resp_free(&r);
 
-    snprintf(form, sizeof form, "csrf=%s&event=E1&type=COAP&date-day=10&date-month=6&date-year=2025", w.csrf);
+    snprintf(form, sizeof form, "csrf=%s&event=E1&type=COAP&date-day=10&date-month=6&date-year=2025"
+                                "&start_time=9:30&end_time=10:15&location=video", w.csrf);
     r = req(f, "POST", "/cases/S000001/appointments/new", w.cookie, form);
     if (r.status != 303) fail_msg("%d %.3000s", r.status, r.body);
     th_resp_free(&r);
-    const char *const booked[] = {"10 June 2025", "COAP appointment", "Booked", NULL};
+    const char *const booked[] = {"10 June 2025", "9:30am to 10:15am", "COAP appointment", "Booked", NULL};
     page_has(f, &w, "/cases/S000001/appointments", 200, booked);
 
     /* Without the CSRF token nothing is saved. */
@@ -428,6 +429,101 @@ static ck_date store_appointment(const fixture *f, const char *crn, const char *
 static void id_after(const char *text, const char *pat, char *out, size_t out_len)
 {
     tw_text_after(text, pat, "/\"?", out, out_len);
+}
+
+/* Appointments as practitioners book them (issue 15): typed times checked,
+ * a weekly series, the clash warning and its confirmation, the diary,
+ * reschedule and cancel, and the OUTCOME obligations following them. */
+static void test_appointments(void **state)
+{
+    fixture *f = *state;
+    who w = sign_in(f, "N07P001", "PO");
+    const char *path = "/cases/S000001/appointments/new";
+    open_form(f, &w, path);
+    const char *const bad[] = {"Start time must be a time on the 24-hour clock, like 09:30",
+                               "Date of the appointment must be today or in the future",
+                               "Number of weeks must be a whole number from 1 to 26",
+                               "Select where the appointment is", NULL};
+    post_form(f, &w, path,
+              "event=E1&type=COAP&date-day=30&date-month=5&date-year=2025&start_time=25:00&end_time=10:00"
+              "&location=the+pub&weeks=30&officer=N07P001", 400, bad);
+    const char *const bad2[] = {"End time must be after the start time", NULL};
+    post_form(f, &w, path,
+              "event=E1&type=COAP&date-day=16&date-month=6&date-year=2025&start_time=10:00&end_time=09:59"
+              "&location=video&officer=N07P001", 400, bad2);
+    /* Three weeks from 16 June, typed "10.00". */
+    post_form(f, &w, path,
+              "event=E1&type=COAP&date-day=16&date-month=6&date-year=2025&start_time=10.00&end_time=10:45"
+              "&location=video&officer=N07P001&weeks=3", 303, NULL);
+    const char *const series[] = {"16 June 2025", "23 June 2025", "30 June 2025", "10am to 10:45am", NULL};
+    page_has(f, &w, "/cases/S000001/appointments", 200, series);
+    /* Overlapping the second week: a warning first, booked once confirmed. */
+    open_form(f, &w, path);
+    const char *const clash[] = {"This appointment overlaps another",
+                                 "Test Person already has an appointment on 23 June 2025 from 10am to 10:45am",
+                                 "Book anyway", "name=\"confirm\" value=\"yes\"", NULL};
+    post_form(f, &w, path,
+              "event=E1&type=COAP&date-day=23&date-month=6&date-year=2025&start_time=10:30&end_time=11:00"
+              "&location=phone&officer=N07P001", 200, clash);
+    post_form(f, &w, path,
+              "event=E1&type=COAP&date-day=23&date-month=6&date-year=2025&start_time=10:30&end_time=11:00"
+              "&location=phone&officer=N07P001&confirm=yes", 303, NULL);
+    /* The diary's week and day. */
+    const char *const week[] = {"Week beginning 16 June 2025", "10am to 10:45am", "Video call", "Test Person", NULL};
+    page_has(f, &w, "/diary?view=week&date=2025-06-18", 200, week);
+    const char *const day[] = {"23 June 2025", "10:30am to 11am", "Phone call", NULL};
+    page_has(f, &w, "/diary?view=day&date=2025-06-23", 200, day);
+
+    /* Two past appointments without an outcome owe OUTCOME and are listed. */
+    for (int i = 1; i <= 2; i++) {
+        ck_contact ct = {.id = i == 1 ? "CPAST1" : "CPAST2", .event = "E1", .date = pinned_today() - 7 - i,
+                         .type = "COAP", .national_standard = 1, .appointment = 1, .outcome_on = CK_NODATE,
+                         .booked_on = CK_NODATE, .sequence = CK_NOINT};
+        store_add(f, "S000001", "contacts", &ct);
+    }
+    assert_string_not_equal(stored_status(f, "S000001", "OUTCOME", "contact:CPAST1", NULL, 0), "");
+    const char *const listed[] = {"Appointments without an outcome", "/cases/S000001/contacts/CPAST1/outcome",
+                                  "/cases/S000001/contacts/CPAST2/outcome", NULL};
+    page_has(f, &w, "/diary/without-outcome", 200, listed);
+    /* Cancelled, CPAST1 owes nothing and leaves the list. */
+    open_form(f, &w, "/cases/S000001/contacts/CPAST1/cancel");
+    const char *const why[] = {"Enter why the appointment is being cancelled", NULL};
+    post_form(f, &w, "/cases/S000001/contacts/CPAST1/cancel", "reason=", 400, why);
+    post_form(f, &w, "/cases/S000001/contacts/CPAST1/cancel", "reason=Order+revoked+by+the+court", 303, NULL);
+    assert_string_equal(stored_status(f, "S000001", "OUTCOME", "contact:CPAST1", NULL, 0), "");
+    /* Rescheduled at the person's request, CPAST2's OUTCOME is met and a new
+     * appointment is booked. */
+    open_form(f, &w, "/cases/S000001/contacts/CPAST2/reschedule");
+    post_form(f, &w, "/cases/S000001/contacts/CPAST2/reschedule",
+              "date-day=7&date-month=7&date-year=2025&start_time=14:00&end_time=14:30&asked=RSOF"
+              "&reason=Hospital+appointment", 303, NULL);
+    /* Recorded today, over a week after the appointment: met, late. */
+    assert_string_equal(stored_status(f, "S000001", "OUTCOME", "contact:CPAST2", NULL, 0), "met_late");
+    ck_case *c = stored_case(f, "S000001");
+    const ck_contact *old = ck_case_contact(c, "CPAST2"), *gone = ck_case_contact(c, "CPAST1");
+    assert_string_equal(old->outcome, "RSOF");
+    assert_string_equal(old->change_reason, "Hospital appointment");
+    assert_int_equal(old->sequence, 1);
+    const ck_contact *repl = ck_case_contact(c, old->rescheduled_to);
+    assert_non_null(repl);
+    assert_string_equal(repl->start_time, "14:00");
+    assert_string_equal(repl->officer, "N07P001");
+    assert_null(repl->outcome);
+    assert_int_equal(gone->cancelled, 1);
+    assert_string_equal(gone->change_reason, "Order revoked by the court");
+    ck_case_free(c);
+    th_resp r = req(f, "GET", "/diary/without-outcome", w.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, "CPAST1"));
+    assert_null(strstr(r.body, "CPAST2"));
+    th_resp_free(&r);
+    /* Neither a cancelled nor a rescheduled appointment can be changed again. */
+    page_has(f, &w, "/cases/S000001/contacts/CPAST1/reschedule", 404, NULL);
+    page_has(f, &w, "/cases/S000001/contacts/CPAST2/cancel", 404, NULL);
+    /* The SPO's team diary shows the officer. */
+    who spo = sign_in(f, "N07P009", "SPO");
+    const char *const team[] = {"Team diary", "Test Person", NULL};
+    page_has(f, &spo, "/diary/team?view=week&date=2025-06-16", 200, team);
 }
 
 static void test_failure_then_warning(void **state)
@@ -920,7 +1016,8 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dashboard_trends), cmocka_unit_test(test_my_work),         cmocka_unit_test(test_caseload),
         cmocka_unit_test(test_case_tabs),       cmocka_unit_test(test_person_and_strip), cmocka_unit_test(test_search),
-        cmocka_unit_test(test_book_appointment), cmocka_unit_test(test_other_forms),
+        cmocka_unit_test(test_book_appointment), cmocka_unit_test(test_appointments),
+        cmocka_unit_test(test_other_forms),
         cmocka_unit_test(test_grades_pages),    cmocka_unit_test(test_failure_then_warning),
         cmocka_unit_test(test_recall_only_on_licence),
         cmocka_unit_test(test_outcome_and_action_together), cmocka_unit_test(test_add_contact),
