@@ -34,6 +34,7 @@ typedef struct ck_diary_item {
     const char *officer, *officer_forename, *officer_surname; /* names NULL when not a known staff member */
     ck_date date;
     bool cancelled;
+    int32_t sequence; /* the iCalendar SEQUENCE: 0 when never changed */
 } ck_diary_item;
 
 typedef struct ck_diary {
@@ -55,6 +56,17 @@ ck_rc ck_diary_officers(ck_db *db, const char *team, ck_arena *arena, ck_diary_o
 /* The offices of a PDU (store/ck_org's list, in its own read transaction). */
 ck_rc ck_diary_offices(ck_db *db, const char *pdu, ck_arena *arena, ck_org_record **out, size_t *n, char *err,
                        size_t err_len);
+
+/* A practitioner's calendar feed (migration 015 "calendar_feeds"): only the
+ * token's hash is stored. Set replaces any earlier token (the old URL stops
+ * working); revoke deletes it. Find gives the staff code of a hash
+ * (CK_ERR_NOTFOUND when none). Exists says whether staff has a feed. Each in
+ * its own transaction. */
+ck_rc ck_diary_feed_set(ck_db *db, const char *staff, const char *token_hash, int64_t now, char *err, size_t err_len);
+ck_rc ck_diary_feed_revoke(ck_db *db, const char *staff, char *err, size_t err_len);
+ck_rc ck_diary_feed_find(ck_db *db, const char *token_hash, ck_arena *arena, const char **staff, char *err,
+                         size_t err_len);
+ck_rc ck_diary_feed_exists(ck_db *db, const char *staff, bool *exists, char *err, size_t err_len);
 
 /* In date and start time order (without_outcome: the same, so oldest
  * first). */

@@ -195,6 +195,13 @@ void ck_web_diary(ck_http_req *r);
 void ck_web_team_diary(ck_http_req *r);
 void ck_web_without_outcome(ck_http_req *r);
 void ck_web_team_without_outcome(ck_http_req *r);
+/* The calendar feed (ck_web_ical.c): GET /diary/calendar, POST
+ * /diary/calendar (a new address, shown once), POST /diary/calendar/off,
+ * and the public feed GET /calendar/{token} (TOKEN.ics). */
+void ck_web_calendar(ck_http_req *r);
+void ck_web_calendar_on(ck_http_req *r);
+void ck_web_calendar_off(ck_http_req *r);
+void ck_web_calendar_feed(ck_http_req *r);
 void ck_web_court(ck_http_req *r);    /* GET /court */
 void ck_web_new_case_form(ck_http_req *r); /* GET /court/cases/new (court officer) */
 void ck_web_new_case_post(ck_http_req *r);

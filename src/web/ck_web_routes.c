@@ -19,6 +19,11 @@ const ck_route ck_web_routes[] = {
     {"GET", "/caseload", ck_web_caseload, "case:read"},
     {"GET", "/diary", ck_web_diary, "case:read"},
     {"GET", "/diary/without-outcome", ck_web_without_outcome, "case:read"},
+    {"GET", "/diary/calendar", ck_web_calendar, "case:read"},
+    {"POST", "/diary/calendar", ck_web_calendar_on, "case:read"},
+    {"POST", "/diary/calendar/off", ck_web_calendar_off, "case:read"},
+    /* The token in the address is the credential (a calendar cannot sign in). */
+    {"GET", "/calendar/{token}", ck_web_calendar_feed, "public"},
     {"GET", "/diary/team", ck_web_team_diary, "team:read"},
     {"GET", "/diary/team/without-outcome", ck_web_team_without_outcome, "team:read"},
     {"GET", "/search", ck_web_search, "case:read"},
