@@ -1133,6 +1133,13 @@ static int serve(void)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     void *state = NULL;
     setup(&state);
+    /* The diary's browser test (tests/e2e/diary.test.mjs) clears an
+     * appointment of its own from Kim Ahmed's "without an outcome" list. */
+    ck_contact past = {.id = "CDIARY1", .event = "E1", .date = pinned_today() - 6, .type = "COAP",
+                       .national_standard = 1, .appointment = 1, .outcome_on = CK_NODATE, .booked_on = CK_NODATE,
+                       .start_time = "15:00", .end_time = "15:45", .location = "N07OFF1", .officer = "N07P004",
+                       .cancelled = CK_NULL, .sequence = CK_NOINT};
+    store_add(state, "S000004", "contacts", &past);
     printf("listening on %s\n", ck_http_url(((fixture *)state)->srv));
     fflush(stdout);
     int sig;
