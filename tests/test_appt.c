@@ -15,30 +15,6 @@
 
 static ck_date as_of(void) { return ck_date_ymd(2025, 11, 3); }
 
-static json_t *example_json(const char *crn, const char *contacts)
-{
-    json_error_t je;
-    json_t *j = json_load_file(SEC_EXAMPLE, 0, &je);
-    if (!j) fail_msg("%s: %s", SEC_EXAMPLE, je.text);
-    json_t *cs = json_loads(contacts, 0, &je);
-    if (!cs) fail_msg("contacts: %s", je.text);
-    json_object_set_new(j, "crn", json_string(crn));
-    json_object_set_new(j, "contacts", cs);
-    json_object_set_new(j, "enforcement", json_array());
-    json_object_set_new(j, "decisions", json_array());
-    return j;
-}
-
-static ck_case *example_with(const char *crn, const char *contacts)
-{
-    json_t *j = example_json(crn, contacts);
-    char err[1024];
-    ck_case *c = ck_bundle_from_json(j, err, sizeof err);
-    json_decref(j);
-    if (!c) fail_msg("bundle: %s", err);
-    return c;
-}
-
 /* The parser's error for one contact (an appointment on 2025-10-03 unless
  * `extra` says otherwise; `extra` is the rest of its JSON object). */
 static const char *refused(const char *extra, char *err, size_t len)
@@ -49,7 +25,7 @@ static const char *refused(const char *extra, char *err, size_t len)
              "\"appointment\":true,\"booked_on\":\"2025-09-26\"%s},"
              "{\"id\":\"C2\",\"event\":\"E1\",\"date\":\"2025-10-10\",\"type\":\"COAP\",\"appointment\":true}]",
              extra);
-    json_t *j = example_json("N000009", contacts);
+    json_t *j = sec_example_json("N000009", contacts);
     ck_case *c = ck_bundle_from_json(j, err, len);
     json_decref(j);
     if (c) {
@@ -78,7 +54,7 @@ static void test_round_trip(void **state)
         "\"appointment\":true,\"booked_on\":\"2025-10-06\",\"start_time\":\"11:00\",\"end_time\":\"11:45\","
         "\"location\":\"video\",\"cancelled\":true,\"change_reason\":\"Order revoked\",\"sequence\":1},"
         "{\"id\":\"C6\",\"event\":\"E1\",\"date\":\"2025-10-14\",\"type\":\"COAP\"}]";
-    ck_case *c = example_with("N000001", contacts);
+    ck_case *c = sec_example_with("N000001", contacts);
     ck_engine eng = ck_engine_default();
     if (ck_cases_create(db, &eng, c, as_of(), err, sizeof err) != CK_OK) fail_msg("create: %s", err);
     ck_case *got = NULL;
@@ -159,7 +135,7 @@ static void test_helpers(void **state)
     assert_int_equal(ck_appt_minutes(NULL), -1);
     assert_string_equal(ck_appt_place_label("home visit"), "Home visit");
     assert_null(ck_appt_place_label("N07OFF01"));
-    ck_case *c = example_with("N000002", "[" APPT_C3 ",{\"id\":\"C4\",\"event\":\"E1\",\"date\":\"2025-10-03\","
+    ck_case *c = sec_example_with("N000002", "[" APPT_C3 ",{\"id\":\"C4\",\"event\":\"E1\",\"date\":\"2025-10-03\","
                                          "\"type\":\"COAP\",\"appointment\":true,\"start_time\":\"10:15\","
                                          "\"end_time\":\"11:00\"}]");
     const ck_contact *a = &c->contacts[0], *b = &c->contacts[1];
@@ -199,7 +175,7 @@ static void test_rules_follow(void **state)
                        "\"outcome_on\":\"2025-09-05\",\"booked_on\":\"2025-09-01\"},";
     char text[2048];
     snprintf(text, sizeof text, "[%s" APPT_C3 "]", base);
-    ck_case *c = example_with("N000003", text);
+    ck_case *c = sec_example_with("N000003", text);
     ck_date t = ck_date_ymd(2025, 10, 20);
     ck_result *r = ck_rules_evaluate(c, t, ck_calendar_default(), ck_rulecfg_default());
     assert_non_null(find(r, "OUTCOME", "contact:C3"));
@@ -213,7 +189,7 @@ static void test_rules_follow(void **state)
              "[%s" APPT_C3 "]", base);
     text[strlen(text) - 2] = '\0'; /* reopen C3's object */
     strcat(text, ",\"cancelled\":true,\"change_reason\":\"Order revoked\"}]");
-    c = example_with("N000004", text);
+    c = sec_example_with("N000004", text);
     r = ck_rules_evaluate(c, t, ck_calendar_default(), ck_rulecfg_default());
     assert_null(find(r, "OUTCOME", "contact:C3"));
     next = find(r, "NEXT_APPOINTMENT", "contact:C1");
@@ -228,7 +204,7 @@ static void test_rules_follow(void **state)
                  "\"change_reason\":\"Officer on a course\"},"
                  "{\"id\":\"C4\",\"event\":\"E1\",\"date\":\"2025-10-08\",\"type\":\"COAP\",\"national_standard\":true,"
                  "\"appointment\":true,\"booked_on\":\"2025-10-01\",\"start_time\":\"09:30\",\"end_time\":\"10:15\"}]");
-    c = example_with("N000005", text);
+    c = sec_example_with("N000005", text);
     r = ck_rules_evaluate(c, t, ck_calendar_default(), ck_rulecfg_default());
     const ck_obligation *o = find(r, "OUTCOME", "contact:C3");
     assert_non_null(o);
@@ -264,7 +240,7 @@ static void test_diary_store(void **state)
         "{\"id\":\"C6\",\"event\":\"E1\",\"date\":\"2025-09-30\",\"type\":\"COAP\",\"appointment\":true,"
         "\"outcome\":\"ATTC\",\"outcome_on\":\"2025-09-30\"},"
         "{\"id\":\"C7\",\"event\":\"E1\",\"date\":\"2025-09-29\",\"type\":\"COAP\",\"appointment\":true}]";
-    ck_case *c = example_with("N000010", contacts);
+    ck_case *c = sec_example_with("N000010", contacts);
     c->team = ck_arena_strdup(&c->arena, "N07T01");
     ck_engine eng = ck_engine_default();
     if (ck_cases_create(db, &eng, c, as_of(), err, sizeof err) != CK_OK) fail_msg("create: %s", err);
