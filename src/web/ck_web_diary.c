@@ -60,7 +60,8 @@ static bool owner(ck_http_req *r, ck_session *s, bool team)
 {
     const char *who = team ? s->team : s->staff;
     if (who && *who) return true;
-    ck_web_error_page(r, s, 403, "Your account has no diary",
+    /* Not a refusal (the route is allowed): there is nothing to show. */
+    ck_web_error_page(r, s, 200, "Your account has no diary",
                       team ? "Your account is not linked to a team. Ask an administrator to check your account."
                            : "Your account is not linked to a staff member. Ask an administrator to check it.");
     return false;

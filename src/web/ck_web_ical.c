@@ -167,7 +167,7 @@ static bool feed_begin(ck_http_req *r, ck_session *s, ck_db **db)
 {
     if (!ck_web_guard(r, s)) return false;
     if (!s->staff || !*s->staff) {
-        ck_web_error_page(r, s, 403, "Your account has no diary",
+        ck_web_error_page(r, s, 200, "Your account has no diary",
                           "Your account is not linked to a staff member. Ask an administrator to check it.");
         return false;
     }
