@@ -22,6 +22,33 @@
 #include <jansson.h>
 
 #define SEC_EXAMPLE "tests/data/bundle_example.json"
+
+/* The example bundle (SEC_EXAMPLE) as crn with these contacts (the JSON
+ * text of an array), and without its enforcement and decisions, which
+ * name the example's own contacts: as JSON, and parsed. */
+static inline json_t *sec_example_json(const char *crn, const char *contacts)
+{
+    json_error_t je;
+    json_t *j = json_load_file(SEC_EXAMPLE, 0, &je);
+    if (!j) fail_msg("%s: %s", SEC_EXAMPLE, je.text);
+    json_t *cs = json_loads(contacts, 0, &je);
+    if (!cs) fail_msg("contacts: %s", je.text);
+    json_object_set_new(j, "crn", json_string(crn));
+    json_object_set_new(j, "contacts", cs);
+    json_object_set_new(j, "enforcement", json_array());
+    json_object_set_new(j, "decisions", json_array());
+    return j;
+}
+
+static inline ck_case *sec_example_with(const char *crn, const char *contacts)
+{
+    json_t *j = sec_example_json(crn, contacts);
+    char err[1024];
+    ck_case *c = ck_bundle_from_json(j, err, sizeof err);
+    json_decref(j);
+    if (!c) fail_msg("bundle: %s", err);
+    return c;
+}
 #define SEC_PASSWORD "correct horse battery staple"
 #define SEC_NOW ((int64_t)1762160000) /* 2025-11-03 08:53 UTC */
 

@@ -27,25 +27,6 @@ static void expect_rc(ck_rc got, ck_rc want, const char *err)
 #define NOTE_SQL "Did not attend; said \"it's fine\" to O'Brien'); DROP TABLE \"contacts\";-- NEAR(x y) OR * a:b & !c | d"
 #define NOTE_PARAS "Attended on time and discussed the curfew.\n\nAgreed to bring a payslip next week.\r\nCafé job – ok."
 
-/* The example bundle with these contacts (JSON text of an array). */
-static ck_case *example_with(const char *crn, const char *contacts)
-{
-    json_error_t je;
-    json_t *j = json_load_file(SEC_EXAMPLE, 0, &je);
-    if (!j) fail_msg("%s: %s", SEC_EXAMPLE, je.text);
-    json_t *cs = json_loads(contacts, 0, &je);
-    if (!cs) fail_msg("contacts: %s", je.text);
-    json_object_set_new(j, "crn", json_string(crn));
-    json_object_set_new(j, "contacts", cs);
-    json_object_set_new(j, "enforcement", json_array()); /* the example's names its own contacts */
-    json_object_set_new(j, "decisions", json_array());
-    char err[1024];
-    ck_case *c = ck_bundle_from_json(j, err, sizeof err);
-    json_decref(j);
-    if (!c) fail_msg("bundle: %s", err);
-    return c;
-}
-
 static const char *const log_contacts =
     "[{\"id\":\"C1\",\"event\":\"E1\",\"date\":\"2025-09-05\",\"type\":\"COAP\",\"national_standard\":true,"
     "\"appointment\":true,\"outcome\":\"ATTC\",\"outcome_on\":\"2025-09-05\",\"notes\":\"Attended on time and discussed "
@@ -74,7 +55,7 @@ static void test_round_trip(void **state)
                            "date", "2025-09-06", "type", "CTOB", "notes", NOTE_SQL);
     char *text = json_dumps(cs, 0);
     json_decref(cs);
-    ck_case *c = example_with("N000001", text);
+    ck_case *c = sec_example_with("N000001", text);
     free(text);
     ck_engine eng = ck_engine_default();
     expect_rc(ck_cases_create(db, &eng, c, as_of(), err, sizeof err), CK_OK, err);
@@ -94,7 +75,7 @@ static void test_round_trip(void **state)
     assert_null(json_object_get(c2, "recorded_by"));
     json_decref(want), json_decref(have);
     /* A bundle without the keys (the shared format) is unchanged. */
-    ck_case *plain = example_with("N000002", "[{\"id\":\"C1\",\"event\":\"E1\",\"date\":\"2025-09-05\",\"type\":\"COAP\"}]");
+    ck_case *plain = sec_example_with("N000002", "[{\"id\":\"C1\",\"event\":\"E1\",\"date\":\"2025-09-05\",\"type\":\"COAP\"}]");
     json_t *pj = ck_bundle_to_json(plain, 0);
     json_t *pc = json_array_get(json_object_get(pj, "contacts"), 0);
     assert_null(json_object_get(pc, "notes"));
@@ -118,7 +99,7 @@ static void test_notes_checked(void **state)
     json_t *cs = json_pack("[{s:s, s:s, s:s, s:s, s:s}]", "id", "C1", "event", "E1", "date", "2025-09-05", "type",
                            "COAP", "notes", notes);
     char *text = json_dumps(cs, 0);
-    ck_case *c = example_with("N000003", text);
+    ck_case *c = sec_example_with("N000003", text);
     expect_rc(ck_cases_create(db, &eng, c, as_of(), err, sizeof err), CK_OK, err);
     ck_case_free(c);
     free(text);
@@ -176,7 +157,7 @@ static ck_db *log_case(void **state)
     ck_db *db = ck_test_db_get(state);
     char err[1024];
     ck_engine eng = ck_engine_default();
-    ck_case *c = example_with("N000010", log_contacts);
+    ck_case *c = sec_example_with("N000010", log_contacts);
     expect_rc(ck_cases_create(db, &eng, c, as_of(), err, sizeof err), CK_OK, err);
     ck_case_free(c);
     return db;
@@ -296,7 +277,7 @@ static void test_search_follows_writes(void **state)
     ck_db *db = log_case(state);
     char err[1024];
     ck_engine eng = ck_engine_default();
-    ck_case *c = example_with("N000010", "[{\"id\":\"C1\",\"event\":\"E1\",\"date\":\"2025-09-05\",\"type\":\"COAP\","
+    ck_case *c = sec_example_with("N000010", "[{\"id\":\"C1\",\"event\":\"E1\",\"date\":\"2025-09-05\",\"type\":\"COAP\","
                                          "\"notes\":\"Rewritten: discussed budgeting.\"}]");
     expect_rc(ck_cases_replace(db, &eng, c, as_of(), err, sizeof err), CK_OK, err);
     ck_case_free(c);

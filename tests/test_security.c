@@ -247,7 +247,7 @@ static void fill_path(const ck_route *rt, const char *crn, char *out, size_t n)
             } fill[] = {{"{tab}", "overview"},   {"{kind}", "contacts"},     {"{verb}", "outcome"},
                         {"{version}", "0"},      {"{dir}", "images"},        {"{file}", "favicon.svg"},
                         {"{code}", "N07P001"},   {"{team}", "T1"},           {"{key}", "assessment"},
-                        {"{standard}", "leadership"}, {"{name}", "nobody"}};
+                        {"{standard}", "leadership"}, {"{name}", "nobody"}, {"{token}", "not-a-token.ics"}};
             size_t k = 0;
             while (k < sizeof fill / sizeof *fill && strncmp(p, fill[k].name, strlen(fill[k].name)) != 0) k++;
             if (k == sizeof fill / sizeof *fill) fail_msg("route %s: a parameter this test cannot fill", rt->pattern);

@@ -1,5 +1,6 @@
 #include "ck_gen.h"
 #include "ck_gen_notes.h"
+#include "ck_gen_appts.h"
 #include "ck_gen_licence.h"
 #include "ck_ctypes.h"
 #include "ck_gen_person.h"
@@ -689,6 +690,10 @@ static ck_contact *contact(gx *x, ck_date d, const char *code, const char *outco
     k->booked_on = k->appointment && booked != CK_NODATE && booked <= d ? booked : CK_NODATE;
     k->hours = CK_NOINT;
     if (!k->appointment) k->outcome = NULL, k->outcome_on = CK_NODATE;
+    /* Extension keys absent (a zeroed record would say "not cancelled",
+     * "sequence 0" in every bundle). */
+    k->cancelled = CK_NULL;
+    k->sequence = CK_NOINT;
     return k;
 }
 
@@ -1452,6 +1457,7 @@ ck_case *ck_gen_case(const ck_gen *g, size_t index)
     ck_free(x.attended.v);
     ck_gen_notes(c, g->opt.seed, index, g->opt.as_of);
     ck_gen_licence(c, g->opt.seed, index, g->opt.as_of);
+    ck_gen_appts(c, g->org, x.pdu, g->opt.seed, index);
     return c;
 }
 

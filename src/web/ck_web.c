@@ -111,6 +111,7 @@ static const struct {
 } nav_items[] = {
     {"work", "/my-work", "My work"},
     {"caseload", "/caseload", "Caseload"},
+    {"diary", "/diary", "Diary"},
     {"search", "/search", "Search"},
     {"court", "/court", "Court"},
     {"team", "/team", "Team"},
@@ -208,6 +209,8 @@ json_t *ck_web_page(ck_http_req *r, const ck_session *s, const char *title, cons
     json_t *items = json_array();
     for (size_t i = 0; i < sizeof nav_items / sizeof *nav_items; i++) {
         if (!may_open(s, nav_items[i].href)) continue;
+        /* A diary is a staff member's: an account without one has none. */
+        if (strcmp(nav_items[i].key, "diary") == 0 && !s->staff[0]) continue;
         json_array_append_new(items, json_pack("{s:s, s:s, s:b}", "href", nav_items[i].href, "text",
                                                nav_items[i].text, "current", nav && strcmp(nav, nav_items[i].key) == 0));
     }

@@ -44,13 +44,13 @@ async function navTexts (page) {
 // What each role finds at "/" and in its navigation: the permission matrix
 // of docs/security.md, route by route.
 const roles = [
-  ['practitioner', 'n07p001', 'My work', ['My work', 'Caseload', 'Search', 'Court']],
-  ['spo', 'n07p009', 'Camden North', ['My work', 'Caseload', 'Search', 'Court', 'Team', 'PDU dashboard',
+  ['practitioner', 'n07p001', 'My work', ['My work', 'Caseload', 'Diary', 'Search', 'Court']],
+  ['spo', 'n07p009', 'Camden North', ['My work', 'Caseload', 'Diary', 'Search', 'Court', 'Team', 'PDU dashboard',
     'Region dashboard', 'Inspection', 'Workforce', 'Allocations', 'Case audit']],
-  ['head_of_pdu', 'n07p012', 'PDU dashboard', ['My work', 'Caseload', 'Search', 'Court', 'Team', 'PDU dashboard',
+  ['head_of_pdu', 'n07p012', 'PDU dashboard', ['My work', 'Caseload', 'Diary', 'Search', 'Court', 'Team', 'PDU dashboard',
     'Region dashboard', 'Inspection', 'Workforce', 'Allocations', 'Case audit']],
-  ['court_officer', 'n07p011', 'Court work', ['My work', 'Caseload', 'Search', 'Court']],
-  ['vlo', 'n07p010', 'Victim liaison', ['My work', 'Caseload', 'Search', 'Victim liaison']],
+  ['court_officer', 'n07p011', 'Court work', ['My work', 'Caseload', 'Diary', 'Search', 'Court']],
+  ['vlo', 'n07p010', 'Victim liaison', ['My work', 'Caseload', 'Diary', 'Search', 'Victim liaison']],
   ['qa', 'qa', 'Choose a probation delivery unit', ['My work', 'Caseload', 'Search', 'Team', 'PDU dashboard',
     'Region dashboard', 'Inspection', 'Workforce', 'Case audit']],
   ['admin', 'admin', 'Accounts', ['Accounts']]
