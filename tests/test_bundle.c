@@ -741,7 +741,8 @@ static void record_patch(void **state)
                         "contact.date: required, got null");
     assert_string_equal(apply("{\"dat\": \"2025-10-11\"}", &ck_entity_contact, &ct, &arena, true),
                         "contact.dat: unknown key; expected one of id, event, date, type, national_standard, "
-                        "appointment, outcome, outcome_on, booked_on, notes, sensitive, recorded_by");
+                        "appointment, outcome, outcome_on, booked_on, notes, sensitive, recorded_by, start_time, end_time, "
+                        "officer, location, cancelled, change_reason, rescheduled_to, sequence");
     assert_record_json(&ct, &ck_entity_contact, 0, patched);
 
     /* The record's own check runs on the patched whole. */

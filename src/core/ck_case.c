@@ -1,4 +1,5 @@
 #include "ck_case.h"
+#include "ck_appt.h"
 #include "ck_consent.h"
 #include "ck_str.h"
 #include <stdio.h>
@@ -204,7 +205,11 @@ static const ck_field contact_f[] = {
     R(ck_contact, type, CK_F_STR), F(ck_contact, national_standard, CK_F_BOOL),
     F(ck_contact, appointment, CK_F_BOOL), E(ck_contact, outcome, ck_vocab_outcome),
     F(ck_contact, outcome_on, CK_F_DATE), F(ck_contact, booked_on, CK_F_DATE),
-    X(ck_contact, notes, CK_F_STR), X(ck_contact, sensitive, CK_F_BOOL), X(ck_contact, recorded_by, CK_F_STR)};
+    X(ck_contact, notes, CK_F_STR), X(ck_contact, sensitive, CK_F_BOOL), X(ck_contact, recorded_by, CK_F_STR),
+    X(ck_contact, start_time, CK_F_STR), X(ck_contact, end_time, CK_F_STR), X(ck_contact, officer, CK_F_STR),
+    X(ck_contact, location, CK_F_STR), X(ck_contact, cancelled, CK_F_BOOL),
+    X(ck_contact, change_reason, CK_F_STR), X(ck_contact, rescheduled_to, CK_F_STR),
+    X(ck_contact, sequence, CK_F_INT)};
 
 bool ck_contact_notes_bad(const char *s, char *msg, size_t len)
 {
@@ -227,7 +232,8 @@ bool ck_contact_notes_bad(const char *s, char *msg, size_t len)
 static const char *contact_check(const void *rec, char *msg, size_t len)
 {
     const ck_contact *k = rec;
-    return ck_contact_notes_bad(k->notes, msg, len) ? "notes" : NULL;
+    if (ck_contact_notes_bad(k->notes, msg, len)) return "notes";
+    return ck_appt_check(k, msg, len);
 }
 ENTITY(ck_entity_contact, "contact", "contacts", ck_contact, contact_f, contact_check);
 
@@ -520,8 +526,16 @@ bool ck_case_validate(const ck_case *c, char *err, size_t len)
             return false;
         }
     }
-    for (size_t i = 0; i < c->n_contacts; i++)
-        if (!event_ref(c, c->contacts[i].event, "contacts", i, err, len)) return false;
+    for (size_t i = 0; i < c->n_contacts; i++) {
+        const ck_contact *k = &c->contacts[i];
+        if (!event_ref(c, k->event, "contacts", i, err, len)) return false;
+        /* A rescheduled appointment names the one that replaced it. */
+        if (k->rescheduled_to && (!ck_case_contact(c, k->rescheduled_to) || ck_streq(k->rescheduled_to, k->id))) {
+            snprintf(err, len, "contacts[%zu].rescheduled_to: \"%s\" is not the id of another contact in this case", i,
+                     k->rescheduled_to);
+            return false;
+        }
+    }
     for (size_t i = 0; i < c->n_enforcement; i++) {
         const ck_enforcement *e = &c->enforcement[i];
         if (!event_ref(c, e->event, "enforcement", i, err, len)) return false;

@@ -143,6 +143,25 @@ typedef struct ck_contact {
     const char *notes;
     ck_tri sensitive;
     const char *recorded_by;
+    /* Appointments as practitioners book them (issue 15; core/ck_appt has
+     * their rules), each key optional and written only when set: start and
+     * end time ("HH:MM", Europe/London local time on `date`, both or
+     * neither, end after start), the officer who sees the person (a staff
+     * code; absent means the case's practitioner), where (an office code
+     * from the organisation data, or "video", "phone", "home visit"), whether
+     * it was cancelled (cancelled == 1; the rules then treat it as never
+     * booked, whatever the date: a ck_tri, so a zeroed record is not
+     * cancelled, where a zeroed date would read as 1970), the reason it was cancelled or rescheduled,
+     * the appointment that replaced a rescheduled one (a contact id; its own
+     * outcome RSOF/RSSR says who asked), and how many times it changed after
+     * booking (an iCalendar SEQUENCE; CK_NOINT counts as 0). */
+    const char *start_time, *end_time;
+    const char *officer;
+    const char *location;
+    ck_tri cancelled;
+    const char *change_reason;
+    const char *rescheduled_to;
+    int32_t sequence;
 } ck_contact;
 
 /* The most characters (Unicode code points) a contact's notes may hold. */

@@ -112,8 +112,11 @@ static void view_at(ck_case *v, const ck_case *c, ck_date t, ck_arena *a)
         r.staff_long_term_absence_from = known(r.staff_long_term_absence_from, t);
     });
     view_events(v, c, t, a);
-    /* A future contact stays only as a booked appointment, without an outcome. */
-    FILTER(v, c, contacts, ck_contact, a, r.date <= t || (r.appointment == 1 && r.booked_on <= t), {
+    /* A future contact stays only as a booked appointment, without an outcome.
+     * A cancelled appointment is as if never booked (Casekeeper's extension,
+     * docs/formats.md): it owes no outcome and books nothing. */
+    FILTER(v, c, contacts, ck_contact, a,
+           (r.date <= t || (r.appointment == 1 && r.booked_on <= t)) && r.cancelled != 1, {
         r.booked_on = known(r.booked_on, t);
         if (r.date > t || known(r.outcome_on, t) != r.outcome_on) {
             r.outcome = NULL;

@@ -681,6 +681,10 @@ static ck_contact *contact(gx *x, ck_date d, const char *code, const char *outco
     k->outcome_on = outcome ? d : CK_NODATE;
     k->booked_on = k->appointment && booked != CK_NODATE && booked <= d ? booked : CK_NODATE;
     if (!k->appointment) k->outcome = NULL, k->outcome_on = CK_NODATE;
+    /* Extension keys absent (a zeroed record would say "not cancelled",
+     * "sequence 0" in every bundle). */
+    k->cancelled = CK_NULL;
+    k->sequence = CK_NOINT;
     return k;
 }
 
