@@ -1,4 +1,5 @@
 #include "ck_reminders.h"
+#include "ck_appt.h"
 #include "ck_consent.h"
 #include "ck_str.h"
 #include "ck_txn.h"
@@ -15,24 +16,12 @@
 
 /* ---- Time in Europe/London ---------------------------------------------------- */
 
-/* Seconds since 1970 at 01:00 UTC on the last Sunday of month m of year y:
- * when British Summer Time starts (March) and ends (October). */
-static time_t last_sunday_0100(int y, int m)
-{
-    ck_date d = ck_date_ymd(y, m + 1, 1) - 1; /* the month's last day */
-    d -= (ck_date_weekday(d) + 1) % 7;        /* back to Sunday (weekday 6) */
-    return (time_t)(d - ck_date_ymd(1970, 1, 1)) * 86400 + 3600;
-}
-
 void ck_london_time(time_t t, ck_date *date, int *hour, int *minute)
 {
-    ck_date utc_day = ck_date_ymd(1970, 1, 1) + (ck_date)(t / 86400);
-    int y, m, d;
-    ck_date_split(utc_day, &y, &m, &d);
-    bool bst = t >= last_sunday_0100(y, 3) && t < last_sunday_0100(y, 10);
-    time_t local = t + (bst ? 3600 : 0);
-    *date = ck_date_ymd(1970, 1, 1) + (ck_date)(local / 86400);
-    long secs = (long)(local % 86400);
+    int64_t local = ck_date_uk_local((int64_t)t);
+    int64_t days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+    int64_t secs = local - days * 86400;
+    *date = (ck_date)days;
     if (hour) *hour = (int)(secs / 3600);
     if (minute) *minute = (int)(secs % 3600 / 60);
 }
@@ -131,19 +120,18 @@ static void date_words(ck_date d, bool welsh, char *out, size_t len)
 {
     int y, m, dd;
     ck_date_split(d, &y, &m, &dd);
-    snprintf(out, len, "%s %d %s %d", (welsh ? DAY_CY : DAY_EN)[ck_date_weekday(d)], dd,
-             (welsh ? MONTH_CY : MONTH_EN)[m - 1], y);
+    int wd = ck_date_weekday(d);
+    const char *day = welsh ? DAY_CY[wd] : DAY_EN[wd], *month = welsh ? MONTH_CY[m - 1] : MONTH_EN[m - 1];
+    snprintf(out, len, "%s %d %s %d", day, dd, month, y);
 }
 
 /* "10am", "2:30pm", "midday" (GOV.UK style) or "10yb", "2:30yh", "canol
  * dydd" (Welsh) from "HH:MM"; false when hhmm is not a time. */
 static bool time_words(const char *hhmm, bool welsh, char *out, size_t len)
 {
-    if (!hhmm || strlen(hhmm) != 5 || hhmm[2] != ':') return false;
-    int h = (hhmm[0] - '0') * 10 + (hhmm[1] - '0'), m = (hhmm[3] - '0') * 10 + (hhmm[4] - '0');
-    for (int i = 0; i < 5; i++)
-        if (i != 2 && (hhmm[i] < '0' || hhmm[i] > '9')) return false;
-    if (h > 23 || m > 59) return false;
+    int mins = ck_appt_minutes(hhmm);
+    if (mins < 0) return false;
+    int h = mins / 60, m = mins % 60;
     if (h == 12 && m == 0) {
         snprintf(out, len, "%s", welsh ? "canol dydd" : "midday");
         return true;
@@ -155,6 +143,33 @@ static bool time_words(const char *hhmm, bool welsh, char *out, size_t len)
     return true;
 }
 
+/* Where, in words: the places that are not an office as core/ck_appt names
+ * them (in Welsh here), an office by its name and address from the
+ * organisation data (store/ck_reminder_store). False when there is no
+ * place or the office is unknown. */
+static bool place_words(ck_db *db, const char *location, bool welsh, char *out, size_t len)
+{
+    static const char *const welsh_places[] = {"Galwad fideo", "Galwad ffôn", "Ymweliad cartref", NULL};
+    if (!location) return false;
+    for (size_t i = 0; ck_vocab_appt_place[i]; i++)
+        if (strcmp(location, ck_vocab_appt_place[i]) == 0) {
+            snprintf(out, len, "%s", welsh ? welsh_places[i] : ck_appt_place_label(location));
+            return true;
+        }
+    char err[256];
+    bool found = false;
+    return ck_remstore_office(db, location, out, len, &found, err, sizeof err) == CK_OK && found;
+}
+
+/* The personalisation of a message about appointment a (its date words are
+ * date_words'): false when it has no start time or no known place, so no
+ * message can say when or where. */
+static bool appointment_time_place(ck_db *db, const ck_contact *a, bool welsh, char *time_s, size_t time_len,
+                                   char *place, size_t place_len)
+{
+    return time_words(a->start_time, welsh, time_s, time_len) && place_words(db, a->location, welsh, place, place_len);
+}
+
 /* ---- Sending --------------------------------------------------------------------- */
 
 typedef struct sender {
@@ -162,9 +177,13 @@ typedef struct sender {
     const ck_reminders_ctx *ctx;
     const ck_rules_config *cfg;
     time_t now;
+    struct timespec started; /* CLOCK_MONOTONIC at the round's start */
     ck_date today;
     ck_reminders_round *round;
 } sender;
+
+/* How long a lease lasts: two rounds and a minute. */
+static int64_t lease_s(const ck_rules_config *cfg) { return 2 * (int64_t)cfg->reminder_poll_s + 60; }
 
 static ck_rc set_row(sender *s, const ck_reminder *r, const char *status, int attempts, int64_t next,
                      const char *notify_id, const char *error, char *err, size_t err_len)
@@ -200,7 +219,7 @@ static ck_rc record_sent(sender *s, const ck_reminder *r, const ck_contact *appt
     rc = ck_txn_finish(s->db, rc, err, err_len);
     if (rc == CK_OK) return CK_OK;
     char error[CK_REM_ERR_MAX];
-    snprintf(error, sizeof error, "Sent, but not recorded as a contact: %s", why);
+    snprintf(error, sizeof error, "Sent, but not recorded as a contact: %.200s", why);
     return set_row(s, r, "sent", r->attempts, 0, notify_id, error, err, err_len);
 }
 
@@ -211,6 +230,7 @@ static const char *stands(sender *s, const ck_reminder *r, const ck_case *c, con
     *appt = c ? ck_case_contact(c, r->contact_id) : NULL;
     const ck_contact *a = *appt;
     if (!a || a->appointment != 1) return "The appointment is no longer on the case";
+    if (!ck_appt_live(a)) return "The appointment was cancelled";
     if (a->outcome) return "The appointment has an outcome";
     if (a->date != r->appointment_on) return "The appointment was moved to another date";
     if (a->date < s->today) return "The appointment has passed";
@@ -239,7 +259,7 @@ static ck_rc failed_attempt(sender *s, const ck_reminder *r, int attempts, ck_no
     }
     s->round->failed++;
     char error[CK_REM_ERR_MAX];
-    snprintf(error, sizeof error, "%s%s", res == CK_NOTIFY_RETRY ? "Gave up after repeated failures: " : "", why);
+    snprintf(error, sizeof error, "%s%.200s", res == CK_NOTIFY_RETRY ? "Gave up after repeated failures: " : "", why);
     return set_row(s, r, "failed", attempts, 0, NULL, error, err, err_len);
 }
 
@@ -256,7 +276,7 @@ static ck_rc send_one(sender *s, const ck_reminder *r, char *err, size_t err_len
     const char *no = stands(s, r, c, &appt);
     bool welsh = c && c->person.has_consent && ck_streq(c->person.consent.language, "welsh");
     char day[64], time_s[32], place[CK_RULECFG_STR_MAX], to[CK_RULECFG_STR_MAX];
-    if (!no && !appointment_time_place(c, appt, welsh, time_s, sizeof time_s, place, sizeof place))
+    if (!no && !appointment_time_place(s->db, appt, welsh, time_s, sizeof time_s, place, sizeof place))
         no = "The appointment has no start time or place";
     bool sms = strcmp(r->channel, "sms") == 0;
     if (no) {
@@ -325,8 +345,10 @@ static ck_rc send_due(sender *s, char *err, size_t err_len)
     for (size_t i = 0; rc == CK_OK && i < n; i++) {
         /* Each send may wait on Notify: the lease is renewed before each. */
         bool held = false;
-        rc = ck_remstore_lease(s->db, s->ctx->holder, (int64_t)s->now, (int64_t)time(NULL) + 2 * s->cfg->reminder_poll_s + 60,
-                               &held, err, err_len);
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        int64_t at = (int64_t)s->now + (int64_t)(t.tv_sec - s->started.tv_sec); /* the round's clock, run on */
+        rc = ck_remstore_lease(s->db, s->ctx->holder, at, at + lease_s(s->cfg), &held, err, err_len);
         if (rc != CK_OK || !held) break;
         rc = send_one(s, &rows[i], err, err_len);
     }
@@ -338,12 +360,12 @@ ck_rc ck_reminders_tick(ck_db *db, const ck_reminders_ctx *ctx, time_t now, ck_r
 {
     *round = (ck_reminders_round){0};
     const ck_rules_config *cfg = ctx->eng->cfg;
-    ck_rc rc = ck_remstore_lease(db, ctx->holder, (int64_t)now, (int64_t)now + 2 * cfg->reminder_poll_s + 60,
-                                 &round->held, err, err_len);
+    ck_rc rc = ck_remstore_lease(db, ctx->holder, (int64_t)now, (int64_t)now + lease_s(cfg), &round->held, err, err_len);
     if (rc != CK_OK || !round->held) return rc;
     rc = plan(db, cfg, now, &round->planned, err, err_len);
     if (rc != CK_OK) return rc;
-    sender s = {db, ctx, cfg, now, 0, round};
+    sender s = {.db = db, .ctx = ctx, .cfg = cfg, .now = now, .round = round};
+    clock_gettime(CLOCK_MONOTONIC, &s.started);
     ck_london_time(now, &s.today, NULL, NULL);
     return send_due(&s, err, err_len);
 }

@@ -66,8 +66,9 @@ bool ck_reminders_config_ok(const ck_rules_config *cfg, bool *enabled, char *err
 ck_rc ck_reminders_receipt(ck_db *db, const char *notify_id, const char *reference, const char *status, time_t now,
                            char *err, size_t err_len);
 
-/* The date and hour in Europe/London at t (GMT, or BST from 01:00 UTC on the
- * last Sunday of March to 01:00 UTC on the last Sunday of October). */
+/* The date, hour and minute in Europe/London at t (base/ck_date's
+ * ck_date_uk_local: GMT, or BST from 01:00 UTC on the last Sunday of March
+ * to 01:00 UTC on the last Sunday of October). */
 void ck_london_time(time_t t, ck_date *date, int *hour, int *minute);
 
 /* The scheduler's thread on its own connection to db_url. NULL with err

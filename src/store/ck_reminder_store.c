@@ -35,7 +35,8 @@ ck_rc ck_remstore_candidates(ck_db *db, ck_date from, ck_date to, ck_date booked
     ck_stmt *st = ck_db_prepare(
         db, "SELECT c.\"crn\", t.\"id\", t.\"date\", t.\"booked_on\", c.\"person_consent_mobile\" IS NOT NULL, "
             "c.\"person_consent_email\" IS NOT NULL FROM \"contacts\" t JOIN \"cases\" c ON c.\"case_id\" = t.\"case_id\" "
-            "WHERE t.\"appointment\" = 1 AND t.\"outcome\" IS NULL AND t.\"date\" >= $1 "
+            "WHERE t.\"appointment\" = 1 AND t.\"outcome\" IS NULL AND (t.\"cancelled\" IS NULL OR t.\"cancelled\" = 0) "
+            "AND t.\"date\" >= $1 "
             "AND (t.\"date\" <= $2 OR t.\"booked_on\" >= $3) AND c.\"person_has_consent\" = 1 "
             "AND c.\"person_consent_given_on\" <= $1 "
             "AND (c.\"person_consent_withdrawn_on\" IS NULL OR c.\"person_consent_withdrawn_on\" > $1) "
@@ -200,4 +201,21 @@ ck_rc ck_remstore_receipt(ck_db *db, const char *notify_id, const char *referenc
     if (rc != CK_DB_DONE) return db_fail(db, err, err_len);
     *found = ck_db_changes(db) > 0;
     return CK_OK;
+}
+
+ck_rc ck_remstore_office(ck_db *db, const char *code, char *out, size_t out_len, bool *found, char *err,
+                         size_t err_len)
+{
+    ck_stmt *st = ck_db_prepare(db, "SELECT \"name\", \"address\" FROM \"offices\" WHERE \"code\" = $1");
+    if (!st) return db_fail(db, err, err_len);
+    ck_stmt_bind_text(st, 1, code);
+    int rc = ck_stmt_step(st);
+    *found = rc == CK_DB_ROW;
+    if (*found) {
+        const char *name = ck_stmt_text(st, 0), *address = ck_stmt_text(st, 1);
+        snprintf(out, out_len, "%s%s%s", name, address ? ", " : "", address ? address : "");
+        rc = CK_DB_DONE;
+    }
+    ck_stmt_reset(st);
+    return rc == CK_DB_DONE ? CK_OK : db_fail(db, err, err_len);
 }

@@ -65,4 +65,9 @@ ck_rc ck_remstore_set(ck_db *db, const char *reference, const char *status, int 
 ck_rc ck_remstore_receipt(ck_db *db, const char *notify_id, const char *reference, const char *status,
                           const char *error, int64_t now, bool *found, char *err, size_t err_len);
 
+/* The office with code (organisation data, kind "office") in words for a
+ * message: "NAME, ADDRESS", into out; *found false when there is none. */
+ck_rc ck_remstore_office(ck_db *db, const char *code, char *out, size_t out_len, bool *found, char *err,
+                         size_t err_len);
+
 #endif

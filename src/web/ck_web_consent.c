@@ -21,7 +21,7 @@ static ck_case *load(ck_http_req *r, const ck_session *s, ck_db *db)
 {
     ck_case *c = NULL;
     char err[512];
-    ck_rc rc = ck_access_get(db, &s->p, ck_http_param(r, "crn"), &c, err, sizeof err);
+    ck_rc rc = ck_access_get(db, s->p, ck_http_param(r, "crn"), &c, err, sizeof err);
     if (rc == CK_OK) return c;
     if (rc == CK_ERR_NOTFOUND) ck_web_error_page(r, s, 404, "Page not found", "There is no case with that CRN.");
     else if (rc == CK_ERR_DENIED) ck_web_error_page(r, s, 403, "You cannot see this case", err);
@@ -125,7 +125,7 @@ void ck_web_consent_post(ck_http_req *r)
     ck_write_check wc = {.if_match = v ? strtoll(v, NULL, 10) : 0};
     if (wc.if_match <= 0) wc.if_match = -1; /* a form without its version is never saved blind */
     char err[512];
-    ck_rc rc = ck_access_consent(db, &s.p, &ck_web_of(r)->app.engine, c->crn, &k, today, &wc, err, sizeof err);
+    ck_rc rc = ck_access_consent(db, s.p, &ck_web_of(r)->app.engine, c->crn, &k, today, &wc, err, sizeof err);
     if (rc == CK_OK) {
         char to[128];
         snprintf(to, sizeof to, "/cases/%s/personal?saved=consent", c->crn);
