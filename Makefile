@@ -7,7 +7,7 @@
 #   make mutate   the mutation check (tests/mutants.txt; slow, not part of make test)
 
 CC      ?= gcc
-PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl libical
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)

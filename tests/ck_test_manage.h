@@ -108,6 +108,8 @@ static inline void ck_test_manage_fixture(ck_db *db, const ck_engine *eng)
     static const char *const org[] = {
         "{\"kind\":\"region\",\"code\":\"N07\",\"name\":\"London\"}",
         "{\"kind\":\"pdu\",\"code\":\"N07PDU1\",\"region\":\"N07\",\"name\":\"Camden and Islington\"}",
+        "{\"kind\":\"office\",\"code\":\"N07OFF1\",\"pdu\":\"N07PDU1\",\"name\":\"Camden Probation Office\","
+        "\"address\":\"1 Synthetic Street\"}",
         "{\"kind\":\"team\",\"code\":\"N07T01\",\"pdu\":\"N07PDU1\",\"name\":\"Camden North\",\"office\":\"Camden\"}",
         "{\"kind\":\"team\",\"code\":\"N07T02\",\"pdu\":\"N07PDU1\",\"name\":\"Camden South\",\"office\":\"Camden\"}",
         "{\"kind\":\"staff\",\"code\":\"N07P001\",\"team\":\"N07T01\",\"grade\":\"PO\",\"forename\":\"Pat\",\"surname\":\"Officer\"}",

@@ -7,7 +7,9 @@
 #include "ck_test_db.h"
 #include "ck_test_json.h"
 #include "ck_test_security.h"
+#include "ck_test_manage.h"
 #include "ck_appt.h"
+#include "ck_diary.h"
 #include "ck_cases.h"
 #include "ck_rules.h"
 
@@ -237,10 +239,108 @@ static void test_rules_follow(void **state)
     ck_case_free(c);
 }
 
+/* The diary's reads on both backends: an officer's and a team's
+ * appointments, "without an outcome", the offices, and calendar feeds. */
+static void test_diary_store(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    static const char *const org[] = {
+        "{\"kind\":\"region\",\"code\":\"N07\",\"name\":\"London\"}",
+        "{\"kind\":\"pdu\",\"code\":\"N07PDU1\",\"region\":\"N07\",\"name\":\"Camden\"}",
+        "{\"kind\":\"office\",\"code\":\"N07OFF01\",\"pdu\":\"N07PDU1\",\"name\":\"Camden Office\"}",
+        "{\"kind\":\"office\",\"code\":\"N07OFF02\",\"pdu\":\"N07PDU1\",\"name\":\"Archway Hub\",\"address\":\"2 Road\"}",
+        "{\"kind\":\"team\",\"code\":\"N07T01\",\"pdu\":\"N07PDU1\",\"name\":\"Camden North\"}",
+        "{\"kind\":\"staff\",\"code\":\"N07P001\",\"team\":\"N07T01\",\"grade\":\"PO\",\"forename\":\"Pat\",\"surname\":\"Officer\"}",
+        "{\"kind\":\"staff\",\"code\":\"N07P002\",\"team\":\"N07T01\",\"grade\":\"PO\",\"forename\":\"Kim\",\"surname\":\"Ahmed\"}",
+    };
+    ck_test_load_org(db, org, sizeof org / sizeof org[0]);
+    char err[1024];
+    const char *contacts =
+        "[" APPT_C3 ","
+        "{\"id\":\"C4\",\"event\":\"E1\",\"date\":\"2025-10-01\",\"type\":\"COAP\",\"appointment\":true,"
+        "\"start_time\":\"14:00\",\"end_time\":\"14:30\",\"location\":\"video\"},"
+        "{\"id\":\"C5\",\"event\":\"E1\",\"date\":\"2025-10-01\",\"type\":\"COAP\",\"appointment\":true,"
+        "\"start_time\":\"09:00\",\"end_time\":\"09:30\",\"cancelled\":true,\"change_reason\":\"Ill\"},"
+        "{\"id\":\"C6\",\"event\":\"E1\",\"date\":\"2025-09-30\",\"type\":\"COAP\",\"appointment\":true,"
+        "\"outcome\":\"ATTC\",\"outcome_on\":\"2025-09-30\"},"
+        "{\"id\":\"C7\",\"event\":\"E1\",\"date\":\"2025-09-29\",\"type\":\"COAP\",\"appointment\":true}]";
+    ck_case *c = example_with("N000010", contacts);
+    c->team = ck_arena_strdup(&c->arena, "N07T01");
+    ck_engine eng = ck_engine_default();
+    if (ck_cases_create(db, &eng, c, as_of(), err, sizeof err) != CK_OK) fail_msg("create: %s", err);
+    ck_case_free(c);
+    ck_date from = ck_date_ymd(2025, 9, 1), to = ck_date_ymd(2025, 10, 31);
+    /* The practitioner's: C3 is another officer's; in date and time order. */
+    ck_diary *d = NULL;
+    ck_diary_query q = {.officer = "N07P001", .from = from, .to = to};
+    if (ck_diary_list(db, &q, &d, err, sizeof err) != CK_OK) fail_msg("%s", err);
+    const char *want[] = {"C7", "C6", "C5", "C4"};
+    assert_int_equal(d->n, 4);
+    for (size_t i = 0; i < 4; i++) assert_string_equal(d->items[i].id, want[i]);
+    assert_true(d->items[2].cancelled);
+    assert_string_equal(d->items[3].officer_surname, "Officer");
+    ck_diary_free(d);
+    q.officer = "N07P002";
+    if (ck_diary_list(db, &q, &d, err, sizeof err) != CK_OK) fail_msg("%s", err);
+    assert_int_equal(d->n, 1);
+    assert_string_equal(d->items[0].id, "C3");
+    assert_string_equal(d->items[0].location_name, "Camden Office");
+    assert_string_equal(d->items[0].start_time, "09:30");
+    assert_int_equal(d->items[0].sequence, 2);
+    ck_diary_free(d);
+    /* The team's: every one; without an outcome up to 2 October: C7 and C4
+     * (C3 is later, C5 cancelled, C6 has its outcome). */
+    q = (ck_diary_query){.team = "N07T01", .from = from, .to = to};
+    if (ck_diary_list(db, &q, &d, err, sizeof err) != CK_OK) fail_msg("%s", err);
+    assert_int_equal(d->n, 5);
+    ck_diary_free(d);
+    q.without_outcome = true;
+    q.to = ck_date_ymd(2025, 10, 2);
+    if (ck_diary_list(db, &q, &d, err, sizeof err) != CK_OK) fail_msg("%s", err);
+    assert_int_equal(d->n, 2);
+    assert_string_equal(d->items[0].id, "C7");
+    assert_string_equal(d->items[1].id, "C4");
+    ck_diary_free(d);
+    q.limit = 1;
+    if (ck_diary_list(db, &q, &d, err, sizeof err) != CK_OK) fail_msg("%s", err);
+    assert_int_equal(d->n, 1);
+    assert_true(d->truncated);
+    ck_diary_free(d);
+    /* Offices by name; officers in post by surname. */
+    ck_arena a;
+    ck_arena_init(&a);
+    ck_org_record *offices;
+    size_t n;
+    if (ck_diary_offices(db, "N07PDU1", &a, &offices, &n, err, sizeof err) != CK_OK) fail_msg("%s", err);
+    assert_int_equal(n, 2);
+    assert_string_equal(offices[0].name, "Archway Hub");
+    assert_string_equal(offices[0].address, "2 Road");
+    ck_diary_officer *officers;
+    if (ck_diary_officers(db, "N07T01", &a, &officers, &n, err, sizeof err) != CK_OK) fail_msg("%s", err);
+    assert_int_equal(n, 2);
+    assert_string_equal(officers[0].code, "N07P002");
+    /* A feed: found by its hash, replaced, revoked. */
+    bool on = true;
+    const char *staff = NULL;
+    ck_test_ok(ck_diary_feed_exists(db, "N07P001", &on, err, sizeof err), err);
+    assert_false(on);
+    ck_test_ok(ck_diary_feed_set(db, "N07P001", "hash-one", 1, err, sizeof err), err);
+    ck_test_ok(ck_diary_feed_find(db, "hash-one", &a, &staff, err, sizeof err), err);
+    assert_string_equal(staff, "N07P001");
+    ck_test_ok(ck_diary_feed_set(db, "N07P001", "hash-two", 2, err, sizeof err), err);
+    assert_int_equal(ck_diary_feed_find(db, "hash-one", &a, &staff, err, sizeof err), CK_ERR_NOTFOUND);
+    ck_test_ok(ck_diary_feed_exists(db, "N07P001", &on, err, sizeof err), err);
+    assert_true(on);
+    ck_test_ok(ck_diary_feed_revoke(db, "N07P001", err, sizeof err), err);
+    assert_int_equal(ck_diary_feed_find(db, "hash-two", &a, &staff, err, sizeof err), CK_ERR_NOTFOUND);
+    ck_arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         CK_DB_TEST(test_round_trip),
+        CK_DB_TEST(test_diary_store),
         cmocka_unit_test(test_fields_checked),
         cmocka_unit_test(test_helpers),
         cmocka_unit_test(test_rules_follow),

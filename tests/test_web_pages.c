@@ -228,11 +228,12 @@ static void test_book_appointment(void **state)
     assert_non_null(strstr(r.body, "<title>Error: Book an appointment – Casekeeper</title>"));
     th_resp_free(&r);
 
-    snprintf(form, sizeof form, "csrf=%s&event=E1&type=COAP&date-day=10&date-month=6&date-year=2025", w.csrf);
+    snprintf(form, sizeof form, "csrf=%s&event=E1&type=COAP&date-day=10&date-month=6&date-year=2025"
+                                "&start_time=9:30&end_time=10:15&location=video", w.csrf);
     r = req(f, "POST", "/cases/S000001/appointments/new", w.cookie, form);
     if (r.status != 303) fail_msg("%d %.3000s", r.status, r.body);
     th_resp_free(&r);
-    const char *const booked[] = {"10 June 2025", "COAP appointment", "Booked", NULL};
+    const char *const booked[] = {"10 June 2025", "9:30am to 10:15am", "COAP appointment", "Booked", NULL};
     page_has(f, &w, "/cases/S000001/appointments", 200, booked);
 
     /* Without the CSRF token nothing is saved. */
@@ -428,6 +429,232 @@ static ck_date store_appointment(const fixture *f, const char *crn, const char *
 static void id_after(const char *text, const char *pat, char *out, size_t out_len)
 {
     tw_text_after(text, pat, "/\"?", out, out_len);
+}
+
+/* Appointments as practitioners book them (issue 15): typed times checked,
+ * a weekly series, the clash warning and its confirmation, the diary,
+ * reschedule and cancel, and the OUTCOME obligations following them. */
+static void test_appointments(void **state)
+{
+    fixture *f = *state;
+    who w = sign_in(f, "N07P001", "PO");
+    const char *path = "/cases/S000001/appointments/new";
+    open_form(f, &w, path);
+    const char *const bad[] = {"Start time must be a time on the 24-hour clock, like 09:30",
+                               "Date of the appointment must be today or in the future",
+                               "Number of weeks must be a whole number from 1 to 26",
+                               "Select where the appointment is", NULL};
+    post_form(f, &w, path,
+              "event=E1&type=COAP&date-day=30&date-month=5&date-year=2025&start_time=25:00&end_time=10:00"
+              "&location=the+pub&weeks=30&officer=N07P001", 400, bad);
+    const char *const bad2[] = {"End time must be after the start time", NULL};
+    post_form(f, &w, path,
+              "event=E1&type=COAP&date-day=16&date-month=6&date-year=2025&start_time=10:00&end_time=09:59"
+              "&location=video&officer=N07P001", 400, bad2);
+    /* Three weeks from 16 June, typed "10.00". */
+    post_form(f, &w, path,
+              "event=E1&type=COAP&date-day=16&date-month=6&date-year=2025&start_time=10.00&end_time=10:45"
+              "&location=video&officer=N07P001&weeks=3", 303, NULL);
+    const char *const series[] = {"16 June 2025", "23 June 2025", "30 June 2025", "10am to 10:45am", NULL};
+    page_has(f, &w, "/cases/S000001/appointments", 200, series);
+    /* Overlapping the second week: a warning first, booked once confirmed. */
+    open_form(f, &w, path);
+    const char *const clash[] = {"This appointment overlaps another",
+                                 "Test Person already has an appointment on 23 June 2025 from 10am to 10:45am",
+                                 "Book anyway", "name=\"confirm\" value=\"yes\"", NULL};
+    post_form(f, &w, path,
+              "event=E1&type=COAP&date-day=23&date-month=6&date-year=2025&start_time=10:30&end_time=11:00"
+              "&location=phone&officer=N07P001", 200, clash);
+    post_form(f, &w, path,
+              "event=E1&type=COAP&date-day=23&date-month=6&date-year=2025&start_time=10:30&end_time=11:00"
+              "&location=phone&officer=N07P001&confirm=yes", 303, NULL);
+    /* The diary's week and day. */
+    const char *const week[] = {"Week beginning 16 June 2025", "10am to 10:45am", "Video call", "Test Person", NULL};
+    page_has(f, &w, "/diary?view=week&date=2025-06-18", 200, week);
+    const char *const day[] = {"23 June 2025", "10:30am to 11am", "Phone call", NULL};
+    page_has(f, &w, "/diary?view=day&date=2025-06-23", 200, day);
+
+    /* Two past appointments without an outcome owe OUTCOME and are listed. */
+    for (int i = 1; i <= 2; i++) {
+        ck_contact ct = {.id = i == 1 ? "CPAST1" : "CPAST2", .event = "E1", .date = pinned_today() - 7 - i,
+                         .type = "COAP", .national_standard = 1, .appointment = 1, .outcome_on = CK_NODATE,
+                         .booked_on = CK_NODATE, .sequence = CK_NOINT};
+        store_add(f, "S000001", "contacts", &ct);
+    }
+    assert_string_not_equal(stored_status(f, "S000001", "OUTCOME", "contact:CPAST1", NULL, 0), "");
+    const char *const listed[] = {"Appointments without an outcome", "/cases/S000001/contacts/CPAST1/outcome",
+                                  "/cases/S000001/contacts/CPAST2/outcome", NULL};
+    page_has(f, &w, "/diary/without-outcome", 200, listed);
+    /* Cancelled, CPAST1 owes nothing and leaves the list. */
+    open_form(f, &w, "/cases/S000001/contacts/CPAST1/cancel");
+    const char *const why[] = {"Enter why the appointment is being cancelled", NULL};
+    post_form(f, &w, "/cases/S000001/contacts/CPAST1/cancel", "reason=", 400, why);
+    post_form(f, &w, "/cases/S000001/contacts/CPAST1/cancel", "reason=Order+revoked+by+the+court", 303, NULL);
+    assert_string_equal(stored_status(f, "S000001", "OUTCOME", "contact:CPAST1", NULL, 0), "");
+    /* Rescheduled at the person's request, CPAST2's OUTCOME is met and a new
+     * appointment is booked. */
+    open_form(f, &w, "/cases/S000001/contacts/CPAST2/reschedule");
+    post_form(f, &w, "/cases/S000001/contacts/CPAST2/reschedule",
+              "date-day=7&date-month=7&date-year=2025&start_time=14:00&end_time=14:30&asked=RSOF"
+              "&reason=Hospital+appointment", 303, NULL);
+    /* Recorded today, over a week after the appointment: met, late. */
+    assert_string_equal(stored_status(f, "S000001", "OUTCOME", "contact:CPAST2", NULL, 0), "met_late");
+    ck_case *c = stored_case(f, "S000001");
+    const ck_contact *old = ck_case_contact(c, "CPAST2"), *gone = ck_case_contact(c, "CPAST1");
+    assert_string_equal(old->outcome, "RSOF");
+    assert_string_equal(old->change_reason, "Hospital appointment");
+    assert_int_equal(old->sequence, 1);
+    const ck_contact *repl = ck_case_contact(c, old->rescheduled_to);
+    assert_non_null(repl);
+    assert_string_equal(repl->start_time, "14:00");
+    assert_string_equal(repl->officer, "N07P001");
+    assert_null(repl->outcome);
+    assert_int_equal(gone->cancelled, 1);
+    assert_string_equal(gone->change_reason, "Order revoked by the court");
+    ck_case_free(c);
+    th_resp r = req(f, "GET", "/diary/without-outcome", w.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, "CPAST1"));
+    assert_null(strstr(r.body, "CPAST2"));
+    th_resp_free(&r);
+    /* Neither a cancelled nor a rescheduled appointment can be changed again. */
+    page_has(f, &w, "/cases/S000001/contacts/CPAST1/reschedule", 404, NULL);
+    page_has(f, &w, "/cases/S000001/contacts/CPAST2/cancel", 404, NULL);
+    /* The SPO's team diary shows the officer. */
+    who spo = sign_in(f, "N07P009", "SPO");
+    const char *const team[] = {"Team diary", "Test Person", NULL};
+    page_has(f, &spo, "/diary/team?view=week&date=2025-06-16", 200, team);
+}
+
+/* The event of uid in the JSON that tests/ical_check.py printed, or NULL. */
+static json_t *ical_event(json_t *feed, const char *uid)
+{
+    size_t i;
+    json_t *ev;
+    json_array_foreach(json_object_get(feed, "events"), i, ev)
+        if (ck_streq(json_string_value(json_object_get(ev, "uid")), uid)) return ev;
+    return NULL;
+}
+
+static const char *ical_str(json_t *ev, const char *when, const char *key)
+{
+    return json_string_value(json_object_get(json_object_get(ev, when), key));
+}
+
+/* The practitioner's calendar feed, read by Python's icalendar: times in
+ * Europe/London on both sides of the October clock change, a cancellation
+ * as STATUS:CANCELLED with SEQUENCE raised, only the allowed properties and
+ * nothing of the person's other details; revoked, the address is gone. */
+static void test_calendar_feed(void **state)
+{
+    fixture *f = *state;
+    who w = sign_in(f, "N07P001", "PO");
+    const char *const off[] = {"Your appointments in Outlook", "turned off", NULL};
+    page_has(f, &w, "/diary/calendar", 200, off);
+    open_form(f, &w, "/cases/S000001/appointments/new");
+    post_form(f, &w, "/cases/S000001/appointments/new",
+              "event=E1&type=COAP&date-day=24&date-month=10&date-year=2025&start_time=10:00&end_time=11:00"
+              "&location=video&officer=N07P001&weeks=2", 303, NULL);
+    ck_case *c = stored_case(f, "S000001");
+    char before[64] = "", after[64] = "";
+    for (size_t i = 0; i < c->n_contacts; i++) {
+        const ck_contact *k = &c->contacts[i];
+        if (k->date == ck_date_ymd(2025, 10, 24)) snprintf(before, sizeof before, "%s", k->id);
+        if (k->date == ck_date_ymd(2025, 10, 31)) snprintf(after, sizeof after, "%s", k->id);
+    }
+    ck_case_free(c);
+    assert_true(before[0] && after[0]);
+    char path[160], form[256];
+    snprintf(path, sizeof path, "/cases/S000001/contacts/%s/cancel", after);
+    open_form(f, &w, path);
+    post_form(f, &w, path, "reason=Court+hearing+that+day", 303, NULL);
+
+    /* Turned on: the address is shown once. */
+    snprintf(form, sizeof form, "csrf=%s", w.csrf);
+    th_resp r = req(f, "POST", "/diary/calendar", w.cookie, form);
+    assert_int_equal(r.status, 200);
+    char feed_path[160];
+    tw_text_after(r.body, "/calendar/", "<\"", feed_path + 10, sizeof feed_path - 10);
+    memcpy(feed_path, "/calendar/", 10);
+    assert_non_null(strstr(feed_path, ".ics"));
+    th_resp_free(&r);
+    page_has(f, &w, "/diary/calendar", 200, (const char *const[]){"turned on", NULL});
+    r = req(f, "GET", "/diary/calendar", w.cookie, NULL);
+    assert_null(strstr(r.body, feed_path)); /* never shown again */
+    th_resp_free(&r);
+
+    /* The feed needs no session: its token is the credential. */
+    r = req(f, "GET", feed_path, NULL, NULL);
+    if (r.status != 200) fail_msg("GET feed: %d %.500s", r.status, r.body);
+    assert_non_null(strstr(r.head, "text/calendar"));
+    static const char *const never[] = {"07700 900123", "test.person@example.com", "Jo Partner", "Synthetic note",
+                                        "Court hearing", "14 Larkspur"};
+    for (size_t i = 0; i < sizeof never / sizeof *never; i++)
+        if (strstr(r.body, never[i])) fail_msg("the feed holds \"%s\"", never[i]);
+    char file[] = "/tmp/ck-feed-XXXXXX";
+    int fd = mkstemp(file);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, r.body, r.body_len), (ssize_t)r.body_len);
+    close(fd);
+    th_resp_free(&r);
+    char cmd[256], out[65536];
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 tests/ical_check.py %s", file);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    int rc = pclose(p);
+    unlink(file);
+    if (rc != 0) fail_msg("ical_check.py failed (%d): %s", rc, out);
+    json_error_t je;
+    json_t *feed = json_loads(out, 0, &je);
+    if (!feed) fail_msg("ical_check.py: %s: %s", je.text, out);
+    assert_string_equal(json_string_value(json_object_get(feed, "version")), "2.0");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(feed, "timezones"), 0)), "Europe/London");
+    char uid[128];
+    snprintf(uid, sizeof uid, "S000001-%s@casekeeper", before);
+    json_t *bst = ical_event(feed, uid);
+    snprintf(uid, sizeof uid, "S000001-%s@casekeeper", after);
+    json_t *gmt = ical_event(feed, uid);
+    assert_non_null(bst);
+    assert_non_null(gmt);
+    /* 10am in London is 09:00 UTC in summer time, 10:00 UTC after the clocks go back. */
+    assert_string_equal(ical_str(bst, "start", "utc"), "2025-10-24T09:00:00Z");
+    assert_string_equal(ical_str(bst, "end", "utc"), "2025-10-24T10:00:00Z");
+    assert_string_equal(ical_str(bst, "start", "tzid"), "Europe/London");
+    assert_true(json_real_value(json_object_get(json_object_get(bst, "start"), "offset_hours")) == 1.0);
+    assert_string_equal(ical_str(gmt, "start", "utc"), "2025-10-31T10:00:00Z");
+    assert_string_equal(ical_str(gmt, "start", "local"), "2025-10-31T10:00");
+    assert_true(json_real_value(json_object_get(json_object_get(gmt, "start"), "offset_hours")) == 0.0);
+    assert_string_equal(json_string_value(json_object_get(bst, "status")), "CONFIRMED");
+    assert_string_equal(json_string_value(json_object_get(gmt, "status")), "CANCELLED");
+    assert_int_equal(json_integer_value(json_object_get(bst, "sequence")), 0);
+    assert_int_equal(json_integer_value(json_object_get(gmt, "sequence")), 1);
+    assert_string_equal(json_string_value(json_object_get(bst, "location")), "Video call");
+    assert_non_null(strstr(json_string_value(json_object_get(bst, "summary")), "Test Person (S000001)"));
+    static const char *const allowed[] = {"DTEND", "DTSTAMP", "DTSTART", "LOCATION", "SEQUENCE", "STATUS", "SUMMARY", "UID"};
+    size_t i, k;
+    json_t *ev, *prop;
+    json_array_foreach(json_object_get(feed, "events"), i, ev)
+        json_array_foreach(json_object_get(ev, "properties"), k, prop) {
+            bool ok = false;
+            for (size_t a = 0; a < sizeof allowed / sizeof *allowed; a++) ok = ok || ck_streq(allowed[a], json_string_value(prop));
+            if (!ok) fail_msg("event property %s is not allowed in the feed", json_string_value(prop));
+        }
+    json_decref(feed);
+
+    /* Turned off, the address answers nothing; a made-up one never did. */
+    open_form(f, &w, "/diary/calendar");
+    snprintf(form, sizeof form, "csrf=%s", w.csrf);
+    r = req(f, "POST", "/diary/calendar/off", w.cookie, form);
+    assert_int_equal(r.status, 303);
+    th_resp_free(&r);
+    const char *const gone[] = {feed_path, "/calendar/not-a-token.ics"};
+    for (size_t g = 0; g < 2; g++) {
+        r = req(f, "GET", gone[g], NULL, NULL);
+        assert_int_equal(r.status, 404);
+        th_resp_free(&r);
+    }
 }
 
 static void test_failure_then_warning(void **state)
@@ -920,7 +1147,9 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dashboard_trends), cmocka_unit_test(test_my_work),         cmocka_unit_test(test_caseload),
         cmocka_unit_test(test_case_tabs),       cmocka_unit_test(test_person_and_strip), cmocka_unit_test(test_search),
-        cmocka_unit_test(test_book_appointment), cmocka_unit_test(test_other_forms),
+        cmocka_unit_test(test_book_appointment), cmocka_unit_test(test_appointments),
+        cmocka_unit_test(test_calendar_feed),
+        cmocka_unit_test(test_other_forms),
         cmocka_unit_test(test_grades_pages),    cmocka_unit_test(test_failure_then_warning),
         cmocka_unit_test(test_recall_only_on_licence),
         cmocka_unit_test(test_outcome_and_action_together), cmocka_unit_test(test_add_contact),

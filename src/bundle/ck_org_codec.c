@@ -41,6 +41,10 @@ static const okey vacancy_keys[] = {REC("team", K_CODE, team, true), REC("grade"
                                     REC("since", K_DATE, since, false)};
 static const okey post_keys[] = {REC("team", K_CODE, team, true), REC("grade", K_GRADE, grade, true),
                                  REC("fte", K_FTE, fte, true)};
+/* An office of a PDU, where appointments are held (issue 15): a contact's
+ * location names it by code. */
+static const okey office_keys[] = {REC("code", K_CODE, code, true), REC("pdu", K_CODE, pdu, true),
+                                   REC("name", K_STR, name, true), REC("address", K_STR, address, false)};
 static const okey reduction_keys[] = {RED("hours", K_HOURS, hours, true), RED("reason", K_STR, reason, false),
                                       RED("from", K_DATE, from, false), RED("expires", K_DATE, expires, false)};
 
@@ -50,7 +54,7 @@ typedef struct kind_keys {
 } kind_keys;
 #define KEYS(a) {a, sizeof a / sizeof a[0]}
 static const kind_keys by_kind[] = {KEYS(region_keys), KEYS(pdu_keys), KEYS(team_keys), KEYS(staff_keys),
-                                    KEYS(vacancy_keys), KEYS(post_keys)};
+                                    KEYS(vacancy_keys), KEYS(post_keys), KEYS(office_keys)};
 
 typedef struct oparser {
     ck_arena *arena;
@@ -203,7 +207,7 @@ ck_rc ck_org_parse(const char *json, size_t len, ck_arena *arena, ck_org_record 
     const char *k = NULL;
     bool ok = json_is_object(root) ? true : bad_value(&p, "line", "an organisation record (a JSON object)", root);
     if (ok && !kind) {
-        snprintf(err, err_len, "kind: required; one of region, pdu, team, staff, vacancy, post");
+        snprintf(err, err_len, "kind: required; one of region, pdu, team, staff, vacancy, post, office");
         ok = false;
     }
     if (ok) ok = vocab_value(&p, "kind", kind, ck_vocab_org_kind, &k);

@@ -17,6 +17,6 @@ const char *ck_grade_label(const char *grade)
     return grade;
 }
 const char *const ck_vocab_staff_status[] = {"in_post", "long_term_absence", "left", NULL};
-const char *const ck_vocab_org_kind[] = {"region", "pdu", "team", "staff", "vacancy", "post", NULL};
+const char *const ck_vocab_org_kind[] = {"region", "pdu", "team", "staff", "vacancy", "post", "office", NULL};
 
 const char *ck_org_kind_name(ck_org_kind k) { return ck_vocab_org_kind[k]; }

@@ -8,7 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-typedef enum ck_org_kind { CK_ORG_REGION, CK_ORG_PDU, CK_ORG_TEAM, CK_ORG_STAFF, CK_ORG_VACANCY, CK_ORG_POST } ck_org_kind;
+typedef enum ck_org_kind { CK_ORG_REGION, CK_ORG_PDU, CK_ORG_TEAM, CK_ORG_STAFF, CK_ORG_VACANCY, CK_ORG_POST,
+                           CK_ORG_OFFICE } ck_org_kind;
 
 #define CK_ORG_CODE_MAX 32            /* region, PDU, team and staff codes */
 #define CK_ORG_DEFAULT_HOURS 37.0     /* a full-time week when contracted_hours is absent */
@@ -18,7 +19,7 @@ extern const char *const ck_vocab_grade[];        /* PO PQiP PSO SPO VLO court_o
  * unknown grade is returned as it is, NULL as "". Static storage. */
 const char *ck_grade_label(const char *grade);
 extern const char *const ck_vocab_staff_status[]; /* in_post long_term_absence left */
-extern const char *const ck_vocab_org_kind[];     /* region pdu team staff vacancy post, in ck_org_kind order */
+extern const char *const ck_vocab_org_kind[];     /* region pdu team staff vacancy post office, in ck_org_kind order */
 
 typedef struct ck_org_reduction {
     double hours;
@@ -34,8 +35,9 @@ typedef struct ck_org_record {
     const char *code;   /* region, pdu, team, staff */
     const char *name;   /* region, pdu, team */
     const char *region; /* pdu */
-    const char *pdu;    /* team */
-    const char *office; /* team */
+    const char *pdu;    /* team, office */
+    const char *office; /* team: the office's name as free text */
+    const char *address; /* office: a PDU's office where appointments are held (code, pdu, name, address) */
     const char *team;   /* staff, vacancy, post */
     const char *grade;  /* staff, vacancy, post */
     const char *forename, *surname;

@@ -1,5 +1,6 @@
 #include "ck_gen.h"
 #include "ck_gen_notes.h"
+#include "ck_gen_appts.h"
 #include "ck_ctypes.h"
 #include "ck_gen_person.h"
 #include "ck_bundle.h"
@@ -1404,6 +1405,7 @@ ck_case *ck_gen_case(const ck_gen *g, size_t index)
     ck_free(x.triggers.v);
     ck_free(x.attended.v);
     ck_gen_notes(c, g->opt.seed, index, g->opt.as_of);
+    ck_gen_appts(c, g->org, x.pdu, g->opt.seed, index);
     return c;
 }
 

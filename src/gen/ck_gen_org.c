@@ -428,6 +428,17 @@ static double funded_fte(const ck_gen_org *o, size_t t, const char *grade)
     return round(fte * 10) / 10;
 }
 
+void ck_gen_org_office_code(const ck_gen_org *o, size_t pdu, size_t k, char *out, size_t len)
+{
+    snprintf(out, len, "%s-OF%zu", o->pdus[pdu].code, k + 1);
+}
+
+void ck_gen_org_office_name(const ck_gen_org *o, size_t pdu, size_t k, char *out, size_t len)
+{
+    static const char *const kinds[CK_GEN_OFFICES] = {"Probation Office", "Community Hub"};
+    snprintf(out, len, "%s %s", o->pdus[pdu].name, kinds[k]);
+}
+
 bool ck_gen_org_write(const ck_gen_org *o, FILE *f)
 {
     bool ok = true;
@@ -437,6 +448,15 @@ bool ck_gen_org_write(const ck_gen_org *o, FILE *f)
     for (size_t i = 0; ok && i < o->n_pdus; i++)
         ok = put_line(f, json_pack("{s:s, s:s, s:s, s:s}", "kind", "pdu", "code", o->pdus[i].code, "region",
                                    o->regions[o->pdus[i].region].code, "name", o->pdus[i].name));
+    for (size_t i = 0; ok && i < o->n_pdus; i++)
+        for (size_t k = 0; ok && k < CK_GEN_OFFICES; k++) {
+            char code[64], name[160];
+            ck_gen_org_office_code(o, i, k, code, sizeof code);
+            ck_gen_org_office_name(o, i, k, name, sizeof name);
+            ok = put_line(f, json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", "office", "code", code, "pdu",
+                                       o->pdus[i].code, "name", name, "address",
+                                       k == 0 ? "1 Synthetic Street" : "20 Example Road"));
+        }
     for (size_t i = 0; ok && i < o->n_teams; i++) {
         const ck_gen_team *t = &o->teams[i];
         ok = put_line(f, json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", "team", "code", t->code, "pdu",

@@ -99,6 +99,14 @@ size_t ck_gen_org_pick_team(const ck_gen_org *o, ck_rng *r, size_t p);
  * (status absent) strictly after `after` and on or before as_of. */
 size_t ck_gen_org_pick_gone(const ck_gen_org *o, ck_rng *r, size_t t, ck_gen_status status, ck_date after);
 
+/* Each PDU's offices where appointments are held (organisation records of
+ * kind "office"): their code ("N07PDU01-OF1") and name written into out,
+ * k < CK_GEN_OFFICES. Derived from the PDU alone, so they draw nothing from
+ * the seed's stream. */
+#define CK_GEN_OFFICES 2
+void ck_gen_org_office_code(const ck_gen_org *o, size_t pdu, size_t k, char *out, size_t len);
+void ck_gen_org_office_name(const ck_gen_org *o, size_t pdu, size_t k, char *out, size_t len);
+
 const char *ck_gen_status_name(ck_gen_status s); /* in_post long_term_absence left */
 
 #endif

@@ -625,6 +625,35 @@ ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_
     return ck_txn_finish(db, rc, err, err_len);
 }
 
+ck_rc ck_access_appointments(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
+                             const ck_contact *adds, size_t n_adds, const char *update_id,
+                             bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
+                             ck_date as_of, ck_write_check *wc, char *err, size_t err_len)
+{
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    case_facts f;
+    rc = decide(db, p, list_perm("contacts", perm), crn, CK_LOCK_UPDATE, &f, err, err_len);
+    if (rc == CK_OK) rc = check_version(db, f.id, wc, err, err_len);
+    if (rc == CK_OK && update_id) rc = sensitive_guard(db, p, &f, update_id, err, err_len);
+    for (size_t i = 0; rc == CK_OK && i < n_adds; i++) {
+        ck_contact scratch;
+        rc = ck_cases_add_tx(db, eng, crn, "contacts", as_recorded(p, "contacts", &adds[i], &scratch), as_of, err,
+                             err_len);
+        char record[128];
+        snprintf(record, sizeof record, "contacts/%.80s", adds[i].id ? adds[i].id : "");
+        if (rc == CK_OK) rc = ck_audit_append(db, p, "record.add", crn, record, NULL, err, err_len);
+    }
+    if (rc == CK_OK && update_id) {
+        rc = ck_cases_update_tx(db, eng, crn, "contacts", update_id, edit, ctx, as_of, err, err_len);
+        char record[128];
+        snprintf(record, sizeof record, "contacts/%.80s", update_id);
+        if (rc == CK_OK) rc = ck_audit_append(db, p, "record.update", crn, record, NULL, err, err_len);
+    }
+    if (rc == CK_OK) rc = note_write(db, p, f.id, wc, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
+}
+
 static ck_rc set_consent(ck_case *c, void *ctx, char *err, size_t err_len)
 {
     (void)err, (void)err_len;

@@ -180,6 +180,17 @@ ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_
 ck_rc ck_access_consent(ck_db *db, const ck_principal *p, const ck_engine *eng, const char *crn,
                         const ck_consent *consent, ck_date as_of, ck_write_check *wc, char *err, size_t err_len);
 
+/* Appointments booked, rescheduled or cancelled as one act (issue 15), in
+ * one transaction under perm (case:write): the contacts adds[0..n_adds)
+ * appended first (a weekly series, or the appointment that replaces a
+ * rescheduled one), then, when update_id is set, that contact changed by
+ * edit (marked rescheduled or cancelled). Each contact added gets
+ * recorded_by = p; each write is audited. */
+ck_rc ck_access_appointments(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
+                             const ck_contact *adds, size_t n_adds, const char *update_id,
+                             bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
+                             ck_date as_of, ck_write_check *wc, char *err, size_t err_len);
+
 /* An appointment's outcome and the enforcement decision on it, one act
  * (store/ck_casewrite) under perm (case:write). note (may be NULL: the
  * contact's notes stay as they are) replaces the contact's notes and

@@ -174,6 +174,17 @@ ck_rc ck_org_import_put(ck_org_import *imp, const ck_org_record *r, char *err, s
     case CK_ORG_VACANCY:
         if ((rc = need(db, r, "team", r->team, CK_ORG_TEAM, err, err_len)) != CK_OK) return rc;
         return put_vacancy(imp, r, err, err_len);
+    case CK_ORG_OFFICE:
+        if ((rc = need(db, r, "pdu", r->pdu, CK_ORG_PDU, err, err_len)) != CK_OK) return rc;
+        st = ck_db_prepare(db, "INSERT INTO \"offices\" (\"code\", \"pdu\", \"name\", \"address\") VALUES ($1, $2, $3, $4) "
+                               "ON CONFLICT (\"code\") DO UPDATE SET \"pdu\" = \"excluded\".\"pdu\", "
+                               "\"name\" = \"excluded\".\"name\", \"address\" = \"excluded\".\"address\"");
+        if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
+        ck_stmt_bind_text(st, 1, r->code);
+        ck_stmt_bind_text(st, 2, r->pdu);
+        ck_stmt_bind_text(st, 3, r->name);
+        ck_stmt_bind_text(st, 4, r->address);
+        return ck_txn_exec(db, st, "offices", err, err_len);
     case CK_ORG_POST:
         /* The funded posts the workforce page sets staff in post against;
          * a later record for the same team and grade replaces the figure. */
@@ -227,7 +238,8 @@ ck_rc ck_org_get(ck_db *db, ck_org_kind kind, const char *code, ck_arena *a, ck_
         [CK_ORG_STAFF] = "SELECT \"code\", \"team\", \"grade\", \"forename\", \"surname\", \"status\", \"agency\", "
                          "\"contracted_hours\", \"start_date\", \"left_on\", \"absence_from\" FROM \"staff\" "
                          "WHERE \"code\" = $1",
-        [CK_ORG_VACANCY] = NULL, [CK_ORG_POST] = NULL};
+        [CK_ORG_VACANCY] = NULL, [CK_ORG_POST] = NULL,
+        [CK_ORG_OFFICE] = "SELECT \"code\", \"name\", \"pdu\", \"address\" FROM \"offices\" WHERE \"code\" = $1"};
     memset(out, 0, sizeof *out);
     out->kind = kind;
     out->start_date = out->left_on = out->absence_from = out->since = CK_NODATE;
@@ -266,6 +278,11 @@ ck_rc ck_org_get(ck_db *db, ck_org_kind kind, const char *code, ck_arena *a, ck_
             out->absence_from = ck_stmt_date(st, 10);
             break;
         }
+        case CK_ORG_OFFICE:
+            out->name = dup_col(st, 1, a);
+            out->pdu = dup_col(st, 2, a);
+            out->address = dup_col(st, 3, a);
+            break;
         case CK_ORG_VACANCY:
         case CK_ORG_POST: break;
         }
@@ -288,8 +305,10 @@ ck_rc ck_org_list(ck_db *db, ck_org_kind kind, const char *parent, ck_arena *a, 
                                            "IS NULL OR \"region\" = $1 ORDER BY \"name\", \"code\""
                       : kind == CK_ORG_TEAM ? "SELECT \"code\", \"name\", \"pdu\" FROM \"teams\" WHERE \"pdu\" = $1 "
                                               "ORDER BY \"name\", \"code\""
-                                            : NULL;
-    if (!sql) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "only PDUs and teams are listed");
+                      : kind == CK_ORG_OFFICE ? "SELECT \"code\", \"name\", \"pdu\", \"address\" FROM \"offices\" "
+                                                "WHERE \"pdu\" = $1 ORDER BY \"name\", \"code\""
+                                              : NULL;
+    if (!sql) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "only regions, PDUs, teams and offices are listed");
     ck_stmt *st = ck_txn_prepare(db, sql, err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, parent);
@@ -311,6 +330,7 @@ ck_rc ck_org_list(ck_db *db, ck_org_kind kind, const char *parent, ck_arena *a, 
         r->name = dup_col(st, 1, a);
         if (kind == CK_ORG_PDU) r->region = dup_col(st, 2, a);
         else if (kind == CK_ORG_TEAM) r->pdu = dup_col(st, 2, a);
+        else if (kind == CK_ORG_OFFICE) r->pdu = dup_col(st, 2, a), r->address = dup_col(st, 3, a);
     }
     ck_stmt_reset(st);
     *out = recs;

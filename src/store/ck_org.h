@@ -26,7 +26,7 @@ ck_rc ck_org_get(ck_db *db, ck_org_kind kind, const char *code, ck_arena *arena,
                  size_t err_len);
 
 /* Every region (parent unused), the PDUs of a region (parent NULL: every
- * PDU) or the teams of a PDU, in
+ * PDU), the teams of a PDU or the offices of a PDU (address filled too), in
  * name order: code and name (and region, pdu) filled, strings in arena.
  * Other kinds are CK_ERR_INVALID. */
 ck_rc ck_org_list(ck_db *db, ck_org_kind kind, const char *parent, ck_arena *arena, ck_org_record **out, size_t *n,

@@ -111,6 +111,7 @@ static const struct {
 } nav_items[] = {
     {"work", "/my-work", "My work"},
     {"caseload", "/caseload", "Caseload"},
+    {"diary", "/diary", "Diary"},
     {"search", "/search", "Search"},
     {"court", "/court", "Court"},
     {"team", "/team", "Team"},

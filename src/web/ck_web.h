@@ -189,6 +189,19 @@ void ck_web_action_post(ck_http_req *r);
 void ck_web_check_form(ck_http_req *r);  /* GET /cases/{crn}/checks/new, /cases/{crn}/checks/{id}/{verb} */
 void ck_web_check_post(ck_http_req *r);
 void ck_web_team(ck_http_req *r);     /* GET /team (SPO) */
+/* The diary (ck_web_diary.c): GET /diary, /diary/team, and their
+ * /without-outcome lists. */
+void ck_web_diary(ck_http_req *r);
+void ck_web_team_diary(ck_http_req *r);
+void ck_web_without_outcome(ck_http_req *r);
+void ck_web_team_without_outcome(ck_http_req *r);
+/* The calendar feed (ck_web_ical.c): GET /diary/calendar, POST
+ * /diary/calendar (a new address, shown once), POST /diary/calendar/off,
+ * and the public feed GET /calendar/{token} (TOKEN.ics). */
+void ck_web_calendar(ck_http_req *r);
+void ck_web_calendar_on(ck_http_req *r);
+void ck_web_calendar_off(ck_http_req *r);
+void ck_web_calendar_feed(ck_http_req *r);
 void ck_web_court(ck_http_req *r);    /* GET /court */
 void ck_web_new_case_form(ck_http_req *r); /* GET /court/cases/new (court officer) */
 void ck_web_new_case_post(ck_http_req *r);
@@ -284,6 +297,9 @@ const ck_case_filter *ck_web_case_filter(ck_http_req *r, const ck_session *s);
 const char *ck_web_person_name(ck_http_req *r, const char *forename, const char *surname);
 /* "2025-04-17" as "17 April 2025" (GOV.UK style); "" for CK_NODATE. */
 const char *ck_web_date_long(ck_http_req *r, ck_date d);
+/* An appointment's "HH:MM" as GOV.UK writes times: "9:30am", "2pm",
+ * "midday"; "" when it is not a time. */
+const char *ck_web_clock(ck_http_req *r, const char *hhmm);
 /* A moment (Unix seconds) as people in England and Wales read it, in UK
  * time: "2:05pm on 6 December 2026", "9am on ...", "midday on ...". */
 const char *ck_web_time_long(ck_http_req *r, int64_t t);

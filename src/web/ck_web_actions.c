@@ -7,7 +7,9 @@
  * ck_access_update: one transaction that checks the account's access under
  * the case's lock, recomputes the obligations and writes the audit log. A
  * form with errors is shown again with an error summary and what was typed. */
+#include "ck_appt.h"
 #include "ck_bundle.h"
+#include "ck_diary.h"
 #include "ck_casewrite.h"
 #include "ck_ctypes.h"
 #include "ck_facts.h"
@@ -20,7 +22,7 @@
 
 #define ID_HEX 10 /* web-made record ids: a letter and 10 hex digits */
 
-typedef enum { F_DATE, F_SELECT, F_RADIOS, F_TEXT, F_TEXTAREA, F_EVENT, F_CONTACT_TYPE, F_CHECKBOX } fkind;
+typedef enum { F_DATE, F_SELECT, F_RADIOS, F_TEXT, F_TEXTAREA, F_EVENT, F_CONTACT_TYPE, F_CHECKBOX, F_OFFICER, F_PLACE } fkind;
 
 typedef struct field {
     const char *name, *label, *hint;
@@ -61,11 +63,41 @@ static const char *const category_labels[] = {"Category 1", "Category 2", "Categ
     {"sensitive", "Sensitive", "Only the case's team, their managers and quality assurance will see sensitive notes", \
      F_CHECKBOX, NULL, NULL, false}
 
+/* An appointment as practitioners book it (issue 15; core/ck_appt): typed
+ * times, the officer (the case's practitioner unless changed), the place
+ * (the PDU's offices, video, phone, home visit) and, for a new order, a
+ * weekly series. */
+#define TIME_HINT "Use the 24-hour clock, for example, 09:30 or 14:00"
+#define SERIES_MAX 26
 static const field appointment_fields[] = {
     {"event", "Sentence", NULL, F_EVENT, NULL, NULL, true},
     {"type", "Appointment type", NULL, F_CONTACT_TYPE, NULL, NULL, true},
     {"date", "Date of the appointment", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
+    {"start_time", "Start time", TIME_HINT, F_TEXT, NULL, NULL, true},
+    {"end_time", "End time", TIME_HINT, F_TEXT, NULL, NULL, true},
+    {"officer", "Officer", "Who will see them. The case's practitioner unless you choose someone else", F_OFFICER,
+     NULL, NULL, true},
+    {"location", "Where", NULL, F_PLACE, NULL, NULL, true},
+    {"weeks", "Number of weeks", "To book the same time every week, for example for a new order, up to 26. "
+     "Leave empty for one appointment", F_TEXT, NULL, NULL, false},
     NOTE_FIELDS,
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+/* Rescheduling records the outcome nDelius uses for it (RSOF: the person
+ * asked; RSSR: the service asked) on the old appointment and books the new
+ * one; cancelling marks it cancelled. Both need a reason. */
+static const char *const asked_values[] = {"RSOF", "RSSR", NULL};
+static const char *const asked_labels[] = {"The person on probation", "The probation service", NULL};
+static const field reschedule_fields[] = {
+    {"date", "New date of the appointment", "For example, 27 3 2026", F_DATE, NULL, NULL, true},
+    {"start_time", "Start time", TIME_HINT, F_TEXT, NULL, NULL, true},
+    {"end_time", "End time", TIME_HINT, F_TEXT, NULL, NULL, true},
+    {"asked", "Who asked for it to be rescheduled?", NULL, F_RADIOS, asked_values, asked_labels, true},
+    {"reason", "Why is it being rescheduled?", NULL, F_TEXTAREA, NULL, NULL, true},
+    {NULL, NULL, NULL, 0, NULL, NULL, false},
+};
+static const field cancel_fields[] = {
+    {"reason", "Why is it being cancelled?", NULL, F_TEXTAREA, NULL, NULL, true},
     {NULL, NULL, NULL, 0, NULL, NULL, false},
 };
 static const field contact_fields[] = {
@@ -214,6 +246,16 @@ typedef struct form {
     const ck_case *c;
     ck_date today;
     const char *id; /* the record the URL names (update actions) */
+    const ck_session *s;
+    ck_db *db;
+    /* A booking's choices, read once (load_choices): the officers of the
+     * case's team and the offices of the PDU. */
+    bool choices_read;
+    ck_diary_officer *officers;
+    size_t n_officers;
+    ck_org_record *offices;
+    size_t n_offices;
+    size_t weeks; /* a booking's series: 1 for one appointment */
     /* The case's version the form was opened at: the hidden field "version"
      * it posts back, 0 when absent or not a number. */
     int64_t version;
@@ -232,6 +274,14 @@ static const struct {
     {"Appointment type", "Select the type of appointment"},
     {"Contact type", "Select the type of contact"},
     {"Date of the appointment", "Enter the date of the appointment"},
+    {"New date of the appointment", "Enter the new date of the appointment"},
+    {"Start time", "Enter the start time"},
+    {"End time", "Enter the end time"},
+    {"Officer", "Select the officer who will see them"},
+    {"Where", "Select where the appointment is"},
+    {"Who asked for it to be rescheduled?", "Select who asked for the appointment to be rescheduled"},
+    {"Why is it being rescheduled?", "Enter why the appointment is being rescheduled"},
+    {"Why is it being cancelled?", "Enter why the appointment is being cancelled"},
     {"Date of the contact", "Enter the date of the contact"},
     {"Outcome", "Select the outcome of the appointment"},
     {"Enforcement action", "Select the enforcement action"},
@@ -409,6 +459,221 @@ static void check_recall(form *f, const char *action, ck_date d, const char *fie
         ck_web_form_error(f->page, field_name, "A recall can only be requested during a licence");
 }
 
+/* ---- Appointments (issue 15) ---------------------------------------------- */
+
+/* The officers and offices a booking offers, read once per request: the
+ * staff of the case's team (else the reader's) and the offices of the
+ * reader's PDU. A failed read leaves the list empty, logged. */
+static void load_choices(form *f)
+{
+    if (f->choices_read) return;
+    f->choices_read = true;
+    char err[256];
+    const char *team = f->c->team && *f->c->team ? f->c->team : f->s->team;
+    if (team && *team &&
+        ck_diary_officers(f->db, team, ck_http_arena(f->r), &f->officers, &f->n_officers, err, sizeof err) != CK_OK)
+        ck_http_log("%s web: officers: %s", ck_http_request_id(f->r), err);
+    if (f->s->pdu && *f->s->pdu &&
+        ck_diary_offices(f->db, f->s->pdu, ck_http_arena(f->r), &f->offices, &f->n_offices, err, sizeof err) != CK_OK)
+        ck_http_log("%s web: offices: %s", ck_http_request_id(f->r), err);
+}
+
+/* The case's practitioner today: the officer a booking starts with. */
+static const char *default_officer(form *f)
+{
+    ck_contact today = {.date = f->today};
+    return ck_appt_officer(f->c, &today);
+}
+
+static bool officer_offered(form *f, const char *code)
+{
+    for (size_t i = 0; i < f->n_officers; i++)
+        if (ck_streq(f->officers[i].code, code)) return true;
+    return ck_streq(code, default_officer(f));
+}
+
+/* A typed time as "HH:MM": "9:30", "09:30" and "9.30" are all 09:30. NULL
+ * with the field's error when it is not a time on the 24-hour clock. */
+static const char *time_of(form *f, const field *fd)
+{
+    const char *v = ck_web_field(f->r, fd->name);
+    v += strspn(v, " ");
+    size_t n = strlen(v);
+    while (n && v[n - 1] == ' ') n--;
+    if (!n) {
+        if (fd->required) ck_web_form_error(f->page, fd->name, "%s", missing_message(f, fd, "Enter"));
+        return NULL;
+    }
+    size_t h = 0;
+    while (h < n && h < 3 && v[h] >= '0' && v[h] <= '9') h++;
+    const char *t = NULL;
+    if ((h == 1 || h == 2) && n == h + 3 && (v[h] == ':' || v[h] == '.') && v[h + 1] >= '0' && v[h + 1] <= '9' &&
+        v[h + 2] >= '0' && v[h + 2] <= '9')
+        t = ck_arena_printf(ck_http_arena(f->r), "%s%.*s:%c%c", h == 1 ? "0" : "", (int)h, v, v[h + 1], v[h + 2]);
+    if (ck_appt_minutes(t) < 0) {
+        ck_web_form_error(f->page, fd->name, "%s must be a time on the 24-hour clock, like 09:30", fd->label);
+        return NULL;
+    }
+    return t;
+}
+
+static void times_of(form *f, const field *start, ck_contact *ct)
+{
+    ct->start_time = time_of(f, start);
+    ct->end_time = time_of(f, start + 1);
+    if (ct->start_time && ct->end_time && ck_appt_minutes(ct->end_time) <= ck_appt_minutes(ct->start_time)) {
+        ck_web_form_error(f->page, start[1].name, "End time must be after the start time");
+        ct->end_time = NULL;
+    }
+}
+
+/* Times, officer, place and the series of a booking. */
+static void appointment_details(form *f, ck_contact *ct)
+{
+    times_of(f, &appointment_fields[3], ct);
+    load_choices(f);
+    const char *officer = ck_web_field(f->r, "officer");
+    if (!*officer) officer = default_officer(f);
+    ct->officer = officer && officer_offered(f, officer) ? officer : NULL;
+    if (!ct->officer) ck_web_form_error(f->page, "officer", "Select the officer who will see them");
+    const char *place = ck_web_field(f->r, "location");
+    ct->location = ck_vocab_find(ck_vocab_appt_place, place, strlen(place));
+    for (size_t i = 0; !ct->location && i < f->n_offices; i++)
+        if (ck_streq(f->offices[i].code, place)) ct->location = f->offices[i].code;
+    if (!ct->location) ck_web_form_error(f->page, "location", "Select where the appointment is");
+    const char *w = ck_web_field(f->r, "weeks");
+    w += strspn(w, " ");
+    if (*w) {
+        char *end;
+        long n = strtol(w, &end, 10);
+        if (*end || end == w || n < 1 || n > SERIES_MAX)
+            ck_web_form_error(f->page, "weeks", "Number of weeks must be a whole number from 1 to %d", SERIES_MAX);
+        else
+            f->weeks = (size_t)n;
+    }
+}
+
+/* "on 3 March 2026 from 9:30am to 10am" */
+static const char *slot_text(form *f, ck_date d, const char *from, const char *to)
+{
+    return ck_arena_printf(ck_http_arena(f->r), "on %s from %s to %s", ck_web_date_long(f->r, d),
+                           ck_web_clock(f->r, from), ck_web_clock(f->r, to));
+}
+
+/* Whether the booking ct (each week of its series) overlaps an appointment
+ * of the person (any officer; `ignore` is the one being rescheduled) or of
+ * its officer (any case). The form comes back once with a warning listing
+ * them, and books after confirm=yes: a clash may be intended (a joint
+ * visit). The officer's other cases are not named: the reader may not be
+ * allowed to see them. */
+static bool clash_warning(form *f, const ck_contact *ct, const char *ignore)
+{
+    if (ck_streq(ck_web_field(f->r, "confirm"), "yes")) return false;
+    json_t *list = json_array();
+    const char *person = ck_web_person_name(f->r, f->c->person.forename, f->c->person.surname);
+    for (size_t w = 0; w < f->weeks; w++) {
+        ck_contact at = *ct;
+        at.date = ct->date + 7 * (ck_date)w;
+        for (size_t i = 0; i < f->c->n_contacts; i++) {
+            const ck_contact *k = &f->c->contacts[i];
+            if (!ck_appt_live(k) || k->outcome || ck_streq(k->id, ignore) || !ck_appt_overlap(&at, k)) continue;
+            json_array_append_new(list, json_string(ck_arena_printf(ck_http_arena(f->r), "%s already has an appointment %s",
+                                                                    person, slot_text(f, k->date, k->start_time, k->end_time))));
+        }
+    }
+    ck_diary_query q = {.officer = ct->officer, .from = ct->date, .to = ct->date + 7 * (ck_date)(f->weeks - 1)};
+    ck_diary *d = NULL;
+    char err[256];
+    if (ct->officer && ck_diary_list(f->db, &q, &d, err, sizeof err) != CK_OK)
+        ck_http_log("%s web: clash check: %s", ck_http_request_id(f->r), err);
+    for (size_t i = 0; d && i < d->n; i++) {
+        const ck_diary_item *it = &d->items[i];
+        if (it->cancelled || it->outcome || ck_streq(it->crn, f->c->crn)) continue;
+        ck_contact other = {.date = it->date, .start_time = it->start_time, .end_time = it->end_time};
+        for (size_t w = 0; w < f->weeks; w++) {
+            ck_contact at = *ct;
+            at.date = ct->date + 7 * (ck_date)w;
+            if (ck_appt_overlap(&at, &other))
+                json_array_append_new(list, json_string(ck_arena_printf(ck_http_arena(f->r),
+                                                                        "The officer already has another appointment %s",
+                                                                        slot_text(f, it->date, it->start_time, it->end_time))));
+        }
+    }
+    ck_diary_free(d);
+    if (json_array_size(list) == 0) {
+        json_decref(list);
+        return false;
+    }
+    json_object_set_new(f->page, "clash", list);
+    return true;
+}
+
+/* A reschedule: the appointment that replaces the old one, and who asked
+ * and why (the old one's outcome and reason). A cancellation uses reason. */
+typedef struct resched {
+    ck_contact repl;
+    const char *asked, *reason;
+} resched;
+
+static bool build_reschedule(form *f, void *rec)
+{
+    resched *x = rec;
+    const ck_contact *old = ck_case_contact(f->c, f->id);
+    x->repl = *old;
+    x->repl.id = new_id(f->r, 'C');
+    x->repl.date = date_of(f, &reschedule_fields[0]);
+    if (x->repl.date != CK_NODATE && x->repl.date < f->today)
+        ck_web_form_error(f->page, "date", "New date of the appointment must be today or in the future");
+    times_of(f, &reschedule_fields[1], &x->repl);
+    x->repl.booked_on = f->today;
+    x->repl.outcome = NULL;
+    x->repl.outcome_on = CK_NODATE;
+    x->repl.notes = NULL;
+    x->repl.sensitive = x->repl.cancelled = CK_NULL;
+    x->repl.recorded_by = x->repl.change_reason = x->repl.rescheduled_to = NULL;
+    x->repl.sequence = CK_NOINT;
+    x->repl.officer = ck_appt_officer(f->c, old); /* who sees them stays named */
+    x->asked = choice(f, &reschedule_fields[3]);
+    x->reason = text_of(f, &reschedule_fields[4], CK_APPT_REASON_MAX);
+    f->weeks = 1;
+    if (ck_web_form_has_errors(f->page)) return false;
+    return !clash_warning(f, &x->repl, old->id);
+}
+
+static bool build_cancel(form *f, void *rec)
+{
+    resched *x = rec;
+    x->reason = text_of(f, &cancel_fields[0], CK_APPT_REASON_MAX);
+    return !ck_web_form_has_errors(f->page);
+}
+
+/* The old appointment's iCalendar SEQUENCE goes up with every change. */
+static int32_t next_sequence(const ck_contact *k) { return k->sequence == CK_NOINT ? 1 : k->sequence + 1; }
+
+static bool edit_reschedule(ck_case *c, void *rec, void *ctx, char *err, size_t err_len)
+{
+    (void)c, (void)err, (void)err_len;
+    ck_contact *k = rec;
+    const resched *x = ctx;
+    k->outcome = ck_vocab_find(ck_vocab_outcome, x->asked, strlen(x->asked));
+    k->outcome_on = x->repl.booked_on;
+    k->rescheduled_to = x->repl.id;
+    k->change_reason = x->reason;
+    k->sequence = next_sequence(k);
+    return true;
+}
+
+static bool edit_cancel(ck_case *c, void *rec, void *ctx, char *err, size_t err_len)
+{
+    (void)c, (void)err, (void)err_len;
+    ck_contact *k = rec;
+    const resched *x = ctx;
+    k->cancelled = 1;
+    k->change_reason = x->reason;
+    k->sequence = next_sequence(k);
+    return true;
+}
+
 static bool build_contact(form *f, void *rec, bool appointment)
 {
     ck_contact *ct = rec;
@@ -429,7 +694,12 @@ static bool build_contact(form *f, void *rec, bool appointment)
     ct->outcome_on = CK_NODATE;
     ct->notes = notes_of(f);
     ct->sensitive = sensitive_of(f);
-    return !ck_web_form_has_errors(f->page);
+    ct->cancelled = CK_NULL;
+    ct->sequence = CK_NOINT;
+    f->weeks = 1;
+    if (appointment) appointment_details(f, ct);
+    if (ck_web_form_has_errors(f->page)) return false;
+    return !appointment || !clash_warning(f, ct, NULL);
 }
 
 static bool build_appointment(form *f, void *rec) { return build_contact(f, rec, true); }
@@ -747,6 +1017,8 @@ static const action actions[] = {
     {"appointments", NULL, "Book an appointment", "contacts", appointment_fields, build_appointment, NULL, sizeof(ck_contact), NULL},
     {"contacts", NULL, "Add a contact", "contacts", contact_fields, build_other_contact, NULL, sizeof(ck_contact), NULL},
     {"contacts", "outcome", "Record an outcome", "contacts", outcome_fields, build_outcome, NULL, sizeof(edit), "contacts"},
+    {"contacts", "reschedule", "Reschedule an appointment", "contacts", reschedule_fields, build_reschedule, NULL, sizeof(resched), "contacts"},
+    {"contacts", "cancel", "Cancel an appointment", "contacts", cancel_fields, build_cancel, NULL, sizeof(resched), "contacts"},
     {"contacts", "enforcement", "Record enforcement action", "enforcement", enforcement_fields, build_enforcement, NULL, sizeof(ck_enforcement), "contacts"},
     {"registrations", NULL, "Add a registration", "registrations", registration_fields, build_registration, NULL, sizeof(ck_registration), NULL},
     {"registrations", "review", "Review a registration", "registrations", review_fields, build_review, edit_review, sizeof(edit), "registrations"},
@@ -786,7 +1058,8 @@ static const action *find_action(const char *kind, const char *verb)
 static json_t *fields_json(form *f, const action *a)
 {
     json_t *out = json_array();
-    static const char *const kind_names[] = {"date", "select", "radios", "text", "textarea", "select", "select", "checkbox"};
+    static const char *const kind_names[] = {"date",   "select", "radios", "text",  "textarea",
+                                            "select", "select", "checkbox", "select", "select"};
     json_t *values = json_object_get(f->page, "values");
     for (const field *fd = a->fields; fd->name; fd++) {
         json_t *j = ck_web_form_field(f->r, f->page, kind_names[fd->kind], fd->name, fd->label, fd->hint, NULL);
@@ -812,6 +1085,29 @@ static json_t *fields_json(form *f, const action *a)
                                                    : e->id;
                 json_array_append_new(opts, json_pack("{s:s, s:s}", "value", e->id, "text", text));
             }
+        } else if (fd->kind == F_OFFICER) {
+            load_choices(f);
+            const char *dflt = default_officer(f);
+            bool listed = false;
+            for (size_t i = 0; i < f->n_officers; i++) {
+                const ck_diary_officer *o = &f->officers[i];
+                listed = listed || ck_streq(o->code, dflt);
+                const char *name = ck_web_person_name(f->r, o->forename, o->surname);
+                json_array_append_new(opts, json_pack("{s:s, s:s}", "value", o->code, "text",
+                                                      ck_streq(o->code, dflt)
+                                                          ? ck_arena_printf(ck_http_arena(f->r), "%s (practitioner)", name)
+                                                          : name));
+            }
+            if (dflt && !listed)
+                json_array_insert_new(opts, 0, json_pack("{s:s, s:s}", "value", dflt, "text",
+                                                         ck_arena_printf(ck_http_arena(f->r), "%s (practitioner)", dflt)));
+        } else if (fd->kind == F_PLACE) {
+            load_choices(f);
+            for (size_t i = 0; i < f->n_offices; i++)
+                json_array_append_new(opts, json_pack("{s:s, s:s}", "value", f->offices[i].code, "text", f->offices[i].name));
+            for (size_t i = 0; ck_vocab_appt_place[i]; i++)
+                json_array_append_new(opts, json_pack("{s:s, s:s}", "value", ck_vocab_appt_place[i], "text",
+                                                      ck_appt_place_label(ck_vocab_appt_place[i])));
         } else if (fd->kind == F_CONTACT_TYPE) {
             bool ns;
             contact_type_find(NULL, a->build == build_appointment, &ns, opts);
@@ -860,6 +1156,10 @@ static void prefill(form *f, const action *a)
         json_object_set_new(values, "type", json_string(strcmp(rule, "MAPPA_IDENTIFY") == 0 ? "MAPP"
                                                         : strcmp(rule, "VCS_FLAG") == 0     ? "INVI"
                                                                                             : "ADVP"));
+    if (a->fields == appointment_fields && !json_object_get(values, "officer")) {
+        const char *o = default_officer(f);
+        if (o) json_object_set_new(values, "officer", json_string(o));
+    }
     if (f->c->n_events == 1 && !json_object_get(values, "event"))
         json_object_set_new(values, "event", json_string(f->c->events[0].id));
 }
@@ -892,6 +1192,7 @@ static bool record_exists(const ck_case *c, const action *a, const char *id)
     if (strcmp(a->url_list, "contacts") == 0) {
         const ck_contact *ct = ck_case_contact(c, id);
         if (!ct) return false;
+        if (a->build == build_reschedule || a->build == build_cancel) return ck_appt_live(ct) && !ct->outcome;
         return a->build == build_enforcement ? ct->national_standard == 1 && ck_outcome_failure(ct->outcome)
                                              : ct->appointment == 1;
     }
@@ -950,7 +1251,11 @@ static bool begin(ck_http_req *r, ck_session *s, const char *kind, const char *v
     *db = ck_web_db(r, s);
     ck_case *c = NULL;
     if (!*db || !ck_web_load_case(r, s, *db, &c)) return false;
+    memset(f, 0, sizeof *f);
     f->r = r;
+    f->s = s;
+    f->db = *db;
+    f->weeks = 1;
     f->c = c;
     f->today = ck_app_today(&ck_web_of(r)->app);
     f->id = ck_http_param(r, "id");
@@ -1040,7 +1345,10 @@ static const char *store_message(ck_http_req *r, const char *err)
  * record that exists (an outcome, a review, a victim's details). Appending
  * a new record (a contact, an enforcement decision) cannot, so a case that
  * changed meanwhile is no conflict for it. */
-static bool edits_record(const action *a) { return a->edit || a->build == build_outcome; }
+static bool edits_record(const action *a)
+{
+    return a->edit || a->build == build_outcome || a->build == build_reschedule || a->build == build_cancel;
+}
 
 /* The version a posted form was opened at; 0 when absent or not a number. */
 static int64_t posted_version(ck_http_req *r)
@@ -1149,6 +1457,24 @@ static ck_rc save(form *f, const ck_session *s, ck_db *db, const action *a, void
         return ck_access_outcome(db, s->p, perm, eng, crn, f->id, e->outcome, e->d1, e->action ? &en : NULL,
                                  keep ? NULL : &note, f->today, wc, err, err_len);
     }
+    if (a->build == build_appointment) {
+        /* A series is its weeks' appointments, booked together or not at all. */
+        const ck_contact *ct = rec;
+        ck_contact *adds = ck_arena_array(ck_http_arena(f->r), f->weeks, sizeof *adds);
+        for (size_t w = 0; w < f->weeks; w++) {
+            adds[w] = *ct;
+            adds[w].id = w ? new_id(f->r, 'C') : ct->id;
+            adds[w].date = ct->date + 7 * (ck_date)w;
+        }
+        return ck_access_appointments(db, s->p, perm, eng, crn, adds, f->weeks, NULL, NULL, NULL, f->today, wc, err,
+                                      err_len);
+    }
+    if (a->build == build_reschedule)
+        return ck_access_appointments(db, s->p, perm, eng, crn, &((resched *)rec)->repl, 1, f->id, edit_reschedule, rec,
+                                      f->today, wc, err, err_len);
+    if (a->build == build_cancel)
+        return ck_access_appointments(db, s->p, perm, eng, crn, NULL, 0, f->id, edit_cancel, rec, f->today, wc, err,
+                                      err_len);
     if (a->edit)
         return ck_access_update(db, s->p, perm, eng, crn, a->list, f->id, a->edit, rec, f->today, wc, err, err_len);
     ck_contact note;

@@ -4,6 +4,7 @@
 #include "ck_caseload.h"
 #include "ck_facts.h"
 #include "ck_tier.h"
+#include "ck_appt.h"
 #include "ck_web.h"
 #include "ck_web_consent.h"
 #include "ck_web_names.h"
@@ -550,7 +551,14 @@ static json_t *contacts_json(ck_http_req *r, const ck_case *c, ck_date today, in
                               "date_text", ck_web_date_long(r, ct->date), "type", ct->type, "outcome",
                               ct->outcome ? ct->outcome : "", "appointment", ct->appointment == 1, "future",
                               ct->date > today, "ns", ck_web_yes_no(ct->national_standard));
-        if (ct->appointment == 1 && !ct->outcome && ct->date <= today) json_object_set_new(j, "needs_outcome", json_true());
+        bool live = ck_appt_live(ct) && !ct->outcome; /* may still be rescheduled or cancelled */
+        if (live && ct->date <= today) json_object_set_new(j, "needs_outcome", json_true());
+        json_object_set_new(j, "live", json_boolean(live));
+        json_object_set_new(j, "cancelled", json_boolean(ct->cancelled == 1));
+        if (ct->start_time)
+            json_object_set_new(j, "when", json_string(ck_arena_printf(ck_http_arena(r), "%s to %s",
+                                                                       ck_web_clock(r, ct->start_time),
+                                                                       ck_web_clock(r, ct->end_time))));
         json_array_append_new(a, j);
     }
     return a;
