@@ -1,6 +1,7 @@
 # Casekeeper build. Plain make + pkg-config; see README.md.
 #   make          release binary build/casekeeper (hardened)
-#   make run      install dependencies, build, start the demo on 127.0.0.1:8080
+#   make run      install dependencies, build, start the demo on 127.0.0.1:8080 (and
+#                 the fake GOV.UK Notify on 127.0.0.1:8089 for its reminders)
 #   make test     install dependencies, build with ASan/UBSan, run every test
 #   make fuzz     longer fuzzing runs (libFuzzer, clang)
 #   make bench    benchmarks (figures, never asserted)
@@ -125,8 +126,8 @@ test: deps
 	bash scripts/run-tests.sh
 
 run: deps
-	$(MAKE) build/casekeeper
-	./build/casekeeper demo
+	$(MAKE) build/casekeeper build/fake-notify
+	sh scripts/demo-notify.sh
 
 fuzz: deps
 	$(MAKE) $(FUZZ_BIN)
