@@ -13,7 +13,8 @@ void ck_api_notify_callback(ck_http_req *r)
     const ck_app *app = ck_http_app(r);
     const ck_rules_config *cfg = app->engine.cfg;
     if (!cfg->notify_callback_token_file[0]) {
-        ck_http_error(r, 403, "delivery receipts are not configured (notify_callback_token_file)");
+        /* No receipts here: as if there were no such route. */
+        ck_http_error(r, 404, "delivery receipts are not configured on this server (notify_callback_token_file)");
         return;
     }
     char want[MAX_TOKEN], err[512];

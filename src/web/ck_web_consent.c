@@ -60,16 +60,34 @@ static void render(ck_http_req *r, unsigned status, json_t *page, const ck_case 
                        f);
 }
 
+/* What both the form and its post start from: the signed-in account, the
+ * database, the case and a page; false when it has answered. */
+typedef struct opened {
+    ck_session s;
+    ck_db *db;
+    ck_case *c;
+    ck_date today;
+    json_t *page;
+} opened;
+
+static bool open_case(ck_http_req *r, opened *o)
+{
+    if (!ck_web_guard(r, &o->s)) return false;
+    o->db = ck_web_db(r, &o->s);
+    if (!o->db) return false;
+    o->c = load(r, &o->s, o->db);
+    if (!o->c) return false;
+    o->today = ck_app_today(&ck_web_of(r)->app);
+    o->page = ck_web_page(r, &o->s, "Reminders by text message or email", "caseload");
+    return true;
+}
+
 void ck_web_consent_form(ck_http_req *r)
 {
-    ck_session s;
-    if (!ck_web_guard(r, &s)) return;
-    ck_db *db = ck_web_db(r, &s);
-    if (!db) return;
-    ck_case *c = load(r, &s, db);
-    if (!c) return;
-    ck_date today = ck_app_today(&ck_web_of(r)->app);
-    json_t *page = ck_web_page(r, &s, "Reminders by text message or email", "caseload");
+    opened o;
+    if (!open_case(r, &o)) return;
+    ck_case *c = o.c;
+    json_t *page = o.page;
     json_t *values = json_object();
     json_object_set_new(page, "values", values);
     if (c->person.has_consent) {
@@ -82,20 +100,19 @@ void ck_web_consent_form(ck_http_req *r)
     } else {
         json_object_set_new(values, "language", json_string("english"));
     }
-    render(r, 200, page, c, today);
+    render(r, 200, page, c, o.today);
     ck_case_free(c);
 }
 
 void ck_web_consent_post(ck_http_req *r)
 {
-    ck_session s;
-    if (!ck_web_guard(r, &s)) return;
-    ck_db *db = ck_web_db(r, &s);
-    if (!db) return;
-    ck_case *c = load(r, &s, db);
-    if (!c) return;
-    ck_date today = ck_app_today(&ck_web_of(r)->app);
-    json_t *page = ck_web_page(r, &s, "Reminders by text message or email", "caseload");
+    opened o;
+    if (!open_case(r, &o)) return;
+    ck_session s = o.s;
+    ck_db *db = o.db;
+    ck_case *c = o.c;
+    ck_date today = o.today;
+    json_t *page = o.page;
     static const char *const kept[] = {"mobile", "email", "language", NULL};
     ck_web_keep_values(r, page, kept);
     const char *mobile = ck_web_field(r, "mobile"), *email = ck_web_field(r, "email");
