@@ -1,13 +1,14 @@
 # Casekeeper build. Plain make + pkg-config; see README.md.
 #   make          release binary build/casekeeper (hardened)
-#   make run      install dependencies, build, start the demo on 127.0.0.1:8080
+#   make run      install dependencies, build, start the demo on 127.0.0.1:8080 (and
+#                 the fake GOV.UK Notify on 127.0.0.1:8089 for its reminders)
 #   make test     install dependencies, build with ASan/UBSan, run every test
 #   make fuzz     longer fuzzing runs (libFuzzer, clang)
 #   make bench    benchmarks (figures, never asserted)
 #   make mutate   the mutation check (tests/mutants.txt; slow, not part of make test)
 
 CC      ?= gcc
-PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libical
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl libical
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -71,6 +72,13 @@ build/dbg/tests/%: tests/%.c tests/ck_test.h build/dbg/libck.a
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -Itests -o $@ $< build/dbg/libck.a $(PKG_LIBS) $(TEST_LIBS)
 
+# The fake GOV.UK Notify (tests/fake_notify.c): the reminder tests' and the
+# demo's stand-in for Notify, on its own (it links nothing of casekeeper).
+build/fake-notify: tests/fake_notify.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) -std=c17 -D_GNU_SOURCE $(WARN) $(PKG_CFLAGS) -O1 -g -o $@ $< $(PKG_LIBS)
+
 deps:
 	sh scripts/setup.sh
 
@@ -96,7 +104,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libck.a
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libck.a $(PKG_LIBS)
 
-test-build: build/dbg/casekeeper build/casekeeper $(TEST_BIN) $(FUZZ_BIN)
+test-build: build/dbg/casekeeper build/casekeeper build/fake-notify $(TEST_BIN) $(FUZZ_BIN)
 
 # The layers, lowest first: each folder of src/ and the folders it may
 # include (its own and those below it). `make check-layers` compiles every
@@ -118,8 +126,8 @@ test: deps
 	bash scripts/run-tests.sh
 
 run: deps
-	$(MAKE) build/casekeeper
-	./build/casekeeper demo
+	$(MAKE) build/casekeeper build/fake-notify
+	sh scripts/demo-notify.sh
 
 fuzz: deps
 	$(MAKE) $(FUZZ_BIN)

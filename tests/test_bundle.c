@@ -3,6 +3,7 @@
 #include "ck_test.h"
 #include "ck_test_json.h"
 #include "ck_bundle.h"
+#include "ck_consent.h"
 #include "ck_facts.h"
 #include "ck_str.h"
 #include <dirent.h>
@@ -61,6 +62,12 @@ static void person_details_round_trip(void **state)
     assert_int_equal(p->n_disabilities, 2);
     assert_string_equal(p->disabilities[0].kind, "Dyslexia");
     assert_null(p->disabilities[1].adjustments);
+    assert_true(p->has_consent);
+    assert_string_equal(p->consent.mobile, "07700 900123");
+    assert_ptr_equal(p->consent.language, ck_vocab_consent_language[1]);
+    assert_int_equal(p->consent.withdrawn_on, CK_NODATE);
+    assert_false(ck_consent_active(&p->consent, ck_date_ymd(2025, 1, 9)));
+    assert_true(ck_consent_active(&p->consent, ck_date_ymd(2025, 1, 10)));
     assert_string_equal(p->addresses[1].postcode, "E8 2AB");
     assert_null(p->addresses[0].line2);
     assert_int_equal(c->changes[0].n_household, 2);
@@ -95,7 +102,7 @@ static void person_details_round_trip(void **state)
     assert_non_null(j);
     json_t *person = json_object_get(j, "person");
     static const char *const absent[] = {"phone", "email", "pronouns", "preferred_language", "interpreter_required",
-                                         "aliases", "disabilities"};
+                                         "aliases", "disabilities", "consent"};
     for (size_t i = 0; i < sizeof absent / sizeof *absent; i++)
         if (json_object_get(person, absent[i])) fail_msg("person.%s written for a bundle without it", absent[i]);
     assert_null(json_object_get(json_array_get(json_object_get(person, "addresses"), 0), "postcode"));
@@ -104,6 +111,29 @@ static void person_details_round_trip(void **state)
     json_decref(j);
     ck_buf_free(&line);
     ck_case_free(c);
+}
+
+/* UK mobile numbers as people type them, in the form Notify is sent. */
+static void uk_mobile_numbers(void **state)
+{
+    (void)state;
+    static const char *const good[][2] = {{"07700 900123", "+447700900123"},  {"07700900123", "+447700900123"},
+                                          {"+44 7700 900123", "+447700900123"}, {"+44 (0)7700 900123", "+447700900123"},
+                                          {"0044 7700-900-123", "+447700900123"}, {"447700900123", "+447700900123"}};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        char out[CK_MOBILE_MAX];
+        if (!ck_uk_mobile(good[i][0], out)) fail_msg("\"%s\" refused", good[i][0]);
+        assert_string_equal(out, good[i][1]);
+    }
+    static const char *const bad[] = {"", "0207 946 0000", "07700 90012", "077009001234", "+4407700900123x",
+                                      "+1 202 555 0100", "7700 900123", "07700 900 12 3+", "++447700900123", NULL};
+    for (size_t i = 0; bad[i]; i++)
+        if (ck_uk_mobile(bad[i], NULL)) fail_msg("\"%s\" accepted", bad[i]);
+    assert_true(ck_email_ok("sam.example@example.com"));
+    static const char *const bad_email[] = {"sam@example", "sam example@example.com", "@example.com", "sam@@example.com",
+                                            "sam@example..com", "sam@.example.com", "sam@example.com.", NULL};
+    for (size_t i = 0; bad_email[i]; i++)
+        if (ck_email_ok(bad_email[i])) fail_msg("\"%s\" accepted", bad_email[i]);
 }
 
 static void example_round_trips_equal(void **state)
@@ -365,7 +395,23 @@ static const bad_case bad_cases[] = {
     {"person.first name", "\"Sam\"",
      "person[\"first name\"]: unknown key; expected one of forename, surname, date_of_birth, gender, "
      "addresses, no_fixed_abode_since, offending_history, phone, email, pronouns, preferred_language, "
-     "interpreter_required, aliases, disabilities"},
+     "interpreter_required, aliases, disabilities, consent"},
+    /* Consent to reminders (docs/formats.md "Extension: consent to reminders"). */
+    {"person.consent", "{\"mobile\": \"07700 900123\", \"language\": \"english\"}", "person.consent.given_on: required"},
+    {"person.consent", "{\"mobile\": \"07700 900123\", \"language\": \"polish\", \"given_on\": \"2025-01-10\"}",
+     "person.consent.language: \"polish\" is not one of english, welsh"},
+    {"person.consent", "{\"language\": \"english\", \"given_on\": \"2025-01-10\"}",
+     "person.consent.mobile: a mobile number or an email address is required for reminders"},
+    {"person.consent", "{\"mobile\": \"0207 946 0000\", \"language\": \"english\", \"given_on\": \"2025-01-10\"}",
+     "person.consent.mobile: expected a UK mobile number, like 07700 900 982 or +44 7700 900982"},
+    {"person.consent", "{\"email\": \"sam@example\", \"language\": \"english\", \"given_on\": \"2025-01-10\"}",
+     "person.consent.email: expected an email address, like name@example.com"},
+    {"person.consent", "{\"email\": \"sam@example.com\", \"language\": \"english\", \"given_on\": \"2025-01-10\", "
+     "\"withdrawn_on\": \"2025-01-09\"}",
+     "person.consent.withdrawn_on: expected a date on or after the date consent was given"},
+    {"person.consent", "{\"mobile\": \"07700 90012\", \"language\": \"english\", \"given_on\": \"2025-01-10\"}",
+     "person.consent.mobile: expected a UK mobile number, like 07700 900 982 or +44 7700 900982"},
+    {"person.consent", "{\"mobile\": \"+44 7700 900123\", \"language\": \"english\", \"given_on\": \"2025-01-10\"}", NULL},
     /* The person on probation's own details (docs/formats.md "Extensions"). */
     {"person.phone", "7700900123", "person.phone: expected a string, got 7700900123"},
     {"person.email", "[\"a@example.com\"]", "person.email: expected a string, got an array"},
@@ -752,6 +798,7 @@ int main(void)
         cmocka_unit_test(over_long_string_is_refused),
         cmocka_unit_test(over_long_list_is_refused),
         cmocka_unit_test(error_buffer_may_be_small),
+        cmocka_unit_test(uk_mobile_numbers),
         cmocka_unit_test(record_parse_and_write),
         cmocka_unit_test(record_patch),
         cmocka_unit_test(patch_of_a_whole_case_keeps_its_arena),

@@ -5,6 +5,7 @@
 #include "ck_gen_notes.h"
 #include "ck_bundle.h"
 #include "ck_cal.h"
+#include "ck_consent.h"
 #include "ck_gen.h"
 #include "ck_requirements.h"
 #include "ck_str.h"
@@ -129,7 +130,7 @@ static void every_bundle_is_valid_and_agrees_with_the_organisation(void **state)
     org_index ix = read_org(orgtext);
     json_t *crns = json_object();
     size_t cases = 0, victims = 0, allocations = 0, aliases = 0, disabled = 0, households = 0, partners = 0,
-           children = 0;
+           children = 0, consented = 0, welsh = 0;
     for (int file = 1; file <= 2; file++) {
         char name[32];
         snprintf(name, sizeof name, "cases-%03d.jsonl", file);
@@ -159,6 +160,14 @@ static void every_bundle_is_valid_and_agrees_with_the_organisation(void **state)
             assert_non_null(strstr(p->email, "@example.com"));
             if (p->interpreter_required == 1) assert_false(ck_streq(p->preferred_language, "English"));
             aliases += p->n_aliases, disabled += p->n_disabilities > 0;
+            /* Consent to reminders for about half: by text to that mobile, dated at allocation. */
+            if (p->has_consent) {
+                consented++;
+                assert_string_equal(p->consent.mobile, p->phone);
+                assert_true(ck_uk_mobile(p->consent.mobile, NULL));
+                assert_int_equal(p->consent.given_on, c->allocations[0].from);
+                welsh += ck_streq(p->consent.language, "welsh");
+            }
             for (size_t i = 0; i < p->n_addresses; i++) {
                 const ck_address *ad = &p->addresses[i];
                 assert_non_null(strstr(ad->line2, "Synthetic"));
@@ -193,6 +202,8 @@ static void every_bundle_is_valid_and_agrees_with_the_organisation(void **state)
     assert_true(victims > 100);
     assert_true(allocations > SMALL * 9 / 10);
     assert_true(aliases > SMALL / 20 && disabled > SMALL / 10);
+    assert_true(consented > SMALL * 4 / 10 && consented < SMALL * 6 / 10);
+    assert_true(welsh > 0 && welsh < consented / 10);
     assert_true(households > 50 && partners == households && children > households / 3);
     json_decref(crns), json_decref(ix.staff), json_decref(ix.teams);
     free(orgtext);

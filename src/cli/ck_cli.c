@@ -38,7 +38,7 @@ const ck_command ck_commands[] = {
      "check the audit log's hash chain; search it"},
     {"stats", ck_cmd_stats, "stats [--db URL] [--as-of DATE] [--pdu CODE] [--format table|json]",
      "obligation counts, on-time rates and practice indicators by rule and PDU"},
-    {"demo", ck_cmd_demo, "demo [--db sqlite:PATH] [--listen HOST:PORT] [--as-of DATE] [--scale london|N]",
+    {"demo", ck_cmd_demo, "demo [--db sqlite:PATH] [--listen HOST:PORT] [--as-of DATE] [--scale london|N] [--rules-config FILE]",
      "Synthetic London in a fresh SQLite database, served, with staff to sign in as (make run)"},
     {NULL, NULL, NULL, NULL},
 };

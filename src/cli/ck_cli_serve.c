@@ -7,6 +7,7 @@
 #include "ck_cal.h"
 #include "ck_cli.h"
 #include "ck_http.h"
+#include "ck_reminders.h"
 #include "ck_rulecfg.h"
 #include "ck_store.h"
 #include "ck_web.h"
@@ -106,6 +107,7 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
     ck_web *web = NULL;
     ck_route *routes = NULL;
     ck_audit_appender *appender = NULL;
+    ck_reminders *reminders = NULL;
     rc = 1;
     if (!prepare_database(cmd, url)) goto out;
 
@@ -167,6 +169,15 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
         ck_cli_error(cmd, "the daily recompute could not start: %s", err);
         goto unblock;
     }
+    /* Appointment reminders through GOV.UK Notify, when configured
+     * (notify_* keys of config/rules.conf). */
+    bool reminding = false;
+    reminders = ck_reminders_start(url, &app.engine, &reminding, err, sizeof err);
+    if (!reminders) {
+        ck_cli_error(cmd, "appointment reminders: %s", err);
+        goto unblock;
+    }
+    if (reminding) ck_http_log("appointment reminders: sending through %s", app.engine.cfg->notify_base_url);
     int sig = 0;
     sigwait(&stop_signals, &sig);
     ck_http_log("stopping on %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -176,6 +187,7 @@ unblock:
     srv = NULL;
     ck_audit_appender_stop(appender); /* after the workers, which wait on it */
     ck_api_daily_stop(daily);
+    ck_reminders_stop(reminders);
     ck_web_free(web);
     ck_free(routes);
     ck_auth_free(auth);

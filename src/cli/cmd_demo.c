@@ -55,6 +55,8 @@ static void help(FILE *to)
             "  --scale S            london (%d people; default) or a number of people\n"
             "  --demo-password PW   the password of every demo account (default: one is made\n"
             "                       up and printed at the start)\n"
+            "  --rules-config FILE  key = value overrides of config/rules.conf for the server\n"
+            "                       (make run: config/demo-notify.conf, reminders to the fake Notify)\n"
             "\n"
             "Exit status: 0 stopped by a signal; 1 the demo could not be built or served;\n"
             "2 bad options, or --db names a file the demo did not make.\n",
@@ -62,7 +64,7 @@ static void help(FILE *to)
 }
 
 typedef struct options {
-    const char *db, *listen, *scale, *password;
+    const char *db, *listen, *scale, *password, *config;
     ck_date as_of;
     bool pinned; /* --as-of given: the server keeps that date */
 } options;
@@ -75,7 +77,8 @@ static int parse_options(int argc, char **argv, options *o)
                                   {"--listen", .val = &o->listen},
                                   {"--as-of", .val = &as_of},
                                   {"--scale", .val = &o->scale},
-                                  {"--demo-password", .val = &o->password}};
+                                  {"--demo-password", .val = &o->password},
+                                  {"--rules-config", .val = &o->config}};
     int rc = ck_cli_opts(CMD, argc, argv, opts, sizeof opts / sizeof *opts, help, CK_CLI_UNKNOWN_ARG);
     if (rc != CK_CLI_GO) return rc;
     o->as_of = ck_date_today();
@@ -457,7 +460,7 @@ int ck_cmd_demo(int argc, char **argv)
         fprintf(stderr, "casekeeper %s: %zu cases with their obligations in %.1f s (%.0f cases/s)\n", CMD, b.cases,
                 b.seconds, (double)b.cases / b.seconds);
         pinned_today = o.as_of;
-        ck_serve_options so = {.db = o.db, .listen = o.listen, .plain_http = true, .today = o.pinned ? pinned : NULL,
+        ck_serve_options so = {.db = o.db, .listen = o.listen, .config = o.config, .plain_http = true, .today = o.pinned ? pinned : NULL,
                                .on_listening = print_banner, .ctx = &b};
         rc = ck_cli_serve(CMD, &so);
     }

@@ -1,5 +1,6 @@
 #include "ck_case.h"
 #include "ck_appt.h"
+#include "ck_consent.h"
 #include "ck_ctypes.h"
 #include "ck_requirements.h"
 #include "ck_licence.h"
@@ -46,6 +47,8 @@ const char *const ck_vocab_opted[] = {"in", "out", NULL};
 /* Who a household member is to the person on probation (docs/formats.md). */
 const char *const ck_vocab_relationship[] = {
     "partner", "spouse", "child", "stepchild", "parent", "sibling", "relative", "friend", "lodger", "other", NULL};
+/* The languages reminders are sent in (GOV.UK Notify templates). */
+const char *const ck_vocab_consent_language[] = {"english", "welsh", NULL};
 const char *const ck_vocab_referral_outcome[] = {"no_identifiable_victim", "declined_at_referral", NULL};
 /* Every rule ID of the rulebook: a decision may name only these. */
 const char *const ck_vocab_rule[] = {
@@ -89,6 +92,7 @@ void ck_vocab_list(const char *const *vocab, char *out, size_t out_len)
  * when null (an empty list), so a shared-format bundle round-trips unchanged. */
 #define XF(T, k, ty) {#k, ty, offsetof(T, k), 0, false, NULL, NULL, false, true}
 #define XE(T, k, v) {#k, CK_F_ENUM, offsetof(T, k), 0, false, v, NULL, false, true}
+#define XOBJ(T, k, sub) {#k, CK_F_OBJ, offsetof(T, k), offsetof(T, has_##k), false, NULL, &sub, false, true}
 #define XLIST(T, k, sub) {#k, CK_F_LIST, offsetof(T, k), offsetof(T, n_##k), false, NULL, &sub, false, true}
 #define ENTITY(var, nm, tbl, T, arr, chk) \
     const ck_entity var = {nm, tbl, sizeof(T), arr, sizeof arr / sizeof arr[0], chk}
@@ -109,6 +113,33 @@ ENTITY(ck_entity_alias, "alias", "aliases", ck_alias, alias_f, NULL);
 static const ck_field disability_f[] = {R(ck_disability, kind, CK_F_STR), F(ck_disability, adjustments, CK_F_STR)};
 ENTITY(ck_entity_disability, "disability", "disabilities", ck_disability, disability_f, NULL);
 
+static const char *consent_check(const void *rec, char *msg, size_t len)
+{
+    const ck_consent *c = rec;
+    if (!c->mobile && !c->email) {
+        snprintf(msg, len, "a mobile number or an email address is required for reminders");
+        return "mobile";
+    }
+    if (c->mobile && !ck_uk_mobile(c->mobile, NULL)) {
+        snprintf(msg, len, "expected a UK mobile number, like 07700 900 982 or +44 7700 900982");
+        return "mobile";
+    }
+    if (c->email && !ck_email_ok(c->email)) {
+        snprintf(msg, len, "expected an email address, like name@example.com");
+        return "email";
+    }
+    if (c->withdrawn_on != CK_NODATE && c->withdrawn_on < c->given_on) {
+        snprintf(msg, len, "expected a date on or after the date consent was given");
+        return "withdrawn_on";
+    }
+    return NULL;
+}
+static const ck_field consent_f[] = {
+    F(ck_consent, mobile, CK_F_STR), F(ck_consent, email, CK_F_STR),
+    RE(ck_consent, language, ck_vocab_consent_language), R(ck_consent, given_on, CK_F_DATE),
+    F(ck_consent, withdrawn_on, CK_F_DATE)};
+ENTITY(ck_entity_consent, "consent", NULL, ck_consent, consent_f, consent_check);
+
 static const ck_field person_f[] = {
     F(ck_person, forename, CK_F_STR), F(ck_person, surname, CK_F_STR),
     F(ck_person, date_of_birth, CK_F_DATE), E(ck_person, gender, ck_vocab_gender),
@@ -116,7 +147,7 @@ static const ck_field person_f[] = {
     OBJ(ck_person, offending_history, ck_entity_history), XF(ck_person, phone, CK_F_STR),
     XF(ck_person, email, CK_F_STR), XF(ck_person, pronouns, CK_F_STR), XF(ck_person, preferred_language, CK_F_STR),
     XF(ck_person, interpreter_required, CK_F_BOOL), XLIST(ck_person, aliases, ck_entity_alias),
-    XLIST(ck_person, disabilities, ck_entity_disability)};
+    XLIST(ck_person, disabilities, ck_entity_disability), XOBJ(ck_person, consent, ck_entity_consent)};
 ENTITY(ck_entity_person, "person", NULL, ck_person, person_f, NULL);
 
 static const ck_field allocation_f[] = {
@@ -404,6 +435,7 @@ ck_case *ck_case_new(void)
     c->person.date_of_birth = CK_NODATE;
     c->person.no_fixed_abode_since = CK_NODATE;
     c->person.interpreter_required = CK_NULL;
+    c->person.consent.given_on = c->person.consent.withdrawn_on = CK_NODATE;
     return c;
 }
 

@@ -41,6 +41,15 @@ typedef struct ck_disability {
     const char *kind, *adjustments;
 } ck_disability;
 
+/* Extension: the person's consent to appointment reminders by text or email
+ * (issue 15; core/ck_consent reads it). language is "english" or "welsh";
+ * withdrawn_on is the first day no reminder may be sent. */
+typedef struct ck_consent {
+    const char *mobile, *email;
+    const char *language; /* ck_vocab_consent_language */
+    ck_date given_on, withdrawn_on;
+} ck_consent;
+
 typedef struct ck_history {
     int32_t total_sanctions;       /* including the current one */
     int32_t age_at_first_sanction;
@@ -64,6 +73,8 @@ typedef struct ck_person {
     size_t n_aliases;
     ck_disability *disabilities;
     size_t n_disabilities;
+    bool has_consent;
+    ck_consent consent;
 } ck_person;
 
 typedef struct ck_allocation {
@@ -420,7 +431,7 @@ void ck_value_set_absent(ck_ftype t, void *v);
 
 extern const ck_entity ck_entity_case; /* the root: crn, team, person, lists */
 extern const ck_entity ck_entity_person, ck_entity_address, ck_entity_history, ck_entity_alias,
-    ck_entity_disability, ck_entity_household_member,
+    ck_entity_disability, ck_entity_household_member, ck_entity_consent,
     ck_entity_allocation, ck_entity_event, ck_entity_offence, ck_entity_sentence,
     ck_entity_report, ck_entity_referral_outcome, ck_entity_contact, ck_entity_enforcement,
     ck_entity_breach, ck_entity_recall, ck_entity_registration, ck_entity_review,
@@ -437,6 +448,7 @@ extern const char *const ck_vocab_gender[], *const ck_vocab_report_type[],
     *const ck_vocab_check_kind[], *const ck_vocab_change_kind[], *const ck_vocab_scheme[],
     *const ck_vocab_opted[], *const ck_vocab_referral_outcome[], *const ck_vocab_rule[],
     *const ck_vocab_relationship[], *const ck_vocab_licence_condition[], *const ck_vocab_told_how[],
+    *const ck_vocab_consent_language[],
     *const ck_vocab_requirement_type[]; /* defined by core/ck_requirements' table */
 
 /* The interned vocabulary string equal to s[0..n), or NULL when not allowed. */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { V_INT, V_BOOL, V_DATE } vtype;
+typedef enum { V_INT, V_BOOL, V_DATE, V_STR } vtype;
 
 typedef struct key {
     const char *name;
@@ -22,6 +22,7 @@ typedef struct key {
 #define INT(k, lo, hi) {#k, V_INT, offsetof(ck_rules_config, k), lo, hi}
 #define BOOL(k) {#k, V_BOOL, offsetof(ck_rules_config, k), 0, 0}
 #define DATE(k) {#k, V_DATE, offsetof(ck_rules_config, k), 0, 0}
+#define STR(k) {#k, V_STR, offsetof(ck_rules_config, k), 0, CK_RULECFG_STR_MAX - 1}
 
 /* Every scalar key. What each means and where it comes from is documented in
  * config/rules.conf, the one place the values live. The registers' review
@@ -53,6 +54,11 @@ static const key KEYS[] = {
     INT(server_connections_per_address, 0, 100000), INT(server_request_deadline_s, 1, 3600),
     INT(server_idle_timeout_s, 1, 3600),
     INT(upw_pace_hours_week, 1, 40),
+    STR(notify_api_key_file), STR(notify_callback_token_file), STR(notify_base_url), STR(notify_service_phone),
+    STR(notify_sms_template_english), STR(notify_sms_template_welsh), STR(notify_email_template_english),
+    STR(notify_email_template_welsh),
+    INT(reminder_lead_days, 1, 14), INT(reminder_hour, 0, 23), INT(reminder_poll_s, 1, 3600),
+    INT(reminder_retry_s, 1, 86400), INT(reminder_max_attempts, 1, 100),
 };
 #define N_SCALAR (sizeof KEYS / sizeof KEYS[0])
 #define N_MAX (N_SCALAR + CK_RULECFG_MAX_REGISTERS)
@@ -110,6 +116,7 @@ static void value_text(const ck_rules_config *cfg, size_t i, char *buf, size_t l
         snprintf(buf, len, "%s", ck_date_fmt(*(const ck_date *)p, d));
         break;
     }
+    case V_STR: snprintf(buf, len, "%s", (const char *)p); break;
     }
 }
 
@@ -146,6 +153,18 @@ static bool set_value(ck_rules_config *cfg, size_t i, ck_str v, int line, char *
         if (!ck_str_eqc(v, "on") && !ck_str_eqc(v, "off"))
             return lfail(err, len, line, "%s: expected on or off, got \"%.*s\"", kn, (int)v.n, v.p);
         *(bool *)((char *)cfg + k->off) = ck_str_eqc(v, "on");
+        return true;
+    }
+    if (t == V_STR) {
+        /* Text as written, without control characters; "" leaves it unset. */
+        if (v.n > (size_t)hi)
+            return lfail(err, len, line, "%s: expected at most %d bytes, got %zu", kn, hi, v.n);
+        for (size_t j = 0; j < v.n; j++)
+            if ((unsigned char)v.p[j] < 0x20 || v.p[j] == 0x7f)
+                return lfail(err, len, line, "%s: expected text without control characters", kn);
+        char *dst = (char *)cfg + k->off;
+        memcpy(dst, v.p, v.n);
+        dst[v.n] = '\0';
         return true;
     }
     if (t == V_DATE) {
@@ -236,7 +255,7 @@ static bool apply(ck_rules_config *cfg, const char *text, size_t len, bool shipp
             o->source[i] = ck_arena_strndup(&o->arena, src.p, src.n);
             o->local[i] = ck_str_eqc(src, LOCAL_DEFAULT);
         } else {
-            char shipped_value[32];
+            char shipped_value[CK_RULECFG_STR_MAX];
             value_text(ck_rulecfg_default(), i, shipped_value, sizeof shipped_value);
             o->source[i] = ck_arena_printf(&o->arena, "local setting (shipped: %s, %s)", shipped_value,
                                            ck_rulecfg_default()->origin->source[i]);
@@ -310,7 +329,7 @@ void ck_rulecfg_each(const ck_rules_config *cfg,
                      void *ctx)
 {
     for (size_t i = 0; i < n_keys(); i++) {
-        char name[64], value[32];
+        char name[64], value[CK_RULECFG_STR_MAX];
         value_text(cfg, i, value, sizeof value);
         if (!fn(ctx, key_name(i, name, sizeof name), value, cfg->origin->source[i], cfg->origin->local[i])) return;
     }

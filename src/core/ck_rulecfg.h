@@ -38,6 +38,7 @@ int ck_rulecfg_review_months(const ck_rules_config *cfg, const char *type);
  * documented; units are in the names (_wd working days). Other modules read
  * it, never fill it: ck_rulecfg_default() and ck_rulecfg_parse() do. */
 #define CK_RULECFG_MAX_REGISTERS 64 /* >= the length of ck_vocab_register */
+#define CK_RULECFG_STR_MAX 256      /* a text value's bytes, with its NUL */
 
 struct ck_rules_config {
     /* Allocation and contact */
@@ -70,6 +71,14 @@ struct ck_rules_config {
      * them to the HTTP server; documented in config/rules.conf, the one
      * configuration file). 0 connections per address: no limit. */
     int server_connections_per_address, server_request_deadline_s, server_idle_timeout_s;
+    /* Appointment reminders through GOV.UK Notify (services/ck_reminders;
+     * documented in config/rules.conf). Text values: "" is not set; the
+     * reminders run only when notify_api_key_file is set. */
+    char notify_api_key_file[CK_RULECFG_STR_MAX], notify_callback_token_file[CK_RULECFG_STR_MAX];
+    char notify_base_url[CK_RULECFG_STR_MAX], notify_service_phone[CK_RULECFG_STR_MAX];
+    char notify_sms_template_english[CK_RULECFG_STR_MAX], notify_sms_template_welsh[CK_RULECFG_STR_MAX];
+    char notify_email_template_english[CK_RULECFG_STR_MAX], notify_email_template_welsh[CK_RULECFG_STR_MAX];
+    int reminder_lead_days, reminder_hour, reminder_poll_s, reminder_retry_s, reminder_max_attempts;
     /* Registration review periods in months, indexed like ck_vocab_register;
      * read them with ck_rulecfg_review_months(). */
     int review_months[CK_RULECFG_MAX_REGISTERS];

@@ -16,6 +16,9 @@
 #define DISABILITY_RATE 0.22   /* at least one disability recorded */
 #define CHILD_RATE 0.5         /* a new partner brings a child */
 #define MAX_HOUSEHOLD 6
+#define CONSENT_RATE 0.5       /* consented to appointment reminders */
+#define CONSENT_EMAIL 0.3      /* of those: by email too */
+#define CONSENT_WELSH 0.04     /* of those: in Welsh */
 
 static const char *const languages[] = {"Polish", "Romanian", "Urdu", "Bengali", "Somali", "Portuguese",
                                         "Turkish", "Arabic", "Lithuanian", "Punjabi", "Tigrinya", "Albanian"};
@@ -145,4 +148,13 @@ void ck_gen_person_details(ck_case *c, uint64_t seed, size_t index)
         }
     }
     households(c, r);
+    /* Drawn last, so the details above are as they were before consent. */
+    if (c->n_allocations && ck_rng_chance(r, CONSENT_RATE)) {
+        p->has_consent = true;
+        p->consent = (ck_consent){.mobile = p->phone,
+                                  .email = ck_rng_chance(r, CONSENT_EMAIL) ? p->email : NULL,
+                                  .language = ck_vocab_consent_language[ck_rng_chance(r, CONSENT_WELSH) ? 1 : 0],
+                                  .given_on = c->allocations[0].from, /* asked at allocation */
+                                  .withdrawn_on = CK_NODATE};
+    }
 }

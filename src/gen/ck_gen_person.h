@@ -7,7 +7,9 @@
  * and whether an interpreter is needed, some aliases and disabilities with
  * adjustments, and who lives with the person on each change of circumstances
  * of kind address, household or relationship (a partner, children, parents,
- * or nobody).
+ * or nobody), and, for about half the people, consent to appointment
+ * reminders by text (some by email too, a few in Welsh), given on the day
+ * of their first allocation.
  *
  * Drawn from a random stream of its own, so adding these details changes no
  * other field of the case: the rules never read them, and the practice rates

@@ -654,6 +654,32 @@ ck_rc ck_access_appointments(ck_db *db, const ck_principal *p, ck_perm perm, con
     return ck_txn_finish(db, rc, err, err_len);
 }
 
+static ck_rc set_consent(ck_case *c, void *ctx, char *err, size_t err_len)
+{
+    (void)err, (void)err_len;
+    const ck_consent *in = ctx;
+    ck_consent *out = &c->person.consent;
+    *out = *in;
+    out->mobile = in->mobile ? ck_arena_strdup(&c->arena, in->mobile) : NULL;
+    out->email = in->email ? ck_arena_strdup(&c->arena, in->email) : NULL;
+    c->person.has_consent = true;
+    return CK_OK;
+}
+
+ck_rc ck_access_consent(ck_db *db, const ck_principal *p, const ck_engine *eng, const char *crn,
+                        const ck_consent *consent, ck_date as_of, ck_write_check *wc, char *err, size_t err_len)
+{
+    ck_rc rc = ck_txn_begin_write(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    case_facts f;
+    rc = decide(db, p, CK_PERM_CASE_WRITE, crn, CK_LOCK_UPDATE, &f, err, err_len);
+    if (rc == CK_OK) rc = check_version(db, f.id, wc, err, err_len);
+    if (rc == CK_OK) rc = ck_cases_edit_in_tx(db, eng, crn, set_consent, (void *)consent, as_of, err, err_len);
+    if (rc == CK_OK) rc = note_write(db, p, f.id, wc, err, err_len);
+    if (rc == CK_OK) rc = ck_audit_append(db, p, "record.update", crn, "person/consent", NULL, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
+}
+
 ck_rc ck_access_outcome(ck_db *db, const ck_principal *p, ck_perm perm, const ck_engine *eng, const char *crn,
                         const char *contact_id, const char *outcome, ck_date outcome_on, const ck_enforcement *action,
                         const ck_contact_note *note, ck_date as_of, ck_write_check *wc, char *err, size_t err_len)

@@ -173,6 +173,13 @@ ck_rc ck_access_update(ck_db *db, const ck_principal *p, ck_perm perm, const ck_
                        bool (*edit)(ck_case *c, void *rec, void *ctx, char *err, size_t err_len), void *ctx,
                        ck_date as_of, ck_write_check *wc, char *err, size_t err_len);
 
+/* The person's consent to appointment reminders (person.consent) set to
+ * *consent (its strings copied), under case:write, audited as an update of
+ * "person/consent". The whole case is validated with it (core/ck_case's
+ * consent check names the field at fault). */
+ck_rc ck_access_consent(ck_db *db, const ck_principal *p, const ck_engine *eng, const char *crn,
+                        const ck_consent *consent, ck_date as_of, ck_write_check *wc, char *err, size_t err_len);
+
 /* Appointments booked, rescheduled or cancelled as one act (issue 15), in
  * one transaction under perm (case:write): the contacts adds[0..n_adds)
  * appended first (a weekly series, or the appointment that replaces a

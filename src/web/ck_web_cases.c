@@ -6,6 +6,7 @@
 #include "ck_tier.h"
 #include "ck_appt.h"
 #include "ck_web.h"
+#include "ck_web_consent.h"
 #include "ck_web_names.h"
 #include "ck_web_plain.h"
 #include "ck_web_requirements.h"
@@ -818,7 +819,11 @@ void ck_web_case(ck_http_req *r)
     }
     if (strcmp(tab, "checks") == 0) json_object_set_new(page, "checks", checks_json(r, c));
     if (strcmp(tab, "sentence") == 0) json_object_set_new(page, "events", events_json(r, c, today, ck_web_allowed(&s, "case:write")));
-    if (strcmp(tab, "personal") == 0) json_object_set_new(page, "personal", ck_web_personal(r, c, today));
+    if (strcmp(tab, "personal") == 0) {
+        json_object_set_new(page, "personal", ck_web_personal(r, c, today));
+        json_t *rem = ck_web_reminders_json(r, db, c, today);
+        if (rem) json_object_set_new(page, "reminders", rem);
+    }
     json_object_set_new(page, "victim_liaison", json_boolean(ck_web_allowed(&s, "victim:read")));
     ck_result_free(res);
     ck_cached_release(held);

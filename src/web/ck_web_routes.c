@@ -4,7 +4,9 @@
  * for pages about one case. Literal rows come before the {param} rows they
  * overlap. */
 #include "ck_api_manage.h"
+#include "ck_api_notify.h"
 #include "ck_web.h"
+#include "ck_web_consent.h"
 #include "ck_web_manage.h"
 
 const ck_route ck_web_routes[] = {
@@ -37,6 +39,8 @@ const ck_route ck_web_routes[] = {
     {"GET", "/cases/{crn}/victims/{id}/told", ck_web_victim_told_form, "victim:write"},
     {"POST", "/cases/{crn}/victims/{id}/told", ck_web_victim_told_post, "victim:write"},
     {"GET", "/cases/{crn}/activity", ck_web_activity, "case:read"},
+    {"GET", "/cases/{crn}/consent/change", ck_web_consent_form, "case:write"},
+    {"POST", "/cases/{crn}/consent/change", ck_web_consent_post, "case:write"},
     {"GET", "/cases/{crn}/{tab}", ck_web_case, "case:read"},
     /* Checks are court work as much as case work: their own permission. */
     {"GET", "/cases/{crn}/checks/new", ck_web_check_form, "check:write"},
@@ -75,6 +79,8 @@ const ck_route ck_web_routes[] = {
     {"GET", "/qa/{id}/disagreements", ck_web_qa_disagreements, "qa"},
     {"GET", "/qa/{id}/cases/{crn}", ck_web_qa_case_form, "qa"},
     {"POST", "/qa/{id}/cases/{crn}", ck_web_qa_case_post, "qa"},
+    /* GOV.UK Notify's delivery receipts: its own bearer token (ck_api_notify). */
+    {"POST", "/notify/callback", ck_api_notify_callback, "public"},
     {"GET", "/accounts", ck_web_accounts, "user:admin"},
     {"GET", "/accounts/new", ck_web_account_new, "user:admin"},
     {"POST", "/accounts/new", ck_web_account_add, "user:admin"},
