@@ -163,7 +163,7 @@ static void add_case(world *w, const char *crn, const char *mobile, const char *
                                      .national_standard = 1, .appointment = 1, .outcome_on = CK_NODATE,
                                      .booked_on = ck_test_date(booked_on), .sensitive = CK_NULL,
                                      .start_time = "10:00", .end_time = "10:30", .location = "video",
-                                     .cancelled = CK_NULL, .sequence = CK_NOINT};
+                                     .cancelled = CK_NULL, .sequence = CK_NOINT, .hours = CK_NOINT};
     c->contacts = cs;
     c->n_contacts++;
     if (!ck_case_validate(c, err, sizeof err)) fail_msg("%s", err);

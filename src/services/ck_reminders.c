@@ -209,7 +209,8 @@ static ck_rc record_sent(sender *s, const ck_reminder *r, const ck_contact *appt
              day);
     ck_contact c = {.id = id, .event = appt->event, .date = s->today, .type = CK_REMINDER_CONTACT_TYPE,
                     .national_standard = 0, .appointment = 0, .outcome = NULL, .outcome_on = CK_NODATE,
-                    .booked_on = CK_NODATE, .notes = notes, .sensitive = CK_NULL, .recorded_by = NULL};
+                    .booked_on = CK_NODATE, .notes = notes, .sensitive = CK_NULL, .recorded_by = NULL,
+                    .hours = CK_NOINT, .cancelled = CK_NULL, .sequence = CK_NOINT};
     ck_rc rc = ck_txn_begin_write(s->db, err, err_len);
     if (rc != CK_OK) return rc;
     char why[512];
