@@ -147,6 +147,7 @@ void ck_web_consent_post(ck_http_req *r)
         char to[128];
         snprintf(to, sizeof to, "/cases/%s/personal?saved=consent", c->crn);
         ck_case_free(c);
+        json_decref(page); /* the form is not shown again */
         ck_web_redirect(r, to);
         return;
     }
