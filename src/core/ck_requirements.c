@@ -234,18 +234,6 @@ void ck_requirement_progress(const ck_case *c, const ck_event *e, const ck_requi
     ck_requirement_progress_of(t, r->amount, done, r->start, last, r->terminated_on, d, pace, out);
 }
 
-const char *ck_req_progress_words(const ck_req_progress *p, int32_t amount, char *buf, size_t len)
-{
-    if (!p->type || p->remaining == CK_NOINT || amount == CK_NOINT) return NULL;
-    const char *unit = ck_req_unit_name(p->type->unit);
-    /* Hours are worked down to none left; days are used up to the most allowed. */
-    if (p->type->progress == CK_REQ_PROGRESS_HOURS)
-        snprintf(buf, len, "%s: %d of %d %s left", p->type->brief, p->remaining, amount, unit);
-    else
-        snprintf(buf, len, "%s: %d of %d %s used", p->type->brief, p->done, amount, unit);
-    return buf;
-}
-
 const char *ck_req_status_name(ck_req_status s)
 {
     switch (s) {

@@ -107,10 +107,6 @@ void ck_requirement_progress_of(const ck_req_type *t, int32_t amount, int32_t do
  * for days, one of the codes t->counted lists (once attended,
  * ck_outcome_attended). false for a type without progress. */
 bool ck_req_counts_type(const ck_req_type *t, const char *contact_type);
-/* Progress in words for lists: "Unpaid work: 84 of 120 hours left",
- * "RAR: 2 of 20 days used"; NULL for a type without progress. */
-const char *ck_req_progress_words(const ck_req_progress *p, int32_t amount, char *buf, size_t len);
-
 /* "active", "completed", "terminated", "not started". */
 const char *ck_req_status_name(ck_req_status s);
 
