@@ -1933,10 +1933,9 @@ static void action_post(ck_http_req *r, const char *kind, const char *verb)
                 const char *vid = a->build == build_told ? f.id : ((const ck_victim *)rec)->id;
                 ck_buf_puts(&loc, "/victims/");
                 ck_buf_escape(&loc, CK_ESC_URL, vid, strlen(vid));
-            } else if (strcmp(a->list, "events") == 0) {
+            } else if (strcmp(a->list, "events") == 0 || strcmp(a->kind, "requirements") == 0) {
                 ck_buf_puts(&loc, "/sentence");
             }
-            if (strcmp(a->kind, "requirements") == 0) ck_buf_puts(&loc, "/sentence");
             ck_buf_printf(&loc, "?saved=%s", a->kind);
             ck_web_redirect(r, ck_buf_cstr(&loc));
             ck_buf_free(&loc);
