@@ -66,6 +66,17 @@ static void ended(json_t *j)
     json_object_set_new(requirement(j, 4), "start", json_string("2025-06-01"));
 }
 
+/* R190001 (N07P001) with a session after the date the tests read at, which
+ * it returns; R190002 (N07P001) with its requirements ended; R190003
+ * (N07P004) as the bundle is. */
+static ck_case *fill(ck_db *db)
+{
+    org(db);
+    ck_case_free(put(db, "R190002", "N07P001", ended));
+    ck_case_free(put(db, "R190003", "N07P004", NULL));
+    return put(db, "R190001", "N07P001", later_session);
+}
+
 static const ck_req_row *find(const ck_req_rows *l, const char *crn, const char *type)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -76,10 +87,7 @@ static const ck_req_row *find(const ck_req_rows *l, const char *crn, const char 
 static void test_rows_of_cases(void **state)
 {
     ck_db *db = ck_test_db_get(state);
-    org(db);
-    ck_case *a = put(db, "R190001", "N07P001", later_session);
-    ck_case *b = put(db, "R190002", "N07P001", ended);
-    ck_case *other = put(db, "R190003", "N07P004", NULL);
+    ck_case *a = fill(db);
     ck_date d = ck_test_date("2025-05-01");
     char err[512];
     ck_req_rows *l = NULL;
@@ -136,17 +144,12 @@ static void test_rows_of_cases(void **state)
     assert_null(l);
     assert_non_null(strstr(err, "crns"));
     ck_case_free(a);
-    ck_case_free(b);
-    ck_case_free(other);
 }
 
 static void test_rows_hours(void **state)
 {
     ck_db *db = ck_test_db_get(state);
-    org(db);
-    ck_case *a = put(db, "R190001", "N07P001", later_session);
-    ck_case *b = put(db, "R190002", "N07P001", ended);
-    ck_case *other = put(db, "R190003", "N07P004", NULL);
+    ck_case *a = fill(db);
     char err[512];
     ck_req_rows *l = NULL;
     ck_test_ok(ck_req_rows_hours(db, "N07P001", NULL, ck_test_date("2025-05-10"), &l, err, sizeof err), err);
@@ -174,8 +177,6 @@ static void test_rows_hours(void **state)
     assert_true(p.overrunning);
     ck_req_rows_free(l);
     ck_case_free(a);
-    ck_case_free(b);
-    ck_case_free(other);
 }
 
 int main(void)
