@@ -18,32 +18,32 @@
  * them (or whereabouts), so it is restrictive too: a local reading, since the
  * tier service reads nDelius's flag, not a list. */
 #define CK_REQUIREMENT_TYPES(X)                                                                                     \
-    X(unpaid_work, "Unpaid work", CK_REQ_HOURS, 40, 300, false, CK_REQ_PROGRESS_HOURS, CK_UNPAID_WORK_CATEGORY,           \
-      "Sentencing Act 2020 Sch. 9 Part 1: 40 to 300 hours", "Unpaid work")                                                         \
+    X(unpaid_work, "Unpaid work", CK_REQ_HOURS, 40, 300, false, CK_REQ_PROGRESS_HOURS, CK_UNPAID_WORK_CATEGORY,     \
+      "Sentencing Act 2020 Sch. 9 Part 1: 40 to 300 hours", "Unpaid work")                                          \
     X(rehabilitation_activity, "Rehabilitation activity (RAR)", CK_REQ_DAYS, 1, 0, false, CK_REQ_PROGRESS_DAYS,     \
-      "RARP CRSAPT", "Sentencing Act 2020 Sch. 9 Part 2: a maximum number of days", "RAR")                                 \
+      "RARP CRSAPT", "Sentencing Act 2020 Sch. 9 Part 2: a maximum number of days", "RAR")                          \
     X(programme, "Accredited programme", CK_REQ_DAYS, 1, 0, false, CK_REQ_PROGRESS_DAYS, "APAT C107",               \
-      "Sentencing Act 2020 Sch. 9 Part 3: the number of days specified", "Programme")                                            \
+      "Sentencing Act 2020 Sch. 9 Part 3: the number of days specified", "Programme")                               \
     X(prohibited_activity, "Prohibited activity", CK_REQ_NO_AMOUNT, 0, 0, true, CK_REQ_PROGRESS_NONE, NULL,         \
-      "Sentencing Act 2020 Sch. 9 Part 4", "Prohibited activity")                                                                          \
+      "Sentencing Act 2020 Sch. 9 Part 4", "Prohibited activity")                                                   \
     X(curfew, "Curfew", CK_REQ_HOURS_A_DAY, 2, 20, true, CK_REQ_PROGRESS_NONE, NULL,                                \
-      "Sentencing Act 2020 Sch. 9 Part 5: 2 to 20 hours in any day", "Curfew")                                                \
+      "Sentencing Act 2020 Sch. 9 Part 5: 2 to 20 hours in any day", "Curfew")                                      \
     X(exclusion, "Exclusion", CK_REQ_NO_AMOUNT, 0, 0, true, CK_REQ_PROGRESS_NONE, NULL,                             \
-      "Sentencing Act 2020 Sch. 9 Part 6", "Exclusion")                                                                          \
+      "Sentencing Act 2020 Sch. 9 Part 6", "Exclusion")                                                             \
     X(residence, "Residence", CK_REQ_NO_AMOUNT, 0, 0, false, CK_REQ_PROGRESS_NONE, NULL,                            \
-      "Sentencing Act 2020 Sch. 9 Part 7", "Residence")                                                                          \
+      "Sentencing Act 2020 Sch. 9 Part 7", "Residence")                                                             \
     X(foreign_travel_prohibition, "Foreign travel prohibition", CK_REQ_NO_AMOUNT, 0, 0, true, CK_REQ_PROGRESS_NONE, \
-      NULL, "Sentencing Act 2020 Sch. 9 Part 8", "Foreign travel")                                                                    \
-    X(mental_health_treatment, "Mental health treatment", CK_REQ_NO_AMOUNT, 0, 0, false, CK_REQ_PROGRESS_NONE,     \
-      NULL, "Sentencing Act 2020 Sch. 9 Part 9", "Mental health treatment")                                                                    \
+      NULL, "Sentencing Act 2020 Sch. 9 Part 8", "Foreign travel")                                                  \
+    X(mental_health_treatment, "Mental health treatment", CK_REQ_NO_AMOUNT, 0, 0, false, CK_REQ_PROGRESS_NONE,      \
+      NULL, "Sentencing Act 2020 Sch. 9 Part 9", "Mental health treatment")                                         \
     X(drug_rehabilitation, "Drug rehabilitation", CK_REQ_NO_AMOUNT, 0, 0, false, CK_REQ_PROGRESS_NONE, NULL,        \
-      "Sentencing Act 2020 Sch. 9 Part 10", "Drug rehabilitation")                                                                         \
+      "Sentencing Act 2020 Sch. 9 Part 10", "Drug rehabilitation")                                                  \
     X(alcohol_treatment, "Alcohol treatment", CK_REQ_NO_AMOUNT, 0, 0, false, CK_REQ_PROGRESS_NONE, NULL,            \
-      "Sentencing Act 2020 Sch. 9 Part 11", "Alcohol treatment")                                                                         \
+      "Sentencing Act 2020 Sch. 9 Part 11", "Alcohol treatment")                                                    \
     X(alcohol_abstinence, "Alcohol abstinence and monitoring", CK_REQ_DAYS, 1, 120, false, CK_REQ_PROGRESS_NONE,    \
-      NULL, "Sentencing Act 2020 Sch. 9 Part 12: up to 120 days", "Alcohol abstinence")                                                   \
+      NULL, "Sentencing Act 2020 Sch. 9 Part 12: up to 120 days", "Alcohol abstinence")                             \
     X(attendance_centre, "Attendance centre", CK_REQ_HOURS, 12, 36, false, CK_REQ_PROGRESS_NONE, NULL,              \
-      "Sentencing Act 2020 Sch. 9 Part 13: 12 to 36 hours", "Attendance centre")                                                         \
+      "Sentencing Act 2020 Sch. 9 Part 13: 12 to 36 hours", "Attendance centre")                                    \
     X(electronic_monitoring, "Electronic monitoring", CK_REQ_NO_AMOUNT, 0, 0, true, CK_REQ_PROGRESS_NONE, NULL,     \
       "Sentencing Act 2020 Sch. 9 Part 14", "Electronic monitoring")
 

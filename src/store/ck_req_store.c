@@ -149,11 +149,13 @@ static void head(query *q)
                          "\"requirements\".\"type\", \"requirements\".\"amount\", \"requirements\".\"start\", " LAST_DAY
                          ", \"requirements\".\"terminated_on\", ");
     used_column(q);
-    ck_buf_puts(&q->sql, " FROM \"requirements\" JOIN \"events\" ON \"events\".\"case_id\" = \"requirements\".\"case_id\""
+    ck_buf_puts(&q->sql, " FROM \"requirements\" JOIN \"events\""
+                         " ON \"events\".\"case_id\" = \"requirements\".\"case_id\""
                          " AND \"events\".\"ord\" = \"requirements\".\"parent_ord\""
                          " JOIN \"cases\" ON \"cases\".\"case_id\" = \"requirements\".\"case_id\""
                          " WHERE \"requirements\".\"start\" <= $1 AND (" LAST_DAY " IS NULL OR " LAST_DAY " >= $1)"
-                         " AND (\"requirements\".\"terminated_on\" IS NULL OR \"requirements\".\"terminated_on\" > $1)");
+                         " AND (\"requirements\".\"terminated_on\" IS NULL"
+                         " OR \"requirements\".\"terminated_on\" > $1)");
 }
 
 #define ORDER " ORDER BY \"cases\".\"crn\", \"events\".\"ord\", \"requirements\".\"ord\""
