@@ -8,7 +8,7 @@
 
 /* The one table of requirement types. Columns: code, name for pages, unit,
  * amount bounds (min, max; 0 0 none), restrictive, progress, what counts,
- * source. The vocabulary of the bundle's `type` is its first column, so a
+ * source, and the name where space is short. The vocabulary of the bundle's `type` is its first column, so a
  * type is added in one line here (and a line in docs/formats.md).
  *
  * Restrictive follows HMPPS's tier service (MandateForChange: a requirement
@@ -18,34 +18,34 @@
  * them (or whereabouts), so it is restrictive too: a local reading, since the
  * tier service reads nDelius's flag, not a list. */
 #define CK_REQUIREMENT_TYPES(X)                                                                                     \
-    X(unpaid_work, "Unpaid work", CK_REQ_HOURS, 40, 300, false, CK_REQ_PROGRESS_HOURS, CK_UNPAID_WORK_CATEGORY,           \
-      "Sentencing Act 2020 Sch. 9 Part 1: 40 to 300 hours")                                                         \
+    X(unpaid_work, "Unpaid work", CK_REQ_HOURS, 40, 300, false, CK_REQ_PROGRESS_HOURS, CK_UNPAID_WORK_CATEGORY,     \
+      "Sentencing Act 2020 Sch. 9 Part 1: 40 to 300 hours", "Unpaid work")                                          \
     X(rehabilitation_activity, "Rehabilitation activity (RAR)", CK_REQ_DAYS, 1, 0, false, CK_REQ_PROGRESS_DAYS,     \
-      "RARP CRSAPT", "Sentencing Act 2020 Sch. 9 Part 2: a maximum number of days")                                 \
+      "RARP CRSAPT", "Sentencing Act 2020 Sch. 9 Part 2: a maximum number of days", "RAR")                          \
     X(programme, "Accredited programme", CK_REQ_DAYS, 1, 0, false, CK_REQ_PROGRESS_DAYS, "APAT C107",               \
-      "Sentencing Act 2020 Sch. 9 Part 3: the number of days specified")                                            \
+      "Sentencing Act 2020 Sch. 9 Part 3: the number of days specified", "Programme")                               \
     X(prohibited_activity, "Prohibited activity", CK_REQ_NO_AMOUNT, 0, 0, true, CK_REQ_PROGRESS_NONE, NULL,         \
-      "Sentencing Act 2020 Sch. 9 Part 4")                                                                          \
+      "Sentencing Act 2020 Sch. 9 Part 4", "Prohibited activity")                                                   \
     X(curfew, "Curfew", CK_REQ_HOURS_A_DAY, 2, 20, true, CK_REQ_PROGRESS_NONE, NULL,                                \
-      "Sentencing Act 2020 Sch. 9 Part 5: 2 to 20 hours in any day")                                                \
+      "Sentencing Act 2020 Sch. 9 Part 5: 2 to 20 hours in any day", "Curfew")                                      \
     X(exclusion, "Exclusion", CK_REQ_NO_AMOUNT, 0, 0, true, CK_REQ_PROGRESS_NONE, NULL,                             \
-      "Sentencing Act 2020 Sch. 9 Part 6")                                                                          \
+      "Sentencing Act 2020 Sch. 9 Part 6", "Exclusion")                                                             \
     X(residence, "Residence", CK_REQ_NO_AMOUNT, 0, 0, false, CK_REQ_PROGRESS_NONE, NULL,                            \
-      "Sentencing Act 2020 Sch. 9 Part 7")                                                                          \
+      "Sentencing Act 2020 Sch. 9 Part 7", "Residence")                                                             \
     X(foreign_travel_prohibition, "Foreign travel prohibition", CK_REQ_NO_AMOUNT, 0, 0, true, CK_REQ_PROGRESS_NONE, \
-      NULL, "Sentencing Act 2020 Sch. 9 Part 8")                                                                    \
-    X(mental_health_treatment, "Mental health treatment", CK_REQ_NO_AMOUNT, 0, 0, false, CK_REQ_PROGRESS_NONE,     \
-      NULL, "Sentencing Act 2020 Sch. 9 Part 9")                                                                    \
+      NULL, "Sentencing Act 2020 Sch. 9 Part 8", "Foreign travel")                                                  \
+    X(mental_health_treatment, "Mental health treatment", CK_REQ_NO_AMOUNT, 0, 0, false, CK_REQ_PROGRESS_NONE,      \
+      NULL, "Sentencing Act 2020 Sch. 9 Part 9", "Mental health treatment")                                         \
     X(drug_rehabilitation, "Drug rehabilitation", CK_REQ_NO_AMOUNT, 0, 0, false, CK_REQ_PROGRESS_NONE, NULL,        \
-      "Sentencing Act 2020 Sch. 9 Part 10")                                                                         \
+      "Sentencing Act 2020 Sch. 9 Part 10", "Drug rehabilitation")                                                  \
     X(alcohol_treatment, "Alcohol treatment", CK_REQ_NO_AMOUNT, 0, 0, false, CK_REQ_PROGRESS_NONE, NULL,            \
-      "Sentencing Act 2020 Sch. 9 Part 11")                                                                         \
+      "Sentencing Act 2020 Sch. 9 Part 11", "Alcohol treatment")                                                    \
     X(alcohol_abstinence, "Alcohol abstinence and monitoring", CK_REQ_DAYS, 1, 120, false, CK_REQ_PROGRESS_NONE,    \
-      NULL, "Sentencing Act 2020 Sch. 9 Part 12: up to 120 days")                                                   \
+      NULL, "Sentencing Act 2020 Sch. 9 Part 12: up to 120 days", "Alcohol abstinence")                             \
     X(attendance_centre, "Attendance centre", CK_REQ_HOURS, 12, 36, false, CK_REQ_PROGRESS_NONE, NULL,              \
-      "Sentencing Act 2020 Sch. 9 Part 13: 12 to 36 hours")                                                         \
+      "Sentencing Act 2020 Sch. 9 Part 13: 12 to 36 hours", "Attendance centre")                                    \
     X(electronic_monitoring, "Electronic monitoring", CK_REQ_NO_AMOUNT, 0, 0, true, CK_REQ_PROGRESS_NONE, NULL,     \
-      "Sentencing Act 2020 Sch. 9 Part 14")
+      "Sentencing Act 2020 Sch. 9 Part 14", "Electronic monitoring")
 
 #define VOCAB(code, ...) #code,
 const char *const ck_vocab_requirement_type[] = {CK_REQUIREMENT_TYPES(VOCAB) NULL};
@@ -59,7 +59,7 @@ enum {
 };
 
 static const ck_req_type types[] = {
-#define ROW(c, nm, u, lo, hi, restr, prog, counted, src) {#c, nm, u, lo, hi, restr, prog, counted, src},
+#define ROW(c, nm, u, lo, hi, restr, prog, counted, src, brief) {#c, nm, u, lo, hi, restr, prog, counted, src, brief},
     CK_REQUIREMENT_TYPES(ROW)
 #undef ROW
 };
@@ -165,6 +165,16 @@ static bool listed(const char *list, const char *code)
     return false;
 }
 
+bool ck_req_counts_type(const ck_req_type *t, const char *contact_type)
+{
+    if (!t || !contact_type) return false;
+    if (t->progress == CK_REQ_PROGRESS_HOURS) {
+        const ck_ctype *ct = ck_ctype_find(contact_type);
+        return ct && ck_streq(ct->category, t->counted);
+    }
+    return t->progress == CK_REQ_PROGRESS_DAYS && listed(t->counted, contact_type);
+}
+
 /* Hours worked or days used by the event's contacts from `from` to `to`
  * (inclusive). Days are counted once: contacts are not in date order, so
  * each counted one checks the earlier ones for its date. */
@@ -173,17 +183,16 @@ static int32_t count_progress(const ck_case *c, const ck_event *e, const ck_req_
     int64_t total = 0;
     for (size_t i = 0; i < c->n_contacts; i++) {
         const ck_contact *k = &c->contacts[i];
-        if (!ck_streq(k->event, e->id) || k->date < from || k->date > to) continue;
+        if (!ck_streq(k->event, e->id) || k->date < from || k->date > to || !ck_req_counts_type(t, k->type)) continue;
         if (t->progress == CK_REQ_PROGRESS_HOURS) {
-            const ck_ctype *ct = ck_ctype_find(k->type);
-            if (k->hours != CK_NOINT && ct && ck_streq(ct->category, t->counted)) total += k->hours;
+            if (k->hours != CK_NOINT) total += k->hours;
             continue;
         }
-        if (!listed(t->counted, k->type) || !ck_outcome_attended(k->outcome)) continue;
+        if (!ck_outcome_attended(k->outcome)) continue;
         bool seen = false;
         for (size_t j = 0; j < i && !seen; j++) {
             const ck_contact *o = &c->contacts[j];
-            seen = o->date == k->date && ck_streq(o->event, e->id) && listed(t->counted, o->type) &&
+            seen = o->date == k->date && ck_streq(o->event, e->id) && ck_req_counts_type(t, o->type) &&
                    ck_outcome_attended(o->outcome);
         }
         if (!seen) total++;
@@ -191,29 +200,38 @@ static int32_t count_progress(const ck_case *c, const ck_event *e, const ck_req_
     return total > INT32_MAX ? INT32_MAX : (int32_t)total;
 }
 
+void ck_requirement_progress_of(const ck_req_type *t, int32_t amount, int32_t done, ck_date start, ck_date last_day,
+                                ck_date terminated_on, ck_date d, int pace, ck_req_progress *out)
+{
+    *out = (ck_req_progress){t, CK_REQ_ACTIVE, last_day, 0, CK_NOINT, false, CK_NOINT};
+    if (t && t->progress != CK_REQ_PROGRESS_NONE && amount != CK_NOINT) {
+        out->done = done;
+        out->remaining = done >= amount ? 0 : amount - done;
+    }
+    if (terminated_on != CK_NODATE && terminated_on <= d) out->status = CK_REQ_TERMINATED;
+    else if (start > d) out->status = CK_REQ_NOT_STARTED;
+    else if ((last_day != CK_NODATE && last_day < d) || out->remaining == 0) out->status = CK_REQ_COMPLETED;
+    if (!t || t->progress != CK_REQ_PROGRESS_HOURS || out->status != CK_REQ_ACTIVE || last_day == CK_NODATE ||
+        pace <= 0)
+        return;
+    int64_t days = (int64_t)last_day - d + 1; /* today still counts */
+    int64_t workable = (int64_t)pace * days / 7;
+    out->workable = workable > INT32_MAX ? INT32_MAX : (int32_t)workable;
+    out->overrunning = out->remaining > out->workable;
+}
+
 void ck_requirement_progress(const ck_case *c, const ck_event *e, const ck_requirement *r, ck_date d, int pace,
                              ck_req_progress *out)
 {
     const ck_req_type *t = ck_req_type_find(r->type);
-    *out = (ck_req_progress){t, CK_REQ_ACTIVE, ck_requirement_last_day(e, r), 0, CK_NOINT, false, CK_NOINT};
+    ck_date last = ck_requirement_last_day(e, r);
     /* Progress counts up to the date, and never past the last day it applied. */
     ck_date to = d;
-    if (out->last_day != CK_NODATE && out->last_day < to) to = out->last_day;
+    if (last != CK_NODATE && last < to) to = last;
     if (r->terminated_on != CK_NODATE && r->terminated_on - 1 < to) to = r->terminated_on - 1;
-    if (t && t->progress != CK_REQ_PROGRESS_NONE && r->amount != CK_NOINT) {
-        out->done = count_progress(c, e, t, r->start, to);
-        out->remaining = out->done >= r->amount ? 0 : r->amount - out->done;
-    }
-    if (r->terminated_on != CK_NODATE && r->terminated_on <= d) out->status = CK_REQ_TERMINATED;
-    else if (r->start > d) out->status = CK_REQ_NOT_STARTED;
-    else if ((out->last_day != CK_NODATE && out->last_day < d) || out->remaining == 0) out->status = CK_REQ_COMPLETED;
-    if (!t || t->progress != CK_REQ_PROGRESS_HOURS || out->status != CK_REQ_ACTIVE || out->last_day == CK_NODATE ||
-        pace <= 0)
-        return;
-    int64_t days = (int64_t)out->last_day - d + 1; /* today still counts */
-    int64_t workable = (int64_t)pace * days / 7;
-    out->workable = workable > INT32_MAX ? INT32_MAX : (int32_t)workable;
-    out->overrunning = out->remaining > out->workable;
+    int32_t done = t && t->progress != CK_REQ_PROGRESS_NONE && r->amount != CK_NOINT
+                       ? count_progress(c, e, t, r->start, to) : 0;
+    ck_requirement_progress_of(t, r->amount, done, r->start, last, r->terminated_on, d, pace, out);
 }
 
 const char *ck_req_status_name(ck_req_status s)

@@ -34,6 +34,7 @@ typedef struct ck_req_type {
     ck_req_progress_kind progress;
     const char *counted;     /* HOURS: a contact category; DAYS: contact type codes, space-separated */
     const char *source;      /* where the bounds and the type come from */
+    const char *brief;       /* the name where space is short (the caseload's column): "RAR" */
 } ck_req_type;
 
 /* Every type, in the table's order (the order pages list them in). */
@@ -94,6 +95,18 @@ typedef struct ck_req_progress {
 
 void ck_requirement_progress(const ck_case *c, const ck_event *e, const ck_requirement *r, ck_date d, int pace,
                              ck_req_progress *out);
+/* The same from a requirement's parts, with `done` already counted (by the
+ * store's query over many cases, store/ck_req_store): the one place that
+ * turns an amount and what was done into remaining hours or days, a status
+ * and whether unpaid work over-runs. t may be NULL (an unknown type: no
+ * progress). ck_requirement_progress counts and then calls this. */
+void ck_requirement_progress_of(const ck_req_type *t, int32_t amount, int32_t done, ck_date start, ck_date last_day,
+                                ck_date terminated_on, ck_date d, int pace, ck_req_progress *out);
+/* Whether a contact of type `contact_type` counts towards a requirement of
+ * type t: for hours, a contact of the category t->counted (its hours count);
+ * for days, one of the codes t->counted lists (once attended,
+ * ck_outcome_attended). false for a type without progress. */
+bool ck_req_counts_type(const ck_req_type *t, const char *contact_type);
 /* "active", "completed", "terminated", "not started". */
 const char *ck_req_status_name(ck_req_status s);
 

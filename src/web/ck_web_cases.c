@@ -456,7 +456,15 @@ void ck_web_caseload(ck_http_req *r)
     if (q) ck_buf_escape(&base, CK_ESC_URL, q, strlen(q));
     ck_buf_puts(&base, "&tier=");
     if (filter) ck_buf_escape(&base, CK_ESC_URL, filter, strlen(filter));
-    json_object_set_new(page, "rows", l ? ck_web_caseload_rows(r, l) : json_array());
+    json_t *rows = l ? ck_web_caseload_rows(r, l) : json_array();
+    json_object_set_new(page, "rows", rows);
+    if (l && !ck_web_caseload_requirements(r, db, l, rows, cq.as_of)) {
+        ck_buf_free(&base);
+        ck_caseload_free(l);
+        json_decref(page);
+        ck_web_error_page(r, &s, 500, "Sorry, there is a problem with the service", "Try again later.");
+        return;
+    }
     json_object_set_new(page, "pagination", ck_web_pagination(r, ck_buf_cstr(&base), page_no, CASELOAD_PAGE, l ? l->total : 0));
     json_object_set_new(page, "count", json_integer(l ? (json_int_t)l->total : 0));
     ck_buf_free(&base);

@@ -1,19 +1,18 @@
 #include "ck_web_requirements.h"
-#include "ck_requirements.h"
+#include "ck_req_store.h"
 #include "ck_str.h"
 #include "ck_web.h"
 
-const char *ck_web_requirement_progress_text(ck_http_req *r, const ck_requirement *q, int32_t done,
-                                             int32_t remaining)
+const char *ck_web_requirement_progress_text(ck_http_req *r, const ck_req_type *t, int32_t amount,
+                                             const ck_req_progress *p)
 {
-    const ck_req_type *t = ck_req_type_find(q->type);
-    if (!t || t->progress == CK_REQ_PROGRESS_NONE || remaining == CK_NOINT) return NULL;
+    if (!t || t->progress == CK_REQ_PROGRESS_NONE || p->remaining == CK_NOINT) return NULL;
     /* Unpaid work is counted down (what is left to work); days are counted up. */
     if (t->progress == CK_REQ_PROGRESS_HOURS)
-        return ck_arena_printf(ck_http_arena(r), "%d of %d %s remaining", remaining, q->amount,
+        return ck_arena_printf(ck_http_arena(r), "%d of %d %s remaining", p->remaining, amount,
                                ck_req_unit_name(t->unit));
-    return ck_arena_printf(ck_http_arena(r), "%d of %d %s %s", done, q->amount, q->amount == 1 ? "day" : "days",
-                           ck_streq(q->type, "programme") ? "attended" : "used");
+    return ck_arena_printf(ck_http_arena(r), "%d of %d %s %s", p->done, amount, amount == 1 ? "day" : "days",
+                           ck_streq(t->code, "programme") ? "attended" : "used");
 }
 
 /* "order ends 3 March 2027", "requirement ends 2 June 2025", "ended 2 June 2025",
@@ -54,7 +53,7 @@ json_t *ck_web_requirements_json(ck_http_req *r, const ck_case *c, const ck_even
         if (t && t->unit != CK_REQ_NO_AMOUNT && q->amount != CK_NOINT)
             json_object_set_new(j, "amount", json_string(ck_arena_printf(a, "%d %s", q->amount,
                                                                          ck_req_unit_name(t->unit))));
-        const char *progress = ck_web_requirement_progress_text(r, q, p.done, p.remaining);
+        const char *progress = ck_web_requirement_progress_text(r, t, q->amount, &p);
         if (progress) {
             json_object_set_new(j, "progress", json_string(progress));
             json_object_set_new(j, "done", json_integer(p.done > q->amount ? q->amount : p.done));
@@ -74,4 +73,40 @@ json_t *ck_web_requirements_json(ck_http_req *r, const ck_case *c, const ck_even
         json_array_append_new(out, j);
     }
     return out;
+}
+
+bool ck_web_caseload_requirements(ck_http_req *r, ck_db *db, const ck_caseload *l, json_t *rows, ck_date today)
+{
+    ck_arena *a = ck_http_arena(r);
+    const char **crns = ck_arena_array(a, l->n ? l->n : 1, sizeof *crns);
+    for (size_t i = 0; i < l->n; i++) crns[i] = l->rows[i].crn;
+    ck_req_rows *q = NULL;
+    char err[512];
+    if (ck_req_rows_of_cases(db, crns, l->n, today, &q, err, sizeof err) != CK_OK) {
+        ck_http_log("%s web: caseload requirements: %s", ck_http_request_id(r), err);
+        return false;
+    }
+    int pace = ck_web_of(r)->app.engine.cfg->upw_pace_hours_week;
+    /* Both lists are in CRN order only when the caseload is; match by CRN. */
+    for (size_t i = 0; i < l->n; i++) {
+        json_t *lines = json_array();
+        bool behind = false;
+        for (size_t k = 0; k < q->n; k++) {
+            const ck_req_row *row = &q->rows[k];
+            if (!ck_streq(row->crn, l->rows[i].crn)) continue;
+            const ck_req_type *t = ck_req_type_find(row->type);
+            ck_req_progress p;
+            ck_requirement_progress_of(t, row->amount, row->used, row->start, row->last_day, row->terminated_on, today,
+                                       pace, &p);
+            const char *name = t ? t->brief : row->type;
+            const char *progress = ck_web_requirement_progress_text(r, t, row->amount, &p);
+            json_array_append_new(lines, json_string(progress ? ck_arena_printf(a, "%s: %s", name, progress) : name));
+            behind = behind || p.overrunning;
+        }
+        json_t *j = json_array_get(rows, i);
+        json_object_set_new(j, "requirements", lines);
+        if (behind) json_object_set_new(j, "behind", json_true());
+    }
+    ck_req_rows_free(q);
+    return true;
 }

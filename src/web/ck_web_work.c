@@ -3,6 +3,7 @@
  * form, so it works without JavaScript) and "Needs your attention" on My
  * work and on the case overview. */
 #include "ck_attention.h"
+#include "ck_req_store.h"
 #include "ck_requirements.h"
 #include "ck_web.h"
 #include <stdlib.h>
@@ -98,6 +99,52 @@ static bool tier_changes(ck_http_req *r, ck_db *db, json_t *list, const char *st
     return true;
 }
 
+/* Why over-running unpaid work (core/ck_requirements decides) is flagged. */
+static const char *behind_text(ck_http_req *r, const ck_req_progress *p, int pace)
+{
+    return ck_arena_printf(ck_http_arena(r),
+                           "Unpaid work is behind schedule: %d hours are left and at %d hours a week only %d can be "
+                           "worked before %s",
+                           p->remaining, pace, p->workable, ck_web_date_long(r, p->last_day));
+}
+
+/* My work's over-running unpaid work: the active unpaid work requirements
+ * of the cases staff holds, with the hours worked, in one query
+ * (store/ck_req_store), judged by the function the case page uses. At most
+ * ATTENTION_MAX; *more counts the rest. false (logged) when the store fails. */
+static bool work_behind(ck_http_req *r, const ck_session *s, ck_db *db, json_t *list, ck_date today, size_t *more)
+{
+    ck_req_rows *l = NULL;
+    char err[512];
+    if (ck_req_rows_hours(db, s->staff, ck_web_case_filter(r, s), today, &l, err, sizeof err) != CK_OK) {
+        ck_http_log("%s web: unpaid work behind schedule: %s", ck_http_request_id(r), err);
+        return false;
+    }
+    int pace = ck_web_of(r)->app.engine.cfg->upw_pace_hours_week;
+    size_t shown = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const ck_req_row *q = &l->rows[i];
+        ck_req_progress p;
+        ck_requirement_progress_of(ck_req_type_find(q->type), q->amount, q->used, q->start, q->last_day,
+                                   q->terminated_on, today, pace, &p);
+        if (!p.overrunning) continue;
+        if (shown == ATTENTION_MAX) {
+            (*more)++;
+            continue;
+        }
+        shown++;
+        ck_buf href = CK_BUF_INIT;
+        ck_buf_puts(&href, "/cases/");
+        ck_buf_escape(&href, CK_ESC_URL, q->crn, strlen(q->crn));
+        ck_buf_puts(&href, "/sentence");
+        attention_add(list, ck_web_person_name(r, q->forename, q->surname), q->crn, behind_text(r, &p, pace),
+                      ck_arena_strdup(ck_http_arena(r), ck_buf_cstr(&href)), "View the sentence");
+        ck_buf_free(&href);
+    }
+    ck_req_rows_free(l);
+    return true;
+}
+
 json_t *ck_web_case_attention(ck_http_req *r, ck_db *db, const ck_case *c, const ck_result *res, ck_date today)
 {
     ck_arena *a = ck_http_arena(r);
@@ -141,10 +188,7 @@ json_t *ck_web_case_attention(ck_http_req *r, ck_db *db, const ck_case *c, const
             ck_req_progress p;
             ck_requirement_progress(c, &c->events[i], q, today, pace, &p);
             if (!p.overrunning) continue;
-            attention_add(list, NULL, NULL,
-                          ck_arena_printf(a, "Unpaid work is behind schedule: %d hours are left and at %d hours a week "
-                                             "only %d can be worked before %s", p.remaining, pace, p.workable,
-                                          ck_web_date_long(r, p.last_day)),
+            attention_add(list, NULL, NULL, behind_text(r, &p, pace),
                           case_path(r, c->crn, "requirements", q->id, "session"), "Record unpaid work hours");
         }
     size_t left;
@@ -194,6 +238,10 @@ static json_t *work_attention(ck_http_req *r, const ck_session *s, ck_db *db, co
     size_t more = (outcomes > ATTENTION_MAX ? outcomes - ATTENTION_MAX : 0) +
                   (reviews > ATTENTION_MAX ? reviews - ATTENTION_MAX : 0) + (pc->total - pc->n), tiers = 0;
     ck_pending_checks_free(pc);
+    if (!work_behind(r, s, db, list, today, &more)) {
+        *failed = true;
+        return list;
+    }
     if (!tier_changes(r, db, list, s->staff, NULL, ck_web_case_filter(r, s), today, &tiers)) {
         *failed = true;
         return list;
