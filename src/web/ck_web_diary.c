@@ -50,6 +50,8 @@ static json_t *item_json(ck_http_req *r, const ck_diary_item *it)
                           ck_web_person_name(r, it->forename, it->surname), "id", it->id, "type",
                           t ? t->name : it->type, "when", when, "place", place_text(it), "officer",
                           officer_text(r, it), "date", ck_web_date_long(r, it->date), "cancelled", it->cancelled);
+    /* An outcome is recorded on or after the day, never for a day to come. */
+    json_object_set_new(j, "due", json_boolean(it->date <= ck_app_today(&ck_web_of(r)->app)));
     if (it->outcome) json_object_set_new(j, "outcome", json_string(ck_outcome_name(it->outcome) ? ck_outcome_name(it->outcome) : it->outcome));
     return j;
 }
