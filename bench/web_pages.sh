@@ -104,7 +104,7 @@ report() { # label route
 
 sign_in bench-reader
 mark overview; hit "/cases/$crn"; report overview /cases/{crn}
-mark activity; hit "/cases/$crn/activity"; report activity "/cases/{crn}/{tab}"
+mark activity; hit "/cases/$crn/activity"; report activity "/cases/{crn}/activity"
 sign_in bench-po
 mark caseload; hit "/caseload"; report caseload /caseload
 mark sorted; hit "/caseload?sort=overdue&order=desc"; report sorted /caseload
