@@ -199,4 +199,22 @@ static inline void tw_csrf(uint16_t port, const char *cookie, const char *landin
     th_resp_free(&r);
 }
 
+/* A signed-in browser as the page tests hold it: its session cookie, the
+ * CSRF token of its forms and the version of the case the last form it
+ * opened carried ("" before any). */
+typedef struct tw_who {
+    char cookie[128], csrf[80];
+    char version[24];
+} tw_who;
+
+/* Signs in as staff (tw_sign_in's account of that grade in team) and reads
+ * its forms' CSRF token from its home page. */
+static inline tw_who tw_who_signed_in(uint16_t port, const char *staff, const char *grade, const char *team)
+{
+    tw_who w = {.version = ""};
+    tw_sign_in(port, staff, grade, team, w.cookie, sizeof w.cookie);
+    tw_csrf(port, w.cookie, "/", w.csrf, sizeof w.csrf);
+    return w;
+}
+
 #endif

@@ -39,16 +39,11 @@ static int teardown(void **state)
     return 0;
 }
 
-typedef struct who {
-    char cookie[128], csrf[80];
-} who;
+typedef tw_who who;
 
 static who as(const fixture *f, const char *staff, const char *grade, const char *team)
 {
-    who w;
-    tw_sign_in(f->s.port, staff, grade, team, w.cookie, sizeof w.cookie);
-    tw_csrf(f->s.port, w.cookie, "/", w.csrf, sizeof w.csrf);
-    return w;
+    return tw_who_signed_in(f->s.port, staff, grade, team);
 }
 
 /* GET path; expects the status and every needle in the body. Returns the

@@ -89,17 +89,11 @@ static th_resp req(const fixture *f, const char *method, const char *path, const
 }
 
 
-typedef struct who {
-    char cookie[128], csrf[80];
-    char version[24]; /* the case's version the last form opened carried; "" before any */
-} who;
+typedef tw_who who;
 
 static who sign_in(const fixture *f, const char *staff, const char *grade)
 {
-    who w = {.version = ""};
-    tw_sign_in(f->port, staff, grade, "N07T01", w.cookie, sizeof w.cookie);
-    tw_csrf(f->port, w.cookie, "/", w.csrf, sizeof w.csrf);
-    return w;
+    return tw_who_signed_in(f->port, staff, grade, "N07T01");
 }
 
 /* GET path as w; expects status and every needle in the body. */

@@ -74,16 +74,11 @@ static int setup(void **state)
     return 0;
 }
 
-typedef struct who {
-    char cookie[128], csrf[80], version[24];
-} who;
+typedef tw_who who;
 
 static who sign_in(const fixture *f, const char *staff, const char *grade)
 {
-    who w = {.version = ""};
-    tw_sign_in(f->port, staff, grade, "N07T01", w.cookie, sizeof w.cookie);
-    tw_csrf(f->port, w.cookie, "/", w.csrf, sizeof w.csrf);
-    return w;
+    return tw_who_signed_in(f->port, staff, grade, "N07T01");
 }
 
 /* The body of GET path as w (the caller frees it), expecting status. */
