@@ -247,6 +247,12 @@ bool ck_contact_notes_bad(const char *s, char *msg, size_t len)
     return false;
 }
 
+ck_contact ck_contact_blank(void)
+{
+    return (ck_contact){.outcome_on = CK_NODATE, .booked_on = CK_NODATE, .sensitive = CK_NULL, .hours = CK_NOINT,
+                        .cancelled = CK_NULL, .sequence = CK_NOINT};
+}
+
 static const char *contact_check(const void *rec, char *msg, size_t len)
 {
     const ck_contact *k = rec;

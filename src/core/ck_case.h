@@ -382,6 +382,11 @@ void ck_case_redact_sensitive_notes(ck_case *c);
 /* Why notes text s is not acceptable as a contact's notes ("expected at most
  * 4000 characters, got 4012"), written into msg; false when it is fine. */
 bool ck_contact_notes_bad(const char *s, char *msg, size_t msg_len);
+/* A contact with nothing recorded beyond what the caller sets: every
+ * optional date, flag and number absent (CK_NODATE, CK_NULL, CK_NOINT), as
+ * the bundle reads a missing key. Start every contact built in code from it:
+ * a zeroed one says "0 hours worked", "not cancelled", "sequence 0". */
+ck_contact ck_contact_blank(void);
 
 /* ---- Field descriptors ------------------------------------------------- */
 

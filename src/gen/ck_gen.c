@@ -678,6 +678,7 @@ static size_t type_index(const char *code)
 static ck_contact *contact(gx *x, ck_date d, const char *code, const char *outcome, ck_date booked)
 {
     ck_contact *k = push(&x->contacts);
+    *k = ck_contact_blank();
     size_t t = type_index(code);
     k->id = id(x, "C", x->contacts.n);
     k->event = "E1";
@@ -688,12 +689,7 @@ static ck_contact *contact(gx *x, ck_date d, const char *code, const char *outco
     k->outcome = outcome ? ck_vocab_find(ck_vocab_outcome, outcome, strlen(outcome)) : NULL;
     k->outcome_on = outcome ? d : CK_NODATE;
     k->booked_on = k->appointment && booked != CK_NODATE && booked <= d ? booked : CK_NODATE;
-    k->hours = CK_NOINT;
     if (!k->appointment) k->outcome = NULL, k->outcome_on = CK_NODATE;
-    /* Extension keys absent (a zeroed record would say "not cancelled",
-     * "sequence 0" in every bundle). */
-    k->cancelled = CK_NULL;
-    k->sequence = CK_NOINT;
     return k;
 }
 

@@ -47,9 +47,17 @@ static void session(gen *g, ck_date d, const char *code, int32_t hours)
     }
     const ck_ctype *t = ck_ctype_find(code);
     ck_contact *k = &g->contacts[g->n_contacts++];
-    *k = (ck_contact){.id = ck_arena_printf(&g->c->arena, "CR%zu", g->n_contacts), .event = g->e->id, .date = d,
-                      .type = t ? t->code : code, .national_standard = t && t->national_standard, .appointment = 1,
-                      .outcome = ck_vocab_find(ck_vocab_outcome, "ATTC", 4), .outcome_on = d, .booked_on = d - 7, .sensitive = CK_NULL, .hours = hours};
+    *k = ck_contact_blank();
+    k->id = ck_arena_printf(&g->c->arena, "CR%zu", g->n_contacts);
+    k->event = g->e->id;
+    k->date = d;
+    k->type = t ? t->code : code;
+    k->national_standard = t && t->national_standard;
+    k->appointment = 1;
+    k->outcome = ck_vocab_find(ck_vocab_outcome, "ATTC", 4);
+    k->outcome_on = d;
+    k->booked_on = d - 7;
+    k->hours = hours;
 }
 
 /* Weekly sessions from `from` (every `every` weeks), until as_of or `to`,

@@ -207,10 +207,12 @@ static ck_rc record_sent(sender *s, const ck_reminder *r, const ck_contact *appt
     snprintf(notes, sizeof notes, "%s %s sent through GOV.UK Notify for the appointment on %s.",
              sms ? "Text message" : "Email", strcmp(r->kind, "booked") == 0 ? "confirming the booking" : "reminder",
              day);
-    ck_contact c = {.id = id, .event = appt->event, .date = s->today, .type = CK_REMINDER_CONTACT_TYPE,
-                    .national_standard = 0, .appointment = 0, .outcome = NULL, .outcome_on = CK_NODATE,
-                    .booked_on = CK_NODATE, .notes = notes, .sensitive = CK_NULL, .recorded_by = NULL,
-                    .hours = CK_NOINT, .cancelled = CK_NULL, .sequence = CK_NOINT};
+    ck_contact c = ck_contact_blank();
+    c.id = id;
+    c.event = appt->event;
+    c.date = s->today;
+    c.type = CK_REMINDER_CONTACT_TYPE;
+    c.notes = notes;
     ck_rc rc = ck_txn_begin_write(s->db, err, err_len);
     if (rc != CK_OK) return rc;
     char why[512];

@@ -746,6 +746,7 @@ static bool edit_cancel(ck_case *c, void *rec, void *ctx, char *err, size_t err_
 static bool build_contact(form *f, void *rec, bool appointment)
 {
     ck_contact *ct = rec;
+    *ct = ck_contact_blank();
     const field *fs = appointment ? appointment_fields : contact_fields;
     ct->event = event_of(f);
     const char *type = ck_web_field(f->r, "type");
@@ -763,9 +764,6 @@ static bool build_contact(form *f, void *rec, bool appointment)
     ct->outcome_on = CK_NODATE;
     ct->notes = notes_of(f);
     ct->sensitive = sensitive_of(f);
-    ct->hours = CK_NOINT;
-    ct->cancelled = CK_NULL;
-    ct->sequence = CK_NOINT;
     f->weeks = 1;
     if (appointment) appointment_details(f, ct);
     if (ck_web_form_has_errors(f->page)) return false;
@@ -1237,6 +1235,7 @@ static bool build_session(form *f, void *rec)
     const ck_requirement *r = ck_case_requirement(f->c, f->id, &e);
     const ck_ctype *t = ck_ctype_find(CK_UNPAID_WORK_SESSION);
     if (!r || !t) return false;
+    *ct = ck_contact_blank();
     ct->id = new_id(f->r, 'C');
     ct->event = e->id;
     ct->date = date_of(f, &session_fields[0]);
@@ -1833,15 +1832,13 @@ static bool note_contact(form *f, const action *a, const void *rec, ck_contact *
     /* A contact belongs to an event: the record's own, else the latest. */
     if (!event && f->c->n_events) event = f->c->events[f->c->n_events - 1].id;
     if (!type || !event) return false;
-    memset(out, 0, sizeof *out);
+    *out = ck_contact_blank();
     out->id = new_id(f->r, 'C');
     out->event = event;
     out->date = d == CK_NODATE ? f->today : d;
     out->type = type;
     out->national_standard = 0;
     out->appointment = 0;
-    out->outcome_on = out->booked_on = CK_NODATE;
-    out->hours = CK_NOINT;
     out->notes = notes_of(f);
     out->sensitive = sensitive_of(f);
     return out->notes != NULL;
