@@ -44,6 +44,7 @@ DATADIR    ?= $(PREFIX)/share/casekeeper
 DOCDIR     ?= $(PREFIX)/share/doc/casekeeper
 SYSCONFDIR ?= /etc
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 
 .PHONY: all deps run test test-build fuzz bench mutate clean demo-data check-layers install deb FORCE
 all: build/casekeeper
@@ -170,7 +171,7 @@ NPM_ASSETS := govuk-frontend/dist/govuk/govuk-frontend.min.css govuk-frontend/di
 
 install: build/casekeeper packaging/casekeeper.service.in
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/node_modules $(DESTDIR)$(DOCDIR) \
-	  $(DESTDIR)$(SYSCONFDIR)/casekeeper $(DESTDIR)$(UNITDIR)
+	  $(DESTDIR)$(SYSCONFDIR)/casekeeper $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
 	install -m 755 build/casekeeper $(DESTDIR)$(BINDIR)/casekeeper
 	cp -R templates static $(DESTDIR)$(DATADIR)/
 	cd node_modules && for f in $(NPM_ASSETS); do \
@@ -181,14 +182,16 @@ install: build/casekeeper packaging/casekeeper.service.in
 	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' \
 	  packaging/casekeeper.service.in >$(DESTDIR)$(UNITDIR)/casekeeper.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/casekeeper.service
+	install -m 644 packaging/casekeeper.sysusers $(DESTDIR)$(SYSUSERSDIR)/casekeeper.conf
 	install -m 644 README.md docs/deploy.md docs/nginx.conf docs/security.md docs/api.md $(DESTDIR)$(DOCDIR)/
 
 # A binary .deb built with dpkg-deb from `make install` into a staging root
-# (PREFIX /usr, the systemd unit in /lib/systemd/system); its Depends come
-# from dpkg-shlibdeps (packaging/deb.sh).
+# (PREFIX /usr, the systemd unit in /lib/systemd/system, the user in
+# /usr/lib/sysusers.d); its Depends come from dpkg-shlibdeps (packaging/deb.sh).
 deb:
 	rm -rf build/deb
-	$(MAKE) install DESTDIR=$(CURDIR)/build/deb/root PREFIX=/usr UNITDIR=/lib/systemd/system
+	$(MAKE) install DESTDIR=$(CURDIR)/build/deb/root PREFIX=/usr UNITDIR=/lib/systemd/system \
+	  SYSUSERSDIR=/usr/lib/sysusers.d
 	sh packaging/deb.sh build/deb/root $(VERSION) build
 
 clean:

@@ -24,9 +24,8 @@ Version: $version
 Architecture: $arch
 Maintainer: Casekeeper maintainers <casekeeper@localhost>
 Installed-Size: $size
-Depends: $depends
-Recommends: nginx-light | nginx
-Suggests: postgresql-client-15
+Depends: $depends, systemd
+Recommends: nginx-light | nginx, postgresql-client-15
 Section: misc
 Priority: optional
 Description: probation case management
@@ -39,11 +38,13 @@ CONTROL
 find "$root/etc" -type f | sed "s|^$root||" | sort >"$root/DEBIAN/conffiles"
 cat >"$root/DEBIAN/postinst" <<'POSTINST'
 #!/bin/sh
-# Tells systemd about the unit; it is not started until the operator has
+# Makes the system user casekeeper (sysusers.d/casekeeper.conf) and tells
+# systemd about the unit; it is not started until the operator has
 # configured it (docs/deploy.md).
 set -e
-if [ "$1" = configure ] && [ -d /run/systemd/system ]; then
-  systemctl daemon-reload >/dev/null || true
+if [ "$1" = configure ]; then
+  systemd-sysusers casekeeper.conf
+  if [ -d /run/systemd/system ]; then systemctl daemon-reload >/dev/null || true; fi
 fi
 POSTINST
 chmod 755 "$root/DEBIAN/postinst"

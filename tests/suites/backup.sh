@@ -89,10 +89,12 @@ one() {
   result "$kind: casekeeper restore into a new database ($(tr '\n' ' ' <"$dir/restore.err"))" $rc
   "$ck" export --db "$dst" 2>/dev/null | jq -r .crn | sort >"$dir/restored"
   head -n "$before" "$dir/acks" | sort >"$dir/expected"
-  local missing
+  local missing expected restored
   missing=$(comm -23 "$dir/expected" "$dir/restored" | wc -l)
-  [ "$missing" -eq 0 ] && [ "$(wc -l <"$dir/expected")" -eq "$before" ]
-  result "$kind: every case acknowledged before the backup started is restored ($before expected, $missing missing, $(wc -l <"$dir/restored") restored)" $?
+  expected=$(wc -l <"$dir/expected")
+  restored=$(wc -l <"$dir/restored")
+  [ "$missing" -eq 0 ] && [ "$expected" -eq "$before" ]
+  result "$kind: every case acknowledged before the backup started is restored ($before expected, $missing missing, $restored restored)" $?
   "$ck" audit verify --db "$dst" >"$dir/verify" 2>&1
   rc=$?
   result "$kind: audit verify holds on the restored database ($(head -1 "$dir/verify"))" $rc
@@ -102,7 +104,8 @@ one() {
   result "$kind: restore refuses a database that is not empty (exit $rc)" $?
   "$ck" restore --db "$dst" --from "$dir/backup" --force 2>"$dir/force.err" &&
     [ "$("$ck" export --db "$dst" 2>/dev/null | jq -r .crn | sort | comm -23 "$dir/expected" - | wc -l)" -eq 0 ]
-  result "$kind: restore --force replaces it ($(tr '\n' ' ' <"$dir/force.err"))" $?
+  rc=$?
+  result "$kind: restore --force replaces it ($(tr '\n' ' ' <"$dir/force.err"))" $rc
 }
 
 one sqlite "sqlite:$tmp/source.db" "sqlite:$tmp/restored.db"
@@ -118,6 +121,7 @@ else
   "$ck" restore --db "${dst:-postgresql:///none}" --from "$tmp/sqlite/backup" --force 2>"$tmp/kind.err"
   rc=$?
   [ "$rc" = 1 ] && grep -q "is a SQLite backup but --db is a PostgreSQL database" "$tmp/kind.err"
-  result "a SQLite backup is refused for a PostgreSQL database ($(cat "$tmp/kind.err"))" $?
+  rc=$?
+  result "a SQLite backup is refused for a PostgreSQL database ($(cat "$tmp/kind.err"))" $rc
 fi
 summary
