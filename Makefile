@@ -169,7 +169,7 @@ NPM_ASSETS := govuk-frontend/dist/govuk/govuk-frontend.min.css govuk-frontend/di
               govuk-frontend/dist/govuk/assets @ministryofjustice/frontend/moj/moj-frontend.min.css \
               @ministryofjustice/frontend/moj/moj-frontend.min.js @ministryofjustice/frontend/moj/assets
 
-install: build/casekeeper packaging/casekeeper.service.in
+install: build/casekeeper
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/node_modules $(DESTDIR)$(DOCDIR) \
 	  $(DESTDIR)$(SYSCONFDIR)/casekeeper $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
 	install -m 755 build/casekeeper $(DESTDIR)$(BINDIR)/casekeeper
@@ -179,9 +179,11 @@ install: build/casekeeper packaging/casekeeper.service.in
 	  cp -R "$$f" "$(DESTDIR)$(DATADIR)/node_modules/$$f" || exit 1; done
 	install -m 644 config/rules.conf data/bank-holidays.json $(DESTDIR)$(SYSCONFDIR)/casekeeper/
 	install -m 644 packaging/casekeeper.env $(DESTDIR)$(SYSCONFDIR)/casekeeper/casekeeper.env
-	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' \
-	  packaging/casekeeper.service.in >$(DESTDIR)$(UNITDIR)/casekeeper.service
-	chmod 644 $(DESTDIR)$(UNITDIR)/casekeeper.service
+	for u in casekeeper casekeeper-backup; do \
+	  sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' \
+	    packaging/$$u.service.in >$(DESTDIR)$(UNITDIR)/$$u.service && \
+	  chmod 644 $(DESTDIR)$(UNITDIR)/$$u.service || exit 1; done
+	install -m 644 packaging/casekeeper-backup.timer $(DESTDIR)$(UNITDIR)/
 	install -m 644 packaging/casekeeper.sysusers $(DESTDIR)$(SYSUSERSDIR)/casekeeper.conf
 	install -m 644 README.md docs/deploy.md docs/nginx.conf docs/security.md docs/api.md $(DESTDIR)$(DOCDIR)/
 
@@ -197,4 +199,4 @@ deb:
 clean:
 	rm -rf build test-output
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -name '*.d' -type f 2>/dev/null)

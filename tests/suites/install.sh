@@ -87,12 +87,15 @@ result "serve --assets-dir DIR serves from DIR" $?
 # 3. The systemd unit: verified offline, with ExecStart pointing at the staged binary.
 unit=$dest/usr/local/lib/systemd/system/casekeeper.service
 mkdir -p "$tmp/unit"
-sed "s|/usr/local/bin/casekeeper|$dest/usr/local/bin/casekeeper|" "$unit" >"$tmp/unit/casekeeper.service"
-systemd-analyze verify "$tmp/unit/casekeeper.service" >"$tmp/verify.out" 2>&1
+for u in casekeeper.service casekeeper-backup.service casekeeper-backup.timer; do
+  sed "s|/usr/local/bin/casekeeper|$dest/usr/local/bin/casekeeper|" "$dest/usr/local/lib/systemd/system/$u" >"$tmp/unit/$u"
+done
+(cd "$tmp/unit" && systemd-analyze verify casekeeper.service casekeeper-backup.service casekeeper-backup.timer) \
+  >"$tmp/verify.out" 2>&1
 rc=$?
 said=$(head -3 "$tmp/verify.out" | tr '\n' ' ')
 [ "$rc" = 0 ] && [ -z "$said" ]
-result "systemd-analyze verify passes the unit without a warning${said:+ ($said)}" $?
+result "systemd-analyze verify passes the server's unit and the nightly backup's without a warning${said:+ ($said)}" $?
 missing=""
 for d in Type=notify WatchdogSec= ProtectSystem=strict NoNewPrivileges=yes PrivateTmp=yes ProtectHome=yes \
          User=casekeeper StateDirectory=casekeeper "ExecStart=/usr/local/bin/casekeeper serve"; do
