@@ -12,7 +12,7 @@
 
 typedef struct th_conn {
     int fd;
-    char in[1 << 16]; /* bytes read past the last response */
+    char in[1 << 18]; /* bytes read past the last response; a response must fit (the OpenAPI document is ~200 KiB) */
     size_t n;
 } th_conn;
 
