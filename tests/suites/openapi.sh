@@ -18,7 +18,7 @@ ck=build/casekeeper
 tmp=$(mktemp -d /tmp/ck-openapi.XXXXXX)
 serve_pid="" prism_pid=""
 cleanup() {
-  [ -n "$prism_pid" ] && kill -TERM "$prism_pid" 2>/dev/null && wait "$prism_pid" 2>/dev/null
+  for p in $prism_pid; do kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
   [ -n "$serve_pid" ] && kill -TERM "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null
   [ -n "${KEEP:-}" ] || rm -rf "$tmp"
 }
@@ -46,14 +46,20 @@ upstream=${line#listening on }
 [[ "$upstream" == http://* ]]
 result "the server starts ($upstream)" $?
 
-# Prism on a free port: bind a throwaway socket to learn one.
-port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-node_modules/.bin/prism proxy docs/openapi.json "$upstream" --host 127.0.0.1 --port "$port" >"$tmp/prism.log" 2>&1 &
-prism_pid=$!
-for _ in $(seq 1 120); do
-  curl -s -o /dev/null "http://127.0.0.1:$port/health" && break
-  sleep 0.5
-done
+# A free port: bind a throwaway socket to learn one.
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+# Prism on `port` in front of `upstream`, started and answering (whatever the upstream says).
+start_prism() { # upstream, port, log
+  node_modules/.bin/prism proxy docs/openapi.json "$1" --host 127.0.0.1 --port "$2" >"$3" 2>&1 &
+  prism_pid="$prism_pid $!"
+  for _ in $(seq 1 120); do
+    grep -q 'Prism is listening' "$3" && return 0
+    sleep 0.5
+  done
+  return 1
+}
+port=$(free_port)
+start_prism "$upstream" "$port" "$tmp/prism.log"
 curl -s -o /dev/null "http://127.0.0.1:$port/health"
 result "Prism proxies to the server" $?
 
@@ -62,4 +68,24 @@ status=$?
 grep -v '^ok ' "$tmp/drive.out"
 last=$(tail -n 1 "$tmp/drive.out")
 result "every route through Prism: $last" $status
+
+# The API test suites through Prism too: their servers listen on a port of
+# ours (CK_TEST_SERVER_PORT), their client goes to Prism (CK_TEST_PROXY_PORT:
+# tests/ck_test_http.h). Prism logs each verdict; a response that breaks the
+# document or a 5xx fails, while their deliberately bad requests reach the
+# server as they are.
+sport=$(free_port) pport=$(free_port)
+start_prism "http://127.0.0.1:$sport" "$pport" "$tmp/prism-tests.log"
+result "a second Prism for the API test suites" $?
+for t in test_api test_api_manage; do
+  CK_TEST_SERVER_PORT=$sport CK_TEST_PROXY_PORT=$pport "build/dbg/tests/$t" >"$tmp/$t.out" 2>&1
+  status=$?
+  [ $status -eq 0 ] || grep -E 'FAILED|ERROR' "$tmp/$t.out" | head -20
+  result "$t passes with its requests through Prism" $status
+done
+forwarded=$(grep -c 'Forwarding' "$tmp/prism-tests.log")
+[ "$forwarded" -gt 100 ]
+result "Prism forwarded the test suites' requests ($forwarded)" $?
+! grep -E 'Violation: response|has returned 5[0-9][0-9]' "$tmp/prism-tests.log" | sed 's/^.*› *//' | sort | uniq -c | grep .
+result "no answer of the API test suites breaks docs/openapi.json, none is a 5xx" $?
 summary
