@@ -289,6 +289,15 @@ static void test_served_from_the_binary(void **state)
     ck_http_stop(srv);
 }
 
+/* The document's version is the release's (VERSION, CK_VERSION in the build). */
+static void test_version_is_the_release(void **state)
+{
+    (void)state;
+    const char *v = json_string_value(json_object_get(json_object_get(DOC, "info"), "version"));
+    assert_non_null(v);
+    assert_string_equal(v, CK_VERSION);
+}
+
 /* The row the real server routes it by is in the API's table, public. */
 static void test_route_is_public(void **state)
 {
@@ -335,6 +344,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_record_routes_name_their_schema),
         cmocka_unit_test(test_served_from_the_binary),
         cmocka_unit_test(test_route_is_public),
+        cmocka_unit_test(test_version_is_the_release),
     };
     return cmocka_run_group_tests(tests, load_doc, free_doc);
 }
