@@ -25,7 +25,7 @@ SAN      := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined 
 
 LIB_SRC  := $(filter-out src/cli/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 GEN_SRC  := build/gen/ck_embedded.c
-EMBED    := data/bank-holidays.json config/rules.conf data/contact-types.csv \
+EMBED    := data/bank-holidays.json config/rules.conf data/contact-types.csv docs/openapi.json \
             $(sort $(wildcard src/db/migrations/*.sql))
 TEST_SRC := $(wildcard tests/test_*.c)
 
