@@ -2,6 +2,7 @@
 #include "ck_attention.h"
 #include "ck_cal.h"
 #include "ck_caseload.h"
+#include "ck_explain.h"
 #include "ck_facts.h"
 #include "ck_tier.h"
 #include "ck_appt.h"
@@ -129,10 +130,12 @@ json_t *ck_web_obligation_plain(ck_http_req *r, const char *crn, const ck_obliga
     }
     ck_buf sentence = CK_BUF_INIT;
     ck_web_plain_sentence(&sentence, &plain);
+    /* The explanation's words are written out here, where the page shows them. */
+    const char *explanation = o->explain ? ck_explain_text(o->explain, ck_http_arena(r)) : "";
     json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s%}", "rule", o->rule, "name",
                           ck_web_rule_name(o->rule), "subject", o->subject, "due", ck_date_fmt(o->due, due),
                           "due_text", short_date(r, o->due), "status", ck_status_name(o->status), "severity",
-                          ck_severity_name(o->severity), "explanation", o->explanation ? o->explanation : "",
+                          ck_severity_name(o->severity), "explanation", explanation,
                           "met_text", short_date(r, o->met_on), "sentence", ck_buf_cstr(&sentence), sentence.len);
     ck_buf_free(&sentence);
     if (a && a->path) {
