@@ -55,6 +55,15 @@ static void population_matches_the_eager_engine(void **state)
             ck_result *r = ck_rules_evaluate(c, dates[k], ck_calendar_default(), ck_rulecfg_default());
             for (size_t j = 0; j < r->n_obligations; j++) {
                 const ck_obligation *o = &r->obligations[j];
+                /* The basis the case pages read back is the engine's. */
+                ck_explain_basis b;
+                assert_true(ck_explain_basis_read(o->explain, &b));
+                assert_int_equal(b.basis, o->basis);
+                assert_int_equal(b.amount, o->amount);
+                assert_int_equal(b.why, o->why);
+                assert_int_equal(b.high_risk, o->high_risk);
+                assert_int_equal(b.stage, o->stage);
+                assert_ptr_equal(b.period, o->period);
                 const char *parts[] = {c->crn, " ", o->rule, " ", o->subject, " ", text_of(r, o), "\n"};
                 for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++) {
                     h = fnv(h, parts[p]);
@@ -85,6 +94,17 @@ static void recipes_by_hand(void **state)
     ck_explain_add(&rc, CK_EX_DUE, CK_XARGS(ck_xd(ck_test_date("2025-02-07"))));
     ck_explain_add(&rc, CK_EX_ALLOCATE_DUE, CK_XARGS(ck_xi(-5), ck_xs("")));
     ck_explain_add(&rc, CK_EX_CLOSE, CK_XARGS());
+    ck_explain_add_basis(&rc, &(ck_explain_basis){ck_test_date("2025-01-31"), 5, 1, true, 3, ck_explain_periods[2]});
+    ck_explain_basis b;
+    assert_true(ck_explain_basis_read(ck_buf_cstr(&rc), &b));
+    assert_int_equal(b.basis, ck_test_date("2025-01-31"));
+    assert_int_equal(b.amount, 5);
+    assert_int_equal(b.why, 1);
+    assert_true(b.high_risk);
+    assert_int_equal(b.stage, 3);
+    assert_string_equal(b.period, "post-sentence supervision");
+    assert_false(ck_explain_basis_read("event E1", &b));
+    assert_false(ck_explain_basis_read("\001" "1\036\035" "5\0371", &b));
     ck_arena a;
     ck_arena_init(&a);
     assert_string_equal(ck_explain_text(ck_buf_cstr(&rc), &a),

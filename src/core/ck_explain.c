@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { US = 0x1f, RS = 0x1e };
+enum { US = 0x1f, RS = 0x1e, GS = 0x1d };
 
 /* The words of each text; %s, %d and %D take the part's values in order. */
 static const char *const TEXTS[CK_EX_N] = {
@@ -144,8 +144,37 @@ static const char *const TEXTS[CK_EX_N] = {
     [CK_EX_VCS_REFERRAL_SENTENCED] = ") sentenced %D",
 };
 
+/* A part is packed on the stack and appended to the recipe in one go: a
+ * ck_buf append per value cost more than the values themselves. */
+typedef struct stage {
+    ck_buf *out;
+    size_t n;
+    char b[256];
+} stage;
+
+static void flush(stage *s)
+{
+    ck_buf_append(s->out, s->b, s->n);
+    s->n = 0;
+}
+
+static void put(stage *s, const char *p, size_t n)
+{
+    if (s->n + n > sizeof s->b) {
+        flush(s);
+        if (n > sizeof s->b) {
+            ck_buf_append(s->out, p, n);
+            return;
+        }
+    }
+    memcpy(s->b + s->n, p, n);
+    s->n += n;
+}
+
+static void put_c(stage *s, char c) { put(s, &c, 1); }
+
 /* Appends v in decimal, as printf's %d writes it. */
-static void put_int(ck_buf *b, long v)
+static void put_int(stage *s, long v)
 {
     char tmp[24], *p = tmp + sizeof tmp;
     unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
@@ -154,35 +183,39 @@ static void put_int(ck_buf *b, long v)
         u /= 10;
     } while (u);
     if (v < 0) *--p = '-';
-    ck_buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+    put(s, p, (size_t)(tmp + sizeof tmp - p));
 }
 
-/* Appends s with every control character (US and RS among them) as a space. */
-static void put_line(ck_buf *b, const char *s)
+/* Appends str with every control character (US and RS among them) as a space. */
+static void put_line(stage *s, const char *str)
 {
-    if (!s) s = "(null)";
+    if (!str) str = "(null)";
     for (;;) {
-        const char *run = s;
-        while ((unsigned char)*s >= ' ') s++;
-        if (s > run) ck_buf_append(b, run, (size_t)(s - run));
-        if (!*s) return;
-        ck_buf_putc(b, ' ');
-        s++;
+        const char *run = str;
+        while ((unsigned char)*str >= ' ') str++;
+        if (str > run) put(s, run, (size_t)(str - run));
+        if (!*str) return;
+        put_c(s, ' ');
+        str++;
     }
 }
 
 void ck_explain_add(ck_buf *recipe, ck_ex_text t, const ck_xarg *a, size_t n)
 {
-    put_int(recipe, (long)t);
+    stage s;
+    s.out = recipe;
+    s.n = 0;
+    put_int(&s, (long)t);
     for (size_t i = 0; i < n; i++) {
         char head[2] = {US, a[i].kind};
-        ck_buf_append(recipe, head, 2);
+        put(&s, head, 2);
         if (a[i].kind == 's')
-            put_line(recipe, a[i].s);
+            put_line(&s, a[i].s);
         else
-            put_int(recipe, a[i].kind == 'd' ? (long)a[i].i : (long)a[i].d);
+            put_int(&s, a[i].kind == 'd' ? (long)a[i].i : (long)a[i].d);
     }
-    ck_buf_putc(recipe, RS);
+    put_c(&s, RS);
+    flush(&s);
 }
 
 /* A decimal integer from p up to a separator; false on anything else. */
@@ -225,7 +258,11 @@ static bool render_part(const char **p, long t, ck_buf *out)
             long v;
             if (!read_int(&s, &v)) return false;
             if (want == 'd') {
-                put_int(out, v);
+                stage st;
+                st.out = out;
+                st.n = 0;
+                put_int(&st, v);
+                flush(&st);
             } else {
                 if (v < INT32_MIN || v > INT32_MAX) return false;
                 char d[CK_DATE_STRLEN];
@@ -238,12 +275,49 @@ static bool render_part(const char **p, long t, ck_buf *out)
     return true;
 }
 
+const char *const ck_explain_periods[3] = {"order", "licence", "post-sentence supervision"};
+
+void ck_explain_add_basis(ck_buf *recipe, const ck_explain_basis *b)
+{
+    int period = 0;
+    for (int i = 0; i < 3; i++)
+        if (b->period == ck_explain_periods[i]) period = i + 1;
+    long v[] = {b->basis, b->amount, b->why, b->high_risk, b->stage, period};
+    stage s;
+    s.out = recipe;
+    s.n = 0;
+    put_c(&s, GS);
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        if (i) put_c(&s, US);
+        put_int(&s, v[i]);
+    }
+    flush(&s);
+}
+
+bool ck_explain_basis_read(const char *recipe, ck_explain_basis *out)
+{
+    const char *p = recipe && *recipe == CK_EXPLAIN_MARK ? strchr(recipe, GS) : NULL;
+    if (!p) return false;
+    p++;
+    long v[6];
+    for (size_t i = 0; i < 6; i++) {
+        if (i && *p++ != US) return false;
+        if (!read_int(&p, &v[i])) return false;
+    }
+    if (*p || v[0] < INT32_MIN || v[0] > INT32_MAX || v[1] < INT_MIN || v[1] > INT_MAX || v[2] < 0 || v[2] > INT_MAX ||
+        v[4] < INT_MIN || v[4] > INT_MAX || v[5] < 0 || v[5] > 3)
+        return false;
+    *out = (ck_explain_basis){(ck_date)v[0], (int)v[1], (int)v[2], v[3] != 0, (int)v[4],
+                              v[5] ? ck_explain_periods[v[5] - 1] : NULL};
+    return true;
+}
+
 bool ck_explain_render(const char *recipe, ck_buf *out)
 {
     if (!recipe) return true;
     if (*recipe != CK_EXPLAIN_MARK) return ck_buf_puts(out, recipe), true;
     const char *p = recipe + 1;
-    while (*p) {
+    while (*p && *p != GS) {
         long t;
         if (!read_int(&p, &t) || !render_part(&p, t, out)) return false;
     }

@@ -9,9 +9,11 @@
  * same words the engine used to print.
  *
  * A recipe is CK_EXPLAIN_MARK and then parts, each "<text number>
- * (US <kind><value>)* RS" (US 0x1f, RS 0x1e; kind s, d or D). A stored value
- * without the mark is an explanation written out in full (a row stored
- * before recipes) and reads as it is.
+ * (US <kind><value>)* RS" (US 0x1f, RS 0x1e; kind s, d or D), and may end
+ * with GS (0x1d) and the basis of the due date (ck_explain_basis), which the
+ * case pages' plain-English sentences read instead of running the engine
+ * again. A stored value without the mark is an explanation written out in
+ * full (a row stored before recipes) and reads as it is.
  *
  * The numbers are stored: a text keeps its number, new texts take new ones
  * at the end, and changing the words of a text changes every stored recipe
@@ -185,6 +187,26 @@ static inline ck_xarg ck_xd(ck_date d) { return (ck_xarg){.kind = 'D', .d = d}; 
 /* Appends one part: text t naming a[0..n). Control characters in strings
  * become spaces (an explanation is one line). */
 void ck_explain_add(ck_buf *recipe, ck_ex_text t, const ck_xarg *a, size_t n);
+
+/* What an obligation's due date was worked out from (core/ck_rules'
+ * ck_obligation: basis, amount, why, high_risk, stage, period). */
+typedef struct ck_explain_basis {
+    ck_date basis;  /* CK_NODATE: none recorded */
+    int amount;
+    int why;        /* ck_why */
+    bool high_risk;
+    int stage;
+    const char *period; /* one of ck_explain_periods, or NULL */
+} ck_explain_basis;
+
+/* The words a period goes by in the plain-English sentences (static). */
+extern const char *const ck_explain_periods[3]; /* "order", "licence", "post-sentence supervision" */
+
+/* Ends a recipe with its basis (after the last part). */
+void ck_explain_add_basis(ck_buf *recipe, const ck_explain_basis *b);
+/* The basis a recipe ends with; false when it has none (a full text, a
+ * recipe without one, or one that does not read). */
+bool ck_explain_basis_read(const char *recipe, ck_explain_basis *out);
 
 /* Appends the words of `recipe` to out; a value without CK_EXPLAIN_MARK is
  * appended as it is. False when the recipe names an unknown text or its

@@ -271,6 +271,8 @@ static void emit_(eval *x, const char *rule, ck_severity sev, const char *kind, 
         facts(x, CK_EX_MET_BY);
         ck_buf_append(&x->line, x->metby.data, x->metby.len);
     }
+    ck_explain_add_basis(&x->line, &(ck_explain_basis){x->basis.basis, x->basis.amount, (int)x->basis.why,
+                                                       x->basis.high_risk, x->basis.stage, x->basis.period});
     if (x->n_obs == x->cap_obs) {
         size_t bytes;
         x->cap_obs = x->cap_obs ? x->cap_obs * 2 : 64;
@@ -337,7 +339,7 @@ static const char *period_name(const evx *v, const ck_period *p)
 /* A period as the plain-English sentence names it (static). */
 static const char *period_word(const ck_period *p)
 {
-    return p->kind == CK_PERIOD_LICENCE ? "licence" : p->kind == CK_PERIOD_PSS ? "post-sentence supervision" : "order";
+    return ck_explain_periods[p->kind == CK_PERIOD_LICENCE ? 1 : p->kind == CK_PERIOD_PSS ? 2 : 0];
 }
 
 /* The week of period p that d falls in, 1 for its first seven days: the

@@ -44,7 +44,8 @@ typedef struct ck_obligation {
      * something shows them. */
     const char *explain;
     /* What the due date was worked out from. ck_rules_evaluate fills these;
-     * obligations read back from the store do not carry them (not stored). */
+     * obligations read back from the store carry them only in the recipe
+     * (ck_explain_basis_read). */
     ck_date basis;           /* the date counted from (sentence, contact, release, ...) */
     int amount;              /* what was added to (or taken from) basis, in the rule's unit */
     ck_why why;
