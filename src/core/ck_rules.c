@@ -518,7 +518,8 @@ static void rule_allocate(eval *x)
     unmet(x, CK_EX_ALLOCATE_UNMET);
     met_by_allocation(x, anchor, NULL);
     why(x, anchor, n, hr ? CK_WHY_HIGH_RISK : CK_WHY_USUAL, hr);
-    emit(x, "ALLOCATE", CK_SEV_HIGH, "case", NULL, wd(x, anchor, n), CK_EX_ALLOCATE_DUE, ck_xi(n), ck_xs(hr ? ": high-risk at sentence" : ""));
+    emit(x, "ALLOCATE", CK_SEV_HIGH, "case", NULL, wd(x, anchor, n), CK_EX_ALLOCATE_DUE, ck_xi(n),
+         ck_xs(hr ? ": high-risk at sentence" : ""));
 }
 
 static void rule_allocate_leaver(eval *x)
@@ -536,11 +537,13 @@ static void rule_allocate_leaver(eval *x)
         bool hr = high_risk(x, l);
         int n = hr ? x->cfg->allocate_high_risk_wd : x->cfg->allocate_wd;
         begin(x);
-        facts(x, CK_EX_ALLOCATE_LEAVER_FACTS, ck_xs(al->id), ck_xs(al->staff_code), ck_xs(absent ? "began long-term absence" : "left"), ck_xd(l));
+        facts(x, CK_EX_ALLOCATE_LEAVER_FACTS, ck_xs(al->id), ck_xs(al->staff_code),
+              ck_xs(absent ? "began long-term absence" : "left"), ck_xd(l));
         unmet(x, CK_EX_ALLOCATE_LEAVER_UNMET);
         met_by_allocation(x, l, al);
         why(x, l, n, absent ? CK_WHY_ABSENCE : CK_WHY_LEFT, hr);
-        emit(x, "ALLOCATE", CK_SEV_HIGH, "allocation", al->id, wd(x, l, n), CK_EX_ALLOCATE_LEAVER_DUE, ck_xs(absent ? "absence" : "leaving"), ck_xi(n), ck_xs(hr ? ": high-risk then" : ""));
+        emit(x, "ALLOCATE", CK_SEV_HIGH, "allocation", al->id, wd(x, l, n), CK_EX_ALLOCATE_LEAVER_DUE,
+             ck_xs(absent ? "absence" : "leaving"), ck_xi(n), ck_xs(hr ? ": high-risk then" : ""));
     }
 }
 
@@ -563,7 +566,8 @@ static void rule_induction(eval *x)
         }
         why(x, p->start, n, lic ? CK_WHY_LICENCE : CK_WHY_USUAL, false);
         x->basis.period = period_word(p);
-        emit(x, "INDUCTION", CK_SEV_HIGH, "event", v->e->id, wd(x, p->start, n), CK_EX_INDUCTION_DUE, ck_xs(from), ck_xi(n));
+        emit(x, "INDUCTION", CK_SEV_HIGH, "event", v->e->id, wd(x, p->start, n), CK_EX_INDUCTION_DUE, ck_xs(from),
+             ck_xi(n));
     }
 }
 
@@ -593,7 +597,8 @@ static void rule_contact(eval *x)
             const link *l = &v->links[j];
             const ck_contact *c = l->c;
             begin(x);
-            facts(x, CK_EX_CONTACT_FACTS, ck_xs(v->e->id), ck_xs(c->id), ck_xs(c->type), ck_xd(c->date), ck_xi(l->interval));
+            facts(x, CK_EX_CONTACT_FACTS, ck_xs(v->e->id), ck_xs(c->id), ck_xs(c->type), ck_xd(c->date),
+                  ck_xi(l->interval));
             if (l->high_risk)
                 facts(x, CK_EX_CONTACT_FACTS2);
             else
@@ -632,12 +637,14 @@ static void rule_next_appointment(eval *x)
             /* Facts recorded after as_of are out of the view: a booking date
              * left is on or before as_of. */
             if (a->booked_on != CK_NODATE)
-                met(x, a->booked_on, CK_EX_NEXT_APPOINTMENT_MET, ck_xs(a->id), ck_xs(a->type), ck_xd(a->date), ck_xd(a->booked_on));
+                met(x, a->booked_on, CK_EX_NEXT_APPOINTMENT_MET, ck_xs(a->id), ck_xs(a->type), ck_xd(a->date),
+                    ck_xd(a->booked_on));
             else
                 met(x, l->c->date, CK_EX_NEXT_APPOINTMENT_MET2, ck_xs(a->id), ck_xs(a->type), ck_xd(a->date));
         }
         why(x, l->c->date, n, CK_WHY_USUAL, false);
-        emit(x, "NEXT_APPOINTMENT", CK_SEV_NORMAL, "contact", l->c->id, wd(x, l->c->date, n), CK_EX_NEXT_APPOINTMENT_DUE, ck_xi(n));
+        emit(x, "NEXT_APPOINTMENT", CK_SEV_NORMAL, "contact", l->c->id, wd(x, l->c->date, n),
+             CK_EX_NEXT_APPOINTMENT_DUE, ck_xi(n));
     }
 }
 
@@ -723,7 +730,8 @@ static void rule_review_appointment(eval *x)
         ck_date t = v->reset_t;
         int half = (int)((p->last - t) / 2);
         begin(x);
-        facts(x, CK_EX_REVIEW_APPOINTMENT_FACTS, ck_xs(v->e->id), ck_xd(p->start), ck_xd(p->last), ck_xd(t), ck_xd(v->stop));
+        facts(x, CK_EX_REVIEW_APPOINTMENT_FACTS, ck_xs(v->e->id), ck_xd(p->start), ck_xd(p->last), ck_xd(t),
+              ck_xd(v->stop));
         unmet(x, CK_EX_REVIEW_APPOINTMENT_UNMET);
         size_t k = contact_from(v->att, v->natt, t + 1);
         if (k < v->natt && v->att[k]->date <= p->last) {
@@ -731,7 +739,8 @@ static void rule_review_appointment(eval *x)
             met(x, c->date, CK_EX_INDUCTION_MET, ck_xs(c->id), ck_xs(c->type), ck_xs(c->outcome), ck_xd(c->date));
         }
         why(x, t, half, CK_WHY_USUAL, false);
-        emit(x, "REVIEW_APPOINTMENT", CK_SEV_HIGH, "event", v->e->id, t + half, CK_EX_REVIEW_APPOINTMENT_DUE, ck_xi(half));
+        emit(x, "REVIEW_APPOINTMENT", CK_SEV_HIGH, "event", v->e->id, t + half, CK_EX_REVIEW_APPOINTMENT_DUE,
+             ck_xi(half));
     }
 }
 
@@ -799,9 +808,11 @@ static void rule_enforce(eval *x)
             if (!p || p->kind == CK_PERIOD_PSS) continue;
             const ck_enforcement *w = p->kind == CK_PERIOD_ORDER ? mandatory_warning(x, v, c->date) : NULL;
             begin(x);
-            facts(x, CK_EX_ENFORCE_FACTS, ck_xs(c->outcome), ck_xs(c->id), ck_xs(c->type), ck_xd(c->date), ck_xs(v->e->id));
+            facts(x, CK_EX_ENFORCE_FACTS, ck_xs(c->outcome), ck_xs(c->id), ck_xs(c->type), ck_xd(c->date),
+                  ck_xs(v->e->id));
             if (w)
-                facts(x, CK_EX_ENFORCE_FACTS2, ck_xs(w->id), ck_xs(w->action), ck_xd(w->date), ck_xi(x->cfg->breach_warning_months));
+                facts(x, CK_EX_ENFORCE_FACTS2, ck_xs(w->id), ck_xs(w->action), ck_xd(w->date),
+                      ck_xi(x->cfg->breach_warning_months));
             const ck_enforcement *instead = NULL;
             size_t j, end = enforcement_of(x, c->id, &j);
             for (; j < end; j++) {
@@ -864,11 +875,13 @@ static void rule_recall_decision(eval *x)
             const ck_contact *c = v->con[k];
             if (!failure(c) || !ck_period_active(lic, c->date) || c->date <= fw->date) continue;
             begin(x);
-            facts(x, CK_EX_RECALL_DECISION_FACTS, ck_xs(c->outcome), ck_xs(c->id), ck_xs(c->type), ck_xd(c->date), ck_xs(v->e->id), ck_xs(fw->id), ck_xd(fw->date));
+            facts(x, CK_EX_RECALL_DECISION_FACTS, ck_xs(c->outcome), ck_xs(c->id), ck_xs(c->type), ck_xd(c->date),
+                  ck_xs(v->e->id), ck_xs(fw->id), ck_xd(fw->date));
             unmet(x, CK_EX_RECALL_DECISION_UNMET);
             met_by_recall(x, v, c->date, "contact", c->id);
             why(x, c->date, n, CK_WHY_FINAL_WARNING, false);
-            emit(x, "RECALL_DECISION", CK_SEV_CRITICAL, "contact", c->id, wd(x, c->date, n), CK_EX_ENFORCE_DUE, ck_xi(n));
+            emit(x, "RECALL_DECISION", CK_SEV_CRITICAL, "contact", c->id, wd(x, c->date, n), CK_EX_ENFORCE_DUE,
+                 ck_xi(n));
         }
         for (size_t k = 0; k < x->c->n_enforcement; k++) {
             const ck_enforcement *en = &x->c->enforcement[k];
@@ -882,7 +895,8 @@ static void rule_recall_decision(eval *x)
             unmet(x, CK_EX_RECALL_DECISION_UNMET);
             met_by_recall(x, v, en->date, "enforcement", en->id);
             why(x, en->date, n, CK_WHY_RECALL_REQUESTED, false);
-            emit(x, "RECALL_DECISION", CK_SEV_CRITICAL, "enforcement", en->id, wd(x, en->date, n), CK_EX_RECALL_DECISION_DUE, ck_xi(n));
+            emit(x, "RECALL_DECISION", CK_SEV_CRITICAL, "enforcement", en->id, wd(x, en->date, n),
+                 CK_EX_RECALL_DECISION_DUE, ck_xi(n));
         }
     }
 }
@@ -934,7 +948,11 @@ static void rule_rosh_initial(eval *x)
         }
         why(x, p->start, n, mappa || very_high ? CK_WHY_URGENT : CK_WHY_USUAL, mappa || very_high);
         x->basis.period = period_word(p);
-        emit(x, "ROSH_INITIAL", CK_SEV_CRITICAL, "event", v->e->id, wd(x, p->start, n), CK_EX_ROSH_INITIAL_DUE, ck_xi(n), ck_xs(mappa ? ": MAPPA level 2/3 at the start" : very_high ? ": very high RoSH at the start" : ""));
+        emit(x, "ROSH_INITIAL", CK_SEV_CRITICAL, "event", v->e->id, wd(x, p->start, n), CK_EX_ROSH_INITIAL_DUE,
+             ck_xi(n),
+             ck_xs(mappa       ? ": MAPPA level 2/3 at the start"
+                   : very_high ? ": very high RoSH at the start"
+                               : ""));
     }
 }
 
@@ -965,7 +983,11 @@ static void rule_rosh_review(eval *x)
             met(x, next->d, CK_EX_ROSH_INITIAL_MET, ck_xs(b->id), ck_xs(b->level), ck_xd(next->d));
         }
         why(x, done, weeks, hr ? CK_WHY_HIGH_RISK : CK_WHY_USUAL, hr);
-        emit(x, "ROSH_REVIEW", CK_SEV_CRITICAL, "assessment", a->id, done + 7 * weeks, CK_EX_ROSH_REVIEW_DUE, ck_xi(weeks), ck_xs(capped ? ": an OASys assessment is out of date after it" : hr ? ": high-risk at completion" : ""));
+        emit(x, "ROSH_REVIEW", CK_SEV_CRITICAL, "assessment", a->id, done + 7 * weeks, CK_EX_ROSH_REVIEW_DUE,
+             ck_xi(weeks),
+             ck_xs(capped ? ": an OASys assessment is out of date after it"
+                   : hr   ? ": high-risk at completion"
+                          : ""));
     }
 }
 
@@ -1069,7 +1091,8 @@ static void outstanding_reasons(eval *x, const ck_event *e)
 {
     for (size_t j = 0; j < e->n_reports; j++)
         if (!blank(e->reports[j].outstanding_checks_reason))
-            facts(x, CK_EX_OUTSTANDING_REASONS_FACTS, ck_xs(e->reports[j].id), ck_xs(e->reports[j].outstanding_checks_reason));
+            facts(x, CK_EX_OUTSTANDING_REASONS_FACTS, ck_xs(e->reports[j].id),
+                  ck_xs(e->reports[j].outstanding_checks_reason));
 }
 
 /* DA_CHECK and CHILD_CHECK: the same windows over their own kind of check. */
@@ -1096,7 +1119,8 @@ static void safeguarding_check(eval *x, const char *rule, const dlist *received,
             int rn;
             ck_date due = report_due(x, rp, &rn);
             begin(x);
-            facts(x, CK_EX_SAFEGUARDING_CHECK_FACTS, ck_xs(rp->id), ck_xs(rp->type), ck_xd(rp->requested), ck_xs(v->e->id));
+            facts(x, CK_EX_SAFEGUARDING_CHECK_FACTS, ck_xs(rp->id), ck_xs(rp->type), ck_xd(rp->requested),
+                  ck_xs(v->e->id));
             if (!blank(rp->outstanding_checks_reason))
                 facts(x, CK_EX_SAFEGUARDING_CHECK_FACTS2, ck_xs(rp->outstanding_checks_reason));
             unmet(x, CK_EX_SAFEGUARDING_CHECK_UNMET2, ck_xs(what));
@@ -1135,7 +1159,8 @@ static void rule_da_flag_decision(eval *x)
         }
         met_by_decision(x, "DA_FLAG_DECISION", "check", k->id);
         why(x, on, n, CK_WHY_USUAL, false);
-        emit(x, "DA_FLAG_DECISION", CK_SEV_CRITICAL, "check", k->id, wd(x, on, n), CK_EX_DA_FLAG_DECISION_DUE, ck_xi(n));
+        emit(x, "DA_FLAG_DECISION", CK_SEV_CRITICAL, "check", k->id, wd(x, on, n), CK_EX_DA_FLAG_DECISION_DUE,
+             ck_xi(n));
     }
 }
 
@@ -1234,7 +1259,8 @@ static void rule_mappa_identify(eval *x)
                 met(x, d->date, CK_EX_MAPPA_IDENTIFY_MET2, ck_xs(d->id), ck_xd(d->date));
         }
         why(x, s->date, n, CK_WHY_USUAL, false);
-        emit(x, "MAPPA_IDENTIFY", CK_SEV_CRITICAL, "event", v->e->id, wd(x, s->date, n), CK_EX_MAPPA_IDENTIFY_DUE, ck_xi(n));
+        emit(x, "MAPPA_IDENTIFY", CK_SEV_CRITICAL, "event", v->e->id, wd(x, s->date, n), CK_EX_MAPPA_IDENTIFY_DUE,
+             ck_xi(n));
     }
 }
 
@@ -1245,7 +1271,8 @@ static bool opted_in(const ck_victim *vc) { return ck_streq(vc->opted, "in") && 
 static void met_by_referral_outcome(eval *x, const ck_event *e)
 {
     if (e->has_victim_referral_outcome)
-        met(x, e->victim_referral_outcome.date, CK_EX_MET_BY_REFERRAL_OUTCOME_MET, ck_xs(e->victim_referral_outcome.outcome), ck_xd(e->victim_referral_outcome.date));
+        met(x, e->victim_referral_outcome.date, CK_EX_MET_BY_REFERRAL_OUTCOME_MET,
+            ck_xs(e->victim_referral_outcome.outcome), ck_xd(e->victim_referral_outcome.date));
 }
 
 static void rule_vcs_referral(eval *x)
@@ -1267,7 +1294,8 @@ static void rule_vcs_referral(eval *x)
         }
         met_by_referral_outcome(x, v->e);
         why(x, v->s->date, n, CK_WHY_USUAL, false);
-        emit(x, "VCS_REFERRAL", CK_SEV_CRITICAL, "event", v->e->id, wd(x, v->s->date, n), CK_EX_MAPPA_IDENTIFY_DUE, ck_xi(n));
+        emit(x, "VCS_REFERRAL", CK_SEV_CRITICAL, "event", v->e->id, wd(x, v->s->date, n), CK_EX_MAPPA_IDENTIFY_DUE,
+             ck_xi(n));
     }
 }
 
@@ -1282,7 +1310,8 @@ static void rule_vcs_first_contact(eval *x)
         unmet(x, CK_EX_VCS_FIRST_CONTACT_UNMET);
         met(x, vc->first_contact, CK_EX_VCS_FIRST_CONTACT_MET, ck_xd(vc->first_contact));
         why(x, vc->referred, n, CK_WHY_USUAL, false);
-        emit(x, "VCS_FIRST_CONTACT", CK_SEV_CRITICAL, "victim", vc->id, wd(x, vc->referred, n), CK_EX_VCS_FIRST_CONTACT_DUE, ck_xi(n));
+        emit(x, "VCS_FIRST_CONTACT", CK_SEV_CRITICAL, "victim", vc->id, wd(x, vc->referred, n),
+             CK_EX_VCS_FIRST_CONTACT_DUE, ck_xi(n));
     }
 }
 
@@ -1324,7 +1353,8 @@ static void rule_vcs_representations(eval *x)
         unmet(x, CK_EX_VCS_REPRESENTATIONS_UNMET);
         met(x, vc->representations, CK_EX_VCS_REPRESENTATIONS_MET, ck_xd(vc->representations));
         why(x, rel, n, CK_WHY_USUAL, false);
-        emit(x, "VCS_REPRESENTATIONS", CK_SEV_CRITICAL, "victim", vc->id, rel - n, CK_EX_VCS_REPRESENTATIONS_DUE, ck_xi(n));
+        emit(x, "VCS_REPRESENTATIONS", CK_SEV_CRITICAL, "victim", vc->id, rel - n, CK_EX_VCS_REPRESENTATIONS_DUE,
+             ck_xi(n));
     }
 }
 
@@ -1340,7 +1370,8 @@ static void rule_vcs_release_notice(eval *x)
         unmet(x, CK_EX_VCS_RELEASE_NOTICE_UNMET);
         met(x, vc->release_notified, CK_EX_VCS_RELEASE_NOTICE_MET, ck_xd(vc->release_notified));
         why(x, rel, n, CK_WHY_USUAL, false);
-        emit(x, "VCS_RELEASE_NOTICE", CK_SEV_CRITICAL, "victim", vc->id, ck_wd_sub(x->cal, rel, n), CK_EX_VCS_RELEASE_NOTICE_DUE, ck_xi(n));
+        emit(x, "VCS_RELEASE_NOTICE", CK_SEV_CRITICAL, "victim", vc->id, ck_wd_sub(x->cal, rel, n),
+             CK_EX_VCS_RELEASE_NOTICE_DUE, ck_xi(n));
     }
 }
 
@@ -1359,9 +1390,11 @@ static void rule_vcs_recall_notice(eval *x)
         begin(x);
         facts(x, CK_EX_VCS_RECALL_NOTICE_FACTS, ck_xs(vc->id), ck_xd(vc->opted_on), ck_xs(rc->id), ck_xd(rc->date));
         unmet(x, CK_EX_VCS_RECALL_NOTICE_UNMET);
-        if (vc->recall_notified >= rc->date) met(x, vc->recall_notified, CK_EX_VCS_RECALL_NOTICE_MET, ck_xd(vc->recall_notified));
+        if (vc->recall_notified >= rc->date)
+            met(x, vc->recall_notified, CK_EX_VCS_RECALL_NOTICE_MET, ck_xd(vc->recall_notified));
         why(x, rc->date, n, CK_WHY_USUAL, false);
-        emit(x, "VCS_RECALL_NOTICE", CK_SEV_CRITICAL, "victim", vc->id, wd(x, rc->date, n), CK_EX_VCS_RECALL_NOTICE_DUE, ck_xi(n));
+        emit(x, "VCS_RECALL_NOTICE", CK_SEV_CRITICAL, "victim", vc->id, wd(x, rc->date, n), CK_EX_VCS_RECALL_NOTICE_DUE,
+             ck_xi(n));
     }
 }
 
@@ -1381,17 +1414,20 @@ static void rule_vcs_nonstatutory(eval *x)
         }
         if (!o && !advp) continue;
         begin(x);
-        facts(x, CK_EX_VCS_NONSTATUTORY_FACTS, ck_xs(v->e->id), ck_xs(o ? "offence" : "ADVP registration"), ck_xs(o ? o->id : advp->id), ck_xd(v->s->date));
+        facts(x, CK_EX_VCS_NONSTATUTORY_FACTS, ck_xs(v->e->id), ck_xs(o ? "offence" : "ADVP registration"),
+              ck_xs(o ? o->id : advp->id), ck_xd(v->s->date));
         unmet(x, CK_EX_VCS_NONSTATUTORY_UNMET);
         for (size_t j = 0; j < x->c->n_victims; j++) {
             const ck_victim *vc = &x->c->victims[j];
             if (ck_streq(vc->event, v->e->id) && (ck_streq(vc->scheme, "non_statutory") || ck_streq(vc->scheme, "vns")))
-                met(x, vc->first_contact, CK_EX_VCS_NONSTATUTORY_MET, ck_xs(vc->id), ck_xs(vc->scheme), ck_xd(vc->first_contact));
+                met(x, vc->first_contact, CK_EX_VCS_NONSTATUTORY_MET, ck_xs(vc->id), ck_xs(vc->scheme),
+                    ck_xd(vc->first_contact));
         }
         met_by_referral_outcome(x, v->e);
         met_by_decision(x, "VCS_NONSTATUTORY", "event", v->e->id);
         why(x, v->s->date, n, CK_WHY_USUAL, false);
-        emit(x, "VCS_NONSTATUTORY", CK_SEV_HIGH, "event", v->e->id, wd(x, v->s->date, n), CK_EX_MAPPA_IDENTIFY_DUE, ck_xi(n));
+        emit(x, "VCS_NONSTATUTORY", CK_SEV_HIGH, "event", v->e->id, wd(x, v->s->date, n), CK_EX_MAPPA_IDENTIFY_DUE,
+             ck_xi(n));
     }
 }
 
@@ -1406,7 +1442,8 @@ static void rule_report_due(eval *x)
             int n;
             ck_date due = report_due(x, rp, &n);
             begin(x);
-            facts(x, CK_EX_SAFEGUARDING_CHECK_FACTS, ck_xs(rp->id), ck_xs(rp->type), ck_xd(rp->requested), ck_xs(e->id));
+            facts(x, CK_EX_SAFEGUARDING_CHECK_FACTS, ck_xs(rp->id), ck_xs(rp->type), ck_xd(rp->requested),
+                  ck_xs(e->id));
             unmet(x, CK_EX_REPORT_DUE_UNMET);
             met(x, rp->completed, CK_EX_REPORT_DUE_MET, ck_xd(rp->completed));
             why(x, rp->requested, n, n == 0 ? CK_WHY_ORAL : CK_WHY_USUAL, false);
