@@ -51,7 +51,7 @@ static int run(const char *url, ck_date as_of, bool all, size_t batch)
     ck_progress prog;
     ck_progress_start(&prog, CMD, "cases");
     char err[1024];
-    ck_recompute_stats st;
+    ck_recompute_stats st = {0};
     ck_rc rc = ck_cases_recompute(db, &eng, as_of, all, batch, on_progress, &prog, &st, err, sizeof err);
     /* A recompute is one transaction per batch; its record follows the last
      * one (who ran it, at which date, over how many cases). */

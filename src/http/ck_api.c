@@ -993,7 +993,7 @@ static bool daily_check(ck_api_daily *d)
     daily_progress p = {0, 0};
     /* Only the cases whose next change has come (or every case when what
      * the stored values rest on changed: ck_cases_recompute). */
-    ck_recompute_stats st;
+    ck_recompute_stats st = {0};
     rc = ck_cases_recompute(d->db, &d->app->engine, today, false, CK_API_RECOMPUTE_BATCH, daily_progress_cb, &p, &st,
                             err, sizeof err);
     clock_gettime(CLOCK_MONOTONIC, &t1);

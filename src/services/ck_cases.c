@@ -633,7 +633,7 @@ static void eval_one(void *ctx, size_t i)
  * rows whose content changed are written. Adds the cases whose stored rows
  * changed to *changed. */
 static ck_rc recompute_batch(ck_db *db, const ck_engine *eng, const ck_store_batch *b, ck_date as_of,
-                             holder_memo *memo, size_t *changed, char *err, size_t err_len)
+                             holder_memo *memo, ck_recompute_stats *st, char *err, size_t err_len)
 {
     ck_result **results = ck_calloc(b->n, sizeof *results);
     ck_holder *holders = ck_calloc(b->n, sizeof *holders);
@@ -648,7 +648,11 @@ static ck_rc recompute_batch(ck_db *db, const ck_engine *eng, const ck_store_bat
     if (rc == CK_OK) rc = ck_store_sync_derived(db, b->n, b->ids, results, holders, differs, err, err_len);
     if (rc == CK_OK) rc = ck_store_sync_profiles(db, b->n, b->ids, profiles, next, as_of, differs, err, err_len);
     for (size_t i = 0; i < b->n; i++) {
-        *changed += differs[i];
+        if (differs[i] && st->list_changed) {
+            st->changed_ids = ck_realloc(st->changed_ids, (st->changed + 1) * sizeof *st->changed_ids);
+            st->changed_ids[st->changed] = b->ids[i];
+        }
+        st->changed += differs[i];
         ck_result_free(results[i]);
     }
     ck_free(results);
@@ -729,9 +733,11 @@ ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool al
                          void (*progress)(void *ctx, size_t done, size_t total), void *ctx,
                          ck_recompute_stats *stats, char *err, size_t err_len)
 {
-    ck_recompute_stats mine;
+    ck_recompute_stats mine = {0};
     if (!stats) stats = &mine;
+    bool list = stats->list_changed;
     memset(stats, 0, sizeof *stats);
+    stats->list_changed = list;
     char basis[65];
     int64_t *due = NULL;
     size_t n_due = 0;
@@ -771,7 +777,7 @@ ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool al
         } else {
             rc = ck_store_load_batch(db, &b, batch, CK_LOCK_UPDATE, err, err_len);
         }
-        if (rc == CK_OK && b.n) rc = recompute_batch(db, eng, &b, as_of, &memo, &stats->changed, err, err_len);
+        if (rc == CK_OK && b.n) rc = recompute_batch(db, eng, &b, as_of, &memo, stats, err, err_len);
         memo_free(&memo);
         size_t n = b.n;
         if ((rc = ck_txn_finish(db, rc, err, err_len)) != CK_OK || n == 0) break;

@@ -127,10 +127,12 @@ ck_rc ck_cases_worklist(ck_db *db, const ck_worklist_query *q, ck_worklist **out
  * is before the last recompute, when every case is. progress (may be NULL)
  * is called after each batch with cases done and the number to do. */
 typedef struct ck_recompute_stats {
+    bool list_changed; /* in: also list the changed cases' ids (changed_ids) */
     size_t cases;     /* cases stored */
     size_t evaluated; /* cases evaluated */
     size_t changed;   /* evaluated cases whose stored obligations, holder, tier or profile changed */
     bool all;         /* every case was evaluated (asked for, or the basis changed) */
+    int64_t *changed_ids; /* with list_changed: their case ids (ck_free) */
 } ck_recompute_stats;
 ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool all, size_t batch,
                          void (*progress)(void *ctx, size_t done, size_t total), void *ctx,
