@@ -25,20 +25,18 @@ rm -rf "$dir"
 mkdir -p "$dir"
 
 say() { echo "$1: $2"; }
-# timed NAME CMD...: sets wall, cpu (user + system s) and load (1-minute, at the end).
-timed() {
-  local name=$1; shift
-  /usr/bin/time -v -o "$dir/$name.time" "$@" 2>"$dir/$name.log" >"$dir/$name.out"
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+# timed_load NAME CMD...: timed (wall, cpu), then the 1-minute load average.
+timed_load() {
+  timed "$@"
   local rc=$?
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$dir/$name.time")
-  cpu=$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {printf "%.2f", u + s}' "$dir/$name.time")
   load=$(cut -d' ' -f1 /proc/loadavg)
-  [ "$rc" -eq 0 ] || { echo "bench: $name exited $rc (see $dir/$name.log)" >&2; cat "$dir/$name.log" >&2; }
   return "$rc"
 }
 
 say machine "$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-timed generate "$bin" generate --scale "$scale" --seed 1 --as-of "$as_of" --out "$dir/data" || exit 1
+timed_load generate "$bin" generate --scale "$scale" --seed 1 --as-of "$as_of" --out "$dir/data" || exit 1
 say cases "$(cat "$dir"/data/cases-*.jsonl | wc -l)"
 
 run() {
@@ -46,14 +44,14 @@ run() {
   d1=$(date -u -d "$as_of + 1 day" +%F)
   d2=$(date -u -d "$as_of + 2 days" +%F)
   d8=$(date -u -d "$as_of + 8 days" +%F)
-  timed "$label-migrate" "$bin" migrate --db "$url" || return 1
-  timed "$label-import" "$bin" import --db "$url" --as-of "$as_of" "$dir/data" || return 1
+  timed_load "$label-migrate" "$bin" migrate --db "$url" || return 1
+  timed_load "$label-import" "$bin" import --db "$url" --as-of "$as_of" "$dir/data" || return 1
   say "$label import" "${wall}s wall, ${cpu}s cpu (client), load $load"
   local name at all
   for step in "full $d1 --all" "nightly $d2" "week-later $d8"; do
     set -- $step
     name=$1 at=$2 all=${3:-}
-    timed "$label-$name" "$bin" recompute --db "$url" --as-of "$at" $all || return 1
+    timed_load "$label-$name" "$bin" recompute --db "$url" --as-of "$at" $all || return 1
     say "$label $name recompute at $at" \
       "$(sed -n 's/.*: \([0-9]* of [0-9]* cases evaluated\).*, \([0-9]* changed\).*/\1, \2/p' "$dir/$label-$name.log"); ${wall}s wall, ${cpu}s cpu (client), load $load"
   done

@@ -49,18 +49,9 @@ figures=$dir/figures.txt
 : >"$figures"
 say() { echo "$1: $2" | tee -a "$figures"; }
 
-# Runs a command under /usr/bin/time -v; its standard error goes to
-# $dir/NAME.log. Sets wall (seconds), rss (MiB) and cpu (user + system s).
-timed() {
-  local name=$1; shift
-  /usr/bin/time -v -o "$dir/$name.time" "$@" 2>"$dir/$name.log" >"$dir/$name.out"
-  local rc=$?
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$dir/$name.time")
-  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$dir/$name.time")
-  cpu=$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {printf "%.1f", u + s}' "$dir/$name.time")
-  [ "$rc" -eq 0 ] || echo "bench: $name exited $rc (see $dir/$name.log)" >&2
-  return "$rc"
-}
+# timed NAME CMD... (bench/lib.sh): sets wall, rss and cpu.
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 
 per_s() { awk -v n="$1" -v s="$2" 'BEGIN {printf "%.0f", (s > 0 ? n / s : 0)}'; }
 
