@@ -38,3 +38,16 @@ ck_bench_settle() {
 ck_bench_richest_case() {
   sqlite3 -readonly "$1" "SELECT c.crn FROM contacts k JOIN cases c ON c.case_id = k.case_id GROUP BY k.case_id ORDER BY COUNT(*) DESC LIMIT 1"
 }
+
+# timed NAME CMD...: runs a command under /usr/bin/time -v; its standard
+# error goes to $dir/NAME.log (the caller sets dir). Sets wall (seconds), rss (MiB) and cpu (user + system s).
+timed() {
+  local name=$1; shift
+  /usr/bin/time -v -o "$dir/$name.time" "$@" 2>"$dir/$name.log" >"$dir/$name.out"
+  local rc=$?
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$dir/$name.time")
+  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$dir/$name.time")
+  cpu=$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {printf "%.1f", u + s}' "$dir/$name.time")
+  [ "$rc" -eq 0 ] || echo "bench: $name exited $rc (see $dir/$name.log)" >&2
+  return "$rc"
+}

@@ -5,8 +5,9 @@
 #   generate   casekeeper generate --scale SCALE (wall time, peak memory)
 #   import     migrate + import of everything generated, obligations computed,
 #              on SQLite and on a throwaway PostgreSQL cluster
-#   recompute  every case a day later, as the server does each night, in
-#              seconds per 10,000 cases, on both
+#   recompute  every case a day later (--all), in seconds per 10,000 cases,
+#              then the nightly incremental one the day after (only the cases
+#              whose next change has come), on both
 #   worklist   GET /api/v1/worklist latency for the busiest staff, teams and
 #              PDUs, from `casekeeper serve` over the SQLite database
 #
@@ -48,18 +49,9 @@ figures=$dir/figures.txt
 : >"$figures"
 say() { echo "$1: $2" | tee -a "$figures"; }
 
-# Runs a command under /usr/bin/time -v; its standard error goes to
-# $dir/NAME.log. Sets wall (seconds), rss (MiB) and cpu (user + system s).
-timed() {
-  local name=$1; shift
-  /usr/bin/time -v -o "$dir/$name.time" "$@" 2>"$dir/$name.log" >"$dir/$name.out"
-  local rc=$?
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$dir/$name.time")
-  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$dir/$name.time")
-  cpu=$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {printf "%.1f", u + s}' "$dir/$name.time")
-  [ "$rc" -eq 0 ] || echo "bench: $name exited $rc (see $dir/$name.log)" >&2
-  return "$rc"
-}
+# timed NAME CMD... (bench/lib.sh): sets wall, rss and cpu.
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 
 per_s() { awk -v n="$1" -v s="$2" 'BEGIN {printf "%.0f", (s > 0 ? n / s : 0)}'; }
 
@@ -87,10 +79,16 @@ import_and_recompute() {
   local idx
   idx=$(sed -n 's/.*indexes built in \([0-9.]*\)s.*/\1/p' "$dir/$label-import.log")
   [ -n "$idx" ] && say "$label import: index build" "${idx}s of it"
-  timed "$label-recompute" "$bin" recompute --db "$url" --as-of "$recompute_as_of" || return 1
+  timed "$label-recompute" "$bin" recompute --all --db "$url" --as-of "$recompute_as_of" || return 1
   local per
-  per=$(sed -n 's/.*(\([0-9.]*\)s per 10,000 cases).*/\1/p' "$dir/$label-recompute.log")
-  say "$label recompute" "${per}s per 10,000 cases (${wall}s wall for $cases, at $recompute_as_of), ${rss} MiB peak"
+  per=$(sed -n 's/.*(\([0-9.]*\)s per 10,000 evaluated).*/\1/p' "$dir/$label-recompute.log")
+  say "$label recompute" "${per}s per 10,000 cases (${wall}s wall, ${cpu}s cpu for $cases, at $recompute_as_of), ${rss} MiB peak"
+  local next_day evaluated
+  next_day=$(date -u -d "$recompute_as_of + 1 day" +%F)
+  timed "$label-recompute-nightly" "$bin" recompute --db "$url" --as-of "$next_day" || return 1
+  evaluated=$(sed -n 's/.*: \([0-9]* of [0-9]* cases evaluated\).*, \([0-9]* changed\).*/\1, \2/p' \
+    "$dir/$label-recompute-nightly.log")
+  say "$label nightly recompute" "$evaluated (${wall}s wall, ${cpu}s cpu, at $next_day, load $(cut -d' ' -f1 /proc/loadavg))"
 }
 
 sqlite_db=$dir/bench.db

@@ -162,7 +162,7 @@ static void test_tier_change_stored(void **state)
     ck_case *c = NULL;
     ck_test_ok(ck_cases_get(db, "A000002", &c, err, sizeof err), err);
     ck_test_ok(ck_txn_begin_write(db, err, sizeof err), err);
-    ck_rc rc = ck_caseload_refresh(db, before.id, c, ck_test_date(TODAY), eng.cfg, err, sizeof err);
+    ck_rc rc = ck_caseload_refresh(db, before.id, c, NULL, ck_test_date(TODAY), eng.cfg, err, sizeof err);
     ck_test_ok(ck_txn_finish(db, rc, err, sizeof err), err);
     ck_wprofile recomputed;
     ck_wprofile_of(c, ck_test_date(TODAY), eng.cfg, &recomputed);
@@ -175,7 +175,7 @@ static void test_tier_change_stored(void **state)
     assert_int_equal(after.changed_on, ck_test_date(TODAY));
     ck_test_ok(ck_cases_get(db, "A000002", &c, err, sizeof err), err);
     ck_test_ok(ck_txn_begin_write(db, err, sizeof err), err);
-    rc = ck_caseload_refresh(db, before.id, c, ck_test_date("2025-06-03"), eng.cfg, err, sizeof err);
+    rc = ck_caseload_refresh(db, before.id, c, NULL, ck_test_date("2025-06-03"), eng.cfg, err, sizeof err);
     ck_case_free(c);
     ck_test_ok(ck_txn_finish(db, rc, err, sizeof err), err);
     after = read_tier(db, "A000002");

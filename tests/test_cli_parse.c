@@ -297,7 +297,7 @@ static void commands_keep_their_wording(void **state)
     (void)state;
     parsed p = run_cmd(ck_cmd_recompute, "recompute", ARGS("--as-of", "2025-11-03", "now"));
     expect_usage_error(&p, "casekeeper recompute: unexpected argument \"now\"\n"
-                           "usage: casekeeper recompute [--db URL] [--as-of DATE] [--batch N]\n");
+                           "usage: casekeeper recompute [--db URL] [--as-of DATE] [--all] [--batch N]\n");
     p = run_cmd(ck_cmd_inspection, "inspection", ARGS("--pdu"));
     expect_usage_error(&p, "casekeeper inspection: --pdu needs a value\n"
                            "usage: casekeeper inspection [--db URL] [--as-of DATE] [--pdu CODE] [--from DATE --to "

@@ -308,12 +308,21 @@ static void test_recompute_all(void **state)
     for (size_t i = 0; i < w->n; i++) assert_string_not_equal(w->items[i].crn, "R000002");
     ck_worklist_free(w);
 
-    /* The command does the same and says how long 10,000 cases take. */
+    /* The command evaluates only the cases whose next change has come by
+     * then, says how many it evaluated and changed and how long 10,000
+     * take, and leaves every case as fresh as evaluating all of them. */
     const char *args[] = {"recompute", "--db", url, "--as-of", "2026-04-01", "--batch", "3", NULL};
     assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_recompute, args), 0);
-    assert_non_null(strstr(err, "5 cases at 2026-04-01"));
-    assert_non_null(strstr(err, "per 10,000 cases"));
-    ck_test_expect_fresh(db, "R000004", ck_test_date("2026-04-01"));
+    assert_non_null(strstr(err, "5 of 5 cases evaluated at 2026-04-01 (those whose next change had come), 5 changed"));
+    assert_non_null(strstr(err, "per 10,000 evaluated"));
+    for (int i = 0; i < 5; i++) ck_test_expect_fresh(db, crns[i], ck_test_date("2026-04-01"));
+    /* Each case's next change is after the date it was evaluated at. */
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_recompute, args), 0);
+    assert_non_null(strstr(err, "0 of 5 cases evaluated at 2026-04-01 (those whose next change had come), 0 changed"));
+    /* --all evaluates every case and finds nothing left to change. */
+    const char *all[] = {"recompute", "--db", url, "--as-of", "2026-04-01", "--all", NULL};
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_recompute, all), 0);
+    assert_non_null(strstr(err, "5 of 5 cases evaluated at 2026-04-01 (every case), 0 changed"));
     const char *bad[] = {"recompute", "--db", url, "--batch", "0", NULL};
     assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_recompute, bad), 2);
 }

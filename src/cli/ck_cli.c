@@ -16,7 +16,7 @@ const ck_command ck_commands[] = {
     {"serve", ck_cmd_serve,
      "serve [--db URL] [--listen HOST:PORT] [--threads N] [--bank-holidays FILE] [--rules-config FILE] [--assets-dir DIR]",
      "the HTTP server (web pages and JSON API); prints \"listening on URL\" first"},
-    {"recompute", ck_cmd_recompute, "recompute [--db URL] [--as-of DATE] [--batch N]",
+    {"recompute", ck_cmd_recompute, "recompute [--db URL] [--as-of DATE] [--all] [--batch N]",
      "evaluate and store every case's obligations at a date"},
     {"generate", ck_cmd_generate,
      "generate --as-of DATE --out DIR [--scale london|national|N] [--seed N] [--practice inspected|good] [--param NAME=VALUE]...",

@@ -1,6 +1,8 @@
-/* casekeeper recompute: every case's obligations evaluated again at a date
- * (what the server does once a day, since statuses such as "overdue" and
- * the current allocation depend on the date). */
+/* casekeeper recompute: the obligations of the cases whose next change has
+ * come evaluated again at a date (what the server does once a day: the
+ * current allocation, a licence's periods and the like depend on the date;
+ * open versus overdue does not, it is decided when read), or of every case
+ * with --all. */
 #include "ck_audit.h"
 #include "ck_cli.h"
 #include "ck_cli_admin.h"
@@ -19,15 +21,21 @@ static void help(FILE *to)
     ck_cli_usage(CMD, to);
     fprintf(to,
             "\n"
-            "Evaluates the rulebook on every case at DATE and stores the obligations, a batch\n"
-            "of cases per transaction, with progress on standard error and the time per\n"
-            "10,000 cases at the end. Then writes the monthly inspection snapshots of every\n"
-            "PDU that are not yet up to date at DATE (what the inspection and region pages\n"
-            "read), as the server does each night.\n"
+            "Evaluates the rulebook at DATE on the cases whose stored obligations, holder,\n"
+            "tier or profile can have changed since they were computed (each case stores the\n"
+            "next date on which they can: a release, an end date, a practitioner leaving...)\n"
+            "and stores what changed, a batch of cases per transaction, with progress on\n"
+            "standard error; at the end, how many cases were evaluated and how many changed.\n"
+            "Every case is evaluated with --all, or when the rules configuration, the\n"
+            "calendar, the program or the teams of the practitioners holding cases changed\n"
+            "since the last recompute, or DATE is before it. Then writes the monthly\n"
+            "inspection snapshots of every PDU that are not yet up to date at DATE (what the\n"
+            "inspection and region pages read), as the server does each night.\n"
             "\n"
             "  --db URL       sqlite:PATH or postgresql://... (default: $CASEKEEPER_DB, else\n"
             "                 sqlite:casekeeper.db)\n"
             "  --as-of DATE   the date to evaluate at (default: today)\n"
+            "  --all          evaluate every case\n"
             "  --batch N      cases per transaction (default 1000)\n"
             "\n"
             "Exit status: 0 done; 1 the database failed; 2 bad options.\n");
@@ -35,7 +43,7 @@ static void help(FILE *to)
 
 static void on_progress(void *ctx, size_t done, size_t total) { ck_progress_tick(ctx, done, total); }
 
-static int run(const char *url, ck_date as_of, size_t batch)
+static int run(const char *url, ck_date as_of, bool all, size_t batch)
 {
     ck_db *db = ck_cli_store_open(CMD, url);
     if (!db) return 1;
@@ -43,13 +51,13 @@ static int run(const char *url, ck_date as_of, size_t batch)
     ck_progress prog;
     ck_progress_start(&prog, CMD, "cases");
     char err[1024];
-    size_t n = 0;
-    ck_rc rc = ck_cases_count(db, &n, err, sizeof err);
-    if (rc == CK_OK) rc = ck_cases_recompute_all(db, &eng, as_of, batch, on_progress, &prog, err, sizeof err);
+    ck_recompute_stats st = {0};
+    ck_rc rc = ck_cases_recompute(db, &eng, as_of, all, batch, on_progress, &prog, &st, err, sizeof err);
     /* A recompute is one transaction per batch; its record follows the last
      * one (who ran it, at which date, over how many cases). */
-    char d[CK_DATE_STRLEN], detail[96];
-    snprintf(detail, sizeof detail, "as_of=%s cases=%zu", ck_date_fmt(as_of, d), n);
+    char d[CK_DATE_STRLEN], detail[160];
+    snprintf(detail, sizeof detail, "as_of=%s cases=%zu evaluated=%zu changed=%zu%s", ck_date_fmt(as_of, d),
+             st.cases, st.evaluated, st.changed, st.all ? " all" : "");
     ck_principal by;
     ck_cli_admin_principal(&by);
     if (rc == CK_OK) rc = ck_audit_record(db, &by, "cases.recompute", NULL, NULL, detail, err, sizeof err);
@@ -62,15 +70,21 @@ static int run(const char *url, ck_date as_of, size_t batch)
         return 1;
     }
     double secs = ck_progress_elapsed(&prog);
-    fprintf(stderr, "casekeeper %s: %zu cases at %s in %.2fs (%.2fs per 10,000 cases); %zu inspection snapshots\n",
-            CMD, n, ck_date_fmt(as_of, d), secs, n ? secs * 10000.0 / (double)n : 0.0, snapshots);
+    size_t n = st.evaluated;
+    fprintf(stderr,
+            "casekeeper %s: %zu of %zu cases evaluated at %s (%s), %zu changed, in %.2fs (%.2fs per 10,000 "
+            "evaluated); %zu inspection snapshots\n",
+            CMD, n, st.cases, ck_date_fmt(as_of, d), st.all ? "every case" : "those whose next change had come",
+            st.changed, secs, n ? secs * 10000.0 / (double)n : 0.0, snapshots);
     return 0;
 }
 
 int ck_cmd_recompute(int argc, char **argv)
 {
     const char *db_opt = NULL, *as_of_opt = NULL, *batch_opt = NULL;
-    const ck_cli_optdef opts[] = {{"--db", .val = &db_opt}, {"--as-of", .val = &as_of_opt}, {"--batch", .val = &batch_opt}};
+    bool all = false;
+    const ck_cli_optdef opts[] = {{"--db", .val = &db_opt}, {"--as-of", .val = &as_of_opt}, {"--all", .flag = &all},
+                                  {"--batch", .val = &batch_opt}};
     int rc = ck_cli_opts(CMD, argc, argv, opts, sizeof opts / sizeof *opts, help, CK_CLI_UNEXPECTED);
     if (rc != CK_CLI_GO) return rc;
     ck_date as_of = ck_date_today();
@@ -85,5 +99,5 @@ int ck_cmd_recompute(int argc, char **argv)
         }
         batch = v;
     }
-    return run(ck_cli_db_url(db_opt), as_of, batch);
+    return run(ck_cli_db_url(db_opt), as_of, all, batch);
 }

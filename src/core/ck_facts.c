@@ -181,15 +181,19 @@ bool ck_rosh_latest(const ck_case *c, ck_date d, ck_rosh_found *out)
     return found;
 }
 
+ck_date ck_oasys_expires(const ck_assessment *a, int max_age_weeks)
+{
+    return a->completed == CK_NODATE ? CK_NODATE : a->completed + 7 * max_age_weeks + 1;
+}
+
 const ck_assessment *ck_oasys_current(const ck_case *c, ck_date d, int max_age_weeks)
 {
     const ck_assessment *best = NULL;
-    ck_date oldest = d - 7 * max_age_weeks;
     for (size_t i = 0; i < c->n_assessments; i++) {
         const ck_assessment *a = &c->assessments[i];
         if (!(ck_streq(a->kind, "rosh") || ck_streq(a->kind, "sentence_plan") || ck_streq(a->kind, "oasys")))
             continue;
-        if (!known_at(a->completed, d) || a->completed < oldest) continue;
+        if (!known_at(a->completed, d) || d >= ck_oasys_expires(a, max_age_weeks)) continue;
         if (!best || a->completed > best->completed) best = a;
     }
     return best;

@@ -92,6 +92,9 @@ bool ck_rosh_latest(const ck_case *c, ck_date d, ck_rosh_found *out);
 /* The RoSH level a register code stands for, or NULL when it is not a RoSH register. */
 const char *ck_rosh_register_level(const char *type);
 
+/* The first day OASys assessment a is out of date: more than max_age_weeks
+ * after its completion (what ck_oasys_current holds to). */
+ck_date ck_oasys_expires(const ck_assessment *a, int max_age_weeks);
 /* The latest OASys assessment (a RoSH assessment, a sentence plan or a full
  * OASys with needs: the OASys layers Casekeeper records) completed on or before d and no more than
  * max_age_weeks before it (HMPPS treats an older one as out of date: the rules

@@ -11,6 +11,7 @@
 #include "ck_explain.h"
 #include "ck_facts.h"
 #include "ck_buf.h"
+#include "ck_horizon.h"
 #include "ck_str.h"
 #include <stdlib.h>
 #include <string.h>
@@ -1488,6 +1489,10 @@ static void index_records(eval *x)
 
 /* Supervision periods (core/ck_facts, the rulebook's "Terms") and where
  * contact stops: the end of the last period, a recall, or the probation reset. */
+/* A worked-out date that as_of is compared with: the first day the
+ * comparison can come out otherwise (core/ck_horizon). */
+static void note(eval *x, ck_date d) { ck_horizon_note(&x->r->changes_on, x->as_of, d); }
+
 static void build_periods(eval *x, evx *v)
 {
     v->stop = CK_NODATE;
@@ -1503,6 +1508,7 @@ static void build_periods(eval *x, evx *v)
         const ck_period *p = &v->p[i];
         ck_date stop = ck_reset_contact_stop(x->c, v->e, p, x->as_of, from);
         if (stop == CK_NODATE) continue;
+        note(x, stop);
         v->stop = min_date(v->stop, stop);
         if (p->kind != CK_PERIOD_LICENCE) continue;
         /* Had the reset always been in force, contact would stop the day after
@@ -1510,7 +1516,9 @@ static void build_periods(eval *x, evx *v)
         ck_date t = ck_reset_contact_stop(x->c, v->e, p, x->as_of, ck_date_ymd(1, 1, 1)) - 1;
         v->reset_t = t;
         v->reset_review = x->as_of > t && t + 1 >= from && t + 1 <= p->last;
+        note(x, t + 1);
     }
+    note(x, v->stop); /* rule_next_appointment: as_of >= stop */
 }
 
 static int cmp_contact_ptr(const void *a, const void *b)
@@ -1667,6 +1675,7 @@ ck_result *ck_rules_evaluate(const ck_case *c, ck_date as_of, const ck_calendar 
 {
     ck_result *r = ck_calloc(1, sizeof *r);
     ck_arena_init(&r->arena);
+    r->changes_on = CK_NODATE;
     eval x = {.as_of = as_of, .cal = cal, .cfg = cfg, .r = r};
     ck_arena_init(&x.scratch);
     ck_case view;

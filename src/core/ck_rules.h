@@ -66,6 +66,11 @@ typedef struct ck_result {
     size_t n_obligations;
     ck_ftc *ftc;
     size_t n_ftc;
+    /* The earliest day after as_of on which a date the rules worked out (a
+     * licence's two-thirds point, the day contact stops) turns a comparison
+     * with as_of the other way; CK_NODATE: none. Comparisons with the
+     * case's own dates are core/ck_horizon's (ck_horizon_case adds both). */
+    ck_date changes_on;
 } ck_result;
 
 /* Every obligation of `c` at `as_of`, sorted as the rulebook says (status,

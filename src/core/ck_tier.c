@@ -1,5 +1,6 @@
 #include "ck_tier.h"
 #include "ck_facts.h"
+#include "ck_horizon.h"
 #include "ck_requirements.h"
 #include "ck_str.h"
 #include <stdarg.h>
@@ -151,8 +152,13 @@ static const char *id_or_blank(const char *id) { return id ? id : ""; }
 
 /* The event named, when `date` is less than a year before as_of (and not
  * after it) and the event is active at as_of; else NULL. */
-static const ck_event *recent_on_active_event(const ck_case *c, const char *event, ck_date date, ck_date as_of)
+static const ck_event *recent_on_active_event(const ck_case *c, const char *event, ck_date date, ck_date as_of,
+                                              ck_tier *t)
 {
+    /* A year after `date` the window no longer holds it: adding 12 months
+     * never lands after the first as_of whose year back reaches `date`
+     * (a 29 February gives 28 February, a day early), so noting it is safe. */
+    if (date != CK_NODATE) ck_horizon_note(&t->changes_on, as_of, ck_date_add_months(date, 12));
     if (date == CK_NODATE || date <= ck_date_add_months(as_of, -12) || date > as_of) return NULL;
     const ck_event *e = ck_case_event(c, event);
     return e && ck_event_active(e, as_of) ? e : NULL;
@@ -160,12 +166,12 @@ static const ck_event *recent_on_active_event(const ck_case *c, const char *even
 
 /* previousEnforcementActivity: a breach (not withdrawn) or a recall less than
  * a year old, on an event active at as_of. */
-static bool enforcement_activity(const ck_case *c, ck_date as_of, char *what, size_t len)
+static bool enforcement_activity(const ck_case *c, ck_date as_of, ck_tier *t, char *what, size_t len)
 {
     char d[CK_DATE_STRLEN];
     for (size_t i = 0; i < c->n_breaches; i++) {
         const ck_breach *b = &c->breaches[i];
-        const ck_event *e = recent_on_active_event(c, b->event, b->initiated, as_of);
+        const ck_event *e = recent_on_active_event(c, b->event, b->initiated, as_of, t);
         if (!e || ck_streq(b->outcome, "withdrawn")) continue;
         snprintf(what, len, "breach %s initiated %s on active event %s", id_or_blank(b->id),
                  ck_date_fmt(b->initiated, d), id_or_blank(e->id));
@@ -173,7 +179,7 @@ static bool enforcement_activity(const ck_case *c, ck_date as_of, char *what, si
     }
     for (size_t i = 0; i < c->n_recalls; i++) {
         const ck_recall *r = &c->recalls[i];
-        const ck_event *e = recent_on_active_event(c, r->event, r->date, as_of);
+        const ck_event *e = recent_on_active_event(c, r->event, r->date, as_of, t);
         if (!e) continue;
         snprintf(what, len, "recall %s dated %s on active event %s", id_or_blank(r->id),
                  ck_date_fmt(r->date, d), id_or_blank(e->id));
@@ -204,7 +210,7 @@ static int women_factors(const ck_case *c, ck_date as_of, bool assessment, ck_ti
         PROTECT(t, "women:oasys", 0, "no OASys assessment: the OASys factors for women count 0");
     }
     char what[160];
-    int points = enforcement_activity(c, as_of, what, sizeof what) ? WOMEN_FACTOR_POINTS : 0;
+    int points = enforcement_activity(c, as_of, t, what, sizeof what) ? WOMEN_FACTOR_POINTS : 0;
     PROTECT(t, "women:enforcement", points, "%s", what);
     return points;
 }
@@ -381,6 +387,7 @@ static void unsupervised(const ck_case *c, ck_date as_of, ck_date reset_from, ck
             if (!ck_period_active(&periods[k], as_of)) continue;
             active++;
             ck_date stop = ck_reset_contact_stop(c, &c->events[i], &periods[k], as_of, reset_from);
+            ck_horizon_note(&t->changes_on, as_of, stop);
             if (stop == CK_NODATE || stop > as_of) continue;
             stopped++;
             last_event = &c->events[i];
@@ -397,10 +404,12 @@ void ck_tier_case(const ck_case *c, ck_date as_of, const ck_rules_config *cfg, c
 {
     memset(out, 0, sizeof *out);
     out->rosh.date = CK_NODATE;
+    out->changes_on = CK_NODATE;
     ck_ogrs3_case(c, as_of, &out->ogrs3);
     for (size_t i = 0; i < c->n_events && !out->supervised; i++)
         out->supervised = ck_event_active(&c->events[i], as_of);
     const ck_assessment *a = ck_oasys_current(c, as_of, cfg->rosh_max_age_weeks);
+    if (a) ck_horizon_note(&out->changes_on, as_of, ck_oasys_expires(a, cfg->rosh_max_age_weeks));
     protect(c, as_of, a != NULL, out);
     change(c, as_of, a, out);
     unsupervised(c, as_of, cfg->probation_reset ? cfg->probation_reset_from : CK_NODATE, out);

@@ -119,6 +119,11 @@ typedef struct ck_tier {
     ck_tier_line change_lines[CK_TIER_CHANGE_LINES];
     ck_ogrs3 ogrs3;       /* the OGRS3 of the case at as_of, whether or not it was used */
     ck_missing_list missing;
+    /* The earliest day after as_of on which a date the tier worked out (an
+     * OASys assessment going out of date, a year since a breach or recall,
+     * the day the probation reset stops contact) turns a comparison with
+     * as_of the other way; CK_NODATE: none (core/ck_horizon). */
+    ck_date changes_on;
 } ck_tier;
 
 /* The keys of t's missing inputs, comma separated ("rsr,rosh"; "" when the

@@ -26,6 +26,7 @@ void ck_wprofile_of(const ck_case *c, ck_date as_of, const ck_rules_config *cfg,
     out->complete &= put(out->tier_missing, sizeof out->tier_missing, missing);
     /* The RoSH the tier read: the latest of the registrations and assessments. */
     out->complete &= put(out->rosh, sizeof out->rosh, t->rosh.level);
+    out->changes_on = t->changes_on;
     ck_free(t);
     out->has_type = ck_wmt_case_type_of(c, as_of, &out->type);
     const ck_registration *mapp = ck_registration_current(c, "MAPP", as_of);

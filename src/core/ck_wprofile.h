@@ -30,6 +30,8 @@ typedef struct ck_wprofile {
     /* false when a value did not fit the buffers above: such a profile is not
      * stored, and readers load the case instead. */
     bool complete;
+    /* The tier's changes_on (ck_tier): not stored, read by core/ck_horizon. */
+    ck_date changes_on;
 } ck_wprofile;
 
 void ck_wprofile_of(const ck_case *c, ck_date as_of, const ck_rules_config *cfg, ck_wprofile *out);

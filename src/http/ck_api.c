@@ -993,8 +993,11 @@ static bool daily_check(ck_api_daily *d)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     daily_progress p = {0, 0};
-    rc = ck_cases_recompute_all(d->db, &d->app->engine, today, CK_API_RECOMPUTE_BATCH, daily_progress_cb, &p, err,
-                                sizeof err);
+    /* Only the cases whose next change has come (or every case when what
+     * the stored values rest on changed: ck_cases_recompute). */
+    ck_recompute_stats st = {0};
+    rc = ck_cases_recompute(d->db, &d->app->engine, today, false, CK_API_RECOMPUTE_BATCH, daily_progress_cb, &p, &st,
+                            err, sizeof err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     daily_set_running(d, false, rc == CK_OK);
@@ -1003,7 +1006,8 @@ static bool daily_check(ck_api_daily *d)
                     secs, err);
         return false;
     }
-    ck_http_log("daily recompute at %s: done, %zu cases in %.1f s", today_s, p.done, secs);
+    ck_http_log("daily recompute at %s: done, %zu of %zu cases evaluated (%s), %zu changed, in %.1f s", today_s,
+                st.evaluated, st.cases, st.all ? "every case" : "next change come", st.changed, secs);
     return daily_snapshots(d, today, today_s);
 }
 

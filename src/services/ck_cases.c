@@ -6,11 +6,13 @@
 #include "ck_caseload.h"
 #include "ck_explain.h"
 #include "ck_facts.h"
+#include "ck_horizon.h"
 #include "ck_par.h"
 #include "ck_store.h"
 #include "ck_str.h"
 #include "ck_txn.h"
 #include <ctype.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,7 +253,7 @@ ck_rc ck_cases_insert(ck_db *db, const ck_engine *eng, const ck_case *c, ck_date
     if (rc == CK_OK) {
         ck_result *r = evaluate(eng, c, as_of);
         rc = ck_store_put_obligations(db, id, r, &h, false, err, err_len);
-        if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, as_of, eng->cfg, err, err_len);
+        if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, r, as_of, eng->cfg, err, err_len);
         ck_result_free(r);
     }
     ck_arena_free(&a);
@@ -267,6 +269,7 @@ void ck_cases_prepare(const ck_engine *eng, const ck_case *c, ck_date as_of, ck_
     if (p->rc == CK_OK) {
         p->r = evaluate(eng, c, as_of);
         ck_wprofile_of(c, as_of, eng->cfg, &p->profile);
+        p->next_change = ck_horizon_case(c, as_of, p->r, &p->profile);
     }
 }
 
@@ -300,6 +303,10 @@ ck_rc ck_cases_insert_prepared(ck_db *db, ck_prepared *p, size_t n, ck_date as_o
     for (size_t k = 0; k < m; k++) profiles[k] = &p[from[k]].profile;
     if (rc == CK_OK) rc = ck_store_put_profiles(db, m, ids, profiles, as_of, err, err_len);
     ck_free(profiles);
+    ck_date *next = ck_calloc(m ? m : 1, sizeof *next);
+    for (size_t k = 0; k < m; k++) next[k] = p[from[k]].next_change;
+    if (rc == CK_OK) rc = ck_store_set_next_change(db, m, ids, next, as_of, err, err_len);
+    ck_free(next);
     for (size_t k = 0; k < m && rc == CK_OK; k++) {
         ck_prepared *q = &p[from[k]];
         if (ids[k]) continue;
@@ -412,7 +419,7 @@ static ck_rc rewrite(ck_db *db, const ck_engine *eng, int64_t id, const ck_case 
         if (rc == CK_OK) rc = ck_store_rewrite(db, id, c, &h, err, err_len);
         if (rc == CK_OK) rc = ck_store_bump_version(db, id, err, err_len);
         if (rc == CK_OK) rc = ck_store_put_obligations(db, id, r, &h, true, err, err_len);
-        if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, as_of, eng->cfg, err, err_len);
+        if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, r, as_of, eng->cfg, err, err_len);
         ck_arena_free(&a);
     }
     ck_result_free(r);
@@ -485,7 +492,7 @@ static ck_rc write_change(ck_db *db, const ck_engine *eng, int64_t id, ck_case *
     if (rc == CK_OK) rc = ck_store_write_record(db, id, c, list, ord, is_new, err, err_len);
     if (rc == CK_OK) rc = ck_store_bump_version(db, id, err, err_len);
     if (rc == CK_OK) rc = store_derived(db, id, c, r, as_of, true, err, err_len);
-    if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, as_of, eng->cfg, err, err_len);
+    if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, r, as_of, eng->cfg, err, err_len);
     ck_result_free(r);
     return rc;
 }
@@ -615,6 +622,7 @@ typedef struct eval_run {
     ck_case **cases;
     ck_result **results;
     ck_wprofile *profiles;
+    ck_date *next;
     ck_date as_of;
 } eval_run;
 
@@ -623,62 +631,179 @@ static void eval_one(void *ctx, size_t i)
     eval_run *e = ctx;
     e->results[i] = evaluate(e->eng, e->cases[i], e->as_of);
     ck_wprofile_of(e->cases[i], e->as_of, e->eng->cfg, &e->profiles[i]);
+    e->next[i] = ck_horizon_case(e->cases[i], e->as_of, e->results[i], &e->profiles[i]);
 }
 
 /* One batch of a recompute: the rules engine on every core, then only the
- * rows whose content changed are written. */
+ * rows whose content changed are written. Adds the cases whose stored rows
+ * changed to *changed. */
 static ck_rc recompute_batch(ck_db *db, const ck_engine *eng, const ck_store_batch *b, ck_date as_of,
-                             holder_memo *memo, char *err, size_t err_len)
+                             holder_memo *memo, ck_recompute_stats *st, char *err, size_t err_len)
 {
     ck_result **results = ck_calloc(b->n, sizeof *results);
     ck_holder *holders = ck_calloc(b->n, sizeof *holders);
     ck_wprofile *profiles = ck_calloc(b->n, sizeof *profiles);
-    const ck_wprofile **profile_of = ck_calloc(b->n, sizeof *profile_of);
-    eval_run e = {eng, b->cases, results, profiles, as_of};
+    ck_date *next = ck_calloc(b->n, sizeof *next);
+    bool *differs = ck_calloc(b->n, sizeof *differs);
+    eval_run e = {eng, b->cases, results, profiles, next, as_of};
     ck_par_for(b->n, eval_one, &e);
     ck_rc rc = CK_OK;
     for (size_t i = 0; i < b->n && rc == CK_OK; i++)
         rc = derive_holder_memo(db, memo, b->cases[i], as_of, NULL, &holders[i], err, err_len);
-    if (rc == CK_OK) rc = ck_store_sync_derived(db, b->n, b->ids, results, holders, err, err_len);
-    for (size_t i = 0; i < b->n; i++) profile_of[i] = &profiles[i];
-    if (rc == CK_OK) rc = ck_store_put_profiles(db, b->n, b->ids, profile_of, as_of, err, err_len);
-    for (size_t i = 0; i < b->n; i++) ck_result_free(results[i]);
+    if (rc == CK_OK) rc = ck_store_sync_derived(db, b->n, b->ids, results, holders, differs, err, err_len);
+    if (rc == CK_OK) rc = ck_store_sync_profiles(db, b->n, b->ids, profiles, next, as_of, differs, err, err_len);
+    for (size_t i = 0; i < b->n; i++) {
+        if (differs[i] && st->list_changed) {
+            st->changed_ids = ck_realloc(st->changed_ids, (st->changed + 1) * sizeof *st->changed_ids);
+            st->changed_ids[st->changed] = b->ids[i];
+        }
+        st->changed += differs[i];
+        ck_result_free(results[i]);
+    }
     ck_free(results);
     ck_free(holders);
     ck_free(profiles);
-    ck_free(profile_of);
+    ck_free(next);
+    ck_free(differs);
     return rc;
 }
 
-ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, size_t batch,
-                             void (*progress)(void *ctx, size_t done, size_t total), void *ctx,
-                             char *err, size_t err_len)
+#define META_BASIS "recompute_basis"
+#ifndef CK_VERSION
+#define CK_VERSION "unknown"
+#endif
+
+static bool basis_cfg(void *ctx, const char *key, const char *value, const char *source, bool local_default)
 {
-    size_t total = 0, done = 0;
-    ck_rc rc = ck_cases_count(db, &total, err, err_len);
+    (void)source;
+    (void)local_default;
+    crypto_generichash_state *h = ctx;
+    crypto_generichash_update(h, (const unsigned char *)key, strlen(key) + 1);
+    crypto_generichash_update(h, (const unsigned char *)value, strlen(value) + 1);
+    return true;
+}
+
+ck_rc ck_cases_basis(ck_db *db, const ck_engine *eng, char out[65], char *err, size_t err_len)
+{
+    crypto_generichash_state h;
+    crypto_generichash_init(&h, NULL, 0, 32);
+    crypto_generichash_update(&h, (const unsigned char *)CK_VERSION, sizeof CK_VERSION);
+    ck_rulecfg_each(eng->cfg, basis_cfg, &h);
+    int first, last;
+    ck_calendar_range(eng->cal, &first, &last);
+    for (ck_date d = ck_date_ymd(first, 1, 1); d <= ck_date_ymd(last, 12, 31); d++)
+        if (ck_is_bank_holiday(eng->cal, d)) crypto_generichash_update(&h, (const unsigned char *)&d, sizeof d);
+    /* The holder reads these (derive_holder): a case's practitioner moving
+     * team (or becoming known), or a team moving PDU, changes the holder of
+     * cases no date touches. Staff who hold no case do not count, so a
+     * joiner does not make the next run evaluate everything. */
+    ck_stmt *st = ck_db_prepare(db, "SELECT 's', \"h\".\"staff_code\", \"staff\".\"team\" FROM "
+                                    "(SELECT DISTINCT \"staff_code\" FROM \"cases\" WHERE \"staff_code\" IS NOT NULL) "
+                                    "AS \"h\" LEFT JOIN \"staff\" ON \"staff\".\"code\" = \"h\".\"staff_code\" "
+                                    "UNION ALL SELECT 't', \"code\", \"pdu\" FROM \"teams\" ORDER BY 1, 2");
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
+    ck_rc rc = CK_OK;
+    while (ck_txn_next(db, st, "staff", &rc, err, err_len))
+        for (int i = 0; i < 3; i++) {
+            const char *v = ck_stmt_text(st, i);
+            crypto_generichash_update(&h, (const unsigned char *)(v ? v : ""), v ? strlen(v) + 1 : 0);
+            crypto_generichash_update(&h, (const unsigned char *)(v ? "" : "\x01"), 1);
+        }
+    ck_stmt_reset(st);
+    unsigned char digest[32];
+    crypto_generichash_final(&h, digest, sizeof digest);
+    sodium_bin2hex(out, 65, digest, sizeof digest);
+    return rc;
+}
+
+/* Whether only the due cases need evaluating: the stored values rest on the
+ * same basis and were computed no later than as_of. */
+static ck_rc can_skip(ck_db *db, const ck_engine *eng, ck_date as_of, const char *basis, bool *skip, char *err,
+                      size_t err_len)
+{
+    *skip = false;
+    char stored[80];
+    ck_date last;
+    ck_rc rc = ck_cases_recomputed_on(db, &last, err, err_len);
+    if (rc == CK_ERR_NOTFOUND) return CK_OK;
+    if (rc != CK_OK || last > as_of) return rc;
+    rc = ck_store_meta_get(db, META_BASIS, stored, sizeof stored, err, err_len);
+    if (rc == CK_ERR_NOTFOUND) return CK_OK;
+    (void)eng;
+    *skip = rc == CK_OK && strcmp(stored, basis) == 0;
+    return rc;
+}
+
+ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool all, size_t batch,
+                         void (*progress)(void *ctx, size_t done, size_t total), void *ctx,
+                         ck_recompute_stats *stats, char *err, size_t err_len)
+{
+    ck_recompute_stats mine = {0};
+    if (!stats) stats = &mine;
+    bool list = stats->list_changed;
+    memset(stats, 0, sizeof *stats);
+    stats->list_changed = list;
+    char basis[65];
+    int64_t *due = NULL;
+    size_t n_due = 0;
+    bool skip = false;
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
+    rc = ck_cases_count(db, &stats->cases, err, err_len);
+    if (rc == CK_OK) rc = ck_cases_basis(db, eng, basis, err, err_len);
+    if (rc == CK_OK && !all) rc = can_skip(db, eng, as_of, basis, &skip, err, err_len);
+    /* The due cases now: a case written meanwhile stores its own next
+     * change, and one made due meanwhile waits for the next run. */
+    if (rc == CK_OK && skip) rc = ck_store_due_ids(db, as_of, &due, &n_due, err, err_len);
+    if ((rc = ck_txn_finish(db, rc, err, err_len)) != CK_OK) return rc;
+    stats->all = !skip;
+    size_t total = skip ? n_due : stats->cases;
+    if (batch == 0) batch = 1;
     ck_store_batch b;
     ck_store_batch_init(&b);
-    for (;;) {
+    for (size_t from = 0;;) {
         if ((rc = ck_txn_begin_write(db, err, err_len)) != CK_OK) break;
         /* Locked: a case written meanwhile waits, so its fresh obligations
          * are never overwritten with ones computed from its old rows. The
          * organisation may change between batches, so each asks afresh. */
         holder_memo memo;
         memo_init(&memo);
-        rc = ck_store_load_batch(db, &b, batch, CK_LOCK_UPDATE, err, err_len);
-        if (rc == CK_OK && b.n) rc = recompute_batch(db, eng, &b, as_of, &memo, err, err_len);
+        if (skip) {
+            size_t take = n_due - from < batch ? n_due - from : batch;
+            rc = take ? ck_store_load_ids(db, &b, due + from, take, CK_LOCK_UPDATE, err, err_len) : CK_OK;
+            if (!take) ck_store_batch_free(&b);
+            from += take;
+            if (rc == CK_OK && take && !b.n) {
+                /* Every case of this run was deleted meanwhile: go on. */
+                memo_free(&memo);
+                if ((rc = ck_txn_finish(db, rc, err, err_len)) != CK_OK) break;
+                continue;
+            }
+        } else {
+            rc = ck_store_load_batch(db, &b, batch, CK_LOCK_UPDATE, err, err_len);
+        }
+        if (rc == CK_OK && b.n) rc = recompute_batch(db, eng, &b, as_of, &memo, stats, err, err_len);
         memo_free(&memo);
         size_t n = b.n;
         if ((rc = ck_txn_finish(db, rc, err, err_len)) != CK_OK || n == 0) break;
-        done += n;
-        if (progress) progress(ctx, done, done > total ? done : total);
+        stats->evaluated += n;
+        if (progress) progress(ctx, stats->evaluated, stats->evaluated > total ? stats->evaluated : total);
     }
     ck_store_batch_free(&b);
+    ck_free(due);
     if (rc != CK_OK) return rc;
     char d[CK_DATE_STRLEN];
     if ((rc = ck_txn_begin_write(db, err, err_len)) != CK_OK) return rc;
-    return ck_txn_finish(db, ck_store_meta_set(db, META_RECOMPUTED, ck_date_fmt(as_of, d), err, err_len), err, err_len);
+    rc = ck_store_meta_set(db, META_RECOMPUTED, ck_date_fmt(as_of, d), err, err_len);
+    if (rc == CK_OK) rc = ck_store_meta_set(db, META_BASIS, basis, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len);
+}
+
+ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, size_t batch,
+                             void (*progress)(void *ctx, size_t done, size_t total), void *ctx,
+                             char *err, size_t err_len)
+{
+    return ck_cases_recompute(db, eng, as_of, true, batch, progress, ctx, NULL, err, err_len);
 }
 
 ck_rc ck_cases_each(ck_db *db, bool (*fn)(void *ctx, const ck_case *c), void *ctx, char *err, size_t err_len)

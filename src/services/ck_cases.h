@@ -116,12 +116,37 @@ typedef struct ck_worklist_query {
 } ck_worklist_query;
 ck_rc ck_cases_worklist(ck_db *db, const ck_worklist_query *q, ck_worklist **out, char *err, size_t err_len);
 
-/* Recomputes and stores the obligations of every case at as_of, streaming
- * (bounded memory) in batches of `batch` cases per transaction. progress (may
- * be NULL) is called after each batch with cases done and total. */
+/* Recomputes and stores the obligations, holder, tier and workload profile
+ * of cases at as_of, streaming (bounded memory) in batches of `batch` cases
+ * per transaction, writing only the rows that differ, and each case's next
+ * change (core/ck_horizon). With `all` every case is evaluated; else only
+ * the cases whose next change has come (next_change <= as_of: cases written
+ * since the last run stored theirs when written) — unless the basis of the
+ * stored values changed (the rules configuration, the calendar, the
+ * organisation's staff and teams, or the program: ck_cases_basis), or as_of
+ * is before the last recompute, when every case is. progress (may be NULL)
+ * is called after each batch with cases done and the number to do. */
+typedef struct ck_recompute_stats {
+    bool list_changed; /* in: also list the changed cases' ids (changed_ids) */
+    size_t cases;     /* cases stored */
+    size_t evaluated; /* cases evaluated */
+    size_t changed;   /* evaluated cases whose stored obligations, holder, tier or profile changed */
+    bool all;         /* every case was evaluated (asked for, or the basis changed) */
+    int64_t *changed_ids; /* with list_changed: their case ids (ck_free) */
+} ck_recompute_stats;
+ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool all, size_t batch,
+                         void (*progress)(void *ctx, size_t done, size_t total), void *ctx,
+                         ck_recompute_stats *stats, char *err, size_t err_len);
+/* ck_cases_recompute of every case. */
 ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, size_t batch,
                              void (*progress)(void *ctx, size_t done, size_t total), void *ctx,
                              char *err, size_t err_len);
+/* What the stored derived values of every case rest on besides the case
+ * itself, as a hex digest into out (65 bytes): the program's version, the
+ * rules configuration, the calendar's bank holidays and the organisation's
+ * staff-to-team and team-to-PDU links (the holder). Runs in the caller's
+ * transaction. */
+ck_rc ck_cases_basis(ck_db *db, const ck_engine *eng, char out[65], char *err, size_t err_len);
 
 /* Streams every case (export): fn is called once per case in CRN order and
  * may not keep it; stops early when fn returns false. */
@@ -144,6 +169,7 @@ typedef struct ck_prepared {
     ck_rc rc;         /* CK_OK, CK_ERR_INVALID (prepare), CK_ERR_EXISTS (insert) */
     char err[512];    /* why, naming the field, when rc is not CK_OK */
     ck_wprofile profile; /* c's tier and workload profile at as_of, stored with it (ck_caseload) */
+    ck_date next_change; /* c's next change after as_of (core/ck_horizon), stored with it */
 } ck_prepared;
 void ck_cases_prepare(const ck_engine *eng, const ck_case *c, ck_date as_of, ck_prepared *p);
 /* Writes the cases of p[0..n) whose rc is CK_OK. Each case's outcome is then

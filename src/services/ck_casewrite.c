@@ -1,5 +1,6 @@
 /* ck_casewrite: multi-record changes in one transaction (see ck_casewrite.h). */
 #include "ck_casewrite.h"
+#include "ck_horizon.h"
 #include "ck_caseload.h"
 #include "ck_store.h"
 #include "ck_str.h"
@@ -73,7 +74,12 @@ static ck_rc apply_outcome(ck_db *db, const ck_engine *eng, int64_t id, ck_case 
     ck_holder h;
     rc = stored_holder(db, id, &a, &h, err, err_len);
     if (rc == CK_OK) rc = ck_store_put_obligations(db, id, r, &h, true, err, err_len);
-    if (rc == CK_OK) rc = ck_caseload_refresh(db, id, c, as_of, eng->cfg, err, err_len);
+    /* The holder is the stored one, not derived at as_of: if the case's
+     * next change had already come, it stays due for the nightly job. */
+    ck_wprofile p;
+    ck_wprofile_of(c, as_of, eng->cfg, &p);
+    if (rc == CK_OK) rc = ck_caseload_store_profile(db, id, &p, as_of, err, err_len);
+    if (rc == CK_OK) rc = ck_store_lower_next_change(db, id, ck_horizon_case(c, as_of, r, &p), err, err_len);
     ck_arena_free(&a);
     ck_result_free(r);
     return rc;

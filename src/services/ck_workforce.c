@@ -109,15 +109,21 @@ static void case_profile(const ck_case *c, const ck_rules_config *cfg, ck_date a
 }
 
 /* The stored profile in columns col.. of st (tier, wmt_type, rosh_level,
- * mappa_level, court_reports, profile_as_of, tier_missing: PROFILE_COLS):
- * false unless it was computed at as_of (and reads back whole), when the case
- * must be loaded. */
+ * mappa_level, court_reports, profile_as_of, tier_missing, next_change:
+ * PROFILE_COLS): false unless it holds at as_of (and reads back whole), when
+ * the case must be loaded. A profile computed at profile_as_of holds until
+ * the case's next change (core/ck_horizon), so an incremental recompute
+ * need not rewrite it every day. */
 #define PROFILE_COLS "\"cases\".\"tier\", \"cases\".\"wmt_type\", \"cases\".\"rosh_level\", " \
-    "\"cases\".\"mappa_level\", \"cases\".\"court_reports\", \"cases\".\"profile_as_of\", \"cases\".\"tier_missing\""
+    "\"cases\".\"mappa_level\", \"cases\".\"court_reports\", \"cases\".\"profile_as_of\", \"cases\".\"tier_missing\", " \
+    "\"cases\".\"next_change\""
 static bool stored_profile(ck_stmt *st, int col, ck_date as_of, ck_wprofile *out)
 {
     memset(out, 0, sizeof *out);
-    if (ck_stmt_date(st, col + 5) != as_of || as_of == CK_NODATE || !ck_stmt_text(st, col)) return false;
+    ck_date from = ck_stmt_date(st, col + 5), until = ck_stmt_date(st, col + 7);
+    if (as_of == CK_NODATE || from == CK_NODATE || from > as_of || until == CK_NODATE || as_of >= until ||
+        !ck_stmt_text(st, col))
+        return false;
     const char *type = ck_stmt_text(st, col + 1);
     out->has_type = type != NULL;
     if (type && !ck_wprofile_type_parse(type, &out->type)) return false;

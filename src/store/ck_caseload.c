@@ -6,6 +6,7 @@
  * caseload of 40 costs 40 small lookups whether the PDU holds 2,000 cases or
  * the country 240,000. */
 #include "ck_caseload.h"
+#include "ck_horizon.h"
 #include "ck_buf.h"
 #include "ck_facts.h"
 #include "ck_store.h"
@@ -169,12 +170,15 @@ ck_rc ck_caseload_store_profile(ck_db *db, int64_t id, const ck_wprofile *p, ck_
     return rc;
 }
 
-ck_rc ck_caseload_refresh(ck_db *db, int64_t id, const ck_case *c, ck_date as_of, const ck_rules_config *cfg,
-                          char *err, size_t err_len)
+ck_rc ck_caseload_refresh(ck_db *db, int64_t id, const ck_case *c, const ck_result *r, ck_date as_of,
+                          const ck_rules_config *cfg, char *err, size_t err_len)
 {
     ck_wprofile p;
     ck_wprofile_of(c, as_of, cfg, &p);
-    return ck_caseload_store_profile(db, id, &p, as_of, err, err_len);
+    ck_rc rc = ck_caseload_store_profile(db, id, &p, as_of, err, err_len);
+    if (rc != CK_OK || !r) return rc;
+    ck_date next = ck_horizon_case(c, as_of, r, &p);
+    return ck_store_set_next_change(db, 1, &id, &next, as_of, err, err_len);
 }
 
 /* ---- Caseload lists ------------------------------------------------------------ */

@@ -28,10 +28,11 @@
 #define CK_CASELOAD_PAGE_MAX 500 /* rows in one page of any list here */
 
 /* Stores the tier and workload profile (core/ck_wprofile) of case `id` (c
- * is that case) at as_of. Runs inside the caller's transaction: ck_cases
- * calls it after writing a case and in the daily recompute. */
-ck_rc ck_caseload_refresh(ck_db *db, int64_t id, const ck_case *c, ck_date as_of, const ck_rules_config *cfg,
-                          char *err, size_t err_len);
+ * is that case) at as_of and, given r (c's obligations at as_of; NULL: left
+ * as it is), the case's next change (core/ck_horizon). Runs inside the
+ * caller's transaction: ck_cases calls it after writing a case. */
+ck_rc ck_caseload_refresh(ck_db *db, int64_t id, const ck_case *c, const ck_result *r, ck_date as_of,
+                          const ck_rules_config *cfg, char *err, size_t err_len);
 /* The same in two steps, for bulk import: the profile is computed on a
  * worker thread (ck_wprofile_of, pure), then stored with the case's other
  * rows (store/ck_store's ck_store_put_profiles). */

@@ -46,6 +46,7 @@ typedef struct table {
     char *ins[CHUNKS];
     const char *ins_cols[MAX_COLS + 3]; /* the INSERT's columns: keys, then cols */
     char *sel_one, *sel_batch[2]; /* by ck_lock (root on PostgreSQL; the rest share [0]) */
+    char *sel_ids[2][2];          /* the cases of an id list: [PostgreSQL][ck_lock] (ck_store_load_ids) */
     char *sel_one_redacted;       /* sel_one with sensitive columns as NULL; NULL when it has none */
     char *del, *del_children, *upd;
 } table;
@@ -155,6 +156,12 @@ static void add_table_cols(int ti, const ck_entity *e, size_t base, const char *
     }
 }
 
+/* "WHERE case_id IN the list" for a list bound as one parameter, which each
+ * backend reads its own way (the text from id_list). */
+#define IN_IDS_SQLITE " IN (SELECT \"value\" FROM json_each($1))"
+#define IN_IDS_PG " = ANY (CAST($1 AS BIGINT[]))"
+static const char *const in_ids[2] = {IN_IDS_SQLITE, IN_IDS_PG};
+
 static const char *const key_names[] = {"case_id", "parent_ord", "ord"};
 static const char *const lock_clause[] = {"", " FOR UPDATE"};
 
@@ -239,6 +246,11 @@ static void build_sql(table *t)
             put_select_list(&b, t, false);
             ck_buf_printf(&b, " WHERE \"crn\" > $1 ORDER BY \"crn\" LIMIT $2%s", lock_clause[lock]);
             t->sel_batch[lock] = ck_buf_steal(&b);
+            for (int pg = 0; pg < 2; pg++) {
+                put_select_list(&b, t, false);
+                ck_buf_printf(&b, " WHERE \"case_id\"%s%s", in_ids[pg], pg ? lock_clause[lock] : "");
+                t->sel_ids[pg][lock] = ck_buf_steal(&b);
+            }
         }
         return;
     }
@@ -258,6 +270,12 @@ static void build_sql(table *t)
     ck_buf_puts(&b, " WHERE \"case_id\" IN (SELECT \"case_id\" FROM \"cases\" WHERE \"crn\" > $1 AND \"crn\" <= $2)");
     put_order(&b, t, true);
     t->sel_batch[0] = t->sel_batch[1] = ck_buf_steal(&b);
+    for (int pg = 0; pg < 2; pg++) {
+        put_select_list(&b, t, false);
+        ck_buf_printf(&b, " WHERE \"case_id\"%s", in_ids[pg]);
+        put_order(&b, t, true);
+        t->sel_ids[pg][0] = t->sel_ids[pg][1] = ck_buf_steal(&b);
+    }
     ck_buf_printf(&b, "DELETE FROM \"%s\" WHERE \"case_id\" = $1", t->ent->table);
     t->del = ck_buf_steal(&b);
     if (t->depth == 2) {
@@ -1433,10 +1451,6 @@ ck_rc ck_store_put_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_wp
 
 /* ---- Syncing many cases' derived rows (recompute) ------------------------------- */
 
-/* "WHERE case_id IN the list" for a list bound as one parameter, which each
- * backend reads its own way (the text from id_list). */
-#define IN_IDS_SQLITE " IN (SELECT \"value\" FROM json_each($1))"
-#define IN_IDS_PG " = ANY (CAST($1 AS BIGINT[]))"
 #define SYNC_HOLDER_SQL "SELECT \"case_id\", \"staff_code\", \"team_code\", \"pdu_code\" FROM \"cases\" WHERE \"case_id\""
 #define SYNC_OBL_SQL "SELECT \"case_id\", \"rule\", \"subject\", \"due\", \"met_on\", \"status\", \"severity\", " \
     "\"explanation\", \"staff_code\", \"team_code\", \"pdu_code\" FROM \"obligations\" WHERE \"case_id\""
@@ -1517,7 +1531,8 @@ static bool id_to_pos(const sync_run *s, int64_t id, size_t *pos)
     return hit != NULL;
 }
 
-static ck_rc sync_holders(const sync_run *s, const int64_t *ids, const ck_holder *h, char *err, size_t err_len)
+static ck_rc sync_holders(const sync_run *s, const int64_t *ids, const ck_holder *h, bool *changed, char *err,
+                          size_t err_len)
 {
     size_t n = s->ls->n;
     bool *same = ck_calloc(n ? n : 1, sizeof *same);
@@ -1530,8 +1545,11 @@ static ck_rc sync_holders(const sync_run *s, const int64_t *ids, const ck_holder
                         same_str(ck_stmt_text(st, 2), h[pos].team_code) && same_str(ck_stmt_text(st, 3), h[pos].pdu_code);
     }
     ck_stmt_reset(st);
-    for (size_t i = 0; i < n && rc == CK_OK; i++)
-        if (!same[i]) rc = ck_store_set_holder(s->db, ids[i], &h[i], err, err_len);
+    for (size_t i = 0; i < n && rc == CK_OK; i++) {
+        if (same[i]) continue;
+        changed[i] = true;
+        rc = ck_store_set_holder(s->db, ids[i], &h[i], err, err_len);
+    }
     ck_free(same);
     return rc;
 }
@@ -1583,7 +1601,7 @@ static ck_rc read_stored(const sync_run *s, ck_arena *a, stored_obl **out, size_
 /* Brings case pos's stored obligations (st[0..ns)) to its fresh ones,
  * queueing new rows in x. */
 static ck_rc sync_case_obligations(ck_db *db, int64_t id, const ck_result *r, const ck_holder *h,
-                                   const stored_obl *st, size_t ns, refs *x, char *err, size_t err_len)
+                                   const stored_obl *st, size_t ns, refs *x, bool *changed, char *err, size_t err_len)
 {
     size_t first = x->n_obl;
     refs_add_obligations(x, id, r, h);
@@ -1613,6 +1631,8 @@ static ck_rc sync_case_obligations(ck_db *db, int64_t id, const ck_result *r, co
             j++;
         }
     }
+    /* A row deleted without a new one (the rest are queued) changes it too. */
+    if (keep != first || ns != nf) *changed = true;
     x->n_obl = keep;
     return rc;
 }
@@ -1623,7 +1643,8 @@ typedef struct stored_ftc {
     ck_ftc f;
 } stored_ftc;
 
-static ck_rc sync_ftc(const sync_run *s, const int64_t *ids, ck_result *const *r, refs *x, char *err, size_t err_len)
+static ck_rc sync_ftc(const sync_run *s, const int64_t *ids, ck_result *const *r, refs *x, bool *changed, char *err,
+                      size_t err_len)
 {
     size_t n = s->ls->n;
     size_t *seen = ck_calloc(n ? n : 1, sizeof *seen); /* stored rows matching so far */
@@ -1642,6 +1663,7 @@ static ck_rc sync_ftc(const sync_run *s, const int64_t *ids, ck_result *const *r
     ck_stmt_reset(st);
     for (size_t i = 0; i < n && rc == CK_OK; i++) {
         if (!differs[i] && seen[i] == r[i]->n_ftc) continue;
+        changed[i] = true;
         if (seen[i])
             rc = exec_id(s->db, "DELETE FROM \"failures_to_comply\" WHERE \"case_id\" = $1", ids[i],
                          "failures_to_comply", err, err_len);
@@ -1653,10 +1675,12 @@ static ck_rc sync_ftc(const sync_run *s, const int64_t *ids, ck_result *const *r
 }
 
 ck_rc ck_store_sync_derived(ck_db *db, size_t n, const int64_t *ids, ck_result *const *r, const ck_holder *h,
-                            char *err, size_t err_len)
+                            bool *changed, char *err, size_t err_len)
 {
     model();
     if (n == 0) return CK_OK;
+    bool *mine = changed ? NULL : ck_calloc(n, sizeof *mine);
+    if (!changed) changed = mine;
     id_pos *index = ck_calloc(n, sizeof *index);
     for (size_t i = 0; i < n; i++) index[i] = (id_pos){ids[i], i};
     qsort(index, n, sizeof *index, id_pos_cmp);
@@ -1667,18 +1691,211 @@ ck_rc ck_store_sync_derived(ck_db *db, size_t n, const int64_t *ids, ck_result *
     stored_obl *stored = NULL;
     size_t n_stored = 0;
     refs x = {0};
-    ck_rc rc = sync_holders(&s, ids, h, err, err_len);
+    ck_rc rc = sync_holders(&s, ids, h, changed, err, err_len);
     if (rc == CK_OK) rc = read_stored(&s, &a, &stored, &n_stored, err, err_len);
     for (size_t i = 0, k = 0; i < n && rc == CK_OK; i++) {
         size_t from = k;
         while (k < n_stored && stored[k].pos == i) k++;
-        rc = sync_case_obligations(db, ids[i], r[i], &h[i], stored + from, k - from, &x, err, err_len);
+        rc = sync_case_obligations(db, ids[i], r[i], &h[i], stored + from, k - from, &x, &changed[i], err, err_len);
     }
-    if (rc == CK_OK) rc = sync_ftc(&s, ids, r, &x, err, err_len);
+    if (rc == CK_OK) rc = sync_ftc(&s, ids, r, &x, changed, err, err_len);
     if (rc == CK_OK) rc = refs_insert(db, &x, err, err_len);
     refs_free(&x);
     ck_free(stored);
     ck_arena_free(&a);
+    ck_free((void *)s.ids);
+    ck_free(index);
+    ck_free(mine);
+    return rc;
+}
+
+/* ---- Next change and the cases it makes due (core/ck_horizon) ---------------- */
+
+/* One statement for up to a chunk of cases: CASE over the ids, so every
+ * parameter takes its type from the column (PostgreSQL) and one text serves
+ * both backends. $1 is the date the profiles hold from. */
+static char *next_update(int rows)
+{
+    ck_buf b = CK_BUF_INIT;
+    ck_buf_puts(&b, "UPDATE \"cases\" SET \"profile_as_of\" = CASE WHEN \"profile_as_of\" IS NULL THEN \"profile_as_of\" ELSE $1 END, "
+                    "\"next_change\" = CASE \"case_id\"");
+    for (int r = 0; r < rows; r++) ck_buf_printf(&b, " WHEN $%d THEN $%d", 2 * r + 2, 2 * r + 3);
+    ck_buf_puts(&b, " ELSE \"next_change\" END WHERE \"case_id\" IN (");
+    for (int r = 0; r < rows; r++) ck_buf_printf(&b, "%s$%d", r ? ", " : "", 2 * r + 2);
+    ck_buf_putc(&b, ')');
+    return ck_buf_steal(&b);
+}
+
+static pthread_once_t next_once = PTHREAD_ONCE_INIT;
+static char *next_upd[CHUNKS];
+static void build_next(void)
+{
+    for (int k = 0; k < CHUNKS; k++) next_upd[k] = next_update((int)chunk_rows[k]);
+}
+
+ck_rc ck_store_set_next_change(ck_db *db, size_t n, const int64_t *ids, const ck_date *next, ck_date as_of,
+                               char *err, size_t err_len)
+{
+    pthread_once(&next_once, build_next);
+    int64_t *live = ck_calloc(n ? n : 1, sizeof *live);
+    ck_date *when = ck_calloc(n ? n : 1, sizeof *when);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ids[i]) live[m] = ids[i], when[m++] = next[i];
+    ck_rc rc = CK_OK;
+    for (size_t i = 0; i < m && rc == CK_OK;) {
+        int k = CHUNKS - 1;
+        while (chunk_rows[k] > m - i) k--;
+        ck_stmt *st = ck_txn_prepare(db, next_upd[k], err, err_len);
+        if (!st) {
+            rc = CK_ERR_DB;
+            break;
+        }
+        ck_stmt_bind_date(st, 1, as_of);
+        for (size_t r = 0; r < chunk_rows[k]; r++) {
+            ck_stmt_bind_int(st, 2 * (int)r + 2, live[i + r]);
+            ck_stmt_bind_date(st, 2 * (int)r + 3, when[i + r]);
+        }
+        rc = ck_txn_exec(db, st, "cases.next_change", err, err_len);
+        i += chunk_rows[k];
+    }
+    ck_free(live);
+    ck_free(when);
+    return rc;
+}
+
+ck_rc ck_store_lower_next_change(ck_db *db, int64_t id, ck_date next, char *err, size_t err_len)
+{
+    ck_stmt *st = ck_txn_prepare(db, "UPDATE \"cases\" SET \"next_change\" = $2 WHERE \"case_id\" = $1 "
+                                     "AND \"next_change\" > $2", err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_int(st, 1, id);
+    ck_stmt_bind_date(st, 2, next);
+    return ck_txn_exec(db, st, "cases.next_change", err, err_len);
+}
+
+ck_rc ck_store_due_ids(ck_db *db, ck_date as_of, int64_t **ids, size_t *n, char *err, size_t err_len)
+{
+    *ids = NULL;
+    *n = 0;
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"case_id\" FROM \"cases\" WHERE \"next_change\" <= $1", err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_date(st, 1, as_of);
+    size_t cap = 0;
+    ck_rc rc = CK_OK;
+    while (ck_txn_next(db, st, "cases", &rc, err, err_len)) {
+        *ids = grow(*ids, &cap, *n + 1, sizeof **ids);
+        (*ids)[(*n)++] = ck_stmt_int(st, 0);
+    }
+    ck_stmt_reset(st);
+    if (rc != CK_OK) {
+        ck_free(*ids);
+        *ids = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+ck_rc ck_store_load_ids(ck_db *db, ck_store_batch *b, const int64_t *ids, size_t n, ck_lock lock, char *err,
+                        size_t err_len)
+{
+    model();
+    batch_clear(b);
+    if (n > BATCH_MAX) n = BATCH_MAX;
+    if (n == 0) return CK_OK;
+    b->cases = ck_realloc(b->cases, n * sizeof *b->cases);
+    b->ids = ck_realloc(b->ids, n * sizeof *b->ids);
+    int pg = ck_db_kind(db) == CK_DB_PG;
+    char *list = id_list(db, n, ids);
+    ck_stmt *st = ck_txn_prepare(db, tables[0].sel_ids[pg][lock], err, err_len);
+    ck_rc r = st ? CK_OK : CK_ERR_DB;
+    if (st) {
+        ck_stmt_bind_text(st, 1, list);
+        while (b->n < n && ck_txn_next(db, st, "cases", &r, err, err_len)) {
+            r = read_root(st, &b->cases[b->n], &b->ids[b->n], err, err_len);
+            if (r != CK_OK) break;
+            b->n++;
+        }
+        ck_stmt_reset(st);
+    }
+    id_pos *index = ck_malloc((b->n ? b->n : 1) * sizeof *index);
+    for (size_t i = 0; i < b->n; i++) index[i] = (id_pos){b->ids[i], i};
+    qsort(index, b->n, sizeof *index, id_pos_cmp);
+    loadset ls = {b->cases, index, b->n};
+    scratch s = {NULL, 0};
+    for (int i = 1; i < n_tables && r == CK_OK && b->n; i++) {
+        st = ck_txn_prepare(db, tables[i].sel_ids[pg][0], err, err_len);
+        if (!st) {
+            r = CK_ERR_DB;
+            break;
+        }
+        ck_stmt_bind_text(st, 1, list);
+        r = load_rows(db, st, &tables[i], &ls, &s, err, err_len);
+    }
+    ck_free(s.data);
+    ck_free(index);
+    ck_free(list);
+    if (r != CK_OK) batch_clear(b);
+    return r;
+}
+
+/* The stored profile columns, read back to compare with fresh profiles. */
+#define SYNC_PROFILE_SQL "SELECT \"case_id\", \"tier\", \"tier_missing\", \"wmt_type\", \"rosh_level\", " \
+    "\"mappa_level\", \"court_reports\", \"profile_as_of\", \"next_change\" FROM \"cases\" WHERE \"case_id\""
+static const char *const sync_profile_sql[2] = {SYNC_PROFILE_SQL IN_IDS_SQLITE, SYNC_PROFILE_SQL IN_IDS_PG};
+
+ck_rc ck_store_sync_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_wprofile *profiles,
+                             const ck_date *next, ck_date as_of, bool *changed, char *err, size_t err_len)
+{
+    model();
+    if (n == 0) return CK_OK;
+    id_pos *index = ck_calloc(n, sizeof *index);
+    for (size_t i = 0; i < n; i++) index[i] = (id_pos){ids[i], i};
+    qsort(index, n, sizeof *index, id_pos_cmp);
+    loadset ls = {NULL, index, n};
+    sync_run s = {db, &ls, id_list(db, n, ids)};
+    bool *same = ck_calloc(n, sizeof *same), *same_next = ck_calloc(n, sizeof *same_next);
+    ck_stmt *st = ck_txn_prepare(db, sync_profile_sql[ck_db_kind(db) == CK_DB_PG], err, err_len);
+    ck_rc rc = st ? CK_OK : CK_ERR_DB;
+    if (st) ck_stmt_bind_text(st, 1, s.ids);
+    while (st && ck_txn_next(db, st, "cases", &rc, err, err_len)) {
+        size_t pos;
+        if (!id_to_pos(&s, ck_stmt_int(st, 0), &pos)) continue;
+        const ck_wprofile *p = &profiles[pos];
+        same[pos] = same_str(ck_stmt_text(st, 1), p->tier) &&
+                    same_str(ck_stmt_text(st, 2), ck_store_profile_text(p->tier_missing)) &&
+                    same_str(ck_stmt_text(st, 3), ck_store_profile_type(p)) &&
+                    same_str(ck_stmt_text(st, 4), ck_store_profile_text(p->rosh)) &&
+                    same_str(ck_stmt_text(st, 5), ck_store_profile_text(p->mappa)) &&
+                    same_str(ck_stmt_text(st, 6), ck_store_profile_text(p->reports)) &&
+                    (ck_stmt_date(st, 7) != CK_NODATE) == p->complete;
+        same_next[pos] = ck_stmt_date(st, 8) == next[pos];
+    }
+    ck_stmt_reset(st);
+    /* Only the rows that differ: an unchanged case keeps its tier_as_of. */
+    int64_t *put_ids = ck_calloc(n, sizeof *put_ids), *next_ids = ck_calloc(n, sizeof *next_ids);
+    const ck_wprofile **put = ck_calloc(n, sizeof *put);
+    ck_date *next_of = ck_calloc(n, sizeof *next_of);
+    size_t n_put = 0, n_next = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!same[i]) {
+            changed[i] = true;
+            put_ids[n_put] = ids[i];
+            put[n_put++] = &profiles[i];
+        }
+        if (!same[i] || !same_next[i]) {
+            next_ids[n_next] = ids[i];
+            next_of[n_next++] = next[i];
+        }
+    }
+    if (rc == CK_OK) rc = ck_store_put_profiles(db, n_put, put_ids, put, as_of, err, err_len);
+    if (rc == CK_OK) rc = ck_store_set_next_change(db, n_next, next_ids, next_of, as_of, err, err_len);
+    ck_free(put_ids);
+    ck_free(next_ids);
+    ck_free(put);
+    ck_free(next_of);
+    ck_free(same);
+    ck_free(same_next);
     ck_free((void *)s.ids);
     ck_free(index);
     return rc;
@@ -1885,7 +2102,7 @@ ck_rc ck_store_meta_set(ck_db *db, const char *key, const char *val, char *err, 
 ck_rc ck_store_verify(ck_db *db, char *err, size_t err_len)
 {
     model();
-    const char *sql[MAX_TABLES * (CHUNKS + 8) + 3 * CHUNKS];
+    const char *sql[MAX_TABLES * (CHUNKS + 10) + 3 * CHUNKS];
     size_t n = 0;
     for (int i = 0; i < n_tables; i++) {
         const table *t = &tables[i];
@@ -1893,7 +2110,7 @@ ck_rc ck_store_verify(ck_db *db, char *err, size_t err_len)
             if (t->ins[k]) sql[n++] = t->ins[k];
         bool pg = ck_db_kind(db) == CK_DB_PG;
         const char *more[] = {t->sel_one, t->sel_one_redacted, t->sel_batch[0], pg ? t->sel_batch[1] : NULL,
-                              t->del, t->del_children, t->upd};
+                              t->sel_ids[pg][0], pg ? t->sel_ids[pg][1] : NULL, t->del, t->del_children, t->upd};
         for (size_t k = 0; k < sizeof more / sizeof *more; k++)
             if (more[k]) sql[n++] = more[k];
     }

@@ -175,7 +175,34 @@ ck_rc ck_store_put_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_wp
  * day to the next most of a case's obligations stay as they were, so a
  * recompute reads far more than it writes. */
 ck_rc ck_store_sync_derived(ck_db *db, size_t n, const int64_t *ids, ck_result *const *r, const ck_holder *h,
-                            char *err, size_t err_len);
+                            bool *changed, char *err, size_t err_len);
+/* (changed, may be NULL: changed[i] is set when a row of case ids[i] was
+ * written; it is never cleared.) */
+
+/* ---- Next change (core/ck_horizon, migration 017) ---------------------------- */
+
+/* Stores next[i] as the next change of case ids[i] (ids of 0 skipped), with
+ * statements that carry many cases each; a stored complete profile is then
+ * known to hold from as_of ("profile_as_of"). */
+ck_rc ck_store_set_next_change(ck_db *db, size_t n, const int64_t *ids, const ck_date *next, ck_date as_of,
+                               char *err, size_t err_len);
+/* Brings case id's next change forward to next when it is later: for a
+ * write that stores part of what an evaluation derives (ck_casewrite keeps
+ * the stored holder), so a change already due stays due. */
+ck_rc ck_store_lower_next_change(ck_db *db, int64_t id, ck_date next, char *err, size_t err_len);
+/* The ids of the cases whose next change is on or before as_of (an index
+ * range), in no order; *ids is the caller's (ck_free). */
+ck_rc ck_store_due_ids(ck_db *db, ck_date as_of, int64_t **ids, size_t *n, char *err, size_t err_len);
+/* Loads the cases of ids[0..n) (at most 100,000; ids with no case are
+ * skipped) into b, with one query per table, locking their rows. */
+ck_rc ck_store_load_ids(ck_db *db, ck_store_batch *b, const int64_t *ids, size_t n, ck_lock lock, char *err,
+                        size_t err_len);
+/* Brings the stored tier and workload profile (computed at as_of) and the
+ * next change of cases ids[0..n) to profiles[i] and next[i], writing only
+ * what differs: an unchanged profile keeps its tier_as_of. changed[i] is set
+ * when the profile of ids[i] changed (the next change alone does not count). */
+ck_rc ck_store_sync_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_wprofile *profiles,
+                             const ck_date *next, ck_date as_of, bool *changed, char *err, size_t err_len);
 /* The stored obligations of case `id`, open versus overdue decided at as_of,
  * in the rulebook's order; with unmet_only just the open and overdue ones
  * (a page listing open work; a case with years of history has hundreds met).
