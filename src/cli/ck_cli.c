@@ -13,7 +13,7 @@ const ck_command ck_commands[] = {
     {"import", ck_cmd_import, "import [--db URL] [--as-of DATE] FILE|DIR...",
      "import organisation records and case bundles, each file all-or-nothing"},
     {"export", ck_cmd_export, "export [--db URL] [--out FILE]", "every case as canonical JSON lines"},
-    {"serve", ck_cmd_serve, "serve [--db URL] [--listen HOST:PORT] [--threads N] [--bank-holidays FILE] [--rules-config FILE]",
+    {"serve", ck_cmd_serve, "serve [--db URL] [--listen HOST:PORT] [--threads N] [--bank-holidays FILE] [--rules-config FILE] [--log-format text|json]",
      "the HTTP server (web pages and JSON API); prints \"listening on URL\" first"},
     {"recompute", ck_cmd_recompute, "recompute [--db URL] [--as-of DATE] [--batch N]",
      "evaluate and store every case's obligations at a date"},

@@ -1,6 +1,7 @@
 #include "ck_reminders.h"
 #include "ck_appt.h"
 #include "ck_consent.h"
+#include "ck_log.h"
 #include "ck_str.h"
 #include "ck_txn.h"
 #include <errno.h>
@@ -440,6 +441,8 @@ bool ck_reminders_config_ok(const ck_rules_config *cfg, bool *enabled, char *err
     return true;
 }
 
+ck_reminders_metrics ck_reminders_stats;
+
 struct ck_reminders {
     ck_db *db;
     const ck_engine *eng;
@@ -462,10 +465,19 @@ static void *reminders_main(void *arg)
         char err[1024];
         ck_rc rc = ck_reminders_tick(r->db, &ctx, time(NULL), &round, err, sizeof err);
         /* Counts only: never a name, CRN or number. */
-        if (rc != CK_OK) fprintf(stderr, "reminders: round failed: %s\n", err);
-        else if (round.planned || round.sent || round.retried || round.failed || round.cancelled)
-            fprintf(stderr, "reminders: %zu planned, %zu sent, %zu to retry, %zu failed, %zu cancelled\n",
-                    round.planned, round.sent, round.retried, round.failed, round.cancelled);
+        if (rc != CK_OK) {
+            ck_counter_add(&ck_reminders_stats.rounds_failed, 1);
+            ck_log_msg("reminders: round failed: %s", err);
+        } else if (round.planned || round.sent || round.retried || round.failed || round.cancelled) {
+            const size_t counts[] = {round.planned, round.sent, round.retried, round.failed, round.cancelled};
+            static const char *const keys[] = CK_REMINDERS_OUTCOMES;
+            ck_log_field f[5];
+            for (size_t i = 0; i < 5; i++) {
+                ck_counter_add(&ck_reminders_stats.messages[i], counts[i]);
+                f[i] = (ck_log_field){.key = keys[i], .type = CK_LOG_INT, .i = (int64_t)counts[i]};
+            }
+            ck_log_event("reminders", f, 5);
+        }
         pthread_mutex_lock(&r->mu);
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
