@@ -7,6 +7,9 @@
  * non-contact condition naming each victim (by id), so the crawl must meet
  * pages that list one, as "Not to contact a named victim" for every other
  * role, and as "Not to contact <name>, a victim" for victim liaison.
+ * The server's log of the whole crawl (JSON, one line a request, as `serve
+ * --log-format json` writes it) holds no name of anyone in the database
+ * (people on probation, victims, household members, staff) and no CRN.
  * SQLite, the web and API routes on one server, real sockets. */
 #include "ck_test.h"
 #include "ck_test_http.h"
@@ -14,7 +17,10 @@
 #include "ck_api.h"
 #include "ck_cli.h"
 #include "ck_gen.h"
+#include "ck_log.h"
 #include "ck_web.h"
+#include <fcntl.h>
+#include <jansson.h>
 #include <sys/stat.h>
 
 #define CASES 240
@@ -28,9 +34,11 @@ typedef struct secrets {
 } secrets;
 
 typedef struct crawl {
-    char dir[64], db_url[128];
+    char dir[64], db_url[128], log_path[96];
+    int log_fd;
     tw_server s;
     secrets secret;
+    secrets names; /* every person's name and every CRN: none may reach the log */
     char staff[CK_ROLE_COUNT][CK_CODE_MAX + 1];
 } crawl;
 
@@ -88,6 +96,27 @@ static void collect_secrets(ck_db *db, secrets *s)
                  "UNION SELECT \"name\" FROM \"household_members\")",
                  cols[k], cols[k], cols[k]);
         ck_stmt *st = ck_db_prepare(db, sql);
+        if (!st) fail_msg("%s", ck_db_errmsg(db));
+        while (ck_stmt_step(st) == CK_DB_ROW) add_secret(s, ck_stmt_text(st, 0));
+        ck_stmt_reset(st);
+    }
+}
+
+/* Every name of a person in the database (whole names, and surnames long
+ * enough not to be ordinary words of the log) and every CRN. */
+static void collect_names(ck_db *db, secrets *s)
+{
+    static const char *const sql[] = {
+        "SELECT \"person_forename\" || ' ' || \"person_surname\" FROM \"cases\" WHERE \"person_surname\" IS NOT NULL",
+        "SELECT \"person_surname\" FROM \"cases\" WHERE \"person_surname\" IS NOT NULL",
+        "SELECT \"crn\" FROM \"cases\"",
+        "SELECT \"name\" FROM \"victims\" WHERE \"name\" IS NOT NULL",
+        "SELECT \"name\" FROM \"household_members\" WHERE \"name\" IS NOT NULL",
+        "SELECT \"forename\" || ' ' || \"surname\" FROM \"staff\"",
+        "SELECT \"surname\" FROM \"staff\"",
+    };
+    for (size_t k = 0; k < sizeof sql / sizeof *sql; k++) {
+        ck_stmt *st = ck_db_prepare(db, sql[k]);
         if (!st) fail_msg("%s", ck_db_errmsg(db));
         while (ck_stmt_step(st) == CK_DB_ROW) add_secret(s, ck_stmt_text(st, 0));
         ck_stmt_reset(st);
@@ -157,10 +186,19 @@ static int setup(void **state)
     for (int r = 0; r < CK_ROLE_COUNT; r++)
         tw_add_user(db, ck_role_names[r], (ck_role)r, ck_role_needs_staff((ck_role)r) ? C.staff[r] : NULL);
     collect_secrets(db, &C.secret);
+    collect_names(db, &C.names);
     ck_db_close(db);
     if (C.secret.n < 50) fail_msg("only %zu victims' details to look for", C.secret.n);
+    if (C.names.n < CASES) fail_msg("only %zu names and CRNs to look for", C.names.n);
 
+    /* The server's log as `serve --log-format json` writes it, to a file. */
+    snprintf(C.log_path, sizeof C.log_path, "%s/serve.log", C.dir);
+    C.log_fd = open(C.log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (C.log_fd < 0) fail_msg("%s: cannot create", C.log_path);
+    ck_log_set_fd(C.log_fd);
+    ck_log_set_format(CK_LOG_JSON);
     ck_app app = {.engine = ck_engine_default(), .today = as_of};
+    C.s.access_log = true;
     tw_start(&C.s, app, NULL, C.db_url, 4);
     return 0;
 }
@@ -169,8 +207,13 @@ static int teardown(void **state)
 {
     (void)state;
     tw_stop(&C.s);
+    ck_log_set_fd(-1);
+    ck_log_set_format(CK_LOG_TEXT);
+    if (C.log_fd > 0) close(C.log_fd);
     for (size_t i = 0; i < C.secret.n; i++) free(C.secret.s[i]);
     free(C.secret.s);
+    for (size_t i = 0; i < C.names.n; i++) free(C.names.s[i]);
+    free(C.names.s);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", C.dir);
     return system(cmd) == 0 ? 0 : -1;
@@ -302,11 +345,42 @@ static void test_victim_liaison_sees_them(void **state)
     assert_true(named_conditions[CK_ROLE_VLO] > 0);
 }
 
+/* After both crawls: the server's log names no one. The server is
+ * stopped first, so every request's line has been written. */
+static void test_log_names_no_one(void **state)
+{
+    (void)state;
+    tw_stop(&C.s);
+    memset(&C.s, 0, sizeof C.s);
+    FILE *f = fopen(C.log_path, "r");
+    assert_non_null(f);
+    char line[4096];
+    size_t lines = 0, requests = 0;
+    while (fgets(line, sizeof line, f)) {
+        lines++;
+        for (size_t i = 0; i < C.names.n; i++)
+            if (strstr(line, C.names.s[i])) fail_msg("\"%s\" in the server's log: %s", C.names.s[i], line);
+        for (size_t i = 0; i < C.secret.n; i++)
+            if (strstr(line, C.secret.s[i])) fail_msg("a victim's details (\"%s\") in the server's log: %s",
+                                                      C.secret.s[i], line);
+        json_t *j = json_loads(line, 0, NULL);
+        if (!json_is_object(j)) fail_msg("a log line that is not a JSON object: %s", line);
+        if (ck_streq(json_string_value(json_object_get(j, "event")), "request")) requests++;
+        json_decref(j);
+    }
+    fclose(f);
+    print_message("the server's log: %zu lines, %zu of them requests, none with any of %zu names and CRNs\n", lines,
+                  requests, C.names.n);
+    /* The crawl went through the log: every role's sign-in and pages. */
+    assert_true(requests > 100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_victim_details_for_other_roles),
         cmocka_unit_test(test_victim_liaison_sees_them),
+        cmocka_unit_test(test_log_names_no_one),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
