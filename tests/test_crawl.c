@@ -12,6 +12,7 @@
  * (people on probation, victims, household members, staff) and no CRN.
  * SQLite, the web and API routes on one server, real sockets. */
 #include "ck_test.h"
+#include "ck_test_db.h"
 #include "ck_test_http.h"
 #include "ck_test_web.h"
 #include "ck_api.h"
@@ -55,15 +56,6 @@ static void run_cmd(int (*cmd)(int, char **), char **argv)
     int argc = 0;
     while (argv[argc]) argc++;
     if (cmd(argc, argv) != 0) fail_msg("casekeeper %s failed", argv[0]);
-}
-
-static void text_of(ck_db *db, const char *sql, char *out, size_t n)
-{
-    ck_stmt *st = ck_db_prepare(db, sql);
-    if (!st) fail_msg("%s: %s", sql, ck_db_errmsg(db));
-    out[0] = '\0';
-    if (ck_stmt_step(st) == CK_DB_ROW && ck_stmt_text(st, 0)) snprintf(out, n, "%s", ck_stmt_text(st, 0));
-    ck_stmt_reset(st);
 }
 
 static void add_secret(secrets *s, const char *v)
@@ -128,15 +120,15 @@ static void collect_names(ck_db *db, secrets *s)
 static void choose_staff(ck_db *db)
 {
     char sql[512], team[64] = "", pdu[64] = "", region[64] = "";
-    text_of(db, "SELECT \"staff_code\" FROM \"cases\" WHERE \"staff_code\" IS NOT NULL GROUP BY \"staff_code\" "
+    ck_test_db_text(db, "SELECT \"staff_code\" FROM \"cases\" WHERE \"staff_code\" IS NOT NULL GROUP BY \"staff_code\" "
                 "ORDER BY COUNT(*) DESC, \"staff_code\" LIMIT 1",
             C.staff[CK_ROLE_PRACTITIONER], sizeof C.staff[0]);
     snprintf(sql, sizeof sql, "SELECT \"team\" FROM \"staff\" WHERE \"code\" = '%s'", C.staff[CK_ROLE_PRACTITIONER]);
-    text_of(db, sql, team, sizeof team);
+    ck_test_db_text(db, sql, team, sizeof team);
     snprintf(sql, sizeof sql, "SELECT \"pdu\" FROM \"teams\" WHERE \"code\" = '%s'", team);
-    text_of(db, sql, pdu, sizeof pdu);
+    ck_test_db_text(db, sql, pdu, sizeof pdu);
     snprintf(sql, sizeof sql, "SELECT \"region\" FROM \"pdus\" WHERE \"code\" = '%s'", pdu);
-    text_of(db, sql, region, sizeof region);
+    ck_test_db_text(db, sql, region, sizeof region);
     static const struct {
         ck_role role;
         const char *grade;
@@ -150,7 +142,7 @@ static void choose_staff(ck_db *db)
                  "CASE WHEN \"teams\".\"code\" = '%s' THEN 0 WHEN \"pdus\".\"code\" = '%s' THEN 1 WHEN "
                  "\"pdus\".\"region\" = '%s' THEN 2 ELSE 3 END, \"staff\".\"code\" LIMIT 1",
                  want[i].grade, team, pdu, region);
-        text_of(db, sql, C.staff[want[i].role], sizeof C.staff[0]);
+        ck_test_db_text(db, sql, C.staff[want[i].role], sizeof C.staff[0]);
         if (!C.staff[want[i].role][0])
             snprintf(C.staff[want[i].role], sizeof C.staff[0], "%s", C.staff[CK_ROLE_PRACTITIONER]);
     }

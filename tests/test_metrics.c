@@ -11,6 +11,7 @@
  * - the JSON access log: one object a line with the request's id, route
  *   pattern, status, duration, user id and bytes, and no CRN anywhere. */
 #include "ck_test.h"
+#include "ck_test_cli.h"
 #include "ck_test_db.h"
 #include "ck_test_http.h"
 #include "ck_test_web.h"
@@ -79,13 +80,6 @@ static void mstop(mserver *m)
     memset(m, 0, sizeof *m);
 }
 
-static void run_cmd(int (*cmd)(int, char **), char **argv)
-{
-    int argc = 0;
-    while (argv[argc]) argc++;
-    if (cmd(argc, argv) != 0) fail_msg("casekeeper %s failed", argv[0]);
-}
-
 /* Generated cases imported into the test's database 0 at as_of. */
 static void generated_cases(void **state)
 {
@@ -100,8 +94,8 @@ static void generated_cases(void **state)
     if (!ck_gen_write_dir(g, dir, err, sizeof err)) fail_msg("generate: %s", err);
     ck_gen_free(g);
     ck_date_fmt(as_of(), as_of_s);
-    char *import[] = {"import", "--db", (char *)ck_test_db_url(state, 0), "--as-of", as_of_s, dir, NULL};
-    run_cmd(ck_cmd_import, import);
+    const char *import[] = {"import", "--db", ck_test_db_url(state, 0), "--as-of", as_of_s, dir, NULL};
+    if (ck_test_run_cmd(err, sizeof err, ck_cmd_import, import) != 0) fail_msg("import: %s", err);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) fail_msg("%s", cmd);
@@ -114,15 +108,6 @@ static int64_t int_of(ck_db *db, const char *sql)
     int64_t v = ck_stmt_step(st) == CK_DB_ROW ? ck_stmt_int(st, 0) : -1;
     ck_stmt_reset(st);
     return v;
-}
-
-static void text_of(ck_db *db, const char *sql, char *out, size_t n)
-{
-    ck_stmt *st = ck_db_prepare(db, sql);
-    if (!st) fail_msg("%s: %s", sql, ck_db_errmsg(db));
-    out[0] = '\0';
-    if (ck_stmt_step(st) == CK_DB_ROW && ck_stmt_text(st, 0)) snprintf(out, n, "%s", ck_stmt_text(st, 0));
-    ck_stmt_reset(st);
 }
 
 /* ---- Reading the page ---------------------------------------------------------------- */
@@ -222,7 +207,7 @@ static void test_metrics_pass_promtool_and_move(void **state)
     /* A signed-in read of a case: audited through the appender. */
     char cookie[128], crn[32], path[96];
     tw_sign_in_as(m.port, "quality", cookie, sizeof cookie);
-    text_of(db, "SELECT MIN(\"crn\") FROM \"cases\"", crn, sizeof crn);
+    ck_test_db_text(db, "SELECT MIN(\"crn\") FROM \"cases\"", crn, sizeof crn);
     snprintf(path, sizeof path, "/api/v1/cases/%s", crn);
     r = tw_req(m.port, "GET", path, cookie, NULL);
     assert_int_equal(r.status, 200);
@@ -406,7 +391,7 @@ static void test_json_access_log(void **state)
     mstart(&m, url, NULL, NULL, true);
     char cookie[128], crn[32], path[96], id[80];
     tw_sign_in_as(m.port, "quality", cookie, sizeof cookie);
-    text_of(db, "SELECT MAX(\"crn\") FROM \"cases\"", crn, sizeof crn);
+    ck_test_db_text(db, "SELECT MAX(\"crn\") FROM \"cases\"", crn, sizeof crn);
     snprintf(path, sizeof path, "/api/v1/cases/%s", crn);
     th_resp r = tw_req(m.port, "GET", path, cookie, NULL);
     assert_int_equal(r.status, 200);

@@ -24,7 +24,7 @@ static ck_rc collect(ck_db *db, ck_stmt *st, bool with_rule, ck_service_figures 
     return rc;
 }
 
-static ck_rc read_in_snapshot(ck_db *db, const char *as_of, ck_service_figures *f, char *err, size_t err_len)
+static ck_rc read_in_snapshot(ck_db *db, ck_date as_of, ck_service_figures *f, char *err, size_t err_len)
 {
     ck_stmt *st = ck_txn_prepare(db,
                                  "SELECT \"pdu_code\", \"rule\", COUNT(*) FROM \"obligations\" "
@@ -32,7 +32,7 @@ static ck_rc read_in_snapshot(ck_db *db, const char *as_of, ck_service_figures *
                                  "ORDER BY \"pdu_code\", \"rule\"",
                                  err, err_len);
     if (!st) return CK_ERR_DB;
-    ck_stmt_bind_text(st, 1, as_of);
+    ck_stmt_bind_date(st, 1, as_of);
     ck_rc rc = collect(db, st, true, f, &f->overdue, &f->n_overdue, err, err_len);
     if (rc != CK_OK) return rc;
     st = ck_txn_prepare(db,
@@ -47,12 +47,10 @@ ck_rc ck_service_figures_read(ck_db *db, ck_date as_of, ck_service_figures *out,
 {
     memset(out, 0, sizeof *out);
     ck_arena_init(&out->arena);
-    char d[CK_DATE_STRLEN];
-    ck_date_fmt(as_of, d);
     bool own;
     ck_rc rc = ck_txn_join_read(db, &own, err, err_len);
     if (rc != CK_OK) return rc;
-    return ck_txn_end(db, own, read_in_snapshot(db, d, out, err, err_len), err, err_len);
+    return ck_txn_end(db, own, read_in_snapshot(db, as_of, out, err, err_len), err, err_len);
 }
 
 void ck_service_figures_free(ck_service_figures *f)
