@@ -359,7 +359,9 @@ static ck_rc send_due(sender *s, char *err, size_t err_len)
     return rc;
 }
 
-ck_rc ck_reminders_tick(ck_db *db, const ck_reminders_ctx *ctx, time_t now, ck_reminders_round *round, char *err,
+ck_reminders_metrics ck_reminders_stats;
+
+static ck_rc tick_round(ck_db *db, const ck_reminders_ctx *ctx, time_t now, ck_reminders_round *round, char *err,
                         size_t err_len)
 {
     *round = (ck_reminders_round){0};
@@ -372,6 +374,18 @@ ck_rc ck_reminders_tick(ck_db *db, const ck_reminders_ctx *ctx, time_t now, ck_r
     clock_gettime(CLOCK_MONOTONIC, &s.started);
     ck_london_time(now, &s.today, NULL, NULL);
     return send_due(&s, err, err_len);
+}
+
+ck_rc ck_reminders_tick(ck_db *db, const ck_reminders_ctx *ctx, time_t now, ck_reminders_round *round, char *err,
+                        size_t err_len)
+{
+    ck_rc rc = tick_round(db, ctx, now, round, err, err_len);
+    /* What went counts even when the round then failed. */
+    const size_t counts[] = {round->planned, round->sent, round->retried, round->failed, round->cancelled};
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
+        ck_counter_add(&ck_reminders_stats.messages[i], counts[i]);
+    if (rc != CK_OK) ck_counter_add(&ck_reminders_stats.rounds_failed, 1);
+    return rc;
 }
 
 /* ---- Receipts --------------------------------------------------------------------- */
@@ -441,8 +455,6 @@ bool ck_reminders_config_ok(const ck_rules_config *cfg, bool *enabled, char *err
     return true;
 }
 
-ck_reminders_metrics ck_reminders_stats;
-
 struct ck_reminders {
     ck_db *db;
     const ck_engine *eng;
@@ -466,17 +478,13 @@ static void *reminders_main(void *arg)
         ck_rc rc = ck_reminders_tick(r->db, &ctx, time(NULL), &round, err, sizeof err);
         /* Counts only: never a name, CRN or number. */
         if (rc != CK_OK) {
-            ck_counter_add(&ck_reminders_stats.rounds_failed, 1);
             ck_log_msg("reminders: round failed: %s", err);
         } else if (round.planned || round.sent || round.retried || round.failed || round.cancelled) {
-            const size_t counts[] = {round.planned, round.sent, round.retried, round.failed, round.cancelled};
             static const char *const keys[] = CK_REMINDERS_OUTCOMES;
-            ck_log_field f[5];
-            for (size_t i = 0; i < 5; i++) {
-                ck_counter_add(&ck_reminders_stats.messages[i], counts[i]);
-                f[i] = (ck_log_field){.key = keys[i], .type = CK_LOG_INT, .i = (int64_t)counts[i]};
-            }
-            ck_log_event("reminders", f, 5);
+            const size_t counts[] = {round.planned, round.sent, round.retried, round.failed, round.cancelled};
+            ck_log_field f[sizeof keys / sizeof *keys];
+            for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) f[i] = CK_LF_INT(keys[i], counts[i]);
+            ck_log_event("reminders", f, sizeof f / sizeof *f);
         }
         pthread_mutex_lock(&r->mu);
         struct timespec until;

@@ -51,9 +51,10 @@ typedef struct ck_reminders_round {
     size_t planned, sent, retried, failed, cancelled;
 } ck_reminders_round;
 
-/* What the server's reminder rounds did, for /metrics: messages by what
- * became of them (the fields of ck_reminders_round, in the order of
- * CK_REMINDERS_OUTCOMES), and rounds that failed as a whole. */
+/* What the process's reminder rounds (ck_reminders_tick) did, for
+ * /metrics: messages by what became of them (the fields of
+ * ck_reminders_round, in the order of CK_REMINDERS_OUTCOMES), and rounds
+ * that failed as a whole. */
 #define CK_REMINDERS_OUTCOMES {"planned", "sent", "retried", "failed", "cancelled"}
 typedef struct ck_reminders_metrics {
     ck_counter messages[5]; /* planned, sent, retried, failed, cancelled */
