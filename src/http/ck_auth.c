@@ -39,7 +39,7 @@ void ck_auth_free(ck_auth *a) { ck_free(a); }
 
 bool ck_auth_loopback(const char *host)
 {
-    return host && (strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 || strcmp(host, "localhost") == 0);
+    return ck_http_loopback_address(host) || (host && strcmp(host, "localhost") == 0);
 }
 
 bool ck_auth_routes_valid(const ck_route *routes, char *err, size_t err_len)

@@ -862,11 +862,15 @@ void ck_http_set_principal(ck_http_req *r, void *p) { r->principal = p; }
 void ck_http_set_user(ck_http_req *r, int64_t user_id) { r->user_id = user_id; }
 ck_http_server *ck_http_server_of(const ck_http_req *r) { return r->srv; }
 
+bool ck_http_loopback_address(const char *addr)
+{
+    return addr && (strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0 || strncmp(addr, "::ffff:127.", 11) == 0);
+}
+
 bool ck_http_direct_loopback(ck_http_req *r)
 {
     char peer[64];
-    if (from_proxy(r, peer, sizeof peer)) return false;
-    return strncmp(peer, "127.", 4) == 0 || strcmp(peer, "::1") == 0 || strncmp(peer, "::ffff:127.", 11) == 0;
+    return !from_proxy(r, peer, sizeof peer) && ck_http_loopback_address(peer);
 }
 void *ck_http_principal(const ck_http_req *r) { return r->principal; }
 

@@ -166,6 +166,9 @@ void ck_http_set_user(ck_http_req *r, int64_t user_id);
  * trusted proxy: a request nginx forwarded never counts as local, even when
  * nginx runs on the same machine. */
 bool ck_http_direct_loopback(ck_http_req *r);
+/* Whether a numeric address is this machine's (127.0.0.0/8, ::1, or
+ * 127.x mapped into IPv6). */
+bool ck_http_loopback_address(const char *addr);
 ck_http_server *ck_http_server_of(const ck_http_req *r);
 
 /* ---- Response ----------------------------------------------------------- */
