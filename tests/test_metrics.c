@@ -6,8 +6,9 @@
  *   recompute's runs and cases; the service figures (overdue obligations by
  *   PDU and rule, unallocated cases by PDU) agree with the database;
  * - who may read it: a direct loopback client, or the bearer token of
- *   metrics_token_file; a request the trusted proxy forwarded, a wrong
- *   token or a token too short get the same 404 as a path that is not there;
+ *   metrics_token_file; a request the trusted proxy forwarded (from its
+ *   address, with a forwarding header), a wrong token or a token too short
+ *   get the same 404 as a path that is not there;
  * - the JSON access log: one object a line with the request's id, route
  *   pattern, status, duration, user id and bytes, and no CRN anywhere. */
 #include "ck_test.h"
@@ -337,14 +338,18 @@ static void test_who_may_read(void **state)
     expect_shown(m.port, "X-Forwarded-For: 203.0.113.9\r\n");
     mstop(&m);
 
-    /* Behind nginx on this machine: what the proxy forwards is not local. */
+    /* Behind nginx on this machine: what the proxy forwards is not local
+     * (it carries a forwarding header); Prometheus beside it is. */
     snprintf(conf, sizeof conf, "metrics_token_file = %s\n", token_file);
     mstart(&m, url, conf, "127.0.0.1", false);
     expect_hidden(m.port, "X-Forwarded-For: 127.0.0.1\r\n");
-    expect_hidden(m.port, NULL);
-    expect_hidden(m.port, "Authorization: Bearer not-the-token-but-long-enough-to-try-it\r\n");
-    expect_hidden(m.port, "Authorization: Bearer " TOKEN "x\r\n");
-    expect_hidden(m.port, "Authorization: Basic " TOKEN "\r\n");
+    expect_hidden(m.port, "X-Forwarded-Proto: https\r\n");
+    expect_hidden(m.port, "X-Real-IP: 127.0.0.1\r\n");
+    expect_hidden(m.port, "Forwarded: for=127.0.0.1\r\n");
+    expect_shown(m.port, NULL);
+    expect_hidden(m.port, "X-Forwarded-For: 203.0.113.9\r\nAuthorization: Bearer not-the-token-but-long-enough\r\n");
+    expect_hidden(m.port, "X-Forwarded-For: 203.0.113.9\r\nAuthorization: Bearer " TOKEN "x\r\n");
+    expect_hidden(m.port, "X-Forwarded-For: 203.0.113.9\r\nAuthorization: Basic " TOKEN "\r\n");
     expect_shown(m.port, "Authorization: Bearer " TOKEN "\r\n");
     expect_shown(m.port, "X-Forwarded-For: 198.51.100.7\r\nAuthorization: Bearer " TOKEN "\r\n");
     mstop(&m);
@@ -357,7 +362,7 @@ static void test_who_may_read(void **state)
     /* A token too short is never accepted, and serve refuses to start on it. */
     snprintf(conf, sizeof conf, "metrics_token_file = %s\n", short_file);
     mstart(&m, url, conf, "127.0.0.1", false);
-    expect_hidden(m.port, "Authorization: Bearer too-short\r\n");
+    expect_hidden(m.port, "X-Forwarded-For: 203.0.113.9\r\nAuthorization: Bearer too-short\r\n");
     char err[256];
     assert_false(ck_metrics_config_ok(m.cfg, err, sizeof err));
     assert_non_null(strstr(err, "metrics_token_file"));

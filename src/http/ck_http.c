@@ -867,10 +867,18 @@ bool ck_http_loopback_address(const char *addr)
     return addr && (strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0 || strncmp(addr, "::ffff:127.", 11) == 0);
 }
 
+/* The headers a proxy adds to what it forwards (docs/nginx.conf sets the
+ * first two on every request). */
+static const char *const forwarding_headers[] = {"X-Forwarded-For", "X-Forwarded-Proto", "X-Real-IP", "Forwarded"};
+
 bool ck_http_direct_loopback(ck_http_req *r)
 {
     char peer[64];
-    return !from_proxy(r, peer, sizeof peer) && ck_http_loopback_address(peer);
+    bool proxy = from_proxy(r, peer, sizeof peer);
+    if (!ck_http_loopback_address(peer)) return false;
+    for (size_t i = 0; proxy && i < sizeof forwarding_headers / sizeof *forwarding_headers; i++)
+        if (ck_http_header(r, forwarding_headers[i])) return false;
+    return true;
 }
 void *ck_http_principal(const ck_http_req *r) { return r->principal; }
 

@@ -162,9 +162,12 @@ void *ck_http_principal(const ck_http_req *r);
 /* The signed-in account's id, for the access log (the authorize hook sets
  * it); 0, the default, logs no user. */
 void ck_http_set_user(ck_http_req *r, int64_t user_id);
-/* Whether the peer is on this machine (127.0.0.0/8, ::1) and is not the
- * trusted proxy: a request nginx forwarded never counts as local, even when
- * nginx runs on the same machine. */
+/* Whether the peer is on this machine (127.0.0.0/8, ::1) and the request
+ * was not forwarded: one from the trusted proxy's address that carries a
+ * forwarding header (X-Forwarded-For, X-Forwarded-Proto, X-Real-IP,
+ * Forwarded; nginx always sets the first two) came from elsewhere, even when
+ * nginx runs on this machine. A local client connecting directly, such as
+ * Prometheus beside nginx, sends none. */
 bool ck_http_direct_loopback(ck_http_req *r);
 /* Whether a numeric address is this machine's (127.0.0.0/8, ::1, or
  * 127.x mapped into IPv6). */

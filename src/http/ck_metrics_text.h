@@ -8,7 +8,7 @@
  * cases by PDU).
  *
  * Who may read it: a direct client on this machine (ck_http_direct_loopback:
- * never a request the trusted proxy forwarded), or one presenting
+ * never a request the trusted proxy forwarded to us), or one presenting
  * "Authorization: Bearer" with the token of metrics_token_file
  * (config/rules.conf). Anyone else gets the same 404 as a path that does
  * not exist. The figures carry codes and counts only, never a name or CRN. */
