@@ -12,7 +12,7 @@
 
 typedef struct th_conn {
     int fd;
-    char in[1 << 16]; /* bytes read past the last response */
+    char in[1 << 20]; /* bytes read past the last response (/metrics of a busy server is hundreds of KiB) */
     size_t n;
 } th_conn;
 

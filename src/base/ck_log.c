@@ -80,7 +80,7 @@ static void start(line *l, bool json)
     clock_gettime(CLOCK_REALTIME, &ts);
     struct tm tm;
     gmtime_r(&ts.tv_sec, &tm);
-    char t[32];
+    char t[64]; /* "2026-12-07T04:40:43Z casekeeper: " and room to spare */
     if (json) {
         strftime(t, sizeof t, "%Y-%m-%dT%H:%M:%S", &tm);
         puts_(l, "{\"time\":\"");
