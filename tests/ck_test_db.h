@@ -121,6 +121,17 @@ static inline const char *ck_test_db_url(void **state, int i)
     return ((ck_test_db *)*state)->url[i];
 }
 
+/* The first column of sql's first row as text into out ("" when no row or
+ * NULL); fails the test when sql cannot be prepared. */
+static inline void ck_test_db_text(ck_db *db, const char *sql, char *out, size_t n)
+{
+    ck_stmt *st = ck_db_prepare(db, sql);
+    if (!st) fail_msg("%s: %s", sql, ck_db_errmsg(db));
+    out[0] = '\0';
+    if (ck_stmt_step(st) == CK_DB_ROW && ck_stmt_text(st, 0)) snprintf(out, n, "%s", ck_stmt_text(st, 0));
+    ck_stmt_reset(st);
+}
+
 /* One test on both backends. */
 #define CK_DB_TEST(fn)                                                                                     \
     {#fn " (sqlite)", fn, ck_test_db_setup, ck_test_db_teardown, (void *)&ck_test_sqlite},                \

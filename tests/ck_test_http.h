@@ -12,7 +12,7 @@
 
 typedef struct th_conn {
     int fd;
-    char in[1 << 18]; /* bytes read past the last response; a response must fit (the OpenAPI document is ~200 KiB) */
+    char in[1 << 20]; /* bytes read past the last response (/metrics of a busy server and the OpenAPI document are hundreds of KiB) */
     size_t n;
 } th_conn;
 

@@ -42,6 +42,7 @@ typedef struct tw_server {
     ck_http_server *srv;
     ck_audit_appender *appender; /* the server's, as `casekeeper serve` runs one */
     uint16_t port;
+    bool access_log; /* set before tw_start: one log line per request, as `serve` writes */
 } tw_server;
 
 /* A fresh, migrated SQLite database for s, its file named after `name` and
@@ -79,7 +80,7 @@ static inline void tw_start(tw_server *s, ck_app app, const ck_route *routes, co
     }
     ck_http_config hc = {.threads = threads, .routes = routes ? routes : s->own_routes, .db_url = url,
                          .db_audit_sink = s->appender, .app = ck_web_app(s->web), .on_error = ck_web_on_error,
-                         .authorize = ck_auth_authorize};
+                         .authorize = ck_auth_authorize, .access_log = s->access_log};
     s->srv = ck_http_start(&hc, err, sizeof err);
     if (!s->srv) fail_msg("%s", err);
     s->port = ck_http_port(s->srv);

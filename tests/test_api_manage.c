@@ -9,6 +9,7 @@
 #include "ck_test_manage.h"
 #include "ck_auth.h"
 #include "ck_api_manage.h"
+#include "ck_metrics_text.h"
 #include "ck_web.h"
 
 static ck_date pinned_today(void) { return ck_test_date(CK_TEST_MANAGE_TODAY); }
@@ -445,13 +446,15 @@ static void test_routes_declare_permissions(void **state)
     }
     /* The server's table holds every row of each table once, in order. */
     ck_route *all = ck_web_server_routes();
-    size_t total = 0, web = 0, api = 0;
+    size_t total = 0, web = 0, api = 0, metrics = 0;
     while (all[total].method) total++;
     while (ck_web_routes[web].method) web++;
     while (ck_api_routes[api].method) api++;
-    assert_int_equal(total, web + api + n);
+    while (ck_metrics_routes[metrics].method) metrics++;
+    assert_int_equal(total, web + api + n + metrics);
     assert_ptr_equal(all[0].handler, ck_web_routes[0].handler);
     assert_ptr_equal(all[web + api].handler, ck_api_manage_routes[0].handler);
+    assert_ptr_equal(all[web + api + n].handler, ck_metrics_routes[0].handler);
     ck_free(all);
 }
 

@@ -7,14 +7,21 @@
  * non-contact condition naming each victim (by id), so the crawl must meet
  * pages that list one, as "Not to contact a named victim" for every other
  * role, and as "Not to contact <name>, a victim" for victim liaison.
+ * The server's log of the whole crawl (JSON, one line a request, as `serve
+ * --log-format json` writes it) holds no name of anyone in the database
+ * (people on probation, victims, household members, staff) and no CRN.
  * SQLite, the web and API routes on one server, real sockets. */
 #include "ck_test.h"
+#include "ck_test_db.h"
 #include "ck_test_http.h"
 #include "ck_test_web.h"
 #include "ck_api.h"
 #include "ck_cli.h"
 #include "ck_gen.h"
+#include "ck_log.h"
 #include "ck_web.h"
+#include <fcntl.h>
+#include <jansson.h>
 #include <sys/stat.h>
 
 #define CASES 240
@@ -28,9 +35,11 @@ typedef struct secrets {
 } secrets;
 
 typedef struct crawl {
-    char dir[64], db_url[128];
+    char dir[64], db_url[128], log_path[96];
+    int log_fd;
     tw_server s;
     secrets secret;
+    secrets names; /* every person's name and every CRN: none may reach the log */
     char staff[CK_ROLE_COUNT][CK_CODE_MAX + 1];
 } crawl;
 
@@ -47,15 +56,6 @@ static void run_cmd(int (*cmd)(int, char **), char **argv)
     int argc = 0;
     while (argv[argc]) argc++;
     if (cmd(argc, argv) != 0) fail_msg("casekeeper %s failed", argv[0]);
-}
-
-static void text_of(ck_db *db, const char *sql, char *out, size_t n)
-{
-    ck_stmt *st = ck_db_prepare(db, sql);
-    if (!st) fail_msg("%s: %s", sql, ck_db_errmsg(db));
-    out[0] = '\0';
-    if (ck_stmt_step(st) == CK_DB_ROW && ck_stmt_text(st, 0)) snprintf(out, n, "%s", ck_stmt_text(st, 0));
-    ck_stmt_reset(st);
 }
 
 static void add_secret(secrets *s, const char *v)
@@ -94,20 +94,41 @@ static void collect_secrets(ck_db *db, secrets *s)
     }
 }
 
+/* Every name of a person in the database (whole names, and surnames long
+ * enough not to be ordinary words of the log) and every CRN. */
+static void collect_names(ck_db *db, secrets *s)
+{
+    static const char *const sql[] = {
+        "SELECT \"person_forename\" || ' ' || \"person_surname\" FROM \"cases\" WHERE \"person_surname\" IS NOT NULL",
+        "SELECT \"person_surname\" FROM \"cases\" WHERE \"person_surname\" IS NOT NULL",
+        "SELECT \"crn\" FROM \"cases\"",
+        "SELECT \"name\" FROM \"victims\" WHERE \"name\" IS NOT NULL",
+        "SELECT \"name\" FROM \"household_members\" WHERE \"name\" IS NOT NULL",
+        "SELECT \"forename\" || ' ' || \"surname\" FROM \"staff\"",
+        "SELECT \"surname\" FROM \"staff\"",
+    };
+    for (size_t k = 0; k < sizeof sql / sizeof *sql; k++) {
+        ck_stmt *st = ck_db_prepare(db, sql[k]);
+        if (!st) fail_msg("%s", ck_db_errmsg(db));
+        while (ck_stmt_step(st) == CK_DB_ROW) add_secret(s, ck_stmt_text(st, 0));
+        ck_stmt_reset(st);
+    }
+}
+
 /* A staff member of each role's grade near the busiest practitioner, so
  * every role's pages have cases to show. */
 static void choose_staff(ck_db *db)
 {
     char sql[512], team[64] = "", pdu[64] = "", region[64] = "";
-    text_of(db, "SELECT \"staff_code\" FROM \"cases\" WHERE \"staff_code\" IS NOT NULL GROUP BY \"staff_code\" "
+    ck_test_db_text(db, "SELECT \"staff_code\" FROM \"cases\" WHERE \"staff_code\" IS NOT NULL GROUP BY \"staff_code\" "
                 "ORDER BY COUNT(*) DESC, \"staff_code\" LIMIT 1",
             C.staff[CK_ROLE_PRACTITIONER], sizeof C.staff[0]);
     snprintf(sql, sizeof sql, "SELECT \"team\" FROM \"staff\" WHERE \"code\" = '%s'", C.staff[CK_ROLE_PRACTITIONER]);
-    text_of(db, sql, team, sizeof team);
+    ck_test_db_text(db, sql, team, sizeof team);
     snprintf(sql, sizeof sql, "SELECT \"pdu\" FROM \"teams\" WHERE \"code\" = '%s'", team);
-    text_of(db, sql, pdu, sizeof pdu);
+    ck_test_db_text(db, sql, pdu, sizeof pdu);
     snprintf(sql, sizeof sql, "SELECT \"region\" FROM \"pdus\" WHERE \"code\" = '%s'", pdu);
-    text_of(db, sql, region, sizeof region);
+    ck_test_db_text(db, sql, region, sizeof region);
     static const struct {
         ck_role role;
         const char *grade;
@@ -121,7 +142,7 @@ static void choose_staff(ck_db *db)
                  "CASE WHEN \"teams\".\"code\" = '%s' THEN 0 WHEN \"pdus\".\"code\" = '%s' THEN 1 WHEN "
                  "\"pdus\".\"region\" = '%s' THEN 2 ELSE 3 END, \"staff\".\"code\" LIMIT 1",
                  want[i].grade, team, pdu, region);
-        text_of(db, sql, C.staff[want[i].role], sizeof C.staff[0]);
+        ck_test_db_text(db, sql, C.staff[want[i].role], sizeof C.staff[0]);
         if (!C.staff[want[i].role][0])
             snprintf(C.staff[want[i].role], sizeof C.staff[0], "%s", C.staff[CK_ROLE_PRACTITIONER]);
     }
@@ -157,10 +178,19 @@ static int setup(void **state)
     for (int r = 0; r < CK_ROLE_COUNT; r++)
         tw_add_user(db, ck_role_names[r], (ck_role)r, ck_role_needs_staff((ck_role)r) ? C.staff[r] : NULL);
     collect_secrets(db, &C.secret);
+    collect_names(db, &C.names);
     ck_db_close(db);
     if (C.secret.n < 50) fail_msg("only %zu victims' details to look for", C.secret.n);
+    if (C.names.n < CASES) fail_msg("only %zu names and CRNs to look for", C.names.n);
 
+    /* The server's log as `serve --log-format json` writes it, to a file. */
+    snprintf(C.log_path, sizeof C.log_path, "%s/serve.log", C.dir);
+    C.log_fd = open(C.log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (C.log_fd < 0) fail_msg("%s: cannot create", C.log_path);
+    ck_log_set_fd(C.log_fd);
+    ck_log_set_format(CK_LOG_JSON);
     ck_app app = {.engine = ck_engine_default(), .today = as_of};
+    C.s.access_log = true;
     tw_start(&C.s, app, NULL, C.db_url, 4);
     return 0;
 }
@@ -169,8 +199,13 @@ static int teardown(void **state)
 {
     (void)state;
     tw_stop(&C.s);
+    ck_log_set_fd(-1);
+    ck_log_set_format(CK_LOG_TEXT);
+    if (C.log_fd > 0) close(C.log_fd);
     for (size_t i = 0; i < C.secret.n; i++) free(C.secret.s[i]);
     free(C.secret.s);
+    for (size_t i = 0; i < C.names.n; i++) free(C.names.s[i]);
+    free(C.names.s);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", C.dir);
     return system(cmd) == 0 ? 0 : -1;
@@ -302,11 +337,42 @@ static void test_victim_liaison_sees_them(void **state)
     assert_true(named_conditions[CK_ROLE_VLO] > 0);
 }
 
+/* After both crawls: the server's log names no one. The server is
+ * stopped first, so every request's line has been written. */
+static void test_log_names_no_one(void **state)
+{
+    (void)state;
+    tw_stop(&C.s);
+    memset(&C.s, 0, sizeof C.s);
+    FILE *f = fopen(C.log_path, "r");
+    assert_non_null(f);
+    char line[4096];
+    size_t lines = 0, requests = 0;
+    while (fgets(line, sizeof line, f)) {
+        lines++;
+        for (size_t i = 0; i < C.names.n; i++)
+            if (strstr(line, C.names.s[i])) fail_msg("\"%s\" in the server's log: %s", C.names.s[i], line);
+        for (size_t i = 0; i < C.secret.n; i++)
+            if (strstr(line, C.secret.s[i])) fail_msg("a victim's details (\"%s\") in the server's log: %s",
+                                                      C.secret.s[i], line);
+        json_t *j = json_loads(line, 0, NULL);
+        if (!json_is_object(j)) fail_msg("a log line that is not a JSON object: %s", line);
+        if (ck_streq(json_string_value(json_object_get(j, "event")), "request")) requests++;
+        json_decref(j);
+    }
+    fclose(f);
+    print_message("the server's log: %zu lines, %zu of them requests, none with any of %zu names and CRNs\n", lines,
+                  requests, C.names.n);
+    /* The crawl went through the log: every role's sign-in and pages. */
+    assert_true(requests > 100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_victim_details_for_other_roles),
         cmocka_unit_test(test_victim_liaison_sees_them),
+        cmocka_unit_test(test_log_names_no_one),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -351,19 +351,33 @@ static void test_request_id_from_proxy(void **state)
     (void)state;
     th_conn c;
     th_resp r;
-    char v[128];
+    char v[128], err[256];
+    /* A client that is not the trusted proxy cannot choose its request's ID. */
     assert_true(th_connect(&c, port));
+    assert_true(th_send(&c, "GET", "/hello", "X-Request-Id: proxy-abc.123_X\r\n", NULL, NULL));
+    assert_true(th_recv(&c, &r));
+    assert_non_null(th_header(&r, "X-Request-Id", v, sizeof v));
+    assert_int_equal(strlen(v), 32);
+    th_resp_free(&r);
+    th_close(&c);
+    /* The trusted proxy's is kept, so its log and ours line up. */
+    ck_http_config cfg = {.port = 0, .threads = 1, .routes = test_routes, .authorize = allow_all,
+                          .trusted_proxy = "127.0.0.1"};
+    ck_http_server *s = ck_http_start(&cfg, err, sizeof err);
+    assert_non_null(s);
+    assert_true(th_connect(&c, ck_http_port(s)));
     assert_true(th_send(&c, "GET", "/hello", "X-Request-Id: proxy-abc.123_X\r\n", NULL, NULL));
     assert_true(th_recv(&c, &r));
     assert_true(has_header(&r, "X-Request-Id", "proxy-abc.123_X"));
     th_resp_free(&r);
-    /* Anything that could forge a log line is replaced. */
+    /* Anything that could forge a log line is replaced, even from the proxy. */
     assert_true(th_send(&c, "GET", "/hello", "X-Request-Id: a b<script>\r\n", NULL, NULL));
     assert_true(th_recv(&c, &r));
     assert_non_null(th_header(&r, "X-Request-Id", v, sizeof v));
     assert_int_equal(strlen(v), 32);
     th_resp_free(&r);
     th_close(&c);
+    ck_http_stop(s);
 }
 
 static void test_handler_cache_control_kept(void **state)

@@ -278,6 +278,10 @@ static void one_message_after_refusals(void **state)
 {
     world w;
     world_start(&w, state, NULL);
+    /* /metrics' counts (ck_reminders_stats) move with the rounds. */
+    uint64_t sent0 = ck_counter_get(&ck_reminders_stats.messages[1]),
+             retried0 = ck_counter_get(&ck_reminders_stats.messages[2]),
+             failed0 = ck_counter_get(&ck_reminders_stats.messages[3]);
     add_case(&w, "X100002", "07700 900124", NULL, "english", NULL, "2026-03-01");
     json_decref(fake_call(&w.f, "POST", "/_fail?status=500&count=1"));
     ck_reminders_round r = tick(&w, T0);
@@ -305,6 +309,9 @@ static void one_message_after_refusals(void **state)
     assert_int_equal(row.attempts, 3);
     assert_non_null(strstr(row.error, "Gave up after repeated failures: HTTP 500"));
     assert_int_equal(message_contacts(&w, "X100003"), 0);
+    assert_int_equal(ck_counter_get(&ck_reminders_stats.messages[1]) - sent0, 1);
+    assert_int_equal(ck_counter_get(&ck_reminders_stats.messages[2]) - retried0, 4);
+    assert_int_equal(ck_counter_get(&ck_reminders_stats.messages[3]) - failed0, 1);
     world_stop(&w);
 }
 

@@ -14,7 +14,8 @@ const ck_command ck_commands[] = {
      "import organisation records and case bundles, each file all-or-nothing"},
     {"export", ck_cmd_export, "export [--db URL] [--out FILE]", "every case as canonical JSON lines"},
     {"serve", ck_cmd_serve,
-     "serve [--db URL] [--listen HOST:PORT] [--threads N] [--bank-holidays FILE] [--rules-config FILE] [--assets-dir DIR]",
+     "serve [--db URL] [--listen HOST:PORT] [--threads N] [--bank-holidays FILE] [--rules-config FILE] [--assets-dir DIR] "
+     "[--log-format text|json]",
      "the HTTP server (web pages and JSON API); prints \"listening on URL\" first"},
     {"recompute", ck_cmd_recompute, "recompute [--db URL] [--as-of DATE] [--all] [--batch N]",
      "evaluate and store every case's obligations at a date"},

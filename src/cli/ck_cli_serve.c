@@ -8,6 +8,7 @@
 #include "ck_cli.h"
 #include "ck_cli_systemd.h"
 #include "ck_http.h"
+#include "ck_metrics_text.h"
 #include "ck_reminders.h"
 #include "ck_rulecfg.h"
 #include "ck_store.h"
@@ -134,6 +135,12 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
     engine_files own = {0};
     ck_app app = {.today = o->today};
     if (!load_engine(cmd, o, &app.engine, &own)) {
+        ck_calendar_free(own.cal);
+        ck_rulecfg_free(own.cfg);
+        return 2;
+    }
+    if (!ck_metrics_config_ok(app.engine.cfg, err, sizeof err)) {
+        ck_cli_error(cmd, "%s", err);
         ck_calendar_free(own.cal);
         ck_rulecfg_free(own.cfg);
         return 2;

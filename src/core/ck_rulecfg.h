@@ -73,6 +73,9 @@ struct ck_rules_config {
      * shutdown deadline bounds how long SIGTERM waits for requests in flight. */
     int server_connections_per_address, server_request_deadline_s, server_idle_timeout_s;
     int server_shutdown_deadline_s;
+    /* A file holding the bearer token that lets a client other than a
+     * direct loopback one read /metrics ("" : none may). */
+    char metrics_token_file[CK_RULECFG_STR_MAX];
     /* Appointment reminders through GOV.UK Notify (services/ck_reminders;
      * documented in config/rules.conf). Text values: "" is not set; the
      * reminders run only when notify_api_key_file is set. */

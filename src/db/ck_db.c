@@ -181,7 +181,9 @@ ck_db *ck_db_open(const char *url, char *err, size_t err_len)
                  k > 20 ? 20 : k, url);
         return NULL;
     }
+    uint64_t t0 = ck_metrics_now_us();
     ck_db *db = drv->open(target, err, err_len);
+    ck_histogram_observe(&ck_db_stats.connect_seconds, ck_metrics_since_us(t0));
     if (db) db->drv = drv;
     return db;
 }
@@ -232,19 +234,41 @@ void ck_db_close(ck_db *db)
 ck_db_backend ck_db_kind(const ck_db *db) { return db->drv->kind; }
 const char *ck_db_errmsg(const ck_db *db) { return db ? db->err : "no database connection"; }
 bool ck_db_ping(ck_db *db) { return db && db->drv->ping(db); }
-int ck_db_begin_write(ck_db *db) { return db->drv->begin(db); }
+ck_db_metrics ck_db_stats = {
+    .tx_seconds = {CK_HISTOGRAM_INIT(ck_metrics_seconds), CK_HISTOGRAM_INIT(ck_metrics_seconds)},
+    .begin_wait_seconds = CK_HISTOGRAM_INIT(ck_metrics_seconds),
+    .connect_seconds = CK_HISTOGRAM_INIT(ck_metrics_seconds),
+};
+
+int ck_db_begin_write(ck_db *db)
+{
+    uint64_t t0 = ck_metrics_now_us();
+    int rc = db->drv->begin(db);
+    ck_histogram_observe(&ck_db_stats.begin_wait_seconds, ck_metrics_since_us(t0));
+    db->tx_began_us = rc == CK_DB_OK ? ck_metrics_now_us() : 0;
+    return rc;
+}
 
 int ck_db_begin_read(ck_db *db)
 {
     int rc = db->drv->begin_read(db);
     db->read_tx = rc == CK_DB_OK;
+    db->tx_began_us = rc == CK_DB_OK ? ck_metrics_now_us() : 0;
     return rc;
 }
 
-/* Called once the transaction is over, whichever way it ended. */
-static void tx_ended(ck_db *db)
+/* Called once the transaction is over, whichever way it ended: counted
+ * once (a failed commit is counted by the rollback that follows it). */
+static void tx_ended(ck_db *db, ck_db_tx_end how)
 {
-    if (!db->read_tx || db->drv->in_tx(db)) return;
+    if (db->drv->in_tx(db)) return;
+    ck_db_tx_kind kind = db->read_tx ? CK_DB_TX_READ : CK_DB_TX_WRITE;
+    if (db->tx_began_us) {
+        ck_counter_add(&ck_db_stats.tx[kind][how], 1);
+        ck_histogram_observe(&ck_db_stats.tx_seconds[kind], ck_metrics_since_us(db->tx_began_us));
+        db->tx_began_us = 0;
+    }
+    if (!db->read_tx) return;
     db->read_tx = false;
     if (db->drv->end_read) db->drv->end_read(db);
 }
@@ -252,14 +276,15 @@ static void tx_ended(ck_db *db)
 int ck_db_commit(ck_db *db)
 {
     int rc = db->drv->commit(db);
-    tx_ended(db);
+    if (rc == CK_DB_OK) tx_ended(db, CK_DB_TX_COMMIT);
+    else if (!db->drv->in_tx(db)) tx_ended(db, CK_DB_TX_ROLLBACK); /* the failed commit rolled it back */
     return rc;
 }
 
 int ck_db_rollback(ck_db *db)
 {
     int rc = db->drv->rollback(db);
-    tx_ended(db);
+    tx_ended(db, CK_DB_TX_ROLLBACK);
     return rc;
 }
 

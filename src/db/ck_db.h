@@ -36,6 +36,7 @@
 #ifndef CK_DB_H
 #define CK_DB_H
 #include "ck_date.h"
+#include "ck_metrics.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -89,6 +90,21 @@ bool ck_db_in_read_tx(ck_db *db); /* true while a read transaction is open */
 int ck_db_commit(ck_db *db);
 int ck_db_rollback(ck_db *db); /* safe to call when no transaction is open */
 bool ck_db_in_tx(ck_db *db);   /* true while a transaction is open (also an aborted one) */
+
+/* What every connection of the process did, for /metrics: transactions by
+ * kind and outcome with their time from begin to end, the time a write
+ * transaction's begin waited (on SQLite the write lock, up to
+ * CK_DB_SQLITE_BUSY_MS; on PostgreSQL a round trip, its row locks being
+ * taken later), and the time opening a connection took. */
+typedef enum ck_db_tx_kind { CK_DB_TX_WRITE, CK_DB_TX_READ, CK_DB_TX_KINDS } ck_db_tx_kind;
+typedef enum ck_db_tx_end { CK_DB_TX_COMMIT, CK_DB_TX_ROLLBACK, CK_DB_TX_ENDS } ck_db_tx_end;
+typedef struct ck_db_metrics {
+    ck_counter tx[CK_DB_TX_KINDS][CK_DB_TX_ENDS];
+    ck_histogram tx_seconds[CK_DB_TX_KINDS];
+    ck_histogram begin_wait_seconds; /* write transactions only */
+    ck_histogram connect_seconds;
+} ck_db_metrics;
+extern ck_db_metrics ck_db_stats;
 
 /* Runs SQL text without parameters (may hold several statements; outside a
  * transaction PostgreSQL runs them as one, SQLite one by one). */

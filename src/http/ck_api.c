@@ -5,6 +5,7 @@
 #include "ck_bundle.h"
 #include "ck_ctypes.h"
 #include "ck_api_doc.h"
+#include "ck_log.h"
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -952,6 +953,22 @@ static void daily_set_running(ck_api_daily *d, bool running, bool completed)
     pthread_mutex_unlock(&d->mu);
 }
 
+ck_api_daily_metrics ck_api_daily_stats = {.seconds = CK_HISTOGRAM_INIT(ck_metrics_job_seconds)};
+
+/* One run of the recompute into the metrics and the log (one event line;
+ * a failure's reason follows as a message). */
+static void daily_record(const char *today_s, bool ok, size_t cases, double secs)
+{
+    ck_api_daily_metrics *m = &ck_api_daily_stats;
+    ck_histogram_observe(&m->seconds, (uint64_t)(secs * 1e6));
+    ck_counter_add(&m->cases, cases);
+    ck_counter_add(ok ? &m->runs_ok : &m->runs_failed, 1);
+    if (ok) ck_gauge_set(&m->last_success_unix, (int64_t)time(NULL));
+    const ck_log_field f[] = {CK_LF_STR("date", today_s), CK_LF_STR("outcome", ok ? "done" : "failed"),
+                              CK_LF_INT("cases", cases), CK_LF_NUM("duration_s", secs)};
+    ck_log_event("nightly_recompute", f, sizeof f / sizeof *f);
+}
+
 /* After the obligations: the inspection snapshots the management pages read
  * (ck_inspection_snapshots_refresh writes only those not yet fresh, so a
  * restart on the same day costs one query a PDU and month). */
@@ -1001,6 +1018,7 @@ static bool daily_check(ck_api_daily *d)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     daily_set_running(d, false, rc == CK_OK);
+    daily_record(today_s, rc == CK_OK, rc == CK_OK ? st.evaluated : p.done, secs);
     if (rc != CK_OK) {
         ck_http_log("daily recompute at %s: failed after %zu of %zu cases (%.1f s): %s", today_s, p.done, p.total,
                     secs, err);

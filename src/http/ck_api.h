@@ -66,6 +66,17 @@ bool ck_api_query_date(ck_http_req *r, const char *name, ck_date def, ck_date *o
  * midnight UTC. It logs start and end with counts, never personal data. */
 typedef struct ck_api_daily ck_api_daily;
 
+/* What the nightly recompute did in this process, for /metrics: each run's
+ * time, the cases it evaluated, runs by outcome, and when the last one
+ * succeeded (Unix seconds; 0 never). */
+typedef struct ck_api_daily_metrics {
+    ck_histogram seconds;
+    ck_counter cases;
+    ck_counter runs_ok, runs_failed;
+    ck_gauge last_success_unix;
+} ck_api_daily_metrics;
+extern ck_api_daily_metrics ck_api_daily_stats;
+
 /* Opens the thread's connection and starts it. NULL with the reason in err. */
 ck_api_daily *ck_api_daily_start(const char *db_url, const ck_app *app, char *err, size_t err_len);
 /* Blocks until the thread has checked the date at least once since start and

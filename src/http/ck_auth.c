@@ -39,7 +39,7 @@ void ck_auth_free(ck_auth *a) { ck_free(a); }
 
 bool ck_auth_loopback(const char *host)
 {
-    return host && (strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 || strcmp(host, "localhost") == 0);
+    return ck_http_loopback_address(host) || (host && strcmp(host, "localhost") == 0);
 }
 
 bool ck_auth_routes_valid(const ck_route *routes, char *err, size_t err_len)
@@ -203,6 +203,7 @@ bool ck_auth_authorize(ck_http_req *r)
     bool foreign_token = is_public && ck_http_header(r, "Authorization");
     if (!db || (!foreign_token && !identify(r, a, db, &stale))) return false;
     const auth_ctx *ctx = ck_http_principal(r);
+    if (ctx) ck_http_set_user(r, ctx->p.user_id);
     /* A dead session's cookie is of no use to keep; sign-in (public) sets
      * the new one itself. */
     if (stale && !is_public) set_cookie(r, a, NULL);

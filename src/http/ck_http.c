@@ -1,5 +1,6 @@
 #include "ck_http.h"
 #include "ck_form.h"
+#include "ck_log.h"
 #include <ctype.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -57,6 +58,8 @@ typedef struct conn_slot {
 struct ck_http_server {
     struct MHD_Daemon *daemon;
     const ck_route *routes;
+    size_t n_routes;
+    ck_http_route_stats *stats; /* one per route row, then one for requests no row answered */
     size_t max_body;
     char *db_url;
     void *db_audit_sink;
@@ -103,6 +106,7 @@ struct ck_http_req {
     ck_form form;
     char client[64]; /* "" until asked for */
     void *principal;
+    int64_t user_id; /* for the log; 0: nobody signed in */
     char request_id[CK_HTTP_REQUEST_ID_MAX + 1];
     struct timespec started;
     /* the response */
@@ -121,28 +125,12 @@ static _Thread_local ck_db *tls_db;
 
 /* ---- Logging -------------------------------------------------------------- */
 
-static void vlog_line(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
-static void vlog_line(const char *fmt, va_list ap)
-{
-    /* Built whole, then written with one call, so threads never interleave. */
-    char line[1024];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    size_t n = strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%SZ casekeeper: ", &tm);
-    int k = vsnprintf(line + n, sizeof line - n - 1, fmt, ap);
-    if (k < 0) return;
-    n += (size_t)k < sizeof line - n - 1 ? (size_t)k : sizeof line - n - 2;
-    while (n && line[n - 1] == '\n') n--;
-    line[n++] = '\n';
-    fwrite(line, 1, n, stderr);
-}
-
+/* Every line goes through base/ck_log, text or JSON as `serve --log-format` chose. */
 void ck_http_log(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vlog_line(fmt, ap);
+    ck_log_vmsg(fmt, ap);
     va_end(ap);
 }
 
@@ -150,7 +138,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((forma
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
-    vlog_line(fmt, ap);
+    ck_log_vmsg(fmt, ap);
 }
 
 /* ---- Route table ---------------------------------------------------------- */
@@ -267,6 +255,7 @@ static void allow_header(ck_http_req *r)
 /* ---- Request life cycle --------------------------------------------------- */
 
 static void core_error(ck_http_req *r, unsigned status, const char *detail);
+static bool from_proxy(const ck_http_req *r, char *peer, size_t peer_len);
 
 static bool request_id_ok(const char *s)
 {
@@ -287,8 +276,12 @@ static ck_http_req *req_new(ck_http_server *s, struct MHD_Connection *conn, cons
     ck_buf_init(&r->body, s->max_body);
     ck_buf_init(&r->out, 0);
     clock_gettime(CLOCK_MONOTONIC, &r->started);
-    /* A proxy's ID is kept so its log and ours line up; anything odd is replaced. */
-    const char *given = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
+    /* The trusted proxy's ID is kept so its log and ours line up; anyone
+     * else's, and anything odd, is replaced (a client could otherwise pick
+     * the ID its requests are logged and audited under). */
+    char peer[64];
+    const char *given =
+        from_proxy(r, peer, sizeof peer) ? MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id") : NULL;
     if (request_id_ok(given)) {
         snprintf(r->request_id, sizeof r->request_id, "%s", given);
     } else {
@@ -466,6 +459,36 @@ static struct MHD_Response *build_response(ck_http_req *r, size_t *len_out)
     return resp;
 }
 
+/* The request's figures, counted under its route row (or as answered by
+ * no row), and its access log line: the pattern, never the path, since
+ * paths and queries carry CRNs and names. */
+static void request_done(ck_http_req *r, size_t len)
+{
+    ck_http_server *s = r->srv;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long us = (long)(now.tv_sec - r->started.tv_sec) * 1000000L + (now.tv_nsec - r->started.tv_nsec) / 1000;
+    if (us < 0) us = 0;
+    ck_http_route_stats *st = &s->stats[r->route ? (size_t)(r->route - s->routes) : s->n_routes];
+    ck_histogram_observe(&st->seconds, (uint64_t)us);
+    ck_counter_add(&st->by_status[ck_http_status_slot(r->status)], 1);
+    if (!s->access_log) return;
+    const char *pattern = r->route ? r->route->pattern : "-";
+    if (ck_log_get_format() == CK_LOG_TEXT) {
+        /* The fields in the order bench/ reads them, the user last. */
+        char user[24] = "-";
+        if (r->user_id) snprintf(user, sizeof user, "%lld", (long long)r->user_id);
+        ck_http_log("%s %s %s %u %zu %ldus user=%s", r->request_id, r->method, pattern, r->status, len, us, user);
+        return;
+    }
+    ck_log_field f[] = {CK_LF_STR("request_id", r->request_id), CK_LF_STR("method", r->method),
+                        CK_LF_STR("route", pattern), CK_LF_INT("status", r->status),
+                        CK_LF_NUM("duration_ms", (double)us / 1000.0), CK_LF_STR("user", NULL),
+                        CK_LF_INT("bytes", len)};
+    if (r->user_id) f[5] = CK_LF_INT("user", r->user_id);
+    ck_log_event("request", f, sizeof f / sizeof *f);
+}
+
 static enum MHD_Result send_response(ck_http_req *r)
 {
     if (r->status == 0 || r->bad_header) {
@@ -487,14 +510,7 @@ static enum MHD_Result send_response(ck_http_req *r)
     }
     enum MHD_Result rc = MHD_queue_response(r->conn, r->status, resp);
     MHD_destroy_response(resp);
-    if (r->srv->access_log) {
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long us = (long)(now.tv_sec - r->started.tv_sec) * 1000000L + (now.tv_nsec - r->started.tv_nsec) / 1000;
-        /* The pattern, never the path: paths and queries carry CRNs and names. */
-        ck_http_log("%s %s %s %u %zu %ldus", r->request_id, r->method, r->route ? r->route->pattern : "-",
-                    r->status, len, us);
-    }
+    request_done(r, len);
     return rc;
 }
 
@@ -668,6 +684,9 @@ ck_http_server *ck_http_start(const ck_http_config *cfg, char *err, size_t err_l
     }
     ck_http_server *s = ck_calloc(1, sizeof *s);
     s->routes = cfg->routes;
+    while (s->routes[s->n_routes].method) s->n_routes++;
+    s->stats = ck_calloc(s->n_routes + 1, sizeof *s->stats);
+    for (size_t i = 0; i <= s->n_routes; i++) ck_histogram_init(&s->stats[i].seconds, &ck_metrics_seconds);
     s->max_body = cfg->max_body ? cfg->max_body : CK_HTTP_MAX_BODY;
     s->db_url = ck_strdup(cfg->db_url);
     s->db_audit_sink = cfg->db_audit_sink;
@@ -783,6 +802,7 @@ void ck_http_stop(ck_http_server *s)
     pthread_mutex_destroy(&s->db_lock);
     ck_free(s->db_url);
     ck_free(s->trusted_proxy);
+    ck_free(s->stats);
     ck_free(s);
 }
 
@@ -901,6 +921,27 @@ bool ck_http_tls(const ck_http_req *r)
 }
 
 void ck_http_set_principal(ck_http_req *r, void *p) { r->principal = p; }
+void ck_http_set_user(ck_http_req *r, int64_t user_id) { r->user_id = user_id; }
+ck_http_server *ck_http_server_of(const ck_http_req *r) { return r->srv; }
+
+bool ck_http_loopback_address(const char *addr)
+{
+    return addr && (strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0 || strncmp(addr, "::ffff:127.", 11) == 0);
+}
+
+/* The headers a proxy adds to what it forwards (docs/nginx.conf sets the
+ * first two on every request). */
+static const char *const forwarding_headers[] = {"X-Forwarded-For", "X-Forwarded-Proto", "X-Real-IP", "Forwarded"};
+
+bool ck_http_direct_loopback(ck_http_req *r)
+{
+    char peer[64];
+    bool proxy = from_proxy(r, peer, sizeof peer);
+    if (!ck_http_loopback_address(peer)) return false;
+    for (size_t i = 0; proxy && i < sizeof forwarding_headers / sizeof *forwarding_headers; i++)
+        if (ck_http_header(r, forwarding_headers[i])) return false;
+    return true;
+}
 void *ck_http_principal(const ck_http_req *r) { return r->principal; }
 
 /* ---- Response ------------------------------------------------------------- */
@@ -997,32 +1038,58 @@ void ck_http_problem(ck_http_req *r, unsigned status, const char *type, const ch
     ck_http_problem_with(r, status, type, title, detail, errors ? json_pack("{s:o}", "errors", errors) : NULL);
 }
 
+/* The statuses the server answers with, and their phrases: the one table
+ * both the reason phrase and the metrics' status slots come from. */
+static const struct {
+    unsigned code;
+    const char *reason;
+} statuses[] = {
+    {200, "OK"},
+    {201, "Created"},
+    {204, "No Content"},
+    {301, "Moved Permanently"},
+    {302, "Found"},
+    {303, "See Other"},
+    {304, "Not Modified"},
+    {400, "Bad Request"},
+    {401, "Unauthorized"},
+    {403, "Forbidden"},
+    {404, "Not Found"},
+    {405, "Method Not Allowed"},
+    {409, "Conflict"},
+    {412, "Precondition Failed"},
+    {413, "Content Too Large"},
+    {415, "Unsupported Media Type"},
+    {422, "Unprocessable Content"},
+    {428, "Precondition Required"},
+    {429, "Too Many Requests"},
+    {500, "Internal Server Error"},
+    {503, "Service Unavailable"},
+};
+_Static_assert(sizeof statuses / sizeof *statuses + 1 == CK_HTTP_STATUS_SLOTS, "CK_HTTP_STATUS_SLOTS: one per status and one for the rest");
+
+size_t ck_http_status_slot(unsigned status)
+{
+    for (size_t i = 0; i < sizeof statuses / sizeof *statuses; i++)
+        if (statuses[i].code == status) return i;
+    return CK_HTTP_STATUS_SLOTS - 1;
+}
+
+unsigned ck_http_slot_status(size_t slot) { return slot < CK_HTTP_STATUS_SLOTS - 1 ? statuses[slot].code : 0; }
+
 const char *ck_http_reason(unsigned status)
 {
-    switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 412: return "Precondition Failed";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Content";
-    case 428: return "Precondition Required";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Error";
-    }
+    size_t i = ck_http_status_slot(status);
+    return i < CK_HTTP_STATUS_SLOTS - 1 ? statuses[i].reason : "Error";
+}
+
+/* ---- Metrics ------------------------------------------------------------- */
+
+size_t ck_http_route_rows(const ck_http_server *s) { return s->n_routes; }
+const ck_route *ck_http_route_row(const ck_http_server *s, size_t i) { return i < s->n_routes ? &s->routes[i] : NULL; }
+const ck_http_route_stats *ck_http_route_stats_of(const ck_http_server *s, size_t i)
+{
+    return i <= s->n_routes ? &s->stats[i] : NULL;
 }
 
 /* ---- Route tables ------------------------------------------------------- */

@@ -18,7 +18,8 @@
  *
  * The core knows nothing of cases: one request/response API (headers, query
  * parameters, cookies, form and JSON bodies, status, content type) serves the
- * JSON API and the HTML web app alike. Every response carries an X-Request-Id,
+ * JSON API and the HTML web app alike. Every response carries an X-Request-Id
+ * (the trusted proxy's own when it sends a well-formed one, else a new one),
  * the security headers, and Cache-Control: no-store unless the handler sets
  * its own Cache-Control (static assets may be cached; data may not). A
  * request that reached us over TLS (X-Forwarded-Proto: https from the
@@ -45,6 +46,7 @@
 #include "ck_date.h"
 #include "ck_db.h"
 #include "ck_mem.h"
+#include "ck_metrics.h"
 #include "ck_str.h"
 #include <jansson.h>
 #include <stdbool.h>
@@ -83,7 +85,7 @@ typedef struct ck_http_config {
     const char *db_url;     /* opened once per worker thread by ck_http_db; may be NULL */
     void *db_audit_sink;    /* set on each of those connections (ck_db_set_audit_sink); may be NULL */
     void *app;              /* handed to handlers through ck_http_app */
-    bool access_log;        /* one line per request on stderr (route pattern, never the path) */
+    bool access_log;        /* one line per request in the log (base/ck_log; route pattern, never the path) */
     /* Renders the core's own errors (404, 405, 413, 500); NULL: problem+json.
      * The web app sets it to answer browsers with an HTML page. */
     void (*on_error)(ck_http_req *r, unsigned status, const char *detail);
@@ -127,8 +129,8 @@ ck_route *ck_http_routes_join(const ck_route *const *tables);
  * most host_len bytes with the NUL) and port. False with a message in err. */
 bool ck_http_parse_listen(const char *s, char *host, size_t host_len, uint16_t *port, char *err, size_t err_len);
 
-/* A timestamped line on stderr, shared by the access log and the server's
- * own messages. Callers never pass personal data. */
+/* A message line in the log (base/ck_log: text or JSON), shared by the
+ * server's own messages. Callers never pass personal data. */
 void ck_http_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- Request ------------------------------------------------------------ */
@@ -165,6 +167,20 @@ bool ck_http_tls(const ck_http_req *r);
  * request's arena), or NULL. */
 void ck_http_set_principal(ck_http_req *r, void *p);
 void *ck_http_principal(const ck_http_req *r);
+/* The signed-in account's id, for the access log (the authorize hook sets
+ * it); 0, the default, logs no user. */
+void ck_http_set_user(ck_http_req *r, int64_t user_id);
+/* Whether the peer is on this machine (127.0.0.0/8, ::1) and the request
+ * was not forwarded: one from the trusted proxy's address that carries a
+ * forwarding header (X-Forwarded-For, X-Forwarded-Proto, X-Real-IP,
+ * Forwarded; nginx always sets the first two) came from elsewhere, even when
+ * nginx runs on this machine. A local client connecting directly, such as
+ * Prometheus beside nginx, sends none. */
+bool ck_http_direct_loopback(ck_http_req *r);
+/* Whether a numeric address is this machine's (127.0.0.0/8, ::1, or
+ * 127.x mapped into IPv6). */
+bool ck_http_loopback_address(const char *addr);
+ck_http_server *ck_http_server_of(const ck_http_req *r);
 
 /* ---- Response ----------------------------------------------------------- */
 
@@ -202,5 +218,25 @@ json_t *ck_http_json_text(const char *s);
 void ck_http_error(ck_http_req *r, unsigned status, const char *detail);
 /* "Not Found" for 404, ... ; "Error" for a status it does not know. */
 const char *ck_http_reason(unsigned status);
+
+/* ---- Metrics ------------------------------------------------------------
+ *
+ * Every response is counted under its route row (by status) and its time,
+ * from the request's arrival to its response being queued, observed in the
+ * row's histogram; a request no row answers (404, 405, a 413 before
+ * routing) under an extra row after the last. The server's statuses are
+ * those ck_http_reason knows, each a slot, and one slot for any other. */
+#define CK_HTTP_STATUS_SLOTS 22
+typedef struct ck_http_route_stats {
+    ck_histogram seconds;
+    ck_counter by_status[CK_HTTP_STATUS_SLOTS];
+} ck_http_route_stats;
+size_t ck_http_status_slot(unsigned status);
+unsigned ck_http_slot_status(size_t slot); /* 0 for the slot of other statuses */
+/* The route rows (n of them), row i (NULL for i == n, the unrouted), and the
+ * figures of row i (0 <= i <= n). */
+size_t ck_http_route_rows(const ck_http_server *s);
+const ck_route *ck_http_route_row(const ck_http_server *s, size_t i);
+const ck_http_route_stats *ck_http_route_stats_of(const ck_http_server *s, size_t i);
 
 #endif

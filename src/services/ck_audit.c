@@ -198,6 +198,8 @@ struct ck_audit_appender {
     uint64_t batches, entries;
 };
 
+ck_audit_metrics ck_audit_stats = {.batch_entries = CK_HISTOGRAM_INIT(ck_metrics_sizes)};
+
 /* Writes one batch in one write transaction: all its entries or none. */
 static ck_rc write_batch(ck_db *db, pending *batch, char *err, size_t err_len)
 {
@@ -223,6 +225,9 @@ static void *appender_main(void *arg)
          * takes, the more readers share the next one. */
         pending *batch = a->head;
         a->head = a->tail = NULL;
+        size_t taken = 0;
+        for (pending *q = batch; q; q = q->next) taken += q->n;
+        ck_gauge_add(&ck_audit_stats.queued, -(int64_t)taken);
         pthread_mutex_unlock(&a->mu);
         char err[256] = "";
         ck_rc rc = write_batch(a->db, batch, err, sizeof err);
@@ -240,6 +245,9 @@ static void *appender_main(void *arg)
         if (rc == CK_OK) {
             a->batches++;
             a->entries += n;
+            ck_histogram_observe(&ck_audit_stats.batch_entries, n);
+        } else {
+            ck_counter_add(&ck_audit_stats.batches_failed, 1);
         }
         pthread_cond_broadcast(&a->done);
     }
@@ -299,6 +307,7 @@ ck_rc ck_audit_appender_submit(ck_audit_appender *a, const ck_principal *p, cons
     }
     if (a->tail) a->tail->next = &me; else a->head = &me;
     a->tail = &me;
+    ck_gauge_add(&ck_audit_stats.queued, (int64_t)n);
     pthread_cond_signal(&a->work);
     while (!me.done) pthread_cond_wait(&a->done, &a->mu);
     pthread_mutex_unlock(&a->mu);

@@ -30,6 +30,7 @@
 #ifndef CK_AUDIT_H
 #define CK_AUDIT_H
 #include "ck_db.h"
+#include "ck_metrics.h"
 #include "ck_rc.h"
 #include "ck_roles.h"
 
@@ -91,6 +92,15 @@ ck_rc ck_audit_appender_submit(ck_audit_appender *a, const ck_principal *p, cons
                                char *err, size_t err_len);
 /* Batches committed and entries written so far (for tests and benchmarks). */
 void ck_audit_appender_counts(ck_audit_appender *a, uint64_t *batches, uint64_t *entries);
+/* Every appender of the process, for /metrics: entries queued and not yet
+ * taken into a batch, the entries of each batch committed, and the batches
+ * that failed (their readers were answered with an error). */
+typedef struct ck_audit_metrics {
+    ck_gauge queued;
+    ck_histogram batch_entries;
+    ck_counter batches_failed;
+} ck_audit_metrics;
+extern ck_audit_metrics ck_audit_stats;
 
 /* Walks the whole chain. CK_OK when it could be read: then *bad is 0 when
  * every entry holds, else the seq of the first entry that does not, with why

@@ -1,6 +1,7 @@
 #include "ck_reminders.h"
 #include "ck_appt.h"
 #include "ck_consent.h"
+#include "ck_log.h"
 #include "ck_str.h"
 #include "ck_txn.h"
 #include <errno.h>
@@ -358,7 +359,9 @@ static ck_rc send_due(sender *s, char *err, size_t err_len)
     return rc;
 }
 
-ck_rc ck_reminders_tick(ck_db *db, const ck_reminders_ctx *ctx, time_t now, ck_reminders_round *round, char *err,
+ck_reminders_metrics ck_reminders_stats;
+
+static ck_rc tick_round(ck_db *db, const ck_reminders_ctx *ctx, time_t now, ck_reminders_round *round, char *err,
                         size_t err_len)
 {
     *round = (ck_reminders_round){0};
@@ -371,6 +374,18 @@ ck_rc ck_reminders_tick(ck_db *db, const ck_reminders_ctx *ctx, time_t now, ck_r
     clock_gettime(CLOCK_MONOTONIC, &s.started);
     ck_london_time(now, &s.today, NULL, NULL);
     return send_due(&s, err, err_len);
+}
+
+ck_rc ck_reminders_tick(ck_db *db, const ck_reminders_ctx *ctx, time_t now, ck_reminders_round *round, char *err,
+                        size_t err_len)
+{
+    ck_rc rc = tick_round(db, ctx, now, round, err, err_len);
+    /* What went counts even when the round then failed. */
+    const size_t counts[] = {round->planned, round->sent, round->retried, round->failed, round->cancelled};
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
+        ck_counter_add(&ck_reminders_stats.messages[i], counts[i]);
+    if (rc != CK_OK) ck_counter_add(&ck_reminders_stats.rounds_failed, 1);
+    return rc;
 }
 
 /* ---- Receipts --------------------------------------------------------------------- */
@@ -462,10 +477,15 @@ static void *reminders_main(void *arg)
         char err[1024];
         ck_rc rc = ck_reminders_tick(r->db, &ctx, time(NULL), &round, err, sizeof err);
         /* Counts only: never a name, CRN or number. */
-        if (rc != CK_OK) fprintf(stderr, "reminders: round failed: %s\n", err);
-        else if (round.planned || round.sent || round.retried || round.failed || round.cancelled)
-            fprintf(stderr, "reminders: %zu planned, %zu sent, %zu to retry, %zu failed, %zu cancelled\n",
-                    round.planned, round.sent, round.retried, round.failed, round.cancelled);
+        if (rc != CK_OK) {
+            ck_log_msg("reminders: round failed: %s", err);
+        } else if (round.planned || round.sent || round.retried || round.failed || round.cancelled) {
+            static const char *const keys[] = CK_REMINDERS_OUTCOMES;
+            const size_t counts[] = {round.planned, round.sent, round.retried, round.failed, round.cancelled};
+            ck_log_field f[sizeof keys / sizeof *keys];
+            for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) f[i] = CK_LF_INT(keys[i], counts[i]);
+            ck_log_event("reminders", f, sizeof f / sizeof *f);
+        }
         pthread_mutex_lock(&r->mu);
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);

@@ -31,6 +31,7 @@
 #define CK_REMINDERS_H
 #include "ck_cases.h"
 #include "ck_notify.h"
+#include "ck_metrics.h"
 #include "ck_rc.h"
 #include "ck_reminder_store.h"
 #include <time.h>
@@ -49,6 +50,17 @@ typedef struct ck_reminders_round {
     bool held;                              /* this server held the lease */
     size_t planned, sent, retried, failed, cancelled;
 } ck_reminders_round;
+
+/* What the process's reminder rounds (ck_reminders_tick) did, for
+ * /metrics: messages by what became of them (the fields of
+ * ck_reminders_round, in the order of CK_REMINDERS_OUTCOMES), and rounds
+ * that failed as a whole. */
+#define CK_REMINDERS_OUTCOMES {"planned", "sent", "retried", "failed", "cancelled"}
+typedef struct ck_reminders_metrics {
+    ck_counter messages[5]; /* planned, sent, retried, failed, cancelled */
+    ck_counter rounds_failed;
+} ck_reminders_metrics;
+extern ck_reminders_metrics ck_reminders_stats;
 
 /* One round at `now` on db (no transaction open). */
 ck_rc ck_reminders_tick(ck_db *db, const ck_reminders_ctx *ctx, time_t now, ck_reminders_round *round, char *err,

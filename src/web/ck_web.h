@@ -60,7 +60,7 @@ ck_web *ck_web_new(const ck_web_config *cfg, const ck_app *app, char *err, size_
 void ck_web_free(ck_web *w); /* NULL-safe; after the server has stopped */
 static inline ck_app *ck_web_app(ck_web *w) { return &w->app; }
 /* The server's one route table (ck_http_routes_join): the web pages, the
- * JSON API and the management API, for ck_http_config.routes. The caller
+ * JSON API, the management API and /metrics, for ck_http_config.routes. The caller
  * frees it with ck_free after ck_http_stop. */
 ck_route *ck_web_server_routes(void);
 

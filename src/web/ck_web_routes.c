@@ -5,6 +5,7 @@
  * overlap. */
 #include "ck_api_manage.h"
 #include "ck_api_notify.h"
+#include "ck_metrics_text.h"
 #include "ck_web.h"
 #include "ck_web_consent.h"
 #include "ck_web_manage.h"
@@ -95,6 +96,6 @@ const ck_route ck_web_routes[] = {
 
 ck_route *ck_web_server_routes(void)
 {
-    const ck_route *const tables[] = {ck_web_routes, ck_api_routes, ck_api_manage_routes, NULL};
+    const ck_route *const tables[] = {ck_web_routes, ck_api_routes, ck_api_manage_routes, ck_metrics_routes, NULL};
     return ck_http_routes_join(tables);
 }

@@ -110,6 +110,17 @@ result "plain http is redirected to https ($out)" $r
 direct=$(curl -sS -D - -o /dev/null --max-time 20 "http://127.0.0.1:${upstream#*:}/health" 2>/dev/null)
 grep -q '^HTTP/[0-9.]* 200' <<<"$direct" && ! grep -qi '^strict-transport-security' <<<"$direct"
 result "no HSTS from the server when not behind TLS" $?
+# /metrics is for Prometheus on this machine or with its token, never for
+# the internet: nginx does not pass it on (even spelled with an escape), and
+# the server itself answers what the proxy forwards 404; a client beside
+# nginx that connects directly may read it.
+code=$(c -o /dev/null -w '%{http_code}' "$base/metrics")
+code2=$(c -o /dev/null -w '%{http_code}' "$base/%6detrics")
+result "/metrics is not served through nginx ($code, $code2)" $([ "$code" = 404 ] && [ "$code2" = 404 ]; echo $?)
+code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 20 -H 'X-Forwarded-For: 198.51.100.4' "http://127.0.0.1:${upstream#*:}/metrics")
+code2=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 20 "http://127.0.0.1:${upstream#*:}/metrics")
+result "the server refuses what the proxy forwards, not a direct local client ($code, $code2)" \
+  $([ "$code" = 404 ] && [ "$code2" = 200 ]; echo $?)
 c --tls-max 1.1 -o /dev/null "$base/health" 2>/dev/null
 [ $? -eq 35 ] # CURLE_SSL_CONNECT_ERROR: the handshake failed, not the connection
 result "TLS 1.1 is refused in the handshake" $?
