@@ -329,6 +329,12 @@ ck_rc ck_cases_insert_prepared(ck_db *db, ck_prepared *p, size_t n, ck_date as_o
 /* PRAGMA temp_store's value for temporary files: SQLite sorts on worker
  * threads only then, and an index build is one big sort. */
 #define TEMP_STORE_FILE 1
+/* The page cache while the deferred indexes are built, in KiB (negative),
+ * 64 MiB: SQLite's sorter keeps up to a page cache's worth of rows in
+ * memory in each of its tasks (one per worker thread and one more), so with
+ * the import's cache the national build held 256 MiB x 3 besides the cache
+ * (a 1.1 GiB client); sorted runs of 64 MiB cost a merge pass more. */
+#define BUILD_CACHE_KIB INT64_C(-65536)
 
 static ck_rc pragma_get(ck_db *db, const char *name, int64_t *v, char *err, size_t err_len)
 {
@@ -369,17 +375,20 @@ ck_rc ck_cases_bulk_begin(ck_db *db, ck_bulk *b, char *err, size_t err_len)
 static ck_rc build_deferred(ck_db *db, char *err, size_t err_len)
 {
     bool sqlite = ck_db_kind(db) == CK_DB_SQLITE;
-    int64_t temp_store = 0, threads = 0;
+    int64_t temp_store = 0, threads = 0, cache = 0;
     ck_rc rc = CK_OK;
     if (sqlite && (rc = pragma_get(db, "temp_store", &temp_store, err, err_len)) == CK_OK &&
         (rc = pragma_get(db, "threads", &threads, err, err_len)) == CK_OK &&
-        (rc = pragma_set(db, "temp_store", TEMP_STORE_FILE, err, err_len)) == CK_OK)
+        (rc = pragma_get(db, "cache_size", &cache, err, err_len)) == CK_OK &&
+        (rc = pragma_set(db, "temp_store", TEMP_STORE_FILE, err, err_len)) == CK_OK &&
+        (rc = pragma_set(db, "cache_size", BUILD_CACHE_KIB, err, err_len)) == CK_OK)
         rc = pragma_set(db, "threads", ck_par_threads(), err, err_len);
     if (rc == CK_OK && (rc = ck_txn_begin_write(db, err, err_len)) == CK_OK)
         rc = ck_txn_finish(db, ck_store_build_deferred(db, err, err_len), err, err_len);
     if (sqlite) {
         ck_rc put = pragma_set(db, "temp_store", temp_store, err, err_len);
         if (put == CK_OK) put = pragma_set(db, "threads", threads, err, err_len);
+        if (put == CK_OK && cache) put = pragma_set(db, "cache_size", cache, err, err_len);
         if (rc == CK_OK) rc = put;
     }
     return rc;
@@ -1017,27 +1026,71 @@ void ck_case_list_free(ck_case_list *l)
  * lets a page skip whole segments, so the work done is what is shown. */
 static const char *const wl_holder[] = {"staff_code", "team_code", "pdu_code"};
 
-/* A worklist segment's count (page false) or page query: one index range of
- * (holder, status, severity, due) with $1..$5, then filter f's condition
- * (joining the case only when there is one), then LIMIT and OFFSET. */
-static char *wl_sql(int who, bool page, const ck_case_filter *f)
+/* A worklist page query: one index range of (holder, status, severity, due)
+ * with $1..$5, then filter f's condition, then LIMIT and OFFSET. */
+static char *wl_page_sql(int who, const ck_case_filter *f)
 {
     ck_buf b = CK_BUF_INIT;
-    if (page)
-        ck_buf_puts(&b, "SELECT " CK_WORKLIST_COLS " FROM \"obligations\"");
-    else
-        ck_buf_puts(&b, "SELECT COUNT(*) FROM \"obligations\"");
-    if (page || f) ck_buf_puts(&b, " JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\"");
+    ck_buf_puts(&b, "SELECT " CK_WORKLIST_COLS " FROM \"obligations\" JOIN \"cases\" "
+                    "ON \"cases\".\"case_id\" = \"obligations\".\"case_id\"");
     ck_buf_printf(&b, " WHERE \"obligations\".\"%s\" = $1 AND \"obligations\".\"status\" = $2 "
                       "AND \"obligations\".\"severity\" = $3 AND \"obligations\".\"due\" >= $4 "
                       "AND \"obligations\".\"due\" < $5",
                   wl_holder[who]);
     if (f) ck_case_filter_sql(&b, f, 5);
     int nf = f ? f->n_binds : 0;
-    if (page)
-        ck_buf_printf(&b, " ORDER BY \"obligations\".\"due\", \"obligations\".\"rule\", \"obligations\".\"subject\", "
-                          "\"cases\".\"crn\" LIMIT $%d OFFSET $%d",
-                      6 + nf, 7 + nf);
+    ck_buf_printf(&b, " ORDER BY \"obligations\".\"due\", \"obligations\".\"rule\", \"obligations\".\"subject\", "
+                      "\"cases\".\"crn\" LIMIT $%d OFFSET $%d",
+                  6 + nf, 7 + nf);
+    return ck_buf_steal(&b);
+}
+
+/* How a worklist's segments are counted: every row of the holder (all), the
+ * rows of limited-access cases that fail the filter (refused: taken off),
+ * or the rows that meet the filter, each joined to its case (joined). */
+typedef enum { WL_COUNT_ALL, WL_COUNT_REFUSED, WL_COUNT_JOINED } wl_count_kind;
+
+/* One grouped count over the holder's rows of the stored statuses wanted
+ * ($1 the holder, $2 as_of, then f's values): a row per (stored status,
+ * severity, overdue at as_of) with its count. WL_COUNT_ALL reads the
+ * (holder, status, severity, due) index alone; WL_COUNT_REFUSED starts from
+ * the limited-access cases, which are few. */
+static char *wl_count_sql(int who, unsigned mask, wl_count_kind kind, const ck_case_filter *f)
+{
+    ck_buf b = CK_BUF_INIT;
+    ck_buf_puts(&b, "SELECT \"obligations\".\"status\", \"obligations\".\"severity\", "
+                    "CASE WHEN \"obligations\".\"due\" < $2 THEN 1 ELSE 0 END, COUNT(*) FROM ");
+    if (kind == WL_COUNT_REFUSED)
+        /* CROSS JOIN: SQLite then reads the limited cases first. */
+        ck_buf_puts(&b, "(SELECT \"case_id\" FROM \"case_access\" UNION SELECT \"case_id\" FROM \"case_access_users\") "
+                        "\"limited\" CROSS JOIN \"obligations\" JOIN \"cases\" ON \"cases\".\"case_id\" = "
+                        "\"obligations\".\"case_id\" WHERE \"obligations\".\"case_id\" = \"limited\".\"case_id\" AND ");
+    else if (kind == WL_COUNT_JOINED)
+        ck_buf_puts(&b, "\"obligations\" JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\" WHERE ");
+    else
+        ck_buf_puts(&b, "\"obligations\" WHERE ");
+    /* For the limited cases, "|| ''" keeps the planner off the holder's
+     * index: each case's rows are one range of the primary key. */
+    ck_buf_printf(&b, "\"obligations\".\"%s\"%s = $1 AND \"obligations\".\"status\" IN (", wl_holder[who],
+                  kind == WL_COUNT_REFUSED ? " || ''" : "");
+    const char *sep = "";
+    if (mask & ((1u << CK_ST_OVERDUE) | (1u << CK_ST_OPEN))) {
+        ck_buf_puts(&b, "'unmet'");
+        sep = ", ";
+    }
+    if (mask & (1u << CK_ST_MET_LATE)) {
+        ck_buf_printf(&b, "%s'met_late'", sep);
+        sep = ", ";
+    }
+    if (mask & (1u << CK_ST_MET)) ck_buf_printf(&b, "%s'met'", sep);
+    ck_buf_putc(&b, ')');
+    if (kind == WL_COUNT_REFUSED) {
+        ck_buf_puts(&b, " AND NOT ");
+        ck_case_filter_cond(&b, f, 2);
+    } else if (kind == WL_COUNT_JOINED) {
+        ck_case_filter_sql(&b, f, 2);
+    }
+    ck_buf_puts(&b, " GROUP BY 1, 2, 3");
     return ck_buf_steal(&b);
 }
 
@@ -1081,6 +1134,49 @@ static ck_rc wl_fetch(ck_db *db, const char *sql, const char *holder, const segm
     return rc;
 }
 
+/* Adds a grouped count's rows (wl_count_sql) to the segments they fall in,
+ * or takes them off for WL_COUNT_REFUSED. */
+static ck_rc wl_count(ck_db *db, int who, const char *holder, unsigned mask, const char *as_of, wl_count_kind kind,
+                      const ck_case_filter *f, const segment *segs, size_t n_segs, size_t *counts, char *err,
+                      size_t err_len)
+{
+    char *sql = wl_count_sql(who, mask, kind, f);
+    ck_stmt *st = ck_db_prepare(db, sql);
+    ck_free(sql);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
+    ck_stmt_bind_text(st, 1, holder);
+    ck_stmt_bind_text(st, 2, as_of);
+    if (kind != WL_COUNT_ALL) bind_filter(st, f, 2);
+    ck_rc rc = CK_OK;
+    while (ck_txn_next(db, st, "worklist", &rc, err, err_len)) {
+        const char *stored = ck_stmt_text(st, 0);
+        ck_status status = ck_streq(stored, "met")        ? CK_ST_MET
+                           : ck_streq(stored, "met_late") ? CK_ST_MET_LATE
+                           : ck_stmt_int(st, 2)           ? CK_ST_OVERDUE
+                                                          : CK_ST_OPEN;
+        int64_t severity = ck_stmt_int(st, 1), k = ck_stmt_int(st, 3);
+        for (size_t i = 0; i < n_segs; i++) {
+            if (segs[i].status != status || (int64_t)segs[i].severity != severity) continue;
+            if (kind != WL_COUNT_REFUSED) counts[i] += (size_t)k;
+            else counts[i] = (size_t)k < counts[i] ? counts[i] - (size_t)k : 0; /* same snapshot: never below */
+        }
+    }
+    ck_stmt_reset(st);
+    return rc;
+}
+
+/* Whether any case has a limited-access record: almost never, and then a
+ * worklist's counts need no look at the cases at all. */
+static ck_rc any_limited(ck_db *db, bool *any, char *err, size_t err_len)
+{
+    ck_stmt *st = ck_db_prepare(db, "SELECT 1 FROM \"case_access\" UNION ALL SELECT 1 FROM \"case_access_users\" LIMIT 1");
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
+    int got = ck_stmt_step(st);
+    *any = got == CK_DB_ROW;
+    ck_stmt_reset(st);
+    return got == CK_DB_ROW || got == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "case access", err, err_len);
+}
+
 ck_rc ck_cases_worklist(ck_db *db, const ck_worklist_query *q, ck_worklist **out, char *err, size_t err_len)
 {
     *out = NULL;
@@ -1112,17 +1208,23 @@ ck_rc ck_cases_worklist(ck_db *db, const ck_worklist_query *q, ck_worklist **out
     ck_worklist *w = ck_calloc(1, sizeof *w);
     ck_arena_init(&w->arena);
     ck_rc rc = CK_OK;
-    char *count_sql = wl_sql(who, false, q->filter), *page_sql = wl_sql(who, true, q->filter);
-    for (size_t i = 0; i < n_segs && rc == CK_OK; i++) {
-        ck_stmt *st = ck_db_prepare(db, count_sql);
-        if (!st) {
-            rc = ck_txn_db_fail(db, "prepare", err, err_len);
-            break;
-        }
-        wl_bind(st, holders[who], &segs[i], q->filter);
-        rc = count_rows(db, st, &counts[i], "worklist", err, err_len);
-        w->total += counts[i];
+    /* The counts: one grouped count over the holder's index range (with a
+     * filter that every case without limited access meets, less the rows of
+     * the limited cases that fail it); with any other filter, one grouped
+     * count over the rows joined to their cases. */
+    const ck_case_filter *f = q->filter;
+    memset(counts, 0, sizeof counts);
+    if (!f || f->open_cases_pass) {
+        rc = wl_count(db, who, holders[who], mask, as_of, WL_COUNT_ALL, NULL, segs, n_segs, counts, err, err_len);
+        bool any = false;
+        if (rc == CK_OK && f) rc = any_limited(db, &any, err, err_len);
+        if (rc == CK_OK && any)
+            rc = wl_count(db, who, holders[who], mask, as_of, WL_COUNT_REFUSED, f, segs, n_segs, counts, err, err_len);
+    } else {
+        rc = wl_count(db, who, holders[who], mask, as_of, WL_COUNT_JOINED, f, segs, n_segs, counts, err, err_len);
     }
+    for (size_t i = 0; i < n_segs; i++) w->total += counts[i];
+    char *page_sql = wl_page_sql(who, f);
     size_t want = 0;
     if (rc == CK_OK && q->offset < w->total) want = w->total - q->offset < q->limit ? w->total - q->offset : q->limit;
     if (want) w->items = ck_arena_array(&w->arena, want, sizeof *w->items);
@@ -1139,7 +1241,6 @@ ck_rc ck_cases_worklist(ck_db *db, const ck_worklist_query *q, ck_worklist **out
                       err_len);
         skip = 0;
     }
-    ck_free(count_sql);
     ck_free(page_sql);
     if (rc != CK_OK) {
         ck_worklist_free(w);

@@ -880,8 +880,13 @@ static ck_rc pdu_in_snapshot(ck_db *db, const char *pdu, ck_date as_of, ck_pdu_s
     ck_stmt *st = NULL;
     ck_rc rc = pdu_cases_in_snapshot(db, NULL, pdu, &p->arena, &rows, &n_rows, err, err_len);
     if (rc == CK_OK) p->cases = ck_pdu_cases_find(rows, n_rows, pdu);
-    if (rc == CK_OK && !(st = ck_db_prepare(db, "SELECT \"rule\", COUNT(*) FROM \"obligations\" WHERE \"pdu_code\" = $1 "
-                                                "AND \"status\" = 'unmet' AND \"due\" < $2 GROUP BY \"rule\"")))
+    /* The overdue counts read the PDU worklist index alone (migration 019):
+     * "severity IN (0, 1, 2)", every severity, makes the due date a range
+     * of it, and grouping by "rule" || '' keeps SQLite off the rule index,
+     * which would read every obligation of the PDU for its order. */
+    if (rc == CK_OK && !(st = ck_db_prepare(db, "SELECT \"rule\" || '', COUNT(*) FROM \"obligations\" WHERE \"pdu_code\" = $1 "
+                                                "AND \"status\" = 'unmet' AND \"severity\" IN (0, 1, 2) AND \"due\" < $2 "
+                                                "GROUP BY 1")))
         rc = ck_txn_db_fail(db, "prepare", err, err_len);
     if (rc == CK_OK) {
         ck_stmt_bind_text(st, 1, pdu);
@@ -891,8 +896,8 @@ static ck_rc pdu_in_snapshot(ck_db *db, const char *pdu, ck_date as_of, ck_pdu_s
     if (rc == CK_OK &&
         !(st = ck_db_prepare(db, "SELECT \"o\".\"team_code\", MAX(\"teams\".\"name\"), COUNT(*) FROM \"obligations\" \"o\" "
                                  "LEFT JOIN \"teams\" ON \"teams\".\"code\" = \"o\".\"team_code\" WHERE "
-                                 "\"o\".\"pdu_code\" = $1 AND \"o\".\"status\" = 'unmet' AND \"o\".\"due\" < $2 "
-                                 "GROUP BY \"o\".\"team_code\"")))
+                                 "\"o\".\"pdu_code\" = $1 AND \"o\".\"status\" = 'unmet' AND \"o\".\"severity\" IN (0, 1, 2) "
+                                 "AND \"o\".\"due\" < $2 GROUP BY \"o\".\"team_code\"")))
         rc = ck_txn_db_fail(db, "prepare", err, err_len);
     if (rc == CK_OK) {
         ck_stmt_bind_text(st, 1, pdu);
@@ -1192,7 +1197,7 @@ static ck_rc region_in_snapshot(ck_db *db, const char *region, const char *const
     if (rc == CK_OK &&
         !(st = ck_db_prepare(db, "SELECT \"o\".\"pdu_code\", \"o\".\"rule\", COUNT(*) FROM \"obligations\" \"o\" "
                                  "JOIN \"pdus\" \"p\" ON \"p\".\"code\" = \"o\".\"pdu_code\" WHERE \"p\".\"region\" = $1 "
-                                 "AND \"o\".\"status\" = 'unmet' AND \"o\".\"due\" < $2 "
+                                 "AND \"o\".\"status\" = 'unmet' AND \"o\".\"severity\" IN (0, 1, 2) AND \"o\".\"due\" < $2 "
                                  "GROUP BY \"o\".\"pdu_code\", \"o\".\"rule\"")))
         rc = ck_txn_db_fail(db, "prepare", err, err_len);
     if (rc == CK_OK) {

@@ -2059,6 +2059,11 @@ ck_rc ck_store_build_deferred(ck_db *db, char *err, size_t err_len)
         ck_db_exec(db, "SET LOCAL maintenance_work_mem = '256MB'") != CK_DB_OK)
         rc = ck_txn_db_fail(db, "maintenance_work_mem", err, err_len);
     if (rc == CK_OK && ck_db_exec(db, defs) != CK_DB_OK) rc = ck_txn_db_fail(db, "indexes", err, err_len);
+    /* Statistics for the loaded tables, and for the empty limited-access
+     * ones (never analysed, PostgreSQL would guess them ten pages long), so
+     * the first requests after an import are planned from what is there. */
+    if (rc == CK_OK && ck_db_kind(db) == CK_DB_PG && ck_db_exec(db, "ANALYZE") != CK_DB_OK)
+        rc = ck_txn_db_fail(db, "analyze", err, err_len);
     if (rc == CK_OK) {
         ck_stmt *st = ck_txn_prepare(db, "DELETE FROM \"meta\" WHERE \"key\" = $1", err, err_len);
         if (!st) {

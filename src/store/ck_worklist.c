@@ -6,7 +6,13 @@
 
 void ck_case_filter_sql(ck_buf *b, const ck_case_filter *f, int shift)
 {
-    ck_buf_puts(b, " AND (");
+    ck_buf_puts(b, " AND ");
+    ck_case_filter_cond(b, f, shift);
+}
+
+void ck_case_filter_cond(ck_buf *b, const ck_case_filter *f, int shift)
+{
+    ck_buf_putc(b, '(');
     for (const char *p = f->sql; *p; p++) {
         if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
             char *end;

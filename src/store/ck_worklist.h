@@ -24,11 +24,19 @@ typedef struct ck_case_filter {
     const char *sql;
     const char *binds[CK_FILTER_MAX_BINDS];
     int n_binds;
+    /* True when every case without a limited-access record (no row in
+     * "case_access" or "case_access_users") meets sql: then a count over
+     * many cases is the count of all of them less those of the few limited
+     * cases that fail sql, read from the indexes without joining every row
+     * to its case (ck_cases_worklist). */
+    bool open_cases_pass;
 } ck_case_filter;
 /* Appends " AND (<f's condition>)" to sql with f's placeholders moved up by
  * shift ($1 becomes $(1 + shift)); the caller binds f->binds there. For
  * every query over many cases (store/ck_caseload too). */
 void ck_case_filter_sql(ck_buf *sql, const ck_case_filter *f, int shift);
+/* The same condition alone, "(<f's condition>)", to negate or combine. */
+void ck_case_filter_cond(ck_buf *sql, const ck_case_filter *f, int shift);
 
 /* A worklist: its rows live in arena, total counts every matching row (not
  * only this page). Freed with ck_worklist_free (NULL-safe). */
