@@ -71,6 +71,10 @@ struct ck_rules_config {
      * them to the HTTP server; documented in config/rules.conf, the one
      * configuration file). 0 connections per address: no limit. */
     int server_connections_per_address, server_request_deadline_s, server_idle_timeout_s;
+    /* Seconds the nightly job's lease lasts unrenewed (services/ck_nightly;
+     * config/rules.conf): how soon another server completes the night's
+     * recompute after the one running it died. */
+    int nightly_lease_s;
     /* Appointment reminders through GOV.UK Notify (services/ck_reminders;
      * documented in config/rules.conf). Text values: "" is not set; the
      * reminders run only when notify_api_key_file is set. */

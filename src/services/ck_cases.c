@@ -645,15 +645,15 @@ static ck_rc recompute_batch(ck_db *db, const ck_engine *eng, const ck_store_bat
     return rc;
 }
 
-ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, size_t batch,
-                             void (*progress)(void *ctx, size_t done, size_t total), void *ctx,
-                             char *err, size_t err_len)
+ck_rc ck_cases_recompute_from(ck_db *db, const ck_engine *eng, ck_date as_of, size_t batch, const char *after,
+                              ck_recompute_step step, void *ctx, char *err, size_t err_len)
 {
     size_t total = 0, done = 0;
     ck_rc rc = ck_cases_count(db, &total, err, err_len);
     if (rc != CK_OK) return rc;
     ck_store_batch b;
     ck_store_batch_init(&b);
+    if (after && *after) b.after = ck_strdup(after);
     for (;;) {
         if ((rc = ck_txn_begin_write(db, err, err_len)) != CK_OK) break;
         /* Locked: a case written meanwhile waits, so its fresh obligations
@@ -667,13 +667,37 @@ ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, siz
         size_t n = b.n;
         if ((rc = ck_txn_finish(db, rc, err, err_len)) != CK_OK || n == 0) break;
         done += n;
-        if (progress) progress(ctx, done, done > total ? done : total);
+        if (step && !step(ctx, done, done > total ? done : total, b.after)) {
+            rc = ck_txn_fail(CK_ERR_CONFLICT, err, err_len, "recompute: stopped after %zu cases", done);
+            break;
+        }
     }
     ck_store_batch_free(&b);
     if (rc != CK_OK) return rc;
     char d[CK_DATE_STRLEN];
     if ((rc = ck_txn_begin_write(db, err, err_len)) != CK_OK) return rc;
     return ck_txn_finish(db, ck_store_meta_set(db, META_RECOMPUTED, ck_date_fmt(as_of, d), err, err_len), err, err_len);
+}
+
+typedef struct progress_step {
+    void (*progress)(void *ctx, size_t done, size_t total);
+    void *ctx;
+} progress_step;
+
+static bool progress_only(void *ctx, size_t done, size_t total, const char *last_crn)
+{
+    (void)last_crn;
+    progress_step *p = ctx;
+    if (p->progress) p->progress(p->ctx, done, total);
+    return true;
+}
+
+ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, size_t batch,
+                             void (*progress)(void *ctx, size_t done, size_t total), void *ctx,
+                             char *err, size_t err_len)
+{
+    progress_step p = {progress, ctx};
+    return ck_cases_recompute_from(db, eng, as_of, batch, NULL, progress_only, &p, err, err_len);
 }
 
 ck_rc ck_cases_each(ck_db *db, bool (*fn)(void *ctx, const ck_case *c), void *ctx, char *err, size_t err_len)

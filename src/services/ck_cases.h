@@ -122,6 +122,17 @@ ck_rc ck_cases_worklist(ck_db *db, const ck_worklist_query *q, ck_worklist **out
 ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, size_t batch,
                              void (*progress)(void *ctx, size_t done, size_t total), void *ctx,
                              char *err, size_t err_len);
+/* The same pass, resumable (the nightly job, services/ck_nightly): starts
+ * after CRN `after` (NULL or "": from the first case); after each batch's
+ * transaction has committed, calls step with the cases done in this call, the
+ * number of cases and the CRN of the last case done, and stops with
+ * CK_ERR_CONFLICT when step returns false (the job lost its lease, or the
+ * server is stopping). Records as_of as the recompute's date only when it
+ * reaches the last case. A batch redone after a stop between its commit and
+ * step changes nothing: the same case at the same date gives the same rows. */
+typedef bool (*ck_recompute_step)(void *ctx, size_t done, size_t total, const char *last_crn);
+ck_rc ck_cases_recompute_from(ck_db *db, const ck_engine *eng, ck_date as_of, size_t batch, const char *after,
+                              ck_recompute_step step, void *ctx, char *err, size_t err_len);
 
 /* Streams every case (export): fn is called once per case in CRN order and
  * may not keep it; stops early when fn returns false. */
