@@ -16,6 +16,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/suites/lib/result.sh
+. tests/suites/lib/nginx.sh
 # shellcheck source=scripts/pg.sh
 . scripts/pg.sh
 bin=${CK_BIN:-build/casekeeper}
@@ -38,15 +39,6 @@ cleanup() {
   [ "${CK_SUITE_KEEP:-0}" = 1 ] && echo "kept $tmp" || rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-free_port() {
-  local p
-  for _ in $(seq 50); do
-    p=$((20000 + RANDOM % 30000))
-    ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return; }
-  done
-  return 1
-}
 
 # ---- One PostgreSQL, yesterday's data ----------------------------------------------
 ck_pg_start ck-multi-pg multi -c max_connections=100
@@ -90,48 +82,32 @@ result "two casekeeper serve on one database (ports ${ports[*]})" $?
 
 # docs/deploy.md's upstream, on a loopback port in a directory of its own.
 write_conf() {
-  cat >"$tmp/nginx.conf" <<CONF
-$( [ "$(id -u)" = 0 ] && echo "user root;" )
-worker_processes 1;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log;
-events { worker_connections 256; }
-http {
-    # Last: the servers tried, in order ("A, B" when A refused the connection).
-    log_format upstreams '\$msec \$request_time \$status \$request_method \$request_uri \$upstream_addr';
-    access_log $tmp/nginx-access.log upstreams;
-    client_body_temp_path $tmp/body;
-    proxy_temp_path $tmp/proxy;
-    fastcgi_temp_path $tmp/fastcgi;
-    uwsgi_temp_path $tmp/uwsgi;
-    scgi_temp_path $tmp/scgi;
-    upstream casekeeper {
-        server 127.0.0.1:${ports[0]} max_fails=1 fail_timeout=10s;
-        server 127.0.0.1:${ports[1]} max_fails=1 fail_timeout=10s;
-    }
-    server {
-        listen 127.0.0.1:$port;
-        location / {
-            proxy_pass http://casekeeper;
-            proxy_set_header Host \$host;
-            proxy_set_header X-Forwarded-For \$remote_addr;
-            proxy_next_upstream error timeout;
-            proxy_connect_timeout 2s;
-            proxy_read_timeout 60s;
-        }
+  cat >"$tmp/site.conf" <<CONF
+upstream casekeeper {
+    server 127.0.0.1:${ports[0]} max_fails=1 fail_timeout=10s;
+    server 127.0.0.1:${ports[1]} max_fails=1 fail_timeout=10s;
+}
+server {
+    listen 127.0.0.1:$port;
+    location / {
+        proxy_pass http://casekeeper;
+        proxy_set_header Host \$host;
+        proxy_set_header X-Forwarded-For \$remote_addr;
+        proxy_next_upstream error timeout;
+        proxy_connect_timeout 2s;
+        proxy_read_timeout 60s;
     }
 }
 CONF
+  # Last: the servers tried, in order ("A, B" when A refused the connection).
+  nginx_conf "$tmp" "$tmp/site.conf" '$msec $request_time $status $request_method $request_uri $upstream_addr'
 }
 up=1
 for _ in 1 2 3; do
   port=$(free_port) || break
   write_conf
-  if nginx -c "$tmp/nginx.conf" -p "$tmp" 2>>"$tmp/nginx-error.log"; then
-    nginx_started=1
-    for _ in $(seq 100); do ss -Hltn "sport = :$port" | grep -q . && break; sleep 0.1; done
-    ss -Hltn "sport = :$port" | grep -q . && { up=0; break; }
-  fi
+  nginx_start "$tmp" "$port"
+  case $? in 0) nginx_started=1; up=0; break ;; 1) nginx_started=1 ;; esac
 done
 result "nginx in front of both on 127.0.0.1:${port:-?}" $up
 base="http://127.0.0.1:$port"
