@@ -261,8 +261,10 @@ static void killed_mid_run_completed_by_another(void **state)
     assert_int_equal(res.outcome, CK_NIGHTLY_BUSY);
     assert_int_equal(runs(db, rec, 4), 1);
 
-    /* Once it has: it completes the day from the last case done. */
-    o = opts("server-b", T0 + LEASE_S + 1);
+    /* Once it has: it completes the day from the last case done. (The dead
+     * server renewed its lease at T0 plus the seconds its batches took, a
+     * few at most: an hour on, it has certainly lapsed.) */
+    o = opts("server-b", T0 + 3600);
     if (ck_nightly_run(db, &eng, ck_test_date(AS_OF), &o, &res, err, sizeof err) != CK_OK) fail_msg("%s", err);
     assert_int_equal(res.outcome, CK_NIGHTLY_RAN);
     assert_true(res.resumed);

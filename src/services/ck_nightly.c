@@ -54,7 +54,7 @@ static bool on_batch(void *ctx, size_t done, size_t total, const char *last_crn)
         rc = ck_jobs_lease(r->db, CK_NIGHTLY_JOB, r->o->server, now, now + r->o->lease_s, &held, r->err, sizeof r->err);
         /* Progress is recorded only while the lease is ours: a server that
          * lost it must not move the point another server resumes from. */
-        if (rc == CK_OK && held) rc = ck_jobs_run_progress(r->db, &r->rec, r->err, sizeof r->err);
+        if (rc == CK_OK && held) rc = ck_jobs_run_save(r->db, &r->rec, r->err, sizeof r->err);
         rc = ck_txn_finish(r->db, rc, r->err, sizeof r->err);
     }
     if (rc != CK_OK) return false;
@@ -73,7 +73,7 @@ static ck_rc end_run(run *r, bool finished, const char *why, char *err, size_t e
     snprintf(r->rec.error, sizeof r->rec.error, "%s", finished ? "" : why);
     ck_rc rc = ck_txn_begin_write(r->db, err, err_len);
     if (rc != CK_OK) return rc;
-    rc = ck_jobs_run_end(r->db, &r->rec, err, err_len);
+    rc = ck_jobs_run_save(r->db, &r->rec, err, err_len);
     if (rc == CK_OK && finished) {
         char d[CK_DATE_STRLEN], detail[256];
         snprintf(detail, sizeof detail, "as_of=%s cases=%lld server=%s resumed_after=%s", ck_date_fmt(r->rec.as_of, d),

@@ -82,20 +82,7 @@ ck_rc ck_jobs_run_start(ck_db *db, const ck_job_run *r, char *err, size_t err_le
     return ck_txn_exec(db, st, "job run", err, err_len);
 }
 
-ck_rc ck_jobs_run_progress(ck_db *db, const ck_job_run *r, char *err, size_t err_len)
-{
-    ck_stmt *st = ck_txn_prepare(db,
-                                 "UPDATE \"job_runs\" SET \"after\" = $5, \"cases_evaluated\" = $6 WHERE \"job\" = $1 "
-                                 "AND \"as_of\" = $2 AND \"server\" = $3 AND \"started_at\" = $4",
-                                 err, err_len);
-    if (!st) return CK_ERR_DB;
-    bind_key(st, r);
-    ck_stmt_bind_text(st, 5, or_null(r->after));
-    ck_stmt_bind_int(st, 6, r->cases_evaluated);
-    return ck_txn_exec(db, st, "job run progress", err, err_len);
-}
-
-ck_rc ck_jobs_run_end(ck_db *db, const ck_job_run *r, char *err, size_t err_len)
+ck_rc ck_jobs_run_save(ck_db *db, const ck_job_run *r, char *err, size_t err_len)
 {
     ck_stmt *st = ck_txn_prepare(db,
                                  "UPDATE \"job_runs\" SET \"after\" = $5, \"cases_evaluated\" = $6, \"ended_at\" = $7, "
@@ -106,10 +93,11 @@ ck_rc ck_jobs_run_end(ck_db *db, const ck_job_run *r, char *err, size_t err_len)
     bind_key(st, r);
     ck_stmt_bind_text(st, 5, or_null(r->after));
     ck_stmt_bind_int(st, 6, r->cases_evaluated);
-    ck_stmt_bind_int(st, 7, r->ended_at);
+    if (r->ended_at) ck_stmt_bind_int(st, 7, r->ended_at);
+    else ck_stmt_bind_null(st, 7);
     ck_stmt_bind_int(st, 8, r->finished ? 1 : 0);
     ck_stmt_bind_text(st, 9, r->finished ? NULL : or_null(r->error));
-    return ck_txn_exec(db, st, "job run end", err, err_len);
+    return ck_txn_exec(db, st, "job run", err, err_len);
 }
 
 ck_rc ck_jobs_resume_point(ck_db *db, const char *job, ck_date as_of, char *out, size_t out_len, bool *found,

@@ -45,10 +45,9 @@ typedef struct ck_job_run {
 
 /* Records run r as started (its key and resumed_after; the rest as new). */
 ck_rc ck_jobs_run_start(ck_db *db, const ck_job_run *r, char *err, size_t err_len);
-/* Records r's progress: after and cases_evaluated. */
-ck_rc ck_jobs_run_progress(ck_db *db, const ck_job_run *r, char *err, size_t err_len);
-/* Records r as ended at r->ended_at: finished, or not with r->error. */
-ck_rc ck_jobs_run_end(ck_db *db, const ck_job_run *r, char *err, size_t err_len);
+/* Records r as it stands: its progress (after, cases_evaluated) while it
+ * runs (ended_at 0), then its end, finished or not with r->error. */
+ck_rc ck_jobs_run_save(ck_db *db, const ck_job_run *r, char *err, size_t err_len);
 /* The CRN after which the unfinished runs of job at as_of got furthest, in
  * out ("" when none got past the start or there is none); *found says
  * whether there is one. */
