@@ -1,6 +1,7 @@
 #!/bin/sh
 # Turns shipped data files into C arrays so the binary carries its own copy:
-# bank holidays, the rules configuration, contact types and SQL migrations.
+# bank holidays, the rules configuration, contact types, SQL migrations and the
+# OpenAPI document (docs/openapi.json, served at /api/v1/openapi.json).
 # Usage: embed.sh OUT.c FILE...
 set -eu
 out=$1; shift

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PKGS="gcc make pkg-config xxd libmicrohttpd-dev libjansson-dev libcsv-dev libsqlite3-dev
       libpq-dev libsodium-dev libcmocka-dev postgresql-15 chromium
       clang libclang-rt-14-dev nginx-light openssl curl sqlite3 time
-      libical-dev libcurl4-openssl-dev python3-icalendar prometheus systemd"
+      libical-dev libcurl4-openssl-dev python3-icalendar prometheus systemd libsystemd-dev"
 
 missing=""
 for p in $PKGS; do

@@ -5,6 +5,7 @@
 #include "ck_test.h"
 #include "ck_test_db.h"
 #include "ck_test_http.h"
+#include "ck_test_json.h"
 #include "ck_test_manage.h"
 #include "ck_auth.h"
 #include "ck_api_manage.h"
@@ -42,7 +43,7 @@ static void start(void **state)
     S.web = ck_web_new(&(ck_web_config){0}, &app, err, sizeof err);
     if (!S.web) fail_msg("%s", err);
     S.routes = ck_web_server_routes();
-    ck_http_config cfg = {.threads = 2, .routes = S.routes, .db_url = ck_test_db_url(state, 0),
+    ck_http_config cfg = {.port = th_server_port(), .threads = 2, .routes = S.routes, .db_url = ck_test_db_url(state, 0),
                           .app = ck_web_app(S.web), .authorize = as_system};
     S.srv = ck_http_start(&cfg, err, sizeof err);
     if (!S.srv) fail_msg("%s", err);
@@ -117,7 +118,8 @@ static void test_workforce(void **state)
     assert_int_equal(jint(t2, "left"), 1);
     assert_int_equal(jint(t2, "agency"), 1);
     assert_int_equal(jint(t2, "vacancies"), 1);
-    assert_true(json_real_value(json_object_get(t2, "posts_fte")) == 4.0);
+    /* A number, however written: a proxy may write 4.0 as 4 (tests/suites/openapi.sh). */
+    assert_true(json_number_value(json_object_get(t2, "posts_fte")) == 4.0);
     assert_int_equal(jint(json_object_get(j, "total"), "in_post"), 10);
     json_t *ana = find(json_object_get(j, "staff"), "code", "N07P022");
     assert_true(json_is_true(json_object_get(ana, "over_capacity")));
@@ -291,7 +293,7 @@ static void test_inspection(void **state)
     json_t *want = ck_inspection_to_json(x);
     ck_inspection_free(x);
     json_t *j = expect("GET", "/api/v1/manage/inspection?pdu=N07PDU1", NULL, 200);
-    assert_true(json_equal(j, want));
+    assert_true(ck_json_same(j, want));
     assert_int_equal(jint(j, "max_points"), 27);
     assert_string_equal(jstr(j, "from"), "2024-06-02");
     assert_string_equal(jstr(j, "to"), "2025-06-01");

@@ -3,6 +3,9 @@
  * page type is fetched signed in with the grade it is for, and the forms are
  * posted with errors and then validly. */
 #include "ck_test.h"
+#include "ck_explain.h"
+/* An obligation's explanation written out (core/ck_explain), in r's arena. */
+#define EXPL(r, o) ck_explain_text((o)->explain, &((ck_result *)(r))->arena)
 #include "ck_ctypes.h"
 #include "ck_test_http.h"
 #include "ck_test_web.h"
@@ -384,7 +387,7 @@ static const char *stored_status(const fixture *f, const char *crn, const char *
         const ck_obligation *o = &res->obligations[i];
         if (strcmp(o->rule, rule) != 0 || strcmp(o->subject, subject) != 0) continue;
         snprintf(status, sizeof status, "%s", ck_status_name(o->status));
-        if (expl) snprintf(expl, expl_len, "%s", o->explanation);
+        if (expl) snprintf(expl, expl_len, "%s", EXPL(res, o));
     }
     ck_result_free(res);
     ck_db_close(db);

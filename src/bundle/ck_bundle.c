@@ -4,6 +4,7 @@
  * kind, so the codec never names a field: a field added to core/ck_case.c is
  * read and written here without a change. */
 #include "ck_bundle.h"
+#include "ck_explain.h"
 #include "ck_str.h"
 #include <inttypes.h>
 #include <stdarg.h>
@@ -596,7 +597,11 @@ json_t *ck_obligation_to_json(const ck_obligation *o)
     json_object_set_new(j, "status", json_string(ck_status_name(o->status)));
     json_object_set_new(j, "met_on", date_json(o->met_on));
     json_object_set_new(j, "severity", json_string(ck_severity_name(o->severity)));
-    json_object_set_new(j, "explanation", str_json(o->explanation));
+    /* Written out here, where a response or the CLI shows it (core/ck_explain). */
+    ck_buf text = CK_BUF_INIT;
+    json_object_set_new(j, "explanation", o->explain && ck_explain_render(o->explain, &text)
+                                              ? json_stringn(ck_buf_cstr(&text), text.len) : json_null());
+    ck_buf_free(&text);
     return j;
 }
 

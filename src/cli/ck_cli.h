@@ -121,5 +121,7 @@ int ck_cmd_user(int argc, char **argv);
 int ck_cmd_token(int argc, char **argv);
 int ck_cmd_access(int argc, char **argv);
 int ck_cmd_audit(int argc, char **argv);
+int ck_cmd_backup(int argc, char **argv);
+int ck_cmd_restore(int argc, char **argv);
 
 #endif

@@ -6,16 +6,21 @@
 #include "ck_auth.h"
 #include "ck_cal.h"
 #include "ck_cli.h"
+#include "ck_cli_systemd.h"
 #include "ck_http.h"
 #include "ck_reminders.h"
 #include "ck_rulecfg.h"
 #include "ck_store.h"
 #include "ck_web.h"
 #include <errno.h>
+#include <netdb.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 /* Calendars and rule configurations are kilobytes; this bounds a wrong file. */
 #define INPUT_LIMIT ((size_t)16 << 20)
@@ -79,6 +84,39 @@ static bool prepare_database(const char *cmd, const char *url)
     return ok;
 }
 
+/* The watchdog's check before each ping: the server still completes a TCP
+ * connection on its address within 5 s. The connection is closed unused. */
+typedef struct probe_target {
+    char host[256];
+    uint16_t port;
+} probe_target;
+
+static bool server_accepts(void *ctx)
+{
+    const probe_target *t = ctx;
+    char service[8];
+    snprintf(service, sizeof service, "%u", t->port);
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV}, *res = NULL;
+    /* A wildcard address is probed on loopback. */
+    const char *host = strcmp(t->host, "0.0.0.0") == 0 ? "127.0.0.1" : strcmp(t->host, "::") == 0 ? "::1" : t->host;
+    if (getaddrinfo(host, service, &hints, &res) != 0) return false;
+    bool ok = false;
+    int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd >= 0) {
+        if (connect(fd, res->ai_addr, res->ai_addrlen) == 0) {
+            ok = true;
+        } else if (errno == EINPROGRESS) {
+            struct pollfd p = {.fd = fd, .events = POLLOUT};
+            int soerr = 0;
+            socklen_t sl = sizeof soerr;
+            ok = poll(&p, 1, 5000) == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 && soerr == 0;
+        }
+        close(fd);
+    }
+    freeaddrinfo(res);
+    return ok;
+}
+
 int ck_cli_serve(const char *cmd, const ck_serve_options *o)
 {
     int rc;
@@ -108,6 +146,8 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
     ck_route *routes = NULL;
     ck_audit_appender *appender = NULL;
     ck_reminders *reminders = NULL;
+    ck_systemd_watchdog *watchdog = NULL;
+    probe_target probe = {0};
     rc = 1;
     if (!prepare_database(cmd, url)) goto out;
 
@@ -129,7 +169,7 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
     /* One server, one route table: the web pages, the JSON API and the
      * management API. The web owns the app struct (it begins with the API's
      * ck_app). */
-    web = ck_web_new(&(ck_web_config){.templates_dir = o->templates}, &app, err, sizeof err);
+    web = ck_web_new(&(ck_web_config){.root = o->assets_dir, .templates_dir = o->templates}, &app, err, sizeof err);
     if (!web) {
         ck_cli_error(cmd, "%s", err);
         goto unblock;
@@ -178,14 +218,33 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
         goto unblock;
     }
     if (reminding) ck_http_log("appointment reminders: sending through %s", app.engine.cfg->notify_base_url);
+    /* systemd (Type=notify): ready once listening and every thread runs. */
+    snprintf(probe.host, sizeof probe.host, "%s", host);
+    probe.port = ck_http_port(srv);
+    watchdog = ck_systemd_watchdog_start(server_accepts, &probe);
+    ck_systemd_ready(ck_http_url(srv));
     int sig = 0;
     sigwait(&stop_signals, &sig);
-    ck_http_log("stopping on %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    /* A graceful stop: refuse new connections, answer those accepted within
+     * the deadline (config/rules.conf), then stop the workers; the audit
+     * appender below writes what they queued. */
+    unsigned deadline = (unsigned)limits->server_shutdown_deadline_s;
+    ck_http_log("stopping on %s: answering the requests accepted (deadline %us)", sig == SIGINT ? "SIGINT" : "SIGTERM",
+                deadline);
+    ck_systemd_stopping("answering the requests accepted");
+    ck_systemd_watchdog_stop(watchdog);
+    watchdog = NULL;
+    unsigned left = ck_http_drain(srv, deadline);
+    if (left)
+        ck_http_log("the shutdown deadline (%us) passed with %u connection%s unanswered; closing them", deadline, left,
+                    left == 1 ? "" : "s");
     rc = 0;
 unblock:
+    ck_systemd_watchdog_stop(watchdog);
     ck_http_stop(srv);
     srv = NULL;
-    ck_audit_appender_stop(appender); /* after the workers, which wait on it */
+    ck_audit_appender_stop(appender); /* after the workers, which wait on it; writes what is queued */
+    if (rc == 0) ck_http_log("stopped");
     ck_api_daily_stop(daily);
     ck_reminders_stop(reminders);
     ck_web_free(web);

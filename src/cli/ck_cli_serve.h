@@ -4,7 +4,11 @@
  * The first line on standard output is the bound address ("listening on
  * http://127.0.0.1:43121"), flushed at once, so a script or test that asked
  * for port 0 learns the port; logs go to standard error. SIGINT and SIGTERM
- * stop the server cleanly: running requests finish, connections are closed. */
+ * stop the server gracefully: no new connection is accepted, those accepted
+ * are answered within server_shutdown_deadline_s (config/rules.conf), the
+ * audit records queued are written, and the exit status is 0. Under systemd
+ * (Type=notify) it reports READY=1, STOPPING=1 and the watchdog
+ * (ck_cli_systemd). */
 #ifndef CK_CLI_SERVE_H
 #define CK_CLI_SERVE_H
 #include "ck_date.h"
@@ -18,7 +22,8 @@ typedef struct ck_serve_options {
     const char *listen;    /* HOST:PORT; NULL: CK_SERVE_DEFAULT_LISTEN */
     const char *holidays;  /* a bank-holidays.json instead of the shipped copy; may be NULL */
     const char *config;    /* rules.conf overrides; may be NULL */
-    const char *templates; /* page templates directory; NULL: beside the build directory */
+    const char *templates; /* page templates directory; NULL: assets_dir/templates */
+    const char *assets_dir; /* holding templates/, static/, node_modules/; NULL: ck_web_find_root */
     unsigned threads;      /* 0: two per CPU core */
     const char *proxy;     /* the trusted reverse proxy's numeric address; may be NULL */
     bool plain_http;       /* session cookies without Secure: loopback addresses only */

@@ -3,6 +3,7 @@
 #include "ck_cli.h"
 #include "ck_cli_serve.h"
 #include "ck_cli_store.h"
+#include "ck_datadir.h"
 #include "ck_http.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,10 @@ static void help(FILE *to)
     ck_cli_usage(CMD, to);
     fprintf(to,
             "\n"
-            "Serves the JSON API (/health, /api/v1/...) on HOST:PORT until SIGINT or SIGTERM.\n"
+            "Serves the JSON API (/health, /api/v1/...) on HOST:PORT until SIGINT or SIGTERM,\n"
+            "which stop it gracefully: new connections are refused, those accepted are answered\n"
+            "within server_shutdown_deadline_s (config/rules.conf), queued audit records are\n"
+            "written, exit status 0. Under systemd it reports readiness (Type=notify).\n"
             "Applies any missing database migrations first. Prints \"listening on URL\" as the\n"
             "first line of standard output; logs go to standard error. Stored obligations are\n"
             "recomputed for every case at start when the last recompute was before today, and\n"
@@ -26,7 +30,11 @@ static void help(FILE *to)
             "  --listen HOST:PORT     address to bind (default " CK_SERVE_DEFAULT_LISTEN "; port 0 picks a\n"
             "                         free port; IPv6 as [::1]:8080)\n"
             "  --threads N            worker threads (default: two per CPU core)\n"
-            "  --templates DIR        page templates (default: templates/ beside the build directory)\n"
+            "  --assets-dir DIR       the web files: DIR/templates, DIR/static and DIR/node_modules\n"
+            "                         (default: the source tree the binary was built in, else\n"
+            "                         BIN/../share/casekeeper beside an installed binary, else\n"
+            "                         " CK_DATADIR ")\n"
+            "  --templates DIR        page templates (default: the templates/ of the web files)\n"
             "  --bank-holidays FILE   a GOV.UK bank-holidays.json instead of the shipped copy\n"
             "  --rules-config FILE    key = value overrides of the shipped config/rules.conf\n"
             "  --trusted-proxy ADDR   the reverse proxy in front (nginx, terminating TLS), by\n"
@@ -68,6 +76,7 @@ static int parse_options(int argc, char **argv, ck_serve_options *o)
                                   {"--bank-holidays", .val = &o->holidays},
                                   {"--rules-config", .val = &o->config},
                                   {"--templates", .val = &o->templates},
+                                  {"--assets-dir", .val = &o->assets_dir},
                                   {"--threads", .parse = parse_threads, .out = &o->threads}};
     return ck_cli_opts(CMD, argc, argv, opts, sizeof opts / sizeof *opts, help, CK_CLI_UNKNOWN_ARG);
 }

@@ -69,8 +69,10 @@ struct ck_rules_config {
     int upw_pace_hours_week;
     /* The server's limits under load (not rules: `casekeeper serve` hands
      * them to the HTTP server; documented in config/rules.conf, the one
-     * configuration file). 0 connections per address: no limit. */
+     * configuration file). 0 connections per address: no limit. The
+     * shutdown deadline bounds how long SIGTERM waits for requests in flight. */
     int server_connections_per_address, server_request_deadline_s, server_idle_timeout_s;
+    int server_shutdown_deadline_s;
     /* Seconds the nightly job's lease lasts unrenewed (services/ck_nightly;
      * config/rules.conf): how soon another server completes the night's
      * recompute after the one running it died. */

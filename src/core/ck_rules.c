@@ -8,11 +8,10 @@
  * builds its obligations with the same three steps: the facts, the candidates
  * that meet it (the earliest wins), and emit(), which sets the status. */
 #include "ck_rules.h"
+#include "ck_explain.h"
 #include "ck_facts.h"
 #include "ck_buf.h"
 #include "ck_str.h"
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,45 +208,20 @@ typedef struct eval {
     size_t n_ev;
     dlist rosh, plans, oversight, police, children; /* completed / received */
     const ck_enforcement **enf; size_t n_enf;      /* by (contact, date) */
-    /* The obligation under construction. */
+    /* The obligation under construction: its explanation's recipe
+     * (core/ck_explain), written out only when something shows it. */
     ck_buf line, unmet, metby;
     ck_date met_on;
     ck_obligation basis; /* basis, amount, why, high_risk, stage, period (why()) */
-    char dates[8][CK_DATE_STRLEN];
-    unsigned next_date;
 } eval;
 
-/* A formatted date that stays valid for the next seven calls. */
-static const char *ds(eval *x, ck_date d)
-{
-    char *s = x->dates[x->next_date++ % 8];
-    return ck_date_fmt(d, s);
-}
-
 static ck_date wd(eval *x, ck_date d, int n) { return ck_wd_add(x->cal, d, n); }
-
-static void bufv(ck_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
-static void bufv(ck_buf *b, const char *fmt, va_list ap)
-{
-    char small[512];
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    if (n >= 0 && (size_t)n < sizeof small) {
-        ck_buf_append(b, small, (size_t)n);
-    } else if (n >= 0) {
-        char *big = ck_malloc((size_t)n + 1);
-        vsnprintf(big, (size_t)n + 1, fmt, ap2);
-        ck_buf_append(b, big, (size_t)n);
-        ck_free(big);
-    }
-    va_end(ap2);
-}
 
 /* Starts an obligation: its facts are appended with facts(). */
 static void begin(eval *x)
 {
     ck_buf_reset(&x->line);
+    ck_buf_putc(&x->line, CK_EXPLAIN_MARK);
     ck_buf_reset(&x->unmet);
     ck_buf_reset(&x->metby);
     x->met_on = CK_NODATE;
@@ -264,75 +238,66 @@ static void why(eval *x, ck_date basis, int amount, ck_why w, bool high_risk)
     x->basis.high_risk = high_risk;
 }
 
-static void facts(eval *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void facts(eval *x, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    bufv(&x->line, fmt, ap);
-    va_end(ap);
-}
+/* facts(x, CK_EX_..., ck_xs(...), ck_xd(...), ...): the facts of the case,
+ * text t of core/ck_explain with its values. */
+#define facts(x, t, ...) ck_explain_add(&(x)->line, (t), CK_XARGS(__VA_ARGS__))
 
-/* What is missing, shown only while the obligation is not met (with its own
- * leading separator, usually ", "). */
-static void unmet(eval *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void unmet(eval *x, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    bufv(&x->unmet, fmt, ap);
-    va_end(ap);
-}
+/* What is missing, shown only while the obligation is not met (the text has
+ * its own leading separator, usually ", "). */
+#define unmet(x, t, ...) ck_explain_add(&(x)->unmet, (t), CK_XARGS(__VA_ARGS__))
 
 /* A record that meets the obligation on `on` (CK_NODATE: it does not); the
  * earliest offered wins, and only its description is kept. */
-static void met(eval *x, ck_date on, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void met(eval *x, ck_date on, const char *fmt, ...)
+#define met(x, on, t, ...) met_((x), (on), (t), CK_XARGS(__VA_ARGS__))
+static void met_(eval *x, ck_date on, ck_ex_text t, const ck_xarg *a, size_t n)
 {
     if (on == CK_NODATE || (x->met_on != CK_NODATE && on >= x->met_on)) return;
     x->met_on = on;
     ck_buf_reset(&x->metby);
-    va_list ap;
-    va_start(ap, fmt);
-    bufv(&x->metby, fmt, ap);
-    va_end(ap);
+    ck_explain_add(&x->metby, t, a, n);
 }
 
-/* Finishes the obligation: "<facts>[<unmet>]; due D (<how>)[; met by <what>]". */
-static void emit(eval *x, const char *rule, ck_severity sev, const char *kind, const char *id, ck_date due,
-                 const char *how, ...) __attribute__((format(printf, 7, 8)));
-static void emit(eval *x, const char *rule, ck_severity sev, const char *kind, const char *id, ck_date due,
-                 const char *how, ...)
+/* Finishes the obligation: "<facts>[<unmet>]; due D (<how>)[; met by <what>]",
+ * `how` being text t with its values. */
+#define emit(x, rule, sev, kind, id, due, t, ...) emit_((x), (rule), (sev), (kind), (id), (due), (t), CK_XARGS(__VA_ARGS__))
+static void emit_(eval *x, const char *rule, ck_severity sev, const char *kind, const char *id, ck_date due,
+                  ck_ex_text how, const ck_xarg *a, size_t n)
 {
     if (x->met_on == CK_NODATE && x->unmet.len) ck_buf_append(&x->line, x->unmet.data, x->unmet.len);
-    ck_buf_printf(&x->line, "; due %s (", ds(x, due));
-    va_list ap;
-    va_start(ap, how);
-    bufv(&x->line, how, ap);
-    va_end(ap);
-    ck_buf_putc(&x->line, ')');
+    facts(x, CK_EX_DUE, ck_xd(due));
+    ck_explain_add(&x->line, how, a, n);
+    facts(x, CK_EX_CLOSE);
     if (x->met_on != CK_NODATE) {
-        ck_buf_puts(&x->line, "; met by ");
+        facts(x, CK_EX_MET_BY);
         ck_buf_append(&x->line, x->metby.data, x->metby.len);
     }
-    /* One line, whatever the free text it quotes (a report's reason) holds. */
-    for (size_t i = 0; i < x->line.len; i++)
-        if ((unsigned char)x->line.data[i] < ' ') x->line.data[i] = ' ';
+    ck_explain_add_basis(&x->line, &(ck_explain_basis){x->basis.basis, x->basis.amount, (int)x->basis.why,
+                                                       x->basis.high_risk, x->basis.stage, x->basis.period});
     if (x->n_obs == x->cap_obs) {
         size_t bytes;
         x->cap_obs = x->cap_obs ? x->cap_obs * 2 : 64;
         if (!ck_mul(x->cap_obs, sizeof *x->obs, &bytes)) abort();
         x->obs = ck_realloc(x->obs, bytes);
     }
-    ck_arena *a = &x->r->arena;
+    ck_arena *ar = &x->r->arena;
+    char *subject;
+    if (id) {
+        size_t kl = strlen(kind), il = strlen(id);
+        subject = ck_arena_alloc(ar, kl + il + 2);
+        memcpy(subject, kind, kl);
+        subject[kl] = ':';
+        memcpy(subject + kl + 1, id, il + 1);
+    } else {
+        subject = ck_arena_strdup(ar, kind);
+    }
     x->obs[x->n_obs++] = (ck_obligation){
         .rule = rule,
-        .subject = id ? ck_arena_printf(a, "%s:%s", kind, id) : ck_arena_strdup(a, kind),
+        .subject = subject,
         .due = due,
         .met_on = x->met_on,
         .status = ck_status_at(due, x->met_on, x->as_of),
         .severity = sev,
-        .explanation = ck_arena_strndup(a, ck_buf_cstr(&x->line), x->line.len),
+        .explain = ck_arena_strndup(ar, ck_buf_cstr(&x->line), x->line.len),
         .basis = x->basis.basis,
         .amount = x->basis.amount,
         .why = x->basis.why,
@@ -374,7 +339,7 @@ static const char *period_name(const evx *v, const ck_period *p)
 /* A period as the plain-English sentence names it (static). */
 static const char *period_word(const ck_period *p)
 {
-    return p->kind == CK_PERIOD_LICENCE ? "licence" : p->kind == CK_PERIOD_PSS ? "post-sentence supervision" : "order";
+    return ck_explain_periods[p->kind == CK_PERIOD_LICENCE ? 1 : p->kind == CK_PERIOD_PSS ? 2 : 0];
 }
 
 /* The week of period p that d falls in, 1 for its first seven days: the
@@ -496,7 +461,7 @@ static void met_by_decision(eval *x, const char *rule, const char *kind, const c
         if (!ck_streq(d->rule, rule) || blank(d->reason) || !s || strncmp(s, kind, klen) != 0 || s[klen] != ':' ||
             strcmp(s + klen + 1, id) != 0)
             continue;
-        met(x, d->date, "decision %s %s", d->id, ds(x, d->date));
+        met(x, d->date, CK_EX_MET_BY_DECISION_MET, ck_xs(d->id), ck_xd(d->date));
     }
 }
 
@@ -525,7 +490,7 @@ static void met_by_allocation(eval *x, ck_date anchor, const ck_allocation *exce
         const ck_allocation *al = &x->c->allocations[i];
         ck_date at = al->from > anchor ? al->from : anchor;
         if (al == except || !ck_allocation_in_force(al, at) || !in_post(al, at)) continue;
-        met(x, al->from, "allocation %s to %s from %s", al->id, al->staff_code, ds(x, al->from));
+        met(x, al->from, CK_EX_MET_BY_ALLOCATION_MET, ck_xs(al->id), ck_xs(al->staff_code), ck_xd(al->from));
     }
 }
 
@@ -549,12 +514,12 @@ static void rule_allocate(eval *x)
     bool hr = high_risk(x, anchor);
     int n = hr ? x->cfg->allocate_high_risk_wd : x->cfg->allocate_wd;
     begin(x);
-    facts(x, "event %s %s sentenced %s, in force", v->e->id, v->s->type, ds(x, anchor));
-    unmet(x, ", no allocation to a practitioner in post");
+    facts(x, CK_EX_ALLOCATE_FACTS, ck_xs(v->e->id), ck_xs(v->s->type), ck_xd(anchor));
+    unmet(x, CK_EX_ALLOCATE_UNMET);
     met_by_allocation(x, anchor, NULL);
     why(x, anchor, n, hr ? CK_WHY_HIGH_RISK : CK_WHY_USUAL, hr);
-    emit(x, "ALLOCATE", CK_SEV_HIGH, "case", NULL, wd(x, anchor, n), "sentence + %d WD%s", n,
-         hr ? ": high-risk at sentence" : "");
+    emit(x, "ALLOCATE", CK_SEV_HIGH, "case", NULL, wd(x, anchor, n), CK_EX_ALLOCATE_DUE, ck_xi(n),
+         ck_xs(hr ? ": high-risk at sentence" : ""));
 }
 
 static void rule_allocate_leaver(eval *x)
@@ -572,13 +537,13 @@ static void rule_allocate_leaver(eval *x)
         bool hr = high_risk(x, l);
         int n = hr ? x->cfg->allocate_high_risk_wd : x->cfg->allocate_wd;
         begin(x);
-        facts(x, "allocation %s to %s: practitioner %s %s", al->id, al->staff_code,
-              absent ? "began long-term absence" : "left", ds(x, l));
-        unmet(x, ", no other allocation to a practitioner in post");
+        facts(x, CK_EX_ALLOCATE_LEAVER_FACTS, ck_xs(al->id), ck_xs(al->staff_code),
+              ck_xs(absent ? "began long-term absence" : "left"), ck_xd(l));
+        unmet(x, CK_EX_ALLOCATE_LEAVER_UNMET);
         met_by_allocation(x, l, al);
         why(x, l, n, absent ? CK_WHY_ABSENCE : CK_WHY_LEFT, hr);
-        emit(x, "ALLOCATE", CK_SEV_HIGH, "allocation", al->id, wd(x, l, n), "%s + %d WD%s",
-             absent ? "absence" : "leaving", n, hr ? ": high-risk then" : "");
+        emit(x, "ALLOCATE", CK_SEV_HIGH, "allocation", al->id, wd(x, l, n), CK_EX_ALLOCATE_LEAVER_DUE,
+             ck_xs(absent ? "absence" : "leaving"), ck_xi(n), ck_xs(hr ? ": high-risk then" : ""));
     }
 }
 
@@ -592,16 +557,17 @@ static void rule_induction(eval *x)
         int n = lic ? x->cfg->induction_licence_wd : x->cfg->induction_community_wd;
         const char *from = lic ? "release" : "sentence";
         begin(x);
-        facts(x, "event %s %s %s %s", v->e->id, period_name(v, p), from, ds(x, p->start));
-        unmet(x, ", no attended NS contact in the %s", period_name(v, p));
+        facts(x, CK_EX_INDUCTION_FACTS, ck_xs(v->e->id), ck_xs(period_name(v, p)), ck_xs(from), ck_xd(p->start));
+        unmet(x, CK_EX_INDUCTION_UNMET, ck_xs(period_name(v, p)));
         size_t k = contact_from(v->att, v->natt, p->start);
         if (k < v->natt && v->att[k]->date <= p->last) {
             const ck_contact *c = v->att[k];
-            met(x, c->date, "contact %s %s %s %s", c->id, c->type, c->outcome, ds(x, c->date));
+            met(x, c->date, CK_EX_INDUCTION_MET, ck_xs(c->id), ck_xs(c->type), ck_xs(c->outcome), ck_xd(c->date));
         }
         why(x, p->start, n, lic ? CK_WHY_LICENCE : CK_WHY_USUAL, false);
         x->basis.period = period_word(p);
-        emit(x, "INDUCTION", CK_SEV_HIGH, "event", v->e->id, wd(x, p->start, n), "%s + %d WD", from, n);
+        emit(x, "INDUCTION", CK_SEV_HIGH, "event", v->e->id, wd(x, p->start, n), CK_EX_INDUCTION_DUE, ck_xs(from),
+             ck_xi(n));
     }
 }
 
@@ -612,14 +578,14 @@ static void rule_outcome(eval *x)
         const ck_contact *c = &x->c->contacts[i];
         if (c->appointment != 1 || c->date >= x->as_of) continue;
         begin(x);
-        facts(x, "appointment %s %s %s", c->id, c->type, ds(x, c->date));
-        unmet(x, ", no outcome recorded");
+        facts(x, CK_EX_OUTCOME_FACTS, ck_xs(c->id), ck_xs(c->type), ck_xd(c->date));
+        unmet(x, CK_EX_OUTCOME_UNMET);
         if (c->outcome && c->outcome_on != CK_NODATE)
-            met(x, c->outcome_on, "outcome %s recorded %s", c->outcome, ds(x, c->outcome_on));
+            met(x, c->outcome_on, CK_EX_OUTCOME_MET, ck_xs(c->outcome), ck_xd(c->outcome_on));
         else if (c->outcome)
-            met(x, c->date, "outcome %s recorded (no date: the appointment date)", c->outcome);
+            met(x, c->date, CK_EX_OUTCOME_MET2, ck_xs(c->outcome));
         why(x, c->date, n, CK_WHY_USUAL, false);
-        emit(x, "OUTCOME", CK_SEV_NORMAL, "contact", c->id, wd(x, c->date, n), "appointment + %d WD", n);
+        emit(x, "OUTCOME", CK_SEV_NORMAL, "contact", c->id, wd(x, c->date, n), CK_EX_OUTCOME_DUE, ck_xi(n));
     }
 }
 
@@ -631,22 +597,22 @@ static void rule_contact(eval *x)
             const link *l = &v->links[j];
             const ck_contact *c = l->c;
             begin(x);
-            facts(x, "event %s: attended NS contact %s %s %s (%d-day interval", v->e->id, c->id, c->type,
-                  ds(x, c->date), l->interval);
+            facts(x, CK_EX_CONTACT_FACTS, ck_xs(v->e->id), ck_xs(c->id), ck_xs(c->type), ck_xd(c->date),
+                  ck_xi(l->interval));
             if (l->high_risk)
-                facts(x, ": high-risk on the contact date)");
+                facts(x, CK_EX_CONTACT_FACTS2);
             else
-                facts(x, " on day %d of the %s)", (int)(c->date - l->p->start), period_name(v, l->p));
-            unmet(x, ", no later attended NS contact");
+                facts(x, CK_EX_CONTACT_FACTS3, ck_xi((int)(c->date - l->p->start)), ck_xs(period_name(v, l->p)));
+            unmet(x, CK_EX_CONTACT_UNMET);
             size_t k = contact_from(v->att, v->natt, c->date + 1);
             if (k < v->natt) {
                 const ck_contact *n = v->att[k];
-                met(x, n->date, "contact %s %s %s", n->id, n->type, ds(x, n->date));
+                met(x, n->date, CK_EX_CONTACT_MET, ck_xs(n->id), ck_xs(n->type), ck_xd(n->date));
             }
             why(x, c->date, l->interval, l->high_risk ? CK_WHY_HIGH_RISK : CK_WHY_STAGE, l->high_risk);
             x->basis.stage = period_week(l->p, c->date);
             x->basis.period = period_word(l->p);
-            emit(x, "CONTACT", CK_SEV_HIGH, "contact", c->id, l->due, "contact + %d days", l->interval);
+            emit(x, "CONTACT", CK_SEV_HIGH, "contact", c->id, l->due, CK_EX_CONTACT_DUE, ck_xi(l->interval));
         }
     }
 }
@@ -663,23 +629,22 @@ static void rule_next_appointment(eval *x)
         const link *l = &v->links[v->nlinks - 1];
         if (!ck_period_active(l->p, x->as_of) || x->as_of >= v->stop) continue;
         begin(x);
-        facts(x, "event %s: last attended NS contact %s %s, CONTACT due %s", v->e->id, l->c->id, ds(x, l->c->date),
-              ds(x, l->due));
-        unmet(x, ", no later NS appointment booked");
+        facts(x, CK_EX_NEXT_APPOINTMENT_FACTS, ck_xs(v->e->id), ck_xs(l->c->id), ck_xd(l->c->date), ck_xd(l->due));
+        unmet(x, CK_EX_NEXT_APPOINTMENT_UNMET);
         for (size_t k = contact_from(v->con, v->ncon, l->c->date + 1); k < v->ncon; k++) {
             const ck_contact *a = v->con[k];
             if (a->national_standard != 1 || a->appointment != 1) continue;
             /* Facts recorded after as_of are out of the view: a booking date
              * left is on or before as_of. */
             if (a->booked_on != CK_NODATE)
-                met(x, a->booked_on, "appointment %s %s for %s, booked %s", a->id, a->type, ds(x, a->date),
-                    ds(x, a->booked_on));
+                met(x, a->booked_on, CK_EX_NEXT_APPOINTMENT_MET, ck_xs(a->id), ck_xs(a->type), ck_xd(a->date),
+                    ck_xd(a->booked_on));
             else
-                met(x, l->c->date, "appointment %s %s for %s, booking date not recorded (met on the contact date)",
-                    a->id, a->type, ds(x, a->date));
+                met(x, l->c->date, CK_EX_NEXT_APPOINTMENT_MET2, ck_xs(a->id), ck_xs(a->type), ck_xd(a->date));
         }
         why(x, l->c->date, n, CK_WHY_USUAL, false);
-        emit(x, "NEXT_APPOINTMENT", CK_SEV_NORMAL, "contact", l->c->id, wd(x, l->c->date, n), "contact + %d WD", n);
+        emit(x, "NEXT_APPOINTMENT", CK_SEV_NORMAL, "contact", l->c->id, wd(x, l->c->date, n),
+             CK_EX_NEXT_APPOINTMENT_DUE, ck_xi(n));
     }
 }
 
@@ -712,9 +677,9 @@ static void address_run(eval *x)
     }
     if (run == CK_NODATE) return;
     if (by)
-        met(x, run, "main address %s from %s, unbroken up to now", by->id, ds(x, run));
+        met(x, run, CK_EX_ADDRESS_RUN_MET, ck_xs(by->id), ck_xd(run));
     else
-        met(x, run, "no fixed abode since %s", ds(x, run));
+        met(x, run, CK_EX_ADDRESS_RUN_MET2, ck_xd(run));
 }
 
 static void rule_address(eval *x)
@@ -732,12 +697,12 @@ static void rule_address(eval *x)
     if (!ap) return;
     int n = x->cfg->address_wd;
     begin(x);
-    facts(x, "event %s %s started %s", av->e->id, period_name(av, ap), ds(x, ap->start));
-    unmet(x, ", no current main address or no-fixed-abode date recorded");
+    facts(x, CK_EX_ADDRESS_FACTS, ck_xs(av->e->id), ck_xs(period_name(av, ap)), ck_xd(ap->start));
+    unmet(x, CK_EX_ADDRESS_UNMET);
     address_run(x);
     why(x, ap->start, n, ap->kind == CK_PERIOD_LICENCE ? CK_WHY_LICENCE : CK_WHY_USUAL, false);
     x->basis.period = period_word(ap);
-    emit(x, "ADDRESS", CK_SEV_HIGH, "case", NULL, wd(x, ap->start, n), "start + %d WD", n);
+    emit(x, "ADDRESS", CK_SEV_HIGH, "case", NULL, wd(x, ap->start, n), CK_EX_ADDRESS_DUE, ck_xi(n));
 }
 
 static void rule_terminate(eval *x)
@@ -748,11 +713,11 @@ static void rule_terminate(eval *x)
         ck_date end = v->s ? ck_sentence_final_end(v->s) : CK_NODATE;
         if (end == CK_NODATE || end >= x->as_of) continue;
         begin(x);
-        facts(x, "event %s %s ended %s", v->e->id, v->s->type, ds(x, end));
-        unmet(x, ", not terminated");
-        met(x, v->s->terminated_on, "termination %s", ds(x, v->s->terminated_on));
+        facts(x, CK_EX_TERMINATE_FACTS, ck_xs(v->e->id), ck_xs(v->s->type), ck_xd(end));
+        unmet(x, CK_EX_TERMINATE_UNMET);
+        met(x, v->s->terminated_on, CK_EX_TERMINATE_MET, ck_xd(v->s->terminated_on));
         why(x, end, n, CK_WHY_USUAL, false);
-        emit(x, "TERMINATE", CK_SEV_NORMAL, "event", v->e->id, wd(x, end, n), "end + %d WD", n);
+        emit(x, "TERMINATE", CK_SEV_NORMAL, "event", v->e->id, wd(x, end, n), CK_EX_TERMINATE_DUE, ck_xi(n));
     }
 }
 
@@ -765,17 +730,17 @@ static void rule_review_appointment(eval *x)
         ck_date t = v->reset_t;
         int half = (int)((p->last - t) / 2);
         begin(x);
-        facts(x, "event %s licence %s to %s: probation reset at the two-thirds point %s, contact stopped %s",
-              v->e->id, ds(x, p->start), ds(x, p->last), ds(x, t), ds(x, v->stop));
-        unmet(x, ", no attended NS contact in the final third");
+        facts(x, CK_EX_REVIEW_APPOINTMENT_FACTS, ck_xs(v->e->id), ck_xd(p->start), ck_xd(p->last), ck_xd(t),
+              ck_xd(v->stop));
+        unmet(x, CK_EX_REVIEW_APPOINTMENT_UNMET);
         size_t k = contact_from(v->att, v->natt, t + 1);
         if (k < v->natt && v->att[k]->date <= p->last) {
             const ck_contact *c = v->att[k];
-            met(x, c->date, "contact %s %s %s %s", c->id, c->type, c->outcome, ds(x, c->date));
+            met(x, c->date, CK_EX_INDUCTION_MET, ck_xs(c->id), ck_xs(c->type), ck_xs(c->outcome), ck_xd(c->date));
         }
         why(x, t, half, CK_WHY_USUAL, false);
-        emit(x, "REVIEW_APPOINTMENT", CK_SEV_HIGH, "event", v->e->id, t + half,
-             "two-thirds point + %d days: midway through the final third", half);
+        emit(x, "REVIEW_APPOINTMENT", CK_SEV_HIGH, "event", v->e->id, t + half, CK_EX_REVIEW_APPOINTMENT_DUE,
+             ck_xi(half));
     }
 }
 
@@ -843,11 +808,11 @@ static void rule_enforce(eval *x)
             if (!p || p->kind == CK_PERIOD_PSS) continue;
             const ck_enforcement *w = p->kind == CK_PERIOD_ORDER ? mandatory_warning(x, v, c->date) : NULL;
             begin(x);
-            facts(x, "unacceptable failure %s on NS contact %s %s %s (event %s)", c->outcome, c->id, c->type,
-                  ds(x, c->date), v->e->id);
+            facts(x, CK_EX_ENFORCE_FACTS, ck_xs(c->outcome), ck_xs(c->id), ck_xs(c->type), ck_xd(c->date),
+                  ck_xs(v->e->id));
             if (w)
-                facts(x, "; warning %s %s %s within %d months and no breach resolved since: breach mandatory", w->id,
-                      w->action, ds(x, w->date), x->cfg->breach_warning_months);
+                facts(x, CK_EX_ENFORCE_FACTS2, ck_xs(w->id), ck_xs(w->action), ck_xd(w->date),
+                      ck_xi(x->cfg->breach_warning_months));
             const ck_enforcement *instead = NULL;
             size_t j, end = enforcement_of(x, c->id, &j);
             for (; j < end; j++) {
@@ -855,16 +820,16 @@ static void rule_enforce(eval *x)
                 bool counts = w ? ck_streq(en->action, "breach_initiated")
                                 : !(ck_streq(en->action, "no_further_action") && blank(en->reason));
                 if (counts)
-                    met(x, en->date, "%s %s %s", en->action, en->id, ds(x, en->date));
+                    met(x, en->date, CK_EX_ENFORCE_MET, ck_xs(en->action), ck_xs(en->id), ck_xd(en->date));
                 else if (!instead)
                     instead = en;
             }
             if (w && instead)
-                unmet(x, " (%s %s recorded instead: does not meet it)", instead->action, instead->id);
+                unmet(x, CK_EX_ENFORCE_UNMET, ck_xs(instead->action), ck_xs(instead->id));
             else
-                unmet(x, ", no enforcement action recorded");
+                unmet(x, CK_EX_ENFORCE_UNMET2);
             why(x, c->date, n, w ? CK_WHY_MANDATORY : CK_WHY_USUAL, false);
-            emit(x, "ENFORCE", CK_SEV_HIGH, "contact", c->id, wd(x, c->date, n), "failure + %d WD", n);
+            emit(x, "ENFORCE", CK_SEV_HIGH, "contact", c->id, wd(x, c->date, n), CK_EX_ENFORCE_DUE, ck_xi(n));
         }
     }
 }
@@ -877,12 +842,12 @@ static void rule_breach_pack(eval *x)
         const evx *v = find_ev(x, b->event);
         if (!v || !is_community(v->s)) continue;
         begin(x);
-        facts(x, "breach %s initiated %s on event %s", b->id, ds(x, b->initiated), b->event);
-        unmet(x, ", no pack sent");
-        met(x, b->pack_sent, "pack sent %s", ds(x, b->pack_sent));
-        if (ck_streq(b->outcome, "withdrawn")) met(x, b->resolved, "withdrawal %s", ds(x, b->resolved));
+        facts(x, CK_EX_BREACH_PACK_FACTS, ck_xs(b->id), ck_xd(b->initiated), ck_xs(b->event));
+        unmet(x, CK_EX_BREACH_PACK_UNMET);
+        met(x, b->pack_sent, CK_EX_BREACH_PACK_MET, ck_xd(b->pack_sent));
+        if (ck_streq(b->outcome, "withdrawn")) met(x, b->resolved, CK_EX_BREACH_PACK_MET2, ck_xd(b->resolved));
         why(x, b->initiated, n, CK_WHY_USUAL, false);
-        emit(x, "BREACH_PACK", CK_SEV_HIGH, "breach", b->id, wd(x, b->initiated, n), "initiation + %d WD", n);
+        emit(x, "BREACH_PACK", CK_SEV_HIGH, "breach", b->id, wd(x, b->initiated, n), CK_EX_BREACH_PACK_DUE, ck_xi(n));
     }
 }
 
@@ -891,7 +856,7 @@ static void rule_breach_pack(eval *x)
 static void met_by_recall(eval *x, const evx *v, ck_date trigger, const char *kind, const char *id)
 {
     const ck_recall *rc = first_recall(x, v->e, trigger);
-    if (rc) met(x, rc->date, "recall %s %s", rc->id, ds(x, rc->date));
+    if (rc) met(x, rc->date, CK_EX_MET_BY_RECALL_MET, ck_xs(rc->id), ck_xd(rc->date));
     met_by_decision(x, "RECALL_DECISION", kind, id);
 }
 
@@ -910,12 +875,13 @@ static void rule_recall_decision(eval *x)
             const ck_contact *c = v->con[k];
             if (!failure(c) || !ck_period_active(lic, c->date) || c->date <= fw->date) continue;
             begin(x);
-            facts(x, "unacceptable failure %s on NS contact %s %s %s (event %s licence) after final_warning %s %s",
-                  c->outcome, c->id, c->type, ds(x, c->date), v->e->id, fw->id, ds(x, fw->date));
-            unmet(x, ", no recall and no recorded decision");
+            facts(x, CK_EX_RECALL_DECISION_FACTS, ck_xs(c->outcome), ck_xs(c->id), ck_xs(c->type), ck_xd(c->date),
+                  ck_xs(v->e->id), ck_xs(fw->id), ck_xd(fw->date));
+            unmet(x, CK_EX_RECALL_DECISION_UNMET);
             met_by_recall(x, v, c->date, "contact", c->id);
             why(x, c->date, n, CK_WHY_FINAL_WARNING, false);
-            emit(x, "RECALL_DECISION", CK_SEV_CRITICAL, "contact", c->id, wd(x, c->date, n), "failure + %d WD", n);
+            emit(x, "RECALL_DECISION", CK_SEV_CRITICAL, "contact", c->id, wd(x, c->date, n), CK_EX_ENFORCE_DUE,
+                 ck_xi(n));
         }
         for (size_t k = 0; k < x->c->n_enforcement; k++) {
             const ck_enforcement *en = &x->c->enforcement[k];
@@ -925,12 +891,12 @@ static void rule_recall_decision(eval *x)
                 !ck_within_licence(v->s, en->date))
                 continue;
             begin(x);
-            facts(x, "recall requested %s %s (event %s licence)", en->id, ds(x, en->date), v->e->id);
-            unmet(x, ", no recall and no recorded decision");
+            facts(x, CK_EX_RECALL_DECISION_FACTS2, ck_xs(en->id), ck_xd(en->date), ck_xs(v->e->id));
+            unmet(x, CK_EX_RECALL_DECISION_UNMET);
             met_by_recall(x, v, en->date, "enforcement", en->id);
             why(x, en->date, n, CK_WHY_RECALL_REQUESTED, false);
-            emit(x, "RECALL_DECISION", CK_SEV_CRITICAL, "enforcement", en->id, wd(x, en->date, n), "request + %d WD",
-                 n);
+            emit(x, "RECALL_DECISION", CK_SEV_CRITICAL, "enforcement", en->id, wd(x, en->date, n),
+                 CK_EX_RECALL_DECISION_DUE, ck_xi(n));
         }
     }
 }
@@ -973,17 +939,20 @@ static void rule_rosh_initial(eval *x)
         int n = mappa || very_high ? x->cfg->rosh_initial_urgent_wd : x->cfg->rosh_initial_wd;
         ck_date window = p->start - x->cfg->rosh_initial_lookback_days;
         begin(x);
-        facts(x, "event %s %s start %s", v->e->id, period_name(v, p), ds(x, p->start));
-        unmet(x, ", no RoSH assessment since %s", ds(x, window));
+        facts(x, CK_EX_ROSH_INITIAL_FACTS, ck_xs(v->e->id), ck_xs(period_name(v, p)), ck_xd(p->start));
+        unmet(x, CK_EX_ROSH_INITIAL_UNMET, ck_xd(window));
         const dated *d = first_from(&x->rosh, window);
         if (d) {
             const ck_assessment *a = d->p;
-            met(x, d->d, "RoSH %s %s %s", a->id, a->level, ds(x, d->d));
+            met(x, d->d, CK_EX_ROSH_INITIAL_MET, ck_xs(a->id), ck_xs(a->level), ck_xd(d->d));
         }
         why(x, p->start, n, mappa || very_high ? CK_WHY_URGENT : CK_WHY_USUAL, mappa || very_high);
         x->basis.period = period_word(p);
-        emit(x, "ROSH_INITIAL", CK_SEV_CRITICAL, "event", v->e->id, wd(x, p->start, n), "start + %d WD%s", n,
-             mappa ? ": MAPPA level 2/3 at the start" : very_high ? ": very high RoSH at the start" : "");
+        emit(x, "ROSH_INITIAL", CK_SEV_CRITICAL, "event", v->e->id, wd(x, p->start, n), CK_EX_ROSH_INITIAL_DUE,
+             ck_xi(n),
+             ck_xs(mappa       ? ": MAPPA level 2/3 at the start"
+                   : very_high ? ": very high RoSH at the start"
+                               : ""));
     }
 }
 
@@ -1007,15 +976,18 @@ static void rule_rosh_review(eval *x)
         bool capped = weeks > x->cfg->rosh_max_age_weeks;
         if (capped) weeks = x->cfg->rosh_max_age_weeks;
         begin(x);
-        facts(x, "RoSH %s %s completed %s", a->id, a->level, ds(x, done));
-        unmet(x, ", no later RoSH assessment");
+        facts(x, CK_EX_ROSH_REVIEW_FACTS, ck_xs(a->id), ck_xs(a->level), ck_xd(done));
+        unmet(x, CK_EX_ROSH_REVIEW_UNMET);
         if (next) {
             const ck_assessment *b = next->p;
-            met(x, next->d, "RoSH %s %s %s", b->id, b->level, ds(x, next->d));
+            met(x, next->d, CK_EX_ROSH_INITIAL_MET, ck_xs(b->id), ck_xs(b->level), ck_xd(next->d));
         }
         why(x, done, weeks, hr ? CK_WHY_HIGH_RISK : CK_WHY_USUAL, hr);
-        emit(x, "ROSH_REVIEW", CK_SEV_CRITICAL, "assessment", a->id, done + 7 * weeks, "completion + %d weeks%s",
-             weeks, capped ? ": an OASys assessment is out of date after it" : hr ? ": high-risk at completion" : "");
+        emit(x, "ROSH_REVIEW", CK_SEV_CRITICAL, "assessment", a->id, done + 7 * weeks, CK_EX_ROSH_REVIEW_DUE,
+             ck_xi(weeks),
+             ck_xs(capped ? ": an OASys assessment is out of date after it"
+                   : hr   ? ": high-risk at completion"
+                          : ""));
     }
 }
 
@@ -1023,15 +995,15 @@ static void rule_rosh_review(eval *x)
 static void rosh_change(eval *x, const ck_assessment *before, const char *kind, const char *id, ck_date on)
 {
     int n = x->cfg->rosh_change_wd;
-    facts(x, ", RoSH %s %s on record", before->id, ds(x, before->completed));
-    unmet(x, ", no RoSH assessment since the change");
+    facts(x, CK_EX_ROSH_CHANGE_FACTS, ck_xs(before->id), ck_xd(before->completed));
+    unmet(x, CK_EX_ROSH_CHANGE_UNMET);
     const dated *d = first_from(&x->rosh, on);
     if (d) {
         const ck_assessment *a = d->p;
-        met(x, d->d, "RoSH %s %s %s", a->id, a->level, ds(x, d->d));
+        met(x, d->d, CK_EX_ROSH_INITIAL_MET, ck_xs(a->id), ck_xs(a->level), ck_xd(d->d));
     }
     why(x, on, n, CK_WHY_USUAL, false);
-    emit(x, "ROSH_CHANGE", CK_SEV_CRITICAL, kind, id, wd(x, on, n), "change + %d WD", n);
+    emit(x, "ROSH_CHANGE", CK_SEV_CRITICAL, kind, id, wd(x, on, n), CK_EX_ROSH_CHANGE_DUE, ck_xi(n));
 }
 
 static void rule_rosh_change(eval *x)
@@ -1042,7 +1014,7 @@ static void rule_rosh_change(eval *x)
         const ck_change *ch = &c->changes[i];
         if (!(a = ck_rosh_current(x->c, ch->date))) continue;
         begin(x);
-        facts(x, "change %s %s %s", ch->id, ch->kind, ds(x, ch->date));
+        facts(x, CK_EX_ROSH_CHANGE_FACTS2, ck_xs(ch->id), ck_xs(ch->kind), ck_xd(ch->date));
         rosh_change(x, a, "change", ch->id, ch->date);
     }
     for (size_t i = 0; i < c->n_checks; i++) {
@@ -1051,7 +1023,7 @@ static void rule_rosh_change(eval *x)
             !(a = ck_rosh_current(x->c, k->received)))
             continue;
         begin(x);
-        facts(x, "police DA check %s received %s with relevant information", k->id, ds(x, k->received));
+        facts(x, CK_EX_ROSH_CHANGE_FACTS3, ck_xs(k->id), ck_xd(k->received));
         rosh_change(x, a, "check", k->id, k->received);
     }
     static const char *const REGS[] = {"RCPR", "RCCO", "ADVP", "MAPP", NULL};
@@ -1059,21 +1031,21 @@ static void rule_rosh_change(eval *x)
         const ck_registration *g = &c->registrations[i];
         if (!g->type || !ck_vocab_find(REGS, g->type, strlen(g->type)) || !(a = ck_rosh_current(x->c, g->date))) continue;
         begin(x);
-        facts(x, "%s registration %s %s", g->type, g->id, ds(x, g->date));
+        facts(x, CK_EX_ROSH_CHANGE_FACTS4, ck_xs(g->type), ck_xs(g->id), ck_xd(g->date));
         rosh_change(x, a, "registration", g->id, g->date);
     }
     for (size_t i = 0; i < c->n_breaches; i++) {
         const ck_breach *b = &c->breaches[i];
         if (!(a = ck_rosh_current(x->c, b->initiated))) continue;
         begin(x);
-        facts(x, "breach %s initiated %s", b->id, ds(x, b->initiated));
+        facts(x, CK_EX_ROSH_CHANGE_FACTS5, ck_xs(b->id), ck_xd(b->initiated));
         rosh_change(x, a, "breach", b->id, b->initiated);
     }
     for (size_t i = 0; i < c->n_recalls; i++) {
         const ck_recall *rc = &c->recalls[i];
         if (!(a = ck_rosh_current(x->c, rc->date))) continue;
         begin(x);
-        facts(x, "recall %s %s (event %s)", rc->id, ds(x, rc->date), rc->event);
+        facts(x, CK_EX_ROSH_CHANGE_FACTS6, ck_xs(rc->id), ck_xd(rc->date), ck_xs(rc->event));
         rosh_change(x, a, "recall", rc->id, rc->date);
     }
 }
@@ -1086,13 +1058,13 @@ static void rule_sentence_plan(eval *x)
         const ck_period *p = started_main(x, v);
         if (!p) continue;
         begin(x);
-        facts(x, "event %s %s start %s", v->e->id, period_name(v, p), ds(x, p->start));
-        unmet(x, ", no sentence plan since the start");
+        facts(x, CK_EX_ROSH_INITIAL_FACTS, ck_xs(v->e->id), ck_xs(period_name(v, p)), ck_xd(p->start));
+        unmet(x, CK_EX_SENTENCE_PLAN_UNMET);
         const dated *d = first_from(&x->plans, p->start);
-        if (d) met(x, d->d, "sentence plan %s %s", ((const ck_assessment *)d->p)->id, ds(x, d->d));
+        if (d) met(x, d->d, CK_EX_SENTENCE_PLAN_MET, ck_xs(((const ck_assessment *)d->p)->id), ck_xd(d->d));
         why(x, p->start, n, CK_WHY_USUAL, false);
         x->basis.period = period_word(p);
-        emit(x, "SENTENCE_PLAN", CK_SEV_HIGH, "event", v->e->id, wd(x, p->start, n), "start + %d WD", n);
+        emit(x, "SENTENCE_PLAN", CK_SEV_HIGH, "event", v->e->id, wd(x, p->start, n), CK_EX_ADDRESS_DUE, ck_xi(n));
     }
 }
 
@@ -1104,12 +1076,12 @@ static void rule_oversight(eval *x)
         ck_date done = x->rosh.v[i].d;
         if (ck_rosh_rank(a->level) < ROSH_HIGH) continue;
         begin(x);
-        facts(x, "RoSH %s %s completed %s", a->id, a->level, ds(x, done));
-        unmet(x, ", no management oversight since");
+        facts(x, CK_EX_ROSH_REVIEW_FACTS, ck_xs(a->id), ck_xs(a->level), ck_xd(done));
+        unmet(x, CK_EX_OVERSIGHT_UNMET);
         const dated *d = first_from(&x->oversight, done);
-        if (d) met(x, d->d, "oversight %s %s", ((const ck_assessment *)d->p)->id, ds(x, d->d));
+        if (d) met(x, d->d, CK_EX_OVERSIGHT_MET, ck_xs(((const ck_assessment *)d->p)->id), ck_xd(d->d));
         why(x, done, n, CK_WHY_USUAL, true);
-        emit(x, "OVERSIGHT", CK_SEV_HIGH, "assessment", a->id, wd(x, done, n), "completion + %d WD", n);
+        emit(x, "OVERSIGHT", CK_SEV_HIGH, "assessment", a->id, wd(x, done, n), CK_EX_OVERSIGHT_DUE, ck_xi(n));
     }
 }
 
@@ -1119,8 +1091,8 @@ static void outstanding_reasons(eval *x, const ck_event *e)
 {
     for (size_t j = 0; j < e->n_reports; j++)
         if (!blank(e->reports[j].outstanding_checks_reason))
-            facts(x, " (report %s completed with checks outstanding: \"%s\")", e->reports[j].id,
-                  e->reports[j].outstanding_checks_reason);
+            facts(x, CK_EX_OUTSTANDING_REASONS_FACTS, ck_xs(e->reports[j].id),
+                  ck_xs(e->reports[j].outstanding_checks_reason));
 }
 
 /* DA_CHECK and CHILD_CHECK: the same windows over their own kind of check. */
@@ -1133,28 +1105,29 @@ static void safeguarding_check(eval *x, const char *rule, const dlist *received,
         if (p) {
             ck_date window = ck_date_add_months(p->start, -x->cfg->checks_lookback_months);
             begin(x);
-            facts(x, "event %s %s start %s", v->e->id, period_name(v, p), ds(x, p->start));
+            facts(x, CK_EX_ROSH_INITIAL_FACTS, ck_xs(v->e->id), ck_xs(period_name(v, p)), ck_xd(p->start));
             outstanding_reasons(x, v->e);
-            unmet(x, ", no %s received since %s", what, ds(x, window));
+            unmet(x, CK_EX_SAFEGUARDING_CHECK_UNMET, ck_xs(what), ck_xd(window));
             const dated *d = first_from(received, window);
-            if (d) met(x, d->d, "%s received %s", ((const ck_check *)d->p)->id, ds(x, d->d));
+            if (d) met(x, d->d, CK_EX_SAFEGUARDING_CHECK_MET, ck_xs(((const ck_check *)d->p)->id), ck_xd(d->d));
             why(x, p->start, n, CK_WHY_USUAL, false);
             x->basis.period = period_word(p);
-            emit(x, rule, CK_SEV_CRITICAL, "event", v->e->id, wd(x, p->start, n), "start + %d WD", n);
+            emit(x, rule, CK_SEV_CRITICAL, "event", v->e->id, wd(x, p->start, n), CK_EX_ADDRESS_DUE, ck_xi(n));
         }
         for (size_t j = 0; j < v->e->n_reports; j++) {
             const ck_report *rp = &v->e->reports[j];
             int rn;
             ck_date due = report_due(x, rp, &rn);
             begin(x);
-            facts(x, "report %s %s requested %s (event %s)", rp->id, rp->type, ds(x, rp->requested), v->e->id);
+            facts(x, CK_EX_SAFEGUARDING_CHECK_FACTS, ck_xs(rp->id), ck_xs(rp->type), ck_xd(rp->requested),
+                  ck_xs(v->e->id));
             if (!blank(rp->outstanding_checks_reason))
-                facts(x, ", completed with checks outstanding: \"%s\"", rp->outstanding_checks_reason);
-            unmet(x, ", no %s received since the request", what);
+                facts(x, CK_EX_SAFEGUARDING_CHECK_FACTS2, ck_xs(rp->outstanding_checks_reason));
+            unmet(x, CK_EX_SAFEGUARDING_CHECK_UNMET2, ck_xs(what));
             const dated *d = first_from(received, rp->requested);
-            if (d) met(x, d->d, "%s received %s", ((const ck_check *)d->p)->id, ds(x, d->d));
+            if (d) met(x, d->d, CK_EX_SAFEGUARDING_CHECK_MET, ck_xs(((const ck_check *)d->p)->id), ck_xd(d->d));
             why(x, rp->requested, rn, CK_WHY_REPORT, false);
-            emit(x, rule, CK_SEV_CRITICAL, "report", rp->id, due, "the report's due date");
+            emit(x, rule, CK_SEV_CRITICAL, "report", rp->id, due, CK_EX_SAFEGUARDING_CHECK_DUE);
         }
     }
 }
@@ -1177,16 +1150,17 @@ static void rule_da_flag_decision(eval *x)
         }
         if (flagged) continue;
         begin(x);
-        facts(x, "police DA check %s received %s with relevant information", k->id, ds(x, on));
-        unmet(x, ", no ADVP registration and no recorded decision");
+        facts(x, CK_EX_ROSH_CHANGE_FACTS3, ck_xs(k->id), ck_xd(on));
+        unmet(x, CK_EX_DA_FLAG_DECISION_UNMET);
         for (size_t j = 0; j < c->n_registrations; j++) {
             const ck_registration *g = &c->registrations[j];
             if (ck_streq(g->type, "ADVP") && g->date >= on)
-                met(x, g->date, "ADVP registration %s %s", g->id, ds(x, g->date));
+                met(x, g->date, CK_EX_DA_FLAG_DECISION_MET, ck_xs(g->id), ck_xd(g->date));
         }
         met_by_decision(x, "DA_FLAG_DECISION", "check", k->id);
         why(x, on, n, CK_WHY_USUAL, false);
-        emit(x, "DA_FLAG_DECISION", CK_SEV_CRITICAL, "check", k->id, wd(x, on, n), "receipt + %d WD", n);
+        emit(x, "DA_FLAG_DECISION", CK_SEV_CRITICAL, "check", k->id, wd(x, on, n), CK_EX_DA_FLAG_DECISION_DUE,
+             ck_xi(n));
     }
 }
 
@@ -1203,18 +1177,18 @@ static void rule_reg_review(eval *x)
         ck_date last = CK_NODATE;
         for (size_t j = 0; j < g->n_reviews; j++) last = max_date(last, g->reviews[j].date);
         begin(x);
-        facts(x, "%s registration %s %s", g->type, g->id, ds(x, g->date));
-        if (last != CK_NODATE) facts(x, ", last review %s", ds(x, last));
-        unmet(x, ", no review after %s", ds(x, cycle));
+        facts(x, CK_EX_ROSH_CHANGE_FACTS4, ck_xs(g->type), ck_xs(g->id), ck_xd(g->date));
+        if (last != CK_NODATE) facts(x, CK_EX_REG_REVIEW_FACTS, ck_xd(last));
+        unmet(x, CK_EX_REG_REVIEW_UNMET, ck_xd(cycle));
         for (size_t j = 0; j < g->n_reviews; j++)
-            if (g->reviews[j].date > cycle) met(x, g->reviews[j].date, "review %s", ds(x, g->reviews[j].date));
-        met(x, g->deregistered, "de-registration %s", ds(x, g->deregistered));
+            if (g->reviews[j].date > cycle) met(x, g->reviews[j].date, CK_EX_REG_REVIEW_MET, ck_xd(g->reviews[j].date));
+        met(x, g->deregistered, CK_EX_REG_REVIEW_MET2, ck_xd(g->deregistered));
         why(x, g->next_review != CK_NODATE && last != CK_NODATE ? last : g->date, months,
             g->next_review != CK_NODATE ? CK_WHY_NEXT_REVIEW : CK_WHY_USUAL, false);
         if (g->next_review != CK_NODATE)
-            emit(x, "REG_REVIEW", CK_SEV_HIGH, "registration", g->id, due, "next review date");
+            emit(x, "REG_REVIEW", CK_SEV_HIGH, "registration", g->id, due, CK_EX_REG_REVIEW_DUE);
         else
-            emit(x, "REG_REVIEW", CK_SEV_HIGH, "registration", g->id, due, "registration + %d months", months);
+            emit(x, "REG_REVIEW", CK_SEV_HIGH, "registration", g->id, due, CK_EX_REG_REVIEW_DUE2, ck_xi(months));
     }
 }
 
@@ -1244,11 +1218,14 @@ static const ck_offence *offence(const ck_event *e, bool (*pred)(const ck_offenc
 }
 
 /* "custody of 36 months" or "a hospital order", for explanations. */
-static const char *sentence_words(eval *x, const ck_sentence *s)
+static void sentence_words(eval *x, const ck_sentence *s)
 {
-    if (is_hospital(s)) return "a hospital order";
-    if (s->length_months == CK_NOINT) return ck_arena_strdup(&x->scratch, s->type);
-    return ck_arena_printf(&x->scratch, "%s of %d months", s->type, (int)s->length_months);
+    if (is_hospital(s))
+        facts(x, CK_EX_WORDS, ck_xs("a hospital order"));
+    else if (s->length_months == CK_NOINT)
+        facts(x, CK_EX_WORDS, ck_xs(s->type));
+    else
+        facts(x, CK_EX_SENTENCE_MONTHS, ck_xs(s->type), ck_xi((int)s->length_months));
 }
 
 static const ck_offence *vcs_eligible(const evx *v)
@@ -1267,21 +1244,23 @@ static void rule_mappa_identify(eval *x)
                 : offence(v->e, violent) && qualifying_sentence(s)          ? 2 : 0;
         if (!cat) continue;
         begin(x);
-        facts(x, "event %s sentenced %s: %s offence with %s (category %d)", v->e->id, ds(x, s->date),
-              cat == 1 ? "sexual" : "violent", sentence_words(x, s), cat);
-        unmet(x, ", no MAPP registration and no NOTMAPPA decision");
+        facts(x, CK_EX_MAPPA_IDENTIFY_FACTS, ck_xs(v->e->id), ck_xd(s->date), ck_xs(cat == 1 ? "sexual" : "violent"));
+        sentence_words(x, s);
+        facts(x, CK_EX_MAPPA_IDENTIFY_CATEGORY, ck_xi(cat));
+        unmet(x, CK_EX_MAPPA_IDENTIFY_UNMET);
         for (size_t j = 0; j < x->c->n_registrations; j++) {
             const ck_registration *g = &x->c->registrations[j];
             if (ck_streq(g->type, "MAPP") && not_deregistered_before(g, s->date))
-                met(x, g->date, "MAPP registration %s %s", g->id, ds(x, g->date));
+                met(x, g->date, CK_EX_MAPPA_IDENTIFY_MET, ck_xs(g->id), ck_xd(g->date));
         }
         for (size_t j = 0; j < x->c->n_registration_decisions; j++) {
             const ck_reg_decision *d = &x->c->registration_decisions[j];
             if (ck_streq(d->type, "NOTMAPPA") && d->date >= s->date)
-                met(x, d->date, "NOTMAPPA decision %s %s", d->id, ds(x, d->date));
+                met(x, d->date, CK_EX_MAPPA_IDENTIFY_MET2, ck_xs(d->id), ck_xd(d->date));
         }
         why(x, s->date, n, CK_WHY_USUAL, false);
-        emit(x, "MAPPA_IDENTIFY", CK_SEV_CRITICAL, "event", v->e->id, wd(x, s->date, n), "sentence + %d WD", n);
+        emit(x, "MAPPA_IDENTIFY", CK_SEV_CRITICAL, "event", v->e->id, wd(x, s->date, n), CK_EX_MAPPA_IDENTIFY_DUE,
+             ck_xi(n));
     }
 }
 
@@ -1292,8 +1271,8 @@ static bool opted_in(const ck_victim *vc) { return ck_streq(vc->opted, "in") && 
 static void met_by_referral_outcome(eval *x, const ck_event *e)
 {
     if (e->has_victim_referral_outcome)
-        met(x, e->victim_referral_outcome.date, "referral outcome %s %s", e->victim_referral_outcome.outcome,
-            ds(x, e->victim_referral_outcome.date));
+        met(x, e->victim_referral_outcome.date, CK_EX_MET_BY_REFERRAL_OUTCOME_MET,
+            ck_xs(e->victim_referral_outcome.outcome), ck_xd(e->victim_referral_outcome.date));
 }
 
 static void rule_vcs_referral(eval *x)
@@ -1304,17 +1283,19 @@ static void rule_vcs_referral(eval *x)
         const ck_offence *o = vcs_eligible(v);
         if (!o) continue;
         begin(x);
-        facts(x, "event %s VCS-eligible (%s, %s) sentenced %s", v->e->id, o->category, sentence_words(x, v->s),
-              ds(x, v->s->date));
-        unmet(x, ", no victim referred and no referral outcome");
+        facts(x, CK_EX_VCS_REFERRAL_FACTS, ck_xs(v->e->id), ck_xs(o->category));
+        sentence_words(x, v->s);
+        facts(x, CK_EX_VCS_REFERRAL_SENTENCED, ck_xd(v->s->date));
+        unmet(x, CK_EX_VCS_REFERRAL_UNMET);
         for (size_t j = 0; j < x->c->n_victims; j++) {
             const ck_victim *vc = &x->c->victims[j];
             if (ck_streq(vc->event, v->e->id))
-                met(x, vc->referred, "victim %s referred %s", vc->id, ds(x, vc->referred));
+                met(x, vc->referred, CK_EX_VCS_REFERRAL_MET, ck_xs(vc->id), ck_xd(vc->referred));
         }
         met_by_referral_outcome(x, v->e);
         why(x, v->s->date, n, CK_WHY_USUAL, false);
-        emit(x, "VCS_REFERRAL", CK_SEV_CRITICAL, "event", v->e->id, wd(x, v->s->date, n), "sentence + %d WD", n);
+        emit(x, "VCS_REFERRAL", CK_SEV_CRITICAL, "event", v->e->id, wd(x, v->s->date, n), CK_EX_MAPPA_IDENTIFY_DUE,
+             ck_xi(n));
     }
 }
 
@@ -1325,11 +1306,12 @@ static void rule_vcs_first_contact(eval *x)
         const ck_victim *vc = &x->c->victims[i];
         if (vc->referred == CK_NODATE) continue;
         begin(x);
-        facts(x, "victim %s referred %s", vc->id, ds(x, vc->referred));
-        unmet(x, ", no first contact recorded");
-        met(x, vc->first_contact, "first contact %s", ds(x, vc->first_contact));
+        facts(x, CK_EX_VCS_REFERRAL_MET, ck_xs(vc->id), ck_xd(vc->referred));
+        unmet(x, CK_EX_VCS_FIRST_CONTACT_UNMET);
+        met(x, vc->first_contact, CK_EX_VCS_FIRST_CONTACT_MET, ck_xd(vc->first_contact));
         why(x, vc->referred, n, CK_WHY_USUAL, false);
-        emit(x, "VCS_FIRST_CONTACT", CK_SEV_CRITICAL, "victim", vc->id, wd(x, vc->referred, n), "referral + %d WD", n);
+        emit(x, "VCS_FIRST_CONTACT", CK_SEV_CRITICAL, "victim", vc->id, wd(x, vc->referred, n),
+             CK_EX_VCS_FIRST_CONTACT_DUE, ck_xi(n));
     }
 }
 
@@ -1340,15 +1322,15 @@ static void rule_vcs_flag(eval *x)
         const ck_victim *vc = &x->c->victims[i];
         if (!opted_in(vc)) continue;
         begin(x);
-        facts(x, "victim %s opted in %s", vc->id, ds(x, vc->opted_on));
-        unmet(x, ", no INVI registration");
+        facts(x, CK_EX_VCS_FLAG_FACTS, ck_xs(vc->id), ck_xd(vc->opted_on));
+        unmet(x, CK_EX_VCS_FLAG_UNMET);
         for (size_t j = 0; j < x->c->n_registrations; j++) {
             const ck_registration *g = &x->c->registrations[j];
             if (ck_streq(g->type, "INVI") && not_deregistered_before(g, vc->opted_on))
-                met(x, g->date, "INVI registration %s %s", g->id, ds(x, g->date));
+                met(x, g->date, CK_EX_VCS_FLAG_MET, ck_xs(g->id), ck_xd(g->date));
         }
         why(x, vc->opted_on, n, CK_WHY_USUAL, false);
-        emit(x, "VCS_FLAG", CK_SEV_HIGH, "victim", vc->id, wd(x, vc->opted_on, n), "opt-in + %d WD", n);
+        emit(x, "VCS_FLAG", CK_SEV_HIGH, "victim", vc->id, wd(x, vc->opted_on, n), CK_EX_VCS_FLAG_DUE, ck_xi(n));
     }
 }
 
@@ -1367,11 +1349,12 @@ static void rule_vcs_representations(eval *x)
         ck_date rel = victim_release(x, vc);
         if (rel == CK_NODATE) continue;
         begin(x);
-        facts(x, "victim %s opted in %s, release %s", vc->id, ds(x, vc->opted_on), ds(x, rel));
-        unmet(x, ", no representations recorded");
-        met(x, vc->representations, "representations %s", ds(x, vc->representations));
+        facts(x, CK_EX_VCS_REPRESENTATIONS_FACTS, ck_xs(vc->id), ck_xd(vc->opted_on), ck_xd(rel));
+        unmet(x, CK_EX_VCS_REPRESENTATIONS_UNMET);
+        met(x, vc->representations, CK_EX_VCS_REPRESENTATIONS_MET, ck_xd(vc->representations));
         why(x, rel, n, CK_WHY_USUAL, false);
-        emit(x, "VCS_REPRESENTATIONS", CK_SEV_CRITICAL, "victim", vc->id, rel - n, "release - %d days", n);
+        emit(x, "VCS_REPRESENTATIONS", CK_SEV_CRITICAL, "victim", vc->id, rel - n, CK_EX_VCS_REPRESENTATIONS_DUE,
+             ck_xi(n));
     }
 }
 
@@ -1383,12 +1366,12 @@ static void rule_vcs_release_notice(eval *x)
         ck_date rel = victim_release(x, vc);
         if (rel == CK_NODATE) continue;
         begin(x);
-        facts(x, "victim %s opted in %s, release %s", vc->id, ds(x, vc->opted_on), ds(x, rel));
-        unmet(x, ", victim not informed of the release");
-        met(x, vc->release_notified, "release notice %s", ds(x, vc->release_notified));
+        facts(x, CK_EX_VCS_REPRESENTATIONS_FACTS, ck_xs(vc->id), ck_xd(vc->opted_on), ck_xd(rel));
+        unmet(x, CK_EX_VCS_RELEASE_NOTICE_UNMET);
+        met(x, vc->release_notified, CK_EX_VCS_RELEASE_NOTICE_MET, ck_xd(vc->release_notified));
         why(x, rel, n, CK_WHY_USUAL, false);
         emit(x, "VCS_RELEASE_NOTICE", CK_SEV_CRITICAL, "victim", vc->id, ck_wd_sub(x->cal, rel, n),
-             "release - %d WD", n);
+             CK_EX_VCS_RELEASE_NOTICE_DUE, ck_xi(n));
     }
 }
 
@@ -1405,11 +1388,13 @@ static void rule_vcs_recall_notice(eval *x)
         }
         if (!rc) continue;
         begin(x);
-        facts(x, "victim %s opted in %s, recall %s %s", vc->id, ds(x, vc->opted_on), rc->id, ds(x, rc->date));
-        unmet(x, ", victim not informed of the recall");
-        if (vc->recall_notified >= rc->date) met(x, vc->recall_notified, "recall notice %s", ds(x, vc->recall_notified));
+        facts(x, CK_EX_VCS_RECALL_NOTICE_FACTS, ck_xs(vc->id), ck_xd(vc->opted_on), ck_xs(rc->id), ck_xd(rc->date));
+        unmet(x, CK_EX_VCS_RECALL_NOTICE_UNMET);
+        if (vc->recall_notified >= rc->date)
+            met(x, vc->recall_notified, CK_EX_VCS_RECALL_NOTICE_MET, ck_xd(vc->recall_notified));
         why(x, rc->date, n, CK_WHY_USUAL, false);
-        emit(x, "VCS_RECALL_NOTICE", CK_SEV_CRITICAL, "victim", vc->id, wd(x, rc->date, n), "recall + %d WD", n);
+        emit(x, "VCS_RECALL_NOTICE", CK_SEV_CRITICAL, "victim", vc->id, wd(x, rc->date, n), CK_EX_VCS_RECALL_NOTICE_DUE,
+             ck_xi(n));
     }
 }
 
@@ -1429,19 +1414,20 @@ static void rule_vcs_nonstatutory(eval *x)
         }
         if (!o && !advp) continue;
         begin(x);
-        facts(x, "event %s domestic-abuse related (%s %s), not VCS-eligible, sentenced %s", v->e->id,
-              o ? "offence" : "ADVP registration", o ? o->id : advp->id, ds(x, v->s->date));
-        unmet(x, ", no non-statutory victim contact, referral outcome or recorded decision");
+        facts(x, CK_EX_VCS_NONSTATUTORY_FACTS, ck_xs(v->e->id), ck_xs(o ? "offence" : "ADVP registration"),
+              ck_xs(o ? o->id : advp->id), ck_xd(v->s->date));
+        unmet(x, CK_EX_VCS_NONSTATUTORY_UNMET);
         for (size_t j = 0; j < x->c->n_victims; j++) {
             const ck_victim *vc = &x->c->victims[j];
             if (ck_streq(vc->event, v->e->id) && (ck_streq(vc->scheme, "non_statutory") || ck_streq(vc->scheme, "vns")))
-                met(x, vc->first_contact, "victim %s (%s) first contact %s", vc->id, vc->scheme,
-                    ds(x, vc->first_contact));
+                met(x, vc->first_contact, CK_EX_VCS_NONSTATUTORY_MET, ck_xs(vc->id), ck_xs(vc->scheme),
+                    ck_xd(vc->first_contact));
         }
         met_by_referral_outcome(x, v->e);
         met_by_decision(x, "VCS_NONSTATUTORY", "event", v->e->id);
         why(x, v->s->date, n, CK_WHY_USUAL, false);
-        emit(x, "VCS_NONSTATUTORY", CK_SEV_HIGH, "event", v->e->id, wd(x, v->s->date, n), "sentence + %d WD", n);
+        emit(x, "VCS_NONSTATUTORY", CK_SEV_HIGH, "event", v->e->id, wd(x, v->s->date, n), CK_EX_MAPPA_IDENTIFY_DUE,
+             ck_xi(n));
     }
 }
 
@@ -1456,14 +1442,15 @@ static void rule_report_due(eval *x)
             int n;
             ck_date due = report_due(x, rp, &n);
             begin(x);
-            facts(x, "report %s %s requested %s (event %s)", rp->id, rp->type, ds(x, rp->requested), e->id);
-            unmet(x, ", not completed");
-            met(x, rp->completed, "completion %s", ds(x, rp->completed));
+            facts(x, CK_EX_SAFEGUARDING_CHECK_FACTS, ck_xs(rp->id), ck_xs(rp->type), ck_xd(rp->requested),
+                  ck_xs(e->id));
+            unmet(x, CK_EX_REPORT_DUE_UNMET);
+            met(x, rp->completed, CK_EX_REPORT_DUE_MET, ck_xd(rp->completed));
             why(x, rp->requested, n, n == 0 ? CK_WHY_ORAL : CK_WHY_USUAL, false);
             if (n == 0)
-                emit(x, "REPORT_DUE", CK_SEV_HIGH, "report", rp->id, due, "%s: the request date", rp->type);
+                emit(x, "REPORT_DUE", CK_SEV_HIGH, "report", rp->id, due, CK_EX_REPORT_DUE_DUE, ck_xs(rp->type));
             else
-                emit(x, "REPORT_DUE", CK_SEV_HIGH, "report", rp->id, due, "request + %d WD", n);
+                emit(x, "REPORT_DUE", CK_SEV_HIGH, "report", rp->id, due, CK_EX_RECALL_DECISION_DUE, ck_xi(n));
         }
     }
 }

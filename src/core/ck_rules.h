@@ -39,9 +39,13 @@ typedef struct ck_obligation {
     ck_date met_on;          /* CK_NODATE when not met */
     ck_status status;
     ck_severity severity;
-    const char *explanation; /* one line naming the facts (result arena) */
+    /* The explanation, one line naming the facts, as a recipe (result
+     * arena): ck_explain_text (core/ck_explain) writes out the words where
+     * something shows them. */
+    const char *explain;
     /* What the due date was worked out from. ck_rules_evaluate fills these;
-     * obligations read back from the store do not carry them (not stored). */
+     * obligations read back from the store carry them only in the recipe
+     * (ck_explain_basis_read). */
     ck_date basis;           /* the date counted from (sentence, contact, release, ...) */
     int amount;              /* what was added to (or taken from) basis, in the rule's unit */
     ck_why why;

@@ -4,6 +4,7 @@
 #include "ck_auth.h"
 #include "ck_bundle.h"
 #include "ck_ctypes.h"
+#include "ck_api_doc.h"
 #include "ck_nightly.h"
 #include <inttypes.h>
 #include <pthread.h>
@@ -888,6 +889,7 @@ const ck_route ck_api_routes[] = {
     {"POST", "/api/v1/cases/{crn}/allocations", h_add_record, "allocate"},
     {"POST", "/api/v1/cases/{crn}/victims", h_add_record, "victim:write"},
     {"GET", "/api/v1/worklist", h_worklist, "case:read"},
+    {"GET", "/api/v1/openapi.json", ck_api_doc_openapi, "public"},
     {NULL, NULL, NULL, NULL},
 };
 

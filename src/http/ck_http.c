@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,7 @@ typedef struct conn_slot {
     int fd;
     bool receiving; /* false while a handler runs and its response is sent */
     bool cut;       /* shut down by the sweep; libmicrohttpd closes it */
+    unsigned served; /* responses completed on it (a drain waits for those with none) */
     struct timespec since;
 } conn_slot;
 
@@ -77,6 +79,7 @@ struct ck_http_server {
     conn_slot *conns;
     bool stopping, sweeping;
     pthread_t sweeper;
+    atomic_bool draining; /* ck_http_drain: every response closes its connection */
 };
 
 typedef struct header {
@@ -395,6 +398,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)toe;
     req_free(*con_cls);
     *con_cls = NULL;
+    conn_slot *c = slot_of(conn);
+    ck_http_server *s = cls;
+    if (c) {
+        pthread_mutex_lock(&s->conn_lock);
+        c->served++;
+        pthread_mutex_unlock(&s->conn_lock);
+    }
     /* A kept-alive connection's next request has the whole deadline again. */
     slot_receiving(cls, conn, true);
 }
@@ -443,6 +453,10 @@ static struct MHD_Response *build_response(ck_http_req *r, size_t *len_out)
     if (!r->has_cache_control) ok = ok && MHD_add_response_header(resp, "Cache-Control", "no-store") == MHD_YES;
     if (ck_http_tls(r)) ok = ok && MHD_add_response_header(resp, "Strict-Transport-Security", HSTS) == MHD_YES;
     if (r->content_type) ok = ok && MHD_add_response_header(resp, "Content-Type", r->content_type) == MHD_YES;
+    /* Draining: the connection closes after this response, so the client
+     * asks again on a new one (to the next server) instead of finding its
+     * kept-alive connection closed under a request. */
+    if (atomic_load(&r->srv->draining)) ok = ok && MHD_add_response_header(resp, "Connection", "close") == MHD_YES;
     for (header *h = r->headers; h && ok; h = h->next)
         ok = MHD_add_response_header(resp, h->name, h->value) == MHD_YES;
     if (!ok) {
@@ -679,7 +693,8 @@ ck_http_server *ck_http_start(const ck_http_config *cfg, char *err, size_t err_l
         threads = cores > 0 ? 2 * (unsigned)cores : 2;
     }
     s->daemon = MHD_start_daemon(
-        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
+        /* ITC: MHD_quiesce_daemon (ck_http_drain) needs it with a thread pool. */
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_LISTEN_SOCKET, fd,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
@@ -701,6 +716,53 @@ ck_http_server *ck_http_start(const ck_http_config *cfg, char *err, size_t err_l
     }
     s->sweeping = true;
     return s;
+}
+
+/* Connections that still owe a response: a request in a handler or being
+ * sent, or one accepted that has not yet had its first response. A
+ * kept-alive connection idle after a response owes nothing. */
+static unsigned busy_connections(ck_http_server *s)
+{
+    unsigned n = 0;
+    pthread_mutex_lock(&s->conn_lock);
+    for (conn_slot *c = s->conns; c; c = c->next)
+        if (!c->receiving || c->served == 0) n++;
+    pthread_mutex_unlock(&s->conn_lock);
+    return n;
+}
+
+unsigned ck_http_drain(ck_http_server *s, unsigned deadline_s)
+{
+    if (!s || !s->daemon) return 0;
+    atomic_store(&s->draining, true);
+    int fd = MHD_quiesce_daemon(s->daemon);
+    if (fd != MHD_INVALID_SOCKET) {
+        /* Connections the kernel completed that nobody accepted yet are
+         * handed to the workers rather than reset by the close; from then
+         * on a client's connect is refused. */
+        int fl = fcntl(fd, F_GETFL);
+        if (fl >= 0) fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+        for (;;) {
+            struct sockaddr_storage ss;
+            socklen_t sl = sizeof ss;
+            int c = accept4(fd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
+            if (c < 0) {
+                if (errno == EINTR) continue;
+                break;
+            }
+            MHD_add_connection(s->daemon, c, (struct sockaddr *)&ss, sl); /* closes c when it fails */
+        }
+        close(fd);
+    }
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        unsigned busy = busy_connections(s);
+        if (busy == 0) return 0;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec - start.tv_sec >= (time_t)deadline_s) return busy;
+        nanosleep(&(struct timespec){.tv_nsec = 20 * 1000000L}, NULL);
+    }
 }
 
 void ck_http_stop(ck_http_server *s)

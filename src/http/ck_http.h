@@ -101,8 +101,16 @@ typedef struct ck_http_config {
 /* Validates the route table, binds and starts the workers. NULL on error with
  * the reason in err (a route without permission, an address in use, ...). */
 ck_http_server *ck_http_start(const ck_http_config *cfg, char *err, size_t err_len);
+/* A graceful stop's first half (SIGTERM), before ck_http_stop: stops
+ * accepting (MHD_quiesce_daemon; the listening socket is closed, so a new
+ * client's connect is refused) and waits up to deadline_s seconds for every
+ * connection already accepted to get its response; responses from now on
+ * close their connection. Returns how many connections still owed a
+ * response when the deadline passed (0: all answered). NULL-safe. */
+unsigned ck_http_drain(ck_http_server *s, unsigned deadline_s);
 /* Stops accepting, waits for running handlers, closes the workers' database
- * connections, frees the server. NULL-safe. */
+ * connections, frees the server. NULL-safe. Without ck_http_drain first,
+ * connections are closed whether or not their request was answered. */
 void ck_http_stop(ck_http_server *s);
 uint16_t ck_http_port(const ck_http_server *s);
 /* "http://127.0.0.1:43121" ("http://[::1]:8080" for IPv6). */

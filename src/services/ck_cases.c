@@ -4,6 +4,7 @@
 #include "ck_cases.h"
 #include "ck_buf.h"
 #include "ck_caseload.h"
+#include "ck_explain.h"
 #include "ck_facts.h"
 #include "ck_par.h"
 #include "ck_store.h"
@@ -74,10 +75,14 @@ static ck_rc check_completions(const completions *before, const ck_case *c, cons
                 if (!ck_streq(o->rule, "DA_CHECK") && !ck_streq(o->rule, "CHILD_CHECK")) continue;
                 if (o->status != CK_ST_OPEN && o->status != CK_ST_OVERDUE) continue;
                 if (strncmp(o->subject, "report:", 7) != 0 || !ck_streq(o->subject + 7, rep->id)) continue;
-                return ck_txn_fail(CK_ERR_CONFLICT, err, err_len,
-                                   "events[%zu].reports[%zu].completed: report %s cannot be completed while %s "
-                                   "is not met (%s); record the check, or give outstanding_checks_reason",
-                                   i, j, rep->id, o->rule, o->explanation ? o->explanation : "no check received");
+                ck_buf why = CK_BUF_INIT;
+                if (!o->explain || !ck_explain_render(o->explain, &why) || !why.len) ck_buf_puts(&why, "no check received");
+                ck_rc rc = ck_txn_fail(CK_ERR_CONFLICT, err, err_len,
+                                       "events[%zu].reports[%zu].completed: report %s cannot be completed while %s "
+                                       "is not met (%s); record the check, or give outstanding_checks_reason",
+                                       i, j, rep->id, o->rule, ck_buf_cstr(&why));
+                ck_buf_free(&why);
+                return rc;
             }
         }
     return CK_OK;

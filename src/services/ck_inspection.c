@@ -1,5 +1,6 @@
 /* ck_inspection: see ck_inspection.h. */
 #include "ck_inspection.h"
+#include "ck_explain.h"
 #include "ck_rules.h"
 #include "ck_sample.h"
 #include "ck_str.h"
@@ -97,7 +98,7 @@ static ck_rc stream_of(ck_db *db, const char *region, const char *pdu, int64_t s
             ex[n].crn = ck_arena_strdup(&a, ck_stmt_text(st, 1));
         if (extras) {
             ex[n].subject = ck_arena_strdup(&a, ck_stmt_text(st, 3));
-            ex[n].explanation = ck_arena_strdup(&a, ck_stmt_text(st, 6));
+            ex[n].explanation = ck_explain_text(ck_arena_strdup(&a, ck_stmt_text(st, 6)), &a); /* shown */
             ex[n].forename = ck_arena_strdup(&a, ck_stmt_text(st, 8));
             ex[n].surname = ck_arena_strdup(&a, ck_stmt_text(st, 9));
             ex[n].staff = ck_arena_strdup(&a, ck_stmt_text(st, 10));

@@ -1,5 +1,6 @@
 /* ck_workforce: see ck_workforce.h. */
 #include "ck_workforce.h"
+#include "ck_explain.h"
 #include "ck_buf.h"
 #include "ck_caseload.h"
 #include "ck_facts.h"
@@ -667,8 +668,10 @@ static ck_rc needs_read(ck_db *db, const char *pdu, const char *team, ck_alloc_n
     ck_rc rc = CK_OK;
     while (ck_txn_next(db, st, "obligations", &rc, err, err_len)) {
         v = ck_realloc(v, (l->n + 1) * sizeof *v);
+        /* The stored recipe's words (core/ck_explain): the board shows them. */
         v[l->n++] = (ck_alloc_need){col(st, 0, &l->arena), col(st, 1, &l->arena), col(st, 2, &l->arena),
-                                    col(st, 3, &l->arena), col(st, 4, &l->arena), ck_stmt_date(st, 5)};
+                                    col(st, 3, &l->arena), ck_explain_text(col(st, 4, &l->arena), &l->arena),
+                                    ck_stmt_date(st, 5)};
     }
     ck_stmt_reset(st);
     l->items = ck_arena_array(&l->arena, l->n ? l->n : 1, sizeof *v);

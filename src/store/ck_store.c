@@ -55,7 +55,9 @@ static int n_tables;
 static char *obl_ins[CHUNKS], *ftc_ins[CHUNKS], *tier_upd[CHUNKS];
 static pthread_once_t model_once = PTHREAD_ONCE_INIT;
 
-/* The root's columns that no descriptor names: derived on every write. */
+/* The root's columns that no descriptor names: derived on every write.
+ * An obligation's "explanation" holds the engine's recipe for it
+ * (core/ck_explain), written out by whatever shows it. */
 static const char *const root_derived[] = {"forename_key", "surname_key", "staff_code", "team_code", "pdu_code"};
 #define N_DERIVED 5
 static const char *const obl_cols[] = {"case_id", "rule", "subject", "due", "met_on", "status", "severity",
@@ -1296,7 +1298,7 @@ static void bind_obligation(sink *k, const void *row, const void *ctx)
     put_date(k, o->met_on);
     put_text(k, stored_status(o->status));
     put_int(k, o->severity);
-    put_text(k, o->explanation ? o->explanation : "");
+    put_text(k, o->explain ? o->explain : "");
     put_text(k, r->h->staff_code);
     put_text(k, r->h->team_code);
     put_text(k, r->h->pdu_code);
@@ -1488,7 +1490,7 @@ static bool stored_same(const stored_obl *s, const oblref *f)
     const ck_obligation *o = f->o;
     return s->o.due == o->due && s->o.met_on == o->met_on && s->o.severity == o->severity &&
            ck_streq(s->status, stored_status(o->status)) &&
-           ck_streq(s->o.explanation, o->explanation ? o->explanation : "") && same_str(s->staff, f->h->staff_code) &&
+           ck_streq(s->o.explain, o->explain ? o->explain : "") && same_str(s->staff, f->h->staff_code) &&
            same_str(s->team, f->h->team_code) && same_str(s->pdu, f->h->pdu_code);
 }
 
@@ -1564,7 +1566,7 @@ static ck_rc read_stored(const sync_run *s, ck_arena *a, stored_obl **out, size_
         o->o.met_on = ck_stmt_date(st, 4);
         o->status = ck_arena_strdup(a, ck_stmt_text(st, 5));
         o->o.severity = (ck_severity)ck_stmt_int(st, 6);
-        o->o.explanation = ck_arena_strdup(a, ck_stmt_text(st, 7));
+        o->o.explain = ck_arena_strdup(a, ck_stmt_text(st, 7));
         o->staff = ck_arena_strdup(a, ck_stmt_text(st, 8));
         o->team = ck_arena_strdup(a, ck_stmt_text(st, 9));
         o->pdu = ck_arena_strdup(a, ck_stmt_text(st, 10));
@@ -1729,7 +1731,7 @@ ck_rc ck_store_get_obligations(ck_db *db, int64_t id, ck_date as_of, bool unmet_
                   : ck_streq(status, "met_late") ? CK_ST_MET_LATE : ck_status_at(o->due, CK_NODATE, as_of);
         int64_t sev = ck_stmt_int(st, 5);
         o->severity = sev == CK_SEV_CRITICAL ? CK_SEV_CRITICAL : sev == CK_SEV_HIGH ? CK_SEV_HIGH : CK_SEV_NORMAL;
-        o->explanation = ck_arena_strdup(&r->arena, ck_stmt_text(st, 6));
+        o->explain = ck_arena_strdup(&r->arena, ck_stmt_text(st, 6));
     }
     ck_stmt_reset(st);
     if (rc == CK_OK && n) {

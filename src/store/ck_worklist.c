@@ -28,7 +28,7 @@ void ck_worklist_item_read(ck_stmt *st, ck_arena *a, ck_worklist_item *it)
     it->o.subject = ck_arena_strdup(a, ck_stmt_text(st, 1));
     it->o.due = ck_stmt_date(st, 2);
     it->o.met_on = ck_stmt_date(st, 3);
-    it->o.explanation = ck_arena_strdup(a, ck_stmt_text(st, 4));
+    it->o.explain = ck_arena_strdup(a, ck_stmt_text(st, 4));
     it->staff_code = ck_arena_strdup(a, ck_stmt_text(st, 5));
     it->team = ck_arena_strdup(a, ck_stmt_text(st, 6));
     it->crn = ck_arena_strdup(a, ck_stmt_text(st, 7));

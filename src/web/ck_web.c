@@ -1,9 +1,11 @@
 /* ck_web: the web app's shared machinery (see ck_web.h). */
 #include "ck_web.h"
 #include "ck_cell_labels.h"
+#include "ck_datadir.h"
 #include "ck_web_names.h"
 #include "ck_web_plain.h"
 #include <limits.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,23 +38,40 @@ static bool has_templates(const char *dir)
     return (size_t)snprintf(p, sizeof p, "%s/templates", dir) < sizeof p && stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
+/* The running binary's path (symbolic links resolved). */
+static bool exe_path(char *exe, size_t len)
+{
+    ssize_t n = readlink("/proc/self/exe", exe, len - 1);
+    if (n <= 0) return false;
+    exe[n] = '\0';
+    return true;
+}
+
 bool ck_web_find_root(char *out, size_t out_len)
 {
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        /* build/casekeeper, build/dbg/casekeeper, build/dbg/tests/test_x */
+    char exe[PATH_MAX], p[PATH_MAX];
+    if (exe_path(exe, sizeof exe)) {
+        /* The source tree: build/casekeeper, build/dbg/casekeeper, build/dbg/tests/test_x */
+        char walk[PATH_MAX];
+        snprintf(walk, sizeof walk, "%s", exe);
         for (int up = 0; up < 4; up++) {
-            char *slash = strrchr(exe, '/');
-            if (!slash || slash == exe) break;
+            char *slash = strrchr(walk, '/');
+            if (!slash || slash == walk) break;
             *slash = '\0';
-            if (has_templates(exe)) {
-                if ((size_t)snprintf(out, out_len, "%s", exe) >= out_len) return false;
-                return true;
-            }
+            if (has_templates(walk)) return (size_t)snprintf(out, out_len, "%s", walk) < out_len;
+        }
+        /* An installed tree, wherever it was unpacked: BIN/../share/casekeeper
+         * (make install, the .deb, or a copy of either under another root). */
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            if ((size_t)snprintf(p, sizeof p, "%s/../share/casekeeper", exe) < sizeof p && has_templates(p) &&
+                realpath(p, walk))
+                return (size_t)snprintf(out, out_len, "%s", walk) < out_len;
         }
     }
+    /* The prefix the binary was built for (make PREFIX=...). */
+    if (has_templates(CK_DATADIR)) return (size_t)snprintf(out, out_len, "%s", CK_DATADIR) < out_len;
     char cwd[PATH_MAX];
     if (getcwd(cwd, sizeof cwd) && has_templates(cwd)) return (size_t)snprintf(out, out_len, "%s", cwd) < out_len;
     return false;
@@ -64,7 +83,10 @@ ck_web *ck_web_new(const ck_web_config *cfg, const ck_app *app, char *err, size_
     if (cfg->root) {
         snprintf(root, sizeof root, "%s", cfg->root);
     } else if (!ck_web_find_root(root, sizeof root)) {
-        snprintf(err, err_len, "web: cannot find the templates/ directory beside the binary or in the working directory");
+        snprintf(err, err_len,
+                 "web: cannot find the web files (templates/, static/, node_modules/) beside the binary, in its "
+                 "../share/casekeeper, in %s or in the working directory; give --assets-dir DIR",
+                 CK_DATADIR);
         return NULL;
     }
     if ((cfg->templates_dir ? (size_t)snprintf(tdir, sizeof tdir, "%s", cfg->templates_dir)

@@ -5,9 +5,12 @@
  * A handler is thin: check the session (ck_web_guard), query, build a json_t,
  * render a template (ck_web_render). Templates live in the repo's templates/
  * directory and static files come from node_modules/ and static/, all read
- * once at start (ck_web_new), so the server needs the repo's files beside the
- * binary: ck_web_find_root finds them from the binary's location
- * (build/casekeeper or build/dbg/casekeeper), else from the working directory.
+ * once at start (ck_web_new). ck_web_find_root finds them: in the source tree
+ * the binary was built in (build/casekeeper, build/dbg/casekeeper), in an
+ * installed tree beside the binary (BIN/../share/casekeeper, as make install
+ * and the .deb lay them out, wherever that tree was unpacked), in the data
+ * directory compiled in (CK_DATADIR, $(PREFIX)/share/casekeeper), else in the
+ * working directory; `serve --assets-dir` names one (ck_web_config.root).
  *
  * To serve it: ck_http_config.app = ck_web_app(web) (the API's ck_app, which
  * the ck_web begins with, so API and web handlers share one server), routes =

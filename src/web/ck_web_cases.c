@@ -2,6 +2,7 @@
 #include "ck_attention.h"
 #include "ck_cal.h"
 #include "ck_caseload.h"
+#include "ck_explain.h"
 #include "ck_facts.h"
 #include "ck_tier.h"
 #include "ck_appt.h"
@@ -129,10 +130,12 @@ json_t *ck_web_obligation_plain(ck_http_req *r, const char *crn, const ck_obliga
     }
     ck_buf sentence = CK_BUF_INIT;
     ck_web_plain_sentence(&sentence, &plain);
+    /* The explanation's words are written out here, where the page shows them. */
+    const char *explanation = o->explain ? ck_explain_text(o->explain, ck_http_arena(r)) : "";
     json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s%}", "rule", o->rule, "name",
                           ck_web_rule_name(o->rule), "subject", o->subject, "due", ck_date_fmt(o->due, due),
                           "due_text", short_date(r, o->due), "status", ck_status_name(o->status), "severity",
-                          ck_severity_name(o->severity), "explanation", o->explanation ? o->explanation : "",
+                          ck_severity_name(o->severity), "explanation", explanation,
                           "met_text", short_date(r, o->met_on), "sentence", ck_buf_cstr(&sentence), sentence.len);
     ck_buf_free(&sentence);
     if (a && a->path) {
@@ -539,26 +542,21 @@ json_t *ck_web_case_tabs(const char *current)
     return tl;
 }
 
-/* The engine's obligation of (rule, subject) in det, or NULL. */
-static const ck_obligation *detail_of(const ck_result *det, const ck_obligation *o)
-{
-    for (size_t i = 0; i < det->n_obligations; i++) {
-        const ck_obligation *d = &det->obligations[i];
-        if (strcmp(d->rule, o->rule) == 0 && strcmp(d->subject, o->subject) == 0) return d;
-    }
-    return NULL;
-}
-
-/* The stored obligations, each with its plain-English sentence from the
- * engine's evaluation of the loaded case (det). */
-static json_t *obligations_json(ck_http_req *r, const char *crn, const ck_result *res, const ck_result *det,
-                                bool open_only)
+/* The stored obligations, each with its plain-English sentence from what
+ * its due date was worked out from, kept with its explanation's recipe
+ * (core/ck_explain): the page does not run the engine again. */
+static json_t *obligations_json(ck_http_req *r, const char *crn, const ck_result *res, bool open_only)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < res->n_obligations; i++) {
         const ck_obligation *o = &res->obligations[i];
         if (open_only && o->status != CK_ST_OVERDUE && o->status != CK_ST_OPEN) continue;
-        json_array_append_new(a, ck_web_obligation_plain(r, crn, o, detail_of(det, o)));
+        ck_explain_basis b;
+        ck_obligation detail = {.basis = CK_NODATE};
+        if (ck_explain_basis_read(o->explain, &b))
+            detail = (ck_obligation){.basis = b.basis, .amount = b.amount, .why = (ck_why)b.why,
+                                     .high_risk = b.high_risk, .stage = b.stage, .period = b.period};
+        json_array_append_new(a, ck_web_obligation_plain(r, crn, o, &detail));
     }
     return a;
 }
@@ -779,12 +777,7 @@ void ck_web_case(ck_http_req *r)
     /* Checks are court work too: their own permission (a court officer's). */
     json_object_set_new(page, "can_check", json_boolean(ck_web_allowed(&s, "check:write")));
     json_object_set_new(page, "saved", json_string(ck_http_query(r, "saved") ? ck_http_query(r, "saved") : ""));
-    /* The stored obligations do not keep what their due dates count from:
-     * the engine says it again for the sentences (the same case, same day). */
-    const ck_engine *eng = &ck_web_of(r)->app.engine;
-    ck_result *det = ck_rules_evaluate(c, today, eng->cal, eng->cfg);
-    json_t *obs = obligations_json(r, c->crn, res, det, overview);
-    ck_result_free(det);
+    json_t *obs = obligations_json(r, c->crn, res, overview);
     json_t *o;
     size_t k;
     /* Each action shown only to a role whose permission its form needs

@@ -9,6 +9,9 @@ const { chromium } = require('playwright-core')
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
 
 export const base = process.env.CK_URL
+// The JSON API's calls go here: Stoplight Prism in front of the server,
+// checking each answer against docs/openapi.json (tests/suites/e2e.sh).
+export const api = process.env.CK_API_URL || base
 export const shots = 'test-output/screenshots'
 mkdirSync(shots, { recursive: true })
 

@@ -4,7 +4,7 @@
 // page must work at).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { axe, base, launch, shots, withSignedIn } from './helpers.mjs'
+import { api, axe, base, launch, shots, withSignedIn } from './helpers.mjs'
 
 let browser
 before(async () => {
@@ -26,7 +26,7 @@ async function noViolations (page, path) {
 
 // The team's open and overdue ALLOCATE obligations, from the worklist API.
 async function lostOnWorklist (page, team) {
-  const r = await page.request.get(`${base}/api/v1/worklist?team=${team}&limit=500`)
+  const r = await page.request.get(`${api}/api/v1/worklist?team=${team}&limit=500`)
   assert.equal(r.status(), 200)
   return (await r.json()).items.filter(i => i.rule === 'ALLOCATE').map(i => i.crn).sort()
 }
