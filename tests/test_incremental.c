@@ -196,8 +196,8 @@ static void year_of_days(void **state)
         char day[CK_DATE_STRLEN];
         ck_date_fmt(d, day);
         ck_recompute_stats si = {.list_changed = true}, sf = {.list_changed = true};
-        ok(ck_cases_recompute(inc, &eng, d, false, 64, NULL, NULL, &si, err, sizeof err), err);
-        ok(ck_cases_recompute(full, &eng, d, true, 64, NULL, NULL, &sf, err, sizeof err), err);
+        ok(ck_cases_recompute(inc, &eng, d, false, 64, NULL, NULL, NULL, &si, err, sizeof err), err);
+        ok(ck_cases_recompute(full, &eng, d, true, 64, NULL, NULL, NULL, &sf, err, sizeof err), err);
         /* Only the first run (no basis recorded by the import) is whole. */
         if (d > start && si.all) fail_msg("%s: the incremental run evaluated every case", day);
         if (d > start) {

@@ -41,7 +41,12 @@ static void help(FILE *to)
             "Exit status: 0 done; 1 the database failed; 2 bad options.\n");
 }
 
-static void on_progress(void *ctx, size_t done, size_t total) { ck_progress_tick(ctx, done, total); }
+static bool on_step(void *ctx, size_t done, size_t total, const char *last_crn)
+{
+    (void)last_crn;
+    ck_progress_tick(ctx, done, total);
+    return true;
+}
 
 static int run(const char *url, ck_date as_of, bool all, size_t batch)
 {
@@ -52,7 +57,7 @@ static int run(const char *url, ck_date as_of, bool all, size_t batch)
     ck_progress_start(&prog, CMD, "cases");
     char err[1024];
     ck_recompute_stats st = {0};
-    ck_rc rc = ck_cases_recompute(db, &eng, as_of, all, batch, on_progress, &prog, &st, err, sizeof err);
+    ck_rc rc = ck_cases_recompute(db, &eng, as_of, all, batch, NULL, on_step, &prog, &st, err, sizeof err);
     /* A recompute is one transaction per batch; its record follows the last
      * one (who ran it, at which date, over how many cases). */
     char d[CK_DATE_STRLEN], detail[160];

@@ -76,6 +76,10 @@ struct ck_rules_config {
     /* A file holding the bearer token that lets a client other than a
      * direct loopback one read /metrics ("" : none may). */
     char metrics_token_file[CK_RULECFG_STR_MAX];
+    /* Seconds the nightly job's lease lasts unrenewed (services/ck_nightly;
+     * config/rules.conf): how soon another server completes the night's
+     * recompute after the one running it died. */
+    int nightly_lease_s;
     /* Appointment reminders through GOV.UK Notify (services/ck_reminders;
      * documented in config/rules.conf). Text values: "" is not set; the
      * reminders run only when notify_api_key_file is set. */

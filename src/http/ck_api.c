@@ -6,6 +6,7 @@
 #include "ck_ctypes.h"
 #include "ck_api_doc.h"
 #include "ck_log.h"
+#include "ck_nightly.h"
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -926,6 +927,7 @@ bool ck_api_query_date(ck_http_req *r, const char *name, ck_date def, ck_date *o
 struct ck_api_daily {
     ck_db *db;
     const ck_app *app;
+    char server[CK_JOB_NAME_MAX]; /* this server's name for the lease and the record of its runs */
     pthread_t thread;
     pthread_mutex_t mu; /* guards what follows */
     pthread_cond_t cv;
@@ -934,14 +936,30 @@ struct ck_api_daily {
 };
 
 typedef struct daily_progress {
+    ck_api_daily *d;
     size_t done, total;
 } daily_progress;
 
-static void daily_progress_cb(void *ctx, size_t done, size_t total)
+/* After each batch: goes on unless the server is stopping (the run then
+ * ends unfinished and the next one, here or on another server, completes it). */
+static bool daily_go_on(void *ctx, size_t done, size_t total)
 {
     daily_progress *p = ctx;
     p->done = done;
     p->total = total;
+    pthread_mutex_lock(&p->d->mu);
+    bool stop = p->d->stop;
+    pthread_mutex_unlock(&p->d->mu);
+    return !stop;
+}
+
+static void daily_starting(void *ctx, ck_date last, bool resuming)
+{
+    daily_progress *p = ctx;
+    char today_s[CK_DATE_STRLEN], last_s[CK_DATE_STRLEN];
+    ck_http_log("daily recompute at %s: starting on this server (last at %s)%s",
+                ck_date_fmt(ck_app_today(p->d->app), today_s), last == CK_NODATE ? "never" : ck_date_fmt(last, last_s),
+                resuming ? ", going on from a run that did not finish" : "");
 }
 
 static void daily_set_running(ck_api_daily *d, bool running, bool completed)
@@ -969,64 +987,74 @@ static void daily_record(const char *today_s, bool ok, size_t cases, double secs
     ck_log_event("nightly_recompute", f, sizeof f / sizeof *f);
 }
 
-/* After the obligations: the inspection snapshots the management pages read
- * (ck_inspection_snapshots_refresh writes only those not yet fresh, so a
- * restart on the same day costs one query a PDU and month). */
-static bool daily_snapshots(ck_api_daily *d, ck_date today, const char *today_s)
+/* After the obligations, under the nightly lease: the inspection snapshots
+ * the management pages read (ck_inspection_snapshots_refresh writes only
+ * those not yet fresh, so a restart on the same day costs one query a PDU
+ * and month). */
+static ck_rc daily_snapshots(void *ctx, ck_db *db, ck_date today, char *err, size_t err_len)
 {
-    char err[1024];
+    daily_progress *p = ctx;
+    char today_s[CK_DATE_STRLEN];
+    ck_date_fmt(today, today_s);
     size_t written = 0;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    ck_rc rc = ck_inspection_snapshots_nightly(d->db, d->app->engine.cfg, today, &written, err, sizeof err);
+    ck_rc rc = ck_inspection_snapshots_nightly(db, p->d->app->engine.cfg, today, &written, err, err_len);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     if (rc != CK_OK) {
         ck_http_log("inspection snapshots at %s: failed (%.1f s): %s", today_s, secs, err);
-        return false;
+        return rc;
     }
     ck_http_log("inspection snapshots at %s: %zu written in %.1f s", today_s, written, secs);
-    return true;
+    return CK_OK;
 }
 
-/* Recomputes every case when the stored date is before today. False when
- * something failed, so the thread tries again soon. Logs counts and dates
- * only: never a name or a CRN. */
-static bool daily_check(ck_api_daily *d)
+/* The nightly job (services/ck_nightly): when this server gets the lease,
+ * recomputes every case if the last recompute was before today, then the
+ * snapshots. Returns the seconds to wait before the next check: until just
+ * after midnight UTC when done, soon after a failure, the lease's length
+ * when another server has it (by then it has finished, or died and its
+ * lease lapsed). Logs counts and dates only: never a name or a CRN. */
+static int64_t daily_check(ck_api_daily *d)
 {
-    char err[1024], today_s[CK_DATE_STRLEN], last_s[CK_DATE_STRLEN];
-    ck_date today = ck_app_today(d->app), last = CK_NODATE;
-    ck_rc rc = ck_cases_recomputed_on(d->db, &last, err, sizeof err);
-    if (rc == CK_ERR_NOTFOUND) rc = CK_OK; /* never: last stays CK_NODATE */
-    if (rc != CK_OK) {
-        ck_http_log("daily recompute: reading the date of the last one failed: %s", err);
-        return false;
-    }
+    char err[1024], today_s[CK_DATE_STRLEN];
+    const ck_rules_config *cfg = d->app->engine.cfg;
+    ck_date today = ck_app_today(d->app);
     ck_date_fmt(today, today_s);
-    if (last != CK_NODATE && last >= today) return daily_snapshots(d, today, today_s);
-    ck_http_log("daily recompute at %s: starting (last at %s)", today_s,
-                last == CK_NODATE ? "never" : ck_date_fmt(last, last_s));
-    daily_set_running(d, true, false);
+    daily_progress p = {d, 0, 0};
+    ck_nightly_opts o = {.server = d->server, .now = (int64_t)time(NULL), .lease_s = cfg->nightly_lease_s,
+                         .batch = CK_API_RECOMPUTE_BATCH, .go_on = daily_go_on, .starting = daily_starting,
+                         .then = daily_snapshots, .ctx = &p};
+    ck_nightly_result res;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    daily_progress p = {0, 0};
-    /* Only the cases whose next change has come (or every case when what
-     * the stored values rest on changed: ck_cases_recompute). */
-    ck_recompute_stats st = {0};
-    rc = ck_cases_recompute(d->db, &d->app->engine, today, false, CK_API_RECOMPUTE_BATCH, daily_progress_cb, &p, &st,
-                            err, sizeof err);
+    daily_set_running(d, true, false);
+    ck_rc rc = ck_nightly_run(d->db, &d->app->engine, today, &o, &res, err, sizeof err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    daily_set_running(d, false, rc == CK_OK);
-    daily_record(today_s, rc == CK_OK, rc == CK_OK ? st.evaluated : p.done, secs);
-    if (rc != CK_OK) {
-        ck_http_log("daily recompute at %s: failed after %zu of %zu cases (%.1f s): %s", today_s, p.done, p.total,
-                    secs, err);
-        return false;
+    bool ran = res.outcome == CK_NIGHTLY_RAN;
+    daily_set_running(d, false, ran && rc == CK_OK);
+    if (ran) {
+        daily_record(today_s, rc == CK_OK, res.evaluated, secs);
+        if (rc == CK_OK)
+            ck_http_log("daily recompute at %s: done on this server, %zu of %zu cases evaluated (%s), %zu changed, "
+                        "in %.1f s",
+                        today_s, res.evaluated, res.total, res.all ? "every case" : "next change come", res.changed,
+                        secs);
+        else
+            ck_http_log("daily recompute at %s: failed after %zu of %zu cases (%.1f s): %s", today_s, res.evaluated,
+                        res.total, secs, err);
+    } else if (rc != CK_OK) {
+        ck_http_log("daily job at %s: failed: %s", today_s, err);
+    } else if (res.outcome == CK_NIGHTLY_BUSY) {
+        ck_http_log("daily recompute at %s: another server has the nightly lease; checking again in %d s", today_s,
+                    cfg->nightly_lease_s);
+        return cfg->nightly_lease_s;
     }
-    ck_http_log("daily recompute at %s: done, %zu of %zu cases evaluated (%s), %zu changed, in %.1f s", today_s,
-                st.evaluated, st.cases, st.all ? "every case" : "next change come", st.changed, secs);
-    return daily_snapshots(d, today, today_s);
+    if (rc != CK_OK) return DAILY_RETRY_S;
+    time_t now = time(NULL);
+    return ((int64_t)now / DAY_S + 1) * DAY_S + 1 - (int64_t)now;
 }
 
 static void *daily_main(void *arg)
@@ -1035,16 +1063,14 @@ static void *daily_main(void *arg)
     pthread_mutex_lock(&d->mu);
     while (!d->stop) {
         pthread_mutex_unlock(&d->mu);
-        bool ok = daily_check(d);
+        int64_t wait_s = daily_check(d);
         pthread_mutex_lock(&d->mu);
         d->checked = true;
         pthread_cond_broadcast(&d->cv);
-        /* Just after the next midnight UTC (the realtime clock the condition
-         * variable waits on), or soon after a failure. */
+        /* On the realtime clock the condition variable waits on. */
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec = ok ? (until.tv_sec / DAY_S + 1) * DAY_S + 1 : until.tv_sec + DAILY_RETRY_S;
-        until.tv_nsec = 0;
+        until.tv_sec += wait_s;
         while (!d->stop && pthread_cond_timedwait(&d->cv, &d->mu, &until) == 0) {
         }
     }
@@ -1059,6 +1085,7 @@ ck_api_daily *ck_api_daily_start(const char *db_url, const ck_app *app, char *er
     ck_api_daily *d = ck_calloc(1, sizeof *d);
     d->db = db;
     d->app = app;
+    ck_jobs_server_name(d->server, sizeof d->server);
     pthread_mutex_init(&d->mu, NULL);
     pthread_cond_init(&d->cv, NULL);
     int rc = pthread_create(&d->thread, NULL, daily_main, d);

@@ -61,9 +61,12 @@ bool ck_api_query_date(ck_http_req *r, const char *name, ck_date def, ck_date *o
  *
  * Open turns to overdue and "current allocation" changes as days pass, so the
  * stored obligations of every case are recomputed once a day. A background
- * thread with its own database connection runs ck_cases_recompute_all when the
- * stored last-recompute date is before today: at start, and after each
- * midnight UTC. It logs start and end with counts, never personal data. */
+ * thread with its own database connection runs the nightly job
+ * (services/ck_nightly) at start and after each midnight UTC: when this
+ * server gets the nightly lease, it recomputes every case if the stored
+ * last-recompute date is before today, then writes the inspection
+ * snapshots; with several servers on one database only one does. It logs
+ * start and end with counts, never personal data. */
 typedef struct ck_api_daily ck_api_daily;
 
 /* What the nightly recompute did in this process, for /metrics: each run's
@@ -82,8 +85,9 @@ ck_api_daily *ck_api_daily_start(const char *db_url, const ck_app *app, char *er
 /* Blocks until the thread has checked the date at least once since start and
  * no recompute is running. Returns how many recomputes have completed. */
 unsigned ck_api_daily_settle(ck_api_daily *d);
-/* Stops the thread (a recompute under way is finished first: it cannot be
- * interrupted), closes its connection, frees. NULL-safe. */
+/* Stops the thread (a recompute under way stops after its current batch,
+ * to be completed by the next run, here or on another server), closes its
+ * connection, frees. NULL-safe. */
 void ck_api_daily_stop(ck_api_daily *d);
 
 #endif

@@ -743,9 +743,8 @@ static ck_rc can_skip(ck_db *db, const ck_engine *eng, ck_date as_of, const char
     return rc;
 }
 
-ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool all, size_t batch,
-                         void (*progress)(void *ctx, size_t done, size_t total), void *ctx,
-                         ck_recompute_stats *stats, char *err, size_t err_len)
+ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool all, size_t batch, const char *after,
+                         ck_recompute_step step, void *ctx, ck_recompute_stats *stats, char *err, size_t err_len)
 {
     ck_recompute_stats mine = {0};
     if (!stats) stats = &mine;
@@ -770,6 +769,10 @@ ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool al
     if (batch == 0) batch = 1;
     ck_store_batch b;
     ck_store_batch_init(&b);
+    /* A full pass resumes after the CRN a stopped run reached; a pass over
+     * the due cases needs no such point, since a case evaluated at as_of
+     * stores a next change after it and is no longer due. */
+    if (!skip && after && *after) b.after = ck_strdup(after);
     for (size_t from = 0;;) {
         if ((rc = ck_txn_begin_write(db, err, err_len)) != CK_OK) break;
         /* Locked: a case written meanwhile waits, so its fresh obligations
@@ -796,7 +799,11 @@ ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool al
         size_t n = b.n;
         if ((rc = ck_txn_finish(db, rc, err, err_len)) != CK_OK || n == 0) break;
         stats->evaluated += n;
-        if (progress) progress(ctx, stats->evaluated, stats->evaluated > total ? stats->evaluated : total);
+        size_t done = stats->evaluated;
+        if (step && !step(ctx, done, done > total ? done : total, skip ? NULL : b.after)) {
+            rc = ck_txn_fail(CK_ERR_CONFLICT, err, err_len, "recompute: stopped after %zu cases", done);
+            break;
+        }
     }
     ck_store_batch_free(&b);
     ck_free(due);
@@ -808,11 +815,25 @@ ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool al
     return ck_txn_finish(db, rc, err, err_len);
 }
 
+typedef struct progress_step {
+    void (*progress)(void *ctx, size_t done, size_t total);
+    void *ctx;
+} progress_step;
+
+static bool progress_only(void *ctx, size_t done, size_t total, const char *last_crn)
+{
+    (void)last_crn;
+    progress_step *p = ctx;
+    if (p->progress) p->progress(p->ctx, done, total);
+    return true;
+}
+
 ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, size_t batch,
                              void (*progress)(void *ctx, size_t done, size_t total), void *ctx,
                              char *err, size_t err_len)
 {
-    return ck_cases_recompute(db, eng, as_of, true, batch, progress, ctx, NULL, err, err_len);
+    progress_step p = {progress, ctx};
+    return ck_cases_recompute(db, eng, as_of, true, batch, NULL, progress_only, &p, NULL, err, err_len);
 }
 
 ck_rc ck_cases_each(ck_db *db, bool (*fn)(void *ctx, const ck_case *c), void *ctx, char *err, size_t err_len)

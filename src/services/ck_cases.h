@@ -124,8 +124,7 @@ ck_rc ck_cases_worklist(ck_db *db, const ck_worklist_query *q, ck_worklist **out
  * since the last run stored theirs when written) — unless the basis of the
  * stored values changed (the rules configuration, the calendar, the
  * organisation's staff and teams, or the program: ck_cases_basis), or as_of
- * is before the last recompute, when every case is. progress (may be NULL)
- * is called after each batch with cases done and the number to do. */
+ * is before the last recompute, when every case is. */
 typedef struct ck_recompute_stats {
     bool list_changed; /* in: also list the changed cases' ids (changed_ids) */
     size_t cases;     /* cases stored */
@@ -134,9 +133,19 @@ typedef struct ck_recompute_stats {
     bool all;         /* every case was evaluated (asked for, or the basis changed) */
     int64_t *changed_ids; /* with list_changed: their case ids (ck_free) */
 } ck_recompute_stats;
-ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool all, size_t batch,
-                         void (*progress)(void *ctx, size_t done, size_t total), void *ctx,
-                         ck_recompute_stats *stats, char *err, size_t err_len);
+/* step (may be NULL) is called after each batch's transaction has committed
+ * with the cases evaluated so far, the number to evaluate and, in a full pass,
+ * the CRN of the last case done (NULL in a pass over the due cases); it stops
+ * the pass with CK_ERR_CONFLICT when it returns false (the nightly job lost
+ * its lease, or the server is stopping). `after` (NULL or "": from the
+ * first) resumes a full pass after that CRN (services/ck_nightly); a pass over
+ * the due cases needs no resume point, since a case evaluated at as_of stores
+ * a next change after it. as_of is recorded as the recompute's date only when
+ * the pass reaches its end. A batch redone after a stop between its commit
+ * and step changes nothing: the same case at the same date gives the same rows. */
+typedef bool (*ck_recompute_step)(void *ctx, size_t done, size_t total, const char *last_crn);
+ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool all, size_t batch, const char *after,
+                         ck_recompute_step step, void *ctx, ck_recompute_stats *stats, char *err, size_t err_len);
 /* ck_cases_recompute of every case. */
 ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, size_t batch,
                              void (*progress)(void *ctx, size_t done, size_t total), void *ctx,

@@ -2,6 +2,7 @@
 #include "ck_appt.h"
 #include "ck_consent.h"
 #include "ck_log.h"
+#include "ck_jobs.h"
 #include "ck_str.h"
 #include "ck_txn.h"
 #include <errno.h>
@@ -183,6 +184,9 @@ typedef struct sender {
     ck_reminders_round *round;
 } sender;
 
+/* The reminders' lease (store/ck_jobs): one server plans and sends. */
+#define LEASE "scheduler"
+
 /* How long a lease lasts: two rounds and a minute. */
 static int64_t lease_s(const ck_rules_config *cfg) { return 2 * (int64_t)cfg->reminder_poll_s + 60; }
 
@@ -352,7 +356,7 @@ static ck_rc send_due(sender *s, char *err, size_t err_len)
         struct timespec t;
         clock_gettime(CLOCK_MONOTONIC, &t);
         int64_t at = (int64_t)s->now + (int64_t)(t.tv_sec - s->started.tv_sec); /* the round's clock, run on */
-        rc = ck_remstore_lease(s->db, s->ctx->holder, at, at + lease_s(s->cfg), &held, err, err_len);
+        rc = ck_jobs_lease(s->db, LEASE, s->ctx->holder, at, at + lease_s(s->cfg), &held, err, err_len);
         if (rc != CK_OK || !held) break;
         rc = send_one(s, &rows[i], err, err_len);
     }
@@ -366,7 +370,7 @@ static ck_rc tick_round(ck_db *db, const ck_reminders_ctx *ctx, time_t now, ck_r
 {
     *round = (ck_reminders_round){0};
     const ck_rules_config *cfg = ctx->eng->cfg;
-    ck_rc rc = ck_remstore_lease(db, ctx->holder, (int64_t)now, (int64_t)now + lease_s(cfg), &round->held, err, err_len);
+    ck_rc rc = ck_jobs_lease(db, LEASE, ctx->holder, (int64_t)now, (int64_t)now + lease_s(cfg), &round->held, err, err_len);
     if (rc != CK_OK || !round->held) return rc;
     rc = plan(db, cfg, now, &round->planned, err, err_len);
     if (rc != CK_OK) return rc;
@@ -522,13 +526,7 @@ ck_reminders *ck_reminders_start(const char *db_url, const ck_engine *eng, bool 
         ck_free(r);
         return NULL;
     }
-    char host[64] = "";
-    gethostname(host, sizeof host - 1);
-    unsigned char nonce[6];
-    char hex[13];
-    randombytes_buf(nonce, sizeof nonce);
-    sodium_bin2hex(hex, sizeof hex, nonce, sizeof nonce);
-    snprintf(r->holder, sizeof r->holder, "%s:%ld:%s", host, (long)getpid(), hex);
+    ck_jobs_server_name(r->holder, sizeof r->holder);
     r->eng = eng;
     pthread_mutex_init(&r->mu, NULL);
     pthread_cond_init(&r->cv, NULL);

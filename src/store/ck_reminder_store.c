@@ -12,23 +12,6 @@ static ck_rc db_fail(ck_db *db, char *err, size_t err_len)
 
 static void copy(char *dst, size_t n, const char *s) { snprintf(dst, n, "%s", s ? s : ""); }
 
-ck_rc ck_remstore_lease(ck_db *db, const char *holder, int64_t now, int64_t until, bool *held, char *err,
-                        size_t err_len)
-{
-    ck_stmt *st = ck_db_prepare(db, "UPDATE \"reminder_lease\" SET \"holder\" = $1, \"until\" = $2 "
-                                    "WHERE \"name\" = 'scheduler' AND (\"holder\" = $1 OR \"holder\" IS NULL "
-                                    "OR \"until\" < $3)");
-    if (!st) return db_fail(db, err, err_len);
-    ck_stmt_bind_text(st, 1, holder);
-    ck_stmt_bind_int(st, 2, until);
-    ck_stmt_bind_int(st, 3, now);
-    int rc = ck_stmt_step(st);
-    ck_stmt_reset(st);
-    if (rc != CK_DB_DONE) return db_fail(db, err, err_len);
-    *held = ck_db_changes(db) == 1;
-    return CK_OK;
-}
-
 ck_rc ck_remstore_candidates(ck_db *db, ck_date from, ck_date to, ck_date booked_since,
                              bool (*fn)(void *ctx, const ck_rem_candidate *c), void *ctx, char *err, size_t err_len)
 {

@@ -1,4 +1,4 @@
-/* ck_reminder_store: the appointment reminders' outbox and lease, in SQL
+/* ck_reminder_store: the appointment reminders' outbox, in SQL
  * (src/db/migrations/016_reminders.sql). What to send and when is
  * services/ck_reminders' to decide; this only reads and writes rows. Every
  * function runs in the caller's transaction, if any. */
@@ -14,11 +14,6 @@
 #define CK_REM_REF_MAX 48  /* a reference with its NUL */
 #define CK_REM_ID_MAX 64   /* a CRN, contact id or Notify id with its NUL */
 #define CK_REM_ERR_MAX 256 /* a stored error with its NUL (longer ones are cut) */
-
-/* Takes or renews the lease of the one sending server: *held is true when
- * holder has it until `until` (it was free, expired at now, or holder's). */
-ck_rc ck_remstore_lease(ck_db *db, const char *holder, int64_t now, int64_t until, bool *held, char *err,
-                        size_t err_len);
 
 /* An appointment a reminder may be planned for: no outcome, on or after
  * `from`, on a case whose consent holds on `from`. */

@@ -10,6 +10,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/suites/lib/result.sh
+. tests/suites/lib/nginx.sh
 bin=build/casekeeper
 for need in nginx openssl curl ss; do
   command -v "$need" >/dev/null || { echo "tls: $need is missing (scripts/setup.sh installs it)"; echo "0 passed, 1 failed"; exit 1; }
@@ -25,16 +26,6 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-# A free loopback port (none of ours is in use).
-free_port() {
-  local p
-  for _ in $(seq 50); do
-    p=$((20000 + RANDOM % 30000))
-    ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return; }
-  done
-  return 1
-}
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" \
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>"$tmp/openssl.log"
@@ -62,33 +53,15 @@ write_conf() {
       -e "s#/etc/ssl/casekeeper/fullchain.pem#$tmp/cert.pem#" -e "s#/etc/ssl/casekeeper/privkey.pem#$tmp/key.pem#" \
       -e "s#http://127.0.0.1:8080#http://$upstream#" -e "s#server_name casekeeper.example.org;#server_name localhost;#" \
       docs/nginx.conf >"$tmp/site.conf"
-  cat >"$tmp/nginx.conf" <<CONF
-$( [ "$(id -u)" = 0 ] && echo "user root;" )
-worker_processes 1;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log;
-events { worker_connections 64; }
-http {
-    access_log $tmp/nginx-access.log;
-    client_body_temp_path $tmp/body;
-    proxy_temp_path $tmp/proxy;
-    fastcgi_temp_path $tmp/fastcgi;
-    uwsgi_temp_path $tmp/uwsgi;
-    scgi_temp_path $tmp/scgi;
-    include $tmp/site.conf;
-}
-CONF
+  nginx_conf "$tmp" "$tmp/site.conf"
 }
 up=1
 for attempt in 1 2 3; do
   https=$(free_port) && http=$(free_port) || break
   write_conf
   [ "$attempt" = 1 ] && { nginx -c "$tmp/nginx.conf" -p "$tmp" -t >"$tmp/nginx-test.log" 2>&1; result "docs/nginx.conf is a valid nginx configuration" $?; }
-  if nginx -c "$tmp/nginx.conf" -p "$tmp" 2>>"$tmp/nginx-error.log"; then
-    nginx_started=1
-    for _ in $(seq 100); do ss -Hltn "sport = :$https" | grep -q . && break; sleep 0.1; done
-    ss -Hltn "sport = :$https" | grep -q . && { up=0; break; }
-  fi
+  nginx_start "$tmp" "$https"
+  case $? in 0) nginx_started=1; up=0; break ;; 1) nginx_started=1 ;; esac
 done
 result "nginx is up on 127.0.0.1:${https:-?} and :${http:-?}" $up
 [ "$up" -eq 0 ] || tail -5 "$tmp/nginx-error.log"
