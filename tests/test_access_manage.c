@@ -237,8 +237,8 @@ static void test_cli_writes_audited(void **state)
     const char *const recompute_argv[] = {"recompute", "--db", url, "--as-of", CK_TEST_MANAGE_TODAY, NULL};
     assert_int_equal(run_cli(ck_cmd_recompute, recompute_argv), 0);
     assert_int_equal(count(db, "SELECT count(*) FROM \"audit_log\" WHERE \"action\" = 'cases.recompute' AND "
-                               "\"actor\" = $1 AND \"detail\" = $2",
-                           who, "as_of=" CK_TEST_MANAGE_TODAY " cases=9"),
+                               "\"actor\" = $1 AND \"detail\" LIKE $2",
+                           who, "as_of=" CK_TEST_MANAGE_TODAY " cases=9 evaluated=% changed=%"),
                      1);
     chain_holds(db);
 }
