@@ -8,6 +8,7 @@
 #include "ck_cli.h"
 #include "ck_http.h"
 #include "ck_reminders.h"
+#include "ck_webhooks.h"
 #include "ck_rulecfg.h"
 #include "ck_store.h"
 #include "ck_web.h"
@@ -108,6 +109,7 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
     ck_route *routes = NULL;
     ck_audit_appender *appender = NULL;
     ck_reminders *reminders = NULL;
+    ck_webhooks *webhooks = NULL;
     rc = 1;
     if (!prepare_database(cmd, url)) goto out;
 
@@ -178,6 +180,13 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
         goto unblock;
     }
     if (reminding) ck_http_log("appointment reminders: sending through %s", app.engine.cfg->notify_base_url);
+    bool hooking = false; /* domain events to the webhooks_file's webhooks, when configured */
+    webhooks = ck_webhooks_start(url, app.engine.cfg, &hooking, err, sizeof err);
+    if (!webhooks) {
+        ck_cli_error(cmd, "webhooks: %s", err);
+        goto unblock;
+    }
+    if (hooking) ck_http_log("webhooks: delivering domain events");
     int sig = 0;
     sigwait(&stop_signals, &sig);
     ck_http_log("stopping on %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -188,6 +197,7 @@ unblock:
     ck_audit_appender_stop(appender); /* after the workers, which wait on it */
     ck_api_daily_stop(daily);
     ck_reminders_stop(reminders);
+    ck_webhooks_stop(webhooks);
     ck_web_free(web);
     ck_free(routes);
     ck_auth_free(auth);

@@ -226,6 +226,7 @@ void ck_db_close(ck_db *db)
 {
     if (!db) return;
     while (db->lru_head) stmt_destroy(db->lru_head, true);
+    if (db->hook.destroy) db->hook.destroy(db->hook.ctx);
     db->drv->close(db);
 }
 
@@ -249,10 +250,26 @@ static void tx_ended(ck_db *db)
     if (db->drv->end_read) db->drv->end_read(db);
 }
 
+static void hook_ended(ck_db *db)
+{
+    if (db->hook.ended) db->hook.ended(db->hook.ctx);
+}
+
 int ck_db_commit(ck_db *db)
 {
+    if (db->hook.before_commit && db->drv->in_tx(db) && !db->read_tx &&
+        db->hook.before_commit(db, db->hook.ctx) != CK_DB_OK) {
+        char why[CK_DB_ERRMSG_MAX];
+        snprintf(why, sizeof why, "%s", db->err);
+        db->drv->rollback(db);
+        tx_ended(db);
+        hook_ended(db);
+        snprintf(db->err, sizeof db->err, "%s", why);
+        return CK_DB_ERROR;
+    }
     int rc = db->drv->commit(db);
     tx_ended(db);
+    hook_ended(db);
     return rc;
 }
 
@@ -260,8 +277,17 @@ int ck_db_rollback(ck_db *db)
 {
     int rc = db->drv->rollback(db);
     tx_ended(db);
+    hook_ended(db);
     return rc;
 }
+
+void ck_db_set_hook(ck_db *db, const ck_db_hook *h)
+{
+    if (h) db->hook = *h;
+    else memset(&db->hook, 0, sizeof db->hook);
+}
+
+void *ck_db_hook_ctx(const ck_db *db) { return db->hook.ctx; }
 
 bool ck_db_in_tx(ck_db *db) { return db->drv->in_tx(db); }
 bool ck_db_in_read_tx(ck_db *db) { return db->read_tx && db->drv->in_tx(db); }

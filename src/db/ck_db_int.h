@@ -35,6 +35,7 @@ struct ck_db {
     size_t nstmt;
     bool read_tx;     /* the open transaction was begun by ck_db_begin_read */
     void *audit_sink; /* ck_db_set_audit_sink */
+    ck_db_hook hook;  /* ck_db_set_hook; before_commit NULL when none */
 };
 
 struct ck_stmt {

@@ -1,4 +1,5 @@
 #include "ck_api.h"
+#include "ck_api_events.h"
 #include "ck_manage_json.h"
 #include "ck_access.h"
 #include "ck_auth.h"
@@ -887,6 +888,7 @@ const ck_route ck_api_routes[] = {
     {"POST", "/api/v1/cases/{crn}/allocations", h_add_record, "allocate"},
     {"POST", "/api/v1/cases/{crn}/victims", h_add_record, "victim:write"},
     {"GET", "/api/v1/worklist", h_worklist, "case:read"},
+    {"GET", "/api/v1/events", ck_api_events_list, "case:read"},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -970,6 +972,29 @@ static bool daily_snapshots(ck_api_daily *d, ck_date today, const char *today_s)
     return true;
 }
 
+/* After the obligations: obligation.overdue events for what became overdue
+ * since the last run (store/ck_events; once each, so a second run the same
+ * day adds none). */
+static bool daily_events(ck_api_daily *d, ck_date today, const char *today_s)
+{
+    char err[1024];
+    size_t added = 0;
+    ck_rc rc = ck_events_overdue(d->db, today, &added, err, sizeof err);
+    if (rc != CK_OK) {
+        ck_http_log("overdue events at %s: failed: %s", today_s, err);
+        return false;
+    }
+    if (added) ck_http_log("overdue events at %s: %zu", today_s, added);
+    return true;
+}
+
+/* The daily work after the recompute, each part run whatever the other did. */
+static bool daily_after(ck_api_daily *d, ck_date today, const char *today_s)
+{
+    bool events = daily_events(d, today, today_s);
+    return daily_snapshots(d, today, today_s) && events;
+}
+
 /* Recomputes every case when the stored date is before today. False when
  * something failed, so the thread tries again soon. Logs counts and dates
  * only: never a name or a CRN. */
@@ -984,7 +1009,7 @@ static bool daily_check(ck_api_daily *d)
         return false;
     }
     ck_date_fmt(today, today_s);
-    if (last != CK_NODATE && last >= today) return daily_snapshots(d, today, today_s);
+    if (last != CK_NODATE && last >= today) return daily_after(d, today, today_s);
     ck_http_log("daily recompute at %s: starting (last at %s)", today_s,
                 last == CK_NODATE ? "never" : ck_date_fmt(last, last_s));
     daily_set_running(d, true, false);
@@ -1002,7 +1027,7 @@ static bool daily_check(ck_api_daily *d)
         return false;
     }
     ck_http_log("daily recompute at %s: done, %zu cases in %.1f s", today_s, p.done, secs);
-    return daily_snapshots(d, today, today_s);
+    return daily_after(d, today, today_s);
 }
 
 static void *daily_main(void *arg)

@@ -15,13 +15,20 @@ static void copy(char *dst, size_t n, const char *s) { snprintf(dst, n, "%s", s 
 ck_rc ck_remstore_lease(ck_db *db, const char *holder, int64_t now, int64_t until, bool *held, char *err,
                         size_t err_len)
 {
+    return ck_remstore_lease_named(db, "scheduler", holder, now, until, held, err, err_len);
+}
+
+ck_rc ck_remstore_lease_named(ck_db *db, const char *name, const char *holder, int64_t now, int64_t until,
+                              bool *held, char *err, size_t err_len)
+{
     ck_stmt *st = ck_db_prepare(db, "UPDATE \"reminder_lease\" SET \"holder\" = $1, \"until\" = $2 "
-                                    "WHERE \"name\" = 'scheduler' AND (\"holder\" = $1 OR \"holder\" IS NULL "
+                                    "WHERE \"name\" = $4 AND (\"holder\" = $1 OR \"holder\" IS NULL "
                                     "OR \"until\" < $3)");
     if (!st) return db_fail(db, err, err_len);
     ck_stmt_bind_text(st, 1, holder);
     ck_stmt_bind_int(st, 2, until);
     ck_stmt_bind_int(st, 3, now);
+    ck_stmt_bind_text(st, 4, name);
     int rc = ck_stmt_step(st);
     ck_stmt_reset(st);
     if (rc != CK_DB_DONE) return db_fail(db, err, err_len);

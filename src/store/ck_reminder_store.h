@@ -19,6 +19,10 @@
  * holder has it until `until` (it was free, expired at now, or holder's). */
 ck_rc ck_remstore_lease(ck_db *db, const char *holder, int64_t now, int64_t until, bool *held, char *err,
                         size_t err_len);
+/* The same for another worker's lease, a row of "reminder_lease" by name
+ * ("webhooks": services/ck_webhooks, migrations/021_events.sql). */
+ck_rc ck_remstore_lease_named(ck_db *db, const char *name, const char *holder, int64_t now, int64_t until,
+                              bool *held, char *err, size_t err_len);
 
 /* An appointment a reminder may be planned for: no outcome, on or after
  * `from`, on a case whose consent holds on `from`. */
