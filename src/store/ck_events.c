@@ -171,7 +171,7 @@ static int run(ck_db *db, ck_stmt *st)
 static int insert_plain(ck_db *db, const queued *v, size_t n, int64_t *next)
 {
     ck_buf sql = CK_BUF_INIT;
-    ck_buf_puts(&sql, "INSERT INTO \"events\" (\"id\", \"type\", \"crn\", \"occurred_at\") VALUES ");
+    ck_buf_puts(&sql, "INSERT INTO \"domain_events\" (\"id\", \"type\", \"crn\", \"occurred_at\") VALUES ");
     for (size_t i = 0; i < n; i++)
         ck_buf_printf(&sql, "%s(CAST($%zu AS BIGINT), $%zu, $%zu, CAST($%zu AS BIGINT))", i ? ", " : "", 4 * i + 1,
                       4 * i + 2, 4 * i + 3, 4 * i + 4);
@@ -193,8 +193,8 @@ static int insert_plain(ck_db *db, const queued *v, size_t n, int64_t *next)
  * was inserted, so ids stay without gaps. */
 static int insert_once(ck_db *db, const queued *q, int64_t *next)
 {
-    ck_stmt *st = ck_db_prepare(db, "INSERT INTO \"events\" (\"id\", \"type\", \"crn\", \"occurred_at\", \"dedupe\") "
-                                    "VALUES (CAST($1 AS BIGINT), $2, $3, CAST($4 AS BIGINT), $5) "
+    ck_stmt *st = ck_db_prepare(db, "INSERT INTO \"domain_events\" (\"id\", \"type\", \"crn\", \"occurred_at\", "
+                                    "\"dedupe\") VALUES (CAST($1 AS BIGINT), $2, $3, CAST($4 AS BIGINT), $5) "
                                     "ON CONFLICT (\"dedupe\") DO NOTHING");
     if (!st) return CK_DB_ERROR;
     ck_stmt_bind_int(st, 1, *next);
@@ -220,7 +220,7 @@ static int outbox_flush(ck_db *db, void *ctx)
     }
     /* Read after the lock: READ COMMITTED gives this statement a snapshot
      * that holds every event committed by the lock's previous holder. */
-    ck_stmt *st = ck_db_prepare(db, "SELECT COALESCE(MAX(\"id\"), 0) FROM \"events\"");
+    ck_stmt *st = ck_db_prepare(db, "SELECT COALESCE(MAX(\"id\"), 0) FROM \"domain_events\"");
     if (!st) return CK_DB_ERROR;
     if (ck_stmt_step(st) != CK_DB_ROW) return fail_sql(db, st);
     int64_t next = ck_stmt_int(st, 0) + 1;
@@ -292,7 +292,7 @@ ck_rc ck_events_page(ck_db *db, int64_t after, size_t limit, const ck_case_filte
     /* Whether the reader may see the case, as a column, so an event it may
      * not see still moves the cursor past it. */
     ck_buf sql = CK_BUF_INIT;
-    ck_buf_puts(&sql, "SELECT \"events\".\"id\", \"events\".\"type\", \"events\".\"crn\", \"events\".\"occurred_at\", ");
+    ck_buf_puts(&sql, "SELECT \"e\".\"id\", \"e\".\"type\", \"e\".\"crn\", \"e\".\"occurred_at\", ");
     if (filter) {
         ck_buf_puts(&sql, "CASE WHEN \"cases\".\"case_id\" IS NOT NULL");
         ck_case_filter_sql(&sql, filter, 2);
@@ -300,8 +300,8 @@ ck_rc ck_events_page(ck_db *db, int64_t after, size_t limit, const ck_case_filte
     } else {
         ck_buf_puts(&sql, "1");
     }
-    ck_buf_puts(&sql, " FROM \"events\" LEFT JOIN \"cases\" ON \"cases\".\"crn\" = \"events\".\"crn\" "
-                      "WHERE \"events\".\"id\" > CAST($1 AS BIGINT) ORDER BY \"events\".\"id\" "
+    ck_buf_puts(&sql, " FROM \"domain_events\" \"e\" LEFT JOIN \"cases\" ON \"cases\".\"crn\" = \"e\".\"crn\" "
+                      "WHERE \"e\".\"id\" > CAST($1 AS BIGINT) ORDER BY \"e\".\"id\" "
                       "LIMIT CAST($2 AS BIGINT)");
     ck_stmt *st = ck_txn_prepare(db, ck_buf_cstr(&sql), err, err_len);
     ck_buf_free(&sql);

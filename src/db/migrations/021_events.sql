@@ -10,7 +10,7 @@
 -- id never skips an event committed later. "dedupe" is set for events that
 -- must be written once whatever runs twice (obligation.overdue); NULL
 -- otherwise. Times are seconds since 1970 (UTC).
-CREATE TABLE "events" (
+CREATE TABLE "domain_events" (
     "id" BIGINT PRIMARY KEY,
     "type" TEXT NOT NULL,
     "crn" TEXT NOT NULL,
