@@ -9,6 +9,9 @@
  * instants, never the wall clock's. */
 #include "ck_test.h"
 #include "ck_test_db.h"
+#include "ck_test_http.h"
+#include "ck_api.h"
+#include "ck_auth.h"
 #include "ck_access.h"
 #include "ck_api_events.h"
 #include "ck_bundle.h"
@@ -272,6 +275,21 @@ static bool deregister(ck_case *c, void *rec, void *ctx, char *err, size_t err_l
     return true;
 }
 
+static bool add_condition(ck_case *c, void *rec, void *ctx, char *err, size_t err_len)
+{
+    (void)ctx, (void)err, (void)err_len;
+    ck_event *ev = rec;
+    ck_licence_condition *lc = ck_arena_array(&c->arena, 1, sizeof *lc);
+    lc->id = "LC1";
+    lc->type = ck_vocab_licence_condition[0];
+    lc->start = ck_test_date("2025-09-05");
+    lc->end = CK_NODATE;
+    lc->victim_related = CK_NULL;
+    ev->licence_conditions = lc;
+    ev->n_licence_conditions = 1;
+    return true;
+}
+
 static void test_types_of_writes(void **state)
 {
     ck_db *db = ck_test_db_get(state);
@@ -310,6 +328,9 @@ static void test_types_of_writes(void **state)
     al.staff_code = "N07P009";
     assert_int_equal(ck_cases_add(db, &eng, "M200001", "allocations", &al, today, err, sizeof err), CK_OK);
     ck_case_free(c);
+    /* A licence condition added to the custody event. */
+    if (ck_cases_update(db, &eng, "M200001", "events", "E1", add_condition, NULL, today, err, sizeof err) != CK_OK)
+        fail_msg("licence condition: %s", err);
     /* A write rolled back leaves nothing, not even in the queue. */
     ck_contact gone = contact("GONE1", "2025-10-03");
     assert_int_equal(ck_txn_begin_write(db, err, sizeof err), CK_OK);
@@ -319,8 +340,9 @@ static void test_types_of_writes(void **state)
     assert_int_equal(ck_events_queued(db), 0);
 
     f = read_all(db);
-    const char *want[] = {"case.created",         "appointment.booked", "appointment.updated",
-                          "registration.removed", "case.updated",       "allocation.changed"};
+    const char *want[] = {"case.created",       "appointment.booked", "appointment.updated",
+                          "registration.removed", "case.updated",     "allocation.changed",
+                          "licence_condition.changed", "sentence.updated"};
     size_t nw = sizeof want / sizeof *want;
     for (size_t i = 0; i < f.n && i < nw; i++) assert_string_equal(f.v[i].type, want[i]);
     assert_int_equal(f.n, nw);
@@ -429,6 +451,71 @@ static void test_reader_filter(void **state)
     assert_int_equal(p->n, 3);
     ck_event_page_free(p);
     assert_int_equal(ck_access_events(db, &sys, 0, 0, &p, err, sizeof err), CK_ERR_INVALID);
+}
+
+/* ---- The route ------------------------------------------------------------------------- */
+
+static bool as_system(ck_http_req *r)
+{
+    ck_principal p;
+    ck_principal_system(&p, "test_events");
+    ck_auth_attach(r, &p);
+    return true;
+}
+
+static json_t *get_json(uint16_t port, const char *path, int want_status)
+{
+    th_resp r;
+    if (!th_request(port, "GET", path, NULL, &r)) fail_msg("GET %s: no answer", path);
+    if (r.status != want_status) fail_msg("GET %s: %d, expected %d: %s", path, r.status, want_status, r.body);
+    json_t *j = json_loads(r.body, 0, NULL);
+    th_resp_free(&r);
+    assert_non_null(j);
+    return j;
+}
+
+static void test_route(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    for (int i = 0; i < 3; i++) add_case(db, crn_of(i));
+    ck_app app = {.engine = ck_engine_default()};
+    char err[256];
+    ck_http_config cfg = {.port = 0, .threads = 2, .routes = ck_api_routes, .db_url = ck_test_db_url(state, 0),
+                          .app = &app, .authorize = as_system};
+    ck_http_server *srv = ck_http_start(&cfg, err, sizeof err);
+    if (!srv) fail_msg("server: %s", err);
+    uint16_t port = ck_http_port(srv);
+    json_t *j = get_json(port, "/api/v1/events?limit=2", 200);
+    json_t *ev = json_object_get(j, "events");
+    assert_int_equal(json_array_size(ev), 2);
+    json_t *e0 = json_array_get(ev, 0);
+    assert_int_equal(json_integer_value(json_object_get(e0, "id")), 1);
+    assert_string_equal(json_string_value(json_object_get(e0, "type")), "case.created");
+    assert_string_equal(json_string_value(json_object_get(e0, "crn")), crn_of(0));
+    assert_string_equal(json_string_value(json_object_get(e0, "url")), "/api/v1/cases/M100001");
+    const char *at = json_string_value(json_object_get(e0, "occurred_at"));
+    assert_non_null(at);
+    assert_int_equal(strlen(at), 20); /* 2026-12-07T03:25:18Z */
+    assert_int_equal(at[19], 'Z');
+    assert_int_equal(json_integer_value(json_object_get(j, "next")), 2);
+    assert_true(json_is_true(json_object_get(j, "more")));
+    json_decref(j);
+    j = get_json(port, "/api/v1/events?after=2", 200);
+    assert_int_equal(json_array_size(json_object_get(j, "events")), 1);
+    assert_int_equal(json_integer_value(json_object_get(j, "next")), 3);
+    assert_true(json_is_false(json_object_get(j, "more")));
+    json_decref(j);
+    j = get_json(port, "/api/v1/events?after=3", 200);
+    assert_int_equal(json_array_size(json_object_get(j, "events")), 0);
+    assert_int_equal(json_integer_value(json_object_get(j, "next")), 3);
+    json_decref(j);
+    j = get_json(port, "/api/v1/events?limit=0", 400);
+    assert_non_null(strstr(json_string_value(json_object_get(j, "detail")), "limit"));
+    json_decref(j);
+    j = get_json(port, "/api/v1/events?after=-1", 400);
+    assert_non_null(strstr(json_string_value(json_object_get(j, "detail")), "after"));
+    json_decref(j);
+    ck_http_stop(srv);
 }
 
 /* ---- Webhooks ---------------------------------------------------------------------------- */
@@ -658,6 +745,7 @@ int main(void)
         CK_DB_TEST(test_types_of_writes),
         CK_DB_TEST(test_overdue_once),
         CK_DB_TEST(test_reader_filter),
+        CK_DB_TEST(test_route),
         CK_DB_TEST(test_webhook_fails_twice),
         cmocka_unit_test(test_signature),
     };
