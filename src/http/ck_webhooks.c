@@ -8,13 +8,12 @@
 #include "ck_reminder_store.h"
 #include "ck_reminders.h"
 #include "ck_txn.h"
+#include "ck_worker.h"
 #include <ctype.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define LEASE "webhooks"
 #define BATCHES_PER_ROUND 20 /* a backlog drains over rounds, so stop stays prompt */
@@ -218,32 +217,17 @@ struct ck_webhooks {
     ck_webhook *hooks;
     size_t n;
     char holder[128];
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    bool stop;
+    ck_worker *worker;
 };
 
-static void *webhooks_main(void *arg)
+static void webhooks_round(void *arg)
 {
     ck_webhooks *w = arg;
-    pthread_mutex_lock(&w->mu);
-    while (!w->stop) {
-        pthread_mutex_unlock(&w->mu);
-        ck_webhooks_round round;
-        char err[1024];
-        ck_rc rc = ck_webhooks_tick(w->db, w->cfg, w->hooks, w->n, w->holder, time(NULL), &round, err, sizeof err);
-        if (rc != CK_OK) ck_http_log("webhooks: round failed: %s", err);
-        else if (round.delivered) ck_http_log("webhooks: %zu events delivered", round.delivered);
-        pthread_mutex_lock(&w->mu);
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += w->cfg->webhook_poll_s;
-        while (!w->stop && pthread_cond_timedwait(&w->cv, &w->mu, &until) == 0) {
-        }
-    }
-    pthread_mutex_unlock(&w->mu);
-    return NULL;
+    ck_webhooks_round round;
+    char err[1024];
+    ck_rc rc = ck_webhooks_tick(w->db, w->cfg, w->hooks, w->n, w->holder, time(NULL), &round, err, sizeof err);
+    if (rc != CK_OK) ck_http_log("webhooks: round failed: %s", err);
+    else if (round.delivered) ck_http_log("webhooks: %zu events delivered", round.delivered);
 }
 
 static void free_hooks(ck_webhook *hooks, size_t n)
@@ -270,19 +254,10 @@ ck_webhooks *ck_webhooks_start(const char *db_url, const ck_rules_config *cfg, b
         ck_free(w);
         return NULL;
     }
-    char host[64] = "";
-    gethostname(host, sizeof host - 1);
-    unsigned char nonce[6];
-    char hex[13];
-    randombytes_buf(nonce, sizeof nonce);
-    sodium_bin2hex(hex, sizeof hex, nonce, sizeof nonce);
-    snprintf(w->holder, sizeof w->holder, "%s:%ld:%s", host, (long)getpid(), hex);
-    pthread_mutex_init(&w->mu, NULL);
-    pthread_cond_init(&w->cv, NULL);
-    if (pthread_create(&w->thread, NULL, webhooks_main, w) != 0) {
+    ck_worker_holder(w->holder, sizeof w->holder);
+    w->worker = ck_worker_start(webhooks_round, w, &cfg->webhook_poll_s);
+    if (!w->worker) {
         snprintf(err, err_len, "the webhooks thread could not start");
-        pthread_mutex_destroy(&w->mu);
-        pthread_cond_destroy(&w->cv);
         ck_db_close(w->db);
         free_hooks(w->hooks, w->n);
         ck_free(w);
@@ -295,16 +270,8 @@ ck_webhooks *ck_webhooks_start(const char *db_url, const ck_rules_config *cfg, b
 void ck_webhooks_stop(ck_webhooks *w)
 {
     if (!w) return;
-    if (w->db) {
-        pthread_mutex_lock(&w->mu);
-        w->stop = true;
-        pthread_cond_broadcast(&w->cv);
-        pthread_mutex_unlock(&w->mu);
-        pthread_join(w->thread, NULL);
-        pthread_mutex_destroy(&w->mu);
-        pthread_cond_destroy(&w->cv);
-        ck_db_close(w->db);
-    }
+    ck_worker_stop(w->worker);
+    ck_db_close(w->db);
     free_hooks(w->hooks, w->n);
     ck_free(w);
 }

@@ -3,8 +3,8 @@
 #include "ck_consent.h"
 #include "ck_str.h"
 #include "ck_txn.h"
+#include "ck_worker.h"
 #include <errno.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -445,36 +445,21 @@ struct ck_reminders {
     const ck_engine *eng;
     ck_notify *notify;
     char holder[128];
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    bool stop;
+    ck_worker *worker;
 };
 
-static void *reminders_main(void *arg)
+static void reminders_round(void *arg)
 {
     ck_reminders *r = arg;
     ck_reminders_ctx ctx = {r->eng, r->notify, r->holder};
-    pthread_mutex_lock(&r->mu);
-    while (!r->stop) {
-        pthread_mutex_unlock(&r->mu);
-        ck_reminders_round round;
-        char err[1024];
-        ck_rc rc = ck_reminders_tick(r->db, &ctx, time(NULL), &round, err, sizeof err);
-        /* Counts only: never a name, CRN or number. */
-        if (rc != CK_OK) fprintf(stderr, "reminders: round failed: %s\n", err);
-        else if (round.planned || round.sent || round.retried || round.failed || round.cancelled)
-            fprintf(stderr, "reminders: %zu planned, %zu sent, %zu to retry, %zu failed, %zu cancelled\n",
-                    round.planned, round.sent, round.retried, round.failed, round.cancelled);
-        pthread_mutex_lock(&r->mu);
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += r->eng->cfg->reminder_poll_s;
-        while (!r->stop && pthread_cond_timedwait(&r->cv, &r->mu, &until) == 0) {
-        }
-    }
-    pthread_mutex_unlock(&r->mu);
-    return NULL;
+    ck_reminders_round round;
+    char err[1024];
+    ck_rc rc = ck_reminders_tick(r->db, &ctx, time(NULL), &round, err, sizeof err);
+    /* Counts only: never a name, CRN or number. */
+    if (rc != CK_OK) fprintf(stderr, "reminders: round failed: %s\n", err);
+    else if (round.planned || round.sent || round.retried || round.failed || round.cancelled)
+        fprintf(stderr, "reminders: %zu planned, %zu sent, %zu to retry, %zu failed, %zu cancelled\n",
+                round.planned, round.sent, round.retried, round.failed, round.cancelled);
 }
 
 ck_reminders *ck_reminders_start(const char *db_url, const ck_engine *eng, bool *running, char *err, size_t err_len)
@@ -502,17 +487,10 @@ ck_reminders *ck_reminders_start(const char *db_url, const ck_engine *eng, bool 
         ck_free(r);
         return NULL;
     }
-    char host[64] = "";
-    gethostname(host, sizeof host - 1);
-    unsigned char nonce[6];
-    char hex[13];
-    randombytes_buf(nonce, sizeof nonce);
-    sodium_bin2hex(hex, sizeof hex, nonce, sizeof nonce);
-    snprintf(r->holder, sizeof r->holder, "%s:%ld:%s", host, (long)getpid(), hex);
+    ck_worker_holder(r->holder, sizeof r->holder);
     r->eng = eng;
-    pthread_mutex_init(&r->mu, NULL);
-    pthread_cond_init(&r->cv, NULL);
-    if (pthread_create(&r->thread, NULL, reminders_main, r) != 0) {
+    r->worker = ck_worker_start(reminders_round, r, &cfg->reminder_poll_s);
+    if (!r->worker) {
         snprintf(err, err_len, "the reminders thread could not start");
         ck_db_close(r->db);
         ck_notify_free(r->notify);
@@ -527,13 +505,7 @@ void ck_reminders_stop(ck_reminders *r)
 {
     if (!r) return;
     if (r->db) {
-        pthread_mutex_lock(&r->mu);
-        r->stop = true;
-        pthread_cond_broadcast(&r->cv);
-        pthread_mutex_unlock(&r->mu);
-        pthread_join(r->thread, NULL);
-        pthread_mutex_destroy(&r->mu);
-        pthread_cond_destroy(&r->cv);
+        ck_worker_stop(r->worker);
         ck_db_close(r->db);
         ck_notify_free(r->notify);
     }
