@@ -150,19 +150,19 @@ static void outbox_destroy(void *ctx)
     ck_free(o);
 }
 
-static int fail_sql(ck_db *db, ck_stmt *st)
+/* A statement failed: give it back (the connection keeps its message). */
+static int fail_sql(ck_stmt *st)
 {
-    (void)db;
     ck_stmt_reset(st);
     return CK_DB_ERROR;
 }
 
 /* Runs a statement of no result rows to its end. */
-static int run(ck_db *db, ck_stmt *st)
+static int run(ck_stmt *st)
 {
     if (!st) return CK_DB_ERROR;
     int s = ck_stmt_step(st);
-    if (s != CK_DB_DONE && s != CK_DB_ROW) return fail_sql(db, st);
+    if (s != CK_DB_DONE && s != CK_DB_ROW) return fail_sql(st);
     ck_stmt_reset(st);
     return CK_DB_OK;
 }
@@ -184,7 +184,7 @@ static int insert_plain(ck_db *db, const queued *v, size_t n, int64_t *next)
         ck_stmt_bind_text(st, (int)(4 * i + 3), v[i].crn);
         ck_stmt_bind_int(st, (int)(4 * i + 4), v[i].at);
     }
-    int rc = run(db, st);
+    int rc = run(st);
     if (rc == CK_DB_OK) *next += (int64_t)n;
     return rc;
 }
@@ -202,7 +202,7 @@ static int insert_once(ck_db *db, const queued *q, int64_t *next)
     ck_stmt_bind_text(st, 3, q->crn);
     ck_stmt_bind_int(st, 4, q->at);
     ck_stmt_bind_text(st, 5, q->key);
-    if (run(db, st) != CK_DB_OK) return CK_DB_ERROR;
+    if (run(st) != CK_DB_OK) return CK_DB_ERROR;
     if (ck_db_changes(db) == 1) (*next)++;
     return CK_DB_OK;
 }
@@ -216,13 +216,13 @@ static int outbox_flush(ck_db *db, void *ctx)
         ck_stmt *st = ck_db_prepare(db, "SELECT pg_advisory_xact_lock(CAST($1 AS BIGINT))");
         if (!st) return CK_DB_ERROR;
         ck_stmt_bind_int(st, 1, EVENTS_LOCK_KEY);
-        if (run(db, st) != CK_DB_OK) return CK_DB_ERROR;
+        if (run(st) != CK_DB_OK) return CK_DB_ERROR;
     }
     /* Read after the lock: READ COMMITTED gives this statement a snapshot
      * that holds every event committed by the lock's previous holder. */
     ck_stmt *st = ck_db_prepare(db, "SELECT COALESCE(MAX(\"id\"), 0) FROM \"domain_events\"");
     if (!st) return CK_DB_ERROR;
-    if (ck_stmt_step(st) != CK_DB_ROW) return fail_sql(db, st);
+    if (ck_stmt_step(st) != CK_DB_ROW) return fail_sql(st);
     int64_t next = ck_stmt_int(st, 0) + 1;
     ck_stmt_reset(st);
     size_t i = 0;
