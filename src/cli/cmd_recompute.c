@@ -6,6 +6,7 @@
 #include "ck_cli_admin.h"
 #include "ck_cli_store.h"
 #include "ck_cases.h"
+#include "ck_events.h"
 #include "ck_manage_json.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,8 @@ static void help(FILE *to)
             "of cases per transaction, with progress on standard error and the time per\n"
             "10,000 cases at the end. Then writes the monthly inspection snapshots of every\n"
             "PDU that are not yet up to date at DATE (what the inspection and region pages\n"
-            "read), as the server does each night.\n"
+            "read), and the obligation.overdue events of what became overdue since the last\n"
+            "run (docs/api.md \"Events\"), as the server does each night.\n"
             "\n"
             "  --db URL       sqlite:PATH or postgresql://... (default: $CASEKEEPER_DB, else\n"
             "                 sqlite:casekeeper.db)\n"
@@ -56,6 +58,7 @@ static int run(const char *url, ck_date as_of, size_t batch)
     /* Then what the management pages read, as the server's nightly job does. */
     size_t snapshots = 0;
     if (rc == CK_OK) rc = ck_inspection_snapshots_nightly(db, eng.cfg, as_of, &snapshots, err, sizeof err);
+    if (rc == CK_OK) rc = ck_events_overdue(db, as_of, NULL, err, sizeof err);
     ck_db_close(db);
     if (rc != CK_OK) {
         ck_cli_error(CMD, "%s", err);
