@@ -10,6 +10,7 @@
 #include "ck_test.h"
 #include "ck_test_db.h"
 #include "ck_test_http.h"
+#include "ck_test_store.h"
 #include "ck_api.h"
 #include "ck_auth.h"
 #include "ck_access.h"
@@ -26,7 +27,6 @@
 #include <microhttpd.h>
 #include <pthread.h>
 
-#define EXAMPLE "tests/data/bundle_example.json"
 #define AS_OF "2025-11-03"
 
 enum { CASES = 4, WRITERS = 4, WRITES = 12, PAGE = 7 };
@@ -35,12 +35,8 @@ enum { CASES = 4, WRITERS = 4, WRITES = 12, PAGE = 7 };
 
 static void add_case(ck_db *db, const char *crn)
 {
-    size_t len;
-    char *text = ck_test_slurp(EXAMPLE, &len), err[1024];
-    ck_case *c = ck_bundle_parse(text, len, err, sizeof err);
-    free(text);
-    if (!c) fail_msg("%s", err);
-    c->crn = crn;
+    char err[1024];
+    ck_case *c = ck_test_example_case(crn);
     ck_engine eng = ck_engine_default();
     if (ck_cases_create(db, &eng, c, ck_test_date(AS_OF), err, sizeof err) != CK_OK) fail_msg("create %s: %s", crn, err);
     ck_case_free(c);
