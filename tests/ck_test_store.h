@@ -5,6 +5,19 @@
 #include "ck_bundle.h"
 #include "ck_cases.h"
 
+/* The example bundle (tests/data/bundle_example.json) as a case whose CRN
+ * is crn (the caller's string, kept by pointer). Free with ck_case_free. */
+static inline ck_case *ck_test_example_case(const char *crn)
+{
+    size_t len;
+    char err[1024], *text = ck_test_slurp("tests/data/bundle_example.json", &len);
+    ck_case *c = ck_bundle_parse(text, len, err, sizeof err);
+    free(text);
+    if (!c) fail_msg("tests/data/bundle_example.json: %s", err);
+    c->crn = crn;
+    return c;
+}
+
 /* The stored obligations of crn equal a fresh evaluation at as_of; returns
  * how many there are. */
 static inline size_t ck_test_expect_fresh(ck_db *db, const char *crn, ck_date as_of)

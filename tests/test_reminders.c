@@ -6,6 +6,7 @@
  * fixed instants passed to each round, never the wall clock's. */
 #include "ck_test.h"
 #include "ck_test_db.h"
+#include "ck_test_store.h"
 #include "ck_bundle.h"
 #include "ck_cases.h"
 #include "ck_consent.h"
@@ -18,7 +19,6 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
-#define EXAMPLE "tests/data/bundle_example.json"
 #define FAKE "build/fake-notify"
 #define TPL_SMS_EN "11111111-1111-4111-8111-111111111111"
 #define TPL_SMS_CY "22222222-2222-4222-8222-222222222222"
@@ -146,12 +146,8 @@ static void world_stop(world *w)
 static void add_case(world *w, const char *crn, const char *mobile, const char *email, const char *language,
                      const char *withdrawn, const char *booked_on)
 {
-    size_t len;
-    char *text = ck_test_slurp(EXAMPLE, &len), err[1024];
-    ck_case *c = ck_bundle_parse(text, len, err, sizeof err);
-    free(text);
-    if (!c) fail_msg("%s", err);
-    c->crn = crn;
+    char err[1024];
+    ck_case *c = ck_test_example_case(crn);
     if (language) {
         c->person.has_consent = true;
         c->person.consent = (ck_consent){mobile, email, language, ck_test_date("2026-01-05"),

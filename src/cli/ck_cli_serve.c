@@ -10,6 +10,7 @@
 #include "ck_http.h"
 #include "ck_metrics_text.h"
 #include "ck_reminders.h"
+#include "ck_webhooks.h"
 #include "ck_rulecfg.h"
 #include "ck_store.h"
 #include "ck_web.h"
@@ -155,6 +156,7 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
     ck_reminders *reminders = NULL;
     ck_systemd_watchdog *watchdog = NULL;
     probe_target probe = {0};
+    ck_webhooks *webhooks = NULL;
     rc = 1;
     if (!prepare_database(cmd, url)) goto out;
 
@@ -225,6 +227,13 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
         goto unblock;
     }
     if (reminding) ck_http_log("appointment reminders: sending through %s", app.engine.cfg->notify_base_url);
+    bool hooking = false; /* domain events to the webhooks_file's webhooks, when configured */
+    webhooks = ck_webhooks_start(url, app.engine.cfg, &hooking, err, sizeof err);
+    if (!webhooks) {
+        ck_cli_error(cmd, "webhooks: %s", err);
+        goto unblock;
+    }
+    if (hooking) ck_http_log("webhooks: delivering domain events");
     /* systemd (Type=notify): ready once listening and every thread runs. */
     snprintf(probe.host, sizeof probe.host, "%s", host);
     probe.port = ck_http_port(srv);
@@ -254,6 +263,7 @@ unblock:
     if (rc == 0) ck_http_log("stopped");
     ck_api_daily_stop(daily);
     ck_reminders_stop(reminders);
+    ck_webhooks_stop(webhooks);
     ck_web_free(web);
     ck_free(routes);
     ck_auth_free(auth);

@@ -8,6 +8,7 @@
 #include "ck_cli_admin.h"
 #include "ck_cli_store.h"
 #include "ck_cases.h"
+#include "ck_events.h"
 #include "ck_manage_json.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,9 @@ static void help(FILE *to)
             "calendar, the program or the teams of the practitioners holding cases changed\n"
             "since the last recompute, or DATE is before it. Then writes the monthly\n"
             "inspection snapshots of every PDU that are not yet up to date at DATE (what the\n"
-            "inspection and region pages read), as the server does each night.\n"
+            "inspection and region pages read), and the obligation.overdue events of what\n"
+            "became overdue since the last run (docs/api.md \"Events\"), as the server does\n"
+            "each night.\n"
             "\n"
             "  --db URL       sqlite:PATH or postgresql://... (default: $CASEKEEPER_DB, else\n"
             "                 sqlite:casekeeper.db)\n"
@@ -69,6 +72,7 @@ static int run(const char *url, ck_date as_of, bool all, size_t batch)
     /* Then what the management pages read, as the server's nightly job does. */
     size_t snapshots = 0;
     if (rc == CK_OK) rc = ck_inspection_snapshots_nightly(db, eng.cfg, as_of, &snapshots, err, sizeof err);
+    if (rc == CK_OK) rc = ck_events_overdue(db, as_of, NULL, err, sizeof err);
     ck_db_close(db);
     if (rc != CK_OK) {
         ck_cli_error(CMD, "%s", err);

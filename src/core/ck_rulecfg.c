@@ -60,6 +60,8 @@ static const key KEYS[] = {
     STR(notify_email_template_welsh),
     INT(reminder_lead_days, 1, 14), INT(reminder_hour, 0, 23), INT(reminder_poll_s, 1, 3600),
     INT(reminder_retry_s, 1, 86400), INT(reminder_max_attempts, 1, 100),
+    STR(webhooks_file), INT(webhook_poll_s, 1, 3600), INT(webhook_retry_s, 1, 86400),
+    INT(webhook_retry_max_s, 1, 86400), INT(webhook_batch, 1, 1000),
 };
 #define N_SCALAR (sizeof KEYS / sizeof KEYS[0])
 #define N_MAX (N_SCALAR + CK_RULECFG_MAX_REGISTERS)

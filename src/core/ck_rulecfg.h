@@ -88,6 +88,10 @@ struct ck_rules_config {
     char notify_sms_template_english[CK_RULECFG_STR_MAX], notify_sms_template_welsh[CK_RULECFG_STR_MAX];
     char notify_email_template_english[CK_RULECFG_STR_MAX], notify_email_template_welsh[CK_RULECFG_STR_MAX];
     int reminder_lead_days, reminder_hour, reminder_poll_s, reminder_retry_s, reminder_max_attempts;
+    /* Webhooks of domain events (services/ck_webhooks; documented in
+     * config/rules.conf): "" is none. */
+    char webhooks_file[CK_RULECFG_STR_MAX];
+    int webhook_poll_s, webhook_retry_s, webhook_retry_max_s, webhook_batch;
     /* Registration review periods in months, indexed like ck_vocab_register;
      * read them with ck_rulecfg_review_months(). */
     int review_months[CK_RULECFG_MAX_REGISTERS];

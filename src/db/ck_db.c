@@ -228,6 +228,7 @@ void ck_db_close(ck_db *db)
 {
     if (!db) return;
     while (db->lru_head) stmt_destroy(db->lru_head, true);
+    if (db->hook.destroy) db->hook.destroy(db->hook.ctx);
     db->drv->close(db);
 }
 
@@ -273,11 +274,29 @@ static void tx_ended(ck_db *db, ck_db_tx_end how)
     if (db->drv->end_read) db->drv->end_read(db);
 }
 
+static void hook_ended(ck_db *db)
+{
+    if (db->hook.ended) db->hook.ended(db->hook.ctx);
+}
+
 int ck_db_commit(ck_db *db)
 {
+    if (db->hook.before_commit && db->drv->in_tx(db) && !db->read_tx &&
+        db->hook.before_commit(db, db->hook.ctx) != CK_DB_OK) {
+        char why[CK_DB_ERRMSG_MAX];
+        snprintf(why, sizeof why, "%s", db->err);
+        db->drv->rollback(db);
+        tx_ended(db, CK_DB_TX_ROLLBACK);
+        hook_ended(db);
+        snprintf(db->err, sizeof db->err, "%s", why);
+        return CK_DB_ERROR;
+    }
     int rc = db->drv->commit(db);
     if (rc == CK_DB_OK) tx_ended(db, CK_DB_TX_COMMIT);
     else if (!db->drv->in_tx(db)) tx_ended(db, CK_DB_TX_ROLLBACK); /* the failed commit rolled it back */
+    /* The queued events went with the commit, or with the rollback a failed
+     * commit made; a transaction still open keeps them for its rollback. */
+    if (!db->drv->in_tx(db)) hook_ended(db);
     return rc;
 }
 
@@ -285,8 +304,17 @@ int ck_db_rollback(ck_db *db)
 {
     int rc = db->drv->rollback(db);
     tx_ended(db, CK_DB_TX_ROLLBACK);
+    hook_ended(db);
     return rc;
 }
+
+void ck_db_set_hook(ck_db *db, const ck_db_hook *h)
+{
+    if (h) db->hook = *h;
+    else memset(&db->hook, 0, sizeof db->hook);
+}
+
+void *ck_db_hook_ctx(const ck_db *db) { return db->hook.ctx; }
 
 bool ck_db_in_tx(ck_db *db) { return db->drv->in_tx(db); }
 bool ck_db_in_read_tx(ck_db *db) { return db->read_tx && db->drv->in_tx(db); }

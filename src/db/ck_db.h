@@ -89,6 +89,21 @@ bool ck_db_in_read_tx(ck_db *db); /* true while a read transaction is open */
  * aborted the whole transaction, SQLite undid only that statement. */
 int ck_db_commit(ck_db *db);
 int ck_db_rollback(ck_db *db); /* safe to call when no transaction is open */
+/* One hook per connection around the end of a transaction, for an outbox
+ * kept in memory until commit (store/ck_events): ck_db_commit first calls
+ * before_commit inside the still-open transaction, and when it fails rolls
+ * back and fails the commit (its message in ck_db_errmsg); after any commit
+ * or rollback it calls ended. destroy frees ctx at ck_db_close. Writing
+ * last, just before COMMIT, keeps whatever lock before_commit takes for the
+ * shortest time and after every row lock the transaction takes. */
+typedef struct ck_db_hook {
+    int (*before_commit)(ck_db *db, void *ctx);
+    void (*ended)(void *ctx);
+    void (*destroy)(void *ctx);
+    void *ctx;
+} ck_db_hook;
+void ck_db_set_hook(ck_db *db, const ck_db_hook *h); /* NULL removes it (destroy not called) */
+void *ck_db_hook_ctx(const ck_db *db);               /* the hook's ctx; NULL when none */
 bool ck_db_in_tx(ck_db *db);   /* true while a transaction is open (also an aborted one) */
 
 /* What every connection of the process did, for /metrics: transactions by

@@ -36,6 +36,7 @@ struct ck_db {
     bool read_tx;     /* the open transaction was begun by ck_db_begin_read */
     uint64_t tx_began_us; /* ck_metrics_now_us at the open transaction's begin; 0 when none is timed */
     void *audit_sink; /* ck_db_set_audit_sink */
+    ck_db_hook hook;  /* ck_db_set_hook; before_commit NULL when none */
 };
 
 struct ck_stmt {

@@ -1,4 +1,5 @@
 #include "ck_api.h"
+#include "ck_api_events.h"
 #include "ck_manage_json.h"
 #include "ck_access.h"
 #include "ck_auth.h"
@@ -891,6 +892,7 @@ const ck_route ck_api_routes[] = {
     {"POST", "/api/v1/cases/{crn}/victims", h_add_record, "victim:write"},
     {"GET", "/api/v1/worklist", h_worklist, "case:read"},
     {"GET", "/api/v1/openapi.json", ck_api_doc_openapi, "public"},
+    {"GET", "/api/v1/events", ck_api_events_list, "case:read"},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -1010,6 +1012,26 @@ static ck_rc daily_snapshots(void *ctx, ck_db *db, ck_date today, char *err, siz
     return CK_OK;
 }
 
+/* After the obligations, under the nightly lease: obligation.overdue events
+ * for what became overdue since the last run (store/ck_events; once each,
+ * so a second run the same day adds none), then the snapshots; each part
+ * runs whatever the other did. */
+static ck_rc daily_after(void *ctx, ck_db *db, ck_date today, char *err, size_t err_len)
+{
+    char today_s[CK_DATE_STRLEN], ev_err[1024];
+    ck_date_fmt(today, today_s);
+    size_t added = 0;
+    ck_rc ev = ck_events_overdue(db, today, &added, ev_err, sizeof ev_err);
+    if (ev != CK_OK) ck_http_log("overdue events at %s: failed: %s", today_s, ev_err);
+    else if (added) ck_http_log("overdue events at %s: %zu", today_s, added);
+    ck_rc rc = daily_snapshots(ctx, db, today, err, err_len);
+    if (rc == CK_OK && ev != CK_OK) {
+        snprintf(err, err_len, "%s", ev_err);
+        rc = ev;
+    }
+    return rc;
+}
+
 /* The nightly job (services/ck_nightly): when this server gets the lease,
  * recomputes every case if the last recompute was before today, then the
  * snapshots. Returns the seconds to wait before the next check: until just
@@ -1025,7 +1047,7 @@ static int64_t daily_check(ck_api_daily *d)
     daily_progress p = {d, 0, 0};
     ck_nightly_opts o = {.server = d->server, .now = (int64_t)time(NULL), .lease_s = cfg->nightly_lease_s,
                          .batch = CK_API_RECOMPUTE_BATCH, .go_on = daily_go_on, .starting = daily_starting,
-                         .then = daily_snapshots, .ctx = &p};
+                         .then = daily_after, .ctx = &p};
     ck_nightly_result res;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);

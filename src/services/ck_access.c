@@ -1013,3 +1013,21 @@ ck_rc ck_lao_get(ck_db *db, const char *crn, ck_lao *out, bool (*fn)(void *ctx, 
     ck_stmt_reset(st);
     return s == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "case access users", err, err_len);
 }
+
+/* ---- Domain events ---------------------------------------------------------------- */
+
+ck_rc ck_access_events(ck_db *db, const ck_principal *p, int64_t after, size_t limit, ck_event_page **out,
+                       char *err, size_t err_len)
+{
+    *out = NULL;
+    ck_access_filter f;
+    ck_access_filter_for(p, CK_PERM_CASE_READ, &f);
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    rc = ck_txn_finish(db, ck_events_page(db, after, limit, &f.f, out, err, err_len), err, err_len);
+    if (rc != CK_OK) {
+        ck_event_page_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}

@@ -39,6 +39,7 @@
 #include "ck_workforce.h"
 #include "ck_activity.h"
 #include "ck_casewrite.h"
+#include "ck_events.h"
 
 #define CK_LAO_MESSAGE_MAX 500
 
@@ -261,5 +262,14 @@ ck_rc ck_lao_clear(ck_db *db, const ck_principal *by, const char *crn, char *err
 /* The case's controls; fn (may be NULL) gets each listed user. */
 ck_rc ck_lao_get(ck_db *db, const char *crn, ck_lao *out, bool (*fn)(void *ctx, ck_lao_list list, const char *username),
                  void *ctx, char *err, size_t err_len);
+
+/* A page of the domain events (store/ck_events) for p, in one read
+ * snapshot: the events of the cases p may read (case:read's scope and the
+ * limited-access lists, as for a search) are returned; the others are left
+ * out but still move the cursor (*out's next), so a poller never sees them
+ * and never stalls on them. Decided by the case's place now, not when the
+ * event was written. */
+ck_rc ck_access_events(ck_db *db, const ck_principal *p, int64_t after, size_t limit, ck_event_page **out,
+                       char *err, size_t err_len);
 
 #endif

@@ -2,6 +2,7 @@
  * file owns the transactions, validation, the rules engine call on every
  * write, and the read queries (search, worklists). */
 #include "ck_cases.h"
+#include "ck_events.h"
 #include "ck_buf.h"
 #include "ck_caseload.h"
 #include "ck_explain.h"
@@ -506,6 +507,25 @@ static ck_rc write_change(ck_db *db, const ck_engine *eng, int64_t id, ck_case *
     return rc;
 }
 
+/* What a requirement or licence condition change is told by: the
+ * fingerprints of court event ev's requirements and licence conditions. */
+static void fingerprint_event(const ck_event *ev, uint64_t *orders, uint64_t *licence)
+{
+    *orders = ck_events_fingerprint(&ck_entity_requirement, ev->requirements, ev->n_requirements);
+    *licence = ck_events_fingerprint(&ck_entity_licence_condition, ev->licence_conditions, ev->n_licence_conditions);
+}
+
+/* Queues requirement.changed / licence_condition.changed when an edit of
+ * court event ev changed them (the store's sentence.updated says only that
+ * the event was written). */
+static void note_event_parts(ck_db *db, const char *crn, const ck_event *ev, uint64_t orders, uint64_t licence)
+{
+    uint64_t o2, l2;
+    fingerprint_event(ev, &o2, &l2);
+    if (o2 != orders) ck_events_add(db, "requirement.changed", crn);
+    if (l2 != licence) ck_events_add(db, "licence_condition.changed", crn);
+}
+
 /* Locks and loads the case for a record change. */
 static ck_rc open_case(ck_db *db, const char *crn, const char *list, int64_t *id, ck_case **c, char *err,
                        size_t err_len)
@@ -532,6 +552,9 @@ ck_rc ck_cases_add_tx(ck_db *db, const ck_engine *eng, const char *crn, const ch
         rc = ck_txn_fail(CK_ERR_EXISTS, err, err_len, "%s[%zu].id: \"%s\" is already the id of a record of case %s",
                          list, ord, rid, crn);
     if (rc == CK_OK) rc = ck_store_append(c, list, rec, &ord, err, err_len);
+    if (rc == CK_OK && strcmp(list, "events") == 0) /* a new event's orders and conditions are changes too */
+        note_event_parts(db, crn, &c->events[ord], ck_events_fingerprint(&ck_entity_requirement, NULL, 0),
+                         ck_events_fingerprint(&ck_entity_licence_condition, NULL, 0));
     if (rc == CK_OK) rc = write_change(db, eng, id, c, &before, list, ord, true, as_of, err, err_len);
     completions_free(&before);
     ck_case_free(c);
@@ -562,7 +585,10 @@ ck_rc ck_cases_update_tx(ck_db *db, const ck_engine *eng, const char *crn, const
     if (!rec)
         rc = ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "%s: case %s has no record with id \"%s\"", list, crn,
                          id ? id : "");
+    uint64_t orders = 0, licence = 0;
+    if (rc == CK_OK && strcmp(list, "events") == 0) fingerprint_event(rec, &orders, &licence);
     if (rc == CK_OK && !edit(c, rec, ctx, err, err_len)) rc = CK_ERR_INVALID;
+    if (rc == CK_OK && strcmp(list, "events") == 0) note_event_parts(db, c->crn, rec, orders, licence);
     if (rc == CK_OK) {
         char path[96];
         snprintf(path, sizeof path, "%s[%zu]", list, ord);

@@ -162,23 +162,14 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
-/* One request: body NULL for GET. Returns the HTTP status, 0 when there was
- * no answer (err says why); the answer's body in out. */
-static long request(ck_notify *n, const char *path, const char *body, ck_buf *out, char *err, size_t err_len)
+long ck_notify_http(const char *url, const char *const *headers, size_t n_headers, const char *body, ck_buf *out,
+                    char *err, size_t err_len)
 {
-    char url[1024], token[512], auth[600];
-    if (snprintf(url, sizeof url, "%s%s", n->base_url, path) >= (int)sizeof url) {
-        snprintf(err, err_len, "the URL is too long");
-        return 0;
-    }
-    if (!ck_notify_jwt(n->service_id, n->secret, time(NULL), token, sizeof token)) {
-        snprintf(err, err_len, "the token could not be made");
-        return 0;
-    }
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+    pthread_once(&curl_once, curl_init);
     CURL *c = curl_easy_init();
     if (!c) abort(); /* curl only fails to allocate */
-    struct curl_slist *h = curl_slist_append(NULL, auth);
+    struct curl_slist *h = NULL;
+    for (size_t i = 0; i < n_headers; i++) h = curl_slist_append(h, headers[i]);
     h = curl_slist_append(h, "Content-Type: application/json");
     h = curl_slist_append(h, "User-Agent: casekeeper");
     char ebuf[CURL_ERROR_SIZE] = "";
@@ -194,10 +185,28 @@ static long request(ck_notify *n, const char *path, const char *body, ck_buf *ou
     CURLcode rc = curl_easy_perform(c);
     long status = 0;
     if (rc == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    else snprintf(err, err_len, "no answer from %s: %s", n->base_url, ebuf[0] ? ebuf : curl_easy_strerror(rc));
+    else snprintf(err, err_len, "no answer: %s", ebuf[0] ? ebuf : curl_easy_strerror(rc));
     curl_slist_free_all(h);
     curl_easy_cleanup(c);
     return status;
+}
+
+/* One request to Notify: body NULL for GET. Returns the HTTP status, 0 when
+ * there was no answer (err says why); the answer's body in out. */
+static long request(ck_notify *n, const char *path, const char *body, ck_buf *out, char *err, size_t err_len)
+{
+    char url[1024], token[512], auth[600];
+    if (snprintf(url, sizeof url, "%s%s", n->base_url, path) >= (int)sizeof url) {
+        snprintf(err, err_len, "the URL is too long");
+        return 0;
+    }
+    if (!ck_notify_jwt(n->service_id, n->secret, time(NULL), token, sizeof token)) {
+        snprintf(err, err_len, "the token could not be made");
+        return 0;
+    }
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+    const char *headers[] = {auth};
+    return ck_notify_http(url, headers, 1, body, out, err, err_len);
 }
 
 /* What a status that is not success means, with Notify's own message. */

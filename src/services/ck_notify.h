@@ -12,6 +12,7 @@
  * verified. Thread-safe: each call makes its own connection. */
 #ifndef CK_NOTIFY_H
 #define CK_NOTIFY_H
+#include "ck_buf.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
@@ -32,6 +33,14 @@ bool ck_notify_jwt(const char *service_id, const char *secret, time_t iat, char 
  * secret and issued within max_skew_s of now (what Notify checks: 30 s). */
 bool ck_notify_jwt_verify(const char *token, const char *service_id, const char *secret, time_t now,
                           long max_skew_s);
+
+/* The HTTP client under the Notify calls, for other callers that send JSON
+ * (services/ck_webhooks): one request to url with the extra header lines
+ * ("Name: value"), a JSON body (NULL: GET), a timeout, http and https only,
+ * certificates verified. Returns the HTTP status, or 0 when there was no
+ * answer (err says why); the answer's body (up to 1 MiB) in out. */
+long ck_notify_http(const char *url, const char *const *headers, size_t n_headers, const char *body, ck_buf *out,
+                    char *err, size_t err_len);
 
 typedef struct ck_notify ck_notify;
 

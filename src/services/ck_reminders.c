@@ -5,8 +5,8 @@
 #include "ck_jobs.h"
 #include "ck_str.h"
 #include "ck_txn.h"
+#include "ck_worker.h"
 #include <errno.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -464,41 +464,26 @@ struct ck_reminders {
     const ck_engine *eng;
     ck_notify *notify;
     char holder[128];
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    bool stop;
+    ck_worker *worker;
 };
 
-static void *reminders_main(void *arg)
+static void reminders_round(void *arg)
 {
     ck_reminders *r = arg;
     ck_reminders_ctx ctx = {r->eng, r->notify, r->holder};
-    pthread_mutex_lock(&r->mu);
-    while (!r->stop) {
-        pthread_mutex_unlock(&r->mu);
-        ck_reminders_round round;
-        char err[1024];
-        ck_rc rc = ck_reminders_tick(r->db, &ctx, time(NULL), &round, err, sizeof err);
-        /* Counts only: never a name, CRN or number. */
-        if (rc != CK_OK) {
-            ck_log_msg("reminders: round failed: %s", err);
-        } else if (round.planned || round.sent || round.retried || round.failed || round.cancelled) {
-            static const char *const keys[] = CK_REMINDERS_OUTCOMES;
-            const size_t counts[] = {round.planned, round.sent, round.retried, round.failed, round.cancelled};
-            ck_log_field f[sizeof keys / sizeof *keys];
-            for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) f[i] = CK_LF_INT(keys[i], counts[i]);
-            ck_log_event("reminders", f, sizeof f / sizeof *f);
-        }
-        pthread_mutex_lock(&r->mu);
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += r->eng->cfg->reminder_poll_s;
-        while (!r->stop && pthread_cond_timedwait(&r->cv, &r->mu, &until) == 0) {
-        }
+    ck_reminders_round round;
+    char err[1024];
+    ck_rc rc = ck_reminders_tick(r->db, &ctx, time(NULL), &round, err, sizeof err);
+    /* Counts only: never a name, CRN or number. */
+    if (rc != CK_OK) {
+        ck_log_msg("reminders: round failed: %s", err);
+    } else if (round.planned || round.sent || round.retried || round.failed || round.cancelled) {
+        static const char *const keys[] = CK_REMINDERS_OUTCOMES;
+        const size_t counts[] = {round.planned, round.sent, round.retried, round.failed, round.cancelled};
+        ck_log_field f[sizeof keys / sizeof *keys];
+        for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) f[i] = CK_LF_INT(keys[i], counts[i]);
+        ck_log_event("reminders", f, sizeof f / sizeof *f);
     }
-    pthread_mutex_unlock(&r->mu);
-    return NULL;
 }
 
 ck_reminders *ck_reminders_start(const char *db_url, const ck_engine *eng, bool *running, char *err, size_t err_len)
@@ -528,9 +513,8 @@ ck_reminders *ck_reminders_start(const char *db_url, const ck_engine *eng, bool 
     }
     ck_jobs_server_name(r->holder, sizeof r->holder);
     r->eng = eng;
-    pthread_mutex_init(&r->mu, NULL);
-    pthread_cond_init(&r->cv, NULL);
-    if (pthread_create(&r->thread, NULL, reminders_main, r) != 0) {
+    r->worker = ck_worker_start(reminders_round, r, &cfg->reminder_poll_s);
+    if (!r->worker) {
         snprintf(err, err_len, "the reminders thread could not start");
         ck_db_close(r->db);
         ck_notify_free(r->notify);
@@ -545,13 +529,7 @@ void ck_reminders_stop(ck_reminders *r)
 {
     if (!r) return;
     if (r->db) {
-        pthread_mutex_lock(&r->mu);
-        r->stop = true;
-        pthread_cond_broadcast(&r->cv);
-        pthread_mutex_unlock(&r->mu);
-        pthread_join(r->thread, NULL);
-        pthread_mutex_destroy(&r->mu);
-        pthread_cond_destroy(&r->cv);
+        ck_worker_stop(r->worker);
         ck_db_close(r->db);
         ck_notify_free(r->notify);
     }

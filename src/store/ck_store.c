@@ -1,5 +1,6 @@
 #include "ck_store.h"
 #include "ck_buf.h"
+#include "ck_events.h"
 #include "ck_str.h"
 #include "ck_txn.h"
 #include <pthread.h>
@@ -687,6 +688,8 @@ ck_rc ck_store_insert_many(ck_db *db, size_t n, const ck_case *const *c, const c
         if (rc != CK_OK) return rc;
         i += chunk_rows[k];
     }
+    for (size_t i = 0; i < n; i++)
+        if (ids[i]) ck_events_add(db, "case.created", c[i]->crn);
     return insert_lists(db, n, c, ids, err, err_len);
 }
 
@@ -698,9 +701,32 @@ static ck_rc exec_id(ck_db *db, const char *sql, int64_t id, const char *what, c
     return ck_txn_exec(db, st, what, err, err_len);
 }
 
+static bool same_str(const char *a, const char *b) { return a == b || (a && b && strcmp(a, b) == 0); }
+
+/* Queues allocation.changed for case id (as crn, NULL: its stored CRN) when
+ * its stored practitioner or team differs from h's: read before the write
+ * that stores h. The one place a change of holder is noticed, whichever
+ * write made it (an allocation, a handover, a leaver, the nightly job). */
+static ck_rc note_holder_change(ck_db *db, int64_t id, const char *crn, const ck_holder *h, char *err, size_t err_len)
+{
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"crn\", \"staff_code\", \"team_code\" FROM \"cases\" "
+                                     "WHERE \"case_id\" = $1", err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_int(st, 1, id);
+    ck_rc rc = CK_OK;
+    if (ck_txn_next(db, st, "cases", &rc, err, err_len) &&
+        (!same_str(ck_stmt_text(st, 1), h->staff_code) || !same_str(ck_stmt_text(st, 2), h->team_code)))
+        ck_events_add(db, "allocation.changed", crn ? crn : ck_stmt_text(st, 0));
+    ck_stmt_reset(st);
+    return rc;
+}
+
 ck_rc ck_store_rewrite(ck_db *db, int64_t id, const ck_case *c, const ck_holder *h, char *err, size_t err_len)
 {
     model();
+    ck_rc held = note_holder_change(db, id, c->crn, h, err, err_len);
+    if (held != CK_OK) return held;
+    ck_events_add(db, "case.updated", c->crn);
     /* Children before parents would matter only with cascading keys; every
      * list row is keyed by the case alone, so any order deletes them all. */
     for (int i = n_tables - 1; i >= 1; i--) {
@@ -719,6 +745,8 @@ ck_rc ck_store_rewrite(ck_db *db, int64_t id, const ck_case *c, const ck_holder 
 
 ck_rc ck_store_set_holder(ck_db *db, int64_t id, const ck_holder *h, char *err, size_t err_len)
 {
+    ck_rc held = note_holder_change(db, id, NULL, h, err, err_len);
+    if (held != CK_OK) return held;
     ck_stmt *st = ck_txn_prepare(db, "UPDATE \"cases\" SET \"staff_code\" = $2, \"team_code\" = $3, \"pdu_code\" = $4 "
                               "WHERE \"case_id\" = $1", err, err_len);
     if (!st) return CK_ERR_DB;
@@ -1248,6 +1276,7 @@ ck_rc ck_store_write_record(ck_db *db, int64_t id, const ck_case *c, const char 
         return CK_ERR_NOTFOUND;
     }
     rowref row = {items + ord * t->ent->size, id, -1, (int64_t)ord};
+    ck_events_add(db, ck_event_record_type(list, row.rec, is_new), c->crn);
     ck_rc rc;
     if (is_new) {
         target tg = list_target(t);
@@ -1481,7 +1510,6 @@ typedef struct stored_obl {
     const char *status, *staff, *team, *pdu;
 } stored_obl;
 
-static bool same_str(const char *a, const char *b) { return a == b || (a && b && strcmp(a, b) == 0); }
 
 static int stored_cmp(const void *a, const void *b)
 {
