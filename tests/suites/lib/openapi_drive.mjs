@@ -159,7 +159,7 @@ await call('worklist, no unit', 'oa.po', 'GET', '/api/v1/worklist', { expect: 40
 await call('worklist, no caller', null, 'GET', '/api/v1/worklist?staff=' + po.code, { expect: 401, bad: true });
 await call('events from the start', 'oa.po', 'GET', '/api/v1/events?limit=20', { expect: 200 });
 await call('events after an id', 'oa.hop', 'GET', '/api/v1/events?after=5&limit=1000', { expect: 200 });
-await call('events, limit too big', 'oa.po', 'GET', '/api/v1/events?limit=5000', { expect: 400 });
+await call('events, limit too big', 'oa.po', 'GET', '/api/v1/events?limit=5000', { expect: 400, bad: true });
 await call('events, no caller', null, 'GET', '/api/v1/events', { expect: 401, bad: true });
 
 // Managing the service.
