@@ -19,7 +19,8 @@
 # For each run: requests per second, client latency p50/p99 (wrk), server
 # time p50/p99 per route (the access log: from the request's arrival to its
 # response being queued), 5xx answers, the server's CPU seconds, and the load
-# average before it. Targets (issue 12): case overview p99 <= 10 ms; json at
+# average before it, and the server's CPU milliseconds per request.
+# CK_RUNS="json staff bare" runs only those. Targets (issue 12): case overview p99 <= 10 ms; json at
 # least half the bare server's rate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -107,9 +108,13 @@ server_times() {
       printf "server p50 %.2f ms, p99 %.2f ms (n=%d)", v[int((n + 1) / 2)], v[p99], n }'
 }
 
+# CK_RUNS="json bare ...": only these runs (default: every run; warmup always)
+wanted() { [ -z "${CK_RUNS:-}" ] || [ "$1" = warmup ] || [[ " $CK_RUNS " == *" $1 "* ]]; }
+
 # run LABEL TARGET_PID TARGET_URL PATHS...
 run() {
   local label=$1 target=$2 base=$3; shift 3
+  wanted "$label" || return 0
   local load mark cpu0 cpu1 out
   load=$(cut -d' ' -f1 /proc/loadavg)
   mark=$(wc -l <"$log")
@@ -118,9 +123,15 @@ run() {
     /usr/bin/time -f "wrk_cpu: %U %S" wrk -t2 -c"$conns" -d"${dur}s" -s bench/mix.lua "$base" 2>&1)
   cpu1=$(cpu_of "$target")
   val() { echo "$out" | awk -v k="$1:" '$1 == k {print $2}'; }
-  printf "%-9s %7s req/s  client p50 %6s ms p99 %7s ms  5xx %s  non-2xx %s  sock-err %s  server cpu %5.1f s  load %s\n" \
+  # CPU per request: the server's CPU seconds over the requests it answered
+  # (the access log's lines; wrk's count for the bare server, which logs none).
+  local nreq
+  if [ "$target" = "$pid" ]; then nreq=$(tail -n +"$((mark + 1))" "$log" | awk '$5 ~ /^\// {n++} END {print n + 0}')
+  else nreq=$(val requests); fi
+  printf "%-9s %7s req/s  client p50 %6s ms p99 %7s ms  5xx %s  non-2xx %s  sock-err %s  server cpu %5.1f s (%s ms/request)  load %s\n" \
     "$label" "$(val req_per_s)" "$(val client_p50_ms)" "$(val client_p99_ms)" "$(val status_5xx)" "$(val non_2xx_3xx)" \
-    "$(val socket_errors)" "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN {print b - a}')" "$load"
+    "$(val socket_errors)" "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN {print b - a}')" \
+    "$(awk -v a="$cpu0" -v b="$cpu1" -v n="$nreq" 'BEGIN {if (n > 0) printf "%.3f", 1000 * (b - a) / n; else printf "-"}')" "$load"
   if [ "$target" = "$pid" ]; then
     for route in /cases/{crn} /api/v1/cases/{crn} /api/v1/worklist /inspection /inspection/key-questions/{key}; do
       local s
@@ -151,6 +162,7 @@ inspect_loop() { # N
     done
   done
 }
+if wanted mix+insp; then
 inspect_loop 1 & loaders="$!"
 inspect_loop 2 & loaders="$loaders $!"
 sleep 1
@@ -159,6 +171,7 @@ kill $loaders 2>/dev/null; wait $loaders 2>/dev/null || true
 loaders=""
 cat "$work"/inspection.1 "$work"/inspection.2 | awk '{n++; if ($1 >= 500) bad++; if ($1 != 200) other++; s += $2; if ($2 > m) m = $2}
   END {printf "          inspection pages alongside: %d loads, %d 5xx, %d not 200, mean %.2f s, max %.2f s\n", n, bad, other, n ? s / n : 0, m}'
+fi
 
 coproc BARE { exec "$work/bare_mhd" "$work/case.json" 0 "$threads"; }
 bare_pid=$BARE_PID

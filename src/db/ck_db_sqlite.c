@@ -5,9 +5,33 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The transaction-control statements every request runs (a read is four:
+ * query_only on, BEGIN, COMMIT, query_only off), prepared once per
+ * connection: sqlite3_exec parsed each of them on every call, about 4 % of
+ * a cached case read's CPU (bench/RESULTS.md, "The case caches"). */
+typedef enum sq_ctl {
+    SQ_BEGIN_WRITE,
+    SQ_BEGIN_READ,
+    SQ_COMMIT,
+    SQ_ROLLBACK,
+    SQ_QUERY_ONLY_ON,
+    SQ_QUERY_ONLY_OFF,
+    SQ_NCTL
+} sq_ctl;
+
+static const char *const sq_ctl_sql[SQ_NCTL] = {
+    [SQ_BEGIN_WRITE] = "BEGIN IMMEDIATE",
+    [SQ_BEGIN_READ] = "BEGIN DEFERRED",
+    [SQ_COMMIT] = "COMMIT",
+    [SQ_ROLLBACK] = "ROLLBACK",
+    [SQ_QUERY_ONLY_ON] = "PRAGMA query_only = 1",
+    [SQ_QUERY_ONLY_OFF] = "PRAGMA query_only = 0",
+};
+
 typedef struct sq_db {
     ck_db base;
     sqlite3 *h;
+    sqlite3_stmt *ctl[SQ_NCTL]; /* prepared on first use */
 } sq_db;
 
 typedef struct sq_stmt {
@@ -41,6 +65,19 @@ static int fail(ck_db *db, const char *sql)
 static int sq_exec(ck_db *db, const char *sql)
 {
     return sqlite3_exec(conn(db), sql, NULL, NULL, NULL) == SQLITE_OK ? CK_DB_OK : fail(db, sql);
+}
+
+/* Runs one transaction-control statement, prepared once. */
+static int sq_run_ctl(ck_db *db, sq_ctl which)
+{
+    sq_db *d = (sq_db *)db;
+    const char *sql = sq_ctl_sql[which];
+    if (!d->ctl[which] && sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &d->ctl[which], NULL) != SQLITE_OK)
+        return fail(db, sql);
+    int rc = sqlite3_step(d->ctl[which]);
+    int out = rc == SQLITE_DONE || rc == SQLITE_ROW ? CK_DB_OK : fail(db, sql);
+    sqlite3_reset(d->ctl[which]);
+    return out;
 }
 
 static int set_pragmas(ck_db *db, const char *path)
@@ -97,13 +134,15 @@ static ck_db *sq_open(const char *path, char *err, size_t err_len)
 
 static void sq_close(ck_db *db)
 {
+    sq_db *d = (sq_db *)db;
+    for (int i = 0; i < SQ_NCTL; i++) sqlite3_finalize(d->ctl[i]);
     sqlite3_close(conn(db));
     ck_free(db);
 }
 
 static bool sq_in_tx(ck_db *db) { return !sqlite3_get_autocommit(conn(db)); }
 
-static int sq_begin(ck_db *db) { return sq_exec(db, "BEGIN IMMEDIATE"); }
+static int sq_begin(ck_db *db) { return sq_run_ctl(db, SQ_BEGIN_WRITE); }
 
 /* DEFERRED takes no lock until the first SELECT, which then reads one WAL
  * snapshot and never waits for the writer. query_only makes a write inside
@@ -111,24 +150,28 @@ static int sq_begin(ck_db *db) { return sq_exec(db, "BEGIN IMMEDIATE"); }
  * lifts it when the transaction ends). */
 static int sq_begin_read(ck_db *db)
 {
-    if (sq_exec(db, "PRAGMA query_only = 1") != CK_DB_OK) return CK_DB_ERROR;
-    int rc = sq_exec(db, "BEGIN DEFERRED");
+    if (sq_run_ctl(db, SQ_QUERY_ONLY_ON) != CK_DB_OK) return CK_DB_ERROR;
+    int rc = sq_run_ctl(db, SQ_BEGIN_READ);
     if (rc != CK_DB_OK) sqlite3_exec(conn(db), "PRAGMA query_only = 0", NULL, NULL, NULL);
     return rc;
 }
 
-static void sq_end_read(ck_db *db) { sqlite3_exec(conn(db), "PRAGMA query_only = 0", NULL, NULL, NULL); }
+static void sq_end_read(ck_db *db)
+{
+    /* Should the prepared statement fail, the pragma must still be lifted. */
+    if (sq_run_ctl(db, SQ_QUERY_ONLY_OFF) != CK_DB_OK) sqlite3_exec(conn(db), "PRAGMA query_only = 0", NULL, NULL, NULL);
+}
 
 static int sq_commit(ck_db *db)
 {
-    int rc = sq_exec(db, "COMMIT");
+    int rc = sq_run_ctl(db, SQ_COMMIT);
     /* A failed COMMIT (deferred foreign key) leaves the transaction open;
      * the contract is that it is over. */
     if (rc != CK_DB_OK && sq_in_tx(db)) sqlite3_exec(conn(db), "ROLLBACK", NULL, NULL, NULL);
     return rc;
 }
 
-static int sq_rollback(ck_db *db) { return sq_in_tx(db) ? sq_exec(db, "ROLLBACK") : CK_DB_OK; }
+static int sq_rollback(ck_db *db) { return sq_in_tx(db) ? sq_run_ctl(db, SQ_ROLLBACK) : CK_DB_OK; }
 
 static bool sq_ping(ck_db *db) { return sqlite3_exec(conn(db), "SELECT 1", NULL, NULL, NULL) == SQLITE_OK; }
 
