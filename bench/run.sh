@@ -12,10 +12,13 @@
 #              in seconds and per 10,000 cases, on both
 #   worklist   GET /api/v1/worklist latency (p50/p99, wrk, 1 and 64 clients)
 #              for the busiest staff, teams and PDUs, from `casekeeper serve`
-#              on each backend, with the server's peak RSS and CPU seconds
+#              on each backend: wrk's client latency beside the server's own
+#              p50/p99 from its access log, the server's CPU seconds (and per
+#              request) and its peak RSS
 #   plain SQL  the same worklist pages (same rows) as plain SQL straight
 #              against PostgreSQL with pgbench (bench/pgbench_worklist.sql),
-#              1 and 64 clients, for the ratio
+#              1 and 64 clients, for the ratio; one holder of each kind is
+#              checked to give the API's rows
 #
 # Settings (environment):
 #   BENCH_SCALE   london (default), national, or a number of people
@@ -41,6 +44,7 @@ sqlite=${BENCH_SQLITE:-1}
 [ -x "$bin" ] || { echo "bench: build/casekeeper is missing: make build/casekeeper" >&2; exit 1; }
 command -v curl >/dev/null || { echo "bench: curl is needed for the worklist figures" >&2; exit 1; }
 command -v sqlite3 >/dev/null || { echo "bench: sqlite3 is needed to pick worklist holders" >&2; exit 1; }
+command -v jq >/dev/null || { echo "bench: jq is needed to check the plain SQL's rows" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "bench: wrk is needed for the worklist figures (apt-get install wrk)" >&2; exit 1; }
 dur=${BENCH_DURATION:-10}
 # shellcheck source=scripts/pg.sh
@@ -146,6 +150,38 @@ wrk_run() {
          if (sock + 0 > 0) printf " (%d socket errors)", sock}'
 }
 
+# server_side LOG MARK: the server's own time for the worklist requests logged
+# after line MARK of its access log (from a request's arrival to its response
+# being queued, as bench/concurrency.sh reads it) and its CPU per request
+# ($cpu_used seconds over those requests): "server p50 X ms, p99 Y ms, Z ms
+# cpu/request".
+server_side() {
+  tail -n +"$(($2 + 1))" "$1" | awk '$5 == "/api/v1/worklist" { t = $8; sub(/us$/, "", t); print t / 1000.0 }' |
+    sort -n | awk -v cpu="$cpu_used" '{ v[++n] = $1 } END {
+      if (!n) { printf "server: no requests logged"; exit }
+      p99 = int(n * 0.99 + 0.5); if (p99 < 1) p99 = 1; if (p99 > n) p99 = n
+      printf "server p50 %.2f ms, p99 %.2f ms, %.3f ms cpu/request", v[int((n + 1) / 2)], v[p99], 1000 * cpu / n }'
+}
+
+# same_rows KIND HOLDER: whether plain SQL's page (bench/pgbench_worklist.sql
+# after its "-- page" line) gives the API's rows, in order, for one holder.
+same_rows() {
+  local kind=$1 h=$2 col api sql
+  declare -A cols=([staff]=staff_code [team]=team_code [pdu]=pdu_code)
+  col=${cols[$kind]}
+  api=$(curl -s -H "Authorization: Bearer $token" \
+    "$base/api/v1/worklist?$kind=$h&as_of=$nightly_as_of&status=overdue,open&limit=50" |
+    jq -r '.items[] | [.crn, .rule, .subject, .due] | join("|")')
+  sql=$(sed -n '/^-- page/,$p' bench/pgbench_worklist.sql |
+    sed -e "s/@COL@/$col/g" -e "s/@HOLDER@/$h/g" -e "s/@AS_OF@/$nightly_as_of/g" -e 's/^SELECT \* FROM (/SELECT "crn", "rule", "subject", "due" FROM (/')
+  plain=$(ck_pg_as "$ck_pg_bin/psql" -h "$ck_pg_dir" -U postgres -d bench -Atq -F'|' -c "$sql")
+  if [ -n "$api" ] && [ "$api" = "$plain" ]; then
+    say "plain SQL rows, $kind $h" "the same $(echo "$api" | wc -l) rows as the API, in the same order"
+  else
+    say "plain SQL rows, $kind $h" "DIFFERENT from the API ($(echo "$api" | grep -c .) API rows, $(echo "$plain" | grep -c .) plain SQL rows)"
+  fi
+}
+
 # worklists LABEL URL: casekeeper serve on URL, each kind of worklist at 1
 # and 64 clients through bearer tokens of a quality-assurance account
 # (case:read over every case, narrowed to case:read as an API client is),
@@ -167,18 +203,27 @@ worklists() {
   fi
   base=${base%/}
   ck_bench_settle "$dir/$label-serve.log"
-  local kind c h cpu0
+  local kind c h cpu0 mark client load
   for kind in staff team pdu; do
     paths=""
     for h in ${holders[$kind]}; do
       paths+="api:/api/v1/worklist?$kind=$h&as_of=$nightly_as_of&status=overdue,open&limit=50 "
     done
     for c in 1 64; do
+      load=$(cut -d' ' -f1 /proc/loadavg)
+      mark=$(wc -l <"$dir/$label-serve.log")
       cpu0=$(proc_cpu "$server_pid")
+      client=$(wrk_run "$c")
+      cpu_used=$(awk -v a="$cpu0" -v b="$(proc_cpu "$server_pid")" 'BEGIN {printf "%.2f", b - a}')
       say "$label worklist $kind (${wl_count[$kind]}), $c clients" \
-        "$(wrk_run "$c"), server $(awk -v a="$cpu0" -v b="$(proc_cpu "$server_pid")" 'BEGIN {printf "%.1f", b - a}')s cpu, load $(cut -d' ' -f1 /proc/loadavg)"
+        "client $client; $(server_side "$dir/$label-serve.log" "$mark"); server ${cpu_used}s cpu, load $load"
     done
   done
+  if [ "$label" = postgresql ]; then
+    for kind in staff team pdu; do
+      for h in ${holders[$kind]}; do same_rows "$kind" "$h"; break; done
+    done
+  fi
   say "$label server RSS" "$(awk '/VmHWM/ {printf "%.0f MiB peak", $2 / 1024} /VmRSS/ {printf ", %.0f MiB at the end", $2 / 1024}' "/proc/$server_pid/status")"
   kill "$server_pid" 2>/dev/null
   wait "$server_pid" 2>/dev/null

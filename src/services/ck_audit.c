@@ -200,13 +200,27 @@ struct ck_audit_appender {
 
 ck_audit_metrics ck_audit_stats = {.batch_entries = CK_HISTOGRAM_INIT(ck_metrics_sizes)};
 
-/* Writes one batch in one write transaction: all its entries or none. */
+/* Writes one batch in one write transaction: all its entries or none.
+ *
+ * Everything the appender carries records a read or a refusal (writes append
+ * their entry in their own transaction), so on PostgreSQL its commit does not
+ * wait for the WAL flush (synchronous_commit off for this transaction only):
+ * the entries are in the database's WAL buffers when the reader is answered,
+ * so they survive the server being killed (kill -9), and reach disk within
+ * the WAL writer's delay (3 x wal_writer_delay, 600 ms by default) or with
+ * the next write's synchronous commit, whichever is first; a power loss or
+ * PostgreSQL crash before that loses them (the chain stays intact: its head
+ * row is in the same transaction). Writes keep synchronous_commit on. SQLite
+ * runs WAL with synchronous=NORMAL for every connection: no commit waits for
+ * fsync there, reads and writes alike (ck_db.h). */
 static ck_rc write_batch(ck_db *db, pending *batch, char *err, size_t err_len)
 {
     ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
+    if (ck_db_kind(db) == CK_DB_PG && ck_db_exec(db, "SET LOCAL synchronous_commit = off") != CK_DB_OK)
+        rc = db_fail(db, "synchronous_commit", err, err_len);
     chain_head h;
-    rc = ready(db, err, err_len);
+    if (rc == CK_OK) rc = ready(db, err, err_len);
     if (rc == CK_OK) rc = head_lock(db, &h, err, err_len);
     for (pending *q = batch; rc == CK_OK && q; q = q->next)
         for (size_t i = 0; rc == CK_OK && i < q->n; i++) rc = chain_add(db, &h, q->p, &q->notes[i], err, err_len);
