@@ -1,9 +1,12 @@
 -- pgbench script for bench/run.sh: the worklist API's page as plain SQL,
 -- straight against PostgreSQL with no Casekeeper in between (the yardstick
 -- for GET /api/v1/worklist?HOLDER=...&status=overdue,open&limit=50).
--- bench/run.sh writes one copy per holder, replacing @COL@ (staff_code,
--- team_code or pdu_code), @HOLDER@ and @AS_OF@; pgbench picks a copy at
--- random per transaction, as wrk rotates over the same holders.
+-- bench/run.sh (plain_sql_for) writes one copy per holder: the count, then
+-- the page with @SEGMENTS@ replaced by the segment below once per (status,
+-- severity), joined by UNION ALL, with @SEV@ and @DUE_FROM@/@DUE_TO@ filled
+-- in, and @COL@ (staff_code, team_code or pdu_code), @HOLDER@ and @AS_OF@
+-- replaced; pgbench picks a copy at random per transaction, as wrk rotates
+-- over the same holders.
 --
 -- The same work as Casekeeper's and the same rows (bench/run.sh checks them
 -- against the API for one holder of each kind): the total as one grouped
@@ -20,45 +23,12 @@ SELECT "status", "severity", CASE WHEN "due" < '@AS_OF@' THEN 1 ELSE 0 END, COUN
   FROM "obligations" WHERE "@COL@" = '@HOLDER@' AND "status" = 'unmet' GROUP BY 1, 2, 3;
 -- page
 SELECT * FROM (
-  (SELECT o."rule", o."subject", o."due", o."met_on", o."explanation", o."staff_code", o."team_code",
-          c."crn", c."person_forename", c."person_surname"
-     FROM "obligations" o JOIN "cases" c ON c."case_id" = o."case_id"
-    WHERE o."@COL@" = '@HOLDER@' AND o."status" = 'unmet' AND o."severity" = 0
-      AND o."due" >= '0001-01-01' AND o."due" < '@AS_OF@'
-    ORDER BY o."due", o."rule", o."subject", c."crn" LIMIT 50)
-  UNION ALL
-  (SELECT o."rule", o."subject", o."due", o."met_on", o."explanation", o."staff_code", o."team_code",
-          c."crn", c."person_forename", c."person_surname"
-     FROM "obligations" o JOIN "cases" c ON c."case_id" = o."case_id"
-    WHERE o."@COL@" = '@HOLDER@' AND o."status" = 'unmet' AND o."severity" = 1
-      AND o."due" >= '0001-01-01' AND o."due" < '@AS_OF@'
-    ORDER BY o."due", o."rule", o."subject", c."crn" LIMIT 50)
-  UNION ALL
-  (SELECT o."rule", o."subject", o."due", o."met_on", o."explanation", o."staff_code", o."team_code",
-          c."crn", c."person_forename", c."person_surname"
-     FROM "obligations" o JOIN "cases" c ON c."case_id" = o."case_id"
-    WHERE o."@COL@" = '@HOLDER@' AND o."status" = 'unmet' AND o."severity" = 2
-      AND o."due" >= '0001-01-01' AND o."due" < '@AS_OF@'
-    ORDER BY o."due", o."rule", o."subject", c."crn" LIMIT 50)
-  UNION ALL
-  (SELECT o."rule", o."subject", o."due", o."met_on", o."explanation", o."staff_code", o."team_code",
-          c."crn", c."person_forename", c."person_surname"
-     FROM "obligations" o JOIN "cases" c ON c."case_id" = o."case_id"
-    WHERE o."@COL@" = '@HOLDER@' AND o."status" = 'unmet' AND o."severity" = 0
-      AND o."due" >= '@AS_OF@' AND o."due" < '9999-12-31'
-    ORDER BY o."due", o."rule", o."subject", c."crn" LIMIT 50)
-  UNION ALL
-  (SELECT o."rule", o."subject", o."due", o."met_on", o."explanation", o."staff_code", o."team_code",
-          c."crn", c."person_forename", c."person_surname"
-     FROM "obligations" o JOIN "cases" c ON c."case_id" = o."case_id"
-    WHERE o."@COL@" = '@HOLDER@' AND o."status" = 'unmet' AND o."severity" = 1
-      AND o."due" >= '@AS_OF@' AND o."due" < '9999-12-31'
-    ORDER BY o."due", o."rule", o."subject", c."crn" LIMIT 50)
-  UNION ALL
-  (SELECT o."rule", o."subject", o."due", o."met_on", o."explanation", o."staff_code", o."team_code",
-          c."crn", c."person_forename", c."person_surname"
-     FROM "obligations" o JOIN "cases" c ON c."case_id" = o."case_id"
-    WHERE o."@COL@" = '@HOLDER@' AND o."status" = 'unmet' AND o."severity" = 2
-      AND o."due" >= '@AS_OF@' AND o."due" < '9999-12-31'
-    ORDER BY o."due", o."rule", o."subject", c."crn" LIMIT 50)
+@SEGMENTS@
 ) "page" LIMIT 50;
+-- the segment template (overdue: due from 0001-01-01 to before as_of; open: from as_of to before 9999-12-31)
+--  (SELECT o."rule", o."subject", o."due", o."met_on", o."explanation", o."staff_code", o."team_code",
+--          c."crn", c."person_forename", c."person_surname"
+--     FROM "obligations" o JOIN "cases" c ON c."case_id" = o."case_id"
+--    WHERE o."@COL@" = '@HOLDER@' AND o."status" = 'unmet' AND o."severity" = @SEV@
+--      AND o."due" >= '@DUE_FROM@' AND o."due" < '@DUE_TO@'
+--    ORDER BY o."due", o."rule", o."subject", c."crn" LIMIT 50)

@@ -163,6 +163,23 @@ server_side() {
       printf "server p50 %.2f ms, p99 %.2f ms, %.3f ms cpu/request", v[int((n + 1) / 2)], v[p99], 1000 * cpu / n }'
 }
 
+# plain_sql_for COL HOLDER: bench/pgbench_worklist.sql for one holder (its
+# header says how): the count and the page, the page's six segments, overdue
+# then open, each critical, high, normal.
+plain_sql_for() {
+  local col=$1 h=$2 seg segs="" range sev
+  seg=$(sed -n '/^-- the segment template/,$p' bench/pgbench_worklist.sql | tail -n +2 | sed 's/^--//')
+  for range in "0001-01-01 $nightly_as_of" "$nightly_as_of 9999-12-31"; do
+    for sev in 0 1 2; do
+      [ -n "$segs" ] && segs+=$'\n  UNION ALL\n'
+      segs+=$(echo "$seg" | sed -e "s/@SEV@/$sev/" -e "s/@DUE_FROM@/${range% *}/" -e "s/@DUE_TO@/${range#* }/")
+    done
+  done
+  sed -n '/^-- the segment template/q; p' bench/pgbench_worklist.sql | grep -v -e '^--$' -e '^-- [^p]' -e '^-- pgbench' |
+    CK_SEGS=$segs awk '$0 == "@SEGMENTS@" {print ENVIRON["CK_SEGS"]; next} {print}' |
+    sed -e "s/@COL@/$col/g" -e "s/@HOLDER@/$h/g" -e "s/@AS_OF@/$nightly_as_of/g"
+}
+
 # same_rows KIND HOLDER: whether plain SQL's page (bench/pgbench_worklist.sql
 # after its "-- page" line) gives the API's rows, in order, for one holder.
 same_rows() {
@@ -172,8 +189,7 @@ same_rows() {
   api=$(curl -s -H "Authorization: Bearer $token" \
     "$base/api/v1/worklist?$kind=$h&as_of=$nightly_as_of&status=overdue,open&limit=50" |
     jq -r '.items[] | [.crn, .rule, .subject, .due] | join("|")')
-  sql=$(sed -n '/^-- page/,$p' bench/pgbench_worklist.sql |
-    sed -e "s/@COL@/$col/g" -e "s/@HOLDER@/$h/g" -e "s/@AS_OF@/$nightly_as_of/g" -e 's/^SELECT \* FROM (/SELECT "crn", "rule", "subject", "due" FROM (/')
+  sql=$(plain_sql_for "$col" "$h" | sed -n '/^-- page/,$p' | sed 's/^SELECT \* FROM (/SELECT "crn", "rule", "subject", "due" FROM (/')
   plain=$(ck_pg_as "$ck_pg_bin/psql" -h "$ck_pg_dir" -U postgres -d bench -Atq -F'|' -c "$sql")
   if [ -n "$api" ] && [ "$api" = "$plain" ]; then
     say "plain SQL rows, $kind $h" "the same $(echo "$api" | wc -l) rows as the API, in the same order"
@@ -243,8 +259,7 @@ plain_sql() {
     n=0
     for h in ${holders[$kind]}; do
       n=$((n + 1))
-      sed -e "s/@COL@/$col/g" -e "s/@HOLDER@/$h/g" -e "s/@AS_OF@/$nightly_as_of/g" bench/pgbench_worklist.sql \
-        >"$dir/pgbench/$kind-$n.sql"
+      plain_sql_for "$col" "$h" >"$dir/pgbench/$kind-$n.sql"
       files+=(-f "$dir/pgbench/$kind-$n.sql")
     done
     for c in 1 64; do
