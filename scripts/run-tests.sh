@@ -7,6 +7,12 @@
 #    print their own "N passed, N failed" as their last line.
 # CK_TESTS=REGEX runs only the binaries and suites whose names match it
 # (a developer's shortcut; `make test` runs everything).
+# The cmocka binaries are independent (each makes its own temporary files and
+# PostgreSQL schemas, and listens on port 0), so CK_TEST_JOBS of them (default
+# 2, the machine's cores) run at once; results are counted in name order.
+# The suites start servers, nginx and browsers on ports they probe for, so
+# they run one at a time. Each test's wall seconds go to
+# test-output/timings.txt, slowest first.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
@@ -43,13 +49,37 @@ count_cmocka() {
   echo "  $p passed, $f failed"
 }
 
+: >test-output/timings.txt
+now() { date +%s.%N; }
+took() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.1f", b - a}'; }
+
+# One binary: its log, then its exit status and wall seconds beside it.
+run_binary() {
+  local t=$1 name out t0 rc
+  name=$(basename "$t"); out=test-output/$name.log; t0=$(now)
+  "$t" >"$out" 2>&1; rc=$?
+  echo "$rc $(took "$t0")" >"$out.rc"
+}
+
+binaries=()
 for t in build/dbg/tests/test_*; do
   [ -x "$t" ] || continue
   name=$(basename "$t")
   [[ $name =~ ${CK_TESTS:-.} ]] || continue
-  echo "== $name"
-  out=test-output/$name.log
-  "$t" >"$out" 2>&1; rc=$?
+  binaries+=("$t")
+done
+jobs_max=${CK_TEST_JOBS:-2}
+for t in "${binaries[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n; done
+  run_binary "$t" &
+done
+wait
+for t in "${binaries[@]}"; do
+  name=$(basename "$t"); out=test-output/$name.log
+  read -r rc secs <"$out.rc" 2>/dev/null || { rc=1; secs=0; }
+  rm -f "$out.rc"
+  echo "== $name (${secs}s)"
+  echo "$secs $name" >>test-output/timings.txt
   grep -E '^\[  (FAILED|ERROR) |^\[  ERROR  \]|ERROR: |runtime error|FAIL' "$out" | head -20
   count_cmocka "$out" "$rc"
 done
@@ -58,9 +88,12 @@ for s in tests/suites/*.sh; do
   [ -f "$s" ] || continue
   name=$(basename "$s" .sh)
   [[ $name =~ ${CK_TESTS:-.} ]] || continue
-  echo "== $name"
   out=test-output/$name.log
+  t0=$(now)
   bash "$s" >"$out" 2>&1; rc=$?
+  secs=$(took "$t0")
+  echo "== $name (${secs}s)"
+  echo "$secs $name" >>test-output/timings.txt
   last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
   if [ -z "$last" ]; then
     echo "  suite printed no result line (exit $rc); see $out"; tail -5 "$out"; failed=$((failed + 1)); continue
@@ -72,5 +105,6 @@ for s in tests/suites/*.sh; do
   echo "  $p passed, $f failed"
 done
 
+sort -rn -o test-output/timings.txt test-output/timings.txt
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
