@@ -222,6 +222,11 @@ static void test_cli_writes_audited(void **state)
                                "\"actor\" = $1 AND \"crn\" = $2 AND \"detail\" = 'N07P022; over capacity: " OVER_REASON "'",
                            who, "Q000001"),
                      1);
+    /* Its domain event, in the same transaction: one allocation.changed; the
+     * refused attempt raised none. */
+    assert_int_equal(count(db, "SELECT count(*) FROM \"domain_events\" WHERE \"type\" = $1 AND \"crn\" = $2",
+                           "allocation.changed", "Q000001"),
+                     1);
     ck_principal sys;
     ck_principal_system(&sys, "test");
     char err[512];
@@ -233,6 +238,9 @@ static void test_cli_writes_audited(void **state)
     assert_int_equal(count(db, "SELECT count(*) FROM \"audit_log\" WHERE \"action\" = 'lao.add' AND \"actor\" = $1 "
                                "AND \"crn\" = $2",
                            who, "Q000002"),
+                     1);
+    assert_int_equal(count(db, "SELECT count(*) FROM \"domain_events\" WHERE \"type\" = $1 AND \"crn\" = $2",
+                           "access.granted", "Q000002"),
                      1);
     /* recompute: the exact counts. No recompute has run on this database, so
      * the first is a full one (every case evaluated, "all"); every case was

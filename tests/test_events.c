@@ -13,6 +13,7 @@
 #include "ck_test.h"
 #include "ck_test_db.h"
 #include "ck_test_http.h"
+#include "ck_test_manage.h"
 #include "ck_test_store.h"
 #include "ck_api.h"
 #include "ck_auth.h"
@@ -22,9 +23,6 @@
 #include "ck_cases.h"
 #include "ck_casewrite.h"
 #include "ck_events.h"
-#include "ck_org.h"
-#include "ck_org_codec.h"
-#include "ck_workforce.h"
 #include "ck_rulecfg.h"
 #include "ck_store.h"
 #include "ck_txn.h"
@@ -470,6 +468,17 @@ static bool as_system(ck_http_req *r)
     return true;
 }
 
+/* The API on a free port, every request as the system. */
+static ck_http_server *start_api(void **state, ck_app *app)
+{
+    char err[256];
+    ck_http_config cfg = {.port = 0, .threads = 2, .routes = ck_api_routes, .db_url = ck_test_db_url(state, 0),
+                          .app = app, .authorize = as_system};
+    ck_http_server *srv = ck_http_start(&cfg, err, sizeof err);
+    if (!srv) fail_msg("server: %s", err);
+    return srv;
+}
+
 static json_t *get_json(uint16_t port, const char *path, int want_status)
 {
     th_resp r;
@@ -486,11 +495,7 @@ static void test_route(void **state)
     ck_db *db = ck_test_db_get(state);
     for (int i = 0; i < 3; i++) add_case(db, crn_of(i));
     ck_app app = {.engine = ck_engine_default()};
-    char err[256];
-    ck_http_config cfg = {.port = 0, .threads = 2, .routes = ck_api_routes, .db_url = ck_test_db_url(state, 0),
-                          .app = &app, .authorize = as_system};
-    ck_http_server *srv = ck_http_start(&cfg, err, sizeof err);
-    if (!srv) fail_msg("server: %s", err);
+    ck_http_server *srv = start_api(state, &app);
     uint16_t port = ck_http_port(srv);
     json_t *j = get_json(port, "/api/v1/events?limit=2", 200);
     json_t *ev = json_object_get(j, "events");
@@ -538,24 +543,6 @@ static const char *const ORG[] = {
     "{\"kind\":\"staff\",\"code\":\"N07P002\",\"team\":\"N07T09\",\"grade\":\"PO\",\"forename\":\"Lee\",\"surname\":\"Other\"}",
 };
 
-static void load_org(ck_db *db, const char *const *lines, size_t n)
-{
-    char err[512];
-    ck_arena a;
-    ck_arena_init(&a);
-    assert_int_equal(ck_txn_begin_write(db, err, sizeof err), CK_OK);
-    ck_org_import *imp = ck_org_import_new(db);
-    for (size_t i = 0; i < n; i++) {
-        ck_org_record r;
-        if (ck_org_parse(lines[i], strlen(lines[i]), &a, &r, err, sizeof err) != CK_OK ||
-            ck_org_import_put(imp, &r, err, sizeof err) != CK_OK)
-            fail_msg("organisation line %zu: %s", i, err);
-    }
-    ck_org_import_free(imp);
-    assert_int_equal(ck_txn_finish(db, CK_OK, err, sizeof err), CK_OK);
-    ck_arena_free(&a);
-}
-
 /* The types of p's events, space-separated, with each one's crn or subject. */
 static void page_text(const ck_event_page *p, char *out, size_t len)
 {
@@ -572,7 +559,7 @@ static void test_access_staff_accounts(void **state)
     char err[1024], got[1024], want[1024];
     ck_principal sys;
     ck_principal_system(&sys, "test_events");
-    load_org(db, ORG, sizeof ORG / sizeof *ORG);
+    ck_test_load_org(db, ORG, sizeof ORG / sizeof *ORG);
     add_case(db, "M500001");
     int64_t admin_id = 0, kim_id = 0;
     assert_int_equal(ck_user_add(db, &sys, "root1", CK_ROLE_ADMIN, NULL, NULL, 0, &admin_id, err, sizeof err), CK_OK);
@@ -602,8 +589,8 @@ static void test_access_staff_accounts(void **state)
         "\"status\":\"left\",\"left_on\":\"2025-10-31\"}",
         "{\"kind\":\"staff\",\"code\":\"N07P003\",\"team\":\"N07T01\",\"grade\":\"PSO\",\"forename\":\"Ola\",\"surname\":\"New\"}",
     };
-    load_org(db, later, 3);
-    load_org(db, later, 3);
+    ck_test_load_org(db, later, 3);
+    ck_test_load_org(db, later, 3);
     ck_engine eng = ck_engine_default();
     assert_int_equal(ck_workforce_staff_leaves(db, &eng, "N07P003", ck_test_date("2025-11-30"), false,
                                                ck_test_date(AS_OF), NULL, err, sizeof err),
@@ -744,10 +731,7 @@ static void test_expiry(void **state)
 
     /* The route: 410 naming the oldest kept, 200 from there. */
     ck_app app = {.engine = ck_engine_default()};
-    ck_http_config cfg = {.port = 0, .threads = 2, .routes = ck_api_routes, .db_url = ck_test_db_url(state, 0),
-                          .app = &app, .authorize = as_system};
-    ck_http_server *srv = ck_http_start(&cfg, err, sizeof err);
-    if (!srv) fail_msg("server: %s", err);
+    ck_http_server *srv = start_api(state, &app);
     uint16_t port = ck_http_port(srv);
     json_t *j = get_json(port, "/api/v1/events?after=3", 410);
     assert_string_equal(json_string_value(json_object_get(j, "type")), CK_API_PROBLEM_EVENTS_EXPIRED);
