@@ -11,8 +11,9 @@
 # PostgreSQL schemas, and listens on port 0), so CK_TEST_JOBS of them (default
 # 2, the machine's cores) run at once; results are counted in name order.
 # The suites start servers, nginx and browsers on ports they probe for, so
-# they run one at a time. Each test's wall seconds go to
-# test-output/timings.txt, slowest first.
+# they run one at a time. Each test's wall seconds and the CPU seconds of its
+# own processes (not PostgreSQL's) go to test-output/timings.txt, slowest
+# first: on a shared machine the CPU seconds are the ones to compare.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
@@ -52,13 +53,25 @@ count_cmocka() {
 : >test-output/timings.txt
 now() { date +%s.%N; }
 took() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.1f", b - a}'; }
+# Runs a command in a subshell whose `times` goes to $1 (its second line is
+# the children's user and system time, "0m1.250s 0m0.310s"; `times` in a
+# pipeline would see none); returns the command's status.
+timed() {
+  local cpu=$1; shift
+  ( "$@"; rc=$?; times >"$cpu"; exit $rc )
+}
+cpu_of() {
+  awk 'NR == 2 {s = 0; for (i = 1; i <= 2; i++) {split($i, p, "m"); sub("s", "", p[2]); s += p[1] * 60 + p[2]}
+        printf "%.1f", s}' "$1" 2>/dev/null || echo 0
+}
 
-# One binary: its log, then its exit status and wall seconds beside it.
+# One binary: its log, then its exit status, wall and CPU seconds beside it.
 run_binary() {
   local t=$1 name out t0 rc
   name=$(basename "$t"); out=test-output/$name.log; t0=$(now)
-  "$t" >"$out" 2>&1; rc=$?
-  echo "$rc $(took "$t0")" >"$out.rc"
+  timed "$out.cpu" "$t" >"$out" 2>&1; rc=$?
+  echo "$rc $(took "$t0") $(cpu_of "$out.cpu")" >"$out.rc"
+  rm -f "$out.cpu"
 }
 
 binaries=()
@@ -76,10 +89,10 @@ done
 wait
 for t in "${binaries[@]}"; do
   name=$(basename "$t"); out=test-output/$name.log
-  read -r rc secs <"$out.rc" 2>/dev/null || { rc=1; secs=0; }
+  read -r rc secs cpu <"$out.rc" 2>/dev/null || { rc=1; secs=0; cpu=0; }
   rm -f "$out.rc"
-  echo "== $name (${secs}s)"
-  echo "$secs $name" >>test-output/timings.txt
+  echo "== $name (${secs}s, ${cpu}s CPU)"
+  echo "$secs $cpu $name" >>test-output/timings.txt
   grep -E '^\[  (FAILED|ERROR) |^\[  ERROR  \]|ERROR: |runtime error|FAIL' "$out" | head -20
   count_cmocka "$out" "$rc"
 done
@@ -90,10 +103,10 @@ for s in tests/suites/*.sh; do
   [[ $name =~ ${CK_TESTS:-.} ]] || continue
   out=test-output/$name.log
   t0=$(now)
-  bash "$s" >"$out" 2>&1; rc=$?
-  secs=$(took "$t0")
-  echo "== $name (${secs}s)"
-  echo "$secs $name" >>test-output/timings.txt
+  timed "$out.cpu" bash "$s" >"$out" 2>&1; rc=$?
+  secs=$(took "$t0"); cpu=$(cpu_of "$out.cpu"); rm -f "$out.cpu"
+  echo "== $name (${secs}s, ${cpu}s CPU)"
+  echo "$secs $cpu $name" >>test-output/timings.txt
   last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
   if [ -z "$last" ]; then
     echo "  suite printed no result line (exit $rc); see $out"; tail -5 "$out"; failed=$((failed + 1)); continue
