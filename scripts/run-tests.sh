@@ -7,6 +7,13 @@
 #    print their own "N passed, N failed" as their last line.
 # CK_TESTS=REGEX runs only the binaries and suites whose names match it
 # (a developer's shortcut; `make test` runs everything).
+# The cmocka binaries are independent (each makes its own temporary files and
+# PostgreSQL schemas, and listens on port 0), so CK_TEST_JOBS of them (default
+# 2, the machine's cores) run at once; results are counted in name order.
+# The suites start servers, nginx and browsers on ports they probe for, so
+# they run one at a time. Each test's wall seconds and the CPU seconds of its
+# own processes (not PostgreSQL's) go to test-output/timings.txt, slowest
+# first: on a shared machine the CPU seconds are the ones to compare.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
@@ -43,13 +50,49 @@ count_cmocka() {
   echo "  $p passed, $f failed"
 }
 
+: >test-output/timings.txt
+now() { date +%s.%N; }
+took() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.1f", b - a}'; }
+# Runs a command in a subshell whose `times` goes to $1 (its second line is
+# the children's user and system time, "0m1.250s 0m0.310s"; `times` in a
+# pipeline would see none); returns the command's status.
+timed() {
+  local cpu=$1; shift
+  ( "$@"; rc=$?; times >"$cpu"; exit $rc )
+}
+cpu_of() {
+  awk 'NR == 2 {s = 0; for (i = 1; i <= 2; i++) {split($i, p, "m"); sub("s", "", p[2]); s += p[1] * 60 + p[2]}
+        printf "%.1f", s}' "$1" 2>/dev/null || echo 0
+}
+
+# One binary: its log, then its exit status, wall and CPU seconds beside it.
+run_binary() {
+  local t=$1 name out t0 rc
+  name=$(basename "$t"); out=test-output/$name.log; t0=$(now)
+  timed "$out.cpu" "$t" >"$out" 2>&1; rc=$?
+  echo "$rc $(took "$t0") $(cpu_of "$out.cpu")" >"$out.rc"
+  rm -f "$out.cpu"
+}
+
+binaries=()
 for t in build/dbg/tests/test_*; do
   [ -x "$t" ] || continue
   name=$(basename "$t")
   [[ $name =~ ${CK_TESTS:-.} ]] || continue
-  echo "== $name"
-  out=test-output/$name.log
-  "$t" >"$out" 2>&1; rc=$?
+  binaries+=("$t")
+done
+jobs_max=${CK_TEST_JOBS:-2}
+for t in "${binaries[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n; done
+  run_binary "$t" &
+done
+wait
+for t in "${binaries[@]}"; do
+  name=$(basename "$t"); out=test-output/$name.log
+  read -r rc secs cpu <"$out.rc" 2>/dev/null || { rc=1; secs=0; cpu=0; }
+  rm -f "$out.rc"
+  echo "== $name (${secs}s, ${cpu}s CPU)"
+  echo "$secs $cpu $name" >>test-output/timings.txt
   grep -E '^\[  (FAILED|ERROR) |^\[  ERROR  \]|ERROR: |runtime error|FAIL' "$out" | head -20
   count_cmocka "$out" "$rc"
 done
@@ -58,9 +101,12 @@ for s in tests/suites/*.sh; do
   [ -f "$s" ] || continue
   name=$(basename "$s" .sh)
   [[ $name =~ ${CK_TESTS:-.} ]] || continue
-  echo "== $name"
   out=test-output/$name.log
-  bash "$s" >"$out" 2>&1; rc=$?
+  t0=$(now)
+  timed "$out.cpu" bash "$s" >"$out" 2>&1; rc=$?
+  secs=$(took "$t0"); cpu=$(cpu_of "$out.cpu"); rm -f "$out.cpu"
+  echo "== $name (${secs}s, ${cpu}s CPU)"
+  echo "$secs $cpu $name" >>test-output/timings.txt
   last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
   if [ -z "$last" ]; then
     echo "  suite printed no result line (exit $rc); see $out"; tail -5 "$out"; failed=$((failed + 1)); continue
@@ -72,5 +118,6 @@ for s in tests/suites/*.sh; do
   echo "  $p passed, $f failed"
 done
 
+sort -rn -o test-output/timings.txt test-output/timings.txt
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

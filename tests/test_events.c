@@ -3,13 +3,17 @@
  * read while several threads write finds every event once and in order (ids
  * without gaps, so a poller that skipped one would see the jump), writes
  * rolled back leave none, each kind of write raises its type, the nightly
- * overdue events come once, a reader never sees the events of a case kept
+ * overdue events come once, access, staff and account changes raise theirs
+ * and reach only those who may read them (account events administrators
+ * only), expiry deletes the oldest in batches and the route answers 410 for
+ * a cursor behind it, a reader never sees the events of a case kept
  * from them, and a webhook whose receiver fails twice gets every event,
  * signed, after backing off. Times given to the webhook rounds are fixed
  * instants, never the wall clock's. */
 #include "ck_test.h"
 #include "ck_test_db.h"
 #include "ck_test_http.h"
+#include "ck_test_manage.h"
 #include "ck_test_store.h"
 #include "ck_api.h"
 #include "ck_auth.h"
@@ -426,11 +430,13 @@ static void test_reader_filter(void **state)
     ck_principal qa = {.user_id = uid, .role = CK_ROLE_QA, .scopes = CK_PERM_ALL};
     snprintf(qa.username, sizeof qa.username, "qa1");
     ck_event_page *p = NULL;
+    /* Events 4 and 5: the account added (administrators only) and the
+     * exclusion (M400002's, kept from qa1 by it). */
     assert_int_equal(ck_access_events(db, &qa, 0, 10, &p, err, sizeof err), CK_OK);
     assert_int_equal(p->n, 2);
     assert_string_equal(p->items[0].crn, "M400001");
     assert_string_equal(p->items[1].crn, "M400003");
-    assert_int_equal(p->next, 3);
+    assert_int_equal(p->next, 5);
     assert_false(p->more);
     ck_event_page_free(p);
     /* A practitioner of another team sees none, and the cursor passes them. */
@@ -442,9 +448,12 @@ static void test_reader_filter(void **state)
     assert_int_equal(p->next, 2);
     assert_true(p->more);
     ck_event_page_free(p);
-    /* The system sees all three. */
+    /* The system sees all five. */
     assert_int_equal(ck_access_events(db, &sys, 0, 10, &p, err, sizeof err), CK_OK);
-    assert_int_equal(p->n, 3);
+    assert_int_equal(p->n, 5);
+    assert_string_equal(p->items[3].type, "account.created");
+    assert_string_equal(p->items[4].type, "access.granted");
+    assert_string_equal(p->items[4].crn, "M400002");
     ck_event_page_free(p);
     assert_int_equal(ck_access_events(db, &sys, 0, 0, &p, err, sizeof err), CK_ERR_INVALID);
 }
@@ -457,6 +466,17 @@ static bool as_system(ck_http_req *r)
     ck_principal_system(&p, "test_events");
     ck_auth_attach(r, &p);
     return true;
+}
+
+/* The API on a free port, every request as the system. */
+static ck_http_server *start_api(void **state, ck_app *app)
+{
+    char err[256];
+    ck_http_config cfg = {.port = 0, .threads = 2, .routes = ck_api_routes, .db_url = ck_test_db_url(state, 0),
+                          .app = app, .authorize = as_system};
+    ck_http_server *srv = ck_http_start(&cfg, err, sizeof err);
+    if (!srv) fail_msg("server: %s", err);
+    return srv;
 }
 
 static json_t *get_json(uint16_t port, const char *path, int want_status)
@@ -475,11 +495,7 @@ static void test_route(void **state)
     ck_db *db = ck_test_db_get(state);
     for (int i = 0; i < 3; i++) add_case(db, crn_of(i));
     ck_app app = {.engine = ck_engine_default()};
-    char err[256];
-    ck_http_config cfg = {.port = 0, .threads = 2, .routes = ck_api_routes, .db_url = ck_test_db_url(state, 0),
-                          .app = &app, .authorize = as_system};
-    ck_http_server *srv = ck_http_start(&cfg, err, sizeof err);
-    if (!srv) fail_msg("server: %s", err);
+    ck_http_server *srv = start_api(state, &app);
     uint16_t port = ck_http_port(srv);
     json_t *j = get_json(port, "/api/v1/events?limit=2", 200);
     json_t *ev = json_object_get(j, "events");
@@ -510,6 +526,223 @@ static void test_route(void **state)
     json_decref(j);
     j = get_json(port, "/api/v1/events?after=-1", 400);
     assert_non_null(strstr(json_string_value(json_object_get(j, "detail")), "after"));
+    json_decref(j);
+    ck_http_stop(srv);
+}
+
+/* ---- Access, staff and account changes ----------------------------------------------------- */
+
+static const char *const ORG[] = {
+    "{\"kind\":\"region\",\"code\":\"N07\",\"name\":\"London\"}",
+    "{\"kind\":\"pdu\",\"code\":\"N07PDU1\",\"region\":\"N07\",\"name\":\"Camden and Islington\"}",
+    "{\"kind\":\"pdu\",\"code\":\"N07PDU2\",\"region\":\"N07\",\"name\":\"Hackney\"}",
+    "{\"kind\":\"team\",\"code\":\"N07T01\",\"pdu\":\"N07PDU1\",\"name\":\"Camden North\"}",
+    "{\"kind\":\"team\",\"code\":\"N07T02\",\"pdu\":\"N07PDU1\",\"name\":\"Camden South\"}",
+    "{\"kind\":\"team\",\"code\":\"N07T09\",\"pdu\":\"N07PDU2\",\"name\":\"Hackney East\"}",
+    "{\"kind\":\"staff\",\"code\":\"N07P001\",\"team\":\"N07T01\",\"grade\":\"PO\",\"forename\":\"Pat\",\"surname\":\"Officer\"}",
+    "{\"kind\":\"staff\",\"code\":\"N07P002\",\"team\":\"N07T09\",\"grade\":\"PO\",\"forename\":\"Lee\",\"surname\":\"Other\"}",
+};
+
+/* The types of p's events, space-separated, with each one's crn or subject. */
+static void page_text(const ck_event_page *p, char *out, size_t len)
+{
+    size_t at = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < p->n && at < len; i++)
+        at += (size_t)snprintf(out + at, len - at, "%s%s:%s", i ? " " : "", p->items[i].type,
+                               p->items[i].subject ? p->items[i].subject : p->items[i].crn);
+}
+
+static void test_access_staff_accounts(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    char err[1024], got[1024], want[1024];
+    ck_principal sys;
+    ck_principal_system(&sys, "test_events");
+    ck_test_load_org(db, ORG, sizeof ORG / sizeof *ORG);
+    add_case(db, "M500001");
+    int64_t admin_id = 0, kim_id = 0;
+    assert_int_equal(ck_user_add(db, &sys, "root1", CK_ROLE_ADMIN, NULL, NULL, 0, &admin_id, err, sizeof err), CK_OK);
+    assert_int_equal(ck_user_add(db, &sys, "kim", CK_ROLE_PRACTITIONER, "N07P001", NULL, 0, &kim_id, err, sizeof err),
+                     CK_OK);
+    /* Limited access granted and removed, in the change's transaction. */
+    assert_int_equal(ck_lao_add(db, &sys, "M500001", CK_LAO_EXCLUSION, "kim", NULL, err, sizeof err), CK_OK);
+    assert_int_equal(ck_lao_remove(db, &sys, "M500001", CK_LAO_EXCLUSION, "kim", err, sizeof err), CK_OK);
+    /* A refused change raises nothing: no such account. */
+    assert_int_equal(ck_lao_add(db, &sys, "M500001", CK_LAO_EXCLUSION, "nobody", NULL, err, sizeof err),
+                     CK_ERR_NOTFOUND);
+    /* Account changes. */
+    assert_int_equal(ck_user_set_role(db, &sys, "kim", CK_ROLE_SPO, "N07P001", err, sizeof err), CK_OK);
+    char token[CK_API_TOKEN_LEN + 1];
+    int64_t tid = 0;
+    assert_int_equal(ck_token_add(db, &sys, "kim", 1u << CK_PERM_CASE_READ, "feed", 0, 0, token, &tid, err, sizeof err),
+                     CK_OK);
+    assert_int_equal(ck_token_revoke(db, &sys, tid, err, sizeof err), CK_OK);
+    assert_int_equal(ck_token_revoke(db, &sys, tid + 100, err, sizeof err), CK_ERR_NOTFOUND);
+    assert_int_equal(ck_user_set_disabled(db, &sys, "kim", true, err, sizeof err), CK_OK);
+    assert_int_equal(ck_user_set_disabled(db, &sys, "kim", false, err, sizeof err), CK_OK);
+    /* Staff changes: one moves team, one leaves, one joins; the same
+     * records again change nothing and raise nothing. */
+    const char *const later[] = {
+        "{\"kind\":\"staff\",\"code\":\"N07P001\",\"team\":\"N07T02\",\"grade\":\"PO\",\"forename\":\"Pat\",\"surname\":\"Officer\"}",
+        "{\"kind\":\"staff\",\"code\":\"N07P002\",\"team\":\"N07T09\",\"grade\":\"PO\",\"forename\":\"Lee\",\"surname\":\"Other\","
+        "\"status\":\"left\",\"left_on\":\"2025-10-31\"}",
+        "{\"kind\":\"staff\",\"code\":\"N07P003\",\"team\":\"N07T01\",\"grade\":\"PSO\",\"forename\":\"Ola\",\"surname\":\"New\"}",
+    };
+    ck_test_load_org(db, later, 3);
+    ck_test_load_org(db, later, 3);
+    ck_engine eng = ck_engine_default();
+    assert_int_equal(ck_workforce_staff_leaves(db, &eng, "N07P003", ck_test_date("2025-11-30"), false,
+                                               ck_test_date(AS_OF), NULL, err, sizeof err),
+                     CK_OK);
+
+    /* Everything, as the system (webhooks) reads it, in commit order. */
+    ck_event_page *p = NULL;
+    assert_int_equal(ck_access_events(db, &sys, 0, 100, &p, err, sizeof err), CK_OK);
+    page_text(p, got, sizeof got);
+    snprintf(want, sizeof want,
+             "staff.joined:N07P001 staff.joined:N07P002 case.created:M500001 account.created:%lld "
+             "account.created:%lld access.granted:M500001 access.removed:M500001 account.role_changed:%lld "
+             "account.token_issued:%lld account.token_revoked:%lld account.disabled:%lld account.enabled:%lld "
+             "staff.moved:N07P001 staff.left:N07P002 staff.joined:N07P003 staff.left:N07P003",
+             (long long)admin_id, (long long)kim_id, (long long)kim_id, (long long)kim_id, (long long)kim_id,
+             (long long)kim_id, (long long)kim_id);
+    assert_string_equal(got, want);
+    for (size_t i = 0; i < p->n; i++) assert_int_equal(p->items[i].id, (int64_t)i + 1);
+    /* The JSON: a subject in place of a CRN, no name or username. */
+    json_t *j = ck_api_event_json(&p->items[12]);
+    assert_string_equal(json_string_value(json_object_get(j, "subject")), "N07P001");
+    assert_null(json_object_get(j, "crn"));
+    assert_string_equal(json_string_value(json_object_get(j, "url")), "/api/v1/manage/workforce/staff/N07P001");
+    char *text = json_dumps(j, 0);
+    assert_null(strstr(text, "Pat"));
+    free(text);
+    json_decref(j);
+    j = ck_api_event_json(&p->items[4]);
+    text = json_dumps(j, 0);
+    assert_null(strstr(text, "kim"));
+    assert_string_equal(json_string_value(json_object_get(j, "url")), "/api/v1/users");
+    free(text);
+    json_decref(j);
+    ck_event_page_free(p);
+
+    /* An administrator: the account events only (no case:read, no
+     * workforce:read). */
+    ck_principal admin = {.user_id = admin_id, .role = CK_ROLE_ADMIN, .scopes = CK_PERM_ALL};
+    assert_int_equal(ck_access_events(db, &admin, 0, 100, &p, err, sizeof err), CK_OK);
+    page_text(p, got, sizeof got);
+    snprintf(want, sizeof want,
+             "account.created:%lld account.created:%lld account.role_changed:%lld account.token_issued:%lld "
+             "account.token_revoked:%lld account.disabled:%lld account.enabled:%lld",
+             (long long)admin_id, (long long)kim_id, (long long)kim_id, (long long)kim_id, (long long)kim_id,
+             (long long)kim_id, (long long)kim_id);
+    assert_string_equal(got, want);
+    assert_int_equal(p->next, 16);
+    ck_event_page_free(p);
+    /* An SPO of N07PDU1: the case (held in N07T01), its access changes and
+     * the staff of their PDU where they are now, never the account events or
+     * N07P002 (in N07PDU2). */
+    ck_principal spo = {.user_id = kim_id, .role = CK_ROLE_SPO, .scopes = CK_PERM_ALL};
+    snprintf(spo.place.staff, sizeof spo.place.staff, "N07P001");
+    snprintf(spo.place.team, sizeof spo.place.team, "N07T02");
+    snprintf(spo.place.pdu, sizeof spo.place.pdu, "N07PDU1");
+    snprintf(spo.place.region, sizeof spo.place.region, "N07");
+    assert_int_equal(ck_access_events(db, &spo, 0, 100, &p, err, sizeof err), CK_OK);
+    page_text(p, got, sizeof got);
+    assert_string_equal(got, "staff.joined:N07P001 case.created:M500001 access.granted:M500001 "
+                             "access.removed:M500001 staff.moved:N07P001 staff.joined:N07P003 staff.left:N07P003");
+    ck_event_page_free(p);
+    /* A token with case:read alone: case events only. */
+    spo.scopes = 1u << CK_PERM_CASE_READ;
+    assert_int_equal(ck_access_events(db, &spo, 0, 100, &p, err, sizeof err), CK_OK);
+    page_text(p, got, sizeof got);
+    assert_string_equal(got, "case.created:M500001 access.granted:M500001 access.removed:M500001");
+    ck_event_page_free(p);
+}
+
+/* ---- Retention -------------------------------------------------------------------------- */
+
+static int64_t events_left(ck_db *db)
+{
+    ck_stmt *st = ck_db_prepare(db, "SELECT COUNT(*) FROM \"domain_events\"");
+    assert_non_null(st);
+    assert_int_equal(ck_stmt_step(st), CK_DB_ROW);
+    int64_t n = ck_stmt_int(st, 0);
+    ck_stmt_reset(st);
+    return n;
+}
+
+/* Sets the time of events first..last. */
+static void age_events(ck_db *db, int64_t first, int64_t last, int64_t at)
+{
+    ck_stmt *st = ck_db_prepare(db, "UPDATE \"domain_events\" SET \"occurred_at\" = CAST($3 AS BIGINT) WHERE "
+                                    "\"id\" >= CAST($1 AS BIGINT) AND \"id\" <= CAST($2 AS BIGINT)");
+    assert_non_null(st);
+    ck_stmt_bind_int(st, 1, first);
+    ck_stmt_bind_int(st, 2, last);
+    ck_stmt_bind_int(st, 3, at);
+    assert_int_equal(ck_stmt_step(st), CK_DB_DONE);
+    ck_stmt_reset(st);
+}
+
+static void test_expiry(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    char err[512];
+    static const char *const crns[] = {"M600001", "M600002", "M600003", "M600004", "M600005",
+                                       "M600006", "M600007", "M600008", "M600009", "M600010"};
+    for (size_t i = 0; i < 10; i++) add_case(db, crns[i]);
+    /* Events 1-7 are old, 8 is new, 9 old again (a write that queued early
+     * and committed late), 10 new. */
+    const int64_t now = 1780000000, old = now - 100 * 86400, cut = now - 90 * 86400;
+    age_events(db, 1, 10, now);
+    age_events(db, 1, 7, old);
+    age_events(db, 9, 9, old);
+    size_t gone = 99;
+    assert_int_equal(ck_events_expire(db, cut, 3, &gone, err, sizeof err), CK_OK);
+    /* In batches of 3 (3, 3, 1): only the oldest run, up to the first kept. */
+    assert_int_equal(gone, 7);
+    assert_int_equal(events_left(db), 3);
+    ck_event_page *p = NULL;
+    assert_int_equal(ck_events_page(db, 7, 10, NULL, &p, err, sizeof err), CK_OK);
+    assert_false(p->expired);
+    assert_int_equal(p->oldest, 8);
+    assert_int_equal(p->n, 3);
+    assert_int_equal(p->items[0].id, 8);
+    ck_event_page_free(p);
+    assert_int_equal(ck_events_page(db, 6, 10, NULL, &p, err, sizeof err), CK_OK);
+    assert_true(p->expired);
+    ck_event_page_free(p);
+    /* All old: the newest stays, so the next event is 11, not 1. */
+    age_events(db, 8, 10, old);
+    assert_int_equal(ck_events_expire(db, cut, 1000, &gone, err, sizeof err), CK_OK);
+    assert_int_equal(gone, 2);
+    assert_int_equal(events_left(db), 1);
+    assert_int_equal(ck_events_expire(db, cut, 1000, &gone, err, sizeof err), CK_OK);
+    assert_int_equal(gone, 0);
+    add_case(db, "M600011");
+    assert_int_equal(ck_events_page(db, 10, 10, NULL, &p, err, sizeof err), CK_OK);
+    assert_false(p->expired);
+    assert_int_equal(p->n, 1);
+    assert_int_equal(p->items[0].id, 11);
+    assert_string_equal(p->items[0].crn, "M600011");
+    ck_event_page_free(p);
+    assert_int_equal(ck_events_expire(db, cut, 0, &gone, err, sizeof err), CK_ERR_INVALID);
+
+    /* The route: 410 naming the oldest kept, 200 from there. */
+    ck_app app = {.engine = ck_engine_default()};
+    ck_http_server *srv = start_api(state, &app);
+    uint16_t port = ck_http_port(srv);
+    json_t *j = get_json(port, "/api/v1/events?after=3", 410);
+    assert_string_equal(json_string_value(json_object_get(j, "type")), CK_API_PROBLEM_EVENTS_EXPIRED);
+    assert_int_equal(json_integer_value(json_object_get(j, "oldest_id")), 10);
+    assert_int_equal(json_integer_value(json_object_get(j, "status")), 410);
+    assert_non_null(strstr(json_string_value(json_object_get(j, "detail")), "after=9"));
+    json_decref(j);
+    j = get_json(port, "/api/v1/events", 410);
+    json_decref(j);
+    j = get_json(port, "/api/v1/events?after=9", 200);
+    assert_int_equal(json_array_size(json_object_get(j, "events")), 2);
     json_decref(j);
     ck_http_stop(srv);
 }
@@ -742,6 +975,8 @@ int main(void)
         CK_DB_TEST(test_overdue_once),
         CK_DB_TEST(test_reader_filter),
         CK_DB_TEST(test_route),
+        CK_DB_TEST(test_access_staff_accounts),
+        CK_DB_TEST(test_expiry),
         CK_DB_TEST(test_webhook_fails_twice),
         cmocka_unit_test(test_signature),
     };

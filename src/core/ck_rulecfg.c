@@ -62,6 +62,7 @@ static const key KEYS[] = {
     INT(reminder_retry_s, 1, 86400), INT(reminder_max_attempts, 1, 100),
     STR(webhooks_file), INT(webhook_poll_s, 1, 3600), INT(webhook_retry_s, 1, 86400),
     INT(webhook_retry_max_s, 1, 86400), INT(webhook_batch, 1, 1000),
+    INT(events_keep_days, 1, 36500),
 };
 #define N_SCALAR (sizeof KEYS / sizeof KEYS[0])
 #define N_MAX (N_SCALAR + CK_RULECFG_MAX_REGISTERS)

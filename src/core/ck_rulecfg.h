@@ -92,6 +92,9 @@ struct ck_rules_config {
      * config/rules.conf): "" is none. */
     char webhooks_file[CK_RULECFG_STR_MAX];
     int webhook_poll_s, webhook_retry_s, webhook_retry_max_s, webhook_batch;
+    /* Days a domain event is kept (store/ck_events' ck_events_expire, from
+     * the nightly job; documented in config/rules.conf). */
+    int events_keep_days;
     /* Registration review periods in months, indexed like ck_vocab_register;
      * read them with ck_rulecfg_review_months(). */
     int review_months[CK_RULECFG_MAX_REGISTERS];

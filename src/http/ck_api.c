@@ -892,7 +892,7 @@ const ck_route ck_api_routes[] = {
     {"POST", "/api/v1/cases/{crn}/victims", h_add_record, "victim:write"},
     {"GET", "/api/v1/worklist", h_worklist, "case:read"},
     {"GET", "/api/v1/openapi.json", ck_api_doc_openapi, "public"},
-    {"GET", "/api/v1/events", ck_api_events_list, "case:read"},
+    {"GET", "/api/v1/events", ck_api_events_list, "authenticated"},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -1024,6 +1024,14 @@ static ck_rc daily_after(void *ctx, ck_db *db, ck_date today, char *err, size_t 
     ck_rc ev = ck_events_overdue(db, today, &added, ev_err, sizeof ev_err);
     if (ev != CK_OK) ck_http_log("overdue events at %s: failed: %s", today_s, ev_err);
     else if (added) ck_http_log("overdue events at %s: %zu", today_s, added);
+    /* Retention: the events older than events_keep_days go, in batches. */
+    const daily_progress *p = ctx;
+    size_t expired = 0;
+    int64_t before = (int64_t)time(NULL) - (int64_t)p->d->app->engine.cfg->events_keep_days * 86400;
+    ck_rc ex = ck_events_expire(db, before, CK_EVENTS_EXPIRE_BATCH, &expired, ev_err, sizeof ev_err);
+    if (ex != CK_OK) ck_http_log("expiring events at %s: failed: %s", today_s, ev_err);
+    else if (expired) ck_http_log("events expired at %s: %zu", today_s, expired);
+    if (ev == CK_OK) ev = ex;
     ck_rc rc = daily_snapshots(ctx, db, today, err, err_len);
     if (rc == CK_OK && ev != CK_OK) {
         snprintf(err, err_len, "%s", ev_err);

@@ -936,6 +936,7 @@ static ck_rc lao_change(ck_db *db, const ck_principal *by, const char *crn, ck_l
                           case_id, list, user_id, err, err_len);
     char detail[32];
     snprintf(detail, sizeof detail, "list=%s", list_name(list));
+    if (rc == CK_OK) ck_events_add(db, add ? "access.granted" : "access.removed", crn);
     if (rc == CK_OK) rc = ck_audit_append(db, by, add ? "lao.add" : "lao.remove", crn, username, detail, err, err_len);
     return ck_txn_finish(db, rc, err, err_len);
 }
@@ -971,6 +972,7 @@ ck_rc ck_lao_clear(ck_db *db, const ck_principal *by, const char *crn, char *err
         ck_stmt_bind_int(st, 1, case_id);
         rc = ck_txn_exec(db, st, "case access", err, err_len);
     }
+    if (rc == CK_OK) ck_events_add(db, "access.removed", crn);
     if (rc == CK_OK) rc = ck_audit_append(db, by, "lao.clear", crn, NULL, NULL, err, err_len);
     return ck_txn_finish(db, rc, err, err_len);
 }
@@ -1016,15 +1018,25 @@ ck_rc ck_lao_get(ck_db *db, const char *crn, ck_lao *out, bool (*fn)(void *ctx, 
 
 /* ---- Domain events ---------------------------------------------------------------- */
 
+static bool staff_event_visible(void *ctx, const ck_place *staff)
+{
+    const ck_principal *p = ctx;
+    return ck_scope_covers(p, ck_principal_scope(p, CK_PERM_WORKFORCE_READ), staff);
+}
+
 ck_rc ck_access_events(ck_db *db, const ck_principal *p, int64_t after, size_t limit, ck_event_page **out,
                        char *err, size_t err_len)
 {
     *out = NULL;
     ck_access_filter f;
     ck_access_filter_for(p, CK_PERM_CASE_READ, &f);
+    /* Case events as a search; staff events as the workforce figures of the
+     * staff member's place; account events to administrators of accounts. */
+    ck_event_filter ef = {.cases = &f.f, .staff_visible = staff_event_visible, .ctx = (void *)p,
+                          .accounts = ck_principal_may(p, CK_PERM_USER_ADMIN)};
     ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
-    rc = ck_txn_finish(db, ck_events_page(db, after, limit, &f.f, out, err, err_len), err, err_len);
+    rc = ck_txn_finish(db, ck_events_page(db, after, limit, &ef, out, err, err_len), err, err_len);
     if (rc != CK_OK) {
         ck_event_page_free(*out);
         *out = NULL;

@@ -265,10 +265,11 @@ ck_rc ck_lao_get(ck_db *db, const char *crn, ck_lao *out, bool (*fn)(void *ctx, 
 
 /* A page of the domain events (store/ck_events) for p, in one read
  * snapshot: the events of the cases p may read (case:read's scope and the
- * limited-access lists, as for a search) are returned; the others are left
- * out but still move the cursor (*out's next), so a poller never sees them
- * and never stalls on them. Decided by the case's place now, not when the
- * event was written. */
+ * limited-access lists, as for a search), of the staff whose place p's
+ * workforce:read covers, and of accounts when p holds user:admin are
+ * returned; the others are left out but still move the cursor (*out's next),
+ * so a poller never sees them and never stalls on them. Decided by the
+ * case's or staff member's place now, not when the event was written. */
 ck_rc ck_access_events(ck_db *db, const ck_principal *p, int64_t after, size_t limit, ck_event_page **out,
                        char *err, size_t err_len);
 

@@ -1,6 +1,7 @@
 /* ck_users: accounts, sign-in, sessions and API tokens (see ck_users.h). */
 #include "ck_users.h"
 #include "ck_audit.h"
+#include "ck_events.h"
 #include "ck_txn.h"
 #include <ctype.h>
 #include <inttypes.h>
@@ -195,6 +196,15 @@ static bool role_staff_ok(ck_role role, const char **staff, char *err, size_t er
     return true;
 }
 
+/* An account.* event (store/ck_events) about account id: its number, never
+ * its username, which may be a person's name. */
+static void account_event(ck_db *db, const char *type, int64_t id)
+{
+    char subject[24];
+    snprintf(subject, sizeof subject, "%" PRId64, id);
+    ck_events_add_about(db, type, subject);
+}
+
 ck_rc ck_user_add(ck_db *db, const ck_principal *by, const char *username, ck_role role, const char *staff,
                   const char *password, int64_t now, int64_t *id, char *err, size_t err_len)
 {
@@ -222,6 +232,7 @@ ck_rc ck_user_add(ck_db *db, const ck_principal *by, const char *username, ck_ro
         ck_stmt_bind_text(st, 4, password ? hash : NULL);
         ck_stmt_bind_int(st, 5, now);
         int s = ck_stmt_step(st);
+        if (s == CK_DB_ROW) account_event(db, "account.created", ck_stmt_int(st, 0));
         if (s == CK_DB_ROW && id) *id = ck_stmt_int(st, 0);
         ck_stmt_reset(st);
         if (s == CK_DB_DONE) rc = ck_txn_fail(CK_ERR_EXISTS, err, err_len, "username: %s is taken", username);
@@ -297,7 +308,8 @@ static ck_rc clear_failures(ck_db *db, const char *username, char *err, size_t e
  * user id (and $2 text2 when given), applies the side effects, audits,
  * commits. */
 static ck_rc change_user(ck_db *db, const ck_principal *by, const char *username, const char *sql, const char *text2,
-                         bool end_sessions, bool clear, const char *action, char *err, size_t err_len)
+                         bool end_sessions, bool clear, const char *action, const char *event, char *err,
+                         size_t err_len)
 {
     ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
@@ -312,6 +324,7 @@ static ck_rc change_user(ck_db *db, const ck_principal *by, const char *username
     }
     if (rc == CK_OK && end_sessions) rc = end_user_sessions(db, u.id, err, err_len);
     if (rc == CK_OK && clear) rc = clear_failures(db, u.username, err, err_len);
+    if (rc == CK_OK && event) account_event(db, event, u.id);
     if (rc == CK_OK) rc = ck_audit_append(db, by, action, NULL, u.username, NULL, err, err_len);
     return ck_txn_finish(db, rc, err, err_len);
 }
@@ -322,7 +335,8 @@ ck_rc ck_user_set_disabled(ck_db *db, const ck_principal *by, const char *userna
     return change_user(db, by, username,
                        disabled ? "UPDATE \"users\" SET \"disabled\" = 1 WHERE \"user_id\" = $1"
                                 : "UPDATE \"users\" SET \"disabled\" = 0 WHERE \"user_id\" = $1",
-                       NULL, disabled, false, disabled ? "user.disable" : "user.enable", err, err_len);
+                       NULL, disabled, false, disabled ? "user.disable" : "user.enable",
+                       disabled ? "account.disabled" : "account.enabled", err, err_len);
 }
 
 ck_rc ck_user_set_password(ck_db *db, const ck_principal *by, const char *username, const char *password,
@@ -333,7 +347,7 @@ ck_rc ck_user_set_password(ck_db *db, const ck_principal *by, const char *userna
     if (!ck_password_hash(password, hash)) return ck_txn_fail(CK_ERR_DB, err, err_len, "password: hashing failed");
     ck_rc rc = change_user(db, by, username,
                            "UPDATE \"users\" SET \"password_hash\" = $2, \"locked\" = 0 WHERE \"user_id\" = $1", hash,
-                           true, true, "user.reset_password", err, err_len);
+                           true, true, "user.reset_password", NULL, err, err_len);
     sodium_memzero(hash, sizeof hash);
     return rc;
 }
@@ -341,7 +355,7 @@ ck_rc ck_user_set_password(ck_db *db, const ck_principal *by, const char *userna
 ck_rc ck_user_unlock(ck_db *db, const ck_principal *by, const char *username, char *err, size_t err_len)
 {
     return change_user(db, by, username, "UPDATE \"users\" SET \"locked\" = 0 WHERE \"user_id\" = $1", NULL, false,
-                       true, "user.unlock", err, err_len);
+                       true, "user.unlock", NULL, err, err_len);
 }
 
 ck_rc ck_user_set_role(ck_db *db, const ck_principal *by, const char *username, ck_role role, const char *staff,
@@ -364,6 +378,7 @@ ck_rc ck_user_set_role(ck_db *db, const ck_principal *by, const char *username, 
         rc = run(db, st, "users", NULL, err, err_len);
     }
     if (rc == CK_OK) rc = end_user_sessions(db, u.id, err, err_len);
+    if (rc == CK_OK) account_event(db, "account.role_changed", u.id);
     char detail[96];
     snprintf(detail, sizeof detail, "role=%s%s%s", ck_role_names[role], staff ? " staff=" : "", staff ? staff : "");
     if (rc == CK_OK) rc = ck_audit_append(db, by, "user.set_role", NULL, u.username, detail, err, err_len);
@@ -701,6 +716,7 @@ ck_rc ck_token_add(ck_db *db, const ck_principal *by, const char *username, uint
         if (s == CK_DB_ROW) tid = ck_stmt_int(st, 0);
         ck_stmt_reset(st);
         if (s != CK_DB_ROW) rc = ck_txn_db_fail(db, "api tokens", err, err_len);
+        else account_event(db, "account.token_issued", u.id);
     }
     char detail[600];
     snprintf(detail, sizeof detail, "token=%" PRId64 " scopes=%s", tid, scope_text);
@@ -747,14 +763,17 @@ ck_rc ck_token_revoke(ck_db *db, const ck_principal *by, int64_t id, char *err, 
 {
     ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
-    ck_stmt *st = ck_txn_prepare(db, "UPDATE \"api_tokens\" SET \"revoked\" = 1 WHERE \"token_id\" = $1", err, err_len);
-    int64_t changed = 0;
+    ck_stmt *st = ck_txn_prepare(db, "UPDATE \"api_tokens\" SET \"revoked\" = 1 WHERE \"token_id\" = $1 "
+                                     "RETURNING \"user_id\"", err, err_len);
     rc = st ? CK_OK : CK_ERR_DB;
     if (st) {
         ck_stmt_bind_int(st, 1, id);
-        rc = run(db, st, "api tokens", &changed, err, err_len);
+        int s = ck_stmt_step(st);
+        if (s == CK_DB_ROW) account_event(db, "account.token_revoked", ck_stmt_int(st, 0));
+        ck_stmt_reset(st);
+        if (s == CK_DB_DONE) rc = ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "token: no token %" PRId64, id);
+        else if (s != CK_DB_ROW) rc = ck_txn_db_fail(db, "api tokens", err, err_len);
     }
-    if (rc == CK_OK && !changed) rc = ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "token: no token %" PRId64, id);
     char detail[48];
     snprintf(detail, sizeof detail, "token=%" PRId64, id);
     if (rc == CK_OK) rc = ck_audit_append(db, by, "token.revoke", NULL, NULL, detail, err, err_len);

@@ -3,6 +3,7 @@
 #include "ck_explain.h"
 #include "ck_buf.h"
 #include "ck_caseload.h"
+#include "ck_events.h"
 #include "ck_facts.h"
 #include "ck_org.h"
 #include "ck_store.h"
@@ -544,6 +545,7 @@ ck_rc ck_workforce_staff_leaves(ck_db *db, const ck_engine *eng, const char *cod
     ck_stmt_bind_date(st, 2, on);
     rc = ck_txn_exec(db, st, "staff", err, err_len);
     if (rc == CK_OK && ck_db_changes(db) == 0) rc = ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "staff: no staff member %s", code);
+    if (rc == CK_OK) ck_events_add_about(db, "staff.left", code);
     ck_arena a;
     ck_arena_init(&a);
     const char **crns = NULL;

@@ -13,33 +13,50 @@
 #define CASE_URL "/api/v1/cases/{crn}"
 #define CONTACTS_URL "/api/v1/cases/{crn}/contacts"
 #define OBLIGATIONS_URL "/api/v1/cases/{crn}/obligations"
+#define STAFF_URL "/api/v1/manage/workforce/staff/{subject}"
+#define USERS_URL "/api/v1/users"
 
 const ck_event_type ck_event_types[] = {
-    {"case.created", NULL, true, CASE_URL, "A case was created (by the API, a form or an import)."},
-    {"case.updated", NULL, false, CASE_URL,
+    {"case.created", NULL, true, CASE_URL, CK_EVENT_FOR_CASE, "A case was created (by the API, a form or an import)."},
+    {"case.updated", NULL, false, CASE_URL, CK_EVENT_FOR_CASE,
      "A case was replaced whole, or a record with no event type of its own was added or changed."},
-    {"contact.recorded", "contacts", true, CONTACTS_URL, "A contact that is not an appointment was recorded."},
-    {"contact.updated", "contacts", false, CONTACTS_URL, "A contact that is not an appointment was changed."},
-    {"appointment.booked", "contacts", true, CONTACTS_URL, "An appointment was booked."},
-    {"appointment.updated", "contacts", false, CONTACTS_URL,
+    {"contact.recorded", "contacts", true, CONTACTS_URL, CK_EVENT_FOR_CASE, "A contact that is not an appointment was recorded."},
+    {"contact.updated", "contacts", false, CONTACTS_URL, CK_EVENT_FOR_CASE, "A contact that is not an appointment was changed."},
+    {"appointment.booked", "contacts", true, CONTACTS_URL, CK_EVENT_FOR_CASE, "An appointment was booked."},
+    {"appointment.updated", "contacts", false, CONTACTS_URL, CK_EVENT_FOR_CASE,
      "An appointment was changed: cancelled, rescheduled, moved or given its outcome."},
-    {"allocation.changed", "allocations", true, CASE_URL,
+    {"allocation.changed", "allocations", true, CASE_URL, CK_EVENT_FOR_CASE,
      "The case's practitioner or team changed (an allocation, a handover, a leaver's caseload)."},
-    {"registration.added", "registrations", true, CASE_URL, "A registration (a risk flag) was added."},
-    {"registration.updated", "registrations", false, CASE_URL, "A registration was reviewed or changed."},
-    {"registration.removed", NULL, false, CASE_URL, "A registration was ended (deregistered)."},
-    {"sentence.added", "events", true, CASE_URL, "An event (a conviction and its sentence) was added."},
-    {"sentence.updated", "events", false, CASE_URL, "An event or its sentence was changed."},
-    {"requirement.changed", NULL, false, CASE_URL, "A requirement of an order was added, changed or ended."},
-    {"licence_condition.changed", NULL, false, CASE_URL,
+    {"registration.added", "registrations", true, CASE_URL, CK_EVENT_FOR_CASE, "A registration (a risk flag) was added."},
+    {"registration.updated", "registrations", false, CASE_URL, CK_EVENT_FOR_CASE, "A registration was reviewed or changed."},
+    {"registration.removed", NULL, false, CASE_URL, CK_EVENT_FOR_CASE, "A registration was ended (deregistered)."},
+    {"sentence.added", "events", true, CASE_URL, CK_EVENT_FOR_CASE, "An event (a conviction and its sentence) was added."},
+    {"sentence.updated", "events", false, CASE_URL, CK_EVENT_FOR_CASE, "An event or its sentence was changed."},
+    {"requirement.changed", NULL, false, CASE_URL, CK_EVENT_FOR_CASE, "A requirement of an order was added, changed or ended."},
+    {"licence_condition.changed", NULL, false, CASE_URL, CK_EVENT_FOR_CASE,
      "A licence condition was added, changed or ended."},
-    {"enforcement.recorded", "enforcement", true, CASE_URL, "An enforcement action was recorded."},
-    {"breach.recorded", "breaches", true, CASE_URL, "A breach was recorded."},
-    {"recall.recorded", "recalls", true, CASE_URL, "A recall was recorded."},
-    {"assessment.recorded", "assessments", true, CASE_URL, "An assessment was recorded."},
-    {"obligation.overdue", NULL, false, OBLIGATIONS_URL,
+    {"enforcement.recorded", "enforcement", true, CASE_URL, CK_EVENT_FOR_CASE, "An enforcement action was recorded."},
+    {"breach.recorded", "breaches", true, CASE_URL, CK_EVENT_FOR_CASE, "A breach was recorded."},
+    {"recall.recorded", "recalls", true, CASE_URL, CK_EVENT_FOR_CASE, "A recall was recorded."},
+    {"assessment.recorded", "assessments", true, CASE_URL, CK_EVENT_FOR_CASE, "An assessment was recorded."},
+    {"obligation.overdue", NULL, false, OBLIGATIONS_URL, CK_EVENT_FOR_CASE,
      "An obligation became overdue (the nightly job; one event per obligation, once)."},
-    {NULL, NULL, false, NULL, NULL},
+    {"access.granted", NULL, false, CASE_URL, CK_EVENT_FOR_CASE,
+     "Someone was put on the case's limited-access lists (excluded, or named as one of the few who may see it)."},
+    {"access.removed", NULL, false, CASE_URL, CK_EVENT_FOR_CASE,
+     "Someone was taken off the case's limited-access lists, or the lists were cleared."},
+    {"staff.joined", NULL, false, STAFF_URL, CK_EVENT_FOR_STAFF, "A staff member joined (or came back)."},
+    {"staff.left", NULL, false, STAFF_URL, CK_EVENT_FOR_STAFF,
+     "A staff member left, or began a long-term absence."},
+    {"staff.moved", NULL, false, STAFF_URL, CK_EVENT_FOR_STAFF, "A staff member moved to another team."},
+    {"account.created", NULL, false, USERS_URL, CK_EVENT_FOR_ADMIN, "An account was added."},
+    {"account.role_changed", NULL, false, USERS_URL, CK_EVENT_FOR_ADMIN,
+     "An account's role or linked staff member changed."},
+    {"account.disabled", NULL, false, USERS_URL, CK_EVENT_FOR_ADMIN, "An account was disabled."},
+    {"account.enabled", NULL, false, USERS_URL, CK_EVENT_FOR_ADMIN, "A disabled account was enabled again."},
+    {"account.token_issued", NULL, false, USERS_URL, CK_EVENT_FOR_ADMIN, "An API token was issued to an account."},
+    {"account.token_revoked", NULL, false, USERS_URL, CK_EVENT_FOR_ADMIN, "An account's API token was revoked."},
+    {NULL, NULL, false, NULL, CK_EVENT_FOR_CASE, NULL},
 };
 
 const ck_event_type *ck_event_type_find(const char *name)
@@ -116,14 +133,14 @@ uint64_t ck_events_fingerprint(const ck_entity *kind, const void *recs, size_t n
  * queued together, so a short look-back catches them without making a large
  * import's queue quadratic. */
 #define REPEAT_LOOKBACK 8
-/* Rows per INSERT at commit (4 parameters each). */
+/* Rows per INSERT at commit (5 parameters each). */
 #define FLUSH_ROWS 64
 /* The advisory lock that orders ids on PostgreSQL ("CkEvents"). */
 #define EVENTS_LOCK_KEY INT64_C(0x436b4576656e7473)
 
 typedef struct queued {
     const ck_event_type *type;
-    char *crn, *key; /* owned; key NULL unless once */
+    char *crn, *key, *subject; /* owned; key NULL unless once, subject NULL for a case event */
     int64_t at;
 } queued;
 
@@ -138,6 +155,7 @@ static void outbox_clear(void *ctx)
     for (size_t i = 0; i < o->n; i++) {
         ck_free(o->v[i].crn);
         ck_free(o->v[i].key);
+        ck_free(o->v[i].subject);
     }
     o->n = 0;
 }
@@ -171,18 +189,20 @@ static int run(ck_stmt *st)
 static int insert_plain(ck_db *db, const queued *v, size_t n, int64_t *next)
 {
     ck_buf sql = CK_BUF_INIT;
-    ck_buf_puts(&sql, "INSERT INTO \"domain_events\" (\"id\", \"type\", \"crn\", \"occurred_at\") VALUES ");
+    ck_buf_puts(&sql, "INSERT INTO \"domain_events\" (\"id\", \"type\", \"crn\", \"occurred_at\", \"subject\") "
+                      "VALUES ");
     for (size_t i = 0; i < n; i++)
-        ck_buf_printf(&sql, "%s(CAST($%zu AS BIGINT), $%zu, $%zu, CAST($%zu AS BIGINT))", i ? ", " : "", 4 * i + 1,
-                      4 * i + 2, 4 * i + 3, 4 * i + 4);
+        ck_buf_printf(&sql, "%s(CAST($%zu AS BIGINT), $%zu, $%zu, CAST($%zu AS BIGINT), $%zu)", i ? ", " : "",
+                      5 * i + 1, 5 * i + 2, 5 * i + 3, 5 * i + 4, 5 * i + 5);
     ck_stmt *st = ck_db_prepare(db, ck_buf_cstr(&sql));
     ck_buf_free(&sql);
     if (!st) return CK_DB_ERROR;
     for (size_t i = 0; i < n; i++) {
-        ck_stmt_bind_int(st, (int)(4 * i + 1), *next + (int64_t)i);
-        ck_stmt_bind_text(st, (int)(4 * i + 2), v[i].type->name);
-        ck_stmt_bind_text(st, (int)(4 * i + 3), v[i].crn);
-        ck_stmt_bind_int(st, (int)(4 * i + 4), v[i].at);
+        ck_stmt_bind_int(st, (int)(5 * i + 1), *next + (int64_t)i);
+        ck_stmt_bind_text(st, (int)(5 * i + 2), v[i].type->name);
+        ck_stmt_bind_text(st, (int)(5 * i + 3), v[i].crn);
+        ck_stmt_bind_int(st, (int)(5 * i + 4), v[i].at);
+        ck_stmt_bind_text(st, (int)(5 * i + 5), v[i].subject);
     }
     int rc = run(st);
     if (rc == CK_DB_OK) *next += (int64_t)n;
@@ -250,15 +270,19 @@ static outbox *outbox_of(ck_db *db)
     return o;
 }
 
-static void queue(ck_db *db, const char *type, const char *crn, const char *key)
+static void queue(ck_db *db, const char *type, const char *crn, const char *key, const char *subject)
 {
     const ck_event_type *t = ck_event_type_find(type);
-    if (!t || !crn) abort(); /* a type not in the table is a bug of the caller */
+    /* A type not in the table, or a case event without its case (or another
+     * without its subject), is a bug of the caller. */
+    if (!t || !crn || (t->audience == CK_EVENT_FOR_CASE) != (subject == NULL)) abort();
     outbox *o = outbox_of(db);
     if (!key)
         for (size_t i = o->n, k = 0; i > 0 && k < REPEAT_LOOKBACK; i--, k++) {
             const queued *q = &o->v[i - 1];
-            if (q->type == t && !q->key && strcmp(q->crn, crn) == 0) return;
+            if (q->type == t && !q->key && strcmp(q->crn, crn) == 0 &&
+                ((!q->subject && !subject) || ck_streq(q->subject, subject)))
+                return;
         }
     if (o->n == o->cap) {
         size_t bytes;
@@ -266,14 +290,21 @@ static void queue(ck_db *db, const char *type, const char *crn, const char *key)
         if (!ck_mul(o->cap, sizeof *o->v, &bytes)) abort();
         o->v = ck_realloc(o->v, bytes);
     }
-    o->v[o->n++] = (queued){t, ck_strdup(crn), key ? ck_strdup(key) : NULL, (int64_t)time(NULL)};
+    o->v[o->n++] = (queued){t, ck_strdup(crn), key ? ck_strdup(key) : NULL, subject ? ck_strdup(subject) : NULL,
+                            (int64_t)time(NULL)};
 }
 
-void ck_events_add(ck_db *db, const char *type, const char *crn) { queue(db, type, crn, NULL); }
+void ck_events_add(ck_db *db, const char *type, const char *crn) { queue(db, type, crn, NULL, NULL); }
 
 void ck_events_add_once(ck_db *db, const char *type, const char *crn, const char *key)
 {
-    queue(db, type, crn, key);
+    queue(db, type, crn, key, NULL);
+}
+
+void ck_events_add_about(ck_db *db, const char *type, const char *subject)
+{
+    if (!subject) abort();
+    queue(db, type, "", NULL, subject);
 }
 
 size_t ck_events_queued(ck_db *db)
@@ -284,23 +315,67 @@ size_t ck_events_queued(ck_db *db)
 
 /* ---- Reading ------------------------------------------------------------------ */
 
-ck_rc ck_events_page(ck_db *db, int64_t after, size_t limit, const ck_case_filter *filter, ck_event_page **out,
+/* The oldest event kept, 0 when there is none. */
+static ck_rc oldest_kept(ck_db *db, int64_t *out, char *err, size_t err_len)
+{
+    *out = 0;
+    ck_stmt *st = ck_txn_prepare(db, "SELECT MIN(\"id\") FROM \"domain_events\"", err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_rc rc = CK_OK;
+    if (ck_txn_next(db, st, "events", &rc, err, err_len) && !ck_stmt_null(st, 0)) *out = ck_stmt_int(st, 0);
+    ck_stmt_reset(st);
+    return rc;
+}
+
+/* Whether the filter lets the event of row st (columns as ck_events_page
+ * selects them) through. */
+static bool visible(const ck_event_filter *f, ck_stmt *st, const ck_event_type *t)
+{
+    if (!f) return true;
+    if (!t) return false; /* a type this build no longer knows: nobody's */
+    switch (t->audience) {
+    case CK_EVENT_FOR_CASE: return ck_stmt_int(st, 4) != 0;
+    case CK_EVENT_FOR_ADMIN: return f->accounts;
+    case CK_EVENT_FOR_STAFF: {
+        if (!f->staff_visible || ck_stmt_null(st, 6)) return false; /* a staff member no longer on record */
+        ck_place where;
+        memset(&where, 0, sizeof where);
+        snprintf(where.staff, sizeof where.staff, "%s", ck_stmt_text(st, 5));
+        snprintf(where.team, sizeof where.team, "%s", ck_stmt_text(st, 6));
+        snprintf(where.pdu, sizeof where.pdu, "%s", ck_stmt_text(st, 7));
+        snprintf(where.region, sizeof where.region, "%s", ck_stmt_text(st, 8));
+        return f->staff_visible(f->ctx, &where);
+    }
+    }
+    return false;
+}
+
+ck_rc ck_events_page(ck_db *db, int64_t after, size_t limit, const ck_event_filter *filter, ck_event_page **out,
                      char *err, size_t err_len)
 {
     *out = NULL;
     if (limit < 1 || limit > 1000) return ck_txn_fail(CK_ERR_INVALID, err, err_len, "limit: expected 1 to 1000");
+    int64_t oldest = 0;
+    ck_rc rc = oldest_kept(db, &oldest, err, err_len);
+    if (rc != CK_OK) return rc;
     /* Whether the reader may see the case, as a column, so an event it may
-     * not see still moves the cursor past it. */
+     * not see still moves the cursor past it; and the place of the staff
+     * member a staff event is about, for the same reason. */
+    const ck_case_filter *cases = filter ? filter->cases : NULL;
     ck_buf sql = CK_BUF_INIT;
     ck_buf_puts(&sql, "SELECT \"e\".\"id\", \"e\".\"type\", \"e\".\"crn\", \"e\".\"occurred_at\", ");
-    if (filter) {
+    if (cases) {
         ck_buf_puts(&sql, "CASE WHEN \"cases\".\"case_id\" IS NOT NULL");
-        ck_case_filter_sql(&sql, filter, 2);
+        ck_case_filter_sql(&sql, cases, 2);
         ck_buf_puts(&sql, " THEN 1 ELSE 0 END");
     } else {
-        ck_buf_puts(&sql, "1");
+        ck_buf_puts(&sql, filter ? "0" : "1");
     }
-    ck_buf_puts(&sql, " FROM \"domain_events\" \"e\" LEFT JOIN \"cases\" ON \"cases\".\"crn\" = \"e\".\"crn\" "
+    ck_buf_puts(&sql, ", \"e\".\"subject\", \"staff\".\"team\", \"teams\".\"pdu\", \"pdus\".\"region\" "
+                      "FROM \"domain_events\" \"e\" LEFT JOIN \"cases\" ON \"cases\".\"crn\" = \"e\".\"crn\" "
+                      "LEFT JOIN \"staff\" ON \"staff\".\"code\" = \"e\".\"subject\" "
+                      "LEFT JOIN \"teams\" ON \"teams\".\"code\" = \"staff\".\"team\" "
+                      "LEFT JOIN \"pdus\" ON \"pdus\".\"code\" = \"teams\".\"pdu\" "
                       "WHERE \"e\".\"id\" > CAST($1 AS BIGINT) ORDER BY \"e\".\"id\" "
                       "LIMIT CAST($2 AS BIGINT)");
     ck_stmt *st = ck_txn_prepare(db, ck_buf_cstr(&sql), err, err_len);
@@ -308,13 +383,16 @@ ck_rc ck_events_page(ck_db *db, int64_t after, size_t limit, const ck_case_filte
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_int(st, 1, after);
     ck_stmt_bind_int(st, 2, (int64_t)limit + 1); /* one more says whether there are more */
-    for (int i = 0; filter && i < filter->n_binds; i++) ck_stmt_bind_text(st, 3 + i, filter->binds[i]);
+    for (int i = 0; cases && i < cases->n_binds; i++) ck_stmt_bind_text(st, 3 + i, cases->binds[i]);
     ck_event_page *p = ck_calloc(1, sizeof *p);
     ck_arena_init(&p->arena);
     p->items = ck_arena_array(&p->arena, limit, sizeof *p->items);
     p->next = after;
+    p->oldest = oldest;
+    /* Ids have no gaps, so an id between after and the oldest kept is one
+     * that expired. */
+    p->expired = oldest > 0 && after + 1 < oldest;
     size_t read = 0;
-    ck_rc rc = CK_OK;
     while (ck_txn_next(db, st, "events", &rc, err, err_len)) {
         if (read == limit) {
             p->more = true;
@@ -322,11 +400,13 @@ ck_rc ck_events_page(ck_db *db, int64_t after, size_t limit, const ck_case_filte
         }
         read++;
         p->next = ck_stmt_int(st, 0);
-        if (!ck_stmt_int(st, 4)) continue;
+        const ck_event_type *t = ck_event_type_find(ck_stmt_text(st, 1));
+        if (!visible(filter, st, t)) continue;
         ck_event_row *e = &p->items[p->n++];
         e->id = p->next;
         e->type = ck_arena_strdup(&p->arena, ck_stmt_text(st, 1));
         e->crn = ck_arena_strdup(&p->arena, ck_stmt_text(st, 2));
+        e->subject = ck_stmt_null(st, 5) ? NULL : ck_arena_strdup(&p->arena, ck_stmt_text(st, 5));
         e->occurred_at = ck_stmt_int(st, 3);
     }
     ck_stmt_reset(st);
@@ -409,6 +489,64 @@ ck_rc ck_events_overdue(ck_db *db, ck_date today, size_t *added, char *err, size
     ck_rc rc = ck_txn_join_write(db, &own, err, err_len);
     if (rc != CK_OK) return rc;
     return ck_txn_end(db, own, overdue_in_tx(db, today, added, err, err_len), err, err_len);
+}
+
+/* ---- Retention ------------------------------------------------------------------ */
+
+/* One batch: the ids of the oldest run of events before `before` (the newest
+ * event kept whatever its age), deleted in the same transaction. */
+static ck_rc expire_batch(ck_db *db, int64_t before, size_t batch, size_t *deleted, char *err, size_t err_len)
+{
+    *deleted = 0;
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"id\", \"occurred_at\" FROM \"domain_events\" ORDER BY \"id\" "
+                                     "LIMIT CAST($1 AS BIGINT)", err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_int(st, 1, (int64_t)batch + 1); /* one more: the newest is never deleted */
+    ck_rc rc = CK_OK;
+    int64_t last = 0, newest_seen = 0;
+    size_t n = 0, read = 0;
+    bool stopped = false;
+    while (ck_txn_next(db, st, "events", &rc, err, err_len)) {
+        read++;
+        newest_seen = ck_stmt_int(st, 0);
+        if (stopped) continue;
+        if (ck_stmt_int(st, 1) >= before || n == batch) {
+            stopped = true;
+            continue;
+        }
+        last = newest_seen;
+        n++;
+    }
+    ck_stmt_reset(st);
+    if (rc != CK_OK) return rc;
+    /* Everything read was old and nothing came after it: keep the newest. */
+    if (!stopped && n > 0 && read == n && last == newest_seen) {
+        n--;
+        last--; /* ids have no gaps */
+    }
+    if (n == 0) return CK_OK;
+    st = ck_txn_prepare(db, "DELETE FROM \"domain_events\" WHERE \"id\" <= CAST($1 AS BIGINT)", err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_int(st, 1, last);
+    rc = ck_txn_exec(db, st, "events", err, err_len);
+    if (rc == CK_OK) *deleted = n;
+    return rc;
+}
+
+ck_rc ck_events_expire(ck_db *db, int64_t before, size_t batch, size_t *deleted, char *err, size_t err_len)
+{
+    if (deleted) *deleted = 0;
+    if (batch < 1 || batch > 100000)
+        return ck_txn_fail(CK_ERR_INVALID, err, err_len, "batch: expected 1 to 100000 events");
+    for (;;) {
+        size_t n = 0;
+        ck_rc rc = ck_txn_begin_write(db, err, err_len);
+        if (rc != CK_OK) return rc;
+        rc = ck_txn_finish(db, expire_batch(db, before, batch, &n, err, err_len), err, err_len);
+        if (rc != CK_OK) return rc;
+        if (deleted) *deleted += n;
+        if (n < batch) return CK_OK;
+    }
 }
 
 /* ---- Webhook cursors ---------------------------------------------------------------- */

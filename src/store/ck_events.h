@@ -28,20 +28,32 @@
 #include "ck_db.h"
 #include "ck_mem.h"
 #include "ck_rc.h"
+#include "ck_roles.h"
 #include "ck_worklist.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+/* Who may read an event: the readers of its case (case events), those who
+ * may read the workforce figures of the staff member's place (staff events),
+ * or administrators of accounts only (account events). */
+typedef enum ck_event_audience {
+    CK_EVENT_FOR_CASE,
+    CK_EVENT_FOR_STAFF,
+    CK_EVENT_FOR_ADMIN,
+} ck_event_audience;
+
 /* The one table of event types: the name, the bundle list whose records
  * raise it (NULL: raised by name), whether a new record (true) or a changed
- * one raises it, the URL of its detail ("{crn}" stands for the CRN) and what
- * it means (docs/api.md copies these words). */
+ * one raises it, the URL of its detail ("{crn}" stands for the CRN,
+ * "{subject}" for the subject), who may read it, and what it means
+ * (docs/api.md copies these words). */
 typedef struct ck_event_type {
     const char *name;
     const char *list;
     bool is_new;
     const char *detail;
+    ck_event_audience audience;
     const char *meaning;
 } ck_event_type;
 extern const ck_event_type ck_event_types[]; /* ends with a NULL name */
@@ -65,6 +77,9 @@ void ck_events_add(ck_db *db, const char *type, const char *crn);
 /* The same for an event that must be written once ever: a second event with
  * the same key (in this transaction or any before) is not written. */
 void ck_events_add_once(ck_db *db, const char *type, const char *crn, const char *key);
+/* Queues an event that is not about a case (a staff.* or account.* type):
+ * subject is the staff code or the account's number as text, never a name. */
+void ck_events_add_about(ck_db *db, const char *type, const char *subject);
 /* How many events are queued on db's open transaction (tests). */
 size_t ck_events_queued(ck_db *db);
 
@@ -73,19 +88,31 @@ size_t ck_events_queued(ck_db *db);
  * returned but still moves the cursor. */
 typedef struct ck_event_row {
     int64_t id;
-    const char *type, *crn;
-    int64_t occurred_at; /* seconds since 1970, UTC */
+    const char *type, *crn; /* crn "" for an event not about a case */
+    const char *subject;    /* the staff code or account number; NULL for a case event */
+    int64_t occurred_at;    /* seconds since 1970, UTC */
 } ck_event_row;
 typedef struct ck_event_page {
     ck_arena arena;
     ck_event_row *items;
     size_t n;
-    int64_t next; /* the cursor to ask after next: the last id read, or after when none */
-    bool more;    /* events after next were there when read */
+    int64_t next;   /* the cursor to ask after next: the last id read, or after when none */
+    bool more;      /* events after next were there when read */
+    int64_t oldest; /* the oldest event kept (0: none yet) */
+    bool expired;   /* events after `after` and before oldest were expired (ck_events_expire) */
 } ck_event_page;
-/* Events with id > after, up to limit read (1..1000), of which those whose
- * case meets filter (NULL: all) are returned. *out is the caller's. */
-ck_rc ck_events_page(ck_db *db, int64_t after, size_t limit, const ck_case_filter *filter, ck_event_page **out,
+/* What a reader may see: case events whose case meets cases; staff events
+ * when staff_visible says yes to the staff member's place now (NULL: none);
+ * account events when accounts. */
+typedef struct ck_event_filter {
+    const ck_case_filter *cases;
+    bool (*staff_visible)(void *ctx, const ck_place *staff);
+    void *ctx;
+    bool accounts;
+} ck_event_filter;
+/* Events with id > after, up to limit read (1..1000), of which those filter
+ * lets through (NULL: all) are returned. *out is the caller's. */
+ck_rc ck_events_page(ck_db *db, int64_t after, size_t limit, const ck_event_filter *filter, ck_event_page **out,
                      char *err, size_t err_len);
 void ck_event_page_free(ck_event_page *p); /* NULL-safe */
 
@@ -96,6 +123,17 @@ void ck_event_page_free(ck_event_page *p); /* NULL-safe */
  * transaction (or the caller's), recording today as the last run. *added
  * (may be NULL) gets how many were queued. */
 ck_rc ck_events_overdue(ck_db *db, ck_date today, size_t *added, char *err, size_t err_len);
+
+/* Retention: deletes the events that occurred before `before` (seconds
+ * since 1970), oldest first, at most batch (1..100000) a transaction, so a
+ * long backlog never holds the write lock long. Only a run of the oldest is
+ * deleted (an event is kept while an older one is), and the newest event
+ * always stays, so ids never restart and the kept ones have no gap: a reader
+ * asking after an id before the oldest kept one is told (page.expired).
+ * *deleted (may be NULL) gets how many went. */
+ck_rc ck_events_expire(ck_db *db, int64_t before, size_t batch, size_t *deleted, char *err, size_t err_len);
+/* The nightly job's batch: small enough that a write waits on it briefly. */
+#define CK_EVENTS_EXPIRE_BATCH 5000
 
 /* A webhook's delivery state (services/ck_webhooks), by its name. A name
  * never seen reads as all zero (nothing delivered). */

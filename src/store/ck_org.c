@@ -1,5 +1,6 @@
 #include "ck_org.h"
 #include "ck_case.h"
+#include "ck_events.h"
 #include "ck_str.h"
 #include "ck_txn.h"
 #include <stdio.h>
@@ -63,9 +64,34 @@ static void bind_hours(ck_stmt *st, int i, double h)
     ck_stmt_bind_text(st, i, s);
 }
 
+/* The staff.* events (store/ck_events) a staff record raises against what was
+ * stored before it: joined when new or back from leaving or an absence
+ * (not when imported as already left), left when it now records leaving or
+ * an absence, moved when its team changed. */
+static ck_rc staff_events(ck_db *db, const ck_org_record *r, char *err, size_t err_len)
+{
+    ck_stmt *st = ck_db_prepare(db, "SELECT \"team\", \"status\" FROM \"staff\" WHERE \"code\" = $1");
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
+    ck_stmt_bind_text(st, 1, r->code);
+    int s = ck_stmt_step(st);
+    bool had = s == CK_DB_ROW;
+    bool moved = had && !ck_streq(ck_stmt_text(st, 0), r->team);
+    bool was_in_post = had && ck_streq(ck_stmt_text(st, 1), "in_post");
+    bool same_status = had && ck_streq(ck_stmt_text(st, 1), r->status);
+    ck_stmt_reset(st);
+    if (s != CK_DB_ROW && s != CK_DB_DONE) return ck_txn_db_fail(db, "staff", err, err_len);
+    bool in_post = ck_streq(r->status, "in_post");
+    if (in_post && !was_in_post) ck_events_add_about(db, "staff.joined", r->code);
+    if (had && !in_post && !same_status) ck_events_add_about(db, "staff.left", r->code);
+    if (moved) ck_events_add_about(db, "staff.moved", r->code);
+    return CK_OK;
+}
+
 static ck_rc put_staff(ck_org_import *imp, const ck_org_record *r, char *err, size_t err_len)
 {
     ck_db *db = imp->db;
+    ck_rc erc = staff_events(db, r, err, err_len);
+    if (erc != CK_OK) return erc;
     ck_stmt *st = ck_db_prepare(db,
         "INSERT INTO \"staff\" (\"code\", \"team\", \"grade\", \"forename\", \"surname\", \"status\", \"agency\", "
         "\"contracted_hours\", \"start_date\", \"left_on\", \"absence_from\") "

@@ -161,6 +161,7 @@ await call('events from the start', 'oa.po', 'GET', '/api/v1/events?limit=20', {
 await call('events after an id', 'oa.hop', 'GET', '/api/v1/events?after=5&limit=1000', { expect: 200 });
 await call('events, limit too big', 'oa.po', 'GET', '/api/v1/events?limit=5000', { expect: 400, bad: true });
 await call('events, no caller', null, 'GET', '/api/v1/events', { expect: 401, bad: true });
+await call('events as an administrator: account events, a subject in place of a CRN', 'oa.admin', 'GET', '/api/v1/events?limit=1000', { expect: 200 });
 
 // Managing the service.
 const M = '/api/v1/manage';
