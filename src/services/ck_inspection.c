@@ -201,19 +201,48 @@ static void score(ck_inspection *x, const ck_inspect_acc *acc, const ck_rules_co
     ck_inspect_score_compute(acc->counts, org, &t, bands, &x->score);
 }
 
-/* Many periods of one PDU or region from one pass over its obligations:
- * each case's obligations go to every period's accumulator, which counts
- * only what falls in its own period. */
+/* Many periods of one PDU or region from one pass over its obligations,
+ * read for the union of their periods: each accumulator gets of a case's
+ * obligations those its own period's stream would have given (STREAM_PERIOD
+ * narrowed to it; the rules are those already), so a month's figures do not
+ * depend on which other months are computed with it (a CONTACT link due
+ * after a month's end would otherwise count towards that month's days). */
 typedef struct multi {
     ck_inspect_acc *acc;
     size_t n;
+    ck_inspect_item *scratch;
+    size_t cap;
 } multi;
+
+static bool item_in_period(const ck_inspect_item *it, const ck_inspect_period *p)
+{
+    if (strcmp(it->rule, "CONTACT") == 0) return it->due <= p->to && (it->met_on == CK_NODATE || it->met_on >= p->from);
+    return it->due >= p->from && it->due <= p->to;
+}
+
+/* items[0..n) of one case to each accumulator of acc[0..n_acc), narrowed to its period. */
+static void add_case_each(ck_inspect_acc *acc, size_t n_acc, const ck_inspect_item *items, size_t n,
+                          ck_inspect_item **scratch, size_t *cap)
+{
+    if (n > *cap) {
+        size_t bytes;
+        *cap = n > 2 * *cap ? n : 2 * *cap;
+        if (!ck_mul(*cap, sizeof **scratch, &bytes)) abort();
+        *scratch = ck_realloc(*scratch, bytes);
+    }
+    for (size_t i = 0; i < n_acc; i++) {
+        size_t m = 0;
+        for (size_t k = 0; k < n; k++)
+            if (item_in_period(&items[k], &acc[i].period)) (*scratch)[m++] = items[k];
+        if (m) ck_inspect_add_case(&acc[i], *scratch, m, NULL);
+    }
+}
 
 static void add_case_multi(void *ctx, const ck_inspect_item *items, const row_extra *ex, size_t n)
 {
     (void)ex;
     multi *m = ctx;
-    for (size_t i = 0; i < m->n; i++) ck_inspect_add_case(&m->acc[i], items, n, NULL);
+    add_case_each(m->acc, m->n, items, n, &m->scratch, &m->cap);
 }
 
 /* Computes xs[0..n) (started, each with its period) in one stream. */
@@ -221,7 +250,7 @@ static ck_rc compute_many(ck_db *db, const ck_rules_config *cfg, const ck_inspec
                           size_t n, char *err, size_t err_len)
 {
     if (n == 0) return CK_OK;
-    multi m = {ck_calloc(n, sizeof *m.acc), n};
+    multi m = {ck_calloc(n, sizeof *m.acc), n, NULL, 0};
     ck_inspect_period all = xs[0]->period;
     for (size_t i = 0; i < n; i++) {
         ck_inspect_init(&m.acc[i], &xs[i]->period);
@@ -234,6 +263,7 @@ static ck_rc compute_many(ck_db *db, const ck_rules_config *cfg, const ck_inspec
         ck_inspect_free(&m.acc[i]);
     }
     ck_free(m.acc);
+    ck_free(m.scratch);
     return rc;
 }
 
@@ -652,6 +682,8 @@ typedef struct pass {
     ck_inspect_item *items, *sub;
     pass_pdu **pdu_of; /* each item's PDU */
     size_t n, cap;
+    ck_inspect_item *scratch; /* add_case_each's */
+    size_t cap_scratch;
 } pass;
 
 static ck_date pass_contact_date(const pass *ps, int64_t case_id, const char *subject)
@@ -675,7 +707,7 @@ static void pass_flush(pass *ps)
                 ps->sub[m++] = ps->items[k];
                 ps->pdu_of[k] = NULL;
             }
-        for (size_t k = 0; k < p->n_missing; k++) ck_inspect_add_case(&p->acc[k], ps->sub, m, NULL);
+        add_case_each(p->acc, p->n_missing, ps->sub, m, &ps->scratch, &ps->cap_scratch);
     }
     ps->n = 0;
 }
@@ -820,6 +852,7 @@ ck_rc ck_inspection_snapshots_refresh(ck_db *db, const ck_rules_config *cfg, con
     ck_free(ps.items);
     ck_free(ps.sub);
     ck_free(ps.pdu_of);
+    ck_free(ps.scratch);
     ck_arena_free(&ps.a);
     ck_arena_free(&a);
     return rc;
