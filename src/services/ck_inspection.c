@@ -638,7 +638,7 @@ ck_rc ck_inspection_history(ck_db *db, const ck_rules_config *cfg, const ck_insp
 
 static const char PASS_CONTACTS_SQL[] =
     "SELECT \"case_id\", \"id\", \"date\" FROM \"contacts\" WHERE \"case_id\" >= CAST($1 AS BIGINT) "
-    "AND \"case_id\" < CAST($2 AS BIGINT)";
+    "AND \"case_id\" < CAST($2 AS BIGINT) AND \"date\" > $3";
 static const char PASS_OBLIGATIONS_SQL[] =
     "SELECT \"obligations\".\"case_id\", \"obligations\".\"pdu_code\", \"obligations\".\"rule\", "
     "\"obligations\".\"subject\", \"obligations\".\"due\", \"obligations\".\"met_on\" FROM \"obligations\" "
@@ -722,6 +722,9 @@ static ck_rc pass_range(ck_db *db, pass *ps, int64_t lo, int64_t hi, const ck_in
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_int(st, 1, lo);
     ck_stmt_bind_int(st, 2, hi);
+    /* A link runs from its contact's date only when that is inside the
+     * period (core/ck_inspect): older contacts are as good as none. */
+    ck_stmt_bind_date(st, 3, all->from);
     ck_rc rc = CK_OK;
     while (ck_txn_next(db, st, "contacts", &rc, err, err_len)) {
         ps->contacts = grow(ps->contacts, &ps->cap_contacts, ps->n_contacts, sizeof *ps->contacts);
