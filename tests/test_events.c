@@ -413,6 +413,48 @@ static void test_overdue_once(void **state)
     feed_free(&f);
 }
 
+/* Night after night with nights skipped (the server down): each run takes
+ * the unmet obligations due from the last run's date to the day before
+ * today, so a skipped night's come with the next run, and none twice. The
+ * job runs the night after each day an obligation falls due, but every
+ * other such night it does not. */
+static void test_overdue_skipped_night(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    char err[512];
+    add_case(db, "M310001");
+    add_case(db, "M310002");
+    static const char COUNT[] = "SELECT COUNT(*) FROM \"obligations\" WHERE \"status\" = 'unmet' AND "
+                                "\"due\" >= $1 AND \"due\" < $2";
+    ck_date dues[64];
+    size_t n_dues = 0;
+    ck_stmt *st = ck_db_prepare(db, "SELECT DISTINCT \"due\" FROM \"obligations\" WHERE \"status\" = 'unmet' "
+                                    "ORDER BY \"due\"");
+    assert_non_null(st);
+    while (n_dues < 64 && ck_stmt_step(st) == CK_DB_ROW) dues[n_dues++] = ck_stmt_date(st, 0);
+    ck_stmt_reset(st);
+    assert_true(n_dues >= 4);
+    ck_date first = dues[0], last = first; /* the first run: the day before the first due date */
+    size_t added = 99, total = 0, caught_up = 0;
+    assert_int_equal(ck_events_overdue(db, first, &added, err, sizeof err), CK_OK);
+    total += added;
+    for (size_t i = 0; i < n_dues; i++) {
+        if (i % 2 == 0) continue; /* the night after dues[i] is skipped */
+        ck_date day = ck_date_add_days(dues[i], 1);
+        int64_t want = count_sql(db, COUNT, last, day);
+        assert_int_equal(ck_events_overdue(db, day, &added, err, sizeof err), CK_OK);
+        assert_int_equal(added, want);
+        caught_up += (size_t)count_sql(db, COUNT, last, dues[i]); /* what the skipped nights left */
+        total += added;
+        last = day;
+    }
+    assert_true(caught_up > 0);
+    assert_int_equal(total, count_sql(db, COUNT, ck_date_add_days(first, -1), last));
+    feed f = read_all(db);
+    assert_int_equal(count_type(&f, "obligation.overdue", NULL), total);
+    feed_free(&f);
+}
+
 /* ---- Who sees what ------------------------------------------------------------------------ */
 
 static void test_reader_filter(void **state)
@@ -973,6 +1015,7 @@ int main(void)
         CK_DB_TEST(test_feed_after_load),
         CK_DB_TEST(test_types_of_writes),
         CK_DB_TEST(test_overdue_once),
+        CK_DB_TEST(test_overdue_skipped_night),
         CK_DB_TEST(test_reader_filter),
         CK_DB_TEST(test_route),
         CK_DB_TEST(test_access_staff_accounts),

@@ -2,6 +2,9 @@
  * a bad line imports nothing and is named, organisation directories, export
  * then import round trips, recompute_all. */
 #include "ck_test.h"
+#include "ck_jobs.h"
+#include "ck_txn.h"
+#include <time.h>
 #include "ck_test_cli.h"
 #include "ck_test_db.h"
 #include "ck_test_json.h"
@@ -325,6 +328,26 @@ static void test_recompute_all(void **state)
     assert_non_null(strstr(err, "5 of 5 cases evaluated at 2026-04-01 (every case), 0 changed"));
     const char *bad[] = {"recompute", "--db", url, "--batch", "0", NULL};
     assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_recompute, bad), 2);
+
+    /* Under the nightly lease, as the server's nightly job: while a server
+     * holds it the command says who and until when, and changes nothing. */
+    bool held = false;
+    int64_t until = (int64_t)time(NULL) + 3600;
+    assert_int_equal(ck_txn_begin_write(db, err, sizeof err), CK_OK);
+    assert_int_equal(ck_txn_finish(db, ck_jobs_lease(db, "nightly", "server-a:42:x", until - 3600, until, &held, err,
+                                                     sizeof err), err, sizeof err), CK_OK);
+    assert_true(held);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_recompute, all), 3);
+    assert_non_null(strstr(err, "another run holds the nightly lease: server-a:42:x, until "));
+    assert_null(strstr(err, "cases evaluated"));
+    /* Given back, the command takes it, and gives it back when done. */
+    assert_int_equal(ck_txn_begin_write(db, err, sizeof err), CK_OK);
+    assert_int_equal(ck_txn_finish(db, ck_jobs_release(db, "nightly", "server-a:42:x", err, sizeof err), err,
+                                   sizeof err), CK_OK);
+    assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_recompute, all), 0);
+    char holder[CK_JOB_NAME_MAX];
+    assert_int_equal(ck_jobs_lease_holder(db, "nightly", holder, sizeof holder, &until, err, sizeof err), CK_OK);
+    assert_string_equal(holder, "");
 }
 
 static void test_cli_usage(void **state)

@@ -182,6 +182,8 @@ static void two_servers_at_once_one_runs(void **state)
     assert_int_equal(rec[0].started_at, T0);
     assert_true(rec[0].ended_at >= T0);
     assert_string_equal(rec[0].after, "X100007");
+    assert_string_equal(rec[0].pass, "all"); /* the first: no basis recorded yet */
+    assert_int_equal(rec[0].cases_changed, (int64_t)runner->res.changed);
     assert_int_equal(recompute_entries(db), 1);
     assert_int_equal(recomputed_on(db), ck_test_date(AS_OF));
 
@@ -193,6 +195,20 @@ static void two_servers_at_once_one_runs(void **state)
     assert_int_equal(res.outcome, CK_NIGHTLY_DONE);
     assert_int_equal(runs(db, rec, 4), 1);
     assert_int_equal(recompute_entries(db), 1);
+    /* The next night is a pass over the due cases: recorded as such, with no
+     * resume point, and not as going on from anything. */
+    o = opts("server-b", T0 + 86400);
+    assert_int_equal(ck_nightly_run(db, &eng, ck_test_date(AS_OF) + 1, &o, &res, err, sizeof err), CK_OK);
+    assert_int_equal(res.outcome, CK_NIGHTLY_RAN);
+    assert_false(res.all);
+    assert_false(res.resumed);
+    assert_string_equal(res.resumed_after, "");
+    assert_int_equal(runs(db, rec, 4), 2);
+    assert_string_equal(rec[0].pass, "due");
+    assert_string_equal(rec[0].resumed_after, "");
+    assert_string_equal(rec[0].after, "");
+    assert_int_equal(rec[0].cases_evaluated, (int64_t)res.evaluated);
+    assert_int_equal(rec[0].cases_changed, (int64_t)res.changed);
     int64_t entries = 0, bad = -1;
     char why[256], head[CK_AUDIT_HASH_HEX + 1];
     assert_int_equal(ck_audit_verify(db, &entries, &bad, why, sizeof why, head, err, sizeof err), CK_OK);

@@ -10,9 +10,13 @@
 #include "ck_cases.h"
 #include "ck_events.h"
 #include "ck_manage_json.h"
+#include "ck_nightly.h"
+#include "ck_txn.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 
 #define CMD "recompute"
 #define DEFAULT_BATCH 1000 /* cases per transaction: memory stays bounded, commits stay few */
@@ -41,13 +45,76 @@ static void help(FILE *to)
             "  --all          evaluate every case\n"
             "  --batch N      cases per transaction (default 1000)\n"
             "\n"
-            "Exit status: 0 done; 1 the database failed; 2 bad options.\n");
+            "It holds the nightly lease while it works, as the server's nightly job does, so\n"
+            "the two never recompute at once: when another run holds it, it says which and\n"
+            "until when, and exits with status 3.\n"
+            "\n"
+            "Exit status: 0 done; 1 the database failed; 2 bad options; 3 another run holds\n"
+            "the nightly lease.\n");
 }
 
+/* This process's CPU seconds so far (user and system): on a shared machine
+ * the part after the recompute is told apart by CPU as well as by wall. */
+static double cpu_s(void)
+{
+    struct rusage u;
+    if (getrusage(RUSAGE_SELF, &u) != 0) return 0;
+    return (double)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + (double)(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+/* The nightly lease (store/ck_jobs, services/ck_nightly) held by this run:
+ * a server's nightly job and this command never recompute at once. */
+typedef struct leased {
+    ck_db *db;
+    char me[CK_JOB_NAME_MAX];
+    int64_t lease_s;
+    bool lost;
+    ck_progress prog;
+} leased;
+
+/* Takes or renews the lease for lease_s from now in its own transaction;
+ * *held says whether it is ours. */
+static ck_rc lease(leased *l, bool *held, char *err, size_t err_len)
+{
+    int64_t now = (int64_t)time(NULL);
+    ck_rc rc = ck_txn_begin_write(l->db, err, err_len);
+    if (rc != CK_OK) return rc;
+    return ck_txn_finish(l->db, ck_jobs_lease(l->db, CK_NIGHTLY_JOB, l->me, now, now + l->lease_s, held, err, err_len),
+                         err, err_len);
+}
+
+/* Why the lease is not ours: who has it and until when. */
+static void say_busy(leased *l)
+{
+    char holder[CK_JOB_NAME_MAX], err[256];
+    int64_t until = 0;
+    if (ck_jobs_lease_holder(l->db, CK_NIGHTLY_JOB, holder, sizeof holder, &until, err, sizeof err) != CK_OK) {
+        ck_cli_error(CMD, "another run holds the nightly lease (who could not be read: %s)", err);
+        return;
+    }
+    time_t t = (time_t)until;
+    struct tm tm;
+    char when[32];
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", gmtime_r(&t, &tm));
+    ck_cli_error(CMD,
+                 "another run holds the nightly lease: %s, until %s (renewed while it works); try again when it "
+                 "has finished",
+                 holder[0] ? holder : "(released meanwhile)", when);
+}
+
+/* After each batch: the progress, and the lease renewed; false stops the
+ * pass when it went to another (this run stalled past its length). */
 static bool on_step(void *ctx, size_t done, size_t total, const char *last_crn)
 {
     (void)last_crn;
-    ck_progress_tick(ctx, done, total);
+    leased *l = ctx;
+    ck_progress_tick(&l->prog, done, total);
+    char err[256];
+    bool held = false;
+    if (lease(l, &held, err, sizeof err) != CK_OK || !held) {
+        l->lost = true;
+        return false;
+    }
     return true;
 }
 
@@ -56,14 +123,26 @@ static int run(const char *url, ck_date as_of, bool all, size_t batch)
     ck_db *db = ck_cli_store_open(CMD, url);
     if (!db) return 1;
     ck_engine eng = ck_engine_default();
-    ck_progress prog;
-    ck_progress_start(&prog, CMD, "cases");
     char err[1024];
+    leased l = {.db = db, .lease_s = eng.cfg->nightly_lease_s};
+    ck_jobs_server_name(l.me, sizeof l.me);
+    bool held = false;
+    ck_rc rc = lease(&l, &held, err, sizeof err);
+    if (rc == CK_OK && !held) {
+        say_busy(&l);
+        ck_db_close(db);
+        return 3;
+    }
+    ck_progress *prog = &l.prog;
+    ck_progress_start(prog, CMD, "cases");
     ck_recompute_stats st = {0};
-    ck_rc rc = ck_cases_recompute(db, &eng, as_of, all, batch, NULL, on_step, &prog, &st, err, sizeof err);
+    if (rc == CK_OK) rc = ck_cases_recompute(db, &eng, as_of, all, batch, NULL, on_step, &l, &st, err, sizeof err);
+    if (l.lost) snprintf(err, sizeof err, "the nightly lease went to another run mid-pass (this one stalled for "
+                                          "more than %lld s): stopped; what was written is whole",
+                         (long long)l.lease_s);
     /* The recompute's own time: the snapshots and events below are timed
      * apart, since on a quiet day they are most of the command. */
-    double secs = ck_progress_elapsed(&prog);
+    double secs = ck_progress_elapsed(prog), cpu = cpu_s();
     /* A recompute is one transaction per batch; its record follows the last
      * one (who ran it, at which date, over how many cases). */
     char d[CK_DATE_STRLEN], detail[160];
@@ -76,7 +155,10 @@ static int run(const char *url, ck_date as_of, bool all, size_t batch)
     size_t snapshots = 0, overdue = 0;
     if (rc == CK_OK) rc = ck_inspection_snapshots_nightly(db, eng.cfg, as_of, &snapshots, err, sizeof err);
     if (rc == CK_OK) rc = ck_events_overdue(db, as_of, &overdue, err, sizeof err);
-    double after = ck_progress_elapsed(&prog) - secs;
+    double after = ck_progress_elapsed(prog) - secs, after_cpu = cpu_s() - cpu;
+    char rel_err[256];
+    if (ck_txn_begin_write(db, rel_err, sizeof rel_err) == CK_OK) /* else it lapses after lease_s */
+        ck_txn_finish(db, ck_jobs_release(db, CK_NIGHTLY_JOB, l.me, rel_err, sizeof rel_err), rel_err, sizeof rel_err);
     ck_db_close(db);
     if (rc != CK_OK) {
         ck_cli_error(CMD, "%s", err);
@@ -85,9 +167,9 @@ static int run(const char *url, ck_date as_of, bool all, size_t batch)
     size_t n = st.evaluated;
     fprintf(stderr,
             "casekeeper %s: %zu of %zu cases evaluated at %s (%s), %zu changed, in %.2fs (%.2fs per 10,000 "
-            "evaluated); then %zu inspection snapshots and %zu overdue events in %.2fs\n",
+            "evaluated); then %zu inspection snapshots and %zu overdue events in %.2fs (%.2fs CPU)\n",
             CMD, n, st.cases, ck_date_fmt(as_of, d), st.all ? "every case" : "those whose next change had come",
-            st.changed, secs, n ? secs * 10000.0 / (double)n : 0.0, snapshots, overdue, after);
+            st.changed, secs, n ? secs * 10000.0 / (double)n : 0.0, snapshots, overdue, after, after_cpu);
     return 0;
 }
 

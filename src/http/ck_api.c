@@ -8,8 +8,9 @@
 #include "ck_api_doc.h"
 #include "ck_log.h"
 #include "ck_nightly.h"
+#include "ck_worker.h"
 #include <inttypes.h>
-#include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -930,11 +931,9 @@ struct ck_api_daily {
     ck_db *db;
     const ck_app *app;
     char server[CK_JOB_NAME_MAX]; /* this server's name for the lease and the record of its runs */
-    pthread_t thread;
-    pthread_mutex_t mu; /* guards what follows */
-    pthread_cond_t cv;
-    bool stop, checked, running;
-    unsigned runs;
+    ck_worker *worker;            /* the thread (services/ck_worker): one daily_check a round */
+    atomic_bool stop;             /* set before the worker stops: a run in progress ends at its next batch */
+    atomic_uint runs;             /* runs that recomputed and finished on this server */
 };
 
 typedef struct daily_progress {
@@ -949,10 +948,7 @@ static bool daily_go_on(void *ctx, size_t done, size_t total)
     daily_progress *p = ctx;
     p->done = done;
     p->total = total;
-    pthread_mutex_lock(&p->d->mu);
-    bool stop = p->d->stop;
-    pthread_mutex_unlock(&p->d->mu);
-    return !stop;
+    return !atomic_load(&p->d->stop);
 }
 
 static void daily_starting(void *ctx, ck_date last, bool resuming)
@@ -962,15 +958,6 @@ static void daily_starting(void *ctx, ck_date last, bool resuming)
     ck_http_log("daily recompute at %s: starting on this server (last at %s)%s",
                 ck_date_fmt(ck_app_today(p->d->app), today_s), last == CK_NODATE ? "never" : ck_date_fmt(last, last_s),
                 resuming ? ", going on from a run that did not finish" : "");
-}
-
-static void daily_set_running(ck_api_daily *d, bool running, bool completed)
-{
-    pthread_mutex_lock(&d->mu);
-    d->running = running;
-    if (completed) d->runs++;
-    pthread_cond_broadcast(&d->cv);
-    pthread_mutex_unlock(&d->mu);
 }
 
 ck_api_daily_metrics ck_api_daily_stats = {.seconds = CK_HISTOGRAM_INIT(ck_metrics_job_seconds)};
@@ -1059,12 +1046,11 @@ static int64_t daily_check(ck_api_daily *d)
     ck_nightly_result res;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    daily_set_running(d, true, false);
     ck_rc rc = ck_nightly_run(d->db, &d->app->engine, today, &o, &res, err, sizeof err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     bool ran = res.outcome == CK_NIGHTLY_RAN;
-    daily_set_running(d, false, ran && rc == CK_OK);
+    if (ran && rc == CK_OK) atomic_fetch_add(&d->runs, 1);
     if (ran) {
         daily_record(today_s, rc == CK_OK, res.evaluated, secs);
         if (rc == CK_OK)
@@ -1087,26 +1073,8 @@ static int64_t daily_check(ck_api_daily *d)
     return ((int64_t)now / DAY_S + 1) * DAY_S + 1 - (int64_t)now;
 }
 
-static void *daily_main(void *arg)
-{
-    ck_api_daily *d = arg;
-    pthread_mutex_lock(&d->mu);
-    while (!d->stop) {
-        pthread_mutex_unlock(&d->mu);
-        int64_t wait_s = daily_check(d);
-        pthread_mutex_lock(&d->mu);
-        d->checked = true;
-        pthread_cond_broadcast(&d->cv);
-        /* On the realtime clock the condition variable waits on. */
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += wait_s;
-        while (!d->stop && pthread_cond_timedwait(&d->cv, &d->mu, &until) == 0) {
-        }
-    }
-    pthread_mutex_unlock(&d->mu);
-    return NULL;
-}
+/* The worker's round: one check, then its wait in milliseconds. */
+static int64_t daily_round(void *ctx) { return daily_check(ctx) * 1000; }
 
 ck_api_daily *ck_api_daily_start(const char *db_url, const ck_app *app, char *err, size_t err_len)
 {
@@ -1116,13 +1084,11 @@ ck_api_daily *ck_api_daily_start(const char *db_url, const ck_app *app, char *er
     d->db = db;
     d->app = app;
     ck_jobs_server_name(d->server, sizeof d->server);
-    pthread_mutex_init(&d->mu, NULL);
-    pthread_cond_init(&d->cv, NULL);
-    int rc = pthread_create(&d->thread, NULL, daily_main, d);
-    if (rc != 0) {
-        snprintf(err, err_len, "cannot start a thread: %s", strerror(rc));
-        pthread_cond_destroy(&d->cv);
-        pthread_mutex_destroy(&d->mu);
+    atomic_init(&d->stop, false);
+    atomic_init(&d->runs, 0);
+    d->worker = ck_worker_start(daily_round, d);
+    if (!d->worker) {
+        snprintf(err, err_len, "cannot start the nightly job's thread");
         ck_db_close(db);
         ck_free(d);
         return NULL;
@@ -1132,23 +1098,15 @@ ck_api_daily *ck_api_daily_start(const char *db_url, const ck_app *app, char *er
 
 unsigned ck_api_daily_settle(ck_api_daily *d)
 {
-    pthread_mutex_lock(&d->mu);
-    while (!d->checked || d->running) pthread_cond_wait(&d->cv, &d->mu);
-    unsigned runs = d->runs;
-    pthread_mutex_unlock(&d->mu);
-    return runs;
+    ck_worker_settle(d->worker);
+    return atomic_load(&d->runs);
 }
 
 void ck_api_daily_stop(ck_api_daily *d)
 {
     if (!d) return;
-    pthread_mutex_lock(&d->mu);
-    d->stop = true;
-    pthread_cond_broadcast(&d->cv);
-    pthread_mutex_unlock(&d->mu);
-    pthread_join(d->thread, NULL);
-    pthread_cond_destroy(&d->cv);
-    pthread_mutex_destroy(&d->mu);
+    atomic_store(&d->stop, true);
+    ck_worker_stop(d->worker);
     ck_db_close(d->db);
     ck_free(d);
 }

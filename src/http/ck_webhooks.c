@@ -221,7 +221,7 @@ struct ck_webhooks {
     ck_worker *worker;
 };
 
-static void webhooks_round(void *arg)
+static int64_t webhooks_round(void *arg)
 {
     ck_webhooks *w = arg;
     ck_webhooks_round round;
@@ -229,6 +229,7 @@ static void webhooks_round(void *arg)
     ck_rc rc = ck_webhooks_tick(w->db, w->cfg, w->hooks, w->n, w->holder, time(NULL), &round, err, sizeof err);
     if (rc != CK_OK) ck_http_log("webhooks: round failed: %s", err);
     else if (round.delivered) ck_http_log("webhooks: %zu events delivered", round.delivered);
+    return ck_worker_every_s(w->cfg->webhook_poll_s);
 }
 
 static void free_hooks(ck_webhook *hooks, size_t n)
@@ -256,7 +257,7 @@ ck_webhooks *ck_webhooks_start(const char *db_url, const ck_rules_config *cfg, b
         return NULL;
     }
     ck_jobs_server_name(w->holder, sizeof w->holder);
-    w->worker = ck_worker_start(webhooks_round, w, &cfg->webhook_poll_s);
+    w->worker = ck_worker_start(webhooks_round, w);
     if (!w->worker) {
         snprintf(err, err_len, "the webhooks thread could not start");
         ck_db_close(w->db);

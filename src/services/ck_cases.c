@@ -769,6 +769,20 @@ static ck_rc can_skip(ck_db *db, const ck_engine *eng, ck_date as_of, const char
     return rc;
 }
 
+ck_rc ck_cases_recompute_needs_all(ck_db *db, const ck_engine *eng, ck_date as_of, bool *all, char *err,
+                                   size_t err_len)
+{
+    *all = true;
+    char basis[65];
+    bool skip = false;
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    rc = ck_cases_basis(db, eng, basis, err, err_len);
+    if (rc == CK_OK) rc = can_skip(db, eng, as_of, basis, &skip, err, err_len);
+    *all = !skip;
+    return ck_txn_finish(db, rc, err, err_len);
+}
+
 ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool all, size_t batch, const char *after,
                          ck_recompute_step step, void *ctx, ck_recompute_stats *stats, char *err, size_t err_len)
 {

@@ -146,6 +146,11 @@ typedef struct ck_recompute_stats {
 typedef bool (*ck_recompute_step)(void *ctx, size_t done, size_t total, const char *last_crn);
 ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool all, size_t batch, const char *after,
                          ck_recompute_step step, void *ctx, ck_recompute_stats *stats, char *err, size_t err_len);
+/* Whether ck_cases_recompute at as_of (all false) would evaluate every case
+ * rather than the due ones: what the nightly job decides its resume point
+ * on, before it starts. Its own read transaction. */
+ck_rc ck_cases_recompute_needs_all(ck_db *db, const ck_engine *eng, ck_date as_of, bool *all, char *err,
+                                   size_t err_len);
 /* ck_cases_recompute of every case. */
 ck_rc ck_cases_recompute_all(ck_db *db, const ck_engine *eng, ck_date as_of, size_t batch,
                              void (*progress)(void *ctx, size_t done, size_t total), void *ctx,

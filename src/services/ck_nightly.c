@@ -12,7 +12,6 @@ typedef struct run {
     ck_job_run rec;
     bool lost; /* the lease went to another server mid-run */
     size_t changed; /* cases whose stored values changed (the audit record) */
-    bool all;       /* every case was evaluated, not only the due ones */
     char err[256];
 } run;
 
@@ -48,7 +47,7 @@ static bool on_batch(void *ctx, size_t done, size_t total, const char *last_crn)
 {
     run *r = ctx;
     r->rec.cases_evaluated = (int64_t)done;
-    snprintf(r->rec.after, sizeof r->rec.after, "%s", last_crn ? last_crn : "");
+    if (last_crn) snprintf(r->rec.after, sizeof r->rec.after, "%s", last_crn); /* a pass over every case */
     int64_t now = run_now(r);
     bool held = false;
     ck_rc rc = ck_txn_begin_write(r->db, r->err, sizeof r->err);
@@ -79,7 +78,7 @@ static ck_rc end_run(run *r, bool finished, const char *why, char *err, size_t e
     if (rc == CK_OK && finished) {
         char d[CK_DATE_STRLEN], detail[256];
         snprintf(detail, sizeof detail, "as_of=%s cases=%lld changed=%zu pass=%s server=%s resumed_after=%s",
-                 ck_date_fmt(r->rec.as_of, d), (long long)r->rec.cases_evaluated, r->changed, r->all ? "all" : "due",
+                 ck_date_fmt(r->rec.as_of, d), (long long)r->rec.cases_evaluated, r->changed, r->rec.pass,
                  r->rec.server,
                  r->rec.resumed_after[0] ? r->rec.resumed_after : "-");
         ck_principal by;
@@ -96,9 +95,15 @@ static ck_rc recompute(ck_db *db, const ck_engine *eng, ck_date as_of, ck_date l
 {
     run r = {.db = db, .o = o};
     clock_gettime(CLOCK_MONOTONIC, &r.started);
+    /* The pass decided first, so its record says what it is: only a pass
+     * over every case resumes after a CRN; one over the due cases has no
+     * such point (a case it evaluated is no longer due). */
+    bool all = true;
+    ck_rc rc = ck_cases_recompute_needs_all(db, eng, as_of, &all, err, err_len);
+    if (rc != CK_OK) return rc;
     char after[CK_JOB_CRN_MAX] = "";
     bool found = false;
-    ck_rc rc = ck_jobs_resume_point(db, CK_NIGHTLY_JOB, as_of, after, sizeof after, &found, err, err_len);
+    if (all) rc = ck_jobs_resume_point(db, CK_NIGHTLY_JOB, as_of, after, sizeof after, &found, err, err_len);
     if (rc != CK_OK) return rc;
     out->resumed = found;
     if (o->starting) o->starting(o->ctx, last, found);
@@ -107,6 +112,7 @@ static ck_rc recompute(ck_db *db, const ck_engine *eng, ck_date as_of, ck_date l
     snprintf(r.rec.server, sizeof r.rec.server, "%s", o->server);
     snprintf(r.rec.resumed_after, sizeof r.rec.resumed_after, "%s", after);
     snprintf(r.rec.after, sizeof r.rec.after, "%s", after);
+    snprintf(r.rec.pass, sizeof r.rec.pass, "%s", all ? "all" : "due");
     r.rec.as_of = as_of;
     r.rec.started_at = o->now;
     if ((rc = ck_txn_begin_write(db, err, err_len)) != CK_OK) return rc;
@@ -115,9 +121,13 @@ static ck_rc recompute(ck_db *db, const ck_engine *eng, ck_date as_of, ck_date l
     /* Only the due cases, unless what the stored values rest on changed
      * (ck_cases_recompute). */
     ck_recompute_stats st = {0};
-    rc = ck_cases_recompute(db, eng, as_of, false, o->batch, after, on_batch, &r, &st, err, err_len);
+    rc = ck_cases_recompute(db, eng, as_of, all, o->batch, all ? after : NULL, on_batch, &r, &st, err, err_len);
     out->changed = r.changed = st.changed;
-    out->all = r.all = st.all;
+    out->all = st.all;
+    r.rec.cases_changed = (int64_t)st.changed;
+    /* The basis changed between the decision and the pass: it went over
+     * every case, from the first. */
+    if (st.all && !all) snprintf(r.rec.pass, sizeof r.rec.pass, "all");
     if (rc == CK_ERR_CONFLICT && r.err[0]) snprintf(err, err_len, "%s", r.err); /* the lease's own failure */
     if (rc == CK_ERR_CONFLICT && r.lost) snprintf(err, err_len, "the nightly lease went to another server mid-run");
     out->evaluated = (size_t)r.rec.cases_evaluated;

@@ -8,8 +8,10 @@
  * runs, still under the lease. A server that dies mid-run leaves every
  * batch either written whole or not at all, and its lease lapses after
  * nightly_lease_s (config/rules.conf): the next run for that date, on any
- * server, goes on from the last case done. Each run is recorded in job_runs
- * (server, date, cases evaluated, start and end, finished or not) and a
+ * server, goes on from the last case done (a pass over every case) or takes
+ * the cases still due (a pass over the due ones). Each run is recorded in
+ * job_runs (server, date, pass, cases evaluated and changed, start and end,
+ * finished or not) and a
  * finished one in the audit log ("cases.recompute"). */
 #ifndef CK_NIGHTLY_H
 #define CK_NIGHTLY_H
@@ -50,8 +52,9 @@ typedef struct ck_nightly_result {
     size_t evaluated, total;          /* cases evaluated by this run, cases in all */
     size_t changed;                   /* evaluated cases whose stored values changed */
     bool all;                         /* every case was evaluated, not only the due ones */
-    bool resumed;                     /* it went on from a run that did not finish */
-    char resumed_after[CK_JOB_CRN_MAX]; /* ... after this CRN ("" from the first case) */
+    bool resumed;                     /* a pass over every case going on from one that did not finish */
+    char resumed_after[CK_JOB_CRN_MAX]; /* ... after this CRN ("" from the first case); a pass over
+                                         * the due cases never resumes: it takes those still due */
 } ck_nightly_result;
 
 /* The nightly job at as_of on db (no transaction open). A failure of the

@@ -467,7 +467,7 @@ struct ck_reminders {
     ck_worker *worker;
 };
 
-static void reminders_round(void *arg)
+static int64_t reminders_round(void *arg)
 {
     ck_reminders *r = arg;
     ck_reminders_ctx ctx = {r->eng, r->notify, r->holder};
@@ -484,6 +484,7 @@ static void reminders_round(void *arg)
         for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) f[i] = CK_LF_INT(keys[i], counts[i]);
         ck_log_event("reminders", f, sizeof f / sizeof *f);
     }
+    return ck_worker_every_s(r->eng->cfg->reminder_poll_s);
 }
 
 ck_reminders *ck_reminders_start(const char *db_url, const ck_engine *eng, bool *running, char *err, size_t err_len)
@@ -513,7 +514,7 @@ ck_reminders *ck_reminders_start(const char *db_url, const ck_engine *eng, bool 
     }
     ck_jobs_server_name(r->holder, sizeof r->holder);
     r->eng = eng;
-    r->worker = ck_worker_start(reminders_round, r, &cfg->reminder_poll_s);
+    r->worker = ck_worker_start(reminders_round, r);
     if (!r->worker) {
         snprintf(err, err_len, "the reminders thread could not start");
         ck_db_close(r->db);

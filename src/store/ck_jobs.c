@@ -49,6 +49,25 @@ ck_rc ck_jobs_lease(ck_db *db, const char *name, const char *holder, int64_t now
     return ck_txn_db_fail(db, "lease", err, err_len);
 }
 
+ck_rc ck_jobs_lease_holder(ck_db *db, const char *name, char *holder, size_t holder_len, int64_t *until, char *err,
+                           size_t err_len)
+{
+    copy(holder, holder_len, "");
+    *until = 0;
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"holder\", \"until\" FROM \"leases\" WHERE \"name\" = $1", err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_text(st, 1, name);
+    ck_rc rc = CK_OK;
+    bool found = ck_txn_next(db, st, "lease", &rc, err, err_len);
+    if (found) {
+        copy(holder, holder_len, ck_stmt_null(st, 0) ? "" : ck_stmt_text(st, 0));
+        *until = ck_stmt_int(st, 1);
+    }
+    ck_stmt_reset(st);
+    if (rc == CK_OK && !found) return ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "lease: no lease is named \"%s\"", name);
+    return rc;
+}
+
 ck_rc ck_jobs_release(ck_db *db, const char *name, const char *holder, char *err, size_t err_len)
 {
     ck_stmt *st = ck_txn_prepare(
@@ -74,11 +93,12 @@ ck_rc ck_jobs_run_start(ck_db *db, const ck_job_run *r, char *err, size_t err_le
 {
     ck_stmt *st = ck_txn_prepare(db,
                                  "INSERT INTO \"job_runs\" (\"job\", \"as_of\", \"server\", \"started_at\", "
-                                 "\"resumed_after\", \"after\") VALUES ($1, $2, $3, $4, $5, $5)",
+                                 "\"resumed_after\", \"after\", \"pass\") VALUES ($1, $2, $3, $4, $5, $5, $6)",
                                  err, err_len);
     if (!st) return CK_ERR_DB;
     bind_key(st, r);
     ck_stmt_bind_text(st, 5, or_null(r->resumed_after));
+    ck_stmt_bind_text(st, 6, or_null(r->pass));
     return ck_txn_exec(db, st, "job run", err, err_len);
 }
 
@@ -86,7 +106,7 @@ ck_rc ck_jobs_run_save(ck_db *db, const ck_job_run *r, char *err, size_t err_len
 {
     ck_stmt *st = ck_txn_prepare(db,
                                  "UPDATE \"job_runs\" SET \"after\" = $5, \"cases_evaluated\" = $6, \"ended_at\" = $7, "
-                                 "\"finished\" = $8, \"error\" = $9 WHERE \"job\" = $1 AND \"as_of\" = $2 "
+                                 "\"finished\" = $8, \"error\" = $9, \"cases_changed\" = $10, \"pass\" = $11 WHERE \"job\" = $1 AND \"as_of\" = $2 "
                                  "AND \"server\" = $3 AND \"started_at\" = $4",
                                  err, err_len);
     if (!st) return CK_ERR_DB;
@@ -97,6 +117,8 @@ ck_rc ck_jobs_run_save(ck_db *db, const ck_job_run *r, char *err, size_t err_len
     else ck_stmt_bind_null(st, 7);
     ck_stmt_bind_int(st, 8, r->finished ? 1 : 0);
     ck_stmt_bind_text(st, 9, r->finished ? NULL : or_null(r->error));
+    ck_stmt_bind_int(st, 10, r->cases_changed);
+    ck_stmt_bind_text(st, 11, or_null(r->pass));
     return ck_txn_exec(db, st, "job run", err, err_len);
 }
 
@@ -110,7 +132,7 @@ ck_rc ck_jobs_resume_point(ck_db *db, const char *job, ck_date as_of, char *out,
      * started from when it died before its first batch). */
     ck_stmt *st = ck_txn_prepare(db,
                                  "SELECT COALESCE(\"after\", \"resumed_after\") FROM \"job_runs\" WHERE \"job\" = $1 "
-                                 "AND \"as_of\" = $2 AND \"finished\" = 0 ORDER BY \"started_at\" DESC, \"server\" DESC "
+                                 "AND \"as_of\" = $2 AND \"finished\" = 0 AND COALESCE(\"pass\", 'all') = 'all' ORDER BY \"started_at\" DESC, \"server\" DESC "
                                  "LIMIT 1",
                                  err, err_len);
     if (!st) return CK_ERR_DB;
@@ -130,7 +152,7 @@ ck_rc ck_jobs_runs(ck_db *db, const char *job, ck_job_run *out, size_t max, size
     *n = 0;
     ck_stmt *st = ck_txn_prepare(db,
                                  "SELECT \"as_of\", \"server\", \"started_at\", \"ended_at\", \"resumed_after\", "
-                                 "\"after\", \"cases_evaluated\", \"finished\", \"error\" FROM \"job_runs\" "
+                                 "\"after\", \"cases_evaluated\", \"finished\", \"error\", \"cases_changed\", \"pass\" FROM \"job_runs\" "
                                  "WHERE \"job\" = $1 ORDER BY \"started_at\" DESC, \"server\" DESC LIMIT $2",
                                  err, err_len);
     if (!st) return CK_ERR_DB;
@@ -150,6 +172,8 @@ ck_rc ck_jobs_runs(ck_db *db, const char *job, ck_job_run *out, size_t max, size
         r->cases_evaluated = ck_stmt_int(st, 6);
         r->finished = ck_stmt_int(st, 7) != 0;
         copy(r->error, sizeof r->error, ck_stmt_text(st, 8));
+        r->cases_changed = ck_stmt_int(st, 9);
+        copy(r->pass, sizeof r->pass, ck_stmt_text(st, 10));
     }
     ck_stmt_reset(st);
     return rc;

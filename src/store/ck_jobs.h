@@ -27,6 +27,11 @@ void ck_jobs_server_name(char *out, size_t out_len);
  * CK_ERR_NOTFOUND when no lease has that name. */
 ck_rc ck_jobs_lease(ck_db *db, const char *name, const char *holder, int64_t now, int64_t until, bool *held,
                     char *err, size_t err_len);
+/* Who holds lease `name` and until when (seconds since 1970), for telling a
+ * second runner whom it waits for: holder "" when nobody does.
+ * CK_ERR_NOTFOUND when no lease has that name. */
+ck_rc ck_jobs_lease_holder(ck_db *db, const char *name, char *holder, size_t holder_len, int64_t *until, char *err,
+                           size_t err_len);
 /* Gives lease `name` back when holder has it (so another need not wait for
  * it to expire); nothing when it does not. */
 ck_rc ck_jobs_release(ck_db *db, const char *name, const char *holder, char *err, size_t err_len);
@@ -39,18 +44,21 @@ typedef struct ck_job_run {
     int64_t started_at, ended_at; /* ended_at 0: running, or its server died */
     char resumed_after[CK_JOB_CRN_MAX], after[CK_JOB_CRN_MAX]; /* "" for none */
     int64_t cases_evaluated;
+    int64_t cases_changed; /* of those, the cases whose stored values changed */
+    char pass[8];          /* "all": every case, resumable after a CRN; "due": the due cases, no resume point; "" unknown */
     bool finished;
     char error[256];
 } ck_job_run;
 
-/* Records run r as started (its key and resumed_after; the rest as new). */
+/* Records run r as started (its key, pass and resumed_after; the rest as new). */
 ck_rc ck_jobs_run_start(ck_db *db, const ck_job_run *r, char *err, size_t err_len);
-/* Records r as it stands: its progress (after, cases_evaluated) while it
+/* Records r as it stands: its progress (after, cases_evaluated, cases_changed) while it
  * runs (ended_at 0), then its end, finished or not with r->error. */
 ck_rc ck_jobs_run_save(ck_db *db, const ck_job_run *r, char *err, size_t err_len);
-/* The CRN after which the unfinished runs of job at as_of got furthest, in
- * out ("" when none got past the start or there is none); *found says
- * whether there is one. */
+/* The CRN after which the unfinished passes over every case ("all") of job
+ * at as_of got furthest, in out ("" when none got past the start or there is
+ * none); *found says whether there is one. A pass over the due cases leaves
+ * no point to resume from. */
 ck_rc ck_jobs_resume_point(ck_db *db, const char *job, ck_date as_of, char *out, size_t out_len, bool *found,
                            char *err, size_t err_len);
 /* Up to max runs of job, newest first (started_at, then server), into out;
