@@ -1476,14 +1476,17 @@ static int64_t obl_digest(const ck_result *r, const ck_holder *h)
     return (int64_t)d;
 }
 
-/* One statement for up to a chunk of cases, as next_update. */
-static char *digest_update(int rows)
+/* "UPDATE cases SET <head>column = CASE case_id WHEN $first THEN $first+1
+ * ... ELSE column END WHERE case_id IN (...)": one statement for up to a
+ * chunk of cases, each parameter typed by the column it meets (PostgreSQL),
+ * so one text serves both backends. */
+static char *case_column_update(const char *head, const char *column, int first, int rows)
 {
     ck_buf b = CK_BUF_INIT;
-    ck_buf_puts(&b, "UPDATE \"cases\" SET \"obl_digest\" = CASE \"case_id\"");
-    for (int r = 0; r < rows; r++) ck_buf_printf(&b, " WHEN $%d THEN $%d", 2 * r + 1, 2 * r + 2);
-    ck_buf_puts(&b, " ELSE \"obl_digest\" END WHERE \"case_id\" IN (");
-    for (int r = 0; r < rows; r++) ck_buf_printf(&b, "%s$%d", r ? ", " : "", 2 * r + 1);
+    ck_buf_printf(&b, "UPDATE \"cases\" SET %s\"%s\" = CASE \"case_id\"", head, column);
+    for (int r = 0; r < rows; r++) ck_buf_printf(&b, " WHEN $%d THEN $%d", 2 * r + first, 2 * r + first + 1);
+    ck_buf_printf(&b, " ELSE \"%s\" END WHERE \"case_id\" IN (", column);
+    for (int r = 0; r < rows; r++) ck_buf_printf(&b, "%s$%d", r ? ", " : "", 2 * r + first);
     ck_buf_putc(&b, ')');
     return ck_buf_steal(&b);
 }
@@ -1492,7 +1495,7 @@ static pthread_once_t digest_once = PTHREAD_ONCE_INIT;
 static char *digest_upd[CHUNKS];
 static void build_digest(void)
 {
-    for (int k = 0; k < CHUNKS; k++) digest_upd[k] = digest_update((int)chunk_rows[k]);
+    for (int k = 0; k < CHUNKS; k++) digest_upd[k] = case_column_update("", "obl_digest", 1, (int)chunk_rows[k]);
 }
 
 /* Stores digest[i] for case ids[i] (ids of 0 skipped), many cases a statement. */
@@ -1880,19 +1883,12 @@ ck_rc ck_store_sync_derived(ck_db *db, size_t n, const int64_t *ids, ck_result *
 
 /* ---- Next change and the cases it makes due (core/ck_horizon) ---------------- */
 
-/* One statement for up to a chunk of cases: CASE over the ids, so every
- * parameter takes its type from the column (PostgreSQL) and one text serves
- * both backends. $1 is the date the profiles hold from. */
+/* The next changes of up to a chunk of cases (case_column_update); $1 is
+ * the date the profiles hold from. */
 static char *next_update(int rows)
 {
-    ck_buf b = CK_BUF_INIT;
-    ck_buf_puts(&b, "UPDATE \"cases\" SET \"profile_as_of\" = CASE WHEN \"profile_as_of\" IS NULL THEN \"profile_as_of\" ELSE $1 END, "
-                    "\"next_change\" = CASE \"case_id\"");
-    for (int r = 0; r < rows; r++) ck_buf_printf(&b, " WHEN $%d THEN $%d", 2 * r + 2, 2 * r + 3);
-    ck_buf_puts(&b, " ELSE \"next_change\" END WHERE \"case_id\" IN (");
-    for (int r = 0; r < rows; r++) ck_buf_printf(&b, "%s$%d", r ? ", " : "", 2 * r + 2);
-    ck_buf_putc(&b, ')');
-    return ck_buf_steal(&b);
+    return case_column_update("\"profile_as_of\" = CASE WHEN \"profile_as_of\" IS NULL THEN \"profile_as_of\" "
+                              "ELSE $1 END, ", "next_change", 2, rows);
 }
 
 static pthread_once_t next_once = PTHREAD_ONCE_INIT;
