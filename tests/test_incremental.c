@@ -10,7 +10,10 @@
  * by row (a case neither touched is as it was yesterday in both); every
  * 60 days and on the last day every case is compared. A next change noted
  * too late shows as a case the full run changed and the incremental one did
- * not. On both backends. */
+ * not. On both backends.
+ *
+ * digest_hides_nothing: a full recompute trusting the stored obligation
+ * digests stores what one comparing every row stores. */
 #include "ck_test.h"
 #include "ck_test_db.h"
 #include "ck_test_manage.h"
@@ -152,14 +155,15 @@ static void add_leavers_and_minors(ck_db *db, const ck_engine *eng, ck_date star
     }
 }
 
-static void year_of_days(void **state)
+/* Opens database 1 beside database 0 and loads both with the same generated
+ * cases (n of them, CK_INCREMENTAL_CASES when set), the leavers and the
+ * minors, at start. Returns database 1 (the caller closes it). */
+static ck_db *load_pair(void **state, ck_db *db0, const ck_engine *eng, ck_date start, size_t *n)
 {
     ck_test_db *f = *state;
-    ck_db *inc = ck_test_db_get(state);
     char err[1024];
-    ck_db *full = ck_db_open(ck_test_db_url(state, 1), err, sizeof err);
-    assert_non_null(full);
-    ck_date start = ck_test_date(START);
+    ck_db *db1 = ck_db_open(ck_test_db_url(state, 1), err, sizeof err);
+    assert_non_null(db1);
     ck_gen_options o;
     ck_gen_options_init(&o, false);
     o.n_cases = f->kind == CK_DB_PG ? CASES_PG : CASES_SQLITE;
@@ -169,12 +173,23 @@ static void year_of_days(void **state)
     if (more && atoi(more) > 0) o.n_cases = (size_t)atoi(more) / (f->kind == CK_DB_PG ? 2 : 1);
     o.as_of = start;
     ck_gen *g = ck_gen_new(&o);
-    ck_engine eng = ck_engine_default();
-    ok(ck_gen_load(inc, g, &eng, NULL, NULL, err, sizeof err), err);
-    ok(ck_gen_load(full, g, &eng, NULL, NULL, err, sizeof err), err);
+    ok(ck_gen_load(db0, g, eng, NULL, NULL, err, sizeof err), err);
+    ok(ck_gen_load(db1, g, eng, NULL, NULL, err, sizeof err), err);
     ck_gen_free(g);
-    add_leavers_and_minors(inc, &eng, start);
-    add_leavers_and_minors(full, &eng, start);
+    add_leavers_and_minors(db0, eng, start);
+    add_leavers_and_minors(db1, eng, start);
+    *n = o.n_cases;
+    return db1;
+}
+
+static void year_of_days(void **state)
+{
+    ck_db *inc = ck_test_db_get(state);
+    char err[1024];
+    ck_date start = ck_test_date(START);
+    ck_engine eng = ck_engine_default();
+    size_t n_cases;
+    ck_db *full = load_pair(state, inc, &eng, start, &n_cases);
 
     /* The data has what makes a case change without a write. */
     ck_date end = start + DAYS;
@@ -188,7 +203,7 @@ static void year_of_days(void **state)
     size_t ending = count(inc, "SELECT COUNT(*) FROM \"events\" WHERE \"sentence_end_date\" > $1", start);
     print_message("%zu cases: %zu allocations whose practitioner leaves or goes on long-term absence, %zu under "
                   "18, %zu releases to come, %zu released on licence, %zu sentences ending after %s\n",
-                  o.n_cases, leavers, minors, releases, licences, ending, START);
+                  n_cases, leavers, minors, releases, licences, ending, START);
     assert_true(leavers > 0 && minors > 0 && releases > 0 && licences > 0 && ending > 0);
 
     size_t evaluated = 0, changed = 0, changed_inc = 0;
@@ -223,16 +238,81 @@ static void year_of_days(void **state)
         ck_free(sf.changed_ids);
     }
     print_message("%d days: the incremental runs evaluated %zu cases (the full ones %zu) and changed %zu (the full "
-                  "ones %zu)\n", DAYS, evaluated, (size_t)DAYS * o.n_cases, changed_inc, changed);
+                  "ones %zu)\n", DAYS, evaluated, (size_t)DAYS * n_cases, changed_inc, changed);
     /* Not vacuous: cases changed with the date, and the incremental runs
      * evaluated far fewer cases than the full ones. */
-    assert_true(changed >= o.n_cases);
-    assert_true(evaluated * 4 < (size_t)DAYS * o.n_cases);
+    assert_true(changed >= n_cases);
+    assert_true(evaluated * 4 < (size_t)DAYS * n_cases);
     ck_db_close(full);
+}
+
+static void exec_sql(ck_db *db, const char *sql)
+{
+    char err[512];
+    ok(ck_txn_begin_write(db, err, sizeof err), err);
+    ck_stmt *st = ck_db_prepare(db, sql);
+    assert_non_null(st);
+    assert_int_equal(ck_stmt_step(st), CK_DB_DONE);
+    ck_stmt_reset(st);
+    ok(ck_txn_finish(db, CK_OK, err, sizeof err), err);
+}
+
+/* A full recompute reads back only the cases whose stored obligation digest
+ * (migration 027) differs from their fresh one. Over days of changes, database
+ * 0 trusts the digests and database 1 forgets them before every run, so it
+ * compares every row as before the digest: both must store the same and
+ * change the same cases. And a case without a digest is compared row by row:
+ * a row damaged behind the store's back is repaired. */
+#define DIGEST_DAYS 120
+#define DIGEST_STEP 3
+static void digest_hides_nothing(void **state)
+{
+    ck_db *trust = ck_test_db_get(state);
+    char err[1024];
+    ck_date start = ck_test_date(START);
+    ck_engine eng = ck_engine_default();
+    size_t n_cases;
+    ck_db *forget = load_pair(state, trust, &eng, start, &n_cases);
+    assert_true(count(trust, "SELECT COUNT(*) FROM \"cases\" WHERE \"obl_digest\" IS NULL", CK_NODATE) == 0);
+    size_t changed = 0;
+    for (ck_date d = start; d <= start + DIGEST_DAYS; d += DIGEST_STEP) {
+        char day[CK_DATE_STRLEN];
+        ck_date_fmt(d, day);
+        exec_sql(forget, "UPDATE \"cases\" SET \"obl_digest\" = NULL");
+        ck_recompute_stats st = {0}, sf = {0};
+        ok(ck_cases_recompute(trust, &eng, d, true, 16, NULL, NULL, NULL, &st, err, sizeof err), err);
+        ok(ck_cases_recompute(forget, &eng, d, true, 16, NULL, NULL, NULL, &sf, err, sizeof err), err);
+        ck_buf a = CK_BUF_INIT, b = CK_BUF_INIT;
+        dump(trust, NULL, &a);
+        dump(forget, NULL, &b);
+        expect_same(&a, &b, day, "every case");
+        ck_buf_free(&a);
+        ck_buf_free(&b);
+        if (st.changed != sf.changed)
+            fail_msg("%s: trusting the digests changed %zu cases, comparing every row %zu", day, st.changed, sf.changed);
+        if (d > start) changed += st.changed;
+    }
+    assert_true(changed > 0); /* not vacuous: the days changed cases */
+    /* A damaged row with its digest forgotten is found and put right. */
+    ck_date last = start + DIGEST_DAYS - DIGEST_DAYS % DIGEST_STEP;
+    exec_sql(forget, "UPDATE \"obligations\" SET \"explanation\" = 'damaged' WHERE \"case_id\" = "
+                     "(SELECT MIN(\"case_id\") FROM \"obligations\")");
+    exec_sql(forget, "UPDATE \"cases\" SET \"obl_digest\" = NULL");
+    ck_recompute_stats sf = {0};
+    ok(ck_cases_recompute(forget, &eng, last, true, 16, NULL, NULL, NULL, &sf, err, sizeof err), err);
+    assert_int_equal(sf.changed, 1);
+    ck_buf a = CK_BUF_INIT, b = CK_BUF_INIT;
+    dump(trust, NULL, &a);
+    dump(forget, NULL, &b);
+    expect_same(&a, &b, "after the damage", "every case");
+    ck_buf_free(&a);
+    ck_buf_free(&b);
+    assert_true(count(forget, "SELECT COUNT(*) FROM \"cases\" WHERE \"obl_digest\" IS NULL", CK_NODATE) == 0);
+    ck_db_close(forget);
 }
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {CK_DB_TEST(year_of_days)};
+    const struct CMUnitTest tests[] = {CK_DB_TEST(year_of_days), CK_DB_TEST(digest_hides_nothing)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1406,18 +1406,140 @@ static void refs_free(refs *x)
     ck_free(x->ftc);
 }
 
+/* ---- Obligation digests (migration 027) ------------------------------------------ */
+
+/* A 64-bit digest of every column a case's obligations and failures to
+ * comply are stored with (bind_obligation, bind_ftc), in the engine's order:
+ * equal digests mean the stored rows need no write, so a recompute reads
+ * back only the cases whose digest differs. Each value goes in with its
+ * length (NULL apart from ""), so no two row sets run together alike; eight
+ * bytes a step, since a full recompute digests every obligation. */
+#define DIGEST_SEED 0xcbf29ce484222325ULL
+#define DIGEST_K1 0x9e3779b97f4a7c15ULL
+#define DIGEST_K2 0xbf58476d1ce4e5b9ULL
+
+static uint64_t digest_word(uint64_t d, uint64_t w)
+{
+    d ^= w * DIGEST_K1;
+    d = (d << 31 | d >> 33) * DIGEST_K2;
+    return d;
+}
+
+static uint64_t digest_bytes(uint64_t d, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (; n >= 8; b += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, b, 8);
+        d = digest_word(d, w);
+    }
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, b, n);
+        d = digest_word(d, w);
+    }
+    return d;
+}
+
+static uint64_t digest_int(uint64_t d, int64_t v) { return digest_word(d, (uint64_t)v); }
+
+static uint64_t digest_str(uint64_t d, const char *s)
+{
+    if (!s) return digest_int(d, -1);
+    size_t n = strlen(s);
+    return digest_bytes(digest_int(d, (int64_t)n), s, n);
+}
+
+static int64_t obl_digest(const ck_result *r, const ck_holder *h)
+{
+    uint64_t d = DIGEST_SEED;
+    d = digest_str(d, h->staff_code);
+    d = digest_str(d, h->team_code);
+    d = digest_str(d, h->pdu_code);
+    d = digest_int(d, (int64_t)r->n_obligations);
+    for (size_t j = 0; j < r->n_obligations; j++) {
+        const ck_obligation *o = &r->obligations[j];
+        d = digest_str(d, o->rule);
+        d = digest_str(d, o->subject);
+        d = digest_int(d, o->due);
+        d = digest_int(d, o->met_on);
+        d = digest_str(d, stored_status(o->status));
+        d = digest_int(d, o->severity);
+        d = digest_str(d, o->explain ? o->explain : "");
+    }
+    d = digest_int(d, (int64_t)r->n_ftc);
+    for (size_t j = 0; j < r->n_ftc; j++) {
+        d = digest_str(d, r->ftc[j].event);
+        d = digest_int(d, r->ftc[j].count);
+        d = digest_int(d, r->ftc[j].since);
+    }
+    return (int64_t)d;
+}
+
+/* "UPDATE cases SET <head>column = CASE case_id WHEN $first THEN $first+1
+ * ... ELSE column END WHERE case_id IN (...)": one statement for up to a
+ * chunk of cases, each parameter typed by the column it meets (PostgreSQL),
+ * so one text serves both backends. */
+static char *case_column_update(const char *head, const char *column, int first, int rows)
+{
+    ck_buf b = CK_BUF_INIT;
+    ck_buf_printf(&b, "UPDATE \"cases\" SET %s\"%s\" = CASE \"case_id\"", head, column);
+    for (int r = 0; r < rows; r++) ck_buf_printf(&b, " WHEN $%d THEN $%d", 2 * r + first, 2 * r + first + 1);
+    ck_buf_printf(&b, " ELSE \"%s\" END WHERE \"case_id\" IN (", column);
+    for (int r = 0; r < rows; r++) ck_buf_printf(&b, "%s$%d", r ? ", " : "", 2 * r + first);
+    ck_buf_putc(&b, ')');
+    return ck_buf_steal(&b);
+}
+
+static pthread_once_t digest_once = PTHREAD_ONCE_INIT;
+static char *digest_upd[CHUNKS];
+static void build_digest(void)
+{
+    for (int k = 0; k < CHUNKS; k++) digest_upd[k] = case_column_update("", "obl_digest", 1, (int)chunk_rows[k]);
+}
+
+/* Stores digest[i] for case ids[i] (ids of 0 skipped), many cases a statement. */
+static ck_rc put_digests(ck_db *db, size_t n, const int64_t *ids, const int64_t *digest, char *err, size_t err_len)
+{
+    pthread_once(&digest_once, build_digest);
+    ck_rc rc = CK_OK;
+    size_t i = 0;
+    while (i < n && rc == CK_OK) {
+        size_t live = 0, end = i;
+        while (end < n && live < chunk_rows[CHUNKS - 1]) live += ids[end++] != 0;
+        if (!live) break;
+        int k = CHUNKS - 1;
+        while (chunk_rows[k] > live) k--;
+        /* Take exactly chunk_rows[k] live ids from i on. */
+        ck_stmt *st = ck_txn_prepare(db, digest_upd[k], err, err_len);
+        if (!st) return CK_ERR_DB;
+        for (size_t r = 0; r < chunk_rows[k]; i++) {
+            if (!ids[i]) continue;
+            ck_stmt_bind_int(st, 2 * (int)r + 1, ids[i]);
+            ck_stmt_bind_int(st, 2 * (int)r + 2, digest[i]);
+            r++;
+        }
+        rc = ck_txn_exec(db, st, "cases.obl_digest", err, err_len);
+    }
+    return rc;
+}
+
 ck_rc ck_store_put_obligations_many(ck_db *db, size_t n, const int64_t *ids, const ck_result *const *r,
                                     const ck_holder *h, char *err, size_t err_len)
 {
     model();
     refs x = {0};
+    int64_t *digest = ck_calloc(n ? n : 1, sizeof *digest);
     for (size_t i = 0; i < n; i++) {
         if (!ids[i]) continue;
         refs_add_obligations(&x, ids[i], r[i], &h[i]);
         refs_add_ftc(&x, ids[i], r[i]);
+        digest[i] = obl_digest(r[i], &h[i]);
     }
     ck_rc rc = refs_insert(db, &x, err, err_len);
+    if (rc == CK_OK) rc = put_digests(db, n, ids, digest, err, err_len);
     refs_free(&x);
+    ck_free(digest);
     return rc;
 }
 
@@ -1480,7 +1602,8 @@ ck_rc ck_store_put_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_wp
 
 /* ---- Syncing many cases' derived rows (recompute) ------------------------------- */
 
-#define SYNC_HOLDER_SQL "SELECT \"case_id\", \"staff_code\", \"team_code\", \"pdu_code\" FROM \"cases\" WHERE \"case_id\""
+#define SYNC_HOLDER_SQL "SELECT \"case_id\", \"staff_code\", \"team_code\", \"pdu_code\", \"obl_digest\" " \
+    "FROM \"cases\" WHERE \"case_id\""
 #define SYNC_OBL_SQL "SELECT \"case_id\", \"rule\", \"subject\", \"due\", \"met_on\", \"status\", \"severity\", " \
     "\"explanation\", \"staff_code\", \"team_code\", \"pdu_code\" FROM \"obligations\" WHERE \"case_id\""
 #define SYNC_FTC_SQL "SELECT \"case_id\", \"ord\", \"event\", \"count\", \"since\" FROM \"failures_to_comply\" " \
@@ -1559,8 +1682,9 @@ static bool id_to_pos(const sync_run *s, int64_t id, size_t *pos)
     return hit != NULL;
 }
 
-static ck_rc sync_holders(const sync_run *s, const int64_t *ids, const ck_holder *h, bool *changed, char *err,
-                          size_t err_len)
+/* Also sets fresh[i] when case i's stored obligation digest is digest[i]. */
+static ck_rc sync_holders(const sync_run *s, const int64_t *ids, const ck_holder *h, const int64_t *digest,
+                          bool *fresh, bool *changed, char *err, size_t err_len)
 {
     size_t n = s->ls->n;
     bool *same = ck_calloc(n ? n : 1, sizeof *same);
@@ -1568,9 +1692,11 @@ static ck_rc sync_holders(const sync_run *s, const int64_t *ids, const ck_holder
     ck_rc rc = st ? CK_OK : CK_ERR_DB;
     while (st && ck_txn_next(s->db, st, "cases", &rc, err, err_len)) {
         size_t pos;
-        if (id_to_pos(s, ck_stmt_int(st, 0), &pos))
+        if (id_to_pos(s, ck_stmt_int(st, 0), &pos)) {
             same[pos] = same_str(ck_stmt_text(st, 1), h[pos].staff_code) &&
                         same_str(ck_stmt_text(st, 2), h[pos].team_code) && same_str(ck_stmt_text(st, 3), h[pos].pdu_code);
+            fresh[pos] = !ck_stmt_null(st, 4) && ck_stmt_int(st, 4) == digest[pos];
+        }
     }
     ck_stmt_reset(st);
     for (size_t i = 0; i < n && rc == CK_OK; i++) {
@@ -1671,8 +1797,8 @@ typedef struct stored_ftc {
     ck_ftc f;
 } stored_ftc;
 
-static ck_rc sync_ftc(const sync_run *s, const int64_t *ids, ck_result *const *r, refs *x, bool *changed, char *err,
-                      size_t err_len)
+static ck_rc sync_ftc(const sync_run *s, const int64_t *ids, ck_result *const *r, const bool *skip, refs *x,
+                      bool *changed, char *err, size_t err_len)
 {
     size_t n = s->ls->n;
     size_t *seen = ck_calloc(n ? n : 1, sizeof *seen); /* stored rows matching so far */
@@ -1690,7 +1816,7 @@ static ck_rc sync_ftc(const sync_run *s, const int64_t *ids, ck_result *const *r
     }
     ck_stmt_reset(st);
     for (size_t i = 0; i < n && rc == CK_OK; i++) {
-        if (!differs[i] && seen[i] == r[i]->n_ftc) continue;
+        if (skip[i] || (!differs[i] && seen[i] == r[i]->n_ftc)) continue;
         changed[i] = true;
         if (seen[i])
             rc = exec_id(s->db, "DELETE FROM \"failures_to_comply\" WHERE \"case_id\" = $1", ids[i],
@@ -1714,44 +1840,55 @@ ck_rc ck_store_sync_derived(ck_db *db, size_t n, const int64_t *ids, ck_result *
     qsort(index, n, sizeof *index, id_pos_cmp);
     loadset ls = {NULL, index, n};
     sync_run s = {db, &ls, id_list(db, n, ids)};
+    int64_t *digest = ck_calloc(n, sizeof *digest);
+    bool *skip = ck_calloc(n, sizeof *skip);
+    for (size_t i = 0; i < n; i++) digest[i] = obl_digest(r[i], &h[i]);
+    ck_rc rc = sync_holders(&s, ids, h, digest, skip, changed, err, err_len);
+    /* Only the cases whose digest differs are read back and compared. */
+    int64_t *todo = ck_calloc(n, sizeof *todo);
+    size_t n_todo = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!skip[i]) todo[n_todo++] = ids[i];
+    ck_free((void *)s.ids);
+    s.ids = n_todo ? id_list(db, n_todo, todo) : NULL;
     ck_arena a;
     ck_arena_init(&a);
     stored_obl *stored = NULL;
     size_t n_stored = 0;
     refs x = {0};
-    ck_rc rc = sync_holders(&s, ids, h, changed, err, err_len);
-    if (rc == CK_OK) rc = read_stored(&s, &a, &stored, &n_stored, err, err_len);
+    if (rc == CK_OK && n_todo) rc = read_stored(&s, &a, &stored, &n_stored, err, err_len);
     for (size_t i = 0, k = 0; i < n && rc == CK_OK; i++) {
         size_t from = k;
         while (k < n_stored && stored[k].pos == i) k++;
+        if (skip[i]) continue;
         rc = sync_case_obligations(db, ids[i], r[i], &h[i], stored + from, k - from, &x, &changed[i], err, err_len);
     }
-    if (rc == CK_OK) rc = sync_ftc(&s, ids, r, &x, changed, err, err_len);
+    if (rc == CK_OK && n_todo) rc = sync_ftc(&s, ids, r, skip, &x, changed, err, err_len);
     if (rc == CK_OK) rc = refs_insert(db, &x, err, err_len);
+    /* The digests of the compared cases, now that their rows are right. */
+    for (size_t i = 0, m = 0; i < n; i++)
+        if (!skip[i]) todo[m] = ids[i], digest[m++] = digest[i];
+    if (rc == CK_OK) rc = put_digests(db, n_todo, todo, digest, err, err_len);
     refs_free(&x);
     ck_free(stored);
     ck_arena_free(&a);
     ck_free((void *)s.ids);
     ck_free(index);
+    ck_free(todo);
+    ck_free(digest);
+    ck_free(skip);
     ck_free(mine);
     return rc;
 }
 
 /* ---- Next change and the cases it makes due (core/ck_horizon) ---------------- */
 
-/* One statement for up to a chunk of cases: CASE over the ids, so every
- * parameter takes its type from the column (PostgreSQL) and one text serves
- * both backends. $1 is the date the profiles hold from. */
+/* The next changes of up to a chunk of cases (case_column_update); $1 is
+ * the date the profiles hold from. */
 static char *next_update(int rows)
 {
-    ck_buf b = CK_BUF_INIT;
-    ck_buf_puts(&b, "UPDATE \"cases\" SET \"profile_as_of\" = CASE WHEN \"profile_as_of\" IS NULL THEN \"profile_as_of\" ELSE $1 END, "
-                    "\"next_change\" = CASE \"case_id\"");
-    for (int r = 0; r < rows; r++) ck_buf_printf(&b, " WHEN $%d THEN $%d", 2 * r + 2, 2 * r + 3);
-    ck_buf_puts(&b, " ELSE \"next_change\" END WHERE \"case_id\" IN (");
-    for (int r = 0; r < rows; r++) ck_buf_printf(&b, "%s$%d", r ? ", " : "", 2 * r + 2);
-    ck_buf_putc(&b, ')');
-    return ck_buf_steal(&b);
+    return case_column_update("\"profile_as_of\" = CASE WHEN \"profile_as_of\" IS NULL THEN \"profile_as_of\" "
+                              "ELSE $1 END, ", "next_change", 2, rows);
 }
 
 static pthread_once_t next_once = PTHREAD_ONCE_INIT;

@@ -173,7 +173,9 @@ ck_rc ck_store_put_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_wp
 /* Brings the stored holder, obligations and failures to comply of cases
  * ids[0..n) to h[i] and r[i], writing only the rows that differ: from one
  * day to the next most of a case's obligations stay as they were, so a
- * recompute reads far more than it writes. */
+ * recompute reads far more than it writes. A case whose stored digest of
+ * those rows (cases.obl_digest, migration 027) equals the fresh one's is
+ * not even read back; every write of obligations stores the digest. */
 ck_rc ck_store_sync_derived(ck_db *db, size_t n, const int64_t *ids, ck_result *const *r, const ck_holder *h,
                             bool *changed, char *err, size_t err_len);
 /* (changed, may be NULL: changed[i] is set when a row of case ids[i] was

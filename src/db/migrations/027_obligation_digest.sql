@@ -1,0 +1,11 @@
+-- Full recompute speed (issue 16): each case keeps a 64-bit digest of what
+-- its last evaluation stored in "obligations" and "failures_to_comply" (every
+-- stored column, the holder copied onto each row included; store/ck_store
+-- obl_digest). A recompute whose fresh digest equals the stored one knows
+-- those rows are already right and reads none of them: from one day to the
+-- next almost every case's rows stay as they were, and reading them back to
+-- compare was most of a full recompute.
+--
+-- NULL means not known (cases stored before this): the next recompute
+-- compares that case row by row, as before, and stores its digest.
+ALTER TABLE "cases" ADD COLUMN "obl_digest" BIGINT;
