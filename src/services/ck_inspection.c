@@ -690,6 +690,7 @@ static ck_date pass_contact_date(const pass *ps, int64_t case_id, const char *su
 {
     if (strncmp(subject, "contact:", 8) != 0) return CK_NODATE;
     pass_contact key = {case_id, subject + 8, CK_NODATE};
+    if (ps->n_contacts == 0) return CK_NODATE; /* contacts is NULL then: bsearch's arguments must not be */
     const pass_contact *c = bsearch(&key, ps->contacts, ps->n_contacts, sizeof key, pass_contact_cmp);
     return c ? c->date : CK_NODATE;
 }
@@ -733,7 +734,7 @@ static ck_rc pass_range(ck_db *db, pass *ps, int64_t lo, int64_t hi, const ck_in
     }
     ck_stmt_reset(st);
     if (rc != CK_OK) return rc;
-    qsort(ps->contacts, ps->n_contacts, sizeof *ps->contacts, pass_contact_cmp);
+    if (ps->n_contacts > 1) qsort(ps->contacts, ps->n_contacts, sizeof *ps->contacts, pass_contact_cmp);
     st = ck_txn_prepare(db, PASS_OBLIGATIONS_SQL, err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_int(st, 1, lo);
@@ -746,7 +747,7 @@ static ck_rc pass_range(ck_db *db, pass *ps, int64_t lo, int64_t hi, const ck_in
         if (id != current) pass_flush(ps);
         current = id;
         pass_pdu key = {.code = ck_stmt_text(st, 1)};
-        pass_pdu *pdu = bsearch(&key, ps->pdus, ps->n_pdus, sizeof key, pass_pdu_cmp);
+        pass_pdu *pdu = ps->n_pdus ? bsearch(&key, ps->pdus, ps->n_pdus, sizeof key, pass_pdu_cmp) : NULL;
         if (!pdu || !pdu->n_missing) continue; /* a PDU with nothing to compute */
         if (ps->n == ps->cap) {
             size_t bytes;
@@ -823,7 +824,8 @@ ck_rc ck_inspection_snapshots_refresh(ck_db *db, const ck_rules_config *cfg, con
         for (size_t k = 0; k < p->n_missing; k++) ck_inspect_init(&p->acc[k], &p->missing[k]->period);
     }
     if (rc == CK_OK) {
-        qsort(ps.pdus, ps.n_pdus, sizeof *ps.pdus, pass_pdu_cmp); /* ck_inspection_pdus's order may be the database's */
+        if (ps.n_pdus > 1) /* ck_inspection_pdus's order may be the database's; pdus is NULL when there are none */
+            qsort(ps.pdus, ps.n_pdus, sizeof *ps.pdus, pass_pdu_cmp);
         rc = pass_run(db, &ps, err, err_len);
     }
     rc = ck_txn_finish(db, rc, err, err_len);
