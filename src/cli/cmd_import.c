@@ -436,6 +436,16 @@ static void expand_dir(importer *im, inputs *in, const char *dir)
     ck_buf_free(&path);
 }
 
+/* The index build's progress: which index of how many it has reached,
+ * when a line is due (one statement per index, each up to minutes long). */
+static void index_each(void *ctx, size_t i, size_t n)
+{
+    importer *im = ctx;
+    if (im->quiet || i == 0 || !ck_progress_due(&im->prog, PROGRESS_EVERY)) return;
+    fprintf(stderr, "casekeeper " CMD ": building indexes: %zu of %zu built, %.0fs elapsed\n", i, n,
+            ck_progress_elapsed(&im->prog));
+}
+
 static int run(importer *im, const char *url, const char **paths, size_t n_paths)
 {
     im->db = ck_cli_store_open(CMD, url);
@@ -447,6 +457,8 @@ static int run(importer *im, const char *url, const char **paths, size_t n_paths
         ck_db_close(im->db);
         return 1;
     }
+    bulk.each = index_each;
+    bulk.ctx = im;
     inputs in = {NULL, 0};
     for (size_t i = 0; i < n_paths; i++) {
         struct stat sb;

@@ -361,6 +361,8 @@ ck_rc ck_cases_bulk_begin(ck_db *db, ck_bulk *b, char *err, size_t err_len)
 {
     b->cache_size = 0;
     b->deferred = false;
+    b->each = NULL;
+    b->ctx = NULL;
     ck_rc rc = ck_cases_bulk_end(db, b, err, err_len); /* what an interrupted import left */
     if (rc == CK_OK && (rc = ck_txn_begin_write(db, err, err_len)) == CK_OK)
         rc = ck_txn_finish(db, ck_store_defer_indexes(db, &b->deferred, err, err_len), err, err_len);
@@ -374,7 +376,7 @@ ck_rc ck_cases_bulk_begin(ck_db *db, ck_bulk *b, char *err, size_t err_len)
 
 /* Builds the deferred indexes; on SQLite with the sorter's worker threads,
  * the connection's settings put back after. */
-static ck_rc build_deferred(ck_db *db, char *err, size_t err_len)
+static ck_rc build_deferred(ck_db *db, ck_index_each each, void *ctx, char *err, size_t err_len)
 {
     bool sqlite = ck_db_kind(db) == CK_DB_SQLITE;
     int64_t temp_store = 0, threads = 0, cache = 0;
@@ -386,7 +388,7 @@ static ck_rc build_deferred(ck_db *db, char *err, size_t err_len)
         (rc = pragma_set(db, "cache_size", BULK_CACHE_KIB, err, err_len)) == CK_OK)
         rc = pragma_set(db, "threads", ck_par_threads(), err, err_len);
     if (rc == CK_OK && (rc = ck_txn_begin_write(db, err, err_len)) == CK_OK)
-        rc = ck_txn_finish(db, ck_store_build_deferred(db, err, err_len), err, err_len);
+        rc = ck_txn_finish(db, ck_store_build_deferred(db, each, ctx, err, err_len), err, err_len);
     if (sqlite) {
         ck_rc put = pragma_set(db, "temp_store", temp_store, err, err_len);
         if (put == CK_OK) put = pragma_set(db, "threads", threads, err, err_len);
@@ -398,7 +400,7 @@ static ck_rc build_deferred(ck_db *db, char *err, size_t err_len)
 
 ck_rc ck_cases_bulk_end(ck_db *db, ck_bulk *b, char *err, size_t err_len)
 {
-    ck_rc rc = build_deferred(db, err, err_len);
+    ck_rc rc = build_deferred(db, b->each, b->ctx, err, err_len);
     if (b->cache_size) {
         ck_rc put = pragma_set(db, "cache_size", b->cache_size, err, err_len);
         if (rc == CK_OK) rc = put;

@@ -199,6 +199,10 @@ void ck_prepared_clear(ck_prepared *p); /* frees r; NULL-safe fields */
 typedef struct ck_bulk {
     int64_t cache_size; /* SQLite's, to put back; 0 when not changed */
     bool deferred;      /* begin deferred indexes: end builds them */
+    /* Told before each index end builds (ck_store_build_deferred); begin
+     * sets it NULL, the caller may set it after. */
+    ck_index_each each;
+    void *ctx;
 } ck_bulk;
 ck_rc ck_cases_bulk_begin(ck_db *db, ck_bulk *b, char *err, size_t err_len);
 ck_rc ck_cases_bulk_end(ck_db *db, ck_bulk *b, char *err, size_t err_len);
