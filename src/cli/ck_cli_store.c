@@ -46,11 +46,18 @@ void ck_progress_start(ck_progress *p, const char *label, const char *unit)
 
 double ck_progress_elapsed(const ck_progress *p) { return now() - p->start; }
 
-void ck_progress_tick(ck_progress *p, size_t done, size_t total)
+bool ck_progress_due(ck_progress *p, double every)
 {
     double t = now();
-    if (t - p->last < INTERVAL) return;
+    if (t - p->last < every) return false;
     p->last = t;
+    return true;
+}
+
+void ck_progress_tick(ck_progress *p, size_t done, size_t total)
+{
+    if (!ck_progress_due(p, INTERVAL)) return;
+    double t = p->last;
     double secs = t - p->start;
     if (total)
         fprintf(stderr, "%s: %zu/%zu %s (%.0f%%), %.0f %s/s, %.1fs elapsed\n", p->label, done, total, p->unit,

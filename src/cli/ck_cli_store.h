@@ -25,5 +25,8 @@ void ck_progress_start(ck_progress *p, const char *label, const char *unit);
  * since the last line (total 0: unknown). */
 void ck_progress_tick(ck_progress *p, size_t done, size_t total);
 double ck_progress_elapsed(const ck_progress *p); /* seconds since start */
+/* Whether `every` seconds have passed since the last line (or the start):
+ * then the caller prints its own line, and the next is due `every` later. */
+bool ck_progress_due(ck_progress *p, double every);
 
 #endif

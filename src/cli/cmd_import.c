@@ -27,6 +27,8 @@
  * block is written: enough that a block's statements carry hundreds of rows
  * each, few enough that two blocks stay tens of MiB. */
 #define BLOCK 512
+/* Seconds between progress lines on standard error. */
+#define PROGRESS_EVERY 5.0
 
 static void help(FILE *to)
 {
@@ -45,6 +47,8 @@ static void help(FILE *to)
             "  --db URL       sqlite:PATH or postgresql://... (default: $CASEKEEPER_DB, else\n"
             "                 sqlite:casekeeper.db)\n"
             "  --as-of DATE   the date obligations are computed at (default: today)\n"
+            "  --quiet        no progress lines (every few seconds: cases written, how much\n"
+            "                 of the input is read, the rate, and when the indexes are built)\n"
             "\n"
             "Exit status: 0 every file imported; 1 the database failed; 2 bad options or a bad\n"
             "file (the others are still imported).\n");
@@ -58,6 +62,10 @@ typedef struct importer {
     size_t cases;   /* imported, all files */
     bool bad_input; /* some file was refused */
     bool db_failed;
+    bool quiet;     /* no progress lines */
+    ck_progress prog;                 /* the whole run's, across files */
+    uint64_t bytes_total, bytes_read; /* of every input file */
+    size_t files_total, files_done;
 } importer;
 
 typedef struct file_run {
@@ -88,6 +96,24 @@ typedef struct block {
     ck_par *par; /* parsing and evaluating, until ck_par_wait */
 } block;
 
+/* A line every few seconds: what the import is doing, how far it is
+ * through its input and how fast it goes. Cases are parsed and evaluated on
+ * worker threads while the block before them is written, so reading and
+ * writing are one phase. */
+static void progress(file_run *f)
+{
+    importer *im = f->im;
+    if (im->quiet || !ck_progress_due(&im->prog, PROGRESS_EVERY)) return;
+    double secs = ck_progress_elapsed(&im->prog);
+    size_t done = im->cases + (f->org ? 0 : f->ok);
+    double pct = im->bytes_total ? 100.0 * (double)im->bytes_read / (double)im->bytes_total : 100.0;
+    fprintf(stderr,
+            "casekeeper " CMD ": %s: %zu cases written, file %zu of %zu, %.0f%% of %.0f MiB read, %.0f cases/s, "
+            "%.0fs elapsed\n",
+            f->org ? "organisation records" : "reading and writing cases", done, im->files_done + 1, im->files_total,
+            pct, (double)im->bytes_total / 1048576.0, secs > 0 ? (double)done / secs : 0.0, secs);
+}
+
 static void report(file_run *f, size_t line, const char *msg)
 {
     if (line) fprintf(stderr, "%s:%zu: %s\n", f->path, line, msg);
@@ -117,7 +143,7 @@ static void put_record(file_run *f, size_t line, const char *text, size_t len)
     if (rc == CK_ERR_DB) f->db_broken = true;
     if (rc != CK_OK) report(f, line, err);
     else f->ok++;
-    ck_progress_tick(&f->prog, f->ok + f->bad, 0);
+    progress(f);
 }
 
 
@@ -162,8 +188,8 @@ static void write_block(block *b)
         ck_prepared_clear(&b->prep[i]);
         ck_case_free(b->cases[i]);
         ck_free(b->lines[i]);
-        ck_progress_tick(&f->prog, f->ok + f->bad, 0);
     }
+    progress(f);
     b->n = 0;
 }
 
@@ -210,6 +236,7 @@ static void read_lines(file_run *f, FILE *in)
     int cur = 0;
     while ((n = getline(&line, &cap, in)) >= 0) {
         no++;
+        f->im->bytes_read += (uint64_t)n;
         if (blank_line(line, (size_t)n)) continue;
         if (!decided) {
             decided = true;
@@ -354,8 +381,23 @@ static bool has_suffix(const char *s, const char *suffix)
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
+/* The files to import in order, listed before the first is opened so that
+ * progress can say how far through them all the import is. */
+typedef struct inputs {
+    char **paths;
+    size_t n;
+} inputs;
+
+static void add_input(importer *im, inputs *in, const char *path)
+{
+    in->paths = ck_realloc(in->paths, (in->n + 1) * sizeof *in->paths);
+    in->paths[in->n++] = ck_strdup(path);
+    struct stat sb;
+    if (stat(path, &sb) == 0 && sb.st_size > 0) im->bytes_total += (uint64_t)sb.st_size;
+}
+
 /* A directory: organisation.jsonl first, then the other *.jsonl by name. */
-static void import_dir(importer *im, const char *dir)
+static void expand_dir(importer *im, inputs *in, const char *dir)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -381,17 +423,27 @@ static void import_dir(importer *im, const char *dir)
     ck_buf path = CK_BUF_INIT;
     if (org) {
         ck_buf_printf(&path, "%s/%s", dir, ORG_FILE);
-        import_file(im, ck_buf_cstr(&path));
+        add_input(im, in, ck_buf_cstr(&path));
     }
     for (size_t i = 0; i < n; i++) {
         ck_buf_reset(&path);
         ck_buf_printf(&path, "%s/%s", dir, names[i]);
-        import_file(im, ck_buf_cstr(&path));
+        add_input(im, in, ck_buf_cstr(&path));
         ck_free(names[i]);
     }
     if (!org && n == 0) fprintf(stderr, "%s: no *.jsonl files\n", dir);
     ck_free(names);
     ck_buf_free(&path);
+}
+
+/* The index build's progress: which index of how many it has reached,
+ * when a line is due (one statement per index, each up to minutes long). */
+static void index_each(void *ctx, size_t i, size_t n)
+{
+    importer *im = ctx;
+    if (im->quiet || i == 0 || !ck_progress_due(&im->prog, PROGRESS_EVERY)) return;
+    fprintf(stderr, "casekeeper " CMD ": building indexes: %zu of %zu built, %.0fs elapsed\n", i, n,
+            ck_progress_elapsed(&im->prog));
 }
 
 static int run(importer *im, const char *url, const char **paths, size_t n_paths)
@@ -405,11 +457,27 @@ static int run(importer *im, const char *url, const char **paths, size_t n_paths
         ck_db_close(im->db);
         return 1;
     }
+    bulk.each = index_each;
+    bulk.ctx = im;
+    inputs in = {NULL, 0};
     for (size_t i = 0; i < n_paths; i++) {
         struct stat sb;
-        if (stat(paths[i], &sb) == 0 && S_ISDIR(sb.st_mode)) import_dir(im, paths[i]);
-        else import_file(im, paths[i]);
+        if (stat(paths[i], &sb) == 0 && S_ISDIR(sb.st_mode)) expand_dir(im, &in, paths[i]);
+        else add_input(im, &in, paths[i]);
     }
+    im->files_total = in.n;
+    ck_progress_start(&im->prog, CMD, "cases");
+    for (size_t i = 0; i < in.n; i++) {
+        import_file(im, in.paths[i]);
+        im->files_done++;
+        ck_free(in.paths[i]);
+    }
+    ck_free(in.paths);
+    /* One statement per index, minutes long at national scale: said before
+     * it starts, timed after. */
+    if (!im->quiet && bulk.deferred)
+        fprintf(stderr, "casekeeper " CMD ": building indexes (%zu cases written in %.0fs)\n", im->cases,
+                ck_progress_elapsed(&im->prog));
     ck_progress prog;
     ck_progress_start(&prog, "indexes", "");
     if (ck_cases_bulk_end(im->db, &bulk, err, sizeof err) != CK_OK) {
@@ -435,7 +503,7 @@ int ck_cmd_import(int argc, char **argv)
     ck_cli_admin_principal(&im.by);
     const char **paths = ck_calloc((size_t)argc, sizeof *paths);
     size_t n_paths = 0;
-    const ck_cli_optdef opts[] = {{"--db", .val = &db_opt}, {"--as-of", .val = &as_of}};
+    const ck_cli_optdef opts[] = {{"--db", .val = &db_opt}, {"--as-of", .val = &as_of}, {"--quiet", .flag = &im.quiet}};
     const ck_cli_spec spec = {.cmd = CMD,
                               .opts = opts,
                               .n_opts = sizeof opts / sizeof *opts,

@@ -197,12 +197,17 @@ void ck_prepared_clear(ck_prepared *p); /* frees r; NULL-safe fields */
  * transaction). begin first builds the indexes an import that never ended
  * left deferred; then, into a database without cases, it defers the
  * secondary indexes (ck_store_defer_indexes) so that end builds each in one
- * go; and on SQLite it enlarges the page cache, so a file's transaction
- * stays in memory until it commits. end builds the deferred indexes and
- * puts the cache back as it found it; call it whatever the import's outcome.
- * Until then worklists and searches work, only slower. */
+ * go; and on SQLite it sets a page cache of a fixed size (what the import
+ * holds does not grow with the number of cases). end builds the deferred
+ * indexes and puts the cache back as it found it; call it whatever the
+ * import's outcome. Until then worklists and searches work, only slower. */
 typedef struct ck_bulk {
     int64_t cache_size; /* SQLite's, to put back; 0 when not changed */
+    bool deferred;      /* begin deferred indexes: end builds them */
+    /* Told before each index end builds (ck_store_build_deferred); begin
+     * sets it NULL, the caller may set it after. */
+    ck_index_each each;
+    void *ctx;
 } ck_bulk;
 ck_rc ck_cases_bulk_begin(ck_db *db, ck_bulk *b, char *err, size_t err_len);
 ck_rc ck_cases_bulk_end(ck_db *db, ck_bulk *b, char *err, size_t err_len);

@@ -2214,7 +2214,7 @@ ck_rc ck_store_defer_indexes(ck_db *db, bool *deferred, char *err, size_t err_le
     return out;
 }
 
-ck_rc ck_store_build_deferred(ck_db *db, char *err, size_t err_len)
+ck_rc ck_store_build_deferred(ck_db *db, ck_index_each each, void *ctx, char *err, size_t err_len)
 {
     char *defs = ck_malloc(DEFERRED_MAX + 1);
     ck_rc rc = ck_store_meta_get(db, META_DEFERRED, defs, DEFERRED_MAX + 1, err, err_len);
@@ -2223,7 +2223,17 @@ ck_rc ck_store_build_deferred(ck_db *db, char *err, size_t err_len)
     if (rc == CK_OK && ck_db_kind(db) == CK_DB_PG &&
         ck_db_exec(db, "SET LOCAL maintenance_work_mem = '256MB'") != CK_DB_OK)
         rc = ck_txn_db_fail(db, "maintenance_work_mem", err, err_len);
-    if (rc == CK_OK && ck_db_exec(db, defs) != CK_DB_OK) rc = ck_txn_db_fail(db, "indexes", err, err_len);
+    /* One statement per index, each ended by ";\n" (as recorded). */
+    size_t n = 0;
+    for (const char *p = defs; rc == CK_OK && (p = strstr(p, ";\n")); p += 2) n++;
+    char *next = defs;
+    for (size_t i = 0; rc == CK_OK && i < n; i++) {
+        char *end = strstr(next, ";\n");
+        *end = '\0';
+        if (each) each(ctx, i, n);
+        if (ck_db_exec(db, next) != CK_DB_OK) rc = ck_txn_db_fail(db, "indexes", err, err_len);
+        next = end + 2;
+    }
     /* Statistics for the loaded tables, and for the empty limited-access
      * ones (never analysed, PostgreSQL would guess them ten pages long), so
      * the first requests after an import are planned from what is there. */

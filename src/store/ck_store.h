@@ -223,8 +223,10 @@ int ck_store_obligation_cmp(const void *a, const void *b);
  * whether it did (not when cases exist or indexes are already deferred). */
 ck_rc ck_store_defer_indexes(ck_db *db, bool *deferred, char *err, size_t err_len);
 /* Builds the indexes recorded by ck_store_defer_indexes and forgets them;
- * CK_OK when none are recorded. */
-ck_rc ck_store_build_deferred(ck_db *db, char *err, size_t err_len);
+ * CK_OK when none are recorded. Before each index, `each` (when not NULL)
+ * is told its number i of n, so a long build can show how far it is. */
+typedef void (*ck_index_each)(void *ctx, size_t i, size_t n);
+ck_rc ck_store_build_deferred(ck_db *db, ck_index_each each, void *ctx, char *err, size_t err_len);
 
 /* ---- Settings (table "meta") ------------------------------------------------ */
 
