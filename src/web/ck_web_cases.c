@@ -307,14 +307,14 @@ static void drop_case(void *c) { ck_case_free(c); }
  * open and overdue ones), from one read snapshot audited once; false after
  * answering. */
 bool ck_web_load_case_page(ck_http_req *r, const ck_session *s, ck_db *db, ck_date today, bool unmet_only,
-                           ck_cached **held, ck_result **res)
+                           bool contacts, ck_cached **held, ck_result **res, ck_overview **sum)
 {
     char err[512];
     page_read pr = {ck_web_of(r)->page_cases, ck_http_param(r, "crn"), 0, NULL};
     ck_case *c = NULL;
     int64_t version = 0;
     ck_access_case_read how = {.held = page_held, .ctx = &pr, .obligations = res, .as_of = today,
-                               .unmet_only = unmet_only};
+                               .unmet_only = unmet_only, .without_contacts = !contacts, .summary = sum};
     ck_rc rc = ck_access_get_held(db, s->p, pr.crn, &how, &c, &version, err, sizeof err);
     if (rc != CK_OK) {
         ck_cached_release(pr.hit);
@@ -760,10 +760,17 @@ void ck_web_case(ck_http_req *r)
     ck_date today = ck_app_today(&ck_web_of(r)->app);
     ck_cached *held = NULL;
     ck_result *res = NULL;
-    /* Only what the tab shows: a case with years of history has hundreds of
-     * contacts and met obligations, and the overview lists none of them. */
+    ck_overview *sum = NULL;
+    /* Only what the tab shows: a case with years of history has thousands
+     * of contacts and met obligations, and the overview lists none of them
+     * (its appointments without an outcome and unpaid work hours come from
+     * the summary's indexed reads). The tabs that show contacts, or count
+     * them (the sentence's requirement progress, the compliance tab's
+     * enforcement actions "for the appointment on ..."), load them. */
     bool overview = strcmp(tab, "overview") == 0;
-    if (!db || !ck_web_load_case_page(r, &s, db, today, overview, &held, &res)) return;
+    bool contacts = strcmp(tab, "appointments") == 0 || strcmp(tab, "sentence") == 0 || strcmp(tab, "compliance") == 0;
+    if (!db || !ck_web_load_case_page(r, &s, db, today, overview, contacts, &held, &res, overview ? &sum : NULL))
+        return;
     const ck_case *c = ck_cached_value(held);
     json_t *header = ck_web_case_header(r, c, today);
     const char *title = ck_arena_printf(ck_http_arena(r), "%s: %s", json_string_value(json_object_get(header, "name")),
@@ -790,12 +797,14 @@ void ck_web_case(ck_http_req *r)
         json_decref(obs);
         json_decref(page);
         ck_result_free(res);
+        ck_overview_free(sum);
         ck_cached_release(held);
         ck_web_error_page(r, &s, 500, "Sorry, there is a problem with the service", "Try again later.");
         return;
     }
     json_object_set_new(page, "obligations", obs);
-    json_t *attention = overview ? ck_web_case_attention(r, db, c, res, today) : NULL;
+    json_t *attention = overview ? ck_web_case_attention(r, db, c, res, sum, today) : NULL;
+    ck_overview_free(sum);
     if (overview && !attention) {
         json_decref(page);
         ck_result_free(res);
