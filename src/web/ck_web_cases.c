@@ -744,6 +744,21 @@ static json_t *compliance_json(ck_http_req *r, const ck_case *c, const ck_result
                      "breaches", breaches, "breach_status", status);
 }
 
+/* Drops the links of list's rows to forms s may not open; whether any row
+ * still has a link (or, with `who`, says who acts instead). */
+static bool drop_closed_actions(const ck_session *s, json_t *list, bool who)
+{
+    json_t *o;
+    size_t k;
+    bool any = false;
+    json_array_foreach(list, k, o) {
+        const char *href = json_string_value(json_object_get(o, "action_href"));
+        if (href && !ck_web_may_open(s, "GET", href)) json_object_del(o, "action_href");
+        any |= json_object_get(o, "action_href") || (who && json_object_get(o, "who"));
+    }
+    return any;
+}
+
 void ck_web_case(ck_http_req *r)
 {
     ck_session s;
@@ -785,14 +800,10 @@ void ck_web_case(ck_http_req *r)
     json_object_set_new(page, "can_check", json_boolean(ck_web_allowed(&s, "check:write")));
     json_object_set_new(page, "saved", json_string(ck_http_query(r, "saved") ? ck_http_query(r, "saved") : ""));
     json_t *obs = obligations_json(r, c->crn, res, overview);
-    json_t *o;
-    size_t k;
     /* Each action shown only to a role whose permission its form needs
-     * (a court officer's checks, a practitioner's contacts). */
-    json_array_foreach(obs, k, o) {
-        const char *href = json_string_value(json_object_get(o, "action_href"));
-        if (href && !ck_web_may_open(&s, "GET", href)) json_object_del(o, "action_href");
-    }
+     * (a court officer's checks, a practitioner's contacts); a reader who
+     * may act on none (quality assurance) gets no empty Action column. */
+    json_object_set_new(page, "obligation_actions", json_boolean(drop_closed_actions(&s, obs, true)));
     if (!victim_liaison_rows(r, db, c, today, obs)) {
         json_decref(obs);
         json_decref(page);
@@ -812,7 +823,10 @@ void ck_web_case(ck_http_req *r)
         ck_web_error_page(r, &s, 500, "Sorry, there is a problem with the service", "Try again later.");
         return;
     }
-    if (attention) json_object_set_new(page, "attention", attention);
+    if (attention) {
+        drop_closed_actions(&s, attention, false);
+        json_object_set_new(page, "attention", attention);
+    }
     if (overview || strcmp(tab, "compliance") == 0) json_object_set_new(page, "compliance", compliance_json(r, c, res, today));
     /* (The activity log is its own page: ck_web_activity.c.) */
     if (strcmp(tab, "appointments") == 0) json_object_set_new(page, "contacts", contacts_json(r, c, today, 1));
