@@ -312,7 +312,7 @@ ck_rc ck_access_get_held(ck_db *db, const ck_principal *p, const char *crn, cons
     }
     if (rc == CK_OK && obligations)
         rc = ck_store_get_obligations(db, f.id, how->as_of, how->unmet_only, obligations, err, err_len);
-    if (rc == CK_OK && how->summary) rc = ck_overview_read(db, f.id, crn, how->as_of, how->summary, err, err_len);
+    if (rc == CK_OK && how->summary) rc = ck_overview_read(db, f.id, how->as_of, how->summary, err, err_len);
     rc = ck_txn_finish(db, rc, err, err_len);
     char detail[48];
     ck_audit_note notes[3] = {{"case.read", crn, NULL, NULL}};

@@ -4,3 +4,6 @@
 -- a few appointments wait for an outcome. Partial, so it stays small: an
 -- appointment leaves it when its outcome is recorded.
 CREATE INDEX "contacts_no_outcome" ON "contacts" ("case_id", "date") WHERE "appointment" = 1 AND "outcome" IS NULL;
+-- The hours worked towards an unpaid work requirement, summed from this
+-- covering index of the sessions that carry hours, not from every contact.
+CREATE INDEX "contacts_hours" ON "contacts" ("case_id", "event", "date", "type", "hours") WHERE "hours" IS NOT NULL;
