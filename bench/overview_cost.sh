@@ -11,7 +11,13 @@
 # binary its own), and the overview of the case with the most contacts is
 # asked for ROUNDS times (default 30) after one request that fills the case
 # cache, by a practitioner of the case's PDU. BIN is the binary (default
-# build/casekeeper, built first).
+# build/casekeeper, built first). CALLGRIND=0 skips the callgrind run (on
+# London the server's start under valgrind takes longer than the rest). A
+# database already in WORKDIR is used as it is: put a London one there as
+# cases.db to measure London. COLD=N (default 0: not run) then asks, in a
+# server of its own, for the overviews of the N cases of that PDU with the
+# most contacts, each once: every one a miss of the case cache (512 slots),
+# as most reads of a case are on a server holding many cases.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${1:-/tmp/ck-bench-overview}
@@ -58,7 +64,14 @@ serve() { # label, then the command that runs the server
   fi
   local cpu0 cpu1
   cpu0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
-  for _ in $(seq "$rounds"); do curl -s -b "$jar" -o /dev/null -w '%{http_code}\n' "$url/cases/$crn"; done |
+  local paths=()
+  if [ "$label" = cold ]; then
+    mapfile -t paths < <(sed "s#^#$url/cases/#" "$work/cold.crns")
+  else
+    for _ in $(seq "$rounds"); do paths+=("$url/cases/$crn"); done
+  fi
+  local n=${#paths[@]}
+  for p in "${paths[@]}"; do curl -s -b "$jar" -o /dev/null -w '%{http_code}\n' "$p"; done |
     sort | uniq -c | awk '$2 != 200 { print "  HTTP " $2 " x" $1 }'
   cpu1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
   if [ "$label" = callgrind ]; then
@@ -66,14 +79,21 @@ serve() { # label, then the command that runs the server
     sleep 1
     local total
     total=$(cat "$work"/callgrind.out.* 2>/dev/null | awk '/^summary:/ { s += $2 } /^totals:/ { t += $2 } END { print (s ? s : t) }')
-    echo "  callgrind: $((total / rounds)) instructions a request in ck_web_case ($total for $rounds)"
+    echo "  callgrind: $((total / n)) instructions a request in ck_web_case ($total for $n)"
   else
-    awk -v a="$cpu0" -v b="$cpu1" -v n="$rounds" -v l="$(cut -d' ' -f1-3 /proc/loadavg)" \
+    awk -v a="$cpu0" -v b="$cpu1" -v n="$n" -v l="$(cut -d' ' -f1-3 /proc/loadavg)" \
       'BEGIN { printf "  cpu: %.2f ms a request (%.2f s for %d); load average %s\n", (b - a) * 10 / n, (b - a) / 100, n, l }'
   fi
   kill -TERM "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
 serve cpu "$bin"
+if [ "${COLD:-0}" -gt 0 ]; then
+  q "SELECT c.crn FROM contacts k JOIN cases c ON c.case_id = k.case_id WHERE c.pdu_code = '$case_pdu'
+     GROUP BY c.crn ORDER BY COUNT(*) DESC LIMIT $COLD" >"$work/cold.crns"
+  echo "cold: $(wc -l <"$work/cold.crns") cases of $case_pdu, each once"
+  serve cold "$bin"
+fi
+[ "${CALLGRIND:-1}" = 0 ] && exit 0
 rm -f "$work"/callgrind.out.*
 serve callgrind valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out.%p" --toggle-collect=ck_web_case "$bin"

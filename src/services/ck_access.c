@@ -283,13 +283,15 @@ ck_rc ck_access_get_held(ck_db *db, const ck_principal *p, const char *crn, cons
     *out = NULL;
     *version = 0;
     if (obligations) *obligations = NULL;
+    if (how->summary) *how->summary = NULL;
     ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     case_facts f;
     rc = decide(db, p, CK_PERM_CASE_READ, crn, CK_LOCK_NONE, &f, err, err_len);
     bool victims = rc == CK_OK && ck_access_victims_visible(p, &f.place);
     bool sensitive = rc == CK_OK && ck_access_sensitive_visible(p, &f.place);
-    unsigned view = (victims ? CK_VIEW_VICTIMS : 0u) | (sensitive ? CK_VIEW_SENSITIVE : 0u);
+    unsigned view = (victims ? CK_VIEW_VICTIMS : 0u) | (sensitive ? CK_VIEW_SENSITIVE : 0u) |
+                    (how->without_contacts ? CK_VIEW_NO_CONTACTS : 0u);
     size_t n_victims = 0;
     bool have = false;
     if (rc == CK_OK && how->held) {
@@ -301,7 +303,7 @@ ck_rc ck_access_get_held(ck_db *db, const ck_principal *p, const char *crn, cons
         }
     }
     if (rc == CK_OK && !have) {
-        rc = ck_store_load_for(db, f.id, victims, out, err, err_len);
+        rc = ck_store_load_view(db, f.id, victims, !how->without_contacts, out, err, err_len);
         if (rc == CK_OK) {
             if (!sensitive) ck_case_redact_sensitive_notes(*out);
             *version = (*out)->version;
@@ -310,6 +312,7 @@ ck_rc ck_access_get_held(ck_db *db, const ck_principal *p, const char *crn, cons
     }
     if (rc == CK_OK && obligations)
         rc = ck_store_get_obligations(db, f.id, how->as_of, how->unmet_only, obligations, err, err_len);
+    if (rc == CK_OK && how->summary) rc = ck_overview_read(db, f.id, how->as_of, how->summary, err, err_len);
     rc = ck_txn_finish(db, rc, err, err_len);
     char detail[48];
     ck_audit_note notes[3] = {{"case.read", crn, NULL, NULL}};
@@ -326,6 +329,10 @@ ck_rc ck_access_get_held(ck_db *db, const ck_principal *p, const char *crn, cons
         if (obligations) {
             ck_result_free(*obligations);
             *obligations = NULL;
+        }
+        if (how->summary) {
+            ck_overview_free(*how->summary);
+            *how->summary = NULL;
         }
     }
     return rc;

@@ -38,6 +38,7 @@
 #include "ck_store.h"
 #include "ck_workforce.h"
 #include "ck_activity.h"
+#include "ck_overview_store.h"
 #include "ck_casewrite.h"
 #include "ck_events.h"
 
@@ -102,6 +103,7 @@ ck_rc ck_access_get(ck_db *db, const ck_principal *p, const char *crn, ck_case *
  * transaction (ck_store_bump_version). */
 #define CK_VIEW_VICTIMS 1u   /* victims' details loaded */
 #define CK_VIEW_SENSITIVE 2u /* sensitive contacts' notes kept */
+#define CK_VIEW_NO_CONTACTS 4u /* loaded without its contacts (summary) */
 typedef bool (*ck_access_held_fn)(void *ctx, int64_t version, unsigned view, size_t *n_victims);
 typedef struct ck_access_case_read {
     ck_access_held_fn held; /* NULL: always load the case */
@@ -109,6 +111,12 @@ typedef struct ck_access_case_read {
     ck_result **obligations; /* NULL: not wanted */
     ck_date as_of;
     bool unmet_only; /* only the open and overdue obligations (ck_store_get_obligations) */
+    /* The case without its contacts (CK_VIEW_NO_CONTACTS; ck_store_load_view):
+     * for a page that lists none of them. */
+    bool without_contacts;
+    /* Non-NULL: what the overview shows of the contacts, from the same
+     * snapshot (*summary at as_of, the caller's; store/ck_overview_store). */
+    ck_overview **summary;
 } ck_access_case_read;
 ck_rc ck_access_get_held(ck_db *db, const ck_principal *p, const char *crn, const ck_access_case_read *how,
                          ck_case **out, int64_t *version, char *err, size_t err_len);

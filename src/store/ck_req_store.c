@@ -103,6 +103,7 @@ static void read_row(ck_stmt *st, ck_arena *a, ck_req_row *r)
     r->start = ck_stmt_date(st, 5);
     r->last_day = ck_stmt_date(st, 6);
     r->terminated_on = ck_stmt_date(st, 7);
+    r->id = ck_arena_strdup(a, ck_stmt_text(st, 9));
 }
 
 /* Runs q (its selection already in q->sql after the FROM and the in-force
@@ -149,7 +150,7 @@ static void head(query *q)
                          "\"requirements\".\"type\", \"requirements\".\"amount\", \"requirements\".\"start\", " LAST_DAY
                          ", \"requirements\".\"terminated_on\", ");
     used_column(q);
-    ck_buf_puts(&q->sql, " FROM \"requirements\" JOIN \"events\""
+    ck_buf_puts(&q->sql, ", \"requirements\".\"id\" FROM \"requirements\" JOIN \"events\""
                          " ON \"events\".\"case_id\" = \"requirements\".\"case_id\""
                          " AND \"events\".\"ord\" = \"requirements\".\"parent_ord\""
                          " JOIN \"cases\" ON \"cases\".\"case_id\" = \"requirements\".\"case_id\""

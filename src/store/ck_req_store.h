@@ -21,6 +21,7 @@
 typedef struct ck_req_row {
     const char *crn, *forename, *surname; /* names may be NULL */
     const char *type;                      /* the requirement's type code */
+    const char *id;                        /* the requirement's id within its case */
     int32_t amount;                        /* CK_NOINT when the type has none */
     int32_t used;                          /* hours worked or days used to as_of; 0 for a type without progress */
     ck_date start, last_day, terminated_on; /* last_day: its end, else its sentence's end (ck_requirement_last_day) */

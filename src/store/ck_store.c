@@ -957,6 +957,18 @@ ck_rc ck_store_load(ck_db *db, int64_t id, ck_case **out, char *err, size_t err_
 
 ck_rc ck_store_load_for(ck_db *db, int64_t id, bool victims, ck_case **out, char *err, size_t err_len)
 {
+    return ck_store_load_view(db, id, victims, true, out, err, err_len);
+}
+
+/* Whether table t holds a case's contacts (or rows inside them). */
+static bool contact_rows(const table *t)
+{
+    return strcmp(t->key, "contacts") == 0 || strncmp(t->key, "contacts.", 9) == 0;
+}
+
+ck_rc ck_store_load_view(ck_db *db, int64_t id, bool victims, bool contacts, ck_case **out, char *err,
+                         size_t err_len)
+{
     model();
     *out = NULL;
     ck_stmt *st = ck_txn_prepare(db,
@@ -976,6 +988,7 @@ ck_rc ck_store_load_for(ck_db *db, int64_t id, bool victims, ck_case **out, char
     loadset ls = {&c, &ix, 1};
     scratch s = {NULL, 0};
     for (int i = 1; i < n_tables && r == CK_OK; i++) {
+        if (!contacts && contact_rows(&tables[i])) continue;
         st = ck_txn_prepare(db, !victims && tables[i].sel_one_redacted ? tables[i].sel_one_redacted : tables[i].sel_one,
                             err, err_len);
         if (!st) {

@@ -94,6 +94,11 @@ ck_rc ck_store_load(ck_db *db, int64_t id, ck_case **out, char *err, size_t err_
  * all and come back NULL. What a reader who is not victim liaison staff gets
  * (store/ck_access decides). */
 ck_rc ck_store_load_for(ck_db *db, int64_t id, bool victims, ck_case **out, char *err, size_t err_len);
+/* The same, and without `contacts` the case's contacts are not read at all
+ * (n_contacts 0): what a page that lists none of them loads (the web's case
+ * overview), since a case with years of history has thousands. */
+ck_rc ck_store_load_view(ck_db *db, int64_t id, bool victims, bool contacts, ck_case **out, char *err,
+                         size_t err_len);
 
 /* Streams cases in CRN order, `max` at a time, with one query per table per
  * batch, locking the batch's case rows. Start from ck_store_batch_init; each

@@ -274,20 +274,25 @@ json_t *ck_web_obligation(ck_http_req *r, const char *crn, const ck_obligation *
  * what the due date counts from (NULL: "Due by D."). */
 json_t *ck_web_obligation_plain(ck_http_req *r, const char *crn, const ck_obligation *o, const ck_obligation *detail);
 /* "Needs your attention" on the case overview: appointments without an
- * outcome, checks with no reply, registrations due for review (from res,
- * the case's open obligations) and a tier changed in the last 4 weeks (as
- * stored, store/ck_attention), each {text, action_href, action_text}
- * (web/ck_web_work). NULL when the store could not be read (logged). */
-json_t *ck_web_case_attention(ck_http_req *r, ck_db *db, const ck_case *c, const ck_result *res, ck_date today);
+ * outcome and unpaid work behind schedule (from sum, the overview's summary
+ * of the contacts: c has none loaded), checks with no reply, registrations
+ * due for review (from res, the case's open obligations) and a tier changed
+ * in the last 4 weeks (as stored, store/ck_attention), each {text,
+ * action_href, action_text} (web/ck_web_work). NULL when the store could not
+ * be read (logged). */
+json_t *ck_web_case_attention(ck_http_req *r, ck_db *db, const ck_case *c, const ck_result *res,
+                              const ck_overview *sum, ck_date today);
 /* The case header: name, CRN, date of birth, tier, OGRS3, RoSH, MAPPA,
  * register flags, victims in the scheme (a count, never who). */
 json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today);
 /* The case the path names as the case pages load it: held from the web's
- * case cache (read-only; ck_cached_release it), with its obligations at
- * today in *res when res is not NULL (only the open and overdue ones with
- * unmet_only), one read snapshot audited once; false after answering. */
+ * case cache (read-only; ck_cached_release it), without its contacts unless
+ * `contacts`, with its obligations at today in *res when res is not NULL
+ * (only the open and overdue ones with unmet_only) and the overview's summary
+ * of its contacts in *sum when sum is not NULL, one read snapshot audited
+ * once; false after answering. */
 bool ck_web_load_case_page(ck_http_req *r, const ck_session *s, ck_db *db, ck_date today, bool unmet_only,
-                           ck_cached **held, ck_result **res);
+                           bool contacts, ck_cached **held, ck_result **res, ck_overview **sum);
 /* The case page's tabs (key, label, current), `current` the one shown. */
 json_t *ck_web_case_tabs(const char *current);
 /* A case's activity log: GET /cases/{crn}/activity (ck_web_activity.c). */

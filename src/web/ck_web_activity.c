@@ -102,7 +102,7 @@ void ck_web_activity(ck_http_req *r)
     ck_db *db = ck_web_db(r, &s);
     ck_date today = ck_app_today(&ck_web_of(r)->app);
     ck_cached *held = NULL;
-    if (!db || !ck_web_load_case_page(r, &s, db, today, true, &held, NULL)) return;
+    if (!db || !ck_web_load_case_page(r, &s, db, today, true, false, &held, NULL, NULL)) return;
     const ck_case *c = ck_cached_value(held);
     json_t *header = ck_web_case_header(r, c, today);
     const char *title = ck_arena_printf(ck_http_arena(r), "%s: Activity log", json_string_value(json_object_get(header, "name")));

@@ -307,14 +307,14 @@ static void drop_case(void *c) { ck_case_free(c); }
  * open and overdue ones), from one read snapshot audited once; false after
  * answering. */
 bool ck_web_load_case_page(ck_http_req *r, const ck_session *s, ck_db *db, ck_date today, bool unmet_only,
-                           ck_cached **held, ck_result **res)
+                           bool contacts, ck_cached **held, ck_result **res, ck_overview **sum)
 {
     char err[512];
     page_read pr = {ck_web_of(r)->page_cases, ck_http_param(r, "crn"), 0, NULL};
     ck_case *c = NULL;
     int64_t version = 0;
     ck_access_case_read how = {.held = page_held, .ctx = &pr, .obligations = res, .as_of = today,
-                               .unmet_only = unmet_only};
+                               .unmet_only = unmet_only, .without_contacts = !contacts, .summary = sum};
     ck_rc rc = ck_access_get_held(db, s->p, pr.crn, &how, &c, &version, err, sizeof err);
     if (rc != CK_OK) {
         ck_cached_release(pr.hit);
@@ -744,6 +744,21 @@ static json_t *compliance_json(ck_http_req *r, const ck_case *c, const ck_result
                      "breaches", breaches, "breach_status", status);
 }
 
+/* Drops the links of list's rows to forms s may not open; whether any row
+ * still has a link (or, with `who`, says who acts instead). */
+static bool drop_closed_actions(const ck_session *s, json_t *list, bool who)
+{
+    json_t *o;
+    size_t k;
+    bool any = false;
+    json_array_foreach(list, k, o) {
+        const char *href = json_string_value(json_object_get(o, "action_href"));
+        if (href && !ck_web_may_open(s, "GET", href)) json_object_del(o, "action_href");
+        any |= json_object_get(o, "action_href") || (who && json_object_get(o, "who"));
+    }
+    return any;
+}
+
 void ck_web_case(ck_http_req *r)
 {
     ck_session s;
@@ -760,10 +775,17 @@ void ck_web_case(ck_http_req *r)
     ck_date today = ck_app_today(&ck_web_of(r)->app);
     ck_cached *held = NULL;
     ck_result *res = NULL;
-    /* Only what the tab shows: a case with years of history has hundreds of
-     * contacts and met obligations, and the overview lists none of them. */
+    ck_overview *sum = NULL;
+    /* Only what the tab shows: a case with years of history has thousands
+     * of contacts and met obligations, and the overview lists none of them
+     * (its appointments without an outcome and unpaid work hours come from
+     * the summary's indexed reads). The tabs that show contacts, or count
+     * them (the sentence's requirement progress, the compliance tab's
+     * enforcement actions "for the appointment on ..."), load them. */
     bool overview = strcmp(tab, "overview") == 0;
-    if (!db || !ck_web_load_case_page(r, &s, db, today, overview, &held, &res)) return;
+    bool contacts = strcmp(tab, "appointments") == 0 || strcmp(tab, "sentence") == 0 || strcmp(tab, "compliance") == 0;
+    if (!db || !ck_web_load_case_page(r, &s, db, today, overview, contacts, &held, &res, overview ? &sum : NULL))
+        return;
     const ck_case *c = ck_cached_value(held);
     json_t *header = ck_web_case_header(r, c, today);
     const char *title = ck_arena_printf(ck_http_arena(r), "%s: %s", json_string_value(json_object_get(header, "name")),
@@ -778,24 +800,22 @@ void ck_web_case(ck_http_req *r)
     json_object_set_new(page, "can_check", json_boolean(ck_web_allowed(&s, "check:write")));
     json_object_set_new(page, "saved", json_string(ck_http_query(r, "saved") ? ck_http_query(r, "saved") : ""));
     json_t *obs = obligations_json(r, c->crn, res, overview);
-    json_t *o;
-    size_t k;
     /* Each action shown only to a role whose permission its form needs
-     * (a court officer's checks, a practitioner's contacts). */
-    json_array_foreach(obs, k, o) {
-        const char *href = json_string_value(json_object_get(o, "action_href"));
-        if (href && !ck_web_may_open(&s, "GET", href)) json_object_del(o, "action_href");
-    }
+     * (a court officer's checks, a practitioner's contacts); a reader who
+     * may act on none (quality assurance) gets no empty Action column. */
+    json_object_set_new(page, "obligation_actions", json_boolean(drop_closed_actions(&s, obs, true)));
     if (!victim_liaison_rows(r, db, c, today, obs)) {
         json_decref(obs);
         json_decref(page);
         ck_result_free(res);
+        ck_overview_free(sum);
         ck_cached_release(held);
         ck_web_error_page(r, &s, 500, "Sorry, there is a problem with the service", "Try again later.");
         return;
     }
     json_object_set_new(page, "obligations", obs);
-    json_t *attention = overview ? ck_web_case_attention(r, db, c, res, today) : NULL;
+    json_t *attention = overview ? ck_web_case_attention(r, db, c, res, sum, today) : NULL;
+    ck_overview_free(sum);
     if (overview && !attention) {
         json_decref(page);
         ck_result_free(res);
@@ -803,7 +823,10 @@ void ck_web_case(ck_http_req *r)
         ck_web_error_page(r, &s, 500, "Sorry, there is a problem with the service", "Try again later.");
         return;
     }
-    if (attention) json_object_set_new(page, "attention", attention);
+    if (attention) {
+        drop_closed_actions(&s, attention, false);
+        json_object_set_new(page, "attention", attention);
+    }
     if (overview || strcmp(tab, "compliance") == 0) json_object_set_new(page, "compliance", compliance_json(r, c, res, today));
     /* (The activity log is its own page: ck_web_activity.c.) */
     if (strcmp(tab, "appointments") == 0) json_object_set_new(page, "contacts", contacts_json(r, c, today, 1));

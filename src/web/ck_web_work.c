@@ -145,13 +145,13 @@ static bool work_behind(ck_http_req *r, const ck_session *s, ck_db *db, json_t *
     return true;
 }
 
-json_t *ck_web_case_attention(ck_http_req *r, ck_db *db, const ck_case *c, const ck_result *res, ck_date today)
+json_t *ck_web_case_attention(ck_http_req *r, ck_db *db, const ck_case *c, const ck_result *res,
+                              const ck_overview *sum, ck_date today)
 {
     ck_arena *a = ck_http_arena(r);
     json_t *list = json_array();
-    for (size_t i = 0; i < c->n_contacts; i++) {
-        const ck_contact *ct = &c->contacts[i];
-        if (ct->appointment != 1 || ct->outcome || ct->date >= today) continue;
+    for (size_t i = 0; i < sum->n_no_outcome; i++) {
+        const ck_overview_appt *ct = &sum->no_outcome[i];
         attention_add(list, NULL, NULL,
                       ck_arena_printf(a, "Appointment on %s has no outcome", ck_web_date_long(r, ct->date)),
                       case_path(r, c->crn, "contacts", ct->id, "outcome"), "Record the outcome");
@@ -180,17 +180,17 @@ json_t *ck_web_case_attention(ck_http_req *r, ck_db *db, const ck_case *c, const
                       case_path(r, c->crn, "registrations", id, "review"), "Review the registration");
     }
     /* Unpaid work that cannot be finished at the configured pace before it
-     * ends (core/ck_requirements). */
+     * ends (core/ck_requirements), from the hours the summary summed. */
     int pace = ck_web_of(r)->app.engine.cfg->upw_pace_hours_week;
-    for (size_t i = 0; i < c->n_events; i++)
-        for (size_t k = 0; k < c->events[i].n_requirements; k++) {
-            const ck_requirement *q = &c->events[i].requirements[k];
-            ck_req_progress p;
-            ck_requirement_progress(c, &c->events[i], q, today, pace, &p);
-            if (!p.overrunning) continue;
-            attention_add(list, NULL, NULL, behind_text(r, &p, pace),
-                          case_path(r, c->crn, "requirements", q->id, "session"), "Record unpaid work hours");
-        }
+    for (size_t i = 0; i < sum->requirements->n; i++) {
+        const ck_req_row *q = &sum->requirements->rows[i];
+        ck_req_progress p;
+        ck_requirement_progress_of(ck_req_type_find(q->type), q->amount, q->used, q->start, q->last_day,
+                                   q->terminated_on, today, pace, &p);
+        if (!p.overrunning) continue;
+        attention_add(list, NULL, NULL, behind_text(r, &p, pace),
+                      case_path(r, c->crn, "requirements", q->id, "session"), "Record unpaid work hours");
+    }
     size_t left;
     if (!tier_changes(r, db, list, NULL, c->crn, NULL, today, &left)) {
         json_decref(list);

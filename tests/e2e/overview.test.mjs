@@ -6,7 +6,7 @@
 // (tests/suites/e2e.sh starts it).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { base, launch, shots, withSignedIn } from './helpers.mjs'
+import { axe, base, launch, shots, withSignedIn } from './helpers.mjs'
 
 let browser
 before(async () => {
@@ -32,3 +32,39 @@ test('the overview writes out every explanation and its sentence from what the s
     await page.screenshot({ path: `${shots}/overview-explanations.png`, fullPage: true })
   })
 })
+
+// The overview as each role reads it (issue 16, point 5: it no longer loads
+// the case's contacts; its appointment without an outcome comes from an
+// index), at a desktop and a phone width: no WCAG failure, nothing wider
+// than the screen, and only the readers who may act get links to the forms.
+const readers = [
+  { who: ['N07P001', 'PO'], acts: true },
+  { who: ['N07P009', 'SPO'], acts: true },
+  { who: ['N07P012', 'head_of_pdu'], acts: false },
+  { who: ['qa', 'QA'], acts: false }
+]
+for (const { who, acts } of readers) {
+  for (const width of [1280, 375]) {
+    test(`the overview for ${who[0]} at ${width} px`, async () => {
+      await withSignedIn(browser, who, async page => {
+        assert.equal((await page.goto(`${base}/cases/S000001`)).status(), 200)
+        assert.deepEqual(await axe(page), [])
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+        assert.ok(overflow <= 0, `the page is ${overflow} px wider than the window`)
+        const attention = await page.$eval('#attention-title', e => e.closest('.govuk-notification-banner').textContent)
+        assert.match(attention, /Appointment on 13 May 2025 has no outcome/)
+        const outcomeLinks = await page.$$('a[href*="/contacts/"][href$="/outcome"], a[href*="/outcome?"]')
+        const actionHeader = await page.$$('th:has-text("Action")')
+        if (acts) {
+          assert.ok(outcomeLinks.length > 0, 'a practitioner or SPO gets the form to record the outcome')
+          assert.equal(actionHeader.length, 1)
+        } else {
+          assert.equal(outcomeLinks.length, 0, 'no link to a form this reader cannot open')
+          assert.equal(actionHeader.length, 0, 'no empty Action column')
+        }
+        assert.match(await page.textContent('main'), /Overdue and due/)
+        await page.screenshot({ path: `${shots}/overview-${who[0].toLowerCase()}-${width}.png`, fullPage: true })
+      }, { viewport: { width, height: 900 } })
+    })
+  }
+}
