@@ -30,7 +30,7 @@ ck_bench_settle() {
     for _ in $(seq 1800); do grep -q "daily recompute.*\(done\|failed\)" "$1" && break; sleep 1; done
   fi
   # Then the monthly inspection snapshots the management pages read.
-  for _ in $(seq 1800); do grep -q "inspection snapshots at" "$1" && break; sleep 1; done
+  for _ in $(seq 1800); do grep -q "after the recompute at" "$1" && break; sleep 1; done
 }
 
 # ck_bench_richest_case DB: the CRN of the case with the most contacts (the

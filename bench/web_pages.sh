@@ -73,7 +73,7 @@ url=""
 read -r -t 600 line <&"${SERVER[0]}" && url=${line#listening on }
 [ -n "$url" ] || { echo "the server did not start"; cat "$log"; exit 1; }
 ck_bench_settle "$log"
-grep -h "daily recompute.*done\|inspection snapshots" "$log" | sed 's/^/  server: /'
+grep -h "daily recompute.*done\|after the recompute at" "$log" | sed 's/^/  server: /'
 
 jar="$work/cookies.$$"
 sign_in() { # account

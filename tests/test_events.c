@@ -23,6 +23,8 @@
 #include "ck_cases.h"
 #include "ck_casewrite.h"
 #include "ck_events.h"
+#include "ck_manage_json.h"
+#include "ck_nightly.h"
 #include "ck_rulecfg.h"
 #include "ck_store.h"
 #include "ck_txn.h"
@@ -789,6 +791,43 @@ static void test_expiry(void **state)
     ck_http_stop(srv);
 }
 
+/* ck_nightly_after, what the server's nightly job and `casekeeper recompute`
+ * both run after the recompute: the overdue events since the last run, and
+ * the events older than events_keep_days expired. */
+static void test_nightly_after(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    char err[512];
+    add_case(db, "M700001");
+    add_case(db, "M700002");
+    const ck_rules_config *cfg = ck_rulecfg_default();
+    const int64_t now = 1780000000;
+    /* The first case's creation is older than the days kept; the second's not. */
+    age_events(db, 1, 1, now - ((int64_t)cfg->events_keep_days + 1) * 86400);
+    age_events(db, 2, 2, now - ((int64_t)cfg->events_keep_days - 1) * 86400);
+    ck_date d0 = ck_test_date(AS_OF), d1 = ck_date_add_days(d0, 3650);
+    size_t added = 0;
+    assert_int_equal(ck_events_overdue(db, d0, &added, err, sizeof err), CK_OK); /* the last run: d0 */
+    int64_t want = count_sql(db, "SELECT COUNT(*) FROM \"obligations\" WHERE \"status\" = 'unmet' AND "
+                                 "\"due\" >= $1 AND \"due\" < $2", d0, d1);
+    assert_true(want > 0);
+    int64_t before = events_left(db);
+    ck_nightly_after_result a;
+    assert_int_equal(ck_nightly_after(db, cfg, d1, now, ck_inspection_snapshot_text, &a, err, sizeof err), CK_OK);
+    assert_int_equal(a.overdue, want);
+    assert_int_equal(a.expired, 1);
+    assert_int_equal(events_left(db), before + want - 1);
+    ck_stmt *st = ck_db_prepare(db, "SELECT MIN(\"id\") FROM \"domain_events\"");
+    assert_non_null(st);
+    assert_int_equal(ck_stmt_step(st), CK_DB_ROW);
+    assert_int_equal(ck_stmt_int(st, 0), 2); /* the first event went, the second stayed */
+    ck_stmt_reset(st);
+    /* Again the same day: nothing more. */
+    assert_int_equal(ck_nightly_after(db, cfg, d1, now, ck_inspection_snapshot_text, &a, err, sizeof err), CK_OK);
+    assert_int_equal(a.overdue, 0);
+    assert_int_equal(a.expired, 0);
+}
+
 /* ---- Webhooks ---------------------------------------------------------------------------- */
 
 #define SECRET "webhook-test-secret-0123456789"
@@ -1020,6 +1059,7 @@ int main(void)
         CK_DB_TEST(test_route),
         CK_DB_TEST(test_access_staff_accounts),
         CK_DB_TEST(test_expiry),
+        CK_DB_TEST(test_nightly_after),
         CK_DB_TEST(test_webhook_fails_twice),
         cmocka_unit_test(test_signature),
     };

@@ -152,9 +152,9 @@ static int run(const char *url, ck_date as_of, bool all, size_t batch)
     ck_cli_admin_principal(&by);
     if (rc == CK_OK) rc = ck_audit_record(db, &by, "cases.recompute", NULL, NULL, detail, err, sizeof err);
     /* Then what the management pages read, as the server's nightly job does. */
-    size_t snapshots = 0, overdue = 0;
-    if (rc == CK_OK) rc = ck_inspection_snapshots_nightly(db, eng.cfg, as_of, &snapshots, err, sizeof err);
-    if (rc == CK_OK) rc = ck_events_overdue(db, as_of, &overdue, err, sizeof err);
+    ck_nightly_after_result a = {0};
+    if (rc == CK_OK)
+        rc = ck_nightly_after(db, eng.cfg, as_of, (int64_t)time(NULL), ck_inspection_snapshot_text, &a, err, sizeof err);
     double after = ck_progress_elapsed(prog) - secs, after_cpu = cpu_s() - cpu;
     char rel_err[256];
     if (ck_txn_begin_write(db, rel_err, sizeof rel_err) == CK_OK) /* else it lapses after lease_s */
@@ -167,9 +167,9 @@ static int run(const char *url, ck_date as_of, bool all, size_t batch)
     size_t n = st.evaluated;
     fprintf(stderr,
             "casekeeper %s: %zu of %zu cases evaluated at %s (%s), %zu changed, in %.2fs (%.2fs per 10,000 "
-            "evaluated); then %zu inspection snapshots and %zu overdue events in %.2fs (%.2fs CPU)\n",
+            "evaluated); then %zu inspection snapshots, %zu overdue events and %zu expired in %.2fs (%.2fs CPU)\n",
             CMD, n, st.cases, ck_date_fmt(as_of, d), st.all ? "every case" : "those whose next change had come",
-            st.changed, secs, n ? secs * 10000.0 / (double)n : 0.0, snapshots, overdue, after, after_cpu);
+            st.changed, secs, n ? secs * 10000.0 / (double)n : 0.0, a.snapshots, a.overdue, a.expired, after, after_cpu);
     return 0;
 }
 

@@ -441,7 +441,9 @@ typedef struct case_read {
 
 /* The variant of the key: the bytes differ by what was loaded (victims'
  * details, sensitive notes) and by the redaction they were written with. */
-static unsigned case_variant(unsigned view, unsigned redaction) { return view | redaction << 2; }
+/* The view's bits (CK_VIEW_*, below 8) and then the redaction's, so no two
+ * variants share a key. */
+static unsigned case_variant(unsigned view, unsigned redaction) { return view | redaction << 3; }
 
 static bool case_held(void *ctx, int64_t version, unsigned view, size_t *n_victims)
 {
@@ -976,54 +978,21 @@ static void daily_record(const char *today_s, bool ok, size_t cases, double secs
     ck_log_event("nightly_recompute", f, sizeof f / sizeof *f);
 }
 
-/* After the obligations, under the nightly lease: the inspection snapshots
- * the management pages read (ck_inspection_snapshots_refresh writes only
- * those not yet fresh, so a restart on the same day costs one query a PDU
- * and month). */
-static ck_rc daily_snapshots(void *ctx, ck_db *db, ck_date today, char *err, size_t err_len)
-{
-    daily_progress *p = ctx;
-    char today_s[CK_DATE_STRLEN];
-    ck_date_fmt(today, today_s);
-    size_t written = 0;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    ck_rc rc = ck_inspection_snapshots_nightly(db, p->d->app->engine.cfg, today, &written, err, err_len);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    if (rc != CK_OK) {
-        ck_http_log("inspection snapshots at %s: failed (%.1f s): %s", today_s, secs, err);
-        return rc;
-    }
-    ck_http_log("inspection snapshots at %s: %zu written in %.1f s", today_s, written, secs);
-    return CK_OK;
-}
-
-/* After the obligations, under the nightly lease: obligation.overdue events
- * for what became overdue since the last run (store/ck_events; once each,
- * so a second run the same day adds none), then the snapshots; each part
- * runs whatever the other did. */
+/* After the obligations, under the nightly lease: overdue events, expiry,
+ * the inspection snapshots (services/ck_nightly's ck_nightly_after; the
+ * snapshots not yet fresh only, so a restart on the same day costs little). */
 static ck_rc daily_after(void *ctx, ck_db *db, ck_date today, char *err, size_t err_len)
 {
-    char today_s[CK_DATE_STRLEN], ev_err[1024];
-    ck_date_fmt(today, today_s);
-    size_t added = 0;
-    ck_rc ev = ck_events_overdue(db, today, &added, ev_err, sizeof ev_err);
-    if (ev != CK_OK) ck_http_log("overdue events at %s: failed: %s", today_s, ev_err);
-    else if (added) ck_http_log("overdue events at %s: %zu", today_s, added);
-    /* Retention: the events older than events_keep_days go, in batches. */
     const daily_progress *p = ctx;
-    size_t expired = 0;
-    int64_t before = (int64_t)time(NULL) - (int64_t)p->d->app->engine.cfg->events_keep_days * 86400;
-    ck_rc ex = ck_events_expire(db, before, CK_EVENTS_EXPIRE_BATCH, &expired, ev_err, sizeof ev_err);
-    if (ex != CK_OK) ck_http_log("expiring events at %s: failed: %s", today_s, ev_err);
-    else if (expired) ck_http_log("events expired at %s: %zu", today_s, expired);
-    if (ev == CK_OK) ev = ex;
-    ck_rc rc = daily_snapshots(ctx, db, today, err, err_len);
-    if (rc == CK_OK && ev != CK_OK) {
-        snprintf(err, err_len, "%s", ev_err);
-        rc = ev;
-    }
+    char today_s[CK_DATE_STRLEN];
+    ck_date_fmt(today, today_s);
+    ck_nightly_after_result a;
+    ck_rc rc = ck_nightly_after(db, p->d->app->engine.cfg, today, (int64_t)time(NULL), ck_inspection_snapshot_text, &a,
+                                err, err_len);
+    ck_http_log("after the recompute at %s: %zu overdue events, %zu events expired, %zu inspection snapshots "
+                "written in %.1f s%s%s",
+                today_s, a.overdue, a.expired, a.snapshots, a.snapshots_s, rc == CK_OK ? "" : "; failed: ",
+                rc == CK_OK ? "" : err);
     return rc;
 }
 

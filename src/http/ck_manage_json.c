@@ -1,5 +1,6 @@
 /* ck_manage_json: see ck_manage_json.h. */
 #include "ck_manage_json.h"
+#include "ck_nightly.h"
 #include "ck_str.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,12 +85,7 @@ char *ck_inspection_snapshot_text(const ck_inspection *x)
 ck_rc ck_inspection_snapshots_nightly(ck_db *db, const ck_rules_config *cfg, ck_date as_of, size_t *written, char *err,
                                       size_t err_len)
 {
-    *written = 0;
-    ck_manage_cfg mc;
-    ck_rc rc = ck_manage_cfg_load(db, &mc, err, err_len);
-    if (rc != CK_OK) return rc;
-    return ck_inspection_snapshots_refresh(db, cfg, &mc.bands, CK_INSPECTION_HISTORY_MONTHS, as_of,
-                                           ck_inspection_snapshot_text, written, err, err_len);
+    return ck_nightly_snapshots(db, cfg, as_of, ck_inspection_snapshot_text, written, err, err_len);
 }
 
 static ck_date date_of(const json_t *o, const char *key)

@@ -1,6 +1,8 @@
 #include "ck_nightly.h"
 #include "ck_audit.h"
 #include "ck_txn.h"
+#include "ck_events.h"
+#include "ck_workforce.h"
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -161,4 +163,41 @@ ck_rc ck_nightly_run(ck_db *db, const ck_engine *eng, ck_date as_of, const ck_ni
     if (rc == CK_OK && o->then) rc = o->then(o->ctx, db, as_of, err, err_len);
     give_back(db, o);
     return rc;
+}
+
+ck_rc ck_nightly_snapshots(ck_db *db, const ck_rules_config *cfg, ck_date as_of,
+                           char *(*encode)(const ck_inspection *x), size_t *written, char *err, size_t err_len)
+{
+    *written = 0;
+    ck_manage_cfg mc;
+    ck_rc rc = ck_manage_cfg_load(db, &mc, err, err_len);
+    if (rc != CK_OK) return rc;
+    return ck_inspection_snapshots_refresh(db, cfg, &mc.bands, CK_INSPECTION_HISTORY_MONTHS, as_of, encode, written,
+                                           err, err_len);
+}
+
+ck_rc ck_nightly_after(ck_db *db, const ck_rules_config *cfg, ck_date as_of, int64_t now,
+                       char *(*encode)(const ck_inspection *x), ck_nightly_after_result *out, char *err,
+                       size_t err_len)
+{
+    memset(out, 0, sizeof *out);
+    char part_err[1024] = "";
+    ck_rc first = ck_events_overdue(db, as_of, &out->overdue, part_err, sizeof part_err);
+    if (first != CK_OK) snprintf(err, err_len, "overdue events: %s", part_err);
+    int64_t before = now - (int64_t)cfg->events_keep_days * 86400;
+    ck_rc rc = ck_events_expire(db, before, CK_EVENTS_EXPIRE_BATCH, &out->expired, part_err, sizeof part_err);
+    if (rc != CK_OK && first == CK_OK) {
+        snprintf(err, err_len, "expiring events: %s", part_err);
+        first = rc;
+    }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rc = ck_nightly_snapshots(db, cfg, as_of, encode, &out->snapshots, part_err, sizeof part_err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    out->snapshots_s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (rc != CK_OK && first == CK_OK) {
+        snprintf(err, err_len, "inspection snapshots: %s", part_err);
+        first = rc;
+    }
+    return first;
 }

@@ -16,6 +16,7 @@
 #ifndef CK_NIGHTLY_H
 #define CK_NIGHTLY_H
 #include "ck_cases.h"
+#include "ck_inspection.h"
 #include "ck_jobs.h"
 #include "ck_rc.h"
 #include <stdint.h>
@@ -64,5 +65,25 @@ typedef struct ck_nightly_result {
  * (this server stalled past nightly_lease_s). */
 ck_rc ck_nightly_run(ck_db *db, const ck_engine *eng, ck_date as_of, const ck_nightly_opts *o, ck_nightly_result *out,
                      char *err, size_t err_len);
+
+/* What follows the recompute each night, under the nightly lease, for the
+ * server's job and `casekeeper recompute` alike: obligation.overdue events
+ * for what became overdue since the last run (store/ck_events; once each),
+ * the events older than events_keep_days (cfg) before `now` expired, then
+ * the inspection snapshots of the last CK_INSPECTION_HISTORY_MONTHS months
+ * of every PDU at as_of that the management pages read (ck_nightly_snapshots;
+ * encode gives their stored text). Each part runs whatever the others did;
+ * the first failure is returned, with its message in err and the counts of
+ * what did run in *out. */
+typedef struct ck_nightly_after_result {
+    size_t overdue, expired, snapshots;
+    double snapshots_s; /* wall seconds the snapshots took */
+} ck_nightly_after_result;
+ck_rc ck_nightly_after(ck_db *db, const ck_rules_config *cfg, ck_date as_of, int64_t now,
+                       char *(*encode)(const ck_inspection *x), ck_nightly_after_result *out, char *err,
+                       size_t err_len);
+/* The snapshots alone, with the bands of the settings (ck_manage_cfg_load). */
+ck_rc ck_nightly_snapshots(ck_db *db, const ck_rules_config *cfg, ck_date as_of,
+                           char *(*encode)(const ck_inspection *x), size_t *written, char *err, size_t err_len);
 
 #endif
