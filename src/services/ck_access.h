@@ -103,7 +103,7 @@ ck_rc ck_access_get(ck_db *db, const ck_principal *p, const char *crn, ck_case *
  * transaction (ck_store_bump_version). */
 #define CK_VIEW_VICTIMS 1u   /* victims' details loaded */
 #define CK_VIEW_SENSITIVE 2u /* sensitive contacts' notes kept */
-#define CK_VIEW_NO_CONTACTS 4u /* loaded without its contacts (summary) */
+#define CK_VIEW_NO_CONTACTS 4u /* loaded without its contacts (summary); http/ck_api packs redaction from bit 3 up */
 typedef bool (*ck_access_held_fn)(void *ctx, int64_t version, unsigned view, size_t *n_victims);
 typedef struct ck_access_case_read {
     ck_access_held_fn held; /* NULL: always load the case */
