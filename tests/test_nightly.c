@@ -247,17 +247,30 @@ static void killed_run(const char *url, const ck_engine *eng)
     if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL) fail_msg("the child was not killed (status %d)", status);
 }
 
+/* Every case's stored obligations made stale (a due date moved, the digest
+ * forgotten), so a recompute changes every case it evaluates. */
+static void stale(ck_db *db)
+{
+    if (ck_db_exec(db, "UPDATE \"obligations\" SET \"due\" = '2000-01-03'") != CK_DB_OK ||
+        ck_db_exec(db, "UPDATE \"cases\" SET \"obl_digest\" = NULL") != CK_DB_OK)
+        fail_msg("%s", ck_db_errmsg(db));
+}
+
 static void killed_mid_run_completed_by_another(void **state)
 {
     ck_db *db = ck_test_db_get(state);
     ck_engine eng = ck_engine_default();
     add_cases(db, &eng);
+    stale(db);
     /* The same cases recomputed without interruption, for comparison. */
     char err[512];
     ck_db *ref = ck_db_open(ck_test_db_url(state, 1), err, sizeof err);
     if (!ref) fail_msg("%s", err);
     add_cases(ref, &eng);
-    if (ck_cases_recompute_all(ref, &eng, ck_test_date(AS_OF), BATCH, NULL, NULL, err, sizeof err) != CK_OK)
+    stale(ref);
+    ck_recompute_stats ref_st = {0};
+    if (ck_cases_recompute(ref, &eng, ck_test_date(AS_OF), true, BATCH, NULL, NULL, NULL, &ref_st, err, sizeof err) !=
+        CK_OK)
         fail_msg("%s", err);
 
     killed_run(ck_test_db_url(state, 0), &eng);
@@ -293,6 +306,11 @@ static void killed_mid_run_completed_by_another(void **state)
     assert_int_equal(rec[0].cases_evaluated, N_CASES - 2 * BATCH);
     assert_string_equal(rec[1].server, "server-a");
     assert_false(rec[1].finished);
+    /* The killed run's batches recorded what they changed; with the
+     * completing run's, what one uninterrupted pass changes. */
+    assert_int_equal(rec[1].cases_changed, 2 * BATCH);
+    assert_int_equal(rec[1].cases_changed + rec[0].cases_changed, (int64_t)ref_st.changed);
+    assert_int_equal(ref_st.changed, N_CASES);
     assert_int_equal(recomputed_on(db), ck_test_date(AS_OF));
     assert_int_equal(recompute_entries(db), 1);
 

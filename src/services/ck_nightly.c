@@ -14,6 +14,7 @@ typedef struct run {
     ck_job_run rec;
     bool lost; /* the lease went to another server mid-run */
     size_t changed; /* cases whose stored values changed (the audit record) */
+    const ck_recompute_stats *st; /* the pass's counts so far, for each batch's progress record */
     char err[256];
 } run;
 
@@ -49,6 +50,8 @@ static bool on_batch(void *ctx, size_t done, size_t total, const char *last_crn)
 {
     run *r = ctx;
     r->rec.cases_evaluated = (int64_t)done;
+    /* So a run killed mid-way still says how many it changed. */
+    if (r->st) r->rec.cases_changed = (int64_t)r->st->changed;
     if (last_crn) snprintf(r->rec.after, sizeof r->rec.after, "%s", last_crn); /* a pass over every case */
     int64_t now = run_now(r);
     bool held = false;
@@ -123,6 +126,7 @@ static ck_rc recompute(ck_db *db, const ck_engine *eng, ck_date as_of, ck_date l
     /* Only the due cases, unless what the stored values rest on changed
      * (ck_cases_recompute). */
     ck_recompute_stats st = {0};
+    r.st = &st;
     rc = ck_cases_recompute(db, eng, as_of, all, o->batch, all ? after : NULL, on_batch, &r, &st, err, err_len);
     out->changed = r.changed = st.changed;
     out->all = st.all;
