@@ -17,6 +17,7 @@
 #include "ck_gen_load.h"
 #include "ck_inspection.h"
 #include "ck_manage_json.h"
+#include "ck_nightly.h"
 #include "ck_stats.h"
 #include "ck_web.h"
 #include "ck_workforce.h"
@@ -173,7 +174,7 @@ static void figures_agree(void **state)
     ok(ck_gen_load(db, g, &eng, NULL, NULL, err, sizeof err), err);
     ck_gen_free(g);
     size_t written = 0;
-    ok(ck_inspection_snapshots_nightly(db, eng.cfg, o.as_of, &written, err, sizeof err), err);
+    ok(ck_nightly_snapshots(db, eng.cfg, o.as_of, ck_inspection_snapshot_text, &written, err, sizeof err), err);
     assert_true(written > 0);
     ck_manage_cfg mc;
     ok(ck_manage_cfg_load(db, &mc, err, sizeof err), err);

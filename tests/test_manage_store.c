@@ -6,6 +6,8 @@
 #include "ck_test.h"
 #include "ck_test_db.h"
 #include "ck_test_manage.h"
+#include "ck_manage_json.h"
+#include "ck_nightly.h"
 #include "ck_str.h"
 #include "ck_court.h"
 #include "ck_facts.h"
@@ -560,11 +562,11 @@ static void test_inspection_figures(void **state)
      * is; the current month's is taken again each day), then nothing more
      * that day; read back, a snapshot is the figures it was made from. */
     size_t written = 0;
-    ok(ck_inspection_snapshots_nightly(db, ck_rulecfg_default(), D("2025-04-01"), &written, err, sizeof err), err);
+    ok(ck_nightly_snapshots(db, ck_rulecfg_default(), D("2025-04-01"), ck_inspection_snapshot_text, &written, err, sizeof err), err);
     assert_int_equal(written, 2 * CK_INSPECTION_HISTORY_MONTHS - 1); /* P1 and P2 */
-    ok(ck_inspection_snapshots_nightly(db, ck_rulecfg_default(), D("2025-04-01"), &written, err, sizeof err), err);
+    ok(ck_nightly_snapshots(db, ck_rulecfg_default(), D("2025-04-01"), ck_inspection_snapshot_text, &written, err, sizeof err), err);
     assert_int_equal(written, 0);
-    ok(ck_inspection_snapshots_nightly(db, ck_rulecfg_default(), D("2025-04-02"), &written, err, sizeof err), err);
+    ok(ck_nightly_snapshots(db, ck_rulecfg_default(), D("2025-04-02"), ck_inspection_snapshot_text, &written, err, sizeof err), err);
     assert_int_equal(written, 2); /* each PDU's April row, now to 1 April */
     ck_inspection_months *hm = NULL;
     ok(ck_inspection_history(db, ck_rulecfg_default(), &mc.bands, "P1", 12, D("2025-04-01"), &hm, err, sizeof err),

@@ -11,6 +11,8 @@
 #include "ck_test.h"
 #include "ck_test_db.h"
 #include "ck_test_manage.h"
+#include "ck_manage_json.h"
+#include "ck_nightly.h"
 #include "ck_buf.h"
 #include "ck_gen.h"
 #include "ck_gen_load.h"
@@ -100,7 +102,7 @@ static void nights(void **state)
         snaps before, after;
         snaps_read(db, &before);
         size_t written = 0;
-        ok(ck_inspection_snapshots_nightly(db, eng.cfg, d, &written, err, sizeof err), err);
+        ok(ck_nightly_snapshots(db, eng.cfg, d, ck_inspection_snapshot_text, &written, err, sizeof err), err);
         snaps_read(db, &after);
         size_t seen = 0;
         for (size_t i = 0; i < after.n; i++) {
@@ -131,7 +133,7 @@ static void nights(void **state)
         snaps_free(&before);
         snaps_free(&after);
         /* A second run the same night writes nothing. */
-        ok(ck_inspection_snapshots_nightly(db, eng.cfg, d, &written, err, sizeof err), err);
+        ok(ck_nightly_snapshots(db, eng.cfg, d, ck_inspection_snapshot_text, &written, err, sizeof err), err);
         assert_int_equal(written, 0);
     }
     print_message("%d nights: %zu snapshots compared, %zu with counted cases, %zu final rows of a month that "

@@ -1,6 +1,5 @@
 /* ck_manage_json: see ck_manage_json.h. */
 #include "ck_manage_json.h"
-#include "ck_nightly.h"
 #include "ck_str.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,12 +79,6 @@ char *ck_inspection_snapshot_text(const ck_inspection *x)
     char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(j);
     return text;
-}
-
-ck_rc ck_inspection_snapshots_nightly(ck_db *db, const ck_rules_config *cfg, ck_date as_of, size_t *written, char *err,
-                                      size_t err_len)
-{
-    return ck_nightly_snapshots(db, cfg, as_of, ck_inspection_snapshot_text, written, err, err_len);
 }
 
 static ck_date date_of(const json_t *o, const char *key)

@@ -21,11 +21,6 @@ json_t *ck_inspection_to_json(const ck_inspection *x);
 /* The text a monthly snapshot stores (store/ck_inspection_snapshot's
  * encode): ck_inspection_to_json, compact with sorted keys; malloc'd. */
 char *ck_inspection_snapshot_text(const ck_inspection *x);
-/* The nightly job's snapshots (ck_inspection_snapshots_refresh) of the
- * last CK_INSPECTION_HISTORY_MONTHS months of every PDU at as_of, encoded
- * as ck_inspection_snapshot_text, with the bands of the settings. */
-ck_rc ck_inspection_snapshots_nightly(ck_db *db, const ck_rules_config *cfg, ck_date as_of, size_t *written, char *err,
-                                      size_t err_len);
 /* A snapshot's text back into figures (x->arena owns the strings; free
  * with ck_inspection_free): NULL when it is not a report. What a page shows
  * from a snapshot is then what it shows when it computes the period. */
