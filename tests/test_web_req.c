@@ -129,10 +129,32 @@ static void test_my_work_flag(void **state)
     free(body);
 }
 
+/* The case overview's "Needs your attention" names whose it is, and links
+ * to no form, for a reader who can act on none of it (the head of PDU). */
+static void test_case_attention_reader(void **state)
+{
+    tw_server *f = *state;
+    char *body = page(f, "N07P001", "/cases/R190001");
+    must_have(body, "Needs your attention");
+    must_have(body, ">Record unpaid work hours<");
+    free(body);
+    char cookie[128];
+    tw_sign_in_as(f->port, "n07p012", cookie, sizeof cookie);
+    th_resp r = tw_req(f->port, "GET", "/cases/R190001", cookie, NULL);
+    assert_int_equal(r.status, 200);
+    must_have(r.body, "Needs attention from the probation practitioner");
+    must_have(r.body, "Unpaid work is behind schedule");
+    assert_null(strstr(r.body, "Needs your attention"));
+    assert_null(strstr(r.body, "Record unpaid work hours"));
+    assert_null(strstr(r.body, "/requirements/"));
+    th_resp_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_caseload_column),
+        cmocka_unit_test(test_case_attention_reader),
         cmocka_unit_test(test_my_work_flag),
     };
     return cmocka_run_group_tests(tests, setup, tw_teardown);

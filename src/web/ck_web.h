@@ -278,10 +278,11 @@ json_t *ck_web_obligation_plain(ck_http_req *r, const char *crn, const ck_obliga
  * of the contacts: c has none loaded), checks with no reply, registrations
  * due for review (from res, the case's open obligations) and a tier changed
  * in the last 4 weeks (as stored, store/ck_attention), each {text,
- * action_href, action_text} (web/ck_web_work). NULL when the store could not
- * be read (logged). */
+ * action_href, action_text} (web/ck_web_work); the action only when the
+ * reader may open its form (can_write: case:write; can_check: check:write,
+ * for a check's reply). NULL when the store could not be read (logged). */
 json_t *ck_web_case_attention(ck_http_req *r, ck_db *db, const ck_case *c, const ck_result *res,
-                              const ck_overview *sum, ck_date today);
+                              const ck_overview *sum, ck_date today, bool can_write, bool can_check);
 /* The case header: name, CRN, date of birth, tier, OGRS3, RoSH, MAPPA,
  * register flags, victims in the scheme (a count, never who). */
 json_t *ck_web_case_header(ck_http_req *r, const ck_case *c, ck_date today);

@@ -795,9 +795,12 @@ void ck_web_case(ck_http_req *r)
     json_object_set_new(page, "tab", json_string(tab));
     json_object_set_new(page, "tab_label", json_string(tabs[t].label));
     json_object_set_new(page, "tabs", ck_web_case_tabs(tab));
-    json_object_set_new(page, "can_write", json_boolean(ck_web_allowed(&s, "case:write")));
+    bool can_write = ck_web_allowed(&s, "case:write"), can_check = ck_web_allowed(&s, "check:write");
+    json_object_set_new(page, "can_write", json_boolean(can_write));
     /* Checks are court work too: their own permission (a court officer's). */
-    json_object_set_new(page, "can_check", json_boolean(ck_web_allowed(&s, "check:write")));
+    json_object_set_new(page, "can_check", json_boolean(can_check));
+    /* A reader who can act on none of it (head of PDU, QA) is told whose it is. */
+    json_object_set_new(page, "attention_read_only", json_boolean(!can_write && !can_check));
     json_object_set_new(page, "saved", json_string(ck_http_query(r, "saved") ? ck_http_query(r, "saved") : ""));
     json_t *obs = obligations_json(r, c->crn, res, overview);
     /* Each action shown only to a role whose permission its form needs
@@ -814,7 +817,7 @@ void ck_web_case(ck_http_req *r)
         return;
     }
     json_object_set_new(page, "obligations", obs);
-    json_t *attention = overview ? ck_web_case_attention(r, db, c, res, sum, today) : NULL;
+    json_t *attention = overview ? ck_web_case_attention(r, db, c, res, sum, today, can_write, can_check) : NULL;
     ck_overview_free(sum);
     if (overview && !attention) {
         json_decref(page);

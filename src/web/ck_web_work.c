@@ -39,8 +39,12 @@ static const char *check_words(const char *kind)
 static void attention_add(json_t *list, const char *person, const char *crn, const char *text, const char *href,
                           const char *action)
 {
-    json_t *j = json_pack("{s:s, s:s}", "text", text, "action_href", href);
-    json_object_set_new(j, "action_text", json_string(action));
+    json_t *j = json_pack("{s:s}", "text", text);
+    /* No link for a reader who may not open the form (head of PDU, QA). */
+    if (href) {
+        json_object_set_new(j, "action_href", json_string(href));
+        json_object_set_new(j, "action_text", json_string(action));
+    }
     if (person) json_object_set_new(j, "person", json_string(person));
     if (crn) json_object_set_new(j, "crn", json_string(crn));
     json_array_append_new(list, j);
@@ -73,9 +77,10 @@ static const char *subject_id(const char *subject)
 /* The stored tier changes of the last TIER_LOOKBACK_DAYS (ck_attention):
  * of the cases `staff` holds that f lets the reader see, each with the
  * person's name, or of the one case `crn`; *left: how many more there
- * are. False when the read failed (logged). */
+ * are; the link to a new assessment only when can_write. False when the
+ * read failed (logged). */
 static bool tier_changes(ck_http_req *r, ck_db *db, json_t *list, const char *staff, const char *crn,
-                         const ck_case_filter *f, ck_date today, size_t *left)
+                         const ck_case_filter *f, ck_date today, bool can_write, size_t *left)
 {
     ck_tier_changes *tc = NULL;
     char err[512];
@@ -92,7 +97,7 @@ static bool tier_changes(ck_http_req *r, ck_db *db, json_t *list, const char *st
                       ck_arena_printf(ck_http_arena(r), "Tier changed from %s to %s on %s%s%s%s", t->previous, t->tier,
                                       ck_web_date_long(r, t->changed_on), missing[0] ? " (provisional: no " : "",
                                       missing, missing[0] ? ")" : ""),
-                      case_path(r, t->crn, "assessments", NULL, "new"), "Review the risk assessment");
+                      can_write ? case_path(r, t->crn, "assessments", NULL, "new") : NULL, "Review the risk assessment");
     }
     *left = tc->total - tc->n;
     ck_tier_changes_free(tc);
@@ -146,7 +151,7 @@ static bool work_behind(ck_http_req *r, const ck_session *s, ck_db *db, json_t *
 }
 
 json_t *ck_web_case_attention(ck_http_req *r, ck_db *db, const ck_case *c, const ck_result *res,
-                              const ck_overview *sum, ck_date today)
+                              const ck_overview *sum, ck_date today, bool can_write, bool can_check)
 {
     ck_arena *a = ck_http_arena(r);
     json_t *list = json_array();
@@ -154,7 +159,7 @@ json_t *ck_web_case_attention(ck_http_req *r, ck_db *db, const ck_case *c, const
         const ck_overview_appt *ct = &sum->no_outcome[i];
         attention_add(list, NULL, NULL,
                       ck_arena_printf(a, "Appointment on %s has no outcome", ck_web_date_long(r, ct->date)),
-                      case_path(r, c->crn, "contacts", ct->id, "outcome"), "Record the outcome");
+                      can_write ? case_path(r, c->crn, "contacts", ct->id, "outcome") : NULL, "Record the outcome");
     }
     for (size_t i = 0; i < c->n_checks; i++) {
         const ck_check *k = &c->checks[i];
@@ -162,7 +167,7 @@ json_t *ck_web_case_attention(ck_http_req *r, ck_db *db, const ck_case *c, const
         attention_add(list, NULL, NULL,
                       ck_arena_printf(a, "%s requested on %s has had no reply", check_words(k->kind),
                                       ck_web_date_long(r, k->requested)),
-                      case_path(r, c->crn, "checks", k->id, "receive"), "Record the reply");
+                      can_check ? case_path(r, c->crn, "checks", k->id, "receive") : NULL, "Record the reply");
     }
     for (size_t i = 0; i < res->n_obligations; i++) {
         const ck_obligation *o = &res->obligations[i];
@@ -177,7 +182,7 @@ json_t *ck_web_case_attention(ck_http_req *r, ck_db *db, const ck_case *c, const
         attention_add(list, NULL, NULL,
                       ck_arena_printf(a, "%s registration is %s for review on %s", type,
                                       o->due < today ? "overdue" : "due", ck_web_date_long(r, o->due)),
-                      case_path(r, c->crn, "registrations", id, "review"), "Review the registration");
+                      can_write ? case_path(r, c->crn, "registrations", id, "review") : NULL, "Review the registration");
     }
     /* Unpaid work that cannot be finished at the configured pace before it
      * ends (core/ck_requirements), from the hours the summary summed. */
@@ -189,10 +194,11 @@ json_t *ck_web_case_attention(ck_http_req *r, ck_db *db, const ck_case *c, const
                                    q->terminated_on, today, pace, &p);
         if (!p.overrunning) continue;
         attention_add(list, NULL, NULL, behind_text(r, &p, pace),
-                      case_path(r, c->crn, "requirements", q->id, "session"), "Record unpaid work hours");
+                      can_write ? case_path(r, c->crn, "requirements", q->id, "session") : NULL,
+                      "Record unpaid work hours");
     }
     size_t left;
-    if (!tier_changes(r, db, list, NULL, c->crn, NULL, today, &left)) {
+    if (!tier_changes(r, db, list, NULL, c->crn, NULL, today, can_write, &left)) {
         json_decref(list);
         return NULL;
     }
@@ -242,7 +248,7 @@ static json_t *work_attention(ck_http_req *r, const ck_session *s, ck_db *db, co
         *failed = true;
         return list;
     }
-    if (!tier_changes(r, db, list, s->staff, NULL, ck_web_case_filter(r, s), today, &tiers)) {
+    if (!tier_changes(r, db, list, s->staff, NULL, ck_web_case_filter(r, s), today, ck_web_allowed(s, "case:write"), &tiers)) {
         *failed = true;
         return list;
     }
