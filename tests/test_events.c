@@ -639,6 +639,14 @@ static void test_access_staff_accounts(void **state)
     assert_int_equal(ck_workforce_staff_leaves(db, &eng, "N07P003", ck_test_date("2025-11-30"), false,
                                                ck_test_date(AS_OF), NULL, err, sizeof err),
                      CK_OK);
+    /* The same leaver recorded again with a corrected date: no second
+     * event; a long-term absence is its own event. */
+    assert_int_equal(ck_workforce_staff_leaves(db, &eng, "N07P003", ck_test_date("2025-11-28"), false,
+                                               ck_test_date(AS_OF), NULL, err, sizeof err),
+                     CK_OK);
+    assert_int_equal(ck_workforce_staff_leaves(db, &eng, "N07P001", ck_test_date("2025-12-01"), true,
+                                               ck_test_date(AS_OF), NULL, err, sizeof err),
+                     CK_OK);
 
     /* Everything, as the system (webhooks) reads it, in commit order. */
     ck_event_page *p = NULL;
@@ -648,7 +656,8 @@ static void test_access_staff_accounts(void **state)
              "staff.joined:N07P001 staff.joined:N07P002 case.created:M500001 account.created:%lld "
              "account.created:%lld access.granted:M500001 access.removed:M500001 account.role_changed:%lld "
              "account.token_issued:%lld account.token_revoked:%lld account.disabled:%lld account.enabled:%lld "
-             "staff.moved:N07P001 staff.left:N07P002 staff.joined:N07P003 staff.left:N07P003",
+             "staff.moved:N07P001 staff.left:N07P002 staff.joined:N07P003 staff.left:N07P003 staff.absent:N07P001 "
+             "allocation.changed:M500001 case.updated:M500001",
              (long long)admin_id, (long long)kim_id, (long long)kim_id, (long long)kim_id, (long long)kim_id,
              (long long)kim_id, (long long)kim_id);
     assert_string_equal(got, want);
@@ -681,7 +690,7 @@ static void test_access_staff_accounts(void **state)
              (long long)admin_id, (long long)kim_id, (long long)kim_id, (long long)kim_id, (long long)kim_id,
              (long long)kim_id, (long long)kim_id);
     assert_string_equal(got, want);
-    assert_int_equal(p->next, 16);
+    assert_int_equal(p->next, 19);
     ck_event_page_free(p);
     /* An SPO of N07PDU1: the case (held in N07T01), its access changes and
      * the staff of their PDU where they are now, never the account events or
@@ -694,13 +703,15 @@ static void test_access_staff_accounts(void **state)
     assert_int_equal(ck_access_events(db, &spo, 0, 100, &p, err, sizeof err), CK_OK);
     page_text(p, got, sizeof got);
     assert_string_equal(got, "staff.joined:N07P001 case.created:M500001 access.granted:M500001 "
-                             "access.removed:M500001 staff.moved:N07P001 staff.joined:N07P003 staff.left:N07P003");
+                             "access.removed:M500001 staff.moved:N07P001 staff.joined:N07P003 staff.left:N07P003 "
+                             "staff.absent:N07P001 allocation.changed:M500001 case.updated:M500001");
     ck_event_page_free(p);
     /* A token with case:read alone: case events only. */
     spo.scopes = 1u << CK_PERM_CASE_READ;
     assert_int_equal(ck_access_events(db, &spo, 0, 100, &p, err, sizeof err), CK_OK);
     page_text(p, got, sizeof got);
-    assert_string_equal(got, "case.created:M500001 access.granted:M500001 access.removed:M500001");
+    assert_string_equal(got, "case.created:M500001 access.granted:M500001 access.removed:M500001 "
+                             "allocation.changed:M500001 case.updated:M500001");
     ck_event_page_free(p);
 }
 

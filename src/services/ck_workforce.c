@@ -535,17 +535,31 @@ ck_rc ck_workforce_staff_leaves(ck_db *db, const ck_engine *eng, const char *cod
     bool own;
     ck_rc rc = ck_txn_join_write(db, &own, err, err_len);
     if (rc != CK_OK) return rc;
-    ck_stmt *st = ck_txn_prepare(db,
-                          absence ? "UPDATE \"staff\" SET \"status\" = 'long_term_absence', \"absence_from\" = $2 "
-                                    "WHERE \"code\" = $1"
-                                  : "UPDATE \"staff\" SET \"status\" = 'left', \"left_on\" = $2 WHERE \"code\" = $1",
+    /* The event only when the status changes: recording a leaver again
+     * (another date) is a correction, not a second leaving. */
+    const char *status = absence ? "long_term_absence" : "left";
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"status\" FROM \"staff\" WHERE \"code\" = $1", err, err_len);
+    if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
+    ck_stmt_bind_text(st, 1, code);
+    int s = ck_stmt_step(st);
+    bool changed = s == CK_DB_ROW && !ck_streq(ck_stmt_text(st, 0), status);
+    ck_stmt_reset(st);
+    if (s != CK_DB_ROW)
+        return ck_txn_end(db, own,
+                          s == CK_DB_DONE
+                              ? ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "staff: no staff member %s", code)
+                              : ck_txn_db_fail(db, "staff", err, err_len),
                           err, err_len);
+    st = ck_txn_prepare(db,
+                        absence ? "UPDATE \"staff\" SET \"status\" = 'long_term_absence', \"absence_from\" = $2 "
+                                  "WHERE \"code\" = $1"
+                                : "UPDATE \"staff\" SET \"status\" = 'left', \"left_on\" = $2 WHERE \"code\" = $1",
+                        err, err_len);
     if (!st) return ck_txn_end(db, own, CK_ERR_DB, err, err_len);
     ck_stmt_bind_text(st, 1, code);
     ck_stmt_bind_date(st, 2, on);
     rc = ck_txn_exec(db, st, "staff", err, err_len);
-    if (rc == CK_OK && ck_db_changes(db) == 0) rc = ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "staff: no staff member %s", code);
-    if (rc == CK_OK) ck_events_add_about(db, "staff.left", code);
+    if (rc == CK_OK && changed) ck_events_add_about(db, absence ? "staff.absent" : "staff.left", code);
     ck_arena a;
     ck_arena_init(&a);
     const char **crns = NULL;

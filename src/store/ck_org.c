@@ -82,7 +82,8 @@ static ck_rc staff_events(ck_db *db, const ck_org_record *r, char *err, size_t e
     if (s != CK_DB_ROW && s != CK_DB_DONE) return ck_txn_db_fail(db, "staff", err, err_len);
     bool in_post = ck_streq(r->status, "in_post");
     if (in_post && !was_in_post) ck_events_add_about(db, "staff.joined", r->code);
-    if (had && !in_post && !same_status) ck_events_add_about(db, "staff.left", r->code);
+    if (had && !in_post && !same_status)
+        ck_events_add_about(db, ck_streq(r->status, "left") ? "staff.left" : "staff.absent", r->code);
     if (moved) ck_events_add_about(db, "staff.moved", r->code);
     return CK_OK;
 }
