@@ -454,6 +454,8 @@ static bool case_held(void *ctx, int64_t version, unsigned view, size_t *n_victi
     return cr->hit != NULL;
 }
 
+static void release_cached(void *held) { ck_cached_release(held); }
+
 static void h_case_get(ck_http_req *r)
 {
     const ck_principal *p = who(r);
@@ -473,12 +475,12 @@ static void h_case_get(ck_http_req *r)
     }
     set_etag(r, version);
     if (cr.hit) {
+        /* Sent from the entry itself (a case's JSON is often over 100 KB;
+         * copying it was 44 % of a cached read's instructions); the response
+         * keeps the hold until it is sent. */
         const json_bytes *jb = ck_cached_value(cr.hit);
-        ck_buf *out = ck_http_out(r);
-        ck_buf_reset(out);
-        ck_buf_append(out, jb->data, jb->len);
-        ck_cached_release(cr.hit);
-        ck_http_status(r, out->overflowed ? 500 : 200);
+        ck_http_shared_body(r, jb->data, jb->len, release_cached, cr.hit);
+        ck_http_status(r, 200);
         ck_http_content_type(r, "application/json");
         return;
     }
