@@ -470,7 +470,8 @@ static void h_case_get(ck_http_req *r)
     ck_rc rc = ck_access_get_held(db, p, crn, &how, &c, &version, err, sizeof err);
     if (rc != CK_OK) {
         ck_cached_release(cr.hit);
-        problem_rc(r, rc, err);
+        if (rc == CK_ERR_DENIED) ck_auth_deny(r, err); /* the route decides_access: this is the decision */
+        else problem_rc(r, rc, err);
         return;
     }
     set_etag(r, version);
@@ -495,6 +496,9 @@ static void h_case_get(ck_http_req *r)
     }
     ck_case_free(c);
 }
+
+/* h_case_get decides access in ck_access_get_held's snapshot. */
+bool ck_api_decides_access(const ck_route *route) { return route->handler == h_case_get; }
 
 static json_t *page(json_t *items, size_t total, size_t limit, size_t offset)
 {

@@ -247,6 +247,8 @@ bool ck_auth_authorize(ck_http_req *r)
     }
     const char *crn = ck_http_param(r, "crn");
     if (!crn || !ck_perm_is_case(perm)) return true;
+    const ck_app *app = ck_http_app(r);
+    if (app->decides_access && app->decides_access(ck_http_route(r))) return true;
     char err[1024];
     ck_rc rc = ck_access_check(db, &ctx->p, perm, crn, CK_LOCK_NONE, NULL, err, sizeof err);
     if (rc == CK_OK || rc == CK_ERR_NOTFOUND) return true;
@@ -254,14 +256,23 @@ bool ck_auth_authorize(ck_http_req *r)
         db_failed(r, err);
         return false;
     }
-    char audit_err[512];
-    if (ck_audit_record(db, &ctx->p, "access.denied", crn, ck_http_route(r)->pattern, perm_name, audit_err,
-                        sizeof audit_err) != CK_OK) {
-        db_failed(r, audit_err);
-        return false;
-    }
-    ck_http_error(r, 403, err);
+    ck_auth_deny(r, err);
     return false;
+}
+
+void ck_auth_deny(ck_http_req *r, const char *why)
+{
+    const ck_principal *p = ck_auth_principal(r);
+    ck_db *db = p ? db_or_503(r) : NULL;
+    if (!db) return;
+    const ck_route *route = ck_http_route(r);
+    char audit_err[512];
+    if (ck_audit_record(db, p, "access.denied", ck_http_param(r, "crn"), route->pattern, route->permission,
+                        audit_err, sizeof audit_err) != CK_OK) {
+        db_failed(r, audit_err);
+        return;
+    }
+    ck_http_error(r, 403, why);
 }
 
 /* ---- For handlers ------------------------------------------------------------------ */
