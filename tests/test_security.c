@@ -427,6 +427,85 @@ static void expect_no_marker(int r, const char *method, const char *path, const 
     expect_no_marker_if(r, method, path, body, NULL, status);
 }
 
+/* The access.denied entries of the audit log for a case read through the API. */
+static int64_t denied_reads(ck_db *db, const char *crn)
+{
+    ck_stmt *st = ck_db_prepare(db, "SELECT COUNT(*) FROM \"audit_log\" WHERE \"action\" = 'access.denied' "
+                                    "AND \"crn\" = $1 AND \"record\" = '/api/v1/cases/{crn}' AND \"detail\" = 'case:read'");
+    ck_stmt_bind_text(st, 1, crn);
+    assert_int_equal(ck_stmt_step(st), CK_DB_ROW);
+    int64_t n = ck_stmt_int(st, 0);
+    ck_stmt_reset(st);
+    return n;
+}
+
+/* A case read refused by scope or limited access (decided once, in the
+ * read's own snapshot) is answered 403 and audited as access.denied, each
+ * time; an allowed read is not. */
+static void test_case_read_refusals_audited(void **state)
+{
+    (void)state;
+    need_world();
+    char err[512];
+    ck_db *db = ck_db_open(W->url, err, sizeof err);
+    if (!db) fail_msg("%s", err);
+    int refused = 0;
+    for (int r = 0; r < CK_ROLE_COUNT; r++) {
+        if (ck_role_scope((ck_role)r, CK_PERM_CASE_READ) == CK_SCOPE_NONE) continue;
+        for (int i = 0; i < SEC_N_CASES; i++) {
+            char path[128];
+            snprintf(path, sizeof path, "/api/v1/cases/%s", sec_cases[i].crn);
+            int64_t before = denied_reads(db, sec_cases[i].crn);
+            th_resp resp = send_req(&(hreq){.method = "GET", .path = path, .token = W->tokens[r]});
+            bool want = sec_expect(r, CK_PERM_CASE_READ, i);
+            if (resp.status != (want ? 200 : 403))
+                fail_msg("%s GET %s: %d, expected %d", ck_role_names[r], path, resp.status, want ? 200 : 403);
+            th_resp_free(&resp);
+            assert_int_equal(denied_reads(db, sec_cases[i].crn), before + (want ? 0 : 1));
+            refused += !want;
+        }
+    }
+    assert_true(refused > 0);
+    ck_db_close(db);
+}
+
+/* The server keeps what a bearer token's look-up found (http/ck_auth), but
+ * never past a write to accounts or tokens committed by anyone else (here
+ * the test's own connection, as another server on the same database would):
+ * a revoked token is refused on its very next request, and a disabled
+ * account's token too. */
+static void test_token_cache_follows_revocation(void **state)
+{
+    (void)state;
+    need_world();
+    char err[512], tok[CK_API_TOKEN_LEN + 1], path[128];
+    ck_db *db = ck_db_open(W->url, err, sizeof err);
+    if (!db) fail_msg("%s", err);
+    ck_principal sys;
+    ck_principal_system(&sys, "test");
+    int r = CK_ROLE_PRACTITIONER;
+    const char *user = sec_users[r].username;
+    int64_t id = 0;
+    if (ck_token_add(db, &sys, user, sec_held(r), NULL, SEC_NOW, 0, tok, &id, err, sizeof err) != CK_OK)
+        fail_msg("%s", err);
+    snprintf(path, sizeof path, "/api/v1/cases/%s", sec_cases[SEC_OWN].crn);
+    const hreq get = {.method = "GET", .path = path, .token = tok};
+    for (int i = 0; i < 3; i++) assert_int_equal(status_of(&get), 200); /* the second and third from the cache */
+    if (ck_token_revoke(db, &sys, id, err, sizeof err) != CK_OK) fail_msg("%s", err);
+    assert_int_equal(status_of(&get), 401);
+    assert_int_equal(status_of(&get), 401);
+    /* Another token of the account, cached; then the account disabled and enabled again. */
+    if (ck_token_add(db, &sys, user, sec_held(r), NULL, SEC_NOW, 0, tok, &id, err, sizeof err) != CK_OK)
+        fail_msg("%s", err);
+    for (int i = 0; i < 2; i++) assert_int_equal(status_of(&get), 200);
+    if (ck_user_set_disabled(db, &sys, user, true, err, sizeof err) != CK_OK) fail_msg("%s", err);
+    assert_int_equal(status_of(&get), 401);
+    if (ck_user_set_disabled(db, &sys, user, false, err, sizeof err) != CK_OK) fail_msg("%s", err);
+    assert_int_equal(status_of(&get), 200);
+    if (ck_token_revoke(db, &sys, id, err, sizeof err) != CK_OK) fail_msg("%s", err);
+    ck_db_close(db);
+}
+
 /* The server keeps rendered cases (http/ck_case_cache): what victim liaison
  * read first, with the details, is never what anyone else is answered with
  * for the same case at the same version, and the other way round. */
@@ -1048,7 +1127,8 @@ int main(void)
         cmocka_unit_test(test_authorization_matrix),   cmocka_unit_test(test_token_scopes),
         cmocka_unit_test(test_unit_scope),
         cmocka_unit_test(test_victims_never_leak),
-        cmocka_unit_test(test_victims_cached_per_reader),     cmocka_unit_test(test_csrf),
+        cmocka_unit_test(test_victims_cached_per_reader),     cmocka_unit_test(test_case_read_refusals_audited),
+        cmocka_unit_test(test_token_cache_follows_revocation),     cmocka_unit_test(test_csrf),
         cmocka_unit_test(test_session_fixation_and_cookies), cmocka_unit_test(test_timeouts_and_sign_out),
         cmocka_unit_test(test_sign_in_failures_alike), cmocka_unit_test(test_headers_and_hsts),
         cmocka_unit_test(test_injection_and_traversal),

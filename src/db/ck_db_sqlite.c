@@ -6,17 +6,15 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The transaction-control statements every request runs (a read is four:
- * query_only on, BEGIN, COMMIT, query_only off), prepared once per
- * connection: sqlite3_exec parsed each of them on every call, about 4 % of
- * a cached case read's CPU (bench/RESULTS.md, "The case caches"). */
+/* The transaction-control statements every request runs (BEGIN and COMMIT),
+ * prepared once per connection: sqlite3_exec parsed each of them on every
+ * call, about 4 % of a cached case read's CPU (bench/RESULTS.md, "The case
+ * caches"). */
 typedef enum sq_ctl {
     SQ_BEGIN_WRITE,
     SQ_BEGIN_READ,
     SQ_COMMIT,
     SQ_ROLLBACK,
-    SQ_QUERY_ONLY_ON,
-    SQ_QUERY_ONLY_OFF,
     SQ_NCTL
 } sq_ctl;
 
@@ -25,14 +23,13 @@ static const char *const sq_ctl_sql[SQ_NCTL] = {
     [SQ_BEGIN_READ] = "BEGIN DEFERRED",
     [SQ_COMMIT] = "COMMIT",
     [SQ_ROLLBACK] = "ROLLBACK",
-    [SQ_QUERY_ONLY_ON] = "PRAGMA query_only = 1",
-    [SQ_QUERY_ONLY_OFF] = "PRAGMA query_only = 0",
 };
 
 typedef struct sq_db {
     ck_db base;
     sqlite3 *h;
     sqlite3_stmt *ctl[SQ_NCTL]; /* prepared on first use */
+    bool reading;               /* inside a ck_db_begin_read snapshot: writes refused */
 } sq_db;
 
 typedef struct sq_stmt {
@@ -63,8 +60,42 @@ static int fail(ck_db *db, const char *sql)
     return map_code(code);
 }
 
+static bool reading(ck_db *db) { return ((sq_db *)db)->reading; }
+
+/* A write inside a read snapshot fails at once, naming the statement,
+ * instead of upgrading the snapshot to the write lock. */
+static int refuse_write(ck_db *db, const char *sql)
+{
+    ck_db_seterr(db, sql, "SQLite: a write inside a read-only snapshot (ck_db_begin_read): refused");
+    return CK_DB_ERROR;
+}
+
+/* ck_db_exec inside a read snapshot: each statement of the text checked
+ * before it runs. */
+static int exec_reading(ck_db *db, const char *sql)
+{
+    const char *next = sql;
+    while (next && *next) {
+        sqlite3_stmt *st = NULL;
+        const char *tail = NULL;
+        if (sqlite3_prepare_v2(conn(db), next, -1, &st, &tail) != SQLITE_OK) return fail(db, sql);
+        next = tail;
+        if (!st) continue; /* whitespace or a comment */
+        if (!sqlite3_stmt_readonly(st)) {
+            sqlite3_finalize(st);
+            return refuse_write(db, sql);
+        }
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {}
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE) return fail(db, sql);
+    }
+    return CK_DB_OK;
+}
+
 static int sq_exec(ck_db *db, const char *sql)
 {
+    if (reading(db)) return exec_reading(db, sql);
     return sqlite3_exec(conn(db), sql, NULL, NULL, NULL) == SQLITE_OK ? CK_DB_OK : fail(db, sql);
 }
 
@@ -154,22 +185,19 @@ static bool sq_in_tx(ck_db *db) { return !sqlite3_get_autocommit(conn(db)); }
 static int sq_begin(ck_db *db) { return sq_run_ctl(db, SQ_BEGIN_WRITE); }
 
 /* DEFERRED takes no lock until the first SELECT, which then reads one WAL
- * snapshot and never waits for the writer. query_only makes a write inside
- * it fail at once instead of upgrading to the write lock (ck_db_end_read
- * lifts it when the transaction ends). */
+ * snapshot and never waits for the writer. A write inside it fails at once
+ * (sq_step, sq_exec) instead of upgrading to the write lock. Not PRAGMA
+ * query_only: setting any flag pragma expires every prepared statement of
+ * the connection, so each read re-prepared every statement it ran (47 % of
+ * a case JSON read's instructions, bench/RESULTS.md "req17"). */
 static int sq_begin_read(ck_db *db)
 {
-    if (sq_run_ctl(db, SQ_QUERY_ONLY_ON) != CK_DB_OK) return CK_DB_ERROR;
     int rc = sq_run_ctl(db, SQ_BEGIN_READ);
-    if (rc != CK_DB_OK) sqlite3_exec(conn(db), "PRAGMA query_only = 0", NULL, NULL, NULL);
+    ((sq_db *)db)->reading = rc == CK_DB_OK;
     return rc;
 }
 
-static void sq_end_read(ck_db *db)
-{
-    /* Should the prepared statement fail, the pragma must still be lifted. */
-    if (sq_run_ctl(db, SQ_QUERY_ONLY_OFF) != CK_DB_OK) sqlite3_exec(conn(db), "PRAGMA query_only = 0", NULL, NULL, NULL);
-}
+static void sq_end_read(ck_db *db) { ((sq_db *)db)->reading = false; }
 
 static int sq_commit(ck_db *db)
 {
@@ -246,6 +274,7 @@ static bool sq_bind_int(ck_stmt *st, int i, int64_t v, const char **why)
 
 static int sq_step(ck_stmt *st)
 {
+    if (reading(st->db) && !sqlite3_stmt_readonly(handle(st))) return refuse_write(st->db, st->sql);
     int rc = sqlite3_step(handle(st));
     if (rc == SQLITE_ROW) return CK_DB_ROW;
     if (rc == SQLITE_DONE) return CK_DB_DONE;

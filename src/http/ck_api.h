@@ -35,6 +35,9 @@
 
 /* The API's routes, ending with a {NULL} row. */
 extern const ck_route ck_api_routes[];
+/* For ck_app's decides_access: the API routes whose handler decides access
+ * to their case in its own read snapshot (GET /api/v1/cases/{crn}). */
+bool ck_api_decides_access(const ck_route *route);
 
 /* ---- For the API's other modules (http/ck_api_manage) ------------------------
  * The request handling every API handler shares, so each module answers

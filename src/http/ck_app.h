@@ -7,6 +7,7 @@
 #define CK_APP_H
 #include "ck_case_cache.h"
 #include "ck_cases.h"
+#include "ck_http.h"
 
 typedef struct ck_auth ck_auth;
 typedef struct ck_app {
@@ -16,6 +17,11 @@ typedef struct ck_app {
     /* Cases as GET /api/v1/cases/{crn} last rendered them (http/ck_case_cache);
      * NULL: every read renders. The web (ck_web_new) makes one for its server. */
     ck_case_cache *case_cache;
+    /* Whether a route's handler decides access to its case itself, in the
+     * snapshot it reads the case in (answering a refusal with ck_auth_deny),
+     * so the authorize hook leaves that step to it: decided once. NULL: the
+     * hook decides for every route (ck_api_decides_access is the API's). */
+    bool (*decides_access)(const ck_route *route);
 } ck_app;
 
 /* Today for this app: its pinned clock, else the date in UTC. */

@@ -5,6 +5,7 @@
 #include "ck_app.h"
 #include "ck_audit.h"
 #include "ck_form.h"
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,8 +15,30 @@
 #define SIGN_IN_FAILED "Sign-in failed: the username or password is not right, or the account cannot sign in now."
 #define BEARER_REALM "Bearer realm=\"casekeeper\""
 
+/* What bearer tokens' look-ups found, kept while the auth epoch they were
+ * read at is the database's (services/ck_users ck_auth_epoch): any write to
+ * an account, a token, staff, a team or a PDU moves the epoch on in its own
+ * transaction, so no revocation, disabled account or new role outlives its
+ * commit, on this server or another on the same database. Keyed by the
+ * token's SHA-256 (the token itself is not kept); one entry a slot, the
+ * last looked-up token winning it. */
+#define TOKEN_CACHE_SLOTS 256
+
+typedef struct token_entry {
+    unsigned char key[crypto_hash_sha256_BYTES];
+    bool used;
+    int64_t epoch, expires_at; /* expires_at 0: never */
+    ck_principal p;
+} token_entry;
+
+typedef struct token_cache {
+    pthread_mutex_t mu;
+    token_entry slots[TOKEN_CACHE_SLOTS];
+} token_cache;
+
 struct ck_auth {
     ck_auth_config cfg;
+    token_cache *tokens;
 };
 
 /* What the hook attaches to a request. */
@@ -30,12 +53,21 @@ ck_auth *ck_auth_new(const ck_auth_config *cfg)
     if (sodium_init() < 0) return NULL;
     ck_auth *a = ck_calloc(1, sizeof *a);
     a->cfg = *cfg;
+    a->tokens = ck_calloc(1, sizeof *a->tokens);
+    pthread_mutex_init(&a->tokens->mu, NULL);
     if (!a->cfg.idle_s) a->cfg.idle_s = CK_SESSION_IDLE_S;
     if (!a->cfg.absolute_s) a->cfg.absolute_s = CK_SESSION_ABSOLUTE_S;
     return a;
 }
 
-void ck_auth_free(ck_auth *a) { ck_free(a); }
+void ck_auth_free(ck_auth *a)
+{
+    if (!a) return;
+    pthread_mutex_destroy(&a->tokens->mu);
+    sodium_memzero(a->tokens, sizeof *a->tokens);
+    ck_free(a->tokens);
+    ck_free(a);
+}
 
 bool ck_auth_loopback(const char *host)
 {
@@ -141,6 +173,39 @@ static auth_ctx *new_ctx(ck_http_req *r, const ck_principal *p)
     return ctx;
 }
 
+/* The account behind bearer token tok: from the cache while the auth epoch
+ * is the one it was read at and the token has not expired, else looked up
+ * (and kept). The epoch is read before the look-up, so an entry is never
+ * newer than its epoch says: a change committed meanwhile only costs the
+ * next request a look-up. */
+static ck_rc token_principal(const ck_auth *a, ck_db *db, const char *tok, ck_principal *p, char *err,
+                             size_t err_len)
+{
+    int64_t now = now_of(a), epoch = 0, until = 0;
+    ck_rc rc = ck_auth_epoch(db, &epoch, err, err_len);
+    if (rc != CK_OK) return rc;
+    unsigned char key[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(key, (const unsigned char *)tok, strlen(tok));
+    token_cache *c = a->tokens;
+    token_entry *e = &c->slots[((size_t)key[0] | (size_t)key[1] << 8) % TOKEN_CACHE_SLOTS];
+    pthread_mutex_lock(&c->mu);
+    bool hit = e->used && e->epoch == epoch && sodium_memcmp(e->key, key, sizeof key) == 0 &&
+               (e->expires_at == 0 || now < e->expires_at);
+    if (hit) *p = e->p;
+    pthread_mutex_unlock(&c->mu);
+    if (hit) return CK_OK;
+    rc = ck_token_lookup_until(db, tok, now, p, &until, err, err_len);
+    if (rc != CK_OK) return rc;
+    pthread_mutex_lock(&c->mu);
+    memcpy(e->key, key, sizeof key);
+    e->used = true;
+    e->epoch = epoch;
+    e->expires_at = until;
+    e->p = *p;
+    pthread_mutex_unlock(&c->mu);
+    return CK_OK;
+}
+
 /* Attaches the caller, when there is one; *stale when the request carried
  * a session cookie that is no session. False after answering (a bad bearer
  * token, a database failure). */
@@ -157,7 +222,7 @@ static bool identify(ck_http_req *r, const ck_auth *a, ck_db *db, bool *stale)
         }
         const char *tok = authz + 7;
         while (*tok == ' ') tok++;
-        ck_rc rc = ck_token_lookup(db, tok, now_of(a), &p, err, sizeof err);
+        ck_rc rc = token_principal(a, db, tok, &p, err, sizeof err);
         if (rc == CK_ERR_NOTFOUND) {
             unauthorized(r, "the API token is not valid (unknown, revoked or expired)");
             return false;
@@ -247,6 +312,8 @@ bool ck_auth_authorize(ck_http_req *r)
     }
     const char *crn = ck_http_param(r, "crn");
     if (!crn || !ck_perm_is_case(perm)) return true;
+    const ck_app *app = ck_http_app(r);
+    if (app->decides_access && app->decides_access(ck_http_route(r))) return true;
     char err[1024];
     ck_rc rc = ck_access_check(db, &ctx->p, perm, crn, CK_LOCK_NONE, NULL, err, sizeof err);
     if (rc == CK_OK || rc == CK_ERR_NOTFOUND) return true;
@@ -254,14 +321,23 @@ bool ck_auth_authorize(ck_http_req *r)
         db_failed(r, err);
         return false;
     }
-    char audit_err[512];
-    if (ck_audit_record(db, &ctx->p, "access.denied", crn, ck_http_route(r)->pattern, perm_name, audit_err,
-                        sizeof audit_err) != CK_OK) {
-        db_failed(r, audit_err);
-        return false;
-    }
-    ck_http_error(r, 403, err);
+    ck_auth_deny(r, err);
     return false;
+}
+
+void ck_auth_deny(ck_http_req *r, const char *why)
+{
+    const ck_principal *p = ck_auth_principal(r);
+    ck_db *db = p ? db_or_503(r) : NULL;
+    if (!db) return;
+    const ck_route *route = ck_http_route(r);
+    char audit_err[512];
+    if (ck_audit_record(db, p, "access.denied", ck_http_param(r, "crn"), route->pattern, route->permission,
+                        audit_err, sizeof audit_err) != CK_OK) {
+        db_failed(r, audit_err);
+        return;
+    }
+    ck_http_error(r, 403, why);
 }
 
 /* ---- For handlers ------------------------------------------------------------------ */

@@ -16,7 +16,9 @@
  *   4. on a route naming a case ({crn}) with a case-bound permission, checks
  *      the case is in the caller's scope and not kept from them by a
  *      limited-access list (403 with the message to show; audited). An
- *      absent case passes, for the handler to answer 404.
+ *      absent case passes, for the handler to answer 404. A route the app's
+ *      decides_access names (ck_app) makes this decision in its handler's own
+ *      read snapshot instead, and answers a refusal with ck_auth_deny.
  * Refusals are answered through ck_http_error, so the web app's on_error
  * renders them as pages (401: the sign-in page).
  *
@@ -73,6 +75,10 @@ const char *ck_auth_csrf(const ck_http_req *r);
 /* The caller, or NULL after answering 401 (for handlers of public routes
  * that need a caller after all). */
 const ck_principal *ck_auth_require(ck_http_req *r);
+/* A case access refusal (why: the message ck_access gave): audited as
+ * access.denied with the route and its permission, then answered 403 (503
+ * when the audit fails). For handlers of decides_access routes. */
+void ck_auth_deny(ck_http_req *r, const char *why);
 /* Makes p (copied) the request's caller, as the hook does. For callers the
  * operator trusts in-process: the API's own tests give their requests the
  * system principal this way. */

@@ -117,6 +117,10 @@ struct ck_http_req {
     ck_buf out;
     const void *static_body;
     size_t static_len;
+    /* static_body is held, not static: released (shared_release(shared_ctx))
+     * once libmicrohttpd has sent it, or when the response is dropped. */
+    void (*shared_release)(void *);
+    void *shared_ctx;
 };
 
 static atomic_uint_fast64_t next_server_id = 1;
@@ -292,9 +296,19 @@ static ck_http_req *req_new(ck_http_server *s, struct MHD_Connection *conn, cons
     return r;
 }
 
+/* Gives back a held body that no response took over. */
+static void release_shared(ck_http_req *r)
+{
+    if (!r->shared_release) return;
+    r->shared_release(r->shared_ctx);
+    r->shared_release = NULL;
+    r->shared_ctx = NULL;
+}
+
 static void req_free(ck_http_req *r)
 {
     if (!r) return;
+    release_shared(r);
     ck_buf_free(&r->body);
     ck_buf_free(&r->out);
     ck_arena_free(&r->arena);
@@ -422,6 +436,7 @@ static void response_reset(ck_http_req *r)
     r->tail = &r->headers;
     r->bad_header = r->has_cache_control = false;
     r->content_type = NULL;
+    release_shared(r);
     r->static_body = NULL;
     r->static_len = 0;
     ck_buf_reset(&r->out);
@@ -431,7 +446,13 @@ static struct MHD_Response *build_response(ck_http_req *r, size_t *len_out)
 {
     struct MHD_Response *resp;
     size_t len;
-    if (r->static_body) {
+    if (r->static_body && r->shared_release) {
+        len = r->static_len;
+        resp = MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)r->static_body, r->shared_release,
+                                                                      r->shared_ctx);
+        /* The response holds it now, and gives it back when destroyed. */
+        if (resp) r->shared_release = NULL, r->shared_ctx = NULL;
+    } else if (r->static_body) {
         len = r->static_len;
         resp = MHD_create_response_from_buffer(len, (void *)r->static_body, MHD_RESPMEM_PERSISTENT);
     } else {
@@ -987,8 +1008,16 @@ void ck_http_csv_download(ck_http_req *r, const char *what, const char *unit, ck
 
 void ck_http_static_body(ck_http_req *r, const void *data, size_t len)
 {
+    release_shared(r);
     r->static_body = data;
     r->static_len = len;
+}
+
+void ck_http_shared_body(ck_http_req *r, const void *data, size_t len, void (*release)(void *), void *ctx)
+{
+    ck_http_static_body(r, data, len);
+    r->shared_release = release;
+    r->shared_ctx = ctx;
 }
 
 static int dump_to_buf(const char *p, size_t n, void *ctx) { return ck_buf_append(ctx, p, n) ? 0 : -1; }

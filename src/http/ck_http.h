@@ -197,6 +197,9 @@ void ck_http_csv_download(ck_http_req *r, const char *what, const char *unit, ck
 ck_buf *ck_http_out(ck_http_req *r);
 /* A body that outlives the server (embedded assets): sent without copying. */
 void ck_http_static_body(ck_http_req *r, const void *data, size_t len);
+/* A body held by a reference (a cache entry): sent without copying, and
+ * release(ctx) called once it has been sent or the response is dropped. */
+void ck_http_shared_body(ck_http_req *r, const void *data, size_t len, void (*release)(void *), void *ctx);
 /* status + application/json body; takes the reference to j. */
 void ck_http_json(ck_http_req *r, unsigned status, json_t *j);
 /* An RFC 9457 problem (application/problem+json): {type, title, status,

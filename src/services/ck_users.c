@@ -730,6 +730,26 @@ ck_rc ck_token_add(ck_db *db, const ck_principal *by, const char *username, uint
 
 ck_rc ck_token_lookup(ck_db *db, const char *token, int64_t now, ck_principal *who, char *err, size_t err_len)
 {
+    int64_t until;
+    return ck_token_lookup_until(db, token, now, who, &until, err, err_len);
+}
+
+ck_rc ck_auth_epoch(ck_db *db, int64_t *n, char *err, size_t err_len)
+{
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"n\" FROM \"auth_epoch\" WHERE \"id\" = 1", err, err_len);
+    if (!st) return CK_ERR_DB;
+    int rc = ck_stmt_step(st);
+    if (rc == CK_DB_ROW) *n = ck_stmt_int(st, 0);
+    ck_stmt_reset(st);
+    if (rc == CK_DB_ROW) return CK_OK;
+    return rc == CK_DB_DONE ? ck_txn_fail(CK_ERR_DB, err, err_len, "auth_epoch: the row is missing (migration 031)")
+                            : ck_txn_db_fail(db, "auth epoch", err, err_len);
+}
+
+ck_rc ck_token_lookup_until(ck_db *db, const char *token, int64_t now, ck_principal *who, int64_t *expires_at,
+                            char *err, size_t err_len)
+{
+    *expires_at = 0;
     size_t plen = sizeof CK_API_TOKEN_PREFIX - 1;
     if (!token || strncmp(token, CK_API_TOKEN_PREFIX, plen) != 0 || !is_hex(token + plen, CK_TOKEN_HEX))
         return ck_txn_fail(CK_ERR_NOTFOUND, err, err_len, "no such token");
@@ -748,7 +768,10 @@ ck_rc ck_token_lookup(ck_db *db, const char *token, int64_t now, ck_principal *w
         usable = read_principal(st, 0, who);
         char perr[256];
         if (!ck_perm_parse_list(ck_stmt_text(st, N_PRINCIPAL_COLS), &scopes, perr, sizeof perr)) usable = false;
-        if (!ck_stmt_null(st, N_PRINCIPAL_COLS + 1) && ck_stmt_int(st, N_PRINCIPAL_COLS + 1) <= now) usable = false;
+        if (!ck_stmt_null(st, N_PRINCIPAL_COLS + 1)) {
+            *expires_at = ck_stmt_int(st, N_PRINCIPAL_COLS + 1);
+            if (*expires_at <= now) usable = false;
+        }
         if (ck_stmt_int(st, N_PRINCIPAL_COLS + 2) != 0) usable = false;
     }
     ck_stmt_reset(st);

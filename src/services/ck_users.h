@@ -160,6 +160,13 @@ ck_rc ck_token_add(ck_db *db, const ck_principal *by, const char *username, uint
  * token's. CK_ERR_NOTFOUND for an unknown, revoked or expired token or a
  * disabled or locked account. */
 ck_rc ck_token_lookup(ck_db *db, const char *token, int64_t now, ck_principal *who, char *err, size_t err_len);
+/* The same, and when the token expires (*expires_at; 0: never). */
+ck_rc ck_token_lookup_until(ck_db *db, const char *token, int64_t now, ck_principal *who, int64_t *expires_at,
+                            char *err, size_t err_len);
+/* The count every write to accounts, tokens, staff, teams or PDUs moves on
+ * (migration 031's triggers, in the writer's transaction): what a token's
+ * look-up found holds while it is unchanged (http/ck_auth's cache). */
+ck_rc ck_auth_epoch(ck_db *db, int64_t *n, char *err, size_t err_len);
 ck_rc ck_token_revoke(ck_db *db, const ck_principal *by, int64_t id, char *err, size_t err_len);
 /* Tokens of username (NULL: all), oldest first. */
 ck_rc ck_token_list(ck_db *db, const char *username, bool (*fn)(void *ctx, const ck_api_token *t), void *ctx,

@@ -102,6 +102,7 @@ ck_web *ck_web_new(const ck_web_config *cfg, const ck_app *app, char *err, size_
     w->app = *app;
     /* The server's cache of rendered cases, unless the caller brought one. */
     if (!w->app.case_cache) w->app.case_cache = w->own_case_cache = ck_case_cache_new();
+    if (!w->app.decides_access) w->app.decides_access = ck_api_decides_access;
     w->page_cases = ck_case_cache_new();
     if (!ck_tmpl_load_dir(w->tmpl, tdir, err, err_len) || !ck_tmpl_link(w->tmpl, err, err_len) ||
         !(w->assets = ck_assets_load(nm, st, err, err_len))) {
