@@ -1,0 +1,371 @@
+/* ck_inspection_cache: see ck_inspection_cache.h. */
+#include "ck_inspection_cache.h"
+#include "ck_buf.h"
+#include "ck_mem.h"
+#include "ck_str.h"
+#include "ck_txn.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* A rule's letter in a row is 'a' + its index here. */
+static const char *const rules[] = {"ROSH_INITIAL",  "DA_CHECK",     "CHILD_CHECK",      "DA_FLAG_DECISION",
+                                    "SENTENCE_PLAN", "INDUCTION",    "ENFORCE",          "ROSH_CHANGE",
+                                    "ROSH_REVIEW",   "VCS_REFERRAL", "VCS_FIRST_CONTACT", "VCS_RELEASE_NOTICE",
+                                    "CONTACT"};
+#define N_RULES (sizeof rules / sizeof rules[0])
+#define CONTACT_RULE (N_RULES - 1)
+
+static int rule_index(const char *rule)
+{
+    for (size_t i = 0; i < N_RULES; i++)
+        if (strcmp(rule, rules[i]) == 0) return (int)i;
+    return -1;
+}
+
+/* Cases whose rows are missing or stale for a period from $1. */
+static const char DIRTY_SQL[] =
+    "SELECT \"c\".\"case_id\" FROM \"cases\" \"c\" LEFT JOIN \"inspection_case_state\" \"s\" "
+    "ON \"s\".\"case_id\" = \"c\".\"case_id\" WHERE \"s\".\"case_id\" IS NULL OR \"s\".\"version\" <> \"c\".\"version\" "
+    "OR \"c\".\"obl_digest\" IS NULL OR \"s\".\"obl_digest\" IS NULL OR \"s\".\"obl_digest\" <> \"c\".\"obl_digest\" "
+    "OR \"s\".\"horizon\" > $1 ORDER BY \"c\".\"case_id\"";
+static const char CASES_SQL[] = "SELECT \"case_id\", \"version\", \"obl_digest\" FROM \"cases\" "
+                                "WHERE \"case_id\" >= CAST($1 AS BIGINT) AND \"case_id\" < CAST($2 AS BIGINT)";
+/* A link runs from its contact's date only when that is inside the period
+ * (core/ck_inspect): a contact on or before the horizon is as good as none. */
+static const char CONTACTS_SQL[] = "SELECT \"case_id\", \"id\", \"date\" FROM \"contacts\" WHERE \"case_id\" >= "
+                                   "CAST($1 AS BIGINT) AND \"case_id\" < CAST($2 AS BIGINT) AND \"date\" > $3";
+/* What a period from the horizon on can read: CONTACT whatever its due date
+ * (a link can run through the period) unless met before the horizon. */
+static const char OBLIGATIONS_SQL[] =
+    "SELECT \"case_id\", \"pdu_code\", \"rule\", \"subject\", \"due\", \"met_on\" FROM \"obligations\" "
+    "WHERE \"case_id\" >= CAST($1 AS BIGINT) AND \"case_id\" < CAST($2 AS BIGINT) AND \"pdu_code\" IS NOT NULL "
+    "AND ((\"rule\" IN (" CK_INSPECT_RULES_SQL ") AND \"due\" >= $3) "
+    "OR (\"rule\" = 'CONTACT' AND (\"met_on\" IS NULL OR \"met_on\" >= $3))) "
+    "ORDER BY \"case_id\", \"pdu_code\"";
+
+/* ---- Rebuilding ------------------------------------------------------------------ */
+
+typedef struct built_case {
+    int64_t id, version, digest;
+    bool digest_null;
+} built_case;
+
+typedef struct contact {
+    int64_t case_id;
+    const char *id;
+    ck_date date;
+} contact;
+
+static int contact_cmp(const void *a, const void *b)
+{
+    const contact *x = a, *y = b;
+    if (x->case_id != y->case_id) return x->case_id < y->case_id ? -1 : 1;
+    return strcmp(x->id, y->id);
+}
+
+typedef struct row {
+    int64_t case_id;
+    const char *pdu; /* in the batch's arena */
+    char *items;     /* ck_malloc'd */
+} row;
+
+/* One batch: ranges of case ids read in one transaction, written in another. */
+typedef struct batch {
+    ck_arena a;
+    built_case *cases;
+    size_t n_cases, cap_cases;
+    contact *contacts;
+    size_t n_contacts, cap_contacts;
+    row *rows;
+    size_t n_rows, cap_rows;
+    int64_t (*ranges)[2];
+    size_t n_ranges;
+} batch;
+
+static void *grow(void *p, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap) return p;
+    *cap = *cap ? 2 * *cap : 64;
+    size_t bytes;
+    if (!ck_mul(*cap, size, &bytes)) abort();
+    return ck_realloc(p, bytes);
+}
+
+static void put_date(ck_buf *b, ck_date d)
+{
+    if (d == CK_NODATE) return;
+    char tmp[16];
+    size_t n = 0;
+    uint32_t v = d < 0 ? (uint32_t)-(int64_t)d : (uint32_t)d;
+    do tmp[n++] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    if (d < 0) ck_buf_putc(b, '-');
+    while (n) ck_buf_putc(b, tmp[--n]);
+}
+
+static ck_date contact_date(const batch *bt, int64_t case_id, const char *subject)
+{
+    if (!subject || strncmp(subject, "contact:", 8) != 0 || bt->n_contacts == 0) return CK_NODATE;
+    contact key = {case_id, subject + 8, CK_NODATE};
+    const contact *c = bsearch(&key, bt->contacts, bt->n_contacts, sizeof key, contact_cmp);
+    return c ? c->date : CK_NODATE;
+}
+
+static ck_rc read_range(ck_db *db, batch *bt, int64_t lo, int64_t hi, ck_date horizon, char *err, size_t err_len)
+{
+    ck_stmt *st = ck_txn_prepare(db, CASES_SQL, err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_int(st, 1, lo);
+    ck_stmt_bind_int(st, 2, hi);
+    ck_rc rc = CK_OK;
+    while (ck_txn_next(db, st, "cases", &rc, err, err_len)) {
+        bt->cases = grow(bt->cases, &bt->cap_cases, bt->n_cases, sizeof *bt->cases);
+        bt->cases[bt->n_cases++] =
+            (built_case){ck_stmt_int(st, 0), ck_stmt_int(st, 1), ck_stmt_int(st, 2), ck_stmt_null(st, 2)};
+    }
+    ck_stmt_reset(st);
+    if (rc != CK_OK) return rc;
+    bt->n_contacts = 0;
+    if (!(st = ck_txn_prepare(db, CONTACTS_SQL, err, err_len))) return CK_ERR_DB;
+    ck_stmt_bind_int(st, 1, lo);
+    ck_stmt_bind_int(st, 2, hi);
+    ck_stmt_bind_date(st, 3, horizon);
+    while (ck_txn_next(db, st, "contacts", &rc, err, err_len)) {
+        bt->contacts = grow(bt->contacts, &bt->cap_contacts, bt->n_contacts, sizeof *bt->contacts);
+        bt->contacts[bt->n_contacts++] =
+            (contact){ck_stmt_int(st, 0), ck_arena_strdup(&bt->a, ck_stmt_text(st, 1)), ck_stmt_date(st, 2)};
+    }
+    ck_stmt_reset(st);
+    if (rc != CK_OK) return rc;
+    if (bt->n_contacts > 1) qsort(bt->contacts, bt->n_contacts, sizeof *bt->contacts, contact_cmp);
+    if (!(st = ck_txn_prepare(db, OBLIGATIONS_SQL, err, err_len))) return CK_ERR_DB;
+    ck_stmt_bind_int(st, 1, lo);
+    ck_stmt_bind_int(st, 2, hi);
+    ck_stmt_bind_date(st, 3, horizon);
+    ck_buf b;
+    ck_buf_init(&b, 0);
+    row *cur = NULL;
+    while (ck_txn_next(db, st, "obligations", &rc, err, err_len)) {
+        int64_t id = ck_stmt_int(st, 0);
+        const char *pdu = ck_stmt_text(st, 1);
+        if (!cur || cur->case_id != id || strcmp(cur->pdu, pdu) != 0) {
+            if (cur) cur->items = ck_buf_steal(&b);
+            bt->rows = grow(bt->rows, &bt->cap_rows, bt->n_rows, sizeof *bt->rows);
+            cur = &bt->rows[bt->n_rows++];
+            *cur = (row){id, ck_arena_strdup(&bt->a, pdu), NULL};
+        }
+        int r = rule_index(ck_stmt_text(st, 2));
+        if (r < 0) continue; /* the SQL reads only the rules above */
+        ck_buf_putc(&b, (char)('a' + r));
+        put_date(&b, ck_stmt_date(st, 4));
+        ck_buf_putc(&b, ',');
+        put_date(&b, ck_stmt_date(st, 5));
+        ck_buf_putc(&b, ',');
+        if ((size_t)r == CONTACT_RULE) put_date(&b, contact_date(bt, id, ck_stmt_text(st, 3)));
+        ck_buf_putc(&b, ';');
+    }
+    ck_stmt_reset(st);
+    if (cur) cur->items = ck_buf_steal(&b);
+    ck_buf_free(&b);
+    return rc;
+}
+
+static ck_rc exec_range(ck_db *db, const char *sql, int64_t lo, int64_t hi, const char *what, char *err,
+                        size_t err_len)
+{
+    ck_stmt *st = ck_txn_prepare(db, sql, err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_int(st, 1, lo);
+    ck_stmt_bind_int(st, 2, hi);
+    return ck_txn_exec(db, st, what, err, err_len);
+}
+
+/* The batch's cases' rows and state replaced, in the caller's write transaction. */
+static ck_rc write_batch(ck_db *db, const batch *bt, ck_date horizon, char *err, size_t err_len)
+{
+    ck_rc rc = CK_OK;
+    for (size_t i = 0; rc == CK_OK && i < bt->n_ranges; i++) {
+        rc = exec_range(db, "DELETE FROM \"inspection_case_items\" WHERE \"case_id\" >= CAST($1 AS BIGINT) AND "
+                            "\"case_id\" < CAST($2 AS BIGINT)", bt->ranges[i][0], bt->ranges[i][1],
+                        "inspection_case_items", err, err_len);
+        if (rc == CK_OK)
+            rc = exec_range(db, "DELETE FROM \"inspection_case_state\" WHERE \"case_id\" >= CAST($1 AS BIGINT) AND "
+                                "\"case_id\" < CAST($2 AS BIGINT)", bt->ranges[i][0], bt->ranges[i][1],
+                            "inspection_case_state", err, err_len);
+    }
+    for (size_t i = 0; rc == CK_OK && i < bt->n_cases; i++) {
+        const built_case *c = &bt->cases[i];
+        ck_stmt *st = ck_txn_prepare(db, "INSERT INTO \"inspection_case_state\" (\"case_id\", \"version\", "
+                                         "\"obl_digest\", \"horizon\") VALUES (CAST($1 AS BIGINT), CAST($2 AS BIGINT), "
+                                         "CAST($3 AS BIGINT), $4)", err, err_len);
+        if (!st) return CK_ERR_DB;
+        ck_stmt_bind_int(st, 1, c->id);
+        ck_stmt_bind_int(st, 2, c->version);
+        if (c->digest_null) ck_stmt_bind_null(st, 3);
+        else ck_stmt_bind_int(st, 3, c->digest);
+        ck_stmt_bind_date(st, 4, horizon);
+        rc = ck_txn_exec(db, st, "inspection_case_state", err, err_len);
+    }
+    for (size_t i = 0; rc == CK_OK && i < bt->n_rows; i++) {
+        ck_stmt *st = ck_txn_prepare(db, "INSERT INTO \"inspection_case_items\" (\"case_id\", \"pdu_code\", \"items\") "
+                                         "VALUES (CAST($1 AS BIGINT), $2, $3)", err, err_len);
+        if (!st) return CK_ERR_DB;
+        ck_stmt_bind_int(st, 1, bt->rows[i].case_id);
+        ck_stmt_bind_text(st, 2, bt->rows[i].pdu);
+        ck_stmt_bind_text(st, 3, bt->rows[i].items);
+        rc = ck_txn_exec(db, st, "inspection_case_items", err, err_len);
+    }
+    return rc;
+}
+
+static void batch_reset(batch *bt)
+{
+    for (size_t i = 0; i < bt->n_rows; i++) ck_free(bt->rows[i].items);
+    bt->n_rows = bt->n_cases = bt->n_contacts = bt->n_ranges = 0;
+    ck_arena_free(&bt->a);
+    ck_arena_init(&bt->a);
+}
+
+/* Reads the batch's ranges in one read transaction and writes them in one
+ * write transaction. */
+static ck_rc run_batch(ck_db *db, batch *bt, ck_date horizon, size_t *rebuilt, char *err, size_t err_len)
+{
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    for (size_t i = 0; rc == CK_OK && i < bt->n_ranges; i++)
+        rc = read_range(db, bt, bt->ranges[i][0], bt->ranges[i][1], horizon, err, err_len);
+    if ((rc = ck_txn_finish(db, rc, err, err_len)) != CK_OK) return rc;
+    if ((rc = ck_txn_begin_write(db, err, err_len)) != CK_OK) return rc;
+    rc = ck_txn_finish(db, write_batch(db, bt, horizon, err, err_len), err, err_len);
+    if (rc == CK_OK) *rebuilt += bt->n_cases;
+    batch_reset(bt);
+    return rc;
+}
+
+#define DENSE_SPAN 4096 /* case ids: a span holding DENSE_MIN stale cases is read whole */
+#define DENSE_MIN 64
+
+ck_rc ck_inspection_cache_refresh(ck_db *db, ck_date horizon, size_t batch_cases, size_t *rebuilt, char *err,
+                                  size_t err_len)
+{
+    *rebuilt = 0;
+    if (batch_cases == 0) batch_cases = CK_INSPECTION_CACHE_BATCH;
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    ck_stmt *st = ck_txn_prepare(db, DIRTY_SQL, err, err_len);
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    if (!st) rc = CK_ERR_DB;
+    else {
+        ck_stmt_bind_date(st, 1, horizon);
+        while (ck_txn_next(db, st, "inspection_case_state", &rc, err, err_len)) {
+            ids = grow(ids, &cap, n, sizeof *ids);
+            ids[n++] = ck_stmt_int(st, 0);
+        }
+        ck_stmt_reset(st);
+    }
+    if ((rc = ck_txn_finish(db, rc, err, err_len)) != CK_OK) {
+        ck_free(ids);
+        return rc;
+    }
+    /* Stale cases close together are read as one range of ids (the first
+     * night: every case), the rest one by one; either way a batch is
+     * about batch_cases cases. */
+    batch bt = {0};
+    ck_arena_init(&bt.a);
+    bt.ranges = ck_calloc(batch_cases + 1, sizeof *bt.ranges);
+    size_t in_batch = 0;
+    for (size_t i = 0; rc == CK_OK && i < n;) {
+        size_t j = i;
+        while (j < n && ids[j] < ids[i] + DENSE_SPAN) j++;
+        int64_t lo = ids[i], hi;
+        size_t take;
+        if (j - i >= DENSE_MIN) {
+            /* Up to batch_cases stale ids of the span at a time, to the next
+             * stale one (the clean cases between them are rebuilt alike). */
+            size_t k = i + batch_cases < j ? i + batch_cases : j;
+            hi = k < j ? ids[k] : ids[j - 1] + 1;
+            take = k - i;
+        } else {
+            hi = lo + 1;
+            take = 1;
+        }
+        bt.ranges[bt.n_ranges][0] = lo;
+        bt.ranges[bt.n_ranges][1] = hi;
+        bt.n_ranges++;
+        in_batch += take;
+        i += take;
+        if (in_batch >= batch_cases || bt.n_ranges == batch_cases || i >= n) {
+            rc = run_batch(db, &bt, horizon, rebuilt, err, err_len);
+            in_batch = 0;
+        }
+    }
+    batch_reset(&bt);
+    ck_arena_free(&bt.a);
+    ck_free(bt.ranges);
+    ck_free(bt.cases);
+    ck_free(bt.contacts);
+    ck_free(bt.rows);
+    ck_free(ids);
+    return rc;
+}
+
+/* ---- Reading ---------------------------------------------------------------------- */
+
+static bool get_date(const char **p, ck_date *out)
+{
+    const char *s = *p;
+    bool neg = *s == '-';
+    if (neg) s++;
+    if (*s < '0' || *s > '9') {
+        *out = CK_NODATE;
+        return !neg;
+    }
+    int64_t v = 0;
+    while (*s >= '0' && *s <= '9') {
+        v = v * 10 + (*s++ - '0');
+        if (v > INT32_MAX) return false;
+    }
+    *out = (ck_date)(neg ? -v : v);
+    *p = s;
+    return true;
+}
+
+/* Parses a row's items into *items (grown as needed); false when the text is
+ * not what this module writes. */
+static bool decode(const char *s, ck_inspect_item **items, size_t *cap, size_t *n)
+{
+    *n = 0;
+    while (*s) {
+        int r = *s++ - 'a';
+        if (r < 0 || (size_t)r >= N_RULES) return false;
+        ck_inspect_item it = {rules[r], CK_NODATE, CK_NODATE, CK_NODATE};
+        if (!get_date(&s, &it.due) || *s++ != ',') return false;
+        if (!get_date(&s, &it.met_on) || *s++ != ',') return false;
+        if (!get_date(&s, &it.contact_date) || *s++ != ';') return false;
+        *items = grow(*items, cap, *n, sizeof **items);
+        (*items)[(*n)++] = it;
+    }
+    return true;
+}
+
+ck_rc ck_inspection_cache_each(ck_db *db, ck_inspection_cache_fn fn, void *ctx, char *err, size_t err_len)
+{
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"case_id\", \"pdu_code\", \"items\" FROM \"inspection_case_items\" "
+                                     "ORDER BY \"case_id\", \"pdu_code\"", err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_inspect_item *items = NULL;
+    size_t cap = 0, n = 0;
+    ck_rc rc = CK_OK;
+    while (ck_txn_next(db, st, "inspection_case_items", &rc, err, err_len)) {
+        if (!decode(ck_stmt_text(st, 2), &items, &cap, &n)) {
+            rc = ck_txn_fail(CK_ERR_DB, err, err_len, "inspection_case_items: case %lld: unreadable items",
+                             (long long)ck_stmt_int(st, 0));
+            break;
+        }
+        if (n) fn(ctx, ck_stmt_text(st, 1), items, n);
+    }
+    ck_stmt_reset(st);
+    ck_free(items);
+    return rc;
+}
