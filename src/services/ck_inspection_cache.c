@@ -22,23 +22,24 @@ static int rule_index(const char *rule)
     return -1;
 }
 
-/* Cases whose rows are missing or stale for a period from $1. */
-static const char DIRTY_SQL[] =
-    "SELECT \"c\".\"case_id\" FROM \"cases\" \"c\" LEFT JOIN \"inspection_case_state\" \"s\" "
-    "ON \"s\".\"case_id\" = \"c\".\"case_id\" WHERE \"s\".\"case_id\" IS NULL OR \"s\".\"version\" <> \"c\".\"version\" "
-    "OR \"c\".\"obl_digest\" IS NULL OR \"s\".\"obl_digest\" IS NULL OR \"s\".\"obl_digest\" <> \"c\".\"obl_digest\" "
-    "OR \"s\".\"horizon\" > $1 ORDER BY \"c\".\"case_id\"";
-static const char CASES_SQL[] = "SELECT \"case_id\", \"version\", \"obl_digest\" FROM \"cases\" "
-                                "WHERE \"case_id\" >= CAST($1 AS BIGINT) AND \"case_id\" < CAST($2 AS BIGINT)";
+/* The cases of ids [$1, $2) whose rows are missing or stale for a period
+ * from $3, as a condition on a table's "case_id". */
+#define STALE_IN                                                                                                \
+    "\"case_id\" IN (SELECT \"c\".\"case_id\" FROM \"cases\" \"c\" LEFT JOIN \"inspection_case_state\" \"s\" "    \
+    "ON \"s\".\"case_id\" = \"c\".\"case_id\" WHERE \"c\".\"case_id\" >= CAST($1 AS BIGINT) "                       \
+    "AND \"c\".\"case_id\" < CAST($2 AS BIGINT) AND (\"s\".\"case_id\" IS NULL OR \"s\".\"version\" <> "            \
+    "\"c\".\"version\" OR \"c\".\"obl_digest\" IS NULL OR \"s\".\"obl_digest\" IS NULL OR \"s\".\"obl_digest\" <> " \
+    "\"c\".\"obl_digest\" OR \"s\".\"horizon\" > $3))"
+static const char CASES_SQL[] = "SELECT \"case_id\", \"version\", \"obl_digest\" FROM \"cases\" WHERE " STALE_IN;
 /* A link runs from its contact's date only when that is inside the period
  * (core/ck_inspect): a contact on or before the horizon is as good as none. */
-static const char CONTACTS_SQL[] = "SELECT \"case_id\", \"id\", \"date\" FROM \"contacts\" WHERE \"case_id\" >= "
-                                   "CAST($1 AS BIGINT) AND \"case_id\" < CAST($2 AS BIGINT) AND \"date\" > $3";
+static const char CONTACTS_SQL[] =
+    "SELECT \"case_id\", \"id\", \"date\" FROM \"contacts\" WHERE \"date\" > $3 AND " STALE_IN;
 /* What a period from the horizon on can read: CONTACT whatever its due date
  * (a link can run through the period) unless met before the horizon. */
 static const char OBLIGATIONS_SQL[] =
     "SELECT \"case_id\", \"pdu_code\", \"rule\", \"subject\", \"due\", \"met_on\" FROM \"obligations\" "
-    "WHERE \"case_id\" >= CAST($1 AS BIGINT) AND \"case_id\" < CAST($2 AS BIGINT) AND \"pdu_code\" IS NOT NULL "
+    "WHERE " STALE_IN " AND \"pdu_code\" IS NOT NULL "
     "AND ((\"rule\" IN (" CK_INSPECT_RULES_SQL ") AND \"due\" >= $3) "
     "OR (\"rule\" = 'CONTACT' AND (\"met_on\" IS NULL OR \"met_on\" >= $3))) "
     "ORDER BY \"case_id\", \"pdu_code\"";
@@ -69,7 +70,7 @@ typedef struct row {
     char *items;     /* ck_malloc'd */
 } row;
 
-/* One batch: ranges of case ids read in one transaction, written in another. */
+/* One batch: a range of case ids' stale cases, read in one transaction and written in another. */
 typedef struct batch {
     ck_arena a;
     built_case *cases;
@@ -78,8 +79,6 @@ typedef struct batch {
     size_t n_contacts, cap_contacts;
     row *rows;
     size_t n_rows, cap_rows;
-    int64_t (*ranges)[2];
-    size_t n_ranges;
 } batch;
 
 static void *grow(void *p, size_t *cap, size_t n, size_t size)
@@ -117,6 +116,7 @@ static ck_rc read_range(ck_db *db, batch *bt, int64_t lo, int64_t hi, ck_date ho
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_int(st, 1, lo);
     ck_stmt_bind_int(st, 2, hi);
+    ck_stmt_bind_date(st, 3, horizon);
     ck_rc rc = CK_OK;
     while (ck_txn_next(db, st, "cases", &rc, err, err_len)) {
         bt->cases = grow(bt->cases, &bt->cap_cases, bt->n_cases, sizeof *bt->cases);
@@ -124,7 +124,7 @@ static ck_rc read_range(ck_db *db, batch *bt, int64_t lo, int64_t hi, ck_date ho
             (built_case){ck_stmt_int(st, 0), ck_stmt_int(st, 1), ck_stmt_int(st, 2), ck_stmt_null(st, 2)};
     }
     ck_stmt_reset(st);
-    if (rc != CK_OK) return rc;
+    if (rc != CK_OK || bt->n_cases == 0) return rc;
     bt->n_contacts = 0;
     if (!(st = ck_txn_prepare(db, CONTACTS_SQL, err, err_len))) return CK_ERR_DB;
     ck_stmt_bind_int(st, 1, lo);
@@ -170,13 +170,11 @@ static ck_rc read_range(ck_db *db, batch *bt, int64_t lo, int64_t hi, ck_date ho
     return rc;
 }
 
-static ck_rc exec_range(ck_db *db, const char *sql, int64_t lo, int64_t hi, const char *what, char *err,
-                        size_t err_len)
+static ck_rc exec_id(ck_db *db, const char *sql, int64_t id, const char *what, char *err, size_t err_len)
 {
     ck_stmt *st = ck_txn_prepare(db, sql, err, err_len);
     if (!st) return CK_ERR_DB;
-    ck_stmt_bind_int(st, 1, lo);
-    ck_stmt_bind_int(st, 2, hi);
+    ck_stmt_bind_int(st, 1, id);
     return ck_txn_exec(db, st, what, err, err_len);
 }
 
@@ -184,14 +182,12 @@ static ck_rc exec_range(ck_db *db, const char *sql, int64_t lo, int64_t hi, cons
 static ck_rc write_batch(ck_db *db, const batch *bt, ck_date horizon, char *err, size_t err_len)
 {
     ck_rc rc = CK_OK;
-    for (size_t i = 0; rc == CK_OK && i < bt->n_ranges; i++) {
-        rc = exec_range(db, "DELETE FROM \"inspection_case_items\" WHERE \"case_id\" >= CAST($1 AS BIGINT) AND "
-                            "\"case_id\" < CAST($2 AS BIGINT)", bt->ranges[i][0], bt->ranges[i][1],
-                        "inspection_case_items", err, err_len);
+    for (size_t i = 0; rc == CK_OK && i < bt->n_cases; i++) {
+        rc = exec_id(db, "DELETE FROM \"inspection_case_items\" WHERE \"case_id\" = CAST($1 AS BIGINT)",
+                     bt->cases[i].id, "inspection_case_items", err, err_len);
         if (rc == CK_OK)
-            rc = exec_range(db, "DELETE FROM \"inspection_case_state\" WHERE \"case_id\" >= CAST($1 AS BIGINT) AND "
-                                "\"case_id\" < CAST($2 AS BIGINT)", bt->ranges[i][0], bt->ranges[i][1],
-                            "inspection_case_state", err, err_len);
+            rc = exec_id(db, "DELETE FROM \"inspection_case_state\" WHERE \"case_id\" = CAST($1 AS BIGINT)",
+                         bt->cases[i].id, "inspection_case_state", err, err_len);
     }
     for (size_t i = 0; rc == CK_OK && i < bt->n_cases; i++) {
         const built_case *c = &bt->cases[i];
@@ -221,92 +217,55 @@ static ck_rc write_batch(ck_db *db, const batch *bt, ck_date horizon, char *err,
 static void batch_reset(batch *bt)
 {
     for (size_t i = 0; i < bt->n_rows; i++) ck_free(bt->rows[i].items);
-    bt->n_rows = bt->n_cases = bt->n_contacts = bt->n_ranges = 0;
+    bt->n_rows = bt->n_cases = bt->n_contacts = 0;
     ck_arena_free(&bt->a);
     ck_arena_init(&bt->a);
 }
 
-/* Reads the batch's ranges in one read transaction and writes them in one
- * write transaction. */
-static ck_rc run_batch(ck_db *db, batch *bt, ck_date horizon, size_t *rebuilt, char *err, size_t err_len)
+/* The stale cases of ids [lo, hi) read in one read transaction and written
+ * in one write transaction. */
+static ck_rc run_batch(ck_db *db, batch *bt, int64_t lo, int64_t hi, ck_date horizon, size_t *rebuilt, char *err,
+                       size_t err_len)
 {
     ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
-    for (size_t i = 0; rc == CK_OK && i < bt->n_ranges; i++)
-        rc = read_range(db, bt, bt->ranges[i][0], bt->ranges[i][1], horizon, err, err_len);
-    if ((rc = ck_txn_finish(db, rc, err, err_len)) != CK_OK) return rc;
-    if ((rc = ck_txn_begin_write(db, err, err_len)) != CK_OK) return rc;
-    rc = ck_txn_finish(db, write_batch(db, bt, horizon, err, err_len), err, err_len);
-    if (rc == CK_OK) *rebuilt += bt->n_cases;
+    rc = ck_txn_finish(db, read_range(db, bt, lo, hi, horizon, err, err_len), err, err_len);
+    if (rc == CK_OK && bt->n_cases && (rc = ck_txn_begin_write(db, err, err_len)) == CK_OK) {
+        rc = ck_txn_finish(db, write_batch(db, bt, horizon, err, err_len), err, err_len);
+        if (rc == CK_OK) *rebuilt += bt->n_cases;
+    }
     batch_reset(bt);
     return rc;
 }
 
-#define DENSE_SPAN 4096 /* case ids: a span holding DENSE_MIN stale cases is read whole */
-#define DENSE_MIN 64
-
-ck_rc ck_inspection_cache_refresh(ck_db *db, ck_date horizon, size_t batch_cases, size_t *rebuilt, char *err,
+ck_rc ck_inspection_cache_refresh(ck_db *db, ck_date horizon, size_t batch_ids, size_t *rebuilt, char *err,
                                   size_t err_len)
 {
     *rebuilt = 0;
-    if (batch_cases == 0) batch_cases = CK_INSPECTION_CACHE_BATCH;
+    if (batch_ids == 0) batch_ids = CK_INSPECTION_CACHE_BATCH;
     ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
-    ck_stmt *st = ck_txn_prepare(db, DIRTY_SQL, err, err_len);
-    int64_t *ids = NULL;
-    size_t n = 0, cap = 0;
+    int64_t lo = 0, hi = -1;
+    ck_stmt *st = ck_txn_prepare(db, "SELECT MIN(\"case_id\"), MAX(\"case_id\") FROM \"cases\"", err, err_len);
     if (!st) rc = CK_ERR_DB;
-    else {
-        ck_stmt_bind_date(st, 1, horizon);
-        while (ck_txn_next(db, st, "inspection_case_state", &rc, err, err_len)) {
-            ids = grow(ids, &cap, n, sizeof *ids);
-            ids[n++] = ck_stmt_int(st, 0);
-        }
-        ck_stmt_reset(st);
+    else if (ck_txn_next(db, st, "cases", &rc, err, err_len) && !ck_stmt_null(st, 0)) {
+        lo = ck_stmt_int(st, 0);
+        hi = ck_stmt_int(st, 1);
     }
-    if ((rc = ck_txn_finish(db, rc, err, err_len)) != CK_OK) {
-        ck_free(ids);
-        return rc;
-    }
-    /* Stale cases close together are read as one range of ids (the first
-     * night: every case), the rest one by one; either way a batch is
-     * about batch_cases cases. */
+    if (st) ck_stmt_reset(st);
+    if ((rc = ck_txn_finish(db, rc, err, err_len)) != CK_OK) return rc;
+    /* By ranges of ids, each read with the stale cases alone: the SQL
+     * finds them, so a night reads only the cases that changed, and the
+     * first night every case, a range at a time. */
     batch bt = {0};
     ck_arena_init(&bt.a);
-    bt.ranges = ck_calloc(batch_cases + 1, sizeof *bt.ranges);
-    size_t in_batch = 0;
-    for (size_t i = 0; rc == CK_OK && i < n;) {
-        size_t j = i;
-        while (j < n && ids[j] < ids[i] + DENSE_SPAN) j++;
-        int64_t lo = ids[i], hi;
-        size_t take;
-        if (j - i >= DENSE_MIN) {
-            /* Up to batch_cases stale ids of the span at a time, to the next
-             * stale one (the clean cases between them are rebuilt alike). */
-            size_t k = i + batch_cases < j ? i + batch_cases : j;
-            hi = k < j ? ids[k] : ids[j - 1] + 1;
-            take = k - i;
-        } else {
-            hi = lo + 1;
-            take = 1;
-        }
-        bt.ranges[bt.n_ranges][0] = lo;
-        bt.ranges[bt.n_ranges][1] = hi;
-        bt.n_ranges++;
-        in_batch += take;
-        i += take;
-        if (in_batch >= batch_cases || bt.n_ranges == batch_cases || i >= n) {
-            rc = run_batch(db, &bt, horizon, rebuilt, err, err_len);
-            in_batch = 0;
-        }
-    }
+    for (int64_t at = lo; rc == CK_OK && at <= hi; at += (int64_t)batch_ids)
+        rc = run_batch(db, &bt, at, at + (int64_t)batch_ids, horizon, rebuilt, err, err_len);
     batch_reset(&bt);
     ck_arena_free(&bt.a);
-    ck_free(bt.ranges);
     ck_free(bt.cases);
     ck_free(bt.contacts);
     ck_free(bt.rows);
-    ck_free(ids);
     return rc;
 }
 
