@@ -33,13 +33,13 @@ static int rule_index(const char *rule)
 static const char CASES_SQL[] = "SELECT \"case_id\", \"version\", \"obl_digest\" FROM \"cases\" WHERE " STALE_IN;
 /* A link runs from its contact's date only when that is inside the period
  * (core/ck_inspect): a contact on or before the horizon is as good as none. */
-static const char CONTACTS_SQL[] =
-    "SELECT \"case_id\", \"id\", \"date\" FROM \"contacts\" WHERE \"date\" > $3 AND " STALE_IN;
+static const char CONTACTS_SQL[] = "SELECT \"case_id\", \"id\", \"date\" FROM \"contacts\" WHERE \"case_id\" >= "
+                                   "CAST($1 AS BIGINT) AND \"case_id\" < CAST($2 AS BIGINT) AND \"date\" > $3";
 /* What a period from the horizon on can read: CONTACT whatever its due date
  * (a link can run through the period) unless met before the horizon. */
 static const char OBLIGATIONS_SQL[] =
     "SELECT \"case_id\", \"pdu_code\", \"rule\", \"subject\", \"due\", \"met_on\" FROM \"obligations\" "
-    "WHERE " STALE_IN " AND \"pdu_code\" IS NOT NULL "
+    "WHERE \"case_id\" >= CAST($1 AS BIGINT) AND \"case_id\" < CAST($2 AS BIGINT) AND \"pdu_code\" IS NOT NULL "
     "AND ((\"rule\" IN (" CK_INSPECT_RULES_SQL ") AND \"due\" >= $3) "
     "OR (\"rule\" = 'CONTACT' AND (\"met_on\" IS NULL OR \"met_on\" >= $3))) "
     "ORDER BY \"case_id\", \"pdu_code\"";
@@ -110,26 +110,24 @@ static ck_date contact_date(const batch *bt, int64_t case_id, const char *subjec
     return c ? c->date : CK_NODATE;
 }
 
-static ck_rc read_range(ck_db *db, batch *bt, int64_t lo, int64_t hi, ck_date horizon, char *err, size_t err_len)
+static int id_cmp(const void *a, const void *b)
 {
-    ck_stmt *st = ck_txn_prepare(db, CASES_SQL, err, err_len);
+    const built_case *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The rows of the cases of ids [lo, hi) among stale[0..n) (sorted by id),
+ * added to the batch, in the caller's read transaction. */
+static ck_rc read_rows(ck_db *db, batch *bt, const built_case *stale, size_t n, int64_t lo, int64_t hi,
+                       ck_date horizon, char *err, size_t err_len)
+{
+    bt->n_contacts = 0;
+    ck_stmt *st = ck_txn_prepare(db, CONTACTS_SQL, err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_int(st, 1, lo);
     ck_stmt_bind_int(st, 2, hi);
     ck_stmt_bind_date(st, 3, horizon);
     ck_rc rc = CK_OK;
-    while (ck_txn_next(db, st, "cases", &rc, err, err_len)) {
-        bt->cases = grow(bt->cases, &bt->cap_cases, bt->n_cases, sizeof *bt->cases);
-        bt->cases[bt->n_cases++] =
-            (built_case){ck_stmt_int(st, 0), ck_stmt_int(st, 1), ck_stmt_int(st, 2), ck_stmt_null(st, 2)};
-    }
-    ck_stmt_reset(st);
-    if (rc != CK_OK || bt->n_cases == 0) return rc;
-    bt->n_contacts = 0;
-    if (!(st = ck_txn_prepare(db, CONTACTS_SQL, err, err_len))) return CK_ERR_DB;
-    ck_stmt_bind_int(st, 1, lo);
-    ck_stmt_bind_int(st, 2, hi);
-    ck_stmt_bind_date(st, 3, horizon);
     while (ck_txn_next(db, st, "contacts", &rc, err, err_len)) {
         bt->contacts = grow(bt->contacts, &bt->cap_contacts, bt->n_contacts, sizeof *bt->contacts);
         bt->contacts[bt->n_contacts++] =
@@ -147,6 +145,8 @@ static ck_rc read_range(ck_db *db, batch *bt, int64_t lo, int64_t hi, ck_date ho
     row *cur = NULL;
     while (ck_txn_next(db, st, "obligations", &rc, err, err_len)) {
         int64_t id = ck_stmt_int(st, 0);
+        built_case key = {.id = id};
+        if (!bsearch(&key, stale, n, sizeof key, id_cmp)) continue; /* a clean case of the range */
         const char *pdu = ck_stmt_text(st, 1);
         if (!cur || cur->case_id != id || strcmp(cur->pdu, pdu) != 0) {
             if (cur) cur->items = ck_buf_steal(&b);
@@ -167,6 +167,38 @@ static ck_rc read_range(ck_db *db, batch *bt, int64_t lo, int64_t hi, ck_date ho
     ck_stmt_reset(st);
     if (cur) cur->items = ck_buf_steal(&b);
     ck_buf_free(&b);
+    return rc;
+}
+
+/* The stale cases of ids [lo, hi) added to the batch: their version and
+ * digest, and their rows built, in the caller's read transaction. Many of
+ * the range stale (the first night: all) are read with one range of the
+ * obligations; a few (a night's), one case at a time, as a range holding
+ * clean cases costs what it holds (and PostgreSQL, unable to tell how few
+ * cases the staleness condition keeps, would scan every obligation for a
+ * join to it). */
+static ck_rc read_range(ck_db *db, batch *bt, int64_t lo, int64_t hi, ck_date horizon, char *err, size_t err_len)
+{
+    size_t had = bt->n_cases;
+    ck_stmt *st = ck_txn_prepare(db, CASES_SQL, err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_int(st, 1, lo);
+    ck_stmt_bind_int(st, 2, hi);
+    ck_stmt_bind_date(st, 3, horizon);
+    ck_rc rc = CK_OK;
+    while (ck_txn_next(db, st, "cases", &rc, err, err_len)) {
+        bt->cases = grow(bt->cases, &bt->cap_cases, bt->n_cases, sizeof *bt->cases);
+        bt->cases[bt->n_cases++] =
+            (built_case){ck_stmt_int(st, 0), ck_stmt_int(st, 1), ck_stmt_int(st, 2), ck_stmt_null(st, 2)};
+    }
+    ck_stmt_reset(st);
+    size_t n = bt->n_cases - had;
+    if (rc != CK_OK || n == 0) return rc; /* none stale here */
+    built_case *stale = bt->cases + had;
+    qsort(stale, n, sizeof *stale, id_cmp);
+    if (n * 4 >= (size_t)(hi - lo)) return read_rows(db, bt, stale, n, lo, hi, horizon, err, err_len);
+    for (size_t i = 0; rc == CK_OK && i < n; i++)
+        rc = read_rows(db, bt, &stale[i], 1, stale[i].id, stale[i].id + 1, horizon, err, err_len);
     return rc;
 }
 
@@ -222,15 +254,20 @@ static void batch_reset(batch *bt)
     ck_arena_init(&bt->a);
 }
 
-/* The stale cases of ids [lo, hi) read in one read transaction and written
- * in one write transaction. */
-static ck_rc run_batch(ck_db *db, batch *bt, int64_t lo, int64_t hi, ck_date horizon, size_t *rebuilt, char *err,
-                       size_t err_len)
+/* The stale cases of ids [lo, hi) added to the batch, read in one read
+ * transaction. */
+static ck_rc read_batch(ck_db *db, batch *bt, int64_t lo, int64_t hi, ck_date horizon, char *err, size_t err_len)
 {
     ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
-    rc = ck_txn_finish(db, read_range(db, bt, lo, hi, horizon, err, err_len), err, err_len);
-    if (rc == CK_OK && bt->n_cases && (rc = ck_txn_begin_write(db, err, err_len)) == CK_OK) {
+    return ck_txn_finish(db, read_range(db, bt, lo, hi, horizon, err, err_len), err, err_len);
+}
+
+/* The batch's cases written in one write transaction. */
+static ck_rc write_out(ck_db *db, batch *bt, ck_date horizon, size_t *rebuilt, char *err, size_t err_len)
+{
+    ck_rc rc = CK_OK;
+    if (bt->n_cases && (rc = ck_txn_begin_write(db, err, err_len)) == CK_OK) {
         rc = ck_txn_finish(db, write_batch(db, bt, horizon, err, err_len), err, err_len);
         if (rc == CK_OK) *rebuilt += bt->n_cases;
     }
@@ -238,11 +275,11 @@ static ck_rc run_batch(ck_db *db, batch *bt, int64_t lo, int64_t hi, ck_date hor
     return rc;
 }
 
-ck_rc ck_inspection_cache_refresh(ck_db *db, ck_date horizon, size_t batch_ids, size_t *rebuilt, char *err,
+ck_rc ck_inspection_cache_refresh(ck_db *db, ck_date horizon, size_t batch_size, size_t *rebuilt, char *err,
                                   size_t err_len)
 {
     *rebuilt = 0;
-    if (batch_ids == 0) batch_ids = CK_INSPECTION_CACHE_BATCH;
+    if (batch_size == 0) batch_size = CK_INSPECTION_CACHE_BATCH;
     ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     int64_t lo = 0, hi = -1;
@@ -254,13 +291,17 @@ ck_rc ck_inspection_cache_refresh(ck_db *db, ck_date horizon, size_t batch_ids, 
     }
     if (st) ck_stmt_reset(st);
     if ((rc = ck_txn_finish(db, rc, err, err_len)) != CK_OK) return rc;
-    /* By ranges of ids, each read with the stale cases alone: the SQL
-     * finds them, so a night reads only the cases that changed, and the
-     * first night every case, a range at a time. */
+    /* By ranges of ids, each read with its stale cases alone (the SQL finds
+     * them), so a night reads only the cases that changed and the first
+     * night every case, a range at a time; written once batch_size cases are
+     * read, so a night's few take one write transaction. */
     batch bt = {0};
     ck_arena_init(&bt.a);
-    for (int64_t at = lo; rc == CK_OK && at <= hi; at += (int64_t)batch_ids)
-        rc = run_batch(db, &bt, at, at + (int64_t)batch_ids, horizon, rebuilt, err, err_len);
+    for (int64_t at = lo; rc == CK_OK && at <= hi; at += (int64_t)batch_size) {
+        rc = read_batch(db, &bt, at, at + (int64_t)batch_size, horizon, err, err_len);
+        if (rc == CK_OK && (bt.n_cases >= batch_size || at + (int64_t)batch_size > hi))
+            rc = write_out(db, &bt, horizon, rebuilt, err, err_len);
+    }
     batch_reset(&bt);
     ck_arena_free(&bt.a);
     ck_free(bt.cases);

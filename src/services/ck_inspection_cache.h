@@ -27,15 +27,16 @@
     "'ROSH_INITIAL', 'DA_CHECK', 'CHILD_CHECK', 'DA_FLAG_DECISION', 'SENTENCE_PLAN', 'INDUCTION', 'ENFORCE', " \
     "'ROSH_CHANGE', 'ROSH_REVIEW', 'VCS_REFERRAL', 'VCS_FIRST_CONTACT', 'VCS_RELEASE_NOTICE'"
 
-#define CK_INSPECTION_CACHE_BATCH 4096 /* case ids per transaction when rebuilding */
+#define CK_INSPECTION_CACHE_BATCH 4096 /* case ids per read, cases per write, when rebuilding */
 
 /* Brings every case's rows up to date for periods starting on or after
- * horizon: the stale cases of each range of `batch` case ids (0: the
- * default) read in one transaction and written in another (no transaction
- * open), so a run stopped or killed mid-way leaves each case's rows either
- * as they were or rebuilt whole, with what they were built from; the next
- * run takes the rest. *rebuilt gets how many cases were built again. */
-ck_rc ck_inspection_cache_refresh(ck_db *db, ck_date horizon, size_t batch_ids, size_t *rebuilt, char *err,
+ * horizon (no transaction open): the stale cases of each range of batch_size
+ * case ids read in a read transaction, written in a write transaction once
+ * batch_size cases are read (0: CK_INSPECTION_CACHE_BATCH), so a run stopped
+ * or killed mid-way leaves each case's rows either as they were or rebuilt
+ * whole with what they were built from; the next run takes the rest.
+ * *rebuilt gets how many cases were built again. */
+ck_rc ck_inspection_cache_refresh(ck_db *db, ck_date horizon, size_t batch_size, size_t *rebuilt, char *err,
                                   size_t err_len);
 
 /* Calls fn for every row, in case id then PDU order, with its items (valid
