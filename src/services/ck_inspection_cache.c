@@ -34,16 +34,34 @@ static const char CASES_SQL[] =
     "OR \"s\".\"obl_digest\" IS NULL OR \"s\".\"obl_digest\" <> \"c\".\"obl_digest\" OR \"s\".\"horizon\" > $3)";
 /* A link runs from its contact's date only when that is inside the period
  * (core/ck_inspect): a contact on or before the horizon is as good as none. */
-static const char CONTACTS_SQL[] = "SELECT \"case_id\", \"id\", \"date\" FROM \"contacts\" WHERE \"case_id\" >= "
-                                   "CAST($1 AS BIGINT) AND \"case_id\" < CAST($2 AS BIGINT) AND \"date\" > $3";
+#define CONTACTS_SELECT "SELECT \"case_id\", \"id\", \"date\" FROM \"contacts\" WHERE "
+static const char CONTACTS_SQL[] = CONTACTS_SELECT "\"case_id\" >= CAST($1 AS BIGINT) AND \"case_id\" < "
+                                   "CAST($2 AS BIGINT) AND \"date\" > $3";
+/* The same for a list of cases ($1 the horizon, then the ids; NULL for none). */
+#define LIST_IDS 32 /* case ids per statement when reading stale cases one by one */
+#define LIST_SQL \
+    "CAST($2 AS BIGINT), CAST($3 AS BIGINT), CAST($4 AS BIGINT), CAST($5 AS BIGINT), " \
+    "CAST($6 AS BIGINT), CAST($7 AS BIGINT), CAST($8 AS BIGINT), CAST($9 AS BIGINT), " \
+    "CAST($10 AS BIGINT), CAST($11 AS BIGINT), CAST($12 AS BIGINT), " \
+    "CAST($13 AS BIGINT), CAST($14 AS BIGINT), CAST($15 AS BIGINT), " \
+    "CAST($16 AS BIGINT), CAST($17 AS BIGINT), CAST($18 AS BIGINT), " \
+    "CAST($19 AS BIGINT), CAST($20 AS BIGINT), CAST($21 AS BIGINT), " \
+    "CAST($22 AS BIGINT), CAST($23 AS BIGINT), CAST($24 AS BIGINT), " \
+    "CAST($25 AS BIGINT), CAST($26 AS BIGINT), CAST($27 AS BIGINT), " \
+    "CAST($28 AS BIGINT), CAST($29 AS BIGINT), CAST($30 AS BIGINT), " \
+    "CAST($31 AS BIGINT), CAST($32 AS BIGINT), CAST($33 AS BIGINT)"
+static const char CONTACTS_LIST_SQL[] = CONTACTS_SELECT "\"date\" > $1 AND \"case_id\" IN (" LIST_SQL ")";
 /* What a period from the horizon on can read: CONTACT whatever its due date
  * (a link can run through the period) unless met before the horizon. */
-static const char OBLIGATIONS_SQL[] =
-    "SELECT \"case_id\", \"pdu_code\", \"rule\", \"subject\", \"due\", \"met_on\" FROM \"obligations\" "
-    "WHERE \"case_id\" >= CAST($1 AS BIGINT) AND \"case_id\" < CAST($2 AS BIGINT) AND \"pdu_code\" IS NOT NULL "
-    "AND ((\"rule\" IN (" CK_INSPECT_RULES_SQL ") AND \"due\" >= $3) "
-    "OR (\"rule\" = 'CONTACT' AND (\"met_on\" IS NULL OR \"met_on\" >= $3))) "
-    "ORDER BY \"case_id\", \"pdu_code\"";
+#define OBLIGATIONS_SELECT                                                                                  \
+    "SELECT \"case_id\", \"pdu_code\", \"rule\", \"subject\", \"due\", \"met_on\" FROM \"obligations\" WHERE "
+#define OBLIGATIONS_WHERE(h)                                                                                \
+    " AND \"pdu_code\" IS NOT NULL AND ((\"rule\" IN (" CK_INSPECT_RULES_SQL ") AND \"due\" >= " h ") "         \
+    "OR (\"rule\" = 'CONTACT' AND (\"met_on\" IS NULL OR \"met_on\" >= " h "))) ORDER BY \"case_id\", \"pdu_code\""
+static const char OBLIGATIONS_SQL[] = OBLIGATIONS_SELECT "\"case_id\" >= CAST($1 AS BIGINT) AND \"case_id\" < "
+                                      "CAST($2 AS BIGINT)" OBLIGATIONS_WHERE("$3");
+static const char OBLIGATIONS_LIST_SQL[] =
+    OBLIGATIONS_SELECT "\"case_id\" IN (" LIST_SQL ")" OBLIGATIONS_WHERE("$1");
 
 /* ---- Rebuilding ------------------------------------------------------------------ */
 
@@ -117,17 +135,33 @@ static int id_cmp(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* The rows of the cases of ids [lo, hi) among stale[0..n) (sorted by id),
- * added to the batch, in the caller's read transaction. */
-static ck_rc read_rows(ck_db *db, batch *bt, const built_case *stale, size_t n, int64_t lo, int64_t hi,
+/* Binds the range [lo, hi) and the horizon, or (list) the horizon and the
+ * ids of stale[0..n). */
+static void bind_cases(ck_stmt *st, bool list, const built_case *stale, size_t n, int64_t lo, int64_t hi,
+                       ck_date horizon)
+{
+    if (!list) {
+        ck_stmt_bind_int(st, 1, lo);
+        ck_stmt_bind_int(st, 2, hi);
+        ck_stmt_bind_date(st, 3, horizon);
+        return;
+    }
+    ck_stmt_bind_date(st, 1, horizon);
+    for (size_t i = 0; i < LIST_IDS; i++)
+        if (i < n) ck_stmt_bind_int(st, (int)i + 2, stale[i].id);
+        else ck_stmt_bind_null(st, (int)i + 2);
+}
+
+/* The rows of stale[0..n) (sorted by id) added to the batch, in the
+ * caller's read transaction: read by the range [lo, hi) of ids (rows of
+ * other cases skipped), or (list, n <= LIST_IDS) by their ids. */
+static ck_rc read_rows(ck_db *db, batch *bt, const built_case *stale, size_t n, bool list, int64_t lo, int64_t hi,
                        ck_date horizon, char *err, size_t err_len)
 {
     bt->n_contacts = 0;
-    ck_stmt *st = ck_txn_prepare(db, CONTACTS_SQL, err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, list ? CONTACTS_LIST_SQL : CONTACTS_SQL, err, err_len);
     if (!st) return CK_ERR_DB;
-    ck_stmt_bind_int(st, 1, lo);
-    ck_stmt_bind_int(st, 2, hi);
-    ck_stmt_bind_date(st, 3, horizon);
+    bind_cases(st, list, stale, n, lo, hi, horizon);
     ck_rc rc = CK_OK;
     while (ck_txn_next(db, st, "contacts", &rc, err, err_len)) {
         bt->contacts = grow(bt->contacts, &bt->cap_contacts, bt->n_contacts, sizeof *bt->contacts);
@@ -137,10 +171,8 @@ static ck_rc read_rows(ck_db *db, batch *bt, const built_case *stale, size_t n, 
     ck_stmt_reset(st);
     if (rc != CK_OK) return rc;
     if (bt->n_contacts > 1) qsort(bt->contacts, bt->n_contacts, sizeof *bt->contacts, contact_cmp);
-    if (!(st = ck_txn_prepare(db, OBLIGATIONS_SQL, err, err_len))) return CK_ERR_DB;
-    ck_stmt_bind_int(st, 1, lo);
-    ck_stmt_bind_int(st, 2, hi);
-    ck_stmt_bind_date(st, 3, horizon);
+    if (!(st = ck_txn_prepare(db, list ? OBLIGATIONS_LIST_SQL : OBLIGATIONS_SQL, err, err_len))) return CK_ERR_DB;
+    bind_cases(st, list, stale, n, lo, hi, horizon);
     ck_buf b;
     ck_buf_init(&b, 0);
     row *cur = NULL;
@@ -174,7 +206,7 @@ static ck_rc read_rows(ck_db *db, batch *bt, const built_case *stale, size_t n, 
 /* The stale cases of ids [lo, hi) added to the batch: their version and
  * digest, and their rows built, in the caller's read transaction. Many of
  * the range stale (the first night: all) are read with one range of the
- * obligations; a few (a night's), one case at a time, as a range holding
+ * obligations; a few (a night's), LIST_IDS cases at a time by id, as a range holding
  * clean cases costs what it holds (and PostgreSQL, unable to tell how few
  * cases the staleness condition keeps, would scan every obligation for a
  * join to it). */
@@ -197,9 +229,9 @@ static ck_rc read_range(ck_db *db, batch *bt, int64_t lo, int64_t hi, ck_date ho
     if (rc != CK_OK || n == 0) return rc; /* none stale here */
     built_case *stale = bt->cases + had;
     qsort(stale, n, sizeof *stale, id_cmp);
-    if (n * 4 >= (size_t)(hi - lo)) return read_rows(db, bt, stale, n, lo, hi, horizon, err, err_len);
-    for (size_t i = 0; rc == CK_OK && i < n; i++)
-        rc = read_rows(db, bt, &stale[i], 1, stale[i].id, stale[i].id + 1, horizon, err, err_len);
+    if (n * 4 >= (size_t)(hi - lo)) return read_rows(db, bt, stale, n, false, lo, hi, horizon, err, err_len);
+    for (size_t i = 0; rc == CK_OK && i < n; i += LIST_IDS)
+        rc = read_rows(db, bt, &stale[i], n - i < LIST_IDS ? n - i : LIST_IDS, true, 0, 0, horizon, err, err_len);
     return rc;
 }
 
