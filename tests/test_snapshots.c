@@ -136,20 +136,29 @@ static void night(ck_db *db, const ck_engine *eng, const ck_manage_cfg *mc, ck_d
     assert_int_equal(written, 0);
 }
 
-static ck_date load(void **state, ck_db *db, const ck_engine *eng, ck_manage_cfg *mc)
+/* The generated cases a test runs its nights on. */
+typedef struct world {
+    ck_db *db;
+    ck_engine eng;
+    ck_manage_cfg mc;
+    ck_date start; /* the first night */
+} world;
+
+static void load(void **state, world *w)
 {
     ck_test_db *f = *state;
     char err[1024];
-    ck_date start = ck_test_date(START);
+    w->db = ck_test_db_get(state);
+    w->eng = ck_engine_default();
+    w->start = ck_test_date(START);
     ck_gen_options o;
     ck_gen_options_init(&o, false);
     o.n_cases = f->kind == CK_DB_PG ? CASES_PG : CASES_SQLITE;
-    o.as_of = start;
+    o.as_of = w->start;
     ck_gen *g = ck_gen_new(&o);
-    ok(ck_gen_load(db, g, eng, NULL, NULL, err, sizeof err), err);
+    ok(ck_gen_load(w->db, g, &w->eng, NULL, NULL, err, sizeof err), err);
     ck_gen_free(g);
-    ok(ck_manage_cfg_load(db, mc, err, sizeof err), err);
-    return start;
+    ok(ck_manage_cfg_load(w->db, &w->mc, err, sizeof err), err);
 }
 
 /* Cases written during the day, as a practitioner would: `n` cases from the
@@ -186,20 +195,25 @@ static size_t write_cases(ck_db *db, const ck_engine *eng, ck_date d, size_t k, 
     return written;
 }
 
+/* Day d up to its night: from the second day, n cases from the k-th
+ * written; then the day's recompute. How many were written. */
+static size_t day(world *w, ck_date d, size_t k, size_t n)
+{
+    char err[1024];
+    size_t written = d > w->start ? write_cases(w->db, &w->eng, d, k, n) : 0;
+    ok(ck_cases_recompute(w->db, &w->eng, d, false, 64, NULL, NULL, NULL, NULL, err, sizeof err), err);
+    return written;
+}
+
 static void nights(void **state)
 {
-    ck_db *db = ck_test_db_get(state);
-    char err[1024];
-    ck_engine eng = ck_engine_default();
-    ck_manage_cfg mc;
-    ck_date start = load(state, db, &eng, &mc);
+    world w;
+    load(state, &w);
     tally t = {0};
     size_t written = 0;
-    for (ck_date d = start; d < start + DAYS; d++) {
-        /* From the second day, a few cases are written before the night. */
-        if (d > start) written += write_cases(db, &eng, d, (size_t)(d - start) * 7, 3);
-        ok(ck_cases_recompute(db, &eng, d, false, 64, NULL, NULL, NULL, NULL, err, sizeof err), err);
-        night(db, &eng, &mc, d, start, &t);
+    for (ck_date d = w.start; d < w.start + DAYS; d++) {
+        written += day(&w, d, (size_t)(d - w.start) * 7, 3);
+        night(w.db, &w.eng, &w.mc, d, w.start, &t);
     }
     print_message("%d nights: %zu snapshots compared, %zu with counted cases, %zu final rows of a month that "
                   "ended, %zu cases written between nights\n", DAYS, t.compared, t.counted, t.month_ends, written);
@@ -260,24 +274,18 @@ static bool killed_night(const char *url, ck_date d, int at)
  * the killed one left done. */
 static void killed_nights(void **state)
 {
-    ck_db *db = ck_test_db_get(state);
-    char err[1024];
-    ck_engine eng = ck_engine_default();
-    ck_manage_cfg mc;
-    ck_date start = load(state, db, &eng, &mc);
+    world w;
+    load(state, &w);
     tally t = {0};
     size_t killed = 0;
-    ok(ck_cases_recompute(db, &eng, start, false, 64, NULL, NULL, NULL, NULL, err, sizeof err), err);
-    /* The first night, every case stale: read by ranges of 16 ids (whole
-     * ranges, as the ids are dense), killed after the second range's write. */
-    killed += killed_night(ck_test_db_url(state, 0), start, 2);
-    night(db, &eng, &mc, start, start, &t);
-    for (ck_date d = start + 1; d < start + DAYS; d++) {
-        write_cases(db, &eng, d, (size_t)(d - start) * 5, 4);
-        ok(ck_cases_recompute(db, &eng, d, false, 64, NULL, NULL, NULL, NULL, err, sizeof err), err);
-        /* Commits 1, 2, 3...: within the rebuild, and later nights after it. */
-        killed += killed_night(ck_test_db_url(state, 0), d, (int)(d - start));
-        night(db, &eng, &mc, d, start, &t);
+    for (ck_date d = w.start; d < w.start + DAYS; d++) {
+        day(&w, d, (size_t)(d - w.start) * 5, 4);
+        /* The first night, every case stale, is read by ranges of 16 ids
+         * (whole ranges, as the ids are dense); commits 9, 1, 2, 3...:
+         * within the rebuild and, on later nights, after it. */
+        int at = d == w.start ? 9 : (int)(d - w.start);
+        killed += killed_night(ck_test_db_url(state, 0), d, at);
+        night(w.db, &w.eng, &w.mc, d, w.start, &t);
     }
     print_message("%d nights, %zu killed mid-way: %zu snapshots compared\n", DAYS, killed, t.compared);
     assert_true(killed > 0);
