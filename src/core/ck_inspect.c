@@ -214,15 +214,28 @@ void ck_inspect_add_case(ck_inspect_acc *a, const ck_inspect_item *items, size_t
     ck_met_count mine[CK_MEASURES];
     memset(mine, 0, sizeof mine);
     bool any_contact = false;
+    /* Which measures read the item's rule, found once for a run of items
+     * of one rule (they come grouped by rule, the same string each): the
+     * nightly sum does this for every obligation of every case. */
+    const char *rule = NULL;
+    unsigned reads = 0;
+    bool contact = false;
     for (size_t i = 0; i < n; i++) {
         const ck_inspect_item *it = &items[i];
-        for (int m = 0; m < CK_MEASURES; m++) {
+        if (!rule || it->rule != rule) {
+            rule = it->rule;
+            reads = 0;
+            for (int m = 0; m < CK_MEASURES; m++)
+                if (ck_measures[m].kind != CK_MEASURE_CONTACT_DAYS && measure_has_rule(m, rule)) reads |= 1u << m;
+            contact = ck_streq(rule, "CONTACT");
+        }
+        for (int m = 0; reads && m < CK_MEASURES; m++) {
             bool ok;
-            if (!ck_inspect_item_counts(&a->period, m, it, &ok)) continue;
+            if (!(reads & (1u << m)) || !ck_inspect_item_counts(&a->period, m, it, &ok)) continue;
             mine[m].counted++;
             mine[m].met += ok;
         }
-        if (!a->n_days || !ck_streq(it->rule, "CONTACT")) continue;
+        if (!a->n_days || !contact) continue;
         if (!any_contact) memset(a->days, 0, a->n_days);
         any_contact = true;
         ck_date run[2], over[2];

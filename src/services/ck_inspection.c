@@ -1,5 +1,6 @@
 /* ck_inspection: see ck_inspection.h. */
 #include "ck_inspection.h"
+#include "ck_inspection_cache.h"
 #include "ck_explain.h"
 #include "ck_rules.h"
 #include "ck_sample.h"
@@ -18,11 +19,9 @@ typedef struct row_extra {
 
 typedef void (*case_fn)(void *ctx, const ck_inspect_item *items, const row_extra *extras, size_t n);
 
-/* Every rule a key question reads, for the SQL below; CONTACT is fetched
- * whatever its due date, as a link can run through the period. */
-#define RULES_SQL "'ROSH_INITIAL', 'DA_CHECK', 'CHILD_CHECK', 'DA_FLAG_DECISION', 'SENTENCE_PLAN', " \
-                  "'INDUCTION', 'ENFORCE', 'ROSH_CHANGE', 'ROSH_REVIEW', 'VCS_REFERRAL', "            \
-                  "'VCS_FIRST_CONTACT', 'VCS_RELEASE_NOTICE'"
+/* Every rule a key question reads (CK_INSPECT_RULES_SQL); CONTACT is
+ * fetched whatever its due date, as a link can run through the period. */
+#define RULES_SQL CK_INSPECT_RULES_SQL
 
 #define STREAM_SELECT                                                                                           \
     "SELECT \"obligations\".\"case_id\", \"cases\".\"crn\", \"obligations\".\"rule\", \"obligations\".\"subject\", " \
@@ -621,44 +620,17 @@ ck_rc ck_inspection_history(ck_db *db, const ck_rules_config *cfg, const ck_insp
     return CK_OK;
 }
 
-/* ---- The nightly refresh: every PDU from one pass ------------------------------------ */
+/* ---- The nightly refresh: every PDU from the cases' rows ------------------------------ */
 
 /* What the nightly job writes is every PDU's current month (and, after a
  * month ends, that month once more): the same figures ck_inspection_history
- * computes, but from one pass over the obligations of every PDU instead of
- * one scan of the table per PDU. The pass goes by ranges of case ids; in
- * each, the contacts' dates (what a CONTACT obligation's link runs from)
- * are read first and looked up by id, rather than joined per obligation,
- * which searched all of a case's contacts for each of its CONTACT rows.
- * Each case's rows come in the order the per-PDU stream gives them (case,
- * rule, subject) and go, split by the PDU they count for, to that PDU's
- * accumulators: the same items in the same order, so the same figures. */
+ * computes, but from each case's row of the inspection cache
+ * (ck_inspection_cache: its obligations as the stream would give them, kept
+ * until the case changes) instead of every obligation and contact of the
+ * period. Each row goes, by the PDU it counts for, to that PDU's
+ * accumulators, narrowed to each one's period by the same code as a full
+ * computation (add_case_each): the same items, so the same figures. */
 
-#define PASS_CASES 4096 /* case ids per range: the contacts of that many cases in memory at once */
-
-static const char PASS_CONTACTS_SQL[] =
-    "SELECT \"case_id\", \"id\", \"date\" FROM \"contacts\" WHERE \"case_id\" >= CAST($1 AS BIGINT) "
-    "AND \"case_id\" < CAST($2 AS BIGINT) AND \"date\" > $3";
-static const char PASS_OBLIGATIONS_SQL[] =
-    "SELECT \"obligations\".\"case_id\", \"obligations\".\"pdu_code\", \"obligations\".\"rule\", "
-    "\"obligations\".\"subject\", \"obligations\".\"due\", \"obligations\".\"met_on\" FROM \"obligations\" "
-    "WHERE \"obligations\".\"case_id\" >= CAST($1 AS BIGINT) AND \"obligations\".\"case_id\" < CAST($2 AS BIGINT) "
-    "AND \"obligations\".\"pdu_code\" IS NOT NULL " STREAM_PERIOD;
-
-typedef struct pass_contact {
-    int64_t case_id;
-    const char *id; /* in the range's arena */
-    ck_date date;
-} pass_contact;
-
-static int pass_contact_cmp(const void *a, const void *b)
-{
-    const pass_contact *x = a, *y = b;
-    if (x->case_id != y->case_id) return x->case_id < y->case_id ? -1 : 1;
-    return strcmp(x->id, y->id);
-}
-
-/* A PDU being refreshed: its months to compute, with their accumulators. */
 typedef struct pass_pdu {
     const char *code;
     ck_inspection_months *h;
@@ -675,125 +647,16 @@ static int pass_pdu_cmp(const void *a, const void *b)
 typedef struct pass {
     pass_pdu *pdus; /* in code order */
     size_t n_pdus;
-    pass_contact *contacts; /* the range's, sorted */
-    size_t n_contacts, cap_contacts;
-    ck_arena a; /* the range's strings */
-    /* the case being read */
-    ck_inspect_item *items, *sub;
-    pass_pdu **pdu_of; /* each item's PDU */
-    size_t n, cap;
     ck_inspect_item *scratch; /* add_case_each's */
     size_t cap_scratch;
 } pass;
 
-static ck_date pass_contact_date(const pass *ps, int64_t case_id, const char *subject)
+static void pass_row(void *ctx, const char *pdu, const ck_inspect_item *items, size_t n)
 {
-    if (strncmp(subject, "contact:", 8) != 0) return CK_NODATE;
-    pass_contact key = {case_id, subject + 8, CK_NODATE};
-    if (ps->n_contacts == 0) return CK_NODATE; /* contacts is NULL then: bsearch's arguments must not be */
-    const pass_contact *c = bsearch(&key, ps->contacts, ps->n_contacts, sizeof key, pass_contact_cmp);
-    return c ? c->date : CK_NODATE;
-}
-
-/* The case read so far to the accumulators of each PDU it counts for, its
- * items of that PDU in the order read. */
-static void pass_flush(pass *ps)
-{
-    for (size_t i = 0; i < ps->n; i++) {
-        pass_pdu *p = ps->pdu_of[i];
-        if (!p) continue; /* its PDU's items went already */
-        size_t m = 0;
-        for (size_t k = i; k < ps->n; k++)
-            if (ps->pdu_of[k] == p) {
-                ps->sub[m++] = ps->items[k];
-                ps->pdu_of[k] = NULL;
-            }
-        add_case_each(p->acc, p->n_missing, ps->sub, m, &ps->scratch, &ps->cap_scratch);
-    }
-    ps->n = 0;
-}
-
-static ck_rc pass_range(ck_db *db, pass *ps, int64_t lo, int64_t hi, const ck_inspect_period *all, char *err,
-                        size_t err_len)
-{
-    ck_arena_free(&ps->a);
-    ck_arena_init(&ps->a);
-    ps->n_contacts = 0;
-    ck_stmt *st = ck_txn_prepare(db, PASS_CONTACTS_SQL, err, err_len);
-    if (!st) return CK_ERR_DB;
-    ck_stmt_bind_int(st, 1, lo);
-    ck_stmt_bind_int(st, 2, hi);
-    /* A link runs from its contact's date only when that is inside the
-     * period (core/ck_inspect): older contacts are as good as none. */
-    ck_stmt_bind_date(st, 3, all->from);
-    ck_rc rc = CK_OK;
-    while (ck_txn_next(db, st, "contacts", &rc, err, err_len)) {
-        ps->contacts = grow(ps->contacts, &ps->cap_contacts, ps->n_contacts, sizeof *ps->contacts);
-        ps->contacts[ps->n_contacts++] =
-            (pass_contact){ck_stmt_int(st, 0), ck_arena_strdup(&ps->a, ck_stmt_text(st, 1)), ck_stmt_date(st, 2)};
-    }
-    ck_stmt_reset(st);
-    if (rc != CK_OK) return rc;
-    if (ps->n_contacts > 1) qsort(ps->contacts, ps->n_contacts, sizeof *ps->contacts, pass_contact_cmp);
-    st = ck_txn_prepare(db, PASS_OBLIGATIONS_SQL, err, err_len);
-    if (!st) return CK_ERR_DB;
-    ck_stmt_bind_int(st, 1, lo);
-    ck_stmt_bind_int(st, 2, hi);
-    ck_stmt_bind_date(st, 3, all->from);
-    ck_stmt_bind_date(st, 4, all->to);
-    int64_t current = -1;
-    while (ck_txn_next(db, st, "obligations", &rc, err, err_len)) {
-        int64_t id = ck_stmt_int(st, 0);
-        if (id != current) pass_flush(ps);
-        current = id;
-        pass_pdu key = {.code = ck_stmt_text(st, 1)};
-        pass_pdu *pdu = ps->n_pdus ? bsearch(&key, ps->pdus, ps->n_pdus, sizeof key, pass_pdu_cmp) : NULL;
-        if (!pdu || !pdu->n_missing) continue; /* a PDU with nothing to compute */
-        if (ps->n == ps->cap) {
-            size_t bytes;
-            ps->cap = ps->cap ? 2 * ps->cap : 64;
-            if (!ck_mul(ps->cap, sizeof *ps->items, &bytes)) abort();
-            ps->items = ck_realloc(ps->items, bytes);
-            ps->sub = ck_realloc(ps->sub, bytes);
-            ps->pdu_of = ck_realloc(ps->pdu_of, ps->cap * sizeof *ps->pdu_of);
-        }
-        const char *rule = ck_stmt_text(st, 2);
-        const char *interned = ck_vocab_find(ck_vocab_rule, rule, strlen(rule));
-        ps->pdu_of[ps->n] = pdu;
-        ps->items[ps->n++] = (ck_inspect_item){interned ? interned : ck_arena_strdup(&ps->a, rule),
-                                               ck_stmt_date(st, 4), ck_stmt_date(st, 5),
-                                               strcmp(rule, "CONTACT") == 0
-                                                   ? pass_contact_date(ps, id, ck_stmt_text(st, 3))
-                                                   : CK_NODATE};
-    }
-    ck_stmt_reset(st);
-    pass_flush(ps);
-    return rc;
-}
-
-/* The months of ps's PDUs computed from one pass over the obligations. */
-static ck_rc pass_run(ck_db *db, pass *ps, char *err, size_t err_len)
-{
-    ck_inspect_period all = {CK_NODATE, CK_NODATE, CK_NODATE};
-    for (size_t i = 0; i < ps->n_pdus; i++)
-        for (size_t k = 0; k < ps->pdus[i].n_missing; k++) {
-            const ck_inspect_period *p = &ps->pdus[i].missing[k]->period;
-            if (all.from == CK_NODATE || p->from < all.from) all.from = p->from;
-            if (all.to == CK_NODATE || p->to > all.to) all.to = p->to;
-        }
-    if (all.from == CK_NODATE) return CK_OK; /* every snapshot fresh */
-    ck_stmt *st = ck_txn_prepare(db, "SELECT MIN(\"case_id\"), MAX(\"case_id\") FROM \"cases\"", err, err_len);
-    if (!st) return CK_ERR_DB;
-    ck_rc rc = CK_OK;
-    int64_t lo = 0, hi = -1;
-    if (ck_txn_next(db, st, "cases", &rc, err, err_len) && !ck_stmt_null(st, 0)) {
-        lo = ck_stmt_int(st, 0);
-        hi = ck_stmt_int(st, 1);
-    }
-    ck_stmt_reset(st);
-    for (int64_t at = lo; rc == CK_OK && at <= hi; at += PASS_CASES)
-        rc = pass_range(db, ps, at, at + PASS_CASES, &all, err, err_len);
-    return rc;
+    pass *ps = ctx;
+    pass_pdu key = {.code = pdu};
+    pass_pdu *p = ps->n_pdus ? bsearch(&key, ps->pdus, ps->n_pdus, sizeof key, pass_pdu_cmp) : NULL;
+    if (p && p->n_missing) add_case_each(p->acc, p->n_missing, items, n, &ps->scratch, &ps->cap_scratch);
 }
 
 ck_rc ck_inspection_snapshots_refresh(ck_db *db, const ck_rules_config *cfg, const ck_inspect_bands *bands,
@@ -807,13 +670,15 @@ ck_rc ck_inspection_snapshots_refresh(ck_db *db, const ck_rules_config *cfg, con
     const char **codes = NULL;
     size_t n_pdus = 0;
     pass ps = {0};
-    ck_arena_init(&ps.a);
-    /* Which months are not fresh, and their figures, in one read
-     * transaction; then all of them written in one short write one. */
+    /* Which months are not fresh, in one read transaction; the cases' rows
+     * brought up to date for the earliest of their periods (transactions of
+     * their own); the figures from the rows in one read transaction; then
+     * all of them written in one short write one. */
     ck_rc rc = ck_txn_begin_read(db, err, err_len);
     if (rc != CK_OK) return rc;
     rc = ck_inspection_pdus(db, NULL, &a, &codes, &n_pdus, err, err_len);
     if (rc == CK_OK) ps.pdus = ck_calloc(n_pdus ? n_pdus : 1, sizeof *ps.pdus);
+    ck_date from = CK_NODATE;
     for (size_t i = 0; rc == CK_OK && i < n_pdus; i++) {
         pass_pdu *p = &ps.pdus[ps.n_pdus++];
         p->code = codes[i];
@@ -821,14 +686,20 @@ ck_rc ck_inspection_snapshots_refresh(ck_db *db, const ck_rules_config *cfg, con
         p->missing = ck_calloc((size_t)months, sizeof *p->missing);
         rc = history_in_tx(db, codes[i], months, as_of, p->h, p->missing, &p->n_missing, err, err_len);
         p->acc = ck_calloc((size_t)months, sizeof *p->acc);
-        for (size_t k = 0; k < p->n_missing; k++) ck_inspect_init(&p->acc[k], &p->missing[k]->period);
-    }
-    if (rc == CK_OK) {
-        if (ps.n_pdus > 1) /* ck_inspection_pdus's order may be the database's; pdus is NULL when there are none */
-            qsort(ps.pdus, ps.n_pdus, sizeof *ps.pdus, pass_pdu_cmp);
-        rc = pass_run(db, &ps, err, err_len);
+        for (size_t k = 0; k < p->n_missing; k++) {
+            ck_inspect_init(&p->acc[k], &p->missing[k]->period);
+            if (from == CK_NODATE || p->missing[k]->period.from < from) from = p->missing[k]->period.from;
+        }
     }
     rc = ck_txn_finish(db, rc, err, err_len);
+    if (rc == CK_OK && from != CK_NODATE) { /* CK_NODATE: every snapshot fresh */
+        if (ps.n_pdus > 1) /* ck_inspection_pdus's order may be the database's */
+            qsort(ps.pdus, ps.n_pdus, sizeof *ps.pdus, pass_pdu_cmp);
+        size_t rebuilt = 0;
+        rc = ck_inspection_cache_refresh(db, from, CK_INSPECTION_CACHE_BATCH, &rebuilt, err, err_len);
+        if (rc == CK_OK && (rc = ck_txn_begin_read(db, err, err_len)) == CK_OK)
+            rc = ck_txn_finish(db, ck_inspection_cache_each(db, pass_row, &ps, err, err_len), err, err_len);
+    }
     for (size_t i = 0; i < ps.n_pdus; i++)
         for (size_t k = 0; k < ps.pdus[i].n_missing; k++) {
             if (rc == CK_OK) score(ps.pdus[i].missing[k], &ps.pdus[i].acc[k], cfg, bands);
@@ -853,12 +724,7 @@ ck_rc ck_inspection_snapshots_refresh(ck_db *db, const ck_rules_config *cfg, con
         ck_free(ps.pdus[i].acc);
     }
     ck_free(ps.pdus);
-    ck_free(ps.contacts);
-    ck_free(ps.items);
-    ck_free(ps.sub);
-    ck_free(ps.pdu_of);
     ck_free(ps.scratch);
-    ck_arena_free(&ps.a);
     ck_arena_free(&a);
     return rc;
 }

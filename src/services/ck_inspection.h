@@ -96,9 +96,12 @@ ck_rc ck_inspection_snapshot(ck_db *db, const ck_rules_config *cfg, const ck_ins
  * recompute`) runs after the obligations: for every PDU, each of the last
  * `months` rows without a fresh snapshot (one taken at its period's as_of
  * or later: the current month's every day, a past month's once after it
- * ended) is computed, all of a PDU's in one pass over its obligations, and
- * stored. *written gets how many. Pages then read the snapshots instead of
- * every obligation of the PDU. */
+ * ended) is computed, and stored. The figures come from each case's row of
+ * the inspection cache (ck_inspection_cache: the case's obligations as the
+ * stream gives them, rebuilt first for the cases that changed), added up by
+ * the same code as ck_inspection_compute, so they are the same. *written
+ * gets how many. Pages then read the snapshots instead of every obligation
+ * of the PDU. */
 ck_rc ck_inspection_snapshots_refresh(ck_db *db, const ck_rules_config *cfg, const ck_inspect_bands *bands,
                                       int months, ck_date as_of, char *(*encode)(const ck_inspection *x),
                                       size_t *written, char *err, size_t err_len);
