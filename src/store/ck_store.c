@@ -1082,19 +1082,32 @@ ck_rc ck_store_load_batch(ck_db *db, ck_store_batch *b, size_t max, ck_lock lock
 
 #define PATH_MAX_LEN 256
 
-static void path_advance(size_t *len, int wrote)
+/* The path is built for every field of every case checked, and only read
+ * for an error: appended by hand, since snprintf here was 3% of an
+ * import's CPU. Cut at PATH_MAX_LEN - 1 bytes, as snprintf would. */
+static void path_put(char *path, size_t *len, const char *s, size_t n)
 {
-    if (wrote > 0) *len = *len + (size_t)wrote < PATH_MAX_LEN ? *len + (size_t)wrote : PATH_MAX_LEN - 1;
+    size_t room = PATH_MAX_LEN - 1 - *len;
+    if (n > room) n = room;
+    memcpy(path + *len, s, n);
+    *len += n;
+    path[*len] = '\0';
 }
 
 static void path_key(char *path, size_t *len, const char *key)
 {
-    path_advance(len, snprintf(path + *len, PATH_MAX_LEN - *len, "%s%s", *len ? "." : "", key));
+    if (*len) path_put(path, len, ".", 1);
+    path_put(path, len, key, strlen(key));
 }
 
 static void path_index(char *path, size_t *len, size_t i)
 {
-    path_advance(len, snprintf(path + *len, PATH_MAX_LEN - *len, "[%zu]", i));
+    char digits[24], *d = digits + sizeof digits;
+    *--d = ']';
+    do *--d = (char)('0' + i % 10);
+    while ((i /= 10) > 0);
+    *--d = '[';
+    path_put(path, len, d, (size_t)(digits + sizeof digits - d));
 }
 
 static bool check_rec(const ck_entity *k, const void *rec, char *path, size_t len, char *err, size_t err_len);
@@ -2170,20 +2183,105 @@ ck_rc ck_store_get_obligations(ck_db *db, int64_t id, ck_date as_of, bool unmet_
 /* ---- Bulk loads: secondary indexes built once at the end ---------------------- */
 
 #define META_DEFERRED "deferred_indexes"
+#define META_TRIGGERS "deferred_triggers"
 #define DEFERRED_MAX 16384 /* bytes of recorded definitions: a few dozen indexes */
+/* Between recorded trigger definitions, whose bodies hold ";\n" (the
+ * indexes' separator); it is no character SQL text of ours contains. */
+#define TRIGGER_SEP '\x1e'
 
 /* The non-unique indexes of the tables a bulk load fills at random places of
- * (a worklist index gets every case's rows in every part of it), with the
- * statement that creates each: SQLite keeps the text it was given,
- * PostgreSQL rebuilds it. Unique ones stay: they are constraints. */
+ * (a worklist index gets every case's rows in every part of it; a contact's
+ * officer and date indexes every officer's diary), with the statement that
+ * creates each: SQLite keeps the text it was given, PostgreSQL rebuilds it
+ * (the notes' GIN index among them). Unique ones stay: they are constraints. */
 static const char *const deferrable_sql[2] = {
     "SELECT \"name\", \"sql\" FROM \"sqlite_master\" WHERE \"type\" = 'index' "
-    "AND \"tbl_name\" IN ('cases', 'obligations') AND \"sql\" IS NOT NULL AND \"sql\" NOT LIKE 'CREATE UNIQUE%'",
+    "AND \"tbl_name\" IN ('cases', 'obligations', 'contacts') AND \"sql\" IS NOT NULL "
+    "AND \"sql\" NOT LIKE 'CREATE UNIQUE%'",
     "SELECT \"c\".\"relname\", pg_get_indexdef(\"i\".\"indexrelid\") FROM \"pg_index\" \"i\" "
     "JOIN \"pg_class\" \"c\" ON \"c\".\"oid\" = \"i\".\"indexrelid\" "
-    "WHERE \"i\".\"indrelid\" IN (CAST('cases' AS REGCLASS), CAST('obligations' AS REGCLASS)) "
-    "AND NOT \"i\".\"indisunique\"",
+    "WHERE \"i\".\"indrelid\" IN (CAST('cases' AS REGCLASS), CAST('obligations' AS REGCLASS), "
+    "CAST('contacts' AS REGCLASS)) AND NOT \"i\".\"indisunique\"",
 };
+
+/* SQLite's full-text index over contact notes (migration 007) is kept by
+ * triggers on "contacts": per row a trigger program and an FTS5 insert,
+ * which also makes every later statement of the transaction open a
+ * savepoint on the FTS5 table. During an initial load the triggers are
+ * dropped and the index is filled once at the end from the stored rows,
+ * with the same condition as the insert trigger, in rowid order. It starts
+ * empty ('delete-all'), so rows written, changed or deleted meanwhile (the
+ * triggers gone) are indexed as they are at the end. */
+static const char *const fts_triggers_sql =
+    "SELECT \"name\", \"sql\" FROM \"sqlite_master\" WHERE \"type\" = 'trigger' AND \"tbl_name\" = 'contacts' "
+    "AND \"name\" LIKE 'contact\\_notes\\_%' ESCAPE '\\'";
+static const char *const fts_fill_sql =
+    "INSERT INTO \"contact_notes_fts\" (\"contact_notes_fts\") VALUES ('delete-all');\n"
+    "INSERT INTO \"contact_notes_fts\" (\"rowid\", \"notes\") "
+    "SELECT \"rowid\", \"notes\" FROM \"contacts\" WHERE \"notes\" IS NOT NULL ORDER BY \"rowid\"";
+
+/* Appends DROP `kind` "name"; to `drops`, the name quoted. */
+static void put_drop(ck_buf *drops, const char *kind, const char *name)
+{
+    ck_buf_printf(drops, "DROP %s \"", kind);
+    for (const char *p = name; *p; p++) {
+        if (*p == '"') ck_buf_putc(drops, '"');
+        ck_buf_putc(drops, *p);
+    }
+    ck_buf_puts(drops, "\";\n");
+}
+
+/* SQLite: records the full-text triggers' definitions in meta and drops them
+ * (none recorded when the schema has none). */
+static ck_rc defer_triggers(ck_db *db, char *err, size_t err_len)
+{
+    ck_buf defs, drops = CK_BUF_INIT;
+    ck_buf_init(&defs, DEFERRED_MAX);
+    ck_stmt *st = ck_txn_prepare(db, fts_triggers_sql, err, err_len);
+    ck_rc out = st ? CK_OK : CK_ERR_DB;
+    while (st && ck_txn_next(db, st, "triggers", &out, err, err_len)) {
+        ck_buf_printf(&defs, "%s%c", ck_stmt_text(st, 1), TRIGGER_SEP);
+        put_drop(&drops, "TRIGGER", ck_stmt_text(st, 0));
+    }
+    ck_stmt_reset(st);
+    if (out == CK_OK && defs.overflowed) {
+        snprintf(err, err_len, "triggers: their definitions exceed %d bytes", DEFERRED_MAX);
+        out = CK_ERR_DB;
+    }
+    if (out == CK_OK && drops.len) {
+        out = ck_store_meta_set(db, META_TRIGGERS, ck_buf_cstr(&defs), err, err_len);
+        if (out == CK_OK && ck_db_exec(db, ck_buf_cstr(&drops)) != CK_DB_OK)
+            out = ck_txn_db_fail(db, "triggers", err, err_len);
+    }
+    ck_buf_free(&defs);
+    ck_buf_free(&drops);
+    return out;
+}
+
+static ck_rc meta_forget(ck_db *db, const char *key, char *err, size_t err_len)
+{
+    ck_stmt *st = ck_txn_prepare(db, "DELETE FROM \"meta\" WHERE \"key\" = $1", err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_text(st, 1, key);
+    return ck_txn_exec(db, st, "meta", err, err_len);
+}
+
+/* The full-text index filled from the stored rows, then the triggers
+ * recorded by defer_triggers created again; CK_OK when none are recorded. */
+static ck_rc build_triggers(ck_db *db, char *err, size_t err_len)
+{
+    char *defs = ck_malloc(DEFERRED_MAX + 1);
+    ck_rc rc = ck_store_meta_get(db, META_TRIGGERS, defs, DEFERRED_MAX + 1, err, err_len);
+    if (rc == CK_OK && ck_db_exec(db, fts_fill_sql) != CK_DB_OK)
+        rc = ck_txn_db_fail(db, "contact notes' full-text index", err, err_len);
+    for (char *next = defs, *end; rc == CK_OK && (end = strchr(next, TRIGGER_SEP)); next = end + 1) {
+        *end = '\0';
+        if (ck_db_exec(db, next) != CK_DB_OK) rc = ck_txn_db_fail(db, "triggers", err, err_len);
+    }
+    if (rc == CK_OK) rc = meta_forget(db, META_TRIGGERS, err, err_len);
+    ck_free(defs);
+    return rc == CK_ERR_NOTFOUND ? CK_OK : rc;
+}
 
 ck_rc ck_store_defer_indexes(ck_db *db, bool *deferred, char *err, size_t err_len)
 {
@@ -2204,12 +2302,7 @@ ck_rc ck_store_defer_indexes(ck_db *db, bool *deferred, char *err, size_t err_le
     ck_rc out = st ? CK_OK : CK_ERR_DB;
     while (st && ck_txn_next(db, st, "indexes", &out, err, err_len)) {
         ck_buf_printf(&defs, "%s;\n", ck_stmt_text(st, 1));
-        ck_buf_puts(&drops, "DROP INDEX \"");
-        for (const char *p = ck_stmt_text(st, 0); *p; p++) {
-            if (*p == '"') ck_buf_putc(&drops, '"');
-            ck_buf_putc(&drops, *p);
-        }
-        ck_buf_puts(&drops, "\";\n");
+        put_drop(&drops, "INDEX", ck_stmt_text(st, 0));
     }
     ck_stmt_reset(st);
     if (out == CK_OK && defs.overflowed) {
@@ -2220,6 +2313,7 @@ ck_rc ck_store_defer_indexes(ck_db *db, bool *deferred, char *err, size_t err_le
         out = ck_store_meta_set(db, META_DEFERRED, ck_buf_cstr(&defs), err, err_len);
         if (out == CK_OK && ck_db_exec(db, ck_buf_cstr(&drops)) != CK_DB_OK)
             out = ck_txn_db_fail(db, "indexes", err, err_len);
+        if (out == CK_OK && ck_db_kind(db) == CK_DB_SQLITE) out = defer_triggers(db, err, err_len);
         *deferred = out == CK_OK;
     }
     ck_buf_free(&defs);
@@ -2273,15 +2367,8 @@ ck_rc ck_store_build_deferred(ck_db *db, ck_index_each each, void *ctx, char *er
      * ones (never analysed, PostgreSQL would guess them ten pages long), so
      * the first requests after an import are planned from what is there. */
     if (rc == CK_OK && ck_db_kind(db) == CK_DB_PG) rc = analyze_schema(db, err, err_len);
-    if (rc == CK_OK) {
-        ck_stmt *st = ck_txn_prepare(db, "DELETE FROM \"meta\" WHERE \"key\" = $1", err, err_len);
-        if (!st) {
-            rc = CK_ERR_DB;
-        } else {
-            ck_stmt_bind_text(st, 1, META_DEFERRED);
-            rc = ck_txn_exec(db, st, "meta", err, err_len);
-        }
-    }
+    if (rc == CK_OK) rc = meta_forget(db, META_DEFERRED, err, err_len);
+    if (rc == CK_OK && ck_db_kind(db) == CK_DB_SQLITE) rc = build_triggers(db, err, err_len);
     ck_free(defs);
     return rc == CK_ERR_NOTFOUND ? CK_OK : rc;
 }
