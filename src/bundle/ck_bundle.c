@@ -48,6 +48,17 @@ static size_t path_key(parser *p, const char *key)
     return mark;
 }
 
+/* A field's own key (a descriptor's, always a plain identifier): appended
+ * without path_key's test, which cost 1% of an import's CPU as every field
+ * of every case is parsed. */
+static size_t path_field(parser *p, const char *key)
+{
+    size_t mark = p->path.len;
+    if (mark) ck_buf_putc(&p->path, '.');
+    ck_buf_puts(&p->path, key);
+    return mark;
+}
+
 static size_t path_index(parser *p, size_t i)
 {
     size_t mark = p->path.len;
@@ -332,7 +343,7 @@ static bool parse_object(parser *p, const ck_entity *kind, const json_t *obj, vo
         const ck_field *f = &kind->fields[i];
         const json_t *v = json_object_get(obj, f->key);
         if (!v && patch) continue;
-        size_t mark = path_key(p, f->key);
+        size_t mark = path_field(p, f->key);
         if (!v || json_is_null(v)) {
             if (f->required) return fail(p, v ? "required, got null" : "required");
             set_absent(f, rec);
