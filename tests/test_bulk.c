@@ -224,9 +224,19 @@ static void test_bulk_interrupted(void **state)
     ck_engine eng = ck_engine_default();
     assert_int_equal(ck_cases_create(other, &eng, c, ck_test_date("2025-06-01"), err, sizeof err), CK_OK);
     ck_case_free(c);
+    assert_int_equal(ck_db_exec(other, "UPDATE \"contacts\" SET \"notes\" = 'okapi seen' WHERE \"ord\" = 0"), CK_DB_OK);
     ck_bulk b2;
     assert_int_equal(ck_cases_bulk_begin(other, &b2, err, sizeof err), CK_OK);
     assert_true(has_index(other, "obligations_pdu"));
+    assert_true(has_index(other, "contacts_officer_date"));
+    if (ck_db_kind(other) == CK_DB_SQLITE) {
+        /* The full-text triggers too, and the note written meanwhile is in
+         * the index. */
+        assert_int_equal(count_of(other, "SELECT COUNT(*) FROM \"sqlite_master\" WHERE \"type\" = 'trigger' "
+                                         "AND \"tbl_name\" = 'contacts'", NULL), 3);
+        assert_int_equal(count_of(other, "SELECT COUNT(*) FROM \"contact_notes_fts\" "
+                                         "WHERE \"contact_notes_fts\" MATCH $1", "okapi"), 1);
+    }
     assert_int_equal(ck_cases_bulk_end(other, &b2, err, sizeof err), CK_OK);
     ck_db_close(other);
     assert_int_equal(ck_cases_bulk_end(db, &b, err, sizeof err), CK_OK);
