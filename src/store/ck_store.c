@@ -2179,7 +2179,7 @@ ck_rc ck_store_get_obligations(ck_db *db, int64_t id, ck_date as_of, bool unmet_
 #define DEFERRED_MAX 16384 /* bytes of recorded definitions: a few dozen indexes */
 /* Between recorded trigger definitions, whose bodies hold ";\n" (the
  * indexes' separator); it is no character SQL text of ours contains. */
-#define TRIGGER_SEP '\x1e'
+#define TRIGGER_SEP "\x1e"
 
 /* The non-unique indexes of the tables a bulk load fills at random places of
  * (a worklist index gets every case's rows in every part of it; a contact's
@@ -2223,27 +2223,32 @@ static void put_drop(ck_buf *drops, const char *kind, const char *name)
     ck_buf_puts(drops, "\";\n");
 }
 
-/* SQLite: records the full-text triggers' definitions in meta and drops them
- * (none recorded when the schema has none). */
-static ck_rc defer_triggers(ck_db *db, char *err, size_t err_len)
+/* Records in meta under `key` the definitions of the objects `list_sql`
+ * names (name, then the statement that creates it), each followed by
+ * `sep`, and drops them (DROP `kind`); *dropped says whether there were
+ * any. What an import defers: indexes, and on SQLite the full-text
+ * triggers. */
+static ck_rc defer_objects(ck_db *db, const char *list_sql, const char *kind, const char *what, const char *sep,
+                           const char *key, bool *dropped, char *err, size_t err_len)
 {
+    *dropped = false;
     ck_buf defs, drops = CK_BUF_INIT;
     ck_buf_init(&defs, DEFERRED_MAX);
-    ck_stmt *st = ck_txn_prepare(db, fts_triggers_sql, err, err_len);
+    ck_stmt *st = ck_txn_prepare(db, list_sql, err, err_len);
     ck_rc out = st ? CK_OK : CK_ERR_DB;
-    while (st && ck_txn_next(db, st, "triggers", &out, err, err_len)) {
-        ck_buf_printf(&defs, "%s%c", ck_stmt_text(st, 1), TRIGGER_SEP);
-        put_drop(&drops, "TRIGGER", ck_stmt_text(st, 0));
+    while (st && ck_txn_next(db, st, what, &out, err, err_len)) {
+        ck_buf_printf(&defs, "%s%s", ck_stmt_text(st, 1), sep);
+        put_drop(&drops, kind, ck_stmt_text(st, 0));
     }
     ck_stmt_reset(st);
     if (out == CK_OK && defs.overflowed) {
-        snprintf(err, err_len, "triggers: their definitions exceed %d bytes", DEFERRED_MAX);
+        snprintf(err, err_len, "%s: their definitions exceed %d bytes", what, DEFERRED_MAX);
         out = CK_ERR_DB;
     }
     if (out == CK_OK && drops.len) {
-        out = ck_store_meta_set(db, META_TRIGGERS, ck_buf_cstr(&defs), err, err_len);
-        if (out == CK_OK && ck_db_exec(db, ck_buf_cstr(&drops)) != CK_DB_OK)
-            out = ck_txn_db_fail(db, "triggers", err, err_len);
+        out = ck_store_meta_set(db, key, ck_buf_cstr(&defs), err, err_len);
+        if (out == CK_OK && ck_db_exec(db, ck_buf_cstr(&drops)) != CK_DB_OK) out = ck_txn_db_fail(db, what, err, err_len);
+        *dropped = out == CK_OK;
     }
     ck_buf_free(&defs);
     ck_buf_free(&drops);
@@ -2266,7 +2271,7 @@ static ck_rc build_triggers(ck_db *db, char *err, size_t err_len)
     ck_rc rc = ck_store_meta_get(db, META_TRIGGERS, defs, DEFERRED_MAX + 1, err, err_len);
     if (rc == CK_OK && ck_db_exec(db, fts_fill_sql) != CK_DB_OK)
         rc = ck_txn_db_fail(db, "contact notes' full-text index", err, err_len);
-    for (char *next = defs, *end; rc == CK_OK && (end = strchr(next, TRIGGER_SEP)); next = end + 1) {
+    for (char *next = defs, *end; rc == CK_OK && (end = strchr(next, TRIGGER_SEP[0])); next = end + 1) {
         *end = '\0';
         if (ck_db_exec(db, next) != CK_DB_OK) rc = ck_txn_db_fail(db, "triggers", err, err_len);
     }
@@ -2288,28 +2293,13 @@ ck_rc ck_store_defer_indexes(ck_db *db, bool *deferred, char *err, size_t err_le
     ck_rc got = ck_store_meta_get(db, META_DEFERRED, have, sizeof have, err, err_len);
     if (got != CK_ERR_NOTFOUND) return got; /* already deferred (CK_OK), or failed */
 
-    ck_buf defs, drops = CK_BUF_INIT;
-    ck_buf_init(&defs, DEFERRED_MAX);
-    st = ck_txn_prepare(db, deferrable_sql[ck_db_kind(db) == CK_DB_PG], err, err_len);
-    ck_rc out = st ? CK_OK : CK_ERR_DB;
-    while (st && ck_txn_next(db, st, "indexes", &out, err, err_len)) {
-        ck_buf_printf(&defs, "%s;\n", ck_stmt_text(st, 1));
-        put_drop(&drops, "INDEX", ck_stmt_text(st, 0));
-    }
-    ck_stmt_reset(st);
-    if (out == CK_OK && defs.overflowed) {
-        snprintf(err, err_len, "indexes: their definitions exceed %d bytes", DEFERRED_MAX);
-        out = CK_ERR_DB;
-    }
-    if (out == CK_OK && drops.len) {
-        out = ck_store_meta_set(db, META_DEFERRED, ck_buf_cstr(&defs), err, err_len);
-        if (out == CK_OK && ck_db_exec(db, ck_buf_cstr(&drops)) != CK_DB_OK)
-            out = ck_txn_db_fail(db, "indexes", err, err_len);
-        if (out == CK_OK && ck_db_kind(db) == CK_DB_SQLITE) out = defer_triggers(db, err, err_len);
-        *deferred = out == CK_OK;
-    }
-    ck_buf_free(&defs);
-    ck_buf_free(&drops);
+    ck_rc out = defer_objects(db, deferrable_sql[ck_db_kind(db) == CK_DB_PG], "INDEX", "indexes", ";\n",
+                              META_DEFERRED, deferred, err, err_len);
+    bool triggers = false;
+    if (out == CK_OK && *deferred && ck_db_kind(db) == CK_DB_SQLITE)
+        out = defer_objects(db, fts_triggers_sql, "TRIGGER", "triggers", TRIGGER_SEP, META_TRIGGERS, &triggers, err,
+                            err_len);
+    if (out != CK_OK) *deferred = false;
     return out;
 }
 
