@@ -162,9 +162,38 @@ static void test_bulk_indexes(void **state)
     assert_int_equal(ck_cases_search(db, "X000001", 10, 0, &l, err, sizeof err), CK_OK);
     assert_int_equal(l->total, 1);
     ck_case_list_free(l);
+    assert_false(has_index(db, "contacts_officer_date"));
+    bool sqlite = ck_db_kind(db) == CK_DB_SQLITE;
+    const char *triggers = "SELECT COUNT(*) FROM \"sqlite_master\" WHERE \"type\" = 'trigger' "
+                           "AND \"tbl_name\" = 'contacts'";
+    const char *matches = "SELECT COUNT(*) FROM \"contact_notes_fts\" WHERE \"contact_notes_fts\" MATCH $1";
+    const char *note = "UPDATE \"contacts\" SET \"notes\" = $1 "
+                       "WHERE \"case_id\" = (SELECT MIN(\"case_id\") FROM \"cases\") AND \"ord\" = 0";
+    if (sqlite) {
+        /* The notes' full-text triggers are gone until the end, which
+         * indexes the notes as they are then. */
+        assert_int_equal(count_of(db, triggers, NULL), 0);
+        ck_stmt *st = ck_db_prepare(db, note);
+        ck_stmt_bind_text(st, 1, "zebra crossing");
+        assert_int_equal(ck_stmt_step(st), CK_DB_DONE);
+        ck_stmt_reset(st);
+    }
     assert_int_equal(ck_cases_bulk_end(db, &b, err, sizeof err), CK_OK);
     assert_true(has_index(db, "obligations_staff"));
     assert_true(has_index(db, "cases_surname"));
+    assert_true(has_index(db, "contacts_officer_date"));
+    if (sqlite) {
+        assert_int_equal(count_of(db, triggers, NULL), 3);
+        assert_int_equal(count_of(db, matches, "zebra"), 1);
+        /* The triggers keep it from here: the filled entry is replaced. */
+        ck_stmt *st = ck_db_prepare(db, note);
+        ck_stmt_bind_text(st, 1, "giraffe");
+        assert_int_equal(ck_stmt_step(st), CK_DB_DONE);
+        ck_stmt_reset(st);
+        assert_int_equal(count_of(db, matches, "zebra"), 0);
+        assert_int_equal(count_of(db, matches, "giraffe"), 1);
+        assert_int_equal(count_of(db, "SELECT COUNT(*) FROM \"meta\" WHERE \"key\" = $1", "deferred_triggers"), 0);
+    }
     char v[64];
     assert_int_equal(ck_store_meta_get(db, "deferred_indexes", v, sizeof v, err, sizeof err), CK_ERR_NOTFOUND);
     if (ck_db_kind(db) == CK_DB_SQLITE) {
@@ -195,9 +224,19 @@ static void test_bulk_interrupted(void **state)
     ck_engine eng = ck_engine_default();
     assert_int_equal(ck_cases_create(other, &eng, c, ck_test_date("2025-06-01"), err, sizeof err), CK_OK);
     ck_case_free(c);
+    assert_int_equal(ck_db_exec(other, "UPDATE \"contacts\" SET \"notes\" = 'okapi seen' WHERE \"ord\" = 0"), CK_DB_OK);
     ck_bulk b2;
     assert_int_equal(ck_cases_bulk_begin(other, &b2, err, sizeof err), CK_OK);
     assert_true(has_index(other, "obligations_pdu"));
+    assert_true(has_index(other, "contacts_officer_date"));
+    if (ck_db_kind(other) == CK_DB_SQLITE) {
+        /* The full-text triggers too, and the note written meanwhile is in
+         * the index. */
+        assert_int_equal(count_of(other, "SELECT COUNT(*) FROM \"sqlite_master\" WHERE \"type\" = 'trigger' "
+                                         "AND \"tbl_name\" = 'contacts'", NULL), 3);
+        assert_int_equal(count_of(other, "SELECT COUNT(*) FROM \"contact_notes_fts\" "
+                                         "WHERE \"contact_notes_fts\" MATCH $1", "okapi"), 1);
+    }
     assert_int_equal(ck_cases_bulk_end(other, &b2, err, sizeof err), CK_OK);
     ck_db_close(other);
     assert_int_equal(ck_cases_bulk_end(db, &b, err, sizeof err), CK_OK);

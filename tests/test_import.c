@@ -14,6 +14,7 @@
 #include "ck_cli.h"
 #include "ck_org.h"
 #include <fcntl.h>
+#include <sodium.h>
 
 #define EXAMPLE "tests/data/bundle_example.json"
 
@@ -33,6 +34,33 @@ static char *example_line(const char *crn, const char *surname)
     char *s = json_dumps(j, JSON_COMPACT);
     json_decref(j);
     return s;
+}
+
+/* Whether the audit log holds an "import" entry for `path` whose detail
+ * starts with the SHA-256 of the file's bytes, as `sha256sum` gives it. */
+static bool audited_sha(ck_db *db, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    unsigned char chunk[4096], digest[crypto_hash_sha256_BYTES];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) crypto_hash_sha256_update(&h, chunk, got);
+    fclose(f);
+    crypto_hash_sha256_final(&h, digest);
+    char want[16 + 2 * crypto_hash_sha256_BYTES + 1] = "sha256=";
+    sodium_bin2hex(want + 7, sizeof want - 7, digest, sizeof digest);
+    ck_stmt *st = ck_db_prepare(db, "SELECT COUNT(*) FROM \"audit_log\" WHERE \"action\" = 'import' "
+                                    "AND \"record\" = $1 AND \"detail\" LIKE $2");
+    assert_non_null(st);
+    strcat(want, " %");
+    ck_stmt_bind_text(st, 1, path);
+    ck_stmt_bind_text(st, 2, want);
+    assert_int_equal(ck_stmt_step(st), CK_DB_ROW);
+    int64_t n = ck_stmt_int(st, 0);
+    ck_stmt_reset(st);
+    return n == 1;
 }
 
 static size_t case_count(ck_db *db)
@@ -105,17 +133,21 @@ static void test_bad_line(void **state)
 
     /* Fixed, the same file imports whole; into a database without cases
      * the indexes were deferred, and the build is announced before it runs. */
-    snprintf(text, sizeof text, "%s\n%s\n", a, b);
+    snprintf(text, sizeof text, "%s\n\n%s\n", a, b);
     write_file(path, text);
     assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_import, args), 0);
     assert_int_equal(case_count(db), 2);
     if (!strstr(err, "casekeeper import: building indexes (2 cases written in ")) fail_msg("no build line:\n%s", err);
+    /* The audit names the file by the SHA-256 of every byte of it, blank
+     * lines included, hashed as the lines are read. */
+    assert_true(audited_sha(db, path));
     /* A pretty-printed bundle is one record; its errors name the path. Into
      * a database with cases nothing is deferred: no build. */
     const char *one[] = {"import", "--db", url, EXAMPLE, NULL};
     assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_import, one), 0);
     assert_int_equal(case_count(db), 3);
     if (strstr(err, "building indexes")) fail_msg("a build without deferred indexes:\n%s", err);
+    assert_true(audited_sha(db, EXAMPLE)); /* read twice: the first line, then whole */
     tmpdir_file(&t, "pretty.json", path, sizeof path);
     write_file(path, "{\n  \"crn\": \"B000001\",\n  \"person\": {\"gender\": \"Q\"}\n}\n");
     const char *pretty[] = {"import", "--db", url, path, NULL};

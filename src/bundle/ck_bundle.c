@@ -48,6 +48,17 @@ static size_t path_key(parser *p, const char *key)
     return mark;
 }
 
+/* A field's own key (a descriptor's, always a plain identifier): appended
+ * without path_key's test, which cost 1% of an import's CPU as every field
+ * of every case is parsed. */
+static size_t path_field(parser *p, const char *key)
+{
+    size_t mark = p->path.len;
+    if (mark) ck_buf_putc(&p->path, '.');
+    ck_buf_puts(&p->path, key);
+    return mark;
+}
+
 static size_t path_index(parser *p, size_t i)
 {
     size_t mark = p->path.len;
@@ -201,6 +212,10 @@ static bool parse_string(parser *p, const json_t *v, bool required, const char *
 
 static bool parse_enum(parser *p, const ck_field *f, const json_t *v, const char **out)
 {
+    /* The allowed words are listed only for an error: printing them for
+     * every value was 3% of an import's CPU. */
+    if (json_is_string(v) && (*out = ck_vocab_find(f->vocab, json_string_value(v), json_string_length(v))))
+        return true;
     char allowed[MSG_MAX - 256];
     ck_vocab_list(f->vocab, allowed, sizeof allowed);
     if (!json_is_string(v)) {
@@ -208,8 +223,6 @@ static bool parse_enum(parser *p, const ck_field *f, const json_t *v, const char
         snprintf(what, sizeof what, "one of %s", allowed);
         return expected(p, what, v);
     }
-    *out = ck_vocab_find(f->vocab, json_string_value(v), json_string_length(v));
-    if (*out) return true;
     char got[SHOWN_MAX + 16];
     shown(v, got, sizeof got);
     return fail(p, "%s is not one of %s", got, allowed);
@@ -330,7 +343,7 @@ static bool parse_object(parser *p, const ck_entity *kind, const json_t *obj, vo
         const ck_field *f = &kind->fields[i];
         const json_t *v = json_object_get(obj, f->key);
         if (!v && patch) continue;
-        size_t mark = path_key(p, f->key);
+        size_t mark = path_field(p, f->key);
         if (!v || json_is_null(v)) {
             if (f->required) return fail(p, v ? "required, got null" : "required");
             set_absent(f, rec);

@@ -77,6 +77,9 @@ typedef struct file_run {
     ck_progress prog;
     char **crns;        /* the cases written, for the audit log */
     size_t n_crns;
+    /* Of every byte read, for the audit log: hashed as the lines are read,
+     * so the workers need not wait for a pass over the file first. */
+    crypto_hash_sha256_state sha;
 } file_run;
 
 static void created(file_run *f, const char *crn)
@@ -237,6 +240,7 @@ static void read_lines(file_run *f, FILE *in)
     while ((n = getline(&line, &cap, in)) >= 0) {
         no++;
         f->im->bytes_read += (uint64_t)n;
+        crypto_hash_sha256_update(&f->sha, (const unsigned char *)line, (unsigned long long)n);
         if (blank_line(line, (size_t)n)) continue;
         if (!decided) {
             decided = true;
@@ -261,14 +265,17 @@ static void read_lines(file_run *f, FILE *in)
         return;
     }
     if (!decided || lines_mode) return;
-    /* One bundle over many lines: read it whole. */
+    /* One bundle over many lines: read it whole, and hash it from its start. */
     rewind(in);
+    crypto_hash_sha256_init(&f->sha);
     ck_buf all;
     ck_buf_init(&all, INPUT_LIMIT);
     char chunk[65536];
     size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, in)) > 0)
+    while ((got = fread(chunk, 1, sizeof chunk, in)) > 0) {
+        crypto_hash_sha256_update(&f->sha, (const unsigned char *)chunk, got);
         if (!ck_buf_append(&all, chunk, got)) break;
+    }
     if (all.overflowed) {
         char msg[96];
         snprintf(msg, sizeof msg, "larger than %zu MiB; expected one case bundle or JSON lines", INPUT_LIMIT >> 20);
@@ -285,19 +292,12 @@ static bool is_org_file(const char *path)
     return strcmp(base ? base + 1 : path, ORG_FILE) == 0;
 }
 
-/* The SHA-256 of the rest of `in` as hex, then back to its start. */
-static bool file_sha256(FILE *in, char out[2 * crypto_hash_sha256_BYTES + 1])
+/* The SHA-256 of what f read, as hex. */
+static void file_sha256(file_run *f, char out[2 * crypto_hash_sha256_BYTES + 1])
 {
-    crypto_hash_sha256_state h;
-    crypto_hash_sha256_init(&h);
-    unsigned char chunk[65536], digest[crypto_hash_sha256_BYTES];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, in)) > 0) crypto_hash_sha256_update(&h, chunk, got);
-    crypto_hash_sha256_final(&h, digest);
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&f->sha, digest);
     sodium_bin2hex(out, 2 * crypto_hash_sha256_BYTES + 1, digest, sizeof digest);
-    bool ok = !ferror(in);
-    rewind(in);
-    return ok;
 }
 
 /* Inside the file's transaction: who imported which file (its SHA-256),
@@ -325,7 +325,7 @@ static void file_run_free(file_run *f)
 
 static void import_file(importer *im, const char *path)
 {
-    file_run f = {im, path, NULL, 0, 0, false, {0}, NULL, 0};
+    file_run f = {.im = im, .path = path};
     FILE *in = fopen(path, "rb");
     if (!in) {
         fprintf(stderr, "%s: %s\n", path, strerror(errno));
@@ -333,12 +333,7 @@ static void import_file(importer *im, const char *path)
         return;
     }
     char err[1024], sha[2 * crypto_hash_sha256_BYTES + 1];
-    if (!file_sha256(in, sha)) {
-        fprintf(stderr, "%s: %s\n", path, strerror(errno));
-        im->bad_input = true;
-        fclose(in);
-        return;
-    }
+    crypto_hash_sha256_init(&f.sha);
     if (ck_db_begin_write(im->db) != CK_DB_OK) {
         fprintf(stderr, "%s: %s\n", path, ck_db_errmsg(im->db));
         im->db_failed = true;
@@ -349,6 +344,7 @@ static void import_file(importer *im, const char *path)
     ck_progress_start(&f.prog, path, f.org ? "records" : "cases");
     read_lines(&f, in);
     fclose(in);
+    file_sha256(&f, sha);
     if (f.bad == 0 && audit_import(&f, sha, err, sizeof err) != CK_OK) {
         report(&f, 0, err);
         f.db_broken = true;

@@ -1082,25 +1082,40 @@ ck_rc ck_store_load_batch(ck_db *db, ck_store_batch *b, size_t max, ck_lock lock
 
 #define PATH_MAX_LEN 256
 
-static void path_advance(size_t *len, int wrote)
+/* Where a check is, as a chain of steps on the checker's stack: a key or a
+ * list index under the step above. It is written out as text only for an
+ * error; building it for every field of every case checked (snprintf, then
+ * by hand) was 3% of an import's CPU. */
+typedef struct path_step {
+    const struct path_step *up;
+    const char *key; /* NULL: index */
+    size_t index;
+} path_step;
+
+/* The path to `at` as text in out (PATH_MAX_LEN bytes), cut at
+ * PATH_MAX_LEN - 1 bytes as snprintf would. */
+static void put_path(ck_buf *b, const path_step *at)
 {
-    if (wrote > 0) *len = *len + (size_t)wrote < PATH_MAX_LEN ? *len + (size_t)wrote : PATH_MAX_LEN - 1;
+    if (!at) return;
+    put_path(b, at->up);
+    if (at->key) ck_buf_printf(b, "%s%s", b->len ? "." : "", at->key);
+    else ck_buf_printf(b, "[%zu]", at->index);
 }
 
-static void path_key(char *path, size_t *len, const char *key)
+static const char *path_text(const path_step *at, char out[PATH_MAX_LEN])
 {
-    path_advance(len, snprintf(path + *len, PATH_MAX_LEN - *len, "%s%s", *len ? "." : "", key));
+    ck_buf b = CK_BUF_INIT;
+    put_path(&b, at);
+    snprintf(out, PATH_MAX_LEN, "%s", ck_buf_cstr(&b));
+    ck_buf_free(&b);
+    return out;
 }
 
-static void path_index(char *path, size_t *len, size_t i)
-{
-    path_advance(len, snprintf(path + *len, PATH_MAX_LEN - *len, "[%zu]", i));
-}
+static bool check_rec(const ck_entity *k, const void *rec, const path_step *at, char *err, size_t err_len);
 
-static bool check_rec(const ck_entity *k, const void *rec, char *path, size_t len, char *err, size_t err_len);
-
-static bool check_field(const ck_field *f, const void *rec, char *path, size_t len, char *err, size_t err_len)
+static bool check_field(const ck_field *f, const void *rec, const path_step *at, char *err, size_t err_len)
 {
+    char path[PATH_MAX_LEN];
     const void *v = cat(rec, f->off);
     bool absent = false;
     switch (f->type) {
@@ -1111,7 +1126,7 @@ static bool check_field(const ck_field *f, const void *rec, char *path, size_t l
         if (s && !ck_vocab_find(f->vocab, s, strlen(s))) {
             char allowed[1024];
             ck_vocab_list(f->vocab, allowed, sizeof allowed);
-            snprintf(err, err_len, "%s: \"%s\" is not one of %s", path, s, allowed);
+            snprintf(err, err_len, "%s: \"%s\" is not one of %s", path_text(at, path), s, allowed);
             return false;
         }
         break;
@@ -1122,44 +1137,38 @@ static bool check_field(const ck_field *f, const void *rec, char *path, size_t l
     case CK_F_BOOL: absent = *(const ck_tri *)v == CK_NULL; break;
     case CK_F_OBJ:
         absent = f->aux_off != NOAUX && !*(const bool *)cat(rec, f->aux_off);
-        if (!absent && !check_rec(f->sub, v, path, len, err, err_len)) return false;
+        if (!absent && !check_rec(f->sub, v, at, err, err_len)) return false;
         break;
     case CK_F_LIST: {
         const char *items = *(const char *const *)v;
         size_t n = *(const size_t *)cat(rec, f->aux_off);
         for (size_t i = 0; i < n; i++) {
-            size_t l = len;
-            path_index(path, &l, i);
-            if (!check_rec(f->sub, items + i * f->sub->size, path, l, err, err_len)) return false;
-            path[len] = '\0';
+            path_step item = {at, NULL, i};
+            if (!check_rec(f->sub, items + i * f->sub->size, &item, err, err_len)) return false;
         }
         break;
     }
     }
     if (absent && f->required) {
-        snprintf(err, err_len, "%s: required", path);
+        snprintf(err, err_len, "%s: required", path_text(at, path));
         return false;
     }
     return true;
 }
 
-static bool check_rec(const ck_entity *k, const void *rec, char *path, size_t len, char *err, size_t err_len)
+static bool check_rec(const ck_entity *k, const void *rec, const path_step *at, char *err, size_t err_len)
 {
     for (size_t i = 0; i < k->n_fields; i++) {
-        size_t l = len;
-        path_key(path, &l, k->fields[i].key);
-        bool ok = check_field(&k->fields[i], rec, path, l, err, err_len);
-        path[len] = '\0';
-        if (!ok) return false;
+        path_step field = {at, k->fields[i].key, 0};
+        if (!check_field(&k->fields[i], rec, &field, err, err_len)) return false;
     }
     if (k->check) {
         char msg[512];
         const char *bad = k->check(rec, msg, sizeof msg);
         if (bad) {
-            size_t l = len;
-            path_key(path, &l, bad);
-            snprintf(err, err_len, "%s: %s", path, msg);
-            path[len] = '\0';
+            char path[PATH_MAX_LEN];
+            path_step field = {at, bad, 0};
+            snprintf(err, err_len, "%s: %s", path_text(&field, path), msg);
             return false;
         }
     }
@@ -1168,14 +1177,10 @@ static bool check_rec(const ck_entity *k, const void *rec, char *path, size_t le
 
 ck_rc ck_store_check(const ck_entity *kind, const void *rec, const char *path, char *err, size_t err_len)
 {
-    char p[PATH_MAX_LEN];
-    snprintf(p, sizeof p, "%s", path ? path : "");
-    return check_rec(kind, rec, p, strlen(p), err, err_len) ? CK_OK : CK_ERR_INVALID;
+    path_step top = {NULL, path && *path ? path : NULL, 0};
+    return check_rec(kind, rec, top.key ? &top : NULL, err, err_len) ? CK_OK : CK_ERR_INVALID;
 }
 
-/* Deep copy of a checked record into arena a; vocabulary strings are
- * re-pointed at the vocabulary (the case's strings compare by content, but
- * every other case holds interned pointers). */
 static void copy_rec(ck_arena *a, const ck_entity *k, void *dst, const void *src)
 {
     memcpy(dst, src, k->size);
@@ -2170,20 +2175,110 @@ ck_rc ck_store_get_obligations(ck_db *db, int64_t id, ck_date as_of, bool unmet_
 /* ---- Bulk loads: secondary indexes built once at the end ---------------------- */
 
 #define META_DEFERRED "deferred_indexes"
+#define META_TRIGGERS "deferred_triggers"
 #define DEFERRED_MAX 16384 /* bytes of recorded definitions: a few dozen indexes */
+/* Between recorded trigger definitions, whose bodies hold ";\n" (the
+ * indexes' separator); it is no character SQL text of ours contains. */
+#define TRIGGER_SEP "\x1e"
 
 /* The non-unique indexes of the tables a bulk load fills at random places of
- * (a worklist index gets every case's rows in every part of it), with the
- * statement that creates each: SQLite keeps the text it was given,
- * PostgreSQL rebuilds it. Unique ones stay: they are constraints. */
+ * (a worklist index gets every case's rows in every part of it; a contact's
+ * officer and date indexes every officer's diary), with the statement that
+ * creates each: SQLite keeps the text it was given, PostgreSQL rebuilds it
+ * (the notes' GIN index among them). Unique ones stay: they are constraints. */
 static const char *const deferrable_sql[2] = {
     "SELECT \"name\", \"sql\" FROM \"sqlite_master\" WHERE \"type\" = 'index' "
-    "AND \"tbl_name\" IN ('cases', 'obligations') AND \"sql\" IS NOT NULL AND \"sql\" NOT LIKE 'CREATE UNIQUE%'",
+    "AND \"tbl_name\" IN ('cases', 'obligations', 'contacts') AND \"sql\" IS NOT NULL "
+    "AND \"sql\" NOT LIKE 'CREATE UNIQUE%'",
     "SELECT \"c\".\"relname\", pg_get_indexdef(\"i\".\"indexrelid\") FROM \"pg_index\" \"i\" "
     "JOIN \"pg_class\" \"c\" ON \"c\".\"oid\" = \"i\".\"indexrelid\" "
-    "WHERE \"i\".\"indrelid\" IN (CAST('cases' AS REGCLASS), CAST('obligations' AS REGCLASS)) "
-    "AND NOT \"i\".\"indisunique\"",
+    "WHERE \"i\".\"indrelid\" IN (CAST('cases' AS REGCLASS), CAST('obligations' AS REGCLASS), "
+    "CAST('contacts' AS REGCLASS)) AND NOT \"i\".\"indisunique\"",
 };
+
+/* SQLite's full-text index over contact notes (migration 007) is kept by
+ * triggers on "contacts": per row a trigger program and an FTS5 insert,
+ * which also makes every later statement of the transaction open a
+ * savepoint on the FTS5 table. During an initial load the triggers are
+ * dropped and the index is filled once at the end from the stored rows,
+ * with the same condition as the insert trigger, in rowid order. It starts
+ * empty ('delete-all'), so rows written, changed or deleted meanwhile (the
+ * triggers gone) are indexed as they are at the end. */
+static const char *const fts_triggers_sql =
+    "SELECT \"name\", \"sql\" FROM \"sqlite_master\" WHERE \"type\" = 'trigger' AND \"tbl_name\" = 'contacts' "
+    "AND \"name\" LIKE 'contact\\_notes\\_%' ESCAPE '\\'";
+static const char *const fts_fill_sql =
+    "INSERT INTO \"contact_notes_fts\" (\"contact_notes_fts\") VALUES ('delete-all');\n"
+    "INSERT INTO \"contact_notes_fts\" (\"rowid\", \"notes\") "
+    "SELECT \"rowid\", \"notes\" FROM \"contacts\" WHERE \"notes\" IS NOT NULL ORDER BY \"rowid\"";
+
+/* Appends DROP `kind` "name"; to `drops`, the name quoted. */
+static void put_drop(ck_buf *drops, const char *kind, const char *name)
+{
+    ck_buf_printf(drops, "DROP %s \"", kind);
+    for (const char *p = name; *p; p++) {
+        if (*p == '"') ck_buf_putc(drops, '"');
+        ck_buf_putc(drops, *p);
+    }
+    ck_buf_puts(drops, "\";\n");
+}
+
+/* Records in meta under `key` the definitions of the objects `list_sql`
+ * names (name, then the statement that creates it), each followed by
+ * `sep`, and drops them (DROP `kind`); *dropped says whether there were
+ * any. What an import defers: indexes, and on SQLite the full-text
+ * triggers. */
+static ck_rc defer_objects(ck_db *db, const char *list_sql, const char *kind, const char *what, const char *sep,
+                           const char *key, bool *dropped, char *err, size_t err_len)
+{
+    *dropped = false;
+    ck_buf defs, drops = CK_BUF_INIT;
+    ck_buf_init(&defs, DEFERRED_MAX);
+    ck_stmt *st = ck_txn_prepare(db, list_sql, err, err_len);
+    ck_rc out = st ? CK_OK : CK_ERR_DB;
+    while (st && ck_txn_next(db, st, what, &out, err, err_len)) {
+        ck_buf_printf(&defs, "%s%s", ck_stmt_text(st, 1), sep);
+        put_drop(&drops, kind, ck_stmt_text(st, 0));
+    }
+    ck_stmt_reset(st);
+    if (out == CK_OK && defs.overflowed) {
+        snprintf(err, err_len, "%s: their definitions exceed %d bytes", what, DEFERRED_MAX);
+        out = CK_ERR_DB;
+    }
+    if (out == CK_OK && drops.len) {
+        out = ck_store_meta_set(db, key, ck_buf_cstr(&defs), err, err_len);
+        if (out == CK_OK && ck_db_exec(db, ck_buf_cstr(&drops)) != CK_DB_OK) out = ck_txn_db_fail(db, what, err, err_len);
+        *dropped = out == CK_OK;
+    }
+    ck_buf_free(&defs);
+    ck_buf_free(&drops);
+    return out;
+}
+
+static ck_rc meta_forget(ck_db *db, const char *key, char *err, size_t err_len)
+{
+    ck_stmt *st = ck_txn_prepare(db, "DELETE FROM \"meta\" WHERE \"key\" = $1", err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_text(st, 1, key);
+    return ck_txn_exec(db, st, "meta", err, err_len);
+}
+
+/* The full-text index filled from the stored rows, then the triggers
+ * recorded by defer_triggers created again; CK_OK when none are recorded. */
+static ck_rc build_triggers(ck_db *db, char *err, size_t err_len)
+{
+    char *defs = ck_malloc(DEFERRED_MAX + 1);
+    ck_rc rc = ck_store_meta_get(db, META_TRIGGERS, defs, DEFERRED_MAX + 1, err, err_len);
+    if (rc == CK_OK && ck_db_exec(db, fts_fill_sql) != CK_DB_OK)
+        rc = ck_txn_db_fail(db, "contact notes' full-text index", err, err_len);
+    for (char *next = defs, *end; rc == CK_OK && (end = strchr(next, TRIGGER_SEP[0])); next = end + 1) {
+        *end = '\0';
+        if (ck_db_exec(db, next) != CK_DB_OK) rc = ck_txn_db_fail(db, "triggers", err, err_len);
+    }
+    if (rc == CK_OK) rc = meta_forget(db, META_TRIGGERS, err, err_len);
+    ck_free(defs);
+    return rc == CK_ERR_NOTFOUND ? CK_OK : rc;
+}
 
 ck_rc ck_store_defer_indexes(ck_db *db, bool *deferred, char *err, size_t err_len)
 {
@@ -2198,32 +2293,13 @@ ck_rc ck_store_defer_indexes(ck_db *db, bool *deferred, char *err, size_t err_le
     ck_rc got = ck_store_meta_get(db, META_DEFERRED, have, sizeof have, err, err_len);
     if (got != CK_ERR_NOTFOUND) return got; /* already deferred (CK_OK), or failed */
 
-    ck_buf defs, drops = CK_BUF_INIT;
-    ck_buf_init(&defs, DEFERRED_MAX);
-    st = ck_txn_prepare(db, deferrable_sql[ck_db_kind(db) == CK_DB_PG], err, err_len);
-    ck_rc out = st ? CK_OK : CK_ERR_DB;
-    while (st && ck_txn_next(db, st, "indexes", &out, err, err_len)) {
-        ck_buf_printf(&defs, "%s;\n", ck_stmt_text(st, 1));
-        ck_buf_puts(&drops, "DROP INDEX \"");
-        for (const char *p = ck_stmt_text(st, 0); *p; p++) {
-            if (*p == '"') ck_buf_putc(&drops, '"');
-            ck_buf_putc(&drops, *p);
-        }
-        ck_buf_puts(&drops, "\";\n");
-    }
-    ck_stmt_reset(st);
-    if (out == CK_OK && defs.overflowed) {
-        snprintf(err, err_len, "indexes: their definitions exceed %d bytes", DEFERRED_MAX);
-        out = CK_ERR_DB;
-    }
-    if (out == CK_OK && drops.len) {
-        out = ck_store_meta_set(db, META_DEFERRED, ck_buf_cstr(&defs), err, err_len);
-        if (out == CK_OK && ck_db_exec(db, ck_buf_cstr(&drops)) != CK_DB_OK)
-            out = ck_txn_db_fail(db, "indexes", err, err_len);
-        *deferred = out == CK_OK;
-    }
-    ck_buf_free(&defs);
-    ck_buf_free(&drops);
+    ck_rc out = defer_objects(db, deferrable_sql[ck_db_kind(db) == CK_DB_PG], "INDEX", "indexes", ";\n",
+                              META_DEFERRED, deferred, err, err_len);
+    bool triggers = false;
+    if (out == CK_OK && *deferred && ck_db_kind(db) == CK_DB_SQLITE)
+        out = defer_objects(db, fts_triggers_sql, "TRIGGER", "triggers", TRIGGER_SEP, META_TRIGGERS, &triggers, err,
+                            err_len);
+    if (out != CK_OK) *deferred = false;
     return out;
 }
 
@@ -2273,15 +2349,8 @@ ck_rc ck_store_build_deferred(ck_db *db, ck_index_each each, void *ctx, char *er
      * ones (never analysed, PostgreSQL would guess them ten pages long), so
      * the first requests after an import are planned from what is there. */
     if (rc == CK_OK && ck_db_kind(db) == CK_DB_PG) rc = analyze_schema(db, err, err_len);
-    if (rc == CK_OK) {
-        ck_stmt *st = ck_txn_prepare(db, "DELETE FROM \"meta\" WHERE \"key\" = $1", err, err_len);
-        if (!st) {
-            rc = CK_ERR_DB;
-        } else {
-            ck_stmt_bind_text(st, 1, META_DEFERRED);
-            rc = ck_txn_exec(db, st, "meta", err, err_len);
-        }
-    }
+    if (rc == CK_OK) rc = meta_forget(db, META_DEFERRED, err, err_len);
+    if (rc == CK_OK && ck_db_kind(db) == CK_DB_SQLITE) rc = build_triggers(db, err, err_len);
     ck_free(defs);
     return rc == CK_ERR_NOTFOUND ? CK_OK : rc;
 }

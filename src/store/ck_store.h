@@ -221,13 +221,17 @@ int ck_store_obligation_cmp(const void *a, const void *b);
 
 /* ---- Bulk loads ------------------------------------------------------------- */
 
-/* Into a database without cases, drops the non-unique indexes of "cases" and
- * "obligations" and records their definitions in meta, in the caller's
- * transaction: a bulk load then appends rows, and each index is built once,
- * by sorting, instead of taking each row at a random place. *deferred says
- * whether it did (not when cases exist or indexes are already deferred). */
+/* Into a database without cases, drops the non-unique indexes of "cases",
+ * "obligations" and "contacts" and records their definitions in meta, in
+ * the caller's transaction: a bulk load then appends rows, and each index
+ * is built once, by sorting, instead of taking each row at a random place.
+ * On SQLite the same for the triggers that keep the contact notes'
+ * full-text index: it is filled once at the end, and until then a notes
+ * search finds nothing. *deferred says whether it did (not when cases exist
+ * or indexes are already deferred). */
 ck_rc ck_store_defer_indexes(ck_db *db, bool *deferred, char *err, size_t err_len);
-/* Builds the indexes recorded by ck_store_defer_indexes and forgets them;
+/* Builds the indexes recorded by ck_store_defer_indexes (then the
+ * full-text index and its triggers) and forgets them;
  * CK_OK when none are recorded. Before each index, `each` (when not NULL)
  * is told its number i of n, so a long build can show how far it is. */
 typedef void (*ck_index_each)(void *ctx, size_t i, size_t n);
