@@ -447,11 +447,14 @@ static void set_absent(const col *c, void *rec)
 }
 
 /* Reads column `i` into rec. Flags come before the members they guard, so a
- * member of an absent object is set absent whatever the row holds. */
+ * member of an absent object is set absent whatever the row holds. A text
+ * column is asked for its text once (NULL for NULL): the cases' reading is
+ * most of a recompute, and asking whether a column is NULL before reading it
+ * costs as much again. */
 static bool read_col(ck_stmt *st, int i, const table *t, const col *c, void *rec, ck_arena *a, char *err,
                      size_t err_len)
 {
-    if (guarded_off(c, rec) || (c->kind == COL_VALUE && ck_stmt_null(st, i))) {
+    if (guarded_off(c, rec)) {
         set_absent(c, rec);
         return true;
     }
@@ -460,10 +463,31 @@ static bool read_col(ck_stmt *st, int i, const table *t, const col *c, void *rec
         *(bool *)v = ck_stmt_int(st, i) != 0;
         return true;
     }
+    const char *s = NULL;
     switch (c->f->type) {
-    case CK_F_STR: *(const char **)v = ck_arena_strdup(a, ck_stmt_text(st, i)); break;
+    case CK_F_STR:
+    case CK_F_ENUM:
+        s = ck_stmt_text(st, i);
+        break;
+    case CK_F_DATE:
+        /* ck_stmt_date reads NULL as CK_NODATE, which is how an absent
+         * date is stored in the record (ck_value_set_absent). */
+        *(ck_date *)v = ck_stmt_date(st, i);
+        return true;
+    default:
+        if (ck_stmt_null(st, i)) {
+            set_absent(c, rec);
+            return true;
+        }
+        break;
+    }
+    switch (c->f->type) {
+    case CK_F_STR: *(const char **)v = s ? ck_arena_strdup(a, s) : NULL; break;
     case CK_F_ENUM: {
-        const char *s = ck_stmt_text(st, i);
+        if (!s) {
+            set_absent(c, rec);
+            break;
+        }
         const char *interned = ck_vocab_find(c->f->vocab, s, strlen(s));
         if (!interned) {
             snprintf(err, err_len, "%s.%s: stored value \"%s\" is not in the vocabulary",
@@ -473,7 +497,7 @@ static bool read_col(ck_stmt *st, int i, const table *t, const col *c, void *rec
         *(const char **)v = interned;
         break;
     }
-    case CK_F_DATE: *(ck_date *)v = ck_stmt_date(st, i); break;
+    case CK_F_DATE: break;
     case CK_F_INT:
     case CK_F_CENTI: *(int32_t *)v = (int32_t)ck_stmt_int(st, i); break;
     case CK_F_BOOL: *(ck_tri *)v = ck_stmt_int(st, i) != 0; break;
