@@ -745,6 +745,7 @@ static ck_rc read_and_evaluate(ck_db *db, const ck_engine *eng, ck_date as_of, r
     for (size_t j = 0; j < RECOMPUTE_PARTS && asked < want && rc == CK_OK; j++) {
         ck_store_batch *b = &r->parts[j];
         size_t take = want - asked < part ? want - asked : part;
+        b->rules_view = true; /* the cases are only evaluated, never written back */
         if (ids) {
             rc = ck_store_load_ids(db, b, ids + asked, take, CK_LOCK_UPDATE, err, err_len);
         } else {
