@@ -193,18 +193,22 @@ static char *multi_insert(const char *name, const char *const *cols, int n, int 
 /* Free text that neither the rules engine, the workload profile nor the
  * next change reads (core/ck_rules, ck_tier, ck_horizon): a recompute reads
  * the cases without it, since a contact's notes are most of a case's bytes.
- * test_store's rules_view_blind checks the engine's output does not move
- * when it is left out. */
+ * tests/test_rules_view.c checks the engine's output does not move when it
+ * is left out. */
 static const struct {
     const char *table, *column;
 } rules_blind[] = {{"contacts", "notes"}, {"contacts", "recorded_by"}};
 
-static bool is_rules_blind(const table *t, const col *c)
+bool ck_store_rules_blind(const char *list_table, const char *column)
 {
     for (size_t i = 0; i < sizeof rules_blind / sizeof *rules_blind; i++)
-        if (t->depth && strcmp(t->ent->table, rules_blind[i].table) == 0 && strcmp(c->name, rules_blind[i].column) == 0)
-            return true;
+        if (strcmp(list_table, rules_blind[i].table) == 0 && strcmp(column, rules_blind[i].column) == 0) return true;
     return false;
+}
+
+static bool is_rules_blind(const table *t, const col *c)
+{
+    return t->depth && ck_store_rules_blind(t->ent->table, c->name);
 }
 
 typedef enum { SEL_ALL, SEL_REDACTED, SEL_RULES } sel_view;

@@ -114,6 +114,9 @@ typedef struct ck_store_batch {
      * out (NULL). Loads keep it; ck_store_batch_init and _free clear it. */
     bool rules_view;
 } ck_store_batch;
+/* Whether column `column` of list table `table` is left out of the rules'
+ * view (free text no rule reads, such as "contacts", "notes"). */
+bool ck_store_rules_blind(const char *list_table, const char *column);
 void ck_store_batch_init(ck_store_batch *b);
 ck_rc ck_store_load_batch(ck_db *db, ck_store_batch *b, size_t max, ck_lock lock, char *err, size_t err_len);
 void ck_store_batch_free(ck_store_batch *b);
