@@ -193,8 +193,8 @@ static char *multi_insert(const char *name, const char *const *cols, int n, int 
 /* Free text that neither the rules engine, the workload profile nor the
  * next change reads (core/ck_rules, ck_tier, ck_horizon): a recompute reads
  * the cases without it, since a contact's notes are most of a case's bytes.
- * tests/test_rules_view.c checks the engine's output does not move when it
- * is left out. */
+ * tests/test_examples.c (rules_blind_fields_move_nothing) checks the
+ * engine's output does not move when it is left out. */
 static const struct {
     const char *table, *column;
 } rules_blind[] = {{"contacts", "notes"}, {"contacts", "recorded_by"}};
