@@ -689,14 +689,12 @@ typedef struct recompute_run {
     ck_result **results;
     ck_wprofile *profiles;
     ck_date *next;
-    size_t cap;
 } recompute_run;
 
 static void run_init(recompute_run *r, size_t batch)
 {
     memset(r, 0, sizeof *r);
     for (size_t j = 0; j < RECOMPUTE_PARTS; j++) ck_store_batch_init(&r->parts[j]);
-    r->cap = batch;
     r->cases = ck_calloc(batch, sizeof *r->cases);
     r->ids = ck_calloc(batch, sizeof *r->ids);
     r->results = ck_calloc(batch, sizeof *r->results);
@@ -731,7 +729,7 @@ static void run_free(recompute_run *r)
  * cases in CRN order after parts[0].after) part by part, each part's
  * evaluation started as soon as it is read; returns with every case read
  * and evaluated, or the first failure (the evaluations started are waited
- * for either way). *after gets the CRN a full pass goes on after. */
+ * for either way). A full pass goes on after run_after's CRN. */
 static ck_rc read_and_evaluate(ck_db *db, const ck_engine *eng, ck_date as_of, recompute_run *r, const int64_t *ids,
                                size_t n_ids, size_t batch, char *err, size_t err_len)
 {
