@@ -268,9 +268,34 @@ static void test_uk_local_time(void **state)
     assert_int_equal(ck_date_uk_local(jul1), (int64_t)ck_date_ymd(2026, 7, 2) * 86400 + 30 * 60);
 }
 
+/* ck_date_parse takes exactly YYYY-MM-DD of a real date: every day of four
+ * years (a leap year among them) round-trips through ck_date_fmt, and
+ * anything else is refused. */
+static void test_date_parse_strict(void **state)
+{
+    (void)state;
+    char buf[CK_DATE_STRLEN];
+    ck_date d;
+    for (ck_date x = ck_date_ymd(1999, 1, 1); x <= ck_date_ymd(2002, 12, 31); x++) {
+        ck_date_fmt(x, buf);
+        assert_true(ck_date_parse(buf, 10, &d));
+        assert_int_equal(d, x);
+    }
+    assert_true(ck_date_parse("2024-02-29", 10, &d));
+    assert_true(ck_date_parse("0001-01-01", 10, &d));
+    assert_true(ck_date_parse("9999-12-31", 10, &d));
+    const char *bad[] = {"2026-02-29", "2026-13-01", "2026-00-10", "2026-01-00", "2026-04-31", "0000-01-01",
+                         "2026-1a-01", "20x6-01-01", "2026-01-0/", " 026-01-01", "2026/01/01", "2026-01-1:",
+                         "-026-01-01", "2026-01-01"};
+    for (size_t i = 0; i + 1 < sizeof bad / sizeof *bad; i++) assert_false(ck_date_parse(bad[i], 10, &d));
+    assert_false(ck_date_parse(bad[13], 9, &d));
+    assert_false(ck_date_parse(NULL, 10, &d));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_date_parse_strict),
         cmocka_unit_test(test_uk_local_time),
         cmocka_unit_test(test_rulebook_examples),
         cmocka_unit_test(test_easter_2025),

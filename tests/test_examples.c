@@ -2,13 +2,17 @@
  * evaluated at its .asof date, gives exactly the expected obligations, compared
  * as sets of (rule, subject, due, status, met_on) and, since the rulebook fixes
  * it too, severity; and the expected failures_to_comply. Explanations are free
- * text and not compared. */
+ * text and not compared. Then that the fields a recompute leaves out change
+ * nothing the engine gives (rules_blind_fields_move_nothing). */
 #include "ck_test.h"
 #include "ck_explain.h"
 /* An obligation's explanation written out (core/ck_explain), in r's arena. */
 #define EXPL(r, o) ck_explain_text((o)->explain, &((ck_result *)(r))->arena)
 #include "ck_bundle.h"
+#include "ck_horizon.h"
 #include "ck_rules.h"
+#include "ck_store.h"
+#include "ck_wprofile.h"
 #include <dirent.h>
 #include <unistd.h>
 
@@ -119,69 +123,189 @@ static void assert_sorted(const ck_result *r)
     }
 }
 
-static int run_example(const char *dir, const char *name)
+/* One worked example: its case and the date it is evaluated at. */
+typedef struct example {
+    ck_case *c;
+    ck_date as_of;
+    char *json;
+} example;
+
+static example load_example(const char *dir, const char *name)
 {
+    example e;
     char path[1536];
     snprintf(path, sizeof path, "%s/%s.json", dir, name);
     size_t len = 0;
-    char *json = ck_test_slurp(path, &len);
-    assert_non_null(json);
+    e.json = ck_test_slurp(path, &len);
+    assert_non_null(e.json);
     snprintf(path, sizeof path, "%s/%s.asof", dir, name);
     char *asof_text = ck_test_slurp(path, NULL);
     assert_non_null(asof_text);
+    assert_true(ck_date_parse(asof_text, 10, &e.as_of));
+    free(asof_text);
+    char err[512] = "";
+    e.c = ck_bundle_parse(e.json, len, err, sizeof err);
+    if (!e.c) fail_msg("%s: %s", name, err);
+    return e;
+}
+
+static void example_free(example *e)
+{
+    ck_case_free(e->c);
+    free(e->json);
+}
+
+/* fn over every example in CK_SHARED_DIR/examples; the sum of what it
+ * returns, and the number of examples in *n. */
+static size_t each_example(size_t (*fn)(const char *dir, const char *name), size_t *n)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%.1000s/examples", CK_SHARED_DIR);
+    DIR *d = opendir(dir);
+    if (!d) fail_msg("cannot open %s (set CK_SHARED_DIR)", dir);
+    size_t sum = 0;
+    *n = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        if (len <= 5 || strcmp(de->d_name + len - 5, ".asof") != 0) continue;
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)(len - 5), de->d_name);
+        sum += fn(dir, name);
+        (*n)++;
+    }
+    closedir(d);
+    return sum;
+}
+
+/* Returns the number of differences from the expected result. */
+static size_t run_example(const char *dir, const char *name)
+{
+    char path[1536];
     snprintf(path, sizeof path, "%s/%s.expected.json", dir, name);
     json_error_t jerr;
     json_t *expected = json_load_file(path, 0, &jerr);
     assert_non_null(expected);
-
-    ck_date as_of;
-    assert_true(ck_date_parse(asof_text, 10, &as_of));
-    char err[512] = "";
-    ck_case *c = ck_bundle_parse(json, len, err, sizeof err);
-    if (!c) fail_msg("%s: %s", name, err);
-    ck_result *r = ck_rules_evaluate(c, as_of, ck_calendar_default(), ck_rulecfg_default());
+    example e = load_example(dir, name);
+    ck_result *r = ck_rules_evaluate(e.c, e.as_of, ck_calendar_default(), ck_rulecfg_default());
     assert_sorted(r);
 
     lines want = {0}, got = {0}, want_ftc = {0}, got_ftc = {0};
     expected_lines(expected, &want, &want_ftc);
     actual_lines(r, &got, &got_ftc);
     int bad = diff(name, "obligation", &want, &got) + diff(name, "FTC", &want_ftc, &got_ftc);
+    print_message("%s: %s\n", name, bad ? "DIFFERS" : "ok");
 
     free_lines(&want);
     free_lines(&got);
     free_lines(&want_ftc);
     free_lines(&got_ftc);
     ck_result_free(r);
-    ck_case_free(c);
+    example_free(&e);
     json_decref(expected);
-    free(json);
-    free(asof_text);
-    return bad;
+    return (size_t)bad;
 }
 
 static void test_examples(void **state)
 {
     (void)state;
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%.1000s/examples", CK_SHARED_DIR);
-    DIR *d = opendir(dir);
-    if (!d) fail_msg("cannot open %s (set CK_SHARED_DIR)", dir);
-    int examples = 0, bad = 0;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        size_t n = strlen(de->d_name);
-        const char *suffix = ".asof";
-        if (n <= 5 || strcmp(de->d_name + n - 5, suffix) != 0) continue;
-        char name[256];
-        snprintf(name, sizeof name, "%.*s", (int)(n - 5), de->d_name);
-        int b = run_example(dir, name);
-        print_message("%s: %s\n", name, b ? "DIFFERS" : "ok");
-        bad += b;
-        examples++;
-    }
-    closedir(d);
+    size_t examples = 0, bad = each_example(run_example, &examples);
     assert_true(examples >= 3);
     assert_int_equal(bad, 0);
+}
+
+/* ---- What the recompute leaves out -------------------------------------------
+ * The recompute reads cases without the free text no rule reads
+ * (ck_store_rules_blind: contact notes and the like). Every example, its
+ * contacts given those fields and then without them, must give the same
+ * obligations (explanation recipes included), failures to comply, workload
+ * profile and next change. A rule that starts reading such a field fails
+ * here, and the field must then leave the rules-blind list. */
+
+typedef struct outcome {
+    ck_result *r;
+    ck_wprofile p;
+    ck_date next;
+} outcome;
+
+static outcome evaluate_all(const ck_case *c, ck_date as_of)
+{
+    outcome o;
+    memset(&o, 0, sizeof o);
+    o.r = ck_rules_evaluate(c, as_of, ck_calendar_default(), ck_rulecfg_default());
+    ck_wprofile_of(c, as_of, ck_rulecfg_default(), &o.p);
+    o.next = ck_horizon_case(c, as_of, o.r, &o.p);
+    return o;
+}
+
+/* Sets (text non-NULL) or clears every rules-blind field of c's contacts;
+ * returns how many fields it touched. */
+static size_t set_blind(ck_case *c, const char *text)
+{
+    size_t touched = 0;
+    const ck_entity *e = &ck_entity_contact;
+    for (size_t i = 0; i < c->n_contacts; i++)
+        for (size_t k = 0; k < e->n_fields; k++) {
+            const ck_field *f = &e->fields[k];
+            if (!ck_store_rules_blind(e->table, f->key)) continue;
+            assert_int_equal(f->type, CK_F_STR); /* only text is left out */
+            *(const char **)((char *)&c->contacts[i] + f->off) = text;
+            touched++;
+        }
+    return touched;
+}
+
+static void assert_same(const char *name, const outcome *a, const outcome *b)
+{
+    if (a->r->n_obligations != b->r->n_obligations) fail_msg("%s: obligation count moved", name);
+    for (size_t i = 0; i < a->r->n_obligations; i++) {
+        const ck_obligation *x = &a->r->obligations[i], *y = &b->r->obligations[i];
+        if (strcmp(x->rule, y->rule) || strcmp(x->subject, y->subject) || x->due != y->due ||
+            x->status != y->status || x->met_on != y->met_on || x->severity != y->severity ||
+            strcmp(x->explain, y->explain))
+            fail_msg("%s: obligation %s %s moved", name, x->rule, x->subject);
+    }
+    assert_int_equal(a->r->n_ftc, b->r->n_ftc);
+    for (size_t i = 0; i < a->r->n_ftc; i++) {
+        assert_string_equal(a->r->ftc[i].event, b->r->ftc[i].event);
+        assert_int_equal(a->r->ftc[i].count, b->r->ftc[i].count);
+        assert_int_equal(a->r->ftc[i].since, b->r->ftc[i].since);
+    }
+    assert_string_equal(a->p.tier, b->p.tier);
+    assert_string_equal(a->p.tier_missing, b->p.tier_missing);
+    assert_int_equal(a->p.has_type, b->p.has_type);
+    assert_int_equal(a->p.type, b->p.type);
+    assert_string_equal(a->p.rosh, b->p.rosh);
+    assert_string_equal(a->p.mappa, b->p.mappa);
+    assert_string_equal(a->p.reports, b->p.reports);
+    assert_int_equal(a->p.complete, b->p.complete);
+    assert_int_equal(a->p.changes_on, b->p.changes_on);
+    assert_int_equal(a->next, b->next);
+}
+
+/* Returns the rules-blind fields the example's contacts have. */
+static size_t blind_example(const char *dir, const char *name)
+{
+    example e = load_example(dir, name);
+    size_t touched = set_blind(e.c, "Seen at home; said he starts work on Monday (recorded by J Smith)");
+    outcome with = evaluate_all(e.c, e.as_of);
+    set_blind(e.c, NULL);
+    outcome without = evaluate_all(e.c, e.as_of);
+    assert_same(name, &with, &without);
+    ck_result_free(with.r);
+    ck_result_free(without.r);
+    example_free(&e);
+    return touched;
+}
+
+static void test_rules_blind_fields_move_nothing(void **state)
+{
+    (void)state;
+    assert_true(ck_store_rules_blind("contacts", "notes"));
+    assert_false(ck_store_rules_blind("contacts", "date"));
+    size_t examples = 0, touched = each_example(blind_example, &examples);
+    assert_true(examples >= 3);
+    assert_true(touched >= 10); /* the examples have contacts: the comparison saw the fields */
 }
 
 /* Whole file into *out (NUL-terminated; *len without it); false when it
@@ -271,6 +395,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_examples),
+        cmocka_unit_test(test_rules_blind_fields_move_nothing),
         cmocka_unit_test(test_copy_matches_upstream),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

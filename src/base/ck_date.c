@@ -46,20 +46,23 @@ int ck_date_weekday(ck_date d)
     return w;
 }
 
+/* The digit at s[i] (0-9), or a value past any field's range when it is not
+ * one, so one comparison per field rejects it. */
+static inline unsigned digit(const char *s, int i)
+{
+    unsigned d = (unsigned)(unsigned char)s[i] - '0';
+    return d <= 9 ? d : 100000;
+}
+
 bool ck_date_parse(const char *s, size_t n, ck_date *out)
 {
     if (!s || n != 10 || s[4] != '-' || s[7] != '-') return false;
-    int v[3] = {0, 0, 0};
-    const int start[3] = {0, 5, 8}, len[3] = {4, 2, 2};
-    for (int k = 0; k < 3; k++) {
-        for (int i = 0; i < len[k]; i++) {
-            char c = s[start[k] + i];
-            if (c < '0' || c > '9') return false;
-            v[k] = v[k] * 10 + (c - '0');
-        }
-    }
-    if (!ck_date_valid(v[0], v[1], v[2])) return false;
-    *out = ck_date_ymd(v[0], v[1], v[2]);
+    /* Unrolled: a recompute reads millions of stored dates. */
+    unsigned y = digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
+    unsigned m = digit(s, 5) * 10 + digit(s, 6), d = digit(s, 8) * 10 + digit(s, 9);
+    if (y > 9999 || m > 99 || d > 99) return false;
+    if (!ck_date_valid((int)y, (int)m, (int)d)) return false;
+    *out = ck_date_ymd((int)y, (int)m, (int)d);
     return true;
 }
 

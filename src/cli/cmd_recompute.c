@@ -12,6 +12,7 @@
 #include "ck_manage_json.h"
 #include "ck_nightly.h"
 #include "ck_txn.h"
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,10 @@ static bool on_step(void *ctx, size_t done, size_t total, const char *last_crn)
 
 static int run(const char *url, ck_date as_of, bool all, size_t batch)
 {
+    /* Cases and results are built and freed by the thousand on two threads:
+     * without this, glibc hands freed memory back to the kernel and faults
+     * it in again for the next batch. */
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
     ck_db *db = ck_cli_store_open(CMD, url);
     if (!db) return 1;
     ck_engine eng = ck_engine_default();

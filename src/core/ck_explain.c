@@ -158,7 +158,8 @@ static void flush(stage *s)
     s->n = 0;
 }
 
-static void put(stage *s, const char *p, size_t n)
+/* Inline: a recompute makes millions of these, most of one to ten bytes. */
+static inline __attribute__((always_inline)) void put(stage *s, const char *p, size_t n)
 {
     if (s->n + n > sizeof s->b) {
         flush(s);
@@ -171,19 +172,27 @@ static void put(stage *s, const char *p, size_t n)
     s->n += n;
 }
 
-static void put_c(stage *s, char c) { put(s, &c, 1); }
+static inline void put_c(stage *s, char c)
+{
+    if (s->n + 1 > sizeof s->b) flush(s);
+    s->b[s->n++] = c;
+}
 
-/* Appends v in decimal, as printf's %d writes it. */
+/* Appends v in decimal, as printf's %d writes it, straight into the stage
+ * (a recompute writes millions of these: dates as day numbers, counts). */
 static void put_int(stage *s, long v)
 {
-    char tmp[24], *p = tmp + sizeof tmp;
+    if (s->n + 21 > sizeof s->b) flush(s); /* a sign and 20 digits */
     unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+    if (v < 0) s->b[s->n++] = '-';
+    size_t len = 1;
+    for (unsigned long t = u; t >= 10; t /= 10) len++;
+    char *p = s->b + s->n + len;
     do {
         *--p = (char)('0' + u % 10);
         u /= 10;
     } while (u);
-    if (v < 0) *--p = '-';
-    put(s, p, (size_t)(tmp + sizeof tmp - p));
+    s->n += len;
 }
 
 /* Appends str with every control character (US and RS among them) as a space. */

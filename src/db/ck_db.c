@@ -642,12 +642,12 @@ bool ck_stmt_null(ck_stmt *st, int col) { return !col_ok(st, col) || st->db->drv
 
 const char *ck_stmt_text(ck_stmt *st, int col)
 {
-    return col_ok(st, col) && !st->db->drv->is_null(st, col) ? st->db->drv->text(st, col) : NULL;
+    return col_ok(st, col) ? st->db->drv->text(st, col) : NULL;
 }
 
 int64_t ck_stmt_int(ck_stmt *st, int col)
 {
-    return col_ok(st, col) && !st->db->drv->is_null(st, col) ? st->db->drv->integer(st, col) : 0;
+    return col_ok(st, col) ? st->db->drv->integer(st, col) : 0;
 }
 
 ck_date ck_stmt_date(ck_stmt *st, int col)

@@ -87,8 +87,10 @@ struct ck_db_driver {
     int (*step)(ck_stmt *st);
     int (*ncols)(ck_stmt *st);
     bool (*is_null)(ck_stmt *st, int col); /* col is checked by the caller */
+    /* NULL for NULL: one call where asking is_null first cost as much again
+     * (a recompute reads millions of columns). */
     const char *(*text)(ck_stmt *st, int col);
-    int64_t (*integer)(ck_stmt *st, int col);
+    int64_t (*integer)(ck_stmt *st, int col); /* 0 for NULL */
     void (*reset)(ck_stmt *st); /* drops rows and binds */
     /* COPY FROM STDIN (sql the whole command), its data in any pieces, its
      * end and outcome. NULL when the backend has none: ck_copy then steps a

@@ -408,11 +408,15 @@ static int pg_ncols(ck_stmt *st)
 }
 
 static bool pg_is_null(ck_stmt *st, int col) { return PQgetisnull(((pg_stmt *)st)->row, 0, col); }
-static const char *pg_text(ck_stmt *st, int col) { return PQgetvalue(((pg_stmt *)st)->row, 0, col); }
+static const char *pg_text(ck_stmt *st, int col)
+{
+    const PGresult *r = ((pg_stmt *)st)->row;
+    return PQgetisnull(r, 0, col) ? NULL : PQgetvalue(r, 0, col);
+}
 
 static int64_t pg_integer(ck_stmt *st, int col)
 {
-    const char *v = pg_text(st, col);
+    const char *v = PQgetvalue(((pg_stmt *)st)->row, 0, col);
     /* Booleans arrive as t/f; ck_db.h promises 1/0 as in SQLite. */
     if (v[0] == 't' && !v[1]) return 1;
     if (v[0] == 'f' && !v[1]) return 0;

@@ -283,6 +283,7 @@ static int sq_step(ck_stmt *st)
 
 static int sq_ncols(ck_stmt *st) { return sqlite3_data_count(handle(st)); }
 static bool sq_is_null(ck_stmt *st, int col) { return sqlite3_column_type(handle(st), col) == SQLITE_NULL; }
+/* sqlite3_column_text gives NULL for NULL (and "" for an empty text). */
 static const char *sq_text(ck_stmt *st, int col) { return (const char *)sqlite3_column_text(handle(st), col); }
 static int64_t sq_integer(ck_stmt *st, int col) { return sqlite3_column_int64(handle(st), col); }
 

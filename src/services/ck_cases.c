@@ -672,36 +672,132 @@ static void eval_one(void *ctx, size_t i)
     e->next[i] = ck_horizon_case(e->cases[i], e->as_of, e->results[i], &e->profiles[i]);
 }
 
-/* One batch of a recompute: the rules engine on every core, then only the
- * rows whose content changed are written. Adds the cases whose stored rows
- * changed to *changed. */
-static ck_rc recompute_batch(ck_db *db, const ck_engine *eng, const ck_store_batch *b, ck_date as_of,
-                             holder_memo *memo, ck_recompute_stats *st, char *err, size_t err_len)
+/* One transaction's batch of a recompute, read in parts: while one part is
+ * read, the part before is evaluated on the other cores, so the rules
+ * engine costs little wall time beside the reading. The parts share the
+ * transaction (their rows are locked until it ends), so no case can be
+ * written between its reading and the writing of what it gave. */
+#define RECOMPUTE_PARTS 4
+#define CK_RECOMPUTE_BATCH_MAX 100000 /* as ck_store_load_batch caps a load: the arrays stay bounded */
+typedef struct recompute_run {
+    ck_store_batch parts[RECOMPUTE_PARTS];
+    eval_run runs[RECOMPUTE_PARTS];
+    size_t n_parts;
+    size_t n;          /* cases in all parts */
+    ck_case **cases;   /* the parts' cases in order, and their ids */
+    int64_t *ids;
+    ck_result **results;
+    ck_wprofile *profiles;
+    ck_date *next;
+} recompute_run;
+
+static void run_init(recompute_run *r, size_t batch)
 {
-    ck_result **results = ck_calloc(b->n, sizeof *results);
-    ck_holder *holders = ck_calloc(b->n, sizeof *holders);
-    ck_wprofile *profiles = ck_calloc(b->n, sizeof *profiles);
-    ck_date *next = ck_calloc(b->n, sizeof *next);
-    bool *differs = ck_calloc(b->n, sizeof *differs);
-    eval_run e = {eng, b->cases, results, profiles, next, as_of};
-    ck_par_for(b->n, eval_one, &e);
+    memset(r, 0, sizeof *r);
+    for (size_t j = 0; j < RECOMPUTE_PARTS; j++) ck_store_batch_init(&r->parts[j]);
+    r->cases = ck_calloc(batch, sizeof *r->cases);
+    r->ids = ck_calloc(batch, sizeof *r->ids);
+    r->results = ck_calloc(batch, sizeof *r->results);
+    r->profiles = ck_calloc(batch, sizeof *r->profiles);
+    r->next = ck_calloc(batch, sizeof *r->next);
+}
+
+/* Frees the cases and results of the last batch; the parts stay ready for
+ * the next (the first keeps the CRN a full pass resumes after). */
+static void run_clear(recompute_run *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        ck_result_free(r->results[i]);
+        r->results[i] = NULL;
+    }
+    for (size_t j = 1; j < RECOMPUTE_PARTS; j++) ck_store_batch_free(&r->parts[j]);
+    r->n = r->n_parts = 0;
+}
+
+static void run_free(recompute_run *r)
+{
+    run_clear(r);
+    ck_store_batch_free(&r->parts[0]);
+    ck_free(r->cases);
+    ck_free(r->ids);
+    ck_free(r->results);
+    ck_free(r->profiles);
+    ck_free(r->next);
+}
+
+/* Reads the batch (the due ids[0..n_ids), or with ids NULL the next `batch`
+ * cases in CRN order after parts[0].after) part by part, each part's
+ * evaluation started as soon as it is read; returns with every case read
+ * and evaluated, or the first failure (the evaluations started are waited
+ * for either way). A full pass goes on after run_after's CRN. */
+static ck_rc read_and_evaluate(ck_db *db, const ck_engine *eng, ck_date as_of, recompute_run *r, const int64_t *ids,
+                               size_t n_ids, size_t batch, char *err, size_t err_len)
+{
+    size_t want = ids ? n_ids : batch;
+    size_t part = (want + RECOMPUTE_PARTS - 1) / RECOMPUTE_PARTS;
+    if (part == 0) part = 1;
+    unsigned helpers = ck_par_threads() - 1;
+    ck_par *running = NULL;
     ck_rc rc = CK_OK;
-    for (size_t i = 0; i < b->n && rc == CK_OK; i++)
-        rc = derive_holder_memo(db, memo, b->cases[i], as_of, NULL, &holders[i], err, err_len);
-    if (rc == CK_OK) rc = ck_store_sync_derived(db, b->n, b->ids, results, holders, differs, err, err_len);
-    if (rc == CK_OK) rc = ck_store_sync_profiles(db, b->n, b->ids, profiles, next, as_of, differs, err, err_len);
-    for (size_t i = 0; i < b->n; i++) {
+    size_t asked = 0;
+    for (size_t j = 0; j < RECOMPUTE_PARTS && asked < want && rc == CK_OK; j++) {
+        ck_store_batch *b = &r->parts[j];
+        size_t take = want - asked < part ? want - asked : part;
+        b->rules_view = true; /* the cases are only evaluated, never written back */
+        if (ids) {
+            rc = ck_store_load_ids(db, b, ids + asked, take, CK_LOCK_UPDATE, err, err_len);
+        } else {
+            if (j > 0) {
+                ck_free(b->after);
+                b->after = ck_strdup(r->parts[j - 1].after);
+            }
+            rc = ck_store_load_batch(db, b, take, CK_LOCK_UPDATE, err, err_len);
+        }
+        asked += take;
+        r->n_parts = j + 1;
+        if (rc != CK_OK) break;
+        for (size_t i = 0; i < b->n; i++) {
+            r->cases[r->n + i] = b->cases[i];
+            r->ids[r->n + i] = b->ids[i];
+        }
+        r->runs[j] = (eval_run){eng, r->cases + r->n, r->results + r->n, r->profiles + r->n, r->next + r->n, as_of};
+        r->n += b->n;
+        /* The part before is done (this thread helps with what is left),
+         * then this one starts on the other cores. */
+        ck_par_wait(running);
+        running = ck_par_start(b->n, helpers, eval_one, &r->runs[j]);
+        if (!ids && b->n < take) break; /* the last cases */
+    }
+    ck_par_wait(running);
+    return rc;
+}
+
+/* The CRN the next batch of a full pass starts after: the last part read's. */
+static const char *run_after(const recompute_run *r)
+{
+    return r->n_parts ? r->parts[r->n_parts - 1].after : r->parts[0].after;
+}
+
+/* Writes what the evaluated batch changed: only the rows whose content
+ * changed. Adds the cases whose stored rows changed to the stats. */
+static ck_rc recompute_batch(ck_db *db, recompute_run *r, ck_date as_of, holder_memo *memo, ck_recompute_stats *st,
+                             char *err, size_t err_len)
+{
+    ck_holder *holders = ck_calloc(r->n, sizeof *holders);
+    bool *differs = ck_calloc(r->n, sizeof *differs);
+    ck_rc rc = CK_OK;
+    for (size_t i = 0; i < r->n && rc == CK_OK; i++)
+        rc = derive_holder_memo(db, memo, r->cases[i], as_of, NULL, &holders[i], err, err_len);
+    if (rc == CK_OK) rc = ck_store_sync_derived(db, r->n, r->ids, r->results, holders, differs, err, err_len);
+    if (rc == CK_OK) rc = ck_store_sync_profiles(db, r->n, r->ids, r->profiles, r->next, as_of, differs, err, err_len);
+    for (size_t i = 0; i < r->n; i++) {
         if (differs[i] && st->list_changed) {
             st->changed_ids = ck_realloc(st->changed_ids, (st->changed + 1) * sizeof *st->changed_ids);
-            st->changed_ids[st->changed] = b->ids[i];
+            st->changed_ids[st->changed] = r->ids[i];
         }
         st->changed += differs[i];
-        ck_result_free(results[i]);
     }
-    ck_free(results);
     ck_free(holders);
-    ck_free(profiles);
-    ck_free(next);
     ck_free(differs);
     return rc;
 }
@@ -810,45 +906,46 @@ ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool al
     stats->all = !skip;
     size_t total = skip ? n_due : stats->cases;
     if (batch == 0) batch = 1;
-    ck_store_batch b;
-    ck_store_batch_init(&b);
+    if (batch > CK_RECOMPUTE_BATCH_MAX) batch = CK_RECOMPUTE_BATCH_MAX;
+    recompute_run run;
+    run_init(&run, batch);
     /* A full pass resumes after the CRN a stopped run reached; a pass over
      * the due cases needs no such point, since a case evaluated at as_of
      * stores a next change after it and is no longer due. */
-    if (!skip && after && *after) b.after = ck_strdup(after);
+    if (!skip && after && *after) run.parts[0].after = ck_strdup(after);
     for (size_t from = 0;;) {
+        if (skip && from == n_due) break;
         if ((rc = ck_txn_begin_write(db, err, err_len)) != CK_OK) break;
         /* Locked: a case written meanwhile waits, so its fresh obligations
          * are never overwritten with ones computed from its old rows. The
          * organisation may change between batches, so each asks afresh. */
         holder_memo memo;
         memo_init(&memo);
-        if (skip) {
-            size_t take = n_due - from < batch ? n_due - from : batch;
-            rc = take ? ck_store_load_ids(db, &b, due + from, take, CK_LOCK_UPDATE, err, err_len) : CK_OK;
-            if (!take) ck_store_batch_free(&b);
-            from += take;
-            if (rc == CK_OK && take && !b.n) {
-                /* Every case of this run was deleted meanwhile: go on. */
-                memo_free(&memo);
-                if ((rc = ck_txn_finish(db, rc, err, err_len)) != CK_OK) break;
-                continue;
-            }
-        } else {
-            rc = ck_store_load_batch(db, &b, batch, CK_LOCK_UPDATE, err, err_len);
-        }
-        if (rc == CK_OK && b.n) rc = recompute_batch(db, eng, &b, as_of, &memo, stats, err, err_len);
+        size_t take = skip ? (n_due - from < batch ? n_due - from : batch) : batch;
+        rc = read_and_evaluate(db, eng, as_of, &run, skip ? due + from : NULL, take, batch, err, err_len);
+        if (skip) from += take;
+        if (rc == CK_OK && run.n) rc = recompute_batch(db, &run, as_of, &memo, stats, err, err_len);
         memo_free(&memo);
-        size_t n = b.n;
-        if ((rc = ck_txn_finish(db, rc, err, err_len)) != CK_OK || n == 0) break;
+        size_t n = run.n;
+        /* The next full batch starts after this one's last case. */
+        if (!skip && run.n_parts > 1) {
+            char *last = ck_strdup(run_after(&run));
+            ck_free(run.parts[0].after);
+            run.parts[0].after = last;
+        }
+        run_clear(&run);
+        if ((rc = ck_txn_finish(db, rc, err, err_len)) != CK_OK) break;
+        /* Every case of a due batch deleted meanwhile: go on. */
+        if (n == 0 && skip) continue;
+        if (n == 0) break;
         stats->evaluated += n;
         size_t done = stats->evaluated;
-        if (step && !step(ctx, done, done > total ? done : total, skip ? NULL : b.after)) {
+        if (step && !step(ctx, done, done > total ? done : total, skip ? NULL : run.parts[0].after)) {
             rc = ck_txn_fail(CK_ERR_CONFLICT, err, err_len, "recompute: stopped after %zu cases", done);
             break;
         }
     }
-    ck_store_batch_free(&b);
+    run_free(&run);
     ck_free(due);
     if (rc != CK_OK) return rc;
     char d[CK_DATE_STRLEN];

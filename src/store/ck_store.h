@@ -109,7 +109,14 @@ typedef struct ck_store_batch {
     int64_t *ids;
     size_t n;
     char *after; /* the last CRN loaded; the next batch starts after it */
+    /* Set before a load by a caller that only evaluates the cases (the
+     * recompute): free text no rule reads, such as contact notes, is left
+     * out (NULL). Loads keep it; ck_store_batch_init and _free clear it. */
+    bool rules_view;
 } ck_store_batch;
+/* Whether column `column` of list table `table` is left out of the rules'
+ * view (free text no rule reads, such as "contacts", "notes"). */
+bool ck_store_rules_blind(const char *list_table, const char *column);
 void ck_store_batch_init(ck_store_batch *b);
 ck_rc ck_store_load_batch(ck_db *db, ck_store_batch *b, size_t max, ck_lock lock, char *err, size_t err_len);
 void ck_store_batch_free(ck_store_batch *b);
@@ -243,7 +250,8 @@ ck_rc ck_store_build_deferred(ck_db *db, ck_index_each each, void *ctx, char *er
 ck_rc ck_store_meta_get(ck_db *db, const char *key, char *val, size_t val_len, char *err, size_t err_len);
 ck_rc ck_store_meta_set(ck_db *db, const char *key, const char *val, char *err, size_t err_len);
 
-/* Prepares every statement ck_store uses, so a schema that does not match
+/* Prepares every statement ck_store uses (of the multi-row INSERTs, the
+ * one-row form: the same columns), so a schema that does not match
  * the descriptors is found at once (startup, tests) rather than on the first
  * case that has such a record. */
 ck_rc ck_store_verify(ck_db *db, char *err, size_t err_len);
