@@ -1240,6 +1240,7 @@ static ck_rc wl_count_segments(ck_db *db, int who, const char *holder, const cha
     if (n_segs == 0) return CK_OK;
     ck_buf b = CK_BUF_INIT;
     ck_buf_puts(&b, "SELECT ");
+    bool dated = false; /* $2 is bound only when a segment names it (met, met late: none) */
     for (size_t i = 0; i < n_segs; i++) {
         /* The stored status and severity come from the enums, never from
          * input: written into the SQL so each segment's range is a literal
@@ -1249,6 +1250,7 @@ static ck_rc wl_count_segments(ck_db *db, int who, const char *holder, const cha
                       i ? ", " : "", wl_holder[who], segs[i].stored, (int)segs[i].severity);
         if (segs[i].status == CK_ST_OVERDUE) ck_buf_puts(&b, " AND \"due\" < $2");
         else if (segs[i].status == CK_ST_OPEN) ck_buf_puts(&b, " AND \"due\" >= $2");
+        dated |= segs[i].status == CK_ST_OVERDUE || segs[i].status == CK_ST_OPEN;
         ck_buf_putc(&b, ')');
     }
     char *sql = ck_buf_steal(&b);
@@ -1256,7 +1258,7 @@ static ck_rc wl_count_segments(ck_db *db, int who, const char *holder, const cha
     ck_free(sql);
     if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_stmt_bind_text(st, 1, holder);
-    ck_stmt_bind_text(st, 2, as_of);
+    if (dated) ck_stmt_bind_text(st, 2, as_of);
     ck_rc rc = CK_OK;
     while (ck_txn_next(db, st, "worklist", &rc, err, err_len))
         for (size_t i = 0; i < n_segs; i++) counts[i] += (size_t)ck_stmt_int(st, (int)i);
