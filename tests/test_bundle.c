@@ -220,6 +220,30 @@ static void shared_examples_parse(void **state)
     assert_int_equal(parsed, 3);
 }
 
+/* An obligation written straight into a buffer (the API's worklist) is the
+ * text jansson dumps for ck_obligation_to_json: escapes, UTF-8, nulls. */
+static void obligation_members_write_as_jansson(void **state)
+{
+    (void)state;
+    const char *subjects[] = {"contact:C2", "q\"b\\s/\n\t\r\b\f\x01\x1f\x7f caf\xc3\xa9 \xe2\x82\xac", ""};
+    for (size_t i = 0; i < sizeof subjects / sizeof *subjects; i++) {
+        ck_obligation o = {.rule = "ENFORCE", .subject = subjects[i], .due = ck_date_ymd(2025, 1, 31),
+                           .met_on = i == 1 ? CK_NODATE : ck_date_ymd(2025, 2, 3), .status = (ck_status)i,
+                           .severity = (ck_severity)(i % 3)};
+        ck_buf b = CK_BUF_INIT;
+        ck_obligation_write_members(&b, &o);
+        assert_int_equal(ck_buf_cstr(&b)[0], ','); /* each member after a comma, as documented */
+        json_t *j = ck_obligation_to_json(&o);
+        char *want = json_dumps(j, JSON_COMPACT);
+        char got[1024];
+        snprintf(got, sizeof got, "{%s}", ck_buf_cstr(&b) + 1);
+        assert_string_equal(got, want);
+        free(want);
+        json_decref(j);
+        ck_buf_free(&b);
+    }
+}
+
 static void minimal_bundle_writes_canonical(void **state)
 {
     (void)state;
@@ -789,6 +813,7 @@ int main(void)
         cmocka_unit_test(example_round_trips_equal),
         cmocka_unit_test(person_details_round_trip),
         cmocka_unit_test(shared_examples_parse),
+        cmocka_unit_test(obligation_members_write_as_jansson),
         cmocka_unit_test(minimal_bundle_writes_canonical),
         cmocka_unit_test(omitted_keys_write_canonical),
         cmocka_unit_test(team_extension_written_only_when_set),

@@ -75,7 +75,8 @@ static size_t check_all(ck_db *db, const lao_state *s, bool pages)
 {
     ck_principal sys;
     ck_principal_system(&sys, "test");
-    static const unsigned statuses[] = {0u /* overdue and open */, ~0u};
+    /* Met and met late alone: segments with no due-date bound (as_of unused). */
+    static const unsigned statuses[] = {0u /* overdue and open */, ~0u, 1u << CK_ST_MET_LATE | 1u << CK_ST_MET};
     size_t limited_rows = 0;
     for (size_t h = 0; h < sizeof holders / sizeof *holders; h++) {
         for (size_t k = 0; k < sizeof statuses / sizeof *statuses; k++) {

@@ -134,6 +134,32 @@ static bool esc_csv(ck_buf *b, const char *s, size_t n)
     return ck_buf_putc(b, '"');
 }
 
+/* Quote and backslash escaped, the control characters with a short escape
+ * where JSON has one and \u00XX (upper-case hex) otherwise, the rest as is:
+ * what json_dump writes, so a response written straight into a buffer is the
+ * same bytes as one built with jansson. */
+static bool esc_json(ck_buf *b, const char *s, size_t n)
+{
+    bool ok = ck_buf_putc(b, '"');
+    for (size_t i = 0; ok && i < n; i++) {
+        size_t run = i;
+        while (i < n && s[i] != '"' && s[i] != '\\' && (unsigned char)s[i] >= 0x20) i++;
+        ok = ck_buf_append(b, s + run, i - run);
+        if (!ok || i == n) break;
+        switch (s[i]) {
+        case '"': ok = ck_buf_puts(b, "\\\""); break;
+        case '\\': ok = ck_buf_puts(b, "\\\\"); break;
+        case '\b': ok = ck_buf_puts(b, "\\b"); break;
+        case '\f': ok = ck_buf_puts(b, "\\f"); break;
+        case '\n': ok = ck_buf_puts(b, "\\n"); break;
+        case '\r': ok = ck_buf_puts(b, "\\r"); break;
+        case '\t': ok = ck_buf_puts(b, "\\t"); break;
+        default: ok = ck_buf_printf(b, "\\u%04X", (unsigned)(unsigned char)s[i]); break;
+        }
+    }
+    return ok && ck_buf_putc(b, '"');
+}
+
 bool ck_buf_escape(ck_buf *b, ck_esc how, const char *s, size_t n)
 {
     if (!s) return true;
@@ -141,6 +167,7 @@ bool ck_buf_escape(ck_buf *b, ck_esc how, const char *s, size_t n)
     case CK_ESC_HTML: return esc_html(b, s, n);
     case CK_ESC_URL: return esc_url(b, s, n);
     case CK_ESC_CSV: return esc_csv(b, s, n);
+    case CK_ESC_JSON: return esc_json(b, s, n);
     }
     return false;
 }

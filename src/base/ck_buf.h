@@ -35,6 +35,8 @@ typedef enum {
     CK_ESC_HTML, /* text and double-quoted attribute values: & < > " ' */
     CK_ESC_URL,  /* a query-string or path component (RFC 3986 unreserved kept) */
     CK_ESC_CSV,  /* one CSV field, quoted when needed (RFC 4180); formula prefixes neutralised */
+    CK_ESC_JSON, /* a JSON string, quotes included, byte for byte as jansson writes it (no
+                  * JSON_ENSURE_ASCII, no JSON_ESCAPE_SLASH); s must be valid UTF-8 */
 } ck_esc;
 bool ck_buf_escape(ck_buf *b, ck_esc how, const char *s, size_t n);
 

@@ -513,30 +513,8 @@ json_t *ck_bundle_to_json(const ck_case *c, unsigned flags)
  * generate` and export spend. Keys come in descriptor order, as jansson keeps
  * them in insertion order. */
 
-/* A string as jansson writes it (no JSON_ENSURE_ASCII, no JSON_ESCAPE_SLASH):
- * quote and backslash escaped, the control characters with a short escape
- * where JSON has one and \u00XX (upper-case hex) otherwise, the rest as is. */
-static void write_string(ck_buf *b, const char *s)
-{
-    ck_buf_putc(b, '"');
-    for (const char *p = s;; p++) {
-        const char *run = p;
-        while (*p && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) p++;
-        ck_buf_append(b, run, (size_t)(p - run));
-        if (!*p) break;
-        switch (*p) {
-        case '"': ck_buf_puts(b, "\\\""); break;
-        case '\\': ck_buf_puts(b, "\\\\"); break;
-        case '\b': ck_buf_puts(b, "\\b"); break;
-        case '\f': ck_buf_puts(b, "\\f"); break;
-        case '\n': ck_buf_puts(b, "\\n"); break;
-        case '\r': ck_buf_puts(b, "\\r"); break;
-        case '\t': ck_buf_puts(b, "\\t"); break;
-        default: ck_buf_printf(b, "\\u%04X", (unsigned)(unsigned char)*p); break;
-        }
-    }
-    ck_buf_putc(b, '"');
-}
+/* A string as jansson writes it (base/ck_buf's one escaping function). */
+static void write_string(ck_buf *b, const char *s) { ck_buf_escape(b, CK_ESC_JSON, s, strlen(s)); }
 
 static void write_record(ck_buf *b, const void *rec, const ck_entity *kind, unsigned flags);
 
@@ -616,6 +594,33 @@ json_t *ck_obligation_to_json(const ck_obligation *o)
                                               ? json_stringn(ck_buf_cstr(&text), text.len) : json_null());
     ck_buf_free(&text);
     return j;
+}
+
+/* A string member, null when absent. */
+static void write_member(ck_buf *b, const char *key, const char *s)
+{
+    ck_buf_printf(b, ",\"%s\":", key);
+    if (s) write_string(b, s);
+    else ck_buf_puts(b, "null");
+}
+
+static void write_date_member(ck_buf *b, const char *key, ck_date d)
+{
+    char s[CK_DATE_STRLEN];
+    write_member(b, key, d == CK_NODATE ? NULL : ck_date_fmt(d, s));
+}
+
+void ck_obligation_write_members(ck_buf *b, const ck_obligation *o)
+{
+    write_member(b, "rule", o->rule);
+    write_member(b, "subject", o->subject);
+    write_date_member(b, "due", o->due);
+    write_member(b, "status", ck_status_name(o->status));
+    write_date_member(b, "met_on", o->met_on);
+    write_member(b, "severity", ck_severity_name(o->severity));
+    ck_buf text = CK_BUF_INIT;
+    write_member(b, "explanation", o->explain && ck_explain_render(o->explain, &text) ? ck_buf_cstr(&text) : NULL);
+    ck_buf_free(&text);
 }
 
 json_t *ck_result_to_json(const char *crn, ck_date as_of, const ck_result *r, bool all)

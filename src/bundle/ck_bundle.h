@@ -56,5 +56,10 @@ bool ck_bundle_write(const ck_case *c, unsigned flags, ck_buf *out);
  * obligations (all when `all`, else open and overdue only), failures_to_comply. */
 json_t *ck_result_to_json(const char *crn, ck_date as_of, const ck_result *r, bool all);
 json_t *ck_obligation_to_json(const ck_obligation *o);
+/* ck_obligation_to_json(o)'s members as json_dump (JSON_COMPACT) writes them,
+ * each after a comma (",\"rule\":...,\"explanation\":..."), for an object
+ * written straight into a buffer (the API's worklist). Its strings are valid
+ * UTF-8, as every stored one is. */
+void ck_obligation_write_members(ck_buf *b, const ck_obligation *o);
 
 #endif

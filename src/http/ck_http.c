@@ -1046,6 +1046,24 @@ json_t *ck_http_json_text(const char *s)
     return j;
 }
 
+void ck_http_json_text_write(ck_buf *b, const char *s)
+{
+    if (!s) {
+        ck_buf_puts(b, "null");
+        return;
+    }
+    size_t n = strlen(s);
+    if (ck_utf8_valid(s, n)) {
+        ck_buf_escape(b, CK_ESC_JSON, s, n);
+        return;
+    }
+    char *copy = ck_strdup(s); /* as ck_http_json_text: each byte of a broken sequence a '?' */
+    for (char *p = copy; *p; p++)
+        if ((unsigned char)*p >= 0x80) *p = '?';
+    ck_buf_escape(b, CK_ESC_JSON, copy, n);
+    ck_free(copy);
+}
+
 void ck_http_problem_with(ck_http_req *r, unsigned status, const char *type, const char *title, const char *detail,
                           json_t *members)
 {

@@ -216,6 +216,9 @@ void ck_http_problem_with(ck_http_req *r, unsigned status, const char *type, con
 /* A JSON string of s (null for NULL), never NULL: bytes that are not valid UTF-8 become '?'
  * (messages may quote what a client sent). */
 json_t *ck_http_json_text(const char *s);
+/* What json_dump writes for ck_http_json_text(s), appended to b: for a
+ * response written straight into ck_http_out. */
+void ck_http_json_text_write(ck_buf *b, const char *s);
 /* An error answered the server's way: its on_error renderer, else a
  * problem with detail (the authorize hook's 401s and 403s go this way). */
 void ck_http_error(ck_http_req *r, unsigned status, const char *detail);

@@ -1206,15 +1206,15 @@ static char *wl_page_sql(int who, const ck_case_filter *f)
     return ck_buf_steal(&b);
 }
 
-/* How a worklist's segments are counted: every row of the holder (all), the
- * rows of limited-access cases that fail the filter (refused: taken off),
- * or the rows that meet the filter, each joined to its case (joined). */
-typedef enum { WL_COUNT_ALL, WL_COUNT_REFUSED, WL_COUNT_JOINED } wl_count_kind;
+/* How a worklist's segments are counted when a filter applies (every row of
+ * the holder: wl_count_segments): the rows of limited-access cases that fail
+ * the filter (refused: taken off), or the rows that meet the filter, each
+ * joined to its case (joined). */
+typedef enum { WL_COUNT_REFUSED, WL_COUNT_JOINED } wl_count_kind;
 
 /* One grouped count over the holder's rows of the stored statuses wanted
  * ($1 the holder, $2 as_of, then f's values): a row per (stored status,
- * severity, overdue at as_of) with its count. WL_COUNT_ALL reads the
- * (holder, status, severity, due) index alone; WL_COUNT_REFUSED starts from
+ * severity, overdue at as_of) with its count. WL_COUNT_REFUSED starts from
  * the limited-access cases, which are few. */
 static char *wl_count_sql(int who, unsigned mask, wl_count_kind kind, const ck_case_filter *f)
 {
@@ -1226,10 +1226,8 @@ static char *wl_count_sql(int who, unsigned mask, wl_count_kind kind, const ck_c
         ck_buf_puts(&b, "(SELECT \"case_id\" FROM \"case_access\" UNION SELECT \"case_id\" FROM \"case_access_users\") "
                         "\"limited\" CROSS JOIN \"obligations\" JOIN \"cases\" ON \"cases\".\"case_id\" = "
                         "\"obligations\".\"case_id\" WHERE \"obligations\".\"case_id\" = \"limited\".\"case_id\" AND ");
-    else if (kind == WL_COUNT_JOINED)
-        ck_buf_puts(&b, "\"obligations\" JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\" WHERE ");
     else
-        ck_buf_puts(&b, "\"obligations\" WHERE ");
+        ck_buf_puts(&b, "\"obligations\" JOIN \"cases\" ON \"cases\".\"case_id\" = \"obligations\".\"case_id\" WHERE ");
     /* For the limited cases, "|| ''" keeps the planner off the holder's
      * index: each case's rows are one range of the primary key. */
     ck_buf_printf(&b, "\"obligations\".\"%s\"%s = $1 AND \"obligations\".\"status\" IN (", wl_holder[who],
@@ -1248,7 +1246,7 @@ static char *wl_count_sql(int who, unsigned mask, wl_count_kind kind, const ck_c
     if (kind == WL_COUNT_REFUSED) {
         ck_buf_puts(&b, " AND NOT ");
         ck_case_filter_cond(&b, f, 2);
-    } else if (kind == WL_COUNT_JOINED) {
+    } else {
         ck_case_filter_sql(&b, f, 2);
     }
     ck_buf_puts(&b, " GROUP BY 1, 2, 3");
@@ -1307,7 +1305,7 @@ static ck_rc wl_count(ck_db *db, int who, const char *holder, unsigned mask, con
     if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_stmt_bind_text(st, 1, holder);
     ck_stmt_bind_text(st, 2, as_of);
-    if (kind != WL_COUNT_ALL) bind_filter(st, f, 2);
+    bind_filter(st, f, 2);
     ck_rc rc = CK_OK;
     while (ck_txn_next(db, st, "worklist", &rc, err, err_len)) {
         const char *stored = ck_stmt_text(st, 0);
@@ -1322,6 +1320,45 @@ static ck_rc wl_count(ck_db *db, int who, const char *holder, unsigned mask, con
             else counts[i] = (size_t)k < counts[i] ? counts[i] - (size_t)k : 0; /* same snapshot: never below */
         }
     }
+    ck_stmt_reset(st);
+    return rc;
+}
+
+/* Counts every row of the holder in each segment: one statement of scalar
+ * subqueries ($1 the holder, $2 as_of), one column per segment, each a range
+ * of the (holder, status, severity, due) index counted from the index alone
+ * (no table row read, no sort). Cheaper than one grouped count over the same
+ * rows: GROUP BY on a computed "overdue" column sorts every row (on SQLite
+ * 45 M instructions for a London PDU's 8,578 unmet rows, against 6 M for the
+ * six ranges). */
+static ck_rc wl_count_segments(ck_db *db, int who, const char *holder, const char *as_of, const segment *segs,
+                               size_t n_segs, size_t *counts, char *err, size_t err_len)
+{
+    if (n_segs == 0) return CK_OK;
+    ck_buf b = CK_BUF_INIT;
+    ck_buf_puts(&b, "SELECT ");
+    bool dated = false; /* $2 is bound only when a segment names it (met, met late: none) */
+    for (size_t i = 0; i < n_segs; i++) {
+        /* The stored status and severity come from the enums, never from
+         * input: written into the SQL so each segment's range is a literal
+         * prefix of the index (at most 16 distinct statements, one per mask). */
+        ck_buf_printf(&b, "%s(SELECT COUNT(*) FROM \"obligations\" WHERE \"%s\" = $1 AND \"status\" = '%s' "
+                          "AND \"severity\" = %d",
+                      i ? ", " : "", wl_holder[who], segs[i].stored, (int)segs[i].severity);
+        if (segs[i].status == CK_ST_OVERDUE) ck_buf_puts(&b, " AND \"due\" < $2");
+        else if (segs[i].status == CK_ST_OPEN) ck_buf_puts(&b, " AND \"due\" >= $2");
+        dated |= segs[i].status == CK_ST_OVERDUE || segs[i].status == CK_ST_OPEN;
+        ck_buf_putc(&b, ')');
+    }
+    char *sql = ck_buf_steal(&b);
+    ck_stmt *st = ck_db_prepare(db, sql);
+    ck_free(sql);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
+    ck_stmt_bind_text(st, 1, holder);
+    if (dated) ck_stmt_bind_text(st, 2, as_of);
+    ck_rc rc = CK_OK;
+    while (ck_txn_next(db, st, "worklist", &rc, err, err_len))
+        for (size_t i = 0; i < n_segs; i++) counts[i] += (size_t)ck_stmt_int(st, (int)i);
     ck_stmt_reset(st);
     return rc;
 }
@@ -1369,14 +1406,14 @@ ck_rc ck_cases_worklist(ck_db *db, const ck_worklist_query *q, ck_worklist **out
     ck_worklist *w = ck_calloc(1, sizeof *w);
     ck_arena_init(&w->arena);
     ck_rc rc = CK_OK;
-    /* The counts: one grouped count over the holder's index range (with a
+    /* The counts: each segment's range of the holder's index (with a
      * filter that every case without limited access meets, less the rows of
      * the limited cases that fail it); with any other filter, one grouped
      * count over the rows joined to their cases. */
     const ck_case_filter *f = q->filter;
     memset(counts, 0, sizeof counts);
     if (!f || f->open_cases_pass) {
-        rc = wl_count(db, who, holders[who], mask, as_of, WL_COUNT_ALL, NULL, segs, n_segs, counts, err, err_len);
+        rc = wl_count_segments(db, who, holders[who], as_of, segs, n_segs, counts, err, err_len);
         bool any = false;
         if (rc == CK_OK && f) rc = any_limited(db, &any, err, err_len);
         if (rc == CK_OK && any)
