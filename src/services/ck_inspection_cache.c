@@ -239,48 +239,61 @@ static ck_rc read_range(ck_db *db, batch *bt, int64_t lo, int64_t hi, ck_date ho
     return rc;
 }
 
-static ck_rc exec_id(ck_db *db, const char *sql, int64_t id, const char *what, char *err, size_t err_len)
-{
-    ck_stmt *st = ck_txn_prepare(db, sql, err, err_len);
-    if (!st) return CK_ERR_DB;
-    ck_stmt_bind_int(st, 1, id);
-    return ck_txn_exec(db, st, what, err, err_len);
-}
+#define DELETE_IDS 100 /* case ids per DELETE: one round trip for many cases */
 
-/* The batch's cases' rows and state replaced, in the caller's write transaction. */
-static ck_rc write_batch(ck_db *db, const batch *bt, ck_date horizon, char *err, size_t err_len)
+/* The batch's cases' rows of table deleted, DELETE_IDS ids a statement. */
+static ck_rc delete_cases(ck_db *db, const char *table, const batch *bt, char *err, size_t err_len)
 {
     ck_rc rc = CK_OK;
-    for (size_t i = 0; rc == CK_OK && i < bt->n_cases; i++) {
-        rc = exec_id(db, "DELETE FROM \"inspection_case_items\" WHERE \"case_id\" = CAST($1 AS BIGINT)",
-                     bt->cases[i].id, "inspection_case_items", err, err_len);
-        if (rc == CK_OK)
-            rc = exec_id(db, "DELETE FROM \"inspection_case_state\" WHERE \"case_id\" = CAST($1 AS BIGINT)",
-                         bt->cases[i].id, "inspection_case_state", err, err_len);
-    }
-    for (size_t i = 0; rc == CK_OK && i < bt->n_cases; i++) {
-        const built_case *c = &bt->cases[i];
-        ck_stmt *st = ck_txn_prepare(db, "INSERT INTO \"inspection_case_state\" (\"case_id\", \"version\", "
-                                         "\"obl_digest\", \"horizon\") VALUES (CAST($1 AS BIGINT), CAST($2 AS BIGINT), "
-                                         "CAST($3 AS BIGINT), $4)", err, err_len);
+    for (size_t at = 0; rc == CK_OK && at < bt->n_cases; at += DELETE_IDS) {
+        size_t k = bt->n_cases - at < DELETE_IDS ? bt->n_cases - at : DELETE_IDS;
+        ck_buf b = CK_BUF_INIT;
+        ck_buf_printf(&b, "DELETE FROM \"%s\" WHERE \"case_id\" IN (", table);
+        for (size_t i = 0; i < k; i++) ck_buf_printf(&b, "%sCAST($%zu AS BIGINT)", i ? ", " : "", i + 1);
+        ck_buf_putc(&b, ')');
+        ck_stmt *st = ck_txn_prepare(db, ck_buf_cstr(&b), err, err_len);
+        ck_buf_free(&b);
         if (!st) return CK_ERR_DB;
-        ck_stmt_bind_int(st, 1, c->id);
-        ck_stmt_bind_int(st, 2, c->version);
-        if (c->digest_null) ck_stmt_bind_null(st, 3);
-        else ck_stmt_bind_int(st, 3, c->digest);
-        ck_stmt_bind_date(st, 4, horizon);
-        rc = ck_txn_exec(db, st, "inspection_case_state", err, err_len);
-    }
-    for (size_t i = 0; rc == CK_OK && i < bt->n_rows; i++) {
-        ck_stmt *st = ck_txn_prepare(db, "INSERT INTO \"inspection_case_items\" (\"case_id\", \"pdu_code\", \"items\") "
-                                         "VALUES (CAST($1 AS BIGINT), $2, $3)", err, err_len);
-        if (!st) return CK_ERR_DB;
-        ck_stmt_bind_int(st, 1, bt->rows[i].case_id);
-        ck_stmt_bind_text(st, 2, bt->rows[i].pdu);
-        ck_stmt_bind_text(st, 3, bt->rows[i].items);
-        rc = ck_txn_exec(db, st, "inspection_case_items", err, err_len);
+        for (size_t i = 0; i < k; i++) ck_stmt_bind_int(st, (int)(i + 1), bt->cases[at + i].id);
+        rc = ck_txn_exec(db, st, table, err, err_len);
     }
     return rc;
+}
+
+/* The batch's cases' rows and state replaced, in the caller's write
+ * transaction: deletes by lists of ids and the new rows as one bulk copy
+ * each (COPY on PostgreSQL), so a first build of every case is a few round
+ * trips a batch, not four a case (national on PostgreSQL: 121 s before). */
+static ck_rc write_batch(ck_db *db, const batch *bt, ck_date horizon, char *err, size_t err_len)
+{
+    ck_rc rc = delete_cases(db, "inspection_case_items", bt, err, err_len);
+    if (rc == CK_OK) rc = delete_cases(db, "inspection_case_state", bt, err, err_len);
+    if (rc != CK_OK || bt->n_cases == 0) return rc;
+    static const char *const state_cols[] = {"case_id", "version", "obl_digest", "horizon"};
+    ck_copy *cp = ck_copy_begin(db, "inspection_case_state", state_cols, 4);
+    if (!cp) return ck_txn_db_fail(db, "inspection_case_state", err, err_len);
+    int drc = CK_DB_OK;
+    for (size_t i = 0; drc == CK_DB_OK && i < bt->n_cases; i++) {
+        const built_case *c = &bt->cases[i];
+        ck_copy_int(cp, c->id);
+        ck_copy_int(cp, c->version);
+        if (c->digest_null) ck_copy_null(cp);
+        else ck_copy_int(cp, c->digest);
+        ck_copy_date(cp, horizon);
+        drc = ck_copy_row(cp);
+    }
+    if (ck_copy_end(cp) != CK_DB_OK) return ck_txn_db_fail(db, "inspection_case_state", err, err_len);
+    if (bt->n_rows == 0) return CK_OK;
+    static const char *const item_cols[] = {"case_id", "pdu_code", "items"};
+    cp = ck_copy_begin(db, "inspection_case_items", item_cols, 3);
+    if (!cp) return ck_txn_db_fail(db, "inspection_case_items", err, err_len);
+    for (size_t i = 0; drc == CK_DB_OK && i < bt->n_rows; i++) {
+        ck_copy_int(cp, bt->rows[i].case_id);
+        ck_copy_text(cp, bt->rows[i].pdu);
+        ck_copy_text(cp, bt->rows[i].items);
+        drc = ck_copy_row(cp);
+    }
+    return ck_copy_end(cp) == CK_DB_OK ? CK_OK : ck_txn_db_fail(db, "inspection_case_items", err, err_len);
 }
 
 static void batch_reset(batch *bt)
