@@ -8,21 +8,27 @@ void ck_horizon_note(ck_date *next, ck_date as_of, ck_date d)
     if (*next == CK_NODATE || d < *next) *next = d;
 }
 
-static void walk(const ck_entity *e, const void *rec, ck_date as_of, ck_date *next)
+/* why (NULL: not wanted) gets the entity and key of the field that gave the
+ * earliest date so far. */
+static void walk(const ck_entity *e, const void *rec, ck_date as_of, ck_date *next, const char **why_e,
+                 const char **why_k, bool *why_today)
 {
     for (size_t i = 0; i < e->n_fields; i++) {
         const ck_field *f = &e->fields[i];
         const char *at = (const char *)rec + f->off;
         if (f->type == CK_F_DATE) {
             ck_date d = *(const ck_date *)at;
-            if (d != CK_NODATE && d >= as_of) ck_horizon_note(next, as_of, d > as_of ? d : as_of + 1);
+            if (d == CK_NODATE || d < as_of) continue;
+            ck_date was = *next;
+            ck_horizon_note(next, as_of, d > as_of ? d : as_of + 1);
+            if (why_e && *next != was) *why_e = e->name, *why_k = f->key, *why_today = d == as_of;
         } else if (f->type == CK_F_OBJ) {
             if (f->aux_off != SIZE_MAX && !*(const bool *)((const char *)rec + f->aux_off)) continue;
-            walk(f->sub, at, as_of, next);
+            walk(f->sub, at, as_of, next, why_e, why_k, why_today);
         } else if (f->type == CK_F_LIST) {
             const char *items = *(const char *const *)at;
             size_t n = *(const size_t *)((const char *)rec + f->aux_off);
-            for (size_t k = 0; k < n; k++) walk(f->sub, items + k * f->sub->size, as_of, next);
+            for (size_t k = 0; k < n; k++) walk(f->sub, items + k * f->sub->size, as_of, next, why_e, why_k, why_today);
         }
     }
 }
@@ -30,7 +36,16 @@ static void walk(const ck_entity *e, const void *rec, ck_date as_of, ck_date *ne
 ck_date ck_horizon_facts(const ck_case *c, ck_date as_of)
 {
     ck_date next = CK_NODATE;
-    walk(&ck_entity_case, c, as_of, &next);
+    walk(&ck_entity_case, c, as_of, &next, NULL, NULL, NULL);
+    return next;
+}
+
+ck_date ck_horizon_facts_why(const ck_case *c, ck_date as_of, const char **entity, const char **key, bool *today)
+{
+    ck_date next = CK_NODATE;
+    *entity = *key = NULL;
+    *today = false;
+    walk(&ck_entity_case, c, as_of, &next, entity, key, today);
     return next;
 }
 
