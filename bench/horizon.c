@@ -139,11 +139,28 @@ int main(int argc, char **argv)
         cases[i] = ck_gen_case(g, i);
         evaluate(cases[i], as_of, cal, cfg, &st[i]);
     }
+    bool check = getenv("HORIZON_CHECK") != NULL;
+    size_t total_missed = 0;
     for (int d = 1; d <= days; d++) {
         ck_date day = as_of + d;
         size_t due = 0, changed = 0;
+        size_t missed = 0;
         for (size_t i = 0; i < n; i++) {
-            if (st[i].next > day) continue;
+            if (st[i].next > day) {
+                /* HORIZON_CHECK: a case not due must not have changed (a next
+                 * change later than it should be is a bug). */
+                if (!check) continue;
+                state fresh;
+                evaluate(cases[i], day, cal, cfg, &fresh);
+                const char *what = differs(&st[i], &fresh);
+                if (what && missed++ < 5) {
+                    char ds[CK_DATE_STRLEN];
+                    printf("MISSED: case %s changed on %s (%s) but was not due; last evaluated for %s\n",
+                           cases[i]->crn, ck_date_fmt(day, ds), what, st[i].why);
+                }
+                ck_result_free(fresh.r);
+                continue;
+            }
             state fresh;
             evaluate(cases[i], day, cal, cfg, &fresh);
             const char *what = differs(&st[i], &fresh);
@@ -160,7 +177,9 @@ int main(int argc, char **argv)
             st[i] = fresh;
         }
         char ds[CK_DATE_STRLEN];
-        printf("day %d (%s): %zu due, %zu changed\n", d, ck_date_fmt(day, ds), due, changed);
+        printf("day %d (%s): %zu due, %zu changed%s\n", d, ck_date_fmt(day, ds), due, changed,
+               check ? (missed ? ", MISSED CHANGES" : ", none missed") : "");
+        total_missed += missed;
     }
     qsort(tallies, n_tallies, sizeof tallies[0], by_due);
     printf("%zu cases, %d days from %s; due and changed by the source of the date that made them due:\n", n, days,
@@ -174,5 +193,5 @@ int main(int argc, char **argv)
     free(cases);
     free(st);
     ck_gen_free(g);
-    return 0;
+    return total_missed ? 1 : 0;
 }
