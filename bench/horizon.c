@@ -8,6 +8,7 @@
  * the date that made it due (a case field, a date the rules or the tier
  * worked out), how many cases came in and how many of them changed. Run
  * through bench/horizon.sh. */
+#include "bench_cases.h"
 #include "ck_case.h"
 #include "ck_cal.h"
 #include "ck_facts.h"
@@ -125,18 +126,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: horizon [CASES [DAYS [AS_OF]]]\n");
         return 2;
     }
-    ck_gen_options o;
-    ck_gen_options_init(&o, false);
-    o.as_of = as_of;
-    o.n_cases = n;
-    ck_gen *g = ck_gen_new(&o);
+    ck_gen *g;
+    ck_case **cases = bench_cases(n, as_of, &g);
     const ck_calendar *cal = ck_calendar_default();
     const ck_rules_config *cfg = ck_rulecfg_default();
-    ck_case **cases = calloc(n, sizeof *cases);
     state *st = calloc(n, sizeof *st);
-    if (!cases || !st) abort();
+    if (!st) abort();
     for (size_t i = 0; i < n; i++) {
-        cases[i] = ck_gen_case(g, i);
         evaluate(cases[i], as_of, cal, cfg, &st[i]);
     }
     bool check = getenv("HORIZON_CHECK") != NULL;
