@@ -1382,15 +1382,16 @@ static ck_rc any_limited(ck_db *db, bool *any, char *err, size_t err_len)
  * arithmetic as ck_cases_worklist's loop, so a segment the page does not
  * reach reads nothing). Against BEGIN, the counts, the limited-access probe,
  * a statement per segment and COMMIT: one round trip instead of five or
- * more. $1 the holder, $2 as_of, f's values from $3, then the offset and the
- * limit. The page tests f only when some case has limited access ("lim",
- * read once); then a caller whose filter all plain cases meet cannot trust
- * the plain counts and reads the worklist the long way (ck_cases_worklist).
+ * more. $1 the holder, $2 as_of, $3 the offset, $4 the limit. Neither the
+ * counts nor the page test the reader's filter: the statement also says
+ * whether any case has limited access ("lim"), and only when none has is its
+ * answer used for a filtered reader, whose filter every case without limited
+ * access meets (open_cases_pass); else ck_cases_worklist reads the long way.
  * Columns: CK_WORKLIST_COLS, the segment (NULL when no row is on the page),
  * then a count per segment, the limited-access flag and as_of. */
-static char *wl_one_sql(int who, const segment *segs, size_t n_segs, const ck_case_filter *f)
+static char *wl_one_sql(int who, const segment *segs, size_t n_segs)
 {
-    int nf = f ? f->n_binds : 0, p_off = 3 + nf, p_lim = 4 + nf;
+    const int p_off = 3, p_lim = 4;
     ck_buf b = CK_BUF_INIT;
     ck_buf_puts(&b, "WITH \"k\" AS MATERIALIZED (SELECT ");
     for (size_t i = 0; i < n_segs; i++) {
@@ -1421,11 +1422,6 @@ static char *wl_one_sql(int who, const segment *segs, size_t n_segs, const ck_ca
                       segs[i].status == CK_ST_OVERDUE ? " AND \"obligations\".\"due\" < $2"
                       : segs[i].status == CK_ST_OPEN  ? " AND \"obligations\".\"due\" >= $2"
                                                       : "");
-        if (f) {
-            ck_buf_puts(&b, " AND ((SELECT \"lim\" FROM \"k\") = 0 OR ");
-            ck_case_filter_cond(&b, f, 2);
-            ck_buf_putc(&b, ')');
-        }
         ck_buf_printf(&b, " ORDER BY \"obligations\".\"due\", \"obligations\".\"rule\", \"obligations\".\"subject\", "
                           "\"cases\".\"crn\" LIMIT (SELECT GREATEST(0, CAST($%d AS BIGINT) + CAST($%d AS BIGINT) - "
                           "GREATEST(CAST($%d AS BIGINT), %s)) FROM \"k\") OFFSET (SELECT GREATEST(0, "
@@ -1445,16 +1441,14 @@ static ck_rc wl_one(ck_db *db, int who, const char *holder, const char *as_of, c
                     const ck_worklist_query *q, ck_worklist *w, bool *done, char *err, size_t err_len)
 {
     const ck_case_filter *f = q->filter;
-    int nf = f ? f->n_binds : 0;
-    char *sql = wl_one_sql(who, segs, n_segs, f);
+    char *sql = wl_one_sql(who, segs, n_segs);
     ck_stmt *st = ck_db_prepare(db, sql);
     ck_free(sql);
     if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
     ck_stmt_bind_text(st, 1, holder);
     ck_stmt_bind_text(st, 2, as_of);
-    bind_filter(st, f, 2);
-    ck_stmt_bind_int(st, 3 + nf, (int64_t)q->offset);
-    ck_stmt_bind_int(st, 4 + nf, (int64_t)q->limit);
+    ck_stmt_bind_int(st, 3, (int64_t)q->offset);
+    ck_stmt_bind_int(st, 4, (int64_t)q->limit);
     *done = true;
     const int seg_col = 10, counts_col = 11;
     ck_rc rc = CK_OK;
