@@ -1511,10 +1511,13 @@ ck_rc ck_cases_worklist(ck_db *db, const ck_worklist_query *q, ck_worklist **out
     ck_worklist *w = ck_calloc(1, sizeof *w);
     ck_arena_init(&w->arena);
     const ck_case_filter *f = q->filter;
-    /* Outside a transaction on PostgreSQL, one statement (wl_one): a
-     * transaction of its own would cost two round trips more and the
-     * segments one each. SQLite answers in-process: the segments below. */
-    if (ck_db_kind(db) == CK_DB_PG && !ck_db_in_tx(db) && (!f || f->open_cases_pass)) {
+    /* Outside a transaction on PostgreSQL, one statement (wl_one) for a
+     * staff member's or a team's worklist: a transaction of its own would
+     * cost two round trips more and the segments one each. Not for a PDU:
+     * measured (bench/RESULTS.md, wl18), PostgreSQL spent more on the one
+     * statement than the round trips saved, its counts being most of the
+     * work. SQLite answers in-process: the segments below. */
+    if (ck_db_kind(db) == CK_DB_PG && who != 2 && !ck_db_in_tx(db) && (!f || f->open_cases_pass)) {
         bool done = false;
         ck_rc one = wl_one(db, who, holders[who], as_of, segs, n_segs, q, w, &done, err, err_len);
         if (one != CK_OK || done) {
