@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "ck_date.h"
 
 /* Database URLs every storage test runs against: a fresh SQLite file and, when
@@ -38,6 +41,23 @@ static inline ck_date ck_test_date(const char *s)
     ck_date d = CK_NODATE;
     if (!ck_date_parse(s, strlen(s), &d)) fail_msg("bad date %s", s);
     return d;
+}
+
+/* Runs child(ctx) in a forked process, which is expected either to be
+ * killed with SIGKILL (as `kill -9` would, from a hook inside the code under
+ * test) or to return 0; any other end fails the test. True when it was
+ * killed. The child's return value is its exit status. */
+static inline bool ck_test_killed_child(int (*child)(void *ctx), void *ctx)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) _exit(child(ctx));
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) return true;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) fail_msg("the child failed (status %d)", status);
+    return false;
 }
 
 /* The project's shared folder (../shared: the rulebook's worked examples and

@@ -225,26 +225,29 @@ static bool die_after_two_batches(void *ctx, size_t done, size_t total)
     return true;
 }
 
+typedef struct {
+    const char *url;
+    const ck_engine *eng;
+} run_ctx;
+
+static int nightly_child(void *ctx)
+{
+    const run_ctx *rc = ctx;
+    char err[512];
+    ck_db *db = ck_db_open(rc->url, err, sizeof err);
+    if (!db) return 3;
+    ck_nightly_opts o = opts("server-a", T0);
+    o.go_on = die_after_two_batches;
+    ck_nightly_result res;
+    ck_nightly_run(db, rc->eng, ck_test_date(AS_OF), &o, &res, err, sizeof err);
+    return 4; /* not killed: the test fails */
+}
+
 /* Runs the nightly job as server-a in a child process that is killed after
  * its second batch, as `kill -9` would. */
 static void killed_run(const char *url, const ck_engine *eng)
 {
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        char err[512];
-        ck_db *db = ck_db_open(url, err, sizeof err);
-        if (!db) _exit(3);
-        ck_nightly_opts o = opts("server-a", T0);
-        o.go_on = die_after_two_batches;
-        ck_nightly_result res;
-        ck_nightly_run(db, eng, ck_test_date(AS_OF), &o, &res, err, sizeof err);
-        _exit(4); /* not killed: the test fails below */
-    }
-    int status = 0;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL) fail_msg("the child was not killed (status %d)", status);
+    if (!ck_test_killed_child(nightly_child, &(run_ctx){url, eng})) fail_msg("the child was not killed");
 }
 
 /* Every case's stored obligations made stale (a due date moved, the digest

@@ -256,30 +256,32 @@ static int kill_at_commit(ck_db *db, void *ctx)
  * just before its at-th commit: the inspection cache is rebuilt a few case
  * ids per transaction (so there are several), then the snapshots. True
  * when the child was killed (false: it finished first). */
+typedef struct {
+    const char *url;
+    ck_date d;
+    int at;
+} night_ctx;
+
+static int night_child(void *ctx)
+{
+    const night_ctx *n = ctx;
+    char err[512];
+    ck_db *db = ck_db_open(n->url, err, sizeof err);
+    if (!db) return 3;
+    killer k = {0, n->at};
+    ck_db_set_hook(db, &(ck_db_hook){kill_at_commit, NULL, NULL, &k});
+    size_t rebuilt = 0, written = 0;
+    ck_engine eng = ck_engine_default();
+    if (ck_inspection_cache_refresh(db, ck_inspect_default_period(n->d).from, 16, &rebuilt, err, sizeof err) != CK_OK)
+        return 5;
+    if (ck_nightly_snapshots(db, eng.cfg, n->d, ck_inspection_snapshot_text, &written, err, sizeof err) != CK_OK)
+        return 6;
+    return 0;
+}
+
 static bool killed_night(const char *url, ck_date d, int at)
 {
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        char err[512];
-        ck_db *db = ck_db_open(url, err, sizeof err);
-        if (!db) _exit(3);
-        killer k = {0, at};
-        ck_db_set_hook(db, &(ck_db_hook){kill_at_commit, NULL, NULL, &k});
-        size_t rebuilt = 0, written = 0;
-        ck_engine eng = ck_engine_default();
-        if (ck_inspection_cache_refresh(db, ck_inspect_default_period(d).from, 16, &rebuilt, err, sizeof err) != CK_OK)
-            _exit(5);
-        if (ck_nightly_snapshots(db, eng.cfg, d, ck_inspection_snapshot_text, &written, err, sizeof err) != CK_OK)
-            _exit(6);
-        _exit(0);
-    }
-    int status = 0;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) return true;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) fail_msg("the child failed (status %d)", status);
-    return false;
+    return ck_test_killed_child(night_child, &(night_ctx){url, d, at});
 }
 
 /* Nights each killed mid-way, at a different commit, then run again: the
