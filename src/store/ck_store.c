@@ -1554,6 +1554,8 @@ static int64_t obl_digest(const ck_result *r, const ck_holder *h)
     return (int64_t)d;
 }
 
+int64_t ck_store_obl_digest(const ck_result *r, const ck_holder *h) { return obl_digest(r, h); }
+
 /* "UPDATE cases SET <head>column = CASE case_id WHEN $first THEN $first+1
  * ... ELSE column END WHERE case_id IN (...)": one statement for up to a
  * chunk of cases, each parameter typed by the column it meets (PostgreSQL),
@@ -1760,9 +1762,34 @@ static bool id_to_pos(const sync_run *s, int64_t id, size_t *pos)
     return hit != NULL;
 }
 
+/* A stored obligation's key, to delete. */
+typedef struct obl_key {
+    int64_t id;
+    const char *rule, *subject;
+} obl_key;
+
+/* What ck_store_sync_plan found to write (see ck_store.h). The fresh rows
+ * (x) point into the caller's results and holders; the keys to delete
+ * into the plan's arena. */
+struct ck_sync_plan {
+    size_t n;
+    const int64_t *ids;
+    const ck_holder *h;
+    bool *changed;        /* per case */
+    bool *holder_differs; /* per case: its cases row's holder is to be written */
+    refs x;               /* rows to insert */
+    obl_key *dels;        /* obligations to delete */
+    size_t n_dels, cap_dels;
+    int64_t *ftc_dels;    /* cases whose failures to comply are to be deleted */
+    size_t n_ftc_dels;
+    int64_t *dig_ids, *digs; /* the digests of the compared cases */
+    size_t n_dig;
+    ck_arena a;
+};
+
 /* Also sets fresh[i] when case i's stored obligation digest is digest[i]. */
-static ck_rc sync_holders(const sync_run *s, const int64_t *ids, const ck_holder *h, const int64_t *digest,
-                          bool *fresh, bool *changed, char *err, size_t err_len)
+static ck_rc plan_holders(const sync_run *s, const ck_holder *h, const int64_t *digest, bool *fresh, ck_sync_plan *p,
+                          char *err, size_t err_len)
 {
     size_t n = s->ls->n;
     bool *same = ck_calloc(n ? n : 1, sizeof *same);
@@ -1777,11 +1804,8 @@ static ck_rc sync_holders(const sync_run *s, const int64_t *ids, const ck_holder
         }
     }
     ck_stmt_reset(st);
-    for (size_t i = 0; i < n && rc == CK_OK; i++) {
-        if (same[i]) continue;
-        changed[i] = true;
-        rc = ck_store_set_holder(s->db, ids[i], &h[i], err, err_len);
-    }
+    for (size_t i = 0; i < n; i++)
+        if (!same[i]) p->changed[i] = p->holder_differs[i] = true;
     ck_free(same);
     return rc;
 }
@@ -1830,24 +1854,29 @@ static ck_rc read_stored(const sync_run *s, ck_arena *a, stored_obl **out, size_
 
 #define OBL_KEY_WHERE " WHERE \"case_id\" = $1 AND \"rule\" = $2 AND \"subject\" = $3"
 
-/* Brings case pos's stored obligations (st[0..ns)) to its fresh ones,
- * queueing new rows in x. */
-static ck_rc sync_case_obligations(ck_db *db, int64_t id, const ck_result *r, const ck_holder *h,
-                                   const stored_obl *st, size_t ns, refs *x, bool *changed, char *err, size_t err_len)
+static void plan_delete(ck_sync_plan *p, int64_t id, const stored_obl *st)
 {
+    p->dels = grow(p->dels, &p->cap_dels, p->n_dels + 1, sizeof *p->dels);
+    p->dels[p->n_dels++] = (obl_key){id, st->o.rule, st->o.subject};
+}
+
+/* Plans bringing case `id`'s stored obligations (st[0..ns)) to its fresh
+ * ones: the rows to delete, and new rows queued in p->x. */
+static void plan_case_obligations(ck_sync_plan *p, int64_t id, const ck_result *r, const ck_holder *h,
+                                  const stored_obl *st, size_t ns, bool *changed)
+{
+    refs *x = &p->x;
     size_t first = x->n_obl;
     refs_add_obligations(x, id, r, h);
     oblref *fresh = x->obl + first;
     size_t nf = x->n_obl - first;
     qsort(fresh, nf, sizeof *fresh, oblref_cmp);
     size_t i = 0, j = 0, keep = first;
-    ck_rc rc = CK_OK;
-    while ((i < ns || j < nf) && rc == CK_OK) {
+    while (i < ns || j < nf) {
         int c = i == ns ? 1 : j == nf ? -1 : strcmp(st[i].o.rule, fresh[j].o->rule);
         if (c == 0) c = strcmp(st[i].o.subject, fresh[j].o->subject);
         if (c < 0) {
-            rc = exec_key(db, "DELETE FROM \"obligations\"" OBL_KEY_WHERE, id, st[i].o.rule, st[i].o.subject, err,
-                          err_len);
+            plan_delete(p, id, &st[i]);
             i++;
         } else if (c > 0) {
             x->obl[keep++] = fresh[j++];
@@ -1855,8 +1884,7 @@ static ck_rc sync_case_obligations(ck_db *db, int64_t id, const ck_result *r, co
             if (!stored_same(&st[i], &fresh[j])) {
                 /* Rarely more than a few rows of a case change, so a
                  * delete and a queued insert is as cheap as an UPDATE. */
-                rc = exec_key(db, "DELETE FROM \"obligations\"" OBL_KEY_WHERE, id, st[i].o.rule, st[i].o.subject,
-                              err, err_len);
+                plan_delete(p, id, &st[i]);
                 x->obl[keep++] = fresh[j];
             }
             i++;
@@ -1866,17 +1894,11 @@ static ck_rc sync_case_obligations(ck_db *db, int64_t id, const ck_result *r, co
     /* A row deleted without a new one (the rest are queued) changes it too. */
     if (keep != first || ns != nf) *changed = true;
     x->n_obl = keep;
-    return rc;
 }
 
 /* Whether the stored failures to comply of a case are r's. */
-typedef struct stored_ftc {
-    size_t pos;
-    ck_ftc f;
-} stored_ftc;
-
-static ck_rc sync_ftc(const sync_run *s, const int64_t *ids, ck_result *const *r, const bool *skip, refs *x,
-                      bool *changed, char *err, size_t err_len)
+static ck_rc plan_ftc(const sync_run *s, const int64_t *ids, ck_result *const *r, const bool *skip, ck_sync_plan *p,
+                      char *err, size_t err_len)
 {
     size_t n = s->ls->n;
     size_t *seen = ck_calloc(n ? n : 1, sizeof *seen); /* stored rows matching so far */
@@ -1893,26 +1915,45 @@ static ck_rc sync_ftc(const sync_run *s, const int64_t *ids, ck_result *const *r
                        ck_stmt_int(st, 3) != res->ftc[k].count || ck_stmt_date(st, 4) != res->ftc[k].since;
     }
     ck_stmt_reset(st);
+    p->ftc_dels = ck_calloc(n ? n : 1, sizeof *p->ftc_dels);
     for (size_t i = 0; i < n && rc == CK_OK; i++) {
         if (skip[i] || (!differs[i] && seen[i] == r[i]->n_ftc)) continue;
-        changed[i] = true;
-        if (seen[i])
-            rc = exec_id(s->db, "DELETE FROM \"failures_to_comply\" WHERE \"case_id\" = $1", ids[i],
-                         "failures_to_comply", err, err_len);
-        refs_add_ftc(x, ids[i], r[i]);
+        p->changed[i] = true;
+        if (seen[i]) p->ftc_dels[p->n_ftc_dels++] = ids[i];
+        refs_add_ftc(&p->x, ids[i], r[i]);
     }
     ck_free(seen);
     ck_free(differs);
     return rc;
 }
 
-ck_rc ck_store_sync_derived(ck_db *db, size_t n, const int64_t *ids, ck_result *const *r, const ck_holder *h,
-                            bool *changed, char *err, size_t err_len)
+void ck_store_sync_plan_free(ck_sync_plan *p)
+{
+    if (!p) return;
+    refs_free(&p->x);
+    ck_free(p->changed);
+    ck_free(p->holder_differs);
+    ck_free(p->dels);
+    ck_free(p->ftc_dels);
+    ck_free(p->dig_ids);
+    ck_free(p->digs);
+    ck_arena_free(&p->a);
+    ck_free(p);
+}
+
+ck_rc ck_store_sync_plan(ck_db *db, size_t n, const int64_t *ids, ck_result *const *r, const ck_holder *h,
+                         const int64_t *digests, ck_sync_plan **out, char *err, size_t err_len)
 {
     model();
+    ck_sync_plan *p = ck_calloc(1, sizeof *p);
+    *out = p;
+    p->n = n;
+    p->ids = ids;
+    p->h = h;
+    p->changed = ck_calloc(n ? n : 1, sizeof *p->changed);
+    p->holder_differs = ck_calloc(n ? n : 1, sizeof *p->holder_differs);
+    ck_arena_init(&p->a);
     if (n == 0) return CK_OK;
-    bool *mine = changed ? NULL : ck_calloc(n, sizeof *mine);
-    if (!changed) changed = mine;
     id_pos *index = ck_calloc(n, sizeof *index);
     for (size_t i = 0; i < n; i++) index[i] = (id_pos){ids[i], i};
     qsort(index, n, sizeof *index, id_pos_cmp);
@@ -1920,42 +1961,62 @@ ck_rc ck_store_sync_derived(ck_db *db, size_t n, const int64_t *ids, ck_result *
     sync_run s = {db, &ls, id_list(db, n, ids)};
     int64_t *digest = ck_calloc(n, sizeof *digest);
     bool *skip = ck_calloc(n, sizeof *skip);
-    for (size_t i = 0; i < n; i++) digest[i] = obl_digest(r[i], &h[i]);
-    ck_rc rc = sync_holders(&s, ids, h, digest, skip, changed, err, err_len);
+    for (size_t i = 0; i < n; i++) digest[i] = digests ? digests[i] : obl_digest(r[i], &h[i]);
+    ck_rc rc = plan_holders(&s, h, digest, skip, p, err, err_len);
     /* Only the cases whose digest differs are read back and compared. */
-    int64_t *todo = ck_calloc(n, sizeof *todo);
-    size_t n_todo = 0;
+    p->dig_ids = ck_calloc(n, sizeof *p->dig_ids);
+    p->digs = ck_calloc(n, sizeof *p->digs);
     for (size_t i = 0; i < n; i++)
-        if (!skip[i]) todo[n_todo++] = ids[i];
+        if (!skip[i]) {
+            p->dig_ids[p->n_dig] = ids[i];
+            p->digs[p->n_dig++] = digest[i];
+        }
     ck_free((void *)s.ids);
-    s.ids = n_todo ? id_list(db, n_todo, todo) : NULL;
-    ck_arena a;
-    ck_arena_init(&a);
+    s.ids = p->n_dig ? id_list(db, p->n_dig, p->dig_ids) : NULL;
     stored_obl *stored = NULL;
     size_t n_stored = 0;
-    refs x = {0};
-    if (rc == CK_OK && n_todo) rc = read_stored(&s, &a, &stored, &n_stored, err, err_len);
+    if (rc == CK_OK && p->n_dig) rc = read_stored(&s, &p->a, &stored, &n_stored, err, err_len);
     for (size_t i = 0, k = 0; i < n && rc == CK_OK; i++) {
         size_t from = k;
         while (k < n_stored && stored[k].pos == i) k++;
         if (skip[i]) continue;
-        rc = sync_case_obligations(db, ids[i], r[i], &h[i], stored + from, k - from, &x, &changed[i], err, err_len);
+        plan_case_obligations(p, ids[i], r[i], &h[i], stored + from, k - from, &p->changed[i]);
     }
-    if (rc == CK_OK && n_todo) rc = sync_ftc(&s, ids, r, skip, &x, changed, err, err_len);
-    if (rc == CK_OK) rc = refs_insert(db, &x, err, err_len);
-    /* The digests of the compared cases, now that their rows are right. */
-    for (size_t i = 0, m = 0; i < n; i++)
-        if (!skip[i]) todo[m] = ids[i], digest[m++] = digest[i];
-    if (rc == CK_OK) rc = put_digests(db, n_todo, todo, digest, err, err_len);
-    refs_free(&x);
+    if (rc == CK_OK && p->n_dig) rc = plan_ftc(&s, ids, r, skip, p, err, err_len);
     ck_free(stored);
-    ck_arena_free(&a);
     ck_free((void *)s.ids);
     ck_free(index);
-    ck_free(todo);
     ck_free(digest);
     ck_free(skip);
-    ck_free(mine);
+    return rc;
+}
+
+ck_rc ck_store_sync_apply(ck_db *db, const ck_sync_plan *p, bool *changed, char *err, size_t err_len)
+{
+    ck_rc rc = CK_OK;
+    for (size_t i = 0; i < p->n && rc == CK_OK; i++)
+        if (p->holder_differs[i]) rc = ck_store_set_holder(db, p->ids[i], &p->h[i], err, err_len);
+    for (size_t i = 0; i < p->n_dels && rc == CK_OK; i++)
+        rc = exec_key(db, "DELETE FROM \"obligations\"" OBL_KEY_WHERE, p->dels[i].id, p->dels[i].rule,
+                      p->dels[i].subject, err, err_len);
+    for (size_t i = 0; i < p->n_ftc_dels && rc == CK_OK; i++)
+        rc = exec_id(db, "DELETE FROM \"failures_to_comply\" WHERE \"case_id\" = $1", p->ftc_dels[i],
+                     "failures_to_comply", err, err_len);
+    if (rc == CK_OK) rc = refs_insert(db, &p->x, err, err_len);
+    /* The digests of the compared cases, now that their rows are right. */
+    if (rc == CK_OK) rc = put_digests(db, p->n_dig, p->dig_ids, p->digs, err, err_len);
+    if (changed)
+        for (size_t i = 0; i < p->n; i++) changed[i] |= p->changed[i];
+    return rc;
+}
+
+ck_rc ck_store_sync_derived(ck_db *db, size_t n, const int64_t *ids, ck_result *const *r, const ck_holder *h,
+                            const int64_t *digests, bool *changed, char *err, size_t err_len)
+{
+    ck_sync_plan *p = NULL;
+    ck_rc rc = ck_store_sync_plan(db, n, ids, r, h, digests, &p, err, err_len);
+    if (rc == CK_OK) rc = ck_store_sync_apply(db, p, changed, err, err_len);
+    ck_store_sync_plan_free(p);
     return rc;
 }
 
@@ -2036,6 +2097,34 @@ ck_rc ck_store_due_ids(ck_db *db, ck_date as_of, int64_t **ids, size_t *n, char 
         *ids = NULL;
         *n = 0;
     }
+    return rc;
+}
+
+ck_rc ck_store_batch_split(ck_db *db, const char *after, size_t max, char **mid, size_t *first, size_t *n_out,
+                           char *err, size_t err_len)
+{
+    *mid = NULL;
+    *first = *n_out = 0;
+    if (max > BATCH_MAX) max = BATCH_MAX;
+    /* The CRNs alone, from the CRN index: a few microseconds a batch. */
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"crn\" FROM \"cases\" WHERE \"crn\" > $1 ORDER BY \"crn\" LIMIT $2", err,
+                                 err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_text(st, 1, after ? after : "");
+    ck_stmt_bind_int(st, 2, (int64_t)max);
+    char **crns = ck_calloc(max ? max : 1, sizeof *crns);
+    size_t n = 0;
+    ck_rc rc = CK_OK;
+    while (n < max && ck_txn_next(db, st, "cases", &rc, err, err_len)) crns[n++] = ck_strdup(ck_stmt_text(st, 0));
+    ck_stmt_reset(st);
+    *n_out = n;
+    if (rc == CK_OK && n >= 2) {
+        *first = n / 2;
+        *mid = crns[*first - 1];
+        crns[*first - 1] = NULL;
+    }
+    for (size_t i = 0; i < n; i++) ck_free(crns[i]);
+    ck_free(crns);
     return rc;
 }
 
