@@ -827,6 +827,9 @@ static void half_run(void *ctx, size_t unused)
         if (rc == CK_OK)
             rc = ck_store_sync_plan(h->db, h->n, r->ids + h->from, r->results + h->from, r->holders + h->from,
                                     r->digests + h->from, &r->plans[h->part], h->err, sizeof h->err);
+        if (rc == CK_OK)
+            rc = ck_store_sync_plan_profiles(h->db, r->plans[h->part], r->profiles + h->from, r->next + h->from,
+                                             h->as_of, h->err, sizeof h->err);
     }
     if (h->own_tx) rc = ck_txn_finish(h->db, rc, h->err, sizeof h->err);
     h->rc = rc;
@@ -967,12 +970,14 @@ static ck_rc recompute_batch(ck_db *db, recompute_run *r, ck_date as_of, ck_reco
 {
     bool *differs = ck_calloc(r->n, sizeof *differs);
     ck_rc rc = CK_OK;
-    if (r->plans[0] && r->plans[1])
+    if (r->plans[0] && r->plans[1]) {
         for (size_t j = 0; j < 2 && rc == CK_OK; j++)
             rc = ck_store_sync_apply(db, r->plans[j], differs + r->plan_from[j], err, err_len);
-    else
+    } else {
         rc = ck_store_sync_derived(db, r->n, r->ids, r->results, r->holders, r->digests, differs, err, err_len);
-    if (rc == CK_OK) rc = ck_store_sync_profiles(db, r->n, r->ids, r->profiles, r->next, as_of, differs, err, err_len);
+        if (rc == CK_OK)
+            rc = ck_store_sync_profiles(db, r->n, r->ids, r->profiles, r->next, as_of, differs, err, err_len);
+    }
     for (size_t i = 0; i < r->n; i++) {
         if (differs[i] && st->list_changed) {
             st->changed_ids = ck_realloc(st->changed_ids, (st->changed + 1) * sizeof *st->changed_ids);

@@ -1768,6 +1768,12 @@ typedef struct obl_key {
     const char *rule, *subject;
 } obl_key;
 
+/* The profiles' part of a plan (ck_store_sync_plan_profiles), further down. */
+typedef struct profile_plan profile_plan;
+static void profile_plan_free(profile_plan *q);
+static ck_rc apply_profiles(ck_db *db, const profile_plan *q, size_t n, ck_date as_of, bool *changed, char *err,
+                            size_t err_len);
+
 /* What ck_store_sync_plan found to write (see ck_store.h). The fresh rows
  * (x) point into the caller's results and holders; the keys to delete
  * into the plan's arena. */
@@ -1785,6 +1791,8 @@ struct ck_sync_plan {
     int64_t *dig_ids, *digs; /* the digests of the compared cases */
     size_t n_dig;
     ck_arena a;
+    profile_plan *pq;     /* ck_store_sync_plan_profiles', or NULL */
+    ck_date as_of;
 };
 
 /* Also sets fresh[i] when case i's stored obligation digest is digest[i]. */
@@ -1938,6 +1946,8 @@ void ck_store_sync_plan_free(ck_sync_plan *p)
     ck_free(p->dig_ids);
     ck_free(p->digs);
     ck_arena_free(&p->a);
+    if (p->pq) profile_plan_free(p->pq);
+    ck_free(p->pq);
     ck_free(p);
 }
 
@@ -2007,8 +2017,10 @@ ck_rc ck_store_sync_apply(ck_db *db, const ck_sync_plan *p, bool *changed, char 
     if (rc == CK_OK) rc = put_digests(db, p->n_dig, p->dig_ids, p->digs, err, err_len);
     if (changed)
         for (size_t i = 0; i < p->n; i++) changed[i] |= p->changed[i];
+    if (rc == CK_OK && p->pq) rc = apply_profiles(db, p->pq, p->n, p->as_of, changed, err, err_len);
     return rc;
 }
+
 
 ck_rc ck_store_sync_derived(ck_db *db, size_t n, const int64_t *ids, ck_result *const *r, const ck_holder *h,
                             const int64_t *digests, bool *changed, char *err, size_t err_len)
@@ -2176,10 +2188,31 @@ ck_rc ck_store_load_ids(ck_db *db, ck_store_batch *b, const int64_t *ids, size_t
     "\"mappa_level\", \"court_reports\", \"profile_as_of\", \"next_change\" FROM \"cases\" WHERE \"case_id\""
 static const char *const sync_profile_sql[2] = {SYNC_PROFILE_SQL IN_IDS_SQLITE, SYNC_PROFILE_SQL IN_IDS_PG};
 
-ck_rc ck_store_sync_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_wprofile *profiles,
-                             const ck_date *next, ck_date as_of, bool *changed, char *err, size_t err_len)
+/* What ck_store_sync_profiles writes, worked out from a read (see
+ * ck_store_sync_plan_profiles). */
+struct profile_plan {
+    size_t n_put, n_next;
+    int64_t *put_ids, *next_ids;
+    const ck_wprofile **put;
+    ck_date *next_of;
+    bool *changed; /* per case */
+};
+
+static void profile_plan_free(profile_plan *q)
 {
-    model();
+    ck_free(q->put_ids);
+    ck_free(q->next_ids);
+    ck_free(q->put);
+    ck_free(q->next_of);
+    ck_free(q->changed);
+    memset(q, 0, sizeof *q);
+}
+
+static ck_rc plan_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_wprofile *profiles, const ck_date *next,
+                           profile_plan *q, char *err, size_t err_len)
+{
+    memset(q, 0, sizeof *q);
+    q->changed = ck_calloc(n ? n : 1, sizeof *q->changed);
     if (n == 0) return CK_OK;
     id_pos *index = ck_calloc(n, sizeof *index);
     for (size_t i = 0; i < n; i++) index[i] = (id_pos){ids[i], i};
@@ -2205,32 +2238,55 @@ ck_rc ck_store_sync_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_w
     }
     ck_stmt_reset(st);
     /* Only the rows that differ: an unchanged case keeps its tier_as_of. */
-    int64_t *put_ids = ck_calloc(n, sizeof *put_ids), *next_ids = ck_calloc(n, sizeof *next_ids);
-    const ck_wprofile **put = ck_calloc(n, sizeof *put);
-    ck_date *next_of = ck_calloc(n, sizeof *next_of);
-    size_t n_put = 0, n_next = 0;
+    q->put_ids = ck_calloc(n, sizeof *q->put_ids);
+    q->next_ids = ck_calloc(n, sizeof *q->next_ids);
+    q->put = ck_calloc(n, sizeof *q->put);
+    q->next_of = ck_calloc(n, sizeof *q->next_of);
     for (size_t i = 0; i < n; i++) {
         if (!same[i]) {
-            changed[i] = true;
-            put_ids[n_put] = ids[i];
-            put[n_put++] = &profiles[i];
+            q->changed[i] = true;
+            q->put_ids[q->n_put] = ids[i];
+            q->put[q->n_put++] = &profiles[i];
         }
         if (!same[i] || !same_next[i]) {
-            next_ids[n_next] = ids[i];
-            next_of[n_next++] = next[i];
+            q->next_ids[q->n_next] = ids[i];
+            q->next_of[q->n_next++] = next[i];
         }
     }
-    if (rc == CK_OK) rc = ck_store_put_profiles(db, n_put, put_ids, put, as_of, err, err_len);
-    if (rc == CK_OK) rc = ck_store_set_next_change(db, n_next, next_ids, next_of, as_of, err, err_len);
-    ck_free(put_ids);
-    ck_free(next_ids);
-    ck_free(put);
-    ck_free(next_of);
     ck_free(same);
     ck_free(same_next);
     ck_free((void *)s.ids);
     ck_free(index);
     return rc;
+}
+
+static ck_rc apply_profiles(ck_db *db, const profile_plan *q, size_t n, ck_date as_of, bool *changed, char *err,
+                            size_t err_len)
+{
+    ck_rc rc = ck_store_put_profiles(db, q->n_put, q->put_ids, q->put, as_of, err, err_len);
+    if (rc == CK_OK) rc = ck_store_set_next_change(db, q->n_next, q->next_ids, q->next_of, as_of, err, err_len);
+    for (size_t i = 0; i < n && changed; i++) changed[i] |= q->changed[i];
+    return rc;
+}
+
+ck_rc ck_store_sync_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_wprofile *profiles,
+                             const ck_date *next, ck_date as_of, bool *changed, char *err, size_t err_len)
+{
+    model();
+    profile_plan q;
+    ck_rc rc = plan_profiles(db, n, ids, profiles, next, &q, err, err_len);
+    if (rc == CK_OK) rc = apply_profiles(db, &q, n, as_of, changed, err, err_len);
+    profile_plan_free(&q);
+    return rc;
+}
+
+ck_rc ck_store_sync_plan_profiles(ck_db *db, ck_sync_plan *p, const ck_wprofile *profiles, const ck_date *next,
+                                  ck_date as_of, char *err, size_t err_len)
+{
+    if (!p->pq) p->pq = ck_calloc(1, sizeof *p->pq);
+    else profile_plan_free(p->pq);
+    p->as_of = as_of;
+    return plan_profiles(db, p->n, p->ids, profiles, next, p->pq, err, err_len);
 }
 
 int ck_store_obligation_cmp(const void *a, const void *b)
