@@ -688,6 +688,7 @@ static void eval_one(void *ctx, size_t i)
  * evaluated, its holders derived and its digests worked out by the thread
  * that read it; only the comparing and writing stay on the writer's. */
 #define RECOMPUTE_PARTS 4
+#define RECOMPUTE_CACHE_KIB (-65536) /* PRAGMA cache_size of the writer during a recompute: 64 MiB */
 #define CK_RECOMPUTE_BATCH_MAX 100000 /* as ck_store_load_batch caps a load: the arrays stay bounded */
 typedef struct recompute_run {
     ck_store_batch parts[RECOMPUTE_PARTS];
@@ -1102,6 +1103,15 @@ ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool al
         char ignored[256];
         run.reader = ck_db_open_again(db, ignored, sizeof ignored);
     }
+    /* The writer's SQLite page cache, for the run: the rows it writes land
+     * all over the obligation indexes, and with the default 2 MiB nearly
+     * every one read its page back from the file (a fortnight after an
+     * import at London, 25,000 new rows and 50,000 updated: 4.5 s of
+     * writing, 3.6 s with 64 MiB). Put back at the end. */
+    int64_t cache_was = 0;
+    if (ck_db_kind(db) == CK_DB_SQLITE && pragma_get(db, "cache_size", &cache_was, err, err_len) == CK_OK &&
+        pragma_set(db, "cache_size", RECOMPUTE_CACHE_KIB, err, err_len) != CK_OK)
+        cache_was = 0;
     /* A full pass resumes after the CRN a stopped run reached; a pass over
      * the due cases needs no such point, since a case evaluated at as_of
      * stores a next change after it and is no longer due. */
@@ -1137,6 +1147,10 @@ ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool al
     }
     run_free(&run);
     ck_free(due);
+    if (cache_was) {
+        char ignored[256];
+        (void)pragma_set(db, "cache_size", cache_was, ignored, sizeof ignored);
+    }
     if (rc != CK_OK) return rc;
     char d[CK_DATE_STRLEN];
     if ((rc = ck_txn_begin_write(db, err, err_len)) != CK_OK) return rc;
