@@ -5,6 +5,7 @@
  * case (process CPU clock, which load on the shared machine does not
  * inflate the way it does wall time) with the load average. Run through
  * bench/engine.sh, which builds it against the release library. */
+#include "bench_cases.h"
 #include "ck_cal.h"
 #include "ck_gen.h"
 #include "ck_rulecfg.h"
@@ -29,16 +30,10 @@ int main(int argc, char **argv)
         return 2;
     }
     ck_date as_of = ck_date_ymd(2025, 6, 2);
-    ck_gen_options o;
-    ck_gen_options_init(&o, false);
-    o.as_of = as_of;
-    o.n_cases = n;
-    ck_gen *g = ck_gen_new(&o);
+    ck_gen *g;
+    ck_case **cases = bench_cases(n, as_of, &g);
     const ck_calendar *cal = ck_calendar_default();
     const ck_rules_config *cfg = ck_rulecfg_default();
-    ck_case **cases = calloc(n, sizeof *cases);
-    if (!cases) abort();
-    for (size_t i = 0; i < n; i++) cases[i] = ck_gen_case(g, i);
     size_t obligations = 0;
     double t0 = cpu_seconds();
     for (int r = 0; r < rounds; r++)

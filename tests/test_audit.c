@@ -377,6 +377,44 @@ static void test_two_appenders(void **state)
     ck_stmt_reset(st);
 }
 
+/* The appender's one-statement batches (PostgreSQL): taken while the head
+ * is where the appender left it, not after a write moved it on (then the
+ * batch is appended under the head's lock, once), and the chain holds. */
+static void test_appender_head_moved(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    char err[512];
+    ck_audit_appender *a = ck_audit_appender_start(ck_test_db_url(state, 0), err, sizeof err);
+    if (!a) fail_msg("%s", err);
+    ck_principal p;
+    ck_principal_system(&p, "reader");
+    ck_audit_note note = {"case.read", "X1", NULL, NULL};
+    expect_rc(ck_audit_appender_submit(a, &p, &note, 1, err, sizeof err), CK_OK, err); /* head unknown yet */
+    expect_rc(ck_audit_appender_submit(a, &p, &note, 1, err, sizeof err), CK_OK, err); /* where it left it */
+    append(db, "writer", "record.add", "X2", NULL);                                     /* moves the head */
+    expect_rc(ck_audit_appender_submit(a, &p, &note, 1, err, sizeof err), CK_OK, err); /* moved: under the lock */
+    ck_audit_note two[2] = {{"case.read", "X3", NULL, NULL}, {"victim.read", "X3", "victims", NULL}};
+    expect_rc(ck_audit_appender_submit(a, &p, two, 2, err, sizeof err), CK_OK, err);
+    uint64_t fast = ck_audit_appender_fast(a), batches, entries;
+    ck_audit_appender_counts(a, &batches, &entries);
+    ck_audit_appender_stop(a);
+    assert_int_equal(batches, 4);
+    assert_int_equal(entries, 5);
+    assert_int_equal(fast, ck_db_kind(db) == CK_DB_PG ? 2 : 0);
+    char why[256];
+    int64_t n;
+    if (verify(db, &n, why, sizeof why) != 0) fail_msg("%s", why);
+    assert_int_equal(n, 6);
+    ck_stmt *st = ck_db_prepare(db, "SELECT \"crn\" FROM \"audit_log\" ORDER BY \"seq\"");
+    const char *want[] = {"X1", "X1", "X2", "X1", "X3", "X3"};
+    for (size_t i = 0; i < 6; i++) {
+        assert_int_equal(ck_stmt_step(st), CK_DB_ROW);
+        assert_string_equal(ck_stmt_text(st, 0), want[i]);
+    }
+    assert_int_equal(ck_stmt_step(st), CK_DB_DONE);
+    ck_stmt_reset(st);
+}
+
 /* A read transaction held open on one connection (a long inspection page)
  * stops neither the appender nor a writer on others, and a write inside a
  * read transaction is refused rather than taking the write lock. */
@@ -509,7 +547,7 @@ int main(void)
         CK_DB_TEST(test_chain_intact),      CK_DB_TEST(test_altered), CK_DB_TEST(test_altered_with_rehash),
         CK_DB_TEST(test_removed),           CK_DB_TEST(test_removed_and_renumbered), CK_DB_TEST(test_reordered),
         CK_DB_TEST(test_truncated),         CK_DB_TEST(test_concurrent_appends), CK_DB_TEST(test_search),
-        CK_DB_TEST(test_cli),               CK_DB_TEST(test_two_appenders), CK_DB_TEST(test_read_tx_blocks_nobody),
+        CK_DB_TEST(test_cli),               CK_DB_TEST(test_two_appenders), CK_DB_TEST(test_appender_head_moved), CK_DB_TEST(test_read_tx_blocks_nobody),
         CK_DB_TEST(test_every_field_hashed), CK_DB_TEST(test_prev_hash_altered),
         CK_DB_TEST(test_truncated_head_rehashed), CK_DB_TEST(test_head_hash_altered),
         cmocka_unit_test(test_hash_format),

@@ -5,8 +5,10 @@
 #include "ck_bundle.h"
 #include "ck_consent.h"
 #include "ck_facts.h"
+#include "ck_json_arena.h"
 #include "ck_str.h"
 #include <dirent.h>
+#include <pthread.h>
 
 #define EXAMPLE "tests/data/bundle_example.json"
 
@@ -807,6 +809,28 @@ static void patch_of_a_whole_case_keeps_its_arena(void **state)
     ck_case_free(c); /* ASan: the team string allocated during the patch is freed with the arena */
 }
 
+/* ---- Parsing in jansson's arena (casekeeper import) ----------------------------- */
+
+static void *parse_in_thread(void *state)
+{
+    example_round_trips_equal(state);
+    bad_bundles_name_the_path(state);
+    return NULL;
+}
+
+/* With the arena installed, as the import does: the same cases and the
+ * same messages (which show values through json_dumps, freed from the
+ * arena) on the main thread and on a thread that exits after. */
+static void parses_alike_in_the_arena(void **state)
+{
+    ck_json_arena_install();
+    example_round_trips_equal(state);
+    bad_bundles_name_the_path(state);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, parse_in_thread, state), 0);
+    assert_int_equal(pthread_join(t, NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -827,6 +851,7 @@ int main(void)
         cmocka_unit_test(record_parse_and_write),
         cmocka_unit_test(record_patch),
         cmocka_unit_test(patch_of_a_whole_case_keeps_its_arena),
+        cmocka_unit_test(parses_alike_in_the_arena),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -118,11 +118,13 @@ static bool feed_read(ck_db *db, int64_t *cursor, feed *f, char *why, size_t why
     }
 }
 
+/* By f->type and f->crn: a v[i] pushed before the arrays grew points into
+ * their old copy. */
 static size_t count_type(const feed *f, const char *type, const char *crn)
 {
     size_t n = 0;
     for (size_t i = 0; i < f->n; i++)
-        if (strcmp(f->v[i].type, type) == 0 && (!crn || strcmp(f->v[i].crn, crn) == 0)) n++;
+        if (strcmp(f->type[i], type) == 0 && (!crn || strcmp(f->crn[i], crn) == 0)) n++;
     return n;
 }
 
@@ -412,6 +414,44 @@ static void test_overdue_once(void **state)
     assert_string_equal(json_string_value(json_object_get(j, "type")), "obligation.overdue");
     assert_non_null(strstr(json_string_value(json_object_get(j, "url")), "/obligations"));
     json_decref(j);
+    feed_free(&f);
+}
+
+/* Keyed events are written a run at a time (store/ck_events insert_keyed):
+ * a key taken by a stored event or by an earlier event of the same
+ * transaction is skipped, more than one statement's worth of keys (64) at
+ * once keeps ids without gaps, and plain events between keyed ones keep
+ * their place. */
+static void test_once_in_runs(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    char err[512], key[64];
+    add_case(db, "M300003");
+    feed f = read_all(db);
+    size_t before = f.n;
+    feed_free(&f);
+    assert_int_equal(ck_txn_begin_write(db, err, sizeof err), CK_OK);
+    ck_events_add_once(db, "obligation.overdue", "M300003", "k:stored");
+    assert_int_equal(ck_txn_finish(db, CK_OK, err, sizeof err), CK_OK);
+    assert_int_equal(ck_txn_begin_write(db, err, sizeof err), CK_OK);
+    for (int i = 0; i < 150; i++) {
+        snprintf(key, sizeof key, "k:%d", i % 100); /* 100 keys, 50 of them twice */
+        ck_events_add_once(db, "obligation.overdue", "M300003", key);
+        if (i == 70) ck_events_add_once(db, "obligation.overdue", "M300003", "k:stored");
+        if (i == 80) ck_events_add(db, "case.updated", "M300003");
+    }
+    assert_int_equal(ck_txn_finish(db, CK_OK, err, sizeof err), CK_OK);
+    f = read_all(db);
+    assert_int_equal(f.n, before + 1 + 100 + 1);
+    for (size_t i = 0; i < f.n; i++) assert_int_equal(f.v[i].id, (int64_t)i + 1);
+    assert_int_equal(count_type(&f, "obligation.overdue", "M300003"), 101);
+    assert_int_equal(count_type(&f, "case.updated", "M300003"), 1);
+    /* The plain event queued after k:0..k:80 (and k:stored, refused) comes
+     * right after their 81 events. */
+    size_t at = 0;
+    for (size_t i = 0; i < f.n; i++)
+        if (strcmp(f.type[i], "case.updated") == 0 && strcmp(f.crn[i], "M300003") == 0) at = i;
+    assert_int_equal(at, before + 1 + 81);
     feed_free(&f);
 }
 
@@ -1066,6 +1106,7 @@ int main(void)
         CK_DB_TEST(test_types_of_writes),
         CK_DB_TEST(test_overdue_once),
         CK_DB_TEST(test_overdue_skipped_night),
+        CK_DB_TEST(test_once_in_runs),
         CK_DB_TEST(test_reader_filter),
         CK_DB_TEST(test_route),
         CK_DB_TEST(test_access_staff_accounts),

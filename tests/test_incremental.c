@@ -155,6 +155,107 @@ static void add_leavers_and_minors(ck_db *db, const ck_engine *eng, ck_date star
     }
 }
 
+/* Dates the nightly run takes one way only (core/ck_horizon): appointments
+ * booked ahead with an outcome showing on the day, later or not at all, one
+ * cancelled, one not booked, and a registration's next review, a review, an
+ * assessment, an enforcement action and a check dated ahead, spread over the
+ * year so that each comes while the year runs. */
+typedef struct ahead {
+    ck_date start;
+    int k; /* which case: its dates are shifted so the cases differ */
+} ahead;
+
+/* List `f` of record r (T records) copied into arena a with `extra` more
+ * records after the existing ones; gives the first of them. */
+#define GROW(a, r, f, T, extra)                                          \
+    ({                                                                   \
+        T *g_ = ck_arena_array((a), (r)->n_##f + (extra), sizeof(T));    \
+        if ((r)->n_##f) memcpy(g_, (r)->f, (r)->n_##f * sizeof(T));      \
+        (r)->f = g_;                                                     \
+        (r)->n_##f += (extra);                                           \
+        &g_[(r)->n_##f - (extra)];                                       \
+    })
+
+static ck_rc dates_ahead(ck_case *c, void *ctx, char *err, size_t err_len)
+{
+    (void)err, (void)err_len;
+    const ahead *h = ctx;
+    ck_date at = h->start + 10 + 7 * h->k;
+    const ck_contact *model = NULL;
+    for (size_t i = 0; i < c->n_contacts && !model; i++)
+        if (c->contacts[i].appointment == 1 && c->contacts[i].outcome) model = &c->contacts[i];
+    if (model) {
+        ck_contact m = *model;
+        ck_contact *k = GROW(&c->arena, c, contacts, ck_contact, 6);
+        for (int i = 0; i < 6; i++) {
+            char id[32];
+            snprintf(id, sizeof id, "CAHEAD%d", i);
+            k[i] = m;
+            k[i].id = ck_arena_strdup(&c->arena, id);
+            k[i].date = at + 40 * i;
+            k[i].booked_on = h->start;
+            k[i].outcome_on = CK_NODATE;
+            k[i].notes = NULL;
+            k[i].start_time = k[i].end_time = NULL;
+            k[i].rescheduled_to = k[i].change_reason = NULL;
+            k[i].cancelled = CK_NULL;
+        }
+        k[0].outcome = NULL;                  /* no outcome yet */
+        k[1].outcome_on = k[1].date;          /* attended: shows on the day */
+        k[2].outcome_on = k[2].date + 3;      /* recorded three days later */
+        k[4].outcome = NULL, k[4].cancelled = 1; /* cancelled */
+        k[4].change_reason = "The person asked to move it";
+        k[5].outcome = NULL, k[5].booked_on = CK_NODATE; /* not booked */
+    }
+    for (size_t i = 0; i < c->n_registrations; i++) {
+        ck_registration *g = &c->registrations[i];
+        if (g->deregistered != CK_NODATE) continue;
+        g->next_review = at + 90;
+        ck_review *r = GROW(&c->arena, g, reviews, ck_review, 1);
+        r->date = at + 120;
+        break;
+    }
+    if (c->n_assessments) {
+        ck_assessment m = c->assessments[0];
+        ck_assessment *a = GROW(&c->arena, c, assessments, ck_assessment, 1);
+        *a = m;
+        a->id = ck_arena_strdup(&c->arena, "AAHEAD");
+        a->completed = at + 150;
+    }
+    if (c->n_enforcement) {
+        ck_enforcement e = c->enforcement[0];
+        ck_enforcement *n = GROW(&c->arena, c, enforcement, ck_enforcement, 1);
+        *n = e;
+        n->id = ck_arena_strdup(&c->arena, "NAHEAD");
+        n->date = at + 180;
+    }
+    if (c->n_checks) {
+        ck_check k = c->checks[0];
+        ck_check *n = GROW(&c->arena, c, checks, ck_check, 1);
+        *n = k;
+        n->id = ck_arena_strdup(&c->arena, "KAHEAD");
+        n->requested = at + 200;
+        n->received = at + 230;
+    }
+    return CK_OK;
+}
+
+static void add_dates_ahead(ck_db *db, const ck_engine *eng, ck_date start)
+{
+    char err[1024], crns[8][32] = {{0}};
+    ck_stmt *st = ck_db_prepare(db, "SELECT \"crn\" FROM \"cases\" ORDER BY \"crn\" LIMIT 8");
+    assert_non_null(st);
+    int n = 0;
+    while (n < 8 && ck_stmt_step(st) == CK_DB_ROW) snprintf(crns[n++], sizeof crns[0], "%s", ck_stmt_text(st, 0));
+    ck_stmt_reset(st);
+    for (int i = 0; i < n; i++) {
+        ahead h = {start, i};
+        ok(ck_txn_begin_write(db, err, sizeof err), err);
+        ok(ck_txn_finish(db, ck_cases_edit_in_tx(db, eng, crns[i], dates_ahead, &h, start, err, sizeof err), err,
+                         sizeof err), err);
+    }
+}
+
 /* Opens database 1 beside database 0 and loads both with the same generated
  * cases (n of them, CK_INCREMENTAL_CASES when set), the leavers and the
  * minors, at start. Returns database 1 (the caller closes it). */
@@ -178,6 +279,8 @@ static ck_db *load_pair(void **state, ck_db *db0, const ck_engine *eng, ck_date 
     ck_gen_free(g);
     add_leavers_and_minors(db0, eng, start);
     add_leavers_and_minors(db1, eng, start);
+    add_dates_ahead(db0, eng, start);
+    add_dates_ahead(db1, eng, start);
     *n = o.n_cases;
     return db1;
 }

@@ -5,6 +5,7 @@
  * read and written here without a change. */
 #include "ck_bundle.h"
 #include "ck_explain.h"
+#include "ck_json_arena.h"
 #include "ck_str.h"
 #include <inttypes.h>
 #include <stdarg.h>
@@ -43,7 +44,7 @@ static size_t path_key(parser *p, const char *key)
     json_t *s = json_stringn(key, n > 64 ? 64 : n);
     char *q = s ? json_dumps(s, JSON_ENCODE_ANY) : NULL;
     ck_buf_printf(&p->path, "[%s]", q ? q : "\"?\"");
-    free(q);
+    ck_json_free(q);
     json_decref(s);
     return mark;
 }
@@ -119,7 +120,7 @@ static void shown(const json_t *v, char *out, size_t len)
     size_t n = strlen(d);
     if (truncated && n >= 2) snprintf(out, len, "%.*s...\"", (int)(n - 1), d);
     else snprintf(out, len, "%s", d);
-    free(d);
+    ck_json_free(d);
 }
 
 static bool expected(parser *p, const char *what, const json_t *v)
@@ -393,13 +394,17 @@ ck_case *ck_bundle_from_json(const json_t *root, char *err, size_t err_len)
 ck_case *ck_bundle_parse(const char *json, size_t len, char *err, size_t err_len)
 {
     json_error_t je;
+    /* The tree is freed before end: nothing of it outlives the arena. */
+    ck_json_arena_begin();
     json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+    ck_case *c = NULL;
     if (!root) {
         if (err_len) snprintf(err, err_len, "line %d column %d: %s", je.line, je.column, je.text);
-        return NULL;
+    } else {
+        c = ck_bundle_from_json(root, err, err_len);
+        json_decref(root);
     }
-    ck_case *c = ck_bundle_from_json(root, err, err_len);
-    json_decref(root);
+    ck_json_arena_end();
     return c;
 }
 

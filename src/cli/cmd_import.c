@@ -7,6 +7,7 @@
 #include "ck_cli.h"
 #include "ck_cli_admin.h"
 #include "ck_cli_store.h"
+#include "ck_json_arena.h"
 #include "ck_org.h"
 #include "ck_org_codec.h"
 #include "ck_par.h"
@@ -446,6 +447,8 @@ static int run(importer *im, const char *url, const char **paths, size_t n_paths
 {
     im->db = ck_cli_store_open(CMD, url);
     if (!im->db) return 1;
+    /* Before the parsing threads start: each parses its bundles in an arena. */
+    ck_json_arena_install();
     char err[1024];
     ck_bulk bulk;
     if (ck_cases_bulk_begin(im->db, &bulk, err, sizeof err) != CK_OK) {

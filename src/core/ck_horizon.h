@@ -41,6 +41,11 @@ void ck_horizon_note(ck_date *next, ck_date as_of, ck_date d);
  * "d <= as_of" turns true on d) or the day after as_of when d is as_of
  * (a test "d < as_of" turns true the day after). CK_NODATE: none. */
 ck_date ck_horizon_facts(const ck_case *c, ck_date as_of);
+/* ck_horizon_facts, also naming the field that gave the date (its entity,
+ * "case" or "contact"..., and its key; NULL when none) and whether that
+ * field is dated as_of (the date is then the day after): what bench/horizon
+ * tallies to find which dates bring cases in. */
+ck_date ck_horizon_facts_why(const ck_case *c, ck_date as_of, const char **entity, const char **key, bool *today);
 
 /* c's next change after an evaluation at as_of that gave r (ck_rules_evaluate)
  * and p (ck_wprofile_of): the earliest of ck_horizon_facts and the dates

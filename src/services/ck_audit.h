@@ -92,6 +92,9 @@ ck_rc ck_audit_appender_submit(ck_audit_appender *a, const ck_principal *p, cons
                                char *err, size_t err_len);
 /* Batches committed and entries written so far (for tests and benchmarks). */
 void ck_audit_appender_counts(ck_audit_appender *a, uint64_t *batches, uint64_t *entries);
+/* Of those batches, how many took one statement without a transaction of
+ * their own (PostgreSQL, the chain's head where this appender left it). */
+uint64_t ck_audit_appender_fast(ck_audit_appender *a);
 /* Every appender of the process, for /metrics: entries queued and not yet
  * taken into a batch, the entries of each batch committed, and the batches
  * that failed (their readers were answered with an error). */

@@ -193,6 +193,68 @@ static ck_rc lookup_memo(ck_db *db, holder_memo *m, bool by_team, const char *ke
     return CK_OK;
 }
 
+/* Asks the database at once about every key of keys[0..n) (staff codes, or
+ * team codes with by_team) not yet in memo m, MEMO_CHUNK keys a statement,
+ * and keeps each answer, "unknown" included, as lookup_memo would: a batch
+ * of a thousand cases held by as many practitioners costs a few statements
+ * rather than a round trip each (3,077 of them in one nightly run at London
+ * on PostgreSQL). */
+#define MEMO_CHUNK 64
+static char *memo_sql[2]; /* [by_team]: key, team, PDU of up to MEMO_CHUNK keys */
+static pthread_once_t memo_once = PTHREAD_ONCE_INIT;
+
+static void memo_sql_build(void)
+{
+    for (int by_team = 0; by_team < 2; by_team++) {
+        ck_buf b = CK_BUF_INIT;
+        ck_buf_puts(&b, by_team ? "SELECT \"code\", \"code\", \"pdu\" FROM \"teams\" WHERE \"code\" IN ("
+                                  : "SELECT \"staff\".\"code\", \"teams\".\"code\", \"teams\".\"pdu\" FROM \"staff\" "
+                                    "JOIN \"teams\" ON \"teams\".\"code\" = \"staff\".\"team\" WHERE \"staff\".\"code\" IN (");
+        for (int i = 1; i <= MEMO_CHUNK; i++) ck_buf_printf(&b, i > 1 ? ", $%d" : "$%d", i);
+        ck_buf_puts(&b, ")");
+        memo_sql[by_team] = ck_buf_steal(&b);
+    }
+}
+
+static ck_rc memo_prefill(ck_db *db, holder_memo *m, bool by_team, const char *const *keys, size_t n, char *err,
+                          size_t err_len)
+{
+    pthread_once(&memo_once, memo_sql_build);
+    const char *ask[MEMO_CHUNK];
+    size_t k = 0;
+    ck_rc rc = CK_OK;
+    for (size_t i = 0; i <= n && rc == CK_OK; i++) {
+        if (i < n && keys[i] && !memo_find(m, by_team, keys[i])->key) {
+            bool dup = false;
+            for (size_t j = 0; j < k && !dup; j++) dup = strcmp(ask[j], keys[i]) == 0;
+            if (!dup) ask[k++] = keys[i];
+        }
+        if (k == 0 || (k < MEMO_CHUNK && i < n)) continue;
+        ck_stmt *st = ck_db_prepare(db, memo_sql[by_team]);
+        if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
+        /* A short last chunk repeats its first key: IN takes it once. */
+        for (size_t j = 0; j < MEMO_CHUNK; j++) ck_stmt_bind_text(st, (int)j + 1, ask[j < k ? j : 0]);
+        while (ck_txn_next(db, st, "holder", &rc, err, err_len)) {
+            const char *key = ck_stmt_text(st, 0);
+            memo_slot *s = memo_find(m, by_team, key);
+            if (s->key) continue;
+            *s = (memo_slot){ck_arena_strdup(&m->arena, key), by_team, ck_arena_strdup(&m->arena, ck_stmt_text(st, 1)),
+                             ck_arena_strdup(&m->arena, ck_stmt_text(st, 2))};
+            if (++m->n * 2 > m->cap) memo_grow(m);
+        }
+        ck_stmt_reset(st);
+        /* The keys the organisation does not know. */
+        for (size_t j = 0; j < k && rc == CK_OK; j++) {
+            memo_slot *s = memo_find(m, by_team, ask[j]);
+            if (s->key) continue;
+            *s = (memo_slot){ck_arena_strdup(&m->arena, ask[j]), by_team, NULL, NULL};
+            if (++m->n * 2 > m->cap) memo_grow(m);
+        }
+        k = 0;
+    }
+    return rc;
+}
+
 /* The team and PDU holding the case, as the organisation knows them now:
  * its practitioner's when it is allocated to a known staff member, else the
  * case's own team's. So "a PDU's cases" (ck_caseload.h, CK_PDU_CASES_MEANING)
@@ -212,6 +274,24 @@ static ck_rc derive_holder_memo(ck_db *db, holder_memo *m, const ck_case *c, ck_
         h->team_code = team;
         h->pdu_code = pdu;
     }
+    return rc;
+}
+
+/* memo_prefill with what derive_holder_memo will ask about cases[0..n) at
+ * as_of: their practitioners, then the teams of those whose practitioner
+ * the organisation does not know (or who have none). */
+static ck_rc memo_prefill_cases(ck_db *db, holder_memo *m, const ck_case *const *cases, size_t n, ck_date as_of,
+                                char *err, size_t err_len)
+{
+    const char **keys = ck_calloc(n ? n : 1, sizeof *keys);
+    for (size_t i = 0; i < n; i++) keys[i] = current_staff(cases[i], as_of);
+    ck_rc rc = memo_prefill(db, m, false, keys, n, err, err_len);
+    for (size_t i = 0; i < n; i++) {
+        const char *staff = keys[i];
+        keys[i] = staff && memo_find(m, false, staff)->team ? NULL : cases[i]->team;
+    }
+    if (rc == CK_OK) rc = memo_prefill(db, m, true, keys, n, err, err_len);
+    ck_free(keys);
     return rc;
 }
 
@@ -778,7 +858,8 @@ static eval_run *run_take_part(recompute_run *r, const ck_engine *eng, ck_date a
 static ck_rc holders_and_digests(ck_db *db, recompute_run *r, holder_memo *memo, ck_date as_of, size_t from, size_t n,
                                  char *err, size_t err_len)
 {
-    ck_rc rc = CK_OK;
+    /* The batch's staff and teams asked in one statement, not one each. */
+    ck_rc rc = memo_prefill_cases(db, memo, (const ck_case *const *)r->cases + from, n, as_of, err, err_len);
     for (size_t i = from; i < from + n && rc == CK_OK; i++) {
         rc = derive_holder_memo(db, memo, r->cases[i], as_of, NULL, &r->holders[i], err, err_len);
         if (rc == CK_OK) r->digests[i] = ck_store_obl_digest(r->results[i], &r->holders[i]);
@@ -1579,6 +1660,111 @@ static ck_rc any_limited(ck_db *db, bool *any, char *err, size_t err_len)
     return got == CK_DB_ROW || got == CK_DB_DONE ? CK_OK : ck_txn_db_fail(db, "case access", err, err_len);
 }
 
+/* The whole worklist in one statement, its own snapshot, for a server whose
+ * every statement is a round trip (PostgreSQL): the segments' counts, whether
+ * any case has limited access, and each segment's share of the page, its
+ * OFFSET and LIMIT worked out in SQL from the counts before it (the same
+ * arithmetic as ck_cases_worklist's loop, so a segment the page does not
+ * reach reads nothing). Against BEGIN, the counts, the limited-access probe,
+ * a statement per segment and COMMIT: one round trip instead of five or
+ * more. $1 the holder, $2 as_of, $3 the offset, $4 the limit. Neither the
+ * counts nor the page test the reader's filter: the statement also says
+ * whether any case has limited access ("lim"), and only when none has is its
+ * answer used for a filtered reader, whose filter every case without limited
+ * access meets (open_cases_pass); else ck_cases_worklist reads the long way.
+ * Columns: CK_WORKLIST_COLS, the segment (NULL when no row is on the page),
+ * then a count per segment, the limited-access flag and as_of. */
+static char *wl_one_sql(int who, const segment *segs, size_t n_segs)
+{
+    const int p_off = 3, p_lim = 4;
+    ck_buf b = CK_BUF_INIT;
+    ck_buf_puts(&b, "WITH \"k\" AS MATERIALIZED (SELECT ");
+    for (size_t i = 0; i < n_segs; i++) {
+        /* Status and severity from the enums, never from input (as in
+         * wl_count_segments): literal prefixes of the holder's index. */
+        ck_buf_printf(&b, "(SELECT COUNT(*) FROM \"obligations\" WHERE \"%s\" = $1 AND \"status\" = '%s' "
+                          "AND \"severity\" = %d%s) AS \"c%zu\", ",
+                      wl_holder[who], segs[i].stored, (int)segs[i].severity,
+                      segs[i].status == CK_ST_OVERDUE ? " AND \"due\" < $2"
+                      : segs[i].status == CK_ST_OPEN  ? " AND \"due\" >= $2"
+                                                      : "",
+                      i);
+    }
+    ck_buf_puts(&b, "(SELECT COUNT(*) FROM (SELECT 1 FROM \"case_access\" UNION ALL SELECT 1 FROM "
+                    "\"case_access_users\" LIMIT 1) AS \"l\") AS \"lim\", "
+                    /* $2 typed even when no segment is dated (met, met late) */
+                    "CAST($2 AS TEXT) AS \"as_of\") "
+                    "SELECT \"p\".*, \"k\".* FROM \"k\" LEFT JOIN (");
+    for (size_t i = 0; i < n_segs; i++) {
+        /* The rows before this segment's: the counts of those before it. */
+        ck_buf before = CK_BUF_INIT;
+        ck_buf_puts(&before, "0");
+        for (size_t j = 0; j < i; j++) ck_buf_printf(&before, " + \"c%zu\"", j);
+        ck_buf_printf(&b, "%sSELECT * FROM (SELECT " CK_WORKLIST_COLS ", %zu AS \"seg\" FROM \"obligations\" JOIN \"cases\" "
+                          "ON \"cases\".\"case_id\" = \"obligations\".\"case_id\" WHERE \"obligations\".\"%s\" = $1 "
+                          "AND \"obligations\".\"status\" = '%s' AND \"obligations\".\"severity\" = %d%s",
+                      i ? " UNION ALL " : "", i, wl_holder[who], segs[i].stored, (int)segs[i].severity,
+                      segs[i].status == CK_ST_OVERDUE ? " AND \"obligations\".\"due\" < $2"
+                      : segs[i].status == CK_ST_OPEN  ? " AND \"obligations\".\"due\" >= $2"
+                                                      : "");
+        ck_buf_printf(&b, " ORDER BY \"obligations\".\"due\", \"obligations\".\"rule\", \"obligations\".\"subject\", "
+                          "\"cases\".\"crn\" LIMIT (SELECT GREATEST(0, CAST($%d AS BIGINT) + CAST($%d AS BIGINT) - "
+                          "GREATEST(CAST($%d AS BIGINT), %s)) FROM \"k\") OFFSET (SELECT GREATEST(0, "
+                          "CAST($%d AS BIGINT) - (%s)) FROM \"k\")) AS \"s%zu\"",
+                      p_off, p_lim, p_off, ck_buf_cstr(&before), p_off, ck_buf_cstr(&before), i);
+        ck_buf_free(&before);
+    }
+    ck_buf_puts(&b, ") AS \"p\" ON 1 = 1 ORDER BY \"p\".\"seg\", \"p\".\"due\", \"p\".\"rule\", \"p\".\"subject\", "
+                    "\"p\".\"crn\"");
+    return ck_buf_steal(&b);
+}
+
+/* Reads the worklist with wl_one_sql into a new w; *done false (and nothing
+ * read) when a case has limited access and f is a filter, whose counts
+ * wl_one_sql cannot give. */
+static ck_rc wl_one(ck_db *db, int who, const char *holder, const char *as_of, const segment *segs, size_t n_segs,
+                    const ck_worklist_query *q, ck_worklist *w, bool *done, char *err, size_t err_len)
+{
+    const ck_case_filter *f = q->filter;
+    char *sql = wl_one_sql(who, segs, n_segs);
+    ck_stmt *st = ck_db_prepare(db, sql);
+    ck_free(sql);
+    if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
+    ck_stmt_bind_text(st, 1, holder);
+    ck_stmt_bind_text(st, 2, as_of);
+    ck_stmt_bind_int(st, 3, (int64_t)q->offset);
+    ck_stmt_bind_int(st, 4, (int64_t)q->limit);
+    *done = true;
+    const int seg_col = 10, counts_col = 11;
+    ck_rc rc = CK_OK;
+    size_t cap = 0;
+    while (ck_txn_next(db, st, "worklist", &rc, err, err_len)) {
+        if (!w->items) { /* the first row: every row carries the counts */
+            w->total = 0;
+            for (size_t i = 0; i < n_segs; i++) w->total += (size_t)ck_stmt_int(st, counts_col + (int)i);
+            if (f && ck_stmt_int(st, counts_col + (int)n_segs) != 0) {
+                *done = false;
+                break;
+            }
+            cap = q->offset < w->total ? w->total - q->offset : 0;
+            if (cap > q->limit) cap = q->limit;
+            w->items = ck_arena_array(&w->arena, cap ? cap : 1, sizeof *w->items);
+        }
+        if (ck_stmt_null(st, seg_col)) continue;
+        size_t seg = (size_t)ck_stmt_int(st, seg_col);
+        if (w->n >= cap || seg >= n_segs) { /* the statement's own snapshot: never */
+            rc = ck_txn_fail(CK_ERR_DB, err, err_len, "worklist: more rows than the counts allow");
+            break;
+        }
+        ck_worklist_item *it = &w->items[w->n++];
+        ck_worklist_item_read(st, &w->arena, it);
+        it->o.status = segs[seg].status;
+        it->o.severity = segs[seg].severity;
+    }
+    ck_stmt_reset(st);
+    return rc;
+}
+
 ck_rc ck_cases_worklist(ck_db *db, const ck_worklist_query *q, ck_worklist **out, char *err, size_t err_len)
 {
     *out = NULL;
@@ -1609,14 +1795,36 @@ ck_rc ck_cases_worklist(ck_db *db, const ck_worklist_query *q, ck_worklist **out
     }
     ck_worklist *w = ck_calloc(1, sizeof *w);
     ck_arena_init(&w->arena);
-    ck_rc rc = CK_OK;
+    const ck_case_filter *f = q->filter;
+    /* Outside a transaction on PostgreSQL, one statement (wl_one) for a
+     * staff member's or a team's worklist: a transaction of its own would
+     * cost two round trips more and the segments one each. Not for a PDU:
+     * measured (bench/RESULTS.md, wl18), PostgreSQL spent more on the one
+     * statement than the round trips saved, its counts being most of the
+     * work. SQLite answers in-process: the segments below. */
+    if (ck_db_kind(db) == CK_DB_PG && who != 2 && !ck_db_in_tx(db) && (!f || f->open_cases_pass)) {
+        bool done = false;
+        ck_rc one = wl_one(db, who, holders[who], as_of, segs, n_segs, q, w, &done, err, err_len);
+        if (one != CK_OK || done) {
+            if (one != CK_OK) ck_worklist_free(w);
+            *out = one == CK_OK ? w : NULL;
+            return one;
+        }
+        ck_worklist_free(w); /* a case has limited access: the counts less its refused rows, below */
+        w = ck_calloc(1, sizeof *w);
+        ck_arena_init(&w->arena);
+    }
+    /* The counts and the page in one snapshot. */
+    bool own = false;
+    ck_rc rc = ck_txn_join_read(db, &own, err, err_len);
     /* The counts: each segment's range of the holder's index (with a
      * filter that every case without limited access meets, less the rows of
      * the limited cases that fail it); with any other filter, one grouped
      * count over the rows joined to their cases. */
-    const ck_case_filter *f = q->filter;
     memset(counts, 0, sizeof counts);
-    if (!f || f->open_cases_pass) {
+    if (rc != CK_OK) {
+        /* no transaction: nothing counted */
+    } else if (!f || f->open_cases_pass) {
         rc = wl_count_segments(db, who, holders[who], as_of, segs, n_segs, counts, err, err_len);
         bool any = false;
         if (rc == CK_OK && f) rc = any_limited(db, &any, err, err_len);
@@ -1648,6 +1856,7 @@ ck_rc ck_cases_worklist(ck_db *db, const ck_worklist_query *q, ck_worklist **out
         skip = 0;
     }
     ck_free(page_sql);
+    if (own) rc = ck_txn_end(db, own, rc, err, err_len);
     if (rc != CK_OK) {
         ck_worklist_free(w);
         return rc;

@@ -209,22 +209,66 @@ static int insert_plain(ck_db *db, const queued *v, size_t n, int64_t *next)
     return rc;
 }
 
-/* Inserts a keyed row unless its key is taken; the id is used only when it
- * was inserted, so ids stay without gaps. */
-static int insert_once(ck_db *db, const queued *q, int64_t *next)
+/* Inserts the keyed rows v[0..n) whose key is not taken, by a stored event
+ * or by an earlier row of v, with ids from *next, so ids stay without gaps:
+ * one statement reads which keys are taken and one inserts the rest, where a
+ * statement a row cost the nightly job a round trip for each of its
+ * thousands of obligation.overdue events on PostgreSQL. Nothing else writes
+ * events meanwhile (outbox_flush holds the ids' lock, or SQLite's write
+ * lock). */
+static int insert_keyed(ck_db *db, const queued *v, size_t n, int64_t *next)
 {
-    ck_stmt *st = ck_db_prepare(db, "INSERT INTO \"domain_events\" (\"id\", \"type\", \"crn\", \"occurred_at\", "
-                                    "\"dedupe\") VALUES (CAST($1 AS BIGINT), $2, $3, CAST($4 AS BIGINT), $5) "
-                                    "ON CONFLICT (\"dedupe\") DO NOTHING");
+    ck_buf sql = CK_BUF_INIT;
+    ck_buf_puts(&sql, "SELECT \"dedupe\" FROM \"domain_events\" WHERE \"dedupe\" IN (");
+    for (size_t i = 0; i < n; i++) ck_buf_printf(&sql, "%s$%zu", i ? ", " : "", i + 1);
+    ck_buf_puts(&sql, ")");
+    ck_stmt *st = ck_db_prepare(db, ck_buf_cstr(&sql));
+    if (!st) {
+        ck_buf_free(&sql);
+        return CK_DB_ERROR;
+    }
+    for (size_t i = 0; i < n; i++) ck_stmt_bind_text(st, (int)i + 1, v[i].key);
+    bool taken[FLUSH_ROWS] = {false};
+    int s;
+    while ((s = ck_stmt_step(st)) == CK_DB_ROW) {
+        const char *key = ck_stmt_text(st, 0);
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(v[i].key, key) == 0) taken[i] = true;
+    }
+    if (s != CK_DB_DONE) {
+        ck_buf_free(&sql);
+        return fail_sql(st);
+    }
+    ck_stmt_reset(st);
+    const queued *put[FLUSH_ROWS];
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool again = taken[i];
+        for (size_t j = 0; j < m && !again; j++) again = strcmp(put[j]->key, v[i].key) == 0;
+        if (!again) put[m++] = &v[i];
+    }
+    ck_buf_reset(&sql);
+    if (m == 0) {
+        ck_buf_free(&sql);
+        return CK_DB_OK;
+    }
+    ck_buf_puts(&sql, "INSERT INTO \"domain_events\" (\"id\", \"type\", \"crn\", \"occurred_at\", \"dedupe\") VALUES ");
+    for (size_t i = 0; i < m; i++)
+        ck_buf_printf(&sql, "%s(CAST($%zu AS BIGINT), $%zu, $%zu, CAST($%zu AS BIGINT), $%zu)", i ? ", " : "",
+                      5 * i + 1, 5 * i + 2, 5 * i + 3, 5 * i + 4, 5 * i + 5);
+    st = ck_db_prepare(db, ck_buf_cstr(&sql));
+    ck_buf_free(&sql);
     if (!st) return CK_DB_ERROR;
-    ck_stmt_bind_int(st, 1, *next);
-    ck_stmt_bind_text(st, 2, q->type->name);
-    ck_stmt_bind_text(st, 3, q->crn);
-    ck_stmt_bind_int(st, 4, q->at);
-    ck_stmt_bind_text(st, 5, q->key);
-    if (run(st) != CK_DB_OK) return CK_DB_ERROR;
-    if (ck_db_changes(db) == 1) (*next)++;
-    return CK_DB_OK;
+    for (size_t i = 0; i < m; i++) {
+        ck_stmt_bind_int(st, (int)(5 * i + 1), *next + (int64_t)i);
+        ck_stmt_bind_text(st, (int)(5 * i + 2), put[i]->type->name);
+        ck_stmt_bind_text(st, (int)(5 * i + 3), put[i]->crn);
+        ck_stmt_bind_int(st, (int)(5 * i + 4), put[i]->at);
+        ck_stmt_bind_text(st, (int)(5 * i + 5), put[i]->key);
+    }
+    int rc = run(st);
+    if (rc == CK_DB_OK) *next += (int64_t)m;
+    return rc;
 }
 
 /* ck_db's before_commit: the queue into the outbox under the ids' lock. */
@@ -247,12 +291,13 @@ static int outbox_flush(ck_db *db, void *ctx)
     ck_stmt_reset(st);
     size_t i = 0;
     while (i < o->n) {
+        size_t j = i;
         if (o->v[i].key) {
-            if (insert_once(db, &o->v[i], &next) != CK_DB_OK) return CK_DB_ERROR;
-            i++;
+            while (j < o->n && j - i < FLUSH_ROWS && o->v[j].key) j++;
+            if (insert_keyed(db, o->v + i, j - i, &next) != CK_DB_OK) return CK_DB_ERROR;
+            i = j;
             continue;
         }
-        size_t j = i;
         while (j < o->n && j - i < FLUSH_ROWS && !o->v[j].key) j++;
         if (insert_plain(db, o->v + i, j - i, &next) != CK_DB_OK) return CK_DB_ERROR;
         i = j;

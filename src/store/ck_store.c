@@ -2503,10 +2503,22 @@ static const char *const deferrable_sql[2] = {
 static const char *const fts_triggers_sql =
     "SELECT \"name\", \"sql\" FROM \"sqlite_master\" WHERE \"type\" = 'trigger' AND \"tbl_name\" = 'contacts' "
     "AND \"name\" LIKE 'contact\\_notes\\_%' ESCAPE '\\'";
+/* FTS5 merges its segments as it fills (automerge 4, crisismerge 16, the
+ * defaults): here it is filled with merging off, up to 64 segments of a
+ * level, and merged once into one segment ('optimize'), then the defaults
+ * are set again for the triggers' writes. At London (704,514 notes): 3.3-3.9
+ * s of CPU against 3.8-4.5 s, and one segment against eight for every
+ * search to look in; at 5,000 cases the one merge costs more than the few
+ * on the way (10 % more instructions), a second at most. */
 static const char *const fts_fill_sql =
     "INSERT INTO \"contact_notes_fts\" (\"contact_notes_fts\") VALUES ('delete-all');\n"
+    "INSERT INTO \"contact_notes_fts\" (\"contact_notes_fts\", \"rank\") VALUES ('automerge', 0);\n"
+    "INSERT INTO \"contact_notes_fts\" (\"contact_notes_fts\", \"rank\") VALUES ('crisismerge', 64);\n"
     "INSERT INTO \"contact_notes_fts\" (\"rowid\", \"notes\") "
-    "SELECT \"rowid\", \"notes\" FROM \"contacts\" WHERE \"notes\" IS NOT NULL ORDER BY \"rowid\"";
+    "SELECT \"rowid\", \"notes\" FROM \"contacts\" WHERE \"notes\" IS NOT NULL ORDER BY \"rowid\";\n"
+    "INSERT INTO \"contact_notes_fts\" (\"contact_notes_fts\") VALUES ('optimize');\n"
+    "INSERT INTO \"contact_notes_fts\" (\"contact_notes_fts\", \"rank\") VALUES ('automerge', 4);\n"
+    "INSERT INTO \"contact_notes_fts\" (\"contact_notes_fts\", \"rank\") VALUES ('crisismerge', 16);";
 
 /* Appends DROP `kind` "name"; to `drops`, the name quoted. */
 static void put_drop(ck_buf *drops, const char *kind, const char *name)
