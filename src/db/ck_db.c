@@ -184,8 +184,22 @@ ck_db *ck_db_open(const char *url, char *err, size_t err_len)
     uint64_t t0 = ck_metrics_now_us();
     ck_db *db = drv->open(target, err, err_len);
     ck_histogram_observe(&ck_db_stats.connect_seconds, ck_metrics_since_us(t0));
-    if (db) db->drv = drv;
+    if (db) {
+        db->drv = drv;
+        db->url = ck_strdup(url);
+    }
     return db;
+}
+
+ck_db *ck_db_open_again(const ck_db *db, char *err, size_t err_len)
+{
+    const char *target = db->url + (db->drv->kind == CK_DB_SQLITE ? strlen("sqlite:") : 0);
+    /* Each in-memory SQLite connection is a database of its own. */
+    if (db->drv->kind == CK_DB_SQLITE && (strcmp(target, ":memory:") == 0 || !*target)) {
+        snprintf(err, err_len, "an in-memory SQLite database has no second connection");
+        return NULL;
+    }
+    return ck_db_open(db->url, err, err_len);
 }
 
 static void list_unlink(ck_db *db, ck_stmt *st)
@@ -229,7 +243,9 @@ void ck_db_close(ck_db *db)
     if (!db) return;
     while (db->lru_head) stmt_destroy(db->lru_head, true);
     if (db->hook.destroy) db->hook.destroy(db->hook.ctx);
+    char *url = db->url;
     db->drv->close(db);
+    ck_free(url);
 }
 
 ck_db_backend ck_db_kind(const ck_db *db) { return db->drv->kind; }

@@ -65,6 +65,10 @@ enum {
  * "postgres://...". Returns NULL and writes err on failure. */
 ck_db *ck_db_open(const char *url, char *err, size_t err_len);
 void ck_db_close(ck_db *db); /* NULL-safe; finalizes cached statements */
+/* Another connection to db's database, opened with db's URL (for work split
+ * over threads, one connection each); NULL with err for an in-memory SQLite
+ * database, which no second connection can reach. */
+ck_db *ck_db_open_again(const ck_db *db, char *err, size_t err_len);
 ck_db_backend ck_db_kind(const ck_db *db);
 const char *ck_db_errmsg(const ck_db *db);
 bool ck_db_ping(ck_db *db);  /* true when the database answers (GET /health) */

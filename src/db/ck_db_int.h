@@ -37,6 +37,7 @@ struct ck_db {
     uint64_t tx_began_us; /* ck_metrics_now_us at the open transaction's begin; 0 when none is timed */
     void *audit_sink; /* ck_db_set_audit_sink */
     ck_db_hook hook;  /* ck_db_set_hook; before_commit NULL when none */
+    char *url;        /* as opened, for ck_db_open_again */
 };
 
 struct ck_stmt {

@@ -757,8 +757,18 @@ static void eval_one(void *ctx, size_t i)
  * read, the part before is evaluated on the other cores, so the rules
  * engine costs little wall time beside the reading. The parts share the
  * transaction (their rows are locked until it ends), so no case can be
- * written between its reading and the writing of what it gave. */
+ * written between its reading and the writing of what it gave.
+ *
+ * On SQLite, reading was most of the work and one core did all of it, so
+ * there the batch is read in two halves at once: the first on the
+ * transaction's own connection, the second on another connection of the
+ * run (WAL: a reader beside the writer) in a read transaction begun after
+ * the write lock was taken, which therefore sees exactly what the writer
+ * sees, nobody else being able to commit until the batch does. Each half is
+ * evaluated, its holders derived and its digests worked out by the thread
+ * that read it; only the comparing and writing stay on the writer's. */
 #define RECOMPUTE_PARTS 4
+#define RECOMPUTE_CACHE_KIB (-65536) /* PRAGMA cache_size of the writer during a recompute: 64 MiB */
 #define CK_RECOMPUTE_BATCH_MAX 100000 /* as ck_store_load_batch caps a load: the arrays stay bounded */
 typedef struct recompute_run {
     ck_store_batch parts[RECOMPUTE_PARTS];
@@ -770,6 +780,15 @@ typedef struct recompute_run {
     ck_result **results;
     ck_wprofile *profiles;
     ck_date *next;
+    ck_holder *holders;
+    int64_t *digests;  /* ck_store_obl_digest of results and holders */
+    holder_memo memos[2]; /* the holders' strings: the writer's half, the reader's */
+    ck_db *reader;     /* the second connection (SQLite), or NULL */
+    /* Read in halves: what each half's cases change, worked out by the
+     * thread that read them (ck_store_sync_plan), for the writer to apply
+     * in order; NULL: the writer compares the whole batch itself. */
+    ck_sync_plan *plans[2];
+    size_t plan_from[2]; /* the slot of each plan's first case */
 } recompute_run;
 
 static void run_init(recompute_run *r, size_t batch)
@@ -781,10 +800,14 @@ static void run_init(recompute_run *r, size_t batch)
     r->results = ck_calloc(batch, sizeof *r->results);
     r->profiles = ck_calloc(batch, sizeof *r->profiles);
     r->next = ck_calloc(batch, sizeof *r->next);
+    r->holders = ck_calloc(batch, sizeof *r->holders);
+    r->digests = ck_calloc(batch, sizeof *r->digests);
+    for (size_t j = 0; j < 2; j++) memo_init(&r->memos[j]);
 }
 
 /* Frees the cases and results of the last batch; the parts stay ready for
- * the next (the first keeps the CRN a full pass resumes after). */
+ * the next (the first keeps the CRN a full pass resumes after). The
+ * organisation may change between batches, so each asks afresh. */
 static void run_clear(recompute_run *r)
 {
     for (size_t i = 0; i < r->n; i++) {
@@ -792,6 +815,12 @@ static void run_clear(recompute_run *r)
         r->results[i] = NULL;
     }
     for (size_t j = 1; j < RECOMPUTE_PARTS; j++) ck_store_batch_free(&r->parts[j]);
+    for (size_t j = 0; j < 2; j++) {
+        memo_free(&r->memos[j]);
+        memo_init(&r->memos[j]);
+        ck_store_sync_plan_free(r->plans[j]);
+        r->plans[j] = NULL;
+    }
     r->n = r->n_parts = 0;
 }
 
@@ -799,21 +828,182 @@ static void run_free(recompute_run *r)
 {
     run_clear(r);
     ck_store_batch_free(&r->parts[0]);
+    for (size_t j = 0; j < 2; j++) memo_free(&r->memos[j]);
     ck_free(r->cases);
     ck_free(r->ids);
     ck_free(r->results);
     ck_free(r->profiles);
     ck_free(r->next);
+    ck_free(r->holders);
+    ck_free(r->digests);
+    ck_db_close(r->reader);
+}
+
+/* Appends part b's cases to the run's arrays and returns the eval_run of
+ * its slots. */
+static eval_run *run_take_part(recompute_run *r, const ck_engine *eng, ck_date as_of, size_t j)
+{
+    ck_store_batch *b = &r->parts[j];
+    for (size_t i = 0; i < b->n; i++) {
+        r->cases[r->n + i] = b->cases[i];
+        r->ids[r->n + i] = b->ids[i];
+    }
+    r->runs[j] = (eval_run){eng, r->cases + r->n, r->results + r->n, r->profiles + r->n, r->next + r->n, as_of};
+    r->n += b->n;
+    return &r->runs[j];
+}
+
+/* The holders (asked of db through memo) and digests of cases
+ * [from, from + n) of the run, once evaluated. */
+static ck_rc holders_and_digests(ck_db *db, recompute_run *r, holder_memo *memo, ck_date as_of, size_t from, size_t n,
+                                 char *err, size_t err_len)
+{
+    /* The batch's staff and teams asked in one statement, not one each. */
+    ck_rc rc = memo_prefill_cases(db, memo, (const ck_case *const *)r->cases + from, n, as_of, err, err_len);
+    for (size_t i = from; i < from + n && rc == CK_OK; i++) {
+        rc = derive_holder_memo(db, memo, r->cases[i], as_of, NULL, &r->holders[i], err, err_len);
+        if (rc == CK_OK) r->digests[i] = ck_store_obl_digest(r->results[i], &r->holders[i]);
+    }
+    return rc;
+}
+
+/* One half of a batch: read with db (the reader's in its own read
+ * transaction), evaluated, its holders and digests worked out, and what it
+ * changes planned (ck_store_sync_plan). */
+typedef struct half {
+    ck_db *db;
+    bool own_tx;          /* the reader's: begins and ends its read transaction */
+    recompute_run *r;
+    size_t part;          /* r->parts[part] */
+    const int64_t *ids;   /* the due ids to read, or NULL: `take` cases after parts[part].after */
+    size_t take;
+    const ck_engine *eng;
+    ck_date as_of;
+    holder_memo *memo;
+    size_t from, n;       /* the run's slots it filled */
+    ck_rc rc;
+    char err[512];
+} half;
+
+static void half_run(void *ctx, size_t unused)
+{
+    (void)unused;
+    half *h = ctx;
+    recompute_run *r = h->r;
+    ck_store_batch *b = &r->parts[h->part];
+    b->rules_view = true; /* the cases are only evaluated, never written back */
+    ck_rc rc = h->own_tx ? ck_txn_begin_read(h->db, h->err, sizeof h->err) : CK_OK;
+    if (rc == CK_OK)
+        rc = h->ids ? ck_store_load_ids(h->db, b, h->ids, h->take, CK_LOCK_UPDATE, h->err, sizeof h->err)
+                    : ck_store_load_batch(h->db, b, h->take, CK_LOCK_UPDATE, h->err, sizeof h->err);
+    if (rc == CK_OK) {
+        h->n = b->n;
+        for (size_t i = 0; i < b->n; i++) {
+            r->cases[h->from + i] = b->cases[i];
+            r->ids[h->from + i] = b->ids[i];
+        }
+        eval_run e = {h->eng, r->cases + h->from, r->results + h->from, r->profiles + h->from, r->next + h->from,
+                      h->as_of};
+        for (size_t i = 0; i < b->n; i++) eval_one(&e, i);
+        rc = holders_and_digests(h->db, r, h->memo, h->as_of, h->from, h->n, h->err, sizeof h->err);
+        if (rc == CK_OK)
+            rc = ck_store_sync_plan(h->db, h->n, r->ids + h->from, r->results + h->from, r->holders + h->from,
+                                    r->digests + h->from, &r->plans[h->part], h->err, sizeof h->err);
+        if (rc == CK_OK)
+            rc = ck_store_sync_plan_profiles(h->db, r->plans[h->part], r->profiles + h->from, r->next + h->from,
+                                             h->as_of, h->err, sizeof h->err);
+    }
+    if (h->own_tx) rc = ck_txn_finish(h->db, rc, h->err, sizeof h->err);
+    h->rc = rc;
+}
+
+static void *half_thread(void *ctx)
+{
+    half_run(ctx, 0);
+    return NULL;
+}
+
+/* Moves n slots of the run from `from` down to `to`. */
+static void run_move(recompute_run *r, size_t to, size_t from, size_t n)
+{
+    memmove(r->cases + to, r->cases + from, n * sizeof *r->cases);
+    memmove(r->ids + to, r->ids + from, n * sizeof *r->ids);
+    memmove(r->results + to, r->results + from, n * sizeof *r->results);
+    memmove(r->profiles + to, r->profiles + from, n * sizeof *r->profiles);
+    memmove(r->next + to, r->next + from, n * sizeof *r->next);
+    memmove(r->holders + to, r->holders + from, n * sizeof *r->holders);
+    memmove(r->digests + to, r->digests + from, n * sizeof *r->digests);
+    for (size_t i = to + n; i < from + n; i++) r->results[i] = NULL;
+}
+
+/* Reads and evaluates the batch (the due ids[0..n_ids), or with ids NULL
+ * the next `batch` cases after parts[0].after) in two halves at once, the
+ * second on the reader (see recompute_run). *split false: the batch is too
+ * small to split and nothing was read. */
+static ck_rc read_halves(ck_db *db, const ck_engine *eng, ck_date as_of, recompute_run *r, const int64_t *ids,
+                         size_t n_ids, size_t batch, bool *split, char *err, size_t err_len)
+{
+    *split = false;
+    size_t want = ids ? n_ids : batch;
+    size_t first = want / 2;
+    if (!ids) {
+        char *mid = NULL; /* the last CRN of the first half */
+        ck_rc rc = ck_store_batch_split(db, r->parts[0].after, batch, &mid, &first, &want, err, err_len);
+        if (rc != CK_OK || !mid) return rc;
+        ck_free(r->parts[1].after);
+        r->parts[1].after = mid;
+    }
+    if (first == 0) return CK_OK;
+    *split = true;
+    half hs[2] = {
+        {db, false, r, 0, ids, first, eng, as_of, &r->memos[0], 0, 0, CK_OK, ""},
+        {r->reader, true, r, 1, ids ? ids + first : NULL, want - first, eng, as_of, &r->memos[1], first, 0, CK_OK, ""},
+    };
+    /* The reader's half on a thread of its own, never taken back by this
+     * one (as ck_par_wait would when it finishes first), so each thread
+     * keeps to its connection's half and the work per thread is the same
+     * from run to run. */
+    pthread_t t;
+    bool started = pthread_create(&t, NULL, half_thread, &hs[1]) == 0;
+    half_run(&hs[0], 0);
+    if (started) pthread_join(t, NULL);
+    else half_run(&hs[1], 0);
+    r->n_parts = 2;
+    r->plan_from[1] = first;
+    /* A half that read fewer than its share (due cases deleted meanwhile)
+     * leaves a gap before the second half's slots; the plans point into the
+     * slots, so then the writer compares the batch itself. */
+    if (hs[0].n < first) {
+        run_move(r, hs[0].n, first, hs[1].n);
+        for (size_t j = 0; j < 2; j++) {
+            ck_store_sync_plan_free(r->plans[j]);
+            r->plans[j] = NULL;
+        }
+    }
+    r->n = hs[0].n + hs[1].n;
+    for (size_t j = 0; j < 2; j++)
+        if (hs[j].rc != CK_OK) {
+            snprintf(err, err_len, "%s", hs[j].err);
+            return hs[j].rc;
+        }
+    return CK_OK;
 }
 
 /* Reads the batch (the due ids[0..n_ids), or with ids NULL the next `batch`
- * cases in CRN order after parts[0].after) part by part, each part's
- * evaluation started as soon as it is read; returns with every case read
- * and evaluated, or the first failure (the evaluations started are waited
- * for either way). A full pass goes on after run_after's CRN. */
+ * cases in CRN order after parts[0].after), on two connections at once when
+ * the run has a reader, else part by part on db, each part's evaluation
+ * started as soon as it is read; returns with every case read, evaluated,
+ * its holder derived and its digest worked out, or the first failure (the
+ * evaluations started are waited for either way). A full pass goes on after
+ * run_after's CRN. */
 static ck_rc read_and_evaluate(ck_db *db, const ck_engine *eng, ck_date as_of, recompute_run *r, const int64_t *ids,
                                size_t n_ids, size_t batch, char *err, size_t err_len)
 {
+    if (r->reader) {
+        bool split = false;
+        ck_rc rc = read_halves(db, eng, as_of, r, ids, n_ids, batch, &split, err, err_len);
+        if (rc != CK_OK || split) return rc;
+    }
     size_t want = ids ? n_ids : batch;
     size_t part = (want + RECOMPUTE_PARTS - 1) / RECOMPUTE_PARTS;
     if (part == 0) part = 1;
@@ -837,19 +1027,15 @@ static ck_rc read_and_evaluate(ck_db *db, const ck_engine *eng, ck_date as_of, r
         asked += take;
         r->n_parts = j + 1;
         if (rc != CK_OK) break;
-        for (size_t i = 0; i < b->n; i++) {
-            r->cases[r->n + i] = b->cases[i];
-            r->ids[r->n + i] = b->ids[i];
-        }
-        r->runs[j] = (eval_run){eng, r->cases + r->n, r->results + r->n, r->profiles + r->n, r->next + r->n, as_of};
-        r->n += b->n;
+        eval_run *e = run_take_part(r, eng, as_of, j);
         /* The part before is done (this thread helps with what is left),
          * then this one starts on the other cores. */
         ck_par_wait(running);
-        running = ck_par_start(b->n, helpers, eval_one, &r->runs[j]);
+        running = ck_par_start(b->n, helpers, eval_one, e);
         if (!ids && b->n < take) break; /* the last cases */
     }
     ck_par_wait(running);
+    if (rc == CK_OK) rc = holders_and_digests(db, r, &r->memos[0], as_of, 0, r->n, err, err_len);
     return rc;
 }
 
@@ -861,17 +1047,19 @@ static const char *run_after(const recompute_run *r)
 
 /* Writes what the evaluated batch changed: only the rows whose content
  * changed. Adds the cases whose stored rows changed to the stats. */
-static ck_rc recompute_batch(ck_db *db, recompute_run *r, ck_date as_of, holder_memo *memo, ck_recompute_stats *st,
-                             char *err, size_t err_len)
+static ck_rc recompute_batch(ck_db *db, recompute_run *r, ck_date as_of, ck_recompute_stats *st, char *err,
+                             size_t err_len)
 {
-    ck_holder *holders = ck_calloc(r->n, sizeof *holders);
     bool *differs = ck_calloc(r->n, sizeof *differs);
     ck_rc rc = CK_OK;
-    rc = memo_prefill_cases(db, memo, (const ck_case *const *)r->cases, r->n, as_of, err, err_len);
-    for (size_t i = 0; i < r->n && rc == CK_OK; i++)
-        rc = derive_holder_memo(db, memo, r->cases[i], as_of, NULL, &holders[i], err, err_len);
-    if (rc == CK_OK) rc = ck_store_sync_derived(db, r->n, r->ids, r->results, holders, differs, err, err_len);
-    if (rc == CK_OK) rc = ck_store_sync_profiles(db, r->n, r->ids, r->profiles, r->next, as_of, differs, err, err_len);
+    if (r->plans[0] && r->plans[1]) {
+        for (size_t j = 0; j < 2 && rc == CK_OK; j++)
+            rc = ck_store_sync_apply(db, r->plans[j], differs + r->plan_from[j], err, err_len);
+    } else {
+        rc = ck_store_sync_derived(db, r->n, r->ids, r->results, r->holders, r->digests, differs, err, err_len);
+        if (rc == CK_OK)
+            rc = ck_store_sync_profiles(db, r->n, r->ids, r->profiles, r->next, as_of, differs, err, err_len);
+    }
     for (size_t i = 0; i < r->n; i++) {
         if (differs[i] && st->list_changed) {
             st->changed_ids = ck_realloc(st->changed_ids, (st->changed + 1) * sizeof *st->changed_ids);
@@ -879,7 +1067,6 @@ static ck_rc recompute_batch(ck_db *db, recompute_run *r, ck_date as_of, holder_
         }
         st->changed += differs[i];
     }
-    ck_free(holders);
     ck_free(differs);
     return rc;
 }
@@ -991,6 +1178,21 @@ ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool al
     if (batch > CK_RECOMPUTE_BATCH_MAX) batch = CK_RECOMPUTE_BATCH_MAX;
     recompute_run run;
     run_init(&run, batch);
+    /* A second connection to read half of each batch (recompute_run): on
+     * SQLite, with a core for it. Without one, one connection reads all. */
+    if (ck_db_kind(db) == CK_DB_SQLITE && ck_par_threads() > 1) {
+        char ignored[256];
+        run.reader = ck_db_open_again(db, ignored, sizeof ignored);
+    }
+    /* The writer's SQLite page cache, for the run: the rows it writes land
+     * all over the obligation indexes, and with the default 2 MiB nearly
+     * every one read its page back from the file (a fortnight after an
+     * import at London, 25,000 new rows and 50,000 updated: 4.5 s of
+     * writing, 3.6 s with 64 MiB). Put back at the end. */
+    int64_t cache_was = 0;
+    if (ck_db_kind(db) == CK_DB_SQLITE && pragma_get(db, "cache_size", &cache_was, err, err_len) == CK_OK &&
+        pragma_set(db, "cache_size", RECOMPUTE_CACHE_KIB, err, err_len) != CK_OK)
+        cache_was = 0;
     /* A full pass resumes after the CRN a stopped run reached; a pass over
      * the due cases needs no such point, since a case evaluated at as_of
      * stores a next change after it and is no longer due. */
@@ -999,15 +1201,11 @@ ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool al
         if (skip && from == n_due) break;
         if ((rc = ck_txn_begin_write(db, err, err_len)) != CK_OK) break;
         /* Locked: a case written meanwhile waits, so its fresh obligations
-         * are never overwritten with ones computed from its old rows. The
-         * organisation may change between batches, so each asks afresh. */
-        holder_memo memo;
-        memo_init(&memo);
+         * are never overwritten with ones computed from its old rows. */
         size_t take = skip ? (n_due - from < batch ? n_due - from : batch) : batch;
         rc = read_and_evaluate(db, eng, as_of, &run, skip ? due + from : NULL, take, batch, err, err_len);
         if (skip) from += take;
-        if (rc == CK_OK && run.n) rc = recompute_batch(db, &run, as_of, &memo, stats, err, err_len);
-        memo_free(&memo);
+        if (rc == CK_OK && run.n) rc = recompute_batch(db, &run, as_of, stats, err, err_len);
         size_t n = run.n;
         /* The next full batch starts after this one's last case. */
         if (!skip && run.n_parts > 1) {
@@ -1017,6 +1215,7 @@ ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool al
         }
         run_clear(&run);
         if ((rc = ck_txn_finish(db, rc, err, err_len)) != CK_OK) break;
+
         /* Every case of a due batch deleted meanwhile: go on. */
         if (n == 0 && skip) continue;
         if (n == 0) break;
@@ -1029,6 +1228,10 @@ ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool al
     }
     run_free(&run);
     ck_free(due);
+    if (cache_was) {
+        char ignored[256];
+        (void)pragma_set(db, "cache_size", cache_was, ignored, sizeof ignored);
+    }
     if (rc != CK_OK) return rc;
     char d[CK_DATE_STRLEN];
     if ((rc = ck_txn_begin_write(db, err, err_len)) != CK_OK) return rc;

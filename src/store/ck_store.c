@@ -1554,6 +1554,8 @@ static int64_t obl_digest(const ck_result *r, const ck_holder *h)
     return (int64_t)d;
 }
 
+int64_t ck_store_obl_digest(const ck_result *r, const ck_holder *h) { return obl_digest(r, h); }
+
 /* "UPDATE cases SET <head>column = CASE case_id WHEN $first THEN $first+1
  * ... ELSE column END WHERE case_id IN (...)": one statement for up to a
  * chunk of cases, each parameter typed by the column it meets (PostgreSQL),
@@ -1727,14 +1729,68 @@ static int oblref_cmp(const void *a, const void *b)
     return c ? c : strcmp(x->subject, y->subject);
 }
 
-/* Whether a stored row already says what the fresh obligation says. */
-static bool stored_same(const stored_obl *s, const oblref *f)
+/* The columns of an obligation row that a recompute can change (all but its
+ * key), as bits of a mask in this order. */
+enum { OBL_DUE, OBL_MET_ON, OBL_STATUS, OBL_SEVERITY, OBL_EXPLAIN, OBL_STAFF, OBL_TEAM, OBL_PDU, OBL_N_SET };
+static const char *const obl_set_cols[OBL_N_SET] = {"due",         "met_on",     "status",    "severity",
+                                                    "explanation", "staff_code", "team_code", "pdu_code"};
+
+/* Which columns of a stored row differ from the fresh obligation's: 0 when
+ * it already says what the fresh one says. */
+static unsigned stored_diff(const stored_obl *s, const oblref *f)
 {
     const ck_obligation *o = f->o;
-    return s->o.due == o->due && s->o.met_on == o->met_on && s->o.severity == o->severity &&
-           ck_streq(s->status, stored_status(o->status)) &&
-           ck_streq(s->o.explain, o->explain ? o->explain : "") && same_str(s->staff, f->h->staff_code) &&
-           same_str(s->team, f->h->team_code) && same_str(s->pdu, f->h->pdu_code);
+    return (unsigned)(s->o.due != o->due) << OBL_DUE | (unsigned)(s->o.met_on != o->met_on) << OBL_MET_ON |
+           (unsigned)!ck_streq(s->status, stored_status(o->status)) << OBL_STATUS |
+           (unsigned)(s->o.severity != o->severity) << OBL_SEVERITY |
+           (unsigned)!ck_streq(s->o.explain, o->explain ? o->explain : "") << OBL_EXPLAIN |
+           (unsigned)!same_str(s->staff, f->h->staff_code) << OBL_STAFF |
+           (unsigned)!same_str(s->team, f->h->team_code) << OBL_TEAM |
+           (unsigned)!same_str(s->pdu, f->h->pdu_code) << OBL_PDU;
+}
+
+/* "UPDATE obligations SET <the columns of mask> WHERE <key>", one text per
+ * mask: a row whose explanation alone changed is rewritten without
+ * touching the six indexes over the obligations, which none of them holds
+ * (a delete and an insert touched all seven B-trees; after a fortnight,
+ * most of a London recompute's time). */
+static char *obl_upd_sql[1u << OBL_N_SET];
+static pthread_once_t obl_upd_once = PTHREAD_ONCE_INIT;
+
+static void build_obl_upd(void)
+{
+    for (unsigned m = 1; m < 1u << OBL_N_SET; m++) {
+        ck_buf b = CK_BUF_INIT;
+        ck_buf_puts(&b, "UPDATE \"obligations\" SET ");
+        int p = 4;
+        for (int c = 0; c < OBL_N_SET; c++)
+            if (m & 1u << c) ck_buf_printf(&b, "%s\"%s\" = $%d", p > 4 ? ", " : "", obl_set_cols[c], p), p++;
+        ck_buf_puts(&b, " WHERE \"case_id\" = $1 AND \"rule\" = $2 AND \"subject\" = $3");
+        obl_upd_sql[m] = ck_buf_steal(&b);
+    }
+}
+
+/* Sets the columns of mask of the row of case id, rule, subject to f's. */
+static ck_rc update_obligation(ck_db *db, int64_t id, const char *rule, const char *subject, const oblref *f,
+                               unsigned mask, char *err, size_t err_len)
+{
+    pthread_once(&obl_upd_once, build_obl_upd);
+    ck_stmt *st = ck_txn_prepare(db, obl_upd_sql[mask], err, err_len);
+    if (!st) return CK_ERR_DB;
+    const ck_obligation *o = f->o;
+    sink k = {st, NULL, 1};
+    put_int(&k, id);
+    put_text(&k, rule);
+    put_text(&k, subject);
+    if (mask & 1u << OBL_DUE) put_date(&k, o->due);
+    if (mask & 1u << OBL_MET_ON) put_date(&k, o->met_on);
+    if (mask & 1u << OBL_STATUS) put_text(&k, stored_status(o->status));
+    if (mask & 1u << OBL_SEVERITY) put_int(&k, o->severity);
+    if (mask & 1u << OBL_EXPLAIN) put_text(&k, o->explain ? o->explain : "");
+    if (mask & 1u << OBL_STAFF) put_text(&k, f->h->staff_code);
+    if (mask & 1u << OBL_TEAM) put_text(&k, f->h->team_code);
+    if (mask & 1u << OBL_PDU) put_text(&k, f->h->pdu_code);
+    return ck_txn_exec(db, st, "obligations", err, err_len);
 }
 
 /* Runs stmt sql with the ids parameter and calls row(ctx, pos) for each
@@ -1760,9 +1816,51 @@ static bool id_to_pos(const sync_run *s, int64_t id, size_t *pos)
     return hit != NULL;
 }
 
+/* A stored obligation's key, to delete. */
+typedef struct obl_key {
+    int64_t id;
+    const char *rule, *subject;
+} obl_key;
+
+/* A stored obligation to bring to a fresh one: the columns of mask. */
+typedef struct obl_upd {
+    obl_key key;
+    oblref fresh;
+    unsigned mask;
+} obl_upd;
+
+/* The profiles' part of a plan (ck_store_sync_plan_profiles), further down. */
+typedef struct profile_plan profile_plan;
+static void profile_plan_free(profile_plan *q);
+static ck_rc apply_profiles(ck_db *db, const profile_plan *q, size_t n, ck_date as_of, bool *changed, char *err,
+                            size_t err_len);
+
+/* What ck_store_sync_plan found to write (see ck_store.h). The fresh rows
+ * (x) point into the caller's results and holders; the keys to delete
+ * into the plan's arena. */
+struct ck_sync_plan {
+    size_t n;
+    const int64_t *ids;
+    const ck_holder *h;
+    bool *changed;        /* per case */
+    bool *holder_differs; /* per case: its cases row's holder is to be written */
+    refs x;               /* rows to insert */
+    obl_key *dels;        /* obligations to delete */
+    size_t n_dels, cap_dels;
+    obl_upd *upds;        /* obligations to update in place */
+    size_t n_upds, cap_upds;
+    int64_t *ftc_dels;    /* cases whose failures to comply are to be deleted */
+    size_t n_ftc_dels;
+    int64_t *dig_ids, *digs; /* the digests of the compared cases */
+    size_t n_dig;
+    ck_arena a;
+    profile_plan *pq;     /* ck_store_sync_plan_profiles', or NULL */
+    ck_date as_of;
+};
+
 /* Also sets fresh[i] when case i's stored obligation digest is digest[i]. */
-static ck_rc sync_holders(const sync_run *s, const int64_t *ids, const ck_holder *h, const int64_t *digest,
-                          bool *fresh, bool *changed, char *err, size_t err_len)
+static ck_rc plan_holders(const sync_run *s, const ck_holder *h, const int64_t *digest, bool *fresh, ck_sync_plan *p,
+                          char *err, size_t err_len)
 {
     size_t n = s->ls->n;
     bool *same = ck_calloc(n ? n : 1, sizeof *same);
@@ -1777,11 +1875,8 @@ static ck_rc sync_holders(const sync_run *s, const int64_t *ids, const ck_holder
         }
     }
     ck_stmt_reset(st);
-    for (size_t i = 0; i < n && rc == CK_OK; i++) {
-        if (same[i]) continue;
-        changed[i] = true;
-        rc = ck_store_set_holder(s->db, ids[i], &h[i], err, err_len);
-    }
+    for (size_t i = 0; i < n; i++)
+        if (!same[i]) p->changed[i] = p->holder_differs[i] = true;
     ck_free(same);
     return rc;
 }
@@ -1795,6 +1890,31 @@ static ck_rc exec_key(ck_db *db, const char *sql, int64_t id, const char *rule, 
     ck_stmt_bind_text(st, 2, rule);
     ck_stmt_bind_text(st, 3, subject);
     return ck_txn_exec(db, st, "obligations", err, err_len);
+}
+
+/* v[0..n) in stored_cmp's order (case, rule, subject), v freed: grouped by
+ * case in one stable pass, then each group sorted unless it already is.
+ * Rows arrive grouped by case and in key order within it (the primary
+ * key's index), so the sorting is mostly a check; a full qsort of every
+ * row read back (a million after a fortnight at London) was a fifth of
+ * reading them. */
+static stored_obl *group_stored(stored_obl *v, size_t n, size_t n_cases)
+{
+    size_t *start = ck_calloc(n_cases + 1, sizeof *start);
+    for (size_t i = 0; i < n; i++) start[v[i].pos + 1]++;
+    for (size_t c = 0; c < n_cases; c++) start[c + 1] += start[c];
+    stored_obl *out = ck_malloc(n * sizeof *out);
+    for (size_t i = 0; i < n; i++) out[start[v[i].pos]++] = v[i];
+    ck_free(v);
+    for (size_t from = 0, i = 1; i <= n; i++) {
+        if (i < n && out[i].pos == out[from].pos) continue;
+        bool sorted = true;
+        for (size_t k = from + 1; k < i && sorted; k++) sorted = stored_cmp(&out[k - 1], &out[k]) < 0;
+        if (!sorted) qsort(out + from, i - from, sizeof *out, stored_cmp);
+        from = i;
+    }
+    ck_free(start);
+    return out;
 }
 
 /* Reads the stored obligations of the run, sorted by case, rule, subject. */
@@ -1822,42 +1942,45 @@ static ck_rc read_stored(const sync_run *s, ck_arena *a, stored_obl **out, size_
         o->pdu = ck_arena_strdup(a, ck_stmt_text(st, 10));
     }
     ck_stmt_reset(st);
-    if (n) qsort(v, n, sizeof *v, stored_cmp);
-    *out = v;
+    *out = n ? group_stored(v, n, s->ls->n) : v;
     *n_out = n;
     return rc;
 }
 
 #define OBL_KEY_WHERE " WHERE \"case_id\" = $1 AND \"rule\" = $2 AND \"subject\" = $3"
 
-/* Brings case pos's stored obligations (st[0..ns)) to its fresh ones,
- * queueing new rows in x. */
-static ck_rc sync_case_obligations(ck_db *db, int64_t id, const ck_result *r, const ck_holder *h,
-                                   const stored_obl *st, size_t ns, refs *x, bool *changed, char *err, size_t err_len)
+static void plan_delete(ck_sync_plan *p, int64_t id, const stored_obl *st)
 {
+    p->dels = grow(p->dels, &p->cap_dels, p->n_dels + 1, sizeof *p->dels);
+    p->dels[p->n_dels++] = (obl_key){id, st->o.rule, st->o.subject};
+}
+
+/* Plans bringing case `id`'s stored obligations (st[0..ns)) to its fresh
+ * ones: the rows to delete, and new rows queued in p->x. */
+static void plan_case_obligations(ck_sync_plan *p, int64_t id, const ck_result *r, const ck_holder *h,
+                                  const stored_obl *st, size_t ns, bool *changed)
+{
+    refs *x = &p->x;
     size_t first = x->n_obl;
     refs_add_obligations(x, id, r, h);
     oblref *fresh = x->obl + first;
     size_t nf = x->n_obl - first;
     qsort(fresh, nf, sizeof *fresh, oblref_cmp);
     size_t i = 0, j = 0, keep = first;
-    ck_rc rc = CK_OK;
-    while ((i < ns || j < nf) && rc == CK_OK) {
+    while (i < ns || j < nf) {
         int c = i == ns ? 1 : j == nf ? -1 : strcmp(st[i].o.rule, fresh[j].o->rule);
         if (c == 0) c = strcmp(st[i].o.subject, fresh[j].o->subject);
         if (c < 0) {
-            rc = exec_key(db, "DELETE FROM \"obligations\"" OBL_KEY_WHERE, id, st[i].o.rule, st[i].o.subject, err,
-                          err_len);
+            plan_delete(p, id, &st[i]);
             i++;
         } else if (c > 0) {
             x->obl[keep++] = fresh[j++];
         } else {
-            if (!stored_same(&st[i], &fresh[j])) {
-                /* Rarely more than a few rows of a case change, so a
-                 * delete and a queued insert is as cheap as an UPDATE. */
-                rc = exec_key(db, "DELETE FROM \"obligations\"" OBL_KEY_WHERE, id, st[i].o.rule, st[i].o.subject,
-                              err, err_len);
-                x->obl[keep++] = fresh[j];
+            unsigned mask = stored_diff(&st[i], &fresh[j]);
+            if (mask) {
+                p->upds = grow(p->upds, &p->cap_upds, p->n_upds + 1, sizeof *p->upds);
+                p->upds[p->n_upds++] = (obl_upd){{id, st[i].o.rule, st[i].o.subject}, fresh[j], mask};
+                *changed = true;
             }
             i++;
             j++;
@@ -1866,17 +1989,11 @@ static ck_rc sync_case_obligations(ck_db *db, int64_t id, const ck_result *r, co
     /* A row deleted without a new one (the rest are queued) changes it too. */
     if (keep != first || ns != nf) *changed = true;
     x->n_obl = keep;
-    return rc;
 }
 
 /* Whether the stored failures to comply of a case are r's. */
-typedef struct stored_ftc {
-    size_t pos;
-    ck_ftc f;
-} stored_ftc;
-
-static ck_rc sync_ftc(const sync_run *s, const int64_t *ids, ck_result *const *r, const bool *skip, refs *x,
-                      bool *changed, char *err, size_t err_len)
+static ck_rc plan_ftc(const sync_run *s, const int64_t *ids, ck_result *const *r, const bool *skip, ck_sync_plan *p,
+                      char *err, size_t err_len)
 {
     size_t n = s->ls->n;
     size_t *seen = ck_calloc(n ? n : 1, sizeof *seen); /* stored rows matching so far */
@@ -1893,26 +2010,48 @@ static ck_rc sync_ftc(const sync_run *s, const int64_t *ids, ck_result *const *r
                        ck_stmt_int(st, 3) != res->ftc[k].count || ck_stmt_date(st, 4) != res->ftc[k].since;
     }
     ck_stmt_reset(st);
+    p->ftc_dels = ck_calloc(n ? n : 1, sizeof *p->ftc_dels);
     for (size_t i = 0; i < n && rc == CK_OK; i++) {
         if (skip[i] || (!differs[i] && seen[i] == r[i]->n_ftc)) continue;
-        changed[i] = true;
-        if (seen[i])
-            rc = exec_id(s->db, "DELETE FROM \"failures_to_comply\" WHERE \"case_id\" = $1", ids[i],
-                         "failures_to_comply", err, err_len);
-        refs_add_ftc(x, ids[i], r[i]);
+        p->changed[i] = true;
+        if (seen[i]) p->ftc_dels[p->n_ftc_dels++] = ids[i];
+        refs_add_ftc(&p->x, ids[i], r[i]);
     }
     ck_free(seen);
     ck_free(differs);
     return rc;
 }
 
-ck_rc ck_store_sync_derived(ck_db *db, size_t n, const int64_t *ids, ck_result *const *r, const ck_holder *h,
-                            bool *changed, char *err, size_t err_len)
+void ck_store_sync_plan_free(ck_sync_plan *p)
+{
+    if (!p) return;
+    refs_free(&p->x);
+    ck_free(p->changed);
+    ck_free(p->holder_differs);
+    ck_free(p->dels);
+    ck_free(p->upds);
+    ck_free(p->ftc_dels);
+    ck_free(p->dig_ids);
+    ck_free(p->digs);
+    ck_arena_free(&p->a);
+    if (p->pq) profile_plan_free(p->pq);
+    ck_free(p->pq);
+    ck_free(p);
+}
+
+ck_rc ck_store_sync_plan(ck_db *db, size_t n, const int64_t *ids, ck_result *const *r, const ck_holder *h,
+                         const int64_t *digests, ck_sync_plan **out, char *err, size_t err_len)
 {
     model();
+    ck_sync_plan *p = ck_calloc(1, sizeof *p);
+    *out = p;
+    p->n = n;
+    p->ids = ids;
+    p->h = h;
+    p->changed = ck_calloc(n ? n : 1, sizeof *p->changed);
+    p->holder_differs = ck_calloc(n ? n : 1, sizeof *p->holder_differs);
+    ck_arena_init(&p->a);
     if (n == 0) return CK_OK;
-    bool *mine = changed ? NULL : ck_calloc(n, sizeof *mine);
-    if (!changed) changed = mine;
     id_pos *index = ck_calloc(n, sizeof *index);
     for (size_t i = 0; i < n; i++) index[i] = (id_pos){ids[i], i};
     qsort(index, n, sizeof *index, id_pos_cmp);
@@ -1920,42 +2059,67 @@ ck_rc ck_store_sync_derived(ck_db *db, size_t n, const int64_t *ids, ck_result *
     sync_run s = {db, &ls, id_list(db, n, ids)};
     int64_t *digest = ck_calloc(n, sizeof *digest);
     bool *skip = ck_calloc(n, sizeof *skip);
-    for (size_t i = 0; i < n; i++) digest[i] = obl_digest(r[i], &h[i]);
-    ck_rc rc = sync_holders(&s, ids, h, digest, skip, changed, err, err_len);
+    for (size_t i = 0; i < n; i++) digest[i] = digests ? digests[i] : obl_digest(r[i], &h[i]);
+    ck_rc rc = plan_holders(&s, h, digest, skip, p, err, err_len);
     /* Only the cases whose digest differs are read back and compared. */
-    int64_t *todo = ck_calloc(n, sizeof *todo);
-    size_t n_todo = 0;
+    p->dig_ids = ck_calloc(n, sizeof *p->dig_ids);
+    p->digs = ck_calloc(n, sizeof *p->digs);
     for (size_t i = 0; i < n; i++)
-        if (!skip[i]) todo[n_todo++] = ids[i];
+        if (!skip[i]) {
+            p->dig_ids[p->n_dig] = ids[i];
+            p->digs[p->n_dig++] = digest[i];
+        }
     ck_free((void *)s.ids);
-    s.ids = n_todo ? id_list(db, n_todo, todo) : NULL;
-    ck_arena a;
-    ck_arena_init(&a);
+    s.ids = p->n_dig ? id_list(db, p->n_dig, p->dig_ids) : NULL;
     stored_obl *stored = NULL;
     size_t n_stored = 0;
-    refs x = {0};
-    if (rc == CK_OK && n_todo) rc = read_stored(&s, &a, &stored, &n_stored, err, err_len);
+    if (rc == CK_OK && p->n_dig) rc = read_stored(&s, &p->a, &stored, &n_stored, err, err_len);
     for (size_t i = 0, k = 0; i < n && rc == CK_OK; i++) {
         size_t from = k;
         while (k < n_stored && stored[k].pos == i) k++;
         if (skip[i]) continue;
-        rc = sync_case_obligations(db, ids[i], r[i], &h[i], stored + from, k - from, &x, &changed[i], err, err_len);
+        plan_case_obligations(p, ids[i], r[i], &h[i], stored + from, k - from, &p->changed[i]);
     }
-    if (rc == CK_OK && n_todo) rc = sync_ftc(&s, ids, r, skip, &x, changed, err, err_len);
-    if (rc == CK_OK) rc = refs_insert(db, &x, err, err_len);
-    /* The digests of the compared cases, now that their rows are right. */
-    for (size_t i = 0, m = 0; i < n; i++)
-        if (!skip[i]) todo[m] = ids[i], digest[m++] = digest[i];
-    if (rc == CK_OK) rc = put_digests(db, n_todo, todo, digest, err, err_len);
-    refs_free(&x);
+    if (rc == CK_OK && p->n_dig) rc = plan_ftc(&s, ids, r, skip, p, err, err_len);
     ck_free(stored);
-    ck_arena_free(&a);
     ck_free((void *)s.ids);
     ck_free(index);
-    ck_free(todo);
     ck_free(digest);
     ck_free(skip);
-    ck_free(mine);
+    return rc;
+}
+
+ck_rc ck_store_sync_apply(ck_db *db, const ck_sync_plan *p, bool *changed, char *err, size_t err_len)
+{
+    ck_rc rc = CK_OK;
+    for (size_t i = 0; i < p->n && rc == CK_OK; i++)
+        if (p->holder_differs[i]) rc = ck_store_set_holder(db, p->ids[i], &p->h[i], err, err_len);
+    for (size_t i = 0; i < p->n_dels && rc == CK_OK; i++)
+        rc = exec_key(db, "DELETE FROM \"obligations\"" OBL_KEY_WHERE, p->dels[i].id, p->dels[i].rule,
+                      p->dels[i].subject, err, err_len);
+    for (size_t i = 0; i < p->n_upds && rc == CK_OK; i++)
+        rc = update_obligation(db, p->upds[i].key.id, p->upds[i].key.rule, p->upds[i].key.subject, &p->upds[i].fresh,
+                               p->upds[i].mask, err, err_len);
+    for (size_t i = 0; i < p->n_ftc_dels && rc == CK_OK; i++)
+        rc = exec_id(db, "DELETE FROM \"failures_to_comply\" WHERE \"case_id\" = $1", p->ftc_dels[i],
+                     "failures_to_comply", err, err_len);
+    if (rc == CK_OK) rc = refs_insert(db, &p->x, err, err_len);
+    /* The digests of the compared cases, now that their rows are right. */
+    if (rc == CK_OK) rc = put_digests(db, p->n_dig, p->dig_ids, p->digs, err, err_len);
+    if (changed)
+        for (size_t i = 0; i < p->n; i++) changed[i] |= p->changed[i];
+    if (rc == CK_OK && p->pq) rc = apply_profiles(db, p->pq, p->n, p->as_of, changed, err, err_len);
+    return rc;
+}
+
+
+ck_rc ck_store_sync_derived(ck_db *db, size_t n, const int64_t *ids, ck_result *const *r, const ck_holder *h,
+                            const int64_t *digests, bool *changed, char *err, size_t err_len)
+{
+    ck_sync_plan *p = NULL;
+    ck_rc rc = ck_store_sync_plan(db, n, ids, r, h, digests, &p, err, err_len);
+    if (rc == CK_OK) rc = ck_store_sync_apply(db, p, changed, err, err_len);
+    ck_store_sync_plan_free(p);
     return rc;
 }
 
@@ -2039,6 +2203,34 @@ ck_rc ck_store_due_ids(ck_db *db, ck_date as_of, int64_t **ids, size_t *n, char 
     return rc;
 }
 
+ck_rc ck_store_batch_split(ck_db *db, const char *after, size_t max, char **mid, size_t *first, size_t *n_out,
+                           char *err, size_t err_len)
+{
+    *mid = NULL;
+    *first = *n_out = 0;
+    if (max > BATCH_MAX) max = BATCH_MAX;
+    /* The CRNs alone, from the CRN index: a few microseconds a batch. */
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"crn\" FROM \"cases\" WHERE \"crn\" > $1 ORDER BY \"crn\" LIMIT $2", err,
+                                 err_len);
+    if (!st) return CK_ERR_DB;
+    ck_stmt_bind_text(st, 1, after ? after : "");
+    ck_stmt_bind_int(st, 2, (int64_t)max);
+    char **crns = ck_calloc(max ? max : 1, sizeof *crns);
+    size_t n = 0;
+    ck_rc rc = CK_OK;
+    while (n < max && ck_txn_next(db, st, "cases", &rc, err, err_len)) crns[n++] = ck_strdup(ck_stmt_text(st, 0));
+    ck_stmt_reset(st);
+    *n_out = n;
+    if (rc == CK_OK && n >= 2) {
+        *first = n / 2;
+        *mid = crns[*first - 1];
+        crns[*first - 1] = NULL;
+    }
+    for (size_t i = 0; i < n; i++) ck_free(crns[i]);
+    ck_free(crns);
+    return rc;
+}
+
 ck_rc ck_store_load_ids(ck_db *db, ck_store_batch *b, const int64_t *ids, size_t n, ck_lock lock, char *err,
                         size_t err_len)
 {
@@ -2087,10 +2279,31 @@ ck_rc ck_store_load_ids(ck_db *db, ck_store_batch *b, const int64_t *ids, size_t
     "\"mappa_level\", \"court_reports\", \"profile_as_of\", \"next_change\" FROM \"cases\" WHERE \"case_id\""
 static const char *const sync_profile_sql[2] = {SYNC_PROFILE_SQL IN_IDS_SQLITE, SYNC_PROFILE_SQL IN_IDS_PG};
 
-ck_rc ck_store_sync_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_wprofile *profiles,
-                             const ck_date *next, ck_date as_of, bool *changed, char *err, size_t err_len)
+/* What ck_store_sync_profiles writes, worked out from a read (see
+ * ck_store_sync_plan_profiles). */
+struct profile_plan {
+    size_t n_put, n_next;
+    int64_t *put_ids, *next_ids;
+    const ck_wprofile **put;
+    ck_date *next_of;
+    bool *changed; /* per case */
+};
+
+static void profile_plan_free(profile_plan *q)
 {
-    model();
+    ck_free(q->put_ids);
+    ck_free(q->next_ids);
+    ck_free(q->put);
+    ck_free(q->next_of);
+    ck_free(q->changed);
+    memset(q, 0, sizeof *q);
+}
+
+static ck_rc plan_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_wprofile *profiles, const ck_date *next,
+                           profile_plan *q, char *err, size_t err_len)
+{
+    memset(q, 0, sizeof *q);
+    q->changed = ck_calloc(n ? n : 1, sizeof *q->changed);
     if (n == 0) return CK_OK;
     id_pos *index = ck_calloc(n, sizeof *index);
     for (size_t i = 0; i < n; i++) index[i] = (id_pos){ids[i], i};
@@ -2116,32 +2329,55 @@ ck_rc ck_store_sync_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_w
     }
     ck_stmt_reset(st);
     /* Only the rows that differ: an unchanged case keeps its tier_as_of. */
-    int64_t *put_ids = ck_calloc(n, sizeof *put_ids), *next_ids = ck_calloc(n, sizeof *next_ids);
-    const ck_wprofile **put = ck_calloc(n, sizeof *put);
-    ck_date *next_of = ck_calloc(n, sizeof *next_of);
-    size_t n_put = 0, n_next = 0;
+    q->put_ids = ck_calloc(n, sizeof *q->put_ids);
+    q->next_ids = ck_calloc(n, sizeof *q->next_ids);
+    q->put = ck_calloc(n, sizeof *q->put);
+    q->next_of = ck_calloc(n, sizeof *q->next_of);
     for (size_t i = 0; i < n; i++) {
         if (!same[i]) {
-            changed[i] = true;
-            put_ids[n_put] = ids[i];
-            put[n_put++] = &profiles[i];
+            q->changed[i] = true;
+            q->put_ids[q->n_put] = ids[i];
+            q->put[q->n_put++] = &profiles[i];
         }
         if (!same[i] || !same_next[i]) {
-            next_ids[n_next] = ids[i];
-            next_of[n_next++] = next[i];
+            q->next_ids[q->n_next] = ids[i];
+            q->next_of[q->n_next++] = next[i];
         }
     }
-    if (rc == CK_OK) rc = ck_store_put_profiles(db, n_put, put_ids, put, as_of, err, err_len);
-    if (rc == CK_OK) rc = ck_store_set_next_change(db, n_next, next_ids, next_of, as_of, err, err_len);
-    ck_free(put_ids);
-    ck_free(next_ids);
-    ck_free(put);
-    ck_free(next_of);
     ck_free(same);
     ck_free(same_next);
     ck_free((void *)s.ids);
     ck_free(index);
     return rc;
+}
+
+static ck_rc apply_profiles(ck_db *db, const profile_plan *q, size_t n, ck_date as_of, bool *changed, char *err,
+                            size_t err_len)
+{
+    ck_rc rc = ck_store_put_profiles(db, q->n_put, q->put_ids, q->put, as_of, err, err_len);
+    if (rc == CK_OK) rc = ck_store_set_next_change(db, q->n_next, q->next_ids, q->next_of, as_of, err, err_len);
+    for (size_t i = 0; i < n && changed; i++) changed[i] |= q->changed[i];
+    return rc;
+}
+
+ck_rc ck_store_sync_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_wprofile *profiles,
+                             const ck_date *next, ck_date as_of, bool *changed, char *err, size_t err_len)
+{
+    model();
+    profile_plan q;
+    ck_rc rc = plan_profiles(db, n, ids, profiles, next, &q, err, err_len);
+    if (rc == CK_OK) rc = apply_profiles(db, &q, n, as_of, changed, err, err_len);
+    profile_plan_free(&q);
+    return rc;
+}
+
+ck_rc ck_store_sync_plan_profiles(ck_db *db, ck_sync_plan *p, const ck_wprofile *profiles, const ck_date *next,
+                                  ck_date as_of, char *err, size_t err_len)
+{
+    if (!p->pq) p->pq = ck_calloc(1, sizeof *p->pq);
+    else profile_plan_free(p->pq);
+    p->as_of = as_of;
+    return plan_profiles(db, p->n, p->ids, profiles, next, p->pq, err, err_len);
 }
 
 int ck_store_obligation_cmp(const void *a, const void *b)

@@ -189,9 +189,28 @@ ck_rc ck_store_put_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_wp
  * those rows (cases.obl_digest, migration 027) equals the fresh one's is
  * not even read back; every write of obligations stores the digest. */
 ck_rc ck_store_sync_derived(ck_db *db, size_t n, const int64_t *ids, ck_result *const *r, const ck_holder *h,
-                            bool *changed, char *err, size_t err_len);
-/* (changed, may be NULL: changed[i] is set when a row of case ids[i] was
- * written; it is never cleared.) */
+                            const int64_t *digests, bool *changed, char *err, size_t err_len);
+/* (digests, may be NULL: digests[i] is ck_store_obl_digest(r[i], &h[i]),
+ * worked out beforehand on another thread; changed, may be NULL: changed[i]
+ * is set when a row of case ids[i] was written; it is never cleared.) */
+/* ck_store_sync_derived in two steps, so the reading and comparing can run
+ * on another connection (another thread) than the writing: plan reads the
+ * stored holder, digest, obligations and failures to comply of the cases
+ * (on any connection that sees what the writer sees) and works out what
+ * differs; apply writes it on the writer's. ids, r and h must outlive the
+ * plan; *plan is the caller's (ck_store_sync_plan_free) whatever the result. */
+typedef struct ck_sync_plan ck_sync_plan;
+ck_rc ck_store_sync_plan(ck_db *db, size_t n, const int64_t *ids, ck_result *const *r, const ck_holder *h,
+                         const int64_t *digests, ck_sync_plan **plan, char *err, size_t err_len);
+ck_rc ck_store_sync_apply(ck_db *db, const ck_sync_plan *plan, bool *changed, char *err, size_t err_len);
+/* Adds ck_store_sync_profiles of the plan's cases to it (read now, written
+ * by ck_store_sync_apply after the rest); profiles and next must outlive it. */
+ck_rc ck_store_sync_plan_profiles(ck_db *db, ck_sync_plan *plan, const ck_wprofile *profiles, const ck_date *next,
+                                  ck_date as_of, char *err, size_t err_len);
+void ck_store_sync_plan_free(ck_sync_plan *plan);
+/* The digest of the rows r and h store (cases.obl_digest). Pure: safe on
+ * any thread. */
+int64_t ck_store_obl_digest(const ck_result *r, const ck_holder *h);
 
 /* ---- Next change (core/ck_horizon, migration 017) ---------------------------- */
 
@@ -207,6 +226,12 @@ ck_rc ck_store_lower_next_change(ck_db *db, int64_t id, ck_date next, char *err,
 /* The ids of the cases whose next change is on or before as_of (an index
  * range), in no order; *ids is the caller's (ck_free). */
 ck_rc ck_store_due_ids(ck_db *db, ck_date as_of, int64_t **ids, size_t *n, char *err, size_t err_len);
+/* Where a batch read in parts on two connections splits: of the next
+ * cases after CRN `after` in CRN order, up to max, *n gets how many there
+ * are, *first half of them (rounded down) and *mid the CRN of the last of
+ * that half (the caller's, ck_free), NULL when fewer than two cases follow. */
+ck_rc ck_store_batch_split(ck_db *db, const char *after, size_t max, char **mid, size_t *first, size_t *n,
+                           char *err, size_t err_len);
 /* Loads the cases of ids[0..n) (at most 100,000; ids with no case are
  * skipped) into b, with one query per table, locking their rows. */
 ck_rc ck_store_load_ids(ck_db *db, ck_store_batch *b, const int64_t *ids, size_t n, ck_lock lock, char *err,
