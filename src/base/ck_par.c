@@ -1,6 +1,7 @@
 #include "ck_par.h"
 #include "ck_mem.h"
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <unistd.h>
@@ -16,7 +17,11 @@ struct ck_par {
 
 unsigned ck_par_threads(void)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    /* The cores this process may run on (taskset, systemd's CPUAffinity, a
+     * container's cpuset), not every core online: threads beyond them only
+     * take turns, and the recompute's second reader would cost, not help. */
+    cpu_set_t set;
+    long n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : n > CK_PAR_MAX_THREADS ? CK_PAR_MAX_THREADS : (unsigned)n;
 }
 

@@ -15,7 +15,8 @@
 
 typedef struct ck_par ck_par;
 
-/* Threads worth using here: the cores online, 1 to CK_PAR_MAX_THREADS. */
+/* Threads worth using here: the cores this process may run on (its CPU
+ * affinity), 1 to CK_PAR_MAX_THREADS. */
 unsigned ck_par_threads(void);
 
 /* Starts fn(ctx, i) for every i < n on `threads` new threads (at most
