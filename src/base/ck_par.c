@@ -15,14 +15,20 @@ struct ck_par {
     bool started[CK_PAR_MAX_THREADS];
 };
 
-unsigned ck_par_threads(void)
+unsigned ck_par_cores(void)
 {
     /* The cores this process may run on (taskset, systemd's CPUAffinity, a
      * container's cpuset), not every core online: threads beyond them only
      * take turns, and the recompute's second reader would cost, not help. */
     cpu_set_t set;
     long n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > CK_PAR_MAX_THREADS ? CK_PAR_MAX_THREADS : (unsigned)n;
+    return n < 1 ? 1 : (unsigned)n;
+}
+
+unsigned ck_par_threads(void)
+{
+    unsigned n = ck_par_cores();
+    return n > CK_PAR_MAX_THREADS ? CK_PAR_MAX_THREADS : n;
 }
 
 static void drain(ck_par *p)

@@ -15,8 +15,9 @@
 
 typedef struct ck_par ck_par;
 
-/* Threads worth using here: the cores this process may run on (its CPU
- * affinity), 1 to CK_PAR_MAX_THREADS. */
+/* The cores this process may run on (its CPU affinity), at least 1. */
+unsigned ck_par_cores(void);
+/* Threads worth using here: ck_par_cores(), at most CK_PAR_MAX_THREADS. */
 unsigned ck_par_threads(void);
 
 /* Starts fn(ctx, i) for every i < n on `threads` new threads (at most

@@ -30,7 +30,7 @@ static void help(FILE *to)
             "                         else sqlite:casekeeper.db)\n"
             "  --listen HOST:PORT     address to bind (default " CK_SERVE_DEFAULT_LISTEN "; port 0 picks a\n"
             "                         free port; IPv6 as [::1]:8080)\n"
-            "  --threads N            worker threads (default: two per CPU core)\n"
+            "  --threads N            worker threads (default: two per CPU core this process may run on)\n"
             "  --assets-dir DIR       the web files: DIR/templates, DIR/static and DIR/node_modules\n"
             "                         (default: the source tree the binary was built in, else\n"
             "                         BIN/../share/casekeeper beside an installed binary, else\n"

@@ -9,6 +9,7 @@
 #include "ck_cal.h"
 #include "ck_gen_names.h"
 #include "ck_rng.h"
+#include "ck_par.h"
 #include "ck_str.h"
 #include <errno.h>
 #include <math.h>
@@ -1507,8 +1508,8 @@ static void *serialise(void *arg)
 
 static size_t worker_count(void)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (size_t)n;
+    unsigned n = ck_par_cores();
+    return n > MAX_WORKERS ? MAX_WORKERS : (size_t)n;
 }
 
 bool ck_gen_write_dir(const ck_gen *g, const char *dir, char *err, size_t len)

@@ -1,6 +1,7 @@
 #include "ck_http.h"
 #include "ck_form.h"
 #include "ck_log.h"
+#include "ck_par.h"
 #include <ctype.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -728,10 +729,7 @@ ck_http_server *ck_http_start(const ck_http_config *cfg, char *err, size_t err_l
         return NULL;
     }
     unsigned threads = cfg->threads;
-    if (threads == 0) {
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = cores > 0 ? 2 * (unsigned)cores : 2;
-    }
+    if (threads == 0) threads = 2 * ck_par_cores();
     s->daemon = MHD_start_daemon(
         /* ITC: MHD_quiesce_daemon (ck_http_drain) needs it with a thread pool. */
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
