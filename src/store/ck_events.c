@@ -185,12 +185,13 @@ static int run(ck_stmt *st)
     return CK_DB_OK;
 }
 
-/* Inserts rows v[0..n) (none with a key) with ids from *next. */
-static int insert_plain(ck_db *db, const queued *v, size_t n, int64_t *next)
+/* Inserts rows[0..n) with ids from *next: the last column their key
+ * (`keyed`) or their subject. */
+static int insert_rows(ck_db *db, const queued *const *rows, size_t n, bool keyed, int64_t *next)
 {
     ck_buf sql = CK_BUF_INIT;
-    ck_buf_puts(&sql, "INSERT INTO \"domain_events\" (\"id\", \"type\", \"crn\", \"occurred_at\", \"subject\") "
-                      "VALUES ");
+    ck_buf_printf(&sql, "INSERT INTO \"domain_events\" (\"id\", \"type\", \"crn\", \"occurred_at\", \"%s\") VALUES ",
+                  keyed ? "dedupe" : "subject");
     for (size_t i = 0; i < n; i++)
         ck_buf_printf(&sql, "%s(CAST($%zu AS BIGINT), $%zu, $%zu, CAST($%zu AS BIGINT), $%zu)", i ? ", " : "",
                       5 * i + 1, 5 * i + 2, 5 * i + 3, 5 * i + 4, 5 * i + 5);
@@ -199,14 +200,22 @@ static int insert_plain(ck_db *db, const queued *v, size_t n, int64_t *next)
     if (!st) return CK_DB_ERROR;
     for (size_t i = 0; i < n; i++) {
         ck_stmt_bind_int(st, (int)(5 * i + 1), *next + (int64_t)i);
-        ck_stmt_bind_text(st, (int)(5 * i + 2), v[i].type->name);
-        ck_stmt_bind_text(st, (int)(5 * i + 3), v[i].crn);
-        ck_stmt_bind_int(st, (int)(5 * i + 4), v[i].at);
-        ck_stmt_bind_text(st, (int)(5 * i + 5), v[i].subject);
+        ck_stmt_bind_text(st, (int)(5 * i + 2), rows[i]->type->name);
+        ck_stmt_bind_text(st, (int)(5 * i + 3), rows[i]->crn);
+        ck_stmt_bind_int(st, (int)(5 * i + 4), rows[i]->at);
+        ck_stmt_bind_text(st, (int)(5 * i + 5), keyed ? rows[i]->key : rows[i]->subject);
     }
     int rc = run(st);
     if (rc == CK_DB_OK) *next += (int64_t)n;
     return rc;
+}
+
+/* Inserts rows v[0..n) (none with a key) with ids from *next. */
+static int insert_plain(ck_db *db, const queued *v, size_t n, int64_t *next)
+{
+    const queued *rows[FLUSH_ROWS];
+    for (size_t i = 0; i < n; i++) rows[i] = &v[i];
+    return insert_rows(db, rows, n, false, next);
 }
 
 /* Inserts the keyed rows v[0..n) whose key is not taken, by a stored event
@@ -247,28 +256,8 @@ static int insert_keyed(ck_db *db, const queued *v, size_t n, int64_t *next)
         for (size_t j = 0; j < m && !again; j++) again = strcmp(put[j]->key, v[i].key) == 0;
         if (!again) put[m++] = &v[i];
     }
-    ck_buf_reset(&sql);
-    if (m == 0) {
-        ck_buf_free(&sql);
-        return CK_DB_OK;
-    }
-    ck_buf_puts(&sql, "INSERT INTO \"domain_events\" (\"id\", \"type\", \"crn\", \"occurred_at\", \"dedupe\") VALUES ");
-    for (size_t i = 0; i < m; i++)
-        ck_buf_printf(&sql, "%s(CAST($%zu AS BIGINT), $%zu, $%zu, CAST($%zu AS BIGINT), $%zu)", i ? ", " : "",
-                      5 * i + 1, 5 * i + 2, 5 * i + 3, 5 * i + 4, 5 * i + 5);
-    st = ck_db_prepare(db, ck_buf_cstr(&sql));
     ck_buf_free(&sql);
-    if (!st) return CK_DB_ERROR;
-    for (size_t i = 0; i < m; i++) {
-        ck_stmt_bind_int(st, (int)(5 * i + 1), *next + (int64_t)i);
-        ck_stmt_bind_text(st, (int)(5 * i + 2), put[i]->type->name);
-        ck_stmt_bind_text(st, (int)(5 * i + 3), put[i]->crn);
-        ck_stmt_bind_int(st, (int)(5 * i + 4), put[i]->at);
-        ck_stmt_bind_text(st, (int)(5 * i + 5), put[i]->key);
-    }
-    int rc = run(st);
-    if (rc == CK_DB_OK) *next += (int64_t)m;
-    return rc;
+    return m ? insert_rows(db, put, m, true, next) : CK_DB_OK;
 }
 
 /* ck_db's before_commit: the queue into the outbox under the ids' lock. */
