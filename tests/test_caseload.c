@@ -11,6 +11,7 @@
 #include "ck_facts.h"
 #include "ck_org.h"
 #include "ck_str.h"
+#include <sqlite3.h>
 
 static ck_date day(const char *s)
 {
@@ -289,6 +290,86 @@ static void test_region(void **state)
     assert_non_null(strstr(err, "region"));
 }
 
+/* What SQLite did for the statements over "obligations" run while `on`:
+ * sorts (a temporary B-tree for GROUP BY or ORDER BY) and steps of a full
+ * scan, from each statement's counters when it finishes (a trace on every
+ * connection opened after plan_watch). */
+static struct {
+    bool on;
+    int sorts, scan_steps, statements;
+} plan;
+
+static int plan_trace(unsigned type, void *ctx, void *p, void *x)
+{
+    (void)type, (void)ctx, (void)x;
+    sqlite3_stmt *st = p;
+    const char *sql = sqlite3_sql(st);
+    int sorts = sqlite3_stmt_status(st, SQLITE_STMTSTATUS_SORT, 1);
+    int steps = sqlite3_stmt_status(st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1);
+    if (plan.on && sql && strstr(sql, "FROM \"obligations\"")) {
+        plan.sorts += sorts;
+        plan.scan_steps += steps;
+        plan.statements++;
+    }
+    return 0;
+}
+
+static int plan_hook(sqlite3 *h, const char **err, const struct sqlite3_api_routines *api)
+{
+    (void)err, (void)api;
+    sqlite3_trace_v2(h, SQLITE_TRACE_PROFILE, plan_trace, NULL);
+    return SQLITE_OK;
+}
+
+/* The PDU dashboard's month-by-month trend: each month's overdue count is
+ * the PDU's obligations due before the month's end and not met by it, as
+ * the stored rows say (whatever their status); and on SQLite the trend and
+ * the timeliness rates read the PDU's rule index in its order (migration
+ * 033): no sort and no full scan, which at London is what keeps them from
+ * reading or sorting a PDU's 160,000 obligations. */
+static void test_trend(void **state)
+{
+    ck_db *db = fill(state);
+    char err[512];
+    ck_date as_of = day("2025-06-02");
+    static const char *const vcs[] = {"VCS_REFERRAL", "VCS_FIRST_CONTACT", "VCS_RELEASE_NOTICE", NULL};
+    static const char *const checks[] = {"DA_CHECK", "CHILD_CHECK", NULL};
+    static const char *const *const groups[] = {vcs, checks};
+    ck_trend_month out[CK_TREND_MONTHS];
+    assert_int_equal(ck_caseload_trend(db, "P1", groups, 2, as_of, out, err, sizeof err), CK_OK);
+    size_t overdue = 0, judged = 0;
+    for (int i = 0; i < CK_TREND_MONTHS; i++) {
+        char sql[256], d[CK_DATE_STRLEN], n[32];
+        ck_date_fmt(out[i].end, d);
+        snprintf(sql, sizeof sql,
+                 "SELECT COUNT(*) FROM \"obligations\" WHERE \"pdu_code\" = 'P1' AND \"due\" < '%s' "
+                 "AND (\"met_on\" IS NULL OR \"met_on\" > '%s')", d, d);
+        ck_test_db_text(db, sql, n, sizeof n);
+        assert_int_equal(out[i].overdue, strtoull(n, NULL, 10));
+        overdue += out[i].overdue;
+        judged += out[i].group[1].on_time + out[i].group[1].late + out[i].group[1].overdue;
+    }
+    assert_true(overdue > 0);
+    assert_int_equal(judged, 4); /* T1's four checks (test_team_pdu_and_rules), due in May */
+    if (((ck_test_db *)*state)->kind != CK_DB_SQLITE) return;
+
+    assert_int_equal(sqlite3_auto_extension((void (*)(void))plan_hook), SQLITE_OK);
+    ck_db *watched = ck_db_open(ck_test_db_url(state, 0), err, sizeof err);
+    assert_non_null(watched);
+    plan.on = true;
+    ck_trend_month again[CK_TREND_MONTHS];
+    assert_int_equal(ck_caseload_trend(watched, "P1", groups, 2, as_of, again, err, sizeof err), CK_OK);
+    ck_timeliness t;
+    assert_int_equal(ck_caseload_timeliness(watched, "P1", vcs, as_of, &t, err, sizeof err), CK_OK);
+    plan.on = false;
+    ck_db_close(watched);
+    sqlite3_cancel_auto_extension((void (*)(void))plan_hook);
+    assert_int_equal(again[CK_TREND_MONTHS - 1].overdue, out[CK_TREND_MONTHS - 1].overdue);
+    assert_int_equal(plan.statements, 3);
+    assert_int_equal(plan.sorts, 0);
+    assert_int_equal(plan.scan_steps, 0);
+}
+
 static void test_outcome_with_enforcement(void **state)
 {
     ck_db *db = fill(state);
@@ -359,6 +440,7 @@ int main(void)
         CK_DB_TEST(test_stored_tier_follows_writes),
         CK_DB_TEST(test_team_pdu_and_rules),
         CK_DB_TEST(test_region),
+        CK_DB_TEST(test_trend),
         CK_DB_TEST(test_outcome_with_enforcement),
         cmocka_unit_test(test_outcome_classes),
     };

@@ -1029,17 +1029,19 @@ static ck_rc trend_in_snapshot(ck_db *db, const char *pdu, const char *const *co
     }
 
     /* Overdue at each month's end: due before end i and not met by it (met
-     * later, or not at all). Counted by (due, met_on), the order the PDU's
-     * index holds them in (no sort), and each pair put in its months here:
-     * asking each month's question of each row in SQL cost up to 36 date
-     * comparisons a row, each a text conversion to SQLite, over the 130,000
-     * obligations of a London PDU. */
+     * later, or not at all). An obligation met on time (stored "met": met on
+     * or before its due date, core/ck_rules) never is, so only the others
+     * are read: a tenth of a London PDU's 160,000. Counted by (rule,
+     * status, due, met_on), the order the PDU's rule index holds them in
+     * (migration 033: no sort, no table row), and each (due, met_on) put in
+     * its months here: asking each month's question of each row in SQL cost
+     * up to 36 date comparisons a row, each a text conversion to SQLite. */
     sqlq q = {.sql = CK_BUF_INIT};
     q_sql(&q, "SELECT \"due\", \"met_on\", COUNT(*) FROM \"obligations\" WHERE \"pdu_code\" = ");
     q_text(&q, pdu);
-    q_sql(&q, " AND \"due\" < ");
+    q_sql(&q, " AND \"status\" <> 'met' AND \"due\" < ");
     q_date(&q, out[CK_TREND_MONTHS - 1].end, last);
-    q_sql(&q, " GROUP BY \"due\", \"met_on\"");
+    q_sql(&q, " GROUP BY \"rule\", \"status\", \"due\", \"met_on\"");
     ck_stmt *st = q_prepare(db, &q);
     ck_buf_free(&q.sql);
     if (!st) return ck_txn_db_fail(db, "prepare", err, err_len);
@@ -1054,8 +1056,8 @@ static ck_rc trend_in_snapshot(ck_db *db, const char *pdu, const char *const *co
     if (s != CK_DB_DONE) return ck_txn_db_fail(db, "trend", err, err_len);
 
     /* Timeliness of the obligations due in each month, by month, rule and
-     * status, as ck_caseload_timeliness judges them: counted by due date
-     * (as above), each put in its month here. */
+     * status, as ck_caseload_timeliness judges them: counted by due date,
+     * each put in its month here; one range of the rule index per rule. */
     q = (sqlq){.sql = CK_BUF_INIT};
     q_sql(&q, "SELECT \"due\", \"rule\", \"status\", COUNT(*) FROM \"obligations\" WHERE \"pdu_code\" = ");
     q_text(&q, pdu);
