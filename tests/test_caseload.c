@@ -236,6 +236,10 @@ static void test_team_pdu_and_rules(void **state)
     ck_release_list_free(rl);
 }
 
+/* The rule groups of the PDU and region dashboards' rates. */
+static const char *const vcs_rules[] = {"VCS_REFERRAL", "VCS_FIRST_CONTACT", "VCS_RELEASE_NOTICE", NULL};
+static const char *const check_rules[] = {"DA_CHECK", "CHILD_CHECK", NULL};
+
 /* The region dashboard's figures are the PDU dashboard's, a PDU a row, and
  * a region's PDUs are its own. */
 static void test_region(void **state)
@@ -243,10 +247,8 @@ static void test_region(void **state)
     ck_db *db = fill(state);
     char err[512];
     ck_date as_of = day("2025-06-02");
-    static const char *const vcs[] = {"VCS_REFERRAL", "VCS_FIRST_CONTACT", "VCS_RELEASE_NOTICE", NULL};
-    static const char *const checks[] = {"DA_CHECK", "CHILD_CHECK", NULL};
     static const char *const da[] = {"DA_CHECK", NULL};
-    static const char *const *const groups[] = {vcs, checks, da};
+    static const char *const *const groups[] = {vcs_rules, check_rules, da};
     ck_region_summary *g = NULL;
     assert_int_equal(ck_caseload_region(db, "R1", groups, 3, as_of, &g, err, sizeof err), CK_OK);
     assert_string_equal(g->name, "London");
@@ -283,7 +285,7 @@ static void test_region(void **state)
     assert_int_equal(ck_caseload_region(db, "R9", groups, 3, as_of, &g, err, sizeof err), CK_ERR_NOTFOUND);
     assert_null(g);
     static const char *const none[] = {NULL};
-    static const char *const *const bad[] = {vcs, none};
+    static const char *const *const bad[] = {vcs_rules, none};
     assert_int_equal(ck_caseload_region(db, "R1", bad, 2, as_of, &g, err, sizeof err), CK_ERR_INVALID);
     assert_non_null(strstr(err, "groups[1]"));
     assert_int_equal(ck_caseload_region(db, "", groups, 3, as_of, &g, err, sizeof err), CK_ERR_INVALID);
@@ -332,9 +334,7 @@ static void test_trend(void **state)
     ck_db *db = fill(state);
     char err[512];
     ck_date as_of = day("2025-06-02");
-    static const char *const vcs[] = {"VCS_REFERRAL", "VCS_FIRST_CONTACT", "VCS_RELEASE_NOTICE", NULL};
-    static const char *const checks[] = {"DA_CHECK", "CHILD_CHECK", NULL};
-    static const char *const *const groups[] = {vcs, checks};
+    static const char *const *const groups[] = {vcs_rules, check_rules};
     ck_trend_month out[CK_TREND_MONTHS];
     assert_int_equal(ck_caseload_trend(db, "P1", groups, 2, as_of, out, err, sizeof err), CK_OK);
     size_t overdue = 0, judged = 0;
@@ -360,7 +360,7 @@ static void test_trend(void **state)
     ck_trend_month again[CK_TREND_MONTHS];
     assert_int_equal(ck_caseload_trend(watched, "P1", groups, 2, as_of, again, err, sizeof err), CK_OK);
     ck_timeliness t;
-    assert_int_equal(ck_caseload_timeliness(watched, "P1", vcs, as_of, &t, err, sizeof err), CK_OK);
+    assert_int_equal(ck_caseload_timeliness(watched, "P1", vcs_rules, as_of, &t, err, sizeof err), CK_OK);
     plan.on = false;
     ck_db_close(watched);
     sqlite3_cancel_auto_extension((void (*)(void))plan_hook);
