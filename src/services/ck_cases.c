@@ -1056,9 +1056,13 @@ static ck_rc recompute_batch(ck_db *db, recompute_run *r, ck_date as_of, ck_reco
         for (size_t j = 0; j < 2 && rc == CK_OK; j++)
             rc = ck_store_sync_apply(db, r->plans[j], differs + r->plan_from[j], err, err_len);
     } else {
-        rc = ck_store_sync_derived(db, r->n, r->ids, r->results, r->holders, r->digests, differs, err, err_len);
-        if (rc == CK_OK)
-            rc = ck_store_sync_profiles(db, r->n, r->ids, r->profiles, r->next, as_of, differs, err, err_len);
+        /* Planned whole, as each half is: then a changed case's digest and
+         * next change are written in one statement (ck_store_sync_apply). */
+        ck_sync_plan *p = NULL;
+        rc = ck_store_sync_plan(db, r->n, r->ids, r->results, r->holders, r->digests, &p, err, err_len);
+        if (rc == CK_OK) rc = ck_store_sync_plan_profiles(db, p, r->profiles, r->next, as_of, err, err_len);
+        if (rc == CK_OK) rc = ck_store_sync_apply(db, p, differs, err, err_len);
+        ck_store_sync_plan_free(p);
     }
     for (size_t i = 0; i < r->n; i++) {
         if (differs[i] && st->list_changed) {

@@ -1832,8 +1832,8 @@ typedef struct obl_upd {
 /* The profiles' part of a plan (ck_store_sync_plan_profiles), further down. */
 typedef struct profile_plan profile_plan;
 static void profile_plan_free(profile_plan *q);
-static ck_rc apply_profiles(ck_db *db, const profile_plan *q, size_t n, ck_date as_of, bool *changed, char *err,
-                            size_t err_len);
+static ck_rc apply_profiles(ck_db *db, const profile_plan *q, size_t n, ck_date as_of, const ck_sync_plan *p,
+                            bool *changed, char *err, size_t err_len);
 
 /* What ck_store_sync_plan found to write (see ck_store.h). The fresh rows
  * (x) point into the caller's results and holders; the keys to delete
@@ -1879,17 +1879,6 @@ static ck_rc plan_holders(const sync_run *s, const ck_holder *h, const int64_t *
         if (!same[i]) p->changed[i] = p->holder_differs[i] = true;
     ck_free(same);
     return rc;
-}
-
-static ck_rc exec_key(ck_db *db, const char *sql, int64_t id, const char *rule, const char *subject, char *err,
-                      size_t err_len)
-{
-    ck_stmt *st = ck_txn_prepare(db, sql, err, err_len);
-    if (!st) return CK_ERR_DB;
-    ck_stmt_bind_int(st, 1, id);
-    ck_stmt_bind_text(st, 2, rule);
-    ck_stmt_bind_text(st, 3, subject);
-    return ck_txn_exec(db, st, "obligations", err, err_len);
 }
 
 /* v[0..n) in stored_cmp's order (case, rule, subject), v freed: grouped by
@@ -1947,7 +1936,47 @@ static ck_rc read_stored(const sync_run *s, ck_arena *a, stored_obl **out, size_
     return rc;
 }
 
-#define OBL_KEY_WHERE " WHERE \"case_id\" = $1 AND \"rule\" = $2 AND \"subject\" = $3"
+/* "DELETE FROM obligations WHERE" the key is one of `rows` keys, as ORed
+ * equalities of the primary key's columns, which both backends look up in
+ * its index: the deletes of a batch in a few statements, where one a row
+ * was a round trip each on PostgreSQL. */
+static char *key_delete(int rows)
+{
+    ck_buf b = CK_BUF_INIT;
+    ck_buf_puts(&b, "DELETE FROM \"obligations\" WHERE ");
+    for (int r = 0; r < rows; r++)
+        ck_buf_printf(&b, "%s(\"case_id\" = $%d AND \"rule\" = $%d AND \"subject\" = $%d)", r ? " OR " : "", 3 * r + 1,
+                      3 * r + 2, 3 * r + 3);
+    return ck_buf_steal(&b);
+}
+
+static pthread_once_t key_del_once = PTHREAD_ONCE_INIT;
+static char *key_del[CHUNKS];
+static void build_key_del(void)
+{
+    for (int k = 0; k < CHUNKS; k++) key_del[k] = key_delete((int)chunk_rows[k]);
+}
+
+/* Deletes the obligations of keys[0..n), biggest chunks first. */
+static ck_rc delete_keys(ck_db *db, const obl_key *keys, size_t n, char *err, size_t err_len)
+{
+    pthread_once(&key_del_once, build_key_del);
+    ck_rc rc = CK_OK;
+    for (size_t i = 0; i < n && rc == CK_OK;) {
+        int k = CHUNKS - 1;
+        while (chunk_rows[k] > n - i) k--;
+        ck_stmt *st = ck_txn_prepare(db, key_del[k], err, err_len);
+        if (!st) return CK_ERR_DB;
+        for (size_t r = 0; r < chunk_rows[k]; r++) {
+            ck_stmt_bind_int(st, 3 * (int)r + 1, keys[i + r].id);
+            ck_stmt_bind_text(st, 3 * (int)r + 2, keys[i + r].rule);
+            ck_stmt_bind_text(st, 3 * (int)r + 3, keys[i + r].subject);
+        }
+        rc = ck_txn_exec(db, st, "obligations", err, err_len);
+        i += chunk_rows[k];
+    }
+    return rc;
+}
 
 static void plan_delete(ck_sync_plan *p, int64_t id, const stored_obl *st)
 {
@@ -2094,21 +2123,28 @@ ck_rc ck_store_sync_apply(ck_db *db, const ck_sync_plan *p, bool *changed, char 
     ck_rc rc = CK_OK;
     for (size_t i = 0; i < p->n && rc == CK_OK; i++)
         if (p->holder_differs[i]) rc = ck_store_set_holder(db, p->ids[i], &p->h[i], err, err_len);
-    for (size_t i = 0; i < p->n_dels && rc == CK_OK; i++)
-        rc = exec_key(db, "DELETE FROM \"obligations\"" OBL_KEY_WHERE, p->dels[i].id, p->dels[i].rule,
-                      p->dels[i].subject, err, err_len);
+    if (rc == CK_OK) rc = delete_keys(db, p->dels, p->n_dels, err, err_len);
     for (size_t i = 0; i < p->n_upds && rc == CK_OK; i++)
         rc = update_obligation(db, p->upds[i].key.id, p->upds[i].key.rule, p->upds[i].key.subject, &p->upds[i].fresh,
                                p->upds[i].mask, err, err_len);
-    for (size_t i = 0; i < p->n_ftc_dels && rc == CK_OK; i++)
-        rc = exec_id(db, "DELETE FROM \"failures_to_comply\" WHERE \"case_id\" = $1", p->ftc_dels[i],
-                     "failures_to_comply", err, err_len);
+    if (rc == CK_OK && p->n_ftc_dels) {
+        /* One statement for the batch's cases, as the reads take their ids. */
+        ck_stmt *st = ck_txn_prepare(db, ck_db_kind(db) == CK_DB_PG
+                                             ? "DELETE FROM \"failures_to_comply\" WHERE \"case_id\"" IN_IDS_PG
+                                             : "DELETE FROM \"failures_to_comply\" WHERE \"case_id\"" IN_IDS_SQLITE,
+                                     err, err_len);
+        char *list = st ? id_list(db, p->n_ftc_dels, p->ftc_dels) : NULL;
+        if (st) ck_stmt_bind_text(st, 1, list);
+        rc = st ? ck_txn_exec(db, st, "failures_to_comply", err, err_len) : CK_ERR_DB;
+        ck_free(list);
+    }
     if (rc == CK_OK) rc = refs_insert(db, &p->x, err, err_len);
-    /* The digests of the compared cases, now that their rows are right. */
-    if (rc == CK_OK) rc = put_digests(db, p->n_dig, p->dig_ids, p->digs, err, err_len);
+    /* The digests of the compared cases, now that their rows are right
+     * (with the profiles' next changes, apply_profiles, when they follow). */
+    if (rc == CK_OK && !p->pq) rc = put_digests(db, p->n_dig, p->dig_ids, p->digs, err, err_len);
     if (changed)
         for (size_t i = 0; i < p->n; i++) changed[i] |= p->changed[i];
-    if (rc == CK_OK && p->pq) rc = apply_profiles(db, p->pq, p->n, p->as_of, changed, err, err_len);
+    if (rc == CK_OK && p->pq) rc = apply_profiles(db, p->pq, p->n, p->as_of, p, changed, err, err_len);
     return rc;
 }
 
@@ -2168,6 +2204,75 @@ ck_rc ck_store_set_next_change(ck_db *db, size_t n, const int64_t *ids, const ck
     }
     ck_free(live);
     ck_free(when);
+    return rc;
+}
+
+/* The next changes of up to a chunk of cases and, where the parameter after
+ * each one's next change is not NULL, its obligation digest: the recompute
+ * writes both of a changed case in one statement, so its "cases" row gets
+ * one new version, not two (on PostgreSQL each is a new tuple and an entry
+ * in every index over "cases", next_change being one of them). */
+static char *next_digest_update(int rows)
+{
+    ck_buf b = CK_BUF_INIT;
+    ck_buf_puts(&b, "UPDATE \"cases\" SET \"profile_as_of\" = CASE WHEN \"profile_as_of\" IS NULL THEN "
+                    "\"profile_as_of\" ELSE $1 END, \"next_change\" = CASE \"case_id\"");
+    for (int r = 0; r < rows; r++) ck_buf_printf(&b, " WHEN $%d THEN $%d", 3 * r + 2, 3 * r + 3);
+    ck_buf_puts(&b, " ELSE \"next_change\" END, \"obl_digest\" = CASE \"case_id\"");
+    for (int r = 0; r < rows; r++) ck_buf_printf(&b, " WHEN $%d THEN COALESCE($%d, \"obl_digest\")", 3 * r + 2, 3 * r + 4);
+    ck_buf_puts(&b, " ELSE \"obl_digest\" END WHERE \"case_id\" IN (");
+    for (int r = 0; r < rows; r++) ck_buf_printf(&b, "%s$%d", r ? ", " : "", 3 * r + 2);
+    ck_buf_putc(&b, ')');
+    return ck_buf_steal(&b);
+}
+
+static pthread_once_t next_dig_once = PTHREAD_ONCE_INIT;
+static char *next_dig_upd[CHUNKS];
+static void build_next_dig(void)
+{
+    for (int k = 0; k < CHUNKS; k++) next_dig_upd[k] = next_digest_update((int)chunk_rows[k]);
+}
+
+/* A compared case's id and fresh obligation digest, looked up by id. */
+typedef struct id_digest {
+    int64_t id, digest;
+} id_digest;
+
+static int id_digest_cmp(const void *a, const void *b)
+{
+    int64_t x = ((const id_digest *)a)->id, y = ((const id_digest *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+/* Stores next[i] as the next change of cases ids[0..n) (none of them 0) as
+ * ck_store_set_next_change does, and the digest of each that digs[0..n_digs)
+ * (sorted by id) has with it; used[j] is set for each digs[j] written. */
+static ck_rc set_next_and_digests(ck_db *db, size_t n, const int64_t *ids, const ck_date *next, const id_digest *digs,
+                                  size_t n_digs, bool *used, ck_date as_of, char *err, size_t err_len)
+{
+    pthread_once(&next_dig_once, build_next_dig);
+    ck_rc rc = CK_OK;
+    for (size_t i = 0; i < n && rc == CK_OK;) {
+        int k = CHUNKS - 1;
+        while (chunk_rows[k] > n - i) k--;
+        ck_stmt *st = ck_txn_prepare(db, next_dig_upd[k], err, err_len);
+        if (!st) return CK_ERR_DB;
+        ck_stmt_bind_date(st, 1, as_of);
+        for (size_t r = 0; r < chunk_rows[k]; r++) {
+            id_digest key = {ids[i + r], 0};
+            const id_digest *hit = n_digs ? bsearch(&key, digs, n_digs, sizeof key, id_digest_cmp) : NULL;
+            ck_stmt_bind_int(st, 3 * (int)r + 2, ids[i + r]);
+            ck_stmt_bind_date(st, 3 * (int)r + 3, next[i + r]);
+            if (hit) {
+                ck_stmt_bind_int(st, 3 * (int)r + 4, hit->digest);
+                used[hit - digs] = true;
+            } else {
+                ck_stmt_bind_null(st, 3 * (int)r + 4);
+            }
+        }
+        rc = ck_txn_exec(db, st, "cases.next_change", err, err_len);
+        i += chunk_rows[k];
+    }
     return rc;
 }
 
@@ -2351,11 +2456,30 @@ static ck_rc plan_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_wpr
     return rc;
 }
 
-static ck_rc apply_profiles(ck_db *db, const profile_plan *q, size_t n, ck_date as_of, bool *changed, char *err,
-                            size_t err_len)
+static ck_rc apply_profiles(ck_db *db, const profile_plan *q, size_t n, ck_date as_of, const ck_sync_plan *p,
+                            bool *changed, char *err, size_t err_len)
 {
     ck_rc rc = ck_store_put_profiles(db, q->n_put, q->put_ids, q->put, as_of, err, err_len);
-    if (rc == CK_OK) rc = ck_store_set_next_change(db, q->n_next, q->next_ids, q->next_of, as_of, err, err_len);
+    if (rc == CK_OK && !p) rc = ck_store_set_next_change(db, q->n_next, q->next_ids, q->next_of, as_of, err, err_len);
+    if (rc == CK_OK && p) {
+        /* The compared cases' digests go with their next change where they
+         * have one to write, the others' alone (put_digests). */
+        id_digest *digs = ck_malloc((p->n_dig ? p->n_dig : 1) * sizeof *digs);
+        bool *used = ck_calloc(p->n_dig ? p->n_dig : 1, sizeof *used);
+        for (size_t i = 0; i < p->n_dig; i++) digs[i] = (id_digest){p->dig_ids[i], p->digs[i]};
+        qsort(digs, p->n_dig, sizeof *digs, id_digest_cmp);
+        rc = set_next_and_digests(db, q->n_next, q->next_ids, q->next_of, digs, p->n_dig, used, as_of, err, err_len);
+        size_t m = 0;
+        for (size_t i = 0; i < p->n_dig; i++)
+            if (!used[i]) digs[m++] = digs[i];
+        int64_t *ids = ck_malloc((m ? m : 1) * sizeof *ids), *dv = ck_malloc((m ? m : 1) * sizeof *dv);
+        for (size_t i = 0; i < m; i++) ids[i] = digs[i].id, dv[i] = digs[i].digest;
+        if (rc == CK_OK) rc = put_digests(db, m, ids, dv, err, err_len);
+        ck_free(ids);
+        ck_free(dv);
+        ck_free(digs);
+        ck_free(used);
+    }
     for (size_t i = 0; i < n && changed; i++) changed[i] |= q->changed[i];
     return rc;
 }
@@ -2366,7 +2490,7 @@ ck_rc ck_store_sync_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_w
     model();
     profile_plan q;
     ck_rc rc = plan_profiles(db, n, ids, profiles, next, &q, err, err_len);
-    if (rc == CK_OK) rc = apply_profiles(db, &q, n, as_of, changed, err, err_len);
+    if (rc == CK_OK) rc = apply_profiles(db, &q, n, as_of, NULL, changed, err, err_len);
     profile_plan_free(&q);
     return rc;
 }

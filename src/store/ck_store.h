@@ -204,7 +204,9 @@ ck_rc ck_store_sync_plan(ck_db *db, size_t n, const int64_t *ids, ck_result *con
                          const int64_t *digests, ck_sync_plan **plan, char *err, size_t err_len);
 ck_rc ck_store_sync_apply(ck_db *db, const ck_sync_plan *plan, bool *changed, char *err, size_t err_len);
 /* Adds ck_store_sync_profiles of the plan's cases to it (read now, written
- * by ck_store_sync_apply after the rest); profiles and next must outlive it. */
+ * by ck_store_sync_apply after the rest, each changed case's obligation
+ * digest in the statement that writes its next change); profiles and next
+ * must outlive it. */
 ck_rc ck_store_sync_plan_profiles(ck_db *db, ck_sync_plan *plan, const ck_wprofile *profiles, const ck_date *next,
                                   ck_date as_of, char *err, size_t err_len);
 void ck_store_sync_plan_free(ck_sync_plan *plan);
