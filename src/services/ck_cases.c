@@ -1193,9 +1193,10 @@ static ck_rc take_prefetch(ck_db *db, const ck_engine *eng, ck_date as_of, recom
     return CK_OK;
 }
 
-/* The writer's share of the next pipelined batch, in thousandths: the one
- * that gives both threads the same CPU by the costs of the batch before
- * (per case read by each, plus the writer's writing). */
+/* The writer's share of the next pipelined batch, in thousandths: halfway
+ * from `was` to the one that would have given both threads the same CPU
+ * in the batch before (per case read by each, plus the writer's writing),
+ * since one batch's costs are noisy. */
 static unsigned pipe_share(const pipe_cost *c, unsigned was)
 {
     if (!c->n_writer || !c->n_reader) return was;
@@ -1206,7 +1207,7 @@ static unsigned pipe_share(const pipe_cost *c, unsigned was)
     double share = 1000.0 * mine / n;
     if (share < 100) share = 100;
     if (share > 500) share = 500;
-    return (unsigned)share;
+    return (unsigned)((share + was) / 2);
 }
 
 /* Writes what the evaluated batch changed: only the rows whose content
@@ -1340,6 +1341,7 @@ ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool al
     size_t total = skip ? n_due : stats->cases;
     if (batch == 0) batch = 1;
     if (batch > CK_RECOMPUTE_BATCH_MAX) batch = CK_RECOMPUTE_BATCH_MAX;
+    ck_mem_keep_freed();
     /* Two runs: a pipelined full pass prefetches into one while the other
      * is written. */
     recompute_run runs[2];
