@@ -14,6 +14,7 @@
 #include "ck_par.h"
 #include "ck_store.h"
 #include <stdatomic.h>
+#include <time.h>
 
 #define EXAMPLE "tests/data/bundle_example.json"
 
@@ -132,6 +133,70 @@ static void test_recompute_mends(void **state)
     assert_int_equal(ck_cases_recompute_all(db, &eng, later, 100, NULL, NULL, err, sizeof err), CK_OK);
     assert_int_equal(count_of(db, "SELECT COUNT(*) FROM \"obligations\"", NULL), rows);
     for (int i = 0; i < 4; i++) assert_true(ck_test_expect_fresh(db, crns[i], later) > 0);
+}
+
+/* A full recompute in batches of two, whose step writes a case of the
+ * next batch through another connection once (after a pause): on SQLite
+ * the next batch's second part is read ahead while a batch is written
+ * (ck_cases_recompute), and what was read before that write must not be
+ * taken. */
+typedef struct meanwhile {
+    ck_db *other;
+    const ck_engine *eng;
+    ck_date as_of;
+    int steps;
+    ck_rc rc;
+    char err[512];
+} meanwhile;
+
+static bool write_meanwhile(void *ctx, size_t done, size_t total, const char *last_crn)
+{
+    (void)done, (void)total, (void)last_crn;
+    meanwhile *m = ctx;
+    if (m->steps++ != 0) return true;
+    /* Time for the read-ahead of P000004 to be done. */
+    struct timespec pause = {0, 300 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    ck_case *c = example("P000004");
+    c->n_assessments = 0;
+    m->rc = ck_cases_replace(m->other, m->eng, c, m->as_of, m->err, sizeof m->err);
+    ck_case_free(c);
+    return true;
+}
+
+/* The case written between batches is stored as a fresh evaluation of what
+ * it holds now, and the others as theirs. */
+static void test_recompute_sees_meanwhile(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    ck_engine eng = ck_engine_default();
+    ck_date first = ck_test_date("2025-06-01"), later = ck_test_date("2026-03-02");
+    char err[1024];
+    static const char *const crns[] = {"P000001", "P000002", "P000003", "P000004", "P000005", "P000006"};
+    enum { N = sizeof crns / sizeof *crns };
+    for (int i = 0; i < N; i++) {
+        ck_case *c = example(crns[i]);
+        assert_int_equal(ck_cases_create(db, &eng, c, first, err, sizeof err), CK_OK);
+        ck_case_free(c);
+    }
+    ck_case *ex = example("P000004");
+    ck_result *before = ck_rules_evaluate(ex, later, eng.cal, eng.cfg);
+    ex->n_assessments = 0;
+    ck_result *without = ck_rules_evaluate(ex, later, eng.cal, eng.cfg);
+    /* The write moves the case's obligations, so a plan read before it shows. */
+    json_t *b = ck_result_to_json("P000004", later, before, true), *w = ck_result_to_json("P000004", later, without, true);
+    assert_false(json_equal(b, w));
+    json_decref(b), json_decref(w);
+    ck_result_free(before), ck_result_free(without);
+    ck_case_free(ex);
+    meanwhile m = {.other = ck_db_open(ck_test_db_url(state, 0), err, sizeof err), .eng = &eng, .as_of = later};
+    assert_non_null(m.other);
+    assert_int_equal(ck_cases_recompute(db, &eng, later, true, 2, NULL, write_meanwhile, &m, NULL, err, sizeof err),
+                     CK_OK);
+    if (m.rc != CK_OK) fail_msg("%s", m.err);
+    assert_int_equal(m.steps, N / 2);
+    for (int i = 0; i < N; i++) assert_true(ck_test_expect_fresh(db, crns[i], later) > 0);
+    ck_db_close(m.other);
 }
 
 static bool has_index(ck_db *db, const char *name)
@@ -409,6 +474,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         CK_DB_TEST(test_insert_prepared),
         CK_DB_TEST(test_recompute_mends),
+        CK_DB_TEST(test_recompute_sees_meanwhile),
         CK_DB_TEST(test_bulk_indexes),
         CK_DB_TEST(test_bulk_interrupted),
         CK_DB_TEST(test_import_blocks),

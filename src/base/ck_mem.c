@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 static void oom(size_t n)
 {
@@ -146,4 +149,15 @@ void ck_arena_free(ck_arena *a)
     }
     a->head = NULL;
     a->total = 0;
+}
+
+void ck_mem_keep_freed(void)
+{
+#ifdef __GLIBC__
+    /* Blocks up to 32 MiB (glibc's largest threshold) from the heap, not
+     * each its own mmap unmapped on free; and the top of a heap given back
+     * only past 1 GiB free. */
+    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
+#endif
 }

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define META_RECOMPUTED "obligations_as_of"
 #define EXPORT_BATCH 256
@@ -883,7 +884,24 @@ typedef struct half {
     size_t from, n;       /* the run's slots it filled */
     ck_rc rc;
     char err[512];
+    /* A prefetch (prefetch_start): the batch is first split, in the same
+     * read transaction, into the `split_max` cases after split_after: the
+     * first split_permille thousandths for the writer, the rest (from
+     * `from` on, `take` of them) read here. */
+    const char *split_after;
+    size_t split_max;
+    unsigned split_permille;
+    size_t want; /* the batch's cases as the split saw them */
+    char *mid;   /* the last CRN of the writer's part (NULL: fewer than two cases) */
+    double cpu;  /* the thread's CPU seconds for the half */
 } half;
+
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static void half_run(void *ctx, size_t unused)
 {
@@ -892,11 +910,23 @@ static void half_run(void *ctx, size_t unused)
     recompute_run *r = h->r;
     ck_store_batch *b = &r->parts[h->part];
     b->rules_view = true; /* the cases are only evaluated, never written back */
+    double cpu = thread_cpu();
     ck_rc rc = h->own_tx ? ck_txn_begin_read(h->db, h->err, sizeof h->err) : CK_OK;
-    if (rc == CK_OK)
+    if (rc == CK_OK && h->split_after) {
+        size_t first = 0;
+        rc = ck_store_batch_split(h->db, h->split_after, h->split_max, h->split_permille, &h->mid, &first, &h->want,
+                                  h->err, sizeof h->err);
+        h->from = h->mid ? first : h->want;
+        h->take = h->want - h->from;
+        if (h->mid) {
+            ck_free(b->after);
+            b->after = ck_strdup(h->mid);
+        }
+    }
+    if (rc == CK_OK && h->take)
         rc = h->ids ? ck_store_load_ids(h->db, b, h->ids, h->take, CK_LOCK_UPDATE, h->err, sizeof h->err)
                     : ck_store_load_batch(h->db, b, h->take, CK_LOCK_UPDATE, h->err, sizeof h->err);
-    if (rc == CK_OK) {
+    if (rc == CK_OK && h->take) {
         h->n = b->n;
         for (size_t i = 0; i < b->n; i++) {
             r->cases[h->from + i] = b->cases[i];
@@ -915,6 +945,7 @@ static void half_run(void *ctx, size_t unused)
     }
     if (h->own_tx) rc = ck_txn_finish(h->db, rc, h->err, sizeof h->err);
     h->rc = rc;
+    h->cpu = thread_cpu() - cpu;
 }
 
 static void *half_thread(void *ctx)
@@ -948,7 +979,7 @@ static ck_rc read_halves(ck_db *db, const ck_engine *eng, ck_date as_of, recompu
     size_t first = want / 2;
     if (!ids) {
         char *mid = NULL; /* the last CRN of the first half */
-        ck_rc rc = ck_store_batch_split(db, r->parts[0].after, batch, &mid, &first, &want, err, err_len);
+        ck_rc rc = ck_store_batch_split(db, r->parts[0].after, batch, 500, &mid, &first, &want, err, err_len);
         if (rc != CK_OK || !mid) return rc;
         ck_free(r->parts[1].after);
         r->parts[1].after = mid;
@@ -956,8 +987,9 @@ static ck_rc read_halves(ck_db *db, const ck_engine *eng, ck_date as_of, recompu
     if (first == 0) return CK_OK;
     *split = true;
     half hs[2] = {
-        {db, false, r, 0, ids, first, eng, as_of, &r->memos[0], 0, 0, CK_OK, ""},
-        {r->reader, true, r, 1, ids ? ids + first : NULL, want - first, eng, as_of, &r->memos[1], first, 0, CK_OK, ""},
+        {.db = db, .r = r, .part = 0, .ids = ids, .take = first, .eng = eng, .as_of = as_of, .memo = &r->memos[0]},
+        {.db = r->reader, .own_tx = true, .r = r, .part = 1, .ids = ids ? ids + first : NULL, .take = want - first,
+         .eng = eng, .as_of = as_of, .memo = &r->memos[1], .from = first},
     };
     /* The reader's half on a thread of its own, never taken back by this
      * one (as ck_par_wait would when it finishes first), so each thread
@@ -1043,6 +1075,139 @@ static ck_rc read_and_evaluate(ck_db *db, const ck_engine *eng, ck_date as_of, r
 static const char *run_after(const recompute_run *r)
 {
     return r->n_parts ? r->parts[r->n_parts - 1].after : r->parts[0].after;
+}
+
+/* ---- A full pass on SQLite, pipelined --------------------------------------------
+ *
+ * Read in halves (read_halves), the batch's writing and commit is the
+ * writer's alone while the reader waits. So in a full pass the reader reads
+ * the second part of the NEXT batch while the writer reads the first part of
+ * this one, writes it and commits: a prefetch, in a read transaction of its
+ * own, begun while the writer holds this batch's lock. Under the next lock
+ * the writer takes it only if no other connection committed in between
+ * (PRAGMA data_version, read under each lock, did not move): then the
+ * prefetch saw what the writer sees, but for the writer's own commit, which
+ * touches only the batch before's cases, whose rows the prefetch never
+ * reads. Otherwise it is dropped and the batch read in halves as before.
+ * The writer's part is the share that makes the two threads' CPU equal
+ * (its writing included), worked out from the batch before. */
+typedef struct prefetch {
+    half h;
+    pthread_t t;
+    bool running;
+    int64_t version; /* the writer's data_version under the lock it started in */
+} prefetch;
+
+static void *prefetch_thread(void *ctx)
+{
+    half_run(ctx, 0);
+    return NULL;
+}
+
+/* Starts reading, on the reader, the second part of the batch of up to
+ * `batch` cases after CRN `after` into r (cleared). */
+static void prefetch_start(prefetch *p, recompute_run *r, const char *after, size_t batch, unsigned permille,
+                           const ck_engine *eng, ck_date as_of, int64_t version)
+{
+    ck_free(r->parts[0].after);
+    r->parts[0].after = ck_strdup(after);
+    p->h = (half){.db = r->reader, .own_tx = true, .r = r, .part = 1, .eng = eng, .as_of = as_of,
+                  .memo = &r->memos[1], .split_after = r->parts[0].after, .split_max = batch,
+                  .split_permille = permille};
+    p->version = version;
+    p->running = pthread_create(&p->t, NULL, prefetch_thread, &p->h) == 0;
+}
+
+/* Drops what the finished prefetch read from its run. */
+static void prefetch_clear(prefetch *p)
+{
+    recompute_run *r = p->h.r;
+    if (r->n < p->h.from + p->h.n) r->n = p->h.from + p->h.n;
+    ck_free(p->h.mid);
+    p->h.mid = NULL;
+    run_clear(r);
+}
+
+/* Waits for the prefetch, if one runs, and drops what it read. */
+static void prefetch_drop(prefetch *p)
+{
+    if (!p->running) return;
+    pthread_join(p->t, NULL);
+    p->running = false;
+    prefetch_clear(p);
+}
+
+/* The CPU each thread spent on a pipelined batch: the writer's part and
+ * its writing, the reader's part. */
+typedef struct pipe_cost {
+    size_t n_writer, n_reader;
+    double writer_read, writer_write, reader;
+} pipe_cost;
+
+/* Under batch r's lock (the writer's data_version now `version`): takes
+ * the prefetched part if it can stand (see above), starts the next
+ * batch's prefetch into `next`, and reads the writer's part, so that r is
+ * read and evaluated as read_halves leaves it; *got false: nothing was
+ * taken and r is cleared, to be read as usual. */
+static ck_rc take_prefetch(ck_db *db, const ck_engine *eng, ck_date as_of, recompute_run *r, recompute_run *next,
+                           prefetch *p, int64_t version, size_t batch, unsigned permille, bool *got, pipe_cost *cost,
+                           char *err, size_t err_len)
+{
+    *got = false;
+    if (!p->running) return CK_OK;
+    pthread_join(p->t, NULL);
+    p->running = false;
+    if (p->h.rc != CK_OK || p->version != version) {
+        prefetch_clear(p);
+        return CK_OK;
+    }
+    half b = p->h; /* the prefetch's struct is the next one's */
+    p->h.mid = NULL;
+    cost->n_reader = b.n;
+    cost->reader = b.cpu;
+    /* The next batch's second part, read while this one's first part is
+     * read and the batch written. None after a batch of fewer than two. */
+    if (b.mid && b.n) prefetch_start(p, next, r->parts[1].after, batch, permille, eng, as_of, version);
+    half a = {.db = db, .r = r, .part = 0, .take = b.from, .eng = eng, .as_of = as_of, .memo = &r->memos[0]};
+    if (a.take) half_run(&a, 0);
+    cost->n_writer = a.n;
+    cost->writer_read = a.cpu;
+    r->n = b.from + b.n;
+    if (a.rc != CK_OK) {
+        ck_free(b.mid);
+        snprintf(err, err_len, "%s", a.err);
+        return a.rc;
+    }
+    /* The writer's part ends where the split said, since nobody committed
+     * since; were it otherwise, read the batch afresh. */
+    bool same = a.n == b.from && (!b.mid || strcmp(r->parts[0].after, b.mid) == 0);
+    ck_free(b.mid);
+    if (!same) {
+        prefetch_drop(p);
+        run_clear(r);
+        return CK_OK;
+    }
+    r->n_parts = b.n ? 2 : 1;
+    r->plan_from[1] = b.from;
+    *got = true;
+    return CK_OK;
+}
+
+/* The writer's share of the next pipelined batch, in thousandths: halfway
+ * from `was` to the one that would have given both threads the same CPU
+ * in the batch before (per case read by each, plus the writer's writing),
+ * since one batch's costs are noisy. */
+static unsigned pipe_share(const pipe_cost *c, unsigned was)
+{
+    if (!c->n_writer || !c->n_reader) return was;
+    double per_w = c->writer_read / (double)c->n_writer, per_r = c->reader / (double)c->n_reader;
+    double n = (double)(c->n_writer + c->n_reader);
+    if (per_w + per_r <= 0) return was;
+    double mine = (per_r * n - c->writer_write) / (per_w + per_r);
+    double share = 1000.0 * mine / n;
+    if (share < 100) share = 100;
+    if (share > 500) share = 500;
+    return (unsigned)((share + was) / 2);
 }
 
 /* Writes what the evaluated batch changed: only the rows whose content
@@ -1180,14 +1345,23 @@ ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool al
     size_t total = skip ? n_due : stats->cases;
     if (batch == 0) batch = 1;
     if (batch > CK_RECOMPUTE_BATCH_MAX) batch = CK_RECOMPUTE_BATCH_MAX;
-    recompute_run run;
-    run_init(&run, batch);
+    ck_mem_keep_freed();
+    /* Two runs: a pipelined full pass prefetches into one while the other
+     * is written. */
+    recompute_run runs[2];
+    run_init(&runs[0], batch);
+    run_init(&runs[1], batch);
     /* A second connection to read half of each batch (recompute_run): on
      * SQLite, with a core for it. Without one, one connection reads all. */
     if (ck_db_kind(db) == CK_DB_SQLITE && ck_par_threads() > 1) {
         char ignored[256];
-        run.reader = ck_db_open_again(db, ignored, sizeof ignored);
+        runs[0].reader = runs[1].reader = ck_db_open_again(db, ignored, sizeof ignored);
     }
+    bool pipelined = !skip && runs[0].reader;
+    prefetch pf = {0};
+    unsigned share = 500; /* the writer's, in thousandths of a pipelined batch */
+    int64_t version = 0;
+    size_t cur = 0;
     /* The writer's SQLite page cache, for the run: the rows it writes land
      * all over the obligation indexes, and with the default 2 MiB nearly
      * every one read its page back from the file (a fortnight after an
@@ -1200,37 +1374,65 @@ ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool al
     /* A full pass resumes after the CRN a stopped run reached; a pass over
      * the due cases needs no such point, since a case evaluated at as_of
      * stores a next change after it and is no longer due. */
-    if (!skip && after && *after) run.parts[0].after = ck_strdup(after);
+    char *next_after = !skip && after && *after ? ck_strdup(after) : NULL;
     for (size_t from = 0;;) {
         if (skip && from == n_due) break;
+        recompute_run *run = &runs[cur];
         if ((rc = ck_txn_begin_write(db, err, err_len)) != CK_OK) break;
         /* Locked: a case written meanwhile waits, so its fresh obligations
          * are never overwritten with ones computed from its old rows. */
         size_t take = skip ? (n_due - from < batch ? n_due - from : batch) : batch;
-        rc = read_and_evaluate(db, eng, as_of, &run, skip ? due + from : NULL, take, batch, err, err_len);
-        if (skip) from += take;
-        if (rc == CK_OK && run.n) rc = recompute_batch(db, &run, as_of, stats, err, err_len);
-        size_t n = run.n;
-        /* The next full batch starts after this one's last case. */
-        if (!skip && run.n_parts > 1) {
-            char *last = ck_strdup(run_after(&run));
-            ck_free(run.parts[0].after);
-            run.parts[0].after = last;
+        bool got = false;
+        pipe_cost cost = {0};
+        if (pipelined) {
+            rc = pragma_get(db, "data_version", &version, err, err_len);
+            if (rc == CK_OK)
+                rc = take_prefetch(db, eng, as_of, run, &runs[1 - cur], &pf, version, batch, share, &got, &cost, err,
+                                   err_len);
         }
-        run_clear(&run);
-        if ((rc = ck_txn_finish(db, rc, err, err_len)) != CK_OK) break;
+        if (rc == CK_OK && !got) {
+            if (!skip) {
+                ck_free(run->parts[0].after);
+                run->parts[0].after = next_after ? ck_strdup(next_after) : NULL;
+            }
+            rc = read_and_evaluate(db, eng, as_of, run, skip ? due + from : NULL, take, batch, err, err_len);
+            /* The next batch's second part read while this one is written. */
+            if (rc == CK_OK && pipelined && run->n)
+                prefetch_start(&pf, &runs[1 - cur], run_after(run), batch, share, eng, as_of, version);
+        }
+        if (skip) from += take;
+        double wrote = thread_cpu();
+        if (rc == CK_OK && run->n) rc = recompute_batch(db, run, as_of, stats, err, err_len);
+        size_t n = run->n;
+        /* The next full batch starts after this one's last case. */
+        if (!skip && n) {
+            ck_free(next_after);
+            next_after = ck_strdup(run_after(run));
+        }
+        run_clear(run);
+        rc = ck_txn_finish(db, rc, err, err_len);
+        if (got) {
+            cost.writer_write = thread_cpu() - wrote;
+            share = pipe_share(&cost, share);
+        }
+        cur = pipelined ? 1 - cur : cur;
+        if (rc != CK_OK) break;
 
         /* Every case of a due batch deleted meanwhile: go on. */
         if (n == 0 && skip) continue;
         if (n == 0) break;
         stats->evaluated += n;
         size_t done = stats->evaluated;
-        if (step && !step(ctx, done, done > total ? done : total, skip ? NULL : run.parts[0].after)) {
+        if (step && !step(ctx, done, done > total ? done : total, skip ? NULL : next_after)) {
             rc = ck_txn_fail(CK_ERR_CONFLICT, err, err_len, "recompute: stopped after %zu cases", done);
             break;
         }
     }
-    run_free(&run);
+    prefetch_drop(&pf);
+    ck_free(next_after);
+    runs[1].reader = NULL; /* runs[0]'s, closed with it */
+    run_free(&runs[1]);
+    run_free(&runs[0]);
     ck_free(due);
     if (cache_was) {
         char ignored[256];

@@ -2308,8 +2308,8 @@ ck_rc ck_store_due_ids(ck_db *db, ck_date as_of, int64_t **ids, size_t *n, char 
     return rc;
 }
 
-ck_rc ck_store_batch_split(ck_db *db, const char *after, size_t max, char **mid, size_t *first, size_t *n_out,
-                           char *err, size_t err_len)
+ck_rc ck_store_batch_split(ck_db *db, const char *after, size_t max, unsigned first_permille, char **mid,
+                           size_t *first, size_t *n_out, char *err, size_t err_len)
 {
     *mid = NULL;
     *first = *n_out = 0;
@@ -2327,7 +2327,9 @@ ck_rc ck_store_batch_split(ck_db *db, const char *after, size_t max, char **mid,
     ck_stmt_reset(st);
     *n_out = n;
     if (rc == CK_OK && n >= 2) {
-        *first = n / 2;
+        *first = (size_t)((uint64_t)n * (first_permille > 1000 ? 1000 : first_permille) / 1000);
+        if (*first < 1) *first = 1;
+        if (*first > n - 1) *first = n - 1;
         *mid = crns[*first - 1];
         crns[*first - 1] = NULL;
     }

@@ -230,10 +230,11 @@ ck_rc ck_store_lower_next_change(ck_db *db, int64_t id, ck_date next, char *err,
 ck_rc ck_store_due_ids(ck_db *db, ck_date as_of, int64_t **ids, size_t *n, char *err, size_t err_len);
 /* Where a batch read in parts on two connections splits: of the next
  * cases after CRN `after` in CRN order, up to max, *n gets how many there
- * are, *first half of them (rounded down) and *mid the CRN of the last of
- * that half (the caller's, ck_free), NULL when fewer than two cases follow. */
-ck_rc ck_store_batch_split(ck_db *db, const char *after, size_t max, char **mid, size_t *first, size_t *n,
-                           char *err, size_t err_len);
+ * are, *first first_permille thousandths of them (rounded down, at least
+ * one, at most all but one) and *mid the CRN of the last of that part (the
+ * caller's, ck_free), NULL when fewer than two cases follow. */
+ck_rc ck_store_batch_split(ck_db *db, const char *after, size_t max, unsigned first_permille, char **mid,
+                           size_t *first, size_t *n, char *err, size_t err_len);
 /* Loads the cases of ids[0..n) (at most 100,000; ids with no case are
  * skipped) into b, with one query per table, locking their rows. */
 ck_rc ck_store_load_ids(ck_db *db, ck_store_batch *b, const int64_t *ids, size_t n, ck_lock lock, char *err,
