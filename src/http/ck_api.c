@@ -872,14 +872,18 @@ static void h_worklist(ck_http_req *r)
     char err[ERR_MAX];
     ck_buf *out = ck_http_out(r);
     ck_buf_reset(out);
-    /* A repeat read of an unchanged page: its version, one statement, then
-     * the audit; none of the page's queries (http/ck_wl_cache). */
+    /* A repeat read of an unchanged page: its version (read with the auth
+     * epoch when a bearer token identified the reader, else one statement
+     * here), then the audit; none of the page's queries (http/ck_wl_cache). */
     ck_wl_cache *cache = app_of(r)->wl_cache;
     ck_worklist_version ver;
     char key[512];
     if (cache && !worklist_key(key, sizeof key, p, &q)) cache = NULL;
     if (cache) {
-        ck_rc rc = ck_access_worklist_version(db, &q, &ver, err, sizeof err);
+        char scope[CK_WORKLIST_SCOPE_MAX];
+        ck_access_worklist_scope(&q, scope);
+        ck_rc rc = ck_auth_worklist_version(r, scope, &ver) ? CK_OK
+                                                             : ck_access_worklist_version(db, &q, &ver, err, sizeof err);
         if (rc != CK_OK) {
             problem_rc(r, rc, err);
             return;

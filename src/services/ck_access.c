@@ -436,11 +436,17 @@ ck_rc ck_access_worklist_served(ck_db *db, const ck_principal *p, const ck_workl
     return ck_audit_record(db, p, "worklist.read", NULL, NULL, detail, err, err_len);
 }
 
+void ck_access_worklist_scope(const ck_worklist_query *q, char scope[CK_WORKLIST_SCOPE_MAX])
+{
+    ck_worklist_scope(scope, q->staff ? 's' : q->team ? 't' : 'p',
+                      q->staff ? q->staff : q->team ? q->team : q->pdu ? q->pdu : "");
+}
+
 ck_rc ck_access_worklist_version(ck_db *db, const ck_worklist_query *q, ck_worklist_version *v, char *err,
                                  size_t err_len)
 {
     char scope[CK_WORKLIST_SCOPE_MAX];
-    ck_worklist_scope(scope, q->staff ? 's' : q->team ? 't' : 'p', q->staff ? q->staff : q->team ? q->team : q->pdu ? q->pdu : "");
+    ck_access_worklist_scope(q, scope);
     return ck_worklist_version_read(db, scope, v, err, err_len);
 }
 

@@ -131,6 +131,8 @@ ck_rc ck_access_worklist(ck_db *db, const ck_principal *p, ck_worklist_query *q,
  * q's page would be read at now, in one statement: read before the page
  * (ck_access_worklist), it is never newer than the page, so a write
  * committed in between only costs a miss later, never a stale page. */
+/* The scope (store/ck_worklist: "s:CODE", "t:", "p:") of q's holder. */
+void ck_access_worklist_scope(const ck_worklist_query *q, char scope[CK_WORKLIST_SCOPE_MAX]);
 ck_rc ck_access_worklist_version(ck_db *db, const ck_worklist_query *q, ck_worklist_version *v, char *err,
                                  size_t err_len);
 /* A page answered from that cache (its version equal to the one just
