@@ -75,3 +75,22 @@ ck_rc ck_worklist_version_read(ck_db *db, const char *scope, ck_worklist_version
     ck_stmt_reset(st);
     return got == CK_DB_ROW ? CK_OK : ck_txn_db_fail(db, "worklist versions", err, err_len);
 }
+
+static ck_rc exec_sql(ck_db *db, const char *sql, const char *what, char *err, size_t err_len)
+{
+    ck_stmt *st = ck_txn_prepare(db, sql, err, err_len);
+    return st ? ck_txn_exec(db, st, what, err, err_len) : CK_ERR_DB;
+}
+
+ck_rc ck_worklist_bulk_begin(ck_db *db, char *err, size_t err_len)
+{
+    return exec_sql(db, "INSERT INTO \"worklist_bulk\" (\"id\") VALUES (1)", "worklist_bulk", err, err_len);
+}
+
+ck_rc ck_worklist_bulk_end(ck_db *db, char *err, size_t err_len)
+{
+    ck_rc rc = exec_sql(db, "DELETE FROM \"worklist_bulk\"", "worklist_bulk", err, err_len);
+    if (rc != CK_OK) return rc;
+    return exec_sql(db, "UPDATE \"worklist_versions\" SET \"n\" = \"n\" + 1 WHERE \"scope\" = '*'", "worklist_versions",
+                    err, err_len);
+}

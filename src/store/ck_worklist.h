@@ -81,4 +81,11 @@ void ck_worklist_scope(char out[CK_WORKLIST_SCOPE_MAX], char kind, const char *c
  * the open transaction's). CK_ERR_DB on failure. */
 ck_rc ck_worklist_version_read(ck_db *db, const char *scope, ck_worklist_version *v, char *err, size_t err_len);
 
+/* Around a bulk write of obligations in db's open write transaction (the
+ * import): begin makes the per-row version bumps of SQLite's triggers skip
+ * (migration 032), end bumps the version every page depends on, once. Call
+ * end before the commit; a rollback undoes both. CK_ERR_DB on failure. */
+ck_rc ck_worklist_bulk_begin(ck_db *db, char *err, size_t err_len);
+ck_rc ck_worklist_bulk_end(ck_db *db, char *err, size_t err_len);
+
 #endif
