@@ -14,7 +14,8 @@
 #              for the busiest staff, teams and PDUs, from `casekeeper serve`
 #              on each backend: wrk's client latency beside the server's own
 #              p50/p99 from its access log, the server's CPU seconds (and per
-#              request) and its peak RSS
+#              request), its worklist page cache's hits and misses and its
+#              peak RSS
 #   plain SQL  the same worklist pages (same rows) as plain SQL straight
 #              against PostgreSQL with pgbench (bench/pgbench_worklist.sql),
 #              1 and 64 clients, for the ratio; one holder of each kind is
@@ -240,6 +241,12 @@ worklists() {
       for h in ${holders[$kind]}; do same_rows "$kind" "$h"; break; done
     done
   fi
+  # The page cache's hits and misses (http/ck_wl_cache), from /metrics (a
+  # loopback client may read it); a build without the cache has none.
+  say "$label worklist page cache" "$(curl -s "$base/metrics" | awk '
+    /^casekeeper_worklist_cache_lookups_total[{]result="hit"[}]/ {h = $2}
+    /^casekeeper_worklist_cache_lookups_total[{]result="miss"[}]/ {m = $2}
+    END {if (h == "") print "none (this build has no page cache)"; else printf "%d hits, %d misses", h, m}')"
   say "$label server RSS" "$(awk '/VmHWM/ {printf "%.0f MiB peak", $2 / 1024} /VmRSS/ {printf ", %.0f MiB at the end", $2 / 1024}' "/proc/$server_pid/status")"
   kill "$server_pid" 2>/dev/null
   wait "$server_pid" 2>/dev/null

@@ -6,6 +6,9 @@
 #include "ck_auth.h"
 #include "ck_bundle.h"
 #include "ck_cli.h"
+#include "ck_metrics_text.h"
+#include "ck_access.h"
+#include "ck_users.h"
 #include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -49,10 +52,21 @@ static bool migrate_fresh(backend *b, bool wipe)
 /* This suite tests what the API does, not who may call it (test_security
  * does): every request runs as the system principal, which holds every
  * permission over every case but never sees victims' details. */
+static int64_t wl_reader_id; /* the account X-Test-As: wlqa reads as (test_worklist_cache) */
+
 static bool as_system(ck_http_req *r)
 {
     ck_principal p;
     ck_principal_system(&p, "test_api");
+    /* The worklist cache's test reads as a quality-assurance account too:
+     * it sees every case but the limited ones that list it. */
+    if (ck_http_header(r, "X-Test-As")) {
+        memset(&p, 0, sizeof p);
+        p.user_id = wl_reader_id;
+        snprintf(p.username, sizeof p.username, "wlqa");
+        p.role = CK_ROLE_QA;
+        p.scopes = CK_PERM_ALL;
+    }
     ck_auth_attach(r, &p);
     return true;
 }
@@ -65,6 +79,8 @@ static void start_server(backend *b)
     /* Every read of this suite goes through the rendered-case cache, as the
      * server's do (ck_web_new makes one). */
     if (!b->app.case_cache) b->app.case_cache = ck_case_cache_new();
+    /* And every worklist read through the page cache, as a server's does. */
+    if (!b->app.wl_cache) b->app.wl_cache = ck_wl_cache_new(64, 1 << 20);
     ck_http_config cfg = {.port = th_server_port(), .threads = 4, .routes = ck_api_routes, .db_url = b->url, .app = &b->app,
                           .authorize = as_system};
     b->srv = ck_http_start(&cfg, err, sizeof err);
@@ -109,6 +125,8 @@ static int teardown(void **state)
     B->srv = NULL;
     ck_case_cache_free(B->app.case_cache);
     B->app.case_cache = NULL;
+    ck_wl_cache_free(B->app.wl_cache);
+    B->app.wl_cache = NULL;
     if (B->dir[0]) {
         char cmd[128];
         snprintf(cmd, sizeof cmd, "rm -rf %s", B->dir);
@@ -988,6 +1006,198 @@ static void test_worklist(void **state)
     expect_invalid("GET", "/api/v1/worklist?staff=N07P900&limit=501", NULL, "limit");
 }
 
+/* ---- The worklist page cache ------------------------------------------------------ */
+
+/* Another server on the same database: with a page cache of its own (a
+ * second server behind nginx) or with none (what every cached page must
+ * equal). */
+typedef struct other_server {
+    ck_http_server *srv;
+    uint16_t port;
+    ck_app app;
+} other_server;
+
+static void other_start(other_server *o, bool cached)
+{
+    char err[256];
+    memset(o, 0, sizeof *o);
+    o->app.engine = ck_engine_default();
+    o->app.today = pinned_today;
+    if (cached) o->app.wl_cache = ck_wl_cache_new(64, 1 << 20);
+    ck_http_config cfg = {.port = th_server_port(), .threads = 2, .routes = ck_api_routes, .db_url = B->url,
+                          .app = &o->app, .authorize = as_system};
+    o->srv = ck_http_start(&cfg, err, sizeof err);
+    if (!o->srv) fail_msg("second server: %s", err);
+    o->port = ck_http_port(o->srv);
+}
+
+static void other_stop(other_server *o)
+{
+    ck_http_stop(o->srv);
+    ck_wl_cache_free(o->app.wl_cache);
+}
+
+/* The body of a 200 to GET path on port (extra: header lines or NULL). */
+static char *wl_get(uint16_t port, const char *path, const char *extra)
+{
+    th_conn c;
+    th_resp r = {0};
+    bool ok = th_connect(&c, port) && th_send(&c, "GET", path, extra, NULL, NULL) && th_recv(&c, &r);
+    th_close(&c);
+    if (!ok || r.status != 200) fail_msg("GET %s on port %u: status %d: %.300s", path, port, r.status, r.body);
+    char *body = strdup(r.body);
+    th_resp_free(&r);
+    return body;
+}
+
+static uint64_t wl_hits(void) { return ck_counter_get(&ck_wl_cache_stats.hits); }
+
+/* The page from the suite's server and from the second cached one, each
+ * equal to the uncached server's; returns that (caller frees). */
+static char *wl_coherent(const other_server *second, const other_server *plain, const char *path, const char *extra,
+                         const char *what)
+{
+    char *want = wl_get(plain->port, path, extra), *a = wl_get(B->port, path, extra),
+         *b = wl_get(second->port, path, extra);
+    if (strcmp(a, want) != 0) fail_msg("%s, %s: the cached page differs from an uncached read:\n%s\n%s", what, path, a, want);
+    if (strcmp(b, want) != 0) fail_msg("%s, %s: the second server's page differs from an uncached read:\n%s\n%s", what, path, b,
+                 want);
+    free(a), free(b);
+    return want;
+}
+
+/* Fills both caches with path's page, checks a repeat read is a hit, runs
+ * write, and checks both servers then answer what an uncached read does,
+ * and (changes) that the write did change the page. */
+static void wl_across(const other_server *second, const other_server *plain, const char *path, const char *extra,
+                      const char *what, void (*write)(void), bool changes)
+{
+    char *before = wl_coherent(second, plain, path, extra, what);
+    uint64_t h = wl_hits();
+    free(wl_get(B->port, path, extra));
+    free(wl_get(second->port, path, extra));
+    if (wl_hits() != h + 2) fail_msg("%s: a repeat read of %s was not a hit on both servers", what, path);
+    write();
+    h = wl_hits();
+    char *after = wl_coherent(second, plain, path, extra, what);
+    if (changes && strcmp(before, after) == 0) fail_msg("%s: the write did not change %s (the test proves nothing)", what, path);
+    if (wl_hits() != h) fail_msg("%s: a page read before the write was served after it", what);
+    free(before), free(after);
+}
+
+#define WL_PAGE "/api/v1/worklist?staff=N07P931&as_of=" AS_OF "&limit=500"
+#define WL_PDU_PAGE "/api/v1/worklist?staff=N07P932&as_of=" AS_OF "&limit=500"
+
+static void wl_db_exec(const char *sql)
+{
+    char err[256];
+    ck_db *db = ck_db_open(B->url, err, sizeof err);
+    if (!db) fail_msg("%s", err);
+    if (ck_db_exec(db, sql) != CK_DB_OK) fail_msg("%s: %s", sql, ck_db_errmsg(db));
+    ck_db_close(db);
+}
+
+static void wl_rename(void)
+{
+    th_resp g = call("GET", "/api/v1/cases/X690001", NULL);
+    json_t *j = body_json(&g);
+    char extra[96];
+    snprintf(extra, sizeof extra, "If-Match: \"%ld\"\r\n", etag_version(&g));
+    json_object_set_new(json_object_get(j, "person"), "surname", json_string("Renamedcache"));
+    th_resp r = call_h("PUT", "/api/v1/cases/X690001", extra, j);
+    if (r.status != 200) fail_msg("PUT: %d %.300s", r.status, r.body);
+    th_resp_free(&g), th_resp_free(&r), json_decref(j);
+}
+
+static void wl_recompute(void)
+{
+    char *argv[] = {"recompute", "--db", B->url, "--as-of", "2026-09-01", "--all", NULL};
+    if (ck_cmd_recompute(6, argv) != 0) fail_msg("recompute failed");
+}
+
+static void wl_reallocate(void)
+{
+    json_decref(record_post("X690002", "allocations",
+                            "{\"id\":\"AL9\",\"from\":\"" AS_OF "\",\"staff_code\":\"N07P932\",\"grade\":\"PO\"}", 201));
+}
+
+static void wl_exclude(void)
+{
+    char err[256];
+    ck_db *db = ck_db_open(B->url, err, sizeof err);
+    if (!db) fail_msg("%s", err);
+    ck_principal sys;
+    ck_principal_system(&sys, "test_api");
+    if (ck_lao_add(db, &sys, "X690001", CK_LAO_EXCLUSION, "wlqa", NULL, err, sizeof err) != CK_OK) fail_msg("%s", err);
+    ck_db_close(db);
+}
+
+static void wl_org(void)
+{
+    wl_db_exec("INSERT INTO \"regions\" (\"code\", \"name\") VALUES ('RWL', 'Cache'); "
+               "INSERT INTO \"pdus\" (\"code\", \"region\", \"name\") VALUES ('PWL', 'RWL', 'Cache')");
+}
+
+static char wl_import_file[128];
+static void wl_import(void)
+{
+    char *argv[] = {"import", "--db", B->url, "--as-of", AS_OF, "--quiet", wl_import_file, NULL};
+    if (ck_cmd_import(7, argv) != 0) fail_msg("import failed");
+}
+
+static void test_worklist_cache(void **state)
+{
+    (void)state;
+    need_backend();
+    char err[256];
+    ck_db *db = ck_db_open(B->url, err, sizeof err);
+    if (!db) fail_msg("%s", err);
+    ck_principal sys;
+    ck_principal_system(&sys, "test_api");
+    if (ck_user_add(db, &sys, "wlqa", CK_ROLE_QA, NULL, NULL, 0, &wl_reader_id, err, sizeof err) != CK_OK)
+        fail_msg("%s", err);
+    ck_db_close(db);
+    json_t *b1 = with_person("X690001", "Cacheone", "N07P931"), *b2 = with_person("X690002", "Cachetwo", "N07P931");
+    create(b1), create(b2);
+    json_decref(b1), json_decref(b2);
+    other_server second, plain;
+    other_start(&second, true);
+    other_start(&plain, false);
+
+    /* Each kind of write that changes a page, made through the suite's
+     * server or beside both: the next page of either cached server is an
+     * uncached read's. */
+    wl_across(&second, &plain, WL_PAGE, NULL, "a case write", wl_rename, true);
+    wl_across(&second, &plain, WL_PAGE, NULL, "a recompute", wl_recompute, true);
+    wl_across(&second, &plain, WL_PDU_PAGE, NULL, "a reallocation (the new holder)", wl_reallocate, true);
+    wl_across(&second, &plain, WL_PAGE, "X-Test-As: wlqa\r\n", "limited access", wl_exclude, true);
+    /* The organisation moves the auth epoch on: a miss, whatever the page. */
+    wl_across(&second, &plain, WL_PAGE, NULL, "an organisation change", wl_org, false);
+    json_t *b3 = with_person("X690003", "Cachethree", "N07P931");
+    snprintf(wl_import_file, sizeof wl_import_file, "%s/wl-import.json",
+             B->dir[0] ? B->dir : "/tmp");
+    if (json_dump_file(b3, wl_import_file, 0) != 0) fail_msg("cannot write %s", wl_import_file);
+    json_decref(b3);
+    wl_across(&second, &plain, WL_PAGE, NULL, "an import", wl_import, true);
+    if (!B->dir[0]) remove(wl_import_file);
+
+    /* The excluded reader's page lacks the case; the system's holds it. */
+    char *qa = wl_get(B->port, WL_PAGE, "X-Test-As: wlqa\r\n"), *all = wl_get(B->port, WL_PAGE, NULL);
+    assert_null(strstr(qa, "X690001"));
+    assert_non_null(strstr(all, "X690001"));
+    free(qa), free(all);
+    /* Hits and misses are on /metrics. */
+    ck_buf m = CK_BUF_INIT;
+    ck_metrics_render(&m, B->srv, NULL);
+    char line[96];
+    snprintf(line, sizeof line, "casekeeper_worklist_cache_lookups_total{result=\"hit\"} %llu\n",
+             (unsigned long long)wl_hits());
+    if (!strstr(ck_buf_cstr(&m), line)) fail_msg("/metrics lacks \"%s\"", line);
+    ck_buf_free(&m);
+    other_stop(&second);
+    other_stop(&plain);
+}
+
 static void test_obligations_query(void **state)
 {
     (void)state;
@@ -1117,6 +1327,8 @@ int main(void)
         cmocka_unit_test(test_worklist),
         cmocka_unit_test(test_obligations_query),
         cmocka_unit_test(test_daily_recompute),
+        /* Last: its recompute at a later date would move the others' dates. */
+        cmocka_unit_test(test_worklist_cache),
     };
     int failed = cmocka_run_group_tests_name("serve command", process, NULL, NULL);
     failed += cmocka_run_group_tests_name("api on SQLite", api, setup_sqlite, teardown);

@@ -506,6 +506,41 @@ static void test_token_cache_follows_revocation(void **state)
     ck_db_close(db);
 }
 
+/* The worklist page cache (http/ck_wl_cache) with a bearer token, whose
+ * identification reads the page's version with the auth epoch: a reader
+ * newly excluded from a case no longer gets the page that listed it, and
+ * gets it again when lifted; only a repeat read of an unchanged page is a
+ * hit. */
+static void test_worklist_cache_follows_limited_access(void **state)
+{
+    (void)state;
+    need_world();
+    char err[512];
+    ck_db *db = ck_db_open(W->url, err, sizeof err);
+    if (!db) fail_msg("%s", err);
+    ck_principal sys;
+    ck_principal_system(&sys, "test");
+    const char *crn = sec_cases[SEC_OWN].crn, *qa = sec_users[CK_ROLE_QA].username;
+    const hreq get = {.method = "GET", .path = "/api/v1/worklist?pdu=P1&limit=500", .token = W->tokens[CK_ROLE_QA]};
+    for (int step = 0; step < 3; step++) {
+        th_resp first = send_req(&get);
+        uint64_t hits = ck_counter_get(&ck_wl_cache_stats.hits);
+        th_resp again = send_req(&get);
+        assert_int_equal(first.status, 200);
+        assert_int_equal(again.status, 200);
+        assert_string_equal(first.body, again.body);
+        if (ck_counter_get(&ck_wl_cache_stats.hits) != hits + 1) fail_msg("step %d: a repeat read was not a hit", step);
+        bool listed = strstr(first.body, crn) != NULL;
+        if (listed != (step != 1)) fail_msg("step %d: %s %s on the page", step, crn, listed ? "is" : "is not");
+        th_resp_free(&first), th_resp_free(&again);
+        ck_rc rc = step == 0 ? ck_lao_add(db, &sys, crn, CK_LAO_EXCLUSION, qa, NULL, err, sizeof err)
+                 : step == 1 ? ck_lao_remove(db, &sys, crn, CK_LAO_EXCLUSION, qa, err, sizeof err)
+                             : CK_OK;
+        if (rc != CK_OK) fail_msg("%s", err);
+    }
+    ck_db_close(db);
+}
+
 /* The server keeps rendered cases (http/ck_case_cache): what victim liaison
  * read first, with the details, is never what anyone else is answered with
  * for the same case at the same version, and the other way round. */
@@ -1129,6 +1164,7 @@ int main(void)
         cmocka_unit_test(test_victims_never_leak),
         cmocka_unit_test(test_victims_cached_per_reader),     cmocka_unit_test(test_case_read_refusals_audited),
         cmocka_unit_test(test_token_cache_follows_revocation),     cmocka_unit_test(test_csrf),
+        cmocka_unit_test(test_worklist_cache_follows_limited_access),
         cmocka_unit_test(test_session_fixation_and_cookies), cmocka_unit_test(test_timeouts_and_sign_out),
         cmocka_unit_test(test_sign_in_failures_alike), cmocka_unit_test(test_headers_and_hsts),
         cmocka_unit_test(test_injection_and_traversal),

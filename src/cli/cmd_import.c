@@ -342,10 +342,20 @@ static void import_file(importer *im, const char *path)
         return;
     }
     if (is_org_file(path)) f.org = ck_org_import_new(im->db);
+    /* One bump of every worklist page's version for the file, not one per
+     * obligation row (store/ck_worklist). */
+    if (ck_worklist_bulk_begin(im->db, err, sizeof err) != CK_OK) {
+        report(&f, 0, err);
+        f.db_broken = true;
+    }
     ck_progress_start(&f.prog, path, f.org ? "records" : "cases");
-    read_lines(&f, in);
+    if (f.bad == 0) read_lines(&f, in);
     fclose(in);
     file_sha256(&f, sha);
+    if (f.bad == 0 && ck_worklist_bulk_end(im->db, err, sizeof err) != CK_OK) {
+        report(&f, 0, err);
+        f.db_broken = true;
+    }
     if (f.bad == 0 && audit_import(&f, sha, err, sizeof err) != CK_OK) {
         report(&f, 0, err);
         f.db_broken = true;

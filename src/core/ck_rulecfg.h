@@ -73,6 +73,9 @@ struct ck_rules_config {
      * shutdown deadline bounds how long SIGTERM waits for requests in flight. */
     int server_connections_per_address, server_request_deadline_s, server_idle_timeout_s;
     int server_shutdown_deadline_s;
+    /* The worklist page cache's caps (http/ck_wl_cache): pages and MiB of
+     * one server; either 0 turns it off. */
+    int server_worklist_cache_entries, server_worklist_cache_mib;
     /* A file holding the bearer token that lets a client other than a
      * direct loopback one read /metrics ("" : none may). */
     char metrics_token_file[CK_RULECFG_STR_MAX];

@@ -837,6 +837,23 @@ static bool query_statuses(ck_http_req *r, unsigned *mask)
     return true;
 }
 
+/* The cache key of q's page for p: everything of the reader that decides
+ * which cases it may see (the account, role, place, the credential's
+ * scopes; what they are read from moves the auth epoch on) and every
+ * parameter of the page. Fields are separated by a byte no code or date
+ * holds, so no two keys run together. */
+static bool worklist_key(char *key, size_t n, const ck_principal *p, const ck_worklist_query *q)
+{
+    char as_of[CK_DATE_STRLEN];
+    ck_date_fmt(q->as_of, as_of);
+    const char kind = q->staff ? 's' : q->team ? 't' : 'p';
+    const char *holder = q->staff ? q->staff : q->team ? q->team : q->pdu;
+    int len = snprintf(key, n, "%" PRId64 "\x1f%d\x1f%s\x1f%s\x1f%s\x1f%s\x1f%" PRIu32 "\x1f%c:%s\x1f%u\x1f%s\x1f%zu\x1f%zu",
+             p->user_id, (int)p->role, p->place.staff, p->place.team, p->place.pdu, p->place.region, p->scopes, kind,
+             holder, q->statuses, as_of, q->limit, q->offset);
+    return len > 0 && (size_t)len < n; /* a cut key could name another page: not cached */
+}
+
 static void h_worklist(ck_http_req *r)
 {
     ck_worklist_query q = {.staff = ck_http_query(r, "staff"), .team = ck_http_query(r, "team"),
@@ -853,6 +870,37 @@ static void h_worklist(ck_http_req *r)
     ck_db *db = p ? db_or_fail(r) : NULL;
     if (!db) return;
     char err[ERR_MAX];
+    ck_buf *out = ck_http_out(r);
+    ck_buf_reset(out);
+    /* A repeat read of an unchanged page: its version (read with the auth
+     * epoch when a bearer token identified the reader, else one statement
+     * here), then the audit; none of the page's queries (http/ck_wl_cache). */
+    ck_wl_cache *cache = app_of(r)->wl_cache;
+    ck_worklist_version ver;
+    char key[512];
+    if (cache && !worklist_key(key, sizeof key, p, &q)) cache = NULL;
+    if (cache) {
+        char scope[CK_WORKLIST_SCOPE_MAX];
+        ck_access_worklist_scope(&q, scope);
+        ck_rc rc = ck_auth_worklist_version(r, scope, &ver) ? CK_OK
+                                                             : ck_access_worklist_version(db, &q, &ver, err, sizeof err);
+        if (rc != CK_OK) {
+            problem_rc(r, rc, err);
+            return;
+        }
+        size_t total = 0;
+        if (ck_wl_cache_get(cache, key, &ver, out, &total)) {
+            rc = ck_access_worklist_served(db, p, &q, total, err, sizeof err);
+            if (rc != CK_OK) {
+                ck_buf_reset(out);
+                problem_rc(r, rc, err);
+                return;
+            }
+            ck_http_status(r, 200);
+            ck_http_content_type(r, "application/json");
+            return;
+        }
+    }
     ck_worklist *w = NULL;
     ck_rc rc = ck_access_worklist(db, p, &q, &w, err, sizeof err);
     if (rc != CK_OK) {
@@ -862,8 +910,6 @@ static void h_worklist(ck_http_req *r)
     /* Written straight into the body, the same bytes as the page() of
      * case_row() objects updated with ck_obligation_to_json() that jansson
      * would dump: building those objects cost as much as the page's query. */
-    ck_buf *out = ck_http_out(r);
-    ck_buf_reset(out);
     ck_buf_puts(out, "{\"items\":[");
     for (size_t i = 0; i < w->n; i++) {
         const ck_worklist_item *it = &w->items[i];
@@ -877,6 +923,8 @@ static void h_worklist(ck_http_req *r)
         ck_buf_putc(out, '}');
     }
     ck_buf_printf(out, "],\"total\":%zu,\"limit\":%zu,\"offset\":%zu}", w->total, q.limit, q.offset);
+    /* Kept at the version read before the page: never newer than the page. */
+    if (cache && !out->overflowed) ck_wl_cache_put(cache, key, &ver, out->data, out->len, w->total);
     ck_http_status(r, 200);
     ck_http_content_type(r, "application/json");
     ck_worklist_free(w);

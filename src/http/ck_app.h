@@ -8,6 +8,7 @@
 #include "ck_case_cache.h"
 #include "ck_cases.h"
 #include "ck_http.h"
+#include "ck_wl_cache.h"
 
 typedef struct ck_auth ck_auth;
 typedef struct ck_app {
@@ -17,6 +18,10 @@ typedef struct ck_app {
     /* Cases as GET /api/v1/cases/{crn} last rendered them (http/ck_case_cache);
      * NULL: every read renders. The web (ck_web_new) makes one for its server. */
     ck_case_cache *case_cache;
+    /* GET /api/v1/worklist pages as last rendered (http/ck_wl_cache); NULL:
+     * every read runs the page's queries. The web (ck_web_new) makes one for
+     * its server, capped by the configuration's server_worklist_cache_*. */
+    ck_wl_cache *wl_cache;
     /* Whether a route's handler decides access to its case itself, in the
      * snapshot it reads the case in (answering a refusal with ck_auth_deny),
      * so the authorize hook leaves that step to it: decided once. NULL: the

@@ -32,6 +32,7 @@
 #include "ck_http.h"
 #include "ck_roles.h"
 #include "ck_users.h"
+#include "ck_worklist.h"
 
 #define CK_AUTH_COOKIE_SECURE "__Host-ck_session"
 #define CK_AUTH_COOKIE_PLAIN "ck_session"
@@ -66,6 +67,11 @@ bool ck_auth_authorize(ck_http_req *r);
 /* The caller, or NULL when nobody is signed in (public routes). Lives as
  * long as the request. */
 const ck_principal *ck_auth_principal(const ck_http_req *r);
+/* The version of the worklist page of scope (store/ck_worklist) read with
+ * the auth epoch when r came with a bearer token: true and *v set when r's
+ * identification read it (GET /api/v1/worklist of that holder), else false
+ * and the caller reads it itself. */
+bool ck_auth_worklist_version(const ck_http_req *r, const char *scope, ck_worklist_version *v);
 /* Whether the caller holds perm at all (any scope). */
 bool ck_auth_may(const ck_http_req *r, ck_perm perm);
 /* The session's CSRF token, for forms (field CK_AUTH_CSRF_FIELD) and

@@ -152,6 +152,21 @@ static void render_jobs(ck_buf *out)
     sample_u(out, "casekeeper_audit_batches_failed_total", NULL, NULL, 0,
              ck_counter_get(&ck_audit_stats.batches_failed));
 
+    const ck_wl_cache_metrics *wc = &ck_wl_cache_stats;
+    static const char *const result[] = {"result"};
+    const char *hit[] = {"hit"}, *miss[] = {"miss"};
+    family(out, "casekeeper_worklist_cache_lookups_total", "counter",
+           "GET /api/v1/worklist pages looked up in the page cache, by result (a miss runs the page's queries).");
+    sample_u(out, "casekeeper_worklist_cache_lookups_total", result, hit, 1, ck_counter_get(&wc->hits));
+    sample_u(out, "casekeeper_worklist_cache_lookups_total", result, miss, 1, ck_counter_get(&wc->misses));
+    family(out, "casekeeper_worklist_cache_evictions_total", "counter",
+           "Worklist pages dropped from the page cache to stay within its caps.");
+    sample_u(out, "casekeeper_worklist_cache_evictions_total", NULL, NULL, 0, ck_counter_get(&wc->evictions));
+    family(out, "casekeeper_worklist_cache_entries", "gauge", "Worklist pages the page cache holds.");
+    sample_i(out, "casekeeper_worklist_cache_entries", NULL, NULL, 0, ck_gauge_get(&wc->entries));
+    family(out, "casekeeper_worklist_cache_bytes", "gauge", "Bytes the worklist page cache holds (keys and pages).");
+    sample_i(out, "casekeeper_worklist_cache_bytes", NULL, NULL, 0, ck_gauge_get(&wc->bytes));
+
     const ck_api_daily_metrics *d = &ck_api_daily_stats;
     static const char *const outcome[] = {"outcome"};
     family(out, "casekeeper_nightly_recompute_duration_seconds", "histogram",

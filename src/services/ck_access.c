@@ -427,6 +427,29 @@ static void lao_filter_for(const ck_principal *p, ck_access_filter *buf)
     f->open_cases_pass = true;
 }
 
+ck_rc ck_access_worklist_served(ck_db *db, const ck_principal *p, const ck_worklist_query *q, size_t total, char *err,
+                                size_t err_len)
+{
+    char detail[120];
+    snprintf(detail, sizeof detail, "%s=%.40s results=%zu", q->staff ? "staff" : q->team ? "team" : "pdu",
+             q->staff ? q->staff : q->team ? q->team : q->pdu ? q->pdu : "", total);
+    return ck_audit_record(db, p, "worklist.read", NULL, NULL, detail, err, err_len);
+}
+
+void ck_access_worklist_scope(const ck_worklist_query *q, char scope[CK_WORKLIST_SCOPE_MAX])
+{
+    ck_worklist_scope(scope, q->staff ? 's' : q->team ? 't' : 'p',
+                      q->staff ? q->staff : q->team ? q->team : q->pdu ? q->pdu : "");
+}
+
+ck_rc ck_access_worklist_version(ck_db *db, const ck_worklist_query *q, ck_worklist_version *v, char *err,
+                                 size_t err_len)
+{
+    char scope[CK_WORKLIST_SCOPE_MAX];
+    ck_access_worklist_scope(q, scope);
+    return ck_worklist_version_read(db, scope, v, err, err_len);
+}
+
 ck_rc ck_access_worklist(ck_db *db, const ck_principal *p, ck_worklist_query *q, ck_worklist **out, char *err,
                          size_t err_len)
 {
@@ -440,10 +463,7 @@ ck_rc ck_access_worklist(ck_db *db, const ck_principal *p, ck_worklist_query *q,
     ck_rc rc = ck_cases_worklist(db, q, out, err, err_len);
     q->filter = NULL;
     if (rc != CK_OK) return rc;
-    char detail[120];
-    snprintf(detail, sizeof detail, "%s=%.40s results=%zu", q->staff ? "staff" : q->team ? "team" : "pdu",
-             q->staff ? q->staff : q->team ? q->team : q->pdu ? q->pdu : "", (*out)->total);
-    rc = ck_audit_record(db, p, "worklist.read", NULL, NULL, detail, err, err_len);
+    rc = ck_access_worklist_served(db, p, q, (*out)->total, err, err_len);
     if (rc != CK_OK) {
         ck_worklist_free(*out);
         *out = NULL;

@@ -127,6 +127,19 @@ ck_rc ck_access_search(ck_db *db, const ck_principal *p, const char *q, size_t l
 /* q->filter is set here (any given is replaced). */
 ck_rc ck_access_worklist(ck_db *db, const ck_principal *p, ck_worklist_query *q, ck_worklist **out, char *err,
                          size_t err_len);
+/* For a cache of rendered worklist pages (http/ck_wl_cache). The version
+ * q's page would be read at now, in one statement: read before the page
+ * (ck_access_worklist), it is never newer than the page, so a write
+ * committed in between only costs a miss later, never a stale page. */
+/* The scope (store/ck_worklist: "s:CODE", "t:", "p:") of q's holder. */
+void ck_access_worklist_scope(const ck_worklist_query *q, char scope[CK_WORKLIST_SCOPE_MAX]);
+ck_rc ck_access_worklist_version(ck_db *db, const ck_worklist_query *q, ck_worklist_version *v, char *err,
+                                 size_t err_len);
+/* A page answered from that cache (its version equal to the one just
+ * read): audited as ck_access_worklist audits the read, `total` the page's.
+ * The cache's key holds everything of p the page depends on. */
+ck_rc ck_access_worklist_served(ck_db *db, const ck_principal *p, const ck_worklist_query *q, size_t total, char *err,
+                                size_t err_len);
 /* Whether p sees victims' details of the case at `place` (victim:read scope). */
 bool ck_access_victims_visible(const ck_principal *p, const ck_place *place);
 /* Whether p sees the notes of sensitive contacts of the case at `place`: the

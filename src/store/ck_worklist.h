@@ -11,6 +11,7 @@
 #include "ck_buf.h"
 #include "ck_db.h"
 #include "ck_mem.h"
+#include "ck_rc.h"
 #include "ck_rules.h"
 
 /* A condition on the "cases" row that every case shown to a reader must meet
@@ -64,5 +65,27 @@ void ck_worklist_free(ck_worklist *w);
  * (a known rule's name is the vocabulary's own string). Sets neither
  * it->o.status nor it->o.severity: each worklist knows them its own way. */
 void ck_worklist_item_read(ck_stmt *st, ck_arena *a, ck_worklist_item *it);
+
+/* What a worklist page was read at, to tell later whether it would read the
+ * same (http/ck_wl_cache): the auth epoch (migration 031: accounts, tokens,
+ * staff, teams, PDUs), the page's holder's version and the version every
+ * page depends on (migration 032: obligations, case names, limited access).
+ * Numbers only grow; a scope never bumped reads 0. */
+typedef struct ck_worklist_version {
+    int64_t epoch, scope, all;
+} ck_worklist_version;
+/* The scope of a holder's pages: "s:" staff code, "t:" team, "p:" PDU. */
+#define CK_WORKLIST_SCOPE_MAX 80
+void ck_worklist_scope(char out[CK_WORKLIST_SCOPE_MAX], char kind, const char *code);
+/* Reads the three numbers of scope in one statement (its own snapshot, or
+ * the open transaction's). CK_ERR_DB on failure. */
+ck_rc ck_worklist_version_read(ck_db *db, const char *scope, ck_worklist_version *v, char *err, size_t err_len);
+
+/* Around a bulk write of obligations in db's open write transaction (the
+ * import): begin makes the per-row version bumps of SQLite's triggers skip
+ * (migration 032), end bumps the version every page depends on, once. Call
+ * end before the commit; a rollback undoes both. CK_ERR_DB on failure. */
+ck_rc ck_worklist_bulk_begin(ck_db *db, char *err, size_t err_len);
+ck_rc ck_worklist_bulk_end(ck_db *db, char *err, size_t err_len);
 
 #endif

@@ -102,6 +102,11 @@ ck_web *ck_web_new(const ck_web_config *cfg, const ck_app *app, char *err, size_
     w->app = *app;
     /* The server's cache of rendered cases, unless the caller brought one. */
     if (!w->app.case_cache) w->app.case_cache = w->own_case_cache = ck_case_cache_new();
+    if (!w->app.wl_cache && w->app.engine.cfg) {
+        const ck_rules_config *rc = w->app.engine.cfg;
+        w->app.wl_cache = w->own_wl_cache = ck_wl_cache_new((size_t)rc->server_worklist_cache_entries,
+                                                            (size_t)rc->server_worklist_cache_mib << 20);
+    }
     if (!w->app.decides_access) w->app.decides_access = ck_api_decides_access;
     w->page_cases = ck_case_cache_new();
     if (!ck_tmpl_load_dir(w->tmpl, tdir, err, err_len) || !ck_tmpl_link(w->tmpl, err, err_len) ||
@@ -119,6 +124,7 @@ void ck_web_free(ck_web *w)
     ck_tmpl_set_free(w->tmpl);
     ck_assets_free(w->assets);
     ck_case_cache_free(w->own_case_cache);
+    ck_wl_cache_free(w->own_wl_cache);
     ck_case_cache_free(w->page_cases);
     ck_free(w);
 }

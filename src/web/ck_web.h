@@ -50,6 +50,7 @@ typedef struct ck_web {
     ck_assets *assets;
     char asset_prefix[64]; /* "/assets/<version>" */
     ck_case_cache *own_case_cache; /* made by ck_web_new when the app brought none */
+    ck_wl_cache *own_wl_cache;     /* made by ck_web_new when the app brought none */
     ck_case_cache *page_cases;     /* cases as the case page loaded them (ck_web_case) */
 } ck_web;
 
