@@ -2149,16 +2149,6 @@ ck_rc ck_store_sync_apply(ck_db *db, const ck_sync_plan *p, bool *changed, char 
 }
 
 
-ck_rc ck_store_sync_derived(ck_db *db, size_t n, const int64_t *ids, ck_result *const *r, const ck_holder *h,
-                            const int64_t *digests, bool *changed, char *err, size_t err_len)
-{
-    ck_sync_plan *p = NULL;
-    ck_rc rc = ck_store_sync_plan(db, n, ids, r, h, digests, &p, err, err_len);
-    if (rc == CK_OK) rc = ck_store_sync_apply(db, p, changed, err, err_len);
-    ck_store_sync_plan_free(p);
-    return rc;
-}
-
 /* ---- Next change and the cases it makes due (core/ck_horizon) ---------------- */
 
 /* The next changes of up to a chunk of cases (case_column_update); $1 is
@@ -2386,7 +2376,7 @@ ck_rc ck_store_load_ids(ck_db *db, ck_store_batch *b, const int64_t *ids, size_t
     "\"mappa_level\", \"court_reports\", \"profile_as_of\", \"next_change\" FROM \"cases\" WHERE \"case_id\""
 static const char *const sync_profile_sql[2] = {SYNC_PROFILE_SQL IN_IDS_SQLITE, SYNC_PROFILE_SQL IN_IDS_PG};
 
-/* What ck_store_sync_profiles writes, worked out from a read (see
+/* What ck_store_sync_plan_profiles adds to a plan, worked out from a read (see
  * ck_store_sync_plan_profiles). */
 struct profile_plan {
     size_t n_put, n_next;
@@ -2483,17 +2473,6 @@ static ck_rc apply_profiles(ck_db *db, const profile_plan *q, size_t n, ck_date 
         ck_free(used);
     }
     for (size_t i = 0; i < n && changed; i++) changed[i] |= q->changed[i];
-    return rc;
-}
-
-ck_rc ck_store_sync_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_wprofile *profiles,
-                             const ck_date *next, ck_date as_of, bool *changed, char *err, size_t err_len)
-{
-    model();
-    profile_plan q;
-    ck_rc rc = plan_profiles(db, n, ids, profiles, next, &q, err, err_len);
-    if (rc == CK_OK) rc = apply_profiles(db, &q, n, as_of, NULL, changed, err, err_len);
-    profile_plan_free(&q);
     return rc;
 }
 

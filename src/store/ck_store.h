@@ -187,26 +187,27 @@ ck_rc ck_store_put_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_wp
  * day to the next most of a case's obligations stay as they were, so a
  * recompute reads far more than it writes. A case whose stored digest of
  * those rows (cases.obl_digest, migration 027) equals the fresh one's is
- * not even read back; every write of obligations stores the digest. */
-ck_rc ck_store_sync_derived(ck_db *db, size_t n, const int64_t *ids, ck_result *const *r, const ck_holder *h,
-                            const int64_t *digests, bool *changed, char *err, size_t err_len);
-/* (digests, may be NULL: digests[i] is ck_store_obl_digest(r[i], &h[i]),
- * worked out beforehand on another thread; changed, may be NULL: changed[i]
- * is set when a row of case ids[i] was written; it is never cleared.) */
-/* ck_store_sync_derived in two steps, so the reading and comparing can run
- * on another connection (another thread) than the writing: plan reads the
- * stored holder, digest, obligations and failures to comply of the cases
- * (on any connection that sees what the writer sees) and works out what
- * differs; apply writes it on the writer's. ids, r and h must outlive the
- * plan; *plan is the caller's (ck_store_sync_plan_free) whatever the result. */
+ * not even read back; every write of obligations stores the digest.
+ * In two steps, so the reading and comparing can run on another connection
+ * (another thread) than the writing: plan reads the stored holder, digest,
+ * obligations and failures to comply of the cases (on any connection that
+ * sees what the writer sees) and works out what differs; apply writes it on
+ * the writer's. ids, r and h must outlive the plan; *plan is the caller's
+ * (ck_store_sync_plan_free) whatever the result. digests, may be NULL:
+ * digests[i] is ck_store_obl_digest(r[i], &h[i]), worked out beforehand on
+ * another thread; changed, may be NULL: changed[i] is set when a row of case
+ * ids[i] was written; it is never cleared. */
 typedef struct ck_sync_plan ck_sync_plan;
 ck_rc ck_store_sync_plan(ck_db *db, size_t n, const int64_t *ids, ck_result *const *r, const ck_holder *h,
                          const int64_t *digests, ck_sync_plan **plan, char *err, size_t err_len);
 ck_rc ck_store_sync_apply(ck_db *db, const ck_sync_plan *plan, bool *changed, char *err, size_t err_len);
-/* Adds ck_store_sync_profiles of the plan's cases to it (read now, written
- * by ck_store_sync_apply after the rest, each changed case's obligation
- * digest in the statement that writes its next change); profiles and next
- * must outlive it. */
+/* Adds to the plan the tier and workload profile (computed at as_of) and
+ * the next change of its cases, profiles[i] and next[i], written by
+ * ck_store_sync_apply after the rest, only what differs (an unchanged
+ * profile keeps its tier_as_of; changed[i] is set when the profile of ids[i]
+ * changed, the next change alone does not count), each changed case's
+ * obligation digest in the statement that writes its next change; profiles
+ * and next must outlive it. */
 ck_rc ck_store_sync_plan_profiles(ck_db *db, ck_sync_plan *plan, const ck_wprofile *profiles, const ck_date *next,
                                   ck_date as_of, char *err, size_t err_len);
 void ck_store_sync_plan_free(ck_sync_plan *plan);
@@ -239,12 +240,6 @@ ck_rc ck_store_batch_split(ck_db *db, const char *after, size_t max, unsigned fi
  * skipped) into b, with one query per table, locking their rows. */
 ck_rc ck_store_load_ids(ck_db *db, ck_store_batch *b, const int64_t *ids, size_t n, ck_lock lock, char *err,
                         size_t err_len);
-/* Brings the stored tier and workload profile (computed at as_of) and the
- * next change of cases ids[0..n) to profiles[i] and next[i], writing only
- * what differs: an unchanged profile keeps its tier_as_of. changed[i] is set
- * when the profile of ids[i] changed (the next change alone does not count). */
-ck_rc ck_store_sync_profiles(ck_db *db, size_t n, const int64_t *ids, const ck_wprofile *profiles,
-                             const ck_date *next, ck_date as_of, bool *changed, char *err, size_t err_len);
 /* The stored obligations of case `id`, open versus overdue decided at as_of,
  * in the rulebook's order; with unmet_only just the open and overdue ones
  * (a page listing open work; a case with years of history has hundreds met).
