@@ -856,6 +856,79 @@ static void test_ping_reconnect(void **state)
     assert_true(query_int(db, "SELECT pg_backend_pid()") != pid);
 }
 
+
+/* ---- WAL checkpoints off the commit path (ck_db_checkpointer) ---------------------- */
+
+static int64_t wal_bytes(const fx *f)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/test.db-wal", f->dir);
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
+}
+
+static void test_checkpointer(void **state)
+{
+    fx *f = *state;
+    ck_db *before = fx_db(state); /* opened before the checkpointer: SQLite's own checkpoints */
+    char err[256] = "";
+    ck_db_checkpointer *c = ck_db_checkpointer_start(f->url, 16, 1, err, sizeof err);
+    if (!c) fail_msg("checkpointer: %s", err);
+    uint64_t passive = 0, truncated = 0;
+    if (f->kind == CK_DB_PG) { /* nothing to do there */
+        ck_db_checkpointer_counts(c, &passive, &truncated);
+        assert_int_equal(passive + truncated, 0);
+        ck_db_checkpointer_stop(c);
+        return;
+    }
+    assert_null(ck_db_checkpointer_start(f->url, 16, 1, err, sizeof err));
+    assert_contains(err, "already runs");
+    ck_db *w = fx_connect(f, err, sizeof err), *r = fx_connect(f, err, sizeof err);
+    if (!w || !r) fail_msg("%s", err);
+    /* A connection opened meanwhile never checkpoints in its commits. */
+    assert_int_equal(query_int(w, "PRAGMA wal_autocheckpoint"), 0);
+    assert_int_equal(query_int(before, "PRAGMA wal_autocheckpoint"), 1000);
+    exec_ok(w, "CREATE TABLE big (v BLOB)");
+
+    /* A reader's snapshot keeps the WAL from starting over, so it grows
+     * past the bound (1 MiB) while the checkpointer copies what it may. */
+    assert_int_equal(ck_db_begin_read(r), CK_DB_OK);
+    assert_int_equal(query_int(r, "SELECT count(*) FROM big"), 0);
+    for (int i = 0; i < 400; i++) exec_ok(w, "INSERT INTO big (v) VALUES (zeroblob(6000))");
+    assert_true(wal_bytes(f) > (1 << 20));
+    assert_int_equal(ck_db_rollback(r), CK_DB_OK);
+
+    /* Reader gone: the next commit past the bound has the WAL emptied,
+     * in the checkpointer's thread. */
+    exec_ok(w, "INSERT INTO big (v) VALUES (zeroblob(6000))");
+    for (int i = 0; i < 500 && (truncated == 0 || wal_bytes(f) > (1 << 20)); i++) {
+        usleep(10 * 1000);
+        ck_db_checkpointer_counts(c, &passive, &truncated);
+    }
+    assert_true(passive >= 1);
+    assert_true(truncated >= 1);
+    assert_true(wal_bytes(f) <= (1 << 20));
+    assert_int_equal(query_int(r, "SELECT count(*) FROM big"), 401);
+
+    /* A burst of commits, then a trickle: once the checkpointer has copied
+     * the burst, a commit starts the WAL over and cuts the file back to the
+     * bound (journal_size_limit), whatever the burst left. */
+    for (int i = 0; i < 2000; i++) exec_ok(w, "INSERT INTO big (v) VALUES (zeroblob(3000))");
+    for (int i = 0; i < 500 && wal_bytes(f) > (1 << 20); i++) {
+        usleep(10 * 1000);
+        exec_ok(w, "INSERT INTO big (v) VALUES (1)");
+    }
+    assert_true(wal_bytes(f) <= (1 << 20));
+    assert_int_equal(query_int(w, "PRAGMA journal_size_limit"), 1 << 20);
+    ck_db_close(w);
+    ck_db_close(r);
+    ck_db_checkpointer_stop(c);
+    ck_db *after = fx_connect(f, err, sizeof err);
+    if (!after) fail_msg("%s", err);
+    assert_int_equal(query_int(after, "PRAGMA wal_autocheckpoint"), 1000);
+    ck_db_close(after);
+}
+
 #define BOTH(fn)                                                                 \
     {"sqlite: " #fn, fn, fx_setup, fx_teardown, (void *)&kind_sqlite},           \
     {"postgresql: " #fn, fn, fx_setup, fx_teardown, (void *)&kind_pg}
@@ -876,6 +949,7 @@ int main(void)
         BOTH(test_concurrent_migrations),
         BOTH(test_errors),
         BOTH(test_ping_reconnect),
+        BOTH(test_checkpointer),
         {"sqlite: test_sqlite_writer_waits", test_sqlite_writer_waits, fx_setup, fx_teardown, (void *)&kind_sqlite},
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -153,12 +153,15 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
     ck_web *web = NULL;
     ck_route *routes = NULL;
     ck_audit_appender *appender = NULL;
+    ck_db_checkpointer *checkpointer = NULL;
     ck_reminders *reminders = NULL;
     ck_systemd_watchdog *watchdog = NULL;
     probe_target probe = {0};
     ck_webhooks *webhooks = NULL;
     rc = 1;
     if (!prepare_database(cmd, url)) goto out;
+    /* The limits under load come from the one configuration file (config/rules.conf). */
+    const ck_rules_config *limits = app.engine.cfg;
 
     /* Blocked here before any thread starts, so every thread inherits the
      * mask and the signals reach only the sigwait below. */
@@ -167,6 +170,15 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
     sigaddset(&stop_signals, SIGINT);
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+
+    /* Before any connection the server serves with opens: theirs then leave
+     * WAL checkpoints to it (db/ck_db.h). */
+    checkpointer = ck_db_checkpointer_start(url, limits->server_wal_checkpoint_pages, limits->server_wal_max_mib, err,
+                                            sizeof err);
+    if (!checkpointer) {
+        ck_cli_error(cmd, "%s", err);
+        goto unblock;
+    }
 
     auth = ck_auth_new(&(ck_auth_config){.plain_http = o->plain_http});
     if (!auth) {
@@ -195,8 +207,6 @@ int ck_cli_serve(const char *cmd, const ck_serve_options *o)
         ck_cli_error(cmd, "the audit appender could not start: %s", err);
         goto unblock;
     }
-    /* The limits under load come from the one configuration file (config/rules.conf). */
-    const ck_rules_config *limits = app.engine.cfg;
     ck_http_config cfg = {.host = host, .port = port, .threads = o->threads, .routes = routes,
                           .db_url = url, .db_audit_sink = appender, .app = ck_web_app(web),
                           .on_error = ck_web_on_error, .access_log = true, .authorize = ck_auth_authorize,
@@ -265,6 +275,7 @@ unblock:
     ck_reminders_stop(reminders);
     ck_webhooks_stop(webhooks);
     ck_web_free(web);
+    ck_db_checkpointer_stop(checkpointer); /* after every connection it serves */
     ck_free(routes);
     ck_auth_free(auth);
     pthread_sigmask(SIG_UNBLOCK, &stop_signals, NULL);

@@ -54,6 +54,7 @@ static const key KEYS[] = {
     INT(server_connections_per_address, 0, 100000), INT(server_request_deadline_s, 1, 3600),
     INT(server_idle_timeout_s, 1, 3600), INT(server_shutdown_deadline_s, 0, 3600), STR(metrics_token_file),
     INT(server_worklist_cache_entries, 0, 1000000), INT(server_worklist_cache_mib, 0, 65536),
+    INT(server_wal_checkpoint_pages, 0, 1000000), INT(server_wal_max_mib, 1, 65536),
     INT(nightly_lease_s, 10, 86400),
     INT(upw_pace_hours_week, 1, 40),
     STR(notify_api_key_file), STR(notify_callback_token_file), STR(notify_base_url), STR(notify_service_phone),

@@ -76,6 +76,10 @@ struct ck_rules_config {
     /* The worklist page cache's caps (http/ck_wl_cache): pages and MiB of
      * one server; either 0 turns it off. */
     int server_worklist_cache_entries, server_worklist_cache_mib;
+    /* SQLite: the server's WAL checkpoints, off the commit path (db/ck_db.h
+     * ck_db_checkpointer): WAL pages not yet copied that start one (0:
+     * SQLite's own, inside a commit), and the WAL's bound in MiB. */
+    int server_wal_checkpoint_pages, server_wal_max_mib;
     /* A file holding the bearer token that lets a client other than a
      * direct loopback one read /metrics ("" : none may). */
     char metrics_token_file[CK_RULECFG_STR_MAX];

@@ -202,6 +202,21 @@ ck_db *ck_db_open_again(const ck_db *db, char *err, size_t err_len)
     return ck_db_open(db->url, err, err_len);
 }
 
+ck_db_checkpointer *ck_db_checkpointer_start(const char *url, int pages, int max_mib, char *err, size_t err_len)
+{
+    /* Only an SQLite file has a WAL to checkpoint; anything else gets a
+     * handle that does nothing. */
+    const char *path = url && starts(url, "sqlite:") ? url + strlen("sqlite:") : NULL;
+    return ck_db_sqlite_checkpointer_start(path, pages, max_mib, err, err_len);
+}
+
+void ck_db_checkpointer_stop(ck_db_checkpointer *c) { ck_db_sqlite_checkpointer_stop(c); }
+
+void ck_db_checkpointer_counts(ck_db_checkpointer *c, uint64_t *passive, uint64_t *truncated)
+{
+    ck_db_sqlite_checkpointer_counts(c, passive, truncated);
+}
+
 static void list_unlink(ck_db *db, ck_stmt *st)
 {
     if (st->prev) st->prev->next = st->next; else db->lru_head = st->next;

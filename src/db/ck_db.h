@@ -70,6 +70,40 @@ void ck_db_close(ck_db *db); /* NULL-safe; finalizes cached statements */
  * database, which no second connection can reach. */
 ck_db *ck_db_open_again(const ck_db *db, char *err, size_t err_len);
 ck_db_backend ck_db_kind(const ck_db *db);
+
+/* SQLite: WAL checkpoints off the commit path, for a server.
+ *
+ * By default SQLite checkpoints inside the COMMIT that takes the WAL past
+ * 1000 pages: that connection copies the WAL's pages into the database file
+ * and fsyncs both before its commit returns (with synchronous=NORMAL these
+ * are the only fsyncs), so whoever waits for that commit (every reader whose
+ * audit entry is in the audit appender's batch) waits for the copy and the
+ * disk. While a checkpointer runs for a database file, every connection
+ * opened on that file (by path, in this process) has its automatic
+ * checkpoints off, and this thread, over a connection of its own,
+ * checkpoints in PASSIVE mode (never blocking a writer or a reader) once a
+ * commit leaves at least `pages` WAL frames not yet copied. A WAL that a
+ * steady stream of commits keeps from starting over (it restarts only when
+ * a writer finds every frame copied) is bounded: past `max_mib` MiB the
+ * checkpointer copies what it can, then checkpoints in TRUNCATE mode, which
+ * makes writers wait for its copy of the last few frames and the truncation
+ * (rare: only when the WAL reached the bound).
+ *
+ * Durability is unchanged: a commit is in the WAL (synchronous=NORMAL, so
+ * in the operating system's cache; not lost to kill -9) whoever copies it
+ * later, and a checkpoint stopped midway is redone by the next. Start it
+ * before the connections it is for (one opened earlier keeps checkpointing
+ * in its own commits) and stop it after they are closed; with none running,
+ * the last connection to close checkpoints the rest as before.
+ * PostgreSQL and in-memory SQLite: a handle that does nothing. NULL with the
+ * reason in err (the thread or its connection could not start, a
+ * checkpointer already runs for that file). */
+typedef struct ck_db_checkpointer ck_db_checkpointer;
+ck_db_checkpointer *ck_db_checkpointer_start(const char *url, int pages, int max_mib, char *err, size_t err_len);
+void ck_db_checkpointer_stop(ck_db_checkpointer *c); /* NULL-safe; waits for a checkpoint in progress */
+/* Checkpoints run so far: PASSIVE ones and, of those, how many went on to
+ * TRUNCATE because the WAL had reached the bound (tests, benchmarks). */
+void ck_db_checkpointer_counts(ck_db_checkpointer *c, uint64_t *passive, uint64_t *truncated);
 const char *ck_db_errmsg(const ck_db *db);
 bool ck_db_ping(ck_db *db);  /* true when the database answers (GET /health) */
 

@@ -104,6 +104,13 @@ struct ck_db_driver {
 extern const ck_db_driver ck_db_sqlite_driver;
 extern const ck_db_driver ck_db_pg_driver;
 
+/* ck_db_checkpointer_start for an SQLite file (ck_db_sqlite.c): path as in
+ * the URL after "sqlite:". */
+ck_db_checkpointer *ck_db_sqlite_checkpointer_start(const char *path, int pages, int max_mib, char *err,
+                                                    size_t err_len);
+void ck_db_sqlite_checkpointer_stop(ck_db_checkpointer *c);
+void ck_db_sqlite_checkpointer_counts(ck_db_checkpointer *c, uint64_t *passive, uint64_t *truncated);
+
 /* Sets db->err: the formatted text, then " [SQL: ...]" with the start of sql
  * (whitespace folded) when sql is not NULL. */
 void ck_db_seterr(ck_db *db, const char *sql, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -1,10 +1,13 @@
 /* ck_db_sqlite: the SQLite backend of ck_db (see ck_db_int.h). */
 #include "ck_db_int.h"
 #include "ck_mem.h"
+#include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The transaction-control statements every request runs (BEGIN and COMMIT),
  * prepared once per connection: sqlite3_exec parsed each of them on every
@@ -30,6 +33,7 @@ typedef struct sq_db {
     sqlite3 *h;
     sqlite3_stmt *ctl[SQ_NCTL]; /* prepared on first use */
     bool reading;               /* inside a ck_db_begin_read snapshot: writes refused */
+    ck_db_checkpointer *ckpt;   /* the checkpointer its commits tell, holding a reference; NULL: SQLite's own */
 } sq_db;
 
 typedef struct sq_stmt {
@@ -147,6 +151,254 @@ static int set_pragmas(ck_db *db, const char *path)
     return CK_DB_OK;
 }
 
+/* ---- The checkpointer (ck_db.h) -------------------------------------------------------- */
+
+struct ck_db_checkpointer {
+    char *path;       /* the file, resolved; NULL for a handle that does nothing */
+    sqlite3 *h;       /* its own connection, used by its thread only */
+    pthread_t thread;
+    pthread_mutex_t mu; /* guards what follows, but refs and next (ckpt_mu) */
+    pthread_cond_t work;
+    int pages;      /* frames not yet copied that start a checkpoint */
+    int max_frames; /* the WAL's bound, in frames */
+    int64_t max_bytes; /* the same in bytes */
+    int frames;     /* the WAL's length after the latest commit through any attached connection */
+    int copied;     /* frames the latest checkpoint had copied (the WAL starts over below it) */
+    bool stop;
+    uint64_t passive, truncated;
+    int refs;                  /* the thread's, and one per attached connection; under ckpt_mu */
+    ck_db_checkpointer *next;  /* the running ones, under ckpt_mu */
+};
+
+/* The checkpointers running in this process, by file: a connection opened on
+ * one of their files attaches to it. */
+static pthread_mutex_t ckpt_mu = PTHREAD_MUTEX_INITIALIZER;
+static ck_db_checkpointer *ckpt_running;
+
+/* The file a path names, so that two spellings of it attach alike; the path
+ * itself when it cannot be resolved (not created yet). Owned by the caller. */
+static char *resolve(const char *path)
+{
+    char *r = realpath(path, NULL);
+    if (r) {
+        char *out = ck_strdup(r);
+        free(r);
+        return out;
+    }
+    return ck_strdup(path);
+}
+
+/* Whether enough frames wait to be copied. Below `copied` the WAL has
+ * started over (a writer found every frame copied): count from 0. */
+static bool ckpt_due(const ck_db_checkpointer *c)
+{
+    int base = c->frames < c->copied ? 0 : c->copied;
+    return c->frames - base >= c->pages;
+}
+
+/* SQLite calls this after each commit of an attached connection, outside
+ * its locks, with the WAL's length; instead of checkpointing there (SQLite's
+ * default hook), wake the checkpointer. */
+static int ckpt_hook(void *arg, sqlite3 *h, const char *schema, int frames)
+{
+    (void)h;
+    (void)schema;
+    ck_db_checkpointer *c = arg;
+    pthread_mutex_lock(&c->mu);
+    c->frames = frames;
+    if (ckpt_due(c)) pthread_cond_signal(&c->work);
+    pthread_mutex_unlock(&c->mu);
+    return SQLITE_OK;
+}
+
+static void checkpointer_attach(sq_db *d, const char *path)
+{
+    pthread_mutex_lock(&ckpt_mu);
+    if (!ckpt_running) {
+        pthread_mutex_unlock(&ckpt_mu);
+        return;
+    }
+    char *file = resolve(path);
+    ck_db_checkpointer *c = ckpt_running;
+    while (c && strcmp(c->path, file) != 0) c = c->next;
+    if (c) {
+        c->refs++;
+        d->ckpt = c;
+        /* Replaces SQLite's automatic checkpoint, which is this hook's default. */
+        sqlite3_wal_hook(d->h, ckpt_hook, c);
+        /* When a commit starts the WAL over, it cuts the file back to the
+         * bound: the file does not keep a burst's length. */
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA journal_size_limit = %lld", (long long)c->max_bytes);
+        sqlite3_exec(d->h, sql, NULL, NULL, NULL);
+    }
+    pthread_mutex_unlock(&ckpt_mu);
+    ck_free(file);
+}
+
+static void checkpointer_release(ck_db_checkpointer *c)
+{
+    if (!c) return;
+    pthread_mutex_lock(&ckpt_mu);
+    bool last = --c->refs == 0;
+    pthread_mutex_unlock(&ckpt_mu);
+    if (!last) return;
+    pthread_cond_destroy(&c->work);
+    pthread_mutex_destroy(&c->mu);
+    ck_free(c->path);
+    ck_free(c);
+}
+
+/* How soon the checkpointer tries again when its last pass left work (a
+ * reader still needed frames, or the TRUNCATE at the bound found a writer or
+ * a reader in the way), whether or not anything was committed since. */
+#define CKPT_RETRY_MS 50
+
+/* How long the TRUNCATE at the bound waits for the write lock and for
+ * readers still on the WAL's frames (each a few milliseconds in a server),
+ * holding writers back meanwhile; a longer reader (a report) makes it give up
+ * until the next try instead of stalling the writers behind it. */
+#define CKPT_BUSY_MS 20
+
+/* One pass; true when it left nothing to do. PASSIVE copies what no reader
+ * still needs from the WAL, beside the writers and readers, and syncs the WAL
+ * then the database file. The WAL starts over only when a writer's own
+ * transaction began with every frame copied and no reader is on the WAL:
+ * under a steady stream of commits (the audit appender's) and reads that is
+ * almost never (with SQLite's own checkpoints it happened because the
+ * committing writer stalled for the copy and its fsyncs, long enough for the
+ * readers to leave). So past the bound, TRUNCATE: it holds writers back while
+ * it copies the frames committed since the PASSIVE pass and waits for the
+ * readers on older frames, then empties the file. */
+static bool ckpt_pass(ck_db_checkpointer *c, int *log, int *done, bool *truncated)
+{
+    *truncated = false;
+    int rc = sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_PASSIVE, log, done);
+    if (rc != SQLITE_OK || *log < 0 || *done < *log) return false;
+    if (*log < c->max_frames) return true;
+    rc = sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, log, done);
+    *truncated = rc == SQLITE_OK;
+    return rc == SQLITE_OK;
+}
+
+static void *checkpointer_main(void *arg)
+{
+    ck_db_checkpointer *c = arg;
+    bool again = false; /* the last pass left work */
+    pthread_mutex_lock(&c->mu);
+    for (;;) {
+        if (again) {
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += CKPT_RETRY_MS * 1000000L;
+            until.tv_sec += until.tv_nsec / 1000000000L;
+            until.tv_nsec %= 1000000000L;
+            while (!c->stop && pthread_cond_timedwait(&c->work, &c->mu, &until) == 0) {}
+        } else {
+            while (!c->stop && !ckpt_due(c)) pthread_cond_wait(&c->work, &c->mu);
+        }
+        if (c->stop) break;
+        pthread_mutex_unlock(&c->mu);
+        int log = -1, done = -1;
+        bool truncated;
+        bool finished = ckpt_pass(c, &log, &done, &truncated);
+        pthread_mutex_lock(&c->mu);
+        c->passive++;
+        c->truncated += truncated;
+        if (log >= 0) c->frames = log;
+        c->copied = done >= 0 ? done : c->frames;
+        again = !finished && c->frames >= c->pages;
+    }
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+ck_db_checkpointer *ck_db_sqlite_checkpointer_start(const char *path, int pages, int max_mib, char *err,
+                                                    size_t err_len)
+{
+    ck_db_checkpointer *c = ck_calloc(1, sizeof *c);
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->work, NULL);
+    c->refs = 1;
+    /* In memory, or told not to: SQLite's automatic checkpoints as before. */
+    if (!path || !*path || strcmp(path, ":memory:") == 0 || pages <= 0) return c;
+    c->pages = pages;
+    c->path = resolve(path);
+    int rc = sqlite3_open_v2(path, &c->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    sqlite3_stmt *st = NULL;
+    int page = 0;
+    /* Reading the journal mode opens the connection's WAL: until then a
+     * checkpoint through it does nothing (and says -1 frames). */
+    if (rc == SQLITE_OK) rc = sqlite3_exec(c->h, "PRAGMA journal_mode", NULL, NULL, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(c->h, "PRAGMA page_size", -1, &st, NULL);
+    if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) page = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK || page <= 0) {
+        snprintf(err, err_len, "SQLite checkpointer: cannot open %s: %s", path,
+                 c->h ? sqlite3_errmsg(c->h) : sqlite3_errstr(rc));
+        goto fail;
+    }
+    sqlite3_busy_timeout(c->h, CKPT_BUSY_MS);
+    c->max_bytes = (int64_t)(max_mib > 0 ? max_mib : 1) << 20;
+    int64_t frames = c->max_bytes / (page + 24); /* a frame: 24 bytes of header */
+    c->max_frames = frames > INT_MAX ? INT_MAX : (int)frames;
+    pthread_mutex_lock(&ckpt_mu);
+    for (ck_db_checkpointer *o = ckpt_running; o; o = o->next)
+        if (strcmp(o->path, c->path) == 0) {
+            pthread_mutex_unlock(&ckpt_mu);
+            snprintf(err, err_len, "SQLite checkpointer: one already runs for %s", path);
+            goto fail;
+        }
+    int trc = pthread_create(&c->thread, NULL, checkpointer_main, c);
+    if (trc != 0) {
+        pthread_mutex_unlock(&ckpt_mu);
+        snprintf(err, err_len, "SQLite checkpointer: cannot start its thread: %s", strerror(trc));
+        goto fail;
+    }
+    c->next = ckpt_running;
+    ckpt_running = c;
+    pthread_mutex_unlock(&ckpt_mu);
+    return c;
+fail:
+    sqlite3_close(c->h);
+    c->h = NULL;
+    ck_free(c->path);
+    c->path = NULL;
+    checkpointer_release(c);
+    return NULL;
+}
+
+void ck_db_sqlite_checkpointer_stop(ck_db_checkpointer *c)
+{
+    if (!c) return;
+    if (c->path) {
+        /* No connection opened from now on attaches; those attached keep
+         * their reference (their hook's argument) until they close. */
+        pthread_mutex_lock(&ckpt_mu);
+        for (ck_db_checkpointer **p = &ckpt_running; *p; p = &(*p)->next)
+            if (*p == c) {
+                *p = c->next;
+                break;
+            }
+        pthread_mutex_unlock(&ckpt_mu);
+        pthread_mutex_lock(&c->mu);
+        c->stop = true;
+        pthread_cond_signal(&c->work);
+        pthread_mutex_unlock(&c->mu);
+        pthread_join(c->thread, NULL);
+        sqlite3_close(c->h);
+    }
+    checkpointer_release(c);
+}
+
+void ck_db_sqlite_checkpointer_counts(ck_db_checkpointer *c, uint64_t *passive, uint64_t *truncated)
+{
+    pthread_mutex_lock(&c->mu);
+    *passive = c->passive;
+    *truncated = c->truncated;
+    pthread_mutex_unlock(&c->mu);
+}
+
 /* SQLite counts every allocation under one process-wide mutex unless told
  * not to; nothing here reads those counts, and a bulk import's writer took
  * that lock and its barrier millions of times (5% of its CPU). Settable
@@ -166,7 +418,10 @@ static ck_db *sq_open(const char *path, char *err, size_t err_len)
         snprintf(err, err_len, "%s", d->base.err);
         rc = SQLITE_ERROR;
     }
-    if (rc == SQLITE_OK) return &d->base;
+    if (rc == SQLITE_OK) {
+        checkpointer_attach(d, path);
+        return &d->base;
+    }
     sqlite3_close(d->h);
     ck_free(d);
     return NULL;
@@ -177,6 +432,7 @@ static void sq_close(ck_db *db)
     sq_db *d = (sq_db *)db;
     for (int i = 0; i < SQ_NCTL; i++) sqlite3_finalize(d->ctl[i]);
     sqlite3_close(conn(db));
+    checkpointer_release(d->ckpt);
     ck_free(db);
 }
 
