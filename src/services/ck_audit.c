@@ -232,6 +232,7 @@ struct ck_audit_appender {
     pthread_cond_t work, done;
     pending *head, *tail; /* queued, not yet taken */
     bool stop;
+    bool busy; /* a batch is being written (by the thread or a reader): one at a time */
     uint64_t batches, entries, fast; /* fast: batches of one statement (fast_batch) */
     /* The appender thread's own (not guarded by mu): the head its last
      * batch left, while known (fast_batch). */
@@ -368,44 +369,53 @@ static ck_rc append_batch(ck_audit_appender *a, pending *batch, size_t n, char *
     return rc;
 }
 
+/* Writes everything queued as one batch (the longer a commit takes, the
+ * more readers share the next one) and answers its readers. Called with
+ * a->mu held and a->busy false; returns with it held. */
+static void run_batch(ck_audit_appender *a)
+{
+    a->busy = true;
+    pending *batch = a->head;
+    a->head = a->tail = NULL;
+    size_t taken = 0;
+    for (pending *q = batch; q; q = q->next) taken += q->n;
+    ck_gauge_add(&ck_audit_stats.queued, -(int64_t)taken);
+    pthread_mutex_unlock(&a->mu);
+    char err[256] = "";
+    ck_rc rc = append_batch(a, batch, taken, err, sizeof err);
+    /* A failure the database may not repeat (a lost connection, which
+     * ck_db re-opens outside a transaction): one more try. */
+    if (rc == CK_ERR_DB) rc = append_batch(a, batch, taken, err, sizeof err);
+    pthread_mutex_lock(&a->mu);
+    size_t n = 0;
+    for (pending *q = batch; q; q = q->next) {
+        q->rc = rc == CK_OK && q->stale ? CK_ERR_STALE : rc;
+        if (q->rc == CK_ERR_STALE) snprintf(q->err, sizeof q->err, "audit log: the page read has changed since (%s): not recorded", q->g->scope);
+        else snprintf(q->err, sizeof q->err, "%s", err);
+        q->done = true;
+        n += q->rc == CK_OK ? q->n : 0;
+    }
+    if (rc == CK_OK) {
+        a->fast += a->last_fast;
+        a->batches++;
+        a->entries += n;
+        ck_histogram_observe(&ck_audit_stats.batch_entries, n);
+    } else {
+        ck_counter_add(&ck_audit_stats.batches_failed, 1);
+    }
+    a->busy = false;
+    if (a->head || a->stop) pthread_cond_signal(&a->work); /* queued meanwhile: the thread takes them */
+    pthread_cond_broadcast(&a->done);
+}
+
 static void *appender_main(void *arg)
 {
     ck_audit_appender *a = arg;
     pthread_mutex_lock(&a->mu);
     for (;;) {
-        while (!a->head && !a->stop) pthread_cond_wait(&a->work, &a->mu);
-        if (!a->head) break; /* stopping, and nothing is left */
-        /* Everything queued meanwhile is one batch: the longer a commit
-         * takes, the more readers share the next one. */
-        pending *batch = a->head;
-        a->head = a->tail = NULL;
-        size_t taken = 0;
-        for (pending *q = batch; q; q = q->next) taken += q->n;
-        ck_gauge_add(&ck_audit_stats.queued, -(int64_t)taken);
-        pthread_mutex_unlock(&a->mu);
-        char err[256] = "";
-        ck_rc rc = append_batch(a, batch, taken, err, sizeof err);
-        /* A failure the database may not repeat (a lost connection, which
-         * ck_db re-opens outside a transaction): one more try. */
-        if (rc == CK_ERR_DB) rc = append_batch(a, batch, taken, err, sizeof err);
-        pthread_mutex_lock(&a->mu);
-        size_t n = 0;
-        for (pending *q = batch; q; q = q->next) {
-            q->rc = rc == CK_OK && q->stale ? CK_ERR_STALE : rc;
-            if (q->rc == CK_ERR_STALE) snprintf(q->err, sizeof q->err, "audit log: the page read has changed since (%s): not recorded", q->g->scope);
-            else snprintf(q->err, sizeof q->err, "%s", err);
-            q->done = true;
-            n += q->rc == CK_OK ? q->n : 0;
-        }
-        if (rc == CK_OK) {
-            a->fast += a->last_fast;
-            a->batches++;
-            a->entries += n;
-            ck_histogram_observe(&ck_audit_stats.batch_entries, n);
-        } else {
-            ck_counter_add(&ck_audit_stats.batches_failed, 1);
-        }
-        pthread_cond_broadcast(&a->done);
+        while (a->busy || (!a->head && !a->stop)) pthread_cond_wait(&a->work, &a->mu);
+        if (!a->head) break; /* stopping, nothing is left, and no reader is writing */
+        run_batch(a);
     }
     pthread_mutex_unlock(&a->mu);
     return NULL;
@@ -470,7 +480,13 @@ ck_rc ck_audit_appender_submit_if(ck_audit_appender *a, const ck_principal *p, c
     if (a->tail) a->tail->next = &me; else a->head = &me;
     a->tail = &me;
     ck_gauge_add(&ck_audit_stats.queued, (int64_t)n);
-    pthread_cond_signal(&a->work);
+    /* Nobody writing: this reader writes the batch itself, on the
+     * appender's connection, rather than wake the thread and wait to be
+     * woken (two hand-offs between threads per read when readers come one
+     * at a time). While a batch is being written, the thread takes what
+     * queues meanwhile, as one batch, once it is done. */
+    if (!a->busy) run_batch(a);
+    else pthread_cond_signal(&a->work);
     while (!me.done) pthread_cond_wait(&a->done, &a->mu);
     pthread_mutex_unlock(&a->mu);
     if (me.rc != CK_OK) snprintf(err, err_len, "%s", me.err);
