@@ -415,6 +415,57 @@ static void test_appender_head_moved(void **state)
     ck_stmt_reset(st);
 }
 
+/* Guarded reads (ck_audit_reads_if; a worklist page served from the page
+ * cache): recorded while the auth epoch and the page's versions are the
+ * ones given, refused with CK_ERR_STALE and nothing recorded once any of
+ * the three has moved on, through the appender (its one-statement batch on
+ * PostgreSQL, the batch under the head's lock otherwise) and without it. */
+static void test_guarded_reads(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    char err[512];
+    ck_audit_appender *a = ck_audit_appender_start(ck_test_db_url(state, 0), err, sizeof err);
+    if (!a) fail_msg("%s", err);
+    ck_principal p;
+    ck_principal_system(&p, "reader");
+    ck_audit_note note = {"worklist.read", NULL, NULL, "staff=N1 results=0"};
+    ck_audit_guard g = {.scope = "s:N1"};
+    expect_rc(ck_worklist_version_read(db, g.scope, &g.v, err, sizeof err), CK_OK, err);
+    expect_rc(ck_audit_appender_submit_if(a, &p, &note, 1, &g, err, sizeof err), CK_OK, err); /* head unknown yet */
+    expect_rc(ck_audit_appender_submit_if(a, &p, &note, 1, &g, err, sizeof err), CK_OK, err); /* one statement on PG */
+    const char *moves[] = {"UPDATE \"worklist_versions\" SET \"n\" = \"n\" + 1 WHERE \"scope\" = '*'",
+                           "INSERT INTO \"worklist_versions\" (\"scope\", \"n\") VALUES ('s:N1', 7)",
+                           "UPDATE \"auth_epoch\" SET \"n\" = \"n\" + 1 WHERE \"id\" = 1"};
+    int recorded = 2;
+    for (size_t i = 0; i < sizeof moves / sizeof *moves; i++) {
+        exec(db, moves[i]);
+        expect_rc(ck_audit_appender_submit_if(a, &p, &note, 1, &g, err, sizeof err), CK_ERR_STALE, err);
+        assert_non_null(strstr(err, "s:N1"));
+        expect_rc(ck_audit_reads_if(db, &p, &note, 1, &g, err, sizeof err), CK_ERR_STALE, err);
+        expect_rc(ck_worklist_version_read(db, g.scope, &g.v, err, sizeof err), CK_OK, err);
+        expect_rc(ck_audit_appender_submit_if(a, &p, &note, 1, &g, err, sizeof err), CK_OK, err);
+        expect_rc(ck_audit_reads_if(db, &p, &note, 1, &g, err, sizeof err), CK_OK, err);
+        recorded += 2;
+    }
+    assert_int_equal(g.v.scope, 7);
+    /* Unguarded entries are not held back by a guard that fails beside them. */
+    expect_rc(ck_audit_appender_submit_if(a, &p, &note, 1, NULL, err, sizeof err), CK_OK, err);
+    recorded++;
+    uint64_t fast = ck_audit_appender_fast(a), batches, entries;
+    ck_audit_appender_counts(a, &batches, &entries);
+    ck_audit_appender_stop(a);
+    assert_int_equal(entries, (uint64_t)recorded - 3);
+    /* On PostgreSQL a guarded batch is still one statement: the second
+     * one, and each fresh one after a stale one (which wrote nothing, so
+     * the head stayed where the appender left it). The last one follows a
+     * direct append, which moved the head. */
+    assert_int_equal(fast, ck_db_kind(db) == CK_DB_PG ? 4 : 0);
+    char why[256];
+    int64_t n;
+    if (verify(db, &n, why, sizeof why) != 0) fail_msg("%s", why);
+    assert_int_equal(n, recorded);
+}
+
 /* A read transaction held open on one connection (a long inspection page)
  * stops neither the appender nor a writer on others, and a write inside a
  * read transaction is refused rather than taking the write lock. */
@@ -547,7 +598,8 @@ int main(void)
         CK_DB_TEST(test_chain_intact),      CK_DB_TEST(test_altered), CK_DB_TEST(test_altered_with_rehash),
         CK_DB_TEST(test_removed),           CK_DB_TEST(test_removed_and_renumbered), CK_DB_TEST(test_reordered),
         CK_DB_TEST(test_truncated),         CK_DB_TEST(test_concurrent_appends), CK_DB_TEST(test_search),
-        CK_DB_TEST(test_cli),               CK_DB_TEST(test_two_appenders), CK_DB_TEST(test_appender_head_moved), CK_DB_TEST(test_read_tx_blocks_nobody),
+        CK_DB_TEST(test_cli),               CK_DB_TEST(test_two_appenders), CK_DB_TEST(test_appender_head_moved), CK_DB_TEST(test_guarded_reads),
+        CK_DB_TEST(test_read_tx_blocks_nobody),
         CK_DB_TEST(test_every_field_hashed), CK_DB_TEST(test_prev_hash_altered),
         CK_DB_TEST(test_truncated_head_rehashed), CK_DB_TEST(test_head_hash_altered),
         cmocka_unit_test(test_hash_format),

@@ -872,16 +872,43 @@ static void h_worklist(ck_http_req *r)
     char err[ERR_MAX];
     ck_buf *out = ck_http_out(r);
     ck_buf_reset(out);
+    ck_wl_cache *cache = app_of(r)->wl_cache;
+    ck_worklist_version ver;
+    char key[512], scope[CK_WORKLIST_SCOPE_MAX];
+    ck_access_worklist_scope(&q, scope);
+    if (cache && !worklist_key(key, sizeof key, p, &q)) cache = NULL;
+    /* A bearer token from the token cache, not yet checked against the
+     * database (ck_auth_confirm): a kept page read at the token's epoch is
+     * answered if the database records its audit entry, which it does only
+     * while the epoch and the page's versions are still the kept ones (one
+     * statement on PostgreSQL: the check costs no round trip of its own).
+     * Anything else confirms the caller first. */
+    int64_t token_epoch = 0;
+    if (ck_auth_worklist_unconfirmed(r, scope, &token_epoch)) {
+        size_t total = 0;
+        if (cache && ck_wl_cache_peek(cache, key, out, &total, &ver) && ver.epoch == token_epoch) {
+            ck_rc rc = ck_access_worklist_served(db, p, &q, total, &ver, err, sizeof err);
+            if (rc == CK_OK) {
+                ck_wl_cache_counted(true);
+                ck_http_status(r, 200);
+                ck_http_content_type(r, "application/json");
+                return;
+            }
+            if (rc != CK_ERR_STALE) {
+                ck_buf_reset(out);
+                problem_rc(r, rc, err);
+                return;
+            }
+        }
+        ck_buf_reset(out);
+    }
+    if (!ck_auth_confirm(r)) return; /* at once when the caller is confirmed already */
+    p = who(r);
+    if (cache && !worklist_key(key, sizeof key, p, &q)) cache = NULL;
     /* A repeat read of an unchanged page: its version (read with the auth
      * epoch when a bearer token identified the reader, else one statement
      * here), then the audit; none of the page's queries (http/ck_wl_cache). */
-    ck_wl_cache *cache = app_of(r)->wl_cache;
-    ck_worklist_version ver;
-    char key[512];
-    if (cache && !worklist_key(key, sizeof key, p, &q)) cache = NULL;
     if (cache) {
-        char scope[CK_WORKLIST_SCOPE_MAX];
-        ck_access_worklist_scope(&q, scope);
         ck_rc rc = ck_auth_worklist_version(r, scope, &ver) ? CK_OK
                                                              : ck_access_worklist_version(db, &q, &ver, err, sizeof err);
         if (rc != CK_OK) {
@@ -890,7 +917,7 @@ static void h_worklist(ck_http_req *r)
         }
         size_t total = 0;
         if (ck_wl_cache_get(cache, key, &ver, out, &total)) {
-            rc = ck_access_worklist_served(db, p, &q, total, err, sizeof err);
+            rc = ck_access_worklist_served(db, p, &q, total, NULL, err, sizeof err);
             if (rc != CK_OK) {
                 ck_buf_reset(out);
                 problem_rc(r, rc, err);

@@ -51,6 +51,12 @@ typedef struct auth_ctx {
     bool wl_known;
     char wl_scope[CK_WORKLIST_SCOPE_MAX];
     ck_worklist_version wl;
+    /* The same request when its token was found in the token cache and
+     * the database not asked (ck_auth_worklist_unconfirmed): p is what the
+     * token was at token_epoch, to be confirmed by the page's guarded audit
+     * or by ck_auth_confirm. */
+    bool unconfirmed;
+    int64_t token_epoch;
 } auth_ctx;
 
 ck_auth *ck_auth_new(const ck_auth_config *cfg)
@@ -207,6 +213,32 @@ static ck_rc read_epoch(ck_db *db, const char *wl_scope, int64_t *epoch, ck_work
     return rc;
 }
 
+static token_entry *token_slot(token_cache *c, const char *tok, unsigned char key[crypto_hash_sha256_BYTES])
+{
+    crypto_hash_sha256(key, (const unsigned char *)tok, strlen(tok));
+    return &c->slots[((size_t)key[0] | (size_t)key[1] << 8) % TOKEN_CACHE_SLOTS];
+}
+
+/* The account kept for bearer token tok, whatever the epoch it was looked
+ * up at (in *epoch), if it has not expired. Not to be trusted alone: only
+ * a statement that checks *epoch against the database's may act on it
+ * (ck_auth_worklist_unconfirmed). */
+static bool token_kept(const ck_auth *a, const char *tok, ck_principal *p, int64_t *epoch)
+{
+    unsigned char key[crypto_hash_sha256_BYTES];
+    token_cache *c = a->tokens;
+    token_entry *e = token_slot(c, tok, key);
+    int64_t now = now_of(a);
+    pthread_mutex_lock(&c->mu);
+    bool kept = e->used && sodium_memcmp(e->key, key, sizeof key) == 0 && (e->expires_at == 0 || now < e->expires_at);
+    if (kept) {
+        *p = e->p;
+        *epoch = e->epoch;
+    }
+    pthread_mutex_unlock(&c->mu);
+    return kept;
+}
+
 static ck_rc token_principal(const ck_auth *a, ck_db *db, const char *tok, const char *wl_scope,
                              ck_worklist_version *wl, ck_principal *p, char *err, size_t err_len)
 {
@@ -214,9 +246,8 @@ static ck_rc token_principal(const ck_auth *a, ck_db *db, const char *tok, const
     ck_rc rc = read_epoch(db, wl_scope, &epoch, wl, err, err_len);
     if (rc != CK_OK) return rc;
     unsigned char key[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(key, (const unsigned char *)tok, strlen(tok));
     token_cache *c = a->tokens;
-    token_entry *e = &c->slots[((size_t)key[0] | (size_t)key[1] << 8) % TOKEN_CACHE_SLOTS];
+    token_entry *e = token_slot(c, tok, key);
     pthread_mutex_lock(&c->mu);
     bool hit = e->used && e->epoch == epoch && sodium_memcmp(e->key, key, sizeof key) == 0 &&
                (e->expires_at == 0 || now < e->expires_at);
@@ -235,10 +266,20 @@ static ck_rc token_principal(const ck_auth *a, ck_db *db, const char *tok, const
     return CK_OK;
 }
 
+/* Whether p has the permission of r's route. */
+static bool route_allows(const ck_http_req *r, const ck_principal *p)
+{
+    const char *name = ck_http_route(r)->permission;
+    ck_perm perm;
+    return ck_perm_parse(name, strlen(name), &perm) && ck_principal_may(p, perm);
+}
+
 /* Attaches the caller, when there is one; *stale when the request carried
  * a session cookie that is no session. False after answering (a bad bearer
- * token, a database failure). */
-static bool identify(ck_http_req *r, const ck_auth *a, ck_db *db, bool *stale)
+ * token, a database failure). `speculate`: a worklist page's bearer token
+ * found in the token cache, and allowed the route, is attached unconfirmed,
+ * without asking the database (auth_ctx.unconfirmed). */
+static bool identify(ck_http_req *r, const ck_auth *a, ck_db *db, bool speculate, bool *stale)
 {
     *stale = false;
     char err[512];
@@ -253,6 +294,14 @@ static bool identify(ck_http_req *r, const ck_auth *a, ck_db *db, bool *stale)
         while (*tok == ' ') tok++;
         char wl_scope[CK_WORKLIST_SCOPE_MAX] = "";
         if (!worklist_scope(r, wl_scope)) wl_scope[0] = '\0';
+        int64_t kept_epoch = 0;
+        if (speculate && wl_scope[0] && token_kept(a, tok, &p, &kept_epoch) && route_allows(r, &p)) {
+            auth_ctx *ctx = new_ctx(r, &p);
+            ctx->unconfirmed = true;
+            ctx->token_epoch = kept_epoch;
+            memcpy(ctx->wl_scope, wl_scope, sizeof wl_scope);
+            return true;
+        }
         ck_worklist_version wl = {0};
         ck_rc rc = token_principal(a, db, tok, wl_scope, &wl, &p, err, sizeof err);
         if (rc == CK_ERR_NOTFOUND) {
@@ -288,7 +337,7 @@ static bool identify(ck_http_req *r, const ck_auth *a, ck_db *db, bool *stale)
     return true;
 }
 
-bool ck_auth_authorize(ck_http_req *r)
+static bool authorize(ck_http_req *r, bool speculate)
 {
     const ck_auth *a = auth_of(r);
     const char *perm_name = ck_http_route(r)->permission;
@@ -303,7 +352,7 @@ bool ck_auth_authorize(ck_http_req *r)
     /* A public route's Authorization header is not ours to check: GOV.UK
      * Notify's receipts carry their own token (http/ck_api_notify). */
     bool foreign_token = is_public && ck_http_header(r, "Authorization");
-    if (!db || (!foreign_token && !identify(r, a, db, &stale))) return false;
+    if (!db || (!foreign_token && !identify(r, a, db, speculate, &stale))) return false;
     const auth_ctx *ctx = ck_http_principal(r);
     if (ctx) ck_http_set_user(r, ctx->p.user_id);
     /* A dead session's cookie is of no use to keep; sign-in (public) sets
@@ -362,6 +411,16 @@ bool ck_auth_authorize(ck_http_req *r)
     return false;
 }
 
+bool ck_auth_authorize(ck_http_req *r) { return authorize(r, true); }
+
+bool ck_auth_confirm(ck_http_req *r)
+{
+    const auth_ctx *ctx = ck_http_principal(r);
+    if (!ctx || !ctx->unconfirmed) return true;
+    ck_http_set_principal(r, NULL);
+    return authorize(r, false);
+}
+
 void ck_auth_deny(ck_http_req *r, const char *why)
 {
     const ck_principal *p = ck_auth_principal(r);
@@ -384,6 +443,14 @@ bool ck_auth_worklist_version(const ck_http_req *r, const char *scope, ck_workli
     const auth_ctx *ctx = ck_http_principal(r);
     if (!ctx || !ctx->wl_known || strcmp(ctx->wl_scope, scope) != 0) return false;
     *v = ctx->wl;
+    return true;
+}
+
+bool ck_auth_worklist_unconfirmed(const ck_http_req *r, const char *scope, int64_t *token_epoch)
+{
+    const auth_ctx *ctx = ck_http_principal(r);
+    if (!ctx || !ctx->unconfirmed || strcmp(ctx->wl_scope, scope) != 0) return false;
+    *token_epoch = ctx->token_epoch;
     return true;
 }
 

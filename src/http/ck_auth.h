@@ -22,6 +22,15 @@
  * Refusals are answered through ck_http_error, so the web app's on_error
  * renders them as pages (401: the sign-in page).
  *
+ * One exception to step 1 asking the database: GET /api/v1/worklist of one
+ * holder with a bearer token found in the token cache, whose account holds
+ * the route's permission, is let through unconfirmed (what the token was
+ * at the auth epoch it was looked up at). Its handler may then only answer
+ * with a cached page whose audit entry the database records on condition
+ * that the epoch and the page's versions still hold (services/ck_audit's
+ * guard, one statement), or else call ck_auth_confirm, which identifies the
+ * caller from the database as above before anything is read.
+ *
  * Cookies: "__Host-ck_session=TOKEN; Path=/; HttpOnly; Secure;
  * SameSite=Strict". Only with plain_http (serving http on a loopback address
  * for the demo: casekeeper serve --plain-http) is the cookie
@@ -72,6 +81,17 @@ const ck_principal *ck_auth_principal(const ck_http_req *r);
  * identification read it (GET /api/v1/worklist of that holder), else false
  * and the caller reads it itself. */
 bool ck_auth_worklist_version(const ck_http_req *r, const char *scope, ck_worklist_version *v);
+/* True when r's caller was let through unconfirmed (see the top), for a
+ * worklist page of scope, with the auth epoch the token's account was read
+ * at in *token_epoch. */
+bool ck_auth_worklist_unconfirmed(const ck_http_req *r, const char *scope, int64_t *token_epoch);
+/* Confirms an unconfirmed caller from the database as the authorize hook
+ * does (the auth epoch and the page's version read, the token looked up
+ * again if the epoch moved, the route's permission checked): true when r
+ * may go on (ck_auth_principal may now differ, ck_auth_worklist_version
+ * has the version), false after answering (401, 403, 503). True at once for
+ * a caller already confirmed. */
+bool ck_auth_confirm(ck_http_req *r);
 /* Whether the caller holds perm at all (any scope). */
 bool ck_auth_may(const ck_http_req *r, ck_perm perm);
 /* The session's CSRF token, for forms (field CK_AUTH_CSRF_FIELD) and

@@ -121,6 +121,25 @@ bool ck_wl_cache_get(ck_wl_cache *c, const char *key, const ck_worklist_version 
     return hit;
 }
 
+bool ck_wl_cache_peek(ck_wl_cache *c, const char *key, ck_buf *out, size_t *total, ck_worklist_version *v)
+{
+    uint64_t h = hash_of(key);
+    bool found = false;
+    pthread_mutex_lock(&c->mu);
+    entry *e = find(c, key, h);
+    if (e) {
+        found = ck_buf_append(out, e->body, e->len);
+        *total = e->total;
+        *v = e->v;
+        unlink_use(c, e);
+        push_newest(c, e);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return found;
+}
+
+void ck_wl_cache_counted(bool hit) { ck_counter_add(hit ? &ck_wl_cache_stats.hits : &ck_wl_cache_stats.misses, 1); }
+
 void ck_wl_cache_put(ck_wl_cache *c, const char *key, const ck_worklist_version *v, const char *body, size_t len,
                      size_t total)
 {

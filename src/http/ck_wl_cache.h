@@ -37,6 +37,14 @@ void ck_wl_cache_free(ck_wl_cache *c); /* NULL-safe */
  * true. False (a miss) when none is kept, or one read at another version
  * (dropped). */
 bool ck_wl_cache_get(ck_wl_cache *c, const char *key, const ck_worklist_version *v, ck_buf *out, size_t *total);
+/* The body kept for key appended to out, its total in *total and the
+ * version it was read at in *v, whatever that is: true. For a caller that
+ * has the database check *v in the statement that serves the page (the
+ * guarded audit, http/ck_api) and counts the outcome with
+ * ck_wl_cache_counted; a page whose check fails is then looked up again
+ * with ck_wl_cache_get at the version read. */
+bool ck_wl_cache_peek(ck_wl_cache *c, const char *key, ck_buf *out, size_t *total, ck_worklist_version *v);
+void ck_wl_cache_counted(bool hit);
 /* Keeps body[0..len) for key at version v, replacing any entry of key and
  * making room; an entry larger than the byte cap is not kept. */
 void ck_wl_cache_put(ck_wl_cache *c, const char *key, const ck_worklist_version *v, const char *body, size_t len,

@@ -427,13 +427,19 @@ static void lao_filter_for(const ck_principal *p, ck_access_filter *buf)
     f->open_cases_pass = true;
 }
 
-ck_rc ck_access_worklist_served(ck_db *db, const ck_principal *p, const ck_worklist_query *q, size_t total, char *err,
-                                size_t err_len)
+ck_rc ck_access_worklist_served(ck_db *db, const ck_principal *p, const ck_worklist_query *q, size_t total,
+                                const ck_worklist_version *kept, char *err, size_t err_len)
 {
     char detail[120];
     snprintf(detail, sizeof detail, "%s=%.40s results=%zu", q->staff ? "staff" : q->team ? "team" : "pdu",
              q->staff ? q->staff : q->team ? q->team : q->pdu ? q->pdu : "", total);
-    return ck_audit_record(db, p, "worklist.read", NULL, NULL, detail, err, err_len);
+    ck_audit_note n = {"worklist.read", NULL, NULL, detail};
+    if (!kept) return ck_audit_reads(db, p, &n, 1, err, err_len);
+    ck_audit_guard g = {.v = *kept};
+    char scope[CK_WORKLIST_SCOPE_MAX];
+    ck_access_worklist_scope(q, scope);
+    g.scope = scope;
+    return ck_audit_reads_if(db, p, &n, 1, &g, err, err_len);
 }
 
 void ck_access_worklist_scope(const ck_worklist_query *q, char scope[CK_WORKLIST_SCOPE_MAX])
@@ -463,7 +469,7 @@ ck_rc ck_access_worklist(ck_db *db, const ck_principal *p, ck_worklist_query *q,
     ck_rc rc = ck_cases_worklist(db, q, out, err, err_len);
     q->filter = NULL;
     if (rc != CK_OK) return rc;
-    rc = ck_access_worklist_served(db, p, q, (*out)->total, err, err_len);
+    rc = ck_access_worklist_served(db, p, q, (*out)->total, NULL, err, err_len);
     if (rc != CK_OK) {
         ck_worklist_free(*out);
         *out = NULL;

@@ -135,11 +135,14 @@ ck_rc ck_access_worklist(ck_db *db, const ck_principal *p, ck_worklist_query *q,
 void ck_access_worklist_scope(const ck_worklist_query *q, char scope[CK_WORKLIST_SCOPE_MAX]);
 ck_rc ck_access_worklist_version(ck_db *db, const ck_worklist_query *q, ck_worklist_version *v, char *err,
                                  size_t err_len);
-/* A page answered from that cache (its version equal to the one just
- * read): audited as ck_access_worklist audits the read, `total` the page's.
- * The cache's key holds everything of p the page depends on. */
-ck_rc ck_access_worklist_served(ck_db *db, const ck_principal *p, const ck_worklist_query *q, size_t total, char *err,
-                                size_t err_len);
+/* A page answered from that cache: audited as ck_access_worklist audits
+ * the read, `total` the page's. The cache's key holds everything of p the
+ * page depends on. With kept (the version the cached page was read at),
+ * recorded only if q's scope is still at it (services/ck_audit's guard):
+ * CK_ERR_STALE, nothing recorded, when the page has moved on; without it,
+ * the caller has just read the version and found it equal. */
+ck_rc ck_access_worklist_served(ck_db *db, const ck_principal *p, const ck_worklist_query *q, size_t total,
+                                const ck_worklist_version *kept, char *err, size_t err_len);
 /* Whether p sees victims' details of the case at `place` (victim:read scope). */
 bool ck_access_victims_visible(const ck_principal *p, const ck_place *place);
 /* Whether p sees the notes of sensitive contacts of the case at `place`: the

@@ -2,6 +2,7 @@
 #include "ck_audit.h"
 #include "ck_buf.h"
 #include "ck_txn.h"
+#include "ck_worklist.h"
 #include <inttypes.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -171,15 +172,35 @@ ck_rc ck_audit_append(ck_db *db, const ck_principal *p, const char *action, cons
     return ck_audit_append_notes(db, p, &n, 1, err, err_len);
 }
 
-ck_rc ck_audit_reads(ck_db *db, const ck_principal *p, const ck_audit_note *notes, size_t n, char *err,
-                     size_t err_len)
+/* CK_ERR_STALE when g is given and no longer holds (checked by the open
+ * transaction's next statement, so as of now). */
+static ck_rc guard_check(ck_db *db, const ck_audit_guard *g, char *err, size_t err_len)
+{
+    if (!g) return CK_OK;
+    bool holds = false;
+    ck_rc rc = ck_worklist_version_holds(db, g->scope, &g->v, &holds, err, err_len);
+    if (rc != CK_OK || holds) return rc;
+    snprintf(err, err_len, "audit log: the page read has changed since (%s): not recorded", g->scope);
+    return CK_ERR_STALE;
+}
+
+ck_rc ck_audit_reads_if(ck_db *db, const ck_principal *p, const ck_audit_note *notes, size_t n,
+                        const ck_audit_guard *g, char *err, size_t err_len)
 {
     if (n == 0) return CK_OK;
     ck_audit_appender *a = ck_db_audit_sink(db);
-    if (a) return ck_audit_appender_submit(a, p, notes, n, err, err_len);
+    if (a) return ck_audit_appender_submit_if(a, p, notes, n, g, err, err_len);
     ck_rc rc = ck_txn_begin_write(db, err, err_len);
     if (rc != CK_OK) return rc;
-    return ck_txn_finish(db, ck_audit_append_notes(db, p, notes, n, err, err_len), err, err_len);
+    rc = guard_check(db, g, err, err_len);
+    if (rc == CK_OK) rc = ck_audit_append_notes(db, p, notes, n, err, err_len);
+    return ck_txn_finish(db, rc, err, err_len); /* CK_ERR_STALE rolls back: nothing written */
+}
+
+ck_rc ck_audit_reads(ck_db *db, const ck_principal *p, const ck_audit_note *notes, size_t n, char *err,
+                     size_t err_len)
+{
+    return ck_audit_reads_if(db, p, notes, n, NULL, err, err_len);
 }
 
 ck_rc ck_audit_record(ck_db *db, const ck_principal *p, const char *action, const char *crn, const char *record,
@@ -196,6 +217,8 @@ typedef struct pending {
     const ck_principal *p;
     const ck_audit_note *notes;
     size_t n;
+    const ck_audit_guard *g; /* NULL: none */
+    bool stale;              /* g did not hold: nothing of it written */
     bool done;
     ck_rc rc;
     char err[256];
@@ -209,6 +232,7 @@ struct ck_audit_appender {
     pthread_cond_t work, done;
     pending *head, *tail; /* queued, not yet taken */
     bool stop;
+    bool busy; /* a batch is being written (by the thread or a reader): one at a time */
     uint64_t batches, entries, fast; /* fast: batches of one statement (fast_batch) */
     /* The appender thread's own (not guarded by mu): the head its last
      * batch left, while known (fast_batch). */
@@ -238,8 +262,18 @@ static ck_rc write_batch(ck_db *db, pending *batch, chain_head *left, char *err,
     chain_head h;
     if (rc == CK_OK) rc = ready(db, err, err_len);
     if (rc == CK_OK) rc = head_lock(db, true, &h, err, err_len);
+    /* Guards checked under the head's lock, each by a statement of its own
+     * (a fresh snapshot on PostgreSQL): a reader whose page moved on gets
+     * CK_ERR_STALE and none of its entries are written; the others are. */
+    for (pending *q = batch; rc == CK_OK && q; q = q->next) {
+        q->stale = false;
+        if (!q->g) continue;
+        rc = guard_check(db, q->g, err, err_len);
+        if (rc == CK_ERR_STALE) q->stale = true, rc = CK_OK;
+    }
     for (pending *q = batch; rc == CK_OK && q; q = q->next)
-        for (size_t i = 0; rc == CK_OK && i < q->n; i++) rc = chain_add(db, &h, q->p, &q->notes[i], err, err_len);
+        for (size_t i = 0; rc == CK_OK && !q->stale && i < q->n; i++)
+            rc = chain_add(db, &h, q->p, &q->notes[i], err, err_len);
     if (rc == CK_OK) rc = head_store(db, &h, err, err_len);
     rc = ck_txn_finish(db, rc, err, err_len);
     if (rc == CK_OK) *left = h;
@@ -249,6 +283,10 @@ static ck_rc write_batch(ck_db *db, pending *batch, chain_head *left, char *err,
 /* The most entries fast_batch writes in its one statement (one prepared
  * statement per count up to it); a bigger batch takes write_batch. */
 #define FAST_MAX 16
+/* Parameters of each entry in fast_batch: its 11 columns, then the guard
+ * of its reader (on the reader's first entry; NULL on the others). */
+#define FAST_COLS 11
+#define FAST_PARAMS (FAST_COLS + 4)
 
 /* A batch on PostgreSQL in one round trip, when the head is still the one
  * this appender's last batch left (*h): one statement, its own transaction,
@@ -259,18 +297,28 @@ static ck_rc write_batch(ck_db *db, pending *batch, chain_head *left, char *err,
  * head has moved (a write's own entry, another server's appender), nothing
  * is written and *done stays false: write_batch then appends under the lock.
  * Against BEGIN, the head's SELECT FOR UPDATE, an INSERT per entry, the
- * head's UPDATE and COMMIT: one round trip instead of five or more. */
+ * head's UPDATE and COMMIT: one round trip instead of five or more.
+ *
+ * Readers' guards are part of the compare: the head moves only if every
+ * guard of the batch holds in the statement's snapshot (taken after each
+ * reader queued its entries, so nothing committed before a request came
+ * in is missed). If one does not, nothing is written either, and
+ * write_batch sorts the batch out reader by reader. */
 static ck_rc fast_batch(ck_db *db, chain_head *h, pending *batch, size_t n, bool *done, char *err, size_t err_len)
 {
     *done = false;
     ck_buf sql = CK_BUF_INIT;
     ck_buf_puts(&sql, "WITH \"h\" AS (UPDATE \"audit_head\" SET \"seq\" = CAST($1 AS BIGINT), \"hash\" = $2 "
-                      "WHERE \"id\" = 1 AND \"seq\" = CAST($3 AS BIGINT) AND \"hash\" = $4 "
-                      "RETURNING set_config('synchronous_commit', 'off', true)) INSERT INTO \"audit_log\" (" ENTRY_COLS ") ");
+                      "WHERE \"id\" = 1 AND \"seq\" = CAST($3 AS BIGINT) AND \"hash\" = $4");
     for (size_t i = 0; i < n; i++) {
-        int b = 5 + 11 * (int)i;
+        ck_buf_puts(&sql, " AND ");
+        ck_worklist_version_cond(&sql, 5 + FAST_PARAMS * (int)i + FAST_COLS);
+    }
+    ck_buf_puts(&sql, " RETURNING set_config('synchronous_commit', 'off', true)) INSERT INTO \"audit_log\" (" ENTRY_COLS ") ");
+    for (size_t i = 0; i < n; i++) {
+        int b = 5 + FAST_PARAMS * (int)i;
         ck_buf_printf(&sql, "%sSELECT CAST($%d AS BIGINT)", i ? " UNION ALL " : "", b);
-        for (int c = 1; c < 11; c++) ck_buf_printf(&sql, ", CAST($%d AS TEXT)", b + c);
+        for (int c = 1; c < FAST_COLS; c++) ck_buf_printf(&sql, ", CAST($%d AS TEXT)", b + c);
         ck_buf_puts(&sql, " FROM \"h\"");
     }
     ck_stmt *st = ck_db_prepare(db, ck_buf_cstr(&sql));
@@ -286,7 +334,9 @@ static ck_rc fast_batch(ck_db *db, chain_head *h, pending *batch, size_t n, bool
             const char *vals[] = {e.at, e.actor, e.action, e.crn, e.record, e.client, e.request_id, e.detail,
                                   next.hash, hash};
             for (int c = 0; c < 10; c++) ck_stmt_bind_text(st, b + 1 + c, vals[c]); /* copied */
-            b += 11;
+            const ck_audit_guard *g = i == 0 ? q->g : NULL;
+            ck_worklist_version_bind(st, b + FAST_COLS, g ? g->scope : NULL, g ? &g->v : NULL);
+            b += FAST_PARAMS;
             next.seq = e.seq;
             memcpy(next.hash, hash, sizeof next.hash);
         }
@@ -308,6 +358,7 @@ static ck_rc fast_batch(ck_db *db, chain_head *h, pending *batch, size_t n, bool
 static ck_rc append_batch(ck_audit_appender *a, pending *batch, size_t n, char *err, size_t err_len)
 {
     a->last_fast = false;
+    for (pending *q = batch; q; q = q->next) q->stale = false;
     if (a->last_known && n <= FAST_MAX && ck_db_kind(a->db) == CK_DB_PG && !ck_db_in_tx(a->db)) {
         ck_rc rc = fast_batch(a->db, &a->last, batch, n, &a->last_fast, err, err_len);
         if (rc == CK_OK && a->last_fast) return CK_OK;
@@ -318,43 +369,53 @@ static ck_rc append_batch(ck_audit_appender *a, pending *batch, size_t n, char *
     return rc;
 }
 
+/* Writes everything queued as one batch (the longer a commit takes, the
+ * more readers share the next one) and answers its readers. Called with
+ * a->mu held and a->busy false; returns with it held. */
+static void run_batch(ck_audit_appender *a)
+{
+    a->busy = true;
+    pending *batch = a->head;
+    a->head = a->tail = NULL;
+    size_t taken = 0;
+    for (pending *q = batch; q; q = q->next) taken += q->n;
+    ck_gauge_add(&ck_audit_stats.queued, -(int64_t)taken);
+    pthread_mutex_unlock(&a->mu);
+    char err[256] = "";
+    ck_rc rc = append_batch(a, batch, taken, err, sizeof err);
+    /* A failure the database may not repeat (a lost connection, which
+     * ck_db re-opens outside a transaction): one more try. */
+    if (rc == CK_ERR_DB) rc = append_batch(a, batch, taken, err, sizeof err);
+    pthread_mutex_lock(&a->mu);
+    size_t n = 0;
+    for (pending *q = batch; q; q = q->next) {
+        q->rc = rc == CK_OK && q->stale ? CK_ERR_STALE : rc;
+        if (q->rc == CK_ERR_STALE) snprintf(q->err, sizeof q->err, "audit log: the page read has changed since (%s): not recorded", q->g->scope);
+        else snprintf(q->err, sizeof q->err, "%s", err);
+        q->done = true;
+        n += q->rc == CK_OK ? q->n : 0;
+    }
+    if (rc == CK_OK) {
+        a->fast += a->last_fast;
+        a->batches++;
+        a->entries += n;
+        ck_histogram_observe(&ck_audit_stats.batch_entries, n);
+    } else {
+        ck_counter_add(&ck_audit_stats.batches_failed, 1);
+    }
+    a->busy = false;
+    if (a->head || a->stop) pthread_cond_signal(&a->work); /* queued meanwhile: the thread takes them */
+    pthread_cond_broadcast(&a->done);
+}
+
 static void *appender_main(void *arg)
 {
     ck_audit_appender *a = arg;
     pthread_mutex_lock(&a->mu);
     for (;;) {
-        while (!a->head && !a->stop) pthread_cond_wait(&a->work, &a->mu);
-        if (!a->head) break; /* stopping, and nothing is left */
-        /* Everything queued meanwhile is one batch: the longer a commit
-         * takes, the more readers share the next one. */
-        pending *batch = a->head;
-        a->head = a->tail = NULL;
-        size_t taken = 0;
-        for (pending *q = batch; q; q = q->next) taken += q->n;
-        ck_gauge_add(&ck_audit_stats.queued, -(int64_t)taken);
-        pthread_mutex_unlock(&a->mu);
-        char err[256] = "";
-        ck_rc rc = append_batch(a, batch, taken, err, sizeof err);
-        /* A failure the database may not repeat (a lost connection, which
-         * ck_db re-opens outside a transaction): one more try. */
-        if (rc == CK_ERR_DB) rc = append_batch(a, batch, taken, err, sizeof err);
-        pthread_mutex_lock(&a->mu);
-        size_t n = 0;
-        for (pending *q = batch; q; q = q->next) {
-            q->rc = rc;
-            snprintf(q->err, sizeof q->err, "%s", err);
-            q->done = true;
-            n += q->n;
-        }
-        if (rc == CK_OK) {
-            a->fast += a->last_fast;
-            a->batches++;
-            a->entries += n;
-            ck_histogram_observe(&ck_audit_stats.batch_entries, n);
-        } else {
-            ck_counter_add(&ck_audit_stats.batches_failed, 1);
-        }
-        pthread_cond_broadcast(&a->done);
+        while (a->busy || (!a->head && !a->stop)) pthread_cond_wait(&a->work, &a->mu);
+        if (!a->head) break; /* stopping, nothing is left, and no reader is writing */
+        run_batch(a);
     }
     pthread_mutex_unlock(&a->mu);
     return NULL;
@@ -402,8 +463,14 @@ void ck_audit_appender_stop(ck_audit_appender *a)
 ck_rc ck_audit_appender_submit(ck_audit_appender *a, const ck_principal *p, const ck_audit_note *notes, size_t n,
                                char *err, size_t err_len)
 {
+    return ck_audit_appender_submit_if(a, p, notes, n, NULL, err, err_len);
+}
+
+ck_rc ck_audit_appender_submit_if(ck_audit_appender *a, const ck_principal *p, const ck_audit_note *notes, size_t n,
+                                  const ck_audit_guard *g, char *err, size_t err_len)
+{
     if (n == 0) return CK_OK;
-    pending me = {.p = p, .notes = notes, .n = n};
+    pending me = {.p = p, .notes = notes, .n = n, .g = g};
     pthread_mutex_lock(&a->mu);
     if (a->stop) {
         pthread_mutex_unlock(&a->mu);
@@ -413,7 +480,13 @@ ck_rc ck_audit_appender_submit(ck_audit_appender *a, const ck_principal *p, cons
     if (a->tail) a->tail->next = &me; else a->head = &me;
     a->tail = &me;
     ck_gauge_add(&ck_audit_stats.queued, (int64_t)n);
-    pthread_cond_signal(&a->work);
+    /* Nobody writing: this reader writes the batch itself, on the
+     * appender's connection, rather than wake the thread and wait to be
+     * woken (two hand-offs between threads per read when readers come one
+     * at a time). While a batch is being written, the thread takes what
+     * queues meanwhile, as one batch, once it is done. */
+    if (!a->busy) run_batch(a);
+    else pthread_cond_signal(&a->work);
     while (!me.done) pthread_cond_wait(&a->done, &a->mu);
     pthread_mutex_unlock(&a->mu);
     if (me.rc != CK_OK) snprintf(err, err_len, "%s", me.err);

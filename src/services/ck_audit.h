@@ -18,11 +18,13 @@
  *
  * A write appends its entry in its own transaction (ck_audit_append), so the
  * change and its record commit or roll back together. A read has nothing to
- * commit: its entries go to the audit appender (below), one thread per
+ * commit: its entries go to the audit appender (below), one connection per
  * server that writes the entries queued by all readers in batches, one write
- * transaction per batch (group commit). The reader waits for its batch's
- * commit before it answers, so no read is served unrecorded, but readers
- * never queue on the database's write lock themselves.
+ * transaction per batch (group commit): a reader that finds nobody writing
+ * writes the batch itself, else the appender's thread takes what queued
+ * meanwhile once the batch being written is done. The reader waits for its
+ * batch's commit before it answers, so no read is served unrecorded, but
+ * readers never queue on the database's write lock themselves.
  *
  * Entries name accounts by username and cases by CRN; the detail is a short
  * note ("contacts/C12", "q=smith", "results=3"). The log is personal data
@@ -33,6 +35,7 @@
 #include "ck_metrics.h"
 #include "ck_rc.h"
 #include "ck_roles.h"
+#include "ck_worklist.h"
 
 #define CK_AUDIT_HASH_HEX 64
 #define CK_AUDIT_AT_LEN 28 /* "2025-11-03T10:22:33.123456Z" + NUL */
@@ -73,6 +76,21 @@ ck_rc ck_audit_append_notes(ck_db *db, const ck_principal *p, const ck_audit_not
  * then do not answer with what was read. */
 ck_rc ck_audit_reads(ck_db *db, const ck_principal *p, const ck_audit_note *notes, size_t n, char *err,
                      size_t err_len);
+/* A condition on a read's entries (a worklist page served from the page
+ * cache, http/ck_wl_cache): the page's scope is still at version v
+ * (store/ck_worklist), checked by the database in the statement or
+ * transaction that appends the entries, so as of after the caller asked. */
+typedef struct ck_audit_guard {
+    const char *scope;
+    ck_worklist_version v;
+} ck_audit_guard;
+/* As ck_audit_reads, the entries recorded only if g holds (NULL: always):
+ * CK_ERR_STALE, nothing recorded, when it does not. The check and the
+ * append take no round trip more than the append alone on PostgreSQL (the
+ * appender's one-statement batch), so a caller may check a version this
+ * way instead of reading it first. */
+ck_rc ck_audit_reads_if(ck_db *db, const ck_principal *p, const ck_audit_note *notes, size_t n,
+                        const ck_audit_guard *g, char *err, size_t err_len);
 /* One such entry. */
 ck_rc ck_audit_record(ck_db *db, const ck_principal *p, const char *action, const char *crn, const char *record,
                       const char *detail, char *err, size_t err_len);
@@ -80,16 +98,21 @@ ck_rc ck_audit_record(ck_db *db, const ck_principal *p, const char *action, cons
 /* ---- The audit appender -------------------------------------------------------------- */
 
 typedef struct ck_audit_appender ck_audit_appender;
-/* Starts the appender's thread over a connection of its own to db_url (a
+/* Starts the appender (its thread, for batches queued while one is being
+ * written) over a connection of its own to db_url (a
  * file or server database: an in-memory SQLite database would be another
  * database). NULL with the reason in err. */
 ck_audit_appender *ck_audit_appender_start(const char *db_url, char *err, size_t err_len);
 /* Writes what is queued, then stops the thread. NULL-safe. */
 void ck_audit_appender_stop(ck_audit_appender *a);
 /* Queues p's entries (kept together, in order) and waits for the commit of
- * the batch that holds them. Safe from any thread. */
+ * the batch that holds them (written by the caller itself when no batch was
+ * being written). Safe from any thread. */
 ck_rc ck_audit_appender_submit(ck_audit_appender *a, const ck_principal *p, const ck_audit_note *notes, size_t n,
                                char *err, size_t err_len);
+/* The same, written only if g holds (ck_audit_reads_if); NULL g: always. */
+ck_rc ck_audit_appender_submit_if(ck_audit_appender *a, const ck_principal *p, const ck_audit_note *notes, size_t n,
+                                  const ck_audit_guard *g, char *err, size_t err_len);
 /* Batches committed and entries written so far (for tests and benchmarks). */
 void ck_audit_appender_counts(ck_audit_appender *a, uint64_t *batches, uint64_t *entries);
 /* Of those batches, how many took one statement without a transaction of

@@ -56,14 +56,25 @@ void ck_worklist_scope(char out[CK_WORKLIST_SCOPE_MAX], char kind, const char *c
     snprintf(out, CK_WORKLIST_SCOPE_MAX, "%c:%s", kind, code);
 }
 
+/* The three numbers of a page's version as SQL, the scope being parameter
+ * $k: one text for the read and the check, so both read the same rows the
+ * same way (a scope never bumped has no row and reads 0). */
+static void version_exprs(ck_buf *b, int k, const char *sep, const char *const cmp[3])
+{
+    ck_buf_printf(b, "COALESCE((SELECT \"n\" FROM \"auth_epoch\" WHERE \"id\" = 1), 0)%s%s", cmp[0], sep);
+    ck_buf_printf(b, "COALESCE((SELECT \"n\" FROM \"worklist_versions\" WHERE \"scope\" = $%d), 0)%s%s", k, cmp[1], sep);
+    ck_buf_printf(b, "COALESCE((SELECT \"n\" FROM \"worklist_versions\" WHERE \"scope\" = '*'), 0)%s", cmp[2]);
+}
+
 ck_rc ck_worklist_version_read(ck_db *db, const char *scope, ck_worklist_version *v, char *err, size_t err_len)
 {
     /* One statement, so on PostgreSQL one round trip for all three. */
-    ck_stmt *st = ck_txn_prepare(db,
-                                 "SELECT (SELECT \"n\" FROM \"auth_epoch\" WHERE \"id\" = 1), "
-                                 "(SELECT \"n\" FROM \"worklist_versions\" WHERE \"scope\" = $1), "
-                                 "(SELECT \"n\" FROM \"worklist_versions\" WHERE \"scope\" = '*')",
-                                 err, err_len);
+    static const char *const none[3] = {"", "", ""};
+    ck_buf sql = CK_BUF_INIT;
+    ck_buf_puts(&sql, "SELECT ");
+    version_exprs(&sql, 1, ", ", none);
+    ck_stmt *st = ck_txn_prepare(db, ck_buf_cstr(&sql), err, err_len);
+    ck_buf_free(&sql);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, scope);
     int got = ck_stmt_step(st);
@@ -72,6 +83,41 @@ ck_rc ck_worklist_version_read(ck_db *db, const char *scope, ck_worklist_version
         v->scope = ck_stmt_int(st, 1);
         v->all = ck_stmt_int(st, 2);
     }
+    ck_stmt_reset(st);
+    return got == CK_DB_ROW ? CK_OK : ck_txn_db_fail(db, "worklist versions", err, err_len);
+}
+
+void ck_worklist_version_cond(ck_buf *b, int k)
+{
+    char cmp[3][48];
+    for (int i = 0; i < 3; i++) snprintf(cmp[i], sizeof cmp[i], " = CAST($%d AS BIGINT)", k + 1 + i);
+    const char *const c[3] = {cmp[0], cmp[1], cmp[2]};
+    ck_buf_printf(b, "(CAST($%d AS TEXT) IS NULL OR (", k);
+    version_exprs(b, k, " AND ", c);
+    ck_buf_puts(b, "))");
+}
+
+void ck_worklist_version_bind(ck_stmt *st, int k, const char *scope, const ck_worklist_version *v)
+{
+    ck_stmt_bind_text(st, k, scope);
+    ck_stmt_bind_int(st, k + 1, v ? v->epoch : 0);
+    ck_stmt_bind_int(st, k + 2, v ? v->scope : 0);
+    ck_stmt_bind_int(st, k + 3, v ? v->all : 0);
+}
+
+ck_rc ck_worklist_version_holds(ck_db *db, const char *scope, const ck_worklist_version *v, bool *holds, char *err,
+                                size_t err_len)
+{
+    ck_buf sql = CK_BUF_INIT;
+    ck_buf_puts(&sql, "SELECT CASE WHEN ");
+    ck_worklist_version_cond(&sql, 1);
+    ck_buf_puts(&sql, " THEN 1 ELSE 0 END");
+    ck_stmt *st = ck_txn_prepare(db, ck_buf_cstr(&sql), err, err_len);
+    ck_buf_free(&sql);
+    if (!st) return CK_ERR_DB;
+    ck_worklist_version_bind(st, 1, scope, v);
+    int got = ck_stmt_step(st);
+    if (got == CK_DB_ROW) *holds = ck_stmt_int(st, 0) == 1;
     ck_stmt_reset(st);
     return got == CK_DB_ROW ? CK_OK : ck_txn_db_fail(db, "worklist versions", err, err_len);
 }

@@ -80,6 +80,17 @@ void ck_worklist_scope(char out[CK_WORKLIST_SCOPE_MAX], char kind, const char *c
 /* Reads the three numbers of scope in one statement (its own snapshot, or
  * the open transaction's). CK_ERR_DB on failure. */
 ck_rc ck_worklist_version_read(ck_db *db, const char *scope, ck_worklist_version *v, char *err, size_t err_len);
+/* The same numbers as a condition, for a statement that must do something
+ * only while a page is still at the version it was read at (services/
+ * ck_audit's guarded reads): appends to b an SQL boolean over parameters
+ * $k (the scope, text) and $k+1..$k+3 (epoch, scope, all), true when they
+ * are the database's, or when $k is NULL (no condition). Bind them with
+ * ck_worklist_version_bind (scope NULL: none). */
+void ck_worklist_version_cond(ck_buf *b, int k);
+void ck_worklist_version_bind(ck_stmt *st, int k, const char *scope, const ck_worklist_version *v);
+/* Whether scope is still at v (one statement, as ck_worklist_version_read). */
+ck_rc ck_worklist_version_holds(ck_db *db, const char *scope, const ck_worklist_version *v, bool *holds, char *err,
+                                size_t err_len);
 
 /* Around a bulk write of obligations in db's open write transaction (the
  * import): begin makes the per-row version bumps of SQLite's triggers skip
