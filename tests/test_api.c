@@ -1111,6 +1111,14 @@ static void wl_rename(void)
     th_resp_free(&g), th_resp_free(&r), json_decref(j);
 }
 
+/* A rename that writes no obligation row (a case write through the API
+ * rewrites the case's obligations too, so their triggers bump the pages
+ * anyway): only the trigger on "cases" can tell the cache. */
+static void wl_rename_sql(void)
+{
+    wl_db_exec("UPDATE \"cases\" SET \"person_forename\" = 'Sqlrenamed' WHERE \"crn\" = 'X690001'");
+}
+
 static void wl_recompute(void)
 {
     char *argv[] = {"recompute", "--db", B->url, "--as-of", "2026-09-01", "--all", NULL};
@@ -1170,6 +1178,7 @@ static void test_worklist_cache(void **state)
      * server or beside both: the next page of either cached server is an
      * uncached read's. */
     wl_across(&second, &plain, WL_PAGE, NULL, "a case write", wl_rename, true);
+    wl_across(&second, &plain, WL_PAGE, NULL, "a rename by SQL", wl_rename_sql, true);
     wl_across(&second, &plain, WL_PAGE, NULL, "a recompute", wl_recompute, true);
     wl_across(&second, &plain, WL_PDU_PAGE, NULL, "a reallocation (the new holder)", wl_reallocate, true);
     wl_across(&second, &plain, WL_PAGE, "X-Test-As: wlqa\r\n", "limited access", wl_exclude, true);
