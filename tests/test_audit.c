@@ -377,6 +377,17 @@ static void test_two_appenders(void **state)
     ck_stmt_reset(st);
 }
 
+/* An appender on the test's database, and the system account "reader" whose
+ * entries it is given. */
+static ck_audit_appender *reader_appender(void **state, ck_principal *p)
+{
+    char err[512];
+    ck_audit_appender *a = ck_audit_appender_start(ck_test_db_url(state, 0), err, sizeof err);
+    if (!a) fail_msg("%s", err);
+    ck_principal_system(p, "reader");
+    return a;
+}
+
 /* The appender's one-statement batches (PostgreSQL): taken while the head
  * is where the appender left it, not after a write moved it on (then the
  * batch is appended under the head's lock, once), and the chain holds. */
@@ -384,10 +395,8 @@ static void test_appender_head_moved(void **state)
 {
     ck_db *db = ck_test_db_get(state);
     char err[512];
-    ck_audit_appender *a = ck_audit_appender_start(ck_test_db_url(state, 0), err, sizeof err);
-    if (!a) fail_msg("%s", err);
     ck_principal p;
-    ck_principal_system(&p, "reader");
+    ck_audit_appender *a = reader_appender(state, &p);
     ck_audit_note note = {"case.read", "X1", NULL, NULL};
     expect_rc(ck_audit_appender_submit(a, &p, &note, 1, err, sizeof err), CK_OK, err); /* head unknown yet */
     expect_rc(ck_audit_appender_submit(a, &p, &note, 1, err, sizeof err), CK_OK, err); /* where it left it */
@@ -424,10 +433,8 @@ static void test_guarded_reads(void **state)
 {
     ck_db *db = ck_test_db_get(state);
     char err[512];
-    ck_audit_appender *a = ck_audit_appender_start(ck_test_db_url(state, 0), err, sizeof err);
-    if (!a) fail_msg("%s", err);
     ck_principal p;
-    ck_principal_system(&p, "reader");
+    ck_audit_appender *a = reader_appender(state, &p);
     ck_audit_note note = {"worklist.read", NULL, NULL, "staff=N1 results=0"};
     ck_audit_guard g = {.scope = "s:N1"};
     expect_rc(ck_worklist_version_read(db, g.scope, &g.v, err, sizeof err), CK_OK, err);
