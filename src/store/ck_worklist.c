@@ -2,6 +2,7 @@
 #include "ck_worklist.h"
 #include "ck_case.h"
 #include "ck_txn.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,15 +67,38 @@ static void version_exprs(ck_buf *b, int k, const char *sep, const char *const c
     ck_buf_printf(b, "COALESCE((SELECT \"n\" FROM \"worklist_versions\" WHERE \"scope\" = '*'), 0)%s", cmp[2]);
 }
 
+/* The read's and the check's statements, built once: the read runs on every
+ * worklist read that is not a page-cache hit, the check on every hit whose
+ * guard takes the audit appender's locked path (every hit on SQLite, inside
+ * its write transaction). */
+static char read_sql[768], holds_sql[1024];
+static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
+
+static void keep_sql(char *dst, size_t n, ck_buf *b)
+{
+    if ((size_t)snprintf(dst, n, "%s", ck_buf_cstr(b)) >= n) abort(); /* the buffer's size is this file's */
+    ck_buf_free(b);
+}
+
+static void build_sql(void)
+{
+    static const char *const none[3] = {"", "", ""};
+    ck_buf b = CK_BUF_INIT;
+    ck_buf_puts(&b, "SELECT ");
+    version_exprs(&b, 1, ", ", none);
+    keep_sql(read_sql, sizeof read_sql, &b);
+    b = (ck_buf)CK_BUF_INIT;
+    ck_buf_puts(&b, "SELECT CASE WHEN ");
+    ck_worklist_version_cond(&b, 1);
+    ck_buf_puts(&b, " THEN 1 ELSE 0 END");
+    keep_sql(holds_sql, sizeof holds_sql, &b);
+}
+
 ck_rc ck_worklist_version_read(ck_db *db, const char *scope, ck_worklist_version *v, char *err, size_t err_len)
 {
     /* One statement, so on PostgreSQL one round trip for all three. */
-    static const char *const none[3] = {"", "", ""};
-    ck_buf sql = CK_BUF_INIT;
-    ck_buf_puts(&sql, "SELECT ");
-    version_exprs(&sql, 1, ", ", none);
-    ck_stmt *st = ck_txn_prepare(db, ck_buf_cstr(&sql), err, err_len);
-    ck_buf_free(&sql);
+    pthread_once(&sql_once, build_sql);
+    ck_stmt *st = ck_txn_prepare(db, read_sql, err, err_len);
     if (!st) return CK_ERR_DB;
     ck_stmt_bind_text(st, 1, scope);
     int got = ck_stmt_step(st);
@@ -108,12 +132,8 @@ void ck_worklist_version_bind(ck_stmt *st, int k, const char *scope, const ck_wo
 ck_rc ck_worklist_version_holds(ck_db *db, const char *scope, const ck_worklist_version *v, bool *holds, char *err,
                                 size_t err_len)
 {
-    ck_buf sql = CK_BUF_INIT;
-    ck_buf_puts(&sql, "SELECT CASE WHEN ");
-    ck_worklist_version_cond(&sql, 1);
-    ck_buf_puts(&sql, " THEN 1 ELSE 0 END");
-    ck_stmt *st = ck_txn_prepare(db, ck_buf_cstr(&sql), err, err_len);
-    ck_buf_free(&sql);
+    pthread_once(&sql_once, build_sql);
+    ck_stmt *st = ck_txn_prepare(db, holds_sql, err, err_len);
     if (!st) return CK_ERR_DB;
     ck_worklist_version_bind(st, 1, scope, v);
     int got = ck_stmt_step(st);
