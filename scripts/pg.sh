@@ -7,7 +7,8 @@
 #                                       the server settings ("-c name=value")
 #                                       and creates database DB
 #   ck_pg_url DB                        a URL for database DB of that cluster
-#   ck_pg_stop [MODE]                   stops it (pg_ctl's mode, default fast)
+#   ck_pg_stop [MODE] [keep]            stops it (pg_ctl's mode, default fast) and
+#                                       deletes its directory, unless keep
 #                                       and removes its directory
 # ck_pg_dir is the directory (its *.log say why a start failed).
 ck_pg_bin=/usr/lib/postgresql/15/bin
@@ -36,6 +37,10 @@ ck_pg_url() { echo "postgresql:///$1?host=$ck_pg_dir&user=postgres"; }
 ck_pg_stop() {
   [ -n "$ck_pg_dir" ] || return 0
   ck_pg_as "$ck_pg_bin/pg_ctl" -D "$ck_pg_dir/data" -m "${1:-fast}" stop >/dev/null 2>&1
-  rm -rf "$ck_pg_dir"
+  if [ "${2:-}" = keep ]; then
+    echo "PostgreSQL cluster kept in $ck_pg_dir/data (start it with pg_ctl -D as postgres)" >&2
+  else
+    rm -rf "$ck_pg_dir"
+  fi
   ck_pg_dir=""
 }
