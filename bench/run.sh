@@ -139,15 +139,17 @@ declare -A wl_count=([staff]="20 busiest" [team]="10 busiest" [pdu]="5 busiest")
 proc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat"; }
 
 # wrk_run CLIENTS: one wrk run over $paths (bench/mix.lua), printing
-# "p50 X ms, p99 Y ms, N req/s" and any failures.
+# "p50 X ms, p99 Y ms, N req/s, mean M ms (from the rate: R ms)" and any
+# failures (bench/mix.lua says why both means).
 wrk_run() {
   local c=$1 t=2 out
   [ "$c" -lt 2 ] && t=1
-  out=$(CK_PATHS=$paths CK_BEARER=$token wrk -t"$t" -c"$c" -d"${dur}s" -s bench/mix.lua "$base" 2>&1)
+  out=$(CK_PATHS=$paths CK_BEARER=$token CK_CONNS=$c wrk -t"$t" -c"$c" -d"${dur}s" -s bench/mix.lua "$base" 2>&1)
   echo "$out" | awk -F': ' '
     /^client_p50_ms/ {p50 = $2} /^client_p99_ms/ {p99 = $2} /^req_per_s/ {rps = $2}
+    /^client_mean_ms/ {mean = $2} /^client_mean_from_rate_ms/ {little = $2}
     /^non_2xx_3xx/ {bad = $2} /^socket_errors/ {sock = $2}
-    END {printf "p50 %s ms, p99 %s ms, %s req/s", p50, p99, rps
+    END {printf "p50 %s ms, p99 %s ms, %s req/s, mean %s ms (from the rate: %s ms)", p50, p99, rps, mean, little
          if (bad + 0 > 0) printf " (%d answers not 2xx)", bad
          if (sock + 0 > 0) printf " (%d socket errors)", sock}'
 }
