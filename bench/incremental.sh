@@ -59,7 +59,8 @@ run() {
 
 run sqlite "sqlite:$dir/bench.db"
 if [ "${BENCH_PG:-0}" = 1 ]; then
-  if ck_pg_start ck-bench-incr-pg bench -c shared_buffers=512MB -c max_wal_size=4GB; then
+  # shellcheck disable=SC2046 # the settings are words
+  if ck_pg_start ck-bench-incr-pg bench $(ck_bench_pg_settings); then
     run postgresql "$(ck_pg_url bench)"
   else
     echo "bench: could not start PostgreSQL (see $ck_pg_dir)" >&2

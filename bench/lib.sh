@@ -2,6 +2,15 @@
 
 # ck_bench_london BIN DB AS_OF WORK: generates synthetic London and imports it
 # into SQLite file DB, once (an existing DB is reused).
+# ck_bench_pg_settings: the server settings a bench's throwaway PostgreSQL
+# cluster starts with, as pg_ctl -o arguments: stock but for what
+# docs/deploy.md ("PostgreSQL settings that matter") tells a production
+# server to set, shared_buffers a quarter of the machine's memory and
+# max_wal_size 4GB. fsync stays on: the figures are what a real server does.
+ck_bench_pg_settings() {
+  echo "-c shared_buffers=$(awk '/MemTotal/ {printf "%d", $2 / 1024 / 4}' /proc/meminfo)MB -c max_wal_size=4GB"
+}
+
 ck_bench_london() {
   local bin=$1 db=$2 as_of=$3 work=$4
   [ -f "$db" ] && return 0

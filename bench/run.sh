@@ -300,13 +300,9 @@ if [ "$pg" = 1 ]; then
   # the SQLite phase's database goes before PostgreSQL's starts (kept with
   # BENCH_KEEP=1, when the PostgreSQL figures share the cache with it).
   [ "${BENCH_KEEP:-0}" = 1 ] || rm -f "$sqlite_db" "$sqlite_db-wal" "$sqlite_db-shm"
-  # fsync stays on: the figure is what a real server would do. The cluster
-  # is the stock configuration but for what docs/deploy.md ("PostgreSQL
-  # settings that matter") tells a production one to set: shared_buffers a
-  # quarter of the machine's memory, max_wal_size 4GB.
-  shared_mib=$(awk '/MemTotal/ {printf "%d", $2 / 1024 / 4}' /proc/meminfo)
-  say pg_settings "shared_buffers=${shared_mib}MB max_wal_size=4GB (docs/deploy.md)"
-  if ck_pg_start ck-bench-pg bench -c shared_buffers="${shared_mib}MB" -c max_wal_size=4GB; then
+  say pg_settings "$(ck_bench_pg_settings) (bench/lib.sh: docs/deploy.md's)"
+  # shellcheck disable=SC2046 # the settings are words
+  if ck_pg_start ck-bench-pg bench $(ck_bench_pg_settings); then
     if import_and_recompute postgresql "$(ck_pg_url bench)"; then
       [ "$sqlite" = 1 ] || pick_holders
       worklists postgresql "$(ck_pg_url bench)"
