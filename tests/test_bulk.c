@@ -199,6 +199,56 @@ static void test_recompute_sees_meanwhile(void **state)
     ck_db_close(m.other);
 }
 
+/* The steps of a recompute: how many, and the cases done at each. */
+typedef struct steps {
+    size_t n;
+    size_t done[8];
+} steps;
+
+static bool count_step(void *ctx, size_t done, size_t total, const char *last_crn)
+{
+    (void)total, (void)last_crn;
+    steps *s = ctx;
+    if (s->n < sizeof s->done / sizeof *s->done) s->done[s->n] = done;
+    s->n++;
+    return true;
+}
+
+/* batch 0 is the pass's own default (ck_cases_recompute): a full pass and a
+ * pass over the due cases each take a handful of cases in one batch, not
+ * one case per transaction. */
+static void test_recompute_default_batch(void **state)
+{
+    ck_db *db = ck_test_db_get(state);
+    ck_engine eng = ck_engine_default();
+    ck_date first = ck_test_date("2025-06-01"), later = ck_test_date("2026-03-02");
+    char err[1024];
+    static const char *const crns[] = {"B000001", "B000002", "B000003", "B000004", "B000005"};
+    enum { N = sizeof crns / sizeof *crns };
+    for (int i = 0; i < N; i++) {
+        ck_case *c = example(crns[i]);
+        assert_int_equal(ck_cases_create(db, &eng, c, first, err, sizeof err), CK_OK);
+        ck_case_free(c);
+    }
+    steps full = {0};
+    ck_recompute_stats sf = {0};
+    assert_int_equal(ck_cases_recompute(db, &eng, later, true, 0, NULL, count_step, &full, &sf, err, sizeof err), CK_OK);
+    assert_true(sf.all);
+    assert_int_equal(full.n, 1);
+    assert_int_equal(full.done[0], N);
+    /* Every case due the day after: a pass over the due cases. */
+    assert_int_equal(ck_db_exec(db, "UPDATE \"cases\" SET \"next_change\" = '2000-01-01'"), CK_DB_OK);
+    steps due = {0};
+    ck_recompute_stats sd = {0};
+    assert_int_equal(ck_cases_recompute(db, &eng, later + 1, false, 0, NULL, count_step, &due, &sd, err, sizeof err),
+                     CK_OK);
+    assert_false(sd.all);
+    assert_int_equal(sd.evaluated, N);
+    assert_int_equal(due.n, 1);
+    assert_int_equal(due.done[0], N);
+    for (int i = 0; i < N; i++) assert_true(ck_test_expect_fresh(db, crns[i], later + 1) > 0);
+}
+
 static bool has_index(ck_db *db, const char *name)
 {
     const char *sql = ck_db_kind(db) == CK_DB_PG
@@ -475,6 +525,7 @@ int main(void)
         CK_DB_TEST(test_insert_prepared),
         CK_DB_TEST(test_recompute_mends),
         CK_DB_TEST(test_recompute_sees_meanwhile),
+        CK_DB_TEST(test_recompute_default_batch),
         CK_DB_TEST(test_bulk_indexes),
         CK_DB_TEST(test_bulk_interrupted),
         CK_DB_TEST(test_import_blocks),

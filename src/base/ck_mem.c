@@ -119,6 +119,16 @@ void *ck_arena_array(ck_arena *a, size_t n, size_t sz)
     return ck_arena_alloc(a, total);
 }
 
+void *ck_arena_memdup(ck_arena *a, const void *src, size_t n, size_t sz)
+{
+    size_t total;
+    if (!ck_mul(n, sz, &total)) oom(SIZE_MAX);
+    if (!total) return NULL;
+    void *d = arena_take(a, total);
+    memcpy(d, src, total);
+    return d;
+}
+
 char *ck_arena_strndup(ck_arena *a, const char *s, size_t n)
 {
     if (!s) return NULL;

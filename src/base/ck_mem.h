@@ -39,6 +39,9 @@ typedef struct ck_arena {
 void ck_arena_init(ck_arena *a);
 void *ck_arena_alloc(ck_arena *a, size_t n);   /* zeroed, 16-byte aligned; aborts on OOM */
 void *ck_arena_array(ck_arena *a, size_t n, size_t sz); /* zeroed; aborts on overflow */
+/* A copy of the n elements of sz bytes at src (n 0: NULL), not zeroed first
+ * since every byte is written; aborts on overflow. */
+void *ck_arena_memdup(ck_arena *a, const void *src, size_t n, size_t sz);
 char *ck_arena_strdup(ck_arena *a, const char *s);       /* NULL in, NULL out */
 char *ck_arena_strndup(ck_arena *a, const char *s, size_t n);
 char *ck_arena_printf(ck_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -20,7 +20,6 @@
 #include <time.h>
 
 #define CMD "recompute"
-#define DEFAULT_BATCH 1000 /* cases per transaction: memory stays bounded, commits stay few */
 
 static void help(FILE *to)
 {
@@ -44,14 +43,16 @@ static void help(FILE *to)
             "                 sqlite:casekeeper.db)\n"
             "  --as-of DATE   the date to evaluate at (default: today)\n"
             "  --all          evaluate every case\n"
-            "  --batch N      cases per transaction (default 1000)\n"
+            "  --batch N      cases per transaction (default %d for every case, %d for the\n"
+            "                 due cases)\n"
             "\n"
             "It holds the nightly lease while it works, as the server's nightly job does, so\n"
             "the two never recompute at once: when another run holds it, it says which and\n"
             "until when, and exits with status 3.\n"
             "\n"
             "Exit status: 0 done; 1 the database failed; 2 bad options; 3 another run holds\n"
-            "the nightly lease.\n");
+            "the nightly lease.\n",
+            CK_RECOMPUTE_BATCH_FULL, CK_RECOMPUTE_BATCH_DUE);
 }
 
 /* This process's CPU seconds so far (user and system): on a shared machine
@@ -188,7 +189,7 @@ int ck_cmd_recompute(int argc, char **argv)
     if (rc != CK_CLI_GO) return rc;
     ck_date as_of = ck_date_today();
     if (as_of_opt && !ck_cli_parse_date(CMD, "--as-of", as_of_opt, &as_of)) return 2;
-    size_t batch = DEFAULT_BATCH;
+    size_t batch = 0; /* the pass's default (ck_cases_recompute) */
     if (batch_opt) {
         char *end;
         unsigned long v = strtoul(batch_opt, &end, 10);

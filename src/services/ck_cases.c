@@ -1343,7 +1343,7 @@ ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool al
     if ((rc = ck_txn_finish(db, rc, err, err_len)) != CK_OK) return rc;
     stats->all = !skip;
     size_t total = skip ? n_due : stats->cases;
-    if (batch == 0) batch = 1;
+    if (batch == 0) batch = skip ? CK_RECOMPUTE_BATCH_DUE : CK_RECOMPUTE_BATCH_FULL;
     if (batch > CK_RECOMPUTE_BATCH_MAX) batch = CK_RECOMPUTE_BATCH_MAX;
     ck_mem_keep_freed();
     /* Two runs: a pipelined full pass prefetches into one while the other

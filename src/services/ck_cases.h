@@ -144,6 +144,16 @@ typedef struct ck_recompute_stats {
  * the pass reaches its end. A batch redone after a stop between its commit
  * and step changes nothing: the same case at the same date gives the same rows. */
 typedef bool (*ck_recompute_step)(void *ctx, size_t done, size_t total, const char *last_crn);
+/* batch 0: the pass's own default. A full pass reads every case in order,
+ * and a batch's commit is most of its fixed cost, so its batches are big. A
+ * pass over the due cases keeps them small: a batch's cases, results and
+ * plans all stay in memory until it is written, so the first batch's size
+ * is fresh memory, page-faulted in (the later ones reuse it); London's
+ * night (886 due) took 12,500 page faults and 0.66 s of CPU in one batch of
+ * 1000, 5,900 and 0.58 s in batches of 200 (bench/RESULTS.md, sqnight21b),
+ * and the server's daily job uses 200 too (http/ck_api.h). */
+#define CK_RECOMPUTE_BATCH_FULL 1000
+#define CK_RECOMPUTE_BATCH_DUE 200
 ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool all, size_t batch, const char *after,
                          ck_recompute_step step, void *ctx, ck_recompute_stats *stats, char *err, size_t err_len);
 /* Whether ck_cases_recompute at as_of (all false) would evaluate every case

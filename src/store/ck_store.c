@@ -945,8 +945,7 @@ static void *scratch_slot(scratch *s, size_t i, size_t size)
 static void flush_group(const table *t, ck_case *c, void *owner, const scratch *s, size_t count)
 {
     if (!owner || !count) return;
-    void *arr = ck_arena_array(&c->arena, count, t->ent->size);
-    memcpy(arr, s->data, count * t->ent->size);
+    void *arr = ck_arena_memdup(&c->arena, s->data, count, t->ent->size);
     *(void **)at(owner, t->arr_off) = arr;
     *(size_t *)at(owner, t->n_off) = count;
 }
