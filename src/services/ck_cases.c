@@ -792,6 +792,8 @@ typedef struct recompute_run {
      * in order; NULL: the writer compares the whole batch itself. */
     ck_sync_plan *plans[2];
     size_t plan_from[2]; /* the slot of each plan's first case */
+    bool applied[2];     /* plans[j] already written (read_halves, PostgreSQL) */
+    bool *differs;       /* per slot: its stored rows changed (recompute_batch) */
 } recompute_run;
 
 static void run_init(recompute_run *r, size_t batch)
@@ -805,6 +807,7 @@ static void run_init(recompute_run *r, size_t batch)
     r->next = ck_calloc(batch, sizeof *r->next);
     r->holders = ck_calloc(batch, sizeof *r->holders);
     r->digests = ck_calloc(batch, sizeof *r->digests);
+    r->differs = ck_calloc(batch, sizeof *r->differs);
     for (size_t j = 0; j < 2; j++) memo_init(&r->memos[j]);
 }
 
@@ -823,7 +826,9 @@ static void run_clear(recompute_run *r)
         memo_init(&r->memos[j]);
         ck_store_sync_plan_free(r->plans[j]);
         r->plans[j] = NULL;
+        r->applied[j] = false;
     }
+    memset(r->differs, 0, r->n * sizeof *r->differs);
     r->n = r->n_parts = 0;
 }
 
@@ -839,6 +844,7 @@ static void run_free(recompute_run *r)
     ck_free(r->next);
     ck_free(r->holders);
     ck_free(r->digests);
+    ck_free(r->differs);
     ck_db_close(r->reader);
 }
 
@@ -1019,9 +1025,19 @@ static ck_rc read_halves(ck_db *db, const ck_engine *eng, ck_date as_of, recompu
     pthread_t t;
     bool started = pthread_create(&t, NULL, half_thread, &hs[1]) == 0;
     half_run(&hs[0], 0);
+    /* PostgreSQL: the writer's half is written while the reader still
+     * reads, which it may since the reader reads other cases, in a snapshot
+     * that never sees this transaction's writes. Not when the half read
+     * fewer cases than asked (then the batch is compared whole, below). */
+    ck_rc applied = CK_OK;
+    if (pg && started && hs[0].rc == CK_OK && hs[0].n == first && r->plans[0]) {
+        applied = ck_store_sync_apply(db, r->plans[0], r->differs, err, err_len);
+        r->applied[0] = applied == CK_OK;
+    }
     if (started) pthread_join(t, NULL);
     else half_run(&hs[1], 0);
     ck_free(snapshot);
+    if (applied != CK_OK) return applied;
     r->n_parts = 2;
     r->plan_from[1] = first;
     /* A half that read fewer than its share (due cases deleted meanwhile)
@@ -1237,11 +1253,11 @@ static unsigned pipe_share(const pipe_cost *c, unsigned was)
 static ck_rc recompute_batch(ck_db *db, recompute_run *r, ck_date as_of, ck_recompute_stats *st, char *err,
                              size_t err_len)
 {
-    bool *differs = ck_calloc(r->n, sizeof *differs);
+    bool *differs = r->differs;
     ck_rc rc = CK_OK;
     if (r->plans[0] && r->plans[1]) {
         for (size_t j = 0; j < 2 && rc == CK_OK; j++)
-            rc = ck_store_sync_apply(db, r->plans[j], differs + r->plan_from[j], err, err_len);
+            if (!r->applied[j]) rc = ck_store_sync_apply(db, r->plans[j], differs + r->plan_from[j], err, err_len);
     } else {
         /* Planned whole, as each half is: then a changed case's digest and
          * next change are written in one statement (ck_store_sync_apply). */
@@ -1258,7 +1274,6 @@ static ck_rc recompute_batch(ck_db *db, recompute_run *r, ck_date as_of, ck_reco
         }
         st->changed += differs[i];
     }
-    ck_free(differs);
     return rc;
 }
 
