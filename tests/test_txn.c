@@ -1,6 +1,7 @@
 /* ck_txn's statement helpers on both backends: ck_txn_exec (one step, then
  * the statement given back) and ck_txn_next (a loop over rows that reports a
- * failed step in rc and err). */
+ * failed step in rc and err); a read on a second connection in a write
+ * transaction's snapshot (PostgreSQL only). */
 #include "ck_test.h"
 #include "ck_test_db.h"
 #include "ck_txn.h"
@@ -97,11 +98,74 @@ static void test_next(void **state)
     assert_non_null(strstr(err, "$2"));
 }
 
+/* How many rows of txn_t db sees (in its open transaction, if any). */
+static size_t rows(ck_db *db)
+{
+    char err[512] = "";
+    ck_stmt *st = ck_txn_prepare(db, SELECT_SQL, err, sizeof err);
+    assert_non_null(st);
+    ck_stmt_bind_int(st, 1, 0);
+    ck_rc rc = CK_OK;
+    size_t n = 0;
+    while (ck_txn_next(db, st, "rows", &rc, err, sizeof err)) n++;
+    ck_stmt_reset(st);
+    assert_int_equal(rc, CK_OK);
+    return n;
+}
+
+/* The recompute's second connection on PostgreSQL reads in the writer's
+ * snapshot: a row committed by a third connection after the export is not
+ * there, although it was committed before the reader began. */
+static void test_snapshot(void **state)
+{
+    ck_db *db = with_table(state);
+    char err[512] = "";
+    assert_int_equal(insert(db, 1, "a", err, sizeof err), CK_OK);
+    ck_db *other = ck_db_open_again(db, err, sizeof err), *reader = ck_db_open_again(db, err, sizeof err);
+    assert_non_null(other);
+    assert_non_null(reader);
+    assert_int_equal(ck_txn_begin_write(db, err, sizeof err), CK_OK);
+    char *id = NULL;
+    if (ck_db_kind(db) == CK_DB_SQLITE) {
+        /* One writer at a time and a reader's snapshot begun under its lock
+         * do the same there (ck_cases' read_halves): no ids. */
+        assert_int_equal(ck_txn_export_snapshot(db, &id, err, sizeof err), CK_ERR_DB);
+        assert_null(id);
+        assert_int_equal(ck_txn_begin_read_at(reader, "00000003-0000001B-1", err, sizeof err), CK_ERR_DB);
+        assert_false(ck_db_in_tx(reader));
+    } else {
+        assert_int_equal(ck_txn_export_snapshot(db, &id, err, sizeof err), CK_OK);
+        assert_non_null(id);
+        assert_int_equal(insert(other, 2, "b", err, sizeof err), CK_OK);
+        /* Counted first and checked once every transaction has ended: a
+         * failed check inside one would leave its lock on txn_t for the
+         * test's teardown to wait on. */
+        assert_int_equal(ck_txn_begin_read_at(reader, id, err, sizeof err), CK_OK);
+        size_t at_export = rows(reader);
+        assert_int_equal(ck_txn_finish(reader, CK_OK, err, sizeof err), CK_OK);
+        assert_int_equal(ck_txn_begin_read(reader, err, sizeof err), CK_OK);
+        size_t now = rows(reader);
+        assert_int_equal(ck_txn_finish(reader, CK_OK, err, sizeof err), CK_OK);
+        assert_int_equal(ck_txn_finish(db, CK_OK, err, sizeof err), CK_OK);
+        assert_int_equal(at_export, 1);
+        assert_int_equal(now, 2);
+        /* The id goes into the statement's text: only an id's characters. */
+        assert_int_equal(ck_txn_begin_read_at(reader, "1'; DROP TABLE txn_t; --", err, sizeof err), CK_ERR_DB);
+        assert_non_null(strstr(err, "not a snapshot id"));
+        assert_false(ck_db_in_tx(reader));
+    }
+    ck_free(id);
+    if (ck_db_in_tx(db)) assert_int_equal(ck_txn_finish(db, CK_OK, err, sizeof err), CK_OK);
+    ck_db_close(reader);
+    ck_db_close(other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         CK_DB_TEST(test_exec),
         CK_DB_TEST(test_next),
+        CK_DB_TEST(test_snapshot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

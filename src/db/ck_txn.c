@@ -27,6 +27,38 @@ ck_rc ck_txn_begin_read(ck_db *db, char *err, size_t err_len)
     return ck_db_begin_read(db) == CK_DB_OK ? CK_OK : ck_txn_db_fail(db, "begin read", err, err_len);
 }
 
+ck_rc ck_txn_export_snapshot(ck_db *db, char **id, char *err, size_t err_len)
+{
+    *id = NULL;
+    if (ck_db_kind(db) != CK_DB_PG) return ck_txn_fail(CK_ERR_DB, err, err_len, "export snapshot: PostgreSQL only");
+    ck_stmt *st = ck_txn_prepare(db, "SELECT pg_export_snapshot()", err, err_len);
+    if (!st) return CK_ERR_DB;
+    ck_rc rc = CK_OK;
+    if (ck_txn_next(db, st, "export snapshot", &rc, err, err_len) && ck_stmt_text(st, 0))
+        *id = ck_strdup(ck_stmt_text(st, 0));
+    ck_stmt_reset(st);
+    if (rc == CK_OK && !*id) rc = ck_txn_fail(CK_ERR_DB, err, err_len, "export snapshot: no snapshot id");
+    return rc;
+}
+
+ck_rc ck_txn_begin_read_at(ck_db *db, const char *id, char *err, size_t err_len)
+{
+    if (ck_db_kind(db) != CK_DB_PG) return ck_txn_fail(CK_ERR_DB, err, err_len, "import snapshot: PostgreSQL only");
+    /* SET TRANSACTION SNAPSHOT takes no parameter: the id goes into the text,
+     * so it must be what pg_export_snapshot gives (hex digits and dashes). */
+    if (!id || !*id || strspn(id, "0123456789ABCDEFabcdef-") != strlen(id) || strlen(id) > 64)
+        return ck_txn_fail(CK_ERR_DB, err, err_len, "import snapshot: not a snapshot id");
+    ck_rc rc = ck_txn_begin_read(db, err, err_len);
+    if (rc != CK_OK) return rc;
+    char sql[128];
+    snprintf(sql, sizeof sql, "SET TRANSACTION SNAPSHOT '%s'", id);
+    if (ck_db_exec(db, sql) != CK_DB_OK) {
+        rc = ck_txn_db_fail(db, "import snapshot", err, err_len);
+        ck_db_rollback(db);
+    }
+    return rc;
+}
+
 ck_rc ck_txn_finish(ck_db *db, ck_rc rc, char *err, size_t err_len)
 {
     if (rc == CK_OK && ck_db_commit(db) != CK_DB_OK) rc = ck_txn_db_fail(db, "commit", err, err_len);

@@ -17,6 +17,13 @@ ck_rc ck_txn_db_fail(ck_db *db, const char *what, char *err, size_t err_len);
  * read transaction (one snapshot, never the write lock): see ck_db.h. */
 ck_rc ck_txn_begin_write(ck_db *db, char *err, size_t err_len);
 ck_rc ck_txn_begin_read(ck_db *db, char *err, size_t err_len);
+/* PostgreSQL only: a second connection reading what a write transaction
+ * sees. ck_txn_export_snapshot gives the open transaction's snapshot as an
+ * id (*id the caller's, ck_free), valid while that transaction is open;
+ * ck_txn_begin_read_at begins a read transaction on another connection with
+ * that snapshot. On SQLite both fail (CK_ERR_DB). */
+ck_rc ck_txn_export_snapshot(ck_db *db, char **id, char *err, size_t err_len);
+ck_rc ck_txn_begin_read_at(ck_db *db, const char *id, char *err, size_t err_len);
 /* For a store write that runs alone or inside a write transaction its caller
  * opened (the access layer's, which checks, writes and audits in one): begins
  * one only when none is open; *own says whether it did. A read transaction

@@ -767,7 +767,9 @@ static void eval_one(void *ctx, size_t i)
  * the write lock was taken, which therefore sees exactly what the writer
  * sees, nobody else being able to commit until the batch does. Each half is
  * evaluated, its holders derived and its digests worked out by the thread
- * that read it; only the comparing and writing stay on the writer's. */
+ * that read it; only the comparing and writing stay on the writer's.
+ * PostgreSQL's nightly pass over the due cases does the same with the
+ * writer's exported snapshot (read_halves), so two backends read at once. */
 #define RECOMPUTE_PARTS 4
 #define RECOMPUTE_CACHE_KIB (-65536) /* PRAGMA cache_size of the writer during a recompute: 64 MiB */
 #define CK_RECOMPUTE_BATCH_MAX 100000 /* as ck_store_load_batch caps a load: the arrays stay bounded */
@@ -790,6 +792,8 @@ typedef struct recompute_run {
      * in order; NULL: the writer compares the whole batch itself. */
     ck_sync_plan *plans[2];
     size_t plan_from[2]; /* the slot of each plan's first case */
+    bool applied[2];     /* plans[j] already written (read_halves, PostgreSQL) */
+    bool *differs;       /* per slot: its stored rows changed (recompute_batch) */
 } recompute_run;
 
 static void run_init(recompute_run *r, size_t batch)
@@ -803,6 +807,7 @@ static void run_init(recompute_run *r, size_t batch)
     r->next = ck_calloc(batch, sizeof *r->next);
     r->holders = ck_calloc(batch, sizeof *r->holders);
     r->digests = ck_calloc(batch, sizeof *r->digests);
+    r->differs = ck_calloc(batch, sizeof *r->differs);
     for (size_t j = 0; j < 2; j++) memo_init(&r->memos[j]);
 }
 
@@ -821,7 +826,9 @@ static void run_clear(recompute_run *r)
         memo_init(&r->memos[j]);
         ck_store_sync_plan_free(r->plans[j]);
         r->plans[j] = NULL;
+        r->applied[j] = false;
     }
+    memset(r->differs, 0, r->n * sizeof *r->differs);
     r->n = r->n_parts = 0;
 }
 
@@ -837,6 +844,7 @@ static void run_free(recompute_run *r)
     ck_free(r->next);
     ck_free(r->holders);
     ck_free(r->digests);
+    ck_free(r->differs);
     ck_db_close(r->reader);
 }
 
@@ -874,6 +882,8 @@ static ck_rc holders_and_digests(ck_db *db, recompute_run *r, holder_memo *memo,
 typedef struct half {
     ck_db *db;
     bool own_tx;          /* the reader's: begins and ends its read transaction */
+    const char *snapshot; /* PostgreSQL: the writer's snapshot the reader's transaction reads in */
+    bool locked;          /* the writer locked the batch's rows beforehand: load without a lock */
     recompute_run *r;
     size_t part;          /* r->parts[part] */
     const int64_t *ids;   /* the due ids to read, or NULL: `take` cases after parts[part].after */
@@ -911,7 +921,10 @@ static void half_run(void *ctx, size_t unused)
     ck_store_batch *b = &r->parts[h->part];
     b->rules_view = true; /* the cases are only evaluated, never written back */
     double cpu = thread_cpu();
-    ck_rc rc = h->own_tx ? ck_txn_begin_read(h->db, h->err, sizeof h->err) : CK_OK;
+    ck_rc rc = !h->own_tx   ? CK_OK
+               : h->snapshot ? ck_txn_begin_read_at(h->db, h->snapshot, h->err, sizeof h->err)
+                             : ck_txn_begin_read(h->db, h->err, sizeof h->err);
+    ck_lock lock = h->locked ? CK_LOCK_NONE : CK_LOCK_UPDATE;
     if (rc == CK_OK && h->split_after) {
         size_t first = 0;
         rc = ck_store_batch_split(h->db, h->split_after, h->split_max, h->split_permille, &h->mid, &first, &h->want,
@@ -924,8 +937,8 @@ static void half_run(void *ctx, size_t unused)
         }
     }
     if (rc == CK_OK && h->take)
-        rc = h->ids ? ck_store_load_ids(h->db, b, h->ids, h->take, CK_LOCK_UPDATE, h->err, sizeof h->err)
-                    : ck_store_load_batch(h->db, b, h->take, CK_LOCK_UPDATE, h->err, sizeof h->err);
+        rc = h->ids ? ck_store_load_ids(h->db, b, h->ids, h->take, lock, h->err, sizeof h->err)
+                    : ck_store_load_batch(h->db, b, h->take, lock, h->err, sizeof h->err);
     if (rc == CK_OK && h->take) {
         h->n = b->n;
         for (size_t i = 0; i < b->n; i++) {
@@ -985,11 +998,25 @@ static ck_rc read_halves(ck_db *db, const ck_engine *eng, ck_date as_of, recompu
         r->parts[1].after = mid;
     }
     if (first == 0) return CK_OK;
+    /* PostgreSQL (due ids only, see ck_cases_recompute): no write lock keeps
+     * other writers out, so the writer locks every case of the batch first;
+     * then the reader reads its half in the writer's snapshot, taken after
+     * the locks, which therefore holds every write to those cases there will
+     * be until the batch commits. */
+    char *snapshot = NULL;
+    bool pg = ck_db_kind(db) == CK_DB_PG;
+    if (pg) {
+        if (!ids) return ck_txn_fail(CK_ERR_DB, err, err_len, "recompute: a full pass on PostgreSQL has no reader");
+        ck_rc rc = ck_store_lock_ids(db, ids, n_ids, err, err_len);
+        if (rc == CK_OK) rc = ck_txn_export_snapshot(db, &snapshot, err, err_len);
+        if (rc != CK_OK) return rc;
+    }
     *split = true;
     half hs[2] = {
-        {.db = db, .r = r, .part = 0, .ids = ids, .take = first, .eng = eng, .as_of = as_of, .memo = &r->memos[0]},
+        {.db = db, .r = r, .part = 0, .ids = ids, .take = first, .eng = eng, .as_of = as_of, .memo = &r->memos[0],
+         .locked = pg},
         {.db = r->reader, .own_tx = true, .r = r, .part = 1, .ids = ids ? ids + first : NULL, .take = want - first,
-         .eng = eng, .as_of = as_of, .memo = &r->memos[1], .from = first},
+         .eng = eng, .as_of = as_of, .memo = &r->memos[1], .from = first, .snapshot = snapshot, .locked = pg},
     };
     /* The reader's half on a thread of its own, never taken back by this
      * one (as ck_par_wait would when it finishes first), so each thread
@@ -998,8 +1025,19 @@ static ck_rc read_halves(ck_db *db, const ck_engine *eng, ck_date as_of, recompu
     pthread_t t;
     bool started = pthread_create(&t, NULL, half_thread, &hs[1]) == 0;
     half_run(&hs[0], 0);
+    /* PostgreSQL: the writer's half is written while the reader still
+     * reads, which it may since the reader reads other cases, in a snapshot
+     * that never sees this transaction's writes. Not when the half read
+     * fewer cases than asked (then the batch is compared whole, below). */
+    ck_rc applied = CK_OK;
+    if (pg && started && hs[0].rc == CK_OK && hs[0].n == first && r->plans[0]) {
+        applied = ck_store_sync_apply(db, r->plans[0], r->differs, err, err_len);
+        r->applied[0] = applied == CK_OK;
+    }
     if (started) pthread_join(t, NULL);
     else half_run(&hs[1], 0);
+    ck_free(snapshot);
+    if (applied != CK_OK) return applied;
     r->n_parts = 2;
     r->plan_from[1] = first;
     /* A half that read fewer than its share (due cases deleted meanwhile)
@@ -1215,11 +1253,11 @@ static unsigned pipe_share(const pipe_cost *c, unsigned was)
 static ck_rc recompute_batch(ck_db *db, recompute_run *r, ck_date as_of, ck_recompute_stats *st, char *err,
                              size_t err_len)
 {
-    bool *differs = ck_calloc(r->n, sizeof *differs);
+    bool *differs = r->differs;
     ck_rc rc = CK_OK;
     if (r->plans[0] && r->plans[1]) {
         for (size_t j = 0; j < 2 && rc == CK_OK; j++)
-            rc = ck_store_sync_apply(db, r->plans[j], differs + r->plan_from[j], err, err_len);
+            if (!r->applied[j]) rc = ck_store_sync_apply(db, r->plans[j], differs + r->plan_from[j], err, err_len);
     } else {
         /* Planned whole, as each half is: then a changed case's digest and
          * next change are written in one statement (ck_store_sync_apply). */
@@ -1236,7 +1274,6 @@ static ck_rc recompute_batch(ck_db *db, recompute_run *r, ck_date as_of, ck_reco
         }
         st->changed += differs[i];
     }
-    ck_free(differs);
     return rc;
 }
 
@@ -1354,6 +1391,15 @@ ck_rc ck_cases_recompute(ck_db *db, const ck_engine *eng, ck_date as_of, bool al
     /* A second connection to read half of each batch (recompute_run): on
      * SQLite, with a core for it. Without one, one connection reads all. */
     if (ck_db_kind(db) == CK_DB_SQLITE && ck_par_threads() > 1) {
+        char ignored[256];
+        runs[0].reader = runs[1].reader = ck_db_open_again(db, ignored, sizeof ignored);
+    }
+    /* On PostgreSQL, for the due cases of a nightly pass: nearly all its
+     * time is the server's reading (one backend, one core), which a second
+     * connection splits over two. A full pass keeps one connection there:
+     * it is not pipelined on PostgreSQL (prefetch), and its batches are
+     * read by CRN range, which the writer would have to lock first. */
+    if (ck_db_kind(db) == CK_DB_PG && skip && n_due >= 2 && ck_par_threads() > 1) {
         char ignored[256];
         runs[0].reader = runs[1].reader = ck_db_open_again(db, ignored, sizeof ignored);
     }

@@ -2270,6 +2270,22 @@ ck_rc ck_store_due_ids(ck_db *db, ck_date as_of, int64_t **ids, size_t *n, char 
     return rc;
 }
 
+ck_rc ck_store_lock_ids(ck_db *db, const int64_t *ids, size_t n, char *err, size_t err_len)
+{
+    if (ck_db_kind(db) != CK_DB_PG || n == 0) return CK_OK;
+    ck_stmt *st = ck_txn_prepare(db, "SELECT \"case_id\" FROM \"cases\" WHERE \"case_id\"" IN_IDS_PG " FOR UPDATE", err,
+                                 err_len);
+    if (!st) return CK_ERR_DB;
+    char *list = id_list(db, n, ids);
+    ck_stmt_bind_text(st, 1, list);
+    ck_rc rc = CK_OK;
+    while (ck_txn_next(db, st, "cases", &rc, err, err_len)) {
+    }
+    ck_stmt_reset(st);
+    ck_free(list);
+    return rc;
+}
+
 ck_rc ck_store_batch_split(ck_db *db, const char *after, size_t max, unsigned first_permille, char **mid,
                            size_t *first, size_t *n_out, char *err, size_t err_len)
 {

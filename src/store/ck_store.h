@@ -229,6 +229,13 @@ ck_rc ck_store_lower_next_change(ck_db *db, int64_t id, ck_date next, char *err,
 /* The ids of the cases whose next change is on or before as_of (an index
  * range), in no order; *ids is the caller's (ck_free). */
 ck_rc ck_store_due_ids(ck_db *db, ck_date as_of, int64_t **ids, size_t *n, char *err, size_t err_len);
+/* Locks the cases rows of ids[0..n) (ids with no case skipped) for the open
+ * write transaction, as a load with CK_LOCK_UPDATE does, without reading
+ * them: then another connection may read those cases in the writer's
+ * snapshot (ck_txn_export_snapshot) and nobody can change them meanwhile.
+ * On SQLite the write transaction already excludes every other writer: it
+ * does nothing. */
+ck_rc ck_store_lock_ids(ck_db *db, const int64_t *ids, size_t n, char *err, size_t err_len);
 /* Where a batch read in parts on two connections splits: of the next
  * cases after CRN `after` in CRN order, up to max, *n gets how many there
  * are, *first first_permille thousandths of them (rounded down, at least
