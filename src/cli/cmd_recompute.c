@@ -8,6 +8,7 @@
 #include "ck_cli_admin.h"
 #include "ck_cli_store.h"
 #include "ck_cases.h"
+#include "ck_db.h"
 #include "ck_events.h"
 #include "ck_manage_json.h"
 #include "ck_nightly.h"
@@ -126,10 +127,22 @@ static int run(const char *url, ck_date as_of, bool all, size_t batch)
      * without this, glibc hands freed memory back to the kernel and faults
      * it in again for the next batch. */
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
-    ck_db *db = ck_cli_store_open(CMD, url);
-    if (!db) return 1;
     ck_engine eng = ck_engine_default();
     char err[1024];
+    /* On SQLite, WAL checkpoints in a thread of their own, as the server's
+     * nightly job has them (db/ck_db.h): not inside the batch commits the
+     * pass waits for. Started before the connections it is for. */
+    ck_db_checkpointer *checkpointer = ck_db_checkpointer_start(url, eng.cfg->server_wal_checkpoint_pages,
+                                                                eng.cfg->server_wal_max_mib, err, sizeof err);
+    if (!checkpointer) {
+        ck_cli_error(CMD, "%s", err);
+        return 1;
+    }
+    ck_db *db = ck_cli_store_open(CMD, url);
+    if (!db) {
+        ck_db_checkpointer_stop(checkpointer);
+        return 1;
+    }
     leased l = {.db = db, .lease_s = eng.cfg->nightly_lease_s};
     ck_jobs_server_name(l.me, sizeof l.me);
     bool held = false;
@@ -137,6 +150,7 @@ static int run(const char *url, ck_date as_of, bool all, size_t batch)
     if (rc == CK_OK && !held) {
         say_busy(&l);
         ck_db_close(db);
+        ck_db_checkpointer_stop(checkpointer);
         return 3;
     }
     ck_progress *prog = &l.prog;
@@ -166,6 +180,7 @@ static int run(const char *url, ck_date as_of, bool all, size_t batch)
     if (ck_txn_begin_write(db, rel_err, sizeof rel_err) == CK_OK) /* else it lapses after lease_s */
         ck_txn_finish(db, ck_jobs_release(db, CK_NIGHTLY_JOB, l.me, rel_err, sizeof rel_err), rel_err, sizeof rel_err);
     ck_db_close(db);
+    ck_db_checkpointer_stop(checkpointer); /* after its connections: the last to close copies the rest */
     if (rc != CK_OK) {
         ck_cli_error(CMD, "%s", err);
         return 1;
