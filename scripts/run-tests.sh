@@ -6,7 +6,10 @@
 #  * tests/suites/*.sh      : other suites (end-to-end, browser, nginx) that
 #    print their own "N passed, N failed" as their last line.
 # CK_TESTS=REGEX runs only the binaries and suites whose names match it
-# (a developer's shortcut; `make test` runs everything).
+# (a developer's shortcut; `make test` runs everything), after `make
+# test-build` brings the binaries up to date (`make test` has just built
+# them): a shortcut that ran yesterday's binaries would pass for the wrong
+# reason.
 # The cmocka binaries are independent (each makes its own temporary files and
 # PostgreSQL schemas, and listens on port 0), so CK_TEST_JOBS of them (default
 # 2, the machine's cores) run at once; results are counted in name order.
@@ -20,6 +23,12 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 mkdir -p test-output
 passed=0 failed=0
+if [ -n "${CK_TESTS:-}" ] && ! make -s -j"$(nproc)" test-build >test-output/build.log 2>&1; then
+  tail -20 test-output/build.log >&2
+  echo "run-tests: the test build failed (test-output/build.log)" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 
 # shellcheck source=scripts/pg.sh
 . scripts/pg.sh
