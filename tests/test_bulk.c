@@ -31,6 +31,17 @@ static ck_case *example(const char *crn)
     return c;
 }
 
+/* The example case under each of the n CRNs, created at `first`. */
+static void create_examples(ck_db *db, const ck_engine *eng, const char *const *crns, size_t n, ck_date first)
+{
+    char err[1024];
+    for (size_t i = 0; i < n; i++) {
+        ck_case *c = example(crns[i]);
+        if (ck_cases_create(db, eng, c, first, err, sizeof err) != CK_OK) fail_msg("%s: %s", crns[i], err);
+        ck_case_free(c);
+    }
+}
+
 static int64_t count_of(ck_db *db, const char *sql, const char *bind)
 {
     ck_stmt *st = ck_db_prepare(db, sql);
@@ -106,11 +117,7 @@ static void test_recompute_mends(void **state)
     ck_date first = ck_test_date("2025-06-01"), later = ck_test_date("2026-03-02");
     char err[1024];
     static const char *const crns[] = {"M000001", "M000002", "M000003", "M000004"};
-    for (int i = 0; i < 4; i++) {
-        ck_case *c = example(crns[i]);
-        assert_int_equal(ck_cases_create(db, &eng, c, first, err, sizeof err), CK_OK);
-        ck_case_free(c);
-    }
+    create_examples(db, &eng, crns, 4, first);
     assert_int_equal(ck_db_exec(db, "UPDATE \"obligations\" SET \"explanation\" = 'stale', \"due\" = '2001-01-01' "
                                     "WHERE \"rule\" = 'INDUCTION'"), CK_DB_OK);
     assert_int_equal(ck_db_exec(db, "DELETE FROM \"obligations\" WHERE \"rule\" = 'ALLOCATE' AND \"case_id\" = "
@@ -174,11 +181,7 @@ static void test_recompute_sees_meanwhile(void **state)
     char err[1024];
     static const char *const crns[] = {"P000001", "P000002", "P000003", "P000004", "P000005", "P000006"};
     enum { N = sizeof crns / sizeof *crns };
-    for (int i = 0; i < N; i++) {
-        ck_case *c = example(crns[i]);
-        assert_int_equal(ck_cases_create(db, &eng, c, first, err, sizeof err), CK_OK);
-        ck_case_free(c);
-    }
+    create_examples(db, &eng, crns, N, first);
     ck_case *ex = example("P000004");
     ck_result *before = ck_rules_evaluate(ex, later, eng.cal, eng.cfg);
     ex->n_assessments = 0;
@@ -225,11 +228,7 @@ static void test_recompute_default_batch(void **state)
     char err[1024];
     static const char *const crns[] = {"B000001", "B000002", "B000003", "B000004", "B000005"};
     enum { N = sizeof crns / sizeof *crns };
-    for (int i = 0; i < N; i++) {
-        ck_case *c = example(crns[i]);
-        assert_int_equal(ck_cases_create(db, &eng, c, first, err, sizeof err), CK_OK);
-        ck_case_free(c);
-    }
+    create_examples(db, &eng, crns, N, first);
     steps full = {0};
     ck_recompute_stats sf = {0};
     assert_int_equal(ck_cases_recompute(db, &eng, later, true, 0, NULL, count_step, &full, &sf, err, sizeof err), CK_OK);
