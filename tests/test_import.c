@@ -387,18 +387,23 @@ static void test_recompute_all(void **state)
     assert_int_equal(ck_jobs_lease_holder(db, "nightly", holder, sizeof holder, &until, err, sizeof err), CK_OK);
     assert_string_equal(holder, "");
 
-    /* On SQLite the command copies the WAL in a checkpointer of its own, as
-     * the server does (db/ck_db.h), not in its batches' commits: one per
-     * file per process, so while this test runs one for the file the
-     * command cannot start its own and says so. */
+    /* On SQLite a pass over the due cases copies the WAL in a checkpointer
+     * of its own, as the server does (db/ck_db.h), not in its batches'
+     * commits: one per file per process, so while this test runs one for
+     * the file the command cannot start its own and says so. A full pass
+     * (--all) leaves the copies to its commits and starts none. */
     if (ck_db_kind(db) == CK_DB_SQLITE) {
         ck_db_checkpointer *c = ck_db_checkpointer_start(url, 1000, 64, err, sizeof err);
         if (!c) fail_msg("checkpointer: %s", err);
-        int rc = ck_test_run_cmd(err, sizeof err, ck_cmd_recompute, all);
+        int due_rc = ck_test_run_cmd(err, sizeof err, ck_cmd_recompute, args);
+        char due_err[sizeof err];
+        snprintf(due_err, sizeof due_err, "%s", err);
+        int all_rc = ck_test_run_cmd(err, sizeof err, ck_cmd_recompute, all);
         ck_db_checkpointer_stop(c);
-        assert_int_equal(rc, 1);
-        assert_non_null(strstr(err, "checkpointer"));
-        assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_recompute, all), 0);
+        assert_int_equal(due_rc, 1);
+        assert_non_null(strstr(due_err, "checkpointer"));
+        assert_int_equal(all_rc, 0);
+        assert_int_equal(ck_test_run_cmd(err, sizeof err, ck_cmd_recompute, args), 0);
     }
 }
 

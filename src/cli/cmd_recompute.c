@@ -129,12 +129,28 @@ static int run(const char *url, ck_date as_of, bool all, size_t batch)
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
     ck_engine eng = ck_engine_default();
     char err[1024];
-    /* On SQLite, WAL checkpoints in a thread of their own, as the server's
-     * nightly job has them (db/ck_db.h): not inside the batch commits the
-     * pass waits for. Started before the connections it is for. */
-    ck_db_checkpointer *checkpointer = ck_db_checkpointer_start(url, eng.cfg->server_wal_checkpoint_pages,
-                                                                eng.cfg->server_wal_max_mib, err, sizeof err);
-    if (!checkpointer) {
+    /* A pass over the due cases has SQLite's WAL checkpoints in a thread of
+     * their own, as the server's nightly job has them (db/ck_db.h), not
+     * inside the batch commits it waits for: national, 2.52 -> 2.02 s. A full
+     * pass keeps them in its commits: its two threads already use both
+     * cores, and the thread's copying beside them cost it 29.2 -> 32.8 s
+     * (bench/RESULTS.md). Whether a pass is full is asked first, over a
+     * connection closed before the checkpointer starts (one opened earlier
+     * would keep checkpointing in its own commits). */
+    bool full = all;
+    if (!full) {
+        ck_db *probe = ck_cli_store_open(CMD, url);
+        if (!probe) return 1;
+        ck_rc prc = ck_cases_recompute_needs_all(probe, &eng, as_of, &full, err, sizeof err);
+        ck_db_close(probe);
+        if (prc != CK_OK) {
+            ck_cli_error(CMD, "%s", err);
+            return 1;
+        }
+    }
+    ck_db_checkpointer *checkpointer = NULL;
+    if (!full && !(checkpointer = ck_db_checkpointer_start(url, eng.cfg->server_wal_checkpoint_pages,
+                                                           eng.cfg->server_wal_max_mib, err, sizeof err))) {
         ck_cli_error(CMD, "%s", err);
         return 1;
     }
